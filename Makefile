@@ -1,0 +1,49 @@
+# Makefile - a thin wrapper over CMake for the commands a person types.
+#
+#   make demo    build and open the default lesson
+#   make build   configure and build into build/
+#   make test    install what is missing, build, run every test, then again
+#                under AddressSanitizer + UndefinedBehaviorSanitizer
+#   make bench   build and run the benchmarks
+#   make clean   remove the build trees
+
+JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
+BUILD  ?= build
+ASAN   ?= build-asan
+DEMO   ?= scenarios/udp/echo.scn
+CTEST_FLAGS ?= --output-on-failure -j $(JOBS)
+
+.PHONY: all demo build test test-plain test-asan bench deps clean
+
+all: build
+
+deps:
+	@scripts/install-deps.sh --check 2>/dev/null || scripts/install-deps.sh
+
+$(BUILD)/CMakeCache.txt:
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo
+
+build: deps $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j $(JOBS)
+
+demo: build
+	$(BUILD)/netstep $(DEMO)
+
+test-plain: build
+	cd $(BUILD) && ctest $(CTEST_FLAGS)
+
+$(ASAN)/CMakeCache.txt:
+	cmake -S . -B $(ASAN) -DCMAKE_BUILD_TYPE=Debug -DNETSTEP_SANITIZE=ON
+
+test-asan: deps $(ASAN)/CMakeCache.txt
+	cmake --build $(ASAN) -j $(JOBS)
+	cd $(ASAN) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest $(CTEST_FLAGS)
+
+test: test-plain test-asan
+
+bench: build
+	@for b in $(BUILD)/bench_*; do [ -x "$$b" ] && "$$b"; done; true
+
+clean:
+	rm -rf $(BUILD) $(ASAN)

@@ -1,0 +1,84 @@
+/*
+ * drop.h - the named reasons a packet is discarded, and pkt_drop().
+ *
+ * One X-macro list gives the enum, the short name, the sentence a student reads
+ * and the RFC tag. pkt_drop() is the only way the stack discards a packet: it
+ * counts the drop on the host, emits a DROP trace event and frees the packet,
+ * so the view can always say where and why a packet died.
+ */
+#ifndef NETSTEP_STACK_DROP_H
+#define NETSTEP_STACK_DROP_H
+
+#include "stack/trace.h"
+
+/*     name                  sentence                                            RFC tag */
+#define DROP_REASONS(X)                                                                       \
+    X(NONE,                  "not dropped",                                      NULL)           \
+    X(NO_MEMORY,             "out of packet memory",                             NULL)           \
+    X(ETH_TRUNCATED,         "frame shorter than an Ethernet header",            "IEEE 802.3 3.1") \
+    X(ETH_NOT_FOR_US,        "destination MAC is neither ours nor broadcast",    "IEEE 802.3 3.2.3") \
+    X(ETH_UNKNOWN_TYPE,      "EtherType this stack does not speak",              "IEEE 802.3 3.2.6") \
+    X(ETH_TOO_LONG,          "frame longer than the interface MTU allows",       "IEEE 802.3 3.2.7") \
+    X(ARP_TRUNCATED,         "ARP packet too short",                             "RFC 826")      \
+    X(ARP_BAD_HW,            "ARP hardware type or length is not Ethernet",      "RFC 826")      \
+    X(ARP_BAD_PROTO,         "ARP protocol type or length is not IPv4",          "RFC 826")      \
+    X(ARP_BAD_OP,            "ARP opcode is neither request nor reply",          "RFC 826")      \
+    X(ARP_NOT_FOR_US,        "ARP target address is not ours",                   "RFC 826")      \
+    X(ARP_QUEUE_FULL,        "too many packets waiting for this ARP reply",      "RFC 1122 2.3.2.2") \
+    X(ARP_UNRESOLVED,        "no ARP reply after every retry",                   "RFC 1122 2.3.2.1") \
+    X(IPV4_TRUNCATED,        "IPv4 header or total length runs past the frame",  "RFC 791 3.1")  \
+    X(IPV4_BAD_VERSION,      "IP version is not 4",                              "RFC 791 3.1")  \
+    X(IPV4_BAD_IHL,          "IPv4 header length below 20 bytes",                "RFC 791 3.1")  \
+    X(IPV4_BAD_CSUM,         "IPv4 header checksum is wrong",                    "RFC 791 3.1")  \
+    X(IPV4_BAD_OPTIONS,      "IPv4 options are malformed",                       "RFC 791 3.1")  \
+    X(IPV4_BAD_SRC,          "IPv4 source is broadcast or multicast",            "RFC 1122 3.2.1.3") \
+    X(IPV4_NOT_FOR_US,       "not our address and this host does not forward",   "RFC 1122 3.3.4.2") \
+    X(IPV4_TTL_EXPIRED,      "TTL reached zero while forwarding",                "RFC 791 3.2")  \
+    X(IPV4_NO_ROUTE,         "no route to the destination",                      "RFC 1812 5.2.7.1") \
+    X(IPV4_FRAGMENT,         "fragmented datagram (reassembly not built here)",  "RFC 791 3.2")  \
+    X(IPV4_TOO_BIG,          "datagram larger than the MTU and DF is set",       "RFC 791 3.2")  \
+    X(IPV4_UNKNOWN_PROTO,    "no transport for this IP protocol number",         "RFC 1122 3.2.2.1") \
+    X(ICMP_TRUNCATED,        "ICMP message too short",                           "RFC 792")      \
+    X(ICMP_BAD_CSUM,         "ICMP checksum is wrong",                           "RFC 792")      \
+    X(ICMP_UNHANDLED,        "ICMP type this stack ignores",                     "RFC 1122 3.2.2") \
+    X(ICMP_NO_ERROR_REPLY,   "no ICMP error about an ICMP error or broadcast",   "RFC 1122 3.2.2") \
+    X(UDP_TRUNCATED,         "UDP length runs past the IP payload",              "RFC 768")      \
+    X(UDP_BAD_LEN,           "UDP length field below 8 bytes",                   "RFC 768")      \
+    X(UDP_BAD_CSUM,          "UDP checksum is wrong",                            "RFC 768")      \
+    X(UDP_NO_SOCKET,         "no socket bound to this UDP port",                 "RFC 1122 4.1.3.1") \
+    X(UDP_RCVBUF_FULL,       "socket receive buffer is full",                    "RFC 1122 4.1.3.5") \
+    X(TCP_TRUNCATED,         "TCP header runs past the IP payload",              "RFC 9293 3.1") \
+    X(TCP_BAD_OFFSET,        "TCP data offset below 5 words or past the segment", "RFC 9293 3.1") \
+    X(TCP_BAD_OPTIONS,       "TCP options are malformed",                        "RFC 9293 3.2") \
+    X(TCP_BAD_CSUM,          "TCP checksum is wrong",                            "RFC 9293 3.1") \
+    X(TCP_NO_SOCKET,         "no connection or listener for this TCP segment",   "RFC 9293 3.10.7.1") \
+    X(SOCK_RCVBUF_FULL,      "socket receive buffer is full",                    NULL)           \
+    X(SOCK_CLOSED,           "the socket was closed with this still queued",     NULL)           \
+    X(HOST_DOWN,             "the host was shut down with this still queued",    NULL)           \
+    X(LINK_QUEUE_FULL,       "link queue full (drop-tail)",                      NULL)           \
+    X(LINK_LOSS,             "lost on the link (random loss)",                   NULL)           \
+    X(LINK_DOWN,             "the link is down",                                 NULL)           \
+    X(LINK_NO_PEER,          "nothing is attached to the other end",             NULL)
+
+enum drop_reason {
+#define DROP_ENUM(name, sentence, rfc) DROP_##name,
+    DROP_REASONS(DROP_ENUM)
+#undef DROP_ENUM
+    DROP_COUNT
+};
+
+const char *drop_reason_name(enum drop_reason r);      /* "IPV4_BAD_CSUM" */
+const char *drop_reason_sentence(enum drop_reason r);  /* "IPv4 header checksum is wrong" */
+const char *drop_reason_rfc(enum drop_reason r);       /* "RFC 791 3.1" or NULL */
+/* The reason whose name matches (case-insensitive), or DROP_COUNT. */
+enum drop_reason drop_reason_lookup(const char *name);
+
+struct host;
+struct pkt;
+
+/* Discard p on host h at `layer` for `reason`: count it, trace it, free it.
+ * Takes ownership of p. (A link that drops a frame is not a host; sim/ traces
+ * and frees those itself.) */
+void pkt_drop(struct host *h, struct pkt *p, enum trace_layer layer, enum drop_reason reason);
+
+#endif

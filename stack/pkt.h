@@ -1,0 +1,119 @@
+/*
+ * pkt.h - the packet buffer: one contiguous frame with headroom.
+ *
+ * Shaped after Linux's sk_buff: a layer prepends its header with pkt_push(),
+ * strips it on the way up with pkt_pull(), appends payload with pkt_put().
+ * A packet has exactly one owner; a function that takes a packet consumes it on
+ * every path (sent, queued or dropped through pkt_drop() in drop.h).
+ * Packets come from a pool that counts the live ones, so every test can assert
+ * in teardown that nothing leaked, and that numbers them so the view can follow
+ * one packet from socket call to wire to peer.
+ */
+#ifndef NETSTEP_STACK_PKT_H
+#define NETSTEP_STACK_PKT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "stack/trace_cause.h"
+
+/* Room reserved in front of the payload for Ethernet + IPv4 + TCP with options. */
+#define PKT_HEADROOM 128u
+/* Largest frame the stack builds or accepts: Ethernet header + 9000-byte jumbo. */
+#define PKT_MAX_FRAME 9018u
+
+struct iface;
+
+/* Counts and numbers the packets of one world (or one test). */
+struct pkt_pool {
+    uint64_t live;     /* packets allocated and not yet freed */
+    uint64_t next_id;  /* id given to the next packet; ids start at 1 */
+    uint64_t allocs;   /* packets ever allocated */
+};
+
+struct pkt {
+    uint8_t *head;             /* start of the buffer */
+    uint8_t *data;             /* first valid byte */
+    size_t len;                /* valid bytes from data */
+    size_t cap;                /* bytes in the buffer from head */
+    int16_t l2_off;            /* offset of the Ethernet header from head, or -1 */
+    int16_t l3_off;            /* offset of the IPv4/ARP header from head, or -1 */
+    int16_t l4_off;            /* offset of the ICMP/UDP/TCP header from head, or -1 */
+    uint64_t id;               /* unique in its pool; the UI follows it */
+    uint64_t born_ns;          /* when the stack created it */
+    struct pkt_pool *pool;     /* the pool that counts it */
+    struct iface *rx_ifc;      /* interface it arrived on, or NULL */
+    struct trace_cause cause;  /* what made the stack build or accept it */
+    uint32_t next_hop;         /* ARP queue: the address being resolved */
+    struct pkt *next;          /* link in the one queue that owns it */
+};
+
+/* A new packet with `headroom` bytes in front and room for `size` more.
+ * Returns NULL when memory runs out. */
+struct pkt *pkt_alloc(struct pkt_pool *pool, size_t headroom, size_t size);
+
+/* A new packet holding a copy of `len` bytes (a received frame). */
+struct pkt *pkt_from_bytes(struct pkt_pool *pool, const uint8_t *bytes, size_t len);
+
+/* A deep copy, with a new id; the cause is kept. */
+struct pkt *pkt_clone(const struct pkt *p);
+
+/* Release p. Only pkt_drop() and the final consumer (a driver, a socket reader)
+ * call this; everything else passes ownership on. NULL is ignored. */
+void pkt_free(struct pkt *p);
+
+/* Prepend n bytes; returns the new data pointer or NULL without headroom. */
+uint8_t *pkt_push(struct pkt *p, size_t n);
+/* Strip n bytes from the front; returns the new data pointer or NULL if short. */
+uint8_t *pkt_pull(struct pkt *p, size_t n);
+/* Append n bytes at the tail; returns a pointer to them or NULL without room. */
+uint8_t *pkt_put(struct pkt *p, size_t n);
+/* Cut the packet to n bytes (an IPv4 total length shorter than the frame). */
+void pkt_trim(struct pkt *p, size_t n);
+
+/* Offsets are relative to head so they survive push and pull. */
+static inline int16_t
+pkt_off(const struct pkt *p)
+{
+    return (int16_t)(p->data - p->head);
+}
+
+static inline uint8_t *
+pkt_l2(const struct pkt *p)
+{
+    return p->l2_off < 0 ? NULL : p->head + p->l2_off;
+}
+
+static inline uint8_t *
+pkt_l3(const struct pkt *p)
+{
+    return p->l3_off < 0 ? NULL : p->head + p->l3_off;
+}
+
+static inline uint8_t *
+pkt_l4(const struct pkt *p)
+{
+    return p->l4_off < 0 ? NULL : p->head + p->l4_off;
+}
+
+/* Bytes from the start of layer `off` to the end of the packet. */
+static inline size_t
+pkt_len_from(const struct pkt *p, int16_t off)
+{
+    return off < 0 ? 0 : (size_t)(p->data + p->len - (p->head + off));
+}
+
+/* A FIFO of packets, linked through pkt.next. */
+struct pkt_queue {
+    struct pkt *first;  /* oldest */
+    struct pkt *last;   /* newest */
+    size_t count;       /* packets queued */
+    size_t bytes;       /* sum of their len */
+};
+
+void pkt_queue_push(struct pkt_queue *q, struct pkt *p);
+struct pkt *pkt_queue_pop(struct pkt_queue *q);
+/* Free every packet left in q (a closing socket, a host being destroyed). */
+void pkt_queue_purge(struct pkt_queue *q);
+
+#endif

@@ -1,0 +1,106 @@
+/*
+ * trace.h - the trace bus: the stack's only window out.
+ *
+ * Every layer boundary emits one event: trace_rx() right after a layer parsed
+ * its header, trace_tx() right before it hands the packet down, pkt_drop() when
+ * a packet dies, and state, cache, timer and call events in between. Each event
+ * says which host, which layer, what the layer decided (a sentence with its RFC
+ * tag) and its cause. Sinks (the event log, the text trace, the capture, a test
+ * recorder) subscribe with trace_attach(); the stack never knows who listens.
+ * An event borrows its packet for the duration of the call only.
+ */
+#ifndef NETSTEP_STACK_TRACE_H
+#define NETSTEP_STACK_TRACE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "stack/trace_cause.h"
+
+struct host;
+struct pkt;
+
+enum trace_kind {
+    TRACE_RX,       /* a layer accepted and parsed a packet on the way up */
+    TRACE_TX,       /* a layer built its header and hands the packet down */
+    TRACE_DELIVER,  /* data reached a socket's receive queue */
+    TRACE_DROP,     /* a packet was discarded; `reason` says why */
+    TRACE_STATE,    /* a socket or TCB changed state */
+    TRACE_TIMER,    /* a timer was armed, fired or stopped */
+    TRACE_CACHE,    /* the ARP cache changed */
+    TRACE_WIRE,     /* a frame entered, left or was lost on a link */
+    TRACE_CALL,     /* a socket call was made and returned */
+    TRACE_NOTE,     /* narration: a scenario `say`, or a step boundary */
+    TRACE_KIND_COUNT
+};
+
+enum trace_layer {
+    LAYER_NONE,
+    LAYER_APP,     /* the scenario: the application above the socket */
+    LAYER_SOCKET,  /* the facade */
+    LAYER_TCP,
+    LAYER_UDP,
+    LAYER_ICMP,
+    LAYER_IPV4,
+    LAYER_ARP,
+    LAYER_ETH,
+    LAYER_WIRE,    /* the link between two interfaces */
+    LAYER_COUNT
+};
+
+/* Size of the `text` sentence an event carries. */
+#define TRACE_TEXT_LEN 160
+
+struct trace_event {
+    uint64_t t_ns;               /* virtual time */
+    enum trace_kind kind;        /* what happened */
+    enum trace_layer layer;      /* where */
+    const struct host *host;     /* on which host, or NULL on a link */
+    const char *where;           /* host or link name for sinks that print */
+    const struct pkt *pkt;       /* borrowed for the call, or NULL */
+    int reason;                  /* enum drop_reason for TRACE_DROP, else 0 */
+    const char *rfc;             /* "RFC 791 3.2" or NULL */
+    struct trace_cause cause;    /* why */
+    char text[TRACE_TEXT_LEN];   /* what the layer decided, in words */
+};
+
+/* A subscriber. `emit` must not keep ev or ev->pkt past the call. */
+struct trace_sink {
+    void (*emit)(void *ctx, const struct trace_event *ev);
+    void *ctx;                /* the sink's own state */
+    struct trace_sink *next;  /* next subscriber; the bus owns the list order */
+};
+
+/* The bus: a short list of sinks, in attach order. */
+struct trace {
+    struct trace_sink *sinks;  /* first attached first */
+    uint64_t events;           /* events emitted so far */
+};
+
+void trace_init(struct trace *tr);
+/* Subscribe s (owned by the caller, who keeps it alive). */
+void trace_attach(struct trace *tr, struct trace_sink *s);
+void trace_detach(struct trace *tr, struct trace_sink *s);
+
+/* Deliver ev to every sink. tr may be NULL (a host with nobody listening). */
+void trace_emit(struct trace *tr, const struct trace_event *ev);
+
+/* The helpers each layer calls. `fmt` (printf-style, may be NULL) is the
+ * sentence the view shows for this layer's decision. The cause is the packet's
+ * if it has one, else the host's current cause. */
+void trace_rx(struct host *h, enum trace_layer layer, const struct pkt *p,
+              const char *rfc, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+void trace_tx(struct host *h, enum trace_layer layer, const struct pkt *p,
+              const char *rfc, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+/* Any other kind (STATE, CACHE, TIMER, DELIVER, CALL, NOTE). */
+void trace_event(struct host *h, enum trace_kind kind, enum trace_layer layer,
+                 const struct pkt *p, const char *rfc, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+
+const char *trace_kind_name(enum trace_kind k);    /* "RX" */
+const char *trace_layer_name(enum trace_layer l);  /* "IPv4" */
+
+#endif

@@ -1,0 +1,86 @@
+/*
+ * trace_cause.h - why something happened: the answer to "why was this sent?".
+ *
+ * Every packet and every trace event carries a cause: the socket call a step
+ * of the scenario made, the timer that fired, or the arrival of another packet.
+ * Kept apart from trace.h so pkt.h can hold one without pulling in the bus.
+ */
+#ifndef NETSTEP_STACK_TRACE_CAUSE_H
+#define NETSTEP_STACK_TRACE_CAUSE_H
+
+#include <stdint.h>
+
+enum cause_kind {
+    CAUSE_NONE,     /* nothing recorded (a test injecting directly) */
+    CAUSE_CALL,     /* a socket call; `call` names it, `step` is the scenario step */
+    CAUSE_TIMER,    /* a timer fired; `timer` says which */
+    CAUSE_ARRIVAL,  /* a packet arrived; `pkt_id` is its id */
+};
+
+enum socket_call {
+    CALL_NONE,
+    CALL_SOCKET,
+    CALL_BIND,
+    CALL_LISTEN,
+    CALL_ACCEPT,
+    CALL_CONNECT,
+    CALL_SEND,
+    CALL_SENDTO,
+    CALL_RECV,
+    CALL_RECVFROM,
+    CALL_SHUTDOWN,
+    CALL_CLOSE,
+    CALL_SETSOCKOPT,
+    CALL_GETSOCKOPT,
+    CALL_GETSOCKNAME,
+    CALL_GETPEERNAME,
+    CALL_PING,      /* the scenario's ping statement (an ICMP echo "socket") */
+    CALL_COUNT
+};
+
+enum timer_kind {
+    TIMER_NONE,
+    TIMER_ARP_RETRY,     /* re-send an unanswered ARP request [RFC 1122 2.3.2.1] */
+    TIMER_ARP_EXPIRE,    /* a cache entry aged out */
+    TIMER_TCP_REXMT,     /* retransmission timeout [RFC 6298] */
+    TIMER_TCP_DELACK,    /* delayed ACK [RFC 1122 4.2.3.2] */
+    TIMER_TCP_PERSIST,   /* zero-window probe [RFC 9293 3.8.6.1] */
+    TIMER_TCP_KEEPALIVE, /* keep-alive probe [RFC 1122 4.2.3.6] */
+    TIMER_TCP_TIMEWAIT,  /* 2*MSL in TIME-WAIT [RFC 9293 3.6.1] */
+    TIMER_IPFRAG,        /* reassembly timeout [RFC 791 3.2] */
+    TIMER_COUNT
+};
+
+struct trace_cause {
+    uint8_t kind;     /* enum cause_kind */
+    uint8_t call;     /* enum socket_call, for CAUSE_CALL */
+    uint8_t timer;    /* enum timer_kind, for CAUSE_TIMER */
+    uint32_t step;    /* scenario step (1-based), for CAUSE_CALL; 0 if none */
+    uint64_t pkt_id;  /* the packet that arrived, for CAUSE_ARRIVAL */
+};
+
+static inline struct trace_cause
+cause_call(enum socket_call call, uint32_t step)
+{
+    struct trace_cause c = { .kind = CAUSE_CALL, .call = (uint8_t)call, .step = step };
+    return c;
+}
+
+static inline struct trace_cause
+cause_timer(enum timer_kind timer)
+{
+    struct trace_cause c = { .kind = CAUSE_TIMER, .timer = (uint8_t)timer };
+    return c;
+}
+
+static inline struct trace_cause
+cause_arrival(uint64_t pkt_id)
+{
+    struct trace_cause c = { .kind = CAUSE_ARRIVAL, .pkt_id = pkt_id };
+    return c;
+}
+
+const char *socket_call_name(enum socket_call call);  /* "sendto" */
+const char *timer_kind_name(enum timer_kind timer);   /* "ARP retry" */
+
+#endif

@@ -1,0 +1,90 @@
+/*
+ * tcp.h - the TCP header and its options [RFC 9293 3.1, 3.2] [RFC 7323]
+ * [RFC 2018]: parse, emit, describe.
+ */
+#ifndef NETSTEP_WIRE_TCP_H
+#define NETSTEP_WIRE_TCP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "stack/drop.h"
+
+#define TCP_HDR_MIN 20
+#define TCP_HDR_MAX 60
+#define TCP_OPT_MAX 40
+#define TCP_SACK_MAX 4  /* at most 4 blocks fit in 40 bytes of options */
+
+#define TCP_FIN 0x01
+#define TCP_SYN 0x02
+#define TCP_RST 0x04
+#define TCP_PSH 0x08
+#define TCP_ACK 0x10
+#define TCP_URG 0x20
+#define TCP_ECE 0x40
+#define TCP_CWR 0x80
+
+/* Option kinds [RFC 9293 3.2] [RFC 7323 2.2, 3.2] [RFC 2018 2, 3] */
+#define TCPOPT_EOL       0
+#define TCPOPT_NOP       1
+#define TCPOPT_MSS       2
+#define TCPOPT_WSCALE    3
+#define TCPOPT_SACK_PERM 4
+#define TCPOPT_SACK      5
+#define TCPOPT_TS        8
+
+struct tcp_sack_block {
+    uint32_t left;   /* first sequence number of the block */
+    uint32_t right;  /* sequence number just past the block */
+};
+
+struct tcp_opts {
+    bool has_mss;           /* MSS present (SYN only) */
+    uint16_t mss;           /* maximum segment size */
+    bool has_wscale;        /* window scale present (SYN only) */
+    uint8_t wscale;         /* shift count, as sent (the receiver clamps to 14) */
+    bool sack_permitted;    /* SACK-permitted present (SYN only) */
+    bool has_ts;            /* timestamps present */
+    uint32_t ts_val;        /* TSval */
+    uint32_t ts_ecr;        /* TSecr */
+    uint8_t sack_count;     /* SACK blocks present, 0..4 */
+    struct tcp_sack_block sack[TCP_SACK_MAX];  /* SACK blocks */
+};
+
+struct tcp_hdr {
+    uint16_t sport;         /* source port */
+    uint16_t dport;         /* destination port */
+    uint32_t seq;           /* sequence number */
+    uint32_t ack;           /* acknowledgment number */
+    uint8_t data_off;       /* header length in bytes (20..60) */
+    uint8_t flags;          /* TCP_FIN .. TCP_CWR */
+    uint16_t wnd;           /* window, unscaled as on the wire */
+    uint16_t csum;          /* as received (parse only) */
+    uint16_t urp;           /* urgent pointer */
+    struct tcp_opts opts;   /* decoded options */
+};
+
+/* b[0..len) is the IP payload. Checks TCP_TRUNCATED, TCP_BAD_OFFSET,
+ * TCP_BAD_OPTIONS (an option running past the header, a wrong length for a
+ * known kind) and TCP_BAD_CSUM with the pseudo-header. Unknown option kinds
+ * with a sane length are skipped. Never writes b. */
+enum drop_reason tcp_parse(const uint8_t *b, size_t len, uint32_t src, uint32_t dst,
+                           struct tcp_hdr *out);
+/* Bytes the options take, padded to a multiple of 4, in the order Linux sends
+ * them (MSS, SACK-permitted+TS, NOP+wscale; on data: NOP NOP TS, NOP NOP SACK). */
+size_t tcp_opts_len(const struct tcp_opts *o);
+/* Writes header and options at b, where b[hdr_len..hdr_len+payload_len) is the
+ * payload in place, and the checksum with the pseudo-header. data_off is
+ * computed from the options (tcp->data_off is ignored). */
+void tcp_emit(const struct tcp_hdr *tcp, uint8_t *b, size_t payload_len,
+              uint32_t src, uint32_t dst);
+size_t tcp_hdr_len(const struct tcp_hdr *tcp);
+/* tcpdump -nn's shape: "49152 > 80: Flags [S], seq 1000, win 65535,
+ * options [mss 1460,sackOK,TS val 1 ecr 0,nop,wscale 7], length 0". Relative
+ * sequence numbers are the caller's business; these are absolute. */
+int tcp_describe(const struct tcp_hdr *tcp, size_t payload_len, char *buf, size_t n);
+/* "S", "S.", ".", "P.", "F.", "R", "R." as tcpdump prints flags. */
+char *tcp_flags_str(uint8_t flags, char *buf, size_t n);
+
+#endif
