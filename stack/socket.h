@@ -1,0 +1,131 @@
+/*
+ * socket.h - the facade: a BSD-shaped socket layer over UDP, ICMP echo and
+ * (later) TCP.
+ *
+ * A socket is named by a small integer, as a file descriptor is (the first one
+ * is 3, after stdin, stdout and stderr, so a lesson reads like a C program).
+ * Calls never block: one that would returns -ERR_AGAIN and the caller (the
+ * scenario runner, the view) lets time run until sock_poll() says the socket
+ * is ready, then calls again. That is how a blocking call looks from outside.
+ *
+ * Error semantics follow BSD and Linux: EADDRINUSE for a taken port,
+ * EADDRNOTAVAIL for an address that is not ours, EMSGSIZE for a datagram that
+ * cannot fit, and an ICMP port unreachable reported as ECONNREFUSED on the next
+ * call of a *connected* UDP socket [RFC 1122 4.1.3.3].
+ */
+#ifndef NETSTEP_STACK_SOCKET_H
+#define NETSTEP_STACK_SOCKET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "stack/pkt.h"
+
+#define SOCK_MAX        64
+#define SOCK_FD_BASE    3
+#define SOCK_RCVBUF_DEFAULT  (208u * 1024)  /* Linux's net.core.rmem_default */
+#define SOCK_SNDBUF_DEFAULT  (208u * 1024)  /* Linux's net.core.wmem_default */
+#define SOCK_EPHEMERAL_LO    49152          /* [RFC 6335 6] dynamic ports */
+#define SOCK_EPHEMERAL_HI    65535
+
+enum sock_domain {
+    SOCK_DOMAIN_INET,   /* AF_INET */
+    SOCK_DOMAIN_LOCAL,  /* AF_LOCAL (Unix domain) */
+};
+
+enum sock_type {
+    SOCK_TYPE_DGRAM,   /* SOCK_DGRAM */
+    SOCK_TYPE_STREAM,  /* SOCK_STREAM */
+};
+
+/* The protocol behind a socket, chosen from domain, type and protocol. */
+enum sock_proto {
+    SOCK_PROTO_UDP,   /* AF_INET, SOCK_DGRAM */
+    SOCK_PROTO_ICMP,  /* AF_INET, SOCK_DGRAM, IPPROTO_ICMP: a ping socket, as Linux has */
+    SOCK_PROTO_TCP,   /* AF_INET, SOCK_STREAM */
+};
+
+/* Readiness, as poll(2) names it. */
+#define SOCK_POLLIN   0x1
+#define SOCK_POLLOUT  0x4
+#define SOCK_POLLERR  0x8
+#define SOCK_POLLHUP  0x10
+
+/* A socket address: an IPv4 address and port, host order. */
+struct sock_addr {
+    uint32_t addr;  /* 0 is INADDR_ANY */
+    uint16_t port;  /* 0 asks for an ephemeral port */
+};
+
+/* The Internet protocol control block: the socket's 4-tuple, as BSD's inpcb. */
+struct inpcb {
+    uint32_t laddr;  /* local address, 0 = any */
+    uint16_t lport;  /* local port, 0 = not bound */
+    uint32_t faddr;  /* foreign address, 0 = not connected */
+    uint16_t fport;  /* foreign port */
+};
+
+struct socket {
+    bool in_use;               /* slot taken */
+    int fd;                    /* the number the application holds */
+    enum sock_domain domain;   /* address family */
+    enum sock_type type;       /* datagram or stream */
+    enum sock_proto proto;     /* the transport behind it */
+    struct inpcb pcb;          /* addresses and ports */
+    bool bound;                /* bind() or an implicit bind happened */
+    bool connected;            /* connect() fixed the peer */
+    int so_error;              /* pending asynchronous error, ERR_* (positive) */
+    bool so_broadcast;         /* SO_BROADCAST */
+    bool so_reuseaddr;         /* SO_REUSEADDR */
+    size_t rcvbuf;             /* SO_RCVBUF: bytes the receive queue may hold */
+    size_t sndbuf;             /* SO_SNDBUF */
+    struct pkt_queue rcvq;     /* datagrams waiting for recv, each with l3/l4 offsets set */
+    uint16_t ping_id;          /* ICMP sockets: the echo identifier (the "port") */
+    uint64_t rx_datagrams;     /* datagrams queued, ever */
+    uint64_t tx_datagrams;     /* datagrams sent, ever */
+};
+
+struct sock_table {
+    struct socket s[SOCK_MAX];  /* slot i is fd SOCK_FD_BASE + i */
+    uint16_t next_ephemeral;    /* where the next ephemeral port search starts */
+};
+
+struct host;
+
+/* The calls. Each returns >= 0 on success and -ERR_* on failure. `h->cause`
+ * should name the call (see host_begin_call()). */
+int sock_socket(struct host *h, enum sock_domain domain, enum sock_type type,
+                enum sock_proto proto);
+int sock_bind(struct host *h, int fd, const struct sock_addr *a);
+int sock_connect(struct host *h, int fd, const struct sock_addr *a);
+/* Returns the bytes sent; the whole datagram or nothing. */
+int sock_send(struct host *h, int fd, const uint8_t *buf, size_t len);
+int sock_sendto(struct host *h, int fd, const uint8_t *buf, size_t len,
+                const struct sock_addr *to);
+/* Returns the bytes copied; a datagram longer than cap is truncated and the
+ * rest discarded, as recv(2) does. -ERR_AGAIN when nothing is queued. */
+int sock_recv(struct host *h, int fd, uint8_t *buf, size_t cap);
+int sock_recvfrom(struct host *h, int fd, uint8_t *buf, size_t cap, struct sock_addr *from);
+int sock_getsockname(struct host *h, int fd, struct sock_addr *out);
+int sock_getpeername(struct host *h, int fd, struct sock_addr *out);
+int sock_close(struct host *h, int fd);
+
+/* SOCK_POLL* bits that hold now; 0 for a bad fd. */
+unsigned sock_poll(struct host *h, int fd);
+
+/* The socket behind fd, or NULL. */
+struct socket *sock_lookup(struct host *h, int fd);
+
+/* For the transports: queue a datagram on s (p->data at the payload; l3/l4
+ * offsets set so recvfrom can read the source). Takes ownership of p; drops it
+ * with SOCK_RCVBUF_FULL if it does not fit. */
+void sock_deliver_dgram(struct host *h, struct socket *s, struct pkt *p);
+
+void sock_table_init(struct sock_table *t);
+/* Close every socket (host teardown). */
+void sock_table_close_all(struct host *h);
+
+const char *sock_proto_name(enum sock_proto p);  /* "udp" */
+
+#endif
