@@ -18,6 +18,13 @@
 #define ICMP_DEST_UNREACH   3
 #define ICMP_ECHO_REQUEST   8
 #define ICMP_TIME_EXCEEDED  11
+/* Named for describing only; the stack does not act on these. */
+#define ICMP_SOURCE_QUENCH   4   /* [RFC 792], deprecated by [RFC 6633] */
+#define ICMP_REDIRECT        5   /* [RFC 792] */
+#define ICMP_ROUTER_SOLICIT  10  /* [RFC 1256] */
+#define ICMP_PARAM_PROBLEM   12  /* [RFC 792] */
+#define ICMP_TIMESTAMP       13  /* [RFC 792] */
+#define ICMP_TIMESTAMP_REPLY 14  /* [RFC 792] */
 
 /* Destination unreachable codes [RFC 792] [RFC 1812 5.2.7.1] */
 #define ICMP_UNREACH_NET        0

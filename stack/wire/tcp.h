@@ -84,6 +84,12 @@ size_t tcp_hdr_len(const struct tcp_hdr *tcp);
  * options [mss 1460,sackOK,TS val 1 ecr 0,nop,wscale 7], length 0". Relative
  * sequence numbers are the caller's business; these are absolute. */
 int tcp_describe(const struct tcp_hdr *tcp, size_t payload_len, char *buf, size_t n);
+/* As tcp_describe() without the "49152 > 80: " prefix, and with the options
+ * printed from the bytes b[20..tcp->data_off) as they lie on the wire (order,
+ * padding and unknown kinds included), the way tcpdump shows them. b is the
+ * segment tcp_parse() filled tcp from. Used by frame_describe(). */
+int tcp_describe_wire(const struct tcp_hdr *tcp, const uint8_t *b, size_t payload_len,
+                      char *buf, size_t n);
 /* "S", "S.", ".", "P.", "F.", "R", "R." as tcpdump prints flags. */
 char *tcp_flags_str(uint8_t flags, char *buf, size_t n);
 

@@ -1,0 +1,332 @@
+/*
+ * arp.c - Address Resolution Protocol for IPv4 over Ethernet [RFC 826].
+ *
+ * The packet reception algorithm follows RFC 826's "Packet Reception" section
+ * step by step: update an existing entry for the sender ("merge_flag"), then,
+ * if the target is us, add the sender if it was new, and answer a request.
+ * Resolution holds a few packets per address, retries once a second
+ * [RFC 1122 2.3.2.1] and gives up after ARP_MAX_TRIES requests.
+ * Called by: eth_input(), ipv4_output(), host_poll().
+ * Calls: eth_output(), pkt_drop().
+ */
+#include "stack/arp.h"
+
+#include <string.h>
+
+#include "stack/drop.h"
+#include "stack/err.h"
+#include "stack/eth.h"
+#include "stack/host.h"
+#include "stack/iface.h"
+#include "stack/wire/arp.h"
+#include "stack/wire/eth.h"
+#include "stack/wire/ipv4.h"
+
+static const uint8_t mac_broadcast[ETH_ALEN] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+
+void
+arp_cache_init(struct arp_cache *c)
+{
+    memset(c, 0, sizeof(*c));
+    c->timeout_ns = ARP_TIMEOUT_NS;
+    c->retry_ns = ARP_RETRY_NS;
+    c->max_tries = ARP_MAX_TRIES;
+    c->queue_max = ARP_QUEUE_MAX;
+}
+
+const char *
+arp_state_name(enum arp_state s)
+{
+    switch (s) {
+    case ARP_FREE: return "FREE";
+    case ARP_INCOMPLETE: return "INCOMPLETE";
+    case ARP_REACHABLE: return "REACHABLE";
+    case ARP_PERMANENT: return "PERMANENT";
+    }
+    return "?";
+}
+
+static struct arp_entry *
+arp_find(struct host *h, uint32_t ip)
+{
+    for (unsigned i = 0; i < ARP_CACHE_SIZE; i++)
+        if (h->arp.e[i].state != ARP_FREE && h->arp.e[i].ip == ip)
+            return &h->arp.e[i];
+    return NULL;
+}
+
+const struct arp_entry *
+arp_cache_lookup(const struct host *h, uint32_t ip)
+{
+    return arp_find((struct host *)h, ip);
+}
+
+static void
+arp_entry_clear(struct host *h, struct arp_entry *e, enum drop_reason why)
+{
+    struct pkt *p;
+    while ((p = pkt_queue_pop(&e->pending)) != NULL)
+        pkt_drop(h, p, LAYER_ARP, why);
+    memset(e, 0, sizeof(*e));
+}
+
+/* A free slot, or the reachable entry closest to expiry (never an incomplete
+ * one: its packets are waiting). */
+static struct arp_entry *
+arp_alloc(struct host *h)
+{
+    struct arp_entry *victim = NULL;
+    for (unsigned i = 0; i < ARP_CACHE_SIZE; i++) {
+        struct arp_entry *e = &h->arp.e[i];
+        if (e->state == ARP_FREE)
+            return e;
+        if (e->state == ARP_REACHABLE && (victim == NULL || e->expires_ns < victim->expires_ns))
+            victim = e;
+    }
+    if (victim != NULL) {
+        char ip[IPV4_ADDR_STRLEN];
+        trace_event(h, TRACE_CACHE, LAYER_ARP, NULL, NULL, "cache full: evict %s",
+                    ipv4_addr_str(victim->ip, ip));
+        arp_entry_clear(h, victim, DROP_ARP_UNRESOLVED);
+    }
+    return victim;
+}
+
+void
+arp_cache_flush(struct host *h)
+{
+    for (unsigned i = 0; i < ARP_CACHE_SIZE; i++)
+        if (h->arp.e[i].state != ARP_FREE)
+            arp_entry_clear(h, &h->arp.e[i], DROP_HOST_DOWN);
+}
+
+static int
+arp_send(struct iface *ifc, uint16_t op, const uint8_t tha[ETH_ALEN], uint32_t tpa,
+         const uint8_t eth_dst[ETH_ALEN])
+{
+    struct host *h = ifc->host;
+    struct pkt *p = host_pkt_alloc(h, PKT_HEADROOM, ARP_LEN + ETH_MIN_FRAME);
+    if (p == NULL)
+        return -ERR_NOBUFS;
+    struct arp_hdr arp = {
+        .htype = ARP_HTYPE_ETH,
+        .ptype = ETHERTYPE_IPV4,
+        .hlen = ETH_ALEN,
+        .plen = 4,
+        .op = op,
+        .spa = ifc->addr,
+        .tpa = tpa,
+    };
+    memcpy(arp.sha, ifc->mac, ETH_ALEN);
+    memcpy(arp.tha, tha, ETH_ALEN);
+    uint8_t *b = pkt_put(p, ARP_LEN);
+    arp_emit(&arp, b);
+    p->l3_off = pkt_off(p);
+    char desc[96];
+    arp_describe(&arp, desc, sizeof(desc));
+    const char *why = op == ARP_OP_REPLY ? "answering a request for my address"
+                      : tpa == ifc->addr ? "announcing my address (gratuitous ARP)"
+                                         : "broadcasting: who has this address?";
+    trace_tx(h, LAYER_ARP, p, "RFC 826", "%s: %s", desc, why);
+    return eth_output(ifc, p, eth_dst, ETHERTYPE_ARP);
+}
+
+int
+arp_announce(struct iface *ifc)
+{
+    static const uint8_t zero[ETH_ALEN] = { 0 };
+    return arp_send(ifc, ARP_OP_REQUEST, zero, ifc->addr, mac_broadcast);
+}
+
+/* Fill entry e with mac and send what waited for it. */
+static void
+arp_entry_resolve(struct host *h, struct arp_entry *e, struct iface *ifc,
+                  const uint8_t mac[ETH_ALEN])
+{
+    const char *verb = e->state == ARP_INCOMPLETE ? "resolved"
+                       : e->state == ARP_FREE     ? "learned"
+                       : memcmp(e->mac, mac, ETH_ALEN) != 0 ? "changed"
+                                                            : NULL;
+    if (e->state != ARP_PERMANENT) {
+        e->state = ARP_REACHABLE;
+        memcpy(e->mac, mac, ETH_ALEN);
+        e->ifc = ifc;
+        e->expires_ns = h->now_ns + h->arp.timeout_ns;
+    }
+    char ip[IPV4_ADDR_STRLEN], m[MAC_ADDR_STRLEN];
+    if (verb != NULL)
+        trace_event(h, TRACE_CACHE, LAYER_ARP, NULL, "RFC 826",
+                    "%s is-at %s on %s: entry %s, valid %llu s", ipv4_addr_str(e->ip, ip),
+                    mac_addr_str(mac, m), ifc->name, verb,
+                    (unsigned long long)(h->arp.timeout_ns / 1000000000ull));
+    struct pkt *p;
+    while ((p = pkt_queue_pop(&e->pending)) != NULL)
+        eth_output(e->ifc, p, e->mac, ETHERTYPE_IPV4);
+}
+
+void
+arp_input(struct iface *ifc, struct pkt *p)
+{
+    struct host *h = ifc->host;
+    struct arp_hdr arp;
+    enum drop_reason why = arp_parse(p->data, p->len, &arp);
+    if (why != DROP_NONE) {
+        pkt_drop(h, p, LAYER_ARP, why);
+        return;
+    }
+    char desc[96];
+    arp_describe(&arp, desc, sizeof(desc));
+
+    /* [RFC 826 Packet Reception] "If the pair <protocol type, sender protocol
+     * address> is already in my translation table, update the sender hardware
+     * address field of the entry with the new information" (merge_flag). */
+    struct arp_entry *e = arp.spa != 0 ? arp_find(h, arp.spa) : NULL;
+    bool merge = e != NULL;
+    /* "Am I the target protocol address?" */
+    bool for_me = ifc->addr != 0 && arp.tpa == ifc->addr;
+
+    if (!for_me) {
+        trace_rx(h, LAYER_ARP, p, "RFC 826", "%s: not for my address%s", desc,
+                 merge ? "; I know the sender, so refresh its entry" : "");
+        if (merge)
+            arp_entry_resolve(h, e, ifc, arp.sha);
+        if (!merge) {
+            pkt_drop(h, p, LAYER_ARP, DROP_ARP_NOT_FOR_US);
+            return;
+        }
+        pkt_free(p);
+        return;
+    }
+    /* A packet claiming our own address as its sender means a conflict
+     * [RFC 5227 2.4]; we report it and keep our address. */
+    if (arp.spa == ifc->addr) {
+        trace_rx(h, LAYER_ARP, p, "RFC 5227 2.4", "%s: someone else claims my address", desc);
+        pkt_free(p);
+        return;
+    }
+    trace_rx(h, LAYER_ARP, p, "RFC 826", "%s: the target is my address; %s the sender%s", desc,
+             merge ? "update" : "remember",
+             arp.op == ARP_OP_REQUEST ? " and answer" : "");
+    if (merge) {
+        arp_entry_resolve(h, e, ifc, arp.sha);
+    } else if (arp.spa != 0) {
+        /* "If merge_flag is false, add the triplet <protocol type, sender
+         * protocol address, sender hardware address> to the translation table." */
+        e = arp_alloc(h);
+        if (e != NULL) {
+            e->ip = arp.spa;
+            arp_entry_resolve(h, e, ifc, arp.sha);
+        }
+    }
+    /* "If the opcode is ares_op$REQUEST, swap fields and send a reply." */
+    if (arp.op == ARP_OP_REQUEST)
+        arp_send(ifc, ARP_OP_REPLY, arp.sha, arp.spa, arp.sha);
+    pkt_free(p);
+}
+
+int
+arp_output(struct iface *ifc, struct pkt *p, uint32_t next_hop)
+{
+    struct host *h = ifc->host;
+    if (next_hop == IPV4_BROADCAST || next_hop == iface_broadcast(ifc))
+        return eth_output(ifc, p, mac_broadcast, ETHERTYPE_IPV4);
+
+    struct arp_entry *e = arp_find(h, next_hop);
+    if (e != NULL && (e->state == ARP_REACHABLE || e->state == ARP_PERMANENT))
+        return eth_output(e->ifc != NULL ? e->ifc : ifc, p, e->mac, ETHERTYPE_IPV4);
+
+    char ip[IPV4_ADDR_STRLEN];
+    ipv4_addr_str(next_hop, ip);
+    if (e == NULL) {
+        e = arp_alloc(h);
+        if (e == NULL) {
+            pkt_drop(h, p, LAYER_ARP, DROP_ARP_QUEUE_FULL);
+            return -ERR_NOBUFS;
+        }
+        e->state = ARP_INCOMPLETE;
+        e->ip = next_hop;
+        e->ifc = ifc;
+        e->tries = 0;
+        trace_event(h, TRACE_CACHE, LAYER_ARP, p, "RFC 826",
+                    "no entry for %s: hold the packet and ask", ip);
+    }
+    if (e->pending.count >= h->arp.queue_max) {
+        /* [RFC 1122 2.3.2.2] "SHOULD save at least one (the latest) packet":
+         * drop the oldest to keep the newest. */
+        struct pkt *old = pkt_queue_pop(&e->pending);
+        pkt_drop(h, old, LAYER_ARP, DROP_ARP_QUEUE_FULL);
+    }
+    p->next_hop = next_hop;
+    pkt_queue_push(&e->pending, p);
+    if (e->tries == 0) {
+        static const uint8_t zero[ETH_ALEN] = { 0 };
+        e->tries = 1;
+        e->retry_ns = h->now_ns + h->arp.retry_ns;
+        arp_send(ifc, ARP_OP_REQUEST, zero, next_hop, mac_broadcast);
+    }
+    return 0;
+}
+
+int
+arp_cache_set_permanent(struct host *h, struct iface *ifc, uint32_t ip,
+                        const uint8_t mac[ETH_ALEN])
+{
+    struct arp_entry *e = arp_find(h, ip);
+    if (e == NULL)
+        e = arp_alloc(h);
+    if (e == NULL)
+        return -ERR_NOBUFS;
+    e->ip = ip;
+    arp_entry_resolve(h, e, ifc, mac);
+    e->state = ARP_PERMANENT;
+    return 0;
+}
+
+void
+arp_poll(struct host *h)
+{
+    static const uint8_t zero[ETH_ALEN] = { 0 };
+    for (unsigned i = 0; i < ARP_CACHE_SIZE; i++) {
+        struct arp_entry *e = &h->arp.e[i];
+        char ip[IPV4_ADDR_STRLEN];
+        if (e->state == ARP_INCOMPLETE && e->retry_ns <= h->now_ns) {
+            struct trace_cause saved = h->cause;
+            host_set_cause(h, cause_timer(TIMER_ARP_RETRY));
+            ipv4_addr_str(e->ip, ip);
+            if (e->tries >= h->arp.max_tries) {
+                trace_event(h, TRACE_CACHE, LAYER_ARP, NULL, "RFC 1122 2.3.2.1",
+                            "no reply for %s after %u requests: give up", ip, e->tries);
+                arp_entry_clear(h, e, DROP_ARP_UNRESOLVED);
+            } else {
+                e->tries++;
+                e->retry_ns = h->now_ns + h->arp.retry_ns;
+                trace_event(h, TRACE_TIMER, LAYER_ARP, NULL, "RFC 1122 2.3.2.1",
+                            "no reply for %s yet: ask again (request %u of %u)", ip, e->tries,
+                            h->arp.max_tries);
+                arp_send(e->ifc, ARP_OP_REQUEST, zero, e->ip, mac_broadcast);
+            }
+            host_set_cause(h, saved);
+        } else if (e->state == ARP_REACHABLE && e->expires_ns <= h->now_ns) {
+            struct trace_cause saved = h->cause;
+            host_set_cause(h, cause_timer(TIMER_ARP_EXPIRE));
+            trace_event(h, TRACE_CACHE, LAYER_ARP, NULL, NULL, "%s aged out of the cache",
+                        ipv4_addr_str(e->ip, ip));
+            arp_entry_clear(h, e, DROP_ARP_UNRESOLVED);
+            host_set_cause(h, saved);
+        }
+    }
+}
+
+uint64_t
+arp_next_deadline(const struct host *h)
+{
+    uint64_t next = UINT64_MAX;
+    for (unsigned i = 0; i < ARP_CACHE_SIZE; i++) {
+        const struct arp_entry *e = &h->arp.e[i];
+        if (e->state == ARP_INCOMPLETE && e->retry_ns < next)
+            next = e->retry_ns;
+        else if (e->state == ARP_REACHABLE && e->expires_ns < next)
+            next = e->expires_ns;
+    }
+    return next;
+}

@@ -1,0 +1,118 @@
+/*
+ * host.c - a node: set-up, interfaces, timers, teardown.
+ */
+#include "stack/host.h"
+
+#include <string.h>
+
+#include "stack/arp.h"
+#include "stack/err.h"
+#include "stack/wire/eth.h"
+
+void
+host_init(struct host *h, const char *name, struct pkt_pool *pool, struct trace *trace,
+          uint64_t seed, uint64_t stream)
+{
+    memset(h, 0, sizeof(*h));
+    size_t n = strlen(name);
+    if (n >= sizeof(h->name))
+        n = sizeof(h->name) - 1;
+    memcpy(h->name, name, n);
+    h->pool = pool;
+    h->trace = trace;
+    rng_seed(&h->rng, seed, stream);
+    arp_cache_init(&h->arp);
+    sock_table_init(&h->socks);
+    /* Start the ephemeral search somewhere seeded, as Linux randomises it
+     * [RFC 6056 3.3.1], so two hosts of one lesson do not share numbers. */
+    h->socks.next_ephemeral =
+        (uint16_t)(SOCK_EPHEMERAL_LO + rng_below(&h->rng, 64));
+    h->ip_id = (uint16_t)rng_below(&h->rng, 65536);
+    h->next_ping_id = (uint16_t)(1 + rng_below(&h->rng, 1000));
+}
+
+void
+host_destroy(struct host *h)
+{
+    sock_table_close_all(h);
+    arp_cache_flush(h);
+}
+
+struct iface *
+host_add_iface(struct host *h, const char *name, const uint8_t mac[ETH_ALEN], uint32_t addr,
+               unsigned prefix_len, uint16_t mtu, const struct iface_ops *ops, void *drv)
+{
+    if (h->n_ifaces >= HOST_MAX_IFACES || prefix_len > 32)
+        return NULL;
+    struct iface *ifc = &h->ifaces[h->n_ifaces];
+    memset(ifc, 0, sizeof(*ifc));
+    ifc->host = h;
+    ifc->index = h->n_ifaces;
+    size_t n = strlen(name);
+    if (n >= sizeof(ifc->name))
+        n = sizeof(ifc->name) - 1;
+    memcpy(ifc->name, name, n);
+    memcpy(ifc->mac, mac, ETH_ALEN);
+    ifc->addr = addr;
+    ifc->prefix_len = (uint8_t)prefix_len;
+    ifc->mtu = mtu;
+    ifc->ops = ops;
+    ifc->drv = drv;
+    h->n_ifaces++;
+    return ifc;
+}
+
+void
+host_iface_up(struct host *h, struct iface *ifc, bool announce)
+{
+    if (ifc->up)
+        return;
+    ifc->up = true;
+    if (ifc->addr != 0) {
+        /* The connected route, as the kernel adds it with the address. */
+        route_add(h, iface_net(ifc), ifc->prefix_len, 0, ifc, 0, ROUTE_PROTO_KERNEL);
+        if (announce)
+            arp_announce(ifc);
+    }
+}
+
+void
+host_poll(struct host *h)
+{
+    arp_poll(h);
+}
+
+uint64_t
+host_next_deadline(const struct host *h)
+{
+    return arp_next_deadline(h);
+}
+
+struct iface *
+host_iface_by_addr(struct host *h, uint32_t addr)
+{
+    for (unsigned i = 0; i < h->n_ifaces; i++)
+        if (h->ifaces[i].addr == addr && addr != 0)
+            return &h->ifaces[i];
+    return NULL;
+}
+
+uint32_t
+host_primary_addr(const struct host *h)
+{
+    return h->n_ifaces > 0 ? h->ifaces[0].addr : 0;
+}
+
+struct pkt *
+host_pkt_alloc(struct host *h, size_t headroom, size_t size)
+{
+    /* Room for the Ethernet padding of a short frame [IEEE 802.3 3.2.8]. */
+    if (size < ETH_MIN_FRAME)
+        size = ETH_MIN_FRAME;
+    struct pkt *p = pkt_alloc(h->pool, headroom, size);
+    if (p != NULL) {
+        p->born_ns = h->now_ns;
+        p->cause = h->cause;
+    }
+    return p;
+}

@@ -1,0 +1,206 @@
+/*
+ * inspect.c - read-only snapshots of a host for expects and the view.
+ */
+#include "stack/inspect.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "stack/drop.h"
+#include "stack/host.h"
+#include "stack/wire/icmp.h"
+
+static void
+inspect_arp_fill(const struct arp_entry *e, struct inspect_arp *out)
+{
+    memset(out, 0, sizeof(*out));
+    out->ip = e->ip;
+    if (e->state != ARP_INCOMPLETE)
+        memcpy(out->mac, e->mac, ETH_ALEN);
+    out->state = arp_state_name(e->state);
+    out->ifname = e->ifc != NULL ? e->ifc->name : "-";
+    out->expires_ns = e->state == ARP_REACHABLE ? e->expires_ns : 0;
+    out->queued = (unsigned)e->pending.count;
+}
+
+size_t
+inspect_arp(const struct host *h, struct inspect_arp *out, size_t max)
+{
+    size_t n = 0;
+    for (unsigned i = 0; i < ARP_CACHE_SIZE; i++) {
+        const struct arp_entry *e = &h->arp.e[i];
+        if (e->state == ARP_FREE)
+            continue;
+        if (n < max)
+            inspect_arp_fill(e, &out[n]);
+        n++;
+    }
+    return n;
+}
+
+bool
+inspect_arp_find(const struct host *h, uint32_t ip, struct inspect_arp *out)
+{
+    const struct arp_entry *e = arp_cache_lookup(h, ip);
+    if (e == NULL)
+        return false;
+    inspect_arp_fill(e, out);
+    return true;
+}
+
+static void
+inspect_socket_fill(const struct socket *s, struct inspect_socket *out)
+{
+    memset(out, 0, sizeof(*out));
+    out->fd = s->fd;
+    out->proto = sock_proto_name(s->proto);
+    out->laddr = s->pcb.laddr;
+    out->lport = s->pcb.lport;
+    out->faddr = s->pcb.faddr;
+    out->fport = s->pcb.fport;
+    out->bound = s->bound;
+    out->connected = s->connected;
+    out->state = s->connected ? "ESTAB" : "UNCONN";
+    out->so_error = s->so_error;
+    out->rcvq_bytes = s->rcvq.bytes;
+    out->rcvq_count = s->rcvq.count;
+}
+
+size_t
+inspect_sockets(const struct host *h, struct inspect_socket *out, size_t max)
+{
+    size_t n = 0;
+    for (unsigned i = 0; i < SOCK_MAX; i++) {
+        const struct socket *s = &h->socks.s[i];
+        if (!s->in_use)
+            continue;
+        if (n < max)
+            inspect_socket_fill(s, &out[n]);
+        n++;
+    }
+    return n;
+}
+
+bool
+inspect_socket(const struct host *h, int fd, struct inspect_socket *out)
+{
+    int i = fd - SOCK_FD_BASE;
+    if (i < 0 || i >= SOCK_MAX || !h->socks.s[i].in_use)
+        return false;
+    inspect_socket_fill(&h->socks.s[i], out);
+    return true;
+}
+
+/* Counter names are "<layer>.<what>"; these are the layers they name. */
+static const struct {
+    const char *name;
+    enum trace_layer layer;
+} counter_layers[] = {
+    { "eth", LAYER_ETH },   { "arp", LAYER_ARP },    { "ipv4", LAYER_IPV4 },
+    { "ip", LAYER_IPV4 },   { "icmp", LAYER_ICMP },  { "udp", LAYER_UDP },
+    { "tcp", LAYER_TCP },   { "socket", LAYER_SOCKET },
+};
+
+static const struct {
+    const char *name;
+    uint8_t type;
+} icmp_types[] = {
+    { "echo_request", ICMP_ECHO_REQUEST },
+    { "echo_reply", ICMP_ECHO_REPLY },
+    { "unreachable", ICMP_DEST_UNREACH },
+    { "time_exceeded", ICMP_TIME_EXCEEDED },
+};
+
+#define N_LAYERS (sizeof(counter_layers) / sizeof(counter_layers[0]))
+#define N_ICMP   (sizeof(icmp_types) / sizeof(icmp_types[0]))
+
+bool
+inspect_counter(const struct host *h, const char *name, uint64_t *out)
+{
+    const struct host_stats *st = &h->stats;
+    if (strcmp(name, "drops") == 0) {
+        uint64_t sum = 0;
+        for (int i = 1; i < DROP_COUNT; i++)
+            sum += st->drops[i];
+        *out = sum;
+        return true;
+    }
+    if (strncmp(name, "drop.", 5) == 0) {
+        enum drop_reason r = drop_reason_lookup(name + 5);
+        if (r == DROP_COUNT)
+            return false;
+        *out = st->drops[r];
+        return true;
+    }
+    if (strcmp(name, "ipv4.forwarded") == 0 || strcmp(name, "ip.forwarded") == 0) {
+        *out = st->ipv4_forwarded;
+        return true;
+    }
+    if (strcmp(name, "udp.delivered") == 0) {
+        *out = st->udp_delivered;
+        return true;
+    }
+    for (size_t t = 0; t < N_ICMP; t++) {
+        char rx[40], tx[40];
+        snprintf(rx, sizeof(rx), "icmp.rx.%s", icmp_types[t].name);
+        snprintf(tx, sizeof(tx), "icmp.tx.%s", icmp_types[t].name);
+        if (strcmp(name, rx) == 0) {
+            *out = st->icmp_rx_type[icmp_types[t].type];
+            return true;
+        }
+        if (strcmp(name, tx) == 0) {
+            *out = st->icmp_tx_type[icmp_types[t].type];
+            return true;
+        }
+    }
+    const char *dot = strchr(name, '.');
+    if (dot == NULL)
+        return false;
+    for (size_t l = 0; l < N_LAYERS; l++) {
+        size_t n = strlen(counter_layers[l].name);
+        if ((size_t)(dot - name) != n || strncmp(name, counter_layers[l].name, n) != 0)
+            continue;
+        enum trace_layer layer = counter_layers[l].layer;
+        if (strcmp(dot + 1, "rx") == 0)
+            *out = st->rx[layer];
+        else if (strcmp(dot + 1, "tx") == 0)
+            *out = st->tx[layer];
+        else if (strcmp(dot + 1, "drop") == 0 || strcmp(dot + 1, "drops") == 0)
+            *out = st->drop_layer[layer];
+        else
+            return false;
+        return true;
+    }
+    return false;
+}
+
+bool
+inspect_counter_name(size_t i, char *buf, size_t n)
+{
+    static const char *const fixed[] = { "drops", "ipv4.forwarded", "udp.delivered" };
+    static const char *const what[] = { "rx", "tx", "drop" };
+    const size_t n_fixed = sizeof(fixed) / sizeof(fixed[0]);
+    if (i < n_fixed) {
+        snprintf(buf, n, "%s", fixed[i]);
+        return true;
+    }
+    i -= n_fixed;
+    /* Skip the "ip" alias: list each layer once. */
+    static const char *const layers[] = { "eth", "arp", "ipv4", "icmp", "udp", "tcp", "socket" };
+    if (i < 7 * 3) {
+        snprintf(buf, n, "%s.%s", layers[i / 3], what[i % 3]);
+        return true;
+    }
+    i -= 7 * 3;
+    if (i < N_ICMP * 2) {
+        snprintf(buf, n, "icmp.%s.%s", i % 2 == 0 ? "rx" : "tx", icmp_types[i / 2].name);
+        return true;
+    }
+    i -= N_ICMP * 2;
+    if (i + 1 < DROP_COUNT) {
+        snprintf(buf, n, "drop.%s", drop_reason_name((enum drop_reason)(i + 1)));
+        return true;
+    }
+    return false;
+}

@@ -1,0 +1,147 @@
+/*
+ * pkt.c - the packet buffer: allocation, headroom, push/pull/put, queues.
+ *
+ * One malloc per packet: the struct and its bytes together, so a packet is
+ * freed in one call and a leak is one count in the pool.
+ */
+#include "stack/pkt.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct pkt *
+pkt_alloc(struct pkt_pool *pool, size_t headroom, size_t size)
+{
+    size_t cap = headroom + size;
+    if (cap > PKT_HEADROOM + PKT_MAX_FRAME + 65536)
+        return NULL;
+    struct pkt *p = malloc(sizeof(*p) + cap);
+    if (p == NULL)
+        return NULL;
+    memset(p, 0, sizeof(*p));
+    p->head = (uint8_t *)(p + 1);
+    p->data = p->head + headroom;
+    p->len = 0;
+    p->cap = cap;
+    p->l2_off = p->l3_off = p->l4_off = -1;
+    p->pool = pool;
+    if (pool != NULL) {
+        p->id = ++pool->next_id;
+        pool->live++;
+        pool->allocs++;
+    }
+    return p;
+}
+
+struct pkt *
+pkt_from_bytes(struct pkt_pool *pool, const uint8_t *bytes, size_t len)
+{
+    struct pkt *p = pkt_alloc(pool, PKT_HEADROOM, len);
+    if (p == NULL)
+        return NULL;
+    memcpy(pkt_put(p, len), bytes, len);
+    return p;
+}
+
+struct pkt *
+pkt_clone(const struct pkt *p)
+{
+    size_t headroom = (size_t)(p->data - p->head);
+    struct pkt *c = pkt_alloc(p->pool, headroom, p->cap - headroom);
+    if (c == NULL)
+        return NULL;
+    memcpy(c->head, p->head, p->cap);
+    c->len = p->len;
+    c->l2_off = p->l2_off;
+    c->l3_off = p->l3_off;
+    c->l4_off = p->l4_off;
+    c->born_ns = p->born_ns;
+    c->rx_ifc = p->rx_ifc;
+    c->cause = p->cause;
+    c->next_hop = p->next_hop;
+    return c;
+}
+
+void
+pkt_free(struct pkt *p)
+{
+    if (p == NULL)
+        return;
+    if (p->pool != NULL)
+        p->pool->live--;
+    free(p);
+}
+
+uint8_t *
+pkt_push(struct pkt *p, size_t n)
+{
+    if ((size_t)(p->data - p->head) < n)
+        return NULL;
+    p->data -= n;
+    p->len += n;
+    return p->data;
+}
+
+uint8_t *
+pkt_pull(struct pkt *p, size_t n)
+{
+    if (p->len < n)
+        return NULL;
+    p->data += n;
+    p->len -= n;
+    return p->data;
+}
+
+uint8_t *
+pkt_put(struct pkt *p, size_t n)
+{
+    size_t used = (size_t)(p->data - p->head) + p->len;
+    if (p->cap - used < n)
+        return NULL;
+    uint8_t *tail = p->data + p->len;
+    p->len += n;
+    return tail;
+}
+
+void
+pkt_trim(struct pkt *p, size_t n)
+{
+    if (n < p->len)
+        p->len = n;
+}
+
+void
+pkt_queue_push(struct pkt_queue *q, struct pkt *p)
+{
+    p->next = NULL;
+    if (q->last != NULL)
+        q->last->next = p;
+    else
+        q->first = p;
+    q->last = p;
+    q->count++;
+    q->bytes += p->len;
+}
+
+struct pkt *
+pkt_queue_pop(struct pkt_queue *q)
+{
+    struct pkt *p = q->first;
+    if (p == NULL)
+        return NULL;
+    q->first = p->next;
+    if (q->first == NULL)
+        q->last = NULL;
+    p->next = NULL;
+    q->count--;
+    q->bytes -= p->len;
+    return p;
+}
+
+void
+pkt_queue_purge(struct pkt_queue *q)
+{
+    struct pkt *p;
+    while ((p = pkt_queue_pop(q)) != NULL)
+        pkt_free(p);
+}

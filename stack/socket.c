@@ -1,0 +1,477 @@
+/*
+ * socket.c - the facade: BSD-shaped calls over UDP and ICMP echo.
+ *
+ * Everything an application can do with a datagram socket goes through here,
+ * and every call that completes is traced at the socket layer with its
+ * arguments and result, so the view can show the facade and, below it, what
+ * the call set off. Calls never block; -ERR_AGAIN tells the caller to let
+ * time run and try again.
+ * Called by: the scenario runner, the view's command line, tests.
+ * Calls: udp_output(), ipv4_output() (ping sockets).
+ */
+#include "stack/socket.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "stack/drop.h"
+#include "stack/err.h"
+#include "stack/host.h"
+#include "stack/ipv4.h"
+#include "stack/udp.h"
+#include "stack/wire/addr.h"
+#include "stack/wire/bytes.h"
+#include "stack/wire/icmp.h"
+#include "stack/wire/ipv4.h"
+#include "stack/wire/udp.h"
+
+/* Largest UDP payload in one IPv4 datagram: 65535 - 20 - 8. */
+#define UDP_MAX_PAYLOAD 65507
+
+void
+sock_table_init(struct sock_table *t)
+{
+    memset(t, 0, sizeof(*t));
+    t->next_ephemeral = SOCK_EPHEMERAL_LO;
+}
+
+const char *
+sock_proto_name(enum sock_proto p)
+{
+    switch (p) {
+    case SOCK_PROTO_UDP: return "udp";
+    case SOCK_PROTO_ICMP: return "icmp";
+    case SOCK_PROTO_TCP: return "tcp";
+    }
+    return "?";
+}
+
+struct socket *
+sock_lookup(struct host *h, int fd)
+{
+    int i = fd - SOCK_FD_BASE;
+    if (i < 0 || i >= SOCK_MAX || !h->socks.s[i].in_use)
+        return NULL;
+    return &h->socks.s[i];
+}
+
+/* Mark what follows as caused by `call`, keeping the step the caller named
+ * (the scenario runner sets cause_call(CALL_NONE, step) before a call). */
+static void
+sock_enter(struct host *h, enum socket_call call)
+{
+    uint32_t step = h->cause.kind == CAUSE_CALL ? h->cause.step : 0;
+    h->cause = cause_call(call, step);
+}
+
+/* Trace a completed call and pass its result through. */
+static int
+sock_ret(struct host *h, int r, const char *fmt_args, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int
+sock_ret(struct host *h, int r, const char *fmt_args, ...)
+{
+    char args[96];
+    va_list ap;
+    va_start(ap, fmt_args);
+    vsnprintf(args, sizeof(args), fmt_args, ap);
+    va_end(ap);
+    const char *name = socket_call_name((enum socket_call)h->cause.call);
+    if (r >= 0)
+        trace_event(h, TRACE_CALL, LAYER_SOCKET, NULL, NULL, "%s(%s) = %d", name, args, r);
+    else
+        trace_event(h, TRACE_CALL, LAYER_SOCKET, NULL, NULL, "%s(%s) = -1 %s (%s)", name, args,
+                    err_name(r), err_sentence(r));
+    return r;
+}
+
+static char *
+sa_str(const struct sock_addr *a, char *buf, size_t n)
+{
+    char ip[IPV4_ADDR_STRLEN];
+    snprintf(buf, n, "%s:%u", ipv4_addr_str(a->addr, ip), a->port);
+    return buf;
+}
+
+/* Is lport taken for laddr by another socket of the same protocol? */
+static bool
+sock_port_in_use(struct host *h, const struct socket *self, enum sock_proto proto, uint32_t laddr,
+                 uint16_t lport)
+{
+    for (unsigned i = 0; i < SOCK_MAX; i++) {
+        const struct socket *s = &h->socks.s[i];
+        if (!s->in_use || s == self || s->proto != proto || s->pcb.lport != lport)
+            continue;
+        /* Wildcard overlaps everything; two specific addresses overlap only
+         * when equal. SO_REUSEADDR on both sides lets them share. */
+        bool overlap = s->pcb.laddr == 0 || laddr == 0 || s->pcb.laddr == laddr;
+        if (overlap && !(s->so_reuseaddr && self->so_reuseaddr))
+            return true;
+    }
+    return false;
+}
+
+/* Pick an ephemeral port for s [RFC 6056]: the next free one in the range. */
+static int
+sock_ephemeral(struct host *h, struct socket *s, uint32_t laddr)
+{
+    unsigned span = SOCK_EPHEMERAL_HI - SOCK_EPHEMERAL_LO + 1;
+    for (unsigned n = 0; n < span; n++) {
+        uint16_t port = h->socks.next_ephemeral;
+        h->socks.next_ephemeral =
+            port == SOCK_EPHEMERAL_HI ? SOCK_EPHEMERAL_LO : (uint16_t)(port + 1);
+        if (!sock_port_in_use(h, s, s->proto, laddr, port))
+            return port;
+    }
+    return -ERR_ADDRINUSE;
+}
+
+/* Give s a local port if it has none (an implicit bind, as the first sendto
+ * or connect does). */
+static int
+sock_autobind(struct host *h, struct socket *s)
+{
+    if (s->bound)
+        return 0;
+    if (s->proto == SOCK_PROTO_ICMP) {
+        s->ping_id = h->next_ping_id++;
+        s->pcb.lport = s->ping_id;
+        s->bound = true;
+        return 0;
+    }
+    int port = sock_ephemeral(h, s, s->pcb.laddr);
+    if (port < 0)
+        return port;
+    s->pcb.lport = (uint16_t)port;
+    s->bound = true;
+    trace_event(h, TRACE_STATE, LAYER_SOCKET, NULL, "RFC 6335 6",
+                "socket %d gets ephemeral port %u (implicit bind)", s->fd, port);
+    return 0;
+}
+
+/* A pending asynchronous error is returned, once, by the next call. */
+static int
+sock_take_error(struct socket *s)
+{
+    int e = s->so_error;
+    s->so_error = 0;
+    return e == 0 ? 0 : -e;
+}
+
+int
+sock_socket(struct host *h, enum sock_domain domain, enum sock_type type, enum sock_proto proto)
+{
+    sock_enter(h, CALL_SOCKET);
+    const char *tname = type == SOCK_TYPE_STREAM ? "SOCK_STREAM" : "SOCK_DGRAM";
+    const char *dname = domain == SOCK_DOMAIN_LOCAL ? "AF_LOCAL" : "AF_INET";
+    if (domain != SOCK_DOMAIN_INET)
+        return sock_ret(h, -ERR_AFNOSUPPORT, "%s, %s", dname, tname);
+    if (type != SOCK_TYPE_DGRAM || proto == SOCK_PROTO_TCP)
+        return sock_ret(h, -ERR_PROTONOSUPPORT, "%s, %s", dname, tname);
+    for (unsigned i = 0; i < SOCK_MAX; i++) {
+        struct socket *s = &h->socks.s[i];
+        if (s->in_use)
+            continue;
+        memset(s, 0, sizeof(*s));
+        s->in_use = true;
+        s->fd = (int)i + SOCK_FD_BASE;
+        s->domain = domain;
+        s->type = type;
+        s->proto = proto;
+        s->rcvbuf = SOCK_RCVBUF_DEFAULT;
+        s->sndbuf = SOCK_SNDBUF_DEFAULT;
+        return sock_ret(h, s->fd, "%s, %s, %s", dname, tname,
+                        proto == SOCK_PROTO_ICMP ? "IPPROTO_ICMP" : "0");
+    }
+    return sock_ret(h, -ERR_MFILE, "%s, %s", dname, tname);
+}
+
+int
+sock_bind(struct host *h, int fd, const struct sock_addr *a)
+{
+    sock_enter(h, CALL_BIND);
+    char as[32];
+    sa_str(a, as, sizeof(as));
+    struct socket *s = sock_lookup(h, fd);
+    if (s == NULL)
+        return sock_ret(h, -ERR_BADF, "%d, %s", fd, as);
+    if (s->bound)
+        return sock_ret(h, -ERR_INVAL, "%d, %s", fd, as);
+    /* [POSIX bind] the address must be one of this host's, or any. */
+    if (a->addr != 0 && !ipv4_is_local(h, a->addr) && !ipv4_is_broadcast(h, a->addr))
+        return sock_ret(h, -ERR_ADDRNOTAVAIL, "%d, %s", fd, as);
+    if (s->proto == SOCK_PROTO_ICMP) {
+        s->pcb.laddr = a->addr;
+        return sock_ret(h, sock_autobind(h, s), "%d, %s", fd, as);
+    }
+    uint16_t port = a->port;
+    if (port == 0) {
+        int e = sock_ephemeral(h, s, a->addr);
+        if (e < 0)
+            return sock_ret(h, e, "%d, %s", fd, as);
+        port = (uint16_t)e;
+    } else if (sock_port_in_use(h, s, s->proto, a->addr, port)) {
+        return sock_ret(h, -ERR_ADDRINUSE, "%d, %s", fd, as);
+    }
+    s->pcb.laddr = a->addr;
+    s->pcb.lport = port;
+    s->bound = true;
+    trace_event(h, TRACE_STATE, LAYER_SOCKET, NULL, NULL, "socket %d is bound to %s:%u", fd,
+                a->addr == 0 ? "0.0.0.0 (any address)" : as, port);
+    return sock_ret(h, 0, "%d, %s", fd, as);
+}
+
+int
+sock_connect(struct host *h, int fd, const struct sock_addr *a)
+{
+    sock_enter(h, CALL_CONNECT);
+    char as[32];
+    sa_str(a, as, sizeof(as));
+    struct socket *s = sock_lookup(h, fd);
+    if (s == NULL)
+        return sock_ret(h, -ERR_BADF, "%d, %s", fd, as);
+    if (a->addr == 0 || (a->port == 0 && s->proto == SOCK_PROTO_UDP))
+        return sock_ret(h, -ERR_INVAL, "%d, %s", fd, as);
+    if (ipv4_is_broadcast(h, a->addr) && !s->so_broadcast)
+        return sock_ret(h, -ERR_ACCES, "%d, %s", fd, as);
+    uint32_t src = ipv4_source_for(h, a->addr);
+    if (src == 0 && !ipv4_is_broadcast(h, a->addr))
+        return sock_ret(h, -ERR_NETUNREACH, "%d, %s", fd, as);
+    int e = sock_autobind(h, s);
+    if (e < 0)
+        return sock_ret(h, e, "%d, %s", fd, as);
+    /* A UDP connect sends nothing: it only fixes the peer, so send() needs no
+     * address and only that peer's datagrams are received. */
+    s->pcb.faddr = a->addr;
+    s->pcb.fport = a->port;
+    s->connected = true;
+    s->so_error = 0;
+    trace_event(h, TRACE_STATE, LAYER_SOCKET, NULL, "RFC 1122 4.1.3.3",
+                "socket %d is connected to %s: nothing is sent for UDP, the peer is only remembered",
+                fd, as);
+    return sock_ret(h, 0, "%d, %s", fd, as);
+}
+
+static int
+sock_send_common(struct host *h, struct socket *s, const uint8_t *buf, size_t len,
+                 const struct sock_addr *to)
+{
+    int e = sock_take_error(s);
+    if (e < 0)
+        return e;
+    if (to == NULL) {
+        if (!s->connected)
+            return -ERR_DESTADDRREQ;
+    }
+    uint32_t dst = to != NULL ? to->addr : s->pcb.faddr;
+    uint16_t dport = to != NULL ? to->port : s->pcb.fport;
+    if (ipv4_is_broadcast(h, dst) && !s->so_broadcast)
+        return -ERR_ACCES;
+    if (s->proto == SOCK_PROTO_UDP && (len > UDP_MAX_PAYLOAD ||
+                                       len > ipv4_max_payload(h, dst) - UDP_HDR_LEN))
+        return -ERR_MSGSIZE;
+    e = sock_autobind(h, s);
+    if (e < 0)
+        return e;
+    if (s->proto == SOCK_PROTO_UDP) {
+        if (dport == 0)
+            return -ERR_INVAL;
+        int r = udp_output(h, s, buf, len, dst, dport);
+        if (r >= 0)
+            s->tx_datagrams++;
+        return r;
+    }
+    /* A ping socket: the application wrote an ICMP echo request; the stack
+     * puts the socket's identifier in it and the checksum, as Linux does. */
+    if (len < ICMP_HDR_LEN || buf[0] != ICMP_ECHO_REQUEST || len > ipv4_max_payload(h, dst))
+        return len < ICMP_HDR_LEN || buf[0] != ICMP_ECHO_REQUEST ? -ERR_INVAL : -ERR_MSGSIZE;
+    struct pkt *p = host_pkt_alloc(h, PKT_HEADROOM, len);
+    if (p == NULL)
+        return -ERR_NOBUFS;
+    uint8_t *b = pkt_put(p, len);
+    memcpy(b, buf, len);
+    struct icmp_hdr icmp = { .type = ICMP_ECHO_REQUEST, .code = 0, .id = s->ping_id,
+                             .seq = be16_get(buf + 6) };
+    icmp_emit(&icmp, b, len);
+    p->l4_off = pkt_off(p);
+    h->stats.icmp_tx_type[ICMP_ECHO_REQUEST]++;
+    trace_tx(h, LAYER_ICMP, p, "RFC 792", "ICMP echo request, id %u, seq %u, length %zu", icmp.id,
+             icmp.seq, len);
+    struct ipv4_tx tx = { .src = s->pcb.laddr, .dst = dst, .proto = IPPROTO_ICMP_ };
+    int r = ipv4_output(h, p, &tx);
+    if (r >= 0)
+        s->tx_datagrams++;
+    return r < 0 ? r : (int)len;
+}
+
+int
+sock_send(struct host *h, int fd, const uint8_t *buf, size_t len)
+{
+    sock_enter(h, CALL_SEND);
+    struct socket *s = sock_lookup(h, fd);
+    if (s == NULL)
+        return sock_ret(h, -ERR_BADF, "%d, %zu bytes", fd, len);
+    return sock_ret(h, sock_send_common(h, s, buf, len, NULL), "%d, %zu bytes", fd, len);
+}
+
+int
+sock_sendto(struct host *h, int fd, const uint8_t *buf, size_t len, const struct sock_addr *to)
+{
+    sock_enter(h, CALL_SENDTO);
+    char as[32];
+    sa_str(to, as, sizeof(as));
+    struct socket *s = sock_lookup(h, fd);
+    if (s == NULL)
+        return sock_ret(h, -ERR_BADF, "%d, %zu bytes, %s", fd, len, as);
+    return sock_ret(h, sock_send_common(h, s, buf, len, to), "%d, %zu bytes, %s", fd, len, as);
+}
+
+/* The source of a queued datagram, from the headers it kept. */
+static void
+sock_dgram_source(const struct socket *s, const struct pkt *p, struct sock_addr *from)
+{
+    const uint8_t *ip = pkt_l3(p);
+    const uint8_t *l4 = pkt_l4(p);
+    from->addr = ip != NULL ? be32_get(ip + IPV4_OFF_SRC) : 0;
+    if (s->proto == SOCK_PROTO_UDP && l4 != NULL)
+        from->port = be16_get(l4);
+    else
+        from->port = 0;
+}
+
+static int
+sock_recv_common(struct host *h, struct socket *s, uint8_t *buf, size_t cap,
+                 struct sock_addr *from)
+{
+    int e = sock_take_error(s);
+    if (e < 0)
+        return e;
+    struct pkt *p = pkt_queue_pop(&s->rcvq);
+    if (p == NULL)
+        return -ERR_AGAIN;
+    size_t n = p->len < cap ? p->len : cap;
+    memcpy(buf, p->data, n);
+    if (from != NULL)
+        sock_dgram_source(s, p, from);
+    char as[32];
+    struct sock_addr src;
+    sock_dgram_source(s, p, &src);
+    trace_event(h, TRACE_DELIVER, LAYER_SOCKET, p, NULL,
+                "socket %d: the application reads %zu of %zu bytes from %s%s", s->fd, n, p->len,
+                sa_str(&src, as, sizeof(as)),
+                n < p->len ? " (the rest of the datagram is discarded)" : "");
+    pkt_free(p);
+    return (int)n;
+}
+
+int
+sock_recv(struct host *h, int fd, uint8_t *buf, size_t cap)
+{
+    sock_enter(h, CALL_RECV);
+    struct socket *s = sock_lookup(h, fd);
+    if (s == NULL)
+        return sock_ret(h, -ERR_BADF, "%d, %zu", fd, cap);
+    int r = sock_recv_common(h, s, buf, cap, NULL);
+    return r == -ERR_AGAIN ? r : sock_ret(h, r, "%d, %zu", fd, cap);
+}
+
+int
+sock_recvfrom(struct host *h, int fd, uint8_t *buf, size_t cap, struct sock_addr *from)
+{
+    sock_enter(h, CALL_RECVFROM);
+    struct socket *s = sock_lookup(h, fd);
+    if (s == NULL)
+        return sock_ret(h, -ERR_BADF, "%d, %zu", fd, cap);
+    int r = sock_recv_common(h, s, buf, cap, from);
+    return r == -ERR_AGAIN ? r : sock_ret(h, r, "%d, %zu", fd, cap);
+}
+
+int
+sock_getsockname(struct host *h, int fd, struct sock_addr *out)
+{
+    struct socket *s = sock_lookup(h, fd);
+    if (s == NULL)
+        return -ERR_BADF;
+    out->addr = s->pcb.laddr;
+    out->port = s->pcb.lport;
+    /* A connected socket reports the source address its route chose. */
+    if (out->addr == 0 && s->connected)
+        out->addr = ipv4_source_for(h, s->pcb.faddr);
+    return 0;
+}
+
+int
+sock_getpeername(struct host *h, int fd, struct sock_addr *out)
+{
+    struct socket *s = sock_lookup(h, fd);
+    if (s == NULL)
+        return -ERR_BADF;
+    if (!s->connected)
+        return -ERR_NOTCONN;
+    out->addr = s->pcb.faddr;
+    out->port = s->pcb.fport;
+    return 0;
+}
+
+static void
+sock_release(struct host *h, struct socket *s)
+{
+    struct pkt *p;
+    while ((p = pkt_queue_pop(&s->rcvq)) != NULL)
+        pkt_drop(h, p, LAYER_SOCKET, DROP_SOCK_CLOSED);
+    memset(s, 0, sizeof(*s));
+}
+
+int
+sock_close(struct host *h, int fd)
+{
+    sock_enter(h, CALL_CLOSE);
+    struct socket *s = sock_lookup(h, fd);
+    if (s == NULL)
+        return sock_ret(h, -ERR_BADF, "%d", fd);
+    size_t left = s->rcvq.count;
+    sock_release(h, s);
+    trace_event(h, TRACE_STATE, LAYER_SOCKET, NULL, NULL,
+                "socket %d closed%s", fd, left > 0 ? "; unread datagrams discarded" : "");
+    return sock_ret(h, 0, "%d", fd);
+}
+
+unsigned
+sock_poll(struct host *h, int fd)
+{
+    struct socket *s = sock_lookup(h, fd);
+    if (s == NULL)
+        return 0;
+    unsigned ev = SOCK_POLLOUT;
+    if (s->rcvq.count > 0)
+        ev |= SOCK_POLLIN;
+    if (s->so_error != 0)
+        ev |= SOCK_POLLERR | SOCK_POLLIN;
+    return ev;
+}
+
+void
+sock_deliver_dgram(struct host *h, struct socket *s, struct pkt *p)
+{
+    if (s->rcvq.bytes + p->len > s->rcvbuf) {
+        pkt_drop(h, p, LAYER_SOCKET, DROP_SOCK_RCVBUF_FULL);
+        return;
+    }
+    s->rx_datagrams++;
+    if (s->proto == SOCK_PROTO_UDP)
+        h->stats.udp_delivered++;
+    trace_event(h, TRACE_DELIVER, LAYER_SOCKET, p, NULL,
+                "socket %d: %zu bytes queued for the application (%zu datagram%s waiting)", s->fd,
+                p->len, s->rcvq.count + 1, s->rcvq.count == 0 ? "" : "s");
+    pkt_queue_push(&s->rcvq, p);
+}
+
+void
+sock_table_close_all(struct host *h)
+{
+    for (unsigned i = 0; i < SOCK_MAX; i++)
+        if (h->socks.s[i].in_use)
+            sock_release(h, &h->socks.s[i]);
+}

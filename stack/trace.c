@@ -1,0 +1,163 @@
+/*
+ * trace.c - the trace bus: a list of sinks and the helpers layers call.
+ */
+#include "stack/trace.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "stack/host.h"
+#include "stack/pkt.h"
+
+void
+trace_init(struct trace *tr)
+{
+    tr->sinks = NULL;
+    tr->events = 0;
+}
+
+void
+trace_attach(struct trace *tr, struct trace_sink *s)
+{
+    struct trace_sink **pp = &tr->sinks;
+    while (*pp != NULL)
+        pp = &(*pp)->next;
+    s->next = NULL;
+    *pp = s;
+}
+
+void
+trace_detach(struct trace *tr, struct trace_sink *s)
+{
+    for (struct trace_sink **pp = &tr->sinks; *pp != NULL; pp = &(*pp)->next) {
+        if (*pp == s) {
+            *pp = s->next;
+            s->next = NULL;
+            return;
+        }
+    }
+}
+
+void
+trace_emit(struct trace *tr, const struct trace_event *ev)
+{
+    if (tr == NULL)
+        return;
+    tr->events++;
+    for (struct trace_sink *s = tr->sinks; s != NULL; s = s->next)
+        s->emit(s->ctx, ev);
+}
+
+static void
+trace_vemit(struct host *h, enum trace_kind kind, enum trace_layer layer, const struct pkt *p,
+            const char *rfc, const char *fmt, va_list ap)
+{
+    if (kind == TRACE_RX)
+        h->stats.rx[layer]++;
+    else if (kind == TRACE_TX)
+        h->stats.tx[layer]++;
+    if (h->trace == NULL || h->trace->sinks == NULL)
+        return;
+    struct trace_event ev = {
+        .t_ns = h->now_ns,
+        .kind = kind,
+        .layer = layer,
+        .host = h,
+        .where = h->name,
+        .pkt = p,
+        .rfc = rfc,
+        .cause = (p != NULL && p->cause.kind != CAUSE_NONE) ? p->cause : h->cause,
+    };
+    if (fmt != NULL)
+        vsnprintf(ev.text, sizeof(ev.text), fmt, ap);
+    trace_emit(h->trace, &ev);
+}
+
+void
+trace_rx(struct host *h, enum trace_layer layer, const struct pkt *p, const char *rfc,
+         const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    trace_vemit(h, TRACE_RX, layer, p, rfc, fmt, ap);
+    va_end(ap);
+}
+
+void
+trace_tx(struct host *h, enum trace_layer layer, const struct pkt *p, const char *rfc,
+         const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    trace_vemit(h, TRACE_TX, layer, p, rfc, fmt, ap);
+    va_end(ap);
+}
+
+void
+trace_event(struct host *h, enum trace_kind kind, enum trace_layer layer, const struct pkt *p,
+            const char *rfc, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    trace_vemit(h, kind, layer, p, rfc, fmt, ap);
+    va_end(ap);
+}
+
+const char *
+trace_kind_name(enum trace_kind k)
+{
+    static const char *const names[TRACE_KIND_COUNT] = {
+        [TRACE_RX] = "RX",       [TRACE_TX] = "TX",       [TRACE_DELIVER] = "DELIVER",
+        [TRACE_DROP] = "DROP",   [TRACE_STATE] = "STATE", [TRACE_TIMER] = "TIMER",
+        [TRACE_CACHE] = "CACHE", [TRACE_WIRE] = "WIRE",   [TRACE_CALL] = "CALL",
+        [TRACE_NOTE] = "NOTE",
+    };
+    return (unsigned)k < TRACE_KIND_COUNT ? names[k] : "?";
+}
+
+const char *
+trace_layer_name(enum trace_layer l)
+{
+    static const char *const names[LAYER_COUNT] = {
+        [LAYER_NONE] = "-",    [LAYER_APP] = "App",   [LAYER_SOCKET] = "Socket",
+        [LAYER_TCP] = "TCP",   [LAYER_UDP] = "UDP",   [LAYER_ICMP] = "ICMP",
+        [LAYER_IPV4] = "IPv4", [LAYER_ARP] = "ARP",   [LAYER_ETH] = "Eth",
+        [LAYER_WIRE] = "Wire",
+    };
+    return (unsigned)l < LAYER_COUNT ? names[l] : "?";
+}
+
+const char *
+socket_call_name(enum socket_call call)
+{
+    static const char *const names[CALL_COUNT] = {
+        [CALL_NONE] = "-",           [CALL_SOCKET] = "socket",
+        [CALL_BIND] = "bind",        [CALL_LISTEN] = "listen",
+        [CALL_ACCEPT] = "accept",    [CALL_CONNECT] = "connect",
+        [CALL_SEND] = "send",        [CALL_SENDTO] = "sendto",
+        [CALL_RECV] = "recv",        [CALL_RECVFROM] = "recvfrom",
+        [CALL_SHUTDOWN] = "shutdown", [CALL_CLOSE] = "close",
+        [CALL_SETSOCKOPT] = "setsockopt", [CALL_GETSOCKOPT] = "getsockopt",
+        [CALL_GETSOCKNAME] = "getsockname", [CALL_GETPEERNAME] = "getpeername",
+        [CALL_PING] = "ping",
+    };
+    return (unsigned)call < CALL_COUNT ? names[call] : "?";
+}
+
+const char *
+timer_kind_name(enum timer_kind timer)
+{
+    static const char *const names[TIMER_COUNT] = {
+        [TIMER_NONE] = "-",
+        [TIMER_ARP_RETRY] = "ARP retry",
+        [TIMER_ARP_EXPIRE] = "ARP expiry",
+        [TIMER_TCP_REXMT] = "retransmission",
+        [TIMER_TCP_DELACK] = "delayed ACK",
+        [TIMER_TCP_PERSIST] = "persist",
+        [TIMER_TCP_KEEPALIVE] = "keepalive",
+        [TIMER_TCP_TIMEWAIT] = "TIME-WAIT",
+        [TIMER_IPFRAG] = "reassembly",
+    };
+    return (unsigned)timer < TIMER_COUNT ? names[timer] : "?";
+}
