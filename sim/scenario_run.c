@@ -1,0 +1,772 @@
+/*
+ * scenario_run.c - execute a scenario step by step over a simulated world.
+ *
+ * Each host call becomes one socket call with the step as its cause. A call
+ * that returns EAGAIN is blocked: the runner lets the world run event by event
+ * until sock_poll() says the socket is ready or the timeout passes, then calls
+ * again, the way a kernel wakes a sleeping process.
+ */
+#include "sim/scenario_run.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "stack/err.h"
+#include "stack/host.h"
+#include "stack/inspect.h"
+#include "stack/socket.h"
+#include "stack/wire/addr.h"
+#include "stack/wire/bytes.h"
+#include "stack/wire/icmp.h"
+
+#define NS_PER_MS UINT64_C(1000000)
+#define NS_PER_S  UINT64_C(1000000000)
+
+static void
+run_say(struct scn_runner *r, bool always, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+run_say(struct scn_runner *r, bool always, const char *fmt, ...)
+{
+    if (r->opts.out == NULL || (r->opts.quiet && !always))
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(r->opts.out, fmt, ap);
+    va_end(ap);
+}
+
+/* A NOTE on the trace bus at the App layer; host may be NULL (the script). */
+static void
+run_note(struct scn_runner *r, struct host *h, struct trace_cause cause, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void
+run_note(struct scn_runner *r, struct host *h, struct trace_cause cause, const char *fmt, ...)
+{
+    struct trace_event ev = {
+        .t_ns = r->sim.now_ns,
+        .kind = TRACE_NOTE,
+        .layer = LAYER_APP,
+        .host = h,
+        .where = h != NULL ? h->name : "script",
+        .cause = cause,
+    };
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(ev.text, sizeof(ev.text), fmt, ap);
+    va_end(ap);
+    trace_emit(&r->sim.trace, &ev);
+}
+
+static void
+format_err(char *err, size_t n, const struct scenario *scn, const struct scn_step *st,
+           const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static void
+format_err(char *err, size_t n, const struct scenario *scn, const struct scn_step *st,
+           const char *fmt, ...)
+{
+    if (err == NULL)
+        return;
+    int k = snprintf(err, n, "%s:%u:%u: error: ", scn->name, st->line, st->col);
+    if (k < 0 || (size_t)k >= n)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err + k, n - (size_t)k, fmt, ap);
+    va_end(ap);
+}
+
+/* What the parser leaves to the runner: names it cannot know. */
+static int
+run_check(const struct scenario *scn, char *err, size_t n)
+{
+    for (size_t i = 0; i < scn->n_steps; i++) {
+        const struct scn_step *st = &scn->steps[i];
+        if (st->kind == SCN_STEP_SOCKET && st->socket.type == SCN_SOCK_TCP) {
+            format_err(err, n, scn, st,
+                       "TCP sockets are not in this build yet (udp and icmp sockets are)");
+            return -1;
+        }
+        if (st->kind != SCN_STEP_EXPECT)
+            continue;
+        const struct scn_expect *e = &st->expect;
+        if (e->kind == SCN_EXPECT_ERROR && err_lookup(e->err_name) < 0) {
+            format_err(err, n, scn, st, "unknown error name '%s' (try ECONNREFUSED, EADDRINUSE, "
+                       "EAGAIN, EMSGSIZE or none)", e->err_name);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int
+scn_runner_init(struct scn_runner *r, const struct scenario *scn, const struct scn_run_opts *opts,
+                char *err, size_t err_len)
+{
+    memset(r, 0, sizeof(*r));
+    if (run_check(scn, err, err_len) < 0)
+        return -1;
+    r->scn = scn;
+    r->opts = *opts;
+    r->seed = opts->seed_given ? opts->seed : scn->has_seed ? scn->seed : 1;
+    sim_init(&r->sim, r->seed);
+    r->hosts = calloc(scn->n_hosts + 1, sizeof(*r->hosts));
+    r->sock_fd = calloc(scn->n_socks + 1, sizeof(*r->sock_fd));
+    r->sock_err = calloc(scn->n_socks + 1, sizeof(*r->sock_err));
+    r->values = calloc(scn->n_dvars + 1, sizeof(*r->values));
+    if (r->hosts == NULL || r->sock_fd == NULL || r->sock_err == NULL || r->values == NULL)
+        goto out_nomem;
+    for (size_t i = 0; i < scn->n_socks; i++)
+        r->sock_fd[i] = -1;
+    for (size_t i = 0; i < scn->n_hosts; i++) {
+        const struct scn_host *sh = &scn->hosts[i];
+        struct host *h = sim_add_host(&r->sim, sh->name);
+        if (h == NULL)
+            goto out_nomem;
+        if (sim_host_add_iface(&r->sim, h, sh->addr, sh->prefix_len, (uint16_t)sh->mtu,
+                               sh->has_mac ? sh->mac : NULL) == NULL)
+            goto out_nomem;
+        r->hosts[i] = h;
+    }
+    for (size_t i = 0; i < scn->n_links; i++) {
+        const struct scn_link *sl = &scn->links[i];
+        struct link_params lp = {
+            .delay_ns = sl->delay_ns,
+            .rate_bps = sl->rate_bps,
+            .loss = (double)sl->loss_ppm / SCN_PPM_ONE,
+            .limit = sl->limit,
+        };
+        if (sim_add_link(&r->sim, &r->hosts[sl->a]->ifaces[0], &r->hosts[sl->b]->ifaces[0],
+                         &lp) == NULL) {
+            format_err(err, err_len, scn, &(struct scn_step){ .line = sl->line, .col = sl->col },
+                       "cannot build this link");
+            scn_runner_destroy(r);
+            return -1;
+        }
+    }
+    /* Counter names are the stack's to know: ask it. */
+    for (size_t i = 0; i < scn->n_steps; i++) {
+        const struct scn_step *st = &scn->steps[i];
+        uint64_t v;
+        if (st->kind == SCN_STEP_EXPECT && st->expect.kind == SCN_EXPECT_COUNTER &&
+            !inspect_counter(r->hosts[st->host], st->expect.counter, &v)) {
+            format_err(err, err_len, scn, st,
+                       "unknown counter '%s' (counters look like udp.rx, ipv4.tx, arp.drop, "
+                       "icmp.rx.echo_reply, drop.UDP_NO_SOCKET, drops)", st->expect.counter);
+            scn_runner_destroy(r);
+            return -1;
+        }
+    }
+    /* A host with no link still has its address and connected route. */
+    for (size_t i = 0; i < scn->n_hosts; i++) {
+        struct host *h = r->hosts[i];
+        sim_enter_host(&r->sim, h);
+        host_iface_up(h, &h->ifaces[0], false);
+    }
+    return 0;
+
+out_nomem:
+    if (err != NULL)
+        snprintf(err, err_len, "%s: error: out of memory building the world", scn->name);
+    scn_runner_destroy(r);
+    return -1;
+}
+
+void
+scn_runner_destroy(struct scn_runner *r)
+{
+    if (r->scn == NULL && r->hosts == NULL)
+        return;
+    sim_destroy(&r->sim);
+    if (r->values != NULL && r->scn != NULL)
+        for (size_t i = 0; i < r->scn->n_dvars; i++)
+            free(r->values[i].data);
+    free(r->values);
+    free(r->sock_err);
+    free(r->sock_fd);
+    free(r->hosts);
+    memset(r, 0, sizeof(*r));
+}
+
+/* ------------------------------------------------------------------------ */
+/* Waiting: let the world run until a condition holds or a deadline passes. */
+
+typedef bool (*run_ready_fn)(struct scn_runner *r, void *ctx);
+
+/* Returns true if ready() held before `deadline_ns`; the clock is then at the
+ * event that made it so. Otherwise the clock is at the deadline. */
+static bool
+run_wait(struct scn_runner *r, run_ready_fn ready, void *ctx, uint64_t deadline_ns)
+{
+    for (;;) {
+        if (ready(r, ctx))
+            return true;
+        uint64_t next = sim_next_time(&r->sim);
+        if (next == UINT64_MAX || next > deadline_ns) {
+            if (deadline_ns != UINT64_MAX)
+                sim_run_until(&r->sim, deadline_ns);
+            return ready(r, ctx);
+        }
+        sim_step(&r->sim);
+    }
+}
+
+struct sock_wait {
+    struct host *h;
+    int fd;
+    unsigned events;
+};
+
+static bool
+sock_ready(struct scn_runner *r, void *ctx)
+{
+    (void)r;
+    struct sock_wait *w = ctx;
+    return (sock_poll(w->h, w->fd) & w->events) != 0;
+}
+
+/* Enter h for a call made by step `step_no` (1-based). */
+static void
+run_enter(struct scn_runner *r, struct host *h, size_t step_no)
+{
+    sim_enter_host(&r->sim, h);
+    host_set_cause(h, cause_call(CALL_NONE, (uint32_t)step_no));
+}
+
+static void
+run_leave(struct scn_runner *r, struct host *h)
+{
+    host_set_cause(h, (struct trace_cause){ 0 });
+    sim_host_entered(&r->sim, h);
+}
+
+static void
+fmt_time(uint64_t ns, char *buf, size_t n)
+{
+    snprintf(buf, n, "%" PRIu64 ".%06" PRIu64, ns / NS_PER_S, (ns % NS_PER_S) / 1000);
+}
+
+/* Printable form of received bytes: the text with escapes, cut at 60. */
+static void
+fmt_bytes(const uint8_t *b, size_t len, char *buf, size_t n)
+{
+    size_t o = 0;
+    buf[o++] = '"';
+    for (size_t i = 0; i < len && o + 8 < n; i++) {
+        if (i == 60) {
+            o += (size_t)snprintf(buf + o, n - o, "...");
+            break;
+        }
+        uint8_t c = b[i];
+        if (c == '\n')
+            o += (size_t)snprintf(buf + o, n - o, "\\n");
+        else if (c == '\r')
+            o += (size_t)snprintf(buf + o, n - o, "\\r");
+        else if (c == '\t')
+            o += (size_t)snprintf(buf + o, n - o, "\\t");
+        else if (c == '"' || c == '\\')
+            o += (size_t)snprintf(buf + o, n - o, "\\%c", c);
+        else if (c < 0x20 || c >= 0x7f)
+            o += (size_t)snprintf(buf + o, n - o, "\\x%02x", c);
+        else
+            buf[o++] = (char)c;
+    }
+    if (o + 2 <= n) {
+        buf[o++] = '"';
+        buf[o] = '\0';
+    } else {
+        buf[n - 1] = '\0';
+    }
+}
+
+static void
+value_set(struct scn_value *v, const uint8_t *data, size_t len)
+{
+    free(v->data);
+    v->data = malloc(len + 1);
+    if (v->data == NULL) {
+        v->len = 0;
+        v->set = true;
+        return;
+    }
+    if (len > 0)
+        memcpy(v->data, data, len);
+    v->data[len] = '\0';
+    v->len = len;
+    v->set = true;
+}
+
+/* ------------------------------------------------------------------------ */
+/* The steps. Each returns the call's result (>= 0 or -ERR_*). */
+
+static uint64_t
+step_timeout(const struct scn_step *st)
+{
+    return st->has_timeout ? st->timeout_ns : SCN_RUN_TIMEOUT_DEFAULT_NS;
+}
+
+/* The bytes a send step carries; *owned is set when the caller must free. */
+static uint8_t *
+payload_bytes(const struct scn_payload *pl, size_t *len, bool *owned, char *why, size_t why_len)
+{
+    *owned = false;
+    if (pl->kind == SCN_PAYLOAD_TEXT) {
+        *len = pl->len;
+        return pl->data;
+    }
+    if (pl->kind == SCN_PAYLOAD_FILL) {
+        uint8_t *b = malloc(pl->len + 1);
+        if (b == NULL)
+            return NULL;
+        /* A printable, recognisable pattern, so a capture shows where bytes
+         * of a bulk payload sit: "abcdefghijklmnopqrstuvwxyz" repeated. */
+        for (size_t i = 0; i < pl->len; i++)
+            b[i] = (uint8_t)('a' + i % 26);
+        *len = pl->len;
+        *owned = true;
+        return b;
+    }
+    FILE *f = fopen(pl->full_path, "rb");
+    if (f == NULL) {
+        snprintf(why, why_len, "cannot read %s: %s", pl->path, strerror(errno));
+        return NULL;
+    }
+    size_t cap = 4096, n = 0;
+    uint8_t *b = malloc(cap);
+    while (b != NULL) {
+        size_t got = fread(b + n, 1, cap - n, f);
+        n += got;
+        if (n < cap)
+            break;
+        if (cap >= SCN_LEN_MAX) {
+            snprintf(why, why_len, "%s is larger than %u bytes", pl->path, SCN_LEN_MAX);
+            free(b);
+            b = NULL;
+            break;
+        }
+        uint8_t *nb = realloc(b, cap * 2);
+        if (nb == NULL) {
+            free(b);
+            b = NULL;
+            break;
+        }
+        b = nb;
+        cap *= 2;
+    }
+    fclose(f);
+    if (b != NULL) {
+        *len = n;
+        *owned = true;
+    }
+    return b;
+}
+
+static int
+step_call(struct scn_runner *r, const struct scn_step *st, size_t step_no, char *res, size_t res_len)
+{
+    struct host *h = r->hosts[st->host];
+    int *fd = st->sock >= 0 ? &r->sock_fd[st->sock] : NULL;
+    int ret = 0;
+    res[0] = '\0';
+    run_enter(r, h, step_no);
+    switch (st->kind) {
+    case SCN_STEP_SOCKET:
+        ret = sock_socket(h, SOCK_DOMAIN_INET, SOCK_TYPE_DGRAM,
+                          st->socket.type == SCN_SOCK_ICMP ? SOCK_PROTO_ICMP : SOCK_PROTO_UDP);
+        if (ret >= 0)
+            *fd = ret;
+        break;
+    case SCN_STEP_BIND: {
+        struct sock_addr a = { st->bind.local.addr.addr, st->bind.local.port };
+        ret = sock_bind(h, *fd, &a);
+        break;
+    }
+    case SCN_STEP_CONNECT: {
+        struct sock_addr a = { st->connect.dest.addr.addr, st->connect.dest.port };
+        ret = sock_connect(h, *fd, &a);
+        break;
+    }
+    case SCN_STEP_SEND:
+    case SCN_STEP_SENDTO: {
+        size_t len = 0;
+        bool owned = false;
+        char why[160] = "out of memory";
+        uint8_t *data = payload_bytes(&st->send.payload, &len, &owned, why, sizeof(why));
+        if (data == NULL && !(st->send.payload.kind == SCN_PAYLOAD_TEXT)) {
+            snprintf(res, res_len, "cannot send: %s", why);
+            ret = -ERR_INVAL;
+            break;
+        }
+        if (st->kind == SCN_STEP_SEND) {
+            ret = sock_send(h, *fd, data, len);
+        } else {
+            struct sock_addr to = { st->send.dest.addr.addr, st->send.dest.port };
+            ret = sock_sendto(h, *fd, data, len, &to);
+        }
+        if (owned)
+            free(data);
+        break;
+    }
+    case SCN_STEP_RECV:
+    case SCN_STEP_RECVFROM: {
+        size_t cap = st->recv.max_len;
+        uint8_t *buf = malloc(cap);
+        if (buf == NULL) {
+            ret = -ERR_NOMEM;
+            break;
+        }
+        struct sock_addr from = { 0 };
+        uint64_t deadline = r->sim.now_ns + step_timeout(st);
+        for (;;) {
+            ret = st->kind == SCN_STEP_RECV ? sock_recv(h, *fd, buf, cap)
+                                            : sock_recvfrom(h, *fd, buf, cap, &from);
+            if (ret != -ERR_AGAIN)
+                break;
+            run_leave(r, h);
+            struct sock_wait w = { h, *fd, SOCK_POLLIN | SOCK_POLLERR };
+            if (!run_wait(r, sock_ready, &w, deadline)) {
+                char t[32];
+                fmt_time(step_timeout(st), t, sizeof(t));
+                run_note(r, h, cause_call(CALL_NONE, (uint32_t)step_no),
+                         "nothing arrived within %s s: the call gives up", t);
+                snprintf(res, res_len, "timed out after %s s", t);
+                run_enter(r, h, step_no);
+                break;
+            }
+            run_enter(r, h, step_no);
+        }
+        if (ret >= 0) {
+            if (st->dvar >= 0)
+                value_set(&r->values[st->dvar], buf, (size_t)ret);
+            char shown[200], ip[IPV4_ADDR_STRLEN];
+            fmt_bytes(buf, (size_t)ret, shown, sizeof(shown));
+            if (st->kind == SCN_STEP_RECVFROM)
+                snprintf(res, res_len, "%d bytes from %s:%u: %s", ret,
+                         ipv4_addr_str(from.addr, ip), from.port, shown);
+            else
+                snprintf(res, res_len, "%d bytes: %s", ret, shown);
+        } else if (st->dvar >= 0) {
+            value_set(&r->values[st->dvar], NULL, 0);
+        }
+        free(buf);
+        break;
+    }
+    case SCN_STEP_CLOSE:
+        ret = sock_close(h, *fd);
+        if (ret == 0)
+            *fd = -1;
+        break;
+    default:
+        break;
+    }
+    run_leave(r, h);
+    if (st->sock >= 0)
+        r->sock_err[st->sock] = ret < 0 ? -ret : 0;
+    return ret;
+}
+
+/* ping: what ping(8) does, over a ping socket, printing what it prints. */
+struct ping_wait {
+    struct host *h;
+    int fd;
+};
+
+static bool
+ping_ready(struct scn_runner *r, void *ctx)
+{
+    (void)r;
+    struct ping_wait *w = ctx;
+    return (sock_poll(w->h, w->fd) & (SOCK_POLLIN | SOCK_POLLERR)) != 0;
+}
+
+static void
+step_ping(struct scn_runner *r, const struct scn_step *st, size_t step_no)
+{
+    const struct scn_ping_args *pa = &st->ping;
+    struct host *h = r->hosts[st->host];
+    char dst[IPV4_ADDR_STRLEN];
+    ipv4_addr_str(pa->dest.addr, dst);
+    run_say(r, false, "PING %s (%s) %u(%u) bytes of data.\n", dst, dst, pa->size,
+            pa->size + 28);
+    run_enter(r, h, step_no);
+    int fd = sock_socket(h, SOCK_DOMAIN_INET, SOCK_TYPE_DGRAM, SOCK_PROTO_ICMP);
+    run_leave(r, h);
+    if (fd < 0) {
+        run_say(r, true, "ping: socket: %s\n", err_sentence(fd));
+        return;
+    }
+    size_t len = ICMP_HDR_LEN + pa->size;
+    uint8_t *req = calloc(1, len);
+    uint8_t *rep = malloc(len + 64);
+    uint64_t start = r->sim.now_ns, last = start;
+    uint64_t rtt_min = UINT64_MAX, rtt_max = 0, rtt_sum = 0;
+    double rtt_sq = 0;
+    unsigned sent = 0, received = 0, errors = 0;
+    for (uint32_t seq = 1; req != NULL && rep != NULL && seq <= pa->count; seq++) {
+        uint64_t t_send = r->sim.now_ns;
+        req[0] = ICMP_ECHO_REQUEST;
+        be16_put(req + 6, (uint16_t)seq);
+        /* As ping(8) does: a timestamp first when there is room, then bytes
+         * counting up from 0x10 [iputils ping_common.c fill pattern]. */
+        size_t o = ICMP_HDR_LEN;
+        if (pa->size >= 16) {
+            be32_put(req + o, (uint32_t)(t_send / NS_PER_S));
+            be32_put(req + o + 4, (uint32_t)((t_send % NS_PER_S) / 1000));
+            o += 16;
+            memset(req + o - 8, 0, 8);
+        }
+        for (size_t i = o; i < len; i++)
+            req[i] = (uint8_t)(0x10 + (i - ICMP_HDR_LEN) % 0xf0);
+        run_enter(r, h, step_no);
+        host_set_cause(h, cause_call(CALL_PING, (uint32_t)step_no));
+        struct sock_addr to = { pa->dest.addr, 0 };
+        int sr = sock_sendto(h, fd, req, len, &to);
+        run_leave(r, h);
+        if (sr < 0) {
+            run_say(r, false, "ping: sendto: %s\n", err_sentence(sr));
+            errors++;
+        } else {
+            sent++;
+        }
+        uint64_t deadline = t_send + pa->timeout_ns;
+        bool got = false;
+        while (sr >= 0 && !got) {
+            struct ping_wait w = { h, fd };
+            if (!run_wait(r, ping_ready, &w, deadline))
+                break;
+            run_enter(r, h, step_no);
+            host_set_cause(h, cause_call(CALL_PING, (uint32_t)step_no));
+            struct sock_addr from;
+            int n = sock_recvfrom(h, fd, rep, len + 64, &from);
+            run_leave(r, h);
+            if (n < 0) {
+                if (n != -ERR_AGAIN) {
+                    run_say(r, false, "From %s icmp_seq=%u %s\n", dst, seq, err_sentence(n));
+                    errors++;
+                    break;
+                }
+                continue;
+            }
+            if (n < ICMP_HDR_LEN || be16_get(rep + 6) != seq)
+                continue;
+            got = true;
+            received++;
+            uint64_t rtt = r->sim.now_ns - t_send;
+            last = r->sim.now_ns;
+            rtt_min = rtt < rtt_min ? rtt : rtt_min;
+            rtt_max = rtt > rtt_max ? rtt : rtt_max;
+            rtt_sum += rtt;
+            rtt_sq += (double)rtt * (double)rtt;
+            /* The TTL is in the reply's IP header, which the socket does not
+             * return; the trace shows it. ping(8) prints it from the header. */
+            char ip[IPV4_ADDR_STRLEN];
+            run_say(r, false, "%d bytes from %s: icmp_seq=%u time=%.3f ms\n", n,
+                    ipv4_addr_str(from.addr, ip), seq, (double)rtt / NS_PER_MS);
+        }
+        if (sr >= 0 && !got)
+            run_say(r, false, "no answer yet for icmp_seq=%u\n", seq);
+        if (seq < pa->count) {
+            uint64_t next = t_send + pa->interval_ns;
+            if (next > r->sim.now_ns)
+                sim_run_until(&r->sim, next);
+        }
+    }
+    run_enter(r, h, step_no);
+    sock_close(h, fd);
+    run_leave(r, h);
+    free(req);
+    free(rep);
+    unsigned loss = sent > 0 ? (unsigned)((sent - received) * 100u / sent) : 100u;
+    uint64_t elapsed_ms = (last - start) / NS_PER_MS;
+    char summary[160];
+    snprintf(summary, sizeof(summary),
+             "%u packets transmitted, %u received, %s%u%% packet loss, time %" PRIu64 "ms", sent,
+             received, errors > 0 ? "" : "", loss, elapsed_ms);
+    run_say(r, false, "\n--- %s ping statistics ---\n%s\n", dst, summary);
+    if (received > 0) {
+        double avg = (double)rtt_sum / received;
+        double var = rtt_sq / received - avg * avg;
+        double mdev = var > 0 ? __builtin_sqrt(var) : 0;
+        run_say(r, false, "rtt min/avg/max/mdev = %.3f/%.3f/%.3f/%.3f ms\n",
+                (double)rtt_min / NS_PER_MS, avg / NS_PER_MS, (double)rtt_max / NS_PER_MS,
+                mdev / NS_PER_MS);
+    }
+    if (st->dvar >= 0)
+        value_set(&r->values[st->dvar], (const uint8_t *)summary, strlen(summary));
+}
+
+/* ------------------------------------------------------------------------ */
+/* Expectations */
+
+static bool
+cmp_u64(uint64_t a, enum scn_cmp c, uint64_t b)
+{
+    switch (c) {
+    case SCN_CMP_EQ: return a == b;
+    case SCN_CMP_NE: return a != b;
+    case SCN_CMP_LT: return a < b;
+    case SCN_CMP_LE: return a <= b;
+    case SCN_CMP_GT: return a > b;
+    case SCN_CMP_GE: return a >= b;
+    default: return false;
+    }
+}
+
+static bool
+mem_contains(const uint8_t *hay, size_t hn, const uint8_t *needle, size_t nn)
+{
+    if (nn == 0)
+        return true;
+    for (size_t i = 0; i + nn <= hn; i++)
+        if (memcmp(hay + i, needle, nn) == 0)
+            return true;
+    return false;
+}
+
+/* Judge an expect; writes what was found into `got`. */
+static bool
+step_expect(struct scn_runner *r, const struct scn_step *st, char *got, size_t got_len)
+{
+    const struct scn_expect *e = &st->expect;
+    struct host *h = st->host >= 0 ? r->hosts[st->host] : NULL;
+    switch (e->kind) {
+    case SCN_EXPECT_DATA:
+    case SCN_EXPECT_LENGTH: {
+        const struct scn_value *v = &r->values[e->dvar];
+        if (!v->set) {
+            snprintf(got, got_len, "%s was never received", r->scn->dvars[e->dvar].name);
+            return false;
+        }
+        if (e->kind == SCN_EXPECT_LENGTH) {
+            snprintf(got, got_len, "length %zu", v->len);
+            return cmp_u64(v->len, e->cmp, e->number);
+        }
+        fmt_bytes(v->data, v->len, got, got_len);
+        bool eq = v->len == e->text_len && (v->len == 0 || memcmp(v->data, e->text, v->len) == 0);
+        if (e->cmp == SCN_CMP_EQ)
+            return eq;
+        if (e->cmp == SCN_CMP_NE)
+            return !eq;
+        return mem_contains(v->data, v->len, e->text, e->text_len);
+    }
+    case SCN_EXPECT_ERROR: {
+        int want = err_lookup(e->err_name);
+        int have = r->sock_err[st->sock];
+        snprintf(got, got_len, "%s", err_name(have));
+        return want == have;
+    }
+    case SCN_EXPECT_COUNTER: {
+        uint64_t v = 0;
+        if (!inspect_counter(h, e->counter, &v)) {
+            snprintf(got, got_len, "no counter %s", e->counter);
+            return false;
+        }
+        snprintf(got, got_len, "%" PRIu64, v);
+        return cmp_u64(v, e->cmp, e->number);
+    }
+    case SCN_EXPECT_ARP: {
+        struct inspect_arp a;
+        bool found = inspect_arp_find(h, e->arp_addr.addr, &a);
+        char m[MAC_ADDR_STRLEN];
+        if (!found)
+            snprintf(got, got_len, "absent");
+        else if (strcmp(a.state, "INCOMPLETE") == 0)
+            snprintf(got, got_len, "incomplete");
+        else
+            snprintf(got, got_len, "%s", mac_addr_str(a.mac, m));
+        switch (e->arp_state) {
+        case SCN_ARP_ABSENT: return !found;
+        case SCN_ARP_INCOMPLETE: return found && strcmp(a.state, "INCOMPLETE") == 0;
+        case SCN_ARP_PRESENT: return found && strcmp(a.state, "INCOMPLETE") != 0;
+        case SCN_ARP_MAC:
+            return found && strcmp(a.state, "INCOMPLETE") != 0 &&
+                   memcmp(a.mac, e->arp_mac, ETH_ALEN) == 0;
+        default: return false;
+        }
+    }
+    default:
+        snprintf(got, got_len, "?");
+        return false;
+    }
+}
+
+/* ------------------------------------------------------------------------ */
+
+bool
+scn_runner_step(struct scn_runner *r)
+{
+    if (r->next_step >= r->scn->n_steps)
+        return false;
+    const struct scn_step *st = &r->scn->steps[r->next_step++];
+    size_t step_no = r->next_step;
+    struct host *h = st->host >= 0 ? r->hosts[st->host] : NULL;
+    struct trace_cause cause = cause_call(CALL_NONE, (uint32_t)step_no);
+    char t[32];
+    fmt_time(r->sim.now_ns, t, sizeof(t));
+
+    switch (st->kind) {
+    case SCN_STEP_SAY:
+        run_note(r, NULL, cause, "say: %s", st->say.text);
+        run_say(r, false, "\n  %s\n\n", st->say.text);
+        return true;
+    case SCN_STEP_SLEEP: {
+        run_note(r, NULL, cause, "step %zu: %s", step_no, st->text);
+        run_say(r, false, "[%10s] %s\n", t, st->text);
+        sim_run_until(&r->sim, r->sim.now_ns + st->sleep.duration_ns);
+        return true;
+    }
+    case SCN_STEP_PING:
+        run_note(r, h, cause, "step %zu: %s", step_no, st->text);
+        run_say(r, false, "[%10s] %s\n", t, st->text);
+        step_ping(r, st, step_no);
+        return true;
+    case SCN_STEP_EXPECT: {
+        char got[256];
+        bool ok = step_expect(r, st, got, sizeof(got));
+        run_note(r, h, cause, "step %zu: %s: %s", step_no, st->text, ok ? "holds" : "FAILS");
+        if (ok) {
+            r->expects_passed++;
+            run_say(r, false, "[%10s] %-50s ok\n", t, st->text);
+        } else {
+            r->expects_failed++;
+            run_say(r, true, "%s:%u: expect failed: %s\n    got: %s\n", r->scn->name, st->line,
+                    st->text, got);
+        }
+        return true;
+    }
+    default: {
+        run_note(r, h, cause, "step %zu: %s", step_no, st->text);
+        if (r->opts.step_first)
+            run_say(r, false, "[%10s] %s\n", t, st->text);
+        char res[320];
+        int ret = step_call(r, st, step_no, res, sizeof(res));
+        fmt_time(r->sim.now_ns, t, sizeof(t));
+        char line[400];
+        if (ret >= 0 && res[0] != '\0')
+            snprintf(line, sizeof(line), "%s", res);
+        else if (ret >= 0)
+            snprintf(line, sizeof(line), "%d", ret);
+        else
+            snprintf(line, sizeof(line), "-1 %s (%s)%s%s", err_name(ret), err_sentence(ret),
+                     res[0] != '\0' ? ": " : "", res);
+        if (r->opts.step_first)
+            run_say(r, false, "[%10s]     => %s\n", t, line);
+        else
+            run_say(r, false, "[%10s] %-50s => %s\n", t, st->text, line);
+        return true;
+    }
+    }
+}
+
+void
+scn_runner_run(struct scn_runner *r)
+{
+    while (scn_runner_step(r))
+        ;
+}

@@ -1,0 +1,360 @@
+/*
+ * main.c - the netstep command line.
+ *
+ *   netstep run FILE [--trace] [--pcap OUT] [--seed N] [--quiet]
+ *   netstep check FILE...
+ *   netstep list
+ *   netstep FILE            (run with the trace: the view comes later)
+ *
+ * Exit status: 0 when every expect holds, 1 when one fails, 2 for a usage or
+ * scenario error (nothing runs then).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "sim/log_sink.h"
+#include "sim/pcap_sink.h"
+#include "sim/scenario.h"
+#include "sim/scenario_run.h"
+
+#ifndef NETSTEP_VERSION
+#define NETSTEP_VERSION "0.0.0"
+#endif
+
+#define EXIT_EXPECT_FAILED 1
+#define EXIT_USAGE 2
+
+/* Lesson folders, in the order a course climbs the layers. */
+static const char *const lesson_dirs[] = { "link", "ip", "udp", "tcp", "socket", "app" };
+
+static void
+usage(FILE *out)
+{
+    fprintf(out,
+            "usage: netstep run FILE [--trace] [--pcap OUT] [--seed N] [--quiet]\n"
+            "       netstep check FILE...\n"
+            "       netstep list\n"
+            "       netstep FILE\n"
+            "       netstep --help | --version\n"
+            "\n"
+            "Runs a scenario over netstep's TCP/IP stack and shows what each layer did.\n"
+            "\n"
+            "commands:\n"
+            "  run FILE     run the lesson; print each step, its result and the expects\n"
+            "  check FILE   check scenario files without running them\n"
+            "  list         list the bundled lessons with their titles\n"
+            "  FILE         the same as 'run FILE --trace'\n"
+            "\n"
+            "options for run:\n"
+            "  -t, --trace      print every trace event: time, host, layer, direction,\n"
+            "                   what the layer decided, and why (the cause)\n"
+            "  -w, --pcap OUT   write every frame of every link to OUT (pcap, ns stamps)\n"
+            "  -s, --seed N     use seed N instead of the file's (same seed, same run)\n"
+            "  -q, --quiet      print only failed expects\n"
+            "\n"
+            "FILE may be a path, or a lesson name such as udp/echo.\n"
+            "Exit status: 0 all expects hold, 1 an expect failed, 2 usage or scenario error.\n");
+}
+
+static const char *
+scenario_dir(void)
+{
+    const char *env = getenv("NETSTEP_SCENARIOS");
+    if (env != NULL && env[0] != '\0')
+        return env;
+    return NETSTEP_SCENARIO_DIR;
+}
+
+static bool
+is_file(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* FILE as given, or a bundled lesson: "udp/echo" -> <dir>/udp/echo.scn. */
+static const char *
+resolve_scenario(const char *arg, char *buf, size_t n)
+{
+    if (is_file(arg))
+        return arg;
+    snprintf(buf, n, "%s/%s", scenario_dir(), arg);
+    if (is_file(buf))
+        return buf;
+    snprintf(buf, n, "%s/%s.scn", scenario_dir(), arg);
+    if (is_file(buf))
+        return buf;
+    return arg;
+}
+
+static struct scenario *
+load(const char *arg, char *pathbuf, size_t n)
+{
+    const char *path = resolve_scenario(arg, pathbuf, n);
+    struct scn_diag diag;
+    struct scenario *scn = scenario_parse_file(path, &diag);
+    if (scn == NULL)
+        scn_diag_print(&diag, stderr);
+    return scn;
+}
+
+static int
+parse_u64(const char *s, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno != 0 || end == s || *end != '\0' || s[0] == '-')
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int
+cmd_run(int argc, char **argv, bool trace_default)
+{
+    static const struct option longopts[] = {
+        { "trace", no_argument, NULL, 't' },
+        { "pcap", required_argument, NULL, 'w' },
+        { "seed", required_argument, NULL, 's' },
+        { "quiet", no_argument, NULL, 'q' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    bool trace = trace_default, quiet = false;
+    const char *pcap_path = NULL;
+    struct scn_run_opts opts = { .out = stdout };
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "+tw:s:qh", longopts, NULL)) != -1) {
+        switch (c) {
+        case 't':
+            trace = true;
+            break;
+        case 'w':
+            pcap_path = optarg;
+            break;
+        case 's':
+            if (parse_u64(optarg, &opts.seed) < 0) {
+                fprintf(stderr, "netstep: --seed needs a number, not '%s'\n", optarg);
+                usage(stderr);
+                return EXIT_USAGE;
+            }
+            opts.seed_given = true;
+            break;
+        case 'q':
+            quiet = true;
+            break;
+        case 'h':
+            usage(stdout);
+            return 0;
+        default:
+            usage(stderr);
+            return EXIT_USAGE;
+        }
+    }
+    if (optind != argc - 1) {
+        fprintf(stderr, "netstep: run needs exactly one scenario file\n");
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    char pathbuf[PATH_MAX];
+    struct scenario *scn = load(argv[optind], pathbuf, sizeof(pathbuf));
+    if (scn == NULL)
+        return EXIT_USAGE;
+
+    opts.quiet = quiet;
+    opts.step_first = trace;
+    struct scn_runner *r = calloc(1, sizeof(*r));
+    char err[512];
+    if (r == NULL || scn_runner_init(r, scn, &opts, err, sizeof(err)) < 0) {
+        fprintf(stderr, "%s\n", r == NULL ? "netstep: out of memory" : err);
+        free(r);
+        scenario_free(scn);
+        return EXIT_USAGE;
+    }
+    struct log_sink log;
+    struct pcap_sink pcap;
+    bool have_pcap = false;
+    if (trace && !quiet) {
+        log_sink_init(&log, stdout);
+        log_sink_attach(&log, &r->sim.trace);
+    }
+    if (pcap_path != NULL) {
+        if (pcap_sink_open(&pcap, pcap_path) < 0) {
+            fprintf(stderr, "netstep: %s: %s\n", pcap_path, pcap_sink_error(&pcap));
+            scn_runner_destroy(r);
+            free(r);
+            scenario_free(scn);
+            return EXIT_USAGE;
+        }
+        pcap_sink_attach(&pcap, &r->sim.trace);
+        have_pcap = true;
+    }
+    if (!quiet) {
+        printf("netstep: %s", scn->title != NULL ? scn->title : scn->name);
+        printf(" (%s, seed %" PRIu64 ")\n", scn->name, r->seed);
+        if (scn->about != NULL)
+            printf("%s\n", scn->about);
+        printf("\n");
+    }
+    scn_runner_run(r);
+    unsigned passed = r->expects_passed, failed = r->expects_failed;
+    uint64_t t_end = r->sim.now_ns;
+    /* Detach the sinks before the world is torn down: teardown drops are not
+     * part of the lesson. */
+    if (trace && !quiet)
+        log_sink_detach(&log);
+    int rc = failed > 0 ? EXIT_EXPECT_FAILED : 0;
+    if (have_pcap) {
+        pcap_sink_detach(&pcap);
+        if (pcap_sink_close(&pcap) < 0) {
+            fprintf(stderr, "netstep: %s: %s\n", pcap_path, pcap_sink_error(&pcap));
+            rc = EXIT_USAGE;
+        }
+    }
+    scn_runner_destroy(r);
+    free(r);
+    if (!quiet || failed > 0)
+        printf("\n%s: %u expect%s held, %u failed (simulated time %" PRIu64 ".%06" PRIu64 " s)\n",
+               failed > 0 ? "FAILED" : "ok", passed, passed == 1 ? "" : "s", failed,
+               t_end / 1000000000u, (t_end % 1000000000u) / 1000u);
+    scenario_free(scn);
+    return rc;
+}
+
+static int
+cmd_check(int argc, char **argv)
+{
+    if (argc < 2) {
+        fprintf(stderr, "netstep: check needs at least one scenario file\n");
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    int rc = 0;
+    for (int i = 1; i < argc; i++) {
+        char pathbuf[PATH_MAX];
+        struct scenario *scn = load(argv[i], pathbuf, sizeof(pathbuf));
+        if (scn == NULL) {
+            rc = EXIT_USAGE;
+            continue;
+        }
+        /* Building the world checks what only the runner knows. */
+        struct scn_run_opts opts = { 0 };
+        struct scn_runner *r = calloc(1, sizeof(*r));
+        char err[512];
+        if (r == NULL || scn_runner_init(r, scn, &opts, err, sizeof(err)) < 0) {
+            fprintf(stderr, "%s\n", r == NULL ? "netstep: out of memory" : err);
+            rc = EXIT_USAGE;
+        } else {
+            printf("%s: ok (%zu hosts, %zu links, %zu steps)\n", scn->name, scn->n_hosts,
+                   scn->n_links, scn->n_steps);
+            scn_runner_destroy(r);
+        }
+        free(r);
+        scenario_free(scn);
+    }
+    return rc;
+}
+
+static int
+name_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int
+cmd_list(int argc, char **argv)
+{
+    (void)argv;
+    if (argc != 1) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    const char *base = scenario_dir();
+    unsigned total = 0;
+    for (size_t d = 0; d < sizeof(lesson_dirs) / sizeof(lesson_dirs[0]); d++) {
+        char dir[PATH_MAX];
+        snprintf(dir, sizeof(dir), "%s/%s", base, lesson_dirs[d]);
+        DIR *dp = opendir(dir);
+        if (dp == NULL)
+            continue;
+        char *names[256];
+        size_t n = 0;
+        struct dirent *de;
+        while ((de = readdir(dp)) != NULL && n < 256) {
+            size_t len = strlen(de->d_name);
+            if (len > 4 && strcmp(de->d_name + len - 4, ".scn") == 0)
+                names[n++] = strdup(de->d_name);
+        }
+        closedir(dp);
+        qsort(names, n, sizeof(names[0]), name_cmp);
+        if (n > 0)
+            printf("%s/\n", lesson_dirs[d]);
+        for (size_t i = 0; i < n; i++) {
+            char path[PATH_MAX * 2];
+            snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+            struct scn_diag diag;
+            struct scenario *scn = scenario_parse_file(path, &diag);
+            names[i][strlen(names[i]) - 4] = '\0';
+            char id[128];
+            snprintf(id, sizeof(id), "%s/%s", lesson_dirs[d], names[i]);
+            printf("  %-28s %s\n", id,
+                   scn == NULL ? "(does not parse: run 'netstep check' on it)"
+                   : scn->title != NULL ? scn->title : "");
+            scenario_free(scn);
+            free(names[i]);
+            total++;
+        }
+    }
+    if (total == 0) {
+        fprintf(stderr, "netstep: no lessons under %s\n", base);
+        return EXIT_USAGE;
+    }
+    printf("\n%u lessons. Run one with: netstep run udp/echo\n", total);
+    return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+        usage(stdout);
+        return 0;
+    }
+    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0) {
+        printf("netstep %s\n", NETSTEP_VERSION);
+        return 0;
+    }
+    if (strcmp(cmd, "run") == 0)
+        return cmd_run(argc - 1, argv + 1, false);
+    if (strcmp(cmd, "check") == 0)
+        return cmd_check(argc - 1, argv + 1);
+    if (strcmp(cmd, "list") == 0)
+        return cmd_list(argc - 1, argv + 1);
+    if (cmd[0] == '-') {
+        fprintf(stderr, "netstep: unknown option '%s'\n", cmd);
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    /* `netstep FILE`: the view will open here; until then, the trace. */
+    char pathbuf[PATH_MAX];
+    if (is_file(resolve_scenario(cmd, pathbuf, sizeof(pathbuf))))
+        return cmd_run(argc, argv, true);
+    fprintf(stderr, "netstep: no command or scenario file '%s'\n", cmd);
+    usage(stderr);
+    return EXIT_USAGE;
+}
