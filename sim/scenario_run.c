@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -592,7 +593,7 @@ step_ping(struct scn_runner *r, const struct scn_step *st, size_t step_no)
     if (received > 0) {
         double avg = (double)rtt_sum / received;
         double var = rtt_sq / received - avg * avg;
-        double mdev = var > 0 ? __builtin_sqrt(var) : 0;
+        double mdev = var > 0 ? sqrt(var) : 0;
         run_say(r, false, "rtt min/avg/max/mdev = %.3f/%.3f/%.3f/%.3f ms\n",
                 (double)rtt_min / NS_PER_MS, avg / NS_PER_MS, (double)rtt_max / NS_PER_MS,
                 mdev / NS_PER_MS);
@@ -713,17 +714,20 @@ scn_runner_step(struct scn_runner *r)
     switch (st->kind) {
     case SCN_STEP_SAY:
         run_note(r, NULL, cause, "say: %s", st->say.text);
-        run_say(r, false, "\n  %s\n\n", st->say.text);
+        if (!r->opts.trace_shown)
+            run_say(r, false, "\n  %s\n\n", st->say.text);
         return true;
     case SCN_STEP_SLEEP: {
         run_note(r, NULL, cause, "step %zu: %s", step_no, st->text);
-        run_say(r, false, "[%10s] %s\n", t, st->text);
+        if (!r->opts.trace_shown)
+            run_say(r, false, "[%10s] %s\n", t, st->text);
         sim_run_until(&r->sim, r->sim.now_ns + st->sleep.duration_ns);
         return true;
     }
     case SCN_STEP_PING:
         run_note(r, h, cause, "step %zu: %s", step_no, st->text);
-        run_say(r, false, "[%10s] %s\n", t, st->text);
+        if (!r->opts.trace_shown)
+            run_say(r, false, "[%10s] %s\n", t, st->text);
         step_ping(r, st, step_no);
         return true;
     case SCN_STEP_EXPECT: {
@@ -742,8 +746,6 @@ scn_runner_step(struct scn_runner *r)
     }
     default: {
         run_note(r, h, cause, "step %zu: %s", step_no, st->text);
-        if (r->opts.step_first)
-            run_say(r, false, "[%10s] %s\n", t, st->text);
         char res[320];
         int ret = step_call(r, st, step_no, res, sizeof(res));
         fmt_time(r->sim.now_ns, t, sizeof(t));
@@ -755,8 +757,8 @@ scn_runner_step(struct scn_runner *r)
         else
             snprintf(line, sizeof(line), "-1 %s (%s)%s%s", err_name(ret), err_sentence(ret),
                      res[0] != '\0' ? ": " : "", res);
-        if (r->opts.step_first)
-            run_say(r, false, "[%10s]     => %s\n", t, line);
+        if (r->opts.trace_shown)
+            run_say(r, false, "%12s => %s\n", "", line);
         else
             run_say(r, false, "[%10s] %-50s => %s\n", t, st->text, line);
         return true;

@@ -31,8 +31,8 @@ struct scn_run_opts {
     uint64_t seed;       /* that seed */
     FILE *out;           /* where steps, results and verdicts go; NULL: nowhere */
     bool quiet;          /* only failed expects and errors */
-    bool step_first;     /* print each step before it runs and its result after
-                            (for a trace printed in between) */
+    bool trace_shown;    /* a trace goes to the same output: steps and `say`
+                            appear there as App notes, so print only results */
 };
 
 /* What a data variable holds now. */

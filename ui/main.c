@@ -134,7 +134,7 @@ cmd_run(int argc, char **argv, bool trace_default)
     struct scn_run_opts opts = { .out = stdout };
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "+tw:s:qh", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "tw:s:qh", longopts, NULL)) != -1) {
         switch (c) {
         case 't':
             trace = true;
@@ -172,7 +172,7 @@ cmd_run(int argc, char **argv, bool trace_default)
         return EXIT_USAGE;
 
     opts.quiet = quiet;
-    opts.step_first = trace;
+    opts.trace_shown = trace;
     struct scn_runner *r = calloc(1, sizeof(*r));
     char err[512];
     if (r == NULL || scn_runner_init(r, scn, &opts, err, sizeof(err)) < 0) {

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# lesson_check.sh - run one lesson headless and check everything it promises.
+#
+#   lesson_check.sh NETSTEP FILE.scn OUTDIR
+#
+# 1. The lesson runs and every expect holds (exit 0).
+# 2. Its capture reads back in tshark with checksum validation on, with no
+#    malformed frame, no bad checksum and no expert error.
+# 3. A second run with the same seed gives a byte-identical trace and capture.
+set -u
+netstep=$1
+scn=$2
+outdir=$3
+mkdir -p "$outdir"
+name=$(basename "$(dirname "$scn")")-$(basename "${scn%.scn}")
+base="$outdir/$name"
+
+fail() {
+    echo "FAIL $name: $*" >&2
+    exit 1
+}
+
+"$netstep" run "$scn" --trace --pcap "$base.1.pcap" > "$base.1.trace" 2>&1
+rc=$?
+if [ $rc -ne 0 ]; then
+    tail -n 40 "$base.1.trace" >&2
+    fail "netstep exited $rc (expects or errors above)"
+fi
+echo "ok   $name: expects hold ($(grep -c ' ok$' "$base.1.trace") checked)"
+
+"$netstep" run "$scn" --trace --pcap "$base.2.pcap" > "$base.2.trace" 2>&1 \
+    || fail "second run exited $?"
+cmp -s "$base.1.trace" "$base.2.trace" || {
+    diff "$base.1.trace" "$base.2.trace" | head -20 >&2
+    fail "two runs with the same seed gave different traces"
+}
+cmp -s "$base.1.pcap" "$base.2.pcap" || fail "two runs with the same seed gave different captures"
+echo "ok   $name: deterministic (trace and capture byte-identical)"
+
+command -v tshark >/dev/null 2>&1 || fail "tshark is not installed (scripts/install-deps.sh installs it)"
+frames=$(tshark -r "$base.1.pcap" 2>&1 | wc -l)
+[ "$frames" -gt 0 ] || fail "the capture holds no frame"
+checks=(-o ip.check_checksum:TRUE -o udp.check_checksum:TRUE -o tcp.check_checksum:TRUE)
+bad=$(tshark -r "$base.1.pcap" "${checks[@]}" \
+    -Y '_ws.malformed || ip.checksum.status == 0 || udp.checksum.status == 0 || tcp.checksum.status == 0 || icmp.checksum.status == 0 || _ws.expert.severity == "Error"' \
+    2>&1)
+if [ -n "$bad" ]; then
+    echo "$bad" | head -20 >&2
+    fail "tshark found malformed frames, bad checksums or expert errors"
+fi
+echo "ok   $name: tshark reads $frames frames, checksums good, nothing malformed"
