@@ -38,12 +38,16 @@ cmp -s "$base.1.pcap" "$base.2.pcap" || fail "two runs with the same seed gave d
 echo "ok   $name: deterministic (trace and capture byte-identical)"
 
 command -v tshark >/dev/null 2>&1 || fail "tshark is not installed (scripts/install-deps.sh installs it)"
-frames=$(tshark -r "$base.1.pcap" 2>&1 | wc -l)
+frames=$(tshark -r "$base.1.pcap" 2>/dev/null | wc -l)
 [ "$frames" -gt 0 ] || fail "the capture holds no frame"
 checks=(-o ip.check_checksum:TRUE -o udp.check_checksum:TRUE -o tcp.check_checksum:TRUE)
 bad=$(tshark -r "$base.1.pcap" "${checks[@]}" \
     -Y '_ws.malformed || ip.checksum.status == 0 || udp.checksum.status == 0 || tcp.checksum.status == 0 || icmp.checksum.status == 0 || _ws.expert.severity == "Error"' \
-    2>&1)
+    2>"$base.tshark.err")
+grep -v 'Running as user "root"' "$base.tshark.err" | grep -q . && {
+    cat "$base.tshark.err" >&2
+    fail "tshark could not read the capture"
+}
 if [ -n "$bad" ]; then
     echo "$bad" | head -20 >&2
     fail "tshark found malformed frames, bad checksums or expert errors"
