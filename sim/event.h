@@ -1,0 +1,86 @@
+/*
+ * event.h - the world's agenda: a min-heap of events ordered by (at_ns, seq).
+ *
+ * Every event carries the time it is due and an insertion number. Events due
+ * at the same nanosecond run in the order they were pushed, as libuv orders its
+ * timers, so a run with the same seed replays event for event [DESIGN 7].
+ * The heap is a growable array (the usual implicit binary heap: the children of
+ * slot i are 2i+1 and 2i+2).
+ *
+ * Ownership: a SIM_EV_FRAME event owns its packet from a successful push until
+ * it is popped (then the popper owns it). event_heap_destroy() frees the
+ * packets of frames still pending. A SIM_EV_CALL's ctx is never owned.
+ */
+#ifndef NETSTEP_SIM_EVENT_H
+#define NETSTEP_SIM_EVENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct host;
+struct iface;
+struct link_dir;
+struct pkt;
+struct sim;
+
+enum sim_event_kind {
+    SIM_EV_FRAME,  /* a frame reaches an interface: iface_input(dst, p) */
+    SIM_EV_WAKE,   /* a host's earliest timer is due: host_poll(host) */
+    SIM_EV_CALL,   /* the scenario runner's own step: fn(sim, ctx) */
+    SIM_EV_KIND_COUNT
+};
+
+/* What a SIM_EV_FRAME carries. */
+struct sim_ev_frame {
+    struct iface *dst;     /* the interface the frame reaches */
+    struct pkt *p;         /* the frame (p->data at the Ethernet header); owned */
+    struct link_dir *via;  /* the link direction that carried it, or NULL */
+};
+
+/* What a SIM_EV_CALL carries. */
+struct sim_ev_call {
+    void (*fn)(struct sim *s, void *ctx);  /* what to run */
+    void *ctx;                             /* its argument; not owned */
+};
+
+struct sim_event {
+    uint64_t at_ns;            /* virtual time the event is due */
+    uint64_t seq;              /* insertion number: breaks ties, set by push */
+    enum sim_event_kind kind;  /* which member of the union is valid */
+    union {
+        struct sim_ev_frame frame;  /* SIM_EV_FRAME */
+        struct host *wake;          /* SIM_EV_WAKE: the host to poll */
+        struct sim_ev_call call;    /* SIM_EV_CALL */
+    } u;
+};
+
+struct event_heap {
+    struct sim_event *ev;  /* ev[0] is the earliest; heap order after it */
+    size_t len;            /* events held */
+    size_t cap;            /* slots allocated */
+    uint64_t next_seq;     /* insertion number of the next push */
+};
+
+void event_heap_init(struct event_heap *hp);
+
+/* Free the array and the packet of every pending SIM_EV_FRAME. The heap is
+ * left empty and usable. */
+void event_heap_destroy(struct event_heap *hp);
+
+/* Add a copy of *ev, giving it the next insertion number (written back into
+ * ev->seq too, so a caller can recognise its event later). Returns 0, or
+ * -ERR_NOMEM when the array cannot grow; then nothing was added and the
+ * caller still owns a frame's packet. On success the heap owns it. */
+int event_heap_push(struct event_heap *hp, struct sim_event *ev);
+
+/* Remove the earliest event into *out. Returns false when the heap is empty.
+ * The caller now owns a frame's packet. */
+bool event_heap_pop(struct event_heap *hp, struct sim_event *out);
+
+/* The earliest event, still in the heap, or NULL when empty. */
+const struct sim_event *event_heap_peek(const struct event_heap *hp);
+
+size_t event_heap_size(const struct event_heap *hp);
+
+#endif

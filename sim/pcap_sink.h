@@ -1,0 +1,64 @@
+/*
+ * pcap_sink.h - the capture: every frame that went on a wire, for Wireshark.
+ *
+ * A trace sink that writes the frame of every TRACE_WIRE event to a classic
+ * pcap file (libpcap, DLT_EN10MB, nanosecond timestamps) stamped with virtual
+ * time. One WIRE event is emitted per frame a link accepts (lost frames too:
+ * they were on the wire), so the capture is what a tap on every cable saw.
+ *
+ * The file is written as PATH.tmp and renamed to PATH only by a successful
+ * pcap_sink_close(): a failed or abandoned capture leaves no half-written
+ * PATH behind. Errors come back as -ERR_* with a sentence from
+ * pcap_sink_error(); nothing here prints.
+ *
+ * This header does not include <pcap/pcap.h>, so its users need not define
+ * _DEFAULT_SOURCE.
+ */
+#ifndef NETSTEP_SIM_PCAP_SINK_H
+#define NETSTEP_SIM_PCAP_SINK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "stack/trace.h"
+
+/* Bytes of a frame the capture keeps (the file's snaplen). */
+#define PCAP_SINK_SNAPLEN 65535
+/* Room for an error sentence. */
+#define PCAP_SINK_ERR_LEN 320
+
+struct pcap;          /* libpcap's pcap_t */
+struct pcap_dumper;   /* libpcap's pcap_dumper_t */
+
+struct pcap_sink {
+    struct trace_sink sink;         /* what pcap_sink_attach() subscribes */
+    struct trace *tr;               /* the bus it is attached to, or NULL */
+    struct pcap *pd;                /* the "dead" handle that fixes link type and precision */
+    struct pcap_dumper *dumper;     /* the open PATH.tmp */
+    char *path;                     /* PATH */
+    char *tmp_path;                 /* PATH.tmp */
+    uint64_t frames;                /* frames written */
+    int err;                        /* first error, -ERR_*, or 0 */
+    char errmsg[PCAP_SINK_ERR_LEN]; /* its sentence, "" if none */
+};
+
+/* Create PATH.tmp and write the pcap file header. Returns 0 or -ERR_*
+ * (message in pcap_sink_error()). On failure nothing is left open and
+ * pcap_sink_close() just returns the error. */
+int pcap_sink_open(struct pcap_sink *ps, const char *path);
+
+void pcap_sink_attach(struct pcap_sink *ps, struct trace *tr);
+void pcap_sink_detach(struct pcap_sink *ps);
+
+/* Detach, flush, close, and rename PATH.tmp to PATH. If anything failed
+ * (now or while writing), PATH.tmp is removed, PATH is left as it was and the
+ * first error is returned. Safe to call twice. */
+int pcap_sink_close(struct pcap_sink *ps);
+
+/* Detach, close and remove PATH.tmp without producing PATH. */
+void pcap_sink_abort(struct pcap_sink *ps);
+
+/* The first error's sentence, "" if none. */
+const char *pcap_sink_error(const struct pcap_sink *ps);
+
+#endif

@@ -1,0 +1,80 @@
+/*
+ * record.h - the event log: a compact copy of every trace event [DESIGN 6].
+ *
+ * The log is the model the views read: stepping back in the view moves a
+ * cursor over it, and panes show what the log holds as of the cursor. A
+ * record is a trace sink; attach it before the run and every event (with a
+ * copy of its packet's bytes) is kept until record_destroy().
+ *
+ * Memory per event: an 80-byte index entry, plus the text with its NUL
+ * (typically 40-100 bytes), plus the packet bytes (p->len, 0 without a
+ * packet), the last two packed back to back in 64 KiB arena blocks. Names
+ * (`where`) are interned once. A 10 000-event lesson of short frames takes
+ * about 3 MB.
+ */
+#ifndef NETSTEP_SIM_RECORD_H
+#define NETSTEP_SIM_RECORD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "stack/trace.h"
+
+struct sim;
+
+/* An offset the packet did not have (its l2/l3/l4_off was -1). */
+#define RECORD_OFF_NONE INT16_MIN
+
+/* One event as record_get() returns it. Pointers stay valid until
+ * record_destroy() (the arena never moves what it holds). */
+struct record_event {
+    uint64_t t_ns;             /* virtual time */
+    enum trace_kind kind;      /* RX, TX, DROP, WIRE... */
+    enum trace_layer layer;    /* where in the stack */
+    int host;                  /* index in sim->hosts, or -1 (a link, or unknown) */
+    const char *where;         /* host or link name; "" if the event had none */
+    uint64_t pkt_id;           /* the packet's id, 0 without a packet */
+    int reason;                /* enum drop_reason for DROP, else 0 */
+    const char *rfc;           /* the stack's static tag, or NULL */
+    struct trace_cause cause;  /* why */
+    const char *text;          /* the sentence, NUL-terminated */
+    const uint8_t *bytes;      /* copy of p->data[0..len), NULL without a packet */
+    size_t len;                /* bytes copied */
+    int16_t l2_off;            /* Ethernet header, relative to bytes (may be
+                                * negative: before data), or RECORD_OFF_NONE */
+    int16_t l3_off;            /* IPv4/ARP header, idem */
+    int16_t l4_off;            /* ICMP/UDP/TCP header, idem */
+};
+
+struct record_entry;
+struct record_block;
+
+struct record {
+    struct trace_sink sink;         /* what record_attach() subscribes */
+    struct sim *sim;                /* for host indexes and the trace bus */
+    bool attached;                  /* sink is on sim->trace */
+    struct record_entry *entries;   /* the index, in emit order */
+    size_t n_entries;               /* events kept */
+    size_t cap_entries;             /* slots in entries */
+    struct record_block *blocks;    /* arena: text and packet bytes; newest first */
+    char **wheres;                  /* interned names */
+    size_t n_wheres;                /* names held */
+    size_t cap_wheres;              /* slots in wheres */
+    uint64_t lost;                  /* events not kept because memory ran out */
+    uint64_t bytes_used;            /* arena bytes handed out */
+};
+
+/* Prepare an empty record for world s (not yet attached). */
+void record_init(struct record *r, struct sim *s);
+/* Start (stop) receiving s->trace's events. */
+void record_attach(struct record *r);
+void record_detach(struct record *r);
+/* Detach if attached, and free everything. */
+void record_destroy(struct record *r);
+
+size_t record_count(const struct record *r);
+/* Copy event i (0-based, in emit order) into *out. false if i is past the end. */
+bool record_get(const struct record *r, size_t i, struct record_event *out);
+
+#endif

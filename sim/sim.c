@@ -1,0 +1,394 @@
+/*
+ * sim.c - the world: virtual clock, event loop, hosts and links.
+ *
+ * The loop is sim_step(): pop the earliest event, set the clock, run it whole,
+ * re-arm the touched host's wake-up. Everything that happens in the world is
+ * one of three events (event.h); everything the world contains is owned here
+ * and freed by sim_destroy(). [DESIGN 2, 7]
+ * Called by: the scenario runner, the view, tests. Calls: iface_input(),
+ * host_poll(), host_next_deadline(), host_* setup, link.c.
+ */
+#include "sim/sim.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "stack/drop.h"
+#include "stack/err.h"
+#include "stack/host.h"
+#include "stack/iface.h"
+
+/* --- the driver of an interface with nothing attached ---------------------- */
+
+/* Drops every frame: an unplugged port. Traced like a link drop, but on the
+ * host, since there is no link to name. */
+static int
+sim_unplugged_transmit(struct iface *ifc, struct pkt *p)
+{
+    struct sim *s = ifc->drv;
+    struct trace_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.t_ns = s ? s->now_ns : ifc->host->now_ns;
+    ev.kind = TRACE_DROP;
+    ev.layer = LAYER_WIRE;
+    ev.host = ifc->host;
+    ev.where = ifc->host->name;
+    ev.pkt = p;
+    ev.reason = DROP_LINK_NO_PEER;
+    ev.rfc = drop_reason_rfc(DROP_LINK_NO_PEER);
+    ev.cause = p->cause;
+    trace_emit(ifc->host->trace, &ev);
+    pkt_free(p);
+    return 0;
+}
+
+static const struct iface_ops sim_unplugged_ops = {
+    .transmit = sim_unplugged_transmit,
+};
+
+/* --- tables ---------------------------------------------------------------- */
+
+static bool
+sim_grow_hosts(struct sim *s)
+{
+    if (s->n_hosts < s->cap_hosts)
+        return true;
+    size_t cap = s->cap_hosts ? s->cap_hosts * 2 : 8;
+    struct host **hosts = realloc(s->hosts, cap * sizeof *hosts);
+    if (hosts == NULL)
+        return false;
+    s->hosts = hosts;
+    struct sim_wake *wakes = realloc(s->wakes, cap * sizeof *wakes);
+    if (wakes == NULL)
+        return false;  /* hosts grew already; harmless, cap_hosts is unchanged */
+    s->wakes = wakes;
+    s->cap_hosts = cap;
+    return true;
+}
+
+static bool
+sim_grow_links(struct sim *s)
+{
+    if (s->n_links < s->cap_links)
+        return true;
+    size_t cap = s->cap_links ? s->cap_links * 2 : 8;
+    struct link **links = realloc(s->links, cap * sizeof *links);
+    if (links == NULL)
+        return false;
+    s->links = links;
+    s->cap_links = cap;
+    return true;
+}
+
+void
+sim_init(struct sim *s, uint64_t seed)
+{
+    memset(s, 0, sizeof *s);
+    s->seed = seed;
+    /* the pool starts zeroed: pkt_alloc() numbers packets from 1, so "#0"
+     * never names a packet */
+    trace_init(&s->trace);
+    event_heap_init(&s->heap);
+}
+
+void
+sim_destroy(struct sim *s)
+{
+    /* Hosts first: closing their sockets may still send or drop packets, and
+     * those must find the links and the heap in place. */
+    for (size_t i = 0; i < s->n_hosts; i++) {
+        sim_enter_host(s, s->hosts[i]);
+        host_destroy(s->hosts[i]);
+    }
+    event_heap_destroy(&s->heap);  /* frames in flight, and their packets */
+    for (size_t i = 0; i < s->n_links; i++) {
+        link_destroy(s->links[i]);
+        free(s->links[i]);
+    }
+    for (size_t i = 0; i < s->n_hosts; i++)
+        free(s->hosts[i]);
+    free(s->hosts);
+    free(s->wakes);
+    free(s->links);
+    s->hosts = NULL;
+    s->wakes = NULL;
+    s->links = NULL;
+    s->n_hosts = s->cap_hosts = 0;
+    s->n_links = s->cap_links = 0;
+}
+
+int
+sim_host_index(const struct sim *s, const struct host *h)
+{
+    for (size_t i = 0; i < s->n_hosts; i++) {
+        if (s->hosts[i] == h)
+            return (int)i;
+    }
+    return -1;
+}
+
+struct host *
+sim_host_by_name(struct sim *s, const char *name)
+{
+    if (name == NULL)
+        return NULL;
+    for (size_t i = 0; i < s->n_hosts; i++) {
+        if (strcmp(s->hosts[i]->name, name) == 0)
+            return s->hosts[i];
+    }
+    return NULL;
+}
+
+struct link *
+sim_link_by_name(struct sim *s, const char *name)
+{
+    if (name == NULL)
+        return NULL;
+    for (size_t i = 0; i < s->n_links; i++) {
+        if (strcmp(s->links[i]->name, name) == 0)
+            return s->links[i];
+    }
+    return NULL;
+}
+
+struct host *
+sim_add_host(struct sim *s, const char *name)
+{
+    if (name == NULL || name[0] == '\0' || strlen(name) >= HOST_NAME_LEN)
+        return NULL;
+    if (sim_host_by_name(s, name) != NULL)
+        return NULL;
+    if (s->n_hosts >= (size_t)INT32_MAX || !sim_grow_hosts(s))
+        return NULL;
+    struct host *h = calloc(1, sizeof *h);
+    if (h == NULL)
+        return NULL;
+    uint64_t index = s->n_hosts;
+    host_init(h, name, &s->pool, &s->trace, s->seed, index);
+    h->now_ns = s->now_ns;
+    s->hosts[s->n_hosts] = h;
+    memset(&s->wakes[s->n_hosts], 0, sizeof s->wakes[s->n_hosts]);
+    s->n_hosts++;
+    return h;
+}
+
+struct iface *
+sim_host_add_iface(struct sim *s, struct host *h, uint32_t addr, unsigned prefix_len,
+                   uint16_t mtu, const uint8_t *mac_or_null)
+{
+    int hi = sim_host_index(s, h);
+    if (hi < 0 || h->n_ifaces >= HOST_MAX_IFACES)
+        return NULL;
+    unsigned ii = h->n_ifaces;
+    char name[IFACE_NAME_LEN];
+    snprintf(name, sizeof name, "eth%u", ii);
+    uint8_t mac[ETH_ALEN];
+    if (mac_or_null != NULL) {
+        memcpy(mac, mac_or_null, ETH_ALEN);
+    } else {
+        /* 02:00:00:00:HH:II - locally administered, unicast. A world with
+         * more than 254 hosts carries the high bits of HH in the byte before. */
+        unsigned hh = (unsigned)hi + 1;
+        mac[0] = 0x02;
+        mac[1] = 0x00;
+        mac[2] = 0x00;
+        mac[3] = (uint8_t)(hh >> 8);
+        mac[4] = (uint8_t)hh;
+        mac[5] = (uint8_t)(ii + 1);
+    }
+    sim_enter_host(s, h);
+    return host_add_iface(h, name, mac, addr, prefix_len, mtu, &sim_unplugged_ops, s);
+}
+
+struct link *
+sim_add_link(struct sim *s, struct iface *a, struct iface *b, const struct link_params *p)
+{
+    if (a == NULL || b == NULL || a == b)
+        return NULL;
+    if (sim_host_index(s, a->host) < 0 || sim_host_index(s, b->host) < 0)
+        return NULL;
+    if (!sim_grow_links(s))
+        return NULL;
+
+    char base[LINK_NAME_LEN];
+    char name[LINK_NAME_LEN];
+    snprintf(base, sizeof base, "%s-%s", a->host->name, b->host->name);
+    snprintf(name, sizeof name, "%s", base);
+    for (unsigned n = 2; sim_link_by_name(s, name) != NULL; n++) {
+        /* leave room for the "/n" so it is never cut off */
+        snprintf(name, sizeof name, "%.*s/%u", LINK_NAME_LEN - 12, base, n);
+    }
+
+    struct link *l = malloc(sizeof *l);
+    if (l == NULL)
+        return NULL;
+    if (link_init(l, s, (unsigned)s->n_links, name, a, b, p) < 0) {
+        free(l);
+        return NULL;
+    }
+    s->links[s->n_links++] = l;
+
+    struct iface *ends[2] = { a, b };
+    for (unsigned i = 0; i < 2; i++) {
+        struct host *h = ends[i]->host;
+        sim_enter_host(s, h);
+        host_iface_up(h, ends[i], false);
+        sim_host_entered(s, h);
+    }
+    return l;
+}
+
+/* --- the loop --------------------------------------------------------------- */
+
+void
+sim_enter_host(struct sim *s, struct host *h)
+{
+    h->now_ns = s->now_ns;
+}
+
+void
+sim_host_entered(struct sim *s, struct host *h)
+{
+    int hi = sim_host_index(s, h);
+    if (hi < 0)
+        return;
+    struct sim_wake *w = &s->wakes[hi];
+    uint64_t deadline = host_next_deadline(h);
+    if (deadline == UINT64_MAX)
+        return;  /* a live wake that is no longer needed just finds nothing due */
+    uint64_t at = deadline > s->now_ns ? deadline : s->now_ns;
+    if (at == s->now_ns && w->spin_at_ns == s->now_ns && w->spins >= SIM_WAKE_SPIN_MAX) {
+        /* polled this often at this instant and still due: do not spin */
+        s->wake_spins++;
+        return;
+    }
+    if (w->live && w->at_ns <= at)
+        return;
+    struct sim_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.at_ns = at;
+    ev.kind = SIM_EV_WAKE;
+    ev.u.wake = h;
+    if (event_heap_push(&s->heap, &ev) < 0)
+        return;  /* out of memory: an existing (later) wake, if any, stays */
+    w->live = true;
+    w->at_ns = at;
+    w->seq = ev.seq;
+}
+
+static void
+sim_deliver(struct sim *s, struct sim_ev_frame *f)
+{
+    struct iface *dst = f->dst;
+    struct pkt *p = f->p;
+    if (dst == NULL || dst->host == NULL) {
+        pkt_free(p);
+        return;
+    }
+    struct host *h = dst->host;
+    if (f->via != NULL)
+        f->via->delivered++;
+
+    /* The frame starts over at the receiver: only the Ethernet header is
+     * known, the sender's layer offsets mean nothing here. */
+    p->l2_off = pkt_off(p);
+    p->l3_off = -1;
+    p->l4_off = -1;
+    p->rx_ifc = dst;
+    p->next = NULL;
+    p->next_hop = 0;
+
+    sim_enter_host(s, h);
+    host_set_cause(h, cause_arrival(p->id));
+    iface_input(dst, p);
+    host_set_cause(h, (struct trace_cause){ .kind = CAUSE_NONE });
+    sim_host_entered(s, h);
+}
+
+/* Returns false for a stale wake (nothing ran). */
+static bool
+sim_wake(struct sim *s, struct host *h, uint64_t seq)
+{
+    int hi = sim_host_index(s, h);
+    if (hi < 0)
+        return false;
+    struct sim_wake *w = &s->wakes[hi];
+    if (!w->live || w->seq != seq)
+        return false;
+    w->live = false;
+    if (w->spin_at_ns == s->now_ns) {
+        w->spins++;
+    } else {
+        w->spin_at_ns = s->now_ns;
+        w->spins = 1;
+    }
+    sim_enter_host(s, h);
+    host_poll(h);
+    host_set_cause(h, (struct trace_cause){ .kind = CAUSE_NONE });
+    sim_host_entered(s, h);
+    return true;
+}
+
+bool
+sim_step(struct sim *s)
+{
+    struct sim_event ev;
+    if (!event_heap_pop(&s->heap, &ev))
+        return false;
+    if (ev.at_ns > s->now_ns)
+        s->now_ns = ev.at_ns;
+    switch (ev.kind) {
+    case SIM_EV_FRAME:
+        s->events_run++;
+        sim_deliver(s, &ev.u.frame);
+        break;
+    case SIM_EV_WAKE:
+        if (sim_wake(s, ev.u.wake, ev.seq))
+            s->events_run++;
+        else
+            s->wakes_stale++;
+        break;
+    case SIM_EV_CALL:
+        s->events_run++;
+        ev.u.call.fn(s, ev.u.call.ctx);
+        /* the call may have entered any host */
+        for (size_t i = 0; i < s->n_hosts; i++)
+            sim_host_entered(s, s->hosts[i]);
+        break;
+    case SIM_EV_KIND_COUNT:
+        break;
+    }
+    return true;
+}
+
+uint64_t
+sim_next_time(const struct sim *s)
+{
+    const struct sim_event *ev = event_heap_peek(&s->heap);
+    return ev ? ev->at_ns : UINT64_MAX;
+}
+
+void
+sim_run_until(struct sim *s, uint64_t t_ns)
+{
+    while (sim_next_time(s) <= t_ns && sim_step(s)) {
+        /* each step runs one event whole */
+    }
+    if (t_ns > s->now_ns && t_ns != UINT64_MAX)
+        s->now_ns = t_ns;
+}
+
+int
+sim_schedule_call(struct sim *s, uint64_t at_ns, void (*fn)(struct sim *, void *), void *ctx)
+{
+    if (fn == NULL)
+        return -ERR_INVAL;
+    struct sim_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.at_ns = at_ns > s->now_ns ? at_ns : s->now_ns;
+    ev.kind = SIM_EV_CALL;
+    ev.u.call.fn = fn;
+    ev.u.call.ctx = ctx;
+    return event_heap_push(&s->heap, &ev);
+}

@@ -1,0 +1,138 @@
+/*
+ * sim.h - the world: virtual clock, event loop, hosts and links.
+ *
+ * One single-threaded run-to-completion loop [DESIGN 7]: sim_step() pops the
+ * earliest event, moves the clock to it, and runs it whole (a frame arrives at
+ * an interface, a host's timers fire, or a scenario step runs). Time is
+ * virtual and only moves forward; nothing in sim/ reads the wall clock.
+ *
+ * The world owns everything in it: the packet pool (so a test can check that
+ * nothing leaked), the trace bus the sinks attach to, every host and link, and
+ * the packets of frames still in flight.
+ *
+ * Entering a host from outside the loop (a socket call by the scenario runner
+ * or the view) follows one pattern:
+ *
+ *     sim_enter_host(s, h);                        h->now_ns = s->now_ns
+ *     host_set_cause(h, cause_call(CALL_SENDTO, step));
+ *     sock_sendto(h, ...);
+ *     sim_host_entered(s, h);                      re-arm h's wake-up
+ *
+ * Wake-ups: each host has at most one live SIM_EV_WAKE, due at
+ * host_next_deadline(h). When a host's deadline moves earlier a new wake is
+ * pushed and the old one goes stale; stale wakes are popped as no-op steps.
+ */
+#ifndef NETSTEP_SIM_SIM_H
+#define NETSTEP_SIM_SIM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sim/event.h"
+#include "sim/link.h"
+#include "stack/pkt.h"
+#include "stack/trace.h"
+
+struct host;
+struct iface;
+
+/* A host woken this many times at one instant whose deadline is still due
+ * is not making progress (a stack bug): no further wake is scheduled for it at
+ * that instant (sim.wake_spins counts each refusal), so the loop cannot hang.
+ * The next frame or call that enters the host at a later time re-arms it. */
+#define SIM_WAKE_SPIN_MAX 1000u
+
+/* The wake-up bookkeeping of one host (parallel to sim.hosts). */
+struct sim_wake {
+    bool live;           /* a wake for this host is on the heap */
+    uint64_t at_ns;      /* when the live wake is due */
+    uint64_t seq;        /* its insertion number; a wake with another is stale */
+    uint64_t spin_at_ns; /* instant of the last wake that ran */
+    unsigned spins;      /* wakes that ran at spin_at_ns */
+};
+
+struct sim {
+    uint64_t now_ns;            /* virtual time */
+    uint64_t seed;              /* the world's seed: hosts and links derive theirs */
+    struct pkt_pool pool;       /* every packet of this world */
+    struct trace trace;         /* the bus all hosts and links emit on */
+    struct event_heap heap;     /* the agenda */
+    struct host **hosts;        /* each malloc'd, so pointers stay put */
+    struct sim_wake *wakes;     /* wakes[i] belongs to hosts[i] */
+    size_t n_hosts;             /* hosts in use */
+    size_t cap_hosts;           /* slots in hosts and wakes */
+    struct link **links;        /* each malloc'd */
+    size_t n_links;             /* links in use */
+    size_t cap_links;           /* slots in links */
+    uint64_t events_run;        /* events dispatched (stale wakes not counted) */
+    uint64_t wakes_stale;       /* stale wakes popped */
+    uint64_t wake_spins;        /* times SIM_WAKE_SPIN_MAX pushed a wake ahead */
+};
+
+void sim_init(struct sim *s, uint64_t seed);
+
+/* Destroy hosts (host_destroy, which may still emit DROP events to attached
+ * sinks), pending events and their packets, and links. Afterwards
+ * s->pool.live is 0 unless something outside the world still holds a packet.
+ * Sinks stay attached to s->trace but are not called again. */
+void sim_destroy(struct sim *s);
+
+/* A new host called `name` (unique, 1..HOST_NAME_LEN-1 bytes), initialised
+ * with host_init(s->pool, s->trace, s->seed, stream = its index). NULL for a
+ * bad or taken name, or when memory runs out. */
+struct host *sim_add_host(struct sim *s, const char *name);
+
+/* Add interface "ethN" (N = the host's interface count) to h. mac NULL picks
+ * the locally administered 02:00:00:00:HH:II, HH = host index + 1, II =
+ * interface index + 1. Until a link is attached the interface's driver drops
+ * every frame (DROP_LINK_NO_PEER); the interface starts down. NULL if h is not
+ * in s or has no room. */
+struct iface *sim_host_add_iface(struct sim *s, struct host *h, uint32_t addr,
+                                 unsigned prefix_len, uint16_t mtu, const uint8_t *mac_or_null);
+
+/* Join a and b with a link named "hostA-hostB" ("hostA-hostB/2" for a second
+ * link of the same pair) and parameters p (NULL: zero delay, infinite rate,
+ * no loss, default limit) in both directions. Replaces both interfaces'
+ * drivers, then brings both up with host_iface_up(announce = false): the
+ * scenario decides about gratuitous ARP. NULL for bad arguments (same
+ * interface twice, one already on a link, loss outside [0, 1]) or no memory. */
+struct link *sim_add_link(struct sim *s, struct iface *a, struct iface *b,
+                          const struct link_params *p);
+
+/* Set h->now_ns = s->now_ns. Call before every entry into a host. */
+void sim_enter_host(struct sim *s, struct host *h);
+
+/* Call after anything outside the loop entered h: makes sure a wake is due
+ * no later than host_next_deadline(h). The loop calls it itself after every
+ * frame delivery and wake, and for every host after a SIM_EV_CALL. */
+void sim_host_entered(struct sim *s, struct host *h);
+
+/* Pop one event, move the clock to it and dispatch it:
+ *   FRAME  h = dst's host: enter h, h->cause = arrival of the frame,
+ *          iface_input(dst, p), h->cause cleared, sim_host_entered(h)
+ *   WAKE   (live) enter h, host_poll(h), sim_host_entered(h); the stack's
+ *          timers set the cause. A stale wake only moves the clock.
+ *   CALL   fn(s, ctx), then sim_host_entered() for every host
+ * Returns false, changing nothing, when the heap is empty. */
+bool sim_step(struct sim *s);
+
+/* When the next event is due, or UINT64_MAX when there is none. */
+uint64_t sim_next_time(const struct sim *s);
+
+/* Run every event due at or before t_ns (including ones those events add),
+ * then set the clock to t_ns. Never moves time backwards. t_ns = UINT64_MAX
+ * runs until the heap is empty and leaves the clock at the last event. */
+void sim_run_until(struct sim *s, uint64_t t_ns);
+
+/* Run fn(s, ctx) at at_ns (now, if at_ns is in the past), after events
+ * already due then. Returns 0 or -ERR_NOMEM. */
+int sim_schedule_call(struct sim *s, uint64_t at_ns, void (*fn)(struct sim *, void *),
+                      void *ctx);
+
+struct host *sim_host_by_name(struct sim *s, const char *name);
+/* Index of h in s->hosts, or -1. */
+int sim_host_index(const struct sim *s, const struct host *h);
+struct link *sim_link_by_name(struct sim *s, const char *name);
+
+#endif

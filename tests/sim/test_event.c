@@ -1,0 +1,281 @@
+/*
+ * test_event.c - Check suite for sim/event.c, the world's agenda.
+ *
+ * The heap must pop events by time, and events of the same time in the order
+ * they were pushed (libuv's rule), whatever the mix of pushes and pops; and
+ * destroying it must free the packets of frames still pending.
+ */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/event.h"
+#include "stack/pkt.h"
+
+/* A small deterministic generator for test data (the stack's own rng is
+ * tested elsewhere; this keeps the suite independent of it). */
+struct test_lcg {
+    uint64_t x;  /* state */
+};
+
+static uint64_t
+lcg_next(struct test_lcg *g)
+{
+    g->x = g->x * 6364136223846793005ull + 1442695040888963407ull;
+    return g->x >> 33;
+}
+
+static struct sim_event
+call_event(uint64_t at_ns, uintptr_t tag)
+{
+    struct sim_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.at_ns = at_ns;
+    ev.kind = SIM_EV_CALL;
+    ev.u.call.ctx = (void *)tag;
+    return ev;
+}
+
+static uintptr_t
+tag_of(const struct sim_event *ev)
+{
+    return (uintptr_t)ev->u.call.ctx;
+}
+
+START_TEST(test_empty_heap_has_nothing)
+{
+    struct event_heap hp;
+    event_heap_init(&hp);
+    struct sim_event out;
+    ck_assert_uint_eq(event_heap_size(&hp), 0);
+    ck_assert_ptr_null(event_heap_peek(&hp));
+    ck_assert(!event_heap_pop(&hp, &out));
+    event_heap_destroy(&hp);
+}
+END_TEST
+
+START_TEST(test_pops_in_time_order)
+{
+    static const uint64_t times[] = { 50, 10, 40, 30, 20, 0, 60 };
+    struct event_heap hp;
+    event_heap_init(&hp);
+    for (size_t i = 0; i < sizeof times / sizeof times[0]; i++) {
+        struct sim_event ev = call_event(times[i], i);
+        ck_assert_int_eq(event_heap_push(&hp, &ev), 0);
+    }
+    ck_assert_uint_eq(event_heap_size(&hp), 7);
+    ck_assert_uint_eq(event_heap_peek(&hp)->at_ns, 0);
+    struct sim_event out;
+    for (uint64_t want = 0; want <= 60; want += 10) {
+        ck_assert(event_heap_pop(&hp, &out));
+        ck_assert_uint_eq(out.at_ns, want);
+    }
+    ck_assert(!event_heap_pop(&hp, &out));
+    event_heap_destroy(&hp);
+}
+END_TEST
+
+START_TEST(test_push_numbers_events_in_insertion_order)
+{
+    struct event_heap hp;
+    event_heap_init(&hp);
+    for (uint64_t i = 0; i < 5; i++) {
+        struct sim_event ev = call_event(100 - i, 0);
+        ev.seq = 999;  /* whatever the caller left there is overwritten */
+        ck_assert_int_eq(event_heap_push(&hp, &ev), 0);
+        ck_assert_uint_eq(ev.seq, i);
+    }
+    event_heap_destroy(&hp);
+}
+END_TEST
+
+/* 5000 events at one instant come out exactly in push order. */
+START_TEST(test_equal_times_pop_in_insertion_order)
+{
+    struct event_heap hp;
+    event_heap_init(&hp);
+    for (uintptr_t i = 0; i < 5000; i++) {
+        struct sim_event ev = call_event(7, i);
+        ck_assert_int_eq(event_heap_push(&hp, &ev), 0);
+    }
+    struct sim_event out;
+    for (uintptr_t i = 0; i < 5000; i++) {
+        ck_assert(event_heap_pop(&hp, &out));
+        ck_assert_uint_eq(tag_of(&out), i);
+    }
+    event_heap_destroy(&hp);
+}
+END_TEST
+
+/* Two instants pushed alternately: each instant keeps its own push order. */
+START_TEST(test_ties_break_by_insertion_across_interleaved_times)
+{
+    struct event_heap hp;
+    event_heap_init(&hp);
+    for (uintptr_t i = 0; i < 200; i++) {
+        struct sim_event ev = call_event(i % 2 ? 5 : 9, i);
+        ck_assert_int_eq(event_heap_push(&hp, &ev), 0);
+    }
+    struct sim_event out;
+    for (uintptr_t i = 1; i < 200; i += 2) {  /* the odd ones, due at 5 */
+        ck_assert(event_heap_pop(&hp, &out));
+        ck_assert_uint_eq(out.at_ns, 5);
+        ck_assert_uint_eq(tag_of(&out), i);
+    }
+    for (uintptr_t i = 0; i < 200; i += 2) {  /* then the even ones, at 9 */
+        ck_assert(event_heap_pop(&hp, &out));
+        ck_assert_uint_eq(out.at_ns, 9);
+        ck_assert_uint_eq(tag_of(&out), i);
+    }
+    event_heap_destroy(&hp);
+}
+END_TEST
+
+/* Pushes and pops mixed, checked against a plain model: the minimum (time,
+ * push number) of what is held, found by a linear scan. */
+START_TEST(test_interleaved_push_pop_matches_model)
+{
+    enum { OPS = 20000, MAXHELD = 4096 };
+    struct model_item {
+        uint64_t at_ns;
+        uintptr_t tag;
+    };
+    struct model_item *held = malloc(MAXHELD * sizeof *held);
+    ck_assert_ptr_nonnull(held);
+    size_t n_held = 0;
+    struct test_lcg g = { 12345 };
+    struct event_heap hp;
+    event_heap_init(&hp);
+    uintptr_t next_tag = 0;
+    for (int op = 0; op < OPS; op++) {
+        bool push = n_held == 0 || (n_held < MAXHELD && lcg_next(&g) % 3 != 0);
+        if (push) {
+            uint64_t at = lcg_next(&g) % 64;  /* few values: many ties */
+            struct sim_event ev = call_event(at, next_tag);
+            ck_assert_int_eq(event_heap_push(&hp, &ev), 0);
+            held[n_held++] = (struct model_item){ at, next_tag++ };
+        } else {
+            size_t best = 0;
+            for (size_t i = 1; i < n_held; i++) {
+                if (held[i].at_ns < held[best].at_ns ||
+                    (held[i].at_ns == held[best].at_ns && held[i].tag < held[best].tag))
+                    best = i;
+            }
+            struct sim_event out;
+            ck_assert(event_heap_pop(&hp, &out));
+            ck_assert_uint_eq(out.at_ns, held[best].at_ns);
+            ck_assert_uint_eq(tag_of(&out), held[best].tag);
+            held[best] = held[--n_held];
+        }
+        ck_assert_uint_eq(event_heap_size(&hp), n_held);
+    }
+    event_heap_destroy(&hp);
+    free(held);
+}
+END_TEST
+
+/* 100 000 random pushes come out sorted by (time, push number). */
+START_TEST(test_100k_random_pushes_pop_sorted)
+{
+    enum { N = 100000 };
+    struct test_lcg g = { 42 };
+    struct event_heap hp;
+    event_heap_init(&hp);
+    for (uintptr_t i = 0; i < N; i++) {
+        struct sim_event ev = call_event(lcg_next(&g) % 50000, i);
+        ck_assert_int_eq(event_heap_push(&hp, &ev), 0);
+    }
+    ck_assert_uint_eq(event_heap_size(&hp), N);
+    struct sim_event prev, out;
+    ck_assert(event_heap_pop(&hp, &prev));
+    size_t popped = 1;
+    while (event_heap_pop(&hp, &out)) {
+        ck_assert(out.at_ns > prev.at_ns || (out.at_ns == prev.at_ns && out.seq > prev.seq));
+        /* the push number and the tag agree: seq is the insertion count */
+        ck_assert_uint_eq(out.seq, tag_of(&out));
+        prev = out;
+        popped++;
+    }
+    ck_assert_uint_eq(popped, N);
+    event_heap_destroy(&hp);
+}
+END_TEST
+
+START_TEST(test_destroy_frees_pending_frames)
+{
+    struct pkt_pool pool = { 0 };
+    struct event_heap hp;
+    event_heap_init(&hp);
+    for (int i = 0; i < 10; i++) {
+        struct pkt *p = pkt_alloc(&pool, 0, 64);
+        ck_assert_ptr_nonnull(p);
+        struct sim_event ev;
+        memset(&ev, 0, sizeof ev);
+        ev.at_ns = (uint64_t)(1000 - i);
+        ev.kind = i % 3 ? SIM_EV_FRAME : SIM_EV_CALL;
+        if (ev.kind == SIM_EV_FRAME) {
+            ev.u.frame.p = p;
+        } else {
+            pkt_free(p);  /* calls own no packet */
+        }
+        ck_assert_int_eq(event_heap_push(&hp, &ev), 0);
+    }
+    ck_assert_uint_gt(pool.live, 0);
+    event_heap_destroy(&hp);
+    ck_assert_uint_eq(pool.live, 0);
+    ck_assert_uint_eq(event_heap_size(&hp), 0);
+    /* destroyed is empty and usable again */
+    struct sim_event ev = call_event(1, 1);
+    ck_assert_int_eq(event_heap_push(&hp, &ev), 0);
+    event_heap_destroy(&hp);
+}
+END_TEST
+
+START_TEST(test_popped_frame_belongs_to_the_popper)
+{
+    struct pkt_pool pool = { 0 };
+    struct event_heap hp;
+    event_heap_init(&hp);
+    struct sim_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.kind = SIM_EV_FRAME;
+    ev.u.frame.p = pkt_alloc(&pool, 0, 64);
+    ck_assert_int_eq(event_heap_push(&hp, &ev), 0);
+    struct sim_event out;
+    ck_assert(event_heap_pop(&hp, &out));
+    event_heap_destroy(&hp);           /* must not free the popped packet */
+    ck_assert_uint_eq(pool.live, 1);
+    pkt_free(out.u.frame.p);
+    ck_assert_uint_eq(pool.live, 0);
+}
+END_TEST
+
+static Suite *
+event_suite(void)
+{
+    Suite *s = suite_create("sim/event");
+    TCase *order = tcase_create("order");
+    tcase_add_test(order, test_empty_heap_has_nothing);
+    tcase_add_test(order, test_pops_in_time_order);
+    tcase_add_test(order, test_push_numbers_events_in_insertion_order);
+    tcase_add_test(order, test_equal_times_pop_in_insertion_order);
+    tcase_add_test(order, test_ties_break_by_insertion_across_interleaved_times);
+    tcase_add_test(order, test_interleaved_push_pop_matches_model);
+    tcase_add_test(order, test_100k_random_pushes_pop_sorted);
+    suite_add_tcase(s, order);
+    TCase *own = tcase_create("ownership");
+    tcase_add_test(own, test_destroy_frees_pending_frames);
+    tcase_add_test(own, test_popped_frame_belongs_to_the_popper);
+    suite_add_tcase(s, own);
+    return s;
+}
+
+int
+main(void)
+{
+    SRunner *sr = srunner_create(event_suite());
+    srunner_run_all(sr, CK_ENV);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? 0 : 1;
+}
