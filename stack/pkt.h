@@ -27,7 +27,7 @@ struct iface;
 /* Counts and numbers the packets of one world (or one test). */
 struct pkt_pool {
     uint64_t live;     /* packets allocated and not yet freed */
-    uint64_t next_id;  /* id given to the next packet; ids start at 1 */
+    uint64_t next_id;  /* ids handed out so far: the next packet gets next_id + 1 */
     uint64_t allocs;   /* packets ever allocated */
 };
 
