@@ -156,7 +156,8 @@ tcp_opts_parse(const uint8_t *opt, size_t len, struct tcp_opts *o)
 
 /* Lays out o into opt[] the way Linux does and returns the length, always a
  * multiple of 4. SACK blocks that do not fit in what is left of the 40 bytes
- * are left out, newest first kept [RFC 2018 3]: with timestamps, 3 fit. */
+ * are left out from the end, so the first block, the most recent one
+ * [RFC 2018 4], always goes: with timestamps 3 fit [RFC 2018 3]. */
 static size_t
 tcp_opts_layout(const struct tcp_opts *o, uint8_t opt[TCP_OPT_MAX])
 {
