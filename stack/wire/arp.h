@@ -32,7 +32,9 @@ enum drop_reason arp_parse(const uint8_t *b, size_t len, struct arp_hdr *out);
 void arp_emit(const struct arp_hdr *arp, uint8_t *b);
 size_t arp_hdr_len(const struct arp_hdr *arp);
 /* tcpdump -nn's words: "Request who-has 192.0.2.2 tell 192.0.2.1",
- * "Reply 192.0.2.2 is-at 02:00:00:00:00:02", gratuitous: "Announcement 192.0.2.1". */
+ * "Reply 192.0.2.2 is-at 02:00:00:00:00:02"; a gratuitous request reads
+ * "Request who-has 192.0.2.1 tell 192.0.2.1", as tcpdump 4.99 prints it.
+ * frame_describe() adds tcpdump's ", length 28" (the frame's ARP bytes). */
 int arp_describe(const struct arp_hdr *arp, char *buf, size_t n);
 
 #endif
