@@ -1,0 +1,394 @@
+/*
+ * scenario.h - a scenario file as a checked syntax tree, and the parser's API.
+ *
+ * A scenario (docs/scenario-language.md, [DESIGN 8]) describes a small world
+ * (hosts and the links between them) and a script of steps (socket calls,
+ * pings, sleeps, narration and expectations). scenario_parse_file() reads one,
+ * checks every name and value, and returns the tree below; the runner
+ * (scenario_run.c) executes it and the view shows `steps[i].text` with the
+ * current step marked. Nothing here touches the stack: the parser only reads
+ * text, so a scenario with an error never runs at all.
+ *
+ * Shape of the tree: the world tables (hosts, links) and the name tables
+ * (sockets, data variables) are arrays in `struct scenario`; steps refer to
+ * them by index, never by pointer, so a runner can keep parallel arrays
+ * ("the fd of socket i", "the bytes of data variable j"). An index of -1 means
+ * "none". Addresses are host byte order; times are nanoseconds; rates are bits
+ * per second; probabilities are parts per million (exact, no floating point,
+ * so a run replays identically).
+ *
+ * Growing the language: a new statement is a new `enum scn_step_kind` value
+ * (added before SCN_STEP_KIND_COUNT) plus, if it needs one, a new member of the
+ * anonymous union in `struct scn_step`; a new expectation is a new
+ * `enum scn_expect_kind` value. Existing values and fields keep their meaning.
+ */
+#ifndef NETSTEP_SIM_SCENARIO_H
+#define NETSTEP_SIM_SCENARIO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "stack/wire/addr.h"
+
+/* Longest host, socket or data-variable name, without the NUL (matches the
+ * stack's HOST_NAME_LEN of 32). */
+#define SCN_NAME_MAX     31
+/* Longest counter name in `expect HOST counter NAME ...`, without the NUL. */
+#define SCN_COUNTER_MAX  63
+/* Largest byte count a step may name (`recv s N`, `bytes N`): 16 MiB. */
+#define SCN_LEN_MAX      (16u * 1024 * 1024)
+/* Largest ICMP echo payload in one IPv4 datagram: 65535 - 20 - 8. */
+#define SCN_PING_SIZE_MAX 65507u
+/* One million parts per million: a loss of 100%. */
+#define SCN_PPM_ONE      1000000u
+
+/* Defaults for what a scenario may leave out. */
+#define SCN_MTU_DEFAULT          1500u
+#define SCN_LINK_LIMIT_DEFAULT   1000u                  /* packets, as netem's limit */
+#define SCN_PING_COUNT_DEFAULT   1u
+#define SCN_PING_SIZE_DEFAULT    56u                    /* as ping(8) */
+#define SCN_PING_INTERVAL_DEFAULT_NS (1000ull * 1000 * 1000)  /* 1 s, as ping(8) */
+#define SCN_PING_TIMEOUT_DEFAULT_NS  (1000ull * 1000 * 1000)  /* 1 s per reply */
+
+/* ---------------------------------------------------------------------------
+ * Diagnostics
+ * ------------------------------------------------------------------------- */
+
+/* Room for one message, NUL included. */
+#define SCN_MSG_LEN      512
+/* Messages kept; errors past this are counted but not stored. */
+#define SCN_DIAG_MAX     20
+
+/* One error, exactly as a command line prints it (without the newline):
+ * "demo.scn:4:1: error: unknown statement 'hots' (did you mean 'host'?)",
+ * or "demo.scn: error: cannot open: No such file or directory". */
+struct scn_error {
+    unsigned line;          /* 1-based line, 0 for an error about the whole file */
+    unsigned col;           /* 1-based column (bytes; a tab is one), 0 with line 0 */
+    char msg[SCN_MSG_LEN];  /* the full message, file name and position included */
+};
+
+/* What went wrong, filled by the parse functions (which clear it first). */
+struct scn_diag {
+    unsigned n_errors;                     /* errors found; may exceed SCN_DIAG_MAX */
+    unsigned n_kept;                       /* entries of errors[] filled (<= SCN_DIAG_MAX) */
+    char first[SCN_MSG_LEN];               /* copy of errors[0].msg, "" when no error */
+    struct scn_error errors[SCN_DIAG_MAX]; /* in file order */
+};
+
+/* ---------------------------------------------------------------------------
+ * The world
+ * ------------------------------------------------------------------------- */
+
+/* `host NAME ADDR/LEN [mtu N] [mac MAC]`: one host with one interface. */
+struct scn_host {
+    char name[SCN_NAME_MAX + 1];  /* [a-z_][a-z0-9_-]*, unique */
+    uint32_t addr;                /* interface address, host order, unique */
+    unsigned prefix_len;          /* 0..32 */
+    unsigned mtu;                 /* 68..65535, SCN_MTU_DEFAULT if not given */
+    bool has_mac;                 /* mac was given; else the runner picks one */
+    uint8_t mac[ETH_ALEN];        /* unicast, unique among given ones; zero if !has_mac */
+    unsigned line;                /* where the name is */
+    unsigned col;                 /* column of the name */
+};
+
+/* `link A B [delay DUR] [rate RATE] [loss PCT] [limit N]`: a point-to-point
+ * link; the options apply to both directions. */
+struct scn_link {
+    int a;                 /* host index of the first end */
+    int b;                 /* host index of the second end (never a) */
+    uint64_t delay_ns;     /* one-way propagation delay, default 0 */
+    uint64_t rate_bps;     /* bits per second, 0 = unlimited (the default) */
+    uint32_t loss_ppm;     /* chance a frame is lost, parts per million (0..1000000) */
+    uint32_t limit;        /* frames the queue holds, >= 1, default 1000 */
+    unsigned line;         /* where `link` is */
+    unsigned col;          /* column of `link` */
+};
+
+/* ---------------------------------------------------------------------------
+ * Names the script defines
+ * ------------------------------------------------------------------------- */
+
+enum scn_sock_type {
+    SCN_SOCK_UDP,   /* `socket udp`: AF_INET, SOCK_DGRAM */
+    SCN_SOCK_TCP,   /* `socket tcp`: AF_INET, SOCK_STREAM (the runner may refuse it for now) */
+    SCN_SOCK_ICMP,  /* `socket icmp`: a ping socket, as Linux has */
+    SCN_SOCK_TYPE_COUNT
+};
+
+/* A socket variable: `alice: s = socket udp` defines alice's `s`. Socket
+ * variables belong to one host; bob's `s` is another variable. */
+struct scn_sock {
+    char name[SCN_NAME_MAX + 1];  /* [a-z_][a-zA-Z0-9_]* */
+    int host;                     /* owning host index */
+    enum scn_sock_type type;      /* as written in the defining step */
+    unsigned line;                /* where it is defined */
+    unsigned col;                 /* column of the variable in that line */
+};
+
+enum scn_dvar_kind {
+    SCN_DVAR_DATA,  /* bytes from recv / recvfrom */
+    SCN_DVAR_PING,  /* a ping's summary (the runner defines its text) */
+    SCN_DVAR_KIND_COUNT
+};
+
+/* A data variable: global, defined by `-> NAME` after recv, recvfrom or ping.
+ * Several steps may write the same name (the latest value counts), but only
+ * with the same kind. Never the name of a host. */
+struct scn_dvar {
+    char name[SCN_NAME_MAX + 1];  /* [a-z_][a-zA-Z0-9_]* */
+    enum scn_dvar_kind kind;      /* what it holds */
+    unsigned line;                /* first definition */
+    unsigned col;                 /* column of NAME there */
+};
+
+/* ---------------------------------------------------------------------------
+ * Values inside steps
+ * ------------------------------------------------------------------------- */
+
+enum scn_addr_kind {
+    SCN_ADDR_NONE,    /* not written: `bind s 7` (the wildcard address, 0) */
+    SCN_ADDR_DOTTED,  /* written as 192.0.2.2 */
+    SCN_ADDR_HOST,    /* written as a host name */
+    SCN_ADDR_KIND_COUNT
+};
+
+/* An IPv4 address as the script wrote it. `addr` is always usable: for a
+ * host name it is that host's address (hosts are declared before use). */
+struct scn_addr {
+    enum scn_addr_kind kind;  /* how it was written */
+    uint32_t addr;            /* host order; 0 for SCN_ADDR_NONE */
+    int host;                 /* SCN_ADDR_HOST: the host index; else -1 */
+};
+
+/* ADDR:PORT, or a bare PORT for bind. */
+struct scn_endpoint {
+    struct scn_addr addr;  /* the address part */
+    uint16_t port;         /* 1..65535 */
+};
+
+enum scn_payload_kind {
+    SCN_PAYLOAD_TEXT,  /* "a quoted text", escapes decoded */
+    SCN_PAYLOAD_FILL,  /* `bytes N`: the runner makes up N bytes */
+    SCN_PAYLOAD_FILE,  /* `file PATH`: the runner reads the file */
+    SCN_PAYLOAD_KIND_COUNT
+};
+
+/* What send and sendto send. */
+struct scn_payload {
+    enum scn_payload_kind kind;  /* which form */
+    uint8_t *data;               /* TEXT: the bytes (may hold NULs; one extra NUL
+                                    follows them); NULL otherwise */
+    size_t len;                  /* TEXT: bytes in data; FILL: N (0..SCN_LEN_MAX);
+                                    FILE: 0 */
+    char *path;                  /* FILE: the path as written; NULL otherwise */
+    char *full_path;             /* FILE: path joined to the scenario's directory
+                                    (or path itself if absolute); NULL otherwise */
+};
+
+/* ---------------------------------------------------------------------------
+ * Steps
+ * ------------------------------------------------------------------------- */
+
+enum scn_step_kind {
+    SCN_STEP_SOCKET,    /* HOST: VAR = socket TYPE */
+    SCN_STEP_BIND,      /* HOST: bind VAR [ADDR:]PORT */
+    SCN_STEP_CONNECT,   /* HOST: connect VAR DEST:PORT [timeout DUR] */
+    SCN_STEP_SEND,      /* HOST: send VAR PAYLOAD [timeout DUR] */
+    SCN_STEP_SENDTO,    /* HOST: sendto VAR DEST:PORT PAYLOAD [timeout DUR] */
+    SCN_STEP_RECV,      /* HOST: recv VAR N [timeout DUR] [-> DVAR] */
+    SCN_STEP_RECVFROM,  /* HOST: recvfrom VAR N [timeout DUR] [-> DVAR] */
+    SCN_STEP_CLOSE,     /* HOST: close VAR */
+    SCN_STEP_PING,      /* ping HOST DEST [count N] [size N] [interval DUR] [timeout DUR]
+                           [-> DVAR] */
+    SCN_STEP_SLEEP,     /* sleep DUR */
+    SCN_STEP_SAY,       /* say "TEXT" */
+    SCN_STEP_EXPECT,    /* expect ... (see struct scn_expect) */
+    SCN_STEP_KIND_COUNT
+};
+
+/* SCN_STEP_SOCKET. The new socket is the step's `sock`. */
+struct scn_socket_args {
+    enum scn_sock_type type;  /* same as socks[step.sock].type */
+};
+
+/* SCN_STEP_BIND. */
+struct scn_bind_args {
+    struct scn_endpoint local;  /* addr.kind SCN_ADDR_NONE for `bind s PORT` */
+};
+
+/* SCN_STEP_CONNECT. */
+struct scn_connect_args {
+    struct scn_endpoint dest;  /* the peer; never SCN_ADDR_NONE */
+};
+
+/* SCN_STEP_SEND and SCN_STEP_SENDTO. */
+struct scn_send_args {
+    struct scn_endpoint dest;    /* SENDTO: the destination; SEND: kind SCN_ADDR_NONE, port 0 */
+    struct scn_payload payload;  /* what to send */
+};
+
+/* SCN_STEP_RECV and SCN_STEP_RECVFROM. The data goes to the step's `dvar`. */
+struct scn_recv_args {
+    size_t max_len;  /* N: the buffer size offered to the call, 1..SCN_LEN_MAX */
+};
+
+/* SCN_STEP_PING: `count` echo requests from the step's `host` to `dest`,
+ * `interval_ns` apart, each waiting up to `timeout_ns` for its reply. The
+ * summary goes to the step's `dvar`. */
+struct scn_ping_args {
+    struct scn_addr dest;   /* never SCN_ADDR_NONE */
+    uint32_t count;         /* requests, >= 1, default 1 */
+    uint32_t size;          /* ICMP payload bytes, 0..65507, default 56 */
+    uint64_t interval_ns;   /* between requests, default 1 s */
+    uint64_t timeout_ns;    /* wait for each reply, default 1 s */
+};
+
+/* SCN_STEP_SLEEP: let simulated time run. */
+struct scn_sleep_args {
+    uint64_t duration_ns;  /* how long */
+};
+
+/* SCN_STEP_SAY: narration for the viewer. */
+struct scn_say_args {
+    char *text;  /* escapes decoded; never holds a NUL byte */
+};
+
+enum scn_expect_kind {
+    SCN_EXPECT_DATA,     /* expect DVAR OP "TEXT"         OP: == != contains */
+    SCN_EXPECT_LENGTH,   /* expect DVAR length OP N       OP: == != < <= > >= */
+    SCN_EXPECT_ERROR,    /* expect HOST VAR error [==] E  (the last call on VAR) */
+    SCN_EXPECT_COUNTER,  /* expect HOST counter NAME OP N OP: == != < <= > >= */
+    SCN_EXPECT_ARP,      /* expect HOST arp ADDR [==] STATE */
+    SCN_EXPECT_KIND_COUNT
+};
+
+enum scn_cmp {
+    SCN_CMP_EQ,        /* == */
+    SCN_CMP_NE,        /* != */
+    SCN_CMP_LT,        /* <  */
+    SCN_CMP_LE,        /* <= */
+    SCN_CMP_GT,        /* >  */
+    SCN_CMP_GE,        /* >= */
+    SCN_CMP_CONTAINS,  /* contains (DATA only: the text occurs in the data) */
+    SCN_CMP_COUNT
+};
+
+enum scn_arp_state {
+    SCN_ARP_MAC,         /* an entry with exactly this MAC (resolved) */
+    SCN_ARP_ABSENT,      /* no entry at all */
+    SCN_ARP_INCOMPLETE,  /* a request is out, no answer yet */
+    SCN_ARP_PRESENT,     /* a resolved entry, whatever its MAC */
+    SCN_ARP_STATE_COUNT
+};
+
+/* SCN_STEP_EXPECT. The host and socket (ERROR, COUNTER, ARP) are the step's
+ * `host` and `sock`; only the fields of `kind` are meaningful. */
+struct scn_expect {
+    enum scn_expect_kind kind;          /* which check */
+    enum scn_cmp cmp;                   /* ERROR and ARP: always SCN_CMP_EQ */
+    int dvar;                           /* DATA, LENGTH: the data variable; else -1 */
+    uint8_t *text;                      /* DATA: the bytes to compare (extra NUL
+                                           after them); else NULL */
+    size_t text_len;                    /* DATA: bytes in text */
+    uint64_t number;                    /* LENGTH, COUNTER: the right-hand side */
+    char counter[SCN_COUNTER_MAX + 1];  /* COUNTER: "udp.rx", "drop.UDP_NO_SOCKET" */
+    char err_name[SCN_NAME_MAX + 1];    /* ERROR: "none" or "E..." (unchecked name) */
+    struct scn_addr arp_addr;           /* ARP: the protocol address looked up */
+    enum scn_arp_state arp_state;       /* ARP: what the entry should be */
+    uint8_t arp_mac[ETH_ALEN];          /* ARP with SCN_ARP_MAC: the MAC */
+};
+
+/* One line of the script. Fields above the union are common to every kind. */
+struct scn_step {
+    enum scn_step_kind kind;  /* which statement */
+    int host;                 /* the host acting (a call's HOST:, ping's HOST,
+                                 an expect's HOST), or -1 */
+    int sock;                 /* the socket acted on or checked, or -1 */
+    int dvar;                 /* the data variable written (`-> NAME`), or -1 */
+    bool has_timeout;         /* a blocking call carried `timeout DUR` */
+    uint64_t timeout_ns;      /* that duration; 0 = "do not wait at all" */
+    unsigned line;            /* 1-based line in the scenario file */
+    unsigned col;             /* column of the line's first token */
+    char *text;               /* the line without indentation, comment or
+                                 trailing blanks, for display */
+    union {
+        struct scn_socket_args socket;    /* SCN_STEP_SOCKET */
+        struct scn_bind_args bind;        /* SCN_STEP_BIND */
+        struct scn_connect_args connect;  /* SCN_STEP_CONNECT */
+        struct scn_send_args send;        /* SCN_STEP_SEND, SCN_STEP_SENDTO */
+        struct scn_recv_args recv;        /* SCN_STEP_RECV, SCN_STEP_RECVFROM */
+        struct scn_ping_args ping;        /* SCN_STEP_PING */
+        struct scn_sleep_args sleep;      /* SCN_STEP_SLEEP */
+        struct scn_say_args say;          /* SCN_STEP_SAY */
+        struct scn_expect expect;         /* SCN_STEP_EXPECT */
+    };
+};
+
+/* ---------------------------------------------------------------------------
+ * The scenario
+ * ------------------------------------------------------------------------- */
+
+struct scenario {
+    char *name;              /* file name as given, used in messages */
+    char *dir;               /* directory `file PATH` payloads are relative to */
+    char *title;             /* `title`, or NULL */
+    char *about;             /* `about` paragraphs joined with "\n", or NULL */
+    bool has_seed;           /* `seed` was given */
+    uint64_t seed;           /* the seed; 0 if not given */
+    struct scn_host *hosts;  /* in declaration order */
+    size_t n_hosts;          /* entries of hosts */
+    struct scn_link *links;  /* in declaration order */
+    size_t n_links;          /* entries of links */
+    struct scn_sock *socks;  /* socket variables, in definition order */
+    size_t n_socks;          /* entries of socks */
+    struct scn_dvar *dvars;  /* data variables, in first-definition order */
+    size_t n_dvars;          /* entries of dvars */
+    struct scn_step *steps;  /* the script, in file order */
+    size_t n_steps;          /* entries of steps */
+};
+
+/* ---------------------------------------------------------------------------
+ * API
+ * ------------------------------------------------------------------------- */
+
+/* Read and check the scenario at `path`. Returns a scenario the caller frees
+ * with scenario_free(), or NULL when there was any error; `diag` (may be NULL)
+ * is cleared and then says what went wrong. Messages name the file as `path`
+ * is spelled; `file` payloads are relative to path's directory. */
+struct scenario *scenario_parse_file(const char *path, struct scn_diag *diag);
+
+/* The same for text in memory. `name` (NULL means "<string>") is the file name
+ * messages use, and its directory is the one `file` payloads are relative to
+ * ("." if it has none). */
+struct scenario *scenario_parse_string(const char *name, const char *text,
+                                       struct scn_diag *diag);
+
+/* Free scn and everything it owns. NULL is fine. */
+void scenario_free(struct scenario *scn);
+
+/* Write scn back as scenario text in canonical form: header, hosts, links, then
+ * the steps in order, one per line, defaults left out. Parsing the output gives
+ * a scenario equal (scenario_equal) to scn. Returns 0, or -1 on a write error. */
+int scenario_print(const struct scenario *scn, FILE *out);
+
+/* Whether a and b say the same thing, ignoring where it was said (lines,
+ * columns, step text, file name and directory). */
+bool scenario_equal(const struct scenario *a, const struct scenario *b);
+
+/* Print every kept message of diag, one per line, and a line saying how many
+ * more there were if some were not kept. Returns 0, or -1 on a write error. */
+int scn_diag_print(const struct scn_diag *diag, FILE *out);
+
+/* Index of the host called name, or -1. */
+int scenario_host_find(const struct scenario *scn, const char *name);
+
+/* Names as the language spells them. */
+const char *scn_step_kind_name(enum scn_step_kind k);  /* "sendto" */
+const char *scn_sock_type_name(enum scn_sock_type t);  /* "udp" */
+const char *scn_cmp_name(enum scn_cmp c);              /* "<=" */
+const char *scn_arp_state_name(enum scn_arp_state s);  /* "incomplete"; "mac" for SCN_ARP_MAC */
+
+#endif

@@ -1,0 +1,2834 @@
+/*
+ * scenario_parse.c - scenario text to a checked struct scenario, and back.
+ *
+ * Implements the v0 language of docs/scenario-language.md. Two passes: first
+ * lex_line() cuts every line into words and quoted texts (decoding escapes,
+ * dropping comments), then parse_line() reads each line's statement in file
+ * order, resolving every name against what earlier lines defined. Every
+ * mistake becomes one "FILE:LINE:COL: error: MESSAGE" in the caller's
+ * scn_diag; a line stops at its first mistake and parsing goes on with the
+ * next line, so a teacher sees every broken line at once. Names a broken line
+ * was defining are still defined, so one typo does not cascade.
+ * scenario_print() writes the tree back in canonical syntax.
+ * Called by: scenario_run.c, ui/main.c. Calls: ipv4_addr_parse(),
+ * mac_addr_parse() (stack/wire/addr.h).
+ */
+#include "sim/scenario.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SHOW_MAX 40  /* bytes of a token quoted in a message */
+#define EDIT_MAX 40  /* longest word edit_distance() compares */
+
+/* ---------------------------------------------------------------------------
+ * Characters (ASCII only, so the locale never changes what a file means)
+ * ------------------------------------------------------------------------- */
+
+static bool
+is_digit(char ch)
+{
+    return ch >= '0' && ch <= '9';
+}
+
+static bool
+is_lower(char ch)
+{
+    return ch >= 'a' && ch <= 'z';
+}
+
+static bool
+is_upper(char ch)
+{
+    return ch >= 'A' && ch <= 'Z';
+}
+
+static bool
+is_blank(char ch)
+{
+    return ch == ' ' || ch == '\t';
+}
+
+static int
+hex_value(char ch)
+{
+    if (is_digit(ch))
+        return ch - '0';
+    if (ch >= 'a' && ch <= 'f')
+        return ch - 'a' + 10;
+    if (ch >= 'A' && ch <= 'F')
+        return ch - 'A' + 10;
+    return -1;
+}
+
+static char
+fold(char ch)
+{
+    return is_upper(ch) ? (char)(ch - 'A' + 'a') : ch;
+}
+
+/* Host names: [a-z_][a-z0-9_-]* */
+static bool
+is_host_name(const char *s)
+{
+    if (!is_lower(s[0]) && s[0] != '_')
+        return false;
+    for (size_t i = 1; s[i] != '\0'; i++)
+        if (!is_lower(s[i]) && !is_digit(s[i]) && s[i] != '_' && s[i] != '-')
+            return false;
+    return true;
+}
+
+/* Socket and data variables: [a-z_][a-zA-Z0-9_]* */
+static bool
+is_var_name(const char *s)
+{
+    if (!is_lower(s[0]) && s[0] != '_')
+        return false;
+    for (size_t i = 1; s[i] != '\0'; i++)
+        if (!is_lower(s[i]) && !is_upper(s[i]) && !is_digit(s[i]) && s[i] != '_')
+            return false;
+    return true;
+}
+
+/* ---------------------------------------------------------------------------
+ * Suggestions: "did you mean 'host'?"
+ * ------------------------------------------------------------------------- */
+
+/* Optimal-string-alignment distance: insertions, deletions, substitutions and
+ * swaps of two neighbours each cost 1 ("hots" is 1 from "host"). */
+static unsigned
+edit_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a);
+    size_t lb = strlen(b);
+    unsigned d[EDIT_MAX + 1][EDIT_MAX + 1];
+
+    if (la > EDIT_MAX || lb > EDIT_MAX)
+        return UINT32_MAX;
+    for (size_t i = 0; i <= la; i++)
+        d[i][0] = (unsigned)i;
+    for (size_t j = 0; j <= lb; j++)
+        d[0][j] = (unsigned)j;
+    for (size_t i = 1; i <= la; i++) {
+        for (size_t j = 1; j <= lb; j++) {
+            unsigned cost = a[i - 1] == b[j - 1] ? 0 : 1;
+            unsigned best = d[i - 1][j] + 1;
+            if (d[i][j - 1] + 1 < best)
+                best = d[i][j - 1] + 1;
+            if (d[i - 1][j - 1] + cost < best)
+                best = d[i - 1][j - 1] + cost;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+                d[i - 2][j - 2] + 1 < best)
+                best = d[i - 2][j - 2] + 1;
+            d[i][j] = best;
+        }
+    }
+    return d[la][lb];
+}
+
+/* The closest candidate seen so far for one misspelt word. */
+struct suggest {
+    const char *word;  /* what was written */
+    const char *best;  /* closest candidate, or NULL */
+    unsigned best_d;   /* its distance */
+};
+
+static void
+suggest_init(struct suggest *sg, const char *word)
+{
+    sg->word = word;
+    sg->best = NULL;
+    sg->best_d = UINT32_MAX;
+}
+
+/* Consider cand: within distance 2, and closer than the words are long (so
+ * "x" never suggests "s"). A difference only of case beats any other, so
+ * "mbit" suggests "Mbit" rather than "bit". */
+static void
+suggest_try(struct suggest *sg, const char *cand)
+{
+    size_t lw = strlen(sg->word);
+    size_t lc = strlen(cand);
+    size_t longest = lw > lc ? lw : lc;
+    bool case_only = lw == lc && strcmp(sg->word, cand) != 0;
+    unsigned d;
+
+    for (size_t i = 0; case_only && i < lw; i++)
+        case_only = fold(sg->word[i]) == fold(cand[i]);
+    if (case_only) {
+        d = 0;
+    } else {
+        d = edit_distance(sg->word, cand);
+        if (d == 0 || d > 2 || d >= longest)
+            return;
+    }
+    if (sg->best == NULL || d < sg->best_d) {
+        sg->best = cand;
+        sg->best_d = d;
+    }
+}
+
+static void
+suggest_list(struct suggest *sg, const char *const *cands)
+{
+    for (size_t i = 0; cands[i] != NULL; i++)
+        suggest_try(sg, cands[i]);
+}
+
+/* ---------------------------------------------------------------------------
+ * Lexing
+ * ------------------------------------------------------------------------- */
+
+enum tok_kind {
+    TOK_WORD,    /* a run of non-blank characters */
+    TOK_STRING,  /* "a quoted text" */
+};
+
+struct tok {
+    enum tok_kind kind;  /* word or quoted text */
+    unsigned col;        /* 1-based column of its first byte */
+    const char *raw;     /* its spelling in the line, quotes included */
+    size_t raw_len;      /* bytes of raw */
+    char *text;          /* word: the word; string: the decoded bytes; NUL-terminated */
+    size_t len;          /* bytes of text without the NUL */
+};
+
+struct line {
+    unsigned lineno;   /* 1-based */
+    const char *src;   /* the line, NUL-terminated, without its newline */
+    struct tok *toks;  /* the tokens */
+    size_t n_toks;     /* entries of toks */
+    char *arena;       /* storage for every token's text */
+    unsigned err_col;  /* a lexing error's column, 0 if none */
+    char *err;         /* a lexing error's message, or NULL */
+    size_t text_off;   /* the statement text: offset of the first token */
+    size_t text_len;   /* ... up to the end of the last token */
+};
+
+/* Format into a fresh heap string; NULL when out of memory. */
+static char *
+str_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static char *
+str_printf(const char *fmt, ...)
+{
+    char buf[SCN_MSG_LEN];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    return strdup(buf);
+}
+
+static char *
+str_dup_n(const char *s, size_t n)
+{
+    char *d = malloc(n + 1);
+
+    if (d != NULL) {
+        memcpy(d, s, n);
+        d[n] = '\0';
+    }
+    return d;
+}
+
+/* Decode the quoted text starting at src[*i] (the opening quote) into out.
+ * Returns 0 with *i past the closing quote, or -1 with ln->err set. */
+static int
+lex_string(struct line *ln, size_t *i, char *out, size_t *out_len)
+{
+    const char *s = ln->src;
+    size_t open = *i;
+    size_t j = open + 1;
+    size_t n = 0;
+
+    for (;;) {
+        char ch = s[j];
+        if (ch == '\0') {
+            ln->err_col = (unsigned)open + 1;
+            ln->err = str_printf("unterminated quoted text (it needs a closing '\"' "
+                                 "on the same line)");
+            return -1;
+        }
+        if (ch == '"')
+            break;
+        if (ch != '\\') {
+            out[n++] = ch;
+            j++;
+            continue;
+        }
+        switch (s[j + 1]) {
+        case 'n': out[n++] = '\n'; j += 2; break;
+        case 'r': out[n++] = '\r'; j += 2; break;
+        case 't': out[n++] = '\t'; j += 2; break;
+        case '0': out[n++] = '\0'; j += 2; break;
+        case '\\': out[n++] = '\\'; j += 2; break;
+        case '"': out[n++] = '"'; j += 2; break;
+        case 'x': {
+            int hi = hex_value(s[j + 2]);
+            int lo = hi < 0 ? -1 : hex_value(s[j + 3]);
+            if (hi < 0 || lo < 0) {
+                ln->err_col = (unsigned)j + 1;
+                ln->err = str_printf("'\\x' needs two hex digits, like \\x41");
+                return -1;
+            }
+            out[n++] = (char)(hi << 4 | lo);
+            j += 4;
+            break;
+        }
+        case '\0':
+            ln->err_col = (unsigned)open + 1;
+            ln->err = str_printf("unterminated quoted text (it needs a closing '\"' "
+                                 "on the same line)");
+            return -1;
+        default:
+            ln->err_col = (unsigned)j + 1;
+            ln->err = str_printf("unknown escape '\\%c' (use \\n \\r \\t \\0 \\\\ \\\" "
+                                 "or \\xHH)", s[j + 1]);
+            return -1;
+        }
+    }
+    out[n] = '\0';
+    *out_len = n;
+    *i = j + 1;
+    return 0;
+}
+
+/* Cut ln->src into tokens. Returns 0, or -1 when out of memory (a mistake in
+ * the text is not a failure here: it is kept in ln->err for parse_line()). */
+static int
+lex_line(struct line *ln)
+{
+    const char *s = ln->src;
+    size_t src_len = strlen(s);
+    size_t i = 0;
+    size_t used = 0;
+    size_t text_end = 0;
+
+    /* Every token is at least one byte plus a separator, and its text is no
+     * longer than its spelling plus a NUL. */
+    ln->toks = malloc((src_len / 2 + 1) * sizeof *ln->toks);
+    ln->arena = malloc(2 * src_len + 2);
+    if (ln->toks == NULL || ln->arena == NULL)
+        return -1;
+
+    for (;;) {
+        while (is_blank(s[i]))
+            i++;
+        if (s[i] == '\0' || s[i] == '#')
+            break;
+
+        struct tok *t = &ln->toks[ln->n_toks];
+        size_t start = i;
+        t->col = (unsigned)i + 1;
+        t->raw = s + i;
+        t->text = ln->arena + used;
+        if (s[i] == '"') {
+            t->kind = TOK_STRING;
+            if (lex_string(ln, &i, t->text, &t->len) < 0)
+                return ln->err == NULL ? -1 : 0;
+        } else {
+            t->kind = TOK_WORD;
+            while (s[i] != '\0' && !is_blank(s[i]) && s[i] != '#' && s[i] != '"')
+                i++;
+            t->len = i - start;
+            memcpy(t->text, s + start, t->len);
+            t->text[t->len] = '\0';
+            if (s[i] == '"') {
+                ln->err_col = (unsigned)i + 1;
+                ln->err = str_printf("missing space before the quote");
+                return ln->err == NULL ? -1 : 0;
+            }
+        }
+        t->raw_len = i - start;
+        used += t->len + 1;
+        if (ln->n_toks == 0)
+            ln->text_off = start;
+        text_end = i;
+        ln->n_toks++;
+        if (t->kind == TOK_STRING && s[i] != '\0' && !is_blank(s[i]) && s[i] != '#') {
+            ln->err_col = (unsigned)i + 1;
+            ln->err = str_printf("missing space after the closing quote");
+            return ln->err == NULL ? -1 : 0;
+        }
+    }
+    ln->text_len = ln->n_toks == 0 ? 0 : text_end - ln->text_off;
+    return 0;
+}
+
+/* ---------------------------------------------------------------------------
+ * Parser state and errors
+ * ------------------------------------------------------------------------- */
+
+struct parser {
+    struct scenario *scn;       /* what is being built */
+    struct scn_diag *diag;      /* where errors go (never NULL here) */
+    const char *name;           /* file name for messages */
+    struct line *lines;         /* every line, lexed */
+    size_t n_lines;             /* entries of lines */
+    size_t cur_line;            /* index of the line being parsed */
+    unsigned title_line;        /* where title was set, 0 if not yet */
+    unsigned title_col;         /* its column */
+    unsigned seed_line;         /* where seed was set, 0 if not yet */
+    unsigned seed_col;          /* its column */
+    size_t cap_hosts;           /* allocated entries of scn->hosts */
+    size_t cap_links;           /* ... scn->links */
+    size_t cap_socks;           /* ... scn->socks */
+    size_t cap_dvars;           /* ... scn->dvars */
+    size_t cap_steps;           /* ... scn->steps */
+};
+
+/* Walks the tokens of one line. */
+struct cur {
+    const struct line *ln;  /* the line */
+    size_t i;               /* next token */
+};
+
+static const struct tok *
+cur_peek(const struct cur *c)
+{
+    return c->i < c->ln->n_toks ? &c->ln->toks[c->i] : NULL;
+}
+
+static const struct tok *
+cur_peek2(const struct cur *c)
+{
+    return c->i + 1 < c->ln->n_toks ? &c->ln->toks[c->i + 1] : NULL;
+}
+
+static const struct tok *
+cur_next(struct cur *c)
+{
+    const struct tok *t = cur_peek(c);
+
+    if (t != NULL)
+        c->i++;
+    return t;
+}
+
+static void
+diag_clear(struct scn_diag *d)
+{
+    d->n_errors = 0;
+    d->n_kept = 0;
+    d->first[0] = '\0';
+}
+
+/* Record one error; line 0 means "about the whole file" (no position). */
+static void
+diag_add(struct scn_diag *d, const char *name, unsigned line, unsigned col, const char *msg)
+{
+    d->n_errors++;
+    if (d->n_kept >= SCN_DIAG_MAX)
+        return;
+
+    struct scn_error *e = &d->errors[d->n_kept++];
+    int n;
+    e->line = line;
+    e->col = line == 0 ? 0 : col;
+    if (line == 0)
+        n = snprintf(e->msg, sizeof e->msg, "%s: error: ", name);
+    else
+        n = snprintf(e->msg, sizeof e->msg, "%s:%u:%u: error: ", name, line, col);
+    if (n > 0 && (size_t)n < sizeof e->msg)
+        snprintf(e->msg + n, sizeof e->msg - (size_t)n, "%s", msg);
+    if (d->n_kept == 1)
+        memcpy(d->first, e->msg, sizeof d->first);
+}
+
+static unsigned
+cur_lineno(const struct parser *p)
+{
+    return p->cur_line < p->n_lines ? p->lines[p->cur_line].lineno : 0;
+}
+
+/* Report a mistake at column col of the current line. Always returns -1, so
+ * parse functions can `return perr(...)`. */
+static int
+perr(struct parser *p, unsigned col, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static int
+perr(struct parser *p, unsigned col, const char *fmt, ...)
+{
+    char msg[SCN_MSG_LEN];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    diag_add(p->diag, p->name, cur_lineno(p), col, msg);
+    return -1;
+}
+
+static int
+perr_oom(struct parser *p)
+{
+    diag_add(p->diag, p->name, 0, 0, "out of memory");
+    return -1;
+}
+
+/* How a token looks in a message: 'word' or "text", shortened. */
+struct shown {
+    char s[SHOW_MAX + 8];  /* quotes, "..." and the NUL */
+};
+
+static struct shown
+show(const struct tok *t)
+{
+    struct shown out;
+    const char *q = t->kind == TOK_WORD ? "'" : "";
+
+    if (t->raw_len > SHOW_MAX)
+        snprintf(out.s, sizeof out.s, "%s%.*s...%s", q, SHOW_MAX - 3, t->raw, q);
+    else
+        snprintf(out.s, sizeof out.s, "%s%.*s%s", q, (int)t->raw_len, t->raw, q);
+    return out;
+}
+
+static bool
+word_is(const struct tok *t, const char *w)
+{
+    return t != NULL && t->kind == TOK_WORD && strcmp(t->text, w) == 0;
+}
+
+/* Error for anything left on the line after a complete statement. */
+static int
+expect_end(struct parser *p, struct cur *c)
+{
+    const struct tok *t = cur_peek(c);
+
+    if (t == NULL)
+        return 0;
+    return perr(p, t->col, "unexpected %s at the end of the line", show(t).s);
+}
+
+/* Make room in arr (n used, *cap allocated, el bytes each) for one more
+ * element. Returns the array, perhaps moved, or NULL when out of memory (arr
+ * is then untouched). */
+static void *
+reserve(void *arr, size_t n, size_t *cap, size_t el)
+{
+    size_t ncap;
+    void *na;
+
+    if (n < *cap)
+        return arr;
+    ncap = *cap == 0 ? 8 : *cap * 2;
+    na = realloc(arr, ncap * el);
+    if (na != NULL)
+        *cap = ncap;
+    return na;
+}
+
+/* ---------------------------------------------------------------------------
+ * Names
+ * ------------------------------------------------------------------------- */
+
+int
+scenario_host_find(const struct scenario *scn, const char *name)
+{
+    for (size_t i = 0; i < scn->n_hosts; i++)
+        if (strcmp(scn->hosts[i].name, name) == 0)
+            return (int)i;
+    return -1;
+}
+
+static int
+sock_find(const struct scenario *scn, int host, const char *name)
+{
+    for (size_t i = 0; i < scn->n_socks; i++)
+        if (scn->socks[i].host == host && strcmp(scn->socks[i].name, name) == 0)
+            return (int)i;
+    return -1;
+}
+
+static int
+dvar_find(const struct scenario *scn, const char *name)
+{
+    for (size_t i = 0; i < scn->n_dvars; i++)
+        if (strcmp(scn->dvars[i].name, name) == 0)
+            return (int)i;
+    return -1;
+}
+
+/* A `host NAME` line after the current one, for the hint "defined later". */
+static const struct tok *
+host_defined_later(const struct parser *p, const char *name, unsigned *line)
+{
+    for (size_t i = p->cur_line + 1; i < p->n_lines; i++) {
+        const struct line *ln = &p->lines[i];
+        if (ln->err == NULL && ln->n_toks >= 2 && word_is(&ln->toks[0], "host") &&
+            word_is(&ln->toks[1], name)) {
+            *line = ln->lineno;
+            return &ln->toks[1];
+        }
+    }
+    return NULL;
+}
+
+/* "unknown host 'alcie' (did you mean 'alice'?)" for the name s[0..n). */
+static int
+err_unknown_host(struct parser *p, const char *s, size_t n, unsigned col)
+{
+    char name[EDIT_MAX + 1];
+    struct suggest sg;
+    unsigned later_line = 0;
+    const struct tok *later;
+    int shown = n > SHOW_MAX ? SHOW_MAX : (int)n;
+
+    snprintf(name, sizeof name, "%.*s", (int)(n > EDIT_MAX ? EDIT_MAX : n), s);
+    later = n <= SCN_NAME_MAX ? host_defined_later(p, name, &later_line) : NULL;
+    if (later != NULL)
+        return perr(p, col, "unknown host '%.*s' (it is defined later, at %u:%u; define "
+                    "hosts before using them)", shown, s, later_line, later->col);
+    suggest_init(&sg, name);
+    for (size_t i = 0; i < p->scn->n_hosts; i++)
+        suggest_try(&sg, p->scn->hosts[i].name);
+    if (sg.best != NULL)
+        return perr(p, col, "unknown host '%.*s' (did you mean '%s'?)", shown, s, sg.best);
+    return perr(p, col, "unknown host '%.*s'", shown, s);
+}
+
+/* Check that t spells a valid name of the given sort. */
+static int
+check_name(struct parser *p, const struct tok *t, bool host)
+{
+    const char *what = host ? "host" : "variable";
+
+    if (t->kind != TOK_WORD)
+        return perr(p, t->col, "expected a %s name, found %s", what, show(t).s);
+    if (host && !is_host_name(t->text))
+        return perr(p, t->col, "bad host name %s (a host name starts with a-z or '_' and "
+                    "uses a-z, 0-9, '_' and '-')", show(t).s);
+    if (!host && !is_var_name(t->text))
+        return perr(p, t->col, "bad variable name %s (a variable starts with a-z or '_' "
+                    "and uses letters, digits and '_')", show(t).s);
+    if (t->len > SCN_NAME_MAX)
+        return perr(p, t->col, "name %s is longer than %d characters", show(t).s,
+                    SCN_NAME_MAX);
+    return 0;
+}
+
+/* The host named by word t, or an error. */
+static int
+get_host(struct parser *p, const struct tok *t, int *out)
+{
+    if (t->kind != TOK_WORD)
+        return perr(p, t->col, "expected a host name, found %s", show(t).s);
+    *out = scenario_host_find(p->scn, t->text);
+    if (*out < 0)
+        return err_unknown_host(p, t->text, t->len, t->col);
+    return 0;
+}
+
+/* The socket variable t of host h, or an error. */
+static int
+get_sock(struct parser *p, const struct tok *t, int h, int *out)
+{
+    const struct scenario *scn = p->scn;
+    struct suggest sg;
+
+    if (t->kind != TOK_WORD || !is_var_name(t->text))
+        return perr(p, t->col, "expected a socket variable, found %s", show(t).s);
+    *out = sock_find(scn, h, t->text);
+    if (*out >= 0)
+        return 0;
+    suggest_init(&sg, t->text);
+    for (size_t i = 0; i < scn->n_socks; i++)
+        if (scn->socks[i].host == h)
+            suggest_try(&sg, scn->socks[i].name);
+    if (sg.best != NULL)
+        return perr(p, t->col, "%s has no socket %s (did you mean '%s'?)", scn->hosts[h].name,
+                    show(t).s, sg.best);
+    return perr(p, t->col, "%s has no socket %s (sockets are defined with 'VAR = socket "
+                "udp')", scn->hosts[h].name, show(t).s);
+}
+
+static const char *
+dvar_kind_phrase(enum scn_dvar_kind k)
+{
+    return k == SCN_DVAR_PING ? "a ping summary" : "received data";
+}
+
+/* `-> NAME`: define (or reuse) the data variable t. */
+static int
+def_dvar(struct parser *p, const struct tok *arrow, const struct tok *t, enum scn_dvar_kind kind,
+         int *out)
+{
+    struct scenario *scn = p->scn;
+
+    if (t == NULL)
+        return perr(p, arrow->col, "'->' needs a name, like '-> reply'");
+    if (check_name(p, t, false) < 0)
+        return -1;
+    if (scenario_host_find(scn, t->text) >= 0)
+        return perr(p, t->col, "%s is a host; the data needs another name", show(t).s);
+    *out = dvar_find(scn, t->text);
+    if (*out >= 0) {
+        const struct scn_dvar *dv = &scn->dvars[*out];
+        if (dv->kind != kind)
+            return perr(p, t->col, "%s already holds %s (defined at %u:%u)", show(t).s,
+                        dvar_kind_phrase(dv->kind), dv->line, dv->col);
+        return 0;
+    }
+    struct scn_dvar *dvs = reserve(scn->dvars, scn->n_dvars, &p->cap_dvars, sizeof *dvs);
+    if (dvs == NULL)
+        return perr_oom(p);
+    scn->dvars = dvs;
+    struct scn_dvar *dv = &dvs[scn->n_dvars++];
+    memset(dv, 0, sizeof *dv);
+    memcpy(dv->name, t->text, t->len + 1);
+    dv->kind = kind;
+    dv->line = cur_lineno(p);
+    dv->col = t->col;
+    *out = (int)(scn->n_dvars - 1);
+    return 0;
+}
+
+/* ---------------------------------------------------------------------------
+ * Values: numbers, durations, rates, percentages, addresses, payloads
+ * ------------------------------------------------------------------------- */
+
+enum num_status {
+    NUM_OK,        /* parsed */
+    NUM_BAD,       /* not a number */
+    NUM_RANGE,     /* too large for 64 bits */
+    NUM_FRACTION,  /* finer than the unit can hold */
+};
+
+/* All of s[0..n) as a decimal integer. */
+static enum num_status
+parse_u64(const char *s, size_t n, uint64_t *out)
+{
+    uint64_t v = 0;
+
+    if (n == 0)
+        return NUM_BAD;
+    for (size_t i = 0; i < n; i++) {
+        if (!is_digit(s[i]))
+            return NUM_BAD;
+        unsigned d = (unsigned)(s[i] - '0');
+        if (v > (UINT64_MAX - d) / 10)
+            return NUM_RANGE;
+        v = v * 10 + d;
+    }
+    *out = v;
+    return NUM_OK;
+}
+
+/* Length of the [0-9]+(\.[0-9]+)? at the start of s, 0 if none. */
+static size_t
+decimal_len(const char *s)
+{
+    size_t i = 0;
+
+    while (is_digit(s[i]))
+        i++;
+    if (i > 0 && s[i] == '.' && is_digit(s[i + 1])) {
+        i++;
+        while (is_digit(s[i]))
+            i++;
+    }
+    return i;
+}
+
+/* The decimal s[0..n) times 10^exp10, exactly: "1.5" with exp10 3 is 1500. */
+static enum num_status
+decimal_scale(const char *s, size_t n, unsigned exp10, uint64_t *out)
+{
+    uint64_t v = 0;
+    unsigned frac = 0;
+    size_t i = 0;
+    size_t end = n;
+
+    for (; i < n && s[i] != '.'; i++) {
+        unsigned d = (unsigned)(s[i] - '0');
+        if (v > (UINT64_MAX - d) / 10)
+            return NUM_RANGE;
+        v = v * 10 + d;
+    }
+    if (i < n) {
+        i++;
+        while (end > i && s[end - 1] == '0')
+            end--;
+        for (; i < end; i++, frac++) {
+            unsigned d = (unsigned)(s[i] - '0');
+            if (frac == exp10)
+                return NUM_FRACTION;
+            if (v > (UINT64_MAX - d) / 10)
+                return NUM_RANGE;
+            v = v * 10 + d;
+        }
+    }
+    for (; frac < exp10; frac++) {
+        if (v > UINT64_MAX / 10)
+            return NUM_RANGE;
+        v *= 10;
+    }
+    *out = v;
+    return NUM_OK;
+}
+
+/* A unit and the power of ten it multiplies by. */
+struct unit {
+    const char *name;  /* as written */
+    unsigned exp10;    /* value = number * 10^exp10 */
+};
+
+static const struct unit time_units[] = {
+    { "ns", 0 }, { "us", 3 }, { "ms", 6 }, { "s", 9 }, { NULL, 0 },
+};
+
+/* tc(8) spells rates kbit, Mbit, Gbit; bps here means bits (not tc's bytes). */
+static const struct unit rate_units[] = {
+    { "bit", 0 }, { "bps", 0 }, { "kbit", 3 }, { "Mbit", 6 }, { "Gbit", 9 }, { NULL, 0 },
+};
+
+static const struct unit *
+unit_find(const struct unit *units, const char *name)
+{
+    for (size_t i = 0; units[i].name != NULL; i++)
+        if (strcmp(units[i].name, name) == 0)
+            return &units[i];
+    return NULL;
+}
+
+/* DUR: "10ms", "1.5s", "250us" -> nanoseconds. */
+static int
+get_dur(struct parser *p, const struct tok *t, uint64_t *out)
+{
+    size_t n = t->kind == TOK_WORD ? decimal_len(t->text) : 0;
+    const char *unit = t->text + n;
+    const struct unit *u;
+
+    if (n == 0)
+        return perr(p, t->col, "expected a duration like 10ms or 1.5s, found %s", show(t).s);
+    if (*unit == '\0')
+        return perr(p, t->col, "duration %s needs a unit: ns, us, ms or s", show(t).s);
+    u = unit_find(time_units, unit);
+    if (u == NULL)
+        return perr(p, t->col, "unknown time unit '%.*s' in %s (use ns, us, ms or s)",
+                    SHOW_MAX, unit, show(t).s);
+    switch (decimal_scale(t->text, n, u->exp10, out)) {
+    case NUM_OK:
+        return 0;
+    case NUM_FRACTION:
+        return perr(p, t->col, "duration %s is not a whole number of nanoseconds", show(t).s);
+    default:
+        return perr(p, t->col, "duration %s is too long", show(t).s);
+    }
+}
+
+/* RATE: "10Mbit", "1.5Gbit", "64kbit", "9600bps" -> bits per second. */
+static int
+get_rate(struct parser *p, const struct tok *t, uint64_t *out)
+{
+    static const char *const names[] = { "bit", "bps", "kbit", "Mbit", "Gbit", NULL };
+    size_t n = t->kind == TOK_WORD ? decimal_len(t->text) : 0;
+    const char *unit = t->text + n;
+    const struct unit *u;
+
+    if (n == 0)
+        return perr(p, t->col, "expected a rate like 10Mbit, found %s", show(t).s);
+    if (*unit == '\0')
+        return perr(p, t->col, "rate %s needs a unit: bit, kbit, Mbit or Gbit", show(t).s);
+    u = unit_find(rate_units, unit);
+    if (u == NULL) {
+        struct suggest sg;
+        suggest_init(&sg, unit);
+        suggest_list(&sg, names);
+        /* "Mbps" is closest to "bps" by spelling, but means megabits. */
+        if (strlen(unit) == 4 && strcmp(unit + 1, "bps") == 0 && strchr("kKmMgG", unit[0]))
+            sg.best = names[fold(unit[0]) == 'k' ? 2 : fold(unit[0]) == 'm' ? 3 : 4];
+        if (sg.best != NULL)
+            return perr(p, t->col, "unknown rate unit '%.*s' in %s (did you mean '%s'?)",
+                        SHOW_MAX, unit, show(t).s, sg.best);
+        return perr(p, t->col, "unknown rate unit '%.*s' in %s (use bit, kbit, Mbit or Gbit)",
+                    SHOW_MAX, unit, show(t).s);
+    }
+    switch (decimal_scale(t->text, n, u->exp10, out)) {
+    case NUM_OK:
+        return 0;
+    case NUM_FRACTION:
+        return perr(p, t->col, "rate %s is not a whole number of bits per second", show(t).s);
+    default:
+        return perr(p, t->col, "rate %s is too large", show(t).s);
+    }
+}
+
+/* PCT: "10%", "0.5%" -> parts per million (1% is 10000 ppm). */
+static int
+get_pct(struct parser *p, const struct tok *t, uint32_t *out)
+{
+    size_t n = t->kind == TOK_WORD ? decimal_len(t->text) : 0;
+    const char *rest = t->text + n;
+    uint64_t ppm = 0;
+
+    if (n > 0 && *rest == '\0')
+        return perr(p, t->col, "percentage %s needs a '%%' sign, like 10%%", show(t).s);
+    if (n == 0 || strcmp(rest, "%") != 0)
+        return perr(p, t->col, "expected a percentage like 10%% or 0.5%%, found %s",
+                    show(t).s);
+    switch (decimal_scale(t->text, n, 4, &ppm)) {
+    case NUM_OK:
+        break;
+    case NUM_FRACTION:
+        return perr(p, t->col, "percentage %s is finer than 0.0001%%", show(t).s);
+    default:
+        ppm = UINT64_MAX;
+        break;
+    }
+    if (ppm > SCN_PPM_ONE)
+        return perr(p, t->col, "percentage %s is more than 100%%", show(t).s);
+    *out = (uint32_t)ppm;
+    return 0;
+}
+
+/* A whole number lo..hi named `what`; `why` explains the upper bound ("" if
+ * it needs no explaining). */
+static int
+get_uint(struct parser *p, const struct tok *t, const char *what, uint64_t lo, uint64_t hi,
+         const char *why, uint64_t *out)
+{
+    enum num_status st = t->kind == TOK_WORD ? parse_u64(t->text, t->len, out) : NUM_BAD;
+
+    if (st == NUM_BAD)
+        return perr(p, t->col, "%s must be a whole number, found %s", what, show(t).s);
+    if (st == NUM_RANGE || *out > hi)
+        return perr(p, t->col, "%s %.*s is more than %" PRIu64 "%s", what, SHOW_MAX, t->text,
+                    hi, why);
+    if (*out < lo)
+        return perr(p, t->col, "%s must be at least %" PRIu64, what, lo);
+    return 0;
+}
+
+/* A port, s[0..n) at column col. */
+static int
+get_port(struct parser *p, const char *s, size_t n, unsigned col, uint16_t *out)
+{
+    uint64_t v = 0;
+    int shown = n > SHOW_MAX ? SHOW_MAX : (int)n;
+
+    switch (parse_u64(s, n, &v)) {
+    case NUM_BAD:
+        return perr(p, col, "bad port '%.*s' (a port is a number 1..65535)", shown, s);
+    case NUM_OK:
+        if (v >= 1 && v <= 65535) {
+            *out = (uint16_t)v;
+            return 0;
+        }
+        /* fall through */
+    default:
+        return perr(p, col, "port %.*s is out of range 1..65535", shown, s);
+    }
+}
+
+/* An address written as s[0..n) at column col: dotted, or a host's name. */
+static int
+get_addr(struct parser *p, const char *s, size_t n, unsigned col, struct scn_addr *out)
+{
+    char buf[IPV4_ADDR_STRLEN];
+    int shown = n > SHOW_MAX ? SHOW_MAX : (int)n;
+
+    out->host = -1;
+    if (n == 0)
+        return perr(p, col, "missing address");
+    if (is_digit(s[0])) {
+        if (n >= sizeof buf)
+            return perr(p, col, "bad IPv4 address '%.*s'", shown, s);
+        memcpy(buf, s, n);
+        buf[n] = '\0';
+        if (!ipv4_addr_parse(buf, &out->addr))
+            return perr(p, col, "bad IPv4 address '%.*s'", shown, s);
+        out->kind = SCN_ADDR_DOTTED;
+        return 0;
+    }
+    for (size_t i = 0; i < p->scn->n_hosts; i++) {
+        const struct scn_host *h = &p->scn->hosts[i];
+        if (strlen(h->name) == n && memcmp(h->name, s, n) == 0) {
+            out->kind = SCN_ADDR_HOST;
+            out->host = (int)i;
+            out->addr = h->addr;
+            return 0;
+        }
+    }
+    return err_unknown_host(p, s, n, col);
+}
+
+/* DEST:PORT (or, for bind, a bare PORT) in token t. */
+static int
+get_endpoint(struct parser *p, const struct tok *t, bool bare_port_ok, struct scn_endpoint *out)
+{
+    const char *colon;
+    size_t alen;
+
+    memset(out, 0, sizeof *out);
+    out->addr.host = -1;
+    if (t->kind != TOK_WORD)
+        goto out_bad;
+    colon = strrchr(t->text, ':');
+    if (colon == NULL) {
+        if (bare_port_ok)
+            return get_port(p, t->text, t->len, t->col, &out->port);
+        goto out_bad;
+    }
+    alen = (size_t)(colon - t->text);
+    if (alen == 0)
+        return perr(p, t->col, "missing address before ':' in %s", show(t).s);
+    if (get_addr(p, t->text, alen, t->col, &out->addr) < 0)
+        return -1;
+    return get_port(p, colon + 1, t->len - alen - 1, t->col + (unsigned)alen + 1, &out->port);
+
+out_bad:
+    if (bare_port_ok)
+        return perr(p, t->col, "expected PORT or ADDRESS:PORT, like 7 or 192.0.2.1:7, found %s",
+                    show(t).s);
+    return perr(p, t->col, "expected ADDRESS:PORT, like 192.0.2.2:7 or bob:7, found %s",
+                show(t).s);
+}
+
+/* A quoted text for title, about and say: no NUL bytes. */
+static int
+get_text(struct parser *p, const struct tok *t, const char *after, char **out)
+{
+    if (t->kind != TOK_STRING)
+        return perr(p, t->col, "expected a quoted text after '%s', found %s", after,
+                    show(t).s);
+    if (memchr(t->text, '\0', t->len) != NULL)
+        return perr(p, t->col, "this text cannot contain \\0");
+    *out = str_dup_n(t->text, t->len);
+    return *out == NULL ? perr_oom(p) : 0;
+}
+
+/* PAYLOAD: "TEXT" | bytes N | file PATH. */
+static int
+get_payload(struct parser *p, struct cur *c, struct scn_payload *out)
+{
+    const struct tok *t = cur_next(c);
+    const struct scenario *scn = p->scn;
+
+    if (t->kind == TOK_STRING) {
+        out->kind = SCN_PAYLOAD_TEXT;
+        out->len = t->len;
+        out->data = (uint8_t *)str_dup_n(t->text, t->len);
+        return out->data == NULL ? perr_oom(p) : 0;
+    }
+    if (word_is(t, "bytes")) {
+        const struct tok *n = cur_next(c);
+        uint64_t v;
+        if (n == NULL)
+            return perr(p, t->col, "bytes needs a number");
+        if (get_uint(p, n, "bytes", 0, SCN_LEN_MAX, "", &v) < 0)
+            return -1;
+        out->kind = SCN_PAYLOAD_FILL;
+        out->len = (size_t)v;
+        return 0;
+    }
+    if (word_is(t, "file")) {
+        const struct tok *f = cur_next(c);
+        if (f == NULL)
+            return perr(p, t->col, "file needs a path");
+        if (f->len == 0 || memchr(f->text, '\0', f->len) != NULL)
+            return perr(p, f->col, "bad file path %s", show(f).s);
+        out->kind = SCN_PAYLOAD_FILE;
+        out->path = str_dup_n(f->text, f->len);
+        if (f->text[0] == '/' || strcmp(scn->dir, ".") == 0)
+            out->full_path = str_dup_n(f->text, f->len);
+        else
+            out->full_path = str_printf("%s/%s", scn->dir, f->text);
+        return out->path == NULL || out->full_path == NULL ? perr_oom(p) : 0;
+    }
+    return perr(p, t->col, "expected a payload (a quoted text, 'bytes N' or 'file PATH'), "
+                "found %s", show(t).s);
+}
+
+/* ---------------------------------------------------------------------------
+ * Header and world statements
+ * ------------------------------------------------------------------------- */
+
+static int
+parse_title(struct parser *p, struct cur *c, const struct tok *kw)
+{
+    const struct tok *t = cur_next(c);
+    char *text;
+
+    if (t == NULL)
+        return perr(p, kw->col, "title needs a quoted text");
+    if (p->title_line != 0)
+        return perr(p, kw->col, "title is already set at %u:%u", p->title_line, p->title_col);
+    if (get_text(p, t, "title", &text) < 0)
+        return -1;
+    p->scn->title = text;
+    p->title_line = cur_lineno(p);
+    p->title_col = kw->col;
+    return expect_end(p, c);
+}
+
+static int
+parse_about(struct parser *p, struct cur *c, const struct tok *kw)
+{
+    const struct tok *t = cur_next(c);
+    struct scenario *scn = p->scn;
+    char *text;
+
+    if (t == NULL)
+        return perr(p, kw->col, "about needs a quoted text");
+    if (get_text(p, t, "about", &text) < 0)
+        return -1;
+    if (scn->about != NULL) {
+        char *joined = str_printf("%s\n%s", scn->about, text);
+        free(text);
+        if (joined == NULL)
+            return perr_oom(p);
+        text = joined;
+        free(scn->about);
+    }
+    scn->about = text;
+    return expect_end(p, c);
+}
+
+static int
+parse_seed(struct parser *p, struct cur *c, const struct tok *kw)
+{
+    const struct tok *t = cur_next(c);
+
+    if (t == NULL)
+        return perr(p, kw->col, "seed needs a number");
+    if (p->seed_line != 0)
+        return perr(p, kw->col, "seed is already set at %u:%u", p->seed_line, p->seed_col);
+    if (get_uint(p, t, "seed", 0, UINT64_MAX, "", &p->scn->seed) < 0)
+        return -1;
+    p->scn->has_seed = true;
+    p->seed_line = cur_lineno(p);
+    p->seed_col = kw->col;
+    return expect_end(p, c);
+}
+
+/* An address a host can own: not 0, loopback, multicast or reserved, and not
+ * its subnet's network or broadcast address. */
+static int
+check_host_addr(struct parser *p, const struct tok *t, uint32_t a, unsigned len)
+{
+    char s[IPV4_ADDR_STRLEN];
+    uint32_t mask = ipv4_prefix_mask(len);
+
+    ipv4_addr_str(a, s);
+    if (a == 0)
+        return perr(p, t->col, "0.0.0.0 cannot be a host's address (it means 'any address')");
+    if (a >> 24 == 127)
+        return perr(p, t->col, "%s cannot be a host's address (127.0.0.0/8 is loopback)", s);
+    if (a >> 28 == 0xe)
+        return perr(p, t->col, "%s cannot be a host's address (it is multicast)", s);
+    if (a >> 28 == 0xf)
+        return perr(p, t->col, "%s cannot be a host's address (240.0.0.0/4 is reserved)", s);
+    if (len <= 30 && (a & ~mask) == 0)
+        return perr(p, t->col, "%s is the network address of %s/%u; a host needs one of the "
+                    "addresses inside it", s, s, len);
+    if (len <= 30 && (a & ~mask) == ~mask) {
+        char net[IPV4_ADDR_STRLEN];
+        return perr(p, t->col, "%s is the broadcast address of %s/%u", s,
+                    ipv4_addr_str(a & mask, net), len);
+    }
+    return 0;
+}
+
+/* ADDR/LEN into host h. */
+static int
+parse_host_addr(struct parser *p, const struct tok *t, struct scn_host *h)
+{
+    char buf[IPV4_ADDR_STRLEN];
+    const char *slash = t->kind == TOK_WORD ? strchr(t->text, '/') : NULL;
+    uint64_t len;
+    uint32_t a;
+    size_t alen;
+
+    if (t->kind != TOK_WORD)
+        return perr(p, t->col, "expected ADDRESS/LEN like 192.0.2.1/24, found %s", show(t).s);
+    if (slash == NULL) {
+        if (t->len < sizeof buf && ipv4_addr_parse(t->text, &a))
+            return perr(p, t->col, "host address needs a prefix length, like %s/24", t->text);
+        return perr(p, t->col, "expected ADDRESS/LEN like 192.0.2.1/24, found %s", show(t).s);
+    }
+    alen = (size_t)(slash - t->text);
+    if (alen >= sizeof buf)
+        return perr(p, t->col, "bad IPv4 address '%.*s'", SHOW_MAX, t->text);
+    memcpy(buf, t->text, alen);
+    buf[alen] = '\0';
+    if (!ipv4_addr_parse(buf, &a))
+        return perr(p, t->col, "bad IPv4 address '%s'", buf);
+
+    const char *ls = slash + 1;
+    unsigned lcol = t->col + (unsigned)alen + 1;
+    switch (parse_u64(ls, strlen(ls), &len)) {
+    case NUM_BAD:
+        return perr(p, lcol, "bad prefix length '%.*s' (a number 0..32)", SHOW_MAX, ls);
+    case NUM_OK:
+        if (len <= 32)
+            break;
+        /* fall through */
+    default:
+        return perr(p, lcol, "prefix length %.*s is more than 32", SHOW_MAX, ls);
+    }
+    if (check_host_addr(p, t, a, (unsigned)len) < 0)
+        return -1;
+    for (size_t i = 0; i < p->scn->n_hosts; i++) {
+        const struct scn_host *o = &p->scn->hosts[i];
+        if (o != h && o->addr == a)
+            return perr(p, t->col, "address %s is already used by host '%s' (at %u:%u)", buf,
+                        o->name, o->line, o->col);
+    }
+    h->addr = a;
+    h->prefix_len = (unsigned)len;
+    return 0;
+}
+
+static int
+parse_host_mac(struct parser *p, const struct tok *t, struct scn_host *h)
+{
+    uint8_t mac[ETH_ALEN];
+    static const uint8_t zero[ETH_ALEN];
+
+    if (t->kind != TOK_WORD || !mac_addr_parse(t->text, mac))
+        return perr(p, t->col, "bad MAC address %s (six hex pairs, like 02:00:00:00:00:01)",
+                    show(t).s);
+    if (mac[0] & 1)
+        return perr(p, t->col, "MAC %s is a multicast address; a host needs a unicast one",
+                    t->text);
+    if (memcmp(mac, zero, ETH_ALEN) == 0)
+        return perr(p, t->col, "MAC %s is all zeros; a host needs a real address", t->text);
+    for (size_t i = 0; i < p->scn->n_hosts; i++) {
+        const struct scn_host *o = &p->scn->hosts[i];
+        if (o != h && o->has_mac && memcmp(o->mac, mac, ETH_ALEN) == 0)
+            return perr(p, t->col, "MAC %s is already used by host '%s' (at %u:%u)", t->text,
+                        o->name, o->line, o->col);
+    }
+    memcpy(h->mac, mac, ETH_ALEN);
+    h->has_mac = true;
+    return 0;
+}
+
+/* host NAME ADDR/LEN [mtu N] [mac MAC] */
+static int
+parse_host(struct parser *p, struct cur *c, const struct tok *kw)
+{
+    static const char *const options[] = { "mtu", "mac", NULL };
+    struct scenario *scn = p->scn;
+    const struct tok *tn = cur_next(c);
+    const struct tok *ta = cur_next(c);
+    const struct tok *seen_mtu = NULL;
+    const struct tok *seen_mac = NULL;
+    const struct tok *t;
+    struct scn_host *h;
+    size_t hi;
+    int d;
+
+    if (tn == NULL || ta == NULL)
+        return perr(p, kw->col, "host needs a name and an address");
+    if (check_name(p, tn, true) < 0)
+        return -1;
+    d = scenario_host_find(scn, tn->text);
+    if (d >= 0)
+        return perr(p, tn->col, "host '%s' is already defined at %u:%u", tn->text,
+                    scn->hosts[d].line, scn->hosts[d].col);
+    d = dvar_find(scn, tn->text);
+    if (d >= 0)
+        return perr(p, tn->col, "'%s' is already the name of data (defined at %u:%u)",
+                    tn->text, scn->dvars[d].line, scn->dvars[d].col);
+
+    /* Define the host now, so later lines that use it do not fail too. */
+    h = reserve(scn->hosts, scn->n_hosts, &p->cap_hosts, sizeof *h);
+    if (h == NULL)
+        return perr_oom(p);
+    scn->hosts = h;
+    hi = scn->n_hosts++;
+    h = &scn->hosts[hi];
+    memset(h, 0, sizeof *h);
+    memcpy(h->name, tn->text, tn->len + 1);
+    h->mtu = SCN_MTU_DEFAULT;
+    h->line = cur_lineno(p);
+    h->col = tn->col;
+    if (parse_host_addr(p, ta, h) < 0)
+        return -1;
+
+    while ((t = cur_next(c)) != NULL) {
+        const struct tok *v = cur_next(c);
+        h = &scn->hosts[hi];
+        if (word_is(t, "mtu")) {
+            uint64_t mtu;
+            if (seen_mtu != NULL)
+                return perr(p, t->col, "'mtu' is given twice");
+            seen_mtu = t;
+            if (v == NULL)
+                return perr(p, t->col, "mtu needs a number");
+            if (get_uint(p, v, "mtu", 68, 65535, "", &mtu) < 0)
+                return -1;
+            h->mtu = (unsigned)mtu;
+        } else if (word_is(t, "mac")) {
+            if (seen_mac != NULL)
+                return perr(p, t->col, "'mac' is given twice");
+            seen_mac = t;
+            if (v == NULL)
+                return perr(p, t->col, "mac needs an address");
+            if (parse_host_mac(p, v, h) < 0)
+                return -1;
+        } else {
+            struct suggest sg;
+            suggest_init(&sg, t->text);
+            if (t->kind == TOK_WORD)
+                suggest_list(&sg, options);
+            if (sg.best != NULL)
+                return perr(p, t->col, "unknown host option %s (did you mean '%s'?)", show(t).s,
+                            sg.best);
+            return perr(p, t->col, "unknown host option %s (host options are mtu and mac)",
+                        show(t).s);
+        }
+    }
+    return 0;
+}
+
+/* link A B [delay DUR] [rate RATE] [loss PCT] [limit N] */
+static int
+parse_link(struct parser *p, struct cur *c, const struct tok *kw)
+{
+    static const char *const options[] = { "delay", "rate", "loss", "limit", NULL };
+    struct scenario *scn = p->scn;
+    const struct tok *ta = cur_next(c);
+    const struct tok *tb = cur_next(c);
+    const struct tok *seen[4] = { NULL, NULL, NULL, NULL };
+    const struct tok *t;
+    struct scn_link lk = { .limit = SCN_LINK_LIMIT_DEFAULT };
+
+    if (ta == NULL || tb == NULL)
+        return perr(p, kw->col, "link needs two hosts");
+    if (get_host(p, ta, &lk.a) < 0 || get_host(p, tb, &lk.b) < 0)
+        return -1;
+    if (lk.a == lk.b)
+        return perr(p, tb->col, "a link joins two different hosts, not '%s' to itself",
+                    tb->text);
+    for (size_t i = 0; i < scn->n_links; i++) {
+        const struct scn_link *o = &scn->links[i];
+        if ((o->a == lk.a && o->b == lk.b) || (o->a == lk.b && o->b == lk.a))
+            return perr(p, kw->col, "%s and %s are already linked at %u:%u", ta->text,
+                        tb->text, o->line, o->col);
+    }
+    for (size_t i = 0; i < scn->n_links; i++) {
+        const struct scn_link *o = &scn->links[i];
+        const struct tok *busy = NULL;
+        if (o->a == lk.a || o->b == lk.a)
+            busy = ta;
+        else if (o->a == lk.b || o->b == lk.b)
+            busy = tb;
+        if (busy != NULL)
+            return perr(p, busy->col, "host '%s' already has a link (at %u:%u); a host has "
+                        "one interface for now", busy->text, o->line, o->col);
+    }
+
+    while ((t = cur_next(c)) != NULL) {
+        const struct tok *v = cur_next(c);
+        size_t opt = 0;
+        while (options[opt] != NULL && !word_is(t, options[opt]))
+            opt++;
+        if (options[opt] == NULL) {
+            struct suggest sg;
+            suggest_init(&sg, t->text);
+            if (t->kind == TOK_WORD)
+                suggest_list(&sg, options);
+            if (sg.best != NULL)
+                return perr(p, t->col, "unknown link option %s (did you mean '%s'?)", show(t).s,
+                            sg.best);
+            return perr(p, t->col, "unknown link option %s (link options are delay, rate, "
+                        "loss and limit)", show(t).s);
+        }
+        if (seen[opt] != NULL)
+            return perr(p, t->col, "'%s' is given twice", options[opt]);
+        seen[opt] = t;
+        switch (opt) {
+        case 0:
+            if (v == NULL)
+                return perr(p, t->col, "delay needs a duration");
+            if (get_dur(p, v, &lk.delay_ns) < 0)
+                return -1;
+            break;
+        case 1:
+            if (v == NULL)
+                return perr(p, t->col, "rate needs a rate, like 10Mbit");
+            if (get_rate(p, v, &lk.rate_bps) < 0)
+                return -1;
+            break;
+        case 2:
+            if (v == NULL)
+                return perr(p, t->col, "loss needs a percentage");
+            if (get_pct(p, v, &lk.loss_ppm) < 0)
+                return -1;
+            break;
+        default: {
+            uint64_t limit;
+            if (v == NULL)
+                return perr(p, t->col, "limit needs a number of packets");
+            if (get_uint(p, v, "limit", 1, UINT32_MAX, "", &limit) < 0)
+                return -1;
+            lk.limit = (uint32_t)limit;
+            break;
+        }
+        }
+    }
+
+    struct scn_link *nl = reserve(scn->links, scn->n_links, &p->cap_links, sizeof *nl);
+    if (nl == NULL)
+        return perr_oom(p);
+    scn->links = nl;
+    lk.line = cur_lineno(p);
+    lk.col = kw->col;
+    nl[scn->n_links++] = lk;
+    return 0;
+}
+
+/* ---------------------------------------------------------------------------
+ * Steps
+ * ------------------------------------------------------------------------- */
+
+/* Free what st owns (not st itself). */
+static void
+step_clear(struct scn_step *st)
+{
+    free(st->text);
+    st->text = NULL;
+    switch (st->kind) {
+    case SCN_STEP_SEND:
+    case SCN_STEP_SENDTO:
+        free(st->send.payload.data);
+        free(st->send.payload.path);
+        free(st->send.payload.full_path);
+        break;
+    case SCN_STEP_SAY:
+        free(st->say.text);
+        break;
+    case SCN_STEP_EXPECT:
+        free(st->expect.text);
+        break;
+    default:
+        break;
+    }
+}
+
+static void
+step_init(struct scn_step *st, enum scn_step_kind kind)
+{
+    memset(st, 0, sizeof *st);
+    st->kind = kind;
+    st->host = -1;
+    st->sock = -1;
+    st->dvar = -1;
+    switch (kind) {
+    case SCN_STEP_BIND:
+        st->bind.local.addr.host = -1;
+        break;
+    case SCN_STEP_CONNECT:
+        st->connect.dest.addr.host = -1;
+        break;
+    case SCN_STEP_SEND:
+    case SCN_STEP_SENDTO:
+        st->send.dest.addr.host = -1;
+        break;
+    case SCN_STEP_PING:
+        st->ping.dest.host = -1;
+        break;
+    case SCN_STEP_EXPECT:
+        st->expect.dvar = -1;
+        st->expect.arp_addr.host = -1;
+        break;
+    default:
+        break;
+    }
+}
+
+/* Whether k is written `HOST: ...`. */
+static bool
+step_is_call(enum scn_step_kind k)
+{
+    switch (k) {
+    case SCN_STEP_SOCKET:
+    case SCN_STEP_BIND:
+    case SCN_STEP_CONNECT:
+    case SCN_STEP_SEND:
+    case SCN_STEP_SENDTO:
+    case SCN_STEP_RECV:
+    case SCN_STEP_RECVFROM:
+    case SCN_STEP_CLOSE:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* Options after a call's arguments: `timeout DUR` for calls that block and
+ * `-> NAME` for calls that return data. */
+static int
+parse_call_options(struct parser *p, struct cur *c, const struct tok *call, struct scn_step *st)
+{
+    bool blocks = st->kind != SCN_STEP_BIND && st->kind != SCN_STEP_CLOSE;
+    bool gives_data = st->kind == SCN_STEP_RECV || st->kind == SCN_STEP_RECVFROM;
+    const struct tok *seen_timeout = NULL;
+    const struct tok *seen_arrow = NULL;
+    const struct tok *t;
+
+    while ((t = cur_next(c)) != NULL) {
+        if (word_is(t, "timeout")) {
+            const struct tok *v = cur_next(c);
+            if (!blocks)
+                return perr(p, t->col, "%s does not block, so it takes no timeout", call->text);
+            if (seen_timeout != NULL)
+                return perr(p, t->col, "'timeout' is given twice");
+            seen_timeout = t;
+            if (v == NULL)
+                return perr(p, t->col, "timeout needs a duration");
+            if (get_dur(p, v, &st->timeout_ns) < 0)
+                return -1;
+            st->has_timeout = true;
+        } else if (word_is(t, "->")) {
+            if (!gives_data)
+                return perr(p, t->col, "%s returns no data, so '->' cannot follow it "
+                            "(only recv, recvfrom and ping)", call->text);
+            if (seen_arrow != NULL)
+                return perr(p, t->col, "'->' is given twice");
+            seen_arrow = t;
+            if (def_dvar(p, t, cur_next(c), SCN_DVAR_DATA, &st->dvar) < 0)
+                return -1;
+        } else if (t->kind == TOK_WORD && strncmp(t->text, "->", 2) == 0) {
+            return perr(p, t->col + 2, "missing space after '->'");
+        } else {
+            return perr(p, t->col, "unexpected %s at the end of the line", show(t).s);
+        }
+    }
+    return 0;
+}
+
+/* HOST: VAR = socket TYPE */
+static int
+parse_socket_def(struct parser *p, struct cur *c, int h, struct scn_step *st)
+{
+    static const char *const types[] = { "udp", "tcp", "icmp", NULL };
+    struct scenario *scn = p->scn;
+    const struct tok *tv = cur_next(c);
+    const struct tok *eq = cur_next(c);
+    const struct tok *kw = cur_next(c);
+    const struct tok *tt = cur_next(c);
+    struct scn_sock *sk;
+    int d;
+
+    if (check_name(p, tv, false) < 0)
+        return -1;
+    d = sock_find(scn, h, tv->text);
+    if (d >= 0)
+        return perr(p, tv->col, "socket '%s' on %s is already defined at %u:%u", tv->text,
+                    scn->hosts[h].name, scn->socks[d].line, scn->socks[d].col);
+    sk = reserve(scn->socks, scn->n_socks, &p->cap_socks, sizeof *sk);
+    if (sk == NULL)
+        return perr_oom(p);
+    scn->socks = sk;
+    sk = &sk[scn->n_socks++];
+    memset(sk, 0, sizeof *sk);
+    memcpy(sk->name, tv->text, tv->len + 1);
+    sk->host = h;
+    sk->type = SCN_SOCK_UDP;
+    sk->line = cur_lineno(p);
+    sk->col = tv->col;
+    st->sock = (int)(scn->n_socks - 1);
+    st->host = h;
+
+    if (kw == NULL)
+        return perr(p, eq->col, "expected 'socket TYPE' after '='");
+    if (!word_is(kw, "socket")) {
+        struct suggest sg;
+        suggest_init(&sg, kw->text);
+        if (kw->kind == TOK_WORD)
+            suggest_try(&sg, "socket");
+        if (sg.best != NULL)
+            return perr(p, kw->col, "expected 'socket' after '=', found %s (did you mean "
+                        "'socket'?)", show(kw).s);
+        return perr(p, kw->col, "expected 'socket' after '=', found %s", show(kw).s);
+    }
+    if (tt == NULL)
+        return perr(p, kw->col, "socket needs a type (udp, tcp or icmp)");
+    for (size_t i = 0; types[i] != NULL; i++) {
+        if (word_is(tt, types[i])) {
+            enum scn_sock_type ty = i == 0 ? SCN_SOCK_UDP : i == 1 ? SCN_SOCK_TCP : SCN_SOCK_ICMP;
+            scn->socks[st->sock].type = ty;
+            st->socket.type = ty;
+            return expect_end(p, c);
+        }
+    }
+    struct suggest sg;
+    suggest_init(&sg, tt->text);
+    if (tt->kind == TOK_WORD)
+        suggest_list(&sg, types);
+    if (sg.best != NULL)
+        return perr(p, tt->col, "unknown socket type %s (did you mean '%s'?)", show(tt).s,
+                    sg.best);
+    return perr(p, tt->col, "unknown socket type %s (use udp, tcp or icmp)", show(tt).s);
+}
+
+/* The calls a host makes, with what each needs when arguments are missing. */
+struct call_def {
+    const char *name;          /* the word */
+    enum scn_step_kind kind;   /* its step */
+    size_t n_args;             /* words it needs after the call (a payload counts 1) */
+    const char *needs;         /* "bind needs a socket and a port" */
+};
+
+static const struct call_def calls[] = {
+    { "bind", SCN_STEP_BIND, 2, "bind needs a socket and a port" },
+    { "connect", SCN_STEP_CONNECT, 2, "connect needs a socket and a destination" },
+    { "send", SCN_STEP_SEND, 2, "send needs a socket and a payload" },
+    { "sendto", SCN_STEP_SENDTO, 3, "sendto needs a socket, a destination and a payload" },
+    { "recv", SCN_STEP_RECV, 2, "recv needs a socket and a byte count" },
+    { "recvfrom", SCN_STEP_RECVFROM, 2, "recvfrom needs a socket and a byte count" },
+    { "close", SCN_STEP_CLOSE, 1, "close needs a socket" },
+};
+
+#define N_CALLS (sizeof calls / sizeof calls[0])
+
+/* HOST: CALL ARGS... (tp is the `HOST:` token). */
+static int
+parse_call(struct parser *p, struct cur *c, const struct tok *tp, struct scn_step *st)
+{
+    static const char *const names[] = { "socket", "bind", "connect", "send", "sendto",
+                                         "recv", "recvfrom", "close", NULL };
+    char hname[SCN_NAME_MAX + 2];
+    const struct call_def *def = NULL;
+    const struct tok *t;
+    int h;
+
+    if (tp->len - 1 > SCN_NAME_MAX)
+        return err_unknown_host(p, tp->text, tp->len - 1, tp->col);
+    memcpy(hname, tp->text, tp->len - 1);
+    hname[tp->len - 1] = '\0';
+    h = scenario_host_find(p->scn, hname);
+    if (h < 0)
+        return err_unknown_host(p, hname, tp->len - 1, tp->col);
+
+    t = cur_peek(c);
+    if (t == NULL)
+        return perr(p, tp->col, "'%s' needs a call after it, like '%s s = socket udp'",
+                    tp->text, tp->text);
+    if (word_is(cur_peek2(c), "=")) {
+        step_init(st, SCN_STEP_SOCKET);
+        return parse_socket_def(p, c, h, st);
+    }
+    cur_next(c);
+    for (size_t i = 0; i < N_CALLS; i++)
+        if (word_is(t, calls[i].name))
+            def = &calls[i];
+    if (def == NULL) {
+        struct suggest sg;
+        if (word_is(t, "socket"))
+            return perr(p, t->col, "a socket needs a variable to hold it, like '%s s = socket "
+                        "udp'", tp->text);
+        suggest_init(&sg, t->text);
+        if (t->kind == TOK_WORD)
+            suggest_list(&sg, names);
+        if (sg.best != NULL)
+            return perr(p, t->col, "unknown call %s (did you mean '%s'?)", show(t).s, sg.best);
+        return perr(p, t->col, "unknown call %s (calls are socket, bind, connect, send, "
+                    "sendto, recv, recvfrom and close)", show(t).s);
+    }
+
+    step_init(st, def->kind);
+    st->host = h;
+    if (c->ln->n_toks - c->i < def->n_args)
+        return perr(p, t->col, "%s", def->needs);
+    if (get_sock(p, cur_next(c), h, &st->sock) < 0)
+        return -1;
+
+    switch (def->kind) {
+    case SCN_STEP_BIND:
+        if (get_endpoint(p, cur_next(c), true, &st->bind.local) < 0)
+            return -1;
+        break;
+    case SCN_STEP_CONNECT:
+        if (get_endpoint(p, cur_next(c), false, &st->connect.dest) < 0)
+            return -1;
+        break;
+    case SCN_STEP_SENDTO:
+        if (get_endpoint(p, cur_next(c), false, &st->send.dest) < 0)
+            return -1;
+        /* fall through */
+    case SCN_STEP_SEND:
+        if (get_payload(p, c, &st->send.payload) < 0)
+            return -1;
+        break;
+    case SCN_STEP_RECV:
+    case SCN_STEP_RECVFROM: {
+        uint64_t n;
+        if (get_uint(p, cur_next(c), "byte count", 1, SCN_LEN_MAX, "", &n) < 0)
+            return -1;
+        st->recv.max_len = (size_t)n;
+        break;
+    }
+    default:
+        break;
+    }
+    return parse_call_options(p, c, t, st);
+}
+
+/* ping HOST DEST [count N] [size N] [interval DUR] [timeout DUR] [-> DVAR] */
+static int
+parse_ping(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st)
+{
+    static const char *const options[] = { "count", "size", "interval", "timeout", "->", NULL };
+    const struct tok *th = cur_next(c);
+    const struct tok *td = cur_next(c);
+    const struct tok *seen[5] = { NULL, NULL, NULL, NULL, NULL };
+    const struct tok *t;
+    struct scn_ping_args *pa = &st->ping;
+
+    step_init(st, SCN_STEP_PING);
+    pa->count = SCN_PING_COUNT_DEFAULT;
+    pa->size = SCN_PING_SIZE_DEFAULT;
+    pa->interval_ns = SCN_PING_INTERVAL_DEFAULT_NS;
+    pa->timeout_ns = SCN_PING_TIMEOUT_DEFAULT_NS;
+    if (th == NULL || td == NULL)
+        return perr(p, kw->col, "ping needs a host and a destination");
+    if (get_host(p, th, &st->host) < 0)
+        return -1;
+    if (td->kind != TOK_WORD)
+        return perr(p, td->col, "expected an address or a host name, found %s", show(td).s);
+    if (get_addr(p, td->text, td->len, td->col, &pa->dest) < 0)
+        return -1;
+
+    while ((t = cur_next(c)) != NULL) {
+        size_t opt = 0;
+        uint64_t v;
+        while (options[opt] != NULL && !word_is(t, options[opt]))
+            opt++;
+        if (options[opt] == NULL) {
+            struct suggest sg;
+            suggest_init(&sg, t->text);
+            if (t->kind == TOK_WORD)
+                suggest_list(&sg, options);
+            if (sg.best != NULL)
+                return perr(p, t->col, "unknown ping option %s (did you mean '%s'?)", show(t).s,
+                            sg.best);
+            return perr(p, t->col, "unknown ping option %s (ping options are count, size, "
+                        "interval, timeout and '-> NAME')", show(t).s);
+        }
+        if (seen[opt] != NULL)
+            return perr(p, t->col, "'%s' is given twice", options[opt]);
+        seen[opt] = t;
+        const struct tok *a = cur_next(c);
+        if (opt == 4) {
+            if (def_dvar(p, t, a, SCN_DVAR_PING, &st->dvar) < 0)
+                return -1;
+            continue;
+        }
+        if (a == NULL)
+            return perr(p, t->col, "%s needs a %s", options[opt],
+                        opt <= 1 ? "number" : "duration");
+        switch (opt) {
+        case 0:
+            if (get_uint(p, a, "count", 1, 1000000, "", &v) < 0)
+                return -1;
+            pa->count = (uint32_t)v;
+            break;
+        case 1:
+            if (get_uint(p, a, "size", 0, SCN_PING_SIZE_MAX,
+                         " (the largest ICMP payload in one IPv4 datagram)", &v) < 0)
+                return -1;
+            pa->size = (uint32_t)v;
+            break;
+        case 2:
+            if (get_dur(p, a, &pa->interval_ns) < 0)
+                return -1;
+            break;
+        default:
+            if (get_dur(p, a, &pa->timeout_ns) < 0)
+                return -1;
+            break;
+        }
+    }
+    return 0;
+}
+
+static int
+parse_sleep(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st)
+{
+    const struct tok *t = cur_next(c);
+
+    step_init(st, SCN_STEP_SLEEP);
+    if (t == NULL)
+        return perr(p, kw->col, "sleep needs a duration");
+    if (get_dur(p, t, &st->sleep.duration_ns) < 0)
+        return -1;
+    return expect_end(p, c);
+}
+
+static int
+parse_say(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st)
+{
+    const struct tok *t = cur_next(c);
+
+    step_init(st, SCN_STEP_SAY);
+    if (t == NULL)
+        return perr(p, kw->col, "say needs a quoted text");
+    if (get_text(p, t, "say", &st->say.text) < 0)
+        return -1;
+    return expect_end(p, c);
+}
+
+/* The comparison operators, in enum scn_cmp order. */
+static const char *const cmp_names[] = { "==", "!=", "<", "<=", ">", ">=", "contains", NULL };
+
+/* A numeric comparison: == != < <= > >= */
+static int
+get_num_cmp(struct parser *p, const struct tok *t, enum scn_cmp *out)
+{
+    for (int i = SCN_CMP_EQ; i <= SCN_CMP_GE; i++) {
+        if (word_is(t, cmp_names[i])) {
+            *out = (enum scn_cmp)i;
+            return 0;
+        }
+    }
+    return perr(p, t->col, "expected a comparison (== != < <= > >=), found %s", show(t).s);
+}
+
+/* expect DVAR OP "TEXT" | expect DVAR length OP N */
+static int
+parse_expect_data(struct parser *p, struct cur *c, const struct tok *tv, struct scn_step *st)
+{
+    struct scn_expect *e = &st->expect;
+    const struct tok *t = cur_next(c);
+
+    e->dvar = dvar_find(p->scn, tv->text);
+    if (t == NULL)
+        return perr(p, tv->col, "expect needs a comparison and a quoted text after '%s'",
+                    tv->text);
+    if (word_is(t, "length")) {
+        const struct tok *op = cur_next(c);
+        const struct tok *n = cur_next(c);
+        e->kind = SCN_EXPECT_LENGTH;
+        if (op == NULL || n == NULL)
+            return perr(p, t->col, "length needs a comparison and a number, like 'length == 5'");
+        if (get_num_cmp(p, op, &e->cmp) < 0)
+            return -1;
+        if (get_uint(p, n, "length", 0, UINT64_MAX, "", &e->number) < 0)
+            return -1;
+        return expect_end(p, c);
+    }
+
+    e->kind = SCN_EXPECT_DATA;
+    if (word_is(t, "==")) {
+        e->cmp = SCN_CMP_EQ;
+    } else if (word_is(t, "!=")) {
+        e->cmp = SCN_CMP_NE;
+    } else if (word_is(t, "contains")) {
+        e->cmp = SCN_CMP_CONTAINS;
+    } else {
+        for (int i = SCN_CMP_LT; i <= SCN_CMP_GE; i++)
+            if (word_is(t, cmp_names[i]))
+                return perr(p, t->col, "expected ==, != or contains, found %s (to compare "
+                            "sizes, write 'expect %s length %s N')", show(t).s, tv->text,
+                            t->text);
+        return perr(p, t->col, "expected ==, != or contains, found %s", show(t).s);
+    }
+    const struct tok *v = cur_next(c);
+    if (v == NULL)
+        return perr(p, t->col, "%s needs a quoted text after it", t->text);
+    if (v->kind != TOK_STRING)
+        return perr(p, v->col, "expected a quoted text, found %s", show(v).s);
+    e->text = (uint8_t *)str_dup_n(v->text, v->len);
+    if (e->text == NULL)
+        return perr_oom(p);
+    e->text_len = v->len;
+    return expect_end(p, c);
+}
+
+/* expect HOST counter NAME OP N */
+static int
+parse_expect_counter(struct parser *p, struct cur *c, const struct tok *kw, struct scn_expect *e)
+{
+    const struct tok *tn = cur_next(c);
+    const struct tok *op = cur_next(c);
+    const struct tok *n = cur_next(c);
+
+    e->kind = SCN_EXPECT_COUNTER;
+    if (tn == NULL || op == NULL || n == NULL)
+        return perr(p, kw->col, "counter needs a name, a comparison and a number, like "
+                    "'counter udp.rx == 1'");
+    bool ok = tn->kind == TOK_WORD;
+    for (size_t i = 0; ok && i < tn->len; i++) {
+        char ch = tn->text[i];
+        ok = is_lower(ch) || is_upper(ch) || is_digit(ch) || ch == '_' || ch == '.';
+    }
+    if (!ok)
+        return perr(p, tn->col, "bad counter name %s (counter names use letters, digits, '_' "
+                    "and '.', like udp.rx)", show(tn).s);
+    if (tn->len > SCN_COUNTER_MAX)
+        return perr(p, tn->col, "counter name %s is longer than %d characters", show(tn).s,
+                    SCN_COUNTER_MAX);
+    memcpy(e->counter, tn->text, tn->len + 1);
+    if (get_num_cmp(p, op, &e->cmp) < 0)
+        return -1;
+    if (get_uint(p, n, "counter value", 0, UINT64_MAX, "", &e->number) < 0)
+        return -1;
+    return expect_end(p, c);
+}
+
+/* expect HOST arp ADDR [==] VALUE */
+static int
+parse_expect_arp(struct parser *p, struct cur *c, const struct tok *kw, struct scn_expect *e)
+{
+    static const char *const states[] = { "absent", "incomplete", "present", NULL };
+    const struct tok *ta = cur_next(c);
+    const struct tok *v = cur_next(c);
+
+    e->kind = SCN_EXPECT_ARP;
+    e->cmp = SCN_CMP_EQ;
+    if (word_is(v, "=="))
+        v = cur_next(c);
+    if (ta == NULL || v == NULL)
+        return perr(p, kw->col, "arp needs an address and a state, like 'arp 192.0.2.2 "
+                    "present'");
+    if (ta->kind != TOK_WORD)
+        return perr(p, ta->col, "expected an address or a host name, found %s", show(ta).s);
+    if (get_addr(p, ta->text, ta->len, ta->col, &e->arp_addr) < 0)
+        return -1;
+    if (word_is(v, "absent")) {
+        e->arp_state = SCN_ARP_ABSENT;
+    } else if (word_is(v, "incomplete")) {
+        e->arp_state = SCN_ARP_INCOMPLETE;
+    } else if (word_is(v, "present")) {
+        e->arp_state = SCN_ARP_PRESENT;
+    } else if (v->kind == TOK_WORD && mac_addr_parse(v->text, e->arp_mac)) {
+        e->arp_state = SCN_ARP_MAC;
+    } else {
+        struct suggest sg;
+        suggest_init(&sg, v->text);
+        if (v->kind == TOK_WORD)
+            suggest_list(&sg, states);
+        if (sg.best != NULL)
+            return perr(p, v->col, "unknown ARP state %s (did you mean '%s'?)", show(v).s,
+                        sg.best);
+        return perr(p, v->col, "expected a MAC address, 'absent', 'incomplete' or 'present', "
+                    "found %s", show(v).s);
+    }
+    return expect_end(p, c);
+}
+
+/* expect HOST VAR error [==] ERRNAME */
+static int
+parse_expect_error(struct parser *p, struct cur *c, const struct tok *kw, struct scn_expect *e)
+{
+    const struct tok *v = cur_next(c);
+    bool ok;
+
+    e->kind = SCN_EXPECT_ERROR;
+    e->cmp = SCN_CMP_EQ;
+    if (word_is(v, "=="))
+        v = cur_next(c);
+    if (v == NULL)
+        return perr(p, kw->col, "error needs an error name, like 'error == ECONNREFUSED' or "
+                    "'error none'");
+    ok = v->kind == TOK_WORD && (strcmp(v->text, "none") == 0 || (v->text[0] == 'E' &&
+                                                                   v->len >= 2));
+    for (size_t i = 1; ok && v->text[0] == 'E' && i < v->len; i++)
+        ok = is_upper(v->text[i]) || is_digit(v->text[i]);
+    if (!ok)
+        return perr(p, v->col, "bad error name %s (use none or an errno name like "
+                    "ECONNREFUSED)", show(v).s);
+    if (v->len > SCN_NAME_MAX)
+        return perr(p, v->col, "error name %s is longer than %d characters", show(v).s,
+                    SCN_NAME_MAX);
+    memcpy(e->err_name, v->text, v->len + 1);
+    return expect_end(p, c);
+}
+
+/* expect HOST counter|arp|VAR error ... (th names host h). */
+static int
+parse_expect_host(struct parser *p, struct cur *c, const struct tok *th, int h,
+                  struct scn_step *st)
+{
+    static const char *const checks[] = { "counter", "arp", "error", NULL };
+    const struct tok *t = cur_next(c);
+    const struct tok *t3;
+
+    st->host = h;
+    if (t == NULL)
+        return perr(p, th->col, "expect needs a check after the host: counter, arp or "
+                    "'SOCKET error'");
+    if (word_is(t, "counter"))
+        return parse_expect_counter(p, c, t, &st->expect);
+    if (word_is(t, "arp"))
+        return parse_expect_arp(p, c, t, &st->expect);
+    t3 = cur_peek(c);
+    if (t->kind == TOK_WORD && is_var_name(t->text) && sock_find(p->scn, h, t->text) >= 0) {
+        st->sock = sock_find(p->scn, h, t->text);
+        if (t3 == NULL)
+            return perr(p, t->col, "expect needs a check after the socket, like 'error none'");
+        if (!word_is(t3, "error"))
+            return perr(p, t3->col, "expected 'error' after the socket, found %s", show(t3).s);
+        cur_next(c);
+        return parse_expect_error(p, c, t3, &st->expect);
+    }
+    if (word_is(t3, "error"))
+        return get_sock(p, t, h, &st->sock);
+
+    struct suggest sg;
+    suggest_init(&sg, t->text);
+    if (t->kind == TOK_WORD)
+        suggest_list(&sg, checks);
+    if (sg.best != NULL && strcmp(sg.best, "error") != 0)
+        return perr(p, t->col, "unknown check %s (did you mean '%s'?)", show(t).s, sg.best);
+    return perr(p, t->col, "unknown check %s (use counter, arp or 'SOCKET error')", show(t).s);
+}
+
+static int
+parse_expect(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st)
+{
+    const struct scenario *scn = p->scn;
+    const struct tok *t = cur_next(c);
+    const struct tok *t2;
+    const struct tok *t3;
+    struct suggest sg;
+    int h;
+
+    step_init(st, SCN_STEP_EXPECT);
+    if (t == NULL)
+        return perr(p, kw->col, "expect needs something to check");
+    if (t->kind != TOK_WORD)
+        return perr(p, t->col, "expected a data variable or a host after 'expect', found %s",
+                    show(t).s);
+    h = scenario_host_find(scn, t->text);
+    if (h >= 0)
+        return parse_expect_host(p, c, t, h, st);
+    if (dvar_find(scn, t->text) >= 0)
+        return parse_expect_data(p, c, t, st);
+
+    /* Neither: guess from the words that follow which one was meant. */
+    t2 = cur_peek(c);
+    t3 = cur_peek2(c);
+    if (word_is(t2, "counter") || word_is(t2, "arp") || word_is(t3, "error"))
+        return err_unknown_host(p, t->text, t->len, t->col);
+    suggest_init(&sg, t->text);
+    for (size_t i = 0; i < scn->n_dvars; i++)
+        suggest_try(&sg, scn->dvars[i].name);
+    if (sg.best != NULL)
+        return perr(p, t->col, "no data variable %s (did you mean '%s'?)", show(t).s, sg.best);
+    return perr(p, t->col, "no data variable %s (data variables are defined with '-> NAME' "
+                "after recv, recvfrom or ping)", show(t).s);
+}
+
+/* ---------------------------------------------------------------------------
+ * Lines
+ * ------------------------------------------------------------------------- */
+
+static const char *const statements[] = { "title", "about", "seed", "host", "link", "ping",
+                                          "sleep", "say", "expect", NULL };
+
+/* A first word that is no statement: say what it probably was. */
+static int
+err_unknown_statement(struct parser *p, struct cur *c, const struct tok *t)
+{
+    const struct tok *t2 = cur_peek(c);
+    const char *colon;
+    struct suggest sg;
+
+    if (t->kind != TOK_WORD)
+        return perr(p, t->col, "expected a statement, found %s", show(t).s);
+    if (scenario_host_find(p->scn, t->text) >= 0)
+        return perr(p, t->col, "unknown statement %s (a host's calls are written '%s: CALL')",
+                    show(t).s, t->text);
+    colon = strchr(t->text, ':');
+    if (colon != NULL && colon[1] != '\0') {
+        size_t n = (size_t)(colon - t->text);
+        for (size_t i = 0; i < p->scn->n_hosts; i++) {
+            const char *hn = p->scn->hosts[i].name;
+            if (strlen(hn) == n && memcmp(hn, t->text, n) == 0)
+                return perr(p, t->col + (unsigned)n + 1, "missing space after '%.*s:'", (int)n,
+                            t->text);
+        }
+    }
+    if (word_is(t2, "="))
+        return perr(p, t->col, "a socket belongs to a host: write 'HOST: %s = ...'", t->text);
+    for (size_t i = 0; i < N_CALLS; i++)
+        if (word_is(t, calls[i].name))
+            return perr(p, t->col, "%s is a call a host makes: write 'HOST: %s ...'", show(t).s,
+                        t->text);
+    suggest_init(&sg, t->text);
+    suggest_list(&sg, statements);
+    if (sg.best != NULL)
+        return perr(p, t->col, "unknown statement %s (did you mean '%s'?)", show(t).s, sg.best);
+    return perr(p, t->col, "unknown statement %s", show(t).s);
+}
+
+/* Parse one statement into st (if it is a step). Returns 1 if st was filled,
+ * 0 for a statement that is no step, -1 on error. */
+static int
+parse_statement(struct parser *p, struct cur *c, struct scn_step *st)
+{
+    const struct tok *t = cur_next(c);
+
+    if (t->kind == TOK_WORD && t->len >= 2 && t->text[t->len - 1] == ':')
+        return parse_call(p, c, t, st) < 0 ? -1 : 1;
+    if (word_is(t, "title"))
+        return parse_title(p, c, t);
+    if (word_is(t, "about"))
+        return parse_about(p, c, t);
+    if (word_is(t, "seed"))
+        return parse_seed(p, c, t);
+    if (word_is(t, "host"))
+        return parse_host(p, c, t);
+    if (word_is(t, "link"))
+        return parse_link(p, c, t);
+    if (word_is(t, "ping"))
+        return parse_ping(p, c, t, st) < 0 ? -1 : 1;
+    if (word_is(t, "sleep"))
+        return parse_sleep(p, c, t, st) < 0 ? -1 : 1;
+    if (word_is(t, "say"))
+        return parse_say(p, c, t, st) < 0 ? -1 : 1;
+    if (word_is(t, "expect"))
+        return parse_expect(p, c, t, st) < 0 ? -1 : 1;
+    return err_unknown_statement(p, c, t);
+}
+
+/* After a broken line: define the `-> NAME` it meant to define, so the
+ * expects that read it do not fail too. */
+static void
+recover_dvars(struct parser *p, const struct line *ln)
+{
+    for (size_t i = 0; i + 1 < ln->n_toks; i++) {
+        const struct tok *t = &ln->toks[i + 1];
+        if (!word_is(&ln->toks[i], "->") || t->kind != TOK_WORD || !is_var_name(t->text) ||
+            t->len > SCN_NAME_MAX || dvar_find(p->scn, t->text) >= 0 ||
+            scenario_host_find(p->scn, t->text) >= 0)
+            continue;
+        struct scn_dvar *dv = reserve(p->scn->dvars, p->scn->n_dvars, &p->cap_dvars, sizeof *dv);
+        if (dv == NULL)
+            return;
+        p->scn->dvars = dv;
+        dv = &dv[p->scn->n_dvars++];
+        memset(dv, 0, sizeof *dv);
+        memcpy(dv->name, t->text, t->len + 1);
+        dv->kind = word_is(&ln->toks[0], "ping") ? SCN_DVAR_PING : SCN_DVAR_DATA;
+        dv->line = ln->lineno;
+        dv->col = t->col;
+    }
+}
+
+static void
+parse_line(struct parser *p, const struct line *ln)
+{
+    struct cur c = { .ln = ln, .i = 0 };
+    struct scn_step st;
+    int rc;
+
+    if (ln->err != NULL) {
+        perr(p, ln->err_col, "%s", ln->err);
+        recover_dvars(p, ln);
+        return;
+    }
+    if (ln->n_toks == 0)
+        return;
+    step_init(&st, SCN_STEP_SAY);
+    rc = parse_statement(p, &c, &st);
+    if (rc == 1) {
+        struct scn_step *ns;
+        st.line = ln->lineno;
+        st.col = ln->toks[0].col;
+        st.text = str_dup_n(ln->src + ln->text_off, ln->text_len);
+        ns = st.text == NULL ? NULL
+                             : reserve(p->scn->steps, p->scn->n_steps, &p->cap_steps, sizeof *ns);
+        if (ns == NULL) {
+            step_clear(&st);
+            perr_oom(p);
+            return;
+        }
+        p->scn->steps = ns;
+        ns[p->scn->n_steps++] = st;
+        return;
+    }
+    step_clear(&st);
+    if (rc < 0)
+        recover_dvars(p, ln);
+}
+
+/* ---------------------------------------------------------------------------
+ * Entry points
+ * ------------------------------------------------------------------------- */
+
+/* The directory part of name: "lessons/a.scn" -> "lessons", "a.scn" -> ".". */
+static char *
+dir_of(const char *name)
+{
+    const char *slash = strrchr(name, '/');
+
+    if (slash == NULL)
+        return strdup(".");
+    if (slash == name)
+        return strdup("/");
+    return str_dup_n(name, (size_t)(slash - name));
+}
+
+/* Cut text into lines and lex them. Returns 0, or -1 when out of memory. */
+static int
+split_lines(struct parser *p, char *buf, size_t len)
+{
+    size_t cap = 1;
+    size_t start = 0;
+
+    for (size_t i = 0; i < len; i++)
+        if (buf[i] == '\n')
+            cap++;
+    p->lines = calloc(cap, sizeof *p->lines);
+    if (p->lines == NULL)
+        return -1;
+    /* buf[len] exists, so the last line can be terminated in place too. */
+    for (unsigned lineno = 1; start < len; lineno++) {
+        char *nl = memchr(buf + start, '\n', len - start);
+        size_t end = nl != NULL ? (size_t)(nl - buf) : len;
+        char *zero = memchr(buf + start, '\0', end - start);
+        struct line *ln = &p->lines[p->n_lines++];
+
+        if (end > start && buf[end - 1] == '\r')
+            buf[end - 1] = '\0';
+        buf[end] = '\0';
+        ln->lineno = lineno;
+        ln->src = buf + start;
+        if (zero != NULL) {
+            ln->err_col = (unsigned)(zero - (buf + start)) + 1;
+            ln->err = strdup("the line holds a NUL byte (is this a text file?)");
+            if (ln->err == NULL)
+                return -1;
+        } else if (lex_line(ln) < 0) {
+            return -1;
+        }
+        start = end + 1;
+    }
+    return 0;
+}
+
+static void
+free_lines(struct parser *p)
+{
+    for (size_t i = 0; i < p->n_lines; i++) {
+        free(p->lines[i].toks);
+        free(p->lines[i].arena);
+        free(p->lines[i].err);
+    }
+    free(p->lines);
+}
+
+/* Parse len bytes of text (buf is ours to modify; it needs len + 1 bytes). */
+static struct scenario *
+parse_buffer(const char *name, char *buf, size_t len, struct scn_diag *diag)
+{
+    struct parser p = { .diag = diag, .name = name };
+    struct scenario *scn = calloc(1, sizeof *scn);
+
+    if (scn == NULL) {
+        perr_oom(&p);
+        return NULL;
+    }
+    p.scn = scn;
+    scn->name = strdup(name);
+    scn->dir = dir_of(name);
+    if (scn->name == NULL || scn->dir == NULL)
+        goto out_oom;
+    /* A UTF-8 byte order mark is not part of the first line. */
+    if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0) {
+        buf += 3;
+        len -= 3;
+    }
+    if (split_lines(&p, buf, len) < 0)
+        goto out_oom;
+    for (p.cur_line = 0; p.cur_line < p.n_lines; p.cur_line++)
+        parse_line(&p, &p.lines[p.cur_line]);
+    free_lines(&p);
+    if (diag->n_errors > 0) {
+        scenario_free(scn);
+        return NULL;
+    }
+    return scn;
+
+out_oom:
+    free_lines(&p);
+    perr_oom(&p);
+    scenario_free(scn);
+    return NULL;
+}
+
+struct scenario *
+scenario_parse_string(const char *name, const char *text, struct scn_diag *diag)
+{
+    struct scn_diag local;
+    size_t len = strlen(text);
+    char *buf;
+    struct scenario *scn;
+
+    if (diag == NULL)
+        diag = &local;
+    diag_clear(diag);
+    if (name == NULL)
+        name = "<string>";
+    buf = str_dup_n(text, len);
+    if (buf == NULL) {
+        diag_add(diag, name, 0, 0, "out of memory");
+        return NULL;
+    }
+    scn = parse_buffer(name, buf, len, diag);
+    free(buf);
+    return scn;
+}
+
+struct scenario *
+scenario_parse_file(const char *path, struct scn_diag *diag)
+{
+    struct scn_diag local;
+    char msg[SCN_MSG_LEN];
+    struct scenario *scn;
+    char *buf = NULL;
+    size_t len = 0;
+    size_t cap = 0;
+    FILE *f;
+
+    if (diag == NULL)
+        diag = &local;
+    diag_clear(diag);
+    f = fopen(path, "rb");
+    if (f == NULL) {
+        snprintf(msg, sizeof msg, "cannot open: %s", strerror(errno));
+        diag_add(diag, path, 0, 0, msg);
+        return NULL;
+    }
+    for (;;) {
+        if (cap - len < 4096 + 1) {
+            char *nb = realloc(buf, cap + 65536);
+            if (nb == NULL) {
+                snprintf(msg, sizeof msg, "out of memory");
+                goto out_fail;
+            }
+            buf = nb;
+            cap += 65536;
+        }
+        size_t got = fread(buf + len, 1, cap - len - 1, f);
+        len += got;
+        if (got == 0)
+            break;
+    }
+    if (ferror(f)) {
+        snprintf(msg, sizeof msg, "cannot read: %s", strerror(errno));
+        goto out_fail;
+    }
+    fclose(f);
+    buf[len] = '\0';
+    scn = parse_buffer(path, buf, len, diag);
+    free(buf);
+    return scn;
+
+out_fail:
+    fclose(f);
+    free(buf);
+    diag_add(diag, path, 0, 0, msg);
+    return NULL;
+}
+
+void
+scenario_free(struct scenario *scn)
+{
+    if (scn == NULL)
+        return;
+    for (size_t i = 0; i < scn->n_steps; i++)
+        step_clear(&scn->steps[i]);
+    free(scn->steps);
+    free(scn->dvars);
+    free(scn->socks);
+    free(scn->links);
+    free(scn->hosts);
+    free(scn->about);
+    free(scn->title);
+    free(scn->dir);
+    free(scn->name);
+    free(scn);
+}
+
+int
+scn_diag_print(const struct scn_diag *diag, FILE *out)
+{
+    for (unsigned i = 0; i < diag->n_kept; i++)
+        if (fprintf(out, "%s\n", diag->errors[i].msg) < 0)
+            return -1;
+    if (diag->n_errors > diag->n_kept &&
+        fprintf(out, "(and %u more errors)\n", diag->n_errors - diag->n_kept) < 0)
+        return -1;
+    return 0;
+}
+
+/* ---------------------------------------------------------------------------
+ * Names
+ * ------------------------------------------------------------------------- */
+
+const char *
+scn_step_kind_name(enum scn_step_kind k)
+{
+    static const char *const names[SCN_STEP_KIND_COUNT] = {
+        [SCN_STEP_SOCKET] = "socket", [SCN_STEP_BIND] = "bind",
+        [SCN_STEP_CONNECT] = "connect", [SCN_STEP_SEND] = "send",
+        [SCN_STEP_SENDTO] = "sendto", [SCN_STEP_RECV] = "recv",
+        [SCN_STEP_RECVFROM] = "recvfrom", [SCN_STEP_CLOSE] = "close",
+        [SCN_STEP_PING] = "ping", [SCN_STEP_SLEEP] = "sleep",
+        [SCN_STEP_SAY] = "say", [SCN_STEP_EXPECT] = "expect",
+    };
+    return (unsigned)k < SCN_STEP_KIND_COUNT ? names[k] : "?";
+}
+
+const char *
+scn_sock_type_name(enum scn_sock_type t)
+{
+    static const char *const names[SCN_SOCK_TYPE_COUNT] = {
+        [SCN_SOCK_UDP] = "udp", [SCN_SOCK_TCP] = "tcp", [SCN_SOCK_ICMP] = "icmp",
+    };
+    return (unsigned)t < SCN_SOCK_TYPE_COUNT ? names[t] : "?";
+}
+
+const char *
+scn_cmp_name(enum scn_cmp c)
+{
+    return (unsigned)c < SCN_CMP_COUNT ? cmp_names[c] : "?";
+}
+
+const char *
+scn_arp_state_name(enum scn_arp_state s)
+{
+    static const char *const names[SCN_ARP_STATE_COUNT] = {
+        [SCN_ARP_MAC] = "mac", [SCN_ARP_ABSENT] = "absent",
+        [SCN_ARP_INCOMPLETE] = "incomplete", [SCN_ARP_PRESENT] = "present",
+    };
+    return (unsigned)s < SCN_ARP_STATE_COUNT ? names[s] : "?";
+}
+
+/* ---------------------------------------------------------------------------
+ * Printing, in canonical syntax
+ * ------------------------------------------------------------------------- */
+
+static void
+print_text(FILE *out, const uint8_t *s, size_t n)
+{
+    fputc('"', out);
+    for (size_t i = 0; i < n; i++) {
+        uint8_t ch = s[i];
+        switch (ch) {
+        case '\n': fputs("\\n", out); break;
+        case '\r': fputs("\\r", out); break;
+        case '\t': fputs("\\t", out); break;
+        case '\0': fputs("\\0", out); break;
+        case '\\': fputs("\\\\", out); break;
+        case '"': fputs("\\\"", out); break;
+        default:
+            if (ch < 0x20 || ch == 0x7f)
+                fprintf(out, "\\x%02x", ch);
+            else
+                fputc(ch, out);
+        }
+    }
+    fputc('"', out);
+}
+
+static void
+print_cstr(FILE *out, const char *s)
+{
+    print_text(out, (const uint8_t *)s, strlen(s));
+}
+
+/* v * 10^-exp10 in the largest unit that keeps it whole. */
+static void
+print_scaled(FILE *out, uint64_t v, const struct unit *units, size_t n_units)
+{
+    for (size_t i = n_units; i-- > 0;) {
+        uint64_t div = 1;
+        for (unsigned e = 0; e < units[i].exp10; e++)
+            div *= 10;
+        if (v % div == 0 && (v != 0 || i == n_units - 1)) {
+            fprintf(out, "%" PRIu64 "%s", v / div, units[i].name);
+            return;
+        }
+    }
+}
+
+static void
+print_dur(FILE *out, uint64_t ns)
+{
+    print_scaled(out, ns, time_units, 4);
+}
+
+static void
+print_rate(FILE *out, uint64_t bps)
+{
+    static const struct unit units[] = {
+        { "bit", 0 }, { "kbit", 3 }, { "Mbit", 6 }, { "Gbit", 9 },
+    };
+    print_scaled(out, bps, units, 4);
+}
+
+static void
+print_pct(FILE *out, uint32_t ppm)
+{
+    char frac[8];
+    size_t n;
+
+    snprintf(frac, sizeof frac, "%04u", (unsigned)(ppm % 10000));
+    n = strlen(frac);
+    while (n > 0 && frac[n - 1] == '0')
+        frac[--n] = '\0';
+    if (n == 0)
+        fprintf(out, "%u%%", (unsigned)(ppm / 10000));
+    else
+        fprintf(out, "%u.%s%%", (unsigned)(ppm / 10000), frac);
+}
+
+static void
+print_addr(FILE *out, const struct scenario *scn, const struct scn_addr *a)
+{
+    char s[IPV4_ADDR_STRLEN];
+
+    if (a->kind == SCN_ADDR_HOST)
+        fputs(scn->hosts[a->host].name, out);
+    else
+        fputs(ipv4_addr_str(a->addr, s), out);
+}
+
+static void
+print_endpoint(FILE *out, const struct scenario *scn, const struct scn_endpoint *ep)
+{
+    if (ep->addr.kind != SCN_ADDR_NONE) {
+        print_addr(out, scn, &ep->addr);
+        fputc(':', out);
+    }
+    fprintf(out, "%u", (unsigned)ep->port);
+}
+
+static void
+print_payload(FILE *out, const struct scn_payload *pl)
+{
+    switch (pl->kind) {
+    case SCN_PAYLOAD_TEXT:
+        print_text(out, pl->data, pl->len);
+        break;
+    case SCN_PAYLOAD_FILL:
+        fprintf(out, "bytes %zu", pl->len);
+        break;
+    default:
+        fputs("file ", out);
+        print_cstr(out, pl->path);
+        break;
+    }
+}
+
+static void
+print_expect(FILE *out, const struct scenario *scn, const struct scn_step *st)
+{
+    const struct scn_expect *e = &st->expect;
+    char mac[MAC_ADDR_STRLEN];
+
+    fputs("expect ", out);
+    switch (e->kind) {
+    case SCN_EXPECT_DATA:
+        fprintf(out, "%s %s ", scn->dvars[e->dvar].name, scn_cmp_name(e->cmp));
+        print_text(out, e->text, e->text_len);
+        break;
+    case SCN_EXPECT_LENGTH:
+        fprintf(out, "%s length %s %" PRIu64, scn->dvars[e->dvar].name, scn_cmp_name(e->cmp),
+                e->number);
+        break;
+    case SCN_EXPECT_ERROR:
+        fprintf(out, "%s %s error == %s", scn->hosts[st->host].name, scn->socks[st->sock].name,
+                e->err_name);
+        break;
+    case SCN_EXPECT_COUNTER:
+        fprintf(out, "%s counter %s %s %" PRIu64, scn->hosts[st->host].name, e->counter,
+                scn_cmp_name(e->cmp), e->number);
+        break;
+    default:
+        fprintf(out, "%s arp ", scn->hosts[st->host].name);
+        print_addr(out, scn, &e->arp_addr);
+        if (e->arp_state == SCN_ARP_MAC)
+            fprintf(out, " == %s", mac_addr_str(e->arp_mac, mac));
+        else
+            fprintf(out, " == %s", scn_arp_state_name(e->arp_state));
+        break;
+    }
+}
+
+static void
+print_step(FILE *out, const struct scenario *scn, const struct scn_step *st)
+{
+    const char *sock = st->sock >= 0 ? scn->socks[st->sock].name : "";
+
+    if (step_is_call(st->kind))
+        fprintf(out, "%s: ", scn->hosts[st->host].name);
+    switch (st->kind) {
+    case SCN_STEP_SOCKET:
+        fprintf(out, "%s = socket %s", sock, scn_sock_type_name(st->socket.type));
+        break;
+    case SCN_STEP_BIND:
+        fprintf(out, "bind %s ", sock);
+        print_endpoint(out, scn, &st->bind.local);
+        break;
+    case SCN_STEP_CONNECT:
+        fprintf(out, "connect %s ", sock);
+        print_endpoint(out, scn, &st->connect.dest);
+        break;
+    case SCN_STEP_SEND:
+        fprintf(out, "send %s ", sock);
+        print_payload(out, &st->send.payload);
+        break;
+    case SCN_STEP_SENDTO:
+        fprintf(out, "sendto %s ", sock);
+        print_endpoint(out, scn, &st->send.dest);
+        fputc(' ', out);
+        print_payload(out, &st->send.payload);
+        break;
+    case SCN_STEP_RECV:
+    case SCN_STEP_RECVFROM:
+        fprintf(out, "%s %s %zu", scn_step_kind_name(st->kind), sock, st->recv.max_len);
+        break;
+    case SCN_STEP_CLOSE:
+        fprintf(out, "close %s", sock);
+        break;
+    case SCN_STEP_PING: {
+        const struct scn_ping_args *pa = &st->ping;
+        fprintf(out, "ping %s ", scn->hosts[st->host].name);
+        print_addr(out, scn, &pa->dest);
+        if (pa->count != SCN_PING_COUNT_DEFAULT)
+            fprintf(out, " count %u", (unsigned)pa->count);
+        if (pa->size != SCN_PING_SIZE_DEFAULT)
+            fprintf(out, " size %u", (unsigned)pa->size);
+        if (pa->interval_ns != SCN_PING_INTERVAL_DEFAULT_NS) {
+            fputs(" interval ", out);
+            print_dur(out, pa->interval_ns);
+        }
+        if (pa->timeout_ns != SCN_PING_TIMEOUT_DEFAULT_NS) {
+            fputs(" timeout ", out);
+            print_dur(out, pa->timeout_ns);
+        }
+        break;
+    }
+    case SCN_STEP_SLEEP:
+        fputs("sleep ", out);
+        print_dur(out, st->sleep.duration_ns);
+        break;
+    case SCN_STEP_SAY:
+        fputs("say ", out);
+        print_cstr(out, st->say.text);
+        break;
+    case SCN_STEP_EXPECT:
+        print_expect(out, scn, st);
+        break;
+    default:
+        break;
+    }
+    if (st->has_timeout) {
+        fputs(" timeout ", out);
+        print_dur(out, st->timeout_ns);
+    }
+    if (st->dvar >= 0)
+        fprintf(out, " -> %s", scn->dvars[st->dvar].name);
+    fputc('\n', out);
+}
+
+int
+scenario_print(const struct scenario *scn, FILE *out)
+{
+    char addr[IPV4_ADDR_STRLEN];
+    char mac[MAC_ADDR_STRLEN];
+
+    if (scn->title != NULL) {
+        fputs("title ", out);
+        print_cstr(out, scn->title);
+        fputc('\n', out);
+    }
+    if (scn->about != NULL) {
+        fputs("about ", out);
+        print_cstr(out, scn->about);
+        fputc('\n', out);
+    }
+    if (scn->has_seed)
+        fprintf(out, "seed %" PRIu64 "\n", scn->seed);
+    if (scn->title != NULL || scn->about != NULL || scn->has_seed)
+        fputc('\n', out);
+
+    for (size_t i = 0; i < scn->n_hosts; i++) {
+        const struct scn_host *h = &scn->hosts[i];
+        fprintf(out, "host %s %s/%u", h->name, ipv4_addr_str(h->addr, addr), h->prefix_len);
+        if (h->mtu != SCN_MTU_DEFAULT)
+            fprintf(out, " mtu %u", h->mtu);
+        if (h->has_mac)
+            fprintf(out, " mac %s", mac_addr_str(h->mac, mac));
+        fputc('\n', out);
+    }
+    for (size_t i = 0; i < scn->n_links; i++) {
+        const struct scn_link *l = &scn->links[i];
+        fprintf(out, "link %s %s", scn->hosts[l->a].name, scn->hosts[l->b].name);
+        if (l->delay_ns != 0) {
+            fputs(" delay ", out);
+            print_dur(out, l->delay_ns);
+        }
+        if (l->rate_bps != 0) {
+            fputs(" rate ", out);
+            print_rate(out, l->rate_bps);
+        }
+        if (l->loss_ppm != 0) {
+            fputs(" loss ", out);
+            print_pct(out, l->loss_ppm);
+        }
+        if (l->limit != SCN_LINK_LIMIT_DEFAULT)
+            fprintf(out, " limit %u", (unsigned)l->limit);
+        fputc('\n', out);
+    }
+    if (scn->n_hosts > 0 && scn->n_steps > 0)
+        fputc('\n', out);
+
+    for (size_t i = 0; i < scn->n_steps; i++)
+        print_step(out, scn, &scn->steps[i]);
+    return ferror(out) ? -1 : 0;
+}
+
+/* ---------------------------------------------------------------------------
+ * Equality
+ * ------------------------------------------------------------------------- */
+
+static bool
+str_eq(const char *a, const char *b)
+{
+    if (a == NULL || b == NULL)
+        return a == b;
+    return strcmp(a, b) == 0;
+}
+
+static bool
+bytes_eq(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
+{
+    return alen == blen && (alen == 0 || memcmp(a, b, alen) == 0);
+}
+
+static bool
+addr_eq(const struct scn_addr *a, const struct scn_addr *b)
+{
+    return a->kind == b->kind && a->addr == b->addr && a->host == b->host;
+}
+
+static bool
+endpoint_eq(const struct scn_endpoint *a, const struct scn_endpoint *b)
+{
+    return addr_eq(&a->addr, &b->addr) && a->port == b->port;
+}
+
+static bool
+payload_eq(const struct scn_payload *a, const struct scn_payload *b)
+{
+    if (a->kind != b->kind)
+        return false;
+    switch (a->kind) {
+    case SCN_PAYLOAD_TEXT:
+        return bytes_eq(a->data, a->len, b->data, b->len);
+    case SCN_PAYLOAD_FILL:
+        return a->len == b->len;
+    default:
+        return str_eq(a->path, b->path);
+    }
+}
+
+static bool
+expect_eq(const struct scn_expect *a, const struct scn_expect *b)
+{
+    if (a->kind != b->kind || a->cmp != b->cmp)
+        return false;
+    switch (a->kind) {
+    case SCN_EXPECT_DATA:
+        return a->dvar == b->dvar && bytes_eq(a->text, a->text_len, b->text, b->text_len);
+    case SCN_EXPECT_LENGTH:
+        return a->dvar == b->dvar && a->number == b->number;
+    case SCN_EXPECT_ERROR:
+        return strcmp(a->err_name, b->err_name) == 0;
+    case SCN_EXPECT_COUNTER:
+        return strcmp(a->counter, b->counter) == 0 && a->number == b->number;
+    default:
+        return addr_eq(&a->arp_addr, &b->arp_addr) && a->arp_state == b->arp_state &&
+               (a->arp_state != SCN_ARP_MAC || memcmp(a->arp_mac, b->arp_mac, ETH_ALEN) == 0);
+    }
+}
+
+static bool
+step_eq(const struct scn_step *a, const struct scn_step *b)
+{
+    if (a->kind != b->kind || a->host != b->host || a->sock != b->sock || a->dvar != b->dvar ||
+        a->has_timeout != b->has_timeout || (a->has_timeout && a->timeout_ns != b->timeout_ns))
+        return false;
+    switch (a->kind) {
+    case SCN_STEP_SOCKET:
+        return a->socket.type == b->socket.type;
+    case SCN_STEP_BIND:
+        return endpoint_eq(&a->bind.local, &b->bind.local);
+    case SCN_STEP_CONNECT:
+        return endpoint_eq(&a->connect.dest, &b->connect.dest);
+    case SCN_STEP_SEND:
+    case SCN_STEP_SENDTO:
+        return endpoint_eq(&a->send.dest, &b->send.dest) &&
+               payload_eq(&a->send.payload, &b->send.payload);
+    case SCN_STEP_RECV:
+    case SCN_STEP_RECVFROM:
+        return a->recv.max_len == b->recv.max_len;
+    case SCN_STEP_PING:
+        return addr_eq(&a->ping.dest, &b->ping.dest) && a->ping.count == b->ping.count &&
+               a->ping.size == b->ping.size && a->ping.interval_ns == b->ping.interval_ns &&
+               a->ping.timeout_ns == b->ping.timeout_ns;
+    case SCN_STEP_SLEEP:
+        return a->sleep.duration_ns == b->sleep.duration_ns;
+    case SCN_STEP_SAY:
+        return str_eq(a->say.text, b->say.text);
+    case SCN_STEP_EXPECT:
+        return expect_eq(&a->expect, &b->expect);
+    default:
+        return true;
+    }
+}
+
+bool
+scenario_equal(const struct scenario *a, const struct scenario *b)
+{
+    if (!str_eq(a->title, b->title) || !str_eq(a->about, b->about) ||
+        a->has_seed != b->has_seed || a->seed != b->seed || a->n_hosts != b->n_hosts ||
+        a->n_links != b->n_links || a->n_socks != b->n_socks || a->n_dvars != b->n_dvars ||
+        a->n_steps != b->n_steps)
+        return false;
+    for (size_t i = 0; i < a->n_hosts; i++) {
+        const struct scn_host *x = &a->hosts[i];
+        const struct scn_host *y = &b->hosts[i];
+        if (strcmp(x->name, y->name) != 0 || x->addr != y->addr ||
+            x->prefix_len != y->prefix_len || x->mtu != y->mtu || x->has_mac != y->has_mac ||
+            memcmp(x->mac, y->mac, ETH_ALEN) != 0)
+            return false;
+    }
+    for (size_t i = 0; i < a->n_links; i++) {
+        const struct scn_link *x = &a->links[i];
+        const struct scn_link *y = &b->links[i];
+        if (x->a != y->a || x->b != y->b || x->delay_ns != y->delay_ns ||
+            x->rate_bps != y->rate_bps || x->loss_ppm != y->loss_ppm || x->limit != y->limit)
+            return false;
+    }
+    for (size_t i = 0; i < a->n_socks; i++)
+        if (strcmp(a->socks[i].name, b->socks[i].name) != 0 ||
+            a->socks[i].host != b->socks[i].host || a->socks[i].type != b->socks[i].type)
+            return false;
+    for (size_t i = 0; i < a->n_dvars; i++)
+        if (strcmp(a->dvars[i].name, b->dvars[i].name) != 0 ||
+            a->dvars[i].kind != b->dvars[i].kind)
+            return false;
+    for (size_t i = 0; i < a->n_steps; i++)
+        if (!step_eq(&a->steps[i], &b->steps[i]))
+            return false;
+    return true;
+}

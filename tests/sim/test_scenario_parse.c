@@ -1,0 +1,1278 @@
+/*
+ * test_scenario_parse.c - the scenario parser: good files, bad files, values,
+ * and parse -> print -> parse round trips.
+ *
+ * Every malformed input asserts the exact message a teacher would see,
+ * position included ("t.scn:5:11: error: ..."). The corpus files under
+ * tests/data/bad/ each hold one mistake; tests/data/good/ holds complete
+ * scenarios that must parse and survive a round trip through
+ * scenario_print(). NETSTEP_TEST_DATA is the absolute path of tests/data.
+ */
+#include "sim/scenario.h"
+
+#include <check.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef NETSTEP_TEST_DATA
+#error "NETSTEP_TEST_DATA must name tests/data"
+#endif
+
+#define MS (1000ull * 1000)
+#define SEC (1000ull * 1000 * 1000)
+
+/* A small world every string test starts from: four lines, so a mistake on
+ * the first line after it is on line 5. */
+#define WORLD                                                                  \
+    "host alice 192.0.2.1/24\n"                                                \
+    "host bob   192.0.2.2/24\n"                                                \
+    "link alice bob\n"                                                         \
+    "alice: s = socket udp\n"
+
+/* ------------------------------------------------------------------------ */
+/* Helpers */
+
+/* Parse text that must be good; fail the test with the first error if not. */
+static struct scenario *
+parse_ok(const char *text)
+{
+    struct scn_diag d;
+    struct scenario *scn = scenario_parse_string("t.scn", text, &d);
+
+    ck_assert_msg(scn != NULL, "unexpected error: %s", d.first);
+    ck_assert_uint_eq(d.n_errors, 0);
+    ck_assert_str_eq(d.first, "");
+    return scn;
+}
+
+/* Parse text that must fail with exactly `msg` as its first error. */
+static void
+assert_error(const char *text, const char *msg)
+{
+    struct scn_diag d;
+    struct scenario *scn = scenario_parse_string("t.scn", text, &d);
+
+    ck_assert_msg(scn == NULL, "parsed, but expected: %s", msg);
+    ck_assert_uint_ge(d.n_errors, 1);
+    ck_assert_str_eq(d.first, msg);
+    ck_assert_str_eq(d.errors[0].msg, msg);
+}
+
+static char *
+print_to_string(const struct scenario *scn)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+
+    ck_assert_ptr_nonnull(f);
+    ck_assert_int_eq(scenario_print(scn, f), 0);
+    ck_assert_int_eq(fclose(f), 0);
+    return buf;
+}
+
+/* parse -> print -> parse gives an equal tree, and printing again gives the
+ * same text. */
+static void
+assert_round_trip(const struct scenario *a)
+{
+    struct scn_diag d;
+    char *text = print_to_string(a);
+    struct scenario *b = scenario_parse_string("printed.scn", text, &d);
+
+    ck_assert_msg(b != NULL, "printed text does not parse: %s\n%s", d.first, text);
+    ck_assert_msg(scenario_equal(a, b), "round trip changed the scenario:\n%s", text);
+    char *again = print_to_string(b);
+    ck_assert_str_eq(text, again);
+    free(again);
+    free(text);
+    scenario_free(b);
+}
+
+static const struct scn_step *
+step(const struct scenario *scn, size_t i)
+{
+    ck_assert_uint_lt(i, scn->n_steps);
+    return &scn->steps[i];
+}
+
+/* ------------------------------------------------------------------------ */
+/* Good inputs: every field */
+
+START_TEST(test_header_title_about_seed)
+{
+    struct scenario *scn = parse_ok("title \"UDP \\\"echo\\\"\"\n"
+                                    "about \"first\"   # a comment\n"
+                                    "about \"second\"\n"
+                                    "seed 18446744073709551615\n");
+
+    ck_assert_str_eq(scn->title, "UDP \"echo\"");
+    ck_assert_str_eq(scn->about, "first\nsecond");
+    ck_assert(scn->has_seed);
+    ck_assert_uint_eq(scn->seed, UINT64_MAX);
+    ck_assert_uint_eq(scn->n_steps, 0);
+    scenario_free(scn);
+}
+END_TEST
+
+START_TEST(test_empty_file_is_an_empty_scenario)
+{
+    struct scenario *scn = parse_ok("\n   \n# only a comment\n\t\n");
+
+    ck_assert_ptr_null(scn->title);
+    ck_assert_ptr_null(scn->about);
+    ck_assert(!scn->has_seed);
+    ck_assert_uint_eq(scn->n_hosts + scn->n_links + scn->n_steps, 0);
+    scenario_free(scn);
+}
+END_TEST
+
+START_TEST(test_host_and_link_defaults)
+{
+    struct scenario *scn = parse_ok("host alice 192.0.2.1/24\n"
+                                    "host bob-2 192.0.2.2/25\n"
+                                    "link alice bob-2\n");
+
+    ck_assert_uint_eq(scn->n_hosts, 2);
+    ck_assert_str_eq(scn->hosts[0].name, "alice");
+    ck_assert_uint_eq(scn->hosts[0].addr, IPV4_ADDR(192, 0, 2, 1));
+    ck_assert_uint_eq(scn->hosts[0].prefix_len, 24);
+    ck_assert_uint_eq(scn->hosts[0].mtu, 1500);
+    ck_assert(!scn->hosts[0].has_mac);
+    ck_assert_uint_eq(scn->hosts[0].line, 1);
+    ck_assert_uint_eq(scn->hosts[0].col, 6);
+    ck_assert_uint_eq(scn->hosts[1].prefix_len, 25);
+    ck_assert_uint_eq(scenario_host_find(scn, "bob-2"), 1);
+    ck_assert_int_eq(scenario_host_find(scn, "carol"), -1);
+
+    ck_assert_uint_eq(scn->n_links, 1);
+    ck_assert_int_eq(scn->links[0].a, 0);
+    ck_assert_int_eq(scn->links[0].b, 1);
+    ck_assert_uint_eq(scn->links[0].delay_ns, 0);
+    ck_assert_uint_eq(scn->links[0].rate_bps, 0);
+    ck_assert_uint_eq(scn->links[0].loss_ppm, 0);
+    ck_assert_uint_eq(scn->links[0].limit, 1000);
+    ck_assert_uint_eq(scn->links[0].line, 3);
+    scenario_free(scn);
+}
+END_TEST
+
+START_TEST(test_host_and_link_options)
+{
+    struct scenario *scn = parse_ok("host alice 10.0.0.1/8 mac 02:AB:cd:00:00:01 mtu 9000\n"
+                                    "host bob 10.0.0.2/31\n"
+                                    "link bob alice limit 5 loss 2.5% rate 1.5Mbit delay 250us\n");
+    const struct scn_host *a = &scn->hosts[0];
+    const struct scn_link *l = &scn->links[0];
+    static const uint8_t mac[ETH_ALEN] = { 0x02, 0xab, 0xcd, 0, 0, 1 };
+
+    ck_assert_uint_eq(a->mtu, 9000);
+    ck_assert(a->has_mac);
+    ck_assert_mem_eq(a->mac, mac, ETH_ALEN);
+    ck_assert_int_eq(l->a, 1);
+    ck_assert_int_eq(l->b, 0);
+    ck_assert_uint_eq(l->delay_ns, 250000);
+    ck_assert_uint_eq(l->rate_bps, 1500000);
+    ck_assert_uint_eq(l->loss_ppm, 25000);
+    ck_assert_uint_eq(l->limit, 5);
+    scenario_free(scn);
+}
+END_TEST
+
+START_TEST(test_calls_and_their_fields)
+{
+    struct scenario *scn = parse_ok(WORLD
+                                    "bob: s = socket udp\n"
+                                    "  alice: p = socket icmp   # ping socket\n"
+                                    "alice: t = socket tcp\n"
+                                    "alice: bind s 5000\n"
+                                    "bob:   bind s 192.0.2.2:7\n"
+                                    "alice: bind p bob:1\n"
+                                    "alice: connect s bob:7 timeout 2s\n"
+                                    "alice: send s \"a\\0b\"\n"
+                                    "alice: sendto s 192.0.2.2:7 bytes 1000\n"
+                                    "bob:   recvfrom s 512 -> got\n"
+                                    "bob:   recv s 1 timeout 0s -> got\n"
+                                    "alice: close s\n");
+    const struct scn_step *st;
+
+    ck_assert_uint_eq(scn->n_socks, 4);
+    ck_assert_str_eq(scn->socks[1].name, "s");
+    ck_assert_int_eq(scn->socks[1].host, 1);
+    ck_assert_int_eq(scn->socks[2].type, SCN_SOCK_ICMP);
+    ck_assert_int_eq(scn->socks[3].type, SCN_SOCK_TCP);
+    ck_assert_uint_eq(scn->n_dvars, 1);
+    ck_assert_int_eq(scn->dvars[0].kind, SCN_DVAR_DATA);
+    ck_assert_uint_eq(scn->dvars[0].line, 14);
+
+    st = step(scn, 0); /* alice: s = socket udp, from WORLD */
+    ck_assert_int_eq(st->kind, SCN_STEP_SOCKET);
+    ck_assert_int_eq(st->host, 0);
+    ck_assert_int_eq(st->sock, 0);
+    ck_assert_int_eq(st->socket.type, SCN_SOCK_UDP);
+
+    st = step(scn, 2);
+    ck_assert_uint_eq(st->line, 6);
+    ck_assert_uint_eq(st->col, 3);
+    ck_assert_str_eq(st->text, "alice: p = socket icmp");
+
+    st = step(scn, 4);
+    ck_assert_int_eq(st->kind, SCN_STEP_BIND);
+    ck_assert_int_eq(st->bind.local.addr.kind, SCN_ADDR_NONE);
+    ck_assert_uint_eq(st->bind.local.addr.addr, 0);
+    ck_assert_uint_eq(st->bind.local.port, 5000);
+
+    st = step(scn, 5);
+    ck_assert_int_eq(st->host, 1);
+    ck_assert_int_eq(st->sock, 1);
+    ck_assert_int_eq(st->bind.local.addr.kind, SCN_ADDR_DOTTED);
+    ck_assert_uint_eq(st->bind.local.addr.addr, IPV4_ADDR(192, 0, 2, 2));
+    ck_assert_int_eq(st->bind.local.addr.host, -1);
+
+    st = step(scn, 6);
+    ck_assert_int_eq(st->sock, 2);
+    ck_assert_int_eq(st->bind.local.addr.kind, SCN_ADDR_HOST);
+    ck_assert_int_eq(st->bind.local.addr.host, 1);
+
+    st = step(scn, 7);
+    ck_assert_int_eq(st->kind, SCN_STEP_CONNECT);
+    ck_assert_int_eq(st->connect.dest.addr.kind, SCN_ADDR_HOST);
+    ck_assert_uint_eq(st->connect.dest.addr.addr, IPV4_ADDR(192, 0, 2, 2));
+    ck_assert_uint_eq(st->connect.dest.port, 7);
+    ck_assert(st->has_timeout);
+    ck_assert_uint_eq(st->timeout_ns, 2 * SEC);
+
+    st = step(scn, 8);
+    ck_assert_int_eq(st->kind, SCN_STEP_SEND);
+    ck_assert_int_eq(st->send.dest.addr.kind, SCN_ADDR_NONE);
+    ck_assert_int_eq(st->send.payload.kind, SCN_PAYLOAD_TEXT);
+    ck_assert_uint_eq(st->send.payload.len, 3);
+    ck_assert_mem_eq(st->send.payload.data, "a\0b", 4);
+    ck_assert(!st->has_timeout);
+
+    st = step(scn, 9);
+    ck_assert_int_eq(st->kind, SCN_STEP_SENDTO);
+    ck_assert_int_eq(st->send.dest.addr.kind, SCN_ADDR_DOTTED);
+    ck_assert_int_eq(st->send.payload.kind, SCN_PAYLOAD_FILL);
+    ck_assert_uint_eq(st->send.payload.len, 1000);
+    ck_assert_ptr_null(st->send.payload.data);
+
+    st = step(scn, 10);
+    ck_assert_int_eq(st->kind, SCN_STEP_RECVFROM);
+    ck_assert_uint_eq(st->recv.max_len, 512);
+    ck_assert_int_eq(st->dvar, 0);
+
+    st = step(scn, 11);
+    ck_assert_int_eq(st->kind, SCN_STEP_RECV);
+    ck_assert_int_eq(st->dvar, 0);
+    ck_assert(st->has_timeout);
+    ck_assert_uint_eq(st->timeout_ns, 0);
+
+    st = step(scn, 12);
+    ck_assert_int_eq(st->kind, SCN_STEP_CLOSE);
+    ck_assert_int_eq(st->sock, 0);
+    ck_assert_int_eq(st->dvar, -1);
+    scenario_free(scn);
+}
+END_TEST
+
+START_TEST(test_file_payload_is_relative_to_the_scenario)
+{
+    struct scn_diag d;
+    const char *text = WORLD "alice: send s file data/req.bin\n"
+                             "alice: send s file \"/abs/x y.bin\"\n";
+    struct scenario *scn = scenario_parse_string("lessons/udp/big.scn", text, &d);
+
+    ck_assert_msg(scn != NULL, "%s", d.first);
+    ck_assert_str_eq(scn->dir, "lessons/udp");
+    ck_assert_int_eq(scn->steps[1].send.payload.kind, SCN_PAYLOAD_FILE);
+    ck_assert_str_eq(scn->steps[1].send.payload.path, "data/req.bin");
+    ck_assert_str_eq(scn->steps[1].send.payload.full_path, "lessons/udp/data/req.bin");
+    ck_assert_str_eq(scn->steps[2].send.payload.full_path, "/abs/x y.bin");
+    scenario_free(scn);
+
+    scn = scenario_parse_string("big.scn", text, &d);
+    ck_assert_ptr_nonnull(scn);
+    ck_assert_str_eq(scn->dir, ".");
+    ck_assert_str_eq(scn->steps[1].send.payload.full_path, "data/req.bin");
+    scenario_free(scn);
+}
+END_TEST
+
+START_TEST(test_ping_defaults_and_options)
+{
+    struct scenario *scn = parse_ok(WORLD
+                                    "ping alice bob\n"
+                                    "ping alice 192.0.2.99 count 3 size 0 interval 10ms "
+                                    "timeout 1.5s -> p\n"
+                                    "ping bob alice -> p size 65507\n");
+    const struct scn_step *st = step(scn, 1);
+
+    ck_assert_int_eq(st->kind, SCN_STEP_PING);
+    ck_assert_int_eq(st->host, 0);
+    ck_assert_int_eq(st->ping.dest.kind, SCN_ADDR_HOST);
+    ck_assert_int_eq(st->ping.dest.host, 1);
+    ck_assert_uint_eq(st->ping.count, 1);
+    ck_assert_uint_eq(st->ping.size, 56);
+    ck_assert_uint_eq(st->ping.interval_ns, SEC);
+    ck_assert_uint_eq(st->ping.timeout_ns, SEC);
+    ck_assert_int_eq(st->dvar, -1);
+    ck_assert(!st->has_timeout);
+
+    st = step(scn, 2);
+    ck_assert_int_eq(st->ping.dest.kind, SCN_ADDR_DOTTED);
+    ck_assert_uint_eq(st->ping.dest.addr, IPV4_ADDR(192, 0, 2, 99));
+    ck_assert_uint_eq(st->ping.count, 3);
+    ck_assert_uint_eq(st->ping.size, 0);
+    ck_assert_uint_eq(st->ping.interval_ns, 10 * MS);
+    ck_assert_uint_eq(st->ping.timeout_ns, 1500 * MS);
+    ck_assert_int_eq(st->dvar, 0);
+    ck_assert_int_eq(scn->dvars[0].kind, SCN_DVAR_PING);
+
+    st = step(scn, 3);
+    ck_assert_int_eq(st->host, 1);
+    ck_assert_uint_eq(st->ping.size, 65507);
+    ck_assert_int_eq(st->dvar, 0);
+    scenario_free(scn);
+}
+END_TEST
+
+START_TEST(test_sleep_and_say)
+{
+    struct scenario *scn = parse_ok("sleep 1.5s\nsay \"tab\\there\"\n");
+
+    ck_assert_int_eq(step(scn, 0)->kind, SCN_STEP_SLEEP);
+    ck_assert_uint_eq(step(scn, 0)->sleep.duration_ns, 1500 * MS);
+    ck_assert_int_eq(step(scn, 1)->kind, SCN_STEP_SAY);
+    ck_assert_str_eq(step(scn, 1)->say.text, "tab\there");
+    ck_assert_int_eq(step(scn, 1)->host, -1);
+    scenario_free(scn);
+}
+END_TEST
+
+START_TEST(test_every_expect_form)
+{
+    struct scenario *scn = parse_ok(WORLD
+                                    "alice: recv s 100 -> d\n"
+                                    "expect d == \"hi\\n\"\n"
+                                    "expect d != \"\"\n"
+                                    "expect d contains \"i\"\n"
+                                    "expect d length <= 3\n"
+                                    "expect alice s error == ECONNREFUSED\n"
+                                    "expect alice s error none\n"
+                                    "expect bob counter drop.UDP_NO_SOCKET > 0\n"
+                                    "expect alice counter icmp.rx.echo_reply >= "
+                                    "18446744073709551615\n"
+                                    "expect alice arp bob == 02:00:00:00:00:02\n"
+                                    "expect alice arp 192.0.2.77 absent\n"
+                                    "expect alice arp bob incomplete\n"
+                                    "expect alice arp bob == present\n");
+    const struct scn_expect *e;
+    static const uint8_t mac[ETH_ALEN] = { 2, 0, 0, 0, 0, 2 };
+
+    e = &step(scn, 2)->expect;
+    ck_assert_int_eq(step(scn, 2)->kind, SCN_STEP_EXPECT);
+    ck_assert_int_eq(e->kind, SCN_EXPECT_DATA);
+    ck_assert_int_eq(e->cmp, SCN_CMP_EQ);
+    ck_assert_int_eq(e->dvar, 0);
+    ck_assert_uint_eq(e->text_len, 3);
+    ck_assert_mem_eq(e->text, "hi\n", 4);
+    ck_assert_int_eq(step(scn, 2)->dvar, -1);
+
+    e = &step(scn, 3)->expect;
+    ck_assert_int_eq(e->cmp, SCN_CMP_NE);
+    ck_assert_uint_eq(e->text_len, 0);
+    e = &step(scn, 4)->expect;
+    ck_assert_int_eq(e->cmp, SCN_CMP_CONTAINS);
+
+    e = &step(scn, 5)->expect;
+    ck_assert_int_eq(e->kind, SCN_EXPECT_LENGTH);
+    ck_assert_int_eq(e->cmp, SCN_CMP_LE);
+    ck_assert_uint_eq(e->number, 3);
+
+    e = &step(scn, 6)->expect;
+    ck_assert_int_eq(e->kind, SCN_EXPECT_ERROR);
+    ck_assert_int_eq(step(scn, 6)->host, 0);
+    ck_assert_int_eq(step(scn, 6)->sock, 0);
+    ck_assert_str_eq(e->err_name, "ECONNREFUSED");
+    ck_assert_str_eq(step(scn, 7)->expect.err_name, "none");
+
+    e = &step(scn, 8)->expect;
+    ck_assert_int_eq(e->kind, SCN_EXPECT_COUNTER);
+    ck_assert_int_eq(step(scn, 8)->host, 1);
+    ck_assert_int_eq(step(scn, 8)->sock, -1);
+    ck_assert_str_eq(e->counter, "drop.UDP_NO_SOCKET");
+    ck_assert_int_eq(e->cmp, SCN_CMP_GT);
+    ck_assert_uint_eq(e->number, 0);
+    ck_assert_int_eq(step(scn, 9)->expect.cmp, SCN_CMP_GE);
+    ck_assert_uint_eq(step(scn, 9)->expect.number, UINT64_MAX);
+
+    e = &step(scn, 10)->expect;
+    ck_assert_int_eq(e->kind, SCN_EXPECT_ARP);
+    ck_assert_int_eq(e->arp_addr.kind, SCN_ADDR_HOST);
+    ck_assert_uint_eq(e->arp_addr.addr, IPV4_ADDR(192, 0, 2, 2));
+    ck_assert_int_eq(e->arp_state, SCN_ARP_MAC);
+    ck_assert_mem_eq(e->arp_mac, mac, ETH_ALEN);
+    e = &step(scn, 11)->expect;
+    ck_assert_int_eq(e->arp_addr.kind, SCN_ADDR_DOTTED);
+    ck_assert_int_eq(e->arp_state, SCN_ARP_ABSENT);
+    ck_assert_int_eq(step(scn, 12)->expect.arp_state, SCN_ARP_INCOMPLETE);
+    ck_assert_int_eq(step(scn, 13)->expect.arp_state, SCN_ARP_PRESENT);
+    scenario_free(scn);
+}
+END_TEST
+
+START_TEST(test_names_sockets_per_host_and_keywords_as_names)
+{
+    /* Two hosts may each have an `s`; a data variable may be called `length`
+     * and a socket `bind`, since position decides what a word is. */
+    struct scenario *scn = parse_ok(WORLD
+                                    "bob: s = socket udp\n"
+                                    "bob: bind = socket udp\n"
+                                    "bob: bind bind 9\n"
+                                    "bob: recv bind 10 -> length\n"
+                                    "expect length length == 0\n");
+
+    ck_assert_uint_eq(scn->n_socks, 3);
+    ck_assert_int_eq(step(scn, 3)->sock, 2);
+    ck_assert_int_eq(step(scn, 5)->expect.kind, SCN_EXPECT_LENGTH);
+    scenario_free(scn);
+}
+END_TEST
+
+START_TEST(test_lines_crlf_tabs_comments_and_bom)
+{
+    struct scenario *scn = parse_ok("\xef\xbb\xbfhost alice 192.0.2.1/24\r\n"
+                                    "\t# a comment line\r\n"
+                                    "say \"# not a comment\"\t# but this is\r\n"
+                                    "say\t\"x\"#comment right after\n"
+                                    "sleep 1ms");
+
+    ck_assert_uint_eq(scn->n_steps, 3);
+    ck_assert_str_eq(step(scn, 0)->say.text, "# not a comment");
+    ck_assert_str_eq(step(scn, 0)->text, "say \"# not a comment\"");
+    ck_assert_uint_eq(step(scn, 0)->line, 3);
+    ck_assert_str_eq(step(scn, 1)->text, "say\t\"x\"");
+    ck_assert_uint_eq(step(scn, 2)->line, 5);
+    ck_assert_uint_eq(step(scn, 2)->sleep.duration_ns, MS);
+    scenario_free(scn);
+}
+END_TEST
+
+START_TEST(test_good_files)
+{
+    struct scn_diag d;
+    struct scenario *scn;
+
+    scn = scenario_parse_file(NETSTEP_TEST_DATA "/good/udp_echo.scn", &d);
+    ck_assert_msg(scn != NULL, "%s", d.first);
+    ck_assert_str_eq(scn->title, "UDP echo");
+    ck_assert_uint_eq(scn->seed, 1);
+    ck_assert_uint_eq(scn->n_hosts, 2);
+    ck_assert(scn->hosts[1].has_mac);
+    ck_assert_uint_eq(scn->links[0].delay_ns, 5 * MS);
+    ck_assert_uint_eq(scn->links[0].rate_bps, 10000000);
+    ck_assert_uint_eq(scn->n_steps, 17);
+    ck_assert_str_eq(scn->steps[1].text, "bob:   bind s 7");
+    ck_assert_uint_eq(scn->steps[1].line, 12);
+    ck_assert_str_eq(scn->name, NETSTEP_TEST_DATA "/good/udp_echo.scn");
+    ck_assert_str_eq(scn->dir, NETSTEP_TEST_DATA "/good");
+    scenario_free(scn);
+
+    scn = scenario_parse_file(NETSTEP_TEST_DATA "/good/ping_arp.scn", &d);
+    ck_assert_msg(scn != NULL, "%s", d.first);
+    ck_assert_uint_eq(scn->hosts[1].mtu, 1400);
+    ck_assert_uint_eq(scn->links[0].limit, 100);
+    ck_assert_uint_eq(scn->n_dvars, 2);
+    ck_assert_int_eq(scn->dvars[1].kind, SCN_DVAR_PING);
+    scenario_free(scn);
+
+    scn = scenario_parse_file(NETSTEP_TEST_DATA "/good/udp_refused.scn", &d);
+    ck_assert_msg(scn != NULL, "%s", d.first);
+    ck_assert_int_eq(scn->steps[2].send.payload.kind, SCN_PAYLOAD_FILL);
+    ck_assert_uint_eq(scn->steps[2].send.payload.len, 64);
+    ck_assert_str_eq(scn->steps[10].expect.err_name, "EAGAIN");
+    scenario_free(scn);
+}
+END_TEST
+
+START_TEST(test_diag_may_be_null)
+{
+    struct scenario *scn = scenario_parse_string(NULL, "sleep 1s\n", NULL);
+
+    ck_assert_ptr_nonnull(scn);
+    ck_assert_str_eq(scn->name, "<string>");
+    scenario_free(scn);
+    ck_assert_ptr_null(scenario_parse_string(NULL, "slep 1s\n", NULL));
+    ck_assert_ptr_null(scenario_parse_file(NETSTEP_TEST_DATA "/missing.scn", NULL));
+    scenario_free(NULL);
+}
+END_TEST
+
+START_TEST(test_names_of_enums)
+{
+    ck_assert_str_eq(scn_step_kind_name(SCN_STEP_RECVFROM), "recvfrom");
+    ck_assert_str_eq(scn_step_kind_name(SCN_STEP_EXPECT), "expect");
+    ck_assert_str_eq(scn_sock_type_name(SCN_SOCK_ICMP), "icmp");
+    ck_assert_str_eq(scn_cmp_name(SCN_CMP_GE), ">=");
+    ck_assert_str_eq(scn_cmp_name(SCN_CMP_CONTAINS), "contains");
+    ck_assert_str_eq(scn_arp_state_name(SCN_ARP_INCOMPLETE), "incomplete");
+}
+END_TEST
+
+/* ------------------------------------------------------------------------ */
+/* Values: durations, rates, percentages, escapes */
+
+/* The duration `text` parses to ns (via `sleep`). */
+static void
+assert_dur(const char *text, uint64_t ns)
+{
+    char buf[128];
+    struct scenario *scn;
+
+    snprintf(buf, sizeof buf, "sleep %s\n", text);
+    scn = parse_ok(buf);
+    ck_assert_msg(scn->steps[0].sleep.duration_ns == ns, "%s gave %llu", text,
+                  (unsigned long long)scn->steps[0].sleep.duration_ns);
+    scenario_free(scn);
+}
+
+START_TEST(test_durations)
+{
+    assert_dur("0s", 0);
+    assert_dur("0ns", 0);
+    assert_dur("1ns", 1);
+    assert_dur("250us", 250000);
+    assert_dur("10ms", 10 * MS);
+    assert_dur("1.5s", 1500 * MS);
+    assert_dur("0.000000001s", 1);
+    assert_dur("1.000000000s", SEC);
+    assert_dur("2.50ms", 2500000);
+    assert_dur("007ms", 7 * MS);
+    assert_dur("18446744073s", 18446744073ull * SEC);
+    assert_dur("18446744073709551615ns", UINT64_MAX);
+
+    assert_error("sleep 1.5ns\n",
+                 "t.scn:1:7: error: duration '1.5ns' is not a whole number of nanoseconds");
+    assert_error("sleep 0.0000000001s\n",
+                 "t.scn:1:7: error: duration '0.0000000001s' is not a whole number of "
+                 "nanoseconds");
+    assert_error("sleep 18446744074s\n", "t.scn:1:7: error: duration '18446744074s' is too long");
+    assert_error("sleep 18446744073709551616ns\n",
+                 "t.scn:1:7: error: duration '18446744073709551616ns' is too long");
+    assert_error("sleep 10\n", "t.scn:1:7: error: duration '10' needs a unit: ns, us, ms or s");
+    assert_error("sleep 10sec\n",
+                 "t.scn:1:7: error: unknown time unit 'sec' in '10sec' (use ns, us, ms or s)");
+    assert_error("sleep 10 ms\n", "t.scn:1:7: error: duration '10' needs a unit: ns, us, ms or s");
+    assert_error("sleep ms\n",
+                 "t.scn:1:7: error: expected a duration like 10ms or 1.5s, found 'ms'");
+    assert_error("sleep .5s\n",
+                 "t.scn:1:7: error: expected a duration like 10ms or 1.5s, found '.5s'");
+    assert_error("sleep 1.s\n",
+                 "t.scn:1:7: error: unknown time unit '.s' in '1.s' (use ns, us, ms or s)");
+    assert_error("sleep -1s\n",
+                 "t.scn:1:7: error: expected a duration like 10ms or 1.5s, found '-1s'");
+    assert_error("sleep \"1s\"\n",
+                 "t.scn:1:7: error: expected a duration like 10ms or 1.5s, found \"1s\"");
+}
+END_TEST
+
+/* The link option `opt VALUE` parses; returns the scenario. */
+static struct scenario *
+parse_link_opt(const char *opt)
+{
+    char buf[256];
+
+    snprintf(buf, sizeof buf, "host a 192.0.2.1/24\nhost b 192.0.2.2/24\nlink a b %s\n", opt);
+    return parse_ok(buf);
+}
+
+START_TEST(test_rates)
+{
+    static const struct {
+        const char *text;
+        uint64_t bps;
+    } good[] = {
+        { "rate 10Mbit", 10000000 }, { "rate 1.5Gbit", 1500000000 }, { "rate 64kbit", 64000 },
+        { "rate 9600bps", 9600 }, { "rate 100bit", 100 }, { "rate 0bit", 0 },
+        { "rate 1.001kbit", 1001 },
+    };
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        struct scenario *scn = parse_link_opt(good[i].text);
+        ck_assert_msg(scn->links[0].rate_bps == good[i].bps, "%s", good[i].text);
+        scenario_free(scn);
+    }
+
+    const char *h = "host a 192.0.2.1/24\nhost b 192.0.2.2/24\n";
+    char buf[256];
+    snprintf(buf, sizeof buf, "%slink a b rate 10mbit\n", h);
+    assert_error(buf,
+                 "t.scn:3:15: error: unknown rate unit 'mbit' in '10mbit' (did you mean 'Mbit'?)");
+    snprintf(buf, sizeof buf, "%slink a b rate 10Mbps\n", h);
+    assert_error(buf,
+                 "t.scn:3:15: error: unknown rate unit 'Mbps' in '10Mbps' (did you mean 'Mbit'?)");
+    snprintf(buf, sizeof buf, "%slink a b rate 10MB/s\n", h);
+    assert_error(buf,
+                 "t.scn:3:15: error: unknown rate unit 'MB/s' in '10MB/s' (use bit, kbit, Mbit or "
+                      "Gbit)");
+    snprintf(buf, sizeof buf, "%slink a b rate 10\n", h);
+    assert_error(buf, "t.scn:3:15: error: rate '10' needs a unit: bit, kbit, Mbit or Gbit");
+    snprintf(buf, sizeof buf, "%slink a b rate 1.5bit\n", h);
+    assert_error(buf, "t.scn:3:15: error: rate '1.5bit' is not a whole number of bits per second");
+    snprintf(buf, sizeof buf, "%slink a b rate 99999999999Gbit\n", h);
+    assert_error(buf, "t.scn:3:15: error: rate '99999999999Gbit' is too large");
+    snprintf(buf, sizeof buf, "%slink a b rate\n", h);
+    assert_error(buf, "t.scn:3:10: error: rate needs a rate, like 10Mbit");
+}
+END_TEST
+
+START_TEST(test_percentages)
+{
+    static const struct {
+        const char *text;
+        uint32_t ppm;
+    } good[] = {
+        { "loss 10%", 100000 }, { "loss 0.5%", 5000 }, { "loss 100%", 1000000 },
+        { "loss 0%", 0 }, { "loss 0.0001%", 1 }, { "loss 100.000%", 1000000 },
+        { "loss 33.3333%", 333333 },
+    };
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        struct scenario *scn = parse_link_opt(good[i].text);
+        ck_assert_msg(scn->links[0].loss_ppm == good[i].ppm, "%s", good[i].text);
+        scenario_free(scn);
+    }
+
+    const char *h = "host a 192.0.2.1/24\nhost b 192.0.2.2/24\n";
+    char buf[256];
+    snprintf(buf, sizeof buf, "%slink a b loss 100.0001%%\n", h);
+    assert_error(buf, "t.scn:3:15: error: percentage '100.0001%' is more than 100%");
+    snprintf(buf, sizeof buf, "%slink a b loss 0.00001%%\n", h);
+    assert_error(buf, "t.scn:3:15: error: percentage '0.00001%' is finer than 0.0001%");
+    snprintf(buf, sizeof buf, "%slink a b loss 10\n", h);
+    assert_error(buf, "t.scn:3:15: error: percentage '10' needs a '%' sign, like 10%");
+    snprintf(buf, sizeof buf, "%slink a b loss 0.1\n", h);
+    assert_error(buf, "t.scn:3:15: error: percentage '0.1' needs a '%' sign, like 10%");
+    snprintf(buf, sizeof buf, "%slink a b loss 10%%%%\n", h);
+    assert_error(buf, "t.scn:3:15: error: expected a percentage like 10% or 0.5%, found '10%%'");
+    snprintf(buf, sizeof buf, "%slink a b loss 99999999999999999999%%\n", h);
+    assert_error(buf, "t.scn:3:15: error: percentage '99999999999999999999%' is more than 100%");
+}
+END_TEST
+
+START_TEST(test_escapes)
+{
+    struct scenario *scn =
+        parse_ok(WORLD "alice: send s \"\\n\\r\\t\\0\\\\\\\"\\x41\\xfF\\x00z\"\n");
+    const struct scn_payload *pl = &step(scn, 1)->send.payload;
+    static const uint8_t want[] = { '\n', '\r', '\t', 0, '\\', '"', 'A', 0xff, 0, 'z' };
+
+    ck_assert_uint_eq(pl->len, sizeof want);
+    ck_assert_mem_eq(pl->data, want, sizeof want);
+    ck_assert_uint_eq(pl->data[pl->len], 0);
+    scenario_free(scn);
+
+    scn = parse_ok("say \"\"\nsay \"caf\xc3\xa9\"\n");
+    ck_assert_str_eq(step(scn, 0)->say.text, "");
+    ck_assert_str_eq(step(scn, 1)->say.text, "caf\xc3\xa9");
+    scenario_free(scn);
+
+    assert_error("say \"a\\qb\"\n",
+                 "t.scn:1:7: error: unknown escape '\\q' (use \\n \\r \\t \\0 \\\\ \\\" or \\xHH)");
+    assert_error("say \"\\x4\"\n", "t.scn:1:6: error: '\\x' needs two hex digits, like \\x41");
+    assert_error("say \"ab\\xZZ\"\n", "t.scn:1:8: error: '\\x' needs two hex digits, like \\x41");
+    assert_error("say \"abc\\\n", "t.scn:1:5: error: unterminated quoted text (it needs a closing "
+                                  "'\"' on the same line)");
+    assert_error("say \"a\\0b\"\n", "t.scn:1:5: error: this text cannot contain \\0");
+}
+END_TEST
+
+/* ------------------------------------------------------------------------ */
+/* Bad inputs as strings: the exact first message */
+
+static const struct {
+    const char *text;  /* the scenario */
+    const char *msg;   /* its first error */
+} bad_strings[] = {
+    /* statements */
+    { "hots alice 192.0.2.1/24\n",
+      "t.scn:1:1: error: unknown statement 'hots' (did you mean 'host'?)" },
+    { "frobnicate\n", "t.scn:1:1: error: unknown statement 'frobnicate'" },
+    { "\"title\"\n", "t.scn:1:1: error: expected a statement, found \"title\"" },
+    { WORLD "alice bind s 7\n",
+      "t.scn:5:1: error: unknown statement 'alice' (a host's calls are written 'alice: CALL')" },
+    { WORLD "alice:bind s 7\n", "t.scn:5:7: error: missing space after 'alice:'" },
+    { WORLD "bind s 7\n",
+      "t.scn:5:1: error: 'bind' is a call a host makes: write 'HOST: bind ...'" },
+    { WORLD "x = socket udp\n",
+      "t.scn:5:1: error: a socket belongs to a host: write 'HOST: x = ...'" },
+    { "title \"a\"\ntitle \"b\"\n", "t.scn:2:1: error: title is already set at 1:1" },
+    { "title\n", "t.scn:1:1: error: title needs a quoted text" },
+    { "title UDP\n", "t.scn:1:7: error: expected a quoted text after 'title', found 'UDP'" },
+    { "about \"a\" \"b\"\n", "t.scn:1:11: error: unexpected \"b\" at the end of the line" },
+    { "seed 1\nseed 2\n", "t.scn:2:1: error: seed is already set at 1:1" },
+    { "seed -1\n", "t.scn:1:6: error: seed must be a whole number, found '-1'" },
+    { "seed 18446744073709551616\n",
+      "t.scn:1:6: error: seed 18446744073709551616 is more than 18446744073709551615" },
+    { "say \"a\"b\n", "t.scn:1:8: error: missing space after the closing quote" },
+    { "say x\"a\"\n", "t.scn:1:6: error: missing space before the quote" },
+    { "say\n", "t.scn:1:1: error: say needs a quoted text" },
+    { "sleep\n", "t.scn:1:1: error: sleep needs a duration" },
+    { "sleep 1s 2s\n", "t.scn:1:10: error: unexpected '2s' at the end of the line" },
+
+    /* hosts */
+    { "host alice\n", "t.scn:1:1: error: host needs a name and an address" },
+    { "host Alice 192.0.2.1/24\n",
+      "t.scn:1:6: error: bad host name 'Alice' (a host name starts with a-z or '_' and uses a-z, "
+      "0-9, '_' and '-')" },
+    { "host a23456789012345678901234567890123 192.0.2.1/24\n",
+      "t.scn:1:6: error: name 'a23456789012345678901234567890123' is longer than 31 characters" },
+    { "host alice 192.0.2.1\n",
+      "t.scn:1:12: error: host address needs a prefix length, like 192.0.2.1/24" },
+    { "host alice 192.0.2/24\n", "t.scn:1:12: error: bad IPv4 address '192.0.2'" },
+    { "host alice alice/24\n", "t.scn:1:12: error: bad IPv4 address 'alice'" },
+    { "host alice 192.0.2.1/x\n",
+      "t.scn:1:22: error: bad prefix length 'x' (a number 0..32)" },
+    { "host alice 192.0.2.1/99999999999999999999\n",
+      "t.scn:1:22: error: prefix length 99999999999999999999 is more than 32" },
+    { "host alice 0.0.0.0/0\n",
+      "t.scn:1:12: error: 0.0.0.0 cannot be a host's address (it means 'any address')" },
+    { "host alice 127.0.0.1/8\n",
+      "t.scn:1:12: error: 127.0.0.1 cannot be a host's address (127.0.0.0/8 is loopback)" },
+    { "host alice 224.0.0.1/4\n",
+      "t.scn:1:12: error: 224.0.0.1 cannot be a host's address (it is multicast)" },
+    { "host alice 255.255.255.255/32\n",
+      "t.scn:1:12: error: 255.255.255.255 cannot be a host's address (240.0.0.0/4 is reserved)" },
+    { "host alice 192.0.2.0/24\n",
+      "t.scn:1:12: error: 192.0.2.0 is the network address of 192.0.2.0/24; a host needs one of "
+      "the addresses inside it" },
+    { "host alice 192.0.2.255/24\n",
+      "t.scn:1:12: error: 192.0.2.255 is the broadcast address of 192.0.2.0/24" },
+    { "host alice 192.0.2.1/24 mtu 67\n", "t.scn:1:29: error: mtu must be at least 68" },
+    { "host alice 192.0.2.1/24 mtu 65536\n", "t.scn:1:29: error: mtu 65536 is more than 65535" },
+    { "host alice 192.0.2.1/24 mtu\n", "t.scn:1:25: error: mtu needs a number" },
+    { "host alice 192.0.2.1/24 mtu 1500 mtu 1400\n", "t.scn:1:34: error: 'mtu' is given twice" },
+    { "host alice 192.0.2.1/24 mac 02:00:00:00:00\n",
+      "t.scn:1:29: error: bad MAC address '02:00:00:00:00' (six hex pairs, like "
+      "02:00:00:00:00:01)" },
+    { "host alice 192.0.2.1/24 mac 01:00:5e:00:00:01\n",
+      "t.scn:1:29: error: MAC 01:00:5e:00:00:01 is a multicast address; a host needs a unicast "
+      "one" },
+    { "host alice 192.0.2.1/24 mac 00:00:00:00:00:00\n",
+      "t.scn:1:29: error: MAC 00:00:00:00:00:00 is all zeros; a host needs a real address" },
+    { "host a 192.0.2.1/24 mac 02:00:00:00:00:01\nhost b 192.0.2.2/24 mac 02:00:00:00:00:01\n",
+      "t.scn:2:25: error: MAC 02:00:00:00:00:01 is already used by host 'a' (at 1:6)" },
+    { "host alice 192.0.2.1/24 mut 1400\n",
+      "t.scn:1:25: error: unknown host option 'mut' (did you mean 'mtu'?)" },
+    { "host alice 192.0.2.1/24 speed 1\n",
+      "t.scn:1:25: error: unknown host option 'speed' (host options are mtu and mac)" },
+
+    /* links */
+    { "host a 192.0.2.1/24\nlink a\n", "t.scn:2:1: error: link needs two hosts" },
+    { "host a 192.0.2.1/24\nlink a b\n", "t.scn:2:8: error: unknown host 'b'" },
+    { "host alice 192.0.2.1/24\nhost bob 192.0.2.2/24\nhost carol 192.0.2.3/24\n"
+      "link alice bob\nlink carol alice\n",
+      "t.scn:5:12: error: host 'alice' already has a link (at 4:1); a host has one interface for "
+      "now" },
+    { "host a 192.0.2.1/24\nhost b 192.0.2.2/24\nlink a b delay 1ms delay 2ms\n",
+      "t.scn:3:20: error: 'delay' is given twice" },
+    { "host a 192.0.2.1/24\nhost b 192.0.2.2/24\nlink a b limit 0\n",
+      "t.scn:3:16: error: limit must be at least 1" },
+    { "host a 192.0.2.1/24\nhost b 192.0.2.2/24\nlink a b jitter 1ms\n",
+      "t.scn:3:10: error: unknown link option 'jitter' (link options are delay, rate, loss and "
+      "limit)" },
+    { "host a 192.0.2.1/24\nhost b 192.0.2.2/24\nlink a b delay\n",
+      "t.scn:3:10: error: delay needs a duration" },
+
+    /* host calls */
+    { WORLD "alice:\n",
+      "t.scn:5:1: error: 'alice:' needs a call after it, like 'alice: s = socket udp'" },
+    { WORLD "alcie: bind s 7\n", "t.scn:5:1: error: unknown host 'alcie' (did you mean 'alice'?)" },
+    { WORLD "alice: bnd s 7\n", "t.scn:5:8: error: unknown call 'bnd' (did you mean 'bind'?)" },
+    { WORLD "alice: listen s 5\n",
+      "t.scn:5:8: error: unknown call 'listen' (calls are socket, bind, connect, send, sendto, "
+      "recv, recvfrom and close)" },
+    { WORLD "alice: socket udp\n",
+      "t.scn:5:8: error: a socket needs a variable to hold it, like 'alice: s = socket udp'" },
+    { WORLD "alice: S = socket udp\n",
+      "t.scn:5:8: error: bad variable name 'S' (a variable starts with a-z or '_' and uses "
+      "letters, digits and '_')" },
+    { WORLD "alice: t = sokcet udp\n",
+      "t.scn:5:12: error: expected 'socket' after '=', found 'sokcet' (did you mean 'socket'?)" },
+    { WORLD "alice: t =\n", "t.scn:5:10: error: expected 'socket TYPE' after '='" },
+    { WORLD "alice: t = socket\n", "t.scn:5:12: error: socket needs a type (udp, tcp or icmp)" },
+    { WORLD "alice: t = socket raw\n",
+      "t.scn:5:19: error: unknown socket type 'raw' (use udp, tcp or icmp)" },
+    { WORLD "alice: t = socket UDP\n",
+      "t.scn:5:19: error: unknown socket type 'UDP' (did you mean 'udp'?)" },
+    { WORLD "alice: bind x 7\n",
+      "t.scn:5:13: error: alice has no socket 'x' (sockets are defined with 'VAR = socket udp')" },
+    { WORLD "alice: srv = socket udp\nalice: bind svr 7\n",
+      "t.scn:6:13: error: alice has no socket 'svr' (did you mean 'srv'?)" },
+    { WORLD "alice: bind 7 s\n", "t.scn:5:13: error: expected a socket variable, found '7'" },
+    { WORLD "alice: bind s http\n",
+      "t.scn:5:15: error: bad port 'http' (a port is a number 1..65535)" },
+    { WORLD "alice: bind s 192.0.2.1:\n",
+      "t.scn:5:25: error: bad port '' (a port is a number 1..65535)" },
+    { WORLD "alice: bind s :7\n", "t.scn:5:15: error: missing address before ':' in ':7'" },
+    { WORLD "alice: bind s \"7\"\n",
+      "t.scn:5:15: error: expected PORT or ADDRESS:PORT, like 7 or 192.0.2.1:7, found \"7\"" },
+    { WORLD "alice: connect s\n", "t.scn:5:8: error: connect needs a socket and a destination" },
+    { WORLD "alice: connect s bob\n",
+      "t.scn:5:18: error: expected ADDRESS:PORT, like 192.0.2.2:7 or bob:7, found 'bob'" },
+    { WORLD "alice: connect s bobb:7\n",
+      "t.scn:5:18: error: unknown host 'bobb' (did you mean 'bob'?)" },
+    { WORLD "alice: connect s 192.0.2.256:7\n",
+      "t.scn:5:18: error: bad IPv4 address '192.0.2.256'" },
+    { WORLD "alice: connect s bob:7 timeout\n", "t.scn:5:24: error: timeout needs a duration" },
+    { WORLD "alice: connect s bob:7 timeout 1s timeout 2s\n",
+      "t.scn:5:35: error: 'timeout' is given twice" },
+    { WORLD "alice: send s\n", "t.scn:5:8: error: send needs a socket and a payload" },
+    { WORLD "alice: send s hello\n",
+      "t.scn:5:15: error: expected a payload (a quoted text, 'bytes N' or 'file PATH'), found "
+      "'hello'" },
+    { WORLD "alice: send s bytes\n", "t.scn:5:15: error: bytes needs a number" },
+    { WORLD "alice: send s bytes many\n",
+      "t.scn:5:21: error: bytes must be a whole number, found 'many'" },
+    { WORLD "alice: send s bytes 16777217\n",
+      "t.scn:5:21: error: bytes 16777217 is more than 16777216" },
+    { WORLD "alice: send s file\n", "t.scn:5:15: error: file needs a path" },
+    { WORLD "alice: send s \"x\" -> d\n",
+      "t.scn:5:19: error: send returns no data, so '->' cannot follow it (only recv, recvfrom and "
+      "ping)" },
+    { WORLD "alice: sendto s bob:7\n",
+      "t.scn:5:8: error: sendto needs a socket, a destination and a payload" },
+    { WORLD "alice: recv s\n", "t.scn:5:8: error: recv needs a socket and a byte count" },
+    { WORLD "alice: recv s 0\n", "t.scn:5:15: error: byte count must be at least 1" },
+    { WORLD "alice: recvfrom s 1 ->\n", "t.scn:5:21: error: '->' needs a name, like '-> reply'" },
+    { WORLD "alice: recv s 1 -> Data\n",
+      "t.scn:5:20: error: bad variable name 'Data' (a variable starts with a-z or '_' and uses "
+      "letters, digits and '_')" },
+    { WORLD "alice: recv s 1 -> bob\n",
+      "t.scn:5:20: error: 'bob' is a host; the data needs another name" },
+    { WORLD "ping alice bob -> p\nalice: recv s 1 -> p\n",
+      "t.scn:6:20: error: 'p' already holds a ping summary (defined at 5:19)" },
+    { WORLD "alice: recv s 1 ->d\n", "t.scn:5:19: error: missing space after '->'" },
+    { WORLD "alice: close\n", "t.scn:5:8: error: close needs a socket" },
+    { WORLD "alice: bind s 7 timeout 1s\n",
+      "t.scn:5:17: error: bind does not block, so it takes no timeout" },
+
+    /* ping */
+    { WORLD "ping alice\n", "t.scn:5:1: error: ping needs a host and a destination" },
+    { WORLD "ping alice bob count\n", "t.scn:5:16: error: count needs a number" },
+    { WORLD "ping alice bob count 2 count 3\n", "t.scn:5:24: error: 'count' is given twice" },
+    { WORLD "ping alice bob cuont 2\n",
+      "t.scn:5:16: error: unknown ping option 'cuont' (did you mean 'count'?)" },
+    { WORLD "ping alice bob interval\n", "t.scn:5:16: error: interval needs a duration" },
+    { WORLD "ping alice 192.0.2\n", "t.scn:5:12: error: bad IPv4 address '192.0.2'" },
+    { WORLD "ping alice bob:7\n", "t.scn:5:12: error: unknown host 'bob:7' (did you mean 'bob'?)" },
+
+    /* expect */
+    { WORLD "expect\n", "t.scn:5:1: error: expect needs something to check" },
+    { WORLD "expect \"x\"\n",
+      "t.scn:5:8: error: expected a data variable or a host after 'expect', found \"x\"" },
+    { WORLD "expect reply == \"x\"\n",
+      "t.scn:5:8: error: no data variable 'reply' (data variables are defined with '-> NAME' after "
+      "recv, recvfrom or ping)" },
+    { WORLD "alice: recv s 9 -> d\nexpect d\n",
+      "t.scn:6:8: error: expect needs a comparison and a quoted text after 'd'" },
+    { WORLD "alice: recv s 9 -> d\nexpect d = \"x\"\n",
+      "t.scn:6:10: error: expected ==, != or contains, found '='" },
+    { WORLD "alice: recv s 9 -> d\nexpect d < \"x\"\n",
+      "t.scn:6:10: error: expected ==, != or contains, found '<' (to compare sizes, write 'expect "
+      "d length < N')" },
+    { WORLD "alice: recv s 9 -> d\nexpect d == x\n",
+      "t.scn:6:13: error: expected a quoted text, found 'x'" },
+    { WORLD "alice: recv s 9 -> d\nexpect d ==\n",
+      "t.scn:6:10: error: == needs a quoted text after it" },
+    { WORLD "alice: recv s 9 -> d\nexpect d length 3\n",
+      "t.scn:6:10: error: length needs a comparison and a number, like 'length == 5'" },
+    { WORLD "alice: recv s 9 -> d\nexpect d length contains 3\n",
+      "t.scn:6:17: error: expected a comparison (== != < <= > >=), found 'contains'" },
+    { WORLD "expect alcie counter udp.rx == 1\n",
+      "t.scn:5:8: error: unknown host 'alcie' (did you mean 'alice'?)" },
+    { WORLD "expect alcie s error none\n",
+      "t.scn:5:8: error: unknown host 'alcie' (did you mean 'alice'?)" },
+    { WORLD "expect alice\n",
+      "t.scn:5:8: error: expect needs a check after the host: counter, arp or 'SOCKET error'" },
+    { WORLD "expect alice countr udp.rx == 1\n",
+      "t.scn:5:14: error: unknown check 'countr' (did you mean 'counter'?)" },
+    { WORLD "expect alice s state TIME_WAIT\n",
+      "t.scn:5:16: error: expected 'error' after the socket, found 'state'" },
+    { WORLD "expect bob s error none\n",
+      "t.scn:5:12: error: bob has no socket 's' (sockets are defined with 'VAR = socket udp')" },
+    { WORLD "expect alice s error\n",
+      "t.scn:5:16: error: error needs an error name, like 'error == ECONNREFUSED' or "
+      "'error none'" },
+    { WORLD "expect alice s error == econnrefused\n",
+      "t.scn:5:25: error: bad error name 'econnrefused' (use none or an errno name like "
+      "ECONNREFUSED)" },
+    { WORLD "expect alice counter udp.rx\n",
+      "t.scn:5:14: error: counter needs a name, a comparison and a number, like 'counter udp.rx "
+      "== 1'" },
+    { WORLD "expect alice counter udp-rx == 1\n",
+      "t.scn:5:22: error: bad counter name 'udp-rx' (counter names use letters, digits, '_' and "
+      "'.', like udp.rx)" },
+    { WORLD "expect alice counter udp.rx =< 1\n",
+      "t.scn:5:29: error: expected a comparison (== != < <= > >=), found '=<'" },
+    { WORLD "expect alice counter udp.rx == -1\n",
+      "t.scn:5:32: error: counter value must be a whole number, found '-1'" },
+    { WORLD "expect alice arp bob\n",
+      "t.scn:5:14: error: arp needs an address and a state, like 'arp 192.0.2.2 present'" },
+    { WORLD "expect alice arp bob == prsent\n",
+      "t.scn:5:25: error: unknown ARP state 'prsent' (did you mean 'present'?)" },
+    { WORLD "expect alice arp bob == 02:00\n",
+      "t.scn:5:25: error: expected a MAC address, 'absent', 'incomplete' or 'present', found "
+      "'02:00'" },
+    { WORLD "expect alice arp bob present now\n",
+      "t.scn:5:30: error: unexpected 'now' at the end of the line" },
+
+    /* lexing */
+    { "say \"abc\n",
+      "t.scn:1:5: error: unterminated quoted text (it needs a closing '\"' on the same line)" },
+};
+
+#define N_BAD_STRINGS (sizeof bad_strings / sizeof bad_strings[0])
+
+START_TEST(test_bad_string)
+{
+    assert_error(bad_strings[_i].text, bad_strings[_i].msg);
+}
+END_TEST
+
+/* ------------------------------------------------------------------------ */
+/* Bad inputs as files: tests/data/bad/, one mistake each */
+
+static const struct {
+    const char *file;  /* under tests/data/bad/ */
+    const char *msg;   /* the first error, after "PATH:" */
+} bad_files[] = {
+    { "bad_address.scn", "2:12: error: bad IPv4 address '192.0.2.300'" },
+    { "bad_escape.scn",
+      "7:38: error: unknown escape '\\q' (use \\n \\r \\t \\0 \\\\ \\\" or \\xHH)" },
+    { "bad_rate_unit.scn",
+      "4:21: error: unknown rate unit 'mbit' in '10mbit' (did you mean 'Mbit'?)" },
+    { "bind_missing_port.scn", "5:8: error: bind needs a socket and a port" },
+    { "duplicate_address.scn",
+      "3:12: error: address 192.0.2.1 is already used by host 'alice' (at 2:6)" },
+    { "duplicate_host.scn", "3:6: error: host 'alice' is already defined at 2:6" },
+    { "duplicate_link.scn", "5:1: error: bob and alice are already linked at 4:1" },
+    { "duration_without_unit.scn", "4:22: error: duration '10' needs a unit: ns, us, ms or s" },
+    { "expect_undefined_data.scn", "7:8: error: no data variable 'rpely' (did you mean 'reply'?)" },
+    { "host_used_before_defined.scn",
+      "2:6: error: unknown host 'alice' (it is defined later, at 3:6; define hosts before using "
+      "them)" },
+    { "link_to_self.scn", "3:12: error: a link joins two different hosts, not 'alice' to itself" },
+    { "loss_over_100.scn", "4:21: error: percentage '150%' is more than 100%" },
+    { "ping_count_zero.scn", "6:22: error: count must be at least 1" },
+    { "ping_size_too_big.scn",
+      "6:21: error: size 65508 is more than 65507 (the largest ICMP payload in one IPv4 "
+      "datagram)" },
+    { "port_out_of_range.scn", "7:22: error: port 70000 is out of range 1..65535" },
+    { "prefix_too_long.scn", "2:22: error: prefix length 33 is more than 32" },
+    { "recv_zero_bytes.scn", "6:15: error: byte count must be at least 1" },
+    { "socket_of_other_host.scn",
+      "7:13: error: bob has no socket 's' (sockets are defined with 'VAR = socket udp')" },
+    { "socket_redefined.scn", "5:8: error: socket 's' on alice is already defined at 4:8" },
+    { "socket_type_typo.scn", "4:19: error: unknown socket type 'tpc' (did you mean 'tcp'?)" },
+    { "trailing_garbage.scn", "5:16: error: unexpected 'now' at the end of the line" },
+    { "unknown_host.scn", "6:1: error: unknown host 'alcie' (did you mean 'alice'?)" },
+    { "unknown_statement.scn", "2:1: error: unknown statement 'hots' (did you mean 'host'?)" },
+    { "unterminated_string.scn",
+      "2:5: error: unterminated quoted text (it needs a closing '\"' on the same line)" },
+};
+
+#define N_BAD_FILES (sizeof bad_files / sizeof bad_files[0])
+
+START_TEST(test_bad_file)
+{
+    char path[512];
+    char want[1024];
+    struct scn_diag d;
+    struct scenario *scn;
+
+    snprintf(path, sizeof path, "%s/bad/%s", NETSTEP_TEST_DATA, bad_files[_i].file);
+    snprintf(want, sizeof want, "%s:%s", path, bad_files[_i].msg);
+    scn = scenario_parse_file(path, &d);
+    ck_assert_msg(scn == NULL, "%s parsed", path);
+    ck_assert_str_eq(d.first, want);
+    /* One mistake per file, and it does not cascade into others. */
+    ck_assert_uint_eq(d.n_errors, 1);
+}
+END_TEST
+
+START_TEST(test_bad_corpus_is_all_listed)
+{
+    DIR *dir = opendir(NETSTEP_TEST_DATA "/bad");
+    struct dirent *de;
+    size_t n = 0;
+
+    ck_assert_ptr_nonnull(dir);
+    while ((de = readdir(dir)) != NULL) {
+        size_t len = strlen(de->d_name);
+        bool listed = false;
+        if (len < 4 || strcmp(de->d_name + len - 4, ".scn") != 0)
+            continue;
+        for (size_t i = 0; i < N_BAD_FILES; i++)
+            if (strcmp(bad_files[i].file, de->d_name) == 0)
+                listed = true;
+        ck_assert_msg(listed, "%s has no expected message in bad_files[]", de->d_name);
+        n++;
+    }
+    closedir(dir);
+    ck_assert_uint_eq(n, N_BAD_FILES);
+}
+END_TEST
+
+START_TEST(test_unreadable_file)
+{
+    struct scn_diag d;
+
+    ck_assert_ptr_null(scenario_parse_file(NETSTEP_TEST_DATA "/no-such.scn", &d));
+    ck_assert_str_eq(d.first,
+                     NETSTEP_TEST_DATA
+                     "/no-such.scn: error: cannot open: No such file or directory");
+    ck_assert_uint_eq(d.n_errors, 1);
+    ck_assert_uint_eq(d.errors[0].line, 0);
+    ck_assert_uint_eq(d.errors[0].col, 0);
+
+    ck_assert_ptr_null(scenario_parse_file(NETSTEP_TEST_DATA "/bad", &d));
+    ck_assert_str_eq(d.first, NETSTEP_TEST_DATA "/bad: error: cannot read: Is a directory");
+}
+END_TEST
+
+/* ------------------------------------------------------------------------ */
+/* Many errors at once */
+
+START_TEST(test_all_errors_are_collected_in_order)
+{
+    struct scn_diag d;
+    struct scenario *scn = scenario_parse_string("m.scn",
+                                                 "host alice 192.0.2.1/24\n"
+                                                 "hots bob 192.0.2.2/24\n"
+                                                 "alice: s = socket tpc\n"
+                                                 "alice: bind s 0\n"
+                                                 "alice: recv s 0 -> d\n"
+                                                 "expect d == \"x\"\n"
+                                                 "sleep 5\n",
+                                                 &d);
+
+    ck_assert_ptr_null(scn);
+    /* The socket and the data variable of broken lines are still defined,
+     * so lines 4 and 6 report only their own mistakes (6 has none). */
+    ck_assert_uint_eq(d.n_errors, 5);
+    ck_assert_uint_eq(d.n_kept, 5);
+    ck_assert_str_eq(d.errors[0].msg,
+                     "m.scn:2:1: error: unknown statement 'hots' (did you mean 'host'?)");
+    ck_assert_str_eq(d.errors[1].msg,
+                     "m.scn:3:19: error: unknown socket type 'tpc' (did you mean 'tcp'?)");
+    ck_assert_str_eq(d.errors[2].msg, "m.scn:4:15: error: port 0 is out of range 1..65535");
+    ck_assert_str_eq(d.errors[3].msg, "m.scn:5:15: error: byte count must be at least 1");
+    ck_assert_str_eq(d.errors[4].msg,
+                     "m.scn:7:7: error: duration '5' needs a unit: ns, us, ms or s");
+    ck_assert_uint_eq(d.errors[2].line, 4);
+    ck_assert_uint_eq(d.errors[2].col, 15);
+    ck_assert_str_eq(d.first, d.errors[0].msg);
+}
+END_TEST
+
+START_TEST(test_errors_past_the_limit_are_counted)
+{
+    struct scn_diag d;
+    char *text = malloc(40 * 8 + 1);
+    char *out = NULL;
+    size_t len = 0;
+    FILE *f;
+
+    ck_assert_ptr_nonnull(text);
+    text[0] = '\0';
+    for (int i = 0; i < 40; i++)
+        strcat(text, "slep 1s\n");
+    ck_assert_ptr_null(scenario_parse_string("many.scn", text, &d));
+    ck_assert_uint_eq(d.n_errors, 40);
+    ck_assert_uint_eq(d.n_kept, SCN_DIAG_MAX);
+    ck_assert_str_eq(d.errors[SCN_DIAG_MAX - 1].msg,
+                     "many.scn:20:1: error: unknown statement 'slep' (did you mean 'sleep'?)");
+
+    f = open_memstream(&out, &len);
+    ck_assert_ptr_nonnull(f);
+    ck_assert_int_eq(scn_diag_print(&d, f), 0);
+    fclose(f);
+    ck_assert_ptr_nonnull(strstr(out, "many.scn:1:1: error: unknown statement 'slep'"));
+    ck_assert_ptr_nonnull(strstr(out, "\n(and 20 more errors)\n"));
+    free(out);
+    free(text);
+}
+END_TEST
+
+START_TEST(test_long_tokens_are_shortened_in_messages)
+{
+    struct scn_diag d;
+    char text[600];
+
+    snprintf(text, sizeof text, "sleep %0300d\n", 7);
+    ck_assert_ptr_null(scenario_parse_string("t.scn", text, &d));
+    ck_assert_str_eq(d.first,
+                     "t.scn:1:7: error: duration '0000000000000000000000000000000000000...' "
+                              "needs a unit: ns, us, ms or s");
+}
+END_TEST
+
+/* ------------------------------------------------------------------------ */
+/* Round trips: parse -> print -> parse */
+
+START_TEST(test_round_trip_good_files)
+{
+    static const char *const files[] = { "udp_echo.scn", "ping_arp.scn", "udp_refused.scn" };
+
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        char path[512];
+        struct scn_diag d;
+        snprintf(path, sizeof path, "%s/good/%s", NETSTEP_TEST_DATA, files[i]);
+        struct scenario *scn = scenario_parse_file(path, &d);
+        ck_assert_msg(scn != NULL, "%s", d.first);
+        assert_round_trip(scn);
+        scenario_free(scn);
+    }
+}
+END_TEST
+
+START_TEST(test_round_trip_every_construct)
+{
+    struct scenario *scn = parse_ok("title \"all\\tof \\\"it\\\"\"\n"
+                                    "about \"a\"\nabout \"b\\x01\"\n"
+                                    "seed 0\n"
+                                    "host alice 10.1.2.3/8 mtu 576 mac 02:00:00:00:00:0a\n"
+                                    "host bob 10.1.2.4/8\n"
+                                    "link alice bob delay 1500ms rate 1500kbit loss 0.0001% "
+                                    "limit 1\n"
+                                    "alice: s = socket udp\nalice: p = socket icmp\n"
+                                    "bob: t = socket tcp\nbob: s = socket udp\n"
+                                    "alice: bind s 1\nbob: bind s 10.1.2.4:65535\n"
+                                    "alice: bind p alice:9\n"
+                                    "alice: connect s 10.1.2.4:7 timeout 0s\n"
+                                    "alice: send s \"\\0\\xff\\r\\n\\\\\" timeout 123456789ns\n"
+                                    "alice: send s bytes 0\n"
+                                    "alice: send s file \"a b/c\\\"d\"\n"
+                                    "alice: sendto s bob:7 bytes 16777216\n"
+                                    "bob: recvfrom s 65535 -> d\nbob: recv s 1 timeout 1us\n"
+                                    "bob: close t\n"
+                                    "ping alice bob count 1000000 size 65507 interval 0s timeout "
+                                    "90s -> p\n"
+                                    "ping bob 10.1.2.3\n"
+                                    "sleep 0s\nsay \"\"\n"
+                                    "expect d == \"\"\nexpect d != \"x\"\nexpect d contains "
+                                    "\"\\n\"\n"
+                                    "expect p length != 0\nexpect p length < 1\n"
+                                    "expect d length > 2\nexpect d length >= 3\n"
+                                    "expect alice s error EADDRINUSE\n"
+                                    "expect bob counter ipv4.tx <= 5\n"
+                                    "expect alice arp 10.1.2.4 02:00:00:00:00:0b\n"
+                                    "expect alice arp bob absent\n");
+
+    assert_round_trip(scn);
+    scenario_free(scn);
+}
+END_TEST
+
+START_TEST(test_print_is_canonical)
+{
+    struct scenario *scn = parse_ok("host  a  192.0.2.1/24   # x\n"
+                                    "host b 192.0.2.2/24 mtu 1500\n"
+                                    "link a b delay 2000ms rate 2000000bit loss 12.50% limit 1000\n"
+                                    "a: s = socket udp\n"
+                                    "a:   recv s 9 -> x timeout 0.5s\n"
+                                    "ping a b count 1 size 56 interval 1s timeout 1000ms\n"
+                                    "expect a s error none\n");
+    char *text = print_to_string(scn);
+
+    ck_assert_str_eq(text, "host a 192.0.2.1/24\n"
+                           "host b 192.0.2.2/24\n"
+                           "link a b delay 2s rate 2Mbit loss 12.5%\n"
+                           "\n"
+                           "a: s = socket udp\n"
+                           "a: recv s 9 timeout 500ms -> x\n"
+                           "ping a b\n"
+                           "expect a s error == none\n");
+    free(text);
+    scenario_free(scn);
+}
+END_TEST
+
+START_TEST(test_equal_ignores_positions_only)
+{
+    struct scenario *a = parse_ok("host a 192.0.2.1/24\nsleep 1s\n");
+    struct scenario *b = parse_ok("\n\nhost   a 192.0.2.1/24\n   sleep 1000ms # x\n");
+    struct scenario *c = parse_ok("host a 192.0.2.1/24\nsleep 2s\n");
+
+    ck_assert(scenario_equal(a, b));
+    ck_assert(!scenario_equal(a, c));
+    scenario_free(a);
+    scenario_free(b);
+    scenario_free(c);
+}
+END_TEST
+
+/* ------------------------------------------------------------------------ */
+
+static Suite *
+scenario_parse_suite(void)
+{
+    Suite *s = suite_create("scenario_parse");
+    TCase *tc;
+
+    tc = tcase_create("good");
+    tcase_add_test(tc, test_header_title_about_seed);
+    tcase_add_test(tc, test_empty_file_is_an_empty_scenario);
+    tcase_add_test(tc, test_host_and_link_defaults);
+    tcase_add_test(tc, test_host_and_link_options);
+    tcase_add_test(tc, test_calls_and_their_fields);
+    tcase_add_test(tc, test_file_payload_is_relative_to_the_scenario);
+    tcase_add_test(tc, test_ping_defaults_and_options);
+    tcase_add_test(tc, test_sleep_and_say);
+    tcase_add_test(tc, test_every_expect_form);
+    tcase_add_test(tc, test_names_sockets_per_host_and_keywords_as_names);
+    tcase_add_test(tc, test_lines_crlf_tabs_comments_and_bom);
+    tcase_add_test(tc, test_good_files);
+    tcase_add_test(tc, test_diag_may_be_null);
+    tcase_add_test(tc, test_names_of_enums);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("values");
+    tcase_add_test(tc, test_durations);
+    tcase_add_test(tc, test_rates);
+    tcase_add_test(tc, test_percentages);
+    tcase_add_test(tc, test_escapes);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("bad");
+    tcase_add_loop_test(tc, test_bad_string, 0, (int)N_BAD_STRINGS);
+    tcase_add_loop_test(tc, test_bad_file, 0, (int)N_BAD_FILES);
+    tcase_add_test(tc, test_bad_corpus_is_all_listed);
+    tcase_add_test(tc, test_unreadable_file);
+    tcase_add_test(tc, test_all_errors_are_collected_in_order);
+    tcase_add_test(tc, test_errors_past_the_limit_are_counted);
+    tcase_add_test(tc, test_long_tokens_are_shortened_in_messages);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("round_trip");
+    tcase_add_test(tc, test_round_trip_good_files);
+    tcase_add_test(tc, test_round_trip_every_construct);
+    tcase_add_test(tc, test_print_is_canonical);
+    tcase_add_test(tc, test_equal_ignores_positions_only);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int
+main(void)
+{
+    SRunner *sr = srunner_create(scenario_parse_suite());
+    int failed;
+
+    srunner_run_all(sr, CK_ENV);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? 0 : 1;
+}
