@@ -52,6 +52,27 @@ enum sock_proto {
 #define SOCK_POLLERR  0x8
 #define SOCK_POLLHUP  0x10
 
+/* shutdown(2)'s `how`. */
+enum sock_shut {
+    SOCK_SHUT_RD,    /* SHUT_RD: no more receives */
+    SOCK_SHUT_WR,    /* SHUT_WR: no more sends (TCP sends FIN) */
+    SOCK_SHUT_RDWR,  /* SHUT_RDWR: both */
+};
+
+/* Options for sock_setsockopt()/sock_getsockopt(); values are integers. */
+enum sock_opt {
+    SOCK_OPT_ERROR,           /* SO_ERROR (get only): pending error, cleared by reading */
+    SOCK_OPT_REUSEADDR,       /* SO_REUSEADDR: 0 or 1 */
+    SOCK_OPT_BROADCAST,       /* SO_BROADCAST: 0 or 1 */
+    SOCK_OPT_RCVBUF,          /* SO_RCVBUF: bytes */
+    SOCK_OPT_SNDBUF,          /* SO_SNDBUF: bytes */
+    SOCK_OPT_KEEPALIVE,       /* SO_KEEPALIVE: 0 or 1 */
+    SOCK_OPT_LINGER,          /* SO_LINGER: -1 off, else seconds (0: close sends RST) */
+    SOCK_OPT_TCP_NODELAY,     /* TCP_NODELAY: 0 or 1 (1 turns Nagle off) */
+    SOCK_OPT_TCP_CONGESTION,  /* TCP_CONGESTION: enum tcp_cc_algo */
+    SOCK_OPT_COUNT
+};
+
 /* A socket address: an IPv4 address and port, host order. */
 struct sock_addr {
     uint32_t addr;  /* 0 is INADDR_ANY */
@@ -110,6 +131,19 @@ int sock_recvfrom(struct host *h, int fd, uint8_t *buf, size_t cap, struct sock_
 int sock_getsockname(struct host *h, int fd, struct sock_addr *out);
 int sock_getpeername(struct host *h, int fd, struct sock_addr *out);
 int sock_close(struct host *h, int fd);
+
+/* Stream sockets (TCP). connect() on a stream socket starts the handshake and
+ * returns -ERR_INPROGRESS; the caller waits for SOCK_POLLOUT or SOCK_POLLERR
+ * and reads the outcome with SOCK_OPT_ERROR, as a non-blocking C program does.
+ * send() returns the bytes taken into the send buffer (maybe fewer than len)
+ * or -ERR_AGAIN when it is full; recv() returns 0 at end of stream. */
+int sock_listen(struct host *h, int fd, int backlog);
+/* A new fd for the oldest established connection, or -ERR_AGAIN. */
+int sock_accept(struct host *h, int fd, struct sock_addr *peer);
+int sock_shutdown(struct host *h, int fd, enum sock_shut how);
+int sock_setsockopt(struct host *h, int fd, enum sock_opt opt, int64_t value);
+int sock_getsockopt(struct host *h, int fd, enum sock_opt opt, int64_t *value);
+const char *sock_opt_name(enum sock_opt opt);  /* "SO_RCVBUF", "TCP_NODELAY" */
 
 /* SOCK_POLL* bits that hold now; 0 for a bad fd. */
 unsigned sock_poll(struct host *h, int fd);
