@@ -277,6 +277,10 @@ arp_cache_set_permanent(struct host *h, struct iface *ifc, uint32_t ip,
     if (e == NULL)
         return -ERR_NOBUFS;
     e->ip = ip;
+    /* By hand a static entry may be replaced (as `ip neigh replace` does);
+     * arp_entry_resolve() leaves PERMANENT entries alone for ARP packets. */
+    if (e->state == ARP_PERMANENT)
+        e->state = ARP_REACHABLE;
     arp_entry_resolve(h, e, ifc, mac);
     e->state = ARP_PERMANENT;
     return 0;

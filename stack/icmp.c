@@ -24,6 +24,7 @@
 #include "stack/socket.h"
 #include "stack/udp.h"
 #include "stack/wire/bytes.h"
+#include "stack/wire/eth.h"
 #include "stack/wire/icmp.h"
 #include "stack/wire/ipv4.h"
 #include "stack/wire/udp.h"
@@ -175,7 +176,11 @@ icmp_send_error(struct host *h, const struct pkt *orig, uint8_t type, uint8_t co
         uint8_t t = oip[ihl];
         about_error = t != ICMP_ECHO_REQUEST && t != ICMP_ECHO_REPLY;
     }
-    if (about_error || ipv4_is_broadcast(h, odst) || (odst >> 28) == 0xe ||
+    /* Nor about "a datagram sent as a link-layer broadcast" (or multicast:
+     * the group bit covers both), even when its IP destination is unicast. */
+    const uint8_t *l2 = pkt_l2(orig);
+    bool link_bcast = l2 != NULL && mac_is_multicast(l2 + ETH_OFF_DST);
+    if (about_error || link_bcast || ipv4_is_broadcast(h, odst) || (odst >> 28) == 0xe ||
         (frag & IPV4_FRAG_MASK) != 0 || osrc == 0 || ipv4_is_broadcast(h, osrc)) {
         trace_event(h, TRACE_NOTE, LAYER_ICMP, orig, "RFC 1122 3.2.2",
                     "no ICMP error: it would be about an error, a broadcast or a fragment");

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "stack/wire/eth.h"
+
 struct pkt *
 pkt_alloc(struct pkt_pool *pool, size_t headroom, size_t size)
 {
@@ -36,7 +38,10 @@ pkt_alloc(struct pkt_pool *pool, size_t headroom, size_t size)
 struct pkt *
 pkt_from_bytes(struct pkt_pool *pool, const uint8_t *bytes, size_t len)
 {
-    struct pkt *p = pkt_alloc(pool, PKT_HEADROOM, len);
+    /* A frame may arrive unpadded (a TAP device hands over 42-byte ARP
+     * frames); keep room for the padding in case it is sent on again, as a
+     * forwarded datagram is [IEEE 802.3 3.2.8]. */
+    struct pkt *p = pkt_alloc(pool, PKT_HEADROOM, len < ETH_MIN_FRAME ? ETH_MIN_FRAME : len);
     if (p == NULL)
         return NULL;
     memcpy(pkt_put(p, len), bytes, len);

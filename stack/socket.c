@@ -391,28 +391,32 @@ sock_recvfrom(struct host *h, int fd, uint8_t *buf, size_t cap, struct sock_addr
 int
 sock_getsockname(struct host *h, int fd, struct sock_addr *out)
 {
+    sock_enter(h, CALL_GETSOCKNAME);
     struct socket *s = sock_lookup(h, fd);
     if (s == NULL)
-        return -ERR_BADF;
+        return sock_ret(h, -ERR_BADF, "%d", fd);
     out->addr = s->pcb.laddr;
     out->port = s->pcb.lport;
     /* A connected socket reports the source address its route chose. */
     if (out->addr == 0 && s->connected)
         out->addr = ipv4_source_for(h, s->pcb.faddr);
-    return 0;
+    char as[32];
+    return sock_ret(h, 0, "%d, %s", fd, sa_str(out, as, sizeof(as)));
 }
 
 int
 sock_getpeername(struct host *h, int fd, struct sock_addr *out)
 {
+    sock_enter(h, CALL_GETPEERNAME);
     struct socket *s = sock_lookup(h, fd);
     if (s == NULL)
-        return -ERR_BADF;
+        return sock_ret(h, -ERR_BADF, "%d", fd);
     if (!s->connected)
-        return -ERR_NOTCONN;
+        return sock_ret(h, -ERR_NOTCONN, "%d", fd);
     out->addr = s->pcb.faddr;
     out->port = s->pcb.fport;
-    return 0;
+    char as[32];
+    return sock_ret(h, 0, "%d, %s", fd, sa_str(out, as, sizeof(as)));
 }
 
 static void
