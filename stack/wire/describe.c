@@ -26,56 +26,7 @@
 #include "stack/wire/ipv4.h"
 #include "stack/wire/tcp.h"
 #include "stack/wire/udp.h"
-
-/* ---- text: an snprintf that appends --------------------------------------- */
-
-/* A line being written into the caller's buffer. `len` counts every
- * character asked for, written or not, so the total is what snprintf would
- * have returned for the whole line. */
-struct text {
-    char *buf;   /* caller's buffer */
-    size_t n;    /* its size */
-    size_t len;  /* characters asked for so far */
-};
-
-static void text_add(struct text *t, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void
-text_add(struct text *t, const char *fmt, ...)
-{
-    va_list ap;
-    size_t room = t->len < t->n ? t->n - t->len : 0;
-    int r;
-
-    va_start(ap, fmt);
-    r = vsnprintf(room > 0 ? t->buf + t->len : NULL, room, fmt, ap);
-    va_end(ap);
-    if (r > 0)
-        t->len += (size_t)r;
-}
-
-/* Where a *_describe() call should write next (NULL once the buffer is
- * full), and how much room it has. */
-static char *
-text_end(const struct text *t)
-{
-    return t->len < t->n ? t->buf + t->len : NULL;
-}
-
-static size_t
-text_room(const struct text *t)
-{
-    return t->len < t->n ? t->n - t->len : 0;
-}
-
-/* Account for what a *_describe() call wrote at text_end(). */
-static void
-text_took(struct text *t, int r)
-{
-    if (r > 0)
-        t->len += (size_t)r;
-}
+#include "stack/wire/text.h"
 
 /* [RFC 1812 5.2.7.1] the last destination unreachable code with a name:
  * precedence cutoff in effect */

@@ -20,6 +20,7 @@
 
 #include "stack/wire/bytes.h"
 #include "stack/wire/checksum.h"
+#include "stack/wire/text.h"
 #include "stack/wire/ipv4.h"
 
 #define TCP_OFF_SPORT    0
@@ -39,44 +40,6 @@
 #define TCPOLEN_TS         10  /* [RFC 7323 3.2] */
 #define TCPOLEN_SACK_BASE  2   /* [RFC 2018 3] plus 8 per block */
 #define TCPOLEN_SACK_BLOCK 8
-
-/* ---- text: an snprintf that appends --------------------------------------- */
-
-/* A line being written into the caller's buffer. `len` counts every
- * character asked for, written or not, so the total is what snprintf would
- * have returned for the whole line. */
-struct text {
-    char *buf;   /* caller's buffer */
-    size_t n;    /* its size */
-    size_t len;  /* characters asked for so far */
-};
-
-static void text_add(struct text *t, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void
-text_add(struct text *t, const char *fmt, ...)
-{
-    va_list ap;
-    size_t room = t->len < t->n ? t->n - t->len : 0;
-    int r;
-
-    va_start(ap, fmt);
-    r = vsnprintf(room > 0 ? t->buf + t->len : NULL, room, fmt, ap);
-    va_end(ap);
-    if (r > 0)
-        t->len += (size_t)r;
-}
-
-static void
-text_init(struct text *t, char *buf, size_t n)
-{
-    t->buf = buf;
-    t->n = n;
-    t->len = 0;
-    if (n > 0)
-        buf[0] = '\0';
-}
 
 /* ---- options ------------------------------------------------------------- */
 
