@@ -14,7 +14,6 @@
  */
 #include "stack/wire/describe.h"
 
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>

@@ -14,7 +14,6 @@
  */
 #include "stack/wire/tcp.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
