@@ -17,8 +17,7 @@ libncurses-dev:/usr/include/ncursesw/ncurses.h
 check:/usr/include/check.h
 tshark:/usr/bin/tshark
 tmux:/usr/bin/tmux
-iproute2:/usr/sbin/ip
-locales:/usr/sbin/locale-gen"
+iproute2:/usr/sbin/ip"
 
 missing=""
 for entry in $PKGS; do
