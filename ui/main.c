@@ -4,7 +4,8 @@
  *   netstep run FILE [--trace] [--pcap OUT] [--seed N] [--quiet]
  *   netstep check FILE...
  *   netstep list
- *   netstep FILE            (run with the trace: the view comes later)
+ *   netstep ui FILE [...]   (the classroom view: ui/tui.c)
+ *   netstep FILE            (the view on a terminal; else run with the trace)
  *
  * Exit status: 0 when every expect holds, 1 when one fails, 2 for a usage or
  * scenario error (nothing runs then).
@@ -19,11 +20,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "sim/log_sink.h"
 #include "sim/pcap_sink.h"
 #include "sim/scenario.h"
 #include "sim/scenario_run.h"
+#include "ui/tui.h"
 
 #ifndef NETSTEP_VERSION
 #define NETSTEP_VERSION "0.0.0"
@@ -42,6 +45,7 @@ usage(FILE *out)
             "usage: netstep run FILE [--trace] [--pcap OUT] [--seed N] [--quiet]\n"
             "       netstep check FILE...\n"
             "       netstep list\n"
+            "       netstep ui FILE [--model osi] [--theme high-contrast] [--ascii]\n"
             "       netstep FILE\n"
             "       netstep --help | --version\n"
             "\n"
@@ -345,13 +349,17 @@ main(int argc, char **argv)
         return cmd_check(argc - 1, argv + 1);
     if (strcmp(cmd, "list") == 0)
         return cmd_list(argc - 1, argv + 1);
+    if (strcmp(cmd, "ui") == 0)
+        return tui_main(argc - 1, argv + 1);
     if (cmd[0] == '-') {
         fprintf(stderr, "netstep: unknown option '%s'\n", cmd);
         usage(stderr);
         return EXIT_USAGE;
     }
-    /* `netstep FILE`: the view will open here; until then, the trace. */
+    /* `netstep FILE`: the view on a terminal, else the trace. */
     char pathbuf[PATH_MAX];
+    if (is_file(resolve_scenario(cmd, pathbuf, sizeof(pathbuf))) && isatty(STDOUT_FILENO))
+        return tui_main(argc, argv);
     if (is_file(resolve_scenario(cmd, pathbuf, sizeof(pathbuf))))
         return cmd_run(argc, argv, true);
     fprintf(stderr, "netstep: no command or scenario file '%s'\n", cmd);

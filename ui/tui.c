@@ -1,0 +1,345 @@
+/*
+ * tui.c - the classroom view's controller: options, the recorded model, keys.
+ *
+ *   netstep ui FILE [--model osi|tcpip] [--theme default|high-contrast|mono]
+ *                   [--ascii] [--seed N] [--dump WxH [--keys KEYS]]
+ *
+ * --dump prints the screen the keys lead to as text instead of opening the
+ * terminal (for scripts and bug reports); KEYS uses the view's keys, with
+ * "\t" for tab, "\b" for Backspace, "\n" for Enter and "\e" for Esc.
+ * Called by: main.c. Calls: view_model_build(), view_render(), tui_curses_run().
+ */
+#include "ui/tui.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <langinfo.h>
+#include <limits.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "sim/scenario.h"
+
+static void
+moved(struct view_state *st, size_t cursor)
+{
+    if (cursor != st->cursor) {
+        st->cursor = cursor;
+        st->field = -1;
+        st->collapsed = 0;
+    }
+}
+
+static bool
+key_filter(struct view_state *st, int key)
+{
+    size_t n = strlen(st->filter);
+    if (key == VK_ENTER) {
+        st->editing_filter = false;
+    } else if (key == VK_ESC) {
+        st->filter[0] = '\0';
+        st->editing_filter = false;
+    } else if (key == VK_BACKSPACE) {
+        if (n > 0)
+            st->filter[n - 1] = '\0';
+    } else if (key > ' ' && key < 0x7f && n + 1 < sizeof st->filter) {
+        st->filter[n] = (char)key;
+        st->filter[n + 1] = '\0';
+    }
+    return true;
+}
+
+bool
+view_key(const struct view_model *m, struct view_state *st, int key)
+{
+    if (st->editing_filter)
+        return key_filter(st, key);
+    if (st->help) {
+        if (key != VK_TICK)
+            st->help = false;
+        return key != 'q';
+    }
+    size_t last = m->n_events ? m->n_events - 1 : 0;
+    switch (key) {
+    case 'q':
+        return false;
+    case ' ':
+    case 'n':
+        moved(st, view_next_event(m, st));
+        break;
+    case VK_TICK:
+        if (!st->playing)
+            break;
+        moved(st, view_next_event(m, st));
+        if (st->cursor >= last || view_next_event(m, st) == st->cursor)
+            st->playing = false;
+        break;
+    case 'b':
+    case VK_BACKSPACE:
+        moved(st, view_prev_event(m, st));
+        break;
+    case 's':
+        moved(st, view_next_step(m, st->cursor));
+        break;
+    case 'S':
+        moved(st, view_prev_step(m, st->cursor));
+        break;
+    case 'p':
+        st->playing = !st->playing && st->cursor < last;
+        break;
+    case '[':
+        if (st->speed > 0)
+            st->speed--;
+        break;
+    case ']':
+        if (st->speed < VIEW_SPEEDS - 1)
+            st->speed++;
+        break;
+    case 'g':
+        moved(st, 0);
+        break;
+    case 'G':
+        moved(st, last);
+        break;
+    case VK_TAB:
+        st->focus = (enum view_pane)((st->focus + 1) % PANE_COUNT);
+        if (st->focus == PANE_SOCKETS)
+            st->bottom_sockets = true;
+        else if (st->focus == PANE_BYTES)
+            st->bottom_sockets = false;
+        break;
+    case '/':
+        st->editing_filter = true;
+        st->filter[0] = '\0';
+        break;
+    case '?':
+        st->help = true;
+        break;
+    case '<':
+    case VK_LEFT:
+        if (st->host_first > 0)
+            st->host_first--;
+        break;
+    case '>':
+    case VK_RIGHT:
+        if ((size_t)st->host_first + 1 < vm_n_hosts(m))
+            st->host_first++;
+        break;
+    case VK_UP:
+    case VK_DOWN:
+        if (st->focus == PANE_PACKET || st->focus == PANE_BYTES) {
+            int f;
+            int n = view_packet_lines(m, st, &f);
+            f += key == VK_UP ? -1 : 1;
+            if (f < 0)
+                f = 0;
+            if (f >= n)
+                f = n - 1;
+            st->field = f;
+        } else {
+            moved(st, key == VK_UP ? view_prev_event(m, st) : view_next_event(m, st));
+        }
+        break;
+    case VK_ENTER:
+        if (st->focus == PANE_PACKET || st->focus == PANE_BYTES) {
+            int layer = view_packet_layer_at(m, st);
+            if (layer >= 0)
+                st->collapsed ^= 1u << layer;
+        }
+        break;
+    default:
+        break;
+    }
+    return true;
+}
+
+static void
+usage(FILE *out)
+{
+    fprintf(out,
+            "usage: netstep ui FILE [--model osi|tcpip] [--theme default|high-contrast|mono]\n"
+            "                       [--ascii] [--seed N] [--dump WxH [--keys KEYS]]\n"
+            "\n"
+            "Opens the classroom view: step through the lesson event by event and\n"
+            "watch each host's layers, the frames on the wire, the packet and its bytes.\n"
+            "Press ? in the view for every key. NO_COLOR is honoured.\n");
+}
+
+/* "a\tb" style escapes of --keys into view keys. */
+static int
+next_key(const char **s)
+{
+    const char *p = *s;
+    if (p[0] == '\\' && p[1] != '\0') {
+        *s += 2;
+        switch (p[1]) {
+        case 't': return VK_TAB;
+        case 'b': return VK_BACKSPACE;
+        case 'n': return VK_ENTER;
+        case 'e': return VK_ESC;
+        case 'u': return VK_UP;
+        case 'd': return VK_DOWN;
+        default:  return (unsigned char)p[1];
+        }
+    }
+    *s += 1;
+    return (unsigned char)p[0];
+}
+
+static int
+dump(const struct view_model *m, struct view_state *st, const struct view_opts *o, int w,
+     int h, const char *keys)
+{
+    for (const char *k = keys; k != NULL && *k;)
+        view_key(m, st, next_key(&k));
+    struct grid g;
+    if (grid_init(&g, w, h) < 0)
+        return -1;
+    view_render(m, st, o, &g);
+    char line[4096];
+    for (int y = 0; y < g.h; y++) {
+        grid_row_text(&g, y, line, sizeof line);
+        puts(line);
+    }
+    grid_free(&g);
+    return 0;
+}
+
+static const char *
+resolve(const char *arg, char *buf, size_t n)
+{
+    struct stat sb;
+    if (stat(arg, &sb) == 0)
+        return arg;
+    const char *dir = getenv("NETSTEP_SCENARIOS");
+    if (dir == NULL || dir[0] == '\0')
+        dir = NETSTEP_SCENARIO_DIR;
+    snprintf(buf, n, "%s/%s.scn", dir, arg);
+    if (stat(buf, &sb) == 0)
+        return buf;
+    snprintf(buf, n, "%s/%s", dir, arg);
+    return stat(buf, &sb) == 0 ? buf : arg;
+}
+
+int
+tui_main(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        { "model", required_argument, NULL, 'm' },
+        { "theme", required_argument, NULL, 'T' },
+        { "ascii", no_argument, NULL, 'a' },
+        { "seed", required_argument, NULL, 's' },
+        { "dump", required_argument, NULL, 'd' },
+        { "keys", required_argument, NULL, 'k' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    struct view_opts o = { .utf8 = true };
+    enum tui_theme theme = THEME_DEFAULT;
+    bool seed_given = false, ascii = false;
+    uint64_t seed = 0;
+    int dump_w = 0, dump_h = 0;
+    const char *keys = NULL;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "m:T:as:d:k:h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'm':
+            if (strcmp(optarg, "osi") == 0)
+                o.osi = true;
+            else if (strcmp(optarg, "tcpip") != 0) {
+                fprintf(stderr, "netstep: --model is osi or tcpip, not '%s'\n", optarg);
+                return 2;
+            }
+            break;
+        case 'T':
+            if (strcmp(optarg, "high-contrast") == 0)
+                theme = THEME_HIGH_CONTRAST;
+            else if (strcmp(optarg, "mono") == 0)
+                theme = THEME_MONO;
+            else if (strcmp(optarg, "default") != 0) {
+                fprintf(stderr, "netstep: --theme is default, high-contrast or mono, not '%s'\n",
+                        optarg);
+                return 2;
+            }
+            break;
+        case 'a':
+            ascii = true;
+            break;
+        case 's': {
+            char *end;
+            errno = 0;
+            unsigned long long v = strtoull(optarg, &end, 10);
+            if (errno || end == optarg || *end || optarg[0] == '-') {
+                fprintf(stderr, "netstep: --seed needs a number, not '%s'\n", optarg);
+                return 2;
+            }
+            seed = v;
+            seed_given = true;
+            break;
+        }
+        case 'd':
+            if (sscanf(optarg, "%dx%d", &dump_w, &dump_h) != 2 || dump_w < 20 || dump_h < 8 ||
+                dump_w > 1000 || dump_h > 1000) {
+                fprintf(stderr, "netstep: --dump needs WIDTHxHEIGHT, such as 80x24\n");
+                return 2;
+            }
+            break;
+        case 'k':
+            keys = optarg;
+            break;
+        case 'h':
+            usage(stdout);
+            return 0;
+        default:
+            usage(stderr);
+            return 2;
+        }
+    }
+    if (optind != argc - 1) {
+        fprintf(stderr, "netstep: ui needs exactly one scenario file\n");
+        usage(stderr);
+        return 2;
+    }
+    setlocale(LC_ALL, "");
+    const char *cs = nl_langinfo(CODESET);
+    o.utf8 = !ascii && cs != NULL && (strcasecmp(cs, "UTF-8") == 0 || strcasecmp(cs, "utf8") == 0);
+    const char *nc = getenv("NO_COLOR");
+    if (nc != NULL && nc[0] != '\0')
+        theme = THEME_MONO;
+
+    char pathbuf[PATH_MAX];
+    const char *path = resolve(argv[optind], pathbuf, sizeof pathbuf);
+    o.file = path;
+    struct scn_diag diag;
+    struct scenario *scn = scenario_parse_file(path, &diag);
+    if (scn == NULL) {
+        scn_diag_print(&diag, stderr);
+        return 2;
+    }
+    struct view_model *m = calloc(1, sizeof *m);
+    char err[512];
+    if (m == NULL || view_model_build(m, scn, seed_given, seed, err, sizeof err) < 0) {
+        fprintf(stderr, "%s\n", m == NULL ? "netstep: out of memory" : err);
+        free(m);
+        scenario_free(scn);
+        return 2;
+    }
+    struct view_state st;
+    view_state_init(&st);
+    int rc = 0;
+    if (dump_w > 0) {
+        rc = dump(m, &st, &o, dump_w, dump_h, keys) < 0 ? 2 : 0;
+    } else if (tui_curses_run(m, &st, &o, theme) < 0) {
+        fprintf(stderr, "netstep: cannot open the terminal for the view\n");
+        rc = 2;
+    }
+    view_model_destroy(m);
+    free(m);
+    scenario_free(scn);
+    return rc;
+}

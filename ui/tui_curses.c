@@ -1,0 +1,182 @@
+/*
+ * tui_curses.c - the one file that includes curses: the frame loop, and the
+ * blit of a rendered grid to the screen with the theme's colours.
+ *
+ * One loop (htop's shape): render the whole screen into a grid, blit it,
+ * wait for a key (or the play timer), let view_key() change the state,
+ * again. A resize (SIGWINCH, seen as KEY_RESIZE) only changes the grid's
+ * size: the state, and so the place in the lesson, is kept.
+ * Called by: tui_main(). Calls: view_render(), view_key().
+ */
+#include "ui/tui.h"
+
+#include <curses.h>
+#include <stdlib.h>
+#include <wchar.h>
+
+/* How each role looks: foreground, background (-1 = terminal's) and
+ * attributes, per theme. */
+struct role_style {
+    short fg;
+    short bg;
+    attr_t attr;
+};
+
+static const struct role_style style_default[ROLE_COUNT] = {
+    [ROLE_NORMAL] = { -1, -1, A_NORMAL },
+    [ROLE_BORDER] = { COLOR_BLUE, -1, A_NORMAL },
+    [ROLE_TITLE] = { COLOR_CYAN, -1, A_BOLD },
+    [ROLE_FOCUS] = { COLOR_YELLOW, -1, A_BOLD | A_REVERSE },
+    [ROLE_HEADER] = { COLOR_WHITE, COLOR_BLUE, A_BOLD },
+    [ROLE_KEYBAR] = { COLOR_WHITE, COLOR_BLUE, A_NORMAL },
+    [ROLE_KEY] = { COLOR_YELLOW, COLOR_BLUE, A_BOLD },
+    [ROLE_SELECTED] = { COLOR_BLACK, COLOR_CYAN, A_NORMAL },
+    [ROLE_CURRENT] = { COLOR_BLACK, COLOR_YELLOW, A_BOLD },
+    [ROLE_SAY] = { COLOR_YELLOW, -1, A_BOLD },
+    [ROLE_DIM] = { -1, -1, A_DIM },
+    [ROLE_DROP] = { COLOR_WHITE, COLOR_RED, A_BOLD },
+    [ROLE_WIRE] = { COLOR_MAGENTA, -1, A_BOLD },
+    [ROLE_LAYER_APP] = { COLOR_WHITE, -1, A_BOLD },
+    [ROLE_LAYER_SOCK] = { COLOR_CYAN, -1, A_NORMAL },
+    [ROLE_LAYER_L4] = { COLOR_GREEN, -1, A_NORMAL },
+    [ROLE_LAYER_L3] = { COLOR_YELLOW, -1, A_NORMAL },
+    [ROLE_LAYER_L2] = { COLOR_MAGENTA, -1, A_NORMAL },
+    [ROLE_FIELD] = { COLOR_BLACK, COLOR_WHITE, A_BOLD },
+    [ROLE_CHANGED] = { COLOR_GREEN, -1, A_BOLD },
+};
+
+/* For projectors: black background, bright text, no dim, no blue on black. */
+static const struct role_style style_high_contrast[ROLE_COUNT] = {
+    [ROLE_NORMAL] = { COLOR_WHITE, COLOR_BLACK, A_BOLD },
+    [ROLE_BORDER] = { COLOR_WHITE, COLOR_BLACK, A_NORMAL },
+    [ROLE_TITLE] = { COLOR_YELLOW, COLOR_BLACK, A_BOLD },
+    [ROLE_FOCUS] = { COLOR_BLACK, COLOR_YELLOW, A_BOLD },
+    [ROLE_HEADER] = { COLOR_BLACK, COLOR_WHITE, A_BOLD },
+    [ROLE_KEYBAR] = { COLOR_BLACK, COLOR_WHITE, A_NORMAL },
+    [ROLE_KEY] = { COLOR_BLACK, COLOR_WHITE, A_BOLD | A_UNDERLINE },
+    [ROLE_SELECTED] = { COLOR_BLACK, COLOR_YELLOW, A_BOLD },
+    [ROLE_CURRENT] = { COLOR_BLACK, COLOR_GREEN, A_BOLD },
+    [ROLE_SAY] = { COLOR_YELLOW, COLOR_BLACK, A_BOLD },
+    [ROLE_DIM] = { COLOR_WHITE, COLOR_BLACK, A_NORMAL },
+    [ROLE_DROP] = { COLOR_WHITE, COLOR_RED, A_BOLD },
+    [ROLE_WIRE] = { COLOR_CYAN, COLOR_BLACK, A_BOLD },
+    [ROLE_LAYER_APP] = { COLOR_WHITE, COLOR_BLACK, A_BOLD },
+    [ROLE_LAYER_SOCK] = { COLOR_CYAN, COLOR_BLACK, A_BOLD },
+    [ROLE_LAYER_L4] = { COLOR_GREEN, COLOR_BLACK, A_BOLD },
+    [ROLE_LAYER_L3] = { COLOR_YELLOW, COLOR_BLACK, A_BOLD },
+    [ROLE_LAYER_L2] = { COLOR_MAGENTA, COLOR_BLACK, A_BOLD },
+    [ROLE_FIELD] = { COLOR_BLACK, COLOR_CYAN, A_BOLD },
+    [ROLE_CHANGED] = { COLOR_GREEN, COLOR_BLACK, A_BOLD | A_UNDERLINE },
+};
+
+/* Monochrome: attributes only. */
+static const attr_t mono_attr[ROLE_COUNT] = {
+    [ROLE_NORMAL] = A_NORMAL,       [ROLE_BORDER] = A_NORMAL,
+    [ROLE_TITLE] = A_BOLD,          [ROLE_FOCUS] = A_REVERSE | A_BOLD,
+    [ROLE_HEADER] = A_REVERSE,      [ROLE_KEYBAR] = A_REVERSE,
+    [ROLE_KEY] = A_REVERSE | A_BOLD, [ROLE_SELECTED] = A_REVERSE,
+    [ROLE_CURRENT] = A_REVERSE | A_BOLD, [ROLE_SAY] = A_BOLD,
+    [ROLE_DIM] = A_DIM,             [ROLE_DROP] = A_BOLD | A_UNDERLINE,
+    [ROLE_WIRE] = A_BOLD,           [ROLE_LAYER_APP] = A_NORMAL,
+    [ROLE_LAYER_SOCK] = A_NORMAL,   [ROLE_LAYER_L4] = A_NORMAL,
+    [ROLE_LAYER_L3] = A_NORMAL,     [ROLE_LAYER_L2] = A_NORMAL,
+    [ROLE_FIELD] = A_REVERSE | A_BOLD, [ROLE_CHANGED] = A_BOLD | A_UNDERLINE,
+};
+
+static attr_t role_attr[ROLE_COUNT];
+
+static void
+theme_apply(enum tui_theme theme)
+{
+    if (theme != THEME_MONO && has_colors()) {
+        start_color();
+        use_default_colors();
+        const struct role_style *s =
+            theme == THEME_HIGH_CONTRAST ? style_high_contrast : style_default;
+        for (int r = 0; r < ROLE_COUNT; r++) {
+            init_pair((short)(r + 1), s[r].fg, s[r].bg);
+            role_attr[r] = COLOR_PAIR(r + 1) | s[r].attr;
+        }
+        if (theme == THEME_HIGH_CONTRAST)
+            bkgd(COLOR_PAIR(ROLE_NORMAL + 1));
+        return;
+    }
+    for (int r = 0; r < ROLE_COUNT; r++)
+        role_attr[r] = mono_attr[r];
+}
+
+static void
+blit(const struct grid *g)
+{
+    for (int y = 0; y < g->h; y++) {
+        for (int x = 0; x < g->w; x++) {
+            const struct grid_cell *c = grid_at(g, x, y);
+            wchar_t wc[2] = { (wchar_t)c->ch, L'\0' };
+            cchar_t cc;
+            attr_t a = role_attr[c->role < ROLE_COUNT ? c->role : 0];
+            setcchar(&cc, wc, a & ~A_COLOR, (short)PAIR_NUMBER(a), NULL);
+            mvadd_wch(y, x, &cc);
+        }
+    }
+}
+
+static int
+map_key(int ch)
+{
+    switch (ch) {
+    case KEY_UP:        return VK_UP;
+    case KEY_DOWN:      return VK_DOWN;
+    case KEY_LEFT:      return VK_LEFT;
+    case KEY_RIGHT:     return VK_RIGHT;
+    case KEY_BACKSPACE:
+    case 127:
+    case 8:             return VK_BACKSPACE;
+    case KEY_ENTER:
+    case '\n':
+    case '\r':          return VK_ENTER;
+    case 27:            return VK_ESC;
+    case '\t':          return VK_TAB;
+    default:            return ch;
+    }
+}
+
+int
+tui_curses_run(const struct view_model *m, struct view_state *st, const struct view_opts *o,
+               enum tui_theme theme)
+{
+    if (initscr() == NULL)
+        return -1;
+    cbreak();
+    noecho();
+    nonl();
+    keypad(stdscr, TRUE);
+    set_escdelay(25);
+    curs_set(0);
+    theme_apply(theme);
+    struct grid g;
+    int h, w;
+    getmaxyx(stdscr, h, w);
+    if (grid_init(&g, w, h) < 0) {
+        endwin();
+        return -1;
+    }
+    for (;;) {
+        view_render(m, st, o, &g);
+        blit(&g);
+        refresh();
+        timeout(st->playing ? (int)(1000 / view_speed_eps[st->speed]) : -1);
+        int ch = getch();
+        if (ch == KEY_RESIZE) {
+            getmaxyx(stdscr, h, w);
+            if (grid_resize(&g, w, h) < 0)
+                break;
+            clear();
+            continue;
+        }
+        if (!view_key(m, st, ch == ERR ? VK_TICK : map_key(ch)))
+            break;
+    }
+    grid_free(&g);
+    endwin();
+    return 0;
+}

@@ -1,0 +1,295 @@
+/*
+ * view.c - the screen's layout, header, key bar and help, and the moves of
+ * the cursor (next event, next step, the filter).
+ *
+ * Layout, from 80x24 up: a header line; script and layers side by side;
+ * the events list across the width; then the packet pane with the bytes
+ * (and on wide screens the sockets) beside it; the key bar at the bottom.
+ * Called by: tui.c, tests. Calls: the pane renderers (view_panes.c,
+ * view_packet.c).
+ */
+#include "ui/view.h"
+
+#include <ctype.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+const unsigned view_speed_eps[VIEW_SPEEDS] = { 1, 2, 4, 8, 16, 32 };
+
+void
+view_state_init(struct view_state *st)
+{
+    memset(st, 0, sizeof *st);
+    st->speed = 2;
+    st->focus = PANE_EVENTS;
+    st->field = -1;
+}
+
+/* ---- filter and moves ---------------------------------------------------- */
+
+static bool
+word_eq(const char *a, const char *b)
+{
+    for (; *a && *b; a++, b++)
+        if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
+            return false;
+    return *a == *b;
+}
+
+/* Whether the frame in ev carries protocol name p ("arp", "ip", "udp"...). */
+static bool
+frame_carries(const struct record_event *ev, const char *p)
+{
+    struct pkt_line lines[PKT_LINES_MAX];
+    int n = view_decode(ev, lines, PKT_LINES_MAX);
+    size_t pl = strlen(p);
+    for (int i = 0; i < n; i++) {
+        if (!lines[i].heading)
+            continue;
+        const char *t = lines[i].text;
+        if (strncasecmp(t, p, pl) == 0 && (t[pl] == ' ' || t[pl] == '\0'))
+            return true;
+        if (word_eq(p, "ip") && strncmp(t, "IPv4", 4) == 0)
+            return true;
+        if (word_eq(p, "eth") && strncmp(t, "Ethernet", 8) == 0)
+            return true;
+    }
+    return false;
+}
+
+bool
+view_filter_match(const struct view_model *m, const struct record_event *ev, const char *f)
+{
+    (void)m;
+    if (f == NULL || f[0] == '\0')
+        return true;
+    if (ev->where != NULL && word_eq(ev->where, f))
+        return true;
+    if (word_eq(trace_layer_name(ev->layer), f))
+        return true;
+    if ((word_eq(f, "transport") && (ev->layer == LAYER_TCP || ev->layer == LAYER_UDP ||
+                                     ev->layer == LAYER_ICMP)) ||
+        (word_eq(f, "network") && (ev->layer == LAYER_IPV4 || ev->layer == LAYER_ARP)) ||
+        (word_eq(f, "link") && ev->layer == LAYER_ETH) ||
+        (word_eq(f, "drop") && ev->kind == TRACE_DROP))
+        return true;
+    return ev->bytes != NULL && frame_carries(ev, f);
+}
+
+size_t
+view_next_event(const struct view_model *m, const struct view_state *st)
+{
+    struct record_event ev;
+    for (size_t i = st->cursor + 1; i < m->n_events; i++)
+        if (vm_event(m, i, &ev) && view_filter_match(m, &ev, st->filter))
+            return i;
+    return st->cursor;
+}
+
+size_t
+view_prev_event(const struct view_model *m, const struct view_state *st)
+{
+    struct record_event ev;
+    for (size_t i = st->cursor; i-- > 0;)
+        if (vm_event(m, i, &ev) && view_filter_match(m, &ev, st->filter))
+            return i;
+    return st->cursor;
+}
+
+size_t
+view_next_step(const struct view_model *m, size_t cursor)
+{
+    if (m->n_events == 0)
+        return 0;
+    size_t s = vm_step_of(m, cursor);
+    if (s + 1 < m->n_steps)
+        return m->step_start[s + 1];
+    return m->n_events - 1;
+}
+
+size_t
+view_prev_step(const struct view_model *m, size_t cursor)
+{
+    size_t s = vm_step_of(m, cursor);
+    if (m->n_steps == 0)
+        return 0;
+    if (cursor > m->step_start[s])
+        return m->step_start[s];
+    return s > 0 ? m->step_start[s - 1] : 0;
+}
+
+/* ---- header, key bar, help ---------------------------------------------- */
+
+void
+view_render_header(const struct view_model *m, const struct view_state *st,
+                   const struct view_opts *o, struct grid *g, struct grid_rect r)
+{
+    grid_fill(g, r, ' ', ROLE_HEADER);
+    struct record_event ev;
+    uint64_t t = vm_event(m, st->cursor, &ev) ? ev.t_ns : 0;
+    char right[160];
+    char play[32];
+    if (st->playing)
+        snprintf(play, sizeof play, "PLAYING %u/s", view_speed_eps[st->speed]);
+    else
+        snprintf(play, sizeof play, "PAUSED");
+    size_t step = vm_step_of(m, st->cursor);
+    snprintf(right, sizeof right, "t=%" PRIu64 ".%06" PRIu64 " s  event %zu/%zu  step %zu/%zu  %s%s ",
+             t / 1000000000u, t % 1000000000u / 1000u, m->n_events ? st->cursor + 1 : 0,
+             m->n_events, m->n_steps ? step + 1 : 0, m->n_steps, play,
+             o->osi ? "  model: OSI" : (r.w >= 120 ? "  model: TCP/IP" : ""));
+    int rw = (int)strlen(right);
+    int x = r.x;
+    x += grid_text(g, x, r.y, r.w, " netstep  ", ROLE_HEADER);
+    const char *title = m->scn->title != NULL ? m->scn->title : m->scn->name;
+    int room = r.w - (x - r.x) - rw - 1;
+    if (room > 3) {
+        int tl = (int)strlen(title);
+        x += grid_text(g, x, r.y, room, title, ROLE_HEADER);
+        if (tl > room)
+            grid_put(g, x - 1, r.y, o->utf8 ? 0x2026 : '~', ROLE_HEADER);
+    }
+    grid_text(g, r.x + r.w - rw, r.y, rw, right, ROLE_HEADER);
+}
+
+struct keyhelp {
+    const char *key;   /* as the key bar shows it */
+    const char *what;  /* short, for the key bar */
+    const char *help;  /* for the help screen */
+};
+
+static const struct keyhelp keys[] = {
+    { "space", "event", "space or n: one event forward" },
+    { "s", "step", "s: to the next step of the script (the next socket call)" },
+    { "b", "back", "b or Backspace: one event back" },
+    { "S", "step back", "S: one step back" },
+    { "p", "play", "p: play or pause" },
+    { "[ ]", "speed", "[ and ]: slower, faster" },
+    { "g G", "first/last", "g, G: the first, the last event" },
+    { "tab", "pane", "tab: focus the next pane (events, packet, bytes, sockets)" },
+    { "/", "filter", "/: show only a host, layer or protocol (Enter keeps, Esc clears)" },
+    { NULL, NULL, "up, down: in the packet pane, select a field; elsewhere, one event" },
+    { NULL, NULL, "Enter: in the packet pane, fold or unfold the selected layer" },
+    { NULL, NULL, "< >: scroll the host columns when not all fit" },
+    { "?", "help", "?: this help (any key closes it)" },
+    { "q", "quit", "q: quit" },
+};
+#define N_KEYS (sizeof keys / sizeof keys[0])
+
+void
+view_render_keybar(const struct view_state *st, struct grid *g, struct grid_rect r)
+{
+    grid_fill(g, r, ' ', ROLE_KEYBAR);
+    if (st->editing_filter) {
+        int x = r.x + grid_text(g, r.x, r.y, r.w, " filter: ", ROLE_KEY);
+        x += grid_text(g, x, r.y, r.w - (x - r.x), st->filter, ROLE_KEYBAR);
+        grid_put(g, x, r.y, '_', ROLE_KEY);
+        grid_text(g, x + 2, r.y, r.w - (x + 2 - r.x),
+                  "  host, layer or protocol; Enter keeps it, Esc clears", ROLE_KEYBAR);
+        return;
+    }
+    /* the last two (help, quit) always show; the rest as room allows */
+    int tail = 0;
+    for (size_t i = N_KEYS - 2; i < N_KEYS; i++)
+        tail += (int)(strlen(keys[i].key) + strlen(keys[i].what) + 3);
+    int x = r.x + 1;
+    for (size_t i = 0; i < N_KEYS; i++) {
+        if (keys[i].key == NULL)
+            continue;
+        int need = (int)(strlen(keys[i].key) + strlen(keys[i].what) + 3);
+        bool last = i >= N_KEYS - 2;
+        if (!last && x + need + tail > r.x + r.w)
+            continue;
+        x += grid_text(g, x, r.y, r.w, keys[i].key, ROLE_KEY);
+        x++;
+        x += grid_text(g, x, r.y, r.w - (x - r.x), keys[i].what, ROLE_KEYBAR);
+        x += 2;
+    }
+}
+
+void
+view_render_help(const struct view_opts *o, struct grid *g, struct grid_rect r)
+{
+    const struct grid_glyphs *gl = grid_glyphs(o->utf8);
+    grid_fill(g, r, ' ', ROLE_NORMAL);
+    grid_box(g, r, "help: every key", ROLE_FOCUS, gl);
+    int y = r.y + 1, x = r.x + 2, w = r.w - 4;
+    static const char *const intro[] = {
+        "The view replays a recorded lesson. The cursor is one event of the log;",
+        "every pane shows the lesson as of that event, so going back shows the",
+        "same screen again.",
+        "",
+    };
+    for (size_t i = 0; i < sizeof intro / sizeof intro[0] && y < r.y + r.h - 1; i++)
+        grid_text(g, x, y++, w, intro[i], ROLE_NORMAL);
+    for (size_t i = 0; i < N_KEYS && y < r.y + r.h - 1; i++) {
+        const char *h = keys[i].help;
+        const char *colon = strchr(h, ':');
+        int kl = colon ? (int)(colon - h) : 0;
+        char key[40];
+        snprintf(key, sizeof key, "%.*s", kl, h);
+        grid_text(g, x, y, 24, key, ROLE_KEY);
+        grid_text(g, x + 24, y, w - 24, colon ? colon + 2 : h, ROLE_NORMAL);
+        y++;
+    }
+    if (y + 1 < r.y + r.h - 1)
+        grid_text(g, x, y + 1, w, "Layers: out reads top-down, in reads bottom-up.", ROLE_DIM);
+}
+
+/* ---- the whole screen ---------------------------------------------------- */
+
+void
+view_render(const struct view_model *m, const struct view_state *st,
+            const struct view_opts *o, struct grid *g)
+{
+    int W = g->w, H = g->h;
+    grid_clear(g);
+    g->ascii = !o->utf8;
+    view_render_header(m, st, o, g, (struct grid_rect){ 0, 0, W, 1 });
+    view_render_keybar(st, g, (struct grid_rect){ 0, H - 1, W, 1 });
+    int bh = H - 2;
+    if (bh < 6)
+        return;
+    if (st->help) {
+        view_render_help(o, g, (struct grid_rect){ 0, 1, W, bh });
+        return;
+    }
+    int top_h = bh * 10 / 22, ev_h = bh * 5 / 22;
+    if (top_h < 9)
+        top_h = bh >= 20 ? 9 : bh / 2;
+    if (ev_h < 4)
+        ev_h = 4;
+    int bot_h = bh - top_h - ev_h;
+    if (bot_h < 3) {
+        ev_h += bot_h;
+        bot_h = 0;
+    }
+    int script_w = W / 3;
+    if (script_w < 24)
+        script_w = 24;
+    if (script_w > 48)
+        script_w = 48;
+    view_render_script(m, st, o, g, (struct grid_rect){ 0, 1, script_w, top_h });
+    view_render_layers(m, st, o, g, (struct grid_rect){ script_w, 1, W - script_w, top_h });
+    view_render_events(m, st, o, g, (struct grid_rect){ 0, 1 + top_h, W, ev_h });
+    if (bot_h == 0)
+        return;
+    int y = 1 + top_h + ev_h;
+    int bytes_w = W >= 200 ? 74 : 40;
+    if (W >= 140) {
+        int sock_w = (W - bytes_w) * 2 / 5;
+        int pkt_w = W - bytes_w - sock_w;
+        view_render_packet(m, st, o, g, (struct grid_rect){ 0, y, pkt_w, bot_h });
+        view_render_bytes(m, st, o, g, (struct grid_rect){ pkt_w, y, bytes_w, bot_h });
+        view_render_sockets(m, st, o, g, (struct grid_rect){ pkt_w + bytes_w, y, sock_w, bot_h });
+    } else {
+        int pkt_w = W - bytes_w;
+        view_render_packet(m, st, o, g, (struct grid_rect){ 0, y, pkt_w, bot_h });
+        if (st->bottom_sockets)
+            view_render_sockets(m, st, o, g, (struct grid_rect){ pkt_w, y, bytes_w, bot_h });
+        else
+            view_render_bytes(m, st, o, g, (struct grid_rect){ pkt_w, y, bytes_w, bot_h });
+    }
+}

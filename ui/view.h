@@ -1,0 +1,129 @@
+/*
+ * view.h - the classroom view's panes: pure renderers from (model, cursor,
+ * size) to a character grid.
+ *
+ * struct view_state is everything a person can change (the cursor, the
+ * filter, the focused pane, play and speed); struct view_opts is what the
+ * command line chose (line drawing, layer model). view_render() lays the
+ * screen out for the grid's size and calls each pane's renderer with its
+ * rectangle; the same inputs always give the same grid, so stepping back
+ * shows exactly what was shown before. No curses here (tui_curses.c blits).
+ */
+#ifndef NETSTEP_UI_VIEW_H
+#define NETSTEP_UI_VIEW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ui/grid.h"
+#include "ui/view_model.h"
+
+enum view_pane {
+    PANE_EVENTS,
+    PANE_PACKET,
+    PANE_BYTES,
+    PANE_SOCKETS,
+    PANE_COUNT
+};
+
+/* Play speeds: events a second, from slowest. */
+#define VIEW_SPEEDS 6
+extern const unsigned view_speed_eps[VIEW_SPEEDS];
+
+#define VIEW_FILTER_LEN 32
+
+struct view_state {
+    size_t cursor;                  /* the selected event */
+    bool playing;                   /* advancing on its own */
+    int speed;                      /* index into view_speed_eps */
+    enum view_pane focus;           /* where up/down/enter go */
+    bool bottom_sockets;            /* narrow screens: sockets, not bytes */
+    bool help;                      /* the help screen is up */
+    bool editing_filter;            /* typing after '/' */
+    char filter[VIEW_FILTER_LEN];   /* host, layer or protocol; "" = all */
+    int field;                      /* selected line of the packet pane */
+    unsigned collapsed;             /* packet pane: bit per layer (0..3) the
+                                       person folded away */
+    int host_first;                 /* first host column shown */
+};
+
+struct view_opts {
+    bool utf8;      /* box drawing and arrows; else ASCII */
+    bool osi;       /* OSI names beside the TCP/IP rows */
+    const char *file;  /* the lesson as named on the command line */
+};
+
+/* The start state: cursor on the first event, paused. */
+void view_state_init(struct view_state *st);
+
+/* The whole screen into g (its size decides the layout). */
+void view_render(const struct view_model *m, const struct view_state *st,
+                 const struct view_opts *o, struct grid *g);
+
+/* The panes, each into rectangle r of g (frame included). */
+void view_render_header(const struct view_model *m, const struct view_state *st,
+                        const struct view_opts *o, struct grid *g, struct grid_rect r);
+void view_render_keybar(const struct view_state *st, struct grid *g, struct grid_rect r);
+void view_render_script(const struct view_model *m, const struct view_state *st,
+                        const struct view_opts *o, struct grid *g, struct grid_rect r);
+void view_render_layers(const struct view_model *m, const struct view_state *st,
+                        const struct view_opts *o, struct grid *g, struct grid_rect r);
+void view_render_events(const struct view_model *m, const struct view_state *st,
+                        const struct view_opts *o, struct grid *g, struct grid_rect r);
+void view_render_packet(const struct view_model *m, const struct view_state *st,
+                        const struct view_opts *o, struct grid *g, struct grid_rect r);
+void view_render_bytes(const struct view_model *m, const struct view_state *st,
+                       const struct view_opts *o, struct grid *g, struct grid_rect r);
+void view_render_sockets(const struct view_model *m, const struct view_state *st,
+                         const struct view_opts *o, struct grid *g, struct grid_rect r);
+void view_render_help(const struct view_opts *o, struct grid *g, struct grid_rect r);
+
+/* Whether event ev passes filter f ("" passes everything): f names a host
+ * or link, a layer ("ipv4", "udp", "socket"...), or a protocol the frame
+ * carries ("arp", "icmp", "udp", "tcp"). Case does not matter. */
+bool view_filter_match(const struct view_model *m, const struct record_event *ev,
+                       const char *f);
+
+/* Moves: each returns the new cursor. */
+size_t view_next_event(const struct view_model *m, const struct view_state *st);
+size_t view_prev_event(const struct view_model *m, const struct view_state *st);
+size_t view_next_step(const struct view_model *m, size_t cursor);
+size_t view_prev_step(const struct view_model *m, size_t cursor);
+
+/* ---- packet decoding (view_packet.c), shared with tests ---------------- */
+
+/* Layers of a decoded frame, outermost first; also bits of `collapsed`. */
+enum pkt_layer {
+    PL_LINK,       /* Ethernet */
+    PL_NET,        /* IPv4 or ARP */
+    PL_TRANSPORT,  /* ICMP, UDP, TCP */
+    PL_DATA,       /* the payload */
+    PL_COUNT
+};
+
+#define PKT_LINE_TEXT 96
+#define PKT_LINES_MAX 64
+
+/* One line of the packet pane: a layer heading or one field of it. */
+struct pkt_line {
+    enum pkt_layer layer;        /* which layer */
+    bool heading;                /* the layer's summary line */
+    char text[PKT_LINE_TEXT];    /* "ttl 64", or the heading */
+    char meaning[PKT_LINE_TEXT]; /* one line saying what it means */
+    int off;                     /* the field's first byte in the event's bytes */
+    int len;                     /* its length (0: no bytes of its own) */
+};
+
+/* Decode the bytes of ev field by field, outermost header first, from the
+ * first layer the bytes still hold. Returns the number of lines. */
+int view_decode(const struct record_event *ev, struct pkt_line *lines, int max);
+/* The layer unfolded by default for ev: its own, or the first the bytes hold. */
+int view_packet_layer_own(const struct record_event *ev, const struct pkt_line *lines, int n);
+/* Lines the packet pane has for the cursor's event (to bound st->field),
+ * with the selected one in *sel; and the layer of the selected line (for
+ * folding), or -1. */
+int view_packet_lines(const struct view_model *m, const struct view_state *st, int *sel);
+int view_packet_layer_at(const struct view_model *m, const struct view_state *st);
+
+#endif

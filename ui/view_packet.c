@@ -1,0 +1,518 @@
+/*
+ * view_packet.c - the packet and bytes panes: the selected frame decoded
+ * field by field, each field with a line saying what it means, and its bytes
+ * in hex and ASCII coloured by layer, the selected field's bytes highlighted.
+ *
+ * Decoding reads the recorded bytes with the wire module's offsets and byte
+ * helpers (C5): host order only in the decoded numbers, never in place.
+ * Called by: view.c. Calls: be16_get(), be32_get(), ipv4_addr_str(), ...
+ */
+#include "ui/view.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "stack/wire/addr.h"
+#include "stack/wire/bytes.h"
+#include "stack/wire/eth.h"
+#include "stack/wire/icmp.h"
+#include "stack/wire/ipv4.h"
+#include "stack/wire/tcp.h"
+
+struct decoder {
+    struct pkt_line *lines;  /* output */
+    int max;                 /* room */
+    int n;                   /* lines written */
+};
+
+static void
+add(struct decoder *d, enum pkt_layer layer, bool heading, int off, int len,
+    const char *meaning, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
+
+#include <stdarg.h>
+
+static void
+add(struct decoder *d, enum pkt_layer layer, bool heading, int off, int len,
+    const char *meaning, const char *fmt, ...)
+{
+    if (d->n >= d->max)
+        return;
+    struct pkt_line *l = &d->lines[d->n++];
+    memset(l, 0, sizeof *l);
+    l->layer = layer;
+    l->heading = heading;
+    l->off = off;
+    l->len = len;
+    snprintf(l->meaning, sizeof l->meaning, "%s", meaning != NULL ? meaning : "");
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(l->text, sizeof l->text, fmt, ap);
+    va_end(ap);
+}
+
+/* Up to 24 bytes as text, dots for what is not printable. */
+static void
+ascii_preview(const uint8_t *b, size_t len, char *out, size_t n)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < len && i < 24 && k + 1 < n; i++)
+        out[k++] = b[i] >= 0x20 && b[i] < 0x7f ? (char)b[i] : '.';
+    out[k] = '\0';
+}
+
+static void
+decode_data(struct decoder *d, const uint8_t *b, int off, int len)
+{
+    if (len <= 0)
+        return;
+    char pre[32];
+    ascii_preview(b + off, (size_t)len, pre, sizeof pre);
+    add(d, PL_DATA, true, off, len, "what the application gave its socket",
+        "Data, %d bytes", len);
+    add(d, PL_DATA, false, off, len, "the stack never looks inside", "\"%s%s\"", pre,
+        len > 24 ? "..." : "");
+}
+
+static void
+decode_udp(struct decoder *d, const uint8_t *b, int off, int len)
+{
+    if (len < 8) {
+        add(d, PL_TRANSPORT, true, off, len, "shorter than a UDP header", "UDP [truncated]");
+        return;
+    }
+    const uint8_t *u = b + off;
+    int ulen = be16_get(u + 4);
+    add(d, PL_TRANSPORT, true, off, 8, "User Datagram Protocol [RFC 768]",
+        "UDP %u > %u, length %d", be16_get(u), be16_get(u + 2), ulen);
+    add(d, PL_TRANSPORT, false, off, 2, "the sending socket's port", "src port %u",
+        be16_get(u));
+    add(d, PL_TRANSPORT, false, off + 2, 2, "picks the socket that receives it",
+        "dst port %u", be16_get(u + 2));
+    add(d, PL_TRANSPORT, false, off + 4, 2, "header + data bytes", "length %d", ulen);
+    add(d, PL_TRANSPORT, false, off + 6, 2, "over a pseudo-header, header and data",
+        "checksum 0x%04x", be16_get(u + 6));
+    int data = ulen - 8;
+    if (data > len - 8)
+        data = len - 8;
+    decode_data(d, b, off + 8, data);
+}
+
+static void
+decode_icmp(struct decoder *d, const uint8_t *b, int off, int len)
+{
+    if (len < 8) {
+        add(d, PL_TRANSPORT, true, off, len, "shorter than an ICMP header", "ICMP [truncated]");
+        return;
+    }
+    const uint8_t *c = b + off;
+    add(d, PL_TRANSPORT, true, off, 8, "Internet Control Message Protocol [RFC 792]",
+        "ICMP %s", icmp_type_name(c[0], c[1]));
+    add(d, PL_TRANSPORT, false, off, 1, "what kind of message", "type %u", c[0]);
+    add(d, PL_TRANSPORT, false, off + 1, 1, "the detail within the type", "code %u", c[1]);
+    add(d, PL_TRANSPORT, false, off + 2, 2, "over the whole message", "checksum 0x%04x",
+        be16_get(c + 2));
+    if (c[0] == ICMP_ECHO_REQUEST || c[0] == ICMP_ECHO_REPLY) {
+        add(d, PL_TRANSPORT, false, off + 4, 2, "matches replies to the pinging socket",
+            "id %u", be16_get(c + 4));
+        add(d, PL_TRANSPORT, false, off + 6, 2, "counts the requests", "seq %u",
+            be16_get(c + 6));
+    } else {
+        add(d, PL_TRANSPORT, false, off + 4, 4, "depends on the type", "rest 0x%08x",
+            be32_get(c + 4));
+    }
+    decode_data(d, b, off + 8, len - 8);
+}
+
+static void
+decode_tcp(struct decoder *d, const uint8_t *b, int off, int len)
+{
+    if (len < 20) {
+        add(d, PL_TRANSPORT, true, off, len, "shorter than a TCP header", "TCP [truncated]");
+        return;
+    }
+    const uint8_t *t = b + off;
+    int hl = (t[12] >> 4) * 4;
+    char fl[16];
+    tcp_flags_str(t[13], fl, sizeof fl);
+    add(d, PL_TRANSPORT, true, off, hl, "Transmission Control Protocol [RFC 9293 3.1]",
+        "TCP %u > %u [%s]", be16_get(t), be16_get(t + 2), fl);
+    add(d, PL_TRANSPORT, false, off, 2, "the sending connection's port", "src port %u",
+        be16_get(t));
+    add(d, PL_TRANSPORT, false, off + 2, 2, "picks the connection that receives it",
+        "dst port %u", be16_get(t + 2));
+    add(d, PL_TRANSPORT, false, off + 4, 4, "number of the first data byte (or the SYN)",
+        "seq %u", be32_get(t + 4));
+    add(d, PL_TRANSPORT, false, off + 8, 4, "next byte the sender expects, if ACK",
+        "ack %u", be32_get(t + 8));
+    add(d, PL_TRANSPORT, false, off + 12, 2, "header length and control bits",
+        "offset %d, flags [%s]", hl, fl);
+    add(d, PL_TRANSPORT, false, off + 14, 2, "bytes the sender can still receive",
+        "window %u", be16_get(t + 14));
+    add(d, PL_TRANSPORT, false, off + 16, 2, "over a pseudo-header, header and data",
+        "checksum 0x%04x", be16_get(t + 16));
+    if (hl > 20 && hl <= len)
+        add(d, PL_TRANSPORT, false, off + 20, hl - 20, "MSS, window scale, SACK, timestamps",
+            "options, %d bytes", hl - 20);
+    if (hl >= 20 && hl <= len)
+        decode_data(d, b, off + hl, len - hl);
+}
+
+static void
+decode_transport(struct decoder *d, int proto, const uint8_t *b, int off, int len)
+{
+    switch (proto) {
+    case IPPROTO_UDP_:
+        decode_udp(d, b, off, len);
+        break;
+    case IPPROTO_ICMP_:
+        decode_icmp(d, b, off, len);
+        break;
+    case IPPROTO_TCP_:
+        decode_tcp(d, b, off, len);
+        break;
+    default:
+        decode_data(d, b, off, len);
+        break;
+    }
+}
+
+static void
+decode_ipv4(struct decoder *d, const uint8_t *b, int off, int len)
+{
+    if (len < IPV4_HDR_MIN) {
+        add(d, PL_NET, true, off, len, "shorter than an IPv4 header", "IPv4 [truncated]");
+        return;
+    }
+    const uint8_t *p = b + off;
+    int ihl = (p[0] & 15) * 4;
+    int total = be16_get(p + IPV4_OFF_TOTAL_LEN);
+    char src[IPV4_ADDR_STRLEN], dst[IPV4_ADDR_STRLEN];
+    ipv4_addr_str(be32_get(p + IPV4_OFF_SRC), src);
+    ipv4_addr_str(be32_get(p + IPV4_OFF_DST), dst);
+    const char *pn = ipproto_name(p[IPV4_OFF_PROTO]);
+    uint16_t frag = be16_get(p + IPV4_OFF_FRAG);
+    add(d, PL_NET, true, off, ihl, "Internet Protocol version 4 [RFC 791 3.1]",
+        "IPv4 %s > %s", src, dst);
+    add(d, PL_NET, false, off, 1, "IP version 4; header length in 4-byte words",
+        "version %u, ihl %d", p[0] >> 4, ihl);
+    add(d, PL_NET, false, off + IPV4_OFF_TOS, 1, "DSCP and ECN: priority hints", "tos 0x%02x",
+        p[IPV4_OFF_TOS]);
+    add(d, PL_NET, false, off + IPV4_OFF_TOTAL_LEN, 2, "header + payload bytes",
+        "total length %d", total);
+    add(d, PL_NET, false, off + IPV4_OFF_ID, 2, "groups the fragments of one datagram",
+        "id %u", be16_get(p + IPV4_OFF_ID));
+    add(d, PL_NET, false, off + IPV4_OFF_FRAG, 2, "DF: don't fragment; MF: more follow",
+        "flags %s%s, offset %u", frag & IPV4_FLAG_DF ? "DF" : "-", frag & IPV4_FLAG_MF ? "+MF" : "",
+        (unsigned)(frag & IPV4_FRAG_MASK) * 8);
+    add(d, PL_NET, false, off + IPV4_OFF_TTL, 1, "hops left; each router takes one",
+        "ttl %u", p[IPV4_OFF_TTL]);
+    add(d, PL_NET, false, off + IPV4_OFF_PROTO, 1, "which transport gets the payload",
+        "protocol %u (%s)", p[IPV4_OFF_PROTO], pn != NULL ? pn : "?");
+    add(d, PL_NET, false, off + IPV4_OFF_CSUM, 2, "over the header only",
+        "checksum 0x%04x", be16_get(p + IPV4_OFF_CSUM));
+    add(d, PL_NET, false, off + IPV4_OFF_SRC, 4, "the sending host", "src %s", src);
+    add(d, PL_NET, false, off + IPV4_OFF_DST, 4, "the host it is for; routes pick the way",
+        "dst %s", dst);
+    if (ihl > IPV4_HDR_MIN && ihl <= len)
+        add(d, PL_NET, false, off + IPV4_HDR_MIN, ihl - IPV4_HDR_MIN, "rarely used",
+            "options, %d bytes", ihl - IPV4_HDR_MIN);
+    if (ihl < IPV4_HDR_MIN || ihl > len)
+        return;
+    int plen = (total < len ? total : len) - ihl;
+    if ((frag & (IPV4_FLAG_MF | IPV4_FRAG_MASK)) != 0)
+        decode_data(d, b, off + ihl, plen);
+    else
+        decode_transport(d, p[IPV4_OFF_PROTO], b, off + ihl, plen);
+}
+
+static void
+decode_arp(struct decoder *d, const uint8_t *b, int off, int len)
+{
+    if (len < 28) {
+        add(d, PL_NET, true, off, len, "shorter than an ARP packet", "ARP [truncated]");
+        return;
+    }
+    const uint8_t *a = b + off;
+    char sha[MAC_ADDR_STRLEN], tha[MAC_ADDR_STRLEN];
+    char spa[IPV4_ADDR_STRLEN], tpa[IPV4_ADDR_STRLEN];
+    mac_addr_str(a + 8, sha);
+    ipv4_addr_str(be32_get(a + 14), spa);
+    mac_addr_str(a + 18, tha);
+    ipv4_addr_str(be32_get(a + 24), tpa);
+    uint16_t op = be16_get(a + 6);
+    add(d, PL_NET, true, off, 28, "Address Resolution Protocol [RFC 826]", "ARP %s",
+        op == 1 ? "request" : op == 2 ? "reply" : "?");
+    add(d, PL_NET, false, off, 2, "1: Ethernet addresses", "hardware type %u", be16_get(a));
+    add(d, PL_NET, false, off + 2, 2, "0x0800: IPv4 addresses", "protocol type 0x%04x",
+        be16_get(a + 2));
+    add(d, PL_NET, false, off + 4, 2, "address lengths in bytes", "hlen %u, plen %u", a[4],
+        a[5]);
+    add(d, PL_NET, false, off + 6, 2, "1: who has this address?  2: it is at",
+        "op %u (%s)", op, op == 1 ? "request" : op == 2 ? "reply" : "?");
+    add(d, PL_NET, false, off + 8, 6, "the asker's MAC: the target learns it", "sender MAC %s",
+        sha);
+    add(d, PL_NET, false, off + 14, 4, "the asker's IPv4 address", "sender IP %s", spa);
+    add(d, PL_NET, false, off + 18, 6, "unknown in a request: what is asked", "target MAC %s",
+        tha);
+    add(d, PL_NET, false, off + 24, 4, "the address being resolved", "target IP %s", tpa);
+}
+
+static void
+decode_eth(struct decoder *d, const uint8_t *b, int off, int len)
+{
+    if (len < ETH_HDR_LEN) {
+        add(d, PL_LINK, true, off, len, "shorter than an Ethernet header",
+            "Ethernet [truncated]");
+        return;
+    }
+    const uint8_t *e = b + off;
+    char dst[MAC_ADDR_STRLEN], src[MAC_ADDR_STRLEN];
+    mac_addr_str(e + ETH_OFF_DST, dst);
+    mac_addr_str(e + ETH_OFF_SRC, src);
+    uint16_t type = be16_get(e + ETH_OFF_TYPE);
+    const char *tn = ethertype_name(type);
+    add(d, PL_LINK, true, off, ETH_HDR_LEN, "Ethernet II [IEEE 802.3 3.2]", "Ethernet %s > %s",
+        src, dst);
+    add(d, PL_LINK, false, off + ETH_OFF_DST, 6,
+        mac_is_broadcast(e) ? "broadcast: every host on the link takes it"
+                            : "the interface this frame is for",
+        "dst %s", dst);
+    add(d, PL_LINK, false, off + ETH_OFF_SRC, 6, "the sending interface", "src %s", src);
+    add(d, PL_LINK, false, off + ETH_OFF_TYPE, 2, "which protocol is inside",
+        "type 0x%04x (%s)", type, tn != NULL ? tn : "?");
+    if (type == ETHERTYPE_ARP)
+        decode_arp(d, b, off + ETH_HDR_LEN, len - ETH_HDR_LEN);
+    else if (type == ETHERTYPE_IPV4)
+        decode_ipv4(d, b, off + ETH_HDR_LEN, len - ETH_HDR_LEN);
+    else
+        decode_data(d, b, off + ETH_HDR_LEN, len - ETH_HDR_LEN);
+}
+
+static bool
+off_ok(int16_t off, size_t len)
+{
+    return off != RECORD_OFF_NONE && off >= 0 && (size_t)off < len;
+}
+
+int
+view_decode(const struct record_event *ev, struct pkt_line *lines, int max)
+{
+    struct decoder d = { .lines = lines, .max = max, .n = 0 };
+    if (ev->bytes == NULL || ev->len == 0)
+        return 0;
+    int len = ev->len > 65535 ? 65535 : (int)ev->len;
+    const uint8_t *b = ev->bytes;
+    if (off_ok(ev->l2_off, ev->len)) {
+        decode_eth(&d, b, ev->l2_off, len - ev->l2_off);
+    } else if (off_ok(ev->l3_off, ev->len)) {
+        int o = ev->l3_off;
+        if (ev->layer == LAYER_ARP)
+            decode_arp(&d, b, o, len - o);
+        else if ((b[o] >> 4) == 4)
+            decode_ipv4(&d, b, o, len - o);
+        else
+            decode_data(&d, b, o, len - o);
+    } else if (off_ok(ev->l4_off, ev->len)) {
+        int o = ev->l4_off;
+        int proto = ev->layer == LAYER_UDP ? IPPROTO_UDP_ : ev->layer == LAYER_TCP ? IPPROTO_TCP_
+                  : ev->layer == LAYER_ICMP ? IPPROTO_ICMP_ : -1;
+        decode_transport(&d, proto, b, o, len - o);
+    } else {
+        decode_data(&d, b, 0, len);
+    }
+    return d.n;
+}
+
+/* ---- the packet and bytes panes ------------------------------------------- */
+
+static enum pkt_layer
+event_pkt_layer(enum trace_layer l)
+{
+    switch (l) {
+    case LAYER_IPV4:
+    case LAYER_ARP:    return PL_NET;
+    case LAYER_TCP:
+    case LAYER_UDP:
+    case LAYER_ICMP:   return PL_TRANSPORT;
+    case LAYER_SOCKET:
+    case LAYER_APP:    return PL_DATA;
+    default:           return PL_LINK;
+    }
+}
+
+/* The lines the packet pane shows: headings always, a layer's fields unless
+ * it is folded. By default only the event's own layer is unfolded; the
+ * person's folds (st->collapsed) flip that. vis[] gets indexes into lines;
+ * returns how many, and *sel the selected one (index into vis). */
+static int
+packet_visible(const struct record_event *ev, const struct view_state *st,
+               const struct pkt_line *lines, int n, int *vis, int *sel)
+{
+    enum pkt_layer own = (enum pkt_layer)view_packet_layer_own(ev, lines, n);
+    int k = 0, own_head = 0;
+    for (int i = 0; i < n; i++) {
+        bool open = (lines[i].layer == own) != ((st->collapsed >> lines[i].layer) & 1u);
+        if (lines[i].heading && lines[i].layer == own)
+            own_head = k;
+        if (lines[i].heading || open)
+            vis[k++] = i;
+    }
+    *sel = st->field >= 0 && st->field < k ? st->field : own_head;
+    return k;
+}
+
+static enum grid_role
+pkt_role(enum pkt_layer l)
+{
+    switch (l) {
+    case PL_LINK:      return ROLE_LAYER_L2;
+    case PL_NET:       return ROLE_LAYER_L3;
+    case PL_TRANSPORT: return ROLE_LAYER_L4;
+    default:           return ROLE_LAYER_APP;
+    }
+}
+
+int
+view_packet_lines(const struct view_model *m, const struct view_state *st, int *sel)
+{
+    struct record_event ev;
+    struct pkt_line lines[PKT_LINES_MAX];
+    int vis[PKT_LINES_MAX];
+    *sel = 0;
+    if (!vm_event(m, st->cursor, &ev))
+        return 0;
+    int n = view_decode(&ev, lines, PKT_LINES_MAX);
+    return packet_visible(&ev, st, lines, n, vis, sel);
+}
+
+int
+view_packet_layer_at(const struct view_model *m, const struct view_state *st)
+{
+    struct record_event ev;
+    struct pkt_line lines[PKT_LINES_MAX];
+    int vis[PKT_LINES_MAX], sel;
+    if (!vm_event(m, st->cursor, &ev))
+        return -1;
+    int n = view_decode(&ev, lines, PKT_LINES_MAX);
+    int k = packet_visible(&ev, st, lines, n, vis, &sel);
+    return k > 0 ? (int)lines[vis[sel]].layer : -1;
+}
+
+void
+view_render_packet(const struct view_model *m, const struct view_state *st,
+                   const struct view_opts *o, struct grid *g, struct grid_rect r)
+{
+    const struct grid_glyphs *gl = grid_glyphs(o->utf8);
+    struct record_event ev;
+    bool have = vm_event(m, st->cursor, &ev);
+    char title[48];
+    if (have && ev.pkt_id)
+        snprintf(title, sizeof title, "packet #%llu, %zu bytes", (unsigned long long)ev.pkt_id,
+                 ev.len);
+    else
+        snprintf(title, sizeof title, "packet");
+    grid_box(g, r, title, st->focus == PANE_PACKET ? ROLE_FOCUS : ROLE_TITLE, gl);
+    int x = r.x + 1, w = r.w - 2, y0 = r.y + 1, ih = r.h - 2;
+    if (!have || ih < 1)
+        return;
+    struct pkt_line lines[PKT_LINES_MAX];
+    int n = view_decode(&ev, lines, PKT_LINES_MAX);
+    if (n == 0) {
+        grid_text(g, x + 1, y0, w - 1, "no packet in this event", ROLE_DIM);
+        return;
+    }
+    int vis[PKT_LINES_MAX], sel;
+    int k = packet_visible(&ev, st, lines, n, vis, &sel);
+    int top = 0;
+    if (sel >= ih)
+        top = sel - ih + 1;
+    if (k - top < ih && k > ih)
+        top = k - ih;
+    int tw = w > 60 ? 24 : 22;
+    for (int row = 0; row < ih && top + row < k; row++) {
+        const struct pkt_line *l = &lines[vis[top + row]];
+        int y = y0 + row;
+        enum grid_role role = l->heading ? pkt_role(l->layer) : ROLE_NORMAL;
+        bool is_sel = top + row == sel;
+        if (is_sel) {
+            role = ROLE_SELECTED;
+            grid_paint(g, x, y, w, role);
+        }
+        if (l->heading) {
+            bool open = (l->layer == (enum pkt_layer)view_packet_layer_own(&ev, lines, n)) !=
+                        ((st->collapsed >> l->layer) & 1u);
+            grid_put(g, x, y, open ? gl->open : gl->closed, role);
+            int used = grid_text(g, x + 2, y, w - 2, l->text, role);
+            if (w - 2 - used > 4 && w > 50)
+                grid_text(g, x + 4 + used, y, w - 4 - used, l->meaning,
+                          is_sel ? role : ROLE_DIM);
+        } else {
+            grid_text(g, x + 3, y, tw - 1, l->text, role);
+            if (w > tw + 10)
+                grid_text(g, x + 3 + tw, y, w - 3 - tw, l->meaning, is_sel ? role : ROLE_DIM);
+        }
+    }
+}
+
+int
+view_packet_layer_own(const struct record_event *ev, const struct pkt_line *lines, int n)
+{
+    enum pkt_layer own = event_pkt_layer(ev->layer);
+    for (int i = 0; i < n; i++)
+        if (lines[i].layer == own)
+            return own;
+    return n > 0 ? (int)lines[0].layer : (int)own;
+}
+
+void
+view_render_bytes(const struct view_model *m, const struct view_state *st,
+                  const struct view_opts *o, struct grid *g, struct grid_rect r)
+{
+    const struct grid_glyphs *gl = grid_glyphs(o->utf8);
+    grid_box(g, r, "bytes", st->focus == PANE_BYTES ? ROLE_FOCUS : ROLE_TITLE, gl);
+    struct record_event ev;
+    int x = r.x + 1, w = r.w - 2, y0 = r.y + 1, ih = r.h - 2;
+    if (!vm_event(m, st->cursor, &ev) || ev.bytes == NULL || ih < 1)
+        return;
+    int per = (w - 6) / 4;
+    per = per >= 16 ? 16 : per >= 8 ? 8 : 4;
+    struct pkt_line lines[PKT_LINES_MAX];
+    int n = view_decode(&ev, lines, PKT_LINES_MAX);
+    int vis[PKT_LINES_MAX], sel = 0;
+    int k = packet_visible(&ev, st, lines, n, vis, &sel);
+    int sel_off = -1, sel_len = 0;
+    if (k > 0) {
+        sel_off = lines[vis[sel]].off;
+        sel_len = lines[vis[sel]].len;
+    }
+    int len = (int)ev.len;
+    int nrows = (len + per - 1) / per;
+    int top = 0;
+    if (sel_off >= 0 && sel_off / per >= ih)
+        top = sel_off / per - ih / 2;
+    if (top > nrows - ih)
+        top = nrows - ih;
+    if (top < 0)
+        top = 0;
+    for (int row = 0; row < ih && top + row < nrows; row++) {
+        int y = y0 + row, base = (top + row) * per;
+        char hex[16];
+        snprintf(hex, sizeof hex, "%04x", base);
+        grid_text(g, x, y, 4, hex, ROLE_DIM);
+        for (int i = 0; i < per && base + i < len; i++) {
+            int b = base + i;
+            enum grid_role role = ROLE_NORMAL;
+            for (int j = 0; j < n; j++)
+                if (lines[j].heading && b >= lines[j].off && b < lines[j].off + lines[j].len)
+                    role = pkt_role(lines[j].layer);
+            if (b >= sel_off && b < sel_off + sel_len)
+                role = ROLE_FIELD;
+            static const char digits[] = "0123456789abcdef";
+            int hx = x + 5 + i * 3;
+            grid_put(g, hx, y, (uint32_t)digits[ev.bytes[b] >> 4], role);
+            grid_put(g, hx + 1, y, (uint32_t)digits[ev.bytes[b] & 15], role);
+            uint8_t c = ev.bytes[b];
+            grid_put(g, x + 5 + per * 3 + i, y, c >= 0x20 && c < 0x7f ? c : '.', role);
+        }
+    }
+}

@@ -1,0 +1,536 @@
+/*
+ * view_panes.c - the script, layers, events and sockets panes.
+ *
+ * Each is a pure function of (model, state, options, rectangle): what it
+ * shows as of the cursor is found in the log (events up to the cursor) and
+ * in the model's inspect_*() snapshots, never in a running stack.
+ * Called by: view_render(). Calls: vm_*(), log_format_cause().
+ */
+#include "ui/view.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "sim/log_sink.h"
+#include "stack/drop.h"
+#include "stack/wire/addr.h"
+#include "stack/wire/bytes.h"
+#include "stack/wire/eth.h"
+#include "stack/wire/ipv4.h"
+#include "stack/wire/tcp.h"
+
+/* s with runs of blanks squeezed to one, into buf. */
+static const char *
+squeeze(const char *s, char *buf, size_t n)
+{
+    size_t k = 0;
+    bool blank = false;
+    for (; *s && k + 1 < n; s++) {
+        if (*s == ' ' || *s == '\t') {
+            if (!blank && k > 0)
+                buf[k++] = ' ';
+            blank = true;
+        } else {
+            buf[k++] = *s;
+            blank = false;
+        }
+    }
+    buf[k] = '\0';
+    return buf;
+}
+
+/* ---- script --------------------------------------------------------------- */
+
+struct wrap_ctx {
+    struct grid *g;       /* target */
+    int x, y, w;          /* where the next line goes, and its width */
+    int y_end;            /* first row not to write */
+    enum grid_role role;  /* how */
+};
+
+static void
+wrap_line(void *ctx, const char *line, size_t len)
+{
+    struct wrap_ctx *c = ctx;
+    if (c->y >= c->y_end)
+        return;
+    char buf[256];
+    snprintf(buf, sizeof buf, "%.*s", (int)len, line);
+    grid_text(c->g, c->x, c->y, c->w, buf, c->role);
+    c->y++;
+}
+
+/* grid_wrap() callback that only lets it count lines. */
+static void
+count_cb(void *ctx, const char *line, size_t len)
+{
+    (void)ctx;
+    (void)line;
+    (void)len;
+}
+
+void
+view_render_script(const struct view_model *m, const struct view_state *st,
+                   const struct view_opts *o, struct grid *g, struct grid_rect r)
+{
+    const struct grid_glyphs *gl = grid_glyphs(o->utf8);
+    const struct scenario *scn = m->scn;
+    size_t cur = vm_step_of(m, st->cursor);
+    char title[40];
+    snprintf(title, sizeof title, "script %zu/%zu", m->n_steps ? cur + 1 : 0, m->n_steps);
+    grid_box(g, r, title, ROLE_TITLE, gl);
+    int x = r.x + 1, w = r.w - 2, y0 = r.y + 1, ih = r.h - 2;
+    if (ih < 1 || w < 4)
+        return;
+
+    /* The narration in force: the latest run of `say` steps up to the
+     * current step, shown in full below the script. */
+    size_t say_end = 0, say_begin = 0;
+    bool have_say = false;
+    for (size_t i = cur + 1; i-- > 0 && m->n_steps > 0;) {
+        if (scn->steps[i].kind == SCN_STEP_SAY) {
+            say_end = i;
+            have_say = true;
+            break;
+        }
+    }
+    if (have_say) {
+        say_begin = say_end;
+        while (say_begin > 0 && scn->steps[say_begin - 1].kind == SCN_STEP_SAY)
+            say_begin--;
+    }
+    int say_lines = 0;
+    if (have_say) {
+        for (size_t i = say_begin; i <= say_end; i++)
+            say_lines += grid_wrap(scn->steps[i].say.text, w - 1, count_cb, NULL);
+        int most = ih / 2;
+        if (say_lines > most)
+            say_lines = most;
+    }
+    int list_h = ih - (say_lines > 0 ? say_lines + 1 : 0);
+
+    /* The steps, the current one a third of the way down. */
+    size_t first = 0;
+    if (list_h > 0 && cur > (size_t)(list_h / 3))
+        first = cur - (size_t)(list_h / 3);
+    if (m->n_steps > (size_t)list_h && first > m->n_steps - (size_t)list_h)
+        first = m->n_steps - (size_t)list_h;
+    for (int row = 0; row < list_h && first + (size_t)row < m->n_steps; row++) {
+        size_t i = first + (size_t)row;
+        const struct scn_step *sp = &scn->steps[i];
+        char buf[256];
+        squeeze(sp->text, buf, sizeof buf);
+        enum grid_role role = i == cur ? ROLE_CURRENT : i > cur ? ROLE_DIM : ROLE_NORMAL;
+        if (sp->kind == SCN_STEP_SAY && i != cur)
+            role = i > cur ? ROLE_DIM : ROLE_SAY;
+        if (i == cur) {
+            grid_paint(g, x, y0 + row, w, ROLE_CURRENT);
+            grid_put(g, x, y0 + row, gl->mark, ROLE_CURRENT);
+        }
+        grid_text(g, x + 2, y0 + row, w - 2, buf, role);
+    }
+    if (say_lines > 0) {
+        int sy = y0 + list_h;
+        for (int i = 0; i < w; i++)
+            grid_put(g, x + i, sy, gl->h, ROLE_BORDER);
+        grid_text(g, x + 1, sy, w - 2, " say ", ROLE_TITLE);
+        struct wrap_ctx c = { g, x + 1, sy + 1, w - 1, sy + 1 + say_lines, ROLE_SAY };
+        for (size_t i = say_begin; i <= say_end; i++)
+            grid_wrap(scn->steps[i].say.text, w - 1, wrap_line, &c);
+    }
+}
+
+/* ---- layers --------------------------------------------------------------- */
+
+enum row { ROW_APP, ROW_SOCKET, ROW_TRANSPORT, ROW_NETWORK, ROW_LINK, ROW_COUNT };
+
+static int
+layer_row(enum trace_layer l)
+{
+    switch (l) {
+    case LAYER_APP:    return ROW_APP;
+    case LAYER_SOCKET: return ROW_SOCKET;
+    case LAYER_TCP:
+    case LAYER_UDP:
+    case LAYER_ICMP:   return ROW_TRANSPORT;
+    case LAYER_IPV4:
+    case LAYER_ARP:    return ROW_NETWORK;
+    case LAYER_ETH:    return ROW_LINK;
+    default:           return -1;
+    }
+}
+
+static enum grid_role
+row_role(int row)
+{
+    static const enum grid_role roles[ROW_COUNT] = {
+        ROLE_LAYER_APP, ROLE_LAYER_SOCK, ROLE_LAYER_L4, ROLE_LAYER_L3, ROLE_LAYER_L2,
+    };
+    return row >= 0 && row < ROW_COUNT ? roles[row] : ROLE_NORMAL;
+}
+
+static const char *const row_tcpip[ROW_COUNT] = {
+    "App", "Socket", "Transport", "Network", "Link",
+};
+static const char *const row_osi[ROW_COUNT] = {
+    "7-6 App", "5 Session", "4 Transport", "3 Network", "2-1 Link",
+};
+
+/* What a layer decided, shortly: the words after the header summary. */
+static const char *
+decision(const char *text)
+{
+    const char *p = strrchr(text, ':');
+    if (p != NULL && p[1] == ' ' && p[2] != '\0')
+        return p + 2;
+    return text;
+}
+
+/* "ARP", "UDP", "TCP S", "ICMP" for the frame in ev. */
+static void
+frame_label(const struct record_event *ev, char *buf, size_t n)
+{
+    snprintf(buf, n, "#%" PRIu64, ev->pkt_id);
+    if (ev->bytes == NULL || ev->len < ETH_HDR_LEN)
+        return;
+    const uint8_t *b = ev->bytes;
+    uint16_t type = be16_get(b + ETH_OFF_TYPE);
+    if (type == ETHERTYPE_ARP) {
+        snprintf(buf, n, "ARP");
+    } else if (type == ETHERTYPE_IPV4 && ev->len >= ETH_HDR_LEN + IPV4_HDR_MIN) {
+        uint8_t proto = b[ETH_HDR_LEN + IPV4_OFF_PROTO];
+        size_t ihl = (size_t)(b[ETH_HDR_LEN] & 15) * 4;
+        const char *pn = ipproto_name(proto);
+        if (proto == IPPROTO_TCP_ && ev->len >= ETH_HDR_LEN + ihl + 14) {
+            char fl[16];
+            tcp_flags_str(b[ETH_HDR_LEN + ihl + 13], fl, sizeof fl);
+            snprintf(buf, n, "TCP %s", fl);
+        } else {
+            snprintf(buf, n, "%s", pn != NULL ? pn : "IP");
+        }
+    }
+}
+
+void
+view_render_layers(const struct view_model *m, const struct view_state *st,
+                   const struct view_opts *o, struct grid *g, struct grid_rect r)
+{
+    const struct grid_glyphs *gl = grid_glyphs(o->utf8);
+    grid_box(g, r, o->osi ? "layers (OSI)" : "layers", ROLE_TITLE, gl);
+    int x0 = r.x + 1, w = r.w - 2, y0 = r.y + 1, ih = r.h - 2;
+    int nh = (int)vm_n_hosts(m);
+    if (ih < 2 || w < 20 || nh == 0)
+        return;
+    const char *const *labels = o->osi ? row_osi : row_tcpip;
+    int lw = o->osi ? 12 : 10;
+    int gw = 8, cmin = 14;
+    int fit = (w - lw + gw) / (cmin + gw);
+    if (fit < 1)
+        fit = 1;
+    int first = st->host_first;
+    if (first > nh - 1)
+        first = nh - 1;
+    if (first < 0)
+        first = 0;
+    int shown = nh - first < fit ? nh - first : fit;
+    int cw = (w - lw - gw * (shown - 1)) / shown;
+
+    struct record_event sel;
+    bool have_sel = vm_event(m, st->cursor, &sel);
+    size_t step = vm_step_of(m, st->cursor);
+    size_t from = m->n_steps ? m->step_start[step] : 0;
+
+    /* host names */
+    for (int c = 0; c < shown; c++) {
+        int h = first + c;
+        const char *name = vm_host_name(m, h);
+        int cx = x0 + lw + c * (cw + gw);
+        int nl = (int)strlen(name);
+        grid_text(g, cx + (cw > nl ? (cw - nl) / 2 : 0), y0, cw, name, ROLE_TITLE);
+    }
+    if (first > 0)
+        grid_put(g, x0 + lw - 2, y0, gl->left, ROLE_KEY);
+    if (first + shown < nh)
+        grid_put(g, x0 + w - 1, y0, gl->right, ROLE_KEY);
+
+    int rows = ih - 1 < ROW_COUNT ? ih - 1 : ROW_COUNT;
+    for (int row = 0; row < rows; row++) {
+        int y = y0 + 1 + row;
+        grid_text(g, x0, y, lw - 1, labels[row], row_role(row));
+        for (int c = 0; c < shown; c++) {
+            int h = first + c;
+            int cx = x0 + lw + c * (cw + gw);
+            /* the latest event of this host and layer in the current step */
+            struct record_event ev;
+            size_t at = 0;
+            bool found = false;
+            for (size_t i = st->cursor + 1; have_sel && i-- > from;) {
+                if (vm_event(m, i, &ev) && ev.host == h && layer_row(ev.layer) == row) {
+                    at = i;
+                    found = true;
+                    break;
+                }
+            }
+            if (row == ROW_APP) {
+                const struct scn_step *sp = m->n_steps ? &m->scn->steps[step] : NULL;
+                if (sp != NULL && sp->host == h && sp->kind != SCN_STEP_EXPECT) {
+                    char buf[256];
+                    const char *t = squeeze(sp->text, buf, sizeof buf);
+                    const char *colon = strchr(t, ':');
+                    if (colon != NULL && sp->kind != SCN_STEP_PING)
+                        t = colon + 2 <= buf + strlen(buf) ? colon + 2 : t;
+                    grid_text(g, cx, y, cw, t, found && at == st->cursor ? ROLE_SELECTED
+                                                                          : ROLE_LAYER_APP);
+                }
+                continue;
+            }
+            if (!found)
+                continue;
+            uint32_t arrow = ev.kind == TRACE_TX ? gl->down : ev.kind == TRACE_RX ? gl->up
+                           : ev.kind == TRACE_DROP ? 'x' : ' ';
+            enum grid_role role = ROLE_NORMAL;
+            if (ev.kind == TRACE_DROP)
+                role = ROLE_DROP;
+            else if (have_sel && sel.pkt_id != 0 && ev.pkt_id == sel.pkt_id)
+                role = row_role(row);
+            if (at == st->cursor)
+                role = ev.kind == TRACE_DROP ? ROLE_DROP : ROLE_SELECTED;
+            char buf[200];
+            snprintf(buf, sizeof buf, "%s %s", trace_layer_name(ev.layer), decision(ev.text));
+            grid_paint(g, cx, y, cw, role);
+            grid_put(g, cx, y, arrow, role);
+            grid_text(g, cx + 1, y, cw - 1, buf, role);
+        }
+    }
+
+    /* the wire between neighbouring columns, with the frames on it */
+    int ly = y0 + 1 + ROW_LINK;
+    if (rows == ROW_COUNT) {
+        for (int c = 0; c + 1 < shown; c++) {
+            int a = first + c, b = first + c + 1;
+            bool linked = false;
+            for (size_t i = 0; i < m->scn->n_links; i++) {
+                const struct scn_link *l = &m->scn->links[i];
+                if ((l->a == a && l->b == b) || (l->a == b && l->b == a))
+                    linked = true;
+            }
+            int gx = x0 + lw + c * (cw + gw) + cw + 1;
+            if (linked)
+                for (int i = 0; i < gw - 2; i++)
+                    grid_put(g, gx + i, ly, gl->wire, ROLE_WIRE);
+            /* the latest frame in flight between a and b */
+            for (size_t k = m->n_wires; k-- > 0;) {
+                const struct vm_wire *wi = &m->wires[k];
+                if (wi->at > st->cursor || wi->end <= st->cursor)
+                    continue;
+                bool right = wi->from == a && wi->to == b;
+                bool left = wi->from == b && wi->to == a;
+                if (!right && !left)
+                    continue;
+                struct record_event we;
+                if (!vm_event(m, wi->at, &we))
+                    break;
+                char id[24], lab[24];
+                snprintf(id, sizeof id, "#%" PRIu64, we.pkt_id);
+                frame_label(&we, lab, sizeof lab);
+                enum grid_role role = wi->at == st->cursor ? ROLE_SELECTED : ROLE_WIRE;
+                int il = (int)strlen(id);
+                int ix = gx + (gw - 2 - il - 1) / 2;
+                if (right) {
+                    grid_text(g, ix, ly, il, id, role);
+                    grid_put(g, ix + il, ly, gl->right, role);
+                } else {
+                    grid_put(g, ix, ly, gl->left, role);
+                    grid_text(g, ix + 1, ly, il, id, role);
+                }
+                int ll = (int)strlen(lab);
+                if (ll > gw - 2)
+                    ll = gw - 2;
+                grid_text(g, gx + (gw - 2 - ll) / 2, ly - 1, ll, lab, role);
+                break;
+            }
+        }
+    }
+
+    /* the selected event's sentence, in full */
+    int sy = y0 + 1 + rows;
+    if (!have_sel || sy >= y0 + ih)
+        return;
+    char line[400];
+    char cause[64];
+    log_format_cause(&sel.cause, cause, sizeof cause);
+    const char *text = sel.text;
+    if (sel.kind == TRACE_DROP && (text == NULL || text[0] == '\0'))
+        text = drop_reason_sentence((enum drop_reason)sel.reason);
+    snprintf(line, sizeof line, "%s %s %s: %s%s%s%s", sel.where[0] ? sel.where : "-",
+             trace_layer_name(sel.layer), log_dir_name(sel.kind), text,
+             sel.rfc ? " [" : "", sel.rfc ? sel.rfc : "", sel.rfc ? "]" : "");
+    struct wrap_ctx c = { g, x0, sy, w, y0 + ih,
+                          sel.kind == TRACE_DROP ? ROLE_DROP : ROLE_NORMAL };
+    grid_wrap(line, w, wrap_line, &c);
+}
+
+/* ---- events --------------------------------------------------------------- */
+
+static void
+event_line(const struct view_model *m, const struct record_event *ev, int where_w, char *buf,
+           size_t n)
+{
+    (void)m;
+    char cause[64];
+    log_format_cause(&ev->cause, cause, sizeof cause);
+    char id[24] = "";
+    if (ev->pkt_id)
+        snprintf(id, sizeof id, "#%" PRIu64 " ", ev->pkt_id);
+    const char *text = ev->text;
+    if (ev->kind == TRACE_DROP && (text == NULL || text[0] == '\0'))
+        text = drop_reason_sentence((enum drop_reason)ev->reason);
+    snprintf(buf, n, "%3" PRIu64 ".%06" PRIu64 " %-*.*s %-6s %-5s %s%s%s%s%s", ev->t_ns / 1000000000u,
+             ev->t_ns % 1000000000u / 1000u, where_w, where_w, ev->where[0] ? ev->where : "-",
+             trace_layer_name(ev->layer), log_dir_name(ev->kind), id, text,
+             cause[0] ? "  (" : "", cause, cause[0] ? ")" : "");
+}
+
+static enum grid_role
+event_role(const struct record_event *ev)
+{
+    switch (ev->kind) {
+    case TRACE_DROP: return ROLE_DROP;
+    case TRACE_WIRE: return ROLE_WIRE;
+    case TRACE_NOTE: return strncmp(ev->text, "say: ", 5) == 0 ? ROLE_SAY : ROLE_DIM;
+    default:         return ROLE_NORMAL;
+    }
+}
+
+void
+view_render_events(const struct view_model *m, const struct view_state *st,
+                   const struct view_opts *o, struct grid *g, struct grid_rect r)
+{
+    const struct grid_glyphs *gl = grid_glyphs(o->utf8);
+    char title[64];
+    if (st->filter[0])
+        snprintf(title, sizeof title, "events [/%s]", st->filter);
+    else
+        snprintf(title, sizeof title, "events");
+    grid_box(g, r, title, st->focus == PANE_EVENTS ? ROLE_FOCUS : ROLE_TITLE, gl);
+    int x = r.x + 1, w = r.w - 2, y0 = r.y + 1, ih = r.h - 2;
+    if (ih < 1 || m->n_events == 0)
+        return;
+    int where_w = 6;  /* "script" */
+    for (size_t h = 0; h < vm_n_hosts(m); h++) {
+        int l = (int)strlen(vm_host_name(m, (int)h));
+        if (l > where_w)
+            where_w = l;
+    }
+    for (size_t i = 0; i < m->scn->n_links; i++) {
+        const struct scn_link *lk = &m->scn->links[i];
+        int l = (int)(strlen(m->scn->hosts[lk->a].name) + strlen(m->scn->hosts[lk->b].name) + 1);
+        if (l > where_w)
+            where_w = l;
+    }
+    if (where_w > 9)
+        where_w = 9;
+    /* the cursor, and matching events around it: a third above */
+    size_t idx[128];
+    int above = ih / 3, n_above = 0;
+    struct record_event ev;
+    size_t tmp[128];
+    for (size_t i = st->cursor; i-- > 0 && n_above < above;)
+        if (vm_event(m, i, &ev) && view_filter_match(m, &ev, st->filter))
+            tmp[n_above++] = i;
+    int n = 0;
+    for (int k = n_above; k-- > 0;)
+        idx[n++] = tmp[k];
+    int sel_row = n;
+    idx[n++] = st->cursor;
+    for (size_t i = st->cursor + 1; i < m->n_events && n < ih && n < 128; i++)
+        if (vm_event(m, i, &ev) && view_filter_match(m, &ev, st->filter))
+            idx[n++] = i;
+    for (int row = 0; row < n && row < ih; row++) {
+        if (!vm_event(m, idx[row], &ev))
+            continue;
+        char buf[512];
+        event_line(m, &ev, where_w, buf, sizeof buf);
+        enum grid_role role = event_role(&ev);
+        if (row == sel_row) {
+            role = ev.kind == TRACE_DROP ? ROLE_DROP : ROLE_SELECTED;
+            grid_paint(g, x, y0 + row, w, role);
+        }
+        grid_text(g, x, y0 + row, w, buf, role);
+    }
+}
+
+/* ---- sockets -------------------------------------------------------------- */
+
+static bool
+sock_in(const struct vm_snap *s, const struct vm_sock *k)
+{
+    for (size_t i = 0; s != NULL && i < s->n_socks; i++) {
+        const struct vm_sock *o = &s->socks[i];
+        if (o->fd == k->fd && o->laddr == k->laddr && o->lport == k->lport &&
+            o->faddr == k->faddr && o->fport == k->fport && strcmp(o->state, k->state) == 0 &&
+            o->rcvq_bytes == k->rcvq_bytes && o->rcvq_count == k->rcvq_count)
+            return true;
+    }
+    return false;
+}
+
+static bool
+arp_in(const struct vm_snap *s, const struct vm_arp *a)
+{
+    for (size_t i = 0; s != NULL && i < s->n_arp; i++)
+        if (s->arp[i].ip == a->ip && memcmp(s->arp[i].mac, a->mac, 6) == 0 &&
+            strcmp(s->arp[i].state, a->state) == 0 && s->arp[i].queued == a->queued)
+            return true;
+    return false;
+}
+
+static void
+endpoint(uint32_t addr, uint16_t port, bool set, char *buf, size_t n)
+{
+    char a[IPV4_ADDR_STRLEN];
+    if (!set) {
+        snprintf(buf, n, "*:*");
+        return;
+    }
+    snprintf(buf, n, "%s:%u", addr == 0 ? "*" : ipv4_addr_str(addr, a), port);
+}
+
+void
+view_render_sockets(const struct view_model *m, const struct view_state *st,
+                    const struct view_opts *o, struct grid *g, struct grid_rect r)
+{
+    const struct grid_glyphs *gl = grid_glyphs(o->utf8);
+    grid_box(g, r, "sockets & ARP", st->focus == PANE_SOCKETS ? ROLE_FOCUS : ROLE_TITLE, gl);
+    int x = r.x + 1, w = r.w - 2, y = r.y + 1, y_end = r.y + r.h - 1;
+    size_t step = vm_step_of(m, st->cursor);
+    size_t from = m->n_steps ? m->step_start[step] : 0;
+    for (size_t h = 0; h < vm_n_hosts(m) && y < y_end; h++) {
+        const struct vm_snap *now = vm_snap_at(m, (int)h, st->cursor);
+        const struct vm_snap *before = from > 0 ? vm_snap_at(m, (int)h, from - 1) : NULL;
+        grid_text(g, x, y++, w, vm_host_name(m, (int)h), ROLE_TITLE);
+        if (now == NULL || (now->n_socks == 0 && now->n_arp == 0)) {
+            if (y < y_end)
+                grid_text(g, x + 1, y++, w - 1, "no sockets, ARP cache empty", ROLE_DIM);
+            continue;
+        }
+        for (size_t i = 0; i < now->n_socks && y < y_end; i++) {
+            const struct vm_sock *k = &now->socks[i];
+            char l[40], f[40], buf[200];
+            endpoint(k->laddr, k->lport, k->bound, l, sizeof l);
+            endpoint(k->faddr, k->fport, k->connected, f, sizeof f);
+            snprintf(buf, sizeof buf, "fd %d %s %s %s %s rq %zu/%zu", k->fd, k->proto, l, f,
+                     k->state, k->rcvq_count, k->rcvq_bytes);
+            grid_text(g, x + 1, y++, w - 1, buf, sock_in(before, k) ? ROLE_NORMAL : ROLE_CHANGED);
+        }
+        for (size_t i = 0; i < now->n_arp && y < y_end; i++) {
+            const struct vm_arp *a = &now->arp[i];
+            char ip[IPV4_ADDR_STRLEN], mac[MAC_ADDR_STRLEN], buf[200];
+            snprintf(buf, sizeof buf, "arp %s %s %s%s", ipv4_addr_str(a->ip, ip),
+                     strcmp(a->state, "INCOMPLETE") == 0 ? "(?)" : mac_addr_str(a->mac, mac),
+                     a->state, a->queued ? " +queued" : "");
+            grid_text(g, x + 1, y++, w - 1, buf, arp_in(before, a) ? ROLE_NORMAL : ROLE_CHANGED);
+        }
+    }
+}
