@@ -27,7 +27,7 @@ build: deps $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j $(JOBS)
 
 demo: build
-	$(BUILD)/netstep $(DEMO)
+	$(BUILD)/netstep ui $(DEMO)
 
 test-plain: build
 	cd $(BUILD) && ctest $(CTEST_FLAGS)

@@ -1,0 +1,570 @@
+/*
+ * test_view.c - the classroom view's model and pane renderers, without a
+ * terminal: grids compared with the rows they should hold.
+ *
+ * The lesson is scenarios/udp/echo.scn (recorded headless by the model).
+ */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ui/grid.h"
+#include "ui/tui.h"
+#include "ui/view.h"
+#include "ui/view_model.h"
+
+static struct scenario *scn;
+static struct view_model model;
+static struct view_model *m = &model;
+static const struct view_opts utf8_opts = { .utf8 = true };
+static const struct view_opts ascii_opts = { .utf8 = false };
+
+static void
+setup(void)
+{
+    struct scn_diag diag;
+    scn = scenario_parse_file(NETSTEP_SCENARIO_DIR "/udp/echo.scn", &diag);
+    ck_assert_msg(scn != NULL, "%s", diag.first);
+    char err[256];
+    ck_assert_int_eq(view_model_build(m, scn, false, 0, err, sizeof err), 0);
+}
+
+static void
+teardown(void)
+{
+    view_model_destroy(m);
+    scenario_free(scn);
+}
+
+/* Row y of g as text. */
+static const char *
+row(const struct grid *g, int y)
+{
+    static char buf[4][1024];
+    static int k;
+    k = (k + 1) % 4;
+    grid_row_text(g, y, buf[k], sizeof buf[k]);
+    return buf[k];
+}
+
+/* With TEST_VIEW_DUMP set, print g (to see what a failing pane drew). */
+static void
+dump(const struct grid *g)
+{
+    if (getenv("TEST_VIEW_DUMP") == NULL)
+        return;
+    for (int y = 0; y < g->h; y++)
+        fprintf(stderr, "\"%s\"\n", row(g, y));
+}
+
+/* The index of the first event whose text starts with prefix. */
+static size_t
+find_event(const char *where, enum trace_kind kind, const char *prefix)
+{
+    struct record_event ev;
+    for (size_t i = 0; vm_event(m, i, &ev); i++)
+        if (ev.kind == kind && strcmp(ev.where, where) == 0 &&
+            strncmp(ev.text, prefix, strlen(prefix)) == 0)
+            return i;
+    ck_abort_msg("no event %s %s", where, prefix);
+    return 0;
+}
+
+/* ---- grid ---------------------------------------------------------------- */
+
+START_TEST(test_grid_box_and_text)
+{
+    struct grid g;
+    ck_assert_int_eq(grid_init(&g, 12, 3), 0);
+    grid_box(&g, (struct grid_rect){ 0, 0, 12, 3 }, "ab", ROLE_TITLE, grid_glyphs(true));
+    grid_text(&g, 1, 1, 10, "hello, world", ROLE_NORMAL);
+    ck_assert_str_eq(row(&g, 0), "┌ ab ──────┐");
+    ck_assert_str_eq(row(&g, 1), "│hello, wor│");
+    ck_assert_str_eq(row(&g, 2), "└──────────┘");
+    grid_clear(&g);
+    grid_box(&g, (struct grid_rect){ 0, 0, 12, 3 }, "ab", ROLE_TITLE, grid_glyphs(false));
+    ck_assert_str_eq(row(&g, 0), "+ ab ------+");
+    ck_assert_str_eq(row(&g, 1), "|          |");
+    char roles[64];
+    grid_row_roles(&g, 0, roles, sizeof roles);
+    ck_assert_str_eq(roles, "abbbbaaaaaaa");  /* b: title, a: border */
+    grid_free(&g);
+}
+END_TEST
+
+START_TEST(test_grid_ascii_replaces_non_ascii)
+{
+    struct grid g;
+    ck_assert_int_eq(grid_init(&g, 8, 1), 0);
+    g.ascii = true;
+    grid_text(&g, 0, 0, 8, "a\xc3\xa9" "b\tc", ROLE_NORMAL);
+    ck_assert_str_eq(row(&g, 0), "a?b?c");
+    grid_free(&g);
+}
+END_TEST
+
+static char wrapped[8][64];
+static int n_wrapped;
+
+static void
+collect(void *ctx, const char *line, size_t len)
+{
+    (void)ctx;
+    snprintf(wrapped[n_wrapped++], sizeof wrapped[0], "%.*s", (int)len, line);
+}
+
+START_TEST(test_grid_wrap_breaks_at_words)
+{
+    n_wrapped = 0;
+    ck_assert_int_eq(grid_wrap("the quick brown fox jumps", 10, collect, NULL), 3);
+    ck_assert_str_eq(wrapped[0], "the quick");
+    ck_assert_str_eq(wrapped[1], "brown fox");
+    ck_assert_str_eq(wrapped[2], "jumps");
+}
+END_TEST
+
+/* ---- model --------------------------------------------------------------- */
+
+START_TEST(test_model_records_every_step)
+{
+    ck_assert_uint_eq(m->n_steps, 23);
+    ck_assert_uint_eq(m->expects_failed, 0);
+    ck_assert_uint_eq(m->step_start[0], 0);
+    for (size_t i = 0; i < m->n_steps; i++) {
+        struct record_event ev;
+        ck_assert(m->step_start[i] < m->step_start[i + 1]);
+        ck_assert(vm_event(m, m->step_start[i], &ev));
+        /* every step begins with its App note */
+        ck_assert_int_eq(ev.kind, TRACE_NOTE);
+        ck_assert_int_eq(ev.layer, LAYER_APP);
+        ck_assert_uint_eq(vm_step_of(m, m->step_start[i]), i);
+    }
+    ck_assert_uint_eq(m->step_start[m->n_steps], m->n_events);
+}
+END_TEST
+
+START_TEST(test_model_pairs_wires_with_arrivals)
+{
+    ck_assert_uint_eq(m->n_wires, 4);  /* ARP request, reply, two datagrams */
+    for (size_t i = 0; i < m->n_wires; i++) {
+        struct record_event a, b;
+        ck_assert(vm_event(m, m->wires[i].at, &a));
+        ck_assert(vm_event(m, m->wires[i].end, &b));
+        ck_assert_uint_eq(a.pkt_id, b.pkt_id);
+        ck_assert_int_eq(b.kind, TRACE_RX);
+        ck_assert_int_eq(b.host, m->wires[i].to);
+        ck_assert_int_ne(m->wires[i].from, m->wires[i].to);
+    }
+    ck_assert_int_eq(m->wires[0].from, 0);  /* alice asks */
+    ck_assert_int_eq(m->wires[1].from, 1);  /* bob answers */
+}
+END_TEST
+
+START_TEST(test_model_snapshots_as_of_the_cursor)
+{
+    size_t made = find_event("alice", TRACE_CALL, "socket(");
+    size_t bound = find_event("alice", TRACE_CALL, "bind(3");
+    ck_assert_ptr_null(vm_snap_at(m, 0, made - 1));
+    ck_assert_uint_eq(vm_snap_at(m, 0, made)->n_socks, 1);
+    ck_assert(!vm_snap_at(m, 0, made)->socks[0].bound);
+    const struct vm_snap *s = vm_snap_at(m, 0, bound);
+    ck_assert_ptr_nonnull(s);
+    ck_assert_uint_eq(s->n_socks, 1);
+    ck_assert_uint_eq(s->socks[0].lport, 5000);
+    ck_assert_str_eq(s->socks[0].proto, "udp");
+    /* at the end both sockets are closed, the ARP caches full */
+    s = vm_snap_at(m, 0, m->n_events - 1);
+    ck_assert_uint_eq(s->n_socks, 0);
+    ck_assert_uint_eq(s->n_arp, 1);
+    ck_assert_str_eq(s->arp[0].state, "REACHABLE");
+}
+END_TEST
+
+/* ---- moves and keys -------------------------------------------------------- */
+
+START_TEST(test_steps_forward_and_back)
+{
+    struct view_state st;
+    view_state_init(&st);
+    for (int i = 0; i < 5; i++)
+        view_key(m, &st, 's');
+    ck_assert_uint_eq(st.cursor, m->step_start[5]);
+    view_key(m, &st, 'n');
+    ck_assert_uint_eq(st.cursor, m->step_start[5] + 1);
+    view_key(m, &st, 'S');  /* back to the start of this step */
+    ck_assert_uint_eq(st.cursor, m->step_start[5]);
+    view_key(m, &st, 'S');
+    ck_assert_uint_eq(st.cursor, m->step_start[4]);
+    view_key(m, &st, 'G');
+    ck_assert_uint_eq(st.cursor, m->n_events - 1);
+    view_key(m, &st, 'n');  /* stays on the last */
+    ck_assert_uint_eq(st.cursor, m->n_events - 1);
+    view_key(m, &st, 'g');
+    ck_assert_uint_eq(st.cursor, 0);
+    view_key(m, &st, 'b');
+    ck_assert_uint_eq(st.cursor, 0);
+    ck_assert(!view_key(m, &st, 'q'));
+}
+END_TEST
+
+START_TEST(test_filter_keys_and_matching)
+{
+    struct view_state st;
+    view_state_init(&st);
+    const char *keys = "/arp";
+    for (const char *k = keys; *k; k++)
+        view_key(m, &st, *k);
+    ck_assert(st.editing_filter);
+    view_key(m, &st, VK_ENTER);
+    ck_assert(!st.editing_filter);
+    ck_assert_str_eq(st.filter, "arp");
+    view_key(m, &st, 'n');
+    struct record_event ev;
+    ck_assert(vm_event(m, st.cursor, &ev));
+    /* the first ARP event: alice's cache miss names no frame, so her
+     * request, whose bytes are an ARP packet */
+    ck_assert(view_filter_match(m, &ev, "arp"));
+    ck_assert_str_eq(ev.where, "alice");
+    ck_assert(view_filter_match(m, &ev, "ALICE"));
+    ck_assert(!view_filter_match(m, &ev, "bob"));
+    ck_assert(!view_filter_match(m, &ev, "udp"));
+    view_key(m, &st, '/');
+    view_key(m, &st, VK_ESC);
+    ck_assert_str_eq(st.filter, "");
+}
+END_TEST
+
+START_TEST(test_play_stops_at_the_end)
+{
+    struct view_state st;
+    view_state_init(&st);
+    view_key(m, &st, 'p');
+    ck_assert(st.playing);
+    view_key(m, &st, VK_TICK);
+    ck_assert_uint_eq(st.cursor, 1);
+    for (size_t i = 0; i < m->n_events + 5; i++)
+        view_key(m, &st, VK_TICK);
+    ck_assert(!st.playing);
+    ck_assert_uint_eq(st.cursor, m->n_events - 1);
+    view_key(m, &st, ']');
+    view_key(m, &st, ']');
+    view_key(m, &st, ']');
+    view_key(m, &st, ']');
+    ck_assert_int_eq(st.speed, VIEW_SPEEDS - 1);
+}
+END_TEST
+
+/* ---- panes ----------------------------------------------------------------- */
+
+START_TEST(test_header_says_where_we_are)
+{
+    struct grid g;
+    struct view_state st;
+    view_state_init(&st);
+    grid_init(&g, 80, 1);
+    view_render_header(m, &st, &utf8_opts, &g, (struct grid_rect){ 0, 0, 80, 1 });
+    ck_assert_str_eq(row(&g, 0), " netstep  UDP echo: a client, a se… t=0.000000 s  event 1/68  "
+                                 "step 1/23  PAUSED");
+    st.playing = true;
+    st.cursor = m->step_start[7];
+    grid_clear(&g);
+    view_render_header(m, &st, &utf8_opts, &g, (struct grid_rect){ 0, 0, 80, 1 });
+    ck_assert_str_eq(row(&g, 0), " netstep  UDP echo: a client… t=0.000000 s  event 14/68  "
+                                 "step 8/23  PLAYING 4/s");
+    grid_free(&g);
+}
+END_TEST
+
+START_TEST(test_script_marks_the_step_and_shows_the_say)
+{
+    struct grid g;
+    struct view_state st;
+    view_state_init(&st);
+    st.cursor = m->step_start[7];  /* alice: sendto */
+    grid_init(&g, 30, 10);
+    view_render_script(m, &st, &ascii_opts, &g, (struct grid_rect){ 0, 0, 30, 10 });
+    ck_assert_str_eq(row(&g, 0), "+ script 8/23 ---------------+");
+    ck_assert_str_eq(row(&g, 1), "|  say \"sendto() names the de|");
+    ck_assert_str_eq(row(&g, 2), "|> alice: sendto c bob:7 \"hel|");
+    ck_assert_str_eq(row(&g, 4), "|- say ----------------------|");
+    ck_assert_str_eq(row(&g, 5), "| sendto() names the         |");
+    ck_assert_str_eq(row(&g, 6), "| destination. alice must    |");
+    char roles[64];
+    grid_row_roles(&g, 2, roles, sizeof roles);
+    ck_assert_int_eq(roles[1], 'a' + ROLE_CURRENT - 1);
+    grid_free(&g);
+}
+END_TEST
+
+START_TEST(test_layers_show_the_frame_on_the_wire)
+{
+    struct grid g;
+    struct view_state st;
+    view_state_init(&st);
+    st.cursor = find_event("alice-bob", TRACE_WIRE, "ARP, Request");
+    grid_init(&g, 60, 10);
+    view_render_layers(m, &st, &ascii_opts, &g, (struct grid_rect){ 0, 0, 60, 10 });
+    dump(&g);
+    ck_assert_str_eq(row(&g, 1), "|                 alice                        bob         |");
+    ck_assert_str_eq(row(&g, 2), "|App       sendto c bob:7 \"hell                            |");
+    ck_assert_str_eq(row(&g, 3), "|Socket                                                    |");
+    ck_assert_str_eq(row(&g, 4), "|Transport vUDP header and chec                            |");
+    ck_assert_str_eq(row(&g, 5), "|Network   vARP who has this ad  ARP                       |");
+    ck_assert_str_eq(row(&g, 6), "|Link      vEth 02:00:00:00:01: =#2>==                     |");
+    ck_assert_str_eq(row(&g, 7), "|alice-bob Wire wire: ARP, Request who-has 192.0.2.2 tell  |");
+    ck_assert_str_eq(row(&g, 8), "|192.0.2.1, length 46 on alice-bob                         |");
+    /* the next event is alice's sendto() returning: the frame is still on
+     * the wire */
+    st.cursor++;
+    grid_clear(&g);
+    view_render_layers(m, &st, &ascii_opts, &g, (struct grid_rect){ 0, 0, 60, 10 });
+    ck_assert_str_eq(row(&g, 3), "|Socket     Socket sendto(3, 10                            |");
+    ck_assert_str_eq(row(&g, 6), "|Link      vEth 02:00:00:00:01: =#2>==                     |");
+    /* bob's Ethernet takes it: off the wire, up bob's column */
+    st.cursor = find_event("bob", TRACE_RX, "02:00:00:00:01:01 > ff");
+    grid_clear(&g);
+    view_render_layers(m, &st, &ascii_opts, &g, (struct grid_rect){ 0, 0, 60, 10 });
+    dump(&g);
+    ck_assert_str_eq(row(&g, 2), "|App                                   recvfrom srv 512 -> |");
+    ck_assert_str_eq(row(&g, 6), "|Link                           ====== ^Eth broadcast, so f|");
+    ck_assert_str_eq(row(&g, 7), "|bob Eth in: 02:00:00:00:01:01 > ff:ff:ff:ff:ff:ff,        |");
+    grid_free(&g);
+}
+END_TEST
+
+START_TEST(test_layers_osi_labels)
+{
+    struct grid g;
+    struct view_state st;
+    view_state_init(&st);
+    struct view_opts o = { .utf8 = false, .osi = true };
+    grid_init(&g, 60, 10);
+    view_render_layers(m, &st, &o, &g, (struct grid_rect){ 0, 0, 60, 10 });
+    ck_assert_str_eq(row(&g, 0), "+ layers (OSI) --------------------------------------------+");
+    ck_assert(strncmp(row(&g, 2), "|7-6 App", 8) == 0);
+    ck_assert(strncmp(row(&g, 3), "|5 Session", 10) == 0);
+    ck_assert(strncmp(row(&g, 6), "|2-1 Link", 9) == 0);
+    grid_free(&g);
+}
+END_TEST
+
+START_TEST(test_events_pane_lines)
+{
+    struct grid g;
+    struct view_state st;
+    view_state_init(&st);
+    st.cursor = find_event("bob", TRACE_RX, "192.0.2.1 > 192.0.2.2");
+    grid_init(&g, 100, 5);
+    view_render_events(m, &st, &ascii_opts, &g, (struct grid_rect){ 0, 0, 100, 5 });
+    dump(&g);
+    ck_assert_str_eq(row(&g, 1), "|  0.030144 bob       Eth    in    #1 02:00:00:00:01:01 > "
+                                 "02:00:00:00:02:01, ethertype IPv4 (0x0800|");
+    ck_assert_str_eq(row(&g, 2), "|  0.030144 bob       IPv4   in    #1 192.0.2.1 > 192.0.2.2: "
+                                 "ttl 64, id 19690, length 38: destinati|");
+    char roles[128];
+    grid_row_roles(&g, 2, roles, sizeof roles);
+    ck_assert_int_eq(roles[5], 'a' + ROLE_SELECTED - 1);
+    grid_free(&g);
+}
+END_TEST
+
+START_TEST(test_packet_decode_fields)
+{
+    struct record_event ev;
+    size_t i = find_event("alice-bob", TRACE_WIRE, "IP 192.0.2.1.5000");
+    ck_assert(vm_event(m, i, &ev));
+    struct pkt_line lines[PKT_LINES_MAX];
+    int n = view_decode(&ev, lines, PKT_LINES_MAX);
+    /* Ethernet 4, IPv4 11, UDP 5, data 2 */
+    ck_assert_int_eq(n, 22);
+    ck_assert_str_eq(lines[0].text, "Ethernet 02:00:00:00:01:01 > 02:00:00:00:02:01");
+    ck_assert_str_eq(lines[4].text, "IPv4 192.0.2.1 > 192.0.2.2");
+    ck_assert_str_eq(lines[10].text, "ttl 64");
+    ck_assert_int_eq(lines[10].off, 14 + 8);
+    ck_assert_int_eq(lines[10].len, 1);
+    ck_assert_str_eq(lines[15].text, "UDP 5000 > 7, length 18");
+    ck_assert_str_eq(lines[17].text, "dst port 7");
+    ck_assert_str_eq(lines[21].text, "\"hello, bob\"");
+    ck_assert_int_eq(lines[21].off, 14 + 20 + 8);
+    ck_assert_int_eq(lines[21].len, 10);
+}
+END_TEST
+
+START_TEST(test_packet_pane_folds_and_bytes_highlight)
+{
+    struct grid g;
+    struct view_state st;
+    view_state_init(&st);
+    st.cursor = find_event("bob", TRACE_RX, "5000 > 7");  /* bob's UDP in */
+    st.focus = PANE_PACKET;
+    grid_init(&g, 50, 8);
+    view_render_packet(m, &st, &ascii_opts, &g, (struct grid_rect){ 0, 0, 50, 8 });
+    ck_assert_str_eq(row(&g, 0), "+ packet #1, 18 bytes ---------------------------+");
+    ck_assert_str_eq(row(&g, 1), "|- UDP 5000 > 7, length 18                       |");
+    ck_assert_str_eq(row(&g, 2), "|   src port 5000         the sending socket's po|");
+    ck_assert_str_eq(row(&g, 6), "|+ Data, 10 bytes                                |");
+    /* down twice: dst port, whose bytes light up in the bytes pane */
+    view_key(m, &st, VK_DOWN);
+    view_key(m, &st, VK_DOWN);
+    grid_clear(&g);
+    view_render_bytes(m, &st, &ascii_opts, &g, (struct grid_rect){ 0, 0, 40, 5 });
+    ck_assert_str_eq(row(&g, 1), "|0000 13 88 00 07 00 12 94 74 .......t |");
+    char roles[64];
+    grid_row_roles(&g, 1, roles, sizeof roles);
+    ck_assert_int_eq(roles[12], 'a' + ROLE_FIELD - 1);   /* 00 of port 7 */
+    ck_assert_int_eq(roles[6], 'a' + ROLE_LAYER_L4 - 1); /* 13 of port 5000 */
+    /* Enter folds the UDP layer away */
+    view_key(m, &st, VK_UP);
+    view_key(m, &st, VK_UP);
+    view_key(m, &st, VK_ENTER);
+    grid_clear(&g);
+    view_render_packet(m, &st, &ascii_opts, &g, (struct grid_rect){ 0, 0, 50, 8 });
+    ck_assert_str_eq(row(&g, 1), "|+ UDP 5000 > 7, length 18                       |");
+    ck_assert_str_eq(row(&g, 2), "|+ Data, 10 bytes                                |");
+    grid_free(&g);
+}
+END_TEST
+
+START_TEST(test_sockets_pane_highlights_changes)
+{
+    struct grid g;
+    struct view_state st;
+    view_state_init(&st);
+    st.cursor = find_event("alice", TRACE_CALL, "bind(3");
+    grid_init(&g, 50, 8);
+    view_render_sockets(m, &st, &ascii_opts, &g, (struct grid_rect){ 0, 0, 50, 8 });
+    ck_assert_str_eq(row(&g, 1), "|alice                                           |");
+    ck_assert_str_eq(row(&g, 2), "| fd 3 udp *:5000 *:* UNCONN rq 0/0              |");
+    ck_assert_str_eq(row(&g, 3), "|bob                                             |");
+    ck_assert_str_eq(row(&g, 4), "| fd 3 udp *:7 *:* UNCONN rq 0/0                 |");
+    char roles[64];
+    grid_row_roles(&g, 2, roles, sizeof roles);
+    ck_assert_int_eq(roles[2], 'a' + ROLE_CHANGED - 1);  /* bound in this step */
+    grid_row_roles(&g, 4, roles, sizeof roles);
+    ck_assert_int_eq(roles[2], '.');
+    grid_free(&g);
+}
+END_TEST
+
+/* The property the whole design rests on: stepping back shows exactly what
+ * was shown before, at every size. */
+START_TEST(test_back_shows_the_same_screen)
+{
+    static const int sizes[][2] = { { 80, 24 }, { 160, 48 }, { 100, 30 } };
+    for (size_t s = 0; s < 3; s++) {
+        struct grid a, b;
+        grid_init(&a, sizes[s][0], sizes[s][1]);
+        grid_init(&b, sizes[s][0], sizes[s][1]);
+        struct view_state st;
+        view_state_init(&st);
+        for (int i = 0; i < 7; i++)
+            view_key(m, &st, 's');
+        view_render(m, &st, &utf8_opts, &a);
+        for (int i = 0; i < 9; i++)
+            view_key(m, &st, 'n');
+        for (int i = 0; i < 9; i++)
+            view_key(m, &st, 'b');
+        view_render(m, &st, &utf8_opts, &b);
+        for (int k = 0; k < a.w * a.h; k++) {
+            ck_assert_uint_eq(a.cells[k].ch, b.cells[k].ch);
+            ck_assert_uint_eq(a.cells[k].role, b.cells[k].role);
+        }
+        grid_free(&a);
+        grid_free(&b);
+    }
+}
+END_TEST
+
+START_TEST(test_ascii_screen_has_only_ascii)
+{
+    struct grid g;
+    grid_init(&g, 80, 24);
+    struct view_state st;
+    view_state_init(&st);
+    for (size_t i = 0; i < m->n_events; i += 7) {
+        st.cursor = i;
+        view_render(m, &st, &ascii_opts, &g);
+        for (int k = 0; k < g.w * g.h; k++)
+            ck_assert_uint_lt(g.cells[k].ch, 0x80);
+    }
+    grid_free(&g);
+}
+END_TEST
+
+START_TEST(test_help_lists_every_key)
+{
+    struct grid g;
+    grid_init(&g, 80, 24);
+    struct view_state st;
+    view_state_init(&st);
+    view_key(m, &st, '?');
+    view_render(m, &st, &ascii_opts, &g);
+    char all[80 * 24 * 4] = "";
+    for (int y = 0; y < g.h; y++) {
+        strcat(all, row(&g, y));
+        strcat(all, "\n");
+    }
+    static const char *const keys[] = { "space or n", "s: ", "b or Backspace", "S: ", "p: ",
+                                        "[ and ]", "g, G", "tab", "/: ", "?: ", "q: ",
+                                        "Enter", "up, down" };
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        char want[32];
+        snprintf(want, sizeof want, "%.*s", (int)strcspn(keys[i], ":"), keys[i]);
+        ck_assert_msg(strstr(all, want) != NULL, "help lacks '%s'", want);
+    }
+    view_key(m, &st, 'x');
+    ck_assert(!st.help);
+    grid_free(&g);
+}
+END_TEST
+
+static Suite *
+view_suite(void)
+{
+    Suite *s = suite_create("view");
+    TCase *tc = tcase_create("grid");
+    tcase_add_test(tc, test_grid_box_and_text);
+    tcase_add_test(tc, test_grid_ascii_replaces_non_ascii);
+    tcase_add_test(tc, test_grid_wrap_breaks_at_words);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("model");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, test_model_records_every_step);
+    tcase_add_test(tc, test_model_pairs_wires_with_arrivals);
+    tcase_add_test(tc, test_model_snapshots_as_of_the_cursor);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("keys");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, test_steps_forward_and_back);
+    tcase_add_test(tc, test_filter_keys_and_matching);
+    tcase_add_test(tc, test_play_stops_at_the_end);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("panes");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, test_header_says_where_we_are);
+    tcase_add_test(tc, test_script_marks_the_step_and_shows_the_say);
+    tcase_add_test(tc, test_layers_show_the_frame_on_the_wire);
+    tcase_add_test(tc, test_layers_osi_labels);
+    tcase_add_test(tc, test_events_pane_lines);
+    tcase_add_test(tc, test_packet_decode_fields);
+    tcase_add_test(tc, test_packet_pane_folds_and_bytes_highlight);
+    tcase_add_test(tc, test_sockets_pane_highlights_changes);
+    tcase_add_test(tc, test_back_shows_the_same_screen);
+    tcase_add_test(tc, test_ascii_screen_has_only_ascii);
+    tcase_add_test(tc, test_help_lists_every_key);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int
+main(void)
+{
+    SRunner *sr = srunner_create(view_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
