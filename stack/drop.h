@@ -52,6 +52,20 @@
     X(TCP_BAD_OPTIONS,       "TCP options are malformed",                        "RFC 9293 3.2") \
     X(TCP_BAD_CSUM,          "TCP checksum is wrong",                            "RFC 9293 3.1") \
     X(TCP_NO_SOCKET,         "no connection or listener for this TCP segment",   "RFC 9293 3.10.7.1") \
+    X(TCP_OUT_OF_WINDOW,     "segment not acceptable: outside the receive window", "RFC 9293 3.10.7.4") \
+    X(TCP_RST_OUT_OF_WINDOW, "RST outside the receive window",                   "RFC 5961 3.2") \
+    X(TCP_RST_IN_WINDOW,     "RST in window but not at RCV.NXT: challenge ACK",  "RFC 5961 3.2") \
+    X(TCP_SYN_IN_WINDOW,     "SYN on a synchronized connection: challenge ACK",  "RFC 5961 4.2") \
+    X(TCP_BAD_ACK,           "ACK acknowledges something not sent, or too old",  "RFC 5961 5.2") \
+    X(TCP_NO_ACK,            "segment without ACK on a synchronized connection", "RFC 9293 3.10.7.4") \
+    X(TCP_PAWS,              "timestamp older than TS.Recent (PAWS)",            "RFC 7323 5.3") \
+    X(TCP_BACKLOG_FULL,      "listen queue full: SYN or handshake ACK dropped",  "RFC 9293 3.10.7.2") \
+    X(TCP_LISTEN_BAD,        "segment to a listener that is neither SYN nor RST", "RFC 9293 3.10.7.2") \
+    X(TCP_SYN_SENT_BAD,      "segment in SYN-SENT with neither SYN nor RST",     "RFC 9293 3.10.7.3") \
+    X(TCP_RST_IGNORED,       "RST not acceptable in this state",                 "RFC 9293 3.10.7.3") \
+    X(TCP_DUPLICATE,         "data already received (old duplicate)",            "RFC 9293 3.10.7.4") \
+    X(TCP_RCV_SHUT,          "data after shutdown(SHUT_RD) or close: discarded", "RFC 9293 3.10.7.4") \
+    X(TCP_CLOSED,            "connection closed with this still queued",         "RFC 9293 3.10.4") \
     X(SOCK_RCVBUF_FULL,      "socket receive buffer is full",                    NULL)           \
     X(SOCK_CLOSED,           "the socket was closed with this still queued",     NULL)           \
     X(HOST_DOWN,             "the host was shut down with this still queued",    NULL)           \

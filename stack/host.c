@@ -7,6 +7,7 @@
 
 #include "stack/arp.h"
 #include "stack/err.h"
+#include "stack/tcp.h"
 #include "stack/wire/eth.h"
 
 void
@@ -29,12 +30,14 @@ host_init(struct host *h, const char *name, struct pkt_pool *pool, struct trace 
         (uint16_t)(SOCK_EPHEMERAL_LO + rng_below(&h->rng, 64));
     h->ip_id = (uint16_t)rng_below(&h->rng, 65536);
     h->next_ping_id = (uint16_t)(1 + rng_below(&h->rng, 1000));
+    tcp_host_init(h);
 }
 
 void
 host_destroy(struct host *h)
 {
     sock_table_close_all(h);
+    tcp_host_destroy(h);
     arp_cache_flush(h);
 }
 
@@ -80,12 +83,15 @@ void
 host_poll(struct host *h)
 {
     arp_poll(h);
+    tcp_poll(h);
 }
 
 uint64_t
 host_next_deadline(const struct host *h)
 {
-    return arp_next_deadline(h);
+    uint64_t arp = arp_next_deadline(h);
+    uint64_t tcp = tcp_next_deadline(h);
+    return arp < tcp ? arp : tcp;
 }
 
 struct iface *

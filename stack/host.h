@@ -19,6 +19,7 @@
 #include "stack/rng.h"
 #include "stack/route.h"
 #include "stack/socket.h"
+#include "stack/tcp.h"
 #include "stack/trace.h"
 
 #define HOST_NAME_LEN   32
@@ -51,6 +52,7 @@ struct host {
     uint16_t next_ping_id;                   /* next ICMP echo identifier */
     struct rng rng;                          /* this host's random numbers */
     struct sock_table socks;                 /* sockets */
+    struct tcp_host tcp;                     /* TCBs, ISN key, TCP tunables and counters */
     struct host_stats stats;                 /* counters */
 };
 

@@ -22,6 +22,7 @@
 #include "stack/ipv4.h"
 #include "stack/pkt.h"
 #include "stack/socket.h"
+#include "stack/tcp.h"
 #include "stack/udp.h"
 #include "stack/wire/bytes.h"
 #include "stack/wire/eth.h"
@@ -113,6 +114,9 @@ icmp_error_input(struct host *h, struct pkt *p, const struct icmp_hdr *icmp, con
              desc, err_name(err));
     if (inner.proto == IPPROTO_UDP_)
         udp_icmp_error(h, inner.src, be16_get(l4), inner.dst, be16_get(l4 + 2), err);
+    else if (inner.proto == IPPROTO_TCP_)
+        tcp_icmp_error(h, inner.src, be16_get(l4), inner.dst, be16_get(l4 + 2), be32_get(l4 + 4),
+                       icmp->type, icmp->code, icmp->mtu, err);
     pkt_free(p);
 }
 

@@ -50,7 +50,7 @@ inspect_arp_find(const struct host *h, uint32_t ip, struct inspect_arp *out)
 }
 
 static void
-inspect_socket_fill(const struct socket *s, struct inspect_socket *out)
+inspect_socket_fill(const struct host *h, const struct socket *s, struct inspect_socket *out)
 {
     memset(out, 0, sizeof(*out));
     out->fd = s->fd;
@@ -62,6 +62,14 @@ inspect_socket_fill(const struct socket *s, struct inspect_socket *out)
     out->bound = s->bound;
     out->connected = s->connected;
     out->state = s->connected ? "ESTAB" : "UNCONN";
+    if (s->proto == SOCK_PROTO_TCP) {
+        const struct tcb *tp = tcp_tcb_by_fd(h, s->fd);
+        if (tp != NULL) {
+            out->state = tcp_state_name(tp->state);
+            out->rcvq_bytes = tp->rcvq.len;
+        }
+        return;
+    }
     out->so_error = s->so_error;
     out->rcvq_bytes = s->rcvq.bytes;
     out->rcvq_count = s->rcvq.count;
@@ -76,7 +84,7 @@ inspect_sockets(const struct host *h, struct inspect_socket *out, size_t max)
         if (!s->in_use)
             continue;
         if (n < max)
-            inspect_socket_fill(s, &out[n]);
+            inspect_socket_fill(h, s, &out[n]);
         n++;
     }
     return n;
@@ -88,7 +96,7 @@ inspect_socket(const struct host *h, int fd, struct inspect_socket *out)
     int i = fd - SOCK_FD_BASE;
     if (i < 0 || i >= SOCK_MAX || !h->socks.s[i].in_use)
         return false;
-    inspect_socket_fill(&h->socks.s[i], out);
+    inspect_socket_fill(h, &h->socks.s[i], out);
     return true;
 }
 
@@ -141,6 +149,13 @@ inspect_counter(const struct host *h, const char *name, uint64_t *out)
         *out = st->udp_delivered;
         return true;
     }
+#define TCP_STAT_MATCH(field, sentence)                         \
+    if (strcmp(name, "tcp." #field) == 0) {                     \
+        *out = h->tcp.stats.field;                              \
+        return true;                                            \
+    }
+    TCP_STATS(TCP_STAT_MATCH)
+#undef TCP_STAT_MATCH
     for (size_t t = 0; t < N_ICMP; t++) {
         char rx[40], tx[40];
         snprintf(rx, sizeof(rx), "icmp.rx.%s", icmp_types[t].name);
@@ -198,9 +213,150 @@ inspect_counter_name(size_t i, char *buf, size_t n)
         return true;
     }
     i -= N_ICMP * 2;
+    static const char *const tcp_names[] = {
+#define TCP_STAT_NAME(field, sentence) "tcp." #field,
+        TCP_STATS(TCP_STAT_NAME)
+#undef TCP_STAT_NAME
+    };
+    const size_t n_tcp = sizeof(tcp_names) / sizeof(tcp_names[0]);
+    if (i < n_tcp) {
+        snprintf(buf, n, "%s", tcp_names[i]);
+        return true;
+    }
+    i -= n_tcp;
     if (i + 1 < DROP_COUNT) {
         snprintf(buf, n, "drop.%s", drop_reason_name((enum drop_reason)(i + 1)));
         return true;
     }
     return false;
+}
+
+/* ---- TCBs ---------------------------------------------------------------- */
+
+static void
+inspect_tcb_fill(const struct tcb *tp, struct inspect_tcb *out)
+{
+    memset(out, 0, sizeof(*out));
+    out->fd = tp->fd;
+    out->state = tcp_state_name(tp->state);
+    out->laddr = tp->laddr;
+    out->lport = tp->lport;
+    out->faddr = tp->faddr;
+    out->fport = tp->fport;
+    out->iss = tp->iss;
+    out->irs = tp->irs;
+    out->snd_una = tp->snd_una;
+    out->snd_nxt = tp->snd_nxt;
+    out->snd_max = tp->snd_max;
+    out->snd_wnd = tp->snd_wnd;
+    out->rcv_nxt = tp->rcv_nxt;
+    out->rcv_wnd = tp->rcv_wnd;
+    out->cwnd = tp->cwnd;
+    out->ssthresh = tp->ssthresh;
+    out->mss = tp->mss;
+    out->srtt_ns = tp->srtt_ns;
+    out->rttvar_ns = tp->rttvar_ns;
+    out->rto_ns = tcp_rto_current(tp);
+    size_t len = 0;
+    out->timers_str[0] = '\0';
+    for (int t = 0; t < TCP_T_COUNT; t++) {
+        if (!tcp_timer_armed(tp, (enum tcp_timer_id)t))
+            continue;
+        out->timers |= 1u << t;
+        int r = snprintf(out->timers_str + len, sizeof(out->timers_str) - len, "%s%s",
+                         len > 0 ? "," : "", tcp_timer_name((enum tcp_timer_id)t));
+        if (r > 0 && (size_t)r < sizeof(out->timers_str) - len)
+            len += (size_t)r;
+    }
+    if (len == 0)
+        snprintf(out->timers_str, sizeof(out->timers_str), "-");
+    out->sndq_bytes = tp->sndq.len;
+    out->rcvq_bytes = tp->rcvq.len;
+    out->ooo_bytes = tp->ooo_bytes;
+    out->cc = tcp_cc_name(tp->cc_algo);
+    out->in_recovery = tp->in_recovery;
+    out->retransmits = tp->retransmits;
+    out->fast_retransmits = tp->fast_retransmits;
+    out->rto_timeouts = tp->rto_timeouts;
+    out->dupacks = tp->dupacks_rx;
+}
+
+bool
+inspect_tcb(const struct host *h, int fd, struct inspect_tcb *out)
+{
+    const struct tcb *tp = tcp_tcb_by_fd(h, fd);
+    if (tp == NULL)
+        return false;
+    inspect_tcb_fill(tp, out);
+    return true;
+}
+
+size_t
+inspect_tcbs(const struct host *h, struct inspect_tcb *out, size_t max)
+{
+    size_t n = 0;
+    for (const struct tcb *tp = h->tcp.tcbs; tp != NULL; tp = tp->next) {
+        if (n < max)
+            inspect_tcb_fill(tp, &out[n]);
+        n++;
+    }
+    return n;
+}
+
+bool
+inspect_tcp_state(const struct host *h, int fd, const char **state_name)
+{
+    const struct tcb *tp = tcp_tcb_by_fd(h, fd);
+    if (tp == NULL)
+        return false;
+    *state_name = tcp_state_name(tp->state);
+    return true;
+}
+
+static const char *const tcb_fields[] = {
+    "state", "snd_una", "snd_nxt", "snd_max", "snd_wnd", "snd_wl1", "snd_wl2", "iss", "irs",
+    "rcv_nxt", "rcv_wnd", "cwnd", "ssthresh", "mss", "srtt_ns", "rttvar_ns", "rto_ns",
+    "srtt_ms", "rto_ms", "dupacks", "retransmits", "fast_retransmits", "rto_timeouts",
+    "sndq_bytes", "rcvq_bytes", "ooo_bytes", "in_recovery", "recover", "snd_wscale",
+    "rcv_wscale", "sack_ok", "ts_ok", "ws_ok", "nodelay", "keepalive", "bytes_acked",
+    "bytes_received", "timers", "snd_una_rel", "snd_nxt_rel", "rcv_nxt_rel",
+};
+
+const char *
+inspect_tcb_field_name(size_t i)
+{
+    return i < sizeof(tcb_fields) / sizeof(tcb_fields[0]) ? tcb_fields[i] : NULL;
+}
+
+bool
+inspect_tcb_field(const struct host *h, int fd, const char *field, uint64_t *out)
+{
+    const struct tcb *tp = tcp_tcb_by_fd(h, fd);
+    if (tp == NULL)
+        return false;
+    size_t i = 0;
+    const size_t n = sizeof(tcb_fields) / sizeof(tcb_fields[0]);
+    while (i < n && strcmp(tcb_fields[i], field) != 0)
+        i++;
+    uint64_t timers = 0;
+    for (int t = 0; t < TCP_T_COUNT; t++)
+        if (tcp_timer_armed(tp, (enum tcp_timer_id)t))
+            timers |= 1u << t;
+    const uint64_t v[] = {
+        (uint64_t)tp->state, tp->snd_una, tp->snd_nxt, tp->snd_max, tp->snd_wnd, tp->snd_wl1,
+        tp->snd_wl2, tp->iss, tp->irs, tp->rcv_nxt, tp->rcv_wnd, tp->cwnd, tp->ssthresh, tp->mss,
+        tp->srtt_ns, tp->rttvar_ns, tcp_rto_current(tp), tp->srtt_ns / 1000000u,
+        tcp_rto_current(tp) / 1000000u, tp->dupacks_rx, tp->retransmits, tp->fast_retransmits,
+        tp->rto_timeouts, tp->sndq.len, tp->rcvq.len, tp->ooo_bytes, tp->in_recovery,
+        tp->recover, tp->snd_wscale, tp->rcv_wscale, tp->sack_ok, tp->ts_ok, tp->ws_ok,
+        tp->nodelay, tp->keepalive, tp->bytes_acked, tp->bytes_received, timers,
+        (uint32_t)(tp->snd_una - tp->iss), (uint32_t)(tp->snd_nxt - tp->iss),
+        (uint32_t)(tp->rcv_nxt - tp->irs),
+    };
+    _Static_assert(sizeof(v) / sizeof(v[0]) == sizeof(tcb_fields) / sizeof(tcb_fields[0]),
+                   "one value per field name");
+    if (i == n)
+        return false;
+    *out = v[i];
+    return true;
 }

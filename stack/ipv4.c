@@ -22,6 +22,7 @@
 #include "stack/iface.h"
 #include "stack/pkt.h"
 #include "stack/route.h"
+#include "stack/tcp.h"
 #include "stack/udp.h"
 #include "stack/wire/eth.h"
 #include "stack/wire/icmp.h"
@@ -160,6 +161,9 @@ ipv4_input(struct iface *ifc, struct pkt *p)
         break;
     case IPPROTO_UDP_:
         udp_input(h, p, &ip);
+        break;
+    case IPPROTO_TCP_:
+        tcp_input(h, p, &ip);
         break;
     default:
         /* [RFC 1122 3.2.2.1] protocol unreachable, unless it was a broadcast. */

@@ -1,5 +1,5 @@
 /*
- * socket.c - the facade: BSD-shaped calls over UDP and ICMP echo.
+ * socket.c - the facade: BSD-shaped calls over UDP, ICMP echo and TCP.
  *
  * Everything an application can do with a datagram socket goes through here,
  * and every call that completes is traced at the socket layer with its
@@ -7,7 +7,8 @@
  * the call set off. Calls never block; -ERR_AGAIN tells the caller to let
  * time run and try again.
  * Called by: the scenario runner, the view's command line, tests.
- * Calls: udp_output(), ipv4_output() (ping sockets).
+ * Calls: udp_output(), ipv4_output() (ping sockets), tcp_user_*() (stream
+ * sockets: the protocol side lives in tcp_user.c).
  */
 #include "stack/socket.h"
 
@@ -19,6 +20,7 @@
 #include "stack/err.h"
 #include "stack/host.h"
 #include "stack/ipv4.h"
+#include "stack/tcp.h"
 #include "stack/udp.h"
 #include "stack/wire/addr.h"
 #include "stack/wire/bytes.h"
@@ -110,6 +112,15 @@ sock_port_in_use(struct host *h, const struct socket *self, enum sock_proto prot
         if (overlap && !(s->so_reuseaddr && self->so_reuseaddr))
             return true;
     }
+    /* A TCP port is also held by connections whose socket is gone (FIN-WAIT,
+     * TIME-WAIT): SO_REUSEADDR lets a new socket bind over those. */
+    if (proto == SOCK_PROTO_TCP && !self->so_reuseaddr && tcp_port_in_use(h, laddr, lport)) {
+        const struct tcb *mine = tcp_tcb_by_fd(h, self->fd);
+        for (const struct tcb *tp = h->tcp.tcbs; tp != NULL; tp = tp->next)
+            if (tp != mine && tp->lport == lport && tp->state != TCP_CLOSED &&
+                (tp->laddr == 0 || laddr == 0 || tp->laddr == laddr))
+                return true;
+    }
     return false;
 }
 
@@ -168,7 +179,7 @@ sock_socket(struct host *h, enum sock_domain domain, enum sock_type type, enum s
     const char *dname = domain == SOCK_DOMAIN_LOCAL ? "AF_LOCAL" : "AF_INET";
     if (domain != SOCK_DOMAIN_INET)
         return sock_ret(h, -ERR_AFNOSUPPORT, "%s, %s", dname, tname);
-    if (type != SOCK_TYPE_DGRAM || proto == SOCK_PROTO_TCP)
+    if ((type == SOCK_TYPE_STREAM) != (proto == SOCK_PROTO_TCP))
         return sock_ret(h, -ERR_PROTONOSUPPORT, "%s, %s", dname, tname);
     for (unsigned i = 0; i < SOCK_MAX; i++) {
         struct socket *s = &h->socks.s[i];
@@ -182,6 +193,15 @@ sock_socket(struct host *h, enum sock_domain domain, enum sock_type type, enum s
         s->proto = proto;
         s->rcvbuf = SOCK_RCVBUF_DEFAULT;
         s->sndbuf = SOCK_SNDBUF_DEFAULT;
+        if (proto == SOCK_PROTO_TCP) {
+            /* A stream socket has its TCB from the start, in CLOSED (BSD's
+             * tcp_attach), so options set before connect() have a home. */
+            int e = tcp_user_attach(h, s);
+            if (e < 0) {
+                memset(s, 0, sizeof(*s));
+                return sock_ret(h, e, "%s, %s", dname, tname);
+            }
+        }
         return sock_ret(h, s->fd, "%s, %s, %s", dname, tname,
                         proto == SOCK_PROTO_ICMP ? "IPPROTO_ICMP" : "0");
     }
@@ -239,6 +259,23 @@ sock_connect(struct host *h, int fd, const struct sock_addr *a)
     uint32_t src = ipv4_source_for(h, a->addr);
     if (src == 0 && !ipv4_is_broadcast(h, a->addr))
         return sock_ret(h, -ERR_NETUNREACH, "%d, %s", fd, as);
+    if (s->proto == SOCK_PROTO_TCP) {
+        if (a->port == 0 || ipv4_is_broadcast(h, a->addr))
+            return sock_ret(h, a->port == 0 ? -ERR_INVAL : -ERR_NETUNREACH, "%d, %s", fd, as);
+        struct tcb *tp = tcp_tcb_by_fd(h, fd);
+        if (tp != NULL && tp->state == TCP_CLOSED && !tp->used) {
+            int e = sock_autobind(h, s);
+            if (e < 0)
+                return sock_ret(h, e, "%d, %s", fd, as);
+        }
+        int r = tcp_user_connect(h, s, a->addr, a->port);
+        if (r == -ERR_INPROGRESS) {
+            s->pcb.faddr = a->addr;
+            s->pcb.fport = a->port;
+            s->so_error = 0;
+        }
+        return sock_ret(h, r, "%d, %s", fd, as);
+    }
     int e = sock_autobind(h, s);
     if (e < 0)
         return sock_ret(h, e, "%d, %s", fd, as);
@@ -313,6 +350,10 @@ sock_send(struct host *h, int fd, const uint8_t *buf, size_t len)
     struct socket *s = sock_lookup(h, fd);
     if (s == NULL)
         return sock_ret(h, -ERR_BADF, "%d, %zu bytes", fd, len);
+    if (s->proto == SOCK_PROTO_TCP) {
+        int r = tcp_user_send(h, s, buf, len);
+        return r == -ERR_AGAIN ? r : sock_ret(h, r, "%d, %zu bytes", fd, len);
+    }
     return sock_ret(h, sock_send_common(h, s, buf, len, NULL), "%d, %zu bytes", fd, len);
 }
 
@@ -325,6 +366,11 @@ sock_sendto(struct host *h, int fd, const uint8_t *buf, size_t len, const struct
     struct socket *s = sock_lookup(h, fd);
     if (s == NULL)
         return sock_ret(h, -ERR_BADF, "%d, %zu bytes, %s", fd, len, as);
+    if (s->proto == SOCK_PROTO_TCP) {
+        /* [POSIX sendto] on a connection-mode socket the address is ignored. */
+        int r = tcp_user_send(h, s, buf, len);
+        return r == -ERR_AGAIN ? r : sock_ret(h, r, "%d, %zu bytes, %s", fd, len, as);
+    }
     return sock_ret(h, sock_send_common(h, s, buf, len, to), "%d, %zu bytes, %s", fd, len, as);
 }
 
@@ -373,6 +419,10 @@ sock_recv(struct host *h, int fd, uint8_t *buf, size_t cap)
     struct socket *s = sock_lookup(h, fd);
     if (s == NULL)
         return sock_ret(h, -ERR_BADF, "%d, %zu", fd, cap);
+    if (s->proto == SOCK_PROTO_TCP) {
+        int r = tcp_user_recv(h, s, buf, cap);
+        return r == -ERR_AGAIN ? r : sock_ret(h, r, "%d, %zu", fd, cap);
+    }
     int r = sock_recv_common(h, s, buf, cap, NULL);
     return r == -ERR_AGAIN ? r : sock_ret(h, r, "%d, %zu", fd, cap);
 }
@@ -384,6 +434,14 @@ sock_recvfrom(struct host *h, int fd, uint8_t *buf, size_t cap, struct sock_addr
     struct socket *s = sock_lookup(h, fd);
     if (s == NULL)
         return sock_ret(h, -ERR_BADF, "%d, %zu", fd, cap);
+    if (s->proto == SOCK_PROTO_TCP) {
+        int r = tcp_user_recv(h, s, buf, cap);
+        if (r >= 0 && from != NULL) {
+            from->addr = s->pcb.faddr;
+            from->port = s->pcb.fport;
+        }
+        return r == -ERR_AGAIN ? r : sock_ret(h, r, "%d, %zu", fd, cap);
+    }
     int r = sock_recv_common(h, s, buf, cap, from);
     return r == -ERR_AGAIN ? r : sock_ret(h, r, "%d, %zu", fd, cap);
 }
@@ -436,6 +494,8 @@ sock_close(struct host *h, int fd)
     if (s == NULL)
         return sock_ret(h, -ERR_BADF, "%d", fd);
     size_t left = s->rcvq.count;
+    if (s->proto == SOCK_PROTO_TCP)
+        tcp_user_close(h, s);
     sock_release(h, s);
     trace_event(h, TRACE_STATE, LAYER_SOCKET, NULL, NULL,
                 "socket %d closed%s", fd, left > 0 ? "; unread datagrams discarded" : "");
@@ -448,6 +508,8 @@ sock_poll(struct host *h, int fd)
     struct socket *s = sock_lookup(h, fd);
     if (s == NULL)
         return 0;
+    if (s->proto == SOCK_PROTO_TCP)
+        return tcp_user_poll(h, s);
     unsigned ev = SOCK_POLLOUT;
     if (s->rcvq.count > 0)
         ev |= SOCK_POLLIN;
@@ -478,4 +540,234 @@ sock_table_close_all(struct host *h)
     for (unsigned i = 0; i < SOCK_MAX; i++)
         if (h->socks.s[i].in_use)
             sock_release(h, &h->socks.s[i]);
+}
+
+/* ---- stream sockets and options ------------------------------------------ */
+
+const char *
+sock_opt_name(enum sock_opt opt)
+{
+    static const char *const names[SOCK_OPT_COUNT] = {
+        [SOCK_OPT_ERROR] = "SO_ERROR",         [SOCK_OPT_REUSEADDR] = "SO_REUSEADDR",
+        [SOCK_OPT_BROADCAST] = "SO_BROADCAST", [SOCK_OPT_RCVBUF] = "SO_RCVBUF",
+        [SOCK_OPT_SNDBUF] = "SO_SNDBUF",       [SOCK_OPT_KEEPALIVE] = "SO_KEEPALIVE",
+        [SOCK_OPT_LINGER] = "SO_LINGER",       [SOCK_OPT_TCP_NODELAY] = "TCP_NODELAY",
+        [SOCK_OPT_TCP_CONGESTION] = "TCP_CONGESTION",
+    };
+    return (unsigned)opt < SOCK_OPT_COUNT ? names[opt] : "?";
+}
+
+int
+sock_listen(struct host *h, int fd, int backlog)
+{
+    sock_enter(h, CALL_LISTEN);
+    struct socket *s = sock_lookup(h, fd);
+    if (s == NULL)
+        return sock_ret(h, -ERR_BADF, "%d, %d", fd, backlog);
+    if (s->proto != SOCK_PROTO_TCP)
+        return sock_ret(h, -ERR_OPNOTSUPP, "%d, %d", fd, backlog);
+    /* Like Linux, listen() on an unbound socket binds an ephemeral port. */
+    int e = sock_autobind(h, s);
+    if (e < 0)
+        return sock_ret(h, e, "%d, %d", fd, backlog);
+    return sock_ret(h, tcp_user_listen(h, s, backlog), "%d, %d", fd, backlog);
+}
+
+int
+sock_accept(struct host *h, int fd, struct sock_addr *peer)
+{
+    sock_enter(h, CALL_ACCEPT);
+    struct socket *s = sock_lookup(h, fd);
+    if (s == NULL)
+        return sock_ret(h, -ERR_BADF, "%d", fd);
+    if (s->proto != SOCK_PROTO_TCP)
+        return sock_ret(h, -ERR_OPNOTSUPP, "%d", fd);
+    struct tcb *lt = tcp_tcb_by_fd(h, fd);
+    if (lt == NULL || lt->state != TCP_LISTEN)
+        return sock_ret(h, -ERR_INVAL, "%d", fd);
+    if (tcp_user_accept_ready(h, s) == NULL)
+        return -ERR_AGAIN;
+    struct socket *ns = NULL;
+    for (unsigned i = 0; i < SOCK_MAX && ns == NULL; i++)
+        if (!h->socks.s[i].in_use)
+            ns = &h->socks.s[i];
+    if (ns == NULL)
+        return sock_ret(h, -ERR_MFILE, "%d", fd);
+    memset(ns, 0, sizeof(*ns));
+    ns->in_use = true;
+    ns->fd = (int)(ns - h->socks.s) + SOCK_FD_BASE;
+    ns->domain = s->domain;
+    ns->type = s->type;
+    ns->proto = s->proto;
+    int r = tcp_user_accept(h, s, ns);
+    if (r < 0) {
+        memset(ns, 0, sizeof(*ns));
+        return sock_ret(h, r, "%d", fd);
+    }
+    char as[32];
+    struct sock_addr pa = { ns->pcb.faddr, ns->pcb.fport };
+    if (peer != NULL)
+        *peer = pa;
+    trace_event(h, TRACE_STATE, LAYER_SOCKET, NULL, "RFC 9293 3.10.1",
+                "socket %d: connection from %s taken off the accept queue", ns->fd,
+                sa_str(&pa, as, sizeof(as)));
+    return sock_ret(h, ns->fd, "%d, %s", fd, as);
+}
+
+int
+sock_shutdown(struct host *h, int fd, enum sock_shut how)
+{
+    sock_enter(h, CALL_SHUTDOWN);
+    static const char *const hows[] = { "SHUT_RD", "SHUT_WR", "SHUT_RDWR" };
+    const char *hn = (unsigned)how <= SOCK_SHUT_RDWR ? hows[how] : "?";
+    struct socket *s = sock_lookup(h, fd);
+    if (s == NULL)
+        return sock_ret(h, -ERR_BADF, "%d, %s", fd, hn);
+    if ((unsigned)how > SOCK_SHUT_RDWR)
+        return sock_ret(h, -ERR_INVAL, "%d, %s", fd, hn);
+    if (s->proto != SOCK_PROTO_TCP)
+        return sock_ret(h, s->connected ? 0 : -ERR_NOTCONN, "%d, %s", fd, hn);
+    return sock_ret(h, tcp_user_shutdown(h, s, (int)how), "%d, %s", fd, hn);
+}
+
+/* Smallest and largest buffer sizes SO_RCVBUF/SO_SNDBUF accept. */
+#define SOCK_BUF_MIN 128u
+#define SOCK_BUF_MAX (16u * 1024 * 1024)
+
+int
+sock_setsockopt(struct host *h, int fd, enum sock_opt opt, int64_t value)
+{
+    sock_enter(h, CALL_SETSOCKOPT);
+    const char *on = sock_opt_name(opt);
+    long long v = (long long)value;
+    struct socket *s = sock_lookup(h, fd);
+    if (s == NULL)
+        return sock_ret(h, -ERR_BADF, "%d, %s, %lld", fd, on, v);
+    struct tcb *tp = s->proto == SOCK_PROTO_TCP ? tcp_tcb_by_fd(h, fd) : NULL;
+    bool tcp_only = opt == SOCK_OPT_KEEPALIVE || opt == SOCK_OPT_LINGER ||
+                    opt == SOCK_OPT_TCP_NODELAY || opt == SOCK_OPT_TCP_CONGESTION;
+    /* Linux says ENOPROTOOPT for a TCP option on UDP; err.h's nearest is
+     * EOPNOTSUPP. */
+    if (tcp_only && tp == NULL)
+        return sock_ret(h, -ERR_OPNOTSUPP, "%d, %s, %lld", fd, on, v);
+    int r = 0;
+    switch (opt) {
+    case SOCK_OPT_ERROR:
+        r = -ERR_INVAL; /* read-only */
+        break;
+    case SOCK_OPT_REUSEADDR:
+        s->so_reuseaddr = value != 0;
+        break;
+    case SOCK_OPT_BROADCAST:
+        s->so_broadcast = value != 0;
+        break;
+    case SOCK_OPT_RCVBUF:
+    case SOCK_OPT_SNDBUF: {
+        if (value <= 0) {
+            r = -ERR_INVAL;
+            break;
+        }
+        size_t n = value < SOCK_BUF_MIN ? SOCK_BUF_MIN
+                                        : value > SOCK_BUF_MAX ? SOCK_BUF_MAX : (size_t)value;
+        bool rcv = opt == SOCK_OPT_RCVBUF;
+        if (tp != NULL) {
+            r = tcp_user_set_buf(h, s, rcv, n);
+            if (r < 0)
+                break;
+            n = rcv ? tp->rcvbuf : tp->sndbuf;
+        }
+        if (rcv)
+            s->rcvbuf = n;
+        else
+            s->sndbuf = n;
+        break;
+    }
+    case SOCK_OPT_KEEPALIVE:
+        tp->keepalive = value != 0;
+        if (tp->keepalive && tp->state == TCP_ESTABLISHED)
+            tcp_timer_arm(tp, TCP_T_KEEPALIVE, h->tcp.keep_idle_ns);
+        else if (!tp->keepalive)
+            tcp_timer_stop(tp, TCP_T_KEEPALIVE);
+        break;
+    case SOCK_OPT_LINGER:
+        if (value < -1 || value > 3600)
+            r = -ERR_INVAL;
+        else
+            tp->linger_s = (int)value;
+        break;
+    case SOCK_OPT_TCP_NODELAY:
+        tp->nodelay = value != 0;
+        /* Turning Nagle off pushes what it was holding back (Linux). */
+        if (tp->nodelay)
+            tcp_output(tp, TCP_WHY_DATA);
+        break;
+    case SOCK_OPT_TCP_CONGESTION:
+        if (value < 0 || value >= TCP_CC_COUNT)
+            r = -ERR_INVAL;
+        else
+            tp->cc_algo = (enum tcp_cc_algo)value;
+        break;
+    case SOCK_OPT_COUNT:
+    default:
+        r = -ERR_INVAL;
+        break;
+    }
+    if (opt == SOCK_OPT_TCP_CONGESTION && r == 0)
+        return sock_ret(h, r, "%d, %s, \"%s\"", fd, on, tcp_cc_name((enum tcp_cc_algo)value));
+    return sock_ret(h, r, "%d, %s, %lld", fd, on, v);
+}
+
+int
+sock_getsockopt(struct host *h, int fd, enum sock_opt opt, int64_t *value)
+{
+    sock_enter(h, CALL_GETSOCKOPT);
+    const char *on = sock_opt_name(opt);
+    struct socket *s = sock_lookup(h, fd);
+    if (s == NULL)
+        return sock_ret(h, -ERR_BADF, "%d, %s", fd, on);
+    struct tcb *tp = s->proto == SOCK_PROTO_TCP ? tcp_tcb_by_fd(h, fd) : NULL;
+    int64_t v = 0;
+    int r = 0;
+    switch (opt) {
+    case SOCK_OPT_ERROR:
+        v = s->so_error;
+        s->so_error = 0;
+        break;
+    case SOCK_OPT_REUSEADDR:
+        v = s->so_reuseaddr;
+        break;
+    case SOCK_OPT_BROADCAST:
+        v = s->so_broadcast;
+        break;
+    case SOCK_OPT_RCVBUF:
+        v = (int64_t)s->rcvbuf;
+        break;
+    case SOCK_OPT_SNDBUF:
+        v = (int64_t)s->sndbuf;
+        break;
+    case SOCK_OPT_KEEPALIVE:
+    case SOCK_OPT_LINGER:
+    case SOCK_OPT_TCP_NODELAY:
+    case SOCK_OPT_TCP_CONGESTION:
+        if (tp == NULL) {
+            r = -ERR_OPNOTSUPP;
+            break;
+        }
+        v = opt == SOCK_OPT_KEEPALIVE ? tp->keepalive
+            : opt == SOCK_OPT_LINGER  ? tp->linger_s
+            : opt == SOCK_OPT_TCP_NODELAY ? tp->nodelay
+                                          : (int64_t)tp->cc_algo;
+        break;
+    case SOCK_OPT_COUNT:
+    default:
+        r = -ERR_INVAL;
+        break;
+    }
+    if (r == 0 && value != NULL)
+        *value = v;
+    if (r < 0)
+        return sock_ret(h, r, "%d, %s", fd, on);
+    if (opt == SOCK_OPT_ERROR && v != 0)
+        return sock_ret(h, 0, "%d, %s -> %s", fd, on, err_name((int)v));
+    return sock_ret(h, 0, "%d, %s -> %lld", fd, on, (long long)v);
 }

@@ -51,7 +51,7 @@ trace_emit(struct trace *tr, const struct trace_event *ev)
 
 static void
 trace_vemit(struct host *h, enum trace_kind kind, enum trace_layer layer, const struct pkt *p,
-            const char *rfc, const char *fmt, va_list ap)
+            const struct trace_tcb *tcb, const char *rfc, const char *fmt, va_list ap)
 {
     if (kind == TRACE_RX)
         h->stats.rx[layer]++;
@@ -69,6 +69,10 @@ trace_vemit(struct host *h, enum trace_kind kind, enum trace_layer layer, const 
         .rfc = rfc,
         .cause = (p != NULL && p->cause.kind != CAUSE_NONE) ? p->cause : h->cause,
     };
+    if (tcb != NULL) {
+        ev.has_tcb = true;
+        ev.tcb = *tcb;
+    }
     if (fmt != NULL)
         vsnprintf(ev.text, sizeof(ev.text), fmt, ap);
     trace_emit(h->trace, &ev);
@@ -80,7 +84,7 @@ trace_rx(struct host *h, enum trace_layer layer, const struct pkt *p, const char
 {
     va_list ap;
     va_start(ap, fmt);
-    trace_vemit(h, TRACE_RX, layer, p, rfc, fmt, ap);
+    trace_vemit(h, TRACE_RX, layer, p, NULL, rfc, fmt, ap);
     va_end(ap);
 }
 
@@ -90,7 +94,7 @@ trace_tx(struct host *h, enum trace_layer layer, const struct pkt *p, const char
 {
     va_list ap;
     va_start(ap, fmt);
-    trace_vemit(h, TRACE_TX, layer, p, rfc, fmt, ap);
+    trace_vemit(h, TRACE_TX, layer, p, NULL, rfc, fmt, ap);
     va_end(ap);
 }
 
@@ -100,7 +104,17 @@ trace_event(struct host *h, enum trace_kind kind, enum trace_layer layer, const 
 {
     va_list ap;
     va_start(ap, fmt);
-    trace_vemit(h, kind, layer, p, rfc, fmt, ap);
+    trace_vemit(h, kind, layer, p, NULL, rfc, fmt, ap);
+    va_end(ap);
+}
+
+void
+trace_tcp(struct host *h, enum trace_kind kind, const struct pkt *p, const struct trace_tcb *tcb,
+          const char *rfc, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    trace_vemit(h, kind, LAYER_TCP, p, tcb, rfc, fmt, ap);
     va_end(ap);
 }
 
@@ -160,4 +174,25 @@ timer_kind_name(enum timer_kind timer)
         [TIMER_IPFRAG] = "reassembly",
     };
     return (unsigned)timer < TIMER_COUNT ? names[timer] : "?";
+}
+
+const char *
+tcp_why_name(enum tcp_why why)
+{
+    static const char *const names[TCP_WHY_COUNT] = {
+        [TCP_WHY_NONE] = "-",
+        [TCP_WHY_OPEN] = "handshake",
+        [TCP_WHY_DATA] = "data",
+        [TCP_WHY_ACK] = "ACK",
+        [TCP_WHY_DELACK] = "delayed ACK",
+        [TCP_WHY_RTO] = "retransmission timeout",
+        [TCP_WHY_FAST_RETRANSMIT] = "fast retransmit",
+        [TCP_WHY_RECOVERY] = "loss recovery",
+        [TCP_WHY_WINDOW_UPDATE] = "window update",
+        [TCP_WHY_PERSIST] = "persist probe",
+        [TCP_WHY_KEEPALIVE] = "keep-alive",
+        [TCP_WHY_CHALLENGE_ACK] = "challenge ACK",
+        [TCP_WHY_RESET] = "reset",
+    };
+    return (unsigned)why < TCP_WHY_COUNT ? names[why] : "?";
 }

@@ -49,6 +49,21 @@ enum trace_layer {
     LAYER_COUNT
 };
 
+/* A small snapshot of the TCB a TCP event touched [DESIGN 4]: the numbers
+ * the view's TCB pane shows, as of the event. */
+struct trace_tcb {
+    const char *state;   /* "ESTABLISHED" (a static string) */
+    uint32_t snd_una;    /* oldest unacknowledged */
+    uint32_t snd_nxt;    /* next to send */
+    uint32_t snd_wnd;    /* peer's window, bytes */
+    uint32_t rcv_nxt;    /* next expected */
+    uint32_t rcv_wnd;    /* our advertised window, bytes */
+    uint32_t cwnd;       /* congestion window, bytes */
+    uint32_t ssthresh;   /* slow-start threshold, bytes */
+    uint64_t srtt_ns;    /* smoothed RTT, 0 before a sample */
+    uint64_t rto_ns;     /* current RTO with back-off */
+};
+
 /* Size of the `text` sentence an event carries. */
 #define TRACE_TEXT_LEN 160
 
@@ -62,6 +77,8 @@ struct trace_event {
     int reason;                  /* enum drop_reason for TRACE_DROP, else 0 */
     const char *rfc;             /* "RFC 791 3.2" or NULL */
     struct trace_cause cause;    /* why */
+    bool has_tcb;                /* a TCP event: tcb holds the snapshot */
+    struct trace_tcb tcb;        /* the TCB as of this event */
     char text[TRACE_TEXT_LEN];   /* what the layer decided, in words */
 };
 
@@ -98,6 +115,11 @@ void trace_tx(struct host *h, enum trace_layer layer, const struct pkt *p,
 /* Any other kind (STATE, CACHE, TIMER, DELIVER, CALL, NOTE). */
 void trace_event(struct host *h, enum trace_kind kind, enum trace_layer layer,
                  const struct pkt *p, const char *rfc, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+
+/* A TCP event of any kind carrying a TCB snapshot (tcb may be NULL). */
+void trace_tcp(struct host *h, enum trace_kind kind, const struct pkt *p,
+               const struct trace_tcb *tcb, const char *rfc, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
 
 const char *trace_kind_name(enum trace_kind k);    /* "RX" */

@@ -51,12 +51,32 @@ enum timer_kind {
     TIMER_COUNT
 };
 
+/* Why TCP sent a segment, beyond the call or timer that ran: the answer the
+ * view gives to "why was this segment sent?" [RFC 9293] [RFC 5681] [RFC 5961]. */
+enum tcp_why {
+    TCP_WHY_NONE,
+    TCP_WHY_OPEN,             /* SYN or SYN-ACK of a handshake */
+    TCP_WHY_DATA,             /* new data or FIN the application gave */
+    TCP_WHY_ACK,              /* an ACK the arriving segment called for */
+    TCP_WHY_DELACK,           /* the delayed-ACK timer [RFC 1122 4.2.3.2] */
+    TCP_WHY_RTO,              /* retransmission timeout [RFC 6298 5.4] */
+    TCP_WHY_FAST_RETRANSMIT,  /* third duplicate ACK [RFC 5681 3.2] */
+    TCP_WHY_RECOVERY,         /* fast recovery: partial ACK or SACK hole [RFC 6582] [RFC 6675] */
+    TCP_WHY_WINDOW_UPDATE,    /* the application read and the window opened */
+    TCP_WHY_PERSIST,          /* zero-window probe [RFC 9293 3.8.6.1] */
+    TCP_WHY_KEEPALIVE,        /* keep-alive probe [RFC 1122 4.2.3.6] */
+    TCP_WHY_CHALLENGE_ACK,    /* [RFC 5961 3.2, 4.2, 5.2] */
+    TCP_WHY_RESET,            /* a RST */
+    TCP_WHY_COUNT
+};
+
 struct trace_cause {
     uint8_t kind;     /* enum cause_kind */
     uint8_t call;     /* enum socket_call, for CAUSE_CALL */
     uint8_t timer;    /* enum timer_kind, for CAUSE_TIMER */
     uint32_t step;    /* scenario step (1-based), for CAUSE_CALL; 0 if none */
     uint64_t pkt_id;  /* the packet that arrived, for CAUSE_ARRIVAL */
+    uint8_t tcp_why;  /* enum tcp_why for a TCP segment, else 0 */
 };
 
 static inline struct trace_cause
@@ -82,5 +102,6 @@ cause_arrival(uint64_t pkt_id)
 
 const char *socket_call_name(enum socket_call call);  /* "sendto" */
 const char *timer_kind_name(enum timer_kind timer);   /* "ARP retry" */
+const char *tcp_why_name(enum tcp_why why);           /* "fast retransmit" */
 
 #endif

@@ -1,0 +1,930 @@
+/*
+ * tcp_input.c - TCP segment arrival.
+ *
+ * Implements [RFC 9293 3.10.7] SEGMENT ARRIVES: the CLOSED, LISTEN and
+ * SYN-SENT cases each in its own function, then "Otherwise" as the RFC's
+ * first through eighth checks, in the RFC's order and labelled as such, with
+ * [RFC 5961] folded in where it changes them (RST and SYN challenge ACKs,
+ * the ACK acceptance range), PAWS [RFC 7323 5.3] before the first check, and
+ * [RFC 5681 2, 3.2] duplicate-ACK counting inside the fifth.
+ * Not implemented: urgent data (the sixth check ignores URG), the security
+ * and precedence checks (no IP security option here), data on a SYN.
+ * Called by: ipv4_input(). Calls: tcp_output(), tcp_send_*(), tcp_set_state(),
+ * tcp_cc_*(), tcp_sack_*(), pkt_drop().
+ */
+#include "stack/tcp.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "stack/drop.h"
+#include "stack/err.h"
+#include "stack/host.h"
+#include "stack/ipv4.h"
+#include "stack/pkt.h"
+#include "stack/socket.h"
+#include "stack/tcp_seq.h"
+#include "stack/wire/ipv4.h"
+
+/* PAWS: TS.Recent older than 24 days is invalid [RFC 7323 5.5]. */
+#define TCP_PAWS_IDLE_NS (24ull * 24 * 3600 * 1000000000ull)
+
+/* One arriving segment, parsed. */
+struct tcp_seg {
+    struct tcp_hdr t;       /* header and options */
+    uint32_t src;           /* IPv4 source (the peer) */
+    uint32_t dst;           /* IPv4 destination (us) */
+    uint32_t seq;           /* SEG.SEQ after trimming */
+    const uint8_t *data;    /* payload after trimming */
+    uint32_t dlen;          /* payload bytes after trimming */
+    bool syn;               /* SYN still counted */
+    bool fin;               /* FIN still counted */
+    struct pkt *p;          /* the packet (owned by tcp_input until freed) */
+    char desc[112];         /* tcpdump's words for it */
+};
+
+/* SEG.LEN: data plus SYN and FIN [RFC 9293 3.4]. */
+static uint32_t
+seg_len(const struct tcp_seg *s)
+{
+    return s->dlen + (s->syn ? 1u : 0u) + (s->fin ? 1u : 0u);
+}
+
+/* The TCB for a segment: an exact 4-tuple first, else a listener. */
+static struct tcb *
+tcp_lookup(struct host *h, uint32_t laddr, uint16_t lport, uint32_t faddr, uint16_t fport)
+{
+    struct tcb *listener = NULL;
+    for (struct tcb *tp = h->tcp.tcbs; tp != NULL; tp = tp->next) {
+        if (tp->lport != lport || tp->state == TCP_CLOSED)
+            continue;
+        if (tp->state == TCP_LISTEN) {
+            if ((tp->laddr == 0 || tp->laddr == laddr) &&
+                (listener == NULL || listener->laddr == 0))
+                listener = tp;
+            continue;
+        }
+        if (tp->laddr == laddr && tp->faddr == faddr && tp->fport == fport)
+            return tp;
+    }
+    return listener;
+}
+
+/* Our window shift for a receive buffer of rcvbuf bytes [RFC 7323 2.3]. */
+static uint8_t
+tcp_wscale_for(size_t rcvbuf)
+{
+    uint8_t s = 0;
+    while (s < TCP_MAX_WSCALE && (rcvbuf >> s) > 65535)
+        s++;
+    return s;
+}
+
+/* The options of a SYN or SYN-ACK: MSS [RFC 9293 3.7.1], window scale and
+ * timestamps [RFC 7323 2, 3], SACK-permitted [RFC 2018 2]. */
+static void
+tcp_syn_options(struct tcb *tp, const struct tcp_seg *s)
+{
+    const struct tcp_host *th = &tp->host->tcp;
+    const struct tcp_opts *o = &s->t.opts;
+    uint16_t peer_mss = o->has_mss ? o->mss : TCP_DEFAULT_MSS;
+    tp->mss = peer_mss < tp->rcv_mss ? peer_mss : tp->rcv_mss;
+    if (tp->mss < 64)
+        tp->mss = 64;
+    if (o->has_wscale && th->wscale) {
+        tp->ws_ok = true;
+        tp->snd_wscale = o->wscale > TCP_MAX_WSCALE ? TCP_MAX_WSCALE : o->wscale;
+    } else {
+        tp->ws_ok = false;
+        tp->snd_wscale = 0;
+        tp->rcv_wscale = 0;
+    }
+    if (o->has_ts && th->timestamps) {
+        tp->ts_ok = true;
+        tp->ts_recent = o->ts_val;
+        tp->ts_recent_ns = tp->host->now_ns;
+    } else {
+        tp->ts_ok = false;
+    }
+    tp->sack_ok = o->sack_permitted && th->sack;
+}
+
+/* [RFC 5961 7] a challenge ACK, at most challenge_ack_limit a second. */
+static void
+tcp_challenge_ack(struct tcb *tp, const char *rfc)
+{
+    struct tcp_host *th = &tp->host->tcp;
+    uint64_t now = tp->host->now_ns;
+    if (now - th->challenge_start_ns >= 1000000000ull || th->challenge_start_ns == 0) {
+        th->challenge_start_ns = now == 0 ? 1 : now;
+        th->challenge_sent = 0;
+    }
+    if (th->challenge_sent >= th->challenge_ack_limit) {
+        th->stats.challenge_limited++;
+        tcp_trace(tp, TRACE_NOTE, NULL, "RFC 5961 7",
+                  "challenge ACK suppressed: %u already sent this second", th->challenge_sent);
+        return;
+    }
+    th->challenge_sent++;
+    th->stats.challenge_acks++;
+    (void)rfc;
+    tcp_send_ack(tp, TCP_WHY_CHALLENGE_ACK);
+}
+
+/* The socket holding tp, or NULL. */
+static struct socket *
+tcp_socket_of(struct tcb *tp)
+{
+    return tp->fd >= 0 ? sock_lookup(tp->host, tp->fd) : NULL;
+}
+
+/* A connection reached ESTABLISHED. */
+static void
+tcp_established(struct tcb *tp, const char *rfc)
+{
+    tcp_set_state(tp, TCP_ESTABLISHED, rfc);
+    struct socket *so = tcp_socket_of(tp);
+    if (so != NULL)
+        so->connected = true;
+    if (tp->passive)
+        tp->accept_order = ++tp->host->tcp.next_accept_order;
+    /* [RFC 6298 5.7] SYN lost, no RTT sample: the data RTO starts at 3 s. */
+    if (tp->syn_rexmitted && !tp->has_rtt && tp->rto_ns < TCP_RTO_AFTER_SYN_LOSS_NS)
+        tp->rto_ns = TCP_RTO_AFTER_SYN_LOSS_NS;
+    tp->backoff = 0;
+    if (tp->keepalive)
+        tcp_timer_arm(tp, TCP_T_KEEPALIVE, tp->host->tcp.keep_idle_ns);
+}
+
+/* ---- [RFC 9293 3.10.7.1] CLOSED ------------------------------------------ */
+
+static void
+tcp_closed_input(struct host *h, struct tcp_seg *s)
+{
+    /* "If the state is CLOSED (i.e., TCB does not exist), then all data in
+     * the incoming segment is discarded. An incoming segment containing a RST
+     * is discarded. An incoming segment not containing a RST causes a RST to
+     * be sent in response." */
+    trace_rx(h, LAYER_TCP, s->p, "RFC 9293 3.10.7.1", "%s: no connection and no listener%s",
+             s->desc, (s->t.flags & TCP_RST) ? "; a RST is never answered" : ": answer with RST");
+    if (!(s->t.flags & TCP_RST))
+        tcp_send_rst_for(h, s->dst, s->src, &s->t, seg_len(s), "RFC 9293 3.10.7.1",
+                         "nothing listens on this port");
+    pkt_drop(h, s->p, LAYER_TCP, DROP_TCP_NO_SOCKET);
+}
+
+/* ---- [RFC 9293 3.10.7.2] LISTEN ------------------------------------------ */
+
+static unsigned
+tcp_listen_queued(const struct host *h, const struct tcb *lt, bool established)
+{
+    unsigned n = 0;
+    for (const struct tcb *c = h->tcp.tcbs; c != NULL; c = c->next)
+        if (c->listener == lt && !c->accepted && (c->state != TCP_SYN_RECEIVED) == established)
+            n++;
+    return n;
+}
+
+static void
+tcp_listen_input(struct host *h, struct tcb *lt, struct tcp_seg *s)
+{
+    /* "First, check for a RST": "An incoming RST should be ignored." */
+    if (s->t.flags & TCP_RST) {
+        tcp_trace(lt, TRACE_RX, s->p, "RFC 9293 3.10.7.2", "%s: RST to a listener: ignored",
+                  s->desc);
+        pkt_drop(h, s->p, LAYER_TCP, DROP_TCP_RST_IGNORED);
+        return;
+    }
+    /* "Second, check for an ACK": "Any acknowledgment is bad if it arrives on
+     * a connection still in the LISTEN state. An acceptable reset segment
+     * should be formed for any arriving ACK-bearing segment." */
+    if (s->t.flags & TCP_ACK) {
+        tcp_trace(lt, TRACE_RX, s->p, "RFC 9293 3.10.7.2", "%s: an ACK to a listener: RST",
+                  s->desc);
+        tcp_send_rst_for(h, s->dst, s->src, &s->t, seg_len(s), "RFC 9293 3.10.7.2",
+                         "ACK to a listener");
+        pkt_drop(h, s->p, LAYER_TCP, DROP_TCP_LISTEN_BAD);
+        return;
+    }
+    /* "Third, check for a SYN" */
+    if (!(s->t.flags & TCP_SYN)) {
+        /* "Fourth, other data or control": "drop the segment and return". */
+        tcp_trace(lt, TRACE_RX, s->p, "RFC 9293 3.10.7.2", "%s: neither SYN nor RST", s->desc);
+        pkt_drop(h, s->p, LAYER_TCP, DROP_TCP_LISTEN_BAD);
+        return;
+    }
+    /* Bounded queues, as BSD and Linux bound them by the backlog: half-open
+     * connections and connections waiting for accept(). */
+    unsigned half = tcp_listen_queued(h, lt, false);
+    unsigned full = tcp_listen_queued(h, lt, true);
+    if (half >= (unsigned)lt->backlog || full >= (unsigned)lt->backlog) {
+        tcp_trace(lt, TRACE_RX, s->p, "RFC 9293 3.10.7.2",
+                  "%s: SYN, but the listen queues are full (%u half-open, %u to accept, backlog %d)",
+                  s->desc, half, full, lt->backlog);
+        pkt_drop(h, s->p, LAYER_TCP, DROP_TCP_BACKLOG_FULL);
+        return;
+    }
+    struct tcb *tp = tcp_tcb_new(h);
+    if (tp == NULL) {
+        pkt_drop(h, s->p, LAYER_TCP, DROP_NO_MEMORY);
+        return;
+    }
+    tp->listener = lt;
+    tp->passive = true;
+    tp->used = true;
+    tp->laddr = s->dst;
+    tp->lport = s->t.dport;
+    tp->faddr = s->src;
+    tp->fport = s->t.sport;
+    tp->rcvbuf = lt->rcvbuf;
+    tp->sndbuf = lt->sndbuf;
+    tp->nodelay = lt->nodelay;
+    tp->keepalive = lt->keepalive;
+    tp->linger_s = lt->linger_s;
+    tp->cc_algo = lt->cc_algo;
+    if (tcp_ring_alloc(&tp->sndq, tp->sndbuf) < 0 || tcp_ring_alloc(&tp->rcvq, tp->rcvbuf) < 0) {
+        tcp_tcb_free(tp);
+        pkt_drop(h, s->p, LAYER_TCP, DROP_NO_MEMORY);
+        return;
+    }
+    unsigned mp = ipv4_max_payload(h, tp->faddr);
+    tp->rcv_mss = (uint16_t)(mp > TCP_HDR_MIN ? mp - TCP_HDR_MIN : TCP_DEFAULT_MSS);
+    tp->rcv_wscale = tcp_wscale_for(tp->rcvbuf);
+    tcp_syn_options(tp, s);
+    tp->ts_off = (uint32_t)rng_next(&h->rng);
+    /* "Set RCV.NXT to SEG.SEQ+1, IRS is set to SEG.SEQ ... ISS should be
+     * selected and a SYN segment sent of the form
+     * <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>". */
+    tp->irs = s->seq;
+    tp->rcv_nxt = s->seq + 1;
+    tp->rcv_adv = tp->rcv_nxt;
+    tp->iss = tcp_isn(h, tp->laddr, tp->lport, tp->faddr, tp->fport);
+    tp->snd_una = tp->iss;
+    tp->snd_nxt = tp->iss;
+    tp->snd_max = tp->iss;
+    tp->snd_buf_seq = tp->iss + 1;
+    tp->snd_wnd = s->t.wnd; /* [RFC 7323 2.2] a SYN's window is never scaled */
+    tp->max_snd_wnd = tp->snd_wnd;
+    tp->snd_wl1 = s->seq;
+    tp->snd_wl2 = tp->iss;
+    tp->last_rx_ns = h->now_ns;
+    tcp_cc_init(tp);
+    h->tcp.stats.passive_opens++;
+    tcp_trace(tp, TRACE_RX, s->p, "RFC 9293 3.10.7.2",
+              "%s: SYN to the listener on port %u: new connection, answer SYN-ACK", s->desc,
+              lt->lport);
+    tcp_set_state(tp, TCP_SYN_RECEIVED, "RFC 9293 3.10.7.2");
+    tcp_send_syn(tp, TCP_WHY_OPEN);
+    pkt_free(s->p);
+}
+
+/* ---- [RFC 9293 3.10.7.3] SYN-SENT ----------------------------------------- */
+
+static void
+tcp_syn_sent_input(struct host *h, struct tcb *tp, struct tcp_seg *s)
+{
+    uint8_t f = s->t.flags;
+    bool ack_ok = false;
+    /* "First, check the ACK bit": "If SEG.ACK =< ISS or SEG.ACK > SND.NXT,
+     * send a reset (unless the RST bit is set, if so drop the segment and
+     * return) <SEQ=SEG.ACK><CTL=RST> and discard the segment." */
+    if (f & TCP_ACK) {
+        if (seq_leq(s->t.ack, tp->iss) || seq_gt(s->t.ack, tp->snd_max)) {
+            tcp_trace(tp, TRACE_RX, s->p, "RFC 9293 3.10.7.3",
+                      "%s: acknowledges something never sent", s->desc);
+            if (!(f & TCP_RST))
+                tcp_send_rst_for(h, s->dst, s->src, &s->t, seg_len(s), "RFC 9293 3.10.7.3",
+                                 "unacceptable ACK in SYN-SENT");
+            pkt_drop(h, s->p, LAYER_TCP, DROP_TCP_BAD_ACK);
+            return;
+        }
+        ack_ok = seq_leq(tp->snd_una, s->t.ack) && seq_leq(s->t.ack, tp->snd_max);
+    }
+    /* "Second, check the RST bit": "If the ACK was acceptable, then signal to
+     * the user 'error: connection reset', drop the segment, enter CLOSED
+     * state, delete TCB, and return. Otherwise (no ACK), drop the segment"
+     * [RFC 5961 3.2] in SYN-SENT a RST is acceptable only if it ACKs the SYN. */
+    if (f & TCP_RST) {
+        if (!ack_ok) {
+            tcp_trace(tp, TRACE_RX, s->p, "RFC 9293 3.10.7.3",
+                      "%s: RST without an acceptable ACK: ignored", s->desc);
+            pkt_drop(h, s->p, LAYER_TCP, DROP_TCP_RST_IGNORED);
+            return;
+        }
+        tcp_trace(tp, TRACE_RX, s->p, "RFC 9293 3.10.7.3",
+                  "%s: connection refused: nobody listens there", s->desc);
+        h->tcp.stats.rst_rx++;
+        h->tcp.stats.attempt_fails++;
+        pkt_free(s->p);
+        tcp_drop(tp, ERR_CONNREFUSED, "RFC 9293 3.10.7.3");
+        return;
+    }
+    /* Third: security (not applicable). "Fourth, check the SYN bit" */
+    if (!(f & TCP_SYN)) {
+        /* "Fifth, if neither of the SYN or RST bits is set, then drop" */
+        tcp_trace(tp, TRACE_RX, s->p, "RFC 9293 3.10.7.3", "%s: neither SYN nor RST", s->desc);
+        pkt_drop(h, s->p, LAYER_TCP, DROP_TCP_SYN_SENT_BAD);
+        return;
+    }
+    tcp_syn_options(tp, s);
+    tp->irs = s->seq;
+    tp->rcv_nxt = s->seq + 1;
+    tp->rcv_adv = tp->rcv_nxt;
+    tp->last_rx_ns = h->now_ns;
+    if (f & TCP_ACK) {
+        /* "SND.UNA should be advanced to equal SEG.ACK ... If SND.UNA > ISS
+         * (our SYN has been ACKed), change the connection state to
+         * ESTABLISHED, form an ACK segment <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>
+         * and send it." */
+        tp->snd_una = s->t.ack;
+        if (tp->rtt_timing && seq_gt(s->t.ack, tp->rtt_seq)) {
+            tcp_rtt_sample(tp, h->now_ns - tp->rtt_start_ns);
+            tp->rtt_timing = false;
+        }
+        tp->snd_wnd = s->t.wnd;
+        tp->max_snd_wnd = tp->snd_wnd;
+        tp->snd_wl1 = s->seq;
+        tp->snd_wl2 = s->t.ack;
+        tcp_cc_init(tp);
+        tcp_trace(tp, TRACE_RX, s->p, "RFC 9293 3.10.7.3",
+                  "%s: SYN-ACK acknowledges our SYN: connection established", s->desc);
+        tcp_established(tp, "RFC 9293 3.10.7.3");
+        tcp_rexmt_update(tp, true);
+        tp->ack_now = true;
+        pkt_free(s->p);
+        tcp_output(tp, TCP_WHY_ACK);
+        return;
+    }
+    /* "Otherwise, enter SYN-RECEIVED, form a SYN,ACK segment
+     * <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK> and send it." (simultaneous open) */
+    tp->snd_wnd = s->t.wnd;
+    tp->max_snd_wnd = tp->snd_wnd;
+    tp->snd_wl1 = s->seq;
+    tcp_trace(tp, TRACE_RX, s->p, "RFC 9293 3.10.7.3",
+              "%s: a SYN crossed ours: simultaneous open", s->desc);
+    tcp_set_state(tp, TCP_SYN_RECEIVED, "RFC 9293 3.10.7.3");
+    tcp_cc_init(tp);
+    tcp_send_syn(tp, TCP_WHY_OPEN);
+    pkt_free(s->p);
+}
+
+/* ---- the seventh and eighth checks: text and FIN ----------------------- */
+
+/* [RFC 9293 3.10.7.4 eighth] the FIN is in order: "advance RCV.NXT over the
+ * FIN, and send an acknowledgment for the FIN". */
+static void
+tcp_fin_arrived(struct tcb *tp)
+{
+    tp->rcv_nxt++;
+    tp->fin_rcvd = true;
+    tp->ack_now = true;
+    switch (tp->state) {
+    case TCP_SYN_RECEIVED:
+    case TCP_ESTABLISHED:
+        tcp_set_state(tp, TCP_CLOSE_WAIT, "RFC 9293 3.10.7.4");
+        break;
+    case TCP_FIN_WAIT_1:
+        /* "If our FIN has been ACKed ... enter TIME-WAIT ... otherwise, enter
+         * the CLOSING state." */
+        if (tp->fin_queued && seq_gt(tp->snd_una, tcp_fin_seq(tp))) {
+            tcp_set_state(tp, TCP_TIME_WAIT, "RFC 9293 3.10.7.4");
+            tcp_timewait_start(tp);
+        } else {
+            tcp_set_state(tp, TCP_CLOSING, "RFC 9293 3.10.7.4");
+        }
+        break;
+    case TCP_FIN_WAIT_2:
+        tcp_set_state(tp, TCP_TIME_WAIT, "RFC 9293 3.10.7.4");
+        tcp_timewait_start(tp);
+        break;
+    case TCP_TIME_WAIT:
+        tcp_timewait_start(tp); /* "Restart the 2 MSL time-wait timeout." */
+        break;
+    default:
+        break; /* CLOSE-WAIT, CLOSING, LAST-ACK: "Remain in the ... state." */
+    }
+}
+
+/* Copy in-order bytes into the receive buffer. */
+static uint32_t
+tcp_take_data(struct tcb *tp, const uint8_t *data, uint32_t n)
+{
+    size_t took = tcp_ring_write(&tp->rcvq, data, n);
+    tp->rcv_nxt += (uint32_t)took;
+    tp->bytes_received += took;
+    return (uint32_t)took;
+}
+
+/* Hold an out-of-order segment [seq, seq+len) (+FIN) until the gap fills. */
+static void
+tcp_ooo_insert(struct tcb *tp, uint32_t seq, const uint8_t *data, uint32_t len, bool fin)
+{
+    /* Trim against what is already held: keep only new bytes, in pieces. */
+    struct tcp_ooo **pp = &tp->ooo;
+    while (len > 0 || fin) {
+        while (*pp != NULL && seq_leq((*pp)->seq + (*pp)->len, seq) && !(len == 0 && fin)) {
+            pp = &(*pp)->next;
+        }
+        struct tcp_ooo *nx = *pp;
+        uint32_t take = len;
+        if (nx != NULL && seq_lt(nx->seq, seq + len) && seq_leq(nx->seq, seq)) {
+            /* starts inside nx: skip the overlap */
+            uint32_t skip = nx->seq + nx->len - seq;
+            if (skip >= len) {
+                if (fin && nx->seq + nx->len == seq + len)
+                    nx->fin = true;
+                return;
+            }
+            seq += skip;
+            data += skip;
+            len -= skip;
+            pp = &nx->next;
+            continue;
+        }
+        if (nx != NULL && seq_lt(nx->seq, seq + len))
+            take = nx->seq - seq; /* stop where nx begins */
+        struct tcp_ooo *o = malloc(sizeof(*o) + (take > 0 ? take : 1));
+        if (o == NULL)
+            return;
+        o->seq = seq;
+        o->len = take;
+        o->fin = fin && take == len;
+        memcpy(o->data, data, take);
+        o->next = nx;
+        *pp = o;
+        tp->ooo_bytes += take;
+        pp = &o->next;
+        seq += take;
+        data += take;
+        len -= take;
+        if (o->fin || (len == 0))
+            return;
+    }
+}
+
+/* Move what the OOO queue holds at rcv_nxt into the buffer. Returns true if
+ * a FIN was reached. */
+static bool
+tcp_ooo_drain(struct tcb *tp)
+{
+    bool fin = false;
+    while (tp->ooo != NULL && seq_leq(tp->ooo->seq, tp->rcv_nxt)) {
+        struct tcp_ooo *o = tp->ooo;
+        uint32_t end = o->seq + o->len;
+        if (seq_gt(end, tp->rcv_nxt)) {
+            uint32_t skip = tp->rcv_nxt - o->seq;
+            tcp_take_data(tp, o->data + skip, o->len - skip);
+        }
+        if (o->fin && tp->rcv_nxt == end)
+            fin = true;
+        tp->ooo = o->next;
+        tp->ooo_bytes -= o->len;
+        free(o);
+        if (fin)
+            break;
+    }
+    return fin;
+}
+
+/* The seventh check: segment text; then the eighth: FIN. */
+static void
+tcp_data_and_fin(struct tcb *tp, struct tcp_seg *s)
+{
+    struct host *h = tp->host;
+    bool fin_now = false;
+    bool can_take = tp->state == TCP_ESTABLISHED || tp->state == TCP_FIN_WAIT_1 ||
+                    tp->state == TCP_FIN_WAIT_2;
+    if (s->dlen > 0 && can_take) {
+        if (s->seq == tp->rcv_nxt) {
+            bool filled_gap = tp->ooo != NULL;
+            uint32_t took = tcp_take_data(tp, s->data, s->dlen);
+            if (took == s->dlen && s->fin)
+                fin_now = true;
+            if (filled_gap && tcp_ooo_drain(tp))
+                fin_now = true;
+            tcp_trace(tp, TRACE_DELIVER, s->p, "RFC 9293 3.10.7.4",
+                      "%u bytes in order to the receive buffer (%zu waiting to be read)%s", took,
+                      tp->rcvq.len, filled_gap ? "; a gap filled" : "");
+            tp->rcv_unacked += took;
+            /* [RFC 5681 4.2] ACK at once a segment that fills a gap;
+             * [RFC 1122 4.2.3.2] and at least every second full-sized segment. */
+            if (filled_gap || tp->rcv_unacked >= 2u * tp->rcv_mss || h->tcp.delack_ns == 0 ||
+                fin_now)
+                tp->ack_now = true;
+            else if (!tcp_timer_armed(tp, TCP_T_DELACK))
+                tcp_timer_arm(tp, TCP_T_DELACK, h->tcp.delack_ns);
+        } else {
+            /* [RFC 5681 4.2] "A TCP receiver SHOULD send an immediate
+             * duplicate ACK when an out-of-order segment arrives." */
+            tcp_ooo_insert(tp, s->seq, s->data, s->dlen, s->fin);
+            tp->last_sack.left = s->seq;
+            tp->last_sack.right = s->seq + s->dlen;
+            h->tcp.stats.ooo_segments++;
+            tp->ack_now = true;
+            tcp_trace(tp, TRACE_NOTE, s->p, "RFC 9293 3.10.7.4",
+                      "%u bytes out of order at %u (expected %u): held, duplicate ACK", s->dlen,
+                      s->seq, tp->rcv_nxt);
+        }
+    } else if (s->dlen > 0) {
+        /* CLOSE-WAIT, CLOSING, LAST-ACK, TIME-WAIT: "This should not occur
+         * since a FIN has been received from the remote side. Ignore the
+         * segment text." */
+        tp->ack_now = true;
+    } else if (s->fin && s->seq == tp->rcv_nxt) {
+        fin_now = true;
+    } else if (s->fin && seq_gt(s->seq, tp->rcv_nxt)) {
+        tcp_ooo_insert(tp, s->seq, NULL, 0, true);
+        tp->ack_now = true;
+    }
+    /* "Eighth, check the FIN bit" */
+    if (fin_now && !tp->fin_rcvd) {
+        tcp_trace(tp, TRACE_NOTE, s->p, "RFC 9293 3.10.7.4",
+                  "FIN: the peer has no more data; acknowledge it");
+        tcp_fin_arrived(tp);
+    } else if (s->fin && tp->state == TCP_TIME_WAIT) {
+        tcp_fin_arrived(tp);
+    }
+}
+
+/* ---- [RFC 9293 3.10.7.4] Otherwise ----------------------------------------- */
+
+/* [RFC 9293 3.10.7.4] the four cases of segment acceptability. */
+static bool
+tcp_acceptable(const struct tcb *tp, const struct tcp_seg *s)
+{
+    uint32_t wnd = tp->rcv_wnd;
+    uint32_t len = seg_len(s);
+    uint32_t rn = tp->rcv_nxt;
+    if (len == 0 && wnd == 0)
+        return s->seq == rn;
+    if (len == 0)
+        return seq_in(s->seq, rn, rn + wnd);
+    if (wnd == 0)
+        return s->dlen == 0 && s->seq == rn; /* a lone FIN at RCV.NXT still counts */
+    return seq_in(s->seq, rn, rn + wnd) || seq_in(s->seq + len - 1, rn, rn + wnd);
+}
+
+static void
+tcp_otherwise_input(struct host *h, struct tcb *tp, struct tcp_seg *s)
+{
+    uint8_t f = s->t.flags;
+    const struct tcp_opts *o = &s->t.opts;
+    uint32_t seg_seq = s->seq; /* SEG.SEQ as it arrived */
+
+    tcp_rcv_window(tp); /* RCV.WND as advertised */
+
+    /* Simultaneous open: in SYN-RECEIVED the peer's SYN-ACK repeats its SYN
+     * (old) but acknowledges ours. Taken as that ACK, as Linux does under
+     * [RFC 5961 4.2]'s exception, so both ends reach ESTABLISHED. */
+    bool simopen_ack = false;
+    if (tp->state == TCP_SYN_RECEIVED && !tp->passive && (f & TCP_SYN) && (f & TCP_ACK) &&
+        s->seq + 1 == tp->rcv_nxt && s->t.ack == tp->snd_nxt && s->dlen == 0) {
+        simopen_ack = true;
+        s->syn = false;
+        s->seq++;
+    }
+
+    /* [RFC 7323 5.3] PAWS, before the acceptability test: R1 "If there is a
+     * Timestamps option in the arriving segment, SEG.TSval < TS.Recent, TS.Recent
+     * is valid, and the RST bit is not set, then treat the arriving segment as
+     * not acceptable". */
+    if (tp->ts_ok && o->has_ts && !(f & TCP_RST) && seq_lt(o->ts_val, tp->ts_recent) &&
+        h->now_ns - tp->ts_recent_ns < TCP_PAWS_IDLE_NS) {
+        tcp_trace(tp, TRACE_RX, s->p, "RFC 7323 5.3",
+                  "%s: TSval %u is older than TS.Recent %u: an old duplicate (PAWS)", s->desc,
+                  o->ts_val, tp->ts_recent);
+        h->tcp.stats.paws_drops++;
+        tp->ack_now = true;
+        tcp_send_ack(tp, TCP_WHY_ACK);
+        pkt_drop(h, s->p, LAYER_TCP, DROP_TCP_PAWS);
+        return;
+    }
+
+    /* "First, check sequence number" */
+    if (!tcp_acceptable(tp, s)) {
+        bool old = seq_leq(s->seq + seg_len(s), tp->rcv_nxt);
+        tcp_trace(tp, TRACE_RX, s->p, "RFC 9293 3.10.7.4",
+                  "%s: not acceptable (RCV.NXT %u, RCV.WND %u)%s", s->desc, tp->rcv_nxt,
+                  tp->rcv_wnd, (f & TCP_RST) ? "" : ": send an ACK");
+        if (f & TCP_RST) {
+            pkt_drop(h, s->p, LAYER_TCP, DROP_TCP_RST_OUT_OF_WINDOW);
+            return;
+        }
+        /* "If an incoming segment is not acceptable, an acknowledgment should
+         * be sent in reply (unless the RST bit is set)" */
+        if (tp->state == TCP_TIME_WAIT && (f & TCP_FIN))
+            tcp_timewait_start(tp); /* a retransmitted FIN: restart 2 MSL */
+        if (tp->state == TCP_SYN_RECEIVED && (f & TCP_SYN) && !(f & TCP_ACK))
+            tcp_send_syn(tp, TCP_WHY_OPEN); /* the peer lost our SYN-ACK */
+        else
+            tcp_send_ack(tp, TCP_WHY_ACK);
+        pkt_drop(h, s->p, LAYER_TCP, old ? DROP_TCP_DUPLICATE : DROP_TCP_OUT_OF_WINDOW);
+        return;
+    }
+    /* Trim to the window: "segments with higher beginning sequence numbers
+     * may be held for later processing", parts before RCV.NXT are old. */
+    if (seq_lt(s->seq, tp->rcv_nxt)) {
+        uint32_t cut = tp->rcv_nxt - s->seq;
+        if (s->syn) {
+            s->syn = false;
+            cut--;
+            s->seq++;
+        }
+        if (cut > s->dlen)
+            cut = s->dlen;
+        s->data += cut;
+        s->dlen -= cut;
+        s->seq += cut;
+    }
+    uint32_t right = tp->rcv_nxt + tp->rcv_wnd;
+    if (s->dlen > 0 && seq_gt(s->seq + s->dlen, right)) {
+        s->dlen = seq_gt(right, s->seq) ? right - s->seq : 0;
+        s->fin = false;
+    }
+    tp->last_rx_ns = h->now_ns;
+    tp->keep_sent = 0;
+    if (tp->keepalive && tcp_timer_armed(tp, TCP_T_KEEPALIVE))
+        tcp_timer_arm(tp, TCP_T_KEEPALIVE, h->tcp.keep_idle_ns);
+    /* [RFC 7323 4.3] "If SEG.TSval >= TS.Recent and SEG.SEQ <= Last.ACK.sent
+     * then SEG.TSval is copied to TS.Recent" */
+    if (tp->ts_ok && o->has_ts && seq_geq(o->ts_val, tp->ts_recent) &&
+        seq_leq(seg_seq, tp->last_ack_sent)) {
+        tp->ts_recent = o->ts_val;
+        tp->ts_recent_ns = h->now_ns;
+    }
+
+    /* "Second, check the RST bit" [RFC 5961 3.2]: reset only if SEG.SEQ is
+     * exactly RCV.NXT; otherwise (in the window) send a challenge ACK. */
+    if (f & TCP_RST) {
+        if (seg_seq != tp->rcv_nxt) {
+            tcp_trace(tp, TRACE_RX, s->p, "RFC 5961 3.2",
+                      "%s: RST in the window but not at RCV.NXT %u: challenge ACK", s->desc,
+                      tp->rcv_nxt);
+            tcp_challenge_ack(tp, "RFC 5961 3.2");
+            pkt_drop(h, s->p, LAYER_TCP, DROP_TCP_RST_IN_WINDOW);
+            return;
+        }
+        h->tcp.stats.rst_rx++;
+        int err = ERR_CONNRESET;
+        if (tp->state == TCP_SYN_RECEIVED) {
+            /* "If this connection was initiated with a passive OPEN, then
+             * return this connection to the LISTEN state" - here the listener
+             * never left LISTEN: the half-open child goes. Active: refused. */
+            err = tp->passive ? 0 : ERR_CONNREFUSED;
+            h->tcp.stats.attempt_fails++;
+        } else if (tp->state == TCP_CLOSING || tp->state == TCP_LAST_ACK ||
+                   tp->state == TCP_TIME_WAIT) {
+            err = 0; /* "enter the CLOSED state, delete the TCB, and return" */
+        } else {
+            h->tcp.stats.estab_resets++;
+        }
+        tcp_trace(tp, TRACE_RX, s->p, "RFC 9293 3.10.7.4", "%s: the peer reset the connection",
+                  s->desc);
+        pkt_free(s->p);
+        tcp_drop(tp, err, "RFC 9293 3.10.7.4");
+        return;
+    }
+    /* Third: security and precedence - not applicable here. */
+
+    /* "Fourth, check the SYN bit" [RFC 5961 4.2]: "irrespective of the
+     * sequence number, TCP endpoints MUST send a 'challenge ACK'". */
+    if ((f & TCP_SYN) && !simopen_ack) {
+        tcp_trace(tp, TRACE_RX, s->p, "RFC 5961 4.2",
+                  "%s: SYN on a synchronized connection: challenge ACK", s->desc);
+        tcp_challenge_ack(tp, "RFC 5961 4.2");
+        pkt_drop(h, s->p, LAYER_TCP, DROP_TCP_SYN_IN_WINDOW);
+        return;
+    }
+
+    /* "Fifth, check the ACK field": "if the ACK bit is off, drop the segment
+     * and return". */
+    if (!(f & TCP_ACK)) {
+        tcp_trace(tp, TRACE_RX, s->p, "RFC 9293 3.10.7.4", "%s: no ACK bit: dropped", s->desc);
+        pkt_drop(h, s->p, LAYER_TCP, DROP_TCP_NO_ACK);
+        return;
+    }
+    uint32_t ack = s->t.ack;
+    /* [RFC 5961 5.2] "(SND.UNA - MAX.SND.WND) =< SEG.ACK =< SND.NXT" else
+     * send an ACK and drop: blind data injection fails here. */
+    uint32_t max_wnd = tp->max_snd_wnd > 0 ? tp->max_snd_wnd : 1;
+    if (seq_gt(ack, tp->snd_max) || seq_lt(ack, tp->snd_una - max_wnd)) {
+        tcp_trace(tp, TRACE_RX, s->p, "RFC 5961 5.2",
+                  "%s: ACK %u outside [SND.UNA - MAX.SND.WND, SND.NXT]: challenge ACK", s->desc,
+                  ack);
+        if (tp->state == TCP_SYN_RECEIVED) {
+            tcp_send_rst_for(h, s->dst, s->src, &s->t, seg_len(s), "RFC 9293 3.10.7.4",
+                             "unacceptable ACK in SYN-RECEIVED");
+        } else {
+            tcp_challenge_ack(tp, "RFC 5961 5.2");
+        }
+        pkt_drop(h, s->p, LAYER_TCP, DROP_TCP_BAD_ACK);
+        return;
+    }
+    if (tp->state == TCP_SYN_RECEIVED) {
+        /* "If SND.UNA < SEG.ACK =< SND.NXT, then enter ESTABLISHED state and
+         * continue processing"; "If the segment acknowledgment is not
+         * acceptable, form a reset segment <SEQ=SEG.ACK><CTL=RST>". */
+        if (!seq_gt(ack, tp->snd_una)) {
+            tcp_trace(tp, TRACE_RX, s->p, "RFC 9293 3.10.7.4",
+                      "%s: does not acknowledge our SYN: RST", s->desc);
+            tcp_send_rst_for(h, s->dst, s->src, &s->t, seg_len(s), "RFC 9293 3.10.7.4",
+                             "unacceptable ACK in SYN-RECEIVED");
+            pkt_drop(h, s->p, LAYER_TCP, DROP_TCP_BAD_ACK);
+            return;
+        }
+        if (tp->listener != NULL && tcp_listen_queued(h, tp->listener, true) >=
+                                        (unsigned)tp->listener->backlog) {
+            tcp_trace(tp, TRACE_RX, s->p, "RFC 9293 3.10.7.4",
+                      "%s: completes the handshake, but the accept queue is full", s->desc);
+            pkt_drop(h, s->p, LAYER_TCP, DROP_TCP_BACKLOG_FULL);
+            return;
+        }
+        tp->snd_wnd = (uint32_t)s->t.wnd << tp->snd_wscale;
+        tp->max_snd_wnd = tp->snd_wnd > tp->max_snd_wnd ? tp->snd_wnd : tp->max_snd_wnd;
+        tp->snd_wl1 = s->seq;
+        tp->snd_wl2 = ack;
+        tcp_trace(tp, TRACE_RX, s->p, "RFC 9293 3.10.7.4",
+                  "%s: the ACK of our SYN-ACK: connection established", s->desc);
+        tcp_established(tp, "RFC 9293 3.10.7.4");
+    } else {
+        tcp_trace(tp, TRACE_RX, s->p, "RFC 9293 3.10.7.4", "%s", s->desc);
+    }
+
+    /* ESTABLISHED and the states after it. SACK blocks first: duplicate-ACK
+     * handling and recovery read the scoreboard [RFC 6675 5]. */
+    if (tp->sack_ok && o->sack_count > 0)
+        tcp_sack_update(tp, o);
+    uint32_t new_wnd = (uint32_t)s->t.wnd << tp->snd_wscale;
+    if (seq_gt(ack, tp->snd_una)) {
+        /* "If SND.UNA < SEG.ACK =< SND.NXT, then set SND.UNA <- SEG.ACK. Any
+         * segments on the retransmission queue that are thereby entirely
+         * acknowledged are removed." */
+        uint32_t old_una = tp->snd_una;
+        uint32_t acked = ack - old_una;
+        uint32_t data_acked = 0;
+        if (seq_gt(ack, tp->snd_buf_seq)) {
+            data_acked = ack - tp->snd_buf_seq;
+            if (data_acked > tp->sndq.len)
+                data_acked = (uint32_t)tp->sndq.len; /* the rest is our FIN */
+            tcp_ring_consume(&tp->sndq, data_acked);
+            tp->snd_buf_seq += data_acked;
+        }
+        tp->snd_una = ack;
+        if (seq_lt(tp->snd_nxt, ack))
+            tp->snd_nxt = ack;
+        tp->bytes_acked += data_acked;
+        if (tp->rtt_timing && seq_gt(ack, tp->rtt_seq)) {
+            tcp_rtt_sample(tp, h->now_ns - tp->rtt_start_ns);
+            tp->rtt_timing = false;
+        }
+        tcp_sack_trim(tp);
+        bool was_recovering = tp->in_recovery;
+        tcp_cc_new_ack(tp, old_una, acked);
+        if (!was_recovering || !tp->in_recovery)
+            tcp_rexmt_update(tp, true); /* [RFC 6298 5.3] */
+        tp->persist_shift = 0;
+    } else if (ack == tp->snd_una && s->dlen == 0 && !s->fin && !(f & TCP_SYN) &&
+               tp->snd_max != tp->snd_una && new_wnd == tp->snd_wnd &&
+               (tp->state == TCP_ESTABLISHED || tp->state == TCP_CLOSE_WAIT ||
+                tp->state == TCP_FIN_WAIT_1 || tp->state == TCP_CLOSING ||
+                tp->state == TCP_LAST_ACK)) {
+        /* [RFC 5681 2] DUPLICATE ACKNOWLEDGMENT: outstanding data, no data,
+         * no SYN/FIN, ACK = SND.UNA, the same window. */
+        tcp_cc_dup_ack(tp);
+    }
+    /* "If SND.UNA =< SEG.ACK =< SND.NXT, the send window should be updated.
+     * If (SND.WL1 < SEG.SEQ or (SND.WL1 = SEG.SEQ and SND.WL2 =< SEG.ACK)),
+     * set SND.WND <- SEG.WND, set SND.WL1 <- SEG.SEQ, and set SND.WL2 <- SEG.ACK." */
+    if (seq_lt(tp->snd_wl1, seg_seq) || (tp->snd_wl1 == seg_seq && seq_leq(tp->snd_wl2, ack))) {
+        tp->snd_wnd = new_wnd;
+        tp->snd_wl1 = seg_seq;
+        tp->snd_wl2 = ack;
+        if (new_wnd > tp->max_snd_wnd)
+            tp->max_snd_wnd = new_wnd;
+    }
+    bool fin_acked = tp->fin_queued && seq_gt(tp->snd_una, tcp_fin_seq(tp));
+    switch (tp->state) {
+    case TCP_FIN_WAIT_1:
+        /* "if the FIN segment is now acknowledged, then enter FIN-WAIT-2" */
+        if (fin_acked) {
+            tcp_set_state(tp, TCP_FIN_WAIT_2, "RFC 9293 3.10.7.4");
+            if (tp->fd < 0)
+                tcp_timer_arm(tp, TCP_T_2MSL, h->tcp.fin_timeout_ns);
+        }
+        break;
+    case TCP_CLOSING:
+        /* "if the ACK acknowledges our FIN, then enter the TIME-WAIT state" */
+        if (fin_acked) {
+            tcp_set_state(tp, TCP_TIME_WAIT, "RFC 9293 3.10.7.4");
+            tcp_timewait_start(tp);
+        }
+        break;
+    case TCP_LAST_ACK:
+        /* "If our FIN is now acknowledged, delete the TCB, enter the CLOSED
+         * state, and return." */
+        if (fin_acked) {
+            pkt_free(s->p);
+            tcp_drop(tp, 0, "RFC 9293 3.10.7.4");
+            return;
+        }
+        break;
+    default:
+        break;
+    }
+
+    /* Sixth: URG - not implemented (ignored). Seventh and eighth: */
+    tcp_data_and_fin(tp, s);
+    pkt_free(s->p);
+    if (tp->state != TCP_TIME_WAIT)
+        tcp_output(tp, TCP_WHY_DATA);
+    else if (tp->ack_now)
+        tcp_output(tp, TCP_WHY_ACK);
+    tcp_persist_check(tp);
+}
+
+void
+tcp_input(struct host *h, struct pkt *p, const struct ipv4_hdr *ip)
+{
+    struct tcp_seg s;
+    memset(&s, 0, sizeof(s));
+    enum drop_reason why = tcp_parse(p->data, p->len, ip->src, ip->dst, &s.t);
+    if (why != DROP_NONE) {
+        pkt_drop(h, p, LAYER_TCP, why);
+        return;
+    }
+    s.src = ip->src;
+    s.dst = ip->dst;
+    s.p = p;
+    s.seq = s.t.seq;
+    s.syn = (s.t.flags & TCP_SYN) != 0;
+    s.fin = (s.t.flags & TCP_FIN) != 0;
+    s.dlen = (uint32_t)(p->len - s.t.data_off);
+    s.data = p->data + s.t.data_off;
+    tcp_describe(&s.t, s.dlen, s.desc, sizeof(s.desc));
+    /* [RFC 1122 4.2.3.10] a segment to a broadcast or multicast address is
+     * not for a connection. */
+    if (!ipv4_is_local(h, ip->dst)) {
+        trace_rx(h, LAYER_TCP, p, "RFC 1122 4.2.3.10", "%s: to a broadcast address: ignored",
+                 s.desc);
+        pkt_drop(h, p, LAYER_TCP, DROP_TCP_NO_SOCKET);
+        return;
+    }
+    struct tcb *tp = tcp_lookup(h, ip->dst, s.t.dport, ip->src, s.t.sport);
+    if (tp == NULL) {
+        tcp_closed_input(h, &s);
+        return;
+    }
+    h->tcp.stats.segs_in++;
+    switch (tp->state) {
+    case TCP_LISTEN:
+        tcp_listen_input(h, tp, &s);
+        break;
+    case TCP_SYN_SENT:
+        tcp_syn_sent_input(h, tp, &s);
+        break;
+    default:
+        tcp_otherwise_input(h, tp, &s);
+        break;
+    }
+}
+
+void
+tcp_icmp_error(struct host *h, uint32_t src, uint16_t sport, uint32_t dst, uint16_t dport,
+               uint32_t seq, uint8_t type, uint8_t code, uint16_t mtu, int err)
+{
+    struct tcb *tp = tcp_lookup(h, src, sport, dst, dport);
+    if (tp == NULL || tp->state == TCP_LISTEN)
+        return;
+    /* [RFC 5927 4.1] only an error quoting a sequence number in flight is
+     * believed. */
+    if (!seq_in(seq, tp->snd_una, tp->snd_max + 1)) {
+        tcp_trace(tp, TRACE_NOTE, NULL, "RFC 5927 4.1",
+                  "ICMP error quotes seq %u, not in flight: ignored", seq);
+        return;
+    }
+    if (type == 3 && code == 4 && mtu >= 68) {
+        /* [RFC 1191 6.1] fragmentation needed: lower the MSS to the next hop. */
+        uint16_t mss = (uint16_t)(mtu - 40);
+        if (mss < tp->mss) {
+            tp->mss = mss;
+            tcp_trace(tp, TRACE_NOTE, NULL, "RFC 1191 6.1",
+                      "path MTU %u: MSS lowered to %u, resend", mtu, mss);
+            tcp_retransmit(tp, tp->snd_una, tp->mss, TCP_WHY_RTO);
+        }
+        return;
+    }
+    /* [RFC 1122 4.2.3.9] net/host unreachable are soft errors: TCP "MUST NOT
+     * abort the connection". Port and protocol unreachable are hard; like
+     * Linux, abort only a connection still opening. */
+    bool hard = type == 3 && (code == 2 || code == 3);
+    if (hard && (tp->state == TCP_SYN_SENT || tp->state == TCP_SYN_RECEIVED)) {
+        tcp_trace(tp, TRACE_NOTE, NULL, "RFC 1122 4.2.3.9", "ICMP hard error during the "
+                  "handshake: abort (%s)", err_name(err));
+        h->tcp.stats.attempt_fails++;
+        tcp_drop(tp, err, "RFC 1122 4.2.3.9");
+        return;
+    }
+    tcp_trace(tp, TRACE_NOTE, NULL, "RFC 1122 4.2.3.9",
+              "ICMP soft error (%s): reported only if the connection times out", err_name(err));
+}

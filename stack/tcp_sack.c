@@ -1,0 +1,183 @@
+/*
+ * tcp_sack.c - selective acknowledgments, both sides [RFC 2018] [RFC 6675].
+ *
+ * Receiver: the blocks an ACK reports come from the out-of-order queue, the
+ * block holding the segment that just arrived first [RFC 2018 4].
+ * Sender: a scoreboard of the ranges the peer SACKed above snd_una, and the
+ * three functions loss recovery needs [RFC 6675 4]: IsLost(), the pipe
+ * estimate, and NextSeg()'s first rule. Bytes between two SACKed ranges form a
+ * hole; everything SACKed above a hole is above every byte of it, so IsLost()
+ * is one answer per hole, which keeps pipe a walk over the holes.
+ * Not implemented: NextSeg() rules 3 and 4 (rescue retransmissions), D-SACK.
+ * Called by: tcp_output.c (blocks, recovery), tcp_input.c (scoreboard),
+ * tcp_cc.c, tcp_timer.c (clear on RTO).
+ */
+#include "stack/tcp.h"
+
+#include <string.h>
+
+#include "stack/tcp_seq.h"
+
+unsigned
+tcp_sack_blocks(const struct tcb *tp, struct tcp_sack_block *out, unsigned max)
+{
+    struct tcp_sack_block all[64];
+    unsigned n = 0;
+    for (const struct tcp_ooo *o = tp->ooo; o != NULL && n < 64; o = o->next) {
+        uint32_t right = o->seq + o->len + (o->fin ? 1 : 0);
+        if (n > 0 && all[n - 1].right == o->seq)
+            all[n - 1].right = right;
+        else
+            all[n++] = (struct tcp_sack_block){ o->seq, right };
+    }
+    if (n == 0 || max == 0)
+        return 0;
+    /* [RFC 2018 4] "The first SACK block ... MUST specify the contiguous
+     * block of data containing the segment which triggered this ACK". */
+    unsigned first = 0;
+    for (unsigned i = 0; i < n; i++)
+        if (seq_leq(all[i].left, tp->last_sack.left) && seq_gt(all[i].right, tp->last_sack.left))
+            first = i;
+    unsigned k = 0;
+    out[k++] = all[first];
+    for (unsigned i = 0; i < n && k < max; i++)
+        if (i != first)
+            out[k++] = all[i];
+    return k;
+}
+
+void
+tcp_sack_clear(struct tcb *tp)
+{
+    tp->n_sacked = 0;
+}
+
+void
+tcp_sack_trim(struct tcb *tp)
+{
+    unsigned k = 0;
+    for (unsigned i = 0; i < tp->n_sacked; i++) {
+        struct tcp_sack_block b = tp->sacked[i];
+        if (seq_leq(b.right, tp->snd_una))
+            continue;
+        if (seq_lt(b.left, tp->snd_una))
+            b.left = tp->snd_una;
+        tp->sacked[k++] = b;
+    }
+    tp->n_sacked = k;
+    if (seq_lt(tp->high_rxt, tp->snd_una))
+        tp->high_rxt = tp->snd_una;
+}
+
+/* Insert [left, right) keeping the scoreboard sorted and merged. */
+static void
+tcp_sack_insert(struct tcb *tp, uint32_t left, uint32_t right)
+{
+    struct tcp_sack_block nb[TCP_SACK_SCOREBOARD + 1];
+    unsigned k = 0;
+    bool placed = false;
+    for (unsigned i = 0; i < tp->n_sacked; i++) {
+        struct tcp_sack_block b = tp->sacked[i];
+        if (seq_lt(b.right, left)) {
+            nb[k++] = b; /* wholly below */
+        } else if (seq_gt(b.left, right)) {
+            if (!placed) {
+                nb[k++] = (struct tcp_sack_block){ left, right };
+                placed = true;
+            }
+            nb[k++] = b; /* wholly above */
+        } else {
+            left = seq_min(left, b.left); /* overlaps or touches: merge */
+            right = seq_max(right, b.right);
+        }
+    }
+    if (!placed)
+        nb[k++] = (struct tcp_sack_block){ left, right };
+    if (k > TCP_SACK_SCOREBOARD)
+        k = TCP_SACK_SCOREBOARD; /* forget the highest */
+    memcpy(tp->sacked, nb, k * sizeof(nb[0]));
+    tp->n_sacked = k;
+}
+
+void
+tcp_sack_update(struct tcb *tp, const struct tcp_opts *o)
+{
+    for (unsigned i = 0; i < o->sack_count; i++) {
+        uint32_t l = o->sack[i].left, r = o->sack[i].right;
+        /* Ignore blocks that are empty, below snd_una (a D-SACK) or beyond
+         * what was sent. */
+        if (!seq_lt(l, r) || seq_leq(r, tp->snd_una) || seq_gt(r, tp->snd_max))
+            continue;
+        if (seq_lt(l, tp->snd_una))
+            l = tp->snd_una;
+        tcp_sack_insert(tp, l, r);
+    }
+}
+
+bool
+tcp_sack_is_sacked(const struct tcb *tp, uint32_t seq)
+{
+    for (unsigned i = 0; i < tp->n_sacked; i++)
+        if (seq_in(seq, tp->sacked[i].left, tp->sacked[i].right))
+            return true;
+    return false;
+}
+
+bool
+tcp_sack_is_lost(const struct tcb *tp, uint32_t seq)
+{
+    /* [RFC 6675 4] IsLost(SeqNum): DupThresh discontiguous SACKed sequences
+     * above it, or more than (DupThresh - 1) * SMSS bytes SACKed above it. */
+    uint64_t bytes = 0;
+    unsigned blocks = 0;
+    for (unsigned i = 0; i < tp->n_sacked; i++) {
+        const struct tcp_sack_block *b = &tp->sacked[i];
+        if (seq_leq(b->right, seq + 1))
+            continue;
+        uint32_t from = seq_gt(b->left, seq) ? b->left : seq + 1;
+        bytes += b->right - from;
+        blocks++;
+    }
+    return blocks >= TCP_DUPTHRESH || bytes > (uint64_t)(TCP_DUPTHRESH - 1) * tp->mss;
+}
+
+uint32_t
+tcp_sack_pipe(const struct tcb *tp)
+{
+    uint64_t pipe = 0;
+    uint32_t cur = tp->snd_una;
+    uint32_t hrx = seq_max(tp->high_rxt, tp->snd_una);
+    for (unsigned i = 0; i <= tp->n_sacked; i++) {
+        bool last = i == tp->n_sacked;
+        uint32_t end = last ? tp->snd_max : tp->sacked[i].left;
+        if (seq_lt(cur, end)) {
+            /* [RFC 6675 4] octets not SACKed and not lost are in the pipe;
+             * octets retransmitted (below HighRxt) count once more. */
+            if (last || !tcp_sack_is_lost(tp, cur))
+                pipe += end - cur;
+            if (seq_gt(hrx, cur))
+                pipe += seq_min(hrx, end) - cur;
+        }
+        if (!last)
+            cur = seq_max(cur, tp->sacked[i].right);
+    }
+    return pipe > UINT32_MAX ? UINT32_MAX : (uint32_t)pipe;
+}
+
+bool
+tcp_sack_next_lost(const struct tcb *tp, uint32_t *seq, uint32_t *len)
+{
+    uint32_t cur = tp->snd_una;
+    uint32_t hrx = seq_max(tp->high_rxt, tp->snd_una);
+    for (unsigned i = 0; i < tp->n_sacked; i++) {
+        uint32_t end = tp->sacked[i].left;
+        uint32_t from = seq_max(cur, hrx);
+        if (seq_lt(from, end) && tcp_sack_is_lost(tp, cur)) {
+            *seq = from;
+            *len = end - from;
+            return true;
+        }
+        cur = seq_max(cur, tp->sacked[i].right);
+    }
+    return false;
+}
