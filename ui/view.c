@@ -287,7 +287,11 @@ view_render(const struct view_model *m, const struct view_state *st,
     } else {
         int pkt_w = W - bytes_w;
         view_render_packet(m, st, o, g, (struct grid_rect){ 0, y, pkt_w, bot_h });
-        if (st->bottom_sockets)
+        /* an event without a packet has no bytes to show: show the
+         * sockets instead, unless the bytes pane has the focus */
+        struct record_event ev;
+        bool no_bytes = vm_event(m, st->cursor, &ev) && ev.bytes == NULL;
+        if (st->bottom_sockets || (no_bytes && st->focus != PANE_BYTES))
             view_render_sockets(m, st, o, g, (struct grid_rect){ pkt_w, y, bytes_w, bot_h });
         else
             view_render_bytes(m, st, o, g, (struct grid_rect){ pkt_w, y, bytes_w, bot_h });

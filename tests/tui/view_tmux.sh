@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# view_tmux.sh - drive the real view in tmux and compare screens with goldens.
+#
+#   view_tmux.sh NETSTEP SRCDIR OUTDIR        (UPDATE_GOLDEN=1 rewrites them)
+#
+# At 80x24 and 160x48, on scenarios/udp/echo.scn: the first screen, after five
+# steps (s x5), after two steps back (S x2), after a resize (to the other
+# size: the place in the lesson is kept), and the help screen. Each wait polls
+# capture-pane for a string the screen must show, a bounded number of times,
+# then requires two equal captures in a row (the redraw is complete).
+# Exit 77 (skip) without tmux.
+set -u
+ns=$1; src=$2; out=$3
+golden=$src/tests/tui/golden
+mkdir -p "$out"
+if ! command -v tmux >/dev/null 2>&1; then
+    echo "SKIP: tmux is not installed (scripts/install-deps.sh installs it)"
+    exit 77
+fi
+export LANG=C.UTF-8 LC_ALL=C.UTF-8
+unset NO_COLOR
+sock=netstep-tui-test-$$
+tm() { tmux -L "$sock" -f /dev/null "$@"; }
+cleanup() { tm kill-server >/dev/null 2>&1; }
+trap cleanup EXIT
+failures=0
+
+# wait_for TEXT: poll until the pane shows TEXT and two captures agree.
+wait_for() {
+    local want=$1 prev="" cur
+    for _ in $(seq 1 200); do
+        cur=$(tm capture-pane -p -t view 2>/dev/null)
+        if [[ "$cur" == *"$want"* && "$cur" == "$prev" ]]; then
+            printf '%s\n' "$cur" > "$out/screen.txt"
+            return 0
+        fi
+        prev=$cur
+        sleep 0.05
+    done
+    printf '%s\n' "$cur" > "$out/screen.txt"
+    echo "FAIL: the screen never showed '$want'; last screen:"
+    sed 's/^/    /' "$out/screen.txt"
+    return 1
+}
+
+# check NAME: the last screen against golden/NAME.txt
+check() {
+    local name=$1
+    cp "$out/screen.txt" "$out/$name.txt"
+    if [ "${UPDATE_GOLDEN:-0}" = 1 ]; then
+        cp "$out/$name.txt" "$golden/$name.txt"
+        echo "updated $name"
+    elif diff -u "$golden/$name.txt" "$out/$name.txt" > "$out/$name.diff"; then
+        echo "ok   $name"
+    else
+        echo "FAIL $name differs from the golden screen:"
+        sed 's/^/    /' "$out/$name.diff"
+        failures=$((failures + 1))
+    fi
+}
+
+keys() { tm send-keys -t view "$@"; }
+
+run_size() {  # run_size W H OTHER_W OTHER_H
+    local w=$1 h=$2 ow=$3 oh=$4 tag=${1}x${2}
+    tm new-session -d -s view -x "$w" -y "$h" \
+        "$ns ui $src/scenarios/udp/echo.scn; sleep 30" || { failures=$((failures + 1)); return; }
+    tm set-option -t view status off >/dev/null
+    wait_for "event 1/" && check "${tag}_first"
+    keys s s s s s
+    wait_for "step 6/23" && check "${tag}_five_steps"
+    keys S S
+    wait_for "step 4/23" && check "${tag}_two_back"
+    tm resize-window -t view -x "$ow" -y "$oh"
+    wait_for "step 4/23" && check "${tag}_resized_${ow}x${oh}"
+    keys '?'
+    wait_for "help: every key" && check "${tag}_help"
+    keys x q
+    tm kill-session -t view >/dev/null 2>&1
+}
+
+run_size 80 24 160 48
+run_size 160 48 80 24
+[ "$failures" -eq 0 ] || { echo "$failures screens differ"; exit 1; }
+echo "all screens match"
