@@ -322,7 +322,9 @@ view_render_layers(const struct view_model *m, const struct view_state *st,
             /* the latest frame in flight between a and b */
             for (size_t k = m->n_wires; k-- > 0;) {
                 const struct vm_wire *wi = &m->wires[k];
-                if (wi->at > st->cursor || wi->end <= st->cursor)
+                /* on the wire now, or lost on it by the selected event */
+                bool lost = wi->end == st->cursor && sel.kind == TRACE_DROP;
+                if (wi->at > st->cursor || (wi->end <= st->cursor && !lost))
                     continue;
                 bool right = wi->from == a && wi->to == b;
                 bool left = wi->from == b && wi->to == a;
@@ -334,14 +336,15 @@ view_render_layers(const struct view_model *m, const struct view_state *st,
                 char id[24], lab[24];
                 snprintf(id, sizeof id, "#%" PRIu64, we.pkt_id);
                 frame_label(&we, lab, sizeof lab);
-                enum grid_role role = wi->at == st->cursor ? ROLE_SELECTED : ROLE_WIRE;
+                enum grid_role role = lost ? ROLE_DROP
+                                    : wi->at == st->cursor ? ROLE_SELECTED : ROLE_WIRE;
                 int il = (int)strlen(id);
                 int ix = gx + (gw - 2 - il - 1) / 2;
                 if (right) {
                     grid_text(g, ix, ly, il, id, role);
-                    grid_put(g, ix + il, ly, gl->right, role);
+                    grid_put(g, ix + il, ly, lost ? 'x' : gl->right, role);
                 } else {
-                    grid_put(g, ix, ly, gl->left, role);
+                    grid_put(g, ix, ly, lost ? 'x' : gl->left, role);
                     grid_text(g, ix + 1, ly, il, id, role);
                 }
                 int ll = (int)strlen(lab);

@@ -12,11 +12,11 @@
 set -u
 ns=$1; src=$2; out=$3
 golden=$src/tests/tui/golden
-mkdir -p "$out"
 if ! command -v tmux >/dev/null 2>&1; then
     echo "SKIP: tmux is not installed (scripts/install-deps.sh installs it)"
     exit 77
 fi
+mkdir -p "$out"
 export LANG=C.UTF-8 LC_ALL=C.UTF-8
 unset NO_COLOR
 sock=netstep-tui-test-$$
