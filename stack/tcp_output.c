@@ -228,8 +228,10 @@ tcp_send_ack(struct tcb *tp, enum tcp_why why)
 {
     if (tp->state == TCP_CLOSED || tp->state == TCP_LISTEN || tp->state == TCP_SYN_SENT)
         return;
-    /* <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>, SYN-RECEIVED included. */
-    tcp_xmit(tp, tp->snd_nxt, 0, TCP_ACK, why);
+    /* <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>, SYN-RECEIVED included. While
+     * resending after a timeout snd_nxt has gone back; a bare ACK carries
+     * snd_max instead (BSD), or the peer would find it old and drop it. */
+    tcp_xmit(tp, tp->snd_max, 0, TCP_ACK, why);
 }
 
 void
@@ -292,7 +294,7 @@ tcp_send_rst_tcb(struct tcb *tp, const char *rfc, const char *why_text)
 {
     (void)rfc;
     (void)why_text;
-    tcp_xmit(tp, tp->snd_nxt, 0, TCP_RST | TCP_ACK, TCP_WHY_RESET);
+    tcp_xmit(tp, tp->snd_max, 0, TCP_RST | TCP_ACK, TCP_WHY_RESET);
 }
 
 void
@@ -375,7 +377,7 @@ tcp_output(struct tcb *tp, enum tcp_why why)
     case TCP_LISTEN:
     case TCP_TIME_WAIT:
         if (tp->state == TCP_TIME_WAIT && tp->ack_now)
-            tcp_xmit(tp, tp->snd_nxt, 0, TCP_ACK, why);
+            tcp_xmit(tp, tp->snd_max, 0, TCP_ACK, why);
         return;
     case TCP_SYN_SENT:
     case TCP_SYN_RECEIVED:
@@ -424,7 +426,7 @@ tcp_output(struct tcb *tp, enum tcp_why why)
                    (send || avail == 0);
         if (!send && !fin) {
             if (tp->ack_now)
-                tcp_xmit(tp, tp->snd_nxt, 0, TCP_ACK, why == TCP_WHY_DATA ? TCP_WHY_ACK : why);
+                tcp_xmit(tp, tp->snd_max, 0, TCP_ACK, why == TCP_WHY_DATA ? TCP_WHY_ACK : why);
             break;
         }
         uint8_t flags = TCP_ACK;
