@@ -116,8 +116,8 @@ tcp_challenge_ack(struct tcb *tp, const char *rfc)
 {
     struct tcp_host *th = &tp->host->tcp;
     uint64_t now = tp->host->now_ns;
-    if (now - th->challenge_start_ns >= 1000000000ull || th->challenge_start_ns == 0) {
-        th->challenge_start_ns = now == 0 ? 1 : now;
+    if (th->challenge_sent == 0 || now - th->challenge_start_ns >= 1000000000ull) {
+        th->challenge_start_ns = now;
         th->challenge_sent = 0;
     }
     if (th->challenge_sent >= th->challenge_ack_limit) {

@@ -1,0 +1,216 @@
+/*
+ * test_tcp_input.c - segment arrival [RFC 9293 3.10.7.4] checks by name:
+ * acceptability, RFC 5961 blind RST / SYN / data protections and the
+ * challenge-ACK rate limit, PAWS [RFC 7323 5.3], out-of-order data with SACK
+ * blocks [RFC 2018], and sequence numbers that wrap past 2^32.
+ */
+#include "tcp_test_util.h"
+
+START_TEST(test_rst_at_rcv_nxt_resets_but_in_window_gets_challenge_ack)
+{
+    uint32_t iss;
+    int fd = th_active_open(w, PEER_ISS, 65535, NULL, &iss);
+    peer(TCP_RST, PEER_ISS + 100, 0, NULL, 0); /* in window, not RCV.NXT */
+    ck_assert_int_eq(th_tcb(w, HW_BOB, fd)->state, TCP_ESTABLISHED);
+    struct th_seg a = take();
+    ck_assert_uint_eq(a.t.flags, TCP_ACK);
+    ck_assert_uint_eq(a.t.ack, PEER_ISS + 1);
+    ck_assert_uint_eq(a.why, TCP_WHY_CHALLENGE_ACK);
+    ck_assert_uint_eq(counter("tcp.challenge_acks"), 1);
+    ck_assert_uint_eq(hw_count_drops(w, DROP_TCP_RST_IN_WINDOW), 1);
+}
+END_TEST
+
+START_TEST(test_rst_out_of_window_is_dropped_silently)
+{
+    uint32_t iss;
+    int fd = th_active_open(w, PEER_ISS, 65535, NULL, &iss);
+    peer(TCP_RST, PEER_ISS + 10000000, 0, NULL, 0);
+    ck_assert_int_eq(th_tcb(w, HW_BOB, fd)->state, TCP_ESTABLISHED);
+    ck_assert_uint_eq(th_pending(w, HW_BOB), 0);
+    ck_assert_uint_eq(hw_count_drops(w, DROP_TCP_RST_OUT_OF_WINDOW), 1);
+}
+END_TEST
+
+START_TEST(test_syn_on_established_gets_challenge_ack)
+{
+    uint32_t iss;
+    int fd = th_active_open(w, PEER_ISS, 65535, NULL, &iss);
+    peer(TCP_SYN, PEER_ISS + 1, 0, NULL, 0);
+    ck_assert_int_eq(th_tcb(w, HW_BOB, fd)->state, TCP_ESTABLISHED);
+    struct th_seg a = take();
+    ck_assert_uint_eq(a.why, TCP_WHY_CHALLENGE_ACK);
+    ck_assert_uint_eq(hw_count_drops(w, DROP_TCP_SYN_IN_WINDOW), 1);
+}
+END_TEST
+
+START_TEST(test_ack_of_unsent_data_is_dropped_with_challenge_ack)
+{
+    uint32_t iss;
+    int fd = th_active_open(w, PEER_ISS, 65535, NULL, &iss);
+    peer(TCP_ACK | TCP_PSH, PEER_ISS + 1, iss + 50000, "evil", 4);
+    ck_assert_uint_eq(th_tcb(w, HW_BOB, fd)->rcv_nxt, PEER_ISS + 1); /* data not taken */
+    struct th_seg a = take();
+    ck_assert_uint_eq(a.why, TCP_WHY_CHALLENGE_ACK);
+    ck_assert_uint_eq(hw_count_drops(w, DROP_TCP_BAD_ACK), 1);
+}
+END_TEST
+
+START_TEST(test_challenge_acks_are_rate_limited)
+{
+    BOB(w)->tcp.challenge_ack_limit = 2;
+    uint32_t iss;
+    th_active_open(w, PEER_ISS, 65535, NULL, &iss);
+    for (int i = 0; i < 5; i++)
+        peer(TCP_RST, PEER_ISS + 10 + (uint32_t)i, 0, NULL, 0);
+    ck_assert_uint_eq(th_pending(w, HW_BOB), 2);
+    ck_assert_uint_eq(counter("tcp.challenge_limited"), 3);
+    th_flush(w, HW_BOB);
+    hw_advance(w, TH_S); /* a new second */
+    peer(TCP_RST, PEER_ISS + 10, 0, NULL, 0);
+    ck_assert_uint_eq(th_pending(w, HW_BOB), 1);
+}
+END_TEST
+
+START_TEST(test_segment_beyond_window_is_not_acceptable_and_acked)
+{
+    uint32_t iss;
+    int fd = th_active_open(w, PEER_ISS, 65535, NULL, &iss);
+    uint32_t wnd = th_tcb(w, HW_BOB, fd)->rcv_wnd;
+    peer(TCP_ACK, PEER_ISS + 1 + wnd + 10, iss + 1, "x", 1);
+    struct th_seg a = take();
+    ck_assert_uint_eq(a.t.ack, PEER_ISS + 1);
+    ck_assert_uint_eq(hw_count_drops(w, DROP_TCP_OUT_OF_WINDOW), 1);
+}
+END_TEST
+
+START_TEST(test_old_duplicate_data_is_dropped_and_acked)
+{
+    uint32_t iss;
+    th_active_open(w, PEER_ISS, 65535, NULL, &iss);
+    peer(TCP_ACK | TCP_PSH, PEER_ISS + 1, iss + 1, "abcd", 4);
+    th_flush(w, HW_BOB);
+    peer(TCP_ACK | TCP_PSH, PEER_ISS + 1, iss + 1, "abcd", 4);
+    struct th_seg a = take();
+    ck_assert_uint_eq(a.t.ack, PEER_ISS + 5);
+    ck_assert_uint_eq(hw_count_drops(w, DROP_TCP_DUPLICATE), 1);
+}
+END_TEST
+
+START_TEST(test_out_of_order_data_gets_immediate_dup_ack_with_sack_block)
+{
+    struct tcp_opts o = { .has_mss = true, .mss = 1460, .sack_permitted = true };
+    uint32_t iss;
+    int fd = th_active_open(w, PEER_ISS, 65535, &o, &iss);
+    ck_assert(th_tcb(w, HW_BOB, fd)->sack_ok);
+    peer(TCP_ACK, PEER_ISS + 101, iss + 1, "later", 5);
+    struct th_seg a = take();
+    ck_assert_uint_eq(a.t.ack, PEER_ISS + 1);
+    ck_assert_uint_eq(a.t.opts.sack_count, 1);
+    ck_assert_uint_eq(a.t.opts.sack[0].left, PEER_ISS + 101);
+    ck_assert_uint_eq(a.t.opts.sack[0].right, PEER_ISS + 106);
+    /* The gap fills: everything is acknowledged at once. */
+    static uint8_t gap[100];
+    peer(TCP_ACK, PEER_ISS + 1, iss + 1, gap, sizeof(gap));
+    a = take();
+    ck_assert_uint_eq(a.t.ack, PEER_ISS + 106);
+    ck_assert_uint_eq(a.t.opts.sack_count, 0);
+    hw_enter(w);
+    uint8_t buf[200];
+    ck_assert_int_eq(sock_recv(BOB(w), fd, buf, sizeof(buf)), 105);
+    ck_assert_int_eq(memcmp(buf + 100, "later", 5), 0);
+}
+END_TEST
+
+START_TEST(test_paws_drops_an_old_timestamp)
+{
+    struct tcp_opts o = { .has_mss = true, .mss = 1460, .has_ts = true, .ts_val = 1000 };
+    uint32_t iss;
+    int fd = th_active_open(w, PEER_ISS, 65535, &o, &iss);
+    struct tcb *tp = th_tcb(w, HW_BOB, fd);
+    ck_assert(tp->ts_ok);
+    struct tcp_hdr t = { .seq = PEER_ISS + 1, .ack = iss + 1, .flags = TCP_ACK, .wnd = 65535,
+                         .opts = { .has_ts = true, .ts_val = 999, .ts_ecr = 0 } };
+    th_inject(w, HW_BOB, &t, "old", 3);
+    ck_assert_uint_eq(tp->rcv_nxt, PEER_ISS + 1);
+    ck_assert_uint_eq(hw_count_drops(w, DROP_TCP_PAWS), 1);
+    t.opts.ts_val = 1001;
+    th_inject(w, HW_BOB, &t, "new", 3);
+    ck_assert_uint_eq(tp->rcv_nxt, PEER_ISS + 4);
+}
+END_TEST
+
+START_TEST(test_closed_port_answers_rst_ack_for_syn)
+{
+    struct tcp_hdr t = { .seq = 77, .flags = TCP_SYN, .wnd = 1000, .dport = 9 };
+    th_inject(w, HW_BOB, &t, NULL, 0);
+    struct th_seg r = take();
+    /* [RFC 9293 3.10.7.1] <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK> */
+    ck_assert_uint_eq(r.t.flags, TCP_RST | TCP_ACK);
+    ck_assert_uint_eq(r.t.seq, 0);
+    ck_assert_uint_eq(r.t.ack, 78);
+    /* and a RST is never answered */
+    struct tcp_hdr rst = { .seq = 1, .flags = TCP_RST, .dport = 9 };
+    th_inject(w, HW_BOB, &rst, NULL, 0);
+    ck_assert_uint_eq(th_pending(w, HW_BOB), 0);
+}
+END_TEST
+
+START_TEST(test_sequence_numbers_wrap_past_2_32)
+{
+    w->host[HW_ALICE].tcp.iss_fixed = true;
+    w->host[HW_ALICE].tcp.iss_value = 0xfffffc00u;
+    BOB(w)->tcp.iss_fixed = true;
+    BOB(w)->tcp.iss_value = 0xffffff00u;
+    int afd, bfd;
+    th_pair(w, &afd, &bfd);
+    struct host *a = &w->host[HW_ALICE];
+    static uint8_t out[8000], in[8000];
+    for (size_t i = 0; i < sizeof(out); i++)
+        out[i] = (uint8_t)(i * 7);
+    hw_enter(w);
+    ck_assert_int_eq(sock_send(a, afd, out, sizeof(out)), (int)sizeof(out));
+    ck_assert_int_eq(sock_send(BOB(w), bfd, out, sizeof(out)), (int)sizeof(out));
+    th_run(w, TH_S);
+    hw_enter(w);
+    ck_assert_int_eq(sock_recv(BOB(w), bfd, in, sizeof(in)), (int)sizeof(in));
+    ck_assert_int_eq(memcmp(in, out, sizeof(in)), 0);
+    ck_assert_int_eq(sock_recv(a, afd, in, sizeof(in)), (int)sizeof(in));
+    ck_assert_int_eq(memcmp(in, out, sizeof(in)), 0);
+    struct tcb *ta = th_tcb(w, HW_ALICE, afd);
+    ck_assert_uint_lt(ta->snd_una, 0x10000u); /* wrapped */
+    ck_assert_uint_eq(ta->snd_una, 0xfffffc00u + 1 + 8000);
+    ck_assert_uint_eq(ta->retransmits, 0);
+}
+END_TEST
+
+static Suite *
+tcp_input_suite(void)
+{
+    Suite *s = suite_create("tcp_input");
+    TCase *tc = tcase_create("rfc9293_3_10_7_4");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, test_rst_at_rcv_nxt_resets_but_in_window_gets_challenge_ack);
+    tcase_add_test(tc, test_rst_out_of_window_is_dropped_silently);
+    tcase_add_test(tc, test_syn_on_established_gets_challenge_ack);
+    tcase_add_test(tc, test_ack_of_unsent_data_is_dropped_with_challenge_ack);
+    tcase_add_test(tc, test_challenge_acks_are_rate_limited);
+    tcase_add_test(tc, test_segment_beyond_window_is_not_acceptable_and_acked);
+    tcase_add_test(tc, test_old_duplicate_data_is_dropped_and_acked);
+    tcase_add_test(tc, test_out_of_order_data_gets_immediate_dup_ack_with_sack_block);
+    tcase_add_test(tc, test_paws_drops_an_old_timestamp);
+    tcase_add_test(tc, test_closed_port_answers_rst_ack_for_syn);
+    tcase_add_test(tc, test_sequence_numbers_wrap_past_2_32);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int
+main(void)
+{
+    SRunner *r = srunner_create(tcp_input_suite());
+    srunner_run_all(r, CK_ENV);
+    int failed = srunner_ntests_failed(r);
+    srunner_free(r);
+    return failed == 0 ? 0 : 1;
+}
