@@ -305,11 +305,14 @@ view_decode(const struct record_event *ev, struct pkt_line *lines, int max)
     if (off_ok(ev->l2_off, ev->len)) {
         decode_eth(&d, b, ev->l2_off, len - ev->l2_off);
     } else if (off_ok(ev->l3_off, ev->len)) {
+        /* Decide by the bytes, not by the event's layer: an ARP event can
+         * carry the IPv4 datagram it holds while it resolves. An ARP packet
+         * starts with hardware type 0x0001, never with IP version 4. */
         int o = ev->l3_off;
-        if (ev->layer == LAYER_ARP)
-            decode_arp(&d, b, o, len - o);
-        else if ((b[o] >> 4) == 4)
+        if ((b[o] >> 4) == 4)
             decode_ipv4(&d, b, o, len - o);
+        else if (ev->layer == LAYER_ARP)
+            decode_arp(&d, b, o, len - o);
         else
             decode_data(&d, b, o, len - o);
     } else if (off_ok(ev->l4_off, ev->len)) {

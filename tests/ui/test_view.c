@@ -221,13 +221,16 @@ START_TEST(test_filter_keys_and_matching)
     view_key(m, &st, 'n');
     struct record_event ev;
     ck_assert(vm_event(m, st.cursor, &ev));
-    /* the first ARP event: alice's cache miss names no frame, so her
-     * request, whose bytes are an ARP packet */
+    /* the first ARP event: alice's cache miss, which holds the UDP
+     * datagram waiting for the reply, so it matches both its layer (arp)
+     * and the protocol of the packet it carries (udp) */
     ck_assert(view_filter_match(m, &ev, "arp"));
+    ck_assert_int_eq(ev.kind, TRACE_CACHE);
     ck_assert_str_eq(ev.where, "alice");
     ck_assert(view_filter_match(m, &ev, "ALICE"));
     ck_assert(!view_filter_match(m, &ev, "bob"));
-    ck_assert(!view_filter_match(m, &ev, "udp"));
+    ck_assert(view_filter_match(m, &ev, "udp"));
+    ck_assert(!view_filter_match(m, &ev, "icmp"));
     view_key(m, &st, '/');
     view_key(m, &st, VK_ESC);
     ck_assert_str_eq(st.filter, "");
@@ -387,6 +390,22 @@ START_TEST(test_packet_decode_fields)
     ck_assert_str_eq(lines[21].text, "\"hello, bob\"");
     ck_assert_int_eq(lines[21].off, 14 + 20 + 8);
     ck_assert_int_eq(lines[21].len, 10);
+}
+END_TEST
+
+/* Bug fix: an ARP event that holds the IPv4 datagram waiting for the
+ * reply ("no entry for 192.0.2.2: hold the packet and ask") was decoded as
+ * an ARP packet, because the decoder went by the event's layer. */
+START_TEST(test_packet_decode_goes_by_the_bytes)
+{
+    struct record_event ev;
+    size_t i = find_event("alice", TRACE_CACHE, "no entry for 192.0.2.2");
+    ck_assert(vm_event(m, i, &ev));
+    ck_assert_int_eq(ev.layer, LAYER_ARP);
+    struct pkt_line lines[PKT_LINES_MAX];
+    int n = view_decode(&ev, lines, PKT_LINES_MAX);
+    ck_assert_int_gt(n, 0);
+    ck_assert_str_eq(lines[0].text, "IPv4 192.0.2.1 > 192.0.2.2");
 }
 END_TEST
 
@@ -550,6 +569,7 @@ view_suite(void)
     tcase_add_test(tc, test_layers_osi_labels);
     tcase_add_test(tc, test_events_pane_lines);
     tcase_add_test(tc, test_packet_decode_fields);
+    tcase_add_test(tc, test_packet_decode_goes_by_the_bytes);
     tcase_add_test(tc, test_packet_pane_folds_and_bytes_highlight);
     tcase_add_test(tc, test_sockets_pane_highlights_changes);
     tcase_add_test(tc, test_back_shows_the_same_screen);
