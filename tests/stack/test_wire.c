@@ -409,6 +409,28 @@ START_TEST(test_csum_matches_reference_and_parts)
 }
 END_TEST
 
+/* csum_add() sums eight bytes at a time as the machine loads them: it must
+ * agree with the word-by-word definition for every length (odd ones
+ * included) at every alignment of the start. */
+START_TEST(test_csum_wide_sum_matches_reference_at_every_length_and_alignment)
+{
+    uint8_t buf[600];
+    uint32_t x = 777;
+
+    for (size_t i = 0; i < sizeof(buf); i++) {
+        x = x * 1103515245u + 12345u;
+        buf[i] = (uint8_t)(x >> 16);
+    }
+    for (size_t align = 0; align < 8; align++)
+        for (size_t len = 0; len + align <= sizeof(buf); len++)
+            ck_assert_uint_eq(csum_compute(buf + align, len), ref_csum(buf + align, len));
+    /* Carries: all-ones words summed over a long buffer. */
+    memset(buf, 0xff, sizeof(buf));
+    for (size_t len = 0; len <= sizeof(buf); len += 7)
+        ck_assert_uint_eq(csum_compute(buf, len), ref_csum(buf, len));
+}
+END_TEST
+
 /* A header whose checksum field is right sums to zero. */
 START_TEST(test_csum_verifies_to_zero)
 {
@@ -2165,6 +2187,7 @@ wire_suite(void)
     tcase_add_test(tc, test_csum_rfc1071_example);
     tcase_add_test(tc, test_csum_odd_length);
     tcase_add_test(tc, test_csum_matches_reference_and_parts);
+    tcase_add_test(tc, test_csum_wide_sum_matches_reference_at_every_length_and_alignment);
     tcase_add_test(tc, test_csum_verifies_to_zero);
     tcase_add_test(tc, test_csum_pseudo_ipv4);
     suite_add_tcase(s, tc);
