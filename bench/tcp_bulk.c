@@ -1,0 +1,296 @@
+/*
+ * tcp_bulk.c - how fast netstep's TCP moves bulk data, beside Linux's.
+ *
+ * Moves N bytes (default 1 GiB) from alice to bob over an ideal simulated
+ * link (no delay, no rate limit, no loss) and reports payload megabytes per
+ * CPU-second, first with nobody listening to the trace, then with the event
+ * log recording every event (a smaller transfer: the log keeps every frame).
+ * In the same run it moves the same number of bytes through Linux's own TCP
+ * over loopback, a sender and a receiver process, and prints the ratios.
+ * Every process is pinned to CPU 0, so each side has one core, and CPU time
+ * (user + system, the kernel's TCP work included) is what is compared: the
+ * machines are shared and noisy, wall time would measure the neighbours.
+ *
+ *   bench_tcp_bulk [--bytes N] [--log-bytes N]
+ *
+ * Network safety: the Linux half uses 127.0.0.1 only, one connection, a
+ * bounded byte count.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <netinet/in.h>
+#include <sched.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sim/record.h"
+#include "sim/sim.h"
+#include "stack/err.h"
+#include "stack/host.h"
+#include "stack/socket.h"
+
+#define MiB (1024ull * 1024)
+#define CHUNK (256u * 1024)
+
+static void
+pin_to_cpu0(void)
+{
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(0, &set);
+    if (sched_setaffinity(0, sizeof(set), &set) != 0)
+        fprintf(stderr, "bench: could not pin to CPU 0 (%s); figures are per process anyway\n",
+                strerror(errno));
+}
+
+static double
+cpu_seconds_self(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* ---- netstep ------------------------------------------------------------ */
+
+struct ns_world {
+    struct sim sim;
+    struct host *a, *b;
+    int listener, client, server;
+};
+
+static int
+ns_call_done(struct ns_world *w, struct host *h)
+{
+    sim_host_entered(&w->sim, h);
+    return 0;
+}
+
+/* Run the world until fn says done or nothing is left to happen. */
+static void
+ns_run_until_ready(struct ns_world *w, struct host *h, int fd, unsigned events)
+{
+    while ((sock_poll(h, fd) & events) == 0 && sim_step(&w->sim))
+        ;
+}
+
+static int
+ns_setup(struct ns_world *w)
+{
+    sim_init(&w->sim, 1);
+    w->a = sim_add_host(&w->sim, "alice");
+    w->b = sim_add_host(&w->sim, "bob");
+    struct iface *ia = sim_host_add_iface(&w->sim, w->a, 0xc0000201u, 24, 1500, NULL);
+    struct iface *ib = sim_host_add_iface(&w->sim, w->b, 0xc0000202u, 24, 1500, NULL);
+    struct link_params lp = { 0 };
+    if (ia == NULL || ib == NULL || sim_add_link(&w->sim, ia, ib, &lp) == NULL)
+        return -1;
+    sim_enter_host(&w->sim, w->b);
+    w->listener = sock_socket(w->b, SOCK_DOMAIN_INET, SOCK_TYPE_STREAM, SOCK_PROTO_TCP);
+    struct sock_addr any = { 0, 5001 };
+    /* Buffers as Linux autotunes them for a bulk flow on loopback. */
+    sock_setsockopt(w->b, w->listener, SOCK_OPT_RCVBUF, 4 * (int64_t)MiB);
+    if (sock_bind(w->b, w->listener, &any) < 0 || sock_listen(w->b, w->listener, 5) < 0)
+        return -1;
+    ns_call_done(w, w->b);
+    sim_enter_host(&w->sim, w->a);
+    w->client = sock_socket(w->a, SOCK_DOMAIN_INET, SOCK_TYPE_STREAM, SOCK_PROTO_TCP);
+    sock_setsockopt(w->a, w->client, SOCK_OPT_SNDBUF, 4 * (int64_t)MiB);
+    struct sock_addr to = { 0xc0000202u, 5001 };
+    int r = sock_connect(w->a, w->client, &to);
+    ns_call_done(w, w->a);
+    if (r < 0 && r != -ERR_INPROGRESS)
+        return -1;
+    ns_run_until_ready(w, w->a, w->client, SOCK_POLLOUT | SOCK_POLLERR);
+    ns_run_until_ready(w, w->b, w->listener, SOCK_POLLIN);
+    sim_enter_host(&w->sim, w->b);
+    w->server = sock_accept(w->b, w->listener, NULL);
+    ns_call_done(w, w->b);
+    return w->server >= 0 ? 0 : -1;
+}
+
+/* Move `bytes` from alice to bob; returns the CPU seconds it took. */
+static double
+ns_transfer(struct ns_world *w, uint64_t bytes, bool *ok)
+{
+    static uint8_t out[CHUNK], in[CHUNK];
+    for (size_t i = 0; i < sizeof(out); i++)
+        out[i] = (uint8_t)('a' + i % 26);
+    uint64_t sent = 0, got = 0;
+    double t0 = cpu_seconds_self();
+    while (got < bytes) {
+        if (sent < bytes) {
+            sim_enter_host(&w->sim, w->a);
+            size_t n = bytes - sent < CHUNK ? (size_t)(bytes - sent) : CHUNK;
+            int r = sock_send(w->a, w->client, out, n);
+            ns_call_done(w, w->a);
+            if (r > 0)
+                sent += (uint64_t)r;
+        }
+        sim_enter_host(&w->sim, w->b);
+        int r;
+        while ((r = sock_recv(w->b, w->server, in, sizeof(in))) > 0)
+            got += (uint64_t)r;
+        ns_call_done(w, w->b);
+        if (r == 0 || (r < 0 && r != -ERR_AGAIN))
+            break;
+        /* Let the world run until bob has something to read or alice room. */
+        unsigned spins = 0;
+        while ((sock_poll(w->b, w->server) & SOCK_POLLIN) == 0 &&
+               (sent == bytes || (sock_poll(w->a, w->client) & SOCK_POLLOUT) == 0)) {
+            if (!sim_step(&w->sim) || ++spins > 10000000u)
+                break;
+        }
+    }
+    *ok = got == bytes;
+    return cpu_seconds_self() - t0;
+}
+
+static double
+ns_rate(uint64_t bytes, bool with_log, bool *ok)
+{
+    struct ns_world *w = calloc(1, sizeof(*w));
+    struct record rec;
+    if (w == NULL || ns_setup(w) < 0) {
+        fprintf(stderr, "bench: netstep set-up failed\n");
+        *ok = false;
+        free(w);
+        return 0;
+    }
+    if (with_log) {
+        record_init(&rec, &w->sim);
+        record_attach(&rec);
+    }
+    double cpu = ns_transfer(w, bytes, ok);
+    if (with_log) {
+        printf("  (event log: %zu events recorded)\n", record_count(&rec));
+        record_detach(&rec);
+        record_destroy(&rec);
+    }
+    sim_destroy(&w->sim);
+    free(w);
+    return cpu > 0 ? (double)bytes / 1e6 / cpu : 0;
+}
+
+/* ---- Linux over loopback -------------------------------------------------- */
+
+static double
+linux_rate(uint64_t bytes, bool *ok)
+{
+    *ok = false;
+    int ls = socket(AF_INET, SOCK_STREAM, 0);
+    if (ls < 0)
+        return 0;
+    struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+    socklen_t sl = sizeof(sa);
+    if (bind(ls, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(ls, 1) < 0 ||
+        getsockname(ls, (struct sockaddr *)&sa, &sl) < 0) {
+        close(ls);
+        return 0;
+    }
+    struct rusage before;
+    getrusage(RUSAGE_SELF, &before);
+    pid_t pid = fork();
+    if (pid == 0) {
+        /* The sender: one connection, `bytes` bytes, then exit. */
+        int s = socket(AF_INET, SOCK_STREAM, 0);
+        if (s < 0 || connect(s, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+            _exit(2);
+        static uint8_t buf[CHUNK];
+        memset(buf, 'x', sizeof(buf));
+        uint64_t left = bytes;
+        while (left > 0) {
+            ssize_t n = write(s, buf, left < sizeof(buf) ? (size_t)left : sizeof(buf));
+            if (n <= 0)
+                _exit(3);
+            left -= (uint64_t)n;
+        }
+        close(s);
+        _exit(0);
+    }
+    if (pid < 0) {
+        close(ls);
+        return 0;
+    }
+    int c = accept(ls, NULL, NULL);
+    uint64_t got = 0;
+    static uint8_t buf[CHUNK];
+    ssize_t n;
+    while (c >= 0 && (n = read(c, buf, sizeof(buf))) > 0)
+        got += (uint64_t)n;
+    if (c >= 0)
+        close(c);
+    close(ls);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    struct rusage self, kids;
+    getrusage(RUSAGE_SELF, &self);
+    getrusage(RUSAGE_CHILDREN, &kids);
+    double cpu = (double)(self.ru_utime.tv_sec - before.ru_utime.tv_sec) +
+                 (double)(self.ru_utime.tv_usec - before.ru_utime.tv_usec) / 1e6 +
+                 (double)(self.ru_stime.tv_sec - before.ru_stime.tv_sec) +
+                 (double)(self.ru_stime.tv_usec - before.ru_stime.tv_usec) / 1e6 +
+                 (double)kids.ru_utime.tv_sec + (double)kids.ru_utime.tv_usec / 1e6 +
+                 (double)kids.ru_stime.tv_sec + (double)kids.ru_stime.tv_usec / 1e6;
+    *ok = got == bytes && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    return cpu > 0 ? (double)bytes / 1e6 / cpu : 0;
+}
+
+static int
+parse_size(const char *s, uint64_t *out)
+{
+    char *end;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (end == s)
+        return -1;
+    if (*end == 'M')
+        v *= MiB;
+    else if (*end == 'G')
+        v *= 1024 * MiB;
+    else if (*end != '\0')
+        return -1;
+    *out = v;
+    return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+    uint64_t bytes = 1024 * MiB, log_bytes = 64 * MiB;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--bytes") == 0 && i + 1 < argc && parse_size(argv[i + 1], &bytes) == 0)
+            i++;
+        else if (strcmp(argv[i], "--log-bytes") == 0 && i + 1 < argc &&
+                 parse_size(argv[i + 1], &log_bytes) == 0)
+            i++;
+        else {
+            fprintf(stderr, "usage: bench_tcp_bulk [--bytes N[M|G]] [--log-bytes N[M|G]]\n");
+            return 2;
+        }
+    }
+    pin_to_cpu0();
+    bool ok_ns, ok_log, ok_linux;
+    printf("tcp_bulk: payload MB per CPU-second, one core each\n");
+    double linux_mbs = linux_rate(bytes, &ok_linux);
+    printf("  linux loopback        %8.1f MB/s  (%llu MiB)%s\n", linux_mbs,
+           (unsigned long long)(bytes / MiB), ok_linux ? "" : "  TRANSFER FAILED");
+    double ns_mbs = ns_rate(bytes, false, &ok_ns);
+    printf("  netstep, log off      %8.1f MB/s  (%llu MiB)%s\n", ns_mbs,
+           (unsigned long long)(bytes / MiB), ok_ns ? "" : "  TRANSFER FAILED");
+    double log_mbs = ns_rate(log_bytes, true, &ok_log);
+    printf("  netstep, log on       %8.1f MB/s  (%llu MiB)%s\n", log_mbs,
+           (unsigned long long)(log_bytes / MiB), ok_log ? "" : "  TRANSFER FAILED");
+    if (linux_mbs > 0) {
+        printf("ratio netstep(log off)/linux = %.2f   (target >= 0.50)\n", ns_mbs / linux_mbs);
+        printf("ratio netstep(log on)/linux  = %.2f\n", log_mbs / linux_mbs);
+    }
+    return ok_ns && ok_log && ok_linux ? 0 : 1;
+}
