@@ -39,10 +39,20 @@
 #define SCN_COUNTER_MAX  63
 /* Largest byte count a step may name (`recv s N`, `bytes N`): 16 MiB. */
 #define SCN_LEN_MAX      (16u * 1024 * 1024)
+/* Most times a `repeat` block may run, and most steps a file may expand to. */
+#define SCN_REPEAT_MAX   100000u
+#define SCN_STEPS_MAX    1000000u
+/* Deepest chain of `include`s. */
+#define SCN_INCLUDE_DEPTH_MAX 16
+/* Longest TCP state or TCB field name in an expect, without the NUL. */
+#define SCN_FIELD_MAX    31
+
 /* Largest ICMP echo payload in one IPv4 datagram: 65535 - 20 - 8. */
 #define SCN_PING_SIZE_MAX 65507u
 /* One million parts per million: a loss of 100%. */
 #define SCN_PPM_ONE      1000000u
+/* Largest `listen VAR BACKLOG`. */
+#define SCN_BACKLOG_MAX  4096u
 
 /* Defaults for what a scenario may leave out. */
 #define SCN_MTU_DEFAULT          1500u
@@ -76,6 +86,9 @@ struct scn_diag {
     unsigned n_kept;                       /* entries of errors[] filled (<= SCN_DIAG_MAX) */
     char first[SCN_MSG_LEN];               /* copy of errors[0].msg, "" when no error */
     struct scn_error errors[SCN_DIAG_MAX]; /* in file order */
+    unsigned n_warnings;                   /* warnings found (only when there is no error) */
+    unsigned n_warn_kept;                  /* entries of warnings[] filled */
+    struct scn_error warnings[SCN_DIAG_MAX]; /* "FILE:LINE:COL: warning: MESSAGE" */
 };
 
 /* ---------------------------------------------------------------------------
@@ -206,7 +219,26 @@ enum scn_step_kind {
     SCN_STEP_SLEEP,     /* sleep DUR */
     SCN_STEP_SAY,       /* say "TEXT" */
     SCN_STEP_EXPECT,    /* expect ... (see struct scn_expect) */
+    SCN_STEP_PAUSE,     /* pause ["TEXT"]: a presenter stop */
+    SCN_STEP_WAIT,      /* wait VAR | HOST: wait VAR: join a background call */
+    SCN_STEP_LISTEN,    /* HOST: listen VAR [BACKLOG] */
+    SCN_STEP_ACCEPT,    /* HOST: VAR2 = accept VAR [timeout DUR] */
+    SCN_STEP_SHUTDOWN,  /* HOST: shutdown VAR rd|wr|rdwr */
+    SCN_STEP_SETSOCKOPT,/* HOST: setsockopt VAR OPTION VALUE */
+    SCN_STEP_SET,       /* set HOST KEY VALUE: a per-host tunable */
+    SCN_STEP_DROP,      /* drop NTH FILTER: a per-packet fault rule */
     SCN_STEP_KIND_COUNT
+};
+
+enum scn_cmp {
+    SCN_CMP_EQ,        /* == */
+    SCN_CMP_NE,        /* != */
+    SCN_CMP_LT,        /* <  */
+    SCN_CMP_LE,        /* <= */
+    SCN_CMP_GT,        /* >  */
+    SCN_CMP_GE,        /* >= */
+    SCN_CMP_CONTAINS,  /* contains (DATA only: the text occurs in the data) */
+    SCN_CMP_COUNT
 };
 
 /* SCN_STEP_SOCKET. The new socket is the step's `sock`. */
@@ -232,7 +264,129 @@ struct scn_send_args {
 
 /* SCN_STEP_RECV and SCN_STEP_RECVFROM. The data goes to the step's `dvar`. */
 struct scn_recv_args {
-    size_t max_len;  /* N: the buffer size offered to the call, 1..SCN_LEN_MAX */
+    size_t max_len;  /* N: the buffer size offered to the call, 1..SCN_LEN_MAX; 0 with all */
+    bool all;        /* `recv VAR all`: read until the end of the stream */
+};
+
+/* SCN_STEP_LISTEN. */
+struct scn_listen_args {
+    bool has_backlog;  /* BACKLOG was written */
+    uint32_t backlog;  /* 0..SCN_BACKLOG_MAX */
+};
+
+/* SCN_STEP_ACCEPT: the step's `sock` is the listener; the connection goes to
+ * the new socket variable `new_sock`. */
+struct scn_accept_args {
+    int new_sock;  /* socket index of VAR2 (type tcp) */
+};
+
+enum scn_shut {
+    SCN_SHUT_RD,    /* rd */
+    SCN_SHUT_WR,    /* wr */
+    SCN_SHUT_RDWR,  /* rdwr */
+    SCN_SHUT_COUNT
+};
+
+/* SCN_STEP_SHUTDOWN. */
+struct scn_shutdown_args {
+    enum scn_shut how;  /* which direction */
+};
+
+enum scn_sockopt {
+    SCN_OPT_NODELAY,     /* nodelay on|off          TCP_NODELAY */
+    SCN_OPT_RCVBUF,      /* rcvbuf N                SO_RCVBUF */
+    SCN_OPT_SNDBUF,      /* sndbuf N                SO_SNDBUF */
+    SCN_OPT_KEEPALIVE,   /* keepalive on|off        SO_KEEPALIVE */
+    SCN_OPT_LINGER,      /* linger off|DUR          SO_LINGER (whole seconds) */
+    SCN_OPT_REUSEADDR,   /* reuseaddr on|off        SO_REUSEADDR */
+    SCN_OPT_BROADCAST,   /* broadcast on|off        SO_BROADCAST */
+    SCN_OPT_CONGESTION,  /* congestion ALGO         TCP_CONGESTION */
+    SCN_OPT_COUNT
+};
+
+/* Congestion control algorithms, as `congestion` and `set HOST tcp.cc` name them. */
+enum scn_cc {
+    SCN_CC_TAHOE,
+    SCN_CC_RENO,
+    SCN_CC_NEWRENO,
+    SCN_CC_CUBIC,
+    SCN_CC_COUNT
+};
+
+/* SCN_STEP_SETSOCKOPT. */
+struct scn_setsockopt_args {
+    enum scn_sockopt opt;  /* which option */
+    int64_t value;         /* on/off: 1/0; bytes; linger: -1 off or seconds;
+                              congestion: enum scn_cc */
+};
+
+/* The tunables `set HOST KEY VALUE` knows (docs/scenario-language.md lists
+ * them with their units). */
+enum scn_set_key {
+    SCN_SET_TCP_MSL,          /* tcp.msl DUR */
+    SCN_SET_TCP_RTO_MIN,      /* tcp.rto_min DUR */
+    SCN_SET_TCP_RTO_INITIAL,  /* tcp.rto_initial DUR */
+    SCN_SET_TCP_RTO_MAX,      /* tcp.rto_max DUR */
+    SCN_SET_TCP_DELACK,       /* tcp.delack on|off|DUR */
+    SCN_SET_TCP_KEEPIDLE,     /* tcp.keepidle DUR */
+    SCN_SET_TCP_KEEPINTVL,    /* tcp.keepintvl DUR */
+    SCN_SET_TCP_KEEPCNT,      /* tcp.keepcnt N */
+    SCN_SET_TCP_SYN_RETRIES,  /* tcp.syn_retries N */
+    SCN_SET_TCP_RETRIES2,     /* tcp.retries2 N */
+    SCN_SET_TCP_IW,           /* tcp.iw N (segments) */
+    SCN_SET_TCP_SACK,         /* tcp.sack on|off */
+    SCN_SET_TCP_TIMESTAMPS,   /* tcp.timestamps on|off */
+    SCN_SET_TCP_WSCALE,       /* tcp.wscale on|off */
+    SCN_SET_TCP_CC,           /* tcp.cc ALGO (for new sockets) */
+    SCN_SET_TCP_ISS,          /* tcp.iss N: every connection starts at ISS N */
+    SCN_SET_IPV4_FORWARDING,  /* ipv4.forwarding on|off */
+    SCN_SET_KEY_COUNT
+};
+
+/* SCN_STEP_SET. */
+struct scn_set_args {
+    enum scn_set_key key;  /* which tunable */
+    uint64_t value;        /* ns for durations (tcp.delack: 0 = off, and `on` is
+                              SCN_DELACK_ON); counts; 1/0 for on/off; enum scn_cc */
+};
+
+/* `tcp.delack on`: the stack's default delay. */
+#define SCN_DELACK_ON UINT64_MAX
+
+enum scn_proto {
+    SCN_PROTO_ANY,   /* no protocol word: every frame */
+    SCN_PROTO_ARP,   /* arp */
+    SCN_PROTO_IPV4,  /* ip: any IPv4 datagram */
+    SCN_PROTO_ICMP,  /* icmp */
+    SCN_PROTO_UDP,   /* udp */
+    SCN_PROTO_TCP,   /* tcp */
+    SCN_PROTO_COUNT
+};
+
+/* Which frames on a wire a packet count or a drop rule means:
+ * `[PROTO] [from ADDR] [to ADDR] [port N] [flags FLAGS] [len OP N]`. Every
+ * part given must match. `from`/`to` compare IPv4 source/destination (ARP:
+ * sender/target protocol address); `port` either port; `flags` TCP flags that
+ * must all be set; `len` the payload bytes above the transport header (UDP,
+ * TCP, ICMP echo data; for other frames the IPv4 payload, 0 for ARP). */
+struct scn_filter {
+    enum scn_proto proto;  /* protocol, SCN_PROTO_ANY if not given */
+    bool has_from;         /* from ADDR given */
+    struct scn_addr from;  /* the source */
+    bool has_to;           /* to ADDR given */
+    struct scn_addr to;    /* the destination */
+    uint16_t port;         /* 0 = any port */
+    uint8_t flags;         /* TCP flags (wire/tcp.h bits) that must be set, 0 = any */
+    bool has_len;          /* len OP N given */
+    enum scn_cmp len_cmp;  /* its comparison */
+    uint64_t len;          /* its number */
+};
+
+/* SCN_STEP_DROP: from the moment the step runs, count the frames that match
+ * on any link and lose the Nth one (on the wire, as if the link lost it). */
+struct scn_drop_args {
+    uint32_t nth;              /* 1 = the first match */
+    struct scn_filter filter;  /* which frames count */
 };
 
 /* SCN_STEP_PING: `count` echo requests from the step's `host` to `dest`,
@@ -262,19 +416,14 @@ enum scn_expect_kind {
     SCN_EXPECT_ERROR,    /* expect HOST VAR error [==] E  (the last call on VAR) */
     SCN_EXPECT_COUNTER,  /* expect HOST counter NAME OP N OP: == != < <= > >= */
     SCN_EXPECT_ARP,      /* expect HOST arp ADDR [==] STATE */
+    SCN_EXPECT_STATE,    /* expect HOST VAR state [==] NAME   (socket or TCP state) */
+    SCN_EXPECT_TCB,      /* expect HOST VAR tcb FIELD OP N    (a TCB field) */
+    SCN_EXPECT_ROUTE,    /* expect HOST route DEST [==] via ADDR | direct | none */
+    SCN_EXPECT_PACKETS,  /* expect packets FILTER OP N        (frames seen on the wires) */
+    SCN_EXPECT_TIME,     /* expect time OP DUR                (the simulated clock) */
     SCN_EXPECT_KIND_COUNT
 };
 
-enum scn_cmp {
-    SCN_CMP_EQ,        /* == */
-    SCN_CMP_NE,        /* != */
-    SCN_CMP_LT,        /* <  */
-    SCN_CMP_LE,        /* <= */
-    SCN_CMP_GT,        /* >  */
-    SCN_CMP_GE,        /* >= */
-    SCN_CMP_CONTAINS,  /* contains (DATA only: the text occurs in the data) */
-    SCN_CMP_COUNT
-};
 
 enum scn_arp_state {
     SCN_ARP_MAC,         /* an entry with exactly this MAC (resolved) */
@@ -284,8 +433,16 @@ enum scn_arp_state {
     SCN_ARP_STATE_COUNT
 };
 
-/* SCN_STEP_EXPECT. The host and socket (ERROR, COUNTER, ARP) are the step's
- * `host` and `sock`; only the fields of `kind` are meaningful. */
+enum scn_route_kind {
+    SCN_ROUTE_VIA,     /* via ADDR: through that gateway */
+    SCN_ROUTE_DIRECT,  /* direct: on a connected subnet */
+    SCN_ROUTE_NONE,    /* none: no route at all */
+    SCN_ROUTE_KIND_COUNT
+};
+
+/* SCN_STEP_EXPECT. The host and socket (ERROR, COUNTER, ARP, STATE, TCB,
+ * ROUTE) are the step's `host` and `sock`; only the fields of `kind` are
+ * meaningful. */
 struct scn_expect {
     enum scn_expect_kind kind;          /* which check */
     enum scn_cmp cmp;                   /* ERROR and ARP: always SCN_CMP_EQ */
@@ -299,6 +456,11 @@ struct scn_expect {
     struct scn_addr arp_addr;           /* ARP: the protocol address looked up */
     enum scn_arp_state arp_state;       /* ARP: what the entry should be */
     uint8_t arp_mac[ETH_ALEN];          /* ARP with SCN_ARP_MAC: the MAC */
+    char field[SCN_FIELD_MAX + 1];      /* STATE: "ESTABLISHED"; TCB: "cwnd" */
+    struct scn_addr route_dest;         /* ROUTE: the destination looked up */
+    enum scn_route_kind route_kind;     /* ROUTE: what the answer should be */
+    struct scn_addr route_gw;           /* ROUTE with SCN_ROUTE_VIA: the gateway */
+    struct scn_filter filter;           /* PACKETS: which frames count */
 };
 
 /* One line of the script. Fields above the union are common to every kind. */
@@ -310,7 +472,11 @@ struct scn_step {
     int dvar;                 /* the data variable written (`-> NAME`), or -1 */
     bool has_timeout;         /* a blocking call carried `timeout DUR` */
     uint64_t timeout_ns;      /* that duration; 0 = "do not wait at all" */
-    unsigned line;            /* 1-based line in the scenario file */
+    bool background;          /* a call ending in `&`: runs on while later steps run */
+    bool has_at;              /* `at TIME STATEMENT`: scheduled, not run in line */
+    uint64_t at_ns;           /* TIME: absolute simulated time */
+    unsigned file;            /* index into scenario.files: where the line is */
+    unsigned line;            /* 1-based line in that file */
     unsigned col;             /* column of the line's first token */
     char *text;               /* the line without indentation, comment or
                                  trailing blanks, for display */
@@ -320,9 +486,15 @@ struct scn_step {
         struct scn_connect_args connect;  /* SCN_STEP_CONNECT */
         struct scn_send_args send;        /* SCN_STEP_SEND, SCN_STEP_SENDTO */
         struct scn_recv_args recv;        /* SCN_STEP_RECV, SCN_STEP_RECVFROM */
+        struct scn_listen_args listen;    /* SCN_STEP_LISTEN */
+        struct scn_accept_args accept;    /* SCN_STEP_ACCEPT */
+        struct scn_shutdown_args shutdown;/* SCN_STEP_SHUTDOWN */
+        struct scn_setsockopt_args sockopt; /* SCN_STEP_SETSOCKOPT */
+        struct scn_set_args set;          /* SCN_STEP_SET */
+        struct scn_drop_args drop;        /* SCN_STEP_DROP */
         struct scn_ping_args ping;        /* SCN_STEP_PING */
         struct scn_sleep_args sleep;      /* SCN_STEP_SLEEP */
-        struct scn_say_args say;          /* SCN_STEP_SAY */
+        struct scn_say_args say;          /* SCN_STEP_SAY, SCN_STEP_PAUSE (text may be NULL) */
         struct scn_expect expect;         /* SCN_STEP_EXPECT */
     };
 };
@@ -333,6 +505,10 @@ struct scn_step {
 
 struct scenario {
     char *name;              /* file name as given, used in messages */
+    char **files;            /* files[0] is name; then each included file, as
+                                messages name it (its path joined to the
+                                including file's directory) */
+    size_t n_files;          /* entries of files */
     char *dir;               /* directory `file PATH` payloads are relative to */
     char *title;             /* `title`, or NULL */
     char *about;             /* `about` paragraphs joined with "\n", or NULL */
@@ -381,6 +557,8 @@ bool scenario_equal(const struct scenario *a, const struct scenario *b);
 /* Print every kept message of diag, one per line, and a line saying how many
  * more there were if some were not kept. Returns 0, or -1 on a write error. */
 int scn_diag_print(const struct scn_diag *diag, FILE *out);
+/* The same for the warnings (stderr, by convention; they do not fail). */
+int scn_diag_print_warnings(const struct scn_diag *diag, FILE *out);
 
 /* Index of the host called name, or -1. */
 int scenario_host_find(const struct scenario *scn, const char *name);
@@ -390,5 +568,10 @@ const char *scn_step_kind_name(enum scn_step_kind k);  /* "sendto" */
 const char *scn_sock_type_name(enum scn_sock_type t);  /* "udp" */
 const char *scn_cmp_name(enum scn_cmp c);              /* "<=" */
 const char *scn_arp_state_name(enum scn_arp_state s);  /* "incomplete"; "mac" for SCN_ARP_MAC */
+const char *scn_sockopt_name(enum scn_sockopt o);      /* "nodelay" */
+const char *scn_cc_name(enum scn_cc c);                /* "newreno" */
+const char *scn_set_key_name(enum scn_set_key k);      /* "tcp.msl" */
+const char *scn_shut_name(enum scn_shut h);            /* "rdwr" */
+const char *scn_proto_name(enum scn_proto p);          /* "tcp"; "" for ANY */
 
 #endif

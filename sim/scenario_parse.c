@@ -198,7 +198,8 @@ struct tok {
 };
 
 struct line {
-    unsigned lineno;   /* 1-based */
+    unsigned file;     /* index into scenario.files */
+    unsigned lineno;   /* 1-based, in that file */
     const char *src;   /* the line, NUL-terminated, without its newline */
     struct tok *toks;  /* the tokens */
     size_t n_toks;     /* entries of toks */
@@ -381,6 +382,33 @@ struct parser {
     size_t cap_socks;           /* ... scn->socks */
     size_t cap_dvars;           /* ... scn->dvars */
     size_t cap_steps;           /* ... scn->steps */
+    size_t cap_lines;           /* allocated entries of lines */
+    size_t cap_files;           /* ... scn->files */
+    char **bufs;                /* texts of included files (lines point into them) */
+    size_t n_bufs;              /* entries of bufs */
+    struct repeat_open *repeats;/* `repeat N {` blocks not closed yet, innermost last */
+    size_t n_repeats;           /* entries of repeats */
+    size_t cap_repeats;         /* allocated entries of repeats */
+    struct bg_call *bgs;        /* (host, socket) pairs a background call named */
+    size_t n_bgs;               /* entries of bgs */
+    size_t cap_bgs;             /* allocated entries of bgs */
+    bool in_at;                 /* parsing the statement after `at TIME` */
+};
+
+/* An open `repeat N {`: the steps from first_step on are its body. */
+struct repeat_open {
+    uint64_t count;     /* N */
+    size_t first_step;  /* index of the body's first step */
+    unsigned file;      /* where `repeat` is */
+    unsigned line;
+    unsigned col;
+};
+
+/* A socket a background call (`&`, or a call under `at`) runs on: what
+ * `wait VAR` may join. */
+struct bg_call {
+    int host;  /* host index */
+    int sock;  /* the socket variable the call is known by */
 };
 
 /* Walks the tokens of one line. */
@@ -417,6 +445,25 @@ diag_clear(struct scn_diag *d)
     d->n_errors = 0;
     d->n_kept = 0;
     d->first[0] = '\0';
+    d->n_warnings = 0;
+    d->n_warn_kept = 0;
+}
+
+/* Record one warning at name:line:col. */
+static void
+diag_warn(struct scn_diag *d, const char *name, unsigned line, unsigned col, const char *msg)
+{
+    d->n_warnings++;
+    if (d->n_warn_kept >= SCN_DIAG_MAX)
+        return;
+
+    struct scn_error *e = &d->warnings[d->n_warn_kept++];
+    int n = snprintf(e->msg, sizeof e->msg, "%s:%u:%u: warning: ", name, line, col);
+    e->line = line;
+    e->col = col;
+    if (n > 0 && (size_t)n < sizeof e->msg - 1)
+        snprintf(e->msg + n, sizeof e->msg - (size_t)n, "%.*s",
+                 (int)(sizeof e->msg - (size_t)n - 1), msg);
 }
 
 /* Record one error; line 0 means "about the whole file" (no position). */
@@ -435,8 +482,9 @@ diag_add(struct scn_diag *d, const char *name, unsigned line, unsigned col, cons
         n = snprintf(e->msg, sizeof e->msg, "%s: error: ", name);
     else
         n = snprintf(e->msg, sizeof e->msg, "%s:%u:%u: error: ", name, line, col);
-    if (n > 0 && (size_t)n < sizeof e->msg)
-        snprintf(e->msg + n, sizeof e->msg - (size_t)n, "%s", msg);
+    if (n > 0 && (size_t)n < sizeof e->msg - 1)
+        snprintf(e->msg + n, sizeof e->msg - (size_t)n, "%.*s",
+                 (int)(sizeof e->msg - (size_t)n - 1), msg);
     if (d->n_kept == 1)
         memcpy(d->first, e->msg, sizeof d->first);
 }
@@ -445,6 +493,15 @@ static unsigned
 cur_lineno(const struct parser *p)
 {
     return p->cur_line < p->n_lines ? p->lines[p->cur_line].lineno : 0;
+}
+
+/* The name messages give the file of the current line. */
+static const char *
+cur_file(const struct parser *p)
+{
+    if (p->cur_line < p->n_lines && p->scn->files != NULL)
+        return p->scn->files[p->lines[p->cur_line].file];
+    return p->name;
 }
 
 /* Report a mistake at column col of the current line. Always returns -1, so
@@ -461,7 +518,7 @@ perr(struct parser *p, unsigned col, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    diag_add(p->diag, p->name, cur_lineno(p), col, msg);
+    diag_add(p->diag, cur_file(p), cur_lineno(p), col, msg);
     return -1;
 }
 
@@ -1406,6 +1463,7 @@ step_clear(struct scn_step *st)
         free(st->send.payload.full_path);
         break;
     case SCN_STEP_SAY:
+    case SCN_STEP_PAUSE:
         free(st->say.text);
         break;
     case SCN_STEP_EXPECT:
@@ -1414,6 +1472,50 @@ step_clear(struct scn_step *st)
     default:
         break;
     }
+}
+
+/* Copy src into dst, duplicating what it owns (for `repeat`). Returns 0, or
+ * -1 when out of memory (dst then owns nothing). */
+static int
+step_copy(struct scn_step *dst, const struct scn_step *src)
+{
+    bool ok = true;
+
+    *dst = *src;
+    dst->text = src->text != NULL ? strdup(src->text) : NULL;
+    ok = src->text == NULL || dst->text != NULL;
+    switch (src->kind) {
+    case SCN_STEP_SEND:
+    case SCN_STEP_SENDTO: {
+        const struct scn_payload *a = &src->send.payload;
+        struct scn_payload *b = &dst->send.payload;
+        b->data = a->data != NULL ? (uint8_t *)str_dup_n((const char *)a->data, a->len) : NULL;
+        b->path = a->path != NULL ? strdup(a->path) : NULL;
+        b->full_path = a->full_path != NULL ? strdup(a->full_path) : NULL;
+        ok = ok && (a->data == NULL || b->data != NULL) && (a->path == NULL || b->path != NULL) &&
+             (a->full_path == NULL || b->full_path != NULL);
+        break;
+    }
+    case SCN_STEP_SAY:
+    case SCN_STEP_PAUSE:
+        dst->say.text = src->say.text != NULL ? strdup(src->say.text) : NULL;
+        ok = ok && (src->say.text == NULL || dst->say.text != NULL);
+        break;
+    case SCN_STEP_EXPECT:
+        dst->expect.text = src->expect.text != NULL
+                               ? (uint8_t *)str_dup_n((const char *)src->expect.text,
+                                                      src->expect.text_len)
+                               : NULL;
+        ok = ok && (src->expect.text == NULL || dst->expect.text != NULL);
+        break;
+    default:
+        break;
+    }
+    if (!ok) {
+        step_clear(dst);
+        return -1;
+    }
+    return 0;
 }
 
 static void
@@ -1441,6 +1543,17 @@ step_init(struct scn_step *st, enum scn_step_kind kind)
     case SCN_STEP_EXPECT:
         st->expect.dvar = -1;
         st->expect.arp_addr.host = -1;
+        st->expect.route_dest.host = -1;
+        st->expect.route_gw.host = -1;
+        st->expect.filter.from.host = -1;
+        st->expect.filter.to.host = -1;
+        break;
+    case SCN_STEP_ACCEPT:
+        st->accept.new_sock = -1;
+        break;
+    case SCN_STEP_DROP:
+        st->drop.filter.from.host = -1;
+        st->drop.filter.to.host = -1;
         break;
     default:
         break;
@@ -1460,10 +1573,57 @@ step_is_call(enum scn_step_kind k)
     case SCN_STEP_RECV:
     case SCN_STEP_RECVFROM:
     case SCN_STEP_CLOSE:
+    case SCN_STEP_LISTEN:
+    case SCN_STEP_ACCEPT:
+    case SCN_STEP_SHUTDOWN:
+    case SCN_STEP_SETSOCKOPT:
+    case SCN_STEP_WAIT:
         return true;
     default:
         return false;
     }
+}
+
+/* Whether a call of kind k can block (so it takes a timeout and '&'). */
+static bool
+step_blocks(enum scn_step_kind k)
+{
+    switch (k) {
+    case SCN_STEP_CONNECT:
+    case SCN_STEP_SEND:
+    case SCN_STEP_SENDTO:
+    case SCN_STEP_RECV:
+    case SCN_STEP_RECVFROM:
+    case SCN_STEP_ACCEPT:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* The socket a blocking call is known by, for `wait`: accept's new socket,
+ * else the socket it acts on. */
+static int
+step_job_sock(const struct scn_step *st)
+{
+    return st->kind == SCN_STEP_ACCEPT ? st->accept.new_sock : st->sock;
+}
+
+/* Remember that a background call runs on (host, sock). */
+static int
+bg_add(struct parser *p, int host, int sock)
+{
+    for (size_t i = 0; i < p->n_bgs; i++)
+        if (p->bgs[i].host == host && p->bgs[i].sock == sock)
+            return 0;
+    struct bg_call *b = reserve(p->bgs, p->n_bgs, &p->cap_bgs, sizeof *b);
+    if (b == NULL)
+        return perr_oom(p);
+    p->bgs = b;
+    b[p->n_bgs].host = host;
+    b[p->n_bgs].sock = sock;
+    p->n_bgs++;
+    return 0;
 }
 
 /* Options after a call's arguments: `timeout DUR` for calls that block and
@@ -1471,7 +1631,7 @@ step_is_call(enum scn_step_kind k)
 static int
 parse_call_options(struct parser *p, struct cur *c, const struct tok *call, struct scn_step *st)
 {
-    bool blocks = st->kind != SCN_STEP_BIND && st->kind != SCN_STEP_CLOSE;
+    bool blocks = step_blocks(st->kind);
     bool gives_data = st->kind == SCN_STEP_RECV || st->kind == SCN_STEP_RECVFROM;
     const struct tok *seen_timeout = NULL;
     const struct tok *seen_arrow = NULL;
@@ -1542,16 +1702,36 @@ parse_socket_def(struct parser *p, struct cur *c, int h, struct scn_step *st)
     st->host = h;
 
     if (kw == NULL)
-        return perr(p, eq->col, "expected 'socket TYPE' after '='");
+        return perr(p, eq->col, "expected 'socket TYPE' or 'accept VAR' after '='");
+    if (word_is(kw, "accept")) {
+        int nsock = st->sock;
+        scn->socks[nsock].type = SCN_SOCK_TCP;
+        step_init(st, SCN_STEP_ACCEPT);
+        st->host = h;
+        st->accept.new_sock = nsock;
+        if (tt == NULL)
+            return perr(p, kw->col, "accept needs a listening socket, like '%s = accept s'",
+                        tv->text);
+        if (get_sock(p, tt, h, &st->sock) < 0)
+            return -1;
+        if (scn->socks[st->sock].type != SCN_SOCK_TCP)
+            return perr(p, tt->col, "accept needs a tcp socket; '%s' is %s", tt->text,
+                        scn_sock_type_name(scn->socks[st->sock].type));
+        if (st->sock == nsock)
+            return perr(p, tt->col, "accept needs another socket to listen on, not '%s' itself",
+                        tt->text);
+        return parse_call_options(p, c, kw, st);
+    }
     if (!word_is(kw, "socket")) {
         struct suggest sg;
+        static const char *const words[] = { "socket", "accept", NULL };
         suggest_init(&sg, kw->text);
         if (kw->kind == TOK_WORD)
-            suggest_try(&sg, "socket");
+            suggest_list(&sg, words);
         if (sg.best != NULL)
-            return perr(p, kw->col, "expected 'socket' after '=', found %s (did you mean "
-                        "'socket'?)", show(kw).s);
-        return perr(p, kw->col, "expected 'socket' after '=', found %s", show(kw).s);
+            return perr(p, kw->col, "expected 'socket' or 'accept' after '=', found %s (did you "
+                        "mean '%s'?)", show(kw).s, sg.best);
+        return perr(p, kw->col, "expected 'socket' or 'accept' after '=', found %s", show(kw).s);
     }
     if (tt == NULL)
         return perr(p, kw->col, "socket needs a type (udp, tcp or icmp)");
@@ -1589,19 +1769,183 @@ static const struct call_def calls[] = {
     { "recv", SCN_STEP_RECV, 2, "recv needs a socket and a byte count" },
     { "recvfrom", SCN_STEP_RECVFROM, 2, "recvfrom needs a socket and a byte count" },
     { "close", SCN_STEP_CLOSE, 1, "close needs a socket" },
+    { "listen", SCN_STEP_LISTEN, 1, "listen needs a socket" },
+    { "shutdown", SCN_STEP_SHUTDOWN, 2, "shutdown needs a socket and rd, wr or rdwr" },
+    { "setsockopt", SCN_STEP_SETSOCKOPT, 3, "setsockopt needs a socket, an option and a value" },
+    { "wait", SCN_STEP_WAIT, 1, "wait needs the socket of a background call" },
 };
 
 #define N_CALLS (sizeof calls / sizeof calls[0])
+
+/* on|off into *out (1 or 0). */
+static int
+get_on_off(struct parser *p, const struct tok *t, const char *what, int64_t *out)
+{
+    if (word_is(t, "on")) {
+        *out = 1;
+        return 0;
+    }
+    if (word_is(t, "off")) {
+        *out = 0;
+        return 0;
+    }
+    return perr(p, t->col, "%s takes on or off, found %s", what, show(t).s);
+}
+
+static const char *const cc_names[] = { "tahoe", "reno", "newreno", "cubic", NULL };
+
+/* A congestion control algorithm's name. */
+static int
+get_cc(struct parser *p, const struct tok *t, int64_t *out)
+{
+    struct suggest sg;
+
+    for (int i = 0; cc_names[i] != NULL; i++) {
+        if (word_is(t, cc_names[i])) {
+            *out = i;
+            return 0;
+        }
+    }
+    suggest_init(&sg, t->text);
+    if (t->kind == TOK_WORD)
+        suggest_list(&sg, cc_names);
+    if (sg.best != NULL)
+        return perr(p, t->col, "unknown congestion control %s (did you mean '%s'?)", show(t).s,
+                    sg.best);
+    return perr(p, t->col, "unknown congestion control %s (use tahoe, reno, newreno or cubic)",
+                show(t).s);
+}
+
+static const char *const sockopt_names[] = { "nodelay", "rcvbuf", "sndbuf", "keepalive",
+                                             "linger", "reuseaddr", "broadcast", "congestion",
+                                             NULL };
+
+/* setsockopt VAR OPTION VALUE (the socket is read). */
+static int
+parse_setsockopt(struct parser *p, struct cur *c, struct scn_step *st)
+{
+    struct scn_setsockopt_args *a = &st->sockopt;
+    const struct tok *to = cur_next(c);
+    const struct tok *tv = cur_next(c);
+    enum scn_sock_type ty = p->scn->socks[st->sock].type;
+    int opt = -1;
+    uint64_t v;
+
+    for (int i = 0; sockopt_names[i] != NULL; i++)
+        if (word_is(to, sockopt_names[i]))
+            opt = i;
+    if (opt < 0) {
+        struct suggest sg;
+        suggest_init(&sg, to->text);
+        if (to->kind == TOK_WORD)
+            suggest_list(&sg, sockopt_names);
+        if (sg.best != NULL)
+            return perr(p, to->col, "unknown socket option %s (did you mean '%s'?)", show(to).s,
+                        sg.best);
+        return perr(p, to->col, "unknown socket option %s (options are nodelay, rcvbuf, sndbuf, "
+                    "keepalive, linger, reuseaddr, broadcast and congestion)", show(to).s);
+    }
+    a->opt = (enum scn_sockopt)opt;
+    if ((opt == SCN_OPT_NODELAY || opt == SCN_OPT_CONGESTION || opt == SCN_OPT_KEEPALIVE ||
+         opt == SCN_OPT_LINGER) && ty != SCN_SOCK_TCP)
+        return perr(p, to->col, "%s is a TCP option; '%s' is a %s socket", to->text,
+                    p->scn->socks[st->sock].name, scn_sock_type_name(ty));
+    switch (a->opt) {
+    case SCN_OPT_RCVBUF:
+    case SCN_OPT_SNDBUF:
+        if (get_uint(p, tv, to->text, 1, SCN_LEN_MAX, " bytes", &v) < 0)
+            return -1;
+        a->value = (int64_t)v;
+        break;
+    case SCN_OPT_LINGER:
+        if (word_is(tv, "off")) {
+            a->value = -1;
+            break;
+        }
+        if (get_dur(p, tv, &v) < 0)
+            return -1;
+        if (v % 1000000000ull != 0)
+            return perr(p, tv->col, "linger counts whole seconds, like 0s or 5s (found %s)",
+                        show(tv).s);
+        if (v / 1000000000ull > 3600)
+            return perr(p, tv->col, "linger %s is more than an hour", show(tv).s);
+        a->value = (int64_t)(v / 1000000000ull);
+        break;
+    case SCN_OPT_CONGESTION:
+        if (get_cc(p, tv, &a->value) < 0)
+            return -1;
+        break;
+    default:
+        if (get_on_off(p, tv, to->text, &a->value) < 0)
+            return -1;
+        break;
+    }
+    return expect_end(p, c);
+}
+
+/* shutdown VAR rd|wr|rdwr */
+static int
+parse_shutdown(struct parser *p, struct cur *c, struct scn_step *st)
+{
+    static const char *const hows[] = { "rd", "wr", "rdwr", NULL };
+    const struct tok *t = cur_next(c);
+    struct suggest sg;
+
+    for (int i = 0; hows[i] != NULL; i++) {
+        if (word_is(t, hows[i])) {
+            st->shutdown.how = (enum scn_shut)i;
+            return expect_end(p, c);
+        }
+    }
+    suggest_init(&sg, t->text);
+    if (t->kind == TOK_WORD)
+        suggest_list(&sg, hows);
+    if (sg.best != NULL)
+        return perr(p, t->col, "shutdown takes rd, wr or rdwr, found %s (did you mean '%s'?)",
+                    show(t).s, sg.best);
+    return perr(p, t->col, "shutdown takes rd, wr or rdwr, found %s", show(t).s);
+}
+
+/* wait VAR, with VAR a socket of host h that a background call runs on.
+ * h < 0: any host (`wait VAR` without `HOST:`). */
+static int
+parse_wait_var(struct parser *p, const struct tok *t, int h, struct scn_step *st)
+{
+    const struct scenario *scn = p->scn;
+    int found = -1;
+
+    if (t->kind != TOK_WORD || !is_var_name(t->text))
+        return perr(p, t->col, "expected a socket variable, found %s", show(t).s);
+    for (size_t i = 0; i < p->n_bgs; i++) {
+        const struct bg_call *b = &p->bgs[i];
+        if ((h >= 0 && b->host != h) || strcmp(scn->socks[b->sock].name, t->text) != 0)
+            continue;
+        if (found >= 0 && p->bgs[found].host != b->host)
+            return perr(p, t->col, "both %s and %s have a background call on '%s': write "
+                        "'HOST: wait %s'", scn->hosts[p->bgs[found].host].name,
+                        scn->hosts[b->host].name, t->text, t->text);
+        found = (int)i;
+    }
+    if (found < 0)
+        return perr(p, t->col, "no background call on '%s' to wait for (a call ending in '&' "
+                    "starts one)", t->text);
+    st->host = p->bgs[found].host;
+    st->sock = p->bgs[found].sock;
+    return 0;
+}
 
 /* HOST: CALL ARGS... (tp is the `HOST:` token). */
 static int
 parse_call(struct parser *p, struct cur *c, const struct tok *tp, struct scn_step *st)
 {
     static const char *const names[] = { "socket", "bind", "connect", "send", "sendto",
-                                         "recv", "recvfrom", "close", NULL };
+                                         "recv", "recvfrom", "close", "listen", "accept",
+                                         "shutdown", "setsockopt", "wait", NULL };
     char hname[SCN_NAME_MAX + 2];
     const struct call_def *def = NULL;
     const struct tok *t;
+    const struct tok *amp = NULL;
+    struct line trimmed;
     int h;
 
     if (tp->len - 1 > SCN_NAME_MAX)
@@ -1612,68 +1956,134 @@ parse_call(struct parser *p, struct cur *c, const struct tok *tp, struct scn_ste
     if (h < 0)
         return err_unknown_host(p, hname, tp->len - 1, tp->col);
 
+    /* A trailing `&` runs the call in the background: read the rest without it. */
+    if (c->ln->n_toks > c->i && word_is(&c->ln->toks[c->ln->n_toks - 1], "&")) {
+        amp = &c->ln->toks[c->ln->n_toks - 1];
+        trimmed = *c->ln;
+        trimmed.n_toks--;
+        c->ln = &trimmed;
+    }
+
     t = cur_peek(c);
     if (t == NULL)
         return perr(p, tp->col, "'%s' needs a call after it, like '%s s = socket udp'",
                     tp->text, tp->text);
     if (word_is(cur_peek2(c), "=")) {
         step_init(st, SCN_STEP_SOCKET);
-        return parse_socket_def(p, c, h, st);
-    }
-    cur_next(c);
-    for (size_t i = 0; i < N_CALLS; i++)
-        if (word_is(t, calls[i].name))
-            def = &calls[i];
-    if (def == NULL) {
-        struct suggest sg;
-        if (word_is(t, "socket"))
-            return perr(p, t->col, "a socket needs a variable to hold it, like '%s s = socket "
-                        "udp'", tp->text);
-        suggest_init(&sg, t->text);
-        if (t->kind == TOK_WORD)
-            suggest_list(&sg, names);
-        if (sg.best != NULL)
-            return perr(p, t->col, "unknown call %s (did you mean '%s'?)", show(t).s, sg.best);
-        return perr(p, t->col, "unknown call %s (calls are socket, bind, connect, send, "
-                    "sendto, recv, recvfrom and close)", show(t).s);
-    }
+        if (parse_socket_def(p, c, h, st) < 0)
+            return -1;
+    } else {
+        cur_next(c);
+        for (size_t i = 0; i < N_CALLS; i++)
+            if (word_is(t, calls[i].name))
+                def = &calls[i];
+        if (def == NULL) {
+            struct suggest sg;
+            if (word_is(t, "socket"))
+                return perr(p, t->col, "a socket needs a variable to hold it, like '%s s = "
+                            "socket udp'", tp->text);
+            if (word_is(t, "accept"))
+                return perr(p, t->col, "accept makes a new socket: write '%s a = accept VAR'",
+                            tp->text);
+            suggest_init(&sg, t->text);
+            if (t->kind == TOK_WORD)
+                suggest_list(&sg, names);
+            if (sg.best != NULL)
+                return perr(p, t->col, "unknown call %s (did you mean '%s'?)", show(t).s,
+                            sg.best);
+            return perr(p, t->col, "unknown call %s (calls are socket, bind, listen, accept, "
+                        "connect, send, sendto, recv, recvfrom, shutdown, setsockopt, close and "
+                        "wait)", show(t).s);
+        }
 
-    step_init(st, def->kind);
-    st->host = h;
-    if (c->ln->n_toks - c->i < def->n_args)
-        return perr(p, t->col, "%s", def->needs);
-    if (get_sock(p, cur_next(c), h, &st->sock) < 0)
-        return -1;
+        step_init(st, def->kind);
+        st->host = h;
+        if (c->ln->n_toks - c->i < def->n_args)
+            return perr(p, t->col, "%s", def->needs);
+        if (def->kind == SCN_STEP_WAIT) {
+            if (amp != NULL)
+                return perr(p, amp->col, "wait joins a background call; it cannot run in the "
+                            "background itself");
+            if (parse_wait_var(p, cur_next(c), h, st) < 0)
+                return -1;
+            return expect_end(p, c);
+        }
+        if (get_sock(p, cur_next(c), h, &st->sock) < 0)
+            return -1;
+        enum scn_sock_type ty = p->scn->socks[st->sock].type;
 
-    switch (def->kind) {
-    case SCN_STEP_BIND:
-        if (get_endpoint(p, cur_next(c), true, &st->bind.local) < 0)
+        switch (def->kind) {
+        case SCN_STEP_BIND:
+            if (get_endpoint(p, cur_next(c), true, &st->bind.local) < 0)
+                return -1;
+            break;
+        case SCN_STEP_CONNECT:
+            if (get_endpoint(p, cur_next(c), false, &st->connect.dest) < 0)
+                return -1;
+            break;
+        case SCN_STEP_SENDTO:
+            if (get_endpoint(p, cur_next(c), false, &st->send.dest) < 0)
+                return -1;
+            /* fall through */
+        case SCN_STEP_SEND:
+            if (get_payload(p, c, &st->send.payload) < 0)
+                return -1;
+            break;
+        case SCN_STEP_RECV:
+        case SCN_STEP_RECVFROM: {
+            uint64_t n;
+            const struct tok *tn = cur_next(c);
+            if (word_is(tn, "all")) {
+                if (def->kind == SCN_STEP_RECVFROM || ty != SCN_SOCK_TCP)
+                    return perr(p, tn->col, "'all' reads a stream to its end: it needs recv on "
+                                "a tcp socket");
+                st->recv.all = true;
+                break;
+            }
+            if (get_uint(p, tn, "byte count", 1, SCN_LEN_MAX, "", &n) < 0)
+                return -1;
+            st->recv.max_len = (size_t)n;
+            break;
+        }
+        case SCN_STEP_LISTEN: {
+            const struct tok *tb = cur_peek(c);
+            uint64_t n;
+            if (ty != SCN_SOCK_TCP)
+                return perr(p, t->col, "listen needs a tcp socket; '%s' is %s",
+                            p->scn->socks[st->sock].name, scn_sock_type_name(ty));
+            if (tb != NULL && tb->kind == TOK_WORD && is_digit(tb->text[0])) {
+                cur_next(c);
+                if (get_uint(p, tb, "backlog", 0, SCN_BACKLOG_MAX, "", &n) < 0)
+                    return -1;
+                st->listen.has_backlog = true;
+                st->listen.backlog = (uint32_t)n;
+            }
+            break;
+        }
+        case SCN_STEP_SHUTDOWN:
+            if (parse_shutdown(p, c, st) < 0)
+                return -1;
+            break;
+        case SCN_STEP_SETSOCKOPT:
+            if (parse_setsockopt(p, c, st) < 0)
+                return -1;
+            break;
+        default:
+            break;
+        }
+        if (parse_call_options(p, c, t, st) < 0)
             return -1;
-        break;
-    case SCN_STEP_CONNECT:
-        if (get_endpoint(p, cur_next(c), false, &st->connect.dest) < 0)
-            return -1;
-        break;
-    case SCN_STEP_SENDTO:
-        if (get_endpoint(p, cur_next(c), false, &st->send.dest) < 0)
-            return -1;
-        /* fall through */
-    case SCN_STEP_SEND:
-        if (get_payload(p, c, &st->send.payload) < 0)
-            return -1;
-        break;
-    case SCN_STEP_RECV:
-    case SCN_STEP_RECVFROM: {
-        uint64_t n;
-        if (get_uint(p, cur_next(c), "byte count", 1, SCN_LEN_MAX, "", &n) < 0)
-            return -1;
-        st->recv.max_len = (size_t)n;
-        break;
     }
-    default:
-        break;
+    if (amp != NULL) {
+        if (!step_blocks(st->kind))
+            return perr(p, amp->col, "%s does not block, so '&' has nothing to run in the "
+                        "background", st->kind == SCN_STEP_SOCKET ? "socket"
+                                                                    : scn_step_kind_name(st->kind));
+        st->background = true;
     }
-    return parse_call_options(p, c, t, st);
+    if ((st->background || p->in_at) && step_blocks(st->kind))
+        return bg_add(p, st->host, step_job_sock(st));
+    return 0;
 }
 
 /* ping HOST DEST [count N] [size N] [interval DUR] [timeout DUR] [-> DVAR] */
@@ -1947,43 +2357,344 @@ parse_expect_error(struct parser *p, struct cur *c, const struct tok *kw, struct
     return expect_end(p, c);
 }
 
-/* expect HOST counter|arp|VAR error ... (th names host h). */
+/* The state names `expect HOST VAR state` knows: TCP's eleven [RFC 9293
+ * 3.3.2], and UNCONN / ESTAB for datagram sockets (as ss(8) shows them). */
+static const char *const state_names[] = {
+    "CLOSED", "LISTEN", "SYN_SENT", "SYN_RECEIVED", "ESTABLISHED", "FIN_WAIT_1", "FIN_WAIT_2",
+    "CLOSE_WAIT", "CLOSING", "LAST_ACK", "TIME_WAIT", "UNCONN", "ESTAB", NULL,
+};
+
+/* expect HOST VAR state [==] NAME */
+static int
+parse_expect_state(struct parser *p, struct cur *c, const struct tok *kw, struct scn_expect *e)
+{
+    const struct tok *v = cur_next(c);
+    struct suggest sg;
+
+    e->kind = SCN_EXPECT_STATE;
+    e->cmp = SCN_CMP_EQ;
+    if (word_is(v, "==")) {
+        v = cur_next(c);
+    } else if (word_is(v, "!=")) {
+        e->cmp = SCN_CMP_NE;
+        v = cur_next(c);
+    }
+    if (v == NULL)
+        return perr(p, kw->col, "state needs a state name, like 'state ESTABLISHED'");
+    for (size_t i = 0; state_names[i] != NULL; i++) {
+        if (word_is(v, state_names[i])) {
+            memcpy(e->field, v->text, v->len + 1);
+            return expect_end(p, c);
+        }
+    }
+    suggest_init(&sg, v->text);
+    if (v->kind == TOK_WORD)
+        suggest_list(&sg, state_names);
+    if (sg.best != NULL)
+        return perr(p, v->col, "unknown state %s (did you mean '%s'?)", show(v).s, sg.best);
+    return perr(p, v->col, "unknown state %s (TCP states are written as RFC 9293 names them, "
+                "like ESTABLISHED or TIME_WAIT)", show(v).s);
+}
+
+/* expect HOST VAR tcb FIELD OP N */
+static int
+parse_expect_tcb(struct parser *p, struct cur *c, const struct tok *kw, struct scn_expect *e)
+{
+    const struct tok *tf = cur_next(c);
+    const struct tok *op = cur_next(c);
+    const struct tok *n = cur_next(c);
+
+    e->kind = SCN_EXPECT_TCB;
+    if (tf == NULL || op == NULL || n == NULL)
+        return perr(p, kw->col, "tcb needs a field, a comparison and a number, like 'tcb cwnd "
+                    ">= 14600'");
+    bool ok = tf->kind == TOK_WORD && (is_lower(tf->text[0]) || tf->text[0] == '_');
+    for (size_t i = 0; ok && i < tf->len; i++)
+        ok = is_lower(tf->text[i]) || is_digit(tf->text[i]) || tf->text[i] == '_';
+    if (!ok || tf->len > SCN_FIELD_MAX)
+        return perr(p, tf->col, "bad TCB field %s (fields are named as RFC 9293 names them, "
+                    "like snd_una, rcv_wnd, cwnd)", show(tf).s);
+    memcpy(e->field, tf->text, tf->len + 1);
+    if (get_num_cmp(p, op, &e->cmp) < 0)
+        return -1;
+    if (get_uint(p, n, "field value", 0, UINT64_MAX, "", &e->number) < 0)
+        return -1;
+    return expect_end(p, c);
+}
+
+/* expect HOST route DEST [==] via ADDR | direct | none */
+static int
+parse_expect_route(struct parser *p, struct cur *c, const struct tok *kw, struct scn_expect *e)
+{
+    const struct tok *td = cur_next(c);
+    const struct tok *v = cur_next(c);
+
+    e->kind = SCN_EXPECT_ROUTE;
+    e->cmp = SCN_CMP_EQ;
+    if (word_is(v, "=="))
+        v = cur_next(c);
+    if (td == NULL || v == NULL)
+        return perr(p, kw->col, "route needs a destination and an answer, like 'route "
+                    "198.51.100.7 via 192.0.2.254', 'route bob direct' or 'route 10.9.9.9 "
+                    "none'");
+    if (td->kind != TOK_WORD)
+        return perr(p, td->col, "expected an address or a host name, found %s", show(td).s);
+    if (get_addr(p, td->text, td->len, td->col, &e->route_dest) < 0)
+        return -1;
+    if (word_is(v, "direct")) {
+        e->route_kind = SCN_ROUTE_DIRECT;
+    } else if (word_is(v, "none")) {
+        e->route_kind = SCN_ROUTE_NONE;
+    } else if (word_is(v, "via")) {
+        const struct tok *tg = cur_next(c);
+        e->route_kind = SCN_ROUTE_VIA;
+        if (tg == NULL)
+            return perr(p, v->col, "via needs the gateway's address or host name");
+        if (tg->kind != TOK_WORD)
+            return perr(p, tg->col, "expected an address or a host name, found %s", show(tg).s);
+        if (get_addr(p, tg->text, tg->len, tg->col, &e->route_gw) < 0)
+            return -1;
+    } else {
+        return perr(p, v->col, "expected 'via ADDRESS', 'direct' or 'none', found %s",
+                    show(v).s);
+    }
+    return expect_end(p, c);
+}
+
+/* expect HOST counter|arp|route|VAR error|state|tcb ... (th names host h). */
 static int
 parse_expect_host(struct parser *p, struct cur *c, const struct tok *th, int h,
                   struct scn_step *st)
 {
-    static const char *const checks[] = { "counter", "arp", "error", NULL };
+    static const char *const checks[] = { "counter", "arp", "route", "error", "state", "tcb",
+                                          NULL };
     const struct tok *t = cur_next(c);
     const struct tok *t3;
 
     st->host = h;
     if (t == NULL)
-        return perr(p, th->col, "expect needs a check after the host: counter, arp or "
-                    "'SOCKET error'");
+        return perr(p, th->col, "expect needs a check after the host: counter, arp, route or "
+                    "'SOCKET error|state|tcb'");
     if (word_is(t, "counter"))
         return parse_expect_counter(p, c, t, &st->expect);
     if (word_is(t, "arp"))
         return parse_expect_arp(p, c, t, &st->expect);
+    if (word_is(t, "route"))
+        return parse_expect_route(p, c, t, &st->expect);
     t3 = cur_peek(c);
     if (t->kind == TOK_WORD && is_var_name(t->text) && sock_find(p->scn, h, t->text) >= 0) {
         st->sock = sock_find(p->scn, h, t->text);
         if (t3 == NULL)
-            return perr(p, t->col, "expect needs a check after the socket, like 'error none'");
-        if (!word_is(t3, "error"))
-            return perr(p, t3->col, "expected 'error' after the socket, found %s", show(t3).s);
+            return perr(p, t->col, "expect needs a check after the socket, like 'error none' or "
+                        "'state ESTABLISHED'");
         cur_next(c);
-        return parse_expect_error(p, c, t3, &st->expect);
+        if (word_is(t3, "error"))
+            return parse_expect_error(p, c, t3, &st->expect);
+        if (word_is(t3, "state"))
+            return parse_expect_state(p, c, t3, &st->expect);
+        if (word_is(t3, "tcb")) {
+            if (p->scn->socks[st->sock].type != SCN_SOCK_TCP)
+                return perr(p, t3->col, "'%s' is a %s socket; only tcp sockets have a TCB",
+                            t->text, scn_sock_type_name(p->scn->socks[st->sock].type));
+            return parse_expect_tcb(p, c, t3, &st->expect);
+        }
+        return perr(p, t3->col, "expected 'error', 'state' or 'tcb' after the socket, found %s",
+                    show(t3).s);
     }
-    if (word_is(t3, "error"))
+    if (word_is(t3, "error") || word_is(t3, "state") || word_is(t3, "tcb"))
         return get_sock(p, t, h, &st->sock);
 
     struct suggest sg;
     suggest_init(&sg, t->text);
     if (t->kind == TOK_WORD)
         suggest_list(&sg, checks);
-    if (sg.best != NULL && strcmp(sg.best, "error") != 0)
+    if (sg.best != NULL && strcmp(sg.best, "error") != 0 && strcmp(sg.best, "state") != 0 &&
+        strcmp(sg.best, "tcb") != 0)
         return perr(p, t->col, "unknown check %s (did you mean '%s'?)", show(t).s, sg.best);
-    return perr(p, t->col, "unknown check %s (use counter, arp or 'SOCKET error')", show(t).s);
+    return perr(p, t->col, "unknown check %s (use counter, arp, route or 'SOCKET error|state|"
+                "tcb')", show(t).s);
+}
+
+static const char *const proto_names[] = { "", "arp", "ip", "icmp", "udp", "tcp", NULL };
+
+/* TCP flags as `flags` writes them: letters of tcpdump (S A F R P U E W, W
+ * for CWR) or names (SYN ACK FIN RST PSH URG ECE CWR) joined with '+'. */
+static int
+get_tcp_flags(struct parser *p, const struct tok *t, uint8_t *out)
+{
+    static const struct {
+        const char *name;
+        char letter;
+        uint8_t bit;
+    } flags[] = {
+        { "FIN", 'F', 0x01 }, { "SYN", 'S', 0x02 }, { "RST", 'R', 0x04 }, { "PSH", 'P', 0x08 },
+        { "ACK", 'A', 0x10 }, { "URG", 'U', 0x20 }, { "ECE", 'E', 0x40 }, { "CWR", 'W', 0x80 },
+    };
+    const char *s = t->text;
+    uint8_t v = 0;
+
+    if (t->kind != TOK_WORD || t->len == 0)
+        goto out_bad;
+    while (*s != '\0') {
+        size_t n = strcspn(s, "+");
+        bool named = false;
+        for (size_t i = 0; i < 8 && !named; i++) {
+            if (n == 3 && strncmp(s, flags[i].name, 3) == 0) {
+                v |= flags[i].bit;
+                named = true;
+            }
+        }
+        for (size_t k = 0; !named && k < n; k++) {
+            bool hit = false;
+            for (size_t i = 0; i < 8; i++) {
+                if (s[k] == flags[i].letter) {
+                    v |= flags[i].bit;
+                    hit = true;
+                }
+            }
+            if (!hit)
+                goto out_bad;
+        }
+        if (n == 0)
+            goto out_bad;
+        s += n;
+        if (*s == '+')
+            s++;
+        if (s[-1] == '+' && *s == '\0')
+            goto out_bad;
+    }
+    *out = v;
+    return 0;
+
+out_bad:
+    return perr(p, t->col, "bad TCP flags %s (write letters as tcpdump does, like S, SA, A, FA, "
+                "R, or names like SYN+ACK)", show(t).s);
+}
+
+/* FILTER: [PROTO] [from ADDR] [to ADDR] [port N] [flags FLAGS] [len OP N].
+ * Stops at the first word that is not part of a filter (the caller's
+ * comparison). `what` names the statement for messages. */
+static int
+parse_filter(struct parser *p, struct cur *c, struct scn_filter *f)
+{
+    static const char *const parts[] = { "from", "to", "port", "flags", "len", NULL };
+    const struct tok *t = cur_peek(c);
+    const struct tok *seen[5] = { NULL, NULL, NULL, NULL, NULL };
+
+    f->proto = SCN_PROTO_ANY;
+    for (int i = 1; t != NULL && proto_names[i] != NULL; i++) {
+        if (word_is(t, proto_names[i])) {
+            f->proto = (enum scn_proto)i;
+            cur_next(c);
+            break;
+        }
+    }
+    while ((t = cur_peek(c)) != NULL) {
+        size_t part = 0;
+        while (parts[part] != NULL && !word_is(t, parts[part]))
+            part++;
+        if (parts[part] == NULL) {
+            if (t->kind == TOK_WORD && (is_lower(t->text[0]))) {
+                struct suggest sg;
+                suggest_init(&sg, t->text);
+                suggest_list(&sg, parts);
+                suggest_list(&sg, proto_names + 1);
+                if (sg.best != NULL)
+                    return perr(p, t->col, "unknown filter word %s (did you mean '%s'?)",
+                                show(t).s, sg.best);
+                return perr(p, t->col, "unknown filter word %s (a filter is [arp|ip|icmp|udp|"
+                            "tcp] [from ADDR] [to ADDR] [port N] [flags F] [len OP N])",
+                            show(t).s);
+            }
+            return 0;
+        }
+        cur_next(c);
+        if (seen[part] != NULL)
+            return perr(p, t->col, "'%s' is given twice", parts[part]);
+        seen[part] = t;
+        const struct tok *v = cur_next(c);
+        if (v == NULL)
+            return perr(p, t->col, "%s needs a value", parts[part]);
+        switch (part) {
+        case 0:
+        case 1: {
+            struct scn_addr *a = part == 0 ? &f->from : &f->to;
+            if (v->kind != TOK_WORD)
+                return perr(p, v->col, "expected an address or a host name, found %s",
+                            show(v).s);
+            if (get_addr(p, v->text, v->len, v->col, a) < 0)
+                return -1;
+            if (part == 0)
+                f->has_from = true;
+            else
+                f->has_to = true;
+            break;
+        }
+        case 2:
+            if (f->proto != SCN_PROTO_UDP && f->proto != SCN_PROTO_TCP)
+                return perr(p, t->col, "port needs udp or tcp first, like 'tcp port 80'");
+            if (get_port(p, v->text, v->len, v->col, &f->port) < 0)
+                return -1;
+            break;
+        case 3:
+            if (f->proto != SCN_PROTO_TCP)
+                return perr(p, t->col, "flags are TCP's: write 'tcp ... flags %s'", v->text);
+            if (get_tcp_flags(p, v, &f->flags) < 0)
+                return -1;
+            break;
+        default: {
+            const struct tok *n = cur_next(c);
+            if (n == NULL)
+                return perr(p, t->col, "len needs a comparison and a number, like 'len > 0'");
+            if (get_num_cmp(p, v, &f->len_cmp) < 0)
+                return -1;
+            if (get_uint(p, n, "len", 0, UINT64_MAX, "", &f->len) < 0)
+                return -1;
+            f->has_len = true;
+            break;
+        }
+        }
+    }
+    return 0;
+}
+
+/* expect packets FILTER OP N */
+static int
+parse_expect_packets(struct parser *p, struct cur *c, const struct tok *kw, struct scn_expect *e)
+{
+    const struct tok *op;
+    const struct tok *n;
+
+    e->kind = SCN_EXPECT_PACKETS;
+    if (parse_filter(p, c, &e->filter) < 0)
+        return -1;
+    op = cur_next(c);
+    n = cur_next(c);
+    if (op == NULL || n == NULL)
+        return perr(p, kw->col, "packets needs a filter, a comparison and a number, like "
+                    "'packets tcp from alice flags S == 1'");
+    if (get_num_cmp(p, op, &e->cmp) < 0)
+        return -1;
+    if (get_uint(p, n, "packet count", 0, UINT64_MAX, "", &e->number) < 0)
+        return -1;
+    return expect_end(p, c);
+}
+
+/* expect time OP DUR */
+static int
+parse_expect_time(struct parser *p, struct cur *c, const struct tok *kw, struct scn_expect *e)
+{
+    const struct tok *op = cur_next(c);
+    const struct tok *d = cur_next(c);
+
+    e->kind = SCN_EXPECT_TIME;
+    if (op == NULL || d == NULL)
+        return perr(p, kw->col, "time needs a comparison and a duration, like 'time < 2s'");
+    if (get_num_cmp(p, op, &e->cmp) < 0)
+        return -1;
+    if (get_dur(p, d, &e->number) < 0)
+        return -1;
+    return expect_end(p, c);
 }
 
 static int
@@ -2005,13 +2716,18 @@ parse_expect(struct parser *p, struct cur *c, const struct tok *kw, struct scn_s
     h = scenario_host_find(scn, t->text);
     if (h >= 0)
         return parse_expect_host(p, c, t, h, st);
+    if (word_is(t, "packets") && dvar_find(scn, t->text) < 0)
+        return parse_expect_packets(p, c, t, &st->expect);
+    if (word_is(t, "time") && dvar_find(scn, t->text) < 0)
+        return parse_expect_time(p, c, t, &st->expect);
     if (dvar_find(scn, t->text) >= 0)
         return parse_expect_data(p, c, t, st);
 
     /* Neither: guess from the words that follow which one was meant. */
     t2 = cur_peek(c);
     t3 = cur_peek2(c);
-    if (word_is(t2, "counter") || word_is(t2, "arp") || word_is(t3, "error"))
+    if (word_is(t2, "counter") || word_is(t2, "arp") || word_is(t2, "route") ||
+        word_is(t3, "error") || word_is(t3, "state") || word_is(t3, "tcb"))
         return err_unknown_host(p, t->text, t->len, t->col);
     suggest_init(&sg, t->text);
     for (size_t i = 0; i < scn->n_dvars; i++)
@@ -2027,7 +2743,293 @@ parse_expect(struct parser *p, struct cur *c, const struct tok *kw, struct scn_s
  * ------------------------------------------------------------------------- */
 
 static const char *const statements[] = { "title", "about", "seed", "host", "link", "ping",
-                                          "sleep", "say", "expect", NULL };
+                                          "sleep", "say", "expect", "pause", "wait", "at",
+                                          "repeat", "include", "set", "drop", NULL };
+
+static int
+parse_pause(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st)
+{
+    const struct tok *t = cur_next(c);
+
+    (void)kw;
+    step_init(st, SCN_STEP_PAUSE);
+    if (t == NULL)
+        return 0;
+    if (get_text(p, t, "pause", &st->say.text) < 0)
+        return -1;
+    return expect_end(p, c);
+}
+
+/* wait VAR (the host is found from the background calls). */
+static int
+parse_wait(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st)
+{
+    const struct tok *t = cur_next(c);
+
+    step_init(st, SCN_STEP_WAIT);
+    if (t == NULL)
+        return perr(p, kw->col, "wait needs the socket of a background call, like 'wait a'");
+    if (parse_wait_var(p, t, -1, st) < 0)
+        return -1;
+    return expect_end(p, c);
+}
+
+/* The tunables of `set`, in enum scn_set_key order, with the kind of value. */
+enum set_value { SETV_DUR, SETV_COUNT, SETV_ON_OFF, SETV_DELACK, SETV_CC, SETV_U32 };
+
+static const struct {
+    const char *name;
+    enum set_value value;
+} set_keys[SCN_SET_KEY_COUNT] = {
+    [SCN_SET_TCP_MSL] = { "tcp.msl", SETV_DUR },
+    [SCN_SET_TCP_RTO_MIN] = { "tcp.rto_min", SETV_DUR },
+    [SCN_SET_TCP_RTO_INITIAL] = { "tcp.rto_initial", SETV_DUR },
+    [SCN_SET_TCP_RTO_MAX] = { "tcp.rto_max", SETV_DUR },
+    [SCN_SET_TCP_DELACK] = { "tcp.delack", SETV_DELACK },
+    [SCN_SET_TCP_KEEPIDLE] = { "tcp.keepidle", SETV_DUR },
+    [SCN_SET_TCP_KEEPINTVL] = { "tcp.keepintvl", SETV_DUR },
+    [SCN_SET_TCP_KEEPCNT] = { "tcp.keepcnt", SETV_COUNT },
+    [SCN_SET_TCP_SYN_RETRIES] = { "tcp.syn_retries", SETV_COUNT },
+    [SCN_SET_TCP_RETRIES2] = { "tcp.retries2", SETV_COUNT },
+    [SCN_SET_TCP_IW] = { "tcp.iw", SETV_COUNT },
+    [SCN_SET_TCP_SACK] = { "tcp.sack", SETV_ON_OFF },
+    [SCN_SET_TCP_TIMESTAMPS] = { "tcp.timestamps", SETV_ON_OFF },
+    [SCN_SET_TCP_WSCALE] = { "tcp.wscale", SETV_ON_OFF },
+    [SCN_SET_TCP_CC] = { "tcp.cc", SETV_CC },
+    [SCN_SET_TCP_ISS] = { "tcp.iss", SETV_U32 },
+    [SCN_SET_IPV4_FORWARDING] = { "ipv4.forwarding", SETV_ON_OFF },
+};
+
+/* set HOST KEY VALUE */
+static int
+parse_set(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st)
+{
+    const struct tok *th = cur_next(c);
+    const struct tok *tk = cur_next(c);
+    const struct tok *tv = cur_next(c);
+    int key = -1;
+    int64_t iv;
+
+    step_init(st, SCN_STEP_SET);
+    if (th == NULL || tk == NULL || tv == NULL)
+        return perr(p, kw->col, "set needs a host, a name and a value, like 'set alice tcp.msl "
+                    "1s'");
+    if (get_host(p, th, &st->host) < 0)
+        return -1;
+    for (int i = 0; i < SCN_SET_KEY_COUNT; i++)
+        if (word_is(tk, set_keys[i].name))
+            key = i;
+    if (key < 0) {
+        struct suggest sg;
+        suggest_init(&sg, tk->text);
+        for (int i = 0; tk->kind == TOK_WORD && i < SCN_SET_KEY_COUNT; i++)
+            suggest_try(&sg, set_keys[i].name);
+        if (sg.best != NULL)
+            return perr(p, tk->col, "unknown setting %s (did you mean '%s'?)", show(tk).s,
+                        sg.best);
+        return perr(p, tk->col, "unknown setting %s (settings are tcp.msl, tcp.rto_min, "
+                    "tcp.rto_initial, tcp.rto_max, tcp.delack, tcp.keepidle, tcp.keepintvl, "
+                    "tcp.keepcnt, tcp.syn_retries, tcp.retries2, tcp.iw, tcp.sack, "
+                    "tcp.timestamps, tcp.wscale, tcp.cc, tcp.iss and ipv4.forwarding)",
+                    show(tk).s);
+    }
+    st->set.key = (enum scn_set_key)key;
+    switch (set_keys[key].value) {
+    case SETV_DUR:
+        if (get_dur(p, tv, &st->set.value) < 0)
+            return -1;
+        break;
+    case SETV_COUNT:
+        if (get_uint(p, tv, tk->text, 0, 1000000, "", &st->set.value) < 0)
+            return -1;
+        break;
+    case SETV_U32:
+        if (get_uint(p, tv, tk->text, 0, UINT32_MAX, "", &st->set.value) < 0)
+            return -1;
+        break;
+    case SETV_ON_OFF:
+        if (get_on_off(p, tv, tk->text, &iv) < 0)
+            return -1;
+        st->set.value = (uint64_t)iv;
+        break;
+    case SETV_DELACK:
+        if (word_is(tv, "off")) {
+            st->set.value = 0;
+        } else if (word_is(tv, "on")) {
+            st->set.value = SCN_DELACK_ON;
+        } else {
+            if (tv->kind != TOK_WORD || !is_digit(tv->text[0]))
+                return perr(p, tv->col, "tcp.delack takes on, off or a duration, found %s",
+                            show(tv).s);
+            if (get_dur(p, tv, &st->set.value) < 0)
+                return -1;
+            if (st->set.value == 0 || st->set.value == SCN_DELACK_ON)
+                return perr(p, tv->col, "tcp.delack %s: write 'off' to turn delayed ACKs off",
+                            show(tv).s);
+        }
+        break;
+    default:
+        if (get_cc(p, tv, &iv) < 0)
+            return -1;
+        st->set.value = (uint64_t)iv;
+        break;
+    }
+    return expect_end(p, c);
+}
+
+/* drop NTH FILTER: "3rd", "1st", "22nd", "11th". */
+static int
+parse_drop(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st)
+{
+    const struct tok *t = cur_next(c);
+    size_t nd = 0;
+    uint64_t n;
+    const char *want;
+
+    step_init(st, SCN_STEP_DROP);
+    if (t == NULL)
+        return perr(p, kw->col, "drop needs which one and what, like 'drop 3rd tcp from alice'");
+    while (t->kind == TOK_WORD && is_digit(t->text[nd]))
+        nd++;
+    if (nd == 0 || parse_u64(t->text, nd, &n) != NUM_OK || n == 0 || n > UINT32_MAX)
+        return perr(p, t->col, "expected which match to drop, like 1st, 2nd, 3rd or 10th, "
+                    "found %s", show(t).s);
+    want = (n % 100 >= 11 && n % 100 <= 13) ? "th"
+           : n % 10 == 1                   ? "st"
+           : n % 10 == 2                   ? "nd"
+           : n % 10 == 3                   ? "rd"
+                                           : "th";
+    if (strcmp(t->text + nd, want) != 0)
+        return perr(p, t->col, "write the %" PRIu64 "%s, as '%" PRIu64 "%s' (found %s)", n, want,
+                    n, want, show(t).s);
+    st->drop.nth = (uint32_t)n;
+    if (parse_filter(p, c, &st->drop.filter) < 0)
+        return -1;
+    if (cur_peek(c) == NULL && st->drop.filter.proto == SCN_PROTO_ANY &&
+        !st->drop.filter.has_from && !st->drop.filter.has_to)
+        return perr(p, t->col + (unsigned)t->len + 1, "drop needs a filter saying which frames "
+                    "count, like 'tcp from alice'");
+    return expect_end(p, c);
+}
+
+/* repeat N { */
+static int
+parse_repeat(struct parser *p, struct cur *c, const struct tok *kw)
+{
+    const struct tok *tn = cur_next(c);
+    const struct tok *tb = cur_next(c);
+    uint64_t n;
+
+    if (p->in_at)
+        return perr(p, kw->col, "at cannot schedule a repeat");
+    if (tn == NULL)
+        return perr(p, kw->col, "repeat needs a count and '{', like 'repeat 3 {'");
+    if (get_uint(p, tn, "repeat count", 1, SCN_REPEAT_MAX, "", &n) < 0)
+        return -1;
+    if (tb == NULL || !word_is(tb, "{"))
+        return perr(p, tb != NULL ? tb->col : tn->col + (unsigned)tn->len,
+                    "repeat needs '{' at the end of its line (the block ends with '}' on a line "
+                    "of its own)");
+    if (expect_end(p, c) < 0)
+        return -1;
+    struct repeat_open *ro = reserve(p->repeats, p->n_repeats, &p->cap_repeats, sizeof *ro);
+    if (ro == NULL)
+        return perr_oom(p);
+    p->repeats = ro;
+    ro = &ro[p->n_repeats++];
+    ro->count = n;
+    ro->first_step = p->scn->n_steps;
+    ro->file = p->lines[p->cur_line].file;
+    ro->line = cur_lineno(p);
+    ro->col = kw->col;
+    return 0;
+}
+
+/* } : close the innermost repeat and copy its body count-1 more times. */
+static int
+parse_repeat_end(struct parser *p, struct cur *c, const struct tok *kw)
+{
+    struct scenario *scn = p->scn;
+    struct repeat_open ro;
+
+    if (p->n_repeats == 0)
+        return perr(p, kw->col, "'}' without a 'repeat N {' to close");
+    if (expect_end(p, c) < 0)
+        return -1;
+    ro = p->repeats[--p->n_repeats];
+    if (ro.file != p->lines[p->cur_line].file)
+        return perr(p, kw->col, "'}' closes a repeat of another file");
+    size_t body = scn->n_steps - ro.first_step;
+    if (body == 0)
+        return 0;
+    if (ro.count > 1 && body * (ro.count - 1) > SCN_STEPS_MAX - scn->n_steps)
+        return perr(p, kw->col, "this repeat makes more than %u steps", SCN_STEPS_MAX);
+    for (uint64_t k = 1; k < ro.count; k++) {
+        for (size_t i = 0; i < body; i++) {
+            struct scn_step *ns = reserve(scn->steps, scn->n_steps, &p->cap_steps, sizeof *ns);
+            if (ns == NULL)
+                return perr_oom(p);
+            scn->steps = ns;
+            if (step_copy(&ns[scn->n_steps], &ns[ro.first_step + i]) < 0)
+                return perr_oom(p);
+            scn->n_steps++;
+        }
+    }
+    return 0;
+}
+
+/* Steps are not allowed inside repeat when they define the world. */
+static int
+check_not_in_repeat(struct parser *p, const struct tok *kw)
+{
+    if (p->n_repeats == 0)
+        return 0;
+    const struct repeat_open *ro = &p->repeats[p->n_repeats - 1];
+    return perr(p, kw->col, "%s cannot be inside a repeat (the repeat at %u:%u): it "
+                "describes the world, not a step", kw->text, ro->line, ro->col);
+}
+
+static int parse_statement(struct parser *p, struct cur *c, struct scn_step *st);
+
+/* at TIME STATEMENT */
+static int
+parse_at(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st)
+{
+    static const char *const never[] = { "title", "about", "seed", "host", "link", "include",
+                                         "repeat", "at", "sleep", "ping", "wait", "pause", "}",
+                                         NULL };
+    const struct tok *tt = cur_next(c);
+    const struct tok *t;
+    uint64_t at_ns;
+    int rc;
+
+    if (p->in_at)
+        return perr(p, kw->col, "at cannot schedule another at");
+    if (tt == NULL)
+        return perr(p, kw->col, "at needs a time and a statement, like 'at 2s alice: send c "
+                    "\"hi\"'");
+    if (get_dur(p, tt, &at_ns) < 0)
+        return -1;
+    t = cur_peek(c);
+    if (t == NULL)
+        return perr(p, kw->col, "at needs a statement after the time");
+    for (size_t i = 0; never[i] != NULL; i++)
+        if (word_is(t, never[i]))
+            return perr(p, t->col, "at cannot schedule '%s' (it schedules host calls, say, "
+                        "expect, set and drop)", t->text);
+    p->in_at = true;
+    rc = parse_statement(p, c, st);
+    p->in_at = false;
+    if (rc < 0)
+        return -1;
+    if (rc == 0)
+        return perr(p, t->col, "at needs a statement after the time");
+    if (st->kind == SCN_STEP_WAIT)
+        return perr(p, t->col, "at cannot schedule a wait");
+    st->has_at = true;
+    st->at_ns = at_ns;
+    return 1;
+}
 
 /* A first word that is no statement: say what it probably was. */
 static int
@@ -2075,15 +3077,15 @@ parse_statement(struct parser *p, struct cur *c, struct scn_step *st)
     if (t->kind == TOK_WORD && t->len >= 2 && t->text[t->len - 1] == ':')
         return parse_call(p, c, t, st) < 0 ? -1 : 1;
     if (word_is(t, "title"))
-        return parse_title(p, c, t);
+        return check_not_in_repeat(p, t) < 0 ? -1 : parse_title(p, c, t);
     if (word_is(t, "about"))
-        return parse_about(p, c, t);
+        return check_not_in_repeat(p, t) < 0 ? -1 : parse_about(p, c, t);
     if (word_is(t, "seed"))
-        return parse_seed(p, c, t);
+        return check_not_in_repeat(p, t) < 0 ? -1 : parse_seed(p, c, t);
     if (word_is(t, "host"))
-        return parse_host(p, c, t);
+        return check_not_in_repeat(p, t) < 0 ? -1 : parse_host(p, c, t);
     if (word_is(t, "link"))
-        return parse_link(p, c, t);
+        return check_not_in_repeat(p, t) < 0 ? -1 : parse_link(p, c, t);
     if (word_is(t, "ping"))
         return parse_ping(p, c, t, st) < 0 ? -1 : 1;
     if (word_is(t, "sleep"))
@@ -2092,6 +3094,20 @@ parse_statement(struct parser *p, struct cur *c, struct scn_step *st)
         return parse_say(p, c, t, st) < 0 ? -1 : 1;
     if (word_is(t, "expect"))
         return parse_expect(p, c, t, st) < 0 ? -1 : 1;
+    if (word_is(t, "pause"))
+        return parse_pause(p, c, t, st) < 0 ? -1 : 1;
+    if (word_is(t, "wait"))
+        return parse_wait(p, c, t, st) < 0 ? -1 : 1;
+    if (word_is(t, "set"))
+        return parse_set(p, c, t, st) < 0 ? -1 : 1;
+    if (word_is(t, "drop"))
+        return parse_drop(p, c, t, st) < 0 ? -1 : 1;
+    if (word_is(t, "at"))
+        return parse_at(p, c, t, st);
+    if (word_is(t, "repeat"))
+        return parse_repeat(p, c, t);
+    if (word_is(t, "}"))
+        return parse_repeat_end(p, c, t);
     return err_unknown_statement(p, c, t);
 }
 
@@ -2135,8 +3151,14 @@ parse_line(struct parser *p, const struct line *ln)
         return;
     step_init(&st, SCN_STEP_SAY);
     rc = parse_statement(p, &c, &st);
+    if (rc == 1 && p->scn->n_steps >= SCN_STEPS_MAX) {
+        step_clear(&st);
+        perr(p, ln->toks[0].col, "more than %u steps", SCN_STEPS_MAX);
+        return;
+    }
     if (rc == 1) {
         struct scn_step *ns;
+        st.file = ln->file;
         st.line = ln->lineno;
         st.col = ln->toks[0].col;
         st.text = str_dup_n(ln->src + ln->text_off, ln->text_len);
@@ -2156,6 +3178,127 @@ parse_line(struct parser *p, const struct line *ln)
         recover_dvars(p, ln);
 }
 
+/* At the end of the text: every `repeat {` must have found its `}`. */
+static void
+check_repeats_closed(struct parser *p)
+{
+    for (size_t i = 0; i < p->n_repeats; i++) {
+        const struct repeat_open *ro = &p->repeats[i];
+        diag_add(p->diag, p->scn->files[ro->file], ro->line, ro->col,
+                 "this repeat has no closing '}' (a '}' on a line of its own ends the block)");
+    }
+    p->n_repeats = 0;
+}
+
+static void
+warn(struct parser *p, unsigned file, unsigned line, unsigned col, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+static void
+warn(struct parser *p, unsigned file, unsigned line, unsigned col, const char *fmt, ...)
+{
+    char msg[SCN_MSG_LEN];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    diag_warn(p->diag, p->scn->files[file], line, col, msg);
+}
+
+/* Which union-find set host h is in. */
+static int
+uf_find(int *up, int h)
+{
+    while (up[h] != h) {
+        up[h] = up[up[h]];
+        h = up[h];
+    }
+    return h;
+}
+
+/* The host a step sends to, or -1: a destination written as a host name or
+ * as the address of a host. */
+static int
+step_peer(const struct scenario *scn, const struct scn_step *st)
+{
+    const struct scn_addr *a = NULL;
+
+    switch (st->kind) {
+    case SCN_STEP_CONNECT:
+        a = &st->connect.dest.addr;
+        break;
+    case SCN_STEP_SENDTO:
+        a = &st->send.dest.addr;
+        break;
+    case SCN_STEP_PING:
+        a = &st->ping.dest;
+        break;
+    default:
+        return -1;
+    }
+    if (a->kind == SCN_ADDR_HOST)
+        return a->host;
+    for (size_t i = 0; i < scn->n_hosts; i++)
+        if (scn->hosts[i].addr == a->addr)
+            return (int)i;
+    return -1;
+}
+
+/* Warnings, on a scenario without errors: sockets nothing uses after their
+ * definition, and traffic between hosts no chain of links joins. */
+static void
+find_warnings(struct parser *p)
+{
+    const struct scenario *scn = p->scn;
+    int *up = calloc(scn->n_hosts + 1, sizeof *up);
+    bool *warned = calloc(scn->n_hosts * scn->n_hosts + 1, sizeof *warned);
+    unsigned file = 0;
+
+    for (size_t i = 0; i < scn->n_socks; i++) {
+        const struct scn_sock *sk = &scn->socks[i];
+        bool used = false;
+        for (size_t j = 0; j < scn->n_steps && !used; j++) {
+            const struct scn_step *st = &scn->steps[j];
+            bool defines = (st->kind == SCN_STEP_SOCKET && st->sock == (int)i) ||
+                           (st->kind == SCN_STEP_ACCEPT && st->accept.new_sock == (int)i);
+            if (defines) {
+                file = st->file;
+                continue;
+            }
+            used = st->sock == (int)i;
+        }
+        if (!used)
+            warn(p, file, sk->line, sk->col, "socket '%s' on %s is never used after it is made",
+                 sk->name, scn->hosts[sk->host].name);
+    }
+    if (up == NULL || warned == NULL)
+        goto out;
+    for (size_t h = 0; h < scn->n_hosts; h++)
+        up[h] = (int)h;
+    for (size_t i = 0; i < scn->n_links; i++)
+        up[uf_find(up, scn->links[i].a)] = uf_find(up, scn->links[i].b);
+    for (size_t j = 0; j < scn->n_steps; j++) {
+        const struct scn_step *st = &scn->steps[j];
+        int peer = step_peer(scn, st);
+        if (peer < 0 || st->host < 0 || peer == st->host)
+            continue;
+        if (uf_find(up, st->host) == uf_find(up, peer))
+            continue;
+        size_t a = (size_t)(st->host < peer ? st->host : peer);
+        size_t b = (size_t)(st->host < peer ? peer : st->host);
+        if (warned[a * scn->n_hosts + b])
+            continue;
+        warned[a * scn->n_hosts + b] = true;
+        warn(p, st->file, st->line, st->col, "%s and %s have no path between them (no chain of "
+             "links joins them), so this traffic cannot arrive", scn->hosts[st->host].name,
+             scn->hosts[peer].name);
+    }
+out:
+    free(up);
+    free(warned);
+}
+
 /* ---------------------------------------------------------------------------
  * Entry points
  * ------------------------------------------------------------------------- */
@@ -2173,40 +3316,222 @@ dir_of(const char *name)
     return str_dup_n(name, (size_t)(slash - name));
 }
 
-/* Cut text into lines and lex them. Returns 0, or -1 when out of memory. */
-static int
-split_lines(struct parser *p, char *buf, size_t len)
+/* Read the whole file at path into a fresh NUL-terminated buffer. Returns
+ * it with *len set, or NULL with why (an errno-style sentence) filled. */
+static char *
+read_whole_file(const char *path, size_t *len, char *why, size_t why_len)
 {
-    size_t cap = 1;
+    char *buf = NULL;
+    size_t n = 0;
+    size_t cap = 0;
+    FILE *f = fopen(path, "rb");
+
+    if (f == NULL) {
+        snprintf(why, why_len, "cannot open: %s", strerror(errno));
+        return NULL;
+    }
+    for (;;) {
+        if (cap - n < 4096 + 1) {
+            char *nb = realloc(buf, cap + 65536);
+            if (nb == NULL) {
+                snprintf(why, why_len, "out of memory");
+                goto out_fail;
+            }
+            buf = nb;
+            cap += 65536;
+        }
+        size_t got = fread(buf + n, 1, cap - n - 1, f);
+        n += got;
+        if (got == 0)
+            break;
+    }
+    if (ferror(f)) {
+        snprintf(why, why_len, "cannot read: %s", strerror(errno));
+        goto out_fail;
+    }
+    fclose(f);
+    buf[n] = '\0';
+    *len = n;
+    return buf;
+
+out_fail:
+    fclose(f);
+    free(buf);
+    return NULL;
+}
+
+/* One file being cut into lines, and the files that included it. */
+struct include_frame {
+    const struct include_frame *up;  /* the including file, or NULL */
+    char *real;                      /* its realpath(), or NULL if unknown */
+    unsigned file;                   /* its index in scenario.files */
+};
+
+static struct line *
+new_line(struct parser *p)
+{
+    struct line *ls = reserve(p->lines, p->n_lines, &p->cap_lines, sizeof *ls);
+
+    if (ls == NULL)
+        return NULL;
+    p->lines = ls;
+    memset(&ls[p->n_lines], 0, sizeof *ls);
+    return &ls[p->n_lines++];
+}
+
+static int split_lines(struct parser *p, char *buf, size_t len, const struct include_frame *fr,
+                       unsigned depth);
+
+/* Put a lexing-time error on line li. Returns 0, or -1 when out of memory. */
+static int
+line_fail(struct parser *p, size_t li, unsigned col, const char *msg)
+{
+    struct line *ln = &p->lines[li];
+
+    free(ln->err);
+    ln->err = strdup(msg);
+    ln->err_col = col;
+    ln->n_toks = 0;
+    return ln->err == NULL ? -1 : 0;
+}
+
+/* `include "FILE"` on line li of frame fr: read FILE (relative to the
+ * including file's directory) and cut it into lines after this one. */
+static int
+do_include(struct parser *p, size_t li, const struct include_frame *fr, unsigned depth)
+{
+    struct scenario *scn = p->scn;
+    const struct line *ln = &p->lines[li];
+    const struct tok *kw = &ln->toks[0];
+    char msg[SCN_MSG_LEN];
+    char why[SCN_MSG_LEN / 2];
+    char shown[SHOW_MAX + 1];
+    char *path;
+    char *dir;
+    char *buf;
+    size_t len = 0;
+    unsigned col;
+
+    if (ln->n_toks < 2)
+        return line_fail(p, li, kw->col, "include needs a file name, like 'include "
+                         "\"two-hosts.scn\"'");
+    if (ln->n_toks > 2) {
+        snprintf(msg, sizeof msg, "unexpected %s at the end of the line", show(&ln->toks[2]).s);
+        return line_fail(p, li, ln->toks[2].col, msg);
+    }
+    col = ln->toks[1].col;
+    if (ln->toks[1].len == 0 || memchr(ln->toks[1].text, '\0', ln->toks[1].len) != NULL)
+        return line_fail(p, li, col, "bad file name in include");
+    if (depth >= SCN_INCLUDE_DEPTH_MAX) {
+        snprintf(msg, sizeof msg, "includes nest more than %d deep (do two files include each "
+                 "other?)", SCN_INCLUDE_DEPTH_MAX);
+        return line_fail(p, li, col, msg);
+    }
+    dir = dir_of(scn->files[fr->file]);
+    if (dir == NULL)
+        return -1;
+    if (ln->toks[1].text[0] == '/' || strcmp(dir, ".") == 0)
+        path = strdup(ln->toks[1].text);
+    else
+        path = str_printf("%s/%s", dir, ln->toks[1].text);
+    free(dir);
+    if (path == NULL)
+        return -1;
+    snprintf(shown, sizeof shown, "%.*s", SHOW_MAX, ln->toks[1].text);
+
+    char *real = realpath(path, NULL);
+    for (const struct include_frame *f = fr; real != NULL && f != NULL; f = f->up) {
+        if (f->real != NULL && strcmp(f->real, real) == 0) {
+            /* The chain, outermost first: a.scn -> b.scn -> a.scn */
+            char chain[SCN_MSG_LEN / 2] = "";
+            const struct include_frame *stack[SCN_INCLUDE_DEPTH_MAX + 1];
+            size_t n = 0;
+            for (const struct include_frame *g = fr; g != NULL && n < SCN_INCLUDE_DEPTH_MAX;
+                 g = g->up)
+                stack[n++] = g;
+            size_t used = 0;
+            while (n-- > 0 && used < sizeof chain) {
+                const char *nm = scn->files[stack[n]->file];
+                const char *base = strrchr(nm, '/');
+                int k = snprintf(chain + used, sizeof chain - used, "%s -> ",
+                                 base != NULL ? base + 1 : nm);
+                used += k > 0 ? (size_t)k : 0;
+            }
+            snprintf(msg, sizeof msg, "'%s' is already being included, so this would never end "
+                     "(%s%s)", shown, chain, shown);
+            free(real);
+            free(path);
+            return line_fail(p, li, col, msg);
+        }
+    }
+    buf = read_whole_file(path, &len, why, sizeof why);
+    if (buf == NULL) {
+        snprintf(msg, sizeof msg, "cannot include '%s': %s", shown, why);
+        free(real);
+        free(path);
+        return line_fail(p, li, col, msg);
+    }
+    char **nb = reserve(p->bufs, p->n_bufs, &(size_t){ p->n_bufs }, sizeof *nb);
+    char **nf = nb == NULL ? NULL : reserve(scn->files, scn->n_files, &p->cap_files, sizeof *nf);
+    if (nf == NULL) {
+        if (nb != NULL)
+            p->bufs = nb;
+        free(buf);
+        free(real);
+        free(path);
+        return -1;
+    }
+    p->bufs = nb;
+    p->bufs[p->n_bufs++] = buf;
+    scn->files = nf;
+    scn->files[scn->n_files++] = path;
+    p->lines[li].n_toks = 0;  /* the include line itself is done */
+
+    struct include_frame sub = { .up = fr, .real = real, .file = (unsigned)(scn->n_files - 1) };
+    int rc = split_lines(p, buf, len, &sub, depth + 1);
+    free(real);
+    return rc;
+}
+
+/* Cut text into lines and lex them, following includes. Returns 0, or -1
+ * when out of memory. */
+static int
+split_lines(struct parser *p, char *buf, size_t len, const struct include_frame *fr,
+            unsigned depth)
+{
     size_t start = 0;
 
-    for (size_t i = 0; i < len; i++)
-        if (buf[i] == '\n')
-            cap++;
-    p->lines = calloc(cap, sizeof *p->lines);
-    if (p->lines == NULL)
-        return -1;
+    /* A UTF-8 byte order mark is not part of the first line. */
+    if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
+        start = 3;
     /* buf[len] exists, so the last line can be terminated in place too. */
     for (unsigned lineno = 1; start < len; lineno++) {
         char *nl = memchr(buf + start, '\n', len - start);
         size_t end = nl != NULL ? (size_t)(nl - buf) : len;
         char *zero = memchr(buf + start, '\0', end - start);
-        struct line *ln = &p->lines[p->n_lines++];
+        struct line *ln = new_line(p);
 
+        if (ln == NULL)
+            return -1;
         if (end > start && buf[end - 1] == '\r')
             buf[end - 1] = '\0';
         buf[end] = '\0';
+        ln->file = fr->file;
         ln->lineno = lineno;
         ln->src = buf + start;
+        start = end + 1;
         if (zero != NULL) {
-            ln->err_col = (unsigned)(zero - (buf + start)) + 1;
+            ln->err_col = (unsigned)(zero - ln->src) + 1;
             ln->err = strdup("the line holds a NUL byte (is this a text file?)");
             if (ln->err == NULL)
                 return -1;
-        } else if (lex_line(ln) < 0) {
-            return -1;
+            continue;
         }
-        start = end + 1;
+        if (lex_line(ln) < 0)
+            return -1;
+        if (ln->err == NULL && ln->n_toks > 0 && word_is(&ln->toks[0], "include") &&
+            do_include(p, p->n_lines - 1, fr, depth) < 0)
+            return -1;
     }
     return 0;
 }
@@ -2220,7 +3545,15 @@ free_lines(struct parser *p)
         free(p->lines[i].err);
     }
     free(p->lines);
+    for (size_t i = 0; i < p->n_bufs; i++)
+        free(p->bufs[i]);
+    free(p->bufs);
+    free(p->repeats);
+    free(p->bgs);
 }
+
+static void check_repeats_closed(struct parser *p);
+static void find_warnings(struct parser *p);
 
 /* Parse len bytes of text (buf is ours to modify; it needs len + 1 bytes). */
 static struct scenario *
@@ -2236,17 +3569,25 @@ parse_buffer(const char *name, char *buf, size_t len, struct scn_diag *diag)
     p.scn = scn;
     scn->name = strdup(name);
     scn->dir = dir_of(name);
-    if (scn->name == NULL || scn->dir == NULL)
+    scn->files = calloc(4, sizeof *scn->files);
+    p.cap_files = 4;
+    if (scn->name == NULL || scn->dir == NULL || scn->files == NULL)
         goto out_oom;
-    /* A UTF-8 byte order mark is not part of the first line. */
-    if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0) {
-        buf += 3;
-        len -= 3;
-    }
-    if (split_lines(&p, buf, len) < 0)
+    scn->files[0] = strdup(name);
+    if (scn->files[0] == NULL)
+        goto out_oom;
+    scn->n_files = 1;
+
+    struct include_frame top = { .up = NULL, .real = realpath(name, NULL), .file = 0 };
+    int rc = split_lines(&p, buf, len, &top, 0);
+    free(top.real);
+    if (rc < 0)
         goto out_oom;
     for (p.cur_line = 0; p.cur_line < p.n_lines; p.cur_line++)
         parse_line(&p, &p.lines[p.cur_line]);
+    check_repeats_closed(&p);
+    if (diag->n_errors == 0)
+        find_warnings(&p);
     free_lines(&p);
     if (diag->n_errors > 0) {
         scenario_free(scn);
@@ -2288,52 +3629,22 @@ struct scenario *
 scenario_parse_file(const char *path, struct scn_diag *diag)
 {
     struct scn_diag local;
-    char msg[SCN_MSG_LEN];
+    char why[SCN_MSG_LEN / 2];
     struct scenario *scn;
-    char *buf = NULL;
     size_t len = 0;
-    size_t cap = 0;
-    FILE *f;
+    char *buf;
 
     if (diag == NULL)
         diag = &local;
     diag_clear(diag);
-    f = fopen(path, "rb");
-    if (f == NULL) {
-        snprintf(msg, sizeof msg, "cannot open: %s", strerror(errno));
-        diag_add(diag, path, 0, 0, msg);
+    buf = read_whole_file(path, &len, why, sizeof why);
+    if (buf == NULL) {
+        diag_add(diag, path, 0, 0, why);
         return NULL;
     }
-    for (;;) {
-        if (cap - len < 4096 + 1) {
-            char *nb = realloc(buf, cap + 65536);
-            if (nb == NULL) {
-                snprintf(msg, sizeof msg, "out of memory");
-                goto out_fail;
-            }
-            buf = nb;
-            cap += 65536;
-        }
-        size_t got = fread(buf + len, 1, cap - len - 1, f);
-        len += got;
-        if (got == 0)
-            break;
-    }
-    if (ferror(f)) {
-        snprintf(msg, sizeof msg, "cannot read: %s", strerror(errno));
-        goto out_fail;
-    }
-    fclose(f);
-    buf[len] = '\0';
     scn = parse_buffer(path, buf, len, diag);
     free(buf);
     return scn;
-
-out_fail:
-    fclose(f);
-    free(buf);
-    diag_add(diag, path, 0, 0, msg);
-    return NULL;
 }
 
 void
@@ -2352,7 +3663,22 @@ scenario_free(struct scenario *scn)
     free(scn->title);
     free(scn->dir);
     free(scn->name);
+    for (size_t i = 0; i < scn->n_files; i++)
+        free(scn->files[i]);
+    free(scn->files);
     free(scn);
+}
+
+int
+scn_diag_print_warnings(const struct scn_diag *diag, FILE *out)
+{
+    for (unsigned i = 0; i < diag->n_warn_kept; i++)
+        if (fprintf(out, "%s\n", diag->warnings[i].msg) < 0)
+            return -1;
+    if (diag->n_warnings > diag->n_warn_kept &&
+        fprintf(out, "(and %u more warnings)\n", diag->n_warnings - diag->n_warn_kept) < 0)
+        return -1;
+    return 0;
 }
 
 int
@@ -2381,6 +3707,10 @@ scn_step_kind_name(enum scn_step_kind k)
         [SCN_STEP_RECVFROM] = "recvfrom", [SCN_STEP_CLOSE] = "close",
         [SCN_STEP_PING] = "ping", [SCN_STEP_SLEEP] = "sleep",
         [SCN_STEP_SAY] = "say", [SCN_STEP_EXPECT] = "expect",
+        [SCN_STEP_PAUSE] = "pause", [SCN_STEP_WAIT] = "wait",
+        [SCN_STEP_LISTEN] = "listen", [SCN_STEP_ACCEPT] = "accept",
+        [SCN_STEP_SHUTDOWN] = "shutdown", [SCN_STEP_SETSOCKOPT] = "setsockopt",
+        [SCN_STEP_SET] = "set", [SCN_STEP_DROP] = "drop",
     };
     return (unsigned)k < SCN_STEP_KIND_COUNT ? names[k] : "?";
 }
@@ -2398,6 +3728,37 @@ const char *
 scn_cmp_name(enum scn_cmp c)
 {
     return (unsigned)c < SCN_CMP_COUNT ? cmp_names[c] : "?";
+}
+
+const char *
+scn_sockopt_name(enum scn_sockopt o)
+{
+    return (unsigned)o < SCN_OPT_COUNT ? sockopt_names[o] : "?";
+}
+
+const char *
+scn_cc_name(enum scn_cc c)
+{
+    return (unsigned)c < SCN_CC_COUNT ? cc_names[c] : "?";
+}
+
+const char *
+scn_set_key_name(enum scn_set_key k)
+{
+    return (unsigned)k < SCN_SET_KEY_COUNT ? set_keys[k].name : "?";
+}
+
+const char *
+scn_shut_name(enum scn_shut h)
+{
+    static const char *const names[SCN_SHUT_COUNT] = { "rd", "wr", "rdwr" };
+    return (unsigned)h < SCN_SHUT_COUNT ? names[h] : "?";
+}
+
+const char *
+scn_proto_name(enum scn_proto pr)
+{
+    return (unsigned)pr < SCN_PROTO_COUNT ? proto_names[pr] : "?";
 }
 
 const char *
@@ -2528,6 +3889,40 @@ print_payload(FILE *out, const struct scn_payload *pl)
 }
 
 static void
+print_tcp_flags(FILE *out, uint8_t flags)
+{
+    static const char letters[] = "FSRPAUEW";
+
+    for (int i = 0; i < 8; i++)
+        if (flags & (1u << i))
+            fputc(letters[i], out);
+}
+
+/* A filter, with a leading space when it prints anything. */
+static void
+print_filter(FILE *out, const struct scenario *scn, const struct scn_filter *f)
+{
+    if (f->proto != SCN_PROTO_ANY)
+        fprintf(out, " %s", scn_proto_name(f->proto));
+    if (f->has_from) {
+        fputs(" from ", out);
+        print_addr(out, scn, &f->from);
+    }
+    if (f->has_to) {
+        fputs(" to ", out);
+        print_addr(out, scn, &f->to);
+    }
+    if (f->port != 0)
+        fprintf(out, " port %u", (unsigned)f->port);
+    if (f->flags != 0) {
+        fputs(" flags ", out);
+        print_tcp_flags(out, f->flags);
+    }
+    if (f->has_len)
+        fprintf(out, " len %s %" PRIu64, scn_cmp_name(f->len_cmp), f->len);
+}
+
+static void
 print_expect(FILE *out, const struct scenario *scn, const struct scn_step *st)
 {
     const struct scn_expect *e = &st->expect;
@@ -2551,13 +3946,40 @@ print_expect(FILE *out, const struct scenario *scn, const struct scn_step *st)
         fprintf(out, "%s counter %s %s %" PRIu64, scn->hosts[st->host].name, e->counter,
                 scn_cmp_name(e->cmp), e->number);
         break;
-    default:
+    case SCN_EXPECT_ARP:
         fprintf(out, "%s arp ", scn->hosts[st->host].name);
         print_addr(out, scn, &e->arp_addr);
         if (e->arp_state == SCN_ARP_MAC)
             fprintf(out, " == %s", mac_addr_str(e->arp_mac, mac));
         else
             fprintf(out, " == %s", scn_arp_state_name(e->arp_state));
+        break;
+    case SCN_EXPECT_STATE:
+        fprintf(out, "%s %s state %s %s", scn->hosts[st->host].name, scn->socks[st->sock].name,
+                scn_cmp_name(e->cmp), e->field);
+        break;
+    case SCN_EXPECT_TCB:
+        fprintf(out, "%s %s tcb %s %s %" PRIu64, scn->hosts[st->host].name,
+                scn->socks[st->sock].name, e->field, scn_cmp_name(e->cmp), e->number);
+        break;
+    case SCN_EXPECT_ROUTE:
+        fprintf(out, "%s route ", scn->hosts[st->host].name);
+        print_addr(out, scn, &e->route_dest);
+        if (e->route_kind == SCN_ROUTE_VIA) {
+            fputs(" == via ", out);
+            print_addr(out, scn, &e->route_gw);
+        } else {
+            fprintf(out, " == %s", e->route_kind == SCN_ROUTE_DIRECT ? "direct" : "none");
+        }
+        break;
+    case SCN_EXPECT_PACKETS:
+        fputs("packets", out);
+        print_filter(out, scn, &e->filter);
+        fprintf(out, " %s %" PRIu64, scn_cmp_name(e->cmp), e->number);
+        break;
+    default:
+        fprintf(out, "time %s ", scn_cmp_name(e->cmp));
+        print_dur(out, e->number);
         break;
     }
 }
@@ -2567,6 +3989,11 @@ print_step(FILE *out, const struct scenario *scn, const struct scn_step *st)
 {
     const char *sock = st->sock >= 0 ? scn->socks[st->sock].name : "";
 
+    if (st->has_at) {
+        fputs("at ", out);
+        print_dur(out, st->at_ns);
+        fputc(' ', out);
+    }
     if (step_is_call(st->kind))
         fprintf(out, "%s: ", scn->hosts[st->host].name);
     switch (st->kind) {
@@ -2593,8 +4020,93 @@ print_step(FILE *out, const struct scenario *scn, const struct scn_step *st)
         break;
     case SCN_STEP_RECV:
     case SCN_STEP_RECVFROM:
-        fprintf(out, "%s %s %zu", scn_step_kind_name(st->kind), sock, st->recv.max_len);
+        if (st->recv.all)
+            fprintf(out, "%s %s all", scn_step_kind_name(st->kind), sock);
+        else
+            fprintf(out, "%s %s %zu", scn_step_kind_name(st->kind), sock, st->recv.max_len);
         break;
+    case SCN_STEP_LISTEN:
+        fprintf(out, "listen %s", sock);
+        if (st->listen.has_backlog)
+            fprintf(out, " %u", (unsigned)st->listen.backlog);
+        break;
+    case SCN_STEP_ACCEPT:
+        fprintf(out, "%s = accept %s", scn->socks[st->accept.new_sock].name, sock);
+        break;
+    case SCN_STEP_SHUTDOWN:
+        fprintf(out, "shutdown %s %s", sock, scn_shut_name(st->shutdown.how));
+        break;
+    case SCN_STEP_SETSOCKOPT: {
+        const struct scn_setsockopt_args *a = &st->sockopt;
+        fprintf(out, "setsockopt %s %s ", sock, scn_sockopt_name(a->opt));
+        switch (a->opt) {
+        case SCN_OPT_RCVBUF:
+        case SCN_OPT_SNDBUF:
+            fprintf(out, "%" PRId64, a->value);
+            break;
+        case SCN_OPT_LINGER:
+            if (a->value < 0)
+                fputs("off", out);
+            else
+                fprintf(out, "%" PRId64 "s", a->value);
+            break;
+        case SCN_OPT_CONGESTION:
+            fputs(scn_cc_name((enum scn_cc)a->value), out);
+            break;
+        default:
+            fputs(a->value ? "on" : "off", out);
+            break;
+        }
+        break;
+    }
+    case SCN_STEP_WAIT:
+        fprintf(out, "wait %s", sock);
+        break;
+    case SCN_STEP_PAUSE:
+        fputs("pause", out);
+        if (st->say.text != NULL) {
+            fputc(' ', out);
+            print_cstr(out, st->say.text);
+        }
+        break;
+    case SCN_STEP_SET: {
+        const struct scn_set_args *a = &st->set;
+        fprintf(out, "set %s %s ", scn->hosts[st->host].name, scn_set_key_name(a->key));
+        switch (set_keys[a->key].value) {
+        case SETV_DUR:
+            print_dur(out, a->value);
+            break;
+        case SETV_DELACK:
+            if (a->value == 0)
+                fputs("off", out);
+            else if (a->value == SCN_DELACK_ON)
+                fputs("on", out);
+            else
+                print_dur(out, a->value);
+            break;
+        case SETV_ON_OFF:
+            fputs(a->value ? "on" : "off", out);
+            break;
+        case SETV_CC:
+            fputs(scn_cc_name((enum scn_cc)a->value), out);
+            break;
+        default:
+            fprintf(out, "%" PRIu64, a->value);
+            break;
+        }
+        break;
+    }
+    case SCN_STEP_DROP: {
+        uint32_t n = st->drop.nth;
+        const char *sfx = (n % 100 >= 11 && n % 100 <= 13) ? "th"
+                          : n % 10 == 1                   ? "st"
+                          : n % 10 == 2                   ? "nd"
+                          : n % 10 == 3                   ? "rd"
+                                                          : "th";
+        fprintf(out, "drop %u%s", (unsigned)n, sfx);
+        print_filter(out, scn, &st->drop.filter);
+        break;
+    }
     case SCN_STEP_CLOSE:
         fprintf(out, "close %s", sock);
         break;
@@ -2636,6 +4148,8 @@ print_step(FILE *out, const struct scenario *scn, const struct scn_step *st)
     }
     if (st->dvar >= 0)
         fprintf(out, " -> %s", scn->dvars[st->dvar].name);
+    if (st->background)
+        fputs(" &", out);
     fputc('\n', out);
 }
 
@@ -2742,6 +4256,16 @@ payload_eq(const struct scn_payload *a, const struct scn_payload *b)
 }
 
 static bool
+filter_eq(const struct scn_filter *a, const struct scn_filter *b)
+{
+    return a->proto == b->proto && a->has_from == b->has_from &&
+           (!a->has_from || addr_eq(&a->from, &b->from)) && a->has_to == b->has_to &&
+           (!a->has_to || addr_eq(&a->to, &b->to)) && a->port == b->port &&
+           a->flags == b->flags && a->has_len == b->has_len &&
+           (!a->has_len || (a->len_cmp == b->len_cmp && a->len == b->len));
+}
+
+static bool
 expect_eq(const struct scn_expect *a, const struct scn_expect *b)
 {
     if (a->kind != b->kind || a->cmp != b->cmp)
@@ -2755,9 +4279,20 @@ expect_eq(const struct scn_expect *a, const struct scn_expect *b)
         return strcmp(a->err_name, b->err_name) == 0;
     case SCN_EXPECT_COUNTER:
         return strcmp(a->counter, b->counter) == 0 && a->number == b->number;
-    default:
+    case SCN_EXPECT_ARP:
         return addr_eq(&a->arp_addr, &b->arp_addr) && a->arp_state == b->arp_state &&
                (a->arp_state != SCN_ARP_MAC || memcmp(a->arp_mac, b->arp_mac, ETH_ALEN) == 0);
+    case SCN_EXPECT_STATE:
+        return strcmp(a->field, b->field) == 0;
+    case SCN_EXPECT_TCB:
+        return strcmp(a->field, b->field) == 0 && a->number == b->number;
+    case SCN_EXPECT_ROUTE:
+        return addr_eq(&a->route_dest, &b->route_dest) && a->route_kind == b->route_kind &&
+               (a->route_kind != SCN_ROUTE_VIA || addr_eq(&a->route_gw, &b->route_gw));
+    case SCN_EXPECT_PACKETS:
+        return filter_eq(&a->filter, &b->filter) && a->number == b->number;
+    default:
+        return a->number == b->number;
     }
 }
 
@@ -2765,7 +4300,9 @@ static bool
 step_eq(const struct scn_step *a, const struct scn_step *b)
 {
     if (a->kind != b->kind || a->host != b->host || a->sock != b->sock || a->dvar != b->dvar ||
-        a->has_timeout != b->has_timeout || (a->has_timeout && a->timeout_ns != b->timeout_ns))
+        a->has_timeout != b->has_timeout || (a->has_timeout && a->timeout_ns != b->timeout_ns) ||
+        a->background != b->background || a->has_at != b->has_at ||
+        (a->has_at && a->at_ns != b->at_ns))
         return false;
     switch (a->kind) {
     case SCN_STEP_SOCKET:
@@ -2780,7 +4317,20 @@ step_eq(const struct scn_step *a, const struct scn_step *b)
                payload_eq(&a->send.payload, &b->send.payload);
     case SCN_STEP_RECV:
     case SCN_STEP_RECVFROM:
-        return a->recv.max_len == b->recv.max_len;
+        return a->recv.max_len == b->recv.max_len && a->recv.all == b->recv.all;
+    case SCN_STEP_LISTEN:
+        return a->listen.has_backlog == b->listen.has_backlog &&
+               a->listen.backlog == b->listen.backlog;
+    case SCN_STEP_ACCEPT:
+        return a->accept.new_sock == b->accept.new_sock;
+    case SCN_STEP_SHUTDOWN:
+        return a->shutdown.how == b->shutdown.how;
+    case SCN_STEP_SETSOCKOPT:
+        return a->sockopt.opt == b->sockopt.opt && a->sockopt.value == b->sockopt.value;
+    case SCN_STEP_SET:
+        return a->set.key == b->set.key && a->set.value == b->set.value;
+    case SCN_STEP_DROP:
+        return a->drop.nth == b->drop.nth && filter_eq(&a->drop.filter, &b->drop.filter);
     case SCN_STEP_PING:
         return addr_eq(&a->ping.dest, &b->ping.dest) && a->ping.count == b->ping.count &&
                a->ping.size == b->ping.size && a->ping.interval_ns == b->ping.interval_ns &&
@@ -2788,6 +4338,7 @@ step_eq(const struct scn_step *a, const struct scn_step *b)
     case SCN_STEP_SLEEP:
         return a->sleep.duration_ns == b->sleep.duration_ns;
     case SCN_STEP_SAY:
+    case SCN_STEP_PAUSE:
         return str_eq(a->say.text, b->say.text);
     case SCN_STEP_EXPECT:
         return expect_eq(&a->expect, &b->expect);

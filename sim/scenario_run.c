@@ -2,9 +2,14 @@
  * scenario_run.c - execute a scenario step by step over a simulated world.
  *
  * Each host call becomes one socket call with the step as its cause. A call
- * that returns EAGAIN is blocked: the runner lets the world run event by event
- * until sock_poll() says the socket is ready or the timeout passes, then calls
- * again, the way a kernel wakes a sleeping process.
+ * that returns EAGAIN is blocked: it becomes a job (struct scn_job), and the
+ * runner lets the world run event by event until sock_poll() says the socket
+ * is ready or the timeout passes, then calls again, the way a kernel wakes a
+ * sleeping process. A background call (`&`, or a call under `at`) is the same
+ * job left running: every time the world moves, in any later step, the runner
+ * services the jobs whose sockets became ready. `at TIME` statements are
+ * scheduled with sim_schedule_call(); `expect packets` counts WIRE events
+ * through a trace sink of the runner's own.
  */
 #include "sim/scenario_run.h"
 
@@ -18,10 +23,16 @@
 #include "stack/err.h"
 #include "stack/host.h"
 #include "stack/inspect.h"
+#include "stack/route.h"
 #include "stack/socket.h"
 #include "stack/wire/addr.h"
 #include "stack/wire/bytes.h"
+#include "stack/wire/arp.h"
+#include "stack/wire/eth.h"
 #include "stack/wire/icmp.h"
+#include "stack/wire/ipv4.h"
+#include "stack/wire/tcp.h"
+#include "stack/wire/udp.h"
 
 #define NS_PER_MS UINT64_C(1000000)
 #define NS_PER_S  UINT64_C(1000000000)
@@ -74,7 +85,9 @@ format_err(char *err, size_t n, const struct scenario *scn, const struct scn_ste
 {
     if (err == NULL)
         return;
-    int k = snprintf(err, n, "%s:%u:%u: error: ", scn->name, st->line, st->col);
+    const char *file = scn->files != NULL && st->file < scn->n_files ? scn->files[st->file]
+                                                                      : scn->name;
+    int k = snprintf(err, n, "%s:%u:%u: error: ", file, st->line, st->col);
     if (k < 0 || (size_t)k >= n)
         return;
     va_list ap;
@@ -83,15 +96,56 @@ format_err(char *err, size_t n, const struct scenario *scn, const struct scn_ste
     va_end(ap);
 }
 
+/* ------------------------------------------------------------------------ */
+/* Checks at init: what the parser cannot know, and what this build lacks. */
+
+/* Why step st cannot run in this build, or NULL if it can. */
+static const char *
+run_missing(const struct scenario *scn, const struct scn_step *st)
+{
+    switch (st->kind) {
+    case SCN_STEP_SOCKET:
+        if (st->socket.type == SCN_SOCK_TCP)
+            return "TCP sockets are not in this build yet (udp and icmp sockets are)";
+        return NULL;
+    case SCN_STEP_LISTEN:
+    case SCN_STEP_ACCEPT:
+    case SCN_STEP_SHUTDOWN:
+        return "TCP calls (listen, accept, shutdown) are not in this build yet";
+    case SCN_STEP_SETSOCKOPT:
+        return "setsockopt is not in this build yet (the stack has no sock_setsockopt)";
+    case SCN_STEP_RECV:
+        return st->recv.all ? "recv all is not in this build yet (it needs TCP)" : NULL;
+    case SCN_STEP_SET:
+        if (st->set.key != SCN_SET_IPV4_FORWARDING)
+            return "TCP settings are not in this build yet (the stack has no TCP tunables; "
+                   "ipv4.forwarding works)";
+        return NULL;
+    case SCN_STEP_DROP:
+        return "per-packet drop rules are not in this build yet (sim/link.h has no "
+               "link_add_rule)";
+    case SCN_STEP_EXPECT:
+        if (st->expect.kind == SCN_EXPECT_TCB)
+            return "expect ... tcb is not in this build yet (stack/inspect.h has no "
+                   "inspect_tcb_field)";
+        if (st->expect.kind == SCN_EXPECT_STATE && scn->socks[st->sock].type == SCN_SOCK_TCP)
+            return "expect ... state on a tcp socket is not in this build yet (stack/inspect.h "
+                   "has no inspect_tcp_state)";
+        return NULL;
+    default:
+        return NULL;
+    }
+}
+
 /* What the parser leaves to the runner: names it cannot know. */
 static int
 run_check(const struct scenario *scn, char *err, size_t n)
 {
     for (size_t i = 0; i < scn->n_steps; i++) {
         const struct scn_step *st = &scn->steps[i];
-        if (st->kind == SCN_STEP_SOCKET && st->socket.type == SCN_SOCK_TCP) {
-            format_err(err, n, scn, st,
-                       "TCP sockets are not in this build yet (udp and icmp sockets are)");
+        const char *missing = run_missing(scn, st);
+        if (missing != NULL) {
+            format_err(err, n, scn, st, "%s", missing);
             return -1;
         }
         if (st->kind != SCN_STEP_EXPECT)
@@ -105,6 +159,112 @@ run_check(const struct scenario *scn, char *err, size_t n)
     }
     return 0;
 }
+
+/* ------------------------------------------------------------------------ */
+/* Counting frames for `expect packets` */
+
+static bool
+cmp_u64(uint64_t a, enum scn_cmp c, uint64_t b)
+{
+    switch (c) {
+    case SCN_CMP_EQ: return a == b;
+    case SCN_CMP_NE: return a != b;
+    case SCN_CMP_LT: return a < b;
+    case SCN_CMP_LE: return a <= b;
+    case SCN_CMP_GT: return a > b;
+    case SCN_CMP_GE: return a >= b;
+    default: return false;
+    }
+}
+
+/* Parse the frame with the wire formats and test every part of the filter.
+ * `len` is the payload above the transport header (see struct scn_filter). */
+bool
+scn_filter_match(const struct scn_filter *f, const uint8_t *b, size_t len)
+{
+    struct eth_hdr eth;
+    uint32_t src = 0, dst = 0;
+    uint64_t plen = 0;
+    enum scn_proto proto;
+    uint16_t sport = 0, dport = 0;
+    uint8_t flags = 0;
+
+    if (eth_parse(b, len, &eth) != DROP_NONE)
+        return false;
+    b += ETH_HDR_LEN;
+    len -= ETH_HDR_LEN;
+    if (eth.type == ETHERTYPE_ARP) {
+        struct arp_hdr arp;
+        if (arp_parse(b, len, &arp) != DROP_NONE)
+            return false;
+        proto = SCN_PROTO_ARP;
+        src = arp.spa;
+        dst = arp.tpa;
+    } else if (eth.type == ETHERTYPE_IPV4) {
+        struct ipv4_hdr ip;
+        if (ipv4_parse(b, len, &ip) != DROP_NONE)
+            return false;
+        src = ip.src;
+        dst = ip.dst;
+        const uint8_t *pl = b + ip.ihl;
+        size_t pn = ip.total_len - ip.ihl;
+        plen = pn;
+        proto = SCN_PROTO_IPV4;
+        if (ip.frag_off != 0 || ip.mf) {
+            /* a fragment: only `ip` filters see it */
+        } else if (ip.proto == IPPROTO_TCP_) {
+            struct tcp_hdr t;
+            if (tcp_parse(pl, pn, src, dst, &t) != DROP_NONE)
+                return false;
+            proto = SCN_PROTO_TCP;
+            sport = t.sport;
+            dport = t.dport;
+            flags = t.flags;
+            plen = pn - t.data_off;
+        } else if (ip.proto == IPPROTO_UDP_) {
+            struct udp_hdr u;
+            if (udp_parse(pl, pn, src, dst, &u) != DROP_NONE)
+                return false;
+            proto = SCN_PROTO_UDP;
+            sport = u.sport;
+            dport = u.dport;
+            plen = (uint64_t)u.len - UDP_HDR_LEN;
+        } else if (ip.proto == IPPROTO_ICMP_) {
+            proto = SCN_PROTO_ICMP;
+            plen = pn >= ICMP_HDR_LEN ? pn - ICMP_HDR_LEN : 0;
+        }
+    } else {
+        return false;
+    }
+    if (f->proto != SCN_PROTO_ANY && f->proto != proto &&
+        !(f->proto == SCN_PROTO_IPV4 && proto != SCN_PROTO_ARP))
+        return false;
+    if (f->has_from && f->from.addr != src)
+        return false;
+    if (f->has_to && f->to.addr != dst)
+        return false;
+    if (f->port != 0 && sport != f->port && dport != f->port)
+        return false;
+    if ((flags & f->flags) != f->flags)
+        return false;
+    if (f->has_len && !cmp_u64(plen, f->len_cmp, f->len))
+        return false;
+    return true;
+}
+
+static void
+count_emit(void *ctx, const struct trace_event *ev)
+{
+    struct scn_runner *r = ctx;
+    if (ev->kind != TRACE_WIRE || ev->pkt == NULL)
+        return;
+    for (size_t i = 0; i < r->scn->n_steps; i++)
+        if (r->counts[i].filter != NULL &&
+            scn_filter_match(r->counts[i].filter, ev->pkt->data, ev->pkt->len))
+            r->counts[i].n++;
+}
+
+/* ------------------------------------------------------------------------ */
 
 int
 scn_runner_init(struct scn_runner *r, const struct scenario *scn, const struct scn_run_opts *opts,
@@ -121,10 +281,20 @@ scn_runner_init(struct scn_runner *r, const struct scenario *scn, const struct s
     r->sock_fd = calloc(scn->n_socks + 1, sizeof(*r->sock_fd));
     r->sock_err = calloc(scn->n_socks + 1, sizeof(*r->sock_err));
     r->values = calloc(scn->n_dvars + 1, sizeof(*r->values));
-    if (r->hosts == NULL || r->sock_fd == NULL || r->sock_err == NULL || r->values == NULL)
+    r->jobs = calloc(scn->n_socks + 1, sizeof(*r->jobs));
+    r->counts = calloc(scn->n_steps + 1, sizeof(*r->counts));
+    if (r->hosts == NULL || r->sock_fd == NULL || r->sock_err == NULL || r->values == NULL ||
+        r->jobs == NULL || r->counts == NULL)
         goto out_nomem;
     for (size_t i = 0; i < scn->n_socks; i++)
         r->sock_fd[i] = -1;
+    for (size_t i = 0; i < scn->n_steps; i++)
+        if (scn->steps[i].kind == SCN_STEP_EXPECT &&
+            scn->steps[i].expect.kind == SCN_EXPECT_PACKETS)
+            r->counts[i].filter = &scn->steps[i].expect.filter;
+    r->counter.emit = count_emit;
+    r->counter.ctx = r;
+    trace_attach(&r->sim.trace, &r->counter);
     for (size_t i = 0; i < scn->n_hosts; i++) {
         const struct scn_host *sh = &scn->hosts[i];
         struct host *h = sim_add_host(&r->sim, sh->name);
@@ -179,57 +349,38 @@ out_nomem:
     return -1;
 }
 
+static void
+job_free(struct scn_job *j)
+{
+    if (j->owned)
+        free(j->buf);
+    memset(j, 0, sizeof(*j));
+}
+
 void
 scn_runner_destroy(struct scn_runner *r)
 {
     if (r->scn == NULL && r->hosts == NULL)
         return;
+    if (r->counter.emit != NULL)
+        trace_detach(&r->sim.trace, &r->counter);
     sim_destroy(&r->sim);
     if (r->values != NULL && r->scn != NULL)
         for (size_t i = 0; i < r->scn->n_dvars; i++)
             free(r->values[i].data);
+    if (r->jobs != NULL && r->scn != NULL)
+        for (size_t i = 0; i < r->scn->n_socks; i++)
+            job_free(&r->jobs[i]);
+    for (size_t i = 0; i < r->n_ats; i++)
+        free(r->ats[i]);
+    free(r->ats);
+    free(r->jobs);
+    free(r->counts);
     free(r->values);
     free(r->sock_err);
     free(r->sock_fd);
     free(r->hosts);
     memset(r, 0, sizeof(*r));
-}
-
-/* ------------------------------------------------------------------------ */
-/* Waiting: let the world run until a condition holds or a deadline passes. */
-
-typedef bool (*run_ready_fn)(struct scn_runner *r, void *ctx);
-
-/* Returns true if ready() held before `deadline_ns`; the clock is then at the
- * event that made it so. Otherwise the clock is at the deadline. */
-static bool
-run_wait(struct scn_runner *r, run_ready_fn ready, void *ctx, uint64_t deadline_ns)
-{
-    for (;;) {
-        if (ready(r, ctx))
-            return true;
-        uint64_t next = sim_next_time(&r->sim);
-        if (next == UINT64_MAX || next > deadline_ns) {
-            if (deadline_ns != UINT64_MAX)
-                sim_run_until(&r->sim, deadline_ns);
-            return ready(r, ctx);
-        }
-        sim_step(&r->sim);
-    }
-}
-
-struct sock_wait {
-    struct host *h;
-    int fd;
-    unsigned events;
-};
-
-static bool
-sock_ready(struct scn_runner *r, void *ctx)
-{
-    (void)r;
-    struct sock_wait *w = ctx;
-    return (sock_poll(w->h, w->fd) & w->events) != 0;
 }
 
 /* Enter h for a call made by step `step_no` (1-based). */
@@ -368,105 +519,368 @@ payload_bytes(const struct scn_payload *pl, size_t *len, bool *owned, char *why,
     return b;
 }
 
+
+/* ------------------------------------------------------------------------ */
+/* Jobs: blocking calls, in the foreground or the background */
+
+/* The socket variable a job is filed under: accept's new socket, else the
+ * socket the call acts on. */
 static int
-step_call(struct scn_runner *r, const struct scn_step *st, size_t step_no, char *res, size_t res_len)
+job_sock(const struct scn_step *st)
+{
+    return st->kind == SCN_STEP_ACCEPT ? st->accept.new_sock : st->sock;
+}
+
+/* Start job j for step st: set up its buffers. Returns 0, or a negative
+ * ERR_* with res filled when it cannot even start (a file that cannot be
+ * read). */
+static int
+job_start(struct scn_runner *r, struct scn_job *j, const struct scn_step *st, size_t step_no,
+          char *res, size_t res_len)
+{
+    memset(j, 0, sizeof(*j));
+    j->st = st;
+    j->step_no = step_no;
+    j->deadline_ns = r->sim.now_ns + step_timeout(st);
+    if (st->kind == SCN_STEP_SEND || st->kind == SCN_STEP_SENDTO) {
+        char why[160] = "out of memory";
+        bool owned = false;
+        size_t len = 0;
+        uint8_t *data = payload_bytes(&st->send.payload, &len, &owned, why, sizeof(why));
+        if (data == NULL && st->send.payload.kind != SCN_PAYLOAD_TEXT) {
+            snprintf(res, res_len, "cannot send: %s", why);
+            return -ERR_INVAL;
+        }
+        j->buf = data;
+        j->len = len;
+        j->owned = owned;
+    } else if (st->kind == SCN_STEP_RECV || st->kind == SCN_STEP_RECVFROM) {
+        j->cap = st->recv.all ? 4096 : st->recv.max_len;
+        j->buf = malloc(j->cap + 1);
+        j->owned = true;
+        if (j->buf == NULL)
+            return -ERR_NOMEM;
+    }
+    j->active = true;
+    return 0;
+}
+
+/* Try j's call once more. Returns 1 when it finished (*ret is the result),
+ * 0 when it must wait for j->events. */
+static int
+job_try(struct scn_runner *r, struct scn_job *j, int *ret, char *res, size_t res_len)
+{
+    const struct scn_step *st = j->st;
+    struct host *h = r->hosts[st->host];
+    int fd = r->sock_fd[st->sock];
+    int rc = 0;
+
+    res[0] = '\0';
+    run_enter(r, h, j->step_no);
+    switch (st->kind) {
+    case SCN_STEP_CONNECT: {
+        struct sock_addr a = { st->connect.dest.addr.addr, st->connect.dest.port };
+        rc = sock_connect(h, fd, &a);
+        break;
+    }
+    case SCN_STEP_SEND:
+    case SCN_STEP_SENDTO:
+        if (st->kind == SCN_STEP_SEND) {
+            rc = sock_send(h, fd, j->buf, j->len);
+        } else {
+            struct sock_addr to = { st->send.dest.addr.addr, st->send.dest.port };
+            rc = sock_sendto(h, fd, j->buf, j->len, &to);
+        }
+        if (rc == -ERR_AGAIN)
+            j->events = SOCK_POLLOUT | SOCK_POLLERR;
+        break;
+    case SCN_STEP_RECV:
+    case SCN_STEP_RECVFROM: {
+        struct sock_addr from = { 0 };
+        rc = st->kind == SCN_STEP_RECV ? sock_recv(h, fd, j->buf, j->cap)
+                                       : sock_recvfrom(h, fd, j->buf, j->cap, &from);
+        if (rc == -ERR_AGAIN) {
+            j->events = SOCK_POLLIN | SOCK_POLLERR;
+            break;
+        }
+        if (rc >= 0) {
+            char shown[200], ip[IPV4_ADDR_STRLEN];
+            fmt_bytes(j->buf, (size_t)rc, shown, sizeof(shown));
+            if (st->dvar >= 0)
+                value_set(&r->values[st->dvar], j->buf, (size_t)rc);
+            if (st->kind == SCN_STEP_RECVFROM)
+                snprintf(res, res_len, "%d bytes from %s:%u: %s", rc,
+                         ipv4_addr_str(from.addr, ip), from.port, shown);
+            else
+                snprintf(res, res_len, "%d bytes: %s", rc, shown);
+        } else if (st->dvar >= 0) {
+            value_set(&r->values[st->dvar], NULL, 0);
+        }
+        break;
+    }
+    default:
+        rc = -ERR_INVAL;
+        break;
+    }
+    run_leave(r, h);
+    if (rc == -ERR_AGAIN)
+        return 0;
+    *ret = rc;
+    return 1;
+}
+
+/* j ran out of time: the call fails with EAGAIN, as a blocking call with
+ * SO_RCVTIMEO/SO_SNDTIMEO does. */
+static int
+job_timeout(struct scn_runner *r, struct scn_job *j, char *res, size_t res_len)
+{
+    const struct scn_step *st = j->st;
+    char t[32];
+    fmt_time(step_timeout(st), t, sizeof(t));
+    run_note(r, r->hosts[st->host], cause_call(CALL_NONE, (uint32_t)j->step_no),
+             "nothing happened within %s s: the call gives up", t);
+    snprintf(res, res_len, "timed out after %s s", t);
+    if ((st->kind == SCN_STEP_RECV || st->kind == SCN_STEP_RECVFROM) && st->dvar >= 0)
+        value_set(&r->values[st->dvar], NULL, 0);
+    return -ERR_AGAIN;
+}
+
+/* Print a call's result line. `bg` marks a background call finishing. */
+static void
+print_result(struct scn_runner *r, const struct scn_step *st, int ret, const char *res, bool bg)
+{
+    char t[32], line[400];
+    fmt_time(r->sim.now_ns, t, sizeof(t));
+    if (ret >= 0 && res[0] != '\0')
+        snprintf(line, sizeof(line), "%s", res);
+    else if (ret >= 0)
+        snprintf(line, sizeof(line), "%d", ret);
+    else
+        snprintf(line, sizeof(line), "-1 %s (%s)%s%s", err_name(ret), err_sentence(ret),
+                 res[0] != '\0' ? ": " : "", res);
+    if (bg)
+        run_say(r, false, "[%10s] %-50s => %s  (background, line %u)\n", t, st->text, line,
+                st->line);
+    else if (r->opts.trace_shown)
+        run_say(r, false, "%12s => %s\n", "", line);
+    else
+        run_say(r, false, "[%10s] %-50s => %s\n", t, st->text, line);
+}
+
+/* A job finished with ret: record it on its socket, free it. */
+static void
+job_done(struct scn_runner *r, struct scn_job *j, int ret, const char *res)
+{
+    const struct scn_step *st = j->st;
+    if (j->background) {
+        run_note(r, r->hosts[st->host], cause_call(CALL_NONE, (uint32_t)j->step_no),
+                 "background call of step %zu finished: %s", j->step_no, st->text);
+        print_result(r, st, ret, res, true);
+    }
+    r->sock_err[st->sock] = ret < 0 ? -ret : 0;
+    job_free(j);
+}
+
+/* Move every background job along: those whose socket is ready are tried
+ * again, those past their deadline fail. */
+static void
+service_jobs(struct scn_runner *r)
+{
+    char res[320];
+    for (size_t i = 0; i < r->scn->n_socks; i++) {
+        struct scn_job *j = &r->jobs[i];
+        if (!j->active || !j->background)
+            continue;
+        struct host *h = r->hosts[j->st->host];
+        int fd = r->sock_fd[j->st->sock];
+        int ret;
+        if ((sock_poll(h, fd) & j->events) != 0 && job_try(r, j, &ret, res, sizeof(res)) == 1)
+            job_done(r, j, ret, res);
+        else if (r->sim.now_ns >= j->deadline_ns)
+            job_done(r, j, job_timeout(r, j, res, sizeof(res)), res);
+    }
+}
+
+/* The earliest deadline of a background job, or UINT64_MAX. */
+static uint64_t
+jobs_deadline(const struct scn_runner *r)
+{
+    uint64_t d = UINT64_MAX;
+    for (size_t i = 0; i < r->scn->n_socks; i++)
+        if (r->jobs[i].active && r->jobs[i].background && r->jobs[i].deadline_ns < d)
+            d = r->jobs[i].deadline_ns;
+    return d;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Waiting: let the world run until a condition holds or a deadline passes. */
+
+typedef bool (*run_ready_fn)(struct scn_runner *r, void *ctx);
+
+/* Returns true if ready() held before `deadline_ns`; the clock is then at the
+ * event that made it so. Otherwise the clock is at the deadline. Background
+ * jobs move along on the way. ready may be NULL (never ready). */
+static bool
+run_wait(struct scn_runner *r, run_ready_fn ready, void *ctx, uint64_t deadline_ns)
+{
+    for (;;) {
+        service_jobs(r);
+        if (ready != NULL && ready(r, ctx))
+            return true;
+        uint64_t next = sim_next_time(&r->sim);
+        uint64_t jd = jobs_deadline(r);
+        uint64_t limit = jd < deadline_ns ? jd : deadline_ns;
+        if (next == UINT64_MAX || next > limit) {
+            if (limit == UINT64_MAX)
+                return false;
+            sim_run_until(&r->sim, limit);
+            if (limit == deadline_ns) {
+                service_jobs(r);
+                return ready != NULL && ready(r, ctx);
+            }
+            continue;
+        }
+        sim_step(&r->sim);
+    }
+}
+
+static void
+run_until(struct scn_runner *r, uint64_t t_ns)
+{
+    if (t_ns > r->sim.now_ns)
+        run_wait(r, NULL, NULL, t_ns);
+}
+
+struct sock_wait {
+    struct host *h;
+    int fd;
+    unsigned events;
+};
+
+static bool
+sock_ready(struct scn_runner *r, void *ctx)
+{
+    (void)r;
+    struct sock_wait *w = ctx;
+    return (sock_poll(w->h, w->fd) & w->events) != 0;
+}
+
+static bool
+job_finished(struct scn_runner *r, void *ctx)
+{
+    (void)r;
+    const struct scn_job *j = ctx;
+    return !j->active;
+}
+
+/* Join the background job on socket variable s, if one runs. */
+static void
+join_job(struct scn_runner *r, int s)
+{
+    struct scn_job *j = &r->jobs[s];
+    if (j->active)
+        run_wait(r, job_finished, j, j->deadline_ns);
+}
+
+/* Run a blocking call to its end in the foreground (or leave it in the
+ * background). Returns the result, or 1 with *running set for a background
+ * call still going. */
+static int
+run_blocking(struct scn_runner *r, const struct scn_step *st, size_t step_no, bool background,
+             bool *running, char *res, size_t res_len)
+{
+    struct scn_job *j = &r->jobs[job_sock(st)];
+    int ret = 0;
+    *running = false;
+    int rc = job_start(r, j, st, step_no, res, res_len);
+    if (rc < 0) {
+        job_free(j);
+        return rc;
+    }
+    for (;;) {
+        if (job_try(r, j, &ret, res, res_len) == 1)
+            break;
+        if (background) {
+            j->background = true;
+            *running = true;
+            snprintf(res, res_len, "running in the background until %s",
+                     "it completes or times out");
+            return 0;
+        }
+        struct sock_wait w = { r->hosts[st->host], r->sock_fd[st->sock], j->events };
+        if (!run_wait(r, sock_ready, &w, j->deadline_ns)) {
+            ret = job_timeout(r, j, res, res_len);
+            break;
+        }
+    }
+    job_free(j);
+    return ret;
+}
+
+/* One host call. Returns its result (>= 0 or -ERR_*); *running is set for
+ * a background call that goes on. */
+static int
+step_call(struct scn_runner *r, const struct scn_step *st, size_t step_no, bool background,
+          bool *running, char *res, size_t res_len)
 {
     struct host *h = r->hosts[st->host];
     int *fd = st->sock >= 0 ? &r->sock_fd[st->sock] : NULL;
     int ret = 0;
     res[0] = '\0';
-    run_enter(r, h, step_no);
+    *running = false;
+    /* A call on a socket a background call still uses waits for it first. */
+    if (st->kind != SCN_STEP_WAIT && st->sock >= 0)
+        join_job(r, st->sock);
     switch (st->kind) {
+    case SCN_STEP_CONNECT:
+    case SCN_STEP_SEND:
+    case SCN_STEP_SENDTO:
+    case SCN_STEP_RECV:
+    case SCN_STEP_RECVFROM:
+    case SCN_STEP_ACCEPT:
+        ret = run_blocking(r, st, step_no, background, running, res, res_len);
+        if (*running)
+            return 0;
+        break;
+    case SCN_STEP_WAIT: {
+        struct scn_job *j = &r->jobs[st->sock];
+        if (!j->active) {
+            snprintf(res, res_len, "nothing to wait for: the background call already finished");
+            return 0;
+        }
+        const struct scn_step *bst = j->st;
+        run_wait(r, job_finished, j, j->deadline_ns);
+        int e = r->sock_err[bst->sock];
+        snprintf(res, res_len, "joined the call of line %u (%s)", bst->line,
+                 e == 0 ? "it succeeded" : err_name(-e));
+        return 0;
+    }
     case SCN_STEP_SOCKET:
+        run_enter(r, h, step_no);
         ret = sock_socket(h, SOCK_DOMAIN_INET, SOCK_TYPE_DGRAM,
                           st->socket.type == SCN_SOCK_ICMP ? SOCK_PROTO_ICMP : SOCK_PROTO_UDP);
         if (ret >= 0)
             *fd = ret;
+        run_leave(r, h);
         break;
     case SCN_STEP_BIND: {
         struct sock_addr a = { st->bind.local.addr.addr, st->bind.local.port };
+        run_enter(r, h, step_no);
         ret = sock_bind(h, *fd, &a);
-        break;
-    }
-    case SCN_STEP_CONNECT: {
-        struct sock_addr a = { st->connect.dest.addr.addr, st->connect.dest.port };
-        ret = sock_connect(h, *fd, &a);
-        break;
-    }
-    case SCN_STEP_SEND:
-    case SCN_STEP_SENDTO: {
-        size_t len = 0;
-        bool owned = false;
-        char why[160] = "out of memory";
-        uint8_t *data = payload_bytes(&st->send.payload, &len, &owned, why, sizeof(why));
-        if (data == NULL && !(st->send.payload.kind == SCN_PAYLOAD_TEXT)) {
-            snprintf(res, res_len, "cannot send: %s", why);
-            ret = -ERR_INVAL;
-            break;
-        }
-        if (st->kind == SCN_STEP_SEND) {
-            ret = sock_send(h, *fd, data, len);
-        } else {
-            struct sock_addr to = { st->send.dest.addr.addr, st->send.dest.port };
-            ret = sock_sendto(h, *fd, data, len, &to);
-        }
-        if (owned)
-            free(data);
-        break;
-    }
-    case SCN_STEP_RECV:
-    case SCN_STEP_RECVFROM: {
-        size_t cap = st->recv.max_len;
-        uint8_t *buf = malloc(cap);
-        if (buf == NULL) {
-            ret = -ERR_NOMEM;
-            break;
-        }
-        struct sock_addr from = { 0 };
-        uint64_t deadline = r->sim.now_ns + step_timeout(st);
-        for (;;) {
-            ret = st->kind == SCN_STEP_RECV ? sock_recv(h, *fd, buf, cap)
-                                            : sock_recvfrom(h, *fd, buf, cap, &from);
-            if (ret != -ERR_AGAIN)
-                break;
-            run_leave(r, h);
-            struct sock_wait w = { h, *fd, SOCK_POLLIN | SOCK_POLLERR };
-            if (!run_wait(r, sock_ready, &w, deadline)) {
-                char t[32];
-                fmt_time(step_timeout(st), t, sizeof(t));
-                run_note(r, h, cause_call(CALL_NONE, (uint32_t)step_no),
-                         "nothing arrived within %s s: the call gives up", t);
-                snprintf(res, res_len, "timed out after %s s", t);
-                run_enter(r, h, step_no);
-                break;
-            }
-            run_enter(r, h, step_no);
-        }
-        if (ret >= 0) {
-            if (st->dvar >= 0)
-                value_set(&r->values[st->dvar], buf, (size_t)ret);
-            char shown[200], ip[IPV4_ADDR_STRLEN];
-            fmt_bytes(buf, (size_t)ret, shown, sizeof(shown));
-            if (st->kind == SCN_STEP_RECVFROM)
-                snprintf(res, res_len, "%d bytes from %s:%u: %s", ret,
-                         ipv4_addr_str(from.addr, ip), from.port, shown);
-            else
-                snprintf(res, res_len, "%d bytes: %s", ret, shown);
-        } else if (st->dvar >= 0) {
-            value_set(&r->values[st->dvar], NULL, 0);
-        }
-        free(buf);
+        run_leave(r, h);
         break;
     }
     case SCN_STEP_CLOSE:
+        run_enter(r, h, step_no);
         ret = sock_close(h, *fd);
         if (ret == 0)
             *fd = -1;
+        run_leave(r, h);
         break;
     default:
+        ret = -ERR_INVAL;
         break;
     }
-    run_leave(r, h);
     if (st->sock >= 0)
         r->sock_err[st->sock] = ret < 0 ? -ret : 0;
     return ret;
@@ -575,7 +989,7 @@ step_ping(struct scn_runner *r, const struct scn_step *st, size_t step_no)
         if (seq < pa->count) {
             uint64_t next = t_send + pa->interval_ns;
             if (next > r->sim.now_ns)
-                sim_run_until(&r->sim, next);
+                run_until(r, next);
         }
     }
     run_enter(r, h, step_no);
@@ -604,20 +1018,6 @@ step_ping(struct scn_runner *r, const struct scn_step *st, size_t step_no)
 
 /* ------------------------------------------------------------------------ */
 /* Expectations */
-
-static bool
-cmp_u64(uint64_t a, enum scn_cmp c, uint64_t b)
-{
-    switch (c) {
-    case SCN_CMP_EQ: return a == b;
-    case SCN_CMP_NE: return a != b;
-    case SCN_CMP_LT: return a < b;
-    case SCN_CMP_LE: return a <= b;
-    case SCN_CMP_GT: return a > b;
-    case SCN_CMP_GE: return a >= b;
-    default: return false;
-    }
-}
 
 static bool
 mem_contains(const uint8_t *hay, size_t hn, const uint8_t *needle, size_t nn)
@@ -691,21 +1091,82 @@ step_expect(struct scn_runner *r, const struct scn_step *st, char *got, size_t g
         default: return false;
         }
     }
+    case SCN_EXPECT_STATE: {
+        const char *state = "CLOSED";
+        struct inspect_socket is;
+        int fd = r->sock_fd[st->sock];
+        if (fd >= 0 && inspect_socket(h, fd, &is))
+            state = is.state;
+        snprintf(got, got_len, "%s", state);
+        bool eq = strcmp(state, e->field) == 0;
+        return e->cmp == SCN_CMP_NE ? !eq : eq;
+    }
+    case SCN_EXPECT_ROUTE: {
+        const struct route *rt = route_lookup(h, e->route_dest.addr);
+        char ip[IPV4_ADDR_STRLEN];
+        if (rt == NULL) {
+            snprintf(got, got_len, "none");
+            return e->route_kind == SCN_ROUTE_NONE;
+        }
+        if (rt->gateway == 0) {
+            snprintf(got, got_len, "direct");
+            return e->route_kind == SCN_ROUTE_DIRECT;
+        }
+        snprintf(got, got_len, "via %s", ipv4_addr_str(rt->gateway, ip));
+        return e->route_kind == SCN_ROUTE_VIA && rt->gateway == e->route_gw.addr;
+    }
+    case SCN_EXPECT_PACKETS: {
+        uint64_t n = r->counts[st - r->scn->steps].n;
+        snprintf(got, got_len, "%" PRIu64 " packet%s", n, n == 1 ? "" : "s");
+        return cmp_u64(n, e->cmp, e->number);
+    }
+    case SCN_EXPECT_TIME: {
+        char t[32];
+        fmt_time(r->sim.now_ns, t, sizeof(t));
+        snprintf(got, got_len, "time %s s", t);
+        return cmp_u64(r->sim.now_ns, e->cmp, e->number);
+    }
     default:
-        snprintf(got, got_len, "?");
+        snprintf(got, got_len, "this check is not in this build yet");
         return false;
     }
 }
 
 /* ------------------------------------------------------------------------ */
+/* Steps */
 
-bool
-scn_runner_step(struct scn_runner *r)
+static void
+step_set(struct scn_runner *r, const struct scn_step *st)
 {
-    if (r->next_step >= r->scn->n_steps)
-        return false;
-    const struct scn_step *st = &r->scn->steps[r->next_step++];
-    size_t step_no = r->next_step;
+    struct host *h = r->hosts[st->host];
+    if (st->set.key == SCN_SET_IPV4_FORWARDING)
+        h->forwarding = st->set.value != 0;
+}
+
+static void
+run_expect(struct scn_runner *r, const struct scn_step *st, size_t step_no)
+{
+    char got[256], t[32];
+    struct host *h = st->host >= 0 ? r->hosts[st->host] : NULL;
+    bool ok = step_expect(r, st, got, sizeof(got));
+    const char *file = r->scn->files[st->file];
+    fmt_time(r->sim.now_ns, t, sizeof(t));
+    run_note(r, h, cause_call(CALL_NONE, (uint32_t)step_no), "step %zu: %s: %s", step_no,
+             st->text, ok ? "holds" : "FAILS");
+    if (ok) {
+        r->expects_passed++;
+        run_say(r, false, "[%10s] %-50s ok\n", t, st->text);
+    } else {
+        r->expects_failed++;
+        run_say(r, true, "%s:%u: expect failed: %s\n    got: %s\n", file, st->line, st->text,
+                got);
+    }
+}
+
+/* Run one statement now (in line, or because its `at` time came). */
+static void
+run_statement(struct scn_runner *r, const struct scn_step *st, size_t step_no, bool scheduled)
+{
     struct host *h = st->host >= 0 ? r->hosts[st->host] : NULL;
     struct trace_cause cause = cause_call(CALL_NONE, (uint32_t)step_no);
     char t[32];
@@ -716,53 +1177,144 @@ scn_runner_step(struct scn_runner *r)
         run_note(r, NULL, cause, "say: %s", st->say.text);
         if (!r->opts.trace_shown)
             run_say(r, false, "\n  %s\n\n", st->say.text);
-        return true;
-    case SCN_STEP_SLEEP: {
+        return;
+    case SCN_STEP_PAUSE:
+        run_note(r, NULL, cause, "pause%s%s", st->say.text != NULL ? ": " : "",
+                 st->say.text != NULL ? st->say.text : "");
+        if (r->opts.on_pause != NULL)
+            r->opts.on_pause(r->opts.pause_ctx, st->say.text);
+        return;
+    case SCN_STEP_SLEEP:
         run_note(r, NULL, cause, "step %zu: %s", step_no, st->text);
         if (!r->opts.trace_shown)
             run_say(r, false, "[%10s] %s\n", t, st->text);
-        sim_run_until(&r->sim, r->sim.now_ns + st->sleep.duration_ns);
-        return true;
-    }
+        run_until(r, r->sim.now_ns + st->sleep.duration_ns);
+        return;
     case SCN_STEP_PING:
         run_note(r, h, cause, "step %zu: %s", step_no, st->text);
         if (!r->opts.trace_shown)
             run_say(r, false, "[%10s] %s\n", t, st->text);
         step_ping(r, st, step_no);
-        return true;
-    case SCN_STEP_EXPECT: {
-        char got[256];
-        bool ok = step_expect(r, st, got, sizeof(got));
-        run_note(r, h, cause, "step %zu: %s: %s", step_no, st->text, ok ? "holds" : "FAILS");
-        if (ok) {
-            r->expects_passed++;
-            run_say(r, false, "[%10s] %-50s ok\n", t, st->text);
-        } else {
-            r->expects_failed++;
-            run_say(r, true, "%s:%u: expect failed: %s\n    got: %s\n", r->scn->name, st->line,
-                    st->text, got);
-        }
-        return true;
-    }
+        return;
+    case SCN_STEP_EXPECT:
+        run_expect(r, st, step_no);
+        return;
+    case SCN_STEP_SET:
+        run_note(r, h, cause, "step %zu: %s", step_no, st->text);
+        step_set(r, st);
+        if (!r->opts.trace_shown)
+            run_say(r, false, "[%10s] %s\n", t, st->text);
+        return;
     default: {
         run_note(r, h, cause, "step %zu: %s", step_no, st->text);
         char res[320];
-        int ret = step_call(r, st, step_no, res, sizeof(res));
-        fmt_time(r->sim.now_ns, t, sizeof(t));
-        char line[400];
-        if (ret >= 0 && res[0] != '\0')
-            snprintf(line, sizeof(line), "%s", res);
-        else if (ret >= 0)
-            snprintf(line, sizeof(line), "%d", ret);
-        else
-            snprintf(line, sizeof(line), "-1 %s (%s)%s%s", err_name(ret), err_sentence(ret),
-                     res[0] != '\0' ? ": " : "", res);
-        if (r->opts.trace_shown)
-            run_say(r, false, "%12s => %s\n", "", line);
-        else
-            run_say(r, false, "[%10s] %-50s => %s\n", t, st->text, line);
-        return true;
+        bool running = false;
+        int ret = step_call(r, st, step_no, st->background || scheduled, &running, res,
+                            sizeof(res));
+        if (running) {
+            if (r->opts.trace_shown)
+                run_say(r, false, "%12s => %s\n", "", res);
+            else
+                run_say(r, false, "[%10s] %-50s => %s\n", t, st->text, res);
+            return;
+        }
+        print_result(r, st, ret, res, false);
+        return;
     }
+    }
+}
+
+/* The callback of an `at` statement: its time has come. Blocking calls
+ * become background jobs, so the world is never run from inside an event. */
+static void
+at_fire(struct sim *s, void *ctx)
+{
+    (void)s;
+    struct scn_at *a = ctx;
+    a->ran = true;
+    run_statement(a->r, a->st, a->step_no, true);
+}
+
+static void
+schedule_at(struct scn_runner *r, const struct scn_step *st, size_t step_no)
+{
+    char t[32];
+    struct scn_at *a = calloc(1, sizeof(*a));
+    struct scn_at **na = r->n_ats < r->cap_ats ? r->ats
+                                               : realloc(r->ats, (r->cap_ats * 2 + 4) *
+                                                                     sizeof(*na));
+    if (a == NULL || na == NULL) {
+        free(a);
+        run_say(r, true, "%s:%u: out of memory scheduling this statement\n",
+                r->scn->files[st->file], st->line);
+        return;
+    }
+    if (na != r->ats) {
+        r->ats = na;
+        r->cap_ats = r->cap_ats * 2 + 4;
+    }
+    a->r = r;
+    a->st = st;
+    a->step_no = step_no;
+    r->ats[r->n_ats++] = a;
+    fmt_time(st->at_ns, t, sizeof(t));
+    run_note(r, NULL, cause_call(CALL_NONE, (uint32_t)step_no), "step %zu: %s (scheduled)",
+             step_no, st->text);
+    if (!r->opts.trace_shown) {
+        char now[32];
+        fmt_time(r->sim.now_ns, now, sizeof(now));
+        run_say(r, false, "[%10s] %-50s => scheduled for %s s\n", now, st->text, t);
+    }
+    if (sim_schedule_call(&r->sim, st->at_ns, at_fire, a) < 0)
+        run_say(r, true, "%s:%u: out of memory scheduling this statement\n",
+                r->scn->files[st->file], st->line);
+}
+
+bool
+scn_runner_step(struct scn_runner *r)
+{
+    if (r->next_step >= r->scn->n_steps)
+        return false;
+    const struct scn_step *st = &r->scn->steps[r->next_step++];
+    size_t step_no = r->next_step;
+    if (st->has_at)
+        schedule_at(r, st, step_no);
+    else
+        run_statement(r, st, step_no, false);
+    return true;
+}
+
+size_t
+scn_runner_next(const struct scn_runner *r)
+{
+    return r->next_step;
+}
+
+void
+scn_runner_finish(struct scn_runner *r)
+{
+    char t[32];
+    if (r->ended)
+        return;
+    r->ended = true;
+    fmt_time(r->sim.now_ns, t, sizeof(t));
+    for (size_t i = 0; i < r->scn->n_socks; i++) {
+        struct scn_job *j = &r->jobs[i];
+        if (!j->active)
+            continue;
+        run_say(r, false, "%s:%u: the background call '%s' was still waiting when the script "
+                "ended at %s s\n", r->scn->files[j->st->file], j->st->line, j->st->text, t);
+    }
+    for (size_t i = 0; i < r->n_ats; i++) {
+        const struct scn_at *a = r->ats[i];
+        if (a->ran)
+            continue;
+        bool is_expect = a->st->kind == SCN_STEP_EXPECT;
+        if (is_expect)
+            r->expects_failed++;
+        run_say(r, is_expect, "%s:%u: %s: never ran, the script ended at %s s%s\n",
+                r->scn->files[a->st->file], a->st->line, a->st->text, t,
+                is_expect ? " (an expect that never ran fails)" : "");
     }
 }
 
@@ -771,4 +1323,5 @@ scn_runner_run(struct scn_runner *r)
 {
     while (scn_runner_step(r))
         ;
+    scn_runner_finish(r);
 }

@@ -33,6 +33,43 @@ struct scn_run_opts {
     bool quiet;          /* only failed expects and errors */
     bool trace_shown;    /* a trace goes to the same output: steps and `say`
                             appear there as App notes, so print only results */
+    /* `pause`: called with the pause's text (NULL if none) when a pause step
+     * runs; NULL ignores pauses (headless). The view and `run --pause` wait
+     * for the presenter here. */
+    void (*on_pause)(void *ctx, const char *text);
+    void *pause_ctx;     /* passed to on_pause */
+};
+
+/* A blocking call in progress: started by a step, finished when its socket
+ * lets it (maybe while later steps run, for a background call) or when its
+ * timeout passes. */
+struct scn_job {
+    bool active;                 /* started and not finished */
+    const struct scn_step *st;   /* the call */
+    size_t step_no;              /* 1-based, for causes and messages */
+    uint64_t deadline_ns;        /* when it gives up */
+    bool background;             /* `&` or `at`: later steps run meanwhile */
+    bool started;                /* connect: the first call was made */
+    uint8_t *buf;                /* recv: bytes so far; send: the payload */
+    size_t len;                  /* bytes in buf (send: payload length) */
+    size_t cap;                  /* recv: allocated bytes of buf */
+    size_t off;                  /* send: bytes taken so far */
+    bool owned;                  /* buf is ours to free */
+    unsigned events;             /* SOCK_POLL* bits it waits for */
+};
+
+/* A statement `at TIME` scheduled when its line was reached. */
+struct scn_at {
+    struct scn_runner *r;        /* the runner (the callback's context) */
+    const struct scn_step *st;   /* the statement */
+    size_t step_no;              /* 1-based */
+    bool ran;                    /* the time came */
+};
+
+/* Frames seen on every wire that match one expect's filter. */
+struct scn_count {
+    const struct scn_filter *filter;  /* the expect's filter */
+    uint64_t n;                       /* matches so far */
 };
 
 /* What a data variable holds now. */
@@ -54,7 +91,17 @@ struct scn_runner {
     size_t next_step;             /* index of the step to run next */
     unsigned expects_passed;      /* verdicts so far */
     unsigned expects_failed;
+    struct scn_job *jobs;         /* per socket variable: its blocking call, if any */
+    struct scn_at **ats;          /* `at` statements scheduled so far */
+    size_t n_ats;                 /* entries of ats */
+    size_t cap_ats;               /* allocated entries of ats */
+    struct scn_count *counts;     /* per step: the packet count of an expect packets */
+    struct trace_sink counter;    /* the sink that counts frames for expect packets */
+    bool ended;                   /* scn_runner_finish() ran */
 };
+
+/* Does the frame f[0..len) (Ethernet first) match filt? */
+bool scn_filter_match(const struct scn_filter *filt, const uint8_t *f, size_t len);
 
 /* Check what the parser cannot (error and counter names, features this build
  * lacks), then build the world. On a problem, writes "FILE:LINE:COL: error:
@@ -65,10 +112,17 @@ int scn_runner_init(struct scn_runner *r, const struct scenario *scn,
 /* Run the next step. Returns false when there was none. */
 bool scn_runner_step(struct scn_runner *r);
 
-/* Run every remaining step. The scenario ends with its last step: frames
- * still in flight then are not delivered (end a lesson with `sleep` to see
- * them arrive). */
+/* Run every remaining step, then scn_runner_finish(). The scenario ends with
+ * its last step: frames still in flight then are not delivered (end a lesson
+ * with `sleep` to see them arrive). */
 void scn_runner_run(struct scn_runner *r);
+
+/* After the last step: report background calls that never finished and
+ * `at` statements whose time never came (an expect among them fails). */
+void scn_runner_finish(struct scn_runner *r);
+
+/* Step index (0-based) of the step that runs next, or n_steps at the end. */
+size_t scn_runner_next(const struct scn_runner *r);
 
 /* Free the world and the runner's tables. */
 void scn_runner_destroy(struct scn_runner *r);

@@ -1,7 +1,7 @@
 /*
  * main.c - the netstep command line.
  *
- *   netstep run FILE [--trace] [--pcap OUT] [--seed N] [--quiet]
+ *   netstep run FILE [--trace] [--pcap OUT] [--seed N] [--quiet] [--step] [--pause]
  *   netstep check FILE...
  *   netstep list
  *   netstep ui FILE [...]   (the classroom view: ui/tui.c)
@@ -42,7 +42,8 @@ static void
 usage(FILE *out)
 {
     fprintf(out,
-            "usage: netstep run FILE [--trace] [--pcap OUT] [--seed N] [--quiet]\n"
+            "usage: netstep run FILE [--trace] [--pcap OUT] [--seed N] [--quiet] [--step]\n"
+            "                        [--pause]\n"
             "       netstep check FILE...\n"
             "       netstep list\n"
             "       netstep ui FILE [--model osi] [--theme high-contrast] [--ascii]\n"
@@ -63,6 +64,9 @@ usage(FILE *out)
             "  -w, --pcap OUT   write every frame of every link to OUT (pcap, ns stamps)\n"
             "  -s, --seed N     use seed N instead of the file's (same seed, same run)\n"
             "  -q, --quiet      print only failed expects\n"
+            "  -S, --step       run one step per Enter (or per line of input), printing\n"
+            "                   the trace lines each step caused\n"
+            "  -p, --pause      stop at each 'pause' until Enter is pressed\n"
             "\n"
             "FILE may be a path, or a lesson name such as udp/echo.\n"
             "Exit status: 0 all expects hold, 1 an expect failed, 2 usage or scenario error.\n");
@@ -107,6 +111,8 @@ load(const char *arg, char *pathbuf, size_t n)
     struct scenario *scn = scenario_parse_file(path, &diag);
     if (scn == NULL)
         scn_diag_print(&diag, stderr);
+    else
+        scn_diag_print_warnings(&diag, stderr);
     return scn;
 }
 
@@ -122,6 +128,50 @@ parse_u64(const char *s, uint64_t *out)
     return 0;
 }
 
+/* Read one line of stdin; false at end of input. */
+static bool
+read_enter(void)
+{
+    int ch;
+    while ((ch = getchar()) != EOF && ch != '\n')
+        ;
+    return ch != EOF;
+}
+
+/* `pause` under --pause (or --step): wait for Enter. */
+static void
+on_pause(void *ctx, const char *text)
+{
+    (void)ctx;
+    printf("-- pause%s%s -- press Enter to go on\n", text != NULL ? ": " : "",
+           text != NULL ? text : "");
+    fflush(stdout);
+    read_enter();
+}
+
+/* --step: before each step, show it and wait for Enter (any terminal, or
+ * one line of piped input per step). At the end of the input the remaining
+ * steps run without stopping. The trace lines a step causes follow it. */
+static void
+run_stepwise(struct scn_runner *r)
+{
+    bool tty = isatty(STDIN_FILENO);
+    bool eof = false;
+    const struct scenario *scn = r->scn;
+    for (size_t i = scn_runner_next(r); i < scn->n_steps; i = scn_runner_next(r)) {
+        const struct scn_step *st = &scn->steps[i];
+        if (!eof) {
+            printf("-- step %zu/%zu, line %u: %s%s\n", i + 1, scn->n_steps, st->line, st->text,
+                   tty ? "   [Enter]" : "");
+            fflush(stdout);
+            eof = !read_enter();
+        }
+        scn_runner_step(r);
+        fflush(stdout);
+    }
+    scn_runner_finish(r);
+}
+
 static int
 cmd_run(int argc, char **argv, bool trace_default)
 {
@@ -130,15 +180,17 @@ cmd_run(int argc, char **argv, bool trace_default)
         { "pcap", required_argument, NULL, 'w' },
         { "seed", required_argument, NULL, 's' },
         { "quiet", no_argument, NULL, 'q' },
+        { "step", no_argument, NULL, 'S' },
+        { "pause", no_argument, NULL, 'p' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
-    bool trace = trace_default, quiet = false;
+    bool trace = trace_default, quiet = false, step = false, pause = false;
     const char *pcap_path = NULL;
     struct scn_run_opts opts = { .out = stdout };
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "tw:s:qh", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "tw:s:qSph", longopts, NULL)) != -1) {
         switch (c) {
         case 't':
             trace = true;
@@ -156,6 +208,13 @@ cmd_run(int argc, char **argv, bool trace_default)
             break;
         case 'q':
             quiet = true;
+            break;
+        case 'S':
+            step = true;
+            trace = true;
+            break;
+        case 'p':
+            pause = true;
             break;
         case 'h':
             usage(stdout);
@@ -177,6 +236,8 @@ cmd_run(int argc, char **argv, bool trace_default)
 
     opts.quiet = quiet;
     opts.trace_shown = trace;
+    if (pause || step)
+        opts.on_pause = on_pause;
     struct scn_runner *r = calloc(1, sizeof(*r));
     char err[512];
     if (r == NULL || scn_runner_init(r, scn, &opts, err, sizeof(err)) < 0) {
@@ -210,7 +271,10 @@ cmd_run(int argc, char **argv, bool trace_default)
             printf("%s\n", scn->about);
         printf("\n");
     }
-    scn_runner_run(r);
+    if (step)
+        run_stepwise(r);
+    else
+        scn_runner_run(r);
     unsigned passed = r->expects_passed, failed = r->expects_failed;
     uint64_t t_end = r->sim.now_ns;
     /* Detach the sinks before the world is torn down: teardown drops are not
