@@ -283,6 +283,8 @@ link_peer(const struct iface *ifc)
 static void
 link_trace(struct link *l, enum trace_kind kind, const struct pkt *p, enum drop_reason reason)
 {
+    if (!trace_wanted(&l->sim->trace))
+        return;
     struct trace_event ev;
     memset(&ev, 0, sizeof ev);
     ev.t_ns = l->sim->now_ns;

@@ -861,7 +861,10 @@ tcp_input(struct host *h, struct pkt *p, const struct ipv4_hdr *ip)
     s.fin = (s.t.flags & TCP_FIN) != 0;
     s.dlen = (uint32_t)(p->len - s.t.data_off);
     s.data = p->data + s.t.data_off;
-    tcp_describe(&s.t, s.dlen, s.desc, sizeof(s.desc));
+    if (trace_wanted(h->trace))
+        tcp_describe(&s.t, s.dlen, s.desc, sizeof(s.desc));
+    else
+        s.desc[0] = '\0';
     /* [RFC 1122 4.2.3.10] a segment to a broadcast or multicast address is
      * not for a connection. */
     if (!ipv4_is_local(h, ip->dst)) {

@@ -213,8 +213,9 @@ tcp_xmit(struct tcb *tp, uint32_t seq, size_t len, uint8_t flags, enum tcp_why w
     if (seq_gt(end, tp->snd_max) && why != TCP_WHY_KEEPALIVE)
         tp->snd_max = end;
 
-    char desc[TRACE_TEXT_LEN];
-    tcp_describe(&t, len, desc, sizeof(desc));
+    char desc[TRACE_TEXT_LEN] = "";
+    if (trace_wanted(h->trace))
+        tcp_describe(&t, len, desc, sizeof(desc));
     tcp_trace(tp, TRACE_TX, p, tcp_why_rfc(why), "%s; %s%s", desc, rexmit ? "retransmission: " : "",
               tcp_why_name(why));
     struct ipv4_tx tx = { .src = tp->laddr, .dst = tp->faddr, .proto = IPPROTO_TCP_, .df = true };

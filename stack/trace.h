@@ -103,6 +103,16 @@ void trace_detach(struct trace *tr, struct trace_sink *s);
 /* Deliver ev to every sink. tr may be NULL (a host with nobody listening). */
 void trace_emit(struct trace *tr, const struct trace_event *ev);
 
+/* Whether any sink listens on tr. A layer may skip building the sentence of
+ * an event nobody will read (describing a header costs more than handling
+ * it); it still calls trace_rx()/trace_tx(), which count the packet either
+ * way and format nothing when nobody listens. */
+static inline bool
+trace_wanted(const struct trace *tr)
+{
+    return tr != NULL && tr->sinks != NULL;
+}
+
 /* The helpers each layer calls. `fmt` (printf-style, may be NULL) is the
  * sentence the view shows for this layer's decision. The cause is the packet's
  * if it has one, else the host's current cause. */
