@@ -25,6 +25,8 @@
 #include "stack/inspect.h"
 #include "stack/route.h"
 #include "stack/socket.h"
+#include "stack/tcp.h"
+#include "stack/tcp_cc.h"
 #include "stack/wire/addr.h"
 #include "stack/wire/bytes.h"
 #include "stack/wire/arp.h"
@@ -103,38 +105,36 @@ format_err(char *err, size_t n, const struct scenario *scn, const struct scn_ste
 static const char *
 run_missing(const struct scenario *scn, const struct scn_step *st)
 {
-    switch (st->kind) {
-    case SCN_STEP_SOCKET:
-        if (st->socket.type == SCN_SOCK_TCP)
-            return "TCP sockets are not in this build yet (udp and icmp sockets are)";
-        return NULL;
-    case SCN_STEP_LISTEN:
-    case SCN_STEP_ACCEPT:
-    case SCN_STEP_SHUTDOWN:
-        return "TCP calls (listen, accept, shutdown) are not in this build yet";
-    case SCN_STEP_SETSOCKOPT:
-        return "setsockopt is not in this build yet (the stack has no sock_setsockopt)";
-    case SCN_STEP_RECV:
-        return st->recv.all ? "recv all is not in this build yet (it needs TCP)" : NULL;
-    case SCN_STEP_SET:
-        if (st->set.key != SCN_SET_IPV4_FORWARDING)
-            return "TCP settings are not in this build yet (the stack has no TCP tunables; "
-                   "ipv4.forwarding works)";
-        return NULL;
-    case SCN_STEP_DROP:
+    (void)scn;
+    if (st->kind == SCN_STEP_DROP)
         return "per-packet drop rules are not in this build yet (sim/link.h has no "
                "link_add_rule)";
-    case SCN_STEP_EXPECT:
-        if (st->expect.kind == SCN_EXPECT_TCB)
-            return "expect ... tcb is not in this build yet (stack/inspect.h has no "
-                   "inspect_tcb_field)";
-        if (st->expect.kind == SCN_EXPECT_STATE && scn->socks[st->sock].type == SCN_SOCK_TCP)
-            return "expect ... state on a tcp socket is not in this build yet (stack/inspect.h "
-                   "has no inspect_tcp_state)";
-        return NULL;
-    default:
-        return NULL;
+    return NULL;
+}
+
+/* An unknown TCB field: suggest the nearest the stack knows. */
+static void
+tcb_field_err(char *err, size_t n, const struct scenario *scn, const struct scn_step *st)
+{
+    const char *field = st->expect.field;
+    const char *best = NULL;
+    size_t best_common = 0;
+    for (size_t i = 0; inspect_tcb_field_name(i) != NULL; i++) {
+        const char *cand = inspect_tcb_field_name(i);
+        size_t k = 0;
+        while (cand[k] != '\0' && cand[k] == field[k])
+            k++;
+        if (k > best_common) {
+            best_common = k;
+            best = cand;
+        }
     }
+    if (best != NULL && best_common >= 2)
+        format_err(err, n, scn, st, "unknown TCB field '%s' (did you mean '%s'? fields are "
+                   "listed in stack/inspect.h)", field, best);
+    else
+        format_err(err, n, scn, st, "unknown TCB field '%s' (try snd_una, snd_nxt, rcv_nxt, "
+                   "cwnd, ssthresh, srtt_ms, rto_ms, retransmits)", field);
 }
 
 /* What the parser leaves to the runner: names it cannot know. */
@@ -155,6 +155,15 @@ run_check(const struct scenario *scn, char *err, size_t n)
             format_err(err, n, scn, st, "unknown error name '%s' (try ECONNREFUSED, EADDRINUSE, "
                        "EAGAIN, EMSGSIZE or none)", e->err_name);
             return -1;
+        }
+        if (e->kind == SCN_EXPECT_TCB) {
+            bool known = false;
+            for (size_t k = 0; !known && inspect_tcb_field_name(k) != NULL; k++)
+                known = strcmp(inspect_tcb_field_name(k), e->field) == 0;
+            if (!known) {
+                tcb_field_err(err, n, scn, st);
+                return -1;
+            }
         }
     }
     return 0;
@@ -283,8 +292,9 @@ scn_runner_init(struct scn_runner *r, const struct scenario *scn, const struct s
     r->values = calloc(scn->n_dvars + 1, sizeof(*r->values));
     r->jobs = calloc(scn->n_socks + 1, sizeof(*r->jobs));
     r->counts = calloc(scn->n_steps + 1, sizeof(*r->counts));
+    r->closed = calloc(scn->n_socks + 1, sizeof(*r->closed));
     if (r->hosts == NULL || r->sock_fd == NULL || r->sock_err == NULL || r->values == NULL ||
-        r->jobs == NULL || r->counts == NULL)
+        r->jobs == NULL || r->counts == NULL || r->closed == NULL)
         goto out_nomem;
     for (size_t i = 0; i < scn->n_socks; i++)
         r->sock_fd[i] = -1;
@@ -376,6 +386,7 @@ scn_runner_destroy(struct scn_runner *r)
     free(r->ats);
     free(r->jobs);
     free(r->counts);
+    free(r->closed);
     free(r->values);
     free(r->sock_err);
     free(r->sock_fd);
@@ -567,6 +578,39 @@ job_start(struct scn_runner *r, struct scn_job *j, const struct scn_step *st, si
 
 /* Try j's call once more. Returns 1 when it finished (*ret is the result),
  * 0 when it must wait for j->events. */
+static bool
+is_stream(struct scn_runner *r, const struct scn_step *st)
+{
+    return r->scn->socks[st->sock].type == SCN_SOCK_TCP;
+}
+
+/* recv all: read until the end of the stream, growing the buffer. */
+static int
+job_recv_all(struct scn_runner *r, struct scn_job *j, struct host *h, int fd)
+{
+    for (;;) {
+        if (j->cap - j->len < 4096) {
+            size_t ncap = j->cap * 2;
+            if (ncap > 4 * (size_t)SCN_LEN_MAX)
+                return -ERR_NOBUFS;
+            uint8_t *nb = realloc(j->buf, ncap + 1);
+            if (nb == NULL)
+                return -ERR_NOMEM;
+            j->buf = nb;
+            j->cap = ncap;
+        }
+        int n = sock_recv(h, fd, j->buf + j->len, j->cap - j->len);
+        if (n < 0)
+            return n;
+        if (n == 0)
+            return (int)j->len;
+        j->len += (size_t)n;
+    }
+    (void)r;
+}
+
+/* Try j's call once more. Returns 1 when it finished (*ret is the result),
+ * 0 when it must wait for j->events. */
 static int
 job_try(struct scn_runner *r, struct scn_job *j, int *ret, char *res, size_t res_len)
 {
@@ -580,12 +624,39 @@ job_try(struct scn_runner *r, struct scn_job *j, int *ret, char *res, size_t res
     switch (st->kind) {
     case SCN_STEP_CONNECT: {
         struct sock_addr a = { st->connect.dest.addr.addr, st->connect.dest.port };
-        rc = sock_connect(h, fd, &a);
+        if (!j->started) {
+            rc = sock_connect(h, fd, &a);
+            if (rc == -ERR_INPROGRESS) {
+                /* The handshake runs; wait for it as a non-blocking C
+                 * program does: writable or an error, then SO_ERROR. */
+                j->started = true;
+                j->events = SOCK_POLLOUT | SOCK_POLLERR;
+                rc = -ERR_AGAIN;
+            }
+            break;
+        }
+        int64_t e = 0;
+        rc = sock_getsockopt(h, fd, SOCK_OPT_ERROR, &e);
+        if (rc == 0 && e != 0)
+            rc = -(int)e;
         break;
     }
     case SCN_STEP_SEND:
     case SCN_STEP_SENDTO:
-        if (st->kind == SCN_STEP_SEND) {
+        if (st->kind == SCN_STEP_SEND && is_stream(r, st)) {
+            /* A blocking stream send returns when every byte is in the
+             * send buffer: put in what fits, let time run, again. */
+            while (j->off < j->len || j->len == 0) {
+                rc = sock_send(h, fd, j->buf + j->off, j->len - j->off);
+                if (rc < 0 || j->len == 0)
+                    break;
+                j->off += (size_t)rc;
+            }
+            if (rc >= 0)
+                rc = (int)j->off;
+            else if (rc == -ERR_AGAIN && j->off > 0)
+                snprintf(res, res_len, "%zu of %zu bytes in the send buffer", j->off, j->len);
+        } else if (st->kind == SCN_STEP_SEND) {
             rc = sock_send(h, fd, j->buf, j->len);
         } else {
             struct sock_addr to = { st->send.dest.addr.addr, st->send.dest.port };
@@ -594,13 +665,32 @@ job_try(struct scn_runner *r, struct scn_job *j, int *ret, char *res, size_t res
         if (rc == -ERR_AGAIN)
             j->events = SOCK_POLLOUT | SOCK_POLLERR;
         break;
+    case SCN_STEP_ACCEPT: {
+        struct sock_addr peer = { 0 };
+        rc = sock_accept(h, fd, &peer);
+        if (rc == -ERR_AGAIN) {
+            j->events = SOCK_POLLIN | SOCK_POLLERR;
+            break;
+        }
+        if (rc >= 0) {
+            char ip[IPV4_ADDR_STRLEN];
+            r->sock_fd[st->accept.new_sock] = rc;
+            r->closed[st->accept.new_sock].known = false;
+            snprintf(res, res_len, "%d (a connection from %s:%u)", rc,
+                     ipv4_addr_str(peer.addr, ip), peer.port);
+        }
+        break;
+    }
     case SCN_STEP_RECV:
     case SCN_STEP_RECVFROM: {
         struct sock_addr from = { 0 };
-        rc = st->kind == SCN_STEP_RECV ? sock_recv(h, fd, j->buf, j->cap)
-                                       : sock_recvfrom(h, fd, j->buf, j->cap, &from);
+        if (st->recv.all)
+            rc = job_recv_all(r, j, h, fd);
+        else
+            rc = st->kind == SCN_STEP_RECV ? sock_recv(h, fd, j->buf, j->cap)
+                                           : sock_recvfrom(h, fd, j->buf, j->cap, &from);
         if (rc == -ERR_AGAIN) {
-            j->events = SOCK_POLLIN | SOCK_POLLERR;
+            j->events = SOCK_POLLIN | SOCK_POLLERR | SOCK_POLLHUP;
             break;
         }
         if (rc >= 0) {
@@ -611,6 +701,10 @@ job_try(struct scn_runner *r, struct scn_job *j, int *ret, char *res, size_t res
             if (st->kind == SCN_STEP_RECVFROM)
                 snprintf(res, res_len, "%d bytes from %s:%u: %s", rc,
                          ipv4_addr_str(from.addr, ip), from.port, shown);
+            else if (st->recv.all)
+                snprintf(res, res_len, "%d bytes, then the end of the stream: %s", rc, shown);
+            else if (rc == 0 && is_stream(r, st))
+                snprintf(res, res_len, "0 bytes: the end of the stream (the peer sent FIN)");
             else
                 snprintf(res, res_len, "%d bytes: %s", rc, shown);
         } else if (st->dvar >= 0) {
@@ -641,7 +735,11 @@ job_timeout(struct scn_runner *r, struct scn_job *j, char *res, size_t res_len)
              "nothing happened within %s s: the call gives up", t);
     snprintf(res, res_len, "timed out after %s s", t);
     if ((st->kind == SCN_STEP_RECV || st->kind == SCN_STEP_RECVFROM) && st->dvar >= 0)
-        value_set(&r->values[st->dvar], NULL, 0);
+        value_set(&r->values[st->dvar], j->buf, st->recv.all ? j->len : 0);
+    /* A connect that did not finish in time: ETIMEDOUT (the handshake goes
+     * on in the stack); every other call: EAGAIN, as SO_RCVTIMEO gives. */
+    if (st->kind == SCN_STEP_CONNECT && j->started)
+        return -ERR_TIMEDOUT;
     return -ERR_AGAIN;
 }
 
@@ -857,12 +955,48 @@ step_call(struct scn_runner *r, const struct scn_step *st, size_t step_no, bool 
     }
     case SCN_STEP_SOCKET:
         run_enter(r, h, step_no);
-        ret = sock_socket(h, SOCK_DOMAIN_INET, SOCK_TYPE_DGRAM,
-                          st->socket.type == SCN_SOCK_ICMP ? SOCK_PROTO_ICMP : SOCK_PROTO_UDP);
-        if (ret >= 0)
+        if (st->socket.type == SCN_SOCK_TCP)
+            ret = sock_socket(h, SOCK_DOMAIN_INET, SOCK_TYPE_STREAM, SOCK_PROTO_TCP);
+        else
+            ret = sock_socket(h, SOCK_DOMAIN_INET, SOCK_TYPE_DGRAM,
+                              st->socket.type == SCN_SOCK_ICMP ? SOCK_PROTO_ICMP
+                                                               : SOCK_PROTO_UDP);
+        if (ret >= 0) {
             *fd = ret;
+            r->closed[st->sock].known = false;
+        }
         run_leave(r, h);
         break;
+    case SCN_STEP_LISTEN:
+        run_enter(r, h, step_no);
+        ret = sock_listen(h, *fd, st->listen.has_backlog ? (int)st->listen.backlog
+                                                         : SCN_RUN_BACKLOG_DEFAULT);
+        run_leave(r, h);
+        break;
+    case SCN_STEP_SHUTDOWN: {
+        static const enum sock_shut how[SCN_SHUT_COUNT] = { SOCK_SHUT_RD, SOCK_SHUT_WR,
+                                                            SOCK_SHUT_RDWR };
+        run_enter(r, h, step_no);
+        ret = sock_shutdown(h, *fd, how[st->shutdown.how]);
+        run_leave(r, h);
+        break;
+    }
+    case SCN_STEP_SETSOCKOPT: {
+        static const enum sock_opt opt[SCN_OPT_COUNT] = {
+            [SCN_OPT_NODELAY] = SOCK_OPT_TCP_NODELAY, [SCN_OPT_RCVBUF] = SOCK_OPT_RCVBUF,
+            [SCN_OPT_SNDBUF] = SOCK_OPT_SNDBUF, [SCN_OPT_KEEPALIVE] = SOCK_OPT_KEEPALIVE,
+            [SCN_OPT_LINGER] = SOCK_OPT_LINGER, [SCN_OPT_REUSEADDR] = SOCK_OPT_REUSEADDR,
+            [SCN_OPT_BROADCAST] = SOCK_OPT_BROADCAST,
+            [SCN_OPT_CONGESTION] = SOCK_OPT_TCP_CONGESTION,
+        };
+        int64_t v = st->sockopt.value;
+        if (st->sockopt.opt == SCN_OPT_CONGESTION)
+            v = tcp_cc_lookup(scn_cc_name((enum scn_cc)v));
+        run_enter(r, h, step_no);
+        ret = sock_setsockopt(h, *fd, opt[st->sockopt.opt], v);
+        run_leave(r, h);
+        break;
+    }
     case SCN_STEP_BIND: {
         struct sock_addr a = { st->bind.local.addr.addr, st->bind.local.port };
         run_enter(r, h, step_no);
@@ -872,6 +1006,17 @@ step_call(struct scn_runner *r, const struct scn_step *st, size_t step_no, bool 
     }
     case SCN_STEP_CLOSE:
         run_enter(r, h, step_no);
+        if (r->scn->socks[st->sock].type == SCN_SOCK_TCP) {
+            /* Remember the 4-tuple: the connection may live on after
+             * close (FIN-WAIT, TIME-WAIT), and `expect ... state` finds it. */
+            struct sock_addr la = { 0 }, fa = { 0 };
+            struct scn_closed *cl = &r->closed[st->sock];
+            cl->known = sock_getsockname(h, *fd, &la) == 0 && sock_getpeername(h, *fd, &fa) == 0;
+            cl->laddr = la.addr;
+            cl->lport = la.port;
+            cl->faddr = fa.addr;
+            cl->fport = fa.port;
+        }
         ret = sock_close(h, *fd);
         if (ret == 0)
             *fd = -1;
@@ -1030,6 +1175,35 @@ mem_contains(const uint8_t *hay, size_t hn, const uint8_t *needle, size_t nn)
     return false;
 }
 
+/* The TCP state of socket variable s: its TCB's, or, once closed, the
+ * state of the connection it left behind (FIN_WAIT_2, TIME_WAIT...), found
+ * by its 4-tuple; CLOSED when nothing is left. */
+static const char *
+tcp_state_of(struct scn_runner *r, struct host *h, int s)
+{
+    const char *state = "CLOSED";
+    int fd = r->sock_fd[s];
+    if (fd >= 0) {
+        if (!inspect_tcp_state(h, fd, &state))
+            state = "CLOSED";
+        return state;
+    }
+    const struct scn_closed *cl = &r->closed[s];
+    if (!cl->known)
+        return state;
+    size_t n = inspect_tcbs(h, NULL, 0);
+    struct inspect_tcb *all = calloc(n + 1, sizeof(*all));
+    if (all == NULL)
+        return state;
+    n = inspect_tcbs(h, all, n);
+    for (size_t i = 0; i < n; i++)
+        if (all[i].fd < 0 && all[i].laddr == cl->laddr && all[i].lport == cl->lport &&
+            all[i].faddr == cl->faddr && all[i].fport == cl->fport)
+            state = all[i].state;
+    free(all);
+    return state;
+}
+
 /* Judge an expect; writes what was found into `got`. */
 static bool
 step_expect(struct scn_runner *r, const struct scn_step *st, char *got, size_t got_len)
@@ -1095,11 +1269,23 @@ step_expect(struct scn_runner *r, const struct scn_step *st, char *got, size_t g
         const char *state = "CLOSED";
         struct inspect_socket is;
         int fd = r->sock_fd[st->sock];
-        if (fd >= 0 && inspect_socket(h, fd, &is))
+        if (r->scn->socks[st->sock].type == SCN_SOCK_TCP)
+            state = tcp_state_of(r, h, st->sock);
+        else if (fd >= 0 && inspect_socket(h, fd, &is))
             state = is.state;
         snprintf(got, got_len, "%s", state);
         bool eq = strcmp(state, e->field) == 0;
         return e->cmp == SCN_CMP_NE ? !eq : eq;
+    }
+    case SCN_EXPECT_TCB: {
+        uint64_t v = 0;
+        int fd = r->sock_fd[st->sock];
+        if (fd < 0 || !inspect_tcb_field(h, fd, e->field, &v)) {
+            snprintf(got, got_len, "%s has no TCB", r->scn->socks[st->sock].name);
+            return false;
+        }
+        snprintf(got, got_len, "%s %" PRIu64, e->field, v);
+        return cmp_u64(v, e->cmp, e->number);
     }
     case SCN_EXPECT_ROUTE: {
         const struct route *rt = route_lookup(h, e->route_dest.addr);
@@ -1139,8 +1325,31 @@ static void
 step_set(struct scn_runner *r, const struct scn_step *st)
 {
     struct host *h = r->hosts[st->host];
-    if (st->set.key == SCN_SET_IPV4_FORWARDING)
-        h->forwarding = st->set.value != 0;
+    struct tcp_host *t = &h->tcp;
+    uint64_t v = st->set.value;
+    switch (st->set.key) {
+    case SCN_SET_TCP_MSL: t->msl_ns = v; break;
+    case SCN_SET_TCP_RTO_MIN: t->rto_min_ns = v; break;
+    case SCN_SET_TCP_RTO_INITIAL: t->rto_initial_ns = v; break;
+    case SCN_SET_TCP_RTO_MAX: t->rto_max_ns = v; break;
+    case SCN_SET_TCP_DELACK: t->delack_ns = v == SCN_DELACK_ON ? TCP_DELACK_NS_DEFAULT : v; break;
+    case SCN_SET_TCP_KEEPIDLE: t->keep_idle_ns = v; break;
+    case SCN_SET_TCP_KEEPINTVL: t->keep_intvl_ns = v; break;
+    case SCN_SET_TCP_KEEPCNT: t->keep_cnt = (unsigned)v; break;
+    case SCN_SET_TCP_SYN_RETRIES: t->syn_retries = (unsigned)v; break;
+    case SCN_SET_TCP_RETRIES2: t->retries2 = (unsigned)v; break;
+    case SCN_SET_TCP_IW: t->iw_segs = (unsigned)v; break;
+    case SCN_SET_TCP_SACK: t->sack = v != 0; break;
+    case SCN_SET_TCP_TIMESTAMPS: t->timestamps = v != 0; break;
+    case SCN_SET_TCP_WSCALE: t->wscale = v != 0; break;
+    case SCN_SET_TCP_CC: t->default_cc = tcp_cc_lookup(scn_cc_name((enum scn_cc)v)); break;
+    case SCN_SET_TCP_ISS:
+        t->iss_fixed = true;
+        t->iss_value = (uint32_t)v;
+        break;
+    case SCN_SET_IPV4_FORWARDING: h->forwarding = v != 0; break;
+    default: break;
+    }
 }
 
 static void

@@ -25,6 +25,8 @@
 
 /* How long a blocking call waits when the step names no timeout. */
 #define SCN_RUN_TIMEOUT_DEFAULT_NS (5ull * 1000 * 1000 * 1000)
+/* `listen VAR` without a backlog: Linux's SOMAXCONN of old. */
+#define SCN_RUN_BACKLOG_DEFAULT 128
 
 struct scn_run_opts {
     bool seed_given;     /* --seed overrides the file's seed */
@@ -66,6 +68,16 @@ struct scn_at {
     bool ran;                    /* the time came */
 };
 
+/* The 4-tuple a closed TCP socket had, so `expect HOST VAR state` can find
+ * the connection it left behind (FIN_WAIT_2, TIME_WAIT). */
+struct scn_closed {
+    bool known;      /* the socket was closed while it had a peer */
+    uint32_t laddr;  /* local address */
+    uint16_t lport;  /* local port */
+    uint32_t faddr;  /* foreign address */
+    uint16_t fport;  /* foreign port */
+};
+
 /* Frames seen on every wire that match one expect's filter. */
 struct scn_count {
     const struct scn_filter *filter;  /* the expect's filter */
@@ -97,6 +109,7 @@ struct scn_runner {
     size_t cap_ats;               /* allocated entries of ats */
     struct scn_count *counts;     /* per step: the packet count of an expect packets */
     struct trace_sink counter;    /* the sink that counts frames for expect packets */
+    struct scn_closed *closed;    /* per socket variable: its 4-tuple after close */
     bool ended;                   /* scn_runner_finish() ran */
 };
 
