@@ -2900,8 +2900,7 @@ parse_drop(struct parser *p, struct cur *c, const struct tok *kw, struct scn_ste
            : n % 10 == 3                   ? "rd"
                                            : "th";
     if (strcmp(t->text + nd, want) != 0)
-        return perr(p, t->col, "write the %" PRIu64 "%s, as '%" PRIu64 "%s' (found %s)", n, want,
-                    n, want, show(t).s);
+        return perr(p, t->col, "write '%" PRIu64 "%s', not %s", n, want, show(t).s);
     st->drop.nth = (uint32_t)n;
     if (parse_filter(p, c, &st->drop.filter) < 0)
         return -1;

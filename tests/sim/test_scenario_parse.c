@@ -932,6 +932,136 @@ static const struct {
     { WORLD "expect alice arp bob present now\n",
       "t.scn:5:30: error: unexpected 'now' at the end of the line" },
 
+    /* v1: background calls, wait, TCP calls, set, drop, at, repeat, new expects, include */
+    { WORLD "alice: recv s 10 &&\n",
+      "t.scn:5:18: error: unexpected '&&' at the end of the line" },
+    { WORLD "alice: bind s 7 &\n",
+      "t.scn:5:17: error: bind does not block, so '&' has nothing to run in the background" },
+    { WORLD "alice: t = socket tcp\nalice: listen t many\n",
+      "t.scn:6:17: error: unexpected 'many' at the end of the line" },
+    { WORLD "alice: t = socket tcp\nalice: listen t 5000\n",
+      "t.scn:6:17: error: backlog 5000 is more than 4096" },
+    { WORLD "alice: a = accept\n",
+      "t.scn:5:12: error: accept needs a listening socket, like 'a = accept s'" },
+    { WORLD "alice: a = accept s\n",
+      "t.scn:5:19: error: accept needs a tcp socket; 's' is udp" },
+    { WORLD "alice: t = socket tcp\nalice: a = accept t timeout\n\n",
+      "t.scn:6:21: error: timeout needs a duration" },
+    { WORLD "alice: t = socket tcp\nalice: shutdown t both\n",
+      "t.scn:6:19: error: shutdown takes rd, wr or rdwr, found 'both'" },
+    { WORLD "alice: t = socket tcp\nalice: shutdown t\n",
+      "t.scn:6:8: error: shutdown needs a socket and rd, wr or rdwr" },
+    { WORLD "alice: t = socket tcp\nalice: setsockopt t nodely on\n",
+      "t.scn:6:21: error: unknown socket option 'nodely' (did you mean 'nodelay'?)" },
+    { WORLD "alice: t = socket tcp\nalice: setsockopt t nodelay yes\n",
+      "t.scn:6:29: error: nodelay takes on or off, found 'yes'" },
+    { WORLD "alice: setsockopt s nodelay on\n",
+      "t.scn:5:21: error: nodelay is a TCP option; 's' is a udp socket" },
+    { WORLD "alice: t = socket tcp\nalice: setsockopt t linger 1500ms\n",
+      "t.scn:6:28: error: linger counts whole seconds, like 0s or 5s (found '1500ms')" },
+    { WORLD "alice: t = socket tcp\nalice: setsockopt t congestion vegas\n",
+      "t.scn:6:32: error: unknown congestion control 'vegas' (use tahoe, reno, newreno or cubic)" },
+    { WORLD "alice: t = socket tcp\nalice: setsockopt t rcvbuf 0\n",
+      "t.scn:6:28: error: rcvbuf must be at least 1" },
+    { WORLD "alice: recv s all\n",
+      "t.scn:5:15: error: 'all' reads a stream to its end: it needs recv on a tcp socket" },
+    { WORLD "alice: t = socket tcp\nalice: recvfrom t all\n",
+      "t.scn:6:19: error: 'all' reads a stream to its end: it needs recv on a tcp socket" },
+    { WORLD "wait s\n",
+      "t.scn:5:6: error: no background call on 's' to wait for (a call ending in '&' starts one)" },
+    { WORLD "alice: recv s 10 &\nbob: s = socket udp\nbob: recv s 10 &\nwait s\n",
+      "t.scn:8:6: error: both alice and bob have a background call on 's': write 'HOST: wait s'" },
+    { WORLD "alice: wait s &\n",
+      "t.scn:5:15: error: wait joins a background call; it cannot run in the background itself" },
+    { WORLD "alice: recv s 10 &\nwait s now\n",
+      "t.scn:6:8: error: unexpected 'now' at the end of the line" },
+    { WORLD "pause \"a\" \"b\"\n",
+      "t.scn:5:11: error: unexpected \"b\" at the end of the line" },
+    { WORLD "pause now\n",
+      "t.scn:5:7: error: expected a quoted text after 'pause', found 'now'" },
+    { WORLD "set alice tcp.mls 1s\n",
+      "t.scn:5:11: error: unknown setting 'tcp.mls' (did you mean 'tcp.msl'?)" },
+    { WORLD "set alice tcp.msl 1\n",
+      "t.scn:5:19: error: duration '1' needs a unit: ns, us, ms or s" },
+    { WORLD "set alice tcp.delack 0s\n",
+      "t.scn:5:22: error: tcp.delack '0s': write 'off' to turn delayed ACKs off" },
+    { WORLD "set alice tcp.sack maybe\n",
+      "t.scn:5:20: error: tcp.sack takes on or off, found 'maybe'" },
+    { WORLD "set alice tcp.cc vegas\n",
+      "t.scn:5:18: error: unknown congestion control 'vegas' (use tahoe, reno, newreno or cubic)" },
+    { WORLD "set alice\n",
+      "t.scn:5:1: error: set needs a host, a name and a value, like 'set alice tcp.msl 1s'" },
+    { WORLD "set carol tcp.msl 1s\n",
+      "t.scn:5:5: error: unknown host 'carol'" },
+    { WORLD "drop tcp from alice\n",
+      "t.scn:5:6: error: expected which match to drop, like 1st, 2nd, 3rd or 10th, found 'tcp'" },
+    { WORLD "drop 3th tcp from alice\n",
+      "t.scn:5:6: error: write '3rd', not '3th'" },
+    { WORLD "drop 3rd\n",
+      "t.scn:5:10: error: drop needs a filter saying which frames count, like 'tcp from alice'" },
+    { WORLD "drop 1st tcp flags X\n",
+      "t.scn:5:20: error: bad TCP flags 'X' (write letters as tcpdump does, like S, SA, A, FA, R, or names like SYN+ACK)" },
+    { WORLD "drop 1st udp flags S\n",
+      "t.scn:5:14: error: flags are TCP's: write 'tcp ... flags S'" },
+    { WORLD "drop 1st tcp frm alice\n",
+      "t.scn:5:14: error: unknown filter word 'frm' (did you mean 'from'?)" },
+    { WORLD "drop 1st tcp from alice len 0\n",
+      "t.scn:5:25: error: len needs a comparison and a number, like 'len > 0'" },
+    { WORLD "drop 2nd icmp port 7\n",
+      "t.scn:5:15: error: port needs udp or tcp first, like 'tcp port 80'" },
+    { WORLD "at 1s sleep 1s\n",
+      "t.scn:5:7: error: at cannot schedule 'sleep' (it schedules host calls, say, expect, set and drop)" },
+    { WORLD "at 1s host carol 192.0.2.3/24\n",
+      "t.scn:5:7: error: at cannot schedule 'host' (it schedules host calls, say, expect, set and drop)" },
+    { WORLD "at alice: send s \"x\"\n",
+      "t.scn:5:4: error: expected a duration like 10ms or 1.5s, found 'alice:'" },
+    { WORLD "at 1s\n",
+      "t.scn:5:1: error: at needs a statement after the time" },
+    { WORLD "at 1x say \"x\"\n",
+      "t.scn:5:4: error: unknown time unit 'x' in '1x' (use ns, us, ms or s)" },
+    { WORLD "repeat 3\nsay \"x\"\n}\n",
+      "t.scn:5:9: error: repeat needs '{' at the end of its line (the block ends with '}' on a line of its own)" },
+    { WORLD "repeat 0 {\n}\n",
+      "t.scn:5:8: error: repeat count must be at least 1" },
+    { WORLD "repeat 3 {\nsay \"x\"\n",
+      "t.scn:5:1: error: this repeat has no closing '}' (a '}' on a line of its own ends the block)" },
+    { WORLD "}\n",
+      "t.scn:5:1: error: '}' without a 'repeat N {' to close" },
+    { WORLD "repeat 2 {\nhost carol 192.0.2.3/24\n}\n",
+      "t.scn:6:1: error: host cannot be inside a repeat (the repeat at 5:1): it describes the world, not a step" },
+    { WORLD "repeat 2 { say\n",
+      "t.scn:5:12: error: unexpected 'say' at the end of the line" },
+    { WORLD "expect packets tcp == x\n",
+      "t.scn:5:23: error: packet count must be a whole number, found 'x'" },
+    { WORLD "expect packets tcp from alice\n",
+      "t.scn:5:8: error: packets needs a filter, a comparison and a number, like 'packets tcp from alice flags S == 1'" },
+    { WORLD "expect packets udp flags S == 1\n",
+      "t.scn:5:20: error: flags are TCP's: write 'tcp ... flags S'" },
+    { WORLD "expect time < 2\n",
+      "t.scn:5:15: error: duration '2' needs a unit: ns, us, ms or s" },
+    { WORLD "expect time 2s\n",
+      "t.scn:5:8: error: time needs a comparison and a duration, like 'time < 2s'" },
+    { WORLD "expect alice s state ESTABLISH\n",
+      "t.scn:5:22: error: unknown state 'ESTABLISH' (did you mean 'ESTABLISHED'?)" },
+    { WORLD "expect alice s state\n",
+      "t.scn:5:16: error: state needs a state name, like 'state ESTABLISHED'" },
+    { WORLD "expect alice s tcb cwnd >= 1\n",
+      "t.scn:5:16: error: 's' is a udp socket; only tcp sockets have a TCB" },
+    { WORLD "expect alice route bob\n",
+      "t.scn:5:14: error: route needs a destination and an answer, like 'route 198.51.100.7 via 192.0.2.254', 'route bob direct' or 'route 10.9.9.9 none'" },
+    { WORLD "expect alice route bob via\n",
+      "t.scn:5:24: error: via needs the gateway's address or host name" },
+    { WORLD "expect alice route bob maybe\n",
+      "t.scn:5:24: error: expected 'via ADDRESS', 'direct' or 'none', found 'maybe'" },
+    { WORLD "expect alice rout bob direct\n",
+      "t.scn:5:14: error: unknown check 'rout' (did you mean 'route'?)" },
+    { WORLD "include\n",
+      "t.scn:5:1: error: include needs a file name, like 'include \"two-hosts.scn\"'" },
+    { WORLD "include \"nope.scn\"\n",
+      "t.scn:5:9: error: cannot include 'nope.scn': cannot open: No such file or directory" },
+    { WORLD "include \"a.scn\" \"b.scn\"\n",
+      "t.scn:5:17: error: unexpected \"b.scn\" at the end of the line" },
+
     /* lexing */
     { "say \"abc\n",
       "t.scn:1:5: error: unterminated quoted text (it needs a closing '\"' on the same line)" },
@@ -1124,6 +1254,154 @@ START_TEST(test_long_tokens_are_shortened_in_messages)
 END_TEST
 
 /* ------------------------------------------------------------------------ */
+/* v1 statements: what the tree holds */
+
+START_TEST(test_v1_statements_and_their_fields)
+{
+    struct scenario *scn = parse_ok(WORLD
+                                    "bob: l = socket tcp\n"
+                                    "bob: listen l 5\n"
+                                    "bob: a = accept l timeout 2s &\n"
+                                    "alice: t = socket tcp\n"
+                                    "alice: setsockopt t linger 5s\n"
+                                    "alice: connect t bob:80\n"
+                                    "wait a\n"
+                                    "alice: send t bytes 1000\n"
+                                    "bob: recv a all -> body\n"
+                                    "bob: shutdown a rdwr\n"
+                                    "at 1500ms alice: send s \"x\"\n"
+                                    "repeat 2 {\n"
+                                    "  repeat 3 {\n"
+                                    "    say \"in\"\n"
+                                    "  }\n"
+                                    "  pause\n"
+                                    "}\n"
+                                    "set alice tcp.delack off\n"
+                                    "drop 22nd tcp from alice flags A len > 0\n"
+                                    "expect packets tcp to bob port 80 flags SYN+ACK == 1\n"
+                                    "expect time <= 2s\n"
+                                    "expect alice t state ESTABLISHED\n"
+                                    "expect alice t tcb cwnd >= 14600\n"
+                                    "expect alice route bob == via 192.0.2.2\n");
+    const struct scn_step *st;
+
+    ck_assert_uint_eq(scn->socks[2].type, SCN_SOCK_TCP);       /* a, made by accept */
+    st = step(scn, 3);
+    ck_assert_int_eq(st->kind, SCN_STEP_ACCEPT);
+    ck_assert_int_eq(st->sock, 1);
+    ck_assert_int_eq(st->accept.new_sock, 2);
+    ck_assert(st->background);
+    ck_assert_uint_eq(st->timeout_ns, 2 * SEC);
+    st = step(scn, 5);
+    ck_assert_int_eq(st->sockopt.opt, SCN_OPT_LINGER);
+    ck_assert_int_eq(st->sockopt.value, 5);
+    st = step(scn, 7);
+    ck_assert_int_eq(st->kind, SCN_STEP_WAIT);
+    ck_assert_int_eq(st->host, 1);
+    ck_assert_int_eq(st->sock, 2);
+    ck_assert(step(scn, 9)->recv.all);
+    ck_assert_int_eq(step(scn, 10)->shutdown.how, SCN_SHUT_RDWR);
+    st = step(scn, 11);
+    ck_assert(st->has_at);
+    ck_assert_uint_eq(st->at_ns, 1500 * MS);
+    ck_assert_int_eq(st->kind, SCN_STEP_SEND);
+    /* repeat 2 { repeat 3 { say } pause }: 2 * (3 + 1) steps, original lines kept */
+    for (size_t i = 12; i < 20; i++)
+        ck_assert_int_eq(step(scn, i)->kind, (i - 12) % 4 == 3 ? SCN_STEP_PAUSE : SCN_STEP_SAY);
+    ck_assert_uint_eq(step(scn, 12)->line, 18);
+    ck_assert_uint_eq(step(scn, 16)->line, 18);
+    ck_assert_uint_eq(step(scn, 19)->line, 20);
+    st = step(scn, 20);
+    ck_assert_int_eq(st->set.key, SCN_SET_TCP_DELACK);
+    ck_assert_uint_eq(st->set.value, 0);
+    st = step(scn, 21);
+    ck_assert_uint_eq(st->drop.nth, 22);
+    ck_assert_int_eq(st->drop.filter.proto, SCN_PROTO_TCP);
+    ck_assert_uint_eq(st->drop.filter.flags, 0x10);
+    ck_assert(st->drop.filter.has_len);
+    st = step(scn, 22);
+    ck_assert_uint_eq(st->expect.filter.flags, 0x12);
+    ck_assert_uint_eq(st->expect.filter.port, 80);
+    ck_assert_int_eq(step(scn, 23)->expect.kind, SCN_EXPECT_TIME);
+    ck_assert_str_eq(step(scn, 24)->expect.field, "ESTABLISHED");
+    ck_assert_str_eq(step(scn, 25)->expect.field, "cwnd");
+    ck_assert_int_eq(step(scn, 26)->expect.route_kind, SCN_ROUTE_VIA);
+    assert_round_trip(scn);
+    scenario_free(scn);
+}
+END_TEST
+
+START_TEST(test_include_reads_the_topology_relative_to_the_file)
+{
+    struct scn_diag d;
+    struct scenario *scn = scenario_parse_file(NETSTEP_TEST_DATA "/include/main.scn", &d);
+
+    ck_assert_msg(scn != NULL, "%s", d.first);
+    ck_assert_uint_eq(scn->n_hosts, 2);
+    ck_assert_uint_eq(scn->n_files, 2);
+    ck_assert_str_eq(scn->files[1], NETSTEP_TEST_DATA "/include/two-hosts.scn");
+    ck_assert_uint_eq(scn->hosts[1].line, 3);
+    ck_assert_uint_eq(step(scn, 0)->file, 0);
+    ck_assert_uint_eq(step(scn, 0)->line, 4);
+    assert_round_trip(scn);
+    scenario_free(scn);
+}
+END_TEST
+
+START_TEST(test_include_cycle_and_errors_inside_included_files)
+{
+    struct scn_diag d;
+
+    ck_assert_ptr_null(scenario_parse_file(NETSTEP_TEST_DATA "/include/loop-a.scn", &d));
+    ck_assert_str_eq(d.first, NETSTEP_TEST_DATA "/include/loop-b.scn:3:9: error: 'loop-a.scn' is "
+                     "already being included, so this would never end (loop-a.scn -> "
+                     "loop-b.scn -> loop-a.scn)");
+    ck_assert_uint_eq(d.n_errors, 1);
+    ck_assert_ptr_null(scenario_parse_file(NETSTEP_TEST_DATA "/include/broken.scn", &d));
+    ck_assert_str_eq(d.first, NETSTEP_TEST_DATA "/include/sub/broken-topology.scn:3:1: error: "
+                     "unknown statement 'hots' (did you mean 'host'?)");
+}
+END_TEST
+
+START_TEST(test_warnings_unused_sockets_and_no_path)
+{
+    struct scn_diag d;
+    struct scenario *scn = scenario_parse_string("w.scn",
+                                                 "host alice 192.0.2.1/24\n"
+                                                 "host bob 192.0.2.2/24\n"
+                                                 "host carol 192.0.2.3/24\n"
+                                                 "link alice bob\n"
+                                                 "alice: s = socket udp\n"
+                                                 "alice: u = socket udp\n"
+                                                 "alice: sendto s carol:7 \"x\"\n"
+                                                 "ping alice 192.0.2.3\n"
+                                                 "ping alice bob\n",
+                                                 &d);
+
+    ck_assert_ptr_nonnull(scn);
+    ck_assert_uint_eq(d.n_errors, 0);
+    ck_assert_uint_eq(d.n_warnings, 2);
+    ck_assert_str_eq(d.warnings[0].msg,
+                     "w.scn:6:8: warning: socket 'u' on alice is never used after it is made");
+    ck_assert_str_eq(d.warnings[1].msg,
+                     "w.scn:7:1: warning: alice and carol have no path between them (no chain of "
+                     "links joins them), so this traffic cannot arrive");
+    scenario_free(scn);
+}
+END_TEST
+
+START_TEST(test_errors_in_repeat_are_reported_once)
+{
+    struct scn_diag d;
+
+    ck_assert_ptr_null(scenario_parse_string("r.scn",
+                                             WORLD "repeat 3 {\n  alice: bnd s 7\n}\n", &d));
+    ck_assert_uint_eq(d.n_errors, 1);
+    ck_assert_str_eq(d.first, "r.scn:6:10: error: unknown call 'bnd' (did you mean 'bind'?)");
+}
+END_TEST
+
+/* ------------------------------------------------------------------------ */
 /* Round trips: parse -> print -> parse */
 
 START_TEST(test_round_trip_good_files)
@@ -1241,6 +1519,11 @@ scenario_parse_suite(void)
     tcase_add_test(tc, test_good_files);
     tcase_add_test(tc, test_diag_may_be_null);
     tcase_add_test(tc, test_names_of_enums);
+    tcase_add_test(tc, test_v1_statements_and_their_fields);
+    tcase_add_test(tc, test_include_reads_the_topology_relative_to_the_file);
+    tcase_add_test(tc, test_include_cycle_and_errors_inside_included_files);
+    tcase_add_test(tc, test_warnings_unused_sockets_and_no_path);
+    tcase_add_test(tc, test_errors_in_repeat_are_reported_once);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("values");

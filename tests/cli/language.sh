@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# language.sh - the v1 statements run end to end: background calls and wait,
+# at, repeat, include, TCP calls, the new expects, --step and --pause, and
+# the errors only the runner finds.
+#   language.sh NETSTEP SRCDIR OUTDIR
+set -u
+ns=$1; src=$2; out=$3
+data=$src/tests/data
+mkdir -p "$out"
+failures=0
+check() {  # check NAME WANT_RC CMD...   (stdout+stderr kept in $out/NAME.log)
+    local name=$1 want=$2; shift 2
+    "$@" > "$out/$name.log" 2>&1
+    local rc=$?
+    if [ "$rc" -ne "$want" ]; then
+        echo "FAIL $name: exit $rc, want $want"; sed 's/^/    /' "$out/$name.log" | tail -15
+        failures=$((failures + 1))
+    else
+        echo "ok   $name"
+    fi
+}
+has() {  # has NAME TEXT: the log of NAME contains TEXT
+    if grep -qF -- "$2" "$out/$1.log"; then echo "ok   $1 says '$2'"; else
+        echo "FAIL $1 does not say '$2'"; failures=$((failures + 1)); fi
+}
+hasnt() {
+    if grep -qF -- "$2" "$out/$1.log"; then echo "FAIL $1 says '$2'"; failures=$((failures + 1));
+    else echo "ok   $1 does not say '$2'"; fi
+}
+
+# Every expect in these files holds.
+check background 0 "$ns" run "$data/run/background.scn"
+has background "bob:   recv s 100 -> d &                           => 2 bytes: \"hi\"  (background, line 9)"
+has background "ok: 11 expects held, 0 failed"
+check tcp 0 "$ns" run "$data/run/tcp.scn"
+has tcp "ok: 12 expects held, 0 failed"
+check include 0 "$ns" run "$data/include/main.scn"
+
+# An expect scheduled past the end of the script fails.
+check never_ran 1 "$ns" run "$data/run/never_ran.scn"
+has never_ran "never_ran.scn:3: at 10s expect time == 10s: never ran, the script ended at 1.000000 s (an expect that never ran fails)"
+
+# Include errors: exit 2, nothing runs.
+check include_cycle 2 "$ns" run "$data/include/loop-a.scn"
+has include_cycle "loop-b.scn:3:9: error: 'loop-a.scn' is already being included"
+
+# pause: ignored headless, waits for a line with --pause.
+check pause_headless 0 "$ns" run "$data/run/pause.scn"
+hasnt pause_headless "-- pause"
+check pause_flag 0 sh -c "printf '\n' | '$ns' run '$data/run/pause.scn' --pause"
+has pause_flag "-- pause: look at the screen -- press Enter to go on"
+
+# --step: one step per line of input, each followed by the trace it caused;
+# at the end of the input the rest runs without stopping.
+check step 0 sh -c "printf '\n\n' | '$ns' run '$data/include/main.scn' --step"
+has step "-- step 1/4, line 4: bob: s = socket udp"
+has step "-- step 2/4, line 5: bob: bind s 7"
+has step "-- step 3/4, line 6: ping alice bob"
+hasnt step "-- step 4/4"
+has step "ICMP echo reply"
+n=$(grep -c '^-- step' "$out/step.log")
+[ "$n" -eq 3 ] && echo "ok   step prompted three times (the third met the end of input)" \
+    || { echo "FAIL step prompted $n times"; failures=$((failures + 1)); }
+
+# Warnings go to stderr and do not stop the run.
+printf 'host a 192.0.2.1/24\nhost b 192.0.2.2/24\na: s = socket udp\nping a b timeout 10ms\n' > "$out/warn.scn"
+check warnings 0 "$ns" check "$out/warn.scn"
+has warnings "warn.scn:3:4: warning: socket 's' on a is never used after it is made"
+has warnings "warn.scn:4:1: warning: a and b have no path between them (no chain of links joins them), so this traffic cannot arrive"
+
+# Errors only the runner finds, before anything runs.
+printf 'host a 192.0.2.1/24\na: t = socket tcp\nexpect a t tcb cwd == 1\n' > "$out/tcb.scn"
+check tcb_field 2 "$ns" run "$out/tcb.scn"
+has tcb_field "tcb.scn:3:1: error: unknown TCB field 'cwd'"
+printf 'host a 192.0.2.1/24\ndrop 3rd tcp from a\n' > "$out/drop.scn"
+check drop_rule 2 "$ns" run "$out/drop.scn"
+has drop_rule "drop.scn:2:1: error: per-packet drop rules are not in this build yet"
+
+echo
+echo "$failures failed"
+[ "$failures" -eq 0 ]
