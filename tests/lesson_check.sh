@@ -7,6 +7,8 @@
 # 2. Its capture reads back in tshark with checksum validation on, with no
 #    malformed frame, no bad checksum and no expert error.
 # 3. A second run with the same seed gives a byte-identical trace and capture.
+# 4. The trace equals the lesson's golden, tests/golden/<dir>-<name>.trace
+#    (scripts/regen-goldens.sh rewrites them when a change is intended).
 set -u
 netstep=$1
 scn=$2
@@ -14,13 +16,19 @@ outdir=$3
 mkdir -p "$outdir"
 name=$(basename "$(dirname "$scn")")-$(basename "${scn%.scn}")
 base="$outdir/$name"
+case $outdir in /*) ;; *) base="$PWD/$base" ;; esac
+case $netstep in /*) ;; *) netstep="$PWD/$netstep" ;; esac
+golden="$(cd "$(dirname "$0")" && pwd)/golden/$name.trace"
+# Run in the lesson's folder, so the trace names the file, not a path.
+lessondir=$(dirname "$scn")
+file=$(basename "$scn")
 
 fail() {
     echo "FAIL $name: $*" >&2
     exit 1
 }
 
-"$netstep" run "$scn" --trace --pcap "$base.1.pcap" > "$base.1.trace" 2>&1
+(cd "$lessondir" && "$netstep" run "$file" --trace --pcap "$base.1.pcap") > "$base.1.trace" 2>&1
 rc=$?
 if [ $rc -ne 0 ]; then
     tail -n 40 "$base.1.trace" >&2
@@ -28,7 +36,7 @@ if [ $rc -ne 0 ]; then
 fi
 echo "ok   $name: expects hold ($(grep -c ' ok$' "$base.1.trace") checked)"
 
-"$netstep" run "$scn" --trace --pcap "$base.2.pcap" > "$base.2.trace" 2>&1 \
+(cd "$lessondir" && "$netstep" run "$file" --trace --pcap "$base.2.pcap") > "$base.2.trace" 2>&1 \
     || fail "second run exited $?"
 cmp -s "$base.1.trace" "$base.2.trace" || {
     diff "$base.1.trace" "$base.2.trace" | head -20 >&2
@@ -36,6 +44,13 @@ cmp -s "$base.1.trace" "$base.2.trace" || {
 }
 cmp -s "$base.1.pcap" "$base.2.pcap" || fail "two runs with the same seed gave different captures"
 echo "ok   $name: deterministic (trace and capture byte-identical)"
+
+[ -e "$golden" ] || fail "no golden trace $golden (scripts/regen-goldens.sh writes it)"
+cmp -s "$golden" "$base.1.trace" || {
+    diff -u "$golden" "$base.1.trace" | head -40 >&2
+    fail "the trace differs from its golden (if the change is intended, run scripts/regen-goldens.sh and commit the goldens with it)"
+}
+echo "ok   $name: trace equals tests/golden/$name.trace"
 
 command -v tshark >/dev/null 2>&1 || fail "tshark is not installed (scripts/install-deps.sh installs it)"
 frames=$(tshark -r "$base.1.pcap" 2>/dev/null | wc -l)
