@@ -76,6 +76,15 @@ printf 'host a 192.0.2.1/24\ndrop 3rd tcp from a\n' > "$out/drop.scn"
 check drop_rule 2 "$ns" run "$out/drop.scn"
 has drop_rule "drop.scn:2:1: error: per-packet drop rules are not in this build yet"
 
+# The manual pages render without a single groff warning.
+if command -v groff >/dev/null 2>&1; then
+    for m in "$src/docs/netstep.1" "$src/docs/netstep-scenario.5"; do
+        w=$(groff -man -ww -z "$m" 2>&1)
+        [ -z "$w" ] && echo "ok   $(basename "$m") renders cleanly" \
+            || { echo "FAIL $(basename "$m"): $w"; failures=$((failures + 1)); }
+    done
+fi
+
 echo
 echo "$failures failed"
 [ "$failures" -eq 0 ]
