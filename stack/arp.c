@@ -5,7 +5,9 @@
  * step by step: update an existing entry for the sender ("merge_flag"), then,
  * if the target is us, add the sender if it was new, and answer a request.
  * Resolution holds a few packets per address, retries once a second
- * [RFC 1122 2.3.2.1] and gives up after ARP_MAX_TRIES requests.
+ * [RFC 1122 2.3.2.1] and gives up after ARP_MAX_TRIES requests; a router
+ * then tells the sources of the datagrams it held (ICMP host unreachable,
+ * through ipv4_next_hop_unreachable()).
  * Called by: eth_input(), ipv4_output(), host_poll().
  * Calls: eth_output(), pkt_drop().
  */
@@ -18,6 +20,7 @@
 #include "stack/eth.h"
 #include "stack/host.h"
 #include "stack/iface.h"
+#include "stack/ipv4.h"
 #include "stack/wire/arp.h"
 #include "stack/wire/eth.h"
 #include "stack/wire/ipv4.h"
@@ -300,7 +303,17 @@ arp_poll(struct host *h)
             if (e->tries >= h->arp.max_tries) {
                 trace_event(h, TRACE_CACHE, LAYER_ARP, NULL, "RFC 1122 2.3.2.1",
                             "no reply for %s after %u requests: give up", ip, e->tries);
+                /* Empty the entry first: the ICMP errors below may need
+                 * ARP themselves. A router tells the source of each
+                 * datagram it could not deliver [RFC 1812 5.2.7.1]. */
+                struct pkt_queue held = e->pending;
+                memset(&e->pending, 0, sizeof(e->pending));
                 arp_entry_clear(h, e, DROP_ARP_UNRESOLVED);
+                struct pkt *q;
+                while ((q = pkt_queue_pop(&held)) != NULL) {
+                    ipv4_next_hop_unreachable(h, q);
+                    pkt_drop(h, q, LAYER_ARP, DROP_ARP_UNRESOLVED);
+                }
             } else {
                 e->tries++;
                 e->retry_ns = h->now_ns + h->arp.retry_ns;

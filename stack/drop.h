@@ -18,6 +18,7 @@
     X(ETH_TRUNCATED,         "frame shorter than an Ethernet header",            "IEEE 802.3 3.1") \
     X(ETH_NOT_FOR_US,        "destination MAC is neither ours nor broadcast",    "IEEE 802.3 3.2.3") \
     X(ETH_UNKNOWN_TYPE,      "EtherType this stack does not speak",              "IEEE 802.3 3.2.6") \
+    X(ETH_BAD_FCS,           "frame check sequence is wrong: corrupted on the wire", "IEEE 802.3 3.2.9") \
     X(ETH_TOO_LONG,          "frame longer than the interface MTU allows",       "IEEE 802.3 3.2.7") \
     X(ARP_TRUNCATED,         "ARP packet too short",                             "RFC 826")      \
     X(ARP_BAD_HW,            "ARP hardware type or length is not Ethernet",      "RFC 826")      \
@@ -35,7 +36,12 @@
     X(IPV4_NOT_FOR_US,       "not our address and this host does not forward",   "RFC 1122 3.3.4.2") \
     X(IPV4_TTL_EXPIRED,      "TTL reached zero while forwarding",                "RFC 791 3.2")  \
     X(IPV4_NO_ROUTE,         "no route to the destination",                      "RFC 1812 5.2.7.1") \
-    X(IPV4_FRAGMENT,         "fragmented datagram (reassembly not built here)",  "RFC 791 3.2")  \
+    X(IPV4_NO_FORWARD_BCAST, "not forwarded: a link-layer broadcast, or to a broadcast or multicast address", "RFC 1812 5.3.4") \
+    X(IPV4_FRAG_TIMEOUT,     "reassembly timed out before every fragment came",  "RFC 791 3.2")  \
+    X(IPV4_FRAG_OVERLAP,     "fragments overlap or disagree: the whole datagram is discarded", "RFC 5722 4") \
+    X(IPV4_FRAG_DUP,         "an exact duplicate of a fragment already held",    "RFC 791 3.2")  \
+    X(IPV4_FRAG_BAD,         "fragment empty, not a multiple of 8 bytes, or past 65535", "RFC 791 3.2") \
+    X(IPV4_FRAG_NO_ROOM,     "reassembly memory or table of this host is full",  NULL)           \
     X(IPV4_TOO_BIG,          "datagram larger than the MTU and DF is set",       "RFC 791 3.2")  \
     X(IPV4_UNKNOWN_PROTO,    "no transport for this IP protocol number",         "RFC 1122 3.2.2.1") \
     X(ICMP_TRUNCATED,        "ICMP message too short",                           "RFC 792")      \
@@ -71,6 +77,7 @@
     X(HOST_DOWN,             "the host was shut down with this still queued",    NULL)           \
     X(LINK_QUEUE_FULL,       "link queue full (drop-tail)",                      NULL)           \
     X(LINK_LOSS,             "lost on the link (random loss)",                   NULL)           \
+    X(LINK_RULE,             "dropped by a rule on the link",                    NULL)           \
     X(LINK_DOWN,             "the link is down",                                 NULL)           \
     X(LINK_NO_PEER,          "nothing is attached to the other end",             NULL)
 

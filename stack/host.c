@@ -23,6 +23,8 @@ host_init(struct host *h, const char *name, struct pkt_pool *pool, struct trace 
     h->trace = trace;
     rng_seed(&h->rng, seed, stream);
     arp_cache_init(&h->arp);
+    ipfrag_init(&h->ipfrag);
+    ipv4_pmtu_init(&h->pmtu);
     sock_table_init(&h->socks);
     /* Start the ephemeral search somewhere seeded, as Linux randomises it
      * [RFC 6056 3.3.1], so two hosts of one lesson do not share numbers. */
@@ -39,6 +41,7 @@ host_destroy(struct host *h)
     sock_table_close_all(h);
     tcp_host_destroy(h);
     arp_cache_flush(h);
+    ipfrag_flush(h);
 }
 
 struct iface *
@@ -83,6 +86,7 @@ void
 host_poll(struct host *h)
 {
     arp_poll(h);
+    ipfrag_poll(h);
     tcp_poll(h);
 }
 
@@ -91,7 +95,9 @@ host_next_deadline(const struct host *h)
 {
     uint64_t arp = arp_next_deadline(h);
     uint64_t tcp = tcp_next_deadline(h);
-    return arp < tcp ? arp : tcp;
+    uint64_t frag = ipfrag_next_deadline(h);
+    uint64_t next = arp < tcp ? arp : tcp;
+    return frag < next ? frag : next;
 }
 
 struct iface *

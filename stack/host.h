@@ -15,6 +15,8 @@
 #include "stack/arp.h"
 #include "stack/drop.h"
 #include "stack/iface.h"
+#include "stack/ipfrag.h"
+#include "stack/ipv4.h"
 #include "stack/pkt.h"
 #include "stack/rng.h"
 #include "stack/route.h"
@@ -48,6 +50,8 @@ struct host {
     struct arp_cache arp;                    /* IPv4 -> MAC */
     struct route_table routes;               /* where datagrams go */
     bool forwarding;                         /* a router: forward datagrams not for us */
+    struct ipfrag_table ipfrag;              /* datagrams being reassembled */
+    struct ipv4_pmtu_cache pmtu;             /* path MTUs learned [RFC 1191] */
     uint16_t ip_id;                          /* next IPv4 identification */
     uint16_t next_ping_id;                   /* next ICMP echo identifier */
     struct rng rng;                          /* this host's random numbers */

@@ -72,6 +72,43 @@ icmp_echo_reply(struct host *h, struct pkt *req, const struct ipv4_hdr *ip,
     pkt_free(req);
 }
 
+/* Queue the error on the sockets that asked for IP_RECVERR: a UDP socket
+ * bound to the quoted source port, or the ping socket of the quoted echo
+ * identifier. This is how traceroute and ping learn which router answered. */
+static void
+icmp_error_to_queues(struct host *h, const struct pkt *p, const struct icmp_hdr *icmp,
+                     const struct ipv4_hdr *inner, const uint8_t *l4, int err)
+{
+    const uint8_t *outer = pkt_l3(p);
+    struct sock_icmp_err qe = {
+        .err = err,
+        .type = icmp->type,
+        .code = icmp->code,
+        .mtu = icmp->type == ICMP_DEST_UNREACH && icmp->code == ICMP_UNREACH_NEEDFRAG ? icmp->mtu
+                                                                                       : 0,
+        .offender = outer != NULL ? be32_get(outer + IPV4_OFF_SRC) : 0,
+        .dst = inner->dst,
+        .ttl = outer != NULL ? outer[IPV4_OFF_TTL] : 0,
+        .at_ns = h->now_ns,
+    };
+    if (inner->proto == IPPROTO_UDP_) {
+        qe.sport = be16_get(l4);
+        qe.dport = be16_get(l4 + 2);
+        for (unsigned i = 0; i < SOCK_MAX; i++) {
+            struct socket *s = &h->socks.s[i];
+            if (s->in_use && s->proto == SOCK_PROTO_UDP && s->pcb.lport == qe.sport &&
+                (s->pcb.laddr == 0 || s->pcb.laddr == inner->src))
+                sock_queue_icmp_error(h, s, &qe);
+        }
+    } else if (inner->proto == IPPROTO_ICMP_ && l4[0] == ICMP_ECHO_REQUEST) {
+        qe.sport = be16_get(l4 + 4);
+        qe.dport = be16_get(l4 + 6);
+        struct socket *s = icmp_ping_socket(h, qe.sport);
+        if (s != NULL)
+            sock_queue_icmp_error(h, s, &qe);
+    }
+}
+
 /* An ICMP error quoting a datagram of ours: hand it to the socket that sent it. */
 static void
 icmp_error_input(struct host *h, struct pkt *p, const struct icmp_hdr *icmp, const char *desc)
@@ -112,6 +149,11 @@ icmp_error_input(struct host *h, struct pkt *p, const struct icmp_hdr *icmp, con
     }
     trace_rx(h, LAYER_ICMP, p, "RFC 1122 4.1.3.3", "%s: about a datagram I sent; tell its socket (%s)",
              desc, err_name(err));
+    /* [RFC 1191 3] learn the path MTU first, so the transport that hears
+     * of the error already sees the smaller value. */
+    if (icmp->type == ICMP_DEST_UNREACH && icmp->code == ICMP_UNREACH_NEEDFRAG)
+        ipv4_pmtu_update(h, inner.dst, icmp->mtu, be16_get(q + IPV4_OFF_TOTAL_LEN));
+    icmp_error_to_queues(h, p, icmp, &inner, l4, err);
     if (inner.proto == IPPROTO_UDP_)
         udp_icmp_error(h, inner.src, be16_get(l4), inner.dst, be16_get(l4 + 2), err);
     else if (inner.proto == IPPROTO_TCP_)

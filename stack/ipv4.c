@@ -5,7 +5,12 @@
  * datagrams addressed to one of our addresses or a broadcast, forward others
  * when this host is a router (TTL decremented [RFC 791 3.2], ICMP time
  * exceeded when it reaches zero), drop them otherwise.
- * Fragments are dropped with a named reason: reassembly comes with routers.
+ * Datagrams larger than the path MTU are fragmented on output and when
+ * forwarded [RFC 791 3.2]; fragments for us are reassembled (ipfrag.c). A
+ * router follows the [RFC 1812] subset a course teaches: TTL, ICMP time
+ * exceeded, destination unreachable (net, host, fragmentation needed with the
+ * next-hop MTU [RFC 1191 4]), and no forwarding of broadcasts [RFC 1812
+ * 5.3.4]. The path MTU cache [RFC 1191 6.3] lives here too.
  * Called by: eth_input(), udp_output(), icmp.c. Calls: icmp_input(),
  * udp_input(), route_lookup(), arp_output().
  */
@@ -20,10 +25,12 @@
 #include "stack/host.h"
 #include "stack/icmp.h"
 #include "stack/iface.h"
+#include "stack/ipfrag.h"
 #include "stack/pkt.h"
 #include "stack/route.h"
 #include "stack/tcp.h"
 #include "stack/udp.h"
+#include "stack/wire/bytes.h"
 #include "stack/wire/eth.h"
 #include "stack/wire/icmp.h"
 
@@ -59,9 +66,196 @@ ipv4_source_for(const struct host *h, uint32_t dst)
 unsigned
 ipv4_max_payload(const struct host *h, uint32_t dst)
 {
-    const struct route *r = route_lookup(h, dst);
-    unsigned mtu = r != NULL ? r->ifc->mtu : ETH_MTU;
+    unsigned mtu = ipv4_path_mtu(h, dst);
     return mtu > IPV4_HDR_MIN ? mtu - IPV4_HDR_MIN : 0;
+}
+
+/* --- path MTU [RFC 1191] ------------------------------------------------- */
+
+void
+ipv4_pmtu_init(struct ipv4_pmtu_cache *c)
+{
+    memset(c, 0, sizeof(*c));
+    c->expire_ns = IPV4_PMTU_EXPIRE_NS;
+}
+
+static const struct ipv4_pmtu_entry *
+ipv4_pmtu_find(const struct host *h, uint32_t dst)
+{
+    for (unsigned i = 0; i < IPV4_PMTU_MAX; i++) {
+        const struct ipv4_pmtu_entry *e = &h->pmtu.e[i];
+        if (e->dst == dst && dst != 0 && e->expires_ns > h->now_ns)
+            return e;
+    }
+    return NULL;
+}
+
+uint16_t
+ipv4_path_mtu(const struct host *h, uint32_t dst)
+{
+    const struct route *r = route_lookup(h, dst);
+    uint16_t mtu = r != NULL ? r->ifc->mtu : ETH_MTU;
+    const struct ipv4_pmtu_entry *e = ipv4_pmtu_find(h, dst);
+    if (e != NULL && e->mtu < mtu)
+        mtu = e->mtu;
+    return mtu;
+}
+
+uint16_t
+ipv4_pmtu_update(struct host *h, uint32_t dst, uint16_t mtu, uint16_t quoted_len)
+{
+    /* [RFC 1191 7] the plateau table: an old router says 0; take the
+     * largest plateau below the length of the datagram it refused. */
+    static const uint16_t plateau[] = { 32000, 17914, 8166, 4352, 2002, 1492, 1006, 508, 296,
+                                        IPV4_MIN_MTU };
+    if (mtu == 0) {
+        mtu = IPV4_MIN_MTU;
+        for (unsigned i = 0; i < sizeof(plateau) / sizeof(plateau[0]); i++) {
+            if (plateau[i] < quoted_len) {
+                mtu = plateau[i];
+                break;
+            }
+        }
+    }
+    /* [RFC 1191 3] never below 68 octets. */
+    if (mtu < IPV4_MIN_MTU)
+        mtu = IPV4_MIN_MTU;
+    uint16_t now = ipv4_path_mtu(h, dst);
+    char d[IPV4_ADDR_STRLEN];
+    ipv4_addr_str(dst, d);
+    if (mtu >= now) {
+        /* [RFC 1191 6.1] a host "MUST not increase its estimate of the
+         * Path MTU in response to the contents of a Datagram Too Big
+         * message". */
+        trace_event(h, TRACE_NOTE, LAYER_IPV4, NULL, "RFC 1191 6.1",
+                    "path MTU to %s stays %u (told %u)", d, now, mtu);
+        return now;
+    }
+    struct ipv4_pmtu_entry *slot = NULL;
+    for (unsigned i = 0; i < IPV4_PMTU_MAX && slot == NULL; i++)
+        if (h->pmtu.e[i].dst == dst)
+            slot = &h->pmtu.e[i];
+    for (unsigned i = 0; i < IPV4_PMTU_MAX && slot == NULL; i++)
+        if (h->pmtu.e[i].dst == 0 || h->pmtu.e[i].expires_ns <= h->now_ns)
+            slot = &h->pmtu.e[i];
+    if (slot == NULL) {
+        /* Full: replace the entry closest to expiry. */
+        slot = &h->pmtu.e[0];
+        for (unsigned i = 1; i < IPV4_PMTU_MAX; i++)
+            if (h->pmtu.e[i].expires_ns < slot->expires_ns)
+                slot = &h->pmtu.e[i];
+    }
+    slot->dst = dst;
+    slot->mtu = mtu;
+    slot->expires_ns = h->now_ns + h->pmtu.expire_ns;
+    trace_event(h, TRACE_CACHE, LAYER_IPV4, NULL, "RFC 1191 6.3",
+                "path MTU to %s is now %u (was %u), for %llu s", d, mtu, now,
+                (unsigned long long)(h->pmtu.expire_ns / 1000000000ull));
+    return mtu;
+}
+
+/* --- fragmentation [RFC 791 3.2] --------------------------------------- */
+
+/* The options a non-first fragment carries: those with the "copied" flag
+ * [RFC 791 3.1 "Options"], padded to a multiple of 4 with End of Option List. */
+static uint8_t
+ipv4_copied_options(const struct ipv4_hdr *ip, uint8_t out[IPV4_OPT_MAX])
+{
+    size_t n = 0;
+    for (size_t i = 0; i < ip->opt_len;) {
+        uint8_t type = ip->options[i];
+        if (type == 0)
+            break;                     /* End of Option List */
+        if (type == 1) {               /* No Operation: one byte, not copied */
+            i++;
+            continue;
+        }
+        size_t len = i + 1 < ip->opt_len ? ip->options[i + 1] : 0;
+        if (len < 2 || i + len > ip->opt_len)
+            break;                     /* ipv4_parse checked; be safe */
+        if (type & 0x80) {
+            memcpy(out + n, ip->options + i, len);
+            n += len;
+        }
+        i += len;
+    }
+    while (n % 4 != 0)
+        out[n++] = 0;
+    return (uint8_t)n;
+}
+
+/* Send datagram p (data at its valid IPv4 header, larger than mtu, DF clear)
+ * as fragments of at most mtu bytes to next_hop on ifc. Every fragment's
+ * payload but the last is a multiple of 8 bytes [RFC 791 3.2]; the first
+ * keeps all options, the others only the copied ones. A fragment of a
+ * fragment keeps the original offsets and the last piece keeps its MF.
+ * Takes ownership of p (used up: the fragments are new packets). */
+static int
+ipv4_fragment(struct host *h, struct iface *ifc, struct pkt *p, uint32_t next_hop, unsigned mtu)
+{
+    struct ipv4_hdr ip;
+    if (ipv4_parse(p->data, p->len, &ip) != DROP_NONE) {
+        pkt_drop(h, p, LAYER_IPV4, DROP_IPV4_TRUNCATED);
+        return -ERR_INVAL;
+    }
+    uint8_t later_opts[IPV4_OPT_MAX];
+    uint8_t later_opt_len = ipv4_copied_options(&ip, later_opts);
+    const uint8_t *payload = p->data + ip.ihl;
+    size_t total = (size_t)ip.total_len - ip.ihl;
+    unsigned count = 0;
+    int err = 0;
+    char s[IPV4_ADDR_STRLEN], d[IPV4_ADDR_STRLEN];
+    ipv4_addr_str(ip.src, s);
+    ipv4_addr_str(ip.dst, d);
+    for (size_t off = 0; off < total;) {
+        struct ipv4_hdr f = ip;
+        if (off > 0) {
+            f.opt_len = later_opt_len;
+            memcpy(f.options, later_opts, later_opt_len);
+        }
+        f.ihl = (uint8_t)(IPV4_HDR_MIN + f.opt_len);
+        size_t room = ((mtu - f.ihl) / 8) * 8;
+        size_t chunk = total - off <= mtu - f.ihl ? total - off : room;
+        bool last = off + chunk == total;
+        f.total_len = (uint16_t)(f.ihl + chunk);
+        f.frag_off = (uint16_t)(ip.frag_off + off);
+        f.mf = last ? ip.mf : true;
+        struct pkt *q = host_pkt_alloc(h, PKT_HEADROOM, f.ihl + chunk);
+        if (q == NULL) {
+            err = -ERR_NOBUFS;
+            break;
+        }
+        q->cause = p->cause;
+        uint8_t *b = pkt_put(q, f.ihl + chunk);
+        ipv4_emit(&f, b);
+        memcpy(b + f.ihl, payload + off, chunk);
+        q->l3_off = pkt_off(q);
+        count++;
+        trace_tx(h, LAYER_IPV4, q, "RFC 791 3.2",
+                 "%s > %s: fragment %u of id %u, offset %u, length %u%s (MTU %u dev %s)", s, d,
+                 count, f.id, f.frag_off, f.total_len, f.mf ? ", flags [+]" : "", mtu, ifc->name);
+        int r = arp_output(ifc, q, next_hop);
+        if (r < 0 && err == 0)
+            err = r;
+        off += chunk;
+    }
+    pkt_free(p);
+    return err;
+}
+
+/* --- forwarding [RFC 1812] ---------------------------------------------- */
+
+void
+ipv4_next_hop_unreachable(struct host *h, const struct pkt *p)
+{
+    const uint8_t *b = pkt_l3(p);
+    if (!h->forwarding || b == NULL || pkt_len_from(p, p->l3_off) < IPV4_HDR_MIN)
+        return;
+    /* Only for datagrams we forwarded; a local sender learns from its own
+     * stack, not from ICMP. */
+    if (ipv4_is_local(h, be32_get(b + IPV4_OFF_SRC)))
+        return;
+    icmp_send_error(h, p, ICMP_DEST_UNREACH, ICMP_UNREACH_HOST, 0);
 }
 
 static void
@@ -86,11 +280,13 @@ ipv4_forward(struct host *h, struct pkt *p, const struct ipv4_hdr *ip)
         pkt_drop(h, p, LAYER_IPV4, DROP_IPV4_NO_ROUTE);
         return;
     }
-    if (p->len > r->ifc->mtu) {
-        trace_rx(h, LAYER_IPV4, p, "RFC 1191 4", "%s > %s: larger than the next hop's MTU %u",
-                 s, d, r->ifc->mtu);
-        if (ip->df)
-            icmp_send_error(h, p, ICMP_DEST_UNREACH, ICMP_UNREACH_NEEDFRAG, r->ifc->mtu);
+    bool too_big = p->len > r->ifc->mtu;
+    if (too_big && ip->df) {
+        /* [RFC 1191 4] "fragmentation needed and DF set", carrying the MTU
+         * of the next-hop network in the low-order 16 bits. */
+        trace_rx(h, LAYER_IPV4, p, "RFC 1191 4",
+                 "%s > %s: larger than the next hop's MTU %u and DF is set", s, d, r->ifc->mtu);
+        icmp_send_error(h, p, ICMP_DEST_UNREACH, ICMP_UNREACH_NEEDFRAG, r->ifc->mtu);
         pkt_drop(h, p, LAYER_IPV4, DROP_IPV4_TOO_BIG);
         return;
     }
@@ -101,10 +297,14 @@ ipv4_forward(struct host *h, struct pkt *p, const struct ipv4_hdr *ip)
     h->stats.ipv4_forwarded++;
     uint32_t next_hop = r->gateway != 0 ? r->gateway : ip->dst;
     char nh[IPV4_ADDR_STRLEN];
-    trace_tx(h, LAYER_IPV4, p, "RFC 1812 5.2.1",
-             "%s > %s: forward, ttl %u -> %u, next hop %s dev %s", s, d, ip->ttl, fwd.ttl,
-             ipv4_addr_str(next_hop, nh), r->ifc->name);
-    arp_output(r->ifc, p, next_hop);
+    trace_event(h, too_big ? TRACE_NOTE : TRACE_TX, LAYER_IPV4, p, "RFC 1812 5.2.1",
+                "%s > %s: forward, ttl %u -> %u, next hop %s dev %s%s", s, d, ip->ttl, fwd.ttl,
+                ipv4_addr_str(next_hop, nh), r->ifc->name,
+                too_big ? "; larger than its MTU, DF clear: fragment it" : "");
+    if (too_big)
+        ipv4_fragment(h, r->ifc, p, next_hop, r->ifc->mtu);
+    else
+        arp_output(r->ifc, p, next_hop);
 }
 
 void
@@ -133,6 +333,18 @@ ipv4_input(struct iface *ifc, struct pkt *p)
     bool local = ipv4_is_local(h, ip.dst);
     bool bcast = !local && ipv4_is_broadcast(h, ip.dst);
     if (!local && !bcast) {
+        /* [RFC 1812 5.3.4] a router forwards neither a datagram that came
+         * as a link-layer broadcast nor one to a broadcast or multicast
+         * address (this router forwards no multicast). */
+        const uint8_t *l2 = pkt_l2(p);
+        bool l2_bcast = l2 != NULL && mac_is_multicast(l2 + ETH_OFF_DST);
+        if (h->forwarding && (l2_bcast || (ip.dst >> 28) >= 0xe || ip.dst == 0)) {
+            trace_rx(h, LAYER_IPV4, p, "RFC 1812 5.3.4",
+                     "%s > %s: not mine, and a %s: a router does not forward it", s, d,
+                     l2_bcast ? "link-layer broadcast" : "broadcast or multicast address");
+            pkt_drop(h, p, LAYER_IPV4, DROP_IPV4_NO_FORWARD_BCAST);
+            return;
+        }
         if (h->forwarding) {
             ipv4_forward(h, p, &ip);
             return;
@@ -143,10 +355,17 @@ ipv4_input(struct iface *ifc, struct pkt *p)
         return;
     }
     if (ip.mf || ip.frag_off != 0) {
-        trace_rx(h, LAYER_IPV4, p, "RFC 791 3.2", "%s > %s: a fragment (offset %u%s)", s, d,
-                 ip.frag_off, ip.mf ? ", more follow" : "");
-        pkt_drop(h, p, LAYER_IPV4, DROP_IPV4_FRAGMENT);
-        return;
+        /* [RFC 791 3.2] a fragment for us: hold it until the datagram is
+         * whole; the rest of this function sees only whole datagrams. */
+        trace_rx(h, LAYER_IPV4, p, "RFC 791 3.2", "%s > %s: id %u, a fragment (offset %u%s): to reassembly",
+                 s, d, ip.id, ip.frag_off, ip.mf ? ", more follow" : "");
+        p = ipfrag_input(h, p, &ip);
+        if (p == NULL)
+            return;
+        if (ipv4_parse(p->data, p->len, &ip) != DROP_NONE) {
+            pkt_drop(h, p, LAYER_IPV4, DROP_IPV4_TRUNCATED);
+            return;
+        }
     }
     const char *pname = ipproto_name(ip.proto);
     trace_rx(h, LAYER_IPV4, p, "RFC 791 3.2",
@@ -201,7 +420,14 @@ ipv4_output(struct host *h, struct pkt *p, const struct ipv4_tx *tx)
         return -ERR_NETUNREACH;
     }
     size_t total = IPV4_HDR_MIN + p->len;
-    if (total > ifc->mtu) {
+    /* The path MTU [RFC 1191]: the interface's, or less if a router said so
+     * (not for a broadcast, which has no path). */
+    unsigned mtu = r != NULL ? ipv4_path_mtu(h, tx->dst) : ifc->mtu;
+    if (total > IPV4_MAX_LEN || (total > mtu && tx->df)) {
+        trace_event(h, TRACE_NOTE, LAYER_IPV4, p, "RFC 791 3.2",
+                    "%zu bytes %s: EMSGSIZE", total,
+                    total > IPV4_MAX_LEN ? "exceed the 65535 an IPv4 datagram can hold"
+                                         : "exceed the path MTU and DF is set");
         pkt_drop(h, p, LAYER_IPV4, DROP_IPV4_TOO_BIG);
         return -ERR_MSGSIZE;
     }
@@ -228,10 +454,15 @@ ipv4_output(struct host *h, struct pkt *p, const struct ipv4_tx *tx)
     if (r != NULL)
         snprintf(rt, sizeof(rt), "%s/%u dev %s", ipv4_addr_str(r->dst, net), r->prefix_len,
                  ifc->name);
-    trace_tx(h, LAYER_IPV4, p, "RFC 791 3.2",
-             "%s > %s: %s (%u), ttl %u, id %u, length %u%s; route %s, next hop %s",
-             ipv4_addr_str(ip.src, s), ipv4_addr_str(ip.dst, d), pname != NULL ? pname : "?",
-             ip.proto, ip.ttl, ip.id, ip.total_len, ip.df ? ", flags [DF]" : "", rt,
-             next_hop == tx->dst ? "on-link" : ipv4_addr_str(next_hop, nh));
+    /* A datagram that goes out as fragments is narrated here and counted
+     * once per fragment by ipv4_fragment(). */
+    trace_event(h, total > mtu ? TRACE_NOTE : TRACE_TX, LAYER_IPV4, p, "RFC 791 3.2",
+                "%s > %s: %s (%u), ttl %u, id %u, length %u%s; route %s, next hop %s%s",
+                ipv4_addr_str(ip.src, s), ipv4_addr_str(ip.dst, d), pname != NULL ? pname : "?",
+                ip.proto, ip.ttl, ip.id, ip.total_len, ip.df ? ", flags [DF]" : "", rt,
+                next_hop == tx->dst ? "on-link" : ipv4_addr_str(next_hop, nh),
+                total > mtu ? "; larger than the MTU: fragment it" : "");
+    if (total > mtu)
+        return ipv4_fragment(h, ifc, p, next_hop, mtu);
     return arp_output(ifc, p, next_hop);
 }

@@ -3,6 +3,7 @@
  */
 #include "stack/route.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -99,4 +100,56 @@ route_format(const struct host *h, const struct route *r, char *buf, size_t n)
     if (r->metric != 0 && len >= 0 && (size_t)len < n)
         len += snprintf(buf + len, n - (size_t)len, " metric %u", r->metric);
     return len;
+}
+
+/* Does a come before b in `ip route` order? */
+static bool
+route_show_before(const struct route *a, const struct route *b)
+{
+    if (a->dst != b->dst)
+        return a->dst < b->dst;
+    if (a->prefix_len != b->prefix_len)
+        return a->prefix_len > b->prefix_len;
+    return a->metric < b->metric;
+}
+
+unsigned
+route_show_order(const struct host *h, const struct route **out, unsigned cap)
+{
+    const struct route *sorted[ROUTE_MAX];
+    unsigned n = h->routes.count;
+    /* Insertion sort: stable, so equal keys keep their insertion order. */
+    for (unsigned i = 0; i < n; i++) {
+        const struct route *r = &h->routes.r[i];
+        unsigned j = i;
+        while (j > 0 && route_show_before(r, sorted[j - 1])) {
+            sorted[j] = sorted[j - 1];
+            j--;
+        }
+        sorted[j] = r;
+    }
+    for (unsigned i = 0; i < n && i < cap; i++)
+        out[i] = sorted[i];
+    return n;
+}
+
+int
+route_table_format(const struct host *h, char *buf, size_t n)
+{
+    const struct route *order[ROUTE_MAX];
+    unsigned count = route_show_order(h, order, ROUTE_MAX);
+    size_t used = 0;
+    if (n > 0)
+        buf[0] = '\0';
+    for (unsigned i = 0; i < count; i++) {
+        char line[160];
+        int len = route_format(h, order[i], line, sizeof(line));
+        if (len < 0)
+            return len;
+        int w = snprintf(used < n ? buf + used : NULL, used < n ? n - used : 0, "%s\n", line);
+        if (w < 0)
+            return w;
+        used += (size_t)w;
+    }
+    return (int)used;
 }

@@ -51,4 +51,15 @@ const struct route *route_lookup(const struct host *h, uint32_t dst);
  * Returns what snprintf would. */
 int route_format(const struct host *h, const struct route *r, char *buf, size_t n);
 
+/* The whole table as `ip route show` prints it, one line each ending in
+ * "\n", in its order: by destination address, then the longer prefix first,
+ * then the lower metric (Linux's FIB trie walks keys in order and keeps a
+ * key's aliases longest prefix first), then insertion order. Returns what
+ * snprintf would (the full length even when cut short). */
+int route_table_format(const struct host *h, char *buf, size_t n);
+
+/* The table's entries in that order: writes up to cap pointers, returns the
+ * number of routes. */
+unsigned route_show_order(const struct host *h, const struct route **out, unsigned cap);
+
 #endif

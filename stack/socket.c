@@ -306,8 +306,11 @@ sock_send_common(struct host *h, struct socket *s, const uint8_t *buf, size_t le
     uint16_t dport = to != NULL ? to->port : s->pcb.fport;
     if (ipv4_is_broadcast(h, dst) && !s->so_broadcast)
         return -ERR_ACCES;
-    if (s->proto == SOCK_PROTO_UDP && (len > UDP_MAX_PAYLOAD ||
-                                       len > ipv4_max_payload(h, dst) - UDP_HDR_LEN))
+    /* A datagram larger than the path MTU is fragmented [RFC 791 3.2], up to
+     * what one IPv4 datagram holds; with DF (IP_PMTUDISC_DO) it must fit the
+     * path MTU instead, as Linux answers EMSGSIZE. */
+    if (s->proto == SOCK_PROTO_UDP &&
+        (len > UDP_MAX_PAYLOAD || (s->ip_df && len + UDP_HDR_LEN > ipv4_max_payload(h, dst))))
         return -ERR_MSGSIZE;
     e = sock_autobind(h, s);
     if (e < 0)
@@ -322,8 +325,10 @@ sock_send_common(struct host *h, struct socket *s, const uint8_t *buf, size_t le
     }
     /* A ping socket: the application wrote an ICMP echo request; the stack
      * puts the socket's identifier in it and the checksum, as Linux does. */
-    if (len < ICMP_HDR_LEN || buf[0] != ICMP_ECHO_REQUEST || len > ipv4_max_payload(h, dst))
-        return len < ICMP_HDR_LEN || buf[0] != ICMP_ECHO_REQUEST ? -ERR_INVAL : -ERR_MSGSIZE;
+    if (len < ICMP_HDR_LEN || buf[0] != ICMP_ECHO_REQUEST)
+        return -ERR_INVAL;
+    if (len > IPV4_MAX_LEN - IPV4_HDR_MIN || (s->ip_df && len > ipv4_max_payload(h, dst)))
+        return -ERR_MSGSIZE;
     struct pkt *p = host_pkt_alloc(h, PKT_HEADROOM, len);
     if (p == NULL)
         return -ERR_NOBUFS;
@@ -336,7 +341,8 @@ sock_send_common(struct host *h, struct socket *s, const uint8_t *buf, size_t le
     h->stats.icmp_tx_type[ICMP_ECHO_REQUEST]++;
     trace_tx(h, LAYER_ICMP, p, "RFC 792", "ICMP echo request, id %u, seq %u, length %zu", icmp.id,
              icmp.seq, len);
-    struct ipv4_tx tx = { .src = s->pcb.laddr, .dst = dst, .proto = IPPROTO_ICMP_ };
+    struct ipv4_tx tx = { .src = s->pcb.laddr, .dst = dst, .proto = IPPROTO_ICMP_,
+                          .ttl = s->ip_ttl, .df = s->ip_df };
     int r = ipv4_output(h, p, &tx);
     if (r >= 0)
         s->tx_datagrams++;
@@ -515,7 +521,45 @@ sock_poll(struct host *h, int fd)
         ev |= SOCK_POLLIN;
     if (s->so_error != 0)
         ev |= SOCK_POLLERR | SOCK_POLLIN;
+    if (s->errq_count > 0)
+        ev |= SOCK_POLLERR;
     return ev;
+}
+
+void
+sock_queue_icmp_error(struct host *h, struct socket *s, const struct sock_icmp_err *e)
+{
+    if (!s->ip_recverr)
+        return;
+    if (s->errq_count == SOCK_ERRQ_MAX) {
+        memmove(&s->errq[0], &s->errq[1], (SOCK_ERRQ_MAX - 1) * sizeof(s->errq[0]));
+        s->errq_count--;
+    }
+    s->errq[s->errq_count++] = *e;
+    char off[IPV4_ADDR_STRLEN];
+    trace_event(h, TRACE_STATE, LAYER_SOCKET, NULL, "RFC 1122 4.1.3.3",
+                "socket %d: ICMP error from %s queued (IP_RECVERR, %u waiting)", s->fd,
+                ipv4_addr_str(e->offender, off), s->errq_count);
+}
+
+int
+sock_recv_error(struct host *h, int fd, struct sock_icmp_err *out)
+{
+    sock_enter(h, CALL_RECVFROM);
+    struct socket *s = sock_lookup(h, fd);
+    if (s == NULL)
+        return sock_ret(h, -ERR_BADF, "%d, MSG_ERRQUEUE", fd);
+    if (s->errq_count == 0)
+        return -ERR_AGAIN;
+    *out = s->errq[0];
+    memmove(&s->errq[0], &s->errq[1], (s->errq_count - 1) * sizeof(s->errq[0]));
+    s->errq_count--;
+    /* Linux also clears the pending error the queued one set. */
+    if (s->so_error == out->err)
+        s->so_error = 0;
+    char off[IPV4_ADDR_STRLEN];
+    return sock_ret(h, 0, "%d, MSG_ERRQUEUE -> %s from %s", fd, err_name(out->err),
+                    ipv4_addr_str(out->offender, off));
 }
 
 void
@@ -553,6 +597,8 @@ sock_opt_name(enum sock_opt opt)
         [SOCK_OPT_SNDBUF] = "SO_SNDBUF",       [SOCK_OPT_KEEPALIVE] = "SO_KEEPALIVE",
         [SOCK_OPT_LINGER] = "SO_LINGER",       [SOCK_OPT_TCP_NODELAY] = "TCP_NODELAY",
         [SOCK_OPT_TCP_CONGESTION] = "TCP_CONGESTION",
+        [SOCK_OPT_IP_TTL] = "IP_TTL",          [SOCK_OPT_IP_DF] = "IP_MTU_DISCOVER",
+        [SOCK_OPT_IP_RECVERR] = "IP_RECVERR",
     };
     return (unsigned)opt < SOCK_OPT_COUNT ? names[opt] : "?";
 }
@@ -707,6 +753,21 @@ sock_setsockopt(struct host *h, int fd, enum sock_opt opt, int64_t value)
         else
             tp->cc_algo = (enum tcp_cc_algo)value;
         break;
+    case SOCK_OPT_IP_TTL:
+        /* Linux: 1..255, and -1 restores the default. */
+        if (value < -1 || value > 255)
+            r = -ERR_INVAL;
+        else
+            s->ip_ttl = value <= 0 ? 0 : (uint8_t)value;
+        break;
+    case SOCK_OPT_IP_DF:
+        s->ip_df = value != 0;
+        break;
+    case SOCK_OPT_IP_RECVERR:
+        s->ip_recverr = value != 0;
+        if (!s->ip_recverr)
+            s->errq_count = 0;
+        break;
     case SOCK_OPT_COUNT:
     default:
         r = -ERR_INVAL;
@@ -757,6 +818,15 @@ sock_getsockopt(struct host *h, int fd, enum sock_opt opt, int64_t *value)
             : opt == SOCK_OPT_LINGER  ? tp->linger_s
             : opt == SOCK_OPT_TCP_NODELAY ? tp->nodelay
                                           : (int64_t)tp->cc_algo;
+        break;
+    case SOCK_OPT_IP_TTL:
+        v = s->ip_ttl != 0 ? s->ip_ttl : IPV4_DEFAULT_TTL;
+        break;
+    case SOCK_OPT_IP_DF:
+        v = s->ip_df;
+        break;
+    case SOCK_OPT_IP_RECVERR:
+        v = s->ip_recverr;
         break;
     case SOCK_OPT_COUNT:
     default:

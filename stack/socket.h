@@ -70,8 +70,32 @@ enum sock_opt {
     SOCK_OPT_LINGER,          /* SO_LINGER: -1 off, else seconds (0: close sends RST) */
     SOCK_OPT_TCP_NODELAY,     /* TCP_NODELAY: 0 or 1 (1 turns Nagle off) */
     SOCK_OPT_TCP_CONGESTION,  /* TCP_CONGESTION: enum tcp_cc_algo */
+    SOCK_OPT_IP_TTL,          /* IP_TTL: 1..255, the TTL of datagrams sent; 0 = default (64) */
+    SOCK_OPT_IP_DF,           /* IP_MTU_DISCOVER as IP_PMTUDISC_DO (1) or _DONT (0): set DF,
+                                 and EMSGSIZE above the path MTU instead of fragmenting */
+    SOCK_OPT_IP_RECVERR,      /* IP_RECVERR: 0 or 1: queue ICMP errors for sock_recv_error() */
     SOCK_OPT_COUNT
 };
+
+/* One ICMP error about a datagram this socket sent, as Linux's IP_RECVERR
+ * reports it (struct sock_extended_err + the offender's address): what
+ * traceroute and ping print their "From ..." lines from. */
+struct sock_icmp_err {
+    int err;            /* ERR_* the error maps to (EHOSTUNREACH for time exceeded...) */
+    uint8_t type;       /* ICMP type: 3 unreachable, 11 time exceeded */
+    uint8_t code;       /* ICMP code */
+    uint16_t mtu;       /* next-hop MTU of "fragmentation needed", else 0 */
+    uint32_t offender;  /* who sent the ICMP error: the router, or the host */
+    uint32_t dst;       /* destination of the datagram it quotes */
+    uint16_t dport;     /* its destination port (UDP), or echo sequence (ping) */
+    uint16_t sport;     /* its source port (UDP), or echo identifier (ping) */
+    uint8_t ttl;        /* TTL of the ICMP error as it arrived */
+    uint64_t at_ns;     /* when it arrived */
+};
+
+/* ICMP errors a socket with SOCK_OPT_IP_RECVERR keeps; the oldest is
+ * dropped when more come (Linux bounds its error queue by the rcvbuf). */
+#define SOCK_ERRQ_MAX 8
 
 /* A socket address: an IPv4 address and port, host order. */
 struct sock_addr {
@@ -103,6 +127,11 @@ struct socket {
     size_t sndbuf;             /* SO_SNDBUF */
     struct pkt_queue rcvq;     /* datagrams waiting for recv, each with l3/l4 offsets set */
     uint16_t ping_id;          /* ICMP sockets: the echo identifier (the "port") */
+    uint8_t ip_ttl;            /* IP_TTL for datagrams sent (UDP, ICMP); 0 = default */
+    bool ip_df;                /* IP_PMTUDISC_DO: DF set, no fragmentation */
+    bool ip_recverr;           /* IP_RECVERR: ICMP errors queued in errq */
+    struct sock_icmp_err errq[SOCK_ERRQ_MAX];  /* IP_RECVERR queue, oldest first */
+    unsigned errq_count;       /* entries in errq */
     uint64_t rx_datagrams;     /* datagrams queued, ever */
     uint64_t tx_datagrams;     /* datagrams sent, ever */
 };
@@ -144,6 +173,14 @@ int sock_shutdown(struct host *h, int fd, enum sock_shut how);
 int sock_setsockopt(struct host *h, int fd, enum sock_opt opt, int64_t value);
 int sock_getsockopt(struct host *h, int fd, enum sock_opt opt, int64_t *value);
 const char *sock_opt_name(enum sock_opt opt);  /* "SO_RCVBUF", "TCP_NODELAY" */
+
+/* Take the oldest queued ICMP error of a socket with SOCK_OPT_IP_RECVERR
+ * (recvmsg(fd, MSG_ERRQUEUE) on Linux): 0 and *out filled, -ERR_AGAIN when
+ * none is queued, -ERR_BADF. A socket with errors queued polls SOCK_POLLERR. */
+int sock_recv_error(struct host *h, int fd, struct sock_icmp_err *out);
+
+/* For ICMP: queue e on s if it asked for IP_RECVERR (else nothing). */
+void sock_queue_icmp_error(struct host *h, struct socket *s, const struct sock_icmp_err *e);
 
 /* SOCK_POLL* bits that hold now; 0 for a bad fd. */
 unsigned sock_poll(struct host *h, int fd);

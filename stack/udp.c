@@ -106,7 +106,8 @@ udp_output(struct host *h, struct socket *s, const uint8_t *data, size_t len, ui
     p->l4_off = pkt_off(p);
     trace_tx(h, LAYER_UDP, p, "RFC 768", "%u > %u: UDP, length %zu: header and checksum added",
              udp.sport, udp.dport, len);
-    struct ipv4_tx tx = { .src = src, .dst = dst, .proto = IPPROTO_UDP_ };
+    struct ipv4_tx tx = { .src = src, .dst = dst, .proto = IPPROTO_UDP_, .ttl = s->ip_ttl,
+                          .df = s->ip_df };
     int r = ipv4_output(h, p, &tx);
     return r < 0 ? r : (int)len;
 }

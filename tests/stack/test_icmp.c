@@ -297,11 +297,16 @@ START_TEST(test_ping_socket_rejects_what_is_not_an_echo_request)
     req[0] = ICMP_ECHO_REQUEST;
     ck_assert_int_eq(sock_sendto(a, fd, req, ICMP_HDR_LEN - 1, &to), -ERR_INVAL);
     ck_assert_uint_eq(hw_pending(w, HW_ALICE), 0);
-    /* 1480 bytes fit in a 1500-byte MTU; 1481 do not. */
+    /* 1480 bytes fit in a 1500-byte MTU; 1481 do not: refused with DF
+     * (ping -M do), fragmented without (it waits for ARP in two pieces). */
     static uint8_t big[1481];
     app_echo(big, 1, 0);
+    ck_assert_int_eq(sock_setsockopt(a, fd, SOCK_OPT_IP_DF, 1), 0);
     ck_assert_int_eq(sock_sendto(a, fd, big, sizeof(big), &to), -ERR_MSGSIZE);
     ck_assert_int_eq(sock_sendto(a, fd, big, sizeof(big) - 1, &to), (int)sizeof(big) - 1);
+    ck_assert_int_eq(sock_setsockopt(a, fd, SOCK_OPT_IP_DF, 0), 0);
+    ck_assert_int_eq(sock_sendto(a, fd, big, sizeof(big), &to), (int)sizeof(big));
+    ck_assert_uint_eq(arp_cache_lookup(a, HW_BOB_ADDR)->pending.count, 3);
     hw_destroy(w);
     free(w);
 }

@@ -15,6 +15,7 @@
 #include "stack/err.h"
 #include "stack/host.h"
 #include "stack/inspect.h"
+#include "stack/ipfrag.h"
 #include "stack/ipv4.h"
 #include "stack/socket.h"
 #include "stack/wire/bytes.h"
@@ -262,22 +263,32 @@ START_TEST(test_not_for_us_on_a_host)
 }
 END_TEST
 
-START_TEST(test_fragments_are_dropped)
+START_TEST(test_fragments_are_reassembled)
 {
     struct hw_world *w = hw_new();
     int fd = bob_udp_socket(w, 7);
+    /* One UDP datagram (8-byte header + 24 bytes) cut in two by hand: bytes
+     * 0-15 (MF set) and 16-31, delivered last piece first. */
+    const char *text = "reassemble me, bob! 1234";
     uint8_t l4[64];
-    size_t n = udp_payload(l4, HW_BOB_ADDR, "frag");
+    size_t n = udp_payload(l4, HW_BOB_ADDR, text);
+    ck_assert_uint_eq(n, 32);
     struct ipv4_hdr ip = hwf_ip(HW_ALICE_ADDR, HW_BOB_ADDR, IPPROTO_UDP_);
-    ip.mf = true;  /* the first fragment: more follow */
-    inject_ip(w, &ip, l4, n);
-    ip.mf = false;
-    ip.frag_off = 1480;  /* the last fragment */
-    inject_ip(w, &ip, l4, n);
-    ck_assert_uint_eq(BOB(w)->stats.drops[DROP_IPV4_FRAGMENT], 2);
-    ck_assert_uint_eq(hw_pending(w, HW_BOB), 0);
-    uint8_t buf[16];
+    ip.id = 77;
+    ip.frag_off = 16;  /* the last fragment */
+    inject_ip(w, &ip, l4 + 16, 16);
+    uint8_t buf[64];
     ck_assert_int_eq(sock_recv(BOB(w), fd, buf, sizeof(buf)), -ERR_AGAIN);
+    ck_assert_uint_eq(ipfrag_count(BOB(w)), 1);
+    ip.frag_off = 0;
+    ip.mf = true;  /* the first fragment: more follow */
+    inject_ip(w, &ip, l4, 16);
+    ck_assert_int_eq(sock_recv(BOB(w), fd, buf, sizeof(buf)), 24);
+    ck_assert_mem_eq(buf, text, 24);
+    ck_assert_uint_eq(ipfrag_count(BOB(w)), 0);
+    ck_assert_uint_eq(BOB(w)->ipfrag.reassembled, 1);
+    ck_assert_uint_eq(counter(BOB(w), "drops"), 0);
+    ck_assert_uint_eq(hw_pending(w, HW_BOB), 0);
     hw_destroy(w);
     free(w);
 }
@@ -452,12 +463,25 @@ START_TEST(test_output_errors)
     struct ipv4_tx tx = { .dst = IPV4_ADDR(203, 0, 113, 1), .proto = IPPROTO_UDP_ };
     ck_assert_int_eq(ipv4_output(a, p, &tx), -ERR_NETUNREACH);
     ck_assert_uint_eq(a->stats.drops[DROP_IPV4_NO_ROUTE], 1);
-    /* 1481 bytes of payload make a 1501-byte datagram: over the MTU. */
+    /* 1481 bytes of payload make a 1501-byte datagram: over the MTU, so with
+     * DF it is refused [RFC 791 3.2]... */
     p = host_pkt_alloc(a, PKT_HEADROOM, 1481);
     pkt_put(p, 1481);
     tx.dst = HW_BOB_ADDR;
+    tx.df = true;
     ck_assert_int_eq(ipv4_output(a, p, &tx), -ERR_MSGSIZE);
     ck_assert_uint_eq(a->stats.drops[DROP_IPV4_TOO_BIG], 1);
+    /* ...and without DF it leaves as two fragments (held for ARP). */
+    p = host_pkt_alloc(a, PKT_HEADROOM, 1481);
+    pkt_put(p, 1481);
+    tx.df = false;
+    ck_assert_int_eq(ipv4_output(a, p, &tx), 0);
+    ck_assert_uint_eq(arp_cache_lookup(a, HW_BOB_ADDR)->pending.count, 2);
+    /* Nothing can exceed what the 16-bit total length holds. */
+    p = host_pkt_alloc(a, PKT_HEADROOM, IPV4_MAX_LEN - IPV4_HDR_MIN + 1);
+    pkt_put(p, IPV4_MAX_LEN - IPV4_HDR_MIN + 1);
+    ck_assert_int_eq(ipv4_output(a, p, &tx), -ERR_MSGSIZE);
+    ck_assert_uint_eq(a->stats.drops[DROP_IPV4_TOO_BIG], 2);
     /* 1480 fit exactly (an ARP request goes out for it). */
     p = host_pkt_alloc(a, PKT_HEADROOM, 1480);
     pkt_put(p, 1480);
@@ -661,10 +685,26 @@ START_TEST(test_forward_too_big_with_df_sends_need_frag)
     ck_assert_uint_eq(icmp.type, ICMP_DEST_UNREACH);
     ck_assert_uint_eq(icmp.code, ICMP_UNREACH_NEEDFRAG);
     ck_assert_uint_eq(icmp.mtu, 576);  /* [RFC 1191 4] */
-    /* Without DF it is dropped too (no fragmentation here), silently. */
+    /* Without DF the router fragments it [RFC 791 3.2]: 628 bytes of
+     * datagram through a 576 MTU are 556 + 92 (552 + 72 bytes of payload). */
     inject_to_carol(w, 64, false, big);
-    ck_assert_uint_eq(BOB(w)->stats.drops[DROP_IPV4_TOO_BIG], 2);
+    ck_assert_uint_eq(BOB(w)->stats.drops[DROP_IPV4_TOO_BIG], 1);
     ck_assert_uint_eq(hw_pending(w, HW_BOB), 0);
+    ck_assert_uint_eq(port.out.count, 2);
+    struct pkt *f1 = pkt_queue_pop(&port.out), *f2 = pkt_queue_pop(&port.out);
+    struct hwf d1, d2;
+    hwf_decode(f1, &d1);
+    hwf_decode(f2, &d2);
+    ck_assert(d1.ip.mf);
+    ck_assert_uint_eq(d1.ip.frag_off, 0);
+    ck_assert_uint_eq(d1.ip.total_len, 572);
+    ck_assert(!d2.ip.mf);
+    ck_assert_uint_eq(d2.ip.frag_off, 552);
+    ck_assert_uint_eq(d2.ip.total_len, 20 + 8 + 600 - 552);
+    ck_assert_uint_eq(d1.ip.id, d2.ip.id);
+    ck_assert_uint_eq(d1.ip.ttl, 63);
+    pkt_free(f1);
+    pkt_free(f2);
     hw_destroy(w);
     free(w);
 }
@@ -745,7 +785,7 @@ ipv4_suite(void)
 
     tc = tcase_create("input");
     tcase_add_test(tc, test_not_for_us_on_a_host);
-    tcase_add_test(tc, test_fragments_are_dropped);
+    tcase_add_test(tc, test_fragments_are_reassembled);
     tcase_add_test(tc, test_directed_and_limited_broadcast_are_accepted);
     tcase_add_test(tc, test_unknown_protocol_gets_protocol_unreachable);
     tcase_add_test(tc, test_unknown_protocol_to_broadcast_is_silent);
