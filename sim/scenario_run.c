@@ -298,13 +298,21 @@ scn_runner_init(struct scn_runner *r, const struct scenario *scn, const struct s
         goto out_nomem;
     for (size_t i = 0; i < scn->n_socks; i++)
         r->sock_fd[i] = -1;
-    for (size_t i = 0; i < scn->n_steps; i++)
+    bool counting = false;
+    for (size_t i = 0; i < scn->n_steps; i++) {
         if (scn->steps[i].kind == SCN_STEP_EXPECT &&
-            scn->steps[i].expect.kind == SCN_EXPECT_PACKETS)
+            scn->steps[i].expect.kind == SCN_EXPECT_PACKETS) {
             r->counts[i].filter = &scn->steps[i].expect.filter;
-    r->counter.emit = count_emit;
-    r->counter.ctx = r;
-    trace_attach(&r->sim.trace, &r->counter);
+            counting = true;
+        }
+    }
+    /* Only a scenario that counts packets listens: with no sink at all the
+     * stack skips building its sentences (trace_wanted()). */
+    if (counting) {
+        r->counter.emit = count_emit;
+        r->counter.ctx = r;
+        trace_attach(&r->sim.trace, &r->counter);
+    }
     for (size_t i = 0; i < scn->n_hosts; i++) {
         const struct scn_host *sh = &scn->hosts[i];
         struct host *h = sim_add_host(&r->sim, sh->name);
