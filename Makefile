@@ -10,7 +10,7 @@
 JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
 BUILD  ?= build
 ASAN   ?= build-asan
-DEMO   ?= scenarios/udp/echo.scn
+DEMO   ?= scenarios/tcp/handshake.scn
 CTEST_FLAGS ?= --output-on-failure -j $(JOBS)
 
 .PHONY: all demo build test test-plain test-asan bench deps clean
