@@ -36,6 +36,7 @@ struct sim_ev_frame {
     struct iface *dst;     /* the interface the frame reaches */
     struct pkt *p;         /* the frame (p->data at the Ethernet header); owned */
     struct link_dir *via;  /* the link direction that carried it, or NULL */
+    bool bad_fcs;          /* damaged at L2: the receiving NIC drops it (ETH_BAD_FCS) */
 };
 
 /* What a SIM_EV_CALL carries. */

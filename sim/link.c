@@ -5,10 +5,15 @@
  * transmit() takes a finished frame from the host's Ethernet layer and puts it
  * on the link. Per frame, in order:
  *   link down       -> DROP LINK_DOWN (the frame never reaches the wire)
- *   queue full      -> DROP LINK_QUEUE_FULL (idem)
+ *   rules           -> each rule counts the frame; the one whose nth it is acts
+ *   duplicate roll  -> a copy is offered after this frame (no duplicate roll)
+ *   queue full      -> DROP LINK_QUEUE_FULL (the frame never reaches the wire)
  *   otherwise       -> WIRE event (what the capture records), then
- *   lost in flight  -> DROP LINK_LOSS (it was on the wire, so WIRE came first)
- *   else            -> SIM_EV_FRAME at the arrival time, to the far interface
+ *   lost in flight  -> DROP LINK_LOSS, or LINK_RULE for a drop rule (it was on
+ *                      the wire, so WIRE came first)
+ *   corrupt roll    -> an octet inverted, or marked as a bad FCS
+ *   else            -> SIM_EV_FRAME at depart + delay (jitter, reorder, rule
+ *                      delay), never before the previous normal frame (FIFO)
  * A lost frame still occupies the serialiser for its whole length: the bits
  * went out, they just never arrived.
  * Called by: eth_output() through ifc->ops, sim.c. Calls: trace_emit(),
@@ -16,6 +21,7 @@
  */
 #include "sim/link.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,8 +32,13 @@
 #include "stack/err.h"
 #include "stack/iface.h"
 #include "stack/pkt.h"
+#include "stack/host.h"
 #include "stack/trace.h"
+#include "stack/wire/bytes.h"
 #include "stack/wire/describe.h"
+#include "stack/wire/eth.h"
+#include "stack/wire/ipv4.h"
+#include "stack/wire/tcp.h"
 
 #define NS_PER_S 1000000000ull
 /* First size of a direction's backlog ring; it doubles up to the limit. */
@@ -44,11 +55,32 @@ sat_add(uint64_t a, uint64_t b)
     return a > UINT64_MAX - b ? UINT64_MAX : a + b;
 }
 
+/* Written so that NaN fails too. */
+static bool
+chance_valid(double x)
+{
+    return x >= 0.0 && x <= 1.0;
+}
+
 static bool
 link_params_valid(const struct link_params *p)
 {
-    /* Written so that NaN fails too. */
-    return p == NULL || (p->loss >= 0.0 && p->loss <= 1.0);
+    return p == NULL ||
+           (chance_valid(p->loss) && chance_valid(p->ge_p) && chance_valid(p->ge_r) &&
+            chance_valid(p->ge_1h) && chance_valid(p->ge_1k) && chance_valid(p->duplicate) &&
+            chance_valid(p->reorder) && chance_valid(p->corrupt) &&
+            (p->mtu == 0 || p->mtu >= IPV4_MIN_MTU));
+}
+
+/* Apply a link MTU to the interfaces at its ends. */
+static void
+link_apply_mtu(struct link *l)
+{
+    uint16_t mtu = l->dir[0].params.mtu;
+    if (mtu == 0)
+        return;
+    l->a->mtu = mtu;
+    l->b->mtu = mtu;
 }
 
 uint64_t
@@ -185,19 +217,116 @@ link_dir_backlog(const struct link_dir *d, uint64_t now_ns)
     return held;
 }
 
+/* True with chance x; draws only when 0 < x < 1. */
+static bool
+roll(struct link_dir *d, double x)
+{
+    if (x <= 0.0)
+        return false;
+    if (x >= 1.0)
+        return true;
+    return rng_unit(&d->rng) < x;
+}
+
 bool
 link_dir_roll_loss(struct link_dir *d)
 {
     bool lost;
-    if (d->params.loss <= 0.0)
-        lost = false;
-    else if (d->params.loss >= 1.0)
-        lost = true;
-    else
-        lost = rng_unit(&d->rng) < d->params.loss;
+    if (d->params.loss_model == LINK_LOSS_GEMODEL) {
+        /* netem's loss_gilb_ell(): the state may change, and the loss is
+         * drawn with the chance of the state the frame found. */
+        bool was_bad = d->ge_bad;
+        if (!was_bad) {
+            if (roll(d, d->params.ge_p))
+                d->ge_bad = true;
+            lost = roll(d, d->params.ge_1k);
+        } else {
+            if (roll(d, d->params.ge_r))
+                d->ge_bad = false;
+            lost = roll(d, d->params.ge_1h);
+        }
+    } else {
+        lost = roll(d, d->params.loss);
+    }
     if (lost)
         d->lost++;
     return lost;
+}
+
+bool
+link_dir_roll_duplicate(struct link_dir *d)
+{
+    bool dup = roll(d, d->params.duplicate);
+    if (dup)
+        d->duplicated++;
+    return dup;
+}
+
+bool
+link_dir_roll_corrupt(struct link_dir *d)
+{
+    bool bad = roll(d, d->params.corrupt);
+    if (bad)
+        d->corrupted++;
+    return bad;
+}
+
+bool
+link_dir_roll_reorder(struct link_dir *d)
+{
+    if (d->params.reorder <= 0.0)
+        return false;
+    uint32_t gap = d->params.reorder_gap == 0 ? 1 : d->params.reorder_gap;
+    /* netem_enqueue(): "if (q->gap == 0 || q->counter < q->gap - 1 ||
+     * q->reorder < rnd)" delay as usual and count; else send now, reset. */
+    if (d->reorder_count < gap - 1 || !roll(d, d->params.reorder)) {
+        d->reorder_count++;
+        return false;
+    }
+    d->reorder_count = 0;
+    d->reordered++;
+    return true;
+}
+
+uint64_t
+link_dir_draw_delay(struct link_dir *d)
+{
+    uint64_t mu = d->params.delay_ns, sigma = d->params.jitter_ns;
+    if (sigma == 0)
+        return mu;
+    double x;
+    if (d->params.jitter_dist == LINK_JITTER_NORMAL) {
+        /* Box-Muller on two uniform draws; u1 in (0, 1] keeps log finite. */
+        double u1 = 1.0 - rng_unit(&d->rng);
+        double u2 = rng_unit(&d->rng);
+        double z = sqrt(-2.0 * log(u1)) * cos(2.0 * 3.14159265358979323846 * u2);
+        x = (double)mu + z * (double)sigma;
+    } else {
+        /* netem's tabledist() without a table: mu - sigma + rnd % (2 sigma). */
+        x = (double)mu - (double)sigma + (double)rng_below(&d->rng, 2 * sigma);
+    }
+    if (x <= 0.0)
+        return 0;
+    if (x >= 1.8e19)
+        return UINT64_MAX;
+    return (uint64_t)x;
+}
+
+bool
+link_dir_corrupt_frame(struct link_dir *d, uint8_t *b, size_t len)
+{
+    if (d->params.corrupt_l2 || len < ETH_HDR_LEN + IPV4_HDR_MIN ||
+        be16_get(b + ETH_OFF_TYPE) != ETHERTYPE_IPV4)
+        return false;
+    /* Inside the datagram, not in the Ethernet padding after it, so a
+     * checksum always sees it: inverting an octet changes the 16-bit
+     * one's complement sum by an odd multiple of 1 or 256, never by 0xffff. */
+    size_t ip_len = be16_get(b + ETH_HDR_LEN + IPV4_OFF_TOTAL_LEN);
+    if (ip_len < IPV4_HDR_MIN || ETH_HDR_LEN + ip_len > len)
+        ip_len = len - ETH_HDR_LEN;
+    size_t at = ETH_HDR_LEN + (size_t)rng_below(&d->rng, ip_len);
+    b[at] ^= 0xff;
+    return true;
 }
 
 int
@@ -224,6 +353,7 @@ link_init(struct link *l, struct sim *s, unsigned index, const char *name, struc
     a->drv = l;
     b->ops = &link_ops;
     b->drv = l;
+    link_apply_mtu(l);
     return 0;
 }
 
@@ -241,13 +371,131 @@ link_set_params(struct link *l, const struct link_params *p)
         return -ERR_INVAL;
     link_dir_set_params(&l->dir[0], p);
     link_dir_set_params(&l->dir[1], p);
+    link_apply_mtu(l);
     return 0;
+}
+
+/* A note on the link with no packet: "link down", "link up". */
+static void
+link_note(struct link *l, const char *text)
+{
+    if (!trace_wanted(&l->sim->trace))
+        return;
+    struct trace_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.t_ns = l->sim->now_ns;
+    ev.kind = TRACE_WIRE;
+    ev.layer = LAYER_WIRE;
+    ev.where = l->name;
+    snprintf(ev.text, sizeof ev.text, "%s", text);
+    trace_emit(&l->sim->trace, &ev);
 }
 
 void
 link_set_down(struct link *l, bool down)
 {
+    if (l->down != down)
+        link_note(l, down ? "link down: frames offered now are dropped"
+                          : "link up: frames flow again");
     l->down = down;
+}
+
+static void
+link_down_call(struct sim *s, void *ctx)
+{
+    (void)s;
+    link_set_down(ctx, true);
+}
+
+static void
+link_up_call(struct sim *s, void *ctx)
+{
+    (void)s;
+    link_set_down(ctx, false);
+}
+
+int
+link_schedule_down(struct link *l, uint64_t at_ns, bool down)
+{
+    return sim_schedule_call(l->sim, at_ns, down ? link_down_call : link_up_call, l);
+}
+
+int
+link_add_rule(struct link *l, const struct link_rule *r)
+{
+    if (r == NULL || (unsigned)r->action > LINK_RULE_CORRUPT || (unsigned)r->proto > LINK_RULE_TCP)
+        return -ERR_INVAL;
+    if (l->n_rules >= LINK_RULES_MAX)
+        return -ERR_NOBUFS;
+    struct link_rule *n = &l->rules[l->n_rules];
+    *n = *r;
+    if (n->nth == 0)
+        n->nth = 1;
+    n->seen = 0;
+    n->hit_pkt_id = 0;
+    return (int)l->n_rules++;
+}
+
+/* Is the frame's sender `h`: the interface it left by, or (through a switch)
+ * one of h's MACs as its source? */
+static bool
+frame_from_host(const struct host *h, const struct link_dir *d, const uint8_t *b)
+{
+    if (d->from != NULL && d->from->host == h)
+        return true;
+    for (unsigned i = 0; i < h->n_ifaces; i++)
+        if (memcmp(b + 6, h->ifaces[i].mac, ETH_ALEN) == 0)
+            return true;
+    return false;
+}
+
+bool
+link_rule_matches(const struct link_rule *r, const struct link_dir *d, const struct pkt *p)
+{
+    const uint8_t *b = p->data;
+    size_t len = p->len;
+    if (len < ETH_HDR_LEN)
+        return false;
+    if (r->from != NULL && !frame_from_host(r->from, d, b))
+        return false;
+    uint16_t type = be16_get(b + ETH_OFF_TYPE);
+    if (type == ETHERTYPE_ARP)
+        return (r->proto == LINK_RULE_ANY || r->proto == LINK_RULE_ARP) && r->port == 0 &&
+               r->tcp_flags == 0 && r->tcp_flags_not == 0 && len >= r->min_len;
+    if (type != ETHERTYPE_IPV4 || len < ETH_HDR_LEN + IPV4_HDR_MIN)
+        return r->proto == LINK_RULE_ANY && r->port == 0 && r->tcp_flags == 0 &&
+               r->tcp_flags_not == 0 && len >= r->min_len;
+    const uint8_t *ip = b + ETH_HDR_LEN;
+    size_t ihl = (size_t)(ip[0] & 0xf) * 4;
+    uint16_t total = be16_get(ip + IPV4_OFF_TOTAL_LEN);
+    if (total < r->min_len)
+        return false;
+    uint8_t proto = ip[IPV4_OFF_PROTO];
+    static const uint8_t want[] = { [LINK_RULE_ICMP] = IPPROTO_ICMP_,
+                                    [LINK_RULE_UDP] = IPPROTO_UDP_,
+                                    [LINK_RULE_TCP] = IPPROTO_TCP_ };
+    if (r->proto == LINK_RULE_ARP)
+        return false;
+    if (r->proto != LINK_RULE_ANY && proto != want[r->proto])
+        return false;
+    if (r->port == 0 && r->tcp_flags == 0 && r->tcp_flags_not == 0)
+        return true;
+    /* Ports and flags are in the first fragment only. */
+    const uint8_t *l4 = ip + ihl;
+    bool first = (be16_get(ip + IPV4_OFF_FRAG) & IPV4_FRAG_MASK) == 0;
+    if (!first || (proto != IPPROTO_UDP_ && proto != IPPROTO_TCP_) ||
+        ETH_HDR_LEN + ihl + (proto == IPPROTO_TCP_ ? 14u : 4u) > len)
+        return false;
+    if (r->port != 0 && be16_get(l4) != r->port && be16_get(l4 + 2) != r->port)
+        return false;
+    if (r->tcp_flags != 0 || r->tcp_flags_not != 0) {
+        if (proto != IPPROTO_TCP_)
+            return false;
+        uint8_t flags = l4[13];
+        if ((flags & r->tcp_flags) != r->tcp_flags || (flags & r->tcp_flags_not) != 0)
+            return false;
+    }
+    return true;
 }
 
 struct link *
@@ -324,6 +572,113 @@ link_drop(struct link *l, struct pkt *p, enum drop_reason reason)
     pkt_free(p);
 }
 
+/* What the rules decided for one frame. */
+struct rule_verdict {
+    bool drop;          /* a drop rule hit it */
+    bool duplicate;     /* a duplicate rule hit it */
+    bool corrupt;       /* a corrupt rule hit it */
+    uint64_t delay_ns;  /* extra delay from delay rules */
+};
+
+/* Count the frame against every rule; the rules whose nth it is act on it. */
+static void
+link_apply_rules(struct link *l, struct link_dir *d, const struct pkt *p, struct rule_verdict *v)
+{
+    memset(v, 0, sizeof *v);
+    for (unsigned i = 0; i < l->n_rules; i++) {
+        struct link_rule *r = &l->rules[i];
+        if (r->hit_pkt_id != 0 || !link_rule_matches(r, d, p))
+            continue;
+        if (++r->seen != r->nth)
+            continue;
+        r->hit_pkt_id = p->id;
+        d->rule_hits++;
+        switch (r->action) {
+        case LINK_RULE_DROP:
+            v->drop = true;
+            break;
+        case LINK_RULE_DELAY:
+            v->delay_ns = sat_add(v->delay_ns, r->delay_ns);
+            break;
+        case LINK_RULE_DUPLICATE:
+            v->duplicate = true;
+            break;
+        case LINK_RULE_CORRUPT:
+            v->corrupt = true;
+            break;
+        }
+    }
+}
+
+/* Put p on direction d: queue, WIRE, loss, corruption, arrival. `copy` is
+ * a duplicate, which is not rolled for duplication again. */
+static void
+link_send(struct link *l, struct link_dir *d, struct pkt *p, const struct rule_verdict *rv,
+          bool copy)
+{
+    struct sim *s = l->sim;
+    struct pkt *dup = NULL;
+    if ((!copy && link_dir_roll_duplicate(d)) || rv->duplicate) {
+        dup = pkt_clone(p);
+        if (rv->duplicate && !copy)
+            d->duplicated++;
+    }
+    uint64_t depart_ns, arrive_ns;
+    switch (link_schedule(d, s->now_ns, p->len, &depart_ns, &arrive_ns)) {
+    case LINK_QUEUE_FULL:
+        link_drop(l, p, DROP_LINK_QUEUE_FULL);
+        goto out_dup;
+    case LINK_NO_MEMORY:
+        link_drop(l, p, DROP_NO_MEMORY);
+        goto out_dup;
+    case LINK_QUEUED:
+        break;
+    }
+
+    link_trace(l, TRACE_WIRE, p, DROP_NONE);
+
+    if (rv->drop) {
+        link_drop(l, p, DROP_LINK_RULE);
+        goto out_dup;
+    }
+    if (link_dir_roll_loss(d)) {
+        link_drop(l, p, DROP_LINK_LOSS);
+        goto out_dup;
+    }
+    bool bad_fcs = false;
+    if (link_dir_roll_corrupt(d) || rv->corrupt) {
+        if (rv->corrupt && d->params.corrupt <= 0.0)
+            d->corrupted++;
+        bad_fcs = !link_dir_corrupt_frame(d, p->data, p->len);
+    }
+    bool now = link_dir_roll_reorder(d);
+    uint64_t delay = now ? 0 : link_dir_draw_delay(d);
+    arrive_ns = sat_add(depart_ns, delay);
+    if (!now && rv->delay_ns == 0) {
+        /* FIFO: jitter never lets a frame pass the one ahead of it. */
+        if (arrive_ns < d->last_arrive_ns)
+            arrive_ns = d->last_arrive_ns;
+        d->last_arrive_ns = arrive_ns;
+    }
+    arrive_ns = sat_add(arrive_ns, rv->delay_ns);
+
+    struct sim_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.at_ns = arrive_ns;
+    ev.kind = SIM_EV_FRAME;
+    ev.u.frame.dst = d->to;
+    ev.u.frame.p = p;
+    ev.u.frame.via = d;
+    ev.u.frame.bad_fcs = bad_fcs;
+    if (event_heap_push(&s->heap, &ev) < 0)
+        link_drop(l, p, DROP_NO_MEMORY);
+out_dup:
+    if (dup != NULL) {
+        static const struct rule_verdict none;
+        link_send(l, d, dup, &none, true);
+    }
+}
+
 int
 link_transmit(struct iface *ifc, struct pkt *p)
 {
@@ -334,41 +689,13 @@ link_transmit(struct iface *ifc, struct pkt *p)
         pkt_free(p);
         return -ERR_INVAL;
     }
-    struct sim *s = l->sim;
-
     if (l->down) {
         d->down_drops++;
         link_drop(l, p, DROP_LINK_DOWN);
         return 0;
     }
-
-    uint64_t depart_ns, arrive_ns;
-    switch (link_schedule(d, s->now_ns, p->len, &depart_ns, &arrive_ns)) {
-    case LINK_QUEUE_FULL:
-        link_drop(l, p, DROP_LINK_QUEUE_FULL);
-        return 0;
-    case LINK_NO_MEMORY:
-        link_drop(l, p, DROP_NO_MEMORY);
-        return 0;
-    case LINK_QUEUED:
-        break;
-    }
-
-    link_trace(l, TRACE_WIRE, p, DROP_NONE);
-
-    if (link_dir_roll_loss(d)) {
-        link_drop(l, p, DROP_LINK_LOSS);
-        return 0;
-    }
-
-    struct sim_event ev;
-    memset(&ev, 0, sizeof ev);
-    ev.at_ns = arrive_ns;
-    ev.kind = SIM_EV_FRAME;
-    ev.u.frame.dst = d->to;
-    ev.u.frame.p = p;
-    ev.u.frame.via = d;
-    if (event_heap_push(&s->heap, &ev) < 0)
-        link_drop(l, p, DROP_NO_MEMORY);
+    struct rule_verdict rv;
+    link_apply_rules(l, d, p, &rv);
+    link_send(l, d, p, &rv, false);
     return 0;
 }

@@ -11,6 +11,29 @@
  *   limit  frames that may be waiting or serialising at once; a frame that
  *          finds `limit` ahead of it is dropped (drop-tail), as netem's limit
  *   loss   chance in [0, 1] that a frame which went on the wire never arrives
+ *          (random), or netem's `loss gemodel p r 1-h 1-k`: the Gilbert-
+ *          Elliott two-state chain for bursts (LINK_LOSS_GEMODEL)
+ *   jitter delay varies per frame: uniform in [delay - jitter, delay + jitter]
+ *          (netem's default without a distribution table) or normal with
+ *          sigma = jitter (netem's `distribution normal`), never below 0.
+ *          Unlike netem, frames stay in FIFO order: a frame never arrives
+ *          before the one sent ahead of it (only `reorder` and a delay rule
+ *          reorder). netem reorders under jitter unless a rate is set.
+ *   duplicate  chance a frame is sent twice (the copy takes the loss and
+ *          corrupt rolls again, not the duplicate roll, as in netem)
+ *   reorder    chance, with `gap`, that a frame skips the delay: netem's
+ *          `reorder P gap G`: after G-1 delayed frames, the next goes at once
+ *          with probability P (G defaults to 1, as tc sets it)
+ *   corrupt    chance a frame is damaged: one octet inside the IPv4 datagram
+ *          is inverted, so its IP, ICMP, UDP or TCP checksum catches it at
+ *          the receiver (netem flips one bit anywhere); with corrupt_l2, or
+ *          for a frame that is not IPv4 (ARP has no checksum), the frame
+ *          counts as a bad FCS and the receiving NIC drops it (ETH_BAD_FCS)
+ *   mtu    if not 0, both interfaces' MTU (the hosts fragment to it)
+ *
+ * Every random decision of a direction comes from its own seeded generator,
+ * in a fixed order per frame (rules, duplicate, loss, corrupt, reorder,
+ * jitter), so a run replays exactly.
  *
  * Bytes on the wire: a frame counts as exactly p->len bytes, the frame as the
  * stack carries it (Ethernet header + payload + padding to 60, no FCS, no
@@ -46,12 +69,72 @@ struct iface;
 struct pkt;
 struct sim;
 
-struct link_params {
-    uint64_t delay_ns;  /* one-way propagation delay */
-    uint64_t rate_bps;  /* bits per second; 0 = no serialisation time */
-    double loss;        /* chance in [0, 1] a frame is lost in flight */
-    uint32_t limit;     /* frames waiting or serialising; 0 = LINK_LIMIT_DEFAULT */
+enum link_jitter_dist {
+    LINK_JITTER_UNIFORM,  /* delay +- jitter, uniform (netem's default) */
+    LINK_JITTER_NORMAL,   /* normal, mean delay, sigma jitter */
 };
+
+enum link_loss_model {
+    LINK_LOSS_RANDOM,   /* each frame lost with chance `loss` */
+    LINK_LOSS_GEMODEL,  /* Gilbert-Elliott: ge_p, ge_r, ge_1h, ge_1k as netem */
+};
+
+struct link_params {
+    uint64_t delay_ns;   /* one-way propagation delay */
+    uint64_t rate_bps;   /* bits per second; 0 = no serialisation time */
+    double loss;         /* chance in [0, 1] a frame is lost in flight (RANDOM) */
+    uint32_t limit;      /* frames waiting or serialising; 0 = LINK_LIMIT_DEFAULT */
+    uint64_t jitter_ns;  /* delay variation; 0 = none */
+    enum link_jitter_dist jitter_dist;  /* its distribution */
+    enum link_loss_model loss_model;    /* RANDOM or GEMODEL */
+    double ge_p;         /* GEMODEL: chance good -> bad per frame */
+    double ge_r;         /* GEMODEL: chance bad -> good per frame */
+    double ge_1h;        /* GEMODEL: chance of loss in the bad state (netem's 1-h) */
+    double ge_1k;        /* GEMODEL: chance of loss in the good state (netem's 1-k) */
+    double duplicate;    /* chance in [0, 1] a frame is sent twice */
+    double reorder;      /* chance in [0, 1] a frame skips the delay (see gap) */
+    uint32_t reorder_gap;  /* netem's gap; 0 means 1 */
+    double corrupt;      /* chance in [0, 1] a frame is damaged */
+    bool corrupt_l2;     /* damage as a bad FCS (dropped by the NIC) instead */
+    uint16_t mtu;        /* if not 0, both interfaces' MTU */
+};
+
+/* Per-packet rules: "drop / delay / duplicate / corrupt the Nth packet that
+ * matches". A rule counts the frames that match its filter from the moment
+ * it is added and acts on exactly the nth, once. */
+enum link_rule_action {
+    LINK_RULE_DROP,       /* lost on the wire (it is in the capture) */
+    LINK_RULE_DELAY,      /* arrives delay_ns later than it would have */
+    LINK_RULE_DUPLICATE,  /* sent twice */
+    LINK_RULE_CORRUPT,    /* damaged as `corrupt` damages frames */
+};
+
+enum link_rule_proto {
+    LINK_RULE_ANY,   /* every frame */
+    LINK_RULE_ARP,   /* ARP */
+    LINK_RULE_ICMP,  /* IPv4 protocol 1 */
+    LINK_RULE_UDP,   /* IPv4 protocol 17 */
+    LINK_RULE_TCP,   /* IPv4 protocol 6 */
+};
+
+struct host;
+
+struct link_rule {
+    enum link_rule_action action;  /* what to do to the packet */
+    uint64_t delay_ns;             /* LINK_RULE_DELAY: how much later */
+    uint32_t nth;                  /* which matching frame, 1-based (0 is taken as 1) */
+    const struct host *from;       /* sent by this host (its interface, or its source MAC
+                                      through a switch); NULL = either direction */
+    enum link_rule_proto proto;    /* protocol filter */
+    uint8_t tcp_flags;             /* TCP: these flags (TCP_SYN, TCP_ACK...) all set */
+    uint8_t tcp_flags_not;         /* TCP: and these clear (SYN but not ACK: SYN, ACK) */
+    uint16_t port;                 /* UDP/TCP: source or destination port; 0 = any */
+    uint16_t min_len;              /* IPv4 total length (ARP: frame length) at least */
+    uint32_t seen;                 /* state: matching frames so far */
+    uint64_t hit_pkt_id;           /* state: the packet it acted on, 0 before */
+};
+
+#define LINK_RULES_MAX 16
 
 /* What link_schedule() decided. */
 enum link_verdict {
@@ -78,6 +161,13 @@ struct link_dir {
     uint64_t queue_drops;       /* frames refused: queue full, or no memory */
     uint64_t down_drops;        /* frames refused because the link was down */
     uint64_t delivered;         /* frames handed to the far interface */
+    bool ge_bad;                /* Gilbert-Elliott: in the bad state */
+    uint32_t reorder_count;     /* netem's counter: frames delayed since the last jump */
+    uint64_t last_arrive_ns;    /* FIFO: no normal frame arrives before this */
+    uint64_t duplicated;        /* frames sent twice */
+    uint64_t corrupted;         /* frames damaged */
+    uint64_t reordered;         /* frames that skipped the delay */
+    uint64_t rule_hits;         /* frames a rule acted on */
 };
 
 struct link {
@@ -88,6 +178,8 @@ struct link {
     struct iface *b;            /* second end */
     bool down;                  /* frames offered while down are dropped */
     struct link_dir dir[2];     /* dir[0] carries a -> b, dir[1] b -> a */
+    struct link_rule rules[LINK_RULES_MAX];  /* per-packet rules, both directions */
+    unsigned n_rules;           /* rules in use */
 };
 
 /* --- one direction: pure arithmetic ------------------------------------- */
@@ -120,9 +212,23 @@ enum link_verdict link_schedule(struct link_dir *d, uint64_t now_ns, size_t fram
 /* Frames waiting or serialising at now_ns. */
 size_t link_dir_backlog(const struct link_dir *d, uint64_t now_ns);
 
-/* Draw whether the next frame is lost; counts it in `lost` if so. Draws
- * from the generator only when 0 < loss < 1. */
+/* Draw whether the next frame is lost; counts it in `lost` if so. RANDOM
+ * draws from the generator only when 0 < loss < 1; GEMODEL follows netem's
+ * loss_gilb_ell(): move between states (p, r), then lose with 1-h in the bad
+ * state or 1-k in the good one, as the state was before the move. */
 bool link_dir_roll_loss(struct link_dir *d);
+/* The other per-frame draws, each counted when it happens; each draws only
+ * when its chance is strictly between 0 and 1. */
+bool link_dir_roll_duplicate(struct link_dir *d);
+bool link_dir_roll_corrupt(struct link_dir *d);
+/* netem's reorder decision: true = this frame goes without delay. */
+bool link_dir_roll_reorder(struct link_dir *d);
+/* This frame's delay: delay_ns with jitter drawn from its distribution. */
+uint64_t link_dir_draw_delay(struct link_dir *d);
+/* Damage frame b (len bytes) as `corrupt` does, drawing the position from
+ * d: returns true if it inverted an octet inside an IPv4 datagram, false if
+ * the frame must count as a bad FCS instead (corrupt_l2, or not IPv4). */
+bool link_dir_corrupt_frame(struct link_dir *d, uint8_t *b, size_t len);
 
 /* --- the link and its driver ------------------------------------------- */
 
@@ -141,8 +247,19 @@ void link_destroy(struct link *l);
 int link_set_params(struct link *l, const struct link_params *p);
 
 /* A down link drops every frame offered to it (DROP_LINK_DOWN); frames
- * already in flight still arrive. */
+ * already in flight still arrive. Traced as a WIRE note on the link. */
 void link_set_down(struct link *l, bool down);
+/* Take the link down (down = true) or up at at_ns of virtual time, through a
+ * SIM_EV_CALL on the world's heap. Returns 0 or -ERR_NOMEM. */
+int link_schedule_down(struct link *l, uint64_t at_ns, bool down);
+
+/* Add a per-packet rule (copied; its state starts at zero). Returns its index,
+ * -ERR_NOBUFS when LINK_RULES_MAX are in use, -ERR_INVAL for a bad rule. */
+int link_add_rule(struct link *l, const struct link_rule *r);
+/* Does frame p (data at the Ethernet header), sent through direction d,
+ * pass rule r's filter? (Counts nothing.) */
+bool link_rule_matches(const struct link_rule *r, const struct link_dir *d,
+                       const struct pkt *p);
 
 /* The link ifc is attached to, or NULL (not on a link). */
 struct link *link_of_iface(const struct iface *ifc);

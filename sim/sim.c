@@ -301,7 +301,14 @@ sim_deliver(struct sim *s, struct sim_ev_frame *f)
 
     sim_enter_host(s, h);
     host_set_cause(h, cause_arrival(p->id));
-    iface_input(dst, p);
+    if (f->bad_fcs) {
+        /* [IEEE 802.3 3.2.9] the frame check sequence does not match: the
+         * NIC discards the frame before any layer sees it. */
+        p->cause = h->cause;
+        pkt_drop(h, p, LAYER_ETH, DROP_ETH_BAD_FCS);
+    } else {
+        iface_input(dst, p);
+    }
     host_set_cause(h, (struct trace_cause){ .kind = CAUSE_NONE });
     sim_host_entered(s, h);
 }
