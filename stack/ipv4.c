@@ -321,9 +321,11 @@ ipv4_input(struct iface *ifc, struct pkt *p)
     pkt_trim(p, ip.total_len);
     p->l3_off = pkt_off(p);
 
-    char s[IPV4_ADDR_STRLEN], d[IPV4_ADDR_STRLEN];
-    ipv4_addr_str(ip.src, s);
-    ipv4_addr_str(ip.dst, d);
+    char s[IPV4_ADDR_STRLEN] = "", d[IPV4_ADDR_STRLEN] = "";
+    if (trace_wanted(h->trace)) {
+        ipv4_addr_str(ip.src, s);
+        ipv4_addr_str(ip.dst, d);
+    }
     /* [RFC 1122 3.2.1.3] a source that is a broadcast or multicast address
      * MUST be discarded. */
     if (ip.src == IPV4_BROADCAST || (ip.src >> 28) == 0xe) {
@@ -396,7 +398,7 @@ ipv4_input(struct iface *ifc, struct pkt *p)
 int
 ipv4_output(struct host *h, struct pkt *p, const struct ipv4_tx *tx)
 {
-    char s[IPV4_ADDR_STRLEN], d[IPV4_ADDR_STRLEN];
+    char s[IPV4_ADDR_STRLEN] = "", d[IPV4_ADDR_STRLEN] = "";
     struct iface *ifc = NULL;
     uint32_t next_hop = tx->dst;
     const struct route *r = NULL;
@@ -450,17 +452,22 @@ ipv4_output(struct host *h, struct pkt *p, const struct ipv4_tx *tx)
     ipv4_emit(&ip, b);
     p->l3_off = pkt_off(p);
     const char *pname = ipproto_name(ip.proto);
-    char nh[IPV4_ADDR_STRLEN], net[IPV4_ADDR_STRLEN], rt[64] = "broadcast";
-    if (r != NULL)
-        snprintf(rt, sizeof(rt), "%s/%u dev %s", ipv4_addr_str(r->dst, net), r->prefix_len,
-                 ifc->name);
+    char nh[IPV4_ADDR_STRLEN] = "on-link", net[IPV4_ADDR_STRLEN], rt[64] = "broadcast";
+    if (trace_wanted(h->trace)) {
+        if (r != NULL)
+            snprintf(rt, sizeof(rt), "%s/%u dev %s", ipv4_addr_str(r->dst, net), r->prefix_len,
+                     ifc->name);
+        ipv4_addr_str(ip.src, s);
+        ipv4_addr_str(ip.dst, d);
+        if (next_hop != tx->dst)
+            ipv4_addr_str(next_hop, nh);
+    }
     /* A datagram that goes out as fragments is narrated here and counted
      * once per fragment by ipv4_fragment(). */
     trace_event(h, total > mtu ? TRACE_NOTE : TRACE_TX, LAYER_IPV4, p, "RFC 791 3.2",
-                "%s > %s: %s (%u), ttl %u, id %u, length %u%s; route %s, next hop %s%s",
-                ipv4_addr_str(ip.src, s), ipv4_addr_str(ip.dst, d), pname != NULL ? pname : "?",
-                ip.proto, ip.ttl, ip.id, ip.total_len, ip.df ? ", flags [DF]" : "", rt,
-                next_hop == tx->dst ? "on-link" : ipv4_addr_str(next_hop, nh),
+                "%s > %s: %s (%u), ttl %u, id %u, length %u%s; route %s, next hop %s%s", s, d,
+                pname != NULL ? pname : "?", ip.proto, ip.ttl, ip.id, ip.total_len,
+                ip.df ? ", flags [DF]" : "", rt, nh,
                 total > mtu ? "; larger than the MTU: fragment it" : "");
     if (total > mtu)
         return ipv4_fragment(h, ifc, p, next_hop, mtu);
