@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/switch.h"
 #include "stack/drop.h"
 #include "stack/err.h"
 #include "stack/host.h"
@@ -106,6 +107,13 @@ sim_destroy(struct sim *s)
         link_destroy(s->links[i]);
         free(s->links[i]);
     }
+    for (size_t i = 0; i < s->n_switches; i++) {
+        switch_destroy(s->switches[i]);
+        free(s->switches[i]);
+    }
+    free(s->switches);
+    s->switches = NULL;
+    s->n_switches = s->cap_switches = 0;
     for (size_t i = 0; i < s->n_hosts; i++)
         free(s->hosts[i]);
     free(s->hosts);
@@ -206,14 +214,21 @@ sim_add_link(struct sim *s, struct iface *a, struct iface *b, const struct link_
 {
     if (a == NULL || b == NULL || a == b)
         return NULL;
-    if (sim_host_index(s, a->host) < 0 || sim_host_index(s, b->host) < 0)
-        return NULL;
+    /* Each end is a host's interface in s, or a switch port of s. */
+    struct iface *ends_[2] = { a, b };
+    const char *names[2];
+    for (unsigned i = 0; i < 2; i++) {
+        struct switch_port *sp = switch_port_of(ends_[i]);
+        if (sp != NULL ? sp->sw->sim != s : sim_host_index(s, ends_[i]->host) < 0)
+            return NULL;
+        names[i] = sp != NULL ? sp->sw->name : ends_[i]->host->name;
+    }
     if (!sim_grow_links(s))
         return NULL;
 
     char base[LINK_NAME_LEN];
     char name[LINK_NAME_LEN];
-    snprintf(base, sizeof base, "%s-%s", a->host->name, b->host->name);
+    snprintf(base, sizeof base, "%s-%s", names[0], names[1]);
     snprintf(name, sizeof name, "%s", base);
     for (unsigned n = 2; sim_link_by_name(s, name) != NULL; n++) {
         /* leave room for the "/n" so it is never cut off */
@@ -232,6 +247,10 @@ sim_add_link(struct sim *s, struct iface *a, struct iface *b, const struct link_
     struct iface *ends[2] = { a, b };
     for (unsigned i = 0; i < 2; i++) {
         struct host *h = ends[i]->host;
+        if (h == NULL) {
+            ends[i]->up = true;  /* a switch port: up once cabled */
+            continue;
+        }
         sim_enter_host(s, h);
         host_iface_up(h, ends[i], false);
         sim_host_entered(s, h);
@@ -282,8 +301,17 @@ sim_deliver(struct sim *s, struct sim_ev_frame *f)
 {
     struct iface *dst = f->dst;
     struct pkt *p = f->p;
-    if (dst == NULL || dst->host == NULL) {
+    if (dst == NULL) {
         pkt_free(p);
+        return;
+    }
+    if (dst->host == NULL) {
+        if (f->via != NULL)
+            f->via->delivered++;
+        p->l2_off = pkt_off(p);
+        p->l3_off = p->l4_off = -1;
+        p->next = NULL;
+        switch_input(dst, p, f->bad_fcs);
         return;
     }
     struct host *h = dst->host;

@@ -36,6 +36,7 @@
 
 struct host;
 struct iface;
+struct lan_switch;
 
 /* A host woken this many times at one instant whose deadline is still due
  * is not making progress (a stack bug): no further wake is scheduled for it at
@@ -65,6 +66,9 @@ struct sim {
     struct link **links;        /* each malloc'd */
     size_t n_links;             /* links in use */
     size_t cap_links;           /* slots in links */
+    struct lan_switch **switches;  /* switches and hubs (sim/switch.h), each malloc'd */
+    size_t n_switches;          /* in use */
+    size_t cap_switches;        /* slots in switches */
     uint64_t events_run;        /* events dispatched (stale wakes not counted) */
     uint64_t wakes_stale;       /* stale wakes popped */
     uint64_t wake_spins;        /* times SIM_WAKE_SPIN_MAX pushed a wake ahead */
@@ -92,7 +96,7 @@ struct iface *sim_host_add_iface(struct sim *s, struct host *h, uint32_t addr,
                                  unsigned prefix_len, uint16_t mtu, const uint8_t *mac_or_null);
 
 /* Join a and b with a link named "hostA-hostB" ("hostA-hostB/2" for a second
- * link of the same pair) and parameters p (NULL: zero delay, infinite rate,
+ * link of the same pair; a switch port is named by its switch, "alice-sw1") and parameters p (NULL: zero delay, infinite rate,
  * no loss, default limit) in both directions. Replaces both interfaces'
  * drivers, then brings both up with host_iface_up(announce = false): the
  * scenario decides about gratuitous ARP. NULL for bad arguments (same

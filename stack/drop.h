@@ -77,6 +77,7 @@
     X(HOST_DOWN,             "the host was shut down with this still queued",    NULL)           \
     X(LINK_QUEUE_FULL,       "link queue full (drop-tail)",                      NULL)           \
     X(LINK_LOSS,             "lost on the link (random loss)",                   NULL)           \
+    X(SWITCH_FILTERED,       "destination is on the port it came in by: filtered", "IEEE 802.1D 7.7.1") \
     X(LINK_RULE,             "dropped by a rule on the link",                    NULL)           \
     X(LINK_DOWN,             "the link is down",                                 NULL)           \
     X(LINK_NO_PEER,          "nothing is attached to the other end",             NULL)
