@@ -37,7 +37,8 @@
     X(ALREADY,         "EALREADY",        "Operation already in progress")       \
     X(INPROGRESS,      "EINPROGRESS",     "Operation now in progress")           \
     X(NOENT,           "ENOENT",          "No such file or directory")           \
-    X(EXIST,           "EEXIST",          "File exists")
+    X(EXIST,           "EEXIST",          "File exists")                         \
+    X(PROTOTYPE,       "EPROTOTYPE",      "Protocol wrong type for socket")
 
 enum err_code {
 #define ERR_ENUM(name, ename, sentence) ERR_##name,

@@ -20,6 +20,7 @@
 #include "stack/err.h"
 #include "stack/host.h"
 #include "stack/ipv4.h"
+#include "stack/local.h"
 #include "stack/tcp.h"
 #include "stack/udp.h"
 #include "stack/wire/addr.h"
@@ -45,6 +46,7 @@ sock_proto_name(enum sock_proto p)
     case SOCK_PROTO_UDP: return "udp";
     case SOCK_PROTO_ICMP: return "icmp";
     case SOCK_PROTO_TCP: return "tcp";
+    case SOCK_PROTO_LOCAL: return "local";
     }
     return "?";
 }
@@ -177,9 +179,11 @@ sock_socket(struct host *h, enum sock_domain domain, enum sock_type type, enum s
     sock_enter(h, CALL_SOCKET);
     const char *tname = type == SOCK_TYPE_STREAM ? "SOCK_STREAM" : "SOCK_DGRAM";
     const char *dname = domain == SOCK_DOMAIN_LOCAL ? "AF_LOCAL" : "AF_INET";
-    if (domain != SOCK_DOMAIN_INET)
+    if (domain != SOCK_DOMAIN_INET && domain != SOCK_DOMAIN_LOCAL)
         return sock_ret(h, -ERR_AFNOSUPPORT, "%s, %s", dname, tname);
-    if ((type == SOCK_TYPE_STREAM) != (proto == SOCK_PROTO_TCP))
+    if ((domain == SOCK_DOMAIN_LOCAL) != (proto == SOCK_PROTO_LOCAL))
+        return sock_ret(h, -ERR_PROTONOSUPPORT, "%s, %s", dname, tname);
+    if (domain == SOCK_DOMAIN_INET && (type == SOCK_TYPE_STREAM) != (proto == SOCK_PROTO_TCP))
         return sock_ret(h, -ERR_PROTONOSUPPORT, "%s, %s", dname, tname);
     for (unsigned i = 0; i < SOCK_MAX; i++) {
         struct socket *s = &h->socks.s[i];
@@ -217,6 +221,8 @@ sock_bind(struct host *h, int fd, const struct sock_addr *a)
     struct socket *s = sock_lookup(h, fd);
     if (s == NULL)
         return sock_ret(h, -ERR_BADF, "%d, %s", fd, as);
+    if (s->proto == SOCK_PROTO_LOCAL)
+        return sock_ret(h, -ERR_AFNOSUPPORT, "%d, %s", fd, as);
     if (s->bound)
         return sock_ret(h, -ERR_INVAL, "%d, %s", fd, as);
     /* [POSIX bind] the address must be one of this host's, or any. */
@@ -252,6 +258,8 @@ sock_connect(struct host *h, int fd, const struct sock_addr *a)
     struct socket *s = sock_lookup(h, fd);
     if (s == NULL)
         return sock_ret(h, -ERR_BADF, "%d, %s", fd, as);
+    if (s->proto == SOCK_PROTO_LOCAL)
+        return sock_ret(h, -ERR_AFNOSUPPORT, "%d, %s", fd, as);
     if (a->addr == 0 || (a->port == 0 && s->proto == SOCK_PROTO_UDP))
         return sock_ret(h, -ERR_INVAL, "%d, %s", fd, as);
     if (ipv4_is_broadcast(h, a->addr) && !s->so_broadcast)
@@ -356,8 +364,9 @@ sock_send(struct host *h, int fd, const uint8_t *buf, size_t len)
     struct socket *s = sock_lookup(h, fd);
     if (s == NULL)
         return sock_ret(h, -ERR_BADF, "%d, %zu bytes", fd, len);
-    if (s->proto == SOCK_PROTO_TCP) {
-        int r = tcp_user_send(h, s, buf, len);
+    if (s->proto == SOCK_PROTO_TCP || s->proto == SOCK_PROTO_LOCAL) {
+        int r = s->proto == SOCK_PROTO_TCP ? tcp_user_send(h, s, buf, len)
+                                           : local_send(h, s, buf, len, NULL);
         return r == -ERR_AGAIN ? r : sock_ret(h, r, "%d, %zu bytes", fd, len);
     }
     return sock_ret(h, sock_send_common(h, s, buf, len, NULL), "%d, %zu bytes", fd, len);
@@ -372,6 +381,8 @@ sock_sendto(struct host *h, int fd, const uint8_t *buf, size_t len, const struct
     struct socket *s = sock_lookup(h, fd);
     if (s == NULL)
         return sock_ret(h, -ERR_BADF, "%d, %zu bytes, %s", fd, len, as);
+    if (s->proto == SOCK_PROTO_LOCAL)
+        return sock_ret(h, -ERR_AFNOSUPPORT, "%d, %zu bytes, %s", fd, len, as);
     if (s->proto == SOCK_PROTO_TCP) {
         /* [POSIX sendto] on a connection-mode socket the address is ignored. */
         int r = tcp_user_send(h, s, buf, len);
@@ -425,8 +436,9 @@ sock_recv(struct host *h, int fd, uint8_t *buf, size_t cap)
     struct socket *s = sock_lookup(h, fd);
     if (s == NULL)
         return sock_ret(h, -ERR_BADF, "%d, %zu", fd, cap);
-    if (s->proto == SOCK_PROTO_TCP) {
-        int r = tcp_user_recv(h, s, buf, cap);
+    if (s->proto == SOCK_PROTO_TCP || s->proto == SOCK_PROTO_LOCAL) {
+        int r = s->proto == SOCK_PROTO_TCP ? tcp_user_recv(h, s, buf, cap)
+                                           : local_recv(h, s, buf, cap, NULL, 0);
         return r == -ERR_AGAIN ? r : sock_ret(h, r, "%d, %zu", fd, cap);
     }
     int r = sock_recv_common(h, s, buf, cap, NULL);
@@ -446,6 +458,12 @@ sock_recvfrom(struct host *h, int fd, uint8_t *buf, size_t cap, struct sock_addr
             from->addr = s->pcb.faddr;
             from->port = s->pcb.fport;
         }
+        return r == -ERR_AGAIN ? r : sock_ret(h, r, "%d, %zu", fd, cap);
+    }
+    if (s->proto == SOCK_PROTO_LOCAL) {
+        int r = local_recv(h, s, buf, cap, NULL, 0);
+        if (r >= 0 && from != NULL)
+            *from = (struct sock_addr){ 0 };
         return r == -ERR_AGAIN ? r : sock_ret(h, r, "%d, %zu", fd, cap);
     }
     int r = sock_recv_common(h, s, buf, cap, from);
@@ -502,6 +520,8 @@ sock_close(struct host *h, int fd)
     size_t left = s->rcvq.count;
     if (s->proto == SOCK_PROTO_TCP)
         tcp_user_close(h, s);
+    else if (s->proto == SOCK_PROTO_LOCAL)
+        local_close(h, s);
     sock_release(h, s);
     trace_event(h, TRACE_STATE, LAYER_SOCKET, NULL, NULL,
                 "socket %d closed%s", fd, left > 0 ? "; unread datagrams discarded" : "");
@@ -516,6 +536,8 @@ sock_poll(struct host *h, int fd)
         return 0;
     if (s->proto == SOCK_PROTO_TCP)
         return tcp_user_poll(h, s);
+    if (s->proto == SOCK_PROTO_LOCAL)
+        return local_poll(h, s);
     unsigned ev = SOCK_POLLOUT;
     if (s->rcvq.count > 0)
         ev |= SOCK_POLLIN;
@@ -610,6 +632,8 @@ sock_listen(struct host *h, int fd, int backlog)
     struct socket *s = sock_lookup(h, fd);
     if (s == NULL)
         return sock_ret(h, -ERR_BADF, "%d, %d", fd, backlog);
+    if (s->proto == SOCK_PROTO_LOCAL)
+        return sock_ret(h, local_listen(h, s, backlog), "%d, %d", fd, backlog);
     if (s->proto != SOCK_PROTO_TCP)
         return sock_ret(h, -ERR_OPNOTSUPP, "%d, %d", fd, backlog);
     /* Like Linux, listen() on an unbound socket binds an ephemeral port. */
@@ -626,6 +650,12 @@ sock_accept(struct host *h, int fd, struct sock_addr *peer)
     struct socket *s = sock_lookup(h, fd);
     if (s == NULL)
         return sock_ret(h, -ERR_BADF, "%d", fd);
+    if (s->proto == SOCK_PROTO_LOCAL) {
+        int r = local_accept(h, s);
+        if (r >= 0 && peer != NULL)
+            *peer = (struct sock_addr){ 0 };
+        return r == -ERR_AGAIN ? r : sock_ret(h, r, "%d, %s", fd, s->path);
+    }
     if (s->proto != SOCK_PROTO_TCP)
         return sock_ret(h, -ERR_OPNOTSUPP, "%d", fd);
     struct tcb *lt = tcp_tcb_by_fd(h, fd);
@@ -671,6 +701,8 @@ sock_shutdown(struct host *h, int fd, enum sock_shut how)
         return sock_ret(h, -ERR_BADF, "%d, %s", fd, hn);
     if ((unsigned)how > SOCK_SHUT_RDWR)
         return sock_ret(h, -ERR_INVAL, "%d, %s", fd, hn);
+    if (s->proto == SOCK_PROTO_LOCAL)
+        return sock_ret(h, local_shutdown(h, s, (int)how), "%d, %s", fd, hn);
     if (s->proto != SOCK_PROTO_TCP)
         return sock_ret(h, s->connected ? 0 : -ERR_NOTCONN, "%d, %s", fd, hn);
     return sock_ret(h, tcp_user_shutdown(h, s, (int)how), "%d, %s", fd, hn);
@@ -840,4 +872,53 @@ sock_getsockopt(struct host *h, int fd, enum sock_opt opt, int64_t *value)
     if (opt == SOCK_OPT_ERROR && v != 0)
         return sock_ret(h, 0, "%d, %s -> %s", fd, on, err_name((int)v));
     return sock_ret(h, 0, "%d, %s -> %lld", fd, on, (long long)v);
+}
+
+/* ---- AF_LOCAL calls named by a path (local.c does the work) ------------- */
+
+/* The local socket behind fd, or NULL with *err set. */
+static struct socket *
+sock_local(struct host *h, int fd, int *err)
+{
+    struct socket *s = sock_lookup(h, fd);
+    *err = s == NULL ? -ERR_BADF : s->proto != SOCK_PROTO_LOCAL ? -ERR_AFNOSUPPORT : 0;
+    return *err == 0 ? s : NULL;
+}
+
+int
+sock_bind_path(struct host *h, int fd, const char *path)
+{
+    sock_enter(h, CALL_BIND);
+    int e;
+    struct socket *s = sock_local(h, fd, &e);
+    return sock_ret(h, s == NULL ? e : local_bind(h, s, path), "%d, \"%s\"", fd, path);
+}
+
+int
+sock_connect_path(struct host *h, int fd, const char *path)
+{
+    sock_enter(h, CALL_CONNECT);
+    int e;
+    struct socket *s = sock_local(h, fd, &e);
+    return sock_ret(h, s == NULL ? e : local_connect(h, s, path), "%d, \"%s\"", fd, path);
+}
+
+int
+sock_sendto_path(struct host *h, int fd, const uint8_t *buf, size_t len, const char *path)
+{
+    sock_enter(h, CALL_SENDTO);
+    int e;
+    struct socket *s = sock_local(h, fd, &e);
+    int r = s == NULL ? e : local_send(h, s, buf, len, path);
+    return r == -ERR_AGAIN ? r : sock_ret(h, r, "%d, %zu bytes, \"%s\"", fd, len, path);
+}
+
+int
+sock_recvfrom_path(struct host *h, int fd, uint8_t *buf, size_t cap, char *from, size_t from_len)
+{
+    sock_enter(h, CALL_RECVFROM);
+    int e;
+    struct socket *s = sock_local(h, fd, &e);
+    int r = s == NULL ? e : local_recv(h, s, buf, cap, from, from_len);
+    return r == -ERR_AGAIN ? r : sock_ret(h, r, "%d, %zu", fd, cap);
 }

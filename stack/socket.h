@@ -23,6 +23,8 @@
 #include "stack/pkt.h"
 
 #define SOCK_MAX        64
+#define SOCK_PATH_MAX   108  /* sizeof(sun_path) on Linux, NUL included */
+#define SOCK_LOCAL_BACKLOG_MAX 16
 #define SOCK_FD_BASE    3
 #define SOCK_RCVBUF_DEFAULT  (208u * 1024)  /* Linux's net.core.rmem_default */
 #define SOCK_SNDBUF_DEFAULT  (208u * 1024)  /* Linux's net.core.wmem_default */
@@ -44,6 +46,7 @@ enum sock_proto {
     SOCK_PROTO_UDP,   /* AF_INET, SOCK_DGRAM */
     SOCK_PROTO_ICMP,  /* AF_INET, SOCK_DGRAM, IPPROTO_ICMP: a ping socket, as Linux has */
     SOCK_PROTO_TCP,   /* AF_INET, SOCK_STREAM */
+    SOCK_PROTO_LOCAL, /* AF_LOCAL, stream or datagram: named by a path, never below the socket layer */
 };
 
 /* Readiness, as poll(2) names it. */
@@ -134,6 +137,19 @@ struct socket {
     unsigned errq_count;       /* entries in errq */
     uint64_t rx_datagrams;     /* datagrams queued, ever */
     uint64_t tx_datagrams;     /* datagrams sent, ever */
+    /* AF_LOCAL (see local.c) */
+    char path[SOCK_PATH_MAX];  /* the name bind() gave it, "" if none */
+    char pcb_path[SOCK_PATH_MAX];  /* the path connect() named, "" if none */
+    int peer;                  /* stream: the connected other end's fd, 0 if none */
+    bool peer_eof;             /* stream: the other end will send no more (shutdown WR or close) */
+    bool peer_gone;            /* stream: the other end is closed: sending gets EPIPE */
+    bool shut_rd;              /* shutdown(SHUT_RD) */
+    bool shut_wr;              /* shutdown(SHUT_WR) */
+    bool listening;            /* stream: listen() was called */
+    int backlog;               /* stream: connections the accept queue may hold */
+    int acceptq[SOCK_LOCAL_BACKLOG_MAX];  /* stream: connected, not yet accepted fds */
+    unsigned acceptq_n;        /* entries in acceptq */
+    bool accepted;             /* stream: a server end not yet handed out by accept() */
 };
 
 struct sock_table {
@@ -173,6 +189,19 @@ int sock_shutdown(struct host *h, int fd, enum sock_shut how);
 int sock_setsockopt(struct host *h, int fd, enum sock_opt opt, int64_t value);
 int sock_getsockopt(struct host *h, int fd, enum sock_opt opt, int64_t *value);
 const char *sock_opt_name(enum sock_opt opt);  /* "SO_RCVBUF", "TCP_NODELAY" */
+
+/* Local (Unix-domain) sockets are named by a path in the host's own
+ * namespace instead of an address and port. Their bytes go from one socket's
+ * send() straight into the other's receive buffer: no TCP, no IP, no
+ * Ethernet, nothing on the wire. socket(AF_LOCAL, SOCK_STREAM or SOCK_DGRAM)
+ * makes one; send, recv, listen, accept, shutdown and close work as above. */
+int sock_bind_path(struct host *h, int fd, const char *path);
+int sock_connect_path(struct host *h, int fd, const char *path);
+int sock_sendto_path(struct host *h, int fd, const uint8_t *buf, size_t len, const char *path);
+/* As sock_recv(); for a datagram, `from` gets the sender's path ("" if it
+ * had none). */
+int sock_recvfrom_path(struct host *h, int fd, uint8_t *buf, size_t cap, char *from,
+                       size_t from_len);
 
 /* Take the oldest queued ICMP error of a socket with SOCK_OPT_IP_RECVERR
  * (recvmsg(fd, MSG_ERRQUEUE) on Linux): 0 and *out filled, -ERR_AGAIN when
