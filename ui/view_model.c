@@ -73,6 +73,21 @@ vm_snapshot(struct view_model *m, const struct host *h, int host, size_t at)
         copy_str(d->state, sizeof d->state, is[i].state);
         d->rcvq_bytes = is[i].rcvq_bytes;
         d->rcvq_count = is[i].rcvq_count;
+        struct inspect_tcb t;
+        if (inspect_tcb(h, is[i].fd, &t)) {
+            d->has_tcb = true;
+            d->snd_una = t.snd_una - t.iss;
+            d->snd_nxt = t.snd_nxt - t.iss;
+            d->snd_wnd = t.snd_wnd;
+            d->rcv_nxt = t.rcv_nxt - t.irs;
+            d->rcv_wnd = t.rcv_wnd;
+            d->cwnd = t.cwnd;
+            d->ssthresh = t.ssthresh;
+            d->srtt_ns = t.srtt_ns;
+            d->rto_ns = t.rto_ns;
+            d->sndq_bytes = t.sndq_bytes;
+            copy_str(d->timers, sizeof d->timers, t.timers_str);
+        }
     }
     for (size_t i = 0; i < na; i++) {
         struct vm_arp *d = &s->arp[i];

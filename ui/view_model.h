@@ -32,6 +32,20 @@ struct vm_sock {
     char state[16];      /* "UNCONN", "ESTAB", a TCP state */
     size_t rcvq_bytes;   /* bytes waiting to be read */
     size_t rcvq_count;   /* datagrams waiting */
+    /* TCP only, as inspect_tcb() showed it; sequence numbers relative to the
+     * initial ones, as Wireshark shows them */
+    bool has_tcb;           /* the fields below are set */
+    uint32_t snd_una;       /* oldest unacknowledged, minus ISS */
+    uint32_t snd_nxt;       /* next to send, minus ISS */
+    uint32_t snd_wnd;       /* the peer's window */
+    uint32_t rcv_nxt;       /* next expected, minus IRS */
+    uint32_t rcv_wnd;       /* the window advertised */
+    uint32_t cwnd;          /* congestion window */
+    uint32_t ssthresh;      /* slow-start threshold */
+    uint64_t srtt_ns;       /* smoothed round-trip time */
+    uint64_t rto_ns;        /* retransmission timeout */
+    size_t sndq_bytes;      /* bytes in the send buffer */
+    char timers[48];        /* "rexmt,delack" or "-" */
 };
 
 /* One ARP cache entry as inspect_arp() showed it. */

@@ -479,6 +479,22 @@ sock_in(const struct vm_snap *s, const struct vm_sock *k)
     return false;
 }
 
+/* Whether s held k's socket with the same TCB figures. */
+static bool
+tcb_in(const struct vm_snap *s, const struct vm_sock *k)
+{
+    for (size_t i = 0; s != NULL && i < s->n_socks; i++) {
+        const struct vm_sock *o = &s->socks[i];
+        if (o->fd == k->fd && o->has_tcb && o->snd_una == k->snd_una &&
+            o->snd_nxt == k->snd_nxt && o->snd_wnd == k->snd_wnd && o->rcv_nxt == k->rcv_nxt &&
+            o->rcv_wnd == k->rcv_wnd && o->cwnd == k->cwnd && o->ssthresh == k->ssthresh &&
+            o->srtt_ns == k->srtt_ns && o->rto_ns == k->rto_ns &&
+            o->sndq_bytes == k->sndq_bytes && strcmp(o->timers, k->timers) == 0)
+            return true;
+    }
+    return false;
+}
+
 static bool
 arp_in(const struct vm_snap *s, const struct vm_arp *a)
 {
@@ -526,6 +542,39 @@ view_render_sockets(const struct view_model *m, const struct view_state *st,
             snprintf(buf, sizeof buf, "fd %d %s %s %s %s rq %zu/%zu", k->fd, k->proto, l, f,
                      k->state, k->rcvq_count, k->rcvq_bytes);
             grid_text(g, x + 1, y++, w - 1, buf, sock_in(before, k) ? ROLE_NORMAL : ROLE_CHANGED);
+            /* A listener or a closed socket has no connection to show. */
+            if (k->has_tcb && y < y_end && strcmp(k->state, "LISTEN") != 0 &&
+                strcmp(k->state, "CLOSED") != 0) {
+                /* The TCB in RFC 9293's names, sequence numbers relative to
+                 * the ISS/IRS as Wireshark shows them. */
+                char ss[16];
+                if (k->ssthresh >= 0x7fffffffu)
+                    snprintf(ss, sizeof ss, "inf");
+                else
+                    snprintf(ss, sizeof ss, "%u", k->ssthresh);
+                enum grid_role role = tcb_in(before, k) ? ROLE_NORMAL : ROLE_CHANGED;
+                char l1[120], l2[120], l3[120];
+                if (w >= 90) {
+                    snprintf(buf, sizeof buf,
+                             "snd.una %u snd.nxt %u snd.wnd %u  rcv.nxt %u rcv.wnd %u  cwnd %u "
+                             "ssthresh %s  srtt %.1fms rto %.0fms  timers %s",
+                             k->snd_una, k->snd_nxt, k->snd_wnd, k->rcv_nxt, k->rcv_wnd, k->cwnd,
+                             ss, (double)k->srtt_ns / 1e6, (double)k->rto_ns / 1e6, k->timers);
+                    grid_text(g, x + 3, y++, w - 3, buf, role);
+                    continue;
+                }
+                /* Narrow: three short lines. */
+                snprintf(l1, sizeof l1, "una %u nxt %u wnd %u", k->snd_una, k->snd_nxt,
+                         k->snd_wnd);
+                snprintf(l2, sizeof l2, "rcv.nxt %u wnd %u cwnd %u", k->rcv_nxt, k->rcv_wnd,
+                         k->cwnd);
+                snprintf(l3, sizeof l3, "rto %.0fms %s", (double)k->rto_ns / 1e6, k->timers);
+                grid_text(g, x + 3, y++, w - 3, l1, role);
+                if (y < y_end)
+                    grid_text(g, x + 3, y++, w - 3, l2, role);
+                if (y < y_end)
+                    grid_text(g, x + 3, y++, w - 3, l3, role);
+            }
         }
         for (size_t i = 0; i < now->n_arp && y < y_end; i++) {
             const struct vm_arp *a = &now->arp[i];

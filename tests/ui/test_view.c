@@ -465,6 +465,49 @@ START_TEST(test_sockets_pane_highlights_changes)
 }
 END_TEST
 
+/* A TCP connection shows its TCB (sequence numbers relative to the ISS, as
+ * Wireshark shows them); a listener shows none. Built from its own lesson. */
+START_TEST(test_sockets_pane_shows_the_tcb)
+{
+    struct view_model tm;
+    struct scn_diag diag;
+    struct scenario *ts = scenario_parse_file(NETSTEP_SCENARIO_DIR "/tcp/handshake.scn", &diag);
+    ck_assert_msg(ts != NULL, "%s", diag.first);
+    char err[256];
+    ck_assert_int_eq(view_model_build(&tm, ts, false, 0, err, sizeof err), 0);
+    struct view_state st;
+    view_state_init(&st);
+    /* Right after alice's 18-byte request has gone out, before bob's ACK. */
+    struct record_event ev;
+    size_t i = 0;
+    for (; vm_event(&tm, i, &ev); i++)
+        if (ev.kind == TRACE_CALL && strcmp(ev.where, "alice") == 0 &&
+            strncmp(ev.text, "send(3, 18 bytes) = 18", 22) == 0)
+            break;
+    ck_assert(vm_event(&tm, i, &ev));
+    st.cursor = i;
+    struct grid g;
+    grid_init(&g, 50, 14);
+    view_render_sockets(&tm, &st, &ascii_opts, &g, (struct grid_rect){ 0, 0, 50, 14 });
+    ck_assert_ptr_nonnull(strstr(row(&g, 2), "ESTABLISHED"));
+    ck_assert_ptr_nonnull(strstr(row(&g, 3), "una 1 nxt 19 wnd"));
+    ck_assert_ptr_nonnull(strstr(row(&g, 4), "rcv.nxt 1 wnd"));
+    ck_assert_ptr_nonnull(strstr(row(&g, 5), "rexmt"));
+    char roles[64];
+    grid_row_roles(&g, 3, roles, sizeof roles);
+    ck_assert_int_eq(roles[4], 'a' + ROLE_CHANGED - 1); /* snd.nxt moved in this step */
+    /* bob's listener: its line, and no TCB under it */
+    int y = 1;
+    while (y < 13 && strstr(row(&g, y), "LISTEN") == NULL)
+        y++;
+    ck_assert_int_lt(y, 13);
+    ck_assert_ptr_null(strstr(row(&g, y + 1), "una "));
+    grid_free(&g);
+    view_model_destroy(&tm);
+    scenario_free(ts);
+}
+END_TEST
+
 /* The property the whole design rests on: stepping back shows exactly what
  * was shown before, at every size. */
 START_TEST(test_back_shows_the_same_screen)
@@ -572,6 +615,7 @@ view_suite(void)
     tcase_add_test(tc, test_packet_decode_goes_by_the_bytes);
     tcase_add_test(tc, test_packet_pane_folds_and_bytes_highlight);
     tcase_add_test(tc, test_sockets_pane_highlights_changes);
+    tcase_add_test(tc, test_sockets_pane_shows_the_tcb);
     tcase_add_test(tc, test_back_shows_the_same_screen);
     tcase_add_test(tc, test_ascii_screen_has_only_ascii);
     tcase_add_test(tc, test_help_lists_every_key);
