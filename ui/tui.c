@@ -119,6 +119,9 @@ view_key(const struct view_model *m, struct view_state *st, int key)
     case '?':
         st->help = true;
         break;
+    case 't':
+        st->tcp_states = !st->tcp_states;
+        break;
     case '<':
     case VK_LEFT:
         if (st->host_first > 0)

@@ -170,6 +170,7 @@ static const struct keyhelp keys[] = {
     { "g G", "first/last", "g, G: the first, the last event" },
     { "tab", "pane", "tab: focus the next pane (events, packet, bytes, sockets)" },
     { "/", "filter", "/: show only a host, layer or protocol (Enter keeps, Esc clears)" },
+    { "t", "TCP states", "t: TCP state diagram, last transition lit (t: back)" },
     { NULL, NULL, "up, down: in the packet pane, select a field; elsewhere, one event" },
     { NULL, NULL, "Enter: in the packet pane, fold or unfold the selected layer" },
     { NULL, NULL, "< >: scroll the host columns when not all fit" },
@@ -277,6 +278,10 @@ view_render(const struct view_model *m, const struct view_state *st,
     if (bot_h == 0)
         return;
     int y = 1 + top_h + ev_h;
+    if (st->tcp_states) {
+        view_render_tcp_states(m, st, o, g, (struct grid_rect){ 0, y, W, bot_h });
+        return;
+    }
     int bytes_w = W >= 200 ? 74 : 40;
     if (W >= 140) {
         int sock_w = (W - bytes_w) * 2 / 5;

@@ -40,6 +40,7 @@ struct view_state {
     enum view_pane focus;           /* where up/down/enter go */
     bool bottom_sockets;            /* narrow screens: sockets, not bytes */
     bool help;                      /* the help screen is up */
+    bool tcp_states;                /* the TCP state diagram replaces the packet panes */
     bool editing_filter;            /* typing after '/' */
     char filter[VIEW_FILTER_LEN];   /* host, layer or protocol; "" = all */
     int field;                      /* selected line of the packet pane */
@@ -78,6 +79,9 @@ void view_render_bytes(const struct view_model *m, const struct view_state *st,
 void view_render_sockets(const struct view_model *m, const struct view_state *st,
                          const struct view_opts *o, struct grid *g, struct grid_rect r);
 void view_render_help(const struct view_opts *o, struct grid *g, struct grid_rect r);
+/* The TCP state diagram with the last transition at or before the cursor. */
+void view_render_tcp_states(const struct view_model *m, const struct view_state *st,
+                            const struct view_opts *o, struct grid *g, struct grid_rect r);
 
 /* Whether event ev passes filter f ("" passes everything): f names a host
  * or link, a layer ("ipv4", "udp", "socket"...), or a protocol the frame

@@ -508,6 +508,51 @@ START_TEST(test_sockets_pane_shows_the_tcb)
 }
 END_TEST
 
+/* The TCP state diagram lights the state just entered and marks the one
+ * just left, for the selected event's host. */
+START_TEST(test_tcp_state_diagram_lights_the_transition)
+{
+    struct view_model tm;
+    struct scn_diag diag;
+    struct scenario *ts = scenario_parse_file(NETSTEP_SCENARIO_DIR "/tcp/handshake.scn", &diag);
+    ck_assert_msg(ts != NULL, "%s", diag.first);
+    char err[256];
+    ck_assert_int_eq(view_model_build(&tm, ts, false, 0, err, sizeof err), 0);
+    struct view_state st;
+    view_state_init(&st);
+    struct record_event ev;
+    size_t i = 0;
+    for (; vm_event(&tm, i, &ev); i++)
+        if (ev.kind == TRACE_STATE && ev.layer == LAYER_TCP && strcmp(ev.where, "alice") == 0 &&
+            strcmp(ev.text, "SYN_SENT -> ESTABLISHED") == 0)
+            break;
+    ck_assert(vm_event(&tm, i, &ev));
+    st.cursor = i;
+    struct grid g;
+    grid_init(&g, 100, 20);
+    view_render_tcp_states(&tm, &st, &ascii_opts, &g, (struct grid_rect){ 0, 0, 100, 20 });
+    ck_assert_ptr_nonnull(strstr(row(&g, 1), "alice: SYN_SENT -> ESTABLISHED"));
+    /* row 6 holds "SYN_SENT ---- ... ----> ESTABLISHED" */
+    const char *line = row(&g, 6);
+    const char *est = strstr(line, "ESTABLISHED");
+    const char *syn = strstr(line, "SYN_SENT");
+    ck_assert_ptr_nonnull(est);
+    ck_assert_ptr_nonnull(syn);
+    char roles[128];
+    grid_row_roles(&g, 6, roles, sizeof roles);
+    ck_assert_int_eq(roles[est - line], 'a' + ROLE_SELECTED - 1);
+    ck_assert_int_eq(roles[syn - line], 'a' + ROLE_CHANGED - 1);
+    /* the t key toggles it */
+    ck_assert(view_key(&tm, &st, 't'));
+    ck_assert(st.tcp_states);
+    ck_assert(view_key(&tm, &st, 't'));
+    ck_assert(!st.tcp_states);
+    grid_free(&g);
+    view_model_destroy(&tm);
+    scenario_free(ts);
+}
+END_TEST
+
 /* The property the whole design rests on: stepping back shows exactly what
  * was shown before, at every size. */
 START_TEST(test_back_shows_the_same_screen)
@@ -616,6 +661,7 @@ view_suite(void)
     tcase_add_test(tc, test_packet_pane_folds_and_bytes_highlight);
     tcase_add_test(tc, test_sockets_pane_highlights_changes);
     tcase_add_test(tc, test_sockets_pane_shows_the_tcb);
+    tcase_add_test(tc, test_tcp_state_diagram_lights_the_transition);
     tcase_add_test(tc, test_back_shows_the_same_screen);
     tcase_add_test(tc, test_ascii_screen_has_only_ascii);
     tcase_add_test(tc, test_help_lists_every_key);

@@ -1,0 +1,126 @@
+/*
+ * view_tcpstate.c - the TCP state diagram, with the transition just taken.
+ *
+ * Eleven states [RFC 9293 3.3.2] and the events that move between them, in a
+ * layout of our own that reads top to bottom: open, the connection, the two
+ * ways to close. The state the selected host's connection just entered is
+ * highlighted, and the state it left is marked as changed, so stepping
+ * through a lesson animates the diagram. What is shown comes from the last
+ * TCP STATE event at or before the cursor, preferring the host of the
+ * selected event: like every pane, a pure function of (log, cursor, size).
+ */
+#include "ui/view.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "ui/grid.h"
+#include "ui/view_model.h"
+
+/* Plain ASCII on purpose: it reads the same in every terminal and theme. */
+static const char *const diagram[] = {
+    "  CLOSED ---- listen() ----> LISTEN ---- rcv SYN / snd SYN,ACK ----> SYN_RECEIVED",
+    "     |                                                                   |",
+    "     | connect() / snd SYN                                rcv ACK of SYN |",
+    "     v                                                                   v",
+    "  SYN_SENT -------------- rcv SYN,ACK / snd ACK -------------------> ESTABLISHED",
+    "                                                                   |          |",
+    "                                               close() / snd FIN   |          | rcv FIN / snd ACK",
+    "                                                                   v          v",
+    "     CLOSING <------------- rcv FIN / snd ACK -------------- FIN_WAIT_1    CLOSE_WAIT",
+    "        |                                                         |           |",
+    "        | rcv ACK of FIN                         rcv ACK of FIN   |           | close() / snd FIN",
+    "        v                                                         v           v",
+    "     TIME_WAIT <------------- rcv FIN / snd ACK ------------- FIN_WAIT_2    LAST_ACK",
+    "        |                                                                     |",
+    "        | 2 x MSL                                              rcv ACK of FIN |",
+    "        v                                                                     v",
+    "     CLOSED                                                                 CLOSED",
+};
+#define DIAGRAM_ROWS (sizeof diagram / sizeof diagram[0])
+
+/* Paint every whole-word occurrence of name in line (drawn at x, y). */
+static void
+paint_word(struct grid *g, int x, int y, int max_w, const char *line, const char *name,
+           enum grid_role role)
+{
+    size_t n = strlen(name);
+    for (const char *p = strstr(line, name); p != NULL; p = strstr(p + 1, name)) {
+        bool start = p == line || (p[-1] != '_' && (p[-1] < 'A' || p[-1] > 'Z'));
+        bool end = p[n] != '_' && (p[n] < 'A' || p[n] > 'Z');
+        int col = (int)(p - line);
+        if (start && end && col < max_w)
+            grid_paint(g, x + col, y, (int)n < max_w - col ? (int)n : max_w - col, role);
+    }
+}
+
+/* The last TCP state change at or before the cursor: on the selected
+ * event's host if it has one, else anywhere. Returns false if none. */
+static bool
+last_transition(const struct view_model *m, size_t cursor, char *from, char *to, size_t n,
+                struct record_event *out)
+{
+    struct record_event sel;
+    int want = vm_event(m, cursor, &sel) ? sel.host : -1;
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t i = cursor + 1; i-- > 0;) {
+            struct record_event ev;
+            if (!vm_event(m, i, &ev) || ev.kind != TRACE_STATE || ev.layer != LAYER_TCP)
+                continue;
+            if (pass == 0 && want >= 0 && ev.host != want)
+                continue;
+            char a[32], b[32];
+            if (sscanf(ev.text, "%31[A-Z_] -> %31[A-Z_]", a, b) != 2)
+                continue;
+            snprintf(from, n, "%s", a);
+            snprintf(to, n, "%s", b);
+            *out = ev;
+            return true;
+        }
+        if (want < 0)
+            break;
+    }
+    return false;
+}
+
+void
+view_render_tcp_states(const struct view_model *m, const struct view_state *st,
+                       const struct view_opts *o, struct grid *g, struct grid_rect r)
+{
+    const struct grid_glyphs *gl = grid_glyphs(o->utf8);
+    grid_box(g, r, "TCP states [RFC 9293 3.3.2]  (t closes)", ROLE_FOCUS, gl);
+    int x = r.x + 2, w = r.w - 4, y = r.y + 1, y_end = r.y + r.h - 1;
+    char from[32] = "", to[32] = "";
+    struct record_event ev;
+    bool have = last_transition(m, st->cursor, from, to, sizeof from, &ev);
+    if (y < y_end) {
+        char line[160];
+        if (have)
+            snprintf(line, sizeof line, "%s: %s -> %s%s%s%s", ev.where, from, to,
+                     ev.rfc ? "  [" : "", ev.rfc ? ev.rfc : "", ev.rfc ? "]" : "");
+        else
+            snprintf(line, sizeof line, "no TCP state change yet at this point of the lesson");
+        grid_text(g, x, y++, w, line, have ? ROLE_SELECTED : ROLE_DIM);
+    }
+    /* Skip rows from the top when the pane is short, keeping the part of
+     * the diagram where the current state is. */
+    size_t first = 0, room = y_end > y ? (size_t)(y_end - y) : 0;
+    if (room < DIAGRAM_ROWS && have) {
+        size_t at = 0;
+        for (size_t i = 0; i < DIAGRAM_ROWS; i++)
+            if (strstr(diagram[i], to) != NULL) {
+                at = i;
+                break;
+            }
+        first = at > room / 2 ? at - room / 2 : 0;
+        if (first + room > DIAGRAM_ROWS)
+            first = DIAGRAM_ROWS - room;
+    }
+    for (size_t i = first; i < DIAGRAM_ROWS && y < y_end; i++, y++) {
+        grid_text(g, x, y, w, diagram[i], ROLE_NORMAL);
+        if (have) {
+            paint_word(g, x, y, w, diagram[i], from, ROLE_CHANGED);
+            paint_word(g, x, y, w, diagram[i], to, ROLE_SELECTED);
+        }
+    }
+}
