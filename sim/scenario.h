@@ -95,11 +95,25 @@ struct scn_diag {
  * The world
  * ------------------------------------------------------------------------- */
 
-/* `host NAME ADDR/LEN [mtu N] [mac MAC]`: one host with one interface. */
+/* Most interfaces a host or router may have (the stack's HOST_MAX_IFACES). */
+#define SCN_IFACE_MAX    8
+/* Longest traceroute: traceroute(8)'s -m limit. */
+#define SCN_HOPS_MAX     255u
+#define SCN_TRACEROUTE_HOPS_DEFAULT   30u                 /* as traceroute(8) */
+#define SCN_TRACEROUTE_PROBES_DEFAULT 3u                  /* as traceroute(8) */
+#define SCN_TRACEROUTE_WAIT_DEFAULT_NS (5000ull * 1000 * 1000)  /* 5 s, as traceroute(8) */
+
+/* `host NAME ADDR/LEN [ADDR/LEN ...] [mtu N] [mac MAC]`, or `router ...` (the
+ * same, with forwarding on): one node with one interface per address, named
+ * eth0, eth1, ... in the order written. */
 struct scn_host {
     char name[SCN_NAME_MAX + 1];  /* [a-z_][a-z0-9_-]*, unique */
-    uint32_t addr;                /* interface address, host order, unique */
-    unsigned prefix_len;          /* 0..32 */
+    uint32_t addr;                /* eth0's address, host order (== if_addr[0]) */
+    unsigned prefix_len;          /* eth0's prefix, 0..32 (== if_prefix[0]) */
+    unsigned n_ifaces;            /* interfaces, 1..SCN_IFACE_MAX */
+    uint32_t if_addr[SCN_IFACE_MAX];   /* ethN's address; unique in the scenario */
+    unsigned if_prefix[SCN_IFACE_MAX]; /* ethN's prefix length */
+    bool router;                  /* `router`: ipv4.forwarding on from the start */
     unsigned mtu;                 /* 68..65535, SCN_MTU_DEFAULT if not given */
     bool has_mac;                 /* mac was given; else the runner picks one */
     uint8_t mac[ETH_ALEN];        /* unicast, unique among given ones; zero if !has_mac */
@@ -107,14 +121,39 @@ struct scn_host {
     unsigned col;                 /* column of the name */
 };
 
-/* `link A B [delay DUR] [rate RATE] [loss PCT] [limit N]`: a point-to-point
- * link; the options apply to both directions. */
+/* `switch NAME` or `hub NAME`: an Ethernet segment links attach to. */
+struct scn_switch {
+    char name[SCN_NAME_MAX + 1];  /* as a host name; no host or switch has it too */
+    bool hub;                     /* repeat to every port instead of learning */
+    unsigned line;                /* where the name is */
+    unsigned col;                 /* column of the name */
+};
+
+/* `link A B [OPTIONS]`: a point-to-point link; the options (netem's words)
+ * apply to both directions. An end is a host's interface (`alice`,
+ * `r1:eth1`) or a port of a switch or hub. */
 struct scn_link {
-    int a;                 /* host index of the first end */
-    int b;                 /* host index of the second end (never a) */
+    int a;                 /* host index of the first end, or -1 for a switch */
+    int b;                 /* host index of the second end, or -1 for a switch */
+    int a_if;              /* interface of host a (0 for eth0); 0 for a switch */
+    int b_if;              /* interface of host b */
+    int a_sw;              /* switch index of the first end, or -1 for a host */
+    int b_sw;              /* switch index of the second end, or -1 */
     uint64_t delay_ns;     /* one-way propagation delay, default 0 */
+    uint64_t jitter_ns;    /* `delay DUR JITTER`: uniform variation, default 0 */
     uint64_t rate_bps;     /* bits per second, 0 = unlimited (the default) */
     uint32_t loss_ppm;     /* chance a frame is lost, parts per million (0..1000000) */
+    bool gemodel;          /* `loss gemodel P R [1-H [1-K]]`: Gilbert-Elliott */
+    uint32_t ge_p_ppm;     /* chance good -> bad per frame */
+    uint32_t ge_r_ppm;     /* chance bad -> good per frame */
+    uint32_t ge_1h_ppm;    /* loss in the bad state, default 100% */
+    uint32_t ge_1k_ppm;    /* loss in the good state, default 0% */
+    uint32_t duplicate_ppm;  /* chance a frame is sent twice */
+    uint32_t reorder_ppm;  /* chance a frame skips the delay */
+    uint32_t reorder_gap;  /* netem's gap, default 1 */
+    uint32_t corrupt_ppm;  /* chance a frame is damaged */
+    bool corrupt_l2;       /* `corrupt P l2`: as a bad FCS, not a bad checksum */
+    unsigned mtu;          /* 0, or 68..65535: both interfaces' MTU */
     uint32_t limit;        /* frames the queue holds, >= 1, default 1000 */
     unsigned line;         /* where `link` is */
     unsigned col;          /* column of `link` */
@@ -226,7 +265,11 @@ enum scn_step_kind {
     SCN_STEP_SHUTDOWN,  /* HOST: shutdown VAR rd|wr|rdwr */
     SCN_STEP_SETSOCKOPT,/* HOST: setsockopt VAR OPTION VALUE */
     SCN_STEP_SET,       /* set HOST KEY VALUE: a per-host tunable */
-    SCN_STEP_DROP,      /* drop NTH FILTER: a per-packet fault rule */
+    SCN_STEP_DROP,      /* drop|duplicate|corrupt NTH FILTER, delay NTH FILTER by DUR */
+    SCN_STEP_ROUTE_ADD, /* HOST: route add DEST/LEN|default via GW [dev IF] */
+    SCN_STEP_ROUTE_SHOW,/* HOST: ip route: print the table as `ip route` does */
+    SCN_STEP_TRACEROUTE,/* traceroute HOST DEST [max-hops N] [probes N] [wait DUR] */
+    SCN_STEP_LINK_STATE,/* link A B down|up (a step, usually under `at`) */
     SCN_STEP_KIND_COUNT
 };
 
@@ -382,11 +425,44 @@ struct scn_filter {
     uint64_t len;          /* its number */
 };
 
-/* SCN_STEP_DROP: from the moment the step runs, count the frames that match
- * on any link and lose the Nth one (on the wire, as if the link lost it). */
+enum scn_rule_action {
+    SCN_RULE_DROP,       /* drop: lost on the wire */
+    SCN_RULE_DELAY,      /* delay ... by DUR: arrives DUR later */
+    SCN_RULE_DUPLICATE,  /* duplicate: sent twice */
+    SCN_RULE_CORRUPT,    /* corrupt: one octet damaged */
+    SCN_RULE_ACTION_COUNT
+};
+
+/* SCN_STEP_DROP: from the moment the step runs, each link counts the frames
+ * that match and acts on its Nth one (on the wire, as if the link did it). */
 struct scn_drop_args {
     uint32_t nth;              /* 1 = the first match */
     struct scn_filter filter;  /* which frames count */
+    enum scn_rule_action action;  /* what happens to it */
+    uint64_t delay_ns;         /* SCN_RULE_DELAY: how much later */
+};
+
+/* SCN_STEP_ROUTE_ADD, for the step's host. */
+struct scn_route_args {
+    uint32_t dst;          /* network, host order, host bits zero; 0 for default */
+    unsigned prefix_len;   /* 0..32 (0 for default) */
+    bool has_gw;           /* `via GW` was written */
+    struct scn_addr gw;    /* the gateway: on one of the host's subnets */
+    int dev;               /* `dev ethN`: interface index, or -1 */
+};
+
+/* SCN_STEP_TRACEROUTE: UDP probes to ports 33434 and up, TTL 1, 2, ... */
+struct scn_traceroute_args {
+    struct scn_addr dest;  /* never SCN_ADDR_NONE */
+    uint32_t max_hops;     /* 1..255, default 30 */
+    uint32_t probes;       /* per hop, 1..10, default 3 */
+    uint64_t wait_ns;      /* wait for each probe's answer, default 5 s */
+};
+
+/* SCN_STEP_LINK_STATE. */
+struct scn_link_state_args {
+    int link;              /* index into scenario.links */
+    bool down;             /* down, or up */
 };
 
 /* SCN_STEP_PING: `count` echo requests from the step's `host` to `dest`,
@@ -398,6 +474,8 @@ struct scn_ping_args {
     uint32_t size;          /* ICMP payload bytes, 0..65507, default 56 */
     uint64_t interval_ns;   /* between requests, default 1 s */
     uint64_t timeout_ns;    /* wait for each reply, default 1 s */
+    bool df;                /* `df`: set Don't Fragment (ping -M do) */
+    uint32_t ttl;           /* `ttl N` (1..255), 0 = the host's default (ping -t) */
 };
 
 /* SCN_STEP_SLEEP: let simulated time run. */
@@ -492,6 +570,9 @@ struct scn_step {
         struct scn_setsockopt_args sockopt; /* SCN_STEP_SETSOCKOPT */
         struct scn_set_args set;          /* SCN_STEP_SET */
         struct scn_drop_args drop;        /* SCN_STEP_DROP */
+        struct scn_route_args route;      /* SCN_STEP_ROUTE_ADD */
+        struct scn_traceroute_args traceroute; /* SCN_STEP_TRACEROUTE */
+        struct scn_link_state_args link_state; /* SCN_STEP_LINK_STATE */
         struct scn_ping_args ping;        /* SCN_STEP_PING */
         struct scn_sleep_args sleep;      /* SCN_STEP_SLEEP */
         struct scn_say_args say;          /* SCN_STEP_SAY, SCN_STEP_PAUSE (text may be NULL) */
@@ -518,6 +599,8 @@ struct scenario {
     size_t n_hosts;          /* entries of hosts */
     struct scn_link *links;  /* in declaration order */
     size_t n_links;          /* entries of links */
+    struct scn_switch *switches;  /* switches and hubs, in declaration order */
+    size_t n_switches;       /* entries of switches */
     struct scn_sock *socks;  /* socket variables, in definition order */
     size_t n_socks;          /* entries of socks */
     struct scn_dvar *dvars;  /* data variables, in first-definition order */
@@ -573,5 +656,9 @@ const char *scn_cc_name(enum scn_cc c);                /* "newreno" */
 const char *scn_set_key_name(enum scn_set_key k);      /* "tcp.msl" */
 const char *scn_shut_name(enum scn_shut h);            /* "rdwr" */
 const char *scn_proto_name(enum scn_proto p);          /* "tcp"; "" for ANY */
+const char *scn_rule_action_name(enum scn_rule_action a); /* "duplicate" */
+
+/* Index of the switch or hub called name, or -1. */
+int scenario_switch_find(const struct scenario *scn, const char *name);
 
 #endif

@@ -379,6 +379,7 @@ struct parser {
     unsigned seed_col;          /* its column */
     size_t cap_hosts;           /* allocated entries of scn->hosts */
     size_t cap_links;           /* ... scn->links */
+    size_t cap_switches;        /* ... scn->switches */
     size_t cap_socks;           /* ... scn->socks */
     size_t cap_dvars;           /* ... scn->dvars */
     size_t cap_steps;           /* ... scn->steps */
@@ -587,6 +588,15 @@ reserve(void *arr, size_t n, size_t *cap, size_t el)
  * ------------------------------------------------------------------------- */
 
 int
+scenario_switch_find(const struct scenario *scn, const char *name)
+{
+    for (size_t i = 0; i < scn->n_switches; i++)
+        if (strcmp(scn->switches[i].name, name) == 0)
+            return (int)i;
+    return -1;
+}
+
+int
 scenario_host_find(const struct scenario *scn, const char *name)
 {
     for (size_t i = 0; i < scn->n_hosts; i++)
@@ -619,7 +629,8 @@ host_defined_later(const struct parser *p, const char *name, unsigned *line)
 {
     for (size_t i = p->cur_line + 1; i < p->n_lines; i++) {
         const struct line *ln = &p->lines[i];
-        if (ln->err == NULL && ln->n_toks >= 2 && word_is(&ln->toks[0], "host") &&
+        if (ln->err == NULL && ln->n_toks >= 2 &&
+            (word_is(&ln->toks[0], "host") || word_is(&ln->toks[0], "router")) &&
             word_is(&ln->toks[1], name)) {
             *line = ln->lineno;
             return &ln->toks[1];
@@ -1194,9 +1205,9 @@ check_host_addr(struct parser *p, const struct tok *t, uint32_t a, unsigned len)
     return 0;
 }
 
-/* ADDR/LEN into host h. */
+/* ADDR/LEN into interface `idx` of host h. */
 static int
-parse_host_addr(struct parser *p, const struct tok *t, struct scn_host *h)
+parse_host_addr(struct parser *p, const struct tok *t, struct scn_host *h, unsigned idx)
 {
     char buf[IPV4_ADDR_STRLEN];
     const char *slash = t->kind == TOK_WORD ? strchr(t->text, '/') : NULL;
@@ -1235,12 +1246,26 @@ parse_host_addr(struct parser *p, const struct tok *t, struct scn_host *h)
         return -1;
     for (size_t i = 0; i < p->scn->n_hosts; i++) {
         const struct scn_host *o = &p->scn->hosts[i];
-        if (o != h && o->addr == a)
-            return perr(p, t->col, "address %s is already used by host '%s' (at %u:%u)", buf,
-                        o->name, o->line, o->col);
+        for (unsigned k = 0; k < (o == h ? idx : o->n_ifaces); k++)
+            if (o->if_addr[k] == a)
+                return perr(p, t->col, "address %s is already used by %s '%s' (at %u:%u)",
+                            buf, o == h ? "this" : o->router ? "router" : "host", o->name,
+                            o->line, o->col);
     }
-    h->addr = a;
-    h->prefix_len = (unsigned)len;
+    for (unsigned k = 0; k < idx; k++) {
+        uint32_t m = ipv4_prefix_mask(len < h->if_prefix[k] ? (unsigned)len : h->if_prefix[k]);
+        char net[IPV4_ADDR_STRLEN];
+        if ((h->if_addr[k] & m) == (a & m))
+            return perr(p, t->col, "%s is on the same subnet as eth%u (%s/%u); each interface "
+                        "needs a subnet of its own", buf, k,
+                        ipv4_addr_str(h->if_addr[k], net), h->if_prefix[k]);
+    }
+    h->if_addr[idx] = a;
+    h->if_prefix[idx] = (unsigned)len;
+    if (idx == 0) {
+        h->addr = a;
+        h->prefix_len = (unsigned)len;
+    }
     return 0;
 }
 
@@ -1269,10 +1294,11 @@ parse_host_mac(struct parser *p, const struct tok *t, struct scn_host *h)
     return 0;
 }
 
-/* host NAME ADDR/LEN [mtu N] [mac MAC] */
+/* host|router NAME ADDR/LEN [ADDR/LEN ...] [mtu N] [mac MAC] */
 static int
 parse_host(struct parser *p, struct cur *c, const struct tok *kw)
 {
+    bool router = word_is(kw, "router");
     static const char *const options[] = { "mtu", "mac", NULL };
     struct scenario *scn = p->scn;
     const struct tok *tn = cur_next(c);
@@ -1285,13 +1311,18 @@ parse_host(struct parser *p, struct cur *c, const struct tok *kw)
     int d;
 
     if (tn == NULL || ta == NULL)
-        return perr(p, kw->col, "host needs a name and an address");
+        return perr(p, kw->col, "%s needs a name and an address", kw->text);
     if (check_name(p, tn, true) < 0)
         return -1;
     d = scenario_host_find(scn, tn->text);
     if (d >= 0)
         return perr(p, tn->col, "host '%s' is already defined at %u:%u", tn->text,
                     scn->hosts[d].line, scn->hosts[d].col);
+    d = scenario_switch_find(scn, tn->text);
+    if (d >= 0)
+        return perr(p, tn->col, "'%s' is already a %s (defined at %u:%u)", tn->text,
+                    scn->switches[d].hub ? "hub" : "switch", scn->switches[d].line,
+                    scn->switches[d].col);
     d = dvar_find(scn, tn->text);
     if (d >= 0)
         return perr(p, tn->col, "'%s' is already the name of data (defined at %u:%u)",
@@ -1307,10 +1338,21 @@ parse_host(struct parser *p, struct cur *c, const struct tok *kw)
     memset(h, 0, sizeof *h);
     memcpy(h->name, tn->text, tn->len + 1);
     h->mtu = SCN_MTU_DEFAULT;
+    h->router = router;
     h->line = cur_lineno(p);
     h->col = tn->col;
-    if (parse_host_addr(p, ta, h) < 0)
+    h->n_ifaces = 1;
+    if (parse_host_addr(p, ta, h, 0) < 0)
         return -1;
+    /* More addresses: one interface each, eth1, eth2, ... */
+    while ((t = cur_peek(c)) != NULL && t->kind == TOK_WORD && is_digit(t->text[0])) {
+        cur_next(c);
+        if (h->n_ifaces == SCN_IFACE_MAX)
+            return perr(p, t->col, "a host has at most %d interfaces", SCN_IFACE_MAX);
+        if (parse_host_addr(p, t, h, h->n_ifaces) < 0)
+            return -1;
+        h->n_ifaces++;
+    }
 
     while ((t = cur_next(c)) != NULL) {
         const struct tok *v = cur_next(c);
@@ -1348,41 +1390,245 @@ parse_host(struct parser *p, struct cur *c, const struct tok *kw)
     return 0;
 }
 
-/* link A B [delay DUR] [rate RATE] [loss PCT] [limit N] */
+/* switch NAME | hub NAME */
+static int
+parse_switch(struct parser *p, struct cur *c, const struct tok *kw)
+{
+    struct scenario *scn = p->scn;
+    const struct tok *tn = cur_next(c);
+    struct scn_switch *sw;
+    int d;
+
+    if (tn == NULL)
+        return perr(p, kw->col, "%s needs a name", kw->text);
+    if (check_name(p, tn, true) < 0)
+        return -1;
+    d = scenario_host_find(scn, tn->text);
+    if (d >= 0)
+        return perr(p, tn->col, "'%s' is already a host (defined at %u:%u)", tn->text,
+                    scn->hosts[d].line, scn->hosts[d].col);
+    d = scenario_switch_find(scn, tn->text);
+    if (d >= 0)
+        return perr(p, tn->col, "'%s' is already a %s (defined at %u:%u)", tn->text,
+                    scn->switches[d].hub ? "hub" : "switch", scn->switches[d].line,
+                    scn->switches[d].col);
+    sw = reserve(scn->switches, scn->n_switches, &p->cap_switches, sizeof *sw);
+    if (sw == NULL)
+        return perr_oom(p);
+    scn->switches = sw;
+    sw = &scn->switches[scn->n_switches++];
+    memset(sw, 0, sizeof *sw);
+    memcpy(sw->name, tn->text, tn->len + 1);
+    sw->hub = word_is(kw, "hub");
+    sw->line = cur_lineno(p);
+    sw->col = tn->col;
+    return expect_end(p, c);
+}
+
+/* Does host h have an interface whose subnet holds addr? Its index, or -1. */
+static int
+host_iface_on(const struct scn_host *h, uint32_t addr)
+{
+    for (unsigned k = 0; k < h->n_ifaces; k++) {
+        uint32_t m = ipv4_prefix_mask(h->if_prefix[k]);
+        if ((h->if_addr[k] & m) == (addr & m))
+            return (int)k;
+    }
+    return -1;
+}
+
+/* Is interface `ifc` of host `h` (or a switch) already an end of a link? */
+static const struct scn_link *
+link_using(const struct scenario *scn, int h, int ifc)
+{
+    for (size_t i = 0; i < scn->n_links; i++) {
+        const struct scn_link *o = &scn->links[i];
+        if ((o->a == h && o->a_if == ifc) || (o->b == h && o->b_if == ifc))
+            return o;
+    }
+    return NULL;
+}
+
+/* One end of a link: NAME, NAME:ethN, or a switch. Fills host/if/sw. */
+static int
+get_link_end(struct parser *p, const struct tok *t, int *host, int *ifc, int *sw)
+{
+    const struct scenario *scn = p->scn;
+    const char *colon = t->kind == TOK_WORD ? strchr(t->text, ':') : NULL;
+    char name[SCN_NAME_MAX + 1];
+    size_t n = colon != NULL ? (size_t)(colon - t->text) : t->len;
+
+    *host = -1;
+    *ifc = -1;
+    *sw = -1;
+    if (t->kind != TOK_WORD)
+        return perr(p, t->col, "expected a host or switch name, found %s", show(t).s);
+    if (n > SCN_NAME_MAX)
+        return err_unknown_host(p, t->text, n, t->col);
+    memcpy(name, t->text, n);
+    name[n] = '\0';
+    *sw = scenario_switch_find(scn, name);
+    if (*sw >= 0) {
+        if (colon != NULL)
+            return perr(p, t->col + (unsigned)n, "a %s's ports are not named: write '%s'",
+                        scn->switches[*sw].hub ? "hub" : "switch", name);
+        return 0;
+    }
+    *host = scenario_host_find(scn, name);
+    if (*host < 0 && scn->n_switches == 0)
+        return err_unknown_host(p, t->text, n, t->col);
+    if (*host < 0) {
+        struct suggest sg;
+        unsigned later_line = 0;
+        if (host_defined_later(p, name, &later_line) != NULL)
+            return err_unknown_host(p, t->text, n, t->col);
+        suggest_init(&sg, name);
+        for (size_t i = 0; i < scn->n_hosts; i++)
+            suggest_try(&sg, scn->hosts[i].name);
+        for (size_t i = 0; i < scn->n_switches; i++)
+            suggest_try(&sg, scn->switches[i].name);
+        if (sg.best != NULL)
+            return perr(p, t->col, "unknown host or switch '%s' (did you mean '%s'?)", name,
+                        sg.best);
+        return perr(p, t->col, "unknown host or switch '%s'", name);
+    }
+    if (colon != NULL) {
+        const struct scn_host *h = &scn->hosts[*host];
+        const char *in = colon + 1;
+        uint64_t k;
+        if (strncmp(in, "eth", 3) != 0 || parse_u64(in + 3, strlen(in + 3), &k) != NUM_OK ||
+            k >= h->n_ifaces) {
+            if (h->n_ifaces == 1)
+                return perr(p, t->col + (unsigned)n + 1, "%s has no interface '%.*s' (it has "
+                            "eth0)", name, SHOW_MAX, in);
+            return perr(p, t->col + (unsigned)n + 1, "%s has no interface '%.*s' (it has "
+                        "eth0..eth%u)", name, SHOW_MAX, in, h->n_ifaces - 1);
+        }
+        *ifc = (int)k;
+    }
+    return 0;
+}
+
+/* The interface of host h (index hi) that a link to the other end uses when
+ * none is named: the only one; else the one on a subnet of the other host;
+ * else (a switch, or no shared subnet) the first one not yet on a link. */
+static int
+pick_iface(const struct scenario *scn, int hi, int other_host, int other_if)
+{
+    const struct scn_host *h = &scn->hosts[hi];
+    if (h->n_ifaces == 1)
+        return 0;
+    if (other_host >= 0) {
+        const struct scn_host *o = &scn->hosts[other_host];
+        for (unsigned k = 0; k < o->n_ifaces; k++) {
+            if (other_if >= 0 && (unsigned)other_if != k)
+                continue;
+            int mine = host_iface_on(h, o->if_addr[k]);
+            if (mine >= 0 && link_using(scn, hi, mine) == NULL)
+                return mine;
+        }
+        for (unsigned k = 0; k < o->n_ifaces; k++) {
+            if (other_if >= 0 && (unsigned)other_if != k)
+                continue;
+            int mine = host_iface_on(h, o->if_addr[k]);
+            if (mine >= 0)
+                return mine;
+        }
+    }
+    for (unsigned k = 0; k < h->n_ifaces; k++)
+        if (link_using(scn, hi, (int)k) == NULL)
+            return (int)k;
+    return 0;
+}
+
+/* A free interface of host hi, for a hint, or -1. */
+static int
+free_iface(const struct scenario *scn, int hi)
+{
+    for (unsigned k = 0; k < scn->hosts[hi].n_ifaces; k++)
+        if (link_using(scn, hi, (int)k) == NULL)
+            return (int)k;
+    return -1;
+}
+
+/* The percentage after option t (v), into *out. */
+static int
+link_pct(struct parser *p, const struct tok *t, const struct tok *v, uint32_t *out)
+{
+    if (v == NULL)
+        return perr(p, t->col, "%s needs a percentage", t->text);
+    return get_pct(p, v, out);
+}
+
+/* Is tok t a percentage (a number then '%')? */
+static bool
+is_pct_word(const struct tok *t)
+{
+    return t != NULL && t->kind == TOK_WORD && t->len >= 2 &&
+           (is_digit(t->text[0]) || t->text[0] == '.') && t->text[t->len - 1] == '%';
+}
+
+/* link A B [delay DUR [JITTER]] [rate RATE] [loss PCT | loss gemodel P R [1-H [1-K]]]
+ *          [duplicate PCT] [reorder PCT [gap N]] [corrupt PCT [l2]] [mtu N] [limit N] */
 static int
 parse_link(struct parser *p, struct cur *c, const struct tok *kw)
 {
-    static const char *const options[] = { "delay", "rate", "loss", "limit", NULL };
+    static const char *const options[] = { "delay", "rate", "loss", "limit", "duplicate",
+                                           "reorder", "corrupt", "mtu", NULL };
     struct scenario *scn = p->scn;
     const struct tok *ta = cur_next(c);
     const struct tok *tb = cur_next(c);
-    const struct tok *seen[4] = { NULL, NULL, NULL, NULL };
+    const struct tok *seen[8] = { NULL };
     const struct tok *t;
-    struct scn_link lk = { .limit = SCN_LINK_LIMIT_DEFAULT };
+    struct scn_link lk = { .limit = SCN_LINK_LIMIT_DEFAULT, .reorder_gap = 1 };
 
     if (ta == NULL || tb == NULL)
-        return perr(p, kw->col, "link needs two hosts");
-    if (get_host(p, ta, &lk.a) < 0 || get_host(p, tb, &lk.b) < 0)
+        return perr(p, kw->col, "link needs two ends, like 'link alice bob' or 'link alice "
+                    "r1:eth0'");
+    if (get_link_end(p, ta, &lk.a, &lk.a_if, &lk.a_sw) < 0 ||
+        get_link_end(p, tb, &lk.b, &lk.b_if, &lk.b_sw) < 0)
         return -1;
-    if (lk.a == lk.b)
+    if (lk.a_sw >= 0 && lk.a_sw == lk.b_sw)
+        return perr(p, tb->col, "a link joins two different things, not '%s' to itself",
+                    tb->text);
+    if (lk.a >= 0 && lk.a == lk.b && (lk.a_if < 0 || lk.a_if == lk.b_if))
         return perr(p, tb->col, "a link joins two different hosts, not '%s' to itself",
                     tb->text);
+    if (lk.a >= 0 && lk.a_if < 0)
+        lk.a_if = pick_iface(scn, lk.a, lk.b, lk.b_if);
+    if (lk.b >= 0 && lk.b_if < 0)
+        lk.b_if = pick_iface(scn, lk.b, lk.a, lk.a_if);
+    if (lk.a < 0)
+        lk.a_if = 0;
+    if (lk.b < 0)
+        lk.b_if = 0;
     for (size_t i = 0; i < scn->n_links; i++) {
         const struct scn_link *o = &scn->links[i];
-        if ((o->a == lk.a && o->b == lk.b) || (o->a == lk.b && o->b == lk.a))
+        if (lk.a >= 0 && lk.b >= 0 &&
+            ((o->a == lk.a && o->a_if == lk.a_if && o->b == lk.b && o->b_if == lk.b_if) ||
+             (o->a == lk.b && o->a_if == lk.b_if && o->b == lk.a && o->b_if == lk.a_if)))
             return perr(p, kw->col, "%s and %s are already linked at %u:%u", ta->text,
                         tb->text, o->line, o->col);
     }
-    for (size_t i = 0; i < scn->n_links; i++) {
-        const struct scn_link *o = &scn->links[i];
-        const struct tok *busy = NULL;
-        if (o->a == lk.a || o->b == lk.a)
-            busy = ta;
-        else if (o->a == lk.b || o->b == lk.b)
-            busy = tb;
-        if (busy != NULL)
-            return perr(p, busy->col, "host '%s' already has a link (at %u:%u); a host has "
-                        "one interface for now", busy->text, o->line, o->col);
+    for (int end = 0; end < 2; end++) {
+        int h = end == 0 ? lk.a : lk.b;
+        int ifc = end == 0 ? lk.a_if : lk.b_if;
+        const struct tok *tt = end == 0 ? ta : tb;
+        const struct scn_link *o = h >= 0 ? link_using(scn, h, ifc) : NULL;
+        if (o == NULL)
+            continue;
+        const struct scn_host *sh = &scn->hosts[h];
+        int fr = free_iface(scn, h);
+        if (sh->n_ifaces == 1)
+            return perr(p, tt->col, "%s's only interface is already on a link (at %u:%u); to "
+                        "join more hosts, link them all to a switch", sh->name, o->line,
+                        o->col);
+        if (fr >= 0)
+            return perr(p, tt->col, "%s's eth%d is already on a link (at %u:%u); name a free "
+                        "interface, like %s:eth%d", sh->name, ifc, o->line, o->col, sh->name,
+                        fr);
+        return perr(p, tt->col, "every interface of %s is already on a link (eth%d at %u:%u)",
+                    sh->name, ifc, o->line, o->col);
     }
 
     while ((t = cur_next(c)) != NULL) {
@@ -1399,18 +1645,28 @@ parse_link(struct parser *p, struct cur *c, const struct tok *kw)
                 return perr(p, t->col, "unknown link option %s (did you mean '%s'?)", show(t).s,
                             sg.best);
             return perr(p, t->col, "unknown link option %s (link options are delay, rate, "
-                        "loss and limit)", show(t).s);
+                        "loss, duplicate, reorder, corrupt, mtu and limit)", show(t).s);
         }
         if (seen[opt] != NULL)
             return perr(p, t->col, "'%s' is given twice", options[opt]);
         seen[opt] = t;
         switch (opt) {
-        case 0:
+        case 0: {
+            const struct tok *j = cur_peek(c);
             if (v == NULL)
                 return perr(p, t->col, "delay needs a duration");
             if (get_dur(p, v, &lk.delay_ns) < 0)
                 return -1;
+            if (j != NULL && j->kind == TOK_WORD && (is_digit(j->text[0]) || j->text[0] == '.')) {
+                cur_next(c);
+                if (get_dur(p, j, &lk.jitter_ns) < 0)
+                    return -1;
+                if (lk.jitter_ns > lk.delay_ns)
+                    return perr(p, j->col, "jitter %s is more than the delay; a frame cannot "
+                                "arrive before it is sent", j->text);
+            }
             break;
+        }
         case 1:
             if (v == NULL)
                 return perr(p, t->col, "rate needs a rate, like 10Mbit");
@@ -1418,18 +1674,67 @@ parse_link(struct parser *p, struct cur *c, const struct tok *kw)
                 return -1;
             break;
         case 2:
-            if (v == NULL)
-                return perr(p, t->col, "loss needs a percentage");
-            if (get_pct(p, v, &lk.loss_ppm) < 0)
+            if (word_is(v, "gemodel")) {
+                const struct tok *pp = cur_next(c);
+                const struct tok *rr = cur_next(c);
+                lk.gemodel = true;
+                lk.ge_1h_ppm = SCN_PPM_ONE;
+                if (pp == NULL || rr == NULL)
+                    return perr(p, v->col, "loss gemodel needs P and R, like 'loss gemodel 1%% "
+                                "30%%' (P: good to bad, R: bad to good)");
+                if (get_pct(p, pp, &lk.ge_p_ppm) < 0 || get_pct(p, rr, &lk.ge_r_ppm) < 0)
+                    return -1;
+                if (is_pct_word(cur_peek(c)) && get_pct(p, cur_next(c), &lk.ge_1h_ppm) < 0)
+                    return -1;
+                if (is_pct_word(cur_peek(c)) && get_pct(p, cur_next(c), &lk.ge_1k_ppm) < 0)
+                    return -1;
+                break;
+            }
+            if (link_pct(p, t, v, &lk.loss_ppm) < 0)
                 return -1;
             break;
-        default: {
+        case 3: {
             uint64_t limit;
             if (v == NULL)
                 return perr(p, t->col, "limit needs a number of packets");
             if (get_uint(p, v, "limit", 1, UINT32_MAX, "", &limit) < 0)
                 return -1;
             lk.limit = (uint32_t)limit;
+            break;
+        }
+        case 4:
+            if (link_pct(p, t, v, &lk.duplicate_ppm) < 0)
+                return -1;
+            break;
+        case 5:
+            if (link_pct(p, t, v, &lk.reorder_ppm) < 0)
+                return -1;
+            if (word_is(cur_peek(c), "gap")) {
+                const struct tok *g = cur_next(c);
+                const struct tok *gv = cur_next(c);
+                uint64_t gap;
+                if (gv == NULL)
+                    return perr(p, g->col, "gap needs a number of frames");
+                if (get_uint(p, gv, "gap", 1, UINT32_MAX, "", &gap) < 0)
+                    return -1;
+                lk.reorder_gap = (uint32_t)gap;
+            }
+            break;
+        case 6:
+            if (link_pct(p, t, v, &lk.corrupt_ppm) < 0)
+                return -1;
+            if (word_is(cur_peek(c), "l2")) {
+                cur_next(c);
+                lk.corrupt_l2 = true;
+            }
+            break;
+        default: {
+            uint64_t mtu;
+            if (v == NULL)
+                return perr(p, t->col, "mtu needs a number");
+            if (get_uint(p, v, "mtu", 68, 65535, "", &mtu) < 0)
+                return -1;
+            lk.mtu = (unsigned)mtu;
             break;
         }
         }
@@ -1443,6 +1748,48 @@ parse_link(struct parser *p, struct cur *c, const struct tok *kw)
     lk.col = kw->col;
     nl[scn->n_links++] = lk;
     return 0;
+}
+
+/* The link whose ends are written ta and tb (either order), or an error. */
+static int
+find_link(struct parser *p, const struct tok *ta, const struct tok *tb, int *out)
+{
+    const struct scenario *scn = p->scn;
+    int ah, ai, as, bh, bi, bs;
+
+    if (get_link_end(p, ta, &ah, &ai, &as) < 0 || get_link_end(p, tb, &bh, &bi, &bs) < 0)
+        return -1;
+    for (size_t i = 0; i < scn->n_links; i++) {
+        const struct scn_link *l = &scn->links[i];
+        for (int flip = 0; flip < 2; flip++) {
+            int xh = flip ? l->b : l->a, xi = flip ? l->b_if : l->a_if, xs = flip ? l->b_sw : l->a_sw;
+            int yh = flip ? l->a : l->b, yi = flip ? l->a_if : l->b_if, ys = flip ? l->a_sw : l->b_sw;
+            if (xh == ah && xs == as && (ai < 0 || ai == xi) && yh == bh && ys == bs &&
+                (bi < 0 || bi == yi)) {
+                *out = (int)i;
+                return 0;
+            }
+        }
+    }
+    return perr(p, ta->col, "there is no link between %s and %s", ta->text, tb->text);
+}
+
+static void step_init(struct scn_step *st, enum scn_step_kind kind);
+
+/* link A B down|up: a step. */
+static int
+parse_link_state(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st)
+{
+    const struct tok *ta = cur_next(c);
+    const struct tok *tb = cur_next(c);
+    const struct tok *tw = cur_next(c);
+
+    step_init(st, SCN_STEP_LINK_STATE);
+    (void)kw;
+    if (find_link(p, ta, tb, &st->link_state.link) < 0)
+        return -1;
+    st->link_state.down = word_is(tw, "down");
+    return expect_end(p, c);
 }
 
 /* ---------------------------------------------------------------------------
@@ -1578,6 +1925,8 @@ step_is_call(enum scn_step_kind k)
     case SCN_STEP_SHUTDOWN:
     case SCN_STEP_SETSOCKOPT:
     case SCN_STEP_WAIT:
+    case SCN_STEP_ROUTE_ADD:
+    case SCN_STEP_ROUTE_SHOW:
         return true;
     default:
         return false;
@@ -1935,6 +2284,11 @@ parse_wait_var(struct parser *p, const struct tok *t, int h, struct scn_step *st
 }
 
 /* HOST: CALL ARGS... (tp is the `HOST:` token). */
+static int parse_route_add(struct parser *p, struct cur *c, const struct tok *kw, int h,
+                           struct scn_step *st);
+static int parse_ip_route(struct parser *p, struct cur *c, const struct tok *kw, int h,
+                          struct scn_step *st);
+
 static int
 parse_call(struct parser *p, struct cur *c, const struct tok *tp, struct scn_step *st)
 {
@@ -1968,6 +2322,16 @@ parse_call(struct parser *p, struct cur *c, const struct tok *tp, struct scn_ste
     if (t == NULL)
         return perr(p, tp->col, "'%s' needs a call after it, like '%s s = socket udp'",
                     tp->text, tp->text);
+    if (word_is(t, "route") || word_is(t, "ip")) {
+        int rc;
+        cur_next(c);
+        if (amp != NULL)
+            return perr(p, amp->col, "%s does not block, so '&' has nothing to run in the "
+                        "background", t->text);
+        rc = word_is(t, "route") ? parse_route_add(p, c, t, h, st)
+                                 : parse_ip_route(p, c, t, h, st);
+        return rc;
+    }
     if (word_is(cur_peek2(c), "=")) {
         step_init(st, SCN_STEP_SOCKET);
         if (parse_socket_def(p, c, h, st) < 0)
@@ -2090,10 +2454,11 @@ parse_call(struct parser *p, struct cur *c, const struct tok *tp, struct scn_ste
 static int
 parse_ping(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st)
 {
-    static const char *const options[] = { "count", "size", "interval", "timeout", "->", NULL };
+    static const char *const options[] = { "count", "size", "interval", "timeout", "->",
+                                           "df", "ttl", NULL };
     const struct tok *th = cur_next(c);
     const struct tok *td = cur_next(c);
-    const struct tok *seen[5] = { NULL, NULL, NULL, NULL, NULL };
+    const struct tok *seen[7] = { NULL, NULL, NULL, NULL, NULL, NULL, NULL };
     const struct tok *t;
     struct scn_ping_args *pa = &st->ping;
 
@@ -2125,12 +2490,24 @@ parse_ping(struct parser *p, struct cur *c, const struct tok *kw, struct scn_ste
                 return perr(p, t->col, "unknown ping option %s (did you mean '%s'?)", show(t).s,
                             sg.best);
             return perr(p, t->col, "unknown ping option %s (ping options are count, size, "
-                        "interval, timeout and '-> NAME')", show(t).s);
+                        "interval, timeout, df, ttl and '-> NAME')", show(t).s);
         }
         if (seen[opt] != NULL)
             return perr(p, t->col, "'%s' is given twice", options[opt]);
         seen[opt] = t;
+        if (opt == 5) {
+            pa->df = true;
+            continue;
+        }
         const struct tok *a = cur_next(c);
+        if (opt == 6) {
+            if (a == NULL)
+                return perr(p, t->col, "ttl needs a number");
+            if (get_uint(p, a, "ttl", 1, 255, "", &v) < 0)
+                return -1;
+            pa->ttl = (uint32_t)v;
+            continue;
+        }
         if (opt == 4) {
             if (def_dvar(p, t, a, SCN_DVAR_PING, &st->dvar) < 0)
                 return -1;
@@ -2162,6 +2539,207 @@ parse_ping(struct parser *p, struct cur *c, const struct tok *kw, struct scn_ste
         }
     }
     return 0;
+}
+
+/* traceroute HOST DEST [max-hops N] [probes N] [wait DUR] */
+static int
+parse_traceroute(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st)
+{
+    static const char *const options[] = { "max-hops", "probes", "wait", NULL };
+    const struct tok *th = cur_next(c);
+    const struct tok *td = cur_next(c);
+    const struct tok *seen[3] = { NULL, NULL, NULL };
+    const struct tok *t;
+    struct scn_traceroute_args *ta = &st->traceroute;
+
+    step_init(st, SCN_STEP_TRACEROUTE);
+    ta->max_hops = SCN_TRACEROUTE_HOPS_DEFAULT;
+    ta->probes = SCN_TRACEROUTE_PROBES_DEFAULT;
+    ta->wait_ns = SCN_TRACEROUTE_WAIT_DEFAULT_NS;
+    if (th == NULL || td == NULL)
+        return perr(p, kw->col, "traceroute needs a host and a destination");
+    if (get_host(p, th, &st->host) < 0)
+        return -1;
+    if (td->kind != TOK_WORD)
+        return perr(p, td->col, "expected an address or a host name, found %s", show(td).s);
+    if (get_addr(p, td->text, td->len, td->col, &ta->dest) < 0)
+        return -1;
+    while ((t = cur_next(c)) != NULL) {
+        size_t opt = 0;
+        uint64_t v;
+        while (options[opt] != NULL && !word_is(t, options[opt]))
+            opt++;
+        if (options[opt] == NULL) {
+            struct suggest sg;
+            suggest_init(&sg, t->text);
+            if (t->kind == TOK_WORD)
+                suggest_list(&sg, options);
+            if (sg.best != NULL)
+                return perr(p, t->col, "unknown traceroute option %s (did you mean '%s'?)",
+                            show(t).s, sg.best);
+            return perr(p, t->col, "unknown traceroute option %s (traceroute options are "
+                        "max-hops, probes and wait)", show(t).s);
+        }
+        if (seen[opt] != NULL)
+            return perr(p, t->col, "'%s' is given twice", options[opt]);
+        seen[opt] = t;
+        const struct tok *a = cur_next(c);
+        if (a == NULL)
+            return perr(p, t->col, "%s needs a %s", options[opt], opt < 2 ? "number" : "duration");
+        switch (opt) {
+        case 0:
+            if (get_uint(p, a, "max-hops", 1, SCN_HOPS_MAX, "", &v) < 0)
+                return -1;
+            ta->max_hops = (uint32_t)v;
+            break;
+        case 1:
+            if (get_uint(p, a, "probes", 1, 10, "", &v) < 0)
+                return -1;
+            ta->probes = (uint32_t)v;
+            break;
+        default:
+            if (get_dur(p, a, &ta->wait_ns) < 0)
+                return -1;
+            if (ta->wait_ns == 0)
+                return perr(p, a->col, "wait must be more than 0s");
+            break;
+        }
+    }
+    return 0;
+}
+
+/* HOST: route add DEST/LEN|default [via GW] [dev ethN] */
+static int
+parse_route_add(struct parser *p, struct cur *c, const struct tok *kw, int h,
+                struct scn_step *st)
+{
+    const struct scn_host *sh = &p->scn->hosts[h];
+    const struct tok *ta = cur_next(c);
+    const struct tok *td = cur_next(c);
+    const struct tok *t;
+    const struct tok *seen_via = NULL, *seen_dev = NULL;
+    struct scn_route_args *ra = &st->route;
+
+    step_init(st, SCN_STEP_ROUTE_ADD);
+    st->host = h;
+    ra->dev = -1;
+    ra->gw.host = -1;
+    if (!word_is(ta, "add"))
+        return perr(p, ta != NULL ? ta->col : kw->col, "route needs 'add', like '%s: route add "
+                    "default via 192.0.2.254' (to see the table: '%s: ip route')", sh->name,
+                    sh->name);
+    if (td == NULL)
+        return perr(p, ta->col, "route add needs a destination: ADDRESS/LEN or default");
+    if (word_is(td, "default")) {
+        ra->dst = 0;
+        ra->prefix_len = 0;
+    } else {
+        const char *slash = td->kind == TOK_WORD ? strchr(td->text, '/') : NULL;
+        char buf[IPV4_ADDR_STRLEN], net[IPV4_ADDR_STRLEN];
+        uint64_t len;
+        size_t alen = slash != NULL ? (size_t)(slash - td->text) : 0;
+        if (slash == NULL || alen >= sizeof buf)
+            return perr(p, td->col, "expected a destination like 198.51.100.0/24 or default, "
+                        "found %s", show(td).s);
+        memcpy(buf, td->text, alen);
+        buf[alen] = '\0';
+        if (!ipv4_addr_parse(buf, &ra->dst))
+            return perr(p, td->col, "bad IPv4 address '%s'", buf);
+        if (parse_u64(slash + 1, strlen(slash + 1), &len) != NUM_OK || len > 32)
+            return perr(p, td->col + (unsigned)alen + 1, "bad prefix length '%.*s' (a number "
+                        "0..32)", SHOW_MAX, slash + 1);
+        ra->prefix_len = (unsigned)len;
+        if ((ra->dst & ~ipv4_prefix_mask(ra->prefix_len)) != 0)
+            return perr(p, td->col, "%s has host bits set; the network is %s/%u", td->text,
+                        ipv4_addr_str(ra->dst & ipv4_prefix_mask(ra->prefix_len), net),
+                        ra->prefix_len);
+    }
+    while ((t = cur_next(c)) != NULL) {
+        const struct tok *v = cur_next(c);
+        if (word_is(t, "via")) {
+            char gs[IPV4_ADDR_STRLEN];
+            if (seen_via != NULL)
+                return perr(p, t->col, "'via' is given twice");
+            seen_via = t;
+            if (v == NULL || v->kind != TOK_WORD)
+                return perr(p, t->col, "via needs a gateway address");
+            if (get_addr(p, v->text, v->len, v->col, &ra->gw) < 0)
+                return -1;
+            ra->has_gw = true;
+            if (ra->gw.kind == SCN_ADDR_HOST) {
+                /* A neighbour named by name: its address on our side. */
+                const struct scn_host *g = &p->scn->hosts[ra->gw.host];
+                for (unsigned k = 0; k < g->n_ifaces; k++)
+                    if (host_iface_on(sh, g->if_addr[k]) >= 0) {
+                        ra->gw.addr = g->if_addr[k];
+                        break;
+                    }
+            }
+            if (ra->gw.host == h || host_iface_on(sh, ra->gw.addr) < 0) {
+                char nets[160] = "";
+                size_t o = 0;
+                for (unsigned k = 0; k < sh->n_ifaces && o < sizeof nets; k++) {
+                    char a[IPV4_ADDR_STRLEN];
+                    o += (size_t)snprintf(nets + o, sizeof nets - o, "%s%s/%u",
+                                          k > 0 ? ", " : "",
+                                          ipv4_addr_str(sh->if_addr[k] &
+                                                            ipv4_prefix_mask(sh->if_prefix[k]), a),
+                                          sh->if_prefix[k]);
+                }
+                return perr(p, v->col, "gateway %s is not on a subnet of %s (%s); a gateway is "
+                            "a neighbour on one of them", ipv4_addr_str(ra->gw.addr, gs),
+                            sh->name, nets);
+            }
+        } else if (word_is(t, "dev")) {
+            uint64_t k;
+            if (seen_dev != NULL)
+                return perr(p, t->col, "'dev' is given twice");
+            seen_dev = t;
+            if (v == NULL)
+                return perr(p, t->col, "dev needs an interface, like eth0");
+            if (v->kind != TOK_WORD || strncmp(v->text, "eth", 3) != 0 ||
+                parse_u64(v->text + 3, v->len - 3, &k) != NUM_OK || k >= sh->n_ifaces)
+            {
+                if (sh->n_ifaces == 1)
+                    return perr(p, v->col, "%s has no interface %s (it has eth0)", sh->name,
+                                show(v).s);
+                return perr(p, v->col, "%s has no interface %s (it has eth0..eth%u)", sh->name,
+                            show(v).s, sh->n_ifaces - 1);
+            }
+            ra->dev = (int)k;
+        } else {
+            return perr(p, t->col, "unknown route option %s (route options are via and dev)",
+                        show(t).s);
+        }
+    }
+    if (!ra->has_gw && ra->dev < 0)
+        return perr(p, td->col, "route add needs 'via GATEWAY' or 'dev ethN'");
+    if (ra->has_gw && ra->dev >= 0 &&
+        host_iface_on(sh, ra->gw.addr) != ra->dev) {
+        char gs[IPV4_ADDR_STRLEN];
+        return perr(p, seen_dev->col, "gateway %s is not on eth%d's subnet",
+                    ipv4_addr_str(ra->gw.addr, gs), ra->dev);
+    }
+    return 0;
+}
+
+/* HOST: ip route [show] */
+static int
+parse_ip_route(struct parser *p, struct cur *c, const struct tok *kw, int h, struct scn_step *st)
+{
+    const struct tok *t = cur_next(c);
+
+    step_init(st, SCN_STEP_ROUTE_SHOW);
+    st->host = h;
+    if (!word_is(t, "route"))
+        return perr(p, t != NULL ? t->col : kw->col, "ip needs 'route', like '%s: ip route' "
+                    "(netstep's ip knows only its route table)", p->scn->hosts[h].name);
+    if (word_is(cur_peek(c), "show"))
+        cur_next(c);
+    if (word_is(cur_peek(c), "add"))
+        return perr(p, cur_peek(c)->col, "write '%s: route add ...' to add a route",
+                    p->scn->hosts[h].name);
+    return expect_end(p, c);
 }
 
 static int
@@ -2744,7 +3322,9 @@ parse_expect(struct parser *p, struct cur *c, const struct tok *kw, struct scn_s
 
 static const char *const statements[] = { "title", "about", "seed", "host", "link", "ping",
                                           "sleep", "say", "expect", "pause", "wait", "at",
-                                          "repeat", "include", "set", "drop", NULL };
+                                          "repeat", "include", "set", "drop", "router",
+                                          "switch", "hub", "traceroute", "duplicate",
+                                          "corrupt", "delay", NULL };
 
 static int
 parse_pause(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st)
@@ -2886,14 +3466,34 @@ parse_drop(struct parser *p, struct cur *c, const struct tok *kw, struct scn_ste
     uint64_t n;
     const char *want;
 
+    struct line trimmed;
+
     step_init(st, SCN_STEP_DROP);
+    st->drop.action = word_is(kw, "delay")       ? SCN_RULE_DELAY
+                      : word_is(kw, "duplicate") ? SCN_RULE_DUPLICATE
+                      : word_is(kw, "corrupt")   ? SCN_RULE_CORRUPT
+                                                 : SCN_RULE_DROP;
     if (t == NULL)
-        return perr(p, kw->col, "drop needs which one and what, like 'drop 3rd tcp from alice'");
+        return perr(p, kw->col, "%s needs which one and what, like '%s 3rd tcp from alice%s'",
+                    kw->text, kw->text, st->drop.action == SCN_RULE_DELAY ? " by 200ms" : "");
+    /* delay ... by DUR: read the filter without the last two words. */
+    if (st->drop.action == SCN_RULE_DELAY) {
+        const struct tok *tby = c->ln->n_toks >= c->i + 2 ? &c->ln->toks[c->ln->n_toks - 2]
+                                                          : NULL;
+        if (tby == NULL || tby < t || !word_is(tby, "by"))
+            return perr(p, kw->col, "delay needs 'by DURATION' at the end, like 'delay 3rd tcp "
+                        "from alice by 200ms'");
+        if (get_dur(p, tby + 1, &st->drop.delay_ns) < 0)
+            return -1;
+        trimmed = *c->ln;
+        trimmed.n_toks -= 2;
+        c->ln = &trimmed;
+    }
     while (t->kind == TOK_WORD && is_digit(t->text[nd]))
         nd++;
     if (nd == 0 || parse_u64(t->text, nd, &n) != NUM_OK || n == 0 || n > UINT32_MAX)
-        return perr(p, t->col, "expected which match to drop, like 1st, 2nd, 3rd or 10th, "
-                    "found %s", show(t).s);
+        return perr(p, t->col, "expected which match to %s, like 1st, 2nd, 3rd or 10th, "
+                    "found %s", kw->text, show(t).s);
     want = (n % 100 >= 11 && n % 100 <= 13) ? "th"
            : n % 10 == 1                   ? "st"
            : n % 10 == 2                   ? "nd"
@@ -2906,8 +3506,8 @@ parse_drop(struct parser *p, struct cur *c, const struct tok *kw, struct scn_ste
         return -1;
     if (cur_peek(c) == NULL && st->drop.filter.proto == SCN_PROTO_ANY &&
         !st->drop.filter.has_from && !st->drop.filter.has_to)
-        return perr(p, t->col + (unsigned)t->len + 1, "drop needs a filter saying which frames "
-                    "count, like 'tcp from alice'");
+        return perr(p, t->col + (unsigned)t->len + 1, "%s needs a filter saying which frames "
+                    "count, like 'tcp from alice'", kw->text);
     return expect_end(p, c);
 }
 
@@ -2994,9 +3594,9 @@ static int parse_statement(struct parser *p, struct cur *c, struct scn_step *st)
 static int
 parse_at(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st)
 {
-    static const char *const never[] = { "title", "about", "seed", "host", "link", "include",
-                                         "repeat", "at", "sleep", "ping", "wait", "pause", "}",
-                                         NULL };
+    static const char *const never[] = { "title", "about", "seed", "host", "router", "switch",
+                                         "hub", "include", "repeat", "at", "sleep", "ping",
+                                         "traceroute", "wait", "pause", "}", NULL };
     const struct tok *tt = cur_next(c);
     const struct tok *t;
     uint64_t at_ns;
@@ -3015,7 +3615,7 @@ parse_at(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step 
     for (size_t i = 0; never[i] != NULL; i++)
         if (word_is(t, never[i]))
             return perr(p, t->col, "at cannot schedule '%s' (it schedules host calls, say, "
-                        "expect, set and drop)", t->text);
+                        "expect, set, drop rules and 'link A B down|up')", t->text);
     p->in_at = true;
     rc = parse_statement(p, c, st);
     p->in_at = false;
@@ -3083,8 +3683,23 @@ parse_statement(struct parser *p, struct cur *c, struct scn_step *st)
         return check_not_in_repeat(p, t) < 0 ? -1 : parse_seed(p, c, t);
     if (word_is(t, "host"))
         return check_not_in_repeat(p, t) < 0 ? -1 : parse_host(p, c, t);
-    if (word_is(t, "link"))
+    if (word_is(t, "router"))
+        return check_not_in_repeat(p, t) < 0 ? -1 : parse_host(p, c, t);
+    if (word_is(t, "switch") || word_is(t, "hub"))
+        return check_not_in_repeat(p, t) < 0 ? -1 : parse_switch(p, c, t);
+    if (word_is(t, "link")) {
+        const struct tok *t3 = c->i + 2 < c->ln->n_toks ? &c->ln->toks[c->i + 2] : NULL;
+        if (word_is(t3, "down") || word_is(t3, "up"))
+            return parse_link_state(p, c, t, st) < 0 ? -1 : 1;
+        if (p->in_at)
+            return perr(p, t->col, "at cannot schedule a link's definition; it can schedule "
+                        "'link A B down' and 'link A B up'");
         return check_not_in_repeat(p, t) < 0 ? -1 : parse_link(p, c, t);
+    }
+    if (word_is(t, "traceroute"))
+        return parse_traceroute(p, c, t, st) < 0 ? -1 : 1;
+    if (word_is(t, "duplicate") || word_is(t, "corrupt") || word_is(t, "delay"))
+        return parse_drop(p, c, t, st) < 0 ? -1 : 1;
     if (word_is(t, "ping"))
         return parse_ping(p, c, t, st) < 0 ? -1 : 1;
     if (word_is(t, "sleep"))
@@ -3233,14 +3848,18 @@ step_peer(const struct scenario *scn, const struct scn_step *st)
     case SCN_STEP_PING:
         a = &st->ping.dest;
         break;
+    case SCN_STEP_TRACEROUTE:
+        a = &st->traceroute.dest;
+        break;
     default:
         return -1;
     }
     if (a->kind == SCN_ADDR_HOST)
         return a->host;
     for (size_t i = 0; i < scn->n_hosts; i++)
-        if (scn->hosts[i].addr == a->addr)
-            return (int)i;
+        for (unsigned k = 0; k < scn->hosts[i].n_ifaces; k++)
+            if (scn->hosts[i].if_addr[k] == a->addr)
+                return (int)i;
     return -1;
 }
 
@@ -3250,7 +3869,7 @@ static void
 find_warnings(struct parser *p)
 {
     const struct scenario *scn = p->scn;
-    int *up = calloc(scn->n_hosts + 1, sizeof *up);
+    int *up = calloc(scn->n_hosts + scn->n_switches + 1, sizeof *up);
     bool *warned = calloc(scn->n_hosts * scn->n_hosts + 1, sizeof *warned);
     unsigned file = 0;
 
@@ -3273,10 +3892,15 @@ find_warnings(struct parser *p)
     }
     if (up == NULL || warned == NULL)
         goto out;
-    for (size_t h = 0; h < scn->n_hosts; h++)
+    /* Nodes: hosts, then switches; a link joins its two ends. */
+    for (size_t h = 0; h < scn->n_hosts + scn->n_switches; h++)
         up[h] = (int)h;
-    for (size_t i = 0; i < scn->n_links; i++)
-        up[uf_find(up, scn->links[i].a)] = uf_find(up, scn->links[i].b);
+    for (size_t i = 0; i < scn->n_links; i++) {
+        const struct scn_link *l = &scn->links[i];
+        int na = l->a >= 0 ? l->a : (int)scn->n_hosts + l->a_sw;
+        int nb = l->b >= 0 ? l->b : (int)scn->n_hosts + l->b_sw;
+        up[uf_find(up, na)] = uf_find(up, nb);
+    }
     for (size_t j = 0; j < scn->n_steps; j++) {
         const struct scn_step *st = &scn->steps[j];
         int peer = step_peer(scn, st);
@@ -3657,6 +4281,7 @@ scenario_free(struct scenario *scn)
     free(scn->dvars);
     free(scn->socks);
     free(scn->links);
+    free(scn->switches);
     free(scn->hosts);
     free(scn->about);
     free(scn->title);
@@ -3710,6 +4335,8 @@ scn_step_kind_name(enum scn_step_kind k)
         [SCN_STEP_LISTEN] = "listen", [SCN_STEP_ACCEPT] = "accept",
         [SCN_STEP_SHUTDOWN] = "shutdown", [SCN_STEP_SETSOCKOPT] = "setsockopt",
         [SCN_STEP_SET] = "set", [SCN_STEP_DROP] = "drop",
+        [SCN_STEP_ROUTE_ADD] = "route add", [SCN_STEP_ROUTE_SHOW] = "ip route",
+        [SCN_STEP_TRACEROUTE] = "traceroute", [SCN_STEP_LINK_STATE] = "link",
     };
     return (unsigned)k < SCN_STEP_KIND_COUNT ? names[k] : "?";
 }
@@ -3758,6 +4385,14 @@ const char *
 scn_proto_name(enum scn_proto pr)
 {
     return (unsigned)pr < SCN_PROTO_COUNT ? proto_names[pr] : "?";
+}
+
+const char *
+scn_rule_action_name(enum scn_rule_action a)
+{
+    static const char *const names[SCN_RULE_ACTION_COUNT] = { "drop", "delay", "duplicate",
+                                                              "corrupt" };
+    return (unsigned)a < SCN_RULE_ACTION_COUNT ? names[a] : "?";
 }
 
 const char *
@@ -3983,6 +4618,18 @@ print_expect(FILE *out, const struct scenario *scn, const struct scn_step *st)
     }
 }
 
+/* A link's end: a switch, a host, or host:ethN when the host has several. */
+static void
+print_link_end(FILE *out, const struct scenario *scn, int h, int ifc, int sw)
+{
+    if (sw >= 0)
+        fputs(scn->switches[sw].name, out);
+    else if (scn->hosts[h].n_ifaces > 1)
+        fprintf(out, "%s:eth%d", scn->hosts[h].name, ifc);
+    else
+        fputs(scn->hosts[h].name, out);
+}
+
 static void
 print_step(FILE *out, const struct scenario *scn, const struct scn_step *st)
 {
@@ -4102,8 +4749,54 @@ print_step(FILE *out, const struct scenario *scn, const struct scn_step *st)
                           : n % 10 == 2                   ? "nd"
                           : n % 10 == 3                   ? "rd"
                                                           : "th";
-        fprintf(out, "drop %u%s", (unsigned)n, sfx);
+        fprintf(out, "%s %u%s", scn_rule_action_name(st->drop.action), (unsigned)n, sfx);
         print_filter(out, scn, &st->drop.filter);
+        if (st->drop.action == SCN_RULE_DELAY) {
+            fputs(" by ", out);
+            print_dur(out, st->drop.delay_ns);
+        }
+        break;
+    }
+    case SCN_STEP_ROUTE_ADD: {
+        const struct scn_route_args *ra = &st->route;
+        char a[IPV4_ADDR_STRLEN];
+        fputs("route add ", out);
+        if (ra->prefix_len == 0 && ra->dst == 0)
+            fputs("default", out);
+        else
+            fprintf(out, "%s/%u", ipv4_addr_str(ra->dst, a), ra->prefix_len);
+        if (ra->has_gw) {
+            fputs(" via ", out);
+            print_addr(out, scn, &ra->gw);
+        }
+        if (ra->dev >= 0)
+            fprintf(out, " dev eth%d", ra->dev);
+        break;
+    }
+    case SCN_STEP_ROUTE_SHOW:
+        fputs("ip route", out);
+        break;
+    case SCN_STEP_TRACEROUTE: {
+        const struct scn_traceroute_args *ta = &st->traceroute;
+        fprintf(out, "traceroute %s ", scn->hosts[st->host].name);
+        print_addr(out, scn, &ta->dest);
+        if (ta->max_hops != SCN_TRACEROUTE_HOPS_DEFAULT)
+            fprintf(out, " max-hops %u", (unsigned)ta->max_hops);
+        if (ta->probes != SCN_TRACEROUTE_PROBES_DEFAULT)
+            fprintf(out, " probes %u", (unsigned)ta->probes);
+        if (ta->wait_ns != SCN_TRACEROUTE_WAIT_DEFAULT_NS) {
+            fputs(" wait ", out);
+            print_dur(out, ta->wait_ns);
+        }
+        break;
+    }
+    case SCN_STEP_LINK_STATE: {
+        const struct scn_link *l = &scn->links[st->link_state.link];
+        fputs("link ", out);
+        print_link_end(out, scn, l->a, l->a_if, l->a_sw);
+        fputc(' ', out);
+        print_link_end(out, scn, l->b, l->b_if, l->b_sw);
+        fputs(st->link_state.down ? " down" : " up", out);
         break;
     }
     case SCN_STEP_CLOSE:
@@ -4125,6 +4818,10 @@ print_step(FILE *out, const struct scenario *scn, const struct scn_step *st)
             fputs(" timeout ", out);
             print_dur(out, pa->timeout_ns);
         }
+        if (pa->df)
+            fputs(" df", out);
+        if (pa->ttl != 0)
+            fprintf(out, " ttl %u", (unsigned)pa->ttl);
         break;
     }
     case SCN_STEP_SLEEP:
@@ -4175,28 +4872,66 @@ scenario_print(const struct scenario *scn, FILE *out)
 
     for (size_t i = 0; i < scn->n_hosts; i++) {
         const struct scn_host *h = &scn->hosts[i];
-        fprintf(out, "host %s %s/%u", h->name, ipv4_addr_str(h->addr, addr), h->prefix_len);
+        fprintf(out, "%s %s", h->router ? "router" : "host", h->name);
+        for (unsigned k = 0; k < h->n_ifaces; k++)
+            fprintf(out, " %s/%u", ipv4_addr_str(h->if_addr[k], addr), h->if_prefix[k]);
         if (h->mtu != SCN_MTU_DEFAULT)
             fprintf(out, " mtu %u", h->mtu);
         if (h->has_mac)
             fprintf(out, " mac %s", mac_addr_str(h->mac, mac));
         fputc('\n', out);
     }
+    for (size_t i = 0; i < scn->n_switches; i++)
+        fprintf(out, "%s %s\n", scn->switches[i].hub ? "hub" : "switch", scn->switches[i].name);
     for (size_t i = 0; i < scn->n_links; i++) {
         const struct scn_link *l = &scn->links[i];
-        fprintf(out, "link %s %s", scn->hosts[l->a].name, scn->hosts[l->b].name);
-        if (l->delay_ns != 0) {
+        fputs("link ", out);
+        print_link_end(out, scn, l->a, l->a_if, l->a_sw);
+        fputc(' ', out);
+        print_link_end(out, scn, l->b, l->b_if, l->b_sw);
+        if (l->delay_ns != 0 || l->jitter_ns != 0) {
             fputs(" delay ", out);
             print_dur(out, l->delay_ns);
+            if (l->jitter_ns != 0) {
+                fputc(' ', out);
+                print_dur(out, l->jitter_ns);
+            }
         }
         if (l->rate_bps != 0) {
             fputs(" rate ", out);
             print_rate(out, l->rate_bps);
         }
-        if (l->loss_ppm != 0) {
+        if (l->gemodel) {
+            fputs(" loss gemodel ", out);
+            print_pct(out, l->ge_p_ppm);
+            fputc(' ', out);
+            print_pct(out, l->ge_r_ppm);
+            fputc(' ', out);
+            print_pct(out, l->ge_1h_ppm);
+            fputc(' ', out);
+            print_pct(out, l->ge_1k_ppm);
+        } else if (l->loss_ppm != 0) {
             fputs(" loss ", out);
             print_pct(out, l->loss_ppm);
         }
+        if (l->duplicate_ppm != 0) {
+            fputs(" duplicate ", out);
+            print_pct(out, l->duplicate_ppm);
+        }
+        if (l->reorder_ppm != 0) {
+            fputs(" reorder ", out);
+            print_pct(out, l->reorder_ppm);
+            if (l->reorder_gap != 1)
+                fprintf(out, " gap %u", (unsigned)l->reorder_gap);
+        }
+        if (l->corrupt_ppm != 0) {
+            fputs(" corrupt ", out);
+            print_pct(out, l->corrupt_ppm);
+            if (l->corrupt_l2)
+                fputs(" l2", out);
+        }
+        if (l->mtu != 0)
+            fprintf(out, " mtu %u", l->mtu);
         if (l->limit != SCN_LINK_LIMIT_DEFAULT)
             fprintf(out, " limit %u", (unsigned)l->limit);
         fputc('\n', out);
@@ -4329,11 +5064,26 @@ step_eq(const struct scn_step *a, const struct scn_step *b)
     case SCN_STEP_SET:
         return a->set.key == b->set.key && a->set.value == b->set.value;
     case SCN_STEP_DROP:
-        return a->drop.nth == b->drop.nth && filter_eq(&a->drop.filter, &b->drop.filter);
+        return a->drop.nth == b->drop.nth && filter_eq(&a->drop.filter, &b->drop.filter) &&
+               a->drop.action == b->drop.action && a->drop.delay_ns == b->drop.delay_ns;
     case SCN_STEP_PING:
         return addr_eq(&a->ping.dest, &b->ping.dest) && a->ping.count == b->ping.count &&
                a->ping.size == b->ping.size && a->ping.interval_ns == b->ping.interval_ns &&
-               a->ping.timeout_ns == b->ping.timeout_ns;
+               a->ping.timeout_ns == b->ping.timeout_ns && a->ping.df == b->ping.df &&
+               a->ping.ttl == b->ping.ttl;
+    case SCN_STEP_ROUTE_ADD:
+        return a->route.dst == b->route.dst && a->route.prefix_len == b->route.prefix_len &&
+               a->route.has_gw == b->route.has_gw &&
+               (!a->route.has_gw || addr_eq(&a->route.gw, &b->route.gw)) &&
+               a->route.dev == b->route.dev;
+    case SCN_STEP_TRACEROUTE:
+        return addr_eq(&a->traceroute.dest, &b->traceroute.dest) &&
+               a->traceroute.max_hops == b->traceroute.max_hops &&
+               a->traceroute.probes == b->traceroute.probes &&
+               a->traceroute.wait_ns == b->traceroute.wait_ns;
+    case SCN_STEP_LINK_STATE:
+        return a->link_state.link == b->link_state.link &&
+               a->link_state.down == b->link_state.down;
     case SCN_STEP_SLEEP:
         return a->sleep.duration_ns == b->sleep.duration_ns;
     case SCN_STEP_SAY:
@@ -4352,6 +5102,7 @@ scenario_equal(const struct scenario *a, const struct scenario *b)
     if (!str_eq(a->title, b->title) || !str_eq(a->about, b->about) ||
         a->has_seed != b->has_seed || a->seed != b->seed || a->n_hosts != b->n_hosts ||
         a->n_links != b->n_links || a->n_socks != b->n_socks || a->n_dvars != b->n_dvars ||
+        a->n_switches != b->n_switches ||
         a->n_steps != b->n_steps)
         return false;
     for (size_t i = 0; i < a->n_hosts; i++) {
@@ -4359,14 +5110,29 @@ scenario_equal(const struct scenario *a, const struct scenario *b)
         const struct scn_host *y = &b->hosts[i];
         if (strcmp(x->name, y->name) != 0 || x->addr != y->addr ||
             x->prefix_len != y->prefix_len || x->mtu != y->mtu || x->has_mac != y->has_mac ||
-            memcmp(x->mac, y->mac, ETH_ALEN) != 0)
+            memcmp(x->mac, y->mac, ETH_ALEN) != 0 || x->router != y->router ||
+            x->n_ifaces != y->n_ifaces)
             return false;
+        for (unsigned k = 0; k < x->n_ifaces; k++)
+            if (x->if_addr[k] != y->if_addr[k] || x->if_prefix[k] != y->if_prefix[k])
+                return false;
     }
+    for (size_t i = 0; i < a->n_switches; i++)
+        if (strcmp(a->switches[i].name, b->switches[i].name) != 0 ||
+            a->switches[i].hub != b->switches[i].hub)
+            return false;
     for (size_t i = 0; i < a->n_links; i++) {
         const struct scn_link *x = &a->links[i];
         const struct scn_link *y = &b->links[i];
         if (x->a != y->a || x->b != y->b || x->delay_ns != y->delay_ns ||
-            x->rate_bps != y->rate_bps || x->loss_ppm != y->loss_ppm || x->limit != y->limit)
+            x->rate_bps != y->rate_bps || x->loss_ppm != y->loss_ppm || x->limit != y->limit ||
+            x->a_if != y->a_if || x->b_if != y->b_if || x->a_sw != y->a_sw ||
+            x->b_sw != y->b_sw || x->jitter_ns != y->jitter_ns || x->gemodel != y->gemodel ||
+            x->ge_p_ppm != y->ge_p_ppm || x->ge_r_ppm != y->ge_r_ppm ||
+            x->ge_1h_ppm != y->ge_1h_ppm || x->ge_1k_ppm != y->ge_1k_ppm ||
+            x->duplicate_ppm != y->duplicate_ppm || x->reorder_ppm != y->reorder_ppm ||
+            x->reorder_gap != y->reorder_gap || x->corrupt_ppm != y->corrupt_ppm ||
+            x->corrupt_l2 != y->corrupt_l2 || x->mtu != y->mtu)
             return false;
     }
     for (size_t i = 0; i < a->n_socks; i++)

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/switch.h"
 #include "stack/err.h"
 #include "stack/host.h"
 #include "stack/inspect.h"
@@ -101,14 +102,41 @@ format_err(char *err, size_t n, const struct scenario *scn, const struct scn_ste
 /* ------------------------------------------------------------------------ */
 /* Checks at init: what the parser cannot know, and what this build lacks. */
 
-/* Why step st cannot run in this build, or NULL if it can. */
+/* The host a drop rule's `from` names (by name, or by one of its
+ * addresses), or -1. */
+static int
+rule_from_host(const struct scenario *scn, const struct scn_filter *f)
+{
+    if (f->from.kind == SCN_ADDR_HOST)
+        return f->from.host;
+    for (size_t i = 0; i < scn->n_hosts; i++)
+        for (unsigned k = 0; k < scn->hosts[i].n_ifaces; k++)
+            if (scn->hosts[i].if_addr[k] == f->from.addr)
+                return (int)i;
+    return -1;
+}
+
+/* Why step st cannot run in this build, or NULL if it can. A per-packet
+ * rule is a link_rule (sim/link.h), which filters on the sending host,
+ * protocol, port, TCP flags and a minimum length only. */
 static const char *
 run_missing(const struct scenario *scn, const struct scn_step *st)
 {
-    (void)scn;
-    if (st->kind == SCN_STEP_DROP)
-        return "per-packet drop rules are not in this build yet (sim/link.h has no "
-               "link_add_rule)";
+    if (st->kind != SCN_STEP_DROP)
+        return NULL;
+    const struct scn_filter *f = &st->drop.filter;
+    if (f->has_to)
+        return "a per-packet rule cannot filter on 'to' (links filter on 'from'); name the "
+               "sender instead";
+    if (f->proto == SCN_PROTO_IPV4)
+        return "a per-packet rule cannot filter on 'ip'; name icmp, udp or tcp";
+    if (f->has_from && rule_from_host(scn, f) < 0)
+        return "a per-packet rule's 'from' must be one of the scenario's hosts";
+    if (f->has_len && f->len_cmp != SCN_CMP_GT && f->len_cmp != SCN_CMP_GE)
+        return "a per-packet rule's len can only be 'len > N' or 'len >= N'";
+    if (f->has_len && f->proto != SCN_PROTO_TCP && f->proto != SCN_PROTO_UDP &&
+        f->proto != SCN_PROTO_ICMP)
+        return "a per-packet rule's len needs icmp, udp or tcp before it";
     return NULL;
 }
 
@@ -293,8 +321,11 @@ scn_runner_init(struct scn_runner *r, const struct scenario *scn, const struct s
     r->jobs = calloc(scn->n_socks + 1, sizeof(*r->jobs));
     r->counts = calloc(scn->n_steps + 1, sizeof(*r->counts));
     r->closed = calloc(scn->n_socks + 1, sizeof(*r->closed));
+    r->links = calloc(scn->n_links + 1, sizeof(*r->links));
+    r->switches = calloc(scn->n_switches + 1, sizeof(*r->switches));
     if (r->hosts == NULL || r->sock_fd == NULL || r->sock_err == NULL || r->values == NULL ||
-        r->jobs == NULL || r->counts == NULL || r->closed == NULL)
+        r->jobs == NULL || r->counts == NULL || r->closed == NULL || r->links == NULL ||
+        r->switches == NULL)
         goto out_nomem;
     for (size_t i = 0; i < scn->n_socks; i++)
         r->sock_fd[i] = -1;
@@ -318,10 +349,18 @@ scn_runner_init(struct scn_runner *r, const struct scenario *scn, const struct s
         struct host *h = sim_add_host(&r->sim, sh->name);
         if (h == NULL)
             goto out_nomem;
-        if (sim_host_add_iface(&r->sim, h, sh->addr, sh->prefix_len, (uint16_t)sh->mtu,
-                               sh->has_mac ? sh->mac : NULL) == NULL)
-            goto out_nomem;
+        for (unsigned k = 0; k < sh->n_ifaces; k++)
+            if (sim_host_add_iface(&r->sim, h, sh->if_addr[k], sh->if_prefix[k],
+                                   (uint16_t)sh->mtu,
+                                   k == 0 && sh->has_mac ? sh->mac : NULL) == NULL)
+                goto out_nomem;
+        h->forwarding = sh->router;
         r->hosts[i] = h;
+    }
+    for (size_t i = 0; i < scn->n_switches; i++) {
+        r->switches[i] = sim_add_switch(&r->sim, scn->switches[i].name, scn->switches[i].hub);
+        if (r->switches[i] == NULL)
+            goto out_nomem;
     }
     for (size_t i = 0; i < scn->n_links; i++) {
         const struct scn_link *sl = &scn->links[i];
@@ -330,9 +369,26 @@ scn_runner_init(struct scn_runner *r, const struct scenario *scn, const struct s
             .rate_bps = sl->rate_bps,
             .loss = (double)sl->loss_ppm / SCN_PPM_ONE,
             .limit = sl->limit,
+            .jitter_ns = sl->jitter_ns,
+            .jitter_dist = LINK_JITTER_UNIFORM,
+            .loss_model = sl->gemodel ? LINK_LOSS_GEMODEL : LINK_LOSS_RANDOM,
+            .ge_p = (double)sl->ge_p_ppm / SCN_PPM_ONE,
+            .ge_r = (double)sl->ge_r_ppm / SCN_PPM_ONE,
+            .ge_1h = (double)sl->ge_1h_ppm / SCN_PPM_ONE,
+            .ge_1k = (double)sl->ge_1k_ppm / SCN_PPM_ONE,
+            .duplicate = (double)sl->duplicate_ppm / SCN_PPM_ONE,
+            .reorder = (double)sl->reorder_ppm / SCN_PPM_ONE,
+            .reorder_gap = sl->reorder_gap,
+            .corrupt = (double)sl->corrupt_ppm / SCN_PPM_ONE,
+            .corrupt_l2 = sl->corrupt_l2,
+            .mtu = (uint16_t)sl->mtu,
         };
-        if (sim_add_link(&r->sim, &r->hosts[sl->a]->ifaces[0], &r->hosts[sl->b]->ifaces[0],
-                         &lp) == NULL) {
+        struct iface *ea = sl->a >= 0 ? &r->hosts[sl->a]->ifaces[sl->a_if]
+                                      : switch_add_port(r->switches[sl->a_sw]);
+        struct iface *eb = sl->b >= 0 ? &r->hosts[sl->b]->ifaces[sl->b_if]
+                                      : switch_add_port(r->switches[sl->b_sw]);
+        r->links[i] = ea != NULL && eb != NULL ? sim_add_link(&r->sim, ea, eb, &lp) : NULL;
+        if (r->links[i] == NULL) {
             format_err(err, err_len, scn, &(struct scn_step){ .line = sl->line, .col = sl->col },
                        "cannot build this link");
             scn_runner_destroy(r);
@@ -356,7 +412,8 @@ scn_runner_init(struct scn_runner *r, const struct scenario *scn, const struct s
     for (size_t i = 0; i < scn->n_hosts; i++) {
         struct host *h = r->hosts[i];
         sim_enter_host(&r->sim, h);
-        host_iface_up(h, &h->ifaces[0], false);
+        for (unsigned k = 0; k < h->n_ifaces; k++)
+            host_iface_up(h, &h->ifaces[k], false);
     }
     return 0;
 
@@ -395,6 +452,8 @@ scn_runner_destroy(struct scn_runner *r)
     free(r->jobs);
     free(r->counts);
     free(r->closed);
+    free(r->links);
+    free(r->switches);
     free(r->values);
     free(r->sock_err);
     free(r->sock_fd);
@@ -1053,6 +1112,41 @@ ping_ready(struct scn_runner *r, void *ctx)
     return (sock_poll(w->h, w->fd) & (SOCK_POLLIN | SOCK_POLLERR)) != 0;
 }
 
+/* What ping(8) and traceroute(8) say about an ICMP error [iputils
+ * ping4_common.c pr_icmph()]: "Time to live exceeded". */
+static void
+icmp_err_text(const struct sock_icmp_err *e, char *buf, size_t n)
+{
+    if (e->type == ICMP_TIME_EXCEEDED) {
+        snprintf(buf, n, "%s", e->code == 0 ? "Time to live exceeded"
+                                            : "Frag reassembly time exceeded");
+        return;
+    }
+    if (e->type != ICMP_DEST_UNREACH) {
+        snprintf(buf, n, "Bad ICMP type: %u", e->type);
+        return;
+    }
+    switch (e->code) {
+    case 0: snprintf(buf, n, "Destination Net Unreachable"); break;
+    case 1: snprintf(buf, n, "Destination Host Unreachable"); break;
+    case 2: snprintf(buf, n, "Destination Protocol Unreachable"); break;
+    case 3: snprintf(buf, n, "Destination Port Unreachable"); break;
+    case 4: snprintf(buf, n, "Frag needed and DF set (mtu = %u)", e->mtu); break;
+    default: snprintf(buf, n, "Dest Unreachable, Bad Code: %u", e->code); break;
+    }
+}
+
+/* The TTL of the datagram at the head of fd's receive queue, as ping(8)
+ * reads it from the IP header recvmsg() returns; 0 if unknown. */
+static unsigned
+head_ttl(struct host *h, int fd)
+{
+    struct socket *s = sock_lookup(h, fd);
+    if (s == NULL || s->rcvq.first == NULL || pkt_l3(s->rcvq.first) == NULL)
+        return 0;
+    return pkt_l3(s->rcvq.first)[IPV4_OFF_TTL];
+}
+
 static void
 step_ping(struct scn_runner *r, const struct scn_step *st, size_t step_no)
 {
@@ -1069,6 +1163,14 @@ step_ping(struct scn_runner *r, const struct scn_step *st, size_t step_no)
         run_say(r, true, "ping: socket: %s\n", err_sentence(fd));
         return;
     }
+    /* As ping(8): IP_RECVERR for the "From ROUTER" lines, -t and -M do. */
+    run_enter(r, h, step_no);
+    sock_setsockopt(h, fd, SOCK_OPT_IP_RECVERR, 1);
+    if (pa->ttl != 0)
+        sock_setsockopt(h, fd, SOCK_OPT_IP_TTL, pa->ttl);
+    if (pa->df)
+        sock_setsockopt(h, fd, SOCK_OPT_IP_DF, 1);
+    run_leave(r, h);
     size_t len = ICMP_HDR_LEN + pa->size;
     uint8_t *req = calloc(1, len);
     uint8_t *rep = malloc(len + 64);
@@ -1078,6 +1180,7 @@ step_ping(struct scn_runner *r, const struct scn_step *st, size_t step_no)
     unsigned sent = 0, received = 0, errors = 0;
     for (uint32_t seq = 1; req != NULL && rep != NULL && seq <= pa->count; seq++) {
         uint64_t t_send = r->sim.now_ns;
+        unsigned errors_before = errors;
         req[0] = ICMP_ECHO_REQUEST;
         be16_put(req + 6, (uint16_t)seq);
         /* As ping(8) does: a timestamp first when there is room, then bytes
@@ -1096,7 +1199,13 @@ step_ping(struct scn_runner *r, const struct scn_step *st, size_t step_no)
         struct sock_addr to = { pa->dest.addr, 0 };
         int sr = sock_sendto(h, fd, req, len, &to);
         run_leave(r, h);
-        if (sr < 0) {
+        if (sr == -ERR_MSGSIZE) {
+            /* ping -M do above the path MTU: the kernel refuses at once. */
+            run_say(r, false, "ping: local error: message too long, mtu=%u\n",
+                    ipv4_path_mtu(h, pa->dest.addr));
+            errors++;
+            sent++;
+        } else if (sr < 0) {
             run_say(r, false, "ping: sendto: %s\n", err_sentence(sr));
             errors++;
         } else {
@@ -1110,6 +1219,20 @@ step_ping(struct scn_runner *r, const struct scn_step *st, size_t step_no)
                 break;
             run_enter(r, h, step_no);
             host_set_cause(h, cause_call(CALL_PING, (uint32_t)step_no));
+            struct sock_icmp_err qe;
+            if (sock_recv_error(h, fd, &qe) == 0) {
+                run_leave(r, h);
+                if (qe.dport != seq)
+                    continue;
+                char off[IPV4_ADDR_STRLEN], why[64];
+                icmp_err_text(&qe, why, sizeof(why));
+                run_say(r, false, "From %s icmp_seq=%u %s\n", ipv4_addr_str(qe.offender, off),
+                        seq, why);
+                errors++;
+                last = r->sim.now_ns;
+                break;
+            }
+            unsigned ttl = head_ttl(h, fd);
             struct sock_addr from;
             int n = sock_recvfrom(h, fd, rep, len + 64, &from);
             run_leave(r, h);
@@ -1131,13 +1254,11 @@ step_ping(struct scn_runner *r, const struct scn_step *st, size_t step_no)
             rtt_max = rtt > rtt_max ? rtt : rtt_max;
             rtt_sum += rtt;
             rtt_sq += (double)rtt * (double)rtt;
-            /* The TTL is in the reply's IP header, which the socket does not
-             * return; the trace shows it. ping(8) prints it from the header. */
             char ip[IPV4_ADDR_STRLEN];
-            run_say(r, false, "%d bytes from %s: icmp_seq=%u time=%.3f ms\n", n,
-                    ipv4_addr_str(from.addr, ip), seq, (double)rtt / NS_PER_MS);
+            run_say(r, false, "%d bytes from %s: icmp_seq=%u ttl=%u time=%.3f ms\n", n,
+                    ipv4_addr_str(from.addr, ip), seq, ttl, (double)rtt / NS_PER_MS);
         }
-        if (sr >= 0 && !got)
+        if (sr >= 0 && !got && errors == errors_before)
             run_say(r, false, "no answer yet for icmp_seq=%u\n", seq);
         if (seq < pa->count) {
             uint64_t next = t_send + pa->interval_ns;
@@ -1153,9 +1274,12 @@ step_ping(struct scn_runner *r, const struct scn_step *st, size_t step_no)
     unsigned loss = sent > 0 ? (unsigned)((sent - received) * 100u / sent) : 100u;
     uint64_t elapsed_ms = (last - start) / NS_PER_MS;
     char summary[160];
+    char errs[32] = "";
+    if (errors > 0)
+        snprintf(errs, sizeof(errs), "+%u errors, ", errors);
     snprintf(summary, sizeof(summary),
              "%u packets transmitted, %u received, %s%u%% packet loss, time %" PRIu64 "ms", sent,
-             received, errors > 0 ? "" : "", loss, elapsed_ms);
+             received, errs, loss, elapsed_ms);
     run_say(r, false, "\n--- %s ping statistics ---\n%s\n", dst, summary);
     if (received > 0) {
         double avg = (double)rtt_sum / received;
@@ -1167,6 +1291,194 @@ step_ping(struct scn_runner *r, const struct scn_step *st, size_t step_no)
     }
     if (st->dvar >= 0)
         value_set(&r->values[st->dvar], (const uint8_t *)summary, strlen(summary));
+}
+
+/* ------------------------------------------------------------------------ */
+/* traceroute: what traceroute(8) -n does with its default UDP probes. */
+
+/* The first UDP port a probe goes to, and traceroute's 32 bytes of data
+ * (60-byte packets: 20 IPv4 + 8 UDP + 32). */
+#define TRACEROUTE_PORT_BASE 33434u
+#define TRACEROUTE_DATA_LEN  32u
+
+static void
+step_traceroute(struct scn_runner *r, const struct scn_step *st, size_t step_no)
+{
+    const struct scn_traceroute_args *ta = &st->traceroute;
+    struct host *h = r->hosts[st->host];
+    char dst[IPV4_ADDR_STRLEN];
+    uint8_t data[TRACEROUTE_DATA_LEN];
+    unsigned port = TRACEROUTE_PORT_BASE;
+    bool done = false;
+
+    ipv4_addr_str(ta->dest.addr, dst);
+    /* [traceroute.c] the data counts up from 0x40, as its default probe does */
+    for (size_t i = 0; i < sizeof(data); i++)
+        data[i] = (uint8_t)(0x40 + i);
+    run_say(r, false, "traceroute to %s (%s), %u hops max, %u byte packets\n", dst, dst,
+            (unsigned)ta->max_hops, IPV4_HDR_MIN + UDP_HDR_LEN + TRACEROUTE_DATA_LEN);
+    run_enter(r, h, step_no);
+    int fd = sock_socket(h, SOCK_DOMAIN_INET, SOCK_TYPE_DGRAM, SOCK_PROTO_UDP);
+    if (fd >= 0)
+        sock_setsockopt(h, fd, SOCK_OPT_IP_RECVERR, 1);
+    run_leave(r, h);
+    if (fd < 0) {
+        run_say(r, true, "traceroute: socket: %s\n", err_sentence(fd));
+        return;
+    }
+    for (uint32_t ttl = 1; ttl <= ta->max_hops && !done; ttl++) {
+        char line[512];
+        size_t o = 0;
+        uint32_t last_addr = 0;
+        bool any_addr = false;
+        o += (size_t)snprintf(line + o, sizeof(line) - o, "%2u ", (unsigned)ttl);
+        for (uint32_t probe = 0; probe < ta->probes; probe++, port++) {
+            uint64_t t_send = r->sim.now_ns;
+            run_enter(r, h, step_no);
+            host_set_cause(h, cause_call(CALL_SENDTO, (uint32_t)step_no));
+            sock_setsockopt(h, fd, SOCK_OPT_IP_TTL, ttl);
+            struct sock_addr to = { ta->dest.addr, (uint16_t)port };
+            int sr = sock_sendto(h, fd, data, sizeof(data), &to);
+            run_leave(r, h);
+            if (sr < 0) {
+                run_say(r, false, "%s\ntraceroute: sendto: %s\n", line, err_sentence(sr));
+                done = true;
+                o = 0;
+                break;
+            }
+            struct sock_icmp_err qe;
+            bool got = false;
+            uint64_t deadline = t_send + ta->wait_ns;
+            while (!got) {
+                struct ping_wait w = { h, fd };
+                if (!run_wait(r, ping_ready, &w, deadline))
+                    break;
+                run_enter(r, h, step_no);
+                int er = sock_recv_error(h, fd, &qe);
+                if (er != 0) {
+                    uint8_t junk[64];
+                    while (sock_recv(h, fd, junk, sizeof(junk)) >= 0) {
+                    }
+                }
+                run_leave(r, h);
+                got = er == 0 && qe.dport == port;
+            }
+            if (!got) {
+                o += (size_t)snprintf(line + o, sizeof(line) - o, " *");
+                continue;
+            }
+            if (!any_addr || qe.offender != last_addr) {
+                char a[IPV4_ADDR_STRLEN];
+                o += (size_t)snprintf(line + o, sizeof(line) - o, " %s",
+                                      ipv4_addr_str(qe.offender, a));
+            }
+            any_addr = true;
+            last_addr = qe.offender;
+            o += (size_t)snprintf(line + o, sizeof(line) - o, "  %.3f ms",
+                                  (double)(qe.at_ns - t_send) / NS_PER_MS);
+            if (o >= sizeof(line))
+                o = sizeof(line) - 1;
+            /* [traceroute.c] !N !H !P !F annotate unreachables; the
+             * destination's port unreachable is the answer we wanted. */
+            if (qe.type == ICMP_DEST_UNREACH) {
+                static const char *const marks[] = { " !N", " !H", " !P", "", " !F" };
+                if (qe.code < 5)
+                    o += (size_t)snprintf(line + o, sizeof(line) - o, "%s", marks[qe.code]);
+                else
+                    o += (size_t)snprintf(line + o, sizeof(line) - o, " !<%u>", qe.code);
+                done = true;
+            }
+            if (o >= sizeof(line))
+                o = sizeof(line) - 1;
+        }
+        if (o > 0)
+            run_say(r, false, "%s\n", line);
+    }
+    run_enter(r, h, step_no);
+    sock_close(h, fd);
+    run_leave(r, h);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Routes, links and per-packet rules */
+
+static void
+step_route_add(struct scn_runner *r, const struct scn_step *st, char *res, size_t n)
+{
+    const struct scn_route_args *ra = &st->route;
+    struct host *h = r->hosts[st->host];
+    struct iface *dev = ra->dev >= 0 ? &h->ifaces[ra->dev] : NULL;
+    sim_enter_host(&r->sim, h);
+    int rc = route_add(h, ra->dst, ra->prefix_len, ra->has_gw ? ra->gw.addr : 0, dev, 0,
+                       ROUTE_PROTO_STATIC);
+    sim_host_entered(&r->sim, h);
+    if (rc < 0) {
+        snprintf(res, n, "%s", err_sentence(rc));
+        return;
+    }
+    const struct route *rt = route_lookup(h, ra->dst);
+    if (rt == NULL || route_format(h, rt, res, n) < 0)
+        snprintf(res, n, "ok");
+}
+
+static void
+step_route_show(struct scn_runner *r, const struct scn_step *st)
+{
+    struct host *h = r->hosts[st->host];
+    char buf[4096];
+    int n = route_table_format(h, buf, sizeof(buf));
+    if (n < 0)
+        return;
+    run_say(r, false, "%s", buf);
+}
+
+static void
+step_link_state(struct scn_runner *r, const struct scn_step *st)
+{
+    link_set_down(r->links[st->link_state.link], st->link_state.down);
+}
+
+/* Put a per-packet rule on every link; each link counts its own matches. */
+static unsigned
+step_rule(struct scn_runner *r, const struct scn_step *st)
+{
+    const struct scn_drop_args *d = &st->drop;
+    const struct scn_filter *f = &d->filter;
+    static const enum link_rule_action acts[SCN_RULE_ACTION_COUNT] = {
+        [SCN_RULE_DROP] = LINK_RULE_DROP,
+        [SCN_RULE_DELAY] = LINK_RULE_DELAY,
+        [SCN_RULE_DUPLICATE] = LINK_RULE_DUPLICATE,
+        [SCN_RULE_CORRUPT] = LINK_RULE_CORRUPT,
+    };
+    static const enum link_rule_proto protos[SCN_PROTO_COUNT] = {
+        [SCN_PROTO_ANY] = LINK_RULE_ANY, [SCN_PROTO_ARP] = LINK_RULE_ARP,
+        [SCN_PROTO_IPV4] = LINK_RULE_ANY, [SCN_PROTO_ICMP] = LINK_RULE_ICMP,
+        [SCN_PROTO_UDP] = LINK_RULE_UDP, [SCN_PROTO_TCP] = LINK_RULE_TCP,
+    };
+    struct link_rule lr = {
+        .action = acts[d->action],
+        .delay_ns = d->delay_ns,
+        .nth = d->nth,
+        .proto = protos[f->proto],
+        .tcp_flags = f->flags,
+        .port = f->port,
+    };
+    if (f->has_from) {
+        int fh = rule_from_host(r->scn, f);
+        lr.from = fh >= 0 ? r->hosts[fh] : NULL;
+    }
+    if (f->has_len) {
+        /* The link compares the IPv4 total length: headers at their
+         * smallest, so TCP options count as payload. */
+        uint64_t hdr = IPV4_HDR_MIN + (f->proto == SCN_PROTO_TCP ? 20u : 8u);
+        uint64_t min = hdr + f->len + (f->len_cmp == SCN_CMP_GT ? 1u : 0u);
+        lr.min_len = (uint16_t)(min > UINT16_MAX ? UINT16_MAX : min);
+    }
+    unsigned added = 0;
+    for (size_t i = 0; i < r->scn->n_links; i++)
+        if (link_add_rule(r->links[i], &lr) >= 0)
+            added++;
+    return added;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1416,6 +1728,44 @@ run_statement(struct scn_runner *r, const struct scn_step *st, size_t step_no, b
     case SCN_STEP_EXPECT:
         run_expect(r, st, step_no);
         return;
+    case SCN_STEP_TRACEROUTE:
+        run_note(r, h, cause, "step %zu: %s", step_no, st->text);
+        if (!r->opts.trace_shown)
+            run_say(r, false, "[%10s] %s\n", t, st->text);
+        step_traceroute(r, st, step_no);
+        return;
+    case SCN_STEP_ROUTE_SHOW:
+        run_note(r, h, cause, "step %zu: %s", step_no, st->text);
+        if (!r->opts.trace_shown)
+            run_say(r, false, "[%10s] %s\n", t, st->text);
+        step_route_show(r, st);
+        return;
+    case SCN_STEP_ROUTE_ADD: {
+        char res[160];
+        run_note(r, h, cause, "step %zu: %s", step_no, st->text);
+        step_route_add(r, st, res, sizeof(res));
+        if (r->opts.trace_shown)
+            run_say(r, false, "%12s => %s\n", "", res);
+        else
+            run_say(r, false, "[%10s] %-50s => %s\n", t, st->text, res);
+        return;
+    }
+    case SCN_STEP_LINK_STATE:
+        run_note(r, NULL, cause, "step %zu: %s", step_no, st->text);
+        step_link_state(r, st);
+        if (!r->opts.trace_shown)
+            run_say(r, false, "[%10s] %s\n", t, st->text);
+        return;
+    case SCN_STEP_DROP: {
+        run_note(r, NULL, cause, "step %zu: %s", step_no, st->text);
+        unsigned n = step_rule(r, st);
+        if (r->opts.trace_shown)
+            run_say(r, false, "%12s => armed on %u link%s\n", "", n, n == 1 ? "" : "s");
+        else
+            run_say(r, false, "[%10s] %-50s => armed on %u link%s\n", t, st->text, n,
+                    n == 1 ? "" : "s");
+        return;
+    }
     case SCN_STEP_SET:
         run_note(r, h, cause, "step %zu: %s", step_no, st->text);
         step_set(r, st);

@@ -97,6 +97,8 @@ struct scn_runner {
     struct scn_run_opts opts;     /* as given */
     uint64_t seed;                /* the seed in force */
     struct host **hosts;          /* hosts[i] is scn->hosts[i] in the world */
+    struct link **links;          /* links[i] is scn->links[i] in the world */
+    struct lan_switch **switches; /* switches[i] is scn->switches[i] */
     int *sock_fd;                 /* per socket variable: its fd, or -1 */
     int *sock_err;                /* per socket variable: the last call's error (ERR_*) */
     struct scn_value *values;     /* per data variable */

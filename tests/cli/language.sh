@@ -72,9 +72,29 @@ has warnings "warn.scn:4:1: warning: a and b have no path between them (no chain
 printf 'host a 192.0.2.1/24\na: t = socket tcp\nexpect a t tcb cwd == 1\n' > "$out/tcb.scn"
 check tcb_field 2 "$ns" run "$out/tcb.scn"
 has tcb_field "tcb.scn:3:1: error: unknown TCB field 'cwd'"
-printf 'host a 192.0.2.1/24\ndrop 3rd tcp from a\n' > "$out/drop.scn"
+printf 'host a 192.0.2.1/24\ndrop 3rd tcp to a\n' > "$out/drop.scn"
 check drop_rule 2 "$ns" run "$out/drop.scn"
-has drop_rule "drop.scn:2:1: error: per-packet drop rules are not in this build yet"
+has drop_rule "drop.scn:2:1: error: a per-packet rule cannot filter on 'to' (links filter on 'from'); name the sender instead"
+
+# Issue 4's done-when: traceroute prints the hop list a real traceroute -n
+# prints for the lesson's topology (three routers, then bob).
+check traceroute 0 "$ns" run "$src/scenarios/ip/traceroute.scn"
+has traceroute "traceroute to 203.0.113.2 (203.0.113.2), 30 hops max, 60 byte packets"
+has traceroute " 1  192.0.2.254  8.000 ms  4.000 ms  4.000 ms"
+has traceroute " 2  198.51.100.2  44.000 ms  24.000 ms  24.000 ms"
+has traceroute " 3  198.51.100.6  64.000 ms  44.000 ms  44.000 ms"
+has traceroute " 4  203.0.113.2  52.000 ms  48.000 ms  48.000 ms"
+
+# ping prints what Linux's ping prints for ICMP errors and DF.
+check ttl_expiry 0 "$ns" run "$src/scenarios/ip/ttl-expiry.scn"
+has ttl_expiry "From 192.0.2.254 icmp_seq=1 Time to live exceeded"
+has ttl_expiry "From 198.51.100.2 icmp_seq=1 Time to live exceeded"
+has ttl_expiry "64 bytes from 203.0.113.2: icmp_seq=1 ttl=62 time=16.000 ms"
+check path_mtu 0 "$ns" run "$src/scenarios/ip/path-mtu.scn"
+has path_mtu "ping: local error: message too long, mtu=576"
+check no_route 0 "$ns" run "$src/scenarios/ip/no-route.scn"
+has no_route "From 192.0.2.254 icmp_seq=1 Destination Net Unreachable"
+has no_route "1 packets transmitted, 0 received, +1 errors, 100% packet loss, time 12ms"
 
 # The manual pages render without a single groff warning.
 if command -v groff >/dev/null 2>&1; then

@@ -769,18 +769,18 @@ static const struct {
       "t.scn:1:25: error: unknown host option 'speed' (host options are mtu and mac)" },
 
     /* links */
-    { "host a 192.0.2.1/24\nlink a\n", "t.scn:2:1: error: link needs two hosts" },
+    { "host a 192.0.2.1/24\nlink a\n", "t.scn:2:1: error: link needs two ends, like 'link alice bob' or 'link alice r1:eth0'" },
     { "host a 192.0.2.1/24\nlink a b\n", "t.scn:2:8: error: unknown host 'b'" },
     { "host alice 192.0.2.1/24\nhost bob 192.0.2.2/24\nhost carol 192.0.2.3/24\n"
       "link alice bob\nlink carol alice\n",
-      "t.scn:5:12: error: host 'alice' already has a link (at 4:1); a host has one interface for "
-      "now" },
+      "t.scn:5:12: error: alice's only interface is already on a link (at 4:1); to join more "
+      "hosts, link them all to a switch" },
     { "host a 192.0.2.1/24\nhost b 192.0.2.2/24\nlink a b delay 1ms delay 2ms\n",
       "t.scn:3:20: error: 'delay' is given twice" },
     { "host a 192.0.2.1/24\nhost b 192.0.2.2/24\nlink a b limit 0\n",
       "t.scn:3:16: error: limit must be at least 1" },
     { "host a 192.0.2.1/24\nhost b 192.0.2.2/24\nlink a b jitter 1ms\n",
-      "t.scn:3:10: error: unknown link option 'jitter' (link options are delay, rate, loss and "
+      "t.scn:3:10: error: unknown link option 'jitter' (link options are delay, rate, loss, duplicate, reorder, corrupt, mtu and "
       "limit)" },
     { "host a 192.0.2.1/24\nhost b 192.0.2.2/24\nlink a b delay\n",
       "t.scn:3:10: error: delay needs a duration" },
@@ -1010,9 +1010,9 @@ static const struct {
     { WORLD "drop 2nd icmp port 7\n",
       "t.scn:5:15: error: port needs udp or tcp first, like 'tcp port 80'" },
     { WORLD "at 1s sleep 1s\n",
-      "t.scn:5:7: error: at cannot schedule 'sleep' (it schedules host calls, say, expect, set and drop)" },
+      "t.scn:5:7: error: at cannot schedule 'sleep' (it schedules host calls, say, expect, set, drop rules and 'link A B down|up')" },
     { WORLD "at 1s host carol 192.0.2.3/24\n",
-      "t.scn:5:7: error: at cannot schedule 'host' (it schedules host calls, say, expect, set and drop)" },
+      "t.scn:5:7: error: at cannot schedule 'host' (it schedules host calls, say, expect, set, drop rules and 'link A B down|up')" },
     { WORLD "at alice: send s \"x\"\n",
       "t.scn:5:4: error: expected a duration like 10ms or 1.5s, found 'alice:'" },
     { WORLD "at 1s\n",
