@@ -1247,10 +1247,12 @@ parse_host_addr(struct parser *p, const struct tok *t, struct scn_host *h, unsig
     for (size_t i = 0; i < p->scn->n_hosts; i++) {
         const struct scn_host *o = &p->scn->hosts[i];
         for (unsigned k = 0; k < (o == h ? idx : o->n_ifaces); k++)
-            if (o->if_addr[k] == a)
+            if (o->if_addr[k] == a && o == h)
+                return perr(p, t->col, "address %s is given twice (eth%u has it already)", buf,
+                            k);
+            else if (o->if_addr[k] == a)
                 return perr(p, t->col, "address %s is already used by %s '%s' (at %u:%u)",
-                            buf, o == h ? "this" : o->router ? "router" : "host", o->name,
-                            o->line, o->col);
+                            buf, o->router ? "router" : "host", o->name, o->line, o->col);
     }
     for (unsigned k = 0; k < idx; k++) {
         uint32_t m = ipv4_prefix_mask(len < h->if_prefix[k] ? (unsigned)len : h->if_prefix[k]);

@@ -31,6 +31,13 @@
     "link alice bob\n"                                                         \
     "alice: s = socket udp\n"
 
+/* A router between alice and bob, for the network tests: four lines. */
+#define NET                                                                    \
+    "host alice 192.0.2.1/24\n"                                                \
+    "router r1 192.0.2.254/24 198.51.100.254/24\n"                             \
+    "host bob 198.51.100.1/24\n"                                               \
+    "link alice r1\n"
+
 /* ------------------------------------------------------------------------ */
 /* Helpers */
 
@@ -1065,6 +1072,171 @@ static const struct {
     /* lexing */
     { "say \"abc\n",
       "t.scn:1:5: error: unterminated quoted text (it needs a closing '\"' on the same line)" },
+
+    /* networks (issue 4): interfaces, routers, switches, link faults,
+     * routes, ip route, traceroute, ping ttl/df, link down/up, rules */
+    { "host a 192.0.2.1/24 192.0.2.9/24\n",
+      "t.scn:1:21: error: 192.0.2.9 is on the same subnet as eth0 (192.0.2.1/24); each interface needs a subnet of its own" },
+    { "host a 192.0.2.1/24 198.51.100.1/24 198.51.100.1/24\n",
+      "t.scn:1:37: error: address 198.51.100.1 is given twice (eth1 has it already)" },
+    { "host a 192.0.2.1/24\nhost b 198.51.100.1/24 192.0.2.1/24\n",
+      "t.scn:2:24: error: address 192.0.2.1 is already used by host 'a' (at 1:6)" },
+    { "host a 192.0.2.1/24 198.51.100.0/24\n",
+      "t.scn:1:21: error: 198.51.100.0 is the network address of 198.51.100.0/24; a host needs one of the addresses inside it" },
+    { "host a 192.0.2.1/24 1.2.3.4/24 1.2.4.4/24 1.2.5.4/24 1.2.6.4/24 1.2.7.4/24 1.2.8.4/24 1.2.9.4/24 1.2.10.4/24\n",
+      "t.scn:1:98: error: a host has at most 8 interfaces" },
+    { "router r1\n",
+      "t.scn:1:1: error: router needs a name and an address" },
+    { "router r1 192.0.2.1/24 mtu\n",
+      "t.scn:1:24: error: mtu needs a number" },
+    { "switch\n",
+      "t.scn:1:1: error: switch needs a name" },
+    { "switch sw1\nswitch sw1\n",
+      "t.scn:2:8: error: 'sw1' is already a switch (defined at 1:8)" },
+    { "host a 192.0.2.1/24\nhub a\n",
+      "t.scn:2:5: error: 'a' is already a host (defined at 1:6)" },
+    { "switch sw1\nhost sw1 192.0.2.1/24\n",
+      "t.scn:2:6: error: 'sw1' is already a switch (defined at 1:8)" },
+    { "switch sw1 extra\n",
+      "t.scn:1:12: error: unexpected 'extra' at the end of the line" },
+    { "switch Sw1\n",
+      "t.scn:1:8: error: bad host name 'Sw1' (a host name starts with a-z or '_' and uses a-z, 0-9, '_' and '-')" },
+    { NET "link r1 bob\nlink r1:eth1 carol\n",
+      "t.scn:6:14: error: unknown host 'carol'" },
+    { NET "link r1:eth7 bob\n",
+      "t.scn:5:9: error: r1 has no interface 'eth7' (it has eth0..eth1)" },
+    { NET "link alice:eth1 bob\n",
+      "t.scn:5:12: error: alice has no interface 'eth1' (it has eth0)" },
+    { NET "link r1:wlan0 bob\n",
+      "t.scn:5:9: error: r1 has no interface 'wlan0' (it has eth0..eth1)" },
+    { NET "link alice bob\n",
+      "t.scn:5:6: error: alice's only interface is already on a link (at 4:1); to join more hosts, link them all to a switch" },
+    { NET "link r1:eth0 bob\n",
+      "t.scn:5:6: error: r1's eth0 is already on a link (at 4:1); name a free interface, like r1:eth1" },
+    { NET "link r1 bob\nlink r1 bob\n",
+      "t.scn:6:1: error: r1 and bob are already linked at 5:1" },
+    { "switch sw1\nlink sw1 sw1\n",
+      "t.scn:2:10: error: a link joins two different things, not 'sw1' to itself" },
+    { "switch sw1\nhost a 192.0.2.1/24\nlink a sw1:1\n",
+      "t.scn:3:11: error: a switch's ports are not named: write 'sw1'" },
+    { "switch sw1\nhost a 192.0.2.1/24\nlink a sww1\n",
+      "t.scn:3:8: error: unknown host or switch 'sww1' (did you mean 'sw1'?)" },
+    { NET "link r1 bob delay 10ms 20ms\n",
+      "t.scn:5:24: error: jitter 20ms is more than the delay; a frame cannot arrive before it is sent" },
+    { NET "link r1 bob loss gemodel 1%\n",
+      "t.scn:5:18: error: loss gemodel needs P and R, like 'loss gemodel 1% 30%' (P: good to bad, R: bad to good)" },
+    { NET "link r1 bob loss gemodel 1% 150%\n",
+      "t.scn:5:29: error: percentage '150%' is more than 100%" },
+    { NET "link r1 bob duplicate\n",
+      "t.scn:5:13: error: duplicate needs a percentage" },
+    { NET "link r1 bob reorder 25% gap 0\n",
+      "t.scn:5:29: error: gap must be at least 1" },
+    { NET "link r1 bob reorder 25% gap\n",
+      "t.scn:5:25: error: gap needs a number of frames" },
+    { NET "link r1 bob corrupt 200%\n",
+      "t.scn:5:21: error: percentage '200%' is more than 100%" },
+    { NET "link r1 bob mtu 60\n",
+      "t.scn:5:17: error: mtu must be at least 68" },
+    { NET "link r1 bob mtu\n",
+      "t.scn:5:13: error: mtu needs a number" },
+    { NET "link r1 bob duplicat 1%\n",
+      "t.scn:5:13: error: unknown link option 'duplicat' (did you mean 'duplicate'?)" },
+    { NET "link r1 bob mtu 576 mtu 576\n",
+      "t.scn:5:21: error: 'mtu' is given twice" },
+    { NET "alice: route\n",
+      "t.scn:5:8: error: route needs 'add', like 'alice: route add default via 192.0.2.254' (to see the table: 'alice: ip route')" },
+    { NET "alice: route del default\n",
+      "t.scn:5:14: error: route needs 'add', like 'alice: route add default via 192.0.2.254' (to see the table: 'alice: ip route')" },
+    { NET "alice: route add\n",
+      "t.scn:5:14: error: route add needs a destination: ADDRESS/LEN or default" },
+    { NET "alice: route add default\n",
+      "t.scn:5:18: error: route add needs 'via GATEWAY' or 'dev ethN'" },
+    { NET "alice: route add 198.51.100.7/24 via 192.0.2.254\n",
+      "t.scn:5:18: error: 198.51.100.7/24 has host bits set; the network is 198.51.100.0/24" },
+    { NET "alice: route add 198.51.100.0/33 via 192.0.2.254\n",
+      "t.scn:5:31: error: bad prefix length '33' (a number 0..32)" },
+    { NET "alice: route add 198.51.100.0 via 192.0.2.254\n",
+      "t.scn:5:18: error: expected a destination like 198.51.100.0/24 or default, found '198.51.100.0'" },
+    { NET "alice: route add 198.51.100.0/24 via 203.0.113.1\n",
+      "t.scn:5:38: error: gateway 203.0.113.1 is not on a subnet of alice (192.0.2.0/24); a gateway is a neighbour on one of them" },
+    { NET "alice: route add default via alice\n",
+      "t.scn:5:30: error: gateway 192.0.2.1 is not on a subnet of alice (192.0.2.0/24); a gateway is a neighbour on one of them" },
+    { NET "alice: route add default via\n",
+      "t.scn:5:26: error: via needs a gateway address" },
+    { NET "alice: route add default via 192.0.2.254 dev eth1\n",
+      "t.scn:5:46: error: alice has no interface 'eth1' (it has eth0)" },
+    { NET "r1: route add default via 192.0.2.9 dev eth1\n",
+      "t.scn:5:37: error: gateway 192.0.2.9 is not on eth1's subnet" },
+    { NET "alice: route add default via 192.0.2.254 metric 5\n",
+      "t.scn:5:42: error: unknown route option 'metric' (route options are via and dev)" },
+    { NET "alice: route add default via 192.0.2.254 via 192.0.2.254\n",
+      "t.scn:5:42: error: 'via' is given twice" },
+    { NET "alice: route add default via 192.0.2.254 &\n",
+      "t.scn:5:42: error: route does not block, so '&' has nothing to run in the background" },
+    { NET "alice: ip addr\n",
+      "t.scn:5:11: error: ip needs 'route', like 'alice: ip route' (netstep's ip knows only its route table)" },
+    { NET "alice: ip route add default via r1\n",
+      "t.scn:5:17: error: write 'alice: route add ...' to add a route" },
+    { NET "alice: ip route show all\n",
+      "t.scn:5:22: error: unexpected 'all' at the end of the line" },
+    { NET "traceroute\n",
+      "t.scn:5:1: error: traceroute needs a host and a destination" },
+    { NET "traceroute alice\n",
+      "t.scn:5:1: error: traceroute needs a host and a destination" },
+    { NET "traceroute alcie bob\n",
+      "t.scn:5:12: error: unknown host 'alcie' (did you mean 'alice'?)" },
+    { NET "traceroute alice bob max-hops 0\n",
+      "t.scn:5:31: error: max-hops must be at least 1" },
+    { NET "traceroute alice bob max-hops 256\n",
+      "t.scn:5:31: error: max-hops 256 is more than 255" },
+    { NET "traceroute alice bob probes 11\n",
+      "t.scn:5:29: error: probes 11 is more than 10" },
+    { NET "traceroute alice bob wait 0s\n",
+      "t.scn:5:27: error: wait must be more than 0s" },
+    { NET "traceroute alice bob wait\n",
+      "t.scn:5:22: error: wait needs a duration" },
+    { NET "traceroute alice bob maxhops 5\n",
+      "t.scn:5:22: error: unknown traceroute option 'maxhops' (did you mean 'max-hops'?)" },
+    { NET "traceroute alice bob probes 2 probes 2\n",
+      "t.scn:5:31: error: 'probes' is given twice" },
+    { NET "traceroute alice bob -> x\n",
+      "t.scn:5:22: error: unknown traceroute option '->' (traceroute options are max-hops, probes and wait)" },
+    { NET "ping alice bob ttl 0\n",
+      "t.scn:5:20: error: ttl must be at least 1" },
+    { NET "ping alice bob ttl 256\n",
+      "t.scn:5:20: error: ttl 256 is more than 255" },
+    { NET "ping alice bob ttl\n",
+      "t.scn:5:16: error: ttl needs a number" },
+    { NET "ping alice bob df df\n",
+      "t.scn:5:19: error: 'df' is given twice" },
+    { NET "ping alice bob dff\n",
+      "t.scn:5:16: error: unknown ping option 'dff' (did you mean 'df'?)" },
+    { NET "link alice bob down\n",
+      "t.scn:5:6: error: there is no link between alice and bob" },
+    { NET "link alice r1 sideways\n",
+      "t.scn:5:1: error: alice and r1 are already linked at 4:1" },
+    { NET "at 2s link alice r1\n",
+      "t.scn:5:7: error: at cannot schedule a link's definition; it can schedule 'link A B down' and 'link A B up'" },
+    { NET "at 2s traceroute alice bob\n",
+      "t.scn:5:7: error: at cannot schedule 'traceroute' (it schedules host calls, say, expect, set, drop rules and 'link A B down|up')" },
+    { NET "duplicate\n",
+      "t.scn:5:1: error: duplicate needs which one and what, like 'duplicate 3rd tcp from alice'" },
+    { NET "corrupt 2nd\n",
+      "t.scn:5:13: error: corrupt needs a filter saying which frames count, like 'tcp from alice'" },
+    { NET "delay 3rd tcp from alice\n",
+      "t.scn:5:1: error: delay needs 'by DURATION' at the end, like 'delay 3rd tcp from alice by 200ms'" },
+    { NET "delay 3rd tcp from alice by\n",
+      "t.scn:5:1: error: delay needs 'by DURATION' at the end, like 'delay 3rd tcp from alice by 200ms'" },
+    { NET "delay 3rd tcp from alice by 10\n",
+      "t.scn:5:29: error: duration '10' needs a unit: ns, us, ms or s" },
+    { NET "duplicate 3th tcp\n",
+      "t.scn:5:11: error: write '3rd', not '3th'" },
+    { NET "link r1 bob corrupt 1% l3\n",
+      "t.scn:5:24: error: unknown link option 'l3' (link options are delay, rate, loss, duplicate, reorder, corrupt, mtu and limit)" },
+    { NET "link r1 bob loss gemodel 1% 30% 50% 5% 7%\n",
+      "t.scn:5:40: error: unknown link option '7%' (link options are delay, rate, loss, duplicate, reorder, corrupt, mtu and limit)" },
+    { NET "drop 1st tcp from alice\nalice: x = socket tcp\nat 1s link alice r1 down\nlink r1 bob up\n",
+      "t.scn:8:6: error: there is no link between r1 and bob" },
 };
 
 #define N_BAD_STRINGS (sizeof bad_strings / sizeof bad_strings[0])
@@ -1420,6 +1592,126 @@ START_TEST(test_round_trip_good_files)
 }
 END_TEST
 
+/* Every lesson in scenarios/ survives parse -> print -> parse. */
+START_TEST(test_round_trip_every_lesson)
+{
+    static const char *const dirs[] = { "link", "ip", "udp", "tcp", "socket", "app", NULL };
+    unsigned n = 0;
+
+    for (size_t i = 0; dirs[i] != NULL; i++) {
+        char path[512];
+        snprintf(path, sizeof path, "%s/%s", NETSTEP_SCENARIO_DIR, dirs[i]);
+        DIR *d = opendir(path);
+        if (d == NULL)
+            continue;
+        struct dirent *e;
+        while ((e = readdir(d)) != NULL) {
+            size_t len = strlen(e->d_name);
+            if (len < 5 || strcmp(e->d_name + len - 4, ".scn") != 0)
+                continue;
+            char file[1024];
+            struct scn_diag diag;
+            snprintf(file, sizeof file, "%s/%s", path, e->d_name);
+            struct scenario *scn = scenario_parse_file(file, &diag);
+            ck_assert_msg(scn != NULL, "%s", diag.first);
+            assert_round_trip(scn);
+            scenario_free(scn);
+            n++;
+        }
+        closedir(d);
+    }
+    ck_assert_uint_ge(n, 30);
+}
+END_TEST
+
+START_TEST(test_networks_fields_and_round_trip)
+{
+    struct scenario *scn = parse_ok(
+        "host alice 192.0.2.1/24\n"
+        "router r1 192.0.2.254/24 198.51.100.1/30 mtu 9000\n"
+        "router r2 198.51.100.2/30 203.0.113.254/24\n"
+        "host bob 203.0.113.2/24\n"
+        "host carol 203.0.113.3/24\n"
+        "switch sw1\nhub hub1\n"
+        "link alice r1 delay 10ms 2ms rate 1Mbit loss gemodel 1% 30% duplicate 1% "
+        "reorder 25% gap 5 corrupt 0.5% l2 mtu 576 limit 10\n"
+        "link r2 r1\n"
+        "link r2:eth1 sw1 loss 5%\n"
+        "link bob sw1\nlink carol hub1\n"
+        "alice: route add default via r1\n"
+        "r1: route add 203.0.113.0/24 via 198.51.100.2 dev eth1\n"
+        "r2: route add 192.0.2.0/24 dev eth0\n"
+        "alice: ip route\nr1: ip route show\n"
+        "traceroute alice bob\ntraceroute alice 203.0.113.2 max-hops 5 probes 1 wait 1s\n"
+        "ping alice bob df ttl 3 size 1000\n"
+        "link alice r1 down\nat 2s link r1 alice up\n"
+        "drop 3rd tcp from alice len > 0\nduplicate 1st udp port 53\n"
+        "corrupt 2nd icmp from r1\ndelay 4th tcp flags S by 300ms\n");
+    const struct scenario *x = scn;
+
+    ck_assert_uint_eq(x->n_hosts, 5);
+    ck_assert_uint_eq(x->hosts[1].n_ifaces, 2);
+    ck_assert(x->hosts[1].router && !x->hosts[0].router);
+    ck_assert_uint_eq(x->hosts[1].if_addr[1], 0xc6336401u);
+    ck_assert_uint_eq(x->hosts[1].if_prefix[1], 30);
+    ck_assert_uint_eq(x->n_switches, 2);
+    ck_assert(!x->switches[0].hub && x->switches[1].hub);
+    ck_assert_uint_eq(x->n_links, 5);
+    const struct scn_link *l = &x->links[0];
+    ck_assert_int_eq(l->a, 0);
+    ck_assert_int_eq(l->b, 1);
+    ck_assert_int_eq(l->b_if, 0);
+    ck_assert_uint_eq(l->jitter_ns, 2 * MS);
+    ck_assert(l->gemodel);
+    ck_assert_uint_eq(l->ge_p_ppm, 10000);
+    ck_assert_uint_eq(l->ge_r_ppm, 300000);
+    ck_assert_uint_eq(l->ge_1h_ppm, 1000000);
+    ck_assert_uint_eq(l->ge_1k_ppm, 0);
+    ck_assert_uint_eq(l->reorder_gap, 5);
+    ck_assert(l->corrupt_l2);
+    ck_assert_uint_eq(l->mtu, 576);
+    /* r2 r1: matched by subnet, r2's eth0 to r1's eth1 */
+    ck_assert_int_eq(x->links[1].a_if, 0);
+    ck_assert_int_eq(x->links[1].b_if, 1);
+    ck_assert_int_eq(x->links[2].a_if, 1);
+    ck_assert_int_eq(x->links[2].b_sw, 0);
+    ck_assert_int_eq(x->links[2].b, -1);
+
+    const struct scn_step *st = step(scn, 0);
+    ck_assert_int_eq(st->kind, SCN_STEP_ROUTE_ADD);
+    ck_assert_uint_eq(st->route.prefix_len, 0);
+    ck_assert_uint_eq(st->route.gw.addr, 0xc00002feu);
+    st = step(scn, 1);
+    ck_assert_int_eq(st->route.dev, 1);
+    st = step(scn, 2);
+    ck_assert(!st->route.has_gw);
+    ck_assert_int_eq(step(scn, 3)->kind, SCN_STEP_ROUTE_SHOW);
+    st = step(scn, 5);
+    ck_assert_int_eq(st->kind, SCN_STEP_TRACEROUTE);
+    ck_assert_uint_eq(st->traceroute.max_hops, 30);
+    ck_assert_uint_eq(st->traceroute.probes, 3);
+    st = step(scn, 6);
+    ck_assert_uint_eq(st->traceroute.max_hops, 5);
+    ck_assert_uint_eq(st->traceroute.wait_ns, SEC);
+    st = step(scn, 7);
+    ck_assert(st->ping.df);
+    ck_assert_uint_eq(st->ping.ttl, 3);
+    st = step(scn, 8);
+    ck_assert_int_eq(st->kind, SCN_STEP_LINK_STATE);
+    ck_assert(st->link_state.down);
+    st = step(scn, 9);
+    ck_assert(st->has_at && !st->link_state.down);
+    ck_assert_int_eq(st->link_state.link, 0);
+    ck_assert_int_eq(step(scn, 11)->drop.action, SCN_RULE_DUPLICATE);
+    ck_assert_int_eq(step(scn, 12)->drop.action, SCN_RULE_CORRUPT);
+    st = step(scn, 13);
+    ck_assert_int_eq(st->drop.action, SCN_RULE_DELAY);
+    ck_assert_uint_eq(st->drop.delay_ns, 300 * MS);
+    assert_round_trip(scn);
+    scenario_free(scn);
+}
+END_TEST
+
 START_TEST(test_round_trip_every_construct)
 {
     struct scenario *scn = parse_ok("title \"all\\tof \\\"it\\\"\"\n"
@@ -1546,6 +1838,8 @@ scenario_parse_suite(void)
     tc = tcase_create("round_trip");
     tcase_add_test(tc, test_round_trip_good_files);
     tcase_add_test(tc, test_round_trip_every_construct);
+    tcase_add_test(tc, test_networks_fields_and_round_trip);
+    tcase_add_test(tc, test_round_trip_every_lesson);
     tcase_add_test(tc, test_print_is_canonical);
     tcase_add_test(tc, test_equal_ignores_positions_only);
     suite_add_tcase(s, tc);
