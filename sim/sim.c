@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/realtime.h"
 #include "sim/switch.h"
 #include "stack/drop.h"
 #include "stack/err.h"
@@ -102,6 +103,7 @@ sim_destroy(struct sim *s)
         sim_enter_host(s, s->hosts[i]);
         host_destroy(s->hosts[i]);
     }
+    realtime_destroy(s);  /* TAP devices, after the hosts' last frames */
     event_heap_destroy(&s->heap);  /* frames in flight, and their packets */
     for (size_t i = 0; i < s->n_links; i++) {
         link_destroy(s->links[i]);
@@ -365,8 +367,9 @@ sim_wake(struct sim *s, struct host *h, uint64_t seq)
     return true;
 }
 
-bool
-sim_step(struct sim *s)
+/* Pop the earliest event and run it (sim_step without the real-time wait). */
+static bool
+sim_dispatch_next(struct sim *s)
 {
     struct sim_event ev;
     if (!event_heap_pop(&s->heap, &ev))
@@ -397,6 +400,39 @@ sim_step(struct sim *s)
     return true;
 }
 
+bool
+sim_step(struct sim *s)
+{
+    if (s->rt != NULL) {
+        /* TAP mode: the event runs when its time comes on the wall clock,
+         * unless a frame arrives first (and runs first). */
+        uint64_t next = sim_next_time(s);
+        if (next == UINT64_MAX)
+            realtime_wait(s->rt, 0, false);
+        while (next != UINT64_MAX && next > s->now_ns && !realtime_wait(s->rt, next, true))
+            next = sim_next_time(s);
+    }
+    return sim_dispatch_next(s);
+}
+
+bool
+sim_step_until(struct sim *s, uint64_t limit_ns)
+{
+    if (s->rt != NULL) {
+        uint64_t next = sim_next_time(s);
+        uint64_t until = next < limit_ns ? next : limit_ns;
+        realtime_wait(s->rt, until, until != UINT64_MAX);
+        if (sim_next_time(s) <= s->now_ns)
+            return sim_dispatch_next(s);
+        return false;
+    }
+    if (sim_next_time(s) <= limit_ns)
+        return sim_dispatch_next(s);
+    if (limit_ns != UINT64_MAX && limit_ns > s->now_ns)
+        s->now_ns = limit_ns;
+    return false;
+}
+
 uint64_t
 sim_next_time(const struct sim *s)
 {
@@ -407,6 +443,11 @@ sim_next_time(const struct sim *s)
 void
 sim_run_until(struct sim *s, uint64_t t_ns)
 {
+    if (s->rt != NULL && t_ns != UINT64_MAX) {
+        while (s->now_ns < t_ns || sim_next_time(s) <= t_ns)
+            sim_step_until(s, t_ns);
+        return;
+    }
     while (sim_next_time(s) <= t_ns && sim_step(s)) {
         /* each step runs one event whole */
     }

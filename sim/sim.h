@@ -37,6 +37,7 @@
 struct host;
 struct iface;
 struct lan_switch;
+struct realtime;
 
 /* A host woken this many times at one instant whose deadline is still due
  * is not making progress (a stack bug): no further wake is scheduled for it at
@@ -72,6 +73,8 @@ struct sim {
     uint64_t events_run;        /* events dispatched (stale wakes not counted) */
     uint64_t wakes_stale;       /* stale wakes popped */
     uint64_t wake_spins;        /* times SIM_WAKE_SPIN_MAX pushed a wake ahead */
+    struct realtime *rt;        /* TAP mode (sim/realtime.h): time follows the wall
+                                   clock; NULL in a simulated world */
 };
 
 void sim_init(struct sim *s, uint64_t seed);
@@ -112,7 +115,8 @@ void sim_enter_host(struct sim *s, struct host *h);
  * frame delivery and wake, and for every host after a SIM_EV_CALL. */
 void sim_host_entered(struct sim *s, struct host *h);
 
-/* Pop one event, move the clock to it and dispatch it:
+/* Pop one event, move the clock to it and dispatch it (in TAP mode, first
+ * wait until its time comes on the wall clock or a frame arrives):
  *   FRAME  h = dst's host: enter h, h->cause = arrival of the frame,
  *          iface_input(dst, p), h->cause cleared, sim_host_entered(h)
  *   WAKE   (live) enter h, host_poll(h), sim_host_entered(h); the stack's
@@ -121,12 +125,24 @@ void sim_host_entered(struct sim *s, struct host *h);
  * Returns false, changing nothing, when the heap is empty. */
 bool sim_step(struct sim *s);
 
+/* Run the next event if it is due at or before limit_ns and return true;
+ * otherwise move the clock to limit_ns (never backwards; not for UINT64_MAX)
+ * and return false. The loop of a caller that waits for a condition:
+ *     while (!ready() && sim_step_until(s, deadline)) {}
+ * In TAP mode (s->rt set, see sim/drv_tap.h) it first waits in ppoll() on the
+ * TAP devices until the event's or limit's time comes on the wall clock, or a
+ * frame arrives (then an event due now); the clock is then the wall clock,
+ * and a signal interrupting the wait also returns false, before the limit. */
+bool sim_step_until(struct sim *s, uint64_t limit_ns);
+
 /* When the next event is due, or UINT64_MAX when there is none. */
 uint64_t sim_next_time(const struct sim *s);
 
 /* Run every event due at or before t_ns (including ones those events add),
  * then set the clock to t_ns. Never moves time backwards. t_ns = UINT64_MAX
- * runs until the heap is empty and leaves the clock at the last event. */
+ * runs until the heap is empty and leaves the clock at the last event.
+ * In TAP mode this takes until t_ns on the wall clock, frames arriving from
+ * the devices meanwhile. */
 void sim_run_until(struct sim *s, uint64_t t_ns);
 
 /* Run fn(s, ctx) at at_ns (now, if at_ns is in the past), after events

@@ -1,0 +1,229 @@
+#!/usr/bin/env bash
+# interop.sh - netstep against the Linux kernel over a TAP device, one case.
+#
+#   interop.sh CASE TAP_PEER OUTDIR
+#
+# CASE is one of ping_arp udp_echo tcp_echo tcp_send tcp_loss tcp_loss_echo
+# closed_ports http. The loss cases put 2% seeded loss, each direction,
+# between netstep's host and the TAP device; netstep's host then runs with a
+# 20 ms RTO floor (as `ip route ... rto_min 20ms` would give Linux): with
+# RFC 6298's 1 s floor a sub-millisecond path with 2% loss crawls.
+# Each case makes its own network namespace holding one TAP device (the
+# kernel's end, 192.0.2.1/24) and runs tap_peer (netstep's host, 192.0.2.2/24)
+# and the kernel-side clients (kside.py, curl) inside it; every capture
+# tap_peer writes must then pass tshark with checksum validation.
+#
+# Safety: nothing outside the namespace is touched (the TAP device is made
+# inside it and dies with it), only 192.0.2.0/24 is used, and the namespace is
+# removed on every exit path. Every command runs under `timeout`.
+# Without root or /dev/net/tun the case is skipped (exit 77).
+set -u
+case=${1:?case}
+peer=${2:?tap_peer}
+out=${3:?outdir}
+here=$(cd "$(dirname "$0")" && pwd)
+kside="$here/kside.py"
+K=192.0.2.1      # the kernel's address on the TAP device
+N=192.0.2.2      # netstep's host
+NMAC=02:00:00:00:01:01
+BYTES=$((20 * 1024 * 1024))
+dev=nstap0
+
+skip() {
+    echo "SKIP interop/$case: $*"
+    exit 77
+}
+fail() {
+    echo "FAIL interop/$case: $*" >&2
+    exit 1
+}
+
+[ "$(id -u)" -eq 0 ] || skip "needs root to make a network namespace and a TAP device (CI runs it as root; try: sudo ctest -L interop)"
+[ -c /dev/net/tun ] || skip "/dev/net/tun is missing (modprobe tun)"
+for tool in ip python3 tshark timeout; do
+    command -v $tool >/dev/null 2>&1 || skip "$tool is not installed (scripts/install-deps.sh)"
+done
+[ "$case" != http ] || command -v curl >/dev/null 2>&1 || skip "curl is not installed"
+
+mkdir -p "$out"
+base="$out/$case"
+rm -f "$base".*
+ns="nsi-$case-$$"
+peer_pid=
+cleanup() {
+    if [ -n "$peer_pid" ]; then
+        [ -s "$base.pid" ] && kill -TERM "$(cat "$base.pid")" 2>/dev/null
+        wait "$peer_pid" 2>/dev/null
+    fi
+    ip netns del "$ns" 2>/dev/null
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+ip netns add "$ns" 2>"$base.ns.err" || skip "cannot make a network namespace: $(cat "$base.ns.err")"
+nsx() { ip netns exec "$ns" "$@"; }
+# No IPv6 chatter on the wire: the captures hold only what the test sends.
+nsx sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1 >/dev/null
+nsx ip link set lo up
+nsx ip tuntap add dev $dev mode tap || fail "ip tuntap add failed"
+nsx ip addr add $K/24 dev $dev
+nsx ip link set $dev up
+
+# tap_peer in the background as a server; waits until it says "ready".
+start_serve() {  # PCAP [OPTIONS...]
+    local pcap=$1
+    shift
+    # No `timeout` wrapper: its own --time bounds it. `ip netns exec` stays
+    # as a parent, so the signal goes to tap_peer itself (its pid in a file).
+    rm -f "$base.pid"
+    nsx sh -c 'echo $$ >"$0"; exec "$@"' "$base.pid" "$peer" --dev $dev --pcap "$pcap" \
+        --time 90 "$@" serve >"$base.serve.log" 2>&1 &
+    peer_pid=$!
+    for _ in $(seq 50); do
+        grep -q '^ready' "$base.serve.log" && return 0
+        kill -0 "$peer_pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    cat "$base.serve.log" >&2
+    fail "tap_peer serve did not start"
+}
+stop_serve() {
+    kill -TERM "$(cat "$base.pid")" 2>/dev/null
+    wait "$peer_pid"
+    local rc=$?
+    peer_pid=
+    sed 's/^/    netstep: /' "$base.serve.log"
+    [ $rc -eq 0 ] || fail "tap_peer serve exited $rc"
+}
+kside() {
+    nsx timeout 60 python3 "$kside" "$@" || fail "kside.py $1 failed"
+}
+
+# count PCAP FILTER: frames of the capture that match a display filter.
+count() {
+    tshark -r "$1" -Y "$2" 2>/dev/null | wc -l
+}
+expect_some() {  # PCAP FILTER WHAT
+    local n
+    n=$(count "$1" "$2")
+    [ "$n" -gt 0 ] || fail "no $3 in $(basename "$1") (filter: $2)"
+    echo "ok   $3: $n frame(s)"
+}
+check_pcap() {  # PCAP
+    local pcap=$1 frames bad
+    [ -s "$pcap" ] || fail "no capture $pcap"
+    frames=$(tshark -r "$pcap" 2>/dev/null | wc -l)
+    [ "$frames" -gt 0 ] || fail "the capture $pcap holds no frame"
+    bad=$(tshark -r "$pcap" -o ip.check_checksum:TRUE -o udp.check_checksum:TRUE \
+        -o tcp.check_checksum:TRUE \
+        -Y '_ws.malformed || ip.checksum.status == 0 || udp.checksum.status == 0 || tcp.checksum.status == 0 || icmp.checksum.status == 0 || _ws.expert.severity == "Error"' \
+        2>/dev/null)
+    if [ -n "$bad" ]; then
+        echo "$bad" | head -20 >&2
+        fail "tshark found malformed frames or bad checksums in $(basename "$pcap")"
+    fi
+    echo "ok   $(basename "$pcap"): tshark reads $frames frames, checksums good, nothing malformed"
+}
+fins_both_ways() {  # PCAP
+    expect_some "$1" "tcp.flags.fin == 1 && ip.src == $N" "FIN from netstep"
+    expect_some "$1" "tcp.flags.fin == 1 && ip.src == $K" "FIN from the kernel"
+}
+
+case $case in
+ping_arp)
+    # netstep pings the kernel: netstep's cache is empty, so it asks by ARP.
+    nsx timeout 30 "$peer" --dev $dev --pcap "$base.1.pcap" --time 20 ping $K 3 \
+        >"$base.ping.log" 2>&1 || { cat "$base.ping.log" >&2; fail "netstep's ping failed"; }
+    sed 's/^/    netstep: /' "$base.ping.log"
+    check_pcap "$base.1.pcap"
+    expect_some "$base.1.pcap" "arp.opcode == 1 && eth.src == $NMAC && arp.dst.proto_ipv4 == $K" \
+        "ARP request from netstep"
+    expect_some "$base.1.pcap" "arp.opcode == 2 && arp.src.proto_ipv4 == $K" "ARP reply from the kernel"
+    expect_some "$base.1.pcap" "icmp.type == 0 && ip.src == $K" "echo reply from the kernel"
+    # The kernel pings netstep, after forgetting netstep's MAC, so it asks by ARP.
+    nsx ip neigh flush dev $dev
+    start_serve "$base.2.pcap"
+    kside ping $N 3
+    stop_serve
+    check_pcap "$base.2.pcap"
+    expect_some "$base.2.pcap" "arp.opcode == 1 && arp.src.proto_ipv4 == $K && arp.dst.proto_ipv4 == $N" \
+        "ARP request from the kernel"
+    expect_some "$base.2.pcap" "arp.opcode == 2 && eth.src == $NMAC" "ARP reply from netstep"
+    expect_some "$base.2.pcap" "icmp.type == 0 && ip.src == $N" "echo reply from netstep"
+    ;;
+udp_echo)
+    start_serve "$base.pcap"
+    kside udp-echo $N 7
+    stop_serve
+    check_pcap "$base.pcap"
+    expect_some "$base.pcap" "ip.flags.mf == 1 && ip.src == $N" "fragmented echo from netstep"
+    ;;
+tcp_echo | tcp_loss_echo)
+    opts=()
+    [ "$case" = tcp_loss_echo ] && opts=(--loss 0.02 --seed 11 --rto-min-ms 20)
+    start_serve "$base.pcap" "${opts[@]}"
+    kside tcp-echo $N 7 $BYTES
+    # The kernel closed first (shutdown after sending), so it holds TIME-WAIT.
+    tw=$(nsx ss -Htan state time-wait "( sport = :7 or dport = :7 )" | grep -c "$N:7")
+    [ "$tw" -ge 1 ] || fail "the kernel's end is not in TIME-WAIT"
+    echo "ok   the kernel's end is in TIME-WAIT (it closed first)"
+    stop_serve
+    check_pcap "$base.pcap"
+    fins_both_ways "$base.pcap"
+    if [ "$case" = tcp_loss_echo ]; then
+        grep -Eq 'lost to kernel, [1-9][0-9]* lost from kernel' "$base.serve.log" ||
+            fail "no frame was lost: the loss did not act"
+        expect_some "$base.pcap" "(tcp.analysis.retransmission || tcp.analysis.fast_retransmission) && ip.src == $K" \
+            "retransmission by the kernel"
+    fi
+    rm -f "$base.pcap"  # 40 MB; the checks above passed
+    ;;
+tcp_send | tcp_loss)
+    opts=()
+    [ "$case" = tcp_loss ] && opts=(--loss 0.02 --seed 7 --rto-min-ms 20)
+    nsx timeout 60 python3 "$kside" tcp-sink 5001 $BYTES >"$base.sink.log" 2>&1 &
+    sink_pid=$!
+    for _ in $(seq 50); do grep -q listening "$base.sink.log" && break; sleep 0.1; done
+    nsx timeout 60 "$peer" --dev $dev --pcap "$base.pcap" --time 50 "${opts[@]}" \
+        send $K 5001 $BYTES >"$base.send.log" 2>&1
+    rc=$?
+    sed 's/^/    netstep: /' "$base.send.log"
+    wait $sink_pid || { cat "$base.sink.log" >&2; fail "the kernel's sink failed"; }
+    cat "$base.sink.log"
+    [ $rc -eq 0 ] || fail "netstep's send exited $rc (TIME_WAIT expected after closing first)"
+    echo "ok   netstep's end is in TIME_WAIT (it closed first)"
+    check_pcap "$base.pcap"
+    fins_both_ways "$base.pcap"
+    if [ "$case" = tcp_loss ]; then
+        grep -Eq 'lost to kernel, [1-9][0-9]* lost from kernel' "$base.send.log" ||
+            fail "no frame was lost: the loss did not act"
+        expect_some "$base.pcap" "tcp.analysis.retransmission || tcp.analysis.fast_retransmission" \
+            "retransmission"
+    fi
+    rm -f "$base.pcap"
+    ;;
+closed_ports)
+    start_serve "$base.pcap"
+    kside closed $N 9
+    stop_serve
+    check_pcap "$base.pcap"
+    expect_some "$base.pcap" "tcp.flags.reset == 1 && ip.src == $N && tcp.srcport == 9" "RST from netstep"
+    expect_some "$base.pcap" "icmp.type == 3 && icmp.code == 3 && ip.src == $N" \
+        "ICMP port unreachable from netstep"
+    ;;
+http)
+    start_serve "$base.pcap"
+    nsx timeout 20 curl -sS --max-time 10 -o "$base.body" -D "$base.headers" "http://$N/" ||
+        fail "curl failed"
+    stop_serve
+    grep -q "Hello from netstep" "$base.body" || fail "curl got no page: $(head -c 200 "$base.body")"
+    echo "ok   curl fetched $(wc -c <"$base.body") bytes: $(head -1 "$base.headers" | tr -d '\r')"
+    check_pcap "$base.pcap"
+    expect_some "$base.pcap" "http.response.code == 200 && ip.src == $N" "HTTP 200 from netstep"
+    ;;
+*)
+    fail "unknown case (ping_arp udp_echo tcp_echo tcp_send tcp_loss tcp_loss_echo closed_ports http)"
+    ;;
+esac
+echo "PASS interop/$case"
+exit 0
