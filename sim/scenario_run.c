@@ -1474,15 +1474,15 @@ step_rule(struct scn_runner *r, const struct scn_step *st)
         uint64_t min = hdr + f->len + (f->len_cmp == SCN_CMP_GT ? 1u : 0u);
         lr.min_len = (uint16_t)(min > UINT16_MAX ? UINT16_MAX : min);
     }
-    /* A rule about one sender goes on the links its frames can cross
-     * first: its own, and any link of a switch (frames from it pass
-     * through one). */
+    /* A rule about one sender goes on that sender's own links, where each
+     * of its frames is counted once (further links would count copies a
+     * rule has already duplicated, or a router's forwarded frames). */
     unsigned added = 0;
     for (size_t i = 0; i < r->scn->n_links; i++) {
         const struct scn_link *sl = &r->scn->links[i];
         const struct host *ha = sl->a >= 0 ? r->hosts[sl->a] : NULL;
         const struct host *hb = sl->b >= 0 ? r->hosts[sl->b] : NULL;
-        if (lr.from != NULL && ha != lr.from && hb != lr.from && sl->a_sw < 0 && sl->b_sw < 0)
+        if (lr.from != NULL && ha != lr.from && hb != lr.from)
             continue;
         if (link_add_rule(r->links[i], &lr) >= 0)
             added++;

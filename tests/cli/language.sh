@@ -85,6 +85,27 @@ has traceroute " 2  198.51.100.2  44.000 ms  24.000 ms  24.000 ms"
 has traceroute " 3  198.51.100.6  64.000 ms  44.000 ms  44.000 ms"
 has traceroute " 4  203.0.113.2  52.000 ms  48.000 ms  48.000 ms"
 
+# Link down/up at a time, and a duplicate rule on a switched segment: the
+# rule about a's frames sits on a's link only, so the 2nd request arrives
+# twice (not three times), and the 3rd dies on the downed link.
+cat > "$out/faults.scn" <<'EOF2'
+host a 192.0.2.1/24
+host b 192.0.2.2/24
+switch sw
+link a sw delay 1ms
+link b sw delay 1ms
+at 1500ms link a sw down
+at 2500ms link sw a up
+duplicate 2nd icmp from a
+ping a b count 4 interval 1s timeout 100ms -> p
+expect p contains "4 packets transmitted, 3 received"
+expect b counter icmp.rx.echo_request == 4
+EOF2
+check faults 0 "$ns" run "$out/faults.scn"
+has faults "duplicate 2nd icmp from a                          => armed on 1 link"
+has faults "no answer yet for icmp_seq=3"
+has faults "ok: 2 expects held, 0 failed"
+
 # ping prints what Linux's ping prints for ICMP errors and DF.
 check ttl_expiry 0 "$ns" run "$src/scenarios/ip/ttl-expiry.scn"
 has ttl_expiry "From 192.0.2.254 icmp_seq=1 Time to live exceeded"
