@@ -268,11 +268,11 @@ sim_attach_tap(struct sim *s, struct iface *ifc, const char *devname, char *err,
         snprintf(err, n, "tap: a device name is 1 to %d characters, no '/'", DRV_TAP_DEV_LEN);
         return -ERR_INVAL;
     }
-    if (link_of_iface(ifc) != NULL || drv_tap_of_iface(ifc) != NULL) {
-        snprintf(err, n, "tap: %s of %s is already attached to a link or a device", ifc->name,
-                 ifc->host->name);
+    if (drv_tap_of_iface(ifc) != NULL) {
+        snprintf(err, n, "tap: %s of %s is already on a TAP device", ifc->name, ifc->host->name);
         return -ERR_INVAL;
     }
+    struct link *was = link_of_iface(ifc);
     struct realtime *rt = realtime_get(s);
     if (rt == NULL || rt->n_taps >= REALTIME_TAPS_MAX) {
         snprintf(err, n, "tap: no room for another device");
@@ -304,6 +304,11 @@ sim_attach_tap(struct sim *s, struct iface *ifc, const char *devname, char *err,
     unsigned mtu = drv_tap_dev_mtu(t->dev);
     if (mtu >= 68 && mtu < ifc->mtu)
         ifc->mtu = (uint16_t)mtu;
+    if (was != NULL) {
+        /* The interface leaves its simulated link for the device: the link
+         * goes down (traced), so nothing more crosses it. */
+        link_set_down(was, true);
+    }
     ifc->ops = &drv_tap_ops;
     ifc->drv = t;
     struct host *h = ifc->host;

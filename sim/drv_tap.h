@@ -59,8 +59,10 @@ struct drv_tap {
     uint64_t rx_errors;            /* frames too short or too long, or no memory */
 };
 
-/* The one call a runner makes: put ifc (an interface of a host of s, not on a
- * link) on TAP device devname. Opens the device (attach or create), makes
+/* The one call a runner makes: put ifc (an interface of a host of s) on TAP
+ * device devname. An interface already on a simulated link leaves it, and
+ * that link goes down (a `--tap` given for a scenario that cabled the host);
+ * a runner that knows beforehand simply makes no link for it. Opens the device (attach or create), makes
  * the world real-time (sim/realtime.h), caps ifc's MTU at the device's,
  * brings ifc up without a gratuitous ARP. Returns 0, or -ERR_* with a
  * sentence for a person in err (n bytes; may be NULL). */

@@ -2,6 +2,7 @@
  * main.c - the netstep command line.
  *
  *   netstep run FILE [--trace] [--pcap OUT] [--seed N] [--quiet] [--step] [--pause]
+ *                    [--tap HOST=DEV]
  *   netstep check FILE...
  *   netstep list
  *   netstep ui FILE [...]   (the classroom view: ui/tui.c)
@@ -22,10 +23,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "sim/drv_tap.h"
 #include "sim/log_sink.h"
 #include "sim/pcap_sink.h"
 #include "sim/scenario.h"
 #include "sim/scenario_run.h"
+#include "stack/host.h"
 #include "ui/tui.h"
 
 #ifndef NETSTEP_VERSION
@@ -43,7 +46,7 @@ usage(FILE *out)
 {
     fprintf(out,
             "usage: netstep run FILE [--trace] [--pcap OUT] [--seed N] [--quiet] [--step]\n"
-            "                        [--pause]\n"
+            "                        [--pause] [--tap HOST=DEV]\n"
             "       netstep check FILE...\n"
             "       netstep list\n"
             "       netstep ui FILE [--model osi] [--theme high-contrast] [--ascii]\n"
@@ -67,6 +70,9 @@ usage(FILE *out)
             "  -S, --step       run one step per Enter (or per line of input), printing\n"
             "                   the trace lines each step caused\n"
             "  -p, --pause      stop at each 'pause' until Enter is pressed\n"
+            "  -T, --tap HOST=DEV  put HOST's eth0 on the TAP device DEV (a real wire to\n"
+            "                   the Linux kernel; time follows the wall clock; see\n"
+            "                   docs/tap-mode.md and scripts/tap-lab.sh)\n"
             "\n"
             "FILE may be a path, or a lesson name such as udp/echo.\n"
             "Exit status: 0 all expects hold, 1 an expect failed, 2 usage or scenario error.\n");
@@ -182,15 +188,17 @@ cmd_run(int argc, char **argv, bool trace_default)
         { "quiet", no_argument, NULL, 'q' },
         { "step", no_argument, NULL, 'S' },
         { "pause", no_argument, NULL, 'p' },
+        { "tap", required_argument, NULL, 'T' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
     bool trace = trace_default, quiet = false, step = false, pause = false;
     const char *pcap_path = NULL;
+    const char *tap_arg = NULL;
     struct scn_run_opts opts = { .out = stdout };
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "tw:s:qSph", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "tw:s:qSpT:h", longopts, NULL)) != -1) {
         switch (c) {
         case 't':
             trace = true;
@@ -215,6 +223,14 @@ cmd_run(int argc, char **argv, bool trace_default)
             break;
         case 'p':
             pause = true;
+            break;
+        case 'T':
+            if (strchr(optarg, '=') == NULL) {
+                fprintf(stderr, "netstep: --tap needs HOST=DEV, not '%s'\n", optarg);
+                usage(stderr);
+                return EXIT_USAGE;
+            }
+            tap_arg = optarg;
             break;
         case 'h':
             usage(stdout);
@@ -245,6 +261,26 @@ cmd_run(int argc, char **argv, bool trace_default)
         free(r);
         scenario_free(scn);
         return EXIT_USAGE;
+    }
+    if (tap_arg != NULL) {
+        /* HOST=DEV: HOST's eth0 leaves its simulated link for the device */
+        char hname[64];
+        const char *eq = strchr(tap_arg, '=');
+        snprintf(hname, sizeof(hname), "%.*s", (int)(eq - tap_arg), tap_arg);
+        struct host *th = sim_host_by_name(&r->sim, hname);
+        int tr = th == NULL || th->n_ifaces == 0
+                     ? -1
+                     : sim_attach_tap(&r->sim, &th->ifaces[0], eq + 1, err, sizeof(err));
+        if (tr < 0) {
+            if (th == NULL || th->n_ifaces == 0)
+                snprintf(err, sizeof(err), "no host '%s' with an interface in %s", hname,
+                         scn->name);
+            fprintf(stderr, "netstep: --tap %s: %s\n", tap_arg, err);
+            scn_runner_destroy(r);
+            free(r);
+            scenario_free(scn);
+            return EXIT_USAGE;
+        }
     }
     struct log_sink log;
     struct pcap_sink pcap;
