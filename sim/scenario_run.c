@@ -216,8 +216,24 @@ cmp_u64(uint64_t a, enum scn_cmp c, uint64_t b)
 
 /* Parse the frame with the wire formats and test every part of the filter.
  * `len` is the payload above the transport header (see struct scn_filter). */
+/* Is addr the address a (or, for a host's name, any of that host's)? */
+static bool
+addr_is(const struct scenario *scn, const struct scn_addr *a, uint32_t addr)
+{
+    if (a->addr == addr)
+        return true;
+    if (scn == NULL || a->kind != SCN_ADDR_HOST || a->host < 0)
+        return false;
+    const struct scn_host *h = &scn->hosts[a->host];
+    for (unsigned k = 0; k < h->n_ifaces; k++)
+        if (h->if_addr[k] == addr)
+            return true;
+    return false;
+}
+
 bool
-scn_filter_match(const struct scn_filter *f, const uint8_t *b, size_t len)
+scn_filter_match(const struct scenario *scn, const struct scn_filter *f, const uint8_t *b,
+                 size_t len)
 {
     struct eth_hdr eth;
     uint32_t src = 0, dst = 0;
@@ -276,9 +292,9 @@ scn_filter_match(const struct scn_filter *f, const uint8_t *b, size_t len)
     if (f->proto != SCN_PROTO_ANY && f->proto != proto &&
         !(f->proto == SCN_PROTO_IPV4 && proto != SCN_PROTO_ARP))
         return false;
-    if (f->has_from && f->from.addr != src)
+    if (f->has_from && !addr_is(scn, &f->from, src))
         return false;
-    if (f->has_to && f->to.addr != dst)
+    if (f->has_to && !addr_is(scn, &f->to, dst))
         return false;
     if (f->port != 0 && sport != f->port && dport != f->port)
         return false;
@@ -297,7 +313,7 @@ count_emit(void *ctx, const struct trace_event *ev)
         return;
     for (size_t i = 0; i < r->scn->n_steps; i++)
         if (r->counts[i].filter != NULL &&
-            scn_filter_match(r->counts[i].filter, ev->pkt->data, ev->pkt->len))
+            scn_filter_match(r->scn, r->counts[i].filter, ev->pkt->data, ev->pkt->len))
             r->counts[i].n++;
 }
 

@@ -115,8 +115,11 @@ struct scn_runner {
     bool ended;                   /* scn_runner_finish() ran */
 };
 
-/* Does the frame f[0..len) (Ethernet first) match filt? */
-bool scn_filter_match(const struct scn_filter *filt, const uint8_t *f, size_t len);
+/* Does the frame f[0..len) (Ethernet first) match filt? With scn (may be
+ * NULL), a `from`/`to` written as a host's name matches any of that host's
+ * addresses (a router's eth1 as well as its eth0). */
+bool scn_filter_match(const struct scenario *scn, const struct scn_filter *filt, const uint8_t *f,
+                      size_t len);
 
 /* Check what the parser cannot (error and counter names, features this build
  * lacks), then build the world. On a problem, writes "FILE:LINE:COL: error:
