@@ -43,14 +43,25 @@ wait_for() {
     return 1
 }
 
-# check NAME: the last screen against golden/NAME.txt
+# check NAME: the screen against golden/NAME.txt. A slow redraw (a loaded
+# machine, ASan) can leave a stale frame on screen for a while, e.g. the old
+# layout clipped to the new size just after a resize; so keep capturing, a
+# bounded number of times, until the screen equals the golden, and report the
+# difference only if it never does.
 check() {
     local name=$1
     cp "$out/screen.txt" "$out/$name.txt"
     if [ "${UPDATE_GOLDEN:-0}" = 1 ]; then
         cp "$out/$name.txt" "$golden/$name.txt"
         echo "updated $name"
-    elif diff -u "$golden/$name.txt" "$out/$name.txt" > "$out/$name.diff"; then
+        return
+    fi
+    for _ in $(seq 1 300); do
+        diff -q "$golden/$name.txt" "$out/$name.txt" >/dev/null 2>&1 && break
+        sleep 0.05
+        tm capture-pane -p -t view > "$out/$name.txt" 2>/dev/null
+    done
+    if diff -u "$golden/$name.txt" "$out/$name.txt" > "$out/$name.diff"; then
         echo "ok   $name"
     else
         echo "FAIL $name differs from the golden screen:"
