@@ -21,6 +21,7 @@ set -u
 case=${1:?case}
 peer=${2:?tap_peer}
 out=${3:?outdir}
+netstep=${4:-}
 here=$(cd "$(dirname "$0")" && pwd)
 kside="$here/kside.py"
 K=192.0.2.1      # the kernel's address on the TAP device
@@ -139,6 +140,27 @@ fins_both_ways() {  # PCAP
 }
 
 case $case in
+scenario_ping)
+    # A scenario run with --tap: the runner's blocking wait must return when
+    # the kernel's reply arrives, not when the step's one-second wait runs out.
+    [ -x "$netstep" ] || fail "no netstep binary given"
+    cat > "$base.scn" <<'SCN'
+title "netstep pings the kernel through a TAP device"
+host bob 192.0.2.2/24
+ping bob 192.0.2.1 count 3 -> r
+expect r contains "3 packets transmitted, 3 received"
+SCN
+    nsx timeout 30 "$netstep" run "$base.scn" --tap bob=$dev --pcap "$base.pcap" \
+        >"$base.log" 2>&1 || { cat "$base.log" >&2; fail "the scenario failed over TAP"; }
+    sed 's/^/    netstep: /' "$base.log" | grep -E "bytes from|transmitted"
+    # Each reply is taken when it comes: far below the 1 s the wait allows.
+    slow=$(grep -o 'time=[0-9.]* ms' "$base.log" | awk -F'[= ]' '$2 >= 500' | wc -l)
+    got=$(grep -c 'bytes from 192.0.2.1' "$base.log")
+    [ "$got" -eq 3 ] || fail "expected 3 replies, got $got"
+    [ "$slow" -eq 0 ] || fail "$slow replies were taken only when the wait ran out"
+    check_pcap "$base.pcap"
+    expect_some "$base.pcap" "icmp.type == 0 && ip.src == $K" "echo replies from the kernel"
+    ;;
 ping_arp)
     # netstep pings the kernel: netstep's cache is empty, so it asks by ARP.
     nsx timeout 30 "$peer" --dev $dev --pcap "$base.1.pcap" --time 20 ping $K 3 \
