@@ -2452,6 +2452,49 @@ parse_call(struct parser *p, struct cur *c, const struct tok *tp, struct scn_ste
     return 0;
 }
 
+/* `ping HOST DEST` and `traceroute HOST DEST`: the host that runs the
+ * command and where it goes. */
+static int
+parse_host_dest(struct parser *p, const struct tok *kw, const struct tok *th,
+                const struct tok *td, int *host, struct scn_addr *dest)
+{
+    if (th == NULL || td == NULL)
+        return perr(p, kw->col, "%s needs a host and a destination", kw->text);
+    if (get_host(p, th, host) < 0)
+        return -1;
+    if (td->kind != TOK_WORD)
+        return perr(p, td->col, "expected an address or a host name, found %s", show(td).s);
+    return get_addr(p, td->text, td->len, td->col, dest);
+}
+
+/* Which of `options` t names, with a suggestion when it names none and an
+ * error when it was given already (seen[] has one slot per option). `cmd`
+ * and `list` word the message: "unknown ping option 'x' (ping options are
+ * ...)". Returns the index, or -1 after reporting. */
+static int
+find_option(struct parser *p, const struct tok *t, const char *const *options,
+            const struct tok **seen, const char *cmd, const char *list)
+{
+    size_t opt = 0;
+    while (options[opt] != NULL && !word_is(t, options[opt]))
+        opt++;
+    if (options[opt] == NULL) {
+        struct suggest sg;
+        suggest_init(&sg, t->text);
+        if (t->kind == TOK_WORD)
+            suggest_list(&sg, options);
+        if (sg.best != NULL)
+            return perr(p, t->col, "unknown %s option %s (did you mean '%s'?)", cmd, show(t).s,
+                        sg.best);
+        return perr(p, t->col, "unknown %s option %s (%s options are %s)", cmd, show(t).s, cmd,
+                    list);
+    }
+    if (seen[opt] != NULL)
+        return perr(p, t->col, "'%s' is given twice", options[opt]);
+    seen[opt] = t;
+    return (int)opt;
+}
+
 /* ping HOST DEST [count N] [size N] [interval DUR] [timeout DUR] [-> DVAR] */
 static int
 parse_ping(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st)
@@ -2469,34 +2512,16 @@ parse_ping(struct parser *p, struct cur *c, const struct tok *kw, struct scn_ste
     pa->size = SCN_PING_SIZE_DEFAULT;
     pa->interval_ns = SCN_PING_INTERVAL_DEFAULT_NS;
     pa->timeout_ns = SCN_PING_TIMEOUT_DEFAULT_NS;
-    if (th == NULL || td == NULL)
-        return perr(p, kw->col, "ping needs a host and a destination");
-    if (get_host(p, th, &st->host) < 0)
-        return -1;
-    if (td->kind != TOK_WORD)
-        return perr(p, td->col, "expected an address or a host name, found %s", show(td).s);
-    if (get_addr(p, td->text, td->len, td->col, &pa->dest) < 0)
+    if (parse_host_dest(p, kw, th, td, &st->host, &pa->dest) < 0)
         return -1;
 
     while ((t = cur_next(c)) != NULL) {
-        size_t opt = 0;
         uint64_t v;
-        while (options[opt] != NULL && !word_is(t, options[opt]))
-            opt++;
-        if (options[opt] == NULL) {
-            struct suggest sg;
-            suggest_init(&sg, t->text);
-            if (t->kind == TOK_WORD)
-                suggest_list(&sg, options);
-            if (sg.best != NULL)
-                return perr(p, t->col, "unknown ping option %s (did you mean '%s'?)", show(t).s,
-                            sg.best);
-            return perr(p, t->col, "unknown ping option %s (ping options are count, size, "
-                        "interval, timeout, df, ttl and '-> NAME')", show(t).s);
-        }
-        if (seen[opt] != NULL)
-            return perr(p, t->col, "'%s' is given twice", options[opt]);
-        seen[opt] = t;
+        int found = find_option(p, t, options, seen, "ping",
+                                "count, size, interval, timeout, df, ttl and '-> NAME'");
+        if (found < 0)
+            return -1;
+        size_t opt = (size_t)found;
         if (opt == 5) {
             pa->df = true;
             continue;
@@ -2558,33 +2583,14 @@ parse_traceroute(struct parser *p, struct cur *c, const struct tok *kw, struct s
     ta->max_hops = SCN_TRACEROUTE_HOPS_DEFAULT;
     ta->probes = SCN_TRACEROUTE_PROBES_DEFAULT;
     ta->wait_ns = SCN_TRACEROUTE_WAIT_DEFAULT_NS;
-    if (th == NULL || td == NULL)
-        return perr(p, kw->col, "traceroute needs a host and a destination");
-    if (get_host(p, th, &st->host) < 0)
-        return -1;
-    if (td->kind != TOK_WORD)
-        return perr(p, td->col, "expected an address or a host name, found %s", show(td).s);
-    if (get_addr(p, td->text, td->len, td->col, &ta->dest) < 0)
+    if (parse_host_dest(p, kw, th, td, &st->host, &ta->dest) < 0)
         return -1;
     while ((t = cur_next(c)) != NULL) {
-        size_t opt = 0;
         uint64_t v;
-        while (options[opt] != NULL && !word_is(t, options[opt]))
-            opt++;
-        if (options[opt] == NULL) {
-            struct suggest sg;
-            suggest_init(&sg, t->text);
-            if (t->kind == TOK_WORD)
-                suggest_list(&sg, options);
-            if (sg.best != NULL)
-                return perr(p, t->col, "unknown traceroute option %s (did you mean '%s'?)",
-                            show(t).s, sg.best);
-            return perr(p, t->col, "unknown traceroute option %s (traceroute options are "
-                        "max-hops, probes and wait)", show(t).s);
-        }
-        if (seen[opt] != NULL)
-            return perr(p, t->col, "'%s' is given twice", options[opt]);
-        seen[opt] = t;
+        int found = find_option(p, t, options, seen, "traceroute", "max-hops, probes and wait");
+        if (found < 0)
+            return -1;
+        size_t opt = (size_t)found;
         const struct tok *a = cur_next(c);
         if (a == NULL)
             return perr(p, t->col, "%s needs a %s", options[opt], opt < 2 ? "number" : "duration");
