@@ -24,6 +24,11 @@ tm() { tmux -L "$sock" -f /dev/null "$@"; }
 cleanup() { tm kill-server >/dev/null 2>&1; }
 trap cleanup EXIT
 failures=0
+# A session that outlives each view's: killing the last session makes the
+# tmux server exit in the background, and the next new-session could reach
+# the dying server ("server exited unexpectedly"). With this one alive the
+# server stays up until cleanup kills it.
+tm new-session -d -s keep "sleep 300" || { echo "FAIL: tmux would not start"; exit 1; }
 
 # wait_for TEXT: poll until the pane shows TEXT and two captures agree.
 wait_for() {
