@@ -278,9 +278,9 @@ START_TEST(test_length_past_ip_payload_is_truncated)
     ck_assert_uint_eq(BOB(w)->stats.drops[DROP_UDP_TRUNCATED], 1);
     /* And an IP payload shorter than a UDP header. */
     struct ipv4_hdr ip = hwf_ip(HW_ALICE_ADDR, HW_BOB_ADDR, IPPROTO_UDP_);
-    const uint8_t stub[4] = { 0x13, 0x88, 0, 7 };
+    const uint8_t short_udp[4] = { 0x13, 0x88, 0, 7 }; /* ports only: 4 of UDP's 8 header bytes */
     hw_inject(w, HW_BOB, frame,
-              hwf_ipv4(frame, BOB(w)->ifaces[0].mac, ALICE(w)->ifaces[0].mac, &ip, stub, 4));
+              hwf_ipv4(frame, BOB(w)->ifaces[0].mac, ALICE(w)->ifaces[0].mac, &ip, short_udp, 4));
     ck_assert_uint_eq(BOB(w)->stats.drops[DROP_UDP_TRUNCATED], 2);
     hw_destroy(w);
     free(w);

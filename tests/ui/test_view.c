@@ -57,17 +57,36 @@ dump(const struct grid *g)
         fprintf(stderr, "\"%s\"\n", row(g, y));
 }
 
-/* The index of the first event whose text starts with prefix. */
+/* The index of the first event of model vm whose text starts with prefix. */
 static size_t
-find_event(const char *where, enum trace_kind kind, const char *prefix)
+find_event_in(const struct view_model *vm, const char *where, enum trace_kind kind,
+              const char *prefix)
 {
     struct record_event ev;
-    for (size_t i = 0; vm_event(m, i, &ev); i++)
+    for (size_t i = 0; vm_event(vm, i, &ev); i++)
         if (ev.kind == kind && strcmp(ev.where, where) == 0 &&
             strncmp(ev.text, prefix, strlen(prefix)) == 0)
             return i;
     ck_abort_msg("no event %s %s", where, prefix);
     return 0;
+}
+
+static size_t
+find_event(const char *where, enum trace_kind kind, const char *prefix)
+{
+    return find_event_in(m, where, kind, prefix);
+}
+
+/* A model of the TCP handshake lesson, for the tests that need TCP. */
+static struct scenario *
+handshake_model(struct view_model *tm)
+{
+    struct scn_diag diag;
+    struct scenario *ts = scenario_parse_file(NETSTEP_SCENARIO_DIR "/tcp/handshake.scn", &diag);
+    ck_assert_msg(ts != NULL, "%s", diag.first);
+    char err[256];
+    ck_assert_int_eq(view_model_build(tm, ts, false, 0, err, sizeof err), 0);
+    return ts;
 }
 
 /* ---- grid ---------------------------------------------------------------- */
@@ -470,22 +489,11 @@ END_TEST
 START_TEST(test_sockets_pane_shows_the_tcb)
 {
     struct view_model tm;
-    struct scn_diag diag;
-    struct scenario *ts = scenario_parse_file(NETSTEP_SCENARIO_DIR "/tcp/handshake.scn", &diag);
-    ck_assert_msg(ts != NULL, "%s", diag.first);
-    char err[256];
-    ck_assert_int_eq(view_model_build(&tm, ts, false, 0, err, sizeof err), 0);
+    struct scenario *ts = handshake_model(&tm);
     struct view_state st;
     view_state_init(&st);
     /* Right after alice's 18-byte request has gone out, before bob's ACK. */
-    struct record_event ev;
-    size_t i = 0;
-    for (; vm_event(&tm, i, &ev); i++)
-        if (ev.kind == TRACE_CALL && strcmp(ev.where, "alice") == 0 &&
-            strncmp(ev.text, "send(3, 18 bytes) = 18", 22) == 0)
-            break;
-    ck_assert(vm_event(&tm, i, &ev));
-    st.cursor = i;
+    st.cursor = find_event_in(&tm, "alice", TRACE_CALL, "send(3, 18 bytes) = 18");
     struct grid g;
     grid_init(&g, 50, 14);
     view_render_sockets(&tm, &st, &ascii_opts, &g, (struct grid_rect){ 0, 0, 50, 14 });
@@ -513,21 +521,13 @@ END_TEST
 START_TEST(test_tcp_state_diagram_lights_the_transition)
 {
     struct view_model tm;
-    struct scn_diag diag;
-    struct scenario *ts = scenario_parse_file(NETSTEP_SCENARIO_DIR "/tcp/handshake.scn", &diag);
-    ck_assert_msg(ts != NULL, "%s", diag.first);
-    char err[256];
-    ck_assert_int_eq(view_model_build(&tm, ts, false, 0, err, sizeof err), 0);
+    struct scenario *ts = handshake_model(&tm);
     struct view_state st;
     view_state_init(&st);
+    st.cursor = find_event_in(&tm, "alice", TRACE_STATE, "SYN_SENT -> ESTABLISHED");
     struct record_event ev;
-    size_t i = 0;
-    for (; vm_event(&tm, i, &ev); i++)
-        if (ev.kind == TRACE_STATE && ev.layer == LAYER_TCP && strcmp(ev.where, "alice") == 0 &&
-            strcmp(ev.text, "SYN_SENT -> ESTABLISHED") == 0)
-            break;
-    ck_assert(vm_event(&tm, i, &ev));
-    st.cursor = i;
+    ck_assert(vm_event(&tm, st.cursor, &ev));
+    ck_assert_int_eq(ev.layer, LAYER_TCP);
     struct grid g;
     grid_init(&g, 100, 20);
     view_render_tcp_states(&tm, &st, &ascii_opts, &g, (struct grid_rect){ 0, 0, 100, 20 });
