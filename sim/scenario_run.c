@@ -309,7 +309,7 @@ static void
 count_emit(void *ctx, const struct trace_event *ev)
 {
     struct scn_runner *r = ctx;
-    if (ev->kind != TRACE_WIRE || ev->pkt == NULL)
+    if (!sim_event_is_frame(ev))
         return;
     for (size_t i = 0; i < r->scn->n_steps; i++)
         if (r->counts[i].filter != NULL &&

@@ -162,6 +162,17 @@ sim_link_by_name(struct sim *s, const char *name)
     return NULL;
 }
 
+bool
+sim_event_is_frame(const struct trace_event *ev)
+{
+    if (ev->pkt == NULL)
+        return false;
+    if (ev->kind == TRACE_WIRE)
+        return true;
+    return ev->kind == TRACE_RX && ev->layer == LAYER_ETH && ev->pkt->rx_ifc != NULL &&
+           ev->pkt->rx_ifc->loopback;
+}
+
 struct host *
 sim_add_host(struct sim *s, const char *name)
 {
