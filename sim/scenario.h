@@ -167,8 +167,14 @@ enum scn_sock_type {
     SCN_SOCK_UDP,   /* `socket udp`: AF_INET, SOCK_DGRAM */
     SCN_SOCK_TCP,   /* `socket tcp`: AF_INET, SOCK_STREAM (the runner may refuse it for now) */
     SCN_SOCK_ICMP,  /* `socket icmp`: a ping socket, as Linux has */
+    SCN_SOCK_LOCAL_STREAM,  /* `socket local stream`: AF_LOCAL, SOCK_STREAM, named by a path */
+    SCN_SOCK_LOCAL_DGRAM,   /* `socket local dgram`: AF_LOCAL, SOCK_DGRAM, named by a path */
     SCN_SOCK_TYPE_COUNT
 };
+
+/* Longest path of a local socket, without the NUL (the stack's
+ * SOCK_PATH_MAX, Linux's sizeof(sun_path), less one). */
+#define SCN_PATH_MAX 107
 
 /* A socket variable: `alice: s = socket udp` defines alice's `s`. Socket
  * variables belong to one host; bob's `s` is another variable. */
@@ -215,10 +221,11 @@ struct scn_addr {
     int host;                 /* SCN_ADDR_HOST: the host index; else -1 */
 };
 
-/* ADDR:PORT, or a bare PORT for bind. */
+/* ADDR:PORT, or a bare PORT for bind; for a local socket, a PATH. */
 struct scn_endpoint {
     struct scn_addr addr;  /* the address part */
-    uint16_t port;         /* 1..65535 */
+    uint16_t port;         /* 1..65535; 0 with a path */
+    char path[SCN_PATH_MAX + 1];  /* a local socket's path ("/tmp/echo.sock"), else "" */
 };
 
 enum scn_payload_kind {
@@ -320,7 +327,7 @@ struct scn_listen_args {
 /* SCN_STEP_ACCEPT: the step's `sock` is the listener; the connection goes to
  * the new socket variable `new_sock`. */
 struct scn_accept_args {
-    int new_sock;  /* socket index of VAR2 (type tcp) */
+    int new_sock;  /* socket index of VAR2 (the listener's type: tcp or local stream) */
 };
 
 enum scn_shut {

@@ -2019,6 +2019,89 @@ parse_call_options(struct parser *p, struct cur *c, const struct tok *call, stru
     return 0;
 }
 
+/* Whether sockets of type t carry a byte stream (listen, accept, recv all). */
+static bool
+sock_type_is_stream(enum scn_sock_type t)
+{
+    return t == SCN_SOCK_TCP || t == SCN_SOCK_LOCAL_STREAM;
+}
+
+static bool
+sock_type_is_local(enum scn_sock_type t)
+{
+    return t == SCN_SOCK_LOCAL_STREAM || t == SCN_SOCK_LOCAL_DGRAM;
+}
+
+/* `socket local stream|dgram` (tl is `local`, or `unix`, which is refused
+ * with the right spelling): a Unix-domain socket, named by a path. */
+static int
+parse_socket_local(struct parser *p, struct cur *c, const struct tok *tl, struct scn_step *st)
+{
+    static const char *const kinds[] = { "stream", "dgram", NULL };
+    const struct tok *tk = cur_next(c);
+    struct suggest sg;
+
+    if (word_is(tl, "unix"))
+        return perr(p, tl->col, "Unix-domain sockets are written 'socket local stream' or "
+                    "'socket local dgram' (AF_LOCAL is AF_UNIX's POSIX name)");
+    if (tk == NULL)
+        return perr(p, tl->col, "a local socket is 'local stream' or 'local dgram'");
+    for (int i = 0; kinds[i] != NULL; i++) {
+        if (word_is(tk, kinds[i])) {
+            enum scn_sock_type ty = i == 0 ? SCN_SOCK_LOCAL_STREAM : SCN_SOCK_LOCAL_DGRAM;
+            p->scn->socks[st->sock].type = ty;
+            st->socket.type = ty;
+            return expect_end(p, c);
+        }
+    }
+    suggest_init(&sg, tk->text);
+    if (tk->kind == TOK_WORD)
+        suggest_list(&sg, kinds);
+    if (sg.best != NULL)
+        return perr(p, tk->col, "unknown local socket type %s (did you mean '%s'?)",
+                    show(tk).s, sg.best);
+    return perr(p, tk->col, "unknown local socket type %s (use stream or dgram)", show(tk).s);
+}
+
+/* A local socket's PATH in token t (a word or a quoted text): absolute, at
+ * most SCN_PATH_MAX bytes, no NUL. */
+static int
+get_path(struct parser *p, const struct tok *t, const char *sock, struct scn_endpoint *out)
+{
+    memset(out, 0, sizeof *out);
+    out->addr.host = -1;
+    if (t->kind == TOK_WORD && strchr(t->text, ':') != NULL && t->text[0] != '/')
+        return perr(p, t->col, "'%s' is a local socket: it is named by a path like "
+                    "/tmp/echo.sock, not by ADDRESS:PORT (found %s)", sock, show(t).s);
+    if (t->len == 0 || memchr(t->text, '\0', t->len) != NULL || t->text[0] != '/')
+        return perr(p, t->col, "a local socket's path starts with '/', like /tmp/echo.sock "
+                    "(found %s)", show(t).s);
+    if (t->len > SCN_PATH_MAX)
+        return perr(p, t->col, "path is %zu bytes; a local socket's path holds at most %d",
+                    t->len, SCN_PATH_MAX);
+    memcpy(out->path, t->text, t->len);
+    out->path[t->len] = '\0';
+    return 0;
+}
+
+/* The address a call names, by the socket's kind: a PATH for a local
+ * socket, ADDRESS:PORT (or, for bind, a bare PORT) for the others. */
+static int
+get_sock_endpoint(struct parser *p, const struct tok *t, int sock, bool bare_port_ok,
+                  struct scn_endpoint *out)
+{
+    const struct scn_sock *sk = &p->scn->socks[sock];
+
+    if (sock_type_is_local(sk->type))
+        return get_path(p, t, sk->name, out);
+    if (t->len > 0 && t->text[0] == '/')
+        return perr(p, t->col, "'%s' is a %s socket: it is named by %s, not by a path (paths "
+                    "name 'socket local stream' and 'socket local dgram')", sk->name,
+                    scn_sock_type_name(sk->type),
+                    bare_port_ok ? "PORT or ADDRESS:PORT" : "ADDRESS:PORT");
+    return get_endpoint(p, t, bare_port_ok, out);
+}
+
 /* HOST: VAR = socket TYPE */
 static int
 parse_socket_def(struct parser *p, struct cur *c, int h, struct scn_step *st)
@@ -2065,9 +2148,11 @@ parse_socket_def(struct parser *p, struct cur *c, int h, struct scn_step *st)
                         tv->text);
         if (get_sock(p, tt, h, &st->sock) < 0)
             return -1;
-        if (scn->socks[st->sock].type != SCN_SOCK_TCP)
-            return perr(p, tt->col, "accept needs a tcp socket; '%s' is %s", tt->text,
-                        scn_sock_type_name(scn->socks[st->sock].type));
+        if (!sock_type_is_stream(scn->socks[st->sock].type))
+            return perr(p, tt->col, "accept needs a stream socket (tcp or local stream); '%s' "
+                        "is %s", tt->text, scn_sock_type_name(scn->socks[st->sock].type));
+        /* The connection is of its listener's kind. */
+        scn->socks[nsock].type = scn->socks[st->sock].type;
         if (st->sock == nsock)
             return perr(p, tt->col, "accept needs another socket to listen on, not '%s' itself",
                         tt->text);
@@ -2085,7 +2170,10 @@ parse_socket_def(struct parser *p, struct cur *c, int h, struct scn_step *st)
         return perr(p, kw->col, "expected 'socket' or 'accept' after '=', found %s", show(kw).s);
     }
     if (tt == NULL)
-        return perr(p, kw->col, "socket needs a type (udp, tcp or icmp)");
+        return perr(p, kw->col, "socket needs a type (udp, tcp, icmp, local stream or local "
+                    "dgram)");
+    if (word_is(tt, "local") || word_is(tt, "unix"))
+        return parse_socket_local(p, c, tt, st);
     for (size_t i = 0; types[i] != NULL; i++) {
         if (word_is(tt, types[i])) {
             enum scn_sock_type ty = i == 0 ? SCN_SOCK_UDP : i == 1 ? SCN_SOCK_TCP : SCN_SOCK_ICMP;
@@ -2101,7 +2189,8 @@ parse_socket_def(struct parser *p, struct cur *c, int h, struct scn_step *st)
     if (sg.best != NULL)
         return perr(p, tt->col, "unknown socket type %s (did you mean '%s'?)", show(tt).s,
                     sg.best);
-    return perr(p, tt->col, "unknown socket type %s (use udp, tcp or icmp)", show(tt).s);
+    return perr(p, tt->col, "unknown socket type %s (use udp, tcp, icmp, local stream or local "
+                "dgram)", show(tt).s);
 }
 
 /* The calls a host makes, with what each needs when arguments are missing. */
@@ -2380,15 +2469,15 @@ parse_call(struct parser *p, struct cur *c, const struct tok *tp, struct scn_ste
 
         switch (def->kind) {
         case SCN_STEP_BIND:
-            if (get_endpoint(p, cur_next(c), true, &st->bind.local) < 0)
+            if (get_sock_endpoint(p, cur_next(c), st->sock, true, &st->bind.local) < 0)
                 return -1;
             break;
         case SCN_STEP_CONNECT:
-            if (get_endpoint(p, cur_next(c), false, &st->connect.dest) < 0)
+            if (get_sock_endpoint(p, cur_next(c), st->sock, false, &st->connect.dest) < 0)
                 return -1;
             break;
         case SCN_STEP_SENDTO:
-            if (get_endpoint(p, cur_next(c), false, &st->send.dest) < 0)
+            if (get_sock_endpoint(p, cur_next(c), st->sock, false, &st->send.dest) < 0)
                 return -1;
             /* fall through */
         case SCN_STEP_SEND:
@@ -2400,9 +2489,9 @@ parse_call(struct parser *p, struct cur *c, const struct tok *tp, struct scn_ste
             uint64_t n;
             const struct tok *tn = cur_next(c);
             if (word_is(tn, "all")) {
-                if (def->kind == SCN_STEP_RECVFROM || ty != SCN_SOCK_TCP)
+                if (def->kind == SCN_STEP_RECVFROM || !sock_type_is_stream(ty))
                     return perr(p, tn->col, "'all' reads a stream to its end: it needs recv on "
-                                "a tcp socket");
+                                "a tcp or local stream socket");
                 st->recv.all = true;
                 break;
             }
@@ -2414,9 +2503,9 @@ parse_call(struct parser *p, struct cur *c, const struct tok *tp, struct scn_ste
         case SCN_STEP_LISTEN: {
             const struct tok *tb = cur_peek(c);
             uint64_t n;
-            if (ty != SCN_SOCK_TCP)
-                return perr(p, t->col, "listen needs a tcp socket; '%s' is %s",
-                            p->scn->socks[st->sock].name, scn_sock_type_name(ty));
+            if (!sock_type_is_stream(ty))
+                return perr(p, t->col, "listen needs a stream socket (tcp or local stream); "
+                            "'%s' is %s", p->scn->socks[st->sock].name, scn_sock_type_name(ty));
             if (tb != NULL && tb->kind == TOK_WORD && is_digit(tb->text[0])) {
                 cur_next(c);
                 if (get_uint(p, tb, "backlog", 0, SCN_BACKLOG_MAX, "", &n) < 0)
@@ -4354,6 +4443,7 @@ scn_sock_type_name(enum scn_sock_type t)
 {
     static const char *const names[SCN_SOCK_TYPE_COUNT] = {
         [SCN_SOCK_UDP] = "udp", [SCN_SOCK_TCP] = "tcp", [SCN_SOCK_ICMP] = "icmp",
+        [SCN_SOCK_LOCAL_STREAM] = "local stream", [SCN_SOCK_LOCAL_DGRAM] = "local dgram",
     };
     return (unsigned)t < SCN_SOCK_TYPE_COUNT ? names[t] : "?";
 }
@@ -4506,6 +4596,10 @@ print_addr(FILE *out, const struct scenario *scn, const struct scn_addr *a)
 static void
 print_endpoint(FILE *out, const struct scenario *scn, const struct scn_endpoint *ep)
 {
+    if (ep->path[0] != '\0') {
+        print_cstr(out, ep->path);
+        return;
+    }
     if (ep->addr.kind != SCN_ADDR_NONE) {
         print_addr(out, scn, &ep->addr);
         fputc(':', out);
@@ -4979,7 +5073,7 @@ addr_eq(const struct scn_addr *a, const struct scn_addr *b)
 static bool
 endpoint_eq(const struct scn_endpoint *a, const struct scn_endpoint *b)
 {
-    return addr_eq(&a->addr, &b->addr) && a->port == b->port;
+    return addr_eq(&a->addr, &b->addr) && a->port == b->port && strcmp(a->path, b->path) == 0;
 }
 
 static bool

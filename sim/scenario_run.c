@@ -664,7 +664,16 @@ job_start(struct scn_runner *r, struct scn_job *j, const struct scn_step *st, si
 static bool
 is_stream(struct scn_runner *r, const struct scn_step *st)
 {
-    return r->scn->socks[st->sock].type == SCN_SOCK_TCP;
+    enum scn_sock_type t = r->scn->socks[st->sock].type;
+    return t == SCN_SOCK_TCP || t == SCN_SOCK_LOCAL_STREAM;
+}
+
+/* Whether the step's socket is a local (AF_LOCAL) one, named by a path. */
+static bool
+is_local(struct scn_runner *r, const struct scn_step *st)
+{
+    enum scn_sock_type t = r->scn->socks[st->sock].type;
+    return t == SCN_SOCK_LOCAL_STREAM || t == SCN_SOCK_LOCAL_DGRAM;
 }
 
 /* recv all: read until the end of the stream, growing the buffer. */
@@ -707,6 +716,13 @@ job_try(struct scn_runner *r, struct scn_job *j, int *ret, char *res, size_t res
     switch (st->kind) {
     case SCN_STEP_CONNECT: {
         struct sock_addr a = { st->connect.dest.addr.addr, st->connect.dest.port };
+        if (is_local(r, st)) {
+            /* A local connect has no handshake: paired at once, or refused.
+             * A full accept queue (EAGAIN) waits out the timeout. */
+            rc = sock_connect_path(h, fd, st->connect.dest.path);
+            j->events = 0;
+            break;
+        }
         if (!j->started) {
             rc = sock_connect(h, fd, &a);
             if (rc == -ERR_INPROGRESS) {
@@ -741,6 +757,14 @@ job_try(struct scn_runner *r, struct scn_job *j, int *ret, char *res, size_t res
                 snprintf(res, res_len, "%zu of %zu bytes in the send buffer", j->off, j->len);
         } else if (st->kind == SCN_STEP_SEND) {
             rc = sock_send(h, fd, j->buf, j->len);
+        } else if (is_local(r, st)) {
+            rc = sock_sendto_path(h, fd, j->buf, j->len, st->send.dest.path);
+            /* A local datagram socket always polls writable, so a full
+             * receiver cannot be waited for by poll: wait out the timeout. */
+            if (rc == -ERR_AGAIN) {
+                j->events = 0;
+                break;
+            }
         } else {
             struct sock_addr to = { st->send.dest.addr.addr, st->send.dest.port };
             rc = sock_sendto(h, fd, j->buf, j->len, &to);
@@ -757,18 +781,26 @@ job_try(struct scn_runner *r, struct scn_job *j, int *ret, char *res, size_t res
         }
         if (rc >= 0) {
             char ip[IPV4_ADDR_STRLEN];
+            const struct socket *ls = sock_lookup(h, fd);
             r->sock_fd[st->accept.new_sock] = rc;
             r->closed[st->accept.new_sock].known = false;
-            snprintf(res, res_len, "%d (a connection from %s:%u)", rc,
-                     ipv4_addr_str(peer.addr, ip), peer.port);
+            if (is_local(r, st))
+                snprintf(res, res_len, "%d (a connection to %s)", rc,
+                         ls != NULL ? ls->path : "?");
+            else
+                snprintf(res, res_len, "%d (a connection from %s:%u)", rc,
+                         ipv4_addr_str(peer.addr, ip), peer.port);
         }
         break;
     }
     case SCN_STEP_RECV:
     case SCN_STEP_RECVFROM: {
         struct sock_addr from = { 0 };
+        char from_path[SOCK_PATH_MAX] = "";
         if (st->recv.all)
             rc = job_recv_all(r, j, h, fd);
+        else if (st->kind == SCN_STEP_RECVFROM && is_local(r, st))
+            rc = sock_recvfrom_path(h, fd, j->buf, j->cap, from_path, sizeof(from_path));
         else
             rc = st->kind == SCN_STEP_RECV ? sock_recv(h, fd, j->buf, j->cap)
                                            : sock_recvfrom(h, fd, j->buf, j->cap, &from);
@@ -781,11 +813,17 @@ job_try(struct scn_runner *r, struct scn_job *j, int *ret, char *res, size_t res
             fmt_bytes(j->buf, (size_t)rc, shown, sizeof(shown));
             if (st->dvar >= 0)
                 value_set(&r->values[st->dvar], j->buf, (size_t)rc);
-            if (st->kind == SCN_STEP_RECVFROM)
+            if (st->kind == SCN_STEP_RECVFROM && is_local(r, st))
+                snprintf(res, res_len, "%d bytes from %s: %s", rc,
+                         from_path[0] != '\0' ? from_path : "an unnamed socket", shown);
+            else if (st->kind == SCN_STEP_RECVFROM)
                 snprintf(res, res_len, "%d bytes from %s:%u: %s", rc,
                          ipv4_addr_str(from.addr, ip), from.port, shown);
             else if (st->recv.all)
                 snprintf(res, res_len, "%d bytes, then the end of the stream: %s", rc, shown);
+            else if (rc == 0 && is_local(r, st))
+                snprintf(res, res_len, "0 bytes: the end of the stream (the other end closed "
+                         "or shut down)");
             else if (rc == 0 && is_stream(r, st))
                 snprintf(res, res_len, "0 bytes: the end of the stream (the peer sent FIN)");
             else
@@ -1044,6 +1082,10 @@ step_call(struct scn_runner *r, const struct scn_step *st, size_t step_no, bool 
         run_enter(r, h, step_no);
         if (st->socket.type == SCN_SOCK_TCP)
             ret = sock_socket(h, SOCK_DOMAIN_INET, SOCK_TYPE_STREAM, SOCK_PROTO_TCP);
+        else if (st->socket.type == SCN_SOCK_LOCAL_STREAM)
+            ret = sock_socket(h, SOCK_DOMAIN_LOCAL, SOCK_TYPE_STREAM, SOCK_PROTO_LOCAL);
+        else if (st->socket.type == SCN_SOCK_LOCAL_DGRAM)
+            ret = sock_socket(h, SOCK_DOMAIN_LOCAL, SOCK_TYPE_DGRAM, SOCK_PROTO_LOCAL);
         else
             ret = sock_socket(h, SOCK_DOMAIN_INET, SOCK_TYPE_DGRAM,
                               st->socket.type == SCN_SOCK_ICMP ? SOCK_PROTO_ICMP
@@ -1087,7 +1129,8 @@ step_call(struct scn_runner *r, const struct scn_step *st, size_t step_no, bool 
     case SCN_STEP_BIND: {
         struct sock_addr a = { st->bind.local.addr.addr, st->bind.local.port };
         run_enter(r, h, step_no);
-        ret = sock_bind(h, *fd, &a);
+        ret = is_local(r, st) ? sock_bind_path(h, *fd, st->bind.local.path)
+                              : sock_bind(h, *fd, &a);
         run_leave(r, h);
         break;
     }
