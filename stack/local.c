@@ -90,7 +90,9 @@ local_connect(struct host *h, struct socket *s, const char *path)
 {
     if (!local_path_ok(path))
         return -ERR_INVAL;
-    if (s->connected)
+    /* A stream connects once; a datagram socket may be pointed elsewhere
+     * (Linux's unix_dgram_connect). */
+    if (s->connected && s->type == SOCK_TYPE_STREAM)
         return -ERR_ISCONN;
     struct socket *ls = local_find(h, path);
     if (ls == NULL)
