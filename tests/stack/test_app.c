@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "stack/app/app.h"
 #include "stack/app/apperr.h"
 #include "stack/app/base64.h"
 #include "stack/app/dns.h"
@@ -702,6 +703,63 @@ START_TEST(test_http_too_many_fields)
 }
 END_TEST
 
+/* ---- recognising a payload ------------------------------------------------ */
+
+static const char *
+guess_line(bool tcp, uint16_t sport, uint16_t dport, const void *b, size_t len)
+{
+    static char line[128];
+    enum app_proto p = app_guess(tcp, sport, dport, b, len);
+
+    app_describe(p, b, len, line, sizeof(line));
+    return p == APP_PROTO_NONE ? "(none)" : line;
+}
+
+START_TEST(test_guess_by_port_and_content)
+{
+    uint8_t two[sizeof(golden_ws_masked_hello) + sizeof(golden_ws_hello)];
+
+    ck_assert_str_eq(guess_line(true, 49152, 80, golden_http_get, strlen(golden_http_get)),
+                     "HTTP GET /index.html");
+    ck_assert_str_eq(guess_line(true, 8080, 49152, golden_http_101, strlen(golden_http_101)),
+                     "HTTP 101 Switching Protocols");
+    /* a head cut short is still HTTP once its start line is whole */
+    ck_assert_str_eq(guess_line(true, 49152, 80, golden_http_get, 30), "HTTP GET /index.html");
+    ck_assert_str_eq(guess_line(true, 49152, 80, golden_ws_masked_hello,
+                                sizeof(golden_ws_masked_hello)),
+                     "WebSocket text FIN masked len 5");
+    memcpy(two, golden_ws_masked_hello, sizeof(golden_ws_masked_hello));
+    memcpy(two + sizeof(golden_ws_masked_hello), golden_ws_hello, sizeof(golden_ws_hello));
+    ck_assert_str_eq(guess_line(true, 80, 49152, two, sizeof(two)),
+                     "WebSocket text FIN masked len 5 (+1 more frame)");
+    ck_assert_str_eq(guess_line(false, 49152, 53, golden_dns_query, sizeof(golden_dns_query)),
+                     "DNS query A www.example.test, id 4660");
+}
+END_TEST
+
+START_TEST(test_guess_refuses_what_it_cannot_be_sure_of)
+{
+    /* the same bytes on other ports: nothing */
+    ck_assert_str_eq(guess_line(true, 49152, 22, golden_http_get, strlen(golden_http_get)),
+                     "(none)");
+    ck_assert_str_eq(guess_line(false, 49152, 5353, golden_dns_query, sizeof(golden_dns_query)),
+                     "(none)");
+    ck_assert_str_eq(guess_line(true, 49152, 53, golden_dns_query, sizeof(golden_dns_query)),
+                     "(none)");  /* DNS over TCP has a length prefix; not decoded */
+    /* a body segment of text is neither HTTP nor a frame: 'h' has RSV bits */
+    ck_assert_str_eq(guess_line(true, 80, 49152, "hello from netstep", 18), "(none)");
+    /* a frame with one byte missing, or one byte extra, is not a whole frame */
+    ck_assert_str_eq(guess_line(true, 49152, 80, golden_ws_hello, sizeof(golden_ws_hello) - 1),
+                     "(none)");
+    ck_assert_str_eq(guess_line(true, 49152, 80, golden_http_101, 3), "(none)");
+    ck_assert_str_eq(guess_line(false, 53, 49152, golden_dns_answer, sizeof(golden_dns_answer) - 1),
+                     "(none)");
+    ck_assert_str_eq(guess_line(true, 49152, 80, "", 0), "(none)");
+    ck_assert_ptr_null(app_proto_name(APP_PROTO_NONE));
+    ck_assert_str_eq(app_proto_name(APP_PROTO_WEBSOCKET), "WebSocket");
+}
+END_TEST
+
 /* ---- the sweep ------------------------------------------------------------ */
 
 /* Every parser over b[0..len) from a heap copy of exactly len bytes: any read
@@ -729,6 +787,10 @@ parse_all(const uint8_t *src, size_t len)
     e = http_head_parse(b, len, &h);
     ck_assert_int_lt(e, APP_ERR_COUNT);
     http_describe(&h, b, line, sizeof(line));
+    for (int tcp = 0; tcp < 2; tcp++) {
+        enum app_proto p = app_guess(tcp, 80, 53, b, len);
+        app_describe(p, b, len, line, sizeof(line));
+    }
     free(b);
 }
 
@@ -815,6 +877,11 @@ app_suite(void)
     tcase_add_test(tc, test_http_status_head);
     tcase_add_test(tc, test_http_refuses_malformed);
     tcase_add_test(tc, test_http_too_many_fields);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("guess");
+    tcase_add_test(tc, test_guess_by_port_and_content);
+    tcase_add_test(tc, test_guess_refuses_what_it_cannot_be_sure_of);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("malformed");
