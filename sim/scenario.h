@@ -232,7 +232,31 @@ enum scn_payload_kind {
     SCN_PAYLOAD_TEXT,  /* "a quoted text", escapes decoded */
     SCN_PAYLOAD_FILL,  /* `bytes N`: the runner makes up N bytes */
     SCN_PAYLOAD_FILE,  /* `file PATH`: the runner reads the file */
+    /* Application payloads the stack's codecs build (stack/app/, sim/scenario_app.c) */
+    SCN_PAYLOAD_WS_ACCEPT,   /* websocket-accept "KEY" | websocket-accept from DVAR */
+    SCN_PAYLOAD_WS_FRAME,    /* ws-frame OPCODE [DATA] [mask 0xHHHHHHHH] [more] */
+    SCN_PAYLOAD_DNS_QUERY,   /* dns-query ID NAME TYPE */
+    SCN_PAYLOAD_DNS_ANSWER,  /* dns-answer (ID NAME | to DVAR) (A ADDR | nxdomain) [ttl DUR] */
     SCN_PAYLOAD_KIND_COUNT
+};
+
+/* The words of an application payload, as written. */
+struct scn_app_payload {
+    int from_dvar;       /* WS_ACCEPT `from DVAR`, DNS_ANSWER `to DVAR`: the data
+                            variable the runner reads at send time; else -1 */
+    uint8_t ws_opcode;   /* WS_FRAME: WS_OP_TEXT, ... (stack/app/websocket.h) */
+    bool ws_more;        /* WS_FRAME: `more`: FIN clear, more fragments follow */
+    bool ws_masked;      /* WS_FRAME: `mask` given */
+    uint32_t ws_mask;    /* WS_FRAME: the masking key, as written */
+    bool ws_fill;        /* WS_FRAME: the data is `bytes N` (payload len N) */
+    bool ws_has_code;    /* WS_FRAME close: a status code given */
+    uint16_t ws_code;    /* WS_FRAME close: that code [RFC 6455 7.4] */
+    uint16_t dns_id;     /* DNS_QUERY, DNS_ANSWER without `to`: the ID */
+    char *dns_name;      /* ... the name asked about; NULL with `to DVAR` */
+    uint16_t dns_type;   /* DNS_QUERY: QTYPE */
+    bool dns_nxdomain;   /* DNS_ANSWER: `nxdomain` instead of `A ADDR` */
+    uint32_t dns_addr;   /* DNS_ANSWER: the A record's address, host order */
+    uint32_t dns_ttl_s;  /* DNS_ANSWER: its TTL in seconds (default 300) */
 };
 
 /* What send and sendto send. */
@@ -245,6 +269,9 @@ struct scn_payload {
     char *path;                  /* FILE: the path as written; NULL otherwise */
     char *full_path;             /* FILE: path joined to the scenario's directory
                                     (or path itself if absolute); NULL otherwise */
+    struct scn_app_payload app;  /* WS_*, DNS_*: the words; data/len hold the
+                                    KEY of websocket-accept and the text of
+                                    ws-frame (close: the reason) */
 };
 
 /* ---------------------------------------------------------------------------
@@ -535,6 +562,10 @@ struct scn_expect {
     uint8_t *text;                      /* DATA: the bytes to compare (extra NUL
                                            after them); else NULL */
     size_t text_len;                    /* DATA: bytes in text */
+    struct scn_payload rhs;             /* DATA compared with an application payload
+                                           (`expect r == dns-answer ...`): that
+                                           payload, built when the expect runs;
+                                           kind TEXT (unused) otherwise */
     uint64_t number;                    /* LENGTH, COUNTER: the right-hand side */
     char counter[SCN_COUNTER_MAX + 1];  /* COUNTER: "udp.rx", "drop.UDP_NO_SOCKET" */
     char err_name[SCN_NAME_MAX + 1];    /* ERROR: "none" or "E..." (unchecked name) */

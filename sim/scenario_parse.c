@@ -21,6 +21,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "stack/app/dns.h"
+#include "stack/app/websocket.h"
+
 #define SHOW_MAX 40  /* bytes of a token quoted in a message */
 #define EDIT_MAX 40  /* longest word edit_distance() compares */
 
@@ -1073,13 +1076,20 @@ get_text(struct parser *p, const struct tok *t, const char *after, char **out)
     return *out == NULL ? perr_oom(p) : 0;
 }
 
-/* PAYLOAD: "TEXT" | bytes N | file PATH. */
+static int get_app_payload(struct parser *p, struct cur *c, const struct tok *kw,
+                           struct scn_payload *out);
+static bool is_app_payload_word(const struct tok *t);
+
+/* PAYLOAD: "TEXT" | bytes N | file PATH | an application payload. */
 static int
 get_payload(struct parser *p, struct cur *c, struct scn_payload *out)
 {
     const struct tok *t = cur_next(c);
     const struct scenario *scn = p->scn;
 
+    out->app.from_dvar = -1;
+    if (is_app_payload_word(t))
+        return get_app_payload(p, c, t, out);
     if (t->kind == TOK_STRING) {
         out->kind = SCN_PAYLOAD_TEXT;
         out->len = t->len;
@@ -1111,8 +1121,337 @@ get_payload(struct parser *p, struct cur *c, struct scn_payload *out)
             out->full_path = str_printf("%s/%s", scn->dir, f->text);
         return out->path == NULL || out->full_path == NULL ? perr_oom(p) : 0;
     }
+    if (t->kind == TOK_WORD) {
+        static const char *const app_words[] = { "websocket-accept", "ws-frame", "dns-query",
+                                                 "dns-answer", NULL };
+        struct suggest sg;
+        suggest_init(&sg, t->text);
+        suggest_list(&sg, app_words);
+        if (sg.best != NULL)
+            return perr(p, t->col, "expected a payload, found %s (did you mean '%s'?)",
+                        show(t).s, sg.best);
+    }
     return perr(p, t->col, "expected a payload (a quoted text, 'bytes N' or 'file PATH'), "
                 "found %s", show(t).s);
+}
+
+/* ---------------------------------------------------------------------------
+ * Application payloads: the stack's codecs (stack/app/) build the bytes, the
+ * runner at send time (sim/scenario_app.c). Here: the words, checked.
+ * ------------------------------------------------------------------------- */
+
+static bool
+is_app_payload_word(const struct tok *t)
+{
+    return word_is(t, "websocket-accept") || word_is(t, "ws-frame") || word_is(t, "dns-query") ||
+           word_is(t, "dns-answer");
+}
+
+/* `from DVAR` / `to DVAR`: t names data received earlier. */
+static int
+get_data_ref(struct parser *p, const struct tok *kw, const struct tok *t, int *out)
+{
+    const struct scenario *scn = p->scn;
+    struct suggest sg;
+
+    if (t == NULL)
+        return perr(p, kw->col, "'%s' needs the name of received data, like '%s request'",
+                    kw->text, kw->text);
+    *out = t->kind == TOK_WORD ? dvar_find(scn, t->text) : -1;
+    if (*out >= 0) {
+        if (scn->dvars[*out].kind != SCN_DVAR_DATA)
+            return perr(p, t->col, "%s holds a ping summary, not received data", show(t).s);
+        return 0;
+    }
+    suggest_init(&sg, t->text);
+    for (size_t i = 0; i < scn->n_dvars; i++)
+        suggest_try(&sg, scn->dvars[i].name);
+    if (sg.best != NULL)
+        return perr(p, t->col, "no data variable %s (did you mean '%s'?)", show(t).s, sg.best);
+    return perr(p, t->col, "no data variable %s (data is kept with '-> NAME' after recv or "
+                "recvfrom)", show(t).s);
+}
+
+/* websocket-accept "KEY" | websocket-accept from DVAR */
+static int
+get_ws_accept(struct parser *p, struct cur *c, const struct tok *kw, struct scn_payload *out)
+{
+    const struct tok *t = cur_next(c);
+
+    out->kind = SCN_PAYLOAD_WS_ACCEPT;
+    if (word_is(t, "from"))
+        return get_data_ref(p, t, cur_next(c), &out->app.from_dvar);
+    if (t == NULL || t->kind != TOK_STRING)
+        return perr(p, t != NULL ? t->col : kw->col, "websocket-accept needs the client's key "
+                    "in quotes, or 'from DATA' to take it from a request received earlier");
+    if (ws_key_check(t->text, t->len) != APP_ERR_NONE)
+        return perr(p, t->col, "%s is not a Sec-WebSocket-Key: that is 16 bytes in base64, "
+                    "24 characters like \"dGhlIHNhbXBsZSBub25jZQ==\" [RFC 6455 4.1]",
+                    show(t).s);
+    out->data = (uint8_t *)str_dup_n(t->text, t->len);
+    out->len = t->len;
+    return out->data == NULL ? perr_oom(p) : 0;
+}
+
+static const char *const ws_opcode_words[] = { "continuation", "text", "binary", "close",
+                                                "ping", "pong", NULL };
+static const uint8_t ws_opcode_values[] = { WS_OP_CONTINUATION, WS_OP_TEXT, WS_OP_BINARY,
+                                            WS_OP_CLOSE, WS_OP_PING, WS_OP_PONG };
+
+/* mask 0xHHHHHHHH */
+static int
+get_ws_mask(struct parser *p, const struct tok *kw, const struct tok *t, uint32_t *out)
+{
+    uint32_t v = 0;
+
+    if (t == NULL || t->kind != TOK_WORD || t->len != 10 || t->text[0] != '0' ||
+        (t->text[1] != 'x' && t->text[1] != 'X'))
+        goto out_bad;
+    for (size_t i = 2; i < 10; i++) {
+        char ch = t->text[i];
+        unsigned d;
+        if (is_digit(ch))
+            d = (unsigned)(ch - '0');
+        else if (ch >= 'a' && ch <= 'f')
+            d = (unsigned)(ch - 'a' + 10);
+        else if (ch >= 'A' && ch <= 'F')
+            d = (unsigned)(ch - 'A' + 10);
+        else
+            goto out_bad;
+        v = v << 4 | d;
+    }
+    *out = v;
+    return 0;
+
+out_bad:
+    return perr(p, t != NULL ? t->col : kw->col, "mask needs a 32-bit masking key: 0x and 8 "
+                "hex digits, like 0x37fa213d [RFC 6455 5.3]");
+}
+
+/* ws-frame OPCODE [ "TEXT" | bytes N | CODE ["REASON"] ] { mask 0xHHHHHHHH | more } */
+static int
+get_ws_frame(struct parser *p, struct cur *c, const struct tok *kw, struct scn_payload *out)
+{
+    const struct tok *t = cur_next(c);
+    struct scn_app_payload *a = &out->app;
+    bool control;
+    size_t total;
+    int i;
+
+    out->kind = SCN_PAYLOAD_WS_FRAME;
+    if (t == NULL)
+        return perr(p, kw->col, "ws-frame needs an opcode: text, binary, close, ping, pong or "
+                    "continuation");
+    for (i = 0; ws_opcode_words[i] != NULL; i++)
+        if (word_is(t, ws_opcode_words[i]))
+            break;
+    if (ws_opcode_words[i] == NULL) {
+        struct suggest sg;
+        suggest_init(&sg, t->text);
+        suggest_list(&sg, ws_opcode_words);
+        if (sg.best != NULL && t->kind == TOK_WORD)
+            return perr(p, t->col, "unknown WebSocket opcode %s (did you mean '%s'?)",
+                        show(t).s, sg.best);
+        return perr(p, t->col, "unknown WebSocket opcode %s (text, binary, close, ping, pong "
+                    "or continuation)", show(t).s);
+    }
+    a->ws_opcode = ws_opcode_values[i];
+    control = (a->ws_opcode & 0x8) != 0;
+
+    /* [RFC 6455 5.5.1] a close frame's body: a 2-byte status code, then a reason */
+    t = cur_peek(c);
+    if (a->ws_opcode == WS_OP_CLOSE && t != NULL && t->kind == TOK_WORD && is_digit(t->text[0])) {
+        uint64_t v;
+        cur_next(c);
+        if (get_uint(p, t, "close code", 1000, 4999, " (codes are 1000..4999 [RFC 6455 7.4])",
+                     &v) < 0)
+            return -1;
+        /* [RFC 6455 7.4.1] 1005, 1006 and 1015 "MUST NOT be set as a status
+         * code in a Close control frame" */
+        if (v == 1005 || v == 1006 || v == 1015)
+            return perr(p, t->col, "close code %" PRIu64 " is only for reporting, never sent in "
+                        "a close frame [RFC 6455 7.4.1]", v);
+        a->ws_has_code = true;
+        a->ws_code = (uint16_t)v;
+    }
+    t = cur_peek(c);
+    if (t != NULL && t->kind == TOK_STRING) {
+        cur_next(c);
+        out->data = (uint8_t *)str_dup_n(t->text, t->len);
+        if (out->data == NULL)
+            return perr_oom(p);
+        out->len = t->len;
+        if (a->ws_opcode == WS_OP_CLOSE && !a->ws_has_code)
+            return perr(p, t->col, "a close reason needs a status code before it, like "
+                        "'ws-frame close 1000 \"bye\"' [RFC 6455 5.5.1]");
+    } else if (word_is(t, "bytes") && a->ws_opcode != WS_OP_CLOSE) {
+        const struct tok *n;
+        uint64_t v;
+        cur_next(c);
+        n = cur_next(c);
+        if (n == NULL)
+            return perr(p, t->col, "bytes needs a number");
+        if (get_uint(p, n, "bytes", 0, SCN_LEN_MAX, "", &v) < 0)
+            return -1;
+        a->ws_fill = true;
+        out->len = (size_t)v;
+    }
+    for (;;) {
+        t = cur_peek(c);
+        if (word_is(t, "mask")) {
+            cur_next(c);
+            if (a->ws_masked)
+                return perr(p, t->col, "mask is given twice");
+            if (get_ws_mask(p, t, cur_next(c), &a->ws_mask) < 0)
+                return -1;
+            a->ws_masked = true;
+        } else if (word_is(t, "more")) {
+            cur_next(c);
+            if (control)
+                return perr(p, t->col, "a %s frame cannot be split: control frames always "
+                            "carry FIN [RFC 6455 5.5]", ws_opcode_words[i]);
+            a->ws_more = true;
+        } else {
+            break;
+        }
+    }
+    total = out->len + (a->ws_has_code ? 2 : 0);
+    if (control && total > WS_CONTROL_MAX)
+        return perr(p, kw->col, "a %s frame carries at most 125 bytes, this one %zu "
+                    "[RFC 6455 5.5]", ws_opcode_words[i], total);
+    return 0;
+}
+
+static int
+get_dns_name(struct parser *p, const struct tok *t, const struct tok *kw, char **out)
+{
+    uint8_t wire[DNS_NAME_MAX + 1];
+    size_t wl;
+    enum app_err e;
+
+    if (t == NULL || t->kind != TOK_WORD)
+        return perr(p, t != NULL ? t->col : kw->col, "%s needs a name to look up, like "
+                    "www.example.test", kw->text);
+    e = dns_name_encode(t->text, wire, sizeof(wire), &wl);
+    if (e != APP_ERR_NONE)
+        return perr(p, t->col, "bad DNS name %s: %s [%s]", show(t).s, app_err_str(e),
+                    app_err_rfc(e));
+    *out = str_dup_n(t->text, t->len);
+    return *out == NULL ? perr_oom(p) : 0;
+}
+
+static const char *const dns_type_words[] = { "A", "NS", "CNAME", "SOA", "PTR", "MX", "TXT",
+                                              "AAAA", NULL };
+static const uint16_t dns_type_values[] = { DNS_TYPE_A, DNS_TYPE_NS, DNS_TYPE_CNAME,
+                                            DNS_TYPE_SOA, DNS_TYPE_PTR, DNS_TYPE_MX,
+                                            DNS_TYPE_TXT, DNS_TYPE_AAAA };
+
+/* dns-query ID NAME TYPE */
+static int
+get_dns_query(struct parser *p, struct cur *c, const struct tok *kw, struct scn_payload *out)
+{
+    const struct tok *tid = cur_next(c), *tname, *ttype;
+    uint64_t v;
+
+    out->kind = SCN_PAYLOAD_DNS_QUERY;
+    if (tid == NULL)
+        return perr(p, kw->col, "dns-query needs an ID, a name and a type, like "
+                    "'dns-query 4660 www.example.test A'");
+    if (get_uint(p, tid, "DNS ID", 0, 65535, "", &v) < 0)
+        return -1;
+    out->app.dns_id = (uint16_t)v;
+    tname = cur_next(c);
+    if (get_dns_name(p, tname, kw, &out->app.dns_name) < 0)
+        return -1;
+    ttype = cur_next(c);
+    if (ttype == NULL)
+        return perr(p, tname->col, "dns-query needs a record type after the name, like A");
+    for (int i = 0; dns_type_words[i] != NULL; i++) {
+        if (word_is(ttype, dns_type_words[i])) {
+            out->app.dns_type = dns_type_values[i];
+            return 0;
+        }
+    }
+    struct suggest sg;
+    suggest_init(&sg, ttype->text);
+    suggest_list(&sg, dns_type_words);
+    if (sg.best != NULL && ttype->kind == TOK_WORD)
+        return perr(p, ttype->col, "unknown DNS record type %s (did you mean '%s'?)",
+                    show(ttype).s, sg.best);
+    return perr(p, ttype->col, "unknown DNS record type %s (A, NS, CNAME, SOA, PTR, MX, TXT "
+                "or AAAA)", show(ttype).s);
+}
+
+/* dns-answer (ID NAME | to DVAR) (A ADDR | nxdomain) [ttl DUR] */
+static int
+get_dns_answer(struct parser *p, struct cur *c, const struct tok *kw, struct scn_payload *out)
+{
+    struct scn_app_payload *a = &out->app;
+    const struct tok *t = cur_next(c);
+    uint64_t v;
+
+    out->kind = SCN_PAYLOAD_DNS_ANSWER;
+    a->dns_type = DNS_TYPE_A;
+    a->dns_ttl_s = 300;
+    if (t == NULL)
+        return perr(p, kw->col, "dns-answer needs the query it answers: 'to DATA' (a query "
+                    "received earlier) or an ID and a name");
+    if (word_is(t, "to")) {
+        if (get_data_ref(p, t, cur_next(c), &a->from_dvar) < 0)
+            return -1;
+    } else {
+        if (get_uint(p, t, "DNS ID", 0, 65535, "", &v) < 0)
+            return -1;
+        a->dns_id = (uint16_t)v;
+        if (get_dns_name(p, cur_next(c), kw, &a->dns_name) < 0)
+            return -1;
+    }
+    t = cur_next(c);
+    if (word_is(t, "nxdomain")) {
+        a->dns_nxdomain = true;
+    } else if (word_is(t, "A")) {
+        const struct tok *ta = cur_next(c);
+        struct scn_addr addr;
+        if (ta == NULL || ta->kind != TOK_WORD)
+            return perr(p, ta != NULL ? ta->col : t->col, "A needs an IPv4 address, like "
+                        "203.0.113.80");
+        if (get_addr(p, ta->text, ta->len, ta->col, &addr) < 0)
+            return -1;
+        a->dns_addr = addr.addr;
+    } else {
+        return perr(p, t != NULL ? t->col : kw->col, "dns-answer needs 'A ADDRESS' (the "
+                    "record) or 'nxdomain' (no such name)%s%s", t != NULL ? ", found " : "",
+                    t != NULL ? show(t).s : "");
+    }
+    t = cur_peek(c);
+    if (word_is(t, "ttl")) {
+        const struct tok *td;
+        uint64_t ns;
+        cur_next(c);
+        td = cur_next(c);
+        if (td == NULL)
+            return perr(p, t->col, "ttl needs a duration in whole seconds, like 300s");
+        if (get_dur(p, td, &ns) < 0)
+            return -1;
+        /* [RFC 2181 8] a TTL is 0..2^31-1 seconds */
+        if (ns % 1000000000ull != 0 || ns / 1000000000ull > 2147483647ull)
+            return perr(p, td->col, "ttl %s must be whole seconds, at most 2147483647s "
+                        "[RFC 2181 8]", show(td).s);
+        a->dns_ttl_s = (uint32_t)(ns / 1000000000ull);
+    }
+    return 0;
+}
+
+static int
+get_app_payload(struct parser *p, struct cur *c, const struct tok *kw, struct scn_payload *out)
+{
+    if (word_is(kw, "websocket-accept"))
+        return get_ws_accept(p, c, kw, out);
+    if (word_is(kw, "ws-frame"))
+        return get_ws_frame(p, c, kw, out);
+    if (word_is(kw, "dns-query"))
+        return get_dns_query(p, c, kw, out);
+    return get_dns_answer(p, c, kw, out);
 }
 
 /* ---------------------------------------------------------------------------
@@ -1798,6 +2137,38 @@ parse_link_state(struct parser *p, struct cur *c, const struct tok *kw, struct s
  * Steps
  * ------------------------------------------------------------------------- */
 
+/* Free what a payload owns (not pl itself). */
+static void
+payload_free(struct scn_payload *pl)
+{
+    free(pl->data);
+    free(pl->path);
+    free(pl->full_path);
+    free(pl->app.dns_name);
+    pl->data = NULL;
+    pl->path = pl->full_path = pl->app.dns_name = NULL;
+}
+
+/* *dst = *src with everything it owns duplicated. Returns false when out of
+ * memory (dst then owns nothing). */
+static bool
+payload_copy(struct scn_payload *dst, const struct scn_payload *src)
+{
+    *dst = *src;
+    dst->data = src->data != NULL ? (uint8_t *)str_dup_n((const char *)src->data, src->len)
+                                  : NULL;
+    dst->path = src->path != NULL ? strdup(src->path) : NULL;
+    dst->full_path = src->full_path != NULL ? strdup(src->full_path) : NULL;
+    dst->app.dns_name = src->app.dns_name != NULL ? strdup(src->app.dns_name) : NULL;
+    if ((src->data != NULL && dst->data == NULL) || (src->path != NULL && dst->path == NULL) ||
+        (src->full_path != NULL && dst->full_path == NULL) ||
+        (src->app.dns_name != NULL && dst->app.dns_name == NULL)) {
+        payload_free(dst);
+        return false;
+    }
+    return true;
+}
+
 /* Free what st owns (not st itself). */
 static void
 step_clear(struct scn_step *st)
@@ -1807,9 +2178,7 @@ step_clear(struct scn_step *st)
     switch (st->kind) {
     case SCN_STEP_SEND:
     case SCN_STEP_SENDTO:
-        free(st->send.payload.data);
-        free(st->send.payload.path);
-        free(st->send.payload.full_path);
+        payload_free(&st->send.payload);
         break;
     case SCN_STEP_SAY:
     case SCN_STEP_PAUSE:
@@ -1817,6 +2186,7 @@ step_clear(struct scn_step *st)
         break;
     case SCN_STEP_EXPECT:
         free(st->expect.text);
+        payload_free(&st->expect.rhs);
         break;
     default:
         break;
@@ -1835,16 +2205,9 @@ step_copy(struct scn_step *dst, const struct scn_step *src)
     ok = src->text == NULL || dst->text != NULL;
     switch (src->kind) {
     case SCN_STEP_SEND:
-    case SCN_STEP_SENDTO: {
-        const struct scn_payload *a = &src->send.payload;
-        struct scn_payload *b = &dst->send.payload;
-        b->data = a->data != NULL ? (uint8_t *)str_dup_n((const char *)a->data, a->len) : NULL;
-        b->path = a->path != NULL ? strdup(a->path) : NULL;
-        b->full_path = a->full_path != NULL ? strdup(a->full_path) : NULL;
-        ok = ok && (a->data == NULL || b->data != NULL) && (a->path == NULL || b->path != NULL) &&
-             (a->full_path == NULL || b->full_path != NULL);
+    case SCN_STEP_SENDTO:
+        ok = payload_copy(&dst->send.payload, &src->send.payload) && ok;
         break;
-    }
     case SCN_STEP_SAY:
     case SCN_STEP_PAUSE:
         dst->say.text = src->say.text != NULL ? strdup(src->say.text) : NULL;
@@ -1856,6 +2219,7 @@ step_copy(struct scn_step *dst, const struct scn_step *src)
                                                       src->expect.text_len)
                                : NULL;
         ok = ok && (src->expect.text == NULL || dst->expect.text != NULL);
+        ok = payload_copy(&dst->expect.rhs, &src->expect.rhs) && ok;
         break;
     default:
         break;
@@ -1891,6 +2255,7 @@ step_init(struct scn_step *st, enum scn_step_kind kind)
         break;
     case SCN_STEP_EXPECT:
         st->expect.dvar = -1;
+        st->expect.rhs.app.from_dvar = -1;
         st->expect.arp_addr.host = -1;
         st->expect.route_dest.host = -1;
         st->expect.route_gw.host = -1;
@@ -2920,9 +3285,16 @@ parse_expect_data(struct parser *p, struct cur *c, const struct tok *tv, struct 
                             t->text);
         return perr(p, t->col, "expected ==, != or contains, found %s", show(t).s);
     }
-    const struct tok *v = cur_next(c);
+    const struct tok *v = cur_peek(c);
     if (v == NULL)
         return perr(p, t->col, "%s needs a quoted text after it", t->text);
+    if (is_app_payload_word(v)) {
+        /* the data against the bytes an application payload would send */
+        if (get_payload(p, c, &e->rhs) < 0)
+            return -1;
+        return expect_end(p, c);
+    }
+    cur_next(c);
     if (v->kind != TOK_STRING)
         return perr(p, v->col, "expected a quoted text, found %s", show(v).s);
     e->text = (uint8_t *)str_dup_n(v->text, v->len);
@@ -4607,8 +4979,56 @@ print_endpoint(FILE *out, const struct scenario *scn, const struct scn_endpoint 
     fprintf(out, "%u", (unsigned)ep->port);
 }
 
+/* The words of an application payload, as get_app_payload() reads them. */
 static void
-print_payload(FILE *out, const struct scn_payload *pl)
+print_app_payload(FILE *out, const struct scenario *scn, const struct scn_payload *pl)
+{
+    const struct scn_app_payload *a = &pl->app;
+    char addr[IPV4_ADDR_STRLEN];
+
+    switch (pl->kind) {
+    case SCN_PAYLOAD_WS_ACCEPT:
+        fputs("websocket-accept ", out);
+        if (a->from_dvar >= 0)
+            fprintf(out, "from %s", scn->dvars[a->from_dvar].name);
+        else
+            print_text(out, pl->data, pl->len);
+        break;
+    case SCN_PAYLOAD_WS_FRAME:
+        fprintf(out, "ws-frame %s", ws_opcode_name(a->ws_opcode));
+        if (a->ws_has_code)
+            fprintf(out, " %u", a->ws_code);
+        if (a->ws_fill) {
+            fprintf(out, " bytes %zu", pl->len);
+        } else if (pl->data != NULL) {
+            fputc(' ', out);
+            print_text(out, pl->data, pl->len);
+        }
+        if (a->ws_masked)
+            fprintf(out, " mask 0x%08" PRIx32, a->ws_mask);
+        if (a->ws_more)
+            fputs(" more", out);
+        break;
+    case SCN_PAYLOAD_DNS_QUERY:
+        fprintf(out, "dns-query %u %s %s", a->dns_id, a->dns_name, dns_type_name(a->dns_type));
+        break;
+    default:
+        fputs("dns-answer ", out);
+        if (a->from_dvar >= 0)
+            fprintf(out, "to %s", scn->dvars[a->from_dvar].name);
+        else
+            fprintf(out, "%u %s", a->dns_id, a->dns_name);
+        if (a->dns_nxdomain)
+            fputs(" nxdomain", out);
+        else
+            fprintf(out, " A %s", ipv4_addr_str(a->dns_addr, addr));
+        fprintf(out, " ttl %" PRIu32 "s", a->dns_ttl_s);
+        break;
+    }
+}
+
+static void
+print_payload(FILE *out, const struct scenario *scn, const struct scn_payload *pl)
 {
     switch (pl->kind) {
     case SCN_PAYLOAD_TEXT:
@@ -4617,9 +5037,12 @@ print_payload(FILE *out, const struct scn_payload *pl)
     case SCN_PAYLOAD_FILL:
         fprintf(out, "bytes %zu", pl->len);
         break;
-    default:
+    case SCN_PAYLOAD_FILE:
         fputs("file ", out);
         print_cstr(out, pl->path);
+        break;
+    default:
+        print_app_payload(out, scn, pl);
         break;
     }
 }
@@ -4668,7 +5091,9 @@ print_expect(FILE *out, const struct scenario *scn, const struct scn_step *st)
     switch (e->kind) {
     case SCN_EXPECT_DATA:
         fprintf(out, "%s %s ", scn->dvars[e->dvar].name, scn_cmp_name(e->cmp));
-        print_text(out, e->text, e->text_len);
+        print_payload(out, scn, e->rhs.kind != SCN_PAYLOAD_TEXT ? &e->rhs
+                      : &(struct scn_payload){ .kind = SCN_PAYLOAD_TEXT, .data = e->text,
+                                               .len = e->text_len });
         break;
     case SCN_EXPECT_LENGTH:
         fprintf(out, "%s length %s %" PRIu64, scn->dvars[e->dvar].name, scn_cmp_name(e->cmp),
@@ -4758,13 +5183,13 @@ print_step(FILE *out, const struct scenario *scn, const struct scn_step *st)
         break;
     case SCN_STEP_SEND:
         fprintf(out, "send %s ", sock);
-        print_payload(out, &st->send.payload);
+        print_payload(out, scn, &st->send.payload);
         break;
     case SCN_STEP_SENDTO:
         fprintf(out, "sendto %s ", sock);
         print_endpoint(out, scn, &st->send.dest);
         fputc(' ', out);
-        print_payload(out, &st->send.payload);
+        print_payload(out, scn, &st->send.payload);
         break;
     case SCN_STEP_RECV:
     case SCN_STEP_RECVFROM:
@@ -5077,6 +5502,18 @@ endpoint_eq(const struct scn_endpoint *a, const struct scn_endpoint *b)
 }
 
 static bool
+app_payload_eq(const struct scn_app_payload *a, const struct scn_app_payload *b)
+{
+    return a->from_dvar == b->from_dvar && a->ws_opcode == b->ws_opcode &&
+           a->ws_more == b->ws_more && a->ws_masked == b->ws_masked &&
+           a->ws_mask == b->ws_mask && a->ws_fill == b->ws_fill &&
+           a->ws_has_code == b->ws_has_code && a->ws_code == b->ws_code &&
+           a->dns_id == b->dns_id && str_eq(a->dns_name, b->dns_name) &&
+           a->dns_type == b->dns_type && a->dns_nxdomain == b->dns_nxdomain &&
+           a->dns_addr == b->dns_addr && a->dns_ttl_s == b->dns_ttl_s;
+}
+
+static bool
 payload_eq(const struct scn_payload *a, const struct scn_payload *b)
 {
     if (a->kind != b->kind)
@@ -5086,8 +5523,12 @@ payload_eq(const struct scn_payload *a, const struct scn_payload *b)
         return bytes_eq(a->data, a->len, b->data, b->len);
     case SCN_PAYLOAD_FILL:
         return a->len == b->len;
-    default:
+    case SCN_PAYLOAD_FILE:
         return str_eq(a->path, b->path);
+    default:
+        /* ws-frame ... bytes N: len is N and there is no data */
+        return (a->app.ws_fill ? a->len == b->len : bytes_eq(a->data, a->len, b->data, b->len)) &&
+               app_payload_eq(&a->app, &b->app);
     }
 }
 
@@ -5108,7 +5549,8 @@ expect_eq(const struct scn_expect *a, const struct scn_expect *b)
         return false;
     switch (a->kind) {
     case SCN_EXPECT_DATA:
-        return a->dvar == b->dvar && bytes_eq(a->text, a->text_len, b->text, b->text_len);
+        return a->dvar == b->dvar && bytes_eq(a->text, a->text_len, b->text, b->text_len) &&
+               payload_eq(&a->rhs, &b->rhs);
     case SCN_EXPECT_LENGTH:
         return a->dvar == b->dvar && a->number == b->number;
     case SCN_EXPECT_ERROR:

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/scenario_app.h"
 #include "sim/switch.h"
 #include "stack/err.h"
 #include "stack/host.h"
@@ -557,11 +558,33 @@ step_timeout(const struct scn_step *st)
     return st->has_timeout ? st->timeout_ns : SCN_RUN_TIMEOUT_DEFAULT_NS;
 }
 
+/* An application payload's bytes (sim/scenario_app.c), reading the data
+ * variable it names as it is now. */
+static uint8_t *
+app_payload_bytes(struct scn_runner *r, const struct scn_payload *pl, size_t *len, char *why,
+                  size_t why_len)
+{
+    struct scn_app_source src = { 0 };
+
+    if (pl->app.from_dvar >= 0) {
+        const struct scn_value *v = &r->values[pl->app.from_dvar];
+        src = (struct scn_app_source){ .name = r->scn->dvars[pl->app.from_dvar].name,
+                                       .set = v->set, .data = v->data, .len = v->len };
+    }
+    return scn_app_payload_build(pl, &src, len, why, why_len);
+}
+
 /* The bytes a send step carries; *owned is set when the caller must free. */
 static uint8_t *
-payload_bytes(const struct scn_payload *pl, size_t *len, bool *owned, char *why, size_t why_len)
+payload_bytes(struct scn_runner *r, const struct scn_payload *pl, size_t *len, bool *owned,
+              char *why, size_t why_len)
 {
     *owned = false;
+    if (pl->kind >= SCN_PAYLOAD_WS_ACCEPT) {
+        uint8_t *b = app_payload_bytes(r, pl, len, why, why_len);
+        *owned = b != NULL;
+        return b;
+    }
     if (pl->kind == SCN_PAYLOAD_TEXT) {
         *len = pl->len;
         return pl->data;
@@ -640,7 +663,7 @@ job_start(struct scn_runner *r, struct scn_job *j, const struct scn_step *st, si
         char why[160] = "out of memory";
         bool owned = false;
         size_t len = 0;
-        uint8_t *data = payload_bytes(&st->send.payload, &len, &owned, why, sizeof(why));
+        uint8_t *data = payload_bytes(r, &st->send.payload, &len, &owned, why, sizeof(why));
         if (data == NULL && st->send.payload.kind != SCN_PAYLOAD_TEXT) {
             snprintf(res, res_len, "cannot send: %s", why);
             return -ERR_INVAL;
@@ -1614,13 +1637,26 @@ step_expect(struct scn_runner *r, const struct scn_step *st, char *got, size_t g
             snprintf(got, got_len, "length %zu", v->len);
             return cmp_u64(v->len, e->cmp, e->number);
         }
+        const uint8_t *want = e->text;
+        size_t want_len = e->text_len;
+        uint8_t *built = NULL;
+        if (e->rhs.kind != SCN_PAYLOAD_TEXT) {
+            /* `expect r == dns-answer ...`: the bytes that payload is now */
+            char why[160] = "out of memory";
+            built = app_payload_bytes(r, &e->rhs, &want_len, why, sizeof(why));
+            if (built == NULL) {
+                snprintf(got, got_len, "nothing to compare with: %s", why);
+                return false;
+            }
+            want = built;
+        }
         fmt_bytes(v->data, v->len, got, got_len);
-        bool eq = v->len == e->text_len && (v->len == 0 || memcmp(v->data, e->text, v->len) == 0);
-        if (e->cmp == SCN_CMP_EQ)
-            return eq;
-        if (e->cmp == SCN_CMP_NE)
-            return !eq;
-        return mem_contains(v->data, v->len, e->text, e->text_len);
+        bool eq = v->len == want_len && (v->len == 0 || memcmp(v->data, want, v->len) == 0);
+        bool held = e->cmp == SCN_CMP_EQ   ? eq
+                  : e->cmp == SCN_CMP_NE ? !eq
+                                         : mem_contains(v->data, v->len, want, want_len);
+        free(built);
+        return held;
     }
     case SCN_EXPECT_ERROR: {
         int want = err_lookup(e->err_name);
