@@ -1150,10 +1150,17 @@ parse_about(struct parser *p, struct cur *c, const struct tok *kw)
     if (get_text(p, t, "about", &text) < 0)
         return -1;
     if (scn->about != NULL) {
-        char *joined = str_printf("%s\n%s", scn->about, text);
-        free(text);
-        if (joined == NULL)
+        /* Exactly as long as both paragraphs: no cap on a description. */
+        size_t a = strlen(scn->about), b = strlen(text);
+        char *joined = malloc(a + 1 + b + 1);
+        if (joined == NULL) {
+            free(text);
             return perr_oom(p);
+        }
+        memcpy(joined, scn->about, a);
+        joined[a] = '\n';
+        memcpy(joined + a + 1, text, b + 1);
+        free(text);
         text = joined;
         free(scn->about);
     }

@@ -969,6 +969,11 @@ typedef bool (*run_ready_fn)(struct scn_runner *r, void *ctx);
 static bool
 run_wait(struct scn_runner *r, run_ready_fn ready, void *ctx, uint64_t deadline_ns)
 {
+    /* On a real wire a wait can last as long as a person takes to type
+     * `curl`: what the run printed so far must be out first, even into a
+     * pipe or a file. */
+    if (r->sim.rt != NULL && r->opts.out != NULL)
+        fflush(r->opts.out);
     for (;;) {
         service_jobs(r);
         if (ready != NULL && ready(r, ctx))

@@ -1792,6 +1792,26 @@ END_TEST
 /* ------------------------------------------------------------------------ */
 /* tap: a host's interface on a Linux TAP device */
 
+/* Regression: `about` paragraphs were joined through a 512-byte buffer, so a
+ * long description (a TAP lesson's set-up commands) lost its end. */
+START_TEST(test_long_about_is_kept_whole)
+{
+    char text[4096];
+    size_t n = 0;
+    for (int i = 0; i < 12; i++)
+        n += (size_t)snprintf(text + n, sizeof text - n,
+                              "about \"paragraph %02d: sudo ip netns exec netstep-lab curl -v "
+                              "http://192.0.2.2/\"\n", i);
+    struct scenario *scn = parse_ok(text);
+    ck_assert_ptr_nonnull(scn->about);
+    ck_assert_uint_eq(strlen(scn->about), 12 * 70 + 11);
+    ck_assert_ptr_nonnull(strstr(scn->about, "paragraph 11: sudo ip netns exec netstep-lab curl "
+                                             "-v http://192.0.2.2/"));
+    assert_round_trip(scn);
+    scenario_free(scn);
+}
+END_TEST
+
 START_TEST(test_tap_fields_and_defaults)
 {
     struct scenario *scn = parse_ok(NET
@@ -2013,6 +2033,7 @@ scenario_parse_suite(void)
     suite_add_tcase(s, tc);
 
     tc = tcase_create("tap");
+    tcase_add_test(tc, test_long_about_is_kept_whole);
     tcase_add_test(tc, test_tap_fields_and_defaults);
     tcase_add_test(tc, test_tap_prints_canonically_and_equality_sees_it);
     tcase_add_test(tc, test_tap_and_link_on_different_interfaces);
