@@ -372,8 +372,10 @@ drv_tap_dev_mtu(const char *dev)
     return mtu;
 }
 
-int
-sim_attach_tap(struct sim *s, struct iface *ifc, const char *devname, char *err, size_t n)
+/* sim_attach_tap() and drv_tap_attach_fd(): fd < 0 opens devname. */
+static int
+drv_tap_attach(struct sim *s, struct iface *ifc, const char *devname, int fd, char *err,
+               size_t n)
 {
     char scratch[8];
     if (err == NULL || n == 0) {
@@ -409,7 +411,19 @@ sim_attach_tap(struct sim *s, struct iface *ifc, const char *devname, char *err,
     t->sim = s;
     t->ifc = ifc;
     t->rxbuf = malloc(DRV_TAP_FRAME_MAX);
-    int ret = t->rxbuf == NULL ? -ERR_NOMEM : drv_tap_open(t, devname, err, n);
+    int ret = t->rxbuf == NULL ? -ERR_NOMEM : 0;
+    if (ret == 0 && fd < 0) {
+        ret = drv_tap_open(t, devname, err, n);
+    } else if (ret == 0) {
+        int fl = fcntl(fd, F_GETFL);
+        if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0) {
+            snprintf(err, n, "tap: descriptor %d: %s", fd, strerror(errno));
+            ret = -ERR_INVAL;
+        } else {
+            t->fd = fd;
+            snprintf(t->dev, sizeof t->dev, "%s", devname);
+        }
+    }
     if (ret < 0) {
         if (ret == -ERR_NOMEM)
             snprintf(err, n, "tap: out of memory");
@@ -438,4 +452,22 @@ sim_attach_tap(struct sim *s, struct iface *ifc, const char *devname, char *err,
     host_iface_up(h, ifc, false);
     sim_host_entered(s, h);
     return 0;
+}
+
+int
+sim_attach_tap(struct sim *s, struct iface *ifc, const char *devname, char *err, size_t n)
+{
+    return drv_tap_attach(s, ifc, devname, -1, err, n);
+}
+
+int
+drv_tap_attach_fd(struct sim *s, struct iface *ifc, int fd, const char *name, char *err,
+                  size_t n)
+{
+    if (fd < 0) {
+        if (err != NULL && n > 0)
+            snprintf(err, n, "tap: no descriptor");
+        return -ERR_INVAL;
+    }
+    return drv_tap_attach(s, ifc, name, fd, err, n);
 }

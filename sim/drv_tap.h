@@ -71,6 +71,15 @@ struct drv_tap {
  * sentence for a person in err (n bytes; may be NULL). */
 int sim_attach_tap(struct sim *s, struct iface *ifc, const char *devname, char *err, size_t n);
 
+/* The same with a descriptor opened elsewhere, which the driver then owns
+ * and makes non-blocking: a TAP device a privileged helper opened and
+ * handed over (as qemu's `-netdev tap,fd=N`), or, in tests, one end of an
+ * AF_UNIX SOCK_SEQPACKET pair, which keeps frame boundaries as a TAP device
+ * does. `name` labels the wire ("HOST-name"). On failure fd stays the
+ * caller's. */
+int drv_tap_attach_fd(struct sim *s, struct iface *ifc, int fd, const char *name, char *err,
+                      size_t n);
+
 /* The driver of ifc if it is on a TAP device, else NULL. */
 struct drv_tap *drv_tap_of_iface(const struct iface *ifc);
 
