@@ -312,19 +312,27 @@ link_dir_draw_delay(struct link_dir *d)
     return (uint64_t)x;
 }
 
-bool
-link_dir_corrupt_frame(struct link_dir *d, uint8_t *b, size_t len)
+size_t
+link_corrupt_span(const uint8_t *b, size_t len, bool l2)
 {
-    if (d->params.corrupt_l2 || len < ETH_HDR_LEN + IPV4_HDR_MIN ||
-        be16_get(b + ETH_OFF_TYPE) != ETHERTYPE_IPV4)
-        return false;
+    if (l2 || len < ETH_HDR_LEN + IPV4_HDR_MIN || be16_get(b + ETH_OFF_TYPE) != ETHERTYPE_IPV4)
+        return 0;
     /* Inside the datagram, not in the Ethernet padding after it, so a
      * checksum always sees it: inverting an octet changes the 16-bit
      * one's complement sum by an odd multiple of 1 or 256, never by 0xffff. */
     size_t ip_len = be16_get(b + ETH_HDR_LEN + IPV4_OFF_TOTAL_LEN);
     if (ip_len < IPV4_HDR_MIN || ETH_HDR_LEN + ip_len > len)
         ip_len = len - ETH_HDR_LEN;
-    size_t at = ETH_HDR_LEN + (size_t)rng_below(&d->rng, ip_len);
+    return ip_len;
+}
+
+bool
+link_dir_corrupt_frame(struct link_dir *d, uint8_t *b, size_t len)
+{
+    size_t span = link_corrupt_span(b, len, d->params.corrupt_l2);
+    if (span == 0)
+        return false;
+    size_t at = ETH_HDR_LEN + (size_t)rng_below(&d->rng, span);
     b[at] ^= 0xff;
     return true;
 }

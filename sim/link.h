@@ -229,6 +229,10 @@ uint64_t link_dir_draw_delay(struct link_dir *d);
  * d: returns true if it inverted an octet inside an IPv4 datagram, false if
  * the frame must count as a bad FCS instead (corrupt_l2, or not IPv4). */
 bool link_dir_corrupt_frame(struct link_dir *d, uint8_t *b, size_t len);
+/* How many octets after the Ethernet header `corrupt` may hit in frame b
+ * (len bytes): the IPv4 datagram's; 0 when the damage must be a bad FCS
+ * instead (l2, or a frame that is not IPv4). */
+size_t link_corrupt_span(const uint8_t *b, size_t len, bool l2);
 
 /* --- the link and its driver ------------------------------------------- */
 

@@ -159,6 +159,29 @@ struct scn_link {
     unsigned col;          /* column of `link` */
 };
 
+/* Longest TAP device name: Linux's IFNAMSIZ without the NUL. */
+#define SCN_TAP_DEV_MAX  15
+/* Most `tap` statements one scenario may hold (the real-time loop's
+ * REALTIME_TAPS_MAX, sim/realtime.h). */
+#define SCN_TAPS_MAX     8
+
+/* `tap HOST[:ethN] DEV [OPTIONS]`: the interface is on the Linux TAP device
+ * DEV instead of a simulated link (TAP mode, docs/tap-mode.md); the kernel is
+ * on the other side. OPTIONS are link's netem words except `mtu`, applied to
+ * the frames of both directions between the host and the device. An
+ * interface is on a link or on a TAP device, never both; a host with several
+ * interfaces may have some on links and one on a TAP device. */
+struct scn_tap {
+    int host;                       /* host index */
+    int ifc;                        /* its interface: 0 for eth0 (the default) */
+    char dev[SCN_TAP_DEV_MAX + 1];  /* the device's name, "nstap0" */
+    struct scn_link wire;           /* the impairments, as a link's fields delay_ns
+                                       .. limit; a, b, a_sw, b_sw are -1, a_if,
+                                       b_if and mtu are 0, line/col are the tap's */
+    unsigned line;                  /* where `tap` is */
+    unsigned col;                   /* column of `tap` */
+};
+
 /* ---------------------------------------------------------------------------
  * Names the script defines
  * ------------------------------------------------------------------------- */
@@ -645,6 +668,8 @@ struct scenario {
     size_t n_dvars;          /* entries of dvars */
     struct scn_step *steps;  /* the script, in file order */
     size_t n_steps;          /* entries of steps */
+    struct scn_tap *taps;    /* `tap` statements, in declaration order */
+    size_t n_taps;           /* entries of taps (0..SCN_TAPS_MAX) */
 };
 
 /* ---------------------------------------------------------------------------
@@ -695,6 +720,10 @@ const char *scn_set_key_name(enum scn_set_key k);      /* "tcp.msl" */
 const char *scn_shut_name(enum scn_shut h);            /* "rdwr" */
 const char *scn_proto_name(enum scn_proto p);          /* "tcp"; "" for ANY */
 const char *scn_rule_action_name(enum scn_rule_action a); /* "duplicate" */
+
+/* The tap statement that puts interface ifc of host h on a TAP device, or
+ * NULL: that interface is on a link or unplugged. */
+const struct scn_tap *scenario_tap_of(const struct scenario *scn, int h, int ifc);
 
 /* Index of the switch or hub called name, or -1. */
 int scenario_switch_find(const struct scenario *scn, const char *name);

@@ -383,6 +383,7 @@ struct parser {
     size_t cap_hosts;           /* allocated entries of scn->hosts */
     size_t cap_links;           /* ... scn->links */
     size_t cap_switches;        /* ... scn->switches */
+    size_t cap_taps;            /* ... scn->taps */
     size_t cap_socks;           /* ... scn->socks */
     size_t cap_dvars;           /* ... scn->dvars */
     size_t cap_steps;           /* ... scn->steps */
@@ -1488,10 +1489,17 @@ parse_about(struct parser *p, struct cur *c, const struct tok *kw)
     if (get_text(p, t, "about", &text) < 0)
         return -1;
     if (scn->about != NULL) {
-        char *joined = str_printf("%s\n%s", scn->about, text);
-        free(text);
-        if (joined == NULL)
+        /* Exactly as long as both paragraphs: no cap on a description. */
+        size_t a = strlen(scn->about), b = strlen(text);
+        char *joined = malloc(a + 1 + b + 1);
+        if (joined == NULL) {
+            free(text);
             return perr_oom(p);
+        }
+        memcpy(joined, scn->about, a);
+        joined[a] = '\n';
+        memcpy(joined + a + 1, text, b + 1);
+        free(text);
         text = joined;
         free(scn->about);
     }
@@ -1909,18 +1917,17 @@ is_pct_word(const struct tok *t)
            (is_digit(t->text[0]) || t->text[0] == '.') && t->text[t->len - 1] == '%';
 }
 
+static int tap_conflict(struct parser *p, const struct tok *t, int h, int ifc);
+static int parse_wire_options(struct parser *p, struct cur *c, struct scn_link *lk, bool tap);
+
 /* link A B [delay DUR [JITTER]] [rate RATE] [loss PCT | loss gemodel P R [1-H [1-K]]]
  *          [duplicate PCT] [reorder PCT [gap N]] [corrupt PCT [l2]] [mtu N] [limit N] */
 static int
 parse_link(struct parser *p, struct cur *c, const struct tok *kw)
 {
-    static const char *const options[] = { "delay", "rate", "loss", "limit", "duplicate",
-                                           "reorder", "corrupt", "mtu", NULL };
     struct scenario *scn = p->scn;
     const struct tok *ta = cur_next(c);
     const struct tok *tb = cur_next(c);
-    const struct tok *seen[8] = { NULL };
-    const struct tok *t;
     struct scn_link lk = { .limit = SCN_LINK_LIMIT_DEFAULT, .reorder_gap = 1 };
 
     if (ta == NULL || tb == NULL)
@@ -1956,6 +1963,8 @@ parse_link(struct parser *p, struct cur *c, const struct tok *kw)
         int ifc = end == 0 ? lk.a_if : lk.b_if;
         const struct tok *tt = end == 0 ? ta : tb;
         const struct scn_link *o = h >= 0 ? link_using(scn, h, ifc) : NULL;
+        if (h >= 0 && tap_conflict(p, tt, h, ifc) < 0)
+            return -1;
         if (o == NULL)
             continue;
         const struct scn_host *sh = &scn->hosts[h];
@@ -1972,114 +1981,8 @@ parse_link(struct parser *p, struct cur *c, const struct tok *kw)
                     sh->name, ifc, o->line, o->col);
     }
 
-    while ((t = cur_next(c)) != NULL) {
-        const struct tok *v = cur_next(c);
-        size_t opt = 0;
-        while (options[opt] != NULL && !word_is(t, options[opt]))
-            opt++;
-        if (options[opt] == NULL) {
-            struct suggest sg;
-            suggest_init(&sg, t->text);
-            if (t->kind == TOK_WORD)
-                suggest_list(&sg, options);
-            if (sg.best != NULL)
-                return perr(p, t->col, "unknown link option %s (did you mean '%s'?)", show(t).s,
-                            sg.best);
-            return perr(p, t->col, "unknown link option %s (link options are delay, rate, "
-                        "loss, duplicate, reorder, corrupt, mtu and limit)", show(t).s);
-        }
-        if (seen[opt] != NULL)
-            return perr(p, t->col, "'%s' is given twice", options[opt]);
-        seen[opt] = t;
-        switch (opt) {
-        case 0: {
-            const struct tok *j = cur_peek(c);
-            if (v == NULL)
-                return perr(p, t->col, "delay needs a duration");
-            if (get_dur(p, v, &lk.delay_ns) < 0)
-                return -1;
-            if (j != NULL && j->kind == TOK_WORD && (is_digit(j->text[0]) || j->text[0] == '.')) {
-                cur_next(c);
-                if (get_dur(p, j, &lk.jitter_ns) < 0)
-                    return -1;
-                if (lk.jitter_ns > lk.delay_ns)
-                    return perr(p, j->col, "jitter %s is more than the delay; a frame cannot "
-                                "arrive before it is sent", j->text);
-            }
-            break;
-        }
-        case 1:
-            if (v == NULL)
-                return perr(p, t->col, "rate needs a rate, like 10Mbit");
-            if (get_rate(p, v, &lk.rate_bps) < 0)
-                return -1;
-            break;
-        case 2:
-            if (word_is(v, "gemodel")) {
-                const struct tok *pp = cur_next(c);
-                const struct tok *rr = cur_next(c);
-                lk.gemodel = true;
-                lk.ge_1h_ppm = SCN_PPM_ONE;
-                if (pp == NULL || rr == NULL)
-                    return perr(p, v->col, "loss gemodel needs P and R, like 'loss gemodel 1%% "
-                                "30%%' (P: good to bad, R: bad to good)");
-                if (get_pct(p, pp, &lk.ge_p_ppm) < 0 || get_pct(p, rr, &lk.ge_r_ppm) < 0)
-                    return -1;
-                if (is_pct_word(cur_peek(c)) && get_pct(p, cur_next(c), &lk.ge_1h_ppm) < 0)
-                    return -1;
-                if (is_pct_word(cur_peek(c)) && get_pct(p, cur_next(c), &lk.ge_1k_ppm) < 0)
-                    return -1;
-                break;
-            }
-            if (link_pct(p, t, v, &lk.loss_ppm) < 0)
-                return -1;
-            break;
-        case 3: {
-            uint64_t limit;
-            if (v == NULL)
-                return perr(p, t->col, "limit needs a number of packets");
-            if (get_uint(p, v, "limit", 1, UINT32_MAX, "", &limit) < 0)
-                return -1;
-            lk.limit = (uint32_t)limit;
-            break;
-        }
-        case 4:
-            if (link_pct(p, t, v, &lk.duplicate_ppm) < 0)
-                return -1;
-            break;
-        case 5:
-            if (link_pct(p, t, v, &lk.reorder_ppm) < 0)
-                return -1;
-            if (word_is(cur_peek(c), "gap")) {
-                const struct tok *g = cur_next(c);
-                const struct tok *gv = cur_next(c);
-                uint64_t gap;
-                if (gv == NULL)
-                    return perr(p, g->col, "gap needs a number of frames");
-                if (get_uint(p, gv, "gap", 1, UINT32_MAX, "", &gap) < 0)
-                    return -1;
-                lk.reorder_gap = (uint32_t)gap;
-            }
-            break;
-        case 6:
-            if (link_pct(p, t, v, &lk.corrupt_ppm) < 0)
-                return -1;
-            if (word_is(cur_peek(c), "l2")) {
-                cur_next(c);
-                lk.corrupt_l2 = true;
-            }
-            break;
-        default: {
-            uint64_t mtu;
-            if (v == NULL)
-                return perr(p, t->col, "mtu needs a number");
-            if (get_uint(p, v, "mtu", 68, 65535, "", &mtu) < 0)
-                return -1;
-            lk.mtu = (unsigned)mtu;
-            break;
-        }
-        }
-    }
+    if (parse_wire_options(p, c, &lk, false) < 0)
+        return -1;
 
     struct scn_link *nl = reserve(scn->links, scn->n_links, &p->cap_links, sizeof *nl);
     if (nl == NULL)
@@ -2089,6 +1992,261 @@ parse_link(struct parser *p, struct cur *c, const struct tok *kw)
     lk.col = kw->col;
     nl[scn->n_links++] = lk;
     return 0;
+}
+
+/* The netem options of a `link` or a `tap` line, up to its end, into lk
+ * (made with the defaults). A tap takes them all but mtu. */
+static int
+parse_wire_options(struct parser *p, struct cur *c, struct scn_link *lk, bool tap)
+{
+    static const char *const options[] = { "delay", "rate", "loss", "limit", "duplicate",
+                                           "reorder", "corrupt", "mtu", NULL };
+    static const char *const tap_options[] = { "delay", "rate", "loss", "limit", "duplicate",
+                                               "reorder", "corrupt", NULL };
+    const char *stmt = tap ? "tap" : "link";
+    const struct tok *seen[8] = { NULL };
+    const struct tok *t;
+
+    while ((t = cur_next(c)) != NULL) {
+        const struct tok *v = cur_next(c);
+        size_t opt = 0;
+        while (options[opt] != NULL && !word_is(t, options[opt]))
+            opt++;
+        if (options[opt] == NULL) {
+            struct suggest sg;
+            suggest_init(&sg, t->text);
+            if (t->kind == TOK_WORD)
+                suggest_list(&sg, tap ? tap_options : options);
+            if (sg.best != NULL)
+                return perr(p, t->col, "unknown %s option %s (did you mean '%s'?)", stmt,
+                            show(t).s, sg.best);
+            if (tap)
+                return perr(p, t->col, "unknown tap option %s (tap options are delay, rate, "
+                            "loss, duplicate, reorder, corrupt and limit)", show(t).s);
+            return perr(p, t->col, "unknown link option %s (link options are delay, rate, "
+                        "loss, duplicate, reorder, corrupt, mtu and limit)", show(t).s);
+        }
+        if (tap && word_is(t, "mtu"))
+            return perr(p, t->col, "a tap has no mtu option: the device's MTU is the "
+                        "kernel's (ip link set DEV mtu N) and the host's is set on its host "
+                        "line (mtu N)");
+        if (seen[opt] != NULL)
+            return perr(p, t->col, "'%s' is given twice", options[opt]);
+        seen[opt] = t;
+        switch (opt) {
+        case 0: {
+            const struct tok *j = cur_peek(c);
+            if (v == NULL)
+                return perr(p, t->col, "delay needs a duration");
+            if (get_dur(p, v, &lk->delay_ns) < 0)
+                return -1;
+            if (j != NULL && j->kind == TOK_WORD && (is_digit(j->text[0]) || j->text[0] == '.')) {
+                cur_next(c);
+                if (get_dur(p, j, &lk->jitter_ns) < 0)
+                    return -1;
+                if (lk->jitter_ns > lk->delay_ns)
+                    return perr(p, j->col, "jitter %s is more than the delay; a frame cannot "
+                                "arrive before it is sent", j->text);
+            }
+            break;
+        }
+        case 1:
+            if (v == NULL)
+                return perr(p, t->col, "rate needs a rate, like 10Mbit");
+            if (get_rate(p, v, &lk->rate_bps) < 0)
+                return -1;
+            break;
+        case 2:
+            if (word_is(v, "gemodel")) {
+                const struct tok *pp = cur_next(c);
+                const struct tok *rr = cur_next(c);
+                lk->gemodel = true;
+                lk->ge_1h_ppm = SCN_PPM_ONE;
+                if (pp == NULL || rr == NULL)
+                    return perr(p, v->col, "loss gemodel needs P and R, like 'loss gemodel 1%% "
+                                "30%%' (P: good to bad, R: bad to good)");
+                if (get_pct(p, pp, &lk->ge_p_ppm) < 0 || get_pct(p, rr, &lk->ge_r_ppm) < 0)
+                    return -1;
+                if (is_pct_word(cur_peek(c)) && get_pct(p, cur_next(c), &lk->ge_1h_ppm) < 0)
+                    return -1;
+                if (is_pct_word(cur_peek(c)) && get_pct(p, cur_next(c), &lk->ge_1k_ppm) < 0)
+                    return -1;
+                break;
+            }
+            if (link_pct(p, t, v, &lk->loss_ppm) < 0)
+                return -1;
+            break;
+        case 3: {
+            uint64_t limit;
+            if (v == NULL)
+                return perr(p, t->col, "limit needs a number of packets");
+            if (get_uint(p, v, "limit", 1, UINT32_MAX, "", &limit) < 0)
+                return -1;
+            lk->limit = (uint32_t)limit;
+            break;
+        }
+        case 4:
+            if (link_pct(p, t, v, &lk->duplicate_ppm) < 0)
+                return -1;
+            break;
+        case 5:
+            if (link_pct(p, t, v, &lk->reorder_ppm) < 0)
+                return -1;
+            if (word_is(cur_peek(c), "gap")) {
+                const struct tok *g = cur_next(c);
+                const struct tok *gv = cur_next(c);
+                uint64_t gap;
+                if (gv == NULL)
+                    return perr(p, g->col, "gap needs a number of frames");
+                if (get_uint(p, gv, "gap", 1, UINT32_MAX, "", &gap) < 0)
+                    return -1;
+                lk->reorder_gap = (uint32_t)gap;
+            }
+            break;
+        case 6:
+            if (link_pct(p, t, v, &lk->corrupt_ppm) < 0)
+                return -1;
+            if (word_is(cur_peek(c), "l2")) {
+                cur_next(c);
+                lk->corrupt_l2 = true;
+            }
+            break;
+        default: {
+            uint64_t mtu;
+            if (v == NULL)
+                return perr(p, t->col, "mtu needs a number");
+            if (get_uint(p, v, "mtu", 68, 65535, "", &mtu) < 0)
+                return -1;
+            lk->mtu = (unsigned)mtu;
+            break;
+        }
+        }
+    }
+    return 0;
+}
+
+/* ---------------------------------------------------------------------------
+ * tap: a host's interface on a Linux TAP device (TAP mode)
+ * ------------------------------------------------------------------------- */
+
+static int check_not_in_repeat(struct parser *p, const struct tok *kw);
+
+const struct scn_tap *
+scenario_tap_of(const struct scenario *scn, int h, int ifc)
+{
+    for (size_t i = 0; i < scn->n_taps; i++)
+        if (scn->taps[i].host == h && scn->taps[i].ifc == ifc)
+            return &scn->taps[i];
+    return NULL;
+}
+
+/* A link end (token t) that is interface ifc of host h: an error if a tap
+ * already put that interface on a TAP device. */
+static int
+tap_conflict(struct parser *p, const struct tok *t, int h, int ifc)
+{
+    const struct scn_tap *tp = scenario_tap_of(p->scn, h, ifc);
+    if (tp == NULL)
+        return 0;
+    return perr(p, t->col, "%s's eth%d is on TAP device %s (at %u:%u); an interface is on a "
+                "link or on a TAP device, not both", p->scn->hosts[h].name, ifc, tp->dev,
+                tp->line, tp->col);
+}
+
+/* Is s a device name `ip tuntap add dev NAME` takes, in the letters a lesson
+ * needs: 1..15 of [A-Za-z0-9_.-], and not "." or ".."? */
+static bool
+is_tap_dev_name(const char *s, size_t n)
+{
+    if (n == 0 || n > SCN_TAP_DEV_MAX || strcmp(s, ".") == 0 || strcmp(s, "..") == 0)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!is_lower(s[i]) && !is_upper(s[i]) && !is_digit(s[i]) && s[i] != '_' &&
+            s[i] != '-' && s[i] != '.')
+            return false;
+    return true;
+}
+
+/* tap HOST[:ethN] DEV [delay DUR [JITTER]] [rate RATE] [loss ...] [duplicate PCT]
+ *                     [reorder PCT [gap N]] [corrupt PCT [l2]] [limit N] */
+static int
+parse_tap(struct parser *p, struct cur *c, const struct tok *kw)
+{
+    struct scenario *scn = p->scn;
+    const struct tok *th = cur_next(c);
+    const struct tok *td = cur_next(c);
+    struct scn_tap tp;
+    int sw;
+
+    memset(&tp, 0, sizeof tp);
+    tp.wire = (struct scn_link){ .a = -1, .b = -1, .a_sw = -1, .b_sw = -1,
+                                 .limit = SCN_LINK_LIMIT_DEFAULT, .reorder_gap = 1 };
+    if (th == NULL || td == NULL)
+        return perr(p, kw->col, "tap needs a host and a TAP device, like 'tap bob nstap0'");
+    if (get_link_end(p, th, &tp.host, &tp.ifc, &sw) < 0)
+        return -1;
+    if (sw >= 0)
+        return perr(p, th->col, "'%s' is a %s: a tap puts a host's interface on a TAP device "
+                    "(link a host to the %s and tap that host)", scn->switches[sw].name,
+                    scn->switches[sw].hub ? "hub" : "switch",
+                    scn->switches[sw].hub ? "hub" : "switch");
+    if (tp.ifc < 0)
+        tp.ifc = 0;
+    const struct scn_host *sh = &scn->hosts[tp.host];
+    if (td->kind != TOK_WORD || !is_tap_dev_name(td->text, td->len))
+        return perr(p, td->col, "bad TAP device name %s (1 to %d letters, digits, '-', '_' "
+                    "or '.', as 'ip tuntap add dev NAME mode tap' takes it)", show(td).s,
+                    SCN_TAP_DEV_MAX);
+    const struct scn_tap *o = scenario_tap_of(scn, tp.host, tp.ifc);
+    if (o != NULL)
+        return perr(p, th->col, "%s's eth%d is already on TAP device %s (at %u:%u)", sh->name,
+                    tp.ifc, o->dev, o->line, o->col);
+    for (size_t i = 0; i < scn->n_taps; i++)
+        if (strcmp(scn->taps[i].dev, td->text) == 0)
+            return perr(p, td->col, "TAP device %s is already %s's eth%d (at %u:%u); each "
+                        "tap needs a device of its own", td->text,
+                        scn->hosts[scn->taps[i].host].name, scn->taps[i].ifc,
+                        scn->taps[i].line, scn->taps[i].col);
+    const struct scn_link *l = link_using(scn, tp.host, tp.ifc);
+    if (l != NULL) {
+        int fr = free_iface(scn, tp.host);
+        if (fr >= 0 && scenario_tap_of(scn, tp.host, fr) == NULL)
+            return perr(p, th->col, "%s's eth%d is already on a link (at %u:%u); an interface "
+                        "is on a link or on a TAP device, not both: name a free one, like "
+                        "%s:eth%d", sh->name, tp.ifc, l->line, l->col, sh->name, fr);
+        return perr(p, th->col, "%s's eth%d is already on a link (at %u:%u); an interface is "
+                    "on a link or on a TAP device, not both", sh->name, tp.ifc, l->line,
+                    l->col);
+    }
+    if (scn->n_taps >= SCN_TAPS_MAX)
+        return perr(p, kw->col, "a scenario holds at most %d taps", SCN_TAPS_MAX);
+    memcpy(tp.dev, td->text, td->len);
+    tp.dev[td->len] = '\0';
+    if (parse_wire_options(p, c, &tp.wire, true) < 0)
+        return -1;
+
+    struct scn_tap *nt = reserve(scn->taps, scn->n_taps, &p->cap_taps, sizeof *nt);
+    if (nt == NULL)
+        return perr_oom(p);
+    scn->taps = nt;
+    tp.line = cur_lineno(p);
+    tp.col = kw->col;
+    tp.wire.line = tp.line;
+    tp.wire.col = tp.col;
+    nt[scn->n_taps++] = tp;
+    return 0;
+}
+
+/* The `tap` statement: a world statement, so not under `at` or `repeat`. */
+static int
+parse_tap_statement(struct parser *p, struct cur *c, const struct tok *kw)
+{
+    if (p->in_at)
+        return perr(p, kw->col, "at cannot schedule a tap; a tap is part of the world from "
+                    "the start");
+    if (check_not_in_repeat(p, kw) < 0)
+        return -1;
+    return parse_tap(p, c, kw);
 }
 
 /* The link whose ends are written ta and tb (either order), or an error. */
@@ -3793,7 +3951,7 @@ static const char *const statements[] = { "title", "about", "seed", "host", "lin
                                           "sleep", "say", "expect", "pause", "wait", "at",
                                           "repeat", "include", "set", "drop", "router",
                                           "switch", "hub", "traceroute", "duplicate",
-                                          "corrupt", "delay", NULL };
+                                          "corrupt", "delay", "tap", NULL };
 
 static int
 parse_pause(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st)
@@ -4165,6 +4323,8 @@ parse_statement(struct parser *p, struct cur *c, struct scn_step *st)
                         "'link A B down' and 'link A B up'");
         return check_not_in_repeat(p, t) < 0 ? -1 : parse_link(p, c, t);
     }
+    if (word_is(t, "tap"))
+        return parse_tap_statement(p, c, t);
     if (word_is(t, "traceroute"))
         return parse_traceroute(p, c, t, st) < 0 ? -1 : 1;
     if (word_is(t, "duplicate") || word_is(t, "corrupt") || word_is(t, "delay"))
@@ -4750,6 +4910,7 @@ scenario_free(struct scenario *scn)
     free(scn->dvars);
     free(scn->socks);
     free(scn->links);
+    free(scn->taps);
     free(scn->switches);
     free(scn->hosts);
     free(scn->about);
@@ -5376,6 +5537,57 @@ print_step(FILE *out, const struct scenario *scn, const struct scn_step *st)
     fputc('\n', out);
 }
 
+/* The netem options of a link or tap, defaults left out. */
+static void
+print_wire_options(FILE *out, const struct scn_link *l)
+{
+    if (l->delay_ns != 0 || l->jitter_ns != 0) {
+        fputs(" delay ", out);
+        print_dur(out, l->delay_ns);
+        if (l->jitter_ns != 0) {
+            fputc(' ', out);
+            print_dur(out, l->jitter_ns);
+        }
+    }
+    if (l->rate_bps != 0) {
+        fputs(" rate ", out);
+        print_rate(out, l->rate_bps);
+    }
+    if (l->gemodel) {
+        fputs(" loss gemodel ", out);
+        print_pct(out, l->ge_p_ppm);
+        fputc(' ', out);
+        print_pct(out, l->ge_r_ppm);
+        fputc(' ', out);
+        print_pct(out, l->ge_1h_ppm);
+        fputc(' ', out);
+        print_pct(out, l->ge_1k_ppm);
+    } else if (l->loss_ppm != 0) {
+        fputs(" loss ", out);
+        print_pct(out, l->loss_ppm);
+    }
+    if (l->duplicate_ppm != 0) {
+        fputs(" duplicate ", out);
+        print_pct(out, l->duplicate_ppm);
+    }
+    if (l->reorder_ppm != 0) {
+        fputs(" reorder ", out);
+        print_pct(out, l->reorder_ppm);
+        if (l->reorder_gap != 1)
+            fprintf(out, " gap %u", (unsigned)l->reorder_gap);
+    }
+    if (l->corrupt_ppm != 0) {
+        fputs(" corrupt ", out);
+        print_pct(out, l->corrupt_ppm);
+        if (l->corrupt_l2)
+            fputs(" l2", out);
+    }
+    if (l->mtu != 0)
+        fprintf(out, " mtu %u", l->mtu);
+    if (l->limit != SCN_LINK_LIMIT_DEFAULT)
+        fprintf(out, " limit %u", (unsigned)l->limit);
+}
+
 int
 scenario_print(const struct scenario *scn, FILE *out)
 {
@@ -5416,51 +5628,15 @@ scenario_print(const struct scenario *scn, FILE *out)
         print_link_end(out, scn, l->a, l->a_if, l->a_sw);
         fputc(' ', out);
         print_link_end(out, scn, l->b, l->b_if, l->b_sw);
-        if (l->delay_ns != 0 || l->jitter_ns != 0) {
-            fputs(" delay ", out);
-            print_dur(out, l->delay_ns);
-            if (l->jitter_ns != 0) {
-                fputc(' ', out);
-                print_dur(out, l->jitter_ns);
-            }
-        }
-        if (l->rate_bps != 0) {
-            fputs(" rate ", out);
-            print_rate(out, l->rate_bps);
-        }
-        if (l->gemodel) {
-            fputs(" loss gemodel ", out);
-            print_pct(out, l->ge_p_ppm);
-            fputc(' ', out);
-            print_pct(out, l->ge_r_ppm);
-            fputc(' ', out);
-            print_pct(out, l->ge_1h_ppm);
-            fputc(' ', out);
-            print_pct(out, l->ge_1k_ppm);
-        } else if (l->loss_ppm != 0) {
-            fputs(" loss ", out);
-            print_pct(out, l->loss_ppm);
-        }
-        if (l->duplicate_ppm != 0) {
-            fputs(" duplicate ", out);
-            print_pct(out, l->duplicate_ppm);
-        }
-        if (l->reorder_ppm != 0) {
-            fputs(" reorder ", out);
-            print_pct(out, l->reorder_ppm);
-            if (l->reorder_gap != 1)
-                fprintf(out, " gap %u", (unsigned)l->reorder_gap);
-        }
-        if (l->corrupt_ppm != 0) {
-            fputs(" corrupt ", out);
-            print_pct(out, l->corrupt_ppm);
-            if (l->corrupt_l2)
-                fputs(" l2", out);
-        }
-        if (l->mtu != 0)
-            fprintf(out, " mtu %u", l->mtu);
-        if (l->limit != SCN_LINK_LIMIT_DEFAULT)
-            fprintf(out, " limit %u", (unsigned)l->limit);
+        print_wire_options(out, l);
+        fputc('\n', out);
+    }
+    for (size_t i = 0; i < scn->n_taps; i++) {
+        const struct scn_tap *tp = &scn->taps[i];
+        fputs("tap ", out);
+        print_link_end(out, scn, tp->host, tp->ifc, -1);
+        fprintf(out, " %s", tp->dev);
+        print_wire_options(out, &tp->wire);
         fputc('\n', out);
     }
     if (scn->n_hosts > 0 && scn->n_steps > 0)
@@ -5640,6 +5816,21 @@ step_eq(const struct scn_step *a, const struct scn_step *b)
     }
 }
 
+/* Two taps: the same interface, device and impairments. */
+static bool
+tap_eq(const struct scn_tap *x, const struct scn_tap *y)
+{
+    const struct scn_link *u = &x->wire, *v = &y->wire;
+    return x->host == y->host && x->ifc == y->ifc && strcmp(x->dev, y->dev) == 0 &&
+           u->delay_ns == v->delay_ns && u->jitter_ns == v->jitter_ns &&
+           u->rate_bps == v->rate_bps && u->loss_ppm == v->loss_ppm && u->limit == v->limit &&
+           u->gemodel == v->gemodel && u->ge_p_ppm == v->ge_p_ppm &&
+           u->ge_r_ppm == v->ge_r_ppm && u->ge_1h_ppm == v->ge_1h_ppm &&
+           u->ge_1k_ppm == v->ge_1k_ppm && u->duplicate_ppm == v->duplicate_ppm &&
+           u->reorder_ppm == v->reorder_ppm && u->reorder_gap == v->reorder_gap &&
+           u->corrupt_ppm == v->corrupt_ppm && u->corrupt_l2 == v->corrupt_l2;
+}
+
 bool
 scenario_equal(const struct scenario *a, const struct scenario *b)
 {
@@ -5679,6 +5870,11 @@ scenario_equal(const struct scenario *a, const struct scenario *b)
             x->corrupt_l2 != y->corrupt_l2 || x->mtu != y->mtu)
             return false;
     }
+    if (a->n_taps != b->n_taps)
+        return false;
+    for (size_t i = 0; i < a->n_taps; i++)
+        if (!tap_eq(&a->taps[i], &b->taps[i]))
+            return false;
     for (size_t i = 0; i < a->n_socks; i++)
         if (strcmp(a->socks[i].name, b->socks[i].name) != 0 ||
             a->socks[i].host != b->socks[i].host || a->socks[i].type != b->socks[i].type)

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/drv_tap.h"
 #include "sim/scenario_app.h"
 #include "sim/switch.h"
 #include "stack/err.h"
@@ -320,6 +321,79 @@ count_emit(void *ctx, const struct trace_event *ev)
 
 /* ------------------------------------------------------------------------ */
 
+/* The driver's parameters for a link's (or a tap's) netem options. */
+static struct link_params
+wire_params(const struct scn_link *sl)
+{
+    return (struct link_params){
+        .delay_ns = sl->delay_ns,
+        .rate_bps = sl->rate_bps,
+        .loss = (double)sl->loss_ppm / SCN_PPM_ONE,
+        .limit = sl->limit,
+        .jitter_ns = sl->jitter_ns,
+        .jitter_dist = LINK_JITTER_UNIFORM,
+        .loss_model = sl->gemodel ? LINK_LOSS_GEMODEL : LINK_LOSS_RANDOM,
+        .ge_p = (double)sl->ge_p_ppm / SCN_PPM_ONE,
+        .ge_r = (double)sl->ge_r_ppm / SCN_PPM_ONE,
+        .ge_1h = (double)sl->ge_1h_ppm / SCN_PPM_ONE,
+        .ge_1k = (double)sl->ge_1k_ppm / SCN_PPM_ONE,
+        .duplicate = (double)sl->duplicate_ppm / SCN_PPM_ONE,
+        .reorder = (double)sl->reorder_ppm / SCN_PPM_ONE,
+        .reorder_gap = sl->reorder_gap,
+        .corrupt = (double)sl->corrupt_ppm / SCN_PPM_ONE,
+        .corrupt_l2 = sl->corrupt_l2,
+        .mtu = (uint16_t)sl->mtu,
+    };
+}
+
+/* Put a tap's interface on its device, with its impairments. */
+static int
+runner_attach_tap(struct scn_runner *r, const struct scn_tap *tp, char *err, size_t err_len)
+{
+    const struct scenario *scn = r->scn;
+    const struct scn_step at = { .line = tp->line, .col = tp->col };
+    struct host *h = r->hosts[tp->host];
+    char why[SCN_MSG_LEN];
+    if (sim_attach_tap(&r->sim, &h->ifaces[tp->ifc], tp->dev, why, sizeof why) < 0) {
+        format_err(err, err_len, scn, &at, "cannot put %s's eth%d on TAP device %s: %s",
+                   h->name, tp->ifc, tp->dev, why);
+        return -1;
+    }
+    struct link_params lp = wire_params(&tp->wire);
+    if (drv_tap_set_params(drv_tap_of_iface(&h->ifaces[tp->ifc]), &lp) < 0) {
+        format_err(err, err_len, scn, &at, "cannot set the impairments of TAP device %s",
+                   tp->dev);
+        return -1;
+    }
+    return 0;
+}
+
+int
+scn_runner_attach_tap_arg(struct scn_runner *r, const char *arg, char *err, size_t err_len)
+{
+    const char *eq = arg != NULL ? strchr(arg, '=') : NULL;
+    char hname[SCN_NAME_MAX + 1];
+    char why[SCN_MSG_LEN];
+    if (eq == NULL || eq == arg || eq[1] == '\0') {
+        snprintf(err, err_len, "--tap needs HOST=DEV, like --tap bob=nstap0, not '%s'",
+                 arg != NULL ? arg : "");
+        return -1;
+    }
+    snprintf(hname, sizeof hname, "%.*s", (int)(eq - arg), arg);
+    struct host *h = (size_t)(eq - arg) <= SCN_NAME_MAX ? sim_host_by_name(&r->sim, hname)
+                                                          : NULL;
+    if (h == NULL || h->n_ifaces == 0) {
+        snprintf(err, err_len, "--tap %s: no host '%.*s' in %s", arg, (int)(eq - arg), arg,
+                 r->scn->name);
+        return -1;
+    }
+    if (sim_attach_tap(&r->sim, &h->ifaces[0], eq + 1, why, sizeof why) < 0) {
+        snprintf(err, err_len, "--tap %s: %s", arg, why);
+        return -1;
+    }
+    return 0;
+}
+
 int
 scn_runner_init(struct scn_runner *r, const struct scenario *scn, const struct scn_run_opts *opts,
                 char *err, size_t err_len)
@@ -381,25 +455,7 @@ scn_runner_init(struct scn_runner *r, const struct scenario *scn, const struct s
     }
     for (size_t i = 0; i < scn->n_links; i++) {
         const struct scn_link *sl = &scn->links[i];
-        struct link_params lp = {
-            .delay_ns = sl->delay_ns,
-            .rate_bps = sl->rate_bps,
-            .loss = (double)sl->loss_ppm / SCN_PPM_ONE,
-            .limit = sl->limit,
-            .jitter_ns = sl->jitter_ns,
-            .jitter_dist = LINK_JITTER_UNIFORM,
-            .loss_model = sl->gemodel ? LINK_LOSS_GEMODEL : LINK_LOSS_RANDOM,
-            .ge_p = (double)sl->ge_p_ppm / SCN_PPM_ONE,
-            .ge_r = (double)sl->ge_r_ppm / SCN_PPM_ONE,
-            .ge_1h = (double)sl->ge_1h_ppm / SCN_PPM_ONE,
-            .ge_1k = (double)sl->ge_1k_ppm / SCN_PPM_ONE,
-            .duplicate = (double)sl->duplicate_ppm / SCN_PPM_ONE,
-            .reorder = (double)sl->reorder_ppm / SCN_PPM_ONE,
-            .reorder_gap = sl->reorder_gap,
-            .corrupt = (double)sl->corrupt_ppm / SCN_PPM_ONE,
-            .corrupt_l2 = sl->corrupt_l2,
-            .mtu = (uint16_t)sl->mtu,
-        };
+        struct link_params lp = wire_params(sl);
         struct iface *ea = sl->a >= 0 ? &r->hosts[sl->a]->ifaces[sl->a_if]
                                       : switch_add_port(r->switches[sl->a_sw]);
         struct iface *eb = sl->b >= 0 ? &r->hosts[sl->b]->ifaces[sl->b_if]
@@ -408,6 +464,15 @@ scn_runner_init(struct scn_runner *r, const struct scenario *scn, const struct s
         if (r->links[i] == NULL) {
             format_err(err, err_len, scn, &(struct scn_step){ .line = sl->line, .col = sl->col },
                        "cannot build this link");
+            scn_runner_destroy(r);
+            return -1;
+        }
+    }
+    /* TAP mode: each tap puts its interface on a real device, and the world
+     * follows the wall clock from here (sim/realtime.h). `netstep check`
+     * opens nothing: the interface stays unplugged. */
+    for (size_t i = 0; i < scn->n_taps && !opts->no_tap; i++) {
+        if (runner_attach_tap(r, &scn->taps[i], err, err_len) < 0) {
             scn_runner_destroy(r);
             return -1;
         }
@@ -965,6 +1030,11 @@ typedef bool (*run_ready_fn)(struct scn_runner *r, void *ctx);
 static bool
 run_wait(struct scn_runner *r, run_ready_fn ready, void *ctx, uint64_t deadline_ns)
 {
+    /* On a real wire a wait can last as long as a person takes to type
+     * `curl`: what the run printed so far must be out first, even into a
+     * pipe or a file. */
+    if (r->sim.rt != NULL && r->opts.out != NULL)
+        fflush(r->opts.out);
     for (;;) {
         service_jobs(r);
         if (ready != NULL && ready(r, ctx))

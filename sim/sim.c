@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/drv_tap.h"
 #include "sim/realtime.h"
 #include "sim/switch.h"
 #include "stack/drop.h"
@@ -314,6 +315,11 @@ sim_deliver(struct sim *s, struct sim_ev_frame *f)
 {
     struct iface *dst = f->dst;
     struct pkt *p = f->p;
+    if (f->tap != NULL) {
+        /* delayed on its way to the kernel (a tap's delay, rate, jitter) */
+        drv_tap_emit(f->tap, p, f->bad_fcs);
+        return;
+    }
     if (dst == NULL) {
         pkt_free(p);
         return;

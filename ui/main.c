@@ -23,7 +23,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "sim/drv_tap.h"
 #include "sim/log_sink.h"
 #include "sim/pcap_sink.h"
 #include "sim/scenario.h"
@@ -38,8 +37,9 @@
 #define EXIT_EXPECT_FAILED 1
 #define EXIT_USAGE 2
 
-/* Lesson folders, in the order a course climbs the layers. */
-static const char *const lesson_dirs[] = { "link", "ip", "udp", "tcp", "socket", "app" };
+/* Lesson folders, in the order a course climbs the layers; then the lessons
+ * on a real TAP device (docs/tap-mode.md). */
+static const char *const lesson_dirs[] = { "link", "ip", "udp", "tcp", "socket", "app", "tap" };
 
 static void
 usage(FILE *out)
@@ -262,25 +262,12 @@ cmd_run(int argc, char **argv, bool trace_default)
         scenario_free(scn);
         return EXIT_USAGE;
     }
-    if (tap_arg != NULL) {
-        /* HOST=DEV: HOST's eth0 leaves its simulated link for the device */
-        char hname[64];
-        const char *eq = strchr(tap_arg, '=');
-        snprintf(hname, sizeof(hname), "%.*s", (int)(eq - tap_arg), tap_arg);
-        struct host *th = sim_host_by_name(&r->sim, hname);
-        int tr = th == NULL || th->n_ifaces == 0
-                     ? -1
-                     : sim_attach_tap(&r->sim, &th->ifaces[0], eq + 1, err, sizeof(err));
-        if (tr < 0) {
-            if (th == NULL || th->n_ifaces == 0)
-                snprintf(err, sizeof(err), "no host '%s' with an interface in %s", hname,
-                         scn->name);
-            fprintf(stderr, "netstep: --tap %s: %s\n", tap_arg, err);
-            scn_runner_destroy(r);
-            free(r);
-            scenario_free(scn);
-            return EXIT_USAGE;
-        }
+    if (tap_arg != NULL && scn_runner_attach_tap_arg(r, tap_arg, err, sizeof(err)) < 0) {
+        fprintf(stderr, "netstep: %s\n", err);
+        scn_runner_destroy(r);
+        free(r);
+        scenario_free(scn);
+        return EXIT_USAGE;
     }
     struct log_sink log;
     struct pcap_sink pcap;
@@ -351,16 +338,22 @@ cmd_check(int argc, char **argv)
             rc = EXIT_USAGE;
             continue;
         }
-        /* Building the world checks what only the runner knows. */
-        struct scn_run_opts opts = { 0 };
+        /* Building the world checks what only the runner knows; a TAP
+         * device is not opened (checking needs no device and no privilege). */
+        struct scn_run_opts opts = { .no_tap = true };
         struct scn_runner *r = calloc(1, sizeof(*r));
         char err[512];
         if (r == NULL || scn_runner_init(r, scn, &opts, err, sizeof(err)) < 0) {
             fprintf(stderr, "%s\n", r == NULL ? "netstep: out of memory" : err);
             rc = EXIT_USAGE;
         } else {
-            printf("%s: ok (%zu hosts, %zu links, %zu steps)\n", scn->name, scn->n_hosts,
-                   scn->n_links, scn->n_steps);
+            if (scn->n_taps > 0)
+                printf("%s: ok (%zu hosts, %zu links, %zu TAP device%s, %zu steps)\n",
+                       scn->name, scn->n_hosts, scn->n_links, scn->n_taps,
+                       scn->n_taps == 1 ? "" : "s", scn->n_steps);
+            else
+                printf("%s: ok (%zu hosts, %zu links, %zu steps)\n", scn->name, scn->n_hosts,
+                       scn->n_links, scn->n_steps);
             scn_runner_destroy(r);
         }
         free(r);
