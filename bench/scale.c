@@ -443,9 +443,13 @@ main(int argc, char **argv)
     snprintf(label, sizeof label, "world (%u sites)", sites);
     print_result(label, &big);
     printf("\nratios, world / baseline (1.00 = cost per host or flow does not grow):\n");
-    printf("  memory per host  %.2f resident, %.2f malloc'd\n",
-           (big.rss_kib / big.hosts) / (base.rss_kib / base.hosts),
-           (big.heap_bytes / big.hosts) / (base.heap_bytes / base.hosts));
+    if (base.heap_bytes > 0 && big.heap_bytes > 0)
+        printf("  memory per host  %.2f resident, %.2f malloc'd\n",
+               (big.rss_kib / big.hosts) / (base.rss_kib / base.hosts),
+               (big.heap_bytes / big.hosts) / (base.heap_bytes / base.hosts));
+    else  /* a sanitizer's allocator does not answer mallinfo2() */
+        printf("  memory per host  %.2f resident (malloc'd bytes not known)\n",
+               (big.rss_kib / big.hosts) / (base.rss_kib / base.hosts));
     printf("  time per flow    %.2f wall, %.2f CPU\n",
            (big.wall_s / big.flows) / (base.wall_s / base.flows),
            (big.cpu_s / big.flows) / (base.cpu_s / base.flows));
