@@ -11,9 +11,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sim/capture.h"
 #include "sim/pcapng_sink.h"
+#include "sim/sim.h"
 #include "stack/pkt.h"
 #include "stack/trace.h"
 
@@ -291,6 +293,54 @@ START_TEST(test_link_file_names)
 }
 END_TEST
 
+START_TEST(test_capture_dir_gets_a_file_for_a_tap_device_on_its_first_frame)
+{
+    /* A world with no links: the only frames come from a TAP device, whose
+     * WIRE events are named "HOST-DEV" and are no link of the world. */
+    struct sim s;
+    sim_init(&s, 1);
+    const char *dir = "test_capture_dir";
+    remove("test_capture_dir/alice-tap0.pcap");
+    remove("test_capture_dir/alice-tap0.pcapng");
+    rmdir(dir);
+    struct capture c;
+    struct capture_opts o = { .dir = dir };
+    ck_assert_int_eq(capture_open(&c, &s, NULL, &o), 0);
+    ck_assert_uint_eq(c.n_files, 0);
+    struct pkt_pool pool = { 0 };
+    uint8_t frame[60] = { 0 };
+    struct pkt *p = pkt_from_bytes(&pool, frame, sizeof frame);
+    struct trace_event ev = wire_event("alice-tap0", p, 1000);
+    c.sink.emit(c.sink.ctx, &ev);
+    c.sink.emit(c.sink.ctx, &ev);
+    ck_assert_uint_eq(c.n_files, 1);
+    ck_assert_int_eq(capture_close(&c), 0);
+    size_t len;
+    uint8_t *b = slurp("test_capture_dir/alice-tap0.pcap", &len);
+    ck_assert_uint_eq(len, 24 + 2 * (16 + 60));  /* pcap header, two records */
+    free(b);
+    remove("test_capture_dir/alice-tap0.pcap");
+
+    /* the same with --pcapng: the file's one interface is named after it */
+    o.pcapng = true;
+    ck_assert_int_eq(capture_open(&c, &s, NULL, &o), 0);
+    c.sink.emit(c.sink.ctx, &ev);
+    ck_assert_int_eq(capture_close(&c), 0);
+    b = slurp("test_capture_dir/alice-tap0.pcapng", &len);
+    size_t shb = le32(b + 4);
+    ck_assert_uint_eq(le32(b + shb), 1);  /* an IDB follows the SHB */
+    uint16_t vl;
+    const uint8_t *name = find_opt(b + shb + 16, le32(b + shb + 4) - 20, 2, &vl);
+    ck_assert_ptr_nonnull(name);
+    ck_assert_mem_eq(name, "alice-tap0", 10);
+    free(b);
+    remove("test_capture_dir/alice-tap0.pcapng");
+    rmdir(dir);
+    pkt_free(p);
+    sim_destroy(&s);
+}
+END_TEST
+
 static Suite *
 capture_suite(void)
 {
@@ -301,6 +351,7 @@ capture_suite(void)
     tcase_add_test(tc, test_pcapng_errors_leave_no_file);
     tcase_add_test(tc, test_comment_names_cause_and_why);
     tcase_add_test(tc, test_link_file_names);
+    tcase_add_test(tc, test_capture_dir_gets_a_file_for_a_tap_device_on_its_first_frame);
     suite_add_tcase(s, tc);
     return s;
 }
