@@ -3818,8 +3818,16 @@ parse_filter(struct parser *p, struct cur *c, struct scn_filter *f)
             return perr(p, t->col, "'%s' is given twice", parts[part]);
         seen[part] = t;
         const struct tok *v = cur_next(c);
-        if (v == NULL)
-            return perr(p, t->col, "%s needs a value", parts[part]);
+        if (v == NULL) {
+            static const char *const needs[] = {
+                "from needs an address or a host name, like 'from alice'",
+                "to needs an address or a host name, like 'to bob'",
+                "port needs a number, like 'port 80'",
+                "flags needs TCP flags, like 'flags SA'",
+                "len needs a comparison and a number, like 'len > 0'",
+            };
+            return perr(p, t->col, "%s", needs[part]);
+        }
         switch (part) {
         case 0:
         case 1: {

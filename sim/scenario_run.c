@@ -104,38 +104,34 @@ format_err(char *err, size_t n, const struct scenario *scn, const struct scn_ste
 /* ------------------------------------------------------------------------ */
 /* Checks at init: what the parser cannot know, and what this build lacks. */
 
-/* The host a drop rule's `from` names (by name, or by one of its
- * addresses), or -1. */
+/* The host an address of a drop rule names (by name, or by one of its
+ * addresses), or -1 (none given, or an address no host has). */
 static int
-rule_from_host(const struct scenario *scn, const struct scn_filter *f)
+rule_addr_host(const struct scenario *scn, bool given, const struct scn_addr *a)
 {
-    if (f->from.kind == SCN_ADDR_HOST)
-        return f->from.host;
+    if (!given)
+        return -1;
+    if (a->kind == SCN_ADDR_HOST)
+        return a->host;
     for (size_t i = 0; i < scn->n_hosts; i++)
         for (unsigned k = 0; k < scn->hosts[i].n_ifaces; k++)
-            if (scn->hosts[i].if_addr[k] == f->from.addr)
+            if (scn->hosts[i].if_addr[k] == a->addr)
                 return (int)i;
     return -1;
 }
 
 /* Why step st cannot run in this build, or NULL if it can. A per-packet
  * rule is a link_rule (sim/link.h), which filters on the sending host,
- * protocol, port, TCP flags and a minimum length only. */
+ * protocol, addresses, port, TCP flags and the payload length. */
 static const char *
 run_missing(const struct scenario *scn, const struct scn_step *st)
 {
+    (void)scn;
     if (st->kind != SCN_STEP_DROP)
         return NULL;
     const struct scn_filter *f = &st->drop.filter;
-    if (f->has_to)
-        return "a per-packet rule cannot filter on 'to' (links filter on 'from'); name the "
-               "sender instead";
     if (f->proto == SCN_PROTO_IPV4)
         return "a per-packet rule cannot filter on 'ip'; name icmp, udp or tcp";
-    if (f->has_from && rule_from_host(scn, f) < 0)
-        return "a per-packet rule's 'from' must be one of the scenario's hosts";
-    if (f->has_len && f->len_cmp != SCN_CMP_GT && f->len_cmp != SCN_CMP_GE)
-        return "a per-packet rule's len can only be 'len > N' or 'len >= N'";
     if (f->has_len && f->proto != SCN_PROTO_TCP && f->proto != SCN_PROTO_UDP &&
         f->proto != SCN_PROTO_ICMP)
         return "a per-packet rule's len needs icmp, udp or tcp before it";
@@ -1619,26 +1615,46 @@ step_rule(struct scn_runner *r, const struct scn_step *st)
         .tcp_flags = f->flags,
         .port = f->port,
     };
-    if (f->has_from) {
-        int fh = rule_from_host(r->scn, f);
-        lr.from = fh >= 0 ? r->hosts[fh] : NULL;
+    /* `from HOST`: the frames HOST sends (its interface, or its MAC through
+     * a switch). `from ADDRESS`, `to ADDRESS`: that IPv4 source or
+     * destination exactly; `to HOST`: any of HOST's addresses. */
+    if (f->has_from && f->from.kind == SCN_ADDR_HOST && f->from.host >= 0)
+        lr.from = r->hosts[f->from.host];
+    else if (f->has_from) {
+        lr.has_src = true;
+        lr.src = f->from.addr;
+    }
+    if (f->has_to && f->to.kind == SCN_ADDR_HOST && f->to.host >= 0)
+        lr.to = r->hosts[f->to.host];
+    else if (f->has_to) {
+        lr.has_dst = true;
+        lr.dst = f->to.addr;
     }
     if (f->has_len) {
-        /* The link compares the IPv4 total length: headers at their
-         * smallest, so TCP options count as payload. */
-        uint64_t hdr = IPV4_HDR_MIN + (f->proto == SCN_PROTO_TCP ? 20u : 8u);
-        uint64_t min = hdr + f->len + (f->len_cmp == SCN_CMP_GT ? 1u : 0u);
-        lr.min_len = (uint16_t)(min > UINT16_MAX ? UINT16_MAX : min);
+        static const enum link_rule_cmp cmps[] = {
+            [SCN_CMP_EQ] = LINK_CMP_EQ, [SCN_CMP_NE] = LINK_CMP_NE, [SCN_CMP_LT] = LINK_CMP_LT,
+            [SCN_CMP_LE] = LINK_CMP_LE, [SCN_CMP_GT] = LINK_CMP_GT, [SCN_CMP_GE] = LINK_CMP_GE,
+        };
+        lr.has_len = true;
+        lr.len_cmp = f->len_cmp <= SCN_CMP_GE ? cmps[f->len_cmp] : LINK_CMP_EQ;
+        /* beyond any frame's payload: the comparison is the same */
+        lr.len = f->len > UINT32_MAX ? UINT32_MAX : (uint32_t)f->len;
     }
-    /* A rule about one sender goes on that sender's own links, where each
-     * of its frames is counted once (further links would count copies a
-     * rule has already duplicated, or a router's forwarded frames). */
+    /* Each frame should be counted once, so a rule goes on the links of the
+     * one host its frames must pass: the sender's (`from`), else the
+     * receiver's (`to`), where each frame enters or leaves the wire once
+     * (further links would count copies a rule has already duplicated, or a
+     * router's forwarded frames). An address no host has: every link. */
+    int on = rule_addr_host(r->scn, f->has_from, &f->from);
+    if (on < 0 && !f->has_from)
+        on = rule_addr_host(r->scn, f->has_to, &f->to);
+    const struct host *only = on >= 0 ? r->hosts[on] : NULL;
     unsigned added = 0;
     for (size_t i = 0; i < r->scn->n_links; i++) {
         const struct scn_link *sl = &r->scn->links[i];
         const struct host *ha = sl->a >= 0 ? r->hosts[sl->a] : NULL;
         const struct host *hb = sl->b >= 0 ? r->hosts[sl->b] : NULL;
-        if (lr.from != NULL && ha != lr.from && hb != lr.from)
+        if (only != NULL && ha != only && hb != only)
             continue;
         if (link_add_rule(r->links[i], &lr) >= 0)
             added++;

@@ -2,7 +2,7 @@
  * main.c - the netstep command line.
  *
  *   netstep run FILE [--trace] [--pcap OUT] [--seed N] [--quiet] [--step] [--pause]
- *                    [--tap HOST=DEV]
+ *                    [--tap HOST=DEV] [--pcap-dir DIR] [--pcapng]
  *   netstep check FILE...
  *   netstep list
  *   netstep ui FILE [...]   (the classroom view: ui/tui.c)
@@ -23,8 +23,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "sim/capture.h"
 #include "sim/log_sink.h"
-#include "sim/pcap_sink.h"
 #include "sim/scenario.h"
 #include "sim/scenario_run.h"
 #include "stack/host.h"
@@ -36,6 +36,9 @@
 
 #define EXIT_EXPECT_FAILED 1
 #define EXIT_USAGE 2
+/* Long options without a letter. */
+#define OPT_PCAP_DIR 256
+#define OPT_PCAPNG 257
 
 /* Lesson folders, in the order a course climbs the layers; then the lessons
  * on a real TAP device (docs/tap-mode.md). */
@@ -46,7 +49,7 @@ usage(FILE *out)
 {
     fprintf(out,
             "usage: netstep run FILE [--trace] [--pcap OUT] [--seed N] [--quiet] [--step]\n"
-            "                        [--pause] [--tap HOST=DEV]\n"
+            "                        [--pause] [--tap HOST=DEV] [--pcap-dir DIR] [--pcapng]\n"
             "       netstep check FILE...\n"
             "       netstep list\n"
             "       netstep ui FILE [--model osi] [--theme high-contrast] [--ascii]\n"
@@ -64,7 +67,11 @@ usage(FILE *out)
             "options for run:\n"
             "  -t, --trace      print every trace event: time, host, layer, direction,\n"
             "                   what the layer decided, and why (the cause)\n"
-            "  -w, --pcap OUT   write every frame of every link to OUT (pcap, ns stamps)\n"
+            "  -w, --pcap OUT   write every frame of every link to OUT (pcap, ns stamps;\n"
+            "                   pcapng with a comment per frame if OUT ends in .pcapng)\n"
+            "      --pcap-dir DIR  also one capture per link: DIR/LINK.pcap\n"
+            "      --pcapng     write pcapng: one interface per link, each frame's cause\n"
+            "                   as its comment (DIR/LINK.pcapng with --pcap-dir)\n"
             "  -s, --seed N     use seed N instead of the file's (same seed, same run)\n"
             "  -q, --quiet      print only failed expects\n"
             "  -S, --step       run one step per Enter (or per line of input), printing\n"
@@ -189,11 +196,14 @@ cmd_run(int argc, char **argv, bool trace_default)
         { "step", no_argument, NULL, 'S' },
         { "pause", no_argument, NULL, 'p' },
         { "tap", required_argument, NULL, 'T' },
+        { "pcap-dir", required_argument, NULL, OPT_PCAP_DIR },
+        { "pcapng", no_argument, NULL, OPT_PCAPNG },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
     bool trace = trace_default, quiet = false, step = false, pause = false;
     const char *pcap_path = NULL;
+    struct capture_opts cap_opts = { .appl = "netstep " NETSTEP_VERSION };
     const char *tap_arg = NULL;
     struct scn_run_opts opts = { .out = stdout };
     int c;
@@ -231,6 +241,12 @@ cmd_run(int argc, char **argv, bool trace_default)
                 return EXIT_USAGE;
             }
             tap_arg = optarg;
+            break;
+        case OPT_PCAP_DIR:
+            cap_opts.dir = optarg;
+            break;
+        case OPT_PCAPNG:
+            cap_opts.pcapng = true;
             break;
         case 'h':
             usage(stdout);
@@ -270,21 +286,22 @@ cmd_run(int argc, char **argv, bool trace_default)
         return EXIT_USAGE;
     }
     struct log_sink log;
-    struct pcap_sink pcap;
+    struct capture pcap;
     bool have_pcap = false;
     if (trace && !quiet) {
         log_sink_init(&log, stdout);
         log_sink_attach(&log, &r->sim.trace);
     }
-    if (pcap_path != NULL) {
-        if (pcap_sink_open(&pcap, pcap_path) < 0) {
-            fprintf(stderr, "netstep: %s: %s\n", pcap_path, pcap_sink_error(&pcap));
+    cap_opts.file = pcap_path;
+    if (pcap_path != NULL || cap_opts.dir != NULL) {
+        if (capture_open(&pcap, &r->sim, scn, &cap_opts) < 0) {
+            fprintf(stderr, "netstep: %s\n", capture_error(&pcap));
             scn_runner_destroy(r);
             free(r);
             scenario_free(scn);
             return EXIT_USAGE;
         }
-        pcap_sink_attach(&pcap, &r->sim.trace);
+        capture_attach(&pcap, &r->sim.trace);
         have_pcap = true;
     }
     if (!quiet) {
@@ -306,9 +323,8 @@ cmd_run(int argc, char **argv, bool trace_default)
         log_sink_detach(&log);
     int rc = failed > 0 ? EXIT_EXPECT_FAILED : 0;
     if (have_pcap) {
-        pcap_sink_detach(&pcap);
-        if (pcap_sink_close(&pcap) < 0) {
-            fprintf(stderr, "netstep: %s: %s\n", pcap_path, pcap_sink_error(&pcap));
+        if (capture_close(&pcap) < 0) {
+            fprintf(stderr, "netstep: %s\n", capture_error(&pcap));
             rc = EXIT_USAGE;
         }
     }
