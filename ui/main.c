@@ -23,12 +23,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "sim/drv_tap.h"
 #include "sim/log_sink.h"
 #include "sim/pcap_sink.h"
 #include "sim/scenario.h"
 #include "sim/scenario_run.h"
-#include "stack/host.h"
 #include "ui/tui.h"
 
 #ifndef NETSTEP_VERSION
@@ -262,25 +260,13 @@ cmd_run(int argc, char **argv, bool trace_default)
         scenario_free(scn);
         return EXIT_USAGE;
     }
-    if (tap_arg != NULL) {
-        /* HOST=DEV: HOST's eth0 leaves its simulated link for the device */
-        char hname[64];
-        const char *eq = strchr(tap_arg, '=');
-        snprintf(hname, sizeof(hname), "%.*s", (int)(eq - tap_arg), tap_arg);
-        struct host *th = sim_host_by_name(&r->sim, hname);
-        int tr = th == NULL || th->n_ifaces == 0
-                     ? -1
-                     : sim_attach_tap(&r->sim, &th->ifaces[0], eq + 1, err, sizeof(err));
-        if (tr < 0) {
-            if (th == NULL || th->n_ifaces == 0)
-                snprintf(err, sizeof(err), "no host '%s' with an interface in %s", hname,
-                         scn->name);
-            fprintf(stderr, "netstep: --tap %s: %s\n", tap_arg, err);
-            scn_runner_destroy(r);
-            free(r);
-            scenario_free(scn);
-            return EXIT_USAGE;
-        }
+    /* HOST=DEV: HOST's eth0 leaves its simulated link for the device */
+    if (tap_arg != NULL && scn_runner_attach_tap(r, tap_arg, err, sizeof(err)) < 0) {
+        fprintf(stderr, "netstep: --tap %s: %s\n", tap_arg, err);
+        scn_runner_destroy(r);
+        free(r);
+        scenario_free(scn);
+        return EXIT_USAGE;
     }
     struct log_sink log;
     struct pcap_sink pcap;
