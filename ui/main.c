@@ -48,6 +48,7 @@ usage(FILE *out)
             "       netstep check FILE...\n"
             "       netstep list\n"
             "       netstep ui FILE [--model osi] [--theme high-contrast] [--ascii]\n"
+            "                       [--tap HOST=DEV]\n"
             "       netstep FILE\n"
             "       netstep --help | --version\n"
             "\n"

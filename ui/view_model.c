@@ -334,8 +334,27 @@ view_model_destroy(struct view_model *m)
 
 /* ---- the world after the script --------------------------------------- */
 
+/* The last line of what the runner printed, without its time stamp. */
+static void
+vm_last_line(const char *out, char *dst, size_t n)
+{
+    size_t len = strlen(out);
+    while (len > 0 && (out[len - 1] == '\n' || out[len - 1] == ' '))
+        len--;
+    size_t start = len;
+    while (start > 0 && out[start - 1] != '\n')
+        start--;
+    const char *arrow = strstr(out + start, "=> ");
+    if (arrow != NULL && (size_t)(arrow - out) < len)
+        start = (size_t)(arrow - out);
+    while (start < len && out[start] == ' ')
+        start++;
+    snprintf(dst, n, "%.*s", (int)(len - start), out + start);
+}
+
 long
-vm_live_call(struct view_model *m, struct scenario *scn, const char *text, struct scn_diag *diag)
+vm_live_call(struct view_model *m, struct scenario *scn, const char *text, struct scn_diag *diag,
+             char *result, size_t result_len)
 {
     if (vm_step_room(m, m->n_steps) < 0) {
         memset(diag, 0, sizeof *diag);
@@ -346,7 +365,18 @@ vm_live_call(struct view_model *m, struct scenario *scn, const char *text, struc
         return -1;
     }
     m->step_start[m->n_steps] = record_count(&m->rec);
+    /* what the runner says of the call, as `netstep run` prints it */
+    char *said = NULL;
+    size_t said_len = 0;
+    FILE *out = result != NULL ? open_memstream(&said, &said_len) : NULL;
+    m->runner->opts.out = out;
     long k = scn_runner_live(m->runner, scn, text, m->n_live + 1, diag);
+    m->runner->opts.out = NULL;
+    if (out != NULL)
+        fclose(out);
+    if (result != NULL)
+        vm_last_line(said != NULL ? said : "", result, result_len);
+    free(said);
     if (k < 0)
         return -1;
     m->n_live++;

@@ -120,10 +120,11 @@ bool vm_run_step(struct view_model *m);
 
 /* Run text, one statement typed on the command line, after the script (every
  * step of which has run): scn_runner_live(). scn is m->scn, writable. The
- * new step's events start at m->step_start[returned index]. -1 with diag
- * holding the parser's (or runner's) error when it did not run. */
+ * new step's events start at m->step_start[returned index]; result (may be
+ * NULL) gets the last line the runner printed about it ("=> 0", a verdict).
+ * -1 with diag holding the parser's (or runner's) error when it did not run. */
 long vm_live_call(struct view_model *m, struct scenario *scn, const char *text,
-                  struct scn_diag *diag);
+                  struct scn_diag *diag, char *result, size_t result_len);
 
 /* TAP mode: the world runs in real time (a device was attached). */
 bool vm_realtime(const struct view_model *m);
