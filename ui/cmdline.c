@@ -422,6 +422,46 @@ cmdline_set_error(struct cmdline *cl, const struct scn_diag *diag)
 
 /* ---- saving -------------------------------------------------------------- */
 
+/* Whether the line at p (up to its newline) is a `seed` statement. */
+static bool
+is_seed_line(const char *p)
+{
+    while (*p == ' ' || *p == '\t')
+        p++;
+    return strncmp(p, "seed", 4) == 0 && (p[4] == ' ' || p[4] == '\t');
+}
+
+/* orig with its `seed` line saying the seed the view ran with (--seed), or
+ * such a line first if it had none. */
+static void
+write_reseeded(FILE *f, const char *orig, uint64_t seed)
+{
+    char line[96];
+    snprintf(line, sizeof line, "seed %llu   # the view ran with --seed %llu\n",
+             (unsigned long long)seed, (unsigned long long)seed);
+    bool found = false;
+    const char *p = orig;
+    while (!found && p != NULL) {
+        found = is_seed_line(p);
+        p = strchr(p, '\n');
+        if (p != NULL)
+            p++;
+    }
+    if (!found)
+        fputs(line, f);
+    for (p = orig; *p != '\0';) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl != NULL ? (size_t)(nl - p) + 1 : strlen(p);
+        if (found && is_seed_line(p)) {
+            fputs(line, f);
+            found = false;  /* only the first */
+        } else {
+            fwrite(p, 1, len, f);
+        }
+        p += len;
+    }
+}
+
 int
 cmdline_save(const char *path, const char *orig, const struct scenario *scn, size_t first_live,
              bool seed_given, uint64_t seed, char *err, size_t err_len)
@@ -434,7 +474,8 @@ cmdline_save(const char *path, const char *orig, const struct scenario *scn, siz
     for (size_t i = 0; i < scn->n_files; i++)
         files += strcmp(scn->files[i], SCN_LIVE_FILE) != 0;
     uint64_t file_seed = scn->has_seed ? scn->seed : 1;
-    bool verbatim = orig != NULL && files == 1 && (!seed_given || seed == file_seed);
+    bool verbatim = orig != NULL && files == 1;
+    bool reseed = seed_given && seed != file_seed;
 
     char tmp[4096];
     if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp) {
@@ -448,7 +489,10 @@ cmdline_save(const char *path, const char *orig, const struct scenario *scn, siz
     }
     if (verbatim) {
         size_t n = strlen(orig);
-        fputs(orig, f);
+        if (reseed)
+            write_reseeded(f, orig, seed);
+        else
+            fputs(orig, f);
         if (n > 0 && orig[n - 1] != '\n')
             fputc('\n', f);
         if (first_live < scn->n_steps)

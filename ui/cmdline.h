@@ -87,13 +87,14 @@ enum cmdline_cmd cmdline_command(const char *text, const char **arg);
  * "error: unknown host 'alcie' (did you mean 'alice'?)". */
 void cmdline_set_error(struct cmdline *cl, const struct scn_diag *diag);
 
-/* Save the session as a scenario: the file's own text (orig, as loaded),
- * then the statements typed on the command line (scn->steps from first_live
- * on), so that `netstep run` replays it to the same end. When orig cannot
- * stand for the world that ran (it includes other files, or the view ran
- * with a --seed the file does not say), the whole scenario is written in
- * canonical form instead (scenario_print), with that seed. Written to
- * PATH.tmp, then renamed over PATH. 0, or -1 with a sentence in err. */
+/* Save the session as a scenario: the file's own text (orig, as loaded;
+ * its `seed` line made to say `seed`, the seed the view ran with, if --seed
+ * changed it), then the statements typed on the command line (scn->steps
+ * from first_live on), so that `netstep run` replays it to the same end.
+ * When the file includes others (whose paths are relative to it), the whole
+ * scenario is written in canonical form instead (scenario_print), with the
+ * seed. Written to PATH.tmp, then renamed over PATH. 0, or -1 with a
+ * sentence in err. */
 int cmdline_save(const char *path, const char *orig, const struct scenario *scn,
                  size_t first_live, bool seed_given, uint64_t seed, char *err, size_t err_len);
 
