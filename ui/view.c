@@ -171,7 +171,7 @@ static const struct keyhelp keys[] = {
     { "tab", "pane", "tab: focus the next pane (events, packet, bytes, sockets)" },
     { "/", "filter", "/: show only a host, layer or protocol (Enter keeps, Esc clears)" },
     { "t", "TCP states", "t: TCP state diagram, last transition lit (t: back)" },
-    { ":", "call", ":  make a socket call now, as a script line (Tab completes; :w FILE saves, :q quits)" },
+    { ":", "call", ":: run a script line now (Tab completes, :w FILE saves)" },
     { NULL, NULL, "up, down: in the packet pane, select a field; elsewhere, one event" },
     { NULL, NULL, "Enter: in the packet pane, fold or unfold the selected layer" },
     { NULL, NULL, "< >: scroll the host columns when not all fit" },
@@ -255,7 +255,7 @@ view_render_help(const struct view_opts *o, struct grid *g, struct grid_rect r)
         grid_text(g, x, y++, w, intro[i], ROLE_NORMAL);
     for (size_t i = 0; i < N_KEYS && y < r.y + r.h - 1; i++) {
         const char *h = keys[i].help;
-        const char *colon = strchr(h, ':');
+        const char *colon = strstr(h + 1, ": ");  /* after the key, which may be ':' */
         int kl = colon ? (int)(colon - h) : 0;
         char key[40];
         snprintf(key, sizeof key, "%.*s", kl, h);

@@ -324,7 +324,7 @@ START_TEST(test_quit_and_help)
     view_render(m, &st, &(struct view_opts){ .utf8 = false }, &g);
     bool listed = false;
     for (int y = 0; y < g.h; y++)
-        listed = listed || strstr(row(&g, y), "make a socket call now") != NULL;
+        listed = listed || strstr(row(&g, y), "run a script line now") != NULL;
     ck_assert(listed);
     view_key(m, &st, 'x');
     grid_free(&g);
