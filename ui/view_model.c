@@ -334,9 +334,10 @@ view_model_destroy(struct view_model *m)
 
 /* ---- the world after the script --------------------------------------- */
 
-/* The last line of what the runner printed, without its time stamp. */
+/* What the runner printed about a call, short: "=> 0" for a call, "ok" or
+ * "FAILS, got: 0" for an expect, a ping's summary line. */
 static void
-vm_last_line(const char *out, char *dst, size_t n)
+vm_last_line(const char *out, const char *text, char *dst, size_t n)
 {
     size_t len = strlen(out);
     while (len > 0 && (out[len - 1] == '\n' || out[len - 1] == ' '))
@@ -344,12 +345,17 @@ vm_last_line(const char *out, char *dst, size_t n)
     size_t start = len;
     while (start > 0 && out[start - 1] != '\n')
         start--;
-    const char *arrow = strstr(out + start, "=> ");
-    if (arrow != NULL && (size_t)(arrow - out) < len)
-        start = (size_t)(arrow - out);
-    while (start < len && out[start] == ' ')
-        start++;
-    snprintf(dst, n, "%.*s", (int)(len - start), out + start);
+    const char *p = out + start;
+    if (*p == '[' && strchr(p, ']') != NULL)  /* the time stamp */
+        p = strchr(p, ']') + 1;
+    while (*p == ' ')
+        p++;
+    if (strncmp(p, text, strlen(text)) == 0)  /* the statement again */
+        p += strlen(text);
+    while (*p == ' ')
+        p++;
+    const char *fails = strstr(out, "expect failed") != NULL ? "FAILS, " : "";
+    snprintf(dst, n, "%s%.*s", fails, (int)(out + len - p), p);
 }
 
 long
@@ -375,7 +381,7 @@ vm_live_call(struct view_model *m, struct scenario *scn, const char *text, struc
     if (out != NULL)
         fclose(out);
     if (result != NULL)
-        vm_last_line(said != NULL ? said : "", result, result_len);
+        vm_last_line(said != NULL ? said : "", text, result, result_len);
     free(said);
     if (k < 0)
         return -1;
