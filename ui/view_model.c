@@ -370,6 +370,10 @@ vm_live_call(struct view_model *m, struct scenario *scn, const char *text, struc
         memcpy(diag->first, diag->errors[0].msg, sizeof diag->first);
         return -1;
     }
+    /* On a real wire the person took their time typing: the world catches
+     * up with the wall clock first, so the call starts now (a ping's round
+     * trip is then the wire's, not the typing's). */
+    vm_live_poll(m);
     m->step_start[m->n_steps] = record_count(&m->rec);
     /* what the runner says of the call, as `netstep run` prints it */
     char *said = NULL;
