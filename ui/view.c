@@ -133,6 +133,8 @@ view_render_header(const struct view_model *m, const struct view_state *st,
     char play[32];
     if (st->playing)
         snprintf(play, sizeof play, "PLAYING %u/s", view_speed_eps[st->speed]);
+    else if (vm_realtime(m))
+        snprintf(play, sizeof play, "LIVE");  /* on a real wire: the log grows by itself */
     else
         snprintf(play, sizeof play, "PAUSED");
     size_t step = vm_step_of(m, st->cursor);

@@ -97,7 +97,7 @@ tm new-session -d -s view -x 160 -y 48 \
     "ip netns exec $ns $netstep ui $out/tap.scn --tap bob=$dev 2>$out/view.err; sleep 30" ||
     fail "the view would not start"
 tm set-option -t view status off >/dev/null
-wait_for "step 1/1"
+wait_for "step 1/1  LIVE"
 wait_for "bob is on a real wire"
 
 # The kernel pings: first ARP, then three echoes, each on the screen as it
