@@ -186,11 +186,13 @@ vm_index_wires(struct view_model *m, size_t from)
     for (size_t i = from; i < m->n_events; i++)
         if (vm_event(m, i, &ev) && ev.kind == TRACE_WIRE)
             n++;
-    if (n > m->n_wires) {
-        struct vm_wire *grown = realloc(m->wires, n * sizeof *m->wires);
+    if (n > m->cap_wires) {
+        size_t cap = m->cap_wires * 2 > n ? m->cap_wires * 2 : n;
+        struct vm_wire *grown = realloc(m->wires, cap * sizeof *m->wires);
         if (grown == NULL)
             return -1;
         m->wires = grown;
+        m->cap_wires = cap;
     }
     for (size_t i = from; i < m->n_events; i++) {
         if (!vm_event(m, i, &ev) || ev.kind != TRACE_WIRE)

@@ -94,6 +94,7 @@ struct view_model {
     size_t cap_snaps;            /* slots in snaps */
     struct vm_wire *wires;       /* in event order */
     size_t n_wires;              /* entries of wires */
+    size_t cap_wires;            /* slots in wires */
     uint64_t seed;               /* the seed the run used */
     unsigned expects_passed;     /* verdicts of the headless run */
     unsigned expects_failed;
