@@ -728,4 +728,31 @@ const struct scn_tap *scenario_tap_of(const struct scenario *scn, int h, int ifc
 /* Index of the switch or hub called name, or -1. */
 int scenario_switch_find(const struct scenario *scn, const char *name);
 
+/* ---------------------------------------------------------------------------
+ * Live statements: one line at a time, into a scenario that already runs
+ * ------------------------------------------------------------------------- */
+
+/* The file name live statements carry: their messages read
+ * "command line:LINE:COL: error: ...", and scn->files gains this name. */
+#define SCN_LIVE_FILE "command line"
+
+/* Parse `text` (one line) as the next statement of scn, in the names scn
+ * defines by its end: its hosts, links, socket and data variables (those of
+ * earlier live statements too), and the background calls `wait` may join.
+ * The step is appended to scn->steps, with file = the SCN_LIVE_FILE entry of
+ * scn->files and line = `line`; a socket or data variable it defines is
+ * appended to scn->socks or scn->dvars, for later statements to use.
+ * Only steps may be written: what describes the world (title, about, seed,
+ * host, router, switch, hub, link A B ..., include) or the shape of a script
+ * (repeat, }, pause) is refused, and so is `expect packets`, which counts
+ * frames from the start of a run. Returns the new step's index, or -1 with
+ * scn unchanged and diag (may be NULL) holding the error in the parser's
+ * words (the view's command line, ui/cmdline.c). */
+long scenario_parse_step(struct scenario *scn, const char *text, unsigned line,
+                         struct scn_diag *diag);
+
+/* Forget the steps from n_steps on and the socket and data variables from
+ * n_socks and n_dvars on (undoing live statements a runner then refused). */
+void scenario_truncate(struct scenario *scn, size_t n_steps, size_t n_socks, size_t n_dvars);
+
 #endif

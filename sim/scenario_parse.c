@@ -4907,6 +4907,128 @@ scenario_parse_file(const char *path, struct scn_diag *diag)
     return scn;
 }
 
+/* The index of SCN_LIVE_FILE in scn->files, added on first use; -1 when out
+ * of memory. */
+static long
+live_file(struct scenario *scn)
+{
+    for (size_t i = 0; i < scn->n_files; i++)
+        if (strcmp(scn->files[i], SCN_LIVE_FILE) == 0)
+            return (long)i;
+    char *name = strdup(SCN_LIVE_FILE);
+    char **nf = name == NULL ? NULL : realloc(scn->files, (scn->n_files + 1) * sizeof *nf);
+    if (nf == NULL) {
+        free(name);
+        return -1;
+    }
+    scn->files = nf;
+    nf[scn->n_files++] = name;
+    return (long)(scn->n_files - 1);
+}
+
+/* What a live line may not be: the first word, and why. */
+static const char *
+live_refusal(const struct line *ln)
+{
+    static const char *const world[] = { "title", "about", "seed", "host", "router", "switch",
+                                         "hub", "include", NULL };
+    const struct tok *t = &ln->toks[0];
+
+    for (size_t i = 0; world[i] != NULL; i++)
+        if (word_is(t, world[i]))
+            return "describes the world, which is built already; the command line runs steps "
+                   "(a host's calls, ping, traceroute, sleep, say, expect, set, drop, wait, at)";
+    if (word_is(t, "link") && !(ln->n_toks >= 4 && (word_is(&ln->toks[3], "down") ||
+                                                   word_is(&ln->toks[3], "up"))))
+        return "describes the world, which is built already; the command line can only take a "
+               "link 'down' or 'up'";
+    if (word_is(t, "repeat") || word_is(t, "}"))
+        return "needs a block of lines; the command line runs one statement at a time";
+    if (word_is(t, "pause"))
+        return "stops a script for the presenter; on the command line there is nothing to "
+               "pause";
+    return NULL;
+}
+
+long
+scenario_parse_step(struct scenario *scn, const char *text, unsigned line, struct scn_diag *diag)
+{
+    struct scn_diag local;
+    size_t n_steps = scn->n_steps, n_socks = scn->n_socks, n_dvars = scn->n_dvars;
+    struct parser p = { .scn = scn, .name = SCN_LIVE_FILE, .cap_socks = scn->n_socks,
+                        .cap_dvars = scn->n_dvars, .cap_steps = scn->n_steps };
+    struct line ln = { .lineno = line };
+    const char *why;
+    long file;
+
+    if (diag == NULL)
+        diag = &local;
+    diag_clear(diag);
+    p.diag = diag;
+    p.lines = &ln;
+    p.n_lines = 1;
+    file = live_file(scn);
+    ln.src = file < 0 ? NULL : str_dup_n(text, strcspn(text, "\r\n"));
+    if (ln.src == NULL || lex_line(&ln) < 0) {
+        perr_oom(&p);
+        goto out;
+    }
+    ln.file = (unsigned)file;
+    if (text[strcspn(text, "\r\n")] != '\0') {
+        perr(&p, (unsigned)strcspn(text, "\r\n") + 1, "one statement, on one line");
+        goto out;
+    }
+    if (ln.err == NULL && ln.n_toks == 0) {
+        perr(&p, 1, "nothing to run: write a statement, like 'alice: s = socket udp'");
+        goto out;
+    }
+    if (ln.err == NULL && (why = live_refusal(&ln)) != NULL) {
+        perr(&p, ln.toks[0].col, "%s %s", show(&ln.toks[0]).s, why);
+        goto out;
+    }
+    /* the background calls so far, for `wait` */
+    for (size_t i = 0; i < scn->n_steps; i++) {
+        const struct scn_step *st = &scn->steps[i];
+        if ((st->background || st->has_at) && step_blocks(st->kind) &&
+            bg_add(&p, st->host, step_job_sock(st)) < 0)
+            goto out;
+    }
+    parse_line(&p, &ln);
+    if (diag->n_errors == 0 && scn->n_steps == n_steps)
+        perr(&p, ln.toks[0].col, "%s is not a step", show(&ln.toks[0]).s);
+    if (diag->n_errors == 0 && scn->steps[n_steps].kind == SCN_STEP_EXPECT &&
+        scn->steps[n_steps].expect.kind == SCN_EXPECT_PACKETS) {
+        size_t k = 0;
+        while (k + 1 < ln.n_toks && !word_is(&ln.toks[k], "packets"))
+            k++;
+        perr(&p, ln.toks[k].col, "expect packets counts frames from the start of a run, so it "
+             "cannot be checked from the command line (it can in a file)");
+    }
+out:
+    free(ln.toks);
+    free(ln.arena);
+    free(ln.err);
+    free((char *)ln.src);
+    free(p.bgs);
+    free(p.repeats);
+    if (diag->n_errors > 0) {
+        scenario_truncate(scn, n_steps, n_socks, n_dvars);
+        return -1;
+    }
+    return (long)n_steps;
+}
+
+void
+scenario_truncate(struct scenario *scn, size_t n_steps, size_t n_socks, size_t n_dvars)
+{
+    while (scn->n_steps > n_steps)
+        step_clear(&scn->steps[--scn->n_steps]);
+    if (scn->n_socks > n_socks)
+        scn->n_socks = n_socks;
+    if (scn->n_dvars > n_dvars)
+        scn->n_dvars = n_dvars;
+}
+
 void
 scenario_free(struct scenario *scn)
 {

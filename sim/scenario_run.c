@@ -22,6 +22,7 @@
 
 #include "sim/drv_tap.h"
 #include "sim/scenario_app.h"
+#include "sim/realtime.h"
 #include "sim/switch.h"
 #include "stack/err.h"
 #include "stack/host.h"
@@ -165,33 +166,39 @@ tcb_field_err(char *err, size_t n, const struct scenario *scn, const struct scn_
 
 /* What the parser leaves to the runner: names it cannot know. */
 static int
-run_check(const struct scenario *scn, char *err, size_t n)
+run_check_step(const struct scenario *scn, const struct scn_step *st, char *err, size_t n)
 {
-    for (size_t i = 0; i < scn->n_steps; i++) {
-        const struct scn_step *st = &scn->steps[i];
-        const char *missing = run_missing(scn, st);
-        if (missing != NULL) {
-            format_err(err, n, scn, st, "%s", missing);
+    const char *missing = run_missing(scn, st);
+    if (missing != NULL) {
+        format_err(err, n, scn, st, "%s", missing);
+        return -1;
+    }
+    if (st->kind != SCN_STEP_EXPECT)
+        return 0;
+    const struct scn_expect *e = &st->expect;
+    if (e->kind == SCN_EXPECT_ERROR && err_lookup(e->err_name) < 0) {
+        format_err(err, n, scn, st, "unknown error name '%s' (try ECONNREFUSED, EADDRINUSE, "
+                   "EAGAIN, EMSGSIZE or none)", e->err_name);
+        return -1;
+    }
+    if (e->kind == SCN_EXPECT_TCB) {
+        bool known = false;
+        for (size_t k = 0; !known && inspect_tcb_field_name(k) != NULL; k++)
+            known = strcmp(inspect_tcb_field_name(k), e->field) == 0;
+        if (!known) {
+            tcb_field_err(err, n, scn, st);
             return -1;
-        }
-        if (st->kind != SCN_STEP_EXPECT)
-            continue;
-        const struct scn_expect *e = &st->expect;
-        if (e->kind == SCN_EXPECT_ERROR && err_lookup(e->err_name) < 0) {
-            format_err(err, n, scn, st, "unknown error name '%s' (try ECONNREFUSED, EADDRINUSE, "
-                       "EAGAIN, EMSGSIZE or none)", e->err_name);
-            return -1;
-        }
-        if (e->kind == SCN_EXPECT_TCB) {
-            bool known = false;
-            for (size_t k = 0; !known && inspect_tcb_field_name(k) != NULL; k++)
-                known = strcmp(inspect_tcb_field_name(k), e->field) == 0;
-            if (!known) {
-                tcb_field_err(err, n, scn, st);
-                return -1;
-            }
         }
     }
+    return 0;
+}
+
+static int
+run_check(const struct scenario *scn, char *err, size_t n)
+{
+    for (size_t i = 0; i < scn->n_steps; i++)
+        if (run_check_step(scn, &scn->steps[i], err, n) < 0)
+            return -1;
     return 0;
 }
 
@@ -2085,4 +2092,135 @@ scn_runner_run(struct scn_runner *r)
     while (scn_runner_step(r))
         ;
     scn_runner_finish(r);
+}
+
+/* ------------------------------------------------------------------------ */
+/* A world that goes on after the script: TAP devices, live statements. */
+
+/* Events one poll runs at most, so a flooded wire cannot starve the view. */
+#define SCN_POLL_EVENTS_MAX 4096u
+
+bool
+scn_runner_poll(struct scn_runner *r)
+{
+    if (r->sim.rt == NULL)
+        return false;
+    uint64_t before = r->sim.events_run;
+    uint64_t now = realtime_now(r->sim.rt);
+    for (unsigned i = 0; i < SCN_POLL_EVENTS_MAX && sim_step_until(&r->sim, now); i++)
+        ;
+    service_jobs(r);
+    return r->sim.events_run != before;
+}
+
+uint64_t
+scn_runner_next_due(const struct scn_runner *r)
+{
+    uint64_t next = sim_next_time(&r->sim);
+    uint64_t jd = jobs_deadline(r);
+    return jd < next ? jd : next;
+}
+
+/* diag holds the one error msg (a runner's "FILE:LINE:COL: error: ..."). */
+static void
+live_diag(struct scn_diag *diag, unsigned line, unsigned col, const char *msg)
+{
+    if (diag == NULL)
+        return;
+    memset(diag, 0, sizeof(*diag));
+    diag->n_errors = 1;
+    diag->n_kept = 1;
+    diag->errors[0].line = line;
+    diag->errors[0].col = col;
+    snprintf(diag->errors[0].msg, sizeof(diag->errors[0].msg), "%s", msg);
+    memcpy(diag->first, diag->errors[0].msg, sizeof(diag->first));
+}
+
+/* A per-name table of the runner grown from n_old to n_new entries (+1, as
+ * scn_runner_init allocates them), the new ones zero; NULL without memory
+ * (arr is then untouched). */
+static void *
+live_grow(void *arr, size_t n_old, size_t n_new, size_t el)
+{
+    if (n_new <= n_old)
+        return arr;
+    char *na = realloc(arr, (n_new + 1) * el);
+    if (na != NULL)
+        memset(na + (n_old + 1) * el, 0, (n_new - n_old) * el);
+    return na;
+}
+
+/* arr = live_grow(arr, ...), or -1 leaving arr as it was. */
+#define LIVE_GROW(arr, n_old, n_new)                                                       \
+    ((grown = live_grow((arr), (n_old), (n_new), sizeof(*(arr)))) != NULL ? ((arr) = grown, 0) \
+                                                                       : -1)
+
+long
+scn_runner_live(struct scn_runner *r, struct scenario *scn, const char *text, unsigned line,
+                struct scn_diag *diag)
+{
+    char err[SCN_MSG_LEN];
+    size_t n_steps = scn->n_steps, n_socks = scn->n_socks, n_dvars = scn->n_dvars;
+    if (r->scn != scn || r->next_step < n_steps) {
+        snprintf(err, sizeof(err), "%s:%u:1: error: the script is still running; a statement "
+                 "from the command line runs after its last step", SCN_LIVE_FILE, line);
+        live_diag(diag, line, 1, err);
+        return -1;
+    }
+    /* The parser may move scn->steps: hold what points into it as indexes. */
+    size_t *job_at = calloc(n_socks + r->n_ats + 1, sizeof(*job_at));
+    if (job_at == NULL) {
+        snprintf(err, sizeof(err), "%s: error: out of memory", SCN_LIVE_FILE);
+        live_diag(diag, 0, 0, err);
+        return -1;
+    }
+    size_t *at_at = job_at + n_socks;
+    for (size_t i = 0; i < n_socks; i++)
+        if (r->jobs[i].active)
+            job_at[i] = (size_t)(r->jobs[i].st - scn->steps);
+    for (size_t i = 0; i < r->n_ats; i++)
+        at_at[i] = (size_t)(r->ats[i]->st - scn->steps);
+    long k = scenario_parse_step(scn, text, line, diag);
+    for (size_t i = 0; i < n_socks; i++)
+        if (r->jobs[i].active)
+            r->jobs[i].st = &scn->steps[job_at[i]];
+    for (size_t i = 0; i < r->n_ats; i++)
+        r->ats[i]->st = &scn->steps[at_at[i]];
+    for (size_t i = 0; i < n_steps; i++)
+        if (r->counts[i].filter != NULL)
+            r->counts[i].filter = &scn->steps[i].expect.filter;
+    free(job_at);
+    if (k < 0)
+        return -1;
+
+    /* What the runner checks in a file before it runs, for this step. */
+    const struct scn_step *st = &scn->steps[k];
+    uint64_t v;
+    int bad = run_check_step(scn, st, err, sizeof(err));
+    if (bad == 0 && st->kind == SCN_STEP_EXPECT && st->expect.kind == SCN_EXPECT_COUNTER &&
+        !inspect_counter(r->hosts[st->host], st->expect.counter, &v)) {
+        format_err(err, sizeof(err), scn, st,
+                   "unknown counter '%s' (counters look like udp.rx, ipv4.tx, arp.drop, "
+                   "icmp.rx.echo_reply, drop.UDP_NO_SOCKET, drops)", st->expect.counter);
+        bad = -1;
+    }
+    void *grown;
+    if (bad == 0 && (LIVE_GROW(r->sock_fd, n_socks, scn->n_socks) < 0 ||
+                     LIVE_GROW(r->sock_err, n_socks, scn->n_socks) < 0 ||
+                     LIVE_GROW(r->jobs, n_socks, scn->n_socks) < 0 ||
+                     LIVE_GROW(r->closed, n_socks, scn->n_socks) < 0 ||
+                     LIVE_GROW(r->values, n_dvars, scn->n_dvars) < 0 ||
+                     LIVE_GROW(r->counts, n_steps, scn->n_steps) < 0)) {
+        snprintf(err, sizeof(err), "%s: error: out of memory", SCN_LIVE_FILE);
+        bad = -1;
+    }
+    if (bad < 0) {
+        live_diag(diag, st->line, st->col, err);
+        scenario_truncate(scn, n_steps, n_socks, n_dvars);
+        return -1;
+    }
+    for (size_t i = n_socks; i < scn->n_socks; i++)
+        r->sock_fd[i] = -1;
+    scn_runner_step(r);
+    return k;
 }

@@ -151,6 +151,26 @@ void scn_runner_finish(struct scn_runner *r);
 /* Step index (0-based) of the step that runs next, or n_steps at the end. */
 size_t scn_runner_next(const struct scn_runner *r);
 
+/* After the script, a world on a TAP device goes on: run every event due by
+ * the wall clock and the frames the devices hold, then move background calls
+ * along. Never blocks; does nothing in a simulated world (its clock moves
+ * only when a step lets it). true if an event ran. */
+bool scn_runner_poll(struct scn_runner *r);
+
+/* When something is next due: an event, or a background call's timeout
+ * (virtual ns; UINT64_MAX when nothing is). */
+uint64_t scn_runner_next_due(const struct scn_runner *r);
+
+/* One more statement, typed while the world runs (the view's command line):
+ * parse text as the next line of scn, which r runs and whose every step has
+ * run (scenario_parse_step: line numbers it in messages), check it as
+ * scn_runner_init checks a file's steps, and run it as a step: a blocking
+ * call lets time run until it completes or times out, as it would in a file.
+ * Returns the new step's index, or -1 with diag holding the error (nothing
+ * ran; scn is as it was). */
+long scn_runner_live(struct scn_runner *r, struct scenario *scn, const char *text, unsigned line,
+                     struct scn_diag *diag);
+
 /* Free the world and the runner's tables. */
 void scn_runner_destroy(struct scn_runner *r);
 

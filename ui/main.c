@@ -27,7 +27,6 @@
 #include "sim/log_sink.h"
 #include "sim/scenario.h"
 #include "sim/scenario_run.h"
-#include "stack/host.h"
 #include "ui/tui.h"
 
 #ifndef NETSTEP_VERSION
@@ -53,6 +52,7 @@ usage(FILE *out)
             "       netstep check FILE...\n"
             "       netstep list\n"
             "       netstep ui FILE [--model osi] [--theme high-contrast] [--ascii]\n"
+            "                       [--tap HOST=DEV]\n"
             "       netstep FILE\n"
             "       netstep --help | --version\n"
             "\n"

@@ -2,12 +2,15 @@
  * tui.c - the classroom view's controller: options, the recorded model, keys.
  *
  *   netstep ui FILE [--model osi|tcpip] [--theme default|high-contrast|mono]
- *                   [--ascii] [--seed N] [--dump WxH [--keys KEYS]]
+ *                   [--ascii] [--seed N] [--tap HOST=DEV]... [--dump WxH [--keys KEYS]]
  *
  * --dump prints the screen the keys lead to as text instead of opening the
  * terminal (for scripts and bug reports); KEYS uses the view's keys, with
- * "\t" for tab, "\b" for Backspace, "\n" for Enter and "\e" for Esc.
- * Called by: main.c. Calls: view_model_build(), view_render(), tui_curses_run().
+ * "\t" for tab, "\b" for Backspace, "\n" for Enter and "\e" for Esc (a
+ * command line typed there runs as it would on the screen). --tap puts a
+ * host on a TAP device: the view then runs live (tui_live.c).
+ * Called by: main.c. Calls: view_model_build(), view_render(), tui_curses_run(),
+ * tui_session_apply().
  */
 #include "ui/tui.h"
 
@@ -23,6 +26,9 @@
 #include <sys/stat.h>
 
 #include "sim/scenario.h"
+#include "sim/scenario_run.h"
+
+#define TUI_TAPS_MAX 8  /* --tap options (a world holds REALTIME_TAPS_MAX devices) */
 
 static void
 moved(struct view_state *st, size_t cursor)
@@ -53,9 +59,33 @@ key_filter(struct view_state *st, int key)
     return true;
 }
 
+/* Keys while the ':' command line is open: ui/cmdline.c edits it. */
+static bool
+key_cmdline(const struct view_model *m, struct view_state *st, int key)
+{
+    switch (key) {
+    case VK_ENTER:     key = CMDLINE_KEY_ENTER; break;
+    case VK_ESC:       key = CMDLINE_KEY_ESC; break;
+    case VK_BACKSPACE: key = CMDLINE_KEY_BACKSPACE; break;
+    case VK_TAB:       key = CMDLINE_KEY_TAB; break;
+    case VK_UP:        key = CMDLINE_KEY_UP; break;
+    case VK_DOWN:      key = CMDLINE_KEY_DOWN; break;
+    default:
+        if (key < 0 || key > 0xff)
+            return true;  /* the play timer, arrows: not for the line */
+        break;
+    }
+    cmdline_key(&st->cmd, m->scn, key);
+    return true;
+}
+
 bool
 view_key(const struct view_model *m, struct view_state *st, int key)
 {
+    if (st->cmd.active)
+        return key_cmdline(m, st, key);
+    if (key != VK_TICK)
+        st->cmd.msg[0] = '\0';  /* what the last line did, shown until a key */
     if (st->editing_filter)
         return key_filter(st, key);
     if (st->help) {
@@ -119,6 +149,10 @@ view_key(const struct view_model *m, struct view_state *st, int key)
     case '?':
         st->help = true;
         break;
+    case ':':
+        cmdline_open(&st->cmd);
+        st->playing = false;
+        break;
     case 't':
         st->tcp_states = !st->tcp_states;
         break;
@@ -165,11 +199,15 @@ usage(FILE *out)
 {
     fprintf(out,
             "usage: netstep ui FILE [--model osi|tcpip] [--theme default|high-contrast|mono]\n"
-            "                       [--ascii] [--seed N] [--dump WxH [--keys KEYS]]\n"
+            "                       [--ascii] [--seed N] [--tap HOST=DEV]\n"
+            "                       [--dump WxH [--keys KEYS]]\n"
             "\n"
             "Opens the classroom view: step through the lesson event by event and\n"
             "watch each host's layers, the frames on the wire, the packet and its bytes.\n"
-            "Press ? in the view for every key. NO_COLOR is honoured.\n");
+            "Press ? in the view for every key; press : to make a socket call live,\n"
+            "in the scenario's words (:w FILE saves the session). --tap HOST=DEV puts\n"
+            "HOST on a TAP device and the view follows the real wire as frames arrive.\n"
+            "NO_COLOR is honoured.\n");
 }
 
 /* "a\tb" style escapes of --keys into view keys. */
@@ -194,15 +232,16 @@ next_key(const char **s)
 }
 
 static int
-dump(const struct view_model *m, struct view_state *st, const struct view_opts *o, int w,
-     int h, const char *keys)
+dump(struct tui_session *ss, struct view_state *st, const struct view_opts *o, int w, int h,
+     const char *keys)
 {
     for (const char *k = keys; k != NULL && *k;)
-        view_key(m, st, next_key(&k));
+        if (!view_key(ss->m, st, next_key(&k)) || !tui_session_apply(ss, st))
+            break;
     struct grid g;
     if (grid_init(&g, w, h) < 0)
         return -1;
-    view_render(m, st, o, &g);
+    view_render(ss->m, st, o, &g);
     char line[4096];
     for (int y = 0; y < g.h; y++) {
         grid_row_text(&g, y, line, sizeof line);
@@ -228,6 +267,56 @@ resolve(const char *arg, char *buf, size_t n)
     return stat(buf, &sb) == 0 ? buf : arg;
 }
 
+/* The file's text, for `:w`; NULL if it cannot be read. */
+static char *
+read_text(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return NULL;
+    size_t cap = 4096, len = 0;
+    char *buf = malloc(cap);
+    size_t got;
+    while (buf != NULL && (got = fread(buf + len, 1, cap - len - 1, f)) > 0) {
+        len += got;
+        if (len + 1 == cap) {
+            char *grown = realloc(buf, cap * 2);
+            if (grown == NULL)
+                free(buf);
+            buf = grown;
+            cap *= 2;
+        }
+    }
+    fclose(f);
+    if (buf != NULL)
+        buf[len] = '\0';
+    return buf;
+}
+
+/* The model: the whole lesson recorded; or, with TAP devices, the world
+ * built and the devices attached, the steps left for the frame loop to run
+ * as the person watches (in real time, since the wire is). */
+static int
+open_model(struct view_model *m, const struct scenario *scn, bool seed_given, uint64_t seed,
+           const char *const *taps, size_t n_taps, char *err, size_t err_len)
+{
+    /* A world on a TAP device (--tap, or a `tap` statement in the file) runs
+     * live: its steps run as the view draws, not all before it opens. */
+    if (n_taps == 0 && scn->n_taps == 0)
+        return view_model_build(m, scn, seed_given, seed, err, err_len);
+    if (view_model_open(m, scn, seed_given, seed, err, err_len) < 0)
+        return -1;
+    for (size_t i = 0; i < n_taps; i++) {
+        char why[400];
+        if (scn_runner_attach_tap_arg(m->runner, taps[i], why, sizeof why) < 0) {
+            snprintf(err, err_len, "netstep: %s", why);
+            view_model_destroy(m);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 int
 tui_main(int argc, char **argv)
 {
@@ -238,6 +327,7 @@ tui_main(int argc, char **argv)
         { "seed", required_argument, NULL, 's' },
         { "dump", required_argument, NULL, 'd' },
         { "keys", required_argument, NULL, 'k' },
+        { "tap", required_argument, NULL, 'P' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
@@ -247,9 +337,11 @@ tui_main(int argc, char **argv)
     uint64_t seed = 0;
     int dump_w = 0, dump_h = 0;
     const char *keys = NULL;
+    const char *taps[TUI_TAPS_MAX];
+    size_t n_taps = 0;
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "m:T:as:d:k:h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "m:T:as:d:k:P:h", longopts, NULL)) != -1) {
         switch (c) {
         case 'm':
             if (strcmp(optarg, "osi") == 0)
@@ -295,6 +387,14 @@ tui_main(int argc, char **argv)
         case 'k':
             keys = optarg;
             break;
+        case 'P':
+            if (strchr(optarg, '=') == NULL || n_taps == TUI_TAPS_MAX) {
+                fprintf(stderr, "netstep: --tap needs HOST=DEV (at most %d), not '%s'\n",
+                        TUI_TAPS_MAX, optarg);
+                return 2;
+            }
+            taps[n_taps++] = optarg;
+            break;
         case 'h':
             usage(stdout);
             return 0;
@@ -326,21 +426,26 @@ tui_main(int argc, char **argv)
     }
     struct view_model *m = calloc(1, sizeof *m);
     char err[512];
-    if (m == NULL || view_model_build(m, scn, seed_given, seed, err, sizeof err) < 0) {
+    if (m == NULL || open_model(m, scn, seed_given, seed, taps, n_taps, err, sizeof err) < 0) {
         fprintf(stderr, "%s\n", m == NULL ? "netstep: out of memory" : err);
         free(m);
         scenario_free(scn);
         return 2;
     }
+    struct tui_session ss = { .m = m, .scn = scn, .orig = read_text(path),
+                              .first_live = scn->n_steps, .seed_given = seed_given };
     struct view_state st;
     view_state_init(&st);
     int rc = 0;
     if (dump_w > 0) {
-        rc = dump(m, &st, &o, dump_w, dump_h, keys) < 0 ? 2 : 0;
-    } else if (tui_curses_run(m, &st, &o, theme) < 0) {
+        while (vm_run_step(m))
+            ;
+        rc = dump(&ss, &st, &o, dump_w, dump_h, keys) < 0 ? 2 : 0;
+    } else if (tui_curses_run(&ss, &st, &o, theme) < 0) {
         fprintf(stderr, "netstep: cannot open the terminal for the view\n");
         rc = 2;
     }
+    free((char *)ss.orig);
     view_model_destroy(m);
     free(m);
     scenario_free(scn);

@@ -32,15 +32,43 @@ enum tui_theme {
 };
 
 /* One key (a character or a VK_ code). Returns false when the view should
- * quit. */
+ * quit. A line the command line finished waits in st->cmd for
+ * tui_session_apply(). */
 bool view_key(const struct view_model *m, struct view_state *st, int key);
 
 /* `netstep ui FILE [options]`: argv[0] is "ui". Returns the exit status. */
 int tui_main(int argc, char **argv);
 
+/* The live side of a view (tui_live.c): the world after the script runs
+ * statements typed on the command line, and in TAP mode follows the wire. */
+struct tui_session {
+    struct view_model *m;   /* the model; its world runs the live statements */
+    struct scenario *scn;   /* m->scn, writable: live statements join it */
+    const char *orig;       /* the scenario file's text as loaded, for :w (may be NULL) */
+    size_t first_live;      /* scn->n_steps before any live statement */
+    bool seed_given;        /* the view ran with --seed */
+};
+
+/* After each key: carry out the line st->cmd finished, if any (a
+ * statement, `w FILE`, `q`). Returns false when the view should quit. */
+bool tui_session_apply(struct tui_session *ss, struct view_state *st);
+
+/* TAP mode, between keys: run the script's next step, or once the script
+ * has run, what the wall clock and the wire bring (never blocks). The
+ * cursor stays where it is unless it was on the last event: then it follows
+ * the newest (as `tail -f`). true if the log grew. */
+bool tui_session_pump(struct tui_session *ss, struct view_state *st);
+/* How long the frame loop may sleep before tui_session_pump() has work:
+ * 0, a number of ms, or -1 (until a key or a frame). */
+int tui_session_timeout_ms(const struct tui_session *ss);
+
+/* After the log grew from old_n events: if the cursor was on the last
+ * event (or there was none), move it to the newest the filter shows. */
+void view_follow(const struct view_model *m, struct view_state *st, size_t old_n);
+
 /* The frame loop (tui_curses.c). Returns 0, or -1 if the terminal could not
  * be set up. */
-int tui_curses_run(const struct view_model *m, struct view_state *st,
-                   const struct view_opts *o, enum tui_theme theme);
+int tui_curses_run(struct tui_session *ss, struct view_state *st, const struct view_opts *o,
+                   enum tui_theme theme);
 
 #endif

@@ -11,8 +11,14 @@
 #include "ui/tui.h"
 
 #include <curses.h>
+#include <poll.h>
+#include <stdint.h>
 #include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
 #include <wchar.h>
+
+#include "sim/realtime.h"
 
 /* How each role looks: foreground, background (-1 = terminal's) and
  * attributes, per theme. */
@@ -140,8 +146,61 @@ map_key(int ch)
     }
 }
 
+static uint64_t
+mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+/* A live view (TAP mode) waits in poll() on the terminal, the TAP devices
+ * and the next timer of the world (or of play), then lets the world catch
+ * up. Returns a key, ERR for the play timer, or LIVE_NO_KEY when only the
+ * world moved (redraw, nothing else). */
+#define LIVE_NO_KEY (-2)
+static int
+live_wait(struct tui_session *ss, struct view_state *st, uint64_t *tick_at)
+{
+    /* keys curses has read already come first: poll() cannot see them */
+    nodelay(stdscr, TRUE);
+    int ch = getch();
+    if (ch != ERR)
+        return ch;
+    struct pollfd fds[1 + REALTIME_TAPS_MAX];
+    int tap_fds[REALTIME_TAPS_MAX];
+    size_t n = vm_live_fds(ss->m, tap_fds, REALTIME_TAPS_MAX);
+    fds[0] = (struct pollfd){ .fd = STDIN_FILENO, .events = POLLIN };
+    for (size_t i = 0; i < n; i++)
+        fds[1 + i] = (struct pollfd){ .fd = tap_fds[i], .events = POLLIN };
+    int ms = tui_session_timeout_ms(ss);
+    uint64_t now = mono_ms();
+    if (st->playing) {
+        if (*tick_at == 0)
+            *tick_at = now + 1000 / view_speed_eps[st->speed];
+        int play_ms = *tick_at > now ? (int)(*tick_at - now) : 0;
+        if (ms < 0 || play_ms < ms)
+            ms = play_ms;
+    } else {
+        *tick_at = 0;
+    }
+    /* a signal (SIGWINCH) ends the wait too; curses then says KEY_RESIZE */
+    int r = poll(fds, (nfds_t)(1 + n), ms);
+    if (r != 0 && (r < 0 || (fds[0].revents & POLLIN) != 0)) {
+        ch = getch();
+        if (ch != ERR)
+            return ch;
+    }
+    tui_session_pump(ss, st);
+    if (st->playing && mono_ms() >= *tick_at) {
+        *tick_at = 0;
+        return ERR;
+    }
+    return LIVE_NO_KEY;
+}
+
 int
-tui_curses_run(const struct view_model *m, struct view_state *st, const struct view_opts *o,
+tui_curses_run(struct tui_session *ss, struct view_state *st, const struct view_opts *o,
                enum tui_theme theme)
 {
     if (initscr() == NULL)
@@ -160,12 +219,21 @@ tui_curses_run(const struct view_model *m, struct view_state *st, const struct v
         endwin();
         return -1;
     }
+    bool live = vm_realtime(ss->m);
+    uint64_t tick_at = 0;
     for (;;) {
-        view_render(m, st, o, &g);
+        view_render(ss->m, st, o, &g);
         blit(&g);
         refresh();
-        timeout(st->playing ? (int)(1000 / view_speed_eps[st->speed]) : -1);
-        int ch = getch();
+        int ch;
+        if (live) {
+            ch = live_wait(ss, st, &tick_at);
+            if (ch == LIVE_NO_KEY)
+                continue;
+        } else {
+            timeout(st->playing ? (int)(1000 / view_speed_eps[st->speed]) : -1);
+            ch = getch();
+        }
         if (ch == KEY_RESIZE) {
             getmaxyx(stdscr, h, w);
             if (grid_resize(&g, w, h) < 0)
@@ -173,7 +241,8 @@ tui_curses_run(const struct view_model *m, struct view_state *st, const struct v
             clear();
             continue;
         }
-        if (!view_key(m, st, ch == ERR ? VK_TICK : map_key(ch)))
+        if (!view_key(ss->m, st, ch == ERR ? VK_TICK : map_key(ch)) ||
+            !tui_session_apply(ss, st))
             break;
     }
     grid_free(&g);

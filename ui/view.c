@@ -133,6 +133,8 @@ view_render_header(const struct view_model *m, const struct view_state *st,
     char play[32];
     if (st->playing)
         snprintf(play, sizeof play, "PLAYING %u/s", view_speed_eps[st->speed]);
+    else if (vm_realtime(m))
+        snprintf(play, sizeof play, "LIVE");  /* on a real wire: the log grows by itself */
     else
         snprintf(play, sizeof play, "PAUSED");
     size_t step = vm_step_of(m, st->cursor);
@@ -171,6 +173,7 @@ static const struct keyhelp keys[] = {
     { "tab", "pane", "tab: focus the next pane (events, packet, bytes, sockets)" },
     { "/", "filter", "/: show only a host, layer or protocol (Enter keeps, Esc clears)" },
     { "t", "TCP states", "t: TCP state diagram, last transition lit (t: back)" },
+    { ":", "call", ":: run a script line now (Tab completes, :w FILE saves)" },
     { NULL, NULL, "up, down: in the packet pane, select a field; elsewhere, one event" },
     { NULL, NULL, "Enter: in the packet pane, fold or unfold the selected layer" },
     { NULL, NULL, "< >: scroll the host columns when not all fit" },
@@ -179,10 +182,37 @@ static const struct keyhelp keys[] = {
 };
 #define N_KEYS (sizeof keys / sizeof keys[0])
 
+/* The ':' line, and what the last line did (until the next key). */
+static bool
+render_cmdline(const struct view_state *st, struct grid *g, struct grid_rect r)
+{
+    const struct cmdline *cl = &st->cmd;
+    if (cl->active) {
+        /* the end of a long line stays in sight */
+        int room = r.w - 3;
+        const char *shown = cl->text;
+        if ((int)cl->len > room && room > 0)
+            shown += cl->len - (size_t)room;
+        int x = r.x + grid_text(g, r.x, r.y, r.w, ":", ROLE_KEY);
+        x += grid_text(g, x, r.y, r.w - (x - r.x), shown, ROLE_KEYBAR);
+        grid_put(g, x, r.y, '_', ROLE_KEY);
+        if (cl->msg_error && cl->err_col > 0 && shown == cl->text &&
+            (int)cl->err_col <= (int)cl->len)
+            grid_paint(g, r.x + (int)cl->err_col, r.y, 1, ROLE_DROP);
+        return true;
+    }
+    if (cl->msg[0] == '\0')
+        return false;
+    grid_text(g, r.x + 1, r.y, r.w - 1, cl->msg, cl->msg_error ? ROLE_DROP : ROLE_KEYBAR);
+    return true;
+}
+
 void
 view_render_keybar(const struct view_state *st, struct grid *g, struct grid_rect r)
 {
     grid_fill(g, r, ' ', ROLE_KEYBAR);
+    if (render_cmdline(st, g, r))
+        return;
     if (st->editing_filter) {
         int x = r.x + grid_text(g, r.x, r.y, r.w, " filter: ", ROLE_KEY);
         x += grid_text(g, x, r.y, r.w - (x - r.x), st->filter, ROLE_KEYBAR);
@@ -227,7 +257,7 @@ view_render_help(const struct view_opts *o, struct grid *g, struct grid_rect r)
         grid_text(g, x, y++, w, intro[i], ROLE_NORMAL);
     for (size_t i = 0; i < N_KEYS && y < r.y + r.h - 1; i++) {
         const char *h = keys[i].help;
-        const char *colon = strchr(h, ':');
+        const char *colon = strstr(h + 1, ": ");  /* after the key, which may be ':' */
         int kl = colon ? (int)(colon - h) : 0;
         char key[40];
         snprintf(key, sizeof key, "%.*s", kl, h);
@@ -251,6 +281,12 @@ view_render(const struct view_model *m, const struct view_state *st,
     view_render_header(m, st, o, g, (struct grid_rect){ 0, 0, W, 1 });
     view_render_keybar(st, g, (struct grid_rect){ 0, H - 1, W, 1 });
     int bh = H - 2;
+    /* an open command line's error or completions, just above it */
+    if (st->cmd.active && st->cmd.msg[0] != '\0' && H >= 3) {
+        bh--;
+        grid_fill(g, (struct grid_rect){ 0, H - 2, W, 1 }, ' ', ROLE_NORMAL);
+        grid_text(g, 1, H - 2, W - 2, st->cmd.msg, st->cmd.msg_error ? ROLE_DROP : ROLE_NORMAL);
+    }
     if (bh < 6)
         return;
     if (st->help) {

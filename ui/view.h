@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ui/cmdline.h"
 #include "ui/grid.h"
 #include "ui/view_model.h"
 
@@ -47,6 +48,7 @@ struct view_state {
     unsigned collapsed;             /* packet pane: bit per layer (0..3) the
                                        person folded away */
     int host_first;                 /* first host column shown */
+    struct cmdline cmd;             /* the ':' command line (ui/cmdline.h) */
 };
 
 struct view_opts {

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/drv_tap.h"
+#include "sim/realtime.h"
 #include "sim/scenario_run.h"
 #include "stack/inspect.h"
 
@@ -148,25 +150,55 @@ vm_link_peer(const struct scenario *scn, const char *name, int from)
     return -1;
 }
 
-/* Pair every WIRE event with the event that takes its frame off the link. */
-static int
-vm_index_wires(struct view_model *m)
+/* The end of wire w: the first event from `from` on that takes its frame
+ * off the link (RX, DROP, or its next WIRE), or n_events while it is still
+ * in flight. */
+static void
+vm_wire_end(const struct view_model *m, struct vm_wire *w, uint64_t id, size_t from)
 {
-    size_t n = 0;
+    w->end = m->n_events;
+    if (id == 0)
+        return;
+    for (size_t j = from; j < m->n_events; j++) {
+        struct record_event ne;
+        if (!vm_event(m, j, &ne) || ne.pkt_id != id)
+            continue;
+        if (ne.kind == TRACE_RX || ne.kind == TRACE_DROP || ne.kind == TRACE_WIRE) {
+            w->end = j;
+            return;
+        }
+    }
+}
+
+/* Pair every WIRE event from event `from` on with the event that takes its
+ * frame off the link, and close the wires still open at `from` (the log
+ * grows after the script in TAP mode and with live calls). */
+static int
+vm_index_wires(struct view_model *m, size_t from)
+{
     struct record_event ev;
-    for (size_t i = 0; i < m->n_events; i++)
+    for (size_t k = m->first_open_wire; k < m->n_wires; k++) {
+        struct vm_wire *w = &m->wires[k];
+        if (w->end == from && vm_event(m, w->at, &ev))
+            vm_wire_end(m, w, ev.pkt_id, from);
+    }
+    size_t n = m->n_wires;
+    for (size_t i = from; i < m->n_events; i++)
         if (vm_event(m, i, &ev) && ev.kind == TRACE_WIRE)
             n++;
-    m->wires = n ? calloc(n, sizeof *m->wires) : NULL;
-    if (n && m->wires == NULL)
-        return -1;
-    m->n_wires = 0;
-    for (size_t i = 0; i < m->n_events; i++) {
+    if (n > m->cap_wires) {
+        size_t cap = m->cap_wires * 2 > n ? m->cap_wires * 2 : n;
+        struct vm_wire *grown = realloc(m->wires, cap * sizeof *m->wires);
+        if (grown == NULL)
+            return -1;
+        m->wires = grown;
+        m->cap_wires = cap;
+    }
+    for (size_t i = from; i < m->n_events; i++) {
         if (!vm_event(m, i, &ev) || ev.kind != TRACE_WIRE)
             continue;
         struct vm_wire *w = &m->wires[m->n_wires++];
         w->at = i;
-        w->end = m->n_events;
         w->from = w->to = -1;
         uint64_t id = ev.pkt_id;
         char where[80];
@@ -180,76 +212,117 @@ vm_index_wires(struct view_model *m)
             }
         }
         w->to = vm_link_peer(m->scn, where, w->from);
-        if (id == 0)
-            continue;
-        for (size_t j = i + 1; j < m->n_events; j++) {
-            struct record_event ne;
-            if (!vm_event(m, j, &ne) || ne.pkt_id != id)
-                continue;
-            if (ne.kind == TRACE_RX || ne.kind == TRACE_DROP || ne.kind == TRACE_WIRE) {
-                w->end = j;
-                break;
-            }
-        }
+        vm_wire_end(m, w, id, i + 1);
     }
+    while (m->first_open_wire < m->n_wires && m->wires[m->first_open_wire].end < m->n_events)
+        m->first_open_wire++;
     return 0;
+}
+
+/* Bring the model up to the log: events, steps run, wires, verdicts. */
+static int
+vm_update(struct view_model *m)
+{
+    size_t from = m->n_events;
+    m->n_events = record_count(&m->rec);
+    m->n_steps = scn_runner_next(m->runner);
+    m->step_start[m->n_steps] = m->n_events;
+    m->expects_passed = m->runner->expects_passed;
+    m->expects_failed = m->runner->expects_failed;
+    if (m->snapper->failed || m->rec.lost > 0 || vm_index_wires(m, from) < 0)
+        return -1;
+    return 0;
+}
+
+/* Room in step_start for step i and the sentinel after it. */
+static int
+vm_step_room(struct view_model *m, size_t i)
+{
+    if (i + 2 <= m->cap_steps)
+        return 0;
+    size_t cap = m->cap_steps * 2 + 2 > i + 2 ? m->cap_steps * 2 + 2 : i + 2;
+    size_t *grown = realloc(m->step_start, cap * sizeof *grown);
+    if (grown == NULL)
+        return -1;
+    m->step_start = grown;
+    m->cap_steps = cap;
+    return 0;
+}
+
+int
+view_model_open(struct view_model *m, const struct scenario *scn, bool seed_given, uint64_t seed,
+                char *err, size_t err_len)
+{
+    memset(m, 0, sizeof *m);
+    m->scn = scn;
+    struct scn_run_opts opts = { .seed_given = seed_given, .seed = seed, .out = NULL };
+    m->runner = calloc(1, sizeof *m->runner);
+    m->snapper = calloc(1, sizeof *m->snapper);
+    m->cap_steps = scn->n_steps + 1;
+    m->step_start = calloc(m->cap_steps, sizeof *m->step_start);
+    if (m->runner == NULL || m->snapper == NULL || m->step_start == NULL) {
+        snprintf(err, err_len, "netstep: out of memory");
+        goto out_fail;
+    }
+    if (scn_runner_init(m->runner, scn, &opts, err, err_len) < 0)
+        goto out_fail;
+    m->seed = m->runner->seed;
+    record_init(&m->rec, &m->runner->sim);
+    record_attach(&m->rec);
+    m->snapper->m = m;
+    m->snapper->r = m->runner;
+    m->snapper->sink.emit = vm_snapper_emit;
+    m->snapper->sink.ctx = m->snapper;
+    trace_attach(&m->runner->sim.trace, &m->snapper->sink);
+    return 0;
+
+out_fail:
+    free(m->runner);
+    free(m->snapper);
+    free(m->step_start);
+    memset(m, 0, sizeof *m);
+    return -1;
+}
+
+bool
+vm_run_step(struct view_model *m)
+{
+    if (m->n_steps >= m->scn->n_steps || vm_step_room(m, m->n_steps) < 0)
+        return false;
+    m->step_start[m->n_steps] = record_count(&m->rec);
+    scn_runner_step(m->runner);
+    if (vm_update(m) < 0)
+        m->failed = true;
+    return true;
 }
 
 int
 view_model_build(struct view_model *m, const struct scenario *scn, bool seed_given,
                  uint64_t seed, char *err, size_t err_len)
 {
-    memset(m, 0, sizeof *m);
-    m->scn = scn;
-    m->n_steps = scn->n_steps;
-    struct scn_run_opts opts = { .seed_given = seed_given, .seed = seed, .out = NULL };
-    struct scn_runner *r = calloc(1, sizeof *r);
-    m->step_start = calloc(scn->n_steps + 1, sizeof *m->step_start);
-    if (r == NULL || m->step_start == NULL) {
-        snprintf(err, err_len, "netstep: out of memory");
-        goto out_fail;
-    }
-    if (scn_runner_init(r, scn, &opts, err, err_len) < 0)
-        goto out_fail;
-    m->seed = r->seed;
-    record_init(&m->rec, &r->sim);
-    record_attach(&m->rec);
-    struct vm_snapper sn = { .m = m, .r = r };
-    sn.sink.emit = vm_snapper_emit;
-    sn.sink.ctx = &sn;
-    trace_attach(&r->sim.trace, &sn.sink);
-    for (size_t i = 0; i < scn->n_steps; i++) {
-        m->step_start[i] = record_count(&m->rec);
-        scn_runner_step(r);
-    }
-    /* Teardown drops are not part of the lesson. */
-    trace_detach(&r->sim.trace, &sn.sink);
-    record_detach(&m->rec);
-    m->rec.sim = NULL;
-    m->n_events = record_count(&m->rec);
-    m->step_start[scn->n_steps] = m->n_events;
-    m->expects_passed = r->expects_passed;
-    m->expects_failed = r->expects_failed;
-    scn_runner_destroy(r);
-    free(r);
-    r = NULL;
-    if (sn.failed || m->rec.lost > 0 || vm_index_wires(m) < 0) {
+    if (view_model_open(m, scn, seed_given, seed, err, err_len) < 0)
+        return -1;
+    while (vm_run_step(m))
+        ;
+    if (m->failed) {
         snprintf(err, err_len, "netstep: out of memory recording the lesson");
         view_model_destroy(m);
         return -1;
     }
     return 0;
-
-out_fail:
-    free(r);
-    free(m->step_start);
-    m->step_start = NULL;
-    return -1;
 }
 
 void
 view_model_destroy(struct view_model *m)
 {
+    /* Teardown drops are not part of the lesson. */
+    if (m->runner != NULL) {
+        trace_detach(&m->runner->sim.trace, &m->snapper->sink);
+        record_detach(&m->rec);
+        scn_runner_destroy(m->runner);
+        free(m->runner);
+    }
+    free(m->snapper);
     record_destroy(&m->rec);
     for (size_t i = 0; i < m->n_snaps; i++) {
         free(m->snaps[i].socks);
@@ -259,6 +332,113 @@ view_model_destroy(struct view_model *m)
     free(m->wires);
     free(m->step_start);
     memset(m, 0, sizeof *m);
+}
+
+/* ---- the world after the script --------------------------------------- */
+
+/* What the runner printed about a call, short: "=> 0" for a call, "ok" or
+ * "FAILS, got: 0" for an expect, a ping's summary line. */
+static void
+vm_last_line(const char *out, const char *text, char *dst, size_t n)
+{
+    size_t len = strlen(out);
+    while (len > 0 && (out[len - 1] == '\n' || out[len - 1] == ' '))
+        len--;
+    size_t start = len;
+    while (start > 0 && out[start - 1] != '\n')
+        start--;
+    const char *p = out + start;
+    if (*p == '[' && strchr(p, ']') != NULL)  /* the time stamp */
+        p = strchr(p, ']') + 1;
+    while (*p == ' ')
+        p++;
+    if (strncmp(p, text, strlen(text)) == 0)  /* the statement again */
+        p += strlen(text);
+    while (*p == ' ')
+        p++;
+    const char *fails = strstr(out, "expect failed") != NULL ? "FAILS, " : "";
+    snprintf(dst, n, "%s%.*s", fails, (int)(out + len - p), p);
+}
+
+long
+vm_live_call(struct view_model *m, struct scenario *scn, const char *text, struct scn_diag *diag,
+             char *result, size_t result_len)
+{
+    if (vm_step_room(m, m->n_steps) < 0) {
+        memset(diag, 0, sizeof *diag);
+        diag->n_errors = diag->n_kept = 1;
+        snprintf(diag->errors[0].msg, sizeof diag->errors[0].msg, "%s: error: out of memory",
+                 SCN_LIVE_FILE);
+        memcpy(diag->first, diag->errors[0].msg, sizeof diag->first);
+        return -1;
+    }
+    /* On a real wire the person took their time typing: the world catches
+     * up with the wall clock first, so the call starts now (a ping's round
+     * trip is then the wire's, not the typing's). */
+    vm_live_poll(m);
+    m->step_start[m->n_steps] = record_count(&m->rec);
+    /* what the runner says of the call, as `netstep run` prints it */
+    char *said = NULL;
+    size_t said_len = 0;
+    FILE *out = result != NULL ? open_memstream(&said, &said_len) : NULL;
+    m->runner->opts.out = out;
+    long k = scn_runner_live(m->runner, scn, text, m->n_live + 1, diag);
+    m->runner->opts.out = NULL;
+    if (out != NULL)
+        fclose(out);
+    if (result != NULL)
+        vm_last_line(said != NULL ? said : "", text, result, result_len);
+    free(said);
+    if (k < 0)
+        return -1;
+    m->n_live++;
+    if (vm_update(m) < 0)
+        m->failed = true;
+    return k;
+}
+
+bool
+vm_realtime(const struct view_model *m)
+{
+    return m->runner != NULL && m->runner->sim.rt != NULL;
+}
+
+size_t
+vm_live_fds(const struct view_model *m, int *fds, size_t max)
+{
+    size_t n = 0;
+    if (!vm_realtime(m))
+        return 0;
+    const struct realtime *rt = m->runner->sim.rt;
+    for (unsigned i = 0; i < rt->n_taps && n < max; i++)
+        fds[n++] = rt->taps[i]->fd;
+    return n;
+}
+
+int
+vm_live_timeout_ms(const struct view_model *m)
+{
+    if (!vm_realtime(m) || m->n_steps < m->scn->n_steps)
+        return -1;
+    uint64_t due = scn_runner_next_due(m->runner);
+    uint64_t now = realtime_now(m->runner->sim.rt);
+    if (due == UINT64_MAX)
+        return -1;
+    if (due <= now)
+        return 0;
+    uint64_t ms = (due - now + 999999) / 1000000;
+    return ms > 60000 ? 60000 : (int)ms;
+}
+
+bool
+vm_live_poll(struct view_model *m)
+{
+    if (!vm_realtime(m) || m->n_steps < m->scn->n_steps || !scn_runner_poll(m->runner))
+        return false;
+    size_t before = m->n_events;
+    if (vm_update(m) < 0)
+        m->failed = true;
+    return m->n_events != before;
 }
 
 bool

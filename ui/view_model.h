@@ -6,8 +6,12 @@
  * snapshotting every host's sockets and ARP cache (inspect_*()) whenever an
  * event may have changed them. The view is then a cursor over the log:
  * stepping forward or back moves the cursor, and every pane is a pure
- * function of (model, cursor, size) [DESIGN 6]. Nothing here draws, and
- * nothing here holds a pointer into the stack once the build returns.
+ * function of (model, cursor, size) [DESIGN 6]. Nothing here draws.
+ *
+ * The world stays alive after the script, and the log keeps growing: a
+ * statement typed on the view's command line runs in it (vm_live_call), and
+ * in TAP mode frames from the real wire arrive as time passes (vm_live_poll).
+ * The panes still read only the log and the snapshots, never the world.
  */
 #ifndef NETSTEP_UI_VIEW_MODEL_H
 #define NETSTEP_UI_VIEW_MODEL_H
@@ -18,6 +22,9 @@
 
 #include "sim/record.h"
 #include "sim/scenario.h"
+
+struct scn_runner;
+struct vm_snapper;
 
 /* One socket as inspect_socket() showed it. */
 struct vm_sock {
@@ -87,9 +94,16 @@ struct view_model {
     size_t cap_snaps;            /* slots in snaps */
     struct vm_wire *wires;       /* in event order */
     size_t n_wires;              /* entries of wires */
+    size_t cap_wires;            /* slots in wires */
     uint64_t seed;               /* the seed the run used */
     unsigned expects_passed;     /* verdicts of the headless run */
     unsigned expects_failed;
+    size_t cap_steps;            /* slots in step_start (live calls add steps) */
+    size_t first_open_wire;      /* wires before it have their end */
+    struct scn_runner *runner;   /* the world, alive after the script */
+    struct vm_snapper *snapper;  /* the sink that snapshots hosts */
+    unsigned n_live;             /* statements run from the command line */
+    bool failed;                 /* memory ran out while recording */
 };
 
 /* Run scn headless and record it. seed_given overrides the file's seed.
@@ -97,6 +111,32 @@ struct view_model {
 int view_model_build(struct view_model *m, const struct scenario *scn, bool seed_given,
                      uint64_t seed, char *err, size_t err_len);
 void view_model_destroy(struct view_model *m);
+
+/* The world built and the log attached, no step run yet (so a TAP device
+ * can be attached to m->runner first: scn_runner_attach_tap_arg). */
+int view_model_open(struct view_model *m, const struct scenario *scn, bool seed_given,
+                    uint64_t seed, char *err, size_t err_len);
+/* Run and record the script's next step. false when none was left. */
+bool vm_run_step(struct view_model *m);
+
+/* Run text, one statement typed on the command line, after the script (every
+ * step of which has run): scn_runner_live(). scn is m->scn, writable. The
+ * new step's events start at m->step_start[returned index]; result (may be
+ * NULL) gets the last line the runner printed about it ("=> 0", a verdict).
+ * -1 with diag holding the parser's (or runner's) error when it did not run. */
+long vm_live_call(struct view_model *m, struct scenario *scn, const char *text,
+                  struct scn_diag *diag, char *result, size_t result_len);
+
+/* TAP mode: the world runs in real time (a device was attached). */
+bool vm_realtime(const struct view_model *m);
+/* Its devices' descriptors (up to max), for the view's poll(). */
+size_t vm_live_fds(const struct view_model *m, int *fds, size_t max);
+/* Milliseconds until something is due in the world after the script, 0 if
+ * now, -1 if nothing is (or the script still runs, or not TAP mode). */
+int vm_live_timeout_ms(const struct view_model *m);
+/* After the script, in TAP mode: run what the wall clock and the wire bring
+ * (never blocks) and record it. true if the log grew. */
+bool vm_live_poll(struct view_model *m);
 
 /* Event i; false past the end. */
 bool vm_event(const struct view_model *m, size_t i, struct record_event *out);
