@@ -197,8 +197,31 @@ static void
 capture_emit(void *ctx, const struct trace_event *ev)
 {
     struct capture *c = ctx;
-    if (ev->kind != TRACE_WIRE || ev->pkt == NULL)
+    if (ev->kind == TRACE_TX && ev->layer == LAYER_ETH && ev->pkt != NULL) {
+        struct capture_tx_cause *tc = &c->tx_causes[ev->pkt->id % CAPTURE_TX_CAUSES];
+        tc->pkt_id = ev->pkt->id;
+        tc->cause = ev->cause;
         return;
+    }
+    if (!sim_event_is_frame(ev))
+        return;
+    /* A frame a host sent itself comes back in on its lo and never crosses a
+     * link: the files see it as a frame on the interface "HOST-lo" (named like
+     * a TAP device's "HOST-DEV"), as `tcpdump -i lo` would record it. */
+    struct trace_event lo_ev;
+    char lo_where[HOST_NAME_LEN + 4];
+    if (ev->kind != TRACE_WIRE) {
+        snprintf(lo_where, sizeof lo_where, "%s-lo", ev->host != NULL ? ev->host->name : "");
+        lo_ev = *ev;
+        lo_ev.kind = TRACE_WIRE;
+        lo_ev.where = lo_where;
+        const struct capture_tx_cause *tc = &c->tx_causes[ev->pkt->id % CAPTURE_TX_CAUSES];
+        if (tc->pkt_id == ev->pkt->id)
+            lo_ev.cause = tc->cause;
+        else  /* too long ago to know: say nothing rather than "arrival" */
+            memset(&lo_ev.cause, 0, sizeof lo_ev.cause);
+        ev = &lo_ev;
+    }
     const char *where = ev->where ? ev->where : "";
     bool have_link_file = c->dir == NULL;
     for (size_t i = 0; i < c->n_files; i++) {

@@ -59,6 +59,9 @@ struct capture_file {
     } u;
 };
 
+/* Recent transmits whose causes a looped-back frame can find. */
+#define CAPTURE_TX_CAUSES 256u
+
 struct capture {
     struct trace_sink sink;       /* what capture_attach() subscribes */
     struct trace *tr;             /* the bus it is attached to, or NULL */
@@ -71,6 +74,13 @@ struct capture {
     const char *appl;             /* shb_userappl (not owned) */
     int err;                      /* first error, -ERR_*, or 0 */
     char errmsg[CAPTURE_ERR_LEN]; /* "FILE: why", "" if none */
+    /* The cause of each recent Ethernet transmit, by packet id modulo the
+     * size: a frame looped back on lo is recorded as it comes back in, and
+     * its comment tells why it was sent, not that it arrived. */
+    struct capture_tx_cause {
+        uint64_t pkt_id;
+        struct trace_cause cause;
+    } tx_causes[CAPTURE_TX_CAUSES];
 };
 
 /* Open the files o asks for, naming the links of s; scn (may be NULL) gives

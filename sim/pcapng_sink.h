@@ -36,7 +36,7 @@
 #include "stack/trace.h"
 
 /* Bytes of a frame the capture keeps (each interface's snaplen). */
-#define PCAPNG_SINK_SNAPLEN 65535
+#define PCAPNG_SINK_SNAPLEN 262144  /* as pcap_sink: a 65535-byte datagram on lo fits */
 /* Room for an error sentence. */
 #define PCAPNG_SINK_ERR_LEN 320
 /* Longest comment kept on a frame (longer ones are cut). */

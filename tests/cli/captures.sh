@@ -111,6 +111,22 @@ same=1
 for l in $links; do cmp -s "d2/$l.pcapng" "d3/$l.pcapng" || same=0; done
 [ "$same" -eq 1 ] && ok "two runs, byte-identical per-link files" || fail "per-link files differ between runs"
 
+# Frames a host sends itself cross no link: they are on the interface
+# "HOST-lo" (its own per-link file too), and their comments say why they were
+# sent (the connect() step), not that they "arrived".
+run socket/local-vs-tcp --pcap lo.pcapng --pcap-dir dlo
+lo_first=$(ts lo.pcapng -T fields -e frame.interface_name -e frame.comment | head -1)
+case $lo_first in
+    "alice-lo	#1: connect() step "*"alice: connect cli 127.0.0.1:8080; TCP: handshake") ok "lo frame 1: $lo_first" ;;
+    *) fail "lo frame 1: '$lo_first'" ;;
+esac
+ts lo.pcapng -T fields -e frame.comment | grep -q forwarded \
+    && fail "a looped-back frame is called forwarded" || ok "no looped-back frame is called forwarded"
+[ "$(ls dlo)" = "alice-lo.pcap" ] && [ "$(ts dlo/alice-lo.pcap | wc -l)" -eq "$(ts lo.pcapng | wc -l)" ] \
+    && ok "dlo/alice-lo.pcap holds every lo frame" || fail "dlo holds '$(ls dlo)'"
+[ -z "$(tshark -r lo.pcapng -o tcp.check_checksum:TRUE -o ip.check_checksum:TRUE -Y 'tcp.checksum.status == 2 || ip.checksum.status == 2 || _ws.malformed' 2>/dev/null)" ] \
+    && ok "lo.pcapng: checksums good, nothing malformed" || fail "lo.pcapng has bad checksums or malformed frames"
+
 # A directory that cannot be made is an error before anything runs.
 : > not-a-dir
 "$ns" run "$src/scenarios/ip/traceroute.scn" -q --pcap-dir not-a-dir/sub > bad.log 2>&1
