@@ -120,6 +120,96 @@ view_prev_step(const struct view_model *m, size_t cursor)
     return s > 0 ? m->step_start[s - 1] : 0;
 }
 
+/* ---- jump to a time ------------------------------------------------------ */
+
+bool
+view_parse_time(const char *s, uint64_t now_ns, uint64_t *out_ns)
+{
+    while (*s == ' ')
+        s++;
+    int sign = 0;
+    if (*s == '+' || *s == '-')
+        sign = *s++ == '+' ? 1 : -1;
+    while (*s == ' ')
+        s++;
+    /* whole and fraction apart, in integers: "1.5s" is exactly 1500000000 ns */
+    uint64_t whole = 0, frac = 0, frac_div = 1;
+    bool digits = false;
+    for (; isdigit((unsigned char)*s); s++, digits = true) {
+        if (whole > (UINT64_MAX - 9) / 10)
+            return false;
+        whole = whole * 10 + (uint64_t)(*s - '0');
+    }
+    if (*s == '.') {
+        for (s++; isdigit((unsigned char)*s); s++, digits = true) {
+            if (frac_div < 1000000000u) {  /* below a nanosecond is noise */
+                frac = frac * 10 + (uint64_t)(*s - '0');
+                frac_div *= 10;
+            }
+        }
+    }
+    if (!digits)
+        return false;
+    while (*s == ' ')
+        s++;
+    static const struct {
+        const char *name;
+        uint64_t ns;
+    } units[] = { { "ns", 1 }, { "us", 1000 }, { "ms", 1000000 }, { "s", 1000000000 }, { "", 1000000000 } };
+    uint64_t unit = 0;
+    size_t ul = 0;
+    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+        ul = strlen(units[i].name);
+        if (strncmp(s, units[i].name, ul) == 0) {
+            unit = units[i].ns;
+            break;
+        }
+    }
+    s += ul;
+    while (*s == ' ')
+        s++;
+    if (unit == 0 || *s != '\0' || whole > UINT64_MAX / unit)
+        return false;
+    uint64_t t = whole * unit + frac * unit / frac_div;
+    if (sign > 0)
+        t = t > UINT64_MAX - now_ns ? UINT64_MAX : now_ns + t;
+    else if (sign < 0)
+        t = t > now_ns ? 0 : now_ns - t;
+    *out_ns = t;
+    return true;
+}
+
+size_t
+view_time_event(const struct view_model *m, const struct view_state *st, uint64_t t_ns)
+{
+    if (m->n_events == 0)
+        return st->cursor;
+    /* The log is in time order (virtual time never runs backwards), so the
+     * first event at or after t_ns is a binary search away. */
+    size_t lo = 0, hi = m->n_events;
+    struct record_event ev;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (vm_event(m, mid, &ev) && ev.t_ns < t_ns)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    struct view_state probe = *st;
+    if (lo < m->n_events && vm_event(m, lo, &ev) && view_filter_match(m, &ev, st->filter))
+        return lo;
+    probe.cursor = lo < m->n_events ? lo : m->n_events - 1;
+    size_t next = view_next_event(m, &probe);
+    if (next != probe.cursor)
+        return next;
+    /* nothing at or after it passes the filter: the last one before that does */
+    if (lo == m->n_events && vm_event(m, probe.cursor, &ev) &&
+        view_filter_match(m, &ev, st->filter))
+        return probe.cursor;
+    size_t prev = view_prev_event(m, &probe);
+    return prev != probe.cursor ? prev : st->cursor;
+}
+
 /* ---- header, key bar, help ---------------------------------------------- */
 
 void
@@ -171,6 +261,9 @@ static const struct keyhelp keys[] = {
     { "tab", "pane", "tab: focus the next pane (events, packet, bytes, sockets)" },
     { "/", "filter", "/: show only a host, layer or protocol (Enter keeps, Esc clears)" },
     { "t", "TCP states", "t: TCP state diagram, last transition lit (t: back)" },
+    { "@", "time", "@: jump to a time: 1.5s, 250ms, +10ms or -1s, then Enter" },
+    { "m", "mark", "m then a-z: bookmark this event under that letter" },
+    { "'", "to mark", "' then a-z: back to that bookmark ('': back from the last jump)" },
     { NULL, NULL, "up, down: in the packet pane, select a field; elsewhere, one event" },
     { NULL, NULL, "Enter: in the packet pane, fold or unfold the selected layer" },
     { NULL, NULL, "< >: scroll the host columns when not all fit" },
@@ -178,6 +271,61 @@ static const struct keyhelp keys[] = {
     { "q", "quit", "q: quit" },
 };
 #define N_KEYS (sizeof keys / sizeof keys[0])
+
+/* The key bar while a mark key waits for its letter: the marks in use. */
+static void
+keybar_marks(const struct view_model *m, const struct view_state *st, struct grid *g,
+             struct grid_rect r)
+{
+    bool jump = st->pending == '\'';
+    int x = r.x + grid_text(g, r.x, r.y, r.w, jump ? " to mark: " : " set mark: ", ROLE_KEY);
+    x += grid_text(g, x, r.y, r.w - (x - r.x), jump ? "press its letter" : "press a-z",
+                   ROLE_KEYBAR);
+    if (jump && st->have_jump) {
+        x += grid_text(g, x + 2, r.y, r.w - (x + 2 - r.x), "'", ROLE_KEY) + 2;
+        x += grid_text(g, x + 1, r.y, r.w - (x + 1 - r.x), "before the jump", ROLE_KEYBAR) + 1;
+    }
+    if (st->marks_set == 0) {
+        grid_text(g, x + 2, r.y, r.w - (x + 2 - r.x), "(no marks yet)", ROLE_DIM);
+        return;
+    }
+    for (int i = 0; i < VIEW_MARKS && x < r.x + r.w; i++) {
+        if (!(st->marks_set & (1u << i)))
+            continue;
+        struct record_event ev;
+        uint64_t t = vm_event(m, st->marks[i], &ev) ? ev.t_ns : 0;
+        char letter[2] = { (char)('a' + i), '\0' };
+        char at[48];
+        snprintf(at, sizeof at, "%" PRIu64 ".%06" PRIu64 "s #%zu", t / 1000000000u,
+                 t % 1000000000u / 1000u, st->marks[i] + 1);
+        x += 2;
+        x += grid_text(g, x, r.y, r.w - (x - r.x), letter, ROLE_KEY) + 1;
+        x += grid_text(g, x, r.y, r.w - (x - r.x), at, ROLE_KEYBAR);
+    }
+}
+
+bool
+view_render_jumpbar(const struct view_model *m, const struct view_state *st, struct grid *g,
+                    struct grid_rect r)
+{
+    if (st->pending != 'm' && st->pending != '\'' && !st->editing_time && st->note[0] == '\0')
+        return false;
+    grid_fill(g, r, ' ', ROLE_KEYBAR);
+    if (st->pending == 'm' || st->pending == '\'') {
+        keybar_marks(m, st, g, r);
+        return true;
+    }
+    if (st->editing_time) {
+        int x = r.x + grid_text(g, r.x, r.y, r.w, " jump to time: ", ROLE_KEY);
+        x += grid_text(g, x, r.y, r.w - (x - r.x), st->time_input, ROLE_KEYBAR);
+        grid_put(g, x, r.y, '_', ROLE_KEY);
+        grid_text(g, x + 2, r.y, r.w - (x + 2 - r.x),
+                  "  1.5s  250ms  +10ms  -1s; Enter jumps, Esc cancels", ROLE_KEYBAR);
+        return true;
+    }
+    grid_text(g, r.x + 1, r.y, r.w - 1, st->note, ROLE_KEYBAR);
+    return true;
+}
 
 void
 view_render_keybar(const struct view_state *st, struct grid *g, struct grid_rect r)
@@ -223,16 +371,25 @@ view_render_help(const struct view_opts *o, struct grid *g, struct grid_rect r)
         "same screen again.",
         "",
     };
-    for (size_t i = 0; i < sizeof intro / sizeof intro[0] && y < r.y + r.h - 1; i++)
-        grid_text(g, x, y++, w, intro[i], ROLE_NORMAL);
+    /* On a short screen the keys come first: the introduction only if all fit. */
+    int n_intro = (int)(sizeof intro / sizeof intro[0]);
+    if ((int)N_KEYS + n_intro <= r.h - 2)
+        for (int i = 0; i < n_intro; i++)
+            grid_text(g, x, y++, w, intro[i], ROLE_NORMAL);
+    /* the keys' column as wide as the longest key name, and a gap */
+    int kw = 0;
+    for (size_t i = 0; i < N_KEYS; i++) {
+        int kl = (int)strcspn(keys[i].help, ":") + 2;
+        kw = kl > kw ? kl : kw;
+    }
     for (size_t i = 0; i < N_KEYS && y < r.y + r.h - 1; i++) {
         const char *h = keys[i].help;
         const char *colon = strchr(h, ':');
         int kl = colon ? (int)(colon - h) : 0;
         char key[40];
         snprintf(key, sizeof key, "%.*s", kl, h);
-        grid_text(g, x, y, 24, key, ROLE_KEY);
-        grid_text(g, x + 24, y, w - 24, colon ? colon + 2 : h, ROLE_NORMAL);
+        grid_text(g, x, y, kw, key, ROLE_KEY);
+        grid_text(g, x + kw, y, w - kw, colon ? colon + 2 : h, ROLE_NORMAL);
         y++;
     }
     if (y + 1 < r.y + r.h - 1)
@@ -249,7 +406,8 @@ view_render(const struct view_model *m, const struct view_state *st,
     grid_clear(g);
     g->ascii = !o->utf8;
     view_render_header(m, st, o, g, (struct grid_rect){ 0, 0, W, 1 });
-    view_render_keybar(st, g, (struct grid_rect){ 0, H - 1, W, 1 });
+    if (!view_render_jumpbar(m, st, g, (struct grid_rect){ 0, H - 1, W, 1 }))
+        view_render_keybar(st, g, (struct grid_rect){ 0, H - 1, W, 1 });
     int bh = H - 2;
     if (bh < 6)
         return;

@@ -32,6 +32,10 @@ enum view_pane {
 extern const unsigned view_speed_eps[VIEW_SPEEDS];
 
 #define VIEW_FILTER_LEN 32
+#define VIEW_TIME_LEN 24
+#define VIEW_NOTE_LEN 96
+/* Bookmarks are named by the letters a to z, as marks are in vi and less. */
+#define VIEW_MARKS 26
 
 struct view_state {
     size_t cursor;                  /* the selected event */
@@ -47,6 +51,16 @@ struct view_state {
     unsigned collapsed;             /* packet pane: bit per layer (0..3) the
                                        person folded away */
     int host_first;                 /* first host column shown */
+    int pending;                    /* 'm' or '\'' waiting for its letter, else 0 */
+    bool editing_time;              /* typing a time after '@' */
+    char time_input[VIEW_TIME_LEN]; /* what was typed so far */
+    char note[VIEW_NOTE_LEN];       /* the answer to the last key ("mark a set
+                                       at event 12"); the key bar shows it
+                                       until the next key */
+    size_t marks[VIEW_MARKS];       /* bookmark a..z: an event index */
+    uint32_t marks_set;             /* bit per letter in use */
+    size_t jump_from;               /* where the last jump left from ('' goes back) */
+    bool have_jump;                 /* jump_from is set */
 };
 
 struct view_opts {
@@ -66,6 +80,11 @@ void view_render(const struct view_model *m, const struct view_state *st,
 void view_render_header(const struct view_model *m, const struct view_state *st,
                         const struct view_opts *o, struct grid *g, struct grid_rect r);
 void view_render_keybar(const struct view_state *st, struct grid *g, struct grid_rect r);
+/* The key bar's line while a mark or time key waits for input (the marks in
+ * use, the time typed so far), or the note answering the last key; false
+ * (nothing drawn) when there is none of these. */
+bool view_render_jumpbar(const struct view_model *m, const struct view_state *st, struct grid *g,
+                         struct grid_rect r);
 void view_render_script(const struct view_model *m, const struct view_state *st,
                         const struct view_opts *o, struct grid *g, struct grid_rect r);
 void view_render_layers(const struct view_model *m, const struct view_state *st,
@@ -94,6 +113,14 @@ size_t view_next_event(const struct view_model *m, const struct view_state *st);
 size_t view_prev_event(const struct view_model *m, const struct view_state *st);
 size_t view_next_step(const struct view_model *m, size_t cursor);
 size_t view_prev_step(const struct view_model *m, size_t cursor);
+
+/* A time as typed after '@': "1.5s", "250ms", "20us", "900ns", "2" (seconds),
+ * or relative to now_ns with a sign ("+10ms", "-1s"; a time before 0 is 0).
+ * Blanks around the number and unit are allowed. false if s is not a time. */
+bool view_parse_time(const char *s, uint64_t now_ns, uint64_t *out_ns);
+/* The first event at or after t_ns that passes st's filter; past the end of
+ * the lesson, the last one that passes it; st->cursor if none does. */
+size_t view_time_event(const struct view_model *m, const struct view_state *st, uint64_t t_ns);
 
 /* ---- packet decoding (view_packet.c), shared with tests ---------------- */
 

@@ -450,6 +450,8 @@ view_render_events(const struct view_model *m, const struct view_state *st,
     for (size_t i = st->cursor + 1; i < m->n_events && n < ih && n < 128; i++)
         if (vm_event(m, i, &ev) && view_filter_match(m, &ev, st->filter))
             idx[n++] = i;
+    /* With bookmarks set, a gutter shows their letters beside their events. */
+    int gut = st->marks_set ? 2 : 0;
     for (int row = 0; row < n && row < ih; row++) {
         if (!vm_event(m, idx[row], &ev))
             continue;
@@ -460,7 +462,12 @@ view_render_events(const struct view_model *m, const struct view_state *st,
             role = ev.kind == TRACE_DROP ? ROLE_DROP : ROLE_SELECTED;
             grid_paint(g, x, y0 + row, w, role);
         }
-        grid_text(g, x, y0 + row, w, buf, role);
+        for (int k = VIEW_MARKS; gut && k-- > 0;)
+            if ((st->marks_set & (1u << k)) && st->marks[k] == idx[row]) {
+                grid_put(g, x, y0 + row, (uint32_t)('a' + k), ROLE_KEY);
+                break;  /* the first letter, when one event has several */
+            }
+        grid_text(g, x + gut, y0 + row, w - gut, buf, role);
     }
 }
 

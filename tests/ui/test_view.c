@@ -613,7 +613,8 @@ START_TEST(test_help_lists_every_key)
     }
     static const char *const keys[] = { "space or n", "s: ", "b or Backspace", "S: ", "p: ",
                                         "[ and ]", "g, G", "tab", "/: ", "?: ", "q: ",
-                                        "Enter", "up, down" };
+                                        "Enter", "up, down", "@: ", "m then a-z",
+                                        "' then a-z" };
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
         char want[32];
         snprintf(want, sizeof want, "%.*s", (int)strcspn(keys[i], ":"), keys[i]);
@@ -622,6 +623,180 @@ START_TEST(test_help_lists_every_key)
     view_key(m, &st, 'x');
     ck_assert(!st.help);
     grid_free(&g);
+}
+END_TEST
+
+/* ---- jump to a time, bookmarks ------------------------------------------- */
+
+START_TEST(test_parse_time_units_and_signs)
+{
+    uint64_t t = 7;
+    ck_assert(view_parse_time("1.5s", 0, &t));
+    ck_assert_uint_eq(t, 1500000000u);
+    ck_assert(view_parse_time("250ms", 0, &t));
+    ck_assert_uint_eq(t, 250000000u);
+    ck_assert(view_parse_time("20us", 0, &t));
+    ck_assert_uint_eq(t, 20000u);
+    ck_assert(view_parse_time("900ns", 0, &t));
+    ck_assert_uint_eq(t, 900u);
+    ck_assert(view_parse_time("2", 0, &t));  /* seconds, as the header shows time */
+    ck_assert_uint_eq(t, 2000000000u);
+    ck_assert(view_parse_time(" 0.000001 s ", 0, &t));
+    ck_assert_uint_eq(t, 1000u);
+    /* relative to the event under the cursor */
+    ck_assert(view_parse_time("+10ms", 5000000u, &t));
+    ck_assert_uint_eq(t, 15000000u);
+    ck_assert(view_parse_time("- 2ms", 5000000u, &t));
+    ck_assert_uint_eq(t, 3000000u);
+    ck_assert(view_parse_time("-1s", 5000000u, &t));  /* before the start: the start */
+    ck_assert_uint_eq(t, 0);
+    t = 7;
+    static const char *const bad[] = { "", "ms", "1.0x", "1s2", "--1", "+", "1 2s", "s1",
+                                       "99999999999999999999s" };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        ck_assert_msg(!view_parse_time(bad[i], 0, &t), "'%s' parsed", bad[i]);
+    ck_assert_uint_eq(t, 7);
+}
+END_TEST
+
+static void
+type(struct view_state *st, const char *keys)
+{
+    for (const char *k = keys; *k; k++)
+        view_key(m, st, *k == '\n' ? VK_ENTER : *k == 27 ? VK_ESC : (unsigned char)*k);
+}
+
+static uint64_t
+t_of(size_t i)
+{
+    struct record_event ev;
+    ck_assert(vm_event(m, i, &ev));
+    return ev.t_ns;
+}
+
+START_TEST(test_jump_to_a_time)
+{
+    struct view_state st;
+    view_state_init(&st);
+    type(&st, "@10ms");
+    ck_assert(st.editing_time);
+    ck_assert_str_eq(st.time_input, "10ms");
+    type(&st, "\n");
+    ck_assert(!st.editing_time);
+    /* the first event at or after 10 ms: the one before it is earlier */
+    size_t at = st.cursor;
+    ck_assert_uint_ge(t_of(at), 10000000u);
+    ck_assert_uint_gt(at, 0);
+    ck_assert_uint_lt(t_of(at - 1), 10000000u);
+    ck_assert(strstr(st.note, "at event") != NULL);
+    /* relative: 20 ms on from there */
+    type(&st, "@+20ms\n");
+    ck_assert_uint_ge(t_of(st.cursor), t_of(at) + 20000000u);
+    ck_assert_uint_lt(t_of(st.cursor - 1), t_of(at) + 20000000u);
+    /* past the end: the last event */
+    type(&st, "@99s\n");
+    ck_assert_uint_eq(st.cursor, m->n_events - 1);
+    /* back to the start */
+    type(&st, "@0\n");
+    ck_assert_uint_eq(st.cursor, 0);
+    /* not a time: the cursor stays and the key bar says why */
+    st.cursor = 5;
+    type(&st, "@1.0x\n");
+    ck_assert_uint_eq(st.cursor, 5);
+    ck_assert(strstr(st.note, "not a time: '1.0x'") != NULL);
+    /* Esc cancels; Backspace edits */
+    type(&st, "@10mx");
+    view_key(m, &st, VK_BACKSPACE);
+    ck_assert_str_eq(st.time_input, "10m");
+    view_key(m, &st, VK_ESC);
+    ck_assert(!st.editing_time);
+    ck_assert_uint_eq(st.cursor, 5);
+    /* with a filter, the first event at or after it that passes */
+    type(&st, "/bob\n@10ms\n");
+    struct record_event ev;
+    ck_assert(vm_event(m, st.cursor, &ev));
+    ck_assert_str_eq(ev.where, "bob");
+    ck_assert_uint_ge(ev.t_ns, 10000000u);
+}
+END_TEST
+
+START_TEST(test_bookmarks_set_list_and_jump)
+{
+    struct view_state st;
+    view_state_init(&st);
+    type(&st, "sss");
+    size_t a = st.cursor;
+    type(&st, "ma");
+    ck_assert(st.marks_set & 1u);
+    ck_assert_uint_eq(st.marks[0], a);
+    ck_assert(strstr(st.note, "mark a set at event") != NULL);
+    type(&st, "nnnmc");
+    size_t c = st.cursor;
+    type(&st, "G");
+    /* the key bar lists the marks while ' waits for a letter */
+    type(&st, "'");
+    ck_assert_int_eq(st.pending, '\'');
+    struct grid g;
+    grid_init(&g, 100, 30);
+    view_render(m, &st, &ascii_opts, &g);
+    dump(&g);
+    char want[80];
+    snprintf(want, sizeof want, " to mark: press its letter  ' before the jump  a 0.000000s #%zu  "
+             "c 0.000000s #%zu", a + 1, c + 1);
+    ck_assert_str_eq(row(&g, 29), want);
+    type(&st, "a");
+    ck_assert_uint_eq(st.cursor, a);
+    ck_assert_int_eq(st.pending, 0);
+    /* '' goes back to where the jump left from, and again returns */
+    type(&st, "''");
+    ck_assert_uint_eq(st.cursor, m->n_events - 1);
+    type(&st, "''");
+    ck_assert_uint_eq(st.cursor, a);
+    /* an unset mark leaves the cursor and says how to set it */
+    type(&st, "'z");
+    ck_assert_uint_eq(st.cursor, a);
+    ck_assert_str_eq(st.note, "no mark z yet: m then z sets it");
+    /* the events pane shows the letters beside their events */
+    type(&st, "x");
+    grid_free(&g);
+    grid_init(&g, 100, 60);  /* events pane rows enough for both */
+    view_render(m, &st, &ascii_opts, &g);
+    dump(&g);
+    bool seen_a = false, seen_c = false;
+    for (int y = 0; y < g.h; y++) {
+        const char *r = row(&g, y);
+        seen_a |= strncmp(r, "|a ", 3) == 0;
+        seen_c |= strncmp(r, "|c ", 3) == 0;
+    }
+    ck_assert(seen_a && seen_c);
+    /* Esc after m sets nothing */
+    type(&st, "m\033");
+    ck_assert_uint_eq(st.marks_set, 1u | 4u);
+    grid_free(&g);
+}
+END_TEST
+
+/* Going back after a jump shows exactly the screen shown before it. */
+START_TEST(test_back_from_a_jump_shows_the_same_screen)
+{
+    struct grid a, b;
+    grid_init(&a, 120, 40);
+    grid_init(&b, 120, 40);
+    struct view_state st;
+    view_state_init(&st);
+    type(&st, "sssssn");
+    view_render(m, &st, &utf8_opts, &a);
+    type(&st, "@30ms\n");
+    ck_assert_uint_ne(st.cursor, m->step_start[5] + 1);
+    type(&st, "''");
+    st.note[0] = '\0';  /* the key bar's answer is not part of the place */
+    view_render(m, &st, &utf8_opts, &b);
+    for (int k = 0; k < a.w * a.h; k++) {
+        ck_assert_uint_eq(a.cells[k].ch, b.cells[k].ch);
+        ck_assert_uint_eq(a.cells[k].role, b.cells[k].role);
+    }
+    grid_free(&a);
+    grid_free(&b);
 }
 END_TEST
 
@@ -647,6 +822,10 @@ view_suite(void)
     tcase_add_test(tc, test_steps_forward_and_back);
     tcase_add_test(tc, test_filter_keys_and_matching);
     tcase_add_test(tc, test_play_stops_at_the_end);
+    tcase_add_test(tc, test_parse_time_units_and_signs);
+    tcase_add_test(tc, test_jump_to_a_time);
+    tcase_add_test(tc, test_bookmarks_set_list_and_jump);
+    tcase_add_test(tc, test_back_from_a_jump_shows_the_same_screen);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("panes");
