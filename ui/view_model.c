@@ -261,6 +261,26 @@ view_model_destroy(struct view_model *m)
     memset(m, 0, sizeof *m);
 }
 
+void
+view_model_memory(const struct view_model *m, struct vm_memory *out)
+{
+    struct record_memory rm;
+    record_memory(&m->rec, &rm);
+    memset(out, 0, sizeof *out);
+    out->index = rm.index;
+    out->text = rm.text;
+    out->packet = rm.packet;
+    out->tcb = rm.tcb;
+    out->events_with_packet = rm.with_packet;
+    size_t model = m->cap_snaps * sizeof *m->snaps + m->n_wires * sizeof *m->wires +
+                   (m->n_steps + 1) * sizeof *m->step_start;
+    for (size_t i = 0; i < m->n_snaps; i++)
+        model += m->snaps[i].n_socks * sizeof(struct vm_sock) +
+                 m->snaps[i].n_arp * sizeof(struct vm_arp);
+    out->model = model;
+    out->total = rm.total + model;
+}
+
 bool
 vm_event(const struct view_model *m, size_t i, struct record_event *out)
 {

@@ -98,6 +98,19 @@ int view_model_build(struct view_model *m, const struct scenario *scn, bool seed
                      uint64_t seed, char *err, size_t err_len);
 void view_model_destroy(struct view_model *m);
 
+/* Where the model's memory goes, in bytes: the log's parts, and the rest
+ * (socket snapshots, wire pairs, indexes). */
+struct vm_memory {
+    size_t index;               /* the log's entries */
+    size_t text;                /* the log's sentences */
+    size_t packet;              /* the log's packet bytes */
+    size_t tcb;                 /* the log's TCB snapshots */
+    size_t model;               /* snapshots, wires, indexes of the model */
+    size_t total;               /* everything, arena slack included */
+    size_t events_with_packet;  /* events that carry a packet */
+};
+void view_model_memory(const struct view_model *m, struct vm_memory *out);
+
 /* Event i; false past the end. */
 bool vm_event(const struct view_model *m, size_t i, struct record_event *out);
 /* The step (0-based) event i belongs to; 0 when there are no steps. */
