@@ -430,6 +430,25 @@ out_lost:
     r->lost++;
 }
 
+void
+record_compact(struct record *r)
+{
+    if (r->n_entries == 0 || r->n_entries == r->cap_entries)
+        return;
+    struct record_entry *e = realloc(r->entries, r->n_entries * sizeof *e);
+    if (e != NULL) {
+        r->entries = e;
+        r->cap_entries = r->n_entries;
+    }
+    if (r->n_tcbs > 0 && r->n_tcbs < r->cap_tcbs) {
+        struct record_tcb *t = realloc(r->tcbs, r->n_tcbs * sizeof *t);
+        if (t != NULL) {
+            r->tcbs = t;
+            r->cap_tcbs = r->n_tcbs;
+        }
+    }
+}
+
 size_t
 record_count(const struct record *r)
 {

@@ -106,6 +106,9 @@ void record_detach(struct record *r);
 /* Detach if attached, and free everything. */
 void record_destroy(struct record *r);
 
+/* Give back the room kept for more events (after a run; recording may go
+ * on, the room grows again). */
+void record_compact(struct record *r);
 size_t record_count(const struct record *r);
 void record_memory(const struct record *r, struct record_memory *out);
 /* Copy event i (0-based, in emit order) into *out. false if i is past the end. */

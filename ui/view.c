@@ -78,24 +78,109 @@ view_filter_match(const struct view_model *m, const struct record_event *ev, con
     return ev->bytes != NULL && frame_carries(ev, f);
 }
 
+void
+view_filter_init(struct view_filter *vf, const struct view_model *m, const char *f)
+{
+    memset(vf, 0, sizeof *vf);
+    vf->f = f != NULL ? f : "";
+    vf->all = vf->f[0] == '\0';
+    if (vf->all)
+        return;
+    for (size_t i = 0; i < m->n_wheres && i < sizeof vf->where_ok; i++)
+        vf->where_ok[i] = word_eq(m->wheres[i], f);
+    for (int l = 0; l < LAYER_COUNT; l++)
+        if (word_eq(trace_layer_name((enum trace_layer)l), f))
+            vf->layers |= (uint16_t)(1u << l);
+    if (word_eq(f, "transport"))
+        vf->layers |= 1u << LAYER_TCP | 1u << LAYER_UDP | 1u << LAYER_ICMP;
+    if (word_eq(f, "network"))
+        vf->layers |= 1u << LAYER_IPV4 | 1u << LAYER_ARP;
+    if (word_eq(f, "link"))
+        vf->layers |= 1u << LAYER_ETH;
+    vf->drops = word_eq(f, "drop");
+    vf->protos = view_word_protos(f);
+}
+
+bool
+view_filter_hit(const struct view_model *m, const struct view_filter *vf, size_t i)
+{
+    if (vf->all)
+        return i < m->n_events;
+    if (i >= m->n_indexed) {
+        /* not indexed yet (the log grew): the slow way */
+        struct record_event ev;
+        return vm_event(m, i, &ev) && view_filter_match(m, &ev, vf->f);
+    }
+    const struct vm_key *k = &m->keys[i];
+    unsigned kind = k->kl >> 4, layer = k->kl & 15;
+    if (k->where < sizeof vf->where_ok ? vf->where_ok[k->where] : word_eq(m->wheres[k->where], vf->f))
+        return true;
+    if ((vf->layers >> layer & 1u) || (vf->drops && kind == TRACE_DROP) || (k->protos & vf->protos))
+        return true;
+    if (k->protos & VM_P_OTHER) {
+        struct record_event ev;
+        return vm_event(m, i, &ev) && frame_carries(&ev, vf->f);
+    }
+    return false;
+}
+
+/* Whether key k might pass vf: true for certain unless it is a frame with a
+ * header the keys do not name (then view_filter_hit() decodes it). */
+static inline bool
+key_hit(const struct view_filter *vf, struct vm_key k)
+{
+    unsigned kind = (unsigned)k.kl >> 4, layer = k.kl & 15u;
+    return (k.where < sizeof vf->where_ok && vf->where_ok[k.where]) ||
+           (vf->layers >> layer & 1u) || (vf->drops && kind == TRACE_DROP) ||
+           (k.protos & vf->protos) || k.where >= sizeof vf->where_ok ||
+           (k.protos & VM_P_OTHER);
+}
+
+size_t
+view_filter_find(const struct view_model *m, const struct view_filter *vf, size_t i, int dir)
+{
+    if (vf->all)
+        return i < m->n_events ? i : SIZE_MAX;
+    /* the indexed part in a tight loop over 4-byte keys, then the rest */
+    while (i < m->n_events) {
+        if (i < m->n_indexed) {
+            const struct vm_key *keys = m->keys;
+            if (dir > 0)
+                while (i < m->n_indexed && !key_hit(vf, keys[i]))
+                    i++;
+            else
+                while (i != SIZE_MAX && !key_hit(vf, keys[i]))
+                    i--;
+            if (i == SIZE_MAX || i >= m->n_events)
+                return SIZE_MAX;
+            if (i >= m->n_indexed)
+                continue;
+        }
+        if (view_filter_hit(m, vf, i))
+            return i;
+        if (dir < 0 && i == 0)
+            return SIZE_MAX;
+        i += dir > 0 ? 1 : (size_t)-1;
+    }
+    return SIZE_MAX;
+}
+
 size_t
 view_next_event(const struct view_model *m, const struct view_state *st)
 {
-    struct record_event ev;
-    for (size_t i = st->cursor + 1; i < m->n_events; i++)
-        if (vm_event(m, i, &ev) && view_filter_match(m, &ev, st->filter))
-            return i;
-    return st->cursor;
+    struct view_filter vf;
+    view_filter_init(&vf, m, st->filter);
+    size_t i = view_filter_find(m, &vf, st->cursor + 1, 1);
+    return i != SIZE_MAX ? i : st->cursor;
 }
 
 size_t
 view_prev_event(const struct view_model *m, const struct view_state *st)
 {
-    struct record_event ev;
-    for (size_t i = st->cursor; i-- > 0;)
-        if (vm_event(m, i, &ev) && view_filter_match(m, &ev, st->filter))
-            return i;
-    return st->cursor;
+    struct view_filter vf;
+    view_filter_init(&vf, m, st->filter);
+    size_t i = st->cursor > 0 ? view_filter_find(m, &vf, st->cursor - 1, -1) : SIZE_MAX;
+    return i != SIZE_MAX ? i : st->cursor;
 }
 
 size_t
@@ -196,15 +281,16 @@ view_time_event(const struct view_model *m, const struct view_state *st, uint64_
             hi = mid;
     }
     struct view_state probe = *st;
-    if (lo < m->n_events && vm_event(m, lo, &ev) && view_filter_match(m, &ev, st->filter))
+    struct view_filter vf;
+    view_filter_init(&vf, m, st->filter);
+    if (lo < m->n_events && view_filter_hit(m, &vf, lo))
         return lo;
     probe.cursor = lo < m->n_events ? lo : m->n_events - 1;
     size_t next = view_next_event(m, &probe);
     if (next != probe.cursor)
         return next;
     /* nothing at or after it passes the filter: the last one before that does */
-    if (lo == m->n_events && vm_event(m, probe.cursor, &ev) &&
-        view_filter_match(m, &ev, st->filter))
+    if (lo == m->n_events && view_filter_hit(m, &vf, probe.cursor))
         return probe.cursor;
     size_t prev = view_prev_event(m, &probe);
     return prev != probe.cursor ? prev : st->cursor;

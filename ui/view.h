@@ -108,6 +108,25 @@ void view_render_tcp_states(const struct view_model *m, const struct view_state 
 bool view_filter_match(const struct view_model *m, const struct record_event *ev,
                        const char *f);
 
+/* A filter made ready to test many events by their index: the model's
+ * per-event keys (view_model.h) instead of decoding frames. */
+struct view_filter {
+    const char *f;            /* the filter ("" passes everything) */
+    bool all;                 /* f is "" */
+    uint8_t where_ok[256];    /* by where id (below 256): the name is f */
+    uint16_t layers;          /* bit per trace layer f names */
+    bool drops;               /* f is "drop" */
+    unsigned protos;          /* VM_P_* bits f names */
+};
+void view_filter_init(struct view_filter *vf, const struct view_model *m, const char *f);
+/* view_filter_match() for event i, reading 4 bytes unless its frame holds a
+ * header the key does not name. */
+bool view_filter_hit(const struct view_model *m, const struct view_filter *vf, size_t i);
+/* The first event that passes vf from event i on (dir 1) or back (dir -1),
+ * i included, or SIZE_MAX. */
+size_t view_filter_find(const struct view_model *m, const struct view_filter *vf, size_t i,
+                        int dir);
+
 /* Moves: each returns the new cursor. */
 size_t view_next_event(const struct view_model *m, const struct view_state *st);
 size_t view_prev_event(const struct view_model *m, const struct view_state *st);
@@ -149,6 +168,12 @@ struct pkt_line {
 /* Decode the bytes of ev field by field, outermost header first, from the
  * first layer the bytes still hold. Returns the number of lines. */
 int view_decode(const struct record_event *ev, struct pkt_line *lines, int max);
+/* The VM_P_* bits of the headings view_decode() gives ev; of one heading
+ * (by its first word); of a filter word (case does not matter; "ip" and
+ * "eth" as well). */
+unsigned view_frame_protos(const struct record_event *ev);
+unsigned view_heading_protos(const char *heading);
+unsigned view_word_protos(const char *word);
 /* The layer unfolded by default for ev: its own, or the first the bytes hold. */
 int view_packet_layer_own(const struct record_event *ev, const struct pkt_line *lines, int n);
 /* Lines the packet pane has for the cursor's event (to bound st->field),

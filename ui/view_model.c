@@ -225,6 +225,7 @@ view_model_build(struct view_model *m, const struct scenario *scn, bool seed_giv
     /* Teardown drops are not part of the lesson. */
     trace_detach(&r->sim.trace, &sn.sink);
     record_detach(&m->rec);
+    record_compact(&m->rec);
     m->rec.sim = NULL;
     m->n_events = record_count(&m->rec);
     m->step_start[scn->n_steps] = m->n_events;
@@ -233,7 +234,7 @@ view_model_build(struct view_model *m, const struct scenario *scn, bool seed_giv
     scn_runner_destroy(r);
     free(r);
     r = NULL;
-    if (sn.failed || m->rec.lost > 0 || vm_index_wires(m) < 0) {
+    if (sn.failed || m->rec.lost > 0 || vm_index_wires(m) < 0 || vm_index_extend(m) < 0) {
         snprintf(err, err_len, "netstep: out of memory recording the lesson");
         view_model_destroy(m);
         return -1;
@@ -250,6 +251,7 @@ out_fail:
 void
 view_model_destroy(struct view_model *m)
 {
+    vm_index_free(m);
     record_destroy(&m->rec);
     for (size_t i = 0; i < m->n_snaps; i++) {
         free(m->snaps[i].socks);
@@ -277,8 +279,8 @@ view_model_memory(const struct view_model *m, struct vm_memory *out)
     for (size_t i = 0; i < m->n_snaps; i++)
         model += m->snaps[i].n_socks * sizeof(struct vm_sock) +
                  m->snaps[i].n_arp * sizeof(struct vm_arp);
-    out->model = model;
-    out->total = rm.total + model;
+    out->model = model + vm_index_memory(m);
+    out->total = rm.total + out->model;
 }
 
 bool
@@ -302,24 +304,6 @@ vm_step_of(const struct view_model *m, size_t i)
             hi = mid;
     }
     return lo;
-}
-
-const struct vm_snap *
-vm_snap_at(const struct view_model *m, int host, size_t i)
-{
-    /* the first snapshot after i, then back to the host's latest before it */
-    size_t lo = 0, hi = m->n_snaps;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (m->snaps[mid].at <= i)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    for (size_t k = lo; k-- > 0;)
-        if (m->snaps[k].host == host)
-            return &m->snaps[k];
-    return NULL;
 }
 
 const char *

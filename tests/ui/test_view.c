@@ -5,6 +5,8 @@
  * The lesson is scenarios/udp/echo.scn (recorded headless by the model).
  */
 #include <check.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -800,6 +802,136 @@ START_TEST(test_back_from_a_jump_shows_the_same_screen)
 }
 END_TEST
 
+/* ---- indexes: the same answers as reading every event ---------------------- */
+
+static struct scenario *
+lesson_model(struct view_model *tm, const char *name)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", NETSTEP_SCENARIO_DIR, name);
+    struct scn_diag diag;
+    struct scenario *ts = scenario_parse_file(path, &diag);
+    ck_assert_msg(ts != NULL, "%s", diag.first);
+    char err[256];
+    ck_assert_int_eq(view_model_build(tm, ts, false, 0, err, sizeof err), 0);
+    return ts;
+}
+
+START_TEST(test_filter_index_agrees_with_decoding)
+{
+    static const char *const lessons[] = { "udp/echo.scn", "tcp/fast-retransmit.scn",
+                                           "ip/fragmentation.scn", "link/hub-vs-switch.scn" };
+    static const char *const filters[] = { "", "alice", "BOB", "tcp", "udp", "arp", "icmp",
+                                           "ip", "IPv4", "eth", "ethernet", "drop", "link",
+                                           "network", "transport", "socket", "app", "wire",
+                                           "data,", "alice-bob", "nothing" };
+    for (size_t l = 0; l < sizeof lessons / sizeof lessons[0]; l++) {
+        struct view_model tm;
+        struct scenario *ts = lesson_model(&tm, lessons[l]);
+        for (size_t f = 0; f < sizeof filters / sizeof filters[0]; f++) {
+            struct view_filter vf;
+            view_filter_init(&vf, &tm, filters[f]);
+            size_t hits = 0;
+            for (size_t i = 0; i < tm.n_events; i++) {
+                struct record_event ev;
+                ck_assert(vm_event(&tm, i, &ev));
+                bool slow = view_filter_match(&tm, &ev, filters[f]);
+                ck_assert_msg(view_filter_hit(&tm, &vf, i) == slow, "%s: /%s at event %zu",
+                              lessons[l], filters[f], i);
+                hits += slow;
+            }
+            /* the filters that name something in the lesson find it */
+            if (strcmp(filters[f], "nothing") != 0 && strcmp(filters[f], "drop") != 0 &&
+                strcmp(filters[f], "icmp") != 0 && strcmp(filters[f], "data,") != 0 &&
+                strcmp(filters[f], "tcp") != 0 && strcmp(filters[f], "udp") != 0 &&
+                strcmp(filters[f], "alice-bob") != 0)
+                ck_assert_msg(hits > 0, "%s: /%s found nothing", lessons[l], filters[f]);
+        }
+        view_model_destroy(&tm);
+        scenario_free(ts);
+    }
+}
+END_TEST
+
+START_TEST(test_layer_index_agrees_with_a_scan)
+{
+    struct view_model tm;
+    struct scenario *ts = lesson_model(&tm, "tcp/fast-retransmit.scn");
+    for (size_t i = 0; i < tm.n_events; i += 3) {
+        for (int h = 0; h < (int)vm_n_hosts(&tm); h++) {
+            for (int l = 0; l < LAYER_COUNT; l++) {
+                size_t want = SIZE_MAX;
+                struct record_event ev;
+                for (size_t j = i + 1; j-- > 0;)
+                    if (vm_event(&tm, j, &ev) && ev.host == h && (int)ev.layer == l) {
+                        want = j;
+                        break;
+                    }
+                ck_assert_uint_eq(vm_last_at_layer(&tm, h, (enum trace_layer)l, i), want);
+            }
+            size_t want = SIZE_MAX;
+            struct record_event ev;
+            for (size_t j = i + 1; j-- > 0;)
+                if (vm_event(&tm, j, &ev) && ev.host == h && ev.kind == TRACE_STATE &&
+                    ev.layer == LAYER_TCP) {
+                    want = j;
+                    break;
+                }
+            ck_assert_uint_eq(vm_last_tcp_state(&tm, h, i), want);
+        }
+    }
+    /* every wire's frame left the link within wire_life events */
+    for (size_t k = 0; k < tm.n_wires; k++)
+        ck_assert_uint_le(tm.wires[k].end - tm.wires[k].at, tm.wire_life);
+    view_model_destroy(&tm);
+    scenario_free(ts);
+}
+END_TEST
+
+/* An ACK moves snd_una with no state change, call or delivery on the
+ * sender: the socket snapshot is older, and the sockets pane shows the
+ * TCB the log's TCP event carries. */
+START_TEST(test_sockets_pane_shows_the_tcb_of_the_event)
+{
+    struct view_model tm;
+    struct scenario *ts = lesson_model(&tm, "tcp/slow-start.scn");
+    size_t at = SIZE_MAX;
+    uint32_t una = 0;
+    for (size_t i = 0; i < tm.n_events && at == SIZE_MAX; i++) {
+        struct record_event ev;
+        ck_assert(vm_event(&tm, i, &ev));
+        if (ev.kind != TRACE_RX || ev.layer != LAYER_TCP || !ev.has_tcb ||
+            strcmp(ev.where, "alice") != 0)
+            continue;
+        const struct vm_snap *sn = vm_snap_at(&tm, ev.host, i);
+        for (size_t k = 0; sn != NULL && k < sn->n_socks; k++)
+            if (sn->socks[k].has_tcb && sn->socks[k].lport == ev.tcb.lport &&
+                sn->socks[k].snd_una != ev.tcb.snd_una - ev.tcb.iss &&
+                ev.tcb.snd_una - ev.tcb.iss > 1000) {  /* an ACK of data */
+                at = i;
+                una = ev.tcb.snd_una - ev.tcb.iss;
+            }
+    }
+    ck_assert_msg(at != SIZE_MAX, "no ACK after alice's latest socket snapshot");
+    struct view_state st;
+    view_state_init(&st);
+    st.cursor = at;
+    struct grid g;
+    grid_init(&g, 120, 12);
+    view_render_sockets(&tm, &st, &ascii_opts, &g, (struct grid_rect){ 0, 0, 120, 12 });
+    dump(&g);
+    char want[32];
+    snprintf(want, sizeof want, "snd.una %u ", una);
+    bool seen = false;
+    for (int y = 0; y < g.h; y++)
+        seen |= strstr(row(&g, y), want) != NULL;
+    ck_assert_msg(seen, "the pane does not show %s", want);
+    grid_free(&g);
+    view_model_destroy(&tm);
+    scenario_free(ts);
+}
+END_TEST
+
 static Suite *
 view_suite(void)
 {
@@ -815,6 +947,9 @@ view_suite(void)
     tcase_add_test(tc, test_model_records_every_step);
     tcase_add_test(tc, test_model_pairs_wires_with_arrivals);
     tcase_add_test(tc, test_model_snapshots_as_of_the_cursor);
+    tcase_add_test(tc, test_filter_index_agrees_with_decoding);
+    tcase_add_test(tc, test_layer_index_agrees_with_a_scan);
+    tcase_add_test(tc, test_sockets_pane_shows_the_tcb_of_the_event);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("keys");
