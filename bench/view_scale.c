@@ -260,7 +260,8 @@ main(int argc, char **argv)
            "into a 160x48 grid), from %d cursor places; baseline %zu events, large %zu events\n"
            "(recorded in %.1f s)\n\n",
            places, base.n_events, large.n_events, build_ms / 1e3);
-    printf("(frames on a link at most %zu events; %zu wires)\n", large.wire_life, large.n_wires);
+    printf("(frames on a link at most %zu events; %zu wires; %zu socket snapshots)\n",
+           large.wire_life, large.n_wires, large.n_snaps);
     struct figures fb, fl;
     if (measure(&base, places, &fb) < 0 || measure(&large, places, &fl) < 0)
         return 1;

@@ -31,6 +31,8 @@
 #define RECORD_FRAME_SLACK 80
 /* Recent frames remembered, by packet id (a power of two). */
 #define RECORD_FRAMES 256u
+/* Recent sentences remembered, by hash (a power of two). */
+#define RECORD_TEXTS 4096u
 /* A new TCB snapshot is compared with this many recent ones. */
 #define RECORD_TCB_RECENT 8u
 
@@ -143,6 +145,8 @@ record_destroy(struct record *r)
     free(r->static_hash);
     free(r->tcbs);
     free(r->frames);
+    free(r->texts);
+    r->texts = NULL;
     r->statics = NULL;
     r->static_hash = NULL;
     r->tcbs = NULL;
@@ -351,6 +355,34 @@ record_frame_bytes(struct record *r, const struct trace_event *ev)
     return f->lo;
 }
 
+/* Sentence t as the log keeps it: the copy of an equal recent sentence if
+ * there is one (every full-size frame's Ethernet line reads the same), else
+ * a new copy. NULL when memory runs out. */
+static const char *
+record_text(struct record *r, const char *t)
+{
+    size_t len = strnlen(t, TRACE_TEXT_LEN - 1);
+    uint64_t h = 14695981039346656037ull;  /* FNV-1a */
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)t[i]) * 1099511628211ull;
+    if (r->texts == NULL) {
+        r->texts = calloc(RECORD_TEXTS, sizeof *r->texts);
+        if (r->texts == NULL)
+            return NULL;
+    }
+    const char **slot = &r->texts[h & (RECORD_TEXTS - 1)];
+    if (*slot != NULL && strncmp(*slot, t, len) == 0 && (*slot)[len] == '\0')
+        return *slot;
+    char *copy = record_alloc(r, len + 1);
+    if (copy == NULL)
+        return NULL;
+    memcpy(copy, t, len);
+    copy[len] = '\0';
+    r->text_bytes += len + 1;
+    *slot = copy;
+    return copy;
+}
+
 /* A packet offset (from head) as an offset from data. */
 static int16_t
 record_rel_off(const struct pkt *p, int16_t off)
@@ -384,13 +416,9 @@ record_emit(void *ctx, const struct trace_event *ev)
     if (ev->has_tcb && (tcb = record_tcb_ref(r, &ev->tcb)) == 0)
         goto out_lost;
 
-    size_t text_len = strnlen(ev->text, sizeof ev->text - 1);
-    char *text = record_alloc(r, text_len + 1);
+    const char *text = record_text(r, ev->text);
     if (text == NULL)
         goto out_lost;
-    memcpy(text, ev->text, text_len);
-    text[text_len] = '\0';
-    r->text_bytes += text_len + 1;
 
     struct record_entry *e = &r->entries[r->n_entries];
     memset(e, 0, sizeof *e);
@@ -467,6 +495,8 @@ record_memory(const struct record *r, struct record_memory *out)
         out->index += RECORD_STATIC_SLOTS * sizeof *r->static_hash;
     if (r->frames != NULL)
         out->index += RECORD_FRAMES * sizeof *r->frames;
+    if (r->texts != NULL)
+        out->index += RECORD_TEXTS * sizeof *r->texts;
     out->text = r->text_bytes;
     out->packet = r->pkt_bytes;
     out->tcb = r->cap_tcbs * sizeof *r->tcbs;

@@ -79,6 +79,7 @@ struct record {
     size_t cap_tcbs;                /* slots in tcbs */
     struct record_frame *frames;    /* recent frames, by packet id: where their
                                        bytes are, to share them */
+    const char **texts;             /* recent sentences, by hash, to share them */
     uint64_t lost;                  /* events not kept because memory ran out */
     uint64_t bytes_used;            /* arena bytes handed out */
     uint64_t arena_bytes;           /* arena bytes allocated (blocks' capacity) */

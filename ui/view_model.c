@@ -98,6 +98,21 @@ vm_snapshot(struct view_model *m, const struct host *h, int host, size_t at)
     }
     s->n_socks = ns;
     s->n_arp = na;
+    /* The same as the host's previous snapshot (a delivery the application
+     * read at once, a call that changed nothing shown): that one stands. */
+    for (size_t k = m->n_snaps, seen = 0; k-- > 0 && seen < 16; seen++) {
+        const struct vm_snap *p = &m->snaps[k];
+        if (p->host != host)
+            continue;
+        if (p->n_socks == ns && p->n_arp == na &&
+            (ns == 0 || memcmp(p->socks, s->socks, ns * sizeof *s->socks) == 0) &&
+            (na == 0 || memcmp(p->arp, s->arp, na * sizeof *s->arp) == 0)) {
+            free(s->socks);
+            free(s->arp);
+            return 0;
+        }
+        break;
+    }
     m->n_snaps++;
     return 0;
 }
@@ -136,6 +151,8 @@ vm_link_peer(const struct scenario *scn, const char *name, int from)
     for (size_t i = 0; i < scn->n_links; i++) {
         const struct scn_link *l = &scn->links[i];
         char want[2 * SCN_NAME_MAX + 8];
+        if (l->a < 0 || l->b < 0)
+            continue;  /* an end on a switch: the frame goes to no host directly */
         snprintf(want, sizeof want, "%s-%s", scn->hosts[l->a].name, scn->hosts[l->b].name);
         size_t n = strlen(want);
         if (strncmp(name, want, n) != 0 || (name[n] != '\0' && name[n] != '/'))

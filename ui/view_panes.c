@@ -444,7 +444,10 @@ view_render_events(const struct view_model *m, const struct view_state *st,
     }
     for (size_t i = 0; i < m->scn->n_links; i++) {
         const struct scn_link *lk = &m->scn->links[i];
-        int l = (int)(strlen(m->scn->hosts[lk->a].name) + strlen(m->scn->hosts[lk->b].name) + 1);
+        /* an end is a host or a switch port */
+        const char *a = lk->a >= 0 ? m->scn->hosts[lk->a].name : m->scn->switches[lk->a_sw].name;
+        const char *b = lk->b >= 0 ? m->scn->hosts[lk->b].name : m->scn->switches[lk->b_sw].name;
+        int l = (int)(strlen(a) + strlen(b) + 1);
         if (l > where_w)
             where_w = l;
     }
