@@ -683,7 +683,17 @@ START_TEST(test_jump_to_a_time)
     type(&st, "@10ms");
     ck_assert(st.editing_time);
     ck_assert_str_eq(st.time_input, "10ms");
+    struct grid g;
+    grid_init(&g, 100, 30);
+    view_render(m, &st, &ascii_opts, &g);
+    ck_assert_str_eq(row(&g, 29), " jump to time: 10ms_   1.5s  250ms  +10ms  -1s; Enter jumps, "
+                                  "Esc cancels");
     type(&st, "\n");
+    /* the key bar answers with where the jump landed, until the next key */
+    grid_clear(&g);
+    view_render(m, &st, &ascii_opts, &g);
+    ck_assert_ptr_nonnull(strstr(row(&g, 29), " at event "));
+    grid_free(&g);
     ck_assert(!st.editing_time);
     /* the first event at or after 10 ms: the one before it is earlier */
     size_t at = st.cursor;
