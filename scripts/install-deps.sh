@@ -17,7 +17,9 @@ libncurses-dev:/usr/include/ncursesw/ncurses.h
 check:/usr/include/check.h
 tshark:/usr/bin/tshark
 tmux:/usr/bin/tmux
-iproute2:/usr/sbin/ip"
+iproute2:/usr/sbin/ip
+python3:/usr/bin/python3
+curl:/usr/bin/curl"
 
 missing=""
 for entry in $PKGS; do

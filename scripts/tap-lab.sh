@@ -54,12 +54,14 @@ tap-lab: namespace $ns is up.
   netstep:     give its host an address in 192.0.2.0/24, e.g. 192.0.2.2
 
 Start netstep inside the namespace (as $user, no root needed for the device):
+  sudo ip netns exec $ns sudo -u $user $here/build/netstep run tap/http-server --trace
+                                                   (the lesson: a web server on port 80)
   sudo ip netns exec $ns sudo -u $user $here/build/tests/tap_peer --dev $dev serve
   sudo ip netns exec $ns sudo -u $user $here/build/netstep run FILE.scn --tap bob=$dev --trace
 
 Then, from another terminal, be the kernel:
   sudo ip netns exec $ns ping -c 3 192.0.2.2          (if ping is installed)
-  sudo ip netns exec $ns curl http://192.0.2.2/        (tap_peer serve: HTTP on 80)
+  sudo ip netns exec $ns curl http://192.0.2.2/        (the lesson, or tap_peer serve: HTTP on 80)
   sudo ip netns exec $ns nc 192.0.2.2 7                (TCP echo on 7)
   sudo ip netns exec $ns nc -u 192.0.2.2 7             (UDP echo on 7)
   sudo ip netns exec $ns tcpdump -ni $dev              (the kernel's view of the wire)

@@ -2,16 +2,26 @@
  * drv_tap.c - the TAP driver: frames between a host's interface and a Linux
  * TAP device.
  *
- * Transmit: WIRE event, loss roll (DROP LINK_LOSS), write() to the device
- * (a refused write is DROP LINK_QUEUE_FULL: the kernel's queue was full).
- * Receive (drv_tap_pull, called by the real-time loop): read() a frame, WIRE
- * event, loss roll, then a SIM_EV_FRAME due now on the world's heap, which
- * sim_step() delivers through iface_input() like a frame off a link.
+ * Both directions go through the same impairments as a simulated link
+ * (sim/link.h: duplicate, queue and rate, WIRE event, loss, corrupt,
+ * reorder, delay and jitter), direction 0 toward the kernel, 1 toward the
+ * host, each with its own seeded generator; every draw of a frame is taken
+ * before it meets the queue, so which frames are hit depends only on the
+ * seed and their order.
+ * Transmit: the impairments, then write() to the device at once, or a
+ * SIM_EV_FRAME carrying the device (ev.u.frame.tap) that sim.c hands back to
+ * drv_tap_emit() when the frame is due (a refused write is DROP
+ * LINK_QUEUE_FULL: the kernel's queue was full).
+ * Receive (drv_tap_pull, called by the real-time loop): read() a frame, the
+ * impairments, then a SIM_EV_FRAME due when it arrives (now, without delay
+ * or rate), which sim_step() delivers through iface_input() like a frame
+ * off a link.
  * Ethernet framing per [IEEE 802.3 3.1]; the kernel hands over frames without
  * padding or FCS, and takes them the same way.
  * Called by: eth_output() through ifc->ops, realtime.c, the runner
  * (sim_attach_tap). Calls: open/ioctl/read/write, trace_emit(),
- * frame_describe(), event_heap_push(), link_dir_roll_loss().
+ * frame_describe(), event_heap_push(), link_schedule() and the link_dir_roll_*
+ * draws.
  */
 #include "sim/drv_tap.h"
 
@@ -34,6 +44,7 @@
 #include "stack/host.h"
 #include "stack/iface.h"
 #include "stack/pkt.h"
+#include "stack/rng.h"
 #include "stack/trace.h"
 #include "stack/wire/describe.h"
 #include "stack/wire/eth.h"
@@ -93,6 +104,148 @@ drv_tap_of_iface(const struct iface *ifc)
     return ifc->drv;
 }
 
+/* What the impairments decided for one frame. Every draw is taken before
+ * the frame meets the queue, in one fixed order (loss, corrupt and where,
+ * reorder, delay), so each frame of a direction takes the same draws
+ * whatever becomes of it: the Nth frame of a direction meets the same fate
+ * for the same seed, however the kernel's frames are timed. */
+struct tap_fate {
+    bool lost;              /* lost on the wire (after WIRE, as on a link) */
+    bool corrupt;           /* damaged */
+    uint64_t corrupt_draw;  /* which octet: a raw draw, taken modulo the span */
+    bool now;               /* reorder: skips the delay */
+    uint64_t delay_ns;      /* delay with jitter (0 when `now`) */
+};
+
+static void
+drv_tap_draw(struct link_dir *d, struct tap_fate *f)
+{
+    f->lost = link_dir_roll_loss(d);
+    f->corrupt = link_dir_roll_corrupt(d);
+    f->corrupt_draw = f->corrupt ? rng_next(&d->rng) : 0;
+    f->now = link_dir_roll_reorder(d);
+    f->delay_ns = f->now ? 0 : link_dir_draw_delay(d);
+}
+
+/* The frame never reached the wire (queue full): its draws were taken, so
+ * the next frame meets the same stream, but nothing happened to it. */
+static void
+drv_tap_fate_void(struct link_dir *d, const struct tap_fate *f)
+{
+    d->lost -= f->lost;
+    d->corrupted -= f->corrupt;
+    d->reordered -= f->now;
+}
+
+/* Write p to the device now. */
+static void
+drv_tap_write(struct drv_tap *t, struct pkt *p)
+{
+    ssize_t w = write(t->fd, p->data, p->len);
+    if (w != (ssize_t)p->len) {
+        /* EAGAIN: the device's queue toward the kernel is full; anything
+         * else (EIO when it went down) loses the frame the same way. */
+        t->tx_errors++;
+        drv_tap_drop(t, p, DROP_LINK_QUEUE_FULL);
+        return;
+    }
+    t->tx_frames++;
+    t->tx_bytes += p->len;
+    t->dir[0].delivered++;
+    pkt_free(p);
+}
+
+void
+drv_tap_emit(struct drv_tap *t, struct pkt *p, bool bad_fcs)
+{
+    if (t->fd < 0) {
+        pkt_free(p);
+        return;
+    }
+    if (bad_fcs) {
+        /* [IEEE 802.3 3.2.9] the kernel's NIC would discard a frame whose
+         * FCS does not match; a TAP device carries no FCS, so the driver
+         * discards it for the kernel. */
+        drv_tap_drop(t, p, DROP_ETH_BAD_FCS);
+        return;
+    }
+    drv_tap_write(t, p);
+}
+
+/* Put p on direction dir (0: to the kernel, 1: to the host): queue, WIRE,
+ * loss, corruption, then the write or the arrival when it is due. */
+static void
+drv_tap_send(struct drv_tap *t, unsigned dir, struct pkt *p)
+{
+    struct sim *s = t->sim;
+    struct link_dir *d = &t->dir[dir];
+    struct tap_fate f;
+    uint64_t depart_ns, arrive_ns;
+
+    drv_tap_draw(d, &f);
+    switch (link_schedule(d, s->now_ns, p->len, &depart_ns, &arrive_ns)) {
+    case LINK_QUEUE_FULL:
+        drv_tap_fate_void(d, &f);
+        drv_tap_drop(t, p, DROP_LINK_QUEUE_FULL);
+        return;
+    case LINK_NO_MEMORY:
+        drv_tap_fate_void(d, &f);
+        drv_tap_drop(t, p, DROP_NO_MEMORY);
+        return;
+    case LINK_QUEUED:
+        break;
+    }
+    drv_tap_trace(t, TRACE_WIRE, p, DROP_NONE, dir == 0 ? "to kernel" : "from kernel");
+    if (f.lost) {
+        drv_tap_drop(t, p, DROP_LINK_LOSS);
+        return;
+    }
+    bool bad_fcs = false;
+    if (f.corrupt) {
+        size_t span = link_corrupt_span(p->data, p->len, d->params.corrupt_l2);
+        if (span > 0)
+            p->data[ETH_HDR_LEN + (size_t)(f.corrupt_draw % span)] ^= 0xff;
+        else
+            bad_fcs = true;
+    }
+    arrive_ns = depart_ns + f.delay_ns < depart_ns ? UINT64_MAX : depart_ns + f.delay_ns;
+    if (!f.now) {
+        /* FIFO: jitter never lets a frame pass the one ahead of it. */
+        if (arrive_ns < d->last_arrive_ns)
+            arrive_ns = d->last_arrive_ns;
+        d->last_arrive_ns = arrive_ns;
+    }
+    if (dir == 0 && arrive_ns <= s->now_ns) {
+        drv_tap_emit(t, p, bad_fcs);  /* no delay, no rate: straight to the kernel */
+        return;
+    }
+    struct sim_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.at_ns = arrive_ns;
+    ev.kind = SIM_EV_FRAME;
+    ev.u.frame.p = p;
+    ev.u.frame.bad_fcs = bad_fcs;
+    if (dir == 0) {
+        ev.u.frame.tap = t;       /* written when due */
+    } else {
+        ev.u.frame.dst = t->ifc;  /* reaches the host when due */
+        ev.u.frame.via = d;
+    }
+    if (event_heap_push(&s->heap, &ev) < 0)
+        drv_tap_drop(t, p, DROP_NO_MEMORY);
+}
+
+/* A frame entering direction dir: the duplicate roll, then the frame and
+ * its copy (which is not rolled for duplication again, as in netem). */
+static void
+drv_tap_offer(struct drv_tap *t, unsigned dir, struct pkt *p)
+{
+    struct pkt *copy = link_dir_roll_duplicate(&t->dir[dir]) ? pkt_clone(p) : NULL;
+    drv_tap_send(t, dir, p);
+    if (copy != NULL)
+        drv_tap_send(t, dir, copy);
+}
+
 int
 drv_tap_transmit(struct iface *ifc, struct pkt *p)
 {
@@ -101,22 +254,7 @@ drv_tap_transmit(struct iface *ifc, struct pkt *p)
         pkt_free(p);
         return -ERR_INVAL;
     }
-    drv_tap_trace(t, TRACE_WIRE, p, DROP_NONE, "to kernel");
-    if (link_dir_roll_loss(&t->dir[0])) {
-        drv_tap_drop(t, p, DROP_LINK_LOSS);
-        return 0;
-    }
-    ssize_t w = write(t->fd, p->data, p->len);
-    if (w != (ssize_t)p->len) {
-        /* EAGAIN: the device's queue toward the kernel is full; anything
-         * else (EIO when it went down) loses the frame the same way. */
-        t->tx_errors++;
-        drv_tap_drop(t, p, DROP_LINK_QUEUE_FULL);
-        return 0;
-    }
-    t->tx_frames++;
-    t->tx_bytes += p->len;
-    pkt_free(p);
+    drv_tap_offer(t, 0, p);
     return 0;
 }
 
@@ -144,19 +282,7 @@ drv_tap_pull(struct drv_tap *t, unsigned max)
         p->born_ns = s->now_ns;
         t->rx_frames++;
         t->rx_bytes += (size_t)n;
-        drv_tap_trace(t, TRACE_WIRE, p, DROP_NONE, "from kernel");
-        if (link_dir_roll_loss(&t->dir[1])) {
-            drv_tap_drop(t, p, DROP_LINK_LOSS);
-            continue;
-        }
-        struct sim_event ev;
-        memset(&ev, 0, sizeof ev);
-        ev.at_ns = s->now_ns;
-        ev.kind = SIM_EV_FRAME;
-        ev.u.frame.dst = t->ifc;
-        ev.u.frame.p = p;
-        if (event_heap_push(&s->heap, &ev) < 0)
-            drv_tap_drop(t, p, DROP_NO_MEMORY);
+        drv_tap_offer(t, 1, p);
     }
     return got;
 }
@@ -167,12 +293,8 @@ drv_tap_set_params(struct drv_tap *t, const struct link_params *p)
     struct link_params lp;
     memset(&lp, 0, sizeof lp);
     if (p != NULL) {
-        lp.loss = p->loss;
-        lp.loss_model = p->loss_model;
-        lp.ge_p = p->ge_p;
-        lp.ge_r = p->ge_r;
-        lp.ge_1h = p->ge_1h;
-        lp.ge_1k = p->ge_1k;
+        lp = *p;
+        lp.mtu = 0;  /* the device's MTU is the kernel's */
     }
     if (link_dir_set_params(&t->dir[0], &lp) < 0)
         return -ERR_INVAL;
@@ -250,8 +372,10 @@ drv_tap_dev_mtu(const char *dev)
     return mtu;
 }
 
-int
-sim_attach_tap(struct sim *s, struct iface *ifc, const char *devname, char *err, size_t n)
+/* sim_attach_tap() and drv_tap_attach_fd(): fd < 0 opens devname. */
+static int
+drv_tap_attach(struct sim *s, struct iface *ifc, const char *devname, int fd, char *err,
+               size_t n)
 {
     char scratch[8];
     if (err == NULL || n == 0) {
@@ -287,7 +411,19 @@ sim_attach_tap(struct sim *s, struct iface *ifc, const char *devname, char *err,
     t->sim = s;
     t->ifc = ifc;
     t->rxbuf = malloc(DRV_TAP_FRAME_MAX);
-    int ret = t->rxbuf == NULL ? -ERR_NOMEM : drv_tap_open(t, devname, err, n);
+    int ret = t->rxbuf == NULL ? -ERR_NOMEM : 0;
+    if (ret == 0 && fd < 0) {
+        ret = drv_tap_open(t, devname, err, n);
+    } else if (ret == 0) {
+        int fl = fcntl(fd, F_GETFL);
+        if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0) {
+            snprintf(err, n, "tap: descriptor %d: %s", fd, strerror(errno));
+            ret = -ERR_INVAL;
+        } else {
+            t->fd = fd;
+            snprintf(t->dev, sizeof t->dev, "%s", devname);
+        }
+    }
     if (ret < 0) {
         if (ret == -ERR_NOMEM)
             snprintf(err, n, "tap: out of memory");
@@ -316,4 +452,22 @@ sim_attach_tap(struct sim *s, struct iface *ifc, const char *devname, char *err,
     host_iface_up(h, ifc, false);
     sim_host_entered(s, h);
     return 0;
+}
+
+int
+sim_attach_tap(struct sim *s, struct iface *ifc, const char *devname, char *err, size_t n)
+{
+    return drv_tap_attach(s, ifc, devname, -1, err, n);
+}
+
+int
+drv_tap_attach_fd(struct sim *s, struct iface *ifc, int fd, const char *name, char *err,
+                  size_t n)
+{
+    if (fd < 0) {
+        if (err != NULL && n > 0)
+            snprintf(err, n, "tap: no descriptor");
+        return -ERR_INVAL;
+    }
+    return drv_tap_attach(s, ifc, name, fd, err, n);
 }

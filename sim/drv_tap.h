@@ -12,9 +12,12 @@
  * Every frame, in or out, is a TRACE_WIRE event named "HOST-DEV" (for example
  * "bob-nstap0"), so the capture (pcap_sink) and the text trace record the
  * real wire like a simulated one. Impairments can sit between the host and
- * the device: the loss knobs of struct link_params (random or Gilbert-
- * Elliott), each direction with its own seeded generator, so the kernel's TCP
- * meets loss. As on a link, a lost frame is traced WIRE then DROP LINK_LOSS.
+ * the device: every knob of struct link_params but mtu (delay and jitter,
+ * rate and limit, loss random or Gilbert-Elliott, duplicate, reorder,
+ * corrupt), in both directions, each with its own seeded generator, so the
+ * kernel's TCP meets loss. As on a link, a lost frame is traced WIRE then
+ * DROP LINK_LOSS; a frame damaged `l2` toward the kernel is dropped by the
+ * driver (DROP ETH_BAD_FCS), as the kernel's NIC would.
  *
  * Attaching: a device that exists (made beforehand with
  * `ip tuntap add dev NAME mode tap user USER`) is attached without any
@@ -48,7 +51,7 @@ struct drv_tap {
     char dev[DRV_TAP_DEV_LEN + 1]; /* "nstap0" */
     char name[LINK_NAME_LEN];      /* "bob-nstap0": the `where` of its events */
     bool created;                  /* the device did not exist: we made it */
-    struct link_dir dir[2];        /* loss only: dir[0] host -> kernel, dir[1] kernel -> host */
+    struct link_dir dir[2];        /* impairments: dir[0] host -> kernel, dir[1] kernel -> host */
     uint8_t *rxbuf;                /* DRV_TAP_FRAME_MAX bytes for read() */
     /* counters */
     uint64_t tx_frames;            /* frames written to the device */
@@ -68,16 +71,30 @@ struct drv_tap {
  * sentence for a person in err (n bytes; may be NULL). */
 int sim_attach_tap(struct sim *s, struct iface *ifc, const char *devname, char *err, size_t n);
 
+/* The same with a descriptor opened elsewhere, which the driver then owns
+ * and makes non-blocking: a TAP device a privileged helper opened and
+ * handed over (as qemu's `-netdev tap,fd=N`), or, in tests, one end of an
+ * AF_UNIX SOCK_SEQPACKET pair, which keeps frame boundaries as a TAP device
+ * does. `name` labels the wire ("HOST-name"). On failure fd stays the
+ * caller's. */
+int drv_tap_attach_fd(struct sim *s, struct iface *ifc, int fd, const char *name, char *err,
+                      size_t n);
+
 /* The driver of ifc if it is on a TAP device, else NULL. */
 struct drv_tap *drv_tap_of_iface(const struct iface *ifc);
 
-/* Impairments between the host and the device, both directions: p's loss
- * fields (loss, loss_model, ge_*); the other fields are ignored. Generators
- * seeded from the world's seed. -ERR_INVAL for a chance outside [0, 1]. */
+/* Impairments between the host and the device, both directions: every
+ * field of p but mtu (NULL: none). Generators seeded from the world's seed
+ * when the device was attached. -ERR_INVAL for a chance outside [0, 1]. */
 int drv_tap_set_params(struct drv_tap *t, const struct link_params *p);
 
 /* The driver entry point (ifc->ops->transmit). Takes ownership of p. */
 int drv_tap_transmit(struct iface *ifc, struct pkt *p);
+
+/* A frame toward the kernel whose time has come (sim.c, for a SIM_EV_FRAME
+ * with u.frame.tap set): written to the device, or dropped as a bad FCS.
+ * Takes ownership of p. */
+void drv_tap_emit(struct drv_tap *t, struct pkt *p, bool bad_fcs);
 
 /* Read up to max frames the device holds and schedule each as a SIM_EV_FRAME
  * due now. Returns the frames read (0 when none was waiting). */

@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct drv_tap;
 struct host;
 struct iface;
 struct link_dir;
@@ -37,6 +38,8 @@ struct sim_ev_frame {
     struct pkt *p;         /* the frame (p->data at the Ethernet header); owned */
     struct link_dir *via;  /* the link direction that carried it, or NULL */
     bool bad_fcs;          /* damaged at L2: the receiving NIC drops it (ETH_BAD_FCS) */
+    struct drv_tap *tap;   /* not NULL: the frame leaves the world, written to this
+                              TAP device when due (dst is NULL); sim/drv_tap.h */
 };
 
 /* What a SIM_EV_CALL carries. */

@@ -34,6 +34,7 @@
 #include "stack/pkt.h"
 #include "stack/host.h"
 #include "stack/trace.h"
+#include "stack/wire/arp.h"
 #include "stack/wire/bytes.h"
 #include "stack/wire/describe.h"
 #include "stack/wire/eth.h"
@@ -312,19 +313,27 @@ link_dir_draw_delay(struct link_dir *d)
     return (uint64_t)x;
 }
 
-bool
-link_dir_corrupt_frame(struct link_dir *d, uint8_t *b, size_t len)
+size_t
+link_corrupt_span(const uint8_t *b, size_t len, bool l2)
 {
-    if (d->params.corrupt_l2 || len < ETH_HDR_LEN + IPV4_HDR_MIN ||
-        be16_get(b + ETH_OFF_TYPE) != ETHERTYPE_IPV4)
-        return false;
+    if (l2 || len < ETH_HDR_LEN + IPV4_HDR_MIN || be16_get(b + ETH_OFF_TYPE) != ETHERTYPE_IPV4)
+        return 0;
     /* Inside the datagram, not in the Ethernet padding after it, so a
      * checksum always sees it: inverting an octet changes the 16-bit
      * one's complement sum by an odd multiple of 1 or 256, never by 0xffff. */
     size_t ip_len = be16_get(b + ETH_HDR_LEN + IPV4_OFF_TOTAL_LEN);
     if (ip_len < IPV4_HDR_MIN || ETH_HDR_LEN + ip_len > len)
         ip_len = len - ETH_HDR_LEN;
-    size_t at = ETH_HDR_LEN + (size_t)rng_below(&d->rng, ip_len);
+    return ip_len;
+}
+
+bool
+link_dir_corrupt_frame(struct link_dir *d, uint8_t *b, size_t len)
+{
+    size_t span = link_corrupt_span(b, len, d->params.corrupt_l2);
+    if (span == 0)
+        return false;
+    size_t at = ETH_HDR_LEN + (size_t)rng_below(&d->rng, span);
     b[at] ^= 0xff;
     return true;
 }
@@ -423,7 +432,8 @@ link_schedule_down(struct link *l, uint64_t at_ns, bool down)
 int
 link_add_rule(struct link *l, const struct link_rule *r)
 {
-    if (r == NULL || (unsigned)r->action > LINK_RULE_CORRUPT || (unsigned)r->proto > LINK_RULE_TCP)
+    if (r == NULL || (unsigned)r->action > LINK_RULE_CORRUPT ||
+        (unsigned)r->proto > LINK_RULE_TCP || (unsigned)r->len_cmp > LINK_CMP_GE)
         return -ERR_INVAL;
     if (l->n_rules >= LINK_RULES_MAX)
         return -ERR_NOBUFS;
@@ -449,6 +459,68 @@ frame_from_host(const struct host *h, const struct link_dir *d, const uint8_t *b
     return false;
 }
 
+/* Does addr belong to one of h's interfaces? */
+static bool
+host_has_addr(const struct host *h, uint32_t addr)
+{
+    for (unsigned i = 0; i < h->n_ifaces; i++)
+        if (h->ifaces[i].addr != 0 && h->ifaces[i].addr == addr)
+            return true;
+    return false;
+}
+
+uint32_t
+link_frame_payload_len(const uint8_t *b, size_t len)
+{
+    if (len < ETH_HDR_LEN + IPV4_HDR_MIN || be16_get(b + ETH_OFF_TYPE) != ETHERTYPE_IPV4)
+        return 0;
+    const uint8_t *ip = b + ETH_HDR_LEN;
+    size_t ihl = (size_t)(ip[0] & 0xf) * 4;
+    size_t total = be16_get(ip + IPV4_OFF_TOTAL_LEN);
+    /* a short or damaged header: count what the frame holds */
+    if (total > len - ETH_HDR_LEN)
+        total = len - ETH_HDR_LEN;
+    if (ihl < IPV4_HDR_MIN || ihl > total)
+        return 0;
+    size_t pn = total - ihl;
+    uint16_t frag = be16_get(ip + IPV4_OFF_FRAG);
+    if ((frag & (IPV4_FRAG_MASK | IPV4_FLAG_MF)) != 0)
+        return (uint32_t)pn;  /* a fragment: no whole transport header to skip */
+    size_t hdr = 0;
+    switch (ip[IPV4_OFF_PROTO]) {
+    case IPPROTO_TCP_:
+        /* [RFC 9293 3.1] data offset: the header with its options (a
+         * damaged offset below 5 words counts as the 20-byte minimum) */
+        hdr = pn >= 13 ? (size_t)(ip[ihl + 12] >> 4) * 4 : pn;
+        if (hdr < 20)
+            hdr = 20;
+        break;
+    case IPPROTO_UDP_:
+        hdr = 8;
+        break;
+    case IPPROTO_ICMP_:
+        hdr = 8;
+        break;
+    default:
+        break;
+    }
+    return (uint32_t)(pn > hdr ? pn - hdr : 0);
+}
+
+static bool
+cmp_u32(uint32_t a, enum link_rule_cmp op, uint32_t b)
+{
+    switch (op) {
+    case LINK_CMP_EQ: return a == b;
+    case LINK_CMP_NE: return a != b;
+    case LINK_CMP_LT: return a < b;
+    case LINK_CMP_LE: return a <= b;
+    case LINK_CMP_GT: return a > b;
+    case LINK_CMP_GE: return a >= b;
+    }
+    return false;
+}
+
 bool
 link_rule_matches(const struct link_rule *r, const struct link_dir *d, const struct pkt *p)
 {
@@ -459,17 +531,29 @@ link_rule_matches(const struct link_rule *r, const struct link_dir *d, const str
     if (r->from != NULL && !frame_from_host(r->from, d, b))
         return false;
     uint16_t type = be16_get(b + ETH_OFF_TYPE);
+    bool arp = type == ETHERTYPE_ARP && len >= ETH_HDR_LEN + ARP_LEN;
+    bool ipv4 = type == ETHERTYPE_IPV4 && len >= ETH_HDR_LEN + IPV4_HDR_MIN;
+    /* Addresses: IPv4 source and destination, ARP's sender and target. */
+    if (r->to != NULL || r->has_src || r->has_dst) {
+        if (!arp && !ipv4)
+            return false;
+        const uint8_t *l3 = b + ETH_HDR_LEN;
+        uint32_t src = arp ? be32_get(l3 + 14) : be32_get(l3 + IPV4_OFF_SRC);
+        uint32_t dst = arp ? be32_get(l3 + 24) : be32_get(l3 + IPV4_OFF_DST);
+        if ((r->has_src && src != r->src) || (r->has_dst && dst != r->dst) ||
+            (r->to != NULL && !host_has_addr(r->to, dst)))
+            return false;
+    }
+    if (r->has_len && !cmp_u32(link_frame_payload_len(b, len), r->len_cmp, r->len))
+        return false;
     if (type == ETHERTYPE_ARP)
         return (r->proto == LINK_RULE_ANY || r->proto == LINK_RULE_ARP) && r->port == 0 &&
-               r->tcp_flags == 0 && r->tcp_flags_not == 0 && len >= r->min_len;
-    if (type != ETHERTYPE_IPV4 || len < ETH_HDR_LEN + IPV4_HDR_MIN)
+               r->tcp_flags == 0 && r->tcp_flags_not == 0;
+    if (!ipv4)
         return r->proto == LINK_RULE_ANY && r->port == 0 && r->tcp_flags == 0 &&
-               r->tcp_flags_not == 0 && len >= r->min_len;
+               r->tcp_flags_not == 0;
     const uint8_t *ip = b + ETH_HDR_LEN;
     size_t ihl = (size_t)(ip[0] & 0xf) * 4;
-    uint16_t total = be16_get(ip + IPV4_OFF_TOTAL_LEN);
-    if (total < r->min_len)
-        return false;
     uint8_t proto = ip[IPV4_OFF_PROTO];
     static const uint8_t want[] = { [LINK_RULE_ICMP] = IPPROTO_ICMP_,
                                     [LINK_RULE_UDP] = IPPROTO_UDP_,

@@ -117,6 +117,16 @@ enum link_rule_proto {
     LINK_RULE_TCP,   /* IPv4 protocol 6 */
 };
 
+/* How a rule compares a frame's payload length with its number. */
+enum link_rule_cmp {
+    LINK_CMP_EQ,  /* == */
+    LINK_CMP_NE,  /* != */
+    LINK_CMP_LT,  /* <  */
+    LINK_CMP_LE,  /* <= */
+    LINK_CMP_GT,  /* >  */
+    LINK_CMP_GE,  /* >= */
+};
+
 struct host;
 
 struct link_rule {
@@ -129,7 +139,16 @@ struct link_rule {
     uint8_t tcp_flags;             /* TCP: these flags (TCP_SYN, TCP_ACK...) all set */
     uint8_t tcp_flags_not;         /* TCP: and these clear (SYN but not ACK: SYN, ACK) */
     uint16_t port;                 /* UDP/TCP: source or destination port; 0 = any */
-    uint16_t min_len;              /* IPv4 total length (ARP: frame length) at least */
+    const struct host *to;         /* IPv4 destination (ARP: target protocol address) is
+                                      one of this host's addresses; NULL = any */
+    bool has_src;                  /* src given */
+    uint32_t src;                  /* IPv4 source (ARP: sender protocol address) exactly */
+    bool has_dst;                  /* dst given */
+    uint32_t dst;                  /* IPv4 destination (ARP: target protocol address) exactly */
+    bool has_len;                  /* len given */
+    enum link_rule_cmp len_cmp;    /* payload length `len_cmp` len: */
+    uint32_t len;                  /* bytes above the transport header, as
+                                      link_frame_payload_len() counts them */
     uint32_t seen;                 /* state: matching frames so far */
     uint64_t hit_pkt_id;           /* state: the packet it acted on, 0 before */
 };
@@ -229,6 +248,10 @@ uint64_t link_dir_draw_delay(struct link_dir *d);
  * d: returns true if it inverted an octet inside an IPv4 datagram, false if
  * the frame must count as a bad FCS instead (corrupt_l2, or not IPv4). */
 bool link_dir_corrupt_frame(struct link_dir *d, uint8_t *b, size_t len);
+/* How many octets after the Ethernet header `corrupt` may hit in frame b
+ * (len bytes): the IPv4 datagram's; 0 when the damage must be a bad FCS
+ * instead (l2, or a frame that is not IPv4). */
+size_t link_corrupt_span(const uint8_t *b, size_t len, bool l2);
 
 /* --- the link and its driver ------------------------------------------- */
 
@@ -256,6 +279,13 @@ int link_schedule_down(struct link *l, uint64_t at_ns, bool down);
 /* Add a per-packet rule (copied; its state starts at zero). Returns its index,
  * -ERR_NOBUFS when LINK_RULES_MAX are in use, -ERR_INVAL for a bad rule. */
 int link_add_rule(struct link *l, const struct link_rule *r);
+/* The bytes of frame b[0..len) above its transport header, as `expect
+ * packets` counts them: TCP data (after the options), UDP data, ICMP data
+ * after the 8-byte header; a fragment's whole IPv4 payload (it has no
+ * transport header of its own, or only the first has); the IPv4 payload of
+ * another protocol; 0 for ARP or anything that is not IPv4. */
+uint32_t link_frame_payload_len(const uint8_t *b, size_t len);
+
 /* Does frame p (data at the Ethernet header), sent through direction d,
  * pass rule r's filter? (Counts nothing.) */
 bool link_rule_matches(const struct link_rule *r, const struct link_dir *d,

@@ -1,5 +1,6 @@
 /*
- * pcap_sink.c - the capture: TRACE_WIRE frames to a pcap file through libpcap.
+ * pcap_sink.c - the capture: TRACE_WIRE frames, and frames looped back on a
+ * host's lo, to a pcap file through libpcap.
  *
  * libpcap writes classic pcap only; with PCAP_TSTAMP_PRECISION_NANO the
  * record header's tv_usec field carries nanoseconds and the file gets the
@@ -16,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/sim.h"
 #include "stack/err.h"
 #include "stack/pkt.h"
 
@@ -34,7 +36,7 @@ static void
 pcap_sink_emit(void *ctx, const struct trace_event *ev)
 {
     struct pcap_sink *ps = ctx;
-    if (ev->kind != TRACE_WIRE || ev->pkt == NULL || ps->dumper == NULL)
+    if (!sim_event_is_frame(ev) || ps->dumper == NULL)
         return;
     const struct pkt *p = ev->pkt;
     struct pcap_pkthdr hdr;

@@ -5,6 +5,9 @@
  * pcap file (libpcap, DLT_EN10MB, nanosecond timestamps) stamped with virtual
  * time. One WIRE event is emitted per frame a link accepts (lost frames too:
  * they were on the wire), so the capture is what a tap on every cable saw.
+ * Frames a host sends to itself never reach a cable; they are recorded once,
+ * as they come back in on its lo, with the all-zero MAC addresses Linux's lo
+ * has: what `tcpdump -i lo` writes (also DLT_EN10MB), so one file holds both.
  *
  * The file is written as PATH.tmp and renamed to PATH only by a successful
  * pcap_sink_close(): a failed or abandoned capture leaves no half-written
@@ -23,7 +26,7 @@
 #include "stack/trace.h"
 
 /* Bytes of a frame the capture keeps (the file's snaplen). */
-#define PCAP_SINK_SNAPLEN 65535
+#define PCAP_SINK_SNAPLEN 262144  /* tcpdump's default: a 65535-byte datagram on lo fits */
 /* Room for an error sentence. */
 #define PCAP_SINK_ERR_LEN 320
 

@@ -159,6 +159,29 @@ struct scn_link {
     unsigned col;          /* column of `link` */
 };
 
+/* Longest TAP device name: Linux's IFNAMSIZ without the NUL. */
+#define SCN_TAP_DEV_MAX  15
+/* Most `tap` statements one scenario may hold (the real-time loop's
+ * REALTIME_TAPS_MAX, sim/realtime.h). */
+#define SCN_TAPS_MAX     8
+
+/* `tap HOST[:ethN] DEV [OPTIONS]`: the interface is on the Linux TAP device
+ * DEV instead of a simulated link (TAP mode, docs/tap-mode.md); the kernel is
+ * on the other side. OPTIONS are link's netem words except `mtu`, applied to
+ * the frames of both directions between the host and the device. An
+ * interface is on a link or on a TAP device, never both; a host with several
+ * interfaces may have some on links and one on a TAP device. */
+struct scn_tap {
+    int host;                       /* host index */
+    int ifc;                        /* its interface: 0 for eth0 (the default) */
+    char dev[SCN_TAP_DEV_MAX + 1];  /* the device's name, "nstap0" */
+    struct scn_link wire;           /* the impairments, as a link's fields delay_ns
+                                       .. limit; a, b, a_sw, b_sw are -1, a_if,
+                                       b_if and mtu are 0, line/col are the tap's */
+    unsigned line;                  /* where `tap` is */
+    unsigned col;                   /* column of `tap` */
+};
+
 /* ---------------------------------------------------------------------------
  * Names the script defines
  * ------------------------------------------------------------------------- */
@@ -167,8 +190,14 @@ enum scn_sock_type {
     SCN_SOCK_UDP,   /* `socket udp`: AF_INET, SOCK_DGRAM */
     SCN_SOCK_TCP,   /* `socket tcp`: AF_INET, SOCK_STREAM (the runner may refuse it for now) */
     SCN_SOCK_ICMP,  /* `socket icmp`: a ping socket, as Linux has */
+    SCN_SOCK_LOCAL_STREAM,  /* `socket local stream`: AF_LOCAL, SOCK_STREAM, named by a path */
+    SCN_SOCK_LOCAL_DGRAM,   /* `socket local dgram`: AF_LOCAL, SOCK_DGRAM, named by a path */
     SCN_SOCK_TYPE_COUNT
 };
+
+/* Longest path of a local socket, without the NUL (the stack's
+ * SOCK_PATH_MAX, Linux's sizeof(sun_path), less one). */
+#define SCN_PATH_MAX 107
 
 /* A socket variable: `alice: s = socket udp` defines alice's `s`. Socket
  * variables belong to one host; bob's `s` is another variable. */
@@ -215,17 +244,42 @@ struct scn_addr {
     int host;                 /* SCN_ADDR_HOST: the host index; else -1 */
 };
 
-/* ADDR:PORT, or a bare PORT for bind. */
+/* ADDR:PORT, or a bare PORT for bind; for a local socket, a PATH. */
 struct scn_endpoint {
     struct scn_addr addr;  /* the address part */
-    uint16_t port;         /* 1..65535 */
+    uint16_t port;         /* 1..65535; 0 with a path */
+    char path[SCN_PATH_MAX + 1];  /* a local socket's path ("/tmp/echo.sock"), else "" */
 };
 
 enum scn_payload_kind {
     SCN_PAYLOAD_TEXT,  /* "a quoted text", escapes decoded */
     SCN_PAYLOAD_FILL,  /* `bytes N`: the runner makes up N bytes */
     SCN_PAYLOAD_FILE,  /* `file PATH`: the runner reads the file */
+    /* Application payloads the stack's codecs build (stack/app/, sim/scenario_app.c) */
+    SCN_PAYLOAD_WS_ACCEPT,   /* websocket-accept "KEY" | websocket-accept from DVAR */
+    SCN_PAYLOAD_WS_FRAME,    /* ws-frame OPCODE [DATA] [mask 0xHHHHHHHH] [more] */
+    SCN_PAYLOAD_DNS_QUERY,   /* dns-query ID NAME TYPE */
+    SCN_PAYLOAD_DNS_ANSWER,  /* dns-answer (ID NAME | to DVAR) (A ADDR | nxdomain) [ttl DUR] */
     SCN_PAYLOAD_KIND_COUNT
+};
+
+/* The words of an application payload, as written. */
+struct scn_app_payload {
+    int from_dvar;       /* WS_ACCEPT `from DVAR`, DNS_ANSWER `to DVAR`: the data
+                            variable the runner reads at send time; else -1 */
+    uint8_t ws_opcode;   /* WS_FRAME: WS_OP_TEXT, ... (stack/app/websocket.h) */
+    bool ws_more;        /* WS_FRAME: `more`: FIN clear, more fragments follow */
+    bool ws_masked;      /* WS_FRAME: `mask` given */
+    uint32_t ws_mask;    /* WS_FRAME: the masking key, as written */
+    bool ws_fill;        /* WS_FRAME: the data is `bytes N` (payload len N) */
+    bool ws_has_code;    /* WS_FRAME close: a status code given */
+    uint16_t ws_code;    /* WS_FRAME close: that code [RFC 6455 7.4] */
+    uint16_t dns_id;     /* DNS_QUERY, DNS_ANSWER without `to`: the ID */
+    char *dns_name;      /* ... the name asked about; NULL with `to DVAR` */
+    uint16_t dns_type;   /* DNS_QUERY: QTYPE */
+    bool dns_nxdomain;   /* DNS_ANSWER: `nxdomain` instead of `A ADDR` */
+    uint32_t dns_addr;   /* DNS_ANSWER: the A record's address, host order */
+    uint32_t dns_ttl_s;  /* DNS_ANSWER: its TTL in seconds (default 300) */
 };
 
 /* What send and sendto send. */
@@ -238,6 +292,9 @@ struct scn_payload {
     char *path;                  /* FILE: the path as written; NULL otherwise */
     char *full_path;             /* FILE: path joined to the scenario's directory
                                     (or path itself if absolute); NULL otherwise */
+    struct scn_app_payload app;  /* WS_*, DNS_*: the words; data/len hold the
+                                    KEY of websocket-accept and the text of
+                                    ws-frame (close: the reason) */
 };
 
 /* ---------------------------------------------------------------------------
@@ -320,7 +377,7 @@ struct scn_listen_args {
 /* SCN_STEP_ACCEPT: the step's `sock` is the listener; the connection goes to
  * the new socket variable `new_sock`. */
 struct scn_accept_args {
-    int new_sock;  /* socket index of VAR2 (type tcp) */
+    int new_sock;  /* socket index of VAR2 (the listener's type: tcp or local stream) */
 };
 
 enum scn_shut {
@@ -528,6 +585,10 @@ struct scn_expect {
     uint8_t *text;                      /* DATA: the bytes to compare (extra NUL
                                            after them); else NULL */
     size_t text_len;                    /* DATA: bytes in text */
+    struct scn_payload rhs;             /* DATA compared with an application payload
+                                           (`expect r == dns-answer ...`): that
+                                           payload, built when the expect runs;
+                                           kind TEXT (unused) otherwise */
     uint64_t number;                    /* LENGTH, COUNTER: the right-hand side */
     char counter[SCN_COUNTER_MAX + 1];  /* COUNTER: "udp.rx", "drop.UDP_NO_SOCKET" */
     char err_name[SCN_NAME_MAX + 1];    /* ERROR: "none" or "E..." (unchecked name) */
@@ -607,6 +668,8 @@ struct scenario {
     size_t n_dvars;          /* entries of dvars */
     struct scn_step *steps;  /* the script, in file order */
     size_t n_steps;          /* entries of steps */
+    struct scn_tap *taps;    /* `tap` statements, in declaration order */
+    size_t n_taps;           /* entries of taps (0..SCN_TAPS_MAX) */
 };
 
 /* ---------------------------------------------------------------------------
@@ -657,6 +720,10 @@ const char *scn_set_key_name(enum scn_set_key k);      /* "tcp.msl" */
 const char *scn_shut_name(enum scn_shut h);            /* "rdwr" */
 const char *scn_proto_name(enum scn_proto p);          /* "tcp"; "" for ANY */
 const char *scn_rule_action_name(enum scn_rule_action a); /* "duplicate" */
+
+/* The tap statement that puts interface ifc of host h on a TAP device, or
+ * NULL: that interface is on a link or unplugged. */
+const struct scn_tap *scenario_tap_of(const struct scenario *scn, int h, int ifc);
 
 /* Index of the switch or hub called name, or -1. */
 int scenario_switch_find(const struct scenario *scn, const char *name);

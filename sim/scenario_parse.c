@@ -21,6 +21,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "stack/app/dns.h"
+#include "stack/app/websocket.h"
+
 #define SHOW_MAX 40  /* bytes of a token quoted in a message */
 #define EDIT_MAX 40  /* longest word edit_distance() compares */
 
@@ -380,6 +383,7 @@ struct parser {
     size_t cap_hosts;           /* allocated entries of scn->hosts */
     size_t cap_links;           /* ... scn->links */
     size_t cap_switches;        /* ... scn->switches */
+    size_t cap_taps;            /* ... scn->taps */
     size_t cap_socks;           /* ... scn->socks */
     size_t cap_dvars;           /* ... scn->dvars */
     size_t cap_steps;           /* ... scn->steps */
@@ -1073,13 +1077,20 @@ get_text(struct parser *p, const struct tok *t, const char *after, char **out)
     return *out == NULL ? perr_oom(p) : 0;
 }
 
-/* PAYLOAD: "TEXT" | bytes N | file PATH. */
+static int get_app_payload(struct parser *p, struct cur *c, const struct tok *kw,
+                           struct scn_payload *out);
+static bool is_app_payload_word(const struct tok *t);
+
+/* PAYLOAD: "TEXT" | bytes N | file PATH | an application payload. */
 static int
 get_payload(struct parser *p, struct cur *c, struct scn_payload *out)
 {
     const struct tok *t = cur_next(c);
     const struct scenario *scn = p->scn;
 
+    out->app.from_dvar = -1;
+    if (is_app_payload_word(t))
+        return get_app_payload(p, c, t, out);
     if (t->kind == TOK_STRING) {
         out->kind = SCN_PAYLOAD_TEXT;
         out->len = t->len;
@@ -1111,8 +1122,337 @@ get_payload(struct parser *p, struct cur *c, struct scn_payload *out)
             out->full_path = str_printf("%s/%s", scn->dir, f->text);
         return out->path == NULL || out->full_path == NULL ? perr_oom(p) : 0;
     }
+    if (t->kind == TOK_WORD) {
+        static const char *const app_words[] = { "websocket-accept", "ws-frame", "dns-query",
+                                                 "dns-answer", NULL };
+        struct suggest sg;
+        suggest_init(&sg, t->text);
+        suggest_list(&sg, app_words);
+        if (sg.best != NULL)
+            return perr(p, t->col, "expected a payload, found %s (did you mean '%s'?)",
+                        show(t).s, sg.best);
+    }
     return perr(p, t->col, "expected a payload (a quoted text, 'bytes N' or 'file PATH'), "
                 "found %s", show(t).s);
+}
+
+/* ---------------------------------------------------------------------------
+ * Application payloads: the stack's codecs (stack/app/) build the bytes, the
+ * runner at send time (sim/scenario_app.c). Here: the words, checked.
+ * ------------------------------------------------------------------------- */
+
+static bool
+is_app_payload_word(const struct tok *t)
+{
+    return word_is(t, "websocket-accept") || word_is(t, "ws-frame") || word_is(t, "dns-query") ||
+           word_is(t, "dns-answer");
+}
+
+/* `from DVAR` / `to DVAR`: t names data received earlier. */
+static int
+get_data_ref(struct parser *p, const struct tok *kw, const struct tok *t, int *out)
+{
+    const struct scenario *scn = p->scn;
+    struct suggest sg;
+
+    if (t == NULL)
+        return perr(p, kw->col, "'%s' needs the name of received data, like '%s request'",
+                    kw->text, kw->text);
+    *out = t->kind == TOK_WORD ? dvar_find(scn, t->text) : -1;
+    if (*out >= 0) {
+        if (scn->dvars[*out].kind != SCN_DVAR_DATA)
+            return perr(p, t->col, "%s holds a ping summary, not received data", show(t).s);
+        return 0;
+    }
+    suggest_init(&sg, t->text);
+    for (size_t i = 0; i < scn->n_dvars; i++)
+        suggest_try(&sg, scn->dvars[i].name);
+    if (sg.best != NULL)
+        return perr(p, t->col, "no data variable %s (did you mean '%s'?)", show(t).s, sg.best);
+    return perr(p, t->col, "no data variable %s (data is kept with '-> NAME' after recv or "
+                "recvfrom)", show(t).s);
+}
+
+/* websocket-accept "KEY" | websocket-accept from DVAR */
+static int
+get_ws_accept(struct parser *p, struct cur *c, const struct tok *kw, struct scn_payload *out)
+{
+    const struct tok *t = cur_next(c);
+
+    out->kind = SCN_PAYLOAD_WS_ACCEPT;
+    if (word_is(t, "from"))
+        return get_data_ref(p, t, cur_next(c), &out->app.from_dvar);
+    if (t == NULL || t->kind != TOK_STRING)
+        return perr(p, t != NULL ? t->col : kw->col, "websocket-accept needs the client's key "
+                    "in quotes, or 'from DATA' to take it from a request received earlier");
+    if (ws_key_check(t->text, t->len) != APP_ERR_NONE)
+        return perr(p, t->col, "%s is not a Sec-WebSocket-Key: that is 16 bytes in base64, "
+                    "24 characters like \"dGhlIHNhbXBsZSBub25jZQ==\" [RFC 6455 4.1]",
+                    show(t).s);
+    out->data = (uint8_t *)str_dup_n(t->text, t->len);
+    out->len = t->len;
+    return out->data == NULL ? perr_oom(p) : 0;
+}
+
+static const char *const ws_opcode_words[] = { "continuation", "text", "binary", "close",
+                                                "ping", "pong", NULL };
+static const uint8_t ws_opcode_values[] = { WS_OP_CONTINUATION, WS_OP_TEXT, WS_OP_BINARY,
+                                            WS_OP_CLOSE, WS_OP_PING, WS_OP_PONG };
+
+/* mask 0xHHHHHHHH */
+static int
+get_ws_mask(struct parser *p, const struct tok *kw, const struct tok *t, uint32_t *out)
+{
+    uint32_t v = 0;
+
+    if (t == NULL || t->kind != TOK_WORD || t->len != 10 || t->text[0] != '0' ||
+        (t->text[1] != 'x' && t->text[1] != 'X'))
+        goto out_bad;
+    for (size_t i = 2; i < 10; i++) {
+        char ch = t->text[i];
+        unsigned d;
+        if (is_digit(ch))
+            d = (unsigned)(ch - '0');
+        else if (ch >= 'a' && ch <= 'f')
+            d = (unsigned)(ch - 'a' + 10);
+        else if (ch >= 'A' && ch <= 'F')
+            d = (unsigned)(ch - 'A' + 10);
+        else
+            goto out_bad;
+        v = v << 4 | d;
+    }
+    *out = v;
+    return 0;
+
+out_bad:
+    return perr(p, t != NULL ? t->col : kw->col, "mask needs a 32-bit masking key: 0x and 8 "
+                "hex digits, like 0x37fa213d [RFC 6455 5.3]");
+}
+
+/* ws-frame OPCODE [ "TEXT" | bytes N | CODE ["REASON"] ] { mask 0xHHHHHHHH | more } */
+static int
+get_ws_frame(struct parser *p, struct cur *c, const struct tok *kw, struct scn_payload *out)
+{
+    const struct tok *t = cur_next(c);
+    struct scn_app_payload *a = &out->app;
+    bool control;
+    size_t total;
+    int i;
+
+    out->kind = SCN_PAYLOAD_WS_FRAME;
+    if (t == NULL)
+        return perr(p, kw->col, "ws-frame needs an opcode: text, binary, close, ping, pong or "
+                    "continuation");
+    for (i = 0; ws_opcode_words[i] != NULL; i++)
+        if (word_is(t, ws_opcode_words[i]))
+            break;
+    if (ws_opcode_words[i] == NULL) {
+        struct suggest sg;
+        suggest_init(&sg, t->text);
+        suggest_list(&sg, ws_opcode_words);
+        if (sg.best != NULL && t->kind == TOK_WORD)
+            return perr(p, t->col, "unknown WebSocket opcode %s (did you mean '%s'?)",
+                        show(t).s, sg.best);
+        return perr(p, t->col, "unknown WebSocket opcode %s (text, binary, close, ping, pong "
+                    "or continuation)", show(t).s);
+    }
+    a->ws_opcode = ws_opcode_values[i];
+    control = (a->ws_opcode & 0x8) != 0;
+
+    /* [RFC 6455 5.5.1] a close frame's body: a 2-byte status code, then a reason */
+    t = cur_peek(c);
+    if (a->ws_opcode == WS_OP_CLOSE && t != NULL && t->kind == TOK_WORD && is_digit(t->text[0])) {
+        uint64_t v;
+        cur_next(c);
+        if (get_uint(p, t, "close code", 1000, 4999, " (codes are 1000..4999 [RFC 6455 7.4])",
+                     &v) < 0)
+            return -1;
+        /* [RFC 6455 7.4.1] 1005, 1006 and 1015 "MUST NOT be set as a status
+         * code in a Close control frame" */
+        if (v == 1005 || v == 1006 || v == 1015)
+            return perr(p, t->col, "close code %" PRIu64 " is only for reporting, never sent in "
+                        "a close frame [RFC 6455 7.4.1]", v);
+        a->ws_has_code = true;
+        a->ws_code = (uint16_t)v;
+    }
+    t = cur_peek(c);
+    if (t != NULL && t->kind == TOK_STRING) {
+        cur_next(c);
+        out->data = (uint8_t *)str_dup_n(t->text, t->len);
+        if (out->data == NULL)
+            return perr_oom(p);
+        out->len = t->len;
+        if (a->ws_opcode == WS_OP_CLOSE && !a->ws_has_code)
+            return perr(p, t->col, "a close reason needs a status code before it, like "
+                        "'ws-frame close 1000 \"bye\"' [RFC 6455 5.5.1]");
+    } else if (word_is(t, "bytes") && a->ws_opcode != WS_OP_CLOSE) {
+        const struct tok *n;
+        uint64_t v;
+        cur_next(c);
+        n = cur_next(c);
+        if (n == NULL)
+            return perr(p, t->col, "bytes needs a number");
+        if (get_uint(p, n, "bytes", 0, SCN_LEN_MAX, "", &v) < 0)
+            return -1;
+        a->ws_fill = true;
+        out->len = (size_t)v;
+    }
+    for (;;) {
+        t = cur_peek(c);
+        if (word_is(t, "mask")) {
+            cur_next(c);
+            if (a->ws_masked)
+                return perr(p, t->col, "mask is given twice");
+            if (get_ws_mask(p, t, cur_next(c), &a->ws_mask) < 0)
+                return -1;
+            a->ws_masked = true;
+        } else if (word_is(t, "more")) {
+            cur_next(c);
+            if (control)
+                return perr(p, t->col, "a %s frame cannot be split: control frames always "
+                            "carry FIN [RFC 6455 5.5]", ws_opcode_words[i]);
+            a->ws_more = true;
+        } else {
+            break;
+        }
+    }
+    total = out->len + (a->ws_has_code ? 2 : 0);
+    if (control && total > WS_CONTROL_MAX)
+        return perr(p, kw->col, "a %s frame carries at most 125 bytes, this one %zu "
+                    "[RFC 6455 5.5]", ws_opcode_words[i], total);
+    return 0;
+}
+
+static int
+get_dns_name(struct parser *p, const struct tok *t, const struct tok *kw, char **out)
+{
+    uint8_t wire[DNS_NAME_MAX + 1];
+    size_t wl;
+    enum app_err e;
+
+    if (t == NULL || t->kind != TOK_WORD)
+        return perr(p, t != NULL ? t->col : kw->col, "%s needs a name to look up, like "
+                    "www.example.test", kw->text);
+    e = dns_name_encode(t->text, wire, sizeof(wire), &wl);
+    if (e != APP_ERR_NONE)
+        return perr(p, t->col, "bad DNS name %s: %s [%s]", show(t).s, app_err_str(e),
+                    app_err_rfc(e));
+    *out = str_dup_n(t->text, t->len);
+    return *out == NULL ? perr_oom(p) : 0;
+}
+
+static const char *const dns_type_words[] = { "A", "NS", "CNAME", "SOA", "PTR", "MX", "TXT",
+                                              "AAAA", NULL };
+static const uint16_t dns_type_values[] = { DNS_TYPE_A, DNS_TYPE_NS, DNS_TYPE_CNAME,
+                                            DNS_TYPE_SOA, DNS_TYPE_PTR, DNS_TYPE_MX,
+                                            DNS_TYPE_TXT, DNS_TYPE_AAAA };
+
+/* dns-query ID NAME TYPE */
+static int
+get_dns_query(struct parser *p, struct cur *c, const struct tok *kw, struct scn_payload *out)
+{
+    const struct tok *tid = cur_next(c), *tname, *ttype;
+    uint64_t v;
+
+    out->kind = SCN_PAYLOAD_DNS_QUERY;
+    if (tid == NULL)
+        return perr(p, kw->col, "dns-query needs an ID, a name and a type, like "
+                    "'dns-query 4660 www.example.test A'");
+    if (get_uint(p, tid, "DNS ID", 0, 65535, "", &v) < 0)
+        return -1;
+    out->app.dns_id = (uint16_t)v;
+    tname = cur_next(c);
+    if (get_dns_name(p, tname, kw, &out->app.dns_name) < 0)
+        return -1;
+    ttype = cur_next(c);
+    if (ttype == NULL)
+        return perr(p, tname->col, "dns-query needs a record type after the name, like A");
+    for (int i = 0; dns_type_words[i] != NULL; i++) {
+        if (word_is(ttype, dns_type_words[i])) {
+            out->app.dns_type = dns_type_values[i];
+            return 0;
+        }
+    }
+    struct suggest sg;
+    suggest_init(&sg, ttype->text);
+    suggest_list(&sg, dns_type_words);
+    if (sg.best != NULL && ttype->kind == TOK_WORD)
+        return perr(p, ttype->col, "unknown DNS record type %s (did you mean '%s'?)",
+                    show(ttype).s, sg.best);
+    return perr(p, ttype->col, "unknown DNS record type %s (A, NS, CNAME, SOA, PTR, MX, TXT "
+                "or AAAA)", show(ttype).s);
+}
+
+/* dns-answer (ID NAME | to DVAR) (A ADDR | nxdomain) [ttl DUR] */
+static int
+get_dns_answer(struct parser *p, struct cur *c, const struct tok *kw, struct scn_payload *out)
+{
+    struct scn_app_payload *a = &out->app;
+    const struct tok *t = cur_next(c);
+    uint64_t v;
+
+    out->kind = SCN_PAYLOAD_DNS_ANSWER;
+    a->dns_type = DNS_TYPE_A;
+    a->dns_ttl_s = 300;
+    if (t == NULL)
+        return perr(p, kw->col, "dns-answer needs the query it answers: 'to DATA' (a query "
+                    "received earlier) or an ID and a name");
+    if (word_is(t, "to")) {
+        if (get_data_ref(p, t, cur_next(c), &a->from_dvar) < 0)
+            return -1;
+    } else {
+        if (get_uint(p, t, "DNS ID", 0, 65535, "", &v) < 0)
+            return -1;
+        a->dns_id = (uint16_t)v;
+        if (get_dns_name(p, cur_next(c), kw, &a->dns_name) < 0)
+            return -1;
+    }
+    t = cur_next(c);
+    if (word_is(t, "nxdomain")) {
+        a->dns_nxdomain = true;
+    } else if (word_is(t, "A")) {
+        const struct tok *ta = cur_next(c);
+        struct scn_addr addr;
+        if (ta == NULL || ta->kind != TOK_WORD)
+            return perr(p, ta != NULL ? ta->col : t->col, "A needs an IPv4 address, like "
+                        "203.0.113.80");
+        if (get_addr(p, ta->text, ta->len, ta->col, &addr) < 0)
+            return -1;
+        a->dns_addr = addr.addr;
+    } else {
+        return perr(p, t != NULL ? t->col : kw->col, "dns-answer needs 'A ADDRESS' (the "
+                    "record) or 'nxdomain' (no such name)%s%s", t != NULL ? ", found " : "",
+                    t != NULL ? show(t).s : "");
+    }
+    t = cur_peek(c);
+    if (word_is(t, "ttl")) {
+        const struct tok *td;
+        uint64_t ns;
+        cur_next(c);
+        td = cur_next(c);
+        if (td == NULL)
+            return perr(p, t->col, "ttl needs a duration in whole seconds, like 300s");
+        if (get_dur(p, td, &ns) < 0)
+            return -1;
+        /* [RFC 2181 8] a TTL is 0..2^31-1 seconds */
+        if (ns % 1000000000ull != 0 || ns / 1000000000ull > 2147483647ull)
+            return perr(p, td->col, "ttl %s must be whole seconds, at most 2147483647s "
+                        "[RFC 2181 8]", show(td).s);
+        a->dns_ttl_s = (uint32_t)(ns / 1000000000ull);
+    }
+    return 0;
+}
+
+static int
+get_app_payload(struct parser *p, struct cur *c, const struct tok *kw, struct scn_payload *out)
+{
+    if (word_is(kw, "websocket-accept"))
+        return get_ws_accept(p, c, kw, out);
+    if (word_is(kw, "ws-frame"))
+        return get_ws_frame(p, c, kw, out);
+    if (word_is(kw, "dns-query"))
+        return get_dns_query(p, c, kw, out);
+    return get_dns_answer(p, c, kw, out);
 }
 
 /* ---------------------------------------------------------------------------
@@ -1149,10 +1489,17 @@ parse_about(struct parser *p, struct cur *c, const struct tok *kw)
     if (get_text(p, t, "about", &text) < 0)
         return -1;
     if (scn->about != NULL) {
-        char *joined = str_printf("%s\n%s", scn->about, text);
-        free(text);
-        if (joined == NULL)
+        /* Exactly as long as both paragraphs: no cap on a description. */
+        size_t a = strlen(scn->about), b = strlen(text);
+        char *joined = malloc(a + 1 + b + 1);
+        if (joined == NULL) {
+            free(text);
             return perr_oom(p);
+        }
+        memcpy(joined, scn->about, a);
+        joined[a] = '\n';
+        memcpy(joined + a + 1, text, b + 1);
+        free(text);
         text = joined;
         free(scn->about);
     }
@@ -1570,18 +1917,17 @@ is_pct_word(const struct tok *t)
            (is_digit(t->text[0]) || t->text[0] == '.') && t->text[t->len - 1] == '%';
 }
 
+static int tap_conflict(struct parser *p, const struct tok *t, int h, int ifc);
+static int parse_wire_options(struct parser *p, struct cur *c, struct scn_link *lk, bool tap);
+
 /* link A B [delay DUR [JITTER]] [rate RATE] [loss PCT | loss gemodel P R [1-H [1-K]]]
  *          [duplicate PCT] [reorder PCT [gap N]] [corrupt PCT [l2]] [mtu N] [limit N] */
 static int
 parse_link(struct parser *p, struct cur *c, const struct tok *kw)
 {
-    static const char *const options[] = { "delay", "rate", "loss", "limit", "duplicate",
-                                           "reorder", "corrupt", "mtu", NULL };
     struct scenario *scn = p->scn;
     const struct tok *ta = cur_next(c);
     const struct tok *tb = cur_next(c);
-    const struct tok *seen[8] = { NULL };
-    const struct tok *t;
     struct scn_link lk = { .limit = SCN_LINK_LIMIT_DEFAULT, .reorder_gap = 1 };
 
     if (ta == NULL || tb == NULL)
@@ -1617,6 +1963,8 @@ parse_link(struct parser *p, struct cur *c, const struct tok *kw)
         int ifc = end == 0 ? lk.a_if : lk.b_if;
         const struct tok *tt = end == 0 ? ta : tb;
         const struct scn_link *o = h >= 0 ? link_using(scn, h, ifc) : NULL;
+        if (h >= 0 && tap_conflict(p, tt, h, ifc) < 0)
+            return -1;
         if (o == NULL)
             continue;
         const struct scn_host *sh = &scn->hosts[h];
@@ -1633,114 +1981,8 @@ parse_link(struct parser *p, struct cur *c, const struct tok *kw)
                     sh->name, ifc, o->line, o->col);
     }
 
-    while ((t = cur_next(c)) != NULL) {
-        const struct tok *v = cur_next(c);
-        size_t opt = 0;
-        while (options[opt] != NULL && !word_is(t, options[opt]))
-            opt++;
-        if (options[opt] == NULL) {
-            struct suggest sg;
-            suggest_init(&sg, t->text);
-            if (t->kind == TOK_WORD)
-                suggest_list(&sg, options);
-            if (sg.best != NULL)
-                return perr(p, t->col, "unknown link option %s (did you mean '%s'?)", show(t).s,
-                            sg.best);
-            return perr(p, t->col, "unknown link option %s (link options are delay, rate, "
-                        "loss, duplicate, reorder, corrupt, mtu and limit)", show(t).s);
-        }
-        if (seen[opt] != NULL)
-            return perr(p, t->col, "'%s' is given twice", options[opt]);
-        seen[opt] = t;
-        switch (opt) {
-        case 0: {
-            const struct tok *j = cur_peek(c);
-            if (v == NULL)
-                return perr(p, t->col, "delay needs a duration");
-            if (get_dur(p, v, &lk.delay_ns) < 0)
-                return -1;
-            if (j != NULL && j->kind == TOK_WORD && (is_digit(j->text[0]) || j->text[0] == '.')) {
-                cur_next(c);
-                if (get_dur(p, j, &lk.jitter_ns) < 0)
-                    return -1;
-                if (lk.jitter_ns > lk.delay_ns)
-                    return perr(p, j->col, "jitter %s is more than the delay; a frame cannot "
-                                "arrive before it is sent", j->text);
-            }
-            break;
-        }
-        case 1:
-            if (v == NULL)
-                return perr(p, t->col, "rate needs a rate, like 10Mbit");
-            if (get_rate(p, v, &lk.rate_bps) < 0)
-                return -1;
-            break;
-        case 2:
-            if (word_is(v, "gemodel")) {
-                const struct tok *pp = cur_next(c);
-                const struct tok *rr = cur_next(c);
-                lk.gemodel = true;
-                lk.ge_1h_ppm = SCN_PPM_ONE;
-                if (pp == NULL || rr == NULL)
-                    return perr(p, v->col, "loss gemodel needs P and R, like 'loss gemodel 1%% "
-                                "30%%' (P: good to bad, R: bad to good)");
-                if (get_pct(p, pp, &lk.ge_p_ppm) < 0 || get_pct(p, rr, &lk.ge_r_ppm) < 0)
-                    return -1;
-                if (is_pct_word(cur_peek(c)) && get_pct(p, cur_next(c), &lk.ge_1h_ppm) < 0)
-                    return -1;
-                if (is_pct_word(cur_peek(c)) && get_pct(p, cur_next(c), &lk.ge_1k_ppm) < 0)
-                    return -1;
-                break;
-            }
-            if (link_pct(p, t, v, &lk.loss_ppm) < 0)
-                return -1;
-            break;
-        case 3: {
-            uint64_t limit;
-            if (v == NULL)
-                return perr(p, t->col, "limit needs a number of packets");
-            if (get_uint(p, v, "limit", 1, UINT32_MAX, "", &limit) < 0)
-                return -1;
-            lk.limit = (uint32_t)limit;
-            break;
-        }
-        case 4:
-            if (link_pct(p, t, v, &lk.duplicate_ppm) < 0)
-                return -1;
-            break;
-        case 5:
-            if (link_pct(p, t, v, &lk.reorder_ppm) < 0)
-                return -1;
-            if (word_is(cur_peek(c), "gap")) {
-                const struct tok *g = cur_next(c);
-                const struct tok *gv = cur_next(c);
-                uint64_t gap;
-                if (gv == NULL)
-                    return perr(p, g->col, "gap needs a number of frames");
-                if (get_uint(p, gv, "gap", 1, UINT32_MAX, "", &gap) < 0)
-                    return -1;
-                lk.reorder_gap = (uint32_t)gap;
-            }
-            break;
-        case 6:
-            if (link_pct(p, t, v, &lk.corrupt_ppm) < 0)
-                return -1;
-            if (word_is(cur_peek(c), "l2")) {
-                cur_next(c);
-                lk.corrupt_l2 = true;
-            }
-            break;
-        default: {
-            uint64_t mtu;
-            if (v == NULL)
-                return perr(p, t->col, "mtu needs a number");
-            if (get_uint(p, v, "mtu", 68, 65535, "", &mtu) < 0)
-                return -1;
-            lk.mtu = (unsigned)mtu;
-            break;
-        }
-        }
-    }
+    if (parse_wire_options(p, c, &lk, false) < 0)
+        return -1;
 
     struct scn_link *nl = reserve(scn->links, scn->n_links, &p->cap_links, sizeof *nl);
     if (nl == NULL)
@@ -1750,6 +1992,261 @@ parse_link(struct parser *p, struct cur *c, const struct tok *kw)
     lk.col = kw->col;
     nl[scn->n_links++] = lk;
     return 0;
+}
+
+/* The netem options of a `link` or a `tap` line, up to its end, into lk
+ * (made with the defaults). A tap takes them all but mtu. */
+static int
+parse_wire_options(struct parser *p, struct cur *c, struct scn_link *lk, bool tap)
+{
+    static const char *const options[] = { "delay", "rate", "loss", "limit", "duplicate",
+                                           "reorder", "corrupt", "mtu", NULL };
+    static const char *const tap_options[] = { "delay", "rate", "loss", "limit", "duplicate",
+                                               "reorder", "corrupt", NULL };
+    const char *stmt = tap ? "tap" : "link";
+    const struct tok *seen[8] = { NULL };
+    const struct tok *t;
+
+    while ((t = cur_next(c)) != NULL) {
+        const struct tok *v = cur_next(c);
+        size_t opt = 0;
+        while (options[opt] != NULL && !word_is(t, options[opt]))
+            opt++;
+        if (options[opt] == NULL) {
+            struct suggest sg;
+            suggest_init(&sg, t->text);
+            if (t->kind == TOK_WORD)
+                suggest_list(&sg, tap ? tap_options : options);
+            if (sg.best != NULL)
+                return perr(p, t->col, "unknown %s option %s (did you mean '%s'?)", stmt,
+                            show(t).s, sg.best);
+            if (tap)
+                return perr(p, t->col, "unknown tap option %s (tap options are delay, rate, "
+                            "loss, duplicate, reorder, corrupt and limit)", show(t).s);
+            return perr(p, t->col, "unknown link option %s (link options are delay, rate, "
+                        "loss, duplicate, reorder, corrupt, mtu and limit)", show(t).s);
+        }
+        if (tap && word_is(t, "mtu"))
+            return perr(p, t->col, "a tap has no mtu option: the device's MTU is the "
+                        "kernel's (ip link set DEV mtu N) and the host's is set on its host "
+                        "line (mtu N)");
+        if (seen[opt] != NULL)
+            return perr(p, t->col, "'%s' is given twice", options[opt]);
+        seen[opt] = t;
+        switch (opt) {
+        case 0: {
+            const struct tok *j = cur_peek(c);
+            if (v == NULL)
+                return perr(p, t->col, "delay needs a duration");
+            if (get_dur(p, v, &lk->delay_ns) < 0)
+                return -1;
+            if (j != NULL && j->kind == TOK_WORD && (is_digit(j->text[0]) || j->text[0] == '.')) {
+                cur_next(c);
+                if (get_dur(p, j, &lk->jitter_ns) < 0)
+                    return -1;
+                if (lk->jitter_ns > lk->delay_ns)
+                    return perr(p, j->col, "jitter %s is more than the delay; a frame cannot "
+                                "arrive before it is sent", j->text);
+            }
+            break;
+        }
+        case 1:
+            if (v == NULL)
+                return perr(p, t->col, "rate needs a rate, like 10Mbit");
+            if (get_rate(p, v, &lk->rate_bps) < 0)
+                return -1;
+            break;
+        case 2:
+            if (word_is(v, "gemodel")) {
+                const struct tok *pp = cur_next(c);
+                const struct tok *rr = cur_next(c);
+                lk->gemodel = true;
+                lk->ge_1h_ppm = SCN_PPM_ONE;
+                if (pp == NULL || rr == NULL)
+                    return perr(p, v->col, "loss gemodel needs P and R, like 'loss gemodel 1%% "
+                                "30%%' (P: good to bad, R: bad to good)");
+                if (get_pct(p, pp, &lk->ge_p_ppm) < 0 || get_pct(p, rr, &lk->ge_r_ppm) < 0)
+                    return -1;
+                if (is_pct_word(cur_peek(c)) && get_pct(p, cur_next(c), &lk->ge_1h_ppm) < 0)
+                    return -1;
+                if (is_pct_word(cur_peek(c)) && get_pct(p, cur_next(c), &lk->ge_1k_ppm) < 0)
+                    return -1;
+                break;
+            }
+            if (link_pct(p, t, v, &lk->loss_ppm) < 0)
+                return -1;
+            break;
+        case 3: {
+            uint64_t limit;
+            if (v == NULL)
+                return perr(p, t->col, "limit needs a number of packets");
+            if (get_uint(p, v, "limit", 1, UINT32_MAX, "", &limit) < 0)
+                return -1;
+            lk->limit = (uint32_t)limit;
+            break;
+        }
+        case 4:
+            if (link_pct(p, t, v, &lk->duplicate_ppm) < 0)
+                return -1;
+            break;
+        case 5:
+            if (link_pct(p, t, v, &lk->reorder_ppm) < 0)
+                return -1;
+            if (word_is(cur_peek(c), "gap")) {
+                const struct tok *g = cur_next(c);
+                const struct tok *gv = cur_next(c);
+                uint64_t gap;
+                if (gv == NULL)
+                    return perr(p, g->col, "gap needs a number of frames");
+                if (get_uint(p, gv, "gap", 1, UINT32_MAX, "", &gap) < 0)
+                    return -1;
+                lk->reorder_gap = (uint32_t)gap;
+            }
+            break;
+        case 6:
+            if (link_pct(p, t, v, &lk->corrupt_ppm) < 0)
+                return -1;
+            if (word_is(cur_peek(c), "l2")) {
+                cur_next(c);
+                lk->corrupt_l2 = true;
+            }
+            break;
+        default: {
+            uint64_t mtu;
+            if (v == NULL)
+                return perr(p, t->col, "mtu needs a number");
+            if (get_uint(p, v, "mtu", 68, 65535, "", &mtu) < 0)
+                return -1;
+            lk->mtu = (unsigned)mtu;
+            break;
+        }
+        }
+    }
+    return 0;
+}
+
+/* ---------------------------------------------------------------------------
+ * tap: a host's interface on a Linux TAP device (TAP mode)
+ * ------------------------------------------------------------------------- */
+
+static int check_not_in_repeat(struct parser *p, const struct tok *kw);
+
+const struct scn_tap *
+scenario_tap_of(const struct scenario *scn, int h, int ifc)
+{
+    for (size_t i = 0; i < scn->n_taps; i++)
+        if (scn->taps[i].host == h && scn->taps[i].ifc == ifc)
+            return &scn->taps[i];
+    return NULL;
+}
+
+/* A link end (token t) that is interface ifc of host h: an error if a tap
+ * already put that interface on a TAP device. */
+static int
+tap_conflict(struct parser *p, const struct tok *t, int h, int ifc)
+{
+    const struct scn_tap *tp = scenario_tap_of(p->scn, h, ifc);
+    if (tp == NULL)
+        return 0;
+    return perr(p, t->col, "%s's eth%d is on TAP device %s (at %u:%u); an interface is on a "
+                "link or on a TAP device, not both", p->scn->hosts[h].name, ifc, tp->dev,
+                tp->line, tp->col);
+}
+
+/* Is s a device name `ip tuntap add dev NAME` takes, in the letters a lesson
+ * needs: 1..15 of [A-Za-z0-9_.-], and not "." or ".."? */
+static bool
+is_tap_dev_name(const char *s, size_t n)
+{
+    if (n == 0 || n > SCN_TAP_DEV_MAX || strcmp(s, ".") == 0 || strcmp(s, "..") == 0)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!is_lower(s[i]) && !is_upper(s[i]) && !is_digit(s[i]) && s[i] != '_' &&
+            s[i] != '-' && s[i] != '.')
+            return false;
+    return true;
+}
+
+/* tap HOST[:ethN] DEV [delay DUR [JITTER]] [rate RATE] [loss ...] [duplicate PCT]
+ *                     [reorder PCT [gap N]] [corrupt PCT [l2]] [limit N] */
+static int
+parse_tap(struct parser *p, struct cur *c, const struct tok *kw)
+{
+    struct scenario *scn = p->scn;
+    const struct tok *th = cur_next(c);
+    const struct tok *td = cur_next(c);
+    struct scn_tap tp;
+    int sw;
+
+    memset(&tp, 0, sizeof tp);
+    tp.wire = (struct scn_link){ .a = -1, .b = -1, .a_sw = -1, .b_sw = -1,
+                                 .limit = SCN_LINK_LIMIT_DEFAULT, .reorder_gap = 1 };
+    if (th == NULL || td == NULL)
+        return perr(p, kw->col, "tap needs a host and a TAP device, like 'tap bob nstap0'");
+    if (get_link_end(p, th, &tp.host, &tp.ifc, &sw) < 0)
+        return -1;
+    if (sw >= 0)
+        return perr(p, th->col, "'%s' is a %s: a tap puts a host's interface on a TAP device "
+                    "(link a host to the %s and tap that host)", scn->switches[sw].name,
+                    scn->switches[sw].hub ? "hub" : "switch",
+                    scn->switches[sw].hub ? "hub" : "switch");
+    if (tp.ifc < 0)
+        tp.ifc = 0;
+    const struct scn_host *sh = &scn->hosts[tp.host];
+    if (td->kind != TOK_WORD || !is_tap_dev_name(td->text, td->len))
+        return perr(p, td->col, "bad TAP device name %s (1 to %d letters, digits, '-', '_' "
+                    "or '.', as 'ip tuntap add dev NAME mode tap' takes it)", show(td).s,
+                    SCN_TAP_DEV_MAX);
+    const struct scn_tap *o = scenario_tap_of(scn, tp.host, tp.ifc);
+    if (o != NULL)
+        return perr(p, th->col, "%s's eth%d is already on TAP device %s (at %u:%u)", sh->name,
+                    tp.ifc, o->dev, o->line, o->col);
+    for (size_t i = 0; i < scn->n_taps; i++)
+        if (strcmp(scn->taps[i].dev, td->text) == 0)
+            return perr(p, td->col, "TAP device %s is already %s's eth%d (at %u:%u); each "
+                        "tap needs a device of its own", td->text,
+                        scn->hosts[scn->taps[i].host].name, scn->taps[i].ifc,
+                        scn->taps[i].line, scn->taps[i].col);
+    const struct scn_link *l = link_using(scn, tp.host, tp.ifc);
+    if (l != NULL) {
+        int fr = free_iface(scn, tp.host);
+        if (fr >= 0 && scenario_tap_of(scn, tp.host, fr) == NULL)
+            return perr(p, th->col, "%s's eth%d is already on a link (at %u:%u); an interface "
+                        "is on a link or on a TAP device, not both: name a free one, like "
+                        "%s:eth%d", sh->name, tp.ifc, l->line, l->col, sh->name, fr);
+        return perr(p, th->col, "%s's eth%d is already on a link (at %u:%u); an interface is "
+                    "on a link or on a TAP device, not both", sh->name, tp.ifc, l->line,
+                    l->col);
+    }
+    if (scn->n_taps >= SCN_TAPS_MAX)
+        return perr(p, kw->col, "a scenario holds at most %d taps", SCN_TAPS_MAX);
+    memcpy(tp.dev, td->text, td->len);
+    tp.dev[td->len] = '\0';
+    if (parse_wire_options(p, c, &tp.wire, true) < 0)
+        return -1;
+
+    struct scn_tap *nt = reserve(scn->taps, scn->n_taps, &p->cap_taps, sizeof *nt);
+    if (nt == NULL)
+        return perr_oom(p);
+    scn->taps = nt;
+    tp.line = cur_lineno(p);
+    tp.col = kw->col;
+    tp.wire.line = tp.line;
+    tp.wire.col = tp.col;
+    nt[scn->n_taps++] = tp;
+    return 0;
+}
+
+/* The `tap` statement: a world statement, so not under `at` or `repeat`. */
+static int
+parse_tap_statement(struct parser *p, struct cur *c, const struct tok *kw)
+{
+    if (p->in_at)
+        return perr(p, kw->col, "at cannot schedule a tap; a tap is part of the world from "
+                    "the start");
+    if (check_not_in_repeat(p, kw) < 0)
+        return -1;
+    return parse_tap(p, c, kw);
 }
 
 /* The link whose ends are written ta and tb (either order), or an error. */
@@ -1798,6 +2295,38 @@ parse_link_state(struct parser *p, struct cur *c, const struct tok *kw, struct s
  * Steps
  * ------------------------------------------------------------------------- */
 
+/* Free what a payload owns (not pl itself). */
+static void
+payload_free(struct scn_payload *pl)
+{
+    free(pl->data);
+    free(pl->path);
+    free(pl->full_path);
+    free(pl->app.dns_name);
+    pl->data = NULL;
+    pl->path = pl->full_path = pl->app.dns_name = NULL;
+}
+
+/* *dst = *src with everything it owns duplicated. Returns false when out of
+ * memory (dst then owns nothing). */
+static bool
+payload_copy(struct scn_payload *dst, const struct scn_payload *src)
+{
+    *dst = *src;
+    dst->data = src->data != NULL ? (uint8_t *)str_dup_n((const char *)src->data, src->len)
+                                  : NULL;
+    dst->path = src->path != NULL ? strdup(src->path) : NULL;
+    dst->full_path = src->full_path != NULL ? strdup(src->full_path) : NULL;
+    dst->app.dns_name = src->app.dns_name != NULL ? strdup(src->app.dns_name) : NULL;
+    if ((src->data != NULL && dst->data == NULL) || (src->path != NULL && dst->path == NULL) ||
+        (src->full_path != NULL && dst->full_path == NULL) ||
+        (src->app.dns_name != NULL && dst->app.dns_name == NULL)) {
+        payload_free(dst);
+        return false;
+    }
+    return true;
+}
+
 /* Free what st owns (not st itself). */
 static void
 step_clear(struct scn_step *st)
@@ -1807,9 +2336,7 @@ step_clear(struct scn_step *st)
     switch (st->kind) {
     case SCN_STEP_SEND:
     case SCN_STEP_SENDTO:
-        free(st->send.payload.data);
-        free(st->send.payload.path);
-        free(st->send.payload.full_path);
+        payload_free(&st->send.payload);
         break;
     case SCN_STEP_SAY:
     case SCN_STEP_PAUSE:
@@ -1817,6 +2344,7 @@ step_clear(struct scn_step *st)
         break;
     case SCN_STEP_EXPECT:
         free(st->expect.text);
+        payload_free(&st->expect.rhs);
         break;
     default:
         break;
@@ -1835,16 +2363,9 @@ step_copy(struct scn_step *dst, const struct scn_step *src)
     ok = src->text == NULL || dst->text != NULL;
     switch (src->kind) {
     case SCN_STEP_SEND:
-    case SCN_STEP_SENDTO: {
-        const struct scn_payload *a = &src->send.payload;
-        struct scn_payload *b = &dst->send.payload;
-        b->data = a->data != NULL ? (uint8_t *)str_dup_n((const char *)a->data, a->len) : NULL;
-        b->path = a->path != NULL ? strdup(a->path) : NULL;
-        b->full_path = a->full_path != NULL ? strdup(a->full_path) : NULL;
-        ok = ok && (a->data == NULL || b->data != NULL) && (a->path == NULL || b->path != NULL) &&
-             (a->full_path == NULL || b->full_path != NULL);
+    case SCN_STEP_SENDTO:
+        ok = payload_copy(&dst->send.payload, &src->send.payload) && ok;
         break;
-    }
     case SCN_STEP_SAY:
     case SCN_STEP_PAUSE:
         dst->say.text = src->say.text != NULL ? strdup(src->say.text) : NULL;
@@ -1856,6 +2377,7 @@ step_copy(struct scn_step *dst, const struct scn_step *src)
                                                       src->expect.text_len)
                                : NULL;
         ok = ok && (src->expect.text == NULL || dst->expect.text != NULL);
+        ok = payload_copy(&dst->expect.rhs, &src->expect.rhs) && ok;
         break;
     default:
         break;
@@ -1891,6 +2413,7 @@ step_init(struct scn_step *st, enum scn_step_kind kind)
         break;
     case SCN_STEP_EXPECT:
         st->expect.dvar = -1;
+        st->expect.rhs.app.from_dvar = -1;
         st->expect.arp_addr.host = -1;
         st->expect.route_dest.host = -1;
         st->expect.route_gw.host = -1;
@@ -2019,6 +2542,89 @@ parse_call_options(struct parser *p, struct cur *c, const struct tok *call, stru
     return 0;
 }
 
+/* Whether sockets of type t carry a byte stream (listen, accept, recv all). */
+static bool
+sock_type_is_stream(enum scn_sock_type t)
+{
+    return t == SCN_SOCK_TCP || t == SCN_SOCK_LOCAL_STREAM;
+}
+
+static bool
+sock_type_is_local(enum scn_sock_type t)
+{
+    return t == SCN_SOCK_LOCAL_STREAM || t == SCN_SOCK_LOCAL_DGRAM;
+}
+
+/* `socket local stream|dgram` (tl is `local`, or `unix`, which is refused
+ * with the right spelling): a Unix-domain socket, named by a path. */
+static int
+parse_socket_local(struct parser *p, struct cur *c, const struct tok *tl, struct scn_step *st)
+{
+    static const char *const kinds[] = { "stream", "dgram", NULL };
+    const struct tok *tk = cur_next(c);
+    struct suggest sg;
+
+    if (word_is(tl, "unix"))
+        return perr(p, tl->col, "Unix-domain sockets are written 'socket local stream' or "
+                    "'socket local dgram' (AF_LOCAL is AF_UNIX's POSIX name)");
+    if (tk == NULL)
+        return perr(p, tl->col, "a local socket is 'local stream' or 'local dgram'");
+    for (int i = 0; kinds[i] != NULL; i++) {
+        if (word_is(tk, kinds[i])) {
+            enum scn_sock_type ty = i == 0 ? SCN_SOCK_LOCAL_STREAM : SCN_SOCK_LOCAL_DGRAM;
+            p->scn->socks[st->sock].type = ty;
+            st->socket.type = ty;
+            return expect_end(p, c);
+        }
+    }
+    suggest_init(&sg, tk->text);
+    if (tk->kind == TOK_WORD)
+        suggest_list(&sg, kinds);
+    if (sg.best != NULL)
+        return perr(p, tk->col, "unknown local socket type %s (did you mean '%s'?)",
+                    show(tk).s, sg.best);
+    return perr(p, tk->col, "unknown local socket type %s (use stream or dgram)", show(tk).s);
+}
+
+/* A local socket's PATH in token t (a word or a quoted text): absolute, at
+ * most SCN_PATH_MAX bytes, no NUL. */
+static int
+get_path(struct parser *p, const struct tok *t, const char *sock, struct scn_endpoint *out)
+{
+    memset(out, 0, sizeof *out);
+    out->addr.host = -1;
+    if (t->kind == TOK_WORD && strchr(t->text, ':') != NULL && t->text[0] != '/')
+        return perr(p, t->col, "'%s' is a local socket: it is named by a path like "
+                    "/tmp/echo.sock, not by ADDRESS:PORT (found %s)", sock, show(t).s);
+    if (t->len == 0 || memchr(t->text, '\0', t->len) != NULL || t->text[0] != '/')
+        return perr(p, t->col, "a local socket's path starts with '/', like /tmp/echo.sock "
+                    "(found %s)", show(t).s);
+    if (t->len > SCN_PATH_MAX)
+        return perr(p, t->col, "path is %zu bytes; a local socket's path holds at most %d",
+                    t->len, SCN_PATH_MAX);
+    memcpy(out->path, t->text, t->len);
+    out->path[t->len] = '\0';
+    return 0;
+}
+
+/* The address a call names, by the socket's kind: a PATH for a local
+ * socket, ADDRESS:PORT (or, for bind, a bare PORT) for the others. */
+static int
+get_sock_endpoint(struct parser *p, const struct tok *t, int sock, bool bare_port_ok,
+                  struct scn_endpoint *out)
+{
+    const struct scn_sock *sk = &p->scn->socks[sock];
+
+    if (sock_type_is_local(sk->type))
+        return get_path(p, t, sk->name, out);
+    if (t->len > 0 && t->text[0] == '/')
+        return perr(p, t->col, "'%s' is a %s socket: it is named by %s, not by a path (paths "
+                    "name 'socket local stream' and 'socket local dgram')", sk->name,
+                    scn_sock_type_name(sk->type),
+                    bare_port_ok ? "PORT or ADDRESS:PORT" : "ADDRESS:PORT");
+    return get_endpoint(p, t, bare_port_ok, out);
+}
+
 /* HOST: VAR = socket TYPE */
 static int
 parse_socket_def(struct parser *p, struct cur *c, int h, struct scn_step *st)
@@ -2065,9 +2671,11 @@ parse_socket_def(struct parser *p, struct cur *c, int h, struct scn_step *st)
                         tv->text);
         if (get_sock(p, tt, h, &st->sock) < 0)
             return -1;
-        if (scn->socks[st->sock].type != SCN_SOCK_TCP)
-            return perr(p, tt->col, "accept needs a tcp socket; '%s' is %s", tt->text,
-                        scn_sock_type_name(scn->socks[st->sock].type));
+        if (!sock_type_is_stream(scn->socks[st->sock].type))
+            return perr(p, tt->col, "accept needs a stream socket (tcp or local stream); '%s' "
+                        "is %s", tt->text, scn_sock_type_name(scn->socks[st->sock].type));
+        /* The connection is of its listener's kind. */
+        scn->socks[nsock].type = scn->socks[st->sock].type;
         if (st->sock == nsock)
             return perr(p, tt->col, "accept needs another socket to listen on, not '%s' itself",
                         tt->text);
@@ -2085,7 +2693,10 @@ parse_socket_def(struct parser *p, struct cur *c, int h, struct scn_step *st)
         return perr(p, kw->col, "expected 'socket' or 'accept' after '=', found %s", show(kw).s);
     }
     if (tt == NULL)
-        return perr(p, kw->col, "socket needs a type (udp, tcp or icmp)");
+        return perr(p, kw->col, "socket needs a type (udp, tcp, icmp, local stream or local "
+                    "dgram)");
+    if (word_is(tt, "local") || word_is(tt, "unix"))
+        return parse_socket_local(p, c, tt, st);
     for (size_t i = 0; types[i] != NULL; i++) {
         if (word_is(tt, types[i])) {
             enum scn_sock_type ty = i == 0 ? SCN_SOCK_UDP : i == 1 ? SCN_SOCK_TCP : SCN_SOCK_ICMP;
@@ -2101,7 +2712,8 @@ parse_socket_def(struct parser *p, struct cur *c, int h, struct scn_step *st)
     if (sg.best != NULL)
         return perr(p, tt->col, "unknown socket type %s (did you mean '%s'?)", show(tt).s,
                     sg.best);
-    return perr(p, tt->col, "unknown socket type %s (use udp, tcp or icmp)", show(tt).s);
+    return perr(p, tt->col, "unknown socket type %s (use udp, tcp, icmp, local stream or local "
+                "dgram)", show(tt).s);
 }
 
 /* The calls a host makes, with what each needs when arguments are missing. */
@@ -2380,15 +2992,15 @@ parse_call(struct parser *p, struct cur *c, const struct tok *tp, struct scn_ste
 
         switch (def->kind) {
         case SCN_STEP_BIND:
-            if (get_endpoint(p, cur_next(c), true, &st->bind.local) < 0)
+            if (get_sock_endpoint(p, cur_next(c), st->sock, true, &st->bind.local) < 0)
                 return -1;
             break;
         case SCN_STEP_CONNECT:
-            if (get_endpoint(p, cur_next(c), false, &st->connect.dest) < 0)
+            if (get_sock_endpoint(p, cur_next(c), st->sock, false, &st->connect.dest) < 0)
                 return -1;
             break;
         case SCN_STEP_SENDTO:
-            if (get_endpoint(p, cur_next(c), false, &st->send.dest) < 0)
+            if (get_sock_endpoint(p, cur_next(c), st->sock, false, &st->send.dest) < 0)
                 return -1;
             /* fall through */
         case SCN_STEP_SEND:
@@ -2400,9 +3012,9 @@ parse_call(struct parser *p, struct cur *c, const struct tok *tp, struct scn_ste
             uint64_t n;
             const struct tok *tn = cur_next(c);
             if (word_is(tn, "all")) {
-                if (def->kind == SCN_STEP_RECVFROM || ty != SCN_SOCK_TCP)
+                if (def->kind == SCN_STEP_RECVFROM || !sock_type_is_stream(ty))
                     return perr(p, tn->col, "'all' reads a stream to its end: it needs recv on "
-                                "a tcp socket");
+                                "a tcp or local stream socket");
                 st->recv.all = true;
                 break;
             }
@@ -2414,9 +3026,9 @@ parse_call(struct parser *p, struct cur *c, const struct tok *tp, struct scn_ste
         case SCN_STEP_LISTEN: {
             const struct tok *tb = cur_peek(c);
             uint64_t n;
-            if (ty != SCN_SOCK_TCP)
-                return perr(p, t->col, "listen needs a tcp socket; '%s' is %s",
-                            p->scn->socks[st->sock].name, scn_sock_type_name(ty));
+            if (!sock_type_is_stream(ty))
+                return perr(p, t->col, "listen needs a stream socket (tcp or local stream); "
+                            "'%s' is %s", p->scn->socks[st->sock].name, scn_sock_type_name(ty));
             if (tb != NULL && tb->kind == TOK_WORD && is_digit(tb->text[0])) {
                 cur_next(c);
                 if (get_uint(p, tb, "backlog", 0, SCN_BACKLOG_MAX, "", &n) < 0)
@@ -2831,9 +3443,16 @@ parse_expect_data(struct parser *p, struct cur *c, const struct tok *tv, struct 
                             t->text);
         return perr(p, t->col, "expected ==, != or contains, found %s", show(t).s);
     }
-    const struct tok *v = cur_next(c);
+    const struct tok *v = cur_peek(c);
     if (v == NULL)
         return perr(p, t->col, "%s needs a quoted text after it", t->text);
+    if (is_app_payload_word(v)) {
+        /* the data against the bytes an application payload would send */
+        if (get_payload(p, c, &e->rhs) < 0)
+            return -1;
+        return expect_end(p, c);
+    }
+    cur_next(c);
     if (v->kind != TOK_STRING)
         return perr(p, v->col, "expected a quoted text, found %s", show(v).s);
     e->text = (uint8_t *)str_dup_n(v->text, v->len);
@@ -3199,8 +3818,16 @@ parse_filter(struct parser *p, struct cur *c, struct scn_filter *f)
             return perr(p, t->col, "'%s' is given twice", parts[part]);
         seen[part] = t;
         const struct tok *v = cur_next(c);
-        if (v == NULL)
-            return perr(p, t->col, "%s needs a value", parts[part]);
+        if (v == NULL) {
+            static const char *const needs[] = {
+                "from needs an address or a host name, like 'from alice'",
+                "to needs an address or a host name, like 'to bob'",
+                "port needs a number, like 'port 80'",
+                "flags needs TCP flags, like 'flags SA'",
+                "len needs a comparison and a number, like 'len > 0'",
+            };
+            return perr(p, t->col, "%s", needs[part]);
+        }
         switch (part) {
         case 0:
         case 1: {
@@ -3332,7 +3959,7 @@ static const char *const statements[] = { "title", "about", "seed", "host", "lin
                                           "sleep", "say", "expect", "pause", "wait", "at",
                                           "repeat", "include", "set", "drop", "router",
                                           "switch", "hub", "traceroute", "duplicate",
-                                          "corrupt", "delay", NULL };
+                                          "corrupt", "delay", "tap", NULL };
 
 static int
 parse_pause(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st)
@@ -3704,6 +4331,8 @@ parse_statement(struct parser *p, struct cur *c, struct scn_step *st)
                         "'link A B down' and 'link A B up'");
         return check_not_in_repeat(p, t) < 0 ? -1 : parse_link(p, c, t);
     }
+    if (word_is(t, "tap"))
+        return parse_tap_statement(p, c, t);
     if (word_is(t, "traceroute"))
         return parse_traceroute(p, c, t, st) < 0 ? -1 : 1;
     if (word_is(t, "duplicate") || word_is(t, "corrupt") || word_is(t, "delay"))
@@ -4289,6 +4918,7 @@ scenario_free(struct scenario *scn)
     free(scn->dvars);
     free(scn->socks);
     free(scn->links);
+    free(scn->taps);
     free(scn->switches);
     free(scn->hosts);
     free(scn->about);
@@ -4354,6 +4984,7 @@ scn_sock_type_name(enum scn_sock_type t)
 {
     static const char *const names[SCN_SOCK_TYPE_COUNT] = {
         [SCN_SOCK_UDP] = "udp", [SCN_SOCK_TCP] = "tcp", [SCN_SOCK_ICMP] = "icmp",
+        [SCN_SOCK_LOCAL_STREAM] = "local stream", [SCN_SOCK_LOCAL_DGRAM] = "local dgram",
     };
     return (unsigned)t < SCN_SOCK_TYPE_COUNT ? names[t] : "?";
 }
@@ -4506,6 +5137,10 @@ print_addr(FILE *out, const struct scenario *scn, const struct scn_addr *a)
 static void
 print_endpoint(FILE *out, const struct scenario *scn, const struct scn_endpoint *ep)
 {
+    if (ep->path[0] != '\0') {
+        print_cstr(out, ep->path);
+        return;
+    }
     if (ep->addr.kind != SCN_ADDR_NONE) {
         print_addr(out, scn, &ep->addr);
         fputc(':', out);
@@ -4513,8 +5148,56 @@ print_endpoint(FILE *out, const struct scenario *scn, const struct scn_endpoint 
     fprintf(out, "%u", (unsigned)ep->port);
 }
 
+/* The words of an application payload, as get_app_payload() reads them. */
 static void
-print_payload(FILE *out, const struct scn_payload *pl)
+print_app_payload(FILE *out, const struct scenario *scn, const struct scn_payload *pl)
+{
+    const struct scn_app_payload *a = &pl->app;
+    char addr[IPV4_ADDR_STRLEN];
+
+    switch (pl->kind) {
+    case SCN_PAYLOAD_WS_ACCEPT:
+        fputs("websocket-accept ", out);
+        if (a->from_dvar >= 0)
+            fprintf(out, "from %s", scn->dvars[a->from_dvar].name);
+        else
+            print_text(out, pl->data, pl->len);
+        break;
+    case SCN_PAYLOAD_WS_FRAME:
+        fprintf(out, "ws-frame %s", ws_opcode_name(a->ws_opcode));
+        if (a->ws_has_code)
+            fprintf(out, " %u", a->ws_code);
+        if (a->ws_fill) {
+            fprintf(out, " bytes %zu", pl->len);
+        } else if (pl->data != NULL) {
+            fputc(' ', out);
+            print_text(out, pl->data, pl->len);
+        }
+        if (a->ws_masked)
+            fprintf(out, " mask 0x%08" PRIx32, a->ws_mask);
+        if (a->ws_more)
+            fputs(" more", out);
+        break;
+    case SCN_PAYLOAD_DNS_QUERY:
+        fprintf(out, "dns-query %u %s %s", a->dns_id, a->dns_name, dns_type_name(a->dns_type));
+        break;
+    default:
+        fputs("dns-answer ", out);
+        if (a->from_dvar >= 0)
+            fprintf(out, "to %s", scn->dvars[a->from_dvar].name);
+        else
+            fprintf(out, "%u %s", a->dns_id, a->dns_name);
+        if (a->dns_nxdomain)
+            fputs(" nxdomain", out);
+        else
+            fprintf(out, " A %s", ipv4_addr_str(a->dns_addr, addr));
+        fprintf(out, " ttl %" PRIu32 "s", a->dns_ttl_s);
+        break;
+    }
+}
+
+static void
+print_payload(FILE *out, const struct scenario *scn, const struct scn_payload *pl)
 {
     switch (pl->kind) {
     case SCN_PAYLOAD_TEXT:
@@ -4523,9 +5206,12 @@ print_payload(FILE *out, const struct scn_payload *pl)
     case SCN_PAYLOAD_FILL:
         fprintf(out, "bytes %zu", pl->len);
         break;
-    default:
+    case SCN_PAYLOAD_FILE:
         fputs("file ", out);
         print_cstr(out, pl->path);
+        break;
+    default:
+        print_app_payload(out, scn, pl);
         break;
     }
 }
@@ -4574,7 +5260,9 @@ print_expect(FILE *out, const struct scenario *scn, const struct scn_step *st)
     switch (e->kind) {
     case SCN_EXPECT_DATA:
         fprintf(out, "%s %s ", scn->dvars[e->dvar].name, scn_cmp_name(e->cmp));
-        print_text(out, e->text, e->text_len);
+        print_payload(out, scn, e->rhs.kind != SCN_PAYLOAD_TEXT ? &e->rhs
+                      : &(struct scn_payload){ .kind = SCN_PAYLOAD_TEXT, .data = e->text,
+                                               .len = e->text_len });
         break;
     case SCN_EXPECT_LENGTH:
         fprintf(out, "%s length %s %" PRIu64, scn->dvars[e->dvar].name, scn_cmp_name(e->cmp),
@@ -4664,13 +5352,13 @@ print_step(FILE *out, const struct scenario *scn, const struct scn_step *st)
         break;
     case SCN_STEP_SEND:
         fprintf(out, "send %s ", sock);
-        print_payload(out, &st->send.payload);
+        print_payload(out, scn, &st->send.payload);
         break;
     case SCN_STEP_SENDTO:
         fprintf(out, "sendto %s ", sock);
         print_endpoint(out, scn, &st->send.dest);
         fputc(' ', out);
-        print_payload(out, &st->send.payload);
+        print_payload(out, scn, &st->send.payload);
         break;
     case SCN_STEP_RECV:
     case SCN_STEP_RECVFROM:
@@ -4857,6 +5545,57 @@ print_step(FILE *out, const struct scenario *scn, const struct scn_step *st)
     fputc('\n', out);
 }
 
+/* The netem options of a link or tap, defaults left out. */
+static void
+print_wire_options(FILE *out, const struct scn_link *l)
+{
+    if (l->delay_ns != 0 || l->jitter_ns != 0) {
+        fputs(" delay ", out);
+        print_dur(out, l->delay_ns);
+        if (l->jitter_ns != 0) {
+            fputc(' ', out);
+            print_dur(out, l->jitter_ns);
+        }
+    }
+    if (l->rate_bps != 0) {
+        fputs(" rate ", out);
+        print_rate(out, l->rate_bps);
+    }
+    if (l->gemodel) {
+        fputs(" loss gemodel ", out);
+        print_pct(out, l->ge_p_ppm);
+        fputc(' ', out);
+        print_pct(out, l->ge_r_ppm);
+        fputc(' ', out);
+        print_pct(out, l->ge_1h_ppm);
+        fputc(' ', out);
+        print_pct(out, l->ge_1k_ppm);
+    } else if (l->loss_ppm != 0) {
+        fputs(" loss ", out);
+        print_pct(out, l->loss_ppm);
+    }
+    if (l->duplicate_ppm != 0) {
+        fputs(" duplicate ", out);
+        print_pct(out, l->duplicate_ppm);
+    }
+    if (l->reorder_ppm != 0) {
+        fputs(" reorder ", out);
+        print_pct(out, l->reorder_ppm);
+        if (l->reorder_gap != 1)
+            fprintf(out, " gap %u", (unsigned)l->reorder_gap);
+    }
+    if (l->corrupt_ppm != 0) {
+        fputs(" corrupt ", out);
+        print_pct(out, l->corrupt_ppm);
+        if (l->corrupt_l2)
+            fputs(" l2", out);
+    }
+    if (l->mtu != 0)
+        fprintf(out, " mtu %u", l->mtu);
+    if (l->limit != SCN_LINK_LIMIT_DEFAULT)
+        fprintf(out, " limit %u", (unsigned)l->limit);
+}
+
 int
 scenario_print(const struct scenario *scn, FILE *out)
 {
@@ -4897,51 +5636,15 @@ scenario_print(const struct scenario *scn, FILE *out)
         print_link_end(out, scn, l->a, l->a_if, l->a_sw);
         fputc(' ', out);
         print_link_end(out, scn, l->b, l->b_if, l->b_sw);
-        if (l->delay_ns != 0 || l->jitter_ns != 0) {
-            fputs(" delay ", out);
-            print_dur(out, l->delay_ns);
-            if (l->jitter_ns != 0) {
-                fputc(' ', out);
-                print_dur(out, l->jitter_ns);
-            }
-        }
-        if (l->rate_bps != 0) {
-            fputs(" rate ", out);
-            print_rate(out, l->rate_bps);
-        }
-        if (l->gemodel) {
-            fputs(" loss gemodel ", out);
-            print_pct(out, l->ge_p_ppm);
-            fputc(' ', out);
-            print_pct(out, l->ge_r_ppm);
-            fputc(' ', out);
-            print_pct(out, l->ge_1h_ppm);
-            fputc(' ', out);
-            print_pct(out, l->ge_1k_ppm);
-        } else if (l->loss_ppm != 0) {
-            fputs(" loss ", out);
-            print_pct(out, l->loss_ppm);
-        }
-        if (l->duplicate_ppm != 0) {
-            fputs(" duplicate ", out);
-            print_pct(out, l->duplicate_ppm);
-        }
-        if (l->reorder_ppm != 0) {
-            fputs(" reorder ", out);
-            print_pct(out, l->reorder_ppm);
-            if (l->reorder_gap != 1)
-                fprintf(out, " gap %u", (unsigned)l->reorder_gap);
-        }
-        if (l->corrupt_ppm != 0) {
-            fputs(" corrupt ", out);
-            print_pct(out, l->corrupt_ppm);
-            if (l->corrupt_l2)
-                fputs(" l2", out);
-        }
-        if (l->mtu != 0)
-            fprintf(out, " mtu %u", l->mtu);
-        if (l->limit != SCN_LINK_LIMIT_DEFAULT)
-            fprintf(out, " limit %u", (unsigned)l->limit);
+        print_wire_options(out, l);
+        fputc('\n', out);
+    }
+    for (size_t i = 0; i < scn->n_taps; i++) {
+        const struct scn_tap *tp = &scn->taps[i];
+        fputs("tap ", out);
+        print_link_end(out, scn, tp->host, tp->ifc, -1);
+        fprintf(out, " %s", tp->dev);
+        print_wire_options(out, &tp->wire);
         fputc('\n', out);
     }
     if (scn->n_hosts > 0 && scn->n_steps > 0)
@@ -4979,7 +5682,19 @@ addr_eq(const struct scn_addr *a, const struct scn_addr *b)
 static bool
 endpoint_eq(const struct scn_endpoint *a, const struct scn_endpoint *b)
 {
-    return addr_eq(&a->addr, &b->addr) && a->port == b->port;
+    return addr_eq(&a->addr, &b->addr) && a->port == b->port && strcmp(a->path, b->path) == 0;
+}
+
+static bool
+app_payload_eq(const struct scn_app_payload *a, const struct scn_app_payload *b)
+{
+    return a->from_dvar == b->from_dvar && a->ws_opcode == b->ws_opcode &&
+           a->ws_more == b->ws_more && a->ws_masked == b->ws_masked &&
+           a->ws_mask == b->ws_mask && a->ws_fill == b->ws_fill &&
+           a->ws_has_code == b->ws_has_code && a->ws_code == b->ws_code &&
+           a->dns_id == b->dns_id && str_eq(a->dns_name, b->dns_name) &&
+           a->dns_type == b->dns_type && a->dns_nxdomain == b->dns_nxdomain &&
+           a->dns_addr == b->dns_addr && a->dns_ttl_s == b->dns_ttl_s;
 }
 
 static bool
@@ -4992,8 +5707,12 @@ payload_eq(const struct scn_payload *a, const struct scn_payload *b)
         return bytes_eq(a->data, a->len, b->data, b->len);
     case SCN_PAYLOAD_FILL:
         return a->len == b->len;
-    default:
+    case SCN_PAYLOAD_FILE:
         return str_eq(a->path, b->path);
+    default:
+        /* ws-frame ... bytes N: len is N and there is no data */
+        return (a->app.ws_fill ? a->len == b->len : bytes_eq(a->data, a->len, b->data, b->len)) &&
+               app_payload_eq(&a->app, &b->app);
     }
 }
 
@@ -5014,7 +5733,8 @@ expect_eq(const struct scn_expect *a, const struct scn_expect *b)
         return false;
     switch (a->kind) {
     case SCN_EXPECT_DATA:
-        return a->dvar == b->dvar && bytes_eq(a->text, a->text_len, b->text, b->text_len);
+        return a->dvar == b->dvar && bytes_eq(a->text, a->text_len, b->text, b->text_len) &&
+               payload_eq(&a->rhs, &b->rhs);
     case SCN_EXPECT_LENGTH:
         return a->dvar == b->dvar && a->number == b->number;
     case SCN_EXPECT_ERROR:
@@ -5104,6 +5824,21 @@ step_eq(const struct scn_step *a, const struct scn_step *b)
     }
 }
 
+/* Two taps: the same interface, device and impairments. */
+static bool
+tap_eq(const struct scn_tap *x, const struct scn_tap *y)
+{
+    const struct scn_link *u = &x->wire, *v = &y->wire;
+    return x->host == y->host && x->ifc == y->ifc && strcmp(x->dev, y->dev) == 0 &&
+           u->delay_ns == v->delay_ns && u->jitter_ns == v->jitter_ns &&
+           u->rate_bps == v->rate_bps && u->loss_ppm == v->loss_ppm && u->limit == v->limit &&
+           u->gemodel == v->gemodel && u->ge_p_ppm == v->ge_p_ppm &&
+           u->ge_r_ppm == v->ge_r_ppm && u->ge_1h_ppm == v->ge_1h_ppm &&
+           u->ge_1k_ppm == v->ge_1k_ppm && u->duplicate_ppm == v->duplicate_ppm &&
+           u->reorder_ppm == v->reorder_ppm && u->reorder_gap == v->reorder_gap &&
+           u->corrupt_ppm == v->corrupt_ppm && u->corrupt_l2 == v->corrupt_l2;
+}
+
 bool
 scenario_equal(const struct scenario *a, const struct scenario *b)
 {
@@ -5143,6 +5878,11 @@ scenario_equal(const struct scenario *a, const struct scenario *b)
             x->corrupt_l2 != y->corrupt_l2 || x->mtu != y->mtu)
             return false;
     }
+    if (a->n_taps != b->n_taps)
+        return false;
+    for (size_t i = 0; i < a->n_taps; i++)
+        if (!tap_eq(&a->taps[i], &b->taps[i]))
+            return false;
     for (size_t i = 0; i < a->n_socks; i++)
         if (strcmp(a->socks[i].name, b->socks[i].name) != 0 ||
             a->socks[i].host != b->socks[i].host || a->socks[i].type != b->socks[i].type)

@@ -20,6 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/drv_tap.h"
+#include "sim/scenario_app.h"
 #include "sim/switch.h"
 #include "stack/err.h"
 #include "stack/host.h"
@@ -102,38 +104,34 @@ format_err(char *err, size_t n, const struct scenario *scn, const struct scn_ste
 /* ------------------------------------------------------------------------ */
 /* Checks at init: what the parser cannot know, and what this build lacks. */
 
-/* The host a drop rule's `from` names (by name, or by one of its
- * addresses), or -1. */
+/* The host an address of a drop rule names (by name, or by one of its
+ * addresses), or -1 (none given, or an address no host has). */
 static int
-rule_from_host(const struct scenario *scn, const struct scn_filter *f)
+rule_addr_host(const struct scenario *scn, bool given, const struct scn_addr *a)
 {
-    if (f->from.kind == SCN_ADDR_HOST)
-        return f->from.host;
+    if (!given)
+        return -1;
+    if (a->kind == SCN_ADDR_HOST)
+        return a->host;
     for (size_t i = 0; i < scn->n_hosts; i++)
         for (unsigned k = 0; k < scn->hosts[i].n_ifaces; k++)
-            if (scn->hosts[i].if_addr[k] == f->from.addr)
+            if (scn->hosts[i].if_addr[k] == a->addr)
                 return (int)i;
     return -1;
 }
 
 /* Why step st cannot run in this build, or NULL if it can. A per-packet
  * rule is a link_rule (sim/link.h), which filters on the sending host,
- * protocol, port, TCP flags and a minimum length only. */
+ * protocol, addresses, port, TCP flags and the payload length. */
 static const char *
 run_missing(const struct scenario *scn, const struct scn_step *st)
 {
+    (void)scn;
     if (st->kind != SCN_STEP_DROP)
         return NULL;
     const struct scn_filter *f = &st->drop.filter;
-    if (f->has_to)
-        return "a per-packet rule cannot filter on 'to' (links filter on 'from'); name the "
-               "sender instead";
     if (f->proto == SCN_PROTO_IPV4)
         return "a per-packet rule cannot filter on 'ip'; name icmp, udp or tcp";
-    if (f->has_from && rule_from_host(scn, f) < 0)
-        return "a per-packet rule's 'from' must be one of the scenario's hosts";
-    if (f->has_len && f->len_cmp != SCN_CMP_GT && f->len_cmp != SCN_CMP_GE)
-        return "a per-packet rule's len can only be 'len > N' or 'len >= N'";
     if (f->has_len && f->proto != SCN_PROTO_TCP && f->proto != SCN_PROTO_UDP &&
         f->proto != SCN_PROTO_ICMP)
         return "a per-packet rule's len needs icmp, udp or tcp before it";
@@ -309,7 +307,7 @@ static void
 count_emit(void *ctx, const struct trace_event *ev)
 {
     struct scn_runner *r = ctx;
-    if (ev->kind != TRACE_WIRE || ev->pkt == NULL)
+    if (!sim_event_is_frame(ev))
         return;
     for (size_t i = 0; i < r->scn->n_steps; i++)
         if (r->counts[i].filter != NULL &&
@@ -318,6 +316,79 @@ count_emit(void *ctx, const struct trace_event *ev)
 }
 
 /* ------------------------------------------------------------------------ */
+
+/* The driver's parameters for a link's (or a tap's) netem options. */
+static struct link_params
+wire_params(const struct scn_link *sl)
+{
+    return (struct link_params){
+        .delay_ns = sl->delay_ns,
+        .rate_bps = sl->rate_bps,
+        .loss = (double)sl->loss_ppm / SCN_PPM_ONE,
+        .limit = sl->limit,
+        .jitter_ns = sl->jitter_ns,
+        .jitter_dist = LINK_JITTER_UNIFORM,
+        .loss_model = sl->gemodel ? LINK_LOSS_GEMODEL : LINK_LOSS_RANDOM,
+        .ge_p = (double)sl->ge_p_ppm / SCN_PPM_ONE,
+        .ge_r = (double)sl->ge_r_ppm / SCN_PPM_ONE,
+        .ge_1h = (double)sl->ge_1h_ppm / SCN_PPM_ONE,
+        .ge_1k = (double)sl->ge_1k_ppm / SCN_PPM_ONE,
+        .duplicate = (double)sl->duplicate_ppm / SCN_PPM_ONE,
+        .reorder = (double)sl->reorder_ppm / SCN_PPM_ONE,
+        .reorder_gap = sl->reorder_gap,
+        .corrupt = (double)sl->corrupt_ppm / SCN_PPM_ONE,
+        .corrupt_l2 = sl->corrupt_l2,
+        .mtu = (uint16_t)sl->mtu,
+    };
+}
+
+/* Put a tap's interface on its device, with its impairments. */
+static int
+runner_attach_tap(struct scn_runner *r, const struct scn_tap *tp, char *err, size_t err_len)
+{
+    const struct scenario *scn = r->scn;
+    const struct scn_step at = { .line = tp->line, .col = tp->col };
+    struct host *h = r->hosts[tp->host];
+    char why[SCN_MSG_LEN];
+    if (sim_attach_tap(&r->sim, &h->ifaces[tp->ifc], tp->dev, why, sizeof why) < 0) {
+        format_err(err, err_len, scn, &at, "cannot put %s's eth%d on TAP device %s: %s",
+                   h->name, tp->ifc, tp->dev, why);
+        return -1;
+    }
+    struct link_params lp = wire_params(&tp->wire);
+    if (drv_tap_set_params(drv_tap_of_iface(&h->ifaces[tp->ifc]), &lp) < 0) {
+        format_err(err, err_len, scn, &at, "cannot set the impairments of TAP device %s",
+                   tp->dev);
+        return -1;
+    }
+    return 0;
+}
+
+int
+scn_runner_attach_tap_arg(struct scn_runner *r, const char *arg, char *err, size_t err_len)
+{
+    const char *eq = arg != NULL ? strchr(arg, '=') : NULL;
+    char hname[SCN_NAME_MAX + 1];
+    char why[SCN_MSG_LEN];
+    if (eq == NULL || eq == arg || eq[1] == '\0') {
+        snprintf(err, err_len, "--tap needs HOST=DEV, like --tap bob=nstap0, not '%s'",
+                 arg != NULL ? arg : "");
+        return -1;
+    }
+    snprintf(hname, sizeof hname, "%.*s", (int)(eq - arg), arg);
+    struct host *h = (size_t)(eq - arg) <= SCN_NAME_MAX ? sim_host_by_name(&r->sim, hname)
+                                                          : NULL;
+    if (h == NULL || h->n_ifaces == 0) {
+        snprintf(err, err_len, "--tap %s: no host '%.*s' in %s", arg, (int)(eq - arg), arg,
+                 r->scn->name);
+        return -1;
+    }
+    if (sim_attach_tap(&r->sim, &h->ifaces[0], eq + 1, why, sizeof why) < 0) {
+        snprintf(err, err_len, "--tap %s: %s", arg, why);
+        return -1;
+    }
+    return 0;
+}
 
 int
 scn_runner_init(struct scn_runner *r, const struct scenario *scn, const struct scn_run_opts *opts,
@@ -380,25 +451,7 @@ scn_runner_init(struct scn_runner *r, const struct scenario *scn, const struct s
     }
     for (size_t i = 0; i < scn->n_links; i++) {
         const struct scn_link *sl = &scn->links[i];
-        struct link_params lp = {
-            .delay_ns = sl->delay_ns,
-            .rate_bps = sl->rate_bps,
-            .loss = (double)sl->loss_ppm / SCN_PPM_ONE,
-            .limit = sl->limit,
-            .jitter_ns = sl->jitter_ns,
-            .jitter_dist = LINK_JITTER_UNIFORM,
-            .loss_model = sl->gemodel ? LINK_LOSS_GEMODEL : LINK_LOSS_RANDOM,
-            .ge_p = (double)sl->ge_p_ppm / SCN_PPM_ONE,
-            .ge_r = (double)sl->ge_r_ppm / SCN_PPM_ONE,
-            .ge_1h = (double)sl->ge_1h_ppm / SCN_PPM_ONE,
-            .ge_1k = (double)sl->ge_1k_ppm / SCN_PPM_ONE,
-            .duplicate = (double)sl->duplicate_ppm / SCN_PPM_ONE,
-            .reorder = (double)sl->reorder_ppm / SCN_PPM_ONE,
-            .reorder_gap = sl->reorder_gap,
-            .corrupt = (double)sl->corrupt_ppm / SCN_PPM_ONE,
-            .corrupt_l2 = sl->corrupt_l2,
-            .mtu = (uint16_t)sl->mtu,
-        };
+        struct link_params lp = wire_params(sl);
         struct iface *ea = sl->a >= 0 ? &r->hosts[sl->a]->ifaces[sl->a_if]
                                       : switch_add_port(r->switches[sl->a_sw]);
         struct iface *eb = sl->b >= 0 ? &r->hosts[sl->b]->ifaces[sl->b_if]
@@ -407,6 +460,15 @@ scn_runner_init(struct scn_runner *r, const struct scenario *scn, const struct s
         if (r->links[i] == NULL) {
             format_err(err, err_len, scn, &(struct scn_step){ .line = sl->line, .col = sl->col },
                        "cannot build this link");
+            scn_runner_destroy(r);
+            return -1;
+        }
+    }
+    /* TAP mode: each tap puts its interface on a real device, and the world
+     * follows the wall clock from here (sim/realtime.h). `netstep check`
+     * opens nothing: the interface stays unplugged. */
+    for (size_t i = 0; i < scn->n_taps && !opts->no_tap; i++) {
+        if (runner_attach_tap(r, &scn->taps[i], err, err_len) < 0) {
             scn_runner_destroy(r);
             return -1;
         }
@@ -557,11 +619,33 @@ step_timeout(const struct scn_step *st)
     return st->has_timeout ? st->timeout_ns : SCN_RUN_TIMEOUT_DEFAULT_NS;
 }
 
+/* An application payload's bytes (sim/scenario_app.c), reading the data
+ * variable it names as it is now. */
+static uint8_t *
+app_payload_bytes(struct scn_runner *r, const struct scn_payload *pl, size_t *len, char *why,
+                  size_t why_len)
+{
+    struct scn_app_source src = { 0 };
+
+    if (pl->app.from_dvar >= 0) {
+        const struct scn_value *v = &r->values[pl->app.from_dvar];
+        src = (struct scn_app_source){ .name = r->scn->dvars[pl->app.from_dvar].name,
+                                       .set = v->set, .data = v->data, .len = v->len };
+    }
+    return scn_app_payload_build(pl, &src, len, why, why_len);
+}
+
 /* The bytes a send step carries; *owned is set when the caller must free. */
 static uint8_t *
-payload_bytes(const struct scn_payload *pl, size_t *len, bool *owned, char *why, size_t why_len)
+payload_bytes(struct scn_runner *r, const struct scn_payload *pl, size_t *len, bool *owned,
+              char *why, size_t why_len)
 {
     *owned = false;
+    if (pl->kind >= SCN_PAYLOAD_WS_ACCEPT) {
+        uint8_t *b = app_payload_bytes(r, pl, len, why, why_len);
+        *owned = b != NULL;
+        return b;
+    }
     if (pl->kind == SCN_PAYLOAD_TEXT) {
         *len = pl->len;
         return pl->data;
@@ -640,7 +724,7 @@ job_start(struct scn_runner *r, struct scn_job *j, const struct scn_step *st, si
         char why[160] = "out of memory";
         bool owned = false;
         size_t len = 0;
-        uint8_t *data = payload_bytes(&st->send.payload, &len, &owned, why, sizeof(why));
+        uint8_t *data = payload_bytes(r, &st->send.payload, &len, &owned, why, sizeof(why));
         if (data == NULL && st->send.payload.kind != SCN_PAYLOAD_TEXT) {
             snprintf(res, res_len, "cannot send: %s", why);
             return -ERR_INVAL;
@@ -664,7 +748,16 @@ job_start(struct scn_runner *r, struct scn_job *j, const struct scn_step *st, si
 static bool
 is_stream(struct scn_runner *r, const struct scn_step *st)
 {
-    return r->scn->socks[st->sock].type == SCN_SOCK_TCP;
+    enum scn_sock_type t = r->scn->socks[st->sock].type;
+    return t == SCN_SOCK_TCP || t == SCN_SOCK_LOCAL_STREAM;
+}
+
+/* Whether the step's socket is a local (AF_LOCAL) one, named by a path. */
+static bool
+is_local(struct scn_runner *r, const struct scn_step *st)
+{
+    enum scn_sock_type t = r->scn->socks[st->sock].type;
+    return t == SCN_SOCK_LOCAL_STREAM || t == SCN_SOCK_LOCAL_DGRAM;
 }
 
 /* recv all: read until the end of the stream, growing the buffer. */
@@ -707,6 +800,13 @@ job_try(struct scn_runner *r, struct scn_job *j, int *ret, char *res, size_t res
     switch (st->kind) {
     case SCN_STEP_CONNECT: {
         struct sock_addr a = { st->connect.dest.addr.addr, st->connect.dest.port };
+        if (is_local(r, st)) {
+            /* A local connect has no handshake: paired at once, or refused.
+             * A full accept queue (EAGAIN) waits out the timeout. */
+            rc = sock_connect_path(h, fd, st->connect.dest.path);
+            j->events = 0;
+            break;
+        }
         if (!j->started) {
             rc = sock_connect(h, fd, &a);
             if (rc == -ERR_INPROGRESS) {
@@ -741,6 +841,14 @@ job_try(struct scn_runner *r, struct scn_job *j, int *ret, char *res, size_t res
                 snprintf(res, res_len, "%zu of %zu bytes in the send buffer", j->off, j->len);
         } else if (st->kind == SCN_STEP_SEND) {
             rc = sock_send(h, fd, j->buf, j->len);
+        } else if (is_local(r, st)) {
+            rc = sock_sendto_path(h, fd, j->buf, j->len, st->send.dest.path);
+            /* A local datagram socket always polls writable, so a full
+             * receiver cannot be waited for by poll: wait out the timeout. */
+            if (rc == -ERR_AGAIN) {
+                j->events = 0;
+                break;
+            }
         } else {
             struct sock_addr to = { st->send.dest.addr.addr, st->send.dest.port };
             rc = sock_sendto(h, fd, j->buf, j->len, &to);
@@ -757,18 +865,26 @@ job_try(struct scn_runner *r, struct scn_job *j, int *ret, char *res, size_t res
         }
         if (rc >= 0) {
             char ip[IPV4_ADDR_STRLEN];
+            const struct socket *ls = sock_lookup(h, fd);
             r->sock_fd[st->accept.new_sock] = rc;
             r->closed[st->accept.new_sock].known = false;
-            snprintf(res, res_len, "%d (a connection from %s:%u)", rc,
-                     ipv4_addr_str(peer.addr, ip), peer.port);
+            if (is_local(r, st))
+                snprintf(res, res_len, "%d (a connection to %s)", rc,
+                         ls != NULL ? ls->path : "?");
+            else
+                snprintf(res, res_len, "%d (a connection from %s:%u)", rc,
+                         ipv4_addr_str(peer.addr, ip), peer.port);
         }
         break;
     }
     case SCN_STEP_RECV:
     case SCN_STEP_RECVFROM: {
         struct sock_addr from = { 0 };
+        char from_path[SOCK_PATH_MAX] = "";
         if (st->recv.all)
             rc = job_recv_all(r, j, h, fd);
+        else if (st->kind == SCN_STEP_RECVFROM && is_local(r, st))
+            rc = sock_recvfrom_path(h, fd, j->buf, j->cap, from_path, sizeof(from_path));
         else
             rc = st->kind == SCN_STEP_RECV ? sock_recv(h, fd, j->buf, j->cap)
                                            : sock_recvfrom(h, fd, j->buf, j->cap, &from);
@@ -781,11 +897,17 @@ job_try(struct scn_runner *r, struct scn_job *j, int *ret, char *res, size_t res
             fmt_bytes(j->buf, (size_t)rc, shown, sizeof(shown));
             if (st->dvar >= 0)
                 value_set(&r->values[st->dvar], j->buf, (size_t)rc);
-            if (st->kind == SCN_STEP_RECVFROM)
+            if (st->kind == SCN_STEP_RECVFROM && is_local(r, st))
+                snprintf(res, res_len, "%d bytes from %s: %s", rc,
+                         from_path[0] != '\0' ? from_path : "an unnamed socket", shown);
+            else if (st->kind == SCN_STEP_RECVFROM)
                 snprintf(res, res_len, "%d bytes from %s:%u: %s", rc,
                          ipv4_addr_str(from.addr, ip), from.port, shown);
             else if (st->recv.all)
                 snprintf(res, res_len, "%d bytes, then the end of the stream: %s", rc, shown);
+            else if (rc == 0 && is_local(r, st))
+                snprintf(res, res_len, "0 bytes: the end of the stream (the other end closed "
+                         "or shut down)");
             else if (rc == 0 && is_stream(r, st))
                 snprintf(res, res_len, "0 bytes: the end of the stream (the peer sent FIN)");
             else
@@ -904,6 +1026,11 @@ typedef bool (*run_ready_fn)(struct scn_runner *r, void *ctx);
 static bool
 run_wait(struct scn_runner *r, run_ready_fn ready, void *ctx, uint64_t deadline_ns)
 {
+    /* On a real wire a wait can last as long as a person takes to type
+     * `curl`: what the run printed so far must be out first, even into a
+     * pipe or a file. */
+    if (r->sim.rt != NULL && r->opts.out != NULL)
+        fflush(r->opts.out);
     for (;;) {
         service_jobs(r);
         if (ready != NULL && ready(r, ctx))
@@ -1044,6 +1171,10 @@ step_call(struct scn_runner *r, const struct scn_step *st, size_t step_no, bool 
         run_enter(r, h, step_no);
         if (st->socket.type == SCN_SOCK_TCP)
             ret = sock_socket(h, SOCK_DOMAIN_INET, SOCK_TYPE_STREAM, SOCK_PROTO_TCP);
+        else if (st->socket.type == SCN_SOCK_LOCAL_STREAM)
+            ret = sock_socket(h, SOCK_DOMAIN_LOCAL, SOCK_TYPE_STREAM, SOCK_PROTO_LOCAL);
+        else if (st->socket.type == SCN_SOCK_LOCAL_DGRAM)
+            ret = sock_socket(h, SOCK_DOMAIN_LOCAL, SOCK_TYPE_DGRAM, SOCK_PROTO_LOCAL);
         else
             ret = sock_socket(h, SOCK_DOMAIN_INET, SOCK_TYPE_DGRAM,
                               st->socket.type == SCN_SOCK_ICMP ? SOCK_PROTO_ICMP
@@ -1087,7 +1218,8 @@ step_call(struct scn_runner *r, const struct scn_step *st, size_t step_no, bool 
     case SCN_STEP_BIND: {
         struct sock_addr a = { st->bind.local.addr.addr, st->bind.local.port };
         run_enter(r, h, step_no);
-        ret = sock_bind(h, *fd, &a);
+        ret = is_local(r, st) ? sock_bind_path(h, *fd, st->bind.local.path)
+                              : sock_bind(h, *fd, &a);
         run_leave(r, h);
         break;
     }
@@ -1483,26 +1615,46 @@ step_rule(struct scn_runner *r, const struct scn_step *st)
         .tcp_flags = f->flags,
         .port = f->port,
     };
-    if (f->has_from) {
-        int fh = rule_from_host(r->scn, f);
-        lr.from = fh >= 0 ? r->hosts[fh] : NULL;
+    /* `from HOST`: the frames HOST sends (its interface, or its MAC through
+     * a switch). `from ADDRESS`, `to ADDRESS`: that IPv4 source or
+     * destination exactly; `to HOST`: any of HOST's addresses. */
+    if (f->has_from && f->from.kind == SCN_ADDR_HOST && f->from.host >= 0)
+        lr.from = r->hosts[f->from.host];
+    else if (f->has_from) {
+        lr.has_src = true;
+        lr.src = f->from.addr;
+    }
+    if (f->has_to && f->to.kind == SCN_ADDR_HOST && f->to.host >= 0)
+        lr.to = r->hosts[f->to.host];
+    else if (f->has_to) {
+        lr.has_dst = true;
+        lr.dst = f->to.addr;
     }
     if (f->has_len) {
-        /* The link compares the IPv4 total length: headers at their
-         * smallest, so TCP options count as payload. */
-        uint64_t hdr = IPV4_HDR_MIN + (f->proto == SCN_PROTO_TCP ? 20u : 8u);
-        uint64_t min = hdr + f->len + (f->len_cmp == SCN_CMP_GT ? 1u : 0u);
-        lr.min_len = (uint16_t)(min > UINT16_MAX ? UINT16_MAX : min);
+        static const enum link_rule_cmp cmps[] = {
+            [SCN_CMP_EQ] = LINK_CMP_EQ, [SCN_CMP_NE] = LINK_CMP_NE, [SCN_CMP_LT] = LINK_CMP_LT,
+            [SCN_CMP_LE] = LINK_CMP_LE, [SCN_CMP_GT] = LINK_CMP_GT, [SCN_CMP_GE] = LINK_CMP_GE,
+        };
+        lr.has_len = true;
+        lr.len_cmp = f->len_cmp <= SCN_CMP_GE ? cmps[f->len_cmp] : LINK_CMP_EQ;
+        /* beyond any frame's payload: the comparison is the same */
+        lr.len = f->len > UINT32_MAX ? UINT32_MAX : (uint32_t)f->len;
     }
-    /* A rule about one sender goes on that sender's own links, where each
-     * of its frames is counted once (further links would count copies a
-     * rule has already duplicated, or a router's forwarded frames). */
+    /* Each frame should be counted once, so a rule goes on the links of the
+     * one host its frames must pass: the sender's (`from`), else the
+     * receiver's (`to`), where each frame enters or leaves the wire once
+     * (further links would count copies a rule has already duplicated, or a
+     * router's forwarded frames). An address no host has: every link. */
+    int on = rule_addr_host(r->scn, f->has_from, &f->from);
+    if (on < 0 && !f->has_from)
+        on = rule_addr_host(r->scn, f->has_to, &f->to);
+    const struct host *only = on >= 0 ? r->hosts[on] : NULL;
     unsigned added = 0;
     for (size_t i = 0; i < r->scn->n_links; i++) {
         const struct scn_link *sl = &r->scn->links[i];
         const struct host *ha = sl->a >= 0 ? r->hosts[sl->a] : NULL;
         const struct host *hb = sl->b >= 0 ? r->hosts[sl->b] : NULL;
-        if (lr.from != NULL && ha != lr.from && hb != lr.from)
+        if (only != NULL && ha != only && hb != only)
             continue;
         if (link_add_rule(r->links[i], &lr) >= 0)
             added++;
@@ -1571,13 +1723,26 @@ step_expect(struct scn_runner *r, const struct scn_step *st, char *got, size_t g
             snprintf(got, got_len, "length %zu", v->len);
             return cmp_u64(v->len, e->cmp, e->number);
         }
+        const uint8_t *want = e->text;
+        size_t want_len = e->text_len;
+        uint8_t *built = NULL;
+        if (e->rhs.kind != SCN_PAYLOAD_TEXT) {
+            /* `expect r == dns-answer ...`: the bytes that payload is now */
+            char why[160] = "out of memory";
+            built = app_payload_bytes(r, &e->rhs, &want_len, why, sizeof(why));
+            if (built == NULL) {
+                snprintf(got, got_len, "nothing to compare with: %s", why);
+                return false;
+            }
+            want = built;
+        }
         fmt_bytes(v->data, v->len, got, got_len);
-        bool eq = v->len == e->text_len && (v->len == 0 || memcmp(v->data, e->text, v->len) == 0);
-        if (e->cmp == SCN_CMP_EQ)
-            return eq;
-        if (e->cmp == SCN_CMP_NE)
-            return !eq;
-        return mem_contains(v->data, v->len, e->text, e->text_len);
+        bool eq = v->len == want_len && (v->len == 0 || memcmp(v->data, want, v->len) == 0);
+        bool held = e->cmp == SCN_CMP_EQ   ? eq
+                  : e->cmp == SCN_CMP_NE ? !eq
+                                         : mem_contains(v->data, v->len, want, want_len);
+        free(built);
+        return held;
     }
     case SCN_EXPECT_ERROR: {
         int want = err_lookup(e->err_name);

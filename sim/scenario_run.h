@@ -40,6 +40,8 @@ struct scn_run_opts {
      * for the presenter here. */
     void (*on_pause)(void *ctx, const char *text);
     void *pause_ctx;     /* passed to on_pause */
+    bool no_tap;         /* build the world but open no TAP device (`netstep
+                            check`): a tap's interface stays unplugged */
 };
 
 /* A blocking call in progress: started by a step, finished when its socket
@@ -122,10 +124,17 @@ bool scn_filter_match(const struct scenario *scn, const struct scn_filter *filt,
                       size_t len);
 
 /* Check what the parser cannot (error and counter names, features this build
- * lacks), then build the world. On a problem, writes "FILE:LINE:COL: error:
- * MESSAGE" into err (if not NULL) and returns -1 with nothing built. */
+ * lacks), then build the world; a `tap` puts its interface on its TAP device
+ * (unless opts->no_tap), which makes the world real-time. On a problem (a
+ * device that cannot be opened too), writes "FILE:LINE:COL: error: MESSAGE"
+ * into err (if not NULL) and returns -1 with nothing built. */
 int scn_runner_init(struct scn_runner *r, const struct scenario *scn,
                     const struct scn_run_opts *opts, char *err, size_t err_len);
+
+/* `--tap HOST=DEV` on the command line: put HOST's eth0 on TAP device DEV
+ * after scn_runner_init() built the world (a link on it goes down). Returns
+ * 0, or -1 with a sentence for a person in err ("--tap bob=x: ..."). */
+int scn_runner_attach_tap_arg(struct scn_runner *r, const char *arg, char *err, size_t err_len);
 
 /* Run the next step. Returns false when there was none. */
 bool scn_runner_step(struct scn_runner *r);

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/drv_tap.h"
 #include "sim/realtime.h"
 #include "sim/switch.h"
 #include "stack/drop.h"
@@ -162,6 +163,17 @@ sim_link_by_name(struct sim *s, const char *name)
     return NULL;
 }
 
+bool
+sim_event_is_frame(const struct trace_event *ev)
+{
+    if (ev->pkt == NULL)
+        return false;
+    if (ev->kind == TRACE_WIRE)
+        return true;
+    return ev->kind == TRACE_RX && ev->layer == LAYER_ETH && ev->pkt->rx_ifc != NULL &&
+           ev->pkt->rx_ifc->loopback;
+}
+
 struct host *
 sim_add_host(struct sim *s, const char *name)
 {
@@ -303,6 +315,11 @@ sim_deliver(struct sim *s, struct sim_ev_frame *f)
 {
     struct iface *dst = f->dst;
     struct pkt *p = f->p;
+    if (f->tap != NULL) {
+        /* delayed on its way to the kernel (a tap's delay, rate, jitter) */
+        drv_tap_emit(f->tap, p, f->bad_fcs);
+        return;
+    }
     if (dst == NULL) {
         pkt_free(p);
         return;

@@ -135,6 +135,12 @@ bool sim_step(struct sim *s);
  * and a signal interrupting the wait also returns false, before the limit. */
 bool sim_step_until(struct sim *s, uint64_t limit_ns);
 
+/* Whether ev carries a frame the capture records and `expect packets`
+ * counts: a frame on a wire (TRACE_WIRE), or a frame coming back in on a
+ * host's lo (its Ethernet RX there), which is what `tcpdump -i lo` would see
+ * (stack/loopback.c). Either way ev->pkt->data is the Ethernet header. */
+bool sim_event_is_frame(const struct trace_event *ev);
+
 /* When the next event is due, or UINT64_MAX when there is none. */
 uint64_t sim_next_time(const struct sim *s);
 

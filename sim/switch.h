@@ -30,7 +30,7 @@
 #include "stack/iface.h"
 
 #define SWITCH_NAME_LEN 32
-#define SWITCH_MAX_PORTS 64
+#define SWITCH_MAX_PORTS 128
 #define SWITCH_MAC_MAX 1024
 /* [IEEE 802.1D 7.9.2] recommended ageing time, 300 s; settable (aging_ns). */
 #define SWITCH_AGING_NS (300ull * 1000 * 1000 * 1000)

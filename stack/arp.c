@@ -231,6 +231,10 @@ int
 arp_output(struct iface *ifc, struct pkt *p, uint32_t next_hop)
 {
     struct host *h = ifc->host;
+    /* lo asks nobody (IFF_NOARP): every frame on it is for this host, and
+     * its address is all zeros (loopback.c). */
+    if (ifc->loopback)
+        return eth_output(ifc, p, ifc->mac, ETHERTYPE_IPV4);
     if (next_hop == IPV4_BROADCAST || next_hop == iface_broadcast(ifc))
         return eth_output(ifc, p, mac_broadcast, ETHERTYPE_IPV4);
 

@@ -33,6 +33,7 @@
     X(IPV4_BAD_CSUM,         "IPv4 header checksum is wrong",                    "RFC 791 3.1")  \
     X(IPV4_BAD_OPTIONS,      "IPv4 options are malformed",                       "RFC 791 3.1")  \
     X(IPV4_BAD_SRC,          "IPv4 source is broadcast or multicast",            "RFC 1122 3.2.1.3") \
+    X(IPV4_MARTIAN,          "a loopback address (127.x) arrived from outside the host", "RFC 1122 3.2.1.3") \
     X(IPV4_NOT_FOR_US,       "not our address and this host does not forward",   "RFC 1122 3.3.4.2") \
     X(IPV4_TTL_EXPIRED,      "TTL reached zero while forwarding",                "RFC 791 3.2")  \
     X(IPV4_NO_ROUTE,         "no route to the destination",                      "RFC 1812 5.2.7.1") \

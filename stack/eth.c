@@ -49,8 +49,9 @@ eth_input(struct iface *ifc, struct pkt *p)
     }
     trace_rx(h, LAYER_ETH, p, "IEEE 802.3 3.2",
              "%s > %s, ethertype %s (0x%04x), length %zu: %s; up to %s",
-             src, dst, tname ? tname : "?",
-             eth.type, p->len, bcast ? "broadcast, so for everyone" : "addressed to me",
+             src, dst, tname ? tname : "?", eth.type, p->len,
+             ifc->loopback ? "back from lo, this host's own, no wire" :
+             bcast ? "broadcast, so for everyone" : "addressed to me",
              tname ? tname : "nobody");
     pkt_pull(p, ETH_HDR_LEN);
     p->l3_off = pkt_off(p);
@@ -72,8 +73,9 @@ eth_output(struct iface *ifc, struct pkt *p, const uint8_t dst[ETH_ALEN], uint16
 {
     struct host *h = ifc->host;
     /* [IEEE 802.3 3.2.8] Pad short frames to the 60-byte minimum (64 with
-     * the FCS the hardware would add). */
-    if (p->len + ETH_HDR_LEN < ETH_MIN_FRAME) {
+     * the FCS the hardware would add). lo is no Ethernet segment and pads
+     * nothing, as Linux's does not. */
+    if (p->len + ETH_HDR_LEN < ETH_MIN_FRAME && !ifc->loopback) {
         size_t pad = ETH_MIN_FRAME - ETH_HDR_LEN - p->len;
         uint8_t *tail = pkt_put(p, pad);
         if (tail == NULL) {
@@ -98,7 +100,8 @@ eth_output(struct iface *ifc, struct pkt *p, const uint8_t dst[ETH_ALEN], uint16
         mac_addr_str(eth.src, s);
         mac_addr_str(eth.dst, d);
     }
-    trace_tx(h, LAYER_ETH, p, "IEEE 802.3 3.2", "%s > %s, ethertype %s (0x%04x), length %zu on %s",
-             s, d, tname ? tname : "?", type, p->len, ifc->name);
+    trace_tx(h, LAYER_ETH, p, "IEEE 802.3 3.2", "%s > %s, ethertype %s (0x%04x), length %zu on %s%s",
+             s, d, tname ? tname : "?", type, p->len, ifc->name,
+             ifc->loopback ? ": loopback, it turns round inside this host" : "");
     return iface_transmit(ifc, p);
 }

@@ -7,6 +7,7 @@
 
 #include "stack/arp.h"
 #include "stack/err.h"
+#include "stack/loopback.h"
 #include "stack/tcp.h"
 #include "stack/wire/eth.h"
 
@@ -26,6 +27,7 @@ host_init(struct host *h, const char *name, struct pkt_pool *pool, struct trace 
     ipfrag_init(&h->ipfrag);
     ipv4_pmtu_init(&h->pmtu);
     sock_table_init(&h->socks);
+    loopback_init(h);
     /* Start the ephemeral search somewhere seeded, as Linux randomises it
      * [RFC 6056 3.3.1], so two hosts of one lesson do not share numbers. */
     h->socks.next_ephemeral =
@@ -40,6 +42,7 @@ host_destroy(struct host *h)
 {
     sock_table_close_all(h);
     tcp_host_destroy(h);
+    loopback_flush(h);
     arp_cache_flush(h);
     ipfrag_flush(h);
 }
@@ -85,6 +88,7 @@ host_iface_up(struct host *h, struct iface *ifc, bool announce)
 void
 host_poll(struct host *h)
 {
+    loopback_poll(h);
     arp_poll(h);
     ipfrag_poll(h);
     tcp_poll(h);
@@ -93,6 +97,9 @@ host_poll(struct host *h)
 uint64_t
 host_next_deadline(const struct host *h)
 {
+    /* Frames waiting on lo are delivered at once (loopback.c). */
+    if (loopback_pending(h))
+        return h->now_ns;
     uint64_t arp = arp_next_deadline(h);
     uint64_t tcp = tcp_next_deadline(h);
     uint64_t frag = ipfrag_next_deadline(h);
@@ -106,7 +113,7 @@ host_iface_by_addr(struct host *h, uint32_t addr)
     for (unsigned i = 0; i < h->n_ifaces; i++)
         if (h->ifaces[i].addr == addr && addr != 0)
             return &h->ifaces[i];
-    return NULL;
+    return addr == h->lo.addr ? &h->lo : NULL;
 }
 
 uint32_t

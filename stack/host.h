@@ -37,6 +37,8 @@ struct host_stats {
     uint64_t icmp_tx_type[256];         /* ICMP messages sent, by type */
     uint64_t ipv4_forwarded;            /* datagrams forwarded */
     uint64_t udp_delivered;             /* datagrams queued on a socket */
+    uint64_t local_tx;                  /* local (AF_LOCAL) sends that moved data */
+    uint64_t local_tx_bytes;            /* bytes those sends moved, socket to socket */
 };
 
 struct host {
@@ -47,6 +49,8 @@ struct host {
     struct trace_cause cause;                /* cause of what the host does right now */
     struct iface ifaces[HOST_MAX_IFACES];    /* interfaces, eth0 first */
     unsigned n_ifaces;                       /* used entries of ifaces */
+    struct iface lo;                         /* loopback, 127.0.0.1/8; not in ifaces[] */
+    struct pkt_queue loopq;                  /* frames lo sent, for host_poll() to deliver */
     struct arp_cache arp;                    /* IPv4 -> MAC */
     struct route_table routes;               /* where datagrams go */
     bool forwarding;                         /* a router: forward datagrams not for us */
@@ -88,7 +92,7 @@ host_set_cause(struct host *h, struct trace_cause c)
     h->cause = c;
 }
 
-/* The interface holding addr, or NULL. */
+/* The interface holding addr, or NULL (lo for 127.0.0.1). */
 struct iface *host_iface_by_addr(struct host *h, uint32_t addr);
 
 /* The interface's first address, the host's "name" address (eth0's). */

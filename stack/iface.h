@@ -35,6 +35,8 @@ struct iface {
     uint8_t prefix_len;           /* of the connected subnet */
     uint16_t mtu;                 /* largest IPv4 datagram the link carries */
     bool up;                      /* administratively up */
+    bool loopback;                /* lo (IFF_LOOPBACK): frames come back to this host;
+                                     no ARP, no padding, no wire (loopback.c) */
     const struct iface_ops *ops;  /* the driver */
     void *drv;                    /* the driver's own state */
 };

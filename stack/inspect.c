@@ -62,6 +62,8 @@ inspect_socket_fill(const struct host *h, const struct socket *s, struct inspect
     out->bound = s->bound;
     out->connected = s->connected;
     out->state = s->connected ? "ESTAB" : "UNCONN";
+    if (s->proto == SOCK_PROTO_LOCAL && s->listening)
+        out->state = "LISTEN";  /* as ss -x shows a listening local socket */
     if (s->proto == SOCK_PROTO_TCP) {
         const struct tcb *tp = tcp_tcb_by_fd(h, s->fd);
         if (tp != NULL) {
@@ -149,6 +151,14 @@ inspect_counter(const struct host *h, const char *name, uint64_t *out)
         *out = st->udp_delivered;
         return true;
     }
+    if (strcmp(name, "local.tx") == 0) {
+        *out = st->local_tx;
+        return true;
+    }
+    if (strcmp(name, "local.tx_bytes") == 0) {
+        *out = st->local_tx_bytes;
+        return true;
+    }
 #define TCP_STAT_MATCH(field, sentence)                         \
     if (strcmp(name, "tcp." #field) == 0) {                     \
         *out = h->tcp.stats.field;                              \
@@ -193,7 +203,8 @@ inspect_counter(const struct host *h, const char *name, uint64_t *out)
 bool
 inspect_counter_name(size_t i, char *buf, size_t n)
 {
-    static const char *const fixed[] = { "drops", "ipv4.forwarded", "udp.delivered" };
+    static const char *const fixed[] = { "drops", "ipv4.forwarded", "udp.delivered", "local.tx",
+                                         "local.tx_bytes" };
     static const char *const what[] = { "rx", "tx", "drop" };
     const size_t n_fixed = sizeof(fixed) / sizeof(fixed[0]);
     if (i < n_fixed) {

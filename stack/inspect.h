@@ -52,6 +52,8 @@ bool inspect_socket(const struct host *h, int fd, struct inspect_socket *out);
  * "<layer>.drop" for layer eth arp ipv4 icmp udp tcp socket; "drop.<REASON>";
  * "drops" (all); "icmp.rx.<type>" / "icmp.tx.<type>" for echo_request,
  * echo_reply, unreachable, time_exceeded; "ipv4.forwarded"; "udp.delivered";
+ * "local.tx" and "local.tx_bytes" (sends on local sockets, and the bytes they
+ * moved from socket to socket without going below the socket layer);
  * "tcp.<name>" for each of TCP_STATS in stack/tcp.h (tcp.retransmits,
  * tcp.fast_retransmits, tcp.rto_timeouts, tcp.dupacks, tcp.challenge_acks,
  * tcp.rst_tx, tcp.rst_rx, tcp.active_opens, tcp.passive_opens, ...).

@@ -26,6 +26,7 @@
 #include "stack/icmp.h"
 #include "stack/iface.h"
 #include "stack/ipfrag.h"
+#include "stack/loopback.h"
 #include "stack/pkt.h"
 #include "stack/route.h"
 #include "stack/tcp.h"
@@ -37,6 +38,10 @@
 bool
 ipv4_is_local(const struct host *h, uint32_t addr)
 {
+    /* The whole of 127.0.0.0/8 is this host's, on lo, as Linux's local
+     * table says ("local 127.0.0.0/8 dev lo") [RFC 1122 3.2.1.3 (g)]. */
+    if (loopback_addr(addr))
+        return true;
     for (unsigned i = 0; i < h->n_ifaces; i++)
         if (h->ifaces[i].addr == addr && addr != 0)
             return true;
@@ -59,6 +64,10 @@ ipv4_is_broadcast(const struct host *h, uint32_t addr)
 uint32_t
 ipv4_source_for(const struct host *h, uint32_t dst)
 {
+    /* To itself a host speaks from the address it speaks to, and to
+     * 127.x from lo's 127.0.0.1 (`ip route get` says "src" so). */
+    if (ipv4_is_local(h, dst))
+        return loopback_addr(dst) ? h->lo.addr : dst;
     const struct route *r = route_lookup(h, dst);
     return r != NULL ? r->ifc->addr : 0;
 }
@@ -93,6 +102,8 @@ ipv4_pmtu_find(const struct host *h, uint32_t dst)
 uint16_t
 ipv4_path_mtu(const struct host *h, uint32_t dst)
 {
+    if (ipv4_is_local(h, dst))
+        return h->lo.mtu;
     const struct route *r = route_lookup(h, dst);
     uint16_t mtu = r != NULL ? r->ifc->mtu : ETH_MTU;
     const struct ipv4_pmtu_entry *e = ipv4_pmtu_find(h, dst);
@@ -332,6 +343,14 @@ ipv4_input(struct iface *ifc, struct pkt *p)
         pkt_drop(h, p, LAYER_IPV4, DROP_IPV4_BAD_SRC);
         return;
     }
+    /* [RFC 1122 3.2.1.3 (g)] 127.x "MUST NOT appear outside a host": from
+     * a real interface it is a martian (Linux drops it so too). */
+    if (!ifc->loopback && (loopback_addr(ip.src) || loopback_addr(ip.dst))) {
+        trace_rx(h, LAYER_IPV4, p, "RFC 1122 3.2.1.3", "%s > %s: a loopback address on %s, "
+                 "from outside the host", s, d, ifc->name);
+        pkt_drop(h, p, LAYER_IPV4, DROP_IPV4_MARTIAN);
+        return;
+    }
     bool local = ipv4_is_local(h, ip.dst);
     bool bcast = !local && ipv4_is_broadcast(h, ip.dst);
     if (!local && !bcast) {
@@ -402,7 +421,13 @@ ipv4_output(struct host *h, struct pkt *p, const struct ipv4_tx *tx)
     struct iface *ifc = NULL;
     uint32_t next_hop = tx->dst;
     const struct route *r = NULL;
-    if (tx->dst == IPV4_BROADCAST) {
+    bool to_self = ipv4_is_local(h, tx->dst);
+    if (to_self) {
+        /* Linux's local table, looked up before the main one: a datagram
+         * to one of our own addresses, or to 127.x, goes out of lo and
+         * comes straight back in (loopback.c). */
+        ifc = &h->lo;
+    } else if (tx->dst == IPV4_BROADCAST) {
         /* The limited broadcast goes out of the first interface that is up. */
         for (unsigned i = 0; i < h->n_ifaces && ifc == NULL; i++)
             if (h->ifaces[i].up)
@@ -441,7 +466,7 @@ ipv4_output(struct host *h, struct pkt *p, const struct ipv4_tx *tx)
         .df = tx->df,
         .ttl = tx->ttl != 0 ? tx->ttl : IPV4_DEFAULT_TTL,
         .proto = tx->proto,
-        .src = tx->src != 0 ? tx->src : ifc->addr,
+        .src = tx->src != 0 ? tx->src : to_self ? ipv4_source_for(h, tx->dst) : ifc->addr,
         .dst = tx->dst,
     };
     uint8_t *b = pkt_push(p, IPV4_HDR_MIN);
@@ -454,7 +479,11 @@ ipv4_output(struct host *h, struct pkt *p, const struct ipv4_tx *tx)
     const char *pname = ipproto_name(ip.proto);
     char nh[IPV4_ADDR_STRLEN] = "on-link", net[IPV4_ADDR_STRLEN], rt[64] = "broadcast";
     if (trace_wanted(h->trace)) {
-        if (r != NULL)
+        if (to_self && loopback_addr(tx->dst))
+            snprintf(rt, sizeof(rt), "local 127.0.0.0/8 dev lo");
+        else if (to_self)
+            snprintf(rt, sizeof(rt), "local %s dev lo", ipv4_addr_str(tx->dst, net));
+        else if (r != NULL)
             snprintf(rt, sizeof(rt), "%s/%u dev %s", ipv4_addr_str(r->dst, net), r->prefix_len,
                      ifc->name);
         ipv4_addr_str(ip.src, s);

@@ -90,7 +90,9 @@ local_connect(struct host *h, struct socket *s, const char *path)
 {
     if (!local_path_ok(path))
         return -ERR_INVAL;
-    if (s->connected)
+    /* A stream connects once; a datagram socket may be pointed elsewhere
+     * (Linux's unix_dgram_connect). */
+    if (s->connected && s->type == SOCK_TYPE_STREAM)
         return -ERR_ISCONN;
     struct socket *ls = local_find(h, path);
     if (ls == NULL)
@@ -191,6 +193,8 @@ local_send(struct host *h, struct socket *s, const uint8_t *buf, size_t len, con
             pkt_queue_push(&p->rcvq, q);
             off += piece;
         }
+        h->stats.local_tx++;
+        h->stats.local_tx_bytes += n;
         trace_event(h, TRACE_DELIVER, LAYER_SOCKET, p->rcvq.last, NULL,
                     "local stream: %zu bytes from socket %d straight into socket %d's receive "
                     "buffer; no TCP, no IP, no Ethernet, nothing on the wire", n, s->fd, p->fd);
@@ -225,6 +229,8 @@ local_send(struct host *h, struct socket *s, const uint8_t *buf, size_t len, con
     q->l4_off = pkt_off(q);
     d->rx_datagrams++;
     s->tx_datagrams++;
+    h->stats.local_tx++;
+    h->stats.local_tx_bytes += len;
     trace_event(h, TRACE_DELIVER, LAYER_SOCKET, q, NULL,
                 "local datagram: %zu bytes from socket %d to %s (socket %d), copied in place; "
                 "nothing goes below the socket layer", len, s->fd, dest, d->fd);

@@ -70,8 +70,9 @@ struct trace_tcb {
     uint64_t rto_ns;     /* current RTO with back-off */
 };
 
-/* Size of the `text` sentence an event carries. */
-#define TRACE_TEXT_LEN 160
+/* Size of the `text` sentence an event carries: room for a Wire line with
+ * TCP timestamps, an application summary and " on LINK". */
+#define TRACE_TEXT_LEN 256
 
 struct trace_event {
     uint64_t t_ns;               /* virtual time */

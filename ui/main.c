@@ -2,7 +2,7 @@
  * main.c - the netstep command line.
  *
  *   netstep run FILE [--trace] [--pcap OUT] [--seed N] [--quiet] [--step] [--pause]
- *                    [--tap HOST=DEV]
+ *                    [--tap HOST=DEV] [--pcap-dir DIR] [--pcapng]
  *   netstep check FILE...
  *   netstep list
  *   netstep ui FILE [...]   (the classroom view: ui/tui.c)
@@ -23,9 +23,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "sim/drv_tap.h"
+#include "sim/capture.h"
 #include "sim/log_sink.h"
-#include "sim/pcap_sink.h"
 #include "sim/scenario.h"
 #include "sim/scenario_run.h"
 #include "stack/host.h"
@@ -37,16 +36,20 @@
 
 #define EXIT_EXPECT_FAILED 1
 #define EXIT_USAGE 2
+/* Long options without a letter. */
+#define OPT_PCAP_DIR 256
+#define OPT_PCAPNG 257
 
-/* Lesson folders, in the order a course climbs the layers. */
-static const char *const lesson_dirs[] = { "link", "ip", "udp", "tcp", "socket", "app" };
+/* Lesson folders, in the order a course climbs the layers; then the lessons
+ * on a real TAP device (docs/tap-mode.md). */
+static const char *const lesson_dirs[] = { "link", "ip", "udp", "tcp", "socket", "app", "tap" };
 
 static void
 usage(FILE *out)
 {
     fprintf(out,
             "usage: netstep run FILE [--trace] [--pcap OUT] [--seed N] [--quiet] [--step]\n"
-            "                        [--pause] [--tap HOST=DEV]\n"
+            "                        [--pause] [--tap HOST=DEV] [--pcap-dir DIR] [--pcapng]\n"
             "       netstep check FILE...\n"
             "       netstep list\n"
             "       netstep ui FILE [--model osi] [--theme high-contrast] [--ascii]\n"
@@ -64,7 +67,11 @@ usage(FILE *out)
             "options for run:\n"
             "  -t, --trace      print every trace event: time, host, layer, direction,\n"
             "                   what the layer decided, and why (the cause)\n"
-            "  -w, --pcap OUT   write every frame of every link to OUT (pcap, ns stamps)\n"
+            "  -w, --pcap OUT   write every frame of every link to OUT (pcap, ns stamps;\n"
+            "                   pcapng with a comment per frame if OUT ends in .pcapng)\n"
+            "      --pcap-dir DIR  also one capture per link: DIR/LINK.pcap\n"
+            "      --pcapng     write pcapng: one interface per link, each frame's cause\n"
+            "                   as its comment (DIR/LINK.pcapng with --pcap-dir)\n"
             "  -s, --seed N     use seed N instead of the file's (same seed, same run)\n"
             "  -q, --quiet      print only failed expects\n"
             "  -S, --step       run one step per Enter (or per line of input), printing\n"
@@ -189,11 +196,14 @@ cmd_run(int argc, char **argv, bool trace_default)
         { "step", no_argument, NULL, 'S' },
         { "pause", no_argument, NULL, 'p' },
         { "tap", required_argument, NULL, 'T' },
+        { "pcap-dir", required_argument, NULL, OPT_PCAP_DIR },
+        { "pcapng", no_argument, NULL, OPT_PCAPNG },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
     bool trace = trace_default, quiet = false, step = false, pause = false;
     const char *pcap_path = NULL;
+    struct capture_opts cap_opts = { .appl = "netstep " NETSTEP_VERSION };
     const char *tap_arg = NULL;
     struct scn_run_opts opts = { .out = stdout };
     int c;
@@ -232,6 +242,12 @@ cmd_run(int argc, char **argv, bool trace_default)
             }
             tap_arg = optarg;
             break;
+        case OPT_PCAP_DIR:
+            cap_opts.dir = optarg;
+            break;
+        case OPT_PCAPNG:
+            cap_opts.pcapng = true;
+            break;
         case 'h':
             usage(stdout);
             return 0;
@@ -262,42 +278,30 @@ cmd_run(int argc, char **argv, bool trace_default)
         scenario_free(scn);
         return EXIT_USAGE;
     }
-    if (tap_arg != NULL) {
-        /* HOST=DEV: HOST's eth0 leaves its simulated link for the device */
-        char hname[64];
-        const char *eq = strchr(tap_arg, '=');
-        snprintf(hname, sizeof(hname), "%.*s", (int)(eq - tap_arg), tap_arg);
-        struct host *th = sim_host_by_name(&r->sim, hname);
-        int tr = th == NULL || th->n_ifaces == 0
-                     ? -1
-                     : sim_attach_tap(&r->sim, &th->ifaces[0], eq + 1, err, sizeof(err));
-        if (tr < 0) {
-            if (th == NULL || th->n_ifaces == 0)
-                snprintf(err, sizeof(err), "no host '%s' with an interface in %s", hname,
-                         scn->name);
-            fprintf(stderr, "netstep: --tap %s: %s\n", tap_arg, err);
-            scn_runner_destroy(r);
-            free(r);
-            scenario_free(scn);
-            return EXIT_USAGE;
-        }
+    if (tap_arg != NULL && scn_runner_attach_tap_arg(r, tap_arg, err, sizeof(err)) < 0) {
+        fprintf(stderr, "netstep: %s\n", err);
+        scn_runner_destroy(r);
+        free(r);
+        scenario_free(scn);
+        return EXIT_USAGE;
     }
     struct log_sink log;
-    struct pcap_sink pcap;
+    struct capture pcap;
     bool have_pcap = false;
     if (trace && !quiet) {
         log_sink_init(&log, stdout);
         log_sink_attach(&log, &r->sim.trace);
     }
-    if (pcap_path != NULL) {
-        if (pcap_sink_open(&pcap, pcap_path) < 0) {
-            fprintf(stderr, "netstep: %s: %s\n", pcap_path, pcap_sink_error(&pcap));
+    cap_opts.file = pcap_path;
+    if (pcap_path != NULL || cap_opts.dir != NULL) {
+        if (capture_open(&pcap, &r->sim, scn, &cap_opts) < 0) {
+            fprintf(stderr, "netstep: %s\n", capture_error(&pcap));
             scn_runner_destroy(r);
             free(r);
             scenario_free(scn);
             return EXIT_USAGE;
         }
-        pcap_sink_attach(&pcap, &r->sim.trace);
+        capture_attach(&pcap, &r->sim.trace);
         have_pcap = true;
     }
     if (!quiet) {
@@ -319,9 +323,8 @@ cmd_run(int argc, char **argv, bool trace_default)
         log_sink_detach(&log);
     int rc = failed > 0 ? EXIT_EXPECT_FAILED : 0;
     if (have_pcap) {
-        pcap_sink_detach(&pcap);
-        if (pcap_sink_close(&pcap) < 0) {
-            fprintf(stderr, "netstep: %s: %s\n", pcap_path, pcap_sink_error(&pcap));
+        if (capture_close(&pcap) < 0) {
+            fprintf(stderr, "netstep: %s\n", capture_error(&pcap));
             rc = EXIT_USAGE;
         }
     }
@@ -351,16 +354,22 @@ cmd_check(int argc, char **argv)
             rc = EXIT_USAGE;
             continue;
         }
-        /* Building the world checks what only the runner knows. */
-        struct scn_run_opts opts = { 0 };
+        /* Building the world checks what only the runner knows; a TAP
+         * device is not opened (checking needs no device and no privilege). */
+        struct scn_run_opts opts = { .no_tap = true };
         struct scn_runner *r = calloc(1, sizeof(*r));
         char err[512];
         if (r == NULL || scn_runner_init(r, scn, &opts, err, sizeof(err)) < 0) {
             fprintf(stderr, "%s\n", r == NULL ? "netstep: out of memory" : err);
             rc = EXIT_USAGE;
         } else {
-            printf("%s: ok (%zu hosts, %zu links, %zu steps)\n", scn->name, scn->n_hosts,
-                   scn->n_links, scn->n_steps);
+            if (scn->n_taps > 0)
+                printf("%s: ok (%zu hosts, %zu links, %zu TAP device%s, %zu steps)\n",
+                       scn->name, scn->n_hosts, scn->n_links, scn->n_taps,
+                       scn->n_taps == 1 ? "" : "s", scn->n_steps);
+            else
+                printf("%s: ok (%zu hosts, %zu links, %zu steps)\n", scn->name, scn->n_hosts,
+                       scn->n_links, scn->n_steps);
             scn_runner_destroy(r);
         }
         free(r);

@@ -13,6 +13,10 @@
 #include <string.h>
 #include <strings.h>
 
+#include "stack/app/app.h"
+#include "stack/app/dns.h"
+#include "stack/app/http.h"
+#include "stack/app/websocket.h"
 #include "stack/wire/addr.h"
 #include "stack/wire/bytes.h"
 #include "stack/wire/eth.h"
@@ -81,6 +85,272 @@ decode_data(struct decoder *d, const uint8_t *b, int off, int len)
         len > 24 ? "..." : "");
 }
 
+/* ---- application protocols (stack/app/) ----------------------------------- */
+
+/* What a header field is for, in one line; NULL for the generic sentence. */
+static const char *
+http_field_meaning(const uint8_t *b, const struct http_field *f)
+{
+    static const struct {
+        const char *name;
+        const char *meaning;
+    } known[] = {
+        { "Host", "which site: one address can serve many [RFC 9110 7.2]" },
+        { "User-Agent", "the client program" },
+        { "Content-Type", "what kind of data the body is" },
+        { "Content-Length", "body bytes after the empty line [RFC 9112 6.2]" },
+        { "Connection", "options for this connection only; here: Upgrade" },
+        { "Upgrade", "asks to switch protocol on this connection [RFC 9110 7.8]" },
+        { "Sec-WebSocket-Key", "16 random bytes in base64, from the client [RFC 6455 4.1]" },
+        { "Sec-WebSocket-Accept", "base64 SHA-1 of key + GUID: the server read it [RFC 6455 4.2.2]" },
+        { "Sec-WebSocket-Version", "13, the version RFC 6455 defines" },
+    };
+    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+        if (f->name.len == strlen(known[i].name) &&
+            strncasecmp((const char *)b + f->name.off, known[i].name, f->name.len) == 0)
+            return known[i].meaning;
+    return NULL;
+}
+
+static const char *
+http_status_meaning(unsigned status)
+{
+    /* [RFC 9110 15] the first digit is the class */
+    switch (status / 100) {
+    case 1: return status == 101 ? "the connection now speaks the protocol asked for"
+                                 : "informational: more follows";
+    case 2: return "success";
+    case 3: return "redirection: look elsewhere";
+    case 4: return "client error";
+    default: return "server error";
+    }
+}
+
+static void
+decode_http(struct decoder *d, const uint8_t *b, int off, int len)
+{
+    const uint8_t *p = b + off;
+    struct http_head h;
+    char line[PKT_LINE_TEXT], pre[32];
+    enum app_err e = http_head_parse(p, (size_t)len, &h);
+
+    http_describe(&h, p, line, sizeof line);
+    add(d, PL_DATA, true, off, h.head_len > 0 ? (int)h.head_len : len,
+        h.is_request ? "Hypertext Transfer Protocol request [RFC 9112 3]"
+                     : "Hypertext Transfer Protocol response [RFC 9112 4]", "%s", line);
+    if (h.is_request) {
+        add(d, PL_DATA, false, off + (int)h.method.off, (int)h.method.len,
+            "what the client asks the server to do", "method %.*s", (int)h.method.len,
+            (const char *)p + h.method.off);
+        add(d, PL_DATA, false, off + (int)h.target.off, (int)h.target.len,
+            "which resource on the server", "target %.*s", (int)h.target.len,
+            (const char *)p + h.target.off);
+        add(d, PL_DATA, false, off + (int)h.version.off, (int)h.version.len,
+            "the protocol version the client speaks", "%.*s", (int)h.version.len,
+            (const char *)p + h.version.off);
+    } else {
+        add(d, PL_DATA, false, off, (int)h.version.len, "the protocol version the server speaks",
+            "%.*s", (int)h.version.len, (const char *)p);
+        add(d, PL_DATA, false, off + 9, 3, http_status_meaning(h.status), "status %u %.*s",
+            h.status, (int)h.reason.len, (const char *)p + h.reason.off);
+    }
+    for (size_t i = 0; i < h.n_fields; i++) {
+        const struct http_field *f = &h.f[i];
+        const char *m = http_field_meaning(p, f);
+        add(d, PL_DATA, false, off + (int)f->line.off, (int)f->line.len,
+            m != NULL ? m : "a header field: name, colon, value [RFC 9112 5]", "%.*s: %.*s",
+            (int)f->name.len, (const char *)p + f->name.off, (int)f->value.len,
+            (const char *)p + f->value.off);
+    }
+    if (e == APP_ERR_NONE) {
+        add(d, PL_DATA, false, off + (int)h.head_len - 2, 2,
+            "the empty line: the header section ends [RFC 9112 2.1]", "(empty line)");
+        if ((int)h.head_len < len) {
+            int blen = len - (int)h.head_len;
+            ascii_preview(p + h.head_len, (size_t)blen, pre, sizeof pre);
+            add(d, PL_DATA, false, off + (int)h.head_len, blen, "the body",
+                "body \"%s%s\"", pre, blen > 24 ? "..." : "");
+        }
+    } else {
+        add(d, PL_DATA, false, off + len, 0, app_err_str(e), "(the head goes on)");
+    }
+}
+
+static const char *
+ws_opcode_meaning(uint8_t op)
+{
+    switch (op) {
+    case WS_OP_CONTINUATION: return "continues the message of an earlier frame";
+    case WS_OP_TEXT:         return "a text message, UTF-8";
+    case WS_OP_BINARY:       return "a binary message";
+    case WS_OP_CLOSE:        return "control: closing the connection [RFC 6455 5.5.1]";
+    case WS_OP_PING:         return "control: are you there? [RFC 6455 5.5.2]";
+    default:                 return "control: the answer to a ping [RFC 6455 5.5.3]";
+    }
+}
+
+/* One frame at b[off..off+f->hdr_len+payload_len). */
+static void
+decode_ws_frame(struct decoder *d, const uint8_t *b, int off, const struct ws_frame *f)
+{
+    char head[PKT_LINE_TEXT], pre[32];
+    uint8_t plain[24];
+    int plen = (int)f->payload_len, poff = off + (int)f->hdr_len;
+    size_t show = plen < (int)sizeof plain ? (size_t)plen : sizeof plain;
+
+    ws_frame_describe(f, head, sizeof head);
+    add(d, PL_DATA, true, off, (int)f->hdr_len + plen, "WebSocket frame [RFC 6455 5.2]", "%s",
+        head);
+    add(d, PL_DATA, false, off, 1, f->fin ? "the last (or only) frame of its message"
+                                          : "more frames of this message follow",
+        "FIN %d", f->fin ? 1 : 0);
+    add(d, PL_DATA, false, off, 1, ws_opcode_meaning(f->opcode), "opcode %u (%s)", f->opcode,
+        ws_opcode_name(f->opcode));
+    add(d, PL_DATA, false, off + 1, 1, f->masked ? "client to server: the payload is XORed"
+                                                 : "not masked: servers never mask [RFC 6455 5.1]",
+        "MASK %d", f->masked ? 1 : 0);
+    add(d, PL_DATA, false, off + 1, 1 + f->len_bytes,
+        f->len_bytes == 0 ? "7 bits; 126 means 16 bits follow, 127 means 64"
+        : f->len_bytes == 2 ? "126, then the length in 16 bits"
+                            : "127, then the length in 64 bits",
+        "payload length %llu", (unsigned long long)f->payload_len);
+    if (f->masked)
+        add(d, PL_DATA, false, off + 2 + f->len_bytes, 4, "byte i is XORed with key[i mod 4]",
+            "masking key %02x %02x %02x %02x", f->mask_key[0], f->mask_key[1], f->mask_key[2],
+            f->mask_key[3]);
+    if (plen == 0)
+        return;
+    /* [RFC 6455 5.3] unmask what is shown; the bytes pane keeps the wire's */
+    if (f->masked)
+        ws_mask(b + poff, show, f->mask_key, 0, plain);
+    else
+        memcpy(plain, b + poff, show);
+    if (f->opcode == WS_OP_CLOSE && plen >= 2) {
+        add(d, PL_DATA, false, poff, 2, "why: 1000 normal, 1001 going away [RFC 6455 7.4.1]",
+            "status code %u", (unsigned)(plain[0] << 8 | plain[1]));
+        if (plen > 2) {
+            ascii_preview(plain + 2, show - 2, pre, sizeof pre);
+            add(d, PL_DATA, false, poff + 2, plen - 2, f->masked ? "unmasked: the wire has it XORed"
+                                                                 : "words for people",
+                "reason \"%s%s\"", pre, plen - 2 > 22 ? "..." : "");
+        }
+        return;
+    }
+    ascii_preview(plain, show, pre, sizeof pre);
+    add(d, PL_DATA, false, poff, plen, f->masked ? "unmasked: the wire has it XORed with the key"
+                                                 : "the application's data, as sent",
+        "payload \"%s%s\"", pre, plen > 24 ? "..." : "");
+}
+
+static void
+decode_websocket(struct decoder *d, const uint8_t *b, int off, int len)
+{
+    int at = off;
+    while (at < off + len) {
+        struct ws_frame f;
+        if (ws_frame_parse(b + at, (size_t)(off + len - at), &f) != APP_ERR_NONE)
+            break;  /* app_guess() saw whole frames; nothing else can come */
+        decode_ws_frame(d, b, at, &f);
+        at += (int)f.hdr_len + (int)f.payload_len;
+    }
+}
+
+/* "flags 0x8500: response, AA, RD" */
+static void
+dns_flags_text(const struct dns_msg *m, uint16_t raw, char *out, size_t n)
+{
+    const char *rc = dns_rcode_name(m->rcode);
+    snprintf(out, n, "flags 0x%04x: %s%s%s%s%s%s%s", raw, m->qr ? "response" : "query",
+             m->aa ? ", AA" : "", m->tc ? ", TC" : "", m->rd ? ", RD" : "", m->ra ? ", RA" : "",
+             m->qr ? ", " : "", m->qr ? (rc != NULL ? rc : "rcode ?") : "");
+}
+
+static void
+decode_dns_name(struct decoder *d, const uint8_t *p, int len, int off, size_t name_off,
+                size_t name_len, const char *what)
+{
+    char name[PKT_LINE_TEXT];
+    dns_name_read(p, (size_t)len, name_off, name, sizeof name, NULL);
+    bool ptr = name_len >= 2 && (p[name_off + name_len - 2] & 0xc0) == 0xc0;
+    add(d, PL_DATA, false, off + (int)name_off, (int)name_len,
+        ptr ? "ends in a pointer (c0 ..) to a name earlier [RFC 1035 4.1.4]"
+            : "labels: a length byte, then the letters; 0 ends [RFC 1035 3.1]",
+        "%s %s", what, name);
+}
+
+static void
+decode_dns(struct decoder *d, const uint8_t *b, int off, int len)
+{
+    const uint8_t *p = b + off;
+    struct dns_msg m;
+    char line[PKT_LINE_TEXT];
+
+    if (dns_parse(p, (size_t)len, &m) != APP_ERR_NONE)
+        return;
+    dns_describe(&m, p, (size_t)len, line, sizeof line);
+    add(d, PL_DATA, true, off, len, "Domain Name System [RFC 1035 4.1]", "%s", line);
+    add(d, PL_DATA, false, off, 2, "matches the answer to its question", "id %u (0x%04x)",
+        m.id, m.id);
+    dns_flags_text(&m, be16_get(p + 2), line, sizeof line);
+    add(d, PL_DATA, false, off + 2, 2, "QR, opcode, AA TC RD RA, rcode [RFC 1035 4.1.1]", "%s",
+        line);
+    add(d, PL_DATA, false, off + 4, 2, "questions that follow", "questions %u", m.qdcount);
+    add(d, PL_DATA, false, off + 6, 2, "answer records", "answers %u", m.ancount);
+    add(d, PL_DATA, false, off + 8, 2, "records naming the servers in charge", "authority %u",
+        m.nscount);
+    add(d, PL_DATA, false, off + 10, 2, "records that may help", "additional %u", m.arcount);
+    for (size_t i = 0; i < m.n_qd; i++) {
+        const struct dns_question *q = &m.qd[i];
+        const char *tn = dns_type_name(q->qtype);
+        decode_dns_name(d, p, len, off, q->off, q->name_len, "question");
+        add(d, PL_DATA, false, off + (int)(q->off + q->name_len), 4,
+            "record type and class asked for (IN: Internet)", "type %s, class %u",
+            tn != NULL ? tn : "?", q->qclass);
+    }
+    for (size_t i = 0; i < m.n_an; i++) {
+        const struct dns_rr *rr = &m.an[i];
+        const char *tn = dns_type_name(rr->type);
+        int fixed = off + (int)(rr->off + rr->name_len);
+        decode_dns_name(d, p, len, off, rr->off, rr->name_len, "answer");
+        add(d, PL_DATA, false, fixed, 4, "record type and class", "type %s, class %u",
+            tn != NULL ? tn : "?", rr->rclass);
+        add(d, PL_DATA, false, fixed + 4, 4, "seconds the answer may be cached", "ttl %u",
+            rr->ttl);
+        add(d, PL_DATA, false, fixed + 8, 2, "bytes of data that follow", "rdlength %u",
+            rr->rdlength);
+        if (rr->type == DNS_TYPE_A && rr->rclass == DNS_CLASS_IN) {
+            char a[IPV4_ADDR_STRLEN];
+            add(d, PL_DATA, false, off + (int)rr->rdata_off, 4, "the IPv4 address asked for",
+                "address %s", ipv4_addr_str(rr->a, a));
+        } else if (rr->rdlength > 0) {
+            add(d, PL_DATA, false, off + (int)rr->rdata_off, rr->rdlength, "record data",
+                "data, %u bytes", rr->rdlength);
+        }
+    }
+}
+
+/* The payload as its application protocol if app_guess() recognises it,
+ * else as plain data. */
+static void
+decode_payload(struct decoder *d, bool tcp, uint16_t sport, uint16_t dport, const uint8_t *b,
+               int off, int len)
+{
+    switch (len > 0 ? app_guess(tcp, sport, dport, b + off, (size_t)len) : APP_PROTO_NONE) {
+    case APP_PROTO_HTTP:
+        decode_http(d, b, off, len);
+        break;
+    case APP_PROTO_WEBSOCKET:
+        decode_websocket(d, b, off, len);
+        break;
+    case APP_PROTO_DNS:
+        decode_dns(d, b, off, len);
+        break;
+    default:
+        decode_data(d, b, off, len);
+        break;
+    }
+}
+
 static void
 decode_udp(struct decoder *d, const uint8_t *b, int off, int len)
 {
@@ -102,7 +372,7 @@ decode_udp(struct decoder *d, const uint8_t *b, int off, int len)
     int data = ulen - 8;
     if (data > len - 8)
         data = len - 8;
-    decode_data(d, b, off + 8, data);
+    decode_payload(d, false, be16_get(u), be16_get(u + 2), b, off + 8, data);
 }
 
 static void
@@ -162,7 +432,7 @@ decode_tcp(struct decoder *d, const uint8_t *b, int off, int len)
         add(d, PL_TRANSPORT, false, off + 20, hl - 20, "MSS, window scale, SACK, timestamps",
             "options, %d bytes", hl - 20);
     if (hl >= 20 && hl <= len)
-        decode_data(d, b, off + hl, len - hl);
+        decode_payload(d, true, be16_get(t), be16_get(t + 2), b, off + hl, len - hl);
 }
 
 static void

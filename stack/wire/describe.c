@@ -8,8 +8,9 @@
  * trace can be held next to a capture read by tcpdump. Where a frame is
  * malformed, the line says what is wrong in brackets, in our own words
  * ("[truncated udp header]", "[bad tcp checksum]"): tcpdump does not verify
- * checksums without -v. Application protocols above TCP and UDP are not
- * decoded (tcpdump would add ": HTTP" and the like).
+ * checksums without -v. A payload recognised as HTTP, WebSocket or DNS
+ * (app_guess(): by port and content) gets ": " and its own line at the end,
+ * in our words ("HTTP GET /index.html"), where tcpdump would print its own.
  * Called by: the text trace, the event pane, tests.
  */
 #include "stack/wire/describe.h"
@@ -18,6 +19,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "stack/app/app.h"
 #include "stack/wire/arp.h"
 #include "stack/wire/bytes.h"
 #include "stack/wire/eth.h"
@@ -223,6 +225,20 @@ struct ip_view {
     bool partial;  /* a first fragment: the transport checksum cannot be checked */
 };
 
+/* ": HTTP GET /index.html" after the transport's words, when app_guess()
+ * recognises the payload b[0..len). */
+static void
+describe_app(struct text *t, bool tcp, uint16_t sport, uint16_t dport, const uint8_t *b,
+             size_t len)
+{
+    enum app_proto proto = app_guess(tcp, sport, dport, b, len);
+
+    if (proto == APP_PROTO_NONE)
+        return;
+    text_add(t, ": ");
+    text_took(t, app_describe(proto, b, len, text_end(t), text_room(t)));
+}
+
 /* The transport's checksum verdict, if it had one to give. */
 static const char *
 describe_icmp(struct text *t, const struct ip_view *v, const uint8_t *b, size_t len)
@@ -266,6 +282,9 @@ describe_udp(struct text *t, const struct ip_view *v, const uint8_t *b, size_t l
         break;
     }
     text_add(t, "UDP, length %u", (unsigned)(udp.len - UDP_HDR_LEN));
+    if (!v->partial)
+        describe_app(t, false, udp.sport, udp.dport, b + UDP_HDR_LEN,
+                     (size_t)udp.len - UDP_HDR_LEN);
     return r == DROP_UDP_BAD_CSUM && !v->partial ? "udp" : NULL;
 }
 
@@ -292,6 +311,8 @@ describe_tcp(struct text *t, const struct ip_view *v, const uint8_t *b, size_t l
     }
     text_took(t, tcp_describe_wire(&tcp, b, len - tcp.data_off, text_end(t),
                                    text_room(t)));
+    if (!v->partial)
+        describe_app(t, true, tcp.sport, tcp.dport, b + tcp.data_off, len - tcp.data_off);
     return r == DROP_TCP_BAD_CSUM && !v->partial ? "tcp" : NULL;
 }
 

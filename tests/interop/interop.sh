@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # interop.sh - netstep against the Linux kernel over a TAP device, one case.
 #
-#   interop.sh CASE TAP_PEER OUTDIR
+#   interop.sh CASE TAP_PEER OUTDIR [NETSTEP]
 #
 # CASE is one of ping_arp udp_echo tcp_echo tcp_send tcp_loss tcp_loss_echo
-# closed_ports http. The loss cases put 2% seeded loss, each direction,
-# between netstep's host and the TAP device; netstep's host then runs with a
-# 20 ms RTO floor (as `ip route ... rto_min 20ms` would give Linux): with
-# RFC 6298's 1 s floor a sub-millisecond path with 2% loss crawls.
+# closed_ports http (tap_peer), or scenario_ping scenario_delay scenario_loss
+# scenario_replay lesson_http (`netstep run` of a scenario, NETSTEP its binary).
+# The loss cases put 2% seeded loss, each direction, between netstep's host
+# and the TAP device; netstep's host then runs with a 20 ms RTO floor (as
+# `ip route ... rto_min 20ms` would give Linux): with RFC 6298's 1 s floor a
+# sub-millisecond path with 2% loss crawls. The scenario_* cases set their
+# impairments with the scenario's own `tap` statement.
 # Each case makes its own network namespace holding one TAP device (the
 # kernel's end, 192.0.2.1/24) and runs tap_peer (netstep's host, 192.0.2.2/24)
 # and the kernel-side clients (kside.py, curl) inside it; every capture
@@ -44,14 +47,21 @@ fail() {
 for tool in ip python3 tshark timeout; do
     command -v $tool >/dev/null 2>&1 || skip "$tool is not installed (scripts/install-deps.sh)"
 done
-[ "$case" != http ] || command -v curl >/dev/null 2>&1 || skip "curl is not installed"
+case $case in http | lesson_http)
+    command -v curl >/dev/null 2>&1 || skip "curl is not installed (scripts/install-deps.sh)" ;;
+esac
 
 mkdir -p "$out"
 base="$out/$case"
 rm -f "$base".*
 ns="nsi-$case-$$"
 peer_pid=
+run_pid=
 cleanup() {
+    if [ -n "$run_pid" ]; then
+        kill -TERM "$run_pid" 2>/dev/null
+        wait "$run_pid" 2>/dev/null
+    fi
     if [ -n "$peer_pid" ]; then
         [ -s "$base.pid" ] && kill -TERM "$(cat "$base.pid")" 2>/dev/null
         wait "$peer_pid" 2>/dev/null
@@ -137,6 +147,28 @@ check_pcap() {  # PCAP
 fins_both_ways() {  # PCAP
     expect_some "$1" "tcp.flags.fin == 1 && ip.src == $N" "FIN from netstep"
     expect_some "$1" "tcp.flags.fin == 1 && ip.src == $K" "FIN from the kernel"
+}
+
+# run_scenario OUT SCN [ARGS...]: netstep runs SCN inside the namespace.
+run_scenario() {
+    local log=$1
+    shift
+    nsx timeout 90 "$netstep" run "$@" >"$log" 2>&1
+}
+# fates TRACE DIR: one letter per frame that crossed the tap's wire in
+# direction DIR ("to kernel" or "from kernel"), in order: x lost, . not.
+fates() {
+    awk -v dir="($2)" '
+        $3 == "Wire" && $4 == "wire" && index($0, dir) { id[++n] = $5 }
+        $3 == "Wire" && $4 == "drop" && $0 ~ /LINK_LOSS/ { lost[$5] = 1 }
+        END { for (i = 1; i <= n; i++) printf "%s", (id[i] in lost) ? "x" : "." }' "$1"
+}
+# common_prefix A B: the length of the shorter of two fate files
+common_prefix() {
+    local a b
+    a=$(wc -c <"$1")
+    b=$(wc -c <"$2")
+    echo $((a < b ? a : b))
 }
 
 case $case in
@@ -252,8 +284,153 @@ http)
     check_pcap "$base.pcap"
     expect_some "$base.pcap" "http.response.code == 200 && ip.src == $N" "HTTP 200 from netstep"
     ;;
+scenario_delay)
+    # `tap bob DEV delay 25ms` delays each direction: every round trip of
+    # netstep's ping takes at least 2 x 25 ms of the (wall-clock) time.
+    [ -x "$netstep" ] || fail "no netstep binary given"
+    cat > "$base.scn" <<SCN
+title "ping through a delaying TAP wire"
+host bob $N/24
+tap bob $dev delay 25ms rate 10Mbit
+ping bob $K count 3 interval 100ms -> r
+expect r contains "3 packets transmitted, 3 received"
+SCN
+    run_scenario "$base.log" "$base.scn" --pcap "$base.pcap" ||
+        { cat "$base.log" >&2; fail "the scenario failed over TAP"; }
+    grep -E "bytes from" "$base.log" | sed 's/^/    netstep: /'
+    fast=$(grep -o 'time=[0-9.]* ms' "$base.log" | awk -F'[= ]' '$2 < 50' | wc -l)
+    got=$(grep -c 'bytes from' "$base.log")
+    [ "$got" -eq 3 ] || fail "expected 3 replies, got $got"
+    [ "$fast" -eq 0 ] || fail "$fast round trips took less than the 2 x 25 ms the tap adds"
+    echo "ok   every round trip took at least 50 ms (25 ms each way, set by the tap statement)"
+    check_pcap "$base.pcap"
+    ;;
+scenario_replay)
+    # The tap's impairments are seeded: with the same seed the Nth frame each
+    # way meets the same fate (lost or not; a duplicate is a frame of its
+    # own), with another seed other frames are hit. Compared by position, not
+    # by content: right after the device comes up the kernel may leave the
+    # first frame unanswered (its side is not running yet), which shifts what
+    # follows but not the fates.
+    [ -x "$netstep" ] || fail "no netstep binary given"
+    cat > "$base.scn" <<SCN
+title "ping through a lossy, duplicating TAP wire"
+host bob $N/24
+tap bob $dev loss 25% duplicate 10%
+ping bob $K count 40 interval 10ms timeout 300ms -> r
+SCN
+    for run in a b c; do
+        seed=3
+        [ $run = c ] && seed=4
+        run_scenario "$base.$run.log" "$base.scn" --seed $seed --trace --pcap "$base.$run.pcap" ||
+            { tail -20 "$base.$run.log" >&2; fail "run $run failed"; }
+        check_pcap "$base.$run.pcap"
+        for d in to from; do
+            fates "$base.$run.log" "$d kernel" >"$base.$run.$d"
+        done
+    done
+    for d in to from; do
+        n=$(common_prefix "$base.a.$d" "$base.b.$d")
+        [ "$n" -ge 20 ] || fail "only $n frames $d the kernel in both runs"
+        cmp -s <(head -c "$n" "$base.a.$d") <(head -c "$n" "$base.b.$d") ||
+            fail "the same seed hit different frames $d the kernel: $(head -c "$n" "$base.a.$d") vs $(head -c "$n" "$base.b.$d")"
+        lost=$(head -c "$n" "$base.a.$d" | tr -cd x | wc -c)
+        [ "$lost" -gt 0 ] && [ "$lost" -lt "$n" ] || fail "$d the kernel: $lost of $n frames lost"
+        echo "ok   seed 3 twice, $d the kernel: frames hit $(head -c "$n" "$base.a.$d") (x lost), the same both times"
+    done
+    m=$(common_prefix "$base.a.to" "$base.c.to")
+    cmp -s <(head -c "$m" "$base.a.to") <(head -c "$m" "$base.c.to") &&
+        fail "seeds 3 and 4 hit the same frames"
+    echo "ok   seed 4 hits others: $(head -c "$m" "$base.c.to")"
+    # the duplicates the tap made are on the wire too
+    reqs=$(count "$base.a.pcap" "icmp.type == 8")
+    seqs=$(tshark -r "$base.a.pcap" -Y "icmp.type == 8" -T fields -e icmp.seq 2>/dev/null | sort -u | wc -l)
+    [ "$reqs" -gt "$seqs" ] || fail "$reqs echo requests for $seqs sequence numbers: the duplicate did not act"
+    echo "ok   $reqs echo requests on the wire for $seqs sequence numbers: the tap duplicated some"
+    ;;
+scenario_loss)
+    # netstep sends 20 MiB to the kernel through 2% loss each way, all set by
+    # the scenario (its own tap statement and `set bob tcp.rto_min`); the
+    # kernel's sink checks every byte (SHA-256 of the pattern).
+    [ -x "$netstep" ] || fail "no netstep binary given"
+    python3 "$kside" pattern-file "$base.chunk" $((BYTES / 20)) >/dev/null ||
+        fail "cannot write the pattern file"
+    cat > "$base.scn" <<SCN
+title "20 MiB to the kernel through a lossy TAP wire"
+seed 7
+host bob $N/24
+tap bob $dev loss 2%
+set bob tcp.rto_min 20ms
+bob: c = socket tcp
+bob: connect c $K:5001
+repeat 20 {
+    bob: send c file "$(basename "$base.chunk")" timeout 60s
+}
+bob: shutdown c wr
+bob: recv c all timeout 60s -> rest
+expect rest length == 0
+expect bob c tcb retransmits >= 1
+bob: close c
+expect bob c state TIME_WAIT
+SCN
+    nsx timeout 60 python3 "$kside" tcp-sink 5001 $BYTES >"$base.sink.log" 2>&1 &
+    sink_pid=$!
+    for _ in $(seq 50); do grep -q listening "$base.sink.log" && break; sleep 0.1; done
+    run_scenario "$base.log" "$base.scn" --pcap "$base.pcap"
+    rc=$?
+    grep -E "expect|FAILED|ok:" "$base.log" | sed 's/^/    netstep: /'
+    wait $sink_pid || { cat "$base.sink.log" >&2; fail "the kernel's sink failed"; }
+    cat "$base.sink.log"
+    [ $rc -eq 0 ] || { tail -20 "$base.log" >&2; fail "netstep run exited $rc"; }
+    sent=$(for _ in $(seq 20); do cat "$base.chunk"; done | sha256sum | cut -c1-16)
+    grep -q "sha256 $sent" "$base.sink.log" || fail "the kernel's SHA-256 is not that of what the scenario sent ($sent)"
+    echo "ok   SHA-256 of what the scenario sent equals the kernel's: $sent..."
+    check_pcap "$base.pcap"
+    fins_both_ways "$base.pcap"
+    expect_some "$base.pcap" "tcp.analysis.retransmission || tcp.analysis.fast_retransmission" \
+        "retransmission"
+    rm -f "$base.pcap" "$base.chunk"
+    ;;
+lesson_http)
+    # The lesson scenarios/tap/http-server.scn as a student runs it: its own
+    # `tap www nstap0`, no --tap; curl from the namespace fetches the page.
+    [ -x "$netstep" ] || fail "no netstep binary given"
+    lesson="$here/../../scenarios/tap/http-server.scn"
+    nsx timeout 60 "$netstep" run "$lesson" --pcap "$base.pcap" >"$base.log" 2>&1 &
+    run_pid=$!
+    # In real time the runner flushes what it printed before it waits: the
+    # lesson's `say` before its accept means www listens.
+    ready='run curl http://192.0.2.2/ now'
+    for _ in $(seq 100); do
+        grep -q "$ready" "$base.log" && break
+        kill -0 "$run_pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    grep -q "$ready" "$base.log" || { cat "$base.log" >&2; fail "the lesson did not reach its accept"; }
+    code=$(nsx timeout 20 curl -sS --max-time 10 -o "$base.body" -D "$base.headers" \
+        -w '%{http_code}' "http://$N/") || fail "curl failed"
+    wait "$run_pid"
+    rc=$?
+    run_pid=
+    sed 's/^/    netstep: /' "$base.log"
+    [ $rc -eq 0 ] || fail "the lesson exited $rc (an expect failed)"
+    grep -q '^ok: [1-9][0-9]* expects held, 0 failed' "$base.log" || fail "the lesson's expects did not all hold"
+    printf '<!doctype html>\n<title>netstep</title>\n<p>Hello from netstep, over a real wire.</p>\n' \
+        >"$base.want"
+    [ "$code" = 200 ] || fail "curl got HTTP status $code"
+    [ "$(head -1 "$base.headers" | tr -d '\r')" = "HTTP/1.1 200 OK" ] ||
+        fail "status line: $(head -1 "$base.headers")"
+    grep -qi '^Content-Length: 84' "$base.headers" || fail "no Content-Length: 84 header"
+    cmp -s "$base.want" "$base.body" || fail "the page differs: $(head -c 200 "$base.body")"
+    echo "ok   curl: HTTP $code, $(wc -c <"$base.body") bytes, the page byte for byte"
+    check_pcap "$base.pcap"
+    expect_some "$base.pcap" "arp.opcode == 1 && arp.src.proto_ipv4 == $K" "ARP request from the kernel"
+    expect_some "$base.pcap" "http.request.method == \"GET\" && ip.src == $K" "curl's GET"
+    expect_some "$base.pcap" "http.response.code == 200 && ip.src == $N" "HTTP 200 from netstep"
+    fins_both_ways "$base.pcap"
+    ;;
 *)
-    fail "unknown case (ping_arp udp_echo tcp_echo tcp_send tcp_loss tcp_loss_echo closed_ports http)"
+    fail "unknown case (ping_arp udp_echo tcp_echo tcp_send tcp_loss tcp_loss_echo closed_ports http scenario_ping scenario_delay scenario_replay scenario_loss lesson_http)"
     ;;
 esac
 echo "PASS interop/$case"

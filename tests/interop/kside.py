@@ -11,6 +11,8 @@
 #                                    N bytes of the pattern (tap_peer.c), then close
 #   kside.py closed DST PORT         TCP connect gets RST (ECONNREFUSED); a UDP
 #                                    datagram gets ICMP port unreachable
+#   kside.py pattern-file PATH N     write the first N bytes of the pattern to PATH
+#                                    (a scenario sends it with `send VAR file PATH`)
 #
 # Every socket has a timeout; exit 0 on success, 1 with a FAIL line otherwise.
 import hashlib
@@ -202,6 +204,16 @@ def do_closed(dst, port):
         fail("closed: UDP to port %d: no ICMP port unreachable" % port)
 
 
+def do_pattern_file(path, n):
+    blk = pattern_block()
+    with open(path, "wb") as f:
+        reps, rest = divmod(n, len(blk))
+        for _ in range(reps):
+            f.write(blk)
+        f.write(blk[:rest])
+    print("ok pattern-file: %d bytes of the pattern in %s" % (n, path))
+
+
 def main(a):
     if len(a) >= 3 and a[0] == "ping":
         do_ping(a[1], int(a[2]))
@@ -213,6 +225,8 @@ def main(a):
         do_tcp_sink(int(a[1]), int(a[2]))
     elif len(a) >= 3 and a[0] == "closed":
         do_closed(a[1], int(a[2]))
+    elif len(a) >= 3 and a[0] == "pattern-file":
+        do_pattern_file(a[1], int(a[2]))
     else:
         print(__doc__ if __doc__ else "usage: see the header of kside.py")
         sys.exit(2)

@@ -334,6 +334,7 @@ START_TEST(test_rule_filters)
     f[34] = 0xc3;  /* sport 50000 */
     f[35] = 0x50;
     f[37] = 80;    /* dport 80 */
+    f[34 + 12] = 0x50;  /* data offset: 5 words, no options */
     f[34 + 13] = TCP_SYN;
     struct pkt *p = pkt_from_bytes(&w.s.pool, f, sizeof f);
     struct link_dir *d = &w.l->dir[0];
@@ -342,7 +343,7 @@ START_TEST(test_rule_filters)
     struct link_rule port80 = { .proto = LINK_RULE_TCP, .port = 80 };
     struct link_rule port81 = { .proto = LINK_RULE_ANY, .port = 81 };
     struct link_rule from_bob = { .from = w.bob };
-    struct link_rule big = { .min_len = 41 };
+    struct link_rule big = { .has_len = true, .len_cmp = LINK_CMP_GT, .len = 0 };
     ck_assert(link_rule_matches(&syn, d, p));
     ck_assert(link_rule_matches(&port80, d, p));
     ck_assert(!link_rule_matches(&port81, d, p));

@@ -797,7 +797,7 @@ static const struct {
       "t.scn:5:1: error: 'alice:' needs a call after it, like 'alice: s = socket udp'" },
     { WORLD "alcie: bind s 7\n", "t.scn:5:1: error: unknown host 'alcie' (did you mean 'alice'?)" },
     { WORLD "alice: bnd s 7\n", "t.scn:5:8: error: unknown call 'bnd' (did you mean 'bind'?)" },
-    { WORLD "alice: listen s 5\n", "t.scn:5:8: error: listen needs a tcp socket; 's' is udp" },
+    { WORLD "alice: listen s 5\n", "t.scn:5:8: error: listen needs a stream socket (tcp or local stream); 's' is udp" },
     { WORLD "alice: lisen s 5\n", "t.scn:5:8: error: unknown call 'lisen' (did you mean 'listen'?)" },
     { WORLD "alice: frob s 5\n",
       "t.scn:5:8: error: unknown call 'frob' (calls are socket, bind, listen, accept, connect, "
@@ -811,9 +811,9 @@ static const struct {
       "t.scn:5:12: error: expected 'socket' or 'accept' after '=', found 'sokcet' (did you mean "
       "'socket'?)" },
     { WORLD "alice: t =\n", "t.scn:5:10: error: expected 'socket TYPE' or 'accept VAR' after '='" },
-    { WORLD "alice: t = socket\n", "t.scn:5:12: error: socket needs a type (udp, tcp or icmp)" },
+    { WORLD "alice: t = socket\n", "t.scn:5:12: error: socket needs a type (udp, tcp, icmp, local stream or local dgram)" },
     { WORLD "alice: t = socket raw\n",
-      "t.scn:5:19: error: unknown socket type 'raw' (use udp, tcp or icmp)" },
+      "t.scn:5:19: error: unknown socket type 'raw' (use udp, tcp, icmp, local stream or local dgram)" },
     { WORLD "alice: t = socket UDP\n",
       "t.scn:5:19: error: unknown socket type 'UDP' (did you mean 'udp'?)" },
     { WORLD "alice: bind x 7\n",
@@ -951,7 +951,7 @@ static const struct {
     { WORLD "alice: a = accept\n",
       "t.scn:5:12: error: accept needs a listening socket, like 'a = accept s'" },
     { WORLD "alice: a = accept s\n",
-      "t.scn:5:19: error: accept needs a tcp socket; 's' is udp" },
+      "t.scn:5:19: error: accept needs a stream socket (tcp or local stream); 's' is udp" },
     { WORLD "alice: t = socket tcp\nalice: a = accept t timeout\n\n",
       "t.scn:6:21: error: timeout needs a duration" },
     { WORLD "alice: t = socket tcp\nalice: shutdown t both\n",
@@ -971,9 +971,9 @@ static const struct {
     { WORLD "alice: t = socket tcp\nalice: setsockopt t rcvbuf 0\n",
       "t.scn:6:28: error: rcvbuf must be at least 1" },
     { WORLD "alice: recv s all\n",
-      "t.scn:5:15: error: 'all' reads a stream to its end: it needs recv on a tcp socket" },
+      "t.scn:5:15: error: 'all' reads a stream to its end: it needs recv on a tcp or local stream socket" },
     { WORLD "alice: t = socket tcp\nalice: recvfrom t all\n",
-      "t.scn:6:19: error: 'all' reads a stream to its end: it needs recv on a tcp socket" },
+      "t.scn:6:19: error: 'all' reads a stream to its end: it needs recv on a tcp or local stream socket" },
     { WORLD "wait s\n",
       "t.scn:5:6: error: no background call on 's' to wait for (a call ending in '&' starts one)" },
     { WORLD "alice: recv s 10 &\nbob: s = socket udp\nbob: recv s 10 &\nwait s\n",
@@ -1595,7 +1595,8 @@ END_TEST
 /* Every lesson in scenarios/ survives parse -> print -> parse. */
 START_TEST(test_round_trip_every_lesson)
 {
-    static const char *const dirs[] = { "link", "ip", "udp", "tcp", "socket", "app", NULL };
+    static const char *const dirs[] = { "link", "ip", "udp", "tcp", "socket", "app", "tap",
+                                        NULL };
     unsigned n = 0;
 
     for (size_t i = 0; dirs[i] != NULL; i++) {
@@ -1789,6 +1790,193 @@ START_TEST(test_equal_ignores_positions_only)
 END_TEST
 
 /* ------------------------------------------------------------------------ */
+/* tap: a host's interface on a Linux TAP device */
+
+/* Regression: `about` paragraphs were joined through a 512-byte buffer, so a
+ * long description (a TAP lesson's set-up commands) lost its end. */
+START_TEST(test_long_about_is_kept_whole)
+{
+    char text[4096];
+    size_t n = 0;
+    for (int i = 0; i < 12; i++)
+        n += (size_t)snprintf(text + n, sizeof text - n,
+                              "about \"paragraph %02d: sudo ip netns exec netstep-lab curl -v "
+                              "http://192.0.2.2/\"\n", i);
+    struct scenario *scn = parse_ok(text);
+    ck_assert_ptr_nonnull(scn->about);
+    ck_assert_uint_eq(strlen(scn->about), 12 * 70 + 11);
+    ck_assert_ptr_nonnull(strstr(scn->about, "paragraph 11: sudo ip netns exec netstep-lab curl "
+                                             "-v http://192.0.2.2/"));
+    assert_round_trip(scn);
+    scenario_free(scn);
+}
+END_TEST
+
+START_TEST(test_tap_fields_and_defaults)
+{
+    struct scenario *scn = parse_ok(NET
+                                    "tap bob nstap0\n"
+                                    "tap r1:eth1 lab-1.x delay 10ms 2ms rate 100Mbit loss "
+                                    "gemodel 1% 20% duplicate 1% reorder 5% gap 3 corrupt 0.5% "
+                                    "l2 limit 50\n"
+                                    "ping bob 192.0.2.1 -> r\n");
+
+    ck_assert_uint_eq(scn->n_taps, 2);
+    ck_assert_uint_eq(scn->n_links, 1);
+    const struct scn_tap *a = &scn->taps[0];
+    ck_assert_int_eq(a->host, 2);
+    ck_assert_int_eq(a->ifc, 0);
+    ck_assert_str_eq(a->dev, "nstap0");
+    ck_assert_uint_eq(a->line, 5);
+    ck_assert_uint_eq(a->col, 1);
+    /* no options: no impairment, the link defaults */
+    ck_assert_uint_eq(a->wire.delay_ns, 0);
+    ck_assert_uint_eq(a->wire.rate_bps, 0);
+    ck_assert_uint_eq(a->wire.loss_ppm, 0);
+    ck_assert_uint_eq(a->wire.limit, SCN_LINK_LIMIT_DEFAULT);
+    ck_assert_uint_eq(a->wire.reorder_gap, 1);
+    ck_assert_uint_eq(a->wire.mtu, 0);
+    ck_assert_int_eq(a->wire.a, -1);
+    ck_assert_int_eq(a->wire.b, -1);
+
+    const struct scn_tap *b = &scn->taps[1];
+    ck_assert_int_eq(b->host, 1);
+    ck_assert_int_eq(b->ifc, 1);
+    ck_assert_str_eq(b->dev, "lab-1.x");
+    ck_assert_uint_eq(b->wire.delay_ns, 10 * MS);
+    ck_assert_uint_eq(b->wire.jitter_ns, 2 * MS);
+    ck_assert_uint_eq(b->wire.rate_bps, 100000000);
+    ck_assert(b->wire.gemodel);
+    ck_assert_uint_eq(b->wire.ge_p_ppm, 10000);
+    ck_assert_uint_eq(b->wire.ge_r_ppm, 200000);
+    ck_assert_uint_eq(b->wire.ge_1h_ppm, SCN_PPM_ONE);
+    ck_assert_uint_eq(b->wire.duplicate_ppm, 10000);
+    ck_assert_uint_eq(b->wire.reorder_ppm, 50000);
+    ck_assert_uint_eq(b->wire.reorder_gap, 3);
+    ck_assert_uint_eq(b->wire.corrupt_ppm, 5000);
+    ck_assert(b->wire.corrupt_l2);
+    ck_assert_uint_eq(b->wire.limit, 50);
+
+    ck_assert_ptr_eq(scenario_tap_of(scn, 2, 0), a);
+    ck_assert_ptr_eq(scenario_tap_of(scn, 1, 1), b);
+    ck_assert_ptr_null(scenario_tap_of(scn, 1, 0));
+    ck_assert_ptr_null(scenario_tap_of(scn, 0, 0));
+    assert_round_trip(scn);
+    scenario_free(scn);
+}
+END_TEST
+
+START_TEST(test_tap_prints_canonically_and_equality_sees_it)
+{
+    struct scenario *scn = parse_ok("host bob 192.0.2.2/24\n"
+                                    "tap bob nstap0 loss 2.0% delay 1000us\n");
+    char *text = print_to_string(scn);
+    ck_assert_str_eq(text, "host bob 192.0.2.2/24\n"
+                           "tap bob nstap0 delay 1ms loss 2%\n");
+    struct scenario *other_dev = parse_ok("host bob 192.0.2.2/24\n"
+                                          "tap bob nstap1 loss 2% delay 1ms\n");
+    struct scenario *other_loss = parse_ok("host bob 192.0.2.2/24\n"
+                                           "tap bob nstap0 loss 3% delay 1ms\n");
+    struct scenario *none = parse_ok("host bob 192.0.2.2/24\n");
+    ck_assert(!scenario_equal(scn, other_dev));
+    ck_assert(!scenario_equal(scn, other_loss));
+    ck_assert(!scenario_equal(scn, none));
+    free(text);
+    scenario_free(scn);
+    scenario_free(other_dev);
+    scenario_free(other_loss);
+    scenario_free(none);
+}
+END_TEST
+
+/* A host with two interfaces may have one on a link and one on a TAP device:
+ * a netstep router between a simulated world and the kernel. */
+START_TEST(test_tap_and_link_on_different_interfaces)
+{
+    struct scenario *scn = parse_ok(NET "tap r1:eth1 nstap0\n");
+    ck_assert_uint_eq(scn->n_taps, 1);
+    ck_assert_int_eq(scn->links[0].b, 1);
+    ck_assert_int_eq(scn->links[0].b_if, 0);
+    scenario_free(scn);
+}
+END_TEST
+
+static const struct {
+    const char *text;  /* the scenario */
+    const char *msg;   /* its first error */
+} tap_bad_strings[] = {
+    { WORLD "tap bbo nstap0\n", "t.scn:5:5: error: unknown host 'bbo' (did you mean 'bob'?)" },
+    { "tap bob nstap0\nhost bob 192.0.2.2/24\n",
+      "t.scn:1:5: error: unknown host 'bob' (it is defined later, at 2:6; define hosts before "
+      "using them)" },
+    { "host bob 192.0.2.2/24\ntap bob nstap0\ntap bob nstap1\n",
+      "t.scn:3:5: error: bob's eth0 is already on TAP device nstap0 (at 2:1)" },
+    { "host bob 192.0.2.2/24\nhost carol 192.0.2.3/24\ntap bob nstap0\ntap carol nstap0\n",
+      "t.scn:4:11: error: TAP device nstap0 is already bob's eth0 (at 3:1); each tap needs a "
+      "device of its own" },
+    { WORLD "tap bob nstap0\n",
+      "t.scn:5:5: error: bob's eth0 is already on a link (at 3:1); an interface is on a link "
+      "or on a TAP device, not both" },
+    { NET "tap r1 nstap0\n",
+      "t.scn:5:5: error: r1's eth0 is already on a link (at 4:1); an interface is on a link "
+      "or on a TAP device, not both: name a free one, like r1:eth1" },
+    { "host alice 192.0.2.1/24\nhost bob 192.0.2.2/24\ntap bob nstap0\nlink alice bob\n",
+      "t.scn:4:12: error: bob's eth0 is on TAP device nstap0 (at 3:1); an interface is on a "
+      "link or on a TAP device, not both" },
+    { "host bob 192.0.2.2/24\nswitch sw1\ntap sw1 nstap0\n",
+      "t.scn:3:5: error: 'sw1' is a switch: a tap puts a host's interface on a TAP device "
+      "(link a host to the switch and tap that host)" },
+    { NET "tap r1:eth2 nstap0\n",
+      "t.scn:5:8: error: r1 has no interface 'eth2' (it has eth0..eth1)" },
+    { "host bob 192.0.2.2/24\ntap bob\n",
+      "t.scn:2:1: error: tap needs a host and a TAP device, like 'tap bob nstap0'" },
+    { "host bob 192.0.2.2/24\ntap bob nstap0/x\n",
+      "t.scn:2:9: error: bad TAP device name 'nstap0/x' (1 to 15 letters, digits, '-', '_' or "
+      "'.', as 'ip tuntap add dev NAME mode tap' takes it)" },
+    { "host bob 192.0.2.2/24\ntap bob a234567890123456\n",
+      "t.scn:2:9: error: bad TAP device name 'a234567890123456' (1 to 15 letters, digits, '-', "
+      "'_' or '.', as 'ip tuntap add dev NAME mode tap' takes it)" },
+    { "host bob 192.0.2.2/24\ntap bob ..\n",
+      "t.scn:2:9: error: bad TAP device name '..' (1 to 15 letters, digits, '-', '_' or '.', "
+      "as 'ip tuntap add dev NAME mode tap' takes it)" },
+    { "host bob 192.0.2.2/24\ntap bob nstap0 mtu 1400\n",
+      "t.scn:2:16: error: a tap has no mtu option: the device's MTU is the kernel's (ip link "
+      "set DEV mtu N) and the host's is set on its host line (mtu N)" },
+    { "host bob 192.0.2.2/24\ntap bob nstap0 lsos 2%\n",
+      "t.scn:2:16: error: unknown tap option 'lsos' (did you mean 'loss'?)" },
+    { "host bob 192.0.2.2/24\ntap bob nstap0 2%\n",
+      "t.scn:2:16: error: unknown tap option '2%' (tap options are delay, rate, loss, "
+      "duplicate, reorder, corrupt and limit)" },
+    { "host bob 192.0.2.2/24\ntap bob nstap0 loss 2% loss 3%\n",
+      "t.scn:2:24: error: 'loss' is given twice" },
+    { "host bob 192.0.2.2/24\ntap bob nstap0 loss 200%\n",
+      "t.scn:2:21: error: percentage '200%' is more than 100%" },
+    { "host bob 192.0.2.2/24\ntap bob nstap0 delay 1ms 2ms\n",
+      "t.scn:2:26: error: jitter 2ms is more than the delay; a frame cannot arrive before it "
+      "is sent" },
+    { "host bob 192.0.2.2/24\nat 1s tap bob nstap0\n",
+      "t.scn:2:7: error: at cannot schedule a tap; a tap is part of the world from the start" },
+    { "host bob 192.0.2.2/24\nrepeat 2 {\ntap bob nstap0\n}\n",
+      "t.scn:3:1: error: tap cannot be inside a repeat (the repeat at 2:1): it describes the "
+      "world, not a step" },
+    { "host a 192.0.2.1/24\nhost b 192.0.2.2/24\nhost c 192.0.2.3/24\nhost d 192.0.2.4/24\n"
+      "host e 192.0.2.5/24\nhost f 192.0.2.6/24\nhost g 192.0.2.7/24\nhost h 192.0.2.8/24\n"
+      "host i 192.0.2.9/24\ntap a t1\ntap b t2\ntap c t3\ntap d t4\ntap e t5\ntap f t6\n"
+      "tap g t7\ntap h t8\ntap i t9\n",
+      "t.scn:18:1: error: a scenario holds at most 8 taps" },
+    { "host bob 192.0.2.2/24\ntpa bob nstap0\n",
+      "t.scn:2:1: error: unknown statement 'tpa' (did you mean 'tap'?)" },
+};
+
+#define N_TAP_BAD_STRINGS (sizeof tap_bad_strings / sizeof tap_bad_strings[0])
+
+START_TEST(test_tap_bad_string)
+{
+    assert_error(tap_bad_strings[_i].text, tap_bad_strings[_i].msg);
+}
+END_TEST
+
+/* ------------------------------------------------------------------------ */
 
 static Suite *
 scenario_parse_suite(void)
@@ -1842,6 +2030,14 @@ scenario_parse_suite(void)
     tcase_add_test(tc, test_round_trip_every_lesson);
     tcase_add_test(tc, test_print_is_canonical);
     tcase_add_test(tc, test_equal_ignores_positions_only);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("tap");
+    tcase_add_test(tc, test_long_about_is_kept_whole);
+    tcase_add_test(tc, test_tap_fields_and_defaults);
+    tcase_add_test(tc, test_tap_prints_canonically_and_equality_sees_it);
+    tcase_add_test(tc, test_tap_and_link_on_different_interfaces);
+    tcase_add_loop_test(tc, test_tap_bad_string, 0, (int)N_TAP_BAD_STRINGS);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -135,10 +135,11 @@ START_TEST(test_every_listed_name_is_known_and_unique)
         n++;
         ck_assert_uint_lt(n, 256);
     }
-    /* 3 fixed, 7 layers x rx/tx/drop, 4 ICMP types x rx/tx, the TCP
+    /* 5 fixed (drops, ipv4.forwarded, udp.delivered, local.tx,
+     * local.tx_bytes), 7 layers x rx/tx/drop, 4 ICMP types x rx/tx, the TCP
      * counters, every drop reason. */
     size_t n_tcp = sizeof(struct tcp_stats) / sizeof(uint64_t);
-    ck_assert_uint_eq(n, 3 + 21 + 8 + n_tcp + (DROP_COUNT - 1));
+    ck_assert_uint_eq(n, 5 + 21 + 8 + n_tcp + (DROP_COUNT - 1));
     hw_destroy(w);
     free(w);
 }
