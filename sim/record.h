@@ -4,13 +4,17 @@
  * The log is the model the views read: stepping back in the view moves a
  * cursor over it, and panes show what the log holds as of the cursor. A
  * record is a trace sink; attach it before the run and every event (with a
- * copy of its packet's bytes) is kept until record_destroy().
+ * copy of its packet's bytes, and the TCB snapshot a TCP event carries) is
+ * kept until record_destroy().
  *
- * Memory per event: an 80-byte index entry, plus the text with its NUL
- * (typically 40-100 bytes), plus the packet bytes (p->len, 0 without a
- * packet), the last two packed back to back in 64 KiB arena blocks. Names
- * (`where`) are interned once. A 10 000-event lesson of short frames takes
- * about 3 MB.
+ * Memory per event: a 72-byte index entry, plus the text with its NUL
+ * (typically 40-120 bytes), plus packet bytes shared between the events of
+ * one frame: a frame's bytes are kept once however many layers report it
+ * (the headers pushed on the way down are written in front of the bytes the
+ * layer above stored; the ones pulled on the way up are found inside the
+ * copy already kept), plus 72 bytes for each TCB snapshot that differs from
+ * the recent ones. A long TCP transfer costs about 300 bytes an event;
+ * record_memory() says where it goes (bench/view_scale.c prints it).
  */
 #ifndef NETSTEP_SIM_RECORD_H
 #define NETSTEP_SIM_RECORD_H
@@ -45,10 +49,14 @@ struct record_event {
                                 * negative: before data), or RECORD_OFF_NONE */
     int16_t l3_off;            /* IPv4/ARP header, idem */
     int16_t l4_off;            /* ICMP/UDP/TCP header, idem */
+    bool has_tcb;              /* a TCP event that carried a TCB snapshot */
+    struct trace_tcb tcb;      /* that snapshot (state is the stack's static name) */
 };
 
 struct record_entry;
 struct record_block;
+struct record_tcb;
+struct record_frame;
 
 struct record {
     struct trace_sink sink;         /* what record_attach() subscribes */
@@ -61,8 +69,34 @@ struct record {
     char **wheres;                  /* interned names */
     size_t n_wheres;                /* names held */
     size_t cap_wheres;              /* slots in wheres */
+    const char **statics;           /* interned static strings (RFC tags, TCP
+                                       state names); index 0 is NULL */
+    size_t n_statics;               /* strings held */
+    size_t cap_statics;             /* slots in statics */
+    uint16_t *static_hash;          /* open addressing over statics, by pointer */
+    struct record_tcb *tcbs;        /* distinct TCB snapshots; entries refer to them */
+    size_t n_tcbs;                  /* snapshots held */
+    size_t cap_tcbs;                /* slots in tcbs */
+    struct record_frame *frames;    /* recent frames, by packet id: where their
+                                       bytes are, to share them */
+    const char **texts;             /* recent sentences, by hash, to share them */
     uint64_t lost;                  /* events not kept because memory ran out */
     uint64_t bytes_used;            /* arena bytes handed out */
+    uint64_t arena_bytes;           /* arena bytes allocated (blocks' capacity) */
+    uint64_t text_bytes;            /* of which sentences */
+    uint64_t pkt_bytes;             /* of which packet bytes */
+    size_t n_with_pkt;              /* events that carry a packet */
+};
+
+/* Where the log's memory goes, in bytes. */
+struct record_memory {
+    size_t index;        /* the entries array (its capacity) and interned names */
+    size_t text;         /* sentences */
+    size_t packet;       /* packet bytes */
+    size_t tcb;          /* TCB snapshots */
+    size_t slack;        /* arena allocated but not handed out */
+    size_t total;        /* all of the above */
+    size_t with_packet;  /* events that carry a packet */
 };
 
 /* Prepare an empty record for world s (not yet attached). */
@@ -73,7 +107,11 @@ void record_detach(struct record *r);
 /* Detach if attached, and free everything. */
 void record_destroy(struct record *r);
 
+/* Give back the room kept for more events (after a run; recording may go
+ * on, the room grows again). */
+void record_compact(struct record *r);
 size_t record_count(const struct record *r);
+void record_memory(const struct record *r, struct record_memory *out);
 /* Copy event i (0-based, in emit order) into *out. false if i is past the end. */
 bool record_get(const struct record *r, size_t i, struct record_event *out);
 

@@ -185,6 +185,12 @@ void
 tcp_snapshot(const struct tcb *tp, struct trace_tcb *out)
 {
     out->state = tcp_state_name(tp->state);
+    out->laddr = tp->laddr;
+    out->faddr = tp->faddr;
+    out->lport = tp->lport;
+    out->fport = tp->fport;
+    out->iss = tp->iss;
+    out->irs = tp->irs;
     out->snd_una = tp->snd_una;
     out->snd_nxt = tp->snd_nxt;
     out->snd_wnd = tp->snd_wnd;

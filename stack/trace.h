@@ -53,6 +53,12 @@ enum trace_layer {
  * the view's TCB pane shows, as of the event. */
 struct trace_tcb {
     const char *state;   /* "ESTABLISHED" (a static string) */
+    uint32_t laddr;      /* which connection: local address, */
+    uint32_t faddr;      /* foreign address, */
+    uint16_t lport;      /* local port */
+    uint16_t fport;      /* and foreign port */
+    uint32_t iss;        /* initial send sequence number */
+    uint32_t irs;        /* initial receive sequence number (0 before the SYN) */
     uint32_t snd_una;    /* oldest unacknowledged */
     uint32_t snd_nxt;    /* next to send */
     uint32_t snd_wnd;    /* peer's window, bytes */

@@ -16,6 +16,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <langinfo.h>
 #include <limits.h>
 #include <locale.h>
@@ -79,13 +80,108 @@ key_cmdline(const struct view_model *m, struct view_state *st, int key)
     return true;
 }
 
+/* A jump (g, G, a mark, a time): remember where it left from, for ''. */
+static void
+jumped(struct view_state *st, size_t cursor)
+{
+    if (cursor != st->cursor) {
+        st->jump_from = st->cursor;
+        st->have_jump = true;
+    }
+    moved(st, cursor);
+}
+
+static void
+note_event(const struct view_model *m, struct view_state *st, const char *what, size_t i)
+{
+    struct record_event ev;
+    uint64_t t = vm_event(m, i, &ev) ? ev.t_ns : 0;
+    snprintf(st->note, sizeof st->note, "%s event %zu, t=%" PRIu64 ".%06" PRIu64 " s", what, i + 1,
+             t / 1000000000u, t % 1000000000u / 1000u);
+}
+
+/* The letter after 'm' (set a bookmark) or '\'' (go to one), as in vi and
+ * less; '' goes back to where the last jump left from. */
+static bool
+key_mark(const struct view_model *m, struct view_state *st, int key)
+{
+    int what = st->pending;
+    st->pending = 0;
+    if (key == VK_ESC)
+        return true;
+    if (what == '\'' && key == '\'') {
+        if (!st->have_jump) {
+            snprintf(st->note, sizeof st->note, "no jump yet to go back from");
+            return true;
+        }
+        jumped(st, st->jump_from);
+        note_event(m, st, "back to", st->cursor);
+        return true;
+    }
+    if (key < 'a' || key > 'z') {
+        snprintf(st->note, sizeof st->note, "bookmarks are the letters a to z");
+        return true;
+    }
+    int i = key - 'a';
+    char what_s[32];
+    if (what == 'm') {
+        st->marks[i] = st->cursor;
+        st->marks_set |= 1u << i;
+        snprintf(what_s, sizeof what_s, "mark %c set at", key);
+        note_event(m, st, what_s, st->cursor);
+    } else if (!(st->marks_set & (1u << i))) {
+        snprintf(st->note, sizeof st->note, "no mark %c yet: m then %c sets it", key, key);
+    } else {
+        jumped(st, st->marks[i]);
+        snprintf(what_s, sizeof what_s, "mark %c:", key);
+        note_event(m, st, what_s, st->cursor);
+    }
+    return true;
+}
+
+/* Typing the time after '@'; Enter jumps to the first event at or after it. */
+static bool
+key_time(const struct view_model *m, struct view_state *st, int key)
+{
+    size_t n = strlen(st->time_input);
+    if (key == VK_ENTER) {
+        st->editing_time = false;
+        if (n == 0)
+            return true;
+        struct record_event ev;
+        uint64_t now = vm_event(m, st->cursor, &ev) ? ev.t_ns : 0, t;
+        if (!view_parse_time(st->time_input, now, &t)) {
+            snprintf(st->note, sizeof st->note, "not a time: '%s' (try 1.5s, 250ms or +10ms)",
+                     st->time_input);
+            return true;
+        }
+        jumped(st, view_time_event(m, st, t));
+        note_event(m, st, "at", st->cursor);
+    } else if (key == VK_ESC) {
+        st->editing_time = false;
+    } else if (key == VK_BACKSPACE) {
+        if (n > 0)
+            st->time_input[n - 1] = '\0';
+    } else if (key >= ' ' && key < 0x7f && n + 1 < sizeof st->time_input) {
+        st->time_input[n] = (char)key;
+        st->time_input[n + 1] = '\0';
+    }
+    return true;
+}
+
 bool
 view_key(const struct view_model *m, struct view_state *st, int key)
 {
     if (st->cmd.active)
         return key_cmdline(m, st, key);
-    if (key != VK_TICK)
+    if (key != VK_TICK) {
         st->cmd.msg[0] = '\0';  /* what the last line did, shown until a key */
+        st->note[0] = '\0';
+        if (st->editing_time)
+            return key_time(m, st, key);
+        if (st->pending)
+            return key_mark(m, st, key);
+    }
     if (st->editing_filter)
         return key_filter(st, key);
     if (st->help) {
@@ -130,10 +226,18 @@ view_key(const struct view_model *m, struct view_state *st, int key)
             st->speed++;
         break;
     case 'g':
-        moved(st, 0);
+        jumped(st, 0);
         break;
     case 'G':
-        moved(st, last);
+        jumped(st, last);
+        break;
+    case 'm':
+    case '\'':
+        st->pending = key;
+        break;
+    case '@':
+        st->editing_time = true;
+        st->time_input[0] = '\0';
         break;
     case VK_TAB:
         st->focus = (enum view_pane)((st->focus + 1) % PANE_COUNT);

@@ -78,24 +78,109 @@ view_filter_match(const struct view_model *m, const struct record_event *ev, con
     return ev->bytes != NULL && frame_carries(ev, f);
 }
 
+void
+view_filter_init(struct view_filter *vf, const struct view_model *m, const char *f)
+{
+    memset(vf, 0, sizeof *vf);
+    vf->f = f != NULL ? f : "";
+    vf->all = vf->f[0] == '\0';
+    if (vf->all)
+        return;
+    for (size_t i = 0; i < m->n_wheres && i < sizeof vf->where_ok; i++)
+        vf->where_ok[i] = word_eq(m->wheres[i], f);
+    for (int l = 0; l < LAYER_COUNT; l++)
+        if (word_eq(trace_layer_name((enum trace_layer)l), f))
+            vf->layers |= (uint16_t)(1u << l);
+    if (word_eq(f, "transport"))
+        vf->layers |= 1u << LAYER_TCP | 1u << LAYER_UDP | 1u << LAYER_ICMP;
+    if (word_eq(f, "network"))
+        vf->layers |= 1u << LAYER_IPV4 | 1u << LAYER_ARP;
+    if (word_eq(f, "link"))
+        vf->layers |= 1u << LAYER_ETH;
+    vf->drops = word_eq(f, "drop");
+    vf->protos = view_word_protos(f);
+}
+
+bool
+view_filter_hit(const struct view_model *m, const struct view_filter *vf, size_t i)
+{
+    if (vf->all)
+        return i < m->n_events;
+    if (i >= m->n_indexed) {
+        /* not indexed yet (the log grew): the slow way */
+        struct record_event ev;
+        return vm_event(m, i, &ev) && view_filter_match(m, &ev, vf->f);
+    }
+    const struct vm_key *k = &m->keys[i];
+    unsigned kind = k->kl >> 4, layer = k->kl & 15;
+    if (k->where < sizeof vf->where_ok ? vf->where_ok[k->where] : word_eq(m->wheres[k->where], vf->f))
+        return true;
+    if ((vf->layers >> layer & 1u) || (vf->drops && kind == TRACE_DROP) || (k->protos & vf->protos))
+        return true;
+    if (k->protos & VM_P_OTHER) {
+        struct record_event ev;
+        return vm_event(m, i, &ev) && frame_carries(&ev, vf->f);
+    }
+    return false;
+}
+
+/* Whether key k might pass vf: true for certain unless it is a frame with a
+ * header the keys do not name (then view_filter_hit() decodes it). */
+static inline bool
+key_hit(const struct view_filter *vf, struct vm_key k)
+{
+    unsigned kind = (unsigned)k.kl >> 4, layer = k.kl & 15u;
+    return (k.where < sizeof vf->where_ok && vf->where_ok[k.where]) ||
+           (vf->layers >> layer & 1u) || (vf->drops && kind == TRACE_DROP) ||
+           (k.protos & vf->protos) || k.where >= sizeof vf->where_ok ||
+           (k.protos & VM_P_OTHER);
+}
+
+size_t
+view_filter_find(const struct view_model *m, const struct view_filter *vf, size_t i, int dir)
+{
+    if (vf->all)
+        return i < m->n_events ? i : SIZE_MAX;
+    /* the indexed part in a tight loop over 4-byte keys, then the rest */
+    while (i < m->n_events) {
+        if (i < m->n_indexed) {
+            const struct vm_key *keys = m->keys;
+            if (dir > 0)
+                while (i < m->n_indexed && !key_hit(vf, keys[i]))
+                    i++;
+            else
+                while (i != SIZE_MAX && !key_hit(vf, keys[i]))
+                    i--;
+            if (i == SIZE_MAX || i >= m->n_events)
+                return SIZE_MAX;
+            if (i >= m->n_indexed)
+                continue;
+        }
+        if (view_filter_hit(m, vf, i))
+            return i;
+        if (dir < 0 && i == 0)
+            return SIZE_MAX;
+        i += dir > 0 ? 1 : (size_t)-1;
+    }
+    return SIZE_MAX;
+}
+
 size_t
 view_next_event(const struct view_model *m, const struct view_state *st)
 {
-    struct record_event ev;
-    for (size_t i = st->cursor + 1; i < m->n_events; i++)
-        if (vm_event(m, i, &ev) && view_filter_match(m, &ev, st->filter))
-            return i;
-    return st->cursor;
+    struct view_filter vf;
+    view_filter_init(&vf, m, st->filter);
+    size_t i = view_filter_find(m, &vf, st->cursor + 1, 1);
+    return i != SIZE_MAX ? i : st->cursor;
 }
 
 size_t
 view_prev_event(const struct view_model *m, const struct view_state *st)
 {
-    struct record_event ev;
-    for (size_t i = st->cursor; i-- > 0;)
-        if (vm_event(m, i, &ev) && view_filter_match(m, &ev, st->filter))
-            return i;
-    return st->cursor;
+    struct view_filter vf;
+    view_filter_init(&vf, m, st->filter);
+    size_t i = st->cursor > 0 ? view_filter_find(m, &vf, st->cursor - 1, -1) : SIZE_MAX;
+    return i != SIZE_MAX ? i : st->cursor;
 }
 
 size_t
@@ -118,6 +203,97 @@ view_prev_step(const struct view_model *m, size_t cursor)
     if (cursor > m->step_start[s])
         return m->step_start[s];
     return s > 0 ? m->step_start[s - 1] : 0;
+}
+
+/* ---- jump to a time ------------------------------------------------------ */
+
+bool
+view_parse_time(const char *s, uint64_t now_ns, uint64_t *out_ns)
+{
+    while (*s == ' ')
+        s++;
+    int sign = 0;
+    if (*s == '+' || *s == '-')
+        sign = *s++ == '+' ? 1 : -1;
+    while (*s == ' ')
+        s++;
+    /* whole and fraction apart, in integers: "1.5s" is exactly 1500000000 ns */
+    uint64_t whole = 0, frac = 0, frac_div = 1;
+    bool digits = false;
+    for (; isdigit((unsigned char)*s); s++, digits = true) {
+        if (whole > (UINT64_MAX - 9) / 10)
+            return false;
+        whole = whole * 10 + (uint64_t)(*s - '0');
+    }
+    if (*s == '.') {
+        for (s++; isdigit((unsigned char)*s); s++, digits = true) {
+            if (frac_div < 1000000000u) {  /* below a nanosecond is noise */
+                frac = frac * 10 + (uint64_t)(*s - '0');
+                frac_div *= 10;
+            }
+        }
+    }
+    if (!digits)
+        return false;
+    while (*s == ' ')
+        s++;
+    static const struct {
+        const char *name;
+        uint64_t ns;
+    } units[] = { { "ns", 1 }, { "us", 1000 }, { "ms", 1000000 }, { "s", 1000000000 }, { "", 1000000000 } };
+    uint64_t unit = 0;
+    size_t ul = 0;
+    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+        ul = strlen(units[i].name);
+        if (strncmp(s, units[i].name, ul) == 0) {
+            unit = units[i].ns;
+            break;
+        }
+    }
+    s += ul;
+    while (*s == ' ')
+        s++;
+    if (unit == 0 || *s != '\0' || whole > UINT64_MAX / unit)
+        return false;
+    uint64_t t = whole * unit + frac * unit / frac_div;
+    if (sign > 0)
+        t = t > UINT64_MAX - now_ns ? UINT64_MAX : now_ns + t;
+    else if (sign < 0)
+        t = t > now_ns ? 0 : now_ns - t;
+    *out_ns = t;
+    return true;
+}
+
+size_t
+view_time_event(const struct view_model *m, const struct view_state *st, uint64_t t_ns)
+{
+    if (m->n_events == 0)
+        return st->cursor;
+    /* The log is in time order (virtual time never runs backwards), so the
+     * first event at or after t_ns is a binary search away. */
+    size_t lo = 0, hi = m->n_events;
+    struct record_event ev;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (vm_event(m, mid, &ev) && ev.t_ns < t_ns)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    struct view_state probe = *st;
+    struct view_filter vf;
+    view_filter_init(&vf, m, st->filter);
+    if (lo < m->n_events && view_filter_hit(m, &vf, lo))
+        return lo;
+    probe.cursor = lo < m->n_events ? lo : m->n_events - 1;
+    size_t next = view_next_event(m, &probe);
+    if (next != probe.cursor)
+        return next;
+    /* nothing at or after it passes the filter: the last one before that does */
+    if (lo == m->n_events && view_filter_hit(m, &vf, probe.cursor))
+        return probe.cursor;
+    size_t prev = view_prev_event(m, &probe);
+    return prev != probe.cursor ? prev : st->cursor;
 }
 
 /* ---- header, key bar, help ---------------------------------------------- */
@@ -171,9 +347,12 @@ static const struct keyhelp keys[] = {
     { "[ ]", "speed", "[ and ]: slower, faster" },
     { "g G", "first/last", "g, G: the first, the last event" },
     { "tab", "pane", "tab: focus the next pane (events, packet, bytes, sockets)" },
-    { "/", "filter", "/: show only a host, layer or protocol (Enter keeps, Esc clears)" },
+    { "/", "filter", "/: show only a host, layer or protocol (Enter keeps, Esc ends)" },
     { "t", "TCP states", "t: TCP state diagram, last transition lit (t: back)" },
     { ":", "call", ":: run a script line now (Tab completes, :w FILE saves)" },
+    { "@", "time", "@: jump to a time: 1.5s, 250ms, +10ms or -1s, then Enter" },
+    { "m", "mark", "m then a-z: bookmark this event under that letter" },
+    { "'", "to mark", "' then a-z: back to that bookmark ('': back from the last jump)" },
     { NULL, NULL, "up, down: in the packet pane, select a field; elsewhere, one event" },
     { NULL, NULL, "Enter: in the packet pane, fold or unfold the selected layer" },
     { NULL, NULL, "< >: scroll the host columns when not all fit" },
@@ -204,6 +383,61 @@ render_cmdline(const struct view_state *st, struct grid *g, struct grid_rect r)
     if (cl->msg[0] == '\0')
         return false;
     grid_text(g, r.x + 1, r.y, r.w - 1, cl->msg, cl->msg_error ? ROLE_DROP : ROLE_KEYBAR);
+    return true;
+}
+
+/* The key bar while a mark key waits for its letter: the marks in use. */
+static void
+keybar_marks(const struct view_model *m, const struct view_state *st, struct grid *g,
+             struct grid_rect r)
+{
+    bool jump = st->pending == '\'';
+    int x = r.x + grid_text(g, r.x, r.y, r.w, jump ? " to mark: " : " set mark: ", ROLE_KEY);
+    x += grid_text(g, x, r.y, r.w - (x - r.x), jump ? "press its letter" : "press a-z",
+                   ROLE_KEYBAR);
+    if (jump && st->have_jump) {
+        x += grid_text(g, x + 2, r.y, r.w - (x + 2 - r.x), "'", ROLE_KEY) + 2;
+        x += grid_text(g, x + 1, r.y, r.w - (x + 1 - r.x), "before the jump", ROLE_KEYBAR) + 1;
+    }
+    if (st->marks_set == 0) {
+        grid_text(g, x + 2, r.y, r.w - (x + 2 - r.x), "(no marks yet)", ROLE_DIM);
+        return;
+    }
+    for (int i = 0; i < VIEW_MARKS && x < r.x + r.w; i++) {
+        if (!(st->marks_set & (1u << i)))
+            continue;
+        struct record_event ev;
+        uint64_t t = vm_event(m, st->marks[i], &ev) ? ev.t_ns : 0;
+        char letter[2] = { (char)('a' + i), '\0' };
+        char at[48];
+        snprintf(at, sizeof at, "%" PRIu64 ".%06" PRIu64 "s #%zu", t / 1000000000u,
+                 t % 1000000000u / 1000u, st->marks[i] + 1);
+        x += 2;
+        x += grid_text(g, x, r.y, r.w - (x - r.x), letter, ROLE_KEY) + 1;
+        x += grid_text(g, x, r.y, r.w - (x - r.x), at, ROLE_KEYBAR);
+    }
+}
+
+bool
+view_render_jumpbar(const struct view_model *m, const struct view_state *st, struct grid *g,
+                    struct grid_rect r)
+{
+    if (st->pending != 'm' && st->pending != '\'' && !st->editing_time && st->note[0] == '\0')
+        return false;
+    grid_fill(g, r, ' ', ROLE_KEYBAR);
+    if (st->pending == 'm' || st->pending == '\'') {
+        keybar_marks(m, st, g, r);
+        return true;
+    }
+    if (st->editing_time) {
+        int x = r.x + grid_text(g, r.x, r.y, r.w, " jump to time: ", ROLE_KEY);
+        x += grid_text(g, x, r.y, r.w - (x - r.x), st->time_input, ROLE_KEYBAR);
+        grid_put(g, x, r.y, '_', ROLE_KEY);
+        grid_text(g, x + 2, r.y, r.w - (x + 2 - r.x),
+                  "  1.5s  250ms  +10ms  -1s; Enter jumps, Esc cancels", ROLE_KEYBAR);
+        return true;
+    }
+    grid_text(g, r.x + 1, r.y, r.w - 1, st->note, ROLE_KEYBAR);
     return true;
 }
 
@@ -253,16 +487,25 @@ view_render_help(const struct view_opts *o, struct grid *g, struct grid_rect r)
         "same screen again.",
         "",
     };
-    for (size_t i = 0; i < sizeof intro / sizeof intro[0] && y < r.y + r.h - 1; i++)
-        grid_text(g, x, y++, w, intro[i], ROLE_NORMAL);
+    /* On a short screen the keys come first: the introduction only if all fit. */
+    int n_intro = (int)(sizeof intro / sizeof intro[0]);
+    if ((int)N_KEYS + n_intro <= r.h - 2)
+        for (int i = 0; i < n_intro; i++)
+            grid_text(g, x, y++, w, intro[i], ROLE_NORMAL);
+    /* the keys' column as wide as the longest key name, and a gap */
+    int kw = 0;
+    for (size_t i = 0; i < N_KEYS; i++) {
+        int kl = (int)strcspn(keys[i].help, ":") + 2;
+        kw = kl > kw ? kl : kw;
+    }
     for (size_t i = 0; i < N_KEYS && y < r.y + r.h - 1; i++) {
         const char *h = keys[i].help;
         const char *colon = strstr(h + 1, ": ");  /* after the key, which may be ':' */
         int kl = colon ? (int)(colon - h) : 0;
         char key[40];
         snprintf(key, sizeof key, "%.*s", kl, h);
-        grid_text(g, x, y, 24, key, ROLE_KEY);
-        grid_text(g, x + 24, y, w - 24, colon ? colon + 2 : h, ROLE_NORMAL);
+        grid_text(g, x, y, kw, key, ROLE_KEY);
+        grid_text(g, x + kw, y, w - kw, colon ? colon + 2 : h, ROLE_NORMAL);
         y++;
     }
     if (y + 1 < r.y + r.h - 1)
@@ -279,7 +522,8 @@ view_render(const struct view_model *m, const struct view_state *st,
     grid_clear(g);
     g->ascii = !o->utf8;
     view_render_header(m, st, o, g, (struct grid_rect){ 0, 0, W, 1 });
-    view_render_keybar(st, g, (struct grid_rect){ 0, H - 1, W, 1 });
+    if (!view_render_jumpbar(m, st, g, (struct grid_rect){ 0, H - 1, W, 1 }))
+        view_render_keybar(st, g, (struct grid_rect){ 0, H - 1, W, 1 });
     int bh = H - 2;
     /* an open command line's error or completions, just above it */
     if (st->cmd.active && st->cmd.msg[0] != '\0' && H >= 3) {

@@ -33,6 +33,10 @@ enum view_pane {
 extern const unsigned view_speed_eps[VIEW_SPEEDS];
 
 #define VIEW_FILTER_LEN 32
+#define VIEW_TIME_LEN 24
+#define VIEW_NOTE_LEN 96
+/* Bookmarks are named by the letters a to z, as marks are in vi and less. */
+#define VIEW_MARKS 26
 
 struct view_state {
     size_t cursor;                  /* the selected event */
@@ -49,6 +53,16 @@ struct view_state {
                                        person folded away */
     int host_first;                 /* first host column shown */
     struct cmdline cmd;             /* the ':' command line (ui/cmdline.h) */
+    int pending;                    /* 'm' or '\'' waiting for its letter, else 0 */
+    bool editing_time;              /* typing a time after '@' */
+    char time_input[VIEW_TIME_LEN]; /* what was typed so far */
+    char note[VIEW_NOTE_LEN];       /* the answer to the last key ("mark a set
+                                       at event 12"); the key bar shows it
+                                       until the next key */
+    size_t marks[VIEW_MARKS];       /* bookmark a..z: an event index */
+    uint32_t marks_set;             /* bit per letter in use */
+    size_t jump_from;               /* where the last jump left from ('' goes back) */
+    bool have_jump;                 /* jump_from is set */
 };
 
 struct view_opts {
@@ -68,6 +82,11 @@ void view_render(const struct view_model *m, const struct view_state *st,
 void view_render_header(const struct view_model *m, const struct view_state *st,
                         const struct view_opts *o, struct grid *g, struct grid_rect r);
 void view_render_keybar(const struct view_state *st, struct grid *g, struct grid_rect r);
+/* The key bar's line while a mark or time key waits for input (the marks in
+ * use, the time typed so far), or the note answering the last key; false
+ * (nothing drawn) when there is none of these. */
+bool view_render_jumpbar(const struct view_model *m, const struct view_state *st, struct grid *g,
+                         struct grid_rect r);
 void view_render_script(const struct view_model *m, const struct view_state *st,
                         const struct view_opts *o, struct grid *g, struct grid_rect r);
 void view_render_layers(const struct view_model *m, const struct view_state *st,
@@ -91,11 +110,38 @@ void view_render_tcp_states(const struct view_model *m, const struct view_state 
 bool view_filter_match(const struct view_model *m, const struct record_event *ev,
                        const char *f);
 
+/* A filter made ready to test many events by their index: the model's
+ * per-event keys (view_model.h) instead of decoding frames. */
+struct view_filter {
+    const char *f;            /* the filter ("" passes everything) */
+    bool all;                 /* f is "" */
+    uint8_t where_ok[256];    /* by where id (below 256): the name is f */
+    uint16_t layers;          /* bit per trace layer f names */
+    bool drops;               /* f is "drop" */
+    unsigned protos;          /* VM_P_* bits f names */
+};
+void view_filter_init(struct view_filter *vf, const struct view_model *m, const char *f);
+/* view_filter_match() for event i, reading 4 bytes unless its frame holds a
+ * header the key does not name. */
+bool view_filter_hit(const struct view_model *m, const struct view_filter *vf, size_t i);
+/* The first event that passes vf from event i on (dir 1) or back (dir -1),
+ * i included, or SIZE_MAX. */
+size_t view_filter_find(const struct view_model *m, const struct view_filter *vf, size_t i,
+                        int dir);
+
 /* Moves: each returns the new cursor. */
 size_t view_next_event(const struct view_model *m, const struct view_state *st);
 size_t view_prev_event(const struct view_model *m, const struct view_state *st);
 size_t view_next_step(const struct view_model *m, size_t cursor);
 size_t view_prev_step(const struct view_model *m, size_t cursor);
+
+/* A time as typed after '@': "1.5s", "250ms", "20us", "900ns", "2" (seconds),
+ * or relative to now_ns with a sign ("+10ms", "-1s"; a time before 0 is 0).
+ * Blanks around the number and unit are allowed. false if s is not a time. */
+bool view_parse_time(const char *s, uint64_t now_ns, uint64_t *out_ns);
+/* The first event at or after t_ns that passes st's filter; past the end of
+ * the lesson, the last one that passes it; st->cursor if none does. */
+size_t view_time_event(const struct view_model *m, const struct view_state *st, uint64_t t_ns);
 
 /* ---- packet decoding (view_packet.c), shared with tests ---------------- */
 
@@ -124,6 +170,12 @@ struct pkt_line {
 /* Decode the bytes of ev field by field, outermost header first, from the
  * first layer the bytes still hold. Returns the number of lines. */
 int view_decode(const struct record_event *ev, struct pkt_line *lines, int max);
+/* The VM_P_* bits of the headings view_decode() gives ev; of one heading
+ * (by its first word); of a filter word (case does not matter; "ip" and
+ * "eth" as well). */
+unsigned view_frame_protos(const struct record_event *ev);
+unsigned view_heading_protos(const char *heading);
+unsigned view_word_protos(const char *word);
 /* The layer unfolded by default for ev: its own, or the first the bytes hold. */
 int view_packet_layer_own(const struct record_event *ev, const struct pkt_line *lines, int n);
 /* Lines the packet pane has for the cursor's event (to bound st->field),

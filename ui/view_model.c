@@ -100,6 +100,21 @@ vm_snapshot(struct view_model *m, const struct host *h, int host, size_t at)
     }
     s->n_socks = ns;
     s->n_arp = na;
+    /* The same as the host's previous snapshot (a delivery the application
+     * read at once, a call that changed nothing shown): that one stands. */
+    for (size_t k = m->n_snaps, seen = 0; k-- > 0 && seen < 16; seen++) {
+        const struct vm_snap *p = &m->snaps[k];
+        if (p->host != host)
+            continue;
+        if (p->n_socks == ns && p->n_arp == na &&
+            (ns == 0 || memcmp(p->socks, s->socks, ns * sizeof *s->socks) == 0) &&
+            (na == 0 || memcmp(p->arp, s->arp, na * sizeof *s->arp) == 0)) {
+            free(s->socks);
+            free(s->arp);
+            return 0;
+        }
+        break;
+    }
     m->n_snaps++;
     return 0;
 }
@@ -138,6 +153,8 @@ vm_link_peer(const struct scenario *scn, const char *name, int from)
     for (size_t i = 0; i < scn->n_links; i++) {
         const struct scn_link *l = &scn->links[i];
         char want[2 * SCN_NAME_MAX + 8];
+        if (l->a < 0 || l->b < 0)
+            continue;  /* an end on a switch: the frame goes to no host directly */
         snprintf(want, sizeof want, "%s-%s", scn->hosts[l->a].name, scn->hosts[l->b].name);
         size_t n = strlen(want);
         if (strncmp(name, want, n) != 0 || (name[n] != '\0' && name[n] != '/'))
@@ -229,7 +246,8 @@ vm_update(struct view_model *m)
     m->step_start[m->n_steps] = m->n_events;
     m->expects_passed = m->runner->expects_passed;
     m->expects_failed = m->runner->expects_failed;
-    if (m->snapper->failed || m->rec.lost > 0 || vm_index_wires(m, from) < 0)
+    if (m->snapper->failed || m->rec.lost > 0 || vm_index_wires(m, from) < 0 ||
+        vm_index_extend(m) < 0)
         return -1;
     return 0;
 }
@@ -304,6 +322,7 @@ view_model_build(struct view_model *m, const struct scenario *scn, bool seed_giv
         return -1;
     while (vm_run_step(m))
         ;
+    record_compact(&m->rec);  /* the script is recorded: give back the slack */
     if (m->failed) {
         snprintf(err, err_len, "netstep: out of memory recording the lesson");
         view_model_destroy(m);
@@ -323,6 +342,7 @@ view_model_destroy(struct view_model *m)
         free(m->runner);
     }
     free(m->snapper);
+    vm_index_free(m);
     record_destroy(&m->rec);
     for (size_t i = 0; i < m->n_snaps; i++) {
         free(m->snaps[i].socks);
@@ -441,6 +461,26 @@ vm_live_poll(struct view_model *m)
     return m->n_events != before;
 }
 
+void
+view_model_memory(const struct view_model *m, struct vm_memory *out)
+{
+    struct record_memory rm;
+    record_memory(&m->rec, &rm);
+    memset(out, 0, sizeof *out);
+    out->index = rm.index;
+    out->text = rm.text;
+    out->packet = rm.packet;
+    out->tcb = rm.tcb;
+    out->events_with_packet = rm.with_packet;
+    size_t model = m->cap_snaps * sizeof *m->snaps + m->n_wires * sizeof *m->wires +
+                   (m->n_steps + 1) * sizeof *m->step_start;
+    for (size_t i = 0; i < m->n_snaps; i++)
+        model += m->snaps[i].n_socks * sizeof(struct vm_sock) +
+                 m->snaps[i].n_arp * sizeof(struct vm_arp);
+    out->model = model + vm_index_memory(m);
+    out->total = rm.total + out->model;
+}
+
 bool
 vm_event(const struct view_model *m, size_t i, struct record_event *out)
 {
@@ -462,24 +502,6 @@ vm_step_of(const struct view_model *m, size_t i)
             hi = mid;
     }
     return lo;
-}
-
-const struct vm_snap *
-vm_snap_at(const struct view_model *m, int host, size_t i)
-{
-    /* the first snapshot after i, then back to the host's latest before it */
-    size_t lo = 0, hi = m->n_snaps;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (m->snaps[mid].at <= i)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    for (size_t k = lo; k-- > 0;)
-        if (m->snaps[k].host == host)
-            return &m->snaps[k];
-    return NULL;
 }
 
 const char *

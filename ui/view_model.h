@@ -82,6 +82,44 @@ struct vm_wire {
     int to;           /* receiving host index, or -1 */
 };
 
+/* What the filter and the layers pane ask of every event, packed in 4 bytes,
+ * so that finding the next matching event reads 4 bytes an event. */
+struct vm_key {
+    uint16_t where;   /* index into view_model.wheres */
+    uint8_t kl;       /* kind << 4 | layer */
+    uint8_t protos;   /* VM_P_* bits: the headers the frame holds */
+};
+
+/* The headers a frame holds, by the first word of the packet pane's heading
+ * for each ("Ethernet", "IPv4", ...); VM_P_OTHER: one not in this list. */
+enum {
+    VM_P_ETH = 1u << 0,
+    VM_P_IPV4 = 1u << 1,
+    VM_P_ARP = 1u << 2,
+    VM_P_ICMP = 1u << 3,
+    VM_P_UDP = 1u << 4,
+    VM_P_TCP = 1u << 5,
+    VM_P_DATA = 1u << 6,
+    VM_P_OTHER = 1u << 7,
+};
+
+/* Event (or snapshot) indexes in increasing order. */
+struct vm_list {
+    uint32_t *at;  /* the indexes */
+    size_t n;      /* entries */
+    size_t cap;    /* slots */
+};
+
+/* One TCP connection of one host, and the log's events carrying its TCB. */
+struct vm_conn {
+    int host;              /* host index */
+    uint32_t laddr;        /* local address */
+    uint32_t faddr;        /* foreign address */
+    uint16_t lport;        /* local port */
+    uint16_t fport;        /* foreign port */
+    struct vm_list events; /* events with this TCB's snapshot */
+};
+
 struct view_model {
     const struct scenario *scn;  /* the lesson (not owned) */
     struct record rec;           /* the event log */
@@ -104,6 +142,24 @@ struct view_model {
     struct vm_snapper *snapper;  /* the sink that snapshots hosts */
     unsigned n_live;             /* statements run from the command line */
     bool failed;                 /* memory ran out while recording */
+    /* Indexes over the log (view_index.c), so that no key has to read every
+     * event: built by vm_index_extend() as the log grows. */
+    size_t n_indexed;            /* events indexed */
+    struct vm_key *keys;         /* per event */
+    size_t cap_keys;             /* slots in keys */
+    const char **wheres;         /* distinct `where` names (the record's own strings) */
+    size_t n_wheres;             /* entries of wheres */
+    size_t cap_wheres;           /* slots in wheres */
+    size_t n_hosts_indexed;      /* hosts the per-host lists have room for */
+    struct vm_list *by_layer;    /* [host * LAYER_COUNT + layer]: its events */
+    struct vm_list *tcp_states;  /* [host + 1]: TCP state changes ([0]: any host) */
+    struct vm_list *snaps_of;    /* [host]: indexes into snaps */
+    size_t n_snaps_indexed;      /* snapshots indexed */
+    struct vm_conn *conns;       /* TCP connections seen in TCB snapshots */
+    size_t n_conns;              /* entries of conns */
+    size_t cap_conns;            /* slots in conns */
+    size_t wire_life;            /* the most events a frame spent on a link */
+    size_t wires_lived;          /* wires whose (final) life wire_life counts */
 };
 
 /* Run scn headless and record it. seed_given overrides the file's seed.
@@ -137,6 +193,33 @@ int vm_live_timeout_ms(const struct view_model *m);
 /* After the script, in TAP mode: run what the wall clock and the wire bring
  * (never blocks) and record it. true if the log grew. */
 bool vm_live_poll(struct view_model *m);
+/* Where the model's memory goes, in bytes: the log's parts, and the rest
+ * (socket snapshots, wire pairs, indexes). */
+struct vm_memory {
+    size_t index;               /* the log's entries */
+    size_t text;                /* the log's sentences */
+    size_t packet;              /* the log's packet bytes */
+    size_t tcb;                 /* the log's TCB snapshots */
+    size_t model;               /* snapshots, wires, indexes of the model */
+    size_t total;               /* everything, arena slack included */
+    size_t events_with_packet;  /* events that carry a packet */
+};
+void view_model_memory(const struct view_model *m, struct vm_memory *out);
+
+/* Index events from m->n_indexed to m->n_events, and the snapshots and
+ * wires taken since the last call. 0, or -1 when memory runs out. */
+int vm_index_extend(struct view_model *m);
+void vm_index_free(struct view_model *m);
+/* Bytes the indexes take. */
+size_t vm_index_memory(const struct view_model *m);
+/* The latest event of host at layer at or before event i, or SIZE_MAX. */
+size_t vm_last_at_layer(const struct view_model *m, int host, enum trace_layer layer, size_t i);
+/* The latest TCP state change at or before i, on host (-1: any), or SIZE_MAX. */
+size_t vm_last_tcp_state(const struct view_model *m, int host, size_t i);
+/* The latest event at or before i carrying the TCB of host's connection
+ * laddr:lport - faddr:fport (laddr 0 matches any), or SIZE_MAX. */
+size_t vm_last_tcb(const struct view_model *m, int host, uint32_t laddr, uint16_t lport,
+                   uint32_t faddr, uint16_t fport, size_t i);
 
 /* Event i; false past the end. */
 bool vm_event(const struct view_model *m, size_t i, struct record_event *out);

@@ -28,6 +28,7 @@ struct decoder {
     struct pkt_line *lines;  /* output */
     int max;                 /* room */
     int n;                   /* lines written */
+    unsigned *protos;        /* not NULL: only note the headings' VM_P_* bits */
 };
 
 static void
@@ -40,6 +41,12 @@ static void
 add(struct decoder *d, enum pkt_layer layer, bool heading, int off, int len,
     const char *meaning, const char *fmt, ...)
 {
+    if (d->protos != NULL) {
+        /* every heading's format begins with its protocol's word */
+        if (heading)
+            *d->protos |= view_heading_protos(fmt);
+        return;
+    }
     if (d->n >= d->max)
         return;
     struct pkt_line *l = &d->lines[d->n++];
@@ -565,10 +572,62 @@ off_ok(int16_t off, size_t len)
     return off != RECORD_OFF_NONE && off >= 0 && (size_t)off < len;
 }
 
+/* The headings' first words, and the bit each stands for. */
+static const struct {
+    const char *word;
+    unsigned bit;
+} heading_words[] = {
+    { "Ethernet", VM_P_ETH }, { "IPv4", VM_P_IPV4 }, { "ARP", VM_P_ARP }, { "ICMP", VM_P_ICMP },
+    { "UDP", VM_P_UDP },      { "TCP", VM_P_TCP },   { "Data,", VM_P_DATA },
+};
+
+unsigned
+view_heading_protos(const char *heading)
+{
+    size_t n = strcspn(heading, " ");
+    for (size_t i = 0; i < sizeof heading_words / sizeof heading_words[0]; i++)
+        if (strlen(heading_words[i].word) == n && strncmp(heading, heading_words[i].word, n) == 0)
+            return heading_words[i].bit;
+    return VM_P_OTHER;
+}
+
+unsigned
+view_word_protos(const char *word)
+{
+    size_t n = strlen(word);
+    unsigned bits = 0;
+    for (size_t i = 0; i < sizeof heading_words / sizeof heading_words[0]; i++)
+        if (strlen(heading_words[i].word) == n && strncasecmp(word, heading_words[i].word, n) == 0)
+            bits |= heading_words[i].bit;
+    if (strcasecmp(word, "ip") == 0)
+        bits |= VM_P_IPV4;
+    if (strcasecmp(word, "eth") == 0)
+        bits |= VM_P_ETH;
+    return bits;
+}
+
+static int view_decode_into(const struct record_event *ev, struct decoder *d);
+
+unsigned
+view_frame_protos(const struct record_event *ev)
+{
+    unsigned bits = 0;
+    struct decoder d = { .lines = NULL, .max = 0, .n = 0, .protos = &bits };
+    view_decode_into(ev, &d);
+    return bits;
+}
+
 int
 view_decode(const struct record_event *ev, struct pkt_line *lines, int max)
 {
     struct decoder d = { .lines = lines, .max = max, .n = 0 };
+    return view_decode_into(ev, &d);
+}
+
+static int
+view_decode_into(const struct record_event *ev, struct decoder *dp)
+{
+    struct decoder d = *dp;
     if (ev->bytes == NULL || ev->len == 0)
         return 0;
     int len = ev->len > 65535 ? 65535 : (int)ev->len;

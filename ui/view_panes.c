@@ -265,13 +265,17 @@ view_render_layers(const struct view_model *m, const struct view_state *st,
             struct record_event ev;
             size_t at = 0;
             bool found = false;
-            for (size_t i = st->cursor + 1; have_sel && i-- > from;) {
-                if (vm_event(m, i, &ev) && ev.host == h && layer_row(ev.layer) == row) {
+            for (int l = 0; have_sel && l < LAYER_COUNT; l++) {
+                if (layer_row((enum trace_layer)l) != row)
+                    continue;
+                size_t i = vm_last_at_layer(m, h, (enum trace_layer)l, st->cursor);
+                if (i != SIZE_MAX && i >= from && (!found || i > at)) {
                     at = i;
                     found = true;
-                    break;
                 }
             }
+            if (found && !vm_event(m, at, &ev))
+                found = false;
             if (row == ROW_APP) {
                 const struct scn_step *sp = m->n_steps ? &m->scn->steps[step] : NULL;
                 if (sp != NULL && sp->host == h && sp->kind != SCN_STEP_EXPECT) {
@@ -319,9 +323,21 @@ view_render_layers(const struct view_model *m, const struct view_state *st,
             if (linked)
                 for (int i = 0; i < gw - 2; i++)
                     grid_put(g, gx + i, ly, gl->wire, ROLE_WIRE);
-            /* the latest frame in flight between a and b */
-            for (size_t k = m->n_wires; k-- > 0;) {
+            /* the latest frame in flight between a and b: from the last
+             * wire sent by the cursor back, no further than a frame can
+             * have stayed on a link */
+            size_t lo = 0, hi = m->n_wires;
+            while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                if (m->wires[mid].at <= st->cursor)
+                    lo = mid + 1;
+                else
+                    hi = mid;
+            }
+            for (size_t k = lo; k-- > 0;) {
                 const struct vm_wire *wi = &m->wires[k];
+                if (wi->at + m->wire_life < st->cursor)
+                    break;
                 /* on the wire now, or lost on it by the selected event */
                 bool lost = wi->end == st->cursor && sel.kind == TRACE_DROP;
                 if (wi->at > st->cursor || (wi->end <= st->cursor && !lost))
@@ -428,7 +444,10 @@ view_render_events(const struct view_model *m, const struct view_state *st,
     }
     for (size_t i = 0; i < m->scn->n_links; i++) {
         const struct scn_link *lk = &m->scn->links[i];
-        int l = (int)(strlen(m->scn->hosts[lk->a].name) + strlen(m->scn->hosts[lk->b].name) + 1);
+        /* an end is a host or a switch port */
+        const char *a = lk->a >= 0 ? m->scn->hosts[lk->a].name : m->scn->switches[lk->a_sw].name;
+        const char *b = lk->b >= 0 ? m->scn->hosts[lk->b].name : m->scn->switches[lk->b_sw].name;
+        int l = (int)(strlen(a) + strlen(b) + 1);
         if (l > where_w)
             where_w = l;
     }
@@ -439,17 +458,27 @@ view_render_events(const struct view_model *m, const struct view_state *st,
     int above = ih / 3, n_above = 0;
     struct record_event ev;
     size_t tmp[128];
-    for (size_t i = st->cursor; i-- > 0 && n_above < above;)
-        if (vm_event(m, i, &ev) && view_filter_match(m, &ev, st->filter))
-            tmp[n_above++] = i;
+    struct view_filter vf;
+    view_filter_init(&vf, m, st->filter);
+    for (size_t i = st->cursor; i > 0 && n_above < above;) {
+        i = view_filter_find(m, &vf, i - 1, -1);
+        if (i == SIZE_MAX)
+            break;
+        tmp[n_above++] = i;
+    }
     int n = 0;
     for (int k = n_above; k-- > 0;)
         idx[n++] = tmp[k];
     int sel_row = n;
     idx[n++] = st->cursor;
-    for (size_t i = st->cursor + 1; i < m->n_events && n < ih && n < 128; i++)
-        if (vm_event(m, i, &ev) && view_filter_match(m, &ev, st->filter))
-            idx[n++] = i;
+    for (size_t i = st->cursor + 1; n < ih && n < 128; i++) {
+        i = view_filter_find(m, &vf, i, 1);
+        if (i == SIZE_MAX)
+            break;
+        idx[n++] = i;
+    }
+    /* With bookmarks set, a gutter shows their letters beside their events. */
+    int gut = st->marks_set ? 2 : 0;
     for (int row = 0; row < n && row < ih; row++) {
         if (!vm_event(m, idx[row], &ev))
             continue;
@@ -460,7 +489,12 @@ view_render_events(const struct view_model *m, const struct view_state *st,
             role = ev.kind == TRACE_DROP ? ROLE_DROP : ROLE_SELECTED;
             grid_paint(g, x, y0 + row, w, role);
         }
-        grid_text(g, x, y0 + row, w, buf, role);
+        for (int k = VIEW_MARKS; gut && k-- > 0;)
+            if ((st->marks_set & (1u << k)) && st->marks[k] == idx[row]) {
+                grid_put(g, x, y0 + row, (uint32_t)('a' + k), ROLE_KEY);
+                break;  /* the first letter, when one event has several */
+            }
+        grid_text(g, x + gut, y0 + row, w - gut, buf, role);
     }
 }
 
@@ -516,6 +550,50 @@ endpoint(uint32_t addr, uint16_t port, bool set, char *buf, size_t n)
     snprintf(buf, n, "%s:%u", addr == 0 ? "*" : ipv4_addr_str(addr, a), port);
 }
 
+/* The TCB figures of socket k as of event i, from the log: every TCP event
+ * carries a snapshot of its TCB [issue 3 item 9], so the latest one of k's
+ * connection at or before i is the TCB as the cursor sees it, newer than the
+ * socket snapshot (taken when a state, a call or a delivery changed the
+ * socket) whenever an ACK moved snd_una or cwnd since. */
+static void
+tcb_as_of(const struct view_model *m, int host, size_t snap_at, struct vm_sock *k, size_t i)
+{
+    if (!k->has_tcb)
+        return;
+    size_t at = vm_last_tcb(m, host, k->laddr, k->lport, k->faddr, k->fport, i);
+    struct record_event ev;
+    if (at == SIZE_MAX || at < snap_at || !vm_event(m, at, &ev) || !ev.has_tcb)
+        return;
+    k->snd_una = ev.tcb.snd_una - ev.tcb.iss;
+    k->snd_nxt = ev.tcb.snd_nxt - ev.tcb.iss;
+    k->snd_wnd = ev.tcb.snd_wnd;
+    k->rcv_nxt = ev.tcb.rcv_nxt - ev.tcb.irs;
+    k->rcv_wnd = ev.tcb.rcv_wnd;
+    k->cwnd = ev.tcb.cwnd;
+    k->ssthresh = ev.tcb.ssthresh;
+    k->srtt_ns = ev.tcb.srtt_ns;
+    k->rto_ns = ev.tcb.rto_ns;
+}
+
+#define SOCKS_SHOWN 64
+
+/* Snapshot s of host with its sockets' TCBs as of event i, into socks. */
+static const struct vm_snap *
+snap_as_of(const struct view_model *m, int host, const struct vm_snap *s, size_t i,
+           struct vm_snap *out, struct vm_sock *socks)
+{
+    if (s == NULL)
+        return NULL;
+    *out = *s;
+    out->n_socks = s->n_socks < SOCKS_SHOWN ? s->n_socks : SOCKS_SHOWN;
+    for (size_t k = 0; k < out->n_socks; k++) {
+        socks[k] = s->socks[k];
+        tcb_as_of(m, host, s->at, &socks[k], i);
+    }
+    out->socks = socks;
+    return out;
+}
+
 void
 view_render_sockets(const struct view_model *m, const struct view_state *st,
                     const struct view_opts *o, struct grid *g, struct grid_rect r)
@@ -526,8 +604,14 @@ view_render_sockets(const struct view_model *m, const struct view_state *st,
     size_t step = vm_step_of(m, st->cursor);
     size_t from = m->n_steps ? m->step_start[step] : 0;
     for (size_t h = 0; h < vm_n_hosts(m) && y < y_end; h++) {
-        const struct vm_snap *now = vm_snap_at(m, (int)h, st->cursor);
-        const struct vm_snap *before = from > 0 ? vm_snap_at(m, (int)h, from - 1) : NULL;
+        struct vm_snap now_s, before_s;
+        struct vm_sock now_k[SOCKS_SHOWN], before_k[SOCKS_SHOWN];
+        const struct vm_snap *now = snap_as_of(m, (int)h, vm_snap_at(m, (int)h, st->cursor),
+                                               st->cursor, &now_s, now_k);
+        const struct vm_snap *before =
+            from > 0 ? snap_as_of(m, (int)h, vm_snap_at(m, (int)h, from - 1), from - 1,
+                                  &before_s, before_k)
+                     : NULL;
         grid_text(g, x, y++, w, vm_host_name(m, (int)h), ROLE_TITLE);
         if (now == NULL || (now->n_socks == 0 && now->n_arp == 0)) {
             if (y < y_end)

@@ -63,12 +63,15 @@ last_transition(const struct view_model *m, size_t cursor, char *from, char *to,
     struct record_event sel;
     int want = vm_event(m, cursor, &sel) ? sel.host : -1;
     for (int pass = 0; pass < 2; pass++) {
-        for (size_t i = cursor + 1; i-- > 0;) {
+        /* the host's state changes, newest first, then any host's */
+        int host = pass == 0 ? want : -1;
+        if (pass == 0 && want < 0)
+            continue;
+        for (size_t i = vm_last_tcp_state(m, host, cursor); i != SIZE_MAX;
+             i = i > 0 ? vm_last_tcp_state(m, host, i - 1) : SIZE_MAX) {
             struct record_event ev;
-            if (!vm_event(m, i, &ev) || ev.kind != TRACE_STATE || ev.layer != LAYER_TCP)
-                continue;
-            if (pass == 0 && want >= 0 && ev.host != want)
-                continue;
+            if (!vm_event(m, i, &ev))
+                break;
             char a[32], b[32];
             if (sscanf(ev.text, "%31[A-Z_] -> %31[A-Z_]", a, b) != 2)
                 continue;
@@ -77,8 +80,6 @@ last_transition(const struct view_model *m, size_t cursor, char *from, char *to,
             *out = ev;
             return true;
         }
-        if (want < 0)
-            break;
     }
     return false;
 }

@@ -1,0 +1,203 @@
+/*
+ * test_record.c - the event log keeps every event as it was emitted.
+ *
+ * A naive sink attached beside the record copies every event whole (its
+ * packet's bytes, its TCB snapshot); after a lesson runs, every event
+ * record_get() returns must equal that copy, although the record shares a
+ * frame's bytes between the events that report it and keeps equal TCB
+ * snapshots once. Lessons: scenarios/tcp/slow-start.scn (a bulk transfer),
+ * tcp/fast-retransmit.scn (loss), udp/echo.scn (ARP holding a datagram,
+ * padding on short frames), ip/two-subnets.scn and ip/fragmentation.scn (a
+ * router rewriting a packet on its way, fragments) and
+ * link/hub-vs-switch.scn (one frame copied to many ports).
+ */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/record.h"
+#include "sim/scenario.h"
+#include "sim/scenario_run.h"
+#include "stack/pkt.h"
+
+/* One event as the naive sink saw it. */
+struct copy {
+    uint64_t t_ns;
+    enum trace_kind kind;
+    enum trace_layer layer;
+    uint64_t pkt_id;
+    const char *rfc;
+    uint8_t *bytes;
+    size_t len;
+    bool has_tcb;
+    struct trace_tcb tcb;
+    char text[TRACE_TEXT_LEN];
+};
+
+struct naive {
+    struct trace_sink sink;
+    struct copy *ev;
+    size_t n, cap;
+    size_t bytes;  /* packet bytes a copy per event takes */
+};
+
+static void
+naive_emit(void *ctx, const struct trace_event *ev)
+{
+    struct naive *nv = ctx;
+    if (nv->n == nv->cap) {
+        nv->cap = nv->cap ? nv->cap * 2 : 1024;
+        nv->ev = realloc(nv->ev, nv->cap * sizeof *nv->ev);
+        ck_assert_ptr_nonnull(nv->ev);
+    }
+    struct copy *c = &nv->ev[nv->n++];
+    memset(c, 0, sizeof *c);
+    c->t_ns = ev->t_ns;
+    c->kind = ev->kind;
+    c->layer = ev->layer;
+    c->rfc = ev->rfc;
+    c->has_tcb = ev->has_tcb;
+    c->tcb = ev->tcb;
+    memcpy(c->text, ev->text, sizeof c->text);
+    if (ev->pkt != NULL) {
+        c->pkt_id = ev->pkt->id;
+        c->len = ev->pkt->len;
+        c->bytes = malloc(c->len ? c->len : 1);
+        memcpy(c->bytes, ev->pkt->data, c->len);
+        nv->bytes += c->len;
+    }
+}
+
+/* Run lesson `name` with the record and the naive sink, and compare. */
+static void
+check_lesson(const char *name, bool expect_sharing)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", NETSTEP_SCENARIO_DIR, name);
+    struct scn_diag diag;
+    struct scenario *scn = scenario_parse_file(path, &diag);
+    ck_assert_msg(scn != NULL, "%s", diag.first);
+    struct scn_runner *r = calloc(1, sizeof *r);
+    struct scn_run_opts opts = { 0 };
+    char err[256];
+    ck_assert_int_eq(scn_runner_init(r, scn, &opts, err, sizeof err), 0);
+    struct record rec;
+    record_init(&rec, &r->sim);
+    record_attach(&rec);
+    struct naive nv = { .sink = { .emit = naive_emit } };
+    nv.sink.ctx = &nv;
+    trace_attach(&r->sim.trace, &nv.sink);
+    while (scn_runner_step(r))
+        ;
+    trace_detach(&r->sim.trace, &nv.sink);
+    record_detach(&rec);
+
+    ck_assert_uint_eq(rec.lost, 0);
+    ck_assert_uint_eq(record_count(&rec), nv.n);
+    size_t n_tcb = 0;
+    for (size_t i = 0; i < nv.n; i++) {
+        struct record_event ev;
+        const struct copy *c = &nv.ev[i];
+        ck_assert(record_get(&rec, i, &ev));
+        ck_assert_uint_eq(ev.t_ns, c->t_ns);
+        ck_assert_int_eq(ev.kind, c->kind);
+        ck_assert_int_eq(ev.layer, c->layer);
+        ck_assert_ptr_eq(ev.rfc, c->rfc);
+        ck_assert_str_eq(ev.text, c->text);
+        ck_assert_uint_eq(ev.pkt_id, c->pkt_id);
+        ck_assert_uint_eq(ev.len, c->len);
+        if (c->bytes != NULL) {
+            ck_assert_ptr_nonnull(ev.bytes);
+            ck_assert_msg(memcmp(ev.bytes, c->bytes, c->len) == 0,
+                          "%s: event %zu's bytes differ from the packet's", name, i);
+        } else {
+            ck_assert_ptr_null(ev.bytes);
+        }
+        ck_assert(ev.has_tcb == c->has_tcb);
+        if (c->has_tcb) {
+            n_tcb++;
+            ck_assert_ptr_eq(ev.tcb.state, c->tcb.state);
+            ck_assert_uint_eq(ev.tcb.laddr, c->tcb.laddr);
+            ck_assert_uint_eq(ev.tcb.lport, c->tcb.lport);
+            ck_assert_uint_eq(ev.tcb.faddr, c->tcb.faddr);
+            ck_assert_uint_eq(ev.tcb.fport, c->tcb.fport);
+            ck_assert_uint_eq(ev.tcb.iss, c->tcb.iss);
+            ck_assert_uint_eq(ev.tcb.irs, c->tcb.irs);
+            ck_assert_uint_eq(ev.tcb.snd_una, c->tcb.snd_una);
+            ck_assert_uint_eq(ev.tcb.snd_nxt, c->tcb.snd_nxt);
+            ck_assert_uint_eq(ev.tcb.snd_wnd, c->tcb.snd_wnd);
+            ck_assert_uint_eq(ev.tcb.rcv_nxt, c->tcb.rcv_nxt);
+            ck_assert_uint_eq(ev.tcb.rcv_wnd, c->tcb.rcv_wnd);
+            ck_assert_uint_eq(ev.tcb.cwnd, c->tcb.cwnd);
+            ck_assert_uint_eq(ev.tcb.ssthresh, c->tcb.ssthresh);
+            ck_assert_uint_eq(ev.tcb.srtt_ns, c->tcb.srtt_ns);
+            ck_assert_uint_eq(ev.tcb.rto_ns, c->tcb.rto_ns);
+        }
+    }
+    struct record_memory mem;
+    record_memory(&rec, &mem);
+    if (expect_sharing) {
+        /* A data segment is reported by six or more layer events; the
+         * record keeps its bytes about once (plus room for the headers). */
+        ck_assert_msg(mem.packet * 3 < nv.bytes, "%s: %zu packet bytes kept for %zu reported",
+                      name, mem.packet, nv.bytes);
+        ck_assert_uint_gt(n_tcb, 0);
+        ck_assert_uint_lt(rec.n_tcbs, n_tcb);  /* equal snapshots kept once */
+    }
+    for (size_t i = 0; i < nv.n; i++)
+        free(nv.ev[i].bytes);
+    free(nv.ev);
+    record_destroy(&rec);
+    scn_runner_destroy(r);
+    free(r);
+    scenario_free(scn);
+}
+
+START_TEST(test_record_keeps_a_bulk_transfer)
+{
+    check_lesson("tcp/slow-start.scn", true);
+}
+END_TEST
+
+START_TEST(test_record_keeps_udp_and_arp)
+{
+    check_lesson("udp/echo.scn", false);
+}
+END_TEST
+
+START_TEST(test_record_keeps_loss_and_retransmission)
+{
+    check_lesson("tcp/fast-retransmit.scn", true);
+}
+END_TEST
+
+START_TEST(test_record_keeps_forwarded_packets)
+{
+    check_lesson("ip/two-subnets.scn", false);
+    check_lesson("ip/fragmentation.scn", false);
+    check_lesson("link/hub-vs-switch.scn", false);
+}
+END_TEST
+
+static Suite *
+record_suite(void)
+{
+    Suite *s = suite_create("record");
+    TCase *tc = tcase_create("log");
+    tcase_add_test(tc, test_record_keeps_a_bulk_transfer);
+    tcase_add_test(tc, test_record_keeps_udp_and_arp);
+    tcase_add_test(tc, test_record_keeps_loss_and_retransmission);
+    tcase_add_test(tc, test_record_keeps_forwarded_packets);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int
+main(void)
+{
+    SRunner *sr = srunner_create(record_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

@@ -1,0 +1,283 @@
+/*
+ * view_index.c - indexes over the recorded log, so the view answers a key
+ * without reading every event [issue 6: a key within 50 ms at 1 000 000
+ * events].
+ *
+ * Built once per event as the log grows (vm_index_extend()), each is an
+ * append-only list, so a query is a binary search:
+ *   - keys: 4 bytes an event (where, kind, layer, the headers its frame
+ *     holds) that the filter tests instead of decoding the frame;
+ *   - by_layer: per host and layer, its events (the layers pane's "latest
+ *     event of this layer in this step");
+ *   - tcp_states: per host, the TCP state changes (the state diagram);
+ *   - snaps_of: per host, its socket snapshots (the sockets pane);
+ *   - conns: per TCP connection, the events carrying its TCB snapshot;
+ *   - wire_life: the most events a frame spent on a link, which bounds how
+ *     far back a frame still in flight can have been sent.
+ * Memory: about 8 bytes an event (the key, one list entry), measured with
+ * the rest by bench/view_scale.c.
+ * Called by: view_model.c, the panes, view.c. Calls: vm_event(), view_decode().
+ */
+#include "ui/view_model.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "ui/view.h"
+
+static int
+list_push(struct vm_list *l, size_t v)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 16;
+        uint32_t *grown = realloc(l->at, cap * sizeof *grown);
+        if (grown == NULL)
+            return -1;
+        l->at = grown;
+        l->cap = cap;
+    }
+    l->at[l->n++] = (uint32_t)v;
+    return 0;
+}
+
+/* The last entry of l that is at most v, or SIZE_MAX. */
+static size_t
+list_last_le(const struct vm_list *l, size_t v)
+{
+    size_t lo = 0, hi = l->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (l->at[mid] <= v)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo == 0 ? SIZE_MAX : l->at[lo - 1];
+}
+
+/* Room in the per-host lists for every host of the lesson. */
+static int
+vm_index_hosts(struct view_model *m)
+{
+    size_t nh = vm_n_hosts(m);
+    if (nh <= m->n_hosts_indexed && m->by_layer != NULL)
+        return 0;
+    struct vm_list *bl = realloc(m->by_layer, (nh ? nh : 1) * LAYER_COUNT * sizeof *bl);
+    if (bl == NULL)
+        return -1;
+    m->by_layer = bl;
+    struct vm_list *ts = realloc(m->tcp_states, (nh + 1) * sizeof *ts);
+    if (ts == NULL)
+        return -1;
+    m->tcp_states = ts;
+    struct vm_list *so = realloc(m->snaps_of, (nh ? nh : 1) * sizeof *so);
+    if (so == NULL)
+        return -1;
+    m->snaps_of = so;
+    size_t old = m->n_hosts_indexed;
+    memset(bl + old * LAYER_COUNT, 0, (nh - old) * LAYER_COUNT * sizeof *bl);
+    memset(ts + (old ? old + 1 : 0), 0, (nh + 1 - (old ? old + 1 : 0)) * sizeof *ts);
+    memset(so + old, 0, (nh - old) * sizeof *so);
+    m->n_hosts_indexed = nh;
+    return 0;
+}
+
+static int
+vm_where_id(struct view_model *m, const char *where)
+{
+    /* the record interns names: one pointer per name */
+    for (size_t i = m->n_wheres; i-- > 0;)
+        if (m->wheres[i] == where)
+            return (int)i;
+    if (m->n_wheres >= UINT16_MAX)
+        return -1;
+    if (m->n_wheres == m->cap_wheres) {
+        size_t cap = m->cap_wheres ? m->cap_wheres * 2 : 16;
+        const char **grown = realloc(m->wheres, cap * sizeof *grown);
+        if (grown == NULL)
+            return -1;
+        m->wheres = grown;
+        m->cap_wheres = cap;
+    }
+    m->wheres[m->n_wheres] = where;
+    return (int)m->n_wheres++;
+}
+
+static struct vm_conn *
+vm_conn_of(struct view_model *m, int host, const struct trace_tcb *t, struct vm_conn **last)
+{
+    struct vm_conn *c = *last;
+    if (c != NULL && c->host == host && c->laddr == t->laddr && c->lport == t->lport &&
+        c->faddr == t->faddr && c->fport == t->fport)
+        return c;
+    for (size_t i = 0; i < m->n_conns; i++) {
+        c = &m->conns[i];
+        if (c->host == host && c->laddr == t->laddr && c->lport == t->lport &&
+            c->faddr == t->faddr && c->fport == t->fport)
+            return *last = c;
+    }
+    if (m->n_conns == m->cap_conns) {
+        size_t cap = m->cap_conns ? m->cap_conns * 2 : 8;
+        struct vm_conn *grown = realloc(m->conns, cap * sizeof *grown);
+        if (grown == NULL)
+            return NULL;
+        m->conns = grown;
+        m->cap_conns = cap;
+    }
+    c = &m->conns[m->n_conns++];
+    memset(c, 0, sizeof *c);
+    c->host = host;
+    c->laddr = t->laddr;
+    c->lport = t->lport;
+    c->faddr = t->faddr;
+    c->fport = t->fport;
+    return *last = c;
+}
+
+int
+vm_index_extend(struct view_model *m)
+{
+    if (m->n_events > UINT32_MAX || vm_index_hosts(m) < 0)
+        return -1;
+    if (m->n_events > m->cap_keys) {
+        /* the log grows a step at a time while the script runs: double */
+        size_t cap = m->cap_keys * 2 > m->n_events ? m->cap_keys * 2 : m->n_events;
+        struct vm_key *keys = realloc(m->keys, cap * sizeof *keys);
+        if (keys == NULL)
+            return -1;
+        m->keys = keys;
+        m->cap_keys = cap;
+    }
+    struct vm_conn *last = NULL;
+    int nh = (int)m->n_hosts_indexed;
+    for (size_t i = m->n_indexed; i < m->n_events; i++) {
+        struct record_event ev;
+        if (!vm_event(m, i, &ev))
+            return -1;
+        int w = vm_where_id(m, ev.where);
+        if (w < 0)
+            return -1;
+        m->keys[i].where = (uint16_t)w;
+        m->keys[i].kl = (uint8_t)((ev.kind & 15) << 4 | (ev.layer & 15));
+        m->keys[i].protos = (uint8_t)view_frame_protos(&ev);
+        if (ev.host < 0 || ev.host >= nh)
+            continue;
+        if (list_push(&m->by_layer[(size_t)ev.host * LAYER_COUNT + ev.layer], i) < 0)
+            return -1;
+        if (ev.kind == TRACE_STATE && ev.layer == LAYER_TCP &&
+            (list_push(&m->tcp_states[0], i) < 0 || list_push(&m->tcp_states[ev.host + 1], i) < 0))
+            return -1;
+        if (ev.has_tcb) {
+            struct vm_conn *c = vm_conn_of(m, ev.host, &ev.tcb, &last);
+            if (c == NULL || list_push(&c->events, i) < 0)
+                return -1;
+        }
+    }
+    m->n_indexed = m->n_events;
+    for (size_t k = m->n_snaps_indexed; k < m->n_snaps; k++) {
+        int h = m->snaps[k].host;
+        if (h >= 0 && h < nh && list_push(&m->snaps_of[h], k) < 0)
+            return -1;
+    }
+    m->n_snaps_indexed = m->n_snaps;
+    /* every wire, ended or not: a frame still on a link counts to the end.
+     * Wires before first_open_wire have their end and were counted once. */
+    for (size_t k = m->wires_lived; k < m->n_wires; k++) {
+        size_t life = m->wires[k].end - m->wires[k].at;
+        if (life > m->wire_life)
+            m->wire_life = life;
+    }
+    m->wires_lived = m->first_open_wire;
+    return 0;
+}
+
+void
+vm_index_free(struct view_model *m)
+{
+    size_t nh = m->n_hosts_indexed;
+    for (size_t i = 0; m->by_layer != NULL && i < nh * LAYER_COUNT; i++)
+        free(m->by_layer[i].at);
+    for (size_t i = 0; m->tcp_states != NULL && i < nh + 1; i++)
+        free(m->tcp_states[i].at);
+    for (size_t i = 0; m->snaps_of != NULL && i < nh; i++)
+        free(m->snaps_of[i].at);
+    for (size_t i = 0; i < m->n_conns; i++)
+        free(m->conns[i].events.at);
+    free(m->by_layer);
+    free(m->tcp_states);
+    free(m->snaps_of);
+    free(m->conns);
+    free(m->keys);
+    free(m->wheres);
+}
+
+size_t
+vm_index_memory(const struct view_model *m)
+{
+    size_t n = m->n_indexed * sizeof *m->keys + m->cap_wheres * sizeof *m->wheres +
+               m->cap_conns * sizeof *m->conns;
+    size_t nh = m->n_hosts_indexed;
+    for (size_t i = 0; m->by_layer != NULL && i < nh * LAYER_COUNT; i++)
+        n += sizeof m->by_layer[i] + m->by_layer[i].cap * sizeof(uint32_t);
+    for (size_t i = 0; m->tcp_states != NULL && i < nh + 1; i++)
+        n += sizeof m->tcp_states[i] + m->tcp_states[i].cap * sizeof(uint32_t);
+    for (size_t i = 0; m->snaps_of != NULL && i < nh; i++)
+        n += sizeof m->snaps_of[i] + m->snaps_of[i].cap * sizeof(uint32_t);
+    for (size_t i = 0; i < m->n_conns; i++)
+        n += m->conns[i].events.cap * sizeof(uint32_t);
+    return n;
+}
+
+size_t
+vm_last_at_layer(const struct view_model *m, int host, enum trace_layer layer, size_t i)
+{
+    if (host < 0 || (size_t)host >= m->n_hosts_indexed || (unsigned)layer >= LAYER_COUNT)
+        return SIZE_MAX;
+    return list_last_le(&m->by_layer[(size_t)host * LAYER_COUNT + layer], i);
+}
+
+size_t
+vm_last_tcp_state(const struct view_model *m, int host, size_t i)
+{
+    if (m->tcp_states == NULL || host < -1 || host >= (int)m->n_hosts_indexed)
+        return SIZE_MAX;
+    return list_last_le(&m->tcp_states[host + 1], i);
+}
+
+size_t
+vm_last_tcb(const struct view_model *m, int host, uint32_t laddr, uint16_t lport, uint32_t faddr,
+            uint16_t fport, size_t i)
+{
+    size_t best = SIZE_MAX;
+    for (size_t k = 0; k < m->n_conns; k++) {
+        const struct vm_conn *c = &m->conns[k];
+        if (c->host != host || c->lport != lport || c->faddr != faddr || c->fport != fport ||
+            (laddr != 0 && c->laddr != laddr))
+            continue;
+        size_t at = list_last_le(&c->events, i);
+        if (at != SIZE_MAX && (best == SIZE_MAX || at > best))
+            best = at;
+    }
+    return best;
+}
+
+const struct vm_snap *
+vm_snap_at(const struct view_model *m, int host, size_t i)
+{
+    /* the snapshots not indexed yet (the log grew since), newest first */
+    for (size_t k = m->n_snaps; k-- > m->n_snaps_indexed;)
+        if (m->snaps[k].host == host && m->snaps[k].at <= i)
+            return &m->snaps[k];
+    if (host < 0 || (size_t)host >= m->n_hosts_indexed)
+        return NULL;
+    const struct vm_list *l = &m->snaps_of[host];
+    size_t lo = 0, hi = l->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (m->snaps[l->at[mid]].at <= i)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo == 0 ? NULL : &m->snaps[l->at[lo - 1]];
+}
