@@ -353,7 +353,7 @@ static const struct keyhelp keys[] = {
     { "@", "time", "@: jump to a time: 1.5s, 250ms, +10ms or -1s, then Enter" },
     { "m", "mark", "m then a-z: bookmark this event under that letter" },
     { "'", "to mark", "' then a-z: back to that bookmark ('': back from the last jump)" },
-    { NULL, NULL, "up, down: in the packet pane, select a field; elsewhere, one event" },
+    { NULL, NULL, "up, down: pick a field (packet pane) or a socket; elsewhere one event" },
     { NULL, NULL, "Enter: in the packet pane, fold or unfold the selected layer" },
     { NULL, NULL, "< >: scroll the host columns when not all fit" },
     { "?", "help", "?: this help (any key closes it)" },
@@ -524,6 +524,15 @@ view_render(const struct view_model *m, const struct view_state *st,
     view_render_header(m, st, o, g, (struct grid_rect){ 0, 0, W, 1 });
     if (!view_render_jumpbar(m, st, g, (struct grid_rect){ 0, H - 1, W, 1 }))
         view_render_keybar(st, g, (struct grid_rect){ 0, H - 1, W, 1 });
+    /* An empty ':' line says what it takes, with one of the lesson's own
+     * hosts: a first-timer has not read the scenario language. */
+    if (st->cmd.active && st->cmd.len == 0 && vm_n_hosts(m) > 0) {
+        char hint[160];
+        snprintf(hint, sizeof hint,
+                 "a script line, e.g.  %s: s = socket tcp   Tab completes, Esc cancels",
+                 vm_host_name(m, 0));
+        grid_text(g, 4, H - 1, W - 5, hint, ROLE_KEYBAR);
+    }
     int bh = H - 2;
     /* an open command line's error or completions, just above it */
     if (st->cmd.active && st->cmd.msg[0] != '\0' && H >= 3) {

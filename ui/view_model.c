@@ -78,6 +78,15 @@ vm_snapshot(struct view_model *m, const struct host *h, int host, size_t at)
         struct inspect_tcb t;
         if (inspect_tcb(h, is[i].fd, &t)) {
             d->has_tcb = true;
+            /* A connection's own addresses: the socket learns its peer
+             * only in ESTABLISHED and may stay bound to 0.0.0.0, but from
+             * connect() on the TCB names both ends, as `ss` shows them. */
+            if (t.fport != 0) {
+                d->laddr = t.laddr;
+                d->lport = t.lport;
+                d->faddr = t.faddr;
+                d->fport = t.fport;
+            }
             d->snd_una = t.snd_una - t.iss;
             d->snd_nxt = t.snd_nxt - t.iss;
             d->snd_wnd = t.snd_wnd;

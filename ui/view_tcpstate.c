@@ -11,6 +11,7 @@
  */
 #include "ui/view.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -39,6 +40,13 @@ static const char *const diagram[] = {
 };
 #define DIAGRAM_ROWS (sizeof diagram / sizeof diagram[0])
 
+/* Whether c can be part of a state's name ("FIN_WAIT_1"). */
+static bool
+name_char(char c)
+{
+    return c == '_' || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
 /* Paint every whole-word occurrence of name in line (drawn at x, y). */
 static void
 paint_word(struct grid *g, int x, int y, int max_w, const char *line, const char *name,
@@ -46,8 +54,8 @@ paint_word(struct grid *g, int x, int y, int max_w, const char *line, const char
 {
     size_t n = strlen(name);
     for (const char *p = strstr(line, name); p != NULL; p = strstr(p + 1, name)) {
-        bool start = p == line || (p[-1] != '_' && (p[-1] < 'A' || p[-1] > 'Z'));
-        bool end = p[n] != '_' && (p[n] < 'A' || p[n] > 'Z');
+        bool start = p == line || !name_char(p[-1]);
+        bool end = !name_char(p[n]);
         int col = (int)(p - line);
         if (start && end && col < max_w)
             grid_paint(g, x + col, y, (int)n < max_w - col ? (int)n : max_w - col, role);
@@ -73,7 +81,8 @@ last_transition(const struct view_model *m, size_t cursor, char *from, char *to,
             if (!vm_event(m, i, &ev))
                 break;
             char a[32], b[32];
-            if (sscanf(ev.text, "%31[A-Z_] -> %31[A-Z_]", a, b) != 2)
+            /* digits too: FIN_WAIT_1, FIN_WAIT_2 */
+            if (sscanf(ev.text, "%31[A-Z_0-9] -> %31[A-Z_0-9]", a, b) != 2)
                 continue;
             snprintf(from, n, "%s", a);
             snprintf(to, n, "%s", b);
@@ -82,6 +91,25 @@ last_transition(const struct view_model *m, size_t cursor, char *from, char *to,
         }
     }
     return false;
+}
+
+/* The row of the diagram that names state (a whole word) nearest to row
+ * near, or 0. */
+static size_t
+row_near(const char *state, size_t near)
+{
+    size_t n = strlen(state), best = 0, best_d = SIZE_MAX;
+    for (size_t i = 0; i < DIAGRAM_ROWS; i++)
+        for (const char *p = strstr(diagram[i], state); p != NULL; p = strstr(p + 1, state)) {
+            bool start = p == diagram[i] || !name_char(p[-1]);
+            bool end = !name_char(p[n]);
+            size_t d = i > near ? i - near : near - i;
+            if (start && end && d < best_d) {
+                best = i;
+                best_d = d;
+            }
+        }
+    return best;
 }
 
 void
@@ -104,16 +132,19 @@ view_render_tcp_states(const struct view_model *m, const struct view_state *st,
         grid_text(g, x, y++, w, line, have ? ROLE_SELECTED : ROLE_DIM);
     }
     /* Skip rows from the top when the pane is short, keeping the part of
-     * the diagram where the current state is. */
+     * the diagram with the transition: the state left and the state
+     * entered when both fit, else the state entered in the middle. */
     size_t first = 0, room = y_end > y ? (size_t)(y_end - y) : 0;
-    if (room < DIAGRAM_ROWS && have) {
-        size_t at = 0;
-        for (size_t i = 0; i < DIAGRAM_ROWS; i++)
-            if (strstr(diagram[i], to) != NULL) {
-                at = i;
-                break;
-            }
-        first = at > room / 2 ? at - room / 2 : 0;
+    if (room < DIAGRAM_ROWS && room > 0 && have) {
+        size_t was = row_near(from, 0), at = row_near(to, was);
+        was = row_near(from, at);  /* CLOSED is drawn three times */
+        size_t lo = was < at ? was : at, hi = was < at ? at : was;
+        if (hi - lo < room) {
+            size_t spare = room - (hi - lo + 1);
+            first = lo > spare / 2 ? lo - spare / 2 : 0;
+        } else {
+            first = at > room / 2 ? at - room / 2 : 0;
+        }
         if (first + room > DIAGRAM_ROWS)
             first = DIAGRAM_ROWS - room;
     }

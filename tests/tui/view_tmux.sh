@@ -7,7 +7,9 @@
 # steps (s x5), after two steps back (S x2), after a resize (to the other
 # size: the place in the lesson is kept), and the help screen. Each wait polls
 # capture-pane for a string the screen must show, a bounded number of times,
-# then requires two equal captures in a row (the redraw is complete).
+# then requires two equal captures in a row (the redraw is complete). Then
+# scenarios/tcp/handshake.scn at 80x24: bob's side of the SYN, and his
+# sockets in sight.
 # Exit 77 (skip) without tmux.
 set -u
 ns=$1; src=$2; out=$3
@@ -97,5 +99,19 @@ run_size() {  # run_size W H OTHER_W OTHER_H
 
 run_size 80 24 160 48
 run_size 160 48 80 24
+
+# The handshake lesson at 80x24, where the panes are tightest, as a
+# first-timer reaches bob's side: a jump to the SYN's arrival (@), two events
+# up bob's layers, then tab to the sockets pane and down to bob's listener.
+tm new-session -d -s view -x 80 -y 24 \
+    "$ns ui $src/scenarios/tcp/handshake.scn; sleep 30" || failures=$((failures + 1))
+tm set-option -t view status off >/dev/null
+wait_for "event 1/"
+keys @ 30155us Enter n n
+wait_for "event 41/161" && check "80x24_handshake_syn_at_bob"
+keys Tab Tab Tab Down Down
+wait_for "LISTEN" && check "80x24_handshake_sockets"
+keys q
+tm kill-session -t view >/dev/null 2>&1
 [ "$failures" -eq 0 ] || { echo "$failures screens differ"; exit 1; }
 echo "all screens match"
