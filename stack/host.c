@@ -91,7 +91,7 @@ host_poll(struct host *h)
 }
 
 uint64_t
-host_next_deadline(const struct host *h)
+host_next_deadline(struct host *h)
 {
     uint64_t arp = arp_next_deadline(h);
     uint64_t tcp = tcp_next_deadline(h);

@@ -77,6 +77,8 @@ sock_ret(struct host *h, int r, const char *fmt_args, ...)
 static int
 sock_ret(struct host *h, int r, const char *fmt_args, ...)
 {
+    if (!trace_wanted(h->trace))
+        return r; /* a CALL event is not counted: nothing to build */
     char args[96];
     va_list ap;
     va_start(ap, fmt_args);

@@ -283,6 +283,11 @@ struct tcp_host {
     bool wscale;                   /* offer window scale */
     enum tcp_cc_algo default_cc;   /* for new sockets */
     struct tcp_stats stats;        /* counters */
+    /* tcp_next_deadline()'s answer, kept up to date by every timer change
+     * (tcp_timer_arm/stop) until the earliest timer is stopped or moved
+     * later; then the next question scans the TCBs again. */
+    bool next_known;               /* next_ns is the earliest armed timer */
+    uint64_t next_ns;              /* that deadline, or UINT64_MAX */
 };
 
 /* ---- host-level ------------------------------------------------------- */
@@ -297,9 +302,10 @@ void tcp_input(struct host *h, struct pkt *p, const struct ipv4_hdr *ip);
  * "fragmentation needed" with the next-hop MTU [RFC 1191]. err is ERR_*. */
 void tcp_icmp_error(struct host *h, uint32_t src, uint16_t sport, uint32_t dst, uint16_t dport,
                     uint32_t seq, uint8_t type, uint8_t code, uint16_t mtu, int err);
-/* Run expired timers; the earliest deadline, or UINT64_MAX. */
+/* Run expired timers. */
 void tcp_poll(struct host *h);
-uint64_t tcp_next_deadline(const struct host *h);
+/* The earliest armed timer of any TCB, or UINT64_MAX (cached, see next_ns). */
+uint64_t tcp_next_deadline(struct host *h);
 /* Does any TCB (socket or orphan) hold lport? (bind's EADDRINUSE) */
 bool tcp_port_in_use(const struct host *h, uint32_t laddr, uint16_t lport);
 

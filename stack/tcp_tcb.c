@@ -109,6 +109,8 @@ tcp_tcb_free(struct tcb *tp)
     for (struct tcb *c = h->tcp.tcbs; c != NULL; c = c->next)
         if (c->listener == tp)
             c->listener = NULL;
+    for (int t = 0; t < TCP_T_COUNT; t++)
+        tcp_timer_stop(tp, (enum tcp_timer_id)t); /* its deadlines leave the host's */
     tcp_ring_free(&tp->sndq);
     tcp_ring_free(&tp->rcvq);
     while (tp->ooo != NULL) {
@@ -242,7 +244,7 @@ void
 tcp_drop(struct tcb *tp, int err, const char *rfc)
 {
     for (int t = 0; t < TCP_T_COUNT; t++)
-        tp->timer_ns[t] = 0;
+        tcp_timer_stop(tp, (enum tcp_timer_id)t);
     if (err != 0)
         tcp_report_error(tp, err);
     tcp_set_state(tp, TCP_CLOSED, rfc);

@@ -29,16 +29,33 @@ tcp_timer_name(enum tcp_timer_id t)
     return (unsigned)t < TCP_T_COUNT ? names[t] : "?";
 }
 
+/* The one writer of timer_ns[]: keeps the host's cached earliest deadline
+ * right. A timer that moves earlier can only lower it; the earliest one
+ * stopped or moved later leaves it unknown until the next scan. */
+static void
+tcp_timer_set(struct tcb *tp, enum tcp_timer_id t, uint64_t at_ns)
+{
+    struct tcp_host *th = &tp->host->tcp;
+    uint64_t old = tp->timer_ns[t];
+    tp->timer_ns[t] = at_ns;
+    if (!th->next_known)
+        return;
+    if (old != 0 && old == th->next_ns && (at_ns == 0 || at_ns > old))
+        th->next_known = false;
+    else if (at_ns != 0 && at_ns < th->next_ns)
+        th->next_ns = at_ns;
+}
+
 void
 tcp_timer_arm(struct tcb *tp, enum tcp_timer_id t, uint64_t after_ns)
 {
-    tp->timer_ns[t] = tp->host->now_ns + (after_ns > 0 ? after_ns : 1);
+    tcp_timer_set(tp, t, tp->host->now_ns + (after_ns > 0 ? after_ns : 1));
 }
 
 void
 tcp_timer_stop(struct tcb *tp, enum tcp_timer_id t)
 {
-    tp->timer_ns[t] = 0;
+    tcp_timer_set(tp, t, 0);
 }
 
 bool
@@ -111,7 +128,7 @@ void
 tcp_timewait_start(struct tcb *tp)
 {
     for (int t = 0; t < TCP_T_COUNT; t++)
-        tp->timer_ns[t] = 0;
+        tcp_timer_stop(tp, (enum tcp_timer_id)t);
     /* [RFC 9293 3.10.7.4 eighth] "Start the time-wait timer" for 2 MSL. */
     tcp_timer_arm(tp, TCP_T_2MSL, 2 * tp->host->tcp.msl_ns);
 }
@@ -308,12 +325,16 @@ tcp_poll(struct host *h)
 }
 
 uint64_t
-tcp_next_deadline(const struct host *h)
+tcp_next_deadline(struct host *h)
 {
+    if (h->tcp.next_known)
+        return h->tcp.next_ns;
     uint64_t best = UINT64_MAX;
     for (const struct tcb *tp = h->tcp.tcbs; tp != NULL; tp = tp->next)
         for (int t = 0; t < TCP_T_COUNT; t++)
             if (tp->timer_ns[t] != 0 && tp->timer_ns[t] < best)
                 best = tp->timer_ns[t];
+    h->tcp.next_ns = best;
+    h->tcp.next_known = true;
     return best;
 }
