@@ -338,6 +338,9 @@ size_t tcp_ring_free_space(const struct tcp_ring *r);
 size_t tcp_ring_write(struct tcp_ring *r, const uint8_t *src, size_t n);
 /* Copy n bytes from offset off (from the oldest) without consuming. */
 void tcp_ring_peek(const struct tcp_ring *r, size_t off, uint8_t *dst, size_t n);
+/* tcp_ring_peek() that returns the csum_add() of the bytes copied, read in
+ * the same pass (the sender's segment checksum [RFC 1071]). */
+uint32_t tcp_ring_peek_csum(const struct tcp_ring *r, size_t off, uint8_t *dst, size_t n);
 size_t tcp_ring_read(struct tcp_ring *r, uint8_t *dst, size_t n);
 void tcp_ring_consume(struct tcp_ring *r, size_t n);
 /* Change the capacity, keeping the bytes; fails if they do not fit. */

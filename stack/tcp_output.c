@@ -157,8 +157,9 @@ tcp_xmit(struct tcb *tp, uint32_t seq, size_t len, uint8_t flags, enum tcp_why w
     if (p == NULL)
         return;
     uint8_t *b = pkt_put(p, hl + len);
-    if (len > 0)
-        tcp_ring_peek(&tp->sndq, seq - tp->snd_buf_seq, b + hl, len);
+    /* The data is summed as it is copied in, so tcp_emit_sum() need not
+     * read it again. */
+    uint32_t data_sum = tcp_ring_peek_csum(&tp->sndq, seq - tp->snd_buf_seq, b + hl, len);
     uint32_t wnd = tcp_rcv_window(tp);
     uint16_t wfield;
     if (flags & TCP_SYN)
@@ -178,7 +179,7 @@ tcp_xmit(struct tcb *tp, uint32_t seq, size_t len, uint8_t flags, enum tcp_why w
         .wnd = wfield,
         .opts = opts,
     };
-    tcp_emit(&t, b, len, tp->laddr, tp->faddr);
+    tcp_emit_sum(&t, b, len, tp->laddr, tp->faddr, data_sum);
     p->l4_off = pkt_off(p);
     p->cause.tcp_why = (uint8_t)why;
 

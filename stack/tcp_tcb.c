@@ -20,6 +20,7 @@
 
 #include "stack/host.h"
 #include "stack/socket.h"
+#include "stack/wire/checksum.h"
 
 void
 tcp_host_init(struct host *h)
@@ -303,6 +304,20 @@ tcp_ring_peek(const struct tcp_ring *r, size_t off, uint8_t *dst, size_t n)
     size_t first = r->cap - start < n ? r->cap - start : n;
     memcpy(dst, r->buf + start, first);
     memcpy(dst + first, r->buf, n - first);
+}
+
+uint32_t
+tcp_ring_peek_csum(const struct tcp_ring *r, size_t off, uint8_t *dst, size_t n)
+{
+    assert(off + n <= r->len);
+    if (n == 0)
+        return 0;
+    size_t start = (r->head + off) % r->cap;
+    size_t first = r->cap - start < n ? r->cap - start : n;
+    uint32_t sum = csum_copy(0, dst, r->buf + start, first);
+    if (first < n)
+        sum = csum_add_at(sum, csum_copy(0, dst + first, r->buf, n - first), first);
+    return sum;
 }
 
 void

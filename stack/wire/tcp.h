@@ -79,6 +79,10 @@ size_t tcp_opts_len(const struct tcp_opts *o);
  * computed from the options (tcp->data_off is ignored). */
 void tcp_emit(const struct tcp_hdr *tcp, uint8_t *b, size_t payload_len,
               uint32_t src, uint32_t dst);
+/* tcp_emit() for a payload whose csum_add() the caller already has (it
+ * summed the bytes while copying them in): the payload is not read again. */
+void tcp_emit_sum(const struct tcp_hdr *tcp, uint8_t *b, size_t payload_len, uint32_t src,
+                  uint32_t dst, uint32_t payload_sum);
 size_t tcp_hdr_len(const struct tcp_hdr *tcp);
 /* tcpdump -nn's shape: "49152 > 80: Flags [S], seq 1000, win 65535,
  * options [mss 1460,sackOK,TS val 1 ecr 0,nop,wscale 7], length 0". Relative

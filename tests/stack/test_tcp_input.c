@@ -2,9 +2,13 @@
  * test_tcp_input.c - segment arrival [RFC 9293 3.10.7.4] checks by name:
  * acceptability, RFC 5961 blind RST / SYN / data protections and the
  * challenge-ACK rate limit, PAWS [RFC 7323 5.3], out-of-order data with SACK
- * blocks [RFC 2018], and sequence numbers that wrap past 2^32.
+ * blocks [RFC 2018], and sequence numbers that wrap past 2^32; and the send
+ * ring's copy-and-checksum.
  */
 #include "tcp_test_util.h"
+
+#include "stack/tcp.h"
+#include "stack/wire/checksum.h"
 
 START_TEST(test_rst_at_rcv_nxt_resets_but_in_window_gets_challenge_ack)
 {
@@ -184,6 +188,33 @@ START_TEST(test_sequence_numbers_wrap_past_2_32)
 }
 END_TEST
 
+/* The sender sums a segment's data as it copies it out of the send ring:
+ * wherever the ring wraps (at an odd offset too, splitting a 16-bit word),
+ * the sum and the bytes are those of the data in order. */
+START_TEST(test_ring_peek_csum_matches_the_data_across_the_wrap)
+{
+    struct tcp_ring r = { 0 };
+    ck_assert_int_eq(tcp_ring_alloc(&r, 64), 0);
+    uint8_t data[64], out[64];
+    for (unsigned i = 0; i < sizeof(data); i++)
+        data[i] = (uint8_t)(i * 37 + 11);
+    for (size_t head = 0; head < 64; head++) {
+        /* Put the ring's oldest byte at `head`, then fill it. */
+        r.head = head;
+        r.len = 0;
+        ck_assert_uint_eq(tcp_ring_write(&r, data, 64), 64);
+        for (size_t off = 0; off < 64; off += 5)
+            for (size_t n = 0; off + n <= 64; n += 3) {
+                memset(out, 0, sizeof(out));
+                uint32_t s = tcp_ring_peek_csum(&r, off, out, n);
+                ck_assert_int_eq(memcmp(out, data + off, n), 0);
+                ck_assert_uint_eq(csum_finish(s), csum_compute(data + off, n));
+            }
+    }
+    tcp_ring_free(&r);
+}
+END_TEST
+
 static Suite *
 tcp_input_suite(void)
 {
@@ -202,6 +233,9 @@ tcp_input_suite(void)
     tcase_add_test(tc, test_closed_port_answers_rst_ack_for_syn);
     tcase_add_test(tc, test_sequence_numbers_wrap_past_2_32);
     suite_add_tcase(s, tc);
+    TCase *ring = tcase_create("rings");
+    tcase_add_test(ring, test_ring_peek_csum_matches_the_data_across_the_wrap);
+    suite_add_tcase(s, ring);
     return s;
 }
 
