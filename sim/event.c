@@ -2,9 +2,9 @@
  * event.c - the world's agenda: a binary min-heap on (at_ns, seq), and a
  * queue beside it for events pushed in time order.
  *
- * An event due no earlier than the queue's last one is appended to the queue
- * (O(1): frames on a link arrive in the order they were sent). Any other goes
- * to the heap: appended at the end and sifted up; pop takes the earlier of
+ * A frame due no earlier than the queue's last event is appended to the
+ * queue (O(1): frames on a link arrive in the order they were sent). Any
+ * other event goes to the heap: appended at the end and sifted up; pop takes the earlier of
  * the queue's head and the heap's root, and refills the root from the last
  * slot, sifted down. Both are O(log n). The insertion
  * number makes the order total, so which of two simultaneous events runs
@@ -124,8 +124,10 @@ int
 event_heap_push(struct event_heap *hp, struct sim_event *ev)
 {
     const struct sim_event *last = event_fifo_last(hp);
-    if (last == NULL || last->at_ns <= ev->at_ns) {
-        /* In time order (its seq is larger than any queued one): append. */
+    if (ev->kind == SIM_EV_FRAME && (last == NULL || last->at_ns <= ev->at_ns)) {
+        /* A frame in time order (its seq is larger than any queued one):
+         * append. Wake-ups, due far ahead, would make every frame after
+         * them look out of order; they go to the heap. */
         if (!event_fifo_reserve(hp))
             return -ERR_NOMEM;
         ev->seq = hp->next_seq++;

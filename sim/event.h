@@ -57,10 +57,10 @@ struct sim_event {
 };
 
 /* Two sorted stores, popped by comparing their heads: a binary heap, and a
- * queue that takes every event due no earlier than the last one it took.
+ * queue that takes every frame due no earlier than the last one it took.
  * Most events are frames arriving in the order they were sent, which the
- * queue takes in O(1); wake-ups and out-of-order arrivals go to the heap. The
- * order popped is (at_ns, seq) either way. */
+ * queue takes in O(1); wake-ups, calls and out-of-order arrivals go to the
+ * heap. The order popped is (at_ns, seq) either way. */
 struct event_heap {
     struct sim_event *ev;    /* ev[0] is the earliest; heap order after it */
     size_t len;              /* events in the heap */

@@ -36,10 +36,23 @@ call_event(uint64_t at_ns, uintptr_t tag)
     return ev;
 }
 
+/* A frame with no packet, its tag where the packet would be looked up: the
+ * agenda treats frames (which arrive in time order) apart from calls. */
+static struct sim_event
+frame_event(uint64_t at_ns, uintptr_t tag)
+{
+    struct sim_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.at_ns = at_ns;
+    ev.kind = SIM_EV_FRAME;
+    ev.u.frame.dst = (struct iface *)tag;
+    return ev;
+}
+
 static uintptr_t
 tag_of(const struct sim_event *ev)
 {
-    return (uintptr_t)ev->u.call.ctx;
+    return ev->kind == SIM_EV_FRAME ? (uintptr_t)ev->u.frame.dst : (uintptr_t)ev->u.call.ctx;
 }
 
 START_TEST(test_empty_heap_has_nothing)
@@ -133,9 +146,10 @@ END_TEST
 
 /* Pushes and pops mixed, checked against a plain model: the minimum (time,
  * push number) of what is held, found by a linear scan. */
-/* Push and pop against a plain list; `mostly_in_order` makes most events due
- * no earlier than the one before (frames on a link), the rest earlier (wake
- * ups): the queue then fills, wraps and grows while the heap takes the rest. */
+/* Push and pop against a plain list, frames and calls mixed;
+ * `mostly_in_order` makes most frames due no earlier than the one before (a
+ * link), a few earlier, and calls due ahead (wake-ups): the queue then fills,
+ * wraps and grows while the heap takes the rest. */
 static void
 check_against_model(uint32_t seed, bool mostly_in_order)
 {
@@ -156,12 +170,19 @@ check_against_model(uint32_t seed, bool mostly_in_order)
         bool push = n_held == 0 || (n_held < MAXHELD && lcg_next(&g) % 3 != 0);
         if (push) {
             uint64_t at = lcg_next(&g) % 64;  /* few values: many ties */
+            bool frame = lcg_next(&g) % 2 == 0;
             if (mostly_in_order) {
+                /* frames mostly in order, a few late; calls anywhere ahead */
                 clock += lcg_next(&g) % 3;
-                at = lcg_next(&g) % 8 == 0 ? clock - (clock > 5 ? lcg_next(&g) % 5 : 0)
-                                           : clock;
+                frame = lcg_next(&g) % 4 != 0;
+                if (!frame)
+                    at = clock + lcg_next(&g) % 50;
+                else if (lcg_next(&g) % 8 == 0)
+                    at = clock - (clock > 5 ? lcg_next(&g) % 5 : 0);
+                else
+                    at = clock;
             }
-            struct sim_event ev = call_event(at, next_tag);
+            struct sim_event ev = frame ? frame_event(at, next_tag) : call_event(at, next_tag);
             ck_assert_int_eq(event_heap_push(&hp, &ev), 0);
             held[n_held++] = (struct model_item){ at, next_tag++ };
         } else {
@@ -182,6 +203,8 @@ check_against_model(uint32_t seed, bool mostly_in_order)
         }
         ck_assert_uint_eq(event_heap_size(&hp), n_held);
     }
+    if (mostly_in_order) /* the queue took most frames: it grew past its first size */
+        ck_assert_uint_gt(hp.fifo_cap, 64);
     event_heap_destroy(&hp);
     free(held);
 }
