@@ -161,6 +161,37 @@ event_fifo_first(const struct event_heap *hp)
     return hp->len == 0 || event_before(&hp->fifo[hp->fifo_head], &hp->ev[0]);
 }
 
+/* How far ahead the queue asks for frames: the packet of the frame this many
+ * pops ahead, and the bytes of the frame half as far (its packet was asked
+ * for earlier, so reading where its bytes are does not wait). */
+#define EVENT_PREFETCH_AHEAD 4u
+
+/* The queue's frame `ahead` pops from now, or NULL. */
+static const struct pkt *
+event_fifo_frame_at(const struct event_heap *hp, size_t ahead)
+{
+    if (ahead >= hp->fifo_len)
+        return NULL;
+    const struct sim_event *e = &hp->fifo[(hp->fifo_head + ahead) & (hp->fifo_cap - 1)];
+    return e->kind == SIM_EV_FRAME ? e->u.frame.p : NULL;
+}
+
+/* Ask the memory system for frames the queue will hand out soon. On a busy
+ * link a frame waits behind a window of others and leaves the cache before
+ * it is delivered; fetched while the events before it run, it is there when
+ * the receiver sums it. A hint only: it changes nothing but time. */
+static void
+event_fifo_prefetch(const struct event_heap *hp)
+{
+    const struct pkt *far = event_fifo_frame_at(hp, EVENT_PREFETCH_AHEAD - 1);
+    if (far != NULL)
+        __builtin_prefetch(far);
+    const struct pkt *near = event_fifo_frame_at(hp, EVENT_PREFETCH_AHEAD / 2 - 1);
+    if (near != NULL)
+        for (size_t off = 0; off < near->len; off += 64)
+            __builtin_prefetch(near->data + off);
+}
+
 bool
 event_heap_pop(struct event_heap *hp, struct sim_event *out)
 {
@@ -168,6 +199,7 @@ event_heap_pop(struct event_heap *hp, struct sim_event *out)
         *out = hp->fifo[hp->fifo_head];
         hp->fifo_head = (hp->fifo_head + 1) & (hp->fifo_cap - 1);
         hp->fifo_len--;
+        event_fifo_prefetch(hp);
         return true;
     }
     if (hp->len == 0)

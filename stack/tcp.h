@@ -341,6 +341,13 @@ void tcp_ring_peek(const struct tcp_ring *r, size_t off, uint8_t *dst, size_t n)
 /* tcp_ring_peek() that returns the csum_add() of the bytes copied, read in
  * the same pass (the sender's segment checksum [RFC 1071]). */
 uint32_t tcp_ring_peek_csum(const struct tcp_ring *r, size_t off, uint8_t *dst, size_t n);
+/* Copy n bytes (n <= free space) into the free space after the held bytes
+ * without taking them in, and return their csum_add(): the receiver sums an
+ * in-order segment as it copies it, then takes the bytes with
+ * tcp_ring_commit() only if the checksum was good and the data is wanted. */
+uint32_t tcp_ring_stage_csum(struct tcp_ring *r, const uint8_t *src, size_t n);
+/* Take in n bytes staged by tcp_ring_stage_csum(). */
+void tcp_ring_commit(struct tcp_ring *r, size_t n);
 size_t tcp_ring_read(struct tcp_ring *r, uint8_t *dst, size_t n);
 void tcp_ring_consume(struct tcp_ring *r, size_t n);
 /* Change the capacity, keeping the bytes; fails if they do not fit. */

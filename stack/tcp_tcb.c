@@ -320,6 +320,27 @@ tcp_ring_peek_csum(const struct tcp_ring *r, size_t off, uint8_t *dst, size_t n)
     return sum;
 }
 
+uint32_t
+tcp_ring_stage_csum(struct tcp_ring *r, const uint8_t *src, size_t n)
+{
+    assert(n <= r->cap - r->len);
+    if (n == 0)
+        return 0;
+    size_t tail = (r->head + r->len) % r->cap;
+    size_t first = r->cap - tail < n ? r->cap - tail : n;
+    uint32_t sum = csum_copy(0, r->buf + tail, src, first);
+    if (first < n)
+        sum = csum_add_at(sum, csum_copy(0, r->buf, src + first, n - first), first);
+    return sum;
+}
+
+void
+tcp_ring_commit(struct tcp_ring *r, size_t n)
+{
+    assert(n <= r->cap - r->len);
+    r->len += n;
+}
+
 void
 tcp_ring_consume(struct tcp_ring *r, size_t n)
 {

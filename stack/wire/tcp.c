@@ -188,9 +188,22 @@ tcp_opts_len(const struct tcp_opts *o)
 enum drop_reason
 tcp_parse(const uint8_t *b, size_t len, uint32_t src, uint32_t dst, struct tcp_hdr *out)
 {
-    enum drop_reason r;
-    uint32_t sum;
+    enum drop_reason r = tcp_parse_header(b, len, out);
+    if (r != DROP_NONE)
+        return r;
+    /* [RFC 9293 3.1] the checksum covers the pseudo-header, the header and
+     * the data; with the field in place a good segment sums to zero. Checked
+     * last so a corrupted segment is still fully decoded for the describer.
+     * len is an IP payload, so it fits the pseudo-header's 16 bits. */
+    uint32_t sum = csum_pseudo_ipv4(src, dst, IPPROTO_TCP_, (uint16_t)len);
+    if (csum_finish(csum_add(sum, b, len)) != 0)
+        return DROP_TCP_BAD_CSUM;
+    return DROP_NONE;
+}
 
+enum drop_reason
+tcp_parse_header(const uint8_t *b, size_t len, struct tcp_hdr *out)
+{
     if (len < TCP_HDR_MIN)
         return DROP_TCP_TRUNCATED;
     out->sport = be16_get(b + TCP_OFF_SPORT);
@@ -207,17 +220,7 @@ tcp_parse(const uint8_t *b, size_t len, uint32_t src, uint32_t dst, struct tcp_h
      * header"; at least the 5 fixed words, and not past the segment. */
     if (out->data_off < TCP_HDR_MIN || out->data_off > len)
         return DROP_TCP_BAD_OFFSET;
-    r = tcp_opts_parse(b + TCP_HDR_MIN, out->data_off - TCP_HDR_MIN, &out->opts);
-    if (r != DROP_NONE)
-        return r;
-    /* [RFC 9293 3.1] the checksum covers the pseudo-header, the header and
-     * the data; with the field in place a good segment sums to zero. Checked
-     * last so a corrupted segment is still fully decoded for the describer.
-     * len is an IP payload, so it fits the pseudo-header's 16 bits. */
-    sum = csum_pseudo_ipv4(src, dst, IPPROTO_TCP_, (uint16_t)len);
-    if (csum_finish(csum_add(sum, b, len)) != 0)
-        return DROP_TCP_BAD_CSUM;
-    return DROP_NONE;
+    return tcp_opts_parse(b + TCP_HDR_MIN, out->data_off - TCP_HDR_MIN, &out->opts);
 }
 
 size_t

@@ -71,6 +71,9 @@ struct tcp_hdr {
  * with a sane length are skipped. Never writes b. */
 enum drop_reason tcp_parse(const uint8_t *b, size_t len, uint32_t src, uint32_t dst,
                            struct tcp_hdr *out);
+/* tcp_parse() without the checksum, for a receiver that sums the segment
+ * itself (while copying its data). Never writes b. */
+enum drop_reason tcp_parse_header(const uint8_t *b, size_t len, struct tcp_hdr *out);
 /* Bytes the options take, padded to a multiple of 4, in the order Linux sends
  * them (MSS, SACK-permitted+TS, NOP+wscale; on data: NOP NOP TS, NOP NOP SACK). */
 size_t tcp_opts_len(const struct tcp_opts *o);

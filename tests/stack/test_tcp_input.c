@@ -188,6 +188,31 @@ START_TEST(test_sequence_numbers_wrap_past_2_32)
 }
 END_TEST
 
+/* [RFC 9293 3.1] An in-order segment damaged in flight is dropped on its
+ * checksum, although the receiver copies its data into the receive buffer
+ * while summing it: none of those bytes is delivered or acknowledged, and
+ * the undamaged copy that follows is delivered exactly. */
+START_TEST(test_damaged_in_order_segment_is_dropped_and_not_delivered)
+{
+    uint32_t iss;
+    int fd = th_active_open(w, PEER_ISS, 65535, NULL, &iss);
+    static const char good[] = "the quick brown fox";
+    struct tcp_hdr t = { .seq = PEER_ISS + 1, .ack = iss + 1, .flags = TCP_ACK | TCP_PSH,
+                         .wnd = 65535 };
+    th_inject_damaged(w, HW_BOB, &t, good, sizeof(good), 4);
+    ck_assert_uint_eq(hw_count_drops(w, DROP_TCP_BAD_CSUM), 1);
+    ck_assert_uint_eq(th_pending(w, HW_BOB), 0); /* not acknowledged */
+    ck_assert_uint_eq(th_tcb(w, HW_BOB, fd)->rcv_nxt, PEER_ISS + 1);
+    uint8_t buf[64];
+    hw_enter(w);
+    ck_assert_int_eq(sock_recv(BOB(w), fd, buf, sizeof(buf)), -ERR_AGAIN);
+    peer(TCP_ACK | TCP_PSH, PEER_ISS + 1, iss + 1, good, sizeof(good));
+    hw_enter(w);
+    ck_assert_int_eq(sock_recv(BOB(w), fd, buf, sizeof(buf)), (int)sizeof(good));
+    ck_assert_int_eq(memcmp(buf, good, sizeof(good)), 0);
+}
+END_TEST
+
 /* The sender sums a segment's data as it copies it out of the send ring:
  * wherever the ring wraps (at an odd offset too, splitting a 16-bit word),
  * the sum and the bytes are those of the data in order. */
@@ -232,6 +257,7 @@ tcp_input_suite(void)
     tcase_add_test(tc, test_paws_drops_an_old_timestamp);
     tcase_add_test(tc, test_closed_port_answers_rst_ack_for_syn);
     tcase_add_test(tc, test_sequence_numbers_wrap_past_2_32);
+    tcase_add_test(tc, test_damaged_in_order_segment_is_dropped_and_not_delivered);
     suite_add_tcase(s, tc);
     TCase *ring = tcase_create("rings");
     tcase_add_test(ring, test_ring_peek_csum_matches_the_data_across_the_wrap);
