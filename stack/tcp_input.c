@@ -439,8 +439,32 @@ tcp_take_segment(struct tcb *tp, const struct tcp_seg *s)
 static void
 tcp_ooo_insert(struct tcb *tp, uint32_t seq, const uint8_t *data, uint32_t len, bool fin)
 {
-    /* Trim against what is already held: keep only new bytes, in pieces. */
     struct tcp_ooo **pp = &tp->ooo;
+    if (len == 0) {
+        /* A FIN alone, beyond a gap: it belongs after the held block that
+         * ends where it is, else it is held by itself. (Matching it against
+         * only the first block lost it when the gap before it had others.) */
+        if (!fin)
+            return;
+        while (*pp != NULL && seq_lt((*pp)->seq + (*pp)->len, seq))
+            pp = &(*pp)->next;
+        if (*pp != NULL && (*pp)->seq + (*pp)->len == seq) {
+            (*pp)->fin = true;
+            return;
+        }
+        if (*pp != NULL && seq_leq((*pp)->seq, seq))
+            return; /* a FIN inside data already held: not where the stream ends */
+        struct tcp_ooo *o = malloc(sizeof(*o) + 1);
+        if (o == NULL)
+            return;
+        o->seq = seq;
+        o->len = 0;
+        o->fin = true;
+        o->next = *pp;
+        *pp = o;
+        return;
+    }
+    /* Trim against what is already held: keep only new bytes, in pieces. */
     while (len > 0 || fin) {
         while (*pp != NULL && seq_leq((*pp)->seq + (*pp)->len, seq) && !(len == 0 && fin)) {
             pp = &(*pp)->next;

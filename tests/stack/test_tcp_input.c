@@ -188,6 +188,29 @@ START_TEST(test_sequence_numbers_wrap_past_2_32)
 }
 END_TEST
 
+/* [RFC 9293 3.10.7.4 eighth] A FIN that arrives alone beyond a gap, after
+ * two held blocks, is kept with the block it follows: once the gaps fill,
+ * the FIN is acknowledged with the data (it was lost when it was compared
+ * with the first block only, and the sender had to resend it). */
+START_TEST(test_bare_fin_beyond_two_held_blocks_is_acknowledged_when_gaps_fill)
+{
+    uint32_t iss;
+    int fd = th_active_open(w, PEER_ISS, 65535, NULL, &iss);
+    static uint8_t d[300];
+    peer(TCP_ACK, PEER_ISS + 101, iss + 1, d, 5);   /* held: [100, 105) */
+    peer(TCP_ACK, PEER_ISS + 201, iss + 1, d, 5);   /* held: [200, 205) */
+    peer(TCP_ACK | TCP_FIN, PEER_ISS + 206, iss + 1, NULL, 0);
+    th_flush(w, HW_BOB);
+    peer(TCP_ACK, PEER_ISS + 1, iss + 1, d, 100);
+    peer(TCP_ACK, PEER_ISS + 106, iss + 1, d, 95);
+    struct th_seg a = { 0 };
+    while (th_pending(w, HW_BOB) > 0)
+        a = take();
+    ck_assert_uint_eq(a.t.ack, PEER_ISS + 207); /* 205 bytes and the FIN */
+    ck_assert_str_eq(tcp_state_name(th_tcb(w, HW_BOB, fd)->state), "CLOSE_WAIT");
+}
+END_TEST
+
 /* [RFC 9293 3.1] An in-order segment damaged in flight is dropped on its
  * checksum, although the receiver copies its data into the receive buffer
  * while summing it: none of those bytes is delivered or acknowledged, and
@@ -258,6 +281,7 @@ tcp_input_suite(void)
     tcase_add_test(tc, test_closed_port_answers_rst_ack_for_syn);
     tcase_add_test(tc, test_sequence_numbers_wrap_past_2_32);
     tcase_add_test(tc, test_damaged_in_order_segment_is_dropped_and_not_delivered);
+    tcase_add_test(tc, test_bare_fin_beyond_two_held_blocks_is_acknowledged_when_gaps_fill);
     suite_add_tcase(s, tc);
     TCase *ring = tcase_create("rings");
     tcase_add_test(ring, test_ring_peek_csum_matches_the_data_across_the_wrap);
