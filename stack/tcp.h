@@ -207,6 +207,9 @@ struct tcb {
     struct tcp_sack_block sacked[TCP_SACK_SCOREBOARD];  /* sorted, merged */
     unsigned n_sacked;             /* entries used */
     uint32_t high_rxt;             /* [RFC 6675 2] HighRxt */
+    bool rescue_sent;              /* [RFC 6675 4] RescueRxt is defined (this recovery) */
+    bool partial_ack;              /* tcp_output() runs for a partial ACK in SACK recovery */
+    uint32_t rescue_rxt;           /* [RFC 6675 2] RescueRxt */
 
     /* Congestion control [RFC 5681] [RFC 6582]. */
     enum tcp_cc_algo cc_algo;      /* TCP_CONGESTION */
@@ -420,6 +423,14 @@ uint32_t tcp_sack_pipe(const struct tcb *tp);
 /* [RFC 6675 4] NextSeg() rule 1: the first lost, unSACKed sequence at or above
  * HighRxt; *len is the hole's remaining length. False if none. */
 bool tcp_sack_next_lost(const struct tcb *tp, uint32_t *seq, uint32_t *len);
+/* [RFC 6675 4] NextSeg() rule 3: the first unSACKed sequence at or above
+ * HighRxt and below the highest SACKed octet, lost or not yet; *len is the
+ * length of its hole from there. False if none. */
+bool tcp_sack_next_unsacked(const struct tcb *tp, uint32_t *seq, uint32_t *len);
+/* [RFC 6675 4] NextSeg() rule 4: the highest outstanding sequence number no
+ * SACK covers (HighData - 1 when nothing SACKed reaches it). False when all
+ * that is outstanding is SACKed. */
+bool tcp_sack_highest_unsacked(const struct tcb *tp, uint32_t *seq);
 /* Is seq covered by a SACK block? */
 bool tcp_sack_is_sacked(const struct tcb *tp, uint32_t seq);
 

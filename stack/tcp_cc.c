@@ -228,6 +228,7 @@ tcp_cc_dup_ack(struct tcb *tp)
     tp->in_recovery = true;
     tp->partial_seen = false;
     tp->high_rxt = tp->snd_una;
+    tp->rescue_sent = false; /* [RFC 6675 4] RescueRxt undefined on entry */
     tcp_retransmit(tp, tp->snd_una, tp->mss, TCP_WHY_FAST_RETRANSMIT);
     if (tp->sack_ok) {
         /* [RFC 6675 5 step 4] cwnd = ssthresh; pipe decides what goes. */
@@ -264,7 +265,9 @@ tcp_cc_new_ack(struct tcb *tp, uint32_t old_una, uint32_t acked)
          * unacknowledged segment, deflate cwnd by the amount acked, add back
          * one SMSS if that was at least one SMSS. */
         if (tp->sack_ok) {
+            tp->partial_ack = true; /* the rescue retransmission may go [RFC 6675 4] */
             tcp_output(tp, TCP_WHY_RECOVERY);
+            tp->partial_ack = false;
         } else {
             tcp_retransmit(tp, tp->snd_una, tp->mss, TCP_WHY_RECOVERY);
             tp->cwnd = tp->cwnd > acked ? tp->cwnd - acked : tp->mss;

@@ -332,8 +332,25 @@ tcp_send_rst_for(struct host *h, uint32_t laddr, uint32_t faddr, const struct tc
     ipv4_output(h, p, &tx);
 }
 
+/* Retransmit from seq (at most one segment, at most max bytes) in SACK
+ * recovery, moving HighRxt past it [RFC 6675 5 (C.3)]. False if nothing went
+ * or HighRxt did not move (no progress: stop). */
+static bool
+tcp_recovery_rexmit(struct tcb *tp, uint32_t seq, uint32_t max, uint32_t eff)
+{
+    uint32_t before = tp->high_rxt;
+    tp->host->tcp.stats.sack_retransmits++;
+    tcp_retransmit(tp, seq, max, TCP_WHY_RECOVERY);
+    tp->high_rxt = seq + (max < eff ? max : eff);
+    return tp->high_rxt != before;
+}
+
 /* [RFC 6675 5] Loss recovery with SACK: while cwnd - pipe >= 1 SMSS, send
- * NextSeg(): first a lost hole (rule 1), then new data (rule 2). */
+ * what NextSeg() [RFC 6675 4] names: a lost hole (rule 1), new data (rule 2),
+ * a hole not yet known to be lost (rule 3), or once per recovery the highest
+ * outstanding unSACKed segment (rule 4, the rescue retransmission: it
+ * repairs a lost tail - the last segment or the FIN - that no SACK above it
+ * will ever mark lost). */
 static void
 tcp_output_sack_recovery(struct tcb *tp)
 {
@@ -343,31 +360,55 @@ tcp_output_sack_recovery(struct tcb *tp)
         if (tp->cwnd <= pipe || tp->cwnd - pipe < eff)
             return;
         uint32_t seq, hole;
+        /* Rule 1: the first lost hole above HighRxt. */
         if (tcp_sack_next_lost(tp, &seq, &hole)) {
-            uint32_t before = tp->high_rxt;
-            tp->host->tcp.stats.sack_retransmits++;
-            tcp_retransmit(tp, seq, hole, TCP_WHY_RECOVERY);
-            tp->high_rxt = seq + (hole < eff ? hole : eff);
-            if (tp->high_rxt == before)
+            if (!tcp_recovery_rexmit(tp, seq, hole, eff))
                 return;
             continue;
         }
         /* Rule 2: new data, if the receiver's window has room. */
         size_t avail = tcp_unsent(tp);
         uint32_t right = tp->snd_una + tp->snd_wnd;
-        if (avail == 0 || !seq_lt(tp->snd_nxt, right))
-            return;
-        size_t len = avail;
-        if (len > eff)
-            len = eff;
-        if (len > right - tp->snd_nxt)
-            len = right - tp->snd_nxt;
-        uint8_t flags = TCP_ACK;
-        if (len == avail)
-            flags |= TCP_PSH;
-        if (tp->fin_queued && tp->snd_nxt + (uint32_t)len == tcp_fin_seq(tp))
-            flags |= TCP_FIN;
-        tcp_xmit(tp, tp->snd_nxt, len, flags, TCP_WHY_RECOVERY);
+        if (avail > 0 && seq_lt(tp->snd_nxt, right)) {
+            size_t len = avail;
+            if (len > eff)
+                len = eff;
+            if (len > right - tp->snd_nxt)
+                len = right - tp->snd_nxt;
+            uint8_t flags = TCP_ACK;
+            if (len == avail)
+                flags |= TCP_PSH;
+            if (tp->fin_queued && tp->snd_nxt + (uint32_t)len == tcp_fin_seq(tp))
+                flags |= TCP_FIN;
+            tcp_xmit(tp, tp->snd_nxt, len, flags, TCP_WHY_RECOVERY);
+            continue;
+        }
+        /* Rule 3: a hole below the highest SACK, lost or not yet. */
+        if (tcp_sack_next_unsacked(tp, &seq, &hole)) {
+            if (!tcp_recovery_rexmit(tp, seq, hole, eff))
+                return;
+            continue;
+        }
+        /* Rule 4: one rescue per recovery, while HighACK > RescueRxt. Sent,
+         * as FreeBSD sends it, only for a partial ACK that leaves nothing
+         * SACKed above it: then no later ACK can show the tail lost. Sent
+         * whenever the pipe has room, it would resend a tail still in
+         * flight (sack-recovery.scn's last segment, a spurious copy). */
+        uint32_t top;
+        if (tp->partial_ack && tp->n_sacked == 0 &&
+            (!tp->rescue_sent || seq_gt(tp->snd_una, tp->rescue_rxt)) &&
+            tcp_sack_highest_unsacked(tp, &top)) {
+            uint32_t from = top + 1 - tp->snd_una > eff ? top + 1 - eff : tp->snd_una;
+            tp->rescue_sent = true;
+            tp->rescue_rxt = tp->recover;
+            tp->host->tcp.stats.sack_retransmits++;
+            tcp_trace(tp, TRACE_NOTE, NULL, "RFC 6675 4",
+                      "nothing else to send: rescue retransmission of %u, the highest unSACKed",
+                      top);
+            tcp_retransmit(tp, from, top + 1 - from, TCP_WHY_RECOVERY);
+            continue; /* HighRxt stays [RFC 6675 5 (C.3)] */
+        }
+        return;
     }
 }
 

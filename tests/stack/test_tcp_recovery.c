@@ -1,7 +1,7 @@
 /*
  * test_tcp_recovery.c - loss recovery details beyond the counts of
  * test_tcp_cc.c: a FIN queued during SACK recovery [RFC 6675 5] [RFC 9293
- * 3.10.4].
+ * 3.10.4], NextSeg() rules 3 and 4 [RFC 6675 4].
  */
 #include "tcp_test_util.h"
 
@@ -83,6 +83,7 @@ struct sack_rcvr {
     uint32_t rcv_nxt;         /* offset acknowledged */
     uint32_t lost[4];         /* offsets lost once */
     unsigned n_lost;          /* entries */
+    bool lose_fin;            /* lose the first FIN too */
     bool fin;                 /* the FIN is in order: acknowledged */
     bool fin_held;            /* a FIN arrived (after all the data) */
     unsigned fins;            /* FINs seen (retransmissions too) */
@@ -107,6 +108,10 @@ sack_rcvr_run(struct sack_rcvr *r, struct tcb *tp, int rounds)
                     r->lost[i] = UINT32_MAX;
                     drop = true;
                 }
+            if ((s.t.flags & TCP_FIN) && r->lose_fin) {
+                r->lose_fin = false;
+                drop = true;
+            }
             if (drop)
                 continue;
             for (size_t i = 0; i < s.len; i++)
@@ -176,6 +181,61 @@ START_TEST(test_fin_queued_in_recovery_with_unsent_data_needs_no_rto)
 END_TEST
 
 
+/* [RFC 6675 4] NextSeg() rule 3: a hole below the highest SACK that is not
+ * lost yet by IsLost() (one segment SACKed above it) is resent when the
+ * pipe has room and there is no new data, instead of waiting for the
+ * retransmission timer. */
+START_TEST(test_rule3_resends_a_hole_not_yet_lost_without_rto)
+{
+    struct tcp_opts o = { .has_mss = true, .mss = MSS, .sack_permitted = true };
+    uint32_t iss;
+    int fd = th_active_open(w, PEER_ISS, 65535, &o, &iss);
+    struct tcb *tp = th_tcb(w, HW_BOB, fd);
+    static struct sack_rcvr r;
+    memset(&r, 0, sizeof(r));
+    r.base = iss + 1;
+    r.total = 10 * MSS;
+    r.lost[0] = 2 * MSS;
+    r.lost[1] = 8 * MSS; /* only segment 9 above it: never "lost" */
+    r.n_lost = 2;
+    r.fd = fd;
+    bob_send(fd, r.total);
+    sack_rcvr_run(&r, tp, 200);
+    ck_assert_uint_eq(r.rcv_nxt, r.total);
+    ck_assert_uint_eq(tp->snd_una, r.base + r.total);
+    ck_assert_uint_eq(tp->rto_timeouts, 0);
+    ck_assert_uint_eq(tp->retransmits, 2); /* the two holes, nothing else */
+}
+END_TEST
+
+/* [RFC 6675 4] NextSeg() rule 4, the rescue retransmission: in SACK
+ * recovery the FIN is lost too; the partial ACK that covers all the data
+ * leaves nothing SACKed and nothing new to send, so the highest unSACKed
+ * sequence number - the FIN - is resent at once, not after a timeout. */
+START_TEST(test_rule4_rescues_a_lost_fin_in_sack_recovery_without_rto)
+{
+    struct tcp_opts o = { .has_mss = true, .mss = MSS, .sack_permitted = true };
+    uint32_t iss;
+    int fd = th_active_open(w, PEER_ISS, 65535, &o, &iss);
+    struct tcb *tp = th_tcb(w, HW_BOB, fd);
+    static struct sack_rcvr r;
+    memset(&r, 0, sizeof(r));
+    r.base = iss + 1;
+    r.total = 10 * MSS;
+    r.lost[0] = 2 * MSS;
+    r.n_lost = 1;
+    r.lose_fin = true;
+    r.fd = fd;
+    bob_send(fd, r.total);
+    close_now(fd); /* the FIN follows the data */
+    sack_rcvr_run(&r, tp, 200);
+    ck_assert(r.fin);
+    ck_assert_uint_eq(r.fins, 1); /* the rescue; the first was lost */
+    ck_assert_uint_eq(tp->rto_timeouts, 0);
+    ck_assert_uint_eq(counter("tcp.rto_timeouts"), 0);
+}
+END_TEST
+
 static Suite *
 tcp_recovery_suite(void)
 {
@@ -184,6 +244,8 @@ tcp_recovery_suite(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_fin_queued_in_sack_recovery_goes_out_without_rto);
     tcase_add_test(tc, test_fin_queued_in_recovery_with_unsent_data_needs_no_rto);
+    tcase_add_test(tc, test_rule3_resends_a_hole_not_yet_lost_without_rto);
+    tcase_add_test(tc, test_rule4_rescues_a_lost_fin_in_sack_recovery_without_rto);
     suite_add_tcase(s, tc);
     return s;
 }
