@@ -370,6 +370,10 @@ void tcp_send_ack(struct tcb *tp, enum tcp_why why);
 void tcp_send_syn(struct tcb *tp, enum tcp_why why);
 /* Retransmit one segment starting at seq (at most one MSS, at most `max`). */
 void tcp_retransmit(struct tcb *tp, uint32_t seq, uint32_t max, enum tcp_why why);
+/* [RFC 3042] Limited transmit: one segment of new data on the first or
+ * second duplicate ACK if the peer's window and cwnd + 2*SMSS allow it.
+ * Returns whether it went. */
+bool tcp_send_limited(struct tcb *tp);
 /* A zero-window probe: one byte at snd_una [RFC 9293 3.8.6.1]. */
 void tcp_send_probe(struct tcb *tp);
 /* A keep-alive probe: seq snd_una - 1, no data [RFC 1122 4.2.3.6]. */

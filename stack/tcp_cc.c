@@ -198,6 +198,10 @@ tcp_cc_dup_ack(struct tcb *tp)
         tcp_trace(tp, TRACE_NOTE, NULL, "RFC 5681 3.2",
                   "duplicate ACK %u for %u: fast retransmit waits for the third", tp->dupacks,
                   tp->snd_una);
+        /* [RFC 3042 2] the first two duplicates each let one new segment
+         * out, so a small window still yields the third duplicate. */
+        if (tp->dupacks < TCP_DUPTHRESH)
+            tcp_send_limited(tp);
         return;
     }
     if (ops->partial_ack_recovery && !seq_gt(tp->snd_una, tp->recover)) {

@@ -139,6 +139,7 @@ tcp_why_rfc(enum tcp_why why)
     case TCP_WHY_KEEPALIVE: return "RFC 1122 4.2.3.6";
     case TCP_WHY_CHALLENGE_ACK: return "RFC 5961 3.2";
     case TCP_WHY_RESET: return "RFC 9293 3.10.7.1";
+    case TCP_WHY_LIMITED_TRANSMIT: return "RFC 3042 2";
     case TCP_WHY_NONE:
     case TCP_WHY_COUNT: break;
     }
@@ -268,6 +269,35 @@ tcp_retransmit(struct tcb *tp, uint32_t seq, uint32_t max, enum tcp_why why)
     if (len == 0 && !(flags & TCP_FIN))
         return;
     tcp_xmit(tp, seq, len, flags, why);
+}
+
+bool
+tcp_send_limited(struct tcb *tp)
+{
+    /* [RFC 3042 2] "a TCP SHOULD send a segment of previously unsent data
+     * in response to each of the first two duplicate acknowledgments ...
+     * provided that the receiver's advertised window allows the
+     * transmission of the segment, the amount of outstanding data would
+     * remain less than or equal to the congestion window plus 2*SMSS, and
+     * that new data is available for transmission." cwnd does not change. */
+    uint32_t eff = tcp_eff_mss(tp);
+    size_t avail = tcp_unsent(tp);
+    uint32_t right = tp->snd_una + tp->snd_wnd;
+    if (avail == 0 || !seq_lt(tp->snd_nxt, right) || seq_lt(tp->snd_nxt, tp->snd_max))
+        return false;
+    size_t len = avail < eff ? avail : eff;
+    if (len > right - tp->snd_nxt)
+        return false; /* the window does not allow the whole segment */
+    uint64_t outstanding = (uint64_t)(tp->snd_max - tp->snd_una) + len;
+    if (outstanding > (uint64_t)tp->cwnd + 2u * tp->mss)
+        return false;
+    uint8_t flags = TCP_ACK;
+    if (len == avail)
+        flags |= TCP_PSH;
+    if (tp->fin_queued && tp->snd_nxt + (uint32_t)len == tcp_fin_seq(tp))
+        flags |= TCP_FIN;
+    tcp_xmit(tp, tp->snd_nxt, len, flags, TCP_WHY_LIMITED_TRANSMIT);
+    return true;
 }
 
 void

@@ -193,6 +193,7 @@ tcp_why_name(enum tcp_why why)
         [TCP_WHY_KEEPALIVE] = "keep-alive",
         [TCP_WHY_CHALLENGE_ACK] = "challenge ACK",
         [TCP_WHY_RESET] = "reset",
+        [TCP_WHY_LIMITED_TRANSMIT] = "limited transmit",
     };
     return (unsigned)why < TCP_WHY_COUNT ? names[why] : "?";
 }

@@ -67,6 +67,7 @@ enum tcp_why {
     TCP_WHY_KEEPALIVE,        /* keep-alive probe [RFC 1122 4.2.3.6] */
     TCP_WHY_CHALLENGE_ACK,    /* [RFC 5961 3.2, 4.2, 5.2] */
     TCP_WHY_RESET,            /* a RST */
+    TCP_WHY_LIMITED_TRANSMIT, /* new data on the 1st or 2nd duplicate ACK [RFC 3042] */
     TCP_WHY_COUNT
 };
 
