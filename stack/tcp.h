@@ -202,6 +202,8 @@ struct tcb {
     struct tcp_ooo *ooo;           /* out-of-order segments */
     size_t ooo_bytes;              /* bytes held in ooo */
     struct tcp_sack_block last_sack; /* [RFC 2018 4] block of the latest OOO segment first */
+    bool dsack_pending;            /* [RFC 2883 4] report dsack in the next ACK */
+    struct tcp_sack_block dsack;   /* the duplicate received most recently */
 
     /* Sender's SACK scoreboard [RFC 6675 3]. */
     struct tcp_sack_block sacked[TCP_SACK_SCOREBOARD];  /* sorted, merged */
@@ -413,8 +415,12 @@ void tcp_persist_check(struct tcb *tp);
 
 /* ---- SACK (tcp_sack.c) ------------------------------------------------- */
 
-/* Receiver: the SACK blocks to send [RFC 2018 4]; returns how many (<= max). */
+/* Receiver: the SACK blocks to send [RFC 2018 4]; returns how many (<= max).
+ * A duplicate waiting to be reported comes first, as a D-SACK [RFC 2883 4]. */
 unsigned tcp_sack_blocks(const struct tcb *tp, struct tcp_sack_block *out, unsigned max);
+/* Receiver: [left, right) arrived again (data only); the next ACK reports it
+ * as a D-SACK block [RFC 2883 4], if SACK is on. */
+void tcp_sack_note_duplicate(struct tcb *tp, uint32_t left, uint32_t right);
 /* Sender: merge the blocks of an arriving ACK into the scoreboard. */
 void tcp_sack_update(struct tcb *tp, const struct tcp_opts *o);
 /* Forget everything at or below snd_una. */

@@ -506,6 +506,21 @@ tcp_ooo_insert(struct tcb *tp, uint32_t seq, const uint8_t *data, uint32_t len, 
     }
 }
 
+/* [RFC 2883 4] Data of an out-of-order segment that the queue already
+ * holds is a duplicate: the first such range is reported as a D-SACK. */
+static void
+tcp_ooo_note_duplicate(struct tcb *tp, uint32_t seq, uint32_t len)
+{
+    uint32_t end = seq + len;
+    for (const struct tcp_ooo *o = tp->ooo; o != NULL; o = o->next) {
+        uint32_t l = seq_max(seq, o->seq), r = seq_min(end, o->seq + o->len);
+        if (seq_lt(l, r)) {
+            tcp_sack_note_duplicate(tp, l, r);
+            return;
+        }
+    }
+}
+
 /* Move what the OOO queue holds at rcv_nxt into the buffer. Returns true if
  * a FIN was reached. */
 static bool
@@ -560,6 +575,7 @@ tcp_data_and_fin(struct tcb *tp, struct tcp_seg *s)
         } else {
             /* [RFC 5681 4.2] "A TCP receiver SHOULD send an immediate
              * duplicate ACK when an out-of-order segment arrives." */
+            tcp_ooo_note_duplicate(tp, s->seq, s->dlen);
             tcp_ooo_insert(tp, s->seq, s->data, s->dlen, s->fin);
             tp->last_sack.left = s->seq;
             tp->last_sack.right = s->seq + s->dlen;
@@ -647,6 +663,11 @@ tcp_otherwise_input(struct host *h, struct tcb *tp, struct tcp_seg *s)
     /* "First, check sequence number" */
     if (!tcp_acceptable(tp, s)) {
         bool old = seq_leq(s->seq + seg_len(s), tp->rcv_nxt);
+        if (old && !(f & TCP_RST) && s->dlen > 0) {
+            /* [RFC 2883 4] the ACK reports the duplicate as a D-SACK. */
+            uint32_t from = s->seq + (s->syn ? 1u : 0u);
+            tcp_sack_note_duplicate(tp, from, from + s->dlen);
+        }
         tcp_trace(tp, TRACE_RX, s->p, "RFC 9293 3.10.7.4",
                   "%s: not acceptable (RCV.NXT %u, RCV.WND %u)%s", s->desc, tp->rcv_nxt,
                   tp->rcv_wnd, (f & TCP_RST) ? "" : ": send an ACK");
@@ -676,6 +697,8 @@ tcp_otherwise_input(struct host *h, struct tcb *tp, struct tcp_seg *s)
         }
         if (cut > s->dlen)
             cut = s->dlen;
+        if (cut > 0 && !(f & TCP_RST)) /* [RFC 2883 4] the part already had */
+            tcp_sack_note_duplicate(tp, s->seq, s->seq + cut);
         s->data += cut;
         s->dlen -= cut;
         s->seq += cut;

@@ -181,6 +181,8 @@ tcp_xmit(struct tcb *tp, uint32_t seq, size_t len, uint8_t flags, enum tcp_why w
         .opts = opts,
     };
     tcp_emit_sum(&t, b, len, tp->laddr, tp->faddr, data_sum);
+    if (tp->dsack_pending && opts.sack_count > 0)
+        tp->dsack_pending = false; /* [RFC 2883 4] reported once */
     p->l4_off = pkt_off(p);
     p->cause.tcp_why = (uint8_t)why;
 

@@ -2,7 +2,8 @@
  * tcp_sack.c - selective acknowledgments, both sides [RFC 2018] [RFC 6675].
  *
  * Receiver: the blocks an ACK reports come from the out-of-order queue, the
- * block holding the segment that just arrived first [RFC 2018 4].
+ * block holding the segment that just arrived first [RFC 2018 4], after a
+ * D-SACK block for data that arrived twice [RFC 2883 4].
  * Sender: a scoreboard of the ranges the peer SACKed above snd_una, and the
  * functions loss recovery needs [RFC 6675 4]: IsLost(), the pipe estimate,
  * and the holes NextSeg()'s rules 1, 3 and 4 name (tcp_output.c applies the
@@ -18,8 +19,43 @@
 
 #include "stack/tcp_seq.h"
 
+static unsigned tcp_sack_ooo_blocks(const struct tcb *tp, struct tcp_sack_block *out,
+                                    unsigned max);
+
+void
+tcp_sack_note_duplicate(struct tcb *tp, uint32_t left, uint32_t right)
+{
+    if (!tp->sack_ok || !seq_lt(left, right))
+        return;
+    /* [RFC 2883 4] "each duplicate contiguous sequence of data received is
+     * reported in at most one D-SACK block": the latest one is kept. */
+    tp->dsack = (struct tcp_sack_block){ left, right };
+    tp->dsack_pending = true;
+    /* A duplicate is news for the sender's loss recovery (a spurious
+     * retransmission, a copy made by the network): ACK it at once, as
+     * Linux does, rather than after the delayed-ACK timer. */
+    tp->ack_now = true;
+}
+
 unsigned
 tcp_sack_blocks(const struct tcb *tp, struct tcp_sack_block *out, unsigned max)
+{
+    if (max == 0)
+        return 0;
+    unsigned k = 0;
+    if (tp->dsack_pending) {
+        /* [RFC 2883 4] "If the data packet being acknowledged contains
+         * duplicate data, the first SACK block SHOULD contain the
+         * duplicate" - below the cumulative ACK or inside a held block,
+         * which then follows as the second [RFC 2883 4 (2)]. */
+        out[k++] = tp->dsack;
+    }
+    return k + tcp_sack_ooo_blocks(tp, out + k, max - k);
+}
+
+/* The SACK blocks of the out-of-order queue [RFC 2018 4]. */
+static unsigned
+tcp_sack_ooo_blocks(const struct tcb *tp, struct tcp_sack_block *out, unsigned max)
 {
     struct tcp_sack_block all[64];
     unsigned n = 0;

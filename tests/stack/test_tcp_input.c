@@ -2,7 +2,8 @@
  * test_tcp_input.c - segment arrival [RFC 9293 3.10.7.4] checks by name:
  * acceptability, RFC 5961 blind RST / SYN / data protections and the
  * challenge-ACK rate limit, PAWS [RFC 7323 5.3], out-of-order data with SACK
- * blocks [RFC 2018], and sequence numbers that wrap past 2^32; and the send
+ * blocks [RFC 2018] and D-SACK [RFC 2883], and sequence numbers that wrap
+ * past 2^32; and the send
  * ring's copy-and-checksum.
  */
 #include "tcp_test_util.h"
@@ -188,6 +189,77 @@ START_TEST(test_sequence_numbers_wrap_past_2_32)
 }
 END_TEST
 
+/* [RFC 2883 4] D-SACK: a duplicate below the cumulative ACK is reported as
+ * the first SACK block of the ACK it draws, once; a segment that repeats
+ * part of what arrived has that part reported; without SACK, nothing. */
+START_TEST(test_dsack_reports_an_old_duplicate_once)
+{
+    struct tcp_opts o = { .has_mss = true, .mss = 1460, .sack_permitted = true };
+    uint32_t iss;
+    th_active_open(w, PEER_ISS, 65535, &o, &iss);
+    peer(TCP_ACK | TCP_PSH, PEER_ISS + 1, iss + 1, "abcd", 4);
+    th_flush(w, HW_BOB);
+    peer(TCP_ACK | TCP_PSH, PEER_ISS + 1, iss + 1, "abcd", 4);
+    struct th_seg a = take();
+    ck_assert_uint_eq(a.t.ack, PEER_ISS + 5);
+    ck_assert_uint_eq(a.t.opts.sack_count, 1);
+    ck_assert_uint_eq(a.t.opts.sack[0].left, PEER_ISS + 1);
+    ck_assert_uint_eq(a.t.opts.sack[0].right, PEER_ISS + 5);
+    /* Part old, part new: the old part is the D-SACK. */
+    peer(TCP_ACK | TCP_PSH, PEER_ISS + 3, iss + 1, "cdefgh", 6);
+    while (th_pending(w, HW_BOB) > 1)
+        take();
+    a = take();
+    ck_assert_uint_eq(a.t.ack, PEER_ISS + 9);
+    ck_assert_uint_eq(a.t.opts.sack_count, 1);
+    ck_assert_uint_eq(a.t.opts.sack[0].left, PEER_ISS + 3);
+    ck_assert_uint_eq(a.t.opts.sack[0].right, PEER_ISS + 5);
+    /* Reported once: the next ACK (the delayed one) carries no block. */
+    peer(TCP_ACK | TCP_PSH, PEER_ISS + 9, iss + 1, "ij", 2);
+    hw_advance(w, 300 * TH_MS);
+    while (th_pending(w, HW_BOB) > 1)
+        take();
+    a = take();
+    ck_assert_uint_eq(a.t.ack, PEER_ISS + 11);
+    ck_assert_uint_eq(a.t.opts.sack_count, 0);
+}
+END_TEST
+
+/* [RFC 2883 4 (2)] A duplicate of data held out of order: the D-SACK block
+ * first, then the block that holds it. */
+START_TEST(test_dsack_of_held_data_is_followed_by_its_block)
+{
+    struct tcp_opts o = { .has_mss = true, .mss = 1460, .sack_permitted = true };
+    uint32_t iss;
+    th_active_open(w, PEER_ISS, 65535, &o, &iss);
+    peer(TCP_ACK, PEER_ISS + 101, iss + 1, "later", 5);
+    peer(TCP_ACK, PEER_ISS + 201, iss + 1, "after", 5);
+    th_flush(w, HW_BOB);
+    peer(TCP_ACK, PEER_ISS + 101, iss + 1, "later", 5);
+    struct th_seg a = take();
+    ck_assert_uint_eq(a.t.ack, PEER_ISS + 1);
+    ck_assert_uint_ge(a.t.opts.sack_count, 2);
+    ck_assert_uint_eq(a.t.opts.sack[0].left, PEER_ISS + 101);
+    ck_assert_uint_eq(a.t.opts.sack[0].right, PEER_ISS + 106);
+    ck_assert_uint_eq(a.t.opts.sack[1].left, PEER_ISS + 101);
+    ck_assert_uint_eq(a.t.opts.sack[1].right, PEER_ISS + 106);
+}
+END_TEST
+
+/* Without SACK-permitted on the connection no block is ever sent. */
+START_TEST(test_no_dsack_without_sack)
+{
+    uint32_t iss;
+    th_active_open(w, PEER_ISS, 65535, NULL, &iss);
+    peer(TCP_ACK | TCP_PSH, PEER_ISS + 1, iss + 1, "abcd", 4);
+    th_flush(w, HW_BOB);
+    peer(TCP_ACK | TCP_PSH, PEER_ISS + 1, iss + 1, "abcd", 4);
+    struct th_seg a = take();
+    ck_assert_uint_eq(a.t.ack, PEER_ISS + 5);
+    ck_assert_uint_eq(a.t.opts.sack_count, 0);
+}
+END_TEST
+
 /* [RFC 9293 3.10.7.4 eighth] A FIN that arrives alone beyond a gap, after
  * two held blocks, is kept with the block it follows: once the gaps fill,
  * the FIN is acknowledged with the data (it was lost when it was compared
@@ -282,6 +354,9 @@ tcp_input_suite(void)
     tcase_add_test(tc, test_sequence_numbers_wrap_past_2_32);
     tcase_add_test(tc, test_damaged_in_order_segment_is_dropped_and_not_delivered);
     tcase_add_test(tc, test_bare_fin_beyond_two_held_blocks_is_acknowledged_when_gaps_fill);
+    tcase_add_test(tc, test_dsack_reports_an_old_duplicate_once);
+    tcase_add_test(tc, test_dsack_of_held_data_is_followed_by_its_block);
+    tcase_add_test(tc, test_no_dsack_without_sack);
     suite_add_tcase(s, tc);
     TCase *ring = tcase_create("rings");
     tcase_add_test(ring, test_ring_peek_csum_matches_the_data_across_the_wrap);
