@@ -53,6 +53,7 @@ enum tcp_timer_id {
     TCP_T_KEEPALIVE,  /* keep-alive [RFC 1122 4.2.3.6] */
     TCP_T_DELACK,     /* delayed ACK [RFC 1122 4.2.3.2] */
     TCP_T_2MSL,       /* TIME-WAIT [RFC 9293 3.6.1]; FIN-WAIT-2 of an orphan */
+    TCP_T_LINGER,     /* SO_LINGER: a close() waiting for the peer's ACK gives up */
     TCP_T_COUNT
 };
 
@@ -249,6 +250,7 @@ struct tcb {
     bool nodelay;                  /* TCP_NODELAY: Nagle off */
     bool keepalive;                /* SO_KEEPALIVE */
     int linger_s;                  /* SO_LINGER: -1 off */
+    bool linger_expired;           /* a lingering close() ran out of time */
     int so_error;                  /* pending error (ERR_*) while no socket holds it */
 
     /* Per-connection counters. */
@@ -462,6 +464,11 @@ int tcp_user_connect(struct host *h, struct socket *s, uint32_t faddr, uint16_t 
 int tcp_user_send(struct host *h, struct socket *s, const uint8_t *buf, size_t len);
 int tcp_user_recv(struct host *h, struct socket *s, uint8_t *buf, size_t cap);
 int tcp_user_shutdown(struct host *h, struct socket *s, int how);
+/* CLOSE [RFC 9293 3.10.4]. 0: the socket may go. With SO_LINGER > 0 and
+ * data or the FIN not yet acknowledged: the FIN is queued, s->closing is set
+ * and -ERR_INPROGRESS returned; call again once tcp_user_poll() reports
+ * SOCK_POLLCLOSE: 0 when everything was acknowledged, -ERR_AGAIN
+ * (EWOULDBLOCK) when the linger time ran out first (BSD's soclose()). */
 int tcp_user_close(struct host *h, struct socket *s);
 unsigned tcp_user_poll(const struct host *h, const struct socket *s);
 /* A buffer size option changed. */

@@ -24,7 +24,7 @@ tcp_timer_name(enum tcp_timer_id t)
 {
     static const char *const names[TCP_T_COUNT] = {
         [TCP_T_REXMT] = "rexmt",   [TCP_T_PERSIST] = "persist", [TCP_T_KEEPALIVE] = "keepalive",
-        [TCP_T_DELACK] = "delack", [TCP_T_2MSL] = "2msl",
+        [TCP_T_DELACK] = "delack", [TCP_T_2MSL] = "2msl",       [TCP_T_LINGER] = "linger",
     };
     return (unsigned)t < TCP_T_COUNT ? names[t] : "?";
 }
@@ -273,7 +273,7 @@ tcp_timer_fire(struct tcb *tp, enum tcp_timer_id t)
     static const enum timer_kind kinds[TCP_T_COUNT] = {
         [TCP_T_REXMT] = TIMER_TCP_REXMT,         [TCP_T_PERSIST] = TIMER_TCP_PERSIST,
         [TCP_T_KEEPALIVE] = TIMER_TCP_KEEPALIVE, [TCP_T_DELACK] = TIMER_TCP_DELACK,
-        [TCP_T_2MSL] = TIMER_TCP_TIMEWAIT,
+        [TCP_T_2MSL] = TIMER_TCP_TIMEWAIT,       [TCP_T_LINGER] = TIMER_TCP_LINGER,
     };
     struct trace_cause saved = h->cause;
     host_set_cause(h, cause_timer(kinds[t]));
@@ -297,6 +297,15 @@ tcp_timer_fire(struct tcb *tp, enum tcp_timer_id t)
         break;
     case TCP_T_2MSL:
         tcp_2msl_expired(tp);
+        break;
+    case TCP_T_LINGER:
+        /* The close() waiting on SO_LINGER may return now: the data and
+         * the FIN go on as they would after a plain close. */
+        tp->linger_expired = true;
+        tcp_trace(tp, TRACE_TIMER, NULL, NULL,
+                  "SO_LINGER time (%d s) ran out before the peer acknowledged everything: "
+                  "close() returns EWOULDBLOCK, the connection carries on",
+                  tp->linger_s);
         break;
     case TCP_T_COUNT:
         break;

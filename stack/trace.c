@@ -172,6 +172,7 @@ timer_kind_name(enum timer_kind timer)
         [TIMER_TCP_KEEPALIVE] = "keepalive",
         [TIMER_TCP_TIMEWAIT] = "TIME-WAIT",
         [TIMER_IPFRAG] = "reassembly",
+        [TIMER_TCP_LINGER] = "linger",
     };
     return (unsigned)timer < TIMER_COUNT ? names[timer] : "?";
 }
