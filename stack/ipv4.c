@@ -369,11 +369,15 @@ ipv4_input(struct iface *ifc, struct pkt *p)
             return;
         }
     }
-    const char *pname = ipproto_name(ip.proto);
-    trace_rx(h, LAYER_IPV4, p, "RFC 791 3.2",
-             "%s > %s: ttl %u, id %u, length %u: %s, protocol %u -> %s", s, d, ip.ttl, ip.id,
-             ip.total_len, local ? "destination is mine" : "a broadcast", ip.proto,
-             pname != NULL ? pname : "nobody");
+    if (trace_wanted(h->trace)) {
+        const char *pname = ipproto_name(ip.proto);
+        trace_rx(h, LAYER_IPV4, p, "RFC 791 3.2",
+                 "%s > %s: ttl %u, id %u, length %u: %s, protocol %u -> %s", s, d, ip.ttl,
+                 ip.id, ip.total_len, local ? "destination is mine" : "a broadcast", ip.proto,
+                 pname != NULL ? pname : "nobody");
+    } else {
+        trace_count(h, TRACE_RX, LAYER_IPV4);
+    }
     pkt_pull(p, ip.ihl);
     p->l4_off = pkt_off(p);
     switch (ip.proto) {
@@ -451,9 +455,12 @@ ipv4_output(struct host *h, struct pkt *p, const struct ipv4_tx *tx)
     }
     ipv4_emit(&ip, b);
     p->l3_off = pkt_off(p);
-    const char *pname = ipproto_name(ip.proto);
-    char nh[IPV4_ADDR_STRLEN] = "on-link", net[IPV4_ADDR_STRLEN], rt[64] = "broadcast";
+    /* A datagram that goes out as fragments is narrated here and counted
+     * once per fragment by ipv4_fragment(). */
+    enum trace_kind kind = total > mtu ? TRACE_NOTE : TRACE_TX;
     if (trace_wanted(h->trace)) {
+        const char *pname = ipproto_name(ip.proto);
+        char nh[IPV4_ADDR_STRLEN] = "on-link", net[IPV4_ADDR_STRLEN], rt[64] = "broadcast";
         if (r != NULL)
             snprintf(rt, sizeof(rt), "%s/%u dev %s", ipv4_addr_str(r->dst, net), r->prefix_len,
                      ifc->name);
@@ -461,14 +468,14 @@ ipv4_output(struct host *h, struct pkt *p, const struct ipv4_tx *tx)
         ipv4_addr_str(ip.dst, d);
         if (next_hop != tx->dst)
             ipv4_addr_str(next_hop, nh);
+        trace_event(h, kind, LAYER_IPV4, p, "RFC 791 3.2",
+                    "%s > %s: %s (%u), ttl %u, id %u, length %u%s; route %s, next hop %s%s", s, d,
+                    pname != NULL ? pname : "?", ip.proto, ip.ttl, ip.id, ip.total_len,
+                    ip.df ? ", flags [DF]" : "", rt, nh,
+                    total > mtu ? "; larger than the MTU: fragment it" : "");
+    } else {
+        trace_count(h, kind, LAYER_IPV4);
     }
-    /* A datagram that goes out as fragments is narrated here and counted
-     * once per fragment by ipv4_fragment(). */
-    trace_event(h, total > mtu ? TRACE_NOTE : TRACE_TX, LAYER_IPV4, p, "RFC 791 3.2",
-                "%s > %s: %s (%u), ttl %u, id %u, length %u%s; route %s, next hop %s%s", s, d,
-                pname != NULL ? pname : "?", ip.proto, ip.ttl, ip.id, ip.total_len,
-                ip.df ? ", flags [DF]" : "", rt, nh,
-                total > mtu ? "; larger than the MTU: fragment it" : "");
     if (total > mtu)
         return ipv4_fragment(h, ifc, p, next_hop, mtu);
     return arp_output(ifc, p, next_hop);

@@ -561,9 +561,10 @@ tcp_data_and_fin(struct tcb *tp, struct tcp_seg *s)
                 fin_now = true;
             if (filled_gap && tcp_ooo_drain(tp))
                 fin_now = true;
-            tcp_trace(tp, TRACE_DELIVER, s->p, "RFC 9293 3.10.7.4",
-                      "%u bytes in order to the receive buffer (%zu waiting to be read)%s", took,
-                      tp->rcvq.len, filled_gap ? "; a gap filled" : "");
+            if (trace_wanted(h->trace))
+                tcp_trace(tp, TRACE_DELIVER, s->p, "RFC 9293 3.10.7.4",
+                          "%u bytes in order to the receive buffer (%zu waiting to be read)%s",
+                          took, tp->rcvq.len, filled_gap ? "; a gap filled" : "");
             tp->rcv_unacked += took;
             /* [RFC 5681 4.2] ACK at once a segment that fills a gap;
              * [RFC 1122 4.2.3.2] and at least every second full-sized segment. */
@@ -813,8 +814,10 @@ tcp_otherwise_input(struct host *h, struct tcb *tp, struct tcp_seg *s)
         tcp_trace(tp, TRACE_RX, s->p, "RFC 9293 3.10.7.4",
                   "%s: the ACK of our SYN-ACK: connection established", s->desc);
         tcp_established(tp, "RFC 9293 3.10.7.4");
-    } else {
+    } else if (trace_wanted(h->trace)) {
         tcp_trace(tp, TRACE_RX, s->p, "RFC 9293 3.10.7.4", "%s", s->desc);
+    } else {
+        trace_count(h, TRACE_RX, LAYER_TCP);
     }
 
     /* ESTABLISHED and the states after it. SACK blocks first: duplicate-ACK

@@ -217,11 +217,14 @@ tcp_xmit(struct tcb *tp, uint32_t seq, size_t len, uint8_t flags, enum tcp_why w
     if (seq_gt(end, tp->snd_max) && why != TCP_WHY_KEEPALIVE)
         tp->snd_max = end;
 
-    char desc[TRACE_TEXT_LEN] = "";
-    if (trace_wanted(h->trace))
+    if (trace_wanted(h->trace)) {
+        char desc[TRACE_TEXT_LEN];
         tcp_describe(&t, len, desc, sizeof(desc));
-    tcp_trace(tp, TRACE_TX, p, tcp_why_rfc(why), "%s; %s%s", desc, rexmit ? "retransmission: " : "",
-              tcp_why_name(why));
+        tcp_trace(tp, TRACE_TX, p, tcp_why_rfc(why), "%s; %s%s", desc,
+                  rexmit ? "retransmission: " : "", tcp_why_name(why));
+    } else {
+        trace_count(h, TRACE_TX, LAYER_TCP);
+    }
     struct ipv4_tx tx = { .src = tp->laddr, .dst = tp->faddr, .proto = IPPROTO_TCP_, .df = true };
     ipv4_output(h, p, &tx);
     if (end != seq && !(flags & TCP_RST) && why != TCP_WHY_KEEPALIVE)

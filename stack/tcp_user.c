@@ -191,8 +191,9 @@ tcp_user_send(struct host *h, struct socket *s, const uint8_t *buf, size_t len)
     size_t n = tcp_ring_write(&tp->sndq, buf, len);
     if (n == 0)
         return -ERR_AGAIN;
-    tcp_trace(tp, TRACE_NOTE, NULL, "RFC 9293 3.10.2",
-              "send: %zu bytes into the send buffer (%zu queued)", n, tp->sndq.len);
+    if (trace_wanted(h->trace))
+        tcp_trace(tp, TRACE_NOTE, NULL, "RFC 9293 3.10.2",
+                  "send: %zu bytes into the send buffer (%zu queued)", n, tp->sndq.len);
     tcp_output(tp, TCP_WHY_DATA);
     return (int)n;
 }

@@ -49,14 +49,20 @@ trace_emit(struct trace *tr, const struct trace_event *ev)
         s->emit(s->ctx, ev);
 }
 
-static void
-trace_vemit(struct host *h, enum trace_kind kind, enum trace_layer layer, const struct pkt *p,
-            const struct trace_tcb *tcb, const char *rfc, const char *fmt, va_list ap)
+void
+trace_count(struct host *h, enum trace_kind kind, enum trace_layer layer)
 {
     if (kind == TRACE_RX)
         h->stats.rx[layer]++;
     else if (kind == TRACE_TX)
         h->stats.tx[layer]++;
+}
+
+static void
+trace_vemit(struct host *h, enum trace_kind kind, enum trace_layer layer, const struct pkt *p,
+            const struct trace_tcb *tcb, const char *rfc, const char *fmt, va_list ap)
+{
+    trace_count(h, kind, layer);
     if (h->trace == NULL || h->trace->sinks == NULL)
         return;
     struct trace_event ev = {
