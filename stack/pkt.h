@@ -55,6 +55,7 @@ struct pkt_pool {
     size_t n_spare[PKT_CLASS_COUNT];     /* how many */
 };
 
+/* pkt_alloc() sets every field one by one: a new field needs a line there. */
 struct pkt {
     uint8_t *head;             /* start of the buffer */
     uint8_t *data;             /* first valid byte */
