@@ -470,9 +470,13 @@ tcp_output(struct tcb *tp, enum tcp_why why)
     }
     if (tp->in_recovery && tp->sack_ok)
         tcp_output_sack_recovery(tp);
-    uint32_t eff = tcp_eff_mss(tp);
+    /* The segment size is worked out (options and all) only when there is
+     * data to send: a receiver calls this for every segment it gets. */
+    uint32_t eff = 0;
     for (int guard = 0; guard < 100000; guard++) {
         size_t avail = tcp_unsent(tp);
+        if (avail > 0 && eff == 0)
+            eff = tcp_eff_mss(tp);
         bool fin_pending = tp->fin_queued && seq_leq(tp->snd_nxt, tcp_fin_seq(tp));
         uint32_t wnd = tp->snd_wnd < tp->cwnd ? tp->snd_wnd : tp->cwnd;
         uint32_t flight = tp->snd_nxt - tp->snd_una;
