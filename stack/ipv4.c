@@ -90,15 +90,21 @@ ipv4_pmtu_find(const struct host *h, uint32_t dst)
     return NULL;
 }
 
-uint16_t
-ipv4_path_mtu(const struct host *h, uint32_t dst)
+/* The path MTU to dst when r is its route (NULL: none). */
+static uint16_t
+ipv4_path_mtu_via(const struct host *h, const struct route *r, uint32_t dst)
 {
-    const struct route *r = route_lookup(h, dst);
     uint16_t mtu = r != NULL ? r->ifc->mtu : ETH_MTU;
     const struct ipv4_pmtu_entry *e = ipv4_pmtu_find(h, dst);
     if (e != NULL && e->mtu < mtu)
         mtu = e->mtu;
     return mtu;
+}
+
+uint16_t
+ipv4_path_mtu(const struct host *h, uint32_t dst)
+{
+    return ipv4_path_mtu_via(h, route_lookup(h, dst), dst);
 }
 
 uint16_t
@@ -428,7 +434,7 @@ ipv4_output(struct host *h, struct pkt *p, const struct ipv4_tx *tx)
     size_t total = IPV4_HDR_MIN + p->len;
     /* The path MTU [RFC 1191]: the interface's, or less if a router said so
      * (not for a broadcast, which has no path). */
-    unsigned mtu = r != NULL ? ipv4_path_mtu(h, tx->dst) : ifc->mtu;
+    unsigned mtu = r != NULL ? ipv4_path_mtu_via(h, r, tx->dst) : ifc->mtu;
     if (total > IPV4_MAX_LEN || (total > mtu && tx->df)) {
         trace_event(h, TRACE_NOTE, LAYER_IPV4, p, "RFC 791 3.2",
                     "%zu bytes %s: EMSGSIZE", total,
