@@ -52,11 +52,11 @@ pkt_class_for(size_t cap)
 
 /* Everything of a kept packet but its link. */
 static void
-pkt_spare_poison(struct pkt *p, bool poison)
+pkt_spare_poison(struct pkt *p, enum pkt_class c, bool poison)
 {
     size_t before = offsetof(struct pkt, next);
     uint8_t *after = (uint8_t *)(&p->next + 1);
-    size_t after_len = (size_t)((uint8_t *)(p + 1) - after) + pkt_class_cap[p->buf_class];
+    size_t after_len = (size_t)((uint8_t *)(p + 1) - after) + pkt_class_cap[c];
     if (poison) {
         PKT_POISON(p, before);
         PKT_POISON(after, after_len);
@@ -79,7 +79,7 @@ pkt_pool_destroy(struct pkt_pool *pool)
         while (pool->spare[c] != NULL) {
             struct pkt *p = pool->spare[c];
             pool->spare[c] = p->next;
-            pkt_spare_poison(p, false);
+            pkt_spare_poison(p, (enum pkt_class)c, false);
             free(p);
         }
         pool->n_spare[c] = 0;
@@ -101,7 +101,7 @@ pkt_alloc(struct pkt_pool *pool, size_t headroom, size_t size)
             p = pool->spare[c];
             pool->spare[c] = p->next;
             pool->n_spare[c]--;
-            pkt_spare_poison(p, false);
+            pkt_spare_poison(p, c, false);
         }
     }
     if (p == NULL)
@@ -178,7 +178,7 @@ pkt_free(struct pkt *p)
         p->next = pool->spare[c];
         pool->spare[c] = p;
         pool->n_spare[c]++;
-        pkt_spare_poison(p, true);
+        pkt_spare_poison(p, c, true);
         return;
     }
     free(p);

@@ -309,9 +309,9 @@ tcp_ring_peek(const struct tcp_ring *r, size_t off, uint8_t *dst, size_t n)
 uint32_t
 tcp_ring_peek_csum(const struct tcp_ring *r, size_t off, uint8_t *dst, size_t n)
 {
-    assert(off + n <= r->len);
     if (n == 0)
-        return 0;
+        return 0; /* a SYN or a bare FIN: off means nothing then */
+    assert(off + n <= r->len);
     size_t start = (r->head + off) % r->cap;
     size_t first = r->cap - start < n ? r->cap - start : n;
     uint32_t sum = csum_copy(0, dst, r->buf + start, first);
