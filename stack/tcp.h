@@ -293,6 +293,7 @@ struct tcp_host {
     /* tcp_next_deadline()'s answer, kept up to date by every timer change
      * (tcp_timer_arm/stop) until the earliest timer is stopped or moved
      * later; then the next question scans the TCBs again. */
+    struct tcb *fd_hint;           /* the TCB last given a socket: tcp_tcb_by_fd() tries it first */
     bool next_known;               /* next_ns is the earliest armed timer */
     uint64_t next_ns;              /* that deadline, or UINT64_MAX */
 };

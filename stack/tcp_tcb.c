@@ -110,6 +110,8 @@ tcp_tcb_free(struct tcb *tp)
     for (struct tcb *c = h->tcp.tcbs; c != NULL; c = c->next)
         if (c->listener == tp)
             c->listener = NULL;
+    if (h->tcp.fd_hint == tp)
+        h->tcp.fd_hint = NULL;
     for (int t = 0; t < TCP_T_COUNT; t++)
         tcp_timer_stop(tp, (enum tcp_timer_id)t); /* its deadlines leave the host's */
     tcp_ring_free(&tp->sndq);
@@ -125,6 +127,11 @@ tcp_tcb_free(struct tcb *tp)
 struct tcb *
 tcp_tcb_by_fd(const struct host *h, int fd)
 {
+    /* An fd >= 0 belongs to one TCB at most, so a hint that matches is the
+     * one the walk would find; every socket call asks, most for the same. */
+    struct tcb *hint = h->tcp.fd_hint;
+    if (hint != NULL && hint->fd == fd && fd >= 0)
+        return hint;
     for (struct tcb *tp = h->tcp.tcbs; tp != NULL; tp = tp->next)
         if (tp->fd == fd && fd >= 0)
             return tp;

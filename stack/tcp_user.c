@@ -27,6 +27,7 @@ tcp_user_attach(struct host *h, struct socket *s)
     if (tp == NULL)
         return -ERR_NOBUFS;
     tp->fd = s->fd;
+    h->tcp.fd_hint = tp;
     tp->sndbuf = s->sndbuf;
     tp->rcvbuf = s->rcvbuf;
     return 0;
@@ -91,6 +92,7 @@ tcp_user_accept(struct host *h, struct socket *s, struct socket *ns)
     c->accepted = true;
     c->listener = NULL;
     c->fd = ns->fd;
+    h->tcp.fd_hint = c;
     ns->pcb.laddr = c->laddr;
     ns->pcb.lport = c->lport;
     ns->pcb.faddr = c->faddr;
@@ -375,6 +377,7 @@ tcp_user_close(struct host *h, struct socket *s)
          * [BSD soclose(): SO_LINGER "the system will block the process on
          * the close attempt until it is able to transmit the data"]. */
         tp->fd = s->fd;
+        h->tcp.fd_hint = tp;
         tp->linger_expired = false;
         s->closing = true;
         tcp_timer_arm(tp, TCP_T_LINGER, (uint64_t)tp->linger_s * 1000000000ull);
