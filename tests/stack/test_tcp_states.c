@@ -118,6 +118,41 @@ START_TEST(test_listen_rcv_syn_enters_syn_received)
 }
 END_TEST
 
+START_TEST(test_inspect_pending_lists_unaccepted_children)
+{
+    /* A listener's connections before accept(), as `ss -t -a` shows them:
+     * the handshake in progress, then waiting in the accept queue, then
+     * gone from the list once accept() took it. */
+    int lfd = th_listen(w, HW_BOB, TH_PORT, 4);
+    struct inspect_tcb p[4];
+    ck_assert_uint_eq(inspect_tcb_pending(BOB(w), lfd, p, 4), 0);
+    peer(TCP_SYN, PEER_ISS, 0, NULL);
+    struct th_seg s = take();
+    ck_assert_uint_eq(inspect_tcb_pending(BOB(w), lfd, p, 4), 1);
+    ck_assert_str_eq(p[0].state, "SYN_RECEIVED");
+    ck_assert_int_eq(p[0].fd, -1);
+    ck_assert_uint_eq(p[0].lport, TH_PORT);
+    ck_assert_uint_eq(p[0].fport, TH_PEER_PORT);
+    ck_assert_uint_eq(p[0].irs, PEER_ISS);
+    ck_assert_uint_eq(p[0].iss, s.t.seq);
+    ck_assert_uint_eq(p[0].snd_nxt, s.t.seq + 1);  /* the SYN-ACK's SYN */
+    ck_assert_uint_eq(p[0].rcv_nxt, PEER_ISS + 1);
+    /* max 0 copies nothing but still counts */
+    ck_assert_uint_eq(inspect_tcb_pending(BOB(w), lfd, NULL, 0), 1);
+    /* a non-listening fd, or no fd at all, has none */
+    ck_assert_uint_eq(inspect_tcb_pending(BOB(w), lfd + 100, p, 4), 0);
+    peer(TCP_ACK, PEER_ISS + 1, s.t.seq + 1, NULL);
+    ck_assert_uint_eq(inspect_tcb_pending(BOB(w), lfd, p, 4), 1);
+    ck_assert_str_eq(p[0].state, "ESTABLISHED");
+    ck_assert_uint_eq(p[0].snd_una, s.t.seq + 1);
+    hw_enter(w);
+    int fd = sock_accept(BOB(w), lfd, NULL);
+    ck_assert_int_ge(fd, 0);
+    ck_assert_uint_eq(inspect_tcb_pending(BOB(w), lfd, p, 4), 0);
+    ck_assert_uint_eq(inspect_tcb_pending(BOB(w), fd, p, 4), 0);  /* not a listener */
+}
+END_TEST
+
 START_TEST(test_syn_received_rcv_ack_enters_established)
 {
     int lfd = th_listen(w, HW_BOB, TH_PORT, 4);
@@ -471,6 +506,7 @@ tcp_states_suite(void)
     tcase_add_test(tc, test_syn_sent_rcv_syn_ack_enters_established);
     tcase_add_test(tc, test_listen_rcv_syn_enters_syn_received);
     tcase_add_test(tc, test_syn_received_rcv_ack_enters_established);
+    tcase_add_test(tc, test_inspect_pending_lists_unaccepted_children);
     tcase_add_test(tc, test_syn_sent_rcv_syn_enters_syn_received_simultaneous_open);
     tcase_add_test(tc, test_simultaneous_open_between_two_hosts);
     tcase_add_test(tc, test_syn_sent_rcv_rst_is_connection_refused);
