@@ -552,7 +552,9 @@ tcb_in(const struct vm_snap *s, const struct vm_sock *k)
 {
     for (size_t i = 0; s != NULL && i < s->n_socks; i++) {
         const struct vm_sock *o = &s->socks[i];
-        if (o->fd == k->fd && o->has_tcb && o->snd_una == k->snd_una &&
+        /* a pending connection has no fd: its endpoints tell it apart */
+        if (o->fd == k->fd && o->has_tcb && o->lport == k->lport && o->fport == k->fport &&
+            o->faddr == k->faddr && o->snd_una == k->snd_una &&
             o->snd_nxt == k->snd_nxt && o->snd_wnd == k->snd_wnd && o->rcv_nxt == k->rcv_nxt &&
             o->rcv_wnd == k->rcv_wnd && o->cwnd == k->cwnd && o->ssthresh == k->ssthresh &&
             o->srtt_ns == k->srtt_ns && o->rto_ns == k->rto_ns &&
@@ -696,20 +698,39 @@ sock_collect(const struct view_model *m, const struct view_state *st, int w,
             /* a TCP connection has its peer from connect() on, before the
              * socket counts as connected */
             endpoint(k->faddr, k->fport, k->connected || k->fport != 0, f, sizeof f);
-            /* The state first: on a narrow pane the addresses, not the
-             * state, are what the edge cuts, and when even the short form
-             * does not fit the addresses go on a line of their own. */
-            enum grid_role srole = sock_in(before, k) ? ROLE_NORMAL : ROLE_CHANGED;
-            snprintf(buf, sizeof buf, "fd %d %s %s %s %s rq %zu/%zu", k->fd, k->proto, k->state,
-                     l, f, k->rcvq_count, k->rcvq_bytes);
-            if ((int)strlen(buf) <= w - 1) {
-                sock_add(sl, 1, (int)h, item, srole, buf);
+            if (k->listen_fd >= 0) {
+                /* A connection its listener made that accept() has not
+                 * taken: no fd yet, so under the listener, as `ss -t -a`
+                 * lists SYN-RECV under the listening port [RFC 9293 3.10.7.2]. */
+                const char *why = strcmp(k->state, "SYN_RECEIVED") == 0
+                                      ? "handshake in progress"
+                                      : "in the accept queue";
+                enum grid_role prole = sock_in(before, k) ? ROLE_NORMAL : ROLE_CHANGED;
+                snprintf(buf, sizeof buf, "%s %s %s: %s, not accepted yet", k->state, l, f, why);
+                if ((int)strlen(buf) <= w - 3) {
+                    sock_add(sl, 3, (int)h, item, prole, buf);
+                } else {
+                    snprintf(buf, sizeof buf, "%s: %s", k->state, why);
+                    sock_add(sl, 3, (int)h, item, prole, buf);
+                    snprintf(buf, sizeof buf, "%s %s", l, f);
+                    sock_add(sl, 5, (int)h, item, prole, buf);
+                }
             } else {
-                snprintf(buf, sizeof buf, "fd %d %s %s rq %zu/%zu", k->fd, k->proto, k->state,
-                         k->rcvq_count, k->rcvq_bytes);
-                sock_add(sl, 1, (int)h, item, srole, buf);
-                snprintf(buf, sizeof buf, "%s %s", l, f);
-                sock_add(sl, 3, (int)h, item, srole, buf);
+                /* The state first: on a narrow pane the addresses, not the
+                 * state, are what the edge cuts, and when even the short form
+                 * does not fit the addresses go on a line of their own. */
+                enum grid_role srole = sock_in(before, k) ? ROLE_NORMAL : ROLE_CHANGED;
+                snprintf(buf, sizeof buf, "fd %d %s %s %s %s rq %zu/%zu", k->fd, k->proto,
+                         k->state, l, f, k->rcvq_count, k->rcvq_bytes);
+                if ((int)strlen(buf) <= w - 1) {
+                    sock_add(sl, 1, (int)h, item, srole, buf);
+                } else {
+                    snprintf(buf, sizeof buf, "fd %d %s %s rq %zu/%zu", k->fd, k->proto,
+                             k->state, k->rcvq_count, k->rcvq_bytes);
+                    sock_add(sl, 1, (int)h, item, srole, buf);
+                    snprintf(buf, sizeof buf, "%s %s", l, f);
+                    sock_add(sl, 3, (int)h, item, srole, buf);
+                }
             }
             /* A listener or a closed socket has no connection to show. */
             if (!k->has_tcb || strcmp(k->state, "LISTEN") == 0 || strcmp(k->state, "CLOSED") == 0)
@@ -722,24 +743,25 @@ sock_collect(const struct view_model *m, const struct view_state *st, int w,
             else
                 snprintf(ss, sizeof ss, "%u", k->ssthresh);
             enum grid_role role = tcb_in(before, k) ? ROLE_NORMAL : ROLE_CHANGED;
+            int ti = k->listen_fd >= 0 ? 5 : 3;  /* a pending one's under its line */
             if (w >= 90) {
                 snprintf(buf, sizeof buf,
                          "snd.una %u snd.nxt %u snd.wnd %u  rcv.nxt %u rcv.wnd %u  cwnd %u "
                          "ssthresh %s  srtt %.1fms rto %.0fms  timers %s",
                          k->snd_una, k->snd_nxt, k->snd_wnd, k->rcv_nxt, k->rcv_wnd, k->cwnd, ss,
                          (double)k->srtt_ns / 1e6, (double)k->rto_ns / 1e6, k->timers);
-                sock_add(sl, 3, (int)h, item, role, buf);
+                sock_add(sl, ti, (int)h, item, role, buf);
                 continue;
             }
             /* Narrow: three short lines. */
             snprintf(buf, sizeof buf, "una %u nxt %u wnd %u", k->snd_una, k->snd_nxt,
                      k->snd_wnd);
-            sock_add(sl, 3, (int)h, item, role, buf);
+            sock_add(sl, ti, (int)h, item, role, buf);
             snprintf(buf, sizeof buf, "rcv.nxt %u wnd %u cwnd %u", k->rcv_nxt, k->rcv_wnd,
                      k->cwnd);
-            sock_add(sl, 3, (int)h, item, role, buf);
+            sock_add(sl, ti, (int)h, item, role, buf);
             snprintf(buf, sizeof buf, "rto %.0fms %s", (double)k->rto_ns / 1e6, k->timers);
-            sock_add(sl, 3, (int)h, item, role, buf);
+            sock_add(sl, ti, (int)h, item, role, buf);
         }
         for (size_t i = 0; i < now->n_arp; i++) {
             const struct vm_arp *a = &now->arp[i];
@@ -812,9 +834,11 @@ view_render_sockets(const struct view_model *m, const struct view_state *st,
     for (int row = 0; row < ih && off + row < sl.n; row++) {
         const struct sock_line *l = &sl.l[off + row];
         text_fit(g, x + l->indent, y0 + row, w - l->indent, l->text, l->role, o->utf8);
-        if (focused && l->item == sel && l->indent == 1 &&
+        /* the mark just left of the item's first line (a pending
+         * connection's is indented under its listener) */
+        if (focused && l->item == sel && l->indent >= 1 &&
             (off + row == 0 || sl.l[off + row - 1].item != sel))
-            grid_put(g, x, y0 + row, gl->mark, ROLE_KEY);
+            grid_put(g, x + l->indent - 1, y0 + row, gl->mark, ROLE_KEY);
     }
     /* Lines out of sight, on the frame: how many, and how to reach them. */
     char more[48];

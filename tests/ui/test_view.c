@@ -1112,6 +1112,95 @@ START_TEST(test_sockets_pane_shows_the_tcb_of_the_event)
 }
 END_TEST
 
+/* bob's half-open connection (SYN_RECEIVED, before accept() returns) has no
+ * fd, so no socket: the pane shows it under his listener, as `ss -t -a`
+ * shows SYN-RECV, with its TCB and what it waits for; once the handshake
+ * completes it waits in the accept queue; after accept() it is a socket. */
+START_TEST(test_sockets_show_listener_pending_connections)
+{
+    struct view_model tm;
+    struct scenario *ts = lesson_model(&tm, "tcp/handshake.scn");
+    size_t synrcvd = SIZE_MAX;
+    for (size_t i = 0; i < tm.n_events && synrcvd == SIZE_MAX; i++) {
+        struct record_event ev;
+        ck_assert(vm_event(&tm, i, &ev));
+        if (ev.kind == TRACE_STATE && strcmp(ev.where, "bob") == 0 &&
+            strstr(ev.text, "-> SYN_RECEIVED") != NULL)
+            synrcvd = i;
+    }
+    ck_assert_msg(synrcvd != SIZE_MAX, "bob never entered SYN_RECEIVED");
+    int bob = -1;
+    for (size_t h = 0; h < vm_n_hosts(&tm); h++)
+        if (strcmp(vm_host_name(&tm, (int)h), "bob") == 0)
+            bob = (int)h;
+    const struct vm_snap *sn = vm_snap_at(&tm, bob, synrcvd);
+    ck_assert_ptr_nonnull(sn);
+    size_t lst = SIZE_MAX;
+    for (size_t k = 0; k < sn->n_socks; k++)
+        if (strcmp(sn->socks[k].state, "LISTEN") == 0)
+            lst = k;
+    ck_assert_msg(lst != SIZE_MAX && lst + 1 < sn->n_socks, "no connection after the listener");
+    const struct vm_sock *p = &sn->socks[lst + 1];
+    ck_assert_int_eq(p->fd, -1);
+    ck_assert_int_eq(p->listen_fd, sn->socks[lst].fd);
+    ck_assert_str_eq(p->state, "SYN_RECEIVED");
+    ck_assert(p->has_tcb);
+    ck_assert_uint_eq(p->lport, sn->socks[lst].lport);
+    ck_assert_uint_eq(p->rcv_nxt, 1);  /* the SYN, relative to the IRS */
+
+    struct view_state st;
+    view_state_init(&st);
+    st.cursor = synrcvd;
+    struct grid g;
+    grid_init(&g, 40, 30);
+    view_render_sockets(&tm, &st, &ascii_opts, &g, (struct grid_rect){ 0, 0, 40, 30 });
+    dump(&g);
+    int at_l = -1, at_p = -1, at_una = -1;
+    for (int y = 0; y < g.h; y++) {
+        if (strstr(row(&g, y), "LISTEN") != NULL && at_l < 0)
+            at_l = y;
+        if (strstr(row(&g, y), "SYN_RECEIVED: handshake in progress") != NULL)
+            at_p = y;
+        if (at_p >= 0 && at_una < 0 && strstr(row(&g, y), "rcv.nxt 1 wnd") != NULL)
+            at_una = y;
+    }
+    ck_assert_msg(at_l >= 0 && at_p > at_l, "the half-open connection is not under the listener");
+    ck_assert_msg(at_una > at_p, "its TCB is not shown");
+    grid_free(&g);
+
+    /* after bob's SYN_RECEIVED -> ESTABLISHED, before accept(): queued */
+    size_t est = SIZE_MAX, acc = SIZE_MAX;
+    for (size_t i = synrcvd; i < tm.n_events && acc == SIZE_MAX; i++) {
+        struct record_event ev;
+        ck_assert(vm_event(&tm, i, &ev));
+        if (est == SIZE_MAX && ev.kind == TRACE_STATE && strcmp(ev.where, "bob") == 0 &&
+            strstr(ev.text, "SYN_RECEIVED -> ESTABLISHED") != NULL)
+            est = i;
+        if (est != SIZE_MAX && ev.kind == TRACE_CALL && strcmp(ev.where, "bob") == 0 &&
+            strstr(ev.text, "accept") != NULL)
+            acc = i;
+    }
+    ck_assert(est != SIZE_MAX);
+    st.cursor = est;
+    grid_init(&g, 100, 30);
+    view_render_sockets(&tm, &st, &ascii_opts, &g, (struct grid_rect){ 0, 0, 100, 30 });
+    dump(&g);
+    bool queued = false;
+    for (int y = 0; y < g.h; y++)
+        queued |= strstr(row(&g, y), "ESTABLISHED 192.0.2.2:80 192.0.2.1:") != NULL &&
+                  strstr(row(&g, y), "in the accept queue, not accepted yet") != NULL;
+    ck_assert_msg(queued, "the queued connection is not shown on one line");
+    grid_free(&g);
+    if (acc != SIZE_MAX) {
+        sn = vm_snap_at(&tm, bob, acc);
+        for (size_t k = 0; sn != NULL && k < sn->n_socks; k++)
+            ck_assert_int_lt(sn->socks[k].listen_fd, 0);  /* accepted: no longer pending */
+    }
+    view_model_destroy(&tm);
+    scenario_free(ts);
+}
+END_TEST
+
 static Suite *
 view_suite(void)
 {
@@ -1128,6 +1217,7 @@ view_suite(void)
     tcase_add_test(tc, test_model_pairs_wires_with_arrivals);
     tcase_add_test(tc, test_model_snapshots_as_of_the_cursor);
     tcase_add_test(tc, test_filter_index_agrees_with_decoding);
+    tcase_add_test(tc, test_sockets_show_listener_pending_connections);
     tcase_add_test(tc, test_layer_index_agrees_with_a_scan);
     tcase_add_test(tc, test_sockets_pane_shows_the_tcb_of_the_event);
     suite_add_tcase(s, tc);
