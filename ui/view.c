@@ -455,19 +455,29 @@ view_render_keybar(const struct view_state *st, struct grid *g, struct grid_rect
                   "  host, layer or protocol; Enter keeps it, Esc clears", ROLE_KEYBAR);
         return;
     }
-    /* the last two (help, quit) always show; the rest as room allows */
-    int tail = 0;
-    for (size_t i = N_KEYS - 2; i < N_KEYS; i++)
-        tail += (int)(strlen(keys[i].key) + strlen(keys[i].what) + 3);
+    /* Which keys show, by what a first-timer needs most: '?' always (it
+     * lists the rest), then stepping, back, quit, the panes and the line
+     * keys; each taken if it still fits whole, then drawn in the table's
+     * order so the bar reads the same at every width. */
+    static const char *const priority[] = { "?", "space", "s", "b", "q", "tab", "/", ":",
+                                            "@", "m", "t", "S", "p", "g G", "[ ]", "'" };
+    bool shown[N_KEYS] = { false };
+    int used = 1;
+    for (size_t p = 0; p < sizeof priority / sizeof priority[0]; p++)
+        for (size_t i = 0; i < N_KEYS; i++) {
+            if (keys[i].key == NULL || strcmp(keys[i].key, priority[p]) != 0)
+                continue;
+            int need = (int)(strlen(keys[i].key) + strlen(keys[i].what) + 3);
+            if (used + need - 2 <= r.w || p == 0) {  /* the last gap may fall off */
+                shown[i] = true;
+                used += need;
+            }
+        }
     int x = r.x + 1;
     for (size_t i = 0; i < N_KEYS; i++) {
-        if (keys[i].key == NULL)
+        if (!shown[i])
             continue;
-        int need = (int)(strlen(keys[i].key) + strlen(keys[i].what) + 3);
-        bool last = i >= N_KEYS - 2;
-        if (!last && x + need + tail > r.x + r.w)
-            continue;
-        x += grid_text(g, x, r.y, r.w, keys[i].key, ROLE_KEY);
+        x += grid_text(g, x, r.y, r.w - (x - r.x), keys[i].key, ROLE_KEY);
         x++;
         x += grid_text(g, x, r.y, r.w - (x - r.x), keys[i].what, ROLE_KEYBAR);
         x += 2;

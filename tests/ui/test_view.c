@@ -1201,6 +1201,49 @@ START_TEST(test_sockets_show_listener_pending_connections)
 }
 END_TEST
 
+/* The key bar at every width: '?' always on it, never a word cut at the
+ * edge, and at 100 columns the keys a first-timer needs next (tab, /, :, @,
+ * m) after stepping. */
+START_TEST(test_keybar_fits_by_priority)
+{
+    static const char *const whats[] = { "event", "step", "back", "step back", "play",
+                                         "speed", "first/last", "pane", "filter", "TCP states",
+                                         "call", "time", "mark", "to mark", "help", "quit" };
+    struct view_state st;
+    view_state_init(&st);
+    for (int w = 12; w <= 200; w++) {
+        struct grid g;
+        grid_init(&g, w, 1);
+        view_render_keybar(&st, &g, (struct grid_rect){ 0, 0, w, 1 });
+        char line[256];
+        snprintf(line, sizeof line, "%s", row(&g, 0));
+        size_t n = strlen(line);
+        while (n > 0 && line[n - 1] == ' ')
+            line[--n] = '\0';
+        ck_assert_msg(strstr(line, "? help") != NULL, "no '? help' at %d: [%s]", w, line);
+        bool whole = false;
+        for (size_t i = 0; i < sizeof whats / sizeof whats[0]; i++) {
+            size_t k = strlen(whats[i]);
+            whole |= n >= k && strcmp(line + n - k, whats[i]) == 0;
+        }
+        ck_assert_msg(whole, "cut at %d: [%s]", w, line);
+        if (w >= 52) {
+            ck_assert_msg(strstr(line, "space event") && strstr(line, "s step") &&
+                              strstr(line, "b back") && strstr(line, "q quit"),
+                          "stepping keys missing at %d: [%s]", w, line);
+        }
+        if (w >= 100) {
+            static const char *const need[] = { "tab pane", "/ filter", ": call", "@ time",
+                                                "m mark" };
+            for (size_t i = 0; i < sizeof need / sizeof need[0]; i++)
+                ck_assert_msg(strstr(line, need[i]) != NULL, "no '%s' at %d: [%s]", need[i], w,
+                              line);
+        }
+        grid_free(&g);
+    }
+}
+END_TEST
+
 static Suite *
 view_suite(void)
 {
@@ -1253,6 +1296,7 @@ view_suite(void)
     tcase_add_test(tc, test_back_shows_the_same_screen);
     tcase_add_test(tc, test_ascii_screen_has_only_ascii);
     tcase_add_test(tc, test_help_lists_every_key);
+    tcase_add_test(tc, test_keybar_fits_by_priority);
     suite_add_tcase(s, tc);
     return s;
 }
