@@ -715,6 +715,61 @@ START_TEST(test_tcp_state_diagram_lights_the_transition)
 }
 END_TEST
 
+/* At 80 columns the diagram's narrow layout shows all eleven states whole
+ * (the wide one cut SYN_RECEIVED, ESTABLISHED, CLOSE_WAIT), and on the
+ * 80x24 screen the transition just taken stays in sight and lit. */
+START_TEST(test_tcp_state_diagram_fits_80_columns)
+{
+    static const char *const states[] = { "CLOSED", "LISTEN", "SYN_SENT", "SYN_RECEIVED",
+                                          "ESTABLISHED", "FIN_WAIT_1", "FIN_WAIT_2",
+                                          "CLOSE_WAIT", "CLOSING", "LAST_ACK", "TIME_WAIT" };
+    struct view_model tm;
+    struct scenario *ts = handshake_model(&tm);
+    struct view_state st;
+    view_state_init(&st);
+    st.cursor = find_event_in(&tm, "bob", TRACE_STATE, "SYN_RECEIVED -> ESTABLISHED");
+    struct grid g;
+    grid_init(&g, 80, 20);
+    view_render_tcp_states(&tm, &st, &ascii_opts, &g, (struct grid_rect){ 0, 0, 80, 20 });
+    dump(&g);
+    for (size_t i = 0; i < sizeof states / sizeof states[0]; i++) {
+        bool seen = false;
+        for (int y = 2; y < g.h - 1; y++) {
+            const char *line = row(&g, y);
+            const char *p = strstr(line, states[i]);
+            /* whole, inside the frame */
+            seen |= p != NULL && p - line + (long)strlen(states[i]) <= 78;
+        }
+        ck_assert_msg(seen, "%s not shown whole at 80 columns", states[i]);
+    }
+    for (int y = 0; y < g.h; y++)
+        ck_assert_msg(row(&g, y)[79] == '|' || row(&g, y)[79] == '+', "row %d runs over", y);
+    grid_free(&g);
+
+    /* the whole screen at 80x24: few rows, the two states of the transition kept */
+    st.tcp_states = true;
+    grid_init(&g, 80, 24);
+    view_render(&tm, &st, &ascii_opts, &g);
+    dump(&g);
+    int y_from = -1, y_to = -1;
+    for (int y = 0; y < g.h; y++) {
+        const char *line = row(&g, y);
+        char roles[128];
+        grid_row_roles(&g, y, roles, sizeof roles);
+        const char *a = strstr(line, "SYN_RECEIVED");
+        const char *b = strstr(line, "ESTABLISHED");
+        if (a != NULL && roles[a - line] == 'a' + ROLE_CHANGED - 1)
+            y_from = y;
+        if (b != NULL && roles[b - line] == 'a' + ROLE_SELECTED - 1)
+            y_to = y;
+    }
+    ck_assert_msg(y_from >= 0 && y_to >= 0, "the transition is not in sight at 80x24");
+    grid_free(&g);
+    view_model_destroy(&tm);
+    scenario_free(ts);
+}
+END_TEST
+
 /* The property the whole design rests on: stepping back shows exactly what
  * was shown before, at every size. */
 START_TEST(test_back_shows_the_same_screen)
@@ -1292,6 +1347,7 @@ view_suite(void)
     tcase_add_test(tc, test_sockets_pane_follows_the_host_and_scrolls);
     tcase_add_test(tc, test_script_say_gets_room_and_marks_a_cut);
     tcase_add_test(tc, test_tcp_state_diagram_short_pane_keeps_both_states);
+    tcase_add_test(tc, test_tcp_state_diagram_fits_80_columns);
     tcase_add_test(tc, test_cmdline_hint_when_empty);
     tcase_add_test(tc, test_back_shows_the_same_screen);
     tcase_add_test(tc, test_ascii_screen_has_only_ascii);
