@@ -8,8 +8,8 @@
 # size: the place in the lesson is kept), and the help screen. Each wait polls
 # capture-pane for a string the screen must show, a bounded number of times,
 # then requires two equal captures in a row (the redraw is complete). Then
-# scenarios/tcp/handshake.scn at 80x24: bob's side of the SYN, and his
-# sockets in sight.
+# scenarios/tcp/handshake.scn at 80x24: bob's side of the SYN, his sockets
+# in sight with the connection not accepted yet, and the TCP state diagram.
 # Exit 77 (skip) without tmux.
 set -u
 ns=$1; src=$2; out=$3
@@ -111,6 +111,12 @@ keys @ 30155us Enter n n
 wait_for "event 41/161" && check "80x24_handshake_syn_at_bob"
 keys Tab Tab Tab Down Down
 wait_for "LISTEN" && check "80x24_handshake_sockets"
+# one event on, bob's half-open connection under his listener (no fd yet),
+# then the TCP state diagram, whole at 80 columns
+keys n Down
+wait_for "handshake in progress" && check "80x24_handshake_pending"
+keys t
+wait_for "TCP states" && check "80x24_handshake_tcp_states"
 keys q
 tm kill-session -t view >/dev/null 2>&1
 [ "$failures" -eq 0 ] || { echo "$failures screens differ"; exit 1; }
