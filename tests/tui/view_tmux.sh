@@ -3,7 +3,8 @@
 #
 #   view_tmux.sh NETSTEP SRCDIR OUTDIR        (UPDATE_GOLDEN=1 rewrites them)
 #
-# At 80x24 and 160x48, on scenarios/udp/echo.scn: the first screen, after five
+# At 80x24 and 160x48, on scenarios/tcp/handshake.scn (the lesson issue 6
+# names, and the one `make demo` opens): the first screen, after five
 # steps (s x5), after two steps back (S x2), after a resize (to the other
 # size: the place in the lesson is kept), and the help screen. Each wait polls
 # capture-pane for a string the screen must show, a bounded number of times,
@@ -82,15 +83,15 @@ keys() { tm send-keys -t view "$@"; }
 run_size() {  # run_size W H OTHER_W OTHER_H
     local w=$1 h=$2 ow=$3 oh=$4 tag=${1}x${2}
     tm new-session -d -s view -x "$w" -y "$h" \
-        "$ns ui $src/scenarios/udp/echo.scn; sleep 30" || { failures=$((failures + 1)); return; }
+        "$ns ui $src/scenarios/tcp/handshake.scn; sleep 30" || { failures=$((failures + 1)); return; }
     tm set-option -t view status off >/dev/null
     wait_for "event 1/" && check "${tag}_first"
     keys s s s s s
-    wait_for "step 6/23" && check "${tag}_five_steps"
+    wait_for "step 6/38" && check "${tag}_five_steps"
     keys S S
-    wait_for "step 4/23" && check "${tag}_two_back"
+    wait_for "step 4/38" && check "${tag}_two_back"
     tm resize-window -t view -x "$ow" -y "$oh"
-    wait_for "step 4/23" && check "${tag}_resized_${ow}x${oh}"
+    wait_for "step 4/38" && check "${tag}_resized_${ow}x${oh}"
     keys '?'
     wait_for "help: every key" && check "${tag}_help"
     keys x q
