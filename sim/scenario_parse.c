@@ -2470,6 +2470,7 @@ step_blocks(enum scn_step_kind k)
     case SCN_STEP_RECV:
     case SCN_STEP_RECVFROM:
     case SCN_STEP_ACCEPT:
+    case SCN_STEP_CLOSE: /* with SO_LINGER, until the peer ACKs the FIN */
         return true;
     default:
         return false;
@@ -2517,6 +2518,9 @@ parse_call_options(struct parser *p, struct cur *c, const struct tok *call, stru
             const struct tok *v = cur_next(c);
             if (!blocks)
                 return perr(p, t->col, "%s does not block, so it takes no timeout", call->text);
+            if (st->kind == SCN_STEP_CLOSE)
+                return perr(p, t->col, "close waits as long as SO_LINGER says (setsockopt VAR "
+                            "linger 5s), so it takes no timeout");
             if (seen_timeout != NULL)
                 return perr(p, t->col, "'timeout' is given twice");
             seen_timeout = t;
