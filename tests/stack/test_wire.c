@@ -455,6 +455,41 @@ START_TEST(test_csum_copy_sums_and_copies_exactly)
 }
 END_TEST
 
+/* csum_add() and csum_copy() keep 32-bit lanes for a long stretch before
+ * emptying them (a lane holds the whole 32-bit words and another their high
+ * halves; the low halves are taken apart from the two at the end). Past
+ * that stretch (128 KiB), and past where a lane that is never emptied
+ * would overflow (2 MiB of 0xffff words), with every
+ * word at its largest (0xffff, the worst case for the lanes) or with
+ * pseudo-random bytes, the sums must still equal the word-by-word
+ * definition, at an even and an odd start and an odd length. */
+START_TEST(test_csum_long_buffers_keep_every_carry)
+{
+    enum { LONG = 2560 * 1024 };
+    uint8_t *src = malloc(LONG + 8), *dst = malloc(LONG + 8);
+    ck_assert_ptr_nonnull(src);
+    ck_assert_ptr_nonnull(dst);
+    for (int pattern = 0; pattern < 3; pattern++) {
+        uint32_t x = 99;
+        for (size_t i = 0; i < LONG + 8; i++) {
+            x = x * 1103515245u + 12345u;
+            src[i] = pattern == 0 ? 0xff : pattern == 1 ? (uint8_t)(x >> 16)
+                                                        : (uint8_t)(i % 2 ? 0x01 : 0xff);
+        }
+        const size_t lens[] = { LONG, LONG - 1, 128 * 1024 + 32, 128 * 1024 - 2 };
+        for (size_t k = 0; k < sizeof(lens) / sizeof(lens[0]); k++)
+            for (size_t align = 0; align < 2; align++) {
+                uint16_t want = ref_csum(src + align, lens[k]);
+                ck_assert_uint_eq(csum_compute(src + align, lens[k]), want);
+                ck_assert_uint_eq(csum_finish(csum_copy(0, dst, src + align, lens[k])), want);
+                ck_assert_int_eq(memcmp(dst, src + align, lens[k]), 0);
+            }
+    }
+    free(src);
+    free(dst);
+}
+END_TEST
+
 /* A buffer summed in two parts split anywhere, odd offsets included (a ring
  * that wraps mid-word), gives the whole buffer's checksum through
  * csum_add_at(). */
@@ -2227,6 +2262,7 @@ wire_suite(void)
     tcase_add_test(tc, test_csum_matches_reference_and_parts);
     tcase_add_test(tc, test_csum_wide_sum_matches_reference_at_every_length_and_alignment);
     tcase_add_test(tc, test_csum_copy_sums_and_copies_exactly);
+    tcase_add_test(tc, test_csum_long_buffers_keep_every_carry);
     tcase_add_test(tc, test_csum_add_at_joins_parts_at_any_offset);
     tcase_add_test(tc, test_csum_verifies_to_zero);
     tcase_add_test(tc, test_csum_pseudo_ipv4);
