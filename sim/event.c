@@ -189,7 +189,11 @@ event_fifo_prefetch(const struct event_heap *hp)
     const struct pkt *near = event_fifo_frame_at(hp, EVENT_PREFETCH_AHEAD / 2 - 1);
     if (near != NULL)
         for (size_t off = 0; off < near->len; off += 64)
-            __builtin_prefetch(near->data + off);
+            /* locality 1: into the second-level cache. Asked into the
+             * first, two dozen lines fill its few miss buffers and the
+             * loop waits for them (most of the 9% event_heap_pop took of a
+             * bulk transfer in the profile). */
+            __builtin_prefetch(near->data + off, 0, 1);
 }
 
 bool
