@@ -95,6 +95,12 @@ udp_output(struct host *h, struct socket *s, const uint8_t *data, size_t len, ui
     if (p == NULL)
         return -ERR_NOBUFS;
     uint8_t *b = pkt_put(p, UDP_HDR_LEN + len);
+    if (b == NULL) {
+        /* cannot happen (the room was just allocated), but a compiler that
+         * sees pkt_put() whole (link-time optimisation) warns without it */
+        pkt_free(p);
+        return -ERR_NOBUFS;
+    }
     if (len > 0)
         memcpy(b + UDP_HDR_LEN, data, len);
     struct udp_hdr udp = {

@@ -150,7 +150,9 @@ START_TEST(test_frame_for_its_own_port_is_filtered)
     /* A frame from port 1 to alice's MAC: it must not go back out. */
     struct iface *ia = &g.h[0]->ifaces[0];
     struct pkt *p = pkt_alloc(&g.s.pool, PKT_HEADROOM, 60);
+    ck_assert_ptr_nonnull(p);
     uint8_t *b = pkt_put(p, 60);
+    ck_assert_ptr_nonnull(b);
     memset(b, 0, 60);
     memcpy(b, ia->mac, ETH_ALEN);
     memcpy(b + 6, g.h[2]->ifaces[0].mac, ETH_ALEN);
