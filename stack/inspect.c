@@ -28,7 +28,7 @@ size_t
 inspect_arp(const struct host *h, struct inspect_arp *out, size_t max)
 {
     size_t n = 0;
-    for (unsigned i = 0; i < ARP_CACHE_SIZE; i++) {
+    for (unsigned i = 0; i < h->arp.cap; i++) {
         const struct arp_entry *e = &h->arp.e[i];
         if (e->state == ARP_FREE)
             continue;
