@@ -2008,16 +2008,17 @@ schedule_at(struct scn_runner *r, const struct scn_step *st, size_t step_no)
 {
     char t[32];
     struct scn_at *a = calloc(1, sizeof(*a));
-    struct scn_at **na = r->n_ats < r->cap_ats ? r->ats
-                                               : realloc(r->ats, (r->cap_ats * 2 + 4) *
-                                                                     sizeof(*na));
+    bool grow = r->n_ats >= r->cap_ats;
+    struct scn_at **na = !grow ? r->ats : realloc(r->ats, (r->cap_ats * 2 + 4) * sizeof(*na));
     if (a == NULL || na == NULL) {
         free(a);
         run_say(r, true, "%s:%u: out of memory scheduling this statement\n",
                 r->scn->files[st->file], st->line);
         return;
     }
-    if (na != r->ats) {
+    /* The capacity grows whenever realloc ran, even when it grew the block
+     * in place and handed back the same pointer. */
+    if (grow) {
         r->ats = na;
         r->cap_ats = r->cap_ats * 2 + 4;
     }
