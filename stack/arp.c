@@ -172,8 +172,9 @@ arp_send(struct iface *ifc, uint16_t op, const uint8_t tha[ETH_ALEN], uint32_t t
     uint8_t *b = pkt_put(p, ARP_LEN);
     arp_emit(&arp, b);
     p->l3_off = pkt_off(p);
-    char desc[96];
-    arp_describe(&arp, desc, sizeof(desc));
+    char desc[96] = "";
+    if (trace_wanted(h->trace))
+        arp_describe(&arp, desc, sizeof(desc));
     const char *why = op == ARP_OP_REPLY ? "answering a request for my address"
                       : tpa == ifc->addr ? "announcing my address (gratuitous ARP)"
                                          : "broadcasting: who has this address?";
@@ -235,8 +236,11 @@ arp_input(struct iface *ifc, struct pkt *p)
         pkt_drop(h, p, LAYER_ARP, why);
         return;
     }
-    char desc[96];
-    arp_describe(&arp, desc, sizeof(desc));
+    /* The sentence only when someone reads it: every host of a LAN hears
+     * every request, and describing one costs more than handling it. */
+    char desc[96] = "";
+    if (trace_wanted(h->trace))
+        arp_describe(&arp, desc, sizeof(desc));
 
     /* [RFC 826 Packet Reception] "If the pair <protocol type, sender protocol
      * address> is already in my translation table, update the sender hardware
