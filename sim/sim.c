@@ -314,13 +314,15 @@ sim_run_call(struct sim *s, struct sim_ev_call *c)
     size_t mark = s->n_call_entered;
     s->in_call = true;
     c->fn(s, c->ctx);
-    size_t *list = s->call_entered + mark;
     size_t n = s->n_call_entered - mark;
-    qsort(list, n, sizeof *list, cmp_size);
-    for (size_t k = 0; k < n; k++) {
-        s->wakes[list[k]].entered = false;
-        sim_host_entered(s, s->hosts[list[k]]);
-        s->call_rearms++;
+    if (n > 0) {  /* (a world with no hosts has no list at all) */
+        size_t *list = s->call_entered + mark;
+        qsort(list, n, sizeof *list, cmp_size);
+        for (size_t k = 0; k < n; k++) {
+            s->wakes[list[k]].entered = false;
+            sim_host_entered(s, s->hosts[list[k]]);
+            s->call_rearms++;
+        }
     }
     s->n_call_entered = mark;
     s->in_call = outer;
