@@ -46,6 +46,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -182,8 +183,12 @@ ServerUdpRecv(Ptr<Socket> s)
 
 struct Conn
 {
-    uint32_t got = 0;
+    uint32_t got = 0;   // request bytes read
+    bool done = false;  // counted (closed by the peer, or failed)
 };
+
+// Every connection's count, kept to the end: a callback may still name one.
+std::vector<std::unique_ptr<Conn>> g_conns;
 
 std::vector<Ptr<Socket>> g_sockets;  // keeps every socket alive to the end
 
@@ -202,23 +207,28 @@ void
 ServerPeerClosed(Conn* c, Ptr<Socket> s)
 {
     ServerTcpRecv(c, s);
+    if (c->done)
+        return;
+    c->done = true;
     if (c->got == kRequestLen)
         g_counts.tcpOk++;
-    delete c;
     Simulator::ScheduleNow(&Socket::Close, s);
 }
 
 void
 ServerPeerError(Conn* c, Ptr<Socket>)
 {
+    if (c->done)
+        return;
+    c->done = true;
     g_counts.failed++;
-    delete c;
 }
 
 void
 ServerAccepted(Ptr<Socket> s, const Address&)
 {
-    Conn* c = new Conn;
+    g_conns.push_back(std::make_unique<Conn>());
+    Conn* c = g_conns.back().get();
     s->SetRecvCallback(MakeBoundCallback(&ServerTcpRecv, c));
     s->SetCloseCallbacks(MakeBoundCallback(&ServerPeerClosed, c),
                          MakeBoundCallback(&ServerPeerError, c));
