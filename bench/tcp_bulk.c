@@ -11,7 +11,10 @@
  * (user + system, the kernel's TCP work included) is what is compared: the
  * machines are shared and noisy, wall time would measure the neighbours.
  *
- *   bench_tcp_bulk [--bytes N] [--log-bytes N]
+ *   bench_tcp_bulk [--bytes N] [--log-bytes N] [--only netstep|linux]
+ *
+ * --only runs one half (no ratio): for a profiler, which should see netstep's
+ * work without the kernel's, or the other way round.
  *
  * Network safety: the Linux half uses 127.0.0.1 only, one connection, a
  * bounded byte count.
@@ -265,35 +268,47 @@ int
 main(int argc, char **argv)
 {
     uint64_t bytes = 1024 * MiB, log_bytes = 64 * MiB;
+    bool run_ns = true, run_linux = true;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--bytes") == 0 && i + 1 < argc && parse_size(argv[i + 1], &bytes) == 0)
             i++;
         else if (strcmp(argv[i], "--log-bytes") == 0 && i + 1 < argc &&
                  parse_size(argv[i + 1], &log_bytes) == 0)
             i++;
-        else {
-            fprintf(stderr, "usage: bench_tcp_bulk [--bytes N[M|G]] [--log-bytes N[M|G]]\n");
+        else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc &&
+                 (strcmp(argv[i + 1], "netstep") == 0 || strcmp(argv[i + 1], "linux") == 0)) {
+            run_ns = strcmp(argv[i + 1], "netstep") == 0;
+            run_linux = !run_ns;
+            i++;
+        } else {
+            fprintf(stderr, "usage: bench_tcp_bulk [--bytes N[M|G]] [--log-bytes N[M|G]] "
+                            "[--only netstep|linux]\n");
             return 2;
         }
     }
     pin_to_cpu0();
-    bool ok_ns, ok_jumbo, ok_log, ok_linux;
+    bool ok_ns = true, ok_jumbo = true, ok_log = true, ok_linux = true;
+    double linux_mbs = 0, ns_mbs = 0, jumbo_mbs = 0, log_mbs = 0;
     printf("tcp_bulk: payload MB per CPU-second, one core each\n");
-    double linux_mbs = linux_rate(bytes, &ok_linux);
-    printf("  linux loopback        %8.1f MB/s  (%llu MiB)%s\n", linux_mbs,
-           (unsigned long long)(bytes / MiB), ok_linux ? "" : "  TRANSFER FAILED");
-    double ns_mbs = ns_rate(bytes, 1500, false, &ok_ns);
-    printf("  netstep, log off      %8.1f MB/s  (%llu MiB, MTU 1500)%s\n", ns_mbs,
-           (unsigned long long)(bytes / MiB), ok_ns ? "" : "  TRANSFER FAILED");
-    /* Linux's loopback has a 64 KiB MTU; the nearest Ethernet can do is a
-     * 9000-byte jumbo frame, which cuts the per-segment work six-fold. */
-    double jumbo_mbs = ns_rate(bytes, 9000, false, &ok_jumbo);
-    printf("  netstep, log off      %8.1f MB/s  (%llu MiB, MTU 9000)%s\n", jumbo_mbs,
-           (unsigned long long)(bytes / MiB), ok_jumbo ? "" : "  TRANSFER FAILED");
-    double log_mbs = ns_rate(log_bytes, 1500, true, &ok_log);
-    printf("  netstep, log on       %8.1f MB/s  (%llu MiB, MTU 1500)%s\n", log_mbs,
-           (unsigned long long)(log_bytes / MiB), ok_log ? "" : "  TRANSFER FAILED");
-    if (linux_mbs > 0) {
+    if (run_linux) {
+        linux_mbs = linux_rate(bytes, &ok_linux);
+        printf("  linux loopback        %8.1f MB/s  (%llu MiB)%s\n", linux_mbs,
+               (unsigned long long)(bytes / MiB), ok_linux ? "" : "  TRANSFER FAILED");
+    }
+    if (run_ns) {
+        ns_mbs = ns_rate(bytes, 1500, false, &ok_ns);
+        printf("  netstep, log off      %8.1f MB/s  (%llu MiB, MTU 1500)%s\n", ns_mbs,
+               (unsigned long long)(bytes / MiB), ok_ns ? "" : "  TRANSFER FAILED");
+        /* Linux's loopback has a 64 KiB MTU; the nearest Ethernet can do is
+         * a 9000-byte jumbo frame, which cuts the per-segment work six-fold. */
+        jumbo_mbs = ns_rate(bytes, 9000, false, &ok_jumbo);
+        printf("  netstep, log off      %8.1f MB/s  (%llu MiB, MTU 9000)%s\n", jumbo_mbs,
+               (unsigned long long)(bytes / MiB), ok_jumbo ? "" : "  TRANSFER FAILED");
+        log_mbs = ns_rate(log_bytes, 1500, true, &ok_log);
+        printf("  netstep, log on       %8.1f MB/s  (%llu MiB, MTU 1500)%s\n", log_mbs,
+               (unsigned long long)(log_bytes / MiB), ok_log ? "" : "  TRANSFER FAILED");
+    }
+    if (run_ns && run_linux && linux_mbs > 0) {
         printf("ratio netstep(log off, MTU 1500)/linux = %.2f   (target >= 0.50)\n",
                ns_mbs / linux_mbs);
         printf("ratio netstep(log off, MTU 9000)/linux = %.2f\n", jumbo_mbs / linux_mbs);

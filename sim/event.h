@@ -5,7 +5,7 @@
  * at the same nanosecond run in the order they were pushed, as libuv orders its
  * timers, so a run with the same seed replays event for event [DESIGN 7].
  * The heap is a growable array (the usual implicit binary heap: the children of
- * slot i are 2i+1 and 2i+2).
+ * slot i are 2i+1 and 2i+2), beside a queue for events pushed in time order.
  *
  * Ownership: a SIM_EV_FRAME event owns its packet from a successful push until
  * it is popped (then the popper owns it). event_heap_destroy() frees the
@@ -59,11 +59,20 @@ struct sim_event {
     } u;
 };
 
+/* Two sorted stores, popped by comparing their heads: a binary heap, and a
+ * queue that takes every frame due no earlier than the last one it took.
+ * Most events are frames arriving in the order they were sent, which the
+ * queue takes in O(1); wake-ups, calls and out-of-order arrivals go to the
+ * heap. The order popped is (at_ns, seq) either way. */
 struct event_heap {
-    struct sim_event *ev;  /* ev[0] is the earliest; heap order after it */
-    size_t len;            /* events held */
-    size_t cap;            /* slots allocated */
-    uint64_t next_seq;     /* insertion number of the next push */
+    struct sim_event *ev;    /* ev[0] is the earliest; heap order after it */
+    size_t len;              /* events in the heap */
+    size_t cap;              /* heap slots allocated */
+    struct sim_event *fifo;  /* a ring, sorted by (at_ns, seq) from fifo_head */
+    size_t fifo_head;        /* index of its earliest event */
+    size_t fifo_len;         /* events in the queue */
+    size_t fifo_cap;         /* ring slots allocated (a power of two) */
+    uint64_t next_seq;       /* insertion number of the next push */
 };
 
 void event_heap_init(struct event_heap *hp);

@@ -143,13 +143,21 @@ link_dir_set_params(struct link_dir *d, const struct link_params *p)
     return 0;
 }
 
+/* Slot k places after the head, k <= ring_cap (no division per frame). */
+static size_t
+ring_slot(const struct link_dir *d, size_t k)
+{
+    size_t i = d->ring_head + k;
+    return i >= d->ring_cap ? i - d->ring_cap : i;
+}
+
 /* Forget frames whose last bit has left by now_ns. Departures are in FIFO
  * order and never decrease, so they leave from the head. */
 static void
 ring_prune(struct link_dir *d, uint64_t now_ns)
 {
     while (d->ring_count > 0 && d->depart_ns[d->ring_head] <= now_ns) {
-        d->ring_head = (d->ring_head + 1) % d->ring_cap;
+        d->ring_head = ring_slot(d, 1);
         d->ring_count--;
     }
 }
@@ -171,7 +179,7 @@ ring_reserve(struct link_dir *d)
     if (grown == NULL)
         return false;
     for (size_t i = 0; i < d->ring_count; i++)
-        grown[i] = d->depart_ns[(d->ring_head + i) % d->ring_cap];
+        grown[i] = d->depart_ns[ring_slot(d, i)];
     free(d->depart_ns);
     d->depart_ns = grown;
     d->ring_cap = cap;
@@ -195,7 +203,7 @@ link_schedule(struct link_dir *d, uint64_t now_ns, size_t frame_len, uint64_t *d
     uint64_t start_ns = d->busy_until_ns > now_ns ? d->busy_until_ns : now_ns;
     uint64_t depart = sat_add(start_ns, link_serialisation_ns(d->params.rate_bps, frame_len));
     uint64_t arrive = sat_add(depart, d->params.delay_ns);
-    d->depart_ns[(d->ring_head + d->ring_count) % d->ring_cap] = depart;
+    d->depart_ns[ring_slot(d, d->ring_count)] = depart;
     d->ring_count++;
     d->busy_until_ns = depart;
     d->tx_frames++;
@@ -211,7 +219,7 @@ link_dir_backlog(const struct link_dir *d, uint64_t now_ns)
     size_t held = 0;
     for (size_t i = d->ring_count; i > 0; i--) {
         /* newest first: stop at the first one already gone */
-        if (d->depart_ns[(d->ring_head + i - 1) % d->ring_cap] <= now_ns)
+        if (d->depart_ns[ring_slot(d, i - 1)] <= now_ns)
             break;
         held++;
     }

@@ -23,6 +23,7 @@
 
 #include "stack/app/dns.h"
 #include "stack/app/websocket.h"
+#include "stack/inspect.h"
 
 #define SHOW_MAX 40  /* bytes of a token quoted in a message */
 #define EDIT_MAX 40  /* longest word edit_distance() compares */
@@ -2469,6 +2470,7 @@ step_blocks(enum scn_step_kind k)
     case SCN_STEP_RECV:
     case SCN_STEP_RECVFROM:
     case SCN_STEP_ACCEPT:
+    case SCN_STEP_CLOSE: /* with SO_LINGER, until the peer ACKs the FIN */
         return true;
     default:
         return false;
@@ -2516,6 +2518,9 @@ parse_call_options(struct parser *p, struct cur *c, const struct tok *call, stru
             const struct tok *v = cur_next(c);
             if (!blocks)
                 return perr(p, t->col, "%s does not block, so it takes no timeout", call->text);
+            if (st->kind == SCN_STEP_CLOSE)
+                return perr(p, t->col, "close waits as long as SO_LINGER says (setsockopt VAR "
+                            "linger 5s), so it takes no timeout");
             if (seen_timeout != NULL)
                 return perr(p, t->col, "'timeout' is given twice");
             seen_timeout = t;
@@ -3619,6 +3624,24 @@ parse_expect_tcb(struct parser *p, struct cur *c, const struct tok *kw, struct s
     if (!ok || tf->len > SCN_FIELD_MAX)
         return perr(p, tf->col, "bad TCB field %s (fields are named as RFC 9293 names them, "
                     "like snd_una, rcv_wnd, cwnd)", show(tf).s);
+    /* The stack's own list of fields (stack/inspect.c), so that `netstep
+     * check` finds a misspelt one and points at the word itself. */
+    bool known = false;
+    for (size_t i = 0; !known && inspect_tcb_field_name(i) != NULL; i++)
+        known = word_is(tf, inspect_tcb_field_name(i));
+    if (!known) {
+        struct suggest sg;
+        suggest_init(&sg, tf->text);
+        for (size_t i = 0; inspect_tcb_field_name(i) != NULL; i++)
+            suggest_try(&sg, inspect_tcb_field_name(i));
+        if (sg.best != NULL)
+            return perr(p, tf->col, "unknown TCB field %s (did you mean '%s'? the fields are "
+                        "listed under 'expect' in docs/scenario-language.md)", show(tf).s,
+                        sg.best);
+        return perr(p, tf->col, "unknown TCB field %s (try snd_una, snd_nxt, rcv_nxt, cwnd, "
+                    "ssthresh, srtt_ms, rto_ms or retransmits; the fields are listed under "
+                    "'expect' in docs/scenario-language.md)", show(tf).s);
+    }
     memcpy(e->field, tf->text, tf->len + 1);
     if (get_num_cmp(p, op, &e->cmp) < 0)
         return -1;

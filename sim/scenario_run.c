@@ -791,6 +791,42 @@ job_recv_all(struct scn_runner *r, struct scn_job *j, struct host *h, int fd)
     (void)r;
 }
 
+/* Before a TCP socket is closed, remember its 4-tuple: the connection may
+ * live on after close (FIN-WAIT, TIME-WAIT), and `expect ... state` finds it
+ * by that once the socket variable holds no fd. */
+static void
+close_remember(struct scn_runner *r, const struct scn_step *st, struct host *h, int fd)
+{
+    if (r->scn->socks[st->sock].type != SCN_SOCK_TCP)
+        return;
+    struct sock_addr la = { 0 }, fa = { 0 };
+    struct scn_closed *cl = &r->closed[st->sock];
+    cl->known = sock_getsockname(h, fd, &la) == 0 && sock_getpeername(h, fd, &fa) == 0;
+    cl->laddr = la.addr;
+    cl->lport = la.port;
+    cl->faddr = fa.addr;
+    cl->fport = fa.port;
+}
+
+/* A close finished with rc: the fd is gone on 0, and also on -ERR_AGAIN
+ * after a lingering close whose time ran out - BSD's soclose() frees the
+ * socket and returns the EWOULDBLOCK of its sleep all the same, while the
+ * connection finishes on its own. */
+static void
+close_finished(struct scn_runner *r, const struct scn_job *j, int rc, char *res, size_t res_len)
+{
+    const struct scn_step *st = j->st;
+    if (rc == 0 || (j->started && rc == -ERR_AGAIN))
+        r->sock_fd[st->sock] = -1;
+    if (!j->started)
+        return;
+    if (rc == 0)
+        snprintf(res, res_len, "0 (the peer acknowledged the data and the FIN)");
+    else if (rc == -ERR_AGAIN)
+        snprintf(res, res_len, "the linger time ran out before the peer acknowledged "
+                 "everything; the socket is gone, the connection goes on alone");
+}
+
 /* Try j's call once more. Returns 1 when it finished (*ret is the result),
  * 0 when it must wait for j->events. */
 static int
@@ -923,6 +959,38 @@ job_try(struct scn_runner *r, struct scn_job *j, int *ret, char *res, size_t res
         }
         break;
     }
+    case SCN_STEP_CLOSE:
+        if (!j->started) {
+            close_remember(r, st, h, fd);
+            rc = sock_close(h, fd);
+        } else {
+            rc = sock_close(h, fd);
+            if (rc == -ERR_AGAIN) {
+                /* Not "wait more": the linger time ran out. */
+                close_finished(r, j, rc, res, res_len);
+                run_leave(r, h);
+                *ret = rc;
+                return 1;
+            }
+        }
+        if (rc == -ERR_INPROGRESS) {
+            /* SO_LINGER > 0: close() sleeps until the peer has acknowledged
+             * the data and the FIN, or the linger time runs out; the stack
+             * says which with SOCK_POLLCLOSE. The wait is the linger time,
+             * not the call's timeout: the stack's linger timer, armed this
+             * very instant, fires at the deadline and ends it. */
+            int64_t linger_s = 0;
+            sock_getsockopt(h, fd, SOCK_OPT_LINGER, &linger_s);
+            uint64_t until = r->sim.now_ns + (uint64_t)(linger_s > 0 ? linger_s : 0) * NS_PER_S;
+            if (until > j->deadline_ns)
+                j->deadline_ns = until;
+            j->started = true;
+            j->events = SOCK_POLLCLOSE;
+            rc = -ERR_AGAIN;
+            break;
+        }
+        close_finished(r, j, rc, res, res_len);
+        break;
     default:
         rc = -ERR_INVAL;
         break;
@@ -1156,6 +1224,7 @@ step_call(struct scn_runner *r, const struct scn_step *st, size_t step_no, bool 
     case SCN_STEP_RECV:
     case SCN_STEP_RECVFROM:
     case SCN_STEP_ACCEPT:
+    case SCN_STEP_CLOSE:
         ret = run_blocking(r, st, step_no, background, running, res, res_len);
         if (*running)
             return 0;
@@ -1229,24 +1298,6 @@ step_call(struct scn_runner *r, const struct scn_step *st, size_t step_no, bool 
         run_leave(r, h);
         break;
     }
-    case SCN_STEP_CLOSE:
-        run_enter(r, h, step_no);
-        if (r->scn->socks[st->sock].type == SCN_SOCK_TCP) {
-            /* Remember the 4-tuple: the connection may live on after
-             * close (FIN-WAIT, TIME-WAIT), and `expect ... state` finds it. */
-            struct sock_addr la = { 0 }, fa = { 0 };
-            struct scn_closed *cl = &r->closed[st->sock];
-            cl->known = sock_getsockname(h, *fd, &la) == 0 && sock_getpeername(h, *fd, &fa) == 0;
-            cl->laddr = la.addr;
-            cl->lport = la.port;
-            cl->faddr = fa.addr;
-            cl->fport = fa.port;
-        }
-        ret = sock_close(h, *fd);
-        if (ret == 0)
-            *fd = -1;
-        run_leave(r, h);
-        break;
     default:
         ret = -ERR_INVAL;
         break;

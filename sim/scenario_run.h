@@ -53,7 +53,7 @@ struct scn_job {
     size_t step_no;              /* 1-based, for causes and messages */
     uint64_t deadline_ns;        /* when it gives up */
     bool background;             /* `&` or `at`: later steps run meanwhile */
-    bool started;                /* connect: the first call was made */
+    bool started;                /* connect, close: the first call was made */
     uint8_t *buf;                /* recv: bytes so far; send: the payload */
     size_t len;                  /* bytes in buf (send: payload length) */
     size_t cap;                  /* recv: allocated bytes of buf */

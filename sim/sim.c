@@ -94,7 +94,8 @@ sim_init(struct sim *s, uint64_t seed)
     memset(s, 0, sizeof *s);
     s->seed = seed;
     /* the pool starts zeroed: pkt_alloc() numbers packets from 1, so "#0"
-     * never names a packet */
+     * never names a packet; it keeps freed buffers for reuse (pkt.h) */
+    pkt_pool_recycle(&s->pool);
     trace_init(&s->trace);
     event_heap_init(&s->heap);
 }
@@ -127,6 +128,7 @@ sim_destroy(struct sim *s)
     free(s->wakes);
     free(s->call_entered);
     free(s->links);
+    pkt_pool_destroy(&s->pool);  /* last: every packet above went back to it */
     s->hosts = NULL;
     s->wakes = NULL;
     s->call_entered = NULL;

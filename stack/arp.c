@@ -74,9 +74,18 @@ arp_cache_lookup(const struct host *h, uint32_t ip)
     return arp_find((struct host *)h, ip);
 }
 
+/* Every change to an entry's state or deadline goes through here first, so
+ * the cached earliest deadline is never stale. */
+static void
+arp_deadline_changed(struct host *h)
+{
+    h->arp.next_known = false;
+}
+
 static void
 arp_entry_clear(struct host *h, struct arp_entry *e, enum drop_reason why)
 {
+    arp_deadline_changed(h);
     struct pkt *p;
     while ((p = pkt_queue_pop(&e->pending)) != NULL)
         pkt_drop(h, p, LAYER_ARP, why);
@@ -199,6 +208,7 @@ arp_entry_resolve(struct host *h, struct arp_entry *e, struct iface *ifc,
                        : e->state == ARP_FREE     ? "learned"
                        : memcmp(e->mac, mac, ETH_ALEN) != 0 ? "changed"
                                                             : NULL;
+    arp_deadline_changed(h);
     if (e->state != ARP_PERMANENT) {
         e->state = ARP_REACHABLE;
         memcpy(e->mac, mac, ETH_ALEN);
@@ -306,6 +316,7 @@ arp_output(struct iface *ifc, struct pkt *p, uint32_t next_hop)
 
     char ip[IPV4_ADDR_STRLEN];
     ipv4_addr_str(next_hop, ip);
+    arp_deadline_changed(h);
     if (e == NULL) {
         e = arp_alloc(h);
         if (e == NULL) {
@@ -351,6 +362,7 @@ arp_cache_set_permanent(struct host *h, struct iface *ifc, uint32_t ip,
     if (e == NULL)
         return -ERR_NOBUFS;
     e->ip = ip;
+    arp_deadline_changed(h);
     /* By hand a static entry may be replaced (as `ip neigh replace` does);
      * arp_entry_resolve() leaves PERMANENT entries alone for ARP packets. */
     if (e->state == ARP_PERMANENT)
@@ -388,6 +400,7 @@ arp_poll(struct host *h)
                 }
             } else {
                 e->tries++;
+                arp_deadline_changed(h);
                 e->retry_ns = h->now_ns + h->arp.retry_ns;
                 trace_event(h, TRACE_TIMER, LAYER_ARP, NULL, "RFC 1122 2.3.2.1",
                             "no reply for %s yet: ask again (request %u of %u)", ip, e->tries,
@@ -409,8 +422,10 @@ arp_poll(struct host *h)
 }
 
 uint64_t
-arp_next_deadline(const struct host *h)
+arp_next_deadline(struct host *h)
 {
+    if (h->arp.next_known)
+        return h->arp.next_ns;
     uint64_t next = UINT64_MAX;
     for (unsigned i = 0; i < h->arp.cap; i++) {
         const struct arp_entry *e = &h->arp.e[i];
@@ -419,5 +434,7 @@ arp_next_deadline(const struct host *h)
         else if (e->state == ARP_REACHABLE && e->expires_ns < next)
             next = e->expires_ns;
     }
+    h->arp.next_ns = next;
+    h->arp.next_known = true;
     return next;
 }

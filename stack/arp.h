@@ -76,6 +76,10 @@ struct arp_cache {
     uint64_t retry_ns;                   /* gap between requests */
     uint8_t max_tries;                   /* requests before giving up */
     size_t queue_max_bytes;              /* memory held per unresolved entry */
+    /* arp_next_deadline()'s answer, kept until an entry changes: the world
+     * asks after every event, and the answer rarely moves. */
+    bool next_known;                     /* next_ns is the table's earliest deadline */
+    uint64_t next_ns;                    /* that deadline, or UINT64_MAX */
 };
 
 struct host;
@@ -108,8 +112,9 @@ int arp_cache_set_permanent(struct host *h, struct iface *ifc, uint32_t ip,
 
 /* Retry requests and age entries whose deadline has passed. */
 void arp_poll(struct host *h);
-/* The earliest deadline in the table, or UINT64_MAX. */
-uint64_t arp_next_deadline(const struct host *h);
+/* The earliest deadline in the table, or UINT64_MAX. Scans the table only
+ * when an entry changed since the last answer. */
+uint64_t arp_next_deadline(struct host *h);
 
 const char *arp_state_name(enum arp_state s);
 

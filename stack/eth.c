@@ -41,18 +41,20 @@ eth_input(struct iface *ifc, struct pkt *p)
         pkt_drop(h, p, LAYER_ETH, DROP_ETH_NOT_FOR_US);
         return;
     }
-    char src[MAC_ADDR_STRLEN] = "", dst[MAC_ADDR_STRLEN] = "";
-    const char *tname = ethertype_name(eth.type);
     if (trace_wanted(h->trace)) {
+        char src[MAC_ADDR_STRLEN], dst[MAC_ADDR_STRLEN];
+        const char *tname = ethertype_name(eth.type);
         mac_addr_str(eth.src, src);
         mac_addr_str(eth.dst, dst);
+        trace_rx(h, LAYER_ETH, p, "IEEE 802.3 3.2",
+                 "%s > %s, ethertype %s (0x%04x), length %zu: %s; up to %s", src, dst,
+                 tname ? tname : "?", eth.type, p->len,
+                 ifc->loopback ? "back from lo, this host's own, no wire" :
+                 bcast ? "broadcast, so for everyone" : "addressed to me",
+                 tname ? tname : "nobody");
+    } else {
+        trace_count(h, TRACE_RX, LAYER_ETH);
     }
-    trace_rx(h, LAYER_ETH, p, "IEEE 802.3 3.2",
-             "%s > %s, ethertype %s (0x%04x), length %zu: %s; up to %s",
-             src, dst, tname ? tname : "?", eth.type, p->len,
-             ifc->loopback ? "back from lo, this host's own, no wire" :
-             bcast ? "broadcast, so for everyone" : "addressed to me",
-             tname ? tname : "nobody");
     pkt_pull(p, ETH_HDR_LEN);
     p->l3_off = pkt_off(p);
     switch (eth.type) {
@@ -94,14 +96,17 @@ eth_output(struct iface *ifc, struct pkt *p, const uint8_t dst[ETH_ALEN], uint16
     memcpy(eth.src, ifc->mac, ETH_ALEN);
     eth_emit(&eth, b);
     p->l2_off = pkt_off(p);
-    char s[MAC_ADDR_STRLEN] = "", d[MAC_ADDR_STRLEN] = "";
-    const char *tname = ethertype_name(type);
     if (trace_wanted(h->trace)) {
+        char s[MAC_ADDR_STRLEN], d[MAC_ADDR_STRLEN];
+        const char *tname = ethertype_name(type);
         mac_addr_str(eth.src, s);
         mac_addr_str(eth.dst, d);
+        trace_tx(h, LAYER_ETH, p, "IEEE 802.3 3.2",
+                 "%s > %s, ethertype %s (0x%04x), length %zu on %s%s", s, d, tname ? tname : "?",
+                 type, p->len, ifc->name,
+                 ifc->loopback ? ": loopback, it turns round inside this host" : "");
+    } else {
+        trace_count(h, TRACE_TX, LAYER_ETH);
     }
-    trace_tx(h, LAYER_ETH, p, "IEEE 802.3 3.2", "%s > %s, ethertype %s (0x%04x), length %zu on %s%s",
-             s, d, tname ? tname : "?", type, p->len, ifc->name,
-             ifc->loopback ? ": loopback, it turns round inside this host" : "");
     return iface_transmit(ifc, p);
 }

@@ -95,7 +95,7 @@ host_poll(struct host *h)
 }
 
 uint64_t
-host_next_deadline(const struct host *h)
+host_next_deadline(struct host *h)
 {
     /* Frames waiting on lo are delivered at once (loopback.c). */
     if (loopback_pending(h))

@@ -86,7 +86,7 @@ void host_iface_up(struct host *h, struct iface *ifc, bool announce);
 /* Run every timer whose deadline is <= now_ns. */
 void host_poll(struct host *h);
 /* When host_poll() next has work, or UINT64_MAX. */
-uint64_t host_next_deadline(const struct host *h);
+uint64_t host_next_deadline(struct host *h);
 
 /* Name the cause of what follows (a socket call, a timer). */
 static inline void

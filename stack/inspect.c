@@ -314,6 +314,41 @@ inspect_tcbs(const struct host *h, struct inspect_tcb *out, size_t max)
     return n;
 }
 
+size_t
+inspect_tcb_pending(const struct host *h, int fd, struct inspect_tcb *out, size_t max)
+{
+    const struct tcb *lt = tcp_tcb_by_fd(h, fd);
+    if (lt == NULL || lt->state != TCP_LISTEN)
+        return 0;
+    /* The accept queue first, oldest first as accept() takes them (a
+     * connection is numbered when it reaches ESTABLISHED): each pass picks
+     * the smallest accept_order above the one picked last. The list is short
+     * (at most the backlog and the handshakes in progress). */
+    size_t n = 0;
+    uint64_t after = 0;
+    for (;;) {
+        const struct tcb *next = NULL;
+        for (const struct tcb *c = h->tcp.tcbs; c != NULL; c = c->next)
+            if (c->listener == lt && !c->accepted && c->state != TCP_CLOSED &&
+                c->accept_order > after && (next == NULL || c->accept_order < next->accept_order))
+                next = c;
+        if (next == NULL)
+            break;
+        if (n < max)
+            inspect_tcb_fill(next, &out[n]);
+        n++;
+        after = next->accept_order;
+    }
+    /* Then the handshakes in progress (SYN_RECEIVED, not numbered yet). */
+    for (const struct tcb *c = h->tcp.tcbs; c != NULL; c = c->next)
+        if (c->listener == lt && !c->accepted && c->state != TCP_CLOSED && c->accept_order == 0) {
+            if (n < max)
+                inspect_tcb_fill(c, &out[n]);
+            n++;
+        }
+    return n;
+}
+
 bool
 inspect_tcp_state(const struct host *h, int fd, const char **state_name)
 {

@@ -113,6 +113,13 @@ size_t inspect_tcbs(const struct host *h, struct inspect_tcb *out, size_t max);
 bool inspect_tcb_field(const struct host *h, int fd, const char *field, uint64_t *out);
 /* The i-th field name inspect_tcb_field() knows, or NULL past the end. */
 const char *inspect_tcb_field_name(size_t i);
+/* The connections listening socket fd made that accept() has not taken yet,
+ * oldest first, as `ss -t -a` lists them under the listener's port: in
+ * SYN_RECEIVED the handshake is still in progress, from ESTABLISHED on they
+ * wait in the accept queue [RFC 9293 3.10.7.2]. Their fd is -1. Copies up to
+ * max, the accept queue first; returns how many there are (0 when fd is not
+ * a listener). */
+size_t inspect_tcb_pending(const struct host *h, int fd, struct inspect_tcb *out, size_t max);
 /* The TCP state name of socket fd ("SYN_SENT"), or false. */
 bool inspect_tcp_state(const struct host *h, int fd, const char **state_name);
 

@@ -78,6 +78,7 @@ ipfrag_drop_all(struct host *h, struct ipfrag_entry *e, enum drop_reason why)
 static void
 ipfrag_free_entry(struct host *h, struct ipfrag_entry *e, enum drop_reason why)
 {
+    h->ipfrag.next_known = false;
     ipfrag_drop_all(h, e, why);
     memset(e, 0, sizeof(*e));
 }
@@ -124,8 +125,8 @@ ipfrag_rebuild(struct host *h, struct ipfrag_entry *e, const struct pkt *last)
     return d;
 }
 
-struct pkt *
-ipfrag_input(struct host *h, struct pkt *p, const struct ipv4_hdr *ip)
+static struct pkt *
+ipfrag_input_table(struct host *h, struct pkt *p, const struct ipv4_hdr *ip)
 {
     struct ipfrag_table *t = &h->ipfrag;
     uint32_t start = ip->frag_off;
@@ -236,6 +237,17 @@ ipfrag_input(struct host *h, struct pkt *p, const struct ipv4_hdr *ip)
     return d;
 }
 
+struct pkt *
+ipfrag_input(struct host *h, struct pkt *p, const struct ipv4_hdr *ip)
+{
+    /* Any entry may be created, completed or killed: forget the cached
+     * deadline on the way in and out (ICMP sent inside may reach the world). */
+    h->ipfrag.next_known = false;
+    struct pkt *d = ipfrag_input_table(h, p, ip);
+    h->ipfrag.next_known = false;
+    return d;
+}
+
 void
 ipfrag_poll(struct host *h)
 {
@@ -263,12 +275,16 @@ ipfrag_poll(struct host *h)
 }
 
 uint64_t
-ipfrag_next_deadline(const struct host *h)
+ipfrag_next_deadline(struct host *h)
 {
+    if (h->ipfrag.next_known)
+        return h->ipfrag.next_ns;
     uint64_t next = UINT64_MAX;
     for (unsigned i = 0; i < IPFRAG_MAX_DATAGRAMS; i++)
         if (h->ipfrag.e[i].used && h->ipfrag.e[i].expires_ns < next)
             next = h->ipfrag.e[i].expires_ns;
+    h->ipfrag.next_ns = next;
+    h->ipfrag.next_known = true;
     return next;
 }
 

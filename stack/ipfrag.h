@@ -65,6 +65,10 @@ struct ipfrag_table {
     uint64_t reassembled;                         /* datagrams completed */
     uint64_t timeouts;                            /* datagrams given up at the timer */
     uint64_t overlaps;                            /* datagrams killed by an overlap */
+    /* ipfrag_next_deadline()'s answer, kept until an entry changes: the world
+     * asks after every event, and most hosts never reassemble anything. */
+    bool next_known;                              /* next_ns is the earliest deadline */
+    uint64_t next_ns;                             /* that deadline, or UINT64_MAX */
 };
 
 void ipfrag_init(struct ipfrag_table *t);
@@ -78,8 +82,9 @@ struct pkt *ipfrag_input(struct host *h, struct pkt *p, const struct ipv4_hdr *i
 
 /* Run out the timers that are due. */
 void ipfrag_poll(struct host *h);
-/* The earliest reassembly deadline, or UINT64_MAX. */
-uint64_t ipfrag_next_deadline(const struct host *h);
+/* The earliest reassembly deadline, or UINT64_MAX. Scans the table only when
+ * an entry changed since the last answer. */
+uint64_t ipfrag_next_deadline(struct host *h);
 /* Drop everything held (host teardown). */
 void ipfrag_flush(struct host *h);
 /* Datagrams in progress. */

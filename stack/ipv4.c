@@ -99,17 +99,23 @@ ipv4_pmtu_find(const struct host *h, uint32_t dst)
     return NULL;
 }
 
-uint16_t
-ipv4_path_mtu(const struct host *h, uint32_t dst)
+/* The path MTU to dst when r is its route (NULL: none). */
+static uint16_t
+ipv4_path_mtu_via(const struct host *h, const struct route *r, uint32_t dst)
 {
     if (ipv4_is_local(h, dst))
         return h->lo.mtu;
-    const struct route *r = route_lookup(h, dst);
     uint16_t mtu = r != NULL ? r->ifc->mtu : ETH_MTU;
     const struct ipv4_pmtu_entry *e = ipv4_pmtu_find(h, dst);
     if (e != NULL && e->mtu < mtu)
         mtu = e->mtu;
     return mtu;
+}
+
+uint16_t
+ipv4_path_mtu(const struct host *h, uint32_t dst)
+{
+    return ipv4_path_mtu_via(h, route_lookup(h, dst), dst);
 }
 
 uint16_t
@@ -388,11 +394,15 @@ ipv4_input(struct iface *ifc, struct pkt *p)
             return;
         }
     }
-    const char *pname = ipproto_name(ip.proto);
-    trace_rx(h, LAYER_IPV4, p, "RFC 791 3.2",
-             "%s > %s: ttl %u, id %u, length %u: %s, protocol %u -> %s", s, d, ip.ttl, ip.id,
-             ip.total_len, local ? "destination is mine" : "a broadcast", ip.proto,
-             pname != NULL ? pname : "nobody");
+    if (trace_wanted(h->trace)) {
+        const char *pname = ipproto_name(ip.proto);
+        trace_rx(h, LAYER_IPV4, p, "RFC 791 3.2",
+                 "%s > %s: ttl %u, id %u, length %u: %s, protocol %u -> %s", s, d, ip.ttl,
+                 ip.id, ip.total_len, local ? "destination is mine" : "a broadcast", ip.proto,
+                 pname != NULL ? pname : "nobody");
+    } else {
+        trace_count(h, TRACE_RX, LAYER_IPV4);
+    }
     pkt_pull(p, ip.ihl);
     p->l4_off = pkt_off(p);
     switch (ip.proto) {
@@ -449,7 +459,7 @@ ipv4_output(struct host *h, struct pkt *p, const struct ipv4_tx *tx)
     size_t total = IPV4_HDR_MIN + p->len;
     /* The path MTU [RFC 1191]: the interface's, or less if a router said so
      * (not for a broadcast, which has no path). */
-    unsigned mtu = r != NULL ? ipv4_path_mtu(h, tx->dst) : ifc->mtu;
+    unsigned mtu = r != NULL ? ipv4_path_mtu_via(h, r, tx->dst) : ifc->mtu;
     if (total > IPV4_MAX_LEN || (total > mtu && tx->df)) {
         trace_event(h, TRACE_NOTE, LAYER_IPV4, p, "RFC 791 3.2",
                     "%zu bytes %s: EMSGSIZE", total,
@@ -476,9 +486,12 @@ ipv4_output(struct host *h, struct pkt *p, const struct ipv4_tx *tx)
     }
     ipv4_emit(&ip, b);
     p->l3_off = pkt_off(p);
-    const char *pname = ipproto_name(ip.proto);
-    char nh[IPV4_ADDR_STRLEN] = "on-link", net[IPV4_ADDR_STRLEN], rt[64] = "broadcast";
+    /* A datagram that goes out as fragments is narrated here and counted
+     * once per fragment by ipv4_fragment(). */
+    enum trace_kind kind = total > mtu ? TRACE_NOTE : TRACE_TX;
     if (trace_wanted(h->trace)) {
+        const char *pname = ipproto_name(ip.proto);
+        char nh[IPV4_ADDR_STRLEN] = "on-link", net[IPV4_ADDR_STRLEN], rt[64] = "broadcast";
         if (to_self && loopback_addr(tx->dst))
             snprintf(rt, sizeof(rt), "local 127.0.0.0/8 dev lo");
         else if (to_self)
@@ -490,14 +503,14 @@ ipv4_output(struct host *h, struct pkt *p, const struct ipv4_tx *tx)
         ipv4_addr_str(ip.dst, d);
         if (next_hop != tx->dst)
             ipv4_addr_str(next_hop, nh);
+        trace_event(h, kind, LAYER_IPV4, p, "RFC 791 3.2",
+                    "%s > %s: %s (%u), ttl %u, id %u, length %u%s; route %s, next hop %s%s", s, d,
+                    pname != NULL ? pname : "?", ip.proto, ip.ttl, ip.id, ip.total_len,
+                    ip.df ? ", flags [DF]" : "", rt, nh,
+                    total > mtu ? "; larger than the MTU: fragment it" : "");
+    } else {
+        trace_count(h, kind, LAYER_IPV4);
     }
-    /* A datagram that goes out as fragments is narrated here and counted
-     * once per fragment by ipv4_fragment(). */
-    trace_event(h, total > mtu ? TRACE_NOTE : TRACE_TX, LAYER_IPV4, p, "RFC 791 3.2",
-                "%s > %s: %s (%u), ttl %u, id %u, length %u%s; route %s, next hop %s%s", s, d,
-                pname != NULL ? pname : "?", ip.proto, ip.ttl, ip.id, ip.total_len,
-                ip.df ? ", flags [DF]" : "", rt, nh,
-                total > mtu ? "; larger than the MTU: fragment it" : "");
     if (total > mtu)
         return ipv4_fragment(h, ifc, p, next_hop, mtu);
     return arp_output(ifc, p, next_hop);

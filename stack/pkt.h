@@ -12,6 +12,7 @@
 #ifndef NETSTEP_STACK_PKT_H
 #define NETSTEP_STACK_PKT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -24,13 +25,37 @@
 
 struct iface;
 
-/* Counts and numbers the packets of one world (or one test). */
+/* Buffer sizes a pool can recycle: an Ethernet frame with headroom, and a
+ * jumbo frame with headroom. Larger packets (a reassembled datagram) always
+ * come from malloc. */
+enum pkt_class {
+    PKT_CLASS_NONE,   /* malloc'd to its size, freed at once */
+    PKT_CLASS_FRAME,  /* room for PKT_CLASS_FRAME_CAP bytes */
+    PKT_CLASS_JUMBO,  /* room for PKT_CLASS_JUMBO_CAP bytes */
+    PKT_CLASS_COUNT
+};
+#define PKT_CLASS_FRAME_CAP (PKT_HEADROOM + 1536u)
+#define PKT_CLASS_JUMBO_CAP (PKT_HEADROOM + PKT_MAX_FRAME)
+/* Freed buffers a recycling pool keeps per class (about 14 MiB and 4.6 MiB
+ * at most): enough for a window of frames in flight on a fast link. */
+#define PKT_POOL_KEEP_FRAME 8192u
+#define PKT_POOL_KEEP_JUMBO 512u
+
+/* Counts and numbers the packets of one world (or one test). A pool that
+ * recycles (pkt_pool_recycle) keeps freed buffers of the usual sizes and
+ * hands them out again, newest first, so a busy world stops asking malloc
+ * for every segment and reuses memory still in the cache; ids, counts and
+ * contents are exactly as without it. */
 struct pkt_pool {
     uint64_t live;     /* packets allocated and not yet freed */
     uint64_t next_id;  /* ids handed out so far: the next packet gets next_id + 1 */
     uint64_t allocs;   /* packets ever allocated */
+    bool recycle;      /* keep freed buffers for reuse */
+    struct pkt *spare[PKT_CLASS_COUNT];  /* freed buffers per class, linked by next */
+    size_t n_spare[PKT_CLASS_COUNT];     /* how many */
 };
 
+/* pkt_alloc() sets every field one by one: a new field needs a line there. */
 struct pkt {
     uint8_t *head;             /* start of the buffer */
     uint8_t *data;             /* first valid byte */
@@ -45,8 +70,16 @@ struct pkt {
     struct iface *rx_ifc;      /* interface it arrived on, or NULL */
     struct trace_cause cause;  /* what made the stack build or accept it */
     uint32_t next_hop;         /* ARP queue: the address being resolved */
+    uint8_t buf_class;         /* enum pkt_class of the buffer behind head */
     struct pkt *next;          /* link in the one queue that owns it */
 };
+
+/* Turn recycling on for pool (a world does; tests' pools need not). A
+ * recycling pool must be emptied with pkt_pool_destroy(). */
+void pkt_pool_recycle(struct pkt_pool *pool);
+/* Free the buffers a recycling pool keeps. Packets still live are not
+ * touched (they are freed as usual, and then not kept). */
+void pkt_pool_destroy(struct pkt_pool *pool);
 
 /* A new packet with `headroom` bytes in front and room for `size` more.
  * Returns NULL when memory runs out. */

@@ -104,6 +104,8 @@ sock_ret(struct host *h, int r, const char *fmt_args, ...)
 static int
 sock_ret(struct host *h, int r, const char *fmt_args, ...)
 {
+    if (!trace_wanted(h->trace))
+        return r; /* a CALL event is not counted: nothing to build */
     char args[96];
     va_list ap;
     va_start(ap, fmt_args);
@@ -540,14 +542,19 @@ sock_close(struct host *h, int fd)
     if (s == NULL)
         return sock_ret(h, -ERR_BADF, "%d", fd);
     size_t left = s->rcvq.count;
+    int r = 0;
     if (s->proto == SOCK_PROTO_TCP)
-        tcp_user_close(h, s);
+        r = tcp_user_close(h, s);
     else if (s->proto == SOCK_PROTO_LOCAL)
         local_close(h, s);
+    if (r == -ERR_INPROGRESS) /* SO_LINGER: the socket stays until the peer ACKs */
+        return sock_ret(h, r, "%d", fd);
     sock_release(h, s);
-    trace_event(h, TRACE_STATE, LAYER_SOCKET, NULL, NULL,
-                "socket %d closed%s", fd, left > 0 ? "; unread datagrams discarded" : "");
-    return sock_ret(h, 0, "%d", fd);
+    trace_event(h, TRACE_STATE, LAYER_SOCKET, NULL, NULL, "socket %d closed%s%s", fd,
+                left > 0 ? "; unread datagrams discarded" : "",
+                r == -ERR_AGAIN ? "; the linger time ran out before the peer acknowledged all"
+                                : "");
+    return sock_ret(h, r, "%d", fd);
 }
 
 unsigned

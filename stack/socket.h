@@ -54,6 +54,8 @@ enum sock_proto {
 #define SOCK_POLLOUT  0x4
 #define SOCK_POLLERR  0x8
 #define SOCK_POLLHUP  0x10
+/* A close() in progress (SO_LINGER) may finish: call sock_close() again. */
+#define SOCK_POLLCLOSE 0x20
 
 /* shutdown(2)'s `how`. */
 enum sock_shut {
@@ -150,6 +152,7 @@ struct socket {
     int acceptq[SOCK_LOCAL_BACKLOG_MAX];  /* stream: connected, not yet accepted fds */
     unsigned acceptq_n;        /* entries in acceptq */
     bool accepted;             /* stream: a server end not yet handed out by accept() */
+    bool closing;              /* TCP: close() lingers (SO_LINGER) until the peer ACKs */
 };
 
 /* Sockets are allocated when opened and freed when closed: a host pays for
@@ -177,6 +180,12 @@ int sock_recv(struct host *h, int fd, uint8_t *buf, size_t cap);
 int sock_recvfrom(struct host *h, int fd, uint8_t *buf, size_t cap, struct sock_addr *from);
 int sock_getsockname(struct host *h, int fd, struct sock_addr *out);
 int sock_getpeername(struct host *h, int fd, struct sock_addr *out);
+/* Close fd and free it: 0. A TCP socket with SO_LINGER > 0 whose data or FIN
+ * the peer has not acknowledged yet stays open instead and the call returns
+ * -ERR_INPROGRESS ("close in progress"), as a blocking close() would sleep:
+ * wait for SOCK_POLLCLOSE, then call sock_close() again, which frees fd and
+ * returns 0 if everything was acknowledged or -ERR_AGAIN (EWOULDBLOCK) if the
+ * linger time ran out first (the connection then finishes on its own). */
 int sock_close(struct host *h, int fd);
 
 /* Stream sockets (TCP). connect() on a stream socket starts the handshake and

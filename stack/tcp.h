@@ -53,6 +53,7 @@ enum tcp_timer_id {
     TCP_T_KEEPALIVE,  /* keep-alive [RFC 1122 4.2.3.6] */
     TCP_T_DELACK,     /* delayed ACK [RFC 1122 4.2.3.2] */
     TCP_T_2MSL,       /* TIME-WAIT [RFC 9293 3.6.1]; FIN-WAIT-2 of an orphan */
+    TCP_T_LINGER,     /* SO_LINGER: a close() waiting for the peer's ACK gives up */
     TCP_T_COUNT
 };
 
@@ -202,11 +203,16 @@ struct tcb {
     struct tcp_ooo *ooo;           /* out-of-order segments */
     size_t ooo_bytes;              /* bytes held in ooo */
     struct tcp_sack_block last_sack; /* [RFC 2018 4] block of the latest OOO segment first */
+    bool dsack_pending;            /* [RFC 2883 4] report dsack in the next ACK */
+    struct tcp_sack_block dsack;   /* the duplicate received most recently */
 
     /* Sender's SACK scoreboard [RFC 6675 3]. */
     struct tcp_sack_block sacked[TCP_SACK_SCOREBOARD];  /* sorted, merged */
     unsigned n_sacked;             /* entries used */
     uint32_t high_rxt;             /* [RFC 6675 2] HighRxt */
+    bool rescue_sent;              /* [RFC 6675 4] RescueRxt is defined (this recovery) */
+    bool partial_ack;              /* tcp_output() runs for a partial ACK in SACK recovery */
+    uint32_t rescue_rxt;           /* [RFC 6675 2] RescueRxt */
 
     /* Congestion control [RFC 5681] [RFC 6582]. */
     enum tcp_cc_algo cc_algo;      /* TCP_CONGESTION */
@@ -244,6 +250,7 @@ struct tcb {
     bool nodelay;                  /* TCP_NODELAY: Nagle off */
     bool keepalive;                /* SO_KEEPALIVE */
     int linger_s;                  /* SO_LINGER: -1 off */
+    bool linger_expired;           /* a lingering close() ran out of time */
     int so_error;                  /* pending error (ERR_*) while no socket holds it */
 
     /* Per-connection counters. */
@@ -283,6 +290,12 @@ struct tcp_host {
     bool wscale;                   /* offer window scale */
     enum tcp_cc_algo default_cc;   /* for new sockets */
     struct tcp_stats stats;        /* counters */
+    /* tcp_next_deadline()'s answer, kept up to date by every timer change
+     * (tcp_timer_arm/stop) until the earliest timer is stopped or moved
+     * later; then the next question scans the TCBs again. */
+    struct tcb *fd_hint;           /* the TCB last given a socket: tcp_tcb_by_fd() tries it first */
+    bool next_known;               /* next_ns is the earliest armed timer */
+    uint64_t next_ns;              /* that deadline, or UINT64_MAX */
 };
 
 /* ---- host-level ------------------------------------------------------- */
@@ -297,9 +310,10 @@ void tcp_input(struct host *h, struct pkt *p, const struct ipv4_hdr *ip);
  * "fragmentation needed" with the next-hop MTU [RFC 1191]. err is ERR_*. */
 void tcp_icmp_error(struct host *h, uint32_t src, uint16_t sport, uint32_t dst, uint16_t dport,
                     uint32_t seq, uint8_t type, uint8_t code, uint16_t mtu, int err);
-/* Run expired timers; the earliest deadline, or UINT64_MAX. */
+/* Run expired timers. */
 void tcp_poll(struct host *h);
-uint64_t tcp_next_deadline(const struct host *h);
+/* The earliest armed timer of any TCB, or UINT64_MAX (cached, see next_ns). */
+uint64_t tcp_next_deadline(struct host *h);
 /* Does any TCB (socket or orphan) hold lport? (bind's EADDRINUSE) */
 bool tcp_port_in_use(const struct host *h, uint32_t laddr, uint16_t lport);
 
@@ -332,6 +346,16 @@ size_t tcp_ring_free_space(const struct tcp_ring *r);
 size_t tcp_ring_write(struct tcp_ring *r, const uint8_t *src, size_t n);
 /* Copy n bytes from offset off (from the oldest) without consuming. */
 void tcp_ring_peek(const struct tcp_ring *r, size_t off, uint8_t *dst, size_t n);
+/* tcp_ring_peek() that returns the csum_add() of the bytes copied, read in
+ * the same pass (the sender's segment checksum [RFC 1071]). */
+uint32_t tcp_ring_peek_csum(const struct tcp_ring *r, size_t off, uint8_t *dst, size_t n);
+/* Copy n bytes (n <= free space) into the free space after the held bytes
+ * without taking them in, and return their csum_add(): the receiver sums an
+ * in-order segment as it copies it, then takes the bytes with
+ * tcp_ring_commit() only if the checksum was good and the data is wanted. */
+uint32_t tcp_ring_stage_csum(struct tcp_ring *r, const uint8_t *src, size_t n);
+/* Take in n bytes staged by tcp_ring_stage_csum(). */
+void tcp_ring_commit(struct tcp_ring *r, size_t n);
 size_t tcp_ring_read(struct tcp_ring *r, uint8_t *dst, size_t n);
 void tcp_ring_consume(struct tcp_ring *r, size_t n);
 /* Change the capacity, keeping the bytes; fails if they do not fit. */
@@ -351,6 +375,10 @@ void tcp_send_ack(struct tcb *tp, enum tcp_why why);
 void tcp_send_syn(struct tcb *tp, enum tcp_why why);
 /* Retransmit one segment starting at seq (at most one MSS, at most `max`). */
 void tcp_retransmit(struct tcb *tp, uint32_t seq, uint32_t max, enum tcp_why why);
+/* [RFC 3042] Limited transmit: one segment of new data on the first or
+ * second duplicate ACK if the peer's window and cwnd + 2*SMSS allow it.
+ * Returns whether it went. */
+bool tcp_send_limited(struct tcb *tp);
 /* A zero-window probe: one byte at snd_una [RFC 9293 3.8.6.1]. */
 void tcp_send_probe(struct tcb *tp);
 /* A keep-alive probe: seq snd_una - 1, no data [RFC 1122 4.2.3.6]. */
@@ -390,8 +418,12 @@ void tcp_persist_check(struct tcb *tp);
 
 /* ---- SACK (tcp_sack.c) ------------------------------------------------- */
 
-/* Receiver: the SACK blocks to send [RFC 2018 4]; returns how many (<= max). */
+/* Receiver: the SACK blocks to send [RFC 2018 4]; returns how many (<= max).
+ * A duplicate waiting to be reported comes first, as a D-SACK [RFC 2883 4]. */
 unsigned tcp_sack_blocks(const struct tcb *tp, struct tcp_sack_block *out, unsigned max);
+/* Receiver: [left, right) arrived again (data only); the next ACK reports it
+ * as a D-SACK block [RFC 2883 4], if SACK is on. */
+void tcp_sack_note_duplicate(struct tcb *tp, uint32_t left, uint32_t right);
 /* Sender: merge the blocks of an arriving ACK into the scoreboard. */
 void tcp_sack_update(struct tcb *tp, const struct tcp_opts *o);
 /* Forget everything at or below snd_una. */
@@ -404,6 +436,14 @@ uint32_t tcp_sack_pipe(const struct tcb *tp);
 /* [RFC 6675 4] NextSeg() rule 1: the first lost, unSACKed sequence at or above
  * HighRxt; *len is the hole's remaining length. False if none. */
 bool tcp_sack_next_lost(const struct tcb *tp, uint32_t *seq, uint32_t *len);
+/* [RFC 6675 4] NextSeg() rule 3: the first unSACKed sequence at or above
+ * HighRxt and below the highest SACKed octet, lost or not yet; *len is the
+ * length of its hole from there. False if none. */
+bool tcp_sack_next_unsacked(const struct tcb *tp, uint32_t *seq, uint32_t *len);
+/* [RFC 6675 4] NextSeg() rule 4: the highest outstanding sequence number no
+ * SACK covers (HighData - 1 when nothing SACKed reaches it). False when all
+ * that is outstanding is SACKed. */
+bool tcp_sack_highest_unsacked(const struct tcb *tp, uint32_t *seq);
 /* Is seq covered by a SACK block? */
 bool tcp_sack_is_sacked(const struct tcb *tp, uint32_t seq);
 
@@ -425,6 +465,11 @@ int tcp_user_connect(struct host *h, struct socket *s, uint32_t faddr, uint16_t 
 int tcp_user_send(struct host *h, struct socket *s, const uint8_t *buf, size_t len);
 int tcp_user_recv(struct host *h, struct socket *s, uint8_t *buf, size_t cap);
 int tcp_user_shutdown(struct host *h, struct socket *s, int how);
+/* CLOSE [RFC 9293 3.10.4]. 0: the socket may go. With SO_LINGER > 0 and
+ * data or the FIN not yet acknowledged: the FIN is queued, s->closing is set
+ * and -ERR_INPROGRESS returned; call again once tcp_user_poll() reports
+ * SOCK_POLLCLOSE: 0 when everything was acknowledged, -ERR_AGAIN
+ * (EWOULDBLOCK) when the linger time ran out first (BSD's soclose()). */
 int tcp_user_close(struct host *h, struct socket *s);
 unsigned tcp_user_poll(const struct host *h, const struct socket *s);
 /* A buffer size option changed. */

@@ -198,6 +198,10 @@ tcp_cc_dup_ack(struct tcb *tp)
         tcp_trace(tp, TRACE_NOTE, NULL, "RFC 5681 3.2",
                   "duplicate ACK %u for %u: fast retransmit waits for the third", tp->dupacks,
                   tp->snd_una);
+        /* [RFC 3042 2] the first two duplicates each let one new segment
+         * out, so a small window still yields the third duplicate. */
+        if (tp->dupacks < TCP_DUPTHRESH)
+            tcp_send_limited(tp);
         return;
     }
     if (ops->partial_ack_recovery && !seq_gt(tp->snd_una, tp->recover)) {
@@ -228,6 +232,7 @@ tcp_cc_dup_ack(struct tcb *tp)
     tp->in_recovery = true;
     tp->partial_seen = false;
     tp->high_rxt = tp->snd_una;
+    tp->rescue_sent = false; /* [RFC 6675 4] RescueRxt undefined on entry */
     tcp_retransmit(tp, tp->snd_una, tp->mss, TCP_WHY_FAST_RETRANSMIT);
     if (tp->sack_ok) {
         /* [RFC 6675 5 step 4] cwnd = ssthresh; pipe decides what goes. */
@@ -264,7 +269,9 @@ tcp_cc_new_ack(struct tcb *tp, uint32_t old_una, uint32_t acked)
          * unacknowledged segment, deflate cwnd by the amount acked, add back
          * one SMSS if that was at least one SMSS. */
         if (tp->sack_ok) {
+            tp->partial_ack = true; /* the rescue retransmission may go [RFC 6675 4] */
             tcp_output(tp, TCP_WHY_RECOVERY);
+            tp->partial_ack = false;
         } else {
             tcp_retransmit(tp, tp->snd_una, tp->mss, TCP_WHY_RECOVERY);
             tp->cwnd = tp->cwnd > acked ? tp->cwnd - acked : tp->mss;

@@ -25,6 +25,7 @@
 #include "stack/pkt.h"
 #include "stack/socket.h"
 #include "stack/tcp_seq.h"
+#include "stack/wire/checksum.h"
 #include "stack/wire/ipv4.h"
 
 /* PAWS: TS.Recent older than 24 days is invalid [RFC 7323 5.5]. */
@@ -40,6 +41,9 @@ struct tcp_seg {
     uint32_t dlen;          /* payload bytes after trimming */
     bool syn;               /* SYN still counted */
     bool fin;               /* FIN still counted */
+    uint32_t staged;        /* data bytes already copied after the receive
+                             * buffer's held bytes (tcp_ring_stage_csum()),
+                             * starting at `data` as it arrived */
     struct pkt *p;          /* the packet (owned by tcp_input until freed) */
     char desc[112];         /* tcpdump's words for it */
 };
@@ -416,12 +420,51 @@ tcp_take_data(struct tcb *tp, const uint8_t *data, uint32_t n)
     return (uint32_t)took;
 }
 
+/* The segment's in-order data: taken in where tcp_input() already copied it
+ * while checking the checksum, else copied now. Only the data's right end can
+ * have been trimmed (to the window) since: it still starts at RCV.NXT. */
+static uint32_t
+tcp_take_segment(struct tcb *tp, const struct tcp_seg *s)
+{
+    if (s->staged == 0 || s->dlen > s->staged)
+        return tcp_take_data(tp, s->data, s->dlen);
+    size_t took = s->dlen;
+    tcp_ring_commit(&tp->rcvq, took);
+    tp->rcv_nxt += (uint32_t)took;
+    tp->bytes_received += took;
+    return (uint32_t)took;
+}
+
 /* Hold an out-of-order segment [seq, seq+len) (+FIN) until the gap fills. */
 static void
 tcp_ooo_insert(struct tcb *tp, uint32_t seq, const uint8_t *data, uint32_t len, bool fin)
 {
-    /* Trim against what is already held: keep only new bytes, in pieces. */
     struct tcp_ooo **pp = &tp->ooo;
+    if (len == 0) {
+        /* A FIN alone, beyond a gap: it belongs after the held block that
+         * ends where it is, else it is held by itself. (Matching it against
+         * only the first block lost it when the gap before it had others.) */
+        if (!fin)
+            return;
+        while (*pp != NULL && seq_lt((*pp)->seq + (*pp)->len, seq))
+            pp = &(*pp)->next;
+        if (*pp != NULL && (*pp)->seq + (*pp)->len == seq) {
+            (*pp)->fin = true;
+            return;
+        }
+        if (*pp != NULL && seq_leq((*pp)->seq, seq))
+            return; /* a FIN inside data already held: not where the stream ends */
+        struct tcp_ooo *o = malloc(sizeof(*o) + 1);
+        if (o == NULL)
+            return;
+        o->seq = seq;
+        o->len = 0;
+        o->fin = true;
+        o->next = *pp;
+        *pp = o;
+        return;
+    }
+    /* Trim against what is already held: keep only new bytes, in pieces. */
     while (len > 0 || fin) {
         while (*pp != NULL && seq_leq((*pp)->seq + (*pp)->len, seq) && !(len == 0 && fin)) {
             pp = &(*pp)->next;
@@ -463,6 +506,21 @@ tcp_ooo_insert(struct tcb *tp, uint32_t seq, const uint8_t *data, uint32_t len, 
     }
 }
 
+/* [RFC 2883 4] Data of an out-of-order segment that the queue already
+ * holds is a duplicate: the first such range is reported as a D-SACK. */
+static void
+tcp_ooo_note_duplicate(struct tcb *tp, uint32_t seq, uint32_t len)
+{
+    uint32_t end = seq + len;
+    for (const struct tcp_ooo *o = tp->ooo; o != NULL; o = o->next) {
+        uint32_t l = seq_max(seq, o->seq), r = seq_min(end, o->seq + o->len);
+        if (seq_lt(l, r)) {
+            tcp_sack_note_duplicate(tp, l, r);
+            return;
+        }
+    }
+}
+
 /* Move what the OOO queue holds at rcv_nxt into the buffer. Returns true if
  * a FIN was reached. */
 static bool
@@ -498,14 +556,15 @@ tcp_data_and_fin(struct tcb *tp, struct tcp_seg *s)
     if (s->dlen > 0 && can_take) {
         if (s->seq == tp->rcv_nxt) {
             bool filled_gap = tp->ooo != NULL;
-            uint32_t took = tcp_take_data(tp, s->data, s->dlen);
+            uint32_t took = tcp_take_segment(tp, s);
             if (took == s->dlen && s->fin)
                 fin_now = true;
             if (filled_gap && tcp_ooo_drain(tp))
                 fin_now = true;
-            tcp_trace(tp, TRACE_DELIVER, s->p, "RFC 9293 3.10.7.4",
-                      "%u bytes in order to the receive buffer (%zu waiting to be read)%s", took,
-                      tp->rcvq.len, filled_gap ? "; a gap filled" : "");
+            if (trace_wanted(h->trace))
+                tcp_trace(tp, TRACE_DELIVER, s->p, "RFC 9293 3.10.7.4",
+                          "%u bytes in order to the receive buffer (%zu waiting to be read)%s",
+                          took, tp->rcvq.len, filled_gap ? "; a gap filled" : "");
             tp->rcv_unacked += took;
             /* [RFC 5681 4.2] ACK at once a segment that fills a gap;
              * [RFC 1122 4.2.3.2] and at least every second full-sized segment. */
@@ -517,6 +576,7 @@ tcp_data_and_fin(struct tcb *tp, struct tcp_seg *s)
         } else {
             /* [RFC 5681 4.2] "A TCP receiver SHOULD send an immediate
              * duplicate ACK when an out-of-order segment arrives." */
+            tcp_ooo_note_duplicate(tp, s->seq, s->dlen);
             tcp_ooo_insert(tp, s->seq, s->data, s->dlen, s->fin);
             tp->last_sack.left = s->seq;
             tp->last_sack.right = s->seq + s->dlen;
@@ -604,6 +664,11 @@ tcp_otherwise_input(struct host *h, struct tcb *tp, struct tcp_seg *s)
     /* "First, check sequence number" */
     if (!tcp_acceptable(tp, s)) {
         bool old = seq_leq(s->seq + seg_len(s), tp->rcv_nxt);
+        if (old && !(f & TCP_RST) && s->dlen > 0) {
+            /* [RFC 2883 4] the ACK reports the duplicate as a D-SACK. */
+            uint32_t from = s->seq + (s->syn ? 1u : 0u);
+            tcp_sack_note_duplicate(tp, from, from + s->dlen);
+        }
         tcp_trace(tp, TRACE_RX, s->p, "RFC 9293 3.10.7.4",
                   "%s: not acceptable (RCV.NXT %u, RCV.WND %u)%s", s->desc, tp->rcv_nxt,
                   tp->rcv_wnd, (f & TCP_RST) ? "" : ": send an ACK");
@@ -633,6 +698,8 @@ tcp_otherwise_input(struct host *h, struct tcb *tp, struct tcp_seg *s)
         }
         if (cut > s->dlen)
             cut = s->dlen;
+        if (cut > 0 && !(f & TCP_RST)) /* [RFC 2883 4] the part already had */
+            tcp_sack_note_duplicate(tp, s->seq, s->seq + cut);
         s->data += cut;
         s->dlen -= cut;
         s->seq += cut;
@@ -747,8 +814,10 @@ tcp_otherwise_input(struct host *h, struct tcb *tp, struct tcp_seg *s)
         tcp_trace(tp, TRACE_RX, s->p, "RFC 9293 3.10.7.4",
                   "%s: the ACK of our SYN-ACK: connection established", s->desc);
         tcp_established(tp, "RFC 9293 3.10.7.4");
-    } else {
+    } else if (trace_wanted(h->trace)) {
         tcp_trace(tp, TRACE_RX, s->p, "RFC 9293 3.10.7.4", "%s", s->desc);
+    } else {
+        trace_count(h, TRACE_RX, LAYER_TCP);
     }
 
     /* ESTABLISHED and the states after it. SACK blocks first: duplicate-ACK
@@ -843,19 +912,59 @@ tcp_otherwise_input(struct host *h, struct tcb *tp, struct tcp_seg *s)
     tcp_persist_check(tp);
 }
 
+/* [RFC 9293 3.1] Is the checksum good? The sum over the pseudo-header, the
+ * header and the data must come to zero (tcp_parse()'s check). The data of
+ * a segment that will go straight into tp's receive buffer - in order, in a
+ * state that takes data, room for all of it - is copied there as it is
+ * summed, one pass over it instead of two; s->staged says so. Nothing is
+ * taken in yet: that is the seventh check's decision. */
+static bool
+tcp_checksum_ok(struct tcp_seg *s, struct tcb *tp, const struct ipv4_hdr *ip)
+{
+    const uint8_t *b = s->p->data;
+    size_t len = s->p->len;
+    size_t hl = s->t.data_off;
+    uint32_t sum = csum_pseudo_ipv4(ip->src, ip->dst, IPPROTO_TCP_, (uint16_t)len);
+    sum = csum_add(sum, b, hl);
+    size_t dlen = len - hl;
+    bool stage = tp != NULL && dlen > 0 && tp->rcvq.buf != NULL &&
+                 (tp->state == TCP_ESTABLISHED || tp->state == TCP_FIN_WAIT_1 ||
+                  tp->state == TCP_FIN_WAIT_2) &&
+                 !(s->t.flags & (TCP_SYN | TCP_RST)) && s->t.seq == tp->rcv_nxt &&
+                 dlen <= tcp_ring_free_space(&tp->rcvq);
+    uint32_t data_sum;
+    if (stage)
+        data_sum = tcp_ring_stage_csum(&tp->rcvq, b + hl, dlen);
+    else
+        data_sum = csum_add(0, b + hl, dlen);
+    /* The header is whole 32-bit words: the data's sum lines up as it is. */
+    if (csum_finish(csum_add_at(sum, data_sum, hl)) != 0)
+        return false;
+    s->staged = stage ? (uint32_t)dlen : 0;
+    return true;
+}
+
 void
 tcp_input(struct host *h, struct pkt *p, const struct ipv4_hdr *ip)
 {
+    /* Every field is set below before it is read (no memset: this runs for
+     * every segment, and zeroing the text buffer costs more than parsing). */
     struct tcp_seg s;
-    memset(&s, 0, sizeof(s));
-    enum drop_reason why = tcp_parse(p->data, p->len, ip->src, ip->dst, &s.t);
+    s.p = p;
+    s.staged = 0;
+    enum drop_reason why = tcp_parse_header(p->data, p->len, &s.t);
+    /* The lookup reads only; done before the checksum so a good in-order
+     * segment's data can be copied while it is summed. */
+    struct tcb *tp = why == DROP_NONE ? tcp_lookup(h, ip->dst, s.t.dport, ip->src, s.t.sport)
+                                      : NULL;
+    if (why == DROP_NONE && !tcp_checksum_ok(&s, tp, ip))
+        why = DROP_TCP_BAD_CSUM;
     if (why != DROP_NONE) {
         pkt_drop(h, p, LAYER_TCP, why);
         return;
     }
     s.src = ip->src;
     s.dst = ip->dst;
-    s.p = p;
     s.seq = s.t.seq;
     s.syn = (s.t.flags & TCP_SYN) != 0;
     s.fin = (s.t.flags & TCP_FIN) != 0;
@@ -873,7 +982,6 @@ tcp_input(struct host *h, struct pkt *p, const struct ipv4_hdr *ip)
         pkt_drop(h, p, LAYER_TCP, DROP_TCP_NO_SOCKET);
         return;
     }
-    struct tcb *tp = tcp_lookup(h, ip->dst, s.t.dport, ip->src, s.t.sport);
     if (tp == NULL) {
         tcp_closed_input(h, &s);
         return;

@@ -139,6 +139,7 @@ tcp_why_rfc(enum tcp_why why)
     case TCP_WHY_KEEPALIVE: return "RFC 1122 4.2.3.6";
     case TCP_WHY_CHALLENGE_ACK: return "RFC 5961 3.2";
     case TCP_WHY_RESET: return "RFC 9293 3.10.7.1";
+    case TCP_WHY_LIMITED_TRANSMIT: return "RFC 3042 2";
     case TCP_WHY_NONE:
     case TCP_WHY_COUNT: break;
     }
@@ -157,8 +158,9 @@ tcp_xmit(struct tcb *tp, uint32_t seq, size_t len, uint8_t flags, enum tcp_why w
     if (p == NULL)
         return;
     uint8_t *b = pkt_put(p, hl + len);
-    if (len > 0)
-        tcp_ring_peek(&tp->sndq, seq - tp->snd_buf_seq, b + hl, len);
+    /* The data is summed as it is copied in, so tcp_emit_sum() need not
+     * read it again. */
+    uint32_t data_sum = tcp_ring_peek_csum(&tp->sndq, seq - tp->snd_buf_seq, b + hl, len);
     uint32_t wnd = tcp_rcv_window(tp);
     uint16_t wfield;
     if (flags & TCP_SYN)
@@ -178,7 +180,9 @@ tcp_xmit(struct tcb *tp, uint32_t seq, size_t len, uint8_t flags, enum tcp_why w
         .wnd = wfield,
         .opts = opts,
     };
-    tcp_emit(&t, b, len, tp->laddr, tp->faddr);
+    tcp_emit_sum(&t, b, len, tp->laddr, tp->faddr, data_sum);
+    if (tp->dsack_pending && opts.sack_count > 0)
+        tp->dsack_pending = false; /* [RFC 2883 4] reported once */
     p->l4_off = pkt_off(p);
     p->cause.tcp_why = (uint8_t)why;
 
@@ -213,11 +217,14 @@ tcp_xmit(struct tcb *tp, uint32_t seq, size_t len, uint8_t flags, enum tcp_why w
     if (seq_gt(end, tp->snd_max) && why != TCP_WHY_KEEPALIVE)
         tp->snd_max = end;
 
-    char desc[TRACE_TEXT_LEN] = "";
-    if (trace_wanted(h->trace))
+    if (trace_wanted(h->trace)) {
+        char desc[TRACE_TEXT_LEN];
         tcp_describe(&t, len, desc, sizeof(desc));
-    tcp_trace(tp, TRACE_TX, p, tcp_why_rfc(why), "%s; %s%s", desc, rexmit ? "retransmission: " : "",
-              tcp_why_name(why));
+        tcp_trace(tp, TRACE_TX, p, tcp_why_rfc(why), "%s; %s%s", desc,
+                  rexmit ? "retransmission: " : "", tcp_why_name(why));
+    } else {
+        trace_count(h, TRACE_TX, LAYER_TCP);
+    }
     struct ipv4_tx tx = { .src = tp->laddr, .dst = tp->faddr, .proto = IPPROTO_TCP_, .df = true };
     ipv4_output(h, p, &tx);
     if (end != seq && !(flags & TCP_RST) && why != TCP_WHY_KEEPALIVE)
@@ -267,6 +274,35 @@ tcp_retransmit(struct tcb *tp, uint32_t seq, uint32_t max, enum tcp_why why)
     if (len == 0 && !(flags & TCP_FIN))
         return;
     tcp_xmit(tp, seq, len, flags, why);
+}
+
+bool
+tcp_send_limited(struct tcb *tp)
+{
+    /* [RFC 3042 2] "a TCP SHOULD send a segment of previously unsent data
+     * in response to each of the first two duplicate acknowledgments ...
+     * provided that the receiver's advertised window allows the
+     * transmission of the segment, the amount of outstanding data would
+     * remain less than or equal to the congestion window plus 2*SMSS, and
+     * that new data is available for transmission." cwnd does not change. */
+    uint32_t eff = tcp_eff_mss(tp);
+    size_t avail = tcp_unsent(tp);
+    uint32_t right = tp->snd_una + tp->snd_wnd;
+    if (avail == 0 || !seq_lt(tp->snd_nxt, right) || seq_lt(tp->snd_nxt, tp->snd_max))
+        return false;
+    size_t len = avail < eff ? avail : eff;
+    if (len > right - tp->snd_nxt)
+        return false; /* the window does not allow the whole segment */
+    uint64_t outstanding = (uint64_t)(tp->snd_max - tp->snd_una) + len;
+    if (outstanding > (uint64_t)tp->cwnd + 2u * tp->mss)
+        return false;
+    uint8_t flags = TCP_ACK;
+    if (len == avail)
+        flags |= TCP_PSH;
+    if (tp->fin_queued && tp->snd_nxt + (uint32_t)len == tcp_fin_seq(tp))
+        flags |= TCP_FIN;
+    tcp_xmit(tp, tp->snd_nxt, len, flags, TCP_WHY_LIMITED_TRANSMIT);
+    return true;
 }
 
 void
@@ -331,8 +367,25 @@ tcp_send_rst_for(struct host *h, uint32_t laddr, uint32_t faddr, const struct tc
     ipv4_output(h, p, &tx);
 }
 
+/* Retransmit from seq (at most one segment, at most max bytes) in SACK
+ * recovery, moving HighRxt past it [RFC 6675 5 (C.3)]. False if nothing went
+ * or HighRxt did not move (no progress: stop). */
+static bool
+tcp_recovery_rexmit(struct tcb *tp, uint32_t seq, uint32_t max, uint32_t eff)
+{
+    uint32_t before = tp->high_rxt;
+    tp->host->tcp.stats.sack_retransmits++;
+    tcp_retransmit(tp, seq, max, TCP_WHY_RECOVERY);
+    tp->high_rxt = seq + (max < eff ? max : eff);
+    return tp->high_rxt != before;
+}
+
 /* [RFC 6675 5] Loss recovery with SACK: while cwnd - pipe >= 1 SMSS, send
- * NextSeg(): first a lost hole (rule 1), then new data (rule 2). */
+ * what NextSeg() [RFC 6675 4] names: a lost hole (rule 1), new data (rule 2),
+ * a hole not yet known to be lost (rule 3), or once per recovery the highest
+ * outstanding unSACKed segment (rule 4, the rescue retransmission: it
+ * repairs a lost tail - the last segment or the FIN - that no SACK above it
+ * will ever mark lost). */
 static void
 tcp_output_sack_recovery(struct tcb *tp)
 {
@@ -342,31 +395,55 @@ tcp_output_sack_recovery(struct tcb *tp)
         if (tp->cwnd <= pipe || tp->cwnd - pipe < eff)
             return;
         uint32_t seq, hole;
+        /* Rule 1: the first lost hole above HighRxt. */
         if (tcp_sack_next_lost(tp, &seq, &hole)) {
-            uint32_t before = tp->high_rxt;
-            tp->host->tcp.stats.sack_retransmits++;
-            tcp_retransmit(tp, seq, hole, TCP_WHY_RECOVERY);
-            tp->high_rxt = seq + (hole < eff ? hole : eff);
-            if (tp->high_rxt == before)
+            if (!tcp_recovery_rexmit(tp, seq, hole, eff))
                 return;
             continue;
         }
         /* Rule 2: new data, if the receiver's window has room. */
         size_t avail = tcp_unsent(tp);
         uint32_t right = tp->snd_una + tp->snd_wnd;
-        if (avail == 0 || !seq_lt(tp->snd_nxt, right))
-            return;
-        size_t len = avail;
-        if (len > eff)
-            len = eff;
-        if (len > right - tp->snd_nxt)
-            len = right - tp->snd_nxt;
-        uint8_t flags = TCP_ACK;
-        if (len == avail)
-            flags |= TCP_PSH;
-        if (tp->fin_queued && tp->snd_nxt + (uint32_t)len == tcp_fin_seq(tp))
-            flags |= TCP_FIN;
-        tcp_xmit(tp, tp->snd_nxt, len, flags, TCP_WHY_RECOVERY);
+        if (avail > 0 && seq_lt(tp->snd_nxt, right)) {
+            size_t len = avail;
+            if (len > eff)
+                len = eff;
+            if (len > right - tp->snd_nxt)
+                len = right - tp->snd_nxt;
+            uint8_t flags = TCP_ACK;
+            if (len == avail)
+                flags |= TCP_PSH;
+            if (tp->fin_queued && tp->snd_nxt + (uint32_t)len == tcp_fin_seq(tp))
+                flags |= TCP_FIN;
+            tcp_xmit(tp, tp->snd_nxt, len, flags, TCP_WHY_RECOVERY);
+            continue;
+        }
+        /* Rule 3: a hole below the highest SACK, lost or not yet. */
+        if (tcp_sack_next_unsacked(tp, &seq, &hole)) {
+            if (!tcp_recovery_rexmit(tp, seq, hole, eff))
+                return;
+            continue;
+        }
+        /* Rule 4: one rescue per recovery, while HighACK > RescueRxt. Sent,
+         * as FreeBSD sends it, only for a partial ACK that leaves nothing
+         * SACKed above it: then no later ACK can show the tail lost. Sent
+         * whenever the pipe has room, it would resend a tail still in
+         * flight (sack-recovery.scn's last segment, a spurious copy). */
+        uint32_t top;
+        if (tp->partial_ack && tp->n_sacked == 0 &&
+            (!tp->rescue_sent || seq_gt(tp->snd_una, tp->rescue_rxt)) &&
+            tcp_sack_highest_unsacked(tp, &top)) {
+            uint32_t from = top + 1 - tp->snd_una > eff ? top + 1 - eff : tp->snd_una;
+            tp->rescue_sent = true;
+            tp->rescue_rxt = tp->recover;
+            tp->host->tcp.stats.sack_retransmits++;
+            tcp_trace(tp, TRACE_NOTE, NULL, "RFC 6675 4",
+                      "nothing else to send: rescue retransmission of %u, the highest unSACKed",
+                      top);
+            tcp_retransmit(tp, from, top + 1 - from, TCP_WHY_RECOVERY);
+            continue; /* HighRxt stays [RFC 6675 5 (C.3)] */
+        }
+        return;
     }
 }
 
@@ -393,9 +470,13 @@ tcp_output(struct tcb *tp, enum tcp_why why)
     }
     if (tp->in_recovery && tp->sack_ok)
         tcp_output_sack_recovery(tp);
-    uint32_t eff = tcp_eff_mss(tp);
+    /* The segment size is worked out (options and all) only when there is
+     * data to send: a receiver calls this for every segment it gets. */
+    uint32_t eff = 0;
     for (int guard = 0; guard < 100000; guard++) {
         size_t avail = tcp_unsent(tp);
+        if (avail > 0 && eff == 0)
+            eff = tcp_eff_mss(tp);
         bool fin_pending = tp->fin_queued && seq_leq(tp->snd_nxt, tcp_fin_seq(tp));
         uint32_t wnd = tp->snd_wnd < tp->cwnd ? tp->snd_wnd : tp->cwnd;
         uint32_t flight = tp->snd_nxt - tp->snd_una;

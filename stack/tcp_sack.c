@@ -2,13 +2,14 @@
  * tcp_sack.c - selective acknowledgments, both sides [RFC 2018] [RFC 6675].
  *
  * Receiver: the blocks an ACK reports come from the out-of-order queue, the
- * block holding the segment that just arrived first [RFC 2018 4].
+ * block holding the segment that just arrived first [RFC 2018 4], after a
+ * D-SACK block for data that arrived twice [RFC 2883 4].
  * Sender: a scoreboard of the ranges the peer SACKed above snd_una, and the
- * three functions loss recovery needs [RFC 6675 4]: IsLost(), the pipe
- * estimate, and NextSeg()'s first rule. Bytes between two SACKed ranges form a
- * hole; everything SACKed above a hole is above every byte of it, so IsLost()
- * is one answer per hole, which keeps pipe a walk over the holes.
- * Not implemented: NextSeg() rules 3 and 4 (rescue retransmissions), D-SACK.
+ * functions loss recovery needs [RFC 6675 4]: IsLost(), the pipe estimate,
+ * and the holes NextSeg()'s rules 1, 3 and 4 name (tcp_output.c applies the
+ * rules). Bytes between two SACKed ranges form a hole; everything SACKed
+ * above a hole is above every byte of it, so IsLost() is one answer per
+ * hole, which keeps pipe a walk over the holes.
  * Called by: tcp_output.c (blocks, recovery), tcp_input.c (scoreboard),
  * tcp_cc.c, tcp_timer.c (clear on RTO).
  */
@@ -18,8 +19,43 @@
 
 #include "stack/tcp_seq.h"
 
+static unsigned tcp_sack_ooo_blocks(const struct tcb *tp, struct tcp_sack_block *out,
+                                    unsigned max);
+
+void
+tcp_sack_note_duplicate(struct tcb *tp, uint32_t left, uint32_t right)
+{
+    if (!tp->sack_ok || !seq_lt(left, right))
+        return;
+    /* [RFC 2883 4] "each duplicate contiguous sequence of data received is
+     * reported in at most one D-SACK block": the latest one is kept. */
+    tp->dsack = (struct tcp_sack_block){ left, right };
+    tp->dsack_pending = true;
+    /* A duplicate is news for the sender's loss recovery (a spurious
+     * retransmission, a copy made by the network): ACK it at once, as
+     * Linux does, rather than after the delayed-ACK timer. */
+    tp->ack_now = true;
+}
+
 unsigned
 tcp_sack_blocks(const struct tcb *tp, struct tcp_sack_block *out, unsigned max)
+{
+    if (max == 0)
+        return 0;
+    unsigned k = 0;
+    if (tp->dsack_pending) {
+        /* [RFC 2883 4] "If the data packet being acknowledged contains
+         * duplicate data, the first SACK block SHOULD contain the
+         * duplicate" - below the cumulative ACK or inside a held block,
+         * which then follows as the second [RFC 2883 4 (2)]. */
+        out[k++] = tp->dsack;
+    }
+    return k + tcp_sack_ooo_blocks(tp, out + k, max - k);
+}
+
+/* The SACK blocks of the out-of-order queue [RFC 2018 4]. */
+static unsigned
+tcp_sack_ooo_blocks(const struct tcb *tp, struct tcp_sack_block *out, unsigned max)
 {
     struct tcp_sack_block all[64];
     unsigned n = 0;
@@ -162,6 +198,43 @@ tcp_sack_pipe(const struct tcb *tp)
             cur = seq_max(cur, tp->sacked[i].right);
     }
     return pipe > UINT32_MAX ? UINT32_MAX : (uint32_t)pipe;
+}
+
+bool
+tcp_sack_next_unsacked(const struct tcb *tp, uint32_t *seq, uint32_t *len)
+{
+    /* (1.a) above HighRxt, (1.b) below the highest SACKed octet; not (1.c):
+     * the hole need not be lost yet. */
+    uint32_t cur = tp->snd_una;
+    uint32_t hrx = seq_max(tp->high_rxt, tp->snd_una);
+    for (unsigned i = 0; i < tp->n_sacked; i++) {
+        uint32_t end = tp->sacked[i].left;
+        uint32_t from = seq_max(cur, hrx);
+        if (seq_lt(from, end)) {
+            *seq = from;
+            *len = end - from;
+            return true;
+        }
+        cur = seq_max(cur, tp->sacked[i].right);
+    }
+    return false;
+}
+
+bool
+tcp_sack_highest_unsacked(const struct tcb *tp, uint32_t *seq)
+{
+    /* The scoreboard is sorted: walk down from HighData past what the
+     * highest blocks cover. */
+    uint32_t top = tp->snd_max;
+    for (unsigned i = tp->n_sacked; i > 0; i--) {
+        const struct tcp_sack_block *b = &tp->sacked[i - 1];
+        if (seq_geq(b->right, top) && seq_lt(b->left, top))
+            top = b->left;
+    }
+    if (!seq_gt(top, tp->snd_una))
+        return false;
+    *seq = top - 1;
+    return true;
 }
 
 bool

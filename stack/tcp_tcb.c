@@ -20,6 +20,7 @@
 
 #include "stack/host.h"
 #include "stack/socket.h"
+#include "stack/wire/checksum.h"
 
 void
 tcp_host_init(struct host *h)
@@ -109,6 +110,10 @@ tcp_tcb_free(struct tcb *tp)
     for (struct tcb *c = h->tcp.tcbs; c != NULL; c = c->next)
         if (c->listener == tp)
             c->listener = NULL;
+    if (h->tcp.fd_hint == tp)
+        h->tcp.fd_hint = NULL;
+    for (int t = 0; t < TCP_T_COUNT; t++)
+        tcp_timer_stop(tp, (enum tcp_timer_id)t); /* its deadlines leave the host's */
     tcp_ring_free(&tp->sndq);
     tcp_ring_free(&tp->rcvq);
     while (tp->ooo != NULL) {
@@ -122,6 +127,11 @@ tcp_tcb_free(struct tcb *tp)
 struct tcb *
 tcp_tcb_by_fd(const struct host *h, int fd)
 {
+    /* An fd >= 0 belongs to one TCB at most, so a hint that matches is the
+     * one the walk would find; every socket call asks, most for the same. */
+    struct tcb *hint = h->tcp.fd_hint;
+    if (hint != NULL && hint->fd == fd && fd >= 0)
+        return hint;
     for (struct tcb *tp = h->tcp.tcbs; tp != NULL; tp = tp->next)
         if (tp->fd == fd && fd >= 0)
             return tp;
@@ -248,7 +258,7 @@ void
 tcp_drop(struct tcb *tp, int err, const char *rfc)
 {
     for (int t = 0; t < TCP_T_COUNT; t++)
-        tp->timer_ns[t] = 0;
+        tcp_timer_stop(tp, (enum tcp_timer_id)t);
     if (err != 0)
         tcp_report_error(tp, err);
     tcp_set_state(tp, TCP_CLOSED, rfc);
@@ -256,6 +266,15 @@ tcp_drop(struct tcb *tp, int err, const char *rfc)
 }
 
 /* ---- rings ---------------------------------------------------------------- */
+
+/* The buffer index k bytes after the oldest byte, k <= cap. head < cap, so
+ * one subtraction wraps it (a division per copy showed in the profile). */
+static size_t
+tcp_ring_index(const struct tcp_ring *r, size_t k)
+{
+    size_t i = r->head + k;
+    return i >= r->cap ? i - r->cap : i;
+}
 
 int
 tcp_ring_alloc(struct tcp_ring *r, size_t cap)
@@ -289,7 +308,7 @@ tcp_ring_write(struct tcp_ring *r, const uint8_t *src, size_t n)
 {
     if (n > r->cap - r->len)
         n = r->cap - r->len;
-    size_t tail = (r->head + r->len) % (r->cap > 0 ? r->cap : 1);
+    size_t tail = tcp_ring_index(r, r->len);
     size_t first = r->cap - tail < n ? r->cap - tail : n;
     memcpy(r->buf + tail, src, first);
     memcpy(r->buf, src + first, n - first);
@@ -303,10 +322,45 @@ tcp_ring_peek(const struct tcp_ring *r, size_t off, uint8_t *dst, size_t n)
     assert(off + n <= r->len);
     if (n == 0)
         return;
-    size_t start = (r->head + off) % r->cap;
+    size_t start = tcp_ring_index(r, off);
     size_t first = r->cap - start < n ? r->cap - start : n;
     memcpy(dst, r->buf + start, first);
     memcpy(dst + first, r->buf, n - first);
+}
+
+uint32_t
+tcp_ring_peek_csum(const struct tcp_ring *r, size_t off, uint8_t *dst, size_t n)
+{
+    if (n == 0)
+        return 0; /* a SYN or a bare FIN: off means nothing then */
+    assert(off + n <= r->len);
+    size_t start = tcp_ring_index(r, off);
+    size_t first = r->cap - start < n ? r->cap - start : n;
+    uint32_t sum = csum_copy(0, dst, r->buf + start, first);
+    if (first < n)
+        sum = csum_add_at(sum, csum_copy(0, dst + first, r->buf, n - first), first);
+    return sum;
+}
+
+uint32_t
+tcp_ring_stage_csum(struct tcp_ring *r, const uint8_t *src, size_t n)
+{
+    assert(n <= r->cap - r->len);
+    if (n == 0)
+        return 0;
+    size_t tail = tcp_ring_index(r, r->len);
+    size_t first = r->cap - tail < n ? r->cap - tail : n;
+    uint32_t sum = csum_copy(0, r->buf + tail, src, first);
+    if (first < n)
+        sum = csum_add_at(sum, csum_copy(0, r->buf, src + first, n - first), first);
+    return sum;
+}
+
+void
+tcp_ring_commit(struct tcp_ring *r, size_t n)
+{
+    assert(n <= r->cap - r->len);
+    r->len += n;
 }
 
 void
@@ -315,7 +369,7 @@ tcp_ring_consume(struct tcp_ring *r, size_t n)
     if (n > r->len)
         n = r->len;
     r->len -= n;
-    r->head = r->len == 0 ? 0 : (r->head + n) % r->cap;
+    r->head = r->len == 0 ? 0 : tcp_ring_index(r, n);
 }
 
 size_t

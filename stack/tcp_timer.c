@@ -24,21 +24,38 @@ tcp_timer_name(enum tcp_timer_id t)
 {
     static const char *const names[TCP_T_COUNT] = {
         [TCP_T_REXMT] = "rexmt",   [TCP_T_PERSIST] = "persist", [TCP_T_KEEPALIVE] = "keepalive",
-        [TCP_T_DELACK] = "delack", [TCP_T_2MSL] = "2msl",
+        [TCP_T_DELACK] = "delack", [TCP_T_2MSL] = "2msl",       [TCP_T_LINGER] = "linger",
     };
     return (unsigned)t < TCP_T_COUNT ? names[t] : "?";
+}
+
+/* The one writer of timer_ns[]: keeps the host's cached earliest deadline
+ * right. A timer that moves earlier can only lower it; the earliest one
+ * stopped or moved later leaves it unknown until the next scan. */
+static void
+tcp_timer_set(struct tcb *tp, enum tcp_timer_id t, uint64_t at_ns)
+{
+    struct tcp_host *th = &tp->host->tcp;
+    uint64_t old = tp->timer_ns[t];
+    tp->timer_ns[t] = at_ns;
+    if (!th->next_known)
+        return;
+    if (old != 0 && old == th->next_ns && (at_ns == 0 || at_ns > old))
+        th->next_known = false;
+    else if (at_ns != 0 && at_ns < th->next_ns)
+        th->next_ns = at_ns;
 }
 
 void
 tcp_timer_arm(struct tcb *tp, enum tcp_timer_id t, uint64_t after_ns)
 {
-    tp->timer_ns[t] = tp->host->now_ns + (after_ns > 0 ? after_ns : 1);
+    tcp_timer_set(tp, t, tp->host->now_ns + (after_ns > 0 ? after_ns : 1));
 }
 
 void
 tcp_timer_stop(struct tcb *tp, enum tcp_timer_id t)
 {
-    tp->timer_ns[t] = 0;
+    tcp_timer_set(tp, t, 0);
 }
 
 bool
@@ -111,7 +128,7 @@ void
 tcp_timewait_start(struct tcb *tp)
 {
     for (int t = 0; t < TCP_T_COUNT; t++)
-        tp->timer_ns[t] = 0;
+        tcp_timer_stop(tp, (enum tcp_timer_id)t);
     /* [RFC 9293 3.10.7.4 eighth] "Start the time-wait timer" for 2 MSL. */
     tcp_timer_arm(tp, TCP_T_2MSL, 2 * tp->host->tcp.msl_ns);
 }
@@ -256,7 +273,7 @@ tcp_timer_fire(struct tcb *tp, enum tcp_timer_id t)
     static const enum timer_kind kinds[TCP_T_COUNT] = {
         [TCP_T_REXMT] = TIMER_TCP_REXMT,         [TCP_T_PERSIST] = TIMER_TCP_PERSIST,
         [TCP_T_KEEPALIVE] = TIMER_TCP_KEEPALIVE, [TCP_T_DELACK] = TIMER_TCP_DELACK,
-        [TCP_T_2MSL] = TIMER_TCP_TIMEWAIT,
+        [TCP_T_2MSL] = TIMER_TCP_TIMEWAIT,       [TCP_T_LINGER] = TIMER_TCP_LINGER,
     };
     struct trace_cause saved = h->cause;
     host_set_cause(h, cause_timer(kinds[t]));
@@ -280,6 +297,15 @@ tcp_timer_fire(struct tcb *tp, enum tcp_timer_id t)
         break;
     case TCP_T_2MSL:
         tcp_2msl_expired(tp);
+        break;
+    case TCP_T_LINGER:
+        /* The close() waiting on SO_LINGER may return now: the data and
+         * the FIN go on as they would after a plain close. */
+        tp->linger_expired = true;
+        tcp_trace(tp, TRACE_TIMER, NULL, NULL,
+                  "SO_LINGER time (%d s) ran out before the peer acknowledged everything: "
+                  "close() returns EWOULDBLOCK, the connection carries on",
+                  tp->linger_s);
         break;
     case TCP_T_COUNT:
         break;
@@ -308,12 +334,16 @@ tcp_poll(struct host *h)
 }
 
 uint64_t
-tcp_next_deadline(const struct host *h)
+tcp_next_deadline(struct host *h)
 {
+    if (h->tcp.next_known)
+        return h->tcp.next_ns;
     uint64_t best = UINT64_MAX;
     for (const struct tcb *tp = h->tcp.tcbs; tp != NULL; tp = tp->next)
         for (int t = 0; t < TCP_T_COUNT; t++)
             if (tp->timer_ns[t] != 0 && tp->timer_ns[t] < best)
                 best = tp->timer_ns[t];
+    h->tcp.next_ns = best;
+    h->tcp.next_known = true;
     return best;
 }

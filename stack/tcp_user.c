@@ -27,6 +27,7 @@ tcp_user_attach(struct host *h, struct socket *s)
     if (tp == NULL)
         return -ERR_NOBUFS;
     tp->fd = s->fd;
+    h->tcp.fd_hint = tp;
     tp->sndbuf = s->sndbuf;
     tp->rcvbuf = s->rcvbuf;
     return 0;
@@ -91,6 +92,7 @@ tcp_user_accept(struct host *h, struct socket *s, struct socket *ns)
     c->accepted = true;
     c->listener = NULL;
     c->fd = ns->fd;
+    h->tcp.fd_hint = c;
     ns->pcb.laddr = c->laddr;
     ns->pcb.lport = c->lport;
     ns->pcb.faddr = c->faddr;
@@ -191,8 +193,9 @@ tcp_user_send(struct host *h, struct socket *s, const uint8_t *buf, size_t len)
     size_t n = tcp_ring_write(&tp->sndq, buf, len);
     if (n == 0)
         return -ERR_AGAIN;
-    tcp_trace(tp, TRACE_NOTE, NULL, "RFC 9293 3.10.2",
-              "send: %zu bytes into the send buffer (%zu queued)", n, tp->sndq.len);
+    if (trace_wanted(h->trace))
+        tcp_trace(tp, TRACE_NOTE, NULL, "RFC 9293 3.10.2",
+                  "send: %zu bytes into the send buffer (%zu queued)", n, tp->sndq.len);
     tcp_output(tp, TCP_WHY_DATA);
     return (int)n;
 }
@@ -302,12 +305,42 @@ tcp_user_abort(struct tcb *tp, const char *rfc, const char *why)
     tcp_drop(tp, 0, rfc);
 }
 
+/* Has a lingering close nothing more to wait for: our FIN acknowledged
+ * (and with it every byte), or the connection gone? */
+static bool
+tcp_linger_done(const struct tcb *tp)
+{
+    if (tp->state == TCP_CLOSED)
+        return true;
+    return tp->fin_queued && seq_gt(tp->snd_una, tcp_fin_seq(tp));
+}
+
+/* The socket lets go of tp: from now on it is an orphan finishing alone. */
+static void
+tcp_user_orphan(struct host *h, struct tcb *tp)
+{
+    tp->fd = -1;
+    tcp_timer_stop(tp, TCP_T_LINGER);
+    if (tp->state == TCP_FIN_WAIT_2)
+        tcp_timer_arm(tp, TCP_T_2MSL, h->tcp.fin_timeout_ns);
+    tcp_maybe_free(tp);
+}
+
 int
 tcp_user_close(struct host *h, struct socket *s)
 {
     struct tcb *tp = tcp_tcb_by_fd(h, s->fd);
     if (tp == NULL)
         return 0;
+    if (s->closing) {
+        /* The second call of a lingering close [BSD soclose()]. */
+        bool done = tcp_linger_done(tp);
+        if (!done && !tp->linger_expired)
+            return -ERR_INPROGRESS;
+        s->closing = false;
+        tcp_user_orphan(h, tp);
+        return done ? 0 : -ERR_AGAIN;
+    }
     tp->fd = -1;
     if (tp->state == TCP_LISTEN) {
         /* Connections the application never accepted are reset (Linux). */
@@ -338,6 +371,21 @@ tcp_user_close(struct host *h, struct socket *s)
     }
     tp->rd_shut = true;
     tcp_user_fin(tp);
+    if (tp->linger_s > 0 && !tcp_linger_done(tp)) {
+        /* SO_LINGER with a time: close() blocks until the peer has
+         * acknowledged the data and the FIN, or the time runs out
+         * [BSD soclose(): SO_LINGER "the system will block the process on
+         * the close attempt until it is able to transmit the data"]. */
+        tp->fd = s->fd;
+        h->tcp.fd_hint = tp;
+        tp->linger_expired = false;
+        s->closing = true;
+        tcp_timer_arm(tp, TCP_T_LINGER, (uint64_t)tp->linger_s * 1000000000ull);
+        tcp_trace(tp, TRACE_NOTE, NULL, NULL,
+                  "close() lingers up to %d s for the peer to acknowledge %zu bytes and the FIN",
+                  tp->linger_s, tp->sndq.len);
+        return -ERR_INPROGRESS;
+    }
     if (tp->state == TCP_FIN_WAIT_2)
         tcp_timer_arm(tp, TCP_T_2MSL, h->tcp.fin_timeout_ns);
     return 0;
@@ -366,6 +414,8 @@ tcp_user_poll(const struct host *h, const struct socket *s)
         ev |= SOCK_POLLHUP | SOCK_POLLIN | SOCK_POLLOUT;
     if (tp->fin_rcvd && tp->fin_queued)
         ev |= SOCK_POLLHUP;
+    if (s->closing && (tcp_linger_done(tp) || tp->linger_expired))
+        ev |= SOCK_POLLCLOSE;
     return ev;
 }
 

@@ -49,14 +49,20 @@ trace_emit(struct trace *tr, const struct trace_event *ev)
         s->emit(s->ctx, ev);
 }
 
-static void
-trace_vemit(struct host *h, enum trace_kind kind, enum trace_layer layer, const struct pkt *p,
-            const struct trace_tcb *tcb, const char *rfc, const char *fmt, va_list ap)
+void
+trace_count(struct host *h, enum trace_kind kind, enum trace_layer layer)
 {
     if (kind == TRACE_RX)
         h->stats.rx[layer]++;
     else if (kind == TRACE_TX)
         h->stats.tx[layer]++;
+}
+
+static void
+trace_vemit(struct host *h, enum trace_kind kind, enum trace_layer layer, const struct pkt *p,
+            const struct trace_tcb *tcb, const char *rfc, const char *fmt, va_list ap)
+{
+    trace_count(h, kind, layer);
     if (h->trace == NULL || h->trace->sinks == NULL)
         return;
     struct trace_event ev = {
@@ -172,6 +178,7 @@ timer_kind_name(enum timer_kind timer)
         [TIMER_TCP_KEEPALIVE] = "keepalive",
         [TIMER_TCP_TIMEWAIT] = "TIME-WAIT",
         [TIMER_IPFRAG] = "reassembly",
+        [TIMER_TCP_LINGER] = "linger",
     };
     return (unsigned)timer < TIMER_COUNT ? names[timer] : "?";
 }
@@ -193,6 +200,7 @@ tcp_why_name(enum tcp_why why)
         [TCP_WHY_KEEPALIVE] = "keep-alive",
         [TCP_WHY_CHALLENGE_ACK] = "challenge ACK",
         [TCP_WHY_RESET] = "reset",
+        [TCP_WHY_LIMITED_TRANSMIT] = "limited transmit",
     };
     return (unsigned)why < TCP_WHY_COUNT ? names[why] : "?";
 }

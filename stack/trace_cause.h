@@ -48,6 +48,7 @@ enum timer_kind {
     TIMER_TCP_KEEPALIVE, /* keep-alive probe [RFC 1122 4.2.3.6] */
     TIMER_TCP_TIMEWAIT,  /* 2*MSL in TIME-WAIT [RFC 9293 3.6.1] */
     TIMER_IPFRAG,        /* reassembly timeout [RFC 791 3.2] */
+    TIMER_TCP_LINGER,    /* SO_LINGER: how long close() waits for the peer's ACK */
     TIMER_COUNT
 };
 
@@ -67,6 +68,7 @@ enum tcp_why {
     TCP_WHY_KEEPALIVE,        /* keep-alive probe [RFC 1122 4.2.3.6] */
     TCP_WHY_CHALLENGE_ACK,    /* [RFC 5961 3.2, 4.2, 5.2] */
     TCP_WHY_RESET,            /* a RST */
+    TCP_WHY_LIMITED_TRANSMIT, /* new data on the 1st or 2nd duplicate ACK [RFC 3042] */
     TCP_WHY_COUNT
 };
 

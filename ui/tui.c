@@ -281,6 +281,12 @@ view_key(const struct view_model *m, struct view_state *st, int key)
             if (f >= n)
                 f = n - 1;
             st->field = f;
+        } else if (st->focus == PANE_SOCKETS) {
+            int n = view_sockets_items(m, st), k = st->sock_sel;
+            k += key == VK_UP ? -1 : 1;
+            st->sock_sel = k >= n ? n - 1 : k < 0 ? 0 : k;
+            if (st->sock_sel < 0)
+                st->sock_sel = 0;
         } else {
             moved(st, key == VK_UP ? view_prev_event(m, st) : view_next_event(m, st));
         }

@@ -353,7 +353,7 @@ static const struct keyhelp keys[] = {
     { "@", "time", "@: jump to a time: 1.5s, 250ms, +10ms or -1s, then Enter" },
     { "m", "mark", "m then a-z: bookmark this event under that letter" },
     { "'", "to mark", "' then a-z: back to that bookmark ('': back from the last jump)" },
-    { NULL, NULL, "up, down: in the packet pane, select a field; elsewhere, one event" },
+    { NULL, NULL, "up, down: pick a field (packet pane) or a socket; elsewhere one event" },
     { NULL, NULL, "Enter: in the packet pane, fold or unfold the selected layer" },
     { NULL, NULL, "< >: scroll the host columns when not all fit" },
     { "?", "help", "?: this help (any key closes it)" },
@@ -455,19 +455,29 @@ view_render_keybar(const struct view_state *st, struct grid *g, struct grid_rect
                   "  host, layer or protocol; Enter keeps it, Esc clears", ROLE_KEYBAR);
         return;
     }
-    /* the last two (help, quit) always show; the rest as room allows */
-    int tail = 0;
-    for (size_t i = N_KEYS - 2; i < N_KEYS; i++)
-        tail += (int)(strlen(keys[i].key) + strlen(keys[i].what) + 3);
+    /* Which keys show, by what a first-timer needs most: '?' always (it
+     * lists the rest), then stepping, back, quit, the panes and the line
+     * keys; each taken if it still fits whole, then drawn in the table's
+     * order so the bar reads the same at every width. */
+    static const char *const priority[] = { "?", "space", "s", "b", "q", "tab", "/", ":",
+                                            "@", "m", "t", "S", "p", "g G", "[ ]", "'" };
+    bool shown[N_KEYS] = { false };
+    int used = 1;
+    for (size_t p = 0; p < sizeof priority / sizeof priority[0]; p++)
+        for (size_t i = 0; i < N_KEYS; i++) {
+            if (keys[i].key == NULL || strcmp(keys[i].key, priority[p]) != 0)
+                continue;
+            int need = (int)(strlen(keys[i].key) + strlen(keys[i].what) + 3);
+            if (used + need - 2 <= r.w || p == 0) {  /* the last gap may fall off */
+                shown[i] = true;
+                used += need;
+            }
+        }
     int x = r.x + 1;
     for (size_t i = 0; i < N_KEYS; i++) {
-        if (keys[i].key == NULL)
+        if (!shown[i])
             continue;
-        int need = (int)(strlen(keys[i].key) + strlen(keys[i].what) + 3);
-        bool last = i >= N_KEYS - 2;
-        if (!last && x + need + tail > r.x + r.w)
-            continue;
-        x += grid_text(g, x, r.y, r.w, keys[i].key, ROLE_KEY);
+        x += grid_text(g, x, r.y, r.w - (x - r.x), keys[i].key, ROLE_KEY);
         x++;
         x += grid_text(g, x, r.y, r.w - (x - r.x), keys[i].what, ROLE_KEYBAR);
         x += 2;
@@ -524,6 +534,15 @@ view_render(const struct view_model *m, const struct view_state *st,
     view_render_header(m, st, o, g, (struct grid_rect){ 0, 0, W, 1 });
     if (!view_render_jumpbar(m, st, g, (struct grid_rect){ 0, H - 1, W, 1 }))
         view_render_keybar(st, g, (struct grid_rect){ 0, H - 1, W, 1 });
+    /* An empty ':' line says what it takes, with one of the lesson's own
+     * hosts: a first-timer has not read the scenario language. */
+    if (st->cmd.active && st->cmd.len == 0 && vm_n_hosts(m) > 0) {
+        char hint[160];
+        snprintf(hint, sizeof hint,
+                 "a script line, e.g.  %s: s = socket tcp   Tab completes, Esc cancels",
+                 vm_host_name(m, 0));
+        grid_text(g, 4, H - 1, W - 5, hint, ROLE_KEYBAR);
+    }
     int bh = H - 2;
     /* an open command line's error or completions, just above it */
     if (st->cmd.active && st->cmd.msg[0] != '\0' && H >= 3) {

@@ -49,6 +49,9 @@ struct view_state {
     bool editing_filter;            /* typing after '/' */
     char filter[VIEW_FILTER_LEN];   /* host, layer or protocol; "" = all */
     int field;                      /* selected line of the packet pane */
+    int sock_sel;                   /* selected socket or ARP entry of the
+                                       sockets pane (up/down when it has
+                                       the focus) */
     unsigned collapsed;             /* packet pane: bit per layer (0..3) the
                                        person folded away */
     int host_first;                 /* first host column shown */
@@ -99,6 +102,9 @@ void view_render_bytes(const struct view_model *m, const struct view_state *st,
                        const struct view_opts *o, struct grid *g, struct grid_rect r);
 void view_render_sockets(const struct view_model *m, const struct view_state *st,
                          const struct view_opts *o, struct grid *g, struct grid_rect r);
+/* How many sockets and ARP entries the sockets pane lists as of the cursor
+ * (the range of st->sock_sel). */
+int view_sockets_items(const struct view_model *m, const struct view_state *st);
 void view_render_help(const struct view_opts *o, struct grid *g, struct grid_rect r);
 /* The TCP state diagram with the last transition at or before the cursor. */
 void view_render_tcp_states(const struct view_model *m, const struct view_state *st,

@@ -32,6 +32,33 @@ copy_str(char *dst, size_t n, const char *src)
     snprintf(dst, n, "%s", src != NULL ? src : "");
 }
 
+/* The TCB figures of t into d, sequence numbers relative to ISS/IRS. */
+static void
+vm_sock_tcb(struct vm_sock *d, const struct inspect_tcb *t)
+{
+    d->has_tcb = true;
+    /* A connection's own addresses: the socket learns its peer only in
+     * ESTABLISHED and may stay bound to 0.0.0.0, but from connect() on the
+     * TCB names both ends, as `ss` shows them. */
+    if (t->fport != 0) {
+        d->laddr = t->laddr;
+        d->lport = t->lport;
+        d->faddr = t->faddr;
+        d->fport = t->fport;
+    }
+    d->snd_una = t->snd_una - t->iss;
+    d->snd_nxt = t->snd_nxt - t->iss;
+    d->snd_wnd = t->snd_wnd;
+    d->rcv_nxt = t->rcv_nxt - t->irs;
+    d->rcv_wnd = t->rcv_wnd;
+    d->cwnd = t->cwnd;
+    d->ssthresh = t->ssthresh;
+    d->srtt_ns = t->srtt_ns;
+    d->rto_ns = t->rto_ns;
+    d->sndq_bytes = t->sndq_bytes;
+    copy_str(d->timers, sizeof d->timers, t->timers_str);
+}
+
 static int
 vm_snapshot(struct view_model *m, const struct host *h, int host, size_t at)
 {
@@ -43,6 +70,15 @@ vm_snapshot(struct view_model *m, const struct host *h, int host, size_t at)
         ns = VM_MAX_SOCKS;
     if (na > VM_MAX_ARP)
         na = VM_MAX_ARP;
+    /* A listener's connections not accepted yet have no fd, so no socket:
+     * they follow their listener, as `ss -t -a` lists SYN-RECV under the
+     * listening port. Counted first, to size the array. */
+    struct inspect_tcb pend[VM_MAX_SOCKS];
+    size_t n_pend = 0;
+    for (size_t i = 0; i < ns; i++)
+        if (strcmp(is[i].proto, "tcp") == 0)
+            n_pend += inspect_tcb_pending(h, is[i].fd, pend, 0);
+    size_t nk = ns + n_pend < VM_MAX_SOCKS ? ns + n_pend : VM_MAX_SOCKS;
     if (m->n_snaps == m->cap_snaps) {
         size_t cap = m->cap_snaps ? m->cap_snaps * 2 : 64;
         struct vm_snap *grown = realloc(m->snaps, cap * sizeof *grown);
@@ -55,16 +91,18 @@ vm_snapshot(struct view_model *m, const struct host *h, int host, size_t at)
     memset(s, 0, sizeof *s);
     s->at = at;
     s->host = host;
-    s->socks = ns ? calloc(ns, sizeof *s->socks) : NULL;
+    s->socks = nk ? calloc(nk, sizeof *s->socks) : NULL;
     s->arp = na ? calloc(na, sizeof *s->arp) : NULL;
-    if ((ns && s->socks == NULL) || (na && s->arp == NULL)) {
+    if ((nk && s->socks == NULL) || (na && s->arp == NULL)) {
         free(s->socks);
         free(s->arp);
         return -1;
     }
-    for (size_t i = 0; i < ns; i++) {
-        struct vm_sock *d = &s->socks[i];
+    size_t nd = 0;
+    for (size_t i = 0; i < ns && nd < nk; i++) {
+        struct vm_sock *d = &s->socks[nd++];
         d->fd = is[i].fd;
+        d->listen_fd = -1;
         copy_str(d->proto, sizeof d->proto, is[i].proto);
         d->laddr = is[i].laddr;
         d->lport = is[i].lport;
@@ -76,21 +114,24 @@ vm_snapshot(struct view_model *m, const struct host *h, int host, size_t at)
         d->rcvq_bytes = is[i].rcvq_bytes;
         d->rcvq_count = is[i].rcvq_count;
         struct inspect_tcb t;
-        if (inspect_tcb(h, is[i].fd, &t)) {
-            d->has_tcb = true;
-            d->snd_una = t.snd_una - t.iss;
-            d->snd_nxt = t.snd_nxt - t.iss;
-            d->snd_wnd = t.snd_wnd;
-            d->rcv_nxt = t.rcv_nxt - t.irs;
-            d->rcv_wnd = t.rcv_wnd;
-            d->cwnd = t.cwnd;
-            d->ssthresh = t.ssthresh;
-            d->srtt_ns = t.srtt_ns;
-            d->rto_ns = t.rto_ns;
-            d->sndq_bytes = t.sndq_bytes;
-            copy_str(d->timers, sizeof d->timers, t.timers_str);
+        if (inspect_tcb(h, is[i].fd, &t))
+            vm_sock_tcb(d, &t);
+        if (n_pend == 0 || strcmp(is[i].proto, "tcp") != 0)
+            continue;
+        size_t np = inspect_tcb_pending(h, is[i].fd, pend, VM_MAX_SOCKS);
+        for (size_t j = 0; j < np && j < VM_MAX_SOCKS && nd < nk; j++) {
+            struct vm_sock *c = &s->socks[nd++];
+            c->fd = -1;
+            c->listen_fd = is[i].fd;
+            copy_str(c->proto, sizeof c->proto, "tcp");
+            c->bound = true;
+            c->connected = true;
+            copy_str(c->state, sizeof c->state, pend[j].state);
+            c->rcvq_bytes = pend[j].rcvq_bytes;
+            vm_sock_tcb(c, &pend[j]);
         }
     }
+    ns = nd;
     for (size_t i = 0; i < na; i++) {
         struct vm_arp *d = &s->arp[i];
         d->ip = ia[i].ip;

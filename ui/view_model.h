@@ -26,9 +26,11 @@
 struct scn_runner;
 struct vm_snapper;
 
-/* One socket as inspect_socket() showed it. */
+/* One socket as inspect_socket() showed it, or a connection its listener
+ * made that accept() has not taken yet (inspect_tcb_pending()). */
 struct vm_sock {
-    int fd;              /* descriptor */
+    int fd;              /* descriptor; -1 for a pending connection */
+    int listen_fd;       /* pending: the listener's descriptor; else -1 */
     char proto[8];       /* "udp", "icmp", "tcp" */
     uint32_t laddr;      /* local address, host order */
     uint16_t lport;      /* local port */

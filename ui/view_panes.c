@@ -40,6 +40,22 @@ squeeze(const char *s, char *buf, size_t n)
     return buf;
 }
 
+/* s from (x, y) in at most w columns; when it is longer, its last column
+ * shows an ellipsis, so a cut number ("seq 520...") does not pass for a
+ * whole one. */
+static void
+text_fit(struct grid *g, int x, int y, int w, const char *s, enum grid_role role, bool utf8)
+{
+    if (w < 1)
+        return;
+    int cols = 0;
+    for (const char *p = s; *p; p++)
+        cols += ((unsigned char)*p & 0xc0) != 0x80;  /* code points, not bytes */
+    grid_text(g, x, y, w, s, role);
+    if (cols > w)
+        grid_put(g, x + w - 1, y, utf8 ? 0x2026 : '~', role);
+}
+
 /* ---- script --------------------------------------------------------------- */
 
 struct wrap_ctx {
@@ -100,13 +116,15 @@ view_render_script(const struct view_model *m, const struct view_state *st,
         while (say_begin > 0 && scn->steps[say_begin - 1].kind == SCN_STEP_SAY)
             say_begin--;
     }
-    int say_lines = 0;
+    int say_lines = 0, say_need = 0;
     if (have_say) {
         for (size_t i = say_begin; i <= say_end; i++)
-            say_lines += grid_wrap(scn->steps[i].say.text, w - 1, count_cb, NULL);
-        int most = ih / 2;
-        if (say_lines > most)
-            say_lines = most;
+            say_need += grid_wrap(scn->steps[i].say.text, w - 1, count_cb, NULL);
+        /* The narration is what the class reads: it may take all but two
+         * script lines (the current step and the next), and says so when
+         * even that is not enough. */
+        int most = ih - 3 > ih / 2 ? ih - 3 : ih / 2;
+        say_lines = say_need < most ? say_need : most;
     }
     int list_h = ih - (say_lines > 0 ? say_lines + 1 : 0);
 
@@ -138,6 +156,16 @@ view_render_script(const struct view_model *m, const struct view_state *st,
         struct wrap_ctx c = { g, x + 1, sy + 1, w - 1, sy + 1 + say_lines, ROLE_SAY };
         for (size_t i = say_begin; i <= say_end; i++)
             grid_wrap(scn->steps[i].say.text, w - 1, wrap_line, &c);
+        /* Cut short: a mark after the last word shown (the whole text is
+         * in the layers pane when the cursor is on the say step). */
+        if (say_need > say_lines) {
+            int ly = sy + say_lines, lx = x + w - 1;
+            while (lx > x + 1 && grid_at(g, lx - 1, ly)->ch == ' ')
+                lx--;
+            if (lx < x + w - 1)
+                lx++;
+            grid_put(g, lx, ly, o->utf8 ? 0x2026 : '~', ROLE_SAY);
+        }
     }
 }
 
@@ -284,8 +312,9 @@ view_render_layers(const struct view_model *m, const struct view_state *st,
                     const char *colon = strchr(t, ':');
                     if (colon != NULL && sp->kind != SCN_STEP_PING)
                         t = colon + 2 <= buf + strlen(buf) ? colon + 2 : t;
-                    grid_text(g, cx, y, cw, t, found && at == st->cursor ? ROLE_SELECTED
-                                                                          : ROLE_LAYER_APP);
+                    text_fit(g, cx, y, cw, t,
+                             found && at == st->cursor ? ROLE_SELECTED : ROLE_LAYER_APP,
+                             o->utf8);
                 }
                 continue;
             }
@@ -301,10 +330,14 @@ view_render_layers(const struct view_model *m, const struct view_state *st,
             if (at == st->cursor)
                 role = ev.kind == TRACE_DROP ? ROLE_DROP : ROLE_SELECTED;
             char buf[200];
-            snprintf(buf, sizeof buf, "%s %s", trace_layer_name(ev.layer), decision(ev.text));
+            /* the protocol's name, but not the row's own again ("Socket") */
+            if (strcmp(trace_layer_name(ev.layer), row_tcpip[row]) == 0)
+                snprintf(buf, sizeof buf, "%s", decision(ev.text));
+            else
+                snprintf(buf, sizeof buf, "%s %s", trace_layer_name(ev.layer), decision(ev.text));
             grid_paint(g, cx, y, cw, role);
             grid_put(g, cx, y, arrow, role);
-            grid_text(g, cx + 1, y, cw - 1, buf, role);
+            text_fit(g, cx + 1, y, cw - 1, buf, role, o->utf8);
         }
     }
 
@@ -519,7 +552,9 @@ tcb_in(const struct vm_snap *s, const struct vm_sock *k)
 {
     for (size_t i = 0; s != NULL && i < s->n_socks; i++) {
         const struct vm_sock *o = &s->socks[i];
-        if (o->fd == k->fd && o->has_tcb && o->snd_una == k->snd_una &&
+        /* a pending connection has no fd: its endpoints tell it apart */
+        if (o->fd == k->fd && o->has_tcb && o->lport == k->lport && o->fport == k->fport &&
+            o->faddr == k->faddr && o->snd_una == k->snd_una &&
             o->snd_nxt == k->snd_nxt && o->snd_wnd == k->snd_wnd && o->rcv_nxt == k->rcv_nxt &&
             o->rcv_wnd == k->rcv_wnd && o->cwnd == k->cwnd && o->ssthresh == k->ssthresh &&
             o->srtt_ns == k->srtt_ns && o->rto_ns == k->rto_ns &&
@@ -594,16 +629,54 @@ snap_as_of(const struct view_model *m, int host, const struct vm_snap *s, size_t
     return out;
 }
 
-void
-view_render_sockets(const struct view_model *m, const struct view_state *st,
-                    const struct view_opts *o, struct grid *g, struct grid_rect r)
+/* One line of the sockets pane. The lines are gathered before any is drawn
+ * so that a pane too short for all of them can show the part that matters
+ * (the selected event's host, or the line the person selected) and say how
+ * much is out of sight. */
+struct sock_line {
+    int indent;           /* columns from the pane's left edge */
+    int host;             /* whose */
+    int item;             /* the socket or ARP entry it belongs to; -1: a host's name */
+    enum grid_role role;
+    char text[160];
+};
+
+#define SOCK_LINES_MAX 256
+
+struct sock_lines {
+    struct sock_line l[SOCK_LINES_MAX];
+    int n;                /* lines kept */
+    int items;            /* sockets and ARP entries, all hosts */
+};
+
+static void
+sock_add(struct sock_lines *sl, int indent, int host, int item, enum grid_role role,
+         const char *text)
 {
-    const struct grid_glyphs *gl = grid_glyphs(o->utf8);
-    grid_box(g, r, "sockets & ARP", st->focus == PANE_SOCKETS ? ROLE_FOCUS : ROLE_TITLE, gl);
-    int x = r.x + 1, w = r.w - 2, y = r.y + 1, y_end = r.y + r.h - 1;
+    if (sl->n >= SOCK_LINES_MAX)
+        return;
+    struct sock_line *l = &sl->l[sl->n++];
+    l->indent = indent;
+    l->host = host;
+    l->item = item;
+    l->role = role;
+    size_t n = strlen(text);
+    if (n >= sizeof l->text)
+        n = sizeof l->text - 1;  /* wider than any pane shows */
+    memcpy(l->text, text, n);
+    l->text[n] = '\0';
+}
+
+/* Every line of the sockets pane as of the cursor, for a pane w wide. */
+static void
+sock_collect(const struct view_model *m, const struct view_state *st, int w,
+             struct sock_lines *sl)
+{
+    sl->n = 0;
+    sl->items = 0;
     size_t step = vm_step_of(m, st->cursor);
     size_t from = m->n_steps ? m->step_start[step] : 0;
-    for (size_t h = 0; h < vm_n_hosts(m) && y < y_end; h++) {
+    for (size_t h = 0; h < vm_n_hosts(m); h++) {
         struct vm_snap now_s, before_s;
         struct vm_sock now_k[SOCKS_SHOWN], before_k[SOCKS_SHOWN];
         const struct vm_snap *now = snap_as_of(m, (int)h, vm_snap_at(m, (int)h, st->cursor),
@@ -612,61 +685,178 @@ view_render_sockets(const struct view_model *m, const struct view_state *st,
             from > 0 ? snap_as_of(m, (int)h, vm_snap_at(m, (int)h, from - 1), from - 1,
                                   &before_s, before_k)
                      : NULL;
-        grid_text(g, x, y++, w, vm_host_name(m, (int)h), ROLE_TITLE);
+        sock_add(sl, 0, (int)h, -1, ROLE_TITLE, vm_host_name(m, (int)h));
         if (now == NULL || (now->n_socks == 0 && now->n_arp == 0)) {
-            if (y < y_end)
-                grid_text(g, x + 1, y++, w - 1, "no sockets, ARP cache empty", ROLE_DIM);
+            sock_add(sl, 1, (int)h, -1, ROLE_DIM, "no sockets, ARP cache empty");
             continue;
         }
-        for (size_t i = 0; i < now->n_socks && y < y_end; i++) {
+        for (size_t i = 0; i < now->n_socks; i++) {
             const struct vm_sock *k = &now->socks[i];
+            int item = sl->items++;
             char l[40], f[40], buf[200];
             endpoint(k->laddr, k->lport, k->bound, l, sizeof l);
-            endpoint(k->faddr, k->fport, k->connected, f, sizeof f);
-            snprintf(buf, sizeof buf, "fd %d %s %s %s %s rq %zu/%zu", k->fd, k->proto, l, f,
-                     k->state, k->rcvq_count, k->rcvq_bytes);
-            grid_text(g, x + 1, y++, w - 1, buf, sock_in(before, k) ? ROLE_NORMAL : ROLE_CHANGED);
-            /* A listener or a closed socket has no connection to show. */
-            if (k->has_tcb && y < y_end && strcmp(k->state, "LISTEN") != 0 &&
-                strcmp(k->state, "CLOSED") != 0) {
-                /* The TCB in RFC 9293's names, sequence numbers relative to
-                 * the ISS/IRS as Wireshark shows them. */
-                char ss[16];
-                if (k->ssthresh >= 0x7fffffffu)
-                    snprintf(ss, sizeof ss, "inf");
-                else
-                    snprintf(ss, sizeof ss, "%u", k->ssthresh);
-                enum grid_role role = tcb_in(before, k) ? ROLE_NORMAL : ROLE_CHANGED;
-                char l1[120], l2[120], l3[120];
-                if (w >= 90) {
-                    snprintf(buf, sizeof buf,
-                             "snd.una %u snd.nxt %u snd.wnd %u  rcv.nxt %u rcv.wnd %u  cwnd %u "
-                             "ssthresh %s  srtt %.1fms rto %.0fms  timers %s",
-                             k->snd_una, k->snd_nxt, k->snd_wnd, k->rcv_nxt, k->rcv_wnd, k->cwnd,
-                             ss, (double)k->srtt_ns / 1e6, (double)k->rto_ns / 1e6, k->timers);
-                    grid_text(g, x + 3, y++, w - 3, buf, role);
-                    continue;
+            /* a TCP connection has its peer from connect() on, before the
+             * socket counts as connected */
+            endpoint(k->faddr, k->fport, k->connected || k->fport != 0, f, sizeof f);
+            if (k->listen_fd >= 0) {
+                /* A connection its listener made that accept() has not
+                 * taken: no fd yet, so under the listener, as `ss -t -a`
+                 * lists SYN-RECV under the listening port [RFC 9293 3.10.7.2]. */
+                const char *why = strcmp(k->state, "SYN_RECEIVED") == 0
+                                      ? "handshake in progress"
+                                      : "in the accept queue";
+                enum grid_role prole = sock_in(before, k) ? ROLE_NORMAL : ROLE_CHANGED;
+                snprintf(buf, sizeof buf, "%s %s %s: %s, not accepted yet", k->state, l, f, why);
+                if ((int)strlen(buf) <= w - 3) {
+                    sock_add(sl, 3, (int)h, item, prole, buf);
+                } else {
+                    snprintf(buf, sizeof buf, "%s: %s", k->state, why);
+                    sock_add(sl, 3, (int)h, item, prole, buf);
+                    snprintf(buf, sizeof buf, "%s %s", l, f);
+                    sock_add(sl, 5, (int)h, item, prole, buf);
                 }
-                /* Narrow: three short lines. */
-                snprintf(l1, sizeof l1, "una %u nxt %u wnd %u", k->snd_una, k->snd_nxt,
-                         k->snd_wnd);
-                snprintf(l2, sizeof l2, "rcv.nxt %u wnd %u cwnd %u", k->rcv_nxt, k->rcv_wnd,
-                         k->cwnd);
-                snprintf(l3, sizeof l3, "rto %.0fms %s", (double)k->rto_ns / 1e6, k->timers);
-                grid_text(g, x + 3, y++, w - 3, l1, role);
-                if (y < y_end)
-                    grid_text(g, x + 3, y++, w - 3, l2, role);
-                if (y < y_end)
-                    grid_text(g, x + 3, y++, w - 3, l3, role);
+            } else {
+                /* The state first: on a narrow pane the addresses, not the
+                 * state, are what the edge cuts, and when even the short form
+                 * does not fit the addresses go on a line of their own. */
+                enum grid_role srole = sock_in(before, k) ? ROLE_NORMAL : ROLE_CHANGED;
+                snprintf(buf, sizeof buf, "fd %d %s %s %s %s rq %zu/%zu", k->fd, k->proto,
+                         k->state, l, f, k->rcvq_count, k->rcvq_bytes);
+                if ((int)strlen(buf) <= w - 1) {
+                    sock_add(sl, 1, (int)h, item, srole, buf);
+                } else {
+                    snprintf(buf, sizeof buf, "fd %d %s %s rq %zu/%zu", k->fd, k->proto,
+                             k->state, k->rcvq_count, k->rcvq_bytes);
+                    sock_add(sl, 1, (int)h, item, srole, buf);
+                    snprintf(buf, sizeof buf, "%s %s", l, f);
+                    sock_add(sl, 3, (int)h, item, srole, buf);
+                }
             }
+            /* A listener or a closed socket has no connection to show. */
+            if (!k->has_tcb || strcmp(k->state, "LISTEN") == 0 || strcmp(k->state, "CLOSED") == 0)
+                continue;
+            /* The TCB in RFC 9293's names, sequence numbers relative to
+             * the ISS/IRS as Wireshark shows them. */
+            char ss[16];
+            if (k->ssthresh >= 0x7fffffffu)
+                snprintf(ss, sizeof ss, "inf");
+            else
+                snprintf(ss, sizeof ss, "%u", k->ssthresh);
+            enum grid_role role = tcb_in(before, k) ? ROLE_NORMAL : ROLE_CHANGED;
+            int ti = k->listen_fd >= 0 ? 5 : 3;  /* a pending one's under its line */
+            if (w >= 90) {
+                snprintf(buf, sizeof buf,
+                         "snd.una %u snd.nxt %u snd.wnd %u  rcv.nxt %u rcv.wnd %u  cwnd %u "
+                         "ssthresh %s  srtt %.1fms rto %.0fms  timers %s",
+                         k->snd_una, k->snd_nxt, k->snd_wnd, k->rcv_nxt, k->rcv_wnd, k->cwnd, ss,
+                         (double)k->srtt_ns / 1e6, (double)k->rto_ns / 1e6, k->timers);
+                sock_add(sl, ti, (int)h, item, role, buf);
+                continue;
+            }
+            /* Narrow: three short lines. */
+            snprintf(buf, sizeof buf, "una %u nxt %u wnd %u", k->snd_una, k->snd_nxt,
+                     k->snd_wnd);
+            sock_add(sl, ti, (int)h, item, role, buf);
+            snprintf(buf, sizeof buf, "rcv.nxt %u wnd %u cwnd %u", k->rcv_nxt, k->rcv_wnd,
+                     k->cwnd);
+            sock_add(sl, ti, (int)h, item, role, buf);
+            snprintf(buf, sizeof buf, "rto %.0fms %s", (double)k->rto_ns / 1e6, k->timers);
+            sock_add(sl, ti, (int)h, item, role, buf);
         }
-        for (size_t i = 0; i < now->n_arp && y < y_end; i++) {
+        for (size_t i = 0; i < now->n_arp; i++) {
             const struct vm_arp *a = &now->arp[i];
             char ip[IPV4_ADDR_STRLEN], mac[MAC_ADDR_STRLEN], buf[200];
             snprintf(buf, sizeof buf, "arp %s %s %s%s", ipv4_addr_str(a->ip, ip),
                      strcmp(a->state, "INCOMPLETE") == 0 ? "(?)" : mac_addr_str(a->mac, mac),
                      a->state, a->queued ? " +queued" : "");
-            grid_text(g, x + 1, y++, w - 1, buf, arp_in(before, a) ? ROLE_NORMAL : ROLE_CHANGED);
+            sock_add(sl, 1, (int)h, sl->items++, arp_in(before, a) ? ROLE_NORMAL : ROLE_CHANGED,
+                     buf);
         }
+    }
+}
+
+int
+view_sockets_items(const struct view_model *m, const struct view_state *st)
+{
+    struct sock_lines sl;
+    sock_collect(m, st, 40, &sl);
+    return sl.items;
+}
+
+/* The host the cursor's event happened on, or the last one before it that
+ * happened on a host (a frame on a link, a script note have none). */
+static int
+event_host(const struct view_model *m, size_t cursor)
+{
+    struct record_event ev;
+    for (size_t i = cursor + 1, seen = 0; i-- > 0 && seen < 64; seen++)
+        if (vm_event(m, i, &ev) && ev.host >= 0)
+            return ev.host;
+    return -1;
+}
+
+void
+view_render_sockets(const struct view_model *m, const struct view_state *st,
+                    const struct view_opts *o, struct grid *g, struct grid_rect r)
+{
+    const struct grid_glyphs *gl = grid_glyphs(o->utf8);
+    bool focused = st->focus == PANE_SOCKETS;
+    grid_box(g, r, "sockets & ARP", focused ? ROLE_FOCUS : ROLE_TITLE, gl);
+    int x = r.x + 1, w = r.w - 2, y0 = r.y + 1, ih = r.h - 2;
+    if (ih < 1 || w < 4)
+        return;
+    struct sock_lines sl;
+    sock_collect(m, st, w, &sl);
+    int sel = st->sock_sel < sl.items ? st->sock_sel : sl.items - 1;
+
+    /* What must be in sight when not all fits: the selected line's socket
+     * while the pane has the focus, else the selected event's host. */
+    int off = 0;
+    if (sl.n > ih) {
+        int want_first = -1, want_last = -1, host = focused ? -1 : event_host(m, st->cursor);
+        for (int i = 0; i < sl.n; i++) {
+            bool in = focused ? sl.l[i].item == sel : sl.l[i].host == host;
+            if (!in)
+                continue;
+            if (want_first < 0)
+                want_first = i;
+            want_last = i;
+        }
+        if (want_first >= 0) {
+            if (want_last >= ih)
+                off = want_last - ih + 1;
+            if (want_first < off)
+                off = want_first;
+            if (off > sl.n - ih)
+                off = sl.n - ih;
+        }
+    }
+    for (int row = 0; row < ih && off + row < sl.n; row++) {
+        const struct sock_line *l = &sl.l[off + row];
+        text_fit(g, x + l->indent, y0 + row, w - l->indent, l->text, l->role, o->utf8);
+        /* the mark just left of the item's first line (a pending
+         * connection's is indented under its listener) */
+        if (focused && l->item == sel && l->indent >= 1 &&
+            (off + row == 0 || sl.l[off + row - 1].item != sel))
+            grid_put(g, x + l->indent - 1, y0 + row, gl->mark, ROLE_KEY);
+    }
+    /* Lines out of sight, on the frame: how many, and how to reach them. */
+    char more[48];
+    int fx = r.x + r.w - 2;
+    if (off > 0) {
+        snprintf(more, sizeof more, " %d above ", off);
+        int ml = (int)strlen(more);
+        grid_put(g, fx - ml, r.y, gl->up, ROLE_KEY);
+        grid_text(g, fx - ml + 1, r.y, ml, more, ROLE_KEY);
+    }
+    int below = sl.n - off - ih;
+    if (below > 0) {
+        snprintf(more, sizeof more, focused ? " %d more " : " %d more (tab here, then down) ",
+                 below);
+        int ml = (int)strlen(more);
+        if (ml + 2 > w)
+            snprintf(more, sizeof more, " %d more ", below), ml = (int)strlen(more);
+        grid_put(g, fx - ml, r.y + r.h - 1, gl->down, ROLE_KEY);
+        grid_text(g, fx - ml + 1, r.y + r.h - 1, ml, more, ROLE_KEY);
     }
 }

@@ -11,6 +11,7 @@
  */
 #include "ui/view.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -18,7 +19,7 @@
 #include "ui/view_model.h"
 
 /* Plain ASCII on purpose: it reads the same in every terminal and theme. */
-static const char *const diagram[] = {
+static const char *const diagram_wide[] = {
     "  CLOSED ---- listen() ----> LISTEN ---- rcv SYN / snd SYN,ACK ----> SYN_RECEIVED",
     "     |                                                                   |",
     "     | connect() / snd SYN                                rcv ACK of SYN |",
@@ -37,7 +38,51 @@ static const char *const diagram[] = {
     "        v                                                                     v",
     "     CLOSED                                                                 CLOSED",
 };
-#define DIAGRAM_ROWS (sizeof diagram / sizeof diagram[0])
+/* The same diagram in at most 76 columns, for an 80-column screen: shorter
+ * labels, two-line labels on the right. */
+static const char *const diagram_narrow[] = {
+    "CLOSED --listen()--> LISTEN --rcv SYN / snd SYN,ACK--> SYN_RECEIVED",
+    "  |                                                         |",
+    "  | connect() / snd SYN                      rcv ACK of SYN |",
+    "  v                                                         v",
+    "SYN_SENT --------rcv SYN,ACK / snd ACK---------------> ESTABLISHED",
+    "                                               close() |         | rcv FIN",
+    "                                               snd FIN v         v snd ACK",
+    "  CLOSING <--rcv FIN / snd ACK--------------- FIN_WAIT_1     CLOSE_WAIT",
+    "     |                                           |               | close()",
+    "     | rcv ACK of FIN             rcv ACK of FIN |               v snd FIN",
+    "     v                                           v           LAST_ACK",
+    "  TIME_WAIT <--rcv FIN / snd ACK------------- FIN_WAIT_2         | rcv ACK",
+    "     |                                                           v of FIN",
+    "     | 2 x MSL                                                 CLOSED",
+    "     v",
+    "  CLOSED",
+};
+
+/* One of the layouts: its rows, how many, and the widest. */
+struct diagram {
+    const char *const *rows;
+    size_t n;
+};
+
+/* The wide layout when the pane has the room, else the narrow one. */
+static struct diagram
+diagram_for(int w)
+{
+    struct diagram d = { diagram_wide, sizeof diagram_wide / sizeof diagram_wide[0] };
+    for (size_t i = 0; i < d.n; i++)
+        if ((int)strlen(d.rows[i]) > w)
+            return (struct diagram){ diagram_narrow,
+                                     sizeof diagram_narrow / sizeof diagram_narrow[0] };
+    return d;
+}
+
+/* Whether c can be part of a state's name ("FIN_WAIT_1"). */
+static bool
+name_char(char c)
+{
+    return c == '_' || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
 
 /* Paint every whole-word occurrence of name in line (drawn at x, y). */
 static void
@@ -46,8 +91,8 @@ paint_word(struct grid *g, int x, int y, int max_w, const char *line, const char
 {
     size_t n = strlen(name);
     for (const char *p = strstr(line, name); p != NULL; p = strstr(p + 1, name)) {
-        bool start = p == line || (p[-1] != '_' && (p[-1] < 'A' || p[-1] > 'Z'));
-        bool end = p[n] != '_' && (p[n] < 'A' || p[n] > 'Z');
+        bool start = p == line || !name_char(p[-1]);
+        bool end = !name_char(p[n]);
         int col = (int)(p - line);
         if (start && end && col < max_w)
             grid_paint(g, x + col, y, (int)n < max_w - col ? (int)n : max_w - col, role);
@@ -73,7 +118,8 @@ last_transition(const struct view_model *m, size_t cursor, char *from, char *to,
             if (!vm_event(m, i, &ev))
                 break;
             char a[32], b[32];
-            if (sscanf(ev.text, "%31[A-Z_] -> %31[A-Z_]", a, b) != 2)
+            /* digits too: FIN_WAIT_1, FIN_WAIT_2 */
+            if (sscanf(ev.text, "%31[A-Z_0-9] -> %31[A-Z_0-9]", a, b) != 2)
                 continue;
             snprintf(from, n, "%s", a);
             snprintf(to, n, "%s", b);
@@ -82,6 +128,25 @@ last_transition(const struct view_model *m, size_t cursor, char *from, char *to,
         }
     }
     return false;
+}
+
+/* The row of the diagram that names state (a whole word) nearest to row
+ * near, or 0. */
+static size_t
+row_near(const struct diagram *dg, const char *state, size_t near)
+{
+    size_t n = strlen(state), best = 0, best_d = SIZE_MAX;
+    for (size_t i = 0; i < dg->n; i++)
+        for (const char *p = strstr(dg->rows[i], state); p != NULL; p = strstr(p + 1, state)) {
+            bool start = p == dg->rows[i] || !name_char(p[-1]);
+            bool end = !name_char(p[n]);
+            size_t d = i > near ? i - near : near - i;
+            if (start && end && d < best_d) {
+                best = i;
+                best_d = d;
+            }
+        }
+    return best;
 }
 
 void
@@ -104,24 +169,39 @@ view_render_tcp_states(const struct view_model *m, const struct view_state *st,
         grid_text(g, x, y++, w, line, have ? ROLE_SELECTED : ROLE_DIM);
     }
     /* Skip rows from the top when the pane is short, keeping the part of
-     * the diagram where the current state is. */
+     * the diagram with the transition: the state left and the state
+     * entered when both fit; when the rows between them do not, the row of
+     * the state left, a "..." row for those skipped, and the rows up to the
+     * state entered (with 2 rows or fewer: the state entered). */
+    struct diagram d = diagram_for(w);
     size_t first = 0, room = y_end > y ? (size_t)(y_end - y) : 0;
-    if (room < DIAGRAM_ROWS && have) {
-        size_t at = 0;
-        for (size_t i = 0; i < DIAGRAM_ROWS; i++)
-            if (strstr(diagram[i], to) != NULL) {
-                at = i;
-                break;
-            }
-        first = at > room / 2 ? at - room / 2 : 0;
-        if (first + room > DIAGRAM_ROWS)
-            first = DIAGRAM_ROWS - room;
+    size_t gap_at = SIZE_MAX, resume = 0;  /* after row gap_at, "..." then row resume */
+    if (room < d.n && room > 0 && have) {
+        size_t was = row_near(&d, from, 0), at = row_near(&d, to, was);
+        was = row_near(&d, from, at);  /* CLOSED is drawn three times */
+        size_t lo = was < at ? was : at, hi = was < at ? at : was;
+        if (hi - lo < room) {
+            size_t spare = room - (hi - lo + 1);
+            first = lo > spare / 2 ? lo - spare / 2 : 0;
+        } else if (room >= 3) {
+            first = lo;
+            gap_at = lo;
+            resume = hi + 3 - room;  /* lo, "...", then room - 2 rows ending at hi */
+        } else {
+            first = at > room / 2 ? at - room / 2 : 0;
+        }
+        if (first + room > d.n)
+            first = d.n - room;
     }
-    for (size_t i = first; i < DIAGRAM_ROWS && y < y_end; i++, y++) {
-        grid_text(g, x, y, w, diagram[i], ROLE_NORMAL);
+    for (size_t i = first; i < d.n && y < y_end; i++, y++) {
+        grid_text(g, x, y, w, d.rows[i], ROLE_NORMAL);
         if (have) {
-            paint_word(g, x, y, w, diagram[i], from, ROLE_CHANGED);
-            paint_word(g, x, y, w, diagram[i], to, ROLE_SELECTED);
+            paint_word(g, x, y, w, d.rows[i], from, ROLE_CHANGED);
+            paint_word(g, x, y, w, d.rows[i], to, ROLE_SELECTED);
+        }
+        if (i == gap_at && y + 1 < y_end) {
+            grid_text(g, x, ++y, w, "   ...", ROLE_DIM);
+            i = resume - 1;
         }
     }
 }

@@ -188,9 +188,22 @@ tcp_opts_len(const struct tcp_opts *o)
 enum drop_reason
 tcp_parse(const uint8_t *b, size_t len, uint32_t src, uint32_t dst, struct tcp_hdr *out)
 {
-    enum drop_reason r;
-    uint32_t sum;
+    enum drop_reason r = tcp_parse_header(b, len, out);
+    if (r != DROP_NONE)
+        return r;
+    /* [RFC 9293 3.1] the checksum covers the pseudo-header, the header and
+     * the data; with the field in place a good segment sums to zero. Checked
+     * last so a corrupted segment is still fully decoded for the describer.
+     * len is an IP payload, so it fits the pseudo-header's 16 bits. */
+    uint32_t sum = csum_pseudo_ipv4(src, dst, IPPROTO_TCP_, (uint16_t)len);
+    if (csum_finish(csum_add(sum, b, len)) != 0)
+        return DROP_TCP_BAD_CSUM;
+    return DROP_NONE;
+}
 
+enum drop_reason
+tcp_parse_header(const uint8_t *b, size_t len, struct tcp_hdr *out)
+{
     if (len < TCP_HDR_MIN)
         return DROP_TCP_TRUNCATED;
     out->sport = be16_get(b + TCP_OFF_SPORT);
@@ -207,17 +220,7 @@ tcp_parse(const uint8_t *b, size_t len, uint32_t src, uint32_t dst, struct tcp_h
      * header"; at least the 5 fixed words, and not past the segment. */
     if (out->data_off < TCP_HDR_MIN || out->data_off > len)
         return DROP_TCP_BAD_OFFSET;
-    r = tcp_opts_parse(b + TCP_HDR_MIN, out->data_off - TCP_HDR_MIN, &out->opts);
-    if (r != DROP_NONE)
-        return r;
-    /* [RFC 9293 3.1] the checksum covers the pseudo-header, the header and
-     * the data; with the field in place a good segment sums to zero. Checked
-     * last so a corrupted segment is still fully decoded for the describer.
-     * len is an IP payload, so it fits the pseudo-header's 16 bits. */
-    sum = csum_pseudo_ipv4(src, dst, IPPROTO_TCP_, (uint16_t)len);
-    if (csum_finish(csum_add(sum, b, len)) != 0)
-        return DROP_TCP_BAD_CSUM;
-    return DROP_NONE;
+    return tcp_opts_parse(b + TCP_HDR_MIN, out->data_off - TCP_HDR_MIN, &out->opts);
 }
 
 size_t
@@ -226,13 +229,12 @@ tcp_hdr_len(const struct tcp_hdr *tcp)
     return TCP_HDR_MIN + tcp_opts_len(&tcp->opts);
 }
 
-void
-tcp_emit(const struct tcp_hdr *tcp, uint8_t *b, size_t payload_len, uint32_t src,
-         uint32_t dst)
+/* Header and options at b; returns the header length. The checksum field is
+ * left zero. */
+static size_t
+tcp_emit_header(const struct tcp_hdr *tcp, uint8_t *b)
 {
     size_t hdr_len = TCP_HDR_MIN + tcp_opts_layout(&tcp->opts, b + TCP_HDR_MIN);
-    size_t seg_len = hdr_len + payload_len;
-    uint32_t sum;
 
     be16_put(b + TCP_OFF_SPORT, tcp->sport);
     be16_put(b + TCP_OFF_DPORT, tcp->dport);
@@ -243,8 +245,29 @@ tcp_emit(const struct tcp_hdr *tcp, uint8_t *b, size_t payload_len, uint32_t src
     be16_put(b + TCP_OFF_WND, tcp->wnd);
     be16_put(b + TCP_OFF_CSUM, 0);
     be16_put(b + TCP_OFF_URP, tcp->urp);
-    sum = csum_pseudo_ipv4(src, dst, IPPROTO_TCP_, (uint16_t)seg_len);
-    be16_put(b + TCP_OFF_CSUM, csum_finish(csum_add(sum, b, seg_len)));
+    return hdr_len;
+}
+
+void
+tcp_emit_sum(const struct tcp_hdr *tcp, uint8_t *b, size_t payload_len, uint32_t src,
+             uint32_t dst, uint32_t payload_sum)
+{
+    size_t hdr_len = tcp_emit_header(tcp, b);
+    size_t seg_len = hdr_len + payload_len;
+    /* [RFC 9293 3.1] pseudo-header, header, data; the header is whole 32-bit
+     * words, so the payload's sum lines up with the words as it is. */
+    uint32_t sum = csum_pseudo_ipv4(src, dst, IPPROTO_TCP_, (uint16_t)seg_len);
+    sum = csum_add(sum, b, hdr_len);
+    sum = csum_add_at(sum, payload_sum, hdr_len);
+    be16_put(b + TCP_OFF_CSUM, csum_finish(sum));
+}
+
+void
+tcp_emit(const struct tcp_hdr *tcp, uint8_t *b, size_t payload_len, uint32_t src,
+         uint32_t dst)
+{
+    size_t hdr_len = TCP_HDR_MIN + tcp_opts_len(&tcp->opts);
+    tcp_emit_sum(tcp, b, payload_len, src, dst, csum_add(0, b + hdr_len, payload_len));
 }
 
 /* ---- describe ------------------------------------------------------------ */

@@ -71,6 +71,9 @@ struct tcp_hdr {
  * with a sane length are skipped. Never writes b. */
 enum drop_reason tcp_parse(const uint8_t *b, size_t len, uint32_t src, uint32_t dst,
                            struct tcp_hdr *out);
+/* tcp_parse() without the checksum, for a receiver that sums the segment
+ * itself (while copying its data). Never writes b. */
+enum drop_reason tcp_parse_header(const uint8_t *b, size_t len, struct tcp_hdr *out);
 /* Bytes the options take, padded to a multiple of 4, in the order Linux sends
  * them (MSS, SACK-permitted+TS, NOP+wscale; on data: NOP NOP TS, NOP NOP SACK). */
 size_t tcp_opts_len(const struct tcp_opts *o);
@@ -79,6 +82,10 @@ size_t tcp_opts_len(const struct tcp_opts *o);
  * computed from the options (tcp->data_off is ignored). */
 void tcp_emit(const struct tcp_hdr *tcp, uint8_t *b, size_t payload_len,
               uint32_t src, uint32_t dst);
+/* tcp_emit() for a payload whose csum_add() the caller already has (it
+ * summed the bytes while copying them in): the payload is not read again. */
+void tcp_emit_sum(const struct tcp_hdr *tcp, uint8_t *b, size_t payload_len, uint32_t src,
+                  uint32_t dst, uint32_t payload_sum);
 size_t tcp_hdr_len(const struct tcp_hdr *tcp);
 /* tcpdump -nn's shape: "49152 > 80: Flags [S], seq 1000, win 65535,
  * options [mss 1460,sackOK,TS val 1 ecr 0,nop,wscale 7], length 0". Relative

@@ -68,10 +68,12 @@ check warnings 0 "$ns" check "$out/warn.scn"
 has warnings "warn.scn:3:4: warning: socket 's' on a is never used after it is made"
 has warnings "warn.scn:4:1: warning: a and b have no path between them (no chain of links joins them), so this traffic cannot arrive"
 
-# Errors only the runner finds, before anything runs.
+# A misspelt TCB field: `check` finds it, pointing at the word itself.
 printf 'host a 192.0.2.1/24\na: t = socket tcp\nexpect a t tcb cwd == 1\n' > "$out/tcb.scn"
-check tcb_field 2 "$ns" run "$out/tcb.scn"
-has tcb_field "tcb.scn:3:1: error: unknown TCB field 'cwd'"
+check tcb_field 2 "$ns" check "$out/tcb.scn"
+has tcb_field "tcb.scn:3:16: error: unknown TCB field 'cwd' (did you mean 'cwnd'?"
+
+# Errors only the runner finds, before anything runs.
 printf 'host a 192.0.2.1/24\ndrop 3rd arp to a len > 0\n' > "$out/drop.scn"
 check drop_rule 2 "$ns" run "$out/drop.scn"
 has drop_rule "drop.scn:2:1: error: a per-packet rule's len needs ip, icmp, udp or tcp before it"

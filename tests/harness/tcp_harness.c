@@ -4,6 +4,7 @@
 #include "tcp_harness.h"
 
 #include <check.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "frames.h"
@@ -20,8 +21,9 @@ th_new(void)
     return w;
 }
 
-void
-th_inject(struct hw_world *w, int to, const struct tcp_hdr *t, const void *data, size_t len)
+static void
+th_inject_frame(struct hw_world *w, int to, const struct tcp_hdr *t, const void *data, size_t len,
+                size_t damage_at)
 {
     int from = 1 - to;
     uint32_t src = from == HW_ALICE ? HW_ALICE_ADDR : HW_BOB_ADDR;
@@ -37,11 +39,26 @@ th_inject(struct hw_world *w, int to, const struct tcp_hdr *t, const void *data,
     if (len > 0)
         memcpy(seg + hl, data, len);
     tcp_emit(&h, seg, len, src, dst);
+    if (damage_at < len)
+        seg[hl + damage_at] ^= 0xff;
     struct ipv4_hdr ip = hwf_ip(src, dst, IPPROTO_TCP_);
     uint8_t frame[HWF_MAX];
     size_t n = hwf_ipv4(frame, w->host[to].ifaces[0].mac, w->host[from].ifaces[0].mac, &ip, seg,
                         hl + len);
     hw_inject(w, to, frame, n);
+}
+
+void
+th_inject(struct hw_world *w, int to, const struct tcp_hdr *t, const void *data, size_t len)
+{
+    th_inject_frame(w, to, t, data, len, SIZE_MAX);
+}
+
+void
+th_inject_damaged(struct hw_world *w, int to, const struct tcp_hdr *t, const void *data,
+                  size_t len, size_t at)
+{
+    th_inject_frame(w, to, t, data, len, at);
 }
 
 bool

@@ -39,6 +39,10 @@ struct hw_world *th_new(void);
 /* Inject a segment into host `to` from the other host's address; sport and
  * dport as given (0 means TH_PEER_PORT -> TH_PORT). */
 void th_inject(struct hw_world *w, int to, const struct tcp_hdr *t, const void *data, size_t len);
+/* th_inject() with payload byte `at` inverted after the checksum was
+ * computed: a segment damaged in flight. */
+void th_inject_damaged(struct hw_world *w, int to, const struct tcp_hdr *t, const void *data,
+                       size_t len, size_t at);
 /* Pop the oldest TCP segment host `from` sent (other frames are freed);
  * false when none is queued. */
 bool th_take(struct hw_world *w, int from, struct th_seg *out);

@@ -179,14 +179,16 @@ scenario_ping)
     cat > "$base.scn" <<'SCN'
 title "netstep pings the kernel through a TAP device"
 host bob 192.0.2.2/24
-ping bob 192.0.2.1 count 3 -> r
+ping bob 192.0.2.1 count 3 interval 100ms timeout 20s -> r
 expect r contains "3 packets transmitted, 3 received"
 SCN
-    nsx timeout 30 "$netstep" run "$base.scn" --tap bob=$dev --pcap "$base.pcap" \
+    nsx timeout 50 "$netstep" run "$base.scn" --tap bob=$dev --pcap "$base.pcap" \
         >"$base.log" 2>&1 || { cat "$base.log" >&2; fail "the scenario failed over TAP"; }
     sed 's/^/    netstep: /' "$base.log" | grep -E "bytes from|transmitted"
-    # Each reply is taken when it comes: far below the 1 s the wait allows.
-    slow=$(grep -o 'time=[0-9.]* ms' "$base.log" | awk -F'[= ]' '$2 >= 500' | wc -l)
+    # Each reply is taken when it comes, not when the 20 s wait runs out: a
+    # wait that ran out shows as a round trip of 20 s; half of it is a margin
+    # no loaded machine comes near (this checks the wake-up, not speed).
+    slow=$(grep -o 'time=[0-9.]* ms' "$base.log" | awk -F'[= ]' '$2 >= 10000' | wc -l)
     got=$(grep -c 'bytes from 192.0.2.1' "$base.log")
     [ "$got" -eq 3 ] || fail "expected 3 replies, got $got"
     [ "$slow" -eq 0 ] || fail "$slow replies were taken only when the wait ran out"

@@ -36,10 +36,23 @@ call_event(uint64_t at_ns, uintptr_t tag)
     return ev;
 }
 
+/* A frame with no packet, its tag where the packet would be looked up: the
+ * agenda treats frames (which arrive in time order) apart from calls. */
+static struct sim_event
+frame_event(uint64_t at_ns, uintptr_t tag)
+{
+    struct sim_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.at_ns = at_ns;
+    ev.kind = SIM_EV_FRAME;
+    ev.u.frame.dst = (struct iface *)tag;
+    return ev;
+}
+
 static uintptr_t
 tag_of(const struct sim_event *ev)
 {
-    return (uintptr_t)ev->u.call.ctx;
+    return ev->kind == SIM_EV_FRAME ? (uintptr_t)ev->u.frame.dst : (uintptr_t)ev->u.call.ctx;
 }
 
 START_TEST(test_empty_heap_has_nothing)
@@ -133,7 +146,12 @@ END_TEST
 
 /* Pushes and pops mixed, checked against a plain model: the minimum (time,
  * push number) of what is held, found by a linear scan. */
-START_TEST(test_interleaved_push_pop_matches_model)
+/* Push and pop against a plain list, frames and calls mixed;
+ * `mostly_in_order` makes most frames due no earlier than the one before (a
+ * link), a few earlier, and calls due ahead (wake-ups): the queue then fills,
+ * wraps and grows while the heap takes the rest. */
+static void
+check_against_model(uint32_t seed, bool mostly_in_order)
 {
     enum { OPS = 20000, MAXHELD = 4096 };
     struct model_item {
@@ -143,7 +161,8 @@ START_TEST(test_interleaved_push_pop_matches_model)
     struct model_item *held = malloc(MAXHELD * sizeof *held);
     ck_assert_ptr_nonnull(held);
     size_t n_held = 0;
-    struct test_lcg g = { 12345 };
+    struct test_lcg g = { seed };
+    uint64_t clock = 0;
     struct event_heap hp;
     event_heap_init(&hp);
     uintptr_t next_tag = 0;
@@ -151,7 +170,19 @@ START_TEST(test_interleaved_push_pop_matches_model)
         bool push = n_held == 0 || (n_held < MAXHELD && lcg_next(&g) % 3 != 0);
         if (push) {
             uint64_t at = lcg_next(&g) % 64;  /* few values: many ties */
-            struct sim_event ev = call_event(at, next_tag);
+            bool frame = lcg_next(&g) % 2 == 0;
+            if (mostly_in_order) {
+                /* frames mostly in order, a few late; calls anywhere ahead */
+                clock += lcg_next(&g) % 3;
+                frame = lcg_next(&g) % 4 != 0;
+                if (!frame)
+                    at = clock + lcg_next(&g) % 50;
+                else if (lcg_next(&g) % 8 == 0)
+                    at = clock - (clock > 5 ? lcg_next(&g) % 5 : 0);
+                else
+                    at = clock;
+            }
+            struct sim_event ev = frame ? frame_event(at, next_tag) : call_event(at, next_tag);
             ck_assert_int_eq(event_heap_push(&hp, &ev), 0);
             held[n_held++] = (struct model_item){ at, next_tag++ };
         } else {
@@ -161,6 +192,9 @@ START_TEST(test_interleaved_push_pop_matches_model)
                     (held[i].at_ns == held[best].at_ns && held[i].tag < held[best].tag))
                     best = i;
             }
+            const struct sim_event *next = event_heap_peek(&hp);
+            ck_assert_ptr_nonnull(next);
+            ck_assert_uint_eq(tag_of(next), held[best].tag);
             struct sim_event out;
             ck_assert(event_heap_pop(&hp, &out));
             ck_assert_uint_eq(out.at_ns, held[best].at_ns);
@@ -169,8 +203,23 @@ START_TEST(test_interleaved_push_pop_matches_model)
         }
         ck_assert_uint_eq(event_heap_size(&hp), n_held);
     }
+    if (mostly_in_order) /* the queue took most frames: it grew past its first size */
+        ck_assert_uint_gt(hp.fifo_cap, 64);
     event_heap_destroy(&hp);
     free(held);
+}
+
+START_TEST(test_interleaved_push_pop_matches_model)
+{
+    check_against_model(12345, false);
+}
+END_TEST
+
+/* Mostly in time order, as a busy link pushes its frames. */
+START_TEST(test_in_order_pushes_with_stragglers_match_model)
+{
+    check_against_model(777, true);
+    check_against_model(4242, true);
 }
 END_TEST
 
@@ -261,6 +310,7 @@ event_suite(void)
     tcase_add_test(order, test_equal_times_pop_in_insertion_order);
     tcase_add_test(order, test_ties_break_by_insertion_across_interleaved_times);
     tcase_add_test(order, test_interleaved_push_pop_matches_model);
+    tcase_add_test(order, test_in_order_pushes_with_stragglers_match_model);
     tcase_add_test(order, test_100k_random_pushes_pop_sorted);
     suite_add_tcase(s, order);
     TCase *own = tcase_create("ownership");

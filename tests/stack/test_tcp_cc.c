@@ -3,7 +3,7 @@
  * [RFC 6928], slow start [RFC 5681 3.1], fast retransmit on the third
  * duplicate ACK and not the second [RFC 5681 3.2], NewReno recovering three
  * losses in one window without a timeout [RFC 6582], Tahoe, SACK-based
- * recovery [RFC 6675].
+ * recovery [RFC 6675], limited transmit [RFC 3042].
  */
 #include "tcp_test_util.h"
 
@@ -126,6 +126,49 @@ START_TEST(test_fast_retransmit_on_third_dup_ack_not_second)
 }
 END_TEST
 
+/* [RFC 3042 2] Limited transmit: the first and the second duplicate ACK
+ * each send one segment of new data (cwnd unchanged); the third starts fast
+ * retransmit as before. */
+START_TEST(test_limited_transmit_sends_new_data_on_first_two_dup_acks)
+{
+    uint32_t iss;
+    int fd = th_active_open(w, PEER_ISS, 65535, NULL, &iss);
+    struct tcb *tp = th_tcb(w, HW_BOB, fd);
+    bob_send(fd, 20 * MSS);
+    ck_assert_uint_eq(th_pending(w, HW_BOB), 10);
+    th_flush(w, HW_BOB);
+    uint32_t cwnd = tp->cwnd;
+    for (unsigned k = 0; k < 2; k++) {
+        peer(TCP_ACK, PEER_ISS + 1, iss + 1, NULL, 0);
+        struct th_seg s = take();
+        ck_assert_uint_eq(s.t.seq, iss + 1 + (10 + k) * MSS);
+        ck_assert_uint_eq(s.len, MSS);
+        ck_assert_uint_eq(s.why, TCP_WHY_LIMITED_TRANSMIT);
+        ck_assert_uint_eq(th_pending(w, HW_BOB), 0);
+        ck_assert_uint_eq(tp->cwnd, cwnd);
+    }
+    peer(TCP_ACK, PEER_ISS + 1, iss + 1, NULL, 0);
+    struct th_seg r = take();
+    ck_assert_uint_eq(r.t.seq, iss + 1);
+    ck_assert_uint_eq(r.why, TCP_WHY_FAST_RETRANSMIT);
+    /* FlightSize counted the two limited-transmit segments [RFC 3042 2]. */
+    ck_assert_uint_eq(tp->ssthresh, 12 * MSS / 2);
+}
+END_TEST
+
+/* Limited transmit stays within cwnd + 2*SMSS and the peer's window: with
+ * the window full, a duplicate ACK sends nothing. */
+START_TEST(test_limited_transmit_respects_the_peer_window)
+{
+    uint32_t iss;
+    int fd = th_active_open(w, PEER_ISS, 10 * MSS, NULL, &iss);
+    bob_send(fd, 20 * MSS);
+    th_flush(w, HW_BOB);
+    peer_wnd(TCP_ACK, PEER_ISS + 1, iss + 1, 10 * MSS, NULL, 0);
+    ck_assert_uint_eq(th_pending(w, HW_BOB), 0);
+}
+END_TEST
+
 static void
 three_losses(enum tcp_cc_algo algo, bool sack, uint64_t *rto, uint64_t *fr)
 {
@@ -205,6 +248,8 @@ tcp_cc_suite(void)
     tcase_add_test(tc, test_initial_window_is_ten_segments);
     tcase_add_test(tc, test_slow_start_grows_one_mss_per_ack_then_congestion_avoidance);
     tcase_add_test(tc, test_fast_retransmit_on_third_dup_ack_not_second);
+    tcase_add_test(tc, test_limited_transmit_sends_new_data_on_first_two_dup_acks);
+    tcase_add_test(tc, test_limited_transmit_respects_the_peer_window);
     tcase_add_test(tc, test_newreno_recovers_three_losses_in_one_window_without_rto);
     tcase_add_test(tc, test_sack_recovers_three_losses_without_rto);
     tcase_add_test(tc, test_tahoe_collapses_to_one_segment_on_fast_retransmit);

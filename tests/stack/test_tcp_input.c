@@ -2,9 +2,14 @@
  * test_tcp_input.c - segment arrival [RFC 9293 3.10.7.4] checks by name:
  * acceptability, RFC 5961 blind RST / SYN / data protections and the
  * challenge-ACK rate limit, PAWS [RFC 7323 5.3], out-of-order data with SACK
- * blocks [RFC 2018], and sequence numbers that wrap past 2^32.
+ * blocks [RFC 2018] and D-SACK [RFC 2883], and sequence numbers that wrap
+ * past 2^32; and the send
+ * ring's copy-and-checksum.
  */
 #include "tcp_test_util.h"
+
+#include "stack/tcp.h"
+#include "stack/wire/checksum.h"
 
 START_TEST(test_rst_at_rcv_nxt_resets_but_in_window_gets_challenge_ack)
 {
@@ -184,6 +189,152 @@ START_TEST(test_sequence_numbers_wrap_past_2_32)
 }
 END_TEST
 
+/* [RFC 2883 4] D-SACK: a duplicate below the cumulative ACK is reported as
+ * the first SACK block of the ACK it draws, once; a segment that repeats
+ * part of what arrived has that part reported; without SACK, nothing. */
+START_TEST(test_dsack_reports_an_old_duplicate_once)
+{
+    struct tcp_opts o = { .has_mss = true, .mss = 1460, .sack_permitted = true };
+    uint32_t iss;
+    th_active_open(w, PEER_ISS, 65535, &o, &iss);
+    peer(TCP_ACK | TCP_PSH, PEER_ISS + 1, iss + 1, "abcd", 4);
+    th_flush(w, HW_BOB);
+    peer(TCP_ACK | TCP_PSH, PEER_ISS + 1, iss + 1, "abcd", 4);
+    struct th_seg a = take();
+    ck_assert_uint_eq(a.t.ack, PEER_ISS + 5);
+    ck_assert_uint_eq(a.t.opts.sack_count, 1);
+    ck_assert_uint_eq(a.t.opts.sack[0].left, PEER_ISS + 1);
+    ck_assert_uint_eq(a.t.opts.sack[0].right, PEER_ISS + 5);
+    /* Part old, part new: the old part is the D-SACK. */
+    peer(TCP_ACK | TCP_PSH, PEER_ISS + 3, iss + 1, "cdefgh", 6);
+    while (th_pending(w, HW_BOB) > 1)
+        take();
+    a = take();
+    ck_assert_uint_eq(a.t.ack, PEER_ISS + 9);
+    ck_assert_uint_eq(a.t.opts.sack_count, 1);
+    ck_assert_uint_eq(a.t.opts.sack[0].left, PEER_ISS + 3);
+    ck_assert_uint_eq(a.t.opts.sack[0].right, PEER_ISS + 5);
+    /* Reported once: the next ACK (the delayed one) carries no block. */
+    peer(TCP_ACK | TCP_PSH, PEER_ISS + 9, iss + 1, "ij", 2);
+    hw_advance(w, 300 * TH_MS);
+    while (th_pending(w, HW_BOB) > 1)
+        take();
+    a = take();
+    ck_assert_uint_eq(a.t.ack, PEER_ISS + 11);
+    ck_assert_uint_eq(a.t.opts.sack_count, 0);
+}
+END_TEST
+
+/* [RFC 2883 4 (2)] A duplicate of data held out of order: the D-SACK block
+ * first, then the block that holds it. */
+START_TEST(test_dsack_of_held_data_is_followed_by_its_block)
+{
+    struct tcp_opts o = { .has_mss = true, .mss = 1460, .sack_permitted = true };
+    uint32_t iss;
+    th_active_open(w, PEER_ISS, 65535, &o, &iss);
+    peer(TCP_ACK, PEER_ISS + 101, iss + 1, "later", 5);
+    peer(TCP_ACK, PEER_ISS + 201, iss + 1, "after", 5);
+    th_flush(w, HW_BOB);
+    peer(TCP_ACK, PEER_ISS + 101, iss + 1, "later", 5);
+    struct th_seg a = take();
+    ck_assert_uint_eq(a.t.ack, PEER_ISS + 1);
+    ck_assert_uint_ge(a.t.opts.sack_count, 2);
+    ck_assert_uint_eq(a.t.opts.sack[0].left, PEER_ISS + 101);
+    ck_assert_uint_eq(a.t.opts.sack[0].right, PEER_ISS + 106);
+    ck_assert_uint_eq(a.t.opts.sack[1].left, PEER_ISS + 101);
+    ck_assert_uint_eq(a.t.opts.sack[1].right, PEER_ISS + 106);
+}
+END_TEST
+
+/* Without SACK-permitted on the connection no block is ever sent. */
+START_TEST(test_no_dsack_without_sack)
+{
+    uint32_t iss;
+    th_active_open(w, PEER_ISS, 65535, NULL, &iss);
+    peer(TCP_ACK | TCP_PSH, PEER_ISS + 1, iss + 1, "abcd", 4);
+    th_flush(w, HW_BOB);
+    peer(TCP_ACK | TCP_PSH, PEER_ISS + 1, iss + 1, "abcd", 4);
+    struct th_seg a = take();
+    ck_assert_uint_eq(a.t.ack, PEER_ISS + 5);
+    ck_assert_uint_eq(a.t.opts.sack_count, 0);
+}
+END_TEST
+
+/* [RFC 9293 3.10.7.4 eighth] A FIN that arrives alone beyond a gap, after
+ * two held blocks, is kept with the block it follows: once the gaps fill,
+ * the FIN is acknowledged with the data (it was lost when it was compared
+ * with the first block only, and the sender had to resend it). */
+START_TEST(test_bare_fin_beyond_two_held_blocks_is_acknowledged_when_gaps_fill)
+{
+    uint32_t iss;
+    int fd = th_active_open(w, PEER_ISS, 65535, NULL, &iss);
+    static uint8_t d[300];
+    peer(TCP_ACK, PEER_ISS + 101, iss + 1, d, 5);   /* held: [100, 105) */
+    peer(TCP_ACK, PEER_ISS + 201, iss + 1, d, 5);   /* held: [200, 205) */
+    peer(TCP_ACK | TCP_FIN, PEER_ISS + 206, iss + 1, NULL, 0);
+    th_flush(w, HW_BOB);
+    peer(TCP_ACK, PEER_ISS + 1, iss + 1, d, 100);
+    peer(TCP_ACK, PEER_ISS + 106, iss + 1, d, 95);
+    struct th_seg a = { 0 };
+    while (th_pending(w, HW_BOB) > 0)
+        a = take();
+    ck_assert_uint_eq(a.t.ack, PEER_ISS + 207); /* 205 bytes and the FIN */
+    ck_assert_str_eq(tcp_state_name(th_tcb(w, HW_BOB, fd)->state), "CLOSE_WAIT");
+}
+END_TEST
+
+/* [RFC 9293 3.1] An in-order segment damaged in flight is dropped on its
+ * checksum, although the receiver copies its data into the receive buffer
+ * while summing it: none of those bytes is delivered or acknowledged, and
+ * the undamaged copy that follows is delivered exactly. */
+START_TEST(test_damaged_in_order_segment_is_dropped_and_not_delivered)
+{
+    uint32_t iss;
+    int fd = th_active_open(w, PEER_ISS, 65535, NULL, &iss);
+    static const char good[] = "the quick brown fox";
+    struct tcp_hdr t = { .seq = PEER_ISS + 1, .ack = iss + 1, .flags = TCP_ACK | TCP_PSH,
+                         .wnd = 65535 };
+    th_inject_damaged(w, HW_BOB, &t, good, sizeof(good), 4);
+    ck_assert_uint_eq(hw_count_drops(w, DROP_TCP_BAD_CSUM), 1);
+    ck_assert_uint_eq(th_pending(w, HW_BOB), 0); /* not acknowledged */
+    ck_assert_uint_eq(th_tcb(w, HW_BOB, fd)->rcv_nxt, PEER_ISS + 1);
+    uint8_t buf[64];
+    hw_enter(w);
+    ck_assert_int_eq(sock_recv(BOB(w), fd, buf, sizeof(buf)), -ERR_AGAIN);
+    peer(TCP_ACK | TCP_PSH, PEER_ISS + 1, iss + 1, good, sizeof(good));
+    hw_enter(w);
+    ck_assert_int_eq(sock_recv(BOB(w), fd, buf, sizeof(buf)), (int)sizeof(good));
+    ck_assert_int_eq(memcmp(buf, good, sizeof(good)), 0);
+}
+END_TEST
+
+/* The sender sums a segment's data as it copies it out of the send ring:
+ * wherever the ring wraps (at an odd offset too, splitting a 16-bit word),
+ * the sum and the bytes are those of the data in order. */
+START_TEST(test_ring_peek_csum_matches_the_data_across_the_wrap)
+{
+    struct tcp_ring r = { 0 };
+    ck_assert_int_eq(tcp_ring_alloc(&r, 64), 0);
+    uint8_t data[64], out[64];
+    for (unsigned i = 0; i < sizeof(data); i++)
+        data[i] = (uint8_t)(i * 37 + 11);
+    for (size_t head = 0; head < 64; head++) {
+        /* Put the ring's oldest byte at `head`, then fill it. */
+        r.head = head;
+        r.len = 0;
+        ck_assert_uint_eq(tcp_ring_write(&r, data, 64), 64);
+        for (size_t off = 0; off < 64; off += 5)
+            for (size_t n = 0; off + n <= 64; n += 3) {
+                memset(out, 0, sizeof(out));
+                uint32_t s = tcp_ring_peek_csum(&r, off, out, n);
+                ck_assert_int_eq(memcmp(out, data + off, n), 0);
+                ck_assert_uint_eq(csum_finish(s), csum_compute(data + off, n));
+            }
+    }
+    tcp_ring_free(&r);
+}
+END_TEST
+
 static Suite *
 tcp_input_suite(void)
 {
@@ -201,7 +352,15 @@ tcp_input_suite(void)
     tcase_add_test(tc, test_paws_drops_an_old_timestamp);
     tcase_add_test(tc, test_closed_port_answers_rst_ack_for_syn);
     tcase_add_test(tc, test_sequence_numbers_wrap_past_2_32);
+    tcase_add_test(tc, test_damaged_in_order_segment_is_dropped_and_not_delivered);
+    tcase_add_test(tc, test_bare_fin_beyond_two_held_blocks_is_acknowledged_when_gaps_fill);
+    tcase_add_test(tc, test_dsack_reports_an_old_duplicate_once);
+    tcase_add_test(tc, test_dsack_of_held_data_is_followed_by_its_block);
+    tcase_add_test(tc, test_no_dsack_without_sack);
     suite_add_tcase(s, tc);
+    TCase *ring = tcase_create("rings");
+    tcase_add_test(ring, test_ring_peek_csum_matches_the_data_across_the_wrap);
+    suite_add_tcase(s, ring);
     return s;
 }
 

@@ -1,7 +1,8 @@
 /*
  * test_tcp_states.c - one test per transition of [RFC 9293 3.3.2 Figure 5]:
  * opens (active, passive, simultaneous), closes (active, passive,
- * simultaneous), TIME-WAIT, resets, half-close, abortive close.
+ * simultaneous), TIME-WAIT, resets, half-close, abortive close, a close
+ * that lingers (SO_LINGER).
  * bob is the TCP under test; a fake peer at alice's address injects segments.
  */
 #include <check.h>
@@ -114,6 +115,41 @@ START_TEST(test_listen_rcv_syn_enters_syn_received)
     ck_assert_int_eq(child->state, TCP_SYN_RECEIVED);
     hw_enter(w);
     ck_assert_int_eq(sock_accept(BOB(w), lfd, NULL), -ERR_AGAIN);
+}
+END_TEST
+
+START_TEST(test_inspect_pending_lists_unaccepted_children)
+{
+    /* A listener's connections before accept(), as `ss -t -a` shows them:
+     * the handshake in progress, then waiting in the accept queue, then
+     * gone from the list once accept() took it. */
+    int lfd = th_listen(w, HW_BOB, TH_PORT, 4);
+    struct inspect_tcb p[4];
+    ck_assert_uint_eq(inspect_tcb_pending(BOB(w), lfd, p, 4), 0);
+    peer(TCP_SYN, PEER_ISS, 0, NULL);
+    struct th_seg s = take();
+    ck_assert_uint_eq(inspect_tcb_pending(BOB(w), lfd, p, 4), 1);
+    ck_assert_str_eq(p[0].state, "SYN_RECEIVED");
+    ck_assert_int_eq(p[0].fd, -1);
+    ck_assert_uint_eq(p[0].lport, TH_PORT);
+    ck_assert_uint_eq(p[0].fport, TH_PEER_PORT);
+    ck_assert_uint_eq(p[0].irs, PEER_ISS);
+    ck_assert_uint_eq(p[0].iss, s.t.seq);
+    ck_assert_uint_eq(p[0].snd_nxt, s.t.seq + 1);  /* the SYN-ACK's SYN */
+    ck_assert_uint_eq(p[0].rcv_nxt, PEER_ISS + 1);
+    /* max 0 copies nothing but still counts */
+    ck_assert_uint_eq(inspect_tcb_pending(BOB(w), lfd, NULL, 0), 1);
+    /* a non-listening fd, or no fd at all, has none */
+    ck_assert_uint_eq(inspect_tcb_pending(BOB(w), lfd + 100, p, 4), 0);
+    peer(TCP_ACK, PEER_ISS + 1, s.t.seq + 1, NULL);
+    ck_assert_uint_eq(inspect_tcb_pending(BOB(w), lfd, p, 4), 1);
+    ck_assert_str_eq(p[0].state, "ESTABLISHED");
+    ck_assert_uint_eq(p[0].snd_una, s.t.seq + 1);
+    hw_enter(w);
+    int fd = sock_accept(BOB(w), lfd, NULL);
+    ck_assert_int_ge(fd, 0);
+    ck_assert_uint_eq(inspect_tcb_pending(BOB(w), lfd, p, 4), 0);
+    ck_assert_uint_eq(inspect_tcb_pending(BOB(w), fd, p, 4), 0);  /* not a listener */
 }
 END_TEST
 
@@ -338,6 +374,65 @@ START_TEST(test_linger_zero_close_sends_rst)
 }
 END_TEST
 
+/* SO_LINGER with a time [BSD soclose()]: close() does not return while the
+ * data and the FIN are unacknowledged - the socket layer says "close in
+ * progress" (EINPROGRESS) and keeps the fd - and finishes with 0 once the
+ * peer has acknowledged the FIN; the connection then goes on as an orphan. */
+START_TEST(test_linger_close_waits_for_the_ack_of_data_and_fin)
+{
+    uint32_t iss;
+    int fd = th_active_open(w, PEER_ISS, 65535, NULL, &iss);
+    hw_enter(w);
+    ck_assert_int_eq(sock_setsockopt(BOB(w), fd, SOCK_OPT_LINGER, 5), 0);
+    static const uint8_t data[3000];
+    ck_assert_int_eq(sock_send(BOB(w), fd, data, sizeof(data)), (int)sizeof(data));
+    ck_assert_int_eq(sock_close(BOB(w), fd), -ERR_INPROGRESS);
+    ck_assert_ptr_nonnull(sock_lookup(BOB(w), fd)); /* still open */
+    ck_assert_uint_eq(sock_poll(BOB(w), fd) & SOCK_POLLCLOSE, 0);
+    ck_assert_int_eq(sock_close(BOB(w), fd), -ERR_INPROGRESS); /* not yet */
+    th_flush(w, HW_BOB);
+    /* The data is acknowledged, the FIN not yet: still waiting. */
+    peer(TCP_ACK, PEER_ISS + 1, iss + 1 + 3000, NULL);
+    ck_assert_uint_eq(sock_poll(BOB(w), fd) & SOCK_POLLCLOSE, 0);
+    peer(TCP_ACK, PEER_ISS + 1, iss + 1 + 3001, NULL);
+    ck_assert_uint_eq(sock_poll(BOB(w), fd) & SOCK_POLLCLOSE, SOCK_POLLCLOSE);
+    hw_enter(w);
+    ck_assert_int_eq(sock_close(BOB(w), fd), 0);
+    ck_assert_ptr_null(sock_lookup(BOB(w), fd));
+    const struct tcb *tp = BOB(w)->tcp.tcbs;
+    ck_assert_ptr_nonnull(tp);
+    ck_assert_int_eq(tp->fd, -1);
+    ck_assert_str_eq(tcp_state_name(tp->state), "FIN_WAIT_2");
+    ck_assert(tcp_timer_armed(tp, TCP_T_2MSL)); /* an orphan's FIN-WAIT-2 limit */
+}
+END_TEST
+
+/* The linger time runs out first (the peer acknowledges nothing): close()
+ * returns EWOULDBLOCK (-ERR_AGAIN), the fd is gone, and the connection keeps
+ * retransmitting on its own. */
+START_TEST(test_linger_close_gives_up_when_the_time_runs_out)
+{
+    uint32_t iss;
+    int fd = th_active_open(w, PEER_ISS, 65535, NULL, &iss);
+    hw_enter(w);
+    ck_assert_int_eq(sock_setsockopt(BOB(w), fd, SOCK_OPT_LINGER, 2), 0);
+    static const uint8_t data[1000];
+    ck_assert_int_eq(sock_send(BOB(w), fd, data, sizeof(data)), (int)sizeof(data));
+    ck_assert_int_eq(sock_close(BOB(w), fd), -ERR_INPROGRESS);
+    hw_advance(w, 1900 * TH_MS);
+    ck_assert_uint_eq(sock_poll(BOB(w), fd) & SOCK_POLLCLOSE, 0);
+    hw_advance(w, 200 * TH_MS);
+    ck_assert_uint_eq(sock_poll(BOB(w), fd) & SOCK_POLLCLOSE, SOCK_POLLCLOSE);
+    hw_enter(w);
+    ck_assert_int_eq(sock_close(BOB(w), fd), -ERR_AGAIN);
+    ck_assert_ptr_null(sock_lookup(BOB(w), fd));
+    const struct tcb *tp = BOB(w)->tcp.tcbs;
+    ck_assert_ptr_nonnull(tp);
+    ck_assert_str_eq(tcp_state_name(tp->state), "FIN_WAIT_1");
+    ck_assert(tcp_timer_armed(tp, TCP_T_REXMT));
+}
+END_TEST
+
 START_TEST(test_half_close_still_receives)
 {
     int afd, bfd;
@@ -411,6 +506,7 @@ tcp_states_suite(void)
     tcase_add_test(tc, test_syn_sent_rcv_syn_ack_enters_established);
     tcase_add_test(tc, test_listen_rcv_syn_enters_syn_received);
     tcase_add_test(tc, test_syn_received_rcv_ack_enters_established);
+    tcase_add_test(tc, test_inspect_pending_lists_unaccepted_children);
     tcase_add_test(tc, test_syn_sent_rcv_syn_enters_syn_received_simultaneous_open);
     tcase_add_test(tc, test_simultaneous_open_between_two_hosts);
     tcase_add_test(tc, test_syn_sent_rcv_rst_is_connection_refused);
@@ -423,6 +519,8 @@ tcp_states_suite(void)
     tcase_add_test(tc, test_established_rcv_rst_at_rcv_nxt_is_connection_reset);
     tcase_add_test(tc, test_close_with_unread_data_sends_rst);
     tcase_add_test(tc, test_linger_zero_close_sends_rst);
+    tcase_add_test(tc, test_linger_close_waits_for_the_ack_of_data_and_fin);
+    tcase_add_test(tc, test_linger_close_gives_up_when_the_time_runs_out);
     tcase_add_test(tc, test_half_close_still_receives);
     tcase_add_test(tc, test_data_both_ways_and_clean_close);
     tcase_add_test(tc, test_every_state_change_is_traced_with_a_tcb_snapshot);

@@ -431,6 +431,44 @@ START_TEST(test_csum_wide_sum_matches_reference_at_every_length_and_alignment)
 }
 END_TEST
 
+/* csum_copy() sums what it copies: the same sum as csum_add() at every
+ * length and alignment, the bytes copied exactly, nothing written past them. */
+START_TEST(test_csum_copy_sums_and_copies_exactly)
+{
+    uint8_t src[300], dst[320];
+    uint32_t x = 4242;
+
+    for (size_t i = 0; i < sizeof(src); i++) {
+        x = x * 1103515245u + 12345u;
+        src[i] = (uint8_t)(x >> 16);
+    }
+    for (size_t align = 0; align < 8; align++)
+        for (size_t len = 0; len + align <= sizeof(src) - 8; len++) {
+            memset(dst, 0xa5, sizeof(dst));
+            uint32_t s = csum_copy(7, dst + align, src + align, len);
+            ck_assert_uint_eq(s, csum_add(7, src + align, len));
+            ck_assert_int_eq(memcmp(dst + align, src + align, len), 0);
+            for (size_t i = 0; i < sizeof(dst); i++)
+                if (i < align || i >= align + len)
+                    ck_assert_uint_eq(dst[i], 0xa5);
+        }
+}
+END_TEST
+
+/* A buffer summed in two parts split anywhere, odd offsets included (a ring
+ * that wraps mid-word), gives the whole buffer's checksum through
+ * csum_add_at(). */
+START_TEST(test_csum_add_at_joins_parts_at_any_offset)
+{
+    for (size_t k = 0; k <= sizeof(golden_tcp_data); k++) {
+        uint32_t first = csum_add(0, golden_tcp_data, k);
+        uint32_t second = csum_add(0, golden_tcp_data + k, sizeof(golden_tcp_data) - k);
+        ck_assert_uint_eq(csum_finish(csum_add_at(first, second, k)),
+                          ref_csum(golden_tcp_data, sizeof(golden_tcp_data)));
+    }
+}
+END_TEST
+
 /* A header whose checksum field is right sums to zero. */
 START_TEST(test_csum_verifies_to_zero)
 {
@@ -2188,6 +2226,8 @@ wire_suite(void)
     tcase_add_test(tc, test_csum_odd_length);
     tcase_add_test(tc, test_csum_matches_reference_and_parts);
     tcase_add_test(tc, test_csum_wide_sum_matches_reference_at_every_length_and_alignment);
+    tcase_add_test(tc, test_csum_copy_sums_and_copies_exactly);
+    tcase_add_test(tc, test_csum_add_at_joins_parts_at_any_offset);
     tcase_add_test(tc, test_csum_verifies_to_zero);
     tcase_add_test(tc, test_csum_pseudo_ipv4);
     suite_add_tcase(s, tc);

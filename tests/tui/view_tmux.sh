@@ -3,11 +3,14 @@
 #
 #   view_tmux.sh NETSTEP SRCDIR OUTDIR        (UPDATE_GOLDEN=1 rewrites them)
 #
-# At 80x24 and 160x48, on scenarios/udp/echo.scn: the first screen, after five
+# At 80x24 and 160x48, on scenarios/tcp/handshake.scn (the lesson issue 6
+# names, and the one `make demo` opens): the first screen, after five
 # steps (s x5), after two steps back (S x2), after a resize (to the other
 # size: the place in the lesson is kept), and the help screen. Each wait polls
 # capture-pane for a string the screen must show, a bounded number of times,
-# then requires two equal captures in a row (the redraw is complete).
+# then requires two equal captures in a row (the redraw is complete). Then
+# scenarios/tcp/handshake.scn at 80x24: bob's side of the SYN, his sockets
+# in sight with the connection not accepted yet, and the TCP state diagram.
 # Exit 77 (skip) without tmux.
 set -u
 ns=$1; src=$2; out=$3
@@ -80,15 +83,15 @@ keys() { tm send-keys -t view "$@"; }
 run_size() {  # run_size W H OTHER_W OTHER_H
     local w=$1 h=$2 ow=$3 oh=$4 tag=${1}x${2}
     tm new-session -d -s view -x "$w" -y "$h" \
-        "$ns ui $src/scenarios/udp/echo.scn; sleep 30" || { failures=$((failures + 1)); return; }
+        "$ns ui $src/scenarios/tcp/handshake.scn; sleep 30" || { failures=$((failures + 1)); return; }
     tm set-option -t view status off >/dev/null
     wait_for "event 1/" && check "${tag}_first"
     keys s s s s s
-    wait_for "step 6/23" && check "${tag}_five_steps"
+    wait_for "step 6/38" && check "${tag}_five_steps"
     keys S S
-    wait_for "step 4/23" && check "${tag}_two_back"
+    wait_for "step 4/38" && check "${tag}_two_back"
     tm resize-window -t view -x "$ow" -y "$oh"
-    wait_for "step 4/23" && check "${tag}_resized_${ow}x${oh}"
+    wait_for "step 4/38" && check "${tag}_resized_${ow}x${oh}"
     keys '?'
     wait_for "help: every key" && check "${tag}_help"
     keys x q
@@ -97,5 +100,25 @@ run_size() {  # run_size W H OTHER_W OTHER_H
 
 run_size 80 24 160 48
 run_size 160 48 80 24
+
+# The handshake lesson at 80x24, where the panes are tightest, as a
+# first-timer reaches bob's side: a jump to the SYN's arrival (@), two events
+# up bob's layers, then tab to the sockets pane and down to bob's listener.
+tm new-session -d -s view -x 80 -y 24 \
+    "$ns ui $src/scenarios/tcp/handshake.scn; sleep 30" || failures=$((failures + 1))
+tm set-option -t view status off >/dev/null
+wait_for "event 1/"
+keys @ 30155us Enter n n
+wait_for "event 41/161" && check "80x24_handshake_syn_at_bob"
+keys Tab Tab Tab Down Down
+wait_for "LISTEN" && check "80x24_handshake_sockets"
+# one event on, bob's half-open connection under his listener (no fd yet),
+# then the TCP state diagram, whole at 80 columns
+keys n Down
+wait_for "handshake in progress" && check "80x24_handshake_pending"
+keys t
+wait_for "TCP states" && check "80x24_handshake_tcp_states"
+keys q
+tm kill-session -t view >/dev/null 2>&1
 [ "$failures" -eq 0 ] || { echo "$failures screens differ"; exit 1; }
 echo "all screens match"

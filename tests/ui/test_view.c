@@ -330,11 +330,12 @@ START_TEST(test_layers_show_the_frame_on_the_wire)
     view_render_layers(m, &st, &ascii_opts, &g, (struct grid_rect){ 0, 0, 60, 10 });
     dump(&g);
     ck_assert_str_eq(row(&g, 1), "|                 alice                        bob         |");
-    ck_assert_str_eq(row(&g, 2), "|App       sendto c bob:7 \"hell                            |");
+    /* a cell too narrow for its text ends in '~' (the ASCII ellipsis) */
+    ck_assert_str_eq(row(&g, 2), "|App       sendto c bob:7 \"hel~                            |");
     ck_assert_str_eq(row(&g, 3), "|Socket                                                    |");
-    ck_assert_str_eq(row(&g, 4), "|Transport vUDP header and chec                            |");
-    ck_assert_str_eq(row(&g, 5), "|Network   vARP who has this ad  ARP                       |");
-    ck_assert_str_eq(row(&g, 6), "|Link      vEth 02:00:00:00:01: =#2>==                     |");
+    ck_assert_str_eq(row(&g, 4), "|Transport vUDP header and che~                            |");
+    ck_assert_str_eq(row(&g, 5), "|Network   vARP who has this a~  ARP                       |");
+    ck_assert_str_eq(row(&g, 6), "|Link      vEth 02:00:00:00:01~ =#2>==                     |");
     ck_assert_str_eq(row(&g, 7), "|alice-bob Wire wire: ARP, Request who-has 192.0.2.2 tell  |");
     ck_assert_str_eq(row(&g, 8), "|192.0.2.1, length 46 on alice-bob                         |");
     /* the next event is alice's sendto() returning: the frame is still on
@@ -342,15 +343,16 @@ START_TEST(test_layers_show_the_frame_on_the_wire)
     st.cursor++;
     grid_clear(&g);
     view_render_layers(m, &st, &ascii_opts, &g, (struct grid_rect){ 0, 0, 60, 10 });
-    ck_assert_str_eq(row(&g, 3), "|Socket     Socket sendto(3, 10                            |");
-    ck_assert_str_eq(row(&g, 6), "|Link      vEth 02:00:00:00:01: =#2>==                     |");
+    /* the Socket row does not say "Socket" twice */
+    ck_assert_str_eq(row(&g, 3), "|Socket     sendto(3, 10 bytes~                            |");
+    ck_assert_str_eq(row(&g, 6), "|Link      vEth 02:00:00:00:01~ =#2>==                     |");
     /* bob's Ethernet takes it: off the wire, up bob's column */
     st.cursor = find_event("bob", TRACE_RX, "02:00:00:00:01:01 > ff");
     grid_clear(&g);
     view_render_layers(m, &st, &ascii_opts, &g, (struct grid_rect){ 0, 0, 60, 10 });
     dump(&g);
-    ck_assert_str_eq(row(&g, 2), "|App                                   recvfrom srv 512 -> |");
-    ck_assert_str_eq(row(&g, 6), "|Link                           ====== ^Eth broadcast, so f|");
+    ck_assert_str_eq(row(&g, 2), "|App                                   recvfrom srv 512 ->~|");
+    ck_assert_str_eq(row(&g, 6), "|Link                           ====== ^Eth broadcast, so ~|");
     ck_assert_str_eq(row(&g, 7), "|bob Eth in: 02:00:00:00:01:01 > ff:ff:ff:ff:ff:ff,        |");
     grid_free(&g);
 }
@@ -474,9 +476,11 @@ START_TEST(test_sockets_pane_highlights_changes)
     grid_init(&g, 50, 8);
     view_render_sockets(m, &st, &ascii_opts, &g, (struct grid_rect){ 0, 0, 50, 8 });
     ck_assert_str_eq(row(&g, 1), "|alice                                           |");
-    ck_assert_str_eq(row(&g, 2), "| fd 3 udp *:5000 *:* UNCONN rq 0/0              |");
+    /* the state before the addresses: the edge of a narrow pane cuts
+     * those, not the state */
+    ck_assert_str_eq(row(&g, 2), "| fd 3 udp UNCONN *:5000 *:* rq 0/0              |");
     ck_assert_str_eq(row(&g, 3), "|bob                                             |");
-    ck_assert_str_eq(row(&g, 4), "| fd 3 udp *:7 *:* UNCONN rq 0/0                 |");
+    ck_assert_str_eq(row(&g, 4), "| fd 3 udp UNCONN *:7 *:* rq 0/0                 |");
     char roles[64];
     grid_row_roles(&g, 2, roles, sizeof roles);
     ck_assert_int_eq(roles[2], 'a' + ROLE_CHANGED - 1);  /* bound in this step */
@@ -499,12 +503,15 @@ START_TEST(test_sockets_pane_shows_the_tcb)
     struct grid g;
     grid_init(&g, 50, 14);
     view_render_sockets(&tm, &st, &ascii_opts, &g, (struct grid_rect){ 0, 0, 50, 14 });
-    ck_assert_ptr_nonnull(strstr(row(&g, 2), "ESTABLISHED"));
-    ck_assert_ptr_nonnull(strstr(row(&g, 3), "una 1 nxt 19 wnd"));
-    ck_assert_ptr_nonnull(strstr(row(&g, 4), "rcv.nxt 1 wnd"));
-    ck_assert_ptr_nonnull(strstr(row(&g, 5), "rexmt"));
+    dump(&g);
+    /* too long for one line of 48: the state, then the two ends */
+    ck_assert_str_eq(row(&g, 2), "| fd 3 tcp ESTABLISHED rq 0/0                    |");
+    ck_assert_str_eq(row(&g, 3), "|   192.0.2.1:49157 192.0.2.2:80                 |");
+    ck_assert_ptr_nonnull(strstr(row(&g, 4), "una 1 nxt 19 wnd"));
+    ck_assert_ptr_nonnull(strstr(row(&g, 5), "rcv.nxt 1 wnd"));
+    ck_assert_ptr_nonnull(strstr(row(&g, 6), "rexmt"));
     char roles[64];
-    grid_row_roles(&g, 3, roles, sizeof roles);
+    grid_row_roles(&g, 4, roles, sizeof roles);
     ck_assert_int_eq(roles[4], 'a' + ROLE_CHANGED - 1); /* snd.nxt moved in this step */
     /* bob's listener: its line, and no TCB under it */
     int y = 1;
@@ -515,6 +522,159 @@ START_TEST(test_sockets_pane_shows_the_tcb)
     grid_free(&g);
     view_model_destroy(&tm);
     scenario_free(ts);
+}
+END_TEST
+
+/* A sockets pane too short for both hosts shows the host of the selected
+ * event and says on its frame how much is out of sight; with the focus,
+ * up and down pick a socket and the pane keeps it in sight. A connection in
+ * SYN_SENT shows its peer (the TCB's), not "*:*". */
+START_TEST(test_sockets_pane_follows_the_host_and_scrolls)
+{
+    struct view_model tm;
+    struct scenario *ts = handshake_model(&tm);
+    struct view_state st;
+    view_state_init(&st);
+    struct grid g;
+    grid_init(&g, 40, 6);
+    struct grid_rect r = { 0, 0, 40, 6 };
+
+    st.cursor = find_event_in(&tm, "alice", TRACE_STATE, "CLOSED -> SYN_SENT");
+    view_render_sockets(&tm, &st, &ascii_opts, &g, r);
+    dump(&g);
+    ck_assert_str_eq(row(&g, 1), "|alice                                 |");
+    ck_assert_str_eq(row(&g, 2), "| fd 3 tcp SYN_SENT rq 0/0             |");
+    ck_assert_str_eq(row(&g, 3), "|   192.0.2.1:49157 192.0.2.2:80       |");
+    ck_assert_ptr_nonnull(strstr(row(&g, 5), "v 4 more (tab here, then down) "));
+
+    /* bob reads the request: his half of the pane comes into sight, from
+     * his name down */
+    st.cursor = find_event_in(&tm, "bob", TRACE_CALL, "recv(4");
+    grid_clear(&g);
+    view_render_sockets(&tm, &st, &ascii_opts, &g, r);
+    dump(&g);
+    ck_assert_ptr_nonnull(strstr(row(&g, 0), "^ "));
+    ck_assert_ptr_nonnull(strstr(row(&g, 0), " above "));
+    ck_assert_str_eq(row(&g, 1), "|bob                                   |");
+    ck_assert_str_eq(row(&g, 2), "| fd 3 tcp LISTEN *:80 *:* rq 0/0      |");
+    ck_assert_str_eq(row(&g, 3), "| fd 4 tcp ESTABLISHED rq 0/0          |");
+
+    /* focused, down walks the sockets and ARP entries, the mark beside the
+     * one picked, which stays in sight; it stops at the last */
+    st.focus = PANE_SOCKETS;
+    int items = view_sockets_items(&tm, &st);
+    ck_assert_int_eq(items, 5);  /* alice: a socket, an ARP entry; bob: two, one */
+    for (int i = 0; i < items + 2; i++)
+        ck_assert(view_key(&tm, &st, VK_DOWN));
+    ck_assert_int_eq(st.sock_sel, items - 1);
+    grid_clear(&g);
+    view_render_sockets(&tm, &st, &ascii_opts, &g, r);
+    dump(&g);
+    ck_assert_str_eq(row(&g, 4), "|>arp 192.0.2.1 02:00:00:00:01:01 REAC~|");
+    ck_assert_ptr_null(strstr(row(&g, 5), "more"));
+    ck_assert(view_key(&tm, &st, VK_UP));
+    ck_assert(view_key(&tm, &st, VK_UP));
+    ck_assert_int_eq(st.sock_sel, items - 3);  /* bob's listener */
+    grid_clear(&g);
+    view_render_sockets(&tm, &st, &ascii_opts, &g, r);
+    dump(&g);
+    bool marked = false;
+    for (int y = 1; y < 5; y++)
+        marked |= strncmp(row(&g, y), "|>fd 3 tcp LISTEN", 17) == 0;
+    ck_assert_msg(marked, "the listener is not marked in sight");
+    grid_free(&g);
+    view_model_destroy(&tm);
+    scenario_free(ts);
+}
+END_TEST
+
+/* The narration gets room before the script list (which keeps the current
+ * step), and a cut narration ends in an ellipsis. */
+START_TEST(test_script_say_gets_room_and_marks_a_cut)
+{
+    struct view_model tm;
+    struct scenario *ts = handshake_model(&tm);
+    struct view_state st;
+    view_state_init(&st);
+    st.cursor = find_event_in(&tm, "alice", TRACE_CALL, "socket(");  /* after two says */
+    struct grid g;
+    grid_init(&g, 26, 10);
+    view_render_script(&tm, &st, &ascii_opts, &g, (struct grid_rect){ 0, 0, 26, 10 });
+    dump(&g);
+    ck_assert_str_eq(row(&g, 1), "|> alice: c = socket tcp |");
+    ck_assert_str_eq(row(&g, 2), "|  alice: connect c bob:8|");
+    ck_assert_str_eq(row(&g, 3), "|- say ------------------|");
+    ck_assert_str_eq(row(&g, 4), "| connect() sends a SYN  |");
+    ck_assert_str_eq(row(&g, 8), "| MSS, SACK permitted, ~ |");
+    /* tall enough, the whole of it and no mark */
+    grid_free(&g);
+    grid_init(&g, 26, 20);
+    view_render_script(&tm, &st, &ascii_opts, &g, (struct grid_rect){ 0, 0, 26, 20 });
+    dump(&g);
+    bool ends = false;
+    for (int y = 0; y < 20; y++) {
+        ck_assert_ptr_null(strstr(row(&g, y), "~"));
+        ends |= strstr(row(&g, y), "ends.") != NULL;
+    }
+    ck_assert(ends);
+    grid_free(&g);
+    view_model_destroy(&tm);
+    scenario_free(ts);
+}
+END_TEST
+
+/* A short state diagram keeps both ends of the transition in sight. */
+START_TEST(test_tcp_state_diagram_short_pane_keeps_both_states)
+{
+    struct view_model tm;
+    struct scenario *ts = handshake_model(&tm);
+    struct view_state st;
+    view_state_init(&st);
+    st.cursor = find_event_in(&tm, "alice", TRACE_STATE, "FIN_WAIT_1 -> FIN_WAIT_2");
+    struct grid g;
+    grid_init(&g, 100, 8);  /* five rows of the diagram */
+    view_render_tcp_states(&tm, &st, &ascii_opts, &g, (struct grid_rect){ 0, 0, 100, 8 });
+    dump(&g);
+    int from_y = -1, to_y = -1;
+    for (int y = 2; y < 7; y++) {
+        if (strstr(row(&g, y), "FIN_WAIT_1") != NULL)
+            from_y = y;
+        if (strstr(row(&g, y), "FIN_WAIT_2") != NULL)
+            to_y = y;
+    }
+    /* FIN_WAIT_1 and FIN_WAIT_2 are read whole, digit and all */
+    ck_assert_ptr_nonnull(strstr(row(&g, 1), "alice: FIN_WAIT_1 -> FIN_WAIT_2"));
+    ck_assert_int_ge(from_y, 2);
+    ck_assert_int_ge(to_y, 2);
+    char roles[128];
+    const char *line = row(&g, from_y);
+    grid_row_roles(&g, from_y, roles, sizeof roles);
+    ck_assert_int_eq(roles[strstr(line, "FIN_WAIT_1") - line], 'a' + ROLE_CHANGED - 1);
+    line = row(&g, to_y);
+    grid_row_roles(&g, to_y, roles, sizeof roles);
+    ck_assert_int_eq(roles[strstr(line, "FIN_WAIT_2") - line], 'a' + ROLE_SELECTED - 1);
+    grid_free(&g);
+    view_model_destroy(&tm);
+    scenario_free(ts);
+}
+END_TEST
+
+/* An empty ':' line says what to type, with a host of the lesson. */
+START_TEST(test_cmdline_hint_when_empty)
+{
+    struct view_state st;
+    view_state_init(&st);
+    struct grid g;
+    grid_init(&g, 80, 24);
+    ck_assert(view_key(m, &st, ':'));
+    view_render(m, &st, &ascii_opts, &g);
+    dump(&g);
+    ck_assert_str_eq(row(&g, 23),
+                     ":_  a script line, e.g.  alice: s = socket tcp   Tab completes, Esc cancels");
+    ck_assert(view_key(m, &st, 'b'));
+    view_render(m, &st, &ascii_opts, &g);
+    ck_assert_str_eq(row(&g, 23), ":b_");
+    grid_free(&g);
 }
 END_TEST
 
@@ -549,6 +709,61 @@ START_TEST(test_tcp_state_diagram_lights_the_transition)
     ck_assert(st.tcp_states);
     ck_assert(view_key(&tm, &st, 't'));
     ck_assert(!st.tcp_states);
+    grid_free(&g);
+    view_model_destroy(&tm);
+    scenario_free(ts);
+}
+END_TEST
+
+/* At 80 columns the diagram's narrow layout shows all eleven states whole
+ * (the wide one cut SYN_RECEIVED, ESTABLISHED, CLOSE_WAIT), and on the
+ * 80x24 screen the transition just taken stays in sight and lit. */
+START_TEST(test_tcp_state_diagram_fits_80_columns)
+{
+    static const char *const states[] = { "CLOSED", "LISTEN", "SYN_SENT", "SYN_RECEIVED",
+                                          "ESTABLISHED", "FIN_WAIT_1", "FIN_WAIT_2",
+                                          "CLOSE_WAIT", "CLOSING", "LAST_ACK", "TIME_WAIT" };
+    struct view_model tm;
+    struct scenario *ts = handshake_model(&tm);
+    struct view_state st;
+    view_state_init(&st);
+    st.cursor = find_event_in(&tm, "bob", TRACE_STATE, "SYN_RECEIVED -> ESTABLISHED");
+    struct grid g;
+    grid_init(&g, 80, 20);
+    view_render_tcp_states(&tm, &st, &ascii_opts, &g, (struct grid_rect){ 0, 0, 80, 20 });
+    dump(&g);
+    for (size_t i = 0; i < sizeof states / sizeof states[0]; i++) {
+        bool seen = false;
+        for (int y = 2; y < g.h - 1; y++) {
+            const char *line = row(&g, y);
+            const char *p = strstr(line, states[i]);
+            /* whole, inside the frame */
+            seen |= p != NULL && p - line + (long)strlen(states[i]) <= 78;
+        }
+        ck_assert_msg(seen, "%s not shown whole at 80 columns", states[i]);
+    }
+    for (int y = 0; y < g.h; y++)
+        ck_assert_msg(row(&g, y)[79] == '|' || row(&g, y)[79] == '+', "row %d runs over", y);
+    grid_free(&g);
+
+    /* the whole screen at 80x24: few rows, the two states of the transition kept */
+    st.tcp_states = true;
+    grid_init(&g, 80, 24);
+    view_render(&tm, &st, &ascii_opts, &g);
+    dump(&g);
+    int y_from = -1, y_to = -1;
+    for (int y = 0; y < g.h; y++) {
+        const char *line = row(&g, y);
+        char roles[128];
+        grid_row_roles(&g, y, roles, sizeof roles);
+        const char *a = strstr(line, "SYN_RECEIVED");
+        const char *b = strstr(line, "ESTABLISHED");
+        if (a != NULL && roles[a - line] == 'a' + ROLE_CHANGED - 1)
+            y_from = y;
+        if (b != NULL && roles[b - line] == 'a' + ROLE_SELECTED - 1)
+            y_to = y;
+    }
+    ck_assert_msg(y_from >= 0 && y_to >= 0, "the transition is not in sight at 80x24");
     grid_free(&g);
     view_model_destroy(&tm);
     scenario_free(ts);
@@ -952,6 +1167,138 @@ START_TEST(test_sockets_pane_shows_the_tcb_of_the_event)
 }
 END_TEST
 
+/* bob's half-open connection (SYN_RECEIVED, before accept() returns) has no
+ * fd, so no socket: the pane shows it under his listener, as `ss -t -a`
+ * shows SYN-RECV, with its TCB and what it waits for; once the handshake
+ * completes it waits in the accept queue; after accept() it is a socket. */
+START_TEST(test_sockets_show_listener_pending_connections)
+{
+    struct view_model tm;
+    struct scenario *ts = lesson_model(&tm, "tcp/handshake.scn");
+    size_t synrcvd = SIZE_MAX;
+    for (size_t i = 0; i < tm.n_events && synrcvd == SIZE_MAX; i++) {
+        struct record_event ev;
+        ck_assert(vm_event(&tm, i, &ev));
+        if (ev.kind == TRACE_STATE && strcmp(ev.where, "bob") == 0 &&
+            strstr(ev.text, "-> SYN_RECEIVED") != NULL)
+            synrcvd = i;
+    }
+    ck_assert_msg(synrcvd != SIZE_MAX, "bob never entered SYN_RECEIVED");
+    int bob = -1;
+    for (size_t h = 0; h < vm_n_hosts(&tm); h++)
+        if (strcmp(vm_host_name(&tm, (int)h), "bob") == 0)
+            bob = (int)h;
+    const struct vm_snap *sn = vm_snap_at(&tm, bob, synrcvd);
+    ck_assert_ptr_nonnull(sn);
+    size_t lst = SIZE_MAX;
+    for (size_t k = 0; k < sn->n_socks; k++)
+        if (strcmp(sn->socks[k].state, "LISTEN") == 0)
+            lst = k;
+    ck_assert_msg(lst != SIZE_MAX && lst + 1 < sn->n_socks, "no connection after the listener");
+    const struct vm_sock *p = &sn->socks[lst + 1];
+    ck_assert_int_eq(p->fd, -1);
+    ck_assert_int_eq(p->listen_fd, sn->socks[lst].fd);
+    ck_assert_str_eq(p->state, "SYN_RECEIVED");
+    ck_assert(p->has_tcb);
+    ck_assert_uint_eq(p->lport, sn->socks[lst].lport);
+    ck_assert_uint_eq(p->rcv_nxt, 1);  /* the SYN, relative to the IRS */
+
+    struct view_state st;
+    view_state_init(&st);
+    st.cursor = synrcvd;
+    struct grid g;
+    grid_init(&g, 40, 30);
+    view_render_sockets(&tm, &st, &ascii_opts, &g, (struct grid_rect){ 0, 0, 40, 30 });
+    dump(&g);
+    int at_l = -1, at_p = -1, at_una = -1;
+    for (int y = 0; y < g.h; y++) {
+        if (strstr(row(&g, y), "LISTEN") != NULL && at_l < 0)
+            at_l = y;
+        if (strstr(row(&g, y), "SYN_RECEIVED: handshake in progress") != NULL)
+            at_p = y;
+        if (at_p >= 0 && at_una < 0 && strstr(row(&g, y), "rcv.nxt 1 wnd") != NULL)
+            at_una = y;
+    }
+    ck_assert_msg(at_l >= 0 && at_p > at_l, "the half-open connection is not under the listener");
+    ck_assert_msg(at_una > at_p, "its TCB is not shown");
+    grid_free(&g);
+
+    /* after bob's SYN_RECEIVED -> ESTABLISHED, before accept(): queued */
+    size_t est = SIZE_MAX, acc = SIZE_MAX;
+    for (size_t i = synrcvd; i < tm.n_events && acc == SIZE_MAX; i++) {
+        struct record_event ev;
+        ck_assert(vm_event(&tm, i, &ev));
+        if (est == SIZE_MAX && ev.kind == TRACE_STATE && strcmp(ev.where, "bob") == 0 &&
+            strstr(ev.text, "SYN_RECEIVED -> ESTABLISHED") != NULL)
+            est = i;
+        if (est != SIZE_MAX && ev.kind == TRACE_CALL && strcmp(ev.where, "bob") == 0 &&
+            strstr(ev.text, "accept") != NULL)
+            acc = i;
+    }
+    ck_assert(est != SIZE_MAX);
+    st.cursor = est;
+    grid_init(&g, 100, 30);
+    view_render_sockets(&tm, &st, &ascii_opts, &g, (struct grid_rect){ 0, 0, 100, 30 });
+    dump(&g);
+    bool queued = false;
+    for (int y = 0; y < g.h; y++)
+        queued |= strstr(row(&g, y), "ESTABLISHED 192.0.2.2:80 192.0.2.1:") != NULL &&
+                  strstr(row(&g, y), "in the accept queue, not accepted yet") != NULL;
+    ck_assert_msg(queued, "the queued connection is not shown on one line");
+    grid_free(&g);
+    if (acc != SIZE_MAX) {
+        sn = vm_snap_at(&tm, bob, acc);
+        for (size_t k = 0; sn != NULL && k < sn->n_socks; k++)
+            ck_assert_int_lt(sn->socks[k].listen_fd, 0);  /* accepted: no longer pending */
+    }
+    view_model_destroy(&tm);
+    scenario_free(ts);
+}
+END_TEST
+
+/* The key bar at every width: '?' always on it, never a word cut at the
+ * edge, and at 100 columns the keys a first-timer needs next (tab, /, :, @,
+ * m) after stepping. */
+START_TEST(test_keybar_fits_by_priority)
+{
+    static const char *const whats[] = { "event", "step", "back", "step back", "play",
+                                         "speed", "first/last", "pane", "filter", "TCP states",
+                                         "call", "time", "mark", "to mark", "help", "quit" };
+    struct view_state st;
+    view_state_init(&st);
+    for (int w = 12; w <= 200; w++) {
+        struct grid g;
+        grid_init(&g, w, 1);
+        view_render_keybar(&st, &g, (struct grid_rect){ 0, 0, w, 1 });
+        char line[256];
+        snprintf(line, sizeof line, "%s", row(&g, 0));
+        size_t n = strlen(line);
+        while (n > 0 && line[n - 1] == ' ')
+            line[--n] = '\0';
+        ck_assert_msg(strstr(line, "? help") != NULL, "no '? help' at %d: [%s]", w, line);
+        bool whole = false;
+        for (size_t i = 0; i < sizeof whats / sizeof whats[0]; i++) {
+            size_t k = strlen(whats[i]);
+            whole |= n >= k && strcmp(line + n - k, whats[i]) == 0;
+        }
+        ck_assert_msg(whole, "cut at %d: [%s]", w, line);
+        if (w >= 52) {
+            ck_assert_msg(strstr(line, "space event") && strstr(line, "s step") &&
+                              strstr(line, "b back") && strstr(line, "q quit"),
+                          "stepping keys missing at %d: [%s]", w, line);
+        }
+        if (w >= 100) {
+            static const char *const need[] = { "tab pane", "/ filter", ": call", "@ time",
+                                                "m mark" };
+            for (size_t i = 0; i < sizeof need / sizeof need[0]; i++)
+                ck_assert_msg(strstr(line, need[i]) != NULL, "no '%s' at %d: [%s]", need[i], w,
+                              line);
+        }
+        grid_free(&g);
+    }
+}
+END_TEST
+
 static Suite *
 view_suite(void)
 {
@@ -968,6 +1315,7 @@ view_suite(void)
     tcase_add_test(tc, test_model_pairs_wires_with_arrivals);
     tcase_add_test(tc, test_model_snapshots_as_of_the_cursor);
     tcase_add_test(tc, test_filter_index_agrees_with_decoding);
+    tcase_add_test(tc, test_sockets_show_listener_pending_connections);
     tcase_add_test(tc, test_layer_index_agrees_with_a_scan);
     tcase_add_test(tc, test_sockets_pane_shows_the_tcb_of_the_event);
     suite_add_tcase(s, tc);
@@ -996,9 +1344,15 @@ view_suite(void)
     tcase_add_test(tc, test_sockets_pane_highlights_changes);
     tcase_add_test(tc, test_sockets_pane_shows_the_tcb);
     tcase_add_test(tc, test_tcp_state_diagram_lights_the_transition);
+    tcase_add_test(tc, test_sockets_pane_follows_the_host_and_scrolls);
+    tcase_add_test(tc, test_script_say_gets_room_and_marks_a_cut);
+    tcase_add_test(tc, test_tcp_state_diagram_short_pane_keeps_both_states);
+    tcase_add_test(tc, test_tcp_state_diagram_fits_80_columns);
+    tcase_add_test(tc, test_cmdline_hint_when_empty);
     tcase_add_test(tc, test_back_shows_the_same_screen);
     tcase_add_test(tc, test_ascii_screen_has_only_ascii);
     tcase_add_test(tc, test_help_lists_every_key);
+    tcase_add_test(tc, test_keybar_fits_by_priority);
     suite_add_tcase(s, tc);
     return s;
 }
