@@ -4,7 +4,8 @@
 #   make build   configure and build into build/
 #   make test    install what is missing, build, run every test, then again
 #                under AddressSanitizer + UndefinedBehaviorSanitizer
-#   make bench   build and run the benchmarks
+#   make bench   build and run the benchmarks; with ns-3 installed
+#                (scripts/install-deps.sh --bench) bench_scale compares with it
 #   make clean   remove the build trees
 
 JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
@@ -43,6 +44,11 @@ test-asan: deps $(ASAN)/CMakeCache.txt
 test: test-plain test-asan
 
 bench: build
+	@scripts/install-deps.sh --bench --check 2>/dev/null || \
+	    echo "make bench: ns-3 is not installed; scripts/install-deps.sh --bench adds the comparison"
+	@# configure again: ns-3 may have been installed since the last time
+	cmake -S . -B $(BUILD) >/dev/null
+	cmake --build $(BUILD) -j $(JOBS)
 	@for b in $(BUILD)/bench_*; do [ -x "$$b" ] && "$$b"; done; true
 
 clean:

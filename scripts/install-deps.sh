@@ -5,7 +5,22 @@
 # `make demo` and `make test` call this only when `--check` reports a gap.
 #   scripts/install-deps.sh          install whatever is missing
 #   scripts/install-deps.sh --check  exit 0 if nothing is missing, 1 otherwise
+#   scripts/install-deps.sh --bench  also what the benchmarks compare with:
+#                                    Debian's libns3-dev (ns-3, about 1 GB with
+#                                    its dependencies), which bench_scale runs
+#                                    beside netstep. Never needed by `make test`.
+#   scripts/install-deps.sh --bench --check   the same check, with it
 set -eu
+
+BENCH=0
+CHECK=0
+for arg in "$@"; do
+    case "$arg" in
+        --bench) BENCH=1 ;;
+        --check) CHECK=1 ;;
+        *) echo "usage: scripts/install-deps.sh [--bench] [--check]" >&2; exit 2 ;;
+    esac
+done
 
 # package -> a file or command whose presence shows it is installed
 PKGS="gcc:/usr/bin/gcc
@@ -20,6 +35,11 @@ tmux:/usr/bin/tmux
 iproute2:/usr/sbin/ip
 python3:/usr/bin/python3
 curl:/usr/bin/curl"
+if [ "$BENCH" = 1 ]; then
+    PKGS="$PKGS
+g++:/usr/bin/g++
+libns3-dev:/usr/lib/x86_64-linux-gnu/pkgconfig/ns3-core.pc"
+fi
 
 missing=""
 for entry in $PKGS; do
@@ -30,7 +50,7 @@ for entry in $PKGS; do
     fi
 done
 
-if [ "${1:-}" = "--check" ]; then
+if [ "$CHECK" = 1 ]; then
     [ -z "$missing" ] && exit 0
     echo "install-deps: missing:$missing" >&2
     exit 1

@@ -441,7 +441,7 @@ int
 link_add_rule(struct link *l, const struct link_rule *r)
 {
     if (r == NULL || (unsigned)r->action > LINK_RULE_CORRUPT ||
-        (unsigned)r->proto > LINK_RULE_TCP || (unsigned)r->len_cmp > LINK_CMP_GE)
+        (unsigned)r->proto > LINK_RULE_IPV4 || (unsigned)r->len_cmp > LINK_CMP_GE)
         return -ERR_INVAL;
     if (l->n_rules >= LINK_RULES_MAX)
         return -ERR_NOBUFS;
@@ -568,7 +568,7 @@ link_rule_matches(const struct link_rule *r, const struct link_dir *d, const str
                                     [LINK_RULE_TCP] = IPPROTO_TCP_ };
     if (r->proto == LINK_RULE_ARP)
         return false;
-    if (r->proto != LINK_RULE_ANY && proto != want[r->proto])
+    if (r->proto != LINK_RULE_ANY && r->proto != LINK_RULE_IPV4 && proto != want[r->proto])
         return false;
     if (r->port == 0 && r->tcp_flags == 0 && r->tcp_flags_not == 0)
         return true;

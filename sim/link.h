@@ -115,6 +115,7 @@ enum link_rule_proto {
     LINK_RULE_ICMP,  /* IPv4 protocol 1 */
     LINK_RULE_UDP,   /* IPv4 protocol 17 */
     LINK_RULE_TCP,   /* IPv4 protocol 6 */
+    LINK_RULE_IPV4,  /* any IPv4 datagram, whatever it carries */
 };
 
 /* How a rule compares a frame's payload length with its number. */

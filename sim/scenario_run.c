@@ -123,7 +123,8 @@ rule_addr_host(const struct scenario *scn, bool given, const struct scn_addr *a)
 
 /* Why step st cannot run in this build, or NULL if it can. A per-packet
  * rule is a link_rule (sim/link.h), which filters on the sending host,
- * protocol, addresses, port, TCP flags and the payload length. */
+ * protocol (any IPv4 datagram, or ICMP, UDP, TCP, ARP), addresses, port, TCP
+ * flags and the payload length. */
 static const char *
 run_missing(const struct scenario *scn, const struct scn_step *st)
 {
@@ -131,11 +132,9 @@ run_missing(const struct scenario *scn, const struct scn_step *st)
     if (st->kind != SCN_STEP_DROP)
         return NULL;
     const struct scn_filter *f = &st->drop.filter;
-    if (f->proto == SCN_PROTO_IPV4)
-        return "a per-packet rule cannot filter on 'ip'; name icmp, udp or tcp";
     if (f->has_len && f->proto != SCN_PROTO_TCP && f->proto != SCN_PROTO_UDP &&
-        f->proto != SCN_PROTO_ICMP)
-        return "a per-packet rule's len needs icmp, udp or tcp before it";
+        f->proto != SCN_PROTO_ICMP && f->proto != SCN_PROTO_IPV4)
+        return "a per-packet rule's len needs ip, icmp, udp or tcp before it";
     return NULL;
 }
 
@@ -1662,7 +1661,7 @@ step_rule(struct scn_runner *r, const struct scn_step *st)
     };
     static const enum link_rule_proto protos[SCN_PROTO_COUNT] = {
         [SCN_PROTO_ANY] = LINK_RULE_ANY, [SCN_PROTO_ARP] = LINK_RULE_ARP,
-        [SCN_PROTO_IPV4] = LINK_RULE_ANY, [SCN_PROTO_ICMP] = LINK_RULE_ICMP,
+        [SCN_PROTO_IPV4] = LINK_RULE_IPV4, [SCN_PROTO_ICMP] = LINK_RULE_ICMP,
         [SCN_PROTO_UDP] = LINK_RULE_UDP, [SCN_PROTO_TCP] = LINK_RULE_TCP,
     };
     struct link_rule lr = {
@@ -2059,16 +2058,17 @@ schedule_at(struct scn_runner *r, const struct scn_step *st, size_t step_no)
 {
     char t[32];
     struct scn_at *a = calloc(1, sizeof(*a));
-    struct scn_at **na = r->n_ats < r->cap_ats ? r->ats
-                                               : realloc(r->ats, (r->cap_ats * 2 + 4) *
-                                                                     sizeof(*na));
+    bool grow = r->n_ats >= r->cap_ats;
+    struct scn_at **na = !grow ? r->ats : realloc(r->ats, (r->cap_ats * 2 + 4) * sizeof(*na));
     if (a == NULL || na == NULL) {
         free(a);
         run_say(r, true, "%s:%u: out of memory scheduling this statement\n",
                 r->scn->files[st->file], st->line);
         return;
     }
-    if (na != r->ats) {
+    /* The capacity grows whenever realloc ran, even when it grew the block
+     * in place and handed back the same pointer. */
+    if (grow) {
         r->ats = na;
         r->cap_ats = r->cap_ats * 2 + 4;
     }

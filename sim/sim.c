@@ -66,6 +66,10 @@ sim_grow_hosts(struct sim *s)
     if (wakes == NULL)
         return false;  /* hosts grew already; harmless, cap_hosts is unchanged */
     s->wakes = wakes;
+    size_t *entered = realloc(s->call_entered, cap * sizeof *entered);
+    if (entered == NULL)
+        return false;
+    s->call_entered = entered;
     s->cap_hosts = cap;
     return true;
 }
@@ -122,10 +126,13 @@ sim_destroy(struct sim *s)
         free(s->hosts[i]);
     free(s->hosts);
     free(s->wakes);
+    free(s->call_entered);
     free(s->links);
     pkt_pool_destroy(&s->pool);  /* last: every packet above went back to it */
     s->hosts = NULL;
     s->wakes = NULL;
+    s->call_entered = NULL;
+    s->n_call_entered = 0;
     s->links = NULL;
     s->n_hosts = s->cap_hosts = 0;
     s->n_links = s->cap_links = 0;
@@ -134,11 +141,11 @@ sim_destroy(struct sim *s)
 int
 sim_host_index(const struct sim *s, const struct host *h)
 {
-    for (size_t i = 0; i < s->n_hosts; i++) {
-        if (s->hosts[i] == h)
-            return (int)i;
-    }
-    return -1;
+    /* The slot the host remembers, checked: a host of another world (or
+     * none) is not at that slot of this one. */
+    if (h == NULL || h->world_index >= s->n_hosts || s->hosts[h->world_index] != h)
+        return -1;
+    return (int)h->world_index;
 }
 
 struct host *
@@ -191,6 +198,7 @@ sim_add_host(struct sim *s, const char *name)
     uint64_t index = s->n_hosts;
     host_init(h, name, &s->pool, &s->trace, s->seed, index);
     h->now_ns = s->now_ns;
+    h->world_index = (size_t)index;
     s->hosts[s->n_hosts] = h;
     memset(&s->wakes[s->n_hosts], 0, sizeof s->wakes[s->n_hosts]);
     s->n_hosts++;
@@ -280,6 +288,46 @@ void
 sim_enter_host(struct sim *s, struct host *h)
 {
     h->now_ns = s->now_ns;
+    if (s->in_call) {
+        int hi = sim_host_index(s, h);
+        if (hi >= 0 && !s->wakes[hi].entered) {
+            s->wakes[hi].entered = true;
+            s->call_entered[s->n_call_entered++] = (size_t)hi;
+        }
+    }
+}
+
+static int
+cmp_size(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* A SIM_EV_CALL: run it, then re-arm the hosts it entered, in index order
+ * (the order a loop over every host would push their wakes in, so traces do
+ * not depend on the order the call entered them). A call made from inside
+ * another (a step that runs the loop) keeps the outer call's list below
+ * `mark`; the outer call re-arms those. */
+static void
+sim_run_call(struct sim *s, struct sim_ev_call *c)
+{
+    bool outer = s->in_call;
+    size_t mark = s->n_call_entered;
+    s->in_call = true;
+    c->fn(s, c->ctx);
+    size_t n = s->n_call_entered - mark;
+    if (n > 0) {  /* (a world with no hosts has no list at all) */
+        size_t *list = s->call_entered + mark;
+        qsort(list, n, sizeof *list, cmp_size);
+        for (size_t k = 0; k < n; k++) {
+            s->wakes[list[k]].entered = false;
+            sim_host_entered(s, s->hosts[list[k]]);
+            s->call_rearms++;
+        }
+    }
+    s->n_call_entered = mark;
+    s->in_call = outer;
 }
 
 void
@@ -408,10 +456,7 @@ sim_dispatch_next(struct sim *s)
         break;
     case SIM_EV_CALL:
         s->events_run++;
-        ev.u.call.fn(s, ev.u.call.ctx);
-        /* the call may have entered any host */
-        for (size_t i = 0; i < s->n_hosts; i++)
-            sim_host_entered(s, s->hosts[i]);
+        sim_run_call(s, &ev.u.call);
         break;
     case SIM_EV_KIND_COUNT:
         break;

@@ -52,6 +52,7 @@ struct sim_wake {
     uint64_t seq;        /* its insertion number; a wake with another is stale */
     uint64_t spin_at_ns; /* instant of the last wake that ran */
     unsigned spins;      /* wakes that ran at spin_at_ns */
+    bool entered;        /* entered by the SIM_EV_CALL running now */
 };
 
 struct sim {
@@ -73,6 +74,10 @@ struct sim {
     uint64_t events_run;        /* events dispatched (stale wakes not counted) */
     uint64_t wakes_stale;       /* stale wakes popped */
     uint64_t wake_spins;        /* times SIM_WAKE_SPIN_MAX pushed a wake ahead */
+    bool in_call;               /* a SIM_EV_CALL is running: note the hosts it enters */
+    size_t *call_entered;       /* their indexes (cap_hosts slots), each once */
+    size_t n_call_entered;      /* entries of call_entered */
+    uint64_t call_rearms;       /* hosts re-armed after calls: only those they entered */
     struct realtime *rt;        /* TAP mode (sim/realtime.h): time follows the wall
                                    clock; NULL in a simulated world */
 };
@@ -107,12 +112,14 @@ struct iface *sim_host_add_iface(struct sim *s, struct host *h, uint32_t addr,
 struct link *sim_add_link(struct sim *s, struct iface *a, struct iface *b,
                           const struct link_params *p);
 
-/* Set h->now_ns = s->now_ns. Call before every entry into a host. */
+/* Set h->now_ns = s->now_ns. Call before every entry into a host. Inside a
+ * SIM_EV_CALL it also notes h, so the loop re-arms h after the call. */
 void sim_enter_host(struct sim *s, struct host *h);
 
 /* Call after anything outside the loop entered h: makes sure a wake is due
  * no later than host_next_deadline(h). The loop calls it itself after every
- * frame delivery and wake, and for every host after a SIM_EV_CALL. */
+ * frame delivery and wake, and after a SIM_EV_CALL for every host the call
+ * entered (sim_enter_host): a call costs what it touches, not the world. */
 void sim_host_entered(struct sim *s, struct host *h);
 
 /* Pop one event, move the clock to it and dispatch it (in TAP mode, first
@@ -121,7 +128,8 @@ void sim_host_entered(struct sim *s, struct host *h);
  *          iface_input(dst, p), h->cause cleared, sim_host_entered(h)
  *   WAKE   (live) enter h, host_poll(h), sim_host_entered(h); the stack's
  *          timers set the cause. A stale wake only moves the clock.
- *   CALL   fn(s, ctx), then sim_host_entered() for every host
+ *   CALL   fn(s, ctx), then sim_host_entered() for every host fn entered
+ *          (through sim_enter_host), in index order
  * Returns false, changing nothing, when the heap is empty. */
 bool sim_step(struct sim *s);
 

@@ -4,15 +4,18 @@
  * The packet reception algorithm follows RFC 826's "Packet Reception" section
  * step by step: update an existing entry for the sender ("merge_flag"), then,
  * if the target is us, add the sender if it was new, and answer a request.
- * Resolution holds a few packets per address, retries once a second
+ * Resolution holds packets per address up to a byte bound, retries once a second
  * [RFC 1122 2.3.2.1] and gives up after ARP_MAX_TRIES requests; a router
  * then tells the sources of the datagrams it held (ICMP host unreachable,
- * through ipv4_next_hop_unreachable()).
+ * through ipv4_next_hop_unreachable()). The table grows on demand up to
+ * ARP_CACHE_MAX entries; arp.h tells the sizes and the eviction policy and
+ * where they come from (Linux's neighbour table).
  * Called by: eth_input(), ipv4_output(), host_poll().
  * Calls: eth_output(), pkt_drop().
  */
 #include "stack/arp.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "stack/drop.h"
@@ -34,7 +37,14 @@ arp_cache_init(struct arp_cache *c)
     c->timeout_ns = ARP_TIMEOUT_NS;
     c->retry_ns = ARP_RETRY_NS;
     c->max_tries = ARP_MAX_TRIES;
-    c->queue_max = ARP_QUEUE_MAX;
+    c->max_entries = ARP_CACHE_MAX;
+    c->queue_max_bytes = ARP_QUEUE_MAX_BYTES;
+}
+
+size_t
+arp_pkt_mem(const struct pkt *p)
+{
+    return sizeof(*p) + p->cap;
 }
 
 const char *
@@ -52,7 +62,7 @@ arp_state_name(enum arp_state s)
 static struct arp_entry *
 arp_find(struct host *h, uint32_t ip)
 {
-    for (unsigned i = 0; i < ARP_CACHE_SIZE; i++)
+    for (unsigned i = 0; i < h->arp.cap; i++)
         if (h->arp.e[i].state != ARP_FREE && h->arp.e[i].ip == ip)
             return &h->arp.e[i];
     return NULL;
@@ -79,27 +89,60 @@ arp_entry_clear(struct host *h, struct arp_entry *e, enum drop_reason why)
     struct pkt *p;
     while ((p = pkt_queue_pop(&e->pending)) != NULL)
         pkt_drop(h, p, LAYER_ARP, why);
+    if (e->state != ARP_FREE)
+        h->arp.used--;
     memset(e, 0, sizeof(*e));
 }
 
-/* A free slot, or the reachable entry closest to expiry (never an incomplete
- * one: its packets are waiting). */
+/* Room for one more slot: double the table, up to the bound. Slots move, so
+ * no caller holds an entry pointer across this. Returns false when the table
+ * is at its bound or memory runs out. */
+static bool
+arp_grow(struct host *h)
+{
+    struct arp_cache *c = &h->arp;
+    unsigned max = c->max_entries < ARP_CACHE_MAX ? c->max_entries : ARP_CACHE_MAX;
+    if (c->cap >= max)
+        return false;
+    unsigned cap = c->cap == 0 ? ARP_CACHE_FIRST : c->cap * 2;
+    if (cap > max)
+        cap = max;
+    struct arp_entry *e = realloc(c->e, (size_t)cap * sizeof(*e));
+    if (e == NULL)
+        return false;
+    memset(e + c->cap, 0, (size_t)(cap - c->cap) * sizeof(*e));
+    c->e = e;
+    c->cap = cap;
+    return true;
+}
+
+/* A free slot, marked used; the caller sets its state. The table grows when
+ * every slot is taken; at its bound the reachable entry confirmed longest
+ * ago (the one closest to expiry) is evicted, as Linux's forced garbage
+ * collection removes the entries updated longest ago. Never an incomplete
+ * entry (its packets are waiting) nor a permanent one. NULL when only those
+ * are left. */
 static struct arp_entry *
 arp_alloc(struct host *h)
 {
+    if (h->arp.used >= h->arp.cap)
+        arp_grow(h);
     struct arp_entry *victim = NULL;
-    for (unsigned i = 0; i < ARP_CACHE_SIZE; i++) {
+    for (unsigned i = 0; i < h->arp.cap; i++) {
         struct arp_entry *e = &h->arp.e[i];
-        if (e->state == ARP_FREE)
+        if (e->state == ARP_FREE) {
+            h->arp.used++;
             return e;
+        }
         if (e->state == ARP_REACHABLE && (victim == NULL || e->expires_ns < victim->expires_ns))
             victim = e;
     }
     if (victim != NULL) {
         char ip[IPV4_ADDR_STRLEN];
-        trace_event(h, TRACE_CACHE, LAYER_ARP, NULL, NULL, "cache full: evict %s",
-                    ipv4_addr_str(victim->ip, ip));
+        trace_event(h, TRACE_CACHE, LAYER_ARP, NULL, NULL, "cache full (%u entries): evict %s",
+                    h->arp.used, ipv4_addr_str(victim->ip, ip));
         arp_entry_clear(h, victim, DROP_ARP_UNRESOLVED);
+        h->arp.used++;
     }
     return victim;
 }
@@ -107,9 +150,13 @@ arp_alloc(struct host *h)
 void
 arp_cache_flush(struct host *h)
 {
-    for (unsigned i = 0; i < ARP_CACHE_SIZE; i++)
+    for (unsigned i = 0; i < h->arp.cap; i++)
         if (h->arp.e[i].state != ARP_FREE)
             arp_entry_clear(h, &h->arp.e[i], DROP_HOST_DOWN);
+    free(h->arp.e);
+    h->arp.e = NULL;
+    h->arp.cap = 0;
+    h->arp.used = 0;
 }
 
 static int
@@ -134,8 +181,9 @@ arp_send(struct iface *ifc, uint16_t op, const uint8_t tha[ETH_ALEN], uint32_t t
     uint8_t *b = pkt_put(p, ARP_LEN);
     arp_emit(&arp, b);
     p->l3_off = pkt_off(p);
-    char desc[96];
-    arp_describe(&arp, desc, sizeof(desc));
+    char desc[96] = "";
+    if (trace_wanted(h->trace))
+        arp_describe(&arp, desc, sizeof(desc));
     const char *why = op == ARP_OP_REPLY ? "answering a request for my address"
                       : tpa == ifc->addr ? "announcing my address (gratuitous ARP)"
                                          : "broadcasting: who has this address?";
@@ -150,10 +198,11 @@ arp_announce(struct iface *ifc)
     return arp_send(ifc, ARP_OP_REQUEST, zero, ifc->addr, mac_broadcast);
 }
 
-/* Fill entry e with mac and send what waited for it. */
+/* Fill entry e with mac (REACHABLE, or PERMANENT when set by hand) and send
+ * what waited for it. */
 static void
 arp_entry_resolve(struct host *h, struct arp_entry *e, struct iface *ifc,
-                  const uint8_t mac[ETH_ALEN])
+                  const uint8_t mac[ETH_ALEN], bool permanent)
 {
     const char *verb = e->state == ARP_INCOMPLETE ? "resolved"
                        : e->state == ARP_FREE     ? "learned"
@@ -165,6 +214,8 @@ arp_entry_resolve(struct host *h, struct arp_entry *e, struct iface *ifc,
         memcpy(e->mac, mac, ETH_ALEN);
         e->ifc = ifc;
         e->expires_ns = h->now_ns + h->arp.timeout_ns;
+        if (permanent)
+            e->state = ARP_PERMANENT;
     }
     char ip[IPV4_ADDR_STRLEN], m[MAC_ADDR_STRLEN];
     if (verb != NULL)
@@ -172,9 +223,17 @@ arp_entry_resolve(struct host *h, struct arp_entry *e, struct iface *ifc,
                     "%s is-at %s on %s: entry %s, valid %llu s", ipv4_addr_str(e->ip, ip),
                     mac_addr_str(mac, m), ifc->name, verb,
                     (unsigned long long)(h->arp.timeout_ns / 1000000000ull));
+    /* Take the queue out first: sending may run the stack again, and a new
+     * entry may move the table (arp_grow). */
+    struct pkt_queue held = e->pending;
+    struct iface *out = e->ifc;
+    uint8_t dst[ETH_ALEN];
+    memcpy(dst, e->mac, ETH_ALEN);
+    memset(&e->pending, 0, sizeof(e->pending));
+    e->pending_mem = 0;
     struct pkt *p;
-    while ((p = pkt_queue_pop(&e->pending)) != NULL)
-        eth_output(e->ifc, p, e->mac, ETHERTYPE_IPV4);
+    while ((p = pkt_queue_pop(&held)) != NULL)
+        eth_output(out, p, dst, ETHERTYPE_IPV4);
 }
 
 void
@@ -187,8 +246,11 @@ arp_input(struct iface *ifc, struct pkt *p)
         pkt_drop(h, p, LAYER_ARP, why);
         return;
     }
-    char desc[96];
-    arp_describe(&arp, desc, sizeof(desc));
+    /* The sentence only when someone reads it: every host of a LAN hears
+     * every request, and describing one costs more than handling it. */
+    char desc[96] = "";
+    if (trace_wanted(h->trace))
+        arp_describe(&arp, desc, sizeof(desc));
 
     /* [RFC 826 Packet Reception] "If the pair <protocol type, sender protocol
      * address> is already in my translation table, update the sender hardware
@@ -202,7 +264,7 @@ arp_input(struct iface *ifc, struct pkt *p)
         trace_rx(h, LAYER_ARP, p, "RFC 826", "%s: not for my address%s", desc,
                  merge ? "; I know the sender, so refresh its entry" : "");
         if (merge)
-            arp_entry_resolve(h, e, ifc, arp.sha);
+            arp_entry_resolve(h, e, ifc, arp.sha, false);
         if (!merge) {
             pkt_drop(h, p, LAYER_ARP, DROP_ARP_NOT_FOR_US);
             return;
@@ -221,14 +283,14 @@ arp_input(struct iface *ifc, struct pkt *p)
              merge ? "update" : "remember",
              arp.op == ARP_OP_REQUEST ? " and answer" : "");
     if (merge) {
-        arp_entry_resolve(h, e, ifc, arp.sha);
+        arp_entry_resolve(h, e, ifc, arp.sha, false);
     } else if (arp.spa != 0) {
         /* "If merge_flag is false, add the triplet <protocol type, sender
          * protocol address, sender hardware address> to the translation table." */
         e = arp_alloc(h);
         if (e != NULL) {
             e->ip = arp.spa;
-            arp_entry_resolve(h, e, ifc, arp.sha);
+            arp_entry_resolve(h, e, ifc, arp.sha, false);
         }
     }
     /* "If the opcode is ares_op$REQUEST, swap fields and send a reply." */
@@ -268,14 +330,19 @@ arp_output(struct iface *ifc, struct pkt *p, uint32_t next_hop)
         trace_event(h, TRACE_CACHE, LAYER_ARP, p, "RFC 826",
                     "no entry for %s: hold the packet and ask", ip);
     }
-    if (e->pending.count >= h->arp.queue_max) {
-        /* [RFC 1122 2.3.2.2] "SHOULD save at least one (the latest) packet":
-         * drop the oldest to keep the newest. */
-        struct pkt *old = pkt_queue_pop(&e->pending);
+    /* [RFC 1122 2.3.2.2] "SHOULD save at least one (the latest) packet":
+     * past the bound (Linux's unres_qlen_bytes) drop the oldest, so the
+     * newest is always kept. */
+    size_t mem = arp_pkt_mem(p);
+    struct pkt *old;
+    while (e->pending_mem + mem > h->arp.queue_max_bytes &&
+           (old = pkt_queue_pop(&e->pending)) != NULL) {
+        e->pending_mem -= arp_pkt_mem(old);
         pkt_drop(h, old, LAYER_ARP, DROP_ARP_QUEUE_FULL);
     }
     p->next_hop = next_hop;
     pkt_queue_push(&e->pending, p);
+    e->pending_mem += mem;
     if (e->tries == 0) {
         static const uint8_t zero[ETH_ALEN] = { 0 };
         e->tries = 1;
@@ -300,8 +367,7 @@ arp_cache_set_permanent(struct host *h, struct iface *ifc, uint32_t ip,
      * arp_entry_resolve() leaves PERMANENT entries alone for ARP packets. */
     if (e->state == ARP_PERMANENT)
         e->state = ARP_REACHABLE;
-    arp_entry_resolve(h, e, ifc, mac);
-    e->state = ARP_PERMANENT;
+    arp_entry_resolve(h, e, ifc, mac, true);
     return 0;
 }
 
@@ -309,7 +375,8 @@ void
 arp_poll(struct host *h)
 {
     static const uint8_t zero[ETH_ALEN] = { 0 };
-    for (unsigned i = 0; i < ARP_CACHE_SIZE; i++) {
+    /* By index: a send below may grow (move) the table. */
+    for (unsigned i = 0; i < h->arp.cap; i++) {
         struct arp_entry *e = &h->arp.e[i];
         char ip[IPV4_ADDR_STRLEN];
         if (e->state == ARP_INCOMPLETE && e->retry_ns <= h->now_ns) {
@@ -324,6 +391,7 @@ arp_poll(struct host *h)
                  * datagram it could not deliver [RFC 1812 5.2.7.1]. */
                 struct pkt_queue held = e->pending;
                 memset(&e->pending, 0, sizeof(e->pending));
+                e->pending_mem = 0;
                 arp_entry_clear(h, e, DROP_ARP_UNRESOLVED);
                 struct pkt *q;
                 while ((q = pkt_queue_pop(&held)) != NULL) {
@@ -337,7 +405,9 @@ arp_poll(struct host *h)
                 trace_event(h, TRACE_TIMER, LAYER_ARP, NULL, "RFC 1122 2.3.2.1",
                             "no reply for %s yet: ask again (request %u of %u)", ip, e->tries,
                             h->arp.max_tries);
-                arp_send(e->ifc, ARP_OP_REQUEST, zero, e->ip, mac_broadcast);
+                struct iface *ifc = e->ifc;
+                uint32_t target = e->ip;
+                arp_send(ifc, ARP_OP_REQUEST, zero, target, mac_broadcast);
             }
             host_set_cause(h, saved);
         } else if (e->state == ARP_REACHABLE && e->expires_ns <= h->now_ns) {
@@ -357,7 +427,7 @@ arp_next_deadline(struct host *h)
     if (h->arp.next_known)
         return h->arp.next_ns;
     uint64_t next = UINT64_MAX;
-    for (unsigned i = 0; i < ARP_CACHE_SIZE; i++) {
+    for (unsigned i = 0; i < h->arp.cap; i++) {
         const struct arp_entry *e = &h->arp.e[i];
         if (e->state == ARP_INCOMPLETE && e->retry_ns < next)
             next = e->retry_ns;

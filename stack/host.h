@@ -62,6 +62,9 @@ struct host {
     struct sock_table socks;                 /* sockets */
     struct tcp_host tcp;                     /* TCBs, ISN key, TCP tunables and counters */
     struct host_stats stats;                 /* counters */
+    size_t world_index;                      /* the owner's slot for this host (sim/
+                                                keeps its hosts in an array); the
+                                                stack never reads it */
 };
 
 /* Set up h with no interfaces. `seed` feeds its generator (ephemeral ports,

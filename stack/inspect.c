@@ -28,7 +28,7 @@ size_t
 inspect_arp(const struct host *h, struct inspect_arp *out, size_t max)
 {
     size_t n = 0;
-    for (unsigned i = 0; i < ARP_CACHE_SIZE; i++) {
+    for (unsigned i = 0; i < h->arp.cap; i++) {
         const struct arp_entry *e = &h->arp.e[i];
         if (e->state == ARP_FREE)
             continue;
@@ -82,8 +82,8 @@ inspect_sockets(const struct host *h, struct inspect_socket *out, size_t max)
 {
     size_t n = 0;
     for (unsigned i = 0; i < SOCK_MAX; i++) {
-        const struct socket *s = &h->socks.s[i];
-        if (!s->in_use)
+        const struct socket *s = h->socks.s[i];
+        if (s == NULL)
             continue;
         if (n < max)
             inspect_socket_fill(h, s, &out[n]);
@@ -96,9 +96,9 @@ bool
 inspect_socket(const struct host *h, int fd, struct inspect_socket *out)
 {
     int i = fd - SOCK_FD_BASE;
-    if (i < 0 || i >= SOCK_MAX || !h->socks.s[i].in_use)
+    if (i < 0 || i >= SOCK_MAX || h->socks.s[i] == NULL)
         return false;
-    inspect_socket_fill(h, &h->socks.s[i], out);
+    inspect_socket_fill(h, h->socks.s[i], out);
     return true;
 }
 

@@ -36,8 +36,8 @@ static struct socket *
 local_find(struct host *h, const char *path)
 {
     for (unsigned i = 0; i < SOCK_MAX; i++) {
-        struct socket *s = &h->socks.s[i];
-        if (s->in_use && s->proto == SOCK_PROTO_LOCAL && s->path[0] != '\0' &&
+        struct socket *s = h->socks.s[i];
+        if (s != NULL && s->proto == SOCK_PROTO_LOCAL && s->path[0] != '\0' &&
             strcmp(s->path, path) == 0)
             return s;
     }
@@ -111,15 +111,9 @@ local_connect(struct host *h, struct socket *s, const char *path)
         return -ERR_AGAIN;
     /* The server's end is made now, as the kernel does; accept() hands it
      * over later. */
-    struct socket *ns = NULL;
-    for (unsigned i = 0; i < SOCK_MAX && ns == NULL; i++)
-        if (!h->socks.s[i].in_use)
-            ns = &h->socks.s[i];
+    struct socket *ns = sock_slot_new(h);
     if (ns == NULL)
         return -ERR_MFILE;
-    memset(ns, 0, sizeof(*ns));
-    ns->in_use = true;
-    ns->fd = (int)(ns - h->socks.s) + SOCK_FD_BASE;
     ns->domain = SOCK_DOMAIN_LOCAL;
     ns->type = SOCK_TYPE_STREAM;
     ns->proto = SOCK_PROTO_LOCAL;
@@ -327,7 +321,7 @@ local_close(struct host *h, struct socket *s)
         }
         if (ns != NULL) {
             pkt_queue_purge(&ns->rcvq);
-            memset(ns, 0, sizeof(*ns));
+            sock_slot_free(h, ns);
         }
     }
     s->acceptq_n = 0;

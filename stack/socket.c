@@ -14,6 +14,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "stack/drop.h"
@@ -55,9 +56,35 @@ struct socket *
 sock_lookup(struct host *h, int fd)
 {
     int i = fd - SOCK_FD_BASE;
-    if (i < 0 || i >= SOCK_MAX || !h->socks.s[i].in_use)
+    if (i < 0 || i >= SOCK_MAX)
         return NULL;
-    return &h->socks.s[i];
+    return h->socks.s[i];
+}
+
+struct socket *
+sock_slot_new(struct host *h)
+{
+    for (unsigned i = 0; i < SOCK_MAX; i++) {
+        if (h->socks.s[i] != NULL)
+            continue;
+        struct socket *s = calloc(1, sizeof(*s));
+        if (s == NULL)
+            return NULL;
+        s->in_use = true;
+        s->fd = (int)i + SOCK_FD_BASE;
+        h->socks.s[i] = s;
+        return s;
+    }
+    return NULL;
+}
+
+void
+sock_slot_free(struct host *h, struct socket *s)
+{
+    int i = s->fd - SOCK_FD_BASE;
+    if (i >= 0 && i < SOCK_MAX && h->socks.s[i] == s)
+        h->socks.s[i] = NULL;
+    free(s);
 }
 
 /* Mark what follows as caused by `call`, keeping the step the caller named
@@ -107,8 +134,8 @@ sock_port_in_use(struct host *h, const struct socket *self, enum sock_proto prot
                  uint16_t lport)
 {
     for (unsigned i = 0; i < SOCK_MAX; i++) {
-        const struct socket *s = &h->socks.s[i];
-        if (!s->in_use || s == self || s->proto != proto || s->pcb.lport != lport)
+        const struct socket *s = h->socks.s[i];
+        if (s == NULL || s == self || s->proto != proto || s->pcb.lport != lport)
             continue;
         /* Wildcard overlaps everything; two specific addresses overlap only
          * when equal. SO_REUSEADDR on both sides lets them share. */
@@ -187,13 +214,8 @@ sock_socket(struct host *h, enum sock_domain domain, enum sock_type type, enum s
         return sock_ret(h, -ERR_PROTONOSUPPORT, "%s, %s", dname, tname);
     if (domain == SOCK_DOMAIN_INET && (type == SOCK_TYPE_STREAM) != (proto == SOCK_PROTO_TCP))
         return sock_ret(h, -ERR_PROTONOSUPPORT, "%s, %s", dname, tname);
-    for (unsigned i = 0; i < SOCK_MAX; i++) {
-        struct socket *s = &h->socks.s[i];
-        if (s->in_use)
-            continue;
-        memset(s, 0, sizeof(*s));
-        s->in_use = true;
-        s->fd = (int)i + SOCK_FD_BASE;
+    struct socket *s = sock_slot_new(h);
+    if (s != NULL) {
         s->domain = domain;
         s->type = type;
         s->proto = proto;
@@ -204,7 +226,7 @@ sock_socket(struct host *h, enum sock_domain domain, enum sock_type type, enum s
              * tcp_attach), so options set before connect() have a home. */
             int e = tcp_user_attach(h, s);
             if (e < 0) {
-                memset(s, 0, sizeof(*s));
+                sock_slot_free(h, s);
                 return sock_ret(h, e, "%s, %s", dname, tname);
             }
         }
@@ -509,7 +531,7 @@ sock_release(struct host *h, struct socket *s)
     struct pkt *p;
     while ((p = pkt_queue_pop(&s->rcvq)) != NULL)
         pkt_drop(h, p, LAYER_SOCKET, DROP_SOCK_CLOSED);
-    memset(s, 0, sizeof(*s));
+    sock_slot_free(h, s);
 }
 
 int
@@ -611,8 +633,8 @@ void
 sock_table_close_all(struct host *h)
 {
     for (unsigned i = 0; i < SOCK_MAX; i++)
-        if (h->socks.s[i].in_use)
-            sock_release(h, &h->socks.s[i]);
+        if (h->socks.s[i] != NULL)
+            sock_release(h, h->socks.s[i]);
 }
 
 /* ---- stream sockets and options ------------------------------------------ */
@@ -670,21 +692,15 @@ sock_accept(struct host *h, int fd, struct sock_addr *peer)
         return sock_ret(h, -ERR_INVAL, "%d", fd);
     if (tcp_user_accept_ready(h, s) == NULL)
         return -ERR_AGAIN;
-    struct socket *ns = NULL;
-    for (unsigned i = 0; i < SOCK_MAX && ns == NULL; i++)
-        if (!h->socks.s[i].in_use)
-            ns = &h->socks.s[i];
+    struct socket *ns = sock_slot_new(h);
     if (ns == NULL)
         return sock_ret(h, -ERR_MFILE, "%d", fd);
-    memset(ns, 0, sizeof(*ns));
-    ns->in_use = true;
-    ns->fd = (int)(ns - h->socks.s) + SOCK_FD_BASE;
     ns->domain = s->domain;
     ns->type = s->type;
     ns->proto = s->proto;
     int r = tcp_user_accept(h, s, ns);
     if (r < 0) {
-        memset(ns, 0, sizeof(*ns));
+        sock_slot_free(h, ns);
         return sock_ret(h, r, "%d", fd);
     }
     char as[32];

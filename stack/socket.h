@@ -155,8 +155,10 @@ struct socket {
     bool closing;              /* TCP: close() lingers (SO_LINGER) until the peer ACKs */
 };
 
+/* Sockets are allocated when opened and freed when closed: a host pays for
+ * the sockets it has (688 bytes each), not for SOCK_MAX of them. */
 struct sock_table {
-    struct socket s[SOCK_MAX];  /* slot i is fd SOCK_FD_BASE + i */
+    struct socket *s[SOCK_MAX]; /* slot i is fd SOCK_FD_BASE + i; NULL when free */
     uint16_t next_ephemeral;    /* where the next ephemeral port search starts */
 };
 
@@ -225,6 +227,12 @@ unsigned sock_poll(struct host *h, int fd);
 
 /* The socket behind fd, or NULL. */
 struct socket *sock_lookup(struct host *h, int fd);
+/* A new socket in the lowest free slot, zeroed but for in_use and fd (the
+ * lowest free descriptor, as POSIX hands out); NULL when SOCK_MAX are open
+ * or memory runs out. */
+struct socket *sock_slot_new(struct host *h);
+/* Free s's slot; s must hold no packets any more. */
+void sock_slot_free(struct host *h, struct socket *s);
 
 /* For the transports: queue a datagram on s (p->data at the payload; l3/l4
  * offsets set so recvfrom can read the source). Takes ownership of p; drops it

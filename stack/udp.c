@@ -30,8 +30,8 @@ udp_lookup(struct host *h, uint32_t src, uint16_t sport, uint32_t dst, uint16_t 
     struct socket *best = NULL;
     int best_score = -1;
     for (unsigned i = 0; i < SOCK_MAX; i++) {
-        struct socket *s = &h->socks.s[i];
-        if (!s->in_use || s->proto != SOCK_PROTO_UDP || s->pcb.lport != dport)
+        struct socket *s = h->socks.s[i];
+        if (s == NULL || s->proto != SOCK_PROTO_UDP || s->pcb.lport != dport)
             continue;
         int score = 0;
         if (s->pcb.laddr != 0) {
@@ -122,8 +122,8 @@ void
 udp_icmp_error(struct host *h, uint32_t src, uint16_t sport, uint32_t dst, uint16_t dport, int err)
 {
     for (unsigned i = 0; i < SOCK_MAX; i++) {
-        struct socket *s = &h->socks.s[i];
-        if (!s->in_use || s->proto != SOCK_PROTO_UDP || s->pcb.lport != sport)
+        struct socket *s = h->socks.s[i];
+        if (s == NULL || s->proto != SOCK_PROTO_UDP || s->pcb.lport != sport)
             continue;
         if (s->pcb.laddr != 0 && s->pcb.laddr != src)
             continue;

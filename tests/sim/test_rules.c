@@ -206,6 +206,65 @@ assert_run_error(const char *text, const char *msg)
 
 #define TWO "host alice 192.0.2.1/24\nhost bob 192.0.2.2/24\nlink alice bob\n"
 
+/* `ip` counts every IPv4 datagram whatever it carries, and no ARP: alice's
+ * ARP request is not counted, her UDP datagram is the 1st, her ping's echo
+ * request the 2nd (dropped), the next datagram the 3rd. With len, the
+ * bytes above the transport header, as for udp. */
+static const char ip_rule_scenario[] =
+    "seed 1\n"
+    "host alice 192.0.2.1/24\n"
+    "host bob 192.0.2.2/24\n"
+    "link alice bob delay 1ms\n"
+    "bob:   u = socket udp\n"
+    "bob:   bind u 7\n"
+    "alice: a = socket udp\n"
+    "drop 2nd ip from alice\n"
+    "alice: sendto a bob:7 \"1\"\n"
+    "ping alice bob count 1 -> p\n"
+    "alice: sendto a bob:7 \"3\"\n"
+    "bob:   recv u 64 timeout 1s -> b1\n"
+    "bob:   recv u 64 timeout 1s -> b2\n"
+    "expect b1 == \"1\"\n"
+    "expect b2 == \"3\"\n"
+    "expect p contains \"1 packets transmitted, 0 received\"\n"
+    "duplicate 1st ip to bob len == 5\n"
+    "alice: sendto a bob:7 \"ab\"\n"
+    "alice: sendto a bob:7 \"hello\"\n"
+    "bob:   recv u 64 timeout 1s -> c1\n"
+    "bob:   recv u 64 timeout 1s -> c2\n"
+    "bob:   recv u 64 timeout 1s -> c3\n"
+    "expect c1 == \"ab\"\n"
+    "expect c2 == \"hello\"\n"
+    "expect c3 == \"hello\"\n"
+    "expect bob counter udp.rx == 5\n"
+    "expect alice counter arp.tx >= 1\n";
+
+START_TEST(test_ip_rule_counts_every_ipv4_datagram_and_no_arp)
+{
+    struct scn_diag d;
+    struct scenario *scn = scenario_parse_string("ip.scn", ip_rule_scenario, &d);
+    ck_assert_msg(scn != NULL, "%s", d.first);
+    FILE *devnull = fopen("/dev/null", "w");
+    struct scn_run_opts opts = { .out = devnull, .quiet = true };
+    struct scn_runner *r = calloc(1, sizeof *r);
+    char err[256];
+    ck_assert_int_eq(scn_runner_init(r, scn, &opts, err, sizeof err), 0);
+    scn_runner_run(r);
+    ck_assert_uint_eq(r->expects_failed, 0);
+    ck_assert_uint_eq(r->expects_passed, 8);
+    struct link *l = sim_link_by_name(&r->sim, "alice-bob");
+    ck_assert_ptr_nonnull(l);
+    ck_assert_uint_eq(l->n_rules, 2);
+    ck_assert_uint_eq(l->rules[0].proto, LINK_RULE_IPV4);
+    ck_assert_uint_ne(l->rules[0].hit_pkt_id, 0);
+    ck_assert_uint_ne(l->rules[1].hit_pkt_id, 0);
+    scn_runner_destroy(r);
+    free(r);
+    fclose(devnull);
+    scenario_free(scn);
+}
+END_TEST
+
 START_TEST(test_malformed_rules_say_what_is_wrong)
 {
     assert_parse_error(TWO "drop 1st udp to\n",
@@ -236,11 +295,12 @@ START_TEST(test_malformed_rules_say_what_is_wrong)
                        "t.scn:4:1: error: delay needs 'by DURATION' at the end, like 'delay "
                        "3rd tcp from alice by 200ms'");
     /* what the links cannot do, said before anything runs */
-    assert_run_error(TWO "drop 1st ip to bob\n",
-                     "t.scn:4:1: error: a per-packet rule cannot filter on 'ip'; name icmp, udp "
-                     "or tcp");
     assert_run_error(TWO "drop 1st arp to bob len == 0\n",
-                     "t.scn:4:1: error: a per-packet rule's len needs icmp, udp or tcp before it");
+                     "t.scn:4:1: error: a per-packet rule's len needs ip, icmp, udp or tcp "
+                     "before it");
+    assert_run_error(TWO "drop 1st to bob len > 1\n",
+                     "t.scn:4:1: error: a per-packet rule's len needs ip, icmp, udp or tcp "
+                     "before it");
 }
 END_TEST
 
@@ -248,6 +308,8 @@ START_TEST(test_rules_with_to_and_every_len_print_back)
 {
     struct scn_diag d;
     const char *text = TWO "drop 1st udp to bob len < 3\n"
+                           "drop 2nd ip from alice\n"
+                           "duplicate 1st ip to bob len > 4\n"
                            "corrupt 2nd tcp from 192.0.2.1 to 192.0.2.2 len == 0\n"
                            "duplicate 3rd icmp to 203.0.113.9 len != 56\n"
                            "delay 4th udp from alice len <= 10 by 5ms\n";
@@ -259,6 +321,8 @@ START_TEST(test_rules_with_to_and_every_len_print_back)
     ck_assert_int_eq(scenario_print(scn, f), 0);
     fclose(f);
     ck_assert_ptr_nonnull(strstr(buf, "drop 1st udp to bob len < 3\n"));
+    ck_assert_ptr_nonnull(strstr(buf, "drop 2nd ip from alice\n"));
+    ck_assert_ptr_nonnull(strstr(buf, "duplicate 1st ip to bob len > 4\n"));
     ck_assert_ptr_nonnull(strstr(buf, "corrupt 2nd tcp from 192.0.2.1 to 192.0.2.2 len == 0\n"));
     ck_assert_ptr_nonnull(strstr(buf, "duplicate 3rd icmp to 203.0.113.9 len != 56\n"));
     ck_assert_ptr_nonnull(strstr(buf, "delay 4th udp from alice len <= 10 by 5ms\n"));
@@ -324,6 +388,7 @@ rules_suite(void)
     Suite *s = suite_create("sim/rules");
     TCase *tc = tcase_create("rules");
     tcase_add_test(tc, test_each_rule_hits_the_datagram_it_names);
+    tcase_add_test(tc, test_ip_rule_counts_every_ipv4_datagram_and_no_arp);
     tcase_add_test(tc, test_malformed_rules_say_what_is_wrong);
     tcase_add_test(tc, test_rules_with_to_and_every_len_print_back);
     tcase_add_test(tc, test_payload_length_skips_the_transport_header);

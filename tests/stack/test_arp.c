@@ -220,26 +220,86 @@ START_TEST(test_queued_packets_flushed_in_order)
 }
 END_TEST
 
+/* The memory one of alice's one-byte datagrams takes in the queue. */
+static size_t
+one_byte_datagram_mem(struct hw_world *w)
+{
+    struct pkt *p = host_pkt_alloc(ALICE(w), PKT_HEADROOM, ETH_HDR_LEN + 20 + 8 + 1);
+    ck_assert_ptr_nonnull(p);
+    size_t mem = arp_pkt_mem(p);
+    pkt_free(p);
+    return mem;
+}
+
+/* Linux holds unres_qlen_bytes (212992) bytes per unresolved neighbour, not
+ * a few packets: a burst of 100 small datagrams waits whole and arrives in
+ * order. (With the old bound of 3 packets, 97 of them were dropped.) */
+START_TEST(test_queue_holds_a_burst_within_its_bytes)
+{
+    struct hw_world *w = hw_new();
+    ck_assert_uint_eq(ALICE(w)->arp.queue_max_bytes, ARP_QUEUE_MAX_BYTES);
+    ck_assert_uint_lt(100 * one_byte_datagram_mem(w), ARP_QUEUE_MAX_BYTES);
+    int rx = udp_socket(w, HW_BOB, 7);
+    int fd = udp_socket(w, HW_ALICE, 0);
+    for (int i = 0; i < 100; i++)
+        alice_sends(w, fd, (uint8_t)i);
+    ck_assert_uint_eq(hw_pending(w, HW_ALICE), 1);  /* one who-has */
+    ck_assert_uint_eq(arp_entry(w, HW_ALICE, HW_BOB_ADDR).queued, 100);
+    ck_assert_uint_eq(ALICE(w)->stats.drops[DROP_ARP_QUEUE_FULL], 0);
+    hw_deliver(w);
+    for (int i = 0; i < 100; i++) {
+        uint8_t b = 0xff;
+        ck_assert_int_eq(sock_recv(BOB(w), rx, &b, 1), 1);
+        ck_assert_int_eq(b, i);
+    }
+    hw_destroy(w);
+    free(w);
+}
+END_TEST
+
 START_TEST(test_queue_overflow_drops_oldest)
 {
     struct hw_world *w = hw_new();
-    ck_assert_uint_eq(ALICE(w)->arp.queue_max, ARP_QUEUE_MAX);
+    /* Room for exactly three datagrams: the fourth pushes the first out. */
+    size_t mem = one_byte_datagram_mem(w);
+    ALICE(w)->arp.queue_max_bytes = 3 * mem + mem / 2;
     int rx = udp_socket(w, HW_BOB, 7);
     int fd = udp_socket(w, HW_ALICE, 0);
-    for (int i = 0; i < ARP_QUEUE_MAX + 1; i++)
+    for (int i = 0; i < 3 + 1; i++)
         alice_sends(w, fd, (uint8_t)('1' + i));
     ck_assert_uint_eq(ALICE(w)->stats.drops[DROP_ARP_QUEUE_FULL], 1);
     ck_assert_uint_eq(hw_count_drops(w, DROP_ARP_QUEUE_FULL), 1);
-    ck_assert_uint_eq(arp_entry(w, HW_ALICE, HW_BOB_ADDR).queued, ARP_QUEUE_MAX);
+    ck_assert_uint_eq(arp_entry(w, HW_ALICE, HW_BOB_ADDR).queued, 3);
     /* [RFC 1122 2.3.2.2] keep the latest: '1' was dropped, '2'.. arrive. */
     hw_deliver(w);
-    for (int i = 1; i < ARP_QUEUE_MAX + 1; i++) {
+    for (int i = 1; i < 3 + 1; i++) {
         uint8_t b = 0;
         ck_assert_int_eq(sock_recv(BOB(w), rx, &b, 1), 1);
         ck_assert_int_eq(b, '1' + i);
     }
     uint8_t b;
     ck_assert_int_eq(sock_recv(BOB(w), rx, &b, 1), -ERR_AGAIN);
+    hw_destroy(w);
+    free(w);
+}
+END_TEST
+
+/* [RFC 1122 2.3.2.2] "SHOULD save at least one (the latest) packet": even a
+ * bound smaller than one packet keeps the newest. */
+START_TEST(test_queue_always_keeps_the_latest)
+{
+    struct hw_world *w = hw_new();
+    ALICE(w)->arp.queue_max_bytes = 1;
+    int rx = udp_socket(w, HW_BOB, 7);
+    int fd = udp_socket(w, HW_ALICE, 0);
+    alice_sends(w, fd, 'a');
+    alice_sends(w, fd, 'b');
+    ck_assert_uint_eq(arp_entry(w, HW_ALICE, HW_BOB_ADDR).queued, 1);
+    ck_assert_uint_eq(ALICE(w)->stats.drops[DROP_ARP_QUEUE_FULL], 1);
+    hw_deliver(w);
+    uint8_t b = 0;
+    ck_assert_int_eq(sock_recv(BOB(w), rx, &b, 1), 1);
+    ck_assert_int_eq(b, 'b');
     hw_destroy(w);
     free(w);
 }
@@ -372,25 +432,103 @@ START_TEST(test_permanent_entry_can_be_replaced_by_hand)
 }
 END_TEST
 
+/* Neighbour i (0..199) of bob's LAN: 192.0.2.10 + i, its MAC ends in i. */
+static uint32_t
+neighbour_addr(unsigned i)
+{
+    ck_assert_uint_lt(i, 200);
+    return IPV4_ADDR(192, 0, 2, 10 + i);
+}
+
+/* Senders asking bob for his address, learned one after another; the clock
+ * moves `gap_ns` between them. */
+static void
+learn_neighbours(struct hw_world *w, unsigned n, uint64_t gap_ns)
+{
+    for (unsigned i = 0; i < n; i++) {
+        uint8_t mac[ETH_ALEN] = { 0x02, 0, 0, 0x10, (uint8_t)(i >> 8), (uint8_t)i };
+        inject_arp(w, HW_BOB, ARP_OP_REQUEST, mac, neighbour_addr(i), HW_BOB_ADDR,
+                   hwf_mac_bcast);
+        hw_lose(w, HW_BOB);
+        w->now_ns += gap_ns;
+    }
+}
+
+/* A host pays for the neighbours it has: nothing before the first, then a
+ * table that doubles. A router with 101 neighbours keeps every one of them
+ * (the old fixed table of 64 evicted 37 and asked again). */
+START_TEST(test_cache_grows_on_demand)
+{
+    struct hw_world *w = hw_new();
+    ck_assert_ptr_null(BOB(w)->arp.e);
+    ck_assert_uint_eq(BOB(w)->arp.cap, 0);
+    learn_neighbours(w, 1, 0);
+    ck_assert_uint_eq(BOB(w)->arp.cap, ARP_CACHE_FIRST);
+    learn_neighbours(w, 101, 0);  /* the first one again, then 100 more */
+    ck_assert_uint_eq(inspect_arp(BOB(w), NULL, 0), 101);
+    ck_assert_uint_eq(BOB(w)->arp.used, 101);
+    ck_assert_uint_eq(BOB(w)->arp.cap, 128);
+    for (unsigned i = 0; i < 101; i++) {
+        struct inspect_arp e = arp_entry(w, HW_BOB, neighbour_addr(i));
+        ck_assert_str_eq(e.state, "REACHABLE");
+        ck_assert_uint_eq(e.mac[5], (uint8_t)i);
+    }
+    for (size_t k = 0; k < w->n_ev; k++)
+        ck_assert_msg(strstr(w->ev[k].text, "evict") == NULL, "evicted: %s", w->ev[k].text);
+    /* Aging empties the slots; the table keeps its size for the next ones. */
+    hw_advance(w, ARP_TIMEOUT_NS);
+    ck_assert_uint_eq(inspect_arp(BOB(w), NULL, 0), 0);
+    ck_assert_uint_eq(BOB(w)->arp.used, 0);
+    hw_destroy(w);
+    ck_assert_ptr_null(BOB(w)->arp.e);  /* freed with the host */
+    free(w);
+}
+END_TEST
+
 START_TEST(test_full_cache_evicts_entry_closest_to_expiry)
 {
     struct hw_world *w = hw_new();
-    /* Fill bob's table with senders asking for him, one a second. */
-    for (unsigned i = 0; i < ARP_CACHE_SIZE; i++) {
-        uint8_t mac[ETH_ALEN] = { 0x02, 0, 0, 0, 0x10, (uint8_t)i };
-        inject_arp(w, HW_BOB, ARP_OP_REQUEST, mac, IPV4_ADDR(192, 0, 2, 100 + i), HW_BOB_ADDR,
-                   hwf_mac_bcast);
-        hw_lose(w, HW_BOB);
-        w->now_ns += SEC;
-    }
-    ck_assert_uint_eq(inspect_arp(BOB(w), NULL, 0), ARP_CACHE_SIZE);
-    /* One more: the oldest learned (the first) goes. */
+    /* The documentation ranges hold fewer than ARP_CACHE_MAX (1024, Linux's
+     * gc_thresh3) addresses, so the bound is lowered to 100 here; the table
+     * stops growing at it. */
+    BOB(w)->arp.max_entries = 100;
+    learn_neighbours(w, 100, 1000 * 1000);  /* one a millisecond */
+    ck_assert_uint_eq(inspect_arp(BOB(w), NULL, 0), 100);
+    ck_assert_uint_eq(BOB(w)->arp.cap, 100);
+    /* One more: the one confirmed longest ago (the first) goes. */
     inject_arp(w, HW_BOB, ARP_OP_REQUEST, mac_carol, CAROL_ADDR, HW_BOB_ADDR, hwf_mac_bcast);
     hw_lose(w, HW_BOB);
-    ck_assert_uint_eq(inspect_arp(BOB(w), NULL, 0), ARP_CACHE_SIZE);
+    ck_assert_uint_eq(inspect_arp(BOB(w), NULL, 0), 100);
+    ck_assert_uint_eq(BOB(w)->arp.cap, 100);
     ck_assert(has_entry(w, HW_BOB, CAROL_ADDR));
-    ck_assert(!has_entry(w, HW_BOB, IPV4_ADDR(192, 0, 2, 100)));
-    ck_assert(has_entry(w, HW_BOB, IPV4_ADDR(192, 0, 2, 101)));
+    ck_assert(!has_entry(w, HW_BOB, neighbour_addr(0)));
+    ck_assert(has_entry(w, HW_BOB, neighbour_addr(1)));
+    hw_destroy(w);
+    free(w);
+}
+END_TEST
+
+/* At the bound with nothing to evict (every entry waits for a reply), a new
+ * neighbour is refused and its packet dropped, as Linux's "neighbour table
+ * overflow"; the packets already waiting keep their places. */
+START_TEST(test_full_cache_of_incomplete_entries_refuses_a_new_one)
+{
+    struct hw_world *w = hw_new();
+    ALICE(w)->arp.max_entries = 4;
+    int fd = udp_socket(w, HW_ALICE, 0);
+    for (unsigned i = 0; i < 5; i++) {
+        hw_enter(w);
+        struct sock_addr to = { .addr = IPV4_ADDR(192, 0, 2, 10 + i), .port = 7 };
+        /* The fifth finds no slot: the caller hears "no buffer space". */
+        ck_assert_int_eq(sock_sendto(ALICE(w), fd, (const uint8_t *)"x", 1, &to),
+                         i < 4 ? 1 : -ERR_NOBUFS);
+    }
+    ck_assert_uint_eq(inspect_arp(ALICE(w), NULL, 0), 4);
+    ck_assert_uint_eq(ALICE(w)->arp.cap, 4);
+    ck_assert_uint_eq(ALICE(w)->stats.drops[DROP_ARP_QUEUE_FULL], 1);
+    ck_assert(!has_entry(w, HW_ALICE, IPV4_ADDR(192, 0, 2, 14)));
+    ck_assert_uint_eq(arp_entry(w, HW_ALICE, IPV4_ADDR(192, 0, 2, 10)).queued, 1);
+    hw_lose(w, HW_ALICE);
     hw_destroy(w);
     free(w);
 }
@@ -631,7 +769,9 @@ arp_suite(void)
     tcase_add_test(tc, test_reply_fills_both_caches);
     tcase_add_test(tc, test_second_send_uses_cache);
     tcase_add_test(tc, test_queued_packets_flushed_in_order);
+    tcase_add_test(tc, test_queue_holds_a_burst_within_its_bytes);
     tcase_add_test(tc, test_queue_overflow_drops_oldest);
+    tcase_add_test(tc, test_queue_always_keeps_the_latest);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("retry");
@@ -643,7 +783,9 @@ arp_suite(void)
     tcase_add_test(tc, test_entry_ages_out);
     tcase_add_test(tc, test_permanent_entry_never_ages_and_needs_no_request);
     tcase_add_test(tc, test_permanent_entry_can_be_replaced_by_hand);
+    tcase_add_test(tc, test_cache_grows_on_demand);
     tcase_add_test(tc, test_full_cache_evicts_entry_closest_to_expiry);
+    tcase_add_test(tc, test_full_cache_of_incomplete_entries_refuses_a_new_one);
     tcase_add_test(tc, test_next_deadline_is_earliest);
     suite_add_tcase(s, tc);
 

@@ -3,7 +3,8 @@
  * edge cases [RFC 1812 5.2.4.3], the `ip route` listing, no forwarding of
  * broadcasts [RFC 1812 5.3.4], host unreachable when ARP gives up on a
  * forwarded datagram [RFC 1812 5.2.7.1], the path MTU cache [RFC 1191], and
- * the IP_RECVERR queue traceroute and ping read their "From" lines from.
+ * the IP_RECVERR queue traceroute and ping read their "From" lines from,
+ * and a router with 101 neighbours (the bench's site) that keeps them all.
  *
  * bob is the router: eth0 on alice's 192.0.2.0/24, eth1 (a recording port)
  * on 198.51.100.0/24 where carol is .1.
@@ -15,7 +16,9 @@
 #include "harness/frames.h"
 #include "harness/harness.h"
 #include "stack/err.h"
+#include "stack/drop.h"
 #include "stack/host.h"
+#include "stack/inspect.h"
 #include "stack/ipv4.h"
 #include "stack/route.h"
 #include "stack/socket.h"
@@ -208,6 +211,112 @@ START_TEST(test_local_datagram_arp_failure_is_silent)
 }
 END_TEST
 
+/* --- a router with many neighbours ------------------------------------- */
+
+#define LAN_HOSTS 100
+
+/* Host i (0..99) of the LAN in front of bob: 192.0.2.10 + i. */
+static uint32_t
+lan_addr(unsigned i)
+{
+    return IPV4_ADDR(192, 0, 2, 10 + i);
+}
+
+static void
+lan_mac(unsigned i, uint8_t mac[ETH_ALEN])
+{
+    const uint8_t m[ETH_ALEN] = { 0x02, 0, 0, 0, 0x20, (uint8_t)i };
+    memcpy(mac, m, ETH_ALEN);
+}
+
+static struct hwf
+decode(const struct pkt *p)
+{
+    struct hwf f;
+    hwf_decode(p, &f);
+    return f;
+}
+
+/* The bench's site in small: 100 hosts ask the router for its MAC and send
+ * one datagram each to carol behind it, all before carol is resolved; then
+ * carol answers each. The router has 101 neighbours (and alice): it must
+ * hold all 100 first datagrams while it asks for carol (Linux holds
+ * unres_qlen_bytes of them, not 3), and it must still know every host when
+ * carol answers (a table of 64 evicted 37 and asked for them again). */
+START_TEST(test_router_with_101_neighbours_drops_nothing)
+{
+    struct hw_world *w = hw_new();
+    struct hw_port port = { 0 };
+    make_router(w, &port, false);
+    struct host *b = BOB(w);
+    uint8_t frame[HWF_MAX], l4[64], mac[ETH_ALEN];
+    for (unsigned i = 0; i < LAN_HOSTS; i++) {
+        lan_mac(i, mac);
+        struct arp_hdr a = { .htype = ARP_HTYPE_ETH, .ptype = ETHERTYPE_IPV4, .hlen = ETH_ALEN,
+                             .plen = 4, .op = ARP_OP_REQUEST, .spa = lan_addr(i),
+                             .tpa = HW_BOB_ADDR };
+        memcpy(a.sha, mac, ETH_ALEN);
+        size_t n = hwf_arp(frame, hwf_mac_bcast, &a);
+        hw_inject(w, HW_BOB, frame, n);
+        struct pkt *reply = hw_take(w, HW_BOB);  /* bob is-at */
+        ck_assert(decode(reply).is_arp);
+        pkt_free(reply);
+        uint8_t data = (uint8_t)i;
+        n = hwf_udp(l4, lan_addr(i), 5000, CAROL_ADDR, 9, &data, 1);
+        struct ipv4_hdr ip = hwf_ip(lan_addr(i), CAROL_ADDR, IPPROTO_UDP_);
+        n = hwf_ipv4(frame, b->ifaces[0].mac, mac, &ip, l4, n);
+        hw_inject(w, HW_BOB, frame, n);
+    }
+    /* One who-has carol, every datagram held. */
+    ck_assert_uint_eq(port.out.count, 1);
+    struct pkt *p = pkt_queue_pop(&port.out);
+    struct hwf f = decode(p);
+    ck_assert(f.is_arp && f.arp.op == ARP_OP_REQUEST && f.arp.tpa == CAROL_ADDR);
+    pkt_free(p);
+    struct arp_hdr is_at = { .htype = ARP_HTYPE_ETH, .ptype = ETHERTYPE_IPV4, .hlen = ETH_ALEN,
+                             .plen = 4, .op = ARP_OP_REPLY, .spa = CAROL_ADDR, .tpa = BOB_ETH1 };
+    memcpy(is_at.sha, mac_carol, ETH_ALEN);
+    memcpy(is_at.tha, mac_bob1, ETH_ALEN);
+    hw_inject_on(w, HW_BOB, 1, frame, hwf_arp(frame, mac_bob1, &is_at));
+    /* Every first datagram reaches carol, in the order sent. */
+    ck_assert_uint_eq(port.out.count, LAN_HOSTS);
+    for (unsigned i = 0; i < LAN_HOSTS; i++) {
+        p = pkt_queue_pop(&port.out);
+        f = decode(p);
+        ck_assert(f.is_ipv4);
+        ck_assert_mem_eq(f.eth.dst, mac_carol, ETH_ALEN);
+        ck_assert_uint_eq(f.ip.src, lan_addr(i));
+        ck_assert_uint_eq(f.l4[UDP_HDR_LEN], (uint8_t)i);
+        pkt_free(p);
+    }
+    /* carol answers each host; bob knows them all: no request, straight out. */
+    for (unsigned i = 0; i < LAN_HOSTS; i++) {
+        uint8_t data = (uint8_t)i;
+        size_t n = hwf_udp(l4, CAROL_ADDR, 9, lan_addr(i), 5000, &data, 1);
+        struct ipv4_hdr ip = hwf_ip(CAROL_ADDR, lan_addr(i), IPPROTO_UDP_);
+        n = hwf_ipv4(frame, mac_bob1, mac_carol, &ip, l4, n);
+        hw_inject_on(w, HW_BOB, 1, frame, n);
+    }
+    ck_assert_uint_eq(hw_pending(w, HW_BOB), LAN_HOSTS);
+    for (unsigned i = 0; i < LAN_HOSTS; i++) {
+        p = hw_take(w, HW_BOB);
+        f = decode(p);
+        ck_assert_msg(f.is_ipv4, "frame %u is not the answer (an ARP request?)", i);
+        lan_mac(i, mac);
+        ck_assert_mem_eq(f.eth.dst, mac, ETH_ALEN);
+        ck_assert_uint_eq(f.ip.dst, lan_addr(i));
+        pkt_free(p);
+    }
+    ck_assert_uint_eq(b->stats.ipv4_forwarded, 2 * LAN_HOSTS);
+    for (unsigned k = 0; k < DROP_COUNT; k++)
+        ck_assert_msg(b->stats.drops[k] == 0, "bob dropped %llu (%s)",
+                      (unsigned long long)b->stats.drops[k], drop_reason_name(k));
+    ck_assert_uint_eq(inspect_arp(b, NULL, 0), LAN_HOSTS + 2);  /* + alice, carol */
+    hw_destroy(w);
+    free(w);
+}
+END_TEST
+
 /* --- path MTU [RFC 1191] --------------------------------------------------- */
 
 /* bob tells alice "fragmentation needed, next-hop MTU mtu" about a datagram
@@ -367,6 +476,7 @@ router_suite(void)
     tcase_add_test(tc, test_link_layer_broadcast_is_not_forwarded);
     tcase_add_test(tc, test_arp_failure_sends_host_unreachable);
     tcase_add_test(tc, test_local_datagram_arp_failure_is_silent);
+    tcase_add_test(tc, test_router_with_101_neighbours_drops_nothing);
     suite_add_tcase(s, tc);
     tc = tcase_create("pmtu");
     tcase_add_test(tc, test_needfrag_sets_path_mtu);

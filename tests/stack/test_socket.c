@@ -79,6 +79,34 @@ START_TEST(test_fds_start_at_3_and_reuse_the_lowest)
 }
 END_TEST
 
+/* A host pays for the sockets it has: a slot is allocated by socket() and
+ * accept() and freed by close(), and a closed descriptor is really gone. */
+START_TEST(test_sockets_are_allocated_when_opened)
+{
+    struct hw_world *w = hw_new();
+    struct host *a = ALICE(w);
+    for (int i = 0; i < SOCK_MAX; i++)
+        ck_assert_ptr_null(a->socks.s[i]);
+    int u = udp_socket(w, HW_ALICE);
+    hw_enter(w);
+    int t = sock_socket(a, SOCK_DOMAIN_INET, SOCK_TYPE_STREAM, SOCK_PROTO_TCP);
+    ck_assert_int_eq(t, u + 1);
+    ck_assert_ptr_nonnull(a->socks.s[u - SOCK_FD_BASE]);
+    ck_assert_ptr_eq(sock_lookup(a, t), a->socks.s[t - SOCK_FD_BASE]);
+    ck_assert_int_eq(a->socks.s[t - SOCK_FD_BASE]->fd, t);
+    ck_assert_ptr_null(a->socks.s[t - SOCK_FD_BASE + 1]);
+    ck_assert_int_eq(sock_close(a, u), 0);
+    ck_assert_ptr_null(a->socks.s[u - SOCK_FD_BASE]);
+    ck_assert_ptr_null(sock_lookup(a, u));
+    ck_assert_int_eq(sock_close(a, t), 0);
+    ck_assert_ptr_null(a->socks.s[t - SOCK_FD_BASE]);
+    /* the TCB of the closed stream socket went with it */
+    ck_assert_ptr_null(tcp_tcb_by_fd(a, t));
+    hw_destroy(w);
+    free(w);
+}
+END_TEST
+
 START_TEST(test_socket_errors)
 {
     struct hw_world *w = hw_new();
@@ -771,6 +799,7 @@ socket_suite(void)
     Suite *s = suite_create("socket");
     TCase *tc = tcase_create("descriptors");
     tcase_add_test(tc, test_fds_start_at_3_and_reuse_the_lowest);
+    tcase_add_test(tc, test_sockets_are_allocated_when_opened);
     tcase_add_test(tc, test_socket_errors);
     tcase_add_test(tc, test_bad_descriptor);
     suite_add_tcase(s, tc);
