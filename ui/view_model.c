@@ -513,8 +513,9 @@ view_model_memory(const struct view_model *m, struct vm_memory *out)
     out->packet = rm.packet;
     out->tcb = rm.tcb;
     out->events_with_packet = rm.with_packet;
-    size_t model = m->cap_snaps * sizeof *m->snaps + m->n_wires * sizeof *m->wires +
-                   (m->n_steps + 1) * sizeof *m->step_start;
+    /* what is allocated, not what is used: the arrays grow by doubling */
+    size_t model = m->cap_snaps * sizeof *m->snaps + m->cap_wires * sizeof *m->wires +
+                   m->cap_steps * sizeof *m->step_start;
     for (size_t i = 0; i < m->n_snaps; i++)
         model += m->snaps[i].n_socks * sizeof(struct vm_sock) +
                  m->snaps[i].n_arp * sizeof(struct vm_arp);
