@@ -405,9 +405,7 @@ arp_poll(struct host *h)
                 trace_event(h, TRACE_TIMER, LAYER_ARP, NULL, "RFC 1122 2.3.2.1",
                             "no reply for %s yet: ask again (request %u of %u)", ip, e->tries,
                             h->arp.max_tries);
-                struct iface *ifc = e->ifc;
-                uint32_t target = e->ip;
-                arp_send(ifc, ARP_OP_REQUEST, zero, target, mac_broadcast);
+                arp_send(e->ifc, ARP_OP_REQUEST, zero, e->ip, mac_broadcast);
             }
             host_set_cause(h, saved);
         } else if (e->state == ARP_REACHABLE && e->expires_ns <= h->now_ns) {

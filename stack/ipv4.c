@@ -99,12 +99,11 @@ ipv4_pmtu_find(const struct host *h, uint32_t dst)
     return NULL;
 }
 
-/* The path MTU to dst when r is its route (NULL: none). */
+/* The path MTU to dst, not one of our addresses, when r is its route
+ * (NULL: none). */
 static uint16_t
 ipv4_path_mtu_via(const struct host *h, const struct route *r, uint32_t dst)
 {
-    if (ipv4_is_local(h, dst))
-        return h->lo.mtu;
     uint16_t mtu = r != NULL ? r->ifc->mtu : ETH_MTU;
     const struct ipv4_pmtu_entry *e = ipv4_pmtu_find(h, dst);
     if (e != NULL && e->mtu < mtu)
@@ -115,6 +114,8 @@ ipv4_path_mtu_via(const struct host *h, const struct route *r, uint32_t dst)
 uint16_t
 ipv4_path_mtu(const struct host *h, uint32_t dst)
 {
+    if (ipv4_is_local(h, dst))
+        return h->lo.mtu;
     return ipv4_path_mtu_via(h, route_lookup(h, dst), dst);
 }
 

@@ -70,7 +70,6 @@ sock_slot_new(struct host *h)
         struct socket *s = calloc(1, sizeof(*s));
         if (s == NULL)
             return NULL;
-        s->in_use = true;
         s->fd = (int)i + SOCK_FD_BASE;
         h->socks.s[i] = s;
         return s;

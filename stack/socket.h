@@ -117,7 +117,6 @@ struct inpcb {
 };
 
 struct socket {
-    bool in_use;               /* slot taken */
     int fd;                    /* the number the application holds */
     enum sock_domain domain;   /* address family */
     enum sock_type type;       /* datagram or stream */
@@ -227,7 +226,7 @@ unsigned sock_poll(struct host *h, int fd);
 
 /* The socket behind fd, or NULL. */
 struct socket *sock_lookup(struct host *h, int fd);
-/* A new socket in the lowest free slot, zeroed but for in_use and fd (the
+/* A new socket in the lowest free slot, zeroed but for fd (the
  * lowest free descriptor, as POSIX hands out); NULL when SOCK_MAX are open
  * or memory runs out. */
 struct socket *sock_slot_new(struct host *h);

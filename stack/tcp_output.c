@@ -276,6 +276,20 @@ tcp_retransmit(struct tcb *tp, uint32_t seq, uint32_t max, enum tcp_why why)
     tcp_xmit(tp, seq, len, flags, why);
 }
 
+/* One segment of new data, len > 0 of the avail unsent bytes, at SND.NXT:
+ * PSH when it empties the send buffer, the FIN with it when that is where
+ * the stream ends. */
+static void
+tcp_send_new(struct tcb *tp, size_t len, size_t avail, enum tcp_why why)
+{
+    uint8_t flags = TCP_ACK;
+    if (len == avail)
+        flags |= TCP_PSH;
+    if (tp->fin_queued && tp->snd_nxt + (uint32_t)len == tcp_fin_seq(tp))
+        flags |= TCP_FIN;
+    tcp_xmit(tp, tp->snd_nxt, len, flags, why);
+}
+
 bool
 tcp_send_limited(struct tcb *tp)
 {
@@ -296,12 +310,7 @@ tcp_send_limited(struct tcb *tp)
     uint64_t outstanding = (uint64_t)(tp->snd_max - tp->snd_una) + len;
     if (outstanding > (uint64_t)tp->cwnd + 2u * tp->mss)
         return false;
-    uint8_t flags = TCP_ACK;
-    if (len == avail)
-        flags |= TCP_PSH;
-    if (tp->fin_queued && tp->snd_nxt + (uint32_t)len == tcp_fin_seq(tp))
-        flags |= TCP_FIN;
-    tcp_xmit(tp, tp->snd_nxt, len, flags, TCP_WHY_LIMITED_TRANSMIT);
+    tcp_send_new(tp, len, avail, TCP_WHY_LIMITED_TRANSMIT);
     return true;
 }
 
@@ -410,12 +419,7 @@ tcp_output_sack_recovery(struct tcb *tp)
                 len = eff;
             if (len > right - tp->snd_nxt)
                 len = right - tp->snd_nxt;
-            uint8_t flags = TCP_ACK;
-            if (len == avail)
-                flags |= TCP_PSH;
-            if (tp->fin_queued && tp->snd_nxt + (uint32_t)len == tcp_fin_seq(tp))
-                flags |= TCP_FIN;
-            tcp_xmit(tp, tp->snd_nxt, len, flags, TCP_WHY_RECOVERY);
+            tcp_send_new(tp, len, avail, TCP_WHY_RECOVERY);
             continue;
         }
         /* Rule 3: a hole below the highest SACK, lost or not yet. */
