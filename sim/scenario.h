@@ -682,6 +682,12 @@ struct scenario {
  * is spelled; `file` payloads are relative to path's directory. */
 struct scenario *scenario_parse_file(const char *path, struct scn_diag *diag);
 
+/* Read the whole file at path into a fresh NUL-terminated buffer the caller
+ * frees. Returns it with *len set, or NULL with why (an errno-style sentence,
+ * "cannot open: ...") filled. The parser reads scenario files with it; the
+ * view reads the lesson's text again with it for `:w`. */
+char *scenario_read_file(const char *path, size_t *len, char *why, size_t why_len);
+
 /* The same for text in memory. `name` (NULL means "<string>") is the file name
  * messages use, and its directory is the one `file` payloads are relative to
  * ("." if it has none). */

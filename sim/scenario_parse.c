@@ -4599,10 +4599,8 @@ dir_of(const char *name)
     return str_dup_n(name, (size_t)(slash - name));
 }
 
-/* Read the whole file at path into a fresh NUL-terminated buffer. Returns
- * it with *len set, or NULL with why (an errno-style sentence) filled. */
-static char *
-read_whole_file(const char *path, size_t *len, char *why, size_t why_len)
+char *
+scenario_read_file(const char *path, size_t *len, char *why, size_t why_len)
 {
     char *buf = NULL;
     size_t n = 0;
@@ -4747,7 +4745,7 @@ do_include(struct parser *p, size_t li, const struct include_frame *fr, unsigned
             return line_fail(p, li, col, msg);
         }
     }
-    buf = read_whole_file(path, &len, why, sizeof why);
+    buf = scenario_read_file(path, &len, why, sizeof why);
     if (buf == NULL) {
         snprintf(msg, sizeof msg, "cannot include '%s': %s", shown, why);
         free(real);
@@ -4920,7 +4918,7 @@ scenario_parse_file(const char *path, struct scn_diag *diag)
     if (diag == NULL)
         diag = &local;
     diag_clear(diag);
-    buf = read_whole_file(path, &len, why, sizeof why);
+    buf = scenario_read_file(path, &len, why, sizeof why);
     if (buf == NULL) {
         diag_add(diag, path, 0, 0, why);
         return NULL;

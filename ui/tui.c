@@ -377,30 +377,13 @@ resolve(const char *arg, char *buf, size_t n)
     return stat(buf, &sb) == 0 ? buf : arg;
 }
 
-/* The file's text, for `:w`; NULL if it cannot be read. */
+/* The lesson's text, for `:w`; NULL if it cannot be read. */
 static char *
-read_text(const char *path)
+lesson_text(const char *path)
 {
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return NULL;
-    size_t cap = 4096, len = 0;
-    char *buf = malloc(cap);
-    size_t got;
-    while (buf != NULL && (got = fread(buf + len, 1, cap - len - 1, f)) > 0) {
-        len += got;
-        if (len + 1 == cap) {
-            char *grown = realloc(buf, cap * 2);
-            if (grown == NULL)
-                free(buf);
-            buf = grown;
-            cap *= 2;
-        }
-    }
-    fclose(f);
-    if (buf != NULL)
-        buf[len] = '\0';
-    return buf;
+    size_t len;
+    char why[128];
+    return scenario_read_file(path, &len, why, sizeof why);
 }
 
 /* The model: the whole lesson recorded; or, with TAP devices, the world
@@ -542,7 +525,7 @@ tui_main(int argc, char **argv)
         scenario_free(scn);
         return 2;
     }
-    struct tui_session ss = { .m = m, .scn = scn, .orig = read_text(path),
+    struct tui_session ss = { .m = m, .scn = scn, .orig = lesson_text(path),
                               .first_live = scn->n_steps, .seed_given = seed_given };
     struct view_state st;
     view_state_init(&st);
