@@ -126,9 +126,8 @@ rule_addr_host(const struct scenario *scn, bool given, const struct scn_addr *a)
  * protocol (any IPv4 datagram, or ICMP, UDP, TCP, ARP), addresses, port, TCP
  * flags and the payload length. */
 static const char *
-run_missing(const struct scenario *scn, const struct scn_step *st)
+run_missing(const struct scn_step *st)
 {
-    (void)scn;
     if (st->kind != SCN_STEP_DROP)
         return NULL;
     const struct scn_filter *f = &st->drop.filter;
@@ -167,7 +166,7 @@ tcb_field_err(char *err, size_t n, const struct scenario *scn, const struct scn_
 static int
 run_check_step(const struct scenario *scn, const struct scn_step *st, char *err, size_t n)
 {
-    const char *missing = run_missing(scn, st);
+    const char *missing = run_missing(st);
     if (missing != NULL) {
         format_err(err, n, scn, st, "%s", missing);
         return -1;
