@@ -277,16 +277,9 @@ capture_open(struct capture *c, struct sim *s, const struct scenario *scn,
         for (size_t i = 0; c->err == 0 && i < s->n_links; i++)
             capture_add_link_file(c, s->links[i]->name, s->links[i]);
     }
-    if (c->err != 0) {
-        int err = c->err;
-        char msg[CAPTURE_ERR_LEN];
-        memcpy(msg, c->errmsg, sizeof msg);
-        capture_abort(c);
-        c->err = err;
-        memcpy(c->errmsg, msg, sizeof msg);
-        return err;
-    }
-    return 0;
+    if (c->err != 0)
+        capture_abort(c);  /* keeps c->err and c->errmsg */
+    return c->err;
 }
 
 void

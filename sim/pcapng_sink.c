@@ -7,7 +7,7 @@
  * with opt_endofopt. All fields little-endian (the byte-order magic tells the
  * reader). Timestamps are virtual time in the units if_tsresol = 9 declares:
  * nanoseconds, split into the high and low 32 bits.
- * Called by: trace_emit() through the sink, sim/capture.c. Calls: stdio.
+ * Called by: sim/capture.c (its sink's emit() per frame). Calls: stdio.
  */
 #include "sim/pcapng_sink.h"
 
@@ -368,24 +368,6 @@ pcapng_sink_set_comment(struct pcapng_sink *ps, pcapng_comment_fn fn, void *ctx)
     ps->comment_ctx = ctx;
 }
 
-void
-pcapng_sink_attach(struct pcapng_sink *ps, struct trace *tr)
-{
-    if (ps->tr != NULL || ps->f == NULL)
-        return;
-    trace_attach(tr, &ps->sink);
-    ps->tr = tr;
-}
-
-void
-pcapng_sink_detach(struct pcapng_sink *ps)
-{
-    if (ps->tr == NULL)
-        return;
-    trace_detach(ps->tr, &ps->sink);
-    ps->tr = NULL;
-}
-
 /* Close the file; record a write error if there was one. */
 static void
 pcapng_close_file(struct pcapng_sink *ps)
@@ -402,7 +384,6 @@ pcapng_close_file(struct pcapng_sink *ps)
 int
 pcapng_sink_close(struct pcapng_sink *ps)
 {
-    pcapng_sink_detach(ps);
     if (ps->tmp_path == NULL)
         return ps->err;  /* never opened, or closed already */
     pcapng_close_file(ps);
@@ -417,7 +398,6 @@ pcapng_sink_close(struct pcapng_sink *ps)
 void
 pcapng_sink_abort(struct pcapng_sink *ps)
 {
-    pcapng_sink_detach(ps);
     if (ps->tmp_path == NULL)
         return;
     pcapng_close_file(ps);

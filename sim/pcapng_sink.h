@@ -47,8 +47,7 @@
 typedef void (*pcapng_comment_fn)(void *ctx, const struct trace_event *ev, char *buf, size_t n);
 
 struct pcapng_sink {
-    struct trace_sink sink;       /* what pcapng_sink_attach() subscribes */
-    struct trace *tr;             /* the bus it is attached to, or NULL */
+    struct trace_sink sink;       /* its emit() takes each frame (sim/capture.c) */
     FILE *f;                      /* the open PATH.tmp */
     char *path;                   /* PATH */
     char *tmp_path;               /* PATH.tmp */
@@ -85,15 +84,12 @@ void pcapng_sink_only_known(struct pcapng_sink *ps, bool only_known);
  * step text). */
 void pcapng_sink_set_comment(struct pcapng_sink *ps, pcapng_comment_fn fn, void *ctx);
 
-void pcapng_sink_attach(struct pcapng_sink *ps, struct trace *tr);
-void pcapng_sink_detach(struct pcapng_sink *ps);
-
-/* Detach, flush, close, and rename PATH.tmp to PATH. If anything failed (now
+/* Flush, close, and rename PATH.tmp to PATH. If anything failed (now
  * or while writing), PATH.tmp is removed, PATH is left as it was and the
  * first error is returned. Safe to call twice. */
 int pcapng_sink_close(struct pcapng_sink *ps);
 
-/* Detach, close and remove PATH.tmp without producing PATH. */
+/* Close and remove PATH.tmp without producing PATH. */
 void pcapng_sink_abort(struct pcapng_sink *ps);
 
 /* The first error's sentence, "" if none. */

@@ -126,9 +126,8 @@ rule_addr_host(const struct scenario *scn, bool given, const struct scn_addr *a)
  * protocol (any IPv4 datagram, or ICMP, UDP, TCP, ARP), addresses, port, TCP
  * flags and the payload length. */
 static const char *
-run_missing(const struct scenario *scn, const struct scn_step *st)
+run_missing(const struct scn_step *st)
 {
-    (void)scn;
     if (st->kind != SCN_STEP_DROP)
         return NULL;
     const struct scn_filter *f = &st->drop.filter;
@@ -167,7 +166,7 @@ tcb_field_err(char *err, size_t n, const struct scenario *scn, const struct scn_
 static int
 run_check_step(const struct scenario *scn, const struct scn_step *st, char *err, size_t n)
 {
-    const char *missing = run_missing(scn, st);
+    const char *missing = run_missing(st);
     if (missing != NULL) {
         format_err(err, n, scn, st, "%s", missing);
         return -1;
@@ -396,6 +395,21 @@ scn_runner_attach_tap_arg(struct scn_runner *r, const char *arg, char *err, size
     return 0;
 }
 
+/* Counter names are the stack's to know: ask it (the hosts exist by now).
+ * Returns 0, or -1 with err filled for an expect on an unknown counter. */
+static int
+run_check_counter(struct scn_runner *r, const struct scn_step *st, char *err, size_t err_len)
+{
+    uint64_t v;
+    if (st->kind != SCN_STEP_EXPECT || st->expect.kind != SCN_EXPECT_COUNTER ||
+        inspect_counter(r->hosts[st->host], st->expect.counter, &v))
+        return 0;
+    format_err(err, err_len, r->scn, st,
+               "unknown counter '%s' (counters look like udp.rx, ipv4.tx, arp.drop, "
+               "icmp.rx.echo_reply, drop.UDP_NO_SOCKET, drops)", st->expect.counter);
+    return -1;
+}
+
 int
 scn_runner_init(struct scn_runner *r, const struct scenario *scn, const struct scn_run_opts *opts,
                 char *err, size_t err_len)
@@ -479,15 +493,8 @@ scn_runner_init(struct scn_runner *r, const struct scenario *scn, const struct s
             return -1;
         }
     }
-    /* Counter names are the stack's to know: ask it. */
     for (size_t i = 0; i < scn->n_steps; i++) {
-        const struct scn_step *st = &scn->steps[i];
-        uint64_t v;
-        if (st->kind == SCN_STEP_EXPECT && st->expect.kind == SCN_EXPECT_COUNTER &&
-            !inspect_counter(r->hosts[st->host], st->expect.counter, &v)) {
-            format_err(err, err_len, scn, st,
-                       "unknown counter '%s' (counters look like udp.rx, ipv4.tx, arp.drop, "
-                       "icmp.rx.echo_reply, drop.UDP_NO_SOCKET, drops)", st->expect.counter);
+        if (run_check_counter(r, &scn->steps[i], err, err_len) < 0) {
             scn_runner_destroy(r);
             return -1;
         }
@@ -2246,15 +2253,9 @@ scn_runner_live(struct scn_runner *r, struct scenario *scn, const char *text, un
 
     /* What the runner checks in a file before it runs, for this step. */
     const struct scn_step *st = &scn->steps[k];
-    uint64_t v;
     int bad = run_check_step(scn, st, err, sizeof(err));
-    if (bad == 0 && st->kind == SCN_STEP_EXPECT && st->expect.kind == SCN_EXPECT_COUNTER &&
-        !inspect_counter(r->hosts[st->host], st->expect.counter, &v)) {
-        format_err(err, sizeof(err), scn, st,
-                   "unknown counter '%s' (counters look like udp.rx, ipv4.tx, arp.drop, "
-                   "icmp.rx.echo_reply, drop.UDP_NO_SOCKET, drops)", st->expect.counter);
-        bad = -1;
-    }
+    if (bad == 0)
+        bad = run_check_counter(r, st, err, sizeof(err));
     void *grown;
     if (bad == 0 && (LIVE_GROW(r->sock_fd, n_socks, scn->n_socks) < 0 ||
                      LIVE_GROW(r->sock_err, n_socks, scn->n_socks) < 0 ||
