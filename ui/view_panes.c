@@ -410,8 +410,6 @@ view_render_layers(const struct view_model *m, const struct view_state *st,
     if (!have_sel || sy >= y0 + ih)
         return;
     char line[400];
-    char cause[64];
-    log_format_cause(&sel.cause, cause, sizeof cause);
     const char *text = sel.text;
     if (sel.kind == TRACE_DROP && (text == NULL || text[0] == '\0'))
         text = drop_reason_sentence((enum drop_reason)sel.reason);
