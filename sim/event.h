@@ -21,7 +21,7 @@
 struct drv_tap;
 struct host;
 struct iface;
-struct link_dir;
+struct netem;
 struct pkt;
 struct sim;
 
@@ -36,7 +36,8 @@ enum sim_event_kind {
 struct sim_ev_frame {
     struct iface *dst;     /* the interface the frame reaches */
     struct pkt *p;         /* the frame (p->data at the Ethernet header); owned */
-    struct link_dir *via;  /* the link direction that carried it, or NULL */
+    struct netem *via;     /* the wire direction that carried it (counts it
+                              delivered), or NULL; sim/netem.h */
     bool bad_fcs;          /* damaged at L2: the receiving NIC drops it (ETH_BAD_FCS) */
     struct drv_tap *tap;   /* not NULL: the frame leaves the world, written to this
                               TAP device when due (dst is NULL); sim/drv_tap.h */
