@@ -3,7 +3,8 @@
  *
  * Every event carries the time it is due and an insertion number. Events due
  * at the same nanosecond run in the order they were pushed, as libuv orders its
- * timers, so a run with the same seed replays event for event [DESIGN 7].
+ * timers, so a run with the same seed replays event for event
+ * (docs/architecture.md, "Time and determinism").
  * The heap is a growable array (the usual implicit binary heap: the children of
  * slot i are 2i+1 and 2i+2), beside a queue for events pushed in time order.
  *
