@@ -1,5 +1,6 @@
 /*
- * test_faults.c - Check suite for the link faults of sim/link.c.
+ * test_faults.c - Check suite for the link faults: sim/netem.c's draws, and
+ * the rules, down/up and MTU of a simulated link (sim/link.c).
  *
  * "rates": each fault's observed rate over 100,000 frames is within six
  * standard deviations of its setting, and, the generators being seeded, the
