@@ -2,9 +2,9 @@
  * drv_tap.c - the TAP driver: frames between a host's interface and a Linux
  * TAP device.
  *
- * Both directions go through the same impairments as a simulated link
- * (sim/link.h: duplicate, queue and rate, WIRE event, loss, corrupt,
- * reorder, delay and jitter), direction 0 toward the kernel, 1 toward the
+ * Both directions go through the same impairments as a simulated link, a
+ * struct netem each (sim/netem.h: duplicate, queue and rate, WIRE event,
+ * loss, corrupt, reorder, delay and jitter), direction 0 toward the kernel, 1 toward the
  * host, each with its own seeded generator; every draw of a frame is taken
  * before it meets the queue, so which frames are hit depends only on the
  * seed and their order.
@@ -19,9 +19,8 @@
  * Ethernet framing per [IEEE 802.3 3.1]; the kernel hands over frames without
  * padding or FCS, and takes them the same way.
  * Called by: eth_output() through ifc->ops, realtime.c, the runner
- * (sim_attach_tap). Calls: open/ioctl/read/write, trace_emit(),
- * frame_describe(), event_heap_push(), link_schedule() and the link_dir_roll_*
- * draws.
+ * (sim_attach_tap). Calls: open/ioctl/read/write, netem_trace(),
+ * event_heap_push(), netem_schedule() and the netem_* draws.
  */
 #include "sim/drv_tap.h"
 
@@ -37,6 +36,7 @@
 #include <unistd.h>
 
 #include "sim/event.h"
+#include "sim/link.h"  /* only to take down the link an interface leaves */
 #include "sim/realtime.h"
 #include "sim/sim.h"
 #include "stack/drop.h"
@@ -46,47 +46,19 @@
 #include "stack/pkt.h"
 #include "stack/rng.h"
 #include "stack/trace.h"
-#include "stack/wire/describe.h"
 #include "stack/wire/eth.h"
 
 static const struct iface_ops drv_tap_ops = {
     .transmit = drv_tap_transmit,
 };
 
-/* One trace event on the device's wire: host NULL, where = "bob-nstap0". */
+/* One trace event on the device's wire: where = "bob-nstap0", side = "to
+ * kernel" or "from kernel" (NULL for a drop). */
 static void
 drv_tap_trace(struct drv_tap *t, enum trace_kind kind, const struct pkt *p,
-              enum drop_reason reason, const char *dir)
+              enum drop_reason reason, const char *side)
 {
-    struct sim *s = t->sim;
-    if (!trace_wanted(&s->trace))
-        return;
-    struct trace_event ev;
-    memset(&ev, 0, sizeof ev);
-    ev.t_ns = s->now_ns;
-    ev.kind = kind;
-    ev.layer = LAYER_WIRE;
-    ev.host = NULL;
-    ev.where = t->name;
-    ev.pkt = p;
-    ev.cause = p->cause;
-    if (kind == TRACE_DROP) {
-        ev.reason = (int)reason;
-        ev.rfc = drop_reason_rfc(reason);
-    } else {
-        /* "<frame_describe> on bob-nstap0 (to kernel)", suffix always kept */
-        char suffix[LINK_NAME_LEN + 24];
-        int sl = snprintf(suffix, sizeof suffix, " on %s (%s)", t->name, dir);
-        size_t suffix_len = sl < 0 ? 0 : (size_t)sl;
-        if (suffix_len >= sizeof ev.text)
-            suffix_len = 0;
-        size_t room = sizeof ev.text - suffix_len;
-        frame_describe(p->data, p->len, ev.text, room);
-        size_t used = strnlen(ev.text, room - 1);
-        memcpy(ev.text + used, suffix, suffix_len);
-        ev.text[used + suffix_len] = '\0';
-    }
-    trace_emit(&s->trace, &ev);
+    netem_trace(&t->sim->trace, t->sim->now_ns, t->name, kind, p, reason, side);
 }
 
 static void
@@ -118,19 +90,19 @@ struct tap_fate {
 };
 
 static void
-drv_tap_draw(struct link_dir *d, struct tap_fate *f)
+drv_tap_draw(struct netem *d, struct tap_fate *f)
 {
-    f->lost = link_dir_roll_loss(d);
-    f->corrupt = link_dir_roll_corrupt(d);
+    f->lost = netem_roll_loss(d);
+    f->corrupt = netem_roll_corrupt(d);
     f->corrupt_draw = f->corrupt ? rng_next(&d->rng) : 0;
-    f->now = link_dir_roll_reorder(d);
-    f->delay_ns = f->now ? 0 : link_dir_draw_delay(d);
+    f->now = netem_roll_reorder(d);
+    f->delay_ns = f->now ? 0 : netem_draw_delay(d);
 }
 
 /* The frame never reached the wire (queue full): its draws were taken, so
  * the next frame meets the same stream, but nothing happened to it. */
 static void
-drv_tap_fate_void(struct link_dir *d, const struct tap_fate *f)
+drv_tap_fate_void(struct netem *d, const struct tap_fate *f)
 {
     d->lost -= f->lost;
     d->corrupted -= f->corrupt;
@@ -178,21 +150,21 @@ static void
 drv_tap_send(struct drv_tap *t, unsigned dir, struct pkt *p)
 {
     struct sim *s = t->sim;
-    struct link_dir *d = &t->dir[dir];
+    struct netem *d = &t->dir[dir];
     struct tap_fate f;
     uint64_t depart_ns, arrive_ns;
 
     drv_tap_draw(d, &f);
-    switch (link_schedule(d, s->now_ns, p->len, &depart_ns, &arrive_ns)) {
-    case LINK_QUEUE_FULL:
+    switch (netem_schedule(d, s->now_ns, p->len, &depart_ns, &arrive_ns)) {
+    case NETEM_QUEUE_FULL:
         drv_tap_fate_void(d, &f);
         drv_tap_drop(t, p, DROP_LINK_QUEUE_FULL);
         return;
-    case LINK_NO_MEMORY:
+    case NETEM_NO_MEMORY:
         drv_tap_fate_void(d, &f);
         drv_tap_drop(t, p, DROP_NO_MEMORY);
         return;
-    case LINK_QUEUED:
+    case NETEM_QUEUED:
         break;
     }
     drv_tap_trace(t, TRACE_WIRE, p, DROP_NONE, dir == 0 ? "to kernel" : "from kernel");
@@ -201,20 +173,12 @@ drv_tap_send(struct drv_tap *t, unsigned dir, struct pkt *p)
         return;
     }
     bool bad_fcs = false;
-    if (f.corrupt) {
-        size_t span = link_corrupt_span(p->data, p->len, d->params.corrupt_l2);
-        if (span > 0)
-            p->data[ETH_HDR_LEN + (size_t)(f.corrupt_draw % span)] ^= 0xff;
-        else
-            bad_fcs = true;
-    }
-    arrive_ns = depart_ns + f.delay_ns < depart_ns ? UINT64_MAX : depart_ns + f.delay_ns;
-    if (!f.now) {
-        /* FIFO: jitter never lets a frame pass the one ahead of it. */
-        if (arrive_ns < d->last_arrive_ns)
-            arrive_ns = d->last_arrive_ns;
-        d->last_arrive_ns = arrive_ns;
-    }
+    if (f.corrupt)
+        bad_fcs = !netem_corrupt_at(d, p->data, p->len, f.corrupt_draw);
+    if (f.now)
+        arrive_ns = netem_sat_add(depart_ns, f.delay_ns);  /* may pass the frames ahead */
+    else
+        arrive_ns = netem_fifo_arrival(d, depart_ns, f.delay_ns);
     if (dir == 0 && arrive_ns <= s->now_ns) {
         drv_tap_emit(t, p, bad_fcs);  /* no delay, no rate: straight to the kernel */
         return;
@@ -240,7 +204,7 @@ drv_tap_send(struct drv_tap *t, unsigned dir, struct pkt *p)
 static void
 drv_tap_offer(struct drv_tap *t, unsigned dir, struct pkt *p)
 {
-    struct pkt *copy = link_dir_roll_duplicate(&t->dir[dir]) ? pkt_clone(p) : NULL;
+    struct pkt *copy = netem_roll_duplicate(&t->dir[dir]) ? pkt_clone(p) : NULL;
     drv_tap_send(t, dir, p);
     if (copy != NULL)
         drv_tap_send(t, dir, copy);
@@ -296,9 +260,9 @@ drv_tap_set_params(struct drv_tap *t, const struct link_params *p)
         lp = *p;
         lp.mtu = 0;  /* the device's MTU is the kernel's */
     }
-    if (link_dir_set_params(&t->dir[0], &lp) < 0)
+    if (netem_set_params(&t->dir[0], &lp) < 0)
         return -ERR_INVAL;
-    link_dir_set_params(&t->dir[1], &lp);
+    netem_set_params(&t->dir[1], &lp);
     return 0;
 }
 
@@ -310,8 +274,8 @@ drv_tap_close(struct drv_tap *t)
     t->fd = -1;
     free(t->rxbuf);
     t->rxbuf = NULL;
-    link_dir_destroy(&t->dir[0]);
-    link_dir_destroy(&t->dir[1]);
+    netem_destroy(&t->dir[0]);
+    netem_destroy(&t->dir[1]);
 }
 
 /* Open /dev/net/tun on devname: attach if it exists, else create. */
@@ -433,8 +397,8 @@ drv_tap_attach(struct sim *s, struct iface *ifc, const char *devname, int fd, ch
     }
     snprintf(t->name, sizeof t->name, "%s-%s", ifc->host->name, t->dev);
     uint64_t stream = DRV_TAP_RNG_STREAM_BASE + 2ull * rt->n_taps;
-    link_dir_init(&t->dir[0], NULL, s->seed, stream);
-    link_dir_init(&t->dir[1], NULL, s->seed, stream + 1);
+    netem_init(&t->dir[0], NULL, s->seed, stream);
+    netem_init(&t->dir[1], NULL, s->seed, stream + 1);
     realtime_add_tap(rt, t);  /* room checked above */
 
     unsigned mtu = drv_tap_dev_mtu(t->dev);

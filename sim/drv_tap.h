@@ -32,7 +32,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "sim/link.h"
+#include "sim/netem.h"
 
 struct iface;
 struct sim;
@@ -41,6 +41,8 @@ struct sim;
 #define DRV_TAP_DEV_LEN 15
 /* Largest frame read from the device; larger ones are dropped. */
 #define DRV_TAP_FRAME_MAX 65536u
+/* "bob-nstap0": host name, '-', device name; the `where` of its events. */
+#define DRV_TAP_NAME_LEN 80
 /* Random streams of TAP devices start here (links use 1 << 32). */
 #define DRV_TAP_RNG_STREAM_BASE (1ull << 33)
 
@@ -49,9 +51,9 @@ struct drv_tap {
     struct iface *ifc;             /* the interface on the device */
     int fd;                        /* /dev/net/tun, attached, O_NONBLOCK */
     char dev[DRV_TAP_DEV_LEN + 1]; /* "nstap0" */
-    char name[LINK_NAME_LEN];      /* "bob-nstap0": the `where` of its events */
+    char name[DRV_TAP_NAME_LEN];   /* "bob-nstap0": the `where` of its events */
     bool created;                  /* the device did not exist: we made it */
-    struct link_dir dir[2];        /* impairments: dir[0] host -> kernel, dir[1] kernel -> host */
+    struct netem dir[2];           /* impairments: dir[0] host -> kernel, dir[1] kernel -> host */
     uint8_t *rxbuf;                /* DRV_TAP_FRAME_MAX bytes for read() */
     /* counters */
     uint64_t tx_frames;            /* frames written to the device */

@@ -8,7 +8,8 @@
  * the queue's head and the heap's root, and refills the root from the last
  * slot, sifted down. Both are O(log n). The insertion
  * number makes the order total, so which of two simultaneous events runs
- * first never depends on the heap's internal shape [DESIGN 7].
+ * first never depends on the heap's internal shape (docs/architecture.md,
+ * "Time and determinism").
  * Called by: sim.c, link.c. Calls: pkt_free() (destroy only).
  */
 #include "sim/event.h"

@@ -3,7 +3,8 @@
  *
  * Every event carries the time it is due and an insertion number. Events due
  * at the same nanosecond run in the order they were pushed, as libuv orders its
- * timers, so a run with the same seed replays event for event [DESIGN 7].
+ * timers, so a run with the same seed replays event for event
+ * (docs/architecture.md, "Time and determinism").
  * The heap is a growable array (the usual implicit binary heap: the children of
  * slot i are 2i+1 and 2i+2), beside a queue for events pushed in time order.
  *
@@ -21,7 +22,7 @@
 struct drv_tap;
 struct host;
 struct iface;
-struct link_dir;
+struct netem;
 struct pkt;
 struct sim;
 
@@ -36,7 +37,8 @@ enum sim_event_kind {
 struct sim_ev_frame {
     struct iface *dst;     /* the interface the frame reaches */
     struct pkt *p;         /* the frame (p->data at the Ethernet header); owned */
-    struct link_dir *via;  /* the link direction that carried it, or NULL */
+    struct netem *via;     /* the wire direction that carried it (counts it
+                              delivered), or NULL; sim/netem.h */
     bool bad_fcs;          /* damaged at L2: the receiving NIC drops it (ETH_BAD_FCS) */
     struct drv_tap *tap;   /* not NULL: the frame leaves the world, written to this
                               TAP device when due (dst is NULL); sim/drv_tap.h */

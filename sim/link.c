@@ -1,7 +1,7 @@
 /*
- * link.c - a simulated point-to-point link: timing arithmetic and its driver.
+ * link.c - a simulated point-to-point link: the driver of a simulated cable.
  *
- * This file is also the simulated-link driver ("drv_sim"): the iface_ops whose
+ * The simulated-link driver ("drv_sim"): the iface_ops whose
  * transmit() takes a finished frame from the host's Ethernet layer and puts it
  * on the link. Per frame, in order:
  *   link down       -> DROP LINK_DOWN (the frame never reaches the wire)
@@ -16,14 +16,14 @@
  *                      delay), never before the previous normal frame (FIFO)
  * A lost frame still occupies the serialiser for its whole length: the bits
  * went out, they just never arrived.
- * Called by: eth_output() through ifc->ops, sim.c. Calls: trace_emit(),
- * frame_describe(), event_heap_push(), rng_unit(), pkt_free().
+ * The faults, the queue and the WIRE event are the direction's struct netem
+ * (sim/netem.c); this file adds the link's own: down, rules, the ends.
+ * Called by: eth_output() through ifc->ops, sim.c. Calls: the netem_*
+ * draws and netem_schedule(), netem_trace(), event_heap_push(), pkt_free().
  */
 #include "sim/link.h"
 
-#include <math.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "sim/event.h"
@@ -36,321 +36,30 @@
 #include "stack/trace.h"
 #include "stack/wire/arp.h"
 #include "stack/wire/bytes.h"
-#include "stack/wire/describe.h"
 #include "stack/wire/eth.h"
 #include "stack/wire/ipv4.h"
 #include "stack/wire/tcp.h"
-
-#define NS_PER_S 1000000000ull
-/* First size of a direction's backlog ring; it doubles up to the limit. */
-#define LINK_RING_INITIAL 16
 
 static const struct iface_ops link_ops = {
     .transmit = link_transmit,
 };
 
-/* a + b, stuck at UINT64_MAX instead of wrapping. */
-static uint64_t
-sat_add(uint64_t a, uint64_t b)
-{
-    return a > UINT64_MAX - b ? UINT64_MAX : a + b;
-}
-
-/* Written so that NaN fails too. */
-static bool
-chance_valid(double x)
-{
-    return x >= 0.0 && x <= 1.0;
-}
-
-static bool
-link_params_valid(const struct link_params *p)
-{
-    return p == NULL ||
-           (chance_valid(p->loss) && chance_valid(p->ge_p) && chance_valid(p->ge_r) &&
-            chance_valid(p->ge_1h) && chance_valid(p->ge_1k) && chance_valid(p->duplicate) &&
-            chance_valid(p->reorder) && chance_valid(p->corrupt) &&
-            (p->mtu == 0 || p->mtu >= IPV4_MIN_MTU));
-}
-
 /* Apply a link MTU to the interfaces at its ends. */
 static void
 link_apply_mtu(struct link *l)
 {
-    uint16_t mtu = l->dir[0].params.mtu;
+    uint16_t mtu = l->dir[0].wire.params.mtu;
     if (mtu == 0)
         return;
     l->a->mtu = mtu;
     l->b->mtu = mtu;
 }
 
-uint64_t
-link_serialisation_ns(uint64_t rate_bps, size_t frame_len)
-{
-    if (rate_bps == 0)
-        return 0;
-    uint64_t len = (uint64_t)frame_len;
-    if (len > UINT64_MAX / 8)
-        return UINT64_MAX;
-    uint64_t bits = len * 8;
-    /* ns = ceil(bits * 1e9 / rate) without a 128-bit product: whole seconds
-     * first, then the nine decimal digits of the remainder by long division
-     * (r < rate, so r * 10 cannot overflow for any rate below 1.8e18). */
-    uint64_t whole_s = bits / rate_bps;
-    uint64_t r = bits % rate_bps;
-    if (whole_s > UINT64_MAX / NS_PER_S)
-        return UINT64_MAX;
-    uint64_t frac_ns = 0;
-    for (int digit = 0; digit < 9; digit++) {
-        r *= 10;
-        frac_ns = frac_ns * 10 + r / rate_bps;
-        r %= rate_bps;
-    }
-    if (r != 0)
-        frac_ns++;  /* round up: never faster than the wire */
-    return sat_add(whole_s * NS_PER_S, frac_ns);
-}
-
-void
-link_dir_init(struct link_dir *d, const struct link_params *p, uint64_t seed, uint64_t stream)
-{
-    memset(d, 0, sizeof *d);
-    if (p != NULL)
-        d->params = *p;
-    if (d->params.limit == 0)
-        d->params.limit = LINK_LIMIT_DEFAULT;
-    rng_seed(&d->rng, seed, stream);
-}
-
-void
-link_dir_destroy(struct link_dir *d)
-{
-    free(d->depart_ns);
-    d->depart_ns = NULL;
-    d->ring_cap = 0;
-    d->ring_head = 0;
-    d->ring_count = 0;
-}
-
-int
-link_dir_set_params(struct link_dir *d, const struct link_params *p)
-{
-    if (p == NULL || !link_params_valid(p))
-        return -ERR_INVAL;
-    d->params = *p;
-    if (d->params.limit == 0)
-        d->params.limit = LINK_LIMIT_DEFAULT;
-    return 0;
-}
-
-/* Slot k places after the head, k <= ring_cap (no division per frame). */
-static size_t
-ring_slot(const struct link_dir *d, size_t k)
-{
-    size_t i = d->ring_head + k;
-    return i >= d->ring_cap ? i - d->ring_cap : i;
-}
-
-/* Forget frames whose last bit has left by now_ns. Departures are in FIFO
- * order and never decrease, so they leave from the head. */
-static void
-ring_prune(struct link_dir *d, uint64_t now_ns)
-{
-    while (d->ring_count > 0 && d->depart_ns[d->ring_head] <= now_ns) {
-        d->ring_head = ring_slot(d, 1);
-        d->ring_count--;
-    }
-}
-
-/* Room for one more entry; false when memory runs out. */
-static bool
-ring_reserve(struct link_dir *d)
-{
-    if (d->ring_count < d->ring_cap)
-        return true;
-    size_t cap = d->ring_cap ? d->ring_cap * 2 : LINK_RING_INITIAL;
-    if (cap > d->params.limit)
-        cap = d->params.limit;
-    if (cap <= d->ring_count)
-        cap = d->ring_count + 1;
-    if (cap > SIZE_MAX / sizeof *d->depart_ns)
-        return false;
-    uint64_t *grown = malloc(cap * sizeof *grown);
-    if (grown == NULL)
-        return false;
-    for (size_t i = 0; i < d->ring_count; i++)
-        grown[i] = d->depart_ns[ring_slot(d, i)];
-    free(d->depart_ns);
-    d->depart_ns = grown;
-    d->ring_cap = cap;
-    d->ring_head = 0;
-    return true;
-}
-
-enum link_verdict
-link_schedule(struct link_dir *d, uint64_t now_ns, size_t frame_len, uint64_t *depart_ns,
-              uint64_t *arrive_ns)
-{
-    ring_prune(d, now_ns);
-    if (d->ring_count >= d->params.limit) {
-        d->queue_drops++;
-        return LINK_QUEUE_FULL;
-    }
-    if (!ring_reserve(d)) {
-        d->queue_drops++;
-        return LINK_NO_MEMORY;
-    }
-    uint64_t start_ns = d->busy_until_ns > now_ns ? d->busy_until_ns : now_ns;
-    uint64_t depart = sat_add(start_ns, link_serialisation_ns(d->params.rate_bps, frame_len));
-    uint64_t arrive = sat_add(depart, d->params.delay_ns);
-    d->depart_ns[ring_slot(d, d->ring_count)] = depart;
-    d->ring_count++;
-    d->busy_until_ns = depart;
-    d->tx_frames++;
-    d->tx_bytes += frame_len;
-    *depart_ns = depart;
-    *arrive_ns = arrive;
-    return LINK_QUEUED;
-}
-
-size_t
-link_dir_backlog(const struct link_dir *d, uint64_t now_ns)
-{
-    size_t held = 0;
-    for (size_t i = d->ring_count; i > 0; i--) {
-        /* newest first: stop at the first one already gone */
-        if (d->depart_ns[ring_slot(d, i - 1)] <= now_ns)
-            break;
-        held++;
-    }
-    return held;
-}
-
-/* True with chance x; draws only when 0 < x < 1. */
-static bool
-roll(struct link_dir *d, double x)
-{
-    if (x <= 0.0)
-        return false;
-    if (x >= 1.0)
-        return true;
-    return rng_unit(&d->rng) < x;
-}
-
-bool
-link_dir_roll_loss(struct link_dir *d)
-{
-    bool lost;
-    if (d->params.loss_model == LINK_LOSS_GEMODEL) {
-        /* netem's loss_gilb_ell(): the state may change, and the loss is
-         * drawn with the chance of the state the frame found. */
-        bool was_bad = d->ge_bad;
-        if (!was_bad) {
-            if (roll(d, d->params.ge_p))
-                d->ge_bad = true;
-            lost = roll(d, d->params.ge_1k);
-        } else {
-            if (roll(d, d->params.ge_r))
-                d->ge_bad = false;
-            lost = roll(d, d->params.ge_1h);
-        }
-    } else {
-        lost = roll(d, d->params.loss);
-    }
-    if (lost)
-        d->lost++;
-    return lost;
-}
-
-bool
-link_dir_roll_duplicate(struct link_dir *d)
-{
-    bool dup = roll(d, d->params.duplicate);
-    if (dup)
-        d->duplicated++;
-    return dup;
-}
-
-bool
-link_dir_roll_corrupt(struct link_dir *d)
-{
-    bool bad = roll(d, d->params.corrupt);
-    if (bad)
-        d->corrupted++;
-    return bad;
-}
-
-bool
-link_dir_roll_reorder(struct link_dir *d)
-{
-    if (d->params.reorder <= 0.0)
-        return false;
-    uint32_t gap = d->params.reorder_gap == 0 ? 1 : d->params.reorder_gap;
-    /* netem_enqueue(): "if (q->gap == 0 || q->counter < q->gap - 1 ||
-     * q->reorder < rnd)" delay as usual and count; else send now, reset. */
-    if (d->reorder_count < gap - 1 || !roll(d, d->params.reorder)) {
-        d->reorder_count++;
-        return false;
-    }
-    d->reorder_count = 0;
-    d->reordered++;
-    return true;
-}
-
-uint64_t
-link_dir_draw_delay(struct link_dir *d)
-{
-    uint64_t mu = d->params.delay_ns, sigma = d->params.jitter_ns;
-    if (sigma == 0)
-        return mu;
-    double x;
-    if (d->params.jitter_dist == LINK_JITTER_NORMAL) {
-        /* Box-Muller on two uniform draws; u1 in (0, 1] keeps log finite. */
-        double u1 = 1.0 - rng_unit(&d->rng);
-        double u2 = rng_unit(&d->rng);
-        double z = sqrt(-2.0 * log(u1)) * cos(2.0 * 3.14159265358979323846 * u2);
-        x = (double)mu + z * (double)sigma;
-    } else {
-        /* netem's tabledist() without a table: mu - sigma + rnd % (2 sigma). */
-        x = (double)mu - (double)sigma + (double)rng_below(&d->rng, 2 * sigma);
-    }
-    if (x <= 0.0)
-        return 0;
-    if (x >= 1.8e19)
-        return UINT64_MAX;
-    return (uint64_t)x;
-}
-
-size_t
-link_corrupt_span(const uint8_t *b, size_t len, bool l2)
-{
-    if (l2 || len < ETH_HDR_LEN + IPV4_HDR_MIN || be16_get(b + ETH_OFF_TYPE) != ETHERTYPE_IPV4)
-        return 0;
-    /* Inside the datagram, not in the Ethernet padding after it, so a
-     * checksum always sees it: inverting an octet changes the 16-bit
-     * one's complement sum by an odd multiple of 1 or 256, never by 0xffff. */
-    size_t ip_len = be16_get(b + ETH_HDR_LEN + IPV4_OFF_TOTAL_LEN);
-    if (ip_len < IPV4_HDR_MIN || ETH_HDR_LEN + ip_len > len)
-        ip_len = len - ETH_HDR_LEN;
-    return ip_len;
-}
-
-bool
-link_dir_corrupt_frame(struct link_dir *d, uint8_t *b, size_t len)
-{
-    size_t span = link_corrupt_span(b, len, d->params.corrupt_l2);
-    if (span == 0)
-        return false;
-    size_t at = ETH_HDR_LEN + (size_t)rng_below(&d->rng, span);
-    b[at] ^= 0xff;
-    return true;
-}
-
 int
 link_init(struct link *l, struct sim *s, unsigned index, const char *name, struct iface *a,
           struct iface *b, const struct link_params *p)
 {
-    if (a == NULL || b == NULL || a == b || !link_params_valid(p))
+    if (a == NULL || b == NULL || a == b || !netem_params_valid(p))
         return -ERR_INVAL;
     if (link_of_iface(a) != NULL || link_of_iface(b) != NULL)
         return -ERR_INVAL;
@@ -361,7 +70,7 @@ link_init(struct link *l, struct sim *s, unsigned index, const char *name, struc
     l->a = a;
     l->b = b;
     for (unsigned d = 0; d < 2; d++)
-        link_dir_init(&l->dir[d], p, s->seed, LINK_RNG_STREAM_BASE + 2ull * index + d);
+        netem_init(&l->dir[d].wire, p, s->seed, LINK_RNG_STREAM_BASE + 2ull * index + d);
     l->dir[0].from = a;
     l->dir[0].to = b;
     l->dir[1].from = b;
@@ -377,17 +86,17 @@ link_init(struct link *l, struct sim *s, unsigned index, const char *name, struc
 void
 link_destroy(struct link *l)
 {
-    link_dir_destroy(&l->dir[0]);
-    link_dir_destroy(&l->dir[1]);
+    netem_destroy(&l->dir[0].wire);
+    netem_destroy(&l->dir[1].wire);
 }
 
 int
 link_set_params(struct link *l, const struct link_params *p)
 {
-    if (p == NULL || !link_params_valid(p))
+    if (p == NULL || !netem_params_valid(p))
         return -ERR_INVAL;
-    link_dir_set_params(&l->dir[0], p);
-    link_dir_set_params(&l->dir[1], p);
+    netem_set_params(&l->dir[0].wire, p);
+    netem_set_params(&l->dir[1].wire, p);
     link_apply_mtu(l);
     return 0;
 }
@@ -619,40 +328,11 @@ link_peer(const struct iface *ifc)
     return ifc == l->a ? l->b : l->a;
 }
 
-/* One trace event on the link: host NULL, where = the link's name. */
+/* One trace event on the link: where = the link's name. */
 static void
 link_trace(struct link *l, enum trace_kind kind, const struct pkt *p, enum drop_reason reason)
 {
-    if (!trace_wanted(&l->sim->trace))
-        return;
-    struct trace_event ev;
-    memset(&ev, 0, sizeof ev);
-    ev.t_ns = l->sim->now_ns;
-    ev.kind = kind;
-    ev.layer = LAYER_WIRE;
-    ev.host = NULL;
-    ev.where = l->name;
-    ev.pkt = p;
-    ev.cause = p->cause;
-    if (kind == TRACE_DROP) {
-        ev.reason = (int)reason;
-        ev.rfc = drop_reason_rfc(reason);
-        /* text stays empty: sinks print the reason's sentence */
-    } else {
-        /* "<frame_describe> on alice-bob", the suffix kept even when the
-         * description is cut short */
-        char suffix[LINK_NAME_LEN + 8];
-        int sl = snprintf(suffix, sizeof suffix, " on %s", l->name);
-        size_t suffix_len = sl < 0 ? 0 : (size_t)sl;
-        if (suffix_len >= sizeof ev.text)
-            suffix_len = 0;
-        size_t room = sizeof ev.text - suffix_len;
-        frame_describe(p->data, p->len, ev.text, room);
-        size_t used = strnlen(ev.text, room - 1);
-        memcpy(ev.text + used, suffix, suffix_len);
-        ev.text[used + suffix_len] = '\0';
-    }
-    trace_emit(&l->sim->trace, &ev);
+    netem_trace(&l->sim->trace, l->sim->now_ns, l->name, kind, p, reason, NULL);
 }
 
 /* Refuse or lose p: trace the drop and free it (links have no host to count
@@ -690,7 +370,7 @@ link_apply_rules(struct link *l, struct link_dir *d, const struct pkt *p, struct
             v->drop = true;
             break;
         case LINK_RULE_DELAY:
-            v->delay_ns = sat_add(v->delay_ns, r->delay_ns);
+            v->delay_ns = netem_sat_add(v->delay_ns, r->delay_ns);
             break;
         case LINK_RULE_DUPLICATE:
             v->duplicate = true;
@@ -703,27 +383,29 @@ link_apply_rules(struct link *l, struct link_dir *d, const struct pkt *p, struct
 }
 
 /* Put p on direction d: queue, WIRE, loss, corruption, arrival. `copy` is
- * a duplicate, which is not rolled for duplication again. */
+ * a duplicate, which is not rolled for duplication again. The draws, in
+ * order: duplicate, loss, corrupt (and where), reorder, delay. */
 static void
 link_send(struct link *l, struct link_dir *d, struct pkt *p, const struct rule_verdict *rv,
           bool copy)
 {
     struct sim *s = l->sim;
+    struct netem *w = &d->wire;
     struct pkt *dup = NULL;
-    if ((!copy && link_dir_roll_duplicate(d)) || rv->duplicate) {
+    if ((!copy && netem_roll_duplicate(w)) || rv->duplicate) {
         dup = pkt_clone(p);
         if (rv->duplicate && !copy)
-            d->duplicated++;
+            w->duplicated++;
     }
     uint64_t depart_ns, arrive_ns;
-    switch (link_schedule(d, s->now_ns, p->len, &depart_ns, &arrive_ns)) {
-    case LINK_QUEUE_FULL:
+    switch (netem_schedule(w, s->now_ns, p->len, &depart_ns, &arrive_ns)) {
+    case NETEM_QUEUE_FULL:
         link_drop(l, p, DROP_LINK_QUEUE_FULL);
         goto out_dup;
-    case LINK_NO_MEMORY:
+    case NETEM_NO_MEMORY:
         link_drop(l, p, DROP_NO_MEMORY);
         goto out_dup;
-    case LINK_QUEUED:
+    case NETEM_QUEUED:
         break;
     }
 
@@ -733,26 +415,23 @@ link_send(struct link *l, struct link_dir *d, struct pkt *p, const struct rule_v
         link_drop(l, p, DROP_LINK_RULE);
         goto out_dup;
     }
-    if (link_dir_roll_loss(d)) {
+    if (netem_roll_loss(w)) {
         link_drop(l, p, DROP_LINK_LOSS);
         goto out_dup;
     }
     bool bad_fcs = false;
-    if (link_dir_roll_corrupt(d) || rv->corrupt) {
-        if (rv->corrupt && d->params.corrupt <= 0.0)
-            d->corrupted++;
-        bad_fcs = !link_dir_corrupt_frame(d, p->data, p->len);
+    if (netem_roll_corrupt(w) || rv->corrupt) {
+        if (rv->corrupt && w->params.corrupt <= 0.0)
+            w->corrupted++;
+        bad_fcs = !netem_corrupt_frame(w, p->data, p->len);
     }
-    bool now = link_dir_roll_reorder(d);
-    uint64_t delay = now ? 0 : link_dir_draw_delay(d);
-    arrive_ns = sat_add(depart_ns, delay);
-    if (!now && rv->delay_ns == 0) {
-        /* FIFO: jitter never lets a frame pass the one ahead of it. */
-        if (arrive_ns < d->last_arrive_ns)
-            arrive_ns = d->last_arrive_ns;
-        d->last_arrive_ns = arrive_ns;
-    }
-    arrive_ns = sat_add(arrive_ns, rv->delay_ns);
+    bool now = netem_roll_reorder(w);
+    uint64_t delay = now ? 0 : netem_draw_delay(w);
+    if (!now && rv->delay_ns == 0)
+        arrive_ns = netem_fifo_arrival(w, depart_ns, delay);
+    else
+        arrive_ns = netem_sat_add(depart_ns, delay);  /* may pass the frames ahead */
+    arrive_ns = netem_sat_add(arrive_ns, rv->delay_ns);
 
     struct sim_event ev;
     memset(&ev, 0, sizeof ev);
@@ -760,7 +439,7 @@ link_send(struct link *l, struct link_dir *d, struct pkt *p, const struct rule_v
     ev.kind = SIM_EV_FRAME;
     ev.u.frame.dst = d->to;
     ev.u.frame.p = p;
-    ev.u.frame.via = d;
+    ev.u.frame.via = w;
     ev.u.frame.bad_fcs = bad_fcs;
     if (event_heap_push(&s->heap, &ev) < 0)
         link_drop(l, p, DROP_NO_MEMORY);

@@ -4,7 +4,8 @@
  *
  * libpcap writes classic pcap only; with PCAP_TSTAMP_PRECISION_NANO the
  * record header's tv_usec field carries nanoseconds and the file gets the
- * nanosecond magic (0xa1b23c4d), which Wireshark and tshark read [DESIGN 11].
+ * nanosecond magic (0xa1b23c4d), which Wireshark and tshark read
+ * (docs/architecture.md, "Classic pcap through libpcap, pcapng by hand").
  * Virtual time goes straight into the timestamps, so a run with the same seed
  * gives the same bytes.
  * Called by: trace_emit() through the sink. Calls: libpcap.

@@ -2,9 +2,10 @@
  * realtime.c - TAP mode's clock: the loop waits in ppoll() on the TAP
  * devices with the next event as its timeout.
  *
- * [DESIGN 7] The only file in sim/ that reads a clock (CLOCK_MONOTONIC). The
- * world's virtual time is pinned to it at the first TAP attach and follows it
- * from then on; stack/ still only sees host->now_ns.
+ * The only file in sim/ that reads a clock (CLOCK_MONOTONIC;
+ * docs/architecture.md, "TAP mode"). The world's virtual time is pinned to
+ * it at the first TAP attach and follows it from then on; stack/ still only
+ * sees host->now_ns.
  * Called by: sim.c (sim_step, sim_step_until, sim_destroy), drv_tap.c.
  * Calls: clock_gettime(), ppoll(), drv_tap_pull().
  */

@@ -1,9 +1,10 @@
 /*
  * realtime.h - TAP mode's clock: virtual time follows the wall clock.
  *
- * [DESIGN 7] In a simulated world the loop jumps from event to event. Once a
- * TAP device is attached (sim/drv_tap.h) the world meets a real wire, so the
- * loop must keep pace with it: before an event runs, the loop waits in
+ * In a simulated world the loop jumps from event to event
+ * (docs/architecture.md, "TAP mode"). Once a TAP device is attached
+ * (sim/drv_tap.h) the world meets a real wire, so the loop must keep pace
+ * with it: before an event runs, the loop waits in
  * ppoll() on every TAP descriptor until the event's time has come on
  * CLOCK_MONOTONIC, and a frame that arrives meanwhile becomes a SIM_EV_FRAME
  * due at once. Virtual time then reads

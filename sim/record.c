@@ -1,6 +1,7 @@
 /*
  * record.c - the event log: a trace sink that keeps a compact copy of every
- * event [DESIGN 6].
+ * event (docs/architecture.md, "The trace bus and the
+ * event log").
  *
  * Fixed-size facts go into an array of 72-byte entries; variable-size ones
  * (the text, the packet bytes) into an arena of 64 KiB blocks that never

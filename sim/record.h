@@ -1,5 +1,6 @@
 /*
- * record.h - the event log: a compact copy of every trace event [DESIGN 6].
+ * record.h - the event log: a compact copy of every trace event (docs/architecture.md,
+ * "The trace bus and the event log").
  *
  * The log is the model the views read: stepping back in the view moves a
  * cursor over it, and panes show what the log holds as of the cursor. A

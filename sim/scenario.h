@@ -1,7 +1,7 @@
 /*
  * scenario.h - a scenario file as a checked syntax tree, and the parser's API.
  *
- * A scenario (docs/scenario-language.md, [DESIGN 8]) describes a small world
+ * A scenario (docs/scenario-language.md) describes a small world
  * (hosts and the links between them) and a script of steps (socket calls,
  * pings, sleeps, narration and expectations). scenario_parse_file() reads one,
  * checks every name and value, and returns the tree below; the runner

@@ -4,7 +4,8 @@
  * The loop is sim_step(): pop the earliest event, set the clock, run it whole,
  * re-arm the touched host's wake-up. Everything that happens in the world is
  * one of three events (event.h); everything the world contains is owned here
- * and freed by sim_destroy(). [DESIGN 2, 7]
+ * and freed by sim_destroy() (docs/architecture.md, "The three rings" and
+ * "Time and determinism").
  * Called by: the scenario runner, the view, tests. Calls: iface_input(),
  * host_poll(), host_next_deadline(), host_* setup, link.c.
  */

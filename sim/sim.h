@@ -1,7 +1,8 @@
 /*
  * sim.h - the world: virtual clock, event loop, hosts and links.
  *
- * One single-threaded run-to-completion loop [DESIGN 7]: sim_step() pops the
+ * One single-threaded run-to-completion loop (docs/architecture.md,
+ * "Time and determinism"): sim_step() pops the
  * earliest event, moves the clock to it, and runs it whole (a frame arrives at
  * an interface, a host's timers fire, or a scenario step runs). Time is
  * virtual and only moves forward; nothing in sim/ reads the wall clock.

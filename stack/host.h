@@ -1,10 +1,11 @@
 /*
  * host.h - one node of the network: every datum the stack keeps about it.
  *
- * [DESIGN 2] stack/ keeps no state of its own: a host's interfaces, ARP cache,
- * routes, sockets, counters and random generator all live here, and the code
- * is shared by every host. Time is an input: the caller sets `now_ns` before
- * every entry into the stack (iface_input, host_poll, a socket call).
+ * stack/ keeps no state of its own (docs/architecture.md, "The three
+ * rings"): a host's interfaces, ARP cache, routes, sockets, counters and
+ * random generator all live here, and the code is shared by every host.
+ * Time is an input: the caller sets `now_ns` before every entry into the
+ * stack (iface_input, host_poll, a socket call).
  */
 #ifndef NETSTEP_STACK_HOST_H
 #define NETSTEP_STACK_HOST_H

@@ -4,7 +4,8 @@
  * An interface belongs to one host, has a MAC, an IPv4 address and prefix, an
  * MTU, and a driver behind `struct iface_ops`. The driver is the only thing
  * that varies (a simulated link, a TAP device, a test recorder), so it is the
- * one place with a function pointer [DESIGN 5].
+ * one place with a function pointer (docs/architecture.md, "How a packet
+ * moves").
  */
 #ifndef NETSTEP_STACK_IFACE_H
 #define NETSTEP_STACK_IFACE_H

@@ -2,8 +2,8 @@
  * inspect.h - read-only snapshots of a host, for expects and the view.
  *
  * The view and the scenario runner read the stack only through the trace and
- * these functions [DESIGN 2]: they copy out what is there, never a pointer
- * into the host.
+ * these functions (docs/architecture.md, "The three rings"): they copy out
+ * what is there, never a pointer into the host.
  */
 #ifndef NETSTEP_STACK_INSPECT_H
 #define NETSTEP_STACK_INSPECT_H

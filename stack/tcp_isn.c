@@ -7,7 +7,8 @@
  * "SipHash: a fast short-input PRF", 2012), written from the paper's
  * description; the key is drawn from the host's seeded generator at host_init,
  * so a scenario replays with the same ISNs and a different seed gives others.
- * M comes from host->now_ns, the only clock the stack has [DESIGN 2].
+ * M comes from host->now_ns, the only clock the stack has (docs/architecture.md,
+ * "The three rings").
  * A lesson or a test may fix the ISS instead (h->tcp.iss_fixed).
  * Called by: tcp_user.c (connect), tcp_input.c (LISTEN).
  */

@@ -49,7 +49,8 @@ enum trace_layer {
     LAYER_COUNT
 };
 
-/* A small snapshot of the TCB a TCP event touched [DESIGN 4]: the numbers
+/* A small snapshot of the TCB a TCP event touched (docs/architecture.md,
+ * "The trace bus and the event log"): the numbers
  * the view's TCB pane shows, as of the event. */
 struct trace_tcb {
     const char *state;   /* "ESTABLISHED" (a static string) */

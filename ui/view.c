@@ -524,6 +524,28 @@ view_render_help(const struct view_opts *o, struct grid *g, struct grid_rect r)
 
 /* ---- the whole screen ---------------------------------------------------- */
 
+/* The body (between the header and the key bar) is split by height in
+ * twenty-seconds: 10 for script and layers, 5 for the events, the rest for
+ * the packet panes: at 80x24, a body of 22 rows, 10, 5 and 7. */
+#define BODY_PARTS 22
+#define TOP_PARTS 10
+#define EVENTS_PARTS 5
+#define BODY_MIN_H 6     /* shorter: header and key bar only */
+#define TOP_MIN_H 9      /* the box, the host names and the five layer rows,
+                            the sentence: when the body has 20 rows for it */
+#define EVENTS_MIN_H 4   /* the box and two events */
+#define BOTTOM_MIN_H 3   /* less: no packet panes, the events take the rows */
+/* The script pane: a third of the width, within these bounds. */
+#define SCRIPT_MIN_W 24
+#define SCRIPT_MAX_W 48
+/* The bytes pane: 8 bytes a row (hex and ASCII), or 16 on a very wide screen. */
+#define BYTES_W 40
+#define BYTES_WIDE_W 74
+#define BYTES_WIDE_MIN_SCREEN_W 200
+/* From this width the sockets pane sits beside packet and bytes, taking 2/5
+ * of what the bytes leave; below it, it shares the bytes pane's place. */
+#define SOCKETS_BESIDE_MIN_SCREEN_W 140
+
 void
 view_render(const struct view_model *m, const struct view_state *st,
             const struct view_opts *o, struct grid *g)
@@ -550,27 +572,27 @@ view_render(const struct view_model *m, const struct view_state *st,
         grid_fill(g, (struct grid_rect){ 0, H - 2, W, 1 }, ' ', ROLE_NORMAL);
         grid_text(g, 1, H - 2, W - 2, st->cmd.msg, st->cmd.msg_error ? ROLE_DROP : ROLE_NORMAL);
     }
-    if (bh < 6)
+    if (bh < BODY_MIN_H)
         return;
     if (st->help) {
         view_render_help(o, g, (struct grid_rect){ 0, 1, W, bh });
         return;
     }
-    int top_h = bh * 10 / 22, ev_h = bh * 5 / 22;
-    if (top_h < 9)
-        top_h = bh >= 20 ? 9 : bh / 2;
-    if (ev_h < 4)
-        ev_h = 4;
+    int top_h = bh * TOP_PARTS / BODY_PARTS, ev_h = bh * EVENTS_PARTS / BODY_PARTS;
+    if (top_h < TOP_MIN_H)
+        top_h = bh >= 20 ? TOP_MIN_H : bh / 2;
+    if (ev_h < EVENTS_MIN_H)
+        ev_h = EVENTS_MIN_H;
     int bot_h = bh - top_h - ev_h;
-    if (bot_h < 3) {
+    if (bot_h < BOTTOM_MIN_H) {
         ev_h += bot_h;
         bot_h = 0;
     }
     int script_w = W / 3;
-    if (script_w < 24)
-        script_w = 24;
-    if (script_w > 48)
-        script_w = 48;
+    if (script_w < SCRIPT_MIN_W)
+        script_w = SCRIPT_MIN_W;
+    if (script_w > SCRIPT_MAX_W)
+        script_w = SCRIPT_MAX_W;
     view_render_script(m, st, o, g, (struct grid_rect){ 0, 1, script_w, top_h });
     view_render_layers(m, st, o, g, (struct grid_rect){ script_w, 1, W - script_w, top_h });
     view_render_events(m, st, o, g, (struct grid_rect){ 0, 1 + top_h, W, ev_h });
@@ -581,8 +603,8 @@ view_render(const struct view_model *m, const struct view_state *st,
         view_render_tcp_states(m, st, o, g, (struct grid_rect){ 0, y, W, bot_h });
         return;
     }
-    int bytes_w = W >= 200 ? 74 : 40;
-    if (W >= 140) {
+    int bytes_w = W >= BYTES_WIDE_MIN_SCREEN_W ? BYTES_WIDE_W : BYTES_W;
+    if (W >= SOCKETS_BESIDE_MIN_SCREEN_W) {
         int sock_w = (W - bytes_w) * 2 / 5;
         int pkt_w = W - bytes_w - sock_w;
         view_render_packet(m, st, o, g, (struct grid_rect){ 0, y, pkt_w, bot_h });

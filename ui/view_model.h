@@ -6,7 +6,8 @@
  * snapshotting every host's sockets and ARP cache (inspect_*()) whenever an
  * event may have changed them. The view is then a cursor over the log:
  * stepping forward or back moves the cursor, and every pane is a pure
- * function of (model, cursor, size) [DESIGN 6]. Nothing here draws.
+ * function of (model, cursor, size) (docs/architecture.md, "The trace bus
+ * and the event log"). Nothing here draws.
  *
  * The world stays alive after the script, and the log keeps growing: a
  * statement typed on the view's command line runs in it (vm_live_call), and

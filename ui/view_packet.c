@@ -797,6 +797,15 @@ view_packet_layer_own(const struct record_event *ev, const struct pkt_line *line
     return n > 0 ? (int)lines[0].layer : (int)own;
 }
 
+/* A row of the bytes pane: the offset ("0040") and a blank, then per byte
+ * its two hex digits and a blank, then the bytes as characters, one cell
+ * each: 6 + 4 cells a byte, and 16, 8 or 4 bytes a row, whichever fits. */
+#define BYTES_OFFSET_DIGITS 4
+#define BYTES_HEX_X (BYTES_OFFSET_DIGITS + 1)
+#define BYTES_HEX_CELL_W 3
+#define BYTES_ROW_EXTRA_W (BYTES_HEX_X + 1)
+#define BYTES_CELLS_PER_BYTE (BYTES_HEX_CELL_W + 1)
+
 void
 view_render_bytes(const struct view_model *m, const struct view_state *st,
                   const struct view_opts *o, struct grid *g, struct grid_rect r)
@@ -807,7 +816,7 @@ view_render_bytes(const struct view_model *m, const struct view_state *st,
     int x = r.x + 1, w = r.w - 2, y0 = r.y + 1, ih = r.h - 2;
     if (!vm_event(m, st->cursor, &ev) || ev.bytes == NULL || ih < 1)
         return;
-    int per = (w - 6) / 4;
+    int per = (w - BYTES_ROW_EXTRA_W) / BYTES_CELLS_PER_BYTE;
     per = per >= 16 ? 16 : per >= 8 ? 8 : 4;
     struct pkt_line lines[PKT_LINES_MAX];
     int n = view_decode(&ev, lines, PKT_LINES_MAX);
@@ -831,7 +840,7 @@ view_render_bytes(const struct view_model *m, const struct view_state *st,
         int y = y0 + row, base = (top + row) * per;
         char hex[16];
         snprintf(hex, sizeof hex, "%04x", base);
-        grid_text(g, x, y, 4, hex, ROLE_DIM);
+        grid_text(g, x, y, BYTES_OFFSET_DIGITS, hex, ROLE_DIM);
         for (int i = 0; i < per && base + i < len; i++) {
             int b = base + i;
             enum grid_role role = ROLE_NORMAL;
@@ -841,11 +850,12 @@ view_render_bytes(const struct view_model *m, const struct view_state *st,
             if (b >= sel_off && b < sel_off + sel_len)
                 role = ROLE_FIELD;
             static const char digits[] = "0123456789abcdef";
-            int hx = x + 5 + i * 3;
+            int hx = x + BYTES_HEX_X + i * BYTES_HEX_CELL_W;
             grid_put(g, hx, y, (uint32_t)digits[ev.bytes[b] >> 4], role);
             grid_put(g, hx + 1, y, (uint32_t)digits[ev.bytes[b] & 15], role);
             uint8_t c = ev.bytes[b];
-            grid_put(g, x + 5 + per * 3 + i, y, c >= 0x20 && c < 0x7f ? c : '.', role);
+            grid_put(g, x + BYTES_HEX_X + per * BYTES_HEX_CELL_W + i, y,
+                     c >= 0x20 && c < 0x7f ? c : '.', role);
         }
     }
 }

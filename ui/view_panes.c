@@ -240,185 +240,294 @@ frame_label(const struct record_event *ev, char *buf, size_t n)
     }
 }
 
+/* The pane's geometry. A host is a column; the row labels sit on the left;
+ * between two columns a gap holds the wire and the frame crossing it. */
+#define LAYERS_LABEL_W_TCPIP 10  /* "Transport" and a blank */
+#define LAYERS_LABEL_W_OSI 12    /* "4 Transport" and a blank */
+#define LAYERS_GAP_W 8           /* a blank, 6 cells of wire ("#12>" and the
+                                    frame's label above it), a blank */
+#define LAYERS_WIRE_W (LAYERS_GAP_W - 2)
+#define LAYERS_COL_MIN_W 14      /* narrowest host column worth drawing */
+#define LAYERS_MIN_W 20          /* inside the box: narrower shows nothing */
+#define LAYERS_MIN_H 2           /* inside the box: the names and one row */
+
+struct layers_layout {
+    int x0, y0;    /* inside the box: top-left cell */
+    int w, ih;     /* inside the box: width and height */
+    int label_w;   /* the row labels' column */
+    int col_w;     /* one host's column */
+    int first;     /* index of the leftmost host shown */
+    int shown;     /* hosts shown */
+    int rows;      /* layer rows that fit (ROW_COUNT when all do) */
+};
+
+/* Left edge of the column of the c-th host shown. */
+static int
+layers_col_x(const struct layers_layout *L, int c)
+{
+    return L->x0 + L->label_w + c * (L->col_w + LAYERS_GAP_W);
+}
+
+/* As many columns as fit at LAYERS_COL_MIN_W, from host_first (kept in
+ * range), sharing the width. False when the pane is too small to show any. */
+static bool
+layers_layout(const struct view_model *m, const struct view_state *st, const struct view_opts *o,
+              struct grid_rect r, struct layers_layout *L)
+{
+    L->x0 = r.x + 1;
+    L->w = r.w - 2;
+    L->y0 = r.y + 1;
+    L->ih = r.h - 2;
+    int nh = (int)vm_n_hosts(m);
+    if (L->ih < LAYERS_MIN_H || L->w < LAYERS_MIN_W || nh == 0)
+        return false;
+    L->label_w = o->osi ? LAYERS_LABEL_W_OSI : LAYERS_LABEL_W_TCPIP;
+    /* n columns take n * col + (n - 1) * gap */
+    int fit = (L->w - L->label_w + LAYERS_GAP_W) / (LAYERS_COL_MIN_W + LAYERS_GAP_W);
+    if (fit < 1)
+        fit = 1;
+    L->first = st->host_first;
+    if (L->first > nh - 1)
+        L->first = nh - 1;
+    if (L->first < 0)
+        L->first = 0;
+    L->shown = nh - L->first < fit ? nh - L->first : fit;
+    L->col_w = (L->w - L->label_w - LAYERS_GAP_W * (L->shown - 1)) / L->shown;
+    L->rows = L->ih - 1 < ROW_COUNT ? L->ih - 1 : ROW_COUNT;
+    return true;
+}
+
+/* The hosts' names over their columns, and arrows where more hosts are
+ * off to the left or right. */
+static void
+layers_host_names(const struct view_model *m, const struct layers_layout *L, struct grid *g,
+                  const struct grid_glyphs *gl)
+{
+    for (int c = 0; c < L->shown; c++) {
+        const char *name = vm_host_name(m, L->first + c);
+        int nl = (int)strlen(name);
+        int cx = layers_col_x(L, c);
+        grid_text(g, cx + (L->col_w > nl ? (L->col_w - nl) / 2 : 0), L->y0, L->col_w, name,
+                  ROLE_TITLE);
+    }
+    if (L->first > 0)
+        grid_put(g, L->x0 + L->label_w - 2, L->y0, gl->left, ROLE_KEY);
+    if (L->first + L->shown < (int)vm_n_hosts(m))
+        grid_put(g, L->x0 + L->w - 1, L->y0, gl->right, ROLE_KEY);
+}
+
+/* The latest event of host h at one of row's layers, in the current step
+ * (from `from`) up to the cursor: its index in *at, itself in *ev. */
+static bool
+layers_latest(const struct view_model *m, const struct view_state *st, int h, int row,
+              size_t from, size_t *at, struct record_event *ev)
+{
+    bool found = false;
+    for (int l = 0; l < LAYER_COUNT; l++) {
+        if (layer_row((enum trace_layer)l) != row)
+            continue;
+        size_t i = vm_last_at_layer(m, h, (enum trace_layer)l, st->cursor);
+        if (i != SIZE_MAX && i >= from && (!found || i > *at)) {
+            *at = i;
+            found = true;
+        }
+    }
+    return found && vm_event(m, *at, ev);
+}
+
+/* The App row of host h: the statement the current step runs on it (not an
+ * expect), without its "host:" prefix (a ping keeps its words whole). */
+static void
+layers_app_cell(const struct view_model *m, const struct view_opts *o, struct grid *g, int h,
+                size_t step, int cx, int y, int cw, bool selected)
+{
+    const struct scn_step *sp = m->n_steps ? &m->scn->steps[step] : NULL;
+    if (sp == NULL || sp->host != h || sp->kind == SCN_STEP_EXPECT)
+        return;
+    char buf[256];
+    const char *t = squeeze(sp->text, buf, sizeof buf);
+    const char *colon = strchr(t, ':');
+    if (colon != NULL && sp->kind != SCN_STEP_PING)
+        t = colon + 2 <= buf + strlen(buf) ? colon + 2 : t;
+    text_fit(g, cx, y, cw, t, selected ? ROLE_SELECTED : ROLE_LAYER_APP, o->utf8);
+}
+
+/* A layer's cell: an arrow (down sent, up received, x dropped), then the
+ * protocol and what it decided. The selected packet takes its layer's
+ * colour; the selected event itself is highlighted. */
+static void
+layers_event_cell(const struct view_state *st, const struct view_opts *o, struct grid *g,
+                  const struct grid_glyphs *gl, int row, const struct record_event *ev,
+                  size_t at, const struct record_event *sel, bool have_sel, int cx, int y, int cw)
+{
+    uint32_t arrow = ev->kind == TRACE_TX ? gl->down : ev->kind == TRACE_RX ? gl->up
+                   : ev->kind == TRACE_DROP ? 'x' : ' ';
+    enum grid_role role = ROLE_NORMAL;
+    if (ev->kind == TRACE_DROP)
+        role = ROLE_DROP;
+    else if (have_sel && sel->pkt_id != 0 && ev->pkt_id == sel->pkt_id)
+        role = row_role(row);
+    if (at == st->cursor)
+        role = ev->kind == TRACE_DROP ? ROLE_DROP : ROLE_SELECTED;
+    char buf[200];
+    /* the protocol's name, but not the row's own again ("Socket") */
+    if (strcmp(trace_layer_name(ev->layer), row_tcpip[row]) == 0)
+        snprintf(buf, sizeof buf, "%s", decision(ev->text));
+    else
+        snprintf(buf, sizeof buf, "%s %s", trace_layer_name(ev->layer), decision(ev->text));
+    grid_paint(g, cx, y, cw, role);
+    grid_put(g, cx, y, arrow, role);
+    text_fit(g, cx + 1, y, cw - 1, buf, role, o->utf8);
+}
+
+/* The layer rows: labels on the left, each host's latest event per layer. */
+static void
+layers_rows(const struct view_model *m, const struct view_state *st, const struct view_opts *o,
+            struct grid *g, const struct grid_glyphs *gl, const struct layers_layout *L,
+            const struct record_event *sel, bool have_sel)
+{
+    const char *const *labels = o->osi ? row_osi : row_tcpip;
+    size_t step = vm_step_of(m, st->cursor);
+    size_t from = m->n_steps ? m->step_start[step] : 0;
+    for (int row = 0; row < L->rows; row++) {
+        int y = L->y0 + 1 + row;
+        grid_text(g, L->x0, y, L->label_w - 1, labels[row], row_role(row));
+        for (int c = 0; c < L->shown; c++) {
+            int h = L->first + c;
+            int cx = layers_col_x(L, c);
+            struct record_event ev;
+            size_t at = 0;
+            bool found = have_sel && layers_latest(m, st, h, row, from, &at, &ev);
+            if (row == ROW_APP)
+                layers_app_cell(m, o, g, h, step, cx, y, L->col_w, found && at == st->cursor);
+            else if (found)
+                layers_event_cell(st, o, g, gl, row, &ev, at, sel, have_sel, cx, y, L->col_w);
+        }
+    }
+}
+
+/* Is there a scenario link between hosts a and b? */
+static bool
+layers_linked(const struct view_model *m, int a, int b)
+{
+    bool linked = false;
+    for (size_t i = 0; i < m->scn->n_links; i++) {
+        const struct scn_link *l = &m->scn->links[i];
+        if ((l->a == a && l->b == b) || (l->a == b && l->b == a))
+            linked = true;
+    }
+    return linked;
+}
+
+/* The latest frame in flight between hosts a and b on the wire starting at
+ * gx on row ly: from the last wire event sent by the cursor back, no
+ * further than a frame can have stayed on a link. "#12>" (or "<#12", "x"
+ * for one lost by the selected event), its label ("TCP S") above. */
+static void
+layers_frame_on_wire(const struct view_model *m, const struct view_state *st, struct grid *g,
+                     const struct grid_glyphs *gl, const struct record_event *sel, int a, int b,
+                     int gx, int ly)
+{
+    size_t lo = 0, hi = m->n_wires;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (m->wires[mid].at <= st->cursor)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (size_t k = lo; k-- > 0;) {
+        const struct vm_wire *wi = &m->wires[k];
+        if (wi->at + m->wire_life < st->cursor)
+            break;
+        /* on the wire now, or lost on it by the selected event */
+        bool lost = wi->end == st->cursor && sel->kind == TRACE_DROP;
+        if (wi->at > st->cursor || (wi->end <= st->cursor && !lost))
+            continue;
+        bool right = wi->from == a && wi->to == b;
+        bool left = wi->from == b && wi->to == a;
+        if (!right && !left)
+            continue;
+        struct record_event we;
+        if (!vm_event(m, wi->at, &we))
+            break;
+        char id[24], lab[24];
+        snprintf(id, sizeof id, "#%" PRIu64, we.pkt_id);
+        frame_label(&we, lab, sizeof lab);
+        enum grid_role role = lost ? ROLE_DROP
+                            : wi->at == st->cursor ? ROLE_SELECTED : ROLE_WIRE;
+        int il = (int)strlen(id);
+        int ix = gx + (LAYERS_WIRE_W - il - 1) / 2;  /* the id and its arrow, centred */
+        if (right) {
+            grid_text(g, ix, ly, il, id, role);
+            grid_put(g, ix + il, ly, lost ? 'x' : gl->right, role);
+        } else {
+            grid_put(g, ix, ly, lost ? 'x' : gl->left, role);
+            grid_text(g, ix + 1, ly, il, id, role);
+        }
+        int ll = (int)strlen(lab);
+        if (ll > LAYERS_WIRE_W)
+            ll = LAYERS_WIRE_W;
+        grid_text(g, gx + (LAYERS_WIRE_W - ll) / 2, ly - 1, ll, lab, role);
+        break;
+    }
+}
+
+/* The wire between neighbouring columns on the Link row, with the frames
+ * on it. Only when every row fits. */
+static void
+layers_wires(const struct view_model *m, const struct view_state *st, struct grid *g,
+             const struct grid_glyphs *gl, const struct layers_layout *L,
+             const struct record_event *sel)
+{
+    if (L->rows != ROW_COUNT)
+        return;
+    int ly = L->y0 + 1 + ROW_LINK;
+    for (int c = 0; c + 1 < L->shown; c++) {
+        int a = L->first + c, b = L->first + c + 1;
+        int gx = layers_col_x(L, c) + L->col_w + 1;  /* after the column and a blank */
+        if (layers_linked(m, a, b))
+            for (int i = 0; i < LAYERS_WIRE_W; i++)
+                grid_put(g, gx + i, ly, gl->wire, ROLE_WIRE);
+        layers_frame_on_wire(m, st, g, gl, sel, a, b, gx, ly);
+    }
+}
+
+/* Under the rows: the selected event's sentence, in full, wrapped. */
+static void
+layers_sentence(struct grid *g, const struct layers_layout *L, const struct record_event *sel)
+{
+    int sy = L->y0 + 1 + L->rows;
+    if (sy >= L->y0 + L->ih)
+        return;
+    char line[400];
+    const char *text = sel->text;
+    if (sel->kind == TRACE_DROP && (text == NULL || text[0] == '\0'))
+        text = drop_reason_sentence((enum drop_reason)sel->reason);
+    snprintf(line, sizeof line, "%s %s %s: %s%s%s%s", sel->where[0] ? sel->where : "-",
+             trace_layer_name(sel->layer), log_dir_name(sel->kind), text,
+             sel->rfc ? " [" : "", sel->rfc ? sel->rfc : "", sel->rfc ? "]" : "");
+    struct wrap_ctx c = { g, L->x0, sy, L->w, L->y0 + L->ih,
+                          sel->kind == TRACE_DROP ? ROLE_DROP : ROLE_NORMAL };
+    grid_wrap(line, L->w, wrap_line, &c);
+}
+
 void
 view_render_layers(const struct view_model *m, const struct view_state *st,
                    const struct view_opts *o, struct grid *g, struct grid_rect r)
 {
     const struct grid_glyphs *gl = grid_glyphs(o->utf8);
     grid_box(g, r, o->osi ? "layers (OSI)" : "layers", ROLE_TITLE, gl);
-    int x0 = r.x + 1, w = r.w - 2, y0 = r.y + 1, ih = r.h - 2;
-    int nh = (int)vm_n_hosts(m);
-    if (ih < 2 || w < 20 || nh == 0)
+    struct layers_layout L;
+    if (!layers_layout(m, st, o, r, &L))
         return;
-    const char *const *labels = o->osi ? row_osi : row_tcpip;
-    int lw = o->osi ? 12 : 10;
-    int gw = 8, cmin = 14;
-    int fit = (w - lw + gw) / (cmin + gw);
-    if (fit < 1)
-        fit = 1;
-    int first = st->host_first;
-    if (first > nh - 1)
-        first = nh - 1;
-    if (first < 0)
-        first = 0;
-    int shown = nh - first < fit ? nh - first : fit;
-    int cw = (w - lw - gw * (shown - 1)) / shown;
-
     struct record_event sel;
     bool have_sel = vm_event(m, st->cursor, &sel);
-    size_t step = vm_step_of(m, st->cursor);
-    size_t from = m->n_steps ? m->step_start[step] : 0;
-
-    /* host names */
-    for (int c = 0; c < shown; c++) {
-        int h = first + c;
-        const char *name = vm_host_name(m, h);
-        int cx = x0 + lw + c * (cw + gw);
-        int nl = (int)strlen(name);
-        grid_text(g, cx + (cw > nl ? (cw - nl) / 2 : 0), y0, cw, name, ROLE_TITLE);
-    }
-    if (first > 0)
-        grid_put(g, x0 + lw - 2, y0, gl->left, ROLE_KEY);
-    if (first + shown < nh)
-        grid_put(g, x0 + w - 1, y0, gl->right, ROLE_KEY);
-
-    int rows = ih - 1 < ROW_COUNT ? ih - 1 : ROW_COUNT;
-    for (int row = 0; row < rows; row++) {
-        int y = y0 + 1 + row;
-        grid_text(g, x0, y, lw - 1, labels[row], row_role(row));
-        for (int c = 0; c < shown; c++) {
-            int h = first + c;
-            int cx = x0 + lw + c * (cw + gw);
-            /* the latest event of this host and layer in the current step */
-            struct record_event ev;
-            size_t at = 0;
-            bool found = false;
-            for (int l = 0; have_sel && l < LAYER_COUNT; l++) {
-                if (layer_row((enum trace_layer)l) != row)
-                    continue;
-                size_t i = vm_last_at_layer(m, h, (enum trace_layer)l, st->cursor);
-                if (i != SIZE_MAX && i >= from && (!found || i > at)) {
-                    at = i;
-                    found = true;
-                }
-            }
-            if (found && !vm_event(m, at, &ev))
-                found = false;
-            if (row == ROW_APP) {
-                const struct scn_step *sp = m->n_steps ? &m->scn->steps[step] : NULL;
-                if (sp != NULL && sp->host == h && sp->kind != SCN_STEP_EXPECT) {
-                    char buf[256];
-                    const char *t = squeeze(sp->text, buf, sizeof buf);
-                    const char *colon = strchr(t, ':');
-                    if (colon != NULL && sp->kind != SCN_STEP_PING)
-                        t = colon + 2 <= buf + strlen(buf) ? colon + 2 : t;
-                    text_fit(g, cx, y, cw, t,
-                             found && at == st->cursor ? ROLE_SELECTED : ROLE_LAYER_APP,
-                             o->utf8);
-                }
-                continue;
-            }
-            if (!found)
-                continue;
-            uint32_t arrow = ev.kind == TRACE_TX ? gl->down : ev.kind == TRACE_RX ? gl->up
-                           : ev.kind == TRACE_DROP ? 'x' : ' ';
-            enum grid_role role = ROLE_NORMAL;
-            if (ev.kind == TRACE_DROP)
-                role = ROLE_DROP;
-            else if (have_sel && sel.pkt_id != 0 && ev.pkt_id == sel.pkt_id)
-                role = row_role(row);
-            if (at == st->cursor)
-                role = ev.kind == TRACE_DROP ? ROLE_DROP : ROLE_SELECTED;
-            char buf[200];
-            /* the protocol's name, but not the row's own again ("Socket") */
-            if (strcmp(trace_layer_name(ev.layer), row_tcpip[row]) == 0)
-                snprintf(buf, sizeof buf, "%s", decision(ev.text));
-            else
-                snprintf(buf, sizeof buf, "%s %s", trace_layer_name(ev.layer), decision(ev.text));
-            grid_paint(g, cx, y, cw, role);
-            grid_put(g, cx, y, arrow, role);
-            text_fit(g, cx + 1, y, cw - 1, buf, role, o->utf8);
-        }
-    }
-
-    /* the wire between neighbouring columns, with the frames on it */
-    int ly = y0 + 1 + ROW_LINK;
-    if (rows == ROW_COUNT) {
-        for (int c = 0; c + 1 < shown; c++) {
-            int a = first + c, b = first + c + 1;
-            bool linked = false;
-            for (size_t i = 0; i < m->scn->n_links; i++) {
-                const struct scn_link *l = &m->scn->links[i];
-                if ((l->a == a && l->b == b) || (l->a == b && l->b == a))
-                    linked = true;
-            }
-            int gx = x0 + lw + c * (cw + gw) + cw + 1;
-            if (linked)
-                for (int i = 0; i < gw - 2; i++)
-                    grid_put(g, gx + i, ly, gl->wire, ROLE_WIRE);
-            /* the latest frame in flight between a and b: from the last
-             * wire sent by the cursor back, no further than a frame can
-             * have stayed on a link */
-            size_t lo = 0, hi = m->n_wires;
-            while (lo < hi) {
-                size_t mid = lo + (hi - lo) / 2;
-                if (m->wires[mid].at <= st->cursor)
-                    lo = mid + 1;
-                else
-                    hi = mid;
-            }
-            for (size_t k = lo; k-- > 0;) {
-                const struct vm_wire *wi = &m->wires[k];
-                if (wi->at + m->wire_life < st->cursor)
-                    break;
-                /* on the wire now, or lost on it by the selected event */
-                bool lost = wi->end == st->cursor && sel.kind == TRACE_DROP;
-                if (wi->at > st->cursor || (wi->end <= st->cursor && !lost))
-                    continue;
-                bool right = wi->from == a && wi->to == b;
-                bool left = wi->from == b && wi->to == a;
-                if (!right && !left)
-                    continue;
-                struct record_event we;
-                if (!vm_event(m, wi->at, &we))
-                    break;
-                char id[24], lab[24];
-                snprintf(id, sizeof id, "#%" PRIu64, we.pkt_id);
-                frame_label(&we, lab, sizeof lab);
-                enum grid_role role = lost ? ROLE_DROP
-                                    : wi->at == st->cursor ? ROLE_SELECTED : ROLE_WIRE;
-                int il = (int)strlen(id);
-                int ix = gx + (gw - 2 - il - 1) / 2;
-                if (right) {
-                    grid_text(g, ix, ly, il, id, role);
-                    grid_put(g, ix + il, ly, lost ? 'x' : gl->right, role);
-                } else {
-                    grid_put(g, ix, ly, lost ? 'x' : gl->left, role);
-                    grid_text(g, ix + 1, ly, il, id, role);
-                }
-                int ll = (int)strlen(lab);
-                if (ll > gw - 2)
-                    ll = gw - 2;
-                grid_text(g, gx + (gw - 2 - ll) / 2, ly - 1, ll, lab, role);
-                break;
-            }
-        }
-    }
-
-    /* the selected event's sentence, in full */
-    int sy = y0 + 1 + rows;
-    if (!have_sel || sy >= y0 + ih)
-        return;
-    char line[400];
-    const char *text = sel.text;
-    if (sel.kind == TRACE_DROP && (text == NULL || text[0] == '\0'))
-        text = drop_reason_sentence((enum drop_reason)sel.reason);
-    snprintf(line, sizeof line, "%s %s %s: %s%s%s%s", sel.where[0] ? sel.where : "-",
-             trace_layer_name(sel.layer), log_dir_name(sel.kind), text,
-             sel.rfc ? " [" : "", sel.rfc ? sel.rfc : "", sel.rfc ? "]" : "");
-    struct wrap_ctx c = { g, x0, sy, w, y0 + ih,
-                          sel.kind == TRACE_DROP ? ROLE_DROP : ROLE_NORMAL };
-    grid_wrap(line, w, wrap_line, &c);
+    layers_host_names(m, &L, g, gl);
+    layers_rows(m, st, o, g, gl, &L, &sel, have_sel);
+    layers_wires(m, st, g, gl, &L, &sel);
+    if (have_sel)
+        layers_sentence(g, &L, &sel);
 }
 
 /* ---- events --------------------------------------------------------------- */

@@ -1,5 +1,6 @@
 /*
- * test_faults.c - Check suite for the link faults of sim/link.c.
+ * test_faults.c - Check suite for the link faults: sim/netem.c's draws, and
+ * the rules, down/up and MTU of a simulated link (sim/link.c).
  *
  * "rates": each fault's observed rate over 100,000 frames is within six
  * standard deviations of its setting, and, the generators being seeded, the
@@ -28,11 +29,11 @@
 #define N_DRAWS 100000u
 
 /* Draws of one direction with parameters p, seed 1, link 0 a->b. */
-static struct link_dir
+static struct netem
 dir_of(const struct link_params *p)
 {
-    struct link_dir d;
-    link_dir_init(&d, p, 1, LINK_RNG_STREAM_BASE);
+    struct netem d;
+    netem_init(&d, p, 1, LINK_RNG_STREAM_BASE);
     return d;
 }
 
@@ -61,22 +62,22 @@ check_rate(const char *what, uint64_t count, double rate, uint64_t golden)
 START_TEST(test_duplicate_rate)
 {
     struct link_params p = { .duplicate = 0.05 };
-    struct link_dir d = dir_of(&p);
+    struct netem d = dir_of(&p);
     for (unsigned i = 0; i < N_DRAWS; i++)
-        link_dir_roll_duplicate(&d);
+        netem_roll_duplicate(&d);
     check_rate("duplicate 5%", d.duplicated, 0.05, GOLDEN_DUP_5PCT);
-    link_dir_destroy(&d);
+    netem_destroy(&d);
 }
 END_TEST
 
 START_TEST(test_corrupt_rate)
 {
     struct link_params p = { .corrupt = 0.02 };
-    struct link_dir d = dir_of(&p);
+    struct netem d = dir_of(&p);
     for (unsigned i = 0; i < N_DRAWS; i++)
-        link_dir_roll_corrupt(&d);
+        netem_roll_corrupt(&d);
     check_rate("corrupt 2%", d.corrupted, 0.02, GOLDEN_CORRUPT_2PCT);
-    link_dir_destroy(&d);
+    netem_destroy(&d);
 }
 END_TEST
 
@@ -84,11 +85,11 @@ START_TEST(test_reorder_rate_and_gap)
 {
     /* gap 1 (tc's default): each frame jumps with chance P. */
     struct link_params p = { .delay_ns = 10 * MS, .reorder = 0.25 };
-    struct link_dir d = dir_of(&p);
+    struct netem d = dir_of(&p);
     for (unsigned i = 0; i < N_DRAWS; i++)
-        link_dir_roll_reorder(&d);
+        netem_roll_reorder(&d);
     check_rate("reorder 25%", d.reordered, 0.25, GOLDEN_REORDER_25PCT);
-    link_dir_destroy(&d);
+    netem_destroy(&d);
     /* gap 5, 50%: four frames delayed, then each jumps with chance 1/2:
      * one jump per 4 + 2 frames on average. */
     p.reorder = 0.5;
@@ -96,7 +97,7 @@ START_TEST(test_reorder_rate_and_gap)
     d = dir_of(&p);
     unsigned since = 0, min_since = 1000;
     for (unsigned i = 0; i < N_DRAWS; i++) {
-        if (link_dir_roll_reorder(&d)) {
+        if (netem_roll_reorder(&d)) {
             if (since < min_since)
                 min_since = since;
             since = 0;
@@ -106,7 +107,7 @@ START_TEST(test_reorder_rate_and_gap)
     }
     ck_assert_uint_eq(min_since, 4);  /* never before gap - 1 delayed frames */
     check_rate("reorder 50% gap 5", d.reordered, 1.0 / 6, GOLDEN_REORDER_GAP5);
-    link_dir_destroy(&d);
+    netem_destroy(&d);
 }
 END_TEST
 
@@ -116,11 +117,11 @@ START_TEST(test_gilbert_elliott_bursts)
      * is the bad state's share p / (p + r) = 9.09%, in bursts of mean 1/r. */
     struct link_params p = { .loss_model = LINK_LOSS_GEMODEL, .ge_p = 0.01, .ge_r = 0.10,
                              .ge_1h = 1.0, .ge_1k = 0.0 };
-    struct link_dir d = dir_of(&p);
+    struct netem d = dir_of(&p);
     unsigned bursts = 0;
     bool prev = false;
     for (unsigned i = 0; i < N_DRAWS; i++) {
-        bool lost = link_dir_roll_loss(&d);
+        bool lost = netem_roll_loss(&d);
         bursts += lost && !prev;
         prev = lost;
     }
@@ -133,31 +134,31 @@ START_TEST(test_gilbert_elliott_bursts)
     ck_assert_uint_eq(d.lost, GOLDEN_GE_LOSS);
     double mean_burst = (double)d.lost / bursts;
     ck_assert_msg(mean_burst > 8.0 && mean_burst < 12.0, "mean burst %.2f", mean_burst);
-    link_dir_destroy(&d);
+    netem_destroy(&d);
     /* 1-h 50%, 1-k 1%: rate = pi_B * 0.5 + pi_G * 0.01 = 0.0545. */
     p.ge_1h = 0.5;
     p.ge_1k = 0.01;
     d = dir_of(&p);
     for (unsigned i = 0; i < N_DRAWS; i++)
-        link_dir_roll_loss(&d);
+        netem_roll_loss(&d);
     rate = (0.01 / 0.11) * 0.5 + (0.10 / 0.11) * 0.01;
     if (d.lost != GOLDEN_GE_LOSS_PARTIAL)
         fprintf(stderr, "gemodel partial: %llu lost (golden %u)\n", (unsigned long long)d.lost,
                 GOLDEN_GE_LOSS_PARTIAL);
     ck_assert(fabs((double)d.lost - N_DRAWS * rate) < 0.1 * N_DRAWS * rate);
     ck_assert_uint_eq(d.lost, GOLDEN_GE_LOSS_PARTIAL);
-    link_dir_destroy(&d);
+    netem_destroy(&d);
 }
 END_TEST
 
 START_TEST(test_jitter_uniform_and_normal)
 {
     struct link_params p = { .delay_ns = 100 * MS, .jitter_ns = 10 * MS };
-    struct link_dir d = dir_of(&p);
+    struct netem d = dir_of(&p);
     double sum = 0, sq = 0;
     uint64_t lo = UINT64_MAX, hi = 0;
     for (unsigned i = 0; i < N_DRAWS; i++) {
-        uint64_t x = link_dir_draw_delay(&d);
+        uint64_t x = netem_draw_delay(&d);
         lo = x < lo ? x : lo;
         hi = x > hi ? x : hi;
         sum += (double)x;
@@ -165,39 +166,39 @@ START_TEST(test_jitter_uniform_and_normal)
     ck_assert_uint_ge(lo, 90 * MS);
     ck_assert_uint_lt(hi, 110 * MS);
     ck_assert(fabs(sum / N_DRAWS - 100.0 * MS) < 0.1 * MS);
-    link_dir_destroy(&d);
+    netem_destroy(&d);
     p.jitter_dist = LINK_JITTER_NORMAL;
     d = dir_of(&p);
     sum = 0;
     for (unsigned i = 0; i < N_DRAWS; i++) {
-        double x = (double)link_dir_draw_delay(&d);
+        double x = (double)netem_draw_delay(&d);
         sum += x;
         sq += x * x;
     }
     double mean = sum / N_DRAWS, sd = sqrt(sq / N_DRAWS - mean * mean);
     ck_assert(fabs(mean - 100.0 * MS) < 0.2 * MS);
     ck_assert(fabs(sd - 10.0 * MS) < 0.2 * MS);
-    link_dir_destroy(&d);
+    netem_destroy(&d);
     /* Never negative. */
     p.delay_ns = 1 * MS;
     d = dir_of(&p);
     for (unsigned i = 0; i < 1000; i++)
-        ck_assert_uint_lt(link_dir_draw_delay(&d), 100 * MS);
-    link_dir_destroy(&d);
+        ck_assert_uint_lt(netem_draw_delay(&d), 100 * MS);
+    netem_destroy(&d);
 }
 END_TEST
 
 START_TEST(test_bad_chances_are_refused)
 {
     struct link_params p = { .duplicate = 1.5 };
-    struct link_dir d = dir_of(NULL);
-    ck_assert_int_eq(link_dir_set_params(&d, &p), -ERR_INVAL);
+    struct netem d = dir_of(NULL);
+    ck_assert_int_eq(netem_set_params(&d, &p), -ERR_INVAL);
     p.duplicate = 0;
     p.ge_p = -0.1;
-    ck_assert_int_eq(link_dir_set_params(&d, &p), -ERR_INVAL);
+    ck_assert_int_eq(netem_set_params(&d, &p), -ERR_INVAL);
     p.ge_p = NAN;
-    ck_assert_int_eq(link_dir_set_params(&d, &p), -ERR_INVAL);
-    link_dir_destroy(&d);
+    ck_assert_int_eq(netem_set_params(&d, &p), -ERR_INVAL);
+    netem_destroy(&d);
 }
 END_TEST
 
@@ -280,7 +281,7 @@ START_TEST(test_rule_drop_hits_the_nth_udp_only)
         ck_assert_uint_ne(got[i], 3);
     ck_assert_uint_eq(w.l->rules[0].seen, 3);  /* it stops counting once it acted */
     ck_assert_uint_eq(w.l->dir[0].rule_hits, 1);
-    ck_assert_uint_eq(w.l->dir[0].tx_frames, 10);  /* the dropped one was on the wire */
+    ck_assert_uint_eq(w.l->dir[0].wire.tx_frames, 10);  /* the dropped one was on the wire */
     world_destroy(&w);
 }
 END_TEST
@@ -311,8 +312,8 @@ START_TEST(test_rule_duplicate_delay_corrupt)
                     w.bob->stats.drops[DROP_IPV4_TRUNCATED] + w.bob->stats.drops[DROP_IPV4_BAD_VERSION] +
                     w.bob->stats.drops[DROP_IPV4_BAD_IHL];
     ck_assert_uint_eq(csum, 1);
-    ck_assert_uint_eq(w.l->dir[0].corrupted, 1);
-    ck_assert_uint_eq(w.l->dir[0].duplicated, 1);
+    ck_assert_uint_eq(w.l->dir[0].wire.corrupted, 1);
+    ck_assert_uint_eq(w.l->dir[0].wire.duplicated, 1);
     world_destroy(&w);
 }
 END_TEST
@@ -443,7 +444,7 @@ START_TEST(test_link_mtu_sets_both_interfaces)
     ck_assert_int_eq(sock_sendto(w.alice, w.afd, big, sizeof big, &to), 1000);
     sim_host_entered(&w.s, w.alice);
     sim_run_until(&w.s, UINT64_MAX);
-    ck_assert_uint_eq(w.l->dir[0].tx_frames, 2);
+    ck_assert_uint_eq(w.l->dir[0].wire.tx_frames, 2);
     sim_enter_host(&w.s, w.bob);
     static uint8_t buf[1100];
     ck_assert_int_eq(sock_recv(w.bob, w.bfd, buf, sizeof buf), 1000);

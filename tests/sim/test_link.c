@@ -1,7 +1,7 @@
 /*
  * test_link.c - Check suite for sim/link.c and the world it lives in.
  *
- * "arithmetic": link_schedule() to the nanosecond - serialisation, queueing
+ * "arithmetic": netem_schedule() to the nanosecond - serialisation, queueing
  * behind earlier frames, propagation delay, drop-tail at the limit.
  * "loss": the seeded loss rate, a golden count, replay.
  * "world": two hosts joined by a link in a struct sim; frames injected through
@@ -33,84 +33,84 @@
 
 START_TEST(test_serialisation_time_is_bits_over_rate)
 {
-    ck_assert_uint_eq(link_serialisation_ns(8000000, 1000), 1 * MS);      /* 8 Mbit/s */
-    ck_assert_uint_eq(link_serialisation_ns(10000000, 1500), 1200 * US);  /* 10 Mbit/s */
-    ck_assert_uint_eq(link_serialisation_ns(1000000000, 64), 512);        /* 1 Gbit/s */
-    ck_assert_uint_eq(link_serialisation_ns(8000000, 0), 0);
-    ck_assert_uint_eq(link_serialisation_ns(0, 1500), 0);                 /* infinite rate */
+    ck_assert_uint_eq(netem_serialisation_ns(8000000, 1000), 1 * MS);      /* 8 Mbit/s */
+    ck_assert_uint_eq(netem_serialisation_ns(10000000, 1500), 1200 * US);  /* 10 Mbit/s */
+    ck_assert_uint_eq(netem_serialisation_ns(1000000000, 64), 512);        /* 1 Gbit/s */
+    ck_assert_uint_eq(netem_serialisation_ns(8000000, 0), 0);
+    ck_assert_uint_eq(netem_serialisation_ns(0, 1500), 0);                 /* infinite rate */
 }
 END_TEST
 
 START_TEST(test_serialisation_rounds_up_to_the_nanosecond)
 {
     /* 8 bits at 3 bit/s = 2.666666666.. s */
-    ck_assert_uint_eq(link_serialisation_ns(3, 1), 2666666667ull);
+    ck_assert_uint_eq(netem_serialisation_ns(3, 1), 2666666667ull);
     /* 800 bits at 1 Tbit/s = 0.8 ns */
-    ck_assert_uint_eq(link_serialisation_ns(1000000000000ull, 100), 1);
+    ck_assert_uint_eq(netem_serialisation_ns(1000000000000ull, 100), 1);
     /* a rate near the top of the range does not overflow */
-    ck_assert_uint_eq(link_serialisation_ns(1000000000000000000ull, 1500), 1);
+    ck_assert_uint_eq(netem_serialisation_ns(1000000000000000000ull, 1500), 1);
     /* 9018-byte jumbo at 1 bit/s: 72144 s exactly */
-    ck_assert_uint_eq(link_serialisation_ns(1, 9018), 72144ull * 1000000000ull);
+    ck_assert_uint_eq(netem_serialisation_ns(1, 9018), 72144ull * 1000000000ull);
 }
 END_TEST
 
-static struct link_dir
+static struct netem
 dir_with(uint64_t delay_ns, uint64_t rate_bps, uint32_t limit)
 {
     struct link_params p = { .delay_ns = delay_ns, .rate_bps = rate_bps, .limit = limit };
-    struct link_dir d;
-    link_dir_init(&d, &p, 1, 0);
+    struct netem d;
+    netem_init(&d, &p, 1, 0);
     return d;
 }
 
 START_TEST(test_one_frame_departs_after_serialising_and_arrives_after_delay)
 {
-    struct link_dir d = dir_with(10 * MS, 8000000, 0);
+    struct netem d = dir_with(10 * MS, 8000000, 0);
     uint64_t dep, arr;
-    ck_assert_int_eq(link_schedule(&d, 0, 1000, &dep, &arr), LINK_QUEUED);
+    ck_assert_int_eq(netem_schedule(&d, 0, 1000, &dep, &arr), NETEM_QUEUED);
     ck_assert_uint_eq(dep, 1 * MS);
     ck_assert_uint_eq(arr, 11 * MS);
     ck_assert_uint_eq(d.tx_frames, 1);
     ck_assert_uint_eq(d.tx_bytes, 1000);
     ck_assert_uint_eq(d.params.limit, LINK_LIMIT_DEFAULT);  /* 0 means the default */
-    link_dir_destroy(&d);
+    netem_destroy(&d);
 }
 END_TEST
 
 START_TEST(test_back_to_back_frames_queue_behind_each_other)
 {
-    struct link_dir d = dir_with(10 * MS, 8000000, 0);
+    struct netem d = dir_with(10 * MS, 8000000, 0);
     uint64_t dep, arr;
     for (uint64_t i = 1; i <= 3; i++) {
-        ck_assert_int_eq(link_schedule(&d, 0, 1000, &dep, &arr), LINK_QUEUED);
+        ck_assert_int_eq(netem_schedule(&d, 0, 1000, &dep, &arr), NETEM_QUEUED);
         ck_assert_uint_eq(dep, i * MS);
         ck_assert_uint_eq(arr, (10 + i) * MS);
     }
-    ck_assert_uint_eq(link_dir_backlog(&d, 0), 3);
-    ck_assert_uint_eq(link_dir_backlog(&d, 1 * MS), 2);  /* the first left at 1 ms */
-    ck_assert_uint_eq(link_dir_backlog(&d, 3 * MS), 0);
+    ck_assert_uint_eq(netem_backlog(&d, 0), 3);
+    ck_assert_uint_eq(netem_backlog(&d, 1 * MS), 2);  /* the first left at 1 ms */
+    ck_assert_uint_eq(netem_backlog(&d, 3 * MS), 0);
     /* offered in the middle of the third frame: waits for it */
-    ck_assert_int_eq(link_schedule(&d, 2500 * US, 500, &dep, &arr), LINK_QUEUED);
+    ck_assert_int_eq(netem_schedule(&d, 2500 * US, 500, &dep, &arr), NETEM_QUEUED);
     ck_assert_uint_eq(dep, 3 * MS + 500 * US);
     ck_assert_uint_eq(arr, 13 * MS + 500 * US);
     /* offered after the line went idle: starts at once */
-    ck_assert_int_eq(link_schedule(&d, 20 * MS, 1000, &dep, &arr), LINK_QUEUED);
+    ck_assert_int_eq(netem_schedule(&d, 20 * MS, 1000, &dep, &arr), NETEM_QUEUED);
     ck_assert_uint_eq(dep, 21 * MS);
     ck_assert_uint_eq(arr, 31 * MS);
-    link_dir_destroy(&d);
+    netem_destroy(&d);
 }
 END_TEST
 
 START_TEST(test_drop_tail_at_the_limit_counts_exactly)
 {
-    struct link_dir d = dir_with(0, 8000000, 5);
+    struct netem d = dir_with(0, 8000000, 5);
     uint64_t dep, arr;
     unsigned queued = 0, dropped = 0;
     for (int i = 0; i < 20; i++) {
-        enum link_verdict v = link_schedule(&d, 0, 1000, &dep, &arr);
-        if (v == LINK_QUEUED)
+        enum netem_verdict v = netem_schedule(&d, 0, 1000, &dep, &arr);
+        if (v == NETEM_QUEUED)
             queued++;
-        else if (v == LINK_QUEUE_FULL)
+        else if (v == NETEM_QUEUE_FULL)
             dropped++;
     }
     ck_assert_uint_eq(queued, 5);
@@ -121,80 +121,80 @@ START_TEST(test_drop_tail_at_the_limit_counts_exactly)
     ck_assert_uint_eq(dep, 5 * MS);  /* the last accepted one */
 
     /* at 1 ms exactly the first frame's last bit has left: room for one */
-    ck_assert_int_eq(link_schedule(&d, 1 * MS, 1000, &dep, &arr), LINK_QUEUED);
+    ck_assert_int_eq(netem_schedule(&d, 1 * MS, 1000, &dep, &arr), NETEM_QUEUED);
     ck_assert_uint_eq(dep, 6 * MS);
-    ck_assert_int_eq(link_schedule(&d, 1 * MS, 1000, &dep, &arr), LINK_QUEUE_FULL);
+    ck_assert_int_eq(netem_schedule(&d, 1 * MS, 1000, &dep, &arr), NETEM_QUEUE_FULL);
     /* at 2.5 ms frames departing at 3..6 ms are held: 4 of 5 */
-    ck_assert_uint_eq(link_dir_backlog(&d, 2500 * US), 4);
-    ck_assert_int_eq(link_schedule(&d, 2500 * US, 1000, &dep, &arr), LINK_QUEUED);
+    ck_assert_uint_eq(netem_backlog(&d, 2500 * US), 4);
+    ck_assert_int_eq(netem_schedule(&d, 2500 * US, 1000, &dep, &arr), NETEM_QUEUED);
     ck_assert_uint_eq(dep, 7 * MS);
     ck_assert_uint_eq(d.queue_drops, 16);
-    link_dir_destroy(&d);
+    netem_destroy(&d);
 }
 END_TEST
 
 START_TEST(test_limit_one_holds_only_the_frame_on_the_wire)
 {
-    struct link_dir d = dir_with(0, 8000000, 1);
+    struct netem d = dir_with(0, 8000000, 1);
     uint64_t dep, arr;
-    ck_assert_int_eq(link_schedule(&d, 0, 1000, &dep, &arr), LINK_QUEUED);
-    ck_assert_int_eq(link_schedule(&d, 999999, 1000, &dep, &arr), LINK_QUEUE_FULL);
-    ck_assert_int_eq(link_schedule(&d, 1000000, 1000, &dep, &arr), LINK_QUEUED);
+    ck_assert_int_eq(netem_schedule(&d, 0, 1000, &dep, &arr), NETEM_QUEUED);
+    ck_assert_int_eq(netem_schedule(&d, 999999, 1000, &dep, &arr), NETEM_QUEUE_FULL);
+    ck_assert_int_eq(netem_schedule(&d, 1000000, 1000, &dep, &arr), NETEM_QUEUED);
     ck_assert_uint_eq(dep, 2 * MS);
-    link_dir_destroy(&d);
+    netem_destroy(&d);
 }
 END_TEST
 
 START_TEST(test_infinite_rate_never_queues)
 {
-    struct link_dir d = dir_with(5 * MS, 0, 1);
+    struct netem d = dir_with(5 * MS, 0, 1);
     uint64_t dep, arr;
     for (int i = 0; i < 1000; i++) {
-        ck_assert_int_eq(link_schedule(&d, 7, 1500, &dep, &arr), LINK_QUEUED);
+        ck_assert_int_eq(netem_schedule(&d, 7, 1500, &dep, &arr), NETEM_QUEUED);
         ck_assert_uint_eq(dep, 7);
         ck_assert_uint_eq(arr, 7 + 5 * MS);
     }
     ck_assert_uint_eq(d.queue_drops, 0);
-    ck_assert_uint_eq(link_dir_backlog(&d, 7), 0);
-    link_dir_destroy(&d);
+    ck_assert_uint_eq(netem_backlog(&d, 7), 0);
+    netem_destroy(&d);
 }
 END_TEST
 
 START_TEST(test_large_limit_grows_backlog_without_loss)
 {
-    struct link_dir d = dir_with(0, 8000, 3000);  /* 1 byte per ms */
+    struct netem d = dir_with(0, 8000, 3000);  /* 1 byte per ms */
     uint64_t dep, arr;
     for (uint64_t i = 1; i <= 3000; i++) {
-        ck_assert_int_eq(link_schedule(&d, 0, 1, &dep, &arr), LINK_QUEUED);
+        ck_assert_int_eq(netem_schedule(&d, 0, 1, &dep, &arr), NETEM_QUEUED);
         ck_assert_uint_eq(dep, i * MS);
     }
-    ck_assert_int_eq(link_schedule(&d, 0, 1, &dep, &arr), LINK_QUEUE_FULL);
-    ck_assert_uint_eq(link_dir_backlog(&d, 0), 3000);
-    ck_assert_uint_eq(link_dir_backlog(&d, 1500 * MS), 1500);
+    ck_assert_int_eq(netem_schedule(&d, 0, 1, &dep, &arr), NETEM_QUEUE_FULL);
+    ck_assert_uint_eq(netem_backlog(&d, 0), 3000);
+    ck_assert_uint_eq(netem_backlog(&d, 1500 * MS), 1500);
     /* half of them gone: 1500 more fit, behind the rest */
     for (uint64_t i = 1; i <= 1500; i++) {
-        ck_assert_int_eq(link_schedule(&d, 1500 * MS, 1, &dep, &arr), LINK_QUEUED);
+        ck_assert_int_eq(netem_schedule(&d, 1500 * MS, 1, &dep, &arr), NETEM_QUEUED);
         ck_assert_uint_eq(dep, (3000 + i) * MS);
     }
-    ck_assert_int_eq(link_schedule(&d, 1500 * MS, 1, &dep, &arr), LINK_QUEUE_FULL);
-    link_dir_destroy(&d);
+    ck_assert_int_eq(netem_schedule(&d, 1500 * MS, 1, &dep, &arr), NETEM_QUEUE_FULL);
+    netem_destroy(&d);
 }
 END_TEST
 
 START_TEST(test_changing_params_keeps_frames_already_held)
 {
-    struct link_dir d = dir_with(0, 8000000, 10);
+    struct netem d = dir_with(0, 8000000, 10);
     uint64_t dep, arr;
-    ck_assert_int_eq(link_schedule(&d, 0, 1000, &dep, &arr), LINK_QUEUED);
+    ck_assert_int_eq(netem_schedule(&d, 0, 1000, &dep, &arr), NETEM_QUEUED);
     struct link_params faster = { .delay_ns = 1 * MS, .rate_bps = 16000000, .limit = 10 };
-    ck_assert_int_eq(link_dir_set_params(&d, &faster), 0);
-    ck_assert_int_eq(link_schedule(&d, 0, 1000, &dep, &arr), LINK_QUEUED);
+    ck_assert_int_eq(netem_set_params(&d, &faster), 0);
+    ck_assert_int_eq(netem_schedule(&d, 0, 1000, &dep, &arr), NETEM_QUEUED);
     ck_assert_uint_eq(dep, 1 * MS + 500 * US);  /* behind the first, at the new rate */
     ck_assert_uint_eq(arr, 2 * MS + 500 * US);
     struct link_params bad = { .loss = 1.5 };
-    ck_assert_int_lt(link_dir_set_params(&d, &bad), 0);
+    ck_assert_int_lt(netem_set_params(&d, &bad), 0);
     ck_assert_uint_eq(d.params.rate_bps, 16000000);
-    link_dir_destroy(&d);
+    netem_destroy(&d);
 }
 END_TEST
 
@@ -212,13 +212,13 @@ static unsigned
 count_lost(uint64_t seed, uint64_t stream, double loss, unsigned frames)
 {
     struct link_params p = { .loss = loss };
-    struct link_dir d;
-    link_dir_init(&d, &p, seed, stream);
+    struct netem d;
+    netem_init(&d, &p, seed, stream);
     unsigned lost = 0;
     for (unsigned i = 0; i < frames; i++)
-        lost += link_dir_roll_loss(&d);
+        lost += netem_roll_loss(&d);
     ck_assert_uint_eq(d.lost, lost);
-    link_dir_destroy(&d);
+    netem_destroy(&d);
     return lost;
 }
 
@@ -237,21 +237,21 @@ END_TEST
 START_TEST(test_loss_replays_and_streams_differ)
 {
     struct link_params p = { .loss = 0.3 };
-    struct link_dir d1, d2, d3;
-    link_dir_init(&d1, &p, 7, LINK_RNG_STREAM_BASE);
-    link_dir_init(&d2, &p, 7, LINK_RNG_STREAM_BASE);
-    link_dir_init(&d3, &p, 7, LINK_RNG_STREAM_BASE + 1);
+    struct netem d1, d2, d3;
+    netem_init(&d1, &p, 7, LINK_RNG_STREAM_BASE);
+    netem_init(&d2, &p, 7, LINK_RNG_STREAM_BASE);
+    netem_init(&d3, &p, 7, LINK_RNG_STREAM_BASE + 1);
     unsigned differ = 0;
     for (int i = 0; i < 10000; i++) {
-        bool a = link_dir_roll_loss(&d1);
-        ck_assert(a == link_dir_roll_loss(&d2));
-        differ += a != link_dir_roll_loss(&d3);
+        bool a = netem_roll_loss(&d1);
+        ck_assert(a == netem_roll_loss(&d2));
+        differ += a != netem_roll_loss(&d3);
     }
     ck_assert_uint_eq(d1.lost, d2.lost);
     ck_assert_uint_gt(differ, 1000);  /* the other direction is another stream */
-    link_dir_destroy(&d1);
-    link_dir_destroy(&d2);
-    link_dir_destroy(&d3);
+    netem_destroy(&d1);
+    netem_destroy(&d2);
+    netem_destroy(&d3);
 }
 END_TEST
 
@@ -410,10 +410,10 @@ START_TEST(test_frames_arrive_when_the_arithmetic_says)
     ck_assert_uint_eq(arr[0].id, id[3]);
     ck_assert_uint_eq(arr[0].at_ns, 31 * MS);
 
-    ck_assert_uint_eq(w.l->dir[0].tx_frames, 4);
-    ck_assert_uint_eq(w.l->dir[0].tx_bytes, 4000);
-    ck_assert_uint_eq(w.l->dir[0].delivered, 4);
-    ck_assert_uint_eq(w.l->dir[1].tx_frames, 0);
+    ck_assert_uint_eq(w.l->dir[0].wire.tx_frames, 4);
+    ck_assert_uint_eq(w.l->dir[0].wire.tx_bytes, 4000);
+    ck_assert_uint_eq(w.l->dir[0].wire.delivered, 4);
+    ck_assert_uint_eq(w.l->dir[1].wire.tx_frames, 0);
     world_destroy(&w);
 }
 END_TEST
@@ -440,10 +440,10 @@ START_TEST(test_directions_are_independent)
         }
     }
     ck_assert(seen);
-    ck_assert_uint_eq(w.l->dir[0].queue_drops, 2);
-    ck_assert_uint_eq(w.l->dir[0].delivered, 3);
-    ck_assert_uint_eq(w.l->dir[1].queue_drops, 0);
-    ck_assert_uint_eq(w.l->dir[1].delivered, 1);
+    ck_assert_uint_eq(w.l->dir[0].wire.queue_drops, 2);
+    ck_assert_uint_eq(w.l->dir[0].wire.delivered, 3);
+    ck_assert_uint_eq(w.l->dir[1].wire.queue_drops, 0);
+    ck_assert_uint_eq(w.l->dir[1].wire.delivered, 1);
     world_destroy(&w);
 }
 END_TEST
@@ -511,11 +511,11 @@ START_TEST(test_lost_frame_is_on_the_wire_then_dropped)
     ck_assert_str_eq(ev[1].where, "alice-bob");
     ck_assert_int_eq(ev[1].host, -1);
     ck_assert_uint_eq(events_of(&w.rec, id2, ev, 4), 2);
-    ck_assert_uint_eq(w.l->dir[0].lost, 2);
-    ck_assert_uint_eq(w.l->dir[0].tx_frames, 2);
+    ck_assert_uint_eq(w.l->dir[0].wire.lost, 2);
+    ck_assert_uint_eq(w.l->dir[0].wire.tx_frames, 2);
     /* the lost frames still used the serialiser: a third waits for them */
     uint64_t dep, arr;
-    ck_assert_int_eq(link_schedule(&w.l->dir[0], 0, 1000, &dep, &arr), LINK_QUEUED);
+    ck_assert_int_eq(netem_schedule(&w.l->dir[0].wire, 0, 1000, &dep, &arr), NETEM_QUEUED);
     ck_assert_uint_eq(dep, 3 * MS);
     world_destroy(&w);
 }
@@ -533,7 +533,7 @@ START_TEST(test_queue_full_and_down_drop_without_wire)
     ck_assert_uint_eq(events_of(&w.rec, id[2], ev, 4), 1);
     ck_assert_int_eq(ev[0].kind, TRACE_DROP);
     ck_assert_int_eq(ev[0].reason, DROP_LINK_QUEUE_FULL);
-    ck_assert_uint_eq(w.l->dir[0].queue_drops, 1);
+    ck_assert_uint_eq(w.l->dir[0].wire.queue_drops, 1);
 
     link_set_down(w.l, true);
     uint64_t down_id = send_frame(&w, w.ib, w.ia, 100);
@@ -579,7 +579,7 @@ START_TEST(test_destroy_frees_frames_in_flight)
     }
     sim_run_until(&w.s, 1010 * MS);  /* a few delivered, most still in flight */
     ck_assert_uint_gt(w.s.pool.live, 0);
-    ck_assert_uint_gt(w.l->dir[1].delivered, 0);
+    ck_assert_uint_gt(w.l->dir[1].wire.delivered, 0);
     world_destroy(&w);  /* asserts pool.live == 0 */
 }
 END_TEST
@@ -755,7 +755,7 @@ lossy_run(uint64_t seed, const char *pcap_path, struct run_output *out)
         send_frame(&w, i % 2 ? w.ib : w.ia, i % 2 ? w.ia : w.ib, 60 + (size_t)i);
     }
     sim_run_until(&w.s, UINT64_MAX);
-    out->lost = w.l->dir[0].lost + w.l->dir[1].lost;
+    out->lost = w.l->dir[0].wire.lost + w.l->dir[1].wire.lost;
     out->frames = ps.frames;
     ck_assert_int_eq(pcap_sink_close(&ps), 0);
     log_sink_detach(&ls);

@@ -83,7 +83,7 @@ seg_recv(struct seg *g, int j)
 static uint64_t
 to_host(const struct seg *g, int i)
 {
-    return g->l[i]->dir[1].tx_frames;
+    return g->l[i]->dir[1].wire.tx_frames;
 }
 
 START_TEST(test_switch_floods_then_learns_and_forwards)
@@ -105,7 +105,7 @@ START_TEST(test_switch_floods_then_learns_and_forwards)
     ck_assert_uint_eq(g.sw->learned, 2);
     /* Never back out of the ingress port: alice's link carried no copy of
      * her own broadcast. */
-    ck_assert_uint_eq(g.l[0]->dir[1].tx_frames, 1);
+    ck_assert_uint_eq(g.l[0]->dir[1].wire.tx_frames, 1);
     /* The switch's decisions are in the trace, under its name. */
     bool learned = false, flood = false, fwd = false;
     for (size_t i = 0; i < record_count(&g.rec); i++) {
@@ -192,7 +192,7 @@ START_TEST(test_bad_frame_dies_at_the_switch)
     seg_send(&g, 0, 1);
     ck_assert_uint_eq(to_host(&g, 1) + to_host(&g, 2), 0);
     /* the request and its retry reached the switch, which dropped both */
-    ck_assert_uint_eq(g.l[0]->dir[0].delivered, 2);
+    ck_assert_uint_eq(g.l[0]->dir[0].wire.delivered, 2);
     ck_assert_uint_eq(g.sw->learned + g.sw->flooded + g.sw->forwarded, 0);
     seg_destroy(&g);
 }

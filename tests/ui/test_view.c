@@ -370,6 +370,14 @@ START_TEST(test_layers_osi_labels)
     ck_assert(strncmp(row(&g, 2), "|7-6 App", 8) == 0);
     ck_assert(strncmp(row(&g, 3), "|5 Session", 10) == 0);
     ck_assert(strncmp(row(&g, 6), "|2-1 Link", 9) == 0);
+    /* the wider labels move the columns and the wire right by two */
+    st.cursor = find_event("alice-bob", TRACE_WIRE, "ARP, Request");
+    grid_clear(&g);
+    view_render_layers(m, &st, &o, &g, (struct grid_rect){ 0, 0, 60, 10 });
+    dump(&g);
+    ck_assert_str_eq(row(&g, 1), "|                   alice                       bob        |");
+    ck_assert_str_eq(row(&g, 5), "|3 Network   vARP who has this ~  ARP                      |");
+    ck_assert_str_eq(row(&g, 6), "|2-1 Link    vEth 02:00:00:00:0~ =#2>==                    |");
     grid_free(&g);
 }
 END_TEST
