@@ -49,20 +49,29 @@ usage(FILE *out)
     fprintf(out,
             "usage: netstep run FILE [--trace] [--pcap OUT] [--seed N] [--quiet] [--step]\n"
             "                        [--pause] [--tap HOST=DEV] [--pcap-dir DIR] [--pcapng]\n"
+            "       netstep ui FILE [--model osi|tcpip] [--theme default|high-contrast|mono]\n"
+            "                       [--ascii] [--seed N] [--tap HOST=DEV]\n"
             "       netstep check FILE...\n"
             "       netstep list\n"
-            "       netstep ui FILE [--model osi] [--theme high-contrast] [--ascii]\n"
-            "                       [--tap HOST=DEV]\n"
             "       netstep FILE\n"
             "       netstep --help | --version\n"
             "\n"
-            "Runs a scenario over netstep's TCP/IP stack and shows what each layer did.\n"
+            "netstep runs a small simulated network (hosts with a real Ethernet, ARP,\n"
+            "IPv4, ICMP, UDP and TCP stack behind BSD-style sockets, joined by links with\n"
+            "delay, rate and loss) from a scenario file, one socket call at a time, and\n"
+            "shows what each call set off below the socket: which layer did what, why\n"
+            "(the RFC section) and what caused it. Every frame can go to a capture that\n"
+            "opens in Wireshark. Nothing leaves the program unless --tap asks it to.\n"
             "\n"
             "commands:\n"
             "  run FILE     run the lesson; print each step, its result and the expects\n"
+            "  ui FILE      the classroom view: step through the lesson event by event\n"
+            "               (needs a terminal; 'netstep ui --help' for its options)\n"
             "  check FILE   check scenario files without running them\n"
-            "  list         list the bundled lessons with their titles\n"
-            "  FILE         the same as 'run FILE --trace'\n"
+            "  list         list the lessons with their titles\n"
+            "  FILE         on a terminal the same as 'ui FILE', otherwise the same as\n"
+            "               'run FILE --trace'\n"
+            "Each command takes --help.\n"
             "\n"
             "options for run:\n"
             "  -t, --trace      print every trace event: time, host, layer, direction,\n"
@@ -81,10 +90,17 @@ usage(FILE *out)
             "                   the Linux kernel; time follows the wall clock; see\n"
             "                   docs/tap-mode.md and scripts/tap-lab.sh)\n"
             "\n"
-            "FILE may be a path, or a lesson name such as udp/echo.\n"
-            "Exit status: 0 all expects hold, 1 an expect failed, 2 usage or scenario error.\n");
+            "FILE may be a path, or a lesson name such as udp/echo. Lessons are looked\n"
+            "for in $NETSTEP_SCENARIOS, then in ../share/netstep/scenarios beside the\n"
+            "program, then (for a program in its build tree) in the source tree.\n"
+            "NO_COLOR set and not empty turns the view's colours off.\n"
+            "Exit status: 0 all expects hold, 1 an expect failed, 2 usage or scenario error.\n"
+            "See netstep(1) and netstep-scenario(5).\n");
 }
 
+/* The directory the lessons are in, chosen once at start-up by
+ * find_scenario_dir() and handed on through NETSTEP_SCENARIOS (the view,
+ * ui/tui.c, resolves lesson names through the same variable). */
 static const char *
 scenario_dir(void)
 {
@@ -92,6 +108,52 @@ scenario_dir(void)
     if (env != NULL && env[0] != '\0')
         return env;
     return NETSTEP_SCENARIO_DIR;
+}
+
+static bool
+is_dir(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* Where the lessons are, in this order:
+ *   1. $NETSTEP_SCENARIOS, when set (a teacher's own folder);
+ *   2. the share directory relative to this program's own location
+ *      (/proc/self/exe, then NETSTEP_REL_SCENARIO_DIR, "../share/netstep/
+ *      scenarios" for the usual layout), so an installed copy, or a whole
+ *      prefix moved elsewhere, finds the lessons installed with it;
+ *   3. the source tree's scenarios/, but only for the program in the build
+ *      tree it was built in (an installed copy never reads the checkout).
+ * Sets NETSTEP_SCENARIOS to the answer so every later look-up (run, check,
+ * list, the view) agrees. When none exists it names the share directory the
+ * program expected, so `netstep list` says where it looked. */
+static void
+find_scenario_dir(void)
+{
+    const char *env = getenv("NETSTEP_SCENARIOS");
+    if (env != NULL && env[0] != '\0')
+        return;
+    char buf[PATH_MAX * 2];
+    size_t n = sizeof(buf);
+    char exe[PATH_MAX];
+    char *bin_dir = NULL;
+    if (realpath("/proc/self/exe", exe) != NULL) {
+        char *slash = strrchr(exe, '/');
+        if (slash != NULL) {
+            *slash = '\0';
+            bin_dir = exe;
+        }
+    }
+    snprintf(buf, n, "%s", NETSTEP_SCENARIO_DIR);
+    if (bin_dir != NULL) {
+        snprintf(buf, n, "%s/%s", bin_dir, NETSTEP_REL_SCENARIO_DIR);
+        char build[PATH_MAX];
+        if (!is_dir(buf) && realpath(NETSTEP_BUILD_DIR, build) != NULL &&
+            strcmp(build, bin_dir) == 0 && is_dir(NETSTEP_SCENARIO_DIR))
+            snprintf(buf, n, "%s", NETSTEP_SCENARIO_DIR);
+    }
+    setenv("NETSTEP_SCENARIOS", buf, 1);
 }
 
 static bool
@@ -338,9 +400,20 @@ cmd_run(int argc, char **argv, bool trace_default)
     return rc;
 }
 
+/* `--help` or `-h` as a subcommand's only argument. */
+static bool
+asks_help(int argc, char **argv)
+{
+    return argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0);
+}
+
 static int
 cmd_check(int argc, char **argv)
 {
+    if (asks_help(argc, argv)) {
+        usage(stdout);
+        return 0;
+    }
     if (argc < 2) {
         fprintf(stderr, "netstep: check needs at least one scenario file\n");
         usage(stderr);
@@ -387,7 +460,10 @@ name_cmp(const void *a, const void *b)
 static int
 cmd_list(int argc, char **argv)
 {
-    (void)argv;
+    if (asks_help(argc, argv)) {
+        usage(stdout);
+        return 0;
+    }
     if (argc != 1) {
         usage(stderr);
         return EXIT_USAGE;
@@ -429,7 +505,10 @@ cmd_list(int argc, char **argv)
         }
     }
     if (total == 0) {
-        fprintf(stderr, "netstep: no lessons under %s\n", base);
+        fprintf(stderr,
+                "netstep: no lessons under %s (set NETSTEP_SCENARIOS to a folder of\n"
+                "lessons, or install netstep with its lessons: see README.md)\n",
+                base);
         return EXIT_USAGE;
     }
     printf("\n%u lessons. Run one with: netstep run udp/echo\n", total);
@@ -443,6 +522,7 @@ main(int argc, char **argv)
         usage(stderr);
         return EXIT_USAGE;
     }
+    find_scenario_dir();
     const char *cmd = argv[1];
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
         usage(stdout);
