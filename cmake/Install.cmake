@@ -79,12 +79,13 @@ set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "tshark | wireshark")
-set(CPACK_DEBIAN_PACKAGE_DESCRIPTION "watch a TCP/IP stack work, one event at a time
-netstep runs a small simulated network inside one program: hosts with a real
-Ethernet, ARP, IPv4, ICMP, UDP and TCP stack behind BSD-style sockets, joined
-by links with delay, rate and loss. A scenario file makes socket calls one
-step at a time, and netstep shows what each call sets off below the socket:
-which layer did what, why (the RFC section) and what caused it, in a trace,
-in pcap captures and in a terminal view for the classroom. About forty
-lessons come with it, from ARP to TCP congestion control.")
+# The summary line is project(DESCRIPTION); this is the long description.
+set(CPACK_DEBIAN_PACKAGE_DESCRIPTION
+"netstep runs a small simulated network inside one program: hosts with a
+real Ethernet, ARP, IPv4, ICMP, UDP and TCP stack behind BSD-style sockets,
+joined by links with delay, rate and loss. A scenario file makes socket
+calls one step at a time, and netstep shows what each call sets off below
+the socket: which layer did what, why (the RFC section) and what caused it,
+in a trace, in pcap captures and in a terminal view for the classroom.
+About forty lessons come with it, from ARP to TCP congestion control.")
 include(CPack)
