@@ -515,6 +515,68 @@ cmd_list(int argc, char **argv)
     return 0;
 }
 
+/* `netstep ui` with no terminal to draw on or read keys from (a pipe, a
+ * script, CI, an editor's build button, `make demo` there) would wait for
+ * ever on a screen nobody sees. True unless both ends are terminals, or the
+ * options ask for --dump (a screen as text, made for that case) or --help. */
+static bool
+ui_lacks_terminal(int argc, char **argv)
+{
+    if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
+        return false;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--") == 0)
+            break;
+        if (strncmp(a, "--", 2) == 0) {
+            /* --dump, --keys, --help and their abbreviations */
+            if (a[2] == 'd' || a[2] == 'k' || a[2] == 'h')
+                return false;
+        } else if (a[0] == '-') {
+            const char *p = a + 1;
+            while (*p == 'a')  /* -a takes no value: -ad80x24 is --ascii --dump */
+                p++;
+            if (*p == 'd' || *p == 'h')
+                return false;
+        }
+    }
+    return true;
+}
+
+/* The trace instead of the view: `ui ARGS` becomes `run ARGS --trace`
+ * without the options only the view has (--model, --theme, --ascii); the
+ * lesson, --seed and --tap mean the same to both. */
+static int
+ui_as_trace(int argc, char **argv)
+{
+    char **run_argv = calloc((size_t)argc + 1, sizeof(*run_argv));
+    if (run_argv == NULL) {
+        fprintf(stderr, "netstep: out of memory\n");
+        return EXIT_USAGE;
+    }
+    char run_word[] = "run";
+    int n = 0;
+    run_argv[n++] = run_word;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--model") == 0 || strcmp(a, "-m") == 0 || strcmp(a, "--theme") == 0 ||
+            strcmp(a, "-T") == 0) {
+            i++;  /* and its value */
+            continue;
+        }
+        if (strncmp(a, "--model=", 8) == 0 || strncmp(a, "--theme=", 8) == 0 ||
+            strcmp(a, "--ascii") == 0 || strcmp(a, "-a") == 0 ||
+            (a[0] == '-' && (a[1] == 'm' || a[1] == 'T') && a[2] != '\0'))
+            continue;
+        run_argv[n++] = argv[i];
+    }
+    fprintf(stderr, "netstep: the view needs a terminal; here is the lesson's trace "
+                    "instead (netstep run FILE --trace)\n");
+    int rc = cmd_run(n, run_argv, true);
+    free(run_argv);
+    return rc;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -538,8 +600,11 @@ main(int argc, char **argv)
         return cmd_check(argc - 1, argv + 1);
     if (strcmp(cmd, "list") == 0)
         return cmd_list(argc - 1, argv + 1);
-    if (strcmp(cmd, "ui") == 0)
+    if (strcmp(cmd, "ui") == 0) {
+        if (ui_lacks_terminal(argc - 1, argv + 1))
+            return ui_as_trace(argc - 1, argv + 1);
         return tui_main(argc - 1, argv + 1);
+    }
     if (cmd[0] == '-') {
         fprintf(stderr, "netstep: unknown option '%s'\n", cmd);
         usage(stderr);
