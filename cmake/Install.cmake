@@ -45,18 +45,22 @@ add_custom_target(netstep_gz ALL DEPENDS ${NETSTEP_GZ_OUT})
 install(FILES ${NETSTEP_GZ_DIR}/netstep.1.gz DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
 install(FILES ${NETSTEP_GZ_DIR}/netstep-scenario.5.gz DESTINATION ${CMAKE_INSTALL_MANDIR}/man5)
 
-# Completion: bash-completion loads completions/netstep on first use; zsh
-# reads vendor-completions on Debian (a /usr prefix), site-functions elsewhere.
-if(CMAKE_INSTALL_PREFIX STREQUAL "/usr")
-    set(NETSTEP_ZSH_DIR_DEFAULT ${CMAKE_INSTALL_DATADIR}/zsh/vendor-completions)
-else()
-    set(NETSTEP_ZSH_DIR_DEFAULT ${CMAKE_INSTALL_DATADIR}/zsh/site-functions)
-endif()
-set(NETSTEP_ZSH_COMPLETION_DIR ${NETSTEP_ZSH_DIR_DEFAULT}
-    CACHE STRING "Where zsh completion (_netstep) is installed, under the prefix")
+# Completion: bash-completion loads completions/netstep on first use. zsh
+# reads vendor-completions under /usr on Debian and site-functions under any
+# other prefix; the choice is made when installing, since the package (CPack
+# installs with the prefix /usr) and `cmake --install --prefix DIR` share
+# one build tree.
 install(FILES ${CMAKE_SOURCE_DIR}/completions/netstep.bash
         DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions RENAME netstep)
-install(FILES ${CMAKE_SOURCE_DIR}/completions/_netstep DESTINATION ${NETSTEP_ZSH_COMPLETION_DIR})
+install(CODE "
+    if(CMAKE_INSTALL_PREFIX MATCHES \"/usr$\")
+        set(netstep_zsh_dir vendor-completions)
+    else()
+        set(netstep_zsh_dir site-functions)
+    endif()
+    file(INSTALL DESTINATION \"\${CMAKE_INSTALL_PREFIX}/${CMAKE_INSTALL_DATADIR}/zsh/\${netstep_zsh_dir}\"
+         TYPE FILE FILES \"${CMAKE_SOURCE_DIR}/completions/_netstep\")
+")
 
 install(FILES ${CMAKE_SOURCE_DIR}/README.md ${CMAKE_SOURCE_DIR}/NEWS ${CMAKE_SOURCE_DIR}/LICENSE
               ${NETSTEP_GZ_DIR}/copyright ${NETSTEP_GZ_DIR}/changelog.gz
