@@ -5,8 +5,12 @@
  *                    [--tap HOST=DEV] [--pcap-dir DIR] [--pcapng]
  *   netstep check FILE...
  *   netstep list
- *   netstep ui FILE [...]   (the classroom view: ui/tui.c)
+ *   netstep ui FILE [...]   (the classroom view: ui/tui.c; off a terminal,
+ *                            run with the trace)
  *   netstep FILE            (the view on a terminal; else run with the trace)
+ *
+ * Every command takes --help. Lesson names are looked up in NETSTEP_SCENARIOS,
+ * then beside the program (find_scenario_dir()), so an installed copy works.
  *
  * Exit status: 0 when every expect holds, 1 when one fails, 2 for a usage or
  * scenario error (nothing runs then).
