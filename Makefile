@@ -19,7 +19,7 @@ DEMO   ?= scenarios/tcp/handshake.scn
 PREFIX ?= /usr/local
 CTEST_FLAGS ?= --output-on-failure -j $(JOBS)
 
-.PHONY: all demo build test test-plain test-asan bench deps deps-test install deb clean
+.PHONY: all demo build test test-plain test-asan bench deps deps-test deps-deb install deb clean
 
 all: build
 
@@ -70,7 +70,10 @@ install: build
 
 # A Release build of the program alone (no tests), packaged by CPack's DEB
 # generator (cmake/Install.cmake); the .deb lands in this directory.
-deb: deps
+deps-deb:
+	@scripts/install-deps.sh --deb --check 2>/dev/null || scripts/install-deps.sh --deb
+
+deb: deps-deb
 	cmake -S . -B $(DEB) -DCMAKE_BUILD_TYPE=Release -DNETSTEP_TESTS=OFF \
 	    -DCMAKE_INSTALL_PREFIX=/usr
 	cmake --build $(DEB) -j $(JOBS)

@@ -10,6 +10,8 @@
 # Installs only what is missing, non-interactively, with sudo when not root.
 #   scripts/install-deps.sh --build          install the build set
 #   scripts/install-deps.sh --test           install the build and test sets
+#   scripts/install-deps.sh --deb            the build set and dpkg-dev, whose
+#                                            dpkg-shlibdeps `make deb` needs
 #   scripts/install-deps.sh                  the same as --test
 #   scripts/install-deps.sh --bench          also what the benchmarks compare with:
 #                                            Debian's libns3-dev (ns-3, about 1 GB
@@ -17,7 +19,7 @@
 #                                            runs beside netstep. Never needed by
 #                                            `make test`.
 #   add --check to any of these: exit 0 if nothing is missing, 1 otherwise
-#   scripts/install-deps.sh --list [--build|--test|--bench]
+#   scripts/install-deps.sh --list [--build|--test|--deb|--bench]
 #                                            print the set's package names
 set -eu
 
@@ -29,10 +31,11 @@ for arg in "$@"; do
     case "$arg" in
         --build) SET=build ;;
         --test) SET=test ;;
+        --deb) SET=deb ;;
         --bench) BENCH=1 ;;
         --check) CHECK=1 ;;
         --list) LIST=1 ;;
-        *) echo "usage: scripts/install-deps.sh [--build | --test] [--bench] [--check | --list]" >&2
+        *) echo "usage: scripts/install-deps.sh [--build | --test | --deb] [--bench] [--check | --list]" >&2
            exit 2 ;;
     esac
 done
@@ -67,6 +70,8 @@ man-db:/usr/bin/man"
 PKGS=$BUILD_PKGS
 [ "$SET" = test ] && PKGS="$PKGS
 $TEST_PKGS"
+[ "$SET" = deb ] && PKGS="$PKGS
+dpkg-dev:/usr/bin/dpkg-shlibdeps"
 if [ "$BENCH" = 1 ]; then
     PKGS="$PKGS
 g++:/usr/bin/g++

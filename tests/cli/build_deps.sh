@@ -32,6 +32,12 @@ make -n -C "$src" test-plain BUILD="$out/never" > "$out/make-test.txt" 2>&1
 grep -q "install-deps.sh --test" "$out/make-test.txt" && ok "make test installs the test set" ||
     bad "make test does not install the test set"
 
+make -n -C "$src" deb DEB="$out/never" > "$out/make-deb.txt" 2>&1
+grep -q "install-deps.sh --deb" "$out/make-deb.txt" && ! grep -q -- "--test" "$out/make-deb.txt" &&
+    ok "make deb installs the build set and dpkg-dev only" || bad "make deb: $(grep install-deps "$out/make-deb.txt")"
+"$src/scripts/install-deps.sh" --list --deb | grep -qx dpkg-dev && ok "the deb set has dpkg-dev" ||
+    bad "the deb set lacks dpkg-dev"
+
 # CMake with a pkg-config that has never heard of Check.
 cat > "$out/pkg-config" <<'EOS'
 #!/bin/sh
