@@ -82,6 +82,8 @@ set(CPACK_DEBIAN_PACKAGE_SECTION net)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
+# bash-completion loads completions/netstep; zsh needs nothing more.
+set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "bash-completion")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "tshark | wireshark")
 # The summary line is project(DESCRIPTION); this is the long description.
 set(CPACK_DEBIAN_PACKAGE_DESCRIPTION

@@ -53,7 +53,9 @@ else
 fi
 
 export DEBIAN_FRONTEND=noninteractive
-apt() { apt-get -y -q -o DPkg::Lock::Timeout=600 "$@"; }
+# --no-install-recommends: the test must leave the machine as it found it,
+# and a recommended package (bash-completion) would stay after the purge.
+apt() { apt-get -y -q --no-install-recommends -o DPkg::Lock::Timeout=600 "$@"; }
 installed=0
 cleanup() {
     if [ "$installed" = 1 ]; then
@@ -77,13 +79,19 @@ n_src=$(find "$src/scenarios" -name '*.scn' | wc -l)
 cat > "$out/as-user.sh" <<EOS
 set -u
 cd /tmp
-for d in "$src" "$build"; do mount -t tmpfs -o size=1m,mode=0755 none "\$d"; done
-[ -z "\$(ls -A "$src")" ] || { echo "checkout still visible"; exit 1; }
+# the build tree first: it may lie inside the checkout
+for d in "$build" "$src"; do
+    mount -t tmpfs -o size=1m,mode=0755 none "\$d" || { echo "checkout still visible"; exit 1; }
+done
+[ -z "\$(ls -A "$src")" ] && [ ! -e "$ns" ] || { echo "checkout still visible"; exit 1; }
 echo "== which"; command -v netstep
 echo "== list"; netstep list
 echo "== run"; netstep run tcp/handshake --quiet; echo "rc=\$?"
 echo "== view"; netstep ui tcp/handshake --dump 80x24 | head -1
 echo "== man"; man -w netstep; man -w 5 netstep-scenario
+echo "== complete"
+. /usr/share/bash-completion/completions/netstep
+COMP_WORDS=(netstep run tcp/hand); COMP_CWORD=2; _netstep; echo "offers: \${COMPREPLY[*]}"
 EOS
 unshare -m sh -c "mount --make-rprivate / && env -i PATH=/usr/local/bin:/usr/bin:/bin HOME=/root LANG=C.UTF-8 bash $out/as-user.sh" \
     > "$out/as-user.out" 2>&1
@@ -95,6 +103,8 @@ grep -qx "rc=0" "$o" && ok "run tcp/handshake: every expect holds" || bad "run: 
 grep -q "TCP three-way handshake" "$o" && ok "the view opens tcp/handshake" || bad "view: $(grep -A2 '== view' "$o")"
 grep -qx "/usr/share/man/man1/netstep.1.gz" "$o" && ok "man -w netstep" || bad "man -w netstep: $(grep -A2 '== man' "$o")"
 grep -qx "/usr/share/man/man5/netstep-scenario.5.gz" "$o" && ok "man -w 5 netstep-scenario" || bad "man -w 5 netstep-scenario"
+grep -q "^offers: .*tcp/handshake" "$o" && ok "bash completion offers tcp/handshake" ||
+    bad "completion: $(grep -A1 '== complete' "$o")"
 for f in /usr/share/bash-completion/completions/netstep /usr/share/zsh/vendor-completions/_netstep \
          /usr/share/doc/netstep/copyright /usr/share/doc/netstep/changelog.gz; do
     grep -qx "$f" "$out/files" && ok "the package holds $f" || bad "the package lacks $f"
