@@ -37,6 +37,9 @@ done
 check version 0 "$ns" --version
 grep -qE '^netstep [0-9]+\.[0-9]+\.[0-9]+$' "$out/version.out" && ok "version is netstep X.Y.Z" ||
     bad "version prints '$(cat "$out/version.out")'"
+# The version comes from project(VERSION) alone; NEWS must have its entry.
+version=$(awk '{ print $2 }' "$out/version.out")
+grep -qE "^$version \(" "$src/NEWS" && ok "NEWS has an entry for $version" || bad "NEWS has no entry for $version"
 
 # `netstep ui` (and so `make demo`) off a terminal: say so, print the trace,
 # exit as run does; view-only options are accepted and do not matter.
