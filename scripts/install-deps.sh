@@ -6,7 +6,7 @@
 #          what `make build`, `make demo` and `make deb` need
 #   test   the build set plus Check, tshark, tmux, iproute2, python3, curl,
 #          clang with libFuzzer's runtime, rsvg-convert, xmllint, mandoc,
-#          lintian and dpkg-dev: what `make test` needs
+#          lintian, dpkg-dev, man-db and zsh: what `make test` needs
 # Installs only what is missing, non-interactively, with sudo when not root.
 #   scripts/install-deps.sh --build          install the build set
 #   scripts/install-deps.sh --test           install the build and test sets
@@ -51,7 +51,8 @@ libcairo2-dev:/usr/include/cairo/cairo.h
 libjansson-dev:/usr/include/jansson.h"
 # clang and libclang-rt-14-dev (libFuzzer's runtime on Debian 12) build the
 # fuzz targets; librsvg2-bin and libxml2-utils check the pictures; mandoc
-# lints the man pages; lintian and dpkg-dev build and check the package.
+# lints the man pages; lintian and dpkg-dev build and check the package;
+# zsh tries the zsh completion (tests/cli/completion.sh).
 TEST_PKGS="check:/usr/include/check.h
 tshark:/usr/bin/tshark
 tmux:/usr/bin/tmux
@@ -65,7 +66,8 @@ libxml2-utils:/usr/bin/xmllint
 mandoc:/usr/bin/mandoc
 lintian:/usr/bin/lintian
 dpkg-dev:/usr/bin/dpkg-shlibdeps
-man-db:/usr/bin/man"
+man-db:/usr/bin/man
+zsh:/usr/bin/zsh"
 
 PKGS=$BUILD_PKGS
 [ "$SET" = test ] && PKGS="$PKGS
