@@ -1,9 +1,12 @@
 # Makefile - a thin wrapper over CMake for the commands a person types.
 #
-#   make demo    build and open the default lesson
-#   make build   configure and build into build/
-#   make test    install what is missing, build, run every test, then again
-#                under AddressSanitizer + UndefinedBehaviorSanitizer
+#   make demo    build and open the default lesson (off a terminal: its trace)
+#   make build   install what building needs (the build set of
+#                scripts/install-deps.sh, nothing the tests need), build into build/
+#   make test    install what the tests need too, build, run every test, then
+#                again under AddressSanitizer + UndefinedBehaviorSanitizer
+#   make install install into PREFIX (default /usr/local; DESTDIR honoured)
+#   make deb     build netstep_VERSION_ARCH.deb here (Release, from build-deb/)
 #   make bench   build and run the benchmarks; with ns-3 installed
 #                (scripts/install-deps.sh --bench) bench_scale compares with it
 #   make clean   remove the build trees
@@ -11,15 +14,21 @@
 JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
 BUILD  ?= build
 ASAN   ?= build-asan
+DEB    ?= build-deb
 DEMO   ?= scenarios/tcp/handshake.scn
+PREFIX ?= /usr/local
 CTEST_FLAGS ?= --output-on-failure -j $(JOBS)
 
-.PHONY: all demo build test test-plain test-asan bench deps clean
+.PHONY: all demo build test test-plain test-asan bench deps deps-test deps-deb install deb clean
 
 all: build
 
+# The build set only: `make build` and `make demo` never install test tools.
 deps:
-	@scripts/install-deps.sh --check 2>/dev/null || scripts/install-deps.sh
+	@scripts/install-deps.sh --build --check 2>/dev/null || scripts/install-deps.sh --build
+
+deps-test:
+	@scripts/install-deps.sh --test --check 2>/dev/null || scripts/install-deps.sh --test
 
 $(BUILD)/CMakeCache.txt:
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo
@@ -27,16 +36,21 @@ $(BUILD)/CMakeCache.txt:
 build: deps $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j $(JOBS)
 
+# Off a terminal (a script, CI, an editor's build button) `netstep ui` says
+# the view needs one and prints the lesson's trace instead.
 demo: build
 	$(BUILD)/netstep ui $(DEMO)
 
-test-plain: build
+# A build tree made by `make build` without Check gets its tests now.
+test-plain: deps-test build
+	cmake -S . -B $(BUILD) -DNETSTEP_TESTS=ON >/dev/null
+	cmake --build $(BUILD) -j $(JOBS)
 	cd $(BUILD) && ctest $(CTEST_FLAGS)
 
 $(ASAN)/CMakeCache.txt:
-	cmake -S . -B $(ASAN) -DCMAKE_BUILD_TYPE=Debug -DNETSTEP_SANITIZE=ON
+	cmake -S . -B $(ASAN) -DCMAKE_BUILD_TYPE=Debug -DNETSTEP_SANITIZE=ON -DNETSTEP_TESTS=ON
 
-test-asan: deps $(ASAN)/CMakeCache.txt
+test-asan: deps-test $(ASAN)/CMakeCache.txt
 	cmake --build $(ASAN) -j $(JOBS)
 	cd $(ASAN) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest $(CTEST_FLAGS)
@@ -51,5 +65,21 @@ bench: build
 	cmake --build $(BUILD) -j $(JOBS)
 	@for b in $(BUILD)/bench_*; do [ -x "$$b" ] && "$$b"; done; true
 
+install: build
+	cmake --install $(BUILD) --prefix $(PREFIX) --strip
+
+# A Release build of the program alone (no tests), packaged by CPack's DEB
+# generator (cmake/Install.cmake); the .deb lands in this directory.
+deps-deb:
+	@scripts/install-deps.sh --deb --check 2>/dev/null || scripts/install-deps.sh --deb
+
+deb: deps-deb
+	cmake -S . -B $(DEB) -DCMAKE_BUILD_TYPE=Release -DNETSTEP_TESTS=OFF \
+	    -DCMAKE_INSTALL_PREFIX=/usr
+	cmake --build $(DEB) -j $(JOBS)
+	cd $(DEB) && cpack -G DEB
+	cp $(DEB)/netstep_*.deb .
+	@ls netstep_*.deb
+
 clean:
-	rm -rf $(BUILD) $(ASAN)
+	rm -rf $(BUILD) $(ASAN) $(DEB)

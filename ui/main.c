@@ -5,8 +5,12 @@
  *                    [--tap HOST=DEV] [--pcap-dir DIR] [--pcapng]
  *   netstep check FILE...
  *   netstep list
- *   netstep ui FILE [...]   (the classroom view: ui/tui.c)
+ *   netstep ui FILE [...]   (the classroom view: ui/tui.c; off a terminal,
+ *                            run with the trace)
  *   netstep FILE            (the view on a terminal; else run with the trace)
+ *
+ * Every command takes --help. Lesson names are looked up in NETSTEP_SCENARIOS,
+ * then beside the program (find_scenario_dir()), so an installed copy works.
  *
  * Exit status: 0 when every expect holds, 1 when one fails, 2 for a usage or
  * scenario error (nothing runs then).
@@ -49,20 +53,29 @@ usage(FILE *out)
     fprintf(out,
             "usage: netstep run FILE [--trace] [--pcap OUT] [--seed N] [--quiet] [--step]\n"
             "                        [--pause] [--tap HOST=DEV] [--pcap-dir DIR] [--pcapng]\n"
+            "       netstep ui FILE [--model osi|tcpip] [--theme default|high-contrast|mono]\n"
+            "                       [--ascii] [--seed N] [--tap HOST=DEV]\n"
             "       netstep check FILE...\n"
             "       netstep list\n"
-            "       netstep ui FILE [--model osi] [--theme high-contrast] [--ascii]\n"
-            "                       [--tap HOST=DEV]\n"
             "       netstep FILE\n"
             "       netstep --help | --version\n"
             "\n"
-            "Runs a scenario over netstep's TCP/IP stack and shows what each layer did.\n"
+            "netstep runs a small simulated network (hosts with a real Ethernet, ARP,\n"
+            "IPv4, ICMP, UDP and TCP stack behind BSD-style sockets, joined by links with\n"
+            "delay, rate and loss) from a scenario file, one socket call at a time, and\n"
+            "shows what each call set off below the socket: which layer did what, why\n"
+            "(the RFC section) and what caused it. Every frame can go to a capture that\n"
+            "opens in Wireshark. Nothing leaves the program unless --tap asks it to.\n"
             "\n"
             "commands:\n"
             "  run FILE     run the lesson; print each step, its result and the expects\n"
+            "  ui FILE      the classroom view: step through the lesson event by event\n"
+            "               (needs a terminal; 'netstep ui --help' for its options)\n"
             "  check FILE   check scenario files without running them\n"
-            "  list         list the bundled lessons with their titles\n"
-            "  FILE         the same as 'run FILE --trace'\n"
+            "  list         list the lessons with their titles\n"
+            "  FILE         on a terminal the same as 'ui FILE', otherwise the same as\n"
+            "               'run FILE --trace'\n"
+            "Each command takes --help.\n"
             "\n"
             "options for run:\n"
             "  -t, --trace      print every trace event: time, host, layer, direction,\n"
@@ -81,10 +94,17 @@ usage(FILE *out)
             "                   the Linux kernel; time follows the wall clock; see\n"
             "                   docs/tap-mode.md and scripts/tap-lab.sh)\n"
             "\n"
-            "FILE may be a path, or a lesson name such as udp/echo.\n"
-            "Exit status: 0 all expects hold, 1 an expect failed, 2 usage or scenario error.\n");
+            "FILE may be a path, or a lesson name such as udp/echo. Lessons are looked\n"
+            "for in $NETSTEP_SCENARIOS, then in ../share/netstep/scenarios beside the\n"
+            "program, then (for a program in its build tree) in the source tree.\n"
+            "NO_COLOR set and not empty turns the view's colours off.\n"
+            "Exit status: 0 all expects hold, 1 an expect failed, 2 usage or scenario error.\n"
+            "See netstep(1) and netstep-scenario(5).\n");
 }
 
+/* The directory the lessons are in, chosen once at start-up by
+ * find_scenario_dir() and handed on through NETSTEP_SCENARIOS (the view,
+ * ui/tui.c, resolves lesson names through the same variable). */
 static const char *
 scenario_dir(void)
 {
@@ -92,6 +112,52 @@ scenario_dir(void)
     if (env != NULL && env[0] != '\0')
         return env;
     return NETSTEP_SCENARIO_DIR;
+}
+
+static bool
+is_dir(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* Where the lessons are, in this order:
+ *   1. $NETSTEP_SCENARIOS, when set (a teacher's own folder);
+ *   2. the share directory relative to this program's own location
+ *      (/proc/self/exe, then NETSTEP_REL_SCENARIO_DIR, "../share/netstep/
+ *      scenarios" for the usual layout), so an installed copy, or a whole
+ *      prefix moved elsewhere, finds the lessons installed with it;
+ *   3. the source tree's scenarios/, but only for the program in the build
+ *      tree it was built in (an installed copy never reads the checkout).
+ * Sets NETSTEP_SCENARIOS to the answer so every later look-up (run, check,
+ * list, the view) agrees. When none exists it names the share directory the
+ * program expected, so `netstep list` says where it looked. */
+static void
+find_scenario_dir(void)
+{
+    const char *env = getenv("NETSTEP_SCENARIOS");
+    if (env != NULL && env[0] != '\0')
+        return;
+    char buf[PATH_MAX * 2];
+    size_t n = sizeof(buf);
+    char exe[PATH_MAX];
+    char *bin_dir = NULL;
+    if (realpath("/proc/self/exe", exe) != NULL) {
+        char *slash = strrchr(exe, '/');
+        if (slash != NULL) {
+            *slash = '\0';
+            bin_dir = exe;
+        }
+    }
+    snprintf(buf, n, "%s", NETSTEP_SCENARIO_DIR);
+    if (bin_dir != NULL) {
+        snprintf(buf, n, "%s/%s", bin_dir, NETSTEP_REL_SCENARIO_DIR);
+        char build[PATH_MAX];
+        if (!is_dir(buf) && realpath(NETSTEP_BUILD_DIR, build) != NULL &&
+            strcmp(build, bin_dir) == 0 && is_dir(NETSTEP_SCENARIO_DIR))
+            snprintf(buf, n, "%s", NETSTEP_SCENARIO_DIR);
+    }
+    setenv("NETSTEP_SCENARIOS", buf, 1);
 }
 
 static bool
@@ -338,9 +404,20 @@ cmd_run(int argc, char **argv, bool trace_default)
     return rc;
 }
 
+/* `--help` or `-h` as a subcommand's only argument. */
+static bool
+asks_help(int argc, char **argv)
+{
+    return argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0);
+}
+
 static int
 cmd_check(int argc, char **argv)
 {
+    if (asks_help(argc, argv)) {
+        usage(stdout);
+        return 0;
+    }
     if (argc < 2) {
         fprintf(stderr, "netstep: check needs at least one scenario file\n");
         usage(stderr);
@@ -387,7 +464,10 @@ name_cmp(const void *a, const void *b)
 static int
 cmd_list(int argc, char **argv)
 {
-    (void)argv;
+    if (asks_help(argc, argv)) {
+        usage(stdout);
+        return 0;
+    }
     if (argc != 1) {
         usage(stderr);
         return EXIT_USAGE;
@@ -429,11 +509,76 @@ cmd_list(int argc, char **argv)
         }
     }
     if (total == 0) {
-        fprintf(stderr, "netstep: no lessons under %s\n", base);
+        fprintf(stderr,
+                "netstep: no lessons under %s (set NETSTEP_SCENARIOS to a folder of\n"
+                "lessons, or install netstep with its lessons: see README.md)\n",
+                base);
         return EXIT_USAGE;
     }
     printf("\n%u lessons. Run one with: netstep run udp/echo\n", total);
     return 0;
+}
+
+/* `netstep ui` with no terminal to draw on or read keys from (a pipe, a
+ * script, CI, an editor's build button, `make demo` there) would wait for
+ * ever on a screen nobody sees. True unless both ends are terminals, or the
+ * options ask for --dump (a screen as text, made for that case) or --help. */
+static bool
+ui_lacks_terminal(int argc, char **argv)
+{
+    if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
+        return false;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--") == 0)
+            break;
+        if (strncmp(a, "--", 2) == 0) {
+            /* --dump, --keys, --help and their abbreviations */
+            if (a[2] == 'd' || a[2] == 'k' || a[2] == 'h')
+                return false;
+        } else if (a[0] == '-') {
+            const char *p = a + 1;
+            while (*p == 'a')  /* -a takes no value: -ad80x24 is --ascii --dump */
+                p++;
+            if (*p == 'd' || *p == 'h')
+                return false;
+        }
+    }
+    return true;
+}
+
+/* The trace instead of the view: `ui ARGS` becomes `run ARGS --trace`
+ * without the options only the view has (--model, --theme, --ascii); the
+ * lesson, --seed and --tap mean the same to both. */
+static int
+ui_as_trace(int argc, char **argv)
+{
+    char **run_argv = calloc((size_t)argc + 1, sizeof(*run_argv));
+    if (run_argv == NULL) {
+        fprintf(stderr, "netstep: out of memory\n");
+        return EXIT_USAGE;
+    }
+    char run_word[] = "run";
+    int n = 0;
+    run_argv[n++] = run_word;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--model") == 0 || strcmp(a, "-m") == 0 || strcmp(a, "--theme") == 0 ||
+            strcmp(a, "-T") == 0) {
+            i++;  /* and its value */
+            continue;
+        }
+        if (strncmp(a, "--model=", 8) == 0 || strncmp(a, "--theme=", 8) == 0 ||
+            strcmp(a, "--ascii") == 0 || strcmp(a, "-a") == 0 ||
+            (a[0] == '-' && (a[1] == 'm' || a[1] == 'T') && a[2] != '\0'))
+            continue;
+        run_argv[n++] = argv[i];
+    }
+    fprintf(stderr, "netstep: the view needs a terminal; here is the lesson's trace "
+                    "instead (netstep run FILE --trace)\n");
+    int rc = cmd_run(n, run_argv, true);
+    free(run_argv);
+    return rc;
 }
 
 int
@@ -443,6 +588,7 @@ main(int argc, char **argv)
         usage(stderr);
         return EXIT_USAGE;
     }
+    find_scenario_dir();
     const char *cmd = argv[1];
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
         usage(stdout);
@@ -458,8 +604,11 @@ main(int argc, char **argv)
         return cmd_check(argc - 1, argv + 1);
     if (strcmp(cmd, "list") == 0)
         return cmd_list(argc - 1, argv + 1);
-    if (strcmp(cmd, "ui") == 0)
+    if (strcmp(cmd, "ui") == 0) {
+        if (ui_lacks_terminal(argc - 1, argv + 1))
+            return ui_as_trace(argc - 1, argv + 1);
         return tui_main(argc - 1, argv + 1);
+    }
     if (cmd[0] == '-') {
         fprintf(stderr, "netstep: unknown option '%s'\n", cmd);
         usage(stderr);
