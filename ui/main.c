@@ -368,7 +368,7 @@ cmd_run(int argc, char **argv, bool trace_default)
     }
     scn_runner_destroy(r);
     free(r);
-    if (!quiet || failed > 0)
+    if (!quiet || failed > 0 || json)
         fprintf(json ? stderr : stdout,
                 "\n%s: %u expect%s held, %u failed (simulated time %" PRIu64 ".%06" PRIu64 " s)\n",
                failed > 0 ? "FAILED" : "ok", passed, passed == 1 ? "" : "s", failed,
