@@ -119,6 +119,8 @@ surface_open(const char *path, double w, double h, char *err, size_t err_len)
         break;
     case DRAW_FMT_PDF:
         s = cairo_pdf_surface_create(path, w, h);
+        /* No creation date: the same lesson gives the same bytes. */
+        cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE, "");
         break;
     case DRAW_FMT_PNG:
         s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)ceil(w), (int)ceil(h));
