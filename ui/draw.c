@@ -32,14 +32,17 @@ static void
 draw_usage(FILE *out)
 {
     fprintf(out,
-            "usage: netstep draw ladder|timeseq|cwnd|rtt FILE -o OUT.svg|.pdf|.png [options]\n"
-            "       netstep draw ladder|timeseq|cwnd|rtt FILE --csv [-o OUT.csv]\n"
+            "usage: netstep draw ladder|timeseq|cwnd|rtt|topology FILE -o OUT.svg|.pdf|.png\n"
+            "                    [options]\n"
+            "       netstep draw ladder|timeseq|cwnd|rtt|topology FILE --csv [-o OUT.csv]\n"
             "\n"
             "Runs the lesson and draws what happened (see docs/pictures.md):\n"
             "  ladder   each host a vertical line, time going down, each frame an arrow\n"
             "  timeseq  sequence numbers sent and acknowledged against time (Stevens)\n"
             "  cwnd     congestion window, ssthresh and bytes in flight against time\n"
             "  rtt      smoothed round-trip time and retransmission timeout against time\n"
+            "  topology hosts, routers, switches and links with their delay, rate, faults\n"
+            "           and addresses\n"
             "\n"
             "options:\n"
             "  -o, --output OUT   the file; .svg, .pdf or .png chooses the format\n"
@@ -108,7 +111,24 @@ parse_seed(const char *s, uint64_t *out)
     return 0;
 }
 
-enum draw_what { DRAW_LADDER, DRAW_TIMESEQ, DRAW_CWND, DRAW_RTT };
+/* The topology's CSV to path ("-" or NULL: stdout). */
+static int
+draw_topo_csv_to(const struct draw_topo *t, const char *path, char *err, size_t err_len)
+{
+    FILE *out = path == NULL || strcmp(path, "-") == 0 ? stdout : fopen(path, "w");
+    if (out == NULL) {
+        snprintf(err, err_len, "netstep: %s: %s", path, strerror(errno));
+        return -1;
+    }
+    int rc = draw_topo_csv(t, out);
+    if (out != stdout && fclose(out) != 0)
+        rc = -1;
+    if (rc < 0)
+        snprintf(err, err_len, "netstep: cannot write the CSV");
+    return rc;
+}
+
+enum draw_what { DRAW_LADDER, DRAW_TIMESEQ, DRAW_CWND, DRAW_RTT, DRAW_TOPOLOGY };
 
 static int
 bad_usage(const char *msg, const char *arg)
@@ -142,7 +162,7 @@ draw_main(int argc, char **argv)
         return 0;
     }
     if (argc < 2)
-        return bad_usage("which picture? ladder, timeseq, cwnd or rtt", NULL);
+        return bad_usage("which picture? ladder, timeseq, cwnd, rtt or topology", NULL);
     enum draw_what what;
     if (strcmp(argv[1], "ladder") == 0)
         what = DRAW_LADDER;
@@ -152,6 +172,8 @@ draw_main(int argc, char **argv)
         what = DRAW_CWND;
     else if (strcmp(argv[1], "rtt") == 0)
         what = DRAW_RTT;
+    else if (strcmp(argv[1], "topology") == 0)
+        what = DRAW_TOPOLOGY;
     else
         return bad_usage("no such picture", argv[1]);
 
@@ -207,6 +229,8 @@ draw_main(int argc, char **argv)
         return bad_usage("the output's name must end in .svg, .pdf or .png:", out_path);
     if (sel.from_ns > sel.to_ns)
         return bad_usage("--from is after --to", NULL);
+    if (what == DRAW_TOPOLOGY && (sel.hosts || sel.say || sel.conn || sel.from_ns || sel.to_ns != UINT64_MAX))
+        return bad_usage("the topology takes no --hosts, --conn, --say, --from or --to", NULL);
     if (what != DRAW_LADDER && (sel.hosts != NULL || sel.say))
         return bad_usage("--hosts and --say are for the ladder; plots take --conn", NULL);
     if (what == DRAW_LADDER && sel.conn != NULL)
@@ -227,8 +251,24 @@ draw_main(int argc, char **argv)
         scenario_free(scn);
         return DRAW_EXIT_USAGE;
     }
-    struct view_model *m = calloc(1, sizeof *m);
     char err[512];
+    if (what == DRAW_TOPOLOGY) {
+        /* the map is the lesson's world as written: nothing needs to run */
+        struct draw_topo t;
+        int rc = draw_topo_build(scn, &t);
+        if (rc < 0)
+            snprintf(err, sizeof err, "netstep: out of memory");
+        else if (csv)
+            rc = draw_topo_csv_to(&t, out_path, err, sizeof err);
+        else
+            rc = draw_render_topo(&t, out_path, err, sizeof err);
+        if (rc < 0)
+            fprintf(stderr, "%s\n", err);
+        draw_topo_free(&t);
+        scenario_free(scn);
+        return rc < 0 ? DRAW_EXIT_USAGE : 0;
+    }
+    struct view_model *m = calloc(1, sizeof *m);
     if (m == NULL || view_model_build(m, scn, seed_given, seed, err, sizeof err) < 0) {
         fprintf(stderr, "%s\n", m == NULL ? "netstep: out of memory" : err);
         free(m);

@@ -80,7 +80,10 @@ draw_decode(const struct record_event *ev, struct draw_frame *out)
             l4_room = out->ip.total_len - out->ip.ihl;
         }
     }
-    b = frame_at(ev, ev->l4_off, &len);
+    int16_t l4_off = ev->l4_off;
+    if (l4_off == RECORD_OFF_NONE && out->has_ip && ev->l3_off != RECORD_OFF_NONE)
+        l4_off = (int16_t)(ev->l3_off + out->ip.ihl);  /* a router forwards without reading it */
+    b = frame_at(ev, l4_off, &len);
     if (b == NULL)
         return;
     if (out->has_ip) {

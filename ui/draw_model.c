@@ -15,6 +15,7 @@
 #include "ui/draw_model.h"
 
 #include <inttypes.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -231,8 +232,8 @@ frame_label(const struct draw_frame *f, const struct isn_table *isns, const char
                      mac_addr_str(f->arp.sha, b));
     } else if (f->has_icmp) {
         if (f->icmp.type == ICMP_ECHO_REQUEST || f->icmp.type == ICMP_ECHO_REPLY)
-            snprintf(buf, n, "ICMP %s seq %u%s", icmp_type_name(f->icmp.type, f->icmp.code),
-                     (unsigned)f->icmp.seq, f->has_ip && f->ip.ttl < 64 ? "" : "");
+            snprintf(buf, n, "ICMP %s seq %u", icmp_type_name(f->icmp.type, f->icmp.code),
+                     (unsigned)f->icmp.seq);
         else
             snprintf(buf, n, "ICMP %s", icmp_type_name(f->icmp.type, f->icmp.code));
         if (f->has_ip && f->icmp.type == ICMP_ECHO_REQUEST) {
@@ -243,8 +244,8 @@ frame_label(const struct draw_frame *f, const struct isn_table *isns, const char
         snprintf(buf, n, "UDP %u > %u len %zu", (unsigned)f->udp.sport, (unsigned)f->udp.dport,
                  f->payload_len);
     } else if (f->has_ip) {
-        snprintf(buf, n, "IP %s > %s frag", ipv4_addr_str(f->ip.src, a),
-                 ipv4_addr_str(f->ip.dst, b));
+        snprintf(buf, n, "IP %s > %s%s", ipv4_addr_str(f->ip.src, a), ipv4_addr_str(f->ip.dst, b),
+                 f->ip.mf || f->ip.frag_off ? " fragment" : "");
     } else {
         /* Not decoded: the link's own words, without " on LINK". */
         snprintf(buf, n, "%s", text);
@@ -790,6 +791,262 @@ draw_conns_csv(const struct draw_conns *cs, enum draw_plot_kind kind, FILE *out)
                         s->rto_ns / 1000000u, s->rto_ns % 1000000u / 1000u);
             }
         }
+    }
+    return ferror(out) ? -1 : 0;
+}
+
+/* ---- the topology ------------------------------------------------------------ */
+
+/* A link's impairments as netem's words: "10 ms, 10 Mbit/s, loss 5%". */
+static void
+link_label(const struct scn_link *l, char *buf, size_t n)
+{
+    size_t k = 0;
+    buf[0] = '\0';
+#define LL_PUT(...)                                                        \
+    do {                                                                   \
+        if (k < n) {                                                       \
+            int w_ = snprintf(buf + k, n - k, "%s", k ? ", " : "");        \
+            k += w_ > 0 ? (size_t)w_ : 0;                                  \
+        }                                                                  \
+        if (k < n) {                                                       \
+            int w_ = snprintf(buf + k, n - k, __VA_ARGS__);                \
+            k += w_ > 0 ? (size_t)w_ : 0;                                  \
+        }                                                                  \
+    } while (0)
+    if (l->delay_ns % 1000000u == 0)
+        LL_PUT("%" PRIu64 " ms", l->delay_ns / 1000000u);
+    else
+        LL_PUT("%" PRIu64 " us", l->delay_ns / 1000u);
+    if (l->jitter_ns)
+        LL_PUT("jitter %" PRIu64 " us", l->jitter_ns / 1000u);
+    if (l->rate_bps) {
+        if (l->rate_bps % 1000000u == 0)
+            LL_PUT("%" PRIu64 " Mbit/s", l->rate_bps / 1000000u);
+        else if (l->rate_bps % 1000u == 0)
+            LL_PUT("%" PRIu64 " kbit/s", l->rate_bps / 1000u);
+        else
+            LL_PUT("%" PRIu64 " bit/s", l->rate_bps);
+    }
+    if (l->gemodel)
+        LL_PUT("bursty loss (Gilbert-Elliott)");
+    else if (l->loss_ppm)
+        LL_PUT("loss %g%%", l->loss_ppm / 10000.0);
+    if (l->duplicate_ppm)
+        LL_PUT("duplicate %g%%", l->duplicate_ppm / 10000.0);
+    if (l->reorder_ppm)
+        LL_PUT("reorder %g%%", l->reorder_ppm / 10000.0);
+    if (l->corrupt_ppm)
+        LL_PUT("corrupt %g%%", l->corrupt_ppm / 10000.0);
+    if (l->mtu)
+        LL_PUT("mtu %u", l->mtu);
+#undef LL_PUT
+}
+
+int
+draw_topo_build(const struct scenario *scn, struct draw_topo *out)
+{
+    memset(out, 0, sizeof *out);
+    copy_str(out->title, sizeof out->title, scn->title != NULL ? scn->title : scn->name);
+    size_t n = scn->n_hosts + scn->n_switches;
+    out->places = calloc(n ? n : 1, sizeof *out->places);
+    out->wires = calloc(scn->n_links ? scn->n_links : 1, sizeof *out->wires);
+    size_t *deg = calloc(n ? n : 1, sizeof *deg);
+    int *depth = calloc(n ? n : 1, sizeof *depth);
+    int *comp = calloc(n ? n : 1, sizeof *comp);
+    size_t *queue = calloc(n ? n : 1, sizeof *queue);
+    if (out->places == NULL || out->wires == NULL || deg == NULL || depth == NULL ||
+        comp == NULL || queue == NULL) {
+        free(deg);
+        free(depth);
+        free(comp);
+        free(queue);
+        draw_topo_free(out);
+        return -1;
+    }
+    /* nodes in declaration order: hosts and routers, then switches and hubs */
+    for (size_t i = 0; i < n; i++) {
+        struct draw_place *p = &out->places[i];
+        if (i < scn->n_hosts) {
+            const struct scn_host *h = &scn->hosts[i];
+            copy_str(p->node.name, sizeof p->node.name, h->name);
+            p->node.router = h->router;
+            p->node.host = (int)i;
+            p->node.sw = -1;
+            for (unsigned k = 0; k < h->n_ifaces && k < 4; k++) {
+                char a[16];
+                snprintf(p->addrs[k], sizeof p->addrs[k], "eth%u %s/%u", k,
+                         ipv4_addr_str(h->if_addr[k], a), h->if_prefix[k]);
+                p->n_addrs++;
+            }
+        } else {
+            const struct scn_switch *sw = &scn->switches[i - scn->n_hosts];
+            copy_str(p->node.name, sizeof p->node.name, sw->name);
+            p->node.is_switch = true;
+            p->node.hub = sw->hub;
+            p->node.host = -1;
+            p->node.sw = (int)(i - scn->n_hosts);
+        }
+        depth[i] = -1;
+    }
+    for (size_t li = 0; li < scn->n_links; li++) {
+        const struct scn_link *l = &scn->links[li];
+        struct draw_wire *w = &out->wires[out->n_wires++];
+        w->a = l->a >= 0 ? l->a : (int)scn->n_hosts + l->a_sw;
+        w->b = l->b >= 0 ? l->b : (int)scn->n_hosts + l->b_sw;
+        w->a_if = l->a >= 0 ? l->a_if : -1;
+        w->b_if = l->b >= 0 ? l->b_if : -1;
+        snprintf(w->name, sizeof w->name, "%s-%s", out->places[w->a].node.name,
+                 out->places[w->b].node.name);
+        link_label(l, w->label, sizeof w->label);
+        deg[w->a]++;
+        deg[w->b]++;
+    }
+    out->n_places = n;
+    /* each connected part on its own band, one below the other */
+    const double gap_x = 330, ring = 170, band_pad = 90;
+    double band_top = 70, width = 660;
+    int ncomp = 0;
+    for (size_t start = 0; start < n; start++) {
+        if (depth[start] >= 0)
+            continue;
+        /* the part's nodes, from start */
+        size_t head = 0, tail = 0;
+        queue[tail++] = start;
+        depth[start] = 0;
+        comp[start] = ncomp;
+        while (head < tail) {
+            size_t v = queue[head++];
+            for (size_t li = 0; li < out->n_wires; li++) {
+                const struct draw_wire *w = &out->wires[li];
+                size_t o = (size_t)w->a == v ? (size_t)w->b : (size_t)w->b == v ? (size_t)w->a : n;
+                if (o < n && depth[o] < 0) {
+                    depth[o] = 0;
+                    comp[o] = ncomp;
+                    queue[tail++] = o;
+                }
+            }
+        }
+        size_t members = tail;
+        /* the hub of a star, or the first end of a chain, is the root */
+        size_t root = queue[0], best = 0;
+        for (size_t k = 0; k < members; k++)
+            if (deg[queue[k]] > best) {
+                best = deg[queue[k]];
+                root = queue[k];
+            }
+        bool star = best >= 3;
+        if (!star) {
+            for (size_t k = 0; k < members; k++)
+                if (deg[queue[k]] <= 1) {
+                    root = queue[k];
+                    break;
+                }
+        }
+        for (size_t k = 0; k < members; k++)
+            depth[queue[k]] = -2;  /* in this part, depth not known yet */
+        head = tail = 0;
+        queue[tail++] = root;
+        depth[root] = 0;
+        int max_depth = 0;
+        while (head < tail) {
+            size_t v = queue[head++];
+            for (size_t li = 0; li < out->n_wires; li++) {
+                const struct draw_wire *w = &out->wires[li];
+                size_t o = (size_t)w->a == v ? (size_t)w->b : (size_t)w->b == v ? (size_t)w->a : n;
+                if (o < n && depth[o] == -2) {
+                    depth[o] = depth[v] + 1;
+                    if (depth[o] > max_depth)
+                        max_depth = depth[o];
+                    queue[tail++] = o;
+                }
+            }
+        }
+        /* place by depth: a chain left to right (several at one depth one
+         * under the other), a star around its root */
+        double band_h = 0;
+        for (int d = 0; d <= max_depth; d++) {
+            size_t at_d = 0, idx = 0;
+            for (size_t k = 0; k < tail; k++)
+                at_d += depth[queue[k]] == d;
+            for (size_t k = 0; k < tail; k++) {
+                struct draw_place *p = &out->places[queue[k]];
+                if (depth[queue[k]] != d)
+                    continue;
+                if (star) {
+                    double r = ring * d, ang = at_d ? 2 * 3.14159265358979 * (double)idx / (double)at_d
+                                                    - 3.14159265358979 / 2 : 0;
+                    if (d > 0 && at_d == 2)
+                        ang = idx == 0 ? 3.14159265358979 : 0;  /* two: left and right */
+                    p->x = r * cos(ang);
+                    p->y = r * sin(ang);
+                } else {
+                    p->x = gap_x * d;
+                    p->y = 150.0 * (double)idx - 75.0 * (double)(at_d - 1);
+                }
+                idx++;
+            }
+        }
+        /* move the part into its band */
+        double minx = 1e9, maxx = -1e9, miny = 1e9, maxy = -1e9;
+        for (size_t k = 0; k < tail; k++) {
+            const struct draw_place *p = &out->places[queue[k]];
+            minx = p->x < minx ? p->x : minx;
+            maxx = p->x > maxx ? p->x : maxx;
+            miny = p->y < miny ? p->y : miny;
+            maxy = p->y > maxy ? p->y : maxy;
+        }
+        for (size_t k = 0; k < tail; k++) {
+            struct draw_place *p = &out->places[queue[k]];
+            p->x += 130 - minx;
+            p->y += band_top + 40 - miny;
+        }
+        band_h = maxy - miny + 80;
+        if (maxx - minx + 260 > width)
+            width = maxx - minx + 260;
+        band_top += band_h + band_pad;
+        ncomp++;
+    }
+    out->width = width;
+    out->height = band_top;
+    free(deg);
+    free(depth);
+    free(comp);
+    free(queue);
+    return 0;
+}
+
+void
+draw_topo_free(struct draw_topo *t)
+{
+    free(t->places);
+    free(t->wires);
+    memset(t, 0, sizeof *t);
+}
+
+int
+draw_topo_csv(const struct draw_topo *t, FILE *out)
+{
+    fprintf(out, "kind,name,what,x,y,detail\n");
+    for (size_t i = 0; i < t->n_places; i++) {
+        const struct draw_place *p = &t->places[i];
+        fprintf(out, "node,%s,%s,%.0f,%.0f,", p->node.name,
+                p->node.hub ? "hub" : p->node.is_switch ? "switch" : p->node.router ? "router" : "host",
+                p->x, p->y);
+        char addrs[200] = "";
+        for (unsigned k = 0; k < p->n_addrs; k++) {
+            size_t len = strlen(addrs);
+            snprintf(addrs + len, sizeof addrs - len, "%s%s", k ? "; " : "", p->addrs[k]);
+        }
+        csv_str(out, addrs);
+        fputc('\n', out);
+    }
+    for (size_t i = 0; i < t->n_wires; i++) {
+        const struct draw_wire *w = &t->wires[i];
+        fprintf(out, "link,%s,%s-%s,,,", w->name, t->places[w->a].node.name,
+                t->places[w->b].node.name);
+        csv_str(out, w->label);
+        fputc('\n', out);
     }
     return ferror(out) ? -1 : 0;
 }

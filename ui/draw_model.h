@@ -97,6 +97,41 @@ void draw_ladder_free(struct draw_ladder *l);
 /* The ladder's numbers: one CSV line per arrow and per mark, in time order. */
 int draw_ladder_csv(const struct draw_ladder *l, FILE *out);
 
+/* ---- the topology --------------------------------------------------------- */
+
+/* A node of the map, where the automatic layout put it. */
+struct draw_place {
+    struct draw_node node;   /* what it is */
+    double x, y;             /* centre, in points, from the picture's top left */
+    char addrs[4][40];       /* "eth0 192.0.2.1/24", per interface (first four) */
+    unsigned n_addrs;
+};
+
+struct draw_wire {
+    int a, b;                /* indexes into places */
+    int a_if, b_if;          /* interface numbers at each end (hosts), or -1 */
+    char name[96];           /* "alice-bob" */
+    char label[128];         /* "10 ms, 10 Mbit/s, loss 5%" */
+};
+
+struct draw_topo {
+    char title[128];
+    struct draw_place *places;
+    size_t n_places;
+    struct draw_wire *wires;
+    size_t n_wires;
+    double width, height;    /* the picture's size, in points */
+};
+
+/* Lay out scn's hosts, routers, switches, hubs and links: a chain reads
+ * left to right; a node with three or more links stands in the middle with
+ * its neighbours around it; unconnected parts are drawn one below the other.
+ * 0, or -1 (memory). */
+int draw_topo_build(const struct scenario *scn, struct draw_topo *out);
+void draw_topo_free(struct draw_topo *t);
+/* The map's numbers: one CSV line per node and per link. */
+int draw_topo_csv(const struct draw_topo *t, FILE *out);
+
 /* ---- TCP plots ---------------------------------------------------------- */
 
 /* One sample of one connection, at an event whose TCB snapshot changed what

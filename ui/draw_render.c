@@ -933,3 +933,122 @@ draw_render_plot(const struct draw_conns *cs, enum draw_plot_kind kind, const ch
     }
     return surface_close(s, cr, path, err, err_len);
 }
+
+/* ---- the topology ------------------------------------------------------------ */
+
+/* Where a line from (x0,y0) to (x1,y1) leaves a w x h box centred on (x0,y0). */
+static void
+box_exit(double x0, double y0, double x1, double y1, double w, double h, double *ex, double *ey)
+{
+    double dx = x1 - x0, dy = y1 - y0;
+    double sx = dx != 0 ? (w / 2) / fabs(dx) : 1e9, sy = dy != 0 ? (h / 2) / fabs(dy) : 1e9;
+    double s = sx < sy ? sx : sy;
+    if (s > 1)
+        s = 1;
+    *ex = x0 + dx * s;
+    *ey = y0 + dy * s;
+}
+
+int
+draw_render_topo(const struct draw_topo *t, const char *path, char *err, size_t err_len)
+{
+    const double node_w = 92, node_h = 34;
+    double W = t->width, H = t->height;
+    cairo_surface_t *s = surface_open(path, W, H, err, err_len);
+    if (s == NULL)
+        return -1;
+    cairo_t *cr = cairo_create(s);
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_paint(cr);
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    font(cr, 15, true, false);
+    text_at(cr, W / 2, 28, 0.5, t->title);
+    /* links first, under the nodes; the label at the middle on a white
+     * ground so it stays readable where it crosses a line */
+    for (size_t i = 0; i < t->n_wires; i++) {
+        const struct draw_wire *w = &t->wires[i];
+        const struct draw_place *a = &t->places[w->a], *b = &t->places[w->b];
+        bool lossy = strstr(w->label, "loss") != NULL || strstr(w->label, "corrupt") != NULL;
+        cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
+        cairo_set_line_width(cr, 2);
+        dash(cr, lossy ? 6 : 0, 3);
+        cairo_move_to(cr, a->x, a->y);
+        cairo_line_to(cr, b->x, b->y);
+        cairo_stroke(cr);
+        dash(cr, 0, 0);
+        font(cr, 8.5, false, false);
+        double mx = (a->x + b->x) / 2, my = (a->y + b->y) / 2;
+        double tw = text_w(cr, w->label);
+        cairo_set_source_rgb(cr, 1, 1, 1);
+        cairo_rectangle(cr, mx - tw / 2 - 3, my - 16, tw + 6, 12);
+        cairo_fill(cr);
+        if (lossy)
+            set_pal(cr, PAL_VERMILLION);
+        else
+            cairo_set_source_rgb(cr, 0, 0, 0);
+        text_at(cr, mx, my - 7, 0.5, w->label);
+        /* the interface at each host end, by the node */
+        font(cr, 8, false, true);
+        set_pal(cr, PAL_BLUE);
+        for (int end = 0; end < 2; end++) {
+            const struct draw_place *p = end == 0 ? a : b, *q = end == 0 ? b : a;
+            int ifn = end == 0 ? w->a_if : w->b_if;
+            if (ifn < 0 || (unsigned)ifn >= p->n_addrs)
+                continue;
+            double ex, ey;
+            box_exit(p->x, p->y, q->x, q->y, node_w + 10, node_h + 24, &ex, &ey);
+            double align = q->x > p->x + 1 ? 0 : q->x < p->x - 1 ? 1 : 0.5;
+            /* below a level link (its label is above), else beside the end */
+            double dy = fabs(q->y - p->y) < 1 ? 13 : q->y > p->y ? 10 : -2;
+            text_at(cr, ex + (align == 0 ? 4 : align == 1 ? -4 : 0), ey + dy, align, p->addrs[ifn]);
+        }
+    }
+    /* nodes: a host a box, a router a rounded box with a double border,
+     * a switch a box with ports, a hub the same dashed */
+    for (size_t i = 0; i < t->n_places; i++) {
+        const struct draw_place *p = &t->places[i];
+        double x = p->x - node_w / 2, y = p->y - node_h / 2;
+        cairo_set_source_rgb(cr, 1, 1, 1);
+        cairo_rectangle(cr, x, y, node_w, node_h);
+        cairo_fill(cr);
+        if (p->node.router) {
+            set_pal(cr, PAL_ORANGE);
+            cairo_set_line_width(cr, 2.5);
+            cairo_new_sub_path(cr);
+            cairo_arc(cr, x + node_w - 10, y + 10, 10, -M_PI / 2, 0);
+            cairo_arc(cr, x + node_w - 10, y + node_h - 10, 10, 0, M_PI / 2);
+            cairo_arc(cr, x + 10, y + node_h - 10, 10, M_PI / 2, M_PI);
+            cairo_arc(cr, x + 10, y + 10, 10, M_PI, 3 * M_PI / 2);
+            cairo_close_path(cr);
+            cairo_stroke(cr);
+        } else if (p->node.is_switch) {
+            set_pal(cr, PAL_GREEN);
+            cairo_set_line_width(cr, 2);
+            dash(cr, p->node.hub ? 5 : 0, 3);
+            cairo_rectangle(cr, x, y, node_w, node_h);
+            cairo_stroke(cr);
+            dash(cr, 0, 0);
+            for (int k = 0; k < 6; k++)
+                cairo_rectangle(cr, x + 10 + k * 12.5, y + 3, 6, 4);
+            cairo_fill(cr);
+        } else {
+            set_pal(cr, PAL_BLUE);
+            cairo_set_line_width(cr, 1.5);
+            cairo_rectangle(cr, x, y, node_w, node_h);
+            cairo_stroke(cr);
+        }
+        cairo_set_source_rgb(cr, 0, 0, 0);
+        font(cr, 11, true, false);
+        text_at(cr, p->x, p->y + 1, 0.5, p->node.name);
+        font(cr, 7.5, false, true);
+        text_at(cr, p->x, p->y + 11, 0.5,
+                p->node.hub ? "hub" : p->node.is_switch ? "switch" : p->node.router ? "router" : "host");
+    }
+    /* legend */
+    font(cr, 9, false, false);
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    text_at(cr, 12, H - 14, 0,
+            "box: host   rounded: router   with ports: switch (dashed: hub)   "
+            "dashed line: a lossy link   blue: interface and address");
+    return surface_close(s, cr, path, err, err_len);
+}

@@ -75,6 +75,32 @@ grep -q ',"3 dup ACKs"$' fr.csv && ok "fast-retransmit: the retransmission is ma
 grep -q ',"RTO"$' rto.csv && ok "retransmission-timeout: the retransmission is marked 'RTO'" \
     || fail "retransmission-timeout: no RTO mark"
 
+# --- a router forwards a frame it never reads above IP: still labelled ----------
+"$ns" draw ladder "$src/scenarios/ip/traceroute.scn" --csv --to 0.1 > tr.csv || fail "traceroute --csv"
+grep -q ',r1,r2,[0-9]*,"UDP 49157 > 33437 len 32",' tr.csv \
+    && ok "traceroute: the probe r1 forwards to r2 is labelled as the UDP it is" \
+    || fail "traceroute: forwarded probe not decoded"
+
+# --- the topology: nodes, kinds, links with their faults, addresses, layout -----
+"$ns" draw topology "$src/scenarios/ip/traceroute.scn" --csv > topo.csv || fail "topology --csv"
+python3 - topo.csv <<'PY' && ok "traceroute topology: a chain alice r1 r2 r3 bob, left to right, delays and addresses" || fail "traceroute topology"
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+nodes = [r for r in rows if r["kind"] == "node"]
+links = {r["name"]: r["detail"] for r in rows if r["kind"] == "link"}
+assert [n["name"] for n in sorted(nodes, key=lambda n: float(n["x"]))] == ["alice", "r1", "r2", "r3", "bob"]
+assert [n["what"] for n in nodes] == ["host", "router", "router", "router", "host"]
+assert len({n["y"] for n in nodes}) == 1, "a chain on one line"
+assert links == {"alice-r1": "2 ms", "r1-r2": "10 ms", "r2-r3": "10 ms", "r3-bob": "2 ms"}, links
+r1 = next(n for n in nodes if n["name"] == "r1")
+assert r1["detail"] == "eth0 192.0.2.254/24; eth1 198.51.100.1/30", r1
+PY
+"$ns" draw topology "$src/scenarios/link/bursty-loss.scn" --csv | grep -q '"1 ms, bursty loss (Gilbert-Elliott)"' \
+    && ok "bursty-loss topology: the link's fault is written on it" || fail "bursty-loss link label"
+"$ns" draw topology "$src/scenarios/link/hub-vs-switch.scn" --csv > hs.csv
+grep -q '^node,hub1,hub,' hs.csv && grep -q '^node,sw1,switch,' hs.csv \
+    && ok "hub-vs-switch topology: a hub and a switch" || fail "hub-vs-switch kinds"
+
 # --- goldens: the numbers behind the pictures ----------------------------------
 "$ns" draw cwnd "$src/scenarios/tcp/congestion-side-by-side.scn" --csv > cwnd.csv || fail "cwnd --csv"
 for g in tcp-handshake.ladder:hs.csv udp-lossy.ladder:lossy.csv \
@@ -130,6 +156,19 @@ for scn in "$src"/scenarios/{link,ip,udp,tcp,socket,app}/*.scn; do
     n=$((n + 1))
 done
 [ $bad -eq 0 ] && ok "$n lessons: ladder SVG well-formed (xmllint) and rendered (rsvg-convert)"
+n=0; bad=0
+for scn in "$src"/scenarios/{link,ip,udp,tcp,socket,app}/*.scn; do
+    lesson=topo-$(basename "$(dirname "$scn")")-$(basename "$scn" .scn)
+    if "$ns" draw topology "$scn" -o "$lesson.svg" 2> "$lesson.err" && xmllint --noout "$lesson.svg" \
+        && rsvg-convert -o "$lesson.png" "$lesson.svg" && [ -s "$lesson.png" ]; then
+        n=$((n + 1))
+    else
+        fail "$lesson: topology SVG"; cat "$lesson.err"; bad=$((bad + 1))
+    fi
+done
+[ $bad -eq 0 ] && ok "$n lessons: topology SVG well-formed and rendered"
+"$ns" draw topology "$src/scenarios/ip/traceroute.scn" -o t.png && head -c 8 t.png | od -An -c | grep -q 'P   N   G' \
+    && ok "draw topology ip/traceroute -o t.png" || fail "draw topology -o t.png"
 for kind in timeseq cwnd rtt; do
     "$ns" draw $kind "$src/scenarios/tcp/sack-recovery.scn" -o "sack-$kind.svg" \
         && xmllint --noout "sack-$kind.svg" && rsvg-convert -o "sack-$kind.png" "sack-$kind.svg" \
