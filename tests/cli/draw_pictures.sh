@@ -97,8 +97,8 @@ assert r1["detail"] == "eth0 192.0.2.254/24; eth1 198.51.100.1/30", r1
 PY
 "$ns" draw topology "$src/scenarios/link/bursty-loss.scn" --csv | grep -q '"1 ms, bursty loss (Gilbert-Elliott)"' \
     && ok "bursty-loss topology: the link's fault is written on it" || fail "bursty-loss link label"
-"$ns" draw topology "$src/scenarios/link/hub-vs-switch.scn" --csv > hs.csv
-grep -q '^node,hub1,hub,' hs.csv && grep -q '^node,sw1,switch,' hs.csv \
+"$ns" draw topology "$src/scenarios/link/hub-vs-switch.scn" --csv > hubsw.csv
+grep -q "^node,hub1,hub," hubsw.csv && grep -q "^node,sw1,switch," hubsw.csv \
     && ok "hub-vs-switch topology: a hub and a switch" || fail "hub-vs-switch kinds"
 
 # --- goldens: the numbers behind the pictures ----------------------------------
