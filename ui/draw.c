@@ -177,7 +177,7 @@ draw_main(int argc, char **argv)
     else
         return bad_usage("no such picture", argv[1]);
 
-    struct draw_select sel = { .to_ns = UINT64_MAX };
+    struct draw_select sel = { .to_ns = UINT64_MAX, .last_event = SIZE_MAX };
     const char *out_path = NULL;
     bool csv = false, seed_given = false;
     uint64_t seed = 0;

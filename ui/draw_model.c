@@ -460,7 +460,8 @@ draw_ladder_build(const struct view_model *m, const struct draw_select *sel,
             draw_decode(&ev, &f);
             isn_note(&isns, &f);
         }
-        if (ev.t_ns < sel->from_ns || ev.t_ns > sel->to_ns)
+        if (ev.t_ns < sel->from_ns || ev.t_ns > sel->to_ns || i < sel->first_event ||
+            i > sel->last_event)
             continue;
         rc = ladder_event(m, out, i, &ev, &isns, sel->say);
     }

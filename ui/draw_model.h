@@ -27,6 +27,8 @@ struct draw_select {
     const char *conn;        /* a plot's connection(s): "HOST" or "HOST:PORT";
                                 NULL: every connection that sent data */
     bool say;                /* the ladder shows the lesson's narration */
+    size_t first_event;      /* the ladder: events before this index are left out */
+    size_t last_event;       /* and after this one (SIZE_MAX: to the end) */
 };
 
 /* One column of the ladder. */

@@ -259,6 +259,15 @@ view_key(const struct view_model *m, struct view_state *st, int key)
         break;
     case 't':
         st->tcp_states = !st->tcp_states;
+        st->ladder = st->plot = false;
+        break;
+    case 'L':
+        st->ladder = !st->ladder;
+        st->tcp_states = st->plot = false;
+        break;
+    case 'C':
+        st->plot = !st->plot;
+        st->tcp_states = st->ladder = false;
         break;
     case '<':
     case VK_LEFT:
