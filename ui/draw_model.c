@@ -282,9 +282,32 @@ link_named(const struct scenario *scn, const char *name)
     return NULL;
 }
 
+/* Until when each link's sender is busy, per direction: a frame the link
+ * lost left after the ones queued before it. */
+#define DRAW_BUSY_MAX 64
+struct link_busy {
+    const struct scn_link *lk;  /* the link, NULL: a free slot */
+    int from;                   /* 0: from its first end, 1: from its second */
+    uint64_t until_ns;          /* the last frame's last bit left then */
+};
+
+static uint64_t *
+busy_slot(struct link_busy *busy, const struct scn_link *lk, int from)
+{
+    for (size_t k = 0; k < DRAW_BUSY_MAX; k++) {
+        if (busy[k].lk == lk && busy[k].from == from)
+            return &busy[k].until_ns;
+        if (busy[k].lk == NULL) {
+            busy[k] = (struct link_busy){ lk, from, 0 };
+            return &busy[k].until_ns;
+        }
+    }
+    return NULL;
+}
+
 static int
 add_arrow(const struct view_model *m, struct draw_ladder *l, size_t i,
-          const struct record_event *ev, const struct isn_table *isns)
+          const struct record_event *ev, const struct isn_table *isns, struct link_busy *busy)
 {
     const struct scenario *scn = m->scn;
     const struct scn_link *lk = link_named(scn, ev->where);
@@ -331,15 +354,29 @@ add_arrow(const struct view_model *m, struct draw_ladder *l, size_t i,
         from = to != NULL ? (strcmp(to, ea) == 0 ? eb : ea) : ea;
     if (to == NULL)
         to = strcmp(from, ea) == 0 ? eb : ea;
+    /* The WIRE event is the frame joining the link's queue; a ladder draws
+     * it from when its first bit leaves: its last bit arrives the
+     * propagation delay and its serialisation (len bytes at the rate)
+     * after that. A frame the link lost left when the frames queued before
+     * it had, and is drawn dying half-way along, where a person imagines
+     * it lost (the link decides the loss as the frame enters it). */
+    uint64_t ser = lk->rate_bps ? (uint64_t)ev->len * 8u * 1000000000u / lk->rate_bps : 0;
+    uint64_t *until = busy_slot(busy, lk, strcmp(from, ea) == 0 ? 0 : 1);
+    if (ended && !a.lost) {
+        uint64_t on_link = lk->delay_ns + ser;
+        if (a.t1_ns > a.t0_ns + on_link)
+            a.t0_ns = a.t1_ns - on_link;
+    } else if (until != NULL && *until > a.t0_ns) {
+        a.t0_ns = *until;
+    }
+    if (until != NULL)
+        *until = a.t0_ns + ser;
     if (!ended) {
         a.in_flight = true;
-        a.t1_ns = ev->t_ns + lk->delay_ns;
+        a.t1_ns = a.t0_ns + ser + lk->delay_ns;
     }
-    if (a.lost) {
-        /* The link decides the loss as the frame enters it; draw it dying
-         * half-way along, where a person imagines it lost. */
-        a.t1_ns = ev->t_ns + lk->delay_ns / 2;
-    }
+    if (a.lost)
+        a.t1_ns = a.t0_ns + ser + lk->delay_ns / 2;
     a.from = node_index(l, from);
     a.to = node_index(l, to);
     if (a.from < 0 || a.to < 0)
@@ -402,13 +439,14 @@ call_shown(uint8_t call)
 
 static int
 ladder_event(const struct view_model *m, struct draw_ladder *l, size_t i,
-             const struct record_event *ev, const struct isn_table *isns, bool say)
+             const struct record_event *ev, const struct isn_table *isns, bool say,
+             struct link_busy *busy)
 {
     int node = ev->where[0] ? node_index(l, ev->where) : -1;
     char text[128];
     switch (ev->kind) {
     case TRACE_WIRE:
-        return add_arrow(m, l, i, ev, isns);
+        return add_arrow(m, l, i, ev, isns, busy);
     case TRACE_CALL:
         if (node < 0 || ev->layer != LAYER_SOCKET || ev->cause.kind != CAUSE_CALL ||
             !call_shown(ev->cause.call))
@@ -452,6 +490,8 @@ draw_ladder_build(const struct view_model *m, const struct draw_select *sel,
         return -1;
     }
     struct isn_table isns = { 0 };
+    struct link_busy busy[DRAW_BUSY_MAX];
+    memset(busy, 0, sizeof busy);
     struct record_event ev;
     int rc = 0;
     for (size_t i = 0; rc == 0 && i < m->n_events && record_get(&m->rec, i, &ev); i++) {
@@ -463,7 +503,7 @@ draw_ladder_build(const struct view_model *m, const struct draw_select *sel,
         if (ev.t_ns < sel->from_ns || ev.t_ns > sel->to_ns || i < sel->first_event ||
             i > sel->last_event)
             continue;
-        rc = ladder_event(m, out, i, &ev, &isns, sel->say);
+        rc = ladder_event(m, out, i, &ev, &isns, sel->say, busy);
     }
     free(isns.e);
     if (rc < 0) {
