@@ -877,11 +877,11 @@ draw_render_plot(const struct draw_conns *cs, enum draw_plot_kind kind, const ch
     /* legend, top left inside the plot */
     double lx = a.x0 + 12, ly = a.y0 + 16;
     font(cr, 9, false, false);
-    size_t rows = (by_conn ? cs->n : 0) + 3;
+    size_t rows = (by_conn ? cs->n : 0) + (kind == DRAW_PLOT_TIMESEQ ? 5 : 3);
     cairo_set_source_rgba(cr, 1, 1, 1, 0.9);
     cairo_rectangle(cr, lx - 6, ly - 12, 290, 15.0 * (double)rows + 6);
     cairo_fill(cr);
-    struct legend_q q[3];
+    struct legend_q q[5];
     size_t nq = 0;
     switch (kind) {
     case DRAW_PLOT_CWND:
@@ -899,11 +899,13 @@ draw_render_plot(const struct draw_conns *cs, enum draw_plot_kind kind, const ch
         q[0] = (struct legend_q){ "segment sent (bar: seq .. seq+len)", 1.2, 0, PAL_BLUE };
         q[1] = (struct legend_q){ "ACK line (snd.una)", 1.0, 0, 6 };
         q[2] = (struct legend_q){ "window edge (snd.una + snd.wnd)", 1.0, 5, PAL_GREEN };
-        nq = 3;
+        q[3] = (struct legend_q){ "SACK block the receiver reported", 3, 0, PAL_ORANGE };
+        q[4] = (struct legend_q){ "retransmission (x)", 1.2, 0, PAL_VERMILLION };
+        nq = 5;
         break;
     }
     for (size_t i = 0; i < nq; i++, ly += 15) {
-        if (by_conn)
+        if (by_conn && q[i].pal != PAL_ORANGE && q[i].pal != PAL_VERMILLION)
             cairo_set_source_rgb(cr, 0, 0, 0);
         else
             set_pal(cr, q[i].pal);
