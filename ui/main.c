@@ -56,6 +56,8 @@ usage(FILE *out)
             "                        [--json]\n"
             "       netstep check FILE...\n"
             "       netstep list\n"
+            "       netstep draw ladder|timeseq|cwnd|rtt|topology FILE -o OUT.svg|.pdf|.png\n"
+            "                    (netstep draw --help; docs/pictures.md)\n"
             "       netstep ui FILE [--model osi] [--theme high-contrast] [--ascii]\n"
             "                       [--tap HOST=DEV]\n"
             "       netstep FILE\n"
