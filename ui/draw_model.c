@@ -945,7 +945,7 @@ draw_topo_build(const struct scenario *scn, struct draw_topo *out)
     }
     out->n_places = n;
     /* each connected part on its own band, one below the other */
-    const double gap_x = 330, ring = 170, band_pad = 90;
+    const double gap_x = 330, ring = 300, band_pad = 90;
     double band_top = 70, width = 660;
     int ncomp = 0;
     for (size_t start = 0; start < n; start++) {
@@ -997,6 +997,7 @@ draw_topo_build(const struct scenario *scn, struct draw_topo *out)
                 size_t o = (size_t)w->a == v ? (size_t)w->b : (size_t)w->b == v ? (size_t)w->a : n;
                 if (o < n && depth[o] == -2) {
                     depth[o] = depth[v] + 1;
+                    comp[o] = (int)v;  /* from here on: the node's parent */
                     if (depth[o] > max_depth)
                         max_depth = depth[o];
                     queue[tail++] = o;
@@ -1014,13 +1015,27 @@ draw_topo_build(const struct scenario *scn, struct draw_topo *out)
                 struct draw_place *p = &out->places[queue[k]];
                 if (depth[queue[k]] != d)
                     continue;
-                if (star) {
-                    double r = ring * d, ang = at_d ? 2 * 3.14159265358979 * (double)idx / (double)at_d
-                                                    - 3.14159265358979 / 2 : 0;
+                if (star && d <= 1) {
+                    double ang = at_d ? 2 * M_PI * (double)idx / (double)at_d - M_PI / 2 : 0;
                     if (d > 0 && at_d == 2)
-                        ang = idx == 0 ? 3.14159265358979 : 0;  /* two: left and right */
-                    p->x = r * cos(ang);
-                    p->y = r * sin(ang);
+                        ang = idx == 0 ? M_PI : 0;  /* two: left and right */
+                    p->x = ring * d * cos(ang);
+                    p->y = ring * d * sin(ang);
+                } else if (star) {
+                    /* further out: away from the root, beyond the parent,
+                     * siblings fanned out */
+                    const struct draw_place *par = &out->places[comp[queue[k]]];
+                    size_t sibs = 0, j = 0;
+                    for (size_t q = 0; q < tail; q++)
+                        if (depth[queue[q]] == d && comp[queue[q]] == comp[queue[k]]) {
+                            if (q < k)
+                                j++;
+                            sibs++;
+                        }
+                    double base = atan2(par->y, par->x);
+                    double ang = base + ((double)j - (double)(sibs - 1) / 2) * 0.55;
+                    p->x = par->x + ring * cos(ang);
+                    p->y = par->y + ring * sin(ang);
                 } else {
                     p->x = gap_x * d;
                     p->y = 150.0 * (double)idx - 75.0 * (double)(at_d - 1);
