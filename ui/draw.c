@@ -266,6 +266,7 @@ draw_main(int argc, char **argv)
             fprintf(stderr, "%s\n", err);
         draw_topo_free(&t);
         scenario_free(scn);
+        draw_render_done();
         return rc < 0 ? DRAW_EXIT_USAGE : 0;
     }
     struct view_model *m = calloc(1, sizeof *m);
@@ -319,5 +320,6 @@ draw_main(int argc, char **argv)
     view_model_destroy(m);
     free(m);
     scenario_free(scn);
+    draw_render_done();
     return rc < 0 ? DRAW_EXIT_USAGE : 0;
 }

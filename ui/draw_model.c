@@ -215,7 +215,7 @@ static void
 frame_label(const struct draw_frame *f, const struct isn_table *isns, const char *text,
             char *buf, size_t n, enum draw_arrow_style *style)
 {
-    char a[16], b[16];
+    char a[16], b[18];  /* a dotted quad; a MAC (17 characters) */
     *style = DRAW_ARROW_OTHER;
     if (f->has_tcp && f->has_ip) {
         uint32_t isn = 0, peer = 0;

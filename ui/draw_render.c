@@ -14,6 +14,7 @@
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
 #include <cairo.h>
+#include <fontconfig/fontconfig.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
@@ -41,6 +42,13 @@ static const double PAL[][3] = {
 #define FONT "DejaVu Sans"
 /* The largest picture: PNG's and a PDF page's practical limits. */
 #define DRAW_MAX_PX 30000.0
+
+void
+draw_render_done(void)
+{
+    cairo_debug_reset_static_data();
+    FcFini();
+}
 
 enum draw_format
 draw_format_of(const char *path)

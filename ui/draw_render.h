@@ -20,6 +20,9 @@ enum draw_format draw_format_of(const char *path);
 /* Write the picture to path. 0, or -1 with a sentence in err. */
 int draw_render_ladder(const struct draw_ladder *l, const char *path, char *err, size_t err_len);
 int draw_render_topo(const struct draw_topo *t, const char *path, char *err, size_t err_len);
+/* Give back what cairo and fontconfig keep for the process's life (font
+ * caches), once no picture is being drawn: a leak checker then sees none. */
+void draw_render_done(void);
 int draw_render_plot(const struct draw_conns *cs, enum draw_plot_kind kind, const char *path,
                      char *err, size_t err_len);
 

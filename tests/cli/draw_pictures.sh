@@ -144,8 +144,10 @@ PY
 n=0; bad=0
 for scn in "$src"/scenarios/{link,ip,udp,tcp,socket,app}/*.scn; do
     lesson=$(basename "$(dirname "$scn")")-$(basename "$scn" .scn)
-    if ! "$ns" draw ladder "$scn" -o "$lesson.svg" 2> "$lesson.err"; then
-        fail "$lesson: draw ladder exited $?"; cat "$lesson.err"; bad=$((bad + 1)); continue
+    "$ns" draw ladder "$scn" -o "$lesson.svg" 2> "$lesson.err"
+    rc=$?
+    if [ $rc -ne 0 ]; then
+        fail "$lesson: draw ladder exited $rc"; cat "$lesson.err"; bad=$((bad + 1)); continue
     fi
     if ! xmllint --noout "$lesson.svg" 2>> "$lesson.err"; then
         fail "$lesson: SVG not well-formed"; bad=$((bad + 1)); continue

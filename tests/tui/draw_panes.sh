@@ -17,9 +17,11 @@ fail() { echo "FAIL $*"; failures=$((failures + 1)); }
 
 screen() {  # screen NAME LESSON SIZE KEYS [--ascii]
     local name=$1 lesson=$2 size=$3 keys=$4; shift 4
-    if ! "$ns" ui "$src/scenarios/$lesson.scn" --dump "$size" --keys "$keys" "$@" \
-        > "$out/$name.txt" 2> "$out/$name.err"; then
-        fail "$name: netstep ui --dump exited $?"; cat "$out/$name.err"; return
+    "$ns" ui "$src/scenarios/$lesson.scn" --dump "$size" --keys "$keys" "$@" \
+        > "$out/$name.txt" 2> "$out/$name.err"
+    local rc=$?
+    if [ $rc -ne 0 ] || [ -s "$out/$name.err" ]; then
+        fail "$name: netstep ui --dump exited $rc"; cat "$out/$name.err"; return
     fi
     if [ "${UPDATE_GOLDEN:-0}" = 1 ]; then
         cp "$out/$name.txt" "$golden/$name.txt"; echo "updated $name"; return
