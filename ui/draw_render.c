@@ -702,7 +702,7 @@ step_line(cairo_t *cr, const struct axes *a, const struct draw_conn *c, enum ser
           double t_end, int shape)
 {
     bool pen = false;
-    double lx = 0, ly = 0;
+    double ly = 0;
     size_t n_marks = 0;
     double every = a->w / 12, last_mark_x = -1e9;
     double mxs[64], mys[64];
@@ -728,12 +728,10 @@ step_line(cairo_t *cr, const struct axes *a, const struct draw_conn *c, enum ser
             mys[n_marks++] = y;
             last_mark_x = x;
         }
-        lx = x;
         ly = y;
     }
     if (pen)
         cairo_line_to(cr, ax_x(a, t_end), ly);
-    (void)lx;
     cairo_stroke(cr);
     dash(cr, 0, 0);
     for (size_t i = 0; shape >= 0 && i < n_marks; i++)
