@@ -48,6 +48,7 @@ struct view_state {
     bool tcp_states;                /* the TCP state diagram replaces the packet panes */
     bool ladder;                    /* the ladder diagram replaces them (view_ladder.c) */
     bool plot;                      /* the cwnd plot replaces them (view_plot.c) */
+    bool map;                       /* the topology map replaces them (view_map.c) */
     bool editing_filter;            /* typing after '/' */
     char filter[VIEW_FILTER_LEN];   /* host, layer or protocol; "" = all */
     int field;                      /* selected line of the packet pane */
@@ -119,6 +120,10 @@ void view_render_ladder(const struct view_model *m, const struct view_state *st,
  * (view_plot.c). */
 void view_render_plot(const struct view_model *m, const struct view_state *st,
                       const struct view_opts *o, struct grid *g, struct grid_rect r);
+
+/* The topology with the frames on its links as of the cursor (view_map.c). */
+void view_render_map(const struct view_model *m, const struct view_state *st,
+                     const struct view_opts *o, struct grid *g, struct grid_rect r);
 
 /* Whether event ev passes filter f ("" passes everything): f names a host
  * or link, a layer ("ipv4", "udp", "socket"...), or a protocol the frame

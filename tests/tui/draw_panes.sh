@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# draw_panes.sh - the view's ladder and plot panes (issue 13, item 4) against
+# draw_panes.sh - the view's ladder, plot and map panes (issue 13, item 4) against
 # golden screens, at 80x24 and 120x36, with box drawing and braille and with
 # the ASCII fallback. The screens come from `netstep ui --dump WxH --keys`,
 # the same renderer the terminal shows, so no terminal is needed. Beyond the
@@ -43,6 +43,11 @@ screen 120x36_ladder_lossy udp/lossy 120x36 "sssssssssssssL"
 screen 80x24_plot tcp/congestion-side-by-side 80x24 '@450ms\nC'
 screen 120x36_plot tcp/congestion-side-by-side 120x36 '@450ms\nC'
 screen 120x36_plot_ascii tcp/congestion-side-by-side 120x36 '@450ms\nC' --ascii
+
+# the map: traceroute's chain of routers; the fast-retransmit burst on its link
+screen 120x36_map ip/traceroute 120x36 '@38ms\nnnnnM'
+screen 80x24_map tcp/fast-retransmit 80x24 '@110ms\nM'
+screen 80x24_map_ascii tcp/fast-retransmit 80x24 '@110ms\nM' --ascii
 
 # The ladder follows the cursor: the lit row (the one with the mark) moves
 # to a later time as the cursor steps on.
