@@ -59,6 +59,7 @@ struct record_entry {
     uint8_t cause_kind;     /* trace_cause.kind */
     uint8_t cause_call;     /* trace_cause.call */
     uint8_t cause_timer;    /* trace_cause.timer */
+    uint8_t cause_why;      /* trace_cause.tcp_why: why TCP sent a segment */
 };
 _Static_assert(sizeof(struct record_entry) <= 72, "record.h promises 72 bytes an event");
 
@@ -434,6 +435,7 @@ record_emit(void *ctx, const struct trace_event *ev)
     e->cause_kind = ev->cause.kind;
     e->cause_call = ev->cause.call;
     e->cause_timer = ev->cause.timer;
+    e->cause_why = ev->cause.tcp_why;
     e->cause_step = ev->cause.step;
     e->cause_pkt_id = ev->cause.pkt_id;
     e->text = text;
@@ -524,6 +526,7 @@ record_get(const struct record *r, size_t i, struct record_event *out)
     out->cause.kind = e->cause_kind;
     out->cause.call = e->cause_call;
     out->cause.timer = e->cause_timer;
+    out->cause.tcp_why = e->cause_why;
     out->cause.step = e->cause_step;
     out->cause.pkt_id = e->cause_pkt_id;
     out->text = e->text;

@@ -30,7 +30,10 @@
 #include "sim/capture.h"
 #include "sim/log_sink.h"
 #include "sim/scenario.h"
+#include "sim/record.h"
 #include "sim/scenario_run.h"
+#include "ui/draw.h"
+#include "ui/json_out.h"
 #include "ui/tui.h"
 
 #ifndef NETSTEP_VERSION
@@ -42,6 +45,7 @@
 /* Long options without a letter. */
 #define OPT_PCAP_DIR 256
 #define OPT_PCAPNG 257
+#define OPT_JSON 258
 
 /* Lesson folders, in the order a course climbs the layers; then the lessons
  * on a real TAP device (docs/tap-mode.md). */
@@ -53,10 +57,13 @@ usage(FILE *out)
     fprintf(out,
             "usage: netstep run FILE [--trace] [--pcap OUT] [--seed N] [--quiet] [--step]\n"
             "                        [--pause] [--tap HOST=DEV] [--pcap-dir DIR] [--pcapng]\n"
+            "                        [--json]\n"
             "       netstep ui FILE [--model osi|tcpip] [--theme default|high-contrast|mono]\n"
             "                       [--ascii] [--seed N] [--tap HOST=DEV]\n"
             "       netstep check FILE...\n"
             "       netstep list\n"
+            "       netstep draw ladder|timeseq|cwnd|rtt|topology FILE -o OUT.svg|.pdf|.png\n"
+            "                    (netstep draw --help; docs/pictures.md)\n"
             "       netstep FILE\n"
             "       netstep --help | --version\n"
             "\n"
@@ -90,6 +97,9 @@ usage(FILE *out)
             "  -S, --step       run one step per Enter (or per line of input), printing\n"
             "                   the trace lines each step caused\n"
             "  -p, --pause      stop at each 'pause' until Enter is pressed\n"
+            "      --json       write every event as one JSON object a line on stdout\n"
+            "                   (JSON Lines; schema in docs/pictures.md); results go\n"
+            "                   to stderr\n"
             "  -T, --tap HOST=DEV  put HOST's eth0 on the TAP device DEV (a real wire to\n"
             "                   the Linux kernel; time follows the wall clock; see\n"
             "                   docs/tap-mode.md and scripts/tap-lab.sh)\n"
@@ -264,10 +274,12 @@ cmd_run(int argc, char **argv, bool trace_default)
         { "tap", required_argument, NULL, 'T' },
         { "pcap-dir", required_argument, NULL, OPT_PCAP_DIR },
         { "pcapng", no_argument, NULL, OPT_PCAPNG },
+        { "json", no_argument, NULL, OPT_JSON },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
     bool trace = trace_default, quiet = false, step = false, pause = false;
+    bool json = false;  /* --json: the event log as JSON Lines on stdout */
     const char *pcap_path = NULL;
     struct capture_opts cap_opts = { .appl = "netstep " NETSTEP_VERSION };
     const char *tap_arg = NULL;
@@ -314,6 +326,9 @@ cmd_run(int argc, char **argv, bool trace_default)
         case OPT_PCAPNG:
             cap_opts.pcapng = true;
             break;
+        case OPT_JSON:
+            json = true;
+            break;
         case 'h':
             usage(stdout);
             return 0;
@@ -327,10 +342,21 @@ cmd_run(int argc, char **argv, bool trace_default)
         usage(stderr);
         return EXIT_USAGE;
     }
+    if (json && ((trace && !trace_default) || step)) {
+        fprintf(stderr, "netstep: --json writes the events on stdout: not with --trace or --step\n");
+        usage(stderr);
+        return EXIT_USAGE;
+    }
     char pathbuf[PATH_MAX];
     struct scenario *scn = load(argv[optind], pathbuf, sizeof(pathbuf));
     if (scn == NULL)
         return EXIT_USAGE;
+    if (json) {
+        /* stdout carries only JSON; failed expects still reach the person. */
+        trace = false;
+        quiet = true;
+        opts.out = stderr;
+    }
 
     opts.quiet = quiet;
     opts.trace_shown = trace;
@@ -353,7 +379,12 @@ cmd_run(int argc, char **argv, bool trace_default)
     }
     struct log_sink log;
     struct capture pcap;
+    struct record rec;
     bool have_pcap = false;
+    if (json) {
+        record_init(&rec, &r->sim);
+        record_attach(&rec);
+    }
     if (trace && !quiet) {
         log_sink_init(&log, stdout);
         log_sink_attach(&log, &r->sim.trace);
@@ -388,6 +419,15 @@ cmd_run(int argc, char **argv, bool trace_default)
     if (trace && !quiet)
         log_sink_detach(&log);
     int rc = failed > 0 ? EXIT_EXPECT_FAILED : 0;
+    if (json) {
+        record_detach(&rec);
+        if (rec.lost > 0 || json_out_record(&rec, stdout) < 0 || fflush(stdout) == EOF) {
+            fprintf(stderr, "netstep: --json: %s\n",
+                    rec.lost > 0 ? "out of memory recording the events" : "cannot write the events");
+            rc = EXIT_USAGE;
+        }
+        record_destroy(&rec);
+    }
     if (have_pcap) {
         if (capture_close(&pcap) < 0) {
             fprintf(stderr, "netstep: %s\n", capture_error(&pcap));
@@ -396,8 +436,9 @@ cmd_run(int argc, char **argv, bool trace_default)
     }
     scn_runner_destroy(r);
     free(r);
-    if (!quiet || failed > 0)
-        printf("\n%s: %u expect%s held, %u failed (simulated time %" PRIu64 ".%06" PRIu64 " s)\n",
+    if (!quiet || failed > 0 || json)
+        fprintf(json ? stderr : stdout,
+                "\n%s: %u expect%s held, %u failed (simulated time %" PRIu64 ".%06" PRIu64 " s)\n",
                failed > 0 ? "FAILED" : "ok", passed, passed == 1 ? "" : "s", failed,
                t_end / 1000000000u, (t_end % 1000000000u) / 1000u);
     scenario_free(scn);
@@ -609,6 +650,8 @@ main(int argc, char **argv)
             return ui_as_trace(argc - 1, argv + 1);
         return tui_main(argc - 1, argv + 1);
     }
+    if (strcmp(cmd, "draw") == 0)
+        return draw_main(argc - 1, argv + 1);
     if (cmd[0] == '-') {
         fprintf(stderr, "netstep: unknown option '%s'\n", cmd);
         usage(stderr);

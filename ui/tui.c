@@ -259,6 +259,19 @@ view_key(const struct view_model *m, struct view_state *st, int key)
         break;
     case 't':
         st->tcp_states = !st->tcp_states;
+        st->ladder = st->plot = st->map = false;
+        break;
+    case 'L':
+        st->ladder = !st->ladder;
+        st->tcp_states = st->plot = st->map = false;
+        break;
+    case 'C':
+        st->plot = !st->plot;
+        st->tcp_states = st->ladder = st->map = false;
+        break;
+    case 'M':
+        st->map = !st->map;
+        st->tcp_states = st->ladder = st->plot = false;
         break;
     case '<':
     case VK_LEFT:

@@ -348,7 +348,7 @@ static const struct keyhelp keys[] = {
     { "g G", "first/last", "g, G: the first, the last event" },
     { "tab", "pane", "tab: focus the next pane (events, packet, bytes, sockets)" },
     { "/", "filter", "/: show only a host, layer or protocol (Enter keeps, Esc ends)" },
-    { "t", "TCP states", "t: TCP state diagram, last transition lit (t: back)" },
+    { "t", "TCP states", "t L C M: TCP states, ladder, cwnd plot, map below (again: back)" },
     { ":", "call", ":: run a script line now (Tab completes, :w FILE saves)" },
     { "@", "time", "@: jump to a time: 1.5s, 250ms, +10ms or -1s, then Enter" },
     { "m", "mark", "m then a-z: bookmark this event under that letter" },
@@ -601,6 +601,17 @@ view_render(const struct view_model *m, const struct view_state *st,
     int y = 1 + top_h + ev_h;
     if (st->tcp_states) {
         view_render_tcp_states(m, st, o, g, (struct grid_rect){ 0, y, W, bot_h });
+        return;
+    }
+    if (st->ladder || st->plot || st->map) {
+        /* the pictures of docs/pictures.md, drawn with characters */
+        struct grid_rect below = { 0, y, W, bot_h };
+        if (st->ladder)
+            view_render_ladder(m, st, o, g, below);
+        else if (st->plot)
+            view_render_plot(m, st, o, g, below);
+        else
+            view_render_map(m, st, o, g, below);
         return;
     }
     int bytes_w = W >= BYTES_WIDE_MIN_SCREEN_W ? BYTES_WIDE_W : BYTES_W;

@@ -46,6 +46,9 @@ struct view_state {
     bool bottom_sockets;            /* narrow screens: sockets, not bytes */
     bool help;                      /* the help screen is up */
     bool tcp_states;                /* the TCP state diagram replaces the packet panes */
+    bool ladder;                    /* the ladder diagram replaces them (view_ladder.c) */
+    bool plot;                      /* the cwnd plot replaces them (view_plot.c) */
+    bool map;                       /* the topology map replaces them (view_map.c) */
     bool editing_filter;            /* typing after '/' */
     char filter[VIEW_FILTER_LEN];   /* host, layer or protocol; "" = all */
     int field;                      /* selected line of the packet pane */
@@ -109,6 +112,18 @@ void view_render_help(const struct view_opts *o, struct grid *g, struct grid_rec
 /* The TCP state diagram with the last transition at or before the cursor. */
 void view_render_tcp_states(const struct view_model *m, const struct view_state *st,
                             const struct view_opts *o, struct grid *g, struct grid_rect r);
+
+/* The ladder diagram around the cursor, the cursor's event lit (view_ladder.c). */
+void view_render_ladder(const struct view_model *m, const struct view_state *st,
+                        const struct view_opts *o, struct grid *g, struct grid_rect r);
+/* cwnd against time for every TCP sender, a line at the cursor's time
+ * (view_plot.c). */
+void view_render_plot(const struct view_model *m, const struct view_state *st,
+                      const struct view_opts *o, struct grid *g, struct grid_rect r);
+
+/* The topology with the frames on its links as of the cursor (view_map.c). */
+void view_render_map(const struct view_model *m, const struct view_state *st,
+                     const struct view_opts *o, struct grid *g, struct grid_rect r);
 
 /* Whether event ev passes filter f ("" passes everything): f names a host
  * or link, a layer ("ipv4", "udp", "socket"...), or a protocol the frame
