@@ -534,7 +534,7 @@ tui_main(int argc, char **argv)
         while (vm_run_step(m))
             ;
         rc = dump(&ss, &st, &o, dump_w, dump_h, keys) < 0 ? 2 : 0;
-    } else if (tui_curses_run(&ss, &st, &o, theme) < 0) {
+    } else if ((rc = tui_curses_run(&ss, &st, &o, theme)) < 0) {
         fprintf(stderr, "netstep: cannot open the terminal for the view\n");
         rc = 2;
     }
