@@ -32,7 +32,12 @@ capture_fail(struct capture *c, int err, const char *what, const char *detail)
 {
     if (c->err == 0) {
         c->err = err;
-        snprintf(c->errmsg, sizeof c->errmsg, "%s: %s", what, detail ? detail : "failed");
+        size_t wl = strlen(what);
+        if (detail != NULL && (strncmp(detail, what, wl) == 0 ||
+                               strncmp(detail, "cannot write capture: ", 22) == 0))
+            snprintf(c->errmsg, sizeof c->errmsg, "%s", detail);  /* names the file already */
+        else
+            snprintf(c->errmsg, sizeof c->errmsg, "%s: %s", what, detail ? detail : "failed");
     }
     return c->err;
 }
