@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "sim/capture.h"
+#include "sim/drv_tap.h"
 #include "sim/log_sink.h"
 #include "sim/scenario.h"
 #include "sim/scenario_run.h"
@@ -43,6 +44,7 @@
 /* Long options without a letter. */
 #define OPT_PCAP_DIR 256
 #define OPT_PCAPNG 257
+#define OPT_TAP_CREATE 258
 
 /* Lesson folders, in the order a course climbs the layers; then the lessons
  * on a real TAP device (docs/tap-mode.md). */
@@ -74,7 +76,8 @@ usage(FILE *out)
             "                   what the layer decided, and why (the cause)\n"
             "  -w, --pcap OUT   write every frame of every link to OUT (pcap, ns stamps;\n"
             "                   pcapng with a comment per frame if OUT ends in .pcapng)\n"
-            "      --pcap-dir DIR  also one capture per link: DIR/LINK.pcap\n"
+            "      --pcap-dir DIR  also one capture per link, DIR/LINK.pcap, and one per\n"
+            "                   host interface as tcpdump there sees it: DIR/alice-eth0.pcap\n"
             "      --pcapng     write pcapng: one interface per link, each frame's cause\n"
             "                   as its comment (DIR/LINK.pcapng with --pcap-dir)\n"
             "  -s, --seed N     use seed N instead of the file's (same seed, same run)\n"
@@ -85,6 +88,8 @@ usage(FILE *out)
             "  -T, --tap HOST=DEV  put HOST's eth0 on the TAP device DEV (a real wire to\n"
             "                   the Linux kernel; time follows the wall clock; see\n"
             "                   docs/tap-mode.md and scripts/tap-lab.sh)\n"
+            "      --tap-create create a TAP device that does not exist (needs\n"
+            "                   CAP_NET_ADMIN); without it a missing device is an error\n"
             "\n"
             "FILE may be a path, or a lesson name such as udp/echo.\n"
             "Exit status: 0 all expects hold, 1 an expect failed, 2 usage or scenario error.\n");
@@ -293,6 +298,7 @@ cmd_run(int argc, char **argv, bool trace_default)
         { "tap", required_argument, NULL, 'T' },
         { "pcap-dir", required_argument, NULL, OPT_PCAP_DIR },
         { "pcapng", no_argument, NULL, OPT_PCAPNG },
+        { "tap-create", no_argument, NULL, OPT_TAP_CREATE },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
@@ -342,6 +348,9 @@ cmd_run(int argc, char **argv, bool trace_default)
             break;
         case OPT_PCAPNG:
             cap_opts.pcapng = true;
+            break;
+        case OPT_TAP_CREATE:
+            drv_tap_allow_create(true);
             break;
         case 'h':
             usage(stdout);
