@@ -3,7 +3,10 @@
  *
  * One trace sink hands each WIRE frame to every file that keeps it: the
  * whole-run file takes every frame, a per-link file only those whose `where`
- * is its link. The files themselves are pcap_sink (libpcap, classic pcap) and
+ * is its link, and a host interface's file the frames its interface sent
+ * (found by the Ethernet transmit that came just before the WIRE event).
+ * The frames a host interface received come from the world itself
+ * (sim.on_host_rx), as they arrive, after the link's faults. The files themselves are pcap_sink (libpcap, classic pcap) and
  * pcapng_sink (our own writer); they are fed through their sink's emit()
  * directly, never attached to the bus themselves.
  * Called by: ui/main.c. Calls: pcap_sink_*, pcapng_sink_*, log_format_cause().
@@ -32,7 +35,12 @@ capture_fail(struct capture *c, int err, const char *what, const char *detail)
 {
     if (c->err == 0) {
         c->err = err;
-        snprintf(c->errmsg, sizeof c->errmsg, "%s: %s", what, detail ? detail : "failed");
+        size_t wl = strlen(what);
+        if (detail != NULL && (strncmp(detail, what, wl) == 0 ||
+                               strncmp(detail, "cannot write capture: ", 22) == 0))
+            snprintf(c->errmsg, sizeof c->errmsg, "%s", detail);  /* names the file already */
+        else
+            snprintf(c->errmsg, sizeof c->errmsg, "%s: %s", what, detail ? detail : "failed");
     }
     return c->err;
 }
@@ -192,6 +200,111 @@ capture_add_link_file(struct capture *c, const char *where, const struct link *l
     return cf;
 }
 
+/* The file of host interface ifc, or NULL. */
+static struct capture_file *
+capture_iface_file(const struct capture *c, const struct iface *ifc)
+{
+    for (size_t i = 0; i < c->n_files; i++)
+        if (c->files[i]->ifc == ifc)
+            return c->files[i];
+    return NULL;
+}
+
+/* Write ev's frame into a host interface's file, as a frame on it. */
+static void
+capture_iface_write(struct capture_file *cf, const struct trace_event *ev)
+{
+    struct trace_event e = *ev;
+    e.kind = TRACE_WIRE;
+    e.where = cf->where;
+    struct trace_sink *s = cf->ng ? &cf->u.ng.sink : &cf->u.pcap.sink;
+    s->emit(s->ctx, &e);
+}
+
+/* A frame entered a link's wire: if a host interface sent it (its Ethernet
+ * layer's transmit of the same packet came just before), that interface's
+ * file records it. A frame a switch or hub sent, or a copy the link made,
+ * had no such transmit. */
+static void
+capture_iface_sent(struct capture *c, const struct trace_event *ev)
+{
+    const struct capture_tx_cause *tc = &c->tx_causes[ev->pkt->id % CAPTURE_TX_CAUSES];
+    if (tc->pkt_id != ev->pkt->id || tc->host == NULL || ev->where == NULL)
+        return;
+    const struct link *l = sim_link_by_name(c->sim, ev->where);
+    if (l == NULL)
+        return;
+    const struct iface *from = NULL;
+    bool a = l->a->host == tc->host, b = l->b->host == tc->host;
+    if (a && b)  /* a host linked to itself: the source MAC tells the end */
+        from = ev->pkt->len >= ETH_ALEN * 2 &&
+               memcmp(ev->pkt->data + ETH_ALEN, l->b->mac, ETH_ALEN) == 0 ? l->b : l->a;
+    else
+        from = a ? l->a : b ? l->b : NULL;
+    struct capture_file *cf = from != NULL ? capture_iface_file(c, from) : NULL;
+    if (cf != NULL)
+        capture_iface_write(cf, ev);
+}
+
+/* sim.on_host_rx: a frame arrives at a host interface, after the link's
+ * delay, loss and corruption. Its file records it as it is, unless the NIC
+ * will discard it for a bad FCS (tcpdump never sees such a frame). */
+static void
+capture_iface_received(void *ctx, const struct iface *ifc, const struct pkt *p, bool bad_fcs)
+{
+    struct capture *c = ctx;
+    if (bad_fcs || c->err != 0)
+        return;
+    struct capture_file *cf = capture_iface_file(c, ifc);
+    if (cf == NULL)
+        return;
+    struct trace_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.t_ns = c->sim->now_ns;
+    ev.kind = TRACE_WIRE;
+    ev.layer = LAYER_WIRE;
+    ev.host = ifc->host;
+    ev.pkt = p;
+    const struct capture_tx_cause *tc = &c->tx_causes[p->id % CAPTURE_TX_CAUSES];
+    if (tc->pkt_id == p->id)
+        ev.cause = tc->cause;  /* why it was sent, as on the link */
+    else
+        ev.cause = p->cause;
+    capture_iface_write(cf, &ev);
+}
+
+/* DIR/HOST-IF.EXT for every interface of every host that is on a link. */
+static void
+capture_add_iface_files(struct capture *c, struct sim *s)
+{
+    for (size_t hi = 0; hi < s->n_hosts && c->err == 0; hi++) {
+        const struct host *h = s->hosts[hi];
+        for (unsigned k = 0; k < h->n_ifaces && c->err == 0; k++) {
+            const struct iface *ifc = &h->ifaces[k];
+            const struct link *l = link_of_iface(ifc);
+            if (l == NULL)
+                continue;
+            char name[HOST_NAME_LEN + IFACE_NAME_LEN + 2];
+            snprintf(name, sizeof name, "%s-%s", h->name, ifc->name);
+            struct capture_file *cf = capture_add_link_file(c, name, NULL);
+            if (cf == NULL)
+                return;
+            cf->ifc = ifc;
+            c->n_iface_files++;
+            if (cf->ng) {
+                char end[96], descr[LINK_NAME_LEN + 96 + 96];
+                capture_end_name(ifc, end, sizeof end);
+                snprintf(descr, sizeof descr,
+                         "%s on link %s: what it sent and received, as tcpdump there", end,
+                         l->name);
+                if (pcapng_sink_add_iface(&cf->u.ng, name, descr) < 0)
+                    capture_fail(c, cf->u.ng.err, cf->u.ng.path ? cf->u.ng.path : name,
+                                 pcapng_sink_error(&cf->u.ng));
+            }
+        }
+    }
+}
+
 /* The sink: every frame to every file that keeps it. */
 static void
 capture_emit(void *ctx, const struct trace_event *ev)
@@ -200,11 +313,13 @@ capture_emit(void *ctx, const struct trace_event *ev)
     if (ev->kind == TRACE_TX && ev->layer == LAYER_ETH && ev->pkt != NULL) {
         struct capture_tx_cause *tc = &c->tx_causes[ev->pkt->id % CAPTURE_TX_CAUSES];
         tc->pkt_id = ev->pkt->id;
+        tc->host = ev->host;
         tc->cause = ev->cause;
         return;
     }
     if (!sim_event_is_frame(ev))
         return;
+    const struct trace_event *orig_ev = ev;
     /* A frame a host sent itself comes back in on its lo and never crosses a
      * link: the files see it as a frame on the interface "HOST-lo" (named like
      * a TAP device's "HOST-DEV"), as `tcpdump -i lo` would record it. */
@@ -224,8 +339,12 @@ capture_emit(void *ctx, const struct trace_event *ev)
     }
     const char *where = ev->where ? ev->where : "";
     bool have_link_file = c->dir == NULL;
+    if (c->n_iface_files > 0 && ev == orig_ev)
+        capture_iface_sent(c, ev);
     for (size_t i = 0; i < c->n_files; i++) {
         struct capture_file *cf = c->files[i];
+        if (cf->ifc != NULL)
+            continue;  /* a host interface's file: capture_iface_*() */
         if (cf->where != NULL && strcmp(cf->where, where) != 0)
             continue;
         if (cf->where != NULL)
@@ -259,6 +378,7 @@ capture_open(struct capture *c, struct sim *s, const struct scenario *scn,
     memset(c, 0, sizeof *c);
     c->sink.emit = capture_emit;
     c->sink.ctx = c;
+    c->sim = s;
     c->scn = scn;
     c->appl = o->appl;
     if (o->file != NULL) {
@@ -276,6 +396,7 @@ capture_open(struct capture *c, struct sim *s, const struct scenario *scn,
             capture_fail(c, -ERR_ACCES, o->dir, strerror(errno));
         for (size_t i = 0; c->err == 0 && i < s->n_links; i++)
             capture_add_link_file(c, s->links[i]->name, s->links[i]);
+        capture_add_iface_files(c, s);
     }
     if (c->err != 0)
         capture_abort(c);  /* keeps c->err and c->errmsg */
@@ -289,6 +410,10 @@ capture_attach(struct capture *c, struct trace *tr)
         return;
     trace_attach(tr, &c->sink);
     c->tr = tr;
+    if (c->n_iface_files > 0 && c->sim != NULL) {
+        c->sim->on_host_rx = capture_iface_received;
+        c->sim->host_rx_ctx = c;
+    }
 }
 
 void
@@ -298,6 +423,10 @@ capture_detach(struct capture *c)
         return;
     trace_detach(c->tr, &c->sink);
     c->tr = NULL;
+    if (c->sim != NULL && c->sim->host_rx_ctx == c) {
+        c->sim->on_host_rx = NULL;
+        c->sim->host_rx_ctx = NULL;
+    }
 }
 
 static void
@@ -311,6 +440,7 @@ capture_free(struct capture *c)
     free(c->dir);
     c->files = NULL;
     c->n_files = c->cap_files = 0;
+    c->n_iface_files = 0;
     c->dir = NULL;
 }
 

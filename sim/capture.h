@@ -15,6 +15,23 @@
  *         Every link of the world gets its file, even one no frame crossed;
  *         a TAP device's frames ("alice-tap0") get theirs when the first
  *         comes. DIR is created if it does not exist (one level).
+ *         Besides, one file per host interface on a link, DIR/HOST-IF.pcap
+ *         ("alice-eth0.pcap", "r1-eth1.pcap"): that interface's own view,
+ *         as tcpdump -i eth0 on the host would record it. A frame it sent
+ *         is recorded as it leaves (when it enters the wire, the time the
+ *         link file has too); a frame it received as it arrives, after the
+ *         link's delay, loss and corruption: a frame lost on the link is
+ *         in the sender's file only, a corrupted one shows its damage (a
+ *         bad checksum) in the receiver's; a duplicate made by the link is
+ *         received twice but was sent once. A frame whose Ethernet FCS is
+ *         bad (`corrupt` on a non-IPv4 frame, or `corrupt ... l2`) is
+ *         discarded by the receiving NIC before tcpdump could see it, so it
+ *         is in the sender's file only. With pcapng each such file has one
+ *         interface block, named HOST-IF and described by the host, the
+ *         interface, its address and its link. Frames a host sends itself
+ *         are in DIR/HOST-lo.pcap (made when the first comes).
+ *         The link file is the wire's view: every frame that entered it,
+ *         at the moment it entered, as the sender sent it.
  *
  * A frame's comment (pcapng only) reads
  *     #7: sendto() step 4, line 12: alice sendto s bob:7 "hi"
@@ -52,6 +69,7 @@ struct capture_opts {
 /* One output file. */
 struct capture_file {
     char *where;                 /* the link it keeps, or NULL for every link */
+    const struct iface *ifc;     /* a host interface's own file (where = "HOST-IF"), or NULL */
     bool ng;                     /* pcapng (else classic pcap) */
     union {
         struct pcap_sink pcap;   /* !ng */
@@ -79,8 +97,11 @@ struct capture {
      * its comment tells why it was sent, not that it arrived. */
     struct capture_tx_cause {
         uint64_t pkt_id;
+        const struct host *host;  /* the host whose Ethernet layer sent it */
         struct trace_cause cause;
     } tx_causes[CAPTURE_TX_CAUSES];
+    struct sim *sim;              /* the world (its links, its clock, on_host_rx) */
+    size_t n_iface_files;         /* files of host interfaces among files */
 };
 
 /* Open the files o asks for, naming the links of s; scn (may be NULL) gives
@@ -89,6 +110,8 @@ struct capture {
 int capture_open(struct capture *c, struct sim *s, const struct scenario *scn,
                  const struct capture_opts *o);
 
+/* Subscribe to tr and, for the host interfaces' files, to the world's
+ * frame arrivals (sim.on_host_rx). */
 void capture_attach(struct capture *c, struct trace *tr);
 void capture_detach(struct capture *c);
 

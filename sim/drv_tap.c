@@ -33,6 +33,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "sim/event.h"
@@ -278,16 +279,62 @@ drv_tap_close(struct drv_tap *t)
     netem_destroy(&t->dir[1]);
 }
 
-/* Open /dev/net/tun on devname: attach if it exists, else create. */
+/* Whether a device that does not exist may be created (--tap-create):
+ * a choice the person makes once for the whole process, on the command line,
+ * before any world is built. Off, a missing device is an error saying how
+ * to make it, so a mistyped name never becomes a new, unconfigured device
+ * with nobody on the other side. */
+static bool drv_tap_create_allowed;
+
+void
+drv_tap_allow_create(bool allow)
+{
+    drv_tap_create_allowed = allow;
+}
+
+void
+drv_tap_tun_error(int e, const struct stat *st, char *err, size_t n)
+{
+    if (e == ENOENT || e == ENODEV || e == ENXIO) {
+        snprintf(err, n, "cannot open /dev/net/tun: %s: the kernel's TUN/TAP driver is not "
+                 "there; load it once as root (modprobe tun), and if the node is missing, "
+                 "make it (mknod /dev/net/tun c 10 200; chmod 0666 /dev/net/tun)",
+                 strerror(e));
+    } else if ((e == EACCES || e == EPERM) && st != NULL) {
+        snprintf(err, n, "cannot open /dev/net/tun: %s: it is mode %04o, owner uid %u, "
+                 "group gid %u, and this process (uid %u) may not read and write it; "
+                 "as root, once: chmod 0666 /dev/net/tun (the usual mode: a device still "
+                 "needs its owner's permission to attach), or run netstep as root",
+                 strerror(e), (unsigned)(st->st_mode & 07777), (unsigned)st->st_uid,
+                 (unsigned)st->st_gid, (unsigned)getuid());
+    } else {
+        snprintf(err, n, "cannot open /dev/net/tun: %s", strerror(e));
+    }
+}
+
+/* Open /dev/net/tun on devname: attach if it exists; create it only when
+ * allowed (drv_tap_allow_create), else say how to make it. */
 static int
 drv_tap_open(struct drv_tap *t, const char *devname, char *err, size_t n)
 {
     bool existed = if_nametoindex(devname) != 0;
+    if (!existed && !drv_tap_create_allowed) {
+        snprintf(err, n,
+                 "TAP device %s does not exist: make it first with "
+                 "`sudo ip tuntap add dev %s mode tap user $USER` (scripts/tap-lab.sh makes "
+                 "one in a namespace, with the kernel's address and routes), or give "
+                 "--tap-create to let netstep create it (needs CAP_NET_ADMIN; it is "
+                 "unconfigured and disappears when netstep ends)",
+                 devname, devname);
+        return -ERR_NOENT;
+    }
     int fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0) {
-        snprintf(err, n, "cannot open /dev/net/tun: %s%s", strerror(errno),
-                 errno == ENOENT ? " (load the tun module: modprobe tun)" : "");
-        return errno == EACCES ? -ERR_ACCES : -ERR_NOENT;
+        int e = errno;
+        struct stat st;
+        bool have_st = stat("/dev/net/tun", &st) == 0;
+        drv_tap_tun_error(e, have_st ? &st : NULL, err, n);
+        return e == EACCES || e == EPERM ? -ERR_ACCES : -ERR_NOENT;
     }
     struct ifreq ifr;
     memset(&ifr, 0, sizeof ifr);

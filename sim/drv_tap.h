@@ -21,8 +21,10 @@
  *
  * Attaching: a device that exists (made beforehand with
  * `ip tuntap add dev NAME mode tap user USER`) is attached without any
- * privilege; one that does not exist is created (needs CAP_NET_ADMIN) and
- * disappears when netstep closes it. The driver configures nothing on the
+ * privilege; one that does not exist is an error that says how to make it,
+ * unless creating was asked for (drv_tap_allow_create(), `--tap-create`):
+ * then it is created (needs CAP_NET_ADMIN) and disappears when netstep
+ * closes it. The driver configures nothing on the
  * kernel side: addresses and routes are the person's (scripts/tap-lab.sh).
  */
 #ifndef NETSTEP_SIM_DRV_TAP_H
@@ -81,6 +83,16 @@ int sim_attach_tap(struct sim *s, struct iface *ifc, const char *devname, char *
  * caller's. */
 int drv_tap_attach_fd(struct sim *s, struct iface *ifc, int fd, const char *name, char *err,
                       size_t n);
+
+/* Let sim_attach_tap() create a device that does not exist (the command
+ * line's --tap-create), for the whole process; off by default. */
+void drv_tap_allow_create(bool allow);
+
+struct stat;
+/* The sentence for open("/dev/net/tun") failing with errno e: why, and
+ * what to do (load the module; the node's mode, owner and the fix). st is
+ * the node's stat(), or NULL if it has none. */
+void drv_tap_tun_error(int e, const struct stat *st, char *err, size_t n);
 
 /* The driver of ifc if it is on a TAP device, else NULL. */
 struct drv_tap *drv_tap_of_iface(const struct iface *ifc);

@@ -59,38 +59,34 @@ pcap_sink_open(struct pcap_sink *ps, const char *path)
     if (path == NULL || path[0] == '\0')
         return pcap_sink_fail(ps, -ERR_INVAL, "capture", "no file name given");
 
-    size_t len = strlen(path);
-    ps->path = malloc(len + 1);
-    ps->tmp_path = malloc(len + sizeof ".tmp");
-    if (ps->path == NULL || ps->tmp_path == NULL) {
-        pcap_sink_fail(ps, -ERR_NOMEM, path, "out of memory");
-        goto out_free;
-    }
-    memcpy(ps->path, path, len + 1);
-    memcpy(ps->tmp_path, path, len);
-    memcpy(ps->tmp_path + len, ".tmp", sizeof ".tmp");
-
+    ps->path = strdup(path);
+    if (ps->path == NULL)
+        return pcap_sink_fail(ps, -ERR_NOMEM, path, "out of memory");
     ps->pd = pcap_open_dead_with_tstamp_precision(DLT_EN10MB, PCAP_SINK_SNAPLEN,
                                                   PCAP_TSTAMP_PRECISION_NANO);
     if (ps->pd == NULL) {
         pcap_sink_fail(ps, -ERR_NOMEM, path, "libpcap could not make a capture handle");
         goto out_free;
     }
-    ps->dumper = pcap_dump_open(ps->pd, ps->tmp_path);
+    char why[OUTFILE_ERR_LEN];
+    if (outfile_open(&ps->out, path, why, sizeof why) < 0) {
+        pcap_sink_fail(ps, -ERR_ACCES, "cannot write capture", why);
+        goto out_close;
+    }
+    ps->dumper = pcap_dump_fopen(ps->pd, ps->out.f);
     if (ps->dumper == NULL) {
-        /* pcap_geterr names the file and the system's reason */
         pcap_sink_fail(ps, -ERR_ACCES, "cannot write capture", pcap_geterr(ps->pd));
-        pcap_close(ps->pd);
-        ps->pd = NULL;
-        goto out_free;
+        outfile_finish(&ps->out, false, why, sizeof why);
+        goto out_close;
     }
     return 0;
 
+out_close:
+    pcap_close(ps->pd);
+    ps->pd = NULL;
 out_free:
     free(ps->path);
-    free(ps->tmp_path);
     ps->path = NULL;
-    ps->tmp_path = NULL;
     return ps->err;
 }
 
@@ -112,44 +108,37 @@ pcap_sink_detach(struct pcap_sink *ps)
     ps->tr = NULL;
 }
 
-/* Close the dumper and the handle; record a write error if there was one. */
+/* Close the dumper and the handle, then put the file in place (ok) or
+ * remove it; record the error if there was one. */
 static void
-pcap_sink_close_files(struct pcap_sink *ps)
+pcap_sink_finish(struct pcap_sink *ps, bool ok)
 {
+    char why[OUTFILE_ERR_LEN];
     if (ps->dumper != NULL) {
         FILE *f = pcap_dump_file(ps->dumper);
         if (pcap_dump_flush(ps->dumper) != 0 || (f != NULL && ferror(f)))
-            pcap_sink_fail(ps, -ERR_NOBUFS, ps->tmp_path, strerror(errno ? errno : EIO));
-        pcap_dump_close(ps->dumper);
+            pcap_sink_fail(ps, -ERR_NOBUFS, ps->path, strerror(errno ? errno : EIO));
+        pcap_dump_close(ps->dumper);  /* fclose()s out.f */
+        ps->out.f = NULL;
         ps->dumper = NULL;
     }
     if (ps->pd != NULL) {
         pcap_close(ps->pd);
         ps->pd = NULL;
     }
-}
-
-static void
-pcap_sink_free_names(struct pcap_sink *ps)
-{
+    if (outfile_finish(&ps->out, ok && ps->err == 0, why, sizeof why) < 0 && ok)
+        pcap_sink_fail(ps, -ERR_ACCES, "cannot write capture", why);
     free(ps->path);
-    free(ps->tmp_path);
     ps->path = NULL;
-    ps->tmp_path = NULL;
 }
 
 int
 pcap_sink_close(struct pcap_sink *ps)
 {
     pcap_sink_detach(ps);
-    if (ps->tmp_path == NULL)
+    if (ps->path == NULL)
         return ps->err;  /* never opened, or closed already */
-    pcap_sink_close_files(ps);
-    if (ps->err == 0 && rename(ps->tmp_path, ps->path) != 0)
-        pcap_sink_fail(ps, -ERR_ACCES, ps->path, strerror(errno));
-    if (ps->err != 0)
-        remove(ps->tmp_path);
-    pcap_sink_free_names(ps);
+    pcap_sink_finish(ps, true);
     return ps->err;
 }
 
@@ -157,11 +146,9 @@ void
 pcap_sink_abort(struct pcap_sink *ps)
 {
     pcap_sink_detach(ps);
-    if (ps->tmp_path == NULL)
+    if (ps->path == NULL)
         return;
-    pcap_sink_close_files(ps);
-    remove(ps->tmp_path);
-    pcap_sink_free_names(ps);
+    pcap_sink_finish(ps, false);
 }
 
 const char *

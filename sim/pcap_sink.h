@@ -9,9 +9,11 @@
  * as they come back in on its lo, with the all-zero MAC addresses Linux's lo
  * has: what `tcpdump -i lo` writes (also DLT_EN10MB), so one file holds both.
  *
- * The file is written as PATH.tmp and renamed to PATH only by a successful
- * pcap_sink_close(): a failed or abandoned capture leaves no half-written
- * PATH behind. Errors come back as -ERR_* with a sentence from
+ * PATH is opened through sim/outfile.h: a regular file is written as
+ * PATH.tmp and renamed to PATH only by a successful pcap_sink_close(), so a
+ * failed or abandoned capture leaves no half-written PATH behind; "-" is
+ * stdout; a FIFO or a device is written as it is; a symbolic link is
+ * followed and stays a link. Errors come back as -ERR_* with a sentence from
  * pcap_sink_error(); nothing here prints.
  *
  * This header does not include <pcap/pcap.h>, so its users need not define
@@ -23,6 +25,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "sim/outfile.h"
 #include "stack/trace.h"
 
 /* Bytes of a frame the capture keeps (the file's snaplen). */
@@ -37,15 +40,15 @@ struct pcap_sink {
     struct trace_sink sink;         /* what pcap_sink_attach() subscribes */
     struct trace *tr;               /* the bus it is attached to, or NULL */
     struct pcap *pd;                /* the "dead" handle that fixes link type and precision */
-    struct pcap_dumper *dumper;     /* the open PATH.tmp */
-    char *path;                     /* PATH */
-    char *tmp_path;                 /* PATH.tmp */
+    struct pcap_dumper *dumper;     /* writing to out.f */
+    struct outfile out;             /* where the bytes go (PATH.tmp, stdout, a FIFO...) */
+    char *path;                     /* PATH as given; NULL once closed */
     uint64_t frames;                /* frames written */
     int err;                        /* first error, -ERR_*, or 0 */
     char errmsg[PCAP_SINK_ERR_LEN]; /* its sentence, "" if none */
 };
 
-/* Create PATH.tmp and write the pcap file header. Returns 0 or -ERR_*
+/* Open PATH (see sim/outfile.h) and write the pcap file header. Returns 0 or -ERR_*
  * (message in pcap_sink_error()). On failure nothing is left open and
  * pcap_sink_close() just returns the error. */
 int pcap_sink_open(struct pcap_sink *ps, const char *path);
@@ -53,9 +56,9 @@ int pcap_sink_open(struct pcap_sink *ps, const char *path);
 void pcap_sink_attach(struct pcap_sink *ps, struct trace *tr);
 void pcap_sink_detach(struct pcap_sink *ps);
 
-/* Detach, flush, close, and rename PATH.tmp to PATH. If anything failed
- * (now or while writing), PATH.tmp is removed, PATH is left as it was and the
- * first error is returned. Safe to call twice. */
+/* Detach, flush, close, and rename PATH.tmp to PATH (a FIFO or device is
+ * just closed). If anything failed (now or while writing), PATH.tmp is
+ * removed, PATH is left as it was and the first error is returned. Safe to call twice. */
 int pcap_sink_close(struct pcap_sink *ps);
 
 /* Detach, close and remove PATH.tmp without producing PATH. */

@@ -121,7 +121,7 @@ pcapng_write_block(struct pcapng_sink *ps, uint32_t type, size_t off)
     le32_put(ps->buf + 4, (uint32_t)total);
     le32_put(ps->buf + off, (uint32_t)total);
     if (fwrite(ps->buf, 1, total, ps->f) != total)
-        return pcapng_fail(ps, -ERR_NOBUFS, ps->tmp_path, strerror(errno ? errno : EIO));
+        return pcapng_fail(ps, -ERR_NOBUFS, ps->path, strerror(errno ? errno : EIO));
     return 0;
 }
 
@@ -307,13 +307,11 @@ pcapng_free_all(struct pcapng_sink *ps)
     free(ps->if_names);
     free(ps->buf);
     free(ps->path);
-    free(ps->tmp_path);
     ps->if_names = NULL;
     ps->n_ifaces = ps->cap_ifaces = 0;
     ps->buf = NULL;
     ps->buf_cap = 0;
     ps->path = NULL;
-    ps->tmp_path = NULL;
 }
 
 int
@@ -324,28 +322,20 @@ pcapng_sink_open(struct pcapng_sink *ps, const char *path, const char *appl)
     ps->sink.ctx = ps;
     if (path == NULL || path[0] == '\0')
         return pcapng_fail(ps, -ERR_INVAL, "capture", "no file name given");
-    size_t len = strlen(path);
-    ps->path = malloc(len + 1);
-    ps->tmp_path = malloc(len + sizeof ".tmp");
-    if (ps->path == NULL || ps->tmp_path == NULL) {
+    ps->path = strdup(path);
+    if (ps->path == NULL) {
         pcapng_fail(ps, -ERR_NOMEM, path, "out of memory");
         goto out_free;
     }
-    memcpy(ps->path, path, len + 1);
-    memcpy(ps->tmp_path, path, len);
-    memcpy(ps->tmp_path + len, ".tmp", sizeof ".tmp");
-    ps->f = fopen(ps->tmp_path, "wb");
-    if (ps->f == NULL) {
-        char why[PCAPNG_SINK_ERR_LEN / 2];
-        snprintf(why, sizeof why, "%.*s: %s", (int)(sizeof why / 2), ps->tmp_path,
-                 strerror(errno));
+    char why[OUTFILE_ERR_LEN];
+    if (outfile_open(&ps->out, path, why, sizeof why) < 0) {
         pcapng_fail(ps, -ERR_ACCES, "cannot write capture", why);
         goto out_free;
     }
+    ps->f = ps->out.f;
     if (pcapng_write_shb(ps, appl) < 0) {
-        fclose(ps->f);
+        outfile_finish(&ps->out, false, why, sizeof why);
         ps->f = NULL;
-        remove(ps->tmp_path);
         goto out_free;
     }
     return 0;
@@ -368,29 +358,25 @@ pcapng_sink_set_comment(struct pcapng_sink *ps, pcapng_comment_fn fn, void *ctx)
     ps->comment_ctx = ctx;
 }
 
-/* Close the file; record a write error if there was one. */
+/* Close the file and put it in place (ok) or remove it (!ok, or a write
+ * failed); record the error if there was one. */
 static void
-pcapng_close_file(struct pcapng_sink *ps)
+pcapng_finish_file(struct pcapng_sink *ps, bool ok)
 {
-    if (ps->f == NULL)
-        return;
-    if (fflush(ps->f) != 0 || ferror(ps->f))
-        pcapng_fail(ps, -ERR_NOBUFS, ps->tmp_path, strerror(errno ? errno : EIO));
-    if (fclose(ps->f) != 0)
-        pcapng_fail(ps, -ERR_NOBUFS, ps->tmp_path, strerror(errno ? errno : EIO));
+    char why[OUTFILE_ERR_LEN];
+    if (ps->f != NULL && (fflush(ps->f) != 0 || ferror(ps->f)))
+        pcapng_fail(ps, -ERR_NOBUFS, ps->path, strerror(errno ? errno : EIO));
+    if (outfile_finish(&ps->out, ok && ps->err == 0, why, sizeof why) < 0 && ok)
+        pcapng_fail(ps, -ERR_NOBUFS, "cannot write capture", why);
     ps->f = NULL;
 }
 
 int
 pcapng_sink_close(struct pcapng_sink *ps)
 {
-    if (ps->tmp_path == NULL)
+    if (ps->path == NULL)
         return ps->err;  /* never opened, or closed already */
-    pcapng_close_file(ps);
-    if (ps->err == 0 && rename(ps->tmp_path, ps->path) != 0)
-        pcapng_fail(ps, -ERR_ACCES, ps->path, strerror(errno));
-    if (ps->err != 0)
-        remove(ps->tmp_path);
+    pcapng_finish_file(ps, true);
     pcapng_free_all(ps);
     return ps->err;
 }
@@ -398,10 +384,9 @@ pcapng_sink_close(struct pcapng_sink *ps)
 void
 pcapng_sink_abort(struct pcapng_sink *ps)
 {
-    if (ps->tmp_path == NULL)
+    if (ps->path == NULL)
         return;
-    pcapng_close_file(ps);
-    remove(ps->tmp_path);
+    pcapng_finish_file(ps, false);
     pcapng_free_all(ps);
 }
 

@@ -21,8 +21,10 @@
  * Header's byte-order magic says so), and nothing comes from the wall clock
  * or from pointers, so the same run gives the same bytes anywhere.
  *
- * As with pcap_sink, the file is written as PATH.tmp and renamed to PATH only
- * by a successful pcapng_sink_close(). Errors come back as -ERR_* with a
+ * As with pcap_sink, the file is opened through sim/outfile.h: a regular
+ * PATH is written as PATH.tmp and renamed to PATH only by a successful
+ * pcapng_sink_close(); "-" is stdout, a FIFO or device is written as it is,
+ * a symbolic link is followed. Errors come back as -ERR_* with a
  * sentence from pcapng_sink_error(); nothing here prints.
  */
 #ifndef NETSTEP_SIM_PCAPNG_SINK_H
@@ -33,6 +35,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "sim/outfile.h"
 #include "stack/trace.h"
 
 /* Bytes of a frame the capture keeps (each interface's snaplen). */
@@ -48,9 +51,9 @@ typedef void (*pcapng_comment_fn)(void *ctx, const struct trace_event *ev, char 
 
 struct pcapng_sink {
     struct trace_sink sink;       /* its emit() takes each frame (sim/capture.c) */
-    FILE *f;                      /* the open PATH.tmp */
-    char *path;                   /* PATH */
-    char *tmp_path;               /* PATH.tmp */
+    FILE *f;                      /* out.f while open, else NULL */
+    struct outfile out;           /* where the bytes go (PATH.tmp, stdout, a FIFO...) */
+    char *path;                   /* PATH as given */
     char **if_names;              /* if_names[i]: name of interface i */
     size_t n_ifaces;              /* interfaces described so far */
     size_t cap_ifaces;            /* slots in if_names */
@@ -65,7 +68,7 @@ struct pcapng_sink {
     char errmsg[PCAPNG_SINK_ERR_LEN];  /* its sentence, "" if none */
 };
 
-/* Create PATH.tmp and write the Section Header Block naming `appl` (the
+/* Open PATH (see sim/outfile.h) and write the Section Header Block naming `appl` (the
  * shb_userappl option, e.g. "netstep 0.1.0"; NULL for none). Returns 0 or
  * -ERR_* (message in pcapng_sink_error()); on failure nothing is left open. */
 int pcapng_sink_open(struct pcapng_sink *ps, const char *path, const char *appl);

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/srcfile.h"
 #include "stack/app/dns.h"
 #include "stack/app/websocket.h"
 #include "stack/inspect.h"
@@ -4602,43 +4603,7 @@ dir_of(const char *name)
 char *
 scenario_read_file(const char *path, size_t *len, char *why, size_t why_len)
 {
-    char *buf = NULL;
-    size_t n = 0;
-    size_t cap = 0;
-    FILE *f = fopen(path, "rb");
-
-    if (f == NULL) {
-        snprintf(why, why_len, "cannot open: %s", strerror(errno));
-        return NULL;
-    }
-    for (;;) {
-        if (cap - n < 4096 + 1) {
-            char *nb = realloc(buf, cap + 65536);
-            if (nb == NULL) {
-                snprintf(why, why_len, "out of memory");
-                goto out_fail;
-            }
-            buf = nb;
-            cap += 65536;
-        }
-        size_t got = fread(buf + n, 1, cap - n - 1, f);
-        n += got;
-        if (got == 0)
-            break;
-    }
-    if (ferror(f)) {
-        snprintf(why, why_len, "cannot read: %s", strerror(errno));
-        goto out_fail;
-    }
-    fclose(f);
-    buf[n] = '\0';
-    *len = n;
-    return buf;
-
-out_fail:
-    fclose(f);
-    free(buf);
-    return NULL;
+    return srcfile_read(path, SRCFILE_MAX_LEN, len, why, why_len);
 }
 
 /* One file being cut into lines, and the files that included it. */

@@ -11,6 +11,7 @@
  */
 #include "sim/sim.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,7 @@
 #include "stack/err.h"
 #include "stack/host.h"
 #include "stack/iface.h"
+#include "stack/wire/describe.h"
 
 /* --- the driver of an interface with nothing attached ---------------------- */
 
@@ -283,6 +285,97 @@ sim_add_link(struct sim *s, struct iface *a, struct iface *b, const struct link_
     return l;
 }
 
+/* --- halting ----------------------------------------------------------------- */
+
+void
+sim_halt(struct sim *s, enum sim_halt_kind why, int sig, const char *msg)
+{
+    if (s->halted != SIM_HALT_NONE)
+        return;
+    s->halted = why;
+    s->halt_signal = sig;
+    s->halt_ns = s->now_ns;
+    snprintf(s->halt_msg, sizeof s->halt_msg, "%s", msg != NULL ? msg : "");
+    if (s->on_halt != NULL)
+        s->on_halt(s, s->halt_ctx);
+}
+
+/* Count one sampled storm event for `name` in tally t (the busiest kept). */
+static void
+sim_storm_count(struct sim_storm_count *t, uint64_t *other, const char *name)
+{
+    for (unsigned i = 0; i < SIM_STORM_TALLY; i++) {
+        if (t[i].name == NULL) {
+            t[i].name = name;
+            t[i].n = 1;
+            return;
+        }
+        if (t[i].name == name) {
+            t[i].n++;
+            return;
+        }
+    }
+    if (other != NULL)
+        (*other)++;
+}
+
+static int
+sim_storm_cmp(const void *a, const void *b)
+{
+    const struct sim_storm_count *x = a, *y = b;
+    if (x->n != y->n)
+        return x->n < y->n ? 1 : -1;
+    if (x->name == NULL || y->name == NULL)
+        return (x->name == NULL) - (y->name == NULL);
+    return strcmp(x->name, y->name);
+}
+
+/* ", alice 400, h1 300" for a tally, busiest first. */
+static size_t
+sim_storm_list(struct sim_storm_count *t, char *buf, size_t n)
+{
+    qsort(t, SIM_STORM_TALLY, sizeof *t, sim_storm_cmp);
+    size_t used = 0;
+    for (unsigned i = 0; i < SIM_STORM_TALLY && t[i].name != NULL && used < n; i++) {
+        int k = snprintf(buf + used, n - used, "%s%s %" PRIu64, i ? ", " : "", t[i].name, t[i].n);
+        used += k > 0 ? (size_t)k : 0;
+    }
+    return used < n ? used : n;
+}
+
+/* Halt on a storm, saying who made it: the hosts and switches that handled
+ * the last SIM_STORM_SAMPLE events, the links their frames came by, and the
+ * last frame. */
+static void
+sim_storm_halt(struct sim *s)
+{
+    char who[256] = "", links[256] = "", msg[SIM_HALT_MSG_LEN];
+    sim_storm_list(s->storm_who, who, sizeof who);
+    sim_storm_list(s->storm_links, links, sizeof links);
+    int k = snprintf(msg, sizeof msg,
+                     "a storm: %u events at %" PRIu64 ".%06" PRIu64 " s without the clock moving "
+                     "(the most one instant may hold); of the last %u, handled by %s%s",
+                     SIM_INSTANT_EVENTS_MAX, s->now_ns / 1000000000u,
+                     (s->now_ns % 1000000000u) / 1000u, SIM_STORM_SAMPLE,
+                     who[0] ? who : "no host", s->storm_other ? " and others" : "");
+    size_t used = k > 0 && (size_t)k < sizeof msg ? (size_t)k : sizeof msg - 1;
+    if (links[0] != '\0' && used < sizeof msg) {
+        k = snprintf(msg + used, sizeof msg - used, "; frames by %s", links);
+        used += k > 0 ? (size_t)k : 0;
+    }
+    if (s->storm_last_pkt != 0 && used < sizeof msg)
+        snprintf(msg + used, sizeof msg - used, "; the last frame: #%" PRIu64 " %s",
+                 s->storm_last_pkt, s->storm_last_frame);
+    sim_halt(s, SIM_HALT_STORM, 0, msg);
+}
+
+/* Whether the event being dispatched is among the storm's sample. */
+static bool
+sim_storm_sampling(const struct sim *s)
+{
+    return s->instant_events > SIM_INSTANT_EVENTS_MAX - SIM_STORM_SAMPLE;
+}
+
 /* --- the loop --------------------------------------------------------------- */
 
 void
@@ -375,6 +468,17 @@ sim_deliver(struct sim *s, struct sim_ev_frame *f)
         pkt_free(p);
         return;
     }
+    if (sim_storm_sampling(s)) {
+        const struct switch_port *sp = dst->host == NULL ? switch_port_of(dst) : NULL;
+        sim_storm_count(s->storm_who, &s->storm_other,
+                        dst->host != NULL ? dst->host->name : sp != NULL ? sp->sw->name : "?");
+        const struct link *via = f->via != NULL && f->via->from != NULL
+                                     ? link_of_iface(f->via->from) : NULL;
+        if (via != NULL)
+            sim_storm_count(s->storm_links, NULL, via->name);
+        s->storm_last_pkt = p->id;
+        frame_describe(p->data, p->len, s->storm_last_frame, sizeof s->storm_last_frame);
+    }
     if (dst->host == NULL) {
         if (f->via != NULL)
             f->via->delivered++;
@@ -396,6 +500,8 @@ sim_deliver(struct sim *s, struct sim_ev_frame *f)
     p->rx_ifc = dst;
     p->next = NULL;
     p->next_hop = 0;
+    if (s->on_host_rx != NULL)
+        s->on_host_rx(s->host_rx_ctx, dst, p, f->bad_fcs);
 
     sim_enter_host(s, h);
     host_set_cause(h, cause_arrival(p->id));
@@ -422,6 +528,8 @@ sim_wake(struct sim *s, struct host *h, uint64_t seq)
     if (!w->live || w->seq != seq)
         return false;
     w->live = false;
+    if (sim_storm_sampling(s))
+        sim_storm_count(s->storm_who, &s->storm_other, h->name);
     if (w->spin_at_ns == s->now_ns) {
         w->spins++;
     } else {
@@ -440,10 +548,28 @@ static bool
 sim_dispatch_next(struct sim *s)
 {
     struct sim_event ev;
+    if (s->halted != SIM_HALT_NONE)
+        return false;
+    if (s->stop_signal != NULL && *s->stop_signal != 0) {
+        sim_halt(s, SIM_HALT_SIGNAL, (int)*s->stop_signal, "stopped by a signal");
+        return false;
+    }
     if (!event_heap_pop(&s->heap, &ev))
         return false;
     if (ev.at_ns > s->now_ns)
         s->now_ns = ev.at_ns;
+    /* Storm watch: events while the clock stands still. */
+    if (s->now_ns != s->instant_ns || s->instant_events == 0) {
+        if (sim_storm_sampling(s)) {
+            memset(s->storm_who, 0, sizeof s->storm_who);
+            memset(s->storm_links, 0, sizeof s->storm_links);
+            s->storm_other = 0;
+            s->storm_last_pkt = 0;
+        }
+        s->instant_ns = s->now_ns;
+        s->instant_events = 0;
+    }
+    s->instant_events++;
     switch (ev.kind) {
     case SIM_EV_FRAME:
         s->events_run++;
@@ -462,12 +588,16 @@ sim_dispatch_next(struct sim *s)
     case SIM_EV_KIND_COUNT:
         break;
     }
+    if (s->instant_events >= SIM_INSTANT_EVENTS_MAX)
+        sim_storm_halt(s);
     return true;
 }
 
 bool
 sim_step(struct sim *s)
 {
+    if (s->halted != SIM_HALT_NONE)
+        return false;
     if (s->rt != NULL) {
         /* TAP mode: the event runs when its time comes on the wall clock,
          * unless a frame arrives first (and runs first). */
@@ -483,6 +613,14 @@ sim_step(struct sim *s)
 bool
 sim_step_until(struct sim *s, uint64_t limit_ns)
 {
+    if (s->halted == SIM_HALT_NONE && s->stop_signal != NULL && *s->stop_signal != 0)
+        sim_halt(s, SIM_HALT_SIGNAL, (int)*s->stop_signal, "stopped by a signal");
+    if (s->halted != SIM_HALT_NONE) {
+        /* a halted world is one with nothing left to do */
+        if (limit_ns != UINT64_MAX && limit_ns > s->now_ns)
+            s->now_ns = limit_ns;
+        return false;
+    }
     if (s->rt != NULL) {
         uint64_t next = sim_next_time(s);
         uint64_t until = next < limit_ns ? next : limit_ns;
@@ -501,6 +639,8 @@ sim_step_until(struct sim *s, uint64_t limit_ns)
 uint64_t
 sim_next_time(const struct sim *s)
 {
+    if (s->halted != SIM_HALT_NONE)
+        return UINT64_MAX;
     const struct sim_event *ev = event_heap_peek(&s->heap);
     return ev ? ev->at_ns : UINT64_MAX;
 }

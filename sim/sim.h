@@ -26,6 +26,7 @@
 #ifndef NETSTEP_SIM_SIM_H
 #define NETSTEP_SIM_SIM_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -45,6 +46,32 @@ struct realtime;
  * that instant (sim.wake_spins counts each refusal), so the loop cannot hang.
  * The next frame or call that enters the host at a later time re-arms it. */
 #define SIM_WAKE_SPIN_MAX 1000u
+
+/* A storm: more events than this at one instant of virtual time (the clock
+ * standing still) is a world that would never end, such as frames circling
+ * a loop of hubs or switches over links without delay, or a host answering
+ * itself on lo forever. The world halts (SIM_HALT_STORM) instead of
+ * spinning. A real lesson stays far below: a megabyte over TCP is a few
+ * thousand events, each at its own instant on a link with any delay. */
+#define SIM_INSTANT_EVENTS_MAX 1000000u
+/* The storm's report tallies who handled its last this many events. */
+#define SIM_STORM_SAMPLE 1000u
+/* Names in each tally of the report (the busiest; the rest are summed). */
+#define SIM_STORM_TALLY 6u
+#define SIM_HALT_MSG_LEN 768
+
+/* Why the world stopped before its end. */
+enum sim_halt_kind {
+    SIM_HALT_NONE = 0,
+    SIM_HALT_SIGNAL,  /* *stop_signal became nonzero (SIGINT, SIGTERM, SIGHUP) */
+    SIM_HALT_STORM,   /* SIM_INSTANT_EVENTS_MAX events at one instant */
+};
+
+/* One line of a storm's tally: who (a host, switch or link) and how often. */
+struct sim_storm_count {
+    const char *name;  /* the host's, switch's or link's own name (not copied) */
+    uint64_t n;        /* events (frames delivered, wakes) or frames on the link */
+};
 
 /* The wake-up bookkeeping of one host (parallel to sim.hosts). */
 struct sim_wake {
@@ -81,6 +108,29 @@ struct sim {
     uint64_t call_rearms;       /* hosts re-armed after calls: only those they entered */
     struct realtime *rt;        /* TAP mode (sim/realtime.h): time follows the wall
                                    clock; NULL in a simulated world */
+    /* Halting (see sim_halt()). */
+    volatile sig_atomic_t *stop_signal;  /* a driver's flag, set by its signal
+                                            handler to the signal's number; NULL: none */
+    void (*on_halt)(struct sim *s, void *ctx);  /* called once when the world halts */
+    void *halt_ctx;             /* passed to on_halt */
+    enum sim_halt_kind halted;  /* SIM_HALT_NONE while the world runs */
+    int halt_signal;            /* SIM_HALT_SIGNAL: the signal's number */
+    uint64_t halt_ns;           /* the clock when it halted */
+    char halt_msg[SIM_HALT_MSG_LEN];  /* what happened, in words (no "error:" prefix) */
+    /* Storm watch: events at the current instant, and who ran the last ones. */
+    uint64_t instant_ns;        /* the instant being counted */
+    uint64_t instant_events;    /* events dispatched at instant_ns so far */
+    struct sim_storm_count storm_who[SIM_STORM_TALLY];    /* hosts and switches */
+    struct sim_storm_count storm_links[SIM_STORM_TALLY];  /* links the frames came by */
+    uint64_t storm_other;       /* sampled events not in storm_who */
+    uint64_t storm_last_pkt;    /* id of the last frame sampled, 0 if none */
+    char storm_last_frame[160]; /* its description (frame_describe) */
+    /* An observer of every frame that reaches an interface of a host (after
+     * the link's loss, corruption and delay; bad_fcs: the NIC will discard
+     * it), called just before the host sees it. sim/capture.c records each
+     * host interface's own view with it. NULL: none. */
+    void (*on_host_rx)(void *ctx, const struct iface *ifc, const struct pkt *p, bool bad_fcs);
+    void *host_rx_ctx;          /* passed to on_host_rx */
 };
 
 void sim_init(struct sim *s, uint64_t seed);
@@ -143,6 +193,15 @@ bool sim_step(struct sim *s);
  * frame arrives (then an event due now); the clock is then the wall clock,
  * and a signal interrupting the wait also returns false, before the limit. */
 bool sim_step_until(struct sim *s, uint64_t limit_ns);
+
+/* Stop the world: no event runs after this one (sim_step() and
+ * sim_step_until() then behave as in a world with nothing left to do, the
+ * latter still moving the clock to its limit, and sim_next_time() says
+ * UINT64_MAX). Records why (halted, halt_ns, halt_msg), then calls
+ * on_halt once, which may end the process (ui/main.c closes the captures,
+ * says where it stopped and exits). The loop calls it itself when
+ * *stop_signal is set (at the next event) and on a storm. */
+void sim_halt(struct sim *s, enum sim_halt_kind why, int sig, const char *msg);
 
 /* Whether ev carries a frame the capture records and `expect packets`
  * counts: a frame on a wire (TRACE_WIRE), or a frame coming back in on a

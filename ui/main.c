@@ -5,6 +5,7 @@
  *                    [--tap HOST=DEV] [--pcap-dir DIR] [--pcapng]
  *   netstep check FILE...
  *   netstep list
+ *   netstep draw ladder|timeseq|cwnd|rtt|topology FILE -o OUT   (ui/draw.c)
  *   netstep ui FILE [...]   (the classroom view: ui/tui.c; off a terminal,
  *                            run with the trace)
  *   netstep FILE            (the view on a terminal; else run with the trace)
@@ -12,14 +13,18 @@
  * Every command takes --help. Lesson names are looked up in NETSTEP_SCENARIOS,
  * then beside the program (find_scenario_dir()), so an installed copy works.
  *
- * Exit status: 0 when every expect holds, 1 when one fails, 2 for a usage or
- * scenario error (nothing runs then).
+ * Exit status: 0 when every expect holds, 1 when one fails (or the world
+ * halted on a storm), 2 for a usage or scenario error (nothing runs then);
+ * 128 + N when `run` was stopped by signal N (SIGHUP 129, SIGINT 130,
+ * SIGTERM 143): the run stops at the current event, every capture is closed
+ * whole, and stderr says where it stopped.
  */
 #include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,12 +33,14 @@
 #include <unistd.h>
 
 #include "sim/capture.h"
+#include "sim/drv_tap.h"
 #include "sim/log_sink.h"
 #include "sim/scenario.h"
 #include "sim/record.h"
 #include "sim/scenario_run.h"
 #include "ui/draw.h"
 #include "ui/json_out.h"
+#include "sim/sim.h"
 #include "ui/tui.h"
 
 #ifndef NETSTEP_VERSION
@@ -46,6 +53,7 @@
 #define OPT_PCAP_DIR 256
 #define OPT_PCAPNG 257
 #define OPT_JSON 258
+#define OPT_TAP_CREATE 259
 
 /* Lesson folders, in the order a course climbs the layers; then the lessons
  * on a real TAP device (docs/tap-mode.md). */
@@ -89,7 +97,8 @@ usage(FILE *out)
             "                   what the layer decided, and why (the cause)\n"
             "  -w, --pcap OUT   write every frame of every link to OUT (pcap, ns stamps;\n"
             "                   pcapng with a comment per frame if OUT ends in .pcapng)\n"
-            "      --pcap-dir DIR  also one capture per link: DIR/LINK.pcap\n"
+            "      --pcap-dir DIR  also one capture per link, DIR/LINK.pcap, and one per\n"
+            "                   host interface as tcpdump there sees it: DIR/alice-eth0.pcap\n"
             "      --pcapng     write pcapng: one interface per link, each frame's cause\n"
             "                   as its comment (DIR/LINK.pcapng with --pcap-dir)\n"
             "  -s, --seed N     use seed N instead of the file's (same seed, same run)\n"
@@ -103,6 +112,8 @@ usage(FILE *out)
             "  -T, --tap HOST=DEV  put HOST's eth0 on the TAP device DEV (a real wire to\n"
             "                   the Linux kernel; time follows the wall clock; see\n"
             "                   docs/tap-mode.md and scripts/tap-lab.sh)\n"
+            "      --tap-create create a TAP device that does not exist (needs\n"
+            "                   CAP_NET_ADMIN); without it a missing device is an error\n"
             "\n"
             "FILE may be a path, or a lesson name such as udp/echo. Lessons are looked\n"
             "for in $NETSTEP_SCENARIOS, then in ../share/netstep/scenarios beside the\n"
@@ -227,22 +238,97 @@ read_enter(void)
     return ch != EOF;
 }
 
-/* `pause` under --pause (or --step): wait for Enter. */
+/* `pause` under --pause (or --step): wait for Enter. ctx: the report's FILE. */
 static void
 on_pause(void *ctx, const char *text)
 {
-    (void)ctx;
-    printf("-- pause%s%s -- press Enter to go on\n", text != NULL ? ": " : "",
-           text != NULL ? text : "");
-    fflush(stdout);
+    FILE *out = ctx;
+    fprintf(out, "-- pause%s%s -- press Enter to go on\n", text != NULL ? ": " : "",
+            text != NULL ? text : "");
+    fflush(out);
     read_enter();
+}
+
+/* The signal that stopped the run (SIGINT, SIGTERM, SIGHUP), or 0; the
+ * world's loop looks at it before each event (sim.stop_signal). */
+static volatile sig_atomic_t run_stop_signal;
+
+static void
+on_stop_signal(int sig)
+{
+    run_stop_signal = sig;
+}
+
+/* Without SA_RESTART, so a wait for Enter or on a TAP device ends at once. */
+static void
+catch_stop_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+}
+
+/* What the run must finish when the world halts early. */
+struct run_end {
+    struct scn_runner *r;
+    struct log_sink *log;    /* attached, or NULL */
+    struct capture *pcap;    /* open, or NULL */
+    FILE *report;            /* stdout, or stderr with --pcap - */
+};
+
+/* The world halted (sim_halt): a signal or a storm. Finish what the run
+ * wrote (the captures closed whole and renamed into place), say on stderr
+ * where it stopped, and exit: 128 + the signal, or 1 for a storm. */
+static void
+on_world_halt(struct sim *s, void *ctx)
+{
+    struct run_end *e = ctx;
+    const struct scenario *scn = e->r->scn;
+    if (e->log != NULL)
+        log_sink_detach(e->log);
+    int rc = 0;
+    char capture_note[CAPTURE_ERR_LEN + 64] = "";
+    if (e->pcap != NULL) {
+        if (capture_close(e->pcap) < 0)
+            snprintf(capture_note, sizeof capture_note, "; capture: %s", capture_error(e->pcap));
+        else
+            snprintf(capture_note, sizeof capture_note, "; the captures are closed and whole");
+    }
+    fflush(e->report);
+    char where[600] = "before the first step";
+    size_t step = scn_runner_next(e->r);
+    if (step > 0 && step <= scn->n_steps) {
+        const struct scn_step *st = &scn->steps[step - 1];
+        snprintf(where, sizeof where, "in step %zu of %zu (%s line %u: %s)", step, scn->n_steps,
+                 st->file < scn->n_files ? scn->files[st->file] : scn->name, st->line,
+                 st->text != NULL ? st->text : "");
+    }
+    uint64_t t = s->halt_ns;
+    if (s->halted == SIM_HALT_SIGNAL) {
+        int sig = s->halt_signal;
+        fprintf(stderr, "netstep: stopped by %s at %" PRIu64 ".%06" PRIu64 " s of simulated "
+                "time, %s%s\n", sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM"
+                : sig == SIGHUP ? "SIGHUP" : "a signal", t / 1000000000u,
+                (t % 1000000000u) / 1000u, where, capture_note);
+        rc = 128 + sig;
+    } else {
+        fprintf(stderr, "netstep: error: the world halted on %s, %s%s\n", s->halt_msg, where,
+                capture_note);
+        rc = EXIT_EXPECT_FAILED;
+    }
+    fflush(stderr);
+    exit(rc);
 }
 
 /* --step: before each step, show it and wait for Enter (any terminal, or
  * one line of piped input per step). At the end of the input the remaining
  * steps run without stopping. The trace lines a step causes follow it. */
 static void
-run_stepwise(struct scn_runner *r)
+run_stepwise(struct scn_runner *r, FILE *out)
 {
     bool tty = isatty(STDIN_FILENO);
     bool eof = false;
@@ -250,13 +336,28 @@ run_stepwise(struct scn_runner *r)
     for (size_t i = scn_runner_next(r); i < scn->n_steps; i = scn_runner_next(r)) {
         const struct scn_step *st = &scn->steps[i];
         if (!eof) {
-            printf("-- step %zu/%zu, line %u: %s%s\n", i + 1, scn->n_steps, st->line, st->text,
-                   tty ? "   [Enter]" : "");
-            fflush(stdout);
+            fprintf(out, "-- step %zu/%zu, line %u: %s%s\n", i + 1, scn->n_steps, st->line,
+                    st->text, tty ? "   [Enter]" : "");
+            fflush(out);
             eof = !read_enter();
         }
+        if (run_stop_signal != 0)
+            sim_halt(&r->sim, SIM_HALT_SIGNAL, (int)run_stop_signal, "stopped by a signal");
         scn_runner_step(r);
-        fflush(stdout);
+        fflush(out);
+    }
+    scn_runner_finish(r);
+}
+
+/* Every step, then the end of the script; a signal between steps stops the
+ * run as one during a step does (sim.stop_signal). */
+static void
+run_all(struct scn_runner *r)
+{
+    while (scn_runner_next(r) < r->scn->n_steps) {
+        if (run_stop_signal != 0)
+            sim_halt(&r->sim, SIM_HALT_SIGNAL, (int)run_stop_signal, "stopped by a signal");
+        scn_runner_step(r);
     }
     scn_runner_finish(r);
 }
@@ -275,6 +376,7 @@ cmd_run(int argc, char **argv, bool trace_default)
         { "pcap-dir", required_argument, NULL, OPT_PCAP_DIR },
         { "pcapng", no_argument, NULL, OPT_PCAPNG },
         { "json", no_argument, NULL, OPT_JSON },
+        { "tap-create", no_argument, NULL, OPT_TAP_CREATE },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
@@ -329,6 +431,9 @@ cmd_run(int argc, char **argv, bool trace_default)
         case OPT_JSON:
             json = true;
             break;
+        case OPT_TAP_CREATE:
+            drv_tap_allow_create(true);
+            break;
         case 'h':
             usage(stdout);
             return 0;
@@ -347,6 +452,17 @@ cmd_run(int argc, char **argv, bool trace_default)
         usage(stderr);
         return EXIT_USAGE;
     }
+    if (json && pcap_path != NULL && strcmp(pcap_path, "-") == 0) {
+        fprintf(stderr, "netstep: --json and --pcap - both want stdout: give the capture a file name\n");
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    catch_stop_signals();  /* from here on: a signal stops the run at its next event */
+    /* `--pcap -` puts the capture on stdout: everything the run says (the
+     * steps, the trace, the verdicts) goes to stderr instead. */
+    FILE *report = pcap_path != NULL && strcmp(pcap_path, "-") == 0 ? stderr : stdout;
+    opts.out = report;
+    opts.pause_ctx = report;
     char pathbuf[PATH_MAX];
     struct scenario *scn = load(argv[optind], pathbuf, sizeof(pathbuf));
     if (scn == NULL)
@@ -386,7 +502,7 @@ cmd_run(int argc, char **argv, bool trace_default)
         record_attach(&rec);
     }
     if (trace && !quiet) {
-        log_sink_init(&log, stdout);
+        log_sink_init(&log, report);
         log_sink_attach(&log, &r->sim.trace);
     }
     cap_opts.file = pcap_path;
@@ -402,16 +518,21 @@ cmd_run(int argc, char **argv, bool trace_default)
         have_pcap = true;
     }
     if (!quiet) {
-        printf("netstep: %s", scn->title != NULL ? scn->title : scn->name);
-        printf(" (%s, seed %" PRIu64 ")\n", scn->name, r->seed);
+        fprintf(report, "netstep: %s", scn->title != NULL ? scn->title : scn->name);
+        fprintf(report, " (%s, seed %" PRIu64 ")\n", scn->name, r->seed);
         if (scn->about != NULL)
-            printf("%s\n", scn->about);
-        printf("\n");
+            fprintf(report, "%s\n", scn->about);
+        fprintf(report, "\n");
     }
+    struct run_end end = { .r = r, .log = trace && !quiet ? &log : NULL,
+                           .pcap = have_pcap ? &pcap : NULL, .report = report };
+    r->sim.on_halt = on_world_halt;
+    r->sim.halt_ctx = &end;
+    r->sim.stop_signal = &run_stop_signal;
     if (step)
-        run_stepwise(r);
+        run_stepwise(r, report);
     else
-        scn_runner_run(r);
+        run_all(r);
     unsigned passed = r->expects_passed, failed = r->expects_failed;
     uint64_t t_end = r->sim.now_ns;
     /* Detach the sinks before the world is torn down: teardown drops are not
@@ -437,10 +558,10 @@ cmd_run(int argc, char **argv, bool trace_default)
     scn_runner_destroy(r);
     free(r);
     if (!quiet || failed > 0 || json)
-        fprintf(json ? stderr : stdout,
+        fprintf(json ? stderr : report,
                 "\n%s: %u expect%s held, %u failed (simulated time %" PRIu64 ".%06" PRIu64 " s)\n",
-               failed > 0 ? "FAILED" : "ok", passed, passed == 1 ? "" : "s", failed,
-               t_end / 1000000000u, (t_end % 1000000000u) / 1000u);
+                failed > 0 ? "FAILED" : "ok", passed, passed == 1 ? "" : "s", failed,
+                t_end / 1000000000u, (t_end % 1000000000u) / 1000u);
     scenario_free(scn);
     return rc;
 }

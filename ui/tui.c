@@ -26,6 +26,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "sim/drv_tap.h"
 #include "sim/scenario.h"
 #include "sim/scenario_run.h"
 
@@ -322,7 +323,7 @@ usage(FILE *out)
 {
     fprintf(out,
             "usage: netstep ui FILE [--model osi|tcpip] [--theme default|high-contrast|mono]\n"
-            "                       [--ascii] [--seed N] [--tap HOST=DEV]\n"
+            "                       [--ascii] [--seed N] [--tap HOST=DEV] [--tap-create]\n"
             "                       [--dump WxH [--keys KEYS]]\n"
             "\n"
             "Opens the classroom view: step through the lesson event by event and\n"
@@ -434,6 +435,7 @@ tui_main(int argc, char **argv)
         { "dump", required_argument, NULL, 'd' },
         { "keys", required_argument, NULL, 'k' },
         { "tap", required_argument, NULL, 'P' },
+        { "tap-create", no_argument, NULL, 'C' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
@@ -447,7 +449,7 @@ tui_main(int argc, char **argv)
     size_t n_taps = 0;
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "m:T:as:d:k:P:h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "m:T:as:d:k:P:Ch", longopts, NULL)) != -1) {
         switch (c) {
         case 'm':
             if (strcmp(optarg, "osi") == 0)
@@ -467,6 +469,9 @@ tui_main(int argc, char **argv)
                         optarg);
                 return 2;
             }
+            break;
+        case 'C':  /* a missing TAP device is created, not an error (sim/drv_tap.h) */
+            drv_tap_allow_create(true);
             break;
         case 'a':
             ascii = true;
@@ -547,7 +552,7 @@ tui_main(int argc, char **argv)
         while (vm_run_step(m))
             ;
         rc = dump(&ss, &st, &o, dump_w, dump_h, keys) < 0 ? 2 : 0;
-    } else if (tui_curses_run(&ss, &st, &o, theme) < 0) {
+    } else if ((rc = tui_curses_run(&ss, &st, &o, theme)) < 0) {
         fprintf(stderr, "netstep: cannot open the terminal for the view\n");
         rc = 2;
     }

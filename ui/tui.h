@@ -66,8 +66,9 @@ int tui_session_timeout_ms(const struct tui_session *ss);
  * event (or there was none), move it to the newest the filter shows. */
 void view_follow(const struct view_model *m, struct view_state *st, size_t old_n);
 
-/* The frame loop (tui_curses.c). Returns 0, or -1 if the terminal could not
- * be set up. */
+/* The frame loop (tui_curses.c). Returns the exit status: 0 after `q` or
+ * when the input ended, 128 + N after signal N (SIGHUP, SIGTERM, SIGINT);
+ * or -1 if the terminal could not be set up. */
 int tui_curses_run(struct tui_session *ss, struct view_state *st, const struct view_opts *o,
                    enum tui_theme theme);
 

@@ -12,8 +12,11 @@
 
 #include <curses.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 #include <wchar.h>
@@ -154,11 +157,74 @@ mono_ms(void)
     return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
+/* The signal that asks the view to close (SIGHUP, SIGTERM, SIGINT), or 0.
+ * Set by the handler only; the frame loop reads it after every wait. */
+static volatile sig_atomic_t tui_close_signal;
+
+static void
+tui_on_close_signal(int sig)
+{
+    tui_close_signal = sig;
+}
+
+/* Catch the signals that end the view, without SA_RESTART, so a poll()
+ * asleep in the frame loop returns at once. Installed before initscr():
+ * curses leaves a signal alone that already has a handler. */
+static void
+tui_catch_close_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = tui_on_close_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGHUP, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+}
+
+/* What a wait for a key brought besides a key. */
+#define LIVE_NO_KEY (-2)  /* only the world moved (redraw, nothing else) */
+#define KEY_INPUT_END (-3) /* stdin is at end of file: nothing will ever come */
+#define KEY_SIGNAL (-4)   /* a signal asked the view to close */
+
+/* After poll() said the terminal is readable: the key, or KEY_INPUT_END if
+ * there is none (read() returned 0 or failed: end of file or hang-up). */
+static int
+read_ready_key(void)
+{
+    nodelay(stdscr, TRUE);
+    int ch = getch();
+    return ch != ERR ? ch : KEY_INPUT_END;
+}
+
+/* The recorded view: a key, ERR when the play timer (ms >= 0) ran out, or
+ * KEY_INPUT_END / KEY_SIGNAL. Blocks in poll() with no timeout when ms < 0. */
+static int
+wait_key(int ms)
+{
+    /* keys curses has read already come first: poll() cannot see them */
+    nodelay(stdscr, TRUE);
+    int ch = getch();
+    if (ch != ERR)
+        return ch;
+    struct pollfd fd = { .fd = STDIN_FILENO, .events = POLLIN };
+    int r = poll(&fd, 1, ms);
+    if (tui_close_signal != 0)
+        return KEY_SIGNAL;
+    if (r < 0) {
+        /* SIGWINCH: curses has noted the new size and says KEY_RESIZE */
+        ch = getch();
+        return ch != ERR ? ch : LIVE_NO_KEY;
+    }
+    if (r == 0)
+        return ERR;
+    return read_ready_key();
+}
+
 /* A live view (TAP mode) waits in poll() on the terminal, the TAP devices
  * and the next timer of the world (or of play), then lets the world catch
  * up. Returns a key, ERR for the play timer, or LIVE_NO_KEY when only the
- * world moved (redraw, nothing else). */
-#define LIVE_NO_KEY (-2)
+ * world moved (redraw, nothing else), KEY_INPUT_END or KEY_SIGNAL. */
 static int
 live_wait(struct tui_session *ss, struct view_state *st, uint64_t *tick_at)
 {
@@ -186,7 +252,11 @@ live_wait(struct tui_session *ss, struct view_state *st, uint64_t *tick_at)
     }
     /* a signal (SIGWINCH) ends the wait too; curses then says KEY_RESIZE */
     int r = poll(fds, (nfds_t)(1 + n), ms);
-    if (r != 0 && (r < 0 || (fds[0].revents & POLLIN) != 0)) {
+    if (tui_close_signal != 0)
+        return KEY_SIGNAL;
+    if (r > 0 && (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) != 0)
+        return read_ready_key();
+    if (r < 0) {
         ch = getch();
         if (ch != ERR)
             return ch;
@@ -203,6 +273,8 @@ int
 tui_curses_run(struct tui_session *ss, struct view_state *st, const struct view_opts *o,
                enum tui_theme theme)
 {
+    tui_close_signal = 0;
+    tui_catch_close_signals();
     if (initscr() == NULL)
         return -1;
     cbreak();
@@ -221,6 +293,8 @@ tui_curses_run(struct tui_session *ss, struct view_state *st, const struct view_
     }
     bool live = vm_realtime(ss->m);
     uint64_t tick_at = 0;
+    int status = 0;
+    bool input_ended = false;
     for (;;) {
         view_render(ss->m, st, o, &g);
         blit(&g);
@@ -231,8 +305,14 @@ tui_curses_run(struct tui_session *ss, struct view_state *st, const struct view_
             if (ch == LIVE_NO_KEY)
                 continue;
         } else {
-            timeout(st->playing ? (int)(1000 / view_speed_eps[st->speed]) : -1);
-            ch = getch();
+            ch = wait_key(st->playing ? (int)(1000 / view_speed_eps[st->speed]) : -1);
+            if (ch == LIVE_NO_KEY)
+                continue;
+        }
+        if (ch == KEY_INPUT_END || ch == KEY_SIGNAL) {
+            status = ch == KEY_SIGNAL ? 128 + (int)tui_close_signal : 0;
+            input_ended = ch == KEY_INPUT_END;
+            break;
         }
         if (ch == KEY_RESIZE) {
             getmaxyx(stdscr, h, w);
@@ -247,5 +327,10 @@ tui_curses_run(struct tui_session *ss, struct view_state *st, const struct view_
     }
     grid_free(&g);
     endwin();
-    return 0;
+    if (status != 0)
+        fprintf(stderr, "netstep: the view closed on signal %d (%s)\n", status - 128,
+                status - 128 == SIGHUP ? "the terminal hung up" : "asked to stop");
+    else if (input_ended)
+        fprintf(stderr, "netstep: the view's input ended (stdin closed); the view closed\n");
+    return status;
 }

@@ -4,7 +4,11 @@
 # pcapng (--pcapng, or a name ending in .pcapng) has one interface per link
 # with its name and description, and a comment on every frame saying what
 # caused it. All of it passes tshark with checksum validation on, and two
-# runs with the same seed give the same bytes.
+# runs with the same seed give the same bytes. Beside the link files,
+# --pcap-dir writes one file per host interface (issue 11, item 7): what
+# that interface sent, as it left, and received, as it arrived: a frame lost
+# on the link is in the sender's file only, a corrupted one shows its bad
+# checksum in the receiver's file only.
 #   captures.sh NETSTEP SRCDIR OUTDIR
 set -u
 ns=$1; src=$2; out=$3/captures
@@ -25,9 +29,11 @@ run ip/traceroute --pcap all.pcap --pcap-dir d1
 run ip/traceroute --pcap all.pcapng --pcap-dir d2 --pcapng
 run ip/traceroute --pcap again.pcapng --pcap-dir d3 --pcapng
 links="alice-r1 r1-r2 r2-r3 r3-bob"
+ifaces="alice-eth0 r1-eth0 r1-eth1 r2-eth0 r2-eth1 r3-eth0 r3-eth1 bob-eth0"
 
-# One file per link, named after the link, and nothing else (no .tmp left).
-want=$(for l in $links; do echo "$l.pcap"; done | sort | tr '\n' ' ')
+# One file per link, named after the link, one per host interface, and
+# nothing else (no .tmp left).
+want=$(for l in $links $ifaces; do echo "$l.pcap"; done | sort | tr '\n' ' ')
 got=$(ls d1 | sort | tr '\n' ' ')
 [ "$got" = "$want" ] && ok "d1 holds $want" || fail "d1 holds '$got', want '$want'"
 got=$(ls d2 | sort | tr '\n' ' ')
@@ -138,6 +144,81 @@ rc=$?
 [ "$rc" -eq 2 ] && [ ! -e x.pcapng ] && [ ! -e x.pcapng.tmp ] \
     && ok "--pcap-dir on a file: exit 2, no capture left: '$(cat bad2.log)'" \
     || fail "--pcap-dir on a file: exit $rc, '$(cat bad2.log)'"
+
+# Each host interface's own capture (issue 11, item 7). alice sends bob
+# three datagrams; the link loses the first and damages one octet of the
+# second.
+cat > faults.scn <<'SCN'
+title "a lost and a damaged datagram"
+host alice 192.0.2.1/24
+host bob   192.0.2.2/24
+link alice bob delay 1ms
+bob:   s = socket udp
+bob:   bind s 7
+alice: c = socket udp
+alice: sendto c bob:7 "warm up ARP"
+sleep 100ms
+drop 1st udp from alice len == 3
+corrupt 2nd udp from alice len == 3
+alice: sendto c bob:7 "one"
+alice: sendto c bob:7 "two"
+alice: sendto c bob:7 "six"
+sleep 100ms
+SCN
+"$ns" run faults.scn -q --pcap-dir df > faults.log 2>&1 || { fail "faults.scn: $(cat faults.log)"; }
+"$ns" run faults.scn -q --pcap-dir dfng --pcapng > faults.log 2>&1 || { fail "faults.scn pcapng: $(cat faults.log)"; }
+got=$(ls df | tr '\n' ' ')
+[ "$got" = "alice-bob.pcap alice-eth0.pcap bob-eth0.pcap " ] && ok "df holds $got" || fail "df holds '$got'"
+# The frames after the warm-up (the three datagrams), one line of hex each,
+# in order. (Not by a field: the damaged octet may be in any of them.)
+after() { ts "$1" -Y 'frame.time_epoch > 0.05' -x | awk '
+    /^$/ { if (f != "") print f; f = ""; next }
+    { for (i = 2; i <= 17 && i <= NF && $i ~ /^[0-9a-f][0-9a-f]$/; i++) f = f $i }
+    END { if (f != "") print f }'; }
+mapfile -t sent < <(after df/alice-eth0.pcap)
+mapfile -t wire < <(after df/alice-bob.pcap)
+mapfile -t recvd < <(after df/bob-eth0.pcap)
+[ "${#sent[@]}" -eq 3 ] && [ "${sent[*]}" = "${wire[*]}" ] \
+    && ok "alice-eth0 and the link file both hold the 3 datagrams as sent" \
+    || fail "alice-eth0 holds ${#sent[@]} datagrams, the link file ${#wire[@]} (or they differ)"
+if [ "${#recvd[@]}" -eq 2 ] && [ "${recvd[1]}" = "${sent[2]}" ] \
+    && [ "${recvd[0]}" != "${sent[0]}" ] && [ "${recvd[1]}" != "${sent[0]}" ]; then
+    ok "bob-eth0 holds 2: the lost first one is in the sender's file only"
+else
+    fail "bob-eth0 holds ${#recvd[@]} datagrams, want the 2nd (damaged) and the 3rd"
+fi
+# The damaged one: the same length, one octet inverted.
+diffs=$(awk -v a="${sent[1]}" -v b="${recvd[0]}" 'BEGIN {
+    if (length(a) != length(b)) { print "length"; exit }
+    n = 0; for (i = 1; i <= length(a); i += 2) if (substr(a, i, 2) != substr(b, i, 2)) n++; print n }')
+[ "$diffs" = 1 ] && ok "bob-eth0's second datagram is alice's with one octet changed" \
+    || fail "bob-eth0's damaged datagram differs from what alice sent in '$diffs' octets"
+second_t=$(ts df/bob-eth0.pcap -Y 'frame.time_epoch > 0.05' -T fields -e frame.time_epoch | head -1)
+f=(-o ip.check_checksum:TRUE -o udp.check_checksum:TRUE)
+bad() { ts "$1" "${f[@]}" -Y 'ip.checksum.status == 0 || udp.checksum.status == 0' -T fields -e frame.time_epoch | tr '\n' ' '; }
+bad_rx=$(bad df/bob-eth0.pcap); bad_tx=$(bad df/alice-eth0.pcap); bad_wire=$(bad df/alice-bob.pcap)
+[ "$bad_rx" = "$second_t " ] && ok "bob-eth0: the damaged datagram (at $second_t) has a bad checksum" \
+    || fail "bob-eth0: bad checksums on frames at '$bad_rx', want the damaged one at $second_t"
+[ -z "$bad_tx" ] && [ -z "$bad_wire" ] && ok "alice-eth0 and the link file: every checksum good (taken as sent)" \
+    || fail "bad checksums as sent: alice-eth0 '$bad_tx', link '$bad_wire'"
+# Times: bob receives 1 ms (the link's delay) after alice sent.
+t_tx=$(ts df/alice-eth0.pcap -Y 'frame.time_epoch > 0.05' -T fields -e frame.time_epoch | tail -1)
+t_rx=$(ts df/bob-eth0.pcap -Y 'frame.time_epoch > 0.05' -T fields -e frame.time_epoch | tail -1)
+[ "$(awk -v a="$t_tx" -v b="$t_rx" 'BEGIN { printf "%.6f", b - a }')" = "0.001000" ] \
+    && ok "bob-eth0 stamps a frame as it arrives, 1 ms after alice-eth0 ($t_tx -> $t_rx)" \
+    || fail "arrival stamp $t_rx, sent at $t_tx: want 1 ms later"
+# pcapng: one interface block per file, named and described.
+for i in alice-eth0 bob-eth0; do
+    d=$(ts "dfng/$i.pcapng" -T fields -e frame.interface_name -e frame.interface_description | sort -u)
+    n=$(echo "$d" | wc -l)
+    case $d in
+        "$i	${i%-eth0} eth0 192.0.2."*"/24 on link alice-bob: what it sent and received, as tcpdump there")
+            [ "$n" -eq 1 ] && ok "$i.pcapng: one interface: $d" || fail "$i.pcapng: $n interfaces" ;;
+        *) fail "$i.pcapng: interface '$d'" ;;
+    esac
+done
+[ "$(ts dfng/bob-eth0.pcapng | wc -l)" = "$(ts df/bob-eth0.pcap | wc -l)" ] \
+    && ok "bob-eth0.pcapng and .pcap hold the same frames" || fail "bob-eth0 pcap and pcapng differ"
 
 echo "$failures failed"
 [ "$failures" -eq 0 ]

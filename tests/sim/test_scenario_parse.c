@@ -1344,7 +1344,8 @@ START_TEST(test_unreadable_file)
     ck_assert_uint_eq(d.errors[0].col, 0);
 
     ck_assert_ptr_null(scenario_parse_file(NETSTEP_TEST_DATA "/bad", &d));
-    ck_assert_str_eq(d.first, NETSTEP_TEST_DATA "/bad: error: cannot read: Is a directory");
+    ck_assert_str_eq(d.first, NETSTEP_TEST_DATA "/bad: error: not a regular file (a directory): "
+                                                "a scenario is read from a file");
 }
 END_TEST
 
