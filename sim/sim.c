@@ -472,8 +472,8 @@ sim_deliver(struct sim *s, struct sim_ev_frame *f)
         const struct switch_port *sp = dst->host == NULL ? switch_port_of(dst) : NULL;
         sim_storm_count(s->storm_who, &s->storm_other,
                         dst->host != NULL ? dst->host->name : sp != NULL ? sp->sw->name : "?");
-        const struct link *via = f->via != NULL && f->via->from != NULL
-                                     ? link_of_iface(f->via->from) : NULL;
+        /* the frame came over a wire: the link its receiving end is on */
+        const struct link *via = f->via != NULL ? link_of_iface(dst) : NULL;
         if (via != NULL)
             sim_storm_count(s->storm_links, NULL, via->name);
         s->storm_last_pkt = p->id;
