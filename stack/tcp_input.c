@@ -545,9 +545,12 @@ tcp_ooo_drain(struct tcb *tp)
     return fin;
 }
 
-/* The seventh check: segment text; then the eighth: FIN. */
-static void
-tcp_data_and_fin(struct tcb *tp, struct tcp_seg *s)
+/* [RFC 9293 3.10.7.4] "Seventh, process the segment text": in-order data
+ * into the receive buffer, out-of-order data held for later. Returns true
+ * when the FIN that follows the text is now in order (it is the eighth
+ * check's to process). */
+static bool
+tcp_check_text(struct tcb *tp, struct tcp_seg *s)
 {
     struct host *h = tp->host;
     bool fin_now = false;
@@ -597,7 +600,14 @@ tcp_data_and_fin(struct tcb *tp, struct tcp_seg *s)
         tcp_ooo_insert(tp, s->seq, NULL, 0, true);
         tp->ack_now = true;
     }
-    /* "Eighth, check the FIN bit" */
+    return fin_now;
+}
+
+/* [RFC 9293 3.10.7.4] "Eighth, check the FIN bit": a FIN now in order ends
+ * the peer's stream; one repeated in TIME-WAIT restarts the 2 MSL wait. */
+static void
+tcp_check_fin(struct tcb *tp, const struct tcp_seg *s, bool fin_now)
+{
     if (fin_now && !tp->fin_rcvd) {
         tcp_trace(tp, TRACE_NOTE, s->p, "RFC 9293 3.10.7.4",
                   "FIN: the peer has no more data; acknowledge it");
@@ -625,31 +635,32 @@ tcp_acceptable(const struct tcb *tp, const struct tcp_seg *s)
     return seq_in(s->seq, rn, rn + wnd) || seq_in(s->seq + len - 1, rn, rn + wnd);
 }
 
-static void
-tcp_otherwise_input(struct host *h, struct tcb *tp, struct tcp_seg *s)
+/* Simultaneous open: in SYN-RECEIVED the peer's SYN-ACK repeats its SYN
+ * (old) but acknowledges ours. Taken as that ACK, as Linux does under
+ * [RFC 5961 4.2]'s exception, so both ends reach ESTABLISHED. Returns true
+ * (and strips the old SYN) when s is such a SYN-ACK. */
+static bool
+tcp_simopen_ack(const struct tcb *tp, struct tcp_seg *s)
 {
     uint8_t f = s->t.flags;
-    const struct tcp_opts *o = &s->t.opts;
-    uint32_t seg_seq = s->seq; /* SEG.SEQ as it arrived */
-
-    tcp_rcv_window(tp); /* RCV.WND as advertised */
-
-    /* Simultaneous open: in SYN-RECEIVED the peer's SYN-ACK repeats its SYN
-     * (old) but acknowledges ours. Taken as that ACK, as Linux does under
-     * [RFC 5961 4.2]'s exception, so both ends reach ESTABLISHED. */
-    bool simopen_ack = false;
     if (tp->state == TCP_SYN_RECEIVED && !tp->passive && (f & TCP_SYN) && (f & TCP_ACK) &&
         s->seq + 1 == tp->rcv_nxt && s->t.ack == tp->snd_nxt && s->dlen == 0) {
-        simopen_ack = true;
         s->syn = false;
         s->seq++;
+        return true;
     }
+    return false;
+}
 
-    /* [RFC 7323 5.3] PAWS, before the acceptability test: R1 "If there is a
-     * Timestamps option in the arriving segment, SEG.TSval < TS.Recent, TS.Recent
-     * is valid, and the RST bit is not set, then treat the arriving segment as
-     * not acceptable". */
-    if (tp->ts_ok && o->has_ts && !(f & TCP_RST) && seq_lt(o->ts_val, tp->ts_recent) &&
+/* [RFC 7323 5.3] PAWS, before the acceptability test: R1 "If there is a
+ * Timestamps option in the arriving segment, SEG.TSval < TS.Recent, TS.Recent
+ * is valid, and the RST bit is not set, then treat the arriving segment as
+ * not acceptable". Returns false when the segment was dropped. */
+static bool
+tcp_check_paws(struct host *h, struct tcb *tp, struct tcp_seg *s)
+{
+    const struct tcp_opts *o = &s->t.opts;
+    if (tp->ts_ok && o->has_ts && !(s->t.flags & TCP_RST) && seq_lt(o->ts_val, tp->ts_recent) &&
         h->now_ns - tp->ts_recent_ns < TCP_PAWS_IDLE_NS) {
         tcp_trace(tp, TRACE_RX, s->p, "RFC 7323 5.3",
                   "%s: TSval %u is older than TS.Recent %u: an old duplicate (PAWS)", s->desc,
@@ -658,10 +669,21 @@ tcp_otherwise_input(struct host *h, struct tcb *tp, struct tcp_seg *s)
         tp->ack_now = true;
         tcp_send_ack(tp, TCP_WHY_ACK);
         pkt_drop(h, s->p, LAYER_TCP, DROP_TCP_PAWS);
-        return;
+        return false;
     }
+    return true;
+}
 
-    /* "First, check sequence number" */
+/* [RFC 9293 3.10.7.4] "First, check sequence number": an unacceptable
+ * segment is answered with an ACK (unless it is a RST) and dropped; an
+ * acceptable one is trimmed to the window, and it counts as life from the
+ * peer. seg_seq is SEG.SEQ as it arrived. Returns false when the segment was
+ * dropped. */
+static bool
+tcp_check_sequence(struct host *h, struct tcb *tp, struct tcp_seg *s, uint32_t seg_seq)
+{
+    uint8_t f = s->t.flags;
+    const struct tcp_opts *o = &s->t.opts;
     if (!tcp_acceptable(tp, s)) {
         bool old = seq_leq(s->seq + seg_len(s), tp->rcv_nxt);
         if (old && !(f & TCP_RST) && s->dlen > 0) {
@@ -674,7 +696,7 @@ tcp_otherwise_input(struct host *h, struct tcb *tp, struct tcp_seg *s)
                   tp->rcv_wnd, (f & TCP_RST) ? "" : ": send an ACK");
         if (f & TCP_RST) {
             pkt_drop(h, s->p, LAYER_TCP, DROP_TCP_RST_OUT_OF_WINDOW);
-            return;
+            return false;
         }
         /* "If an incoming segment is not acceptable, an acknowledgment should
          * be sent in reply (unless the RST bit is set)" */
@@ -685,7 +707,7 @@ tcp_otherwise_input(struct host *h, struct tcb *tp, struct tcp_seg *s)
         else
             tcp_send_ack(tp, TCP_WHY_ACK);
         pkt_drop(h, s->p, LAYER_TCP, old ? DROP_TCP_DUPLICATE : DROP_TCP_OUT_OF_WINDOW);
-        return;
+        return false;
     }
     /* Trim to the window: "segments with higher beginning sequence numbers
      * may be held for later processing", parts before RCV.NXT are old. */
@@ -720,60 +742,75 @@ tcp_otherwise_input(struct host *h, struct tcb *tp, struct tcp_seg *s)
         tp->ts_recent = o->ts_val;
         tp->ts_recent_ns = h->now_ns;
     }
+    return true;
+}
 
-    /* "Second, check the RST bit" [RFC 5961 3.2]: reset only if SEG.SEQ is
-     * exactly RCV.NXT; otherwise (in the window) send a challenge ACK. */
-    if (f & TCP_RST) {
-        if (seg_seq != tp->rcv_nxt) {
-            tcp_trace(tp, TRACE_RX, s->p, "RFC 5961 3.2",
-                      "%s: RST in the window but not at RCV.NXT %u: challenge ACK", s->desc,
-                      tp->rcv_nxt);
-            tcp_challenge_ack(tp, "RFC 5961 3.2");
-            pkt_drop(h, s->p, LAYER_TCP, DROP_TCP_RST_IN_WINDOW);
-            return;
-        }
-        h->tcp.stats.rst_rx++;
-        int err = ERR_CONNRESET;
-        if (tp->state == TCP_SYN_RECEIVED) {
-            /* "If this connection was initiated with a passive OPEN, then
-             * return this connection to the LISTEN state" - here the listener
-             * never left LISTEN: the half-open child goes. Active: refused. */
-            err = tp->passive ? 0 : ERR_CONNREFUSED;
-            h->tcp.stats.attempt_fails++;
-        } else if (tp->state == TCP_CLOSING || tp->state == TCP_LAST_ACK ||
-                   tp->state == TCP_TIME_WAIT) {
-            err = 0; /* "enter the CLOSED state, delete the TCB, and return" */
-        } else {
-            h->tcp.stats.estab_resets++;
-        }
-        tcp_trace(tp, TRACE_RX, s->p, "RFC 9293 3.10.7.4", "%s: the peer reset the connection",
-                  s->desc);
-        pkt_free(s->p);
-        tcp_drop(tp, err, "RFC 9293 3.10.7.4");
-        return;
+/* [RFC 9293 3.10.7.4] "Second, check the RST bit", with [RFC 5961 3.2]:
+ * reset only if SEG.SEQ is exactly RCV.NXT; otherwise (in the window) send a
+ * challenge ACK. Returns false when the segment was consumed. */
+static bool
+tcp_check_rst(struct host *h, struct tcb *tp, struct tcp_seg *s, uint32_t seg_seq)
+{
+    if (!(s->t.flags & TCP_RST))
+        return true;
+    if (seg_seq != tp->rcv_nxt) {
+        tcp_trace(tp, TRACE_RX, s->p, "RFC 5961 3.2",
+                  "%s: RST in the window but not at RCV.NXT %u: challenge ACK", s->desc,
+                  tp->rcv_nxt);
+        tcp_challenge_ack(tp, "RFC 5961 3.2");
+        pkt_drop(h, s->p, LAYER_TCP, DROP_TCP_RST_IN_WINDOW);
+        return false;
     }
-    /* Third: security and precedence - not applicable here. */
-
-    /* "Fourth, check the SYN bit" [RFC 5961 4.2]: "irrespective of the
-     * sequence number, TCP endpoints MUST send a 'challenge ACK'". */
-    if ((f & TCP_SYN) && !simopen_ack) {
-        tcp_trace(tp, TRACE_RX, s->p, "RFC 5961 4.2",
-                  "%s: SYN on a synchronized connection: challenge ACK", s->desc);
-        tcp_challenge_ack(tp, "RFC 5961 4.2");
-        pkt_drop(h, s->p, LAYER_TCP, DROP_TCP_SYN_IN_WINDOW);
-        return;
+    h->tcp.stats.rst_rx++;
+    int err = ERR_CONNRESET;
+    if (tp->state == TCP_SYN_RECEIVED) {
+        /* "If this connection was initiated with a passive OPEN, then
+         * return this connection to the LISTEN state" - here the listener
+         * never left LISTEN: the half-open child goes. Active: refused. */
+        err = tp->passive ? 0 : ERR_CONNREFUSED;
+        h->tcp.stats.attempt_fails++;
+    } else if (tp->state == TCP_CLOSING || tp->state == TCP_LAST_ACK ||
+               tp->state == TCP_TIME_WAIT) {
+        err = 0; /* "enter the CLOSED state, delete the TCB, and return" */
+    } else {
+        h->tcp.stats.estab_resets++;
     }
+    tcp_trace(tp, TRACE_RX, s->p, "RFC 9293 3.10.7.4", "%s: the peer reset the connection",
+              s->desc);
+    pkt_free(s->p);
+    tcp_drop(tp, err, "RFC 9293 3.10.7.4");
+    return false;
+}
 
-    /* "Fifth, check the ACK field": "if the ACK bit is off, drop the segment
-     * and return". */
-    if (!(f & TCP_ACK)) {
+/* [RFC 9293 3.10.7.4] "Fourth, check the SYN bit", with [RFC 5961 4.2]:
+ * "irrespective of the sequence number, TCP endpoints MUST send a 'challenge
+ * ACK'". Returns false when the segment was dropped. */
+static bool
+tcp_check_syn(struct host *h, struct tcb *tp, struct tcp_seg *s, bool simopen_ack)
+{
+    if (!(s->t.flags & TCP_SYN) || simopen_ack)
+        return true;
+    tcp_trace(tp, TRACE_RX, s->p, "RFC 5961 4.2",
+              "%s: SYN on a synchronized connection: challenge ACK", s->desc);
+    tcp_challenge_ack(tp, "RFC 5961 4.2");
+    pkt_drop(h, s->p, LAYER_TCP, DROP_TCP_SYN_IN_WINDOW);
+    return false;
+}
+
+/* [RFC 9293 3.10.7.4] fifth check, the acceptance range of SEG.ACK: "if
+ * the ACK bit is off, drop the segment and return"; [RFC 5961 5.2]
+ * "(SND.UNA - MAX.SND.WND) =< SEG.ACK =< SND.NXT" else send an ACK and drop:
+ * blind data injection fails here. Returns false when the segment was
+ * dropped. */
+static bool
+tcp_ack_acceptable(struct host *h, struct tcb *tp, struct tcp_seg *s)
+{
+    if (!(s->t.flags & TCP_ACK)) {
         tcp_trace(tp, TRACE_RX, s->p, "RFC 9293 3.10.7.4", "%s: no ACK bit: dropped", s->desc);
         pkt_drop(h, s->p, LAYER_TCP, DROP_TCP_NO_ACK);
-        return;
+        return false;
     }
     uint32_t ack = s->t.ack;
-    /* [RFC 5961 5.2] "(SND.UNA - MAX.SND.WND) =< SEG.ACK =< SND.NXT" else
-     * send an ACK and drop: blind data injection fails here. */
     uint32_t max_wnd = tp->max_snd_wnd > 0 ? tp->max_snd_wnd : 1;
     if (seq_gt(ack, tp->snd_max) || seq_lt(ack, tp->snd_una - max_wnd)) {
         tcp_trace(tp, TRACE_RX, s->p, "RFC 5961 5.2",
@@ -786,49 +823,67 @@ tcp_otherwise_input(struct host *h, struct tcb *tp, struct tcp_seg *s)
             tcp_challenge_ack(tp, "RFC 5961 5.2");
         }
         pkt_drop(h, s->p, LAYER_TCP, DROP_TCP_BAD_ACK);
-        return;
+        return false;
     }
-    if (tp->state == TCP_SYN_RECEIVED) {
-        /* "If SND.UNA < SEG.ACK =< SND.NXT, then enter ESTABLISHED state and
-         * continue processing"; "If the segment acknowledgment is not
-         * acceptable, form a reset segment <SEQ=SEG.ACK><CTL=RST>". */
-        if (!seq_gt(ack, tp->snd_una)) {
-            tcp_trace(tp, TRACE_RX, s->p, "RFC 9293 3.10.7.4",
-                      "%s: does not acknowledge our SYN: RST", s->desc);
-            tcp_send_rst_for(h, s->dst, s->src, &s->t, seg_len(s), "RFC 9293 3.10.7.4",
-                             "unacceptable ACK in SYN-RECEIVED");
-            pkt_drop(h, s->p, LAYER_TCP, DROP_TCP_BAD_ACK);
-            return;
-        }
-        if (tp->listener != NULL && tcp_listen_queued(h, tp->listener, true) >=
-                                        (unsigned)tp->listener->backlog) {
-            tcp_trace(tp, TRACE_RX, s->p, "RFC 9293 3.10.7.4",
-                      "%s: completes the handshake, but the accept queue is full", s->desc);
-            pkt_drop(h, s->p, LAYER_TCP, DROP_TCP_BACKLOG_FULL);
-            return;
-        }
-        tp->snd_wnd = (uint32_t)s->t.wnd << tp->snd_wscale;
-        tp->max_snd_wnd = tp->snd_wnd > tp->max_snd_wnd ? tp->snd_wnd : tp->max_snd_wnd;
-        tp->snd_wl1 = s->seq;
-        tp->snd_wl2 = ack;
-        tcp_trace(tp, TRACE_RX, s->p, "RFC 9293 3.10.7.4",
-                  "%s: the ACK of our SYN-ACK: connection established", s->desc);
-        tcp_established(tp, "RFC 9293 3.10.7.4");
-    } else if (trace_wanted(h->trace)) {
-        tcp_trace(tp, TRACE_RX, s->p, "RFC 9293 3.10.7.4", "%s", s->desc);
-    } else {
-        trace_count(h, TRACE_RX, LAYER_TCP);
-    }
+    return true;
+}
 
-    /* ESTABLISHED and the states after it. SACK blocks first: duplicate-ACK
-     * handling and recovery read the scoreboard [RFC 6675 5]. */
-    if (tp->sack_ok && o->sack_count > 0)
-        tcp_sack_update(tp, o);
+/* [RFC 9293 3.10.7.4] fifth check in SYN-RECEIVED: "If SND.UNA < SEG.ACK =<
+ * SND.NXT, then enter ESTABLISHED state and continue processing"; "If the
+ * segment acknowledgment is not acceptable, form a reset segment
+ * <SEQ=SEG.ACK><CTL=RST>". Other states only trace the arrival. Returns
+ * false when the segment was dropped. */
+static bool
+tcp_ack_syn_received(struct host *h, struct tcb *tp, struct tcp_seg *s)
+{
+    uint32_t ack = s->t.ack;
+    if (tp->state != TCP_SYN_RECEIVED) {
+        if (trace_wanted(h->trace))
+            tcp_trace(tp, TRACE_RX, s->p, "RFC 9293 3.10.7.4", "%s", s->desc);
+        else
+            trace_count(h, TRACE_RX, LAYER_TCP);
+        return true;
+    }
+    if (!seq_gt(ack, tp->snd_una)) {
+        tcp_trace(tp, TRACE_RX, s->p, "RFC 9293 3.10.7.4",
+                  "%s: does not acknowledge our SYN: RST", s->desc);
+        tcp_send_rst_for(h, s->dst, s->src, &s->t, seg_len(s), "RFC 9293 3.10.7.4",
+                         "unacceptable ACK in SYN-RECEIVED");
+        pkt_drop(h, s->p, LAYER_TCP, DROP_TCP_BAD_ACK);
+        return false;
+    }
+    if (tp->listener != NULL &&
+        tcp_listen_queued(h, tp->listener, true) >= (unsigned)tp->listener->backlog) {
+        tcp_trace(tp, TRACE_RX, s->p, "RFC 9293 3.10.7.4",
+                  "%s: completes the handshake, but the accept queue is full", s->desc);
+        pkt_drop(h, s->p, LAYER_TCP, DROP_TCP_BACKLOG_FULL);
+        return false;
+    }
+    tp->snd_wnd = (uint32_t)s->t.wnd << tp->snd_wscale;
+    tp->max_snd_wnd = tp->snd_wnd > tp->max_snd_wnd ? tp->snd_wnd : tp->max_snd_wnd;
+    tp->snd_wl1 = s->seq;
+    tp->snd_wl2 = ack;
+    tcp_trace(tp, TRACE_RX, s->p, "RFC 9293 3.10.7.4",
+              "%s: the ACK of our SYN-ACK: connection established", s->desc);
+    tcp_established(tp, "RFC 9293 3.10.7.4");
+    return true;
+}
+
+/* [RFC 9293 3.10.7.4] fifth check, ESTABLISHED and after: "If SND.UNA <
+ * SEG.ACK =< SND.NXT, then set SND.UNA <- SEG.ACK. Any segments on the
+ * retransmission queue that are thereby entirely acknowledged are removed."
+ * An ACK that advances nothing may be a duplicate [RFC 5681 2]. SACK blocks
+ * are read first: duplicate-ACK handling and recovery read the scoreboard
+ * [RFC 6675 5]. */
+static void
+tcp_ack_advance(struct host *h, struct tcb *tp, const struct tcp_seg *s)
+{
+    uint8_t f = s->t.flags;
+    uint32_t ack = s->t.ack;
+    if (tp->sack_ok && s->t.opts.sack_count > 0)
+        tcp_sack_update(tp, &s->t.opts);
     uint32_t new_wnd = (uint32_t)s->t.wnd << tp->snd_wscale;
     if (seq_gt(ack, tp->snd_una)) {
-        /* "If SND.UNA < SEG.ACK =< SND.NXT, then set SND.UNA <- SEG.ACK. Any
-         * segments on the retransmission queue that are thereby entirely
-         * acknowledged are removed." */
         uint32_t old_una = tp->snd_una;
         uint32_t acked = ack - old_una;
         uint32_t data_acked = 0;
@@ -862,9 +917,17 @@ tcp_otherwise_input(struct host *h, struct tcb *tp, struct tcp_seg *s)
          * no SYN/FIN, ACK = SND.UNA, the same window. */
         tcp_cc_dup_ack(tp);
     }
-    /* "If SND.UNA =< SEG.ACK =< SND.NXT, the send window should be updated.
-     * If (SND.WL1 < SEG.SEQ or (SND.WL1 = SEG.SEQ and SND.WL2 =< SEG.ACK)),
-     * set SND.WND <- SEG.WND, set SND.WL1 <- SEG.SEQ, and set SND.WL2 <- SEG.ACK." */
+}
+
+/* [RFC 9293 3.10.7.4] fifth check: "If SND.UNA =< SEG.ACK =< SND.NXT, the
+ * send window should be updated. If (SND.WL1 < SEG.SEQ or (SND.WL1 = SEG.SEQ
+ * and SND.WL2 =< SEG.ACK)), set SND.WND <- SEG.WND, set SND.WL1 <- SEG.SEQ,
+ * and set SND.WL2 <- SEG.ACK." */
+static void
+tcp_ack_update_window(struct tcb *tp, const struct tcp_seg *s, uint32_t seg_seq)
+{
+    uint32_t ack = s->t.ack;
+    uint32_t new_wnd = (uint32_t)s->t.wnd << tp->snd_wscale;
     if (seq_lt(tp->snd_wl1, seg_seq) || (tp->snd_wl1 == seg_seq && seq_leq(tp->snd_wl2, ack))) {
         tp->snd_wnd = new_wnd;
         tp->snd_wl1 = seg_seq;
@@ -872,38 +935,76 @@ tcp_otherwise_input(struct host *h, struct tcb *tp, struct tcp_seg *s)
         if (new_wnd > tp->max_snd_wnd)
             tp->max_snd_wnd = new_wnd;
     }
+}
+
+/* [RFC 9293 3.10.7.4] fifth check, the closing states: what an ACK of our
+ * FIN moves to. Returns false when the connection is gone (LAST-ACK). */
+static bool
+tcp_ack_of_fin(struct host *h, struct tcb *tp, struct tcp_seg *s)
+{
     bool fin_acked = tp->fin_queued && seq_gt(tp->snd_una, tcp_fin_seq(tp));
+    if (!fin_acked)
+        return true;
     switch (tp->state) {
     case TCP_FIN_WAIT_1:
         /* "if the FIN segment is now acknowledged, then enter FIN-WAIT-2" */
-        if (fin_acked) {
-            tcp_set_state(tp, TCP_FIN_WAIT_2, "RFC 9293 3.10.7.4");
-            if (tp->fd < 0)
-                tcp_timer_arm(tp, TCP_T_2MSL, h->tcp.fin_timeout_ns);
-        }
+        tcp_set_state(tp, TCP_FIN_WAIT_2, "RFC 9293 3.10.7.4");
+        if (tp->fd < 0)
+            tcp_timer_arm(tp, TCP_T_2MSL, h->tcp.fin_timeout_ns);
         break;
     case TCP_CLOSING:
         /* "if the ACK acknowledges our FIN, then enter the TIME-WAIT state" */
-        if (fin_acked) {
-            tcp_set_state(tp, TCP_TIME_WAIT, "RFC 9293 3.10.7.4");
-            tcp_timewait_start(tp);
-        }
+        tcp_set_state(tp, TCP_TIME_WAIT, "RFC 9293 3.10.7.4");
+        tcp_timewait_start(tp);
         break;
     case TCP_LAST_ACK:
         /* "If our FIN is now acknowledged, delete the TCB, enter the CLOSED
          * state, and return." */
-        if (fin_acked) {
-            pkt_free(s->p);
-            tcp_drop(tp, 0, "RFC 9293 3.10.7.4");
-            return;
-        }
-        break;
+        pkt_free(s->p);
+        tcp_drop(tp, 0, "RFC 9293 3.10.7.4");
+        return false;
     default:
         break;
     }
+    return true;
+}
 
-    /* Sixth: URG - not implemented (ignored). Seventh and eighth: */
-    tcp_data_and_fin(tp, s);
+/* [RFC 9293 3.10.7.4] "Fifth, check the ACK field", in its parts. Returns
+ * false when the segment was consumed. */
+static bool
+tcp_check_ack(struct host *h, struct tcb *tp, struct tcp_seg *s, uint32_t seg_seq)
+{
+    if (!tcp_ack_acceptable(h, tp, s) || !tcp_ack_syn_received(h, tp, s))
+        return false;
+    tcp_ack_advance(h, tp, s);
+    tcp_ack_update_window(tp, s, seg_seq);
+    return tcp_ack_of_fin(h, tp, s);
+}
+
+/* [RFC 9293 3.10.7.4] SYN-RECEIVED and the synchronized states: the eight
+ * checks in the RFC's order, each in its function above. */
+static void
+tcp_otherwise_input(struct host *h, struct tcb *tp, struct tcp_seg *s)
+{
+    uint32_t seg_seq = s->seq; /* SEG.SEQ as it arrived */
+
+    tcp_rcv_window(tp); /* RCV.WND as advertised */
+    bool simopen_ack = tcp_simopen_ack(tp, s);
+    if (!tcp_check_paws(h, tp, s))
+        return;
+    if (!tcp_check_sequence(h, tp, s, seg_seq)) /* first */
+        return;
+    if (!tcp_check_rst(h, tp, s, seg_seq)) /* second */
+        return;
+    /* Third, "check security": no IP security option here, nothing to check. */
+    if (!tcp_check_syn(h, tp, s, simopen_ack)) /* fourth */
+        return;
+    if (!tcp_check_ack(h, tp, s, seg_seq)) /* fifth */
+        return;
+    /* Sixth, "check the URG bit": urgent data is not implemented; the
+     * pointer is ignored and the bytes are ordinary data. */
+    bool fin_now = tcp_check_text(tp, s); /* seventh */
+    tcp_check_fin(tp, s, fin_now);        /* eighth */
     pkt_free(s->p);
     if (tp->state != TCP_TIME_WAIT)
         tcp_output(tp, TCP_WHY_DATA);
