@@ -344,10 +344,22 @@ ipv4_input(struct iface *ifc, struct pkt *p)
         ipv4_addr_str(ip.src, s);
         ipv4_addr_str(ip.dst, d);
     }
-    /* [RFC 1122 3.2.1.3] a source that is a broadcast or multicast address
-     * MUST be discarded. */
-    if (ip.src == IPV4_BROADCAST || (ip.src >> 28) == 0xe) {
+    /* [RFC 1122 3.2.1.3] a source that is a broadcast (limited, or directed
+     * to any subnet of ours) or multicast address MUST be discarded
+     * [RFC 1122 4.2.3.10]: it names no host that could be answered. */
+    if ((ip.src >> 28) == 0xe || ipv4_is_broadcast(h, ip.src)) {
+        trace_rx(h, LAYER_IPV4, p, "RFC 1122 3.2.1.3",
+                 "%s > %s: the source is a broadcast or multicast address", s, d);
         pkt_drop(h, p, LAYER_IPV4, DROP_IPV4_BAD_SRC);
+        return;
+    }
+    /* [RFC 1122 3.2.1.3 (a)] 0.0.0.0 is "this host" and "MUST NOT be sent,
+     * except as a source address as part of an initialization procedure by
+     * which the host learns its own IP address" (DHCP), which this stack
+     * does not run. */
+    if (ip.src == 0 && !ifc->loopback) {
+        trace_rx(h, LAYER_IPV4, p, "RFC 1122 3.2.1.3", "%s > %s: source 0.0.0.0", s, d);
+        pkt_drop(h, p, LAYER_IPV4, DROP_IPV4_ZERO_SRC);
         return;
     }
     /* [RFC 1122 3.2.1.3 (g)] 127.x "MUST NOT appear outside a host": from
@@ -356,6 +368,16 @@ ipv4_input(struct iface *ifc, struct pkt *p)
         trace_rx(h, LAYER_IPV4, p, "RFC 1122 3.2.1.3", "%s > %s: a loopback address on %s, "
                  "from outside the host", s, d, ifc->name);
         pkt_drop(h, p, LAYER_IPV4, DROP_IPV4_MARTIAN);
+        return;
+    }
+    /* A datagram from a wire that claims one of our own addresses as its
+     * source was not sent by us: what we send ourselves comes back on lo.
+     * Believing it answers ourselves, as the LAND attack (src = dst) wants,
+     * and can loop forever; Linux drops it as a martian source so. */
+    if (!ifc->loopback && ipv4_is_local(h, ip.src)) {
+        trace_rx(h, LAYER_IPV4, p, "RFC 1122 3.2.1.3",
+                 "%s > %s: my own address as the source, arriving on %s", s, d, ifc->name);
+        pkt_drop(h, p, LAYER_IPV4, DROP_IPV4_OWN_SRC);
         return;
     }
     bool local = ipv4_is_local(h, ip.dst);

@@ -82,6 +82,9 @@ enum tcp_timer_id {
 #define TCP_KEEPCNT_DEFAULT       9                         /* Linux tcp_keepalive_probes */
 #define TCP_SYN_RETRIES_DEFAULT   6                         /* Linux tcp_syn_retries */
 #define TCP_RETRIES2_DEFAULT      15                        /* Linux tcp_retries2 [RFC 1122 4.2.3.5] R2 */
+/* [RFC 1122 4.2.3.5] "R1 SHOULD correspond to at least 3 retransmissions";
+ * Linux tcp_retries1 is 3. */
+#define TCP_RETRIES1_DEFAULT      3
 #define TCP_FIN_TIMEOUT_NS        (60ull * 1000000000ull)   /* Linux tcp_fin_timeout (orphans) */
 /* [RFC 5961 7] rate-limit challenge ACKs; Linux's tcp_challenge_ack_limit */
 #define TCP_CHALLENGE_ACK_LIMIT   1000
@@ -139,7 +142,11 @@ struct tcp_ooo {
     X(paws_drops,        "segments dropped by PAWS")                           \
     X(ooo_segments,      "segments queued out of order")                       \
     X(timeouts,          "connections dropped after too many retransmissions") \
-    X(time_wait,         "connections that entered TIME-WAIT")
+    X(time_wait,         "connections that entered TIME-WAIT")                \
+    X(r1_reached,        "segments retransmitted R1 times (negative advice)") \
+    X(syncookies_sent,   "SYN-ACKs sent carrying a SYN cookie (queue full)")  \
+    X(syncookies_ok,     "connections opened from a valid SYN cookie")        \
+    X(syncookies_failed, "ACKs to a listener whose SYN cookie was invalid")
 
 struct tcp_stats {
 #define TCP_STAT_FIELD(name, sentence) uint64_t name;
@@ -232,7 +239,12 @@ struct tcb {
     uint64_t srtt_ns;              /* SRTT; 0 before the first sample */
     uint64_t rttvar_ns;            /* RTTVAR */
     uint64_t rto_ns;               /* RTO before back-off */
-    unsigned backoff;              /* consecutive expiries: the RTO is rto_ns << backoff */
+    unsigned backoff;              /* the RTO is rto_ns << backoff [RFC 6298 5.5]; a new
+                                    * RTT sample ends it (Karn) */
+    unsigned rexmit_count;         /* [RFC 9293 3.8.3] retransmissions of the segment at
+                                    * SND.UNA: R1 and R2 count these; progress (SND.UNA
+                                    * advancing) starts it again from 0 */
+    bool r1_reported;              /* R1 was passed for this segment (told once) */
     bool has_rtt;                  /* a sample was taken */
     bool rtt_timing;               /* one segment is being timed */
     uint32_t rtt_seq;              /* its sequence number */
@@ -281,7 +293,9 @@ struct tcp_host {
     uint64_t keep_intvl_ns;        /* between probes */
     unsigned keep_cnt;             /* probes before giving up */
     unsigned syn_retries;          /* SYN retransmissions before ETIMEDOUT */
-    unsigned retries2;             /* data retransmissions before ETIMEDOUT */
+    unsigned retries1;             /* [RFC 9293 3.8.3] R1: retransmissions of one segment
+                                    * before negative advice to IP and a word to the user */
+    unsigned retries2;             /* R2: retransmissions of one segment before ETIMEDOUT */
     uint64_t fin_timeout_ns;       /* an orphan's FIN-WAIT-2 */
     unsigned challenge_ack_limit;  /* per second */
     unsigned iw_segs;              /* initial window in segments */

@@ -157,6 +157,8 @@ tcp_established(struct tcb *tp, const char *rfc)
     if (tp->syn_rexmitted && !tp->has_rtt && tp->rto_ns < TCP_RTO_AFTER_SYN_LOSS_NS)
         tp->rto_ns = TCP_RTO_AFTER_SYN_LOSS_NS;
     tp->backoff = 0;
+    tp->rexmit_count = 0;
+    tp->r1_reported = false;
     if (tp->keepalive)
         tcp_timer_arm(tp, TCP_T_KEEPALIVE, tp->host->tcp.keep_idle_ns);
 }
@@ -897,6 +899,10 @@ tcp_ack_advance(struct host *h, struct tcb *tp, const struct tcp_seg *s)
         tp->snd_una = ack;
         if (seq_lt(tp->snd_nxt, ack))
             tp->snd_nxt = ack;
+        /* [RFC 9293 3.8.3] progress: the retransmission count of R1 and R2
+         * is per segment, and this is a new one. */
+        tp->rexmit_count = 0;
+        tp->r1_reported = false;
         tp->bytes_acked += data_acked;
         if (tp->rtt_timing && seq_gt(ack, tp->rtt_seq)) {
             tcp_rtt_sample(tp, h->now_ns - tp->rtt_start_ns);
