@@ -320,10 +320,14 @@ void tcp_host_init(struct host *h);
 void tcp_host_destroy(struct host *h);
 /* p->data is the TCP header. Takes ownership of p. [RFC 9293 3.10.7] */
 void tcp_input(struct host *h, struct pkt *p, const struct ipv4_hdr *ip);
-/* An ICMP error quoting a segment of ours: soft errors [RFC 1122 4.2.3.9],
- * "fragmentation needed" with the next-hop MTU [RFC 1191]. err is ERR_*. */
+/* An ICMP error quoting a segment of ours (seq: the quoted sequence number;
+ * quoted_len: the refused datagram's total length): soft errors [RFC 1122
+ * 4.2.3.9], "fragmentation needed" with the next-hop MTU [RFC 1191], which
+ * updates the path MTU cache only when the quote is in flight [RFC 5927
+ * 4.1]. err is ERR_*. */
 void tcp_icmp_error(struct host *h, uint32_t src, uint16_t sport, uint32_t dst, uint16_t dport,
-                    uint32_t seq, uint8_t type, uint8_t code, uint16_t mtu, int err);
+                    uint32_t seq, uint8_t type, uint8_t code, uint16_t mtu, uint16_t quoted_len,
+                    int err);
 /* Run expired timers. */
 void tcp_poll(struct host *h);
 /* The earliest armed timer of any TCB, or UINT64_MAX (cached, see next_ns). */

@@ -1107,29 +1107,53 @@ tcp_input(struct host *h, struct pkt *p, const struct ipv4_hdr *ip)
     }
 }
 
+/* [RFC 1191 6.5] the path MTU to tp's peer fell: the send MSS follows,
+ * and what is in flight - every segment of it too big, so lost - is sent
+ * again from SND.UNA in segments of the new size, as after a timeout but
+ * without a congestion signal (the loss was no congestion); what is queued
+ * is cut to the new size as it is sent. */
+static void
+tcp_path_mtu_lowered(struct tcb *tp, uint16_t path_mtu)
+{
+    uint16_t mss = path_mtu > IPV4_HDR_MIN + TCP_HDR_MIN
+                       ? (uint16_t)(path_mtu - IPV4_HDR_MIN - TCP_HDR_MIN)
+                       : TCP_DEFAULT_MSS;
+    if (mss >= tp->mss)
+        return;
+    uint16_t old = tp->mss;
+    tp->mss = mss;
+    if (tp->cwnd < mss)
+        tp->cwnd = mss;
+    tcp_trace(tp, TRACE_NOTE, NULL, "RFC 1191 6.5",
+              "path MTU %u: MSS lowered from %u to %u; resend from SND.UNA in the new size",
+              path_mtu, old, mss);
+    if (tp->state == TCP_SYN_SENT || tp->state == TCP_SYN_RECEIVED)
+        return; /* nothing but the SYN in flight, and it was small */
+    tp->snd_nxt = tp->snd_una;
+    tcp_output(tp, TCP_WHY_PMTU);
+}
+
 void
 tcp_icmp_error(struct host *h, uint32_t src, uint16_t sport, uint32_t dst, uint16_t dport,
-               uint32_t seq, uint8_t type, uint8_t code, uint16_t mtu, int err)
+               uint32_t seq, uint8_t type, uint8_t code, uint16_t mtu, uint16_t quoted_len,
+               int err)
 {
     struct tcb *tp = tcp_lookup(h, src, sport, dst, dport);
     if (tp == NULL || tp->state == TCP_LISTEN)
         return;
-    /* [RFC 5927 4.1] only an error quoting a sequence number in flight is
-     * believed. */
-    if (!seq_in(seq, tp->snd_una, tp->snd_max + 1)) {
+    /* [RFC 5927 4.1] only an error quoting a sequence number in flight,
+     * SND.UNA =< seq < SND.NXT, is believed. */
+    if (!seq_in(seq, tp->snd_una, tp->snd_max)) {
         tcp_trace(tp, TRACE_NOTE, NULL, "RFC 5927 4.1",
-                  "ICMP error quotes seq %u, not in flight: ignored", seq);
+                  "ICMP error quotes seq %u, not in flight [%u, %u): ignored", seq, tp->snd_una,
+                  tp->snd_max);
         return;
     }
-    if (type == 3 && code == 4 && mtu >= 68) {
-        /* [RFC 1191 6.1] fragmentation needed: lower the MSS to the next hop. */
-        uint16_t mss = (uint16_t)(mtu - 40);
-        if (mss < tp->mss) {
-            tp->mss = mss;
-            tcp_trace(tp, TRACE_NOTE, NULL, "RFC 1191 6.1",
-                      "path MTU %u: MSS lowered to %u, resend", mtu, mss);
-            tcp_retransmit(tp, tp->snd_una, tp->mss, TCP_WHY_RTO);
-        }
+    if (type == 3 && code == 4) {
+        /* [RFC 1191 6.1] fragmentation needed: learn the path MTU (with
+         * the plateau table and the floor), lower the MSS to it. */
+        uint16_t path_mtu = ipv4_pmtu_update(h, tp->faddr, mtu, quoted_len);
+        tcp_path_mtu_lowered(tp, path_mtu);
         return;
     }
     /* [RFC 1122 4.2.3.9] net/host unreachable are soft errors: TCP "MUST NOT
