@@ -93,7 +93,10 @@ enum tcp_timer_id {
 /* [RFC 9293 3.7.1] the default send MSS when the peer sends none */
 #define TCP_DEFAULT_MSS           536
 #define TCP_MAX_WSCALE            14   /* [RFC 7323 2.3] */
-#define TCP_MAX_BACKLOG           128  /* Linux's SOMAXCONN of old */
+/* listen()'s backlog is clamped to somaxconn: 4096, Linux's
+ * net.core.somaxconn since 5.4 (128 before), and the most the scenario
+ * language's `listen` takes. Settable per host (tcp_host.somaxconn). */
+#define TCP_SOMAXCONN_DEFAULT     4096
 #define TCP_SACK_SCOREBOARD       32   /* SACKed ranges the sender remembers */
 #define TCP_DUPTHRESH             3    /* [RFC 5681 3.2] [RFC 6675 2] DupThresh */
 
@@ -302,6 +305,12 @@ struct tcp_host {
     bool sack;                     /* offer SACK-permitted */
     bool timestamps;               /* offer timestamps */
     bool wscale;                   /* offer window scale */
+    bool syncookies;               /* [RFC 4987 3.6] answer with a SYN cookie when a
+                                    * listener's SYN queue is full (default on) */
+    unsigned somaxconn;            /* the largest listen() backlog kept */
+    bool cookie_sent;              /* a SYN cookie was ever sent ... */
+    uint64_t last_cookie_ns;       /* ... last at this time: an ACK to a listener is
+                                    * checked as a cookie only within its lifetime */
     enum tcp_cc_algo default_cc;   /* for new sockets */
     struct tcp_stats stats;        /* counters */
     /* tcp_next_deadline()'s answer, kept up to date by every timer change
@@ -464,6 +473,24 @@ bool tcp_sack_next_unsacked(const struct tcb *tp, uint32_t *seq, uint32_t *len);
 bool tcp_sack_highest_unsacked(const struct tcb *tp, uint32_t *seq);
 /* Is seq covered by a SACK block? */
 bool tcp_sack_is_sacked(const struct tcb *tp, uint32_t seq);
+
+/* ---- SYN cookies (tcp_syncookie.c) [RFC 4987 3.6] ----------------------- */
+
+/* The cookie (an ISS) for a SYN from faddr:fport with ISN peer_isn and MSS
+ * option peer_mss to laddr:lport; *mss_index gets the MSS table index it
+ * encodes. */
+uint32_t tcp_cookie_make(const struct host *h, uint32_t laddr, uint16_t lport, uint32_t faddr,
+                         uint16_t fport, uint32_t peer_isn, uint16_t peer_mss,
+                         unsigned *mss_index);
+/* Is cookie (SEG.ACK - 1) one this host made for that SYN, at most two ticks
+ * ago? Returns its MSS index (*age: ticks since), or -1. */
+int tcp_cookie_check(const struct host *h, uint32_t laddr, uint16_t lport, uint32_t faddr,
+                     uint16_t fport, uint32_t peer_isn, uint32_t cookie, unsigned *age);
+/* The MSS an index stands for. */
+uint16_t tcp_cookie_mss_of(unsigned index);
+/* Send the SYN-ACK carrying cookie to a SYN (no TCB). */
+void tcp_send_syn_cookie(struct host *h, uint32_t laddr, uint32_t faddr, const struct tcp_hdr *syn,
+                         uint32_t cookie, uint16_t mss, uint16_t wnd);
 
 /* ---- ISN (tcp_isn.c) --------------------------------------------------- */
 

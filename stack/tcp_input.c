@@ -192,49 +192,16 @@ tcp_listen_queued(const struct host *h, const struct tcb *lt, bool established)
     return n;
 }
 
-static void
-tcp_listen_input(struct host *h, struct tcb *lt, struct tcp_seg *s)
+/* A new TCB for a connection to listener lt from the segment s (a SYN, or
+ * the ACK that returns a SYN cookie), inheriting the listener's options and
+ * buffers. NULL (s dropped) when memory runs out. */
+static struct tcb *
+tcp_listen_child(struct host *h, struct tcb *lt, struct tcp_seg *s)
 {
-    /* "First, check for a RST": "An incoming RST should be ignored." */
-    if (s->t.flags & TCP_RST) {
-        tcp_trace(lt, TRACE_RX, s->p, "RFC 9293 3.10.7.2", "%s: RST to a listener: ignored",
-                  s->desc);
-        pkt_drop(h, s->p, LAYER_TCP, DROP_TCP_RST_IGNORED);
-        return;
-    }
-    /* "Second, check for an ACK": "Any acknowledgment is bad if it arrives on
-     * a connection still in the LISTEN state. An acceptable reset segment
-     * should be formed for any arriving ACK-bearing segment." */
-    if (s->t.flags & TCP_ACK) {
-        tcp_trace(lt, TRACE_RX, s->p, "RFC 9293 3.10.7.2", "%s: an ACK to a listener: RST",
-                  s->desc);
-        tcp_send_rst_for(h, s->dst, s->src, &s->t, seg_len(s), "RFC 9293 3.10.7.2",
-                         "ACK to a listener");
-        pkt_drop(h, s->p, LAYER_TCP, DROP_TCP_LISTEN_BAD);
-        return;
-    }
-    /* "Third, check for a SYN" */
-    if (!(s->t.flags & TCP_SYN)) {
-        /* "Fourth, other data or control": "drop the segment and return". */
-        tcp_trace(lt, TRACE_RX, s->p, "RFC 9293 3.10.7.2", "%s: neither SYN nor RST", s->desc);
-        pkt_drop(h, s->p, LAYER_TCP, DROP_TCP_LISTEN_BAD);
-        return;
-    }
-    /* Bounded queues, as BSD and Linux bound them by the backlog: half-open
-     * connections and connections waiting for accept(). */
-    unsigned half = tcp_listen_queued(h, lt, false);
-    unsigned full = tcp_listen_queued(h, lt, true);
-    if (half >= (unsigned)lt->backlog || full >= (unsigned)lt->backlog) {
-        tcp_trace(lt, TRACE_RX, s->p, "RFC 9293 3.10.7.2",
-                  "%s: SYN, but the listen queues are full (%u half-open, %u to accept, backlog %d)",
-                  s->desc, half, full, lt->backlog);
-        pkt_drop(h, s->p, LAYER_TCP, DROP_TCP_BACKLOG_FULL);
-        return;
-    }
     struct tcb *tp = tcp_tcb_new(h);
     if (tp == NULL) {
         pkt_drop(h, s->p, LAYER_TCP, DROP_NO_MEMORY);
-        return;
+        return NULL;
     }
     tp->listener = lt;
     tp->passive = true;
@@ -252,10 +219,160 @@ tcp_listen_input(struct host *h, struct tcb *lt, struct tcp_seg *s)
     if (tcp_ring_alloc(&tp->sndq, tp->sndbuf) < 0 || tcp_ring_alloc(&tp->rcvq, tp->rcvbuf) < 0) {
         tcp_tcb_free(tp);
         pkt_drop(h, s->p, LAYER_TCP, DROP_NO_MEMORY);
-        return;
+        return NULL;
     }
     unsigned mp = ipv4_max_payload(h, tp->faddr);
     tp->rcv_mss = (uint16_t)(mp > TCP_HDR_MIN ? mp - TCP_HDR_MIN : TCP_DEFAULT_MSS);
+    return tp;
+}
+
+/* [RFC 4987 3.6] The SYN queue is full: answer the SYN with a cookie and
+ * keep nothing. */
+static void
+tcp_listen_send_cookie(struct host *h, struct tcb *lt, struct tcp_seg *s, unsigned half)
+{
+    const struct tcp_opts *o = &s->t.opts;
+    unsigned idx;
+    uint32_t cookie = tcp_cookie_make(h, s->dst, s->t.dport, s->src, s->t.sport, s->seq,
+                                      o->has_mss ? o->mss : TCP_DEFAULT_MSS, &idx);
+    unsigned mp = ipv4_max_payload(h, s->src);
+    uint16_t our_mss = (uint16_t)(mp > TCP_HDR_MIN ? mp - TCP_HDR_MIN : TCP_DEFAULT_MSS);
+    size_t wnd = lt->rcvbuf < 65535 ? lt->rcvbuf : 65535; /* unscaled: no window scale */
+    tcp_trace(lt, TRACE_RX, s->p, "RFC 4987 3.6",
+              "%s: SYN, but the SYN queue is full (%u half-open, backlog %d): answer with a "
+              "SYN cookie instead of a TCB", s->desc, half, lt->backlog);
+    tcp_send_syn_cookie(h, s->dst, s->src, &s->t, cookie, our_mss, (uint16_t)wnd);
+    h->tcp.cookie_sent = true;
+    h->tcp.last_cookie_ns = h->now_ns;
+    pkt_free(s->p);
+}
+
+static void tcp_otherwise_input(struct host *h, struct tcb *tp, struct tcp_seg *s);
+
+/* [RFC 4987 3.6] An ACK to a listener while cookies are in use: if SEG.ACK
+ * - 1 is a cookie this host made for this connection, the connection is
+ * rebuilt from it, ESTABLISHED at once, and the segment's data (if any)
+ * goes on through the eight checks. Returns false if it is no cookie (the
+ * caller answers as LISTEN does). */
+static bool
+tcp_listen_cookie_ack(struct host *h, struct tcb *lt, struct tcp_seg *s)
+{
+    uint32_t cookie = s->t.ack - 1;
+    uint32_t peer_isn = s->seq - 1;
+    unsigned age = 0;
+    int idx = tcp_cookie_check(h, s->dst, s->t.dport, s->src, s->t.sport, peer_isn, cookie, &age);
+    if (idx < 0) {
+        h->tcp.stats.syncookies_failed++;
+        return false;
+    }
+    if (tcp_listen_queued(h, lt, true) >= (unsigned)lt->backlog) {
+        tcp_trace(lt, TRACE_RX, s->p, "RFC 4987 3.6",
+                  "%s: a valid SYN cookie, but the accept queue is full", s->desc);
+        pkt_drop(h, s->p, LAYER_TCP, DROP_TCP_BACKLOG_FULL);
+        return true;
+    }
+    struct tcb *tp = tcp_listen_child(h, lt, s);
+    if (tp == NULL)
+        return true;
+    /* What the cookie carried: the MSS. What it could not: window scale,
+     * SACK-permitted, timestamps - the connection goes without them. */
+    uint16_t mss = tcp_cookie_mss_of((unsigned)idx);
+    tp->mss = mss < tp->rcv_mss ? mss : tp->rcv_mss;
+    tp->ws_ok = false;
+    tp->snd_wscale = 0;
+    tp->rcv_wscale = 0;
+    tp->ts_ok = false;
+    tp->sack_ok = false;
+    tp->irs = peer_isn;
+    tp->rcv_nxt = s->seq;
+    tp->rcv_adv = tp->rcv_nxt;
+    tp->iss = cookie;
+    tp->snd_una = cookie + 1;
+    tp->snd_nxt = cookie + 1;
+    tp->snd_max = cookie + 1;
+    tp->snd_buf_seq = cookie + 1;
+    tp->snd_wnd = s->t.wnd;
+    tp->max_snd_wnd = tp->snd_wnd;
+    tp->snd_wl1 = s->seq;
+    tp->snd_wl2 = s->t.ack;
+    tp->last_rx_ns = h->now_ns;
+    tcp_cc_init(tp);
+    h->tcp.stats.passive_opens++;
+    h->tcp.stats.syncookies_ok++;
+    tcp_trace(tp, TRACE_RX, s->p, "RFC 4987 3.6",
+              "%s: ACK %u - 1 is a valid SYN cookie (t %u, %u tick%s old; MSS %u): the "
+              "connection is rebuilt from it, without window scale, SACK or timestamps",
+              s->desc, s->t.ack, cookie >> 27, age, age == 1 ? "" : "s", mss);
+    tcp_set_state(tp, TCP_SYN_RECEIVED, "RFC 4987 3.6");
+    tcp_established(tp, "RFC 4987 3.6");
+    if (s->dlen > 0 || s->fin) {
+        tcp_otherwise_input(h, tp, s);
+        return true;
+    }
+    pkt_free(s->p);
+    return true;
+}
+
+/* Are SYN cookies in play: on, and one sent within a cookie's lifetime? */
+static bool
+tcp_cookies_recent(const struct host *h)
+{
+    const struct tcp_host *th = &h->tcp;
+    return th->syncookies && th->cookie_sent &&
+           h->now_ns - th->last_cookie_ns < 2 * 64ull * 1000000000ull;
+}
+
+static void
+tcp_listen_input(struct host *h, struct tcb *lt, struct tcp_seg *s)
+{
+    /* "First, check for a RST": "An incoming RST should be ignored." */
+    if (s->t.flags & TCP_RST) {
+        tcp_trace(lt, TRACE_RX, s->p, "RFC 9293 3.10.7.2", "%s: RST to a listener: ignored",
+                  s->desc);
+        pkt_drop(h, s->p, LAYER_TCP, DROP_TCP_RST_IGNORED);
+        return;
+    }
+    /* "Second, check for an ACK": "Any acknowledgment is bad if it arrives on
+     * a connection still in the LISTEN state. An acceptable reset segment
+     * should be formed for any arriving ACK-bearing segment." Unless it
+     * returns a SYN cookie [RFC 4987 3.6]. */
+    if (s->t.flags & TCP_ACK) {
+        if (!(s->t.flags & TCP_SYN) && tcp_cookies_recent(h) && tcp_listen_cookie_ack(h, lt, s))
+            return;
+        tcp_trace(lt, TRACE_RX, s->p, "RFC 9293 3.10.7.2", "%s: an ACK to a listener: RST",
+                  s->desc);
+        tcp_send_rst_for(h, s->dst, s->src, &s->t, seg_len(s), "RFC 9293 3.10.7.2",
+                         "ACK to a listener");
+        pkt_drop(h, s->p, LAYER_TCP, DROP_TCP_LISTEN_BAD);
+        return;
+    }
+    /* "Third, check for a SYN" */
+    if (!(s->t.flags & TCP_SYN)) {
+        /* "Fourth, other data or control": "drop the segment and return". */
+        tcp_trace(lt, TRACE_RX, s->p, "RFC 9293 3.10.7.2", "%s: neither SYN nor RST", s->desc);
+        pkt_drop(h, s->p, LAYER_TCP, DROP_TCP_LISTEN_BAD);
+        return;
+    }
+    /* Bounded queues, as BSD and Linux bound them by the backlog: half-open
+     * connections (the SYN queue) and connections waiting for accept(). A
+     * full accept queue drops the SYN (Linux does so, cookies or not); a full
+     * SYN queue is what a SYN flood makes, and a cookie answers it. */
+    unsigned half = tcp_listen_queued(h, lt, false);
+    unsigned full = tcp_listen_queued(h, lt, true);
+    if (full < (unsigned)lt->backlog && half >= (unsigned)lt->backlog && h->tcp.syncookies) {
+        tcp_listen_send_cookie(h, lt, s, half);
+        return;
+    }
+    if (half >= (unsigned)lt->backlog || full >= (unsigned)lt->backlog) {
+        tcp_trace(lt, TRACE_RX, s->p, "RFC 9293 3.10.7.2",
+                  "%s: SYN, but the listen queues are full (%u half-open, %u to accept, backlog %d)",
+                  s->desc, half, full, lt->backlog);
+        pkt_drop(h, s->p, LAYER_TCP, DROP_TCP_BACKLOG_FULL);
+        return;
+    }
+    struct tcb *tp = tcp_listen_child(h, lt, s);
+    if (tp == NULL)
+        return;
     tp->rcv_wscale = tcp_wscale_for(tp->rcvbuf);
     tcp_syn_options(tp, s);
     tp->ts_off = (uint32_t)rng_next(&h->rng);

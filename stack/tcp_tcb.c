@@ -48,6 +48,8 @@ tcp_host_init(struct host *h)
     t->sack = true;
     t->timestamps = true;
     t->wscale = true;
+    t->syncookies = true;
+    t->somaxconn = TCP_SOMAXCONN_DEFAULT;
     t->default_cc = TCP_CC_NEWRENO;
 }
 
