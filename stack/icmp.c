@@ -34,7 +34,7 @@
 static struct socket *
 icmp_ping_socket(struct host *h, uint16_t id)
 {
-    for (unsigned i = 0; i < SOCK_MAX; i++) {
+    for (unsigned i = 0; i < h->socks.cap; i++) {
         struct socket *s = h->socks.s[i];
         if (s != NULL && s->proto == SOCK_PROTO_ICMP && s->ping_id == id)
             return s;
@@ -94,7 +94,7 @@ icmp_error_to_queues(struct host *h, const struct pkt *p, const struct icmp_hdr 
     if (inner->proto == IPPROTO_UDP_) {
         qe.sport = be16_get(l4);
         qe.dport = be16_get(l4 + 2);
-        for (unsigned i = 0; i < SOCK_MAX; i++) {
+        for (unsigned i = 0; i < h->socks.cap; i++) {
             struct socket *s = h->socks.s[i];
             if (s != NULL && s->proto == SOCK_PROTO_UDP && s->pcb.lport == qe.sport &&
                 (s->pcb.laddr == 0 || s->pcb.laddr == inner->src))
