@@ -127,10 +127,9 @@ tcp_send_syn_cookie(struct host *h, uint32_t laddr, uint32_t faddr, const struct
     char desc[TRACE_TEXT_LEN];
     tcp_describe(&t, 0, desc, sizeof(desc));
     trace_tcp(h, TRACE_TX, p, NULL, "RFC 4987 3.6",
-              "%s; handshake: a SYN cookie, no state kept: ISS %u = t %u (5 bits), MSS index "
-              "%u = %u (3 bits), 24-bit keyed hash; window scale, SACK and timestamps are not "
-              "offered: a cookie cannot carry them", desc, cookie, cookie >> 27,
-              (cookie >> 24) & 7u, mss);
+              "%s; SYN cookie, no TCB: t %u, MSS %u (index %u), 24-bit hash; it cannot carry "
+              "wscale, SACK or TS", desc, cookie >> 27, tcp_cookie_mss[(cookie >> 24) & 7u],
+              (cookie >> 24) & 7u);
     struct ipv4_tx tx = { .src = laddr, .dst = faddr, .proto = IPPROTO_TCP_, .df = true };
     ipv4_output(h, p, &tx);
 }
