@@ -71,6 +71,7 @@
     X(TCP_PAWS,              "timestamp older than TS.Recent (PAWS)",            "RFC 7323 5.3") \
     X(TCP_BACKLOG_FULL,      "listen queue full: SYN or handshake ACK dropped",  "RFC 9293 3.10.7.2") \
     X(TCP_LISTEN_BAD,        "segment to a listener that is neither SYN nor RST", "RFC 9293 3.10.7.2") \
+    X(TCP_SYN_FIN,           "SYN and FIN together: a scanner's probe, not an open", "RFC 9293 3.10.7.2") \
     X(TCP_SYN_SENT_BAD,      "segment in SYN-SENT with neither SYN nor RST",     "RFC 9293 3.10.7.3") \
     X(TCP_RST_IGNORED,       "RST not acceptable in this state",                 "RFC 9293 3.10.7.3") \
     X(TCP_DUPLICATE,         "data already received (old duplicate)",            "RFC 9293 3.10.7.4") \

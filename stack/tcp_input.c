@@ -353,6 +353,14 @@ tcp_listen_input(struct host *h, struct tcb *lt, struct tcp_seg *s)
         pkt_drop(h, s->p, LAYER_TCP, DROP_TCP_LISTEN_BAD);
         return;
     }
+    /* SYN with FIN opens and closes at once: no client does that, port
+     * scanners and stack fingerprinting do. Linux discards it in LISTEN. */
+    if (s->t.flags & TCP_FIN) {
+        tcp_trace(lt, TRACE_RX, s->p, "RFC 9293 3.10.7.2", "%s: SYN and FIN together: dropped",
+                  s->desc);
+        pkt_drop(h, s->p, LAYER_TCP, DROP_TCP_SYN_FIN);
+        return;
+    }
     /* Bounded queues, as BSD and Linux bound them by the backlog: half-open
      * connections (the SYN queue) and connections waiting for accept(). A
      * full accept queue drops the SYN (Linux does so, cookies or not); a full
