@@ -8,7 +8,10 @@
  * tcp_next_deadline() when to come back. No clock is read: "now" is
  * host->now_ns [CONVENTIONS C10]. The RTT estimator of RFC 6298 2 lives here
  * too, with Karn's rule [RFC 6298 3] applied by the sender (tcp_output.c stops
- * timing on any retransmission).
+ * timing on any retransmission). The limits R1 and R2 [RFC 9293 3.8.3]
+ * count retransmissions of one segment (tcb.rexmit_count, reset when
+ * SND.UNA advances), apart from the back-off exponent (tcb.backoff, ended
+ * only by a new RTT sample).
  * Called by: host_poll(), tcp_input.c, tcp_output.c, tcp_user.c.
  * Calls: tcp_output(), tcp_send_syn(), tcp_send_probe(), tcp_send_keepalive(),
  * tcp_send_ack(), tcp_cc_rto(), tcp_drop().
