@@ -252,6 +252,15 @@ arp_input(struct iface *ifc, struct pkt *p)
     if (trace_wanted(h->trace))
         arp_describe(&arp, desc, sizeof(desc));
 
+    /* A sender hardware address that is broadcast or multicast names no
+     * one station: caching it would send unicast to every host. Linux
+     * (arp_process) and [RFC 1812 3.3.2] ignore such a packet. */
+    if (mac_is_multicast(arp.sha)) {
+        trace_rx(h, LAYER_ARP, p, "RFC 1812 3.3.2",
+                 "%s: the sender's MAC is a broadcast or multicast address: ignored", desc);
+        pkt_drop(h, p, LAYER_ARP, DROP_ARP_BAD_SENDER);
+        return;
+    }
     /* [RFC 826 Packet Reception] "If the pair <protocol type, sender protocol
      * address> is already in my translation table, update the sender hardware
      * address field of the entry with the new information" (merge_flag). */

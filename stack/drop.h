@@ -25,6 +25,7 @@
     X(ARP_BAD_PROTO,         "ARP protocol type or length is not IPv4",          "RFC 826")      \
     X(ARP_BAD_OP,            "ARP opcode is neither request nor reply",          "RFC 826")      \
     X(ARP_NOT_FOR_US,        "ARP target address is not ours",                   "RFC 826")      \
+    X(ARP_BAD_SENDER,        "ARP sender hardware address is broadcast or multicast: never cached", "RFC 1812 3.3.2") \
     X(ARP_QUEUE_FULL,        "too many packets waiting for this ARP reply",      "RFC 1122 2.3.2.2") \
     X(ARP_UNRESOLVED,        "no ARP reply after every retry",                   "RFC 1122 2.3.2.1") \
     X(IPV4_TRUNCATED,        "IPv4 header or total length runs past the frame",  "RFC 791 3.1")  \
@@ -33,6 +34,8 @@
     X(IPV4_BAD_CSUM,         "IPv4 header checksum is wrong",                    "RFC 791 3.1")  \
     X(IPV4_BAD_OPTIONS,      "IPv4 options are malformed",                       "RFC 791 3.1")  \
     X(IPV4_BAD_SRC,          "IPv4 source is broadcast or multicast",            "RFC 1122 3.2.1.3") \
+    X(IPV4_ZERO_SRC,         "IPv4 source 0.0.0.0 is only for a host learning its own address", "RFC 1122 3.2.1.3") \
+    X(IPV4_OWN_SRC,          "IPv4 source is one of my own addresses, yet it came from a wire", "RFC 1122 3.2.1.3") \
     X(IPV4_MARTIAN,          "a loopback address (127.x) arrived from outside the host", "RFC 1122 3.2.1.3") \
     X(IPV4_NOT_FOR_US,       "not our address and this host does not forward",   "RFC 1122 3.3.4.2") \
     X(IPV4_TTL_EXPIRED,      "TTL reached zero while forwarding",                "RFC 791 3.2")  \
@@ -68,6 +71,7 @@
     X(TCP_PAWS,              "timestamp older than TS.Recent (PAWS)",            "RFC 7323 5.3") \
     X(TCP_BACKLOG_FULL,      "listen queue full: SYN or handshake ACK dropped",  "RFC 9293 3.10.7.2") \
     X(TCP_LISTEN_BAD,        "segment to a listener that is neither SYN nor RST", "RFC 9293 3.10.7.2") \
+    X(TCP_SYN_FIN,           "SYN and FIN together: a scanner's probe, not an open", "RFC 9293 3.10.7.2") \
     X(TCP_SYN_SENT_BAD,      "segment in SYN-SENT with neither SYN nor RST",     "RFC 9293 3.10.7.3") \
     X(TCP_RST_IGNORED,       "RST not acceptable in this state",                 "RFC 9293 3.10.7.3") \
     X(TCP_DUPLICATE,         "data already received (old duplicate)",            "RFC 9293 3.10.7.4") \

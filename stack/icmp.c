@@ -34,7 +34,7 @@
 static struct socket *
 icmp_ping_socket(struct host *h, uint16_t id)
 {
-    for (unsigned i = 0; i < SOCK_MAX; i++) {
+    for (unsigned i = 0; i < h->socks.cap; i++) {
         struct socket *s = h->socks.s[i];
         if (s != NULL && s->proto == SOCK_PROTO_ICMP && s->ping_id == id)
             return s;
@@ -94,7 +94,7 @@ icmp_error_to_queues(struct host *h, const struct pkt *p, const struct icmp_hdr 
     if (inner->proto == IPPROTO_UDP_) {
         qe.sport = be16_get(l4);
         qe.dport = be16_get(l4 + 2);
-        for (unsigned i = 0; i < SOCK_MAX; i++) {
+        for (unsigned i = 0; i < h->socks.cap; i++) {
             struct socket *s = h->socks.s[i];
             if (s != NULL && s->proto == SOCK_PROTO_UDP && s->pcb.lport == qe.sport &&
                 (s->pcb.laddr == 0 || s->pcb.laddr == inner->src))
@@ -150,15 +150,19 @@ icmp_error_input(struct host *h, struct pkt *p, const struct icmp_hdr *icmp, con
     trace_rx(h, LAYER_ICMP, p, "RFC 1122 4.1.3.3", "%s: about a datagram I sent; tell its socket (%s)",
              desc, err_name(err));
     /* [RFC 1191 3] learn the path MTU first, so the transport that hears
-     * of the error already sees the smaller value. */
-    if (icmp->type == ICMP_DEST_UNREACH && icmp->code == ICMP_UNREACH_NEEDFRAG)
-        ipv4_pmtu_update(h, inner.dst, icmp->mtu, be16_get(q + IPV4_OFF_TOTAL_LEN));
+     * of the error already sees the smaller value. TCP learns it itself,
+     * once it has checked that the quote is of a segment in flight
+     * [RFC 5927 4.1]: a forged message cannot shrink a connection's MTU. */
+    uint16_t quoted_len = be16_get(q + IPV4_OFF_TOTAL_LEN);
+    if (icmp->type == ICMP_DEST_UNREACH && icmp->code == ICMP_UNREACH_NEEDFRAG &&
+        inner.proto != IPPROTO_TCP_)
+        ipv4_pmtu_update(h, inner.dst, icmp->mtu, quoted_len);
     icmp_error_to_queues(h, p, icmp, &inner, l4, err);
     if (inner.proto == IPPROTO_UDP_)
         udp_icmp_error(h, inner.src, be16_get(l4), inner.dst, be16_get(l4 + 2), err);
     else if (inner.proto == IPPROTO_TCP_)
         tcp_icmp_error(h, inner.src, be16_get(l4), inner.dst, be16_get(l4 + 2), be32_get(l4 + 4),
-                       icmp->type, icmp->code, icmp->mtu, err);
+                       icmp->type, icmp->code, icmp->mtu, quoted_len, err);
     pkt_free(p);
 }
 

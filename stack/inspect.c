@@ -81,7 +81,7 @@ size_t
 inspect_sockets(const struct host *h, struct inspect_socket *out, size_t max)
 {
     size_t n = 0;
-    for (unsigned i = 0; i < SOCK_MAX; i++) {
+    for (unsigned i = 0; i < h->socks.cap; i++) {
         const struct socket *s = h->socks.s[i];
         if (s == NULL)
             continue;
@@ -96,7 +96,7 @@ bool
 inspect_socket(const struct host *h, int fd, struct inspect_socket *out)
 {
     int i = fd - SOCK_FD_BASE;
-    if (i < 0 || i >= SOCK_MAX || h->socks.s[i] == NULL)
+    if (i < 0 || (unsigned)i >= h->socks.cap || h->socks.s[i] == NULL)
         return false;
     inspect_socket_fill(h, h->socks.s[i], out);
     return true;

@@ -86,6 +86,7 @@ ipv4_pmtu_init(struct ipv4_pmtu_cache *c)
 {
     memset(c, 0, sizeof(*c));
     c->expire_ns = IPV4_PMTU_EXPIRE_NS;
+    c->min_mtu = IPV4_PMTU_MIN_DEFAULT;
 }
 
 static const struct ipv4_pmtu_entry *
@@ -123,10 +124,12 @@ uint16_t
 ipv4_pmtu_update(struct host *h, uint32_t dst, uint16_t mtu, uint16_t quoted_len)
 {
     /* [RFC 1191 7] the plateau table: an old router says 0; take the
-     * largest plateau below the length of the datagram it refused. */
+     * largest plateau below the length of the datagram it refused. A value
+     * below 68 [RFC 791 3.2] is no MTU any link has: treated the same. */
     static const uint16_t plateau[] = { 32000, 17914, 8166, 4352, 2002, 1492, 1006, 508, 296,
                                         IPV4_MIN_MTU };
-    if (mtu == 0) {
+    uint16_t told = mtu;
+    if (mtu < IPV4_MIN_MTU) {
         mtu = IPV4_MIN_MTU;
         for (unsigned i = 0; i < sizeof(plateau) / sizeof(plateau[0]); i++) {
             if (plateau[i] < quoted_len) {
@@ -134,14 +137,24 @@ ipv4_pmtu_update(struct host *h, uint32_t dst, uint16_t mtu, uint16_t quoted_len
                 break;
             }
         }
+        trace_event(h, TRACE_NOTE, LAYER_IPV4, NULL, "RFC 1191 7",
+                    "next-hop MTU %u is impossible: the plateau below the refused %u bytes "
+                    "is %u", told, quoted_len, mtu);
     }
-    /* [RFC 1191 3] never below 68 octets. */
-    if (mtu < IPV4_MIN_MTU)
-        mtu = IPV4_MIN_MTU;
+    /* The floor (min_pmtu): below it, stay at it and clear DF. */
+    bool locked = false;
+    uint16_t floor = h->pmtu.min_mtu > IPV4_MIN_MTU ? h->pmtu.min_mtu : IPV4_MIN_MTU;
+    if (mtu < floor) {
+        trace_event(h, TRACE_NOTE, LAYER_IPV4, NULL, "RFC 1191 6.3",
+                    "path MTU %u is below this host's floor %u: use %u, and send without DF",
+                    mtu, floor, floor);
+        mtu = floor;
+        locked = true;
+    }
     uint16_t now = ipv4_path_mtu(h, dst);
     char d[IPV4_ADDR_STRLEN];
     ipv4_addr_str(dst, d);
-    if (mtu >= now) {
+    if (mtu > now || (mtu == now && !locked)) {
         /* [RFC 1191 6.1] a host "MUST not increase its estimate of the
          * Path MTU in response to the contents of a Datagram Too Big
          * message". */
@@ -165,6 +178,7 @@ ipv4_pmtu_update(struct host *h, uint32_t dst, uint16_t mtu, uint16_t quoted_len
     }
     slot->dst = dst;
     slot->mtu = mtu;
+    slot->locked = locked;
     slot->expires_ns = h->now_ns + h->pmtu.expire_ns;
     trace_event(h, TRACE_CACHE, LAYER_IPV4, NULL, "RFC 1191 6.3",
                 "path MTU to %s is now %u (was %u), for %llu s", d, mtu, now,
@@ -344,10 +358,22 @@ ipv4_input(struct iface *ifc, struct pkt *p)
         ipv4_addr_str(ip.src, s);
         ipv4_addr_str(ip.dst, d);
     }
-    /* [RFC 1122 3.2.1.3] a source that is a broadcast or multicast address
-     * MUST be discarded. */
-    if (ip.src == IPV4_BROADCAST || (ip.src >> 28) == 0xe) {
+    /* [RFC 1122 3.2.1.3] a source that is a broadcast (limited, or directed
+     * to any subnet of ours) or multicast address MUST be discarded
+     * [RFC 1122 4.2.3.10]: it names no host that could be answered. */
+    if ((ip.src >> 28) == 0xe || ipv4_is_broadcast(h, ip.src)) {
+        trace_rx(h, LAYER_IPV4, p, "RFC 1122 3.2.1.3",
+                 "%s > %s: the source is a broadcast or multicast address", s, d);
         pkt_drop(h, p, LAYER_IPV4, DROP_IPV4_BAD_SRC);
+        return;
+    }
+    /* [RFC 1122 3.2.1.3 (a)] 0.0.0.0 is "this host" and "MUST NOT be sent,
+     * except as a source address as part of an initialization procedure by
+     * which the host learns its own IP address" (DHCP), which this stack
+     * does not run. */
+    if (ip.src == 0 && !ifc->loopback) {
+        trace_rx(h, LAYER_IPV4, p, "RFC 1122 3.2.1.3", "%s > %s: source 0.0.0.0", s, d);
+        pkt_drop(h, p, LAYER_IPV4, DROP_IPV4_ZERO_SRC);
         return;
     }
     /* [RFC 1122 3.2.1.3 (g)] 127.x "MUST NOT appear outside a host": from
@@ -356,6 +382,16 @@ ipv4_input(struct iface *ifc, struct pkt *p)
         trace_rx(h, LAYER_IPV4, p, "RFC 1122 3.2.1.3", "%s > %s: a loopback address on %s, "
                  "from outside the host", s, d, ifc->name);
         pkt_drop(h, p, LAYER_IPV4, DROP_IPV4_MARTIAN);
+        return;
+    }
+    /* A datagram from a wire that claims one of our own addresses as its
+     * source was not sent by us: what we send ourselves comes back on lo.
+     * Believing it answers ourselves, as the LAND attack (src = dst) wants,
+     * and can loop forever; Linux drops it as a martian source so. */
+    if (!ifc->loopback && ipv4_is_local(h, ip.src)) {
+        trace_rx(h, LAYER_IPV4, p, "RFC 1122 3.2.1.3",
+                 "%s > %s: my own address as the source, arriving on %s", s, d, ifc->name);
+        pkt_drop(h, p, LAYER_IPV4, DROP_IPV4_OWN_SRC);
         return;
     }
     bool local = ipv4_is_local(h, ip.dst);
@@ -469,12 +505,20 @@ ipv4_output(struct host *h, struct pkt *p, const struct ipv4_tx *tx)
         pkt_drop(h, p, LAYER_IPV4, DROP_IPV4_TOO_BIG);
         return -ERR_MSGSIZE;
     }
+    /* A destination whose path MTU sits at the floor takes no DF, so a
+     * smaller path still carries it, fragmented (Linux: a locked MTU). */
+    bool df = tx->df;
+    if (df && r != NULL) {
+        const struct ipv4_pmtu_entry *e = ipv4_pmtu_find(h, tx->dst);
+        if (e != NULL && e->locked)
+            df = false;
+    }
     struct ipv4_hdr ip = {
         .ihl = IPV4_HDR_MIN,
         .tos = tx->tos,
         .total_len = (uint16_t)total,
         .id = h->ip_id++,
-        .df = tx->df,
+        .df = df,
         .ttl = tx->ttl != 0 ? tx->ttl : IPV4_DEFAULT_TTL,
         .proto = tx->proto,
         .src = tx->src != 0 ? tx->src : to_self ? ipv4_source_for(h, tx->dst) : ifc->addr,

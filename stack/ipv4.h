@@ -26,16 +26,24 @@ struct pkt;
 /* [RFC 791 3.2] "Every internet module must be able to forward a datagram of
  * 68 octets without further fragmentation": no path MTU is smaller. */
 #define IPV4_MIN_MTU 68
+/* The smallest path MTU a "fragmentation needed" message may teach, as
+ * Linux's net.ipv4.route.min_pmtu (552): a forged MTU of 68 would make TCP
+ * cut every segment to 28 bytes. Below it the path MTU stays at the floor
+ * and datagrams to that destination go without DF, so a router on a truly
+ * smaller path fragments them instead of dropping them. Settable per host. */
+#define IPV4_PMTU_MIN_DEFAULT 552
 
 struct ipv4_pmtu_entry {
     uint32_t dst;         /* destination; 0 = free slot */
     uint16_t mtu;         /* learned path MTU */
+    bool locked;          /* held at the floor: send without DF */
     uint64_t expires_ns;  /* when it is forgotten */
 };
 
 struct ipv4_pmtu_cache {
     struct ipv4_pmtu_entry e[IPV4_PMTU_MAX];  /* entries */
     uint64_t expire_ns;                       /* lifetime of a learned value */
+    uint16_t min_mtu;                         /* floor of a learned value (min_pmtu) */
 };
 
 /* p->data is the IPv4 header. Takes ownership of p. */
@@ -79,10 +87,11 @@ unsigned ipv4_max_payload(const struct host *h, uint32_t dst);
  * ICMP "fragmentation needed" taught [RFC 1191 3]. TCP's MSS follows it. */
 uint16_t ipv4_path_mtu(const struct host *h, uint32_t dst);
 
-/* A router said datagrams to dst must be at most mtu bytes (0: an old router
- * that did not say; guess from the plateau table of [RFC 1191 7] below
- * quoted_len). Never raises the estimate [RFC 1191 6.1], never below
- * IPV4_MIN_MTU. Returns the new path MTU. */
+/* A router said datagrams to dst must be at most mtu bytes (0, or anything
+ * below 68 that no link may have: an old or lying router; guess from the
+ * plateau table of [RFC 1191 7] below quoted_len). Never raises the estimate
+ * [RFC 1191 6.1], never below the host's pmtu.min_mtu (then the entry is
+ * locked: DF is cleared for dst). Returns the path MTU now. */
 uint16_t ipv4_pmtu_update(struct host *h, uint32_t dst, uint16_t mtu, uint16_t quoted_len);
 
 void ipv4_pmtu_init(struct ipv4_pmtu_cache *c);

@@ -35,7 +35,7 @@
 static struct socket *
 local_find(struct host *h, const char *path)
 {
-    for (unsigned i = 0; i < SOCK_MAX; i++) {
+    for (unsigned i = 0; i < h->socks.cap; i++) {
         struct socket *s = h->socks.s[i];
         if (s != NULL && s->proto == SOCK_PROTO_LOCAL && s->path[0] != '\0' &&
             strcmp(s->path, path) == 0)

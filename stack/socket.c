@@ -37,6 +37,7 @@ void
 sock_table_init(struct sock_table *t)
 {
     memset(t, 0, sizeof(*t));
+    t->nofile = SOCK_NOFILE_DEFAULT;
     t->next_ephemeral = SOCK_EPHEMERAL_LO;
 }
 
@@ -56,32 +57,56 @@ struct socket *
 sock_lookup(struct host *h, int fd)
 {
     int i = fd - SOCK_FD_BASE;
-    if (i < 0 || i >= SOCK_MAX)
+    if (i < 0 || (unsigned)i >= h->socks.cap)
         return NULL;
     return h->socks.s[i];
+}
+
+/* The lowest free slot, growing the table if every slot is taken; -1 when
+ * the next descriptor would reach the limit, or memory runs out. */
+static int
+sock_slot_find(struct host *h)
+{
+    struct sock_table *t = &h->socks;
+    for (unsigned i = 0; i < t->cap; i++)
+        if (t->s[i] == NULL)
+            return (int)i;
+    unsigned max = t->nofile > SOCK_FD_BASE ? t->nofile - SOCK_FD_BASE : 0;
+    if (t->cap >= max)
+        return -1; /* EMFILE */
+    unsigned ncap = t->cap < 16 ? 16 : t->cap * 2;
+    if (ncap > max)
+        ncap = max;
+    struct socket **ns = realloc(t->s, ncap * sizeof(*ns));
+    if (ns == NULL)
+        return -1;
+    for (unsigned i = t->cap; i < ncap; i++)
+        ns[i] = NULL;
+    int first = (int)t->cap;
+    t->s = ns;
+    t->cap = ncap;
+    return first;
 }
 
 struct socket *
 sock_slot_new(struct host *h)
 {
-    for (unsigned i = 0; i < SOCK_MAX; i++) {
-        if (h->socks.s[i] != NULL)
-            continue;
-        struct socket *s = calloc(1, sizeof(*s));
-        if (s == NULL)
-            return NULL;
-        s->fd = (int)i + SOCK_FD_BASE;
-        h->socks.s[i] = s;
-        return s;
-    }
-    return NULL;
+    int i = sock_slot_find(h);
+    if (i < 0)
+        return NULL;
+    struct socket *s = calloc(1, sizeof(*s));
+    if (s == NULL)
+        return NULL;
+    s->fd = i + SOCK_FD_BASE;
+    h->socks.s[i] = s;
+    return s;
 }
 
 void
 sock_slot_free(struct host *h, struct socket *s)
 {
     int i = s->fd - SOCK_FD_BASE;
-    if (i >= 0 && i < SOCK_MAX && h->socks.s[i] == s)
+    if (i >= 0 && (unsigned)i < h->socks.cap && h->socks.s[i] == s)
         h->socks.s[i] = NULL;
     free(s);
 }
@@ -132,7 +157,7 @@ static bool
 sock_port_in_use(struct host *h, const struct socket *self, enum sock_proto proto, uint32_t laddr,
                  uint16_t lport)
 {
-    for (unsigned i = 0; i < SOCK_MAX; i++) {
+    for (unsigned i = 0; i < h->socks.cap; i++) {
         const struct socket *s = h->socks.s[i];
         if (s == NULL || s == self || s->proto != proto || s->pcb.lport != lport)
             continue;
@@ -631,9 +656,12 @@ sock_deliver_dgram(struct host *h, struct socket *s, struct pkt *p)
 void
 sock_table_close_all(struct host *h)
 {
-    for (unsigned i = 0; i < SOCK_MAX; i++)
+    for (unsigned i = 0; i < h->socks.cap; i++)
         if (h->socks.s[i] != NULL)
             sock_release(h, h->socks.s[i]);
+    free(h->socks.s);
+    h->socks.s = NULL;
+    h->socks.cap = 0;
 }
 
 /* ---- stream sockets and options ------------------------------------------ */

@@ -22,7 +22,12 @@
 
 #include "stack/pkt.h"
 
-#define SOCK_MAX        64
+/* The per-host limit on descriptors, like RLIMIT_NOFILE (`ulimit -n`):
+ * 1024, the soft limit most Linux systems give a process. Descriptors 0-2
+ * are taken as a process's are (stdin, stdout, stderr), so a host has at
+ * most nofile - 3 sockets open; one more gets EMFILE. Settable per host
+ * (socks.nofile). The table itself grows as sockets are opened. */
+#define SOCK_NOFILE_DEFAULT 1024u
 #define SOCK_PATH_MAX   108  /* sizeof(sun_path) on Linux, NUL included */
 #define SOCK_LOCAL_BACKLOG_MAX 16
 #define SOCK_FD_BASE    3
@@ -154,10 +159,13 @@ struct socket {
     bool closing;              /* TCP: close() lingers (SO_LINGER) until the peer ACKs */
 };
 
-/* Sockets are allocated when opened and freed when closed: a host pays for
- * the sockets it has (688 bytes each), not for SOCK_MAX of them. */
+/* Sockets are allocated when opened and freed when closed, and the table of
+ * pointers grows (doubling) as descriptors are needed: a host pays for the
+ * sockets it has, up to its limit. */
 struct sock_table {
-    struct socket *s[SOCK_MAX]; /* slot i is fd SOCK_FD_BASE + i; NULL when free */
+    struct socket **s;          /* slot i is fd SOCK_FD_BASE + i; NULL when free */
+    unsigned cap;               /* slots allocated */
+    unsigned nofile;            /* RLIMIT_NOFILE: every fd is below it */
     uint16_t next_ephemeral;    /* where the next ephemeral port search starts */
 };
 
@@ -227,8 +235,8 @@ unsigned sock_poll(struct host *h, int fd);
 /* The socket behind fd, or NULL. */
 struct socket *sock_lookup(struct host *h, int fd);
 /* A new socket in the lowest free slot, zeroed but for fd (the
- * lowest free descriptor, as POSIX hands out); NULL when SOCK_MAX are open
- * or memory runs out. */
+ * lowest free descriptor, as POSIX hands out); NULL when the next fd would
+ * reach socks.nofile (EMFILE) or memory runs out. */
 struct socket *sock_slot_new(struct host *h);
 /* Free s's slot; s must hold no packets any more. */
 void sock_slot_free(struct host *h, struct socket *s);
@@ -239,7 +247,7 @@ void sock_slot_free(struct host *h, struct socket *s);
 void sock_deliver_dgram(struct host *h, struct socket *s, struct pkt *p);
 
 void sock_table_init(struct sock_table *t);
-/* Close every socket (host teardown). */
+/* Close every socket and free the table (host teardown). */
 void sock_table_close_all(struct host *h);
 
 const char *sock_proto_name(enum sock_proto p);  /* "udp" */

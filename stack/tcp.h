@@ -82,6 +82,9 @@ enum tcp_timer_id {
 #define TCP_KEEPCNT_DEFAULT       9                         /* Linux tcp_keepalive_probes */
 #define TCP_SYN_RETRIES_DEFAULT   6                         /* Linux tcp_syn_retries */
 #define TCP_RETRIES2_DEFAULT      15                        /* Linux tcp_retries2 [RFC 1122 4.2.3.5] R2 */
+/* [RFC 1122 4.2.3.5] "R1 SHOULD correspond to at least 3 retransmissions";
+ * Linux tcp_retries1 is 3. */
+#define TCP_RETRIES1_DEFAULT      3
 #define TCP_FIN_TIMEOUT_NS        (60ull * 1000000000ull)   /* Linux tcp_fin_timeout (orphans) */
 /* [RFC 5961 7] rate-limit challenge ACKs; Linux's tcp_challenge_ack_limit */
 #define TCP_CHALLENGE_ACK_LIMIT   1000
@@ -90,7 +93,10 @@ enum tcp_timer_id {
 /* [RFC 9293 3.7.1] the default send MSS when the peer sends none */
 #define TCP_DEFAULT_MSS           536
 #define TCP_MAX_WSCALE            14   /* [RFC 7323 2.3] */
-#define TCP_MAX_BACKLOG           128  /* Linux's SOMAXCONN of old */
+/* listen()'s backlog is clamped to somaxconn: 4096, Linux's
+ * net.core.somaxconn since 5.4 (128 before), and the most the scenario
+ * language's `listen` takes. Settable per host (tcp_host.somaxconn). */
+#define TCP_SOMAXCONN_DEFAULT     4096
 #define TCP_SACK_SCOREBOARD       32   /* SACKed ranges the sender remembers */
 #define TCP_DUPTHRESH             3    /* [RFC 5681 3.2] [RFC 6675 2] DupThresh */
 
@@ -139,7 +145,11 @@ struct tcp_ooo {
     X(paws_drops,        "segments dropped by PAWS")                           \
     X(ooo_segments,      "segments queued out of order")                       \
     X(timeouts,          "connections dropped after too many retransmissions") \
-    X(time_wait,         "connections that entered TIME-WAIT")
+    X(time_wait,         "connections that entered TIME-WAIT")                \
+    X(r1_reached,        "segments retransmitted R1 times (negative advice)") \
+    X(syncookies_sent,   "SYN-ACKs sent carrying a SYN cookie (queue full)")  \
+    X(syncookies_ok,     "connections opened from a valid SYN cookie")        \
+    X(syncookies_failed, "ACKs to a listener whose SYN cookie was invalid")
 
 struct tcp_stats {
 #define TCP_STAT_FIELD(name, sentence) uint64_t name;
@@ -232,7 +242,12 @@ struct tcb {
     uint64_t srtt_ns;              /* SRTT; 0 before the first sample */
     uint64_t rttvar_ns;            /* RTTVAR */
     uint64_t rto_ns;               /* RTO before back-off */
-    unsigned backoff;              /* consecutive expiries: the RTO is rto_ns << backoff */
+    unsigned backoff;              /* the RTO is rto_ns << backoff [RFC 6298 5.5]; a new
+                                    * RTT sample ends it (Karn) */
+    unsigned rexmit_count;         /* [RFC 9293 3.8.3] retransmissions of the segment at
+                                    * SND.UNA: R1 and R2 count these; progress (SND.UNA
+                                    * advancing) starts it again from 0 */
+    bool r1_reported;              /* R1 was passed for this segment (told once) */
     bool has_rtt;                  /* a sample was taken */
     bool rtt_timing;               /* one segment is being timed */
     uint32_t rtt_seq;              /* its sequence number */
@@ -281,13 +296,21 @@ struct tcp_host {
     uint64_t keep_intvl_ns;        /* between probes */
     unsigned keep_cnt;             /* probes before giving up */
     unsigned syn_retries;          /* SYN retransmissions before ETIMEDOUT */
-    unsigned retries2;             /* data retransmissions before ETIMEDOUT */
+    unsigned retries1;             /* [RFC 9293 3.8.3] R1: retransmissions of one segment
+                                    * before negative advice to IP and a word to the user */
+    unsigned retries2;             /* R2: retransmissions of one segment before ETIMEDOUT */
     uint64_t fin_timeout_ns;       /* an orphan's FIN-WAIT-2 */
     unsigned challenge_ack_limit;  /* per second */
     unsigned iw_segs;              /* initial window in segments */
     bool sack;                     /* offer SACK-permitted */
     bool timestamps;               /* offer timestamps */
     bool wscale;                   /* offer window scale */
+    bool syncookies;               /* [RFC 4987 3.6] answer with a SYN cookie when a
+                                    * listener's SYN queue is full (default on) */
+    unsigned somaxconn;            /* the largest listen() backlog kept */
+    bool cookie_sent;              /* a SYN cookie was ever sent ... */
+    uint64_t last_cookie_ns;       /* ... last at this time: an ACK to a listener is
+                                    * checked as a cookie only within its lifetime */
     enum tcp_cc_algo default_cc;   /* for new sockets */
     struct tcp_stats stats;        /* counters */
     /* tcp_next_deadline()'s answer, kept up to date by every timer change
@@ -306,10 +329,14 @@ void tcp_host_init(struct host *h);
 void tcp_host_destroy(struct host *h);
 /* p->data is the TCP header. Takes ownership of p. [RFC 9293 3.10.7] */
 void tcp_input(struct host *h, struct pkt *p, const struct ipv4_hdr *ip);
-/* An ICMP error quoting a segment of ours: soft errors [RFC 1122 4.2.3.9],
- * "fragmentation needed" with the next-hop MTU [RFC 1191]. err is ERR_*. */
+/* An ICMP error quoting a segment of ours (seq: the quoted sequence number;
+ * quoted_len: the refused datagram's total length): soft errors [RFC 1122
+ * 4.2.3.9], "fragmentation needed" with the next-hop MTU [RFC 1191], which
+ * updates the path MTU cache only when the quote is in flight [RFC 5927
+ * 4.1]. err is ERR_*. */
 void tcp_icmp_error(struct host *h, uint32_t src, uint16_t sport, uint32_t dst, uint16_t dport,
-                    uint32_t seq, uint8_t type, uint8_t code, uint16_t mtu, int err);
+                    uint32_t seq, uint8_t type, uint8_t code, uint16_t mtu, uint16_t quoted_len,
+                    int err);
 /* Run expired timers. */
 void tcp_poll(struct host *h);
 /* The earliest armed timer of any TCB, or UINT64_MAX (cached, see next_ns). */
@@ -446,6 +473,24 @@ bool tcp_sack_next_unsacked(const struct tcb *tp, uint32_t *seq, uint32_t *len);
 bool tcp_sack_highest_unsacked(const struct tcb *tp, uint32_t *seq);
 /* Is seq covered by a SACK block? */
 bool tcp_sack_is_sacked(const struct tcb *tp, uint32_t seq);
+
+/* ---- SYN cookies (tcp_syncookie.c) [RFC 4987 3.6] ----------------------- */
+
+/* The cookie (an ISS) for a SYN from faddr:fport with ISN peer_isn and MSS
+ * option peer_mss to laddr:lport; *mss_index gets the MSS table index it
+ * encodes. */
+uint32_t tcp_cookie_make(const struct host *h, uint32_t laddr, uint16_t lport, uint32_t faddr,
+                         uint16_t fport, uint32_t peer_isn, uint16_t peer_mss,
+                         unsigned *mss_index);
+/* Is cookie (SEG.ACK - 1) one this host made for that SYN, at most two ticks
+ * ago? Returns its MSS index (*age: ticks since), or -1. */
+int tcp_cookie_check(const struct host *h, uint32_t laddr, uint16_t lport, uint32_t faddr,
+                     uint16_t fport, uint32_t peer_isn, uint32_t cookie, unsigned *age);
+/* The MSS an index stands for. */
+uint16_t tcp_cookie_mss_of(unsigned index);
+/* Send the SYN-ACK carrying cookie to a SYN (no TCB). */
+void tcp_send_syn_cookie(struct host *h, uint32_t laddr, uint32_t faddr, const struct tcp_hdr *syn,
+                         uint32_t cookie, uint16_t mss, uint16_t wnd);
 
 /* ---- ISN (tcp_isn.c) --------------------------------------------------- */
 

@@ -298,7 +298,7 @@ tcp_cc_rto(struct tcb *tp)
     const struct tcp_cc_ops *ops = tcp_cc_ops(tp->cc_algo);
     /* [RFC 5681 3.1] eq. 4 on the first retransmission; later expiries of
      * the same segment keep ssthresh. */
-    if (tp->backoff <= 1) {
+    if (tp->rexmit_count <= 1) {
         if (ops->on_loss != NULL)
             ops->on_loss(tp);
         tp->ssthresh = ops->ssthresh(tp);

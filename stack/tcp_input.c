@@ -157,6 +157,8 @@ tcp_established(struct tcb *tp, const char *rfc)
     if (tp->syn_rexmitted && !tp->has_rtt && tp->rto_ns < TCP_RTO_AFTER_SYN_LOSS_NS)
         tp->rto_ns = TCP_RTO_AFTER_SYN_LOSS_NS;
     tp->backoff = 0;
+    tp->rexmit_count = 0;
+    tp->r1_reported = false;
     if (tp->keepalive)
         tcp_timer_arm(tp, TCP_T_KEEPALIVE, tp->host->tcp.keep_idle_ns);
 }
@@ -190,49 +192,16 @@ tcp_listen_queued(const struct host *h, const struct tcb *lt, bool established)
     return n;
 }
 
-static void
-tcp_listen_input(struct host *h, struct tcb *lt, struct tcp_seg *s)
+/* A new TCB for a connection to listener lt from the segment s (a SYN, or
+ * the ACK that returns a SYN cookie), inheriting the listener's options and
+ * buffers. NULL (s dropped) when memory runs out. */
+static struct tcb *
+tcp_listen_child(struct host *h, struct tcb *lt, struct tcp_seg *s)
 {
-    /* "First, check for a RST": "An incoming RST should be ignored." */
-    if (s->t.flags & TCP_RST) {
-        tcp_trace(lt, TRACE_RX, s->p, "RFC 9293 3.10.7.2", "%s: RST to a listener: ignored",
-                  s->desc);
-        pkt_drop(h, s->p, LAYER_TCP, DROP_TCP_RST_IGNORED);
-        return;
-    }
-    /* "Second, check for an ACK": "Any acknowledgment is bad if it arrives on
-     * a connection still in the LISTEN state. An acceptable reset segment
-     * should be formed for any arriving ACK-bearing segment." */
-    if (s->t.flags & TCP_ACK) {
-        tcp_trace(lt, TRACE_RX, s->p, "RFC 9293 3.10.7.2", "%s: an ACK to a listener: RST",
-                  s->desc);
-        tcp_send_rst_for(h, s->dst, s->src, &s->t, seg_len(s), "RFC 9293 3.10.7.2",
-                         "ACK to a listener");
-        pkt_drop(h, s->p, LAYER_TCP, DROP_TCP_LISTEN_BAD);
-        return;
-    }
-    /* "Third, check for a SYN" */
-    if (!(s->t.flags & TCP_SYN)) {
-        /* "Fourth, other data or control": "drop the segment and return". */
-        tcp_trace(lt, TRACE_RX, s->p, "RFC 9293 3.10.7.2", "%s: neither SYN nor RST", s->desc);
-        pkt_drop(h, s->p, LAYER_TCP, DROP_TCP_LISTEN_BAD);
-        return;
-    }
-    /* Bounded queues, as BSD and Linux bound them by the backlog: half-open
-     * connections and connections waiting for accept(). */
-    unsigned half = tcp_listen_queued(h, lt, false);
-    unsigned full = tcp_listen_queued(h, lt, true);
-    if (half >= (unsigned)lt->backlog || full >= (unsigned)lt->backlog) {
-        tcp_trace(lt, TRACE_RX, s->p, "RFC 9293 3.10.7.2",
-                  "%s: SYN, but the listen queues are full (%u half-open, %u to accept, backlog %d)",
-                  s->desc, half, full, lt->backlog);
-        pkt_drop(h, s->p, LAYER_TCP, DROP_TCP_BACKLOG_FULL);
-        return;
-    }
     struct tcb *tp = tcp_tcb_new(h);
     if (tp == NULL) {
         pkt_drop(h, s->p, LAYER_TCP, DROP_NO_MEMORY);
-        return;
+        return NULL;
     }
     tp->listener = lt;
     tp->passive = true;
@@ -250,10 +219,168 @@ tcp_listen_input(struct host *h, struct tcb *lt, struct tcp_seg *s)
     if (tcp_ring_alloc(&tp->sndq, tp->sndbuf) < 0 || tcp_ring_alloc(&tp->rcvq, tp->rcvbuf) < 0) {
         tcp_tcb_free(tp);
         pkt_drop(h, s->p, LAYER_TCP, DROP_NO_MEMORY);
-        return;
+        return NULL;
     }
     unsigned mp = ipv4_max_payload(h, tp->faddr);
     tp->rcv_mss = (uint16_t)(mp > TCP_HDR_MIN ? mp - TCP_HDR_MIN : TCP_DEFAULT_MSS);
+    return tp;
+}
+
+/* [RFC 4987 3.6] The SYN queue is full: answer the SYN with a cookie and
+ * keep nothing. */
+static void
+tcp_listen_send_cookie(struct host *h, struct tcb *lt, struct tcp_seg *s, unsigned half)
+{
+    const struct tcp_opts *o = &s->t.opts;
+    unsigned idx;
+    uint32_t cookie = tcp_cookie_make(h, s->dst, s->t.dport, s->src, s->t.sport, s->seq,
+                                      o->has_mss ? o->mss : TCP_DEFAULT_MSS, &idx);
+    unsigned mp = ipv4_max_payload(h, s->src);
+    uint16_t our_mss = (uint16_t)(mp > TCP_HDR_MIN ? mp - TCP_HDR_MIN : TCP_DEFAULT_MSS);
+    size_t wnd = lt->rcvbuf < 65535 ? lt->rcvbuf : 65535; /* unscaled: no window scale */
+    tcp_trace(lt, TRACE_RX, s->p, "RFC 4987 3.6",
+              "%s: SYN, but the SYN queue is full (%u half-open, backlog %d): answer with a "
+              "SYN cookie instead of a TCB", s->desc, half, lt->backlog);
+    tcp_send_syn_cookie(h, s->dst, s->src, &s->t, cookie, our_mss, (uint16_t)wnd);
+    h->tcp.cookie_sent = true;
+    h->tcp.last_cookie_ns = h->now_ns;
+    pkt_free(s->p);
+}
+
+static void tcp_otherwise_input(struct host *h, struct tcb *tp, struct tcp_seg *s);
+
+/* [RFC 4987 3.6] An ACK to a listener while cookies are in use: if SEG.ACK
+ * - 1 is a cookie this host made for this connection, the connection is
+ * rebuilt from it, ESTABLISHED at once, and the segment's data (if any)
+ * goes on through the eight checks. Returns false if it is no cookie (the
+ * caller answers as LISTEN does). */
+static bool
+tcp_listen_cookie_ack(struct host *h, struct tcb *lt, struct tcp_seg *s)
+{
+    uint32_t cookie = s->t.ack - 1;
+    uint32_t peer_isn = s->seq - 1;
+    unsigned age = 0;
+    int idx = tcp_cookie_check(h, s->dst, s->t.dport, s->src, s->t.sport, peer_isn, cookie, &age);
+    if (idx < 0) {
+        h->tcp.stats.syncookies_failed++;
+        return false;
+    }
+    if (tcp_listen_queued(h, lt, true) >= (unsigned)lt->backlog) {
+        tcp_trace(lt, TRACE_RX, s->p, "RFC 4987 3.6",
+                  "%s: a valid SYN cookie, but the accept queue is full", s->desc);
+        pkt_drop(h, s->p, LAYER_TCP, DROP_TCP_BACKLOG_FULL);
+        return true;
+    }
+    struct tcb *tp = tcp_listen_child(h, lt, s);
+    if (tp == NULL)
+        return true;
+    /* What the cookie carried: the MSS. What it could not: window scale,
+     * SACK-permitted, timestamps - the connection goes without them. */
+    uint16_t mss = tcp_cookie_mss_of((unsigned)idx);
+    tp->mss = mss < tp->rcv_mss ? mss : tp->rcv_mss;
+    tp->ws_ok = false;
+    tp->snd_wscale = 0;
+    tp->rcv_wscale = 0;
+    tp->ts_ok = false;
+    tp->sack_ok = false;
+    tp->irs = peer_isn;
+    tp->rcv_nxt = s->seq;
+    tp->rcv_adv = tp->rcv_nxt;
+    tp->iss = cookie;
+    tp->snd_una = cookie + 1;
+    tp->snd_nxt = cookie + 1;
+    tp->snd_max = cookie + 1;
+    tp->snd_buf_seq = cookie + 1;
+    tp->snd_wnd = s->t.wnd;
+    tp->max_snd_wnd = tp->snd_wnd;
+    tp->snd_wl1 = s->seq;
+    tp->snd_wl2 = s->t.ack;
+    tp->last_rx_ns = h->now_ns;
+    tcp_cc_init(tp);
+    h->tcp.stats.passive_opens++;
+    h->tcp.stats.syncookies_ok++;
+    tcp_trace(tp, TRACE_RX, s->p, "RFC 4987 3.6",
+              "%s: ACK %u - 1 is a valid SYN cookie (t %u, %u tick%s old; MSS %u): the "
+              "connection is rebuilt from it, without window scale, SACK or timestamps",
+              s->desc, s->t.ack, cookie >> 27, age, age == 1 ? "" : "s", mss);
+    tcp_set_state(tp, TCP_SYN_RECEIVED, "RFC 4987 3.6");
+    tcp_established(tp, "RFC 4987 3.6");
+    if (s->dlen > 0 || s->fin) {
+        tcp_otherwise_input(h, tp, s);
+        return true;
+    }
+    pkt_free(s->p);
+    return true;
+}
+
+/* Are SYN cookies in play: on, and one sent within a cookie's lifetime? */
+static bool
+tcp_cookies_recent(const struct host *h)
+{
+    const struct tcp_host *th = &h->tcp;
+    return th->syncookies && th->cookie_sent &&
+           h->now_ns - th->last_cookie_ns < 2 * 64ull * 1000000000ull;
+}
+
+static void
+tcp_listen_input(struct host *h, struct tcb *lt, struct tcp_seg *s)
+{
+    /* "First, check for a RST": "An incoming RST should be ignored." */
+    if (s->t.flags & TCP_RST) {
+        tcp_trace(lt, TRACE_RX, s->p, "RFC 9293 3.10.7.2", "%s: RST to a listener: ignored",
+                  s->desc);
+        pkt_drop(h, s->p, LAYER_TCP, DROP_TCP_RST_IGNORED);
+        return;
+    }
+    /* "Second, check for an ACK": "Any acknowledgment is bad if it arrives on
+     * a connection still in the LISTEN state. An acceptable reset segment
+     * should be formed for any arriving ACK-bearing segment." Unless it
+     * returns a SYN cookie [RFC 4987 3.6]. */
+    if (s->t.flags & TCP_ACK) {
+        if (!(s->t.flags & TCP_SYN) && tcp_cookies_recent(h) && tcp_listen_cookie_ack(h, lt, s))
+            return;
+        tcp_trace(lt, TRACE_RX, s->p, "RFC 9293 3.10.7.2", "%s: an ACK to a listener: RST",
+                  s->desc);
+        tcp_send_rst_for(h, s->dst, s->src, &s->t, seg_len(s), "RFC 9293 3.10.7.2",
+                         "ACK to a listener");
+        pkt_drop(h, s->p, LAYER_TCP, DROP_TCP_LISTEN_BAD);
+        return;
+    }
+    /* "Third, check for a SYN" */
+    if (!(s->t.flags & TCP_SYN)) {
+        /* "Fourth, other data or control": "drop the segment and return". */
+        tcp_trace(lt, TRACE_RX, s->p, "RFC 9293 3.10.7.2", "%s: neither SYN nor RST", s->desc);
+        pkt_drop(h, s->p, LAYER_TCP, DROP_TCP_LISTEN_BAD);
+        return;
+    }
+    /* SYN with FIN opens and closes at once: no client does that, port
+     * scanners and stack fingerprinting do. Linux discards it in LISTEN. */
+    if (s->t.flags & TCP_FIN) {
+        tcp_trace(lt, TRACE_RX, s->p, "RFC 9293 3.10.7.2", "%s: SYN and FIN together: dropped",
+                  s->desc);
+        pkt_drop(h, s->p, LAYER_TCP, DROP_TCP_SYN_FIN);
+        return;
+    }
+    /* Bounded queues, as BSD and Linux bound them by the backlog: half-open
+     * connections (the SYN queue) and connections waiting for accept(). A
+     * full accept queue drops the SYN (Linux does so, cookies or not); a full
+     * SYN queue is what a SYN flood makes, and a cookie answers it. */
+    unsigned half = tcp_listen_queued(h, lt, false);
+    unsigned full = tcp_listen_queued(h, lt, true);
+    if (full < (unsigned)lt->backlog && half >= (unsigned)lt->backlog && h->tcp.syncookies) {
+        tcp_listen_send_cookie(h, lt, s, half);
+        return;
+    }
+    if (half >= (unsigned)lt->backlog || full >= (unsigned)lt->backlog) {
+        tcp_trace(lt, TRACE_RX, s->p, "RFC 9293 3.10.7.2",
+                  "%s: SYN, but the listen queues are full (%u half-open, %u to accept, backlog %d)",
+                  s->desc, half, full, lt->backlog);
+        pkt_drop(h, s->p, LAYER_TCP, DROP_TCP_BACKLOG_FULL);
+        return;
+    }
+    struct tcb *tp = tcp_listen_child(h, lt, s);
+    if (tp == NULL)
+        return;
     tp->rcv_wscale = tcp_wscale_for(tp->rcvbuf);
     tcp_syn_options(tp, s);
     tp->ts_off = (uint32_t)rng_next(&h->rng);
@@ -545,9 +672,12 @@ tcp_ooo_drain(struct tcb *tp)
     return fin;
 }
 
-/* The seventh check: segment text; then the eighth: FIN. */
-static void
-tcp_data_and_fin(struct tcb *tp, struct tcp_seg *s)
+/* [RFC 9293 3.10.7.4] "Seventh, process the segment text": in-order data
+ * into the receive buffer, out-of-order data held for later. Returns true
+ * when the FIN that follows the text is now in order (it is the eighth
+ * check's to process). */
+static bool
+tcp_check_text(struct tcb *tp, struct tcp_seg *s)
 {
     struct host *h = tp->host;
     bool fin_now = false;
@@ -597,7 +727,14 @@ tcp_data_and_fin(struct tcb *tp, struct tcp_seg *s)
         tcp_ooo_insert(tp, s->seq, NULL, 0, true);
         tp->ack_now = true;
     }
-    /* "Eighth, check the FIN bit" */
+    return fin_now;
+}
+
+/* [RFC 9293 3.10.7.4] "Eighth, check the FIN bit": a FIN now in order ends
+ * the peer's stream; one repeated in TIME-WAIT restarts the 2 MSL wait. */
+static void
+tcp_check_fin(struct tcb *tp, const struct tcp_seg *s, bool fin_now)
+{
     if (fin_now && !tp->fin_rcvd) {
         tcp_trace(tp, TRACE_NOTE, s->p, "RFC 9293 3.10.7.4",
                   "FIN: the peer has no more data; acknowledge it");
@@ -625,31 +762,32 @@ tcp_acceptable(const struct tcb *tp, const struct tcp_seg *s)
     return seq_in(s->seq, rn, rn + wnd) || seq_in(s->seq + len - 1, rn, rn + wnd);
 }
 
-static void
-tcp_otherwise_input(struct host *h, struct tcb *tp, struct tcp_seg *s)
+/* Simultaneous open: in SYN-RECEIVED the peer's SYN-ACK repeats its SYN
+ * (old) but acknowledges ours. Taken as that ACK, as Linux does under
+ * [RFC 5961 4.2]'s exception, so both ends reach ESTABLISHED. Returns true
+ * (and strips the old SYN) when s is such a SYN-ACK. */
+static bool
+tcp_simopen_ack(const struct tcb *tp, struct tcp_seg *s)
 {
     uint8_t f = s->t.flags;
-    const struct tcp_opts *o = &s->t.opts;
-    uint32_t seg_seq = s->seq; /* SEG.SEQ as it arrived */
-
-    tcp_rcv_window(tp); /* RCV.WND as advertised */
-
-    /* Simultaneous open: in SYN-RECEIVED the peer's SYN-ACK repeats its SYN
-     * (old) but acknowledges ours. Taken as that ACK, as Linux does under
-     * [RFC 5961 4.2]'s exception, so both ends reach ESTABLISHED. */
-    bool simopen_ack = false;
     if (tp->state == TCP_SYN_RECEIVED && !tp->passive && (f & TCP_SYN) && (f & TCP_ACK) &&
         s->seq + 1 == tp->rcv_nxt && s->t.ack == tp->snd_nxt && s->dlen == 0) {
-        simopen_ack = true;
         s->syn = false;
         s->seq++;
+        return true;
     }
+    return false;
+}
 
-    /* [RFC 7323 5.3] PAWS, before the acceptability test: R1 "If there is a
-     * Timestamps option in the arriving segment, SEG.TSval < TS.Recent, TS.Recent
-     * is valid, and the RST bit is not set, then treat the arriving segment as
-     * not acceptable". */
-    if (tp->ts_ok && o->has_ts && !(f & TCP_RST) && seq_lt(o->ts_val, tp->ts_recent) &&
+/* [RFC 7323 5.3] PAWS, before the acceptability test: R1 "If there is a
+ * Timestamps option in the arriving segment, SEG.TSval < TS.Recent, TS.Recent
+ * is valid, and the RST bit is not set, then treat the arriving segment as
+ * not acceptable". Returns false when the segment was dropped. */
+static bool
+tcp_check_paws(struct host *h, struct tcb *tp, struct tcp_seg *s)
+{
+    const struct tcp_opts *o = &s->t.opts;
+    if (tp->ts_ok && o->has_ts && !(s->t.flags & TCP_RST) && seq_lt(o->ts_val, tp->ts_recent) &&
         h->now_ns - tp->ts_recent_ns < TCP_PAWS_IDLE_NS) {
         tcp_trace(tp, TRACE_RX, s->p, "RFC 7323 5.3",
                   "%s: TSval %u is older than TS.Recent %u: an old duplicate (PAWS)", s->desc,
@@ -658,10 +796,21 @@ tcp_otherwise_input(struct host *h, struct tcb *tp, struct tcp_seg *s)
         tp->ack_now = true;
         tcp_send_ack(tp, TCP_WHY_ACK);
         pkt_drop(h, s->p, LAYER_TCP, DROP_TCP_PAWS);
-        return;
+        return false;
     }
+    return true;
+}
 
-    /* "First, check sequence number" */
+/* [RFC 9293 3.10.7.4] "First, check sequence number": an unacceptable
+ * segment is answered with an ACK (unless it is a RST) and dropped; an
+ * acceptable one is trimmed to the window, and it counts as life from the
+ * peer. seg_seq is SEG.SEQ as it arrived. Returns false when the segment was
+ * dropped. */
+static bool
+tcp_check_sequence(struct host *h, struct tcb *tp, struct tcp_seg *s, uint32_t seg_seq)
+{
+    uint8_t f = s->t.flags;
+    const struct tcp_opts *o = &s->t.opts;
     if (!tcp_acceptable(tp, s)) {
         bool old = seq_leq(s->seq + seg_len(s), tp->rcv_nxt);
         if (old && !(f & TCP_RST) && s->dlen > 0) {
@@ -674,7 +823,7 @@ tcp_otherwise_input(struct host *h, struct tcb *tp, struct tcp_seg *s)
                   tp->rcv_wnd, (f & TCP_RST) ? "" : ": send an ACK");
         if (f & TCP_RST) {
             pkt_drop(h, s->p, LAYER_TCP, DROP_TCP_RST_OUT_OF_WINDOW);
-            return;
+            return false;
         }
         /* "If an incoming segment is not acceptable, an acknowledgment should
          * be sent in reply (unless the RST bit is set)" */
@@ -685,7 +834,7 @@ tcp_otherwise_input(struct host *h, struct tcb *tp, struct tcp_seg *s)
         else
             tcp_send_ack(tp, TCP_WHY_ACK);
         pkt_drop(h, s->p, LAYER_TCP, old ? DROP_TCP_DUPLICATE : DROP_TCP_OUT_OF_WINDOW);
-        return;
+        return false;
     }
     /* Trim to the window: "segments with higher beginning sequence numbers
      * may be held for later processing", parts before RCV.NXT are old. */
@@ -720,60 +869,75 @@ tcp_otherwise_input(struct host *h, struct tcb *tp, struct tcp_seg *s)
         tp->ts_recent = o->ts_val;
         tp->ts_recent_ns = h->now_ns;
     }
+    return true;
+}
 
-    /* "Second, check the RST bit" [RFC 5961 3.2]: reset only if SEG.SEQ is
-     * exactly RCV.NXT; otherwise (in the window) send a challenge ACK. */
-    if (f & TCP_RST) {
-        if (seg_seq != tp->rcv_nxt) {
-            tcp_trace(tp, TRACE_RX, s->p, "RFC 5961 3.2",
-                      "%s: RST in the window but not at RCV.NXT %u: challenge ACK", s->desc,
-                      tp->rcv_nxt);
-            tcp_challenge_ack(tp, "RFC 5961 3.2");
-            pkt_drop(h, s->p, LAYER_TCP, DROP_TCP_RST_IN_WINDOW);
-            return;
-        }
-        h->tcp.stats.rst_rx++;
-        int err = ERR_CONNRESET;
-        if (tp->state == TCP_SYN_RECEIVED) {
-            /* "If this connection was initiated with a passive OPEN, then
-             * return this connection to the LISTEN state" - here the listener
-             * never left LISTEN: the half-open child goes. Active: refused. */
-            err = tp->passive ? 0 : ERR_CONNREFUSED;
-            h->tcp.stats.attempt_fails++;
-        } else if (tp->state == TCP_CLOSING || tp->state == TCP_LAST_ACK ||
-                   tp->state == TCP_TIME_WAIT) {
-            err = 0; /* "enter the CLOSED state, delete the TCB, and return" */
-        } else {
-            h->tcp.stats.estab_resets++;
-        }
-        tcp_trace(tp, TRACE_RX, s->p, "RFC 9293 3.10.7.4", "%s: the peer reset the connection",
-                  s->desc);
-        pkt_free(s->p);
-        tcp_drop(tp, err, "RFC 9293 3.10.7.4");
-        return;
+/* [RFC 9293 3.10.7.4] "Second, check the RST bit", with [RFC 5961 3.2]:
+ * reset only if SEG.SEQ is exactly RCV.NXT; otherwise (in the window) send a
+ * challenge ACK. Returns false when the segment was consumed. */
+static bool
+tcp_check_rst(struct host *h, struct tcb *tp, struct tcp_seg *s, uint32_t seg_seq)
+{
+    if (!(s->t.flags & TCP_RST))
+        return true;
+    if (seg_seq != tp->rcv_nxt) {
+        tcp_trace(tp, TRACE_RX, s->p, "RFC 5961 3.2",
+                  "%s: RST in the window but not at RCV.NXT %u: challenge ACK", s->desc,
+                  tp->rcv_nxt);
+        tcp_challenge_ack(tp, "RFC 5961 3.2");
+        pkt_drop(h, s->p, LAYER_TCP, DROP_TCP_RST_IN_WINDOW);
+        return false;
     }
-    /* Third: security and precedence - not applicable here. */
-
-    /* "Fourth, check the SYN bit" [RFC 5961 4.2]: "irrespective of the
-     * sequence number, TCP endpoints MUST send a 'challenge ACK'". */
-    if ((f & TCP_SYN) && !simopen_ack) {
-        tcp_trace(tp, TRACE_RX, s->p, "RFC 5961 4.2",
-                  "%s: SYN on a synchronized connection: challenge ACK", s->desc);
-        tcp_challenge_ack(tp, "RFC 5961 4.2");
-        pkt_drop(h, s->p, LAYER_TCP, DROP_TCP_SYN_IN_WINDOW);
-        return;
+    h->tcp.stats.rst_rx++;
+    int err = ERR_CONNRESET;
+    if (tp->state == TCP_SYN_RECEIVED) {
+        /* "If this connection was initiated with a passive OPEN, then
+         * return this connection to the LISTEN state" - here the listener
+         * never left LISTEN: the half-open child goes. Active: refused. */
+        err = tp->passive ? 0 : ERR_CONNREFUSED;
+        h->tcp.stats.attempt_fails++;
+    } else if (tp->state == TCP_CLOSING || tp->state == TCP_LAST_ACK ||
+               tp->state == TCP_TIME_WAIT) {
+        err = 0; /* "enter the CLOSED state, delete the TCB, and return" */
+    } else {
+        h->tcp.stats.estab_resets++;
     }
+    tcp_trace(tp, TRACE_RX, s->p, "RFC 9293 3.10.7.4", "%s: the peer reset the connection",
+              s->desc);
+    pkt_free(s->p);
+    tcp_drop(tp, err, "RFC 9293 3.10.7.4");
+    return false;
+}
 
-    /* "Fifth, check the ACK field": "if the ACK bit is off, drop the segment
-     * and return". */
-    if (!(f & TCP_ACK)) {
+/* [RFC 9293 3.10.7.4] "Fourth, check the SYN bit", with [RFC 5961 4.2]:
+ * "irrespective of the sequence number, TCP endpoints MUST send a 'challenge
+ * ACK'". Returns false when the segment was dropped. */
+static bool
+tcp_check_syn(struct host *h, struct tcb *tp, struct tcp_seg *s, bool simopen_ack)
+{
+    if (!(s->t.flags & TCP_SYN) || simopen_ack)
+        return true;
+    tcp_trace(tp, TRACE_RX, s->p, "RFC 5961 4.2",
+              "%s: SYN on a synchronized connection: challenge ACK", s->desc);
+    tcp_challenge_ack(tp, "RFC 5961 4.2");
+    pkt_drop(h, s->p, LAYER_TCP, DROP_TCP_SYN_IN_WINDOW);
+    return false;
+}
+
+/* [RFC 9293 3.10.7.4] fifth check, the acceptance range of SEG.ACK: "if
+ * the ACK bit is off, drop the segment and return"; [RFC 5961 5.2]
+ * "(SND.UNA - MAX.SND.WND) =< SEG.ACK =< SND.NXT" else send an ACK and drop:
+ * blind data injection fails here. Returns false when the segment was
+ * dropped. */
+static bool
+tcp_ack_acceptable(struct host *h, struct tcb *tp, struct tcp_seg *s)
+{
+    if (!(s->t.flags & TCP_ACK)) {
         tcp_trace(tp, TRACE_RX, s->p, "RFC 9293 3.10.7.4", "%s: no ACK bit: dropped", s->desc);
         pkt_drop(h, s->p, LAYER_TCP, DROP_TCP_NO_ACK);
-        return;
+        return false;
     }
     uint32_t ack = s->t.ack;
-    /* [RFC 5961 5.2] "(SND.UNA - MAX.SND.WND) =< SEG.ACK =< SND.NXT" else
-     * send an ACK and drop: blind data injection fails here. */
     uint32_t max_wnd = tp->max_snd_wnd > 0 ? tp->max_snd_wnd : 1;
     if (seq_gt(ack, tp->snd_max) || seq_lt(ack, tp->snd_una - max_wnd)) {
         tcp_trace(tp, TRACE_RX, s->p, "RFC 5961 5.2",
@@ -786,49 +950,67 @@ tcp_otherwise_input(struct host *h, struct tcb *tp, struct tcp_seg *s)
             tcp_challenge_ack(tp, "RFC 5961 5.2");
         }
         pkt_drop(h, s->p, LAYER_TCP, DROP_TCP_BAD_ACK);
-        return;
+        return false;
     }
-    if (tp->state == TCP_SYN_RECEIVED) {
-        /* "If SND.UNA < SEG.ACK =< SND.NXT, then enter ESTABLISHED state and
-         * continue processing"; "If the segment acknowledgment is not
-         * acceptable, form a reset segment <SEQ=SEG.ACK><CTL=RST>". */
-        if (!seq_gt(ack, tp->snd_una)) {
-            tcp_trace(tp, TRACE_RX, s->p, "RFC 9293 3.10.7.4",
-                      "%s: does not acknowledge our SYN: RST", s->desc);
-            tcp_send_rst_for(h, s->dst, s->src, &s->t, seg_len(s), "RFC 9293 3.10.7.4",
-                             "unacceptable ACK in SYN-RECEIVED");
-            pkt_drop(h, s->p, LAYER_TCP, DROP_TCP_BAD_ACK);
-            return;
-        }
-        if (tp->listener != NULL && tcp_listen_queued(h, tp->listener, true) >=
-                                        (unsigned)tp->listener->backlog) {
-            tcp_trace(tp, TRACE_RX, s->p, "RFC 9293 3.10.7.4",
-                      "%s: completes the handshake, but the accept queue is full", s->desc);
-            pkt_drop(h, s->p, LAYER_TCP, DROP_TCP_BACKLOG_FULL);
-            return;
-        }
-        tp->snd_wnd = (uint32_t)s->t.wnd << tp->snd_wscale;
-        tp->max_snd_wnd = tp->snd_wnd > tp->max_snd_wnd ? tp->snd_wnd : tp->max_snd_wnd;
-        tp->snd_wl1 = s->seq;
-        tp->snd_wl2 = ack;
-        tcp_trace(tp, TRACE_RX, s->p, "RFC 9293 3.10.7.4",
-                  "%s: the ACK of our SYN-ACK: connection established", s->desc);
-        tcp_established(tp, "RFC 9293 3.10.7.4");
-    } else if (trace_wanted(h->trace)) {
-        tcp_trace(tp, TRACE_RX, s->p, "RFC 9293 3.10.7.4", "%s", s->desc);
-    } else {
-        trace_count(h, TRACE_RX, LAYER_TCP);
-    }
+    return true;
+}
 
-    /* ESTABLISHED and the states after it. SACK blocks first: duplicate-ACK
-     * handling and recovery read the scoreboard [RFC 6675 5]. */
-    if (tp->sack_ok && o->sack_count > 0)
-        tcp_sack_update(tp, o);
+/* [RFC 9293 3.10.7.4] fifth check in SYN-RECEIVED: "If SND.UNA < SEG.ACK =<
+ * SND.NXT, then enter ESTABLISHED state and continue processing"; "If the
+ * segment acknowledgment is not acceptable, form a reset segment
+ * <SEQ=SEG.ACK><CTL=RST>". Other states only trace the arrival. Returns
+ * false when the segment was dropped. */
+static bool
+tcp_ack_syn_received(struct host *h, struct tcb *tp, struct tcp_seg *s)
+{
+    uint32_t ack = s->t.ack;
+    if (tp->state != TCP_SYN_RECEIVED) {
+        if (trace_wanted(h->trace))
+            tcp_trace(tp, TRACE_RX, s->p, "RFC 9293 3.10.7.4", "%s", s->desc);
+        else
+            trace_count(h, TRACE_RX, LAYER_TCP);
+        return true;
+    }
+    if (!seq_gt(ack, tp->snd_una)) {
+        tcp_trace(tp, TRACE_RX, s->p, "RFC 9293 3.10.7.4",
+                  "%s: does not acknowledge our SYN: RST", s->desc);
+        tcp_send_rst_for(h, s->dst, s->src, &s->t, seg_len(s), "RFC 9293 3.10.7.4",
+                         "unacceptable ACK in SYN-RECEIVED");
+        pkt_drop(h, s->p, LAYER_TCP, DROP_TCP_BAD_ACK);
+        return false;
+    }
+    if (tp->listener != NULL &&
+        tcp_listen_queued(h, tp->listener, true) >= (unsigned)tp->listener->backlog) {
+        tcp_trace(tp, TRACE_RX, s->p, "RFC 9293 3.10.7.4",
+                  "%s: completes the handshake, but the accept queue is full", s->desc);
+        pkt_drop(h, s->p, LAYER_TCP, DROP_TCP_BACKLOG_FULL);
+        return false;
+    }
+    tp->snd_wnd = (uint32_t)s->t.wnd << tp->snd_wscale;
+    tp->max_snd_wnd = tp->snd_wnd > tp->max_snd_wnd ? tp->snd_wnd : tp->max_snd_wnd;
+    tp->snd_wl1 = s->seq;
+    tp->snd_wl2 = ack;
+    tcp_trace(tp, TRACE_RX, s->p, "RFC 9293 3.10.7.4",
+              "%s: the ACK of our SYN-ACK: connection established", s->desc);
+    tcp_established(tp, "RFC 9293 3.10.7.4");
+    return true;
+}
+
+/* [RFC 9293 3.10.7.4] fifth check, ESTABLISHED and after: "If SND.UNA <
+ * SEG.ACK =< SND.NXT, then set SND.UNA <- SEG.ACK. Any segments on the
+ * retransmission queue that are thereby entirely acknowledged are removed."
+ * An ACK that advances nothing may be a duplicate [RFC 5681 2]. SACK blocks
+ * are read first: duplicate-ACK handling and recovery read the scoreboard
+ * [RFC 6675 5]. */
+static void
+tcp_ack_advance(struct host *h, struct tcb *tp, const struct tcp_seg *s)
+{
+    uint8_t f = s->t.flags;
+    uint32_t ack = s->t.ack;
+    if (tp->sack_ok && s->t.opts.sack_count > 0)
+        tcp_sack_update(tp, &s->t.opts);
     uint32_t new_wnd = (uint32_t)s->t.wnd << tp->snd_wscale;
     if (seq_gt(ack, tp->snd_una)) {
-        /* "If SND.UNA < SEG.ACK =< SND.NXT, then set SND.UNA <- SEG.ACK. Any
-         * segments on the retransmission queue that are thereby entirely
-         * acknowledged are removed." */
         uint32_t old_una = tp->snd_una;
         uint32_t acked = ack - old_una;
         uint32_t data_acked = 0;
@@ -842,6 +1024,10 @@ tcp_otherwise_input(struct host *h, struct tcb *tp, struct tcp_seg *s)
         tp->snd_una = ack;
         if (seq_lt(tp->snd_nxt, ack))
             tp->snd_nxt = ack;
+        /* [RFC 9293 3.8.3] progress: the retransmission count of R1 and R2
+         * is per segment, and this is a new one. */
+        tp->rexmit_count = 0;
+        tp->r1_reported = false;
         tp->bytes_acked += data_acked;
         if (tp->rtt_timing && seq_gt(ack, tp->rtt_seq)) {
             tcp_rtt_sample(tp, h->now_ns - tp->rtt_start_ns);
@@ -862,9 +1048,17 @@ tcp_otherwise_input(struct host *h, struct tcb *tp, struct tcp_seg *s)
          * no SYN/FIN, ACK = SND.UNA, the same window. */
         tcp_cc_dup_ack(tp);
     }
-    /* "If SND.UNA =< SEG.ACK =< SND.NXT, the send window should be updated.
-     * If (SND.WL1 < SEG.SEQ or (SND.WL1 = SEG.SEQ and SND.WL2 =< SEG.ACK)),
-     * set SND.WND <- SEG.WND, set SND.WL1 <- SEG.SEQ, and set SND.WL2 <- SEG.ACK." */
+}
+
+/* [RFC 9293 3.10.7.4] fifth check: "If SND.UNA =< SEG.ACK =< SND.NXT, the
+ * send window should be updated. If (SND.WL1 < SEG.SEQ or (SND.WL1 = SEG.SEQ
+ * and SND.WL2 =< SEG.ACK)), set SND.WND <- SEG.WND, set SND.WL1 <- SEG.SEQ,
+ * and set SND.WL2 <- SEG.ACK." */
+static void
+tcp_ack_update_window(struct tcb *tp, const struct tcp_seg *s, uint32_t seg_seq)
+{
+    uint32_t ack = s->t.ack;
+    uint32_t new_wnd = (uint32_t)s->t.wnd << tp->snd_wscale;
     if (seq_lt(tp->snd_wl1, seg_seq) || (tp->snd_wl1 == seg_seq && seq_leq(tp->snd_wl2, ack))) {
         tp->snd_wnd = new_wnd;
         tp->snd_wl1 = seg_seq;
@@ -872,38 +1066,76 @@ tcp_otherwise_input(struct host *h, struct tcb *tp, struct tcp_seg *s)
         if (new_wnd > tp->max_snd_wnd)
             tp->max_snd_wnd = new_wnd;
     }
+}
+
+/* [RFC 9293 3.10.7.4] fifth check, the closing states: what an ACK of our
+ * FIN moves to. Returns false when the connection is gone (LAST-ACK). */
+static bool
+tcp_ack_of_fin(struct host *h, struct tcb *tp, struct tcp_seg *s)
+{
     bool fin_acked = tp->fin_queued && seq_gt(tp->snd_una, tcp_fin_seq(tp));
+    if (!fin_acked)
+        return true;
     switch (tp->state) {
     case TCP_FIN_WAIT_1:
         /* "if the FIN segment is now acknowledged, then enter FIN-WAIT-2" */
-        if (fin_acked) {
-            tcp_set_state(tp, TCP_FIN_WAIT_2, "RFC 9293 3.10.7.4");
-            if (tp->fd < 0)
-                tcp_timer_arm(tp, TCP_T_2MSL, h->tcp.fin_timeout_ns);
-        }
+        tcp_set_state(tp, TCP_FIN_WAIT_2, "RFC 9293 3.10.7.4");
+        if (tp->fd < 0)
+            tcp_timer_arm(tp, TCP_T_2MSL, h->tcp.fin_timeout_ns);
         break;
     case TCP_CLOSING:
         /* "if the ACK acknowledges our FIN, then enter the TIME-WAIT state" */
-        if (fin_acked) {
-            tcp_set_state(tp, TCP_TIME_WAIT, "RFC 9293 3.10.7.4");
-            tcp_timewait_start(tp);
-        }
+        tcp_set_state(tp, TCP_TIME_WAIT, "RFC 9293 3.10.7.4");
+        tcp_timewait_start(tp);
         break;
     case TCP_LAST_ACK:
         /* "If our FIN is now acknowledged, delete the TCB, enter the CLOSED
          * state, and return." */
-        if (fin_acked) {
-            pkt_free(s->p);
-            tcp_drop(tp, 0, "RFC 9293 3.10.7.4");
-            return;
-        }
-        break;
+        pkt_free(s->p);
+        tcp_drop(tp, 0, "RFC 9293 3.10.7.4");
+        return false;
     default:
         break;
     }
+    return true;
+}
 
-    /* Sixth: URG - not implemented (ignored). Seventh and eighth: */
-    tcp_data_and_fin(tp, s);
+/* [RFC 9293 3.10.7.4] "Fifth, check the ACK field", in its parts. Returns
+ * false when the segment was consumed. */
+static bool
+tcp_check_ack(struct host *h, struct tcb *tp, struct tcp_seg *s, uint32_t seg_seq)
+{
+    if (!tcp_ack_acceptable(h, tp, s) || !tcp_ack_syn_received(h, tp, s))
+        return false;
+    tcp_ack_advance(h, tp, s);
+    tcp_ack_update_window(tp, s, seg_seq);
+    return tcp_ack_of_fin(h, tp, s);
+}
+
+/* [RFC 9293 3.10.7.4] SYN-RECEIVED and the synchronized states: the eight
+ * checks in the RFC's order, each in its function above. */
+static void
+tcp_otherwise_input(struct host *h, struct tcb *tp, struct tcp_seg *s)
+{
+    uint32_t seg_seq = s->seq; /* SEG.SEQ as it arrived */
+
+    tcp_rcv_window(tp); /* RCV.WND as advertised */
+    bool simopen_ack = tcp_simopen_ack(tp, s);
+    if (!tcp_check_paws(h, tp, s))
+        return;
+    if (!tcp_check_sequence(h, tp, s, seg_seq)) /* first */
+        return;
+    if (!tcp_check_rst(h, tp, s, seg_seq)) /* second */
+        return;
+    /* Third, "check security": no IP security option here, nothing to check. */
+    if (!tcp_check_syn(h, tp, s, simopen_ack)) /* fourth */
+        return;
+    if (!tcp_check_ack(h, tp, s, seg_seq)) /* fifth */
+        return;
+    /* Sixth, "check the URG bit": urgent data is not implemented; the
+     * pointer is ignored and the bytes are ordinary data. */
+    bool fin_now = tcp_check_text(tp, s); /* seventh */
+    tcp_check_fin(tp, s, fin_now);        /* eighth */
     pkt_free(s->p);
     if (tp->state != TCP_TIME_WAIT)
         tcp_output(tp, TCP_WHY_DATA);
@@ -1000,29 +1232,53 @@ tcp_input(struct host *h, struct pkt *p, const struct ipv4_hdr *ip)
     }
 }
 
+/* [RFC 1191 6.5] the path MTU to tp's peer fell: the send MSS follows,
+ * and what is in flight - every segment of it too big, so lost - is sent
+ * again from SND.UNA in segments of the new size, as after a timeout but
+ * without a congestion signal (the loss was no congestion); what is queued
+ * is cut to the new size as it is sent. */
+static void
+tcp_path_mtu_lowered(struct tcb *tp, uint16_t path_mtu)
+{
+    uint16_t mss = path_mtu > IPV4_HDR_MIN + TCP_HDR_MIN
+                       ? (uint16_t)(path_mtu - IPV4_HDR_MIN - TCP_HDR_MIN)
+                       : TCP_DEFAULT_MSS;
+    if (mss >= tp->mss)
+        return;
+    uint16_t old = tp->mss;
+    tp->mss = mss;
+    if (tp->cwnd < mss)
+        tp->cwnd = mss;
+    tcp_trace(tp, TRACE_NOTE, NULL, "RFC 1191 6.5",
+              "path MTU %u: MSS lowered from %u to %u; resend from SND.UNA in the new size",
+              path_mtu, old, mss);
+    if (tp->state == TCP_SYN_SENT || tp->state == TCP_SYN_RECEIVED)
+        return; /* nothing but the SYN in flight, and it was small */
+    tp->snd_nxt = tp->snd_una;
+    tcp_output(tp, TCP_WHY_PMTU);
+}
+
 void
 tcp_icmp_error(struct host *h, uint32_t src, uint16_t sport, uint32_t dst, uint16_t dport,
-               uint32_t seq, uint8_t type, uint8_t code, uint16_t mtu, int err)
+               uint32_t seq, uint8_t type, uint8_t code, uint16_t mtu, uint16_t quoted_len,
+               int err)
 {
     struct tcb *tp = tcp_lookup(h, src, sport, dst, dport);
     if (tp == NULL || tp->state == TCP_LISTEN)
         return;
-    /* [RFC 5927 4.1] only an error quoting a sequence number in flight is
-     * believed. */
-    if (!seq_in(seq, tp->snd_una, tp->snd_max + 1)) {
+    /* [RFC 5927 4.1] only an error quoting a sequence number in flight,
+     * SND.UNA =< seq < SND.NXT, is believed. */
+    if (!seq_in(seq, tp->snd_una, tp->snd_max)) {
         tcp_trace(tp, TRACE_NOTE, NULL, "RFC 5927 4.1",
-                  "ICMP error quotes seq %u, not in flight: ignored", seq);
+                  "ICMP error quotes seq %u, not in flight [%u, %u): ignored", seq, tp->snd_una,
+                  tp->snd_max);
         return;
     }
-    if (type == 3 && code == 4 && mtu >= 68) {
-        /* [RFC 1191 6.1] fragmentation needed: lower the MSS to the next hop. */
-        uint16_t mss = (uint16_t)(mtu - 40);
-        if (mss < tp->mss) {
-            tp->mss = mss;
-            tcp_trace(tp, TRACE_NOTE, NULL, "RFC 1191 6.1",
-                      "path MTU %u: MSS lowered to %u, resend", mtu, mss);
-            tcp_retransmit(tp, tp->snd_una, tp->mss, TCP_WHY_RTO);
-        }
+    if (type == 3 && code == 4) {
+        /* [RFC 1191 6.1] fragmentation needed: learn the path MTU (with
+         * the plateau table and the floor), lower the MSS to it. */
+        uint16_t path_mtu = ipv4_pmtu_update(h, tp->faddr, mtu, quoted_len);
+        tcp_path_mtu_lowered(tp, path_mtu);
         return;
     }
     /* [RFC 1122 4.2.3.9] net/host unreachable are soft errors: TCP "MUST NOT

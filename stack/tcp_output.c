@@ -140,6 +140,7 @@ tcp_why_rfc(enum tcp_why why)
     case TCP_WHY_CHALLENGE_ACK: return "RFC 5961 3.2";
     case TCP_WHY_RESET: return "RFC 9293 3.10.7.1";
     case TCP_WHY_LIMITED_TRANSMIT: return "RFC 3042 2";
+    case TCP_WHY_PMTU: return "RFC 1191 6.5";
     case TCP_WHY_NONE:
     case TCP_WHY_COUNT: break;
     }
@@ -521,7 +522,7 @@ tcp_output(struct tcb *tp, enum tcp_why why)
         if (fin)
             flags |= TCP_FIN;
         enum tcp_why w = why;
-        if (seq_lt(tp->snd_nxt, tp->snd_max) && why != TCP_WHY_RTO)
+        if (seq_lt(tp->snd_nxt, tp->snd_max) && why != TCP_WHY_RTO && why != TCP_WHY_PMTU)
             w = TCP_WHY_RTO; /* go-back-N after a timeout */
         tcp_xmit(tp, tp->snd_nxt, len, flags, w);
         if (fin || len == 0)

@@ -40,6 +40,7 @@ tcp_host_init(struct host *h)
     t->keep_intvl_ns = TCP_KEEPINTVL_NS_DEFAULT;
     t->keep_cnt = TCP_KEEPCNT_DEFAULT;
     t->syn_retries = TCP_SYN_RETRIES_DEFAULT;
+    t->retries1 = TCP_RETRIES1_DEFAULT;
     t->retries2 = TCP_RETRIES2_DEFAULT;
     t->fin_timeout_ns = TCP_FIN_TIMEOUT_NS;
     t->challenge_ack_limit = TCP_CHALLENGE_ACK_LIMIT;
@@ -47,6 +48,8 @@ tcp_host_init(struct host *h)
     t->sack = true;
     t->timestamps = true;
     t->wscale = true;
+    t->syncookies = true;
+    t->somaxconn = TCP_SOMAXCONN_DEFAULT;
     t->default_cc = TCP_CC_NEWRENO;
 }
 

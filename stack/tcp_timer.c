@@ -8,7 +8,10 @@
  * tcp_next_deadline() when to come back. No clock is read: "now" is
  * host->now_ns [CONVENTIONS C10]. The RTT estimator of RFC 6298 2 lives here
  * too, with Karn's rule [RFC 6298 3] applied by the sender (tcp_output.c stops
- * timing on any retransmission).
+ * timing on any retransmission). The limits R1 and R2 [RFC 9293 3.8.3]
+ * count retransmissions of one segment (tcb.rexmit_count, reset when
+ * SND.UNA advances), apart from the back-off exponent (tcb.backoff, ended
+ * only by a new RTT sample).
  * Called by: host_poll(), tcp_input.c, tcp_output.c, tcp_user.c.
  * Calls: tcp_output(), tcp_send_syn(), tcp_send_probe(), tcp_send_keepalive(),
  * tcp_send_ack(), tcp_cc_rto(), tcp_drop().
@@ -165,10 +168,17 @@ tcp_rexmt_expired(struct tcb *tp)
     unsigned limit = syn ? th->syn_retries : th->retries2;
     if (tp->snd_max == tp->snd_una)
         return;
-    if (tp->backoff >= limit) {
-        /* [RFC 1122 4.2.3.5] R2 reached: "close the connection". */
-        tcp_trace(tp, TRACE_TIMER, NULL, "RFC 1122 4.2.3.5",
-                  "retransmission timer expired %u times: give up (ETIMEDOUT)", tp->backoff + 1);
+    /* [RFC 9293 3.8.3] R1 and R2 count "the number of transmissions of
+     * the same segment" [RFC 1122 4.2.3.5]: rexmit_count, which progress
+     * resets. The RTO's back-off exponent is another number, which only a
+     * new RTT sample ends [RFC 6298 5.7]; after retransmissions Karn's rule
+     * withholds those, so it cannot also be the count of a segment's
+     * retries without killing connections that are making progress. */
+    if (tp->rexmit_count >= limit) {
+        /* R2 reached: "close the connection". */
+        tcp_trace(tp, TRACE_TIMER, NULL, "RFC 9293 3.8.3",
+                  "retransmission timer expired %u times for the same segment: give up "
+                  "(ETIMEDOUT)", tp->rexmit_count + 1);
         th->stats.timeouts++;
         if (syn && !tp->passive)
             th->stats.attempt_fails++;
@@ -183,7 +193,21 @@ tcp_rexmt_expired(struct tcb *tp)
         return;
     }
     uint64_t old = tcp_rto_current(tp);
-    tp->backoff++;
+    if (old < th->rto_max_ns)
+        tp->backoff++;
+    tp->rexmit_count++;
+    if (tp->rexmit_count >= th->retries1 && !tp->r1_reported && !syn) {
+        /* R1: "the TCP should notify the application" and "pass negative
+         * advice to the IP layer" [RFC 9293 3.8.3]. Here the trace is the
+         * notice (a BSD socket has no call to carry it, as on Linux), and
+         * the advice changes nothing: one route per destination. */
+        tp->r1_reported = true;
+        th->stats.r1_reached++;
+        tcp_trace(tp, TRACE_NOTE, NULL, "RFC 9293 3.8.3",
+                  "R1: the segment at %u is retransmitted %u times: negative advice to IP; "
+                  "the connection keeps trying until R2 (%u)", tp->snd_una, tp->rexmit_count,
+                  limit);
+    }
     tp->rto_timeouts++;
     th->stats.rto_timeouts++;
     /* [RFC 6298 3] Karn: no RTT sample from a retransmitted segment. */

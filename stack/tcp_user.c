@@ -48,18 +48,17 @@ tcp_user_listen(struct host *h, struct socket *s, int backlog)
     struct tcb *tp = tcp_tcb_by_fd(h, s->fd);
     if (tp == NULL)
         return -ERR_BADF;
-    if (tp->state == TCP_LISTEN) {
-        tp->backlog = backlog;
-        return 0;
-    }
-    if (tp->state != TCP_CLOSED || s->connected)
+    if (tp->state != TCP_LISTEN && (tp->state != TCP_CLOSED || s->connected))
         return -ERR_INVAL;
-    /* Linux clamps the backlog to somaxconn and takes 0 as 1 in effect. */
+    /* Linux clamps the backlog to somaxconn and takes 0 as 1 in effect;
+     * a second listen() changes it, clamped the same way. */
     if (backlog < 1)
         backlog = 1;
-    if (backlog > TCP_MAX_BACKLOG)
-        backlog = TCP_MAX_BACKLOG;
+    if ((unsigned)backlog > h->tcp.somaxconn)
+        backlog = h->tcp.somaxconn > 0 ? (int)h->tcp.somaxconn : 1;
     tp->backlog = backlog;
+    if (tp->state == TCP_LISTEN)
+        return 0;
     tp->laddr = s->pcb.laddr;
     tp->lport = s->pcb.lport;
     tcp_set_state(tp, TCP_LISTEN, "RFC 9293 3.10.1");

@@ -69,6 +69,7 @@ enum tcp_why {
     TCP_WHY_CHALLENGE_ACK,    /* [RFC 5961 3.2, 4.2, 5.2] */
     TCP_WHY_RESET,            /* a RST */
     TCP_WHY_LIMITED_TRANSMIT, /* new data on the 1st or 2nd duplicate ACK [RFC 3042] */
+    TCP_WHY_PMTU,             /* resent in smaller segments: the path MTU fell [RFC 1191 6.5] */
     TCP_WHY_COUNT
 };
 

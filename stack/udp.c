@@ -29,7 +29,7 @@ udp_lookup(struct host *h, uint32_t src, uint16_t sport, uint32_t dst, uint16_t 
 {
     struct socket *best = NULL;
     int best_score = -1;
-    for (unsigned i = 0; i < SOCK_MAX; i++) {
+    for (unsigned i = 0; i < h->socks.cap; i++) {
         struct socket *s = h->socks.s[i];
         if (s == NULL || s->proto != SOCK_PROTO_UDP || s->pcb.lport != dport)
             continue;
@@ -121,7 +121,7 @@ udp_output(struct host *h, struct socket *s, const uint8_t *data, size_t len, ui
 void
 udp_icmp_error(struct host *h, uint32_t src, uint16_t sport, uint32_t dst, uint16_t dport, int err)
 {
-    for (unsigned i = 0; i < SOCK_MAX; i++) {
+    for (unsigned i = 0; i < h->socks.cap; i++) {
         struct socket *s = h->socks.s[i];
         if (s == NULL || s->proto != SOCK_PROTO_UDP || s->pcb.lport != sport)
             continue;

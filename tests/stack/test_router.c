@@ -347,6 +347,9 @@ START_TEST(test_needfrag_sets_path_mtu)
     struct hw_port port = { 0 };
     make_router(w, &port, true);
     struct host *a = ALICE(w);
+    /* The floor down to the protocol's minimum, so the plateau table shows
+     * all the way (test_pmtu.c tests the default floor of 552). */
+    a->pmtu.min_mtu = IPV4_MIN_MTU;
     ck_assert_uint_eq(ipv4_path_mtu(a, CAROL_ADDR), 1500);
     inject_needfrag(w, 576, 1500);
     ck_assert_uint_eq(ipv4_path_mtu(a, CAROL_ADDR), 576);
@@ -359,7 +362,11 @@ START_TEST(test_needfrag_sets_path_mtu)
      * [RFC 1191 7]; and never below 68. */
     inject_needfrag(w, 0, 576);
     ck_assert_uint_eq(ipv4_path_mtu(a, CAROL_ADDR), 508);
+    /* Below 68 is no MTU at all: the plateau below the refused length too;
+     * and never below 68. */
     inject_needfrag(w, 20, 508);
+    ck_assert_uint_eq(ipv4_path_mtu(a, CAROL_ADDR), 296);
+    inject_needfrag(w, 0, 100);
     ck_assert_uint_eq(ipv4_path_mtu(a, CAROL_ADDR), IPV4_MIN_MTU);
     /* DF sockets get EMSGSIZE above it; others are fragmented to it. */
     hw_enter(w);

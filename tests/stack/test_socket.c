@@ -85,8 +85,7 @@ START_TEST(test_sockets_are_allocated_when_opened)
 {
     struct hw_world *w = hw_new();
     struct host *a = ALICE(w);
-    for (int i = 0; i < SOCK_MAX; i++)
-        ck_assert_ptr_null(a->socks.s[i]);
+    ck_assert_uint_eq(a->socks.cap, 0); /* no socket, no table */
     int u = udp_socket(w, HW_ALICE);
     hw_enter(w);
     int t = sock_socket(a, SOCK_DOMAIN_INET, SOCK_TYPE_STREAM, SOCK_PROTO_TCP);
@@ -95,6 +94,7 @@ START_TEST(test_sockets_are_allocated_when_opened)
     ck_assert_ptr_eq(sock_lookup(a, t), a->socks.s[t - SOCK_FD_BASE]);
     ck_assert_int_eq(a->socks.s[t - SOCK_FD_BASE]->fd, t);
     ck_assert_ptr_null(a->socks.s[t - SOCK_FD_BASE + 1]);
+    ck_assert_uint_lt(a->socks.cap, 64); /* grown for what is open, not more */
     ck_assert_int_eq(sock_close(a, u), 0);
     ck_assert_ptr_null(a->socks.s[u - SOCK_FD_BASE]);
     ck_assert_ptr_null(sock_lookup(a, u));
@@ -120,10 +120,26 @@ START_TEST(test_socket_errors)
                      "supported)");
     ck_assert_int_eq(sock_socket(a, (enum sock_domain)7, SOCK_TYPE_DGRAM, SOCK_PROTO_UDP),
                      -ERR_AFNOSUPPORT);
-    for (int i = 0; i < SOCK_MAX; i++)
+    /* RLIMIT_NOFILE: every descriptor below the limit (fds 0-2 are the
+     * process's), then EMFILE; well past the old fixed table of 64. */
+    ck_assert_uint_eq(a->socks.nofile, SOCK_NOFILE_DEFAULT);
+    for (unsigned i = 0; i < SOCK_NOFILE_DEFAULT - SOCK_FD_BASE; i++)
         ck_assert_int_eq(sock_socket(a, SOCK_DOMAIN_INET, SOCK_TYPE_DGRAM, SOCK_PROTO_UDP),
-                         SOCK_FD_BASE + i);
+                         SOCK_FD_BASE + (int)i);
     ck_assert_int_eq(sock_socket(a, SOCK_DOMAIN_INET, SOCK_TYPE_DGRAM, SOCK_PROTO_UDP),
+                     -ERR_MFILE);
+    ck_assert_str_eq(last_call(w, HW_ALICE),
+                     "socket(AF_INET, SOCK_DGRAM) = -1 EMFILE (Too many open files)");
+    /* A closed descriptor is the next one handed out, the lowest free. */
+    ck_assert_int_eq(sock_close(a, 500), 0);
+    ck_assert_int_eq(sock_socket(a, SOCK_DOMAIN_INET, SOCK_TYPE_DGRAM, SOCK_PROTO_UDP), 500);
+    /* The limit is the host's to set (ulimit -n). */
+    struct host *b = BOB(w);
+    b->socks.nofile = 8;
+    for (int i = 0; i < 5; i++)
+        ck_assert_int_eq(sock_socket(b, SOCK_DOMAIN_INET, SOCK_TYPE_DGRAM, SOCK_PROTO_UDP),
+                         SOCK_FD_BASE + i);
+    ck_assert_int_eq(sock_socket(b, SOCK_DOMAIN_INET, SOCK_TYPE_DGRAM, SOCK_PROTO_UDP),
                      -ERR_MFILE);
     hw_destroy(w);
     free(w);
@@ -138,7 +154,7 @@ START_TEST(test_bad_descriptor)
     ck_assert_int_eq(sock_close(a, fd), 0);
     uint8_t buf[4] = { 0 };
     struct sock_addr sa = { .addr = HW_BOB_ADDR, .port = 7 };
-    int bad[] = { fd, 0, 2, -1, 99, SOCK_FD_BASE + SOCK_MAX };
+    int bad[] = { fd, 0, 2, -1, 99, 1 << 30, (int)SOCK_NOFILE_DEFAULT };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         int b = bad[i];
         ck_assert_int_eq(sock_bind(a, b, &sa), -ERR_BADF);
@@ -152,7 +168,7 @@ START_TEST(test_bad_descriptor)
         ck_assert_int_eq(sock_close(a, b), -ERR_BADF);
         ck_assert_uint_eq(sock_poll(a, b), 0);
     }
-    ck_assert_str_eq(last_call(w, HW_ALICE), "close(67) = -1 EBADF (Bad file descriptor)");
+    ck_assert_str_eq(last_call(w, HW_ALICE), "close(1024) = -1 EBADF (Bad file descriptor)");
     hw_destroy(w);
     free(w);
 }

@@ -89,6 +89,62 @@ START_TEST(test_data_rto_backs_off_and_collapses_cwnd)
 }
 END_TEST
 
+/* [RFC 9293 3.8.3] R2 counts retransmissions of one segment. Every segment
+ * here is lost once and arrives when retransmitted: SND.UNA advances each
+ * time, but Karn's rule gives no RTT sample, so the RTO stays backed off.
+ * Twenty such segments (more than R2 = 15 expiries in all) must not end the
+ * connection. */
+START_TEST(test_progress_resets_the_retransmission_count_not_the_backoff)
+{
+    uint32_t iss;
+    int fd = th_active_open(w, PEER_ISS, 65535, NULL, &iss);
+    struct tcb *tp = th_tcb(w, HW_BOB, fd);
+    uint32_t acked = iss + 1;
+    for (int i = 0; i < 20; i++) {
+        bob_send(fd, 1000);
+        struct th_seg first = take();
+        ck_assert_uint_eq(first.t.seq, acked);
+        hw_advance(w, tcp_rto_current(tp)); /* first transmission lost */
+        struct th_seg again = take();
+        ck_assert_uint_eq(again.why, TCP_WHY_RTO);
+        ck_assert_uint_eq(tp->rexmit_count, 1);
+        acked += (uint32_t)again.len;
+        peer(TCP_ACK, PEER_ISS + 1, acked, NULL, 0);
+        ck_assert_uint_eq(tp->snd_una, acked);
+        ck_assert_uint_eq(tp->rexmit_count, 0); /* progress */
+        ck_assert_uint_gt(tp->backoff, 0);      /* no sample: still backed off */
+        th_flush(w, HW_BOB);
+    }
+    ck_assert_uint_eq(tp->rto_timeouts, 20);
+    ck_assert_int_eq(tp->state, TCP_ESTABLISHED);
+    ck_assert_uint_eq(BOB(w)->tcp.stats.timeouts, 0);
+}
+END_TEST
+
+/* One segment never acknowledged: R1 is said once after retries1
+ * retransmissions, and R2 ends the connection with ETIMEDOUT after retries2. */
+START_TEST(test_the_same_segment_lost_r2_times_gives_up_after_r1_notice)
+{
+    uint32_t iss;
+    BOB(w)->tcp.retries2 = 5;
+    int fd = th_active_open(w, PEER_ISS, 65535, NULL, &iss);
+    struct tcb *tp = th_tcb(w, HW_BOB, fd);
+    bob_send(fd, 1000);
+    take();
+    for (unsigned i = 1; i <= 5; i++) {
+        hw_advance(w, tcp_rto_current(tp));
+        ck_assert_uint_eq(take().why, TCP_WHY_RTO);
+        ck_assert_uint_eq(tp->rexmit_count, i);
+        ck_assert_uint_eq(BOB(w)->tcp.stats.r1_reached, i >= TCP_RETRIES1_DEFAULT ? 1 : 0);
+    }
+    ck_assert_uint_eq(BOB(w)->tcp.stats.timeouts, 0);
+    hw_advance(w, tcp_rto_current(tp));
+    ck_assert_uint_eq(BOB(w)->tcp.stats.timeouts, 1);
+    uint8_t b[8];
+    ck_assert_int_eq(sock_recv(BOB(w), fd, b, sizeof(b)), -ERR_TIMEDOUT);
+}
+END_TEST
+
 START_TEST(test_delayed_ack_waits_200ms_for_one_segment_not_for_two)
 {
     uint32_t iss;
@@ -199,6 +255,8 @@ tcp_timers_suite(void)
     tcase_add_test(tc, test_rto_arithmetic_rfc6298);
     tcase_add_test(tc, test_lost_syn_retransmits_at_1s_then_backs_off_and_data_rto_is_3s);
     tcase_add_test(tc, test_data_rto_backs_off_and_collapses_cwnd);
+    tcase_add_test(tc, test_progress_resets_the_retransmission_count_not_the_backoff);
+    tcase_add_test(tc, test_the_same_segment_lost_r2_times_gives_up_after_r1_notice);
     tcase_add_test(tc, test_delayed_ack_waits_200ms_for_one_segment_not_for_two);
     tcase_add_test(tc, test_nagle_holds_a_small_segment_until_the_ack_and_nodelay_does_not);
     tcase_add_test(tc, test_zero_window_then_persist_probes_with_backoff);
