@@ -51,7 +51,7 @@ usage(FILE *out)
             "                        [--pause] [--tap HOST=DEV] [--pcap-dir DIR] [--pcapng]\n"
             "       netstep check FILE...\n"
             "       netstep list\n"
-            "       netstep ui FILE [--model osi] [--theme high-contrast] [--ascii]\n"
+            "       netstep ui FILE [--model osi] [--theme high-contrast] [--ascii] [--projector]\n"
             "                       [--tap HOST=DEV]\n"
             "       netstep FILE\n"
             "       netstep --help | --version\n"

@@ -2,8 +2,11 @@
  * tui.c - the classroom view's controller: options, the recorded model, keys.
  *
  *   netstep ui FILE [--model osi|tcpip] [--theme default|high-contrast|mono]
- *                   [--ascii] [--seed N] [--tap HOST=DEV]... [--dump WxH [--keys KEYS]]
+ *                   [--ascii] [--projector] [--seed N] [--tap HOST=DEV]...
+ *                   [--dump WxH [--keys KEYS]]
  *
+ * The lesson opens with its introduction (its `about` text) as a card; any
+ * key closes it. --projector starts in the projector layout (P toggles it).
  * --dump prints the screen the keys lead to as text instead of opening the
  * terminal (for scripts and bug reports); KEYS uses the view's keys, with
  * "\t" for tab, "\b" for Backspace, "\n" for Enter and "\e" for Esc (a
@@ -184,6 +187,16 @@ view_key(const struct view_model *m, struct view_state *st, int key)
     }
     if (st->editing_filter)
         return key_filter(st, key);
+    if (st->card != VIEW_CARD_NONE) {
+        /* any key closes a card; p on a pause plays on past it */
+        if (key == VK_TICK)
+            return true;
+        bool resume = st->card == VIEW_CARD_PAUSE && key == 'p';
+        st->card = VIEW_CARD_NONE;
+        if (resume)
+            st->playing = st->cursor < (m->n_events ? m->n_events - 1 : 0);
+        return key != 'q';
+    }
     if (st->help) {
         if (key != VK_TICK)
             st->help = false;
@@ -197,13 +210,23 @@ view_key(const struct view_model *m, struct view_state *st, int key)
     case 'n':
         moved(st, view_next_event(m, st));
         break;
-    case VK_TICK:
+    case VK_TICK: {
         if (!st->playing)
             break;
+        size_t from = st->cursor;
         moved(st, view_next_event(m, st));
         if (st->cursor >= last || view_next_event(m, st) == st->cursor)
             st->playing = false;
+        /* a `pause` stops play and shows its text until the presenter
+         * goes on (p) */
+        size_t pause = view_pause_between(m, from, st->cursor);
+        if (pause != SIZE_MAX) {
+            st->playing = false;
+            st->card = VIEW_CARD_PAUSE;
+            st->card_step = pause;
+        }
         break;
+    }
     case 'b':
     case VK_BACKSPACE:
         moved(st, view_prev_event(m, st));
@@ -260,6 +283,20 @@ view_key(const struct view_model *m, struct view_state *st, int key)
     case 't':
         st->tcp_states = !st->tcp_states;
         break;
+    case 'i':
+        if (m->scn->about != NULL && m->scn->about[0] != '\0')
+            st->card = VIEW_CARD_ABOUT;
+        else
+            snprintf(st->note, sizeof st->note, "this lesson has no introduction (no `about`)");
+        break;
+    case 'o':
+        st->osi_flip = !st->osi_flip;
+        snprintf(st->note, sizeof st->note, "layer names switched, OSI or TCP/IP (? shows both)");
+        break;
+    case 'P':
+        st->projector = !st->projector;
+        snprintf(st->note, sizeof st->note, "projector layout %s", st->projector ? "on" : "off");
+        break;
     case '<':
     case VK_LEFT:
         if (st->host_first > 0)
@@ -309,7 +346,7 @@ usage(FILE *out)
 {
     fprintf(out,
             "usage: netstep ui FILE [--model osi|tcpip] [--theme default|high-contrast|mono]\n"
-            "                       [--ascii] [--seed N] [--tap HOST=DEV]\n"
+            "                       [--ascii] [--projector] [--seed N] [--tap HOST=DEV]\n"
             "                       [--dump WxH [--keys KEYS]]\n"
             "\n"
             "Opens the classroom view: step through the lesson event by event and\n"
@@ -317,6 +354,8 @@ usage(FILE *out)
             "Press ? in the view for every key; press : to make a socket call live,\n"
             "in the scenario's words (:w FILE saves the session). --tap HOST=DEV puts\n"
             "HOST on a TAP device and the view follows the real wire as frames arrive.\n"
+            "--projector (or P in the view) lays the screen out for a projector:\n"
+            "the narration in full, the layers, one pane, every key.\n"
             "NO_COLOR is honoured.\n");
 }
 
@@ -421,12 +460,13 @@ tui_main(int argc, char **argv)
         { "dump", required_argument, NULL, 'd' },
         { "keys", required_argument, NULL, 'k' },
         { "tap", required_argument, NULL, 'P' },
+        { "projector", no_argument, NULL, 'j' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
     struct view_opts o = { .utf8 = true };
     enum tui_theme theme = THEME_DEFAULT;
-    bool seed_given = false, ascii = false;
+    bool seed_given = false, ascii = false, projector = false;
     uint64_t seed = 0;
     int dump_w = 0, dump_h = 0;
     const char *keys = NULL;
@@ -434,7 +474,7 @@ tui_main(int argc, char **argv)
     size_t n_taps = 0;
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "m:T:as:d:k:P:h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "m:T:as:d:k:P:jh", longopts, NULL)) != -1) {
         switch (c) {
         case 'm':
             if (strcmp(optarg, "osi") == 0)
@@ -488,6 +528,9 @@ tui_main(int argc, char **argv)
             }
             taps[n_taps++] = optarg;
             break;
+        case 'j':
+            projector = true;
+            break;
         case 'h':
             usage(stdout);
             return 0;
@@ -528,7 +571,8 @@ tui_main(int argc, char **argv)
     struct tui_session ss = { .m = m, .scn = scn, .orig = lesson_text(path),
                               .first_live = scn->n_steps, .seed_given = seed_given };
     struct view_state st;
-    view_state_init(&st);
+    view_state_open(m, &st);
+    st.projector = projector;
     int rc = 0;
     if (dump_w > 0) {
         while (vm_run_step(m))

@@ -16,6 +16,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "sim/scenario.h"
+
 const unsigned view_speed_eps[VIEW_SPEEDS] = { 1, 2, 4, 8, 16, 32 };
 
 void
@@ -25,6 +27,35 @@ view_state_init(struct view_state *st)
     st->speed = 2;
     st->focus = PANE_EVENTS;
     st->field = -1;
+}
+
+void
+view_state_open(const struct view_model *m, struct view_state *st)
+{
+    view_state_init(st);
+    if (m->scn->about != NULL && m->scn->about[0] != '\0')
+        st->card = VIEW_CARD_ABOUT;
+}
+
+const char *
+view_pause_text(const struct view_model *m, size_t s)
+{
+    if (s >= m->scn->n_steps || m->scn->steps[s].kind != SCN_STEP_PAUSE)
+        return NULL;
+    return m->scn->steps[s].say.text;
+}
+
+size_t
+view_pause_between(const struct view_model *m, size_t from, size_t to)
+{
+    if (to <= from || m->n_steps == 0)
+        return SIZE_MAX;
+    /* the steps whose first event lies in (from, to]: a step that logged
+     * nothing starts where the next one does, and counts as entered too */
+    for (size_t s = vm_step_of(m, from) + 1; s < m->n_steps && m->step_start[s] <= to; s++)
+        if (m->step_start[s] > from && m->scn->steps[s].kind == SCN_STEP_PAUSE)
+            return s;
+    return SIZE_MAX;
 }
 
 /* ---- filter and moves ---------------------------------------------------- */
@@ -339,22 +370,24 @@ struct keyhelp {
 };
 
 static const struct keyhelp keys[] = {
-    { "space", "event", "space or n: one event forward" },
-    { "s", "step", "s: to the next step of the script (the next socket call)" },
-    { "b", "back", "b or Backspace: one event back" },
-    { "S", "step back", "S: one step back" },
-    { "p", "play", "p: play or pause" },
-    { "[ ]", "speed", "[ and ]: slower, faster" },
+    { "space", "event", "space or n: one event forward; b or Backspace: one back" },
+    { "s", "step", "s: to the next step of the script (a socket call); S: one step back" },
+    { "b", "back", NULL },
+    { "S", "step back", NULL },
+    { "p", "play", "p: play or pause (play stops at a pause); [ and ]: slower, faster" },
+    { "[ ]", "speed", NULL },
     { "g G", "first/last", "g, G: the first, the last event" },
     { "tab", "pane", "tab: focus the next pane (events, packet, bytes, sockets)" },
     { "/", "filter", "/: show only a host, layer or protocol (Enter keeps, Esc ends)" },
     { "t", "TCP states", "t: TCP state diagram, last transition lit (t: back)" },
     { ":", "call", ":: run a script line now (Tab completes, :w FILE saves)" },
     { "@", "time", "@: jump to a time: 1.5s, 250ms, +10ms or -1s, then Enter" },
-    { "m", "mark", "m then a-z: bookmark this event under that letter" },
-    { "'", "to mark", "' then a-z: back to that bookmark ('': back from the last jump)" },
-    { NULL, NULL, "up, down: pick a field (packet pane) or a socket; elsewhere one event" },
-    { NULL, NULL, "Enter: in the packet pane, fold or unfold the selected layer" },
+    { "m", "mark", "m a-z: bookmark this event; ' a-z: back to it ('': before the jump)" },
+    { "'", "to mark", NULL },
+    { "i", "intro", "i: the lesson's introduction again" },
+    { "o", "OSI", "o: layer names OSI or TCP/IP (both below)" },
+    { "P", "projector", "P: the projector layout (large fonts; also --projector)" },
+    { NULL, NULL, "up, down: a field, a socket, else an event; Enter folds a layer" },
     { NULL, NULL, "< >: scroll the host columns when not all fit" },
     { "?", "help", "?: this help (any key closes it)" },
     { "q", "quit", "q: quit" },
@@ -484,6 +517,14 @@ view_render_keybar(const struct view_state *st, struct grid *g, struct grid_rect
     }
 }
 
+/* The two layer models side by side: TCP/IP's four layers, and the OSI
+ * layers each stands for [RFC 1122 1.1.3]. */
+static const char *const layer_models[] = {
+    "TCP/IP  Application      Transport    Network     Link",
+    "OSI     7-5 Application  4 Transport  3 Network   2-1 Data link, Physical",
+};
+#define N_LAYER_MODELS (sizeof layer_models / sizeof layer_models[0])
+
 void
 view_render_help(const struct view_opts *o, struct grid *g, struct grid_rect r)
 {
@@ -497,19 +538,28 @@ view_render_help(const struct view_opts *o, struct grid *g, struct grid_rect r)
         "same screen again.",
         "",
     };
-    /* On a short screen the keys come first: the introduction only if all fit. */
+    int n_help = 0;
+    for (size_t i = 0; i < N_KEYS; i++)
+        n_help += keys[i].help != NULL;
+    /* On a short screen the keys and the layer models come first: the
+     * introduction only if all fit. */
     int n_intro = (int)(sizeof intro / sizeof intro[0]);
-    if ((int)N_KEYS + n_intro <= r.h - 2)
+    if (n_help + (int)N_LAYER_MODELS + n_intro <= r.h - 2)
         for (int i = 0; i < n_intro; i++)
             grid_text(g, x, y++, w, intro[i], ROLE_NORMAL);
     /* the keys' column as wide as the longest key name, and a gap */
     int kw = 0;
     for (size_t i = 0; i < N_KEYS; i++) {
+        if (keys[i].help == NULL)
+            continue;
         int kl = (int)strcspn(keys[i].help, ":") + 2;
         kw = kl > kw ? kl : kw;
     }
-    for (size_t i = 0; i < N_KEYS && y < r.y + r.h - 1; i++) {
+    int y_keys_end = r.y + r.h - 1 - (int)N_LAYER_MODELS;
+    for (size_t i = 0; i < N_KEYS && y < y_keys_end; i++) {
         const char *h = keys[i].help;
+        if (h == NULL)
+            continue;
         const char *colon = strstr(h + 1, ": ");  /* after the key, which may be ':' */
         int kl = colon ? (int)(colon - h) : 0;
         char key[40];
@@ -518,8 +568,107 @@ view_render_help(const struct view_opts *o, struct grid *g, struct grid_rect r)
         grid_text(g, x + kw, y, w - kw, colon ? colon + 2 : h, ROLE_NORMAL);
         y++;
     }
+    /* OSI and TCP/IP side by side, the one the layers pane uses lit */
+    if (y + (int)N_LAYER_MODELS < r.y + r.h - 1)
+        y++;
+    for (size_t i = 0; i < N_LAYER_MODELS && y < r.y + r.h - 1; i++, y++) {
+        grid_text(g, x, y, w, layer_models[i], (i == 1) == o->osi ? ROLE_SELECTED : ROLE_NORMAL);
+        grid_paint(g, x, y, 6, ROLE_KEY);
+    }
     if (y + 1 < r.y + r.h - 1)
         grid_text(g, x, y + 1, w, "Layers: out reads top-down, in reads bottom-up.", ROLE_DIM);
+}
+
+/* ---- cards: the introduction, a pause ------------------------------------ */
+
+#define CARD_MAX_W 76     /* a line a reader takes in at once */
+#define CARD_LINES 48     /* more wrapped lines than any screen shows */
+#define CARD_TEXT 2048    /* the text wrapped, newlines as blanks */
+
+#define CARD_LINE_MAX 256  /* a wrapped line: the widest screen's pane */
+
+struct card_lines {
+    char line[CARD_LINES][CARD_LINE_MAX];
+    int n;
+};
+
+static void
+card_add(void *ctx, const char *line, size_t len)
+{
+    struct card_lines *cl = ctx;
+    if (cl->n < CARD_LINES) {
+        snprintf(cl->line[cl->n], sizeof cl->line[cl->n], "%.*s", (int)len, line);
+        cl->n++;
+    }
+}
+
+/* Wrap text to w columns: an `about` line break is a blank (the author broke
+ * a sentence to fit the file), an empty `about ""` line starts a paragraph. */
+static void
+card_wrap(struct card_lines *cl, const char *text, int w)
+{
+    while (*text != '\0') {
+        const char *end = strstr(text, "\n\n");
+        size_t len = end != NULL ? (size_t)(end - text) : strlen(text);
+        char para[CARD_TEXT];
+        snprintf(para, sizeof para, "%.*s", (int)len, text);
+        for (char *c = para; *c; c++)
+            if (*c == '\n')
+                *c = ' ';
+        if (cl->n > 0)
+            card_add(cl, "", 0);
+        grid_wrap(para, w, card_add, cl);
+        text += len;
+        while (*text == '\n')
+            text++;
+    }
+}
+
+void
+view_render_card(const struct view_model *m, const struct view_state *st,
+                 const struct view_opts *o, struct grid *g, struct grid_rect r)
+{
+    const struct grid_glyphs *gl = grid_glyphs(o->utf8);
+    int w = r.w < CARD_MAX_W + 4 ? r.w : CARD_MAX_W + 4;
+    int tw = w - 4;
+    if (tw < 8 || r.h < 5)
+        return;
+    struct card_lines cl_buf = { .n = 0 };  /* 12 KiB */
+    struct card_lines *cl = &cl_buf;
+    const char *frame_title, *hint;
+    if (st->card == VIEW_CARD_PAUSE) {
+        const char *text = view_pause_text(m, st->card_step);
+        char head[64];
+        snprintf(head, sizeof head, "The lesson pauses here (step %zu).", st->card_step + 1);
+        card_add(cl, head, strlen(head));
+        if (text != NULL && text[0] != '\0') {
+            card_add(cl, "", 0);
+            grid_wrap(text, tw, card_add, cl);
+        }
+        frame_title = "pause";
+        hint = "p plays on; any other key closes this";
+    } else {
+        const char *title = m->scn->title != NULL ? m->scn->title : m->scn->name;
+        grid_wrap(title, tw, card_add, cl);
+        card_wrap(cl, m->scn->about != NULL ? m->scn->about : "", tw);
+        frame_title = "about this lesson";
+        hint = "any key closes this; i shows it again";
+    }
+    card_add(cl, "", 0);
+    card_add(cl, hint, strlen(hint));
+    int h = cl->n + 2 < r.h ? cl->n + 2 : r.h;
+    struct grid_rect box = { r.x + (r.w - w) / 2, r.y + (r.h - h) / 2, w, h };
+    grid_fill(g, box, ' ', ROLE_NORMAL);
+    grid_box(g, box, frame_title, ROLE_FOCUS, gl);
+    /* the hint is the last row whatever is cut above it */
+    int rows = h - 2;
+    for (int i = 0; i < rows; i++) {
+        int k = i == rows - 1 ? cl->n - 1 : i;
+        enum grid_role role = k == cl->n - 1 ? ROLE_KEY : k == 0 ? ROLE_SELECTED : ROLE_NORMAL;
+        if (st->card == VIEW_CARD_PAUSE && k > 1 && k < cl->n - 1)
+            role = ROLE_SAY;
+        grid_text(g, box.x + 2, box.y + 1 + i, tw, cl->line[k], role);
+    }
 }
 
 /* ---- the whole screen ---------------------------------------------------- */
@@ -546,13 +695,190 @@ view_render_help(const struct view_opts *o, struct grid *g, struct grid_rect r)
  * of what the bytes leave; below it, it shares the bytes pane's place. */
 #define SOCKETS_BESIDE_MIN_SCREEN_W 140
 
-void
-view_render(const struct view_model *m, const struct view_state *st,
-            const struct view_opts *o, struct grid *g)
+/* The projector layout: rows for the layers pane (its box, the host names,
+ * five layer rows and the sentence), and the fewest for the focus pane. */
+#define PROJ_LAYERS_H 9
+#define PROJ_FOCUS_MIN_H 4
+#define PROJ_KEYBAR_H 2
+
+static void
+narration_line(void *ctx, const char *line, size_t len)
+{
+    struct card_lines *cl = ctx;
+    card_add(cl, line, len);
+}
+
+/* The narration in force, wrapped in full: the current step, then the
+ * latest run of `say` steps up to it. Lines into cl, at most w wide. */
+static void
+narration_lines(const struct view_model *m, const struct view_state *st, int w,
+                struct card_lines *cl)
+{
+    const struct scenario *scn = m->scn;
+    if (m->n_steps == 0)
+        return;
+    size_t cur = vm_step_of(m, st->cursor);
+    char head[CARD_TEXT];
+    /* a `say` step is the narration below: its number only */
+    if (scn->steps[cur].kind == SCN_STEP_SAY)
+        snprintf(head, sizeof head, "step %zu/%zu", cur + 1, m->n_steps);
+    else
+        snprintf(head, sizeof head, "step %zu/%zu: %s", cur + 1, m->n_steps, scn->steps[cur].text);
+    for (char *c = head; *c; c++)
+        if (*c == '\n' || *c == '\t')
+            *c = ' ';
+    grid_wrap(head, w, narration_line, cl);
+    size_t end = cur + 1, begin;
+    while (end > 0 && scn->steps[end - 1].kind != SCN_STEP_SAY)
+        end--;
+    if (end == 0)
+        return;
+    for (begin = end - 1; begin > 0 && scn->steps[begin - 1].kind == SCN_STEP_SAY;)
+        begin--;
+    for (size_t i = begin; i < end; i++)
+        grid_wrap(scn->steps[i].say.text, w, narration_line, cl);
+}
+
+/* Rows the projector's narration pane needs (its box included). */
+static int
+narration_need(const struct view_model *m, const struct view_state *st, int w)
+{
+    struct card_lines cl = { .n = 0 };
+    narration_lines(m, st, w - 4, &cl);
+    return cl.n + 2;
+}
+
+static void
+render_narration(const struct view_model *m, const struct view_state *st,
+                 const struct view_opts *o, struct grid *g, struct grid_rect r)
+{
+    const struct grid_glyphs *gl = grid_glyphs(o->utf8);
+    grid_box(g, r, "narration", ROLE_TITLE, gl);
+    struct card_lines cl = { .n = 0 };
+    narration_lines(m, st, r.w - 4, &cl);
+    int rows = r.h - 2;
+    for (int i = 0; i < cl.n && i < rows; i++)
+        grid_text(g, r.x + 2, r.y + 1 + i, r.w - 4, cl.line[i], i == 0 ? ROLE_CURRENT : ROLE_SAY);
+    /* cut short on a tiny screen: say so where the text stops */
+    if (cl.n > rows && rows > 0)
+        grid_put(g, r.x + r.w - 2, r.y + rows, o->utf8 ? 0x2026 : '~', ROLE_SAY);
+}
+
+/* The projector's key bar: every key, in pairs where a key has a reverse,
+ * so that all fit in two lines of 80 columns. */
+static const struct keyhelp proj_keys[] = {
+    { "space b", "event", NULL }, { "s S", "step", NULL },  { "p", "play", NULL },
+    { "[ ]", "speed", NULL },     { "g G", "ends", NULL },  { "tab", "pane", NULL },
+    { "/", "filter", NULL },      { "t", "TCP", NULL },     { ":", "call", NULL },
+    { "@", "time", NULL },        { "m '", "marks", NULL }, { "i", "intro", NULL },
+    { "o", "OSI", NULL },         { "P", "layout", NULL },  { "?", "help", NULL },
+    { "q", "quit", NULL },
+};
+#define N_PROJ_KEYS (sizeof proj_keys / sizeof proj_keys[0])
+
+/* The key bar in two lines, every key whole: the second line takes what
+ * the first has no room for; the gap between keys narrows to one column
+ * when two do not leave room for all. */
+static void
+render_keybar2(struct grid *g, struct grid_rect r)
+{
+    grid_fill(g, r, ' ', ROLE_KEYBAR);
+    int total = 0;
+    for (size_t i = 0; i < N_PROJ_KEYS; i++)
+        total += (int)(strlen(proj_keys[i].key) + 1 + strlen(proj_keys[i].what)) + 2;
+    int gap = total <= 2 * (r.w - 2) ? 2 : 1;
+    int x = r.x + 1, y = r.y;
+    for (size_t i = 0; i < N_PROJ_KEYS; i++) {
+        int need = (int)(strlen(proj_keys[i].key) + 1 + strlen(proj_keys[i].what));
+        if (x + need > r.x + r.w && y + 1 < r.y + r.h) {
+            y++;
+            x = r.x + 1;
+        }
+        x += grid_text(g, x, y, r.w - (x - r.x), proj_keys[i].key, ROLE_KEY);
+        x++;
+        x += grid_text(g, x, y, r.w - (x - r.x), proj_keys[i].what, ROLE_KEYBAR);
+        x += gap;
+    }
+}
+
+/* The projector layout: large fonts on 80x24 to 100x30. The narration
+ * wrapped in full across the width, the layers pane, one pane (the one with
+ * the focus: tab changes it), and every key in a two-line bar. */
+static void
+render_projector(const struct view_model *m, const struct view_state *st,
+                 const struct view_opts *o, struct grid *g)
 {
     int W = g->w, H = g->h;
+    int bar_y = H - PROJ_KEYBAR_H;
+    struct grid_rect bar = { 0, bar_y, W, PROJ_KEYBAR_H };
+    render_keybar2(g, bar);
+    /* a line being typed, or the answer to the last key, takes the lower
+     * line of the bar; an error is wrapped over both when it is long */
+    struct grid_rect low = { 0, H - 1, W, 1 };
+    if (st->cmd.active || st->cmd.msg[0] != '\0' || st->editing_filter) {
+        grid_fill(g, low, ' ', ROLE_KEYBAR);
+        view_render_keybar(st, g, low);
+        if (!st->cmd.active && st->cmd.msg[0] != '\0' && (int)strlen(st->cmd.msg) > W - 2) {
+            struct card_lines cl = { .n = 0 };
+            grid_wrap(st->cmd.msg, W - 2, narration_line, &cl);
+            grid_fill(g, bar, ' ', ROLE_KEYBAR);
+            for (int i = 0; i < cl.n && i < PROJ_KEYBAR_H; i++)
+                grid_text(g, 1, bar_y + i, W - 2, cl.line[i],
+                          st->cmd.msg_error ? ROLE_DROP : ROLE_KEYBAR);
+        }
+    } else {
+        view_render_jumpbar(m, st, g, low);
+    }
+    int bh = bar_y - 1;
+    if (bh < BODY_MIN_H)
+        return;
+    struct grid_rect body = { 0, 1, W, bh };
+    if (st->help) {
+        view_render_help(o, g, body);
+        return;
+    }
+    int lay_h = PROJ_LAYERS_H < bh - 3 ? PROJ_LAYERS_H : bh - 3;
+    int nar_h = narration_need(m, st, W);
+    if (nar_h > bh - lay_h - PROJ_FOCUS_MIN_H)
+        nar_h = bh - lay_h - PROJ_FOCUS_MIN_H;
+    if (nar_h < 3)
+        nar_h = 3;
+    int focus_h = bh - lay_h - nar_h;
+    render_narration(m, st, o, g, (struct grid_rect){ 0, 1, W, nar_h });
+    view_render_layers(m, st, o, g, (struct grid_rect){ 0, 1 + nar_h, W, lay_h });
+    if (focus_h < 3)
+        return;
+    struct grid_rect fr = { 0, 1 + nar_h + lay_h, W, focus_h };
+    if (st->tcp_states)
+        view_render_tcp_states(m, st, o, g, fr);
+    else if (st->focus == PANE_PACKET)
+        view_render_packet(m, st, o, g, fr);
+    else if (st->focus == PANE_BYTES)
+        view_render_bytes(m, st, o, g, fr);
+    else if (st->focus == PANE_SOCKETS)
+        view_render_sockets(m, st, o, g, fr);
+    else
+        view_render_events(m, st, o, g, fr);
+}
+
+void
+view_render(const struct view_model *m, const struct view_state *st,
+            const struct view_opts *o_in, struct grid *g)
+{
+    int W = g->w, H = g->h;
+    /* 'o' shows the other layer model than the command line chose */
+    struct view_opts o_flip = *o_in;
+    o_flip.osi = o_in->osi != st->osi_flip;
+    const struct view_opts *o = &o_flip;
     grid_clear(g);
     g->ascii = !o->utf8;
+    if (st->projector) {
+        view_render_header(m, st, o, g, (struct grid_rect){ 0, 0, W, 1 });
+        render_projector(m, st, o, g);
+        if (st->card != VIEW_CARD_NONE && H > 4)
+            view_render_card(m, st, o, g, (struct grid_rect){ 0, 1, W, H - 1 - PROJ_KEYBAR_H });
+        return;
+    }
     view_render_header(m, st, o, g, (struct grid_rect){ 0, 0, W, 1 });
     if (!view_render_jumpbar(m, st, g, (struct grid_rect){ 0, H - 1, W, 1 }))
         view_render_keybar(st, g, (struct grid_rect){ 0, H - 1, W, 1 });
@@ -576,6 +902,14 @@ view_render(const struct view_model *m, const struct view_state *st,
         return;
     if (st->help) {
         view_render_help(o, g, (struct grid_rect){ 0, 1, W, bh });
+        return;
+    }
+    if (st->card != VIEW_CARD_NONE) {
+        /* the screen as it is, the card over it */
+        struct view_state under = *st;
+        under.card = VIEW_CARD_NONE;
+        view_render(m, &under, o_in, g);
+        view_render_card(m, st, o, g, (struct grid_rect){ 0, 1, W, bh });
         return;
     }
     int top_h = bh * TOP_PARTS / BODY_PARTS, ev_h = bh * EVENTS_PARTS / BODY_PARTS;

@@ -38,6 +38,14 @@ extern const unsigned view_speed_eps[VIEW_SPEEDS];
 /* Bookmarks are named by the letters a to z, as marks are in vi and less. */
 #define VIEW_MARKS 26
 
+/* A card over the screen, closed by any key: the lesson's introduction
+ * (its `about` text), or the text of a `pause` play stopped at. */
+enum view_card {
+    VIEW_CARD_NONE,
+    VIEW_CARD_ABOUT,
+    VIEW_CARD_PAUSE,
+};
+
 struct view_state {
     size_t cursor;                  /* the selected event */
     bool playing;                   /* advancing on its own */
@@ -66,6 +74,11 @@ struct view_state {
     uint32_t marks_set;             /* bit per letter in use */
     size_t jump_from;               /* where the last jump left from ('' goes back) */
     bool have_jump;                 /* jump_from is set */
+    enum view_card card;            /* the card shown, or VIEW_CARD_NONE */
+    size_t card_step;               /* VIEW_CARD_PAUSE: the pause's step */
+    bool osi_flip;                  /* 'o': the other layer model than --model */
+    bool projector;                 /* 'P' or --projector: the layout for a
+                                       projector (large fonts, 80x24 to 100x30) */
 };
 
 struct view_opts {
@@ -76,6 +89,18 @@ struct view_opts {
 
 /* The start state: cursor on the first event, paused. */
 void view_state_init(struct view_state *st);
+/* The start state of a lesson opening in the view: view_state_init(), with
+ * the lesson's introduction as a card when it has one. */
+void view_state_open(const struct view_model *m, struct view_state *st);
+
+/* The text of the pause at step s, or NULL (not a pause, or no text). */
+const char *view_pause_text(const struct view_model *m, size_t s);
+/* The first `pause` step after event `from` up to event `to` (the steps
+ * the cursor entered going from one to the other), or SIZE_MAX. */
+size_t view_pause_between(const struct view_model *m, size_t from, size_t to);
+/* The card (introduction or pause) over rectangle r. */
+void view_render_card(const struct view_model *m, const struct view_state *st,
+                      const struct view_opts *o, struct grid *g, struct grid_rect r);
 
 /* The whole screen into g (its size decides the layout). */
 void view_render(const struct view_model *m, const struct view_state *st,

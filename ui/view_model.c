@@ -479,7 +479,7 @@ vm_live_fds(const struct view_model *m, int *fds, size_t max)
 int
 vm_live_timeout_ms(const struct view_model *m)
 {
-    if (!vm_realtime(m) || m->n_steps < m->scn->n_steps)
+    if (!vm_realtime(m) || (m->n_steps < m->scn->n_steps && !m->held))
         return -1;
     uint64_t due = scn_runner_next_due(m->runner);
     uint64_t now = realtime_now(m->runner->sim.rt);
@@ -494,7 +494,8 @@ vm_live_timeout_ms(const struct view_model *m)
 bool
 vm_live_poll(struct view_model *m)
 {
-    if (!vm_realtime(m) || m->n_steps < m->scn->n_steps || !scn_runner_poll(m->runner))
+    if (!vm_realtime(m) || (m->n_steps < m->scn->n_steps && !m->held) ||
+        !scn_runner_poll(m->runner))
         return false;
     size_t before = m->n_events;
     if (vm_update(m) < 0)

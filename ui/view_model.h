@@ -163,6 +163,8 @@ struct view_model {
     size_t cap_conns;            /* slots in conns */
     size_t wire_life;            /* the most events a frame spent on a link */
     size_t wires_lived;          /* wires whose (final) life wire_life counts */
+    bool held;                   /* TAP mode: the script waits at a `pause` while
+                                    the world runs on (the view sets it) */
 };
 
 /* Run scn headless and record it. seed_given overrides the file's seed.

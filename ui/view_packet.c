@@ -479,9 +479,15 @@ decode_ipv4(struct decoder *d, const uint8_t *b, int off, int len)
         "total length %d", total);
     add(d, PL_NET, false, off + IPV4_OFF_ID, 2, "groups the fragments of one datagram",
         "id %u", be16_get(p + IPV4_OFF_ID));
-    add(d, PL_NET, false, off + IPV4_OFF_FRAG, 2, "DF: don't fragment; MF: more follow",
-        "flags %s%s, offset %u", frag & IPV4_FLAG_DF ? "DF" : "-", frag & IPV4_FLAG_MF ? "+MF" : "",
-        (unsigned)(frag & IPV4_FRAG_MASK) * 8);
+    /* The flags by name, and the offset as the field holds it, in units of
+     * 8 bytes [RFC 791 3.1 "Fragment Offset"], with the byte count beside:
+     * the lesson on fragmentation teaches the units, so the pane shows them. */
+    unsigned frag_units = frag & IPV4_FRAG_MASK;
+    bool df = (frag & IPV4_FLAG_DF) != 0, mf = (frag & IPV4_FLAG_MF) != 0;
+    add(d, PL_NET, false, off + IPV4_OFF_FRAG, 2,
+        "DF: don't fragment; MF: more fragments follow; offset in 8-byte units",
+        "flags %s, offset %u (x 8 = byte %u)",
+        df && mf ? "DF MF" : df ? "DF" : mf ? "MF" : "none", frag_units, frag_units * 8);
     add(d, PL_NET, false, off + IPV4_OFF_TTL, 1, "hops left; each router takes one",
         "ttl %u", p[IPV4_OFF_TTL]);
     add(d, PL_NET, false, off + IPV4_OFF_PROTO, 1, "which transport gets the payload",

@@ -838,8 +838,9 @@ START_TEST(test_help_lists_every_key)
     }
     static const char *const keys[] = { "space or n", "s: ", "b or Backspace", "S: ", "p: ",
                                         "[ and ]", "g, G", "tab", "/: ", "?: ", "q: ",
-                                        "Enter", "up, down", "@: ", "m then a-z",
-                                        "' then a-z" };
+                                        "Enter", "up, down", "@: ", "m a-z",
+                                        "' a-z", "i: ", "o: ", "P: ",
+                                        "TCP/IP  Application", "OSI     7-5 Application" };
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
         char want[32];
         snprintf(want, sizeof want, "%.*s", (int)strcspn(keys[i], ":"), keys[i]);
