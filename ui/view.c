@@ -517,11 +517,11 @@ view_render_keybar(const struct view_state *st, struct grid *g, struct grid_rect
     }
 }
 
-/* The two layer models side by side: TCP/IP's four layers, and the OSI
- * layers each stands for [RFC 1122 1.1.3]. */
+/* The layers pane's rows under both models, side by side, as the pane
+ * labels them (the socket layer is where OSI puts its session layer). */
 static const char *const layer_models[] = {
-    "TCP/IP  Application      Transport    Network     Link",
-    "OSI     7-5 Application  4 Transport  3 Network   2-1 Data link, Physical",
+    "TCP/IP  App      Socket     Transport    Network    Link",
+    "OSI     7-6 App  5 Session  4 Transport  3 Network  2-1 Link",
 };
 #define N_LAYER_MODELS (sizeof layer_models / sizeof layer_models[0])
 

@@ -840,7 +840,7 @@ START_TEST(test_help_lists_every_key)
                                         "[ and ]", "g, G", "tab", "/: ", "?: ", "q: ",
                                         "Enter", "up, down", "@: ", "m a-z",
                                         "' a-z", "i: ", "o: ", "P: ",
-                                        "TCP/IP  Application", "OSI     7-5 Application" };
+                                        "TCP/IP  App ", "OSI     7-6 App" };
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
         char want[32];
         snprintf(want, sizeof want, "%.*s", (int)strcspn(keys[i], ":"), keys[i]);
