@@ -282,6 +282,11 @@ view_key(const struct view_model *m, struct view_state *st, int key)
         break;
     case 't':
         st->tcp_states = !st->tcp_states;
+        st->conn_table = false;
+        break;
+    case 'T':
+        st->conn_table = !st->conn_table;
+        st->tcp_states = false;
         break;
     case 'i':
         if (m->scn->about != NULL && m->scn->about[0] != '\0')

@@ -379,11 +379,12 @@ static const struct keyhelp keys[] = {
     { "g G", "first/last", "g, G: the first, the last event" },
     { "tab", "pane", "tab: focus the next pane (events, packet, bytes, sockets)" },
     { "/", "filter", "/: show only a host, layer or protocol (Enter keeps, Esc ends)" },
-    { "t", "TCP states", "t: TCP state diagram, last transition lit (t: back)" },
+    { "t", "TCP states", "t: TCP state diagram, transition lit; T: all connections' TCBs" },
     { ":", "call", ":: run a script line now (Tab completes, :w FILE saves)" },
     { "@", "time", "@: jump to a time: 1.5s, 250ms, +10ms or -1s, then Enter" },
     { "m", "mark", "m a-z: bookmark this event; ' a-z: back to it ('': before the jump)" },
     { "'", "to mark", NULL },
+    { "T", "connections", NULL },
     { "i", "intro", "i: the lesson's introduction again" },
     { "o", "OSI", "o: layer names OSI or TCP/IP (both below)" },
     { "P", "projector", "P: the projector layout (large fonts; also --projector)" },
@@ -769,7 +770,7 @@ render_narration(const struct view_model *m, const struct view_state *st,
 static const struct keyhelp proj_keys[] = {
     { "space b", "event", NULL }, { "s S", "step", NULL },  { "p", "play", NULL },
     { "[ ]", "speed", NULL },     { "g G", "ends", NULL },  { "tab", "pane", NULL },
-    { "/", "filter", NULL },      { "t", "TCP", NULL },     { ":", "call", NULL },
+    { "/", "filter", NULL },      { "t T", "TCP", NULL },   { ":", "call", NULL },
     { "@", "time", NULL },        { "m '", "marks", NULL }, { "i", "intro", NULL },
     { "o", "OSI", NULL },         { "P", "layout", NULL },  { "?", "help", NULL },
     { "q", "quit", NULL },
@@ -851,6 +852,8 @@ render_projector(const struct view_model *m, const struct view_state *st,
     struct grid_rect fr = { 0, 1 + nar_h + lay_h, W, focus_h };
     if (st->tcp_states)
         view_render_tcp_states(m, st, o, g, fr);
+    else if (st->conn_table)
+        view_render_conns(m, st, o, g, fr);
     else if (st->focus == PANE_PACKET)
         view_render_packet(m, st, o, g, fr);
     else if (st->focus == PANE_BYTES)
@@ -935,6 +938,10 @@ view_render(const struct view_model *m, const struct view_state *st,
     int y = 1 + top_h + ev_h;
     if (st->tcp_states) {
         view_render_tcp_states(m, st, o, g, (struct grid_rect){ 0, y, W, bot_h });
+        return;
+    }
+    if (st->conn_table) {
+        view_render_conns(m, st, o, g, (struct grid_rect){ 0, y, W, bot_h });
         return;
     }
     int bytes_w = W >= BYTES_WIDE_MIN_SCREEN_W ? BYTES_WIDE_W : BYTES_W;

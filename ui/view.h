@@ -79,6 +79,8 @@ struct view_state {
     bool osi_flip;                  /* 'o': the other layer model than --model */
     bool projector;                 /* 'P' or --projector: the layout for a
                                        projector (large fonts, 80x24 to 100x30) */
+    bool conn_table;                /* 'T': every TCP connection in one table
+                                       replaces the packet panes */
 };
 
 struct view_opts {
@@ -134,6 +136,12 @@ void view_render_help(const struct view_opts *o, struct grid *g, struct grid_rec
 /* The TCP state diagram with the last transition at or before the cursor. */
 void view_render_tcp_states(const struct view_model *m, const struct view_state *st,
                             const struct view_opts *o, struct grid *g, struct grid_rect r);
+
+/* Every TCP connection as of the cursor, one row each until it is CLOSED
+ * (view_conns.c); and how many rows that is. */
+void view_render_conns(const struct view_model *m, const struct view_state *st,
+                       const struct view_opts *o, struct grid *g, struct grid_rect r);
+int view_conns_count(const struct view_model *m, const struct view_state *st);
 
 /* Whether event ev passes filter f ("" passes everything): f names a host
  * or link, a layer ("ipv4", "udp", "socket"...), or a protocol the frame

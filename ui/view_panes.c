@@ -774,6 +774,129 @@ sock_add(struct sock_lines *sl, int indent, int host, int item, enum grid_role r
     l->text[n] = '\0';
 }
 
+/* A time for the TCB lines: whole milliseconds from 10 ms, else one decimal. */
+static void
+ms_str(uint64_t ns, char *buf, size_t n)
+{
+    if (ns >= 10000000u)
+        snprintf(buf, n, "%.0fms", (double)ns / 1e6);
+    else
+        snprintf(buf, n, "%.1fms", (double)ns / 1e6);
+}
+
+/* Most lines a TCB takes on a pane narrower than TCB_ONE_LINE_W. */
+#define TCB_LINES_MAX 3
+/* From this pane width a TCB is one line (cut at the edge). */
+#define TCB_ONE_LINE_W 90
+
+/* The TCB of k under its socket line, in RFC 9293's names, sequence numbers
+ * relative to the ISS/IRS as Wireshark shows them. The figures in the order
+ * a lecture needs them, most needed first: cwnd, ssthresh, bytes in flight,
+ * srtt, rto, the running timers, then the sequence numbers and windows; they
+ * fill up to three lines on a narrow pane, and what does not fit is the
+ * least needed (the T table has every figure of every connection). */
+static void
+tcb_lines(struct sock_lines *sl, const struct vm_sock *k, enum grid_role role, int indent,
+          int host, int item, int w)
+{
+    if (!k->has_tcb || strcmp(k->state, "LISTEN") == 0 || strcmp(k->state, "CLOSED") == 0)
+        return;
+    char tok[11][64];  /* "timers " and a timers list */
+    int nt = 0;
+    snprintf(tok[nt++], sizeof tok[0], "cwnd %u", k->cwnd);
+    if (k->ssthresh >= 0x7fffffffu)
+        snprintf(tok[nt++], sizeof tok[0], "ssthresh inf");
+    else
+        snprintf(tok[nt++], sizeof tok[0], "ssthresh %u", k->ssthresh);
+    snprintf(tok[nt++], sizeof tok[0], "flight %u", k->snd_nxt - k->snd_una);
+    char t[24];
+    if (k->srtt_ns == 0)
+        snprintf(t, sizeof t, "-");
+    else
+        ms_str(k->srtt_ns, t, sizeof t);
+    snprintf(tok[nt++], sizeof tok[0], "srtt %s", t);
+    ms_str(k->rto_ns, t, sizeof t);
+    snprintf(tok[nt++], sizeof tok[0], "rto %s", t);
+    snprintf(tok[nt++], sizeof tok[0], "timers %s", k->timers[0] != '\0' ? k->timers : "-");
+    snprintf(tok[nt++], sizeof tok[0], "snd.una %u", k->snd_una);
+    snprintf(tok[nt++], sizeof tok[0], "snd.nxt %u", k->snd_nxt);
+    snprintf(tok[nt++], sizeof tok[0], "snd.wnd %u", k->snd_wnd);
+    snprintf(tok[nt++], sizeof tok[0], "rcv.nxt %u", k->rcv_nxt);
+    snprintf(tok[nt++], sizeof tok[0], "rcv.wnd %u", k->rcv_wnd);
+    int room = w - indent, lines = 0;
+    char buf[400] = "";
+    for (int i = 0; i < nt; i++) {
+        size_t bl = strlen(buf), tl = strlen(tok[i]);
+        if (w >= TCB_ONE_LINE_W || bl == 0 || (int)(bl + 1 + tl) <= room) {
+            snprintf(buf + bl, sizeof buf - bl, "%s%s", bl ? (w >= TCB_ONE_LINE_W ? "  " : " ") : "",
+                     tok[i]);
+            continue;
+        }
+        sock_add(sl, indent, host, item, role, buf);
+        if (++lines == TCB_LINES_MAX)
+            return;
+        snprintf(buf, sizeof buf, "%s", tok[i]);
+    }
+    sock_add(sl, indent, host, item, role, buf);
+}
+
+/* Host's connections that no descriptor holds any more and the stack has
+ * not finished: close() left them in FIN_WAIT_1/2, CLOSING, LAST_ACK or
+ * TIME_WAIT [RFC 9293 3.6]. They stay on the panel, under "(closed fd)",
+ * until they reach CLOSED. */
+static void
+orphan_lines(const struct view_model *m, const struct view_state *st, int host,
+             const struct vm_snap *now, int w, struct sock_lines *sl)
+{
+    for (size_t i = 0; i < m->n_conns; i++) {
+        const struct vm_conn *c = &m->conns[i];
+        if (c->host != host)
+            continue;
+        bool held = false;
+        for (size_t k = 0; now != NULL && k < now->n_socks && !held; k++)
+            held = now->socks[k].has_tcb && now->socks[k].lport == c->lport &&
+                   now->socks[k].fport == c->fport && now->socks[k].faddr == c->faddr;
+        if (held)
+            continue;
+        size_t at = vm_last_tcb(m, host, c->laddr, c->lport, c->faddr, c->fport, st->cursor);
+        struct record_event ev;
+        if (at == SIZE_MAX || !vm_event(m, at, &ev) || !ev.has_tcb || ev.tcb.state == NULL ||
+            strcmp(ev.tcb.state, "CLOSED") == 0 || strcmp(ev.tcb.state, "LISTEN") == 0 ||
+            strcmp(ev.tcb.state, "SYN_RECEIVED") == 0)
+            continue;  /* gone, a listener, or a pending one (under its listener) */
+        struct vm_sock k = { .fd = -1, .listen_fd = -1, .laddr = c->laddr, .lport = c->lport,
+                             .faddr = c->faddr, .fport = c->fport, .bound = true,
+                             .connected = true, .has_tcb = true };
+        snprintf(k.proto, sizeof k.proto, "tcp");
+        snprintf(k.state, sizeof k.state, "%s", ev.tcb.state);
+        const struct trace_tcb *t = &ev.tcb;
+        k.snd_una = t->snd_una - t->iss;
+        k.snd_nxt = t->snd_nxt - t->iss;
+        k.snd_wnd = t->snd_wnd;
+        k.rcv_nxt = t->rcv_nxt - t->irs;
+        k.rcv_wnd = t->rcv_wnd;
+        k.cwnd = t->cwnd;
+        k.ssthresh = t->ssthresh;
+        k.srtt_ns = t->srtt_ns;
+        k.rto_ns = t->rto_ns;
+        snprintf(k.timers, sizeof k.timers, "?");  /* only a descriptor's snapshot has them */
+        int item = sl->items++;
+        char l[40], f[40], buf[200];
+        endpoint(k.laddr, k.lport, true, l, sizeof l);
+        endpoint(k.faddr, k.fport, true, f, sizeof f);
+        snprintf(buf, sizeof buf, "(closed fd) tcp %s %s %s", k.state, l, f);
+        if ((int)strlen(buf) <= w - 1) {
+            sock_add(sl, 1, host, item, ROLE_NORMAL, buf);
+        } else {
+            snprintf(buf, sizeof buf, "(closed fd) tcp %s", k.state);
+            sock_add(sl, 1, host, item, ROLE_NORMAL, buf);
+            snprintf(buf, sizeof buf, "%s %s", l, f);
+            sock_add(sl, 3, host, item, ROLE_NORMAL, buf);
+        }
+        tcb_lines(sl, &k, ROLE_NORMAL, 3, host, item, w);
+    }
+}
+
 /* Every line of the sockets pane as of the cursor, for a pane w wide. */
 static void
 sock_collect(const struct view_model *m, const struct view_state *st, int w,
@@ -842,34 +965,10 @@ sock_collect(const struct view_model *m, const struct view_state *st, int w,
             /* A listener or a closed socket has no connection to show. */
             if (!k->has_tcb || strcmp(k->state, "LISTEN") == 0 || strcmp(k->state, "CLOSED") == 0)
                 continue;
-            /* The TCB in RFC 9293's names, sequence numbers relative to
-             * the ISS/IRS as Wireshark shows them. */
-            char ss[16];
-            if (k->ssthresh >= 0x7fffffffu)
-                snprintf(ss, sizeof ss, "inf");
-            else
-                snprintf(ss, sizeof ss, "%u", k->ssthresh);
-            enum grid_role role = tcb_in(before, k) ? ROLE_NORMAL : ROLE_CHANGED;
-            int ti = k->listen_fd >= 0 ? 5 : 3;  /* a pending one's under its line */
-            if (w >= 90) {
-                snprintf(buf, sizeof buf,
-                         "snd.una %u snd.nxt %u snd.wnd %u  rcv.nxt %u rcv.wnd %u  cwnd %u "
-                         "ssthresh %s  srtt %.1fms rto %.0fms  timers %s",
-                         k->snd_una, k->snd_nxt, k->snd_wnd, k->rcv_nxt, k->rcv_wnd, k->cwnd, ss,
-                         (double)k->srtt_ns / 1e6, (double)k->rto_ns / 1e6, k->timers);
-                sock_add(sl, ti, (int)h, item, role, buf);
-                continue;
-            }
-            /* Narrow: three short lines. */
-            snprintf(buf, sizeof buf, "una %u nxt %u wnd %u", k->snd_una, k->snd_nxt,
-                     k->snd_wnd);
-            sock_add(sl, ti, (int)h, item, role, buf);
-            snprintf(buf, sizeof buf, "rcv.nxt %u wnd %u cwnd %u", k->rcv_nxt, k->rcv_wnd,
-                     k->cwnd);
-            sock_add(sl, ti, (int)h, item, role, buf);
-            snprintf(buf, sizeof buf, "rto %.0fms %s", (double)k->rto_ns / 1e6, k->timers);
-            sock_add(sl, ti, (int)h, item, role, buf);
+            tcb_lines(sl, k, tcb_in(before, k) ? ROLE_NORMAL : ROLE_CHANGED,
+                      k->listen_fd >= 0 ? 5 : 3, (int)h, item, w);
         }
+        orphan_lines(m, st, (int)h, now, w, sl);
         for (size_t i = 0; i < now->n_arp; i++) {
             const struct vm_arp *a = &now->arp[i];
             char ip[IPV4_ADDR_STRLEN], mac[MAC_ADDR_STRLEN], buf[200];

@@ -326,7 +326,7 @@ START_TEST(test_projector_shows_every_narration_whole)
             snprintf(bar, sizeof bar, "%s\n%s", row(&g, g.h - 2), row(&g, g.h - 1));
             static const char *const need[] = { "space b event", "s S step", "p play",
                                                 "[ ] speed",     "g G ends", "tab pane",
-                                                "/ filter",      "t TCP",    ": call",
+                                                "/ filter",      "t T TCP",  ": call",
                                                 "@ time",        "m ' marks", "i intro",
                                                 "o OSI",         "P layout", "? help",
                                                 "q quit" };
@@ -523,6 +523,140 @@ START_TEST(test_state_diagram_draws_the_listener_arc)
 }
 END_TEST
 
+/* ---- connections ----------------------------------------------------------- */
+
+/* The side-by-side congestion lesson at 120x36 with T: its six connections
+ * in one table, state, cwnd, ssthresh, flight, srtt, rto and timers in
+ * that order, nothing scrolled away; the figures are the log's own TCB. */
+START_TEST(test_conn_table_side_by_side_at_120x36)
+{
+    struct view_model vm;
+    struct scenario *s = build_lesson(&vm, "tcp/congestion-side-by-side.scn");
+    struct view_state st;
+    view_state_init(&st);
+    /* after the losses: ssthresh has a number on every sender */
+    st.cursor = vm.n_events - 1;
+    view_key(&vm, &st, 'T');
+    ck_assert(st.conn_table);
+    struct grid g;
+    grid_init(&g, 120, 36);
+    view_render(&vm, &st, &utf8_opts, &g);
+    char all[120 * 36 * 4];
+    screen_text(&g, all, sizeof all);
+    ck_assert_ptr_nonnull(strstr(all, "TCP connections"));
+    ck_assert_ptr_null(strstr(all, " more "));
+    int head = -1;
+    for (int y = 0; y < g.h; y++)
+        if (strstr(row(&g, y), "host") && strstr(row(&g, y), "cwnd"))
+            head = y;
+    ck_assert_int_ge(head, 0);
+    const char *h = row(&g, head);
+    static const char *const cols[] = { "state", "cwnd", "ssthresh", "flight", "srtt", "rto",
+                                        "timers" };
+    const char *prev = h;
+    for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++) {
+        const char *c = strstr(prev, cols[i]);
+        ck_assert_msg(c != NULL, "no column %s in order: %s", cols[i], h);
+        prev = c + strlen(cols[i]);
+    }
+    ck_assert_int_eq(view_conns_count(&vm, &st), 6);
+    static const char *const hosts[] = { "reno_a", "reno_b", "newreno_a", "newreno_b",
+                                         "cubic_a", "cubic_b" };
+    for (size_t i = 0; i < 6; i++) {
+        bool found = false;
+        for (int y = head + 1; y < head + 7; y++)
+            found |= strncmp(row(&g, y) + strlen("│ "), hosts[i], strlen(hosts[i])) == 0;
+        ck_assert_msg(found, "no row for %s", hosts[i]);
+    }
+    /* reno_a's row: its cwnd and ssthresh as its last TCB snapshot says */
+    for (size_t i = 0; i < vm.n_conns; i++) {
+        const struct vm_conn *c = &vm.conns[i];
+        if (strcmp(vm_host_name(&vm, c->host), "reno_a") != 0)
+            continue;
+        size_t at = vm_last_tcb(&vm, c->host, c->laddr, c->lport, c->faddr, c->fport, st.cursor);
+        struct record_event ev;
+        ck_assert(vm_event(&vm, at, &ev));
+        char want[64];
+        snprintf(want, sizeof want, "%s  %u  %u", ev.tcb.state, ev.tcb.cwnd, ev.tcb.ssthresh);
+        for (int y = head + 1; y < head + 7; y++)
+            if (strstr(row(&g, y), "reno_a") == row(&g, y) + strlen("│ ")) {
+                char squeezed[512];
+                const char *r = row(&g, y);
+                size_t n = 0;
+                for (size_t k = 0; r[k] && n + 1 < sizeof squeezed; k++)
+                    if (!(r[k] == ' ' && n > 1 && squeezed[n - 1] == ' ' && squeezed[n - 2] == ' '))
+                        squeezed[n++] = r[k];
+                squeezed[n] = '\0';
+                ck_assert_msg(strstr(squeezed, want) != NULL, "[%s] lacks [%s]", squeezed, want);
+            }
+    }
+    grid_free(&g);
+    view_model_destroy(&vm);
+    scenario_free(s);
+}
+END_TEST
+
+/* A connection close() left in FIN_WAIT stays on the sockets panel (it
+ * vanished with its descriptor); in the table, one leaves when it reaches
+ * CLOSED and not before. */
+START_TEST(test_connections_stay_until_closed)
+{
+    struct view_model vm;
+    struct scenario *s = build_lesson(&vm, "tcp/congestion-side-by-side.scn");
+    struct view_state st;
+    view_state_init(&st);
+    st.cursor = vm.n_events - 1;
+    struct grid g;
+    grid_init(&g, 60, 80);
+    view_render_sockets(&vm, &st, &ascii_opts, &g, (struct grid_rect){ 0, 0, 60, 80 });
+    char all[60 * 80 * 2];
+    screen_text(&g, all, sizeof all);
+    const char *reno = strstr(all, "|reno_a");
+    ck_assert_ptr_nonnull(reno);
+    const char *orphan = strstr(reno, "(closed fd) tcp FIN_WAIT");
+    ck_assert_ptr_nonnull(orphan);
+    ck_assert(orphan < strstr(all, "|reno_b"));
+    ck_assert_ptr_nonnull(strstr(orphan, "cwnd "));
+    grid_free(&g);
+    view_model_destroy(&vm);
+    scenario_free(s);
+
+    /* close-and-time-wait: alice in TIME_WAIT is a row; once CLOSED, none */
+    s = build_lesson(&vm, "tcp/close-and-time-wait.scn");
+    view_state_init(&st);
+    struct record_event ev;
+    size_t tw = SIZE_MAX, closed = SIZE_MAX;
+    for (size_t i = 0; vm_event(&vm, i, &ev); i++) {
+        if (ev.kind != TRACE_STATE || strcmp(ev.where, "alice") != 0)
+            continue;
+        if (strstr(ev.text, "-> TIME_WAIT") != NULL)
+            tw = i;
+        if (strncmp(ev.text, "TIME_WAIT -> CLOSED", 19) == 0)
+            closed = i;
+    }
+    ck_assert_uint_ne(tw, SIZE_MAX);
+    ck_assert_uint_ne(closed, SIZE_MAX);
+    grid_init(&g, 120, 12);
+    st.cursor = tw;
+    view_render_conns(&vm, &st, &ascii_opts, &g, (struct grid_rect){ 0, 0, 120, 12 });
+    screen_text(&g, all, sizeof all);
+    ck_assert_ptr_nonnull(strstr(all, "TIME_WAIT"));
+    st.cursor = closed - 1;
+    grid_clear(&g);
+    view_render_conns(&vm, &st, &ascii_opts, &g, (struct grid_rect){ 0, 0, 120, 12 });
+    screen_text(&g, all, sizeof all);
+    ck_assert_ptr_nonnull(strstr(all, "| alice"));
+    st.cursor = closed;
+    grid_clear(&g);
+    view_render_conns(&vm, &st, &ascii_opts, &g, (struct grid_rect){ 0, 0, 120, 12 });
+    screen_text(&g, all, sizeof all);
+    ck_assert_ptr_null(strstr(all, "| alice"));
+    grid_free(&g);
+    view_model_destroy(&vm);
+    scenario_free(s);
+}
+END_TEST
+
 static Suite *
 class_suite(void)
 {
@@ -537,6 +671,8 @@ class_suite(void)
     tcase_add_test(tc, test_projector_shows_every_narration_whole);
     tcase_add_test(tc, test_projector_key_and_one_pane);
     tcase_add_test(tc, test_o_toggles_the_layer_model);
+    tcase_add_test(tc, test_conn_table_side_by_side_at_120x36);
+    tcase_add_test(tc, test_connections_stay_until_closed);
     suite_add_tcase(s, tc);
     tc = tcase_create("agreement");
     tcase_add_test(tc, test_fragment_offset_in_units_of_8);
