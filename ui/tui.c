@@ -288,6 +288,16 @@ view_key(const struct view_model *m, struct view_state *st, int key)
         st->conn_table = !st->conn_table;
         st->tcp_states = false;
         break;
+    case 'c': {
+        size_t cause = view_cause_event(m, st->cursor);
+        if (cause == SIZE_MAX) {
+            snprintf(st->note, sizeof st->note, "no earlier event caused this one");
+            break;
+        }
+        jumped(st, cause);
+        note_event(m, st, "the cause ('' back):", st->cursor);
+        break;
+    }
     case 'i':
         if (m->scn->about != NULL && m->scn->about[0] != '\0')
             st->card = VIEW_CARD_ABOUT;

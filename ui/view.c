@@ -90,12 +90,30 @@ frame_carries(const struct record_event *ev, const char *p)
     return false;
 }
 
+/* The N of a filter "#N" (a packet as the panes number it), or 0. */
+static uint64_t
+filter_pkt_id(const char *f)
+{
+    if (f == NULL || f[0] != '#' || !isdigit((unsigned char)f[1]))
+        return 0;
+    uint64_t id = 0;
+    for (const char *p = f + 1; *p; p++) {
+        if (!isdigit((unsigned char)*p) || id > (UINT64_MAX - 9) / 10)
+            return 0;
+        id = id * 10 + (uint64_t)(*p - '0');
+    }
+    return id;
+}
+
 bool
 view_filter_match(const struct view_model *m, const struct record_event *ev, const char *f)
 {
     (void)m;
     if (f == NULL || f[0] == '\0')
         return true;
+    uint64_t id = filter_pkt_id(f);
+    if (id != 0 || f[0] == '#')
+        return id != 0 && ev->pkt_id == id;
     if (ev->where != NULL && word_eq(ev->where, f))
         return true;
     if (word_eq(trace_layer_name(ev->layer), f))
@@ -130,6 +148,14 @@ view_filter_init(struct view_filter *vf, const struct view_model *m, const char 
         vf->layers |= 1u << LAYER_ETH;
     vf->drops = word_eq(f, "drop");
     vf->protos = view_word_protos(f);
+    vf->pkt_id = filter_pkt_id(f);
+    if (vf->pkt_id != 0 || f[0] == '#') {
+        /* a packet: nothing else matches */
+        memset(vf->where_ok, 0, sizeof vf->where_ok);
+        vf->layers = 0;
+        vf->drops = false;
+        vf->protos = 0;
+    }
 }
 
 bool
@@ -141,6 +167,10 @@ view_filter_hit(const struct view_model *m, const struct view_filter *vf, size_t
         /* not indexed yet (the log grew): the slow way */
         struct record_event ev;
         return vm_event(m, i, &ev) && view_filter_match(m, &ev, vf->f);
+    }
+    if (vf->f[0] == '#') {
+        struct record_event ev;
+        return vf->pkt_id != 0 && vm_event(m, i, &ev) && ev.pkt_id == vf->pkt_id;
     }
     const struct vm_key *k = &m->keys[i];
     unsigned kind = k->kl >> 4, layer = k->kl & 15;
@@ -172,6 +202,17 @@ view_filter_find(const struct view_model *m, const struct view_filter *vf, size_
 {
     if (vf->all)
         return i < m->n_events ? i : SIZE_MAX;
+    if (vf->f[0] == '#') {
+        /* a packet: its id is in each event, not in the 4-byte keys, so
+         * every event is read */
+        for (; i < m->n_events; i += dir > 0 ? 1 : (size_t)-1) {
+            if (view_filter_hit(m, vf, i))
+                return i;
+            if (dir < 0 && i == 0)
+                break;
+        }
+        return SIZE_MAX;
+    }
     /* the indexed part in a tight loop over 4-byte keys, then the rest */
     while (i < m->n_events) {
         if (i < m->n_indexed) {
@@ -194,6 +235,51 @@ view_filter_find(const struct view_model *m, const struct view_filter *vf, size_
         i += dir > 0 ? 1 : (size_t)-1;
     }
     return SIZE_MAX;
+}
+
+size_t
+view_cause_event(const struct view_model *m, size_t i)
+{
+    struct record_event sel, ev;
+    if (!vm_event(m, i, &sel))
+        return SIZE_MAX;
+    const struct trace_cause *c = &sel.cause;
+    switch (c->kind) {
+    case CAUSE_ARRIVAL: {
+        /* the arrival's latest event on this host, else anywhere */
+        size_t any = SIZE_MAX;
+        for (size_t k = i; k-- > 0;) {
+            if (!vm_event(m, k, &ev) || ev.pkt_id != c->pkt_id)
+                continue;
+            if (sel.host < 0 || ev.host == sel.host)
+                return k;
+            if (any == SIZE_MAX)
+                any = k;
+        }
+        return any;
+    }
+    case CAUSE_TIMER:
+        /* the expiry: the timer's own event, which names it as its cause */
+        for (size_t k = i; k-- > 0;)
+            if (vm_event(m, k, &ev) && ev.kind == TRACE_TIMER && ev.host == sel.host &&
+                ev.cause.kind == CAUSE_TIMER && ev.cause.timer == c->timer)
+                return k;
+        return SIZE_MAX;
+    case CAUSE_CALL: {
+        if (c->step == 0 || c->step > m->n_steps)
+            return SIZE_MAX;
+        /* the call in its step on this host (logged when it returns, so
+         * perhaps after the packets it sent); else the step's first event */
+        size_t s = c->step - 1, end = m->step_start[s + 1];
+        for (size_t k = m->step_start[s]; k < end; k++)
+            if (k != i && vm_event(m, k, &ev) && ev.kind == TRACE_CALL &&
+                (sel.host < 0 || ev.host == sel.host))
+                return k;
+        return m->step_start[s] != i ? m->step_start[s] : SIZE_MAX;
+    }
+    default:
+        return SIZE_MAX;
+    }
 }
 
 size_t
@@ -378,13 +464,14 @@ static const struct keyhelp keys[] = {
     { "[ ]", "speed", NULL },
     { "g G", "first/last", "g, G: the first, the last event" },
     { "tab", "pane", "tab: focus the next pane (events, packet, bytes, sockets)" },
-    { "/", "filter", "/: show only a host, layer or protocol (Enter keeps, Esc ends)" },
+    { "/", "filter", "/: show a host, layer, protocol or packet (#4) only; Esc ends" },
     { "t", "TCP states", "t: TCP state diagram, transition lit; T: all connections' TCBs" },
     { ":", "call", ":: run a script line now (Tab completes, :w FILE saves)" },
     { "@", "time", "@: jump to a time: 1.5s, 250ms, +10ms or -1s, then Enter" },
     { "m", "mark", "m a-z: bookmark this event; ' a-z: back to it ('': before the jump)" },
     { "'", "to mark", NULL },
     { "T", "connections", NULL },
+    { "c", "cause", "c: to the event that caused this one ('' comes back)" },
     { "i", "intro", "i: the lesson's introduction again" },
     { "o", "OSI", "o: layer names OSI or TCP/IP (both below)" },
     { "P", "projector", "P: the projector layout (large fonts; also --projector)" },
@@ -771,11 +858,27 @@ static const struct keyhelp proj_keys[] = {
     { "space b", "event", NULL }, { "s S", "step", NULL },  { "p", "play", NULL },
     { "[ ]", "speed", NULL },     { "g G", "ends", NULL },  { "tab", "pane", NULL },
     { "/", "filter", NULL },      { "t T", "TCP", NULL },   { ":", "call", NULL },
-    { "@", "time", NULL },        { "m '", "marks", NULL }, { "i", "intro", NULL },
-    { "o", "OSI", NULL },         { "P", "layout", NULL },  { "?", "help", NULL },
-    { "q", "quit", NULL },
+    { "@", "time", NULL },        { "m '", "marks", NULL }, { "c", "cause", NULL },
+    { "i", "intro", NULL },       { "o", "OSI", NULL },     { "P", "layout", NULL },
+    { "?", "help", NULL },        { "q", "quit", NULL },
 };
 #define N_PROJ_KEYS (sizeof proj_keys / sizeof proj_keys[0])
+
+/* Lines the projector's keys take at width w with gap columns between. */
+static int
+keybar2_lines(int w, int gap)
+{
+    int x = 1, lines = 1;
+    for (size_t i = 0; i < N_PROJ_KEYS; i++) {
+        int need = (int)(strlen(proj_keys[i].key) + 1 + strlen(proj_keys[i].what));
+        if (x + need > w) {
+            lines++;
+            x = 1;
+        }
+        x += need + gap;
+    }
+    return lines;
+}
 
 /* The key bar in two lines, every key whole: the second line takes what
  * the first has no room for; the gap between keys narrows to one column
@@ -784,10 +887,7 @@ static void
 render_keybar2(struct grid *g, struct grid_rect r)
 {
     grid_fill(g, r, ' ', ROLE_KEYBAR);
-    int total = 0;
-    for (size_t i = 0; i < N_PROJ_KEYS; i++)
-        total += (int)(strlen(proj_keys[i].key) + 1 + strlen(proj_keys[i].what)) + 2;
-    int gap = total <= 2 * (r.w - 2) ? 2 : 1;
+    int gap = keybar2_lines(r.w, 2) <= r.h ? 2 : 1;
     int x = r.x + 1, y = r.y;
     for (size_t i = 0; i < N_PROJ_KEYS; i++) {
         int need = (int)(strlen(proj_keys[i].key) + 1 + strlen(proj_keys[i].what));

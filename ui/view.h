@@ -144,8 +144,9 @@ void view_render_conns(const struct view_model *m, const struct view_state *st,
 int view_conns_count(const struct view_model *m, const struct view_state *st);
 
 /* Whether event ev passes filter f ("" passes everything): f names a host
- * or link, a layer ("ipv4", "udp", "socket"...), or a protocol the frame
- * carries ("arp", "icmp", "udp", "tcp"). Case does not matter. */
+ * or link, a layer ("ipv4", "udp", "socket"...), a protocol the frame
+ * carries ("arp", "icmp", "udp", "tcp"), or is "#N": packet N's events on
+ * every host and link it crossed. Case does not matter. */
 bool view_filter_match(const struct view_model *m, const struct record_event *ev,
                        const char *f);
 
@@ -157,6 +158,7 @@ struct view_filter {
     uint8_t where_ok[256];    /* by where id (below 256): the name is f */
     uint16_t layers;          /* bit per trace layer f names */
     bool drops;               /* f is "drop" */
+    uint64_t pkt_id;          /* f is "#N": packet N's events, else 0 */
     unsigned protos;          /* VM_P_* bits f names */
 };
 void view_filter_init(struct view_filter *vf, const struct view_model *m, const char *f);
@@ -167,6 +169,13 @@ bool view_filter_hit(const struct view_model *m, const struct view_filter *vf, s
  * i included, or SIZE_MAX. */
 size_t view_filter_find(const struct view_model *m, const struct view_filter *vf, size_t i,
                         int dir);
+
+/* The event that caused event i: for an arrival, the packet's latest
+ * event before it on the same host (any host if none there); for a timer,
+ * the timer's expiry on the host before it; for a socket call, the call's
+ * own event in its step (logged when the call returns), else the step's
+ * first event. SIZE_MAX when the log holds none. */
+size_t view_cause_event(const struct view_model *m, size_t i);
 
 /* Moves: each returns the new cursor. */
 size_t view_next_event(const struct view_model *m, const struct view_state *st);

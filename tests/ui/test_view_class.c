@@ -327,7 +327,7 @@ START_TEST(test_projector_shows_every_narration_whole)
             static const char *const need[] = { "space b event", "s S step", "p play",
                                                 "[ ] speed",     "g G ends", "tab pane",
                                                 "/ filter",      "t T TCP",  ": call",
-                                                "@ time",        "m ' marks", "i intro",
+                                                "@ time",        "m ' marks", "c cause", "i intro",
                                                 "o OSI",         "P layout", "? help",
                                                 "q quit" };
             for (size_t i = 0; i < sizeof need / sizeof need[0]; i++)
@@ -657,6 +657,122 @@ START_TEST(test_connections_stay_until_closed)
 }
 END_TEST
 
+/* ---- following a packet, and causes ----------------------------------------- */
+
+/* /#1 keeps the events of packet 1 and no other, on alice, the link and
+ * bob: one packet followed across hosts. "#" or "#x" match nothing. */
+START_TEST(test_filter_follows_one_packet)
+{
+    struct view_model vm;
+    struct scenario *s = build_lesson(&vm, "tcp/handshake.scn");
+    struct view_state st;
+    view_state_init(&st);
+    view_key(&vm, &st, '/');
+    view_key(&vm, &st, '#');
+    view_key(&vm, &st, '1');
+    view_key(&vm, &st, VK_ENTER);
+    ck_assert_str_eq(st.filter, "#1");
+    size_t want = 0;
+    struct record_event ev;
+    for (size_t i = 0; vm_event(&vm, i, &ev); i++)
+        want += ev.pkt_id == 1;
+    ck_assert_uint_gt(want, 3);
+    size_t seen = 0;
+    bool on_alice = false, on_link = false, on_bob = false;
+    st.cursor = 0;
+    ck_assert(vm_event(&vm, 0, &ev) && ev.pkt_id != 1);
+    for (size_t prev = SIZE_MAX; st.cursor != prev;) {
+        prev = st.cursor;
+        st.cursor = view_next_event(&vm, &st);
+        if (st.cursor == prev)
+            break;
+        ck_assert(vm_event(&vm, st.cursor, &ev));
+        ck_assert_uint_eq(ev.pkt_id, 1);
+        seen++;
+        on_alice |= strcmp(ev.where, "alice") == 0;
+        on_bob |= strcmp(ev.where, "bob") == 0;
+        on_link |= ev.host < 0;
+    }
+    ck_assert_uint_eq(seen, want);
+    ck_assert(on_alice && on_link && on_bob);
+    /* and back */
+    size_t back = view_prev_event(&vm, &st);
+    ck_assert(vm_event(&vm, back, &ev));
+    ck_assert_uint_eq(ev.pkt_id, 1);
+    ck_assert_uint_lt(back, st.cursor);
+    struct view_filter vf;
+    view_filter_init(&vf, &vm, "#");
+    ck_assert_uint_eq(view_filter_find(&vm, &vf, 0, 1), SIZE_MAX);
+    view_filter_init(&vf, &vm, "#x");
+    ck_assert_uint_eq(view_filter_find(&vm, &vf, 0, 1), SIZE_MAX);
+    ck_assert(vm_event(&vm, 5, &ev));
+    ck_assert(!view_filter_match(&vm, &ev, "#"));
+    view_model_destroy(&vm);
+    scenario_free(s);
+}
+END_TEST
+
+/* c jumps from an event to its cause and '' comes back: a retransmission
+ * to the timer's expiry, bob's SYN-ACK to the SYN's arrival at bob, alice's
+ * SYN to her connect() call. */
+START_TEST(test_cause_key_jumps_and_back)
+{
+    struct view_model vm;
+    struct scenario *s = build_lesson(&vm, "tcp/retransmission-timeout.scn");
+    struct record_event ev, cev;
+    size_t rexmt = SIZE_MAX;
+    for (size_t i = 0; vm_event(&vm, i, &ev) && rexmt == SIZE_MAX; i++)
+        if (ev.kind == TRACE_TX && ev.layer == LAYER_TCP && ev.cause.kind == CAUSE_TIMER)
+            rexmt = i;
+    ck_assert_uint_ne(rexmt, SIZE_MAX);
+    struct view_state st;
+    view_state_init(&st);
+    st.cursor = rexmt;
+    view_key(&vm, &st, 'c');
+    ck_assert_uint_lt(st.cursor, rexmt);
+    ck_assert(vm_event(&vm, st.cursor, &cev));
+    ck_assert_int_eq(cev.kind, TRACE_TIMER);
+    ck_assert_ptr_nonnull(strstr(cev.text, "expired"));
+    ck_assert_ptr_nonnull(strstr(st.note, "the cause"));
+    view_key(&vm, &st, '\'');
+    view_key(&vm, &st, '\'');
+    ck_assert_uint_eq(st.cursor, rexmt);
+    view_model_destroy(&vm);
+    scenario_free(s);
+
+    s = build_lesson(&vm, "tcp/handshake.scn");
+    size_t synack = SIZE_MAX, syn = SIZE_MAX;
+    for (size_t i = 0; vm_event(&vm, i, &ev); i++) {
+        if (ev.kind != TRACE_TX || ev.layer != LAYER_TCP)
+            continue;
+        if (syn == SIZE_MAX && strcmp(ev.where, "alice") == 0)
+            syn = i;
+        if (synack == SIZE_MAX && strcmp(ev.where, "bob") == 0)
+            synack = i;
+    }
+    ck_assert(vm_event(&vm, synack, &ev));
+    ck_assert_int_eq(ev.cause.kind, CAUSE_ARRIVAL);
+    size_t c = view_cause_event(&vm, synack);
+    ck_assert_uint_lt(c, synack);
+    ck_assert(vm_event(&vm, c, &cev));
+    ck_assert_uint_eq(cev.pkt_id, ev.cause.pkt_id);
+    ck_assert_str_eq(cev.where, "bob");
+    ck_assert(vm_event(&vm, syn, &ev));
+    ck_assert_int_eq(ev.cause.kind, CAUSE_CALL);
+    c = view_cause_event(&vm, syn);
+    ck_assert(vm_event(&vm, c, &cev));
+    ck_assert_int_eq(cev.kind, TRACE_CALL);
+    ck_assert_ptr_nonnull(strstr(cev.text, "connect("));
+    /* the first event has no cause in the log */
+    view_state_init(&st);
+    view_key(&vm, &st, 'c');
+    ck_assert_uint_eq(st.cursor, 0);
+    ck_assert_ptr_nonnull(strstr(st.note, "no earlier event"));
+    view_model_destroy(&vm);
+    scenario_free(s);
+}
+END_TEST
+
 static Suite *
 class_suite(void)
 {
@@ -673,6 +789,8 @@ class_suite(void)
     tcase_add_test(tc, test_o_toggles_the_layer_model);
     tcase_add_test(tc, test_conn_table_side_by_side_at_120x36);
     tcase_add_test(tc, test_connections_stay_until_closed);
+    tcase_add_test(tc, test_filter_follows_one_packet);
+    tcase_add_test(tc, test_cause_key_jumps_and_back);
     suite_add_tcase(s, tc);
     tc = tcase_create("agreement");
     tcase_add_test(tc, test_fragment_offset_in_units_of_8);
