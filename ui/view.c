@@ -113,7 +113,7 @@ view_filter_match(const struct view_model *m, const struct record_event *ev, con
         return true;
     uint64_t id = filter_pkt_id(f);
     if (id != 0 || f[0] == '#')
-        return id != 0 && ev->pkt_id == id;
+        return id != 0 && ev->pkt_id == id && view_event_is_packet(ev);
     if (ev->where != NULL && word_eq(ev->where, f))
         return true;
     if (word_eq(trace_layer_name(ev->layer), f))
@@ -170,7 +170,8 @@ view_filter_hit(const struct view_model *m, const struct view_filter *vf, size_t
     }
     if (vf->f[0] == '#') {
         struct record_event ev;
-        return vf->pkt_id != 0 && vm_event(m, i, &ev) && ev.pkt_id == vf->pkt_id;
+        return vf->pkt_id != 0 && vm_event(m, i, &ev) && ev.pkt_id == vf->pkt_id &&
+               view_event_is_packet(&ev);
     }
     const struct vm_key *k = &m->keys[i];
     unsigned kind = k->kl >> 4, layer = k->kl & 15;

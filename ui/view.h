@@ -224,6 +224,10 @@ int view_decode(const struct record_event *ev, struct pkt_line *lines, int max);
 unsigned view_frame_protos(const struct record_event *ev);
 unsigned view_heading_protos(const char *heading);
 unsigned view_word_protos(const char *word);
+/* Whether ev is about a packet: it has an id, and its bytes (if it carries
+ * any) had a header at some layer. A local socket's bytes never do: they go
+ * socket to socket, and the id the stack's buffer has names no packet. */
+bool view_event_is_packet(const struct record_event *ev);
 /* The layer unfolded by default for ev: its own, or the first the bytes hold. */
 int view_packet_layer_own(const struct record_event *ev, const struct pkt_line *lines, int n);
 /* Lines the packet pane has for the cursor's event (to bound st->field),

@@ -540,7 +540,7 @@ event_line(const struct view_model *m, const struct record_event *ev, int where_
     char cause[64];
     log_format_cause(&ev->cause, cause, sizeof cause);
     char id[24] = "";
-    if (ev->pkt_id)
+    if (view_event_is_packet(ev))
         snprintf(id, sizeof id, "#%" PRIu64 " ", ev->pkt_id);
     const char *text = ev->text;
     if (ev->kind == TRACE_DROP && (text == NULL || text[0] == '\0'))

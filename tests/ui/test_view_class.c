@@ -773,6 +773,56 @@ START_TEST(test_cause_key_jumps_and_back)
 }
 END_TEST
 
+/* The local-socket lesson says "no packet at all": its socket-to-socket
+ * delivery carried a buffer number and was titled "packet #5", and its data
+ * ran on into the label beside it. */
+START_TEST(test_local_socket_bytes_are_no_packet)
+{
+    struct view_model vm;
+    struct scenario *s = build_lesson(&vm, "socket/local-vs-tcp.scn");
+    struct record_event ev;
+    size_t at = SIZE_MAX;
+    for (size_t i = 0; vm_event(&vm, i, &ev) && at == SIZE_MAX; i++)
+        if (ev.kind == TRACE_DELIVER && strstr(ev.text, "local stream") != NULL)
+            at = i;
+    ck_assert_uint_ne(at, SIZE_MAX);
+    ck_assert(vm_event(&vm, at, &ev));
+    ck_assert_ptr_nonnull(ev.bytes);
+    ck_assert(!view_event_is_packet(&ev));
+    struct view_state st;
+    view_state_init(&st);
+    st.cursor = at;
+    struct grid g;
+    grid_init(&g, 100, 30);
+    view_render(&vm, &st, &utf8_opts, &g);
+    char all[100 * 30 * 4];
+    screen_text(&g, all, sizeof all);
+    ck_assert_ptr_null(strstr(all, "packet #"));
+    ck_assert_ptr_nonnull(strstr(all, "data, 24 bytes: no packet"));
+    char id[24];
+    snprintf(id, sizeof id, "#%llu", (unsigned long long)ev.pkt_id);
+    ck_assert_ptr_null(strstr(all, id));
+    /* the data cut with a mark, two columns before its meaning */
+    const char *d = strstr(all, "\"hello from the sam\xe2\x80\xa6  the stack never looks inside");
+    ck_assert_msg(d != NULL, "%s", all);
+    /* #N names no such packet: the filter finds nothing */
+    struct view_filter vf;
+    view_filter_init(&vf, &vm, id);
+    size_t f = view_filter_find(&vm, &vf, 0, 1);
+    ck_assert(f == SIZE_MAX || (vm_event(&vm, f, &ev) && view_event_is_packet(&ev)));
+    /* a real packet still is one: the TCP segments of part 1 */
+    size_t tcp = SIZE_MAX;
+    for (size_t i = 0; vm_event(&vm, i, &ev) && tcp == SIZE_MAX; i++)
+        if (ev.kind == TRACE_TX && ev.layer == LAYER_TCP)
+            tcp = i;
+    ck_assert(vm_event(&vm, tcp, &ev));
+    ck_assert(view_event_is_packet(&ev));
+    grid_free(&g);
+    view_model_destroy(&vm);
+    scenario_free(s);
+}
+END_TEST
+
 static Suite *
 class_suite(void)
 {
@@ -795,6 +845,7 @@ class_suite(void)
     tc = tcase_create("agreement");
     tcase_add_test(tc, test_fragment_offset_in_units_of_8);
     tcase_add_test(tc, test_state_diagram_draws_the_listener_arc);
+    tcase_add_test(tc, test_local_socket_bytes_are_no_packet);
     suite_add_tcase(s, tc);
     return s;
 }
