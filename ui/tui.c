@@ -264,9 +264,11 @@ view_key(const struct view_model *m, struct view_state *st, int key)
         break;
     case VK_TAB:
         st->focus = (enum view_pane)((st->focus + 1) % PANE_COUNT);
+        /* below 140 columns bytes and sockets share a place: the packet
+         * pane's field-to-byte link needs the bytes beside it */
         if (st->focus == PANE_SOCKETS)
             st->bottom_sockets = true;
-        else if (st->focus == PANE_BYTES)
+        else if (st->focus == PANE_BYTES || st->focus == PANE_PACKET)
             st->bottom_sockets = false;
         break;
     case '/':

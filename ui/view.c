@@ -788,7 +788,9 @@ view_render_card(const struct view_model *m, const struct view_state *st,
  * five layer rows and the sentence), and the fewest for the focus pane. */
 #define PROJ_LAYERS_H 9
 #define PROJ_FOCUS_MIN_H 4
+#define PROJ_SENTENCE_MAX 3  /* the layers pane's sentence, wrapped */
 #define PROJ_KEYBAR_H 2
+#define CMD_MSG_ROWS_MAX 3   /* a command line's error, wrapped above it */
 
 static void
 narration_line(void *ctx, const char *line, size_t len)
@@ -939,8 +941,19 @@ render_projector(const struct view_model *m, const struct view_state *st,
         view_render_help(o, g, body);
         return;
     }
-    int lay_h = PROJ_LAYERS_H < bh - 3 ? PROJ_LAYERS_H : bh - 3;
-    int nar_h = narration_need(m, st, W);
+    /* The narration whole first; then the layers pane with its sentence
+     * (the RFC at its end) on up to PROJ_SENTENCE_MAX lines; the focus
+     * pane takes the rest, PROJ_FOCUS_MIN_H rows at the least. */
+    int need = narration_need(m, st, W);
+    int sentence = view_layers_sentence_lines(m, st, W);
+    sentence = sentence < 1 ? 1 : sentence > PROJ_SENTENCE_MAX ? PROJ_SENTENCE_MAX : sentence;
+    int spare = bh - PROJ_FOCUS_MIN_H - need - (PROJ_LAYERS_H + sentence - 1);
+    if (spare < 0)
+        sentence = sentence + spare > 1 ? sentence + spare : 1;
+    int lay_h = PROJ_LAYERS_H + sentence - 1;
+    if (lay_h > bh - 3)
+        lay_h = bh - 3;
+    int nar_h = need;
     if (nar_h > bh - lay_h - PROJ_FOCUS_MIN_H)
         nar_h = bh - lay_h - PROJ_FOCUS_MIN_H;
     if (nar_h < 3)
@@ -996,11 +1009,20 @@ view_render(const struct view_model *m, const struct view_state *st,
         grid_text(g, 4, H - 1, W - 5, hint, ROLE_KEYBAR);
     }
     int bh = H - 2;
-    /* an open command line's error or completions, just above it */
+    /* an open command line's error or completions, just above it, wrapped
+     * whole (a long error cut at the edge hid what to mend) */
     if (st->cmd.active && st->cmd.msg[0] != '\0' && H >= 3) {
-        bh--;
-        grid_fill(g, (struct grid_rect){ 0, H - 2, W, 1 }, ' ', ROLE_NORMAL);
-        grid_text(g, 1, H - 2, W - 2, st->cmd.msg, st->cmd.msg_error ? ROLE_DROP : ROLE_NORMAL);
+        struct card_lines cl = { .n = 0 };
+        grid_wrap(st->cmd.msg, W - 2, card_add, &cl);
+        int rows = cl.n < CMD_MSG_ROWS_MAX ? cl.n : CMD_MSG_ROWS_MAX;
+        if (rows > H - 2)
+            rows = H - 2;
+        bh -= rows;
+        for (int i = 0; i < rows; i++) {
+            int y = H - 1 - rows + i;
+            grid_fill(g, (struct grid_rect){ 0, y, W, 1 }, ' ', ROLE_NORMAL);
+            grid_text(g, 1, y, W - 2, cl.line[i], st->cmd.msg_error ? ROLE_DROP : ROLE_NORMAL);
+        }
     }
     if (bh < BODY_MIN_H)
         return;

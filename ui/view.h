@@ -121,6 +121,9 @@ void view_render_script(const struct view_model *m, const struct view_state *st,
                         const struct view_opts *o, struct grid *g, struct grid_rect r);
 void view_render_layers(const struct view_model *m, const struct view_state *st,
                         const struct view_opts *o, struct grid *g, struct grid_rect r);
+/* Lines the layers pane's sentence (the selected event's, with its RFC)
+ * takes wrapped in a pane w wide. */
+int view_layers_sentence_lines(const struct view_model *m, const struct view_state *st, int w);
 void view_render_events(const struct view_model *m, const struct view_state *st,
                         const struct view_opts *o, struct grid *g, struct grid_rect r);
 void view_render_packet(const struct view_model *m, const struct view_state *st,

@@ -493,6 +493,30 @@ layers_wires(const struct view_model *m, const struct view_state *st, struct gri
     }
 }
 
+/* The sentence under the layer rows for event sel: where, layer, what, why
+ * and the RFC that says so. */
+static void
+layers_sentence_text(const struct record_event *sel, char *line, size_t n)
+{
+    const char *text = sel->text;
+    if (sel->kind == TRACE_DROP && (text == NULL || text[0] == '\0'))
+        text = drop_reason_sentence((enum drop_reason)sel->reason);
+    snprintf(line, n, "%s %s %s: %s%s%s%s", sel->where[0] ? sel->where : "-",
+             trace_layer_name(sel->layer), log_dir_name(sel->kind), text,
+             sel->rfc ? " [" : "", sel->rfc ? sel->rfc : "", sel->rfc ? "]" : "");
+}
+
+int
+view_layers_sentence_lines(const struct view_model *m, const struct view_state *st, int w)
+{
+    struct record_event sel;
+    if (!vm_event(m, st->cursor, &sel) || w < 3)
+        return 0;
+    char line[400];
+    layers_sentence_text(&sel, line, sizeof line);
+    return grid_wrap(line, w - 2, count_cb, NULL);
+}
+
 /* Under the rows: the selected event's sentence, in full, wrapped. */
 static void
 layers_sentence(struct grid *g, const struct layers_layout *L, const struct record_event *sel)
@@ -501,12 +525,7 @@ layers_sentence(struct grid *g, const struct layers_layout *L, const struct reco
     if (sy >= L->y0 + L->ih)
         return;
     char line[400];
-    const char *text = sel->text;
-    if (sel->kind == TRACE_DROP && (text == NULL || text[0] == '\0'))
-        text = drop_reason_sentence((enum drop_reason)sel->reason);
-    snprintf(line, sizeof line, "%s %s %s: %s%s%s%s", sel->where[0] ? sel->where : "-",
-             trace_layer_name(sel->layer), log_dir_name(sel->kind), text,
-             sel->rfc ? " [" : "", sel->rfc ? sel->rfc : "", sel->rfc ? "]" : "");
+    layers_sentence_text(sel, line, sizeof line);
     struct wrap_ctx c = { g, L->x0, sy, L->w, L->y0 + L->ih,
                           sel->kind == TRACE_DROP ? ROLE_DROP : ROLE_NORMAL };
     grid_wrap(line, L->w, wrap_line, &c);

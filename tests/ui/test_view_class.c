@@ -823,6 +823,109 @@ START_TEST(test_local_socket_bytes_are_no_packet)
 }
 END_TEST
 
+/* In the projector layout at 80x24 the layers pane's sentence keeps its
+ * RFC: bob's answer to the SYN, with [RFC 9293 3.10.7.2] at its end. */
+START_TEST(test_projector_sentence_keeps_its_rfc)
+{
+    struct view_model vm;
+    struct scenario *s = build_lesson(&vm, "tcp/handshake.scn");
+    struct record_event ev;
+    size_t at = SIZE_MAX;
+    for (size_t i = 0; vm_event(&vm, i, &ev) && at == SIZE_MAX; i++)
+        if (ev.kind == TRACE_RX && ev.layer == LAYER_TCP && strcmp(ev.where, "bob") == 0)
+            at = i;
+    ck_assert_uint_ne(at, SIZE_MAX);
+    ck_assert(vm_event(&vm, at, &ev));
+    ck_assert_ptr_nonnull(ev.rfc);
+    struct view_state st;
+    view_state_init(&st);
+    st.projector = true;
+    st.cursor = at;
+    struct grid g;
+    grid_init(&g, 80, 24);
+    view_render(&vm, &st, &utf8_opts, &g);
+    char all[80 * 24 * 4], want[64];
+    screen_text(&g, all, sizeof all);
+    snprintf(want, sizeof want, "[%s]", ev.rfc);
+    const char *layers = strstr(all, "┌ layers");
+    ck_assert_ptr_nonnull(layers);
+    const char *rfc = strstr(layers, want);
+    ck_assert_msg(rfc != NULL && rfc < strstr(layers, "┌ events"), "%s", all);
+    grid_free(&g);
+    view_model_destroy(&vm);
+    scenario_free(s);
+}
+END_TEST
+
+/* Below 140 columns, after tab has been round to the sockets pane once,
+ * focusing the packet pane again shows the bytes beside it (the field to
+ * byte link), not the sockets. */
+START_TEST(test_tab_round_brings_the_bytes_back)
+{
+    struct view_model vm;
+    struct scenario *s = build_lesson(&vm, "tcp/handshake.scn");
+    struct record_event ev;
+    size_t at = SIZE_MAX;
+    for (size_t i = 0; vm_event(&vm, i, &ev) && at == SIZE_MAX; i++)
+        if (ev.kind == TRACE_WIRE && ev.bytes != NULL)
+            at = i;
+    struct view_state st;
+    view_state_init(&st);
+    st.cursor = at;
+    struct grid g;
+    grid_init(&g, 100, 30);
+    char all[100 * 30 * 4];
+    for (int i = 0; i < 5; i++)
+        view_key(&vm, &st, VK_TAB);  /* packet, bytes, sockets, events, packet */
+    ck_assert_int_eq(st.focus, PANE_PACKET);
+    view_render(&vm, &st, &utf8_opts, &g);
+    screen_text(&g, all, sizeof all);
+    ck_assert_ptr_nonnull(strstr(all, "┌ bytes"));
+    ck_assert_ptr_null(strstr(all, "┌ sockets"));
+    /* with a field selected, its bytes are lit in the bytes pane */
+    view_key(&vm, &st, VK_DOWN);
+    view_key(&vm, &st, VK_DOWN);
+    grid_clear(&g);
+    view_render(&vm, &st, &utf8_opts, &g);
+    bool lit = false;
+    for (int y = 0; y < g.h; y++) {
+        char roles[256];
+        grid_row_roles(&g, y, roles, sizeof roles);
+        lit |= strchr(roles, 'a' + ROLE_FIELD - 1) != NULL;
+    }
+    ck_assert(lit);
+    grid_free(&g);
+    view_model_destroy(&vm);
+    scenario_free(s);
+}
+END_TEST
+
+/* A live command's long error is shown whole above the line, wrapped. */
+START_TEST(test_long_command_error_is_whole)
+{
+    struct view_model vm;
+    struct scenario *s = build_lesson(&vm, "udp/echo.scn");
+    struct view_state st;
+    view_state_init(&st);
+    view_key(&vm, &st, ':');
+    ck_assert(st.cmd.active);
+    snprintf(st.cmd.msg, sizeof st.cmd.msg,
+             "error: unknown socket option 'SO_RCVBUF' (options are nodelay, rcvbuf, sndbuf, "
+             "keepalive, linger, reuseaddr, broadcast and congestion)");
+    st.cmd.msg_error = true;
+    struct grid g;
+    grid_init(&g, 80, 24);
+    view_render(&vm, &st, &utf8_opts, &g);
+    char all[80 * 24 * 4];
+    screen_text(&g, all, sizeof all);
+    const char *from = all;
+    ck_assert_msg(words_in_order(st.cmd.msg, &from), "%s", all);
+    grid_free(&g);
+    view_model_destroy(&vm);
+    scenario_free(s);
+}
+END_TEST
+
 static Suite *
 class_suite(void)
 {
@@ -846,6 +949,9 @@ class_suite(void)
     tcase_add_test(tc, test_fragment_offset_in_units_of_8);
     tcase_add_test(tc, test_state_diagram_draws_the_listener_arc);
     tcase_add_test(tc, test_local_socket_bytes_are_no_packet);
+    tcase_add_test(tc, test_projector_sentence_keeps_its_rfc);
+    tcase_add_test(tc, test_tab_round_brings_the_bytes_back);
+    tcase_add_test(tc, test_long_command_error_is_whole);
     suite_add_tcase(s, tc);
     return s;
 }
