@@ -11,7 +11,9 @@
 # capture-pane for a string the screen must show, a bounded number of times,
 # then requires two equal captures in a row (the redraw is complete). Then
 # scenarios/tcp/handshake.scn at 80x24: bob's side of the SYN, his sockets
-# in sight with the connection not accepted yet, and the TCP state diagram.
+# in sight with the connection not accepted yet, and the TCP state diagram;
+# the projector layout (--projector) at 80x24; and play stopping at a
+# `pause` (tests/tui/pause.scn) with its question on a card.
 # Exit 77 (skip) without tmux.
 set -u
 ns=$1; src=$2; out=$3
@@ -138,6 +140,18 @@ keys Enter s s s s s s s s s s s s
 wait_for "step 13/38" && check "80x24_projector_narration"
 keys Tab
 wait_for "┌ packet" && check "80x24_projector_packet"
+keys q
+tm kill-session -t view >/dev/null 2>&1
+# A lesson with a `pause` (tests/tui/pause.scn): play (p) runs up to it and
+# stops, its question on a card; p plays on to the end.
+tm new-session -d -s view -x 80 -y 24 \
+    "$ns ui $src/tests/tui/pause.scn; sleep 30" || failures=$((failures + 1))
+tm set-option -t view status off >/dev/null
+wait_for "about this lesson" && check "80x24_pause_title_card"
+keys Enter ']' ']' ']' p
+wait_for "The lesson pauses here" && check "80x24_pause"
+keys p
+wait_for "event 36/36" && check "80x24_pause_played_on"
 keys q
 tm kill-session -t view >/dev/null 2>&1
 [ "$failures" -eq 0 ] || { echo "$failures screens differ"; exit 1; }
