@@ -709,6 +709,27 @@ START_TEST(test_filter_follows_one_packet)
     ck_assert(!view_filter_match(&vm, &ev, "#"));
     view_model_destroy(&vm);
     scenario_free(s);
+
+    /* through a router: alice, alice-r1, r1, r1-bob and bob */
+    s = build_lesson(&vm, "ip/two-subnets.scn");
+    view_state_init(&st);
+    snprintf(st.filter, sizeof st.filter, "#1");
+    static const char *const wheres[] = { "alice", "alice-r1", "r1", "r1-bob", "bob" };
+    bool where_seen[5] = { false };
+    for (size_t prev = SIZE_MAX; st.cursor != prev;) {
+        prev = st.cursor;
+        st.cursor = view_next_event(&vm, &st);
+        ck_assert(vm_event(&vm, st.cursor, &ev));
+        if (st.cursor == prev)
+            break;
+        ck_assert_uint_eq(ev.pkt_id, 1);
+        for (size_t k = 0; k < 5; k++)
+            where_seen[k] |= strcmp(ev.where, wheres[k]) == 0;
+    }
+    for (size_t k = 0; k < 5; k++)
+        ck_assert_msg(where_seen[k], "packet 1 not followed on %s", wheres[k]);
+    view_model_destroy(&vm);
+    scenario_free(s);
 }
 END_TEST
 
