@@ -100,6 +100,10 @@ const char *view_pause_text(const struct view_model *m, size_t s);
 /* The first `pause` step after event `from` up to event `to` (the steps
  * the cursor entered going from one to the other), or SIZE_MAX. */
 size_t view_pause_between(const struct view_model *m, size_t from, size_t to);
+/* The projector layout of the whole screen (view_projector.c): view_render()
+ * calls it when st->projector is set, header drawn. */
+void view_render_projector(const struct view_model *m, const struct view_state *st,
+                           const struct view_opts *o, struct grid *g);
 /* The card (introduction or pause) over rectangle r. */
 void view_render_card(const struct view_model *m, const struct view_state *st,
                       const struct view_opts *o, struct grid *g, struct grid_rect r);
