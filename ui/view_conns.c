@@ -5,7 +5,7 @@
  * One row a connection, from its first TCB snapshot in the log until it
  * reaches CLOSED: a connection close() left in FIN_WAIT or TIME_WAIT has no
  * descriptor any more but is still on the table, as it is still in the
- * stack. The columns in the order a lecture needs them: state, cwnd,
+ * stack (and on the sockets pane, as "(closed fd)"). The columns in the order a lecture needs them: state, cwnd,
  * ssthresh, bytes in flight, srtt, rto and the running timers, then the
  * windows; a narrow pane drops columns from the right. The TCB figures are
  * the log's own snapshots [RFC 9293 3.3.1], as the sockets pane shows them.
@@ -49,9 +49,9 @@ struct conn_row {
     bool changed;  /* its TCB moved since the step began */
 };
 
-/* The running timers of host's socket on this connection, from the socket
- * snapshot as of event i; "-" when none run, "(no fd)" when no descriptor
- * holds the connection any more (closed, the stack finishing it). */
+/* The running timers of this connection, from host's snapshot as of event
+ * i (sockets, pending connections and orphans alike); "-" when none run,
+ * "?" when the snapshot does not hold it yet. */
 static void
 conn_timers(const struct view_model *m, const struct vm_conn *c, size_t i, char *buf, size_t n)
 {
@@ -64,7 +64,7 @@ conn_timers(const struct view_model *m, const struct vm_conn *c, size_t i, char 
             return;
         }
     }
-    snprintf(buf, n, "(no fd)");
+    snprintf(buf, n, "?");
 }
 
 static bool

@@ -672,6 +672,13 @@ sock_in(const struct vm_snap *s, const struct vm_sock *k)
     return false;
 }
 
+/* NORMAL if the step's first snapshot held k as it is, else CHANGED. */
+static enum grid_role
+srole_of(const struct vm_snap *before, const struct vm_sock *k)
+{
+    return sock_in(before, k) ? ROLE_NORMAL : ROLE_CHANGED;
+}
+
 /* Whether s held k's socket with the same TCB figures. */
 static bool
 tcb_in(const struct vm_snap *s, const struct vm_sock *k)
@@ -859,63 +866,6 @@ tcb_lines(struct sock_lines *sl, const struct vm_sock *k, enum grid_role role, i
     sock_add(sl, indent, host, item, role, buf);
 }
 
-/* Host's connections that no descriptor holds any more and the stack has
- * not finished: close() left them in FIN_WAIT_1/2, CLOSING, LAST_ACK or
- * TIME_WAIT [RFC 9293 3.6]. They stay on the panel, under "(closed fd)",
- * until they reach CLOSED. */
-static void
-orphan_lines(const struct view_model *m, const struct view_state *st, int host,
-             const struct vm_snap *now, int w, struct sock_lines *sl)
-{
-    for (size_t i = 0; i < m->n_conns; i++) {
-        const struct vm_conn *c = &m->conns[i];
-        if (c->host != host)
-            continue;
-        bool held = false;
-        for (size_t k = 0; now != NULL && k < now->n_socks && !held; k++)
-            held = now->socks[k].has_tcb && now->socks[k].lport == c->lport &&
-                   now->socks[k].fport == c->fport && now->socks[k].faddr == c->faddr;
-        if (held)
-            continue;
-        size_t at = vm_last_tcb(m, host, c->laddr, c->lport, c->faddr, c->fport, st->cursor);
-        struct record_event ev;
-        if (at == SIZE_MAX || !vm_event(m, at, &ev) || !ev.has_tcb || ev.tcb.state == NULL ||
-            strcmp(ev.tcb.state, "CLOSED") == 0 || strcmp(ev.tcb.state, "LISTEN") == 0 ||
-            strcmp(ev.tcb.state, "SYN_RECEIVED") == 0)
-            continue;  /* gone, a listener, or a pending one (under its listener) */
-        struct vm_sock k = { .fd = -1, .listen_fd = -1, .laddr = c->laddr, .lport = c->lport,
-                             .faddr = c->faddr, .fport = c->fport, .bound = true,
-                             .connected = true, .has_tcb = true };
-        snprintf(k.proto, sizeof k.proto, "tcp");
-        snprintf(k.state, sizeof k.state, "%s", ev.tcb.state);
-        const struct trace_tcb *t = &ev.tcb;
-        k.snd_una = t->snd_una - t->iss;
-        k.snd_nxt = t->snd_nxt - t->iss;
-        k.snd_wnd = t->snd_wnd;
-        k.rcv_nxt = t->rcv_nxt - t->irs;
-        k.rcv_wnd = t->rcv_wnd;
-        k.cwnd = t->cwnd;
-        k.ssthresh = t->ssthresh;
-        k.srtt_ns = t->srtt_ns;
-        k.rto_ns = t->rto_ns;
-        snprintf(k.timers, sizeof k.timers, "?");  /* only a descriptor's snapshot has them */
-        int item = sl->items++;
-        char l[40], f[40], buf[200];
-        endpoint(k.laddr, k.lport, true, l, sizeof l);
-        endpoint(k.faddr, k.fport, true, f, sizeof f);
-        snprintf(buf, sizeof buf, "(closed fd) tcp %s %s %s", k.state, l, f);
-        if ((int)strlen(buf) <= w - 1) {
-            sock_add(sl, 1, host, item, ROLE_NORMAL, buf);
-        } else {
-            snprintf(buf, sizeof buf, "(closed fd) tcp %s", k.state);
-            sock_add(sl, 1, host, item, ROLE_NORMAL, buf);
-            snprintf(buf, sizeof buf, "%s %s", l, f);
-            sock_add(sl, 3, host, item, ROLE_NORMAL, buf);
-        }
-        tcb_lines(sl, &k, ROLE_NORMAL, 3, host, item, w);
-    }
-}
-
 /* Every line of the sockets pane as of the cursor, for a pane w wide. */
 static void
 sock_collect(const struct view_model *m, const struct view_state *st, int w,
@@ -947,7 +897,19 @@ sock_collect(const struct view_model *m, const struct view_state *st, int w,
             /* a TCP connection has its peer from connect() on, before the
              * socket counts as connected */
             endpoint(k->faddr, k->fport, k->connected || k->fport != 0, f, sizeof f);
-            if (k->listen_fd >= 0) {
+            if (k->fd < 0 && k->listen_fd < 0) {
+                /* close() left it to the stack to finish: no fd, still a
+                 * connection, on the panel until CLOSED [RFC 9293 3.6] */
+                snprintf(buf, sizeof buf, "(closed fd) tcp %s %s %s", k->state, l, f);
+                if ((int)strlen(buf) <= w - 1) {
+                    sock_add(sl, 1, (int)h, item, srole_of(before, k), buf);
+                } else {
+                    snprintf(buf, sizeof buf, "(closed fd) tcp %s", k->state);
+                    sock_add(sl, 1, (int)h, item, srole_of(before, k), buf);
+                    snprintf(buf, sizeof buf, "%s %s", l, f);
+                    sock_add(sl, 3, (int)h, item, srole_of(before, k), buf);
+                }
+            } else if (k->listen_fd >= 0) {
                 /* A connection its listener made that accept() has not
                  * taken: no fd yet, so under the listener, as `ss -t -a`
                  * lists SYN-RECV under the listening port [RFC 9293 3.10.7.2]. */
@@ -987,7 +949,6 @@ sock_collect(const struct view_model *m, const struct view_state *st, int w,
             tcb_lines(sl, k, tcb_in(before, k) ? ROLE_NORMAL : ROLE_CHANGED,
                       k->listen_fd >= 0 ? 5 : 3, (int)h, item, w);
         }
-        orphan_lines(m, st, (int)h, now, w, sl);
         for (size_t i = 0; i < now->n_arp; i++) {
             const struct vm_arp *a = &now->arp[i];
             char ip[IPV4_ADDR_STRLEN], mac[MAC_ADDR_STRLEN], buf[200];

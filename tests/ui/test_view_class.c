@@ -617,6 +617,9 @@ START_TEST(test_connections_stay_until_closed)
     ck_assert_ptr_nonnull(orphan);
     ck_assert(orphan < strstr(all, "|reno_b"));
     ck_assert_ptr_nonnull(strstr(orphan, "cwnd "));
+    /* its timers from the stack, as for a socket's connection */
+    ck_assert_ptr_nonnull(strstr(orphan, "timers "));
+    ck_assert_ptr_null(strstr(all, "timers ?"));
     grid_free(&g);
     view_model_destroy(&vm);
     scenario_free(s);
@@ -646,6 +649,11 @@ START_TEST(test_connections_stay_until_closed)
     view_render_conns(&vm, &st, &ascii_opts, &g, (struct grid_rect){ 0, 0, 120, 12 });
     screen_text(&g, all, sizeof all);
     ck_assert_ptr_nonnull(strstr(all, "| alice"));
+    /* still TIME_WAIT, its 2 x MSL timer running [RFC 9293 3.6.1] */
+    const char *twr = strstr(all, "TIME_WAIT");
+    ck_assert_ptr_nonnull(twr);
+    ck_assert_ptr_nonnull(strstr(twr, "2msl"));
+    ck_assert(strstr(twr, "2msl") < strchr(twr, '\n'));
     st.cursor = closed;
     grid_clear(&g);
     view_render_conns(&vm, &st, &ascii_opts, &g, (struct grid_rect){ 0, 0, 120, 12 });
