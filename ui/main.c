@@ -67,7 +67,7 @@ usage(FILE *out)
             "                        [--pause] [--tap HOST=DEV] [--pcap-dir DIR] [--pcapng]\n"
             "                        [--json]\n"
             "       netstep ui FILE [--model osi|tcpip] [--theme default|high-contrast|mono]\n"
-            "                       [--ascii] [--seed N] [--tap HOST=DEV]\n"
+            "                       [--ascii] [--projector] [--seed N] [--tap HOST=DEV]\n"
             "       netstep check FILE...\n"
             "       netstep list\n"
             "       netstep draw ladder|timeseq|cwnd|rtt|topology FILE -o OUT.svg|.pdf|.png\n"

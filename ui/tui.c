@@ -2,8 +2,11 @@
  * tui.c - the classroom view's controller: options, the recorded model, keys.
  *
  *   netstep ui FILE [--model osi|tcpip] [--theme default|high-contrast|mono]
- *                   [--ascii] [--seed N] [--tap HOST=DEV]... [--dump WxH [--keys KEYS]]
+ *                   [--ascii] [--projector] [--seed N] [--tap HOST=DEV]...
+ *                   [--dump WxH [--keys KEYS]]
  *
+ * The lesson opens with its introduction (its `about` text) as a card; any
+ * key closes it. --projector starts in the projector layout (P toggles it).
  * --dump prints the screen the keys lead to as text instead of opening the
  * terminal (for scripts and bug reports); KEYS uses the view's keys, with
  * "\t" for tab, "\b" for Backspace, "\n" for Enter and "\e" for Esc (a
@@ -185,6 +188,16 @@ view_key(const struct view_model *m, struct view_state *st, int key)
     }
     if (st->editing_filter)
         return key_filter(st, key);
+    if (st->card != VIEW_CARD_NONE) {
+        /* any key closes a card; p on a pause plays on past it */
+        if (key == VK_TICK)
+            return true;
+        bool resume = st->card == VIEW_CARD_PAUSE && key == 'p';
+        st->card = VIEW_CARD_NONE;
+        if (resume)
+            st->playing = st->cursor < (m->n_events ? m->n_events - 1 : 0);
+        return key != 'q';
+    }
     if (st->help) {
         if (key != VK_TICK)
             st->help = false;
@@ -198,13 +211,23 @@ view_key(const struct view_model *m, struct view_state *st, int key)
     case 'n':
         moved(st, view_next_event(m, st));
         break;
-    case VK_TICK:
+    case VK_TICK: {
         if (!st->playing)
             break;
+        size_t from = st->cursor;
         moved(st, view_next_event(m, st));
         if (st->cursor >= last || view_next_event(m, st) == st->cursor)
             st->playing = false;
+        /* a `pause` stops play and shows its text until the presenter
+         * goes on (p) */
+        size_t pause = view_pause_between(m, from, st->cursor);
+        if (pause != SIZE_MAX) {
+            st->playing = false;
+            st->card = VIEW_CARD_PAUSE;
+            st->card_step = pause;
+        }
         break;
+    }
     case 'b':
     case VK_BACKSPACE:
         moved(st, view_prev_event(m, st));
@@ -242,9 +265,11 @@ view_key(const struct view_model *m, struct view_state *st, int key)
         break;
     case VK_TAB:
         st->focus = (enum view_pane)((st->focus + 1) % PANE_COUNT);
+        /* below 140 columns bytes and sockets share a place: the packet
+         * pane's field-to-byte link needs the bytes beside it */
         if (st->focus == PANE_SOCKETS)
             st->bottom_sockets = true;
-        else if (st->focus == PANE_BYTES)
+        else if (st->focus == PANE_BYTES || st->focus == PANE_PACKET)
             st->bottom_sockets = false;
         break;
     case '/':
@@ -260,19 +285,47 @@ view_key(const struct view_model *m, struct view_state *st, int key)
         break;
     case 't':
         st->tcp_states = !st->tcp_states;
-        st->ladder = st->plot = st->map = false;
+        st->ladder = st->plot = st->map = st->conn_table = false;
         break;
     case 'L':
         st->ladder = !st->ladder;
-        st->tcp_states = st->plot = st->map = false;
+        st->tcp_states = st->plot = st->map = st->conn_table = false;
         break;
     case 'C':
         st->plot = !st->plot;
-        st->tcp_states = st->ladder = st->map = false;
+        st->tcp_states = st->ladder = st->map = st->conn_table = false;
         break;
     case 'M':
         st->map = !st->map;
-        st->tcp_states = st->ladder = st->plot = false;
+        st->tcp_states = st->ladder = st->plot = st->conn_table = false;
+        break;
+    case 'T':
+        st->conn_table = !st->conn_table;
+        st->tcp_states = st->ladder = st->plot = st->map = false;
+        break;
+    case 'c': {
+        size_t cause = view_cause_event(m, st->cursor);
+        if (cause == SIZE_MAX) {
+            snprintf(st->note, sizeof st->note, "no earlier event caused this one");
+            break;
+        }
+        jumped(st, cause);
+        note_event(m, st, "the cause ('' back):", st->cursor);
+        break;
+    }
+    case 'i':
+        if (m->scn->about != NULL && m->scn->about[0] != '\0')
+            st->card = VIEW_CARD_ABOUT;
+        else
+            snprintf(st->note, sizeof st->note, "this lesson has no introduction (no `about`)");
+        break;
+    case 'o':
+        st->osi_flip = !st->osi_flip;
+        snprintf(st->note, sizeof st->note, "layer names switched, OSI or TCP/IP (? shows both)");
+        break;
+    case 'P':
+        st->projector = !st->projector;
+        snprintf(st->note, sizeof st->note, "projector layout %s", st->projector ? "on" : "off");
         break;
     case '<':
     case VK_LEFT:
@@ -323,7 +376,7 @@ usage(FILE *out)
 {
     fprintf(out,
             "usage: netstep ui FILE [--model osi|tcpip] [--theme default|high-contrast|mono]\n"
-            "                       [--ascii] [--seed N] [--tap HOST=DEV] [--tap-create]\n"
+            "                       [--ascii] [--projector] [--seed N] [--tap HOST=DEV] [--tap-create]\n"
             "                       [--dump WxH [--keys KEYS]]\n"
             "\n"
             "Opens the classroom view: step through the lesson event by event and\n"
@@ -331,6 +384,8 @@ usage(FILE *out)
             "Press ? in the view for every key; press : to make a socket call live,\n"
             "in the scenario's words (:w FILE saves the session). --tap HOST=DEV puts\n"
             "HOST on a TAP device and the view follows the real wire as frames arrive.\n"
+            "--projector (or P in the view) lays the screen out for a projector:\n"
+            "the narration in full, the layers, one pane, every key.\n"
             "NO_COLOR is honoured.\n");
 }
 
@@ -436,12 +491,13 @@ tui_main(int argc, char **argv)
         { "keys", required_argument, NULL, 'k' },
         { "tap", required_argument, NULL, 'P' },
         { "tap-create", no_argument, NULL, 'C' },
+        { "projector", no_argument, NULL, 'j' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
     struct view_opts o = { .utf8 = true };
     enum tui_theme theme = THEME_DEFAULT;
-    bool seed_given = false, ascii = false;
+    bool seed_given = false, ascii = false, projector = false;
     uint64_t seed = 0;
     int dump_w = 0, dump_h = 0;
     const char *keys = NULL;
@@ -449,7 +505,7 @@ tui_main(int argc, char **argv)
     size_t n_taps = 0;
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "m:T:as:d:k:P:Ch", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "m:T:as:d:k:P:Cjh", longopts, NULL)) != -1) {
         switch (c) {
         case 'm':
             if (strcmp(optarg, "osi") == 0)
@@ -506,6 +562,9 @@ tui_main(int argc, char **argv)
             }
             taps[n_taps++] = optarg;
             break;
+        case 'j':
+            projector = true;
+            break;
         case 'h':
             usage(stdout);
             return 0;
@@ -546,7 +605,8 @@ tui_main(int argc, char **argv)
     struct tui_session ss = { .m = m, .scn = scn, .orig = lesson_text(path),
                               .first_live = scn->n_steps, .seed_given = seed_given };
     struct view_state st;
-    view_state_init(&st);
+    view_state_open(m, &st);
+    st.projector = projector;
     int rc = 0;
     if (dump_w > 0) {
         while (vm_run_step(m))

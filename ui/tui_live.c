@@ -96,10 +96,21 @@ bool
 tui_session_pump(struct tui_session *ss, struct view_state *st)
 {
     size_t old_n = ss->m->n_events;
-    if (ss->m->n_steps < ss->scn->n_steps)
+    /* At a `pause` the script waits until the presenter closes its card;
+     * the world (and the wire) runs on meanwhile. */
+    ss->m->held = st->card == VIEW_CARD_PAUSE;
+    if (ss->m->n_steps < ss->scn->n_steps && !ss->m->held) {
+        size_t k = ss->m->n_steps;
         vm_run_step(ss->m);
-    else if (!vm_live_poll(ss->m))
+        if (ss->scn->steps[k].kind == SCN_STEP_PAUSE) {
+            st->card = VIEW_CARD_PAUSE;
+            st->card_step = k;
+            st->playing = false;
+            ss->m->held = true;
+        }
+    } else if (!vm_live_poll(ss->m)) {
         return false;
+    }
     view_follow(ss->m, st, old_n);
     return ss->m->n_events != old_n;
 }
@@ -109,7 +120,7 @@ tui_session_timeout_ms(const struct tui_session *ss)
 {
     if (!vm_realtime(ss->m))
         return -1;
-    if (ss->m->n_steps < ss->scn->n_steps)
+    if (ss->m->n_steps < ss->scn->n_steps && !ss->m->held)
         return 0;
-    return vm_live_timeout_ms(ss->m);
+    return vm_live_timeout_ms(ss->m);  /* held at a pause: until a key or the wire */
 }

@@ -5,8 +5,10 @@
  * Layout, from 80x24 up: a header line; script and layers side by side;
  * the events list across the width; then the packet pane with the bytes
  * (and on wide screens the sockets) beside it; the key bar at the bottom.
+ * A card (the introduction, a pause) is drawn over it; the projector layout
+ * is view_projector.c's. Also where the play stops: the script's pauses.
  * Called by: tui.c, tests. Calls: the pane renderers (view_panes.c,
- * view_packet.c).
+ * view_packet.c, view_tcpstate.c, view_conns.c, view_projector.c).
  */
 #include "ui/view.h"
 
@@ -15,6 +17,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+
+#include "sim/scenario.h"
 
 const unsigned view_speed_eps[VIEW_SPEEDS] = { 1, 2, 4, 8, 16, 32 };
 
@@ -25,6 +29,35 @@ view_state_init(struct view_state *st)
     st->speed = 2;
     st->focus = PANE_EVENTS;
     st->field = -1;
+}
+
+void
+view_state_open(const struct view_model *m, struct view_state *st)
+{
+    view_state_init(st);
+    if (m->scn->about != NULL && m->scn->about[0] != '\0')
+        st->card = VIEW_CARD_ABOUT;
+}
+
+const char *
+view_pause_text(const struct view_model *m, size_t s)
+{
+    if (s >= m->scn->n_steps || m->scn->steps[s].kind != SCN_STEP_PAUSE)
+        return NULL;
+    return m->scn->steps[s].say.text;
+}
+
+size_t
+view_pause_between(const struct view_model *m, size_t from, size_t to)
+{
+    if (to <= from || m->n_steps == 0)
+        return SIZE_MAX;
+    /* the steps whose first event lies in (from, to]: a step that logged
+     * nothing starts where the next one does, and counts as entered too */
+    for (size_t s = vm_step_of(m, from) + 1; s < m->n_steps && m->step_start[s] <= to; s++)
+        if (m->step_start[s] > from && m->scn->steps[s].kind == SCN_STEP_PAUSE)
+            return s;
+    return SIZE_MAX;
 }
 
 /* ---- filter and moves ---------------------------------------------------- */
@@ -59,12 +92,30 @@ frame_carries(const struct record_event *ev, const char *p)
     return false;
 }
 
+/* The N of a filter "#N" (a packet as the panes number it), or 0. */
+static uint64_t
+filter_pkt_id(const char *f)
+{
+    if (f == NULL || f[0] != '#' || !isdigit((unsigned char)f[1]))
+        return 0;
+    uint64_t id = 0;
+    for (const char *p = f + 1; *p; p++) {
+        if (!isdigit((unsigned char)*p) || id > (UINT64_MAX - 9) / 10)
+            return 0;
+        id = id * 10 + (uint64_t)(*p - '0');
+    }
+    return id;
+}
+
 bool
 view_filter_match(const struct view_model *m, const struct record_event *ev, const char *f)
 {
     (void)m;
     if (f == NULL || f[0] == '\0')
         return true;
+    uint64_t id = filter_pkt_id(f);
+    if (id != 0 || f[0] == '#')
+        return id != 0 && ev->pkt_id == id && view_event_is_packet(ev);
     if (ev->where != NULL && word_eq(ev->where, f))
         return true;
     if (word_eq(trace_layer_name(ev->layer), f))
@@ -99,6 +150,14 @@ view_filter_init(struct view_filter *vf, const struct view_model *m, const char 
         vf->layers |= 1u << LAYER_ETH;
     vf->drops = word_eq(f, "drop");
     vf->protos = view_word_protos(f);
+    vf->pkt_id = filter_pkt_id(f);
+    if (vf->pkt_id != 0 || f[0] == '#') {
+        /* a packet: nothing else matches */
+        memset(vf->where_ok, 0, sizeof vf->where_ok);
+        vf->layers = 0;
+        vf->drops = false;
+        vf->protos = 0;
+    }
 }
 
 bool
@@ -110,6 +169,11 @@ view_filter_hit(const struct view_model *m, const struct view_filter *vf, size_t
         /* not indexed yet (the log grew): the slow way */
         struct record_event ev;
         return vm_event(m, i, &ev) && view_filter_match(m, &ev, vf->f);
+    }
+    if (vf->f[0] == '#') {
+        struct record_event ev;
+        return vf->pkt_id != 0 && vm_event(m, i, &ev) && ev.pkt_id == vf->pkt_id &&
+               view_event_is_packet(&ev);
     }
     const struct vm_key *k = &m->keys[i];
     unsigned kind = k->kl >> 4, layer = k->kl & 15;
@@ -141,6 +205,17 @@ view_filter_find(const struct view_model *m, const struct view_filter *vf, size_
 {
     if (vf->all)
         return i < m->n_events ? i : SIZE_MAX;
+    if (vf->f[0] == '#') {
+        /* a packet: its id is in each event, not in the 4-byte keys, so
+         * every event is read */
+        for (; i < m->n_events; i += dir > 0 ? 1 : (size_t)-1) {
+            if (view_filter_hit(m, vf, i))
+                return i;
+            if (dir < 0 && i == 0)
+                break;
+        }
+        return SIZE_MAX;
+    }
     /* the indexed part in a tight loop over 4-byte keys, then the rest */
     while (i < m->n_events) {
         if (i < m->n_indexed) {
@@ -163,6 +238,51 @@ view_filter_find(const struct view_model *m, const struct view_filter *vf, size_
         i += dir > 0 ? 1 : (size_t)-1;
     }
     return SIZE_MAX;
+}
+
+size_t
+view_cause_event(const struct view_model *m, size_t i)
+{
+    struct record_event sel, ev;
+    if (!vm_event(m, i, &sel))
+        return SIZE_MAX;
+    const struct trace_cause *c = &sel.cause;
+    switch (c->kind) {
+    case CAUSE_ARRIVAL: {
+        /* the arrival's latest event on this host, else anywhere */
+        size_t any = SIZE_MAX;
+        for (size_t k = i; k-- > 0;) {
+            if (!vm_event(m, k, &ev) || ev.pkt_id != c->pkt_id)
+                continue;
+            if (sel.host < 0 || ev.host == sel.host)
+                return k;
+            if (any == SIZE_MAX)
+                any = k;
+        }
+        return any;
+    }
+    case CAUSE_TIMER:
+        /* the expiry: the timer's own event, which names it as its cause */
+        for (size_t k = i; k-- > 0;)
+            if (vm_event(m, k, &ev) && ev.kind == TRACE_TIMER && ev.host == sel.host &&
+                ev.cause.kind == CAUSE_TIMER && ev.cause.timer == c->timer)
+                return k;
+        return SIZE_MAX;
+    case CAUSE_CALL: {
+        if (c->step == 0 || c->step > m->n_steps)
+            return SIZE_MAX;
+        /* the call in its step on this host (logged when it returns, so
+         * perhaps after the packets it sent); else the step's first event */
+        size_t s = c->step - 1, end = m->step_start[s + 1];
+        for (size_t k = m->step_start[s]; k < end; k++)
+            if (k != i && vm_event(m, k, &ev) && ev.kind == TRACE_CALL &&
+                (sel.host < 0 || ev.host == sel.host))
+                return k;
+        return m->step_start[s] != i ? m->step_start[s] : SIZE_MAX;
+    }
+    default:
+        return SIZE_MAX;
+    }
 }
 
 size_t
@@ -339,22 +459,26 @@ struct keyhelp {
 };
 
 static const struct keyhelp keys[] = {
-    { "space", "event", "space or n: one event forward" },
-    { "s", "step", "s: to the next step of the script (the next socket call)" },
-    { "b", "back", "b or Backspace: one event back" },
-    { "S", "step back", "S: one step back" },
-    { "p", "play", "p: play or pause" },
-    { "[ ]", "speed", "[ and ]: slower, faster" },
+    { "space", "event", "space or n: one event forward; b or Backspace: one back" },
+    { "s", "step", "s: to the next step of the script (a socket call); S: one step back" },
+    { "b", "back", NULL },
+    { "S", "step back", NULL },
+    { "p", "play", "p: play or pause (play stops at a pause); [ and ]: slower, faster" },
+    { "[ ]", "speed", NULL },
     { "g G", "first/last", "g, G: the first, the last event" },
     { "tab", "pane", "tab: focus the next pane (events, packet, bytes, sockets)" },
-    { "/", "filter", "/: show only a host, layer or protocol (Enter keeps, Esc ends)" },
-    { "t", "TCP states", "t L C M: TCP states, ladder, cwnd plot, map below (again: back)" },
+    { "/", "filter", "/: show a host, layer, protocol or packet (#4) only; Esc ends" },
+    { "t", "TCP states", "t T L C M: TCP states, all TCBs, ladder, cwnd plot, map (again: back)" },
     { ":", "call", ":: run a script line now (Tab completes, :w FILE saves)" },
     { "@", "time", "@: jump to a time: 1.5s, 250ms, +10ms or -1s, then Enter" },
-    { "m", "mark", "m then a-z: bookmark this event under that letter" },
-    { "'", "to mark", "' then a-z: back to that bookmark ('': back from the last jump)" },
-    { NULL, NULL, "up, down: pick a field (packet pane) or a socket; elsewhere one event" },
-    { NULL, NULL, "Enter: in the packet pane, fold or unfold the selected layer" },
+    { "m", "mark", "m a-z: bookmark this event; ' a-z: back to it ('': before the jump)" },
+    { "'", "to mark", NULL },
+    { "T", "connections", NULL },
+    { "c", "cause", "c: to the event that caused this one ('' comes back)" },
+    { "i", "intro", "i: the lesson's introduction again" },
+    { "o", "OSI", "o: layer names OSI or TCP/IP (both below)" },
+    { "P", "projector", "P: the projector layout (large fonts; also --projector)" },
+    { NULL, NULL, "up, down: a field, a socket, else an event; Enter folds a layer" },
     { NULL, NULL, "< >: scroll the host columns when not all fit" },
     { "?", "help", "?: this help (any key closes it)" },
     { "q", "quit", "q: quit" },
@@ -484,6 +608,14 @@ view_render_keybar(const struct view_state *st, struct grid *g, struct grid_rect
     }
 }
 
+/* The layers pane's rows under both models, side by side, as the pane
+ * labels them (the socket layer is where OSI puts its session layer). */
+static const char *const layer_models[] = {
+    "TCP/IP  App      Socket     Transport    Network    Link",
+    "OSI     7-6 App  5 Session  4 Transport  3 Network  2-1 Link",
+};
+#define N_LAYER_MODELS (sizeof layer_models / sizeof layer_models[0])
+
 void
 view_render_help(const struct view_opts *o, struct grid *g, struct grid_rect r)
 {
@@ -497,19 +629,28 @@ view_render_help(const struct view_opts *o, struct grid *g, struct grid_rect r)
         "same screen again.",
         "",
     };
-    /* On a short screen the keys come first: the introduction only if all fit. */
+    int n_help = 0;
+    for (size_t i = 0; i < N_KEYS; i++)
+        n_help += keys[i].help != NULL;
+    /* On a short screen the keys and the layer models come first: the
+     * introduction only if all fit. */
     int n_intro = (int)(sizeof intro / sizeof intro[0]);
-    if ((int)N_KEYS + n_intro <= r.h - 2)
+    if (n_help + (int)N_LAYER_MODELS + n_intro <= r.h - 2)
         for (int i = 0; i < n_intro; i++)
             grid_text(g, x, y++, w, intro[i], ROLE_NORMAL);
     /* the keys' column as wide as the longest key name, and a gap */
     int kw = 0;
     for (size_t i = 0; i < N_KEYS; i++) {
+        if (keys[i].help == NULL)
+            continue;
         int kl = (int)strcspn(keys[i].help, ":") + 2;
         kw = kl > kw ? kl : kw;
     }
-    for (size_t i = 0; i < N_KEYS && y < r.y + r.h - 1; i++) {
+    int y_keys_end = r.y + r.h - 1 - (int)N_LAYER_MODELS;
+    for (size_t i = 0; i < N_KEYS && y < y_keys_end; i++) {
         const char *h = keys[i].help;
+        if (h == NULL)
+            continue;
         const char *colon = strstr(h + 1, ": ");  /* after the key, which may be ':' */
         int kl = colon ? (int)(colon - h) : 0;
         char key[40];
@@ -517,6 +658,13 @@ view_render_help(const struct view_opts *o, struct grid *g, struct grid_rect r)
         grid_text(g, x, y, kw, key, ROLE_KEY);
         grid_text(g, x + kw, y, w - kw, colon ? colon + 2 : h, ROLE_NORMAL);
         y++;
+    }
+    /* OSI and TCP/IP side by side, the one the layers pane uses lit */
+    if (y + (int)N_LAYER_MODELS < r.y + r.h - 1)
+        y++;
+    for (size_t i = 0; i < N_LAYER_MODELS && y < r.y + r.h - 1; i++, y++) {
+        grid_text(g, x, y, w, layer_models[i], (i == 1) == o->osi ? ROLE_SELECTED : ROLE_NORMAL);
+        grid_paint(g, x, y, 6, ROLE_KEY);
     }
     if (y + 1 < r.y + r.h - 1)
         grid_text(g, x, y + 1, w, "Layers: out reads top-down, in reads bottom-up.", ROLE_DIM);
@@ -546,13 +694,41 @@ view_render_help(const struct view_opts *o, struct grid *g, struct grid_rect r)
  * of what the bytes leave; below it, it shares the bytes pane's place. */
 #define SOCKETS_BESIDE_MIN_SCREEN_W 140
 
+#define CMD_MSG_ROWS_MAX 3   /* a command line's error, wrapped above it */
+#define CMD_MSG_LINE 256
+
+/* A command line's error, wrapped. */
+struct msg_lines {
+    char line[CMD_MSG_ROWS_MAX][CMD_MSG_LINE];
+    int n;
+};
+
+static void
+msg_add(void *ctx, const char *line, size_t len)
+{
+    struct msg_lines *ml = ctx;
+    if (ml->n < CMD_MSG_ROWS_MAX) {
+        snprintf(ml->line[ml->n], sizeof ml->line[ml->n], "%.*s", (int)len, line);
+        ml->n++;
+    }
+}
+
 void
 view_render(const struct view_model *m, const struct view_state *st,
-            const struct view_opts *o, struct grid *g)
+            const struct view_opts *o_in, struct grid *g)
 {
     int W = g->w, H = g->h;
+    /* 'o' shows the other layer model than the command line chose */
+    struct view_opts o_flip = *o_in;
+    o_flip.osi = o_in->osi != st->osi_flip;
+    const struct view_opts *o = &o_flip;
     grid_clear(g);
     g->ascii = !o->utf8;
+    if (st->projector) {
+        view_render_header(m, st, o, g, (struct grid_rect){ 0, 0, W, 1 });
+        view_render_projector(m, st, o, g);
+        return;
+    }
     view_render_header(m, st, o, g, (struct grid_rect){ 0, 0, W, 1 });
     if (!view_render_jumpbar(m, st, g, (struct grid_rect){ 0, H - 1, W, 1 }))
         view_render_keybar(st, g, (struct grid_rect){ 0, H - 1, W, 1 });
@@ -566,16 +742,33 @@ view_render(const struct view_model *m, const struct view_state *st,
         grid_text(g, 4, H - 1, W - 5, hint, ROLE_KEYBAR);
     }
     int bh = H - 2;
-    /* an open command line's error or completions, just above it */
+    /* an open command line's error or completions, just above it, wrapped
+     * whole (a long error cut at the edge hid what to mend) */
     if (st->cmd.active && st->cmd.msg[0] != '\0' && H >= 3) {
-        bh--;
-        grid_fill(g, (struct grid_rect){ 0, H - 2, W, 1 }, ' ', ROLE_NORMAL);
-        grid_text(g, 1, H - 2, W - 2, st->cmd.msg, st->cmd.msg_error ? ROLE_DROP : ROLE_NORMAL);
+        struct msg_lines cl = { .n = 0 };
+        grid_wrap(st->cmd.msg, W - 2, msg_add, &cl);
+        int rows = cl.n;
+        if (rows > H - 2)
+            rows = H - 2;
+        bh -= rows;
+        for (int i = 0; i < rows; i++) {
+            int y = H - 1 - rows + i;
+            grid_fill(g, (struct grid_rect){ 0, y, W, 1 }, ' ', ROLE_NORMAL);
+            grid_text(g, 1, y, W - 2, cl.line[i], st->cmd.msg_error ? ROLE_DROP : ROLE_NORMAL);
+        }
     }
     if (bh < BODY_MIN_H)
         return;
     if (st->help) {
         view_render_help(o, g, (struct grid_rect){ 0, 1, W, bh });
+        return;
+    }
+    if (st->card != VIEW_CARD_NONE) {
+        /* the screen as it is, the card over it */
+        struct view_state under = *st;
+        under.card = VIEW_CARD_NONE;
+        view_render(m, &under, o_in, g);
+        view_render_card(m, st, o, g, (struct grid_rect){ 0, 1, W, bh });
         return;
     }
     int top_h = bh * TOP_PARTS / BODY_PARTS, ev_h = bh * EVENTS_PARTS / BODY_PARTS;
@@ -601,6 +794,10 @@ view_render(const struct view_model *m, const struct view_state *st,
     int y = 1 + top_h + ev_h;
     if (st->tcp_states) {
         view_render_tcp_states(m, st, o, g, (struct grid_rect){ 0, y, W, bot_h });
+        return;
+    }
+    if (st->conn_table) {
+        view_render_conns(m, st, o, g, (struct grid_rect){ 0, y, W, bot_h });
         return;
     }
     if (st->ladder || st->plot || st->map) {

@@ -38,6 +38,14 @@ extern const unsigned view_speed_eps[VIEW_SPEEDS];
 /* Bookmarks are named by the letters a to z, as marks are in vi and less. */
 #define VIEW_MARKS 26
 
+/* A card over the screen, closed by any key: the lesson's introduction
+ * (its `about` text), or the text of a `pause` play stopped at. */
+enum view_card {
+    VIEW_CARD_NONE,
+    VIEW_CARD_ABOUT,
+    VIEW_CARD_PAUSE,
+};
+
 struct view_state {
     size_t cursor;                  /* the selected event */
     bool playing;                   /* advancing on its own */
@@ -69,6 +77,13 @@ struct view_state {
     uint32_t marks_set;             /* bit per letter in use */
     size_t jump_from;               /* where the last jump left from ('' goes back) */
     bool have_jump;                 /* jump_from is set */
+    enum view_card card;            /* the card shown, or VIEW_CARD_NONE */
+    size_t card_step;               /* VIEW_CARD_PAUSE: the pause's step */
+    bool osi_flip;                  /* 'o': the other layer model than --model */
+    bool projector;                 /* 'P' or --projector: the layout for a
+                                       projector (large fonts, 80x24 to 100x30) */
+    bool conn_table;                /* 'T': every TCP connection in one table
+                                       replaces the packet panes */
 };
 
 struct view_opts {
@@ -79,6 +94,22 @@ struct view_opts {
 
 /* The start state: cursor on the first event, paused. */
 void view_state_init(struct view_state *st);
+/* The start state of a lesson opening in the view: view_state_init(), with
+ * the lesson's introduction as a card when it has one. */
+void view_state_open(const struct view_model *m, struct view_state *st);
+
+/* The text of the pause at step s, or NULL (not a pause, or no text). */
+const char *view_pause_text(const struct view_model *m, size_t s);
+/* The first `pause` step after event `from` up to event `to` (the steps
+ * the cursor entered going from one to the other), or SIZE_MAX. */
+size_t view_pause_between(const struct view_model *m, size_t from, size_t to);
+/* The projector layout of the whole screen (view_projector.c): view_render()
+ * calls it when st->projector is set, header drawn. */
+void view_render_projector(const struct view_model *m, const struct view_state *st,
+                           const struct view_opts *o, struct grid *g);
+/* The card (introduction or pause) over rectangle r. */
+void view_render_card(const struct view_model *m, const struct view_state *st,
+                      const struct view_opts *o, struct grid *g, struct grid_rect r);
 
 /* The whole screen into g (its size decides the layout). */
 void view_render(const struct view_model *m, const struct view_state *st,
@@ -97,6 +128,9 @@ void view_render_script(const struct view_model *m, const struct view_state *st,
                         const struct view_opts *o, struct grid *g, struct grid_rect r);
 void view_render_layers(const struct view_model *m, const struct view_state *st,
                         const struct view_opts *o, struct grid *g, struct grid_rect r);
+/* Lines the layers pane's sentence (the selected event's, with its RFC)
+ * takes wrapped in a pane w wide. */
+int view_layers_sentence_lines(const struct view_model *m, const struct view_state *st, int w);
 void view_render_events(const struct view_model *m, const struct view_state *st,
                         const struct view_opts *o, struct grid *g, struct grid_rect r);
 void view_render_packet(const struct view_model *m, const struct view_state *st,
@@ -125,9 +159,16 @@ void view_render_plot(const struct view_model *m, const struct view_state *st,
 void view_render_map(const struct view_model *m, const struct view_state *st,
                      const struct view_opts *o, struct grid *g, struct grid_rect r);
 
+/* Every TCP connection as of the cursor, one row each until it is CLOSED
+ * (view_conns.c); and how many rows that is. */
+void view_render_conns(const struct view_model *m, const struct view_state *st,
+                       const struct view_opts *o, struct grid *g, struct grid_rect r);
+int view_conns_count(const struct view_model *m, const struct view_state *st);
+
 /* Whether event ev passes filter f ("" passes everything): f names a host
- * or link, a layer ("ipv4", "udp", "socket"...), or a protocol the frame
- * carries ("arp", "icmp", "udp", "tcp"). Case does not matter. */
+ * or link, a layer ("ipv4", "udp", "socket"...), a protocol the frame
+ * carries ("arp", "icmp", "udp", "tcp"), or is "#N": packet N's events on
+ * every host and link it crossed. Case does not matter. */
 bool view_filter_match(const struct view_model *m, const struct record_event *ev,
                        const char *f);
 
@@ -139,6 +180,7 @@ struct view_filter {
     uint8_t where_ok[256];    /* by where id (below 256): the name is f */
     uint16_t layers;          /* bit per trace layer f names */
     bool drops;               /* f is "drop" */
+    uint64_t pkt_id;          /* f is "#N": packet N's events, else 0 */
     unsigned protos;          /* VM_P_* bits f names */
 };
 void view_filter_init(struct view_filter *vf, const struct view_model *m, const char *f);
@@ -149,6 +191,13 @@ bool view_filter_hit(const struct view_model *m, const struct view_filter *vf, s
  * i included, or SIZE_MAX. */
 size_t view_filter_find(const struct view_model *m, const struct view_filter *vf, size_t i,
                         int dir);
+
+/* The event that caused event i: for an arrival, the packet's latest
+ * event before it on the same host (any host if none there); for a timer,
+ * the timer's expiry on the host before it; for a socket call, the call's
+ * own event in its step (logged when the call returns), else the step's
+ * first event. SIZE_MAX when the log holds none. */
+size_t view_cause_event(const struct view_model *m, size_t i);
 
 /* Moves: each returns the new cursor. */
 size_t view_next_event(const struct view_model *m, const struct view_state *st);
@@ -197,6 +246,10 @@ int view_decode(const struct record_event *ev, struct pkt_line *lines, int max);
 unsigned view_frame_protos(const struct record_event *ev);
 unsigned view_heading_protos(const char *heading);
 unsigned view_word_protos(const char *word);
+/* Whether ev is about a packet: it has an id, and its bytes (if it carries
+ * any) had a header at some layer. A local socket's bytes never do: they go
+ * socket to socket, and the id the stack's buffer has names no packet. */
+bool view_event_is_packet(const struct record_event *ev);
 /* The layer unfolded by default for ev: its own, or the first the bytes hold. */
 int view_packet_layer_own(const struct record_event *ev, const struct pkt_line *lines, int n);
 /* Lines the packet pane has for the cursor's event (to bound st->field),

@@ -59,6 +59,35 @@ vm_sock_tcb(struct vm_sock *d, const struct inspect_tcb *t)
     copy_str(d->timers, sizeof d->timers, t->timers_str);
 }
 
+/* Host h's orphaned TCBs into out (at most max): no fd, not a connection a
+ * listener holds for accept(), not CLOSED. Returns how many. */
+static size_t
+vm_orphans(const struct host *h, const struct inspect_socket *is, size_t ns,
+           struct inspect_tcb *out, size_t max)
+{
+    struct inspect_tcb all[VM_MAX_SOCKS], pend[VM_MAX_SOCKS];
+    size_t nt = inspect_tcbs(h, all, VM_MAX_SOCKS), n = 0;
+    if (nt > VM_MAX_SOCKS)
+        nt = VM_MAX_SOCKS;
+    for (size_t k = 0; k < nt && n < max; k++) {
+        const struct inspect_tcb *t = &all[k];
+        if (t->fd >= 0 || strcmp(t->state, "CLOSED") == 0 || strcmp(t->state, "LISTEN") == 0)
+            continue;
+        bool pending = false;
+        for (size_t i = 0; i < ns && !pending; i++) {
+            if (strcmp(is[i].proto, "tcp") != 0)
+                continue;
+            size_t np = inspect_tcb_pending(h, is[i].fd, pend, VM_MAX_SOCKS);
+            for (size_t j = 0; j < np && j < VM_MAX_SOCKS && !pending; j++)
+                pending = pend[j].lport == t->lport && pend[j].faddr == t->faddr &&
+                          pend[j].fport == t->fport && pend[j].laddr == t->laddr;
+        }
+        if (!pending)
+            out[n++] = *t;
+    }
+    return n;
+}
+
 static int
 vm_snapshot(struct view_model *m, const struct host *h, int host, size_t at)
 {
@@ -78,7 +107,12 @@ vm_snapshot(struct view_model *m, const struct host *h, int host, size_t at)
     for (size_t i = 0; i < ns; i++)
         if (strcmp(is[i].proto, "tcp") == 0)
             n_pend += inspect_tcb_pending(h, is[i].fd, pend, 0);
-    size_t nk = ns + n_pend < VM_MAX_SOCKS ? ns + n_pend : VM_MAX_SOCKS;
+    /* Connections close() left to the stack (FIN_WAIT, CLOSING, LAST_ACK,
+     * TIME_WAIT [RFC 9293 3.6]) have no fd either, and no listener: they
+     * follow the sockets, until they reach CLOSED. */
+    struct inspect_tcb orph[VM_MAX_SOCKS];
+    size_t n_orph = vm_orphans(h, is, ns, orph, VM_MAX_SOCKS);
+    size_t nk = ns + n_pend + n_orph < VM_MAX_SOCKS ? ns + n_pend + n_orph : VM_MAX_SOCKS;
     if (m->n_snaps == m->cap_snaps) {
         size_t cap = m->cap_snaps ? m->cap_snaps * 2 : 64;
         struct vm_snap *grown = realloc(m->snaps, cap * sizeof *grown);
@@ -130,6 +164,21 @@ vm_snapshot(struct view_model *m, const struct host *h, int host, size_t at)
             c->rcvq_bytes = pend[j].rcvq_bytes;
             vm_sock_tcb(c, &pend[j]);
         }
+    }
+    for (size_t j = 0; j < n_orph && nd < nk; j++) {
+        struct vm_sock *c = &s->socks[nd++];
+        c->fd = -1;
+        c->listen_fd = -1;
+        copy_str(c->proto, sizeof c->proto, "tcp");
+        c->laddr = orph[j].laddr;
+        c->lport = orph[j].lport;
+        c->faddr = orph[j].faddr;
+        c->fport = orph[j].fport;
+        c->bound = true;
+        c->connected = true;
+        copy_str(c->state, sizeof c->state, orph[j].state);
+        c->rcvq_bytes = orph[j].rcvq_bytes;
+        vm_sock_tcb(c, &orph[j]);
     }
     ns = nd;
     for (size_t i = 0; i < na; i++) {
@@ -479,7 +528,7 @@ vm_live_fds(const struct view_model *m, int *fds, size_t max)
 int
 vm_live_timeout_ms(const struct view_model *m)
 {
-    if (!vm_realtime(m) || m->n_steps < m->scn->n_steps)
+    if (!vm_realtime(m) || (m->n_steps < m->scn->n_steps && !m->held))
         return -1;
     uint64_t due = scn_runner_next_due(m->runner);
     uint64_t now = realtime_now(m->runner->sim.rt);
@@ -494,7 +543,8 @@ vm_live_timeout_ms(const struct view_model *m)
 bool
 vm_live_poll(struct view_model *m)
 {
-    if (!vm_realtime(m) || m->n_steps < m->scn->n_steps || !scn_runner_poll(m->runner))
+    if (!vm_realtime(m) || (m->n_steps < m->scn->n_steps && !m->held) ||
+        !scn_runner_poll(m->runner))
         return false;
     size_t before = m->n_events;
     if (vm_update(m) < 0)

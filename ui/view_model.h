@@ -30,7 +30,9 @@ struct vm_snapper;
 /* One socket as inspect_socket() showed it, or a connection its listener
  * made that accept() has not taken yet (inspect_tcb_pending()). */
 struct vm_sock {
-    int fd;              /* descriptor; -1 for a pending connection */
+    int fd;              /* descriptor; -1 for a pending connection, and for
+                            one close() left to the stack (an orphan: FIN_WAIT,
+                            CLOSING, LAST_ACK, TIME_WAIT), whose listen_fd is -1 */
     int listen_fd;       /* pending: the listener's descriptor; else -1 */
     char proto[8];       /* "udp", "icmp", "tcp" */
     uint32_t laddr;      /* local address, host order */
@@ -163,6 +165,8 @@ struct view_model {
     size_t cap_conns;            /* slots in conns */
     size_t wire_life;            /* the most events a frame spent on a link */
     size_t wires_lived;          /* wires whose (final) life wire_life counts */
+    bool held;                   /* TAP mode: the script waits at a `pause` while
+                                    the world runs on (the view sets it) */
 };
 
 /* Run scn headless and record it. seed_given overrides the file's seed.

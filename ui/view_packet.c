@@ -479,9 +479,15 @@ decode_ipv4(struct decoder *d, const uint8_t *b, int off, int len)
         "total length %d", total);
     add(d, PL_NET, false, off + IPV4_OFF_ID, 2, "groups the fragments of one datagram",
         "id %u", be16_get(p + IPV4_OFF_ID));
-    add(d, PL_NET, false, off + IPV4_OFF_FRAG, 2, "DF: don't fragment; MF: more follow",
-        "flags %s%s, offset %u", frag & IPV4_FLAG_DF ? "DF" : "-", frag & IPV4_FLAG_MF ? "+MF" : "",
-        (unsigned)(frag & IPV4_FRAG_MASK) * 8);
+    /* The flags by name, and the offset as the field holds it, in units of
+     * 8 bytes [RFC 791 3.1 "Fragment Offset"], with the byte count beside:
+     * the lesson on fragmentation teaches the units, so the pane shows them. */
+    unsigned frag_units = frag & IPV4_FRAG_MASK;
+    bool df = (frag & IPV4_FLAG_DF) != 0, mf = (frag & IPV4_FLAG_MF) != 0;
+    add(d, PL_NET, false, off + IPV4_OFF_FRAG, 2,
+        "DF: don't fragment; MF: more fragments follow; offset in 8-byte units",
+        "flags %s, offset %u (x 8 = byte %u)",
+        df && mf ? "DF MF" : df ? "DF" : mf ? "MF" : "none", frag_units, frag_units * 8);
     add(d, PL_NET, false, off + IPV4_OFF_TTL, 1, "hops left; each router takes one",
         "ttl %u", p[IPV4_OFF_TTL]);
     add(d, PL_NET, false, off + IPV4_OFF_PROTO, 1, "which transport gets the payload",
@@ -738,10 +744,14 @@ view_render_packet(const struct view_model *m, const struct view_state *st,
     const struct grid_glyphs *gl = grid_glyphs(o->utf8);
     struct record_event ev;
     bool have = vm_event(m, st->cursor, &ev);
-    char title[48];
-    if (have && ev.pkt_id)
+    char title[64];
+    if (have && view_event_is_packet(&ev))
         snprintf(title, sizeof title, "packet #%llu, %zu bytes", (unsigned long long)ev.pkt_id,
                  ev.len);
+    else if (have && ev.bytes != NULL)
+        /* bytes that never had a header (a local socket's): not a packet,
+         * whatever buffer number the stack gave them */
+        snprintf(title, sizeof title, "data, %zu bytes: no packet", ev.len);
     else
         snprintf(title, sizeof title, "packet");
     grid_box(g, r, title, st->focus == PANE_PACKET ? ROLE_FOCUS : ROLE_TITLE, gl);
@@ -780,11 +790,23 @@ view_render_packet(const struct view_model *m, const struct view_state *st,
                 grid_text(g, x + 4 + used, y, w - 4 - used, l->meaning,
                           is_sel ? role : ROLE_DIM);
         } else {
-            grid_text(g, x + 3, y, tw - 1, l->text, role);
+            /* a field longer than its column ends in a mark, so that it
+             * does not read on into the meaning beside it */
+            int fw = tw - 2, used = grid_text(g, x + 3, y, fw, l->text, role);
+            if (used == fw && (int)strlen(l->text) > fw)
+                grid_put(g, x + 3 + fw - 1, y, o->utf8 ? 0x2026 : '~', role);
             if (w > tw + 10)
                 grid_text(g, x + 3 + tw, y, w - 3 - tw, l->meaning, is_sel ? role : ROLE_DIM);
         }
     }
+}
+
+bool
+view_event_is_packet(const struct record_event *ev)
+{
+    return ev->pkt_id != 0 &&
+           (ev->bytes == NULL || ev->l2_off != RECORD_OFF_NONE || ev->l3_off != RECORD_OFF_NONE ||
+            ev->l4_off != RECORD_OFF_NONE);
 }
 
 int

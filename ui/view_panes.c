@@ -493,6 +493,30 @@ layers_wires(const struct view_model *m, const struct view_state *st, struct gri
     }
 }
 
+/* The sentence under the layer rows for event sel: where, layer, what, why
+ * and the RFC that says so. */
+static void
+layers_sentence_text(const struct record_event *sel, char *line, size_t n)
+{
+    const char *text = sel->text;
+    if (sel->kind == TRACE_DROP && (text == NULL || text[0] == '\0'))
+        text = drop_reason_sentence((enum drop_reason)sel->reason);
+    snprintf(line, n, "%s %s %s: %s%s%s%s", sel->where[0] ? sel->where : "-",
+             trace_layer_name(sel->layer), log_dir_name(sel->kind), text,
+             sel->rfc ? " [" : "", sel->rfc ? sel->rfc : "", sel->rfc ? "]" : "");
+}
+
+int
+view_layers_sentence_lines(const struct view_model *m, const struct view_state *st, int w)
+{
+    struct record_event sel;
+    if (!vm_event(m, st->cursor, &sel) || w < 3)
+        return 0;
+    char line[400];
+    layers_sentence_text(&sel, line, sizeof line);
+    return grid_wrap(line, w - 2, count_cb, NULL);
+}
+
 /* Under the rows: the selected event's sentence, in full, wrapped. */
 static void
 layers_sentence(struct grid *g, const struct layers_layout *L, const struct record_event *sel)
@@ -501,12 +525,7 @@ layers_sentence(struct grid *g, const struct layers_layout *L, const struct reco
     if (sy >= L->y0 + L->ih)
         return;
     char line[400];
-    const char *text = sel->text;
-    if (sel->kind == TRACE_DROP && (text == NULL || text[0] == '\0'))
-        text = drop_reason_sentence((enum drop_reason)sel->reason);
-    snprintf(line, sizeof line, "%s %s %s: %s%s%s%s", sel->where[0] ? sel->where : "-",
-             trace_layer_name(sel->layer), log_dir_name(sel->kind), text,
-             sel->rfc ? " [" : "", sel->rfc ? sel->rfc : "", sel->rfc ? "]" : "");
+    layers_sentence_text(sel, line, sizeof line);
     struct wrap_ctx c = { g, L->x0, sy, L->w, L->y0 + L->ih,
                           sel->kind == TRACE_DROP ? ROLE_DROP : ROLE_NORMAL };
     grid_wrap(line, L->w, wrap_line, &c);
@@ -540,7 +559,7 @@ event_line(const struct view_model *m, const struct record_event *ev, int where_
     char cause[64];
     log_format_cause(&ev->cause, cause, sizeof cause);
     char id[24] = "";
-    if (ev->pkt_id)
+    if (view_event_is_packet(ev))
         snprintf(id, sizeof id, "#%" PRIu64 " ", ev->pkt_id);
     const char *text = ev->text;
     if (ev->kind == TRACE_DROP && (text == NULL || text[0] == '\0'))
@@ -651,6 +670,13 @@ sock_in(const struct vm_snap *s, const struct vm_sock *k)
             return true;
     }
     return false;
+}
+
+/* NORMAL if the step's first snapshot held k as it is, else CHANGED. */
+static enum grid_role
+srole_of(const struct vm_snap *before, const struct vm_sock *k)
+{
+    return sock_in(before, k) ? ROLE_NORMAL : ROLE_CHANGED;
 }
 
 /* Whether s held k's socket with the same TCB figures. */
@@ -774,6 +800,72 @@ sock_add(struct sock_lines *sl, int indent, int host, int item, enum grid_role r
     l->text[n] = '\0';
 }
 
+/* A time for the TCB lines: whole milliseconds from 10 ms, else one decimal. */
+static void
+ms_str(uint64_t ns, char *buf, size_t n)
+{
+    if (ns >= 10000000u)
+        snprintf(buf, n, "%.0fms", (double)ns / 1e6);
+    else
+        snprintf(buf, n, "%.1fms", (double)ns / 1e6);
+}
+
+/* Most lines a TCB takes on a pane narrower than TCB_ONE_LINE_W. */
+#define TCB_LINES_MAX 3
+/* From this pane width a TCB is one line (cut at the edge). */
+#define TCB_ONE_LINE_W 90
+
+/* The TCB of k under its socket line, in RFC 9293's names, sequence numbers
+ * relative to the ISS/IRS as Wireshark shows them. The figures in the order
+ * a lecture needs them, most needed first: cwnd, ssthresh, bytes in flight,
+ * srtt, rto, the running timers, then the sequence numbers and windows; they
+ * fill up to three lines on a narrow pane, and what does not fit is the
+ * least needed (the T table has every figure of every connection). */
+static void
+tcb_lines(struct sock_lines *sl, const struct vm_sock *k, enum grid_role role, int indent,
+          int host, int item, int w)
+{
+    if (!k->has_tcb || strcmp(k->state, "LISTEN") == 0 || strcmp(k->state, "CLOSED") == 0)
+        return;
+    char tok[11][64];  /* "timers " and a timers list */
+    int nt = 0;
+    snprintf(tok[nt++], sizeof tok[0], "cwnd %u", k->cwnd);
+    if (k->ssthresh >= 0x7fffffffu)
+        snprintf(tok[nt++], sizeof tok[0], "ssthresh inf");
+    else
+        snprintf(tok[nt++], sizeof tok[0], "ssthresh %u", k->ssthresh);
+    snprintf(tok[nt++], sizeof tok[0], "flight %u", k->snd_nxt - k->snd_una);
+    char t[24];
+    if (k->srtt_ns == 0)
+        snprintf(t, sizeof t, "-");
+    else
+        ms_str(k->srtt_ns, t, sizeof t);
+    snprintf(tok[nt++], sizeof tok[0], "srtt %s", t);
+    ms_str(k->rto_ns, t, sizeof t);
+    snprintf(tok[nt++], sizeof tok[0], "rto %s", t);
+    snprintf(tok[nt++], sizeof tok[0], "timers %s", k->timers[0] != '\0' ? k->timers : "-");
+    snprintf(tok[nt++], sizeof tok[0], "snd.una %u", k->snd_una);
+    snprintf(tok[nt++], sizeof tok[0], "snd.nxt %u", k->snd_nxt);
+    snprintf(tok[nt++], sizeof tok[0], "snd.wnd %u", k->snd_wnd);
+    snprintf(tok[nt++], sizeof tok[0], "rcv.nxt %u", k->rcv_nxt);
+    snprintf(tok[nt++], sizeof tok[0], "rcv.wnd %u", k->rcv_wnd);
+    int room = w - indent, lines = 0;
+    char buf[400] = "";
+    for (int i = 0; i < nt; i++) {
+        size_t bl = strlen(buf), tl = strlen(tok[i]);
+        if (w >= TCB_ONE_LINE_W || bl == 0 || (int)(bl + 1 + tl) <= room) {
+            snprintf(buf + bl, sizeof buf - bl, "%s%s", bl ? (w >= TCB_ONE_LINE_W ? "  " : " ") : "",
+                     tok[i]);
+            continue;
+        }
+        sock_add(sl, indent, host, item, role, buf);
+        if (++lines == TCB_LINES_MAX)
+            return;
+        snprintf(buf, sizeof buf, "%s", tok[i]);
+    }
+    sock_add(sl, indent, host, item, role, buf);
+}
+
 /* Every line of the sockets pane as of the cursor, for a pane w wide. */
 static void
 sock_collect(const struct view_model *m, const struct view_state *st, int w,
@@ -805,7 +897,19 @@ sock_collect(const struct view_model *m, const struct view_state *st, int w,
             /* a TCP connection has its peer from connect() on, before the
              * socket counts as connected */
             endpoint(k->faddr, k->fport, k->connected || k->fport != 0, f, sizeof f);
-            if (k->listen_fd >= 0) {
+            if (k->fd < 0 && k->listen_fd < 0) {
+                /* close() left it to the stack to finish: no fd, still a
+                 * connection, on the panel until CLOSED [RFC 9293 3.6] */
+                snprintf(buf, sizeof buf, "(closed fd) tcp %s %s %s", k->state, l, f);
+                if ((int)strlen(buf) <= w - 1) {
+                    sock_add(sl, 1, (int)h, item, srole_of(before, k), buf);
+                } else {
+                    snprintf(buf, sizeof buf, "(closed fd) tcp %s", k->state);
+                    sock_add(sl, 1, (int)h, item, srole_of(before, k), buf);
+                    snprintf(buf, sizeof buf, "%s %s", l, f);
+                    sock_add(sl, 3, (int)h, item, srole_of(before, k), buf);
+                }
+            } else if (k->listen_fd >= 0) {
                 /* A connection its listener made that accept() has not
                  * taken: no fd yet, so under the listener, as `ss -t -a`
                  * lists SYN-RECV under the listening port [RFC 9293 3.10.7.2]. */
@@ -842,33 +946,8 @@ sock_collect(const struct view_model *m, const struct view_state *st, int w,
             /* A listener or a closed socket has no connection to show. */
             if (!k->has_tcb || strcmp(k->state, "LISTEN") == 0 || strcmp(k->state, "CLOSED") == 0)
                 continue;
-            /* The TCB in RFC 9293's names, sequence numbers relative to
-             * the ISS/IRS as Wireshark shows them. */
-            char ss[16];
-            if (k->ssthresh >= 0x7fffffffu)
-                snprintf(ss, sizeof ss, "inf");
-            else
-                snprintf(ss, sizeof ss, "%u", k->ssthresh);
-            enum grid_role role = tcb_in(before, k) ? ROLE_NORMAL : ROLE_CHANGED;
-            int ti = k->listen_fd >= 0 ? 5 : 3;  /* a pending one's under its line */
-            if (w >= 90) {
-                snprintf(buf, sizeof buf,
-                         "snd.una %u snd.nxt %u snd.wnd %u  rcv.nxt %u rcv.wnd %u  cwnd %u "
-                         "ssthresh %s  srtt %.1fms rto %.0fms  timers %s",
-                         k->snd_una, k->snd_nxt, k->snd_wnd, k->rcv_nxt, k->rcv_wnd, k->cwnd, ss,
-                         (double)k->srtt_ns / 1e6, (double)k->rto_ns / 1e6, k->timers);
-                sock_add(sl, ti, (int)h, item, role, buf);
-                continue;
-            }
-            /* Narrow: three short lines. */
-            snprintf(buf, sizeof buf, "una %u nxt %u wnd %u", k->snd_una, k->snd_nxt,
-                     k->snd_wnd);
-            sock_add(sl, ti, (int)h, item, role, buf);
-            snprintf(buf, sizeof buf, "rcv.nxt %u wnd %u cwnd %u", k->rcv_nxt, k->rcv_wnd,
-                     k->cwnd);
-            sock_add(sl, ti, (int)h, item, role, buf);
-            snprintf(buf, sizeof buf, "rto %.0fms %s", (double)k->rto_ns / 1e6, k->timers);
-            sock_add(sl, ti, (int)h, item, role, buf);
+            tcb_lines(sl, k, tcb_in(before, k) ? ROLE_NORMAL : ROLE_CHANGED,
+                      k->listen_fd >= 0 ? 5 : 3, (int)h, item, w);
         }
         for (size_t i = 0; i < now->n_arp; i++) {
             const struct vm_arp *a = &now->arp[i];

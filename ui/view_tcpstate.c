@@ -168,6 +168,19 @@ view_render_tcp_states(const struct view_model *m, const struct view_state *st,
             snprintf(line, sizeof line, "no TCP state change yet at this point of the lesson");
         grid_text(g, x, y++, w, line, have ? ROLE_SELECTED : ROLE_DIM);
     }
+    /* A SYN to a listener makes a new TCB, which the log rightly shows going
+     * CLOSED -> SYN_RECEIVED; the listener itself stays in LISTEN. The
+     * diagram has that transition as its LISTEN -> SYN_RECEIVED arc
+     * [RFC 9293 3.10.7.2], so that is the arc lit, and a line says why the
+     * log names CLOSED. */
+    const char *drawn_from = from;
+    if (have && strcmp(from, "CLOSED") == 0 && strcmp(to, "SYN_RECEIVED") == 0) {
+        drawn_from = "LISTEN";
+        if (y < y_end)
+            grid_text(g, x, y++, w,
+                      "a new TCB its listener made: drawn as the LISTEN -> SYN_RECEIVED arc",
+                      ROLE_DIM);
+    }
     /* Skip rows from the top when the pane is short, keeping the part of
      * the diagram with the transition: the state left and the state
      * entered when both fit; when the rows between them do not, the row of
@@ -177,8 +190,8 @@ view_render_tcp_states(const struct view_model *m, const struct view_state *st,
     size_t first = 0, room = y_end > y ? (size_t)(y_end - y) : 0;
     size_t gap_at = SIZE_MAX, resume = 0;  /* after row gap_at, "..." then row resume */
     if (room < d.n && room > 0 && have) {
-        size_t was = row_near(&d, from, 0), at = row_near(&d, to, was);
-        was = row_near(&d, from, at);  /* CLOSED is drawn three times */
+        size_t was = row_near(&d, drawn_from, 0), at = row_near(&d, to, was);
+        was = row_near(&d, drawn_from, at);  /* CLOSED is drawn three times */
         size_t lo = was < at ? was : at, hi = was < at ? at : was;
         if (hi - lo < room) {
             size_t spare = room - (hi - lo + 1);
@@ -196,7 +209,7 @@ view_render_tcp_states(const struct view_model *m, const struct view_state *st,
     for (size_t i = first; i < d.n && y < y_end; i++, y++) {
         grid_text(g, x, y, w, d.rows[i], ROLE_NORMAL);
         if (have) {
-            paint_word(g, x, y, w, d.rows[i], from, ROLE_CHANGED);
+            paint_word(g, x, y, w, d.rows[i], drawn_from, ROLE_CHANGED);
             paint_word(g, x, y, w, d.rows[i], to, ROLE_SELECTED);
         }
         if (i == gap_at && y + 1 < y_end) {

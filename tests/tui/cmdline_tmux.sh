@@ -54,6 +54,8 @@ type() { tm send-keys -t view -l "$1"; }
 tm new-session -d -s view -x 160 -y 48 "$ns ui $src/scenarios/udp/echo.scn; sleep 30" ||
     fail "the view would not start"
 tm set-option -t view status off >/dev/null
+wait_for "about this lesson"
+keys Enter  # the lesson's introduction closes
 wait_for "event 1/68"
 keys G
 wait_for "event 68/68"

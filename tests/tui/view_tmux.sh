@@ -4,13 +4,16 @@
 #   view_tmux.sh NETSTEP SRCDIR OUTDIR        (UPDATE_GOLDEN=1 rewrites them)
 #
 # At 80x24 and 160x48, on scenarios/tcp/handshake.scn (the lesson issue 6
-# names, and the one `make demo` opens): the first screen, after five
+# names, and the one `make demo` opens): the introduction's card (Enter
+# closes it), the first screen, after five
 # steps (s x5), after two steps back (S x2), after a resize (to the other
 # size: the place in the lesson is kept), and the help screen. Each wait polls
 # capture-pane for a string the screen must show, a bounded number of times,
 # then requires two equal captures in a row (the redraw is complete). Then
 # scenarios/tcp/handshake.scn at 80x24: bob's side of the SYN, his sockets
-# in sight with the connection not accepted yet, and the TCP state diagram.
+# in sight with the connection not accepted yet, and the TCP state diagram;
+# the projector layout (--projector) at 80x24; and play stopping at a
+# `pause` (tests/tui/pause.scn) with its question on a card.
 # Exit 77 (skip) without tmux.
 set -u
 ns=$1; src=$2; out=$3
@@ -85,6 +88,8 @@ run_size() {  # run_size W H OTHER_W OTHER_H
     tm new-session -d -s view -x "$w" -y "$h" \
         "$ns ui $src/scenarios/tcp/handshake.scn; sleep 30" || { failures=$((failures + 1)); return; }
     tm set-option -t view status off >/dev/null
+    wait_for "about this lesson" && check "${tag}_title_card"
+    keys Enter  # closes the introduction, and does nothing else
     wait_for "event 1/" && check "${tag}_first"
     keys s s s s s
     wait_for "step 6/38" && check "${tag}_five_steps"
@@ -107,6 +112,8 @@ run_size 160 48 80 24
 tm new-session -d -s view -x 80 -y 24 \
     "$ns ui $src/scenarios/tcp/handshake.scn; sleep 30" || failures=$((failures + 1))
 tm set-option -t view status off >/dev/null
+wait_for "about this lesson"
+keys Enter
 wait_for "event 1/"
 keys @ 30155us Enter n n
 wait_for "event 41/161" && check "80x24_handshake_syn_at_bob"
@@ -118,6 +125,33 @@ keys n Down
 wait_for "handshake in progress" && check "80x24_handshake_pending"
 keys t
 wait_for "TCP states" && check "80x24_handshake_tcp_states"
+keys q
+tm kill-session -t view >/dev/null 2>&1
+
+# The projector layout at 80x24 (--projector): the introduction, then the
+# step where connect()'s narration is in force, every word of it in sight,
+# the layers, one pane, and every key in the two-line bar; tab changes the
+# one pane to the packet; i shows the introduction again.
+tm new-session -d -s view -x 80 -y 24 \
+    "$ns ui --projector $src/scenarios/tcp/handshake.scn; sleep 30" || failures=$((failures + 1))
+tm set-option -t view status off >/dev/null
+wait_for "about this lesson" && check "80x24_projector_title_card"
+keys Enter s s s s s s s s s s s s
+wait_for "step 13/38" && check "80x24_projector_narration"
+keys Tab
+wait_for "┌ packet" && check "80x24_projector_packet"
+keys q
+tm kill-session -t view >/dev/null 2>&1
+# A lesson with a `pause` (tests/tui/pause.scn): play (p) runs up to it and
+# stops, its question on a card; p plays on to the end.
+tm new-session -d -s view -x 80 -y 24 \
+    "$ns ui $src/tests/tui/pause.scn; sleep 30" || failures=$((failures + 1))
+tm set-option -t view status off >/dev/null
+wait_for "about this lesson" && check "80x24_pause_title_card"
+keys Enter ']' ']' ']' p
+wait_for "The lesson pauses here" && check "80x24_pause"
+keys p
+wait_for "event 36/36" && check "80x24_pause_played_on"
 keys q
 tm kill-session -t view >/dev/null 2>&1
 [ "$failures" -eq 0 ] || { echo "$failures screens differ"; exit 1; }
