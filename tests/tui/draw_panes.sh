@@ -17,7 +17,8 @@ fail() { echo "FAIL $*"; failures=$((failures + 1)); }
 
 screen() {  # screen NAME LESSON SIZE KEYS [--ascii]
     local name=$1 lesson=$2 size=$3 keys=$4; shift 4
-    "$ns" ui "$src/scenarios/$lesson.scn" --dump "$size" --keys "$keys" "$@" \
+    # the first key (Enter) closes the lesson's introduction card
+    "$ns" ui "$src/scenarios/$lesson.scn" --dump "$size" --keys "\\n$keys" "$@" \
         > "$out/$name.txt" 2> "$out/$name.err"
     local rc=$?
     if [ $rc -ne 0 ] || [ -s "$out/$name.err" ]; then
@@ -52,8 +53,8 @@ screen 80x24_map_ascii tcp/fast-retransmit 80x24 '@110ms\nM' --ascii
 # The ladder follows the cursor: the lit row (the one with the mark) moves
 # to a later time as the cursor steps on.
 lit_time() { grep -a '▶' "$1" | grep -v '^ netstep' | tail -1 | sed 's/^│\([0-9.]*\).*/\1/'; }
-"$ns" ui "$src/scenarios/tcp/handshake.scn" --dump 120x36 --keys '@20ms\nL' > "$out/a.txt"
-"$ns" ui "$src/scenarios/tcp/handshake.scn" --dump 120x36 --keys '@130ms\nL' > "$out/b.txt"
+"$ns" ui "$src/scenarios/tcp/handshake.scn" --dump 120x36 --keys '\n@20ms\nL' > "$out/a.txt"
+"$ns" ui "$src/scenarios/tcp/handshake.scn" --dump 120x36 --keys '\n@130ms\nL' > "$out/b.txt"
 ta=$(lit_time "$out/a.txt"); tb=$(lit_time "$out/b.txt")
 if [ -n "$ta" ] && [ -n "$tb" ] && python3 -c "import sys; sys.exit(0 if float('$tb') > float('$ta') else 1)"; then
     ok "ladder: the lit row moves from t=$ta to t=$tb as the cursor steps on"
@@ -67,8 +68,8 @@ rows = [l for l in open(sys.argv[1], encoding="utf-8") if "bytes" in l]
 print(rows[-1].index("│", 9) if rows else -1)
 PY
 }
-"$ns" ui "$src/scenarios/tcp/congestion-side-by-side.scn" --dump 120x36 --keys '@300ms\nC' > "$out/p1.txt"
-"$ns" ui "$src/scenarios/tcp/congestion-side-by-side.scn" --dump 120x36 --keys "GC" > "$out/p2.txt"
+"$ns" ui "$src/scenarios/tcp/congestion-side-by-side.scn" --dump 120x36 --keys '\n@300ms\nC' > "$out/p1.txt"
+"$ns" ui "$src/scenarios/tcp/congestion-side-by-side.scn" --dump 120x36 --keys '\nGC' > "$out/p2.txt"
 c1=$(col_of "$out/p1.txt"); c2=$(col_of "$out/p2.txt")
 [ "$c1" -gt 0 ] && [ "$c2" -gt "$c1" ] && ok "plot: the cursor's column moves right ($c1 -> $c2)" \
     || fail "plot: the cursor's column did not move right ($c1, $c2)"
