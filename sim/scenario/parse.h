@@ -1,0 +1,273 @@
+/*
+ * sim/scenario/parse.h - what the scenario parser's files share (internal).
+ *
+ * The parser is cut the way the language is: the lexer (lex.c), parser state
+ * and name lookups (parser.c), values (values.c), the world statements
+ * (world.c), one file per family of steps (calls.c, ping.c, faults.c,
+ * flow.c, narrate.c, expect.c), the statement table (stmt_table.c), whole
+ * lines and warnings (statement.c), files and entry points (file.c), the
+ * printer (print.c) and equality (equal.c). Nothing outside sim/scenario/
+ * includes this header: the public API is sim/scenario.h.
+ */
+#ifndef NETSTEP_SIM_SCENARIO_PARSE_INTERNAL_H
+#define NETSTEP_SIM_SCENARIO_PARSE_INTERNAL_H
+
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "sim/scenario.h"
+
+#define SHOW_MAX 40  /* bytes of a token quoted in a message */
+#define EDIT_MAX 40  /* longest word edit_distance() compares */
+
+/* The closest candidate seen so far for one misspelt word. */
+struct suggest {
+    const char *word;  /* what was written */
+    const char *best;  /* closest candidate, or NULL */
+    unsigned best_d;   /* its distance */
+};
+
+enum tok_kind {
+    TOK_WORD,    /* a run of non-blank characters */
+    TOK_STRING,  /* "a quoted text" */
+};
+
+struct tok {
+    enum tok_kind kind;  /* word or quoted text */
+    unsigned col;        /* 1-based column of its first byte */
+    const char *raw;     /* its spelling in the line, quotes included */
+    size_t raw_len;      /* bytes of raw */
+    char *text;          /* word: the word; string: the decoded bytes; NUL-terminated */
+    size_t len;          /* bytes of text without the NUL */
+};
+
+struct line {
+    unsigned file;     /* index into scenario.files */
+    unsigned lineno;   /* 1-based, in that file */
+    const char *src;   /* the line, NUL-terminated, without its newline */
+    struct tok *toks;  /* the tokens */
+    size_t n_toks;     /* entries of toks */
+    char *arena;       /* storage for every token's text */
+    unsigned err_col;  /* a lexing error's column, 0 if none */
+    char *err;         /* a lexing error's message, or NULL */
+    size_t text_off;   /* the statement text: offset of the first token */
+    size_t text_len;   /* ... up to the end of the last token */
+};
+
+
+struct parser {
+    struct scenario *scn;       /* what is being built */
+    struct scn_diag *diag;      /* where errors go (never NULL here) */
+    const char *name;           /* file name for messages */
+    struct line *lines;         /* every line, lexed */
+    size_t n_lines;             /* entries of lines */
+    size_t cur_line;            /* index of the line being parsed */
+    unsigned title_line;        /* where title was set, 0 if not yet */
+    unsigned title_col;         /* its column */
+    unsigned seed_line;         /* where seed was set, 0 if not yet */
+    unsigned seed_col;          /* its column */
+    size_t cap_hosts;           /* allocated entries of scn->hosts */
+    size_t cap_links;           /* ... scn->links */
+    size_t cap_switches;        /* ... scn->switches */
+    size_t cap_taps;            /* ... scn->taps */
+    size_t cap_socks;           /* ... scn->socks */
+    size_t cap_dvars;           /* ... scn->dvars */
+    size_t cap_steps;           /* ... scn->steps */
+    size_t cap_lines;           /* allocated entries of lines */
+    size_t cap_files;           /* ... scn->files */
+    char **bufs;                /* texts of included files (lines point into them) */
+    size_t n_bufs;              /* entries of bufs */
+    struct repeat_open *repeats;/* `repeat N {` blocks not closed yet, innermost last */
+    size_t n_repeats;           /* entries of repeats */
+    size_t cap_repeats;         /* allocated entries of repeats */
+    struct bg_call *bgs;        /* (host, socket) pairs a background call named */
+    size_t n_bgs;               /* entries of bgs */
+    size_t cap_bgs;             /* allocated entries of bgs */
+    bool in_at;                 /* parsing the statement after `at TIME` */
+};
+
+/* An open `repeat N {`: the steps from first_step on are its body. */
+struct repeat_open {
+    uint64_t count;     /* N */
+    size_t first_step;  /* index of the body's first step */
+    unsigned file;      /* where `repeat` is */
+    unsigned line;
+    unsigned col;
+};
+
+/* A socket a background call (`&`, or a call under `at`) runs on: what
+ * `wait VAR` may join. */
+struct bg_call {
+    int host;  /* host index */
+    int sock;  /* the socket variable the call is known by */
+};
+
+/* Walks the tokens of one line. */
+struct cur {
+    const struct line *ln;  /* the line */
+    size_t i;               /* next token */
+};
+
+/* How a token looks in a message: 'word' or "text", shortened. */
+struct shown {
+    char s[SHOW_MAX + 8];  /* quotes, "..." and the NUL */
+};
+
+enum num_status {
+    NUM_OK,        /* parsed */
+    NUM_BAD,       /* not a number */
+    NUM_RANGE,     /* too large for 64 bits */
+    NUM_FRACTION,  /* finer than the unit can hold */
+};
+
+/* A unit and the power of ten it multiplies by. */
+struct unit {
+    const char *name;  /* as written */
+    unsigned exp10;    /* value = number * 10^exp10 */
+};
+
+/* The calls a host makes, with what each needs when arguments are missing. */
+struct call_def {
+    const char *name;          /* the word */
+    enum scn_step_kind kind;   /* its step */
+    size_t n_args;             /* words it needs after the call (a payload counts 1) */
+    const char *needs;         /* "bind needs a socket and a port" */
+};
+
+extern const size_t n_calls;  /* entries of calls[] */
+#define N_CALLS n_calls
+
+/* The tunables of `set`, in enum scn_set_key order, with the kind of value. */
+enum set_value { SETV_DUR, SETV_COUNT, SETV_ON_OFF, SETV_DELACK, SETV_CC, SETV_U32 };
+
+/* One tunable of `set` and the kind of value it takes. */
+struct set_key_def {
+    const char *name;      /* "tcp.msl" */
+    enum set_value value;  /* how its value is written */
+};
+
+extern const struct set_key_def set_keys[SCN_SET_KEY_COUNT];
+
+bool is_digit(char ch);
+bool is_lower(char ch);
+bool is_upper(char ch);
+char fold(char ch);
+bool is_host_name(const char *s);
+bool is_var_name(const char *s);
+void suggest_init(struct suggest *sg, const char *word);
+void suggest_try(struct suggest *sg, const char *cand);
+void suggest_list(struct suggest *sg, const char *const *cands);
+char *str_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *str_dup_n(const char *s, size_t n);
+int lex_line(struct line *ln);
+
+const struct tok *cur_peek(const struct cur *c);
+const struct tok *cur_peek2(const struct cur *c);
+const struct tok *cur_next(struct cur *c);
+void diag_clear(struct scn_diag *d);
+void diag_warn(struct scn_diag *d, const char *name, unsigned line, unsigned col, const char *msg);
+void diag_add(struct scn_diag *d, const char *name, unsigned line, unsigned col, const char *msg);
+unsigned cur_lineno(const struct parser *p);
+int perr(struct parser *p, unsigned col, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int perr_oom(struct parser *p);
+struct shown show(const struct tok *t);
+bool word_is(const struct tok *t, const char *w);
+int expect_end(struct parser *p, struct cur *c);
+void *reserve(void *arr, size_t n, size_t *cap, size_t el);
+int scenario_switch_find(const struct scenario *scn, const char *name);
+int scenario_host_find(const struct scenario *scn, const char *name);
+int sock_find(const struct scenario *scn, int host, const char *name);
+int dvar_find(const struct scenario *scn, const char *name);
+const struct tok *host_defined_later(const struct parser *p, const char *name, unsigned *line);
+int err_unknown_host(struct parser *p, const char *s, size_t n, unsigned col);
+int check_name(struct parser *p, const struct tok *t, bool host);
+int get_host(struct parser *p, const struct tok *t, int *out);
+int get_sock(struct parser *p, const struct tok *t, int h, int *out);
+int def_dvar(struct parser *p, const struct tok *arrow, const struct tok *t, enum scn_dvar_kind kind,
+         int *out);
+
+enum num_status parse_u64(const char *s, size_t n, uint64_t *out);
+extern const struct unit time_units[];
+int get_dur(struct parser *p, const struct tok *t, uint64_t *out);
+int get_rate(struct parser *p, const struct tok *t, uint64_t *out);
+int get_pct(struct parser *p, const struct tok *t, uint32_t *out);
+int get_uint(struct parser *p, const struct tok *t, const char *what, uint64_t lo, uint64_t hi,
+         const char *why, uint64_t *out);
+int get_port(struct parser *p, const char *s, size_t n, unsigned col, uint16_t *out);
+int get_addr(struct parser *p, const char *s, size_t n, unsigned col, struct scn_addr *out);
+int get_endpoint(struct parser *p, const struct tok *t, bool bare_port_ok, struct scn_endpoint *out);
+int get_text(struct parser *p, const struct tok *t, const char *after, char **out);
+int get_payload(struct parser *p, struct cur *c, struct scn_payload *out);
+bool is_app_payload_word(const struct tok *t);
+int get_app_payload(struct parser *p, struct cur *c, const struct tok *kw, struct scn_payload *out);
+
+int parse_title(struct parser *p, struct cur *c, const struct tok *kw);
+int parse_about(struct parser *p, struct cur *c, const struct tok *kw);
+int parse_seed(struct parser *p, struct cur *c, const struct tok *kw);
+int parse_host(struct parser *p, struct cur *c, const struct tok *kw);
+int parse_switch(struct parser *p, struct cur *c, const struct tok *kw);
+int host_iface_on(const struct scn_host *h, uint32_t addr);
+int parse_link(struct parser *p, struct cur *c, const struct tok *kw);
+int parse_tap_statement(struct parser *p, struct cur *c, const struct tok *kw);
+int parse_link_state(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st);
+
+void step_clear(struct scn_step *st);
+int step_copy(struct scn_step *dst, const struct scn_step *src);
+void step_init(struct scn_step *st, enum scn_step_kind kind);
+bool step_is_call(enum scn_step_kind k);
+bool step_blocks(enum scn_step_kind k);
+int step_job_sock(const struct scn_step *st);
+int bg_add(struct parser *p, int host, int sock);
+int parse_call_options(struct parser *p, struct cur *c, const struct tok *call, struct scn_step *st);
+
+extern const struct call_def calls[];
+int get_on_off(struct parser *p, const struct tok *t, const char *what, int64_t *out);
+extern const char *const cc_names[];
+int get_cc(struct parser *p, const struct tok *t, int64_t *out);
+extern const char *const sockopt_names[];
+int parse_wait_var(struct parser *p, const struct tok *t, int h, struct scn_step *st);
+int parse_call(struct parser *p, struct cur *c, const struct tok *tp, struct scn_step *st);
+
+int parse_ping(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st);
+int parse_traceroute(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st);
+
+int parse_sleep(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st);
+
+int parse_say(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st);
+
+extern const char *const cmp_names[];
+extern const char *const proto_names[];
+int parse_filter(struct parser *p, struct cur *c, struct scn_filter *f);
+int parse_expect(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st);
+
+extern const char *const statements[];
+
+int parse_pause(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st);
+int parse_wait(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st);
+
+int parse_set(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st);
+
+int parse_drop(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st);
+
+int parse_repeat(struct parser *p, struct cur *c, const struct tok *kw);
+int parse_repeat_end(struct parser *p, struct cur *c, const struct tok *kw);
+int check_not_in_repeat(struct parser *p, const struct tok *kw);
+int parse_at(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st);
+
+int parse_statement(struct parser *p, struct cur *c, struct scn_step *st);
+void parse_line(struct parser *p, const struct line *ln);
+void check_repeats_closed(struct parser *p);
+void find_warnings(struct parser *p);
+
+const char *scn_step_kind_name(enum scn_step_kind k);
+const char *scn_sock_type_name(enum scn_sock_type t);
+const char *scn_cmp_name(enum scn_cmp c);
+const char *scn_sockopt_name(enum scn_sockopt o);
+const char *scn_cc_name(enum scn_cc c);
+const char *scn_set_key_name(enum scn_set_key k);
+const char *scn_shut_name(enum scn_shut h);
+const char *scn_proto_name(enum scn_proto pr);
+const char *scn_rule_action_name(enum scn_rule_action a);
+const char *scn_arp_state_name(enum scn_arp_state s);
+
+#endif

@@ -1,0 +1,625 @@
+/*
+ * sim/scenario/print.c - scenario_print(): the tree back in canonical
+ * syntax.
+ */
+#include "sim/scenario/parse.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "stack/app/dns.h"
+#include "stack/app/websocket.h"
+#include "stack/inspect.h"
+
+/* ---------------------------------------------------------------------------
+ * Printing, in canonical syntax
+ * ------------------------------------------------------------------------- */
+
+static void
+print_text(FILE *out, const uint8_t *s, size_t n)
+{
+    fputc('"', out);
+    for (size_t i = 0; i < n; i++) {
+        uint8_t ch = s[i];
+        switch (ch) {
+        case '\n': fputs("\\n", out); break;
+        case '\r': fputs("\\r", out); break;
+        case '\t': fputs("\\t", out); break;
+        case '\0': fputs("\\0", out); break;
+        case '\\': fputs("\\\\", out); break;
+        case '"': fputs("\\\"", out); break;
+        default:
+            if (ch < 0x20 || ch == 0x7f)
+                fprintf(out, "\\x%02x", ch);
+            else
+                fputc(ch, out);
+        }
+    }
+    fputc('"', out);
+}
+
+static void
+print_cstr(FILE *out, const char *s)
+{
+    print_text(out, (const uint8_t *)s, strlen(s));
+}
+
+/* v * 10^-exp10 in the largest unit that keeps it whole. */
+static void
+print_scaled(FILE *out, uint64_t v, const struct unit *units, size_t n_units)
+{
+    for (size_t i = n_units; i-- > 0;) {
+        uint64_t div = 1;
+        for (unsigned e = 0; e < units[i].exp10; e++)
+            div *= 10;
+        if (v % div == 0 && (v != 0 || i == n_units - 1)) {
+            fprintf(out, "%" PRIu64 "%s", v / div, units[i].name);
+            return;
+        }
+    }
+}
+
+static void
+print_dur(FILE *out, uint64_t ns)
+{
+    print_scaled(out, ns, time_units, 4);
+}
+
+static void
+print_rate(FILE *out, uint64_t bps)
+{
+    static const struct unit units[] = {
+        { "bit", 0 }, { "kbit", 3 }, { "Mbit", 6 }, { "Gbit", 9 },
+    };
+    print_scaled(out, bps, units, 4);
+}
+
+static void
+print_pct(FILE *out, uint32_t ppm)
+{
+    char frac[8];
+    size_t n;
+
+    snprintf(frac, sizeof frac, "%04u", (unsigned)(ppm % 10000));
+    n = strlen(frac);
+    while (n > 0 && frac[n - 1] == '0')
+        frac[--n] = '\0';
+    if (n == 0)
+        fprintf(out, "%u%%", (unsigned)(ppm / 10000));
+    else
+        fprintf(out, "%u.%s%%", (unsigned)(ppm / 10000), frac);
+}
+
+static void
+print_addr(FILE *out, const struct scenario *scn, const struct scn_addr *a)
+{
+    char s[IPV4_ADDR_STRLEN];
+
+    if (a->kind == SCN_ADDR_HOST)
+        fputs(scn->hosts[a->host].name, out);
+    else
+        fputs(ipv4_addr_str(a->addr, s), out);
+}
+
+static void
+print_endpoint(FILE *out, const struct scenario *scn, const struct scn_endpoint *ep)
+{
+    if (ep->path[0] != '\0') {
+        print_cstr(out, ep->path);
+        return;
+    }
+    if (ep->addr.kind != SCN_ADDR_NONE) {
+        print_addr(out, scn, &ep->addr);
+        fputc(':', out);
+    }
+    fprintf(out, "%u", (unsigned)ep->port);
+}
+
+/* The words of an application payload, as get_app_payload() reads them. */
+static void
+print_app_payload(FILE *out, const struct scenario *scn, const struct scn_payload *pl)
+{
+    const struct scn_app_payload *a = &pl->app;
+    char addr[IPV4_ADDR_STRLEN];
+
+    switch (pl->kind) {
+    case SCN_PAYLOAD_WS_ACCEPT:
+        fputs("websocket-accept ", out);
+        if (a->from_dvar >= 0)
+            fprintf(out, "from %s", scn->dvars[a->from_dvar].name);
+        else
+            print_text(out, pl->data, pl->len);
+        break;
+    case SCN_PAYLOAD_WS_FRAME:
+        fprintf(out, "ws-frame %s", ws_opcode_name(a->ws_opcode));
+        if (a->ws_has_code)
+            fprintf(out, " %u", a->ws_code);
+        if (a->ws_fill) {
+            fprintf(out, " bytes %zu", pl->len);
+        } else if (pl->data != NULL) {
+            fputc(' ', out);
+            print_text(out, pl->data, pl->len);
+        }
+        if (a->ws_masked)
+            fprintf(out, " mask 0x%08" PRIx32, a->ws_mask);
+        if (a->ws_more)
+            fputs(" more", out);
+        break;
+    case SCN_PAYLOAD_DNS_QUERY:
+        fprintf(out, "dns-query %u %s %s", a->dns_id, a->dns_name, dns_type_name(a->dns_type));
+        break;
+    default:
+        fputs("dns-answer ", out);
+        if (a->from_dvar >= 0)
+            fprintf(out, "to %s", scn->dvars[a->from_dvar].name);
+        else
+            fprintf(out, "%u %s", a->dns_id, a->dns_name);
+        if (a->dns_nxdomain)
+            fputs(" nxdomain", out);
+        else
+            fprintf(out, " A %s", ipv4_addr_str(a->dns_addr, addr));
+        fprintf(out, " ttl %" PRIu32 "s", a->dns_ttl_s);
+        break;
+    }
+}
+
+static void
+print_payload(FILE *out, const struct scenario *scn, const struct scn_payload *pl)
+{
+    switch (pl->kind) {
+    case SCN_PAYLOAD_TEXT:
+        print_text(out, pl->data, pl->len);
+        break;
+    case SCN_PAYLOAD_FILL:
+        fprintf(out, "bytes %zu", pl->len);
+        break;
+    case SCN_PAYLOAD_FILE:
+        fputs("file ", out);
+        print_cstr(out, pl->path);
+        break;
+    default:
+        print_app_payload(out, scn, pl);
+        break;
+    }
+}
+
+static void
+print_tcp_flags(FILE *out, uint8_t flags)
+{
+    static const char letters[] = "FSRPAUEW";
+
+    for (int i = 0; i < 8; i++)
+        if (flags & (1u << i))
+            fputc(letters[i], out);
+}
+
+/* A filter, with a leading space when it prints anything. */
+static void
+print_filter(FILE *out, const struct scenario *scn, const struct scn_filter *f)
+{
+    if (f->proto != SCN_PROTO_ANY)
+        fprintf(out, " %s", scn_proto_name(f->proto));
+    if (f->has_from) {
+        fputs(" from ", out);
+        print_addr(out, scn, &f->from);
+    }
+    if (f->has_to) {
+        fputs(" to ", out);
+        print_addr(out, scn, &f->to);
+    }
+    if (f->port != 0)
+        fprintf(out, " port %u", (unsigned)f->port);
+    if (f->flags != 0) {
+        fputs(" flags ", out);
+        print_tcp_flags(out, f->flags);
+    }
+    if (f->has_len)
+        fprintf(out, " len %s %" PRIu64, scn_cmp_name(f->len_cmp), f->len);
+}
+
+static void
+print_expect(FILE *out, const struct scenario *scn, const struct scn_step *st)
+{
+    const struct scn_expect *e = &st->expect;
+    char mac[MAC_ADDR_STRLEN];
+
+    fputs("expect ", out);
+    switch (e->kind) {
+    case SCN_EXPECT_DATA:
+        fprintf(out, "%s %s ", scn->dvars[e->dvar].name, scn_cmp_name(e->cmp));
+        print_payload(out, scn, e->rhs.kind != SCN_PAYLOAD_TEXT ? &e->rhs
+                      : &(struct scn_payload){ .kind = SCN_PAYLOAD_TEXT, .data = e->text,
+                                               .len = e->text_len });
+        break;
+    case SCN_EXPECT_LENGTH:
+        fprintf(out, "%s length %s %" PRIu64, scn->dvars[e->dvar].name, scn_cmp_name(e->cmp),
+                e->number);
+        break;
+    case SCN_EXPECT_ERROR:
+        fprintf(out, "%s %s error == %s", scn->hosts[st->host].name, scn->socks[st->sock].name,
+                e->err_name);
+        break;
+    case SCN_EXPECT_COUNTER:
+        fprintf(out, "%s counter %s %s %" PRIu64, scn->hosts[st->host].name, e->counter,
+                scn_cmp_name(e->cmp), e->number);
+        break;
+    case SCN_EXPECT_ARP:
+        fprintf(out, "%s arp ", scn->hosts[st->host].name);
+        print_addr(out, scn, &e->arp_addr);
+        if (e->arp_state == SCN_ARP_MAC)
+            fprintf(out, " == %s", mac_addr_str(e->arp_mac, mac));
+        else
+            fprintf(out, " == %s", scn_arp_state_name(e->arp_state));
+        break;
+    case SCN_EXPECT_STATE:
+        fprintf(out, "%s %s state %s %s", scn->hosts[st->host].name, scn->socks[st->sock].name,
+                scn_cmp_name(e->cmp), e->field);
+        break;
+    case SCN_EXPECT_TCB:
+        fprintf(out, "%s %s tcb %s %s %" PRIu64, scn->hosts[st->host].name,
+                scn->socks[st->sock].name, e->field, scn_cmp_name(e->cmp), e->number);
+        break;
+    case SCN_EXPECT_ROUTE:
+        fprintf(out, "%s route ", scn->hosts[st->host].name);
+        print_addr(out, scn, &e->route_dest);
+        if (e->route_kind == SCN_ROUTE_VIA) {
+            fputs(" == via ", out);
+            print_addr(out, scn, &e->route_gw);
+        } else {
+            fprintf(out, " == %s", e->route_kind == SCN_ROUTE_DIRECT ? "direct" : "none");
+        }
+        break;
+    case SCN_EXPECT_PACKETS:
+        fputs("packets", out);
+        print_filter(out, scn, &e->filter);
+        fprintf(out, " %s %" PRIu64, scn_cmp_name(e->cmp), e->number);
+        break;
+    default:
+        fprintf(out, "time %s ", scn_cmp_name(e->cmp));
+        print_dur(out, e->number);
+        break;
+    }
+}
+
+/* A link's end: a switch, a host, or host:ethN when the host has several. */
+static void
+print_link_end(FILE *out, const struct scenario *scn, int h, int ifc, int sw)
+{
+    if (sw >= 0)
+        fputs(scn->switches[sw].name, out);
+    else if (scn->hosts[h].n_ifaces > 1)
+        fprintf(out, "%s:eth%d", scn->hosts[h].name, ifc);
+    else
+        fputs(scn->hosts[h].name, out);
+}
+
+static void
+print_step(FILE *out, const struct scenario *scn, const struct scn_step *st)
+{
+    const char *sock = st->sock >= 0 ? scn->socks[st->sock].name : "";
+
+    if (st->has_at) {
+        fputs("at ", out);
+        print_dur(out, st->at_ns);
+        fputc(' ', out);
+    }
+    if (step_is_call(st->kind))
+        fprintf(out, "%s: ", scn->hosts[st->host].name);
+    switch (st->kind) {
+    case SCN_STEP_SOCKET:
+        fprintf(out, "%s = socket %s", sock, scn_sock_type_name(st->socket.type));
+        break;
+    case SCN_STEP_BIND:
+        fprintf(out, "bind %s ", sock);
+        print_endpoint(out, scn, &st->bind.local);
+        break;
+    case SCN_STEP_CONNECT:
+        fprintf(out, "connect %s ", sock);
+        print_endpoint(out, scn, &st->connect.dest);
+        break;
+    case SCN_STEP_SEND:
+        fprintf(out, "send %s ", sock);
+        print_payload(out, scn, &st->send.payload);
+        break;
+    case SCN_STEP_SENDTO:
+        fprintf(out, "sendto %s ", sock);
+        print_endpoint(out, scn, &st->send.dest);
+        fputc(' ', out);
+        print_payload(out, scn, &st->send.payload);
+        break;
+    case SCN_STEP_RECV:
+    case SCN_STEP_RECVFROM:
+        if (st->recv.all)
+            fprintf(out, "%s %s all", scn_step_kind_name(st->kind), sock);
+        else
+            fprintf(out, "%s %s %zu", scn_step_kind_name(st->kind), sock, st->recv.max_len);
+        break;
+    case SCN_STEP_LISTEN:
+        fprintf(out, "listen %s", sock);
+        if (st->listen.has_backlog)
+            fprintf(out, " %u", (unsigned)st->listen.backlog);
+        break;
+    case SCN_STEP_ACCEPT:
+        fprintf(out, "%s = accept %s", scn->socks[st->accept.new_sock].name, sock);
+        break;
+    case SCN_STEP_SHUTDOWN:
+        fprintf(out, "shutdown %s %s", sock, scn_shut_name(st->shutdown.how));
+        break;
+    case SCN_STEP_SETSOCKOPT: {
+        const struct scn_setsockopt_args *a = &st->sockopt;
+        fprintf(out, "setsockopt %s %s ", sock, scn_sockopt_name(a->opt));
+        switch (a->opt) {
+        case SCN_OPT_RCVBUF:
+        case SCN_OPT_SNDBUF:
+            fprintf(out, "%" PRId64, a->value);
+            break;
+        case SCN_OPT_LINGER:
+            if (a->value < 0)
+                fputs("off", out);
+            else
+                fprintf(out, "%" PRId64 "s", a->value);
+            break;
+        case SCN_OPT_CONGESTION:
+            fputs(scn_cc_name((enum scn_cc)a->value), out);
+            break;
+        default:
+            fputs(a->value ? "on" : "off", out);
+            break;
+        }
+        break;
+    }
+    case SCN_STEP_WAIT:
+        fprintf(out, "wait %s", sock);
+        break;
+    case SCN_STEP_PAUSE:
+        fputs("pause", out);
+        if (st->say.text != NULL) {
+            fputc(' ', out);
+            print_cstr(out, st->say.text);
+        }
+        break;
+    case SCN_STEP_SET: {
+        const struct scn_set_args *a = &st->set;
+        fprintf(out, "set %s %s ", scn->hosts[st->host].name, scn_set_key_name(a->key));
+        switch (set_keys[a->key].value) {
+        case SETV_DUR:
+            print_dur(out, a->value);
+            break;
+        case SETV_DELACK:
+            if (a->value == 0)
+                fputs("off", out);
+            else if (a->value == SCN_DELACK_ON)
+                fputs("on", out);
+            else
+                print_dur(out, a->value);
+            break;
+        case SETV_ON_OFF:
+            fputs(a->value ? "on" : "off", out);
+            break;
+        case SETV_CC:
+            fputs(scn_cc_name((enum scn_cc)a->value), out);
+            break;
+        default:
+            fprintf(out, "%" PRIu64, a->value);
+            break;
+        }
+        break;
+    }
+    case SCN_STEP_DROP: {
+        uint32_t n = st->drop.nth;
+        const char *sfx = (n % 100 >= 11 && n % 100 <= 13) ? "th"
+                          : n % 10 == 1                   ? "st"
+                          : n % 10 == 2                   ? "nd"
+                          : n % 10 == 3                   ? "rd"
+                                                          : "th";
+        fprintf(out, "%s %u%s", scn_rule_action_name(st->drop.action), (unsigned)n, sfx);
+        print_filter(out, scn, &st->drop.filter);
+        if (st->drop.action == SCN_RULE_DELAY) {
+            fputs(" by ", out);
+            print_dur(out, st->drop.delay_ns);
+        }
+        break;
+    }
+    case SCN_STEP_ROUTE_ADD: {
+        const struct scn_route_args *ra = &st->route;
+        char a[IPV4_ADDR_STRLEN];
+        fputs("route add ", out);
+        if (ra->prefix_len == 0 && ra->dst == 0)
+            fputs("default", out);
+        else
+            fprintf(out, "%s/%u", ipv4_addr_str(ra->dst, a), ra->prefix_len);
+        if (ra->has_gw) {
+            fputs(" via ", out);
+            print_addr(out, scn, &ra->gw);
+        }
+        if (ra->dev >= 0)
+            fprintf(out, " dev eth%d", ra->dev);
+        break;
+    }
+    case SCN_STEP_ROUTE_SHOW:
+        fputs("ip route", out);
+        break;
+    case SCN_STEP_TRACEROUTE: {
+        const struct scn_traceroute_args *ta = &st->traceroute;
+        fprintf(out, "traceroute %s ", scn->hosts[st->host].name);
+        print_addr(out, scn, &ta->dest);
+        if (ta->max_hops != SCN_TRACEROUTE_HOPS_DEFAULT)
+            fprintf(out, " max-hops %u", (unsigned)ta->max_hops);
+        if (ta->probes != SCN_TRACEROUTE_PROBES_DEFAULT)
+            fprintf(out, " probes %u", (unsigned)ta->probes);
+        if (ta->wait_ns != SCN_TRACEROUTE_WAIT_DEFAULT_NS) {
+            fputs(" wait ", out);
+            print_dur(out, ta->wait_ns);
+        }
+        break;
+    }
+    case SCN_STEP_LINK_STATE: {
+        const struct scn_link *l = &scn->links[st->link_state.link];
+        fputs("link ", out);
+        print_link_end(out, scn, l->a, l->a_if, l->a_sw);
+        fputc(' ', out);
+        print_link_end(out, scn, l->b, l->b_if, l->b_sw);
+        fputs(st->link_state.down ? " down" : " up", out);
+        break;
+    }
+    case SCN_STEP_CLOSE:
+        fprintf(out, "close %s", sock);
+        break;
+    case SCN_STEP_PING: {
+        const struct scn_ping_args *pa = &st->ping;
+        fprintf(out, "ping %s ", scn->hosts[st->host].name);
+        print_addr(out, scn, &pa->dest);
+        if (pa->count != SCN_PING_COUNT_DEFAULT)
+            fprintf(out, " count %u", (unsigned)pa->count);
+        if (pa->size != SCN_PING_SIZE_DEFAULT)
+            fprintf(out, " size %u", (unsigned)pa->size);
+        if (pa->interval_ns != SCN_PING_INTERVAL_DEFAULT_NS) {
+            fputs(" interval ", out);
+            print_dur(out, pa->interval_ns);
+        }
+        if (pa->timeout_ns != SCN_PING_TIMEOUT_DEFAULT_NS) {
+            fputs(" timeout ", out);
+            print_dur(out, pa->timeout_ns);
+        }
+        if (pa->df)
+            fputs(" df", out);
+        if (pa->ttl != 0)
+            fprintf(out, " ttl %u", (unsigned)pa->ttl);
+        break;
+    }
+    case SCN_STEP_SLEEP:
+        fputs("sleep ", out);
+        print_dur(out, st->sleep.duration_ns);
+        break;
+    case SCN_STEP_SAY:
+        fputs("say ", out);
+        print_cstr(out, st->say.text);
+        break;
+    case SCN_STEP_EXPECT:
+        print_expect(out, scn, st);
+        break;
+    default:
+        break;
+    }
+    if (st->has_timeout) {
+        fputs(" timeout ", out);
+        print_dur(out, st->timeout_ns);
+    }
+    if (st->dvar >= 0)
+        fprintf(out, " -> %s", scn->dvars[st->dvar].name);
+    if (st->background)
+        fputs(" &", out);
+    fputc('\n', out);
+}
+
+/* The netem options of a link or tap, defaults left out. */
+static void
+print_wire_options(FILE *out, const struct scn_link *l)
+{
+    if (l->delay_ns != 0 || l->jitter_ns != 0) {
+        fputs(" delay ", out);
+        print_dur(out, l->delay_ns);
+        if (l->jitter_ns != 0) {
+            fputc(' ', out);
+            print_dur(out, l->jitter_ns);
+        }
+    }
+    if (l->rate_bps != 0) {
+        fputs(" rate ", out);
+        print_rate(out, l->rate_bps);
+    }
+    if (l->gemodel) {
+        fputs(" loss gemodel ", out);
+        print_pct(out, l->ge_p_ppm);
+        fputc(' ', out);
+        print_pct(out, l->ge_r_ppm);
+        fputc(' ', out);
+        print_pct(out, l->ge_1h_ppm);
+        fputc(' ', out);
+        print_pct(out, l->ge_1k_ppm);
+    } else if (l->loss_ppm != 0) {
+        fputs(" loss ", out);
+        print_pct(out, l->loss_ppm);
+    }
+    if (l->duplicate_ppm != 0) {
+        fputs(" duplicate ", out);
+        print_pct(out, l->duplicate_ppm);
+    }
+    if (l->reorder_ppm != 0) {
+        fputs(" reorder ", out);
+        print_pct(out, l->reorder_ppm);
+        if (l->reorder_gap != 1)
+            fprintf(out, " gap %u", (unsigned)l->reorder_gap);
+    }
+    if (l->corrupt_ppm != 0) {
+        fputs(" corrupt ", out);
+        print_pct(out, l->corrupt_ppm);
+        if (l->corrupt_l2)
+            fputs(" l2", out);
+    }
+    if (l->mtu != 0)
+        fprintf(out, " mtu %u", l->mtu);
+    if (l->limit != SCN_LINK_LIMIT_DEFAULT)
+        fprintf(out, " limit %u", (unsigned)l->limit);
+}
+
+int
+scenario_print(const struct scenario *scn, FILE *out)
+{
+    char addr[IPV4_ADDR_STRLEN];
+    char mac[MAC_ADDR_STRLEN];
+
+    if (scn->title != NULL) {
+        fputs("title ", out);
+        print_cstr(out, scn->title);
+        fputc('\n', out);
+    }
+    if (scn->about != NULL) {
+        fputs("about ", out);
+        print_cstr(out, scn->about);
+        fputc('\n', out);
+    }
+    if (scn->has_seed)
+        fprintf(out, "seed %" PRIu64 "\n", scn->seed);
+    if (scn->title != NULL || scn->about != NULL || scn->has_seed)
+        fputc('\n', out);
+
+    for (size_t i = 0; i < scn->n_hosts; i++) {
+        const struct scn_host *h = &scn->hosts[i];
+        fprintf(out, "%s %s", h->router ? "router" : "host", h->name);
+        for (unsigned k = 0; k < h->n_ifaces; k++)
+            fprintf(out, " %s/%u", ipv4_addr_str(h->if_addr[k], addr), h->if_prefix[k]);
+        if (h->mtu != SCN_MTU_DEFAULT)
+            fprintf(out, " mtu %u", h->mtu);
+        if (h->has_mac)
+            fprintf(out, " mac %s", mac_addr_str(h->mac, mac));
+        fputc('\n', out);
+    }
+    for (size_t i = 0; i < scn->n_switches; i++)
+        fprintf(out, "%s %s\n", scn->switches[i].hub ? "hub" : "switch", scn->switches[i].name);
+    for (size_t i = 0; i < scn->n_links; i++) {
+        const struct scn_link *l = &scn->links[i];
+        fputs("link ", out);
+        print_link_end(out, scn, l->a, l->a_if, l->a_sw);
+        fputc(' ', out);
+        print_link_end(out, scn, l->b, l->b_if, l->b_sw);
+        print_wire_options(out, l);
+        fputc('\n', out);
+    }
+    for (size_t i = 0; i < scn->n_taps; i++) {
+        const struct scn_tap *tp = &scn->taps[i];
+        fputs("tap ", out);
+        print_link_end(out, scn, tp->host, tp->ifc, -1);
+        fprintf(out, " %s", tp->dev);
+        print_wire_options(out, &tp->wire);
+        fputc('\n', out);
+    }
+    if (scn->n_hosts > 0 && scn->n_steps > 0)
+        fputc('\n', out);
+
+    for (size_t i = 0; i < scn->n_steps; i++)
+        print_step(out, scn, &scn->steps[i]);
+    return ferror(out) ? -1 : 0;
+}

@@ -1,0 +1,319 @@
+/*
+ * sim/scenario/statement.c - whole lines: the first word through the
+ * statement table, a broken line's recovery, and the warnings of a scenario
+ * without errors.
+ */
+#include "sim/scenario/parse.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "stack/app/dns.h"
+#include "stack/app/websocket.h"
+#include "stack/inspect.h"
+
+/* ---------------------------------------------------------------------------
+ * Lines
+ * ------------------------------------------------------------------------- */
+
+const char *const statements[] = { "title", "about", "seed", "host", "link", "ping",
+                                          "sleep", "say", "expect", "pause", "wait", "at",
+                                          "repeat", "include", "set", "drop", "router",
+                                          "switch", "hub", "traceroute", "duplicate",
+                                          "corrupt", "delay", "tap", NULL };
+
+/* A first word that is no statement: say what it probably was. */
+static int
+err_unknown_statement(struct parser *p, struct cur *c, const struct tok *t)
+{
+    const struct tok *t2 = cur_peek(c);
+    const char *colon;
+    struct suggest sg;
+
+    if (t->kind != TOK_WORD)
+        return perr(p, t->col, "expected a statement, found %s", show(t).s);
+    if (scenario_host_find(p->scn, t->text) >= 0)
+        return perr(p, t->col, "unknown statement %s (a host's calls are written '%s: CALL')",
+                    show(t).s, t->text);
+    colon = strchr(t->text, ':');
+    if (colon != NULL && colon[1] != '\0') {
+        size_t n = (size_t)(colon - t->text);
+        for (size_t i = 0; i < p->scn->n_hosts; i++) {
+            const char *hn = p->scn->hosts[i].name;
+            if (strlen(hn) == n && memcmp(hn, t->text, n) == 0)
+                return perr(p, t->col + (unsigned)n + 1, "missing space after '%.*s:'", (int)n,
+                            t->text);
+        }
+    }
+    if (word_is(t2, "="))
+        return perr(p, t->col, "a socket belongs to a host: write 'HOST: %s = ...'", t->text);
+    for (size_t i = 0; i < N_CALLS; i++)
+        if (word_is(t, calls[i].name))
+            return perr(p, t->col, "%s is a call a host makes: write 'HOST: %s ...'", show(t).s,
+                        t->text);
+    suggest_init(&sg, t->text);
+    suggest_list(&sg, statements);
+    if (sg.best != NULL)
+        return perr(p, t->col, "unknown statement %s (did you mean '%s'?)", show(t).s, sg.best);
+    return perr(p, t->col, "unknown statement %s", show(t).s);
+}
+
+/* Parse one statement into st (if it is a step). Returns 1 if st was filled,
+ * 0 for a statement that is no step, -1 on error. */
+int
+parse_statement(struct parser *p, struct cur *c, struct scn_step *st)
+{
+    const struct tok *t = cur_next(c);
+
+    if (t->kind == TOK_WORD && t->len >= 2 && t->text[t->len - 1] == ':')
+        return parse_call(p, c, t, st) < 0 ? -1 : 1;
+    if (word_is(t, "title"))
+        return check_not_in_repeat(p, t) < 0 ? -1 : parse_title(p, c, t);
+    if (word_is(t, "about"))
+        return check_not_in_repeat(p, t) < 0 ? -1 : parse_about(p, c, t);
+    if (word_is(t, "seed"))
+        return check_not_in_repeat(p, t) < 0 ? -1 : parse_seed(p, c, t);
+    if (word_is(t, "host"))
+        return check_not_in_repeat(p, t) < 0 ? -1 : parse_host(p, c, t);
+    if (word_is(t, "router"))
+        return check_not_in_repeat(p, t) < 0 ? -1 : parse_host(p, c, t);
+    if (word_is(t, "switch") || word_is(t, "hub"))
+        return check_not_in_repeat(p, t) < 0 ? -1 : parse_switch(p, c, t);
+    if (word_is(t, "link")) {
+        const struct tok *t3 = c->i + 2 < c->ln->n_toks ? &c->ln->toks[c->i + 2] : NULL;
+        if (word_is(t3, "down") || word_is(t3, "up"))
+            return parse_link_state(p, c, t, st) < 0 ? -1 : 1;
+        if (p->in_at)
+            return perr(p, t->col, "at cannot schedule a link's definition; it can schedule "
+                        "'link A B down' and 'link A B up'");
+        return check_not_in_repeat(p, t) < 0 ? -1 : parse_link(p, c, t);
+    }
+    if (word_is(t, "tap"))
+        return parse_tap_statement(p, c, t);
+    if (word_is(t, "traceroute"))
+        return parse_traceroute(p, c, t, st) < 0 ? -1 : 1;
+    if (word_is(t, "duplicate") || word_is(t, "corrupt") || word_is(t, "delay"))
+        return parse_drop(p, c, t, st) < 0 ? -1 : 1;
+    if (word_is(t, "ping"))
+        return parse_ping(p, c, t, st) < 0 ? -1 : 1;
+    if (word_is(t, "sleep"))
+        return parse_sleep(p, c, t, st) < 0 ? -1 : 1;
+    if (word_is(t, "say"))
+        return parse_say(p, c, t, st) < 0 ? -1 : 1;
+    if (word_is(t, "expect"))
+        return parse_expect(p, c, t, st) < 0 ? -1 : 1;
+    if (word_is(t, "pause"))
+        return parse_pause(p, c, t, st) < 0 ? -1 : 1;
+    if (word_is(t, "wait"))
+        return parse_wait(p, c, t, st) < 0 ? -1 : 1;
+    if (word_is(t, "set"))
+        return parse_set(p, c, t, st) < 0 ? -1 : 1;
+    if (word_is(t, "drop"))
+        return parse_drop(p, c, t, st) < 0 ? -1 : 1;
+    if (word_is(t, "at"))
+        return parse_at(p, c, t, st);
+    if (word_is(t, "repeat"))
+        return parse_repeat(p, c, t);
+    if (word_is(t, "}"))
+        return parse_repeat_end(p, c, t);
+    return err_unknown_statement(p, c, t);
+}
+
+/* After a broken line: define the `-> NAME` it meant to define, so the
+ * expects that read it do not fail too. */
+static void
+recover_dvars(struct parser *p, const struct line *ln)
+{
+    for (size_t i = 0; i + 1 < ln->n_toks; i++) {
+        const struct tok *t = &ln->toks[i + 1];
+        if (!word_is(&ln->toks[i], "->") || t->kind != TOK_WORD || !is_var_name(t->text) ||
+            t->len > SCN_NAME_MAX || dvar_find(p->scn, t->text) >= 0 ||
+            scenario_host_find(p->scn, t->text) >= 0)
+            continue;
+        struct scn_dvar *dv = reserve(p->scn->dvars, p->scn->n_dvars, &p->cap_dvars, sizeof *dv);
+        if (dv == NULL)
+            return;
+        p->scn->dvars = dv;
+        dv = &dv[p->scn->n_dvars++];
+        memset(dv, 0, sizeof *dv);
+        memcpy(dv->name, t->text, t->len + 1);
+        dv->kind = word_is(&ln->toks[0], "ping") ? SCN_DVAR_PING : SCN_DVAR_DATA;
+        dv->line = ln->lineno;
+        dv->col = t->col;
+    }
+}
+
+void
+parse_line(struct parser *p, const struct line *ln)
+{
+    struct cur c = { .ln = ln, .i = 0 };
+    struct scn_step st;
+    int rc;
+
+    if (ln->err != NULL) {
+        perr(p, ln->err_col, "%s", ln->err);
+        recover_dvars(p, ln);
+        return;
+    }
+    if (ln->n_toks == 0)
+        return;
+    step_init(&st, SCN_STEP_SAY);
+    rc = parse_statement(p, &c, &st);
+    if (rc == 1 && p->scn->n_steps >= SCN_STEPS_MAX) {
+        step_clear(&st);
+        perr(p, ln->toks[0].col, "more than %u steps", SCN_STEPS_MAX);
+        return;
+    }
+    if (rc == 1) {
+        struct scn_step *ns;
+        st.file = ln->file;
+        st.line = ln->lineno;
+        st.col = ln->toks[0].col;
+        st.text = str_dup_n(ln->src + ln->text_off, ln->text_len);
+        ns = st.text == NULL ? NULL
+                             : reserve(p->scn->steps, p->scn->n_steps, &p->cap_steps, sizeof *ns);
+        if (ns == NULL) {
+            step_clear(&st);
+            perr_oom(p);
+            return;
+        }
+        p->scn->steps = ns;
+        ns[p->scn->n_steps++] = st;
+        return;
+    }
+    step_clear(&st);
+    if (rc < 0)
+        recover_dvars(p, ln);
+}
+
+/* At the end of the text: every `repeat {` must have found its `}`. */
+void
+check_repeats_closed(struct parser *p)
+{
+    for (size_t i = 0; i < p->n_repeats; i++) {
+        const struct repeat_open *ro = &p->repeats[i];
+        diag_add(p->diag, p->scn->files[ro->file], ro->line, ro->col,
+                 "this repeat has no closing '}' (a '}' on a line of its own ends the block)");
+    }
+    p->n_repeats = 0;
+}
+
+static void
+warn(struct parser *p, unsigned file, unsigned line, unsigned col, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+static void
+warn(struct parser *p, unsigned file, unsigned line, unsigned col, const char *fmt, ...)
+{
+    char msg[SCN_MSG_LEN];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    diag_warn(p->diag, p->scn->files[file], line, col, msg);
+}
+
+/* Which union-find set host h is in. */
+static int
+uf_find(int *up, int h)
+{
+    while (up[h] != h) {
+        up[h] = up[up[h]];
+        h = up[h];
+    }
+    return h;
+}
+
+/* The host a step sends to, or -1: a destination written as a host name or
+ * as the address of a host. */
+static int
+step_peer(const struct scenario *scn, const struct scn_step *st)
+{
+    const struct scn_addr *a = NULL;
+
+    switch (st->kind) {
+    case SCN_STEP_CONNECT:
+        a = &st->connect.dest.addr;
+        break;
+    case SCN_STEP_SENDTO:
+        a = &st->send.dest.addr;
+        break;
+    case SCN_STEP_PING:
+        a = &st->ping.dest;
+        break;
+    case SCN_STEP_TRACEROUTE:
+        a = &st->traceroute.dest;
+        break;
+    default:
+        return -1;
+    }
+    if (a->kind == SCN_ADDR_HOST)
+        return a->host;
+    for (size_t i = 0; i < scn->n_hosts; i++)
+        for (unsigned k = 0; k < scn->hosts[i].n_ifaces; k++)
+            if (scn->hosts[i].if_addr[k] == a->addr)
+                return (int)i;
+    return -1;
+}
+
+/* Warnings, on a scenario without errors: sockets nothing uses after their
+ * definition, and traffic between hosts no chain of links joins. */
+void
+find_warnings(struct parser *p)
+{
+    const struct scenario *scn = p->scn;
+    int *up = calloc(scn->n_hosts + scn->n_switches + 1, sizeof *up);
+    bool *warned = calloc(scn->n_hosts * scn->n_hosts + 1, sizeof *warned);
+    unsigned file = 0;
+
+    for (size_t i = 0; i < scn->n_socks; i++) {
+        const struct scn_sock *sk = &scn->socks[i];
+        bool used = false;
+        for (size_t j = 0; j < scn->n_steps && !used; j++) {
+            const struct scn_step *st = &scn->steps[j];
+            bool defines = (st->kind == SCN_STEP_SOCKET && st->sock == (int)i) ||
+                           (st->kind == SCN_STEP_ACCEPT && st->accept.new_sock == (int)i);
+            if (defines) {
+                file = st->file;
+                continue;
+            }
+            used = st->sock == (int)i;
+        }
+        if (!used)
+            warn(p, file, sk->line, sk->col, "socket '%s' on %s is never used after it is made",
+                 sk->name, scn->hosts[sk->host].name);
+    }
+    if (up == NULL || warned == NULL)
+        goto out;
+    /* Nodes: hosts, then switches; a link joins its two ends. */
+    for (size_t h = 0; h < scn->n_hosts + scn->n_switches; h++)
+        up[h] = (int)h;
+    for (size_t i = 0; i < scn->n_links; i++) {
+        const struct scn_link *l = &scn->links[i];
+        int na = l->a >= 0 ? l->a : (int)scn->n_hosts + l->a_sw;
+        int nb = l->b >= 0 ? l->b : (int)scn->n_hosts + l->b_sw;
+        up[uf_find(up, na)] = uf_find(up, nb);
+    }
+    for (size_t j = 0; j < scn->n_steps; j++) {
+        const struct scn_step *st = &scn->steps[j];
+        int peer = step_peer(scn, st);
+        if (peer < 0 || st->host < 0 || peer == st->host)
+            continue;
+        if (uf_find(up, st->host) == uf_find(up, peer))
+            continue;
+        size_t a = (size_t)(st->host < peer ? st->host : peer);
+        size_t b = (size_t)(st->host < peer ? peer : st->host);
+        if (warned[a * scn->n_hosts + b])
+            continue;
+        warned[a * scn->n_hosts + b] = true;
+        warn(p, st->file, st->line, st->col, "%s and %s have no path between them (no chain of "
+             "links joins them), so this traffic cannot arrive", scn->hosts[st->host].name,
+             scn->hosts[peer].name);
+    }
+out:
+    free(up);
+    free(warned);
+}
