@@ -15,7 +15,7 @@
 #include "stack/inspect.h"
 
 /* Whether sockets of type t carry a byte stream (listen, accept, recv all). */
-static bool
+bool
 sock_type_is_stream(enum scn_sock_type t)
 {
     return t == SCN_SOCK_TCP || t == SCN_SOCK_LOCAL_STREAM;
@@ -189,23 +189,6 @@ parse_socket_def(struct parser *p, struct cur *c, int h, struct scn_step *st)
 }
 
 
-const struct call_def calls[] = {
-    { "bind", SCN_STEP_BIND, 2, "bind needs a socket and a port" },
-    { "connect", SCN_STEP_CONNECT, 2, "connect needs a socket and a destination" },
-    { "send", SCN_STEP_SEND, 2, "send needs a socket and a payload" },
-    { "sendto", SCN_STEP_SENDTO, 3, "sendto needs a socket, a destination and a payload" },
-    { "recv", SCN_STEP_RECV, 2, "recv needs a socket and a byte count" },
-    { "recvfrom", SCN_STEP_RECVFROM, 2, "recvfrom needs a socket and a byte count" },
-    { "close", SCN_STEP_CLOSE, 1, "close needs a socket" },
-    { "listen", SCN_STEP_LISTEN, 1, "listen needs a socket" },
-    { "shutdown", SCN_STEP_SHUTDOWN, 2, "shutdown needs a socket and rd, wr or rdwr" },
-    { "setsockopt", SCN_STEP_SETSOCKOPT, 3, "setsockopt needs a socket, an option and a value" },
-    { "wait", SCN_STEP_WAIT, 1, "wait needs the socket of a background call" },
-};
-
-const size_t n_calls = sizeof calls / sizeof calls[0];
-
-
 /* on|off into *out (1 or 0). */
 int
 get_on_off(struct parser *p, const struct tok *t, const char *what, int64_t *out)
@@ -369,18 +352,19 @@ static int parse_route_add(struct parser *p, struct cur *c, const struct tok *kw
 static int parse_ip_route(struct parser *p, struct cur *c, const struct tok *kw, int h,
                           struct scn_step *st);
 
+/* HOST: CALL ARGS... (tp is the `HOST:` token). The call word's row in the
+ * statement table parses the rest; `HOST: VAR = socket|accept ...` defines
+ * a socket variable first. */
 int
 parse_call(struct parser *p, struct cur *c, const struct tok *tp, struct scn_step *st)
 {
-    static const char *const names[] = { "socket", "bind", "connect", "send", "sendto",
-                                         "recv", "recvfrom", "close", "listen", "accept",
-                                         "shutdown", "setsockopt", "wait", NULL };
     char hname[SCN_NAME_MAX + 2];
-    const struct call_def *def = NULL;
+    const struct stmt_def *def;
     const struct tok *t;
     const struct tok *amp = NULL;
     struct line trimmed;
     int h;
+    int rc;
 
     if (tp->len - 1 > SCN_NAME_MAX)
         return err_unknown_host(p, tp->text, tp->len - 1, tp->col);
@@ -402,25 +386,14 @@ parse_call(struct parser *p, struct cur *c, const struct tok *tp, struct scn_ste
     if (t == NULL)
         return perr(p, tp->col, "'%s' needs a call after it, like '%s s = socket udp'",
                     tp->text, tp->text);
-    if (word_is(t, "route") || word_is(t, "ip")) {
-        int rc;
-        cur_next(c);
-        if (amp != NULL)
-            return perr(p, amp->col, "%s does not block, so '&' has nothing to run in the "
-                        "background", t->text);
-        rc = word_is(t, "route") ? parse_route_add(p, c, t, h, st)
-                                 : parse_ip_route(p, c, t, h, st);
-        return rc;
-    }
-    if (word_is(cur_peek2(c), "=")) {
+    def = stmt_find_call(t);
+    /* A call that names no socket first (route, ip) is never `VAR = ...`. */
+    if ((def == NULL || def->n_args > 0) && word_is(cur_peek2(c), "=")) {
         step_init(st, SCN_STEP_SOCKET);
         if (parse_socket_def(p, c, h, st) < 0)
             return -1;
     } else {
         cur_next(c);
-        for (size_t i = 0; i < N_CALLS; i++)
-            if (word_is(t, calls[i].name))
-                def = &calls[i];
         if (def == NULL) {
             struct suggest sg;
             if (word_is(t, "socket"))
@@ -430,8 +403,9 @@ parse_call(struct parser *p, struct cur *c, const struct tok *tp, struct scn_ste
                 return perr(p, t->col, "accept makes a new socket: write '%s a = accept VAR'",
                             tp->text);
             suggest_init(&sg, t->text);
-            if (t->kind == TOK_WORD)
-                suggest_list(&sg, names);
+            for (size_t i = 0; t->kind == TOK_WORD && i < stmt_table_len; i++)
+                if (stmt_table[i].where & (STMT_CALL | STMT_ASSIGN))
+                    suggest_try(&sg, stmt_table[i].word);
             if (sg.best != NULL)
                 return perr(p, t->col, "unknown call %s (did you mean '%s'?)", show(t).s,
                             sg.best);
@@ -439,83 +413,14 @@ parse_call(struct parser *p, struct cur *c, const struct tok *tp, struct scn_ste
                         "connect, send, sendto, recv, recvfrom, shutdown, setsockopt, close and "
                         "wait)", show(t).s);
         }
-
-        step_init(st, def->kind);
+        step_init(st, (enum scn_step_kind)def->kind);
         st->host = h;
         if (c->ln->n_toks - c->i < def->n_args)
             return perr(p, t->col, "%s", def->needs);
-        if (def->kind == SCN_STEP_WAIT) {
-            if (amp != NULL)
-                return perr(p, amp->col, "wait joins a background call; it cannot run in the "
-                            "background itself");
-            if (parse_wait_var(p, cur_next(c), h, st) < 0)
-                return -1;
-            return expect_end(p, c);
-        }
-        if (get_sock(p, cur_next(c), h, &st->sock) < 0)
-            return -1;
-        enum scn_sock_type ty = p->scn->socks[st->sock].type;
-
-        switch (def->kind) {
-        case SCN_STEP_BIND:
-            if (get_sock_endpoint(p, cur_next(c), st->sock, true, &st->bind.local) < 0)
-                return -1;
-            break;
-        case SCN_STEP_CONNECT:
-            if (get_sock_endpoint(p, cur_next(c), st->sock, false, &st->connect.dest) < 0)
-                return -1;
-            break;
-        case SCN_STEP_SENDTO:
-            if (get_sock_endpoint(p, cur_next(c), st->sock, false, &st->send.dest) < 0)
-                return -1;
-            /* fall through */
-        case SCN_STEP_SEND:
-            if (get_payload(p, c, &st->send.payload) < 0)
-                return -1;
-            break;
-        case SCN_STEP_RECV:
-        case SCN_STEP_RECVFROM: {
-            uint64_t n;
-            const struct tok *tn = cur_next(c);
-            if (word_is(tn, "all")) {
-                if (def->kind == SCN_STEP_RECVFROM || !sock_type_is_stream(ty))
-                    return perr(p, tn->col, "'all' reads a stream to its end: it needs recv on "
-                                "a tcp or local stream socket");
-                st->recv.all = true;
-                break;
-            }
-            if (get_uint(p, tn, "byte count", 1, SCN_LEN_MAX, "", &n) < 0)
-                return -1;
-            st->recv.max_len = (size_t)n;
-            break;
-        }
-        case SCN_STEP_LISTEN: {
-            const struct tok *tb = cur_peek(c);
-            uint64_t n;
-            if (!sock_type_is_stream(ty))
-                return perr(p, t->col, "listen needs a stream socket (tcp or local stream); "
-                            "'%s' is %s", p->scn->socks[st->sock].name, scn_sock_type_name(ty));
-            if (tb != NULL && tb->kind == TOK_WORD && is_digit(tb->text[0])) {
-                cur_next(c);
-                if (get_uint(p, tb, "backlog", 0, SCN_BACKLOG_MAX, "", &n) < 0)
-                    return -1;
-                st->listen.has_backlog = true;
-                st->listen.backlog = (uint32_t)n;
-            }
-            break;
-        }
-        case SCN_STEP_SHUTDOWN:
-            if (parse_shutdown(p, c, st) < 0)
-                return -1;
-            break;
-        case SCN_STEP_SETSOCKOPT:
-            if (parse_setsockopt(p, c, st) < 0)
-                return -1;
-            break;
-        default:
-            break;
-        }
-        if (parse_call_options(p, c, t, st) < 0)
+        p->call_amp = amp;
+        rc = def->parse(p, c, t, st);
+        p->call_amp = NULL;
+        if (rc < 0)
             return -1;
     }
     if (amp != NULL) {
@@ -662,4 +567,406 @@ parse_ip_route(struct parser *p, struct cur *c, const struct tok *kw, int h, str
         return perr(p, cur_peek(c)->col, "write '%s: route add ...' to add a route",
                     p->scn->hosts[h].name);
     return expect_end(p, c);
+}
+
+/* ---------------------------------------------------------------------------
+ * The calls' rows: parse, defaults, print and compare (stmt_table.c)
+ * ------------------------------------------------------------------------- */
+
+/* The socket a call acts on: the first word after the call. */
+static int
+call_sock(struct parser *p, struct cur *c, struct scn_step *st)
+{
+    return get_sock(p, cur_next(c), st->host, &st->sock);
+}
+
+/* HOST: bind VAR [ADDR:]PORT|PATH */
+int
+parse_call_bind(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st)
+{
+    if (call_sock(p, c, st) < 0 ||
+        get_sock_endpoint(p, cur_next(c), st->sock, true, &st->bind.local) < 0)
+        return -1;
+    return parse_call_options(p, c, kw, st);
+}
+
+/* HOST: connect VAR DEST:PORT|PATH */
+int
+parse_call_connect(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st)
+{
+    if (call_sock(p, c, st) < 0 ||
+        get_sock_endpoint(p, cur_next(c), st->sock, false, &st->connect.dest) < 0)
+        return -1;
+    return parse_call_options(p, c, kw, st);
+}
+
+/* HOST: send VAR PAYLOAD */
+int
+parse_call_send(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st)
+{
+    if (call_sock(p, c, st) < 0 || get_payload(p, c, &st->send.payload) < 0)
+        return -1;
+    return parse_call_options(p, c, kw, st);
+}
+
+/* HOST: sendto VAR DEST:PORT|PATH PAYLOAD */
+int
+parse_call_sendto(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st)
+{
+    if (call_sock(p, c, st) < 0 ||
+        get_sock_endpoint(p, cur_next(c), st->sock, false, &st->send.dest) < 0 ||
+        get_payload(p, c, &st->send.payload) < 0)
+        return -1;
+    return parse_call_options(p, c, kw, st);
+}
+
+/* HOST: recv VAR N|all and HOST: recvfrom VAR N */
+int
+parse_call_recv(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st)
+{
+    uint64_t n;
+    const struct tok *tn;
+
+    if (call_sock(p, c, st) < 0)
+        return -1;
+    tn = cur_next(c);
+    if (word_is(tn, "all")) {
+        if (st->kind == SCN_STEP_RECVFROM ||
+            !sock_type_is_stream(p->scn->socks[st->sock].type))
+            return perr(p, tn->col, "'all' reads a stream to its end: it needs recv on "
+                        "a tcp or local stream socket");
+        st->recv.all = true;
+    } else {
+        if (get_uint(p, tn, "byte count", 1, SCN_LEN_MAX, "", &n) < 0)
+            return -1;
+        st->recv.max_len = (size_t)n;
+    }
+    return parse_call_options(p, c, kw, st);
+}
+
+/* HOST: close VAR */
+int
+parse_call_close(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st)
+{
+    if (call_sock(p, c, st) < 0)
+        return -1;
+    return parse_call_options(p, c, kw, st);
+}
+
+/* HOST: listen VAR [BACKLOG] */
+int
+parse_call_listen(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st)
+{
+    const struct tok *tb;
+    enum scn_sock_type ty;
+    uint64_t n;
+
+    if (call_sock(p, c, st) < 0)
+        return -1;
+    ty = p->scn->socks[st->sock].type;
+    tb = cur_peek(c);
+    if (!sock_type_is_stream(ty))
+        return perr(p, kw->col, "listen needs a stream socket (tcp or local stream); "
+                    "'%s' is %s", p->scn->socks[st->sock].name, scn_sock_type_name(ty));
+    if (tb != NULL && tb->kind == TOK_WORD && is_digit(tb->text[0])) {
+        cur_next(c);
+        if (get_uint(p, tb, "backlog", 0, SCN_BACKLOG_MAX, "", &n) < 0)
+            return -1;
+        st->listen.has_backlog = true;
+        st->listen.backlog = (uint32_t)n;
+    }
+    return parse_call_options(p, c, kw, st);
+}
+
+/* HOST: shutdown VAR rd|wr|rdwr */
+int
+parse_call_shutdown(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st)
+{
+    if (call_sock(p, c, st) < 0 || parse_shutdown(p, c, st) < 0)
+        return -1;
+    return parse_call_options(p, c, kw, st);
+}
+
+/* HOST: setsockopt VAR OPTION VALUE */
+int
+parse_call_setsockopt(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st)
+{
+    if (call_sock(p, c, st) < 0 || parse_setsockopt(p, c, st) < 0)
+        return -1;
+    return parse_call_options(p, c, kw, st);
+}
+
+/* HOST: wait VAR */
+int
+parse_call_wait(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st)
+{
+    (void)kw;
+    if (p->call_amp != NULL)
+        return perr(p, p->call_amp->col, "wait joins a background call; it cannot run in the "
+                    "background itself");
+    if (parse_wait_var(p, cur_next(c), st->host, st) < 0)
+        return -1;
+    return expect_end(p, c);
+}
+
+/* HOST: route add ... and HOST: ip route */
+int
+parse_call_route(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st)
+{
+    if (p->call_amp != NULL)
+        return perr(p, p->call_amp->col, "%s does not block, so '&' has nothing to run in the "
+                    "background", kw->text);
+    return word_is(kw, "route") ? parse_route_add(p, c, kw, st->host, st)
+                                : parse_ip_route(p, c, kw, st->host, st);
+}
+
+void
+init_bind(struct scn_step *st)
+{
+    st->bind.local.addr.host = -1;
+}
+
+void
+init_connect(struct scn_step *st)
+{
+    st->connect.dest.addr.host = -1;
+}
+
+void
+init_send(struct scn_step *st)
+{
+    st->send.dest.addr.host = -1;
+}
+
+void
+init_accept(struct scn_step *st)
+{
+    st->accept.new_sock = -1;
+}
+
+/* The name of the step's socket variable. */
+static const char *
+sock_name(const struct scenario *scn, const struct scn_step *st)
+{
+    return st->sock >= 0 ? scn->socks[st->sock].name : "";
+}
+
+void
+print_socket(FILE *out, const struct scenario *scn, const struct scn_step *st)
+{
+    fprintf(out, "%s = socket %s", sock_name(scn, st), scn_sock_type_name(st->socket.type));
+}
+
+void
+print_bind(FILE *out, const struct scenario *scn, const struct scn_step *st)
+{
+    fprintf(out, "bind %s ", sock_name(scn, st));
+    print_endpoint(out, scn, &st->bind.local);
+}
+
+void
+print_connect(FILE *out, const struct scenario *scn, const struct scn_step *st)
+{
+    fprintf(out, "connect %s ", sock_name(scn, st));
+    print_endpoint(out, scn, &st->connect.dest);
+}
+
+void
+print_send(FILE *out, const struct scenario *scn, const struct scn_step *st)
+{
+    fprintf(out, "send %s ", sock_name(scn, st));
+    print_payload(out, scn, &st->send.payload);
+}
+
+void
+print_sendto(FILE *out, const struct scenario *scn, const struct scn_step *st)
+{
+    fprintf(out, "sendto %s ", sock_name(scn, st));
+    print_endpoint(out, scn, &st->send.dest);
+    fputc(' ', out);
+    print_payload(out, scn, &st->send.payload);
+}
+
+void
+print_recv(FILE *out, const struct scenario *scn, const struct scn_step *st)
+{
+    if (st->recv.all)
+        fprintf(out, "%s %s all", scn_step_kind_name(st->kind), sock_name(scn, st));
+    else
+        fprintf(out, "%s %s %zu", scn_step_kind_name(st->kind), sock_name(scn, st),
+                st->recv.max_len);
+}
+
+void
+print_close(FILE *out, const struct scenario *scn, const struct scn_step *st)
+{
+    fprintf(out, "close %s", sock_name(scn, st));
+}
+
+void
+print_listen(FILE *out, const struct scenario *scn, const struct scn_step *st)
+{
+    fprintf(out, "listen %s", sock_name(scn, st));
+    if (st->listen.has_backlog)
+        fprintf(out, " %u", (unsigned)st->listen.backlog);
+}
+
+void
+print_accept(FILE *out, const struct scenario *scn, const struct scn_step *st)
+{
+    fprintf(out, "%s = accept %s", scn->socks[st->accept.new_sock].name, sock_name(scn, st));
+}
+
+void
+print_shutdown(FILE *out, const struct scenario *scn, const struct scn_step *st)
+{
+    fprintf(out, "shutdown %s %s", sock_name(scn, st), scn_shut_name(st->shutdown.how));
+}
+
+void
+print_setsockopt(FILE *out, const struct scenario *scn, const struct scn_step *st)
+{
+    const struct scn_setsockopt_args *a = &st->sockopt;
+
+    fprintf(out, "setsockopt %s %s ", sock_name(scn, st), scn_sockopt_name(a->opt));
+    switch (a->opt) {
+    case SCN_OPT_RCVBUF:
+    case SCN_OPT_SNDBUF:
+        fprintf(out, "%" PRId64, a->value);
+        break;
+    case SCN_OPT_LINGER:
+        if (a->value < 0)
+            fputs("off", out);
+        else
+            fprintf(out, "%" PRId64 "s", a->value);
+        break;
+    case SCN_OPT_CONGESTION:
+        fputs(scn_cc_name((enum scn_cc)a->value), out);
+        break;
+    default:
+        fputs(a->value ? "on" : "off", out);
+        break;
+    }
+}
+
+void
+print_wait(FILE *out, const struct scenario *scn, const struct scn_step *st)
+{
+    fprintf(out, "wait %s", sock_name(scn, st));
+}
+
+void
+print_route_add(FILE *out, const struct scenario *scn, const struct scn_step *st)
+{
+    const struct scn_route_args *ra = &st->route;
+    char a[IPV4_ADDR_STRLEN];
+
+    fputs("route add ", out);
+    if (ra->prefix_len == 0 && ra->dst == 0)
+        fputs("default", out);
+    else
+        fprintf(out, "%s/%u", ipv4_addr_str(ra->dst, a), ra->prefix_len);
+    if (ra->has_gw) {
+        fputs(" via ", out);
+        print_addr(out, scn, &ra->gw);
+    }
+    if (ra->dev >= 0)
+        fprintf(out, " dev eth%d", ra->dev);
+}
+
+void
+print_route_show(FILE *out, const struct scenario *scn, const struct scn_step *st)
+{
+    (void)scn;
+    (void)st;
+    fputs("ip route", out);
+}
+
+bool
+eq_socket(const struct scn_step *a, const struct scn_step *b)
+{
+    return a->socket.type == b->socket.type;
+}
+
+bool
+eq_bind(const struct scn_step *a, const struct scn_step *b)
+{
+    return endpoint_eq(&a->bind.local, &b->bind.local);
+}
+
+bool
+eq_connect(const struct scn_step *a, const struct scn_step *b)
+{
+    return endpoint_eq(&a->connect.dest, &b->connect.dest);
+}
+
+bool
+eq_send(const struct scn_step *a, const struct scn_step *b)
+{
+    return endpoint_eq(&a->send.dest, &b->send.dest) &&
+           payload_eq(&a->send.payload, &b->send.payload);
+}
+
+bool
+eq_recv(const struct scn_step *a, const struct scn_step *b)
+{
+    return a->recv.max_len == b->recv.max_len && a->recv.all == b->recv.all;
+}
+
+bool
+eq_listen(const struct scn_step *a, const struct scn_step *b)
+{
+    return a->listen.has_backlog == b->listen.has_backlog &&
+           a->listen.backlog == b->listen.backlog;
+}
+
+bool
+eq_accept(const struct scn_step *a, const struct scn_step *b)
+{
+    return a->accept.new_sock == b->accept.new_sock;
+}
+
+bool
+eq_shutdown(const struct scn_step *a, const struct scn_step *b)
+{
+    return a->shutdown.how == b->shutdown.how;
+}
+
+bool
+eq_setsockopt(const struct scn_step *a, const struct scn_step *b)
+{
+    return a->sockopt.opt == b->sockopt.opt && a->sockopt.value == b->sockopt.value;
+}
+
+bool
+eq_route_add(const struct scn_step *a, const struct scn_step *b)
+{
+    return a->route.dst == b->route.dst && a->route.prefix_len == b->route.prefix_len &&
+           a->route.has_gw == b->route.has_gw &&
+           (!a->route.has_gw || addr_eq(&a->route.gw, &b->route.gw)) &&
+           a->route.dev == b->route.dev;
+}
+
+int
+copy_send(struct scn_step *dst, const struct scn_step *src)
+{
+    return payload_copy(&dst->send.payload, &src->send.payload) ? 0 : -1;
+}
+
+void
+clear_send(struct scn_step *st)
+{
+    payload_free(&st->send.payload);
+}
+
+const struct scn_addr *
+peer_connect(const struct scn_step *st)
+{
+    return &st->connect.dest.addr;
+}
+
+const struct scn_addr *
+peer_sendto(const struct scn_step *st)
+{
+    return &st->send.dest.addr;
 }

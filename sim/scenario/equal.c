@@ -17,7 +17,7 @@
  * Equality
  * ------------------------------------------------------------------------- */
 
-static bool
+bool
 str_eq(const char *a, const char *b)
 {
     if (a == NULL || b == NULL)
@@ -31,13 +31,13 @@ bytes_eq(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
     return alen == blen && (alen == 0 || memcmp(a, b, alen) == 0);
 }
 
-static bool
+bool
 addr_eq(const struct scn_addr *a, const struct scn_addr *b)
 {
     return a->kind == b->kind && a->addr == b->addr && a->host == b->host;
 }
 
-static bool
+bool
 endpoint_eq(const struct scn_endpoint *a, const struct scn_endpoint *b)
 {
     return addr_eq(&a->addr, &b->addr) && a->port == b->port && strcmp(a->path, b->path) == 0;
@@ -55,7 +55,7 @@ app_payload_eq(const struct scn_app_payload *a, const struct scn_app_payload *b)
            a->dns_addr == b->dns_addr && a->dns_ttl_s == b->dns_ttl_s;
 }
 
-static bool
+bool
 payload_eq(const struct scn_payload *a, const struct scn_payload *b)
 {
     if (a->kind != b->kind)
@@ -74,7 +74,7 @@ payload_eq(const struct scn_payload *a, const struct scn_payload *b)
     }
 }
 
-static bool
+bool
 filter_eq(const struct scn_filter *a, const struct scn_filter *b)
 {
     return a->proto == b->proto && a->has_from == b->has_from &&
@@ -84,7 +84,7 @@ filter_eq(const struct scn_filter *a, const struct scn_filter *b)
            (!a->has_len || (a->len_cmp == b->len_cmp && a->len == b->len));
 }
 
-static bool
+bool
 expect_eq(const struct scn_expect *a, const struct scn_expect *b)
 {
     if (a->kind != b->kind || a->cmp != b->cmp)
@@ -119,67 +119,14 @@ expect_eq(const struct scn_expect *a, const struct scn_expect *b)
 static bool
 step_eq(const struct scn_step *a, const struct scn_step *b)
 {
+    const struct stmt_def *def = stmt_of_kind(a->kind);
+
     if (a->kind != b->kind || a->host != b->host || a->sock != b->sock || a->dvar != b->dvar ||
         a->has_timeout != b->has_timeout || (a->has_timeout && a->timeout_ns != b->timeout_ns) ||
         a->background != b->background || a->has_at != b->has_at ||
         (a->has_at && a->at_ns != b->at_ns))
         return false;
-    switch (a->kind) {
-    case SCN_STEP_SOCKET:
-        return a->socket.type == b->socket.type;
-    case SCN_STEP_BIND:
-        return endpoint_eq(&a->bind.local, &b->bind.local);
-    case SCN_STEP_CONNECT:
-        return endpoint_eq(&a->connect.dest, &b->connect.dest);
-    case SCN_STEP_SEND:
-    case SCN_STEP_SENDTO:
-        return endpoint_eq(&a->send.dest, &b->send.dest) &&
-               payload_eq(&a->send.payload, &b->send.payload);
-    case SCN_STEP_RECV:
-    case SCN_STEP_RECVFROM:
-        return a->recv.max_len == b->recv.max_len && a->recv.all == b->recv.all;
-    case SCN_STEP_LISTEN:
-        return a->listen.has_backlog == b->listen.has_backlog &&
-               a->listen.backlog == b->listen.backlog;
-    case SCN_STEP_ACCEPT:
-        return a->accept.new_sock == b->accept.new_sock;
-    case SCN_STEP_SHUTDOWN:
-        return a->shutdown.how == b->shutdown.how;
-    case SCN_STEP_SETSOCKOPT:
-        return a->sockopt.opt == b->sockopt.opt && a->sockopt.value == b->sockopt.value;
-    case SCN_STEP_SET:
-        return a->set.key == b->set.key && a->set.value == b->set.value;
-    case SCN_STEP_DROP:
-        return a->drop.nth == b->drop.nth && filter_eq(&a->drop.filter, &b->drop.filter) &&
-               a->drop.action == b->drop.action && a->drop.delay_ns == b->drop.delay_ns;
-    case SCN_STEP_PING:
-        return addr_eq(&a->ping.dest, &b->ping.dest) && a->ping.count == b->ping.count &&
-               a->ping.size == b->ping.size && a->ping.interval_ns == b->ping.interval_ns &&
-               a->ping.timeout_ns == b->ping.timeout_ns && a->ping.df == b->ping.df &&
-               a->ping.ttl == b->ping.ttl;
-    case SCN_STEP_ROUTE_ADD:
-        return a->route.dst == b->route.dst && a->route.prefix_len == b->route.prefix_len &&
-               a->route.has_gw == b->route.has_gw &&
-               (!a->route.has_gw || addr_eq(&a->route.gw, &b->route.gw)) &&
-               a->route.dev == b->route.dev;
-    case SCN_STEP_TRACEROUTE:
-        return addr_eq(&a->traceroute.dest, &b->traceroute.dest) &&
-               a->traceroute.max_hops == b->traceroute.max_hops &&
-               a->traceroute.probes == b->traceroute.probes &&
-               a->traceroute.wait_ns == b->traceroute.wait_ns;
-    case SCN_STEP_LINK_STATE:
-        return a->link_state.link == b->link_state.link &&
-               a->link_state.down == b->link_state.down;
-    case SCN_STEP_SLEEP:
-        return a->sleep.duration_ns == b->sleep.duration_ns;
-    case SCN_STEP_SAY:
-    case SCN_STEP_PAUSE:
-        return str_eq(a->say.text, b->say.text);
-    case SCN_STEP_EXPECT:
-        return expect_eq(&a->expect, &b->expect);
-    default:
-        return true;
-    }
+    return def == NULL || def->eq == NULL || def->eq(a, b);
 }
 
 /* Two taps: the same interface, device and impairments. */

@@ -593,3 +593,111 @@ parse_expect(struct parser *p, struct cur *c, const struct tok *kw, struct scn_s
     return perr(p, t->col, "no data variable %s (data variables are defined with '-> NAME' "
                 "after recv, recvfrom or ping)", show(t).s);
 }
+
+void
+print_expect(FILE *out, const struct scenario *scn, const struct scn_step *st)
+{
+    const struct scn_expect *e = &st->expect;
+    char mac[MAC_ADDR_STRLEN];
+
+    fputs("expect ", out);
+    switch (e->kind) {
+    case SCN_EXPECT_DATA:
+        fprintf(out, "%s %s ", scn->dvars[e->dvar].name, scn_cmp_name(e->cmp));
+        print_payload(out, scn, e->rhs.kind != SCN_PAYLOAD_TEXT ? &e->rhs
+                      : &(struct scn_payload){ .kind = SCN_PAYLOAD_TEXT, .data = e->text,
+                                               .len = e->text_len });
+        break;
+    case SCN_EXPECT_LENGTH:
+        fprintf(out, "%s length %s %" PRIu64, scn->dvars[e->dvar].name, scn_cmp_name(e->cmp),
+                e->number);
+        break;
+    case SCN_EXPECT_ERROR:
+        fprintf(out, "%s %s error == %s", scn->hosts[st->host].name, scn->socks[st->sock].name,
+                e->err_name);
+        break;
+    case SCN_EXPECT_COUNTER:
+        fprintf(out, "%s counter %s %s %" PRIu64, scn->hosts[st->host].name, e->counter,
+                scn_cmp_name(e->cmp), e->number);
+        break;
+    case SCN_EXPECT_ARP:
+        fprintf(out, "%s arp ", scn->hosts[st->host].name);
+        print_addr(out, scn, &e->arp_addr);
+        if (e->arp_state == SCN_ARP_MAC)
+            fprintf(out, " == %s", mac_addr_str(e->arp_mac, mac));
+        else
+            fprintf(out, " == %s", scn_arp_state_name(e->arp_state));
+        break;
+    case SCN_EXPECT_STATE:
+        fprintf(out, "%s %s state %s %s", scn->hosts[st->host].name, scn->socks[st->sock].name,
+                scn_cmp_name(e->cmp), e->field);
+        break;
+    case SCN_EXPECT_TCB:
+        fprintf(out, "%s %s tcb %s %s %" PRIu64, scn->hosts[st->host].name,
+                scn->socks[st->sock].name, e->field, scn_cmp_name(e->cmp), e->number);
+        break;
+    case SCN_EXPECT_ROUTE:
+        fprintf(out, "%s route ", scn->hosts[st->host].name);
+        print_addr(out, scn, &e->route_dest);
+        if (e->route_kind == SCN_ROUTE_VIA) {
+            fputs(" == via ", out);
+            print_addr(out, scn, &e->route_gw);
+        } else {
+            fprintf(out, " == %s", e->route_kind == SCN_ROUTE_DIRECT ? "direct" : "none");
+        }
+        break;
+    case SCN_EXPECT_PACKETS:
+        fputs("packets", out);
+        print_filter(out, scn, &e->filter);
+        fprintf(out, " %s %" PRIu64, scn_cmp_name(e->cmp), e->number);
+        break;
+    default:
+        fprintf(out, "time %s ", scn_cmp_name(e->cmp));
+        print_dur(out, e->number);
+        break;
+    }
+}
+
+/* ---------------------------------------------------------------------------
+ * The row of expect: defaults, copy, clear
+ * ------------------------------------------------------------------------- */
+
+void
+init_expect(struct scn_step *st)
+{
+    st->expect.dvar = -1;
+    st->expect.rhs.app.from_dvar = -1;
+    st->expect.arp_addr.host = -1;
+    st->expect.route_dest.host = -1;
+    st->expect.route_gw.host = -1;
+    st->expect.filter.from.host = -1;
+    st->expect.filter.to.host = -1;
+}
+
+int
+copy_expect(struct scn_step *dst, const struct scn_step *src)
+{
+    bool ok;
+
+    dst->expect.text = src->expect.text != NULL
+                           ? (uint8_t *)str_dup_n((const char *)src->expect.text,
+                                                  src->expect.text_len)
+                           : NULL;
+    ok = src->expect.text == NULL || dst->expect.text != NULL;
+    ok = payload_copy(&dst->expect.rhs, &src->expect.rhs) && ok;
+    return ok ? 0 : -1;
+}
+
+void
+clear_expect(struct scn_step *st)
+{
+    free(st->expect.text);
+    st->expect.text = NULL;
+    payload_free(&st->expect.rhs);
+}
+
+bool
+eq_expect(const struct scn_step *a, const struct scn_step *b)
+{
+    return expect_eq(&a->expect, &b->expect);
+}

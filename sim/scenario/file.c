@@ -9,6 +9,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "stack/app/dns.h"
 #include "stack/app/websocket.h"
@@ -377,28 +378,19 @@ live_file(struct scenario *scn)
     return (long)(scn->n_files - 1);
 }
 
-/* What a live line may not be: the first word, and why. */
+/* Why a live line cannot be this statement, or NULL: the row says, but for
+ * `link`, which is a step only as `link A B down|up`. */
 static const char *
 live_refusal(const struct line *ln)
 {
-    static const char *const world[] = { "title", "about", "seed", "host", "router", "switch",
-                                         "hub", "include", NULL };
     const struct tok *t = &ln->toks[0];
+    const struct stmt_def *def = stmt_find(t);
 
-    for (size_t i = 0; world[i] != NULL; i++)
-        if (word_is(t, world[i]))
-            return "describes the world, which is built already; the command line runs steps "
-                   "(a host's calls, ping, traceroute, sleep, say, expect, set, drop, wait, at)";
     if (word_is(t, "link") && !(ln->n_toks >= 4 && (word_is(&ln->toks[3], "down") ||
                                                    word_is(&ln->toks[3], "up"))))
         return "describes the world, which is built already; the command line can only take a "
                "link 'down' or 'up'";
-    if (word_is(t, "repeat") || word_is(t, "}"))
-        return "needs a block of lines; the command line runs one statement at a time";
-    if (word_is(t, "pause"))
-        return "stops a script for the presenter; on the command line there is nothing to "
-               "pause";
-    return NULL;
+    return def != NULL ? def->not_live : NULL;
 }
 
 long
@@ -504,26 +496,85 @@ scenario_free(struct scenario *scn)
     free(scn);
 }
 
-int
-scn_diag_print_warnings(const struct scn_diag *diag, FILE *out)
+bool
+scn_diag_colour(FILE *out)
 {
-    for (unsigned i = 0; i < diag->n_warn_kept; i++)
-        if (fprintf(out, "%s\n", diag->warnings[i].msg) < 0)
+    const char *no = getenv("NO_COLOR");
+
+    return (no == NULL || no[0] == '\0') && isatty(fileno(out));
+}
+
+#define SGR_RESET "\033[0m"
+#define SGR_BOLD "\033[1m"
+#define SGR_ERROR "\033[1;31m"    /* bold red, as compilers show "error:" */
+#define SGR_WARNING "\033[1;35m"  /* bold magenta, as compilers show "warning:" */
+#define SGR_CARET "\033[1;32m"    /* bold green */
+
+/* One message: "FILE:LINE:COL: error: TEXT", then the source line and a
+ * caret under the column. The source is shown with each tab and control
+ * byte as one space, so the caret (a column counts bytes) stays under it. */
+static int
+diag_write_one(FILE *out, const struct scn_error *e, const char *what, const char *sgr,
+               bool colour)
+{
+    char tag[16];
+    const char *cut;
+    int n;
+
+    snprintf(tag, sizeof tag, ": %s: ", what);
+    cut = strstr(e->msg, tag);
+    if (!colour || cut == NULL)
+        n = fprintf(out, "%s\n", e->msg);
+    else
+        n = fprintf(out, SGR_BOLD "%.*s:" SGR_RESET " %s%s:" SGR_RESET " %s\n",
+                    (int)(cut - e->msg), e->msg, sgr, what, cut + strlen(tag));
+    if (n < 0)
+        return -1;
+    if (e->line == 0 || e->src[0] == '\0')
+        return 0;
+    size_t len = strlen(e->src);
+    if (fprintf(out, "%5u | ", e->line) < 0)
+        return -1;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char ch = (unsigned char)e->src[i];
+        if (fputc(ch < 0x20 || ch == 0x7f ? ' ' : ch, out) == EOF)
             return -1;
-    if (diag->n_warnings > diag->n_warn_kept &&
-        fprintf(out, "(and %u more warnings)\n", diag->n_warnings - diag->n_warn_kept) < 0)
+    }
+    if (fputc('\n', out) == EOF)
+        return -1;
+    if (e->col < 1 || e->col > len + 1)
+        return 0;
+    if (fprintf(out, "%5s | %*s%s^%s\n", "", (int)(e->col - 1), "", colour ? SGR_CARET : "",
+                colour ? SGR_RESET : "") < 0)
         return -1;
     return 0;
 }
 
 int
-scn_diag_print(const struct scn_diag *diag, FILE *out)
+scn_diag_write(const struct scn_diag *diag, FILE *out, bool warnings, bool colour)
 {
-    for (unsigned i = 0; i < diag->n_kept; i++)
-        if (fprintf(out, "%s\n", diag->errors[i].msg) < 0)
+    const struct scn_error *list = warnings ? diag->warnings : diag->errors;
+    unsigned kept = warnings ? diag->n_warn_kept : diag->n_kept;
+    unsigned total = warnings ? diag->n_warnings : diag->n_errors;
+
+    for (unsigned i = 0; i < kept; i++)
+        if (diag_write_one(out, &list[i], warnings ? "warning" : "error",
+                           warnings ? SGR_WARNING : SGR_ERROR, colour) < 0)
             return -1;
-    if (diag->n_errors > diag->n_kept &&
-        fprintf(out, "(and %u more errors)\n", diag->n_errors - diag->n_kept) < 0)
+    if (total > kept && fprintf(out, "(and %u more %s)\n", total - kept,
+                                warnings ? "warnings" : "errors") < 0)
         return -1;
     return 0;
+}
+
+int
+scn_diag_print_warnings(const struct scn_diag *diag, FILE *out)
+{
+    return scn_diag_write(diag, out, true, scn_diag_colour(out));
+}
+
+int
+scn_diag_print(const struct scn_diag *diag, FILE *out)
+{
+    return scn_diag_write(diag, out, false, scn_diag_colour(out));
 }

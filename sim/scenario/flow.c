@@ -138,9 +138,6 @@ check_not_in_repeat(struct parser *p, const struct tok *kw)
 int
 parse_at(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st)
 {
-    static const char *const never[] = { "title", "about", "seed", "host", "router", "switch",
-                                         "hub", "include", "repeat", "at", "sleep", "ping",
-                                         "traceroute", "wait", "pause", "}", NULL };
     const struct tok *tt = cur_next(c);
     const struct tok *t;
     uint64_t at_ns;
@@ -156,9 +153,9 @@ parse_at(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step 
     t = cur_peek(c);
     if (t == NULL)
         return perr(p, kw->col, "at needs a statement after the time");
-    for (size_t i = 0; never[i] != NULL; i++)
-        if (word_is(t, never[i]))
-            return perr(p, t->col, "at cannot schedule '%s' (it schedules host calls, say, "
+    const struct stmt_def *def = stmt_find(t);
+    if (def != NULL && (def->where & STMT_AT) == 0)
+        return perr(p, t->col, "at cannot schedule '%s' (it schedules host calls, say, "
                         "expect, set, drop rules and 'link A B down|up')", t->text);
     p->in_at = true;
     rc = parse_statement(p, c, st);
@@ -172,4 +169,33 @@ parse_at(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step 
     st->has_at = true;
     st->at_ns = at_ns;
     return 1;
+}
+
+/* ---------------------------------------------------------------------------
+ * The rows of sleep and pause: print, compare, copy, clear
+ * ------------------------------------------------------------------------- */
+
+void
+print_sleep(FILE *out, const struct scenario *scn, const struct scn_step *st)
+{
+    (void)scn;
+    fputs("sleep ", out);
+    print_dur(out, st->sleep.duration_ns);
+}
+
+bool
+eq_sleep(const struct scn_step *a, const struct scn_step *b)
+{
+    return a->sleep.duration_ns == b->sleep.duration_ns;
+}
+
+void
+print_pause(FILE *out, const struct scenario *scn, const struct scn_step *st)
+{
+    (void)scn;
+    fputs("pause", out);
+    if (st->say.text != NULL) {
+        fputc(' ', out);
+        print_cstr(out, st->say.text);
+    }
 }

@@ -123,3 +123,71 @@ parse_set(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step
     }
     return expect_end(p, c);
 }
+
+/* ---------------------------------------------------------------------------
+ * The rows of say (and pause, which keeps its text the same way) and set
+ * ------------------------------------------------------------------------- */
+
+void
+print_say(FILE *out, const struct scenario *scn, const struct scn_step *st)
+{
+    (void)scn;
+    fputs("say ", out);
+    print_cstr(out, st->say.text);
+}
+
+bool
+eq_say(const struct scn_step *a, const struct scn_step *b)
+{
+    return str_eq(a->say.text, b->say.text);
+}
+
+int
+copy_say(struct scn_step *dst, const struct scn_step *src)
+{
+    dst->say.text = src->say.text != NULL ? strdup(src->say.text) : NULL;
+    return src->say.text == NULL || dst->say.text != NULL ? 0 : -1;
+}
+
+void
+clear_say(struct scn_step *st)
+{
+    free(st->say.text);
+    st->say.text = NULL;
+}
+
+void
+print_set(FILE *out, const struct scenario *scn, const struct scn_step *st)
+{
+    const struct scn_set_args *a = &st->set;
+
+    fprintf(out, "set %s %s ", scn->hosts[st->host].name, scn_set_key_name(a->key));
+    switch (set_keys[a->key].value) {
+    case SETV_DUR:
+        print_dur(out, a->value);
+        break;
+    case SETV_DELACK:
+        if (a->value == 0)
+            fputs("off", out);
+        else if (a->value == SCN_DELACK_ON)
+            fputs("on", out);
+        else
+            print_dur(out, a->value);
+        break;
+    case SETV_ON_OFF:
+        fputs(a->value ? "on" : "off", out);
+        break;
+    case SETV_CC:
+        fputs(scn_cc_name((enum scn_cc)a->value), out);
+        break;
+    default:
+        fprintf(out, "%" PRIu64, a->value);
+        break;
+    }
+}
+
+bool
+eq_set(const struct scn_step *a, const struct scn_step *b)
+{
+    return a->set.key == b->set.key && a->set.value == b->set.value;
+}

@@ -84,6 +84,7 @@ struct parser {
     size_t n_bgs;               /* entries of bgs */
     size_t cap_bgs;             /* allocated entries of bgs */
     bool in_at;                 /* parsing the statement after `at TIME` */
+    const struct tok *call_amp; /* a call's trailing `&` while its row parses, or NULL */
 };
 
 /* An open `repeat N {`: the steps from first_step on are its body. */
@@ -126,17 +127,6 @@ struct unit {
     unsigned exp10;    /* value = number * 10^exp10 */
 };
 
-/* The calls a host makes, with what each needs when arguments are missing. */
-struct call_def {
-    const char *name;          /* the word */
-    enum scn_step_kind kind;   /* its step */
-    size_t n_args;             /* words it needs after the call (a payload counts 1) */
-    const char *needs;         /* "bind needs a socket and a port" */
-};
-
-extern const size_t n_calls;  /* entries of calls[] */
-#define N_CALLS n_calls
-
 /* The tunables of `set`, in enum scn_set_key order, with the kind of value. */
 enum set_value { SETV_DUR, SETV_COUNT, SETV_ON_OFF, SETV_DELACK, SETV_CC, SETV_U32 };
 
@@ -165,8 +155,8 @@ const struct tok *cur_peek(const struct cur *c);
 const struct tok *cur_peek2(const struct cur *c);
 const struct tok *cur_next(struct cur *c);
 void diag_clear(struct scn_diag *d);
-void diag_warn(struct scn_diag *d, const char *name, unsigned line, unsigned col, const char *msg);
-void diag_add(struct scn_diag *d, const char *name, unsigned line, unsigned col, const char *msg);
+struct scn_error *diag_warn(struct scn_diag *d, const char *name, unsigned line, unsigned col, const char *msg);
+struct scn_error *diag_add(struct scn_diag *d, const char *name, unsigned line, unsigned col, const char *msg);
 unsigned cur_lineno(const struct parser *p);
 int perr(struct parser *p, unsigned col, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 int perr_oom(struct parser *p);
@@ -220,7 +210,6 @@ int step_job_sock(const struct scn_step *st);
 int bg_add(struct parser *p, int host, int sock);
 int parse_call_options(struct parser *p, struct cur *c, const struct tok *call, struct scn_step *st);
 
-extern const struct call_def calls[];
 int get_on_off(struct parser *p, const struct tok *t, const char *what, int64_t *out);
 extern const char *const cc_names[];
 int get_cc(struct parser *p, const struct tok *t, int64_t *out);
@@ -240,7 +229,6 @@ extern const char *const proto_names[];
 int parse_filter(struct parser *p, struct cur *c, struct scn_filter *f);
 int parse_expect(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st);
 
-extern const char *const statements[];
 
 int parse_pause(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st);
 int parse_wait(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st);
@@ -269,5 +257,181 @@ const char *scn_shut_name(enum scn_shut h);
 const char *scn_proto_name(enum scn_proto pr);
 const char *scn_rule_action_name(enum scn_rule_action a);
 const char *scn_arp_state_name(enum scn_arp_state s);
+
+
+/* ---------------------------------------------------------------------------
+ * The statement table (stmt_table.c): one row per statement word
+ * ------------------------------------------------------------------------- */
+
+struct scn_runner;
+struct scn_job;
+struct host;
+
+/* Where a statement may stand and how it is written. */
+enum stmt_where {
+    STMT_WORLD = 1u << 0,   /* describes the world: not inside a repeat */
+    STMT_STEP = 1u << 1,    /* a step: parse fills the step it is given */
+    STMT_AT = 1u << 2,      /* may follow `at TIME` */
+    STMT_CALL = 1u << 3,    /* written `HOST: WORD ...` */
+    STMT_ASSIGN = 1u << 4,  /* written `HOST: VAR = WORD ...` */
+    STMT_BLOCKS = 1u << 5,  /* a call that can block: takes `timeout DUR` and `&` */
+    STMT_JOINS = 1u << 6,   /* joins a background call (wait) */
+};
+
+/* Parse what follows the statement's word kw. Returns -1 on a mistake (one
+ * error reported), 0 when no step was made, 1 when st was filled (a row
+ * with STMT_STEP may return 0 for that). */
+typedef int (*stmt_parse_fn)(struct parser *p, struct cur *c, const struct tok *kw,
+                             struct scn_step *st);
+
+/* One statement. A kind has one row that owns its step functions (init
+ * through job); further rows for the same kind (another spelling, or the
+ * same statement in another place) leave them NULL. */
+struct stmt_def {
+    const char *word;       /* the first word; for a call, the word after `HOST:` */
+    int kind;               /* enum scn_step_kind, or -1 for no step */
+    unsigned where;         /* enum stmt_where bits */
+    unsigned n_args;        /* calls: words it needs after the call word */
+    const char *needs;      /* calls: the message when they are missing */
+    const char *not_live;   /* why a live `:` line cannot be this, or NULL */
+    stmt_parse_fn parse;    /* NULL: handled before parsing (include) */
+    void (*init)(struct scn_step *st);  /* defaults beyond step_init()'s */
+    void (*print)(FILE *out, const struct scenario *scn, const struct scn_step *st);
+    bool (*eq)(const struct scn_step *a, const struct scn_step *b);   /* NULL: equal */
+    int (*copy)(struct scn_step *dst, const struct scn_step *src);    /* what it owns */
+    void (*clear)(struct scn_step *st);                               /* frees that */
+    const struct scn_addr *(*peer)(const struct scn_step *st);  /* where it sends */
+    void (*run)(struct scn_runner *r, const struct scn_step *st, size_t step_no,
+                bool scheduled);
+    int (*call)(struct scn_runner *r, const struct scn_step *st, size_t step_no, char *res,
+                size_t res_len);    /* a call that never blocks: its result */
+    bool (*job)(struct scn_runner *r, struct scn_job *j, struct host *h, int fd, int *rc,
+                char *res, size_t res_len);  /* one try of a blocking call */
+    const char *help;       /* one line for `netstep check` and the docs */
+};
+
+extern const struct stmt_def stmt_table[];
+extern const size_t stmt_table_len;
+
+/* The row of a statement word at the start of a line (not a call), or NULL. */
+const struct stmt_def *stmt_find(const struct tok *t);
+/* The row of a call word after `HOST:` (flags STMT_CALL), or NULL. */
+const struct stmt_def *stmt_find_call(const struct tok *t);
+/* The row that owns the step functions of kind k. */
+const struct stmt_def *stmt_of_kind(enum scn_step_kind k);
+
+
+/* calls.c */
+bool sock_type_is_stream(enum scn_sock_type t);
+int parse_call_bind(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st);
+int parse_call_connect(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st);
+int parse_call_send(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st);
+int parse_call_sendto(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st);
+int parse_call_recv(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st);
+int parse_call_close(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st);
+int parse_call_listen(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st);
+int parse_call_shutdown(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st);
+int parse_call_setsockopt(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st);
+int parse_call_wait(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st);
+int parse_call_route(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st);
+void init_bind(struct scn_step *st);
+void init_connect(struct scn_step *st);
+void init_send(struct scn_step *st);
+void init_accept(struct scn_step *st);
+void print_socket(FILE *out, const struct scenario *scn, const struct scn_step *st);
+void print_bind(FILE *out, const struct scenario *scn, const struct scn_step *st);
+void print_connect(FILE *out, const struct scenario *scn, const struct scn_step *st);
+void print_send(FILE *out, const struct scenario *scn, const struct scn_step *st);
+void print_sendto(FILE *out, const struct scenario *scn, const struct scn_step *st);
+void print_recv(FILE *out, const struct scenario *scn, const struct scn_step *st);
+void print_close(FILE *out, const struct scenario *scn, const struct scn_step *st);
+void print_listen(FILE *out, const struct scenario *scn, const struct scn_step *st);
+void print_accept(FILE *out, const struct scenario *scn, const struct scn_step *st);
+void print_shutdown(FILE *out, const struct scenario *scn, const struct scn_step *st);
+void print_setsockopt(FILE *out, const struct scenario *scn, const struct scn_step *st);
+void print_wait(FILE *out, const struct scenario *scn, const struct scn_step *st);
+void print_route_add(FILE *out, const struct scenario *scn, const struct scn_step *st);
+void print_route_show(FILE *out, const struct scenario *scn, const struct scn_step *st);
+bool eq_socket(const struct scn_step *a, const struct scn_step *b);
+bool eq_bind(const struct scn_step *a, const struct scn_step *b);
+bool eq_connect(const struct scn_step *a, const struct scn_step *b);
+bool eq_send(const struct scn_step *a, const struct scn_step *b);
+bool eq_recv(const struct scn_step *a, const struct scn_step *b);
+bool eq_listen(const struct scn_step *a, const struct scn_step *b);
+bool eq_accept(const struct scn_step *a, const struct scn_step *b);
+bool eq_shutdown(const struct scn_step *a, const struct scn_step *b);
+bool eq_setsockopt(const struct scn_step *a, const struct scn_step *b);
+bool eq_route_add(const struct scn_step *a, const struct scn_step *b);
+int copy_send(struct scn_step *dst, const struct scn_step *src);
+void clear_send(struct scn_step *st);
+const struct scn_addr *peer_connect(const struct scn_step *st);
+const struct scn_addr *peer_sendto(const struct scn_step *st);
+
+/* equal.c */
+bool str_eq(const char *a, const char *b);
+bool addr_eq(const struct scn_addr *a, const struct scn_addr *b);
+bool endpoint_eq(const struct scn_endpoint *a, const struct scn_endpoint *b);
+bool payload_eq(const struct scn_payload *a, const struct scn_payload *b);
+bool filter_eq(const struct scn_filter *a, const struct scn_filter *b);
+bool expect_eq(const struct scn_expect *a, const struct scn_expect *b);
+
+/* expect.c */
+void print_expect(FILE *out, const struct scenario *scn, const struct scn_step *st);
+void init_expect(struct scn_step *st);
+int copy_expect(struct scn_step *dst, const struct scn_step *src);
+void clear_expect(struct scn_step *st);
+bool eq_expect(const struct scn_step *a, const struct scn_step *b);
+
+/* faults.c */
+void init_drop(struct scn_step *st);
+void print_drop(FILE *out, const struct scenario *scn, const struct scn_step *st);
+bool eq_drop(const struct scn_step *a, const struct scn_step *b);
+int parse_link_statement(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st);
+void print_link_state(FILE *out, const struct scenario *scn, const struct scn_step *st);
+bool eq_link_state(const struct scn_step *a, const struct scn_step *b);
+
+/* flow.c */
+void print_sleep(FILE *out, const struct scenario *scn, const struct scn_step *st);
+bool eq_sleep(const struct scn_step *a, const struct scn_step *b);
+void print_pause(FILE *out, const struct scenario *scn, const struct scn_step *st);
+
+/* narrate.c */
+void print_say(FILE *out, const struct scenario *scn, const struct scn_step *st);
+bool eq_say(const struct scn_step *a, const struct scn_step *b);
+int copy_say(struct scn_step *dst, const struct scn_step *src);
+void clear_say(struct scn_step *st);
+void print_set(FILE *out, const struct scenario *scn, const struct scn_step *st);
+bool eq_set(const struct scn_step *a, const struct scn_step *b);
+
+/* ping.c */
+void init_ping(struct scn_step *st);
+void print_ping(FILE *out, const struct scenario *scn, const struct scn_step *st);
+void print_traceroute(FILE *out, const struct scenario *scn, const struct scn_step *st);
+bool eq_ping(const struct scn_step *a, const struct scn_step *b);
+bool eq_traceroute(const struct scn_step *a, const struct scn_step *b);
+const struct scn_addr *peer_ping(const struct scn_step *st);
+const struct scn_addr *peer_traceroute(const struct scn_step *st);
+
+/* print.c */
+void print_cstr(FILE *out, const char *s);
+void print_dur(FILE *out, uint64_t ns);
+void print_addr(FILE *out, const struct scenario *scn, const struct scn_addr *a);
+void print_endpoint(FILE *out, const struct scenario *scn, const struct scn_endpoint *ep);
+void print_payload(FILE *out, const struct scenario *scn, const struct scn_payload *pl);
+void print_filter(FILE *out, const struct scenario *scn, const struct scn_filter *f);
+void print_link_end(FILE *out, const struct scenario *scn, int h, int ifc, int sw);
+
+/* steps.c */
+void payload_free(struct scn_payload *pl);
+bool payload_copy(struct scn_payload *dst, const struct scn_payload *src);
+
+
+/* world.c */
+int get_link_end(struct parser *p, const struct tok *t, int *host, int *ifc, int *sw);
+
+
+/* parser.c */
+void diag_set_src(struct scn_error *e, const char *src);
+const char *line_src(const struct parser *p, unsigned file, unsigned lineno);
 
 #endif

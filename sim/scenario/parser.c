@@ -51,12 +51,12 @@ diag_clear(struct scn_diag *d)
 }
 
 /* Record one warning at name:line:col. */
-void
+struct scn_error *
 diag_warn(struct scn_diag *d, const char *name, unsigned line, unsigned col, const char *msg)
 {
     d->n_warnings++;
     if (d->n_warn_kept >= SCN_DIAG_MAX)
-        return;
+        return NULL;
 
     struct scn_error *e = &d->warnings[d->n_warn_kept++];
     int n = snprintf(e->msg, sizeof e->msg, "%s:%u:%u: warning: ", name, line, col);
@@ -65,15 +65,17 @@ diag_warn(struct scn_diag *d, const char *name, unsigned line, unsigned col, con
     if (n > 0 && (size_t)n < sizeof e->msg - 1)
         snprintf(e->msg + n, sizeof e->msg - (size_t)n, "%.*s",
                  (int)(sizeof e->msg - (size_t)n - 1), msg);
+    e->src[0] = '\0';
+    return e;
 }
 
 /* Record one error; line 0 means "about the whole file" (no position). */
-void
+struct scn_error *
 diag_add(struct scn_diag *d, const char *name, unsigned line, unsigned col, const char *msg)
 {
     d->n_errors++;
     if (d->n_kept >= SCN_DIAG_MAX)
-        return;
+        return NULL;
 
     struct scn_error *e = &d->errors[d->n_kept++];
     int n;
@@ -88,6 +90,27 @@ diag_add(struct scn_diag *d, const char *name, unsigned line, unsigned col, cons
                  (int)(sizeof e->msg - (size_t)n - 1), msg);
     if (d->n_kept == 1)
         memcpy(d->first, e->msg, sizeof d->first);
+    e->src[0] = '\0';
+    return e;
+}
+
+/* Keep the source line src (may be NULL) with message e (may be NULL: not
+ * kept), for showing it under the message. */
+void
+diag_set_src(struct scn_error *e, const char *src)
+{
+    if (e != NULL && src != NULL)
+        snprintf(e->src, sizeof e->src, "%s", src);
+}
+
+/* The text of line lineno of file number file, or NULL. */
+const char *
+line_src(const struct parser *p, unsigned file, unsigned lineno)
+{
+    for (size_t i = 0; i < p->n_lines; i++)
+        if (p->lines[i].file == file && p->lines[i].lineno == lineno)
+            return p->lines[i].src;
+    return NULL;
 }
 
 unsigned
@@ -117,7 +140,8 @@ perr(struct parser *p, unsigned col, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    diag_add(p->diag, cur_file(p), cur_lineno(p), col, msg);
+    diag_set_src(diag_add(p->diag, cur_file(p), cur_lineno(p), col, msg),
+                 p->cur_line < p->n_lines ? p->lines[p->cur_line].src : NULL);
     return -1;
 }
 

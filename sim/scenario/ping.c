@@ -175,3 +175,85 @@ parse_traceroute(struct parser *p, struct cur *c, const struct tok *kw, struct s
     }
     return 0;
 }
+
+/* ---------------------------------------------------------------------------
+ * The rows of ping and traceroute: defaults, print, compare, peer
+ * ------------------------------------------------------------------------- */
+
+void
+init_ping(struct scn_step *st)
+{
+    st->ping.dest.host = -1;
+}
+
+void
+print_ping(FILE *out, const struct scenario *scn, const struct scn_step *st)
+{
+    const struct scn_ping_args *pa = &st->ping;
+
+    fprintf(out, "ping %s ", scn->hosts[st->host].name);
+    print_addr(out, scn, &pa->dest);
+    if (pa->count != SCN_PING_COUNT_DEFAULT)
+        fprintf(out, " count %u", (unsigned)pa->count);
+    if (pa->size != SCN_PING_SIZE_DEFAULT)
+        fprintf(out, " size %u", (unsigned)pa->size);
+    if (pa->interval_ns != SCN_PING_INTERVAL_DEFAULT_NS) {
+        fputs(" interval ", out);
+        print_dur(out, pa->interval_ns);
+    }
+    if (pa->timeout_ns != SCN_PING_TIMEOUT_DEFAULT_NS) {
+        fputs(" timeout ", out);
+        print_dur(out, pa->timeout_ns);
+    }
+    if (pa->df)
+        fputs(" df", out);
+    if (pa->ttl != 0)
+        fprintf(out, " ttl %u", (unsigned)pa->ttl);
+}
+
+void
+print_traceroute(FILE *out, const struct scenario *scn, const struct scn_step *st)
+{
+    const struct scn_traceroute_args *ta = &st->traceroute;
+
+    fprintf(out, "traceroute %s ", scn->hosts[st->host].name);
+    print_addr(out, scn, &ta->dest);
+    if (ta->max_hops != SCN_TRACEROUTE_HOPS_DEFAULT)
+        fprintf(out, " max-hops %u", (unsigned)ta->max_hops);
+    if (ta->probes != SCN_TRACEROUTE_PROBES_DEFAULT)
+        fprintf(out, " probes %u", (unsigned)ta->probes);
+    if (ta->wait_ns != SCN_TRACEROUTE_WAIT_DEFAULT_NS) {
+        fputs(" wait ", out);
+        print_dur(out, ta->wait_ns);
+    }
+}
+
+bool
+eq_ping(const struct scn_step *a, const struct scn_step *b)
+{
+    return addr_eq(&a->ping.dest, &b->ping.dest) && a->ping.count == b->ping.count &&
+           a->ping.size == b->ping.size && a->ping.interval_ns == b->ping.interval_ns &&
+           a->ping.timeout_ns == b->ping.timeout_ns && a->ping.df == b->ping.df &&
+           a->ping.ttl == b->ping.ttl;
+}
+
+bool
+eq_traceroute(const struct scn_step *a, const struct scn_step *b)
+{
+    return addr_eq(&a->traceroute.dest, &b->traceroute.dest) &&
+           a->traceroute.max_hops == b->traceroute.max_hops &&
+           a->traceroute.probes == b->traceroute.probes &&
+           a->traceroute.wait_ns == b->traceroute.wait_ns;
+}
+
+const struct scn_addr *
+peer_ping(const struct scn_step *st)
+{
+    return &st->ping.dest;
+}
+
+const struct scn_addr *
+peer_traceroute(const struct scn_step *st)
+{
+    return &st->traceroute.dest;
+}

@@ -40,7 +40,7 @@ print_text(FILE *out, const uint8_t *s, size_t n)
     fputc('"', out);
 }
 
-static void
+void
 print_cstr(FILE *out, const char *s)
 {
     print_text(out, (const uint8_t *)s, strlen(s));
@@ -61,7 +61,7 @@ print_scaled(FILE *out, uint64_t v, const struct unit *units, size_t n_units)
     }
 }
 
-static void
+void
 print_dur(FILE *out, uint64_t ns)
 {
     print_scaled(out, ns, time_units, 4);
@@ -92,7 +92,7 @@ print_pct(FILE *out, uint32_t ppm)
         fprintf(out, "%u.%s%%", (unsigned)(ppm / 10000), frac);
 }
 
-static void
+void
 print_addr(FILE *out, const struct scenario *scn, const struct scn_addr *a)
 {
     char s[IPV4_ADDR_STRLEN];
@@ -103,7 +103,7 @@ print_addr(FILE *out, const struct scenario *scn, const struct scn_addr *a)
         fputs(ipv4_addr_str(a->addr, s), out);
 }
 
-static void
+void
 print_endpoint(FILE *out, const struct scenario *scn, const struct scn_endpoint *ep)
 {
     if (ep->path[0] != '\0') {
@@ -165,7 +165,7 @@ print_app_payload(FILE *out, const struct scenario *scn, const struct scn_payloa
     }
 }
 
-static void
+void
 print_payload(FILE *out, const struct scenario *scn, const struct scn_payload *pl)
 {
     switch (pl->kind) {
@@ -196,7 +196,7 @@ print_tcp_flags(FILE *out, uint8_t flags)
 }
 
 /* A filter, with a leading space when it prints anything. */
-static void
+void
 print_filter(FILE *out, const struct scenario *scn, const struct scn_filter *f)
 {
     if (f->proto != SCN_PROTO_ANY)
@@ -219,72 +219,8 @@ print_filter(FILE *out, const struct scenario *scn, const struct scn_filter *f)
         fprintf(out, " len %s %" PRIu64, scn_cmp_name(f->len_cmp), f->len);
 }
 
-static void
-print_expect(FILE *out, const struct scenario *scn, const struct scn_step *st)
-{
-    const struct scn_expect *e = &st->expect;
-    char mac[MAC_ADDR_STRLEN];
-
-    fputs("expect ", out);
-    switch (e->kind) {
-    case SCN_EXPECT_DATA:
-        fprintf(out, "%s %s ", scn->dvars[e->dvar].name, scn_cmp_name(e->cmp));
-        print_payload(out, scn, e->rhs.kind != SCN_PAYLOAD_TEXT ? &e->rhs
-                      : &(struct scn_payload){ .kind = SCN_PAYLOAD_TEXT, .data = e->text,
-                                               .len = e->text_len });
-        break;
-    case SCN_EXPECT_LENGTH:
-        fprintf(out, "%s length %s %" PRIu64, scn->dvars[e->dvar].name, scn_cmp_name(e->cmp),
-                e->number);
-        break;
-    case SCN_EXPECT_ERROR:
-        fprintf(out, "%s %s error == %s", scn->hosts[st->host].name, scn->socks[st->sock].name,
-                e->err_name);
-        break;
-    case SCN_EXPECT_COUNTER:
-        fprintf(out, "%s counter %s %s %" PRIu64, scn->hosts[st->host].name, e->counter,
-                scn_cmp_name(e->cmp), e->number);
-        break;
-    case SCN_EXPECT_ARP:
-        fprintf(out, "%s arp ", scn->hosts[st->host].name);
-        print_addr(out, scn, &e->arp_addr);
-        if (e->arp_state == SCN_ARP_MAC)
-            fprintf(out, " == %s", mac_addr_str(e->arp_mac, mac));
-        else
-            fprintf(out, " == %s", scn_arp_state_name(e->arp_state));
-        break;
-    case SCN_EXPECT_STATE:
-        fprintf(out, "%s %s state %s %s", scn->hosts[st->host].name, scn->socks[st->sock].name,
-                scn_cmp_name(e->cmp), e->field);
-        break;
-    case SCN_EXPECT_TCB:
-        fprintf(out, "%s %s tcb %s %s %" PRIu64, scn->hosts[st->host].name,
-                scn->socks[st->sock].name, e->field, scn_cmp_name(e->cmp), e->number);
-        break;
-    case SCN_EXPECT_ROUTE:
-        fprintf(out, "%s route ", scn->hosts[st->host].name);
-        print_addr(out, scn, &e->route_dest);
-        if (e->route_kind == SCN_ROUTE_VIA) {
-            fputs(" == via ", out);
-            print_addr(out, scn, &e->route_gw);
-        } else {
-            fprintf(out, " == %s", e->route_kind == SCN_ROUTE_DIRECT ? "direct" : "none");
-        }
-        break;
-    case SCN_EXPECT_PACKETS:
-        fputs("packets", out);
-        print_filter(out, scn, &e->filter);
-        fprintf(out, " %s %" PRIu64, scn_cmp_name(e->cmp), e->number);
-        break;
-    default:
-        fprintf(out, "time %s ", scn_cmp_name(e->cmp));
-        print_dur(out, e->number);
-        break;
-    }
-}
-
 /* A link's end: a switch, a host, or host:ethN when the host has several. */
-static void
+void
 print_link_end(FILE *out, const struct scenario *scn, int h, int ifc, int sw)
 {
     if (sw >= 0)
@@ -295,10 +231,12 @@ print_link_end(FILE *out, const struct scenario *scn, int h, int ifc, int sw)
         fputs(scn->hosts[h].name, out);
 }
 
+/* One step: `at TIME`, `HOST: ` for a call, the row's own words, then the
+ * options every step may carry. */
 static void
 print_step(FILE *out, const struct scenario *scn, const struct scn_step *st)
 {
-    const char *sock = st->sock >= 0 ? scn->socks[st->sock].name : "";
+    const struct stmt_def *def = stmt_of_kind(st->kind);
 
     if (st->has_at) {
         fputs("at ", out);
@@ -307,202 +245,8 @@ print_step(FILE *out, const struct scenario *scn, const struct scn_step *st)
     }
     if (step_is_call(st->kind))
         fprintf(out, "%s: ", scn->hosts[st->host].name);
-    switch (st->kind) {
-    case SCN_STEP_SOCKET:
-        fprintf(out, "%s = socket %s", sock, scn_sock_type_name(st->socket.type));
-        break;
-    case SCN_STEP_BIND:
-        fprintf(out, "bind %s ", sock);
-        print_endpoint(out, scn, &st->bind.local);
-        break;
-    case SCN_STEP_CONNECT:
-        fprintf(out, "connect %s ", sock);
-        print_endpoint(out, scn, &st->connect.dest);
-        break;
-    case SCN_STEP_SEND:
-        fprintf(out, "send %s ", sock);
-        print_payload(out, scn, &st->send.payload);
-        break;
-    case SCN_STEP_SENDTO:
-        fprintf(out, "sendto %s ", sock);
-        print_endpoint(out, scn, &st->send.dest);
-        fputc(' ', out);
-        print_payload(out, scn, &st->send.payload);
-        break;
-    case SCN_STEP_RECV:
-    case SCN_STEP_RECVFROM:
-        if (st->recv.all)
-            fprintf(out, "%s %s all", scn_step_kind_name(st->kind), sock);
-        else
-            fprintf(out, "%s %s %zu", scn_step_kind_name(st->kind), sock, st->recv.max_len);
-        break;
-    case SCN_STEP_LISTEN:
-        fprintf(out, "listen %s", sock);
-        if (st->listen.has_backlog)
-            fprintf(out, " %u", (unsigned)st->listen.backlog);
-        break;
-    case SCN_STEP_ACCEPT:
-        fprintf(out, "%s = accept %s", scn->socks[st->accept.new_sock].name, sock);
-        break;
-    case SCN_STEP_SHUTDOWN:
-        fprintf(out, "shutdown %s %s", sock, scn_shut_name(st->shutdown.how));
-        break;
-    case SCN_STEP_SETSOCKOPT: {
-        const struct scn_setsockopt_args *a = &st->sockopt;
-        fprintf(out, "setsockopt %s %s ", sock, scn_sockopt_name(a->opt));
-        switch (a->opt) {
-        case SCN_OPT_RCVBUF:
-        case SCN_OPT_SNDBUF:
-            fprintf(out, "%" PRId64, a->value);
-            break;
-        case SCN_OPT_LINGER:
-            if (a->value < 0)
-                fputs("off", out);
-            else
-                fprintf(out, "%" PRId64 "s", a->value);
-            break;
-        case SCN_OPT_CONGESTION:
-            fputs(scn_cc_name((enum scn_cc)a->value), out);
-            break;
-        default:
-            fputs(a->value ? "on" : "off", out);
-            break;
-        }
-        break;
-    }
-    case SCN_STEP_WAIT:
-        fprintf(out, "wait %s", sock);
-        break;
-    case SCN_STEP_PAUSE:
-        fputs("pause", out);
-        if (st->say.text != NULL) {
-            fputc(' ', out);
-            print_cstr(out, st->say.text);
-        }
-        break;
-    case SCN_STEP_SET: {
-        const struct scn_set_args *a = &st->set;
-        fprintf(out, "set %s %s ", scn->hosts[st->host].name, scn_set_key_name(a->key));
-        switch (set_keys[a->key].value) {
-        case SETV_DUR:
-            print_dur(out, a->value);
-            break;
-        case SETV_DELACK:
-            if (a->value == 0)
-                fputs("off", out);
-            else if (a->value == SCN_DELACK_ON)
-                fputs("on", out);
-            else
-                print_dur(out, a->value);
-            break;
-        case SETV_ON_OFF:
-            fputs(a->value ? "on" : "off", out);
-            break;
-        case SETV_CC:
-            fputs(scn_cc_name((enum scn_cc)a->value), out);
-            break;
-        default:
-            fprintf(out, "%" PRIu64, a->value);
-            break;
-        }
-        break;
-    }
-    case SCN_STEP_DROP: {
-        uint32_t n = st->drop.nth;
-        const char *sfx = (n % 100 >= 11 && n % 100 <= 13) ? "th"
-                          : n % 10 == 1                   ? "st"
-                          : n % 10 == 2                   ? "nd"
-                          : n % 10 == 3                   ? "rd"
-                                                          : "th";
-        fprintf(out, "%s %u%s", scn_rule_action_name(st->drop.action), (unsigned)n, sfx);
-        print_filter(out, scn, &st->drop.filter);
-        if (st->drop.action == SCN_RULE_DELAY) {
-            fputs(" by ", out);
-            print_dur(out, st->drop.delay_ns);
-        }
-        break;
-    }
-    case SCN_STEP_ROUTE_ADD: {
-        const struct scn_route_args *ra = &st->route;
-        char a[IPV4_ADDR_STRLEN];
-        fputs("route add ", out);
-        if (ra->prefix_len == 0 && ra->dst == 0)
-            fputs("default", out);
-        else
-            fprintf(out, "%s/%u", ipv4_addr_str(ra->dst, a), ra->prefix_len);
-        if (ra->has_gw) {
-            fputs(" via ", out);
-            print_addr(out, scn, &ra->gw);
-        }
-        if (ra->dev >= 0)
-            fprintf(out, " dev eth%d", ra->dev);
-        break;
-    }
-    case SCN_STEP_ROUTE_SHOW:
-        fputs("ip route", out);
-        break;
-    case SCN_STEP_TRACEROUTE: {
-        const struct scn_traceroute_args *ta = &st->traceroute;
-        fprintf(out, "traceroute %s ", scn->hosts[st->host].name);
-        print_addr(out, scn, &ta->dest);
-        if (ta->max_hops != SCN_TRACEROUTE_HOPS_DEFAULT)
-            fprintf(out, " max-hops %u", (unsigned)ta->max_hops);
-        if (ta->probes != SCN_TRACEROUTE_PROBES_DEFAULT)
-            fprintf(out, " probes %u", (unsigned)ta->probes);
-        if (ta->wait_ns != SCN_TRACEROUTE_WAIT_DEFAULT_NS) {
-            fputs(" wait ", out);
-            print_dur(out, ta->wait_ns);
-        }
-        break;
-    }
-    case SCN_STEP_LINK_STATE: {
-        const struct scn_link *l = &scn->links[st->link_state.link];
-        fputs("link ", out);
-        print_link_end(out, scn, l->a, l->a_if, l->a_sw);
-        fputc(' ', out);
-        print_link_end(out, scn, l->b, l->b_if, l->b_sw);
-        fputs(st->link_state.down ? " down" : " up", out);
-        break;
-    }
-    case SCN_STEP_CLOSE:
-        fprintf(out, "close %s", sock);
-        break;
-    case SCN_STEP_PING: {
-        const struct scn_ping_args *pa = &st->ping;
-        fprintf(out, "ping %s ", scn->hosts[st->host].name);
-        print_addr(out, scn, &pa->dest);
-        if (pa->count != SCN_PING_COUNT_DEFAULT)
-            fprintf(out, " count %u", (unsigned)pa->count);
-        if (pa->size != SCN_PING_SIZE_DEFAULT)
-            fprintf(out, " size %u", (unsigned)pa->size);
-        if (pa->interval_ns != SCN_PING_INTERVAL_DEFAULT_NS) {
-            fputs(" interval ", out);
-            print_dur(out, pa->interval_ns);
-        }
-        if (pa->timeout_ns != SCN_PING_TIMEOUT_DEFAULT_NS) {
-            fputs(" timeout ", out);
-            print_dur(out, pa->timeout_ns);
-        }
-        if (pa->df)
-            fputs(" df", out);
-        if (pa->ttl != 0)
-            fprintf(out, " ttl %u", (unsigned)pa->ttl);
-        break;
-    }
-    case SCN_STEP_SLEEP:
-        fputs("sleep ", out);
-        print_dur(out, st->sleep.duration_ns);
-        break;
-    case SCN_STEP_SAY:
-        fputs("say ", out);
-        print_cstr(out, st->say.text);
-        break;
-    case SCN_STEP_EXPECT:
-        print_expect(out, scn, st);
-        break;
-    default:
-        break;
-    }
+    if (def != NULL)
+        def->print(out, scn, st);
     if (st->has_timeout) {
         fputs(" timeout ", out);
         print_dur(out, st->timeout_ns);

@@ -12,6 +12,7 @@
 #ifndef NETSTEP_SIM_SCENARIO_RUN_INTERNAL_H
 #define NETSTEP_SIM_SCENARIO_RUN_INTERNAL_H
 
+#include "sim/scenario/parse.h"
 #include "sim/scenario_run.h"
 
 #define NS_PER_MS UINT64_C(1000000)
@@ -62,6 +63,54 @@ void step_link_state(struct scn_runner *r, const struct scn_step *st);
 unsigned step_rule(struct scn_runner *r, const struct scn_step *st);
 void step_set(struct scn_runner *r, const struct scn_step *st);
 
-void run_expect(struct scn_runner *r, const struct scn_step *st, size_t step_no);
+void run_expect(struct scn_runner *r, const struct scn_step *st, size_t step_no, bool scheduled);
+
+
+/* run_jobs.c */
+bool job_connect(struct scn_runner *r, struct scn_job *j, struct host *h, int fd, int *rc,
+            char *res, size_t res_len);
+bool job_send(struct scn_runner *r, struct scn_job *j, struct host *h, int fd, int *rc, char *res,
+         size_t res_len);
+bool job_accept(struct scn_runner *r, struct scn_job *j, struct host *h, int fd, int *rc, char *res,
+           size_t res_len);
+bool job_recv(struct scn_runner *r, struct scn_job *j, struct host *h, int fd, int *rc, char *res,
+         size_t res_len);
+bool job_close(struct scn_runner *r, struct scn_job *j, struct host *h, int fd, int *rc, char *res,
+          size_t res_len);
+int call_socket(struct scn_runner *r, const struct scn_step *st, size_t step_no, char *res,
+            size_t res_len);
+int call_listen(struct scn_runner *r, const struct scn_step *st, size_t step_no, char *res,
+            size_t res_len);
+int call_shutdown(struct scn_runner *r, const struct scn_step *st, size_t step_no, char *res,
+              size_t res_len);
+int call_setsockopt(struct scn_runner *r, const struct scn_step *st, size_t step_no, char *res,
+                size_t res_len);
+int call_bind(struct scn_runner *r, const struct scn_step *st, size_t step_no, char *res,
+          size_t res_len);
+int call_wait(struct scn_runner *r, const struct scn_step *st, size_t step_no, char *res,
+          size_t res_len);
+
+/* run_ping.c */
+void run_ping_step(struct scn_runner *r, const struct scn_step *st, size_t step_no, bool scheduled);
+void run_traceroute_step(struct scn_runner *r, const struct scn_step *st, size_t step_no,
+                    bool scheduled);
+
+/* run_rules.c */
+void run_route_show_step(struct scn_runner *r, const struct scn_step *st, size_t step_no,
+                    bool scheduled);
+void run_route_add_step(struct scn_runner *r, const struct scn_step *st, size_t step_no,
+                   bool scheduled);
+void run_link_state_step(struct scn_runner *r, const struct scn_step *st, size_t step_no,
+                    bool scheduled);
+void run_drop_step(struct scn_runner *r, const struct scn_step *st, size_t step_no, bool scheduled);
+void run_set_step(struct scn_runner *r, const struct scn_step *st, size_t step_no, bool scheduled);
+
+/* run_step.c */
+void run_say_step(struct scn_runner *r, const struct scn_step *st, size_t step_no, bool scheduled);
+void run_pause_step(struct scn_runner *r, const struct scn_step *st, size_t step_no, bool scheduled);
+void run_sleep_step(struct scn_runner *r, const struct scn_step *st, size_t step_no, bool scheduled);
+void run_call_step(struct scn_runner *r, const struct scn_step *st, size_t step_no, bool scheduled);
+
+
 
 #endif

@@ -202,8 +202,9 @@ step_expect(struct scn_runner *r, const struct scn_step *st, char *got, size_t g
 }
 
 void
-run_expect(struct scn_runner *r, const struct scn_step *st, size_t step_no)
+run_expect(struct scn_runner *r, const struct scn_step *st, size_t step_no, bool scheduled)
 {
+    (void)scheduled;
     char got[256], t[32];
     struct host *h = st->host >= 0 ? r->hosts[st->host] : NULL;
     bool ok = step_expect(r, st, got, sizeof(got));

@@ -243,176 +243,214 @@ close_finished(struct scn_runner *r, const struct scn_job *j, int rc, char *res,
                  "everything; the socket is gone, the connection goes on alone");
 }
 
+/* ---------------------------------------------------------------------------
+ * One function per blocking call: one try, with the host entered. Each sets
+ * *rc and returns whether the call finished (an -ERR_AGAIN that is not a
+ * "wait more" finishes too: a lingering close whose time ran out).
+ * ------------------------------------------------------------------------- */
+
+bool
+job_connect(struct scn_runner *r, struct scn_job *j, struct host *h, int fd, int *rc,
+            char *res, size_t res_len)
+{
+    const struct scn_step *st = j->st;
+    struct sock_addr a = { st->connect.dest.addr.addr, st->connect.dest.port };
+
+    (void)res;
+    (void)res_len;
+    if (is_local(r, st)) {
+        /* A local connect has no handshake: paired at once, or refused.
+         * A full accept queue (EAGAIN) waits out the timeout. */
+        *rc = sock_connect_path(h, fd, st->connect.dest.path);
+        j->events = 0;
+        return *rc != -ERR_AGAIN;
+    }
+    if (!j->started) {
+        *rc = sock_connect(h, fd, &a);
+        if (*rc == -ERR_INPROGRESS) {
+            /* The handshake runs; wait for it as a non-blocking C
+             * program does: writable or an error, then SO_ERROR. */
+            j->started = true;
+            j->events = SOCK_POLLOUT | SOCK_POLLERR;
+            *rc = -ERR_AGAIN;
+        }
+        return *rc != -ERR_AGAIN;
+    }
+    int64_t e = 0;
+    *rc = sock_getsockopt(h, fd, SOCK_OPT_ERROR, &e);
+    if (*rc == 0 && e != 0)
+        *rc = -(int)e;
+    return *rc != -ERR_AGAIN;
+}
+
+/* send and sendto. */
+bool
+job_send(struct scn_runner *r, struct scn_job *j, struct host *h, int fd, int *rc, char *res,
+         size_t res_len)
+{
+    const struct scn_step *st = j->st;
+
+    *rc = 0;
+    if (st->kind == SCN_STEP_SEND && is_stream(r, st)) {
+        /* A blocking stream send returns when every byte is in the
+         * send buffer: put in what fits, let time run, again. */
+        while (j->off < j->len || j->len == 0) {
+            *rc = sock_send(h, fd, j->buf + j->off, j->len - j->off);
+            if (*rc < 0 || j->len == 0)
+                break;
+            j->off += (size_t)*rc;
+        }
+        if (*rc >= 0)
+            *rc = (int)j->off;
+        else if (*rc == -ERR_AGAIN && j->off > 0)
+            snprintf(res, res_len, "%zu of %zu bytes in the send buffer", j->off, j->len);
+    } else if (st->kind == SCN_STEP_SEND) {
+        *rc = sock_send(h, fd, j->buf, j->len);
+    } else if (is_local(r, st)) {
+        *rc = sock_sendto_path(h, fd, j->buf, j->len, st->send.dest.path);
+        /* A local datagram socket always polls writable, so a full
+         * receiver cannot be waited for by poll: wait out the timeout. */
+        if (*rc == -ERR_AGAIN) {
+            j->events = 0;
+            return false;
+        }
+    } else {
+        struct sock_addr to = { st->send.dest.addr.addr, st->send.dest.port };
+        *rc = sock_sendto(h, fd, j->buf, j->len, &to);
+    }
+    if (*rc == -ERR_AGAIN)
+        j->events = SOCK_POLLOUT | SOCK_POLLERR;
+    return *rc != -ERR_AGAIN;
+}
+
+bool
+job_accept(struct scn_runner *r, struct scn_job *j, struct host *h, int fd, int *rc, char *res,
+           size_t res_len)
+{
+    const struct scn_step *st = j->st;
+    struct sock_addr peer = { 0 };
+
+    *rc = sock_accept(h, fd, &peer);
+    if (*rc == -ERR_AGAIN) {
+        j->events = SOCK_POLLIN | SOCK_POLLERR;
+        return false;
+    }
+    if (*rc >= 0) {
+        char ip[IPV4_ADDR_STRLEN];
+        const struct socket *ls = sock_lookup(h, fd);
+        r->sock_fd[st->accept.new_sock] = *rc;
+        r->closed[st->accept.new_sock].known = false;
+        if (is_local(r, st))
+            snprintf(res, res_len, "%d (a connection to %s)", *rc,
+                     ls != NULL ? ls->path : "?");
+        else
+            snprintf(res, res_len, "%d (a connection from %s:%u)", *rc,
+                     ipv4_addr_str(peer.addr, ip), peer.port);
+    }
+    return true;
+}
+
+/* recv and recvfrom. */
+bool
+job_recv(struct scn_runner *r, struct scn_job *j, struct host *h, int fd, int *rc, char *res,
+         size_t res_len)
+{
+    const struct scn_step *st = j->st;
+    struct sock_addr from = { 0 };
+    char from_path[SOCK_PATH_MAX] = "";
+
+    if (st->recv.all)
+        *rc = job_recv_all(r, j, h, fd);
+    else if (st->kind == SCN_STEP_RECVFROM && is_local(r, st))
+        *rc = sock_recvfrom_path(h, fd, j->buf, j->cap, from_path, sizeof(from_path));
+    else
+        *rc = st->kind == SCN_STEP_RECV ? sock_recv(h, fd, j->buf, j->cap)
+                                        : sock_recvfrom(h, fd, j->buf, j->cap, &from);
+    if (*rc == -ERR_AGAIN) {
+        j->events = SOCK_POLLIN | SOCK_POLLERR | SOCK_POLLHUP;
+        return false;
+    }
+    if (*rc >= 0) {
+        char shown[200], ip[IPV4_ADDR_STRLEN];
+        fmt_bytes(j->buf, (size_t)*rc, shown, sizeof(shown));
+        if (st->dvar >= 0)
+            value_set(&r->values[st->dvar], j->buf, (size_t)*rc);
+        if (st->kind == SCN_STEP_RECVFROM && is_local(r, st))
+            snprintf(res, res_len, "%d bytes from %s: %s", *rc,
+                     from_path[0] != '\0' ? from_path : "an unnamed socket", shown);
+        else if (st->kind == SCN_STEP_RECVFROM)
+            snprintf(res, res_len, "%d bytes from %s:%u: %s", *rc,
+                     ipv4_addr_str(from.addr, ip), from.port, shown);
+        else if (st->recv.all)
+            snprintf(res, res_len, "%d bytes, then the end of the stream: %s", *rc, shown);
+        else if (*rc == 0 && is_local(r, st))
+            snprintf(res, res_len, "0 bytes: the end of the stream (the other end closed "
+                     "or shut down)");
+        else if (*rc == 0 && is_stream(r, st))
+            snprintf(res, res_len, "0 bytes: the end of the stream (the peer sent FIN)");
+        else
+            snprintf(res, res_len, "%d bytes: %s", *rc, shown);
+    } else if (st->dvar >= 0) {
+        value_set(&r->values[st->dvar], NULL, 0);
+    }
+    return true;
+}
+
+bool
+job_close(struct scn_runner *r, struct scn_job *j, struct host *h, int fd, int *rc, char *res,
+          size_t res_len)
+{
+    const struct scn_step *st = j->st;
+
+    if (!j->started) {
+        close_remember(r, st, h, fd);
+        *rc = sock_close(h, fd);
+    } else {
+        *rc = sock_close(h, fd);
+        if (*rc == -ERR_AGAIN) {
+            /* Not "wait more": the linger time ran out. */
+            close_finished(r, j, *rc, res, res_len);
+            return true;
+        }
+    }
+    if (*rc == -ERR_INPROGRESS) {
+        /* SO_LINGER > 0: close() sleeps until the peer has acknowledged
+         * the data and the FIN, or the linger time runs out; the stack
+         * says which with SOCK_POLLCLOSE. The wait is the linger time,
+         * not the call's timeout: the stack's linger timer, armed this
+         * very instant, fires at the deadline and ends it. */
+        int64_t linger_s = 0;
+        sock_getsockopt(h, fd, SOCK_OPT_LINGER, &linger_s);
+        uint64_t until = r->sim.now_ns + (uint64_t)(linger_s > 0 ? linger_s : 0) * NS_PER_S;
+        if (until > j->deadline_ns)
+            j->deadline_ns = until;
+        j->started = true;
+        j->events = SOCK_POLLCLOSE;
+        *rc = -ERR_AGAIN;
+        return false;
+    }
+    close_finished(r, j, *rc, res, res_len);
+    return *rc != -ERR_AGAIN;
+}
+
 /* Try j's call once more. Returns 1 when it finished (*ret is the result),
  * 0 when it must wait for j->events. */
 static int
 job_try(struct scn_runner *r, struct scn_job *j, int *ret, char *res, size_t res_len)
 {
     const struct scn_step *st = j->st;
+    const struct stmt_def *def = stmt_of_kind(st->kind);
     struct host *h = r->hosts[st->host];
     int fd = r->sock_fd[st->sock];
-    int rc = 0;
+    int rc = -ERR_INVAL;
+    bool done = true;
 
     res[0] = '\0';
     run_enter(r, h, j->step_no);
-    switch (st->kind) {
-    case SCN_STEP_CONNECT: {
-        struct sock_addr a = { st->connect.dest.addr.addr, st->connect.dest.port };
-        if (is_local(r, st)) {
-            /* A local connect has no handshake: paired at once, or refused.
-             * A full accept queue (EAGAIN) waits out the timeout. */
-            rc = sock_connect_path(h, fd, st->connect.dest.path);
-            j->events = 0;
-            break;
-        }
-        if (!j->started) {
-            rc = sock_connect(h, fd, &a);
-            if (rc == -ERR_INPROGRESS) {
-                /* The handshake runs; wait for it as a non-blocking C
-                 * program does: writable or an error, then SO_ERROR. */
-                j->started = true;
-                j->events = SOCK_POLLOUT | SOCK_POLLERR;
-                rc = -ERR_AGAIN;
-            }
-            break;
-        }
-        int64_t e = 0;
-        rc = sock_getsockopt(h, fd, SOCK_OPT_ERROR, &e);
-        if (rc == 0 && e != 0)
-            rc = -(int)e;
-        break;
-    }
-    case SCN_STEP_SEND:
-    case SCN_STEP_SENDTO:
-        if (st->kind == SCN_STEP_SEND && is_stream(r, st)) {
-            /* A blocking stream send returns when every byte is in the
-             * send buffer: put in what fits, let time run, again. */
-            while (j->off < j->len || j->len == 0) {
-                rc = sock_send(h, fd, j->buf + j->off, j->len - j->off);
-                if (rc < 0 || j->len == 0)
-                    break;
-                j->off += (size_t)rc;
-            }
-            if (rc >= 0)
-                rc = (int)j->off;
-            else if (rc == -ERR_AGAIN && j->off > 0)
-                snprintf(res, res_len, "%zu of %zu bytes in the send buffer", j->off, j->len);
-        } else if (st->kind == SCN_STEP_SEND) {
-            rc = sock_send(h, fd, j->buf, j->len);
-        } else if (is_local(r, st)) {
-            rc = sock_sendto_path(h, fd, j->buf, j->len, st->send.dest.path);
-            /* A local datagram socket always polls writable, so a full
-             * receiver cannot be waited for by poll: wait out the timeout. */
-            if (rc == -ERR_AGAIN) {
-                j->events = 0;
-                break;
-            }
-        } else {
-            struct sock_addr to = { st->send.dest.addr.addr, st->send.dest.port };
-            rc = sock_sendto(h, fd, j->buf, j->len, &to);
-        }
-        if (rc == -ERR_AGAIN)
-            j->events = SOCK_POLLOUT | SOCK_POLLERR;
-        break;
-    case SCN_STEP_ACCEPT: {
-        struct sock_addr peer = { 0 };
-        rc = sock_accept(h, fd, &peer);
-        if (rc == -ERR_AGAIN) {
-            j->events = SOCK_POLLIN | SOCK_POLLERR;
-            break;
-        }
-        if (rc >= 0) {
-            char ip[IPV4_ADDR_STRLEN];
-            const struct socket *ls = sock_lookup(h, fd);
-            r->sock_fd[st->accept.new_sock] = rc;
-            r->closed[st->accept.new_sock].known = false;
-            if (is_local(r, st))
-                snprintf(res, res_len, "%d (a connection to %s)", rc,
-                         ls != NULL ? ls->path : "?");
-            else
-                snprintf(res, res_len, "%d (a connection from %s:%u)", rc,
-                         ipv4_addr_str(peer.addr, ip), peer.port);
-        }
-        break;
-    }
-    case SCN_STEP_RECV:
-    case SCN_STEP_RECVFROM: {
-        struct sock_addr from = { 0 };
-        char from_path[SOCK_PATH_MAX] = "";
-        if (st->recv.all)
-            rc = job_recv_all(r, j, h, fd);
-        else if (st->kind == SCN_STEP_RECVFROM && is_local(r, st))
-            rc = sock_recvfrom_path(h, fd, j->buf, j->cap, from_path, sizeof(from_path));
-        else
-            rc = st->kind == SCN_STEP_RECV ? sock_recv(h, fd, j->buf, j->cap)
-                                           : sock_recvfrom(h, fd, j->buf, j->cap, &from);
-        if (rc == -ERR_AGAIN) {
-            j->events = SOCK_POLLIN | SOCK_POLLERR | SOCK_POLLHUP;
-            break;
-        }
-        if (rc >= 0) {
-            char shown[200], ip[IPV4_ADDR_STRLEN];
-            fmt_bytes(j->buf, (size_t)rc, shown, sizeof(shown));
-            if (st->dvar >= 0)
-                value_set(&r->values[st->dvar], j->buf, (size_t)rc);
-            if (st->kind == SCN_STEP_RECVFROM && is_local(r, st))
-                snprintf(res, res_len, "%d bytes from %s: %s", rc,
-                         from_path[0] != '\0' ? from_path : "an unnamed socket", shown);
-            else if (st->kind == SCN_STEP_RECVFROM)
-                snprintf(res, res_len, "%d bytes from %s:%u: %s", rc,
-                         ipv4_addr_str(from.addr, ip), from.port, shown);
-            else if (st->recv.all)
-                snprintf(res, res_len, "%d bytes, then the end of the stream: %s", rc, shown);
-            else if (rc == 0 && is_local(r, st))
-                snprintf(res, res_len, "0 bytes: the end of the stream (the other end closed "
-                         "or shut down)");
-            else if (rc == 0 && is_stream(r, st))
-                snprintf(res, res_len, "0 bytes: the end of the stream (the peer sent FIN)");
-            else
-                snprintf(res, res_len, "%d bytes: %s", rc, shown);
-        } else if (st->dvar >= 0) {
-            value_set(&r->values[st->dvar], NULL, 0);
-        }
-        break;
-    }
-    case SCN_STEP_CLOSE:
-        if (!j->started) {
-            close_remember(r, st, h, fd);
-            rc = sock_close(h, fd);
-        } else {
-            rc = sock_close(h, fd);
-            if (rc == -ERR_AGAIN) {
-                /* Not "wait more": the linger time ran out. */
-                close_finished(r, j, rc, res, res_len);
-                run_leave(r, h);
-                *ret = rc;
-                return 1;
-            }
-        }
-        if (rc == -ERR_INPROGRESS) {
-            /* SO_LINGER > 0: close() sleeps until the peer has acknowledged
-             * the data and the FIN, or the linger time runs out; the stack
-             * says which with SOCK_POLLCLOSE. The wait is the linger time,
-             * not the call's timeout: the stack's linger timer, armed this
-             * very instant, fires at the deadline and ends it. */
-            int64_t linger_s = 0;
-            sock_getsockopt(h, fd, SOCK_OPT_LINGER, &linger_s);
-            uint64_t until = r->sim.now_ns + (uint64_t)(linger_s > 0 ? linger_s : 0) * NS_PER_S;
-            if (until > j->deadline_ns)
-                j->deadline_ns = until;
-            j->started = true;
-            j->events = SOCK_POLLCLOSE;
-            rc = -ERR_AGAIN;
-            break;
-        }
-        close_finished(r, j, rc, res, res_len);
-        break;
-    default:
-        rc = -ERR_INVAL;
-        break;
-    }
+    if (def != NULL && def->job != NULL)
+        done = def->job(r, j, h, fd, &rc, res, res_len);
     run_leave(r, h);
-    if (rc == -ERR_AGAIN)
+    if (!done)
         return 0;
     *ret = rc;
     return 1;
@@ -613,106 +651,156 @@ run_blocking(struct scn_runner *r, const struct scn_step *st, size_t step_no, bo
     return ret;
 }
 
+/* ---------------------------------------------------------------------------
+ * One function per call that never blocks: its result (>= 0 or -ERR_*).
+ * ------------------------------------------------------------------------- */
+
+int
+call_socket(struct scn_runner *r, const struct scn_step *st, size_t step_no, char *res,
+            size_t res_len)
+{
+    struct host *h = r->hosts[st->host];
+    int ret;
+
+    (void)res;
+    (void)res_len;
+    run_enter(r, h, step_no);
+    if (st->socket.type == SCN_SOCK_TCP)
+        ret = sock_socket(h, SOCK_DOMAIN_INET, SOCK_TYPE_STREAM, SOCK_PROTO_TCP);
+    else if (st->socket.type == SCN_SOCK_LOCAL_STREAM)
+        ret = sock_socket(h, SOCK_DOMAIN_LOCAL, SOCK_TYPE_STREAM, SOCK_PROTO_LOCAL);
+    else if (st->socket.type == SCN_SOCK_LOCAL_DGRAM)
+        ret = sock_socket(h, SOCK_DOMAIN_LOCAL, SOCK_TYPE_DGRAM, SOCK_PROTO_LOCAL);
+    else
+        ret = sock_socket(h, SOCK_DOMAIN_INET, SOCK_TYPE_DGRAM,
+                          st->socket.type == SCN_SOCK_ICMP ? SOCK_PROTO_ICMP : SOCK_PROTO_UDP);
+    if (ret >= 0) {
+        r->sock_fd[st->sock] = ret;
+        r->closed[st->sock].known = false;
+    }
+    run_leave(r, h);
+    return ret;
+}
+
+int
+call_listen(struct scn_runner *r, const struct scn_step *st, size_t step_no, char *res,
+            size_t res_len)
+{
+    struct host *h = r->hosts[st->host];
+    int ret;
+
+    (void)res;
+    (void)res_len;
+    run_enter(r, h, step_no);
+    ret = sock_listen(h, r->sock_fd[st->sock], st->listen.has_backlog ? (int)st->listen.backlog
+                                                                      : SCN_RUN_BACKLOG_DEFAULT);
+    run_leave(r, h);
+    return ret;
+}
+
+int
+call_shutdown(struct scn_runner *r, const struct scn_step *st, size_t step_no, char *res,
+              size_t res_len)
+{
+    static const enum sock_shut how[SCN_SHUT_COUNT] = { SOCK_SHUT_RD, SOCK_SHUT_WR,
+                                                        SOCK_SHUT_RDWR };
+    struct host *h = r->hosts[st->host];
+    int ret;
+
+    (void)res;
+    (void)res_len;
+    run_enter(r, h, step_no);
+    ret = sock_shutdown(h, r->sock_fd[st->sock], how[st->shutdown.how]);
+    run_leave(r, h);
+    return ret;
+}
+
+int
+call_setsockopt(struct scn_runner *r, const struct scn_step *st, size_t step_no, char *res,
+                size_t res_len)
+{
+    static const enum sock_opt opt[SCN_OPT_COUNT] = {
+        [SCN_OPT_NODELAY] = SOCK_OPT_TCP_NODELAY, [SCN_OPT_RCVBUF] = SOCK_OPT_RCVBUF,
+        [SCN_OPT_SNDBUF] = SOCK_OPT_SNDBUF, [SCN_OPT_KEEPALIVE] = SOCK_OPT_KEEPALIVE,
+        [SCN_OPT_LINGER] = SOCK_OPT_LINGER, [SCN_OPT_REUSEADDR] = SOCK_OPT_REUSEADDR,
+        [SCN_OPT_BROADCAST] = SOCK_OPT_BROADCAST,
+        [SCN_OPT_CONGESTION] = SOCK_OPT_TCP_CONGESTION,
+    };
+    struct host *h = r->hosts[st->host];
+    int64_t v = st->sockopt.value;
+    int ret;
+
+    (void)res;
+    (void)res_len;
+    if (st->sockopt.opt == SCN_OPT_CONGESTION)
+        v = tcp_cc_lookup(scn_cc_name((enum scn_cc)v));
+    run_enter(r, h, step_no);
+    ret = sock_setsockopt(h, r->sock_fd[st->sock], opt[st->sockopt.opt], v);
+    run_leave(r, h);
+    return ret;
+}
+
+int
+call_bind(struct scn_runner *r, const struct scn_step *st, size_t step_no, char *res,
+          size_t res_len)
+{
+    struct host *h = r->hosts[st->host];
+    int fd = r->sock_fd[st->sock];
+    struct sock_addr a = { st->bind.local.addr.addr, st->bind.local.port };
+    int ret;
+
+    (void)res;
+    (void)res_len;
+    run_enter(r, h, step_no);
+    ret = is_local(r, st) ? sock_bind_path(h, fd, st->bind.local.path) : sock_bind(h, fd, &a);
+    run_leave(r, h);
+    return ret;
+}
+
+/* wait: join the background call on the step's socket. */
+int
+call_wait(struct scn_runner *r, const struct scn_step *st, size_t step_no, char *res,
+          size_t res_len)
+{
+    struct scn_job *j = &r->jobs[st->sock];
+
+    (void)step_no;
+    if (!j->active) {
+        snprintf(res, res_len, "nothing to wait for: the background call already finished");
+        return 0;
+    }
+    const struct scn_step *bst = j->st;
+    run_wait(r, job_finished, j, j->deadline_ns);
+    int e = r->sock_err[bst->sock];
+    snprintf(res, res_len, "joined the call of line %u (%s)", bst->line,
+             e == 0 ? "it succeeded" : err_name(-e));
+    return 0;
+}
+
 /* One host call. Returns its result (>= 0 or -ERR_*); *running is set for
  * a background call that goes on. */
 int
 step_call(struct scn_runner *r, const struct scn_step *st, size_t step_no, bool background,
           bool *running, char *res, size_t res_len)
 {
-    struct host *h = r->hosts[st->host];
-    int *fd = st->sock >= 0 ? &r->sock_fd[st->sock] : NULL;
-    int ret = 0;
+    const struct stmt_def *def = stmt_of_kind(st->kind);
+    int ret = -ERR_INVAL;
+
     res[0] = '\0';
     *running = false;
-    /* A call on a socket a background call still uses waits for it first. */
-    if (st->kind != SCN_STEP_WAIT && st->sock >= 0)
+    /* A call on a socket a background call still uses waits for it first
+     * (but wait itself is the joining). */
+    if ((def->where & STMT_JOINS) == 0 && st->sock >= 0)
         join_job(r, st->sock);
-    switch (st->kind) {
-    case SCN_STEP_CONNECT:
-    case SCN_STEP_SEND:
-    case SCN_STEP_SENDTO:
-    case SCN_STEP_RECV:
-    case SCN_STEP_RECVFROM:
-    case SCN_STEP_ACCEPT:
-    case SCN_STEP_CLOSE:
+    if (def->where & STMT_BLOCKS) {
         ret = run_blocking(r, st, step_no, background, running, res, res_len);
         if (*running)
             return 0;
-        break;
-    case SCN_STEP_WAIT: {
-        struct scn_job *j = &r->jobs[st->sock];
-        if (!j->active) {
-            snprintf(res, res_len, "nothing to wait for: the background call already finished");
-            return 0;
-        }
-        const struct scn_step *bst = j->st;
-        run_wait(r, job_finished, j, j->deadline_ns);
-        int e = r->sock_err[bst->sock];
-        snprintf(res, res_len, "joined the call of line %u (%s)", bst->line,
-                 e == 0 ? "it succeeded" : err_name(-e));
-        return 0;
+    } else if (def->call != NULL) {
+        ret = def->call(r, st, step_no, res, res_len);
     }
-    case SCN_STEP_SOCKET:
-        run_enter(r, h, step_no);
-        if (st->socket.type == SCN_SOCK_TCP)
-            ret = sock_socket(h, SOCK_DOMAIN_INET, SOCK_TYPE_STREAM, SOCK_PROTO_TCP);
-        else if (st->socket.type == SCN_SOCK_LOCAL_STREAM)
-            ret = sock_socket(h, SOCK_DOMAIN_LOCAL, SOCK_TYPE_STREAM, SOCK_PROTO_LOCAL);
-        else if (st->socket.type == SCN_SOCK_LOCAL_DGRAM)
-            ret = sock_socket(h, SOCK_DOMAIN_LOCAL, SOCK_TYPE_DGRAM, SOCK_PROTO_LOCAL);
-        else
-            ret = sock_socket(h, SOCK_DOMAIN_INET, SOCK_TYPE_DGRAM,
-                              st->socket.type == SCN_SOCK_ICMP ? SOCK_PROTO_ICMP
-                                                               : SOCK_PROTO_UDP);
-        if (ret >= 0) {
-            *fd = ret;
-            r->closed[st->sock].known = false;
-        }
-        run_leave(r, h);
-        break;
-    case SCN_STEP_LISTEN:
-        run_enter(r, h, step_no);
-        ret = sock_listen(h, *fd, st->listen.has_backlog ? (int)st->listen.backlog
-                                                         : SCN_RUN_BACKLOG_DEFAULT);
-        run_leave(r, h);
-        break;
-    case SCN_STEP_SHUTDOWN: {
-        static const enum sock_shut how[SCN_SHUT_COUNT] = { SOCK_SHUT_RD, SOCK_SHUT_WR,
-                                                            SOCK_SHUT_RDWR };
-        run_enter(r, h, step_no);
-        ret = sock_shutdown(h, *fd, how[st->shutdown.how]);
-        run_leave(r, h);
-        break;
-    }
-    case SCN_STEP_SETSOCKOPT: {
-        static const enum sock_opt opt[SCN_OPT_COUNT] = {
-            [SCN_OPT_NODELAY] = SOCK_OPT_TCP_NODELAY, [SCN_OPT_RCVBUF] = SOCK_OPT_RCVBUF,
-            [SCN_OPT_SNDBUF] = SOCK_OPT_SNDBUF, [SCN_OPT_KEEPALIVE] = SOCK_OPT_KEEPALIVE,
-            [SCN_OPT_LINGER] = SOCK_OPT_LINGER, [SCN_OPT_REUSEADDR] = SOCK_OPT_REUSEADDR,
-            [SCN_OPT_BROADCAST] = SOCK_OPT_BROADCAST,
-            [SCN_OPT_CONGESTION] = SOCK_OPT_TCP_CONGESTION,
-        };
-        int64_t v = st->sockopt.value;
-        if (st->sockopt.opt == SCN_OPT_CONGESTION)
-            v = tcp_cc_lookup(scn_cc_name((enum scn_cc)v));
-        run_enter(r, h, step_no);
-        ret = sock_setsockopt(h, *fd, opt[st->sockopt.opt], v);
-        run_leave(r, h);
-        break;
-    }
-    case SCN_STEP_BIND: {
-        struct sock_addr a = { st->bind.local.addr.addr, st->bind.local.port };
-        run_enter(r, h, step_no);
-        ret = is_local(r, st) ? sock_bind_path(h, *fd, st->bind.local.path)
-                              : sock_bind(h, *fd, &a);
-        run_leave(r, h);
-        break;
-    }
-    default:
-        ret = -ERR_INVAL;
-        break;
-    }
-    if (st->sock >= 0)
+    /* wait reports the call it joined; the socket's error stays that call's. */
+    if (st->sock >= 0 && (def->where & STMT_JOINS) == 0)
         r->sock_err[st->sock] = ret < 0 ? -ret : 0;
     return ret;
 }

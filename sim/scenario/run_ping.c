@@ -331,3 +331,33 @@ step_traceroute(struct scn_runner *r, const struct scn_step *st, size_t step_no)
     sock_close(h, fd);
     run_leave(r, h);
 }
+
+/* The line a ping or traceroute step starts with, then the command. */
+void
+run_ping_step(struct scn_runner *r, const struct scn_step *st, size_t step_no, bool scheduled)
+{
+    char t[32];
+
+    (void)scheduled;
+    fmt_time(r->sim.now_ns, t, sizeof(t));
+    run_note(r, r->hosts[st->host], cause_call(CALL_NONE, (uint32_t)step_no), "step %zu: %s",
+             step_no, st->text);
+    if (!r->opts.trace_shown)
+        run_say(r, false, "[%10s] %s\n", t, st->text);
+    step_ping(r, st, step_no);
+}
+
+void
+run_traceroute_step(struct scn_runner *r, const struct scn_step *st, size_t step_no,
+                    bool scheduled)
+{
+    char t[32];
+
+    (void)scheduled;
+    fmt_time(r->sim.now_ns, t, sizeof(t));
+    run_note(r, r->hosts[st->host], cause_call(CALL_NONE, (uint32_t)step_no), "step %zu: %s",
+             step_no, st->text);
+    if (!r->opts.trace_shown)
+        run_say(r, false, "[%10s] %s\n", t, st->text);
+    step_traceroute(r, st, step_no);
+}

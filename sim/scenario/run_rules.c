@@ -175,3 +175,85 @@ step_set(struct scn_runner *r, const struct scn_step *st)
     default: break;
     }
 }
+
+/* ---------------------------------------------------------------------------
+ * The steps' run functions (stmt_table.c)
+ * ------------------------------------------------------------------------- */
+
+void
+run_route_show_step(struct scn_runner *r, const struct scn_step *st, size_t step_no,
+                    bool scheduled)
+{
+    char t[32];
+
+    (void)scheduled;
+    fmt_time(r->sim.now_ns, t, sizeof(t));
+    run_note(r, r->hosts[st->host], cause_call(CALL_NONE, (uint32_t)step_no), "step %zu: %s",
+             step_no, st->text);
+    if (!r->opts.trace_shown)
+        run_say(r, false, "[%10s] %s\n", t, st->text);
+    step_route_show(r, st);
+}
+
+void
+run_route_add_step(struct scn_runner *r, const struct scn_step *st, size_t step_no,
+                   bool scheduled)
+{
+    char t[32], res[160];
+
+    (void)scheduled;
+    fmt_time(r->sim.now_ns, t, sizeof(t));
+    run_note(r, r->hosts[st->host], cause_call(CALL_NONE, (uint32_t)step_no), "step %zu: %s",
+             step_no, st->text);
+    step_route_add(r, st, res, sizeof(res));
+    if (r->opts.trace_shown)
+        run_say(r, false, "%12s => %s\n", "", res);
+    else
+        run_say(r, false, "[%10s] %-50s => %s\n", t, st->text, res);
+}
+
+void
+run_link_state_step(struct scn_runner *r, const struct scn_step *st, size_t step_no,
+                    bool scheduled)
+{
+    char t[32];
+
+    (void)scheduled;
+    fmt_time(r->sim.now_ns, t, sizeof(t));
+    run_note(r, NULL, cause_call(CALL_NONE, (uint32_t)step_no), "step %zu: %s", step_no,
+             st->text);
+    step_link_state(r, st);
+    if (!r->opts.trace_shown)
+        run_say(r, false, "[%10s] %s\n", t, st->text);
+}
+
+void
+run_drop_step(struct scn_runner *r, const struct scn_step *st, size_t step_no, bool scheduled)
+{
+    char t[32];
+
+    (void)scheduled;
+    fmt_time(r->sim.now_ns, t, sizeof(t));
+    run_note(r, NULL, cause_call(CALL_NONE, (uint32_t)step_no), "step %zu: %s", step_no,
+             st->text);
+    unsigned n = step_rule(r, st);
+    if (r->opts.trace_shown)
+        run_say(r, false, "%12s => armed on %u link%s\n", "", n, n == 1 ? "" : "s");
+    else
+        run_say(r, false, "[%10s] %-50s => armed on %u link%s\n", t, st->text, n,
+                n == 1 ? "" : "s");
+}
+
+void
+run_set_step(struct scn_runner *r, const struct scn_step *st, size_t step_no, bool scheduled)
+{
+    char t[32];
+
+    (void)scheduled;
+    fmt_time(r->sim.now_ns, t, sizeof(t));
+    run_note(r, r->hosts[st->host], cause_call(CALL_NONE, (uint32_t)step_no), "step %zu: %s",
+             step_no, st->text);
+    step_set(r, st);
+    if (!r->opts.trace_shown)
+        run_say(r, false, "[%10s] %s\n", t, st->text);
+}

@@ -32,103 +32,75 @@
 #include "stack/wire/tcp.h"
 #include "stack/wire/udp.h"
 
-/* Run one statement now (in line, or because its `at` time came). */
+/* The virtual time now, as the step lines print it. */
 static void
-run_statement(struct scn_runner *r, const struct scn_step *st, size_t step_no, bool scheduled)
+now_str(const struct scn_runner *r, char *t, size_t n)
+{
+    fmt_time(r->sim.now_ns, t, n);
+}
+
+void
+run_say_step(struct scn_runner *r, const struct scn_step *st, size_t step_no, bool scheduled)
+{
+    (void)scheduled;
+    run_note(r, NULL, cause_call(CALL_NONE, (uint32_t)step_no), "say: %s", st->say.text);
+    if (!r->opts.trace_shown)
+        run_say(r, false, "\n  %s\n\n", st->say.text);
+}
+
+void
+run_pause_step(struct scn_runner *r, const struct scn_step *st, size_t step_no, bool scheduled)
+{
+    (void)scheduled;
+    run_note(r, NULL, cause_call(CALL_NONE, (uint32_t)step_no), "pause%s%s",
+             st->say.text != NULL ? ": " : "", st->say.text != NULL ? st->say.text : "");
+    if (r->opts.on_pause != NULL)
+        r->opts.on_pause(r->opts.pause_ctx, st->say.text);
+}
+
+void
+run_sleep_step(struct scn_runner *r, const struct scn_step *st, size_t step_no, bool scheduled)
+{
+    char t[32];
+
+    (void)scheduled;
+    now_str(r, t, sizeof(t));
+    run_note(r, NULL, cause_call(CALL_NONE, (uint32_t)step_no), "step %zu: %s", step_no, st->text);
+    if (!r->opts.trace_shown)
+        run_say(r, false, "[%10s] %s\n", t, st->text);
+    run_until(r, r->sim.now_ns + st->sleep.duration_ns);
+}
+
+/* A host call: run it (a blocking call under `at` or with `&` goes on in
+ * the background) and print its result. */
+void
+run_call_step(struct scn_runner *r, const struct scn_step *st, size_t step_no, bool scheduled)
 {
     struct host *h = st->host >= 0 ? r->hosts[st->host] : NULL;
-    struct trace_cause cause = cause_call(CALL_NONE, (uint32_t)step_no);
-    char t[32];
-    fmt_time(r->sim.now_ns, t, sizeof(t));
+    char t[32], res[320];
+    bool running = false;
 
-    switch (st->kind) {
-    case SCN_STEP_SAY:
-        run_note(r, NULL, cause, "say: %s", st->say.text);
-        if (!r->opts.trace_shown)
-            run_say(r, false, "\n  %s\n\n", st->say.text);
-        return;
-    case SCN_STEP_PAUSE:
-        run_note(r, NULL, cause, "pause%s%s", st->say.text != NULL ? ": " : "",
-                 st->say.text != NULL ? st->say.text : "");
-        if (r->opts.on_pause != NULL)
-            r->opts.on_pause(r->opts.pause_ctx, st->say.text);
-        return;
-    case SCN_STEP_SLEEP:
-        run_note(r, NULL, cause, "step %zu: %s", step_no, st->text);
-        if (!r->opts.trace_shown)
-            run_say(r, false, "[%10s] %s\n", t, st->text);
-        run_until(r, r->sim.now_ns + st->sleep.duration_ns);
-        return;
-    case SCN_STEP_PING:
-        run_note(r, h, cause, "step %zu: %s", step_no, st->text);
-        if (!r->opts.trace_shown)
-            run_say(r, false, "[%10s] %s\n", t, st->text);
-        step_ping(r, st, step_no);
-        return;
-    case SCN_STEP_EXPECT:
-        run_expect(r, st, step_no);
-        return;
-    case SCN_STEP_TRACEROUTE:
-        run_note(r, h, cause, "step %zu: %s", step_no, st->text);
-        if (!r->opts.trace_shown)
-            run_say(r, false, "[%10s] %s\n", t, st->text);
-        step_traceroute(r, st, step_no);
-        return;
-    case SCN_STEP_ROUTE_SHOW:
-        run_note(r, h, cause, "step %zu: %s", step_no, st->text);
-        if (!r->opts.trace_shown)
-            run_say(r, false, "[%10s] %s\n", t, st->text);
-        step_route_show(r, st);
-        return;
-    case SCN_STEP_ROUTE_ADD: {
-        char res[160];
-        run_note(r, h, cause, "step %zu: %s", step_no, st->text);
-        step_route_add(r, st, res, sizeof(res));
+    now_str(r, t, sizeof(t));
+    run_note(r, h, cause_call(CALL_NONE, (uint32_t)step_no), "step %zu: %s", step_no, st->text);
+    int ret = step_call(r, st, step_no, st->background || scheduled, &running, res, sizeof(res));
+    if (running) {
         if (r->opts.trace_shown)
             run_say(r, false, "%12s => %s\n", "", res);
         else
             run_say(r, false, "[%10s] %-50s => %s\n", t, st->text, res);
         return;
     }
-    case SCN_STEP_LINK_STATE:
-        run_note(r, NULL, cause, "step %zu: %s", step_no, st->text);
-        step_link_state(r, st);
-        if (!r->opts.trace_shown)
-            run_say(r, false, "[%10s] %s\n", t, st->text);
-        return;
-    case SCN_STEP_DROP: {
-        run_note(r, NULL, cause, "step %zu: %s", step_no, st->text);
-        unsigned n = step_rule(r, st);
-        if (r->opts.trace_shown)
-            run_say(r, false, "%12s => armed on %u link%s\n", "", n, n == 1 ? "" : "s");
-        else
-            run_say(r, false, "[%10s] %-50s => armed on %u link%s\n", t, st->text, n,
-                    n == 1 ? "" : "s");
-        return;
-    }
-    case SCN_STEP_SET:
-        run_note(r, h, cause, "step %zu: %s", step_no, st->text);
-        step_set(r, st);
-        if (!r->opts.trace_shown)
-            run_say(r, false, "[%10s] %s\n", t, st->text);
-        return;
-    default: {
-        run_note(r, h, cause, "step %zu: %s", step_no, st->text);
-        char res[320];
-        bool running = false;
-        int ret = step_call(r, st, step_no, st->background || scheduled, &running, res,
-                            sizeof(res));
-        if (running) {
-            if (r->opts.trace_shown)
-                run_say(r, false, "%12s => %s\n", "", res);
-            else
-                run_say(r, false, "[%10s] %-50s => %s\n", t, st->text, res);
-            return;
-        }
-        print_result(r, st, ret, res, false);
-        return;
-    }
-    }
+    print_result(r, st, ret, res, false);
+}
+
+/* Run one statement now (in line, or because its `at` time came). */
+static void
+run_statement(struct scn_runner *r, const struct scn_step *st, size_t step_no, bool scheduled)
+{
+    const struct stmt_def *def = stmt_of_kind(st->kind);
+
+    if (def != NULL && def->run != NULL)
+        def->run(r, st, step_no, scheduled);
 }
 
 /* The callback of an `at` statement: its time has come. Blocking calls

@@ -18,12 +18,6 @@
  * Lines
  * ------------------------------------------------------------------------- */
 
-const char *const statements[] = { "title", "about", "seed", "host", "link", "ping",
-                                          "sleep", "say", "expect", "pause", "wait", "at",
-                                          "repeat", "include", "set", "drop", "router",
-                                          "switch", "hub", "traceroute", "duplicate",
-                                          "corrupt", "delay", "tap", NULL };
-
 /* A first word that is no statement: say what it probably was. */
 static int
 err_unknown_statement(struct parser *p, struct cur *c, const struct tok *t)
@@ -49,12 +43,13 @@ err_unknown_statement(struct parser *p, struct cur *c, const struct tok *t)
     }
     if (word_is(t2, "="))
         return perr(p, t->col, "a socket belongs to a host: write 'HOST: %s = ...'", t->text);
-    for (size_t i = 0; i < N_CALLS; i++)
-        if (word_is(t, calls[i].name))
-            return perr(p, t->col, "%s is a call a host makes: write 'HOST: %s ...'", show(t).s,
-                        t->text);
+    if (stmt_find_call(t) != NULL)
+        return perr(p, t->col, "%s is a call a host makes: write 'HOST: %s ...'", show(t).s,
+                    t->text);
     suggest_init(&sg, t->text);
-    suggest_list(&sg, statements);
+    for (size_t i = 0; i < stmt_table_len; i++)
+        if ((stmt_table[i].where & (STMT_CALL | STMT_ASSIGN)) == 0)
+            suggest_try(&sg, stmt_table[i].word);
     if (sg.best != NULL)
         return perr(p, t->col, "unknown statement %s (did you mean '%s'?)", show(t).s, sg.best);
     return perr(p, t->col, "unknown statement %s", show(t).s);
@@ -66,59 +61,20 @@ int
 parse_statement(struct parser *p, struct cur *c, struct scn_step *st)
 {
     const struct tok *t = cur_next(c);
+    const struct stmt_def *def;
+    int rc;
 
     if (t->kind == TOK_WORD && t->len >= 2 && t->text[t->len - 1] == ':')
         return parse_call(p, c, t, st) < 0 ? -1 : 1;
-    if (word_is(t, "title"))
-        return check_not_in_repeat(p, t) < 0 ? -1 : parse_title(p, c, t);
-    if (word_is(t, "about"))
-        return check_not_in_repeat(p, t) < 0 ? -1 : parse_about(p, c, t);
-    if (word_is(t, "seed"))
-        return check_not_in_repeat(p, t) < 0 ? -1 : parse_seed(p, c, t);
-    if (word_is(t, "host"))
-        return check_not_in_repeat(p, t) < 0 ? -1 : parse_host(p, c, t);
-    if (word_is(t, "router"))
-        return check_not_in_repeat(p, t) < 0 ? -1 : parse_host(p, c, t);
-    if (word_is(t, "switch") || word_is(t, "hub"))
-        return check_not_in_repeat(p, t) < 0 ? -1 : parse_switch(p, c, t);
-    if (word_is(t, "link")) {
-        const struct tok *t3 = c->i + 2 < c->ln->n_toks ? &c->ln->toks[c->i + 2] : NULL;
-        if (word_is(t3, "down") || word_is(t3, "up"))
-            return parse_link_state(p, c, t, st) < 0 ? -1 : 1;
-        if (p->in_at)
-            return perr(p, t->col, "at cannot schedule a link's definition; it can schedule "
-                        "'link A B down' and 'link A B up'");
-        return check_not_in_repeat(p, t) < 0 ? -1 : parse_link(p, c, t);
-    }
-    if (word_is(t, "tap"))
-        return parse_tap_statement(p, c, t);
-    if (word_is(t, "traceroute"))
-        return parse_traceroute(p, c, t, st) < 0 ? -1 : 1;
-    if (word_is(t, "duplicate") || word_is(t, "corrupt") || word_is(t, "delay"))
-        return parse_drop(p, c, t, st) < 0 ? -1 : 1;
-    if (word_is(t, "ping"))
-        return parse_ping(p, c, t, st) < 0 ? -1 : 1;
-    if (word_is(t, "sleep"))
-        return parse_sleep(p, c, t, st) < 0 ? -1 : 1;
-    if (word_is(t, "say"))
-        return parse_say(p, c, t, st) < 0 ? -1 : 1;
-    if (word_is(t, "expect"))
-        return parse_expect(p, c, t, st) < 0 ? -1 : 1;
-    if (word_is(t, "pause"))
-        return parse_pause(p, c, t, st) < 0 ? -1 : 1;
-    if (word_is(t, "wait"))
-        return parse_wait(p, c, t, st) < 0 ? -1 : 1;
-    if (word_is(t, "set"))
-        return parse_set(p, c, t, st) < 0 ? -1 : 1;
-    if (word_is(t, "drop"))
-        return parse_drop(p, c, t, st) < 0 ? -1 : 1;
-    if (word_is(t, "at"))
-        return parse_at(p, c, t, st);
-    if (word_is(t, "repeat"))
-        return parse_repeat(p, c, t);
-    if (word_is(t, "}"))
-        return parse_repeat_end(p, c, t);
-    return err_unknown_statement(p, c, t);
+    def = stmt_find(t);
+    if (def == NULL || def->parse == NULL)
+        return err_unknown_statement(p, c, t);
+    if ((def->where & STMT_WORLD) != 0 && check_not_in_repeat(p, t) < 0)
+        return -1;
+    rc = def->parse(p, c, t, st);
+    if (rc < 0)
+        return -1;
+    return (def->where & STMT_STEP) != 0 ? 1 : rc;
 }
 
 /* After a broken line: define the `-> NAME` it meant to define, so the
@@ -194,8 +150,10 @@ check_repeats_closed(struct parser *p)
 {
     for (size_t i = 0; i < p->n_repeats; i++) {
         const struct repeat_open *ro = &p->repeats[i];
-        diag_add(p->diag, p->scn->files[ro->file], ro->line, ro->col,
-                 "this repeat has no closing '}' (a '}' on a line of its own ends the block)");
+        struct scn_error *e = diag_add(p->diag, p->scn->files[ro->file], ro->line, ro->col,
+                                       "this repeat has no closing '}' (a '}' on a line of "
+                                       "its own ends the block)");
+        diag_set_src(e, line_src(p, ro->file, ro->line));
     }
     p->n_repeats = 0;
 }
@@ -213,7 +171,8 @@ warn(struct parser *p, unsigned file, unsigned line, unsigned col, const char *f
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    diag_warn(p->diag, p->scn->files[file], line, col, msg);
+    diag_set_src(diag_warn(p->diag, p->scn->files[file], line, col, msg),
+                 line_src(p, file, line));
 }
 
 /* Which union-find set host h is in. */
@@ -232,24 +191,11 @@ uf_find(int *up, int h)
 static int
 step_peer(const struct scenario *scn, const struct scn_step *st)
 {
-    const struct scn_addr *a = NULL;
+    const struct stmt_def *def = stmt_of_kind(st->kind);
+    const struct scn_addr *a = def != NULL && def->peer != NULL ? def->peer(st) : NULL;
 
-    switch (st->kind) {
-    case SCN_STEP_CONNECT:
-        a = &st->connect.dest.addr;
-        break;
-    case SCN_STEP_SENDTO:
-        a = &st->send.dest.addr;
-        break;
-    case SCN_STEP_PING:
-        a = &st->ping.dest;
-        break;
-    case SCN_STEP_TRACEROUTE:
-        a = &st->traceroute.dest;
-        break;
-    default:
+    if (a == NULL)
         return -1;
-    }
     if (a->kind == SCN_ADDR_HOST)
         return a->host;
     for (size_t i = 0; i < scn->n_hosts; i++)

@@ -18,7 +18,7 @@
  * ------------------------------------------------------------------------- */
 
 /* Free what a payload owns (not pl itself). */
-static void
+void
 payload_free(struct scn_payload *pl)
 {
     free(pl->data);
@@ -31,7 +31,7 @@ payload_free(struct scn_payload *pl)
 
 /* *dst = *src with everything it owns duplicated. Returns false when out of
  * memory (dst then owns nothing). */
-static bool
+bool
 payload_copy(struct scn_payload *dst, const struct scn_payload *src)
 {
     *dst = *src;
@@ -53,24 +53,12 @@ payload_copy(struct scn_payload *dst, const struct scn_payload *src)
 void
 step_clear(struct scn_step *st)
 {
+    const struct stmt_def *def = stmt_of_kind(st->kind);
+
     free(st->text);
     st->text = NULL;
-    switch (st->kind) {
-    case SCN_STEP_SEND:
-    case SCN_STEP_SENDTO:
-        payload_free(&st->send.payload);
-        break;
-    case SCN_STEP_SAY:
-    case SCN_STEP_PAUSE:
-        free(st->say.text);
-        break;
-    case SCN_STEP_EXPECT:
-        free(st->expect.text);
-        payload_free(&st->expect.rhs);
-        break;
-    default:
-        break;
-    }
+    if (def != NULL && def->clear != NULL)
+        def->clear(st);
 }
 
 /* Copy src into dst, duplicating what it owns (for `repeat`). Returns 0, or
@@ -78,32 +66,15 @@ step_clear(struct scn_step *st)
 int
 step_copy(struct scn_step *dst, const struct scn_step *src)
 {
-    bool ok = true;
+    const struct stmt_def *def = stmt_of_kind(src->kind);
+    bool ok;
 
     *dst = *src;
     dst->text = src->text != NULL ? strdup(src->text) : NULL;
     ok = src->text == NULL || dst->text != NULL;
-    switch (src->kind) {
-    case SCN_STEP_SEND:
-    case SCN_STEP_SENDTO:
-        ok = payload_copy(&dst->send.payload, &src->send.payload) && ok;
-        break;
-    case SCN_STEP_SAY:
-    case SCN_STEP_PAUSE:
-        dst->say.text = src->say.text != NULL ? strdup(src->say.text) : NULL;
-        ok = ok && (src->say.text == NULL || dst->say.text != NULL);
-        break;
-    case SCN_STEP_EXPECT:
-        dst->expect.text = src->expect.text != NULL
-                               ? (uint8_t *)str_dup_n((const char *)src->expect.text,
-                                                      src->expect.text_len)
-                               : NULL;
-        ok = ok && (src->expect.text == NULL || dst->expect.text != NULL);
-        ok = payload_copy(&dst->expect.rhs, &src->expect.rhs) && ok;
-        break;
-    default:
-        break;
-    }
+    /* Always copy the row's parts, so that dst never shares them with src. */
+    if (def != NULL && def->copy != NULL)
+        ok = def->copy(dst, src) == 0 && ok;
     if (!ok) {
         step_clear(dst);
         return -1;
@@ -114,88 +85,33 @@ step_copy(struct scn_step *dst, const struct scn_step *src)
 void
 step_init(struct scn_step *st, enum scn_step_kind kind)
 {
+    const struct stmt_def *def = stmt_of_kind(kind);
+
     memset(st, 0, sizeof *st);
     st->kind = kind;
     st->host = -1;
     st->sock = -1;
     st->dvar = -1;
-    switch (kind) {
-    case SCN_STEP_BIND:
-        st->bind.local.addr.host = -1;
-        break;
-    case SCN_STEP_CONNECT:
-        st->connect.dest.addr.host = -1;
-        break;
-    case SCN_STEP_SEND:
-    case SCN_STEP_SENDTO:
-        st->send.dest.addr.host = -1;
-        break;
-    case SCN_STEP_PING:
-        st->ping.dest.host = -1;
-        break;
-    case SCN_STEP_EXPECT:
-        st->expect.dvar = -1;
-        st->expect.rhs.app.from_dvar = -1;
-        st->expect.arp_addr.host = -1;
-        st->expect.route_dest.host = -1;
-        st->expect.route_gw.host = -1;
-        st->expect.filter.from.host = -1;
-        st->expect.filter.to.host = -1;
-        break;
-    case SCN_STEP_ACCEPT:
-        st->accept.new_sock = -1;
-        break;
-    case SCN_STEP_DROP:
-        st->drop.filter.from.host = -1;
-        st->drop.filter.to.host = -1;
-        break;
-    default:
-        break;
-    }
+    if (def != NULL && def->init != NULL)
+        def->init(st);
 }
 
 /* Whether k is written `HOST: ...`. */
 bool
 step_is_call(enum scn_step_kind k)
 {
-    switch (k) {
-    case SCN_STEP_SOCKET:
-    case SCN_STEP_BIND:
-    case SCN_STEP_CONNECT:
-    case SCN_STEP_SEND:
-    case SCN_STEP_SENDTO:
-    case SCN_STEP_RECV:
-    case SCN_STEP_RECVFROM:
-    case SCN_STEP_CLOSE:
-    case SCN_STEP_LISTEN:
-    case SCN_STEP_ACCEPT:
-    case SCN_STEP_SHUTDOWN:
-    case SCN_STEP_SETSOCKOPT:
-    case SCN_STEP_WAIT:
-    case SCN_STEP_ROUTE_ADD:
-    case SCN_STEP_ROUTE_SHOW:
-        return true;
-    default:
-        return false;
-    }
+    const struct stmt_def *def = stmt_of_kind(k);
+
+    return def != NULL && (def->where & (STMT_CALL | STMT_ASSIGN)) != 0;
 }
 
 /* Whether a call of kind k can block (so it takes a timeout and '&'). */
 bool
 step_blocks(enum scn_step_kind k)
 {
-    switch (k) {
-    case SCN_STEP_CONNECT:
-    case SCN_STEP_SEND:
-    case SCN_STEP_SENDTO:
-    case SCN_STEP_RECV:
-    case SCN_STEP_RECVFROM:
-    case SCN_STEP_ACCEPT:
-    case SCN_STEP_CLOSE: /* with SO_LINGER, until the peer ACKs the FIN */
-        return true;
-    default:
-        return false;
-    }
+    const struct stmt_def *def = stmt_of_kind(k);
+
+    return def != NULL && (def->where & STMT_BLOCKS) != 0;
 }
 
 /* The socket a blocking call is known by, for `wait`: accept's new socket,

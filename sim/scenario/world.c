@@ -357,7 +357,7 @@ link_using(const struct scenario *scn, int h, int ifc)
 }
 
 /* One end of a link: NAME, NAME:ethN, or a switch. Fills host/if/sw. */
-static int
+int
 get_link_end(struct parser *p, const struct tok *t, int *host, int *ifc, int *sw)
 {
     const struct scenario *scn = p->scn;
@@ -806,43 +806,3 @@ parse_tap_statement(struct parser *p, struct cur *c, const struct tok *kw)
     return parse_tap(p, c, kw);
 }
 
-/* The link whose ends are written ta and tb (either order), or an error. */
-static int
-find_link(struct parser *p, const struct tok *ta, const struct tok *tb, int *out)
-{
-    const struct scenario *scn = p->scn;
-    int ah, ai, as, bh, bi, bs;
-
-    if (get_link_end(p, ta, &ah, &ai, &as) < 0 || get_link_end(p, tb, &bh, &bi, &bs) < 0)
-        return -1;
-    for (size_t i = 0; i < scn->n_links; i++) {
-        const struct scn_link *l = &scn->links[i];
-        for (int flip = 0; flip < 2; flip++) {
-            int xh = flip ? l->b : l->a, xi = flip ? l->b_if : l->a_if, xs = flip ? l->b_sw : l->a_sw;
-            int yh = flip ? l->a : l->b, yi = flip ? l->a_if : l->b_if, ys = flip ? l->a_sw : l->b_sw;
-            if (xh == ah && xs == as && (ai < 0 || ai == xi) && yh == bh && ys == bs &&
-                (bi < 0 || bi == yi)) {
-                *out = (int)i;
-                return 0;
-            }
-        }
-    }
-    return perr(p, ta->col, "there is no link between %s and %s", ta->text, tb->text);
-}
-
-
-/* link A B down|up: a step. */
-int
-parse_link_state(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st)
-{
-    const struct tok *ta = cur_next(c);
-    const struct tok *tb = cur_next(c);
-    const struct tok *tw = cur_next(c);
-
-    step_init(st, SCN_STEP_LINK_STATE);
-    (void)kw;
-    if (find_link(p, ta, tb, &st->link_state.link) < 0)
-        return -1;
-    st->link_state.down = word_is(tw, "down");
-    return expect_end(p, c);
-}
