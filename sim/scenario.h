@@ -717,7 +717,8 @@ bool scenario_equal(const struct scenario *a, const struct scenario *b);
  * green caret) when out is a terminal and NO_COLOR is unset or empty
  * (scn_diag_colour). Returns 0, or -1 on a write error. */
 int scn_diag_print(const struct scn_diag *diag, FILE *out);
-/* The same for the warnings (stderr, by convention; they do not fail). */
+/* The same for the warnings (stderr, by convention; they do not fail), one
+ * line each: no source line under them. */
 int scn_diag_print_warnings(const struct scn_diag *diag, FILE *out);
 /* The same with the colour decided by the caller: the errors, or with
  * warnings set, the warnings. */

@@ -585,6 +585,8 @@ parse_expect(struct parser *p, struct cur *c, const struct tok *kw, struct scn_s
     if (word_is(t2, "counter") || word_is(t2, "arp") || word_is(t2, "route") ||
         word_is(t3, "error") || word_is(t3, "state") || word_is(t3, "tcb"))
         return err_unknown_host(p, t->text, t->len, t->col);
+    if (name_reported(p, 'd', -1, t->text, t->len))
+        return -1;
     suggest_init(&sg, t->text);
     for (size_t i = 0; i < scn->n_dvars; i++)
         suggest_try(&sg, scn->dvars[i].name);

@@ -264,6 +264,7 @@ free_lines(struct parser *p)
     free(p->bufs);
     free(p->repeats);
     free(p->bgs);
+    free(p->reported);
 }
 
 
@@ -454,6 +455,7 @@ out:
     free((char *)ln.src);
     free(p.bgs);
     free(p.repeats);
+    free(p.reported);
     if (diag->n_errors > 0) {
         scenario_truncate(scn, n_steps, n_socks, n_dvars);
         return -1;
@@ -510,12 +512,12 @@ scn_diag_colour(FILE *out)
 #define SGR_WARNING "\033[1;35m"  /* bold magenta, as compilers show "warning:" */
 #define SGR_CARET "\033[1;32m"    /* bold green */
 
-/* One message: "FILE:LINE:COL: error: TEXT", then the source line and a
- * caret under the column. The source is shown with each tab and control
+/* One message: "FILE:LINE:COL: error: TEXT", then (show_src) the source
+ * line and a caret under the column. The source is shown with each tab and control
  * byte as one space, so the caret (a column counts bytes) stays under it. */
 static int
 diag_write_one(FILE *out, const struct scn_error *e, const char *what, const char *sgr,
-               bool colour)
+               bool colour, bool show_src)
 {
     char tag[16];
     const char *cut;
@@ -530,7 +532,7 @@ diag_write_one(FILE *out, const struct scn_error *e, const char *what, const cha
                     (int)(cut - e->msg), e->msg, sgr, what, cut + strlen(tag));
     if (n < 0)
         return -1;
-    if (e->line == 0 || e->src[0] == '\0')
+    if (!show_src || e->line == 0 || e->src[0] == '\0')
         return 0;
     size_t len = strlen(e->src);
     if (fprintf(out, "%5u | ", e->line) < 0)
@@ -553,13 +555,15 @@ diag_write_one(FILE *out, const struct scn_error *e, const char *what, const cha
 int
 scn_diag_write(const struct scn_diag *diag, FILE *out, bool warnings, bool colour)
 {
+    /* A warning stays one line: lessons that warn on purpose keep their
+     * golden traces, which hold what `run` prints on stderr. */
     const struct scn_error *list = warnings ? diag->warnings : diag->errors;
     unsigned kept = warnings ? diag->n_warn_kept : diag->n_kept;
     unsigned total = warnings ? diag->n_warnings : diag->n_errors;
 
     for (unsigned i = 0; i < kept; i++)
         if (diag_write_one(out, &list[i], warnings ? "warning" : "error",
-                           warnings ? SGR_WARNING : SGR_ERROR, colour) < 0)
+                           warnings ? SGR_WARNING : SGR_ERROR, colour, !warnings) < 0)
             return -1;
     if (total > kept && fprintf(out, "(and %u more %s)\n", total - kept,
                                 warnings ? "warnings" : "errors") < 0)

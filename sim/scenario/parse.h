@@ -85,6 +85,9 @@ struct parser {
     size_t cap_bgs;             /* allocated entries of bgs */
     bool in_at;                 /* parsing the statement after `at TIME` */
     const struct tok *call_amp; /* a call's trailing `&` while its row parses, or NULL */
+    struct reported *reported;  /* unknown names already reported (said once only) */
+    size_t n_reported;          /* entries of reported */
+    size_t cap_reported;        /* allocated entries of reported */
 };
 
 /* An open `repeat N {`: the steps from first_step on are its body. */
@@ -101,6 +104,15 @@ struct repeat_open {
 struct bg_call {
     int host;  /* host index */
     int sock;  /* the socket variable the call is known by */
+};
+
+/* An unknown name that has had its error: a host ('h'), a socket of one
+ * host ('s') or a data variable ('d'). Later uses fail without another
+ * message, so one typo gives one error. */
+struct reported {
+    char kind;                     /* 'h', 's' or 'd' */
+    int host;                      /* the socket's host, else -1 */
+    char name[SCN_NAME_MAX + 1];   /* the name, cut to SCN_NAME_MAX bytes */
 };
 
 /* Walks the tokens of one line. */
@@ -433,5 +445,9 @@ int get_link_end(struct parser *p, const struct tok *t, int *host, int *ifc, int
 /* parser.c */
 void diag_set_src(struct scn_error *e, const char *src);
 const char *line_src(const struct parser *p, unsigned file, unsigned lineno);
+
+
+/* parser.c */
+bool name_reported(struct parser *p, char kind, int host, const char *s, size_t n);
 
 #endif

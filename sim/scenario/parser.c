@@ -257,6 +257,31 @@ host_defined_later(const struct parser *p, const char *name, unsigned *line)
     return NULL;
 }
 
+/* Whether the unknown name s[0..n) of this kind (and host) was reported
+ * already: then the caller fails without a message. Otherwise it is
+ * remembered (the caller reports it now). */
+bool
+name_reported(struct parser *p, char kind, int host, const char *s, size_t n)
+{
+    char name[SCN_NAME_MAX + 1];
+    struct reported *rp;
+
+    snprintf(name, sizeof name, "%.*s", (int)(n > SCN_NAME_MAX ? SCN_NAME_MAX : n), s);
+    for (size_t i = 0; i < p->n_reported; i++)
+        if (p->reported[i].kind == kind && p->reported[i].host == host &&
+            strcmp(p->reported[i].name, name) == 0)
+            return true;
+    rp = reserve(p->reported, p->n_reported, &p->cap_reported, sizeof *rp);
+    if (rp == NULL)
+        return false;  /* out of memory: report it again rather than never */
+    p->reported = rp;
+    rp = &rp[p->n_reported++];
+    rp->kind = kind;
+    rp->host = host;
+    memcpy(rp->name, name, sizeof name);
+    return false;
+}
+
 /* "unknown host 'alcie' (did you mean 'alice'?)" for the name s[0..n). */
 int
 err_unknown_host(struct parser *p, const char *s, size_t n, unsigned col)
@@ -267,6 +292,8 @@ err_unknown_host(struct parser *p, const char *s, size_t n, unsigned col)
     const struct tok *later;
     int shown = n > SHOW_MAX ? SHOW_MAX : (int)n;
 
+    if (name_reported(p, 'h', -1, s, n))
+        return -1;
     snprintf(name, sizeof name, "%.*s", (int)(n > EDIT_MAX ? EDIT_MAX : n), s);
     later = n <= SCN_NAME_MAX ? host_defined_later(p, name, &later_line) : NULL;
     if (later != NULL)
@@ -324,6 +351,8 @@ get_sock(struct parser *p, const struct tok *t, int h, int *out)
     *out = sock_find(scn, h, t->text);
     if (*out >= 0)
         return 0;
+    if (name_reported(p, 's', h, t->text, t->len))
+        return -1;
     suggest_init(&sg, t->text);
     for (size_t i = 0; i < scn->n_socks; i++)
         if (scn->socks[i].host == h)

@@ -113,4 +113,5 @@ void run_call_step(struct scn_runner *r, const struct scn_step *st, size_t step_
 
 
 
+
 #endif

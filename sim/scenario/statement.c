@@ -101,6 +101,34 @@ recover_dvars(struct parser *p, const struct line *ln)
     }
 }
 
+/* After a broken line that meant to define a host (`host`, `router`, or a
+ * misspelling of them like `hots alice ...`): its name counts as reported,
+ * so the lines that use it do not each fail again. */
+static void
+recover_host(struct parser *p, const struct line *ln)
+{
+    const struct tok *t0, *t1;
+    bool defines;
+
+    if (ln->n_toks < 2)
+        return;
+    t0 = &ln->toks[0];
+    t1 = &ln->toks[1];
+    if (t0->kind != TOK_WORD || t1->kind != TOK_WORD || !is_host_name(t1->text) ||
+        scenario_host_find(p->scn, t1->text) >= 0)
+        return;
+    defines = word_is(t0, "host") || word_is(t0, "router");
+    if (!defines && stmt_find(t0) == NULL && stmt_find_call(t0) == NULL) {
+        struct suggest sg;
+        suggest_init(&sg, t0->text);
+        suggest_try(&sg, "host");
+        suggest_try(&sg, "router");
+        defines = sg.best != NULL;
+    }
+    if (defines)
+        name_reported(p, 'h', -1, t1->text, t1->len);
+}
+
 void
 parse_line(struct parser *p, const struct line *ln)
 {
@@ -111,6 +139,7 @@ parse_line(struct parser *p, const struct line *ln)
     if (ln->err != NULL) {
         perr(p, ln->err_col, "%s", ln->err);
         recover_dvars(p, ln);
+        recover_host(p, ln);
         return;
     }
     if (ln->n_toks == 0)
@@ -140,8 +169,10 @@ parse_line(struct parser *p, const struct line *ln)
         return;
     }
     step_clear(&st);
-    if (rc < 0)
+    if (rc < 0) {
         recover_dvars(p, ln);
+        recover_host(p, ln);
+    }
 }
 
 /* At the end of the text: every `repeat {` must have found its `}`. */
@@ -205,6 +236,142 @@ step_peer(const struct scenario *scn, const struct scn_step *st)
     return -1;
 }
 
+/* Whether interfaces (a, la) and (b, lb) can reach each other directly:
+ * each address is inside the other's subnet. */
+static bool
+same_subnet(uint32_t a, unsigned la, uint32_t b, unsigned lb)
+{
+    return ((a ^ b) & ipv4_prefix_mask(la)) == 0 && ((a ^ b) & ipv4_prefix_mask(lb)) == 0;
+}
+
+/* "alice (192.0.2.1/24)" into buf. */
+static const char *
+iface_str(const struct scenario *scn, int h, int ifc, char *buf, size_t n)
+{
+    char a[IPV4_ADDR_STRLEN];
+    const struct scn_host *sh = &scn->hosts[h];
+
+    if (sh->n_ifaces > 1)
+        snprintf(buf, n, "%s:eth%d (%s/%u)", sh->name, ifc, ipv4_addr_str(sh->if_addr[ifc], a),
+                 sh->if_prefix[ifc]);
+    else
+        snprintf(buf, n, "%s (%s/%u)", sh->name, ipv4_addr_str(sh->if_addr[ifc], a),
+                 sh->if_prefix[ifc]);
+    return buf;
+}
+
+/* The file a link's line is in (links keep only their line and column). */
+static unsigned
+link_file(const struct parser *p, const struct scn_link *l)
+{
+    for (size_t i = 0; i < p->n_lines; i++) {
+        const struct line *ln = &p->lines[i];
+        if (ln->lineno == l->line && ln->n_toks > 0 && ln->toks[0].col == l->col &&
+            word_is(&ln->toks[0], "link"))
+            return ln->file;
+    }
+    return 0;
+}
+
+/* Hosts on one Ethernet segment (a link between two hosts, or every link
+ * of switches joined by links) in different subnets: the run would fail
+ * with ENETUNREACH or never find the peer by ARP. One warning per link. */
+static void
+warn_subnets(struct parser *p)
+{
+    const struct scenario *scn = p->scn;
+    int *seg = calloc(scn->n_switches + 1, sizeof *seg);
+    int *first = calloc(scn->n_switches + 1, sizeof *first);
+    char x[96], y[96];
+
+    if (seg == NULL || first == NULL)
+        goto out;
+    for (size_t s = 0; s < scn->n_switches; s++) {
+        seg[s] = (int)s;
+        first[s] = -1;
+    }
+    for (size_t i = 0; i < scn->n_links; i++) {
+        const struct scn_link *l = &scn->links[i];
+        if (l->a_sw >= 0 && l->b_sw >= 0)
+            seg[uf_find(seg, l->a_sw)] = uf_find(seg, l->b_sw);
+    }
+    for (size_t i = 0; i < scn->n_links; i++) {
+        const struct scn_link *l = &scn->links[i];
+        int h, ifc, sw;
+        if (l->a >= 0 && l->b >= 0) {
+            const struct scn_host *a = &scn->hosts[l->a], *b = &scn->hosts[l->b];
+            if (!same_subnet(a->if_addr[l->a_if], a->if_prefix[l->a_if], b->if_addr[l->b_if],
+                             b->if_prefix[l->b_if]))
+                warn(p, link_file(p, l), l->line, l->col, "%s and %s share this link but sit in different "
+                     "subnets, so neither can reach the other directly",
+                     iface_str(scn, l->a, l->a_if, x, sizeof x),
+                     iface_str(scn, l->b, l->b_if, y, sizeof y));
+            continue;
+        }
+        if (l->a >= 0 && l->b_sw >= 0) {
+            h = l->a, ifc = l->a_if, sw = uf_find(seg, l->b_sw);
+        } else if (l->b >= 0 && l->a_sw >= 0) {
+            h = l->b, ifc = l->b_if, sw = uf_find(seg, l->a_sw);
+        } else {
+            continue;
+        }
+        /* The first host link of a segment sets its subnet; links are kept
+         * in file order, so the warning is on the later line. */
+        if (first[sw] < 0) {
+            first[sw] = (int)i;
+            continue;
+        }
+        const struct scn_link *f = &scn->links[first[sw]];
+        int fh = f->a >= 0 ? f->a : f->b, fi = f->a >= 0 ? f->a_if : f->b_if;
+        if (!same_subnet(scn->hosts[fh].if_addr[fi], scn->hosts[fh].if_prefix[fi],
+                         scn->hosts[h].if_addr[ifc], scn->hosts[h].if_prefix[ifc]))
+            warn(p, link_file(p, l), l->line, l->col, "%s and %s are on one segment (switch %s) but sit in "
+                 "different subnets, so neither can reach the other directly",
+                 iface_str(scn, h, ifc, x, sizeof x), iface_str(scn, fh, fi, y, sizeof y),
+                 scn->switches[l->a_sw >= 0 ? l->a_sw : l->b_sw].name);
+    }
+out:
+    free(seg);
+    free(first);
+}
+
+/* Whether interface ifc of host h is on a link or a TAP device. */
+static bool
+iface_attached(const struct scenario *scn, int h, int ifc)
+{
+    for (size_t i = 0; i < scn->n_links; i++) {
+        const struct scn_link *l = &scn->links[i];
+        if ((l->a == h && l->a_if == ifc) || (l->b == h && l->b_if == ifc))
+            return true;
+    }
+    for (size_t i = 0; i < scn->n_taps; i++)
+        if (scn->taps[i].host == h && scn->taps[i].ifc == ifc)
+            return true;
+    return false;
+}
+
+/* A route whose gateway is on no attached subnet: the gateway's subnet is
+ * an interface that is on no link (nothing can answer its ARP there). */
+static void
+warn_gateways(struct parser *p)
+{
+    const struct scenario *scn = p->scn;
+    char g[IPV4_ADDR_STRLEN];
+
+    for (size_t j = 0; j < scn->n_steps; j++) {
+        const struct scn_step *st = &scn->steps[j];
+        if (st->kind != SCN_STEP_ROUTE_ADD || !st->route.has_gw || st->host < 0)
+            continue;
+        const struct scn_host *sh = &scn->hosts[st->host];
+        int k = host_iface_on(sh, st->route.gw.addr);
+        if (k < 0 || iface_attached(scn, st->host, k))
+            continue;
+        warn(p, st->file, st->line, st->col, "gateway %s is on the subnet of %s:eth%d, which is "
+             "on no link, so no attached subnet holds it and nothing can answer for it",
+             ipv4_addr_str(st->route.gw.addr, g), sh->name, k);
+    }
+}
+
 /* Warnings, on a scenario without errors: sockets nothing uses after their
  * definition, and traffic between hosts no chain of links joins. */
 void
@@ -262,4 +429,6 @@ find_warnings(struct parser *p)
 out:
     free(up);
     free(warned);
+    warn_subnets(p);
+    warn_gateways(p);
 }

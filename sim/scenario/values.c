@@ -402,6 +402,8 @@ get_data_ref(struct parser *p, const struct tok *kw, const struct tok *t, int *o
             return perr(p, t->col, "%s holds a ping summary, not received data", show(t).s);
         return 0;
     }
+    if (t->kind == TOK_WORD && name_reported(p, 'd', -1, t->text, t->len))
+        return -1;
     suggest_init(&sg, t->text);
     for (size_t i = 0; i < scn->n_dvars; i++)
         suggest_try(&sg, scn->dvars[i].name);
