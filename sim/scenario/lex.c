@@ -42,7 +42,7 @@ is_blank(char ch)
     return ch == ' ' || ch == '\t';
 }
 
-static int
+int
 hex_value(char ch)
 {
     if (is_digit(ch))

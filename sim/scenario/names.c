@@ -34,7 +34,14 @@ scn_step_kind_name(enum scn_step_kind k)
         [SCN_STEP_ROUTE_ADD] = "route add", [SCN_STEP_ROUTE_SHOW] = "ip route",
         [SCN_STEP_TRACEROUTE] = "traceroute", [SCN_STEP_LINK_STATE] = "link",
     };
-    return (unsigned)k < SCN_STEP_KIND_COUNT ? names[k] : "?";
+    const struct stmt_def *def;
+
+    if ((unsigned)k >= SCN_STEP_KIND_COUNT)
+        return "?";
+    if (names[k] != NULL)
+        return names[k];
+    def = stmt_of_kind(k);  /* a newer statement: its word */
+    return def != NULL ? def->word : "?";
 }
 
 const char *

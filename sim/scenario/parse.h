@@ -288,6 +288,7 @@ enum stmt_where {
     STMT_ASSIGN = 1u << 4,  /* written `HOST: VAR = WORD ...` */
     STMT_BLOCKS = 1u << 5,  /* a call that can block: takes `timeout DUR` and `&` */
     STMT_JOINS = 1u << 6,   /* joins a background call (wait) */
+    STMT_CHECKS = 1u << 7,  /* a check: counts as an expect (one that never ran fails) */
 };
 
 /* Parse what follows the statement's word kw. Returns -1 on a mistake (one
@@ -301,6 +302,11 @@ typedef int (*stmt_parse_fn)(struct parser *p, struct cur *c, const struct tok *
  * same statement in another place) leave them NULL. */
 struct stmt_def {
     const char *word;       /* the first word; for a call, the word after `HOST:` */
+    /* Rows that share a word: whether this one takes the line whose word is
+     * ln->toks[i] (it sees the words after it); NULL takes every line. The
+     * first row that takes it wins, so such a row stands before the row it
+     * narrows, with the same `where`. */
+    bool (*claims)(const struct line *ln, size_t i);
     int kind;               /* enum scn_step_kind, or -1 for no step */
     unsigned where;         /* enum stmt_where bits */
     unsigned n_args;        /* calls: words it needs after the call word */
@@ -325,8 +331,12 @@ struct stmt_def {
 extern const struct stmt_def stmt_table[];
 extern const size_t stmt_table_len;
 
-/* The row of a statement word at the start of a line (not a call), or NULL. */
+/* The row of a statement word (not a call), or NULL; of the rows sharing
+ * the word, the first. */
 const struct stmt_def *stmt_find(const struct tok *t);
+/* The row of the statement whose word is ln->toks[i], asking the rows that
+ * share the word which takes the line; or NULL. */
+const struct stmt_def *stmt_find_at(const struct line *ln, size_t i);
 /* The row of a call word after `HOST:` (flags STMT_CALL), or NULL. */
 const struct stmt_def *stmt_find_call(const struct tok *t);
 /* The row that owns the step functions of kind k. */
@@ -449,5 +459,10 @@ const char *line_src(const struct parser *p, unsigned file, unsigned lineno);
 
 /* parser.c */
 bool name_reported(struct parser *p, char kind, int host, const char *s, size_t n);
+
+
+
+/* lex.c */
+int hex_value(char ch);
 
 #endif

@@ -114,4 +114,10 @@ void run_call_step(struct scn_runner *r, const struct scn_step *st, size_t step_
 
 
 
+
+/* run_expect.c */
+void run_expect_result(struct scn_runner *r, const struct scn_step *st, size_t step_no, bool ok,
+                  const char *got);
+
+
 #endif

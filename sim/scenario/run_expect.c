@@ -201,14 +201,16 @@ step_expect(struct scn_runner *r, const struct scn_step *st, char *got, size_t g
     }
 }
 
+/* The line an expect prints, and its count: ok, or where it is and what
+ * was found (got may hold more lines, each indented). */
 void
-run_expect(struct scn_runner *r, const struct scn_step *st, size_t step_no, bool scheduled)
+run_expect_result(struct scn_runner *r, const struct scn_step *st, size_t step_no, bool ok,
+                  const char *got)
 {
-    (void)scheduled;
-    char got[256], t[32];
+    char t[32];
     struct host *h = st->host >= 0 ? r->hosts[st->host] : NULL;
-    bool ok = step_expect(r, st, got, sizeof(got));
     const char *file = r->scn->files[st->file];
+
     fmt_time(r->sim.now_ns, t, sizeof(t));
     run_note(r, h, cause_call(CALL_NONE, (uint32_t)step_no), "step %zu: %s: %s", step_no,
              st->text, ok ? "holds" : "FAILS");
@@ -220,4 +222,14 @@ run_expect(struct scn_runner *r, const struct scn_step *st, size_t step_no, bool
         run_say(r, true, "%s:%u: expect failed: %s\n    got: %s\n", file, st->line, st->text,
                 got);
     }
+}
+
+void
+run_expect(struct scn_runner *r, const struct scn_step *st, size_t step_no, bool scheduled)
+{
+    char got[256];
+    bool ok = step_expect(r, st, got, sizeof(got));
+
+    (void)scheduled;
+    run_expect_result(r, st, step_no, ok, got);
 }

@@ -189,7 +189,8 @@ scn_runner_finish(struct scn_runner *r)
         const struct scn_at *a = r->ats[i];
         if (a->ran)
             continue;
-        bool is_expect = a->st->kind == SCN_STEP_EXPECT;
+        const struct stmt_def *def = stmt_of_kind(a->st->kind);
+        bool is_expect = def != NULL && (def->where & STMT_CHECKS) != 0;
         if (is_expect)
             r->expects_failed++;
         run_say(r, is_expect, "%s:%u: %s: never ran, the script ended at %s s%s\n",

@@ -66,7 +66,7 @@ parse_statement(struct parser *p, struct cur *c, struct scn_step *st)
 
     if (t->kind == TOK_WORD && t->len >= 2 && t->text[t->len - 1] == ':')
         return parse_call(p, c, t, st) < 0 ? -1 : 1;
-    def = stmt_find(t);
+    def = stmt_find_at(c->ln, c->i - 1);
     if (def == NULL || def->parse == NULL)
         return err_unknown_statement(p, c, t);
     if ((def->where & STMT_WORLD) != 0 && check_not_in_repeat(p, t) < 0)

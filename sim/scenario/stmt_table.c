@@ -105,7 +105,7 @@ const struct stmt_def stmt_table[] = {
     { .word = "say", .kind = SCN_STEP_SAY, .where = STMT_STEP | STMT_AT, .parse = parse_say,
       .print = print_say, .eq = eq_say, .copy = copy_say, .clear = clear_say,
       .run = run_say_step, .help = "say \"TEXT\": narrate" },
-    { .word = "expect", .kind = SCN_STEP_EXPECT, .where = STMT_STEP | STMT_AT,
+    { .word = "expect", .kind = SCN_STEP_EXPECT, .where = STMT_STEP | STMT_AT | STMT_CHECKS,
       .parse = parse_expect, .init = init_expect, .print = print_expect, .eq = eq_expect,
       .copy = copy_expect, .clear = clear_expect, .run = run_expect,
       .help = "expect ...: a check that must hold" },
@@ -221,6 +221,19 @@ stmt_find(const struct tok *t)
         if ((stmt_table[i].where & (STMT_CALL | STMT_ASSIGN)) == 0 &&
             word_is(t, stmt_table[i].word))
             return &stmt_table[i];
+    return NULL;
+}
+
+const struct stmt_def *
+stmt_find_at(const struct line *ln, size_t i)
+{
+    const struct tok *t = &ln->toks[i];
+
+    for (size_t k = 0; k < stmt_table_len; k++)
+        if ((stmt_table[k].where & (STMT_CALL | STMT_ASSIGN)) == 0 &&
+            word_is(t, stmt_table[k].word) &&
+            (stmt_table[k].claims == NULL || stmt_table[k].claims(ln, i)))
+            return &stmt_table[k];
     return NULL;
 }
 
