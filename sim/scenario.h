@@ -332,6 +332,7 @@ enum scn_step_kind {
     SCN_STEP_ROUTE_SHOW,/* HOST: ip route: print the table as `ip route` does */
     SCN_STEP_TRACEROUTE,/* traceroute HOST DEST [max-hops N] [probes N] [wait DUR] */
     SCN_STEP_LINK_STATE,/* link A B down|up (a step, usually under `at`) */
+    SCN_STEP_EXPECT_BYTES,/* expect VAR == file PATH | expect VAR sha256 HEX */
     SCN_STEP_KIND_COUNT
 };
 
@@ -521,6 +522,17 @@ struct scn_traceroute_args {
     uint64_t wait_ns;      /* wait for each probe's answer, default 5 s */
 };
 
+/* SCN_STEP_EXPECT_BYTES: received data byte for byte against a file's
+ * bytes, or against a SHA-256 digest (sim/scenario/expect_bytes.c). */
+struct scn_expect_bytes_args {
+    int var;                 /* the data variable checked */
+    bool sha256;             /* `sha256 HEX`; else `== file PATH` */
+    uint8_t digest[32];      /* sha256: the digest wanted */
+    char *path;              /* file: the path as written; else NULL */
+    char *full_path;         /* file: joined to the scenario's directory (or path
+                                itself if absolute); else NULL */
+};
+
 /* SCN_STEP_LINK_STATE. */
 struct scn_link_state_args {
     int link;              /* index into scenario.links */
@@ -643,6 +655,7 @@ struct scn_step {
         struct scn_sleep_args sleep;      /* SCN_STEP_SLEEP */
         struct scn_say_args say;          /* SCN_STEP_SAY, SCN_STEP_PAUSE (text may be NULL) */
         struct scn_expect expect;         /* SCN_STEP_EXPECT */
+        struct scn_expect_bytes_args bytes; /* SCN_STEP_EXPECT_BYTES */
     };
 };
 

@@ -462,6 +462,17 @@ bool name_reported(struct parser *p, char kind, int host, const char *s, size_t 
 
 
 
+/* expect_bytes.c */
+bool expect_bytes_claims(const struct line *ln, size_t i);
+int parse_expect_bytes(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st);
+void print_expect_bytes(FILE *out, const struct scenario *scn, const struct scn_step *st);
+bool eq_expect_bytes(const struct scn_step *a, const struct scn_step *b);
+int copy_expect_bytes(struct scn_step *dst, const struct scn_step *src);
+void clear_expect_bytes(struct scn_step *st);
+void init_expect_bytes(struct scn_step *st);
+void run_expect_bytes_step(struct scn_runner *r, const struct scn_step *st, size_t step_no,
+                      bool scheduled);
+
 /* lex.c */
 int hex_value(char ch);
 
