@@ -17,6 +17,10 @@
 
 #include "sim/scenario.h"
 
+struct scn_runner;
+struct scn_job;
+struct host;
+
 #define SHOW_MAX 40  /* bytes of a token quoted in a message */
 #define EDIT_MAX 40  /* longest word edit_distance() compares */
 
@@ -53,7 +57,6 @@ struct line {
     size_t text_off;   /* the statement text: offset of the first token */
     size_t text_len;   /* ... up to the end of the last token */
 };
-
 
 struct parser {
     struct scenario *scn;       /* what is being built */
@@ -150,6 +153,7 @@ struct set_key_def {
 
 extern const struct set_key_def set_keys[SCN_SET_KEY_COUNT];
 
+/* lex.c */
 bool is_digit(char ch);
 bool is_lower(char ch);
 bool is_upper(char ch);
@@ -162,22 +166,25 @@ void suggest_list(struct suggest *sg, const char *const *cands);
 char *str_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *str_dup_n(const char *s, size_t n);
 int lex_line(struct line *ln);
+int hex_value(char ch);
 
+/* parser.c */
 const struct tok *cur_peek(const struct cur *c);
 const struct tok *cur_peek2(const struct cur *c);
 const struct tok *cur_next(struct cur *c);
 void diag_clear(struct scn_diag *d);
-struct scn_error *diag_warn(struct scn_diag *d, const char *name, unsigned line, unsigned col, const char *msg);
-struct scn_error *diag_add(struct scn_diag *d, const char *name, unsigned line, unsigned col, const char *msg);
+struct scn_error *diag_warn(struct scn_diag *d, const char *name, unsigned line, unsigned col,
+                            const char *msg);
+struct scn_error *diag_add(struct scn_diag *d, const char *name, unsigned line, unsigned col,
+                           const char *msg);
 unsigned cur_lineno(const struct parser *p);
-int perr(struct parser *p, unsigned col, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int perr(struct parser *p, unsigned col, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 int perr_oom(struct parser *p);
 struct shown show(const struct tok *t);
 bool word_is(const struct tok *t, const char *w);
 int expect_end(struct parser *p, struct cur *c);
 void *reserve(void *arr, size_t n, size_t *cap, size_t el);
-int scenario_switch_find(const struct scenario *scn, const char *name);
-int scenario_host_find(const struct scenario *scn, const char *name);
 int sock_find(const struct scenario *scn, int host, const char *name);
 int dvar_find(const struct scenario *scn, const char *name);
 const struct tok *host_defined_later(const struct parser *p, const char *name, unsigned *line);
@@ -185,24 +192,31 @@ int err_unknown_host(struct parser *p, const char *s, size_t n, unsigned col);
 int check_name(struct parser *p, const struct tok *t, bool host);
 int get_host(struct parser *p, const struct tok *t, int *out);
 int get_sock(struct parser *p, const struct tok *t, int h, int *out);
-int def_dvar(struct parser *p, const struct tok *arrow, const struct tok *t, enum scn_dvar_kind kind,
-         int *out);
+int def_dvar(struct parser *p, const struct tok *arrow, const struct tok *t,
+             enum scn_dvar_kind kind,
+             int *out);
+void diag_set_src(struct scn_error *e, const char *src);
+const char *line_src(const struct parser *p, unsigned file, unsigned lineno);
+bool name_reported(struct parser *p, char kind, int host, const char *s, size_t n);
 
+/* values.c */
 enum num_status parse_u64(const char *s, size_t n, uint64_t *out);
 extern const struct unit time_units[];
 int get_dur(struct parser *p, const struct tok *t, uint64_t *out);
 int get_rate(struct parser *p, const struct tok *t, uint64_t *out);
 int get_pct(struct parser *p, const struct tok *t, uint32_t *out);
 int get_uint(struct parser *p, const struct tok *t, const char *what, uint64_t lo, uint64_t hi,
-         const char *why, uint64_t *out);
+             const char *why, uint64_t *out);
 int get_port(struct parser *p, const char *s, size_t n, unsigned col, uint16_t *out);
 int get_addr(struct parser *p, const char *s, size_t n, unsigned col, struct scn_addr *out);
-int get_endpoint(struct parser *p, const struct tok *t, bool bare_port_ok, struct scn_endpoint *out);
+int get_endpoint(struct parser *p, const struct tok *t, bool bare_port_ok,
+                 struct scn_endpoint *out);
 int get_text(struct parser *p, const struct tok *t, const char *after, char **out);
 int get_payload(struct parser *p, struct cur *c, struct scn_payload *out);
 bool is_app_payload_word(const struct tok *t);
 int get_app_payload(struct parser *p, struct cur *c, const struct tok *kw, struct scn_payload *out);
 
+/* world.c */
 int parse_title(struct parser *p, struct cur *c, const struct tok *kw);
 int parse_about(struct parser *p, struct cur *c, const struct tok *kw);
 int parse_seed(struct parser *p, struct cur *c, const struct tok *kw);
@@ -211,8 +225,9 @@ int parse_switch(struct parser *p, struct cur *c, const struct tok *kw);
 int host_iface_on(const struct scn_host *h, uint32_t addr);
 int parse_link(struct parser *p, struct cur *c, const struct tok *kw);
 int parse_tap_statement(struct parser *p, struct cur *c, const struct tok *kw);
-int parse_link_state(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st);
+int get_link_end(struct parser *p, const struct tok *t, int *host, int *ifc, int *sw);
 
+/* steps.c */
 void step_clear(struct scn_step *st);
 int step_copy(struct scn_step *dst, const struct scn_step *src);
 void step_init(struct scn_step *st, enum scn_step_kind kind);
@@ -220,64 +235,156 @@ bool step_is_call(enum scn_step_kind k);
 bool step_blocks(enum scn_step_kind k);
 int step_job_sock(const struct scn_step *st);
 int bg_add(struct parser *p, int host, int sock);
-int parse_call_options(struct parser *p, struct cur *c, const struct tok *call, struct scn_step *st);
+int parse_call_options(struct parser *p, struct cur *c, const struct tok *call,
+                       struct scn_step *st);
+void payload_free(struct scn_payload *pl);
+bool payload_copy(struct scn_payload *dst, const struct scn_payload *src);
 
+/* calls.c */
 int get_on_off(struct parser *p, const struct tok *t, const char *what, int64_t *out);
 extern const char *const cc_names[];
 int get_cc(struct parser *p, const struct tok *t, int64_t *out);
 extern const char *const sockopt_names[];
 int parse_wait_var(struct parser *p, const struct tok *t, int h, struct scn_step *st);
 int parse_call(struct parser *p, struct cur *c, const struct tok *tp, struct scn_step *st);
+bool sock_type_is_stream(enum scn_sock_type t);
+int parse_call_bind(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st);
+int parse_call_connect(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st);
+int parse_call_send(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st);
+int parse_call_sendto(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st);
+int parse_call_recv(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st);
+int parse_call_close(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st);
+int parse_call_listen(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st);
+int parse_call_shutdown(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st);
+int parse_call_setsockopt(struct parser *p, struct cur *c, const struct tok *kw,
+                          struct scn_step *st);
+int parse_call_wait(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st);
+int parse_call_route(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st);
+void init_bind(struct scn_step *st);
+void init_connect(struct scn_step *st);
+void init_send(struct scn_step *st);
+void init_accept(struct scn_step *st);
+void print_socket(FILE *out, const struct scenario *scn, const struct scn_step *st);
+void print_bind(FILE *out, const struct scenario *scn, const struct scn_step *st);
+void print_connect(FILE *out, const struct scenario *scn, const struct scn_step *st);
+void print_send(FILE *out, const struct scenario *scn, const struct scn_step *st);
+void print_sendto(FILE *out, const struct scenario *scn, const struct scn_step *st);
+void print_recv(FILE *out, const struct scenario *scn, const struct scn_step *st);
+void print_close(FILE *out, const struct scenario *scn, const struct scn_step *st);
+void print_listen(FILE *out, const struct scenario *scn, const struct scn_step *st);
+void print_accept(FILE *out, const struct scenario *scn, const struct scn_step *st);
+void print_shutdown(FILE *out, const struct scenario *scn, const struct scn_step *st);
+void print_setsockopt(FILE *out, const struct scenario *scn, const struct scn_step *st);
+void print_wait(FILE *out, const struct scenario *scn, const struct scn_step *st);
+void print_route_add(FILE *out, const struct scenario *scn, const struct scn_step *st);
+void print_route_show(FILE *out, const struct scenario *scn, const struct scn_step *st);
+bool eq_socket(const struct scn_step *a, const struct scn_step *b);
+bool eq_bind(const struct scn_step *a, const struct scn_step *b);
+bool eq_connect(const struct scn_step *a, const struct scn_step *b);
+bool eq_send(const struct scn_step *a, const struct scn_step *b);
+bool eq_recv(const struct scn_step *a, const struct scn_step *b);
+bool eq_listen(const struct scn_step *a, const struct scn_step *b);
+bool eq_accept(const struct scn_step *a, const struct scn_step *b);
+bool eq_shutdown(const struct scn_step *a, const struct scn_step *b);
+bool eq_setsockopt(const struct scn_step *a, const struct scn_step *b);
+bool eq_route_add(const struct scn_step *a, const struct scn_step *b);
+int copy_send(struct scn_step *dst, const struct scn_step *src);
+void clear_send(struct scn_step *st);
+const struct scn_addr *peer_connect(const struct scn_step *st);
+const struct scn_addr *peer_sendto(const struct scn_step *st);
 
+/* ping.c */
 int parse_ping(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st);
 int parse_traceroute(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st);
+void init_ping(struct scn_step *st);
+void print_ping(FILE *out, const struct scenario *scn, const struct scn_step *st);
+void print_traceroute(FILE *out, const struct scenario *scn, const struct scn_step *st);
+bool eq_ping(const struct scn_step *a, const struct scn_step *b);
+bool eq_traceroute(const struct scn_step *a, const struct scn_step *b);
+const struct scn_addr *peer_ping(const struct scn_step *st);
+const struct scn_addr *peer_traceroute(const struct scn_step *st);
 
+/* faults.c */
+int parse_link_state(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st);
+int parse_drop(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st);
+void init_drop(struct scn_step *st);
+void print_drop(FILE *out, const struct scenario *scn, const struct scn_step *st);
+bool eq_drop(const struct scn_step *a, const struct scn_step *b);
+int parse_link_statement(struct parser *p, struct cur *c, const struct tok *kw,
+                         struct scn_step *st);
+void print_link_state(FILE *out, const struct scenario *scn, const struct scn_step *st);
+bool eq_link_state(const struct scn_step *a, const struct scn_step *b);
+
+/* flow.c */
 int parse_sleep(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st);
-
-int parse_say(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st);
-
-extern const char *const cmp_names[];
-extern const char *const proto_names[];
-int parse_filter(struct parser *p, struct cur *c, struct scn_filter *f);
-int parse_expect(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st);
-
-
 int parse_pause(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st);
 int parse_wait(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st);
-
-int parse_set(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st);
-
-int parse_drop(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st);
-
 int parse_repeat(struct parser *p, struct cur *c, const struct tok *kw);
 int parse_repeat_end(struct parser *p, struct cur *c, const struct tok *kw);
 int check_not_in_repeat(struct parser *p, const struct tok *kw);
 int parse_at(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st);
+void print_sleep(FILE *out, const struct scenario *scn, const struct scn_step *st);
+bool eq_sleep(const struct scn_step *a, const struct scn_step *b);
+void print_pause(FILE *out, const struct scenario *scn, const struct scn_step *st);
 
+/* narrate.c */
+int parse_say(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st);
+int parse_set(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st);
+void print_say(FILE *out, const struct scenario *scn, const struct scn_step *st);
+bool eq_say(const struct scn_step *a, const struct scn_step *b);
+int copy_say(struct scn_step *dst, const struct scn_step *src);
+void clear_say(struct scn_step *st);
+void print_set(FILE *out, const struct scenario *scn, const struct scn_step *st);
+bool eq_set(const struct scn_step *a, const struct scn_step *b);
+
+/* expect.c */
+extern const char *const cmp_names[];
+extern const char *const proto_names[];
+int parse_filter(struct parser *p, struct cur *c, struct scn_filter *f);
+int parse_expect(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st);
+void print_expect(FILE *out, const struct scenario *scn, const struct scn_step *st);
+void init_expect(struct scn_step *st);
+int copy_expect(struct scn_step *dst, const struct scn_step *src);
+void clear_expect(struct scn_step *st);
+bool eq_expect(const struct scn_step *a, const struct scn_step *b);
+
+/* expect_bytes.c */
+bool expect_bytes_claims(const struct line *ln, size_t i);
+int parse_expect_bytes(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st);
+void print_expect_bytes(FILE *out, const struct scenario *scn, const struct scn_step *st);
+bool eq_expect_bytes(const struct scn_step *a, const struct scn_step *b);
+int copy_expect_bytes(struct scn_step *dst, const struct scn_step *src);
+void clear_expect_bytes(struct scn_step *st);
+void init_expect_bytes(struct scn_step *st);
+void run_expect_bytes_step(struct scn_runner *r, const struct scn_step *st, size_t step_no,
+                           bool scheduled);
+
+/* statement.c */
 int parse_statement(struct parser *p, struct cur *c, struct scn_step *st);
 void parse_line(struct parser *p, const struct line *ln);
 void check_repeats_closed(struct parser *p);
 void find_warnings(struct parser *p);
 
-const char *scn_step_kind_name(enum scn_step_kind k);
-const char *scn_sock_type_name(enum scn_sock_type t);
-const char *scn_cmp_name(enum scn_cmp c);
-const char *scn_sockopt_name(enum scn_sockopt o);
-const char *scn_cc_name(enum scn_cc c);
-const char *scn_set_key_name(enum scn_set_key k);
-const char *scn_shut_name(enum scn_shut h);
-const char *scn_proto_name(enum scn_proto pr);
-const char *scn_rule_action_name(enum scn_rule_action a);
-const char *scn_arp_state_name(enum scn_arp_state s);
+/* print.c */
+void print_cstr(FILE *out, const char *s);
+void print_dur(FILE *out, uint64_t ns);
+void print_addr(FILE *out, const struct scenario *scn, const struct scn_addr *a);
+void print_endpoint(FILE *out, const struct scenario *scn, const struct scn_endpoint *ep);
+void print_payload(FILE *out, const struct scenario *scn, const struct scn_payload *pl);
+void print_filter(FILE *out, const struct scenario *scn, const struct scn_filter *f);
+void print_link_end(FILE *out, const struct scenario *scn, int h, int ifc, int sw);
 
+/* equal.c */
+bool str_eq(const char *a, const char *b);
+bool addr_eq(const struct scn_addr *a, const struct scn_addr *b);
+bool endpoint_eq(const struct scn_endpoint *a, const struct scn_endpoint *b);
+bool payload_eq(const struct scn_payload *a, const struct scn_payload *b);
+bool filter_eq(const struct scn_filter *a, const struct scn_filter *b);
+bool expect_eq(const struct scn_expect *a, const struct scn_expect *b);
 
 /* ---------------------------------------------------------------------------
  * The statement table (stmt_table.c): one row per statement word
  * ------------------------------------------------------------------------- */
-
-struct scn_runner;
-struct scn_job;
-struct host;
 
 /* Where a statement may stand and how it is written. */
 enum stmt_where {
@@ -341,139 +448,5 @@ const struct stmt_def *stmt_find_at(const struct line *ln, size_t i);
 const struct stmt_def *stmt_find_call(const struct tok *t);
 /* The row that owns the step functions of kind k. */
 const struct stmt_def *stmt_of_kind(enum scn_step_kind k);
-
-
-/* calls.c */
-bool sock_type_is_stream(enum scn_sock_type t);
-int parse_call_bind(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st);
-int parse_call_connect(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st);
-int parse_call_send(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st);
-int parse_call_sendto(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st);
-int parse_call_recv(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st);
-int parse_call_close(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st);
-int parse_call_listen(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st);
-int parse_call_shutdown(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st);
-int parse_call_setsockopt(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st);
-int parse_call_wait(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st);
-int parse_call_route(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st);
-void init_bind(struct scn_step *st);
-void init_connect(struct scn_step *st);
-void init_send(struct scn_step *st);
-void init_accept(struct scn_step *st);
-void print_socket(FILE *out, const struct scenario *scn, const struct scn_step *st);
-void print_bind(FILE *out, const struct scenario *scn, const struct scn_step *st);
-void print_connect(FILE *out, const struct scenario *scn, const struct scn_step *st);
-void print_send(FILE *out, const struct scenario *scn, const struct scn_step *st);
-void print_sendto(FILE *out, const struct scenario *scn, const struct scn_step *st);
-void print_recv(FILE *out, const struct scenario *scn, const struct scn_step *st);
-void print_close(FILE *out, const struct scenario *scn, const struct scn_step *st);
-void print_listen(FILE *out, const struct scenario *scn, const struct scn_step *st);
-void print_accept(FILE *out, const struct scenario *scn, const struct scn_step *st);
-void print_shutdown(FILE *out, const struct scenario *scn, const struct scn_step *st);
-void print_setsockopt(FILE *out, const struct scenario *scn, const struct scn_step *st);
-void print_wait(FILE *out, const struct scenario *scn, const struct scn_step *st);
-void print_route_add(FILE *out, const struct scenario *scn, const struct scn_step *st);
-void print_route_show(FILE *out, const struct scenario *scn, const struct scn_step *st);
-bool eq_socket(const struct scn_step *a, const struct scn_step *b);
-bool eq_bind(const struct scn_step *a, const struct scn_step *b);
-bool eq_connect(const struct scn_step *a, const struct scn_step *b);
-bool eq_send(const struct scn_step *a, const struct scn_step *b);
-bool eq_recv(const struct scn_step *a, const struct scn_step *b);
-bool eq_listen(const struct scn_step *a, const struct scn_step *b);
-bool eq_accept(const struct scn_step *a, const struct scn_step *b);
-bool eq_shutdown(const struct scn_step *a, const struct scn_step *b);
-bool eq_setsockopt(const struct scn_step *a, const struct scn_step *b);
-bool eq_route_add(const struct scn_step *a, const struct scn_step *b);
-int copy_send(struct scn_step *dst, const struct scn_step *src);
-void clear_send(struct scn_step *st);
-const struct scn_addr *peer_connect(const struct scn_step *st);
-const struct scn_addr *peer_sendto(const struct scn_step *st);
-
-/* equal.c */
-bool str_eq(const char *a, const char *b);
-bool addr_eq(const struct scn_addr *a, const struct scn_addr *b);
-bool endpoint_eq(const struct scn_endpoint *a, const struct scn_endpoint *b);
-bool payload_eq(const struct scn_payload *a, const struct scn_payload *b);
-bool filter_eq(const struct scn_filter *a, const struct scn_filter *b);
-bool expect_eq(const struct scn_expect *a, const struct scn_expect *b);
-
-/* expect.c */
-void print_expect(FILE *out, const struct scenario *scn, const struct scn_step *st);
-void init_expect(struct scn_step *st);
-int copy_expect(struct scn_step *dst, const struct scn_step *src);
-void clear_expect(struct scn_step *st);
-bool eq_expect(const struct scn_step *a, const struct scn_step *b);
-
-/* faults.c */
-void init_drop(struct scn_step *st);
-void print_drop(FILE *out, const struct scenario *scn, const struct scn_step *st);
-bool eq_drop(const struct scn_step *a, const struct scn_step *b);
-int parse_link_statement(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st);
-void print_link_state(FILE *out, const struct scenario *scn, const struct scn_step *st);
-bool eq_link_state(const struct scn_step *a, const struct scn_step *b);
-
-/* flow.c */
-void print_sleep(FILE *out, const struct scenario *scn, const struct scn_step *st);
-bool eq_sleep(const struct scn_step *a, const struct scn_step *b);
-void print_pause(FILE *out, const struct scenario *scn, const struct scn_step *st);
-
-/* narrate.c */
-void print_say(FILE *out, const struct scenario *scn, const struct scn_step *st);
-bool eq_say(const struct scn_step *a, const struct scn_step *b);
-int copy_say(struct scn_step *dst, const struct scn_step *src);
-void clear_say(struct scn_step *st);
-void print_set(FILE *out, const struct scenario *scn, const struct scn_step *st);
-bool eq_set(const struct scn_step *a, const struct scn_step *b);
-
-/* ping.c */
-void init_ping(struct scn_step *st);
-void print_ping(FILE *out, const struct scenario *scn, const struct scn_step *st);
-void print_traceroute(FILE *out, const struct scenario *scn, const struct scn_step *st);
-bool eq_ping(const struct scn_step *a, const struct scn_step *b);
-bool eq_traceroute(const struct scn_step *a, const struct scn_step *b);
-const struct scn_addr *peer_ping(const struct scn_step *st);
-const struct scn_addr *peer_traceroute(const struct scn_step *st);
-
-/* print.c */
-void print_cstr(FILE *out, const char *s);
-void print_dur(FILE *out, uint64_t ns);
-void print_addr(FILE *out, const struct scenario *scn, const struct scn_addr *a);
-void print_endpoint(FILE *out, const struct scenario *scn, const struct scn_endpoint *ep);
-void print_payload(FILE *out, const struct scenario *scn, const struct scn_payload *pl);
-void print_filter(FILE *out, const struct scenario *scn, const struct scn_filter *f);
-void print_link_end(FILE *out, const struct scenario *scn, int h, int ifc, int sw);
-
-/* steps.c */
-void payload_free(struct scn_payload *pl);
-bool payload_copy(struct scn_payload *dst, const struct scn_payload *src);
-
-
-/* world.c */
-int get_link_end(struct parser *p, const struct tok *t, int *host, int *ifc, int *sw);
-
-
-/* parser.c */
-void diag_set_src(struct scn_error *e, const char *src);
-const char *line_src(const struct parser *p, unsigned file, unsigned lineno);
-
-
-/* parser.c */
-bool name_reported(struct parser *p, char kind, int host, const char *s, size_t n);
-
-
-
-/* expect_bytes.c */
-bool expect_bytes_claims(const struct line *ln, size_t i);
-int parse_expect_bytes(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st);
-void print_expect_bytes(FILE *out, const struct scenario *scn, const struct scn_step *st);
-bool eq_expect_bytes(const struct scn_step *a, const struct scn_step *b);
-int copy_expect_bytes(struct scn_step *dst, const struct scn_step *src);
-void clear_expect_bytes(struct scn_step *st);
-void init_expect_bytes(struct scn_step *st);
-void run_expect_bytes_step(struct scn_runner *r, const struct scn_step *st, size_t step_no,
-                      bool scheduled);
-
-/* lex.c */
-int hex_value(char ch);
 
 #endif
