@@ -5,14 +5,9 @@
  */
 #include "sim/scenario/parse.h"
 
-#include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "stack/app/dns.h"
-#include "stack/app/websocket.h"
-#include "stack/inspect.h"
 
 /* Whether sockets of type t carry a byte stream (listen, accept, recv all). */
 bool

@@ -9,8 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "stack/app/dns.h"
-#include "stack/app/websocket.h"
 #include "stack/inspect.h"
 
 /* The comparison operators, in enum scn_cmp order. */

@@ -4,14 +4,9 @@
  */
 #include "sim/scenario/parse.h"
 
-#include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "stack/app/dns.h"
-#include "stack/app/websocket.h"
-#include "stack/inspect.h"
 
 /* drop NTH FILTER: "3rd", "1st", "22nd", "11th". */
 int

@@ -6,14 +6,9 @@
 #include "sim/scenario/parse.h"
 
 #include <errno.h>
-#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-#include "stack/app/dns.h"
-#include "stack/app/websocket.h"
-#include "stack/inspect.h"
 
 /* ---------------------------------------------------------------------------
  * Entry points

@@ -5,14 +5,8 @@
  */
 #include "sim/scenario/parse.h"
 
-#include <errno.h>
-#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "stack/app/dns.h"
-#include "stack/app/websocket.h"
-#include "stack/inspect.h"
 
 /* ---------------------------------------------------------------------------
  * Characters (ASCII only, so the locale never changes what a file means)

@@ -4,14 +4,9 @@
  */
 #include "sim/scenario/parse.h"
 
-#include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "stack/app/dns.h"
-#include "stack/app/websocket.h"
-#include "stack/inspect.h"
 
 int
 parse_say(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st)

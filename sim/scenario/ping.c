@@ -3,14 +3,8 @@
  */
 #include "sim/scenario/parse.h"
 
-#include <errno.h>
-#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "stack/app/dns.h"
-#include "stack/app/websocket.h"
-#include "stack/inspect.h"
 
 /* `ping HOST DEST` and `traceroute HOST DEST`: the host that runs the
  * command and where it goes. */

@@ -4,14 +4,12 @@
  */
 #include "sim/scenario/parse.h"
 
-#include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "stack/app/dns.h"
 #include "stack/app/websocket.h"
-#include "stack/inspect.h"
 
 /* ---------------------------------------------------------------------------
  * Printing, in canonical syntax

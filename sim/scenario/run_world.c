@@ -8,24 +8,18 @@
 
 #include <errno.h>
 #include <inttypes.h>
-#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "sim/drv_tap.h"
-#include "sim/scenario_app.h"
-#include "sim/realtime.h"
 #include "sim/switch.h"
 #include "stack/err.h"
 #include "stack/host.h"
 #include "stack/inspect.h"
-#include "stack/route.h"
 #include "stack/socket.h"
 #include "stack/tcp.h"
-#include "stack/tcp_cc.h"
 #include "stack/wire/addr.h"
-#include "stack/wire/bytes.h"
 #include "stack/wire/arp.h"
 #include "stack/wire/eth.h"
 #include "stack/wire/icmp.h"

@@ -5,14 +5,12 @@
  */
 #include "sim/scenario/parse.h"
 
-#include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "stack/app/dns.h"
 #include "stack/app/websocket.h"
-#include "stack/inspect.h"
 
 /* ---------------------------------------------------------------------------
  * Values: numbers, durations, rates, percentages, addresses, payloads
