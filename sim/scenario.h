@@ -5,7 +5,7 @@
  * (hosts and the links between them) and a script of steps (socket calls,
  * pings, sleeps, narration and expectations). scenario_parse_file() reads one,
  * checks every name and value, and returns the tree below; the runner
- * (scenario_run.c) executes it and the view shows `steps[i].text` with the
+ * (sim/scenario/run_*.c) executes it and the view shows `steps[i].text` with the
  * current step marked. Nothing here touches the stack: the parser only reads
  * text, so a scenario with an error never runs at all.
  *
@@ -17,10 +17,12 @@
  * per second; probabilities are parts per million (exact, no floating point,
  * so a run replays identically).
  *
- * Growing the language: a new statement is a new `enum scn_step_kind` value
- * (added before SCN_STEP_KIND_COUNT) plus, if it needs one, a new member of the
- * anonymous union in `struct scn_step`; a new expectation is a new
- * `enum scn_expect_kind` value. Existing values and fields keep their meaning.
+ * Growing the language: a new statement is a row of the statement table
+ * (sim/scenario/stmt_table.c) and, if it is a step, a new `enum
+ * scn_step_kind` value (added before SCN_STEP_KIND_COUNT) plus, if it needs
+ * one, a new member of the anonymous union in `struct scn_step`; a new
+ * expectation is a new `enum scn_expect_kind` value. Existing values and
+ * fields keep their meaning. docs/contributing-statement.md walks through it.
  */
 #ifndef NETSTEP_SIM_SCENARIO_H
 #define NETSTEP_SIM_SCENARIO_H
@@ -70,6 +72,8 @@
 #define SCN_MSG_LEN      512
 /* Messages kept; errors past this are counted but not stored. */
 #define SCN_DIAG_MAX     20
+/* Bytes of a message's source line kept for showing it, NUL included. */
+#define SCN_SRC_LEN      256
 
 /* One error, exactly as a command line prints it (without the newline):
  * "demo.scn:4:1: error: unknown statement 'hots' (did you mean 'host'?)",
@@ -78,6 +82,7 @@ struct scn_error {
     unsigned line;          /* 1-based line, 0 for an error about the whole file */
     unsigned col;           /* 1-based column (bytes; a tab is one), 0 with line 0 */
     char msg[SCN_MSG_LEN];  /* the full message, file name and position included */
+    char src[SCN_SRC_LEN];  /* the line it is about, as written ("" if none) */
 };
 
 /* What went wrong, filled by the parse functions (which clear it first). */
@@ -327,6 +332,7 @@ enum scn_step_kind {
     SCN_STEP_ROUTE_SHOW,/* HOST: ip route: print the table as `ip route` does */
     SCN_STEP_TRACEROUTE,/* traceroute HOST DEST [max-hops N] [probes N] [wait DUR] */
     SCN_STEP_LINK_STATE,/* link A B down|up (a step, usually under `at`) */
+    SCN_STEP_EXPECT_BYTES,/* expect VAR == file PATH | expect VAR sha256 HEX */
     SCN_STEP_KIND_COUNT
 };
 
@@ -516,6 +522,17 @@ struct scn_traceroute_args {
     uint64_t wait_ns;      /* wait for each probe's answer, default 5 s */
 };
 
+/* SCN_STEP_EXPECT_BYTES: received data byte for byte against a file's
+ * bytes, or against a SHA-256 digest (sim/scenario/expect_bytes.c). */
+struct scn_expect_bytes_args {
+    int var;                 /* the data variable checked */
+    bool sha256;             /* `sha256 HEX`; else `== file PATH` */
+    uint8_t digest[32];      /* sha256: the digest wanted */
+    char *path;              /* file: the path as written; else NULL */
+    char *full_path;         /* file: joined to the scenario's directory (or path
+                                itself if absolute); else NULL */
+};
+
 /* SCN_STEP_LINK_STATE. */
 struct scn_link_state_args {
     int link;              /* index into scenario.links */
@@ -638,6 +655,7 @@ struct scn_step {
         struct scn_sleep_args sleep;      /* SCN_STEP_SLEEP */
         struct scn_say_args say;          /* SCN_STEP_SAY, SCN_STEP_PAUSE (text may be NULL) */
         struct scn_expect expect;         /* SCN_STEP_EXPECT */
+        struct scn_expect_bytes_args bytes; /* SCN_STEP_EXPECT_BYTES */
     };
 };
 
@@ -706,11 +724,21 @@ int scenario_print(const struct scenario *scn, FILE *out);
  * columns, step text, file name and directory). */
 bool scenario_equal(const struct scenario *a, const struct scenario *b);
 
-/* Print every kept message of diag, one per line, and a line saying how many
- * more there were if some were not kept. Returns 0, or -1 on a write error. */
+/* Print every kept message of diag as a compiler does: its line, then the
+ * source line and a caret under the column; then a line saying how many more
+ * there were if some were not kept. Colour (bold position, red "error",
+ * green caret) when out is a terminal and NO_COLOR is unset or empty
+ * (scn_diag_colour). Returns 0, or -1 on a write error. */
 int scn_diag_print(const struct scn_diag *diag, FILE *out);
-/* The same for the warnings (stderr, by convention; they do not fail). */
+/* The same for the warnings (stderr, by convention; they do not fail), one
+ * line each: no source line under them. */
 int scn_diag_print_warnings(const struct scn_diag *diag, FILE *out);
+/* The same with the colour decided by the caller: the errors, or with
+ * warnings set, the warnings. */
+int scn_diag_write(const struct scn_diag *diag, FILE *out, bool warnings, bool colour);
+/* Whether messages to out are coloured: out is a terminal and the NO_COLOR
+ * environment variable (no-color.org) is unset or empty. */
+bool scn_diag_colour(FILE *out);
 
 /* Index of the host called name, or -1. */
 int scenario_host_find(const struct scenario *scn, const char *name);

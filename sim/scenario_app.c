@@ -10,7 +10,7 @@
  * The forms with a data variable read what an earlier recv kept, so the
  * server in a lesson really answers the request it got: change the client's
  * key or name and the answer follows.
- * Called by: scenario_run.c. Calls: ws_accept(), ws_frame_emit(), dns_emit().
+ * Called by: sim/scenario/run_jobs.c. Calls: ws_accept(), ws_frame_emit(), dns_emit().
  */
 #include "sim/scenario_app.h"
 

@@ -11,6 +11,7 @@
  */
 #include "sim/scenario.h"
 #include "sim/scenario_run.h"
+#include "harness/scenario_helpers.h"
 
 #include <check.h>
 #include <stdio.h>
@@ -30,62 +31,12 @@
     "alice: connect c bob:80\n"                                                \
     "bob: a = accept l\n"
 
-struct run {
-    char *out;
-    size_t out_len;
-    unsigned passed, failed;
-};
-
-static struct scenario *
-parse_ok(const char *text)
-{
-    struct scn_diag d;
-    struct scenario *scn = scenario_parse_string("t.scn", text, &d);
-    ck_assert_msg(scn != NULL, "unexpected error: %s", d.first);
-    return scn;
-}
-
-/* Parse and run text; the runner's printout lands in run->out. */
-static struct run *
-run_text(const char *text)
-{
-    struct run *ru = calloc(1, sizeof(*ru));
-    ck_assert_ptr_nonnull(ru);
-    struct scenario *scn = parse_ok(text);
-    FILE *f = open_memstream(&ru->out, &ru->out_len);
-    ck_assert_ptr_nonnull(f);
-    struct scn_run_opts opts = { .out = f };
-    char err[512] = "";
-    struct scn_runner r;
-    ck_assert_msg(scn_runner_init(&r, scn, &opts, err, sizeof(err)) == 0, "%s", err);
-    scn_runner_run(&r);
-    ru->passed = r.expects_passed;
-    ru->failed = r.expects_failed;
-    scn_runner_destroy(&r);
-    ck_assert_int_eq(fclose(f), 0);
-    scenario_free(scn);
-    return ru;
-}
-
-static void
-run_free(struct run *ru)
-{
-    free(ru->out);
-    free(ru);
-}
-
-static void
-has(const struct run *ru, const char *text)
-{
-    ck_assert_msg(strstr(ru->out, text) != NULL, "output lacks '%s':\n%s", text, ru->out);
-}
-
 /* Without linger, close returns at once; with `linger 5s` it returns 0 one
  * round trip later, when the peer's ACK of the data and the FIN is in; the
  * socket is gone and the connection it left is in FIN-WAIT-2. */
 START_TEST(test_linger_close_blocks_until_the_fin_is_acknowledged)
 {
-    struct run *ru = run_text(
+    struct scenario_run *ru = scenario_run_text(
         PAIR("")
         "bob: b = accept l &\n"
         "alice: d = socket tcp\n"
@@ -107,10 +58,10 @@ START_TEST(test_linger_close_blocks_until_the_fin_is_acknowledged)
         "expect got length == 3000\n");
     ck_assert_uint_eq(ru->failed, 0);
     ck_assert_uint_eq(ru->passed, 7);
-    has(ru, "[  0.080000] alice: close d                                     => 0\n");
-    has(ru, "[  0.100000] alice: close c                                     => 0 (the peer "
+    scenario_output_has(ru, "[  0.080000] alice: close d                                     => 0\n");
+    scenario_output_has(ru, "[  0.100000] alice: close c                                     => 0 (the peer "
             "acknowledged the data and the FIN)\n");
-    run_free(ru);
+    scenario_run_free(ru);
 }
 END_TEST
 
@@ -119,7 +70,7 @@ END_TEST
  * timeout - with the fd gone and the connection retransmitting alone. */
 START_TEST(test_linger_close_gives_up_at_the_linger_time)
 {
-    struct run *ru = run_text(
+    struct scenario_run *ru = scenario_run_text(
         PAIR("")
         "alice: setsockopt c linger 8s\n"
         "link alice bob down\n"
@@ -132,10 +83,10 @@ START_TEST(test_linger_close_gives_up_at_the_linger_time)
         "expect alice c error == EBADF\n");
     ck_assert_uint_eq(ru->failed, 0);
     ck_assert_uint_eq(ru->passed, 4);
-    has(ru, "[  8.050000] alice: close c                                     => -1 EAGAIN "
+    scenario_output_has(ru, "[  8.050000] alice: close c                                     => -1 EAGAIN "
             "(Resource temporarily unavailable): the linger time ran out before the peer "
             "acknowledged everything; the socket is gone, the connection goes on alone\n");
-    run_free(ru);
+    scenario_run_free(ru);
 }
 END_TEST
 
@@ -144,7 +95,7 @@ END_TEST
  * and acknowledges the FIN. Without the read it would run out at 5 s. */
 START_TEST(test_linger_close_in_the_background_ends_when_the_peer_reads)
 {
-    struct run *ru = run_text(
+    struct scenario_run *ru = scenario_run_text(
         PAIR("bob: setsockopt l rcvbuf 1000\n")
         "alice: setsockopt c linger 5s\n"
         "alice: send c bytes 3000\n"
@@ -160,16 +111,16 @@ START_TEST(test_linger_close_in_the_background_ends_when_the_peer_reads)
         "expect got length == 3000\n");
     ck_assert_uint_eq(ru->failed, 0);
     ck_assert_uint_eq(ru->passed, 6);
-    has(ru, "alice: close c &                                   => 0 (the peer acknowledged "
+    scenario_output_has(ru, "alice: close c &                                   => 0 (the peer acknowledged "
             "the data and the FIN)  (background, line 13)\n");
-    run_free(ru);
+    scenario_run_free(ru);
 }
 END_TEST
 
 /* The same with nobody reading: the background close runs out at 5 s. */
 START_TEST(test_linger_close_in_the_background_runs_out_on_a_zero_window)
 {
-    struct run *ru = run_text(
+    struct scenario_run *ru = scenario_run_text(
         PAIR("bob: setsockopt l rcvbuf 1000\n")
         "alice: setsockopt c linger 5s\n"
         "alice: send c bytes 3000\n"
@@ -180,7 +131,7 @@ START_TEST(test_linger_close_in_the_background_runs_out_on_a_zero_window)
         "expect alice c state FIN_WAIT_1\n");
     ck_assert_uint_eq(ru->failed, 0);
     ck_assert_uint_eq(ru->passed, 3);
-    run_free(ru);
+    scenario_run_free(ru);
 }
 END_TEST
 
@@ -194,7 +145,7 @@ START_TEST(test_close_takes_no_timeout)
     ck_assert_ptr_null(scn);
     ck_assert_str_eq(d.first, "t.scn:3:16: error: close waits as long as SO_LINGER says "
                               "(setsockopt VAR linger 5s), so it takes no timeout");
-    scn = parse_ok("host alice 192.0.2.1/24\nalice: c = socket tcp\nalice: close c &\n"
+    scn = scenario_parse_ok("host alice 192.0.2.1/24\nalice: c = socket tcp\nalice: close c &\n"
                    "wait c\n");
     ck_assert(scn->steps[1].background);
     scenario_free(scn);

@@ -11,6 +11,7 @@
  */
 #include "sim/scenario.h"
 #include "sim/scenario_run.h"
+#include "harness/scenario_helpers.h"
 
 #include <check.h>
 #include <stdio.h>
@@ -35,16 +36,6 @@ assert_error(const char *text, const char *msg)
     ck_assert_msg(scn == NULL, "parsed, but expected: %s", msg);
     ck_assert_uint_ge(d.n_errors, 1);
     ck_assert_str_eq(d.first, msg);
-}
-
-static struct scenario *
-parse_ok(const char *text)
-{
-    struct scn_diag d;
-    struct scenario *scn = scenario_parse_string("t.scn", text, &d);
-
-    ck_assert_msg(scn != NULL, "unexpected error: %s", d.first);
-    return scn;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -145,7 +136,7 @@ START_TEST(test_good_local_uses_and_round_trip)
         "expect alice l state LISTEN\n"
         "expect alice counter local.tx == 2\n"
         "expect packets udp to 127.0.0.1 == 0\n";
-    struct scenario *scn = parse_ok(text);
+    struct scenario *scn = scenario_parse_ok(text);
     /* Types, and the paths where an address would be. */
     ck_assert_int_eq(scn->socks[0].type, SCN_SOCK_LOCAL_STREAM);
     ck_assert_int_eq(scn->socks[1].type, SCN_SOCK_LOCAL_DGRAM);
@@ -171,13 +162,13 @@ START_TEST(test_good_local_uses_and_round_trip)
     ck_assert_ptr_nonnull(strstr(buf, "alice: l = socket local stream\n"));
     ck_assert_ptr_nonnull(strstr(buf, "alice: bind l \"/run/echo.sock\"\n"));
     ck_assert_ptr_nonnull(strstr(buf, "alice: sendto e \"/run/with space\" bytes 3\n"));
-    struct scenario *again = parse_ok(buf);
+    struct scenario *again = scenario_parse_ok(buf);
     ck_assert(scenario_equal(scn, again));
     /* and a different path is a different scenario */
     char *moved = strdup(buf);
     char *at = strstr(moved, "/run/echo.sock");
     at[5] = 'E';
-    struct scenario *other = parse_ok(moved);
+    struct scenario *other = scenario_parse_ok(moved);
     ck_assert(!scenario_equal(scn, other));
     scenario_free(other);
     free(moved);
@@ -190,50 +181,9 @@ END_TEST
 /* ------------------------------------------------------------------------ */
 /* The runner */
 
-struct run {
-    struct scn_runner r;
-    char *out;
-    size_t out_len;
-    unsigned passed, failed;
-};
-
-/* Parse and run text; the runner's printout lands in run->out. */
-static struct run *
-run_text(const char *text)
-{
-    struct run *ru = calloc(1, sizeof(*ru));
-    ck_assert_ptr_nonnull(ru);
-    struct scenario *scn = parse_ok(text);
-    FILE *f = open_memstream(&ru->out, &ru->out_len);
-    ck_assert_ptr_nonnull(f);
-    struct scn_run_opts opts = { .out = f };
-    char err[512] = "";
-    ck_assert_msg(scn_runner_init(&ru->r, scn, &opts, err, sizeof(err)) == 0, "%s", err);
-    scn_runner_run(&ru->r);
-    ru->passed = ru->r.expects_passed;
-    ru->failed = ru->r.expects_failed;
-    scn_runner_destroy(&ru->r);
-    ck_assert_int_eq(fclose(f), 0);
-    scenario_free(scn);
-    return ru;
-}
-
-static void
-run_free(struct run *ru)
-{
-    free(ru->out);
-    free(ru);
-}
-
-static void
-has(const struct run *ru, const char *text)
-{
-    ck_assert_msg(strstr(ru->out, text) != NULL, "output lacks '%s':\n%s", text, ru->out);
-}
-
 START_TEST(test_run_local_stream_errnos_and_bytes)
 {
-    struct run *ru = run_text(
+    struct scenario_run *ru = scenario_run_text(
         ONE
         "alice: bind l /run/echo.sock\n"
         "alice: listen l 4\n"
@@ -267,17 +217,17 @@ START_TEST(test_run_local_stream_errnos_and_bytes)
         "expect alice a state CLOSED\n");
     ck_assert_uint_eq(ru->failed, 0);
     ck_assert_uint_eq(ru->passed, 14);
-    has(ru, "alice: a = accept l                                => 8 (a connection to "
+    scenario_output_has(ru, "alice: a = accept l                                => 8 (a connection to "
             "/run/echo.sock)");
-    has(ru, "=> 0 bytes: the end of the stream (the other end closed or shut down)");
-    has(ru, "alice: connect c /run/missing.sock                 => -1 ENOENT");
-    run_free(ru);
+    scenario_output_has(ru, "=> 0 bytes: the end of the stream (the other end closed or shut down)");
+    scenario_output_has(ru, "alice: connect c /run/missing.sock                 => -1 ENOENT");
+    scenario_run_free(ru);
 }
 END_TEST
 
 START_TEST(test_run_local_dgram_keeps_boundaries_and_names_the_sender)
 {
-    struct run *ru = run_text(
+    struct scenario_run *ru = scenario_run_text(
         ONE
         "alice: bind d /run/log.sock\n"
         "alice: e = socket local dgram\n"
@@ -310,15 +260,15 @@ START_TEST(test_run_local_dgram_keeps_boundaries_and_names_the_sender)
         "expect packets == 0\n");
     ck_assert_uint_eq(ru->failed, 0);
     ck_assert_uint_eq(ru->passed, 10);
-    has(ru, "=> 3 bytes from /run/client.sock: \"one\"");
-    has(ru, "=> 4 bytes from an unnamed socket: \"anon\"");
-    run_free(ru);
+    scenario_output_has(ru, "=> 3 bytes from /run/client.sock: \"one\"");
+    scenario_output_has(ru, "=> 4 bytes from an unnamed socket: \"anon\"");
+    scenario_run_free(ru);
 }
 END_TEST
 
 START_TEST(test_run_local_type_mismatch_is_eprototype)
 {
-    struct run *ru = run_text(
+    struct scenario_run *ru = scenario_run_text(
         ONE
         "alice: bind l /run/stream\n"
         "alice: listen l\n"
@@ -331,13 +281,13 @@ START_TEST(test_run_local_type_mismatch_is_eprototype)
         "expect alice e error == EPROTOTYPE\n");
     ck_assert_uint_eq(ru->failed, 0);
     ck_assert_uint_eq(ru->passed, 2);
-    run_free(ru);
+    scenario_run_free(ru);
 }
 END_TEST
 
 START_TEST(test_run_tcp_and_udp_over_loopback)
 {
-    struct run *ru = run_text(
+    struct scenario_run *ru = scenario_run_text(
         "host alice 192.0.2.1/24\n"
         "host bob 192.0.2.2/24\n"
         "link alice bob delay 10ms\n"
@@ -373,8 +323,8 @@ START_TEST(test_run_tcp_and_udp_over_loopback)
         "expect alice counter drop.IPV4_MARTIAN == 0\n");
     ck_assert_uint_eq(ru->failed, 0);
     ck_assert_uint_eq(ru->passed, 11);
-    has(ru, "=> 9 bytes from 192.0.2.1:");
-    run_free(ru);
+    scenario_output_has(ru, "=> 9 bytes from 192.0.2.1:");
+    scenario_run_free(ru);
 }
 END_TEST
 
