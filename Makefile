@@ -3,7 +3,10 @@
 #   make demo    build and open the default lesson
 #   make build   configure and build into build/
 #   make test    install what is missing, build, run every test, then again
-#                under AddressSanitizer + UndefinedBehaviorSanitizer
+#                under AddressSanitizer + UndefinedBehaviorSanitizer, then
+#                each libFuzzer target for 30 s (test-fuzz)
+#   make fuzz    build the libFuzzer targets with clang into build-fuzz/ and
+#                run each for FUZZ_TIME seconds (default 600)
 #   make bench   build and run the benchmarks; with ns-3 installed
 #                (scripts/install-deps.sh --bench) bench_scale compares with it
 #   make clean   remove the build trees
@@ -11,10 +14,12 @@
 JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
 BUILD  ?= build
 ASAN   ?= build-asan
+FUZZ   ?= build-fuzz
+FUZZ_TIME ?= 600
 DEMO   ?= scenarios/tcp/handshake.scn
 CTEST_FLAGS ?= --output-on-failure -j $(JOBS)
 
-.PHONY: all demo build test test-plain test-asan bench deps clean
+.PHONY: all demo build test test-plain test-asan test-fuzz fuzz bench deps clean
 
 all: build
 
@@ -41,7 +46,14 @@ test-asan: deps $(ASAN)/CMakeCache.txt
 	cd $(ASAN) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest $(CTEST_FLAGS)
 
-test: test-plain test-asan
+# The fuzz targets, briefly: a crash, a leak or a broken promise fails the test.
+test-fuzz: deps
+	tests/fuzz/run.sh 30 $(FUZZ)
+
+test: test-plain test-asan test-fuzz
+
+fuzz: deps
+	tests/fuzz/run.sh $(FUZZ_TIME) $(FUZZ)
 
 bench: build
 	@scripts/install-deps.sh --bench --check 2>/dev/null || \
@@ -52,4 +64,4 @@ bench: build
 	@for b in $(BUILD)/bench_*; do [ -x "$$b" ] && "$$b"; done; true
 
 clean:
-	rm -rf $(BUILD) $(ASAN)
+	rm -rf $(BUILD) $(ASAN) $(FUZZ)
