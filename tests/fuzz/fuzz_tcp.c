@@ -8,8 +8,10 @@
  * SYN-RECEIVED, ESTABLISHED (one idle, one with data unacknowledged both
  * ways and a hole in its receive queue), FIN-WAIT-1, FIN-WAIT-2, CLOSE-WAIT,
  * CLOSING, LAST-ACK and TIME-WAIT, plus one handshake waiting in the accept
- * queue [RFC 9293 3.3.2]. alice is a real host, so what bob sends can be
- * delivered and answered. Then the input is read as operations:
+ * queue [RFC 9293 3.3.2], and UDP and ICMP (ping) sockets beside them so
+ * raw frames of every protocol find a taker. alice is a real host, so what
+ * bob sends can be delivered and answered. Then the input is read as
+ * operations:
  *
  *   a TCP segment into bob: any header and payload bytes, with the ports,
  *       sequence and acknowledgment numbers optionally taken relative to one
@@ -21,7 +23,8 @@
  *   a time step (1 ms to about 2 min) or a run to the next timer;
  *   delivering or losing what the hosts sent.
  *
- * After every operation each TCB must keep SND.UNA <= SND.NXT <= SND.MAX;
+ * After every operation the hosts must fall quiet without the clock moving
+ * (no storm: fz_settle) and each TCB must keep SND.UNA <= SND.NXT <= SND.MAX;
  * at the end every descriptor is closed, every connection must finish within
  * the drain bound and no packet may be left alive (fz_teardown). A broken
  * promise aborts, so libFuzzer keeps the input.
@@ -216,6 +219,24 @@ setup(struct fz_world *w)
     fz_enter(w);
     sock_connect(&w->host[FZ_BOB], b, &to81);
     fz_lose_all(w, FZ_BOB);
+
+    /* Every other protocol listening too, so a raw frame finds a taker:
+     * UDP on port 7 and a connected UDP socket to alice:7, and a ping
+     * socket (ICMP echo) as Linux's IPPROTO_ICMP datagram socket. */
+    struct sock_addr port7 = { 0, 7 }, alice7 = { FZ_ALICE_ADDR, 7 };
+    fz_enter(w);
+    int u = must(sock_socket(&w->host[FZ_BOB], SOCK_DOMAIN_INET, SOCK_TYPE_DGRAM, SOCK_PROTO_UDP),
+                 "socket udp");
+    fz_fd_add(w, FZ_BOB, u);
+    must(sock_bind(&w->host[FZ_BOB], u, &port7), "bind udp");
+    u = must(sock_socket(&w->host[FZ_BOB], SOCK_DOMAIN_INET, SOCK_TYPE_DGRAM, SOCK_PROTO_UDP),
+             "socket udp");
+    fz_fd_add(w, FZ_BOB, u);
+    must(sock_connect(&w->host[FZ_BOB], u, &alice7), "connect udp");
+    u = must(sock_socket(&w->host[FZ_BOB], SOCK_DOMAIN_INET, SOCK_TYPE_DGRAM, SOCK_PROTO_ICMP),
+             "socket icmp");
+    fz_fd_add(w, FZ_BOB, u);
+    must(sock_setsockopt(&w->host[FZ_BOB], u, SOCK_OPT_IP_RECVERR, 1), "setsockopt");
 
     /* The promise of this target: every state is there to be fuzzed. */
     struct inspect_tcb t[64];
@@ -447,6 +468,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             op_wire(w, &in);
             break;
         }
+        fz_settle(w, FZ_STORM_ROUNDS, false);
         fz_check_tcbs(w);
     }
     fz_teardown(w);

@@ -63,6 +63,8 @@ fz_sink(void *ctx, const struct trace_event *ev)
 {
     struct fz_world *w = ctx;
     w->text_bytes += strlen(ev->text);
+    snprintf(w->last_text, sizeof(w->last_text), "%s: %s", ev->host != NULL ? ev->host->name : "-",
+             ev->text);
 }
 
 void
@@ -171,6 +173,25 @@ fz_advance_to_next(struct fz_world *w, uint64_t limit_ns)
 }
 
 void
+fz_settle(struct fz_world *w, size_t budget, bool deliver)
+{
+    for (size_t round = 0; round < budget; round++) {
+        size_t moved = deliver ? fz_deliver(w, 64) : 0;
+        fz_enter(w);
+        bool due = host_next_deadline(&w->host[0]) <= w->now_ns ||
+                   host_next_deadline(&w->host[1]) <= w->now_ns;
+        if (moved == 0 && !due)
+            return;
+        if (due) {
+            host_poll(&w->host[0]);
+            host_poll(&w->host[1]);
+        }
+    }
+    fz_fail("a storm: after %zu rounds at %.6f s the hosts still make work without time "
+            "moving (last event: %s)", budget, (double)w->now_ns / 1e9, w->last_text);
+}
+
+void
 fz_fd_add(struct fz_world *w, int h, int fd)
 {
     if (fd < 0)
@@ -239,7 +260,7 @@ fz_teardown(struct fz_world *w)
     uint64_t start = w->now_ns;
     struct inspect_tcb t;
     for (unsigned step = 0; step < FZ_DRAIN_STEPS; step++) {
-        fz_deliver(w, 4096);
+        fz_settle(w, FZ_STORM_ROUNDS, true);
         if (inspect_tcbs(&w->host[0], &t, 1) == 0 && inspect_tcbs(&w->host[1], &t, 1) == 0)
             break;
         if (w->now_ns - start > FZ_DRAIN_NS || !fz_advance_to_next(w, FZ_DRAIN_NS))

@@ -36,6 +36,7 @@ struct fz_world {
     int fd[2][FZ_FD_MAX];             /* descriptors open on each host */
     size_t n_fd[2];
     uint64_t text_bytes;              /* what the sink read (keeps it from being optimised away) */
+    char last_text[TRACE_TEXT_LEN + 32]; /* the last event, for a failure message */
 };
 
 /* Report a broken promise and abort, so libFuzzer keeps the input. */
@@ -66,6 +67,17 @@ void fz_advance(struct fz_world *w, uint64_t ns);
 /* Move the clock to the earlier host's next deadline (at most `limit_ns`
  * ahead) and run the timers; false when neither host has one in reach. */
 bool fz_advance_to_next(struct fz_world *w, uint64_t limit_ns);
+
+/* Rounds of "run what is due now" (and deliver, if asked) one instant may
+ * take: moving everything the send buffers hold between two hosts takes a
+ * few hundred. */
+#define FZ_STORM_ROUNDS 20000
+/* Run the timers that are due (a frame a host sent itself on lo is one),
+ * and with `deliver` move frames between the hosts too, without moving the
+ * clock, until nothing is left to do. A host that keeps making work while
+ * time stands still (a storm, such as a segment it answers to itself
+ * forever) is a failure, reported with the last thing it did. */
+void fz_settle(struct fz_world *w, size_t budget, bool deliver);
 
 /* Remember or forget a descriptor of host h. */
 void fz_fd_add(struct fz_world *w, int h, int fd);
