@@ -9,8 +9,10 @@
 # BUILD_DIR/fuzz-out/NAME/, never into the tree; a crash, a leak, a failed
 # assertion or an input slower than 25 s leaves its input in
 # BUILD_DIR/fuzz-out/NAME/crash-* (or leak-*, timeout-*) and makes the script
-# exit 1. Reproduce one with `BUILD_DIR/tests/fuzz/NAME FILE`. The targets run
-# one after the other: the fuzzer is single-threaded and the machine is shared.
+# exit 1. Reproduce one with `BUILD_DIR/tests/fuzz/NAME FILE`. Inputs kept in
+# tests/fuzz/crashes/NAME/ (bugs found before) are replayed first, and one
+# that fails again fails the run. The targets run one after the other: the
+# fuzzer is single-threaded and the machine is shared.
 set -u
 seconds=${1:?usage: tests/fuzz/run.sh SECONDS [BUILD_DIR]}
 build=${2:-build-fuzz}
@@ -37,6 +39,18 @@ for name in tcp scenario; do
     out="$build/fuzz-out/$name"
     mkdir -p "$out"
     log="$out/last-run.log"
+    # Inputs that once found a bug (tests/fuzz/crashes/NAME/) are replayed
+    # first, each once: a bug that comes back fails the run by name.
+    crashes="$root/tests/fuzz/crashes/$name"
+    if [ -d "$crashes" ] && [ -n "$(ls -A "$crashes")" ]; then
+        for input in "$crashes"/*; do
+            if ! "$bin" "$input" >"$out/replay.log" 2>&1; then
+                grep -E '^fuzz|ERROR|SUMMARY' "$out/replay.log" | head -5 >&2
+                echo "FAIL fuzz_$name: tests/fuzz/crashes/$name/$(basename "$input") still fails" >&2
+                status=1
+            fi
+        done
+    fi
     echo "fuzz_$name: ${seconds} s on tests/fuzz/corpus/$name (new inputs: $out)"
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
         "$bin" -max_total_time="$seconds" -timeout=25 -rss_limit_mb=2048 -print_final_stats=1 \
