@@ -39,6 +39,7 @@ for name in tcp scenario; do
     out="$build/fuzz-out/$name"
     mkdir -p "$out"
     log="$out/last-run.log"
+    echo "fuzz_$name: ${seconds} s on tests/fuzz/corpus/$name (new inputs: $out)"
     # Inputs that once found a bug (tests/fuzz/crashes/NAME/) are replayed
     # first, each once: a bug that comes back fails the run by name.
     crashes="$root/tests/fuzz/crashes/$name"
@@ -51,7 +52,6 @@ for name in tcp scenario; do
             fi
         done
     fi
-    echo "fuzz_$name: ${seconds} s on tests/fuzz/corpus/$name (new inputs: $out)"
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
         "$bin" -max_total_time="$seconds" -timeout=25 -rss_limit_mb=2048 -print_final_stats=1 \
         -artifact_prefix="$out/" "$out" "$root/tests/fuzz/corpus/$name" >"$log" 2>&1
