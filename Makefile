@@ -4,9 +4,12 @@
 #   make build   install what building needs (the build set of
 #                scripts/install-deps.sh, nothing the tests need), build into build/
 #   make test    install what the tests need too, build, run every test, then
-#                again under AddressSanitizer + UndefinedBehaviorSanitizer
+#                again under AddressSanitizer + UndefinedBehaviorSanitizer, then
+#                each libFuzzer target for 30 s (test-fuzz)
 #   make install install into PREFIX (default /usr/local; DESTDIR honoured)
 #   make deb     build netstep_VERSION_ARCH.deb here (Release, from build-deb/)
+#   make fuzz    build the libFuzzer targets with clang into build-fuzz/ and
+#                run each for FUZZ_TIME seconds (default 600)
 #   make bench   build and run the benchmarks; with ns-3 installed
 #                (scripts/install-deps.sh --bench) bench_scale compares with it
 #   make clean   remove the build trees
@@ -15,11 +18,13 @@ JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
 BUILD  ?= build
 ASAN   ?= build-asan
 DEB    ?= build-deb
+FUZZ   ?= build-fuzz
+FUZZ_TIME ?= 600
 DEMO   ?= scenarios/tcp/handshake.scn
 PREFIX ?= /usr/local
 CTEST_FLAGS ?= --output-on-failure -j $(JOBS)
 
-.PHONY: all demo build test test-plain test-asan bench deps deps-test deps-deb install deb clean
+.PHONY: all demo build test test-plain test-asan test-fuzz fuzz bench deps deps-test deps-deb install deb clean
 
 all: build
 
@@ -55,7 +60,14 @@ test-asan: deps-test $(ASAN)/CMakeCache.txt
 	cd $(ASAN) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest $(CTEST_FLAGS)
 
-test: test-plain test-asan
+# The fuzz targets, briefly: a crash, a leak or a broken promise fails the test.
+test-fuzz: deps-test
+	tests/fuzz/run.sh 30 $(FUZZ)
+
+test: test-plain test-asan test-fuzz
+
+fuzz: deps-test
+	tests/fuzz/run.sh $(FUZZ_TIME) $(FUZZ)
 
 bench: build
 	@scripts/install-deps.sh --bench --check 2>/dev/null || \
@@ -82,4 +94,4 @@ deb: deps-deb
 	@ls netstep_*.deb
 
 clean:
-	rm -rf $(BUILD) $(ASAN) $(DEB)
+	rm -rf $(BUILD) $(ASAN) $(DEB) $(FUZZ)
