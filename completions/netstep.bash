@@ -23,14 +23,14 @@ _netstep()
         if [[ $cur == -* ]]; then
             mapfile -t COMPREPLY < <(compgen -W "--help --version" -- "$cur")
         else
-            mapfile -t COMPREPLY < <(compgen -W "run ui check list $(_netstep_lessons "$prog")" -- "$cur")
+            mapfile -t COMPREPLY < <(compgen -W "run ui check list draw $(_netstep_lessons "$prog")" -- "$cur")
             mapfile -t -O "${#COMPREPLY[@]}" COMPREPLY < <(compgen -o plusdirs -f -X '!*.scn' -- "$cur")
         fi
         return 0
     fi
 
     case $prev in
-    --pcap | -w)
+    --pcap | -w | --output | -o)
         mapfile -t COMPREPLY < <(compgen -f -- "$cur"); return 0 ;;
     --pcap-dir)
         mapfile -t COMPREPLY < <(compgen -d -- "$cur"); return 0 ;;
@@ -38,19 +38,22 @@ _netstep()
         mapfile -t COMPREPLY < <(compgen -W "osi tcpip" -- "$cur"); return 0 ;;
     --theme)
         mapfile -t COMPREPLY < <(compgen -W "default high-contrast mono" -- "$cur"); return 0 ;;
-    --seed | -s | --tap | -T | --dump | --keys)
+    --seed | -s | --tap | -T | --dump | --keys | --from | --to | --hosts | --conn)
         return 0 ;;
     esac
 
     local opts=""
     case $cmd in
-    run) opts="--trace --pcap --pcap-dir --pcapng --seed --quiet --step --pause --tap --help" ;;
-    ui) opts="--model --theme --ascii --seed --tap --dump --keys --help" ;;
+    run) opts="--trace --pcap --pcap-dir --pcapng --seed --quiet --step --pause --tap --tap-create --json --help" ;;
+    ui) opts="--model --theme --ascii --projector --seed --tap --tap-create --dump --keys --help" ;;
+    draw) opts="--output --seed --from --to --hosts --conn --say --csv --help" ;;
     check | list) opts="--help" ;;
     *) opts="--trace --pcap --pcap-dir --pcapng --seed --quiet --step --pause --tap --help" ;;
     esac
     if [[ $cur == -* ]]; then
         mapfile -t COMPREPLY < <(compgen -W "$opts" -- "$cur")
+    elif [ "$cmd" = draw ] && [ "$COMP_CWORD" -eq 2 ]; then
+        mapfile -t COMPREPLY < <(compgen -W "ladder timeseq cwnd rtt topology" -- "$cur")
     elif [ "$cmd" != list ]; then
         mapfile -t COMPREPLY < <(compgen -W "$(_netstep_lessons "$prog")" -- "$cur")
         mapfile -t -O "${#COMPREPLY[@]}" COMPREPLY < <(compgen -o plusdirs -f -X '!*.scn' -- "$cur")

@@ -22,7 +22,7 @@
  * scn_step_kind` value (added before SCN_STEP_KIND_COUNT) plus, if it needs
  * one, a new member of the anonymous union in `struct scn_step`; a new
  * expectation is a new `enum scn_expect_kind` value. Existing values and
- * fields keep their meaning. docs/contributing-statement.md walks through it.
+ * fields keep their meaning. docs/contributing.md ("Adding a statement") walks through it.
  */
 #ifndef NETSTEP_SIM_SCENARIO_H
 #define NETSTEP_SIM_SCENARIO_H

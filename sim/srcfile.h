@@ -7,7 +7,7 @@
  * /dev/zero or /dev/urandom, a FIFO, a directory), and a file larger than
  * SRCFILE_MAX_LEN. A FIFO is opened without waiting for a writer, so
  * refusing it does not hang either.
- * Called by: scenario_read_file() (sim/scenario_parse.c).
+ * Called by: scenario_read_file() (sim/scenario/file.c).
  */
 #ifndef NETSTEP_SIM_SRCFILE_H
 #define NETSTEP_SIM_SRCFILE_H

@@ -2,7 +2,7 @@
  * err.h - error codes with BSD's names, returned negated by stack calls.
  *
  * Actions return 0 (or a byte count) on success and -ERR_* on failure
- * [CONVENTIONS C8]. The names are errno's, so a lesson can say "connect()
+ * (docs/architecture.md, convention 8). The names are errno's, so a lesson can say "connect()
  * failed with ECONNREFUSED" and mean what a C programmer means.
  */
 #ifndef NETSTEP_STACK_ERR_H

@@ -4,7 +4,7 @@
  * "It is essential to remember that the actual sequence number space is
  * finite, though very large ... all arithmetic dealing with sequence numbers
  * must be performed modulo 2**32" [RFC 9293 3.4]. These helpers are the only
- * way stack/ compares sequence numbers [CONVENTIONS C12]: a plain `<` is wrong
+ * way stack/ compares sequence numbers (docs/architecture.md, convention 12): a plain `<` is wrong
  * as soon as the ISN sits near 2^32. The same helpers compare timestamps for
  * PAWS [RFC 7323 5.3], which wrap the same way.
  * Called by: tcp_input.c, tcp_output.c, tcp_timer.c, tcp_cc.c, tcp_sack.c.

@@ -2,7 +2,7 @@
  * tcp_tcb.c - TCBs: creation and teardown, the state table, byte rings,
  * trace snapshots, and the host's TCP set-up.
  *
- * tcp_set_state() is the only writer of a TCB's state [CONVENTIONS C11]: it
+ * tcp_set_state() is the only writer of a TCB's state (docs/architecture.md, convention 11): it
  * checks every transition against the diagram of [RFC 9293 3.3.2 Figure 5]
  * (plus the aborts every state may take to CLOSED [RFC 9293 3.10.4, 3.10.7])
  * and emits the STATE event the view shows, e.g.

@@ -6,7 +6,7 @@
  * Each TCB holds a deadline per timer (0 = not armed); host_poll() calls
  * tcp_poll(), which fires every expired one, and host_next_deadline() asks
  * tcp_next_deadline() when to come back. No clock is read: "now" is
- * host->now_ns [CONVENTIONS C10]. The RTT estimator of RFC 6298 2 lives here
+ * host->now_ns (docs/architecture.md, convention 10). The RTT estimator of RFC 6298 2 lives here
  * too, with Karn's rule [RFC 6298 3] applied by the sender (tcp_output.c stops
  * timing on any retransmission). The limits R1 and R2 [RFC 9293 3.8.3]
  * count retransmissions of one segment (tcb.rexmit_count, reset when

@@ -3,7 +3,7 @@
  * saving a session as a scenario.
  *
  * Completion reads the words typed so far the way the parser will
- * (scenario_parse.c): "HOST:" starts a host's call, whose next word is the
+ * (sim/scenario/): "HOST:" starts a host's call, whose next word is the
  * call and whose socket comes after it; `ping` and `traceroute` take a host
  * and a destination; `expect` a host or a data variable; and so on. It offers
  * only names the scenario defines at that moment, live ones included.

@@ -9,7 +9,7 @@
  * parser finds a line's statement here (statement.c, calls.c), the printer,
  * equality and step helpers find a step's functions here (stmt_of_kind), and
  * so does the runner (run_step.c, run_jobs.c). Adding a statement is one
- * file with its functions and one row; docs/contributing-statement.md walks
+ * file with its functions and one row; docs/contributing.md ("Adding a statement") walks
  * through it.
  */
 #include "sim/scenario/parse.h"

@@ -1,7 +1,7 @@
 /*
  * bytes.h - network byte order, read and written only inside packet bytes.
  *
- * [CONVENTIONS C5] Structs hold host order; these helpers are the one place a
+ * (docs/architecture.md, convention 5) Structs hold host order; these helpers are the one place a
  * big-endian field is turned into a number or back.
  */
 #ifndef NETSTEP_WIRE_BYTES_H

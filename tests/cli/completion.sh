@@ -34,6 +34,14 @@ offers high-contrast ui --theme h
 offers osi ui --model ""
 offers --help check --
 offers app/websocket ui app/web
+offers draw dr
+offers ladder draw la
+offers topology draw to
+offers tcp/handshake draw ladder tcp/hand
+offers --csv draw ladder --cs
+offers --json run --js
+offers --tap-create run --tap-c
+offers --projector ui --proj
 # nothing but files after --pcap
 COMP_WORDS=("$ns" run --pcap tcp/hand); COMP_CWORD=3; COMPREPLY=(); _netstep
 printf '%s\n' "${COMPREPLY[@]}" | grep -qx "tcp/handshake" && bad "--pcap offers lesson names" ||
