@@ -58,13 +58,15 @@ PY
 
 # --- a frame lost on the link ends in a cross ---------------------------------
 "$ns" draw ladder "$src/scenarios/udp/lossy.scn" --csv > lossy.csv || fail "lossy --csv exited $?"
-python3 - lossy.csv <<'PY' && ok "udp/lossy: datagram 3 is drawn lost on the link, the others arrive" || fail "lossy ladder content"
+python3 - lossy.csv <<'PY' && ok "udp/lossy: datagram 3 is drawn lost on the link (the lesson's rule), every lost one ends between alice and bob" || fail "lossy ladder content"
 import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
 udp = [r for r in rows if r["label"].startswith("UDP")]
 lost = [r for r in udp if r["kind"] == "lost"]
-assert len(lost) == 1 and lost[0]["from"] == "alice" and lost[0]["to"] == "bob", lost
+# the rule loses datagram 3 in every run; the 30% loss may take others (seed 28: datagram 4)
 assert len(udp) == 5 and udp[2]["kind"] == "lost", [r["kind"] for r in udp]
+assert all(r["from"] == "alice" and r["to"] == "bob" for r in lost), lost
+assert [r["kind"] for r in udp] == ["frame", "frame", "lost", "lost", "frame"], [r["kind"] for r in udp]
 PY
 
 # --- retransmissions are marked with their cause -------------------------------

@@ -39,7 +39,7 @@ screen 80x24_ladder tcp/handshake 80x24 "ssssssssssssnnnnnnnnnnL"
 screen 120x36_ladder tcp/handshake 120x36 "ssssssssssssnnnnnnnnnnL"
 screen 80x24_ladder_ascii tcp/handshake 80x24 "ssssssssssssnnnnnnnnnnL" --ascii
 # a lost datagram: its arrow ends in a cross
-screen 120x36_ladder_lossy udp/lossy 120x36 "sssssssssssssL"
+screen 120x36_ladder_lossy udp/lossy 120x36 '@15.021s\nL'
 # the congestion lesson's three senders, the cursor at 0.45 s (@ jumps)
 screen 80x24_plot tcp/congestion-side-by-side 80x24 '@450ms\nC'
 screen 120x36_plot tcp/congestion-side-by-side 120x36 '@450ms\nC'
