@@ -143,6 +143,7 @@ scn_runner_step(struct scn_runner *r)
         schedule_at(r, st, step_no);
     else
         run_statement(r, st, step_no, false);
+    ask_runner_settle(r, st);
     return true;
 }
 
@@ -159,6 +160,7 @@ scn_runner_finish(struct scn_runner *r)
     if (r->ended)
         return;
     r->ended = true;
+    ask_runner_finish(r);
     fmt_time(r->sim.now_ns, t, sizeof(t));
     for (size_t i = 0; i < r->scn->n_socks; i++) {
         struct scn_job *j = &r->jobs[i];
