@@ -23,7 +23,7 @@ _netstep()
         if [[ $cur == -* ]]; then
             mapfile -t COMPREPLY < <(compgen -W "--help --version" -- "$cur")
         else
-            mapfile -t COMPREPLY < <(compgen -W "run ui check list $(_netstep_lessons "$prog")" -- "$cur")
+            mapfile -t COMPREPLY < <(compgen -W "run ui check quiz list $(_netstep_lessons "$prog")" -- "$cur")
             mapfile -t -O "${#COMPREPLY[@]}" COMPREPLY < <(compgen -o plusdirs -f -X '!*.scn' -- "$cur")
         fi
         return 0
@@ -47,6 +47,7 @@ _netstep()
     run) opts="--trace --pcap --pcap-dir --pcapng --seed --quiet --step --pause --tap --help" ;;
     ui) opts="--model --theme --ascii --seed --tap --dump --keys --help" ;;
     check | list) opts="--help" ;;
+    quiz) opts="--seed --help" ;;
     *) opts="--trace --pcap --pcap-dir --pcapng --seed --quiet --step --pause --tap --help" ;;
     esac
     if [[ $cur == -* ]]; then
