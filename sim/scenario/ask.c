@@ -582,7 +582,9 @@ ask_report(struct scn_runner *r, struct scn_ask_wait *w, const char *unanswered_
         else
             run_note(r, NULL, cause_call(CALL_NONE, (uint32_t)w->step_no),
                      "answer to step %zu: %s", w->step_no, w->ans.text);
-        if (!w->ans.from_stack)
+        if (!w->ans.from_stack && r->opts.trace_shown)
+            run_say(r, false, "%12s => answer: %s (the lesson's own answer)\n", "", w->ans.text);
+        else if (!w->ans.from_stack)
             run_say(r, false, "[%10s] answer: %s  (the lesson's own answer)\n", t, w->ans.text);
         else if (!r->opts.trace_shown)
             run_say(r, false, "[%10s] answer: %s  (event %" PRIu64 ": %s)\n", t, w->ans.text,
