@@ -23,16 +23,16 @@ lesson=$src/scenarios/tcp/handshake.scn
 
 # Right by choice number, right by choice text, right by number; wrong by
 # choice; skipped (empty line).
-printf '2\nyes\n14600\n2\n\n' | "$ns" quiz "$lesson" > "$out/piped.out" 2> "$out/piped.err"
+printf '2\nyes\n14618\n2\n\n' | "$ns" quiz "$lesson" > "$out/piped.out" 2> "$out/piped.err"
 rc=$?
 [ "$rc" -eq 0 ] && ok "quiz with piped answers exits 0" || bad "quiz exits $rc"
 has "$out/piped.out" "netstep quiz: TCP three-way handshake"
-has "$out/piped.out" "Question 1 (line 24): Before any segment leaves, alice needs bob's MAC address."
+has "$out/piped.out" "Question 1 (line 23): Before any segment leaves, alice needs bob's MAC address."
 has "$out/piped.out" "  answer: 2) bob"
 has "$out/piped.out" "alice-bob Wire: ARP, Reply 192.0.2.2 is-at"
 has "$out/piped.out" "you said 2: right"
 has "$out/piped.out" "you said yes: right"
-has "$out/piped.out" "you said 14600: right"
+has "$out/piped.out" "you said 14618: right"
 has "$out/piped.out" "  answer: 1) + 18"
 has "$out/piped.out" "you said 2: not this time"
 has "$out/piped.out" "(no answer: just reveal)"
@@ -41,7 +41,7 @@ has "$out/piped.out" "score: 3 of 5 right (5 revealed)"
 
 # Each question is asked before its answer is revealed (predict, then reveal).
 q=$(grep -n "^Question 3 " "$out/piped.out" | cut -d: -f1)
-a=$(grep -n "^Answer (line 26)" "$out/piped.out" | cut -d: -f1)
+a=$(grep -n "^Answer (line 33)" "$out/piped.out" | cut -d: -f1)
 [ -n "$q" ] && [ -n "$a" ] && [ "$q" -lt "$a" ] && ok "question 3 comes before its answer" ||
     bad "question 3 (line ${q:-none}) is not before its answer (line ${a:-none})"
 
@@ -98,7 +98,7 @@ has "$out/nofile.err" "usage: netstep"
 [ $? -eq 2 ] && ok "quiz on a missing file exits 2" || bad "quiz on a missing file"
 
 # The same seed gives the same quiz, byte for byte.
-printf '2\nyes\n14600\n2\n\n' | "$ns" quiz "$lesson" > "$out/again.out" 2>&1
+printf '2\nyes\n14618\n2\n\n' | "$ns" quiz "$lesson" > "$out/again.out" 2>&1
 cmp -s "$out/piped.out" "$out/again.out" && ok "same answers, same quiz" || bad "the quiz differs between runs"
 
 [ "$failures" -eq 0 ] || { echo "$failures failure(s)"; exit 1; }
