@@ -590,6 +590,12 @@ check_on_answer(void *ctx, const struct scn_step *st, size_t step_no,
 {
     struct check_asks *ca = ctx;
     (void)step_no;
+    if (ans->answered && st->ask.n_choices > 0 && ans->choice == 0) {
+        ca->bad++;
+        fprintf(stderr, "%s:%u:%u: error: the stack answers '%s', which is none of the "
+                "choices\n", ca->scn->files[st->file], st->line, st->col, ans->text);
+        return;
+    }
     if (ans->answered)
         return;
     ca->bad++;
@@ -702,6 +708,9 @@ cmd_check(int argc, char **argv)
         if (r == NULL || scn_runner_init(r, scn, &opts, err, sizeof(err)) < 0) {
             fprintf(stderr, "%s\n", r == NULL ? "netstep: out of memory" : err);
             rc = EXIT_USAGE;
+        } else if (scn->n_taps == 0 && scenario_asks(scn) && check_questions(scn) < 0) {
+            rc = EXIT_USAGE;
+            scn_runner_destroy(r);
         } else {
             if (scn->n_taps > 0)
                 printf("%s: ok (%zu hosts, %zu links, %zu TAP device%s, %zu steps)\n",
@@ -711,8 +720,6 @@ cmd_check(int argc, char **argv)
                 printf("%s: ok (%zu hosts, %zu links, %zu steps)\n", scn->name, scn->n_hosts,
                        scn->n_links, scn->n_steps);
             scn_runner_destroy(r);
-            if (scn->n_taps == 0 && scenario_asks(scn) && check_questions(scn) < 0)
-                rc = EXIT_USAGE;
         }
         free(r);
         scenario_free(scn);

@@ -88,6 +88,22 @@ rc=$?
 [ "$rc" -eq 2 ] && ok "check exits 2 on an unanswered question" || bad "check exits $rc"
 has "$out/check.out" "never.scn:5:1: error: no event answers this question"
 
+# Choices that do not hold the stack's answer: check says which it gave.
+cat > "$out/choices.scn" <<'EOS'
+host alice 192.0.2.1/24
+host bob 192.0.2.2/24
+link alice bob
+ask "Who answers alice's ARP request?" choices "alice" "carol" answer next arp reply host
+alice: u = socket udp
+alice: sendto u bob:7 "hi"
+sleep 1s
+EOS
+"$ns" check "$out/choices.scn" > "$out/choices.out" 2>&1
+rc=$?
+[ "$rc" -eq 2 ] && ok "check exits 2 when the answer is none of the choices" || bad "check exits $rc"
+has "$out/choices.out" "choices.scn:4:1: error: the stack answers 'bob', which is none of the choices"
+lacks "$out/choices.out" ": ok ("
+
 # Usage mistakes.
 "$ns" quiz > /dev/null 2> "$out/nofile.err"
 [ $? -eq 2 ] && ok "quiz without a file exits 2" || bad "quiz without a file"
