@@ -283,6 +283,8 @@ scn_runner_live(struct scn_runner *r, struct scenario *scn, const char *text, un
             r->jobs[i].st = &scn->steps[job_at[i]];
     for (size_t i = 0; i < r->n_ats; i++)
         r->ats[i]->st = &scn->steps[at_at[i]];
+    for (size_t i = 0; i < r->n_asks; i++)  /* questions still waiting */
+        r->asks[i].st = &scn->steps[r->asks[i].step_no - 1];
     for (size_t i = 0; i < n_steps; i++)
         if (r->counts[i].filter != NULL)
             r->counts[i].filter = &scn->steps[i].expect.filter;
