@@ -23,7 +23,7 @@ _netstep()
         if [[ $cur == -* ]]; then
             mapfile -t COMPREPLY < <(compgen -W "--help --version" -- "$cur")
         else
-            mapfile -t COMPREPLY < <(compgen -W "run ui check list draw $(_netstep_lessons "$prog")" -- "$cur")
+            mapfile -t COMPREPLY < <(compgen -W "run ui check quiz list draw $(_netstep_lessons "$prog")" -- "$cur")
             mapfile -t -O "${#COMPREPLY[@]}" COMPREPLY < <(compgen -o plusdirs -f -X '!*.scn' -- "$cur")
         fi
         return 0
@@ -48,6 +48,7 @@ _netstep()
     ui) opts="--model --theme --ascii --projector --seed --tap --tap-create --dump --keys --help" ;;
     draw) opts="--output --seed --from --to --hosts --conn --say --csv --help" ;;
     check | list) opts="--help" ;;
+    quiz) opts="--seed --help" ;;
     *) opts="--trace --pcap --pcap-dir --pcapng --seed --quiet --step --pause --tap --help" ;;
     esac
     if [[ $cur == -* ]]; then

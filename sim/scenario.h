@@ -333,6 +333,7 @@ enum scn_step_kind {
     SCN_STEP_TRACEROUTE,/* traceroute HOST DEST [max-hops N] [probes N] [wait DUR] */
     SCN_STEP_LINK_STATE,/* link A B down|up (a step, usually under `at`) */
     SCN_STEP_EXPECT_BYTES,/* expect VAR == file PATH | expect VAR sha256 HEX */
+    SCN_STEP_ASK,       /* ask "QUESTION" [choices "A" "B"...] answer ... */
     SCN_STEP_KIND_COUNT
 };
 
@@ -522,6 +523,31 @@ struct scn_traceroute_args {
     uint64_t wait_ns;      /* wait for each probe's answer, default 5 s */
 };
 
+/* What an `ask` takes its answer from (sim/scenario/ask.c). */
+enum scn_ask_kind {
+    SCN_ASK_FIXED,     /* answer N: a choice's number, or a number without choices */
+    SCN_ASK_FIELD,     /* answer next FILTER field F: a header field of that frame */
+    SCN_ASK_HOST,      /* answer next FILTER host: the host that sent that frame */
+    SCN_ASK_ACCEPTED,  /* answer next FILTER accepted: does its receiver take it (yes/no) */
+    SCN_ASK_TCB,       /* answer HOST VAR FIELD after next FILTER: the TCB value after it */
+    SCN_ASK_KIND_COUNT
+};
+
+/* SCN_STEP_ASK: a question for the class. The answer is fixed, or read from
+ * the first frame on a wire matching `filter` after the question is asked. */
+struct scn_ask_args {
+    char *question;            /* the question's text */
+    char **choices;            /* `choices "A" "B" ...`, or NULL */
+    size_t n_choices;          /* entries of choices */
+    enum scn_ask_kind kind;    /* where the answer comes from */
+    uint64_t number;           /* FIXED: the choice's number (1-based) or the number */
+    struct scn_filter filter;  /* not FIXED: which frame answers */
+    uint16_t arp_op;           /* `next arp request|reply`: ARP_OP_*, 0 = any */
+    char field[SCN_FIELD_MAX + 1]; /* FIELD: the header field; TCB: the TCB field */
+    int tcb_host;              /* TCB: whose socket (also the step's host) */
+    int tcb_sock;              /* TCB: which socket variable */
+};
+
 /* SCN_STEP_EXPECT_BYTES: received data byte for byte against a file's
  * bytes, or against a SHA-256 digest (sim/scenario/expect_bytes.c). */
 struct scn_expect_bytes_args {
@@ -656,6 +682,7 @@ struct scn_step {
         struct scn_say_args say;          /* SCN_STEP_SAY, SCN_STEP_PAUSE (text may be NULL) */
         struct scn_expect expect;         /* SCN_STEP_EXPECT */
         struct scn_expect_bytes_args bytes; /* SCN_STEP_EXPECT_BYTES */
+        struct scn_ask_args ask;          /* SCN_STEP_ASK */
     };
 };
 

@@ -28,6 +28,19 @@
 /* `listen VAR` without a backlog: Linux's SOMAXCONN of old. */
 #define SCN_RUN_BACKLOG_DEFAULT 128
 
+/* The answer the stack gave to an `ask` (sim/scenario/ask.c). */
+struct scn_ask_answer {
+    bool answered;         /* false: the answer never came */
+    char text[64];         /* the answer as the class would say it: "520276264",
+                              "bob", "yes", a choice's text */
+    unsigned choice;       /* the choice it is (1-based), 0 when not one of them */
+    bool from_stack;       /* read from an event; false for a fixed answer */
+    uint64_t event;        /* the event that gave it: its number on the trace bus
+                              (1 = the first event of the run), 0 for a fixed one */
+    uint64_t t_ns;         /* when that event happened */
+    char event_text[TRACE_TEXT_LEN + 48];  /* "bob-alice wire #3 TCP ..." */
+};
+
 struct scn_run_opts {
     bool seed_given;     /* --seed overrides the file's seed */
     uint64_t seed;       /* that seed */
@@ -42,6 +55,26 @@ struct scn_run_opts {
     void *pause_ctx;     /* passed to on_pause */
     bool no_tap;         /* build the world but open no TAP device (`netstep
                             check`): a tap's interface stays unplugged */
+    /* `ask`: on_ask is called when the question is asked (before anything it
+     * asks about happens), on_answer when the stack has given the answer or
+     * when it never will (answer->answered false). NULL: not told. */
+    void (*on_ask)(void *ctx, const struct scn_step *st, size_t step_no);
+    void (*on_answer)(void *ctx, const struct scn_step *st, size_t step_no,
+                      const struct scn_ask_answer *answer);
+    void *ask_ctx;       /* passed to both */
+};
+
+/* Questions asked one after another wait together, at most this many. */
+#define SCN_ASK_WAIT_MAX 8
+
+/* A question waiting for its answer. */
+struct scn_ask_wait {
+    const struct scn_step *st;   /* the ask, or NULL when none waits */
+    size_t step_no;              /* 1-based */
+    int phase;                   /* 0: waiting for the frame; 1: the frame is out,
+                                    waiting for its fate; 2: decided */
+    uint64_t pkt_id;             /* phase 1: the frame's packet */
+    struct scn_ask_answer ans;   /* the answer so far */
 };
 
 /* A blocking call in progress: started by a step, finished when its socket
@@ -115,6 +148,17 @@ struct scn_runner {
     struct trace_sink counter;    /* the sink that counts frames for expect packets */
     struct scn_closed *closed;    /* per socket variable: its 4-tuple after close */
     bool ended;                   /* scn_runner_finish() ran */
+    struct scn_ask_wait asks[SCN_ASK_WAIT_MAX]; /* questions waiting, in the order asked */
+    size_t n_asks;                /* entries of asks */
+    bool ask_group;               /* the last step that did something was an ask: a
+                                     new ask joins the waiting ones */
+    bool ask_settle_pending;      /* a call is scheduled to read outcomes */
+    const struct host *ask_tx_host; /* the host of the last Ethernet TX, */
+    uint64_t ask_tx_pkt;          /* and its packet: who sent a wire frame */
+    struct trace_sink ask_sink;   /* watches the bus for them (if the script asks) */
+    bool ask_attached;            /* ask_sink is on the bus */
+    unsigned asks_answered;       /* questions the stack answered */
+    unsigned asks_unanswered;     /* questions whose answer never came (errors) */
 };
 
 /* Does the frame f[0..len) (Ethernet first) match filt? With scn (may be

@@ -38,6 +38,7 @@
 #include "sim/scenario.h"
 #include "sim/record.h"
 #include "sim/scenario_run.h"
+#include "ui/quiz.h"
 #include "ui/draw.h"
 #include "ui/json_out.h"
 #include "sim/sim.h"
@@ -69,6 +70,7 @@ usage(FILE *out)
             "       netstep ui FILE [--model osi|tcpip] [--theme default|high-contrast|mono]\n"
             "                       [--ascii] [--projector] [--seed N] [--tap HOST=DEV]\n"
             "       netstep check FILE...\n"
+            "       netstep quiz FILE [--seed N]\n"
             "       netstep list\n"
             "       netstep draw ladder|timeseq|cwnd|rtt|topology FILE -o OUT.svg|.pdf|.png\n"
             "                    (netstep draw --help; docs/pictures.md)\n"
@@ -86,7 +88,10 @@ usage(FILE *out)
             "  run FILE     run the lesson; print each step, its result and the expects\n"
             "  ui FILE      the classroom view: step through the lesson event by event\n"
             "               (needs a terminal; 'netstep ui --help' for its options)\n"
-            "  check FILE   check scenario files without running them\n"
+            "  check FILE   check scenario files (a lesson that asks questions is run,\n"
+            "               to see that the stack answers each one)\n"
+            "  quiz FILE    the lesson's questions in the terminal: type an answer a line\n"
+            "               (or pipe them in), see the stack's answer, get a score\n"
             "  list         list the lessons with their titles\n"
             "  FILE         on a terminal the same as 'ui FILE', otherwise the same as\n"
             "               'run FILE --trace'\n"
@@ -573,6 +578,108 @@ asks_help(int argc, char **argv)
     return argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0);
 }
 
+/* `netstep check`: a question the stack never answers is an error. */
+struct check_asks {
+    const struct scenario *scn;
+    unsigned bad;
+};
+
+static void
+check_on_answer(void *ctx, const struct scn_step *st, size_t step_no,
+                const struct scn_ask_answer *ans)
+{
+    struct check_asks *ca = ctx;
+    (void)step_no;
+    if (ans->answered && st->ask.n_choices > 0 && ans->choice == 0) {
+        ca->bad++;
+        fprintf(stderr, "%s:%u:%u: error: the stack answers '%s', which is none of the "
+                "choices\n", ca->scn->files[st->file], st->line, st->col, ans->text);
+        return;
+    }
+    if (ans->answered)
+        return;
+    ca->bad++;
+    fprintf(stderr, "%s:%u:%u: error: no event answers this question before %s (the frame "
+            "it names never comes)\n", ca->scn->files[st->file], st->line, st->col,
+            "the next question or the end");
+}
+
+static bool
+scenario_asks(const struct scenario *scn)
+{
+    for (size_t i = 0; i < scn->n_steps; i++)
+        if (scn->steps[i].kind == SCN_STEP_ASK)
+            return true;
+    return false;
+}
+
+/* The questions of scn, checked by running it headless: 0, or -1 after
+ * saying which were never answered. */
+static int
+check_questions(const struct scenario *scn)
+{
+    struct check_asks ca = { .scn = scn };
+    struct scn_run_opts opts = { .no_tap = true, .on_answer = check_on_answer, .ask_ctx = &ca };
+    struct scn_runner *r = calloc(1, sizeof(*r));
+    char err[512];
+    if (r == NULL || scn_runner_init(r, scn, &opts, err, sizeof(err)) < 0) {
+        fprintf(stderr, "%s\n", r == NULL ? "netstep: out of memory" : err);
+        free(r);
+        return -1;
+    }
+    scn_runner_run(r);
+    scn_runner_destroy(r);
+    free(r);
+    return ca.bad > 0 ? -1 : 0;
+}
+
+static int
+cmd_quiz(int argc, char **argv)
+{
+    const char *file = NULL;
+    bool seed_given = false;
+    uint64_t seed = 0;
+
+    if (asks_help(argc, argv)) {
+        usage(stdout);
+        return 0;
+    }
+    for (int i = 1; i < argc; i++) {
+        if ((strcmp(argv[i], "--seed") == 0 || strcmp(argv[i], "-s") == 0) && i + 1 < argc) {
+            if (parse_u64(argv[++i], &seed) < 0) {
+                fprintf(stderr, "netstep: --seed needs a number, not '%s'\n", argv[i]);
+                usage(stderr);
+                return EXIT_USAGE;
+            }
+            seed_given = true;
+        } else if (argv[i][0] == '-' || file != NULL) {
+            fprintf(stderr, "netstep: quiz: unexpected '%s'\n", argv[i]);
+            usage(stderr);
+            return EXIT_USAGE;
+        } else {
+            file = argv[i];
+        }
+    }
+    if (file == NULL) {
+        fprintf(stderr, "netstep: quiz needs a scenario file\n");
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    char pathbuf[PATH_MAX];
+    struct scenario *scn = load(file, pathbuf, sizeof(pathbuf));
+    if (scn == NULL)
+        return EXIT_USAGE;
+    if (scn->n_taps > 0) {
+        fprintf(stderr, "netstep: quiz: %s uses a TAP device; quiz runs simulated lessons\n",
+                scn->name);
+        scenario_free(scn);
+        return EXIT_USAGE;
+    }
+    int rc = quiz_run(scn, seed_given, seed, stdin, stdout);
+    scenario_free(scn);
+    return rc;
+}
+
 static int
 cmd_check(int argc, char **argv)
 {
@@ -601,6 +708,9 @@ cmd_check(int argc, char **argv)
         if (r == NULL || scn_runner_init(r, scn, &opts, err, sizeof(err)) < 0) {
             fprintf(stderr, "%s\n", r == NULL ? "netstep: out of memory" : err);
             rc = EXIT_USAGE;
+        } else if (scn->n_taps == 0 && scenario_asks(scn) && check_questions(scn) < 0) {
+            rc = EXIT_USAGE;
+            scn_runner_destroy(r);
         } else {
             if (scn->n_taps > 0)
                 printf("%s: ok (%zu hosts, %zu links, %zu TAP device%s, %zu steps)\n",
@@ -766,6 +876,8 @@ main(int argc, char **argv)
         return cmd_check(argc - 1, argv + 1);
     if (strcmp(cmd, "list") == 0)
         return cmd_list(argc - 1, argv + 1);
+    if (strcmp(cmd, "quiz") == 0)
+        return cmd_quiz(argc - 1, argv + 1);
     if (strcmp(cmd, "ui") == 0) {
         if (ui_lacks_terminal(argc - 1, argv + 1))
             return ui_as_trace(argc - 1, argv + 1);

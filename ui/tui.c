@@ -95,6 +95,48 @@ jumped(struct view_state *st, size_t cursor)
     moved(st, cursor);
 }
 
+/* A question's card: a digit picks a choice (the class's, or a student's),
+ * r or Enter reveals: the cursor goes to the event that answered it, and the
+ * note says the answer and whether the choice was right; p plays on; any
+ * other key closes the card. */
+static bool
+key_ask_card(const struct view_model *m, struct view_state *st, int key)
+{
+    const struct scn_ask_args *a = &m->scn->steps[st->card_step].ask;
+    if (key >= '1' && key <= '9' && (size_t)(key - '0') <= a->n_choices) {
+        st->card_choice = (unsigned)(key - '0');
+        return true;
+    }
+    bool reveal = key == 'r' || key == VK_ENTER;
+    bool resume = key == 'p';
+    st->card = VIEW_CARD_NONE;
+    if (resume)
+        st->playing = st->cursor < (m->n_events ? m->n_events - 1 : 0);
+    if (!reveal)
+        return key != 'q';
+    char answer[64];
+    size_t at = view_ask_answer(m, st->card_step, answer, sizeof answer);
+    if (at == SIZE_MAX) {
+        snprintf(st->note, sizeof st->note, "the stack never answered this question");
+        return true;
+    }
+    moved(st, at);
+    bool right = st->card_choice > 0 && st->card_choice <= a->n_choices &&
+                 strcasecmp(a->choices[st->card_choice - 1], answer) == 0;
+    char said[256];
+    if (st->card_choice == 0)
+        snprintf(said, sizeof said, "answer: %s (event %zu)", answer, at + 1);
+    else
+        snprintf(said, sizeof said, "answer: %s (event %zu): %u was %s", answer, at + 1,
+                 st->card_choice, right ? "right" : "not this time");
+    size_t len = strlen(said);
+    if (len >= sizeof st->note)
+        len = sizeof st->note - 1;
+    memcpy(st->note, said, len);
+    st->note[len] = '\0';
+    return true;
+}
+
 static void
 note_event(const struct view_model *m, struct view_state *st, const char *what, size_t i)
 {
@@ -188,6 +230,8 @@ view_key(const struct view_model *m, struct view_state *st, int key)
     }
     if (st->editing_filter)
         return key_filter(st, key);
+    if (st->card == VIEW_CARD_ASK && key != VK_TICK)
+        return key_ask_card(m, st, key);
     if (st->card != VIEW_CARD_NONE) {
         /* any key closes a card; p on a pause plays on past it */
         if (key == VK_TICK)
@@ -223,8 +267,10 @@ view_key(const struct view_model *m, struct view_state *st, int key)
         size_t pause = view_pause_between(m, from, st->cursor);
         if (pause != SIZE_MAX) {
             st->playing = false;
-            st->card = VIEW_CARD_PAUSE;
+            st->card = m->scn->steps[pause].kind == SCN_STEP_ASK ? VIEW_CARD_ASK
+                                                                 : VIEW_CARD_PAUSE;
             st->card_step = pause;
+            st->card_choice = 0;
         }
         break;
     }
@@ -403,6 +449,7 @@ next_key(const char **s)
         case 'e': return VK_ESC;
         case 'u': return VK_UP;
         case 'd': return VK_DOWN;
+        case 'T': return VK_TICK;  /* one tick of play, as the timer gives */
         default:  return (unsigned char)p[1];
         }
     }

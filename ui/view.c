@@ -13,6 +13,7 @@
 #include "ui/view.h"
 
 #include <ctype.h>
+#include <stdlib.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -53,10 +54,39 @@ view_pause_between(const struct view_model *m, size_t from, size_t to)
     if (to <= from || m->n_steps == 0)
         return SIZE_MAX;
     /* the steps whose first event lies in (from, to]: a step that logged
-     * nothing starts where the next one does, and counts as entered too */
+     * nothing starts where the next one does, and counts as entered too.
+     * An `ask` stops play as a pause does: the class answers first. */
     for (size_t s = vm_step_of(m, from) + 1; s < m->n_steps && m->step_start[s] <= to; s++)
-        if (m->step_start[s] > from && m->scn->steps[s].kind == SCN_STEP_PAUSE)
+        if (m->step_start[s] > from && (m->scn->steps[s].kind == SCN_STEP_PAUSE ||
+                                        m->scn->steps[s].kind == SCN_STEP_ASK))
             return s;
+    return SIZE_MAX;
+}
+
+size_t
+view_ask_answer(const struct view_model *m, size_t s, char *answer, size_t n)
+{
+    char head[48];
+    struct record_event ev;
+
+    answer[0] = '\0';
+    if (s >= m->scn->n_steps || m->scn->steps[s].kind != SCN_STEP_ASK || s >= m->n_steps)
+        return SIZE_MAX;
+    /* the runner's note "answer to step N: TEXT (event K: ...)" */
+    int hl = snprintf(head, sizeof head, "answer to step %zu: ", s + 1);
+    for (size_t i = m->step_start[s]; i < m->n_events; i++) {
+        if (!vm_event(m, i, &ev) || ev.kind != TRACE_NOTE || ev.layer != LAYER_APP ||
+            strncmp(ev.text, head, (size_t)hl) != 0)
+            continue;
+        const char *t = ev.text + hl;
+        const char *k = strstr(t, " (event ");
+        size_t len = k != NULL ? (size_t)(k - t) : strlen(t);
+        snprintf(answer, n, "%.*s", (int)len, t);
+        if (k == NULL)
+            return i;  /* the lesson's own answer: its note */
+        unsigned long long e = strtoull(k + 8, NULL, 10);
+        return e >= 1 && e <= m->n_events ? (size_t)(e - 1) : i;
+    }
     return SIZE_MAX;
 }
 

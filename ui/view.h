@@ -44,6 +44,7 @@ enum view_card {
     VIEW_CARD_NONE,
     VIEW_CARD_ABOUT,
     VIEW_CARD_PAUSE,
+    VIEW_CARD_ASK,      /* an `ask`: the question large, until it is revealed */
 };
 
 struct view_state {
@@ -78,7 +79,8 @@ struct view_state {
     size_t jump_from;               /* where the last jump left from ('' goes back) */
     bool have_jump;                 /* jump_from is set */
     enum view_card card;            /* the card shown, or VIEW_CARD_NONE */
-    size_t card_step;               /* VIEW_CARD_PAUSE: the pause's step */
+    size_t card_step;               /* VIEW_CARD_PAUSE, VIEW_CARD_ASK: the step */
+    unsigned card_choice;           /* VIEW_CARD_ASK: the choice typed (1-9), 0 none */
     bool osi_flip;                  /* 'o': the other layer model than --model */
     bool projector;                 /* 'P' or --projector: the layout for a
                                        projector (large fonts, 80x24 to 100x30) */
@@ -103,6 +105,11 @@ const char *view_pause_text(const struct view_model *m, size_t s);
 /* The first `pause` step after event `from` up to event `to` (the steps
  * the cursor entered going from one to the other), or SIZE_MAX. */
 size_t view_pause_between(const struct view_model *m, size_t from, size_t to);
+/* The event that answered the `ask` at step s (its "answer to step" note
+ * names it), with the answer's text in answer[0..n); SIZE_MAX if the stack
+ * never answered it (or s is not an ask, or its answer is the lesson's own:
+ * then answer still holds it and the note's own event is returned). */
+size_t view_ask_answer(const struct view_model *m, size_t s, char *answer, size_t n);
 /* The projector layout of the whole screen (view_projector.c): view_render()
  * calls it when st->projector is set, header drawn. */
 void view_render_projector(const struct view_model *m, const struct view_state *st,

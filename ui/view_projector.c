@@ -93,6 +93,25 @@ view_render_card(const struct view_model *m, const struct view_state *st,
         }
         frame_title = "pause";
         hint = "p plays on; any other key closes this";
+    } else if (st->card == VIEW_CARD_ASK) {
+        const struct scn_ask_args *a = &m->scn->steps[st->card_step].ask;
+        char head[64];
+        snprintf(head, sizeof head, "A question (step %zu). Predict, then reveal:",
+                 st->card_step + 1);
+        card_add(cl, head, strlen(head));
+        card_add(cl, "", 0);
+        grid_wrap(a->question, tw, card_add, cl);
+        if (a->n_choices > 0)
+            card_add(cl, "", 0);
+        for (size_t i = 0; i < a->n_choices; i++) {
+            char line[CARD_MAX_W + 8];
+            snprintf(line, sizeof line, "%s %zu) %s",
+                     st->card_choice == i + 1 ? ">" : " ", i + 1, a->choices[i]);
+            grid_wrap(line, tw, card_add, cl);
+        }
+        frame_title = "question";
+        hint = a->n_choices > 0 ? "1-9 picks a choice; r reveals the stack's answer; p plays on"
+                                : "r reveals the stack's answer; p plays on";
     } else {
         const char *title = m->scn->title != NULL ? m->scn->title : m->scn->name;
         grid_wrap(title, tw, card_add, cl);
@@ -111,7 +130,7 @@ view_render_card(const struct view_model *m, const struct view_state *st,
     for (int i = 0; i < rows; i++) {
         int k = i == rows - 1 ? cl->n - 1 : i;
         enum grid_role role = k == cl->n - 1 ? ROLE_KEY : k == 0 ? ROLE_SELECTED : ROLE_NORMAL;
-        if (st->card == VIEW_CARD_PAUSE && k > 1 && k < cl->n - 1)
+        if ((st->card == VIEW_CARD_PAUSE || st->card == VIEW_CARD_ASK) && k > 1 && k < cl->n - 1)
             role = ROLE_SAY;
         grid_text(g, box.x + 2, box.y + 1 + i, tw, cl->line[k], role);
     }

@@ -359,6 +359,16 @@ void init_expect_bytes(struct scn_step *st);
 void run_expect_bytes_step(struct scn_runner *r, const struct scn_step *st, size_t step_no,
                            bool scheduled);
 
+/* ask.c */
+int parse_ask(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st);
+void init_ask(struct scn_step *st);
+void print_ask(FILE *out, const struct scenario *scn, const struct scn_step *st);
+bool eq_ask(const struct scn_step *a, const struct scn_step *b);
+int copy_ask(struct scn_step *dst, const struct scn_step *src);
+void clear_ask(struct scn_step *st);
+void run_ask_step(struct scn_runner *r, const struct scn_step *st, size_t step_no, bool scheduled);
+bool ask_frame_field(const uint8_t *b, size_t len, const char *field, char *out, size_t n);
+
 /* statement.c */
 int parse_statement(struct parser *p, struct cur *c, struct scn_step *st);
 void parse_line(struct parser *p, const struct line *ln);

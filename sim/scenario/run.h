@@ -119,4 +119,10 @@ void run_call_step(struct scn_runner *r, const struct scn_step *st, size_t step_
 void run_expect_result(struct scn_runner *r, const struct scn_step *st, size_t step_no, bool ok,
                        const char *got);
 
+/* ask.c: the questions' watcher */
+void ask_runner_init(struct scn_runner *r);
+void ask_runner_destroy(struct scn_runner *r);
+void ask_runner_settle(struct scn_runner *r, const struct scn_step *st);
+void ask_runner_finish(struct scn_runner *r);
+
 #endif

@@ -143,6 +143,7 @@ scn_runner_step(struct scn_runner *r)
         schedule_at(r, st, step_no);
     else
         run_statement(r, st, step_no, false);
+    ask_runner_settle(r, st);
     return true;
 }
 
@@ -159,6 +160,7 @@ scn_runner_finish(struct scn_runner *r)
     if (r->ended)
         return;
     r->ended = true;
+    ask_runner_finish(r);
     fmt_time(r->sim.now_ns, t, sizeof(t));
     for (size_t i = 0; i < r->scn->n_socks; i++) {
         struct scn_job *j = &r->jobs[i];
@@ -281,6 +283,8 @@ scn_runner_live(struct scn_runner *r, struct scenario *scn, const char *text, un
             r->jobs[i].st = &scn->steps[job_at[i]];
     for (size_t i = 0; i < r->n_ats; i++)
         r->ats[i]->st = &scn->steps[at_at[i]];
+    for (size_t i = 0; i < r->n_asks; i++)  /* questions still waiting */
+        r->asks[i].st = &scn->steps[r->asks[i].step_no - 1];
     for (size_t i = 0; i < n_steps; i++)
         if (r->counts[i].filter != NULL)
             r->counts[i].filter = &scn->steps[i].expect.filter;

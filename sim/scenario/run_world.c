@@ -476,6 +476,7 @@ scn_runner_init(struct scn_runner *r, const struct scenario *scn, const struct s
             return -1;
         }
     }
+    ask_runner_init(r);
     /* A host with no link still has its address and connected route. */
     for (size_t i = 0; i < scn->n_hosts; i++) {
         struct host *h = r->hosts[i];
@@ -507,6 +508,7 @@ scn_runner_destroy(struct scn_runner *r)
         return;
     if (r->counter.emit != NULL)
         trace_detach(&r->sim.trace, &r->counter);
+    ask_runner_destroy(r);
     sim_destroy(&r->sim);
     if (r->values != NULL && r->scn != NULL)
         for (size_t i = 0; i < r->scn->n_dvars; i++)

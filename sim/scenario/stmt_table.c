@@ -120,6 +120,13 @@ const struct stmt_def stmt_table[] = {
       .parse = parse_pause, .print = print_pause, .eq = eq_say, .copy = copy_say,
       .clear = clear_say, .run = run_pause_step,
       .help = "pause [\"TEXT\"]: stop for the presenter" },
+    { .word = "ask", .kind = SCN_STEP_ASK, .where = STMT_STEP,
+      .not_live = "asks the class and waits for the stack's answer; a script asks, the command "
+                  "line does not",
+      .parse = parse_ask, .init = init_ask, .print = print_ask, .eq = eq_ask, .copy = copy_ask,
+      .clear = clear_ask, .run = run_ask_step,
+      .help = "ask \"QUESTION\" [choices \"A\" ...] answer N | next FILTER field F|host|accepted "
+              "| HOST VAR FIELD after next FILTER: predict, then reveal" },
     { .word = "wait", .kind = SCN_STEP_WAIT, .where = STMT_STEP, .parse = parse_wait,
       .help = "wait VAR: join a background call" },
     { .word = "at", .kind = -1, .where = 0, .parse = parse_at,

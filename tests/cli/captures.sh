@@ -95,7 +95,7 @@ fwd=$(ts d2/r1-r2.pcapng -Y 'udp && ip.src == 192.0.2.1' -T fields -e frame.comm
 run link/arp --pcap arp.pcapng
 retries=$(ts arp.pcapng -Y 'arp.dst.proto_ipv4 == 192.0.2.3' -T fields -e frame.comment)
 first=$(echo "$retries" | head -1); rest=$(echo "$retries" | tail -n +2 | sed 's/^#[0-9]*: //' | sort -u)
-[[ "$first" =~ ^#[0-9]+:\ sendto\(\)\ step\ [0-9]+,\ line\ 35:\ alice:\ sendto\ c\ carol:9\ \"anyone\ there\?\"$ ]] \
+[[ "$first" =~ ^#[0-9]+:\ sendto\(\)\ step\ [0-9]+,\ line\ 38:\ alice:\ sendto\ c\ carol:9\ \"anyone\ there\?\"$ ]] \
     && ok "first ARP request for carol: '$first'" || fail "first ARP request for carol: '$first'"
 [ "$rest" = "ARP retry timer" ] && ok "the requests after it: '$rest'" || fail "the requests after it: '$rest'"
 # A TCP segment also says why TCP sent it.

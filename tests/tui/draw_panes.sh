@@ -34,10 +34,10 @@ screen() {  # screen NAME LESSON SIZE KEYS [--ascii]
     fi
 }
 
-# the handshake's ladder, the cursor on bob's SYN-ACK (12 steps in)
-screen 80x24_ladder tcp/handshake 80x24 "ssssssssssssnnnnnnnnnnL"
-screen 120x36_ladder tcp/handshake 120x36 "ssssssssssssnnnnnnnnnnL"
-screen 80x24_ladder_ascii tcp/handshake 80x24 "ssssssssssssnnnnnnnnnnL" --ascii
+# the handshake's ladder, the cursor on bob's SYN-ACK (14 steps in: the lesson asks two questions before connect)
+screen 80x24_ladder tcp/handshake 80x24 "ssssssssssssssnnnnnnnnnnL"
+screen 120x36_ladder tcp/handshake 120x36 "ssssssssssssssnnnnnnnnnnL"
+screen 80x24_ladder_ascii tcp/handshake 80x24 "ssssssssssssssnnnnnnnnnnL" --ascii
 # a lost datagram: its arrow ends in a cross
 screen 120x36_ladder_lossy udp/lossy 120x36 '@15.021s\nL'
 # the congestion lesson's three senders, the cursor at 0.45 s (@ jumps)

@@ -92,11 +92,11 @@ run_size() {  # run_size W H OTHER_W OTHER_H
     keys Enter  # closes the introduction, and does nothing else
     wait_for "event 1/" && check "${tag}_first"
     keys s s s s s
-    wait_for "step 6/38" && check "${tag}_five_steps"
+    wait_for "step 6/44" && check "${tag}_five_steps"
     keys S S
-    wait_for "step 4/38" && check "${tag}_two_back"
+    wait_for "step 4/44" && check "${tag}_two_back"
     tm resize-window -t view -x "$ow" -y "$oh"
-    wait_for "step 4/38" && check "${tag}_resized_${ow}x${oh}"
+    wait_for "step 4/44" && check "${tag}_resized_${ow}x${oh}"
     keys '?'
     wait_for "help: every key" && check "${tag}_help"
     keys x q
@@ -116,7 +116,7 @@ wait_for "about this lesson"
 keys Enter
 wait_for "event 1/"
 keys @ 30155us Enter n n
-wait_for "event 41/161" && check "80x24_handshake_syn_at_bob"
+wait_for "event 44/172" && check "80x24_handshake_syn_at_bob"
 keys Tab Tab Tab Down Down
 wait_for "LISTEN" && check "80x24_handshake_sockets"
 # one event on, bob's half-open connection under his listener (no fd yet),
@@ -136,8 +136,8 @@ tm new-session -d -s view -x 80 -y 24 \
     "$ns ui --projector $src/scenarios/tcp/handshake.scn; sleep 30" || failures=$((failures + 1))
 tm set-option -t view status off >/dev/null
 wait_for "about this lesson" && check "80x24_projector_title_card"
-keys Enter s s s s s s s s s s s s
-wait_for "step 13/38" && check "80x24_projector_narration"
+keys Enter s s s s s s s s s s s s s s
+wait_for "step 15/44" && check "80x24_projector_narration"
 keys Tab
 wait_for "┌ packet" && check "80x24_projector_packet"
 keys q
