@@ -696,6 +696,17 @@ sample_value(const struct draw_sample *s, enum series_of what, double *v)
     return false;
 }
 
+/* Whether sample k of c is where TCP took a new RTT measurement (the first
+ * sample in the window only if it was taken there, not before). */
+static bool
+new_rtt_sample(const struct draw_conn *c, size_t k)
+{
+    const struct draw_sample *s = &c->samples[k];
+    if (s->rtt_samples == 0)
+        return false;
+    return k > 0 ? s->rtt_samples != c->samples[k - 1].rtt_samples : s->rtt_at_ns >= s->t_ns;
+}
+
 /* A step line: a value holds until the next sample changes it. */
 static void
 step_line(cairo_t *cr, const struct axes *a, const struct draw_conn *c, enum series_of what,
@@ -754,6 +765,7 @@ struct legend_q {
     const char *text;   /* what the line is */
     double width, on;   /* its width and dash (0: solid) */
     int pal;            /* its colour when one connection is plotted */
+    bool dot;           /* a hollow circle (a sample), not a line */
 };
 
 int
@@ -776,6 +788,9 @@ draw_render_plot(const struct draw_conns *cs, enum draw_plot_kind kind, const ch
                     vmax = v;
             if (kind == DRAW_PLOT_CWND && sample_value(&c->samples[k], S_FLIGHT, &v) && v > vmax)
                 vmax = v;
+            if (kind == DRAW_PLOT_RTT && new_rtt_sample(c, k) &&
+                (double)c->samples[k].rtt_ns / 1e6 > vmax)
+                vmax = (double)c->samples[k].rtt_ns / 1e6;
         }
         for (size_t k = 0; kind == DRAW_PLOT_TIMESEQ && k < c->n_segs; k++)
             if ((double)c->segs[k].seq + c->segs[k].len > vmax && c->segs[k].seq < 0x80000000u)
@@ -840,6 +855,19 @@ draw_render_plot(const struct draw_conns *cs, enum draw_plot_kind kind, const ch
             cairo_set_line_width(cr, 1.2);
             dash(cr, 7, 4);
             step_line(cr, &a, c, S_RTO, tmax, -1);
+            /* each measurement R [RFC 6298 2] a hollow circle where and
+             * when TCP took it: SRTT is their average, RTO adds 4 RTTVAR */
+            set_pal(cr, by_conn ? pal : PAL_BLUE);
+            cairo_set_line_width(cr, 1.0);
+            for (size_t k = 0; k < c->n_samples; k++) {
+                if (!new_rtt_sample(c, k))
+                    continue;
+                const struct draw_sample *r = &c->samples[k];
+                cairo_new_sub_path(cr);
+                cairo_arc(cr, ax_x(&a, (double)r->rtt_at_ns / 1e9), ax_y(&a, (double)r->rtt_ns / 1e6),
+                          3.2, 0, 2 * M_PI);
+                cairo_stroke(cr);
+            }
             break;
         case DRAW_PLOT_TIMESEQ:
             /* the ACK line and the window's right edge */
@@ -899,7 +927,8 @@ draw_render_plot(const struct draw_conns *cs, enum draw_plot_kind kind, const ch
     case DRAW_PLOT_RTT:
         q[0] = (struct legend_q){ "SRTT (smoothed RTT)", 1.8, 0, PAL_BLUE };
         q[1] = (struct legend_q){ "RTO", 1.2, 7, PAL_VERMILLION };
-        nq = 2;
+        q[2] = (struct legend_q){ "RTT sample (one measurement)", 1.0, 0, PAL_BLUE, true };
+        nq = 3;
         break;
     case DRAW_PLOT_TIMESEQ:
         q[0] = (struct legend_q){ "segment sent (bar: seq .. seq+len)", 1.2, 0, PAL_BLUE };
@@ -917,8 +946,13 @@ draw_render_plot(const struct draw_conns *cs, enum draw_plot_kind kind, const ch
             set_pal(cr, q[i].pal);
         cairo_set_line_width(cr, q[i].width);
         dash(cr, q[i].on, q[i].on > 0 ? q[i].on * 0.6 + 1 : 0);
-        cairo_move_to(cr, lx, ly - 3);
-        cairo_line_to(cr, lx + 30, ly - 3);
+        if (q[i].dot) {
+            cairo_new_sub_path(cr);
+            cairo_arc(cr, lx + 15, ly - 3, 3.2, 0, 2 * M_PI);
+        } else {
+            cairo_move_to(cr, lx, ly - 3);
+            cairo_line_to(cr, lx + 30, ly - 3);
+        }
         cairo_stroke(cr);
         dash(cr, 0, 0);
         cairo_set_source_rgb(cr, 0, 0, 0);

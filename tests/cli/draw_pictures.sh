@@ -158,6 +158,57 @@ for name in conns:
     assert len({g[2] for g in got}) > 5, f"{name}: cwnd hardly moves"
 PY
 
+# --- RTT samples: each measurement, as the stack took it [RFC 6298 2] ---------
+# For the handshake, alice's first sample is the handshake's round trip: from
+# her SYN leaving to the SYN-ACK arriving, read from the log's own events, and
+# SRTT starts equal to it [RFC 6298 2.2]. For every connection of a longer
+# lesson the samples are exactly the log's snapshots where the count grew,
+# none missed (the CSV's count equals the last snapshot's count).
+"$ns" draw rtt "$src/scenarios/tcp/handshake.scn" --csv > hs-rtt.csv || fail "rtt --csv"
+"$ns" run "$src/scenarios/tcp/handshake.scn" --json > hs.jsonl 2>/dev/null
+"$ns" draw rtt "$src/scenarios/tcp/retransmission-timeout.scn" --csv > rto-rtt.csv || fail "rtt --csv (rto)"
+"$ns" run "$src/scenarios/tcp/retransmission-timeout.scn" --json > rto.jsonl 2>/dev/null
+python3 - hs-rtt.csv hs.jsonl rto-rtt.csv rto.jsonl <<'PY' && ok "rtt: samples are the stack's measurements (handshake: the first is SYN to SYN-ACK, 40.2144 ms)" || fail "rtt samples"
+import csv, json, sys
+def load(c, j):
+    return list(csv.DictReader(open(c))), [json.loads(l) for l in open(j)]
+rows, evs = load(sys.argv[1], sys.argv[2])
+syn = next(e for e in evs if e["host"] == "alice" and e["layer"] == "TCP" and e["dir"] == "out"
+           and e["fields"]["tcp"]["flags"] == "S")
+synack = next(e for e in evs if e["host"] == "alice" and e["layer"] == "TCP" and e["dir"] == "in"
+              and e["fields"]["tcp"]["flags"] == "S.")
+alice = [r for r in rows if r["conn"].startswith("alice ") and r["rtt_ms"]]
+first_ns = round(float(alice[0]["rtt_ms"]) * 1e6)
+assert first_ns == synack["t_ns"] - syn["t_ns"] == 40214400, (first_ns, synack["t_ns"] - syn["t_ns"])
+assert round(float(alice[0]["rtt_t_s"]) * 1e9) == synack["t_ns"], alice[0]
+assert alice[0]["srtt_ms"] == "%.3f" % (first_ns // 1000 / 1000), alice[0]
+for c, j in ((sys.argv[1], sys.argv[2]), (sys.argv[3], sys.argv[4])):
+    rows, evs = load(c, j)
+    conns = {r["conn"] for r in rows}
+    assert conns, c
+    for name in conns:
+        host, lport, _, far = name.split(" ")
+        faddr, fport = far.split(":")
+        snaps = [e["tcb"] for e in evs if e.get("tcb") and e["host"] == host
+                 and e["tcb"]["lport"] == int(lport) and e["tcb"]["faddr"] == faddr
+                 and e["tcb"]["fport"] == int(fport)]
+        want, last, srtt = [], 0, 0
+        for t in snaps:
+            if t["rtt_samples"] != last:
+                assert t["rtt_samples"] == last + 1, (name, t)  # one sample per snapshot at most
+                want.append((t["rtt_ns"], t["rtt_at_ns"]))
+                # the sample is the R SRTT was computed from [RFC 6298 2.2, 2.3]
+                assert t["srtt_ns"] == (t["rtt_ns"] if last == 0 else (7 * srtt + t["rtt_ns"]) // 8), (name, t)
+                last = t["rtt_samples"]
+            srtt = t["srtt_ns"]
+        got = [(round(float(r["rtt_ms"]) * 1e6), round(float(r["rtt_t_s"]) * 1e9))
+               for r in rows if r["conn"] == name and r["rtt_ms"]]
+        assert got == want, (name, got, want)
+        assert len(got) == snaps[-1]["rtt_samples"] > 0, (name, len(got), snaps[-1]["rtt_samples"])
+PY
+"$ns" draw rtt "$src/scenarios/tcp/handshake.scn" -o hs-rtt.svg && xmllint --noout hs-rtt.svg \
+    && ok "draw rtt: SVG with the samples well-formed" || fail "draw rtt svg"
+
 # --- every lesson: well-formed SVG that renders ---------------------------------
 n=0; bad=0
 for scn in "$src"/scenarios/{link,ip,udp,tcp,socket,app}/*.scn; do
