@@ -209,6 +209,30 @@ PY
 "$ns" draw rtt "$src/scenarios/tcp/handshake.scn" -o hs-rtt.svg && xmllint --noout hs-rtt.svg \
     && ok "draw rtt: SVG with the samples well-formed" || fail "draw rtt svg"
 
+# --- docs/lessons.md: every lesson listed; each TCP lesson's walkthrough links
+# its picture, and the picture is there -------------------------------------
+python3 - "$src" <<'PY' && ok "docs/lessons.md: every lesson listed, each TCP walkthrough links its existing picture" || fail "docs/lessons.md"
+import glob, os, re, sys
+src = sys.argv[1]
+doc = open(os.path.join(src, "docs/lessons.md")).read()
+lessons = sorted(os.path.relpath(p, os.path.join(src, "scenarios"))[:-4]
+                 for p in glob.glob(os.path.join(src, "scenarios/*/*.scn")))
+missing = [l for l in lessons if ("`%s`" % l) not in doc and ("### %s " % l) not in doc]
+assert not missing, missing
+for l in (l for l in lessons if l.startswith("tcp/")):
+    m = re.search(r"^### %s .*?(?=^#)" % re.escape(l), doc, re.S | re.M)
+    assert m, f"no walkthrough for {l}"
+    pics = re.findall(r"\]\((pictures/[^)]+)\)", m.group(0))
+    name = l.replace("/", "-")
+    assert any(p.startswith("pictures/" + name + "-") for p in pics), (l, pics)
+    for p in pics:
+        assert os.path.exists(os.path.join(src, "docs", p)), p
+for link in re.findall(r"\]\(([^)#]+)[^)]*\)", doc):
+    assert os.path.exists(os.path.join(src, "docs", link)), link
+readme = open(os.path.join(src, "README.md")).read()
+assert "](docs/lessons.md" in readme, "README's lesson table does not link docs/lessons.md"
+PY
+
 # --- every lesson: well-formed SVG that renders ---------------------------------
 n=0; bad=0
 for scn in "$src"/scenarios/{link,ip,udp,tcp,socket,app}/*.scn; do
