@@ -235,6 +235,7 @@ tcp_cc_dup_ack(struct tcb *tp)
          * Tahoe, where only the threshold'th duplicate retransmits. */
         tp->cwnd = tp->mss;
         tp->snd_nxt = tp->snd_una;
+        tp->resend_after_fr = true;
         tcp_retransmit(tp, tp->snd_una, tp->mss, TCP_WHY_FAST_RETRANSMIT);
         return;
     }
@@ -320,4 +321,5 @@ tcp_cc_rto(struct tcb *tp)
     /* [RFC 6582 4] recover = HighData after a timeout */
     tp->recover = tp->snd_max;
     tp->cubic_epoch_ns = 0;
+    tp->resend_after_fr = false;
 }
