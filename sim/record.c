@@ -63,10 +63,13 @@ struct record_entry {
 };
 _Static_assert(sizeof(struct record_entry) <= 72, "record.h promises 72 bytes an event");
 
-/* A TCB snapshot as kept (72 bytes); padding zeroed so memcmp compares. */
+/* A TCB snapshot as kept (88 bytes); padding zeroed so memcmp compares. */
 struct record_tcb {
     uint64_t srtt_ns;   /* trace_tcb's fields, RFC 9293 names */
     uint64_t rto_ns;
+    uint64_t rtt_ns;
+    uint64_t rtt_at_ns;
+    uint32_t rtt_samples;
     uint32_t snd_una;
     uint32_t snd_nxt;
     uint32_t snd_wnd;
@@ -272,6 +275,9 @@ record_tcb_ref(struct record *r, const struct trace_tcb *t)
         return 0;
     k.srtt_ns = t->srtt_ns;
     k.rto_ns = t->rto_ns;
+    k.rtt_ns = t->rtt_ns;
+    k.rtt_at_ns = t->rtt_at_ns;
+    k.rtt_samples = t->rtt_samples;
     k.snd_una = t->snd_una;
     k.snd_nxt = t->snd_nxt;
     k.snd_wnd = t->snd_wnd;
@@ -554,6 +560,9 @@ record_get(const struct record *r, size_t i, struct record_event *out)
         out->tcb.ssthresh = k->ssthresh;
         out->tcb.srtt_ns = k->srtt_ns;
         out->tcb.rto_ns = k->rto_ns;
+        out->tcb.rtt_ns = k->rtt_ns;
+        out->tcb.rtt_at_ns = k->rtt_at_ns;
+        out->tcb.rtt_samples = k->rtt_samples;
     }
     return true;
 }

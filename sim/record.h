@@ -13,7 +13,7 @@
  * one frame: a frame's bytes are kept once however many layers report it
  * (the headers pushed on the way down are written in front of the bytes the
  * layer above stored; the ones pulled on the way up are found inside the
- * copy already kept), plus 72 bytes for each TCB snapshot that differs from
+ * copy already kept), plus 88 bytes for each TCB snapshot that differs from
  * the recent ones. A long TCP transfer costs about 300 bytes an event;
  * record_memory() says where it goes (bench/view_scale.c prints it).
  */

@@ -249,6 +249,11 @@ struct tcb {
                                     * advancing) starts it again from 0 */
     bool r1_reported;              /* R1 was passed for this segment (told once) */
     bool has_rtt;                  /* a sample was taken */
+    bool resend_after_fr;          /* Tahoe: what goes again below snd_max follows a fast
+                                    * retransmit, not a timeout (cleared by an RTO) */
+    uint64_t rtt_last_ns;          /* the last sample R itself [RFC 6298 2], 0 before one */
+    uint64_t rtt_last_at_ns;       /* when it was taken */
+    uint32_t rtt_samples;          /* samples taken so far */
     bool rtt_timing;               /* one segment is being timed */
     uint32_t rtt_seq;              /* its sequence number */
     uint64_t rtt_start_ns;         /* when it was sent */

@@ -194,6 +194,12 @@ tcp_cc_dup_ack(struct tcb *tp)
         tcp_output(tp, TCP_WHY_RECOVERY);
         return;
     }
+    if (tp->dupacks > TCP_DUPTHRESH && !ops->fast_recovery) {
+        tcp_trace(tp, TRACE_NOTE, NULL, "RFC 5681 3.2",
+                  "duplicate ACK %u for %u: already retransmitted; no fast recovery (%s) waits "
+                  "for a new ACK", tp->dupacks, tp->snd_una, ops->name);
+        return;
+    }
     if (tp->dupacks != TCP_DUPTHRESH) {
         tcp_trace(tp, TRACE_NOTE, NULL, "RFC 5681 3.2",
                   "duplicate ACK %u for %u: fast retransmit waits for the third", tp->dupacks,
@@ -222,10 +228,14 @@ tcp_cc_dup_ack(struct tcb *tp)
               "third duplicate ACK: fast retransmit of %u, ssthresh = %u (%s)", tp->snd_una,
               tp->ssthresh, ops->name);
     if (!ops->fast_recovery) {
-        /* Tahoe: no fast recovery; one segment, then slow start again. */
+        /* Tahoe: no fast recovery; one segment, then slow start again.
+         * dupacks keeps counting until a new ACK resets it, so the rest of
+         * the window's duplicates (the receiver still holds the hole) do not
+         * trigger another fast retransmit of the same segment, as in 4.3BSD
+         * Tahoe, where only the threshold'th duplicate retransmits. */
         tp->cwnd = tp->mss;
-        tp->dupacks = 0;
         tp->snd_nxt = tp->snd_una;
+        tp->resend_after_fr = true;
         tcp_retransmit(tp, tp->snd_una, tp->mss, TCP_WHY_FAST_RETRANSMIT);
         return;
     }
@@ -311,4 +321,5 @@ tcp_cc_rto(struct tcb *tp)
     /* [RFC 6582 4] recover = HighData after a timeout */
     tp->recover = tp->snd_max;
     tp->cubic_epoch_ns = 0;
+    tp->resend_after_fr = false;
 }

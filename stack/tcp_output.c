@@ -523,7 +523,9 @@ tcp_output(struct tcb *tp, enum tcp_why why)
             flags |= TCP_FIN;
         enum tcp_why w = why;
         if (seq_lt(tp->snd_nxt, tp->snd_max) && why != TCP_WHY_RTO && why != TCP_WHY_PMTU)
-            w = TCP_WHY_RTO; /* go-back-N after a timeout */
+            /* go-back-N after a timeout, or after Tahoe's fast retransmit
+             * (slow start again from snd_una) */
+            w = tp->resend_after_fr ? TCP_WHY_FAST_RETRANSMIT : TCP_WHY_RTO;
         tcp_xmit(tp, tp->snd_nxt, len, flags, w);
         if (fin || len == 0)
             break;

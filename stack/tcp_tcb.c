@@ -213,6 +213,9 @@ tcp_snapshot(const struct tcb *tp, struct trace_tcb *out)
     out->ssthresh = tp->ssthresh;
     out->srtt_ns = tp->srtt_ns;
     out->rto_ns = tcp_rto_current(tp);
+    out->rtt_ns = tp->rtt_last_ns;
+    out->rtt_at_ns = tp->rtt_last_at_ns;
+    out->rtt_samples = tp->rtt_samples;
 }
 
 void

@@ -86,6 +86,10 @@ void
 tcp_rtt_sample(struct tcb *tp, uint64_t r)
 {
     const struct tcp_host *th = &tp->host->tcp;
+    /* Kept for the pictures: each measurement, not only its average. */
+    tp->rtt_last_ns = r;
+    tp->rtt_last_at_ns = tp->host->now_ns;
+    tp->rtt_samples++;
     if (!tp->has_rtt) {
         /* [RFC 6298 2.2] SRTT <- R, RTTVAR <- R/2 */
         tp->srtt_ns = r;

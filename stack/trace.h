@@ -69,6 +69,9 @@ struct trace_tcb {
     uint32_t ssthresh;   /* slow-start threshold, bytes */
     uint64_t srtt_ns;    /* smoothed RTT, 0 before a sample */
     uint64_t rto_ns;     /* current RTO with back-off */
+    uint64_t rtt_ns;     /* the last RTT sample R [RFC 6298 2], 0 before one */
+    uint64_t rtt_at_ns;  /* when that sample was taken */
+    uint32_t rtt_samples; /* how many samples so far */
 };
 
 /* Size of the `text` sentence an event carries: room for a Wire line with

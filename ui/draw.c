@@ -40,7 +40,7 @@ draw_usage(FILE *out)
             "  ladder   each host a vertical line, time going down, each frame an arrow\n"
             "  timeseq  sequence numbers sent and acknowledged against time (Stevens)\n"
             "  cwnd     congestion window, ssthresh and bytes in flight against time\n"
-            "  rtt      smoothed round-trip time and retransmission timeout against time\n"
+            "  rtt      RTT samples, smoothed round-trip time and retransmission timeout\n"
             "  topology hosts, routers, switches and links with their delay, rate, faults\n"
             "           and addresses\n"
             "\n"

@@ -625,12 +625,15 @@ conn_sample(struct draw_conn *dc, size_t at, const struct record_event *ev)
         .snd_wnd = t->snd_wnd,
         .srtt_ns = t->srtt_ns,
         .rto_ns = t->rto_ns,
+        .rtt_ns = t->rtt_ns,
+        .rtt_at_ns = t->rtt_at_ns,
+        .rtt_samples = t->rtt_samples,
     };
     if (dc->n_samples > 0) {
         const struct draw_sample *p = &dc->samples[dc->n_samples - 1];
         if (p->cwnd == s.cwnd && p->ssthresh == s.ssthresh && p->flight == s.flight &&
             p->snd_una == s.snd_una && p->snd_wnd == s.snd_wnd && p->srtt_ns == s.srtt_ns &&
-            p->rto_ns == s.rto_ns)
+            p->rto_ns == s.rto_ns && p->rtt_samples == s.rtt_samples)
             return 0;
     }
     if (grow((void **)&dc->samples, &dc->cap_samples, dc->n_samples, sizeof *dc->samples) < 0)
@@ -772,7 +775,7 @@ draw_conns_csv(const struct draw_conns *cs, enum draw_plot_kind kind, FILE *out)
         fprintf(out, "conn,event,t_s,cwnd,ssthresh,flight\n");
         break;
     case DRAW_PLOT_RTT:
-        fprintf(out, "conn,event,t_s,srtt_ms,rto_ms\n");
+        fprintf(out, "conn,event,t_s,srtt_ms,rto_ms,rtt_ms,rtt_t_s\n");
         break;
     case DRAW_PLOT_TIMESEQ:
         fprintf(out, "conn,kind,t_s,seq,end,retransmit\n");
@@ -806,6 +809,7 @@ draw_conns_csv(const struct draw_conns *cs, enum draw_plot_kind kind, FILE *out)
         }
         uint32_t last_cwnd = 0, last_ss = 0, last_fl = 0;
         uint64_t last_srtt = 0, last_rto = 0;
+        uint32_t last_nrtt = 0;
         for (size_t k = 0; k < c->n_samples; k++) {
             const struct draw_sample *s = &c->samples[k];
             if (kind == DRAW_PLOT_CWND) {
@@ -820,16 +824,30 @@ draw_conns_csv(const struct draw_conns *cs, enum draw_plot_kind kind, FILE *out)
                 fprintf(out, ",%" PRIu32 ",%" PRIu32 ",%" PRIu32 "\n", s->cwnd, s->ssthresh,
                         s->flight);
             } else {
-                if (k > 0 && s->srtt_ns == last_srtt && s->rto_ns == last_rto)
+                /* the first sample in the window counts only if it was
+                 * measured at that event, not before the window began */
+                bool fresh = k > 0 ? s->rtt_samples != last_nrtt
+                                   : s->rtt_samples > 0 && s->rtt_at_ns >= s->t_ns;
+                if (k > 0 && s->srtt_ns == last_srtt && s->rto_ns == last_rto && !fresh)
                     continue;
                 last_srtt = s->srtt_ns;
                 last_rto = s->rto_ns;
+                last_nrtt = s->rtt_samples;
                 csv_str(out, c->name);
                 fprintf(out, ",%zu,", s->at);
                 csv_time(out, s->t_ns);
-                fprintf(out, ",%" PRIu64 ".%03" PRIu64 ",%" PRIu64 ".%03" PRIu64 "\n",
+                fprintf(out, ",%" PRIu64 ".%03" PRIu64 ",%" PRIu64 ".%03" PRIu64 ",",
                         s->srtt_ns / 1000000u, s->srtt_ns % 1000000u / 1000u,
                         s->rto_ns / 1000000u, s->rto_ns % 1000000u / 1000u);
+                /* a new sample: R to the nanosecond, and when TCP measured it */
+                if (fresh && s->rtt_samples > 0) {
+                    fprintf(out, "%" PRIu64 ".%06" PRIu64 ",", s->rtt_ns / 1000000u,
+                            s->rtt_ns % 1000000u);
+                    csv_time(out, s->rtt_at_ns);
+                } else {
+                    fputc(',', out);
+                }
+                fputc('\n', out);
             }
         }
     }

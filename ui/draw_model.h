@@ -148,6 +148,9 @@ struct draw_sample {
     uint32_t snd_wnd;        /* the peer's window */
     uint64_t srtt_ns;        /* 0 before a sample */
     uint64_t rto_ns;         /* with back-off */
+    uint64_t rtt_ns;         /* the last RTT sample R [RFC 6298 2], 0 before one */
+    uint64_t rtt_at_ns;      /* when TCP took it */
+    uint32_t rtt_samples;    /* samples so far: a new one where this grows */
 };
 
 /* One segment sent, for the time-sequence graph. */
@@ -188,7 +191,7 @@ struct draw_conns {
 
 /* The connections of m's log that sent data (or those sel->conn names), each
  * with its samples at every change of cwnd, ssthresh, flight, snd_una,
- * snd_wnd, srtt or rto. 0, or -1 with a sentence in err. */
+ * snd_wnd, srtt, rto or the RTT samples taken. 0, or -1 with a sentence in err. */
 int draw_conns_build(const struct view_model *m, const struct draw_select *sel,
                      struct draw_conns *out, char *err, size_t err_len);
 void draw_conns_free(struct draw_conns *cs);
@@ -196,7 +199,7 @@ void draw_conns_free(struct draw_conns *cs);
 enum draw_plot_kind {
     DRAW_PLOT_TIMESEQ,       /* Stevens' time-sequence graph */
     DRAW_PLOT_CWND,          /* cwnd, ssthresh, bytes in flight */
-    DRAW_PLOT_RTT,           /* SRTT and RTO */
+    DRAW_PLOT_RTT,           /* RTT samples, SRTT and RTO */
 };
 
 /* The numbers behind a plot, as CSV with a header line. */

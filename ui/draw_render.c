@@ -320,27 +320,145 @@ legend_line(cairo_t *cr, double x, double y, double width, double d_on, int pal,
     text_at(cr, x + 38, y, 0, what);
 }
 
-int
-draw_render_ladder(const struct draw_ladder *l, const char *path, char *err, size_t err_len)
+/* ---- where the ladder's labels go ------------------------------------------ */
+
+/* Whether two label boxes overlap: the separating-axis test for two
+ * rectangles, each turned by its own angle. */
+bool
+draw_label_boxes_overlap(const struct draw_label_box *a, const struct draw_label_box *b)
 {
-    if (draw_format_of(path) == DRAW_FMT_NONE) {
-        snprintf(err, err_len, "netstep: %s: the name must end in .svg, .pdf or .png", path);
-        return -1;
+    const struct draw_label_box *box[2] = { a, b };
+    double dx = b->cx - a->cx, dy = b->cy - a->cy;
+    for (int k = 0; k < 2; k++) {
+        for (int axis = 0; axis < 2; axis++) {
+            double ang = box[k]->angle + (axis ? M_PI / 2 : 0);
+            double ux = cos(ang), uy = sin(ang);
+            double r = 0;
+            for (int j = 0; j < 2; j++) {
+                double c = cos(box[j]->angle), sn = sin(box[j]->angle);
+                r += box[j]->hw * fabs(ux * c + uy * sn) + box[j]->hh * fabs(-ux * sn + uy * c);
+            }
+            if (fabs(dx * ux + dy * uy) >= r)
+                return false;
+        }
     }
-    if (l->n_nodes == 0) {
-        snprintf(err, err_len, "netstep: nothing to draw: no hosts");
-        return -1;
+    return true;
+}
+
+/* The ladder's layout: columns, the time axis, and every arrow's label. */
+struct ladder_geom {
+    double left_w, right_w, say_w, col_gap, x0, width, top, bottom, height;
+    double xs[64];
+    size_t nn;
+    struct timeline tl;
+    struct draw_label_box *labels;  /* one per arrow */
+};
+
+static void
+ladder_geom_free(struct ladder_geom *g)
+{
+    timeline_free(&g->tl);
+    free(g->labels);
+}
+
+/* What an arrow's label says: "[3 dup ACKs] 2921:4381(1460) ack 1 win 53248". */
+static void
+arrow_text(const struct draw_arrow *a, char *s, size_t n)
+{
+    snprintf(s, n, "%s%s%s%s", a->why ? "[" : "", a->why ? a->why : "", a->why ? "] " : "",
+             a->label);
+}
+
+/* From a label box's centre down to its text's baseline: an 8.5-point line
+ * (caps 6.2 above the baseline, descenders 2 below) inside the box's 11. */
+#define LABEL_BASE 4.0
+
+/* Which labels go first when room is short: a retransmission's (it says
+ * why), then a lost frame's, then data, SYN, FIN, then pure ACKs, then ARP,
+ * ICMP, UDP; within a rank, in time order. */
+static int
+label_rank(const struct draw_arrow *a)
+{
+    if (a->why != NULL)
+        return 0;
+    if (a->lost)
+        return 1;
+    return a->style == DRAW_ARROW_DATA ? 2 : a->style == DRAW_ARROW_ACK ? 3 : 4;
+}
+
+/* Put each arrow's label along its arrow where it overlaps no label placed
+ * before it: above the arrow at its middle, else slid towards either end,
+ * else below it; a label with no room anywhere is left off (a dense burst
+ * keeps its arrows and the labels that fit; --from/--to zooms in). */
+static void
+place_labels(cairo_t *mc, const struct draw_ladder *l, struct ladder_geom *g)
+{
+    static const double along[] = { 0.5, 0.36, 0.64, 0.24, 0.76, 0.14, 0.86 };
+    size_t placed_n = 0;
+    size_t *placed = malloc((l->n_arrows ? l->n_arrows : 1) * sizeof *placed);
+    if (placed == NULL) {
+        for (size_t i = 0; i < l->n_arrows; i++)
+            g->labels[i].shown = false;
+        return;
     }
-    /* measure */
+    for (int rank = 0; rank <= 4; rank++) {
+        for (size_t i = 0; i < l->n_arrows; i++) {
+            const struct draw_arrow *a = &l->arrows[i];
+            struct draw_label_box *b = &g->labels[i];
+            if (label_rank(a) != rank)
+                continue;
+            b->shown = false;
+            if ((size_t)a->from >= g->nn || (size_t)a->to >= g->nn)
+                continue;
+            double xa = g->xs[a->from], xb = g->xs[a->to];
+            double ya = y_of(&g->tl, a->t0_ns), yb = y_of(&g->tl, a->t1_ns);
+            if (a->lost)
+                xb = (xa + xb) / 2;
+            double ang = atan2(yb - ya, xb - xa);
+            if (xb < xa)
+                ang += M_PI;
+            char s[220];
+            arrow_text(a, s, sizeof s);
+            font(mc, 8.5, a->why != NULL, false);
+            b->angle = ang;
+            b->hw = text_w(mc, s) / 2 + 1;
+            b->hh = 5.5;
+            /* the text's baseline 3 points above the arrow (or 12.5 below
+             * it); the box's centre LABEL_BASE points above the baseline */
+            for (int side = 0; side < 2 && !b->shown; side++) {
+                double off = side == 0 ? -3 - LABEL_BASE : 12.5 - LABEL_BASE;
+                for (size_t k = 0; k < sizeof along / sizeof along[0] && !b->shown; k++) {
+                    double px = xa + (xb - xa) * along[k], py = ya + (yb - ya) * along[k];
+                    b->cx = px - sin(ang) * off;
+                    b->cy = py + cos(ang) * off;
+                    bool clear = true;
+                    for (size_t j = 0; j < placed_n && clear; j++)
+                        clear = !draw_label_boxes_overlap(b, &g->labels[placed[j]]);
+                    if (clear)
+                        b->shown = true;
+                }
+            }
+            if (b->shown)
+                placed[placed_n++] = i;
+        }
+    }
+    free(placed);
+}
+
+/* Measure and lay out the whole ladder (with an image surface's metrics,
+ * whatever the format: the same labels fit in SVG, PDF and PNG). */
+static int
+ladder_geom_build(const struct draw_ladder *l, struct ladder_geom *g)
+{
+    memset(g, 0, sizeof *g);
     cairo_surface_t *scratch = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 8, 8);
     cairo_t *mc = cairo_create(scratch);
     font(mc, 8.5, false, false);
     double label_w = 0;
     for (size_t i = 0; i < l->n_arrows; i++) {
-        char s[200];
-        snprintf(s, sizeof s, "%s%s%s", l->arrows[i].why ? "[" : "",
-                 l->arrows[i].why ? l->arrows[i].why : "", l->arrows[i].why ? "] " : "");
-        double w = text_w(mc, s) + text_w(mc, l->arrows[i].label);
+        char s[220];
+        arrow_text(&l->arrows[i], s, sizeof s);
+        double w = text_w(mc, s);
         int span = abs(l->arrows[i].to - l->arrows[i].from);
         if (span > 0 && w / span > label_w)
             label_w = w / span;
@@ -370,24 +488,68 @@ draw_render_ladder(const struct draw_ladder *l, const char *path, char *err, siz
         say_w = 460;
     font(mc, 16, true, false);
     double title_w = text_w(mc, l->title) + 40;
-    cairo_destroy(mc);
-    cairo_surface_destroy(scratch);
 
     double x0 = left_w + 20;
     double width = x0 + col_gap * (double)(l->n_nodes - 1) + right_w + 20 + (say_w > 0 ? say_w + 20 : 0);
     if (width < title_w)
         width = title_w;
-    double top = 78;
-    struct timeline tl;
-    if (timeline_build(l, top, &tl) < 0) {
-        timeline_free(&tl);
+    g->left_w = left_w;
+    g->right_w = right_w;
+    g->say_w = say_w;
+    g->col_gap = col_gap;
+    g->x0 = x0;
+    g->width = width;
+    g->top = 78;
+    g->nn = l->n_nodes < 64 ? l->n_nodes : 64;
+    for (size_t i = 0; i < g->nn; i++)
+        g->xs[i] = x0 + col_gap * (double)i;
+    g->labels = calloc(l->n_arrows ? l->n_arrows : 1, sizeof *g->labels);
+    int rc = g->labels == NULL || timeline_build(l, g->top, &g->tl) < 0 ? -1 : 0;
+    if (rc == 0) {
+        g->bottom = g->tl.n ? g->tl.y[g->tl.n - 1] + 30 : g->top + 30;
+        g->height = g->bottom + 70;
+        place_labels(mc, l, g);
+    }
+    cairo_destroy(mc);
+    cairo_surface_destroy(scratch);
+    return rc;
+}
+
+int
+draw_ladder_labels(const struct draw_ladder *l, struct draw_label_box *out)
+{
+    struct ladder_geom g;
+    if (ladder_geom_build(l, &g) < 0) {
+        ladder_geom_free(&g);
+        return -1;
+    }
+    memcpy(out, g.labels, l->n_arrows * sizeof *out);
+    ladder_geom_free(&g);
+    return 0;
+}
+
+int
+draw_render_ladder(const struct draw_ladder *l, const char *path, char *err, size_t err_len)
+{
+    if (draw_format_of(path) == DRAW_FMT_NONE) {
+        snprintf(err, err_len, "netstep: %s: the name must end in .svg, .pdf or .png", path);
+        return -1;
+    }
+    if (l->n_nodes == 0) {
+        snprintf(err, err_len, "netstep: nothing to draw: no hosts");
+        return -1;
+    }
+    struct ladder_geom g;
+    if (ladder_geom_build(l, &g) < 0) {
+        ladder_geom_free(&g);
         snprintf(err, err_len, "netstep: out of memory");
         return -1;
     }
-    double bottom = tl.n ? tl.y[tl.n - 1] + 30 : top + 30;
-    double height = bottom + 70;
+    const struct timeline tl = g.tl;
+    double width = g.width, height = g.height, bottom = g.bottom, top = g.top;
+    double x0 = g.x0, col_gap = g.col_gap, right_w = g.right_w;
     if (height > DRAW_MAX_PX || width > DRAW_MAX_PX) {
-        timeline_free(&tl);
+        ladder_geom_free(&g);
         snprintf(err, err_len,
                  "netstep: %s: %zu frames make a ladder too long for one picture; "
                  "choose a time window with --from/--to, or fewer --hosts",
@@ -396,7 +558,7 @@ draw_render_ladder(const struct draw_ladder *l, const char *path, char *err, siz
     }
     cairo_surface_t *s = surface_open(path, width, height, err, err_len);
     if (s == NULL) {
-        timeline_free(&tl);
+        ladder_geom_free(&g);
         return -1;
     }
     cairo_t *cr = cairo_create(s);
@@ -493,18 +655,17 @@ draw_render_ladder(const struct draw_ladder *l, const char *path, char *err, siz
         } else {
             arrow_head(cr, xa, ya, xb, yb);
         }
-        /* the label along the arrow, above it */
+        /* the label along the arrow, where place_labels() found room */
+        const struct draw_label_box *lb = &g.labels[i];
+        if (!lb->shown)
+            continue;
         char s2[220];
-        snprintf(s2, sizeof s2, "%s%s%s%s", a->why ? "[" : "", a->why ? a->why : "",
-                 a->why ? "] " : "", a->label);
+        arrow_text(a, s2, sizeof s2);
         font(cr, 8.5, a->why != NULL, false);
         cairo_save(cr);
-        cairo_translate(cr, (xa + xb) / 2, (ya + yb) / 2);
-        double ang = atan2(yb - ya, xb - xa);
-        if (xb < xa)
-            ang += M_PI;
-        cairo_rotate(cr, ang);
-        text_at(cr, 0, -3, 0.5, s2);
+        cairo_translate(cr, lb->cx, lb->cy);
+        cairo_rotate(cr, lb->angle);
+        text_at(cr, 0, LABEL_BASE, 0.5, s2);
         cairo_restore(cr);
     }
     /* marks: calls, states, drops beside their line; narration at the side */
@@ -577,7 +738,7 @@ draw_render_ladder(const struct draw_ladder *l, const char *path, char *err, siz
     text_at(cr, lx + 262, ly + 18, 0, "STATE");
     font(cr, 9, false, false);
     text_at(cr, lx + 310, ly + 18, 0, "TCP state entered;  time goes down (s)");
-    timeline_free(&tl);
+    ladder_geom_free(&g);
     return surface_close(s, cr, path, err, err_len);
 }
 
@@ -696,6 +857,17 @@ sample_value(const struct draw_sample *s, enum series_of what, double *v)
     return false;
 }
 
+/* Whether sample k of c is where TCP took a new RTT measurement (the first
+ * sample in the window only if it was taken there, not before). */
+static bool
+new_rtt_sample(const struct draw_conn *c, size_t k)
+{
+    const struct draw_sample *s = &c->samples[k];
+    if (s->rtt_samples == 0)
+        return false;
+    return k > 0 ? s->rtt_samples != c->samples[k - 1].rtt_samples : s->rtt_at_ns >= s->t_ns;
+}
+
 /* A step line: a value holds until the next sample changes it. */
 static void
 step_line(cairo_t *cr, const struct axes *a, const struct draw_conn *c, enum series_of what,
@@ -754,6 +926,7 @@ struct legend_q {
     const char *text;   /* what the line is */
     double width, on;   /* its width and dash (0: solid) */
     int pal;            /* its colour when one connection is plotted */
+    bool dot;           /* a hollow circle (a sample), not a line */
 };
 
 int
@@ -776,6 +949,9 @@ draw_render_plot(const struct draw_conns *cs, enum draw_plot_kind kind, const ch
                     vmax = v;
             if (kind == DRAW_PLOT_CWND && sample_value(&c->samples[k], S_FLIGHT, &v) && v > vmax)
                 vmax = v;
+            if (kind == DRAW_PLOT_RTT && new_rtt_sample(c, k) &&
+                (double)c->samples[k].rtt_ns / 1e6 > vmax)
+                vmax = (double)c->samples[k].rtt_ns / 1e6;
         }
         for (size_t k = 0; kind == DRAW_PLOT_TIMESEQ && k < c->n_segs; k++)
             if ((double)c->segs[k].seq + c->segs[k].len > vmax && c->segs[k].seq < 0x80000000u)
@@ -840,6 +1016,19 @@ draw_render_plot(const struct draw_conns *cs, enum draw_plot_kind kind, const ch
             cairo_set_line_width(cr, 1.2);
             dash(cr, 7, 4);
             step_line(cr, &a, c, S_RTO, tmax, -1);
+            /* each measurement R [RFC 6298 2] a hollow circle where and
+             * when TCP took it: SRTT is their average, RTO adds 4 RTTVAR */
+            set_pal(cr, by_conn ? pal : PAL_BLUE);
+            cairo_set_line_width(cr, 1.0);
+            for (size_t k = 0; k < c->n_samples; k++) {
+                if (!new_rtt_sample(c, k))
+                    continue;
+                const struct draw_sample *r = &c->samples[k];
+                cairo_new_sub_path(cr);
+                cairo_arc(cr, ax_x(&a, (double)r->rtt_at_ns / 1e9), ax_y(&a, (double)r->rtt_ns / 1e6),
+                          3.2, 0, 2 * M_PI);
+                cairo_stroke(cr);
+            }
             break;
         case DRAW_PLOT_TIMESEQ:
             /* the ACK line and the window's right edge */
@@ -899,7 +1088,8 @@ draw_render_plot(const struct draw_conns *cs, enum draw_plot_kind kind, const ch
     case DRAW_PLOT_RTT:
         q[0] = (struct legend_q){ "SRTT (smoothed RTT)", 1.8, 0, PAL_BLUE };
         q[1] = (struct legend_q){ "RTO", 1.2, 7, PAL_VERMILLION };
-        nq = 2;
+        q[2] = (struct legend_q){ "RTT sample (one measurement)", 1.0, 0, PAL_BLUE, true };
+        nq = 3;
         break;
     case DRAW_PLOT_TIMESEQ:
         q[0] = (struct legend_q){ "segment sent (bar: seq .. seq+len)", 1.2, 0, PAL_BLUE };
@@ -917,8 +1107,13 @@ draw_render_plot(const struct draw_conns *cs, enum draw_plot_kind kind, const ch
             set_pal(cr, q[i].pal);
         cairo_set_line_width(cr, q[i].width);
         dash(cr, q[i].on, q[i].on > 0 ? q[i].on * 0.6 + 1 : 0);
-        cairo_move_to(cr, lx, ly - 3);
-        cairo_line_to(cr, lx + 30, ly - 3);
+        if (q[i].dot) {
+            cairo_new_sub_path(cr);
+            cairo_arc(cr, lx + 15, ly - 3, 3.2, 0, 2 * M_PI);
+        } else {
+            cairo_move_to(cr, lx, ly - 3);
+            cairo_line_to(cr, lx + 30, ly - 3);
+        }
         cairo_stroke(cr);
         dash(cr, 0, 0);
         cairo_set_source_rgb(cr, 0, 0, 0);

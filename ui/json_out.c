@@ -253,6 +253,9 @@ tcb_json(const struct trace_tcb *t, bool *oom)
     put(o, "ssthresh", json_integer(t->ssthresh), oom);
     put(o, "srtt_ns", json_integer((json_int_t)t->srtt_ns), oom);
     put(o, "rto_ns", json_integer((json_int_t)t->rto_ns), oom);
+    put(o, "rtt_ns", json_integer((json_int_t)t->rtt_ns), oom);
+    put(o, "rtt_at_ns", json_integer((json_int_t)t->rtt_at_ns), oom);
+    put(o, "rtt_samples", json_integer((json_int_t)t->rtt_samples), oom);
     return o;
 }
 

@@ -52,6 +52,15 @@ for o, l in zip(objs, lines):
             raise AssertionError(f"seq {t['seq']} not in {o['text']!r}")
     if o["layer"] == "TCP" and o["dir"] in ("in", "out"):
         assert "tcb" in o, f"TCP event without its TCB snapshot: {o}"
+    if "tcb" in o:
+        # every key docs/pictures.md lists, in its order
+        assert list(o["tcb"]) == ["state", "laddr", "lport", "faddr", "fport", "iss", "irs",
+                                  "snd_una", "snd_nxt", "snd_wnd", "rcv_nxt", "rcv_wnd", "cwnd",
+                                  "ssthresh", "srtt_ns", "rto_ns", "rtt_ns", "rtt_at_ns",
+                                  "rtt_samples"], list(o["tcb"])
+        r = o["tcb"]
+        assert (r["rtt_samples"] == 0) == (r["rtt_ns"] == 0 == r["rtt_at_ns"]), r
+        assert r["rtt_at_ns"] <= o["t_ns"], (r, o["t_ns"])  # a sample is never from the future
 print(len(objs))
 PY
 

@@ -231,6 +231,70 @@ START_TEST(test_tahoe_collapses_to_one_segment_on_fast_retransmit)
 }
 END_TEST
 
+/* The window's remaining duplicates after Tahoe's fast retransmit are not
+ * news of another loss: one retransmission, ssthresh set once. */
+START_TEST(test_tahoe_retransmits_once_for_a_window_of_duplicates)
+{
+    uint32_t iss;
+    int fd = th_active_open(w, PEER_ISS, 65535, NULL, &iss);
+    struct tcb *tp = th_tcb(w, HW_BOB, fd);
+    hw_enter(w);
+    ck_assert_int_eq(sock_setsockopt(BOB(w), fd, SOCK_OPT_TCP_CONGESTION, TCP_CC_TAHOE), 0);
+    bob_send(fd, 10 * MSS);
+    th_flush(w, HW_BOB);
+    peer(TCP_ACK, PEER_ISS + 1, iss + 1 + MSS, NULL, 0);
+    for (int i = 0; i < 9; i++)
+        peer(TCP_ACK, PEER_ISS + 1, iss + 1 + MSS, NULL, 0);
+    ck_assert_uint_eq(tp->fast_retransmits, 1);
+    ck_assert_uint_eq(tp->cwnd, MSS);
+    th_flush(w, HW_BOB);
+    /* a new ACK ends the episode: slow start from one segment, and a later
+     * third duplicate is a new loss */
+    peer(TCP_ACK, PEER_ISS + 1, iss + 1 + 2 * MSS, NULL, 0);
+    ck_assert_uint_eq(tp->cwnd, 2 * MSS);
+    for (int i = 0; i < 3; i++)
+        peer(TCP_ACK, PEER_ISS + 1, iss + 1 + 2 * MSS, NULL, 0);
+    ck_assert_uint_eq(tp->fast_retransmits, 2);
+}
+END_TEST
+
+START_TEST(test_tahoe_recovers_three_losses_in_one_window_without_rto)
+{
+    uint64_t rto, fr;
+    three_losses(TCP_CC_TAHOE, false, &rto, &fr);
+    ck_assert_uint_eq(rto, 0);
+}
+END_TEST
+
+/* After Tahoe's fast retransmit, slow start sends again from snd_una; those
+ * segments go because of the duplicate ACKs, not a timeout, and say so. */
+START_TEST(test_tahoe_resends_after_fast_retransmit_name_it)
+{
+    uint32_t iss;
+    int fd = th_active_open(w, PEER_ISS, 65535, NULL, &iss);
+    struct tcb *tp = th_tcb(w, HW_BOB, fd);
+    hw_enter(w);
+    ck_assert_int_eq(sock_setsockopt(BOB(w), fd, SOCK_OPT_TCP_CONGESTION, TCP_CC_TAHOE), 0);
+    bob_send(fd, 10 * MSS);
+    th_flush(w, HW_BOB);
+    for (int i = 0; i < 4; i++)
+        peer(TCP_ACK, PEER_ISS + 1, iss + 1 + MSS, NULL, 0);
+    struct th_seg r = take();
+    ck_assert_uint_eq(r.t.seq, iss + 1 + MSS);
+    ck_assert_uint_eq(r.why, TCP_WHY_FAST_RETRANSMIT);
+    th_flush(w, HW_BOB);
+    /* the retransmission is acknowledged: cwnd 2, the next two go again */
+    peer(TCP_ACK, PEER_ISS + 1, iss + 1 + 2 * MSS, NULL, 0);
+    ck_assert_uint_ge(th_pending(w, HW_BOB), 1);
+    for (int k = 0; th_pending(w, HW_BOB) > 0; k++) {
+        r = take();
+        ck_assert_uint_eq(r.t.seq, iss + 1 + (uint32_t)(2 + k) * MSS);
+        ck_assert_msg(r.why == TCP_WHY_FAST_RETRANSMIT, "resend %d says why %d", k, (int)r.why);
+    }
+    ck_assert_uint_eq(tp->rto_timeouts, 0);
+}
+END_TEST
+
 START_TEST(test_cubic_transfer_completes_and_grows)
 {
     uint64_t rto, fr;
@@ -253,6 +317,9 @@ tcp_cc_suite(void)
     tcase_add_test(tc, test_newreno_recovers_three_losses_in_one_window_without_rto);
     tcase_add_test(tc, test_sack_recovers_three_losses_without_rto);
     tcase_add_test(tc, test_tahoe_collapses_to_one_segment_on_fast_retransmit);
+    tcase_add_test(tc, test_tahoe_retransmits_once_for_a_window_of_duplicates);
+    tcase_add_test(tc, test_tahoe_recovers_three_losses_in_one_window_without_rto);
+    tcase_add_test(tc, test_tahoe_resends_after_fast_retransmit_name_it);
     tcase_add_test(tc, test_cubic_transfer_completes_and_grows);
     suite_add_tcase(s, tc);
     return s;

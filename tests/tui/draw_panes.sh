@@ -38,12 +38,14 @@ screen() {  # screen NAME LESSON SIZE KEYS [--ascii]
 screen 80x24_ladder tcp/handshake 80x24 "ssssssssssssssnnnnnnnnnnL"
 screen 120x36_ladder tcp/handshake 120x36 "ssssssssssssssnnnnnnnnnnL"
 screen 80x24_ladder_ascii tcp/handshake 80x24 "ssssssssssssssnnnnnnnnnnL" --ascii
-# a lost datagram: its arrow ends in a cross
-screen 120x36_ladder_lossy udp/lossy 120x36 '@15.021s\nL'
-# the congestion lesson's three senders, the cursor at 0.45 s (@ jumps)
-screen 80x24_plot tcp/congestion-side-by-side 80x24 '@450ms\nC'
-screen 120x36_plot tcp/congestion-side-by-side 120x36 '@450ms\nC'
-screen 120x36_plot_ascii tcp/congestion-side-by-side 120x36 '@450ms\nC' --ascii
+# lost datagrams: their arrows end in a cross (after the pings that fill the
+# ARP caches, on the sendto() of datagram 4)
+screen 120x36_ladder_lossy udp/lossy 120x36 "ssssssssssssssssssL"
+# the congestion lesson's four senders, the cursor at 0.53 s, 190 ms into the
+# transfers, during the recoveries (@ jumps)
+screen 80x24_plot tcp/congestion-side-by-side 80x24 '@530ms\nC'
+screen 120x36_plot tcp/congestion-side-by-side 120x36 '@530ms\nC'
+screen 120x36_plot_ascii tcp/congestion-side-by-side 120x36 '@530ms\nC' --ascii
 
 # the map: traceroute's chain of routers; the fast-retransmit burst on its link
 screen 120x36_map ip/traceroute 120x36 '@38ms\nnnnnM'

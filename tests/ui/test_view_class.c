@@ -525,7 +525,7 @@ END_TEST
 
 /* ---- connections ----------------------------------------------------------- */
 
-/* The side-by-side congestion lesson at 120x36 with T: its six connections
+/* The side-by-side congestion lesson at 120x36 with T: its eight connections
  * in one table, state, cwnd, ssthresh, flight, srtt, rto and timers in
  * that order, nothing scrolled away; the figures are the log's own TCB. */
 START_TEST(test_conn_table_side_by_side_at_120x36)
@@ -559,12 +559,12 @@ START_TEST(test_conn_table_side_by_side_at_120x36)
         ck_assert_msg(c != NULL, "no column %s in order: %s", cols[i], h);
         prev = c + strlen(cols[i]);
     }
-    ck_assert_int_eq(view_conns_count(&vm, &st), 6);
-    static const char *const hosts[] = { "reno_a", "reno_b", "newreno_a", "newreno_b",
-                                         "cubic_a", "cubic_b" };
-    for (size_t i = 0; i < 6; i++) {
+    ck_assert_int_eq(view_conns_count(&vm, &st), 8);
+    static const char *const hosts[] = { "tahoe_a", "tahoe_b", "reno_a", "reno_b", "newreno_a",
+                                         "newreno_b", "cubic_a", "cubic_b" };
+    for (size_t i = 0; i < 8; i++) {
         bool found = false;
-        for (int y = head + 1; y < head + 7; y++)
+        for (int y = head + 1; y < head + 9; y++)
             found |= strncmp(row(&g, y) + strlen("│ "), hosts[i], strlen(hosts[i])) == 0;
         ck_assert_msg(found, "no row for %s", hosts[i]);
     }
@@ -578,7 +578,7 @@ START_TEST(test_conn_table_side_by_side_at_120x36)
         ck_assert(vm_event(&vm, at, &ev));
         char want[64];
         snprintf(want, sizeof want, "%s  %u  %u", ev.tcb.state, ev.tcb.cwnd, ev.tcb.ssthresh);
-        for (int y = head + 1; y < head + 7; y++)
+        for (int y = head + 1; y < head + 9; y++)
             if (strstr(row(&g, y), "reno_a") == row(&g, y) + strlen("│ ")) {
                 char squeezed[512];
                 const char *r = row(&g, y);
