@@ -9,6 +9,7 @@
  * Called by: main() (ui/main.c). Calls: view_model_build(),
  * draw_ladder_build(), draw_conns_build(), draw_render_*().
  */
+#include "ui/lessons.h"
 #include "ui/draw.h"
 
 #include <errno.h>
@@ -54,22 +55,6 @@ draw_usage(FILE *out)
             "                     several separated by commas (default: those that sent data)\n"
             "      --say          ladder: the lesson's narration at the side\n"
             "      --csv          print the numbers behind the picture instead (CSV)\n");
-}
-
-static const char *
-draw_resolve(const char *arg, char *buf, size_t n)
-{
-    struct stat sb;
-    if (stat(arg, &sb) == 0)
-        return arg;
-    const char *dir = getenv("NETSTEP_SCENARIOS");
-    if (dir == NULL || dir[0] == '\0')
-        dir = NETSTEP_SCENARIO_DIR;
-    snprintf(buf, n, "%s/%s.scn", dir, arg);
-    if (stat(buf, &sb) == 0)
-        return buf;
-    snprintf(buf, n, "%s/%s", dir, arg);
-    return stat(buf, &sb) == 0 ? buf : arg;
 }
 
 /* "1.5" or "1.5s", "200ms", "300us", "10ns" -> nanoseconds. */
@@ -237,7 +222,7 @@ draw_main(int argc, char **argv)
         return bad_usage("--conn is for the plots; the ladder takes --hosts", NULL);
 
     char pathbuf[PATH_MAX];
-    const char *path = draw_resolve(argv[optind + 1], pathbuf, sizeof pathbuf);
+    const char *path = lesson_resolve(argv[optind + 1], pathbuf, sizeof pathbuf);
     struct scn_diag diag;
     struct scenario *scn = scenario_parse_file(path, &diag);
     if (scn == NULL) {

@@ -11,7 +11,7 @@
  *   netstep FILE            (the view on a terminal; else run with the trace)
  *
  * Every command takes --help. Lesson names are looked up in NETSTEP_SCENARIOS,
- * then beside the program (find_scenario_dir()), so an installed copy works.
+ * then beside the program (find_lessons_dir()), so an installed copy works.
  *
  * Exit status: 0 when every expect holds, 1 when one fails (or the world
  * halted on a storm), 2 for a usage or scenario error (nothing runs then);
@@ -40,6 +40,7 @@
 #include "sim/scenario_run.h"
 #include "ui/quiz.h"
 #include "ui/draw.h"
+#include "ui/lessons.h"
 #include "ui/json_out.h"
 #include "sim/sim.h"
 #include "ui/tui.h"
@@ -128,18 +129,6 @@ usage(FILE *out)
             "See netstep(1) and netstep-scenario(5).\n");
 }
 
-/* The directory the lessons are in, chosen once at start-up by
- * find_scenario_dir() and handed on through NETSTEP_SCENARIOS (the view,
- * ui/tui.c, resolves lesson names through the same variable). */
-static const char *
-scenario_dir(void)
-{
-    const char *env = getenv("NETSTEP_SCENARIOS");
-    if (env != NULL && env[0] != '\0')
-        return env;
-    return NETSTEP_SCENARIO_DIR;
-}
-
 static bool
 is_dir(const char *path)
 {
@@ -159,7 +148,7 @@ is_dir(const char *path)
  * list, the view) agrees. When none exists it names the share directory the
  * program expected, so `netstep list` says where it looked. */
 static void
-find_scenario_dir(void)
+find_lessons_dir(void)
 {
     const char *env = getenv("NETSTEP_SCENARIOS");
     if (env != NULL && env[0] != '\0')
@@ -193,25 +182,10 @@ is_file(const char *path)
     return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-/* FILE as given, or a bundled lesson: "udp/echo" -> <dir>/udp/echo.scn. */
-static const char *
-resolve_scenario(const char *arg, char *buf, size_t n)
-{
-    if (is_file(arg))
-        return arg;
-    snprintf(buf, n, "%s/%s", scenario_dir(), arg);
-    if (is_file(buf))
-        return buf;
-    snprintf(buf, n, "%s/%s.scn", scenario_dir(), arg);
-    if (is_file(buf))
-        return buf;
-    return arg;
-}
-
 static struct scenario *
 load(const char *arg, char *pathbuf, size_t n)
 {
-    const char *path = resolve_scenario(arg, pathbuf, n);
+    const char *path = lesson_resolve(arg, pathbuf, n);
     struct scn_diag diag;
     struct scenario *scn = scenario_parse_file(path, &diag);
     if (scn == NULL)
@@ -744,7 +718,7 @@ cmd_list(int argc, char **argv)
         usage(stderr);
         return EXIT_USAGE;
     }
-    const char *base = scenario_dir();
+    const char *base = lessons_dir();
     unsigned total = 0;
     for (size_t d = 0; d < sizeof(lesson_dirs) / sizeof(lesson_dirs[0]); d++) {
         char dir[PATH_MAX];
@@ -860,7 +834,7 @@ main(int argc, char **argv)
         usage(stderr);
         return EXIT_USAGE;
     }
-    find_scenario_dir();
+    find_lessons_dir();
     const char *cmd = argv[1];
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
         usage(stdout);
@@ -892,9 +866,9 @@ main(int argc, char **argv)
     }
     /* `netstep FILE`: the view on a terminal, else the trace. */
     char pathbuf[PATH_MAX];
-    if (is_file(resolve_scenario(cmd, pathbuf, sizeof(pathbuf))) && isatty(STDOUT_FILENO))
+    if (is_file(lesson_resolve(cmd, pathbuf, sizeof(pathbuf))) && isatty(STDOUT_FILENO))
         return tui_main(argc, argv);
-    if (is_file(resolve_scenario(cmd, pathbuf, sizeof(pathbuf))))
+    if (is_file(lesson_resolve(cmd, pathbuf, sizeof(pathbuf))))
         return cmd_run(argc, argv, true);
     fprintf(stderr, "netstep: no command or scenario file '%s'\n", cmd);
     usage(stderr);

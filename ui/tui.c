@@ -15,6 +15,7 @@
  * Called by: main.c. Calls: view_model_build(), view_render(), tui_curses_run(),
  * tui_session_apply().
  */
+#include "ui/lessons.h"
 #include "ui/tui.h"
 
 #include <errno.h>
@@ -477,22 +478,6 @@ dump(struct tui_session *ss, struct view_state *st, const struct view_opts *o, i
     return 0;
 }
 
-static const char *
-resolve(const char *arg, char *buf, size_t n)
-{
-    struct stat sb;
-    if (stat(arg, &sb) == 0)
-        return arg;
-    const char *dir = getenv("NETSTEP_SCENARIOS");
-    if (dir == NULL || dir[0] == '\0')
-        dir = NETSTEP_SCENARIO_DIR;
-    snprintf(buf, n, "%s/%s.scn", dir, arg);
-    if (stat(buf, &sb) == 0)
-        return buf;
-    snprintf(buf, n, "%s/%s", dir, arg);
-    return stat(buf, &sb) == 0 ? buf : arg;
-}
-
 /* The lesson's text, for `:w`; NULL if it cannot be read. */
 static char *
 lesson_text(const char *path)
@@ -633,7 +618,7 @@ tui_main(int argc, char **argv)
         theme = THEME_MONO;
 
     char pathbuf[PATH_MAX];
-    const char *path = resolve(argv[optind], pathbuf, sizeof pathbuf);
+    const char *path = lesson_resolve(argv[optind], pathbuf, sizeof pathbuf);
     o.file = path;
     struct scn_diag diag;
     struct scenario *scn = scenario_parse_file(path, &diag);
