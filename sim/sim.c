@@ -352,10 +352,23 @@ sim_storm_halt(struct sim *s)
     char who[256] = "", links[256] = "", msg[SIM_HALT_MSG_LEN];
     sim_storm_list(s->storm_who, who, sizeof who);
     sim_storm_list(s->storm_links, links, sizeof links);
-    int k = snprintf(msg, sizeof msg,
+    int k;
+    if (s->rt == NULL)
+        k = snprintf(msg, sizeof msg,
                      "a storm: %u events at %" PRIu64 ".%06" PRIu64 " s without the clock moving "
                      "(the most one instant may hold); of the last %u, handled by %s%s",
                      SIM_INSTANT_EVENTS_MAX, s->now_ns / 1000000000u,
+                     (s->now_ns % 1000000000u) / 1000u, SIM_STORM_SAMPLE,
+                     who[0] ? who : "no host", s->storm_other ? " and others" : "");
+    else  /* TAP mode: the wall clock moved, but no event waited for it */
+        k = snprintf(msg, sizeof msg,
+                     "a storm: %u events in a row from %" PRIu64 ".%06" PRIu64 " s to %" PRIu64
+                     ".%06" PRIu64 " s, each due before the one before it ran (the clock "
+                     "follows the wall clock, but none waited for a delay, a timer or a frame "
+                     "from a device; the most one instant may hold); of the last %u, handled "
+                     "by %s%s",
+                     SIM_INSTANT_EVENTS_MAX, s->instant_ns / 1000000000u,
+                     (s->instant_ns % 1000000000u) / 1000u, s->now_ns / 1000000000u,
                      (s->now_ns % 1000000000u) / 1000u, SIM_STORM_SAMPLE,
                      who[0] ? who : "no host", s->storm_other ? " and others" : "");
     size_t used = k > 0 && (size_t)k < sizeof msg ? (size_t)k : sizeof msg - 1;
@@ -558,8 +571,12 @@ sim_dispatch_next(struct sim *s)
         return false;
     if (ev.at_ns > s->now_ns)
         s->now_ns = ev.at_ns;
-    /* Storm watch: events while the clock stands still. */
-    if (s->now_ns != s->instant_ns || s->instant_events == 0) {
+    /* Storm watch: events while the clock stands still, that is, each due no
+     * later than the clock at which the one before it ran. In a simulated
+     * world this is the clock not moving; in TAP mode the wall clock moves
+     * the world's between any two events, yet a loop of frames without
+     * delay still makes every event due before its predecessor ran. */
+    if (ev.at_ns > s->instant_last_ns || s->instant_events == 0) {
         if (sim_storm_sampling(s)) {
             memset(s->storm_who, 0, sizeof s->storm_who);
             memset(s->storm_links, 0, sizeof s->storm_links);
@@ -570,6 +587,7 @@ sim_dispatch_next(struct sim *s)
         s->instant_events = 0;
     }
     s->instant_events++;
+    s->instant_last_ns = s->now_ns;
     switch (ev.kind) {
     case SIM_EV_FRAME:
         s->events_run++;
