@@ -90,13 +90,18 @@ realtime_sync(struct realtime *rt)
         rt->sim->now_ns = now;
 }
 
-/* Read what the devices hold; true if any frame came. */
+/* Read what the devices hold; true if any frame came. A frame from outside
+ * ends the storm watch's instant (sim.h, SIM_INSTANT_EVENTS_MAX): a world
+ * kept busy by a wire, even one flooding faster than it can answer, is not
+ * making events on its own. */
 static bool
 realtime_pull(struct realtime *rt)
 {
     unsigned got = 0;
     for (unsigned i = 0; i < rt->n_taps; i++)
         got += drv_tap_pull(rt->taps[i], REALTIME_RX_BATCH);
+    if (got > 0)
+        rt->sim->instant_events = 0;
     return got > 0;
 }
 

@@ -541,8 +541,17 @@ sim_wake(struct sim *s, struct host *h, uint64_t seq)
     if (!w->live || w->seq != seq)
         return false;
     w->live = false;
-    if (sim_storm_sampling(s))
+    if (sim_storm_sampling(s)) {
         sim_storm_count(s->storm_who, &s->storm_other, h->name);
+        /* frames the host sent itself, which this wake hands back to it:
+         * a loop over lo (the LAND loop) has no frame on any wire */
+        const struct pkt *lo = h->loopq.last;
+        if (lo != NULL) {
+            sim_storm_count(s->storm_links, NULL, h->lo.name);
+            s->storm_last_pkt = lo->id;
+            frame_describe(lo->data, lo->len, s->storm_last_frame, sizeof s->storm_last_frame);
+        }
+    }
     if (w->spin_at_ns == s->now_ns) {
         w->spins++;
     } else {

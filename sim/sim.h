@@ -57,7 +57,9 @@ struct realtime;
  * events; there "one instant" is a run of events each of which was due no
  * later than the clock at which the event before it ran: none waited for a
  * link delay, a timer or a frame from a device. In a simulated world that is
- * exactly the clock standing still, so one bound serves both modes. */
+ * exactly the clock standing still, so one bound serves both modes. A frame
+ * read from a device also ends the instant (sim/realtime.c): a world a wire
+ * keeps busy is not a storm, however fast the wire. */
 #define SIM_INSTANT_EVENTS_MAX 1000000u
 /* The storm's report tallies who handled its last this many events. */
 #define SIM_STORM_SAMPLE 1000u
