@@ -295,6 +295,7 @@ sim_halt(struct sim *s, enum sim_halt_kind why, int sig, const char *msg)
     s->halted = why;
     s->halt_signal = sig;
     s->halt_ns = s->now_ns;
+    s->halt_trace_events = s->trace.events;
     snprintf(s->halt_msg, sizeof s->halt_msg, "%s", msg != NULL ? msg : "");
     if (s->on_halt != NULL)
         s->on_halt(s, s->halt_ctx);

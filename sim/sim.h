@@ -123,6 +123,9 @@ struct sim {
     enum sim_halt_kind halted;  /* SIM_HALT_NONE while the world runs */
     int halt_signal;            /* SIM_HALT_SIGNAL: the signal's number */
     uint64_t halt_ns;           /* the clock when it halted */
+    uint64_t halt_trace_events; /* trace events emitted before it halted (a
+                                   recorder attached from the start finds the
+                                   halt after its event halt_trace_events - 1) */
     char halt_msg[SIM_HALT_MSG_LEN];  /* what happened, in words (no "error:" prefix) */
     /* Storm watch: events at the current instant, and who ran the last ones. */
     uint64_t instant_ns;        /* the instant being counted (its first event's clock) */
