@@ -44,10 +44,21 @@ struct realtime {
     uint64_t waits;                         /* ppoll() calls that slept */
     uint64_t wakeups_rx;                    /* waits ended by a frame */
     uint64_t interrupted;                   /* waits ended by a signal (EINTR) */
+    /* Where the wall clock comes from: NULL reads CLOCK_MONOTONIC and waits
+     * in ppoll(). A test sets its own (realtime_set_clock) to drive TAP
+     * mode's timing with no device and no real waiting. */
+    uint64_t (*clock_ns)(void *ctx);        /* the wall clock now, in ns */
+    void (*sleep_ns)(void *ctx, uint64_t ns);  /* wait ns of it (no device read) */
+    void *clock_ctx;                        /* passed to both */
 };
 
 /* s->rt, made on first use (s->now_ns becomes the base). NULL without memory. */
 struct realtime *realtime_get(struct sim *s);
+
+/* Replace the wall clock (both functions given; see struct realtime) and
+ * pin the world's clock to it from here on. */
+void realtime_set_clock(struct realtime *rt, uint64_t (*clock_ns)(void *ctx),
+                        void (*sleep_ns)(void *ctx, uint64_t ns), void *ctx);
 
 /* Virtual time now, by the wall clock. */
 uint64_t realtime_now(const struct realtime *rt);

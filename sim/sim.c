@@ -295,6 +295,7 @@ sim_halt(struct sim *s, enum sim_halt_kind why, int sig, const char *msg)
     s->halted = why;
     s->halt_signal = sig;
     s->halt_ns = s->now_ns;
+    s->halt_trace_events = s->trace.events;
     snprintf(s->halt_msg, sizeof s->halt_msg, "%s", msg != NULL ? msg : "");
     if (s->on_halt != NULL)
         s->on_halt(s, s->halt_ctx);
@@ -352,10 +353,23 @@ sim_storm_halt(struct sim *s)
     char who[256] = "", links[256] = "", msg[SIM_HALT_MSG_LEN];
     sim_storm_list(s->storm_who, who, sizeof who);
     sim_storm_list(s->storm_links, links, sizeof links);
-    int k = snprintf(msg, sizeof msg,
+    int k;
+    if (s->rt == NULL)
+        k = snprintf(msg, sizeof msg,
                      "a storm: %u events at %" PRIu64 ".%06" PRIu64 " s without the clock moving "
                      "(the most one instant may hold); of the last %u, handled by %s%s",
                      SIM_INSTANT_EVENTS_MAX, s->now_ns / 1000000000u,
+                     (s->now_ns % 1000000000u) / 1000u, SIM_STORM_SAMPLE,
+                     who[0] ? who : "no host", s->storm_other ? " and others" : "");
+    else  /* TAP mode: the wall clock moved, but no event waited for it */
+        k = snprintf(msg, sizeof msg,
+                     "a storm: %u events in a row from %" PRIu64 ".%06" PRIu64 " s to %" PRIu64
+                     ".%06" PRIu64 " s, each due before the one before it ran (the clock "
+                     "follows the wall clock, but none waited for a delay, a timer or a frame "
+                     "from a device; the most one instant may hold); of the last %u, handled "
+                     "by %s%s",
+                     SIM_INSTANT_EVENTS_MAX, s->instant_ns / 1000000000u,
+                     (s->instant_ns % 1000000000u) / 1000u, s->now_ns / 1000000000u,
                      (s->now_ns % 1000000000u) / 1000u, SIM_STORM_SAMPLE,
                      who[0] ? who : "no host", s->storm_other ? " and others" : "");
     size_t used = k > 0 && (size_t)k < sizeof msg ? (size_t)k : sizeof msg - 1;
@@ -528,8 +542,17 @@ sim_wake(struct sim *s, struct host *h, uint64_t seq)
     if (!w->live || w->seq != seq)
         return false;
     w->live = false;
-    if (sim_storm_sampling(s))
+    if (sim_storm_sampling(s)) {
         sim_storm_count(s->storm_who, &s->storm_other, h->name);
+        /* frames the host sent itself, which this wake hands back to it:
+         * a loop over lo (the LAND loop) has no frame on any wire */
+        const struct pkt *lo = h->loopq.last;
+        if (lo != NULL) {
+            sim_storm_count(s->storm_links, NULL, h->lo.name);
+            s->storm_last_pkt = lo->id;
+            frame_describe(lo->data, lo->len, s->storm_last_frame, sizeof s->storm_last_frame);
+        }
+    }
     if (w->spin_at_ns == s->now_ns) {
         w->spins++;
     } else {
@@ -558,8 +581,12 @@ sim_dispatch_next(struct sim *s)
         return false;
     if (ev.at_ns > s->now_ns)
         s->now_ns = ev.at_ns;
-    /* Storm watch: events while the clock stands still. */
-    if (s->now_ns != s->instant_ns || s->instant_events == 0) {
+    /* Storm watch: events while the clock stands still, that is, each due no
+     * later than the clock at which the one before it ran. In a simulated
+     * world this is the clock not moving; in TAP mode the wall clock moves
+     * the world's between any two events, yet a loop of frames without
+     * delay still makes every event due before its predecessor ran. */
+    if (ev.at_ns > s->instant_last_ns || s->instant_events == 0) {
         if (sim_storm_sampling(s)) {
             memset(s->storm_who, 0, sizeof s->storm_who);
             memset(s->storm_links, 0, sizeof s->storm_links);
@@ -570,6 +597,7 @@ sim_dispatch_next(struct sim *s)
         s->instant_events = 0;
     }
     s->instant_events++;
+    s->instant_last_ns = s->now_ns;
     switch (ev.kind) {
     case SIM_EV_FRAME:
         s->events_run++;

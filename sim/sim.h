@@ -52,7 +52,14 @@ struct realtime;
  * a loop of hubs or switches over links without delay, or a host answering
  * itself on lo forever. The world halts (SIM_HALT_STORM) instead of
  * spinning. A real lesson stays far below: a megabyte over TCP is a few
- * thousand events, each at its own instant on a link with any delay. */
+ * thousand events, each at its own instant on a link with any delay.
+ * In TAP mode the clock follows the wall clock and so moves between any two
+ * events; there "one instant" is a run of events each of which was due no
+ * later than the clock at which the event before it ran: none waited for a
+ * link delay, a timer or a frame from a device. In a simulated world that is
+ * exactly the clock standing still, so one bound serves both modes. A frame
+ * read from a device also ends the instant (sim/realtime.c): a world a wire
+ * keeps busy is not a storm, however fast the wire. */
 #define SIM_INSTANT_EVENTS_MAX 1000000u
 /* The storm's report tallies who handled its last this many events. */
 #define SIM_STORM_SAMPLE 1000u
@@ -116,10 +123,14 @@ struct sim {
     enum sim_halt_kind halted;  /* SIM_HALT_NONE while the world runs */
     int halt_signal;            /* SIM_HALT_SIGNAL: the signal's number */
     uint64_t halt_ns;           /* the clock when it halted */
+    uint64_t halt_trace_events; /* trace events emitted before it halted (a
+                                   recorder attached from the start finds the
+                                   halt after its event halt_trace_events - 1) */
     char halt_msg[SIM_HALT_MSG_LEN];  /* what happened, in words (no "error:" prefix) */
     /* Storm watch: events at the current instant, and who ran the last ones. */
-    uint64_t instant_ns;        /* the instant being counted */
+    uint64_t instant_ns;        /* the instant being counted (its first event's clock) */
     uint64_t instant_events;    /* events dispatched at instant_ns so far */
+    uint64_t instant_last_ns;   /* the clock when the last of them ran */
     struct sim_storm_count storm_who[SIM_STORM_TALLY];    /* hosts and switches */
     struct sim_storm_count storm_links[SIM_STORM_TALLY];  /* links the frames came by */
     uint64_t storm_other;       /* sampled events not in storm_who */

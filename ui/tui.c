@@ -10,7 +10,8 @@
  * --dump prints the screen the keys lead to as text instead of opening the
  * terminal (for scripts and bug reports); KEYS uses the view's keys, with
  * "\t" for tab, "\b" for Backspace, "\n" for Enter and "\e" for Esc (a
- * command line typed there runs as it would on the screen). --tap puts a
+ * command line typed there runs as it would on the screen; "\." is one tick
+ * of the play timer, as the screen's own clock gives while playing). --tap puts a
  * host on a TAP device: the view then runs live (tui_live.c).
  * Called by: main.c. Calls: view_model_build(), view_render(), tui_curses_run(),
  * tui_session_apply().
@@ -44,6 +45,38 @@ moved(struct view_state *st, size_t cursor)
         st->field = -1;
         st->collapsed = 0;
     }
+}
+
+static bool view_key_move(const struct view_model *m, struct view_state *st, int key,
+                          size_t last);
+
+size_t
+view_halt_event(const struct view_model *m)
+{
+    const struct sim *s = &m->runner->sim;
+    if (s->halted == SIM_HALT_NONE || m->n_events == 0)
+        return SIZE_MAX;
+    /* the log was recorded from the world's first event on */
+    uint64_t k = s->halt_trace_events < m->n_events ? s->halt_trace_events : m->n_events;
+    return k > 0 ? (size_t)k - 1 : 0;
+}
+
+void
+view_stop_at_halt(const struct view_model *m, struct view_state *st, size_t from, size_t old_n)
+{
+    size_t h = view_halt_event(m);
+    if (h == SIZE_MAX)
+        return;
+    bool crossed = from < h && st->cursor >= h;
+    bool arrived = old_n != SIZE_MAX && h >= old_n;
+    if (!crossed && !arrived)
+        return;
+    /* a halt is where the lesson's world stopped: play ends there, as
+     * `netstep run` ends there, with the same words */
+    if (crossed || st->cursor >= h)
+        moved(st, h);
+    st->playing = false;
+    st->card = VIEW_CARD_HALT;
 }
 
 static bool
@@ -249,6 +282,17 @@ view_key(const struct view_model *m, struct view_state *st, int key)
         return key != 'q';
     }
     size_t last = m->n_events ? m->n_events - 1 : 0;
+    size_t from = st->cursor;
+    bool go_on = view_key_move(m, st, key, last);
+    view_stop_at_halt(m, st, from, SIZE_MAX);
+    return go_on;
+}
+
+/* The keys that act on the log (view_key once no card, help or line takes
+ * the key). false for q. */
+static bool
+view_key_move(const struct view_model *m, struct view_state *st, int key, size_t last)
+{
     switch (key) {
     case 'q':
         return false;
@@ -451,6 +495,7 @@ next_key(const char **s)
         case 'u': return VK_UP;
         case 'd': return VK_DOWN;
         case 'T': return VK_TICK;  /* one tick of play, as the timer gives */
+        case '.': return VK_TICK;  /* the play timer running out once */
         default:  return (unsigned char)p[1];
         }
     }

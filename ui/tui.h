@@ -66,6 +66,15 @@ int tui_session_timeout_ms(const struct tui_session *ss);
  * event (or there was none), move it to the newest the filter shows. */
 void view_follow(const struct view_model *m, struct view_state *st, size_t old_n);
 
+/* The world halted (a storm, sim_halt): the last event before the halt, or
+ * SIZE_MAX while the world runs. */
+size_t view_halt_event(const struct view_model *m);
+/* Stop at the halt with its card (and stop play) when the cursor moved
+ * from `from` to or past it, or the halt came into the log at or after
+ * old_n (TAP mode; SIZE_MAX: not looked at). */
+void view_stop_at_halt(const struct view_model *m, struct view_state *st, size_t from,
+                       size_t old_n);
+
 /* The frame loop (tui_curses.c). Returns the exit status: 0 after `q` or
  * when the input ended, 128 + N after signal N (SIGHUP, SIGTERM, SIGINT);
  * or -1 if the terminal could not be set up. */

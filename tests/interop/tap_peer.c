@@ -17,14 +17,24 @@
  * --pcap FILE (capture of the TAP wire), --loss P (both directions, between
  * the host and the device), --seed N, --time SECONDS (wall-clock limit, 60),
  * --rto-min-ms MS (the host's RTO floor, as `ip route ... rto_min` sets
- * Linux's; the RFC 6298 floor of 1 s stalls a lossy sub-millisecond path).
+ * Linux's; the RFC 6298 floor of 1 s stalls a lossy sub-millisecond path),
+ * --believe-own-src 1 (re-create the LAND bug of old: a frame from the
+ * device whose IPv4 source is the host's own address is, besides being
+ * dropped as IPV4_OWN_SRC, handed to the host's lo as if it had sent it to
+ * itself; a SYN from its own address and port to a listener then has the
+ * host answer itself there, which once looped forever).
+ *
+ * serve ends with the host's counters a test asserts on: the drops named
+ * IPV4_OWN_SRC, the echo replies sent. A world that halts (a storm,
+ * sim_halt) ends any mode at once with "halted: WHY" and exit 3.
  *
  * The pattern: stream byte i is pattern_block[i % 65536], the block made by
  * the LCG x = x * 1103515245 + 12345 (mod 2^32), byte = (x >> 16) & 0xff,
  * from x = 1; kside.py builds the same block.
  *
  * Exit: 0 when the mode's goal was met, 1 when it was not, 2 for bad usage or
- * a device that cannot be attached. Every loop is bounded by --time.
+ * a device that cannot be attached, 3 when the world halted on a storm.
+ * Every loop is bounded by --time.
  */
 #include <signal.h>
 #include <stdbool.h>
@@ -39,6 +49,8 @@
 #include "sim/sim.h"
 #include "stack/err.h"
 #include "stack/host.h"
+#include "stack/inspect.h"
+#include "stack/pkt.h"
 #include "stack/route.h"
 #include "stack/socket.h"
 #include "stack/tcp.h"
@@ -82,7 +94,40 @@ struct peer {
     uint64_t deadline_ns;     /* --time, in virtual time */
     uint8_t pattern[PATTERN_LEN];  /* the stream pattern */
     struct conn conns[CONN_MAX];   /* serve: connections */
+    bool believe_own_src;     /* --believe-own-src: re-create the LAND loop */
+    struct pkt *own_src;      /* such a frame, waiting to be handed to lo */
 };
+
+/* sim.on_host_rx with --believe-own-src: keep a copy of a frame from the
+ * device whose IPv4 source is the host's own address (the host itself drops
+ * the original as IPV4_OWN_SRC). */
+static void
+peer_host_rx(void *ctx, const struct iface *ifc, const struct pkt *f, bool bad_fcs)
+{
+    struct peer *p = ctx;
+    const uint8_t *b = f->data;
+    if (bad_fcs || ifc != p->ifc || p->own_src != NULL || f->len < 34 || b[12] != 0x08 ||
+        b[13] != 0x00 || be32_get(b + 14 + 12) != p->ifc->addr)
+        return;
+    p->own_src = pkt_from_bytes(&p->sim.pool, b, f->len);
+}
+
+/* Hand the kept frame to lo, as lo's own transmit queues what the host sends
+ * itself (stack/loopback.c): lo's Ethernet addresses are all zero. */
+static void
+peer_believe(struct peer *p)
+{
+    struct pkt *f = p->own_src;
+    if (f == NULL)
+        return;
+    p->own_src = NULL;
+    memset(f->data, 0, 12);
+    sim_enter_host(&p->sim, p->h);
+    pkt_queue_push(&p->h->loopq, f);
+    sim_host_entered(&p->sim, p->h);
+    printf("believed: a frame from my own address, handed to lo\n");
+    fflush(stdout);
+}
 
 static void
 peer_enter(struct peer *p, enum socket_call c)
@@ -102,13 +147,14 @@ peer_leave(struct peer *p)
 static bool
 peer_run(struct peer *p, uint64_t slice_ns)
 {
-    if (peer_stop || p->sim.now_ns >= p->deadline_ns)
+    peer_believe(p);
+    if (peer_stop || p->sim.halted != SIM_HALT_NONE || p->sim.now_ns >= p->deadline_ns)
         return false;
     uint64_t limit = p->sim.now_ns + slice_ns;
     if (limit > p->deadline_ns)
         limit = p->deadline_ns;
     sim_step_until(&p->sim, limit);
-    return !peer_stop && p->sim.now_ns < p->deadline_ns;
+    return !peer_stop && p->sim.halted == SIM_HALT_NONE && p->sim.now_ns < p->deadline_ns;
 }
 
 /* Wait until fd polls one of events (or out of time). */
@@ -296,6 +342,14 @@ mode_serve(struct peer *p)
     for (unsigned i = 0; i < CONN_MAX; i++)
         free(p->conns[i].buf);
     printf("serve: stopped at %.3f s\n", (double)p->sim.now_ns / NS_PER_S);
+    static const char *const counters[] = { "drop.IPV4_OWN_SRC", "icmp.tx.echo_reply",
+                                            "tcp.rx" };
+    for (size_t i = 0; i < sizeof counters / sizeof counters[0]; i++) {
+        uint64_t v = 0;
+        if (!inspect_counter(p->h, counters[i], &v))
+            return 1;
+        printf("counter %s %llu\n", counters[i], (unsigned long long)v);
+    }
     return 0;
 }
 
@@ -459,8 +513,8 @@ usage(void)
 {
     fprintf(stderr,
             "usage: tap_peer [--dev NAME] [--addr A.B.C.D/P] [--pcap FILE] [--loss P]\n"
-            "                [--seed N] [--time SECONDS] [--rto-min-ms MS] serve | ping DST COUNT |\n"
-            "                send DST PORT BYTES\n");
+            "                [--seed N] [--time SECONDS] [--rto-min-ms MS] [--believe-own-src 1]\n"
+            "                serve | ping DST COUNT | send DST PORT BYTES\n");
     return 2;
 }
 
@@ -470,6 +524,7 @@ main(int argc, char **argv)
     const char *dev = "nstap0", *pcap_path = NULL, *addr_s = "192.0.2.2/24";
     double loss = 0, time_s = 60, rto_min_ms = 0;
     uint64_t seed = 1;
+    bool believe = false;
     int i = 1;
     for (; i < argc && strncmp(argv[i], "--", 2) == 0; i += 2) {
         if (i + 1 >= argc)
@@ -488,6 +543,8 @@ main(int argc, char **argv)
             rto_min_ms = strtod(argv[i + 1], NULL);
         else if (strcmp(argv[i], "--time") == 0)
             time_s = strtod(argv[i + 1], NULL);
+        else if (strcmp(argv[i], "--believe-own-src") == 0)
+            believe = strcmp(argv[i + 1], "1") == 0;
         else
             return usage();
     }
@@ -550,6 +607,11 @@ main(int argc, char **argv)
             return usage();
     }
     p->deadline_ns = p->sim.now_ns + (uint64_t)(time_s * NS_PER_S);
+    if (believe) {
+        p->believe_own_src = true;
+        p->sim.on_host_rx = peer_host_rx;
+        p->sim.host_rx_ctx = p;
+    }
 
     int rc;
     if (strcmp(mode, "serve") == 0 && i == argc) {
@@ -566,6 +628,12 @@ main(int argc, char **argv)
         rc = usage();
     }
 
+    if (p->sim.halted != SIM_HALT_NONE) {
+        printf("halted: %s\n", p->sim.halt_msg);
+        rc = 3;
+    }
+    if (p->own_src != NULL)
+        pkt_free(p->own_src);
     struct drv_tap *t = drv_tap_of_iface(p->ifc);
     printf("tap: %llu frames out, %llu in, %llu lost to kernel, %llu lost from kernel, "
            "%llu write errors\n",
