@@ -446,6 +446,11 @@ enum scn_set_key {
     SCN_SET_TCP_CC,           /* tcp.cc ALGO (for new sockets) */
     SCN_SET_TCP_ISS,          /* tcp.iss N: every connection starts at ISS N */
     SCN_SET_IPV4_FORWARDING,  /* ipv4.forwarding on|off */
+    SCN_SET_TCP_SYNCOOKIES,   /* tcp.syncookies on|off */
+    SCN_SET_TCP_SOMAXCONN,    /* tcp.somaxconn 1..4096 */
+    SCN_SET_TCP_RETRIES1,     /* tcp.retries1 N */
+    SCN_SET_HOST_NOFILE,      /* host.nofile 4..1048576 */
+    SCN_SET_IPV4_MIN_PMTU,    /* ipv4.min_pmtu 68..65535 */
     SCN_SET_KEY_COUNT
 };
 

@@ -149,6 +149,7 @@ enum set_value { SETV_DUR, SETV_COUNT, SETV_ON_OFF, SETV_DELACK, SETV_CC, SETV_U
 struct set_key_def {
     const char *name;      /* "tcp.msl" */
     enum set_value value;  /* how its value is written */
+    uint64_t lo, hi;       /* SETV_COUNT: the range taken (0, 0: 0..1000000) */
 };
 
 extern const struct set_key_def set_keys[SCN_SET_KEY_COUNT];

@@ -1,0 +1,259 @@
+/*
+ * test_scenario_peer.c - a scenario as a real peer: the hardening tunables
+ * of `set` (tcp.syncookies, tcp.somaxconn, tcp.retries1, host.nofile,
+ * ipv4.min_pmtu) parse, print back, refuse bad values with FILE:LINE:COL
+ * and change what the host does.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness/scenario_helpers.h"
+#include "sim/scenario.h"
+
+#define WORLD                                        \
+    "host alice 192.0.2.1/24\n"                      \
+    "host bob 192.0.2.2/24\n"                        \
+    "switch sw\n"                                    \
+    "link alice sw\nlink bob sw\n"
+
+/* Print scn and parse what was printed: it must be the same scenario. */
+static void
+assert_round_trip(const struct scenario *scn)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    ck_assert_ptr_nonnull(f);
+    ck_assert_int_eq(scenario_print(scn, f), 0);
+    ck_assert_int_eq(fclose(f), 0);
+    struct scn_diag d;
+    struct scenario *again = scenario_parse_string("printed.scn", text, &d);
+    ck_assert_msg(again != NULL, "printed text does not parse: %s\n%s", d.first, text);
+    ck_assert_msg(scenario_equal(scn, again), "printed text parses differently:\n%s", text);
+    scenario_free(again);
+    free(text);
+}
+
+/* Every expect of run held, and there were n of them; on failure the
+ * printout goes to stderr (Check cannot carry a long message). */
+static void
+assert_expects(const struct scenario_run *run, unsigned n)
+{
+    if (run->failed != 0 || run->passed != n)
+        fputs(run->out, stderr);
+    ck_assert_uint_eq(run->failed, 0);
+    ck_assert_uint_eq(run->passed, n);
+}
+
+/* ------------------------------------------------------------------------ */
+/* set: the hardening tunables */
+
+START_TEST(test_set_hardening_keys_parse_and_print_back)
+{
+    struct scenario *scn = scenario_parse_ok(WORLD
+                                             "set bob tcp.syncookies off\n"
+                                             "set bob tcp.somaxconn 16\n"
+                                             "set alice tcp.retries1 5\n"
+                                             "set alice host.nofile 2048\n"
+                                             "set alice ipv4.min_pmtu 68\n"
+                                             "set bob tcp.syncookies on\n");
+    static const struct {
+        enum scn_set_key key;
+        uint64_t value;
+    } want[] = {
+        { SCN_SET_TCP_SYNCOOKIES, 0 }, { SCN_SET_TCP_SOMAXCONN, 16 },
+        { SCN_SET_TCP_RETRIES1, 5 },   { SCN_SET_HOST_NOFILE, 2048 },
+        { SCN_SET_IPV4_MIN_PMTU, 68 }, { SCN_SET_TCP_SYNCOOKIES, 1 },
+    };
+
+    ck_assert_uint_eq(scn->n_steps, 6);
+    for (size_t i = 0; i < 6; i++) {
+        ck_assert_int_eq(scn->steps[i].kind, SCN_STEP_SET);
+        ck_assert_int_eq(scn->steps[i].set.key, want[i].key);
+        ck_assert_uint_eq(scn->steps[i].set.value, want[i].value);
+    }
+    ck_assert_str_eq(scn_set_key_name(SCN_SET_HOST_NOFILE), "host.nofile");
+    assert_round_trip(scn);
+    scenario_free(scn);
+}
+END_TEST
+
+static const struct {
+    const char *text;
+    const char *error;
+} bad_sets[] = {
+    { WORLD "set bob tcp.somaxconn 0\n", "t.scn:6:23: error: tcp.somaxconn must be at least 1" },
+    { WORLD "set bob tcp.somaxconn 4097\n",
+      "t.scn:6:23: error: tcp.somaxconn 4097 is more than 4096" },
+    { WORLD "set bob host.nofile 3\n", "t.scn:6:21: error: host.nofile must be at least 4" },
+    { WORLD "set bob host.nofile 1048577\n",
+      "t.scn:6:21: error: host.nofile 1048577 is more than 1048576" },
+    { WORLD "set bob ipv4.min_pmtu 67\n", "t.scn:6:23: error: ipv4.min_pmtu must be at least 68" },
+    { WORLD "set bob ipv4.min_pmtu 65536\n",
+      "t.scn:6:23: error: ipv4.min_pmtu 65536 is more than 65535" },
+    { WORLD "set bob tcp.syncookies maybe\n",
+      "t.scn:6:24: error: tcp.syncookies takes on or off, found 'maybe'" },
+    { WORLD "set bob tcp.retries1 -1\n",
+      "t.scn:6:22: error: tcp.retries1 must be a whole number, found '-1'" },
+    { WORLD "set bob tcp.synccookies on\n",
+      "t.scn:6:9: error: unknown setting 'tcp.synccookies' (did you mean 'tcp.syncookies'?)" },
+};
+
+START_TEST(test_set_hardening_keys_refuse_bad_values)
+{
+    struct scn_diag d;
+    struct scenario *scn = scenario_parse_string("t.scn", bad_sets[_i].text, &d);
+
+    ck_assert_ptr_null(scn);
+    ck_assert_str_eq(d.first, bad_sets[_i].error);
+}
+END_TEST
+
+#define SYN(N) "mallory: m" #N " = socket tcp\nmallory: connect m" #N " bob:80 &\n"
+
+/* A flood of 12 SYNs into a backlog of 4 from a host that then vanishes;
+ * alice connects after it. COOKIES is "on" or "off". */
+#define FLOOD(COOKIES) FLOOD_SET(COOKIES, "")
+#define FLOOD_SET(COOKIES, MORE)                                                      \
+    "host alice 192.0.2.1/24\n"                                               \
+    "host bob 192.0.2.2/24\n"                                                 \
+    "host mallory 192.0.2.66/24\n"                                            \
+    "switch sw\n"                                                             \
+    "link alice sw delay 1ms\nlink bob sw delay 1ms\nlink mallory sw delay 1ms\n" \
+    "set bob tcp.syncookies " COOKIES "\n" MORE                              \
+    "ping mallory bob\n"                                                      \
+    "bob: s = socket tcp\nbob: bind s 80\nbob: listen s 4\n"                  \
+    SYN(1) SYN(2) SYN(3) SYN(4) SYN(5) SYN(6)                                 \
+    SYN(7) SYN(8) SYN(9) SYN(10) SYN(11) SYN(12)                              \
+    "sleep 3ms\n"                                                             \
+    "link mallory sw down\n"                                                  \
+    "sleep 100ms\n"                                                           \
+    "alice: c = socket tcp\n"                                                 \
+    "alice: connect c bob:80 &\n"                                             \
+    "sleep 2s\n"
+
+START_TEST(test_syncookies_off_keeps_alice_out_of_a_flood)
+{
+    struct scenario_run *run = scenario_run_text(FLOOD("off")
+                                                 "expect alice c state SYN_SENT\n"
+                                                 "expect bob counter tcp.syncookies_sent == 0\n");
+    assert_expects(run, 2);
+    scenario_run_free(run);
+
+    run = scenario_run_text(FLOOD("on")
+                            "expect alice c state ESTABLISHED\n"
+                            "expect bob counter tcp.syncookies_ok == 1\n");
+    assert_expects(run, 2);
+    scenario_run_free(run);
+}
+END_TEST
+
+/* somaxconn clamps the backlog: with 2, a listen of 4 keeps 2 half-open
+ * connections, so 10 of the 12 SYNs get cookies (8 with the default), and
+ * alice's SYN one more. */
+START_TEST(test_somaxconn_clamps_the_backlog)
+{
+    struct scenario_run *run = scenario_run_text(FLOOD_SET("on", "set bob tcp.somaxconn 2\n")
+                                                 "expect bob counter tcp.syncookies_sent == 11\n"
+                                                 "expect alice c state ESTABLISHED\n");
+    assert_expects(run, 2);
+    scenario_run_free(run);
+}
+END_TEST
+
+/* alice's data goes into a link that lost bob: R1 is reported after
+ * tcp.retries1 retransmissions, and not before (with the default 3 it would
+ * be by 16 s). */
+#define LOST_PEER(R1)                                                          \
+    WORLD                                                                      \
+    "set alice tcp.retries1 " R1 "\n"                                          \
+    "bob: l = socket tcp\nbob: bind l 80\nbob: listen l 1\n"                   \
+    "alice: c = socket tcp\nalice: connect c bob:80\n"                         \
+    "link bob sw down\n"                                                       \
+    "alice: send c \"x\"\n"
+
+START_TEST(test_retries1_says_when)
+{
+    /* RTOs 1, 2, 4, 8 s: 4 retransmissions by 16 s. */
+    struct scenario_run *run = scenario_run_text(LOST_PEER("5") "sleep 16s\n"
+                                                 "expect alice counter tcp.r1_reached == 0\n"
+                                                 "sleep 32s\n"
+                                                 "expect alice counter tcp.r1_reached == 1\n");
+    assert_expects(run, 2);
+    scenario_run_free(run);
+}
+END_TEST
+
+/* host.nofile 5: descriptors 3 and 4 are the only ones, the third socket
+ * fails with EMFILE. */
+START_TEST(test_nofile_limits_sockets)
+{
+    struct scenario_run *run = scenario_run_text(WORLD
+                                                 "set alice host.nofile 5\n"
+                                                 "alice: a = socket udp\n"
+                                                 "alice: b = socket udp\n"
+                                                 "alice: c = socket udp\n"
+                                                 "expect alice c error == EMFILE\n"
+                                                 "alice: close a\n"
+                                                 "alice: d = socket udp\n"
+                                                 "expect alice d error == none\n");
+    assert_expects(run, 2);
+    scenario_run_free(run);
+}
+END_TEST
+
+/* A router whose link to bob carries 300 bytes: alice learns mtu 300 only
+ * when her floor allows it; with the default floor (552) she keeps 552. */
+#define NARROW(FLOOR)                                                     \
+    "host alice 192.0.2.1/24\n"                                           \
+    "host bob 198.51.100.2/24\n"                                          \
+    "router r 192.0.2.254/24 198.51.100.254/24\n"                         \
+    "link alice r\nlink r bob mtu 300\n" FLOOR                            \
+    "alice: route add default via r\n"                                    \
+    "bob: route add default via r\n"                                      \
+    "ping alice bob size 1000 df\n"                                       \
+    "ping alice bob size 1000 df\n"
+
+START_TEST(test_min_pmtu_is_the_floor)
+{
+    struct scenario_run *run = scenario_run_text(NARROW("set alice ipv4.min_pmtu 68\n"));
+    scenario_output_has(run, "Frag needed and DF set (mtu = 300)");
+    scenario_output_has(run, "local error: message too long, mtu=300");
+    scenario_run_free(run);
+
+    run = scenario_run_text(NARROW(""));
+    scenario_output_has(run, "Frag needed and DF set (mtu = 300)");
+    ck_assert_msg(strstr(run->out, "mtu=300") == NULL, "the floor was not kept:\n%s", run->out);
+    scenario_run_free(run);
+}
+END_TEST
+
+static Suite *
+scenario_peer_suite(void)
+{
+    Suite *s = suite_create("scenario_peer");
+    TCase *tc = tcase_create("set");
+
+    tcase_add_test(tc, test_set_hardening_keys_parse_and_print_back);
+    tcase_add_loop_test(tc, test_set_hardening_keys_refuse_bad_values, 0,
+                        (int)(sizeof(bad_sets) / sizeof(bad_sets[0])));
+    tcase_add_test(tc, test_syncookies_off_keeps_alice_out_of_a_flood);
+    tcase_add_test(tc, test_somaxconn_clamps_the_backlog);
+    tcase_add_test(tc, test_retries1_says_when);
+    tcase_add_test(tc, test_nofile_limits_sockets);
+    tcase_add_test(tc, test_min_pmtu_is_the_floor);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int
+main(void)
+{
+    SRunner *sr = srunner_create(scenario_peer_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
