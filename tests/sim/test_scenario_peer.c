@@ -2,7 +2,8 @@
  * test_scenario_peer.c - a scenario as a real peer: the hardening tunables
  * of `set` (tcp.syncookies, tcp.somaxconn, tcp.retries1, host.nofile,
  * ipv4.min_pmtu) parse, print back, refuse bad values with FILE:LINE:COL
- * and change what the host does.
+ * and change what the host does; `repeat N as i` gives each pass its own
+ * names (1,000 concurrent connections).
  */
 #include <check.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 
 #include "harness/scenario_helpers.h"
 #include "sim/scenario.h"
+#include "sim/scenario_run.h"
 
 #define WORLD                                        \
     "host alice 192.0.2.1/24\n"                      \
@@ -230,6 +232,120 @@ START_TEST(test_min_pmtu_is_the_floor)
 }
 END_TEST
 
+/* ------------------------------------------------------------------------ */
+/* repeat N as NAME: a counter */
+
+START_TEST(test_counted_repeat_names_each_pass)
+{
+    struct scenario *scn = scenario_parse_ok(WORLD
+                                             "repeat 3 as i {\n"
+                                             "  alice: c$i = socket udp\n"
+                                             "  say \"pass $i costs $5\"\n"
+                                             "}\n"
+                                             "repeat 2 as i {\n"
+                                             "  repeat 2 as j {\n"
+                                             "    alice: sendto c$j bob:7 \"$i.$j\"\n"
+                                             "  }\n"
+                                             "}\n");
+
+    ck_assert_uint_eq(scn->n_steps, 10);
+    ck_assert_uint_eq(scn->n_socks, 3);
+    ck_assert_str_eq(scn->socks[0].name, "c1");
+    ck_assert_str_eq(scn->socks[2].name, "c3");
+    ck_assert_int_eq(scn->steps[1].kind, SCN_STEP_SAY);
+    /* in a quoted text, a $ that names no counter stays as written */
+    ck_assert_str_eq(scn->steps[3].say.text, "pass 2 costs $5");
+    ck_assert_str_eq(scn->steps[3].text, "say \"pass 2 costs $5\"");
+    /* steps keep the line they are written on */
+    ck_assert_uint_eq(scn->steps[2].line, 7);
+    ck_assert_uint_eq(scn->steps[4].line, 7);
+    ck_assert_uint_eq(scn->steps[5].line, 8);
+    ck_assert_str_eq(scn->steps[4].text, "alice: c3 = socket udp");
+    ck_assert_str_eq(scn->steps[9].text, "alice: sendto c2 bob:7 \"2.2\"");
+    ck_assert_int_eq(scn->steps[8].sock, 0);
+    ck_assert_int_eq(scn->steps[9].sock, 1);
+    assert_round_trip(scn);
+    scenario_free(scn);
+}
+END_TEST
+
+static const struct {
+    const char *text;
+    const char *error;
+} bad_repeats[] = {
+    { WORLD "repeat 3 as {\n}\n",
+      "t.scn:6:13: error: repeat ... as needs a counter name, like 'repeat 3 as i {' (then $i is "
+      "1, 2, 3 in the block)" },
+    { WORLD "repeat 3 as i\n}\n",
+      "t.scn:6:14: error: repeat needs '{' at the end of its line (the block ends with '}' on a "
+      "line of its own)" },
+    { WORLD "repeat 3 as i {\n  alice: c$j = socket udp\n}\n",
+      "t.scn:7:11: error: '$j' is not the counter of an enclosing repeat (write 'repeat N as j {' "
+      "around this line)" },
+    { WORLD "alice: c$i = socket udp\n",
+      "t.scn:6:9: error: '$i' is not the counter of an enclosing repeat (write 'repeat N as i {' "
+      "around this line)" },
+    { WORLD "repeat 2 as i {\n  repeat 2 as i {\n  }\n}\n",
+      "t.scn:7:15: error: counter 'i' is already the counter of the repeat at 6:1" },
+    /* one mistake in a body of 1000 passes is one error */
+    { WORLD "repeat 1000 as i {\n  alice: c$i = socket tcpp\n}\n",
+      "t.scn:7:23: error: unknown socket type 'tcpp' (did you mean 'tcp'?)" },
+    /* without a counter each pass defines the same name again */
+    { WORLD "repeat 2 {\n  alice: c = socket udp\n}\nalice: c = socket udp\n",
+      "t.scn:9:8: error: socket 'c' on alice is already defined at 7:10" },
+};
+
+START_TEST(test_counted_repeat_errors)
+{
+    struct scn_diag d;
+    struct scenario *scn = scenario_parse_string("t.scn", bad_repeats[_i].text, &d);
+
+    ck_assert_ptr_null(scn);
+    ck_assert_str_eq(d.first, bad_repeats[_i].error);
+    if (_i == 5)
+        ck_assert_uint_eq(d.n_errors, 1);
+}
+END_TEST
+
+/* A scenario file of tests/data/peer run to its end with every expect held;
+ * returns the number of expects. */
+static unsigned
+run_data_file(const char *name, uint64_t seed)
+{
+    char path[512];
+    struct scn_diag d;
+    struct scn_runner r;
+    char err[512] = "";
+    char *out = NULL;
+    size_t out_len = 0;
+
+    snprintf(path, sizeof path, "%s/peer/%s", NETSTEP_TEST_DATA, name);
+    struct scenario *scn = scenario_parse_file(path, &d);
+    ck_assert_msg(scn != NULL, "%s", d.first);
+    FILE *f = open_memstream(&out, &out_len);
+    ck_assert_ptr_nonnull(f);
+    struct scn_run_opts opts = { .out = f, .seed_given = seed != 0, .seed = seed };
+    ck_assert_msg(scn_runner_init(&r, scn, &opts, err, sizeof(err)) == 0, "%s", err);
+    scn_runner_run(&r);
+    unsigned passed = r.expects_passed, failed = r.expects_failed;
+    scn_runner_destroy(&r);
+    ck_assert_int_eq(fclose(f), 0);
+    if (failed != 0)
+        fputs(out, stderr);
+    free(out);
+    scenario_free(scn);
+    ck_assert_msg(failed == 0, "%s (seed %llu): %u expects failed", name,
+                  (unsigned long long)seed, failed);
+    return passed;
+}
+
+/* Issue 11's done-when: 1,000 concurrent connections between two hosts. */
+START_TEST(test_thousand_concurrent_connections)
+{
+    ck_assert_uint_eq(run_data_file("thousand.scn", 0), 1004);
+}
+END_TEST
+
 static Suite *
 scenario_peer_suite(void)
 {
@@ -244,6 +360,14 @@ scenario_peer_suite(void)
     tcase_add_test(tc, test_retries1_says_when);
     tcase_add_test(tc, test_nofile_limits_sockets);
     tcase_add_test(tc, test_min_pmtu_is_the_floor);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("repeat");
+    tcase_add_test(tc, test_counted_repeat_names_each_pass);
+    tcase_add_loop_test(tc, test_counted_repeat_errors, 0,
+                        (int)(sizeof(bad_repeats) / sizeof(bad_repeats[0])));
+    tcase_add_test(tc, test_thousand_concurrent_connections);
+    tcase_set_timeout(tc, 120);
     suite_add_tcase(s, tc);
     return s;
 }
