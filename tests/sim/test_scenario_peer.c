@@ -346,6 +346,14 @@ START_TEST(test_thousand_concurrent_connections)
 }
 END_TEST
 
+/* Issue 11's done-when: 1 MiB each way at 30% loss, byte-exact against the
+ * file sent (expect VAR == file), under 5 seeds. */
+START_TEST(test_mib_each_way_at_thirty_percent_loss)
+{
+    ck_assert_uint_eq(run_data_file("lossy-mib.scn", (uint64_t)_i + 1), 4);
+}
+END_TEST
+
 static Suite *
 scenario_peer_suite(void)
 {
@@ -367,6 +375,7 @@ scenario_peer_suite(void)
     tcase_add_loop_test(tc, test_counted_repeat_errors, 0,
                         (int)(sizeof(bad_repeats) / sizeof(bad_repeats[0])));
     tcase_add_test(tc, test_thousand_concurrent_connections);
+    tcase_add_loop_test(tc, test_mib_each_way_at_thirty_percent_loss, 0, 5);
     tcase_set_timeout(tc, 120);
     suite_add_tcase(s, tc);
     return s;
