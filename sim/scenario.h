@@ -260,6 +260,8 @@ enum scn_payload_kind {
     SCN_PAYLOAD_TEXT,  /* "a quoted text", escapes decoded */
     SCN_PAYLOAD_FILL,  /* `bytes N`: the runner makes up N bytes */
     SCN_PAYLOAD_FILE,  /* `file PATH`: the runner reads the file */
+    SCN_PAYLOAD_DATA,  /* NAME: the bytes a data variable holds when the step runs
+                          (app.from_dvar names it) */
     /* Application payloads the stack's codecs build (stack/app/, sim/scenario_app.c) */
     SCN_PAYLOAD_WS_ACCEPT,   /* websocket-accept "KEY" | websocket-accept from DVAR */
     SCN_PAYLOAD_WS_FRAME,    /* ws-frame OPCODE [DATA] [mask 0xHHHHHHHH] [more] */
@@ -313,7 +315,7 @@ enum scn_step_kind {
     SCN_STEP_SEND,      /* HOST: send VAR PAYLOAD [timeout DUR] */
     SCN_STEP_SENDTO,    /* HOST: sendto VAR DEST:PORT PAYLOAD [timeout DUR] */
     SCN_STEP_RECV,      /* HOST: recv VAR N [timeout DUR] [-> DVAR] */
-    SCN_STEP_RECVFROM,  /* HOST: recvfrom VAR N [timeout DUR] [-> DVAR] */
+    SCN_STEP_RECVFROM,  /* HOST: recvfrom VAR N [timeout DUR] [-> DVAR] [from DVAR] */
     SCN_STEP_CLOSE,     /* HOST: close VAR */
     SCN_STEP_PING,      /* ping HOST DEST [count N] [size N] [interval DUR] [timeout DUR]
                            [-> DVAR] */
@@ -365,6 +367,9 @@ struct scn_connect_args {
 /* SCN_STEP_SEND and SCN_STEP_SENDTO. */
 struct scn_send_args {
     struct scn_endpoint dest;    /* SENDTO: the destination; SEND: kind SCN_ADDR_NONE, port 0 */
+    int dest_dvar;               /* SENDTO to NAME: the data variable whose address
+                                    (`from NAME` of recvfrom/accept) is the
+                                    destination when the step runs; else -1 */
     struct scn_payload payload;  /* what to send */
 };
 
@@ -631,6 +636,8 @@ struct scn_step {
                                  an expect's HOST), or -1 */
     int sock;                 /* the socket acted on or checked, or -1 */
     int dvar;                 /* the data variable written (`-> NAME`), or -1 */
+    int from_dvar;            /* recvfrom/accept `from NAME`: the data variable
+                                 that keeps the peer's address, or -1 */
     bool has_timeout;         /* a blocking call carried `timeout DUR` */
     uint64_t timeout_ns;      /* that duration; 0 = "do not wait at all" */
     bool background;          /* a call ending in `&`: runs on while later steps run */

@@ -59,6 +59,23 @@ payload_bytes(struct scn_runner *r, const struct scn_payload *pl, size_t *len, b
         *len = pl->len;
         return pl->data;
     }
+    if (pl->kind == SCN_PAYLOAD_DATA) {
+        /* a copy: a background recv may write the variable while this
+         * send is still under way */
+        const struct scn_value *v = &r->values[pl->app.from_dvar];
+        if (!v->set) {
+            snprintf(why, why_len, "%s was never received", r->scn->dvars[pl->app.from_dvar].name);
+            return NULL;
+        }
+        uint8_t *b = malloc(v->len + 1);
+        if (b == NULL)
+            return NULL;
+        if (v->len > 0)
+            memcpy(b, v->data, v->len);
+        *len = v->len;
+        *owned = true;
+        return b;
+    }
     if (pl->kind == SCN_PAYLOAD_FILL) {
         uint8_t *b = malloc(pl->len + 1);
         if (b == NULL)
@@ -106,6 +123,50 @@ payload_bytes(struct scn_runner *r, const struct scn_payload *pl, size_t *len, b
     return b;
 }
 
+
+/* Keep a peer's address in data variable d as ADDRESS:PORT (`from NAME`):
+ * text a lesson can check with expect and a later sendto can answer. */
+static void
+keep_peer(struct scn_runner *r, int d, const struct sock_addr *peer)
+{
+    char ip[IPV4_ADDR_STRLEN], text[IPV4_ADDR_STRLEN + 8];
+    int n = snprintf(text, sizeof text, "%s:%u", ipv4_addr_str(peer->addr, ip), peer->port);
+    value_set(&r->values[d], (const uint8_t *)text, (size_t)n);
+}
+
+/* The peer kept in data variable d (ADDRESS:PORT); false with res saying
+ * why when it holds none. */
+static bool
+peer_of(struct scn_runner *r, int d, struct sock_addr *to, char *res, size_t res_len)
+{
+    const struct scn_value *v = &r->values[d];
+    const char *name = r->scn->dvars[d].name;
+    char buf[IPV4_ADDR_STRLEN + 8];
+    const char *colon;
+    unsigned long port;
+    char *end;
+
+    if (!v->set || v->len == 0 || v->len >= sizeof buf) {
+        snprintf(res, res_len, "%s holds no address (keep one with 'recvfrom VAR N from %s' "
+                 "or 'accept VAR from %s')", name, name, name);
+        return false;
+    }
+    memcpy(buf, v->data, v->len);
+    buf[v->len] = '\0';
+    colon = strrchr(buf, ':');
+    if (colon != NULL) {
+        buf[colon - buf] = '\0';
+        port = strtoul(colon + 1, &end, 10);
+    }
+    if (colon == NULL || *end != '\0' || port == 0 || port > 65535 ||
+        !ipv4_addr_parse(buf, &to->addr)) {
+        fmt_bytes(v->data, v->len, buf, sizeof buf);
+        snprintf(res, res_len, "%s holds %s, not ADDRESS:PORT", name, buf);
+        return false;
+    }
+    to->port = (uint16_t)port;
+    return true;
+}
 
 /* ------------------------------------------------------------------------ */
 /* Jobs: blocking calls, in the foreground or the background */
@@ -294,13 +355,34 @@ job_send(struct scn_runner *r, struct scn_job *j, struct host *h, int fd, int *r
     } else if (st->kind == SCN_STEP_SEND) {
         *rc = sock_send(h, fd, j->buf, j->len);
     } else if (is_local(r, st)) {
-        *rc = sock_sendto_path(h, fd, j->buf, j->len, st->send.dest.path);
+        char path[SOCK_PATH_MAX] = "";
+        const char *to = st->send.dest.path;
+        if (st->send.dest_dvar >= 0) {
+            /* the path `recvfrom ... from NAME` kept */
+            const struct scn_value *v = &r->values[st->send.dest_dvar];
+            if (!v->set || v->len == 0 || v->len >= sizeof path) {
+                snprintf(res, res_len, "%s holds no socket path",
+                         r->scn->dvars[st->send.dest_dvar].name);
+                *rc = -ERR_DESTADDRREQ;
+                return true;
+            }
+            memcpy(path, v->data, v->len);
+            to = path;
+        }
+        *rc = sock_sendto_path(h, fd, j->buf, j->len, to);
         /* A local datagram socket always polls writable, so a full
          * receiver cannot be waited for by poll: wait out the timeout. */
         if (*rc == -ERR_AGAIN) {
             j->events = 0;
             return false;
         }
+    } else if (st->send.dest_dvar >= 0) {
+        struct sock_addr to;
+        if (!peer_of(r, st->send.dest_dvar, &to, res, res_len)) {
+            *rc = -ERR_DESTADDRREQ;
+            return true;
+        }
+        *rc = sock_sendto(h, fd, j->buf, j->len, &to);
     } else {
         struct sock_addr to = { st->send.dest.addr.addr, st->send.dest.port };
         *rc = sock_sendto(h, fd, j->buf, j->len, &to);
@@ -327,6 +409,8 @@ job_accept(struct scn_runner *r, struct scn_job *j, struct host *h, int fd, int 
         const struct socket *ls = sock_lookup(h, fd);
         r->sock_fd[st->accept.new_sock] = *rc;
         r->closed[st->accept.new_sock].known = false;
+        if (st->from_dvar >= 0 && !is_local(r, st))
+            keep_peer(r, st->from_dvar, &peer);
         if (is_local(r, st))
             snprintf(res, res_len, "%d (a connection to %s)", *rc,
                      ls != NULL ? ls->path : "?");
@@ -362,6 +446,10 @@ job_recv(struct scn_runner *r, struct scn_job *j, struct host *h, int fd, int *r
         fmt_bytes(j->buf, (size_t)*rc, shown, sizeof(shown));
         if (st->dvar >= 0)
             value_set(&r->values[st->dvar], j->buf, (size_t)*rc);
+        if (st->from_dvar >= 0 && st->kind == SCN_STEP_RECVFROM && is_local(r, st))
+            value_set(&r->values[st->from_dvar], (const uint8_t *)from_path, strlen(from_path));
+        else if (st->from_dvar >= 0 && st->kind == SCN_STEP_RECVFROM)
+            keep_peer(r, st->from_dvar, &from);
         if (st->kind == SCN_STEP_RECVFROM && is_local(r, st))
             snprintf(res, res_len, "%d bytes from %s: %s", *rc,
                      from_path[0] != '\0' ? from_path : "an unnamed socket", shown);

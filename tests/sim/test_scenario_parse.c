@@ -840,7 +840,7 @@ static const struct {
       "t.scn:5:35: error: 'timeout' is given twice" },
     { WORLD "alice: send s\n", "t.scn:5:8: error: send needs a socket and a payload" },
     { WORLD "alice: send s hello\n",
-      "t.scn:5:15: error: expected a payload (a quoted text, 'bytes N' or 'file PATH'), found "
+      "t.scn:5:15: error: expected a payload (a quoted text, 'bytes N', 'file PATH' or a data variable), found "
       "'hello'" },
     { WORLD "alice: send s bytes\n", "t.scn:5:15: error: bytes needs a number" },
     { WORLD "alice: send s bytes many\n",

@@ -354,6 +354,134 @@ START_TEST(test_mib_each_way_at_thirty_percent_loss)
 }
 END_TEST
 
+/* ------------------------------------------------------------------------ */
+/* Replies to the peer recvfrom and accept learned */
+
+#define ECHO_WORLD                                    \
+    "host alice 192.0.2.1/24\n"                       \
+    "host bob 192.0.2.2/24\n"                         \
+    "link alice bob delay 1ms\n"                      \
+    "bob: s = socket udp\nbob: bind s 7\n"
+
+START_TEST(test_reply_parses_and_prints_back)
+{
+    struct scenario *scn = scenario_parse_ok(ECHO_WORLD
+                                             "alice: c = socket udp\n"
+                                             "bob: recvfrom s 512 timeout 2s -> msg from who\n"
+                                             "bob: sendto s who msg\n"
+                                             "bob: sendto s who \"pong\"\n"
+                                             "bob: l = socket tcp\n"
+                                             "bob: a = accept l from caller\n");
+    const struct scn_step *st = &scn->steps[3];
+
+    ck_assert_int_eq(st->kind, SCN_STEP_RECVFROM);
+    ck_assert_str_eq(scn->dvars[st->dvar].name, "msg");
+    ck_assert_str_eq(scn->dvars[st->from_dvar].name, "who");
+    st = &scn->steps[4];
+    ck_assert_int_eq(st->send.dest_dvar, scn->steps[3].from_dvar);
+    ck_assert_int_eq(st->send.payload.kind, SCN_PAYLOAD_DATA);
+    ck_assert_int_eq(st->send.payload.app.from_dvar, scn->steps[3].dvar);
+    ck_assert_int_eq(scn->steps[5].send.payload.kind, SCN_PAYLOAD_TEXT);
+    ck_assert_str_eq(scn->dvars[scn->steps[7].from_dvar].name, "caller");
+    ck_assert_int_eq(scn->steps[2].from_dvar, -1);
+    assert_round_trip(scn);
+    scenario_free(scn);
+}
+END_TEST
+
+static const struct {
+    const char *text;
+    const char *error;
+} bad_replies[] = {
+    { ECHO_WORLD "bob: recvfrom s 512 from a from b\n", "t.scn:6:28: error: 'from' is given twice" },
+    { ECHO_WORLD "bob: recv s 512 from who\n",
+      "t.scn:6:17: error: unexpected 'from' at the end of the line" },
+    { ECHO_WORLD "bob: recvfrom s 512 from\n",
+      "t.scn:6:21: error: 'from' needs a name after it, like 'from reply'" },
+    { ECHO_WORLD "bob: sendto s who \"pong\"\n",
+      "t.scn:6:15: error: expected ADDRESS:PORT, like 192.0.2.2:7 or bob:7, found 'who'" },
+    { ECHO_WORLD "bob: sendto s bob:7 nothing\n",
+      "t.scn:6:21: error: expected a payload (a quoted text, 'bytes N', 'file PATH' or a data "
+      "variable), found 'nothing'" },
+};
+
+START_TEST(test_reply_errors)
+{
+    struct scn_diag d;
+    struct scenario *scn = scenario_parse_string("t.scn", bad_replies[_i].text, &d);
+
+    ck_assert_ptr_null(scn);
+    ck_assert_str_eq(d.first, bad_replies[_i].error);
+}
+END_TEST
+
+/* A UDP server answers a client whose source port it never knew: alice's
+ * port is an ephemeral one the stack picked. */
+START_TEST(test_udp_server_answers_an_unknown_port)
+{
+    for (uint64_t seed = 1; seed <= 3; seed++) {
+        char text[2048];
+        snprintf(text, sizeof text, "seed %llu\n" ECHO_WORLD
+                 "alice: c = socket udp\n"
+                 "alice: sendto c bob:7 \"ping\"\n"
+                 "bob: recvfrom s 512 -> msg from who\n"
+                 "expect who contains \"192.0.2.1:\"\n"
+                 "bob: sendto s who \"pong\"\n"
+                 "bob: sendto s who msg\n"
+                 "alice: recv c 512 -> r1\n"
+                 "alice: recv c 512 -> r2\n"
+                 "expect r1 == \"pong\"\n"
+                 "expect r2 == \"ping\"\n"
+                 "expect bob counter udp.tx == 2\n",
+                 (unsigned long long)seed);
+        struct scenario_run *run = scenario_run_text(text);
+        assert_expects(run, 4);
+        scenario_run_free(run);
+    }
+}
+END_TEST
+
+/* accept's `from` keeps who connected; a sendto to a variable holding no
+ * address fails with EDESTADDRREQ and says why. */
+START_TEST(test_accept_from_and_a_bad_reply)
+{
+    struct scenario_run *run = scenario_run_text(ECHO_WORLD
+                                                 "bob: l = socket tcp\nbob: bind l 80\n"
+                                                 "bob: listen l\n"
+                                                 "alice: t = socket tcp\n"
+                                                 "alice: bind t 40000\n"
+                                                 "alice: connect t bob:80\n"
+                                                 "bob: a = accept l from caller\n"
+                                                 "expect caller == \"192.0.2.1:40000\"\n"
+                                                 "alice: send t \"hi\"\n"
+                                                 "bob: recv a 10 -> hi\n"
+                                                 "bob: sendto s hi \"x\"\n"
+                                                 "expect bob s error == EDESTADDRREQ\n");
+    assert_expects(run, 2);
+    scenario_output_has(run, "hi holds \"hi\", not ADDRESS:PORT");
+    scenario_run_free(run);
+}
+END_TEST
+
+/* A local datagram server answers the path its client bound. */
+START_TEST(test_local_reply_goes_to_the_path)
+{
+    struct scenario_run *run = scenario_run_text(ECHO_WORLD
+                                                 "bob: d = socket local dgram\n"
+                                                 "bob: bind d /run/srv.sock\n"
+                                                 "bob: e = socket local dgram\n"
+                                                 "bob: bind e /run/cli.sock\n"
+                                                 "bob: sendto e /run/srv.sock \"q\"\n"
+                                                 "bob: recvfrom d 100 -> q from who\n"
+                                                 "expect who == \"/run/cli.sock\"\n"
+                                                 "bob: sendto d who \"a\"\n"
+                                                 "bob: recvfrom e 100 -> a\n"
+                                                 "expect a == \"a\"\n");
+    assert_expects(run, 2);
+    scenario_run_free(run);
+}
+END_TEST
+
 static Suite *
 scenario_peer_suite(void)
 {
@@ -377,6 +505,15 @@ scenario_peer_suite(void)
     tcase_add_test(tc, test_thousand_concurrent_connections);
     tcase_add_loop_test(tc, test_mib_each_way_at_thirty_percent_loss, 0, 5);
     tcase_set_timeout(tc, 120);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("reply");
+    tcase_add_test(tc, test_reply_parses_and_prints_back);
+    tcase_add_loop_test(tc, test_reply_errors, 0,
+                        (int)(sizeof(bad_replies) / sizeof(bad_replies[0])));
+    tcase_add_test(tc, test_udp_server_answers_an_unknown_port);
+    tcase_add_test(tc, test_accept_from_and_a_bad_reply);
+    tcase_add_test(tc, test_local_reply_goes_to_the_path);
     suite_add_tcase(s, tc);
     return s;
 }
