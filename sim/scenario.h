@@ -41,6 +41,9 @@
 #define SCN_COUNTER_MAX  63
 /* Largest byte count a step may name (`recv s N`, `bytes N`): 16 MiB. */
 #define SCN_LEN_MAX      (16u * 1024 * 1024)
+/* The most one stream call moves (`bytes N` on a stream, `recv all`): its
+ * result is an int, as send(2)'s and recv(2)'s are at most SSIZE_MAX. */
+#define SCN_STREAM_MAX   2147483647u
 /* Most times a `repeat` block may run, and most steps a file may expand to. */
 #define SCN_REPEAT_MAX   100000u
 #define SCN_STEPS_MAX    1000000u

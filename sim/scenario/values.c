@@ -338,7 +338,8 @@ get_payload(struct parser *p, struct cur *c, struct scn_payload *out)
         uint64_t v;
         if (n == NULL)
             return perr(p, t->col, "bytes needs a number");
-        if (get_uint(p, n, "bytes", 0, SCN_LEN_MAX, "", &v) < 0)
+        /* made as it is sent: any size a call's result can say (2 GiB - 1) */
+        if (get_uint(p, n, "bytes", 0, SCN_STREAM_MAX, "", &v) < 0)
             return -1;
         out->kind = SCN_PAYLOAD_FILL;
         out->len = (size_t)v;

@@ -482,6 +482,109 @@ START_TEST(test_local_reply_goes_to_the_path)
 }
 END_TEST
 
+/* ------------------------------------------------------------------------ */
+/* A runner that streams: bytes N made as sent, recv all counted and hashed */
+
+#define BULK(N, CHECKS)                                              \
+    "host alice 192.0.2.1/24\nhost bob 192.0.2.2/24\n"                \
+    "link alice bob delay 1ms rate 10Gbit\n"                          \
+    "bob: l = socket tcp\nbob: bind l 80\nbob: listen l\n"            \
+    "alice: c = socket tcp\nalice: connect c bob:80\n"                \
+    "bob: a = accept l\n"                                             \
+    "alice: send c bytes " N " timeout 600s &\n"                      \
+    "bob: recv a all timeout 600s -> got &\n"                         \
+    "alice: wait c\nalice: close c\nbob: wait a\n" CHECKS
+
+/* Run text; check the data variable `got` afterwards: kept (bytes in
+ * memory) or streamed (only its length and digest). */
+static void
+run_and_check_got(const char *text, bool kept, size_t len, unsigned expects)
+{
+    struct scenario *scn = scenario_parse_ok(text);
+    struct scn_runner r;
+    char err[256] = "";
+    char *out = NULL;
+    size_t out_len = 0;
+    FILE *f = open_memstream(&out, &out_len);
+    struct scn_run_opts opts = { .out = f };
+
+    ck_assert_int_eq(scn_runner_init(&r, scn, &opts, err, sizeof err), 0);
+    scn_runner_run(&r);
+    fclose(f);
+    if (r.expects_failed != 0 || r.expects_passed != expects)
+        fputs(out, stderr);
+    ck_assert_uint_eq(r.expects_failed, 0);
+    ck_assert_uint_eq(r.expects_passed, expects);
+    int d = -1;
+    for (size_t i = 0; i < scn->n_dvars; i++)
+        if (strcmp(scn->dvars[i].name, "got") == 0)
+            d = (int)i;
+    ck_assert_int_ge(d, 0);
+    ck_assert(r.values[d].set);
+    ck_assert_uint_eq(r.values[d].len, len);
+    if (kept) {
+        ck_assert_ptr_nonnull(r.values[d].data);
+    } else {
+        ck_assert_ptr_null(r.values[d].data);
+        ck_assert(r.values[d].hashed);
+    }
+    scn_runner_destroy(&r);
+    scenario_free(scn);
+    free(out);
+}
+
+/* With only length and sha256 checks the bytes are not kept; with a text
+ * check they are, and both ways agree on what arrived. 20 MiB: more than
+ * the 16 MiB bytes N stopped at. */
+START_TEST(test_recv_all_keeps_bytes_only_when_needed)
+{
+    /* sha256 of "abcd...xyz" repeated for 20971520 bytes */
+    run_and_check_got(BULK("20971520",
+                           "expect got length == 20971520\n"
+                           "expect got sha256 "
+                           "0d5bad1b008dd3d494ea40008cc0077fdfaa21e7d388ab4fee2fbbf842c5cf12\n"),
+                      false, 20971520, 2);
+    run_and_check_got(BULK("20971520",
+                           "expect got contains \"xyzabc\"\n"
+                           "expect got sha256 "
+                           "0d5bad1b008dd3d494ea40008cc0077fdfaa21e7d388ab4fee2fbbf842c5cf12\n"),
+                      true, 20971520, 2);
+}
+END_TEST
+
+/* A streamed digest that does not match fails and says what arrived. */
+START_TEST(test_streamed_digest_can_fail)
+{
+    struct scenario_run *run = scenario_run_text(
+        BULK("1000", "expect got sha256 "
+                     "0000000000000000000000000000000000000000000000000000000000000000\n"));
+    ck_assert_uint_eq(run->failed, 1);
+    scenario_output_has(run, "1000 bytes with sha256 ");
+    scenario_run_free(run);
+}
+END_TEST
+
+/* bytes N on a datagram socket beyond what a datagram carries: EMSGSIZE,
+ * not 2 GiB of memory. */
+START_TEST(test_huge_datagram_is_refused)
+{
+    struct scenario_run *run = scenario_run_text(ECHO_WORLD
+                                                 "alice: c = socket udp\n"
+                                                 "alice: sendto c bob:7 bytes 2147483647\n"
+                                                 "expect alice c error == EMSGSIZE\n");
+    assert_expects(run, 1);
+    scenario_run_free(run);
+}
+END_TEST
+
+/* One connection carries 256 MiB (tests/data/peer/bulk.scn), in constant
+ * memory: bytes made as sent, counted and hashed as received. */
+START_TEST(test_quarter_gib_over_one_connection)
+{
+    ck_assert_uint_eq(run_data_file("bulk.scn", 0), 2);
+}
+END_TEST
+
 static Suite *
 scenario_peer_suite(void)
 {
@@ -514,6 +617,16 @@ scenario_peer_suite(void)
     tcase_add_test(tc, test_udp_server_answers_an_unknown_port);
     tcase_add_test(tc, test_accept_from_and_a_bad_reply);
     tcase_add_test(tc, test_local_reply_goes_to_the_path);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("stream");
+    tcase_add_test(tc, test_recv_all_keeps_bytes_only_when_needed);
+    tcase_add_test(tc, test_streamed_digest_can_fail);
+    tcase_add_test(tc, test_huge_datagram_is_refused);
+    tcase_add_test(tc, test_quarter_gib_over_one_connection);
+    /* 256 MiB take a few seconds; a sanitizer build and a loaded machine
+     * many times that */
+    tcase_set_timeout(tc, 900);
     suite_add_tcase(s, tc);
     return s;
 }
