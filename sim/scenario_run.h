@@ -141,6 +141,10 @@ struct scn_runner {
     struct trace_sink counter;    /* the sink that counts frames for expect packets */
     struct scn_closed *closed;    /* per socket variable: its 4-tuple after close */
     bool ended;                   /* scn_runner_finish() ran */
+    bool draining;                /* the script ended; the world runs on until every
+                                     connection delivered what was sent: `at`
+                                     statements and background calls wait */
+    bool drained;                 /* that ran (once, after the last step) */
 };
 
 /* Does the frame f[0..len) (Ethernet first) match filt? With scn (may be

@@ -729,6 +729,8 @@ void
 service_jobs(struct scn_runner *r)
 {
     char res[320];
+    if (r->draining)
+        return;  /* after the script: its calls are reported as still waiting */
     for (size_t i = 0; i < r->scn->n_socks; i++) {
         struct scn_job *j = &r->jobs[i];
         if (!j->active || !j->background)

@@ -13,6 +13,8 @@
 #include "harness/scenario_helpers.h"
 #include "sim/scenario.h"
 #include "sim/scenario_run.h"
+#include "stack/host.h"
+#include "stack/tcp.h"
 
 #define WORLD                                        \
     "host alice 192.0.2.1/24\n"                      \
@@ -585,6 +587,76 @@ START_TEST(test_quarter_gib_over_one_connection)
 }
 END_TEST
 
+/* ------------------------------------------------------------------------ */
+/* The end of a script: the world runs until sent data is acknowledged */
+
+#define SEND_AND_LEAVE(LOSS, N, SETS)                                         \
+    "host alice 192.0.2.1/24\nhost bob 192.0.2.2/24\n"                        \
+    "link alice bob delay 10ms rate 1Mbit loss " LOSS "\n" SETS               \
+    "bob: l = socket tcp\nbob: bind l 80\nbob: listen l\n"                    \
+    "alice: c = socket tcp\nalice: setsockopt c sndbuf 1000000\n"             \
+    "alice: connect c bob:80\nbob: a = accept l\n"                            \
+    "alice: send c bytes " N "\nalice: close c\n"
+
+/* Run text; returns how many of alice's connections still hold data. */
+static size_t
+run_and_count_left(const char *text, unsigned *failed, uint64_t *end_ns, char **out)
+{
+    struct scenario *scn = scenario_parse_ok(text);
+    struct scn_runner r;
+    char err[256] = "";
+    size_t out_len = 0, left = 0;
+    FILE *f = open_memstream(out, &out_len);
+    struct scn_run_opts opts = { .out = f };
+
+    ck_assert_int_eq(scn_runner_init(&r, scn, &opts, err, sizeof err), 0);
+    scn_runner_run(&r);
+    fclose(f);
+    for (const struct tcb *tp = r.hosts[0]->tcp.tcbs; tp != NULL; tp = tp->next)
+        if (tp->sndq.len > 0)
+            left++;
+    *failed = r.expects_failed;
+    *end_ns = r.sim.now_ns;
+    scn_runner_destroy(&r);
+    scenario_free(scn);
+    return left;
+}
+
+/* A script that ends right after send and close: 200 kB at 1 Mbit/s take
+ * 1.6 s, and the run goes on until bob acknowledged every byte. */
+START_TEST(test_the_world_drains_after_the_script)
+{
+    unsigned failed;
+    uint64_t end;
+    char *out = NULL;
+
+    ck_assert_uint_eq(run_and_count_left(SEND_AND_LEAVE("5%", "200000", ""), &failed, &end, &out), 0);
+    ck_assert_uint_eq(failed, 0);
+    ck_assert_uint_gt(end, 1600 * 1000000ull);
+    free(out);
+}
+END_TEST
+
+/* When the bound ((tcp.retries2 + 1) x tcp.rto_max, here 2 s) passes first
+ * (1 MB at 1 Mbit/s take 8 s, making progress all along), the run says so
+ * and does not end ok. */
+START_TEST(test_the_drain_bound_is_reported)
+{
+    unsigned failed;
+    uint64_t end;
+    char *out = NULL;
+
+    ck_assert_uint_eq(run_and_count_left(SEND_AND_LEAVE("0%", "1000000",
+                                                        "set alice tcp.rto_max 1s\n"
+                                                        "set alice tcp.retries2 1\n"),
+                                         &failed, &end, &out), 1);
+    ck_assert_uint_eq(failed, 1);
+    ck_assert_msg(strstr(out, "1 connection still had data not acknowledged") != NULL, "%.300s",
+                  out);
+    free(out);
+}
+END_TEST
+
 static Suite *
 scenario_peer_suite(void)
 {
@@ -627,6 +699,11 @@ scenario_peer_suite(void)
     /* 256 MiB take a few seconds; a sanitizer build and a loaded machine
      * many times that */
     tcase_set_timeout(tc, 900);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("drain");
+    tcase_add_test(tc, test_the_world_drains_after_the_script);
+    tcase_add_test(tc, test_the_drain_bound_is_reported);
     suite_add_tcase(s, tc);
     return s;
 }
