@@ -268,7 +268,8 @@ job_start(struct scn_runner *r, struct scn_job *j, const struct scn_step *st, si
         j->buf = data;
         j->len = len;
         j->owned = owned;
-    } else if (st->recv.all && (st->dvar < 0 || !dvar_needs_bytes(r->scn, st->dvar))) {
+    } else if (st->kind == SCN_STEP_RECV && st->recv.all &&
+               (st->dvar < 0 || !dvar_needs_bytes(r->scn, st->dvar))) {
         /* recv all that no expect needs the bytes of: counted and hashed
          * through one buffer, so a stream of any length takes no memory */
         j->streamed = true;
