@@ -41,6 +41,9 @@
 #define SCN_COUNTER_MAX  63
 /* Largest byte count a step may name (`recv s N`, `bytes N`): 16 MiB. */
 #define SCN_LEN_MAX      (16u * 1024 * 1024)
+/* The most one stream call moves (`bytes N` on a stream, `recv all`): its
+ * result is an int, as send(2)'s and recv(2)'s are at most SSIZE_MAX. */
+#define SCN_STREAM_MAX   2147483647u
 /* Most times a `repeat` block may run, and most steps a file may expand to. */
 #define SCN_REPEAT_MAX   100000u
 #define SCN_STEPS_MAX    1000000u
@@ -260,6 +263,8 @@ enum scn_payload_kind {
     SCN_PAYLOAD_TEXT,  /* "a quoted text", escapes decoded */
     SCN_PAYLOAD_FILL,  /* `bytes N`: the runner makes up N bytes */
     SCN_PAYLOAD_FILE,  /* `file PATH`: the runner reads the file */
+    SCN_PAYLOAD_DATA,  /* NAME: the bytes a data variable holds when the step runs
+                          (app.from_dvar names it) */
     /* Application payloads the stack's codecs build (stack/app/, sim/scenario_app.c) */
     SCN_PAYLOAD_WS_ACCEPT,   /* websocket-accept "KEY" | websocket-accept from DVAR */
     SCN_PAYLOAD_WS_FRAME,    /* ws-frame OPCODE [DATA] [mask 0xHHHHHHHH] [more] */
@@ -313,7 +318,7 @@ enum scn_step_kind {
     SCN_STEP_SEND,      /* HOST: send VAR PAYLOAD [timeout DUR] */
     SCN_STEP_SENDTO,    /* HOST: sendto VAR DEST:PORT PAYLOAD [timeout DUR] */
     SCN_STEP_RECV,      /* HOST: recv VAR N [timeout DUR] [-> DVAR] */
-    SCN_STEP_RECVFROM,  /* HOST: recvfrom VAR N [timeout DUR] [-> DVAR] */
+    SCN_STEP_RECVFROM,  /* HOST: recvfrom VAR N [timeout DUR] [-> DVAR] [from DVAR] */
     SCN_STEP_CLOSE,     /* HOST: close VAR */
     SCN_STEP_PING,      /* ping HOST DEST [count N] [size N] [interval DUR] [timeout DUR]
                            [-> DVAR] */
@@ -366,6 +371,9 @@ struct scn_connect_args {
 /* SCN_STEP_SEND and SCN_STEP_SENDTO. */
 struct scn_send_args {
     struct scn_endpoint dest;    /* SENDTO: the destination; SEND: kind SCN_ADDR_NONE, port 0 */
+    int dest_dvar;               /* SENDTO to NAME: the data variable whose address
+                                    (`from NAME` of recvfrom/accept) is the
+                                    destination when the step runs; else -1 */
     struct scn_payload payload;  /* what to send */
 };
 
@@ -447,6 +455,11 @@ enum scn_set_key {
     SCN_SET_TCP_CC,           /* tcp.cc ALGO (for new sockets) */
     SCN_SET_TCP_ISS,          /* tcp.iss N: every connection starts at ISS N */
     SCN_SET_IPV4_FORWARDING,  /* ipv4.forwarding on|off */
+    SCN_SET_TCP_SYNCOOKIES,   /* tcp.syncookies on|off */
+    SCN_SET_TCP_SOMAXCONN,    /* tcp.somaxconn 1..4096 */
+    SCN_SET_TCP_RETRIES1,     /* tcp.retries1 N */
+    SCN_SET_HOST_NOFILE,      /* host.nofile 4..1048576 */
+    SCN_SET_IPV4_MIN_PMTU,    /* ipv4.min_pmtu 68..65535 */
     SCN_SET_KEY_COUNT
 };
 
@@ -652,6 +665,8 @@ struct scn_step {
                                  an expect's HOST), or -1 */
     int sock;                 /* the socket acted on or checked, or -1 */
     int dvar;                 /* the data variable written (`-> NAME`), or -1 */
+    int from_dvar;            /* recvfrom/accept `from NAME`: the data variable
+                                 that keeps the peer's address, or -1 */
     bool has_timeout;         /* a blocking call carried `timeout DUR` */
     uint64_t timeout_ns;      /* that duration; 0 = "do not wait at all" */
     bool background;          /* a call ending in `&`: runs on while later steps run */

@@ -80,6 +80,18 @@ struct scn_ask_wait {
 /* A blocking call in progress: started by a step, finished when its socket
  * lets it (maybe while later steps run, for a background call) or when its
  * timeout passes. */
+/* A SHA-256 digest being computed over bytes as they arrive [FIPS 180-4]. */
+struct scn_sha256 {
+    uint32_t h[8];      /* the hash value so far */
+    uint8_t blk[64];    /* a block not yet full */
+    size_t n;           /* bytes in blk */
+    uint64_t total;     /* bytes hashed */
+};
+
+void scn_sha256_init(struct scn_sha256 *c);
+void scn_sha256_update(struct scn_sha256 *c, const uint8_t *data, size_t len);
+void scn_sha256_final(struct scn_sha256 *c, uint8_t out[32]);
+
 struct scn_job {
     bool active;                 /* started and not finished */
     const struct scn_step *st;   /* the call */
@@ -93,6 +105,16 @@ struct scn_job {
     size_t off;                  /* send: bytes taken so far */
     bool owned;                  /* buf is ours to free */
     unsigned events;             /* SOCK_POLL* bits it waits for */
+    bool generated;              /* send of `bytes N`: made as it is sent, buf unused */
+    bool streamed;               /* recv all whose bytes no expect needs: counted and
+                                    hashed, buf reused */
+    uint64_t total;              /* recv all: bytes so far */
+    uint64_t vcap;               /* streamed recv all: the buffer a kept one would
+                                    have now (it offers the same sizes to recv) */
+    struct scn_sha256 sha;       /* recv all: their digest so far */
+    uint8_t head[64];            /* streamed recv all: the first bytes, for the
+                                    result line (fmt_bytes shows 60) */
+    size_t head_len;             /* bytes in head */
 };
 
 /* A statement `at TIME` scheduled when its line was reached. */
@@ -122,8 +144,12 @@ struct scn_count {
 /* What a data variable holds now. */
 struct scn_value {
     bool set;       /* written at least once */
-    uint8_t *data;  /* bytes (malloc'd, one extra NUL), NULL when empty */
-    size_t len;     /* bytes in data */
+    uint8_t *data;  /* bytes (malloc'd, one extra NUL), NULL when empty or
+                       not kept */
+    size_t len;     /* bytes received (in data, when kept) */
+    bool hashed;    /* digest holds their SHA-256 (recv all computes it as
+                       the bytes arrive) */
+    uint8_t digest[32];
 };
 
 struct scn_runner {
@@ -159,6 +185,10 @@ struct scn_runner {
     bool ask_attached;            /* ask_sink is on the bus */
     unsigned asks_answered;       /* questions the stack answered */
     unsigned asks_unanswered;     /* questions whose answer never came (errors) */
+    bool draining;                /* the script ended; the world runs on until every
+                                     connection delivered what was sent: `at`
+                                     statements and background calls wait */
+    bool drained;                 /* that ran (once, after the last step) */
 };
 
 /* Does the frame f[0..len) (Ethernet first) match filt? With scn (may be

@@ -608,9 +608,20 @@ parse_call_send(struct parser *p, struct cur *c, const struct tok *kw, struct sc
 int
 parse_call_sendto(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st)
 {
-    if (call_sock(p, c, st) < 0 ||
-        get_sock_endpoint(p, cur_next(c), st->sock, false, &st->send.dest) < 0 ||
-        get_payload(p, c, &st->send.payload) < 0)
+    const struct tok *td;
+
+    if (call_sock(p, c, st) < 0)
+        return -1;
+    td = cur_next(c);
+    st->send.dest_dvar = -1;
+    if (td->kind == TOK_WORD && strchr(td->text, ':') == NULL && td->text[0] != '/' &&
+        dvar_find(p->scn, td->text) >= 0) {
+        /* sendto VAR NAME: to the peer `from NAME` learned */
+        st->send.dest_dvar = dvar_find(p->scn, td->text);
+    } else if (get_sock_endpoint(p, td, st->sock, false, &st->send.dest) < 0) {
+        return -1;
+    }
+    if (get_payload(p, c, &st->send.payload) < 0)
         return -1;
     return parse_call_options(p, c, kw, st);
 }
@@ -731,6 +742,7 @@ void
 init_send(struct scn_step *st)
 {
     st->send.dest.addr.host = -1;
+    st->send.dest_dvar = -1;
 }
 
 void
@@ -777,7 +789,10 @@ void
 print_sendto(FILE *out, const struct scenario *scn, const struct scn_step *st)
 {
     fprintf(out, "sendto %s ", sock_name(scn, st));
-    print_endpoint(out, scn, &st->send.dest);
+    if (st->send.dest_dvar >= 0)
+        fputs(scn->dvars[st->send.dest_dvar].name, out);
+    else
+        print_endpoint(out, scn, &st->send.dest);
     fputc(' ', out);
     print_payload(out, scn, &st->send.payload);
 }
@@ -899,6 +914,7 @@ bool
 eq_send(const struct scn_step *a, const struct scn_step *b)
 {
     return endpoint_eq(&a->send.dest, &b->send.dest) &&
+           (a->kind != SCN_STEP_SENDTO || a->send.dest_dvar == b->send.dest_dvar) &&
            payload_eq(&a->send.payload, &b->send.payload);
 }
 

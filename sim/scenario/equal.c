@@ -64,6 +64,8 @@ payload_eq(const struct scn_payload *a, const struct scn_payload *b)
         return a->len == b->len;
     case SCN_PAYLOAD_FILE:
         return str_eq(a->path, b->path);
+    case SCN_PAYLOAD_DATA:
+        return a->app.from_dvar == b->app.from_dvar;
     default:
         /* ws-frame ... bytes N: len is N and there is no data */
         return (a->app.ws_fill ? a->len == b->len : bytes_eq(a->data, a->len, b->data, b->len)) &&
@@ -119,6 +121,7 @@ step_eq(const struct scn_step *a, const struct scn_step *b)
     const struct stmt_def *def = stmt_of_kind(a->kind);
 
     if (a->kind != b->kind || a->host != b->host || a->sock != b->sock || a->dvar != b->dvar ||
+        a->from_dvar != b->from_dvar ||
         a->has_timeout != b->has_timeout || (a->has_timeout && a->timeout_ns != b->timeout_ns) ||
         a->background != b->background || a->has_at != b->has_at ||
         (a->has_at && a->at_ns != b->at_ns))

@@ -50,22 +50,39 @@ parse_wait(struct parser *p, struct cur *c, const struct tok *kw, struct scn_ste
 
 
 
-/* repeat N { */
+/* repeat N { ... }, or repeat N as NAME { ... } with $NAME = 1..N */
 int
 parse_repeat(struct parser *p, struct cur *c, const struct tok *kw)
 {
     const struct tok *tn = cur_next(c);
     const struct tok *tb = cur_next(c);
+    const struct tok *tname = NULL;
     uint64_t n;
 
     if (p->in_at)
         return perr(p, kw->col, "at cannot schedule a repeat");
     if (tn == NULL)
-        return perr(p, kw->col, "repeat needs a count and '{', like 'repeat 3 {'");
+        return perr(p, kw->col, "repeat needs a count and '{', like 'repeat 3 {' or 'repeat 3 "
+                    "as i {'");
     if (get_uint(p, tn, "repeat count", 1, SCN_REPEAT_MAX, "", &n) < 0)
         return -1;
+    if (tb != NULL && word_is(tb, "as")) {
+        tname = cur_next(c);
+        if (tname == NULL || tname->kind != TOK_WORD || !is_var_name(tname->text) ||
+            tname->len > SCN_NAME_MAX)
+            return perr(p, tname != NULL ? tname->col : tb->col + 2,
+                        "repeat ... as needs a counter name, like 'repeat 3 as i {' (then $i "
+                        "is 1, 2, 3 in the block)");
+        for (size_t i = 0; i < p->n_repeats; i++)
+            if (strcmp(p->repeats[i].counter, tname->text) == 0)
+                return perr(p, tname->col, "counter '%s' is already the counter of the repeat "
+                            "at %u:%u", tname->text, p->repeats[i].line, p->repeats[i].col);
+        tb = cur_next(c);
+    }
     if (tb == NULL || !word_is(tb, "{"))
-        return perr(p, tb != NULL ? tb->col : tn->col + (unsigned)tn->len,
+        return perr(p, tb != NULL ? tb->col
+                       : tname != NULL ? tname->col + (unsigned)tname->len
+                                       : tn->col + (unsigned)tn->len,
                     "repeat needs '{' at the end of its line (the block ends with '}' on a line "
                     "of its own)");
     if (expect_end(p, c) < 0)
@@ -75,15 +92,22 @@ parse_repeat(struct parser *p, struct cur *c, const struct tok *kw)
         return perr_oom(p);
     p->repeats = ro;
     ro = &ro[p->n_repeats++];
+    memset(ro, 0, sizeof *ro);
     ro->count = n;
     ro->first_step = p->scn->n_steps;
     ro->file = p->lines[p->cur_line].file;
     ro->line = cur_lineno(p);
     ro->col = kw->col;
+    if (tname != NULL)
+        memcpy(ro->counter, tname->text, tname->len + 1);
+    ro->value = 1;
+    ro->body_line = p->cur_line + 1;
     return 0;
 }
 
-/* } : close the innermost repeat and copy its body count-1 more times. */
+/* } : close the innermost repeat. A plain one copies its body count-1 more
+ * times; a counted one parses its lines again with the next value of its
+ * counter, so each pass may define its own names (c$i). */
 int
 parse_repeat_end(struct parser *p, struct cur *c, const struct tok *kw)
 {
@@ -94,9 +118,22 @@ parse_repeat_end(struct parser *p, struct cur *c, const struct tok *kw)
         return perr(p, kw->col, "'}' without a 'repeat N {' to close");
     if (expect_end(p, c) < 0)
         return -1;
-    ro = p->repeats[--p->n_repeats];
-    if (ro.file != p->lines[p->cur_line].file)
+    struct repeat_open *top = &p->repeats[p->n_repeats - 1];
+    if (top->file != p->lines[p->cur_line].file) {
+        p->n_repeats--;
         return perr(p, kw->col, "'}' closes a repeat of another file");
+    }
+    if (top->counter[0] != '\0') {
+        /* A body with errors is not parsed again: one mistake, one message. */
+        if (top->value < top->count && p->diag->n_errors == 0) {
+            top->value++;
+            p->cur_line = top->body_line - 1;  /* the caller's loop steps to the body */
+            return 0;
+        }
+        p->n_repeats--;
+        return 0;
+    }
+    ro = p->repeats[--p->n_repeats];
     size_t body = scn->n_steps - ro.first_step;
     if (body == 0)
         return 0;

@@ -40,6 +40,14 @@ const struct set_key_def set_keys[SCN_SET_KEY_COUNT] = {
     [SCN_SET_TCP_CC] = { "tcp.cc", SETV_CC },
     [SCN_SET_TCP_ISS] = { "tcp.iss", SETV_U32 },
     [SCN_SET_IPV4_FORWARDING] = { "ipv4.forwarding", SETV_ON_OFF },
+    [SCN_SET_TCP_SYNCOOKIES] = { "tcp.syncookies", SETV_ON_OFF },
+    /* The stack clamps listen() to somaxconn and keeps at most 4096 [tcp.h]. */
+    [SCN_SET_TCP_SOMAXCONN] = { "tcp.somaxconn", SETV_COUNT, 1, 4096 },
+    [SCN_SET_TCP_RETRIES1] = { "tcp.retries1", SETV_COUNT },
+    /* Descriptors 0-2 are taken, so 4 leaves room for one socket. */
+    [SCN_SET_HOST_NOFILE] = { "host.nofile", SETV_COUNT, 4, 1048576 },
+    /* [RFC 791] every host takes a 68-byte datagram; 65535 is IPv4's largest. */
+    [SCN_SET_IPV4_MIN_PMTU] = { "ipv4.min_pmtu", SETV_COUNT, 68, 65535 },
 };
 
 /* set HOST KEY VALUE */
@@ -72,7 +80,9 @@ parse_set(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step
         return perr(p, tk->col, "unknown setting %s (settings are tcp.msl, tcp.rto_min, "
                     "tcp.rto_initial, tcp.rto_max, tcp.delack, tcp.keepidle, tcp.keepintvl, "
                     "tcp.keepcnt, tcp.syn_retries, tcp.retries2, tcp.iw, tcp.sack, "
-                    "tcp.timestamps, tcp.wscale, tcp.cc, tcp.iss and ipv4.forwarding)",
+                    "tcp.timestamps, tcp.wscale, tcp.cc, tcp.iss, tcp.syncookies, "
+                    "tcp.somaxconn, tcp.retries1, host.nofile, ipv4.min_pmtu and "
+                    "ipv4.forwarding)",
                     show(tk).s);
     }
     st->set.key = (enum scn_set_key)key;
@@ -81,10 +91,13 @@ parse_set(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step
         if (get_dur(p, tv, &st->set.value) < 0)
             return -1;
         break;
-    case SETV_COUNT:
-        if (get_uint(p, tv, tk->text, 0, 1000000, "", &st->set.value) < 0)
+    case SETV_COUNT: {
+        const struct set_key_def *d = &set_keys[key];
+        uint64_t hi = d->hi != 0 ? d->hi : 1000000;
+        if (get_uint(p, tv, tk->text, d->lo, hi, "", &st->set.value) < 0)
             return -1;
         break;
+    }
     case SETV_U32:
         if (get_uint(p, tv, tk->text, 0, UINT32_MAX, "", &st->set.value) < 0)
             return -1;

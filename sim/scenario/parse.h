@@ -93,13 +93,18 @@ struct parser {
     size_t cap_reported;        /* allocated entries of reported */
 };
 
-/* An open `repeat N {`: the steps from first_step on are its body. */
+/* An open `repeat N {`: the steps from first_step on are its body. A
+ * counted one (`repeat N as i {`) is parsed again for each value of its
+ * counter instead, `$i` in its lines standing for the value. */
 struct repeat_open {
     uint64_t count;     /* N */
     size_t first_step;  /* index of the body's first step */
     unsigned file;      /* where `repeat` is */
     unsigned line;
     unsigned col;
+    char counter[SCN_NAME_MAX + 1];  /* `as NAME`, or "" for a plain repeat */
+    uint64_t value;     /* the counter's value in this pass, 1..count */
+    size_t body_line;   /* index in parser.lines of the body's first line */
 };
 
 /* A socket a background call (`&`, or a call under `at`) runs on: what
@@ -149,6 +154,7 @@ enum set_value { SETV_DUR, SETV_COUNT, SETV_ON_OFF, SETV_DELACK, SETV_CC, SETV_U
 struct set_key_def {
     const char *name;      /* "tcp.msl" */
     enum set_value value;  /* how its value is written */
+    uint64_t lo, hi;       /* SETV_COUNT: the range taken (0, 0: 0..1000000) */
 };
 
 extern const struct set_key_def set_keys[SCN_SET_KEY_COUNT];
@@ -166,6 +172,9 @@ void suggest_list(struct suggest *sg, const char *const *cands);
 char *str_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *str_dup_n(const char *s, size_t n);
 int lex_line(struct line *ln);
+/* statement.c: the line with each `$COUNTER` of an enclosing counted repeat
+ * replaced by its value; 0 (and *out untouched) when it names none. */
+int subst_counters(struct parser *p, const struct line *ln, struct line *out);
 int hex_value(char ch);
 
 /* parser.c */

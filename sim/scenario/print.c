@@ -177,6 +177,9 @@ print_payload(FILE *out, const struct scenario *scn, const struct scn_payload *p
         fputs("file ", out);
         print_cstr(out, pl->path);
         break;
+    case SCN_PAYLOAD_DATA:
+        fputs(scn->dvars[pl->app.from_dvar].name, out);
+        break;
     default:
         print_app_payload(out, scn, pl);
         break;
@@ -251,6 +254,8 @@ print_step(FILE *out, const struct scenario *scn, const struct scn_step *st)
     }
     if (st->dvar >= 0)
         fprintf(out, " -> %s", scn->dvars[st->dvar].name);
+    if (st->from_dvar >= 0)
+        fprintf(out, " from %s", scn->dvars[st->from_dvar].name);
     if (st->background)
         fputs(" &", out);
     fputc('\n', out);

@@ -22,6 +22,61 @@
 /* ------------------------------------------------------------------------ */
 /* The steps. Each returns the call's result (>= 0 or -ERR_*). */
 
+static bool is_stream(struct scn_runner *r, const struct scn_step *st);
+static bool is_local(struct scn_runner *r, const struct scn_step *st);
+
+/* The most a stream call moves in one step: its result is an int, as
+ * send(2) and recv(2) return at most SSIZE_MAX (here 2 GiB - 1). */
+#define STREAM_MAX SCN_STREAM_MAX
+
+/* The most of `bytes N` offered to one sock_send: the pattern repeats every
+ * 26 bytes, so one buffer of GEN_CHUNK + 26 bytes serves every offset and a
+ * payload of any size costs this much memory. It is the old limit of
+ * `bytes N`, so a payload up to it is offered whole, as it always was. */
+#define GEN_CHUNK ((size_t)SCN_LEN_MAX)
+
+/* The largest buffer a streamed recv all offers: more than a receive buffer
+ * holds (SO_RCVBUF is at most 16 MiB), so a recv is never cut short. */
+#define STREAM_BUF ((size_t)SCN_LEN_MAX + 4096)
+
+/* `bytes N`'s pattern at offset off: "abcdefghijklmnopqrstuvwxyz" repeated. */
+static void
+fill_pattern(uint8_t *b, size_t n, uint64_t off)
+{
+    for (size_t i = 0; i < n; i++)
+        b[i] = (uint8_t)('a' + (off + i) % 26);
+}
+
+/* Whether some step needs the bytes data variable d holds, not just how many
+ * there were and their SHA-256: a text or file comparison, a payload or an
+ * address made from it. Without one, recv all streams (counts and hashes). */
+static bool
+dvar_needs_bytes(const struct scenario *scn, int d)
+{
+    for (size_t i = 0; i < scn->n_steps; i++) {
+        const struct scn_step *st = &scn->steps[i];
+        switch (st->kind) {
+        case SCN_STEP_EXPECT:
+            if (st->expect.dvar == d && st->expect.kind != SCN_EXPECT_LENGTH)
+                return true;
+            break;
+        case SCN_STEP_EXPECT_BYTES:
+            if (st->bytes.var == d && !st->bytes.sha256)
+                return true;
+            break;
+        case SCN_STEP_SEND:
+        case SCN_STEP_SENDTO:
+            if (st->send.payload.app.from_dvar == d ||
+                (st->kind == SCN_STEP_SENDTO && st->send.dest_dvar == d))
+                return true;
+            break;
+        default:
+            break;
+        }
+    }
+    return false;
+}
+
 static uint64_t
 step_timeout(const struct scn_step *st)
 {
@@ -59,14 +114,30 @@ payload_bytes(struct scn_runner *r, const struct scn_payload *pl, size_t *len, b
         *len = pl->len;
         return pl->data;
     }
+    if (pl->kind == SCN_PAYLOAD_DATA) {
+        /* a copy: a background recv may write the variable while this
+         * send is still under way */
+        const struct scn_value *v = &r->values[pl->app.from_dvar];
+        if (!v->set) {
+            snprintf(why, why_len, "%s was never received", r->scn->dvars[pl->app.from_dvar].name);
+            return NULL;
+        }
+        uint8_t *b = malloc(v->len + 1);
+        if (b == NULL)
+            return NULL;
+        if (v->len > 0)
+            memcpy(b, v->data, v->len);
+        *len = v->len;
+        *owned = true;
+        return b;
+    }
     if (pl->kind == SCN_PAYLOAD_FILL) {
         uint8_t *b = malloc(pl->len + 1);
         if (b == NULL)
             return NULL;
         /* A printable, recognisable pattern, so a capture shows where bytes
          * of a bulk payload sit: "abcdefghijklmnopqrstuvwxyz" repeated. */
-        for (size_t i = 0; i < pl->len; i++)
-            b[i] = (uint8_t)('a' + i % 26);
+        fill_pattern(b, pl->len, 0);
         *len = pl->len;
         *owned = true;
         return b;
@@ -107,6 +178,50 @@ payload_bytes(struct scn_runner *r, const struct scn_payload *pl, size_t *len, b
 }
 
 
+/* Keep a peer's address in data variable d as ADDRESS:PORT (`from NAME`):
+ * text a lesson can check with expect and a later sendto can answer. */
+static void
+keep_peer(struct scn_runner *r, int d, const struct sock_addr *peer)
+{
+    char ip[IPV4_ADDR_STRLEN], text[IPV4_ADDR_STRLEN + 8];
+    int n = snprintf(text, sizeof text, "%s:%u", ipv4_addr_str(peer->addr, ip), peer->port);
+    value_set(&r->values[d], (const uint8_t *)text, (size_t)n);
+}
+
+/* The peer kept in data variable d (ADDRESS:PORT); false with res saying
+ * why when it holds none. */
+static bool
+peer_of(struct scn_runner *r, int d, struct sock_addr *to, char *res, size_t res_len)
+{
+    const struct scn_value *v = &r->values[d];
+    const char *name = r->scn->dvars[d].name;
+    char buf[IPV4_ADDR_STRLEN + 8];
+    const char *colon;
+    unsigned long port;
+    char *end;
+
+    if (!v->set || v->len == 0 || v->len >= sizeof buf) {
+        snprintf(res, res_len, "%s holds no address (keep one with 'recvfrom VAR N from %s' "
+                 "or 'accept VAR from %s')", name, name, name);
+        return false;
+    }
+    memcpy(buf, v->data, v->len);
+    buf[v->len] = '\0';
+    colon = strrchr(buf, ':');
+    if (colon != NULL) {
+        buf[colon - buf] = '\0';
+        port = strtoul(colon + 1, &end, 10);
+    }
+    if (colon == NULL || *end != '\0' || port == 0 || port > 65535 ||
+        !ipv4_addr_parse(buf, &to->addr)) {
+        fmt_bytes(v->data, v->len, buf, sizeof buf);
+        snprintf(res, res_len, "%s holds %s, not ADDRESS:PORT", name, buf);
+        return false;
+    }
+    to->port = (uint16_t)port;
+    return true;
+}
+
 /* ------------------------------------------------------------------------ */
 /* Jobs: blocking calls, in the foreground or the background */
 
@@ -129,7 +244,19 @@ job_start(struct scn_runner *r, struct scn_job *j, const struct scn_step *st, si
     j->st = st;
     j->step_no = step_no;
     j->deadline_ns = r->sim.now_ns + step_timeout(st);
-    if (st->kind == SCN_STEP_SEND || st->kind == SCN_STEP_SENDTO) {
+    if ((st->kind == SCN_STEP_SEND || st->kind == SCN_STEP_SENDTO) &&
+        st->send.payload.kind == SCN_PAYLOAD_FILL &&
+        (is_stream(r, st) || st->send.payload.len > SCN_LEN_MAX)) {
+        /* `bytes N` on a stream: made GEN_CHUNK at a time as it is sent */
+        j->generated = true;
+        j->len = st->send.payload.len;
+        j->cap = j->len < GEN_CHUNK ? j->len : GEN_CHUNK;
+        j->buf = malloc(j->cap + 26);
+        j->owned = true;
+        if (j->buf == NULL)
+            return -ERR_NOMEM;
+        fill_pattern(j->buf, j->cap + 26, 0);
+    } else if (st->kind == SCN_STEP_SEND || st->kind == SCN_STEP_SENDTO) {
         char why[160] = "out of memory";
         bool owned = false;
         size_t len = 0;
@@ -141,6 +268,18 @@ job_start(struct scn_runner *r, struct scn_job *j, const struct scn_step *st, si
         j->buf = data;
         j->len = len;
         j->owned = owned;
+    } else if (st->kind == SCN_STEP_RECV && st->recv.all &&
+               (st->dvar < 0 || !dvar_needs_bytes(r->scn, st->dvar))) {
+        /* recv all that no expect needs the bytes of: counted and hashed
+         * through one buffer, so a stream of any length takes no memory */
+        j->streamed = true;
+        scn_sha256_init(&j->sha);
+        j->vcap = 4096;
+        j->cap = 4096;  /* grows with vcap, up to STREAM_BUF */
+        j->buf = malloc(j->cap + 1);
+        j->owned = true;
+        if (j->buf == NULL)
+            return -ERR_NOMEM;
     } else if (st->kind == SCN_STEP_RECV || st->kind == SCN_STEP_RECVFROM) {
         j->cap = st->recv.all ? 4096 : st->recv.max_len;
         j->buf = malloc(j->cap + 1);
@@ -173,10 +312,40 @@ is_local(struct scn_runner *r, const struct scn_step *st)
 static int
 job_recv_all(struct scn_runner *r, struct scn_job *j, struct host *h, int fd)
 {
+    while (j->streamed) {
+        /* Offer recv the sizes a kept recv all offers (its buffer doubling
+         * from 4096), so the trace reads the same, from one buffer of at
+         * most STREAM_BUF bytes that is reused. */
+        if (j->vcap - j->total < 4096)
+            j->vcap *= 2;
+        size_t want = j->vcap - j->total < STREAM_BUF ? (size_t)(j->vcap - j->total) : STREAM_BUF;
+        if (j->cap < want) {
+            uint8_t *nb = realloc(j->buf, want + 1);
+            if (nb == NULL)
+                return -ERR_NOMEM;
+            j->buf = nb;
+            j->cap = want;
+        }
+        int n = sock_recv(h, fd, j->buf, want);
+        if (n <= 0)
+            return n < 0 ? n : (int)j->total;
+        if (j->total + (uint64_t)n > STREAM_MAX)
+            return -ERR_NOBUFS;
+        scn_sha256_update(&j->sha, j->buf, (size_t)n);
+        if (j->head_len < sizeof j->head) {
+            size_t take = sizeof j->head - j->head_len < (size_t)n ? sizeof j->head - j->head_len
+                                                                   : (size_t)n;
+            memcpy(j->head + j->head_len, j->buf, take);
+            j->head_len += take;
+        }
+        j->total += (uint64_t)n;
+    }
     for (;;) {
         if (j->cap - j->len < 4096) {
             size_t ncap = j->cap * 2;
-            if (ncap > 4 * (size_t)SCN_LEN_MAX)
+            if (ncap > STREAM_MAX)
+                ncap = STREAM_MAX;
+            if (ncap <= j->cap)
                 return -ERR_NOBUFS;
             uint8_t *nb = realloc(j->buf, ncap + 1);
             if (nb == NULL)
@@ -282,7 +451,13 @@ job_send(struct scn_runner *r, struct scn_job *j, struct host *h, int fd, int *r
         /* A blocking stream send returns when every byte is in the
          * send buffer: put in what fits, let time run, again. */
         while (j->off < j->len || j->len == 0) {
-            *rc = sock_send(h, fd, j->buf + j->off, j->len - j->off);
+            if (j->generated) {
+                /* the pattern at offset off starts at buf[off % 26] */
+                size_t n = j->len - j->off < j->cap ? j->len - j->off : j->cap;
+                *rc = sock_send(h, fd, j->buf + j->off % 26, n);
+            } else {
+                *rc = sock_send(h, fd, j->buf + j->off, j->len - j->off);
+            }
             if (*rc < 0 || j->len == 0)
                 break;
             j->off += (size_t)*rc;
@@ -291,16 +466,40 @@ job_send(struct scn_runner *r, struct scn_job *j, struct host *h, int fd, int *r
             *rc = (int)j->off;
         else if (*rc == -ERR_AGAIN && j->off > 0)
             snprintf(res, res_len, "%zu of %zu bytes in the send buffer", j->off, j->len);
+    } else if (j->generated) {
+        /* no datagram carries more than SCN_LEN_MAX (UDP: 65507) */
+        *rc = -ERR_MSGSIZE;
     } else if (st->kind == SCN_STEP_SEND) {
         *rc = sock_send(h, fd, j->buf, j->len);
     } else if (is_local(r, st)) {
-        *rc = sock_sendto_path(h, fd, j->buf, j->len, st->send.dest.path);
+        char path[SOCK_PATH_MAX] = "";
+        const char *to = st->send.dest.path;
+        if (st->send.dest_dvar >= 0) {
+            /* the path `recvfrom ... from NAME` kept */
+            const struct scn_value *v = &r->values[st->send.dest_dvar];
+            if (!v->set || v->len == 0 || v->len >= sizeof path) {
+                snprintf(res, res_len, "%s holds no socket path",
+                         r->scn->dvars[st->send.dest_dvar].name);
+                *rc = -ERR_DESTADDRREQ;
+                return true;
+            }
+            memcpy(path, v->data, v->len);
+            to = path;
+        }
+        *rc = sock_sendto_path(h, fd, j->buf, j->len, to);
         /* A local datagram socket always polls writable, so a full
          * receiver cannot be waited for by poll: wait out the timeout. */
         if (*rc == -ERR_AGAIN) {
             j->events = 0;
             return false;
         }
+    } else if (st->send.dest_dvar >= 0) {
+        struct sock_addr to;
+        if (!peer_of(r, st->send.dest_dvar, &to, res, res_len)) {
+            *rc = -ERR_DESTADDRREQ;
+            return true;
+        }
+        *rc = sock_sendto(h, fd, j->buf, j->len, &to);
     } else {
         struct sock_addr to = { st->send.dest.addr.addr, st->send.dest.port };
         *rc = sock_sendto(h, fd, j->buf, j->len, &to);
@@ -327,6 +526,8 @@ job_accept(struct scn_runner *r, struct scn_job *j, struct host *h, int fd, int 
         const struct socket *ls = sock_lookup(h, fd);
         r->sock_fd[st->accept.new_sock] = *rc;
         r->closed[st->accept.new_sock].known = false;
+        if (st->from_dvar >= 0 && !is_local(r, st))
+            keep_peer(r, st->from_dvar, &peer);
         if (is_local(r, st))
             snprintf(res, res_len, "%d (a connection to %s)", *rc,
                      ls != NULL ? ls->path : "?");
@@ -359,9 +560,16 @@ job_recv(struct scn_runner *r, struct scn_job *j, struct host *h, int fd, int *r
     }
     if (*rc >= 0) {
         char shown[200], ip[IPV4_ADDR_STRLEN];
-        fmt_bytes(j->buf, (size_t)*rc, shown, sizeof(shown));
+        if (j->streamed)
+            fmt_bytes(j->head, (size_t)*rc < 61 ? (size_t)*rc : 61, shown, sizeof(shown));
+        else
+            fmt_bytes(j->buf, (size_t)*rc, shown, sizeof(shown));
         if (st->dvar >= 0)
-            value_set(&r->values[st->dvar], j->buf, (size_t)*rc);
+            keep_received(r, j, (size_t)*rc);
+        if (st->from_dvar >= 0 && st->kind == SCN_STEP_RECVFROM && is_local(r, st))
+            value_set(&r->values[st->from_dvar], (const uint8_t *)from_path, strlen(from_path));
+        else if (st->from_dvar >= 0 && st->kind == SCN_STEP_RECVFROM)
+            keep_peer(r, st->from_dvar, &from);
         if (st->kind == SCN_STEP_RECVFROM && is_local(r, st))
             snprintf(res, res_len, "%d bytes from %s: %s", *rc,
                      from_path[0] != '\0' ? from_path : "an unnamed socket", shown);
@@ -381,6 +589,23 @@ job_recv(struct scn_runner *r, struct scn_job *j, struct host *h, int fd, int *r
         value_set(&r->values[st->dvar], NULL, 0);
     }
     return true;
+}
+
+/* Put what a recv received (len bytes; recv all: what arrived so far) into
+ * its data variable: the bytes, or for a streamed recv all their count and
+ * SHA-256. */
+void
+keep_received(struct scn_runner *r, struct scn_job *j, size_t len)
+{
+    const struct scn_step *st = j->st;
+
+    if (j->streamed) {
+        uint8_t d[32];
+        scn_sha256_final(&j->sha, d);
+        value_set_streamed(&r->values[st->dvar], j->total, d);
+    } else {
+        value_set(&r->values[st->dvar], j->buf, len);
+    }
 }
 
 bool
@@ -455,7 +680,7 @@ job_timeout(struct scn_runner *r, struct scn_job *j, char *res, size_t res_len)
              "nothing happened within %s s: the call gives up", t);
     snprintf(res, res_len, "timed out after %s s", t);
     if ((st->kind == SCN_STEP_RECV || st->kind == SCN_STEP_RECVFROM) && st->dvar >= 0)
-        value_set(&r->values[st->dvar], j->buf, st->recv.all ? j->len : 0);
+        keep_received(r, j, st->recv.all ? j->len : 0);
     /* A connect that did not finish in time: ETIMEDOUT (the handshake goes
      * on in the stack); every other call: EAGAIN, as SO_RCVTIMEO gives. */
     if (st->kind == SCN_STEP_CONNECT && j->started)
@@ -505,6 +730,8 @@ void
 service_jobs(struct scn_runner *r)
 {
     char res[320];
+    if (r->draining)
+        return;  /* after the script: its calls are reported as still waiting */
     for (size_t i = 0; i < r->scn->n_socks; i++) {
         struct scn_job *j = &r->jobs[i];
         if (!j->active || !j->background)

@@ -156,6 +156,11 @@ step_set(struct scn_runner *r, const struct scn_step *st)
         t->iss_value = (uint32_t)v;
         break;
     case SCN_SET_IPV4_FORWARDING: h->forwarding = v != 0; break;
+    case SCN_SET_TCP_SYNCOOKIES: t->syncookies = v != 0; break;
+    case SCN_SET_TCP_SOMAXCONN: t->somaxconn = (unsigned)v; break;
+    case SCN_SET_TCP_RETRIES1: t->retries1 = (unsigned)v; break;
+    case SCN_SET_HOST_NOFILE: h->socks.nofile = (unsigned)v; break;
+    case SCN_SET_IPV4_MIN_PMTU: h->pmtu.min_mtu = (uint16_t)v; break;
     default: break;
     }
 }

@@ -12,6 +12,7 @@
 #include "stack/err.h"
 #include "stack/host.h"
 #include "stack/socket.h"
+#include "stack/tcp.h"
 #include "stack/wire/addr.h"
 
 /* The virtual time now, as the step lines print it. */
@@ -92,6 +93,8 @@ at_fire(struct sim *s, void *ctx)
 {
     (void)s;
     struct scn_at *a = ctx;
+    if (a->r->draining)
+        return;  /* its time came after the script ended: reported as never run */
     a->ran = true;
     run_statement(a->r, a->st, a->step_no, true);
 }
@@ -132,6 +135,91 @@ schedule_at(struct scn_runner *r, const struct scn_step *st, size_t step_no)
                 r->scn->files[st->file], st->line);
 }
 
+/* Connections of the world with data the peer has not acknowledged yet
+ * (sent or still queued; a FIN alone does not count: no byte is lost
+ * with it), and of those how many wait on a closed window (a peer
+ * application that does not read: more time delivers nothing). */
+static size_t
+undelivered(const struct scn_runner *r, size_t *stalled)
+{
+    size_t n = 0;
+    *stalled = 0;
+    for (size_t i = 0; i < r->scn->n_hosts; i++) {
+        for (const struct tcb *tp = r->hosts[i]->tcp.tcbs; tp != NULL; tp = tp->next) {
+            bool open = tp->state == TCP_ESTABLISHED || tp->state == TCP_CLOSE_WAIT ||
+                        tp->state == TCP_FIN_WAIT_1 || tp->state == TCP_CLOSING ||
+                        tp->state == TCP_LAST_ACK;
+            if (!open || tp->sndq.len == 0)
+                continue;
+            if (tp->snd_wnd == 0)
+                (*stalled)++;
+            else
+                n++;
+        }
+    }
+    return n;
+}
+
+/* The longest a connection can go on trying: R2 retransmissions of one
+ * segment, each at most RTO_MAX apart [RFC 9293 3.8.3], on the host that
+ * allows most. */
+static uint64_t
+drain_budget(const struct scn_runner *r)
+{
+    uint64_t most = 0;
+    for (size_t i = 0; i < r->scn->n_hosts; i++) {
+        const struct tcp_host *t = &r->hosts[i]->tcp;
+        uint64_t b = ((uint64_t)t->retries2 + 1) * t->rto_max_ns;
+        if (b > most)
+            most = b;
+    }
+    return most;
+}
+
+/* At the end of the script the world runs on until every connection has
+ * delivered what was sent (the peer acknowledged it, FIN included) or
+ * failed, at most drain_budget(): so a run that says ok hides no data still
+ * in flight. A connection whose peer's window is closed waits on that
+ * peer's application, not on the network, and is not waited for. */
+static void
+drain(struct scn_runner *r)
+{
+    size_t stalled;
+    if (r->drained)
+        return;
+    r->drained = true;
+    if (undelivered(r, &stalled) == 0)
+        return;
+    char t0[32], t1[32];
+    uint64_t start = r->sim.now_ns;
+    uint64_t deadline = start + drain_budget(r);
+    fmt_time(start, t0, sizeof(t0));
+    r->draining = true;
+    run_note(r, NULL, cause_call(CALL_NONE, 0),
+             "the script ended at %s s with data not yet acknowledged: the world runs on "
+             "until every connection delivers it or fails", t0);
+    while (undelivered(r, &stalled) > 0) {
+        if (r->sim.rt == NULL && sim_next_time(&r->sim) == UINT64_MAX)
+            break;
+        if (!sim_step_until(&r->sim, deadline) && r->sim.now_ns >= deadline)
+            break;
+    }
+    r->draining = false;
+    size_t left = undelivered(r, &stalled);
+    fmt_time(r->sim.now_ns, t1, sizeof(t1));
+    if (left > 0) {
+        /* the bound was hit: not ok */
+        r->expects_failed++;
+        run_say(r, true, "%s: %zu connection%s still had data not acknowledged at %s s "
+                "(the script ended at %s s; the world runs on at most (tcp.retries2 + 1) x "
+                "tcp.rto_max after it)\n",
+                r->scn->name, left, left == 1 ? "" : "s", t1, t0);
+    } else {
+        run_note(r, NULL, cause_call(CALL_NONE, 0), "every connection's data was acknowledged "
+                 "(or the connection ended) by %s s", t1);
+    }
+}
+
 bool
 scn_runner_step(struct scn_runner *r)
 {
@@ -144,6 +232,11 @@ scn_runner_step(struct scn_runner *r)
     else
         run_statement(r, st, step_no, false);
     ask_runner_settle(r, st);
+    /* The last step drains the world (below), so every way of running a
+     * lesson (run, the view, draw) sees the same events. On a real wire it
+     * waits on the wall clock, so there only scn_runner_finish() does. */
+    if (r->next_step == r->scn->n_steps && r->sim.rt == NULL)
+        drain(r);
     return true;
 }
 
@@ -162,6 +255,7 @@ scn_runner_finish(struct scn_runner *r)
     r->ended = true;
     ask_runner_finish(r);
     fmt_time(r->sim.now_ns, t, sizeof(t));
+    drain(r);
     for (size_t i = 0; i < r->scn->n_socks; i++) {
         struct scn_job *j = &r->jobs[i];
         if (!j->active)

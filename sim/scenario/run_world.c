@@ -600,4 +600,16 @@ value_set(struct scn_value *v, const uint8_t *data, size_t len)
     v->data[len] = '\0';
     v->len = len;
     v->set = true;
+    v->hashed = false;
+}
+
+void
+value_set_streamed(struct scn_value *v, uint64_t len, const uint8_t digest[32])
+{
+    free(v->data);
+    v->data = NULL;
+    v->len = (size_t)len;
+    v->set = true;
+    v->hashed = true;
+    memcpy(v->digest, digest, sizeof v->digest);
 }

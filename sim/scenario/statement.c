@@ -6,6 +6,7 @@
 #include "sim/scenario/parse.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -124,6 +125,150 @@ recover_host(struct parser *p, const struct line *ln)
         name_reported(p, 'h', -1, t1->text, t1->len);
 }
 
+/* ---------------------------------------------------------------------------
+ * Counters of `repeat N as NAME {`
+ * ------------------------------------------------------------------------- */
+
+/* A growing byte string. */
+struct sbuf {
+    char *s;
+    size_t len, cap;
+};
+
+static int
+sbuf_add(struct sbuf *b, const char *s, size_t n)
+{
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap == 0 ? 64 : b->cap;
+        while (cap < b->len + n + 1)
+            cap *= 2;
+        char *ns = realloc(b->s, cap);
+        if (ns == NULL)
+            return -1;
+        b->s = ns;
+        b->cap = cap;
+    }
+    memcpy(b->s + b->len, s, n);
+    b->len += n;
+    b->s[b->len] = '\0';
+    return 0;
+}
+
+static bool
+is_name_char(char ch)
+{
+    return is_lower(ch) || is_digit(ch) || ch == '_';
+}
+
+/* The innermost open counted repeat whose counter is s[0..n), or NULL. */
+static const struct repeat_open *
+counter_find(const struct parser *p, const char *s, size_t n)
+{
+    for (size_t i = p->n_repeats; i-- > 0;) {
+        const struct repeat_open *ro = &p->repeats[i];
+        if (ro->counter[0] != '\0' && strlen(ro->counter) == n && memcmp(ro->counter, s, n) == 0)
+            return ro;
+    }
+    return NULL;
+}
+
+/* Append s[0..n) to b with every `$COUNTER` replaced by its value. A word
+ * (strict) naming no counter is an error at column col; in a quoted text a
+ * `$` that names no counter is kept as written. Returns 1 if anything was
+ * replaced, 0 if not, -1 on error (reported). */
+static int
+subst_text(struct parser *p, struct sbuf *b, const char *s, size_t n, bool strict, unsigned col)
+{
+    int changed = 0;
+
+    for (size_t i = 0; i < n;) {
+        size_t j = i + 1;
+        if (s[i] != '$' || j >= n || !is_name_char(s[j])) {
+            if (sbuf_add(b, s + i, 1) < 0)
+                return perr_oom(p);
+            i++;
+            continue;
+        }
+        while (j < n && is_name_char(s[j]))
+            j++;
+        const struct repeat_open *ro = counter_find(p, s + i + 1, j - i - 1);
+        if (ro == NULL) {
+            if (strict)
+                return perr(p, col + (unsigned)i, "'$%.*s' is not the counter of an enclosing "
+                            "repeat (write 'repeat N as %.*s {' around this line)",
+                            (int)(j - i - 1), s + i + 1, (int)(j - i - 1), s + i + 1);
+            if (sbuf_add(b, s + i, j - i) < 0)
+                return perr_oom(p);
+        } else {
+            char num[24];
+            int len = snprintf(num, sizeof num, "%" PRIu64, ro->value);
+            if (sbuf_add(b, num, (size_t)len) < 0)
+                return perr_oom(p);
+            changed = 1;
+        }
+        i = j;
+    }
+    return changed;
+}
+
+int
+subst_counters(struct parser *p, const struct line *ln, struct line *out)
+{
+    struct sbuf src = { 0 }, arena = { 0 };
+    size_t *offs = NULL;
+    int changed = 0;
+    size_t end = ln->text_off + ln->text_len;
+
+    if (strchr(ln->src, '$') == NULL)
+        return 0;
+    offs = calloc(ln->n_toks + 1, sizeof *offs);
+    if (offs == NULL)
+        return perr_oom(p);
+    /* The statement text as the step keeps it (what the view shows). */
+    int rc = subst_text(p, &src, ln->src, end, false, 1);
+    if (rc < 0 || sbuf_add(&src, ln->src + end, strlen(ln->src + end)) < 0)
+        goto fail;
+    /* Each token's text, at its own column: errors still point at the line
+     * as written. */
+    for (size_t i = 0; i < ln->n_toks; i++) {
+        const struct tok *t = &ln->toks[i];
+        offs[i] = arena.len;
+        rc = subst_text(p, &arena, t->text, t->len, t->kind == TOK_WORD, t->col);
+        if (rc < 0 || sbuf_add(&arena, "", 1) < 0)
+            goto fail;
+        changed |= rc;
+    }
+    if (!changed) {
+        free(src.s);
+        free(arena.s);
+        free(offs);
+        return 0;
+    }
+    *out = *ln;
+    out->toks = malloc((ln->n_toks + 1) * sizeof *out->toks);
+    if (out->toks == NULL) {
+        perr_oom(p);
+        goto fail;
+    }
+    for (size_t i = 0; i < ln->n_toks; i++) {
+        out->toks[i] = ln->toks[i];
+        out->toks[i].text = arena.s + offs[i];
+        out->toks[i].len = strlen(out->toks[i].text);
+    }
+    out->arena = arena.s;
+    out->src = src.s;
+    out->text_len = src.len - strlen(ln->src + end) - ln->text_off;
+    out->err = NULL;
+    free(offs);
+    return 1;
+
+fail:
+    free(src.s);
+    free(arena.s);
+    free(offs);
+    return -1;
+}
+
 void
 parse_line(struct parser *p, const struct line *ln)
 {
@@ -139,6 +284,19 @@ parse_line(struct parser *p, const struct line *ln)
     }
     if (ln->n_toks == 0)
         return;
+    struct line subst;
+    rc = subst_counters(p, ln, &subst);
+    if (rc < 0) {
+        recover_dvars(p, ln);
+        return;
+    }
+    if (rc > 0) {
+        parse_line(p, &subst);
+        free(subst.toks);
+        free(subst.arena);
+        free((char *)subst.src);
+        return;
+    }
     step_init(&st, SCN_STEP_SAY);
     rc = parse_statement(p, &c, &st);
     if (rc == 1 && p->scn->n_steps >= SCN_STEPS_MAX) {

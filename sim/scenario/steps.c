@@ -88,6 +88,7 @@ step_init(struct scn_step *st, enum scn_step_kind kind)
     st->host = -1;
     st->sock = -1;
     st->dvar = -1;
+    st->from_dvar = -1;
     if (def != NULL && def->init != NULL)
         def->init(st);
 }
@@ -135,8 +136,9 @@ bg_add(struct parser *p, int host, int sock)
     return 0;
 }
 
-/* Options after a call's arguments: `timeout DUR` for calls that block and
- * `-> NAME` for calls that return data. */
+/* Options after a call's arguments: `timeout DUR` for calls that block,
+ * `-> NAME` for calls that return data and `from NAME` for recvfrom and
+ * accept. */
 int
 parse_call_options(struct parser *p, struct cur *c, const struct tok *call, struct scn_step *st)
 {
@@ -170,6 +172,17 @@ parse_call_options(struct parser *p, struct cur *c, const struct tok *call, stru
                 return perr(p, t->col, "'->' is given twice");
             seen_arrow = t;
             if (def_dvar(p, t, cur_next(c), SCN_DVAR_DATA, &st->dvar) < 0)
+                return -1;
+        } else if (word_is(t, "from") &&
+                   (st->kind == SCN_STEP_RECVFROM || st->kind == SCN_STEP_ACCEPT)) {
+            /* `from NAME`: keep who sent it (recvfrom) or who connected
+             * (accept), as ADDRESS:PORT (or a local socket's path), for a
+             * reply with `sendto VAR NAME ...` */
+            if (st->from_dvar >= 0)
+                return perr(p, t->col, "'from' is given twice");
+            if (cur_peek(c) == NULL)
+                return perr(p, t->col, "'from' needs a name after it, like 'from reply'");
+            if (def_dvar(p, t, cur_next(c), SCN_DVAR_DATA, &st->from_dvar) < 0)
                 return -1;
         } else if (t->kind == TOK_WORD && strncmp(t->text, "->", 2) == 0) {
             return perr(p, t->col + 2, "missing space after '->'");

@@ -338,7 +338,8 @@ get_payload(struct parser *p, struct cur *c, struct scn_payload *out)
         uint64_t v;
         if (n == NULL)
             return perr(p, t->col, "bytes needs a number");
-        if (get_uint(p, n, "bytes", 0, SCN_LEN_MAX, "", &v) < 0)
+        /* made as it is sent: any size a call's result can say (2 GiB - 1) */
+        if (get_uint(p, n, "bytes", 0, SCN_STREAM_MAX, "", &v) < 0)
             return -1;
         out->kind = SCN_PAYLOAD_FILL;
         out->len = (size_t)v;
@@ -358,6 +359,12 @@ get_payload(struct parser *p, struct cur *c, struct scn_payload *out)
             out->full_path = str_printf("%s/%s", scn->dir, f->text);
         return out->path == NULL || out->full_path == NULL ? perr_oom(p) : 0;
     }
+    if (t->kind == TOK_WORD && dvar_find(scn, t->text) >= 0) {
+        /* the bytes a data variable holds when the step runs (an echo) */
+        out->kind = SCN_PAYLOAD_DATA;
+        out->app.from_dvar = dvar_find(scn, t->text);
+        return 0;
+    }
     if (t->kind == TOK_WORD) {
         static const char *const app_words[] = { "websocket-accept", "ws-frame", "dns-query",
                                                  "dns-answer", NULL };
@@ -368,8 +375,8 @@ get_payload(struct parser *p, struct cur *c, struct scn_payload *out)
             return perr(p, t->col, "expected a payload, found %s (did you mean '%s'?)",
                         show(t).s, sg.best);
     }
-    return perr(p, t->col, "expected a payload (a quoted text, 'bytes N' or 'file PATH'), "
-                "found %s", show(t).s);
+    return perr(p, t->col, "expected a payload (a quoted text, 'bytes N', 'file PATH' or "
+                "a data variable), found %s", show(t).s);
 }
 
 /* ---------------------------------------------------------------------------

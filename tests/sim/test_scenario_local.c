@@ -98,7 +98,7 @@ static const struct {
     { ONE "alice: sendto d /run/log\n",
       "t.scn:5:8: error: sendto needs a socket, a destination and a payload" },
     { ONE "alice: sendto d /run/log nothing\n",
-      "t.scn:5:26: error: expected a payload (a quoted text, 'bytes N' or 'file PATH'), found "
+      "t.scn:5:26: error: expected a payload (a quoted text, 'bytes N', 'file PATH' or a data variable), found "
       "'nothing'" },
     { ONE "alice: connect l /run/x &&\n",
       "t.scn:5:25: error: unexpected '&&' at the end of the line" },

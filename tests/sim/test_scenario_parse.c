@@ -840,13 +840,13 @@ static const struct {
       "t.scn:5:35: error: 'timeout' is given twice" },
     { WORLD "alice: send s\n", "t.scn:5:8: error: send needs a socket and a payload" },
     { WORLD "alice: send s hello\n",
-      "t.scn:5:15: error: expected a payload (a quoted text, 'bytes N' or 'file PATH'), found "
+      "t.scn:5:15: error: expected a payload (a quoted text, 'bytes N', 'file PATH' or a data variable), found "
       "'hello'" },
     { WORLD "alice: send s bytes\n", "t.scn:5:15: error: bytes needs a number" },
     { WORLD "alice: send s bytes many\n",
       "t.scn:5:21: error: bytes must be a whole number, found 'many'" },
-    { WORLD "alice: send s bytes 16777217\n",
-      "t.scn:5:21: error: bytes 16777217 is more than 16777216" },
+    { WORLD "alice: send s bytes 2147483648\n",
+      "t.scn:5:21: error: bytes 2147483648 is more than 2147483647" },
     { WORLD "alice: send s file\n", "t.scn:5:15: error: file needs a path" },
     { WORLD "alice: send s \"x\" -> d\n",
       "t.scn:5:19: error: send returns no data, so '->' cannot follow it (only recv, recvfrom and "
