@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Makefile - a thin wrapper over CMake for the commands a person types.
 #
 #   make demo    build and open the default lesson (off a terminal: its trace)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * scale.c - how netstep's world grows: memory per host and time per flow.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * tap_bulk.c - Linux -> netstep TCP goodput over a TAP device, beside two
  * baselines measured in the same run.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * tcp_bulk.c - how fast netstep's TCP moves bulk data, beside Linux's.
  *

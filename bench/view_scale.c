@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * view_scale.c - does the classroom view answer a key as fast with a million
  * recorded events as with a thousand?

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Fuzz.cmake - the libFuzzer build (NETSTEP_FUZZ=ON, in its own tree build-fuzz).
 #
 # Every target is compiled with clang's coverage instrumentation plus

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Install.cmake - where `cmake --install` puts netstep, and the Debian package.
 #
 # GNUInstallDirs layout: the program in bin; the lessons in

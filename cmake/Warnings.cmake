@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Warnings.cmake - compiler flags for the project's own code, in one place.
 #
 # netstep_target_flags(TARGET) gives a target the strict warnings (-Werror) and,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # netstep.bash - bash completion for netstep: subcommands, options, lesson names.
 #
 # Installed as share/bash-completion/completions/netstep (bash-completion

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # install-deps.sh - install the Debian packages netstep builds and tests with.
 #
 # Two sets, so that building never pulls in what only the tests need:

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # regen-goldens.sh - rewrite tests/golden/<dir>-<name>.trace for every lesson.
 #
 #   scripts/regen-goldens.sh [NETSTEP]     (default: build/netstep)

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # regen-pictures.sh - regenerate the pictures in docs/pictures/ with the
 # program itself (netstep draw), as README.md and docs/pictures.md show them.
 #

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # tap-lab.sh - a network namespace with a TAP device, for netstep's TAP mode.
 #
 #   sudo scripts/tap-lab.sh [--dev NAME] [--ns NAME] [--user USER] [--minutes N]

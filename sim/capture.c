@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * capture.c - the run's captures: one file, one per link, pcap or pcapng.
  *

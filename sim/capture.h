@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * capture.h - the captures a run asked for: one file for the whole run, one
  * per link, or both; classic pcap or pcapng.

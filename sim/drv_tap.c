@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * drv_tap.c - the TAP driver: frames between a host's interface and a Linux
  * TAP device.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * drv_tap.h - the TAP driver: a host's interface on a real Linux TAP device.
  *

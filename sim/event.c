@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * event.c - the world's agenda: a binary min-heap on (at_ns, seq), and a
  * queue beside it for events pushed in time order.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * event.h - the world's agenda: a min-heap of events ordered by (at_ns, seq).
  *

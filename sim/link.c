@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * link.c - a simulated point-to-point link: the driver of a simulated cable.
  *

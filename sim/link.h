@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * link.h - a simulated point-to-point link, and the driver that feeds it.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * log_sink.c - the text trace: one deterministic line per trace event.
  *

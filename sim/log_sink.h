@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * log_sink.h - the text trace: one line per trace event, to a FILE*.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * netem.c - the faults of one direction of a wire: the serialiser and its
  * drop-tail queue, the random draws (loss random or Gilbert-Elliott,

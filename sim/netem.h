@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * netem.h - the faults of one direction of a wire, as Linux's netem applies
  * them: shared by the simulated link (sim/link.h) and the TAP driver

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * outfile.c - opening a capture's output without replacing what the path
  * names (see outfile.h): stdout, FIFOs and devices as they are, symbolic

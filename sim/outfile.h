@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * outfile.h - where a capture's bytes go, without replacing what the path
  * names.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * pcap_sink.c - the capture: TRACE_WIRE frames, and frames looped back on a
  * host's lo, to a pcap file through libpcap.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * pcap_sink.h - the capture: every frame that went on a wire, for Wireshark.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * pcapng_sink.c - the capture as pcapng, written by hand (libpcap cannot).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * pcapng_sink.h - the capture as pcapng: one interface per link, a comment
  * on every frame saying what caused it.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * realtime.c - TAP mode's clock: the loop waits in ppoll() on the TAP
  * devices with the next event as its timeout.

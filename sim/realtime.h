@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * realtime.h - TAP mode's clock: virtual time follows the wall clock.
  *

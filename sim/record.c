@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * record.c - the event log: a trace sink that keeps a compact copy of every
  * event (docs/architecture.md, "The trace bus and the

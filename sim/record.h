@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * record.h - the event log: a compact copy of every trace event (docs/architecture.md,
  * "The trace bus and the event log").

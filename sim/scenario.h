@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * scenario.h - a scenario file as a checked syntax tree, and the parser's API.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * scenario_app.c - builds the application payloads of the scenario language
  * with the stack's codecs, at the moment a step sends (or an expect compares).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * scenario_app.h - the bytes of the scenario language's application payloads
  * (websocket-accept, ws-frame, dns-query, dns-answer), built with the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * scenario_run.h - run a parsed scenario: build its world, then its steps.
  *

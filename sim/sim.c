@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * sim.c - the world: virtual clock, event loop, hosts and links.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * srcfile.c - reading a scenario file whole, with a bound (see srcfile.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * srcfile.h - reading a scenario file whole, with a bound.
  *

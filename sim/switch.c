@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * switch.c - a learning bridge and a hub [IEEE 802.1D 7.7-7.9].
  *

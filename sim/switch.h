@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * switch.h - Ethernet segments: a learning bridge (switch) and a hub.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * arp.c - Address Resolution Protocol for IPv4 over Ethernet [RFC 826].
  *

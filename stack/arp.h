@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * arp.h - the ARP cache and resolver for IPv4 over Ethernet [RFC 826].
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * drop.c - drop reason names, and pkt_drop(): the one way to discard a packet.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * drop.h - the named reasons a packet is discarded, and pkt_drop().
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * err.c - names and sentences for the ERR_* codes of err.h.
  */

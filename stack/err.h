@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * err.h - error codes with BSD's names, returned negated by stack calls.
  *

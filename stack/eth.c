@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * eth.c - Ethernet II on a host: accept frames for us, dispatch by EtherType,
  * build and pad outgoing frames.

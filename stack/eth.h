@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * eth.h - the Ethernet layer of a host: frames in, frames out.
  *

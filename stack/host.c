@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * host.c - a node: set-up, interfaces, timers, teardown.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * host.h - one node of the network: every datum the stack keeps about it.
  *

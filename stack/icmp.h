@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * icmp.h - the ICMP layer of a host [RFC 792] [RFC 1122 3.2.2].
  *

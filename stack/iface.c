@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * iface.c - the driver boundary: frames in from a driver, frames out to it.
  */

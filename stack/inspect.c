@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * inspect.c - read-only snapshots of a host for expects and the view.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * inspect.h - read-only snapshots of a host, for expects and the view.
  *

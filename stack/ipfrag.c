@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * ipfrag.c - IPv4 reassembly [RFC 791 3.2]: hold fragments, rebuild the
  * datagram, give up at the timer; overlap, duplicate and memory policies as

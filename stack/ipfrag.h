@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * ipfrag.h - IPv4 reassembly [RFC 791 3.2] [RFC 815].
  *

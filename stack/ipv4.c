@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * ipv4.c - IPv4 on a host: validate, decide, dispatch; route and send.
  *

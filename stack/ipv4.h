@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * ipv4.h - the IPv4 layer of a host [RFC 791] [RFC 1122 3.3].
  *

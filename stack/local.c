@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * local.c - AF_LOCAL (Unix-domain) sockets: the socket facade with nothing
  * below it.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * local.h - AF_LOCAL (Unix-domain) sockets, for the socket layer only.
  *

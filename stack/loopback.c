@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * loopback.c - lo: the interface whose frames come back to their own host.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * loopback.h - lo, the loopback interface: datagrams a host sends to itself.
  *

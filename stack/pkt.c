@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * pkt.c - the packet buffer: allocation, headroom, push/pull/put, queues.
  *

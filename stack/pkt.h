@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * pkt.h - the packet buffer: one contiguous frame with headroom.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * rng.c - splitmix64-seeded xoshiro256**: reproducible random numbers.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * rng.h - a small seeded generator, so every random choice replays.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * route.h - the routing table: longest-prefix match [RFC 1812 5.2.4.3].
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * socket.c - the facade: BSD-shaped calls over UDP, ICMP echo and TCP.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * socket.h - the facade: a BSD-shaped socket layer over UDP, ICMP echo and
  * (later) TCP.

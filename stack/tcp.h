@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * tcp.h - the TCP layer of a host: the TCB, per-host TCP state and tunables,
  * and the functions the TCP files call on one another [RFC 9293].

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * tcp_cc.c - congestion control: slow start, congestion avoidance, fast
  * retransmit and fast recovery [RFC 5681], NewReno's partial ACKs [RFC 6582],

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * tcp_cc.h - congestion control behind a small interface [RFC 5681]
  * [RFC 6582] [RFC 9438].

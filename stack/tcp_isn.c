@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * tcp_isn.c - initial sequence numbers [RFC 6528].
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * tcp_output.c - what TCP sends and when: segments, ACKs, SYNs, RSTs, probes.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * tcp_sack.c - selective acknowledgments, both sides [RFC 2018] [RFC 6675].
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * tcp_syncookie.c - SYN cookies [RFC 4987 3.6]: a listener whose SYN queue
  * is full answers a SYN without keeping any state, and rebuilds the

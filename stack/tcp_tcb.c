@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * tcp_tcb.c - TCBs: creation and teardown, the state table, byte rings,
  * trace snapshots, and the host's TCP set-up.

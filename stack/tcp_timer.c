@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * tcp_timer.c - TCP's timers: retransmission [RFC 6298], persist
  * [RFC 9293 3.8.6.1] [RFC 1122 4.2.2.17], keep-alive [RFC 1122 4.2.3.6],

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * tcp_user.c - the user calls of [RFC 9293 3.10.1-3.10.6] (OPEN, SEND,
  * RECEIVE, CLOSE, ABORT, STATUS) in the shape socket.c needs them.

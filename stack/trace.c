@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * trace.c - the trace bus: a list of sinks and the helpers layers call.
  */

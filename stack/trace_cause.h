@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * trace_cause.h - why something happened: the answer to "why was this sent?".
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * udp.h - the UDP layer of a host [RFC 768] [RFC 1122 4.1].
  *

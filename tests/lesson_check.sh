@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # lesson_check.sh - run one lesson headless and check everything it promises.
 #
 #   lesson_check.sh NETSTEP FILE.scn OUTDIR

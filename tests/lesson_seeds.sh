@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # lesson_seeds.sh - every bundled lesson holds under any seed.
 #
 #   lesson_seeds.sh NETSTEP SCENARIOS_DIR [SEEDS]

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * cmdline.c - the view's command line: editing, completion by context, and
  * saving a session as a scenario.

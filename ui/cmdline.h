@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * cmdline.h - the view's command line (`:`): editing, completion, and what a
  * finished line asks for.

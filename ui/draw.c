@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * draw.c - `netstep draw`: ladder diagrams and TCP plots as SVG, PDF or PNG.
  *

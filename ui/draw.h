@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * draw.h - `netstep draw`: the lesson's pictures as files.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * draw_decode.c - decode a logged frame's headers for the pictures and JSON.
  *

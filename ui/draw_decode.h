@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * draw_decode.h - the headers of a logged frame, decoded for the pictures
  * and the JSON output.

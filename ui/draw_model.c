@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * draw_model.c - the ladder and the TCP series, read from the event log.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * draw_render.c - the ladder and the TCP plots, painted with cairo.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * draw_render.h - paint the ladder and the TCP plots with cairo, into an
  * SVG, PDF or PNG file chosen by the name's extension.

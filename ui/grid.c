@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * grid.c - the character grid panes draw into (see grid.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * grid.h - a character grid: what every pane renderer draws into.
  *

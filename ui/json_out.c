@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * json_out.c - the event log as JSON Lines, through jansson.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * json_out.h - the event log as JSON Lines: one object per trace event.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * lessons.c - lesson names to paths, for every command (see lessons.h).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * lessons.h - where a lesson name points: "udp/echo" -> DIR/udp/echo.scn.
  *

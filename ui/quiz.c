@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * ui/quiz.c - `netstep quiz FILE`: the lesson's questions in a plain
  * terminal. Each `ask` is printed when the script reaches it, before

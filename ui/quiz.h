@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * ui/quiz.h - `netstep quiz FILE`: a lesson's questions in a plain terminal.
  */

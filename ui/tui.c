@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * tui.c - the classroom view's controller: options, the recorded model, keys.
  *

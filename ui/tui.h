@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * tui.h - the classroom view: `netstep ui FILE` and `netstep FILE` on a terminal.
  *

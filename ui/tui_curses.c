@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * tui_curses.c - the one file that includes curses: the frame loop, and the
  * blit of a rendered grid to the screen with the theme's colours.

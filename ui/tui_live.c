@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * tui_live.c - the view's live side: statements typed on the command line,
  * `:w` and `:q`, and in TAP mode a log that grows as frames arrive.

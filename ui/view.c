@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * view.c - the screen's layout, header, key bar and help, and the moves of
  * the cursor (next event, next step, the filter).

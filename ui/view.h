@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * view.h - the classroom view's panes: pure renderers from (model, cursor,
  * size) to a character grid.

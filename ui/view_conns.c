@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * view_conns.c - every TCP connection of the lesson in one table, as of the
  * cursor: the numbers a congestion lecture compares side by side.

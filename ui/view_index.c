@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * view_index.c - indexes over the recorded log, so the view answers a key
  * without reading every event [issue 6: a key within 50 ms at 1 000 000

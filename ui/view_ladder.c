@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * view_ladder.c - the view's ladder pane: the ladder diagram of
  * docs/pictures.md drawn with characters, following the cursor.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * view_map.c - the view's map pane: the lesson's topology, drawn with
  * characters, with the frames on the links as of the cursor.

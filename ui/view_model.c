@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * view_model.c - record a whole lesson headless, then answer "as of event i".
  *

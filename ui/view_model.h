@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * view_model.h - the classroom view's model: a whole lesson, recorded.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * view_packet.c - the packet and bytes panes: the selected frame decoded
  * field by field, each field with a line saying what it means, and its bytes

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * view_panes.c - the script, layers, events and sockets panes.
  *

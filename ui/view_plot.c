@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * view_plot.c - the view's plot pane: cwnd against time for every TCP
  * sender of the lesson, in braille dots, with a line at the cursor's time.

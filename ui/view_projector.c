@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * view_projector.c - the view for a classroom: cards over the screen (the
  * lesson's introduction, a pause's question) and the projector layout.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * view_tcpstate.c - the TCP state diagram, with the transition just taken.
  *

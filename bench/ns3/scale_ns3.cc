@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * scale_ns3.cc - the world of bench/scale.c built in ns-3 (3.37), for the
  * comparison issue 4 asks for: memory per host and CPU time per flow.

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """cwnd_from_json.py - draw a TCP sender's congestion window from `netstep run --json`.
 
     netstep run tcp/slow-start --json > run.jsonl

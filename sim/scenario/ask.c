@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * sim/scenario/ask.c - `ask`: a question for the class, answered by the
  * stack itself (predict, then reveal).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * sim/scenario/calls.c - the host calls (HOST: socket, bind, listen,
  * accept, connect, send, sendto, recv, recvfrom, shutdown, setsockopt, close,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * sim/scenario/equal.c - scenario_equal(): two parsed scenarios the same
  * (the print -> parse round trip's check).

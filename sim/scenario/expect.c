@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * sim/scenario/expect.c - expect: data, lengths, errors, counters, ARP,
  * TCP state and TCB fields, routes, packet counts and time.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * sim/scenario/expect_bytes.c - byte-exact checks of received data:
  *

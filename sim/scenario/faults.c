@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * sim/scenario/faults.c - per-packet rules: drop, duplicate, corrupt and
  * delay NTH FILTER.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * sim/scenario/file.c - files and entry points: reading, includes,
  * scenario_parse_string/file, live statements (scenario_parse_step), freeing

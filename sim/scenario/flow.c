@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * sim/scenario/flow.c - flow control: sleep, pause, wait, repeat N { ... }
  * and at TIME.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * sim/scenario/lex.c - the lexer: characters, "did you mean" suggestions,
  * and cutting a line into words and quoted texts (decoding escapes, dropping

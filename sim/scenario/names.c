@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * sim/scenario/names.c - the names of the enums, as the language spells
  * them.

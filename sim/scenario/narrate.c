@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * sim/scenario/narrate.c - narration and tunables: say and set HOST KEY
  * VALUE.

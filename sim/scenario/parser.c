@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * sim/scenario/parser.c - parser state and errors: the token cursor,
  * FILE:LINE:COL messages, and resolving host, socket and data-variable names

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * sim/scenario/print.c - scenario_print(): the tree back in canonical
  * syntax.

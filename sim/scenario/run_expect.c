@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * sim/scenario/run_expect.c - expects: each check against the live world,
  * and the line it prints.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * sim/scenario/run_jobs.c - host calls: payload bytes, jobs (a blocking
  * call that waits, in the foreground or the background), waiting for the

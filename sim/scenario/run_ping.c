@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * sim/scenario/run_ping.c - ping and traceroute, as ping(8) and
  * traceroute(8) -n do them, printing what they print.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * sim/scenario/run_rules.c - routes, link state, per-packet rules (drop,
  * duplicate, corrupt, delay) and per-host tunables (set).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * sim/scenario/run_step.c - running steps: one statement now (in line or
  * at its time), at scheduling, the runner's public step/run/finish, and live

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * sim/scenario/run_world.c - the world a scenario runs in: what the runner
  * prints and notes, the checks before a run (names the parser cannot know),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * sim/scenario/statement.c - whole lines: the first word through the
  * statement table, a broken line's recovery, and the warnings of a scenario

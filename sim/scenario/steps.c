@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * sim/scenario/steps.c - what every step shares: init, copy and clear of
  * what a step owns, and the options after a host call (timeout DUR, -> NAME).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * sim/scenario/stmt_table.c - the statement table: every statement of the
  * language in one row.

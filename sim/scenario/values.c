@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * sim/scenario/values.c - values: numbers, durations, rates, percentages,
  * addresses, endpoints, texts and payloads, including the application

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * sim/scenario/world.c - the world statements: title, about, seed, host,
  * router, switch, hub, link (with its netem options) and tap.

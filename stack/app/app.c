@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * app.c - recognising HTTP, WebSocket and DNS in a transport payload, for
  * the trace and the view (see app.h for the exact tests and their limits).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * app.h - which application protocol a TCP or UDP payload holds, judged by
  * its ports and its bytes, and one line that says what it is.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * apperr.c - names, sentences and RFC tags of the application codecs' errors.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * apperr.h - the named reasons an application-layer codec refuses its input.
  *

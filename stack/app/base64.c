@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * base64.c - base64 [RFC 4648 4]: 3 bytes become 4 characters of 6 bits each.
  *

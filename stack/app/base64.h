@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * base64.h - base64 [RFC 4648 4]: encode, and a strict decode.
  *

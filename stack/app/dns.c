@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * dns.c - DNS messages [RFC 1035 4.1]: parse, emit, describe.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * dns.h - DNS messages [RFC 1035 4.1]: header, questions, resource records;
  * parse (with name compression [RFC 1035 4.1.4]), emit, describe.

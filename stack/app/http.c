@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * http.c - the head of an HTTP/1.1 message [RFC 9112 2.1]: parse, describe.
  *

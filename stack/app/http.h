@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * http.h - the head of an HTTP/1.1 message [RFC 9112 2.1]: the request line
  * or status line, then header field lines, then an empty line. Parse and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * sha1.c - SHA-1 as FIPS 180-4 section 6.1 gives it, step by step.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * sha1.h - SHA-1 [FIPS 180-4 6.1], for Sec-WebSocket-Accept [RFC 6455 4.2.2].
  *

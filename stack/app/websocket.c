@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * websocket.c - the WebSocket accept value [RFC 6455 4.2.2] and frames
  * [RFC 6455 5.2]: parse, emit, describe.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * websocket.h - the WebSocket opening handshake's accept value [RFC 6455
  * 4.2.2] and the base framing protocol [RFC 6455 5.2]: parse, emit, describe.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * arp.c - the ARP packet for IPv4 over Ethernet [RFC 826]: parse, emit,
  * describe.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * bytes.h - network byte order, read and written only inside packet bytes.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * checksum.c - the Internet checksum [RFC 1071] and the IPv4 pseudo-header.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * describe.c - one line for a whole Ethernet frame, as tcpdump -nn prints it.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * describe.h - one line for a whole frame, in tcpdump -nn's shape.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * eth.c - the Ethernet II header: parse, emit, describe.
  *

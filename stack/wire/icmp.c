@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * icmp.c - the ICMP message [RFC 792]: parse, emit, describe.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * ipv4.c - the IPv4 header [RFC 791 3.1]: parse, emit, describe.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * ipv4.h - the IPv4 header [RFC 791 3.1]: parse, emit, describe.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * tcp.h - the TCP header and its options [RFC 9293 3.1, 3.2] [RFC 7323]
  * [RFC 2018]: parse, emit, describe.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * udp.c - the UDP header [RFC 768]: parse, emit, describe.
  *

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # app_payloads.sh - application payloads end to end: a websocket-accept that
 # cannot find its key fails the send with a sentence, and an expect against a
 # dns-answer fails when the bytes differ or what it answers is not a query.

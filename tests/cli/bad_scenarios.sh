@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # bad_scenarios.sh - every malformed scenario is refused with one clear
 # "FILE:LINE:COL: error: MESSAGE" on stderr, exit 2, and nothing runs.
 # (The parser's Check suite asserts each exact message; this checks the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # bounded_input.sh - a scenario file that cannot be one is refused at once
 # (issue 11, item 8): a device, a FIFO, a directory, or a file larger than
 # 16 MiB gives "FILE: error: ..." on stderr and exit 2 within a second,

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # build_deps.sh - building needs only what building needs: install-deps.sh's
 # build set holds no test tool, `make build` asks only for that set, and
 # CMake configures the program without Check (tests off, said so), while

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # capture_targets.sh - captures a user can trust (issue 11, item 6):
 #   - a capture never replaces anything but a regular file: a symbolic link
 #     is followed (the target is written, the link stays a link), a FIFO is

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # captures.sh - captures that stay readable with many links (issue 4, item 6):
 # --pcap-dir writes one file per link holding exactly that link's frames, and
 # pcapng (--pcapng, or a name ending in .pcapng) has one interface per link

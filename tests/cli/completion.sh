@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # completion.sh - bash completion offers the commands, each command's options,
 # option values and lesson names (from `netstep list` of the program being
 # completed); so does zsh's, driven in a pseudo-terminal.

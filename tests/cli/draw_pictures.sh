@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # draw_pictures.sh - `netstep draw` (issue 13): pictures a teacher can put on
 # a slide. Checks what the ladder says, not only that it exists: for the
 # handshake the frames, their order, directions and tcpdump labels; for

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # handshake_capture.sh - TCP's "done when": the handshake lesson's capture
 # shows, in tshark with checksum validation, SYN, SYN-ACK, ACK, the data and
 # a FIN each way, in the textbook's order, with relative sequence numbers

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # help.sh - the first things a newcomer reads: --help says what netstep does,
 # every command takes --help and exits 0, `ui` off a terminal prints the
 # trace instead of hanging, and the man page names every option the program

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # install.sh - `cmake --install` puts everything where GNUInstallDirs says, and
 # the installed copy works after its whole prefix is moved, run from another
 # directory with the checkout out of its reach.   install.sh NETSTEP SRCDIR OUTDIR

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # json_output.sh - `netstep run --json` (issue 13, item 6): every line is a
 # JSON object, there is exactly one per trace event, and each one says what
 # the text trace says: the trace line rebuilt from the object's fields must

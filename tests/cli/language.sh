@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # language.sh - the v1 statements run end to end: background calls and wait,
 # at, repeat, include, TCP calls, the new expects, --step and --pause, and
 # the errors only the runner finds.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # lesson_path.sh - where netstep looks for lessons: NETSTEP_SCENARIOS, then
 # ../share/netstep/scenarios beside the program, then the source tree only
 # for the program in its own build tree.   lesson_path.sh NETSTEP SRCDIR OUTDIR

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # man_lint.sh - both man pages pass `mandoc -T lint` with no warning (style
 # notes included), and render.   man_lint.sh NETSTEP SRCDIR OUTDIR
 set -u

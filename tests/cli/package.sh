@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # package.sh - the Debian package, end to end, on this machine: build it from
 # this build tree (cpack), lintian finds no error, `apt-get install ./deb`,
 # then with the source and build trees hidden (a private mount namespace puts

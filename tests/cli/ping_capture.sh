@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # ping_capture.sh - the foundation's "done when": the ping lesson's capture
 # shows, in tshark with checksum validation, the ARP request and reply and the
 # ICMP echo request and reply, all with good checksums.

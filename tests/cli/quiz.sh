@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # quiz.sh - `netstep quiz FILE` with piped answers: every question of the
 # handshake lesson is asked before the stack answers it, each answer is
 # revealed with the event that gave it, right and wrong predictions are told

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # quiz_lessons.sh - every bundled lesson's questions, run against the stack:
 # a lesson that asks has at least two questions, the stack answers every one
 # (quiz reveals as many as it asks, exit 0), `netstep check` accepts it, and

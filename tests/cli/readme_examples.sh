@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # readme_examples.sh - the README's examples, run, so they can never drift
 # from what the program does.   readme_examples.sh NETSTEP SRCDIR OUTDIR
 #

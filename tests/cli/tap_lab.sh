@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # tap_lab.sh - scripts/tap-lab.sh makes a TAP device owned by the user it is
 # told, inside its own namespace; says plainly whether that user can open
 # /dev/net/tun and what root can do once if not; and removes it all.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # tap_statement.sh - the `tap` statement and --tap on the command line, without
 # a TAP device: `netstep check` accepts a TAP scenario and opens nothing; a run
 # whose device cannot be opened stops with FILE:LINE:COL: error and exit 2

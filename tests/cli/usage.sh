@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # usage.sh - the command line: help, version, list, and exit 2 with usage on
 # every misuse.   usage.sh NETSTEP SRCDIR OUTDIR
 set -u

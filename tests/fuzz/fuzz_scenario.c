@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * fuzz_scenario.c - libFuzzer target: the scenario parser on any text, and
  * the print -> parse round trip on every text it accepts.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * fuzz_tcp.c - libFuzzer target: timed sequences of frames, socket calls and
  * time steps into a host that has a listener and a connection in every TCP

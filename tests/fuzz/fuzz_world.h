@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * fuzz_world.h - the two-host world the stack's fuzz targets drive: alice
  * (192.0.2.1) and bob (192.0.2.2) on a recording wire, each frame a host

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 # make-corpus.py - write the seed corpora of tests/fuzz/corpus/ (run once by
 # hand after a change to a target's input format; the files are committed).
 #

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # run.sh - build the libFuzzer targets and run each one for a while.
 #
 #   tests/fuzz/run.sh SECONDS [BUILD_DIR]       (default build-fuzz)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * frames.c - hand-made frames and decoded transmissions for the unit tests.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * frames.h - hand-made frames for the stack's unit tests, and a look inside the
  * frames a host sent.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * harness.h - a tiny world for stack unit tests: hosts on a recording wire.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * scenario_helpers.c - scenario-level test helpers (scenario_helpers.h):
  * parse and run a scenario from text, look for a line in its printout.

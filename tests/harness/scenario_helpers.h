@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * scenario_helpers.h - scenario-level test helpers: parse a scenario from
  * text, run it headless into a buffer, and look for a line in what it

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * sha256.c - SHA-256 written from [FIPS 180-4 6.2] for the test harness.
  */

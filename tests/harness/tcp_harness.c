@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * tcp_harness.c - the TCP test helpers of tcp_harness.h.
  */

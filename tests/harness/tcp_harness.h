@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * tcp_harness.h - TCP tests on the recording wire: inject hand-made segments
  * into one host as a fake peer and read back what it sent, or run two real

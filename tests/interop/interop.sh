@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # interop.sh - netstep against the Linux kernel over a TAP device, one case.
 #
 #   interop.sh CASE TAP_PEER OUTDIR [NETSTEP]

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 # kside.py - the Linux kernel's end of the interop tests (run inside the test's
 # network namespace by interop.sh; python3 standard library only).
 #

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * tap_peer.c - one netstep host on a TAP device, driven by the sim API.
  *

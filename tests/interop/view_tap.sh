@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # view_tap.sh - the view runs live on a TAP device: the kernel pings a host
 # of netstep's and the ICMP echo events appear on the screen as they happen.
 #

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_capture.c - the pcapng writer's bytes, and the capture's file names.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_drv_tap.c - Check suite for the TAP driver's impairments, without a
  * TAP device and without privilege.

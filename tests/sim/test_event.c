@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_event.c - Check suite for sim/event.c, the world's agenda.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_faults.c - Check suite for the link faults: sim/netem.c's draws, and
  * the rules, down/up and MTU of a simulated link (sim/link.c).

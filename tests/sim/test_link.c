@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_link.c - Check suite for sim/link.c and the world it lives in.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_netem.c - Check suite for sim/netem.c, the faults of one direction of
  * a wire that the simulated link and the TAP driver share.

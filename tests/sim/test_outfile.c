@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_outfile.c - Check suite for where a capture's bytes go (sim/outfile.h):
  * nothing but a regular file is ever replaced.

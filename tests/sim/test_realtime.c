@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_realtime.c - Check suite for sim_step_until() and sim_attach_tap()'s
  * refusals: the parts of TAP mode that need no device and no privilege.

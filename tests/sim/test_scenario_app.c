@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_scenario_app.c - the scenario language's application payloads
  * (websocket-accept, ws-frame, dns-query, dns-answer): their fields, the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_scenario_ask.c - `ask`: questions the stack itself answers.
  *

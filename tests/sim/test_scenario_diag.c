@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_scenario_diag.c - scenario mistakes as a compiler shows them.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_scenario_expect_bytes.c - `expect VAR == file PATH` and
  * `expect VAR sha256 HEX`: received data checked byte for byte.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_scenario_linger.c - `close` under SO_LINGER in the scenario runner.
  *

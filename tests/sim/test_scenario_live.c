@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_scenario_live.c - one statement at a time into a scenario that already
  * ran: scenario_parse_step() and scn_runner_live(), what the view's command

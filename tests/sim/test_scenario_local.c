@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_scenario_local.c - local (Unix-domain) sockets and loopback in the
  * scenario language: the parser's messages for every malformed use, the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_scenario_parse.c - the scenario parser: good files, bad files, values,
  * and parse -> print -> parse round trips.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_scenario_peer.c - a scenario as a real peer: the hardening tunables
  * of `set` (tcp.syncookies, tcp.somaxconn, tcp.retries1, host.nofile,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_scenario_table.c - the statement table (sim/scenario/stmt_table.c)
  * keeps its promises.

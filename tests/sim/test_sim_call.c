@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_sim_call.c - scheduled calls (SIM_EV_CALL, a scenario's `at`): what a
  * call enters gets its timers, and nothing else is touched.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_switch.c - Check suite for sim/switch.c: learning, flooding, forwarding
  * to one port, no reflection, aging, the hub, and a bad frame at the switch.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_tap_open.c - Check suite for opening a TAP device, without a device
  * and without privilege (nothing is created, even as root).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * tcp_test_util.h - small helpers every TCP suite shares (static, header-only):
  * a fixture world, injecting from the fake peer, taking bob's segments.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_app.c - Check suite for stack/app/: SHA-1, base64, the WebSocket
  * accept value and frames, DNS messages and HTTP heads, each with its

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_arp.c - the ARP cache and resolver [RFC 826] [RFC 1122 2.3.2].
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_eth.c - the Ethernet layer and the driver boundary: which frames a
  * host accepts [IEEE 802.3 3.2], padding on the way out, a link that is down.

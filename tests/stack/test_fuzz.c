@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_fuzz.c - malformed frames into live hosts: dropped with a reason,
  * counted, never a crash, never a leak.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_hostile.c - one case per hostile frame: each is handed to bob (who
  * listens on TH_PORT, has a UDP socket on UDP_PORT and, for the TCP cases,

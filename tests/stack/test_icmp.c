@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_icmp.c - ICMP on a host [RFC 792] [RFC 1122 3.2.2]: echo, ping sockets,
  * the errors we send (and when we must not), the errors we receive.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_inspect.c - the read-only snapshots scenario expects and the view use:
  * named counters, the ARP table, the socket table.

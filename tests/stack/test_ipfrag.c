@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_ipfrag.c - IPv4 fragmentation and reassembly [RFC 791 3.2].
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_ipv4.c - IPv4 on a host: header checks [RFC 791 3.1], mine/forward/drop
  * [RFC 1122 3.2.1, 3.3.4.2], protocol unreachable [RFC 1122 3.2.2.1], output

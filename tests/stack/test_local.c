@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_local.c - AF_LOCAL sockets: named by paths, and nothing below them.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_loopback.c - lo: a host talking UDP and TCP to itself.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_many_sockets.c - thousands of sockets per host: no fixed table. 1,000
  * concurrent TCP connections between two hosts open, each carries its own

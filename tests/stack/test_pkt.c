@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_pkt.c - the packet buffer: headroom, push/pull/put bounds, queues, the
  * pool's live counter, clones; and pkt_drop(), the one way to discard.

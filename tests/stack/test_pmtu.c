@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_pmtu.c - path MTU that cannot be turned into a weapon: ICMP
  * "fragmentation needed" with an impossible MTU (0, below 68) takes the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_rng.c - the seeded generator: the same seed replays the same numbers,
  * streams differ, bounds hold.

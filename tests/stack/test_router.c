@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_router.c - routers and the hosts behind them: longest-prefix match
  * edge cases [RFC 1812 5.2.4.3], the `ip route` listing, no forwarding of

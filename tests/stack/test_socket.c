@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_socket.c - the facade: BSD error semantics, each by name, and what a
  * call leaves in the trace.

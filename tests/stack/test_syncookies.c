@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_syncookies.c - SYN flood defence [RFC 4987 3.6]: when a listener's
  * SYN queue is full, SYNs are answered with cookies and no state; an ACK

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_tcp_cc.c - congestion control by the numbers: initial window
  * [RFC 6928], slow start [RFC 5681 3.1], fast retransmit on the third

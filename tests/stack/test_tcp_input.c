@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_tcp_input.c - segment arrival [RFC 9293 3.10.7.4] checks by name:
  * acceptability, RFC 5961 blind RST / SYN / data protections and the

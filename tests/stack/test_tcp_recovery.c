@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_tcp_recovery.c - loss recovery details beyond the counts of
  * test_tcp_cc.c: a FIN queued during SACK recovery [RFC 6675 5] [RFC 9293

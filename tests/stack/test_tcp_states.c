@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_tcp_states.c - one test per transition of [RFC 9293 3.3.2 Figure 5]:
  * opens (active, passive, simultaneous), closes (active, passive,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_tcp_stress.c - byte-exact delivery under faults: 1 MiB each way
  * between two real hosts while the test loses 10% of frames, reorders 25%,

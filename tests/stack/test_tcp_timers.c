@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_tcp_timers.c - the retransmission timer [RFC 6298] (arithmetic,
  * back-off, Karn, 3 s after a lost SYN), delayed ACK [RFC 1122 4.2.3.2],

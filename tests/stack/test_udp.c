@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_udp.c - UDP on a host [RFC 768] [RFC 1122 4.1]: demultiplexing by
  * specificity, port unreachable, checksums, lengths, the receive buffer.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_wire.c - Check suite for stack/wire/: the Internet checksum, address
  * text, and parse, emit and describe for Ethernet, ARP, IPv4, ICMP, UDP and

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # ask_cards.sh - an `ask` in the view: play stops at the question and shows
 # it on a card (the choice picked marked), r reveals: the cursor goes to the
 # event the stack answered with (the same event `netstep run` names) and the

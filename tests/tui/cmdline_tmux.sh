@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # cmdline_tmux.sh - type socket calls on the view's ':' command line in tmux
 # and see their packets appear; then :w the session and replay it.
 #

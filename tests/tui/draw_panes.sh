@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # draw_panes.sh - the view's ladder, plot and map panes (issue 13, item 4) against
 # golden screens, at 80x24 and 120x36, with box drawing and braille and with
 # the ASCII fallback. The screens come from `netstep ui --dump WxH --keys`,

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # view_input_end.sh - the view never outlives its input and never spins
 # (issue 11, item 9):
 #   1. stdin from /dev/null (a closed pipe, a script): netstep does not open

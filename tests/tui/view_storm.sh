@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # view_storm.sh - the view shows where the world halted on a storm, and play
 # stops there (issue 11): a broadcast circling two hubs joined twice, no delay
 # anywhere, halts the world at 1,000,000 events in one instant, as

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_draw_labels.c - the ladder's labels never overlap (issue 13): a dense
  * burst (tcp/fast-retransmit's window of segments and its duplicate ACKs)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_live.c - the view's live side without a terminal: the ':' command
  * line's editing and completion (ui/cmdline.c), statements typed there

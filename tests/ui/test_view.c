@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_view.c - the classroom view's model and pane renderers, without a
  * terminal: grids compared with the rows they should hold.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_view_app.c - the packet pane's application layer: HTTP, WebSocket and
  * DNS decoded field by field from the lessons app/websocket.scn and

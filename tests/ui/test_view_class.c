@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_view_class.c - the view in a classroom: a `pause` stops play (and a
  * live script), the lesson's introduction as a card, the projector layout
