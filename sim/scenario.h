@@ -340,6 +340,7 @@ enum scn_step_kind {
     SCN_STEP_LINK_STATE,/* link A B down|up (a step, usually under `at`) */
     SCN_STEP_EXPECT_BYTES,/* expect VAR == file PATH | expect VAR sha256 HEX */
     SCN_STEP_ASK,       /* ask "QUESTION" [choices "A" "B"...] answer ... */
+    SCN_STEP_ECHO,      /* HOST: echo tcp|udp PORT */
     SCN_STEP_KIND_COUNT
 };
 
@@ -382,6 +383,12 @@ struct scn_send_args {
 struct scn_recv_args {
     size_t max_len;  /* N: the buffer size offered to the call, 1..SCN_LEN_MAX; 0 with all */
     bool all;        /* `recv VAR all`: read until the end of the stream */
+};
+
+/* SCN_STEP_ECHO: a background echo server [RFC 862]. */
+struct scn_echo_args {
+    bool tcp;        /* tcp (stream) or udp (datagrams) */
+    uint16_t port;   /* 1..65535 */
 };
 
 /* SCN_STEP_LISTEN. */
@@ -685,6 +692,7 @@ struct scn_step {
         struct scn_send_args send;        /* SCN_STEP_SEND, SCN_STEP_SENDTO */
         struct scn_recv_args recv;        /* SCN_STEP_RECV, SCN_STEP_RECVFROM */
         struct scn_listen_args listen;    /* SCN_STEP_LISTEN */
+        struct scn_echo_args echo;        /* SCN_STEP_ECHO */
         struct scn_accept_args accept;    /* SCN_STEP_ACCEPT */
         struct scn_shutdown_args shutdown;/* SCN_STEP_SHUTDOWN */
         struct scn_setsockopt_args sockopt; /* SCN_STEP_SETSOCKOPT */

@@ -153,6 +153,25 @@ struct scn_value {
     uint8_t digest[32];
 };
 
+/* A connection an echo server accepted: what it read and has not yet
+ * written back. */
+struct scn_echo_conn {
+    int fd;             /* the accepted socket, or -1 once closed */
+    uint8_t buf[4096];  /* bytes read, not yet all sent back */
+    size_t len;         /* bytes in buf */
+    size_t off;         /* bytes of buf sent back so far */
+};
+
+/* A running `HOST: echo tcp|udp PORT`. */
+struct scn_echo {
+    const struct scn_step *st;   /* the statement */
+    size_t step_no;              /* 1-based, for causes */
+    int fd;                      /* the listening (tcp) or bound (udp) socket */
+    struct scn_echo_conn *conns; /* tcp: the connections accepted so far */
+    size_t n_conns;              /* entries of conns */
+    uint64_t bytes;              /* bytes echoed so far (tcp and udp) */
+};
+
 struct scn_runner {
     struct sim sim;               /* the world */
     const struct scenario *scn;   /* the script (not owned) */
@@ -190,6 +209,8 @@ struct scn_runner {
                                      connection delivered what was sent: `at`
                                      statements and background calls wait */
     bool drained;                 /* that ran (once, after the last step) */
+    struct scn_echo *echoes;      /* echo servers started so far */
+    size_t n_echoes;              /* entries of echoes */
 };
 
 /* Does the frame f[0..len) (Ethernet first) match filt? With scn (may be

@@ -23,7 +23,7 @@ scn_step_kind_name(enum scn_step_kind k)
         [SCN_STEP_PING] = "ping", [SCN_STEP_SLEEP] = "sleep",
         [SCN_STEP_SAY] = "say", [SCN_STEP_EXPECT] = "expect",
         [SCN_STEP_PAUSE] = "pause", [SCN_STEP_WAIT] = "wait",
-        [SCN_STEP_LISTEN] = "listen", [SCN_STEP_ACCEPT] = "accept",
+        [SCN_STEP_LISTEN] = "listen", [SCN_STEP_ECHO] = "echo", [SCN_STEP_ACCEPT] = "accept",
         [SCN_STEP_SHUTDOWN] = "shutdown", [SCN_STEP_SETSOCKOPT] = "setsockopt",
         [SCN_STEP_SET] = "set", [SCN_STEP_DROP] = "drop",
         [SCN_STEP_ROUTE_ADD] = "route add", [SCN_STEP_ROUTE_SHOW] = "ip route",

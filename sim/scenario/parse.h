@@ -469,4 +469,9 @@ const struct stmt_def *stmt_find_call(const struct tok *t);
 /* The row that owns the step functions of kind k. */
 const struct stmt_def *stmt_of_kind(enum scn_step_kind k);
 
+/* echo.c: HOST: echo tcp|udp PORT */
+int parse_call_echo(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st);
+void print_echo(FILE *out, const struct scenario *scn, const struct scn_step *st);
+bool eq_echo(const struct scn_step *a, const struct scn_step *b);
+
 #endif

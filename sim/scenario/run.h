@@ -130,4 +130,10 @@ void ask_runner_destroy(struct scn_runner *r);
 void ask_runner_settle(struct scn_runner *r, const struct scn_step *st);
 void ask_runner_finish(struct scn_runner *r);
 
+/* echo.c: the background echo servers */
+int call_echo(struct scn_runner *r, const struct scn_step *st, size_t step_no, char *res,
+              size_t res_len);
+void echo_service(struct scn_runner *r);
+void echo_free(struct scn_runner *r);
+
 #endif

@@ -731,6 +731,7 @@ void
 service_jobs(struct scn_runner *r)
 {
     char res[320];
+    echo_service(r);  /* a server, not a call: it answers after the script too */
     if (r->draining)
         return;  /* after the script: its calls are reported as still waiting */
     for (size_t i = 0; i < r->scn->n_socks; i++) {

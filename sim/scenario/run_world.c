@@ -517,6 +517,7 @@ scn_runner_destroy(struct scn_runner *r)
     if (r->jobs != NULL && r->scn != NULL)
         for (size_t i = 0; i < r->scn->n_socks; i++)
             job_free(&r->jobs[i]);
+    echo_free(r);
     for (size_t i = 0; i < r->n_ats; i++)
         free(r->ats[i]);
     free(r->ats);
