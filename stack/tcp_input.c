@@ -819,12 +819,34 @@ tcp_check_sequence(struct host *h, struct tcb *tp, struct tcp_seg *s, uint32_t s
             uint32_t from = s->seq + (s->syn ? 1u : 0u);
             tcp_sack_note_duplicate(tp, from, from + s->dlen);
         }
+        /* "If the RCV.WND is zero, no segments will be acceptable, but
+         * special allowance should be made to accept valid ACKs, URGs, and
+         * RSTs": a segment refused only because the window is closed (it
+         * starts at or past RCV.NXT, e.g. a pure ACK at RCV.NXT + 1 after
+         * the peer's 1-byte zero-window probe) loses its text but its ACK
+         * field is processed, or a host that does not read would stall its
+         * own sending. RSTs at RCV.NXT are acceptable already; SYNs go the
+         * usual way. */
+        bool ack_allowed =
+            tp->rcv_wnd == 0 && !old && (f & TCP_ACK) && !(f & (TCP_SYN | TCP_RST));
+        const char *then = ack_allowed ? ": the text is refused, the ACK field still processed"
+                           : (f & TCP_RST) ? ""
+                                           : ": send an ACK";
         tcp_trace(tp, TRACE_RX, s->p, "RFC 9293 3.10.7.4",
                   "%s: not acceptable (RCV.NXT %u, RCV.WND %u)%s", s->desc, tp->rcv_nxt,
-                  tp->rcv_wnd, (f & TCP_RST) ? "" : ": send an ACK");
+                  tp->rcv_wnd, then);
         if (f & TCP_RST) {
             pkt_drop(h, s->p, LAYER_TCP, DROP_TCP_RST_OUT_OF_WINDOW);
             return false;
+        }
+        if (ack_allowed) {
+            /* The fifth check still judges the ACK [RFC 5961 5.2]; the ACK
+             * in reply goes out after it, with the new SND.UNA. */
+            s->dlen = 0;
+            s->staged = 0;
+            s->fin = false;
+            tp->ack_now = true;
+            return true;
         }
         /* "If an incoming segment is not acceptable, an acknowledgment should
          * be sent in reply (unless the RST bit is set)" */

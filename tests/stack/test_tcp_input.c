@@ -4,7 +4,7 @@
  * acceptability, RFC 5961 blind RST / SYN / data protections and the
  * challenge-ACK rate limit, PAWS [RFC 7323 5.3], out-of-order data with SACK
  * blocks [RFC 2018] and D-SACK [RFC 2883], and sequence numbers that wrap
- * past 2^32; and the send
+ * past 2^32, the ACKs a closed receive window still takes; and the send
  * ring's copy-and-checksum.
  */
 #include "tcp_test_util.h"
@@ -87,6 +87,75 @@ START_TEST(test_segment_beyond_window_is_not_acceptable_and_acked)
     struct th_seg a = take();
     ck_assert_uint_eq(a.t.ack, PEER_ISS + 1);
     ck_assert_uint_eq(hw_count_drops(w, DROP_TCP_OUT_OF_WINDOW), 1);
+}
+END_TEST
+
+/* bob's window closed: his application reads nothing, 4096 bytes fill
+ * SO_RCVBUF. bob sends 1000 bytes of his own. Returns bob's fd. */
+static int
+bob_window_closed_with_data_out(uint32_t *iss)
+{
+    int lfd = th_listen(w, HW_BOB, TH_PORT, 4);
+    hw_enter(w);
+    ck_assert_int_eq(sock_setsockopt(BOB(w), lfd, SOCK_OPT_RCVBUF, 4096), 0);
+    int fd = th_passive_open(w, lfd, PEER_ISS, 65535, NULL, iss);
+    static uint8_t seg[1460];
+    peer(TCP_ACK, PEER_ISS + 1, *iss + 1, seg, 1460);
+    peer(TCP_ACK, PEER_ISS + 1461, *iss + 1, seg, 1460);
+    peer(TCP_ACK, PEER_ISS + 2921, *iss + 1, seg, 1176);
+    hw_advance(w, 200 * TH_MS);
+    ck_assert_uint_eq(th_tcb(w, HW_BOB, fd)->rcv_wnd, 0);
+    th_flush(w, HW_BOB);
+    bob_send(fd, 1000);
+    struct th_seg d = take();
+    ck_assert_uint_eq(d.t.seq, *iss + 1);
+    ck_assert_uint_eq(d.len, 1000);
+    th_flush(w, HW_BOB);
+    return fd;
+}
+
+/* [RFC 9293 3.10.7.4] "If the RCV.WND is zero, no segments will be
+ * acceptable, but special allowance should be made to accept valid ACKs":
+ * after a 1-byte zero-window probe the peer's SND.NXT is RCV.NXT + 1, so
+ * its pure ACKs are not acceptable to the closed window; their ACK field
+ * must still move SND.UNA, or bob's own data stalls until ETIMEDOUT. */
+START_TEST(test_zero_window_still_takes_the_ack_of_a_pure_ack_past_rcv_nxt)
+{
+    uint32_t iss;
+    int fd = bob_window_closed_with_data_out(&iss);
+    struct tcb *tp = th_tcb(w, HW_BOB, fd);
+    peer(TCP_ACK, PEER_ISS + 4097, iss + 1, "p", 1); /* the probe: refused */
+    ck_assert_uint_eq(tp->rcv_nxt, PEER_ISS + 4097);
+    struct th_seg a = take();
+    ck_assert_uint_eq(a.t.ack, PEER_ISS + 4097);
+    ck_assert_uint_eq(a.t.wnd, 0);
+    th_flush(w, HW_BOB);
+    ck_assert_uint_eq(tp->snd_una, iss + 1);
+    peer(TCP_ACK, PEER_ISS + 4098, iss + 1001, NULL, 0); /* SEG.SEQ = RCV.NXT + 1 */
+    ck_assert_uint_eq(tp->snd_una, iss + 1001);
+    ck_assert_uint_eq(tp->rcv_nxt, PEER_ISS + 4097);
+    ck_assert_int_eq(tp->state, TCP_ESTABLISHED);
+}
+END_TEST
+
+/* The same allowance for a probe that carries the ACK: its byte is refused
+ * (the window is zero) and answered with an ACK saying so, its ACK field
+ * taken. An ACK of data never sent is still refused [RFC 5961 5.2]. */
+START_TEST(test_zero_window_probe_byte_is_refused_but_its_ack_is_taken)
+{
+    uint32_t iss;
+    int fd = bob_window_closed_with_data_out(&iss);
+    struct tcb *tp = th_tcb(w, HW_BOB, fd);
+    peer(TCP_ACK, PEER_ISS + 4097, iss + 501, "p", 1);
+    ck_assert_uint_eq(tp->snd_una, iss + 501);
+    ck_assert_uint_eq(tp->rcv_nxt, PEER_ISS + 4097);
+    struct th_seg a = take();
+    ck_assert_uint_eq(a.t.ack, PEER_ISS + 4097);
+    ck_assert_uint_eq(a.t.wnd, 0);
+    th_flush(w, HW_BOB);
+    peer(TCP_ACK, PEER_ISS + 4098, iss + 50000, NULL, 0);
+    ck_assert_uint_eq(tp->snd_una, iss + 501);
+    ck_assert_uint_eq(hw_count_drops(w, DROP_TCP_BAD_ACK), 1);
 }
 END_TEST
 
@@ -348,6 +417,8 @@ tcp_input_suite(void)
     tcase_add_test(tc, test_ack_of_unsent_data_is_dropped_with_challenge_ack);
     tcase_add_test(tc, test_challenge_acks_are_rate_limited);
     tcase_add_test(tc, test_segment_beyond_window_is_not_acceptable_and_acked);
+    tcase_add_test(tc, test_zero_window_still_takes_the_ack_of_a_pure_ack_past_rcv_nxt);
+    tcase_add_test(tc, test_zero_window_probe_byte_is_refused_but_its_ack_is_taken);
     tcase_add_test(tc, test_old_duplicate_data_is_dropped_and_acked);
     tcase_add_test(tc, test_out_of_order_data_gets_immediate_dup_ack_with_sack_block);
     tcase_add_test(tc, test_paws_drops_an_old_timestamp);
