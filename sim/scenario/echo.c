@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * sim/scenario/echo.c - `HOST: echo tcp|udp PORT`: a background echo server
  * [RFC 862].

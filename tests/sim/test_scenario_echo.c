@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_scenario_echo.c - `HOST: echo tcp|udp PORT`, the background echo
  * server [RFC 862]: a UDP datagram comes back to its sender, a TCP stream
