@@ -29,7 +29,21 @@ struct scenario *scenario_parse_ok(const char *text);
  * scenario_run_free(). */
 struct scenario_run *scenario_run_text(const char *text);
 
+/* The same for the scenario file at path. */
+struct scenario_run *scenario_run_file(const char *path);
+
 void scenario_run_free(struct scenario_run *run);
+
+/* Every expect of run held, and there were n of them; on failure the
+ * printout goes to stderr (Check cannot carry a long message). */
+void scenario_assert_expects(const struct scenario_run *run, unsigned n);
+
+/* scn as scenario_print() writes it, in a string to free(). */
+char *scenario_print_string(const struct scenario *scn);
+
+/* parse -> print -> parse gives an equal tree, and printing that again gives
+ * the same text. */
+void scenario_assert_round_trip(const struct scenario *a);
 
 /* The test fails, showing the whole printout, unless it contains text. */
 void scenario_output_has(const struct scenario_run *run, const char *text);

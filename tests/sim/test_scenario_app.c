@@ -6,6 +6,7 @@
  * bytes sim/scenario_app.c builds from them, including from received data
  * that is not what the payload expects.
  */
+#include "harness/scenario_helpers.h"
 #include "sim/scenario.h"
 #include "sim/scenario_app.h"
 
@@ -46,35 +47,6 @@ assert_error(const char *text, const char *msg)
     ck_assert_str_eq(d.first, msg);
 }
 
-static char *
-print_to_string(const struct scenario *scn)
-{
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-
-    ck_assert_ptr_nonnull(f);
-    ck_assert_int_eq(scenario_print(scn, f), 0);
-    ck_assert_int_eq(fclose(f), 0);
-    return buf;
-}
-
-static void
-assert_round_trip(const struct scenario *a)
-{
-    struct scn_diag d;
-    char *text = print_to_string(a);
-    struct scenario *b = scenario_parse_string("printed.scn", text, &d);
-
-    ck_assert_msg(b != NULL, "printed text does not parse: %s\n%s", d.first, text);
-    ck_assert_msg(scenario_equal(a, b), "round trip changed the scenario:\n%s", text);
-    char *again = print_to_string(b);
-    ck_assert_str_eq(text, again);
-    free(again);
-    free(text);
-    scenario_free(b);
-}
-
 /* The payload of the send on the last line. */
 static const struct scn_payload *
 last_payload(const struct scenario *scn)
@@ -112,7 +84,7 @@ START_TEST(test_ws_accept_literal_key)
                      "\r\n\r\n");
     ck_assert_uint_eq(len, strlen((char *)b));
     free(b);
-    assert_round_trip(scn);
+    scenario_assert_round_trip(scn);
     scenario_free(scn);
 }
 END_TEST
@@ -135,7 +107,7 @@ START_TEST(test_ws_accept_from_received_request)
     ws_accept("x3JJHMbDL1EzLkh9GBhXDw==", 24, want);
     ck_assert_ptr_nonnull(strstr((char *)b, want));
     free(b);
-    assert_round_trip(scn);
+    scenario_assert_round_trip(scn);
     scenario_free(scn);
 }
 END_TEST
@@ -182,7 +154,7 @@ START_TEST(test_ws_frame_forms)
     ck_assert_uint_eq(len, 2);
     ck_assert(b[0] == 0x88 && b[1] == 0x00);
     free(b);
-    assert_round_trip(scn);
+    scenario_assert_round_trip(scn);
     scenario_free(scn);
 }
 END_TEST
@@ -228,7 +200,7 @@ START_TEST(test_dns_query_and_answers)
     free(b);
     free(q);
     ck_assert_uint_eq(scn->steps[6].send.payload.app.dns_type, DNS_TYPE_AAAA);
-    assert_round_trip(scn);
+    scenario_assert_round_trip(scn);
     scenario_free(scn);
 }
 END_TEST
@@ -246,7 +218,7 @@ START_TEST(test_expect_against_a_payload)
     ck_assert_int_eq(e->rhs.kind, SCN_PAYLOAD_DNS_ANSWER);
     ck_assert_int_eq(e->rhs.app.from_dvar, 0);
     ck_assert_int_eq(scn->steps[5].expect.rhs.kind, SCN_PAYLOAD_TEXT);
-    assert_round_trip(scn);
+    scenario_assert_round_trip(scn);
     scenario_free(scn);
 }
 END_TEST

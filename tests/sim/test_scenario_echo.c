@@ -29,17 +29,6 @@
 #define SHA_A "0ae5b9b6e523a8d3ae10a22df748488ae48b064b226f053903d6204e1d73432e"
 #define SHA_C "ad9b75218b123f061393020978ab2b5b1d4a1e46558c14bee1e7d6f6ed2a70d0"
 
-/* Every expect of run held, and there were n of them; on failure the
- * printout goes to stderr. */
-static void
-assert_expects(const struct scenario_run *run, unsigned n)
-{
-    if (run->failed != 0 || run->passed != n)
-        fputs(run->out, stderr);
-    ck_assert_uint_eq(run->failed, 0);
-    ck_assert_uint_eq(run->passed, n);
-}
-
 START_TEST(test_udp_datagram_comes_back_to_its_sender)
 {
     struct scenario_run *run = scenario_run_text(WORLD
@@ -52,7 +41,7 @@ START_TEST(test_udp_datagram_comes_back_to_its_sender)
                                                  "alice: sendto u 192.0.2.2:7 \"again\"\n"
                                                  "alice: recvfrom u 100 -> back2\n"
                                                  "expect back2 == \"again\"\n");
-    assert_expects(run, 2);
+    scenario_assert_expects(run, 2);
     scenario_output_has(run, "=> echoing udp port 7 in the background until the scenario ends");
     scenario_output_has(run, "5 bytes from 192.0.2.2:7: \"hello\"");
     scenario_run_free(run);
@@ -83,7 +72,7 @@ START_TEST(test_tcp_bytes_come_back_exactly_and_server_closes)
                                                  "alice: shutdown s wr\n"
                                                  "alice: recv s all -> back\n"
                                                  "expect back sha256 " SHA_100000 "\n");
-    assert_expects(run, 1);
+    scenario_assert_expects(run, 1);
     /* recv all ends at the server's FIN: it closed after alice did. */
     scenario_output_has(run, "alice: recv s all -> back");
     ck_assert_ptr_null(strstr(run->out, "timed out"));
@@ -113,7 +102,7 @@ START_TEST(test_two_tcp_clients_at_once)
                                                  "alice: recv s all -> a\n"
                                                  "expect a sha256 " SHA_A "\n"
                                                  "expect c sha256 " SHA_C "\n");
-    assert_expects(run, 2);
+    scenario_assert_expects(run, 2);
     ck_assert_ptr_null(strstr(run->out, "timed out"));
     scenario_run_free(run);
 }
@@ -145,7 +134,7 @@ START_TEST(test_tcp_connections_one_after_another)
                                                  "alice: recv s3 all -> back3\n"
                                                  "expect back3 sha256 " SHA_20000 "\n"
                                                  "alice: close s3\n");
-    assert_expects(run, 3);
+    scenario_assert_expects(run, 3);
     scenario_run_free(run);
 }
 END_TEST

@@ -37,34 +37,9 @@
     "alice: sendto c bob:7 " payload "\n"                                      \
     "bob: recv s 200 -> got\n"
 
-/* Run the scenario file at path headless. */
-static struct scenario_run *
-run_file(const char *path)
-{
-    struct scn_diag d;
-    struct scenario *scn = scenario_parse_file(path, &d);
-    struct scenario_run *run = calloc(1, sizeof(*run));
-    struct scn_runner r;
-    char err[512] = "";
-
-    ck_assert_msg(scn != NULL, "unexpected error: %s", d.first);
-    ck_assert_ptr_nonnull(run);
-    FILE *f = open_memstream(&run->out, &run->out_len);
-    ck_assert_ptr_nonnull(f);
-    struct scn_run_opts opts = { .out = f };
-    ck_assert_msg(scn_runner_init(&r, scn, &opts, err, sizeof(err)) == 0, "%s", err);
-    scn_runner_run(&r);
-    run->passed = r.expects_passed;
-    run->failed = r.expects_failed;
-    scn_runner_destroy(&r);
-    ck_assert_int_eq(fclose(f), 0);
-    scenario_free(scn);
-    return run;
-}
-
 START_TEST(test_pass)
 {
-    struct scenario_run *run = run_file(DIR "pass.scn");
+    struct scenario_run *run = scenario_run_file(DIR "pass.scn");
 
     ck_assert_uint_eq(run->passed, 2);
     ck_assert_uint_eq(run->failed, 0);
@@ -75,7 +50,7 @@ END_TEST
 
 START_TEST(test_fail_shows_where)
 {
-    struct scenario_run *run = run_file(DIR "fail.scn");
+    struct scenario_run *run = scenario_run_file(DIR "fail.scn");
 
     ck_assert_uint_eq(run->passed, 0);
     ck_assert_uint_eq(run->failed, 2);

@@ -9,6 +9,7 @@
  * scenarios that must parse and survive a round trip through
  * scenario_print(). NETSTEP_TEST_DATA is the absolute path of tests/data.
  */
+#include "harness/scenario_helpers.h"
 #include "sim/scenario.h"
 
 #include <check.h>
@@ -66,37 +67,6 @@ assert_error(const char *text, const char *msg)
     ck_assert_uint_ge(d.n_errors, 1);
     ck_assert_str_eq(d.first, msg);
     ck_assert_str_eq(d.errors[0].msg, msg);
-}
-
-static char *
-print_to_string(const struct scenario *scn)
-{
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-
-    ck_assert_ptr_nonnull(f);
-    ck_assert_int_eq(scenario_print(scn, f), 0);
-    ck_assert_int_eq(fclose(f), 0);
-    return buf;
-}
-
-/* parse -> print -> parse gives an equal tree, and printing again gives the
- * same text. */
-static void
-assert_round_trip(const struct scenario *a)
-{
-    struct scn_diag d;
-    char *text = print_to_string(a);
-    struct scenario *b = scenario_parse_string("printed.scn", text, &d);
-
-    ck_assert_msg(b != NULL, "printed text does not parse: %s\n%s", d.first, text);
-    ck_assert_msg(scenario_equal(a, b), "round trip changed the scenario:\n%s", text);
-    char *again = print_to_string(b);
-    ck_assert_str_eq(text, again);
-    free(again);
-    free(text);
-    scenario_free(b);
 }
 
 static const struct scn_step *
@@ -1500,7 +1470,7 @@ START_TEST(test_v1_statements_and_their_fields)
     ck_assert_str_eq(step(scn, 24)->expect.field, "ESTABLISHED");
     ck_assert_str_eq(step(scn, 25)->expect.field, "cwnd");
     ck_assert_int_eq(step(scn, 26)->expect.route_kind, SCN_ROUTE_VIA);
-    assert_round_trip(scn);
+    scenario_assert_round_trip(scn);
     scenario_free(scn);
 }
 END_TEST
@@ -1517,7 +1487,7 @@ START_TEST(test_include_reads_the_topology_relative_to_the_file)
     ck_assert_uint_eq(scn->hosts[1].line, 3);
     ck_assert_uint_eq(step(scn, 0)->file, 0);
     ck_assert_uint_eq(step(scn, 0)->line, 4);
-    assert_round_trip(scn);
+    scenario_assert_round_trip(scn);
     scenario_free(scn);
 }
 END_TEST
@@ -1588,7 +1558,7 @@ START_TEST(test_round_trip_good_files)
         snprintf(path, sizeof path, "%s/good/%s", NETSTEP_TEST_DATA, files[i]);
         struct scenario *scn = scenario_parse_file(path, &d);
         ck_assert_msg(scn != NULL, "%s", d.first);
-        assert_round_trip(scn);
+        scenario_assert_round_trip(scn);
         scenario_free(scn);
     }
 }
@@ -1617,7 +1587,7 @@ START_TEST(test_round_trip_every_lesson)
             snprintf(file, sizeof file, "%s/%s", path, e->d_name);
             struct scenario *scn = scenario_parse_file(file, &diag);
             ck_assert_msg(scn != NULL, "%s", diag.first);
-            assert_round_trip(scn);
+            scenario_assert_round_trip(scn);
             scenario_free(scn);
             n++;
         }
@@ -1710,7 +1680,7 @@ START_TEST(test_networks_fields_and_round_trip)
     st = step(scn, 13);
     ck_assert_int_eq(st->drop.action, SCN_RULE_DELAY);
     ck_assert_uint_eq(st->drop.delay_ns, 300 * MS);
-    assert_round_trip(scn);
+    scenario_assert_round_trip(scn);
     scenario_free(scn);
 }
 END_TEST
@@ -1748,7 +1718,7 @@ START_TEST(test_round_trip_every_construct)
                                     "expect alice arp 10.1.2.4 02:00:00:00:00:0b\n"
                                     "expect alice arp bob absent\n");
 
-    assert_round_trip(scn);
+    scenario_assert_round_trip(scn);
     scenario_free(scn);
 }
 END_TEST
@@ -1762,7 +1732,7 @@ START_TEST(test_print_is_canonical)
                                     "a:   recv s 9 -> x timeout 0.5s\n"
                                     "ping a b count 1 size 56 interval 1s timeout 1000ms\n"
                                     "expect a s error none\n");
-    char *text = print_to_string(scn);
+    char *text = scenario_print_string(scn);
 
     ck_assert_str_eq(text, "host a 192.0.2.1/24\n"
                            "host b 192.0.2.2/24\n"
@@ -1809,7 +1779,7 @@ START_TEST(test_long_about_is_kept_whole)
     ck_assert_uint_eq(strlen(scn->about), 12 * 70 + 11);
     ck_assert_ptr_nonnull(strstr(scn->about, "paragraph 11: sudo ip netns exec netstep-lab curl "
                                              "-v http://192.0.2.2/"));
-    assert_round_trip(scn);
+    scenario_assert_round_trip(scn);
     scenario_free(scn);
 }
 END_TEST
@@ -1863,7 +1833,7 @@ START_TEST(test_tap_fields_and_defaults)
     ck_assert_ptr_eq(scenario_tap_of(scn, 1, 1), b);
     ck_assert_ptr_null(scenario_tap_of(scn, 1, 0));
     ck_assert_ptr_null(scenario_tap_of(scn, 0, 0));
-    assert_round_trip(scn);
+    scenario_assert_round_trip(scn);
     scenario_free(scn);
 }
 END_TEST
@@ -1872,7 +1842,7 @@ START_TEST(test_tap_prints_canonically_and_equality_sees_it)
 {
     struct scenario *scn = parse_ok("host bob 192.0.2.2/24\n"
                                     "tap bob nstap0 loss 2.0% delay 1000us\n");
-    char *text = print_to_string(scn);
+    char *text = scenario_print_string(scn);
     ck_assert_str_eq(text, "host bob 192.0.2.2/24\n"
                            "tap bob nstap0 delay 1ms loss 2%\n");
     struct scenario *other_dev = parse_ok("host bob 192.0.2.2/24\n"

@@ -23,35 +23,6 @@
     "switch sw\n"                                    \
     "link alice sw\nlink bob sw\n"
 
-/* Print scn and parse what was printed: it must be the same scenario. */
-static void
-assert_round_trip(const struct scenario *scn)
-{
-    char *text = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&text, &len);
-    ck_assert_ptr_nonnull(f);
-    ck_assert_int_eq(scenario_print(scn, f), 0);
-    ck_assert_int_eq(fclose(f), 0);
-    struct scn_diag d;
-    struct scenario *again = scenario_parse_string("printed.scn", text, &d);
-    ck_assert_msg(again != NULL, "printed text does not parse: %s\n%s", d.first, text);
-    ck_assert_msg(scenario_equal(scn, again), "printed text parses differently:\n%s", text);
-    scenario_free(again);
-    free(text);
-}
-
-/* Every expect of run held, and there were n of them; on failure the
- * printout goes to stderr (Check cannot carry a long message). */
-static void
-assert_expects(const struct scenario_run *run, unsigned n)
-{
-    if (run->failed != 0 || run->passed != n)
-        fputs(run->out, stderr);
-    ck_assert_uint_eq(run->failed, 0);
-    ck_assert_uint_eq(run->passed, n);
-}
-
 /* ------------------------------------------------------------------------ */
 /* set: the hardening tunables */
 
@@ -80,7 +51,7 @@ START_TEST(test_set_hardening_keys_parse_and_print_back)
         ck_assert_uint_eq(scn->steps[i].set.value, want[i].value);
     }
     ck_assert_str_eq(scn_set_key_name(SCN_SET_HOST_NOFILE), "host.nofile");
-    assert_round_trip(scn);
+    scenario_assert_round_trip(scn);
     scenario_free(scn);
 }
 END_TEST
@@ -144,13 +115,13 @@ START_TEST(test_syncookies_off_keeps_alice_out_of_a_flood)
     struct scenario_run *run = scenario_run_text(FLOOD("off")
                                                  "expect alice c state SYN_SENT\n"
                                                  "expect bob counter tcp.syncookies_sent == 0\n");
-    assert_expects(run, 2);
+    scenario_assert_expects(run, 2);
     scenario_run_free(run);
 
     run = scenario_run_text(FLOOD("on")
                             "expect alice c state ESTABLISHED\n"
                             "expect bob counter tcp.syncookies_ok == 1\n");
-    assert_expects(run, 2);
+    scenario_assert_expects(run, 2);
     scenario_run_free(run);
 }
 END_TEST
@@ -163,7 +134,7 @@ START_TEST(test_somaxconn_clamps_the_backlog)
     struct scenario_run *run = scenario_run_text(FLOOD_SET("on", "set bob tcp.somaxconn 2\n")
                                                  "expect bob counter tcp.syncookies_sent == 11\n"
                                                  "expect alice c state ESTABLISHED\n");
-    assert_expects(run, 2);
+    scenario_assert_expects(run, 2);
     scenario_run_free(run);
 }
 END_TEST
@@ -186,7 +157,7 @@ START_TEST(test_retries1_says_when)
                                                  "expect alice counter tcp.r1_reached == 0\n"
                                                  "sleep 32s\n"
                                                  "expect alice counter tcp.r1_reached == 1\n");
-    assert_expects(run, 2);
+    scenario_assert_expects(run, 2);
     scenario_run_free(run);
 }
 END_TEST
@@ -204,7 +175,7 @@ START_TEST(test_nofile_limits_sockets)
                                                  "alice: close a\n"
                                                  "alice: d = socket udp\n"
                                                  "expect alice d error == none\n");
-    assert_expects(run, 2);
+    scenario_assert_expects(run, 2);
     scenario_run_free(run);
 }
 END_TEST
@@ -267,7 +238,7 @@ START_TEST(test_counted_repeat_names_each_pass)
     ck_assert_str_eq(scn->steps[9].text, "alice: sendto c2 bob:7 \"2.2\"");
     ck_assert_int_eq(scn->steps[8].sock, 0);
     ck_assert_int_eq(scn->steps[9].sock, 1);
-    assert_round_trip(scn);
+    scenario_assert_round_trip(scn);
     scenario_free(scn);
 }
 END_TEST
@@ -387,7 +358,7 @@ START_TEST(test_reply_parses_and_prints_back)
     ck_assert_int_eq(scn->steps[5].send.payload.kind, SCN_PAYLOAD_TEXT);
     ck_assert_str_eq(scn->dvars[scn->steps[7].from_dvar].name, "caller");
     ck_assert_int_eq(scn->steps[2].from_dvar, -1);
-    assert_round_trip(scn);
+    scenario_assert_round_trip(scn);
     scenario_free(scn);
 }
 END_TEST
@@ -438,7 +409,7 @@ START_TEST(test_udp_server_answers_an_unknown_port)
                  "expect bob counter udp.tx == 2\n",
                  (unsigned long long)seed);
         struct scenario_run *run = scenario_run_text(text);
-        assert_expects(run, 4);
+        scenario_assert_expects(run, 4);
         scenario_run_free(run);
     }
 }
@@ -460,7 +431,7 @@ START_TEST(test_accept_from_and_a_bad_reply)
                                                  "bob: recv a 10 -> hi\n"
                                                  "bob: sendto s hi \"x\"\n"
                                                  "expect bob s error == EDESTADDRREQ\n");
-    assert_expects(run, 2);
+    scenario_assert_expects(run, 2);
     scenario_output_has(run, "hi holds \"hi\", not ADDRESS:PORT");
     scenario_run_free(run);
 }
@@ -480,7 +451,7 @@ START_TEST(test_local_reply_goes_to_the_path)
                                                  "bob: sendto d who \"a\"\n"
                                                  "bob: recvfrom e 100 -> a\n"
                                                  "expect a == \"a\"\n");
-    assert_expects(run, 2);
+    scenario_assert_expects(run, 2);
     scenario_run_free(run);
 }
 END_TEST
@@ -575,7 +546,7 @@ START_TEST(test_huge_datagram_is_refused)
                                                  "alice: c = socket udp\n"
                                                  "alice: sendto c bob:7 bytes 2147483647\n"
                                                  "expect alice c error == EMSGSIZE\n");
-    assert_expects(run, 1);
+    scenario_assert_expects(run, 1);
     scenario_run_free(run);
 }
 END_TEST
