@@ -24,7 +24,7 @@ failures=0
 ok() { echo "ok   $*"; }
 bad() { echo "FAIL $*"; failures=$((failures + 1)); }
 
-LESSONS="app/dns app/http app/websocket ip/ping ip/traceroute"
+LESSONS="app/dns app/http app/websocket ip/fragmentation ip/ping ip/traceroute"
 
 for l in $LESSONS; do
     scn="$src/scenarios/$l.scn"
