@@ -24,7 +24,9 @@ failures=0
 ok() { echo "ok   $*"; }
 bad() { echo "FAIL $*"; failures=$((failures + 1)); }
 
-LESSONS="app/dns app/http app/websocket ip/fragmentation ip/ping ip/traceroute"
+LESSONS="app/dns app/http app/websocket ip/fragmentation ip/no-route ip/path-mtu ip/ping
+ip/traceroute ip/two-subnets link/bursty-loss link/hub-vs-switch link/switch-learning
+tap/http-server"
 
 for l in $LESSONS; do
     scn="$src/scenarios/$l.scn"
