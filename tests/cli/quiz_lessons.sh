@@ -3,7 +3,9 @@
 # quiz_lessons.sh - every bundled lesson's questions, run against the stack:
 # a lesson that asks has at least two questions, the stack answers every one
 # (quiz reveals as many as it asks, exit 0), `netstep check` accepts it, and
-# it ends with an exercise. The lessons listed below must ask.
+# it ends with an exercise. Every bundled lesson must ask. A lesson on a
+# real TAP device cannot be quizzed here (its peer is the kernel): check
+# parses its questions, and the interop test lesson_http runs them.
 #   quiz_lessons.sh NETSTEP SRCDIR OUTDIR
 set -u
 ns=$1; src=$2; out=$3
@@ -12,18 +14,22 @@ failures=0
 ok() { echo "ok   $*"; }
 bad() { echo "FAIL $*"; failures=$((failures + 1)); }
 
-must_ask="tcp/handshake link/arp tcp/rst-closed-port tcp/data-and-ack ip/ttl-expiry ip/ping udp/port-unreachable tcp/simultaneous-open tcp/zero-window tcp/nagle-vs-delayed-ack"
-for l in $must_ask; do
-    grep -q '^ask ' "$src/scenarios/$l.scn" && ok "$l asks" || bad "$l asks no question"
-done
-
 asking=0
+lessons=0
 for scn in "$src"/scenarios/*/*.scn; do
     name=$(basename "$(dirname "$scn")")/$(basename "${scn%.scn}")
     n=$(grep -c '^ask ' "$scn")
-    [ "$n" -eq 0 ] && continue
+    lessons=$((lessons + 1))
+    [ "$n" -ge 2 ] && ok "$name: $n questions" || { bad "$name: $n question(s), a lesson asks at least 2"; continue; }
     asking=$((asking + 1))
-    [ "$n" -ge 2 ] && ok "$name: $n questions" || bad "$name: only $n question"
+    tail -n 3 "$scn" | grep -q '^say "Exercise: ' && ok "$name: ends with an exercise" ||
+        bad "$name: no exercise at its end"
+    checked=$( (cd "$(dirname "$scn")" && "$ns" check "$(basename "$scn")") 2>&1) &&
+        ok "$name: check accepts its questions" || { bad "$name: check rejects it: $checked"; continue; }
+    case $checked in *"TAP device"*)
+        ok "$name: a TAP lesson: its questions are asked over a real TAP device (ctest -L interop)"
+        continue ;;
+    esac
     log="$out/$(echo "$name" | tr / -).out"
     (cd "$(dirname "$scn")" && "$ns" quiz "$(basename "$scn")") < /dev/null > "$log" 2>&1
     rc=$?
@@ -32,12 +38,9 @@ for scn in "$src"/scenarios/*/*.scn; do
     else
         bad "$name: quiz exits $rc, $(tail -1 "$log")"; grep -A2 "never answered" "$log" | head -6
     fi
-    (cd "$(dirname "$scn")" && "$ns" check "$(basename "$scn")") > /dev/null 2>&1 &&
-        ok "$name: check accepts its questions" || bad "$name: check rejects it"
-    tail -n 3 "$scn" | grep -q '^say "Exercise: ' && ok "$name: ends with an exercise" ||
-        bad "$name: no exercise at its end"
 done
-[ "$asking" -ge 10 ] && ok "$asking lessons ask questions" || bad "only $asking lessons ask"
+[ "$lessons" -ge 38 ] && ok "$asking of $lessons lessons ask questions" ||
+    bad "only $lessons lessons found under $src/scenarios"
 
 [ "$failures" -eq 0 ] || { echo "$failures failure(s)"; exit 1; }
 echo "all lesson questions answered by the stack"
