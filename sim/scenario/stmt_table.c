@@ -142,6 +142,11 @@ const struct stmt_def stmt_table[] = {
     { .word = "drop", .kind = SCN_STEP_DROP, .where = STMT_STEP | STMT_AT, .parse = parse_drop,
       .init = init_drop, .print = print_drop, .eq = eq_drop, .run = run_drop_step,
       .help = "drop NTH FILTER: lose one frame" },
+    { .word = "inject", .kind = SCN_STEP_INJECT, .where = STMT_STEP | STMT_AT,
+      .parse = parse_inject, .print = print_inject, .eq = eq_inject, .copy = copy_inject,
+      .clear = clear_inject, .run = run_inject_step,
+      .help = "inject on A B [to B] | into HOST [eth ...] arp ...|ipv4 ... [icmp|udp|tcp ...] "
+              "[PAYLOAD]: a crafted frame" },
     { .word = "router", .kind = -1, .where = STMT_WORLD, .not_live = NOT_LIVE_WORLD,
       .parse = row_host, .help = "router NAME ADDR/LEN...: a host that forwards" },
     { .word = "switch", .kind = -1, .where = STMT_WORLD, .not_live = NOT_LIVE_WORLD,
