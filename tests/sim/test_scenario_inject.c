@@ -252,6 +252,17 @@ START_TEST(test_quote_defaults_to_the_destinations_datagram)
 }
 END_TEST
 
+/* The hostile-frame regression test written with inject
+ * (tests/data/hostile/hostile.scn, the twin of tests/stack/test_hostile.c):
+ * every defence holds, each shown by its own expect. */
+START_TEST(test_hostile_frames_scenario)
+{
+    struct scenario_run *run = scenario_run_file(NETSTEP_TEST_DATA "/hostile/hostile.scn");
+    scenario_assert_expects(run, 23);
+    scenario_run_free(run);
+}
+END_TEST
+
 static Suite *
 inject_suite(void)
 {
@@ -269,6 +280,7 @@ inject_suite(void)
     tcase_add_test(tc, test_fragments_of_one_datagram_reassemble);
     tcase_add_test(tc, test_through_a_switch);
     tcase_add_test(tc, test_quote_defaults_to_the_destinations_datagram);
+    tcase_add_test(tc, test_hostile_frames_scenario);
     suite_add_tcase(s, tc);
     return s;
 }
