@@ -835,6 +835,18 @@ parse_inject(struct parser *p, struct cur *c, const struct tok *kw, struct scn_s
     }
     if (parse_layers(p, c, kw, in, false) < 0)
         return -1;
+    /* A switch has no address: the end that is one cannot lend its own. */
+    if (link >= 0) {
+        const struct scn_link *l = &p->scn->links[link];
+        bool to_sw = (to_a ? l->a_sw : l->b_sw) >= 0, from_sw = (to_a ? l->b_sw : l->a_sw) >= 0;
+        bool ip = in->c.net == CRAFT_NET_IPV4, arp = in->c.net == CRAFT_NET_ARP;
+        if (to_sw && ((ip && !in->ip_dst_given) || (arp && !in->arp_tpa_given)))
+            return perr(p, kw->col, "the frame goes into a switch, which has no address: write "
+                        "the %s it is for", ip ? "ipv4 dst" : "arp tpa");
+        if (from_sw && ((ip && !in->ip_src_given) || (arp && !in->arp_spa_given)))
+            return perr(p, kw->col, "the frame comes out of a switch, which has no address: "
+                        "write the %s it is from", ip ? "ipv4 src" : "arp spa");
+    }
     in->into = host >= 0;
     in->link = link;
     in->to_a = to_a;

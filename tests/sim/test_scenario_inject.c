@@ -125,6 +125,13 @@ static const struct {
     { "host alice 192.0.2.1/24\nswitch sw\nlink alice sw\ninject into sw ipv4\n",
       "t.scn:4:13: error: a frame goes into a host's interface, not into a switch: write "
       "'inject on HOST sw to sw ...'" },
+    { "host alice 192.0.2.1/24\nswitch sw\nlink alice sw\ninject on alice sw to sw ipv4 udp "
+      "sport 1 dport 2\n",
+      "t.scn:4:1: error: the frame goes into a switch, which has no address: write the ipv4 dst "
+      "it is for" },
+    { "host alice 192.0.2.1/24\nswitch sw\nlink alice sw\ninject on alice sw to alice arp\n",
+      "t.scn:4:1: error: the frame comes out of a switch, which has no address: write the arp "
+      "spa it is from" },
     { WORLD "inject into bob:eth3 ipv4\n", "t.scn:4:17: error: bob has no interface 'eth3' (it has eth0)" },
 };
 
