@@ -147,6 +147,10 @@ const struct stmt_def stmt_table[] = {
       .clear = clear_inject, .run = run_inject_step,
       .help = "inject on A B [to B] | into HOST [eth ...] arp ...|ipv4 ... [icmp|udp|tcp ...] "
               "[PAYLOAD]: a crafted frame" },
+    { .word = "replay", .kind = SCN_STEP_REPLAY, .where = STMT_STEP | STMT_AT,
+      .parse = parse_replay, .print = print_replay, .eq = eq_replay, .copy = copy_replay,
+      .clear = clear_replay, .run = run_replay_step,
+      .help = "replay FILE [on A B [to B]]: a capture's frames on a link, at their times" },
     { .word = "router", .kind = -1, .where = STMT_WORLD, .not_live = NOT_LIVE_WORLD,
       .parse = row_host, .help = "router NAME ADDR/LEN...: a host that forwards" },
     { .word = "switch", .kind = -1, .where = STMT_WORLD, .not_live = NOT_LIVE_WORLD,

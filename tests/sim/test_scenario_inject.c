@@ -6,12 +6,14 @@
  * from alice's side of the link is answered by bob's listener, a switch
  * end takes the MAC of the host that owns the address); a frame sent
  * `into` a host is not on the wire; deliberate damage is dropped for the
- * right reason; the frame's cause is its step.
+ * right reason; the frame's cause is its step. `replay` puts a capture's
+ * frames on a link at their recorded times.
  */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "harness/scenario_helpers.h"
 #include "sim/scenario.h"
@@ -270,6 +272,74 @@ START_TEST(test_hostile_frames_scenario)
 }
 END_TEST
 
+/* A pcap file (microsecond) of two UDP frames from a stranger's MAC, 1.5 ms
+ * apart, written by hand: the test's own bytes, not netstep's. */
+static void
+write_pcap(char *path)
+{
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    FILE *f = fdopen(fd, "wb");
+    ck_assert_ptr_nonnull(f);
+    static const uint8_t hdr[24] = { 0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0, 0, 0, 0, 0,
+                                     0, 0, 0, 0, 0xff, 0xff, 0, 0, 1, 0, 0, 0 };
+    fwrite(hdr, 1, sizeof hdr, f);
+    /* Ethernet from 02:00:00:00:00:99 to alice's default MAC, IPv4 192.0.2.2 >
+     * 192.0.2.1 UDP 9 > 7 "hi", checksums right (tshark agrees) */
+    static const uint8_t frame[44] = {
+        0x02, 0, 0, 0, 1, 1, 0x02, 0, 0, 0, 0, 0x99, 0x08, 0x00,
+        0x45, 0, 0, 30, 0, 0, 0, 0, 64, 17, 0xf6, 0xcb, 192, 0, 2, 2, 192, 0, 2, 1,
+        0, 9, 0, 7, 0, 10, 0x13, 0x5d, 'h', 'i' };
+    for (int i = 0; i < 2; i++) {
+        uint32_t rec[4] = { 10, (uint32_t)(500000 + 1500 * i), sizeof frame, sizeof frame };
+        for (int k = 0; k < 4; k++) {  /* little-endian, as the magic says */
+            uint8_t le[4] = { (uint8_t)rec[k], (uint8_t)(rec[k] >> 8), (uint8_t)(rec[k] >> 16),
+                              (uint8_t)(rec[k] >> 24) };
+            fwrite(le, 1, 4, f);
+        }
+        fwrite(frame, 1, sizeof frame, f);
+    }
+    ck_assert_int_eq(fclose(f), 0);
+}
+
+/* replay parses, prints back, is copied by repeat, and puts the frames on
+ * the link 1.5 ms apart; a stranger's MAC goes toward `to`. */
+START_TEST(test_replay_parses_runs_and_round_trips)
+{
+    char path[] = "/tmp/netstep-replay-XXXXXX";
+    write_pcap(path);
+    static char text[2048];
+    ck_assert_int_gt(snprintf(text, sizeof text,
+                              WORLD "alice: u = socket udp\nalice: bind u 7\n"
+                                    "replay \"%s\" on bob alice\n"
+                                    "alice: recvfrom u 10 timeout 1s -> one\n"
+                                    "expect one == \"hi\"\n"
+                                    "expect time == 1ms\n"
+                                    "alice: recvfrom u 10 timeout 1s -> two\n"
+                                    "expect time == 2500us\n"
+                                    "expect packets udp from bob == 2\n",
+                              path),
+                     0);
+    struct scenario *scn = scenario_parse_ok(text);
+    scenario_assert_round_trip(scn);
+    char *printed = scenario_print_string(scn);
+    ck_assert_ptr_nonnull(strstr(printed, "\" on alice bob to alice\n"));
+    free(printed);
+    scenario_free(scn);
+    struct scenario_run *run = scenario_run_text(text);
+    scenario_assert_expects(run, 4);
+    scenario_output_has(run, "=> 2 frames over 0.001500 s");
+    scenario_run_free(run);
+    ck_assert_int_gt(snprintf(text, sizeof text, WORLD "repeat 2 {\nreplay \"%s\"\n}\n", path),
+                     0);
+    scn = scenario_parse_ok(text);
+    ck_assert_uint_eq(scn->n_steps, 2);
+    scenario_assert_round_trip(scn);
+    scenario_free(scn);
+    unlink(path);
+}
+END_TEST
+
 static Suite *
 inject_suite(void)
 {
@@ -288,6 +358,7 @@ inject_suite(void)
     tcase_add_test(tc, test_through_a_switch);
     tcase_add_test(tc, test_quote_defaults_to_the_destinations_datagram);
     tcase_add_test(tc, test_hostile_frames_scenario);
+    tcase_add_test(tc, test_replay_parses_runs_and_round_trips);
     suite_add_tcase(s, tc);
     return s;
 }
