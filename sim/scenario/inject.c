@@ -847,6 +847,22 @@ parse_inject(struct parser *p, struct cur *c, const struct tok *kw, struct scn_s
             return perr(p, kw->col, "the frame comes out of a switch, which has no address: "
                         "write the %s it is from", ip ? "ipv4 src" : "arp spa");
     }
+    if (host >= 0) {
+        /* into a host: the source is the far end of its link, if a host */
+        bool from_host = false;
+        for (size_t i = 0; i < p->scn->n_links; i++) {
+            const struct scn_link *l = &p->scn->links[i];
+            if (l->a == host && l->a_if == ifc)
+                from_host = l->b >= 0;
+            else if (l->b == host && l->b_if == ifc)
+                from_host = l->a >= 0;
+        }
+        bool ip = in->c.net == CRAFT_NET_IPV4, arp = in->c.net == CRAFT_NET_ARP;
+        if (!from_host && ((ip && !in->ip_src_given) || (arp && !in->arp_spa_given)))
+            return perr(p, kw->col, "no host is at the other end of %s's link to lend the frame "
+                        "its source: write the %s", p->scn->hosts[host].name,
+                        ip ? "ipv4 src" : "arp spa");
+    }
     in->into = host >= 0;
     in->link = link;
     in->to_a = to_a;

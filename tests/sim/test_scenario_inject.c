@@ -134,6 +134,10 @@ static const struct {
     { "host alice 192.0.2.1/24\nswitch sw\nlink alice sw\ninject on alice sw to alice arp\n",
       "t.scn:4:1: error: the frame comes out of a switch, which has no address: write the arp "
       "spa it is from" },
+    { "host alice 192.0.2.1/24\nswitch sw\nlink alice sw\ninject into alice ipv4 udp sport 1 "
+      "dport 2\n",
+      "t.scn:4:1: error: no host is at the other end of alice's link to lend the frame its "
+      "source: write the ipv4 src" },
     { WORLD "inject into bob:eth3 ipv4\n", "t.scn:4:17: error: bob has no interface 'eth3' (it has eth0)" },
 };
 
