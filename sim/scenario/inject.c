@@ -762,6 +762,39 @@ static void inject_free(struct scn_inject *in);
 static int inject_build(const struct scn_inject *in, struct craft *c, uint8_t *buf, size_t cap,
                         size_t *len, const char **why);
 
+/* The link the world will name t ("alice-bob", "alice-bob/2", "alice-sw1":
+ * how sim_add_link() names them, as the trace and the view show them), or
+ * -1. */
+int
+link_by_trace_name(const struct scenario *scn, const struct tok *t)
+{
+    if (t == NULL || t->kind != TOK_WORD || strchr(t->text, '-') == NULL)
+        return -1;
+    for (size_t i = 0; i < scn->n_links; i++) {
+        const struct scn_link *l = &scn->links[i];
+        char base[2 * SCN_NAME_MAX + 2], name[2 * SCN_NAME_MAX + 16];
+        snprintf(base, sizeof base, "%s-%s",
+                 l->a >= 0 ? scn->hosts[l->a].name : scn->switches[l->a_sw].name,
+                 l->b >= 0 ? scn->hosts[l->b].name : scn->switches[l->b_sw].name);
+        unsigned same = 0;  /* earlier links of the same pair of names */
+        for (size_t k = 0; k < i; k++) {
+            const struct scn_link *o = &scn->links[k];
+            char ob[2 * SCN_NAME_MAX + 2];
+            snprintf(ob, sizeof ob, "%s-%s",
+                     o->a >= 0 ? scn->hosts[o->a].name : scn->switches[o->a_sw].name,
+                     o->b >= 0 ? scn->hosts[o->b].name : scn->switches[o->b_sw].name);
+            same += strcmp(ob, base) == 0;
+        }
+        if (same == 0)
+            snprintf(name, sizeof name, "%s", base);
+        else
+            snprintf(name, sizeof name, "%s/%u", base, same + 1);
+        if (strcmp(name, t->text) == 0)
+            return (int)i;
+    }
+    return -1;
+}
+
 int
 parse_inject(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st)
 {
@@ -773,7 +806,27 @@ parse_inject(struct parser *p, struct cur *c, const struct tok *kw, struct scn_s
     const struct tok *w = cur_next(c);
     int link = -1, host = -1, ifc = 0;
     bool to_a = false;
-    if (word_is(w, "on")) {
+    const struct tok *named = word_is(w, "on") ? cur_peek(c) : NULL;
+    if (named != NULL && scenario_host_find(p->scn, named->text) < 0 &&
+        scenario_switch_find(p->scn, named->text) < 0 &&
+        (link = link_by_trace_name(p->scn, named)) >= 0) {
+        /* `on alice-bob`: the link by the name the trace gives it */
+        cur_next(c);
+        to_a = false;
+        if (word_is(cur_peek(c), "to")) {
+            const struct tok *tw = cur_next(c), *tt = cur_next(c);
+            int th, ti, ts;
+            if (tt == NULL)
+                return perr(p, tw->col, "to needs one of the link's ends");
+            if (get_link_end(p, tt, &th, &ti, &ts) < 0)
+                return -1;
+            const struct scn_link *l = &p->scn->links[link];
+            if (th == l->a && ts == l->a_sw && (th < 0 || ti < 0 || ti == l->a_if))
+                to_a = true;
+            else if (!(th == l->b && ts == l->b_sw && (th < 0 || ti < 0 || ti == l->b_if)))
+                return perr(p, tt->col, "%s is not an end of that link", show(tt).s);
+        }
+    } else if (word_is(w, "on")) {
         const struct tok *ta = cur_next(c), *tb = cur_next(c);
         int ah, ai, as, bh, bi, bs;
         if (ta == NULL || tb == NULL)

@@ -475,6 +475,7 @@ void print_echo(FILE *out, const struct scenario *scn, const struct scn_step *st
 bool eq_echo(const struct scn_step *a, const struct scn_step *b);
 
 /* inject.c: inject on A B [to END] LAYERS | inject into HOST LAYERS */
+int link_by_trace_name(const struct scenario *scn, const struct tok *t);
 int parse_inject(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st);
 void print_inject(FILE *out, const struct scenario *scn, const struct scn_step *st);
 bool eq_inject(const struct scn_step *a, const struct scn_step *b);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * sim/scenario/replay.c - `replay FILE [on A B [to END]]`: the frames of a
- * capture put on a link again, at their recorded relative times.
+ * capture put on a link again, at their recorded relative times. The link
+ * may also be named as the trace names it: `on alice-bob`.
  *
  * libpcap reads the file (pcap or pcapng, Ethernet only) when the scenario
  * is checked, so a missing or foreign file is a FILE:LINE:COL error before
@@ -194,12 +195,19 @@ parse_replay(struct parser *p, struct cur *c, const struct tok *kw, struct scn_s
     if (rp->path == NULL || rp->full_path == NULL)
         return perr_oom(p);
     if (word_is(cur_peek(c), "on")) {
-        const struct tok *w = cur_next(c), *ta = cur_next(c), *tb = cur_next(c);
+        const struct tok *w = cur_next(c), *ta = cur_next(c), *tb;
         bool swapped = false;
-        if (ta == NULL || tb == NULL)
-            return perr(p, w->col, "on needs the link's two ends, as 'link' writes them");
-        if ((rp->link = find_link_ends(p, ta, tb, &swapped)) < 0)
-            return -1;
+        if (ta != NULL && scenario_host_find(p->scn, ta->text) < 0 &&
+            scenario_switch_find(p->scn, ta->text) < 0 &&
+            (rp->link = link_by_trace_name(p->scn, ta)) >= 0) {
+            /* `on alice-bob`: the link by the name the trace gives it */
+        } else {
+            tb = cur_next(c);
+            if (ta == NULL || tb == NULL)
+                return perr(p, w->col, "on needs the link's two ends, as 'link' writes them");
+            if ((rp->link = find_link_ends(p, ta, tb, &swapped)) < 0)
+                return -1;
+        }
         rp->has_on = true;
         rp->to_a = swapped;
         if (word_is(cur_peek(c), "to")) {

@@ -68,6 +68,26 @@ START_TEST(test_every_field_round_trips)
 }
 END_TEST
 
+/* `on alice-bob`, the link's name in the trace, is the same link as
+ * `on alice bob`; a second link of the pair is "/2". */
+START_TEST(test_link_by_its_trace_name)
+{
+    struct scenario *a = scenario_parse_ok(
+        "host alice 192.0.2.1/24 198.51.100.1/24\nhost bob 192.0.2.2/24 198.51.100.2/24\n"
+        "link alice:eth0 bob:eth0\nlink alice:eth1 bob:eth1\n"
+        "inject on alice-bob to alice ipv4 udp sport 1 dport 2\n"
+        "inject on alice-bob/2 ipv4 udp sport 1 dport 2\n");
+    struct scenario *b = scenario_parse_ok(
+        "host alice 192.0.2.1/24 198.51.100.1/24\nhost bob 192.0.2.2/24 198.51.100.2/24\n"
+        "link alice:eth0 bob:eth0\nlink alice:eth1 bob:eth1\n"
+        "inject on alice:eth0 bob:eth0 to alice ipv4 udp sport 1 dport 2\n"
+        "inject on alice:eth1 bob:eth1 ipv4 udp sport 1 dport 2\n");
+    ck_assert(scenario_equal(a, b));
+    scenario_free(a);
+    scenario_free(b);
+}
+END_TEST
+
 /* repeat copies what the step owns (payload, quote) */
 START_TEST(test_repeat_copies_the_frame)
 {
@@ -351,6 +371,7 @@ inject_suite(void)
     TCase *tc = tcase_create("parse");
     tcase_add_test(tc, test_every_field_round_trips);
     tcase_add_test(tc, test_repeat_copies_the_frame);
+    tcase_add_test(tc, test_link_by_its_trace_name);
     tcase_add_loop_test(tc, test_inject_errors, 0,
                         (int)(sizeof bad_injects / sizeof bad_injects[0]));
     suite_add_tcase(s, tc);
