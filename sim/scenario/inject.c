@@ -65,7 +65,6 @@ struct scn_inject {
     bool arp_sha_given, arp_spa_given, arp_tha_given, arp_tpa_given;
     struct scn_addr arp_spa;  /* as written */
     struct scn_addr arp_tpa;
-    bool has_icmp_code;       /* `code N` written after a named type */
     bool has_win;             /* tcp `win` written (else 65535) */
     /* an ICMP error's quoted datagram, or NULL */
     struct scn_inject *quote;
@@ -513,10 +512,9 @@ parse_icmp(struct parser *p, struct cur *c, struct scn_inject *in)
             }
         } else if (word_is(w, "type"))
             rc = field_u8(p, c, w, &m->type);
-        else if (word_is(w, "code")) {
+        else if (word_is(w, "code"))
             rc = field_u8(p, c, w, &m->code);
-            in->has_icmp_code = true;
-        } else if (word_is(w, "id"))
+        else if (word_is(w, "id"))
             rc = field_u16(p, c, w, &m->id);
         else if (word_is(w, "seq"))
             rc = field_u16(p, c, w, &m->seq);
@@ -1311,9 +1309,8 @@ end_addr(const struct iface *end)
 }
 
 /* Fill the defaults of in into c (a copy) and build. */
-static int
-inject_fill(const struct scn_inject *in, const struct inject_ends *e, struct craft *c,
-            const char **why)
+static void
+inject_fill(const struct scn_inject *in, const struct inject_ends *e, struct craft *c)
 {
     *c = in->c;
     c->payload = in->payload;
@@ -1340,8 +1337,6 @@ inject_fill(const struct scn_inject *in, const struct inject_ends *e, struct cra
         if (!in->arp_tha_given && c->arp.op != ARP_OP_REQUEST)
             memcpy(c->arp.tha, c->eth.dst, ETH_ALEN);
     }
-    (void)why;
-    return 0;
 }
 
 static int
@@ -1349,7 +1344,7 @@ inject_build_ends(const struct scn_inject *in, const struct inject_ends *e, stru
                   uint8_t *buf, size_t cap, size_t *len, const char **why)
 {
     uint8_t *qbuf = NULL;
-    inject_fill(in, e, c, why);
+    inject_fill(in, e, c);
     if (in->quote != NULL) {
         /* The quoted datagram was sent by this frame's destination (the
          * host the error reports to) toward its source, unless written. */
@@ -1360,7 +1355,7 @@ inject_build_ends(const struct scn_inject *in, const struct inject_ends *e, stru
             *why = "out of memory";
             return -ERR_NOMEM;
         }
-        inject_fill(in->quote, &qe, &qc, why);
+        inject_fill(in->quote, &qe, &qc);
         if (!in->quote->ip_src_given)
             qc.ip.src = c->ip.dst;
         if (!in->quote->ip_dst_given)
