@@ -341,6 +341,8 @@ enum scn_step_kind {
     SCN_STEP_EXPECT_BYTES,/* expect VAR == file PATH | expect VAR sha256 HEX */
     SCN_STEP_ASK,       /* ask "QUESTION" [choices "A" "B"...] answer ... */
     SCN_STEP_ECHO,      /* HOST: echo tcp|udp PORT */
+    SCN_STEP_INJECT,    /* inject on A B [to END] LAYERS | inject into HOST[:ethN] LAYERS */
+    SCN_STEP_REPLAY,    /* replay FILE [on A B [to END]]: a capture's frames on a link */
     SCN_STEP_KIND_COUNT
 };
 
@@ -580,6 +582,24 @@ struct scn_expect_bytes_args {
                                 itself if absolute); else NULL */
 };
 
+/* SCN_STEP_INJECT: one crafted frame, field by field
+ * (sim/scenario/inject.c, sim/craft.h). What the line says lives in `spec`,
+ * which the step owns: the layers, the fields written and which were left
+ * to the runner's defaults (MACs and addresses of the link's ends, lengths,
+ * checksums), and where the frame goes. */
+struct scn_inject;
+struct scn_inject_args {
+    struct scn_inject *spec;  /* owned; never NULL in a parsed step */
+};
+
+/* SCN_STEP_REPLAY: the frames of a capture file, read when the scenario is
+ * checked, put on a link at their recorded relative times
+ * (sim/scenario/replay.c). The step owns `spec`. */
+struct scn_replay;
+struct scn_replay_args {
+    struct scn_replay *spec;  /* owned; never NULL in a parsed step */
+};
+
 /* SCN_STEP_LINK_STATE. */
 struct scn_link_state_args {
     int link;              /* index into scenario.links */
@@ -707,6 +727,8 @@ struct scn_step {
         struct scn_expect expect;         /* SCN_STEP_EXPECT */
         struct scn_expect_bytes_args bytes; /* SCN_STEP_EXPECT_BYTES */
         struct scn_ask_args ask;          /* SCN_STEP_ASK */
+        struct scn_inject_args inject;    /* SCN_STEP_INJECT */
+        struct scn_replay_args replay;    /* SCN_STEP_REPLAY */
     };
 };
 

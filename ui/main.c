@@ -58,9 +58,11 @@
 #define OPT_JSON 258
 #define OPT_TAP_CREATE 259
 
-/* Lesson folders, in the order a course climbs the layers; then the lessons
+/* Lesson folders, in the order a course climbs the layers, then the attacks
+ * the stack survives (built with `inject`); then the lessons
  * on a real TAP device (docs/tap-mode.md). */
-static const char *const lesson_dirs[] = { "link", "ip", "udp", "tcp", "socket", "app", "tap" };
+static const char *const lesson_dirs[] = { "link", "ip", "udp", "tcp", "socket", "app", "attack",
+                                           "tap" };
 
 static void
 usage(FILE *out)

@@ -474,4 +474,23 @@ int parse_call_echo(struct parser *p, struct cur *c, const struct tok *kw, struc
 void print_echo(FILE *out, const struct scenario *scn, const struct scn_step *st);
 bool eq_echo(const struct scn_step *a, const struct scn_step *b);
 
+/* inject.c: inject on A B [to END] LAYERS | inject into HOST LAYERS */
+int link_by_trace_name(const struct scenario *scn, const struct tok *t);
+int parse_inject(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st);
+void print_inject(FILE *out, const struct scenario *scn, const struct scn_step *st);
+bool eq_inject(const struct scn_step *a, const struct scn_step *b);
+int copy_inject(struct scn_step *dst, const struct scn_step *src);
+void clear_inject(struct scn_step *st);
+void run_inject_step(struct scn_runner *r, const struct scn_step *st, size_t step_no,
+                     bool scheduled);
+
+/* replay.c: replay FILE [on A B [to END]] */
+int parse_replay(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st);
+void print_replay(FILE *out, const struct scenario *scn, const struct scn_step *st);
+bool eq_replay(const struct scn_step *a, const struct scn_step *b);
+int copy_replay(struct scn_step *dst, const struct scn_step *src);
+void clear_replay(struct scn_step *st);
+void run_replay_step(struct scn_runner *r, const struct scn_step *st, size_t step_no,
+                     bool scheduled);
+
 #endif

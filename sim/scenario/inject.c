@@ -1,0 +1,1430 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * sim/scenario/inject.c - `inject`: one crafted frame, field by field, on a
+ * link or into a host as if from the wire.
+ *
+ *   inject on A B [to END] LAYERS
+ *   inject into HOST[:ethN] LAYERS
+ *   LAYERS: [eth ...] (arp ... | ipv4 ... [icmp ... | udp ... | tcp ...]) [PAYLOAD]
+ *
+ * The line is parsed into a struct scn_inject: a struct craft (sim/craft.h)
+ * holding every field written, plus which MACs and addresses were left to
+ * the runner. Those come from where the frame goes: a link's sending end
+ * (the end that is not `to`) gives the source MAC and address, its
+ * receiving end the destination's; a switch end gives the MAC of the host
+ * that owns the address. Lengths and checksums are computed unless written.
+ * The frame is built once while parsing (with stand-in addresses), so a
+ * field out of range is a FILE:LINE:COL error before anything runs.
+ *
+ * At run time the frame goes through link_transmit() as if the sending
+ * end's NIC had sent it (rules, faults, the WIRE event the capture and
+ * `expect packets` see), or, with `into`, straight to the interface as a
+ * frame off the wire. Its cause is the step (`step N`, and the capture's
+ * comment names the line).
+ */
+#include "sim/scenario/parse.h"
+#include "sim/scenario/run.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/craft.h"
+#include "sim/link.h"
+#include "sim/sim.h"
+#include "sim/switch.h"
+#include "stack/err.h"
+#include "stack/host.h"
+#include "stack/iface.h"
+#include "stack/wire/arp.h"
+#include "stack/wire/describe.h"
+#include "stack/wire/eth.h"
+#include "stack/wire/icmp.h"
+#include "stack/wire/ipv4.h"
+#include "stack/wire/tcp.h"
+
+/* Longest payload written in `hex` or `bytes N`: a jumbo frame's worth. */
+#define INJECT_PAYLOAD_MAX 9000u
+
+/* A datagram quoted in an ICMP error (`quote ...`): its own layers. */
+struct scn_inject {
+    /* where the frame goes */
+    bool into;                /* `into HOST`: no link between */
+    int link;                 /* `on`: index into scenario.links; else -1 */
+    bool to_a;                /* `on`: toward the link's first end (`to A`) */
+    int host;                 /* `into`: the host */
+    int ifc;                  /* `into`: its interface */
+    /* what was left to the runner */
+    bool eth_src_given;       /* eth src MAC written */
+    bool eth_dst_given;       /* eth dst MAC written */
+    bool has_eth;             /* `eth` written (only for printing it back) */
+    bool ip_src_given;        /* ipv4 src written */
+    bool ip_dst_given;        /* ipv4 dst written */
+    struct scn_addr ip_src;   /* as written */
+    struct scn_addr ip_dst;
+    bool arp_sha_given, arp_spa_given, arp_tha_given, arp_tpa_given;
+    struct scn_addr arp_spa;  /* as written */
+    struct scn_addr arp_tpa;
+    bool has_win;             /* tcp `win` written (else 65535) */
+    /* an ICMP error's quoted datagram, or NULL */
+    struct scn_inject *quote;
+    bool quote_whole;         /* `quote whole`: all of it, not header + 8 bytes */
+    /* the payload: bytes written as text, `hex` or `bytes N` */
+    enum { PL_NONE, PL_TEXT, PL_HEX, PL_FILL } pl_kind;
+    uint8_t *payload;         /* owned */
+    size_t payload_len;
+    /* every other field, as craft_build() takes it (payload NULL here) */
+    struct craft c;
+};
+
+/* ---------------------------------------------------------------------------
+ * Parsing
+ * ------------------------------------------------------------------------- */
+
+/* A number in decimal or 0x hex, lo..hi. */
+static int
+get_num(struct parser *p, const struct tok *t, const char *what, uint64_t hi, uint64_t *out)
+{
+    if (t == NULL)
+        return -2;
+    if (t->kind == TOK_WORD && t->len > 2 && t->text[0] == '0' &&
+        (t->text[1] == 'x' || t->text[1] == 'X')) {
+        uint64_t v = 0;
+        for (size_t i = 2; i < t->len; i++) {
+            int d = hex_value(t->text[i]);
+            if (d < 0 || i > 17)
+                return perr(p, t->col, "%s must be a number (decimal or 0x hex), found %s",
+                            what, show(t).s);
+            v = v << 4 | (uint64_t)d;
+        }
+        if (v > hi)
+            return perr(p, t->col, "%s %s is more than %" PRIu64, what, t->text, hi);
+        *out = v;
+        return 0;
+    }
+    return get_uint(p, t, what, 0, hi, "", out);
+}
+
+/* The value after a field word: `ttl 1`. */
+static int
+field_num(struct parser *p, struct cur *c, const struct tok *w, uint64_t hi, uint64_t *out)
+{
+    const struct tok *t = cur_next(c);
+    if (t == NULL)
+        return perr(p, w->col, "%s needs a value after it", w->text);
+    return get_num(p, t, w->text, hi, out);
+}
+
+static int
+field_u8(struct parser *p, struct cur *c, const struct tok *w, uint8_t *out)
+{
+    uint64_t v;
+    if (field_num(p, c, w, 255, &v) < 0)
+        return -1;
+    *out = (uint8_t)v;
+    return 0;
+}
+
+static int
+field_u16(struct parser *p, struct cur *c, const struct tok *w, uint16_t *out)
+{
+    uint64_t v;
+    if (field_num(p, c, w, 65535, &v) < 0)
+        return -1;
+    *out = (uint16_t)v;
+    return 0;
+}
+
+static int
+field_u32(struct parser *p, struct cur *c, const struct tok *w, uint32_t *out)
+{
+    uint64_t v;
+    if (field_num(p, c, w, UINT32_MAX, &v) < 0)
+        return -1;
+    *out = (uint32_t)v;
+    return 0;
+}
+
+static int
+field_mac(struct parser *p, struct cur *c, const struct tok *w, uint8_t out[ETH_ALEN])
+{
+    const struct tok *t = cur_next(c);
+    if (t == NULL)
+        return perr(p, w->col, "%s needs a MAC address after it, like 02:00:00:00:00:09",
+                    w->text);
+    if (t->kind != TOK_WORD || !mac_addr_parse(t->text, out))
+        return perr(p, t->col, "bad MAC address %s (write six hex pairs, like "
+                    "02:00:00:00:00:09)", show(t).s);
+    return 0;
+}
+
+static int
+field_addr(struct parser *p, struct cur *c, const struct tok *w, struct scn_addr *out)
+{
+    const struct tok *t = cur_next(c);
+    if (t == NULL)
+        return perr(p, w->col, "%s needs an address after it (dotted, or a host's name)",
+                    w->text);
+    if (t->kind != TOK_WORD)
+        return perr(p, t->col, "expected an address, found %s", show(t).s);
+    return get_addr(p, t->text, t->len, t->col, out);
+}
+
+/* `csum bad`, `csum none` (UDP only), `csum N`. */
+static int
+field_csum(struct parser *p, struct cur *c, const struct tok *w, bool none_ok,
+           struct craft_csum *out)
+{
+    const struct tok *t = cur_peek(c);
+    if (word_is(t, "bad")) {
+        cur_next(c);
+        out->mode = CRAFT_CSUM_BAD;
+        return 0;
+    }
+    if (word_is(t, "none")) {
+        if (!none_ok)
+            return perr(p, t->col, "only UDP may leave its checksum out (csum none); write "
+                        "'csum bad' or 'csum N'");
+        cur_next(c);
+        out->mode = CRAFT_CSUM_VALUE;
+        out->value = 0;
+        return 0;
+    }
+    out->mode = CRAFT_CSUM_VALUE;
+    return field_u16(p, c, w, &out->value);
+}
+
+/* HEX digits (pairs, '.' and ':' ignored) into out, at most max bytes. */
+static int
+get_hex(struct parser *p, const struct tok *t, uint8_t *out, size_t max, size_t *n)
+{
+    size_t k = 0;
+    int hi = -1;
+    if (t->kind != TOK_WORD)
+        return perr(p, t->col, "expected hex digits, found %s", show(t).s);
+    for (size_t i = 0; i < t->len; i++) {
+        char ch = t->text[i];
+        if (ch == '.' || ch == ':')
+            continue;
+        int d = hex_value(ch);
+        if (d < 0)
+            return perr(p, t->col + (unsigned)i, "'%c' is not a hex digit", ch);
+        if (hi < 0) {
+            hi = d;
+            continue;
+        }
+        if (k >= max)
+            return perr(p, t->col, "more than %zu bytes of hex", max);
+        out[k++] = (uint8_t)(hi << 4 | d);
+        hi = -1;
+    }
+    if (hi >= 0)
+        return perr(p, t->col, "an odd number of hex digits: write whole bytes");
+    *n = k;
+    return 0;
+}
+
+/* `flags SA`: S F R P U E W (CWR) C (CWR) A or '.' (ACK); `none` for no flag. */
+static int
+get_tcp_flags(struct parser *p, const struct tok *t, uint8_t *out)
+{
+    *out = 0;
+    if (t->kind != TOK_WORD)
+        return perr(p, t->col, "expected TCP flags like S, SA, FPU or none, found %s",
+                    show(t).s);
+    if (strcmp(t->text, "none") == 0)
+        return 0;
+    for (size_t i = 0; i < t->len; i++) {
+        switch (t->text[i]) {
+        case 'F': *out |= TCP_FIN; break;
+        case 'S': *out |= TCP_SYN; break;
+        case 'R': *out |= TCP_RST; break;
+        case 'P': *out |= TCP_PSH; break;
+        case 'A':
+        case '.': *out |= TCP_ACK; break;
+        case 'U': *out |= TCP_URG; break;
+        case 'E': *out |= TCP_ECE; break;
+        case 'W':
+        case 'C': *out |= TCP_CWR; break;
+        default:
+            return perr(p, t->col + (unsigned)i, "'%c' is not a TCP flag (S F R P A or . U E "
+                        "W; or none)", t->text[i]);
+        }
+    }
+    return 0;
+}
+
+/* `sack 100:200,300:400`. */
+static int
+get_sack(struct parser *p, const struct tok *t, struct craft_tcpopt *o)
+{
+    const char *s = t->text;
+    o->kind = CRAFT_TCPOPT_SACK;
+    o->n_sack = 0;
+    while (*s != '\0') {
+        if (o->n_sack == 4)
+            return perr(p, t->col, "at most 4 SACK blocks fit in a header [RFC 2018 3]");
+        char *end;
+        unsigned long long l = strtoull(s, &end, 10);
+        if (end == s || *end != ':' || l > UINT32_MAX)
+            return perr(p, t->col, "SACK blocks are LEFT:RIGHT,LEFT:RIGHT, found %s",
+                        show(t).s);
+        s = end + 1;
+        unsigned long long r = strtoull(s, &end, 10);
+        if (end == s || (*end != ',' && *end != '\0') || r > UINT32_MAX)
+            return perr(p, t->col, "SACK blocks are LEFT:RIGHT,LEFT:RIGHT, found %s",
+                        show(t).s);
+        o->sack[o->n_sack][0] = (uint32_t)l;
+        o->sack[o->n_sack][1] = (uint32_t)r;
+        o->n_sack++;
+        s = *end == ',' ? end + 1 : end;
+    }
+    if (o->n_sack == 0)
+        return perr(p, t->col, "a SACK option needs at least one LEFT:RIGHT block");
+    return 0;
+}
+
+static struct craft_tcpopt *
+new_opt(struct parser *p, struct scn_inject *in, const struct tok *w)
+{
+    if (in->c.tcp.n_opts >= CRAFT_TCP_OPTS_MAX) {
+        perr(p, w->col, "too many TCP options");
+        return NULL;
+    }
+    struct craft_tcpopt *o = &in->c.tcp.opts[in->c.tcp.n_opts++];
+    memset(o, 0, sizeof *o);
+    return o;
+}
+
+static bool
+is_layer_word(const struct tok *t)
+{
+    return word_is(t, "eth") || word_is(t, "arp") || word_is(t, "ipv4") ||
+           word_is(t, "icmp") || word_is(t, "udp") || word_is(t, "tcp");
+}
+
+static bool
+is_payload_start(const struct tok *t)
+{
+    return t != NULL && (t->kind == TOK_STRING || word_is(t, "hex") || word_is(t, "bytes"));
+}
+
+static int
+parse_eth(struct parser *p, struct cur *c, struct scn_inject *in)
+{
+    const struct tok *w;
+    in->has_eth = true;
+    while ((w = cur_peek(c)) != NULL && !is_layer_word(w) && !is_payload_start(w)) {
+        cur_next(c);
+        if (word_is(w, "src")) {
+            if (field_mac(p, c, w, in->c.eth.src) < 0)
+                return -1;
+            in->eth_src_given = true;
+        } else if (word_is(w, "dst")) {
+            if (field_mac(p, c, w, in->c.eth.dst) < 0)
+                return -1;
+            in->eth_dst_given = true;
+        } else if (word_is(w, "type")) {
+            if (field_u16(p, c, w, &in->c.eth.type) < 0)
+                return -1;
+            in->c.eth.has_type = true;
+        } else {
+            return perr(p, w->col, "unknown eth field %s (src, dst, type)", show(w).s);
+        }
+    }
+    return 0;
+}
+
+static int
+parse_arp(struct parser *p, struct cur *c, struct scn_inject *in)
+{
+    const struct tok *w;
+    struct craft_arp *a = &in->c.arp;
+    craft_arp_defaults(&in->c);
+    while ((w = cur_peek(c)) != NULL && !is_layer_word(w) && !is_payload_start(w)) {
+        cur_next(c);
+        int rc = 0;
+        if (word_is(w, "request"))
+            a->op = ARP_OP_REQUEST;
+        else if (word_is(w, "reply"))
+            a->op = ARP_OP_REPLY;
+        else if (word_is(w, "op"))
+            rc = field_u16(p, c, w, &a->op);
+        else if (word_is(w, "htype"))
+            rc = field_u16(p, c, w, &a->htype);
+        else if (word_is(w, "ptype"))
+            rc = field_u16(p, c, w, &a->ptype);
+        else if (word_is(w, "hlen"))
+            rc = field_u8(p, c, w, &a->hlen);
+        else if (word_is(w, "plen"))
+            rc = field_u8(p, c, w, &a->plen);
+        else if (word_is(w, "sha")) {
+            rc = field_mac(p, c, w, a->sha);
+            in->arp_sha_given = true;
+        } else if (word_is(w, "tha")) {
+            rc = field_mac(p, c, w, a->tha);
+            in->arp_tha_given = true;
+        } else if (word_is(w, "spa")) {
+            rc = field_addr(p, c, w, &in->arp_spa);
+            in->arp_spa_given = true;
+        } else if (word_is(w, "tpa")) {
+            rc = field_addr(p, c, w, &in->arp_tpa);
+            in->arp_tpa_given = true;
+        } else
+            return perr(p, w->col, "unknown arp field %s (request, reply, op, sha, spa, tha, "
+                        "tpa, htype, ptype, hlen, plen)", show(w).s);
+        if (rc < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int
+parse_ipv4(struct parser *p, struct cur *c, struct scn_inject *in)
+{
+    const struct tok *w;
+    struct craft_ipv4 *ip = &in->c.ip;
+    in->c.net = CRAFT_NET_IPV4;
+    while ((w = cur_peek(c)) != NULL && !is_layer_word(w) && !is_payload_start(w) &&
+           !word_is(w, "quote")) {
+        cur_next(c);
+        int rc = 0;
+        uint64_t v;
+        if (word_is(w, "src")) {
+            rc = field_addr(p, c, w, &in->ip_src);
+            in->ip_src_given = true;
+        } else if (word_is(w, "dst")) {
+            rc = field_addr(p, c, w, &in->ip_dst);
+            in->ip_dst_given = true;
+        } else if (word_is(w, "ttl")) {
+            rc = field_u8(p, c, w, &ip->ttl);
+            ip->has_ttl = true;
+        } else if (word_is(w, "tos"))
+            rc = field_u8(p, c, w, &ip->tos);
+        else if (word_is(w, "id"))
+            rc = field_u16(p, c, w, &ip->id);
+        else if (word_is(w, "df"))
+            ip->df = true;
+        else if (word_is(w, "mf"))
+            ip->mf = true;
+        else if (word_is(w, "rf"))
+            ip->rf = true;
+        else if (word_is(w, "frag") || word_is(w, "fragment")) {
+            bool slice = word_is(w, "fragment");
+            if ((rc = field_num(p, c, w, 65528, &v)) == 0 && v % 8 != 0)
+                rc = perr(p, c->ln->toks[c->i - 1].col,
+                          "a fragment offset is a multiple of 8 bytes [RFC 791 3.1]");
+            ip->frag_off = (uint16_t)v;
+            if (rc == 0 && slice) {
+                ip->slice = true;
+                ip->slice_off = (uint32_t)v;
+                ip->slice_len = -1;
+                const struct tok *tl = cur_peek(c);
+                if (tl != NULL && tl->kind == TOK_WORD && is_digit(tl->text[0])) {
+                    cur_next(c);
+                    if ((rc = get_num(p, tl, "fragment length", 65535, &v)) == 0)
+                        ip->slice_len = (int32_t)v;
+                }
+            }
+        } else if (word_is(w, "proto")) {
+            const struct tok *t = cur_peek(c);
+            ip->has_proto = true;
+            if (word_is(t, "icmp") || word_is(t, "udp") || word_is(t, "tcp")) {
+                cur_next(c);
+                ip->proto = word_is(t, "icmp") ? 1 : word_is(t, "udp") ? 17 : 6;
+            } else {
+                rc = field_u8(p, c, w, &ip->proto);
+            }
+        } else if (word_is(w, "len")) {
+            rc = field_u16(p, c, w, &ip->total_len);
+            ip->has_total_len = true;
+        } else if (word_is(w, "ihl")) {
+            if ((rc = field_num(p, c, w, 15, &v)) == 0)
+                ip->ihl = (uint8_t)v;
+            ip->has_ihl = true;
+        } else if (word_is(w, "version")) {
+            if ((rc = field_num(p, c, w, 15, &v)) == 0)
+                ip->version = (uint8_t)v;
+            ip->has_version = true;
+        } else if (word_is(w, "options")) {
+            const struct tok *t = cur_next(c);
+            size_t n = 0;
+            if (t == NULL)
+                return perr(p, w->col, "options needs hex bytes after it, like 07030400");
+            rc = get_hex(p, t, ip->options, IPV4_OPT_MAX, &n);
+            ip->opt_len = (uint8_t)n;
+        } else if (word_is(w, "csum"))
+            rc = field_csum(p, c, w, false, &ip->csum);
+        else
+            return perr(p, w->col, "unknown ipv4 field %s (src, dst, ttl, tos, id, df, mf, rf, "
+                        "frag, fragment, proto, len, ihl, version, options, csum)", show(w).s);
+        if (rc < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int parse_layers(struct parser *p, struct cur *c, const struct tok *kw,
+                        struct scn_inject *in, bool quoted);
+
+static int
+parse_icmp(struct parser *p, struct cur *c, struct scn_inject *in)
+{
+    const struct tok *w;
+    struct craft_icmp *m = &in->c.icmp;
+    in->c.trans = CRAFT_TRANS_ICMP;
+    m->type = ICMP_ECHO_REQUEST;
+    while ((w = cur_peek(c)) != NULL && !is_layer_word(w) && !is_payload_start(w)) {
+        cur_next(c);
+        int rc = 0;
+        if (word_is(w, "echo"))
+            m->type = ICMP_ECHO_REQUEST;
+        else if (word_is(w, "reply"))
+            m->type = ICMP_ECHO_REPLY;
+        else if (word_is(w, "unreach")) {
+            static const char *const codes[] = { "net", "host", "proto", "port", "needfrag" };
+            const struct tok *t = cur_next(c);
+            m->type = ICMP_DEST_UNREACH;
+            if (t == NULL)
+                return perr(p, w->col, "unreach needs its code: net, host, proto, port, "
+                            "needfrag or a number");
+            bool named = false;
+            for (unsigned i = 0; i < 5; i++)
+                if (word_is(t, codes[i])) {
+                    m->code = (uint8_t)i;
+                    named = true;
+                }
+            if (!named) {
+                uint64_t v;
+                if (get_num(p, t, "unreach code", 255, &v) < 0)
+                    return -1;
+                m->code = (uint8_t)v;
+            }
+        } else if (word_is(w, "exceeded")) {
+            m->type = ICMP_TIME_EXCEEDED;
+            m->code = ICMP_EXC_TTL;
+            const struct tok *t = cur_peek(c);
+            if (word_is(t, "ttl")) {
+                cur_next(c);
+            } else if (word_is(t, "reassembly")) {
+                cur_next(c);
+                m->code = ICMP_EXC_FRAGTIME;
+            }
+        } else if (word_is(w, "type"))
+            rc = field_u8(p, c, w, &m->type);
+        else if (word_is(w, "code"))
+            rc = field_u8(p, c, w, &m->code);
+        else if (word_is(w, "id"))
+            rc = field_u16(p, c, w, &m->id);
+        else if (word_is(w, "seq"))
+            rc = field_u16(p, c, w, &m->seq);
+        else if (word_is(w, "mtu"))
+            rc = field_u16(p, c, w, &m->mtu);
+        else if (word_is(w, "rest")) {
+            rc = field_u32(p, c, w, &m->rest);
+            m->has_rest = true;
+        } else if (word_is(w, "csum"))
+            rc = field_csum(p, c, w, false, &m->csum);
+        else if (word_is(w, "quote")) {
+            if (word_is(cur_peek(c), "whole")) {
+                cur_next(c);
+                in->quote_whole = true;
+            }
+            in->quote = calloc(1, sizeof *in->quote);
+            if (in->quote == NULL)
+                return perr_oom(p);
+            if (!word_is(cur_peek(c), "ipv4"))
+                return perr(p, w->col, "quote needs the quoted datagram after it: 'quote "
+                            "ipv4 ... tcp ...'");
+            return parse_layers(p, c, w, in->quote, true);
+        } else
+            return perr(p, w->col, "unknown icmp field %s (echo, reply, unreach CODE, exceeded, "
+                        "type, code, id, seq, mtu, rest, csum, quote)", show(w).s);
+        if (rc < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int
+parse_udp(struct parser *p, struct cur *c, struct scn_inject *in)
+{
+    const struct tok *w;
+    struct craft_udp *u = &in->c.udp;
+    in->c.trans = CRAFT_TRANS_UDP;
+    while ((w = cur_peek(c)) != NULL && !is_layer_word(w) && !is_payload_start(w)) {
+        cur_next(c);
+        int rc;
+        if (word_is(w, "sport"))
+            rc = field_u16(p, c, w, &u->sport);
+        else if (word_is(w, "dport"))
+            rc = field_u16(p, c, w, &u->dport);
+        else if (word_is(w, "len")) {
+            rc = field_u16(p, c, w, &u->len);
+            u->has_len = true;
+        } else if (word_is(w, "csum"))
+            rc = field_csum(p, c, w, true, &u->csum);
+        else
+            return perr(p, w->col, "unknown udp field %s (sport, dport, len, csum)", show(w).s);
+        if (rc < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int
+parse_tcp(struct parser *p, struct cur *c, struct scn_inject *in)
+{
+    const struct tok *w;
+    struct craft_tcp *t = &in->c.tcp;
+    in->c.trans = CRAFT_TRANS_TCP;
+    t->win = 65535;
+    while ((w = cur_peek(c)) != NULL && !is_layer_word(w) && !is_payload_start(w)) {
+        cur_next(c);
+        int rc = 0;
+        uint64_t v;
+        struct craft_tcpopt *o;
+        if (word_is(w, "sport"))
+            rc = field_u16(p, c, w, &t->sport);
+        else if (word_is(w, "dport"))
+            rc = field_u16(p, c, w, &t->dport);
+        else if (word_is(w, "seq"))
+            rc = field_u32(p, c, w, &t->seq);
+        else if (word_is(w, "ack"))
+            rc = field_u32(p, c, w, &t->ack);
+        else if (word_is(w, "win")) {
+            rc = field_u16(p, c, w, &t->win);
+            in->has_win = true;
+        } else if (word_is(w, "urg"))
+            rc = field_u16(p, c, w, &t->urp);
+        else if (word_is(w, "flags")) {
+            const struct tok *f = cur_next(c);
+            if (f == NULL)
+                return perr(p, w->col, "flags needs letters after it, like S, SA, FPU or none");
+            rc = get_tcp_flags(p, f, &t->flags);
+        } else if (word_is(w, "off")) {
+            if ((rc = field_num(p, c, w, 15, &v)) == 0)
+                t->data_off = (uint8_t)v;
+            t->has_data_off = true;
+        } else if (word_is(w, "reserved")) {
+            if ((rc = field_num(p, c, w, 15, &v)) == 0)
+                t->reserved = (uint8_t)v;
+        } else if (word_is(w, "nopad"))
+            t->no_opt_pad = true;
+        else if (word_is(w, "csum"))
+            rc = field_csum(p, c, w, false, &t->csum);
+        else if (word_is(w, "mss") || word_is(w, "nop") || word_is(w, "eol") ||
+                 word_is(w, "wscale") || word_is(w, "sackok") || word_is(w, "sack") ||
+                 word_is(w, "ts") || word_is(w, "opt")) {
+            if ((o = new_opt(p, in, w)) == NULL)
+                return -1;
+            if (word_is(w, "mss")) {
+                o->kind = CRAFT_TCPOPT_MSS;
+                rc = field_u16(p, c, w, &o->mss);
+            } else if (word_is(w, "nop")) {
+                o->kind = CRAFT_TCPOPT_NOP;
+            } else if (word_is(w, "eol")) {
+                o->kind = CRAFT_TCPOPT_EOL;
+            } else if (word_is(w, "wscale")) {
+                o->kind = CRAFT_TCPOPT_WSCALE;
+                rc = field_u8(p, c, w, &o->wscale);
+            } else if (word_is(w, "sackok")) {
+                o->kind = CRAFT_TCPOPT_SACK_PERM;
+            } else if (word_is(w, "sack")) {
+                const struct tok *b = cur_next(c);
+                if (b == NULL)
+                    return perr(p, w->col, "sack needs blocks after it, like 1001:2001");
+                rc = get_sack(p, b, o);
+            } else if (word_is(w, "ts")) {
+                o->kind = CRAFT_TCPOPT_TS;
+                if ((rc = field_u32(p, c, w, &o->ts_val)) == 0)
+                    rc = field_u32(p, c, w, &o->ts_ecr);
+            } else {
+                const struct tok *h = cur_next(c);
+                size_t n = 0;
+                o->kind = CRAFT_TCPOPT_RAW;
+                if (h == NULL)
+                    return perr(p, w->col, "opt needs the option's bytes in hex, like 1e0400");
+                rc = get_hex(p, h, o->raw, CRAFT_OPT_MAX, &n);
+                o->raw_len = (uint8_t)n;
+            }
+        } else
+            return perr(p, w->col, "unknown tcp field %s (sport, dport, seq, ack, win, urg, "
+                        "flags, off, reserved, mss, nop, eol, wscale, sackok, sack, ts, opt, "
+                        "nopad, csum)", show(w).s);
+        if (rc < 0)
+            return -1;
+    }
+    if (t->sport == 0 || t->dport == 0)
+        return perr(p, c->ln->toks[c->i - 1].col, "tcp needs 'sport N' and 'dport N'");
+    return 0;
+}
+
+static int
+parse_payload(struct parser *p, struct cur *c, struct scn_inject *in)
+{
+    const struct tok *t = cur_next(c);
+    if (t->kind == TOK_STRING) {
+        in->pl_kind = PL_TEXT;
+        in->payload = malloc(t->len + 1);
+        if (in->payload == NULL)
+            return perr_oom(p);
+        memcpy(in->payload, t->text, t->len);
+        in->payload_len = t->len;
+        return 0;
+    }
+    const struct tok *v = cur_next(c);
+    if (v == NULL)
+        return perr(p, t->col, "%s needs a value after it", t->text);
+    if (word_is(t, "bytes")) {
+        uint64_t n;
+        if (get_uint(p, v, "bytes", 0, INJECT_PAYLOAD_MAX, " (a jumbo frame's worth)", &n) < 0)
+            return -1;
+        in->pl_kind = PL_FILL;
+        in->payload = malloc(n + 1);
+        if (in->payload == NULL)
+            return perr_oom(p);
+        for (uint64_t i = 0; i < n; i++)
+            in->payload[i] = (uint8_t)('a' + i % 26);  /* as `bytes N` of send */
+        in->payload_len = n;
+        return 0;
+    }
+    in->pl_kind = PL_HEX;
+    in->payload = malloc(INJECT_PAYLOAD_MAX);
+    if (in->payload == NULL)
+        return perr_oom(p);
+    return get_hex(p, v, in->payload, INJECT_PAYLOAD_MAX, &in->payload_len);
+}
+
+/* [eth ...] (arp ... | ipv4 ... [icmp|udp|tcp ...]) [PAYLOAD] to the end. */
+static int
+parse_layers(struct parser *p, struct cur *c, const struct tok *kw, struct scn_inject *in,
+             bool quoted)
+{
+    const struct tok *t = cur_peek(c);
+    craft_init(&in->c);
+    in->link = -1;
+    in->host = -1;
+    in->ip_src.host = in->ip_dst.host = in->arp_spa.host = in->arp_tpa.host = -1;
+    in->c.no_eth = quoted;
+    if (word_is(t, "eth")) {
+        if (quoted)
+            return perr(p, t->col, "a quoted datagram starts at its IPv4 header");
+        cur_next(c);
+        if (parse_eth(p, c, in) < 0)
+            return -1;
+        t = cur_peek(c);
+    }
+    if (word_is(t, "arp")) {
+        cur_next(c);
+        if (parse_arp(p, c, in) < 0)
+            return -1;
+    } else if (word_is(t, "ipv4")) {
+        cur_next(c);
+        if (parse_ipv4(p, c, in) < 0)
+            return -1;
+        t = cur_peek(c);
+        if (word_is(t, "icmp") || word_is(t, "udp") || word_is(t, "tcp")) {
+            cur_next(c);
+            int rc = word_is(t, "icmp") ? parse_icmp(p, c, in)
+                     : word_is(t, "udp") ? parse_udp(p, c, in)
+                                         : parse_tcp(p, c, in);
+            if (rc < 0)
+                return -1;
+            if (in->quote != NULL)
+                return 0;  /* the quote took the rest of the line */
+        }
+    } else if (t == NULL || !is_payload_start(t) || !in->has_eth) {
+        if (t == NULL)
+            return perr(p, kw->col, "%s needs the frame's layers, like 'ipv4 dst bob tcp "
+                        "sport 4444 dport 80 flags S'", kw->text);
+        return perr(p, t->col, "expected a layer (eth, arp, ipv4, then icmp, udp or tcp), "
+                    "found %s", show(t).s);
+    }
+    t = cur_peek(c);
+    if (t != NULL && is_payload_start(t)) {
+        if (parse_payload(p, c, in) < 0)
+            return -1;
+    }
+    t = cur_peek(c);
+    if (t != NULL && is_layer_word(t))
+        return perr(p, t->col, "%s cannot come here: the layers go eth, then arp or ipv4, then "
+                    "icmp, udp or tcp, then the payload", show(t).s);
+    return expect_end(p, c);
+}
+
+static void inject_free(struct scn_inject *in);
+
+/* Build the frame with stand-in addresses: any field out of range is an
+ * error now, not when the scenario runs. */
+static int inject_build(const struct scn_inject *in, struct craft *c, uint8_t *buf, size_t cap,
+                        size_t *len, const char **why);
+
+/* The link the world will name t ("alice-bob", "alice-bob/2", "alice-sw1":
+ * how sim_add_link() names them, as the trace and the view show them), or
+ * -1. */
+int
+link_by_trace_name(const struct scenario *scn, const struct tok *t)
+{
+    if (t == NULL || t->kind != TOK_WORD || strchr(t->text, '-') == NULL)
+        return -1;
+    for (size_t i = 0; i < scn->n_links; i++) {
+        const struct scn_link *l = &scn->links[i];
+        char base[2 * SCN_NAME_MAX + 2], name[2 * SCN_NAME_MAX + 16];
+        snprintf(base, sizeof base, "%s-%s",
+                 l->a >= 0 ? scn->hosts[l->a].name : scn->switches[l->a_sw].name,
+                 l->b >= 0 ? scn->hosts[l->b].name : scn->switches[l->b_sw].name);
+        unsigned same = 0;  /* earlier links of the same pair of names */
+        for (size_t k = 0; k < i; k++) {
+            const struct scn_link *o = &scn->links[k];
+            char ob[2 * SCN_NAME_MAX + 2];
+            snprintf(ob, sizeof ob, "%s-%s",
+                     o->a >= 0 ? scn->hosts[o->a].name : scn->switches[o->a_sw].name,
+                     o->b >= 0 ? scn->hosts[o->b].name : scn->switches[o->b_sw].name);
+            same += strcmp(ob, base) == 0;
+        }
+        if (same == 0)
+            snprintf(name, sizeof name, "%s", base);
+        else
+            snprintf(name, sizeof name, "%s/%u", base, same + 1);
+        if (strcmp(name, t->text) == 0)
+            return (int)i;
+    }
+    return -1;
+}
+
+int
+parse_inject(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st)
+{
+    step_init(st, SCN_STEP_INJECT);
+    struct scn_inject *in = calloc(1, sizeof *in);
+    if (in == NULL)
+        return perr_oom(p);
+    st->inject.spec = in;
+    const struct tok *w = cur_next(c);
+    int link = -1, host = -1, ifc = 0;
+    bool to_a = false;
+    const struct tok *named = word_is(w, "on") ? cur_peek(c) : NULL;
+    if (named != NULL && scenario_host_find(p->scn, named->text) < 0 &&
+        scenario_switch_find(p->scn, named->text) < 0 &&
+        (link = link_by_trace_name(p->scn, named)) >= 0) {
+        /* `on alice-bob`: the link by the name the trace gives it */
+        cur_next(c);
+        to_a = false;
+        if (word_is(cur_peek(c), "to")) {
+            const struct tok *tw = cur_next(c), *tt = cur_next(c);
+            int th, ti, ts;
+            if (tt == NULL)
+                return perr(p, tw->col, "to needs one of the link's ends");
+            if (get_link_end(p, tt, &th, &ti, &ts) < 0)
+                return -1;
+            const struct scn_link *l = &p->scn->links[link];
+            if (th == l->a && ts == l->a_sw && (th < 0 || ti < 0 || ti == l->a_if))
+                to_a = true;
+            else if (!(th == l->b && ts == l->b_sw && (th < 0 || ti < 0 || ti == l->b_if)))
+                return perr(p, tt->col, "%s is not an end of that link", show(tt).s);
+        }
+    } else if (word_is(w, "on")) {
+        const struct tok *ta = cur_next(c), *tb = cur_next(c);
+        int ah, ai, as, bh, bi, bs;
+        if (ta == NULL || tb == NULL)
+            return perr(p, w->col, "on needs the link's two ends, as 'link' writes them: "
+                        "'inject on alice bob ...'");
+        if (get_link_end(p, ta, &ah, &ai, &as) < 0 || get_link_end(p, tb, &bh, &bi, &bs) < 0)
+            return -1;
+        bool swapped = false;
+        for (size_t i = 0; i < p->scn->n_links && link < 0; i++) {
+            const struct scn_link *l = &p->scn->links[i];
+            bool a_is_a = l->a == ah && l->a_sw == as && (ah < 0 || ai < 0 || l->a_if == ai);
+            bool b_is_b = l->b == bh && l->b_sw == bs && (bh < 0 || bi < 0 || l->b_if == bi);
+            bool a_is_b = l->b == ah && l->b_sw == as && (ah < 0 || ai < 0 || l->b_if == ai);
+            bool b_is_a = l->a == bh && l->a_sw == bs && (bh < 0 || bi < 0 || l->a_if == bi);
+            if (a_is_a && b_is_b)
+                link = (int)i;
+            else if (a_is_b && b_is_a) {
+                link = (int)i;
+                swapped = true;
+            }
+        }
+        if (link < 0)
+            return perr(p, ta->col, "there is no link between %s and %s", ta->text, tb->text);
+        /* toward the second end written, unless `to` says otherwise */
+        to_a = swapped;
+        if (word_is(cur_peek(c), "to")) {
+            const struct tok *tw = cur_next(c), *tt = cur_next(c);
+            int th, ti, ts;
+            if (tt == NULL)
+                return perr(p, tw->col, "to needs one of the link's ends");
+            if (get_link_end(p, tt, &th, &ti, &ts) < 0)
+                return -1;
+            const struct scn_link *l = &p->scn->links[link];
+            if (th == l->a && ts == l->a_sw && (th < 0 || ti < 0 || ti == l->a_if))
+                to_a = true;
+            else if (th == l->b && ts == l->b_sw && (th < 0 || ti < 0 || ti == l->b_if))
+                to_a = false;
+            else
+                return perr(p, tt->col, "%s is not an end of that link", show(tt).s);
+        }
+    } else if (word_is(w, "into")) {
+        const struct tok *th = cur_next(c);
+        int sw;
+        if (th == NULL)
+            return perr(p, w->col, "into needs a host, like 'inject into bob ...'");
+        if (get_link_end(p, th, &host, &ifc, &sw) < 0)
+            return -1;
+        if (host < 0)
+            return perr(p, th->col, "a frame goes into a host's interface, not into a switch: "
+                        "write 'inject on HOST %s to %s ...'", th->text, th->text);
+        if (ifc < 0)
+            ifc = 0;
+        if (ifc >= (int)p->scn->hosts[host].n_ifaces)
+            return perr(p, th->col, "%s has no interface eth%d", p->scn->hosts[host].name, ifc);
+    } else {
+        return perr(p, w != NULL ? w->col : kw->col + (unsigned)kw->len + 1,
+                    "inject needs where the frame goes: 'on A B [to B]' (a link) or 'into "
+                    "HOST' (as if from the wire)");
+    }
+    if (parse_layers(p, c, kw, in, false) < 0)
+        return -1;
+    /* A switch has no address: the end that is one cannot lend its own. */
+    if (link >= 0) {
+        const struct scn_link *l = &p->scn->links[link];
+        bool to_sw = (to_a ? l->a_sw : l->b_sw) >= 0, from_sw = (to_a ? l->b_sw : l->a_sw) >= 0;
+        bool ip = in->c.net == CRAFT_NET_IPV4, arp = in->c.net == CRAFT_NET_ARP;
+        if (to_sw && ((ip && !in->ip_dst_given) || (arp && !in->arp_tpa_given)))
+            return perr(p, kw->col, "the frame goes into a switch, which has no address: write "
+                        "the %s it is for", ip ? "ipv4 dst" : "arp tpa");
+        if (from_sw && ((ip && !in->ip_src_given) || (arp && !in->arp_spa_given)))
+            return perr(p, kw->col, "the frame comes out of a switch, which has no address: "
+                        "write the %s it is from", ip ? "ipv4 src" : "arp spa");
+    }
+    if (host >= 0) {
+        /* into a host: the source is the far end of its link, if a host */
+        bool from_host = false;
+        for (size_t i = 0; i < p->scn->n_links; i++) {
+            const struct scn_link *l = &p->scn->links[i];
+            if (l->a == host && l->a_if == ifc)
+                from_host = l->b >= 0;
+            else if (l->b == host && l->b_if == ifc)
+                from_host = l->a >= 0;
+        }
+        bool ip = in->c.net == CRAFT_NET_IPV4, arp = in->c.net == CRAFT_NET_ARP;
+        if (!from_host && ((ip && !in->ip_src_given) || (arp && !in->arp_spa_given)))
+            return perr(p, kw->col, "no host is at the other end of %s's link to lend the frame "
+                        "its source: write the %s", p->scn->hosts[host].name,
+                        ip ? "ipv4 src" : "arp spa");
+    }
+    in->into = host >= 0;
+    in->link = link;
+    in->to_a = to_a;
+    in->host = host;
+    in->ifc = ifc;
+
+    uint8_t *buf = malloc(CRAFT_MAX);
+    if (buf == NULL)
+        return perr_oom(p);
+    struct craft cc;
+    size_t len;
+    const char *why = "?";
+    int rc = inject_build(in, &cc, buf, CRAFT_MAX, &len, &why);
+    free(buf);
+    if (rc < 0)
+        return perr(p, kw->col, "cannot build this frame: %s", why);
+    return 1;
+}
+
+/* ---------------------------------------------------------------------------
+ * Print, compare, copy, free
+ * ------------------------------------------------------------------------- */
+
+static void
+print_mac(FILE *out, const char *word, const uint8_t mac[ETH_ALEN])
+{
+    char s[MAC_ADDR_STRLEN];
+    fprintf(out, " %s %s", word, mac_addr_str(mac, s));
+}
+
+static void
+print_csum(FILE *out, const struct craft_csum *cs, bool udp)
+{
+    if (cs->mode == CRAFT_CSUM_BAD)
+        fputs(" csum bad", out);
+    else if (cs->mode == CRAFT_CSUM_VALUE && udp && cs->value == 0)
+        fputs(" csum none", out);
+    else if (cs->mode == CRAFT_CSUM_VALUE)
+        fprintf(out, " csum 0x%04x", cs->value);
+}
+
+static void
+print_hex(FILE *out, const uint8_t *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        fprintf(out, "%02x", b[i]);
+}
+
+static void
+print_flags(FILE *out, uint8_t f)
+{
+    static const struct { uint8_t bit; char ch; } letters[] = {
+        { TCP_SYN, 'S' }, { TCP_FIN, 'F' }, { TCP_RST, 'R' }, { TCP_PSH, 'P' },
+        { TCP_ACK, 'A' }, { TCP_URG, 'U' }, { TCP_ECE, 'E' }, { TCP_CWR, 'W' },
+    };
+    fputs(" flags ", out);
+    if (f == 0) {
+        fputs("none", out);
+        return;
+    }
+    for (size_t i = 0; i < sizeof letters / sizeof letters[0]; i++)
+        if (f & letters[i].bit)
+            fputc(letters[i].ch, out);
+}
+
+static void
+print_layers(FILE *out, const struct scenario *scn, const struct scn_inject *in)
+{
+    const struct craft *c = &in->c;
+    if (in->has_eth) {
+        fputs(" eth", out);
+        if (in->eth_src_given)
+            print_mac(out, "src", c->eth.src);
+        if (in->eth_dst_given)
+            print_mac(out, "dst", c->eth.dst);
+        if (c->eth.has_type)
+            fprintf(out, " type 0x%04x", c->eth.type);
+    }
+    if (c->net == CRAFT_NET_ARP) {
+        const struct craft_arp *a = &c->arp;
+        fputs(" arp", out);
+        if (a->op == ARP_OP_REQUEST)
+            fputs(" request", out);
+        else if (a->op == ARP_OP_REPLY)
+            fputs(" reply", out);
+        else
+            fprintf(out, " op %u", a->op);
+        if (in->arp_sha_given)
+            print_mac(out, "sha", a->sha);
+        if (in->arp_spa_given) {
+            fputs(" spa ", out);
+            print_addr(out, scn, &in->arp_spa);
+        }
+        if (in->arp_tha_given)
+            print_mac(out, "tha", a->tha);
+        if (in->arp_tpa_given) {
+            fputs(" tpa ", out);
+            print_addr(out, scn, &in->arp_tpa);
+        }
+        if (a->htype != ARP_HTYPE_ETH)
+            fprintf(out, " htype %u", a->htype);
+        if (a->ptype != ETHERTYPE_IPV4)
+            fprintf(out, " ptype 0x%04x", a->ptype);
+        if (a->hlen != ETH_ALEN)
+            fprintf(out, " hlen %u", a->hlen);
+        if (a->plen != 4)
+            fprintf(out, " plen %u", a->plen);
+    } else if (c->net == CRAFT_NET_IPV4) {
+        const struct craft_ipv4 *ip = &c->ip;
+        fputs(" ipv4", out);
+        if (in->ip_src_given) {
+            fputs(" src ", out);
+            print_addr(out, scn, &in->ip_src);
+        }
+        if (in->ip_dst_given) {
+            fputs(" dst ", out);
+            print_addr(out, scn, &in->ip_dst);
+        }
+        if (ip->has_ttl)
+            fprintf(out, " ttl %u", ip->ttl);
+        if (ip->tos != 0)
+            fprintf(out, " tos %u", ip->tos);
+        if (ip->id != 0)
+            fprintf(out, " id %u", ip->id);
+        if (ip->rf)
+            fputs(" rf", out);
+        if (ip->df)
+            fputs(" df", out);
+        if (ip->mf)
+            fputs(" mf", out);
+        if (ip->slice) {
+            fprintf(out, " fragment %" PRIu32, ip->slice_off);
+            if (ip->slice_len >= 0)
+                fprintf(out, " %" PRId32, ip->slice_len);
+        } else if (ip->frag_off != 0) {
+            fprintf(out, " frag %u", ip->frag_off);
+        }
+        if (ip->has_proto)
+            fprintf(out, " proto %u", ip->proto);
+        if (ip->has_total_len)
+            fprintf(out, " len %u", ip->total_len);
+        if (ip->has_ihl)
+            fprintf(out, " ihl %u", ip->ihl);
+        if (ip->has_version)
+            fprintf(out, " version %u", ip->version);
+        if (ip->opt_len > 0) {
+            fputs(" options ", out);
+            print_hex(out, ip->options, ip->opt_len);
+        }
+        print_csum(out, &ip->csum, false);
+    }
+    if (c->trans == CRAFT_TRANS_ICMP) {
+        const struct craft_icmp *m = &c->icmp;
+        fprintf(out, " icmp type %u code %u", m->type, m->code);
+        if (m->id != 0)
+            fprintf(out, " id %u", m->id);
+        if (m->seq != 0)
+            fprintf(out, " seq %u", m->seq);
+        if (m->mtu != 0)
+            fprintf(out, " mtu %u", m->mtu);
+        if (m->has_rest)
+            fprintf(out, " rest %" PRIu32, m->rest);
+        print_csum(out, &m->csum, false);
+        if (in->quote != NULL) {
+            fputs(in->quote_whole ? " quote whole" : " quote", out);
+            print_layers(out, scn, in->quote);
+            return;  /* the quote ends the line */
+        }
+    } else if (c->trans == CRAFT_TRANS_UDP) {
+        const struct craft_udp *u = &c->udp;
+        fprintf(out, " udp sport %u dport %u", u->sport, u->dport);
+        if (u->has_len)
+            fprintf(out, " len %u", u->len);
+        print_csum(out, &u->csum, true);
+    } else if (c->trans == CRAFT_TRANS_TCP) {
+        const struct craft_tcp *t = &c->tcp;
+        fprintf(out, " tcp sport %u dport %u", t->sport, t->dport);
+        print_flags(out, t->flags);
+        if (t->seq != 0)
+            fprintf(out, " seq %" PRIu32, t->seq);
+        if (t->ack != 0)
+            fprintf(out, " ack %" PRIu32, t->ack);
+        if (in->has_win || t->win != 65535)
+            fprintf(out, " win %u", t->win);
+        if (t->urp != 0)
+            fprintf(out, " urg %u", t->urp);
+        if (t->has_data_off)
+            fprintf(out, " off %u", t->data_off);
+        if (t->reserved != 0)
+            fprintf(out, " reserved %u", t->reserved);
+        for (unsigned i = 0; i < t->n_opts; i++) {
+            const struct craft_tcpopt *o = &t->opts[i];
+            switch (o->kind) {
+            case CRAFT_TCPOPT_EOL: fputs(" eol", out); break;
+            case CRAFT_TCPOPT_NOP: fputs(" nop", out); break;
+            case CRAFT_TCPOPT_MSS: fprintf(out, " mss %u", o->mss); break;
+            case CRAFT_TCPOPT_WSCALE: fprintf(out, " wscale %u", o->wscale); break;
+            case CRAFT_TCPOPT_SACK_PERM: fputs(" sackok", out); break;
+            case CRAFT_TCPOPT_TS:
+                fprintf(out, " ts %" PRIu32 " %" PRIu32, o->ts_val, o->ts_ecr);
+                break;
+            case CRAFT_TCPOPT_SACK:
+                fputs(" sack ", out);
+                for (unsigned k = 0; k < o->n_sack; k++)
+                    fprintf(out, "%s%" PRIu32 ":%" PRIu32, k ? "," : "", o->sack[k][0],
+                            o->sack[k][1]);
+                break;
+            case CRAFT_TCPOPT_RAW:
+                fputs(" opt ", out);
+                print_hex(out, o->raw, o->raw_len);
+                break;
+            }
+        }
+        if (t->no_opt_pad)
+            fputs(" nopad", out);
+        print_csum(out, &t->csum, false);
+    }
+    switch (in->pl_kind) {
+    case PL_NONE:
+        break;
+    case PL_TEXT: {
+        struct scn_payload pl = { .kind = SCN_PAYLOAD_TEXT, .data = in->payload,
+                                  .len = in->payload_len };
+        fputc(' ', out);
+        print_payload(out, scn, &pl);
+        break;
+    }
+    case PL_FILL:
+        fprintf(out, " bytes %zu", in->payload_len);
+        break;
+    case PL_HEX:
+        fputs(" hex ", out);
+        print_hex(out, in->payload, in->payload_len);
+        break;
+    }
+}
+
+void
+print_inject(FILE *out, const struct scenario *scn, const struct scn_step *st)
+{
+    const struct scn_inject *in = st->inject.spec;
+    fputs("inject", out);
+    if (in->into) {
+        fputs(" into ", out);
+        print_link_end(out, scn, in->host, in->ifc, -1);
+    } else {
+        const struct scn_link *l = &scn->links[in->link];
+        fputs(" on ", out);
+        print_link_end(out, scn, l->a, l->a_if, l->a_sw);
+        fputc(' ', out);
+        print_link_end(out, scn, l->b, l->b_if, l->b_sw);
+        if (in->to_a) {
+            fputs(" to ", out);
+            print_link_end(out, scn, l->a, l->a_if, l->a_sw);
+        }
+    }
+    print_layers(out, scn, in);
+}
+
+static bool
+inject_eq(const struct scn_inject *a, const struct scn_inject *b)
+{
+    if ((a == NULL) != (b == NULL))
+        return false;
+    if (a == NULL)
+        return true;
+    if (a->into != b->into || a->link != b->link || a->to_a != b->to_a || a->host != b->host ||
+        a->ifc != b->ifc || a->eth_src_given != b->eth_src_given ||
+        a->eth_dst_given != b->eth_dst_given || a->has_eth != b->has_eth ||
+        a->ip_src_given != b->ip_src_given || a->ip_dst_given != b->ip_dst_given ||
+        a->arp_sha_given != b->arp_sha_given || a->arp_spa_given != b->arp_spa_given ||
+        a->arp_tha_given != b->arp_tha_given || a->arp_tpa_given != b->arp_tpa_given ||
+        a->quote_whole != b->quote_whole || a->pl_kind != b->pl_kind ||
+        a->payload_len != b->payload_len)
+        return false;
+    if (a->ip_src_given && !addr_eq(&a->ip_src, &b->ip_src))
+        return false;
+    if (a->ip_dst_given && !addr_eq(&a->ip_dst, &b->ip_dst))
+        return false;
+    if (a->arp_spa_given && !addr_eq(&a->arp_spa, &b->arp_spa))
+        return false;
+    if (a->arp_tpa_given && !addr_eq(&a->arp_tpa, &b->arp_tpa))
+        return false;
+    if (a->payload_len > 0 && memcmp(a->payload, b->payload, a->payload_len) != 0)
+        return false;
+    /* Every craft field was set one by one in a zeroed struct: comparing the
+     * bytes compares the fields (the payload pointer is always NULL here). */
+    return memcmp(&a->c, &b->c, sizeof a->c) == 0 && inject_eq(a->quote, b->quote);
+}
+
+bool
+eq_inject(const struct scn_step *a, const struct scn_step *b)
+{
+    return inject_eq(a->inject.spec, b->inject.spec);
+}
+
+static struct scn_inject *
+inject_dup(const struct scn_inject *src)
+{
+    struct scn_inject *d = calloc(1, sizeof *d);
+    if (d == NULL)
+        return NULL;
+    memcpy(d, src, sizeof *d);
+    d->payload = NULL;
+    d->quote = NULL;
+    if (src->payload != NULL) {
+        d->payload = malloc(src->payload_len + 1);
+        if (d->payload == NULL)
+            goto fail;
+        memcpy(d->payload, src->payload, src->payload_len);
+    }
+    if (src->quote != NULL && (d->quote = inject_dup(src->quote)) == NULL)
+        goto fail;
+    return d;
+fail:
+    inject_free(d);
+    return NULL;
+}
+
+int
+copy_inject(struct scn_step *dst, const struct scn_step *src)
+{
+    dst->inject.spec = src->inject.spec != NULL ? inject_dup(src->inject.spec) : NULL;
+    return src->inject.spec == NULL || dst->inject.spec != NULL ? 0 : -1;
+}
+
+static void
+inject_free(struct scn_inject *in)
+{
+    if (in == NULL)
+        return;
+    inject_free(in->quote);
+    free(in->payload);
+    free(in);
+}
+
+void
+clear_inject(struct scn_step *st)
+{
+    inject_free(st->inject.spec);
+    st->inject.spec = NULL;
+}
+
+/* ---------------------------------------------------------------------------
+ * Building and running
+ * ------------------------------------------------------------------------- */
+
+/* What the runner knows about where the frame goes. */
+struct inject_ends {
+    const struct iface *from;  /* the sending end (a host's interface or a switch port),
+                                  or NULL (`into`, or parsing) */
+    const struct iface *to;    /* the receiving end, or NULL while parsing */
+    struct scn_runner *r;      /* NULL while parsing */
+};
+
+/* The interface of a scenario host that has address a, or NULL. */
+static const struct iface *
+iface_with_addr(struct scn_runner *r, uint32_t a)
+{
+    if (r == NULL)
+        return NULL;
+    for (size_t i = 0; i < r->scn->n_hosts; i++) {
+        const struct host *h = r->hosts[i];
+        for (unsigned k = 0; k < h->n_ifaces; k++)
+            if (h->ifaces[k].addr == a && a != 0)
+                return &h->ifaces[k];
+    }
+    return NULL;
+}
+
+/* The MAC an end shows: its own (a host), or, for a switch, the MAC of the
+ * host that has address a (else broadcast for a destination, zero for a
+ * source). */
+static void
+end_mac(const struct inject_ends *e, const struct iface *end, uint32_t a, bool dst,
+        uint8_t out[ETH_ALEN])
+{
+    if (end != NULL && end->host != NULL) {
+        memcpy(out, end->mac, ETH_ALEN);
+        return;
+    }
+    const struct iface *owner = iface_with_addr(e->r, a);
+    if (owner != NULL)
+        memcpy(out, owner->mac, ETH_ALEN);
+    else
+        memset(out, dst ? 0xff : 0x00, ETH_ALEN);
+}
+
+static uint32_t
+end_addr(const struct iface *end)
+{
+    return end != NULL && end->host != NULL ? end->addr : 0;
+}
+
+/* Fill the defaults of in into c (a copy) and build. */
+static void
+inject_fill(const struct scn_inject *in, const struct inject_ends *e, struct craft *c)
+{
+    *c = in->c;
+    c->payload = in->payload;
+    c->payload_len = in->payload_len;
+    uint32_t src = 0, dst = 0;
+    if (c->net == CRAFT_NET_IPV4) {
+        c->ip.src = src = in->ip_src_given ? in->ip_src.addr : end_addr(e->from);
+        c->ip.dst = dst = in->ip_dst_given ? in->ip_dst.addr : end_addr(e->to);
+    } else if (c->net == CRAFT_NET_ARP) {
+        c->arp.spa = src = in->arp_spa_given ? in->arp_spa.addr : end_addr(e->from);
+        c->arp.tpa = dst = in->arp_tpa_given ? in->arp_tpa.addr : end_addr(e->to);
+    }
+    if (!in->eth_src_given)
+        end_mac(e, e->from, src, false, c->eth.src);
+    if (!in->eth_dst_given) {
+        if (c->net == CRAFT_NET_ARP && c->arp.op == ARP_OP_REQUEST)
+            memset(c->eth.dst, 0xff, ETH_ALEN);  /* a request is broadcast [RFC 826] */
+        else
+            end_mac(e, e->to, dst, true, c->eth.dst);
+    }
+    if (c->net == CRAFT_NET_ARP) {
+        if (!in->arp_sha_given)
+            memcpy(c->arp.sha, c->eth.src, ETH_ALEN);
+        if (!in->arp_tha_given && c->arp.op != ARP_OP_REQUEST)
+            memcpy(c->arp.tha, c->eth.dst, ETH_ALEN);
+    }
+}
+
+static int
+inject_build_ends(const struct scn_inject *in, const struct inject_ends *e, struct craft *c,
+                  uint8_t *buf, size_t cap, size_t *len, const char **why)
+{
+    uint8_t *qbuf = NULL;
+    inject_fill(in, e, c);
+    if (in->quote != NULL) {
+        /* The quoted datagram was sent by this frame's destination (the
+         * host the error reports to) toward its source, unless written. */
+        struct craft qc;
+        struct inject_ends qe = { .from = e->to, .to = e->from, .r = e->r };
+        qbuf = malloc(IPV4_MAX_LEN);
+        if (qbuf == NULL) {
+            *why = "out of memory";
+            return -ERR_NOMEM;
+        }
+        inject_fill(in->quote, &qe, &qc);
+        if (!in->quote->ip_src_given)
+            qc.ip.src = c->ip.dst;
+        if (!in->quote->ip_dst_given)
+            qc.ip.dst = c->ip.src;
+        size_t ql = 0;
+        int rc = craft_build(&qc, qbuf, IPV4_MAX_LEN, &ql, why);
+        if (rc < 0) {
+            free(qbuf);
+            return rc;
+        }
+        c->payload = qbuf;
+        c->payload_len = in->quote_whole ? ql : craft_quote_len(qbuf, ql);
+    }
+    int rc = craft_build(c, buf, cap, len, why);
+    free(qbuf);
+    return rc;
+}
+
+static int
+inject_build(const struct scn_inject *in, struct craft *c, uint8_t *buf, size_t cap,
+             size_t *len, const char **why)
+{
+    struct inject_ends e = { 0 };
+    return inject_build_ends(in, &e, c, buf, cap, len, why);
+}
+
+void
+run_inject_step(struct scn_runner *r, const struct scn_step *st, size_t step_no, bool scheduled)
+{
+    const struct scn_inject *in = st->inject.spec;
+    char t[32], desc[200];
+    struct inject_ends e = { .r = r };
+    struct link *l = NULL;
+    struct iface *to;
+
+    (void)scheduled;
+    fmt_time(r->sim.now_ns, t, sizeof t);
+    if (in->into) {
+        to = &r->hosts[in->host]->ifaces[in->ifc];
+        e.to = to;
+        e.from = link_peer(to);
+    } else {
+        l = r->links[in->link];
+        to = in->to_a ? l->a : l->b;
+        e.to = to;
+        e.from = in->to_a ? l->b : l->a;
+    }
+    uint8_t *buf = malloc(CRAFT_MAX);
+    struct craft c;
+    size_t len = 0;
+    const char *why = "out of memory";
+    int rc = buf != NULL ? inject_build_ends(in, &e, &c, buf, CRAFT_MAX, &len, &why) : -1;
+    struct trace_cause cause = cause_call(CALL_NONE, (uint32_t)step_no);
+    run_note(r, NULL, cause, "step %zu: %s", step_no, st->text);
+    struct pkt *p = rc == 0 ? craft_pkt(&r->sim, buf, len, cause) : NULL;
+    if (p == NULL) {
+        run_say(r, true, "[%10s] %s => not sent: %s\n", t, st->text, why);
+        free(buf);
+        return;
+    }
+    frame_describe(buf, len, desc, sizeof desc);
+    uint64_t id = p->id;
+    free(buf);
+    if (in->into)
+        rc = craft_deliver(&r->sim, to, p);
+    else
+        rc = craft_send_on_link(l, to, p);
+    if (r->opts.trace_shown)
+        run_say(r, false, "%12s => #%" PRIu64 " %s\n", "", id, desc);
+    else
+        run_say(r, false, "[%10s] %-50s => #%" PRIu64 " %s\n", t, st->text, id, desc);
+}
