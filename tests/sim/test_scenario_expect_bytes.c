@@ -145,6 +145,54 @@ START_TEST(test_digest_lengths)
 }
 END_TEST
 
+/* The streaming digest `recv all` keeps: FIPS 180-4's million 'a's, fed in
+ * pieces of every size from 1 to 200 bytes (so blocks are split at every
+ * offset and the multi-block path runs on runs of whole blocks), gives the
+ * published answer; so do the two-block message and the empty one. */
+START_TEST(test_streaming_digest_known_answers)
+{
+    static const char million_a[] =
+        "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0";
+    static const char two_blocks[] =
+        "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1";
+    static const char empty[] =
+        "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+    uint8_t *a = malloc(1000000);
+    ck_assert_ptr_nonnull(a);
+    memset(a, 'a', 1000000);
+    struct scn_sha256 c;
+    uint8_t out[32];
+    char hex[65];
+    scn_sha256_init(&c);
+    size_t off = 0, piece = 1;
+    while (off < 1000000) {
+        size_t n = piece < 1000000 - off ? piece : 1000000 - off;
+        scn_sha256_update(&c, a + off, n);
+        off += n;
+        piece = piece % 200 + 1;
+    }
+    scn_sha256_final(&c, out);
+    for (int i = 0; i < 32; i++)
+        snprintf(hex + 2 * i, 3, "%02x", out[i]);
+    ck_assert_str_eq(hex, million_a);
+    free(a);
+
+    const char *msg = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+    scn_sha256_init(&c);
+    scn_sha256_update(&c, (const uint8_t *)msg, strlen(msg));
+    scn_sha256_final(&c, out);
+    for (int i = 0; i < 32; i++)
+        snprintf(hex + 2 * i, 3, "%02x", out[i]);
+    ck_assert_str_eq(hex, two_blocks);
+
+    scn_sha256_init(&c);
+    scn_sha256_final(&c, out);
+    for (int i = 0; i < 32; i++)
+        snprintf(hex + 2 * i, 3, "%02x", out[i]);
+    ck_assert_str_eq(hex, empty);
+}
+END_TEST
+
 START_TEST(test_round_trip)
 {
     struct scn_diag d;
@@ -182,6 +230,7 @@ scenario_expect_bytes_suite(void)
     tcase_add_test(tc, test_bad_digest);
     tcase_add_loop_test(tc, test_digest_lengths, 0, (int)(sizeof digests / sizeof digests[0]));
     tcase_add_test(tc, test_round_trip);
+    tcase_add_test(tc, test_streaming_digest_known_answers);
     suite_add_tcase(s, tc);
     return s;
 }
