@@ -196,7 +196,8 @@ loop_run(struct engine_loop *l, const uint64_t *counter, uint64_t n)
  * re-arm, and the share of wakes and stale wakes that goes with it) of one
  * workload in netstep, the best of REPEATS runs. */
 static double
-netstep_ns_per_event(const char *workload, unsigned pending, uint64_t ops, uint64_t *fired)
+netstep_ns_per_event(const char *workload, unsigned pending, uint64_t ops, uint64_t *fired,
+                     double each[REPEATS])
 {
     double best = INFINITY;
     for (int r = 0; r < REPEATS; r++) {
@@ -223,6 +224,7 @@ netstep_ns_per_event(const char *workload, unsigned pending, uint64_t ops, uint6
         double t0 = cpu_s();
         loop_run(&l, counter, ops);
         double t = cpu_s() - t0;
+        each[r] = t * 1e9 / (double)ops;
         if (t < best)
             best = t;
         if (conns != NULL) {
@@ -283,7 +285,8 @@ static const char *const ns3_schedulers[] = { "map", "heap", "calendar", "priori
 
 /* engine_ns3's "ns_per_event X" for one figure, or a negative number. */
 static double
-ns3_ns_per_event(const char *sched, const char *workload, unsigned pending, uint64_t ops)
+ns3_ns_per_event(const char *sched, const char *workload, unsigned pending, uint64_t ops,
+                 double each[REPEATS])
 {
     char cmd[512];
     snprintf(cmd, sizeof cmd, "%s --scheduler %s --workload %s --pending %u --ops %" PRIu64,
@@ -293,8 +296,13 @@ ns3_ns_per_event(const char *sched, const char *workload, unsigned pending, uint
         return -1;
     char line[256];
     double v = -1;
-    while (fgets(line, sizeof line, f) != NULL)
+    int run;
+    double t;
+    while (fgets(line, sizeof line, f) != NULL) {
         sscanf(line, "ns_per_event %lf", &v);
+        if (sscanf(line, "run %d %lf", &run, &t) == 2 && run >= 1 && run <= REPEATS)
+            each[run - 1] = t;
+    }
     if (pclose(f) != 0)
         return -1;
     return v;
@@ -339,8 +347,10 @@ main(int argc, char **argv)
     for (size_t w = 0; w < 2; w++) {
         for (size_t z = 0; z < 2; z++) {
             uint64_t fired = 0;
-            double ours = netstep_ns_per_event(workloads[w], sizes[z], ops, &fired);
-            printf("%-6s %7u pending  netstep %7.1f ns", workloads[w], sizes[z], ours);
+            double each[REPEATS];
+            double ours = netstep_ns_per_event(workloads[w], sizes[z], ops, &fired, each);
+            printf("%-6s %7u pending  netstep %7.1f ns (runs %.1f, %.1f, %.1f)", workloads[w],
+                   sizes[z], ours, each[0], each[1], each[2]);
             if (w == 1)
                 printf(" (%" PRIu64 " timers ran out)", fired);
             printf("\n");
@@ -350,7 +360,8 @@ main(int argc, char **argv)
             double best_ns3 = INFINITY, default_ns3 = -1;
             const char *best_name = "";
             for (size_t k = 0; with_ns3 && k < N_NS3; k++) {
-                double t = ns3_ns_per_event(ns3_schedulers[k], workloads[w], sizes[z], ops);
+                double ne[REPEATS] = { 0 };
+                double t = ns3_ns_per_event(ns3_schedulers[k], workloads[w], sizes[z], ops, ne);
                 if (t < 0) {
                     printf("    ns-3 %-8s failed\n", ns3_schedulers[k]);
                     continue;
@@ -361,8 +372,9 @@ main(int argc, char **argv)
                     best_ns3 = t;
                     best_name = ns3_schedulers[k];
                 }
-                printf("    ns-3 %-8s %7.1f ns   ns-3/netstep %5.2f%s\n", ns3_schedulers[k], t,
-                       t / ours, k == 0 ? "  (ns-3's default)" : "");
+                printf("    ns-3 %-8s %7.1f ns (runs %.1f, %.1f, %.1f)  ns-3/netstep %5.2f%s\n",
+                       ns3_schedulers[k], t, ne[0], ne[1], ne[2], t / ours,
+                       k == 0 ? "  (ns-3's default)" : "");
             }
             if (default_ns3 > 0 && isfinite(best_ns3))
                 printf("    row: event engine, %s, %u pending, vs ns-3: %.2fx faster than its "

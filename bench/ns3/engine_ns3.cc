@@ -184,6 +184,7 @@ main(int argc, char** argv)
         }
         if (t < best)
             best = t;
+        std::printf("run %d %.2f\n", r + 1, t * 1e9 / static_cast<double>(ops));
         Simulator::Destroy();
     }
     std::printf("ns_per_event %.2f\n", best * 1e9 / static_cast<double>(ops));
