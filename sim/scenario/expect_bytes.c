@@ -486,6 +486,12 @@ run_expect_bytes_step(struct scn_runner *r, const struct scn_step *st, size_t st
     if (!v->set) {
         snprintf(got, sizeof got, "%s was never received", r->scn->dvars[b->var].name);
         ok = false;
+    } else if (b->sha256 && !v->hashed && v->data == NULL && v->len > 0) {
+        /* streamed by a recv all when no sha256 expect was in the script (one
+         * typed in the view afterwards): only the count was kept */
+        snprintf(got, sizeof got, "%zu bytes, neither kept nor hashed (no sha256 expect "
+                 "read them when they arrived)", v->len);
+        ok = false;
     } else if (b->sha256) {
         uint8_t d[SHA256_LEN];
         int k;

@@ -620,6 +620,7 @@ value_set_streamed(struct scn_value *v, uint64_t len, const uint8_t digest[32])
     v->data = NULL;
     v->len = (size_t)len;
     v->set = true;
-    v->hashed = true;
-    memcpy(v->digest, digest, sizeof v->digest);
+    v->hashed = digest != NULL;
+    if (digest != NULL)
+        memcpy(v->digest, digest, sizeof v->digest);
 }

@@ -193,6 +193,76 @@ START_TEST(test_streaming_digest_known_answers)
 }
 END_TEST
 
+/* recv all of a stream whose bytes no expect needs keeps only the count,
+ * and hashes the bytes only when an `expect ... sha256` reads the digest. */
+#define STREAM(expects)                                                        \
+    "host alice 192.0.2.1/24\n"                                                \
+    "host bob 192.0.2.2/24\n"                                                  \
+    "link alice bob\n"                                                         \
+    "bob: l = socket tcp\n"                                                    \
+    "bob: bind l 80\n"                                                         \
+    "bob: listen l 1\n"                                                        \
+    "bob: a = accept l &\n"                                                    \
+    "alice: c = socket tcp\n"                                                  \
+    "alice: connect c bob:80\n"                                                \
+    "wait a\n"                                                                 \
+    "alice: send c bytes 100000\n"                                             \
+    "alice: close c\n"                                                         \
+    "bob: recv a all -> got\n" expects
+
+static const struct scn_value *
+run_stream(const char *text, struct scn_runner *r, FILE **f, char **out, size_t *out_len)
+{
+    struct scn_diag d;
+    struct scenario *scn = scenario_parse_string("t.scn", text, &d);
+    ck_assert_msg(scn != NULL, "%s", d.first);
+    *f = open_memstream(out, out_len);
+    struct scn_run_opts opts = { .out = *f };
+    char err[512] = "";
+    ck_assert_msg(scn_runner_init(r, scn, &opts, err, sizeof err) == 0, "%s", err);
+    scn_runner_run(r);
+    ck_assert_uint_eq(r->expects_failed, 0);
+    ck_assert_uint_eq(r->expects_passed, 1);
+    int var = -1;
+    for (size_t i = 0; i < scn->n_dvars; i++)
+        if (strcmp(scn->dvars[i].name, "got") == 0)
+            var = (int)i;
+    ck_assert_int_ge(var, 0);
+    return &r->values[var];
+}
+
+START_TEST(test_streamed_recv_hashes_only_for_a_sha256_expect)
+{
+    struct scn_runner r;
+    FILE *f;
+    char *out = NULL;
+    size_t out_len = 0;
+    const struct scn_value *v = run_stream(STREAM("expect got length == 100000\n"), &r, &f,
+                                           &out, &out_len);
+    ck_assert(v->set);
+    ck_assert_uint_eq(v->len, 100000);
+    ck_assert_ptr_null(v->data);  /* not kept */
+    ck_assert(!v->hashed);        /* and not hashed: nothing reads the digest */
+    const struct scenario *scn = r.scn;
+    scn_runner_destroy(&r);
+    fclose(f);
+    free(out);
+    scenario_free((struct scenario *)scn);
+
+    out = NULL;
+    v = run_stream(STREAM("expect got sha256 "
+                          "bc634ceb27746878af610424e3afd5024f31e06f1f3479deda6cb33a21258bf7\n"),
+                   &r, &f, &out, &out_len);
+    ck_assert_ptr_null(v->data);
+    ck_assert(v->hashed);
+    scn = r.scn;
+    scn_runner_destroy(&r);
+    fclose(f);
+    free(out);
+    scenario_free((struct scenario *)scn);
+}
+END_TEST
+
 START_TEST(test_round_trip)
 {
     struct scn_diag d;
@@ -231,6 +301,7 @@ scenario_expect_bytes_suite(void)
     tcase_add_loop_test(tc, test_digest_lengths, 0, (int)(sizeof digests / sizeof digests[0]));
     tcase_add_test(tc, test_round_trip);
     tcase_add_test(tc, test_streaming_digest_known_answers);
+    tcase_add_test(tc, test_streamed_recv_hashes_only_for_a_sha256_expect);
     suite_add_tcase(s, tc);
     return s;
 }
