@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * event.h - the world's agenda: a min-heap of events ordered by (at_ns, seq).
+ * event.h - the world's agenda: events ordered by (at_ns, seq).
  *
  * Every event carries the time it is due and an insertion number. Events due
  * at the same nanosecond run in the order they were pushed, as libuv orders its
