@@ -11,8 +11,10 @@
 #   make deb     build netstep_VERSION_ARCH.deb here (Release, from build-deb/)
 #   make fuzz    build the libFuzzer targets with clang into build-fuzz/ and
 #                run each for FUZZ_TIME seconds (default 600)
-#   make bench   build and run the benchmarks; with ns-3 installed
-#                (scripts/install-deps.sh --bench) bench_scale compares with it
+#   make bench   build and run the benchmarks, then print the rows that say
+#                how netstep compares (its goals); with ns-3 installed
+#                (scripts/install-deps.sh --bench) bench_scale, bench_engine
+#                and bench_bulk compare with it
 #   make clean   remove the build trees
 
 JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
@@ -76,7 +78,12 @@ bench: build
 	@# configure again: ns-3 may have been installed since the last time
 	cmake -S . -B $(BUILD) >/dev/null
 	cmake --build $(BUILD) -j $(JOBS)
-	@for b in $(BUILD)/bench_*; do [ -x "$$b" ] && "$$b"; done; true
+	@rm -f $(BUILD)/bench.log
+	@for b in $(BUILD)/bench_*; do [ -x "$$b" ] && "$$b" 2>&1 | tee -a $(BUILD)/bench.log; done; true
+	@echo; echo "make bench: the rows, each a ratio measured in one run ($(BUILD)/bench.log has all):"
+	@# a bench marks a goal's figure with "row:" (bench_tcp_bulk's "ratio" lines too)
+	@grep -hE "row:|^ratio " $(BUILD)/bench.log | sed 's/^ *row: */  /; s/^ratio /  ratio /' || \
+	    echo "  (no rows: a bench failed)"
 
 install: build
 	cmake --install $(BUILD) --prefix $(PREFIX) --strip

@@ -72,7 +72,7 @@
 #include "stack/wire/addr.h"
 
 #define HOSTS_PER_SITE 100u
-#define SITES_MAX 40u
+#define SITES_MAX 1000u
 #define UDP_PORT 9    /* discard */
 #define TCP_PORT 80
 #define REQUEST_LEN 64
@@ -80,9 +80,19 @@
 #define SEC 1000000000ull
 #define START_GAP_NS (2 * 1000 * US)
 
-static const uint32_t lan_gw = IPV4_ADDR(192, 0, 2, 254);
-static const uint32_t srv_addr = IPV4_ADDR(198, 51, 100, 1);
-static const uint32_t srv_gw = IPV4_ADDR(198, 51, 100, 254);
+/* Site n's two networks, 10.A.B.0/24 with A.B = n (the LAN) and
+ * 10.128+A.B.0/24 (the server's side): every address of the world is its
+ * own, in 10.0.0.0/8 [RFC 1918]. Nothing leaves the process, so a simulated
+ * world may use any address; only TAP-attached hosts keep to the
+ * documentation ranges. */
+static uint32_t
+site_net(unsigned n, bool server_side)
+{
+    return IPV4_ADDR(10, (server_side ? 128 : 0) + (n >> 8), n & 255, 0);
+}
+#define LAN_GW(n)   (site_net(n, false) | 254)
+#define SRV_ADDR(n) (site_net(n, true) | 1)
+#define SRV_GW(n)   (site_net(n, true) | 254)
 
 struct site {
     struct lan_switch *sw;
@@ -183,27 +193,27 @@ build_site(struct world *w, unsigned n, struct result *res)
     if (st->sw == NULL || st->router == NULL || st->server == NULL)
         return fail(res, "site %u: no memory", n);
     st->router->forwarding = true;
-    struct iface *r0 = sim_host_add_iface(s, st->router, lan_gw, 24, 1500, NULL);
-    struct iface *r1 = sim_host_add_iface(s, st->router, srv_gw, 24, 1500, NULL);
-    struct iface *sv = sim_host_add_iface(s, st->server, srv_addr, 24, 1500, NULL);
+    struct iface *r0 = sim_host_add_iface(s, st->router, LAN_GW(n), 24, 1500, NULL);
+    struct iface *r1 = sim_host_add_iface(s, st->router, SRV_GW(n), 24, 1500, NULL);
+    struct iface *sv = sim_host_add_iface(s, st->server, SRV_ADDR(n), 24, 1500, NULL);
     if (r0 == NULL || r1 == NULL || sv == NULL ||
         sim_add_link(s, r0, switch_add_port(st->sw), &lan) == NULL ||
         sim_add_link(s, r1, sv, &wan) == NULL)
         return fail(res, "site %u: cannot build the router", n);
     sim_enter_host(s, st->server);
-    if (route_add(st->server, 0, 0, srv_gw, NULL, 0, ROUTE_PROTO_STATIC) < 0)
+    if (route_add(st->server, 0, 0, SRV_GW(n), NULL, 0, ROUTE_PROTO_STATIC) < 0)
         return fail(res, "site %u: server route", n);
     for (unsigned j = 0; j < HOSTS_PER_SITE; j++) {
         snprintf(hname, sizeof hname, "s%uh%u", n, j + 1);
         struct host *h = sim_add_host(s, hname);
-        struct iface *ifc = h ? sim_host_add_iface(s, h, IPV4_ADDR(192, 0, 2, j + 1), 24, 1500,
-                                                   NULL)
+        struct iface *ifc = h ? sim_host_add_iface(s, h, site_net(n, false) | (j + 1), 24,
+                                                   1500, NULL)
                               : NULL;
         struct iface *port = switch_add_port(st->sw);
         if (ifc == NULL || port == NULL || sim_add_link(s, ifc, port, &lan) == NULL)
             return fail(res, "site %u: cannot attach a host (switch full?)", n);
         sim_enter_host(s, h);
-        if (route_add(h, 0, 0, lan_gw, NULL, 0, ROUTE_PROTO_STATIC) < 0)
+        if (route_add(h, 0, 0, LAN_GW(n), NULL, 0, ROUTE_PROTO_STATIC) < 0)
             return fail(res, "site %u: host route", n);
         st->hosts[j] = h;
     }
@@ -213,12 +223,12 @@ build_site(struct world *w, unsigned n, struct result *res)
 /* Host h sends its datagram, then starts its connection; the fd goes to
  * *tcp_fd. Entered from outside the loop, as a scenario step is. */
 static void
-client_start(struct sim *s, struct host *h, int *tcp_fd, struct result *res)
+client_start(struct sim *s, struct host *h, unsigned site, int *tcp_fd, struct result *res)
 {
     static const uint8_t hello[32] = "one datagram across the router";
     sim_enter_host(s, h);
     int u_fd = sock_socket(h, SOCK_DOMAIN_INET, SOCK_TYPE_DGRAM, SOCK_PROTO_UDP);
-    struct sock_addr to_u = { srv_addr, UDP_PORT }, to_t = { srv_addr, TCP_PORT };
+    struct sock_addr to_u = { SRV_ADDR(site), UDP_PORT }, to_t = { SRV_ADDR(site), TCP_PORT };
     if (u_fd < 0 || sock_sendto(h, u_fd, hello, sizeof hello, &to_u) < 0)
         fail(res, "host %s: sendto failed", h->name);
     sock_close(h, u_fd);
@@ -241,8 +251,8 @@ static void
 client_start_call(struct sim *s, void *ctx)
 {
     struct client_start_call *c = ctx;
-    client_start(s, c->w->sites[c->site].hosts[c->host], &c->w->sites[c->site].client_tcp[c->host],
-                 c->res);
+    client_start(s, c->w->sites[c->site].hosts[c->host], c->site,
+                 &c->w->sites[c->site].client_tcp[c->host], c->res);
 }
 
 /* The servers open their sockets; then host j of every site starts at
@@ -327,8 +337,10 @@ servers_serve(struct world *w, struct result *res)
     }
 }
 
+/* Build a world of n_sites and measure its memory; with `traffic`, run the
+ * flows too and measure their time. */
 static void
-measure(unsigned n_sites, struct result *res)
+measure(unsigned n_sites, bool traffic, struct result *res)
 {
     memset(res, 0, sizeof *res);
     res->ok = true;
@@ -352,8 +364,8 @@ measure(unsigned n_sites, struct result *res)
         build_site(w, n, res);
     res->rss_kib = (double)(rss_kib() - rss0);
     res->heap_bytes = (double)heap_in_use() - (double)heap0;
-    if (!res->ok)
-        return;
+    if (!res->ok || !traffic)
+        return;  /* a child process: its exit frees the world */
 
     double w0 = now_s(CLOCK_MONOTONIC), c0 = now_s(CLOCK_PROCESS_CPUTIME_ID);
     if (start_traffic(w, res, calls) == 0) {
@@ -392,7 +404,7 @@ measure(unsigned n_sites, struct result *res)
 
 /* measure() in a child, so each world starts from a fresh heap. */
 static int
-measure_in_child(unsigned n_sites, struct result *res)
+measure_in_child(unsigned n_sites, bool traffic, struct result *res)
 {
     int fd[2];
     if (pipe(fd) != 0)
@@ -402,7 +414,7 @@ measure_in_child(unsigned n_sites, struct result *res)
     if (pid == 0) {
         close(fd[0]);
         struct result r;
-        measure(n_sites, &r);
+        measure(n_sites, traffic, &r);
         ssize_t k = write(fd[1], &r, sizeof r);
         _exit(k == (ssize_t)sizeof r ? 0 : 1);
     }
@@ -423,11 +435,12 @@ measure_in_child(unsigned n_sites, struct result *res)
  * ns-3, run as a child process; it prints "key value" lines. Returns 0 and
  * fills *r, or -1 with r->why saying what went wrong. */
 static int
-measure_ns3(unsigned n_sites, struct result *r)
+measure_ns3(unsigned n_sites, bool traffic, struct result *r)
 {
     memset(r, 0, sizeof *r);
     char cmd[1024];
-    snprintf(cmd, sizeof cmd, "'%s' --sites %u", NETSTEP_SCALE_NS3, n_sites);
+    snprintf(cmd, sizeof cmd, "'%s' --sites %u%s", NETSTEP_SCALE_NS3, n_sites,
+             traffic ? "" : " --build-only");
     fflush(stdout);
     FILE *f = popen(cmd, "r");
     if (f == NULL)
@@ -451,6 +464,12 @@ measure_ns3(unsigned n_sites, struct result *r)
         else seen--;
     }
     int status = pclose(f);
+    if (!traffic) {
+        if (seen < 3 || r->hosts == 0)
+            return fail(r, "%s printed no figures (exit status %d)", NETSTEP_SCALE_NS3, status);
+        r->ok = true;
+        return 0;
+    }
     if (seen < 11 || r->hosts == 0 || r->flows == 0)
         return fail(r, "%s printed no figures (exit status %d)", NETSTEP_SCALE_NS3, status);
     if (r->udp_ok != r->hosts || r->tcp_ok != r->hosts)
@@ -477,15 +496,59 @@ print_result(const char *label, const struct result *r)
                r->drops, r->arp_queue_full, r->retransmits);
 }
 
+/* Memory per host of worlds of 1,000, 10,000 and 100,000 hosts (up to
+ * max_hosts), built and not run, each in a child process, with ns-3's
+ * beside them when it is there. Returns main's exit status. */
+static int
+memory_rows(unsigned max_hosts)
+{
+    printf("\nmemory per host, worlds built (not run), each in a process of its own:\n");
+    for (unsigned hosts = 1000; hosts <= max_hosts && hosts <= SITES_MAX * HOSTS_PER_SITE;
+         hosts *= 10) {
+        struct result r;
+        if (measure_in_child(hosts / HOSTS_PER_SITE, false, &r) < 0 || !r.ok) {
+            fprintf(stderr, "bench_scale: the %u-host world failed: %s\n", hosts,
+                    r.ok ? "no result" : r.why);
+            return 1;
+        }
+        printf("  %6u hosts  netstep %6.2f KiB malloc'd, %6.2f KiB resident", hosts,
+               r.heap_bytes / 1024.0 / r.hosts, r.rss_kib / r.hosts);
+#if defined(NETSTEP_SCALE_NS3)
+        struct result n;
+        if (measure_ns3(hosts / HOSTS_PER_SITE, false, &n) < 0) {
+            printf("; ns-3 failed: %s\n", n.why);
+            return 1;
+        }
+        printf("; ns-3 %6.2f KiB malloc'd, %6.2f KiB resident\n", n.heap_bytes / 1024.0 / n.hosts,
+               n.rss_kib / n.hosts);
+        printf("    row: memory per host at %u hosts, netstep / ns-3: %.2f malloc'd, %.2f "
+               "resident\n",
+               hosts, (r.heap_bytes / r.hosts) / (n.heap_bytes / n.hosts),
+               (r.rss_kib / r.hosts) / (n.rss_kib / n.hosts));
+#else
+        printf("\n");
+#endif
+    }
+    return 0;
+}
+
 int
 main(int argc, char **argv)
 {
     unsigned sites = 10;
+    unsigned max_hosts = 100000;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--sites") == 0 && i + 1 < argc) {
             sites = (unsigned)strtoul(argv[++i], NULL, 10);
+        } else if (strcmp(argv[i], "--max-hosts") == 0 && i + 1 < argc) {
+            max_hosts = (unsigned)strtoul(argv[++i], NULL, 10);
         } else {
-            fprintf(stderr, "usage: bench_scale [--sites N]   (1..%u, default 10)\n", SITES_MAX);
+            fprintf(stderr, "usage: bench_scale [--sites N] [--max-hosts N]\n"
+                            "  --sites      the world whose flows are timed: 1..%u sites of %u"
+                            " hosts (default 10)\n"
+                            "  --max-hosts  the largest world of the memory rows (1,000, 10,000,"
+                            " 100,000; default 100000)\n",
+                    SITES_MAX, HOSTS_PER_SITE);
             return 2;
         }
     }
@@ -497,7 +560,7 @@ main(int argc, char **argv)
            "each host sends one UDP datagram and makes one TCP connection to its server.\n\n",
            HOSTS_PER_SITE);
     struct result base, big;
-    if (measure_in_child(1, &base) < 0 || measure_in_child(sites, &big) < 0) {
+    if (measure_in_child(1, true, &base) < 0 || measure_in_child(sites, true, &big) < 0) {
         fprintf(stderr, "bench_scale: a measuring process failed\n");
         return 1;
     }
@@ -522,7 +585,7 @@ main(int argc, char **argv)
            (big.cpu_s / big.flows) / (base.cpu_s / base.flows));
 #if defined(NETSTEP_NS3_SANITIZER_BUILD)
     printf("\nns-3: skipped in a sanitizer build (ns-3's libraries are not built with them)\n");
-    return 0;
+    return memory_rows(max_hosts);
 #elif !defined(NETSTEP_SCALE_NS3)
     int has_ns3 = system("pkg-config --exists ns3-core ns3-csma ns3-bridge 2>/dev/null");
     printf("\nns-3: skipped: %s\n",
@@ -530,12 +593,12 @@ main(int argc, char **argv)
                           "  run cmake again (make bench does) to build bench/ns3/scale_ns3.cc"
                         : "ns-3 is not installed; scripts/install-deps.sh --bench installs\n"
                           "  Debian's libns3-dev, then make bench builds and runs the comparison");
-    return 0;
+    return memory_rows(max_hosts);
 #else
     struct result nbase, nbig;
     printf("\nthe same worlds in ns-3 %s (bench/ns3/scale_ns3.cc, CSMA cables, a bridge as"
            " switch):\n", NETSTEP_NS3_VERSION);
-    if (measure_ns3(1, &nbase) < 0 || measure_ns3(sites, &nbig) < 0) {
+    if (measure_ns3(1, true, &nbase) < 0 || measure_ns3(sites, true, &nbig) < 0) {
         printf("ns-3: failed: %s\n", !nbase.ok ? nbase.why : nbig.why);
         return 1;
     }
@@ -558,6 +621,6 @@ main(int argc, char **argv)
                (a->wall_s / a->flows) / (b->wall_s / b->flows),
                ((double)a->events / a->flows) / ((double)b->events / b->flows));
     }
-    return 0;
+    return memory_rows(max_hosts);
 #endif
 }

@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * event.h - the world's agenda: a min-heap of events ordered by (at_ns, seq).
+ * event.h - the world's agenda: events ordered by (at_ns, seq).
  *
  * Every event carries the time it is due and an insertion number. Events due
  * at the same nanosecond run in the order they were pushed, as libuv orders its
  * timers, so a run with the same seed replays event for event
  * (docs/architecture.md, "Time and determinism").
- * The heap is a growable array (the usual implicit binary heap: the children of
- * slot i are 2i+1 and 2i+2), beside a queue for events pushed in time order.
+ * The heap is an implicit 4-ary heap of keys (the children of key i are
+ * 4i+1 .. 4i+4), each naming the slot of its event in an array beside it,
+ * and a queue beside the heap takes events pushed in time order.
  *
  * Ownership: a SIM_EV_FRAME event owns its packet from a successful push until
  * it is popped (then the popper owns it). event_heap_destroy() frees the
@@ -62,15 +63,27 @@ struct sim_event {
     } u;
 };
 
-/* Two sorted stores, popped by comparing their heads: a binary heap, and a
+/* A heap key: when the event is due, and where it is (its insertion
+ * number, which breaks ties, is read from the event). */
+struct event_key {
+    uint64_t at_ns;  /* the event's at_ns */
+    uint64_t slot;   /* its index in event_heap.ev */
+};
+
+/* Two sorted stores, popped by comparing their heads: a 4-ary heap, and a
  * queue that takes every frame due no earlier than the last one it took.
  * Most events are frames arriving in the order they were sent, which the
  * queue takes in O(1); wake-ups, calls and out-of-order arrivals go to the
  * heap. The order popped is (at_ns, seq) either way. */
 struct event_heap {
-    struct sim_event *ev;    /* ev[0] is the earliest; heap order after it */
+    struct event_key *key;   /* heap order, 64-byte aligned, from key[3] (the
+                                root, the earliest) so that siblings share a
+                                cache line (event.c) */
+    struct sim_event *ev;    /* the heap's events, where their keys' slots say */
+    uint32_t *free_slot;     /* the slots of ev not in use, a stack */
+    size_t n_free;           /* entries of free_slot (cap - len) */
     size_t len;              /* events in the heap */
-    size_t cap;              /* heap slots allocated */
+    size_t cap;              /* keys, events and free slots allocated */
     struct sim_event *fifo;  /* a ring, sorted by (at_ns, seq) from fifo_head */
     size_t fifo_head;        /* index of its earliest event */
     size_t fifo_len;         /* events in the queue */

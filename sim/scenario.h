@@ -828,6 +828,12 @@ const char *scn_shut_name(enum scn_shut h);            /* "rdwr" */
 const char *scn_proto_name(enum scn_proto p);          /* "tcp"; "" for ANY */
 const char *scn_rule_action_name(enum scn_rule_action a); /* "duplicate" */
 
+/* Whether addr is in a documentation range (192.0.2.0/24, 198.51.100.0/24,
+ * 203.0.113.0/24 [RFC 5737]). A simulated world may use any address, since
+ * nothing leaves the process; a host on a TAP device must use these, as its
+ * frames reach a real kernel. */
+bool scenario_addr_is_documentation(uint32_t addr);
+
 /* The tap statement that puts interface ifc of host h on a TAP device, or
  * NULL: that interface is on a link or unplugged. */
 const struct scn_tap *scenario_tap_of(const struct scenario *scn, int h, int ifc);

@@ -107,8 +107,10 @@ struct scn_job {
     bool owned;                  /* buf is ours to free */
     unsigned events;             /* SOCK_POLL* bits it waits for */
     bool generated;              /* send of `bytes N`: made as it is sent, buf unused */
-    bool streamed;               /* recv all whose bytes no expect needs: counted and
-                                    hashed, buf reused */
+    bool streamed;               /* recv all whose bytes no expect needs: counted
+                                    (and hashed if `hashed`), buf reused */
+    bool hashed;                 /* streamed, and an `expect ... sha256` reads the
+                                    digest: sha is kept up to date */
     uint64_t total;              /* recv all: bytes so far */
     uint64_t vcap;               /* streamed recv all: the buffer a kept one would
                                     have now (it offers the same sizes to recv) */

@@ -132,6 +132,10 @@ sim_destroy(struct sim *s)
     free(s->wakes);
     free(s->call_entered);
     free(s->links);
+    free(s->host_names);
+    free(s->link_names);
+    s->host_names = s->link_names = NULL;
+    s->cap_host_names = s->cap_link_names = 0;
     pkt_pool_destroy(&s->pool);  /* last: every packet above went back to it */
     s->hosts = NULL;
     s->wakes = NULL;
@@ -152,16 +156,90 @@ sim_host_index(const struct sim *s, const struct host *h)
     return (int)h->world_index;
 }
 
+/* --- names ---------------------------------------------------------------- */
+
+/* FNV-1a [draft-eastlake-fnv]: names are short and the table only needs
+ * them spread. */
+static size_t
+name_hash(const char *name)
+{
+    uint64_t h = 14695981039346656037ull;
+    for (const unsigned char *c = (const unsigned char *)name; *c != '\0'; c++)
+        h = (h ^ *c) * 1099511628211ull;
+    return (size_t)h;
+}
+
+/* The index of the name in a table, or -1. name_of(s, i) is the name of
+ * entry i. */
+static ptrdiff_t
+name_find(const struct sim *s, const size_t *table, size_t cap, const char *name,
+          const char *(*name_of)(const struct sim *, size_t))
+{
+    if (table == NULL)
+        return -1;
+    for (size_t i = name_hash(name) & (cap - 1);; i = (i + 1) & (cap - 1)) {
+        if (table[i] == 0)
+            return -1;
+        if (strcmp(name_of(s, table[i] - 1), name) == 0)
+            return (ptrdiff_t)(table[i] - 1);
+    }
+}
+
+/* Make room in a table for entry `index` (entries 0..index-1 are in it),
+ * growing it to keep it at most half full: they are rehashed then. False
+ * when memory runs out (the table is unchanged). */
+static bool
+name_reserve(const struct sim *s, size_t **table, size_t *cap, size_t index,
+             const char *(*name_of)(const struct sim *, size_t))
+{
+    if ((index + 1) * 2 <= *cap)
+        return true;
+    size_t ncap = *cap ? *cap * 2 : 64;
+    size_t *grown = calloc(ncap, sizeof *grown);
+    if (grown == NULL)
+        return false;
+    for (size_t k = 0; k < index; k++) {
+        size_t i = name_hash(name_of(s, k)) & (ncap - 1);
+        while (grown[i] != 0)
+            i = (i + 1) & (ncap - 1);
+        grown[i] = k + 1;
+    }
+    free(*table);
+    *table = grown;
+    *cap = ncap;
+    return true;
+}
+
+/* Put entry `index` into a table name_reserve() made room in. */
+static void
+name_add(const struct sim *s, size_t *table, size_t cap, size_t index,
+         const char *(*name_of)(const struct sim *, size_t))
+{
+    size_t i = name_hash(name_of(s, index)) & (cap - 1);
+    while (table[i] != 0)
+        i = (i + 1) & (cap - 1);
+    table[i] = index + 1;
+}
+
+static const char *
+host_name_of(const struct sim *s, size_t i)
+{
+    return s->hosts[i]->name;
+}
+
+static const char *
+link_name_of(const struct sim *s, size_t i)
+{
+    return s->links[i]->name;
+}
+
 struct host *
 sim_host_by_name(struct sim *s, const char *name)
 {
     if (name == NULL)
         return NULL;
-    for (size_t i = 0; i < s->n_hosts; i++) {
-        if (strcmp(s->hosts[i]->name, name) == 0)
-            return s->hosts[i];
-    }
-    return NULL;
+    ptrdiff_t i = name_find(s, s->host_names, s->cap_host_names, name, host_name_of);
+    return i >= 0 ? s->hosts[i] : NULL;
 }
 
 struct link *
@@ -169,11 +247,8 @@ sim_link_by_name(struct sim *s, const char *name)
 {
     if (name == NULL)
         return NULL;
-    for (size_t i = 0; i < s->n_links; i++) {
-        if (strcmp(s->links[i]->name, name) == 0)
-            return s->links[i];
-    }
-    return NULL;
+    ptrdiff_t i = name_find(s, s->link_names, s->cap_link_names, name, link_name_of);
+    return i >= 0 ? s->links[i] : NULL;
 }
 
 bool
@@ -194,7 +269,8 @@ sim_add_host(struct sim *s, const char *name)
         return NULL;
     if (sim_host_by_name(s, name) != NULL)
         return NULL;
-    if (s->n_hosts >= (size_t)INT32_MAX || !sim_grow_hosts(s))
+    if (s->n_hosts >= (size_t)INT32_MAX || !sim_grow_hosts(s) ||
+        !name_reserve(s, &s->host_names, &s->cap_host_names, s->n_hosts, host_name_of))
         return NULL;
     struct host *h = calloc(1, sizeof *h);
     if (h == NULL)
@@ -204,6 +280,7 @@ sim_add_host(struct sim *s, const char *name)
     h->now_ns = s->now_ns;
     h->world_index = (size_t)index;
     s->hosts[s->n_hosts] = h;
+    name_add(s, s->host_names, s->cap_host_names, s->n_hosts, host_name_of);
     memset(&s->wakes[s->n_hosts], 0, sizeof s->wakes[s->n_hosts]);
     s->n_hosts++;
     return h;
@@ -251,7 +328,8 @@ sim_add_link(struct sim *s, struct iface *a, struct iface *b, const struct link_
             return NULL;
         names[i] = sp != NULL ? sp->sw->name : ends_[i]->host->name;
     }
-    if (!sim_grow_links(s))
+    if (!sim_grow_links(s) ||
+        !name_reserve(s, &s->link_names, &s->cap_link_names, s->n_links, link_name_of))
         return NULL;
 
     char base[LINK_NAME_LEN];
@@ -270,7 +348,9 @@ sim_add_link(struct sim *s, struct iface *a, struct iface *b, const struct link_
         free(l);
         return NULL;
     }
-    s->links[s->n_links++] = l;
+    s->links[s->n_links] = l;
+    name_add(s, s->link_names, s->cap_link_names, s->n_links, link_name_of);
+    s->n_links++;
 
     struct iface *ends[2] = { a, b };
     for (unsigned i = 0; i < 2; i++) {

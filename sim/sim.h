@@ -104,6 +104,13 @@ struct sim {
     struct link **links;        /* each malloc'd */
     size_t n_links;             /* links in use */
     size_t cap_links;           /* slots in links */
+    /* Names to indexes: open-addressing hash tables (a slot holds index + 1,
+     * 0 is empty), so adding the 100,000th host or link does not compare
+     * its name with all the others. */
+    size_t *host_names;         /* into hosts; NULL until the first host */
+    size_t cap_host_names;      /* slots (a power of two, at least twice n_hosts) */
+    size_t *link_names;         /* into links */
+    size_t cap_link_names;      /* slots, as cap_host_names */
     struct lan_switch **switches;  /* switches and hubs (sim/switch.h), each malloc'd */
     size_t n_switches;          /* in use */
     size_t cap_switches;        /* slots in switches */

@@ -4,6 +4,7 @@
  */
 #include "stack/host.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "stack/arp.h"
@@ -46,6 +47,9 @@ host_destroy(struct host *h)
     loopback_flush(h);
     arp_cache_flush(h);
     ipfrag_flush(h);
+    route_table_free(&h->routes);
+    free(h->stats.icmp_types);
+    h->stats.icmp_types = NULL;
 }
 
 struct iface *
@@ -121,6 +125,29 @@ uint32_t
 host_primary_addr(const struct host *h)
 {
     return h->n_ifaces > 0 ? h->ifaces[0].addr : 0;
+}
+
+void
+host_count_icmp(struct host *h, bool tx, uint8_t type)
+{
+    if (h->stats.icmp_types == NULL) {
+        h->stats.icmp_types = calloc(1, sizeof *h->stats.icmp_types);
+        if (h->stats.icmp_types == NULL)
+            return;
+    }
+    if (tx)
+        h->stats.icmp_types->tx[type]++;
+    else
+        h->stats.icmp_types->rx[type]++;
+}
+
+uint64_t
+host_icmp_count(const struct host *h, bool tx, uint8_t type)
+{
+    const struct host_icmp_types *t = h->stats.icmp_types;
+    if (t == NULL)
+        return 0;
+    return tx ? t->tx[type] : t->rx[type];
 }
 
 struct pkt *

@@ -29,14 +29,21 @@
 #define HOST_NAME_LEN   32
 #define HOST_MAX_IFACES 8
 
+/* ICMP messages by type, received and sent (Linux's Icmp/IcmpMsg lines):
+ * 4 KiB, so allocated at a host's first ICMP message (host_count_icmp). */
+struct host_icmp_types {
+    uint64_t rx[256];  /* received, by type */
+    uint64_t tx[256];  /* sent, by type */
+};
+
 /* Per-layer counters, the numbers `netstat -s` would show. */
 struct host_stats {
     uint64_t rx[LAYER_COUNT];           /* packets a layer accepted */
     uint64_t tx[LAYER_COUNT];           /* packets a layer sent down */
     uint64_t drop_layer[LAYER_COUNT];   /* packets a layer dropped */
     uint64_t drops[DROP_COUNT];         /* drops by reason */
-    uint64_t icmp_rx_type[256];         /* ICMP messages received, by type */
-    uint64_t icmp_tx_type[256];         /* ICMP messages sent, by type */
+    struct host_icmp_types *icmp_types; /* ICMP messages by type, or NULL
+                                           before the first (all zero) */
     uint64_t ipv4_forwarded;            /* datagrams forwarded */
     uint64_t udp_delivered;             /* datagrams queued on a socket */
     uint64_t local_tx;                  /* local (AF_LOCAL) sends that moved data */
@@ -102,6 +109,13 @@ struct iface *host_iface_by_addr(struct host *h, uint32_t addr);
 
 /* The interface's first address, the host's "name" address (eth0's). */
 uint32_t host_primary_addr(const struct host *h);
+
+/* Count one ICMP message of `type`, sent (tx) or received. A host that cannot
+ * get memory for its counters loses the count, never the message. */
+void host_count_icmp(struct host *h, bool tx, uint8_t type);
+
+/* ICMP messages of `type` the host sent (tx) or received. */
+uint64_t host_icmp_count(const struct host *h, bool tx, uint8_t type);
 
 /* A packet built by this host: from its pool, stamped with now and the cause. */
 struct pkt *host_pkt_alloc(struct host *h, size_t headroom, size_t size);

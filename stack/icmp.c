@@ -58,7 +58,7 @@ icmp_echo_reply(struct host *h, struct pkt *req, const struct ipv4_hdr *ip,
     struct icmp_hdr rep = { .type = ICMP_ECHO_REPLY, .code = 0, .id = icmp->id, .seq = icmp->seq };
     icmp_emit(&rep, b, len);
     p->l4_off = pkt_off(p);
-    h->stats.icmp_tx_type[ICMP_ECHO_REPLY]++;
+    host_count_icmp(h, true, ICMP_ECHO_REPLY);
     trace_tx(h, LAYER_ICMP, p, "RFC 792",
              "ICMP echo reply, id %u, seq %u, length %zu: same id, seq and data as the request",
              rep.id, rep.seq, len);
@@ -176,7 +176,7 @@ icmp_input(struct host *h, struct pkt *p, const struct ipv4_hdr *ip)
         pkt_drop(h, p, LAYER_ICMP, why);
         return;
     }
-    h->stats.icmp_rx_type[icmp.type]++;
+    host_count_icmp(h, false, icmp.type);
     char desc[96];
     icmp_describe(&icmp, desc, sizeof(desc));
     switch (icmp.type) {
@@ -247,7 +247,7 @@ icmp_send_error(struct host *h, const struct pkt *orig, uint8_t type, uint8_t co
     struct icmp_hdr icmp = { .type = type, .code = code, .mtu = mtu };
     icmp_emit(&icmp, b, ICMP_HDR_LEN + quote);
     p->l4_off = pkt_off(p);
-    h->stats.icmp_tx_type[type]++;
+    host_count_icmp(h, true, type);
     char desc[96];
     snprintf(desc, sizeof(desc), "ICMP %s", icmp_type_name(type, code));
     trace_tx(h, LAYER_ICMP, p, "RFC 792",

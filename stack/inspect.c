@@ -172,11 +172,11 @@ inspect_counter(const struct host *h, const char *name, uint64_t *out)
         snprintf(rx, sizeof(rx), "icmp.rx.%s", icmp_types[t].name);
         snprintf(tx, sizeof(tx), "icmp.tx.%s", icmp_types[t].name);
         if (strcmp(name, rx) == 0) {
-            *out = st->icmp_rx_type[icmp_types[t].type];
+            *out = host_icmp_count(h, false, icmp_types[t].type);
             return true;
         }
         if (strcmp(name, tx) == 0) {
-            *out = st->icmp_tx_type[icmp_types[t].type];
+            *out = host_icmp_count(h, true, icmp_types[t].type);
             return true;
         }
     }

@@ -14,6 +14,7 @@
  */
 #include "stack/ipfrag.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "stack/drop.h"
@@ -23,6 +24,13 @@
 #include "stack/wire/bytes.h"
 #include "stack/wire/icmp.h"
 #include "stack/wire/ipv4.h"
+
+/* Slots to look through: none before the first fragment. */
+static unsigned
+ipfrag_slots(const struct ipfrag_table *t)
+{
+    return t->e != NULL ? IPFRAG_MAX_DATAGRAMS : 0;
+}
 
 void
 ipfrag_init(struct ipfrag_table *t)
@@ -49,7 +57,7 @@ frag_len(const struct pkt *f)
 static struct ipfrag_entry *
 ipfrag_find(struct host *h, const struct ipv4_hdr *ip)
 {
-    for (unsigned i = 0; i < IPFRAG_MAX_DATAGRAMS; i++) {
+    for (unsigned i = 0; i < ipfrag_slots(&h->ipfrag); i++) {
         struct ipfrag_entry *e = &h->ipfrag.e[i];
         if (e->used && e->src == ip->src && e->dst == ip->dst && e->proto == ip->proto &&
             e->id == ip->id)
@@ -147,6 +155,16 @@ ipfrag_input_table(struct host *h, struct pkt *p, const struct ipv4_hdr *ip)
         return NULL;
     }
     struct ipfrag_entry *e = ipfrag_find(h, ip);
+    if (e == NULL && t->e == NULL) {
+        /* The host's first fragment: the slots are allocated now. */
+        t->e = calloc(IPFRAG_MAX_DATAGRAMS, sizeof *t->e);
+        if (t->e == NULL) {
+            trace_event(h, TRACE_NOTE, LAYER_IPV4, p, NULL,
+                        "no memory for a reassembly table: fragment not held");
+            pkt_drop(h, p, LAYER_IPV4, DROP_IPV4_FRAG_NO_ROOM);
+            return NULL;
+        }
+    }
     if (e == NULL) {
         for (unsigned i = 0; i < IPFRAG_MAX_DATAGRAMS && e == NULL; i++)
             if (!t->e[i].used)
@@ -252,7 +270,7 @@ ipfrag_input(struct host *h, struct pkt *p, const struct ipv4_hdr *ip)
 void
 ipfrag_poll(struct host *h)
 {
-    for (unsigned i = 0; i < IPFRAG_MAX_DATAGRAMS; i++) {
+    for (unsigned i = 0; i < ipfrag_slots(&h->ipfrag); i++) {
         struct ipfrag_entry *e = &h->ipfrag.e[i];
         if (!e->used || e->expires_ns > h->now_ns)
             continue;
@@ -281,7 +299,7 @@ ipfrag_next_deadline(struct host *h)
     if (h->ipfrag.next_known)
         return h->ipfrag.next_ns;
     uint64_t next = UINT64_MAX;
-    for (unsigned i = 0; i < IPFRAG_MAX_DATAGRAMS; i++)
+    for (unsigned i = 0; i < ipfrag_slots(&h->ipfrag); i++)
         if (h->ipfrag.e[i].used && h->ipfrag.e[i].expires_ns < next)
             next = h->ipfrag.e[i].expires_ns;
     h->ipfrag.next_ns = next;
@@ -292,16 +310,18 @@ ipfrag_next_deadline(struct host *h)
 void
 ipfrag_flush(struct host *h)
 {
-    for (unsigned i = 0; i < IPFRAG_MAX_DATAGRAMS; i++)
+    for (unsigned i = 0; i < ipfrag_slots(&h->ipfrag); i++)
         if (h->ipfrag.e[i].used)
             ipfrag_free_entry(h, &h->ipfrag.e[i], DROP_HOST_DOWN);
+    free(h->ipfrag.e);  /* allocated again by the next fragment */
+    h->ipfrag.e = NULL;
 }
 
 unsigned
 ipfrag_count(const struct host *h)
 {
     unsigned n = 0;
-    for (unsigned i = 0; i < IPFRAG_MAX_DATAGRAMS; i++)
+    for (unsigned i = 0; i < ipfrag_slots(&h->ipfrag); i++)
         n += h->ipfrag.e[i].used;
     return n;
 }

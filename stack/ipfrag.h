@@ -59,7 +59,10 @@ struct ipfrag_entry {
 };
 
 struct ipfrag_table {
-    struct ipfrag_entry e[IPFRAG_MAX_DATAGRAMS];  /* datagrams in progress */
+    struct ipfrag_entry *e;                       /* IPFRAG_MAX_DATAGRAMS slots for
+                                                     datagrams in progress, allocated
+                                                     at the first fragment (most hosts
+                                                     never see one); NULL before */
     uint64_t timeout_ns;                          /* reassembly timeout */
     size_t mem_max;                               /* bound on held bytes */
     size_t mem;                                   /* bytes held now */
@@ -87,7 +90,7 @@ void ipfrag_poll(struct host *h);
  * an entry changed since the last answer. */
 uint64_t ipfrag_next_deadline(struct host *h);
 /* Drop everything held (host teardown). */
-void ipfrag_flush(struct host *h);
+void ipfrag_flush(struct host *h);  /* also frees the slots */
 /* Datagrams in progress. */
 unsigned ipfrag_count(const struct host *h);
 

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "stack/err.h"
@@ -38,6 +39,16 @@ route_add(struct host *h, uint32_t dst, unsigned prefix_len, uint32_t gateway,
     }
     if (t->count >= ROUTE_MAX)
         return -ERR_NOBUFS;
+    if (t->count == t->cap) {
+        unsigned cap = t->cap ? t->cap * 2 : ROUTE_INITIAL_CAP;
+        if (cap > ROUTE_MAX)
+            cap = ROUTE_MAX;
+        struct route *grown = realloc(t->r, cap * sizeof *grown);
+        if (grown == NULL)
+            return -ERR_NOMEM;
+        t->r = grown;
+        t->cap = cap;
+    }
     struct route *r = &t->r[t->count++];
     r->dst = dst;
     r->prefix_len = (uint8_t)prefix_len;
@@ -61,6 +72,15 @@ route_del(struct host *h, uint32_t dst, unsigned prefix_len)
         }
     }
     return -ERR_NOENT;
+}
+
+void
+route_table_free(struct route_table *t)
+{
+    free(t->r);
+    t->r = NULL;
+    t->count = 0;
+    t->cap = 0;
 }
 
 const struct route *

@@ -13,6 +13,9 @@
 #include <stdint.h>
 
 #define ROUTE_MAX 64
+/* Entries a table allocates at its first route; it doubles up to ROUTE_MAX.
+ * An end host has two (its subnet and a default), a router one a subnet. */
+#define ROUTE_INITIAL_CAP 2
 
 struct iface;
 struct host;
@@ -31,17 +34,24 @@ enum route_proto {
     ROUTE_PROTO_STATIC,  /* added by a scenario ("proto static") */
 };
 
+/* The entries are allocated when the first route is added and grow as
+ * routes are added (a host of a big world keeps 2 of them, not 64). */
 struct route_table {
-    struct route r[ROUTE_MAX];  /* entries, in insertion order */
+    struct route *r;            /* entries, in insertion order; NULL before the first */
     unsigned count;             /* used entries */
+    unsigned cap;               /* allocated entries (at most ROUTE_MAX) */
 };
 
 /* Add a route. ifc may be NULL when gateway is set: the interface whose subnet
  * holds the gateway is used. -ERR_EXIST for an identical dst/prefix/metric,
- * -ERR_NETUNREACH for a gateway on no connected subnet, -ERR_NOBUFS when full. */
+ * -ERR_NETUNREACH for a gateway on no connected subnet, -ERR_NOBUFS when full
+ * (ROUTE_MAX routes), -ERR_NOMEM when the table cannot grow. */
 int route_add(struct host *h, uint32_t dst, unsigned prefix_len, uint32_t gateway,
               struct iface *ifc, uint32_t metric, enum route_proto proto);
 int route_del(struct host *h, uint32_t dst, unsigned prefix_len);
+
+/* Free the table's entries (host_destroy); it is left empty and usable. */
+void route_table_free(struct route_table *t);
 
 /* The best route to dst, or NULL. */
 const struct route *route_lookup(const struct host *h, uint32_t dst);

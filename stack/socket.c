@@ -395,7 +395,7 @@ sock_send_common(struct host *h, struct socket *s, const uint8_t *buf, size_t le
                              .seq = be16_get(buf + 6) };
     icmp_emit(&icmp, b, len);
     p->l4_off = pkt_off(p);
-    h->stats.icmp_tx_type[ICMP_ECHO_REQUEST]++;
+    host_count_icmp(h, true, ICMP_ECHO_REQUEST);
     trace_tx(h, LAYER_ICMP, p, "RFC 792", "ICMP echo request, id %u, seq %u, length %zu", icmp.id,
              icmp.seq, len);
     struct ipv4_tx tx = { .src = s->pcb.laddr, .dst = dst, .proto = IPPROTO_ICMP_,

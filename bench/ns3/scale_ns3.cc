@@ -38,10 +38,15 @@
  * flow (2 per host). One line per figure on stdout, "key value", for
  * bench_scale to read; bench_scale runs this program as a child process.
  *
- *   scale_ns3 --sites N      (default 10)
+ *   scale_ns3 --sites N [--build-only]   (default 10 sites)
+ *
+ * --build-only builds the world, prints its memory figures (hosts, rss_kib,
+ * heap_bytes) and stops: bench_scale's memory rows at 10,000 and 100,000
+ * hosts, where running the traffic too would take minutes.
  */
 #include <malloc.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <cstdint>
 #include <cstdio>
@@ -64,7 +69,7 @@ namespace
 {
 
 const unsigned kHostsPerSite = 100;
-const unsigned kSitesMax = 40;
+const unsigned kSitesMax = 1000;
 const uint16_t kUdpPort = 9;
 const uint16_t kTcpPort = 80;
 const uint32_t kDatagramLen = 32;
@@ -293,13 +298,17 @@ int
 main(int argc, char** argv)
 {
     unsigned sites = 10;
+    bool build_only = false;
     for (int i = 1; i < argc; i++)
     {
         if (strcmp(argv[i], "--sites") == 0 && i + 1 < argc)
             sites = (unsigned)strtoul(argv[++i], nullptr, 10);
+        else if (strcmp(argv[i], "--build-only") == 0)
+            build_only = true;
         else
         {
-            fprintf(stderr, "usage: scale_ns3 [--sites N]   (1..%u, default 10)\n", kSitesMax);
+            fprintf(stderr, "usage: scale_ns3 [--sites N] [--build-only]   (1..%u, default 10)\n",
+                    kSitesMax);
             return 2;
         }
     }
@@ -327,6 +336,14 @@ main(int argc, char** argv)
     size_t heap1 = HeapInUse();
 
     const unsigned hosts = sites * kHostsPerSite;
+    if (build_only)
+    {
+        printf("hosts %u\n", hosts);
+        printf("rss_kib %ld\n", rss1 - rss0);
+        printf("heap_bytes %.0f\n", (double)heap1 - (double)heap0);
+        fflush(stdout);
+        _exit(0);  // the world's teardown is not measured, and takes long
+    }
     for (auto& st : world)
         ServerStart(st.server);
     for (unsigned j = 0; j < kHostsPerSite; j++)

@@ -16,8 +16,14 @@
 #include "sim/scenario/run.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#define HAVE_SHA_NI_PATH 1
+#endif
 
 #define SHA256_LEN 32          /* bytes of a digest */
 #define WINDOW 16              /* bytes shown from each side around a difference */
@@ -61,18 +67,97 @@ sha256_block(uint32_t h[8], const uint8_t *blk)
         w[t] = w[t - 16] + s0 + w[t - 7] + s1;
     }
     memcpy(v, h, sizeof v);
+    /* The eight working variables rotate by renaming, in registers: a
+     * memmove of them was 40% of a gigabyte's `recv all`. */
+    uint32_t a = v[0], b = v[1], c = v[2], d = v[3], e = v[4], f = v[5], g = v[6], hh = v[7];
     for (unsigned t = 0; t < 64; t++) {
-        uint32_t e1 = ror32(v[4], 6) ^ ror32(v[4], 11) ^ ror32(v[4], 25);
-        uint32_t ch = (v[4] & v[5]) ^ (~v[4] & v[6]);
-        uint32_t t1 = v[7] + e1 + ch + sha256_k[t] + w[t];
-        uint32_t e0 = ror32(v[0], 2) ^ ror32(v[0], 13) ^ ror32(v[0], 22);
-        uint32_t maj = (v[0] & v[1]) ^ (v[0] & v[2]) ^ (v[1] & v[2]);
-        memmove(v + 1, v, 7 * sizeof v[0]);
-        v[4] += t1;
-        v[0] = t1 + e0 + maj;
+        uint32_t e1 = ror32(e, 6) ^ ror32(e, 11) ^ ror32(e, 25);
+        uint32_t ch = (e & f) ^ (~e & g);
+        uint32_t t1 = hh + e1 + ch + sha256_k[t] + w[t];
+        uint32_t e0 = ror32(a, 2) ^ ror32(a, 13) ^ ror32(a, 22);
+        uint32_t maj = (a & b) ^ (a & c) ^ (b & c);
+        hh = g;
+        g = f;
+        f = e;
+        e = d + t1;
+        d = c;
+        c = b;
+        b = a;
+        a = t1 + e0 + maj;
     }
+    v[0] = a;
+    v[1] = b;
+    v[2] = c;
+    v[3] = d;
+    v[4] = e;
+    v[5] = f;
+    v[6] = g;
+    v[7] = hh;
     for (unsigned i = 0; i < 8; i++)
         h[i] += v[i];
+}
+
+#ifdef HAVE_SHA_NI_PATH
+/* n blocks with the x86 SHA extensions (SHA256RNDS2 does two rounds,
+ * SHA256MSG1/2 the message schedule), in the layout Intel's SHA extensions
+ * paper gives: the state as ABEF and CDGH halves. About seven times the
+ * portable code's speed, which is what a gigabyte's `expect ... sha256`
+ * costs; the digest is the same (the tests compare with known answers). */
+__attribute__((target("sha,sse4.1"))) static void
+sha256_blocks_ni(uint32_t h[8], const uint8_t *data, size_t n)
+{
+    const __m128i byteswap = _mm_set_epi64x(0x0c0d0e0f08090a0bll, 0x0405060700010203ll);
+    __m128i tmp = _mm_loadu_si128((const __m128i *)&h[0]);
+    __m128i state1 = _mm_loadu_si128((const __m128i *)&h[4]);
+    tmp = _mm_shuffle_epi32(tmp, 0xB1);           /* CDAB */
+    state1 = _mm_shuffle_epi32(state1, 0x1B);     /* EFGH */
+    __m128i state0 = _mm_alignr_epi8(tmp, state1, 8);  /* ABEF */
+    state1 = _mm_blend_epi16(state1, tmp, 0xF0);  /* CDGH */
+    for (; n > 0; n--, data += 64) {
+        __m128i abef = state0, cdgh = state1;
+        __m128i w[4];
+        for (unsigned i = 0; i < 16; i++) {
+            __m128i wi;
+            if (i < 4) {
+                wi = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(data + 16 * i)),
+                                      byteswap);
+            } else {
+                /* W[t] for four t: sigma0 terms, W[t-7], then sigma1 terms */
+                wi = _mm_sha256msg1_epu32(w[i % 4], w[(i + 1) % 4]);
+                wi = _mm_add_epi32(wi, _mm_alignr_epi8(w[(i + 3) % 4], w[(i + 2) % 4], 4));
+                wi = _mm_sha256msg2_epu32(wi, w[(i + 3) % 4]);
+            }
+            w[i % 4] = wi;
+            __m128i msg = _mm_add_epi32(wi, _mm_loadu_si128((const __m128i *)&sha256_k[4 * i]));
+            state1 = _mm_sha256rnds2_epu32(state1, state0, msg);
+            msg = _mm_shuffle_epi32(msg, 0x0E);
+            state0 = _mm_sha256rnds2_epu32(state0, state1, msg);
+        }
+        state0 = _mm_add_epi32(state0, abef);
+        state1 = _mm_add_epi32(state1, cdgh);
+    }
+    tmp = _mm_shuffle_epi32(state0, 0x1B);        /* FEBA */
+    state1 = _mm_shuffle_epi32(state1, 0xB1);     /* DCHG */
+    state0 = _mm_blend_epi16(tmp, state1, 0xF0);  /* DCBA */
+    state1 = _mm_alignr_epi8(state1, tmp, 8);     /* HGFE */
+    _mm_storeu_si128((__m128i *)&h[0], state0);
+    _mm_storeu_si128((__m128i *)&h[4], state1);
+}
+#endif
+
+/* n 64-byte blocks into h: with the SHA extensions when the CPU has them
+ * (asked once; the answer cannot change while the program runs). */
+static void
+sha256_blocks(uint32_t h[8], const uint8_t *data, size_t n)
+{
+#ifdef HAVE_SHA_NI_PATH
+    if (__builtin_cpu_supports("sha") && __builtin_cpu_supports("sse4.1")) {
+        sha256_blocks_ni(h, data, n);
+        return;
+    }
+#endif
+    for (; n > 0; n--, data += 64)
+        sha256_block(h, data);
 }
 
 /* A digest computed piece by piece, so `recv all` can hash a stream of any
@@ -99,11 +184,12 @@ scn_sha256_update(struct scn_sha256 *c, const uint8_t *data, size_t len)
         len -= take;
         if (c->n < 64)
             return;
-        sha256_block(c->h, c->blk);
+        sha256_blocks(c->h, c->blk, 1);
         c->n = 0;
     }
-    for (; len >= 64; data += 64, len -= 64)
-        sha256_block(c->h, data);
+    sha256_blocks(c->h, data, len / 64);
+    data += len / 64 * 64;
+    len %= 64;
     memcpy(c->blk, data, len);
     c->n = len;
 }
@@ -120,8 +206,7 @@ scn_sha256_final(struct scn_sha256 *c, uint8_t out[SHA256_LEN])
     tail[c->n] = 0x80;
     for (unsigned i = 0; i < 8; i++)
         tail[tail_len - 1 - i] = (uint8_t)(bits >> (8 * i));
-    for (size_t off = 0; off < tail_len; off += 64)
-        sha256_block(c->h, tail + off);
+    sha256_blocks(c->h, tail, tail_len / 64);
     for (unsigned i = 0; i < 8; i++) {
         out[4 * i] = (uint8_t)(c->h[i] >> 24);
         out[4 * i + 1] = (uint8_t)(c->h[i] >> 16);
@@ -400,6 +485,12 @@ run_expect_bytes_step(struct scn_runner *r, const struct scn_step *st, size_t st
     (void)scheduled;
     if (!v->set) {
         snprintf(got, sizeof got, "%s was never received", r->scn->dvars[b->var].name);
+        ok = false;
+    } else if (b->sha256 && !v->hashed && v->data == NULL && v->len > 0) {
+        /* streamed by a recv all when no sha256 expect was in the script (one
+         * typed in the view afterwards): only the count was kept */
+        snprintf(got, sizeof got, "%zu bytes, neither kept nor hashed (no sha256 expect "
+                 "read them when they arrived)", v->len);
         ok = false;
     } else if (b->sha256) {
         uint8_t d[SHA256_LEN];

@@ -5,6 +5,7 @@
  */
 #include "sim/scenario/parse.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -154,17 +155,42 @@ parse_repeat_end(struct parser *p, struct cur *c, const struct tok *kw)
     return 0;
 }
 
-/* Steps are not allowed inside repeat when they define the world. */
+/* The world statements a counted repeat may hold: each pass defines its own
+ * host, router, switch, hub or link with the counter in its name and
+ * addresses (host h$i 10.0.$i.1/16), which is how a world of thousands of
+ * hosts is written. The rest (title, about, seed, include, tap) say
+ * something once about the whole world. */
+static bool
+builds_with_counter(const struct tok *kw)
+{
+    static const char *const words[] = { "host", "router", "switch", "hub", "link" };
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+        if (strcmp(kw->text, words[i]) == 0)
+            return true;
+    return false;
+}
+
+/* World statements are not allowed inside a repeat, except those above
+ * inside repeats that all have a counter. */
 int
 check_not_in_repeat(struct parser *p, const struct tok *kw)
 {
     if (p->n_repeats == 0)
         return 0;
     const struct repeat_open *ro = &p->repeats[p->n_repeats - 1];
+    if (builds_with_counter(kw)) {
+        for (unsigned i = 0; i < p->n_repeats; i++) {
+            const struct repeat_open *r = &p->repeats[i];
+            if (r->counter[0] == '\0')
+                return perr(p, kw->col, "%s inside a repeat needs a counter to tell the passes "
+                            "apart: write 'repeat N as i {' (the repeat at %u:%u) and use $i "
+                            "in the name", kw->text, r->line, r->col);
+        }
+        return 0;
+    }
     return perr(p, kw->col, "%s cannot be inside a repeat (the repeat at %u:%u): it "
                 "describes the world, not a step", kw->text, ro->line, ro->col);
 }
-
 
 /* at TIME STATEMENT */
 int

@@ -42,9 +42,10 @@ void run_leave(struct scn_runner *r, struct host *h);
 void fmt_time(uint64_t ns, char *buf, size_t n);
 void fmt_bytes(const uint8_t *b, size_t len, char *buf, size_t n);
 void value_set(struct scn_value *v, const uint8_t *data, size_t len);
-/* v received len bytes that were hashed (digest) but not kept. */
 struct scn_job;
 void keep_received(struct scn_runner *r, struct scn_job *j, size_t len);
+/* v received len bytes that were counted, not kept: digest is their SHA-256,
+ * or NULL when nothing asked for it (then they were not hashed either). */
 void value_set_streamed(struct scn_value *v, uint64_t len, const uint8_t digest[32]);
 
 /* run_jobs.c */

@@ -48,6 +48,20 @@ fill_pattern(uint8_t *b, size_t n, uint64_t off)
         b[i] = (uint8_t)('a' + (off + i) % 26);
 }
 
+/* Whether an `expect d sha256 HEX` reads the digest of data variable d: a
+ * streamed recv all hashes what it reads only then (hashing a gigabyte
+ * costs as much as moving it through the stack). */
+static bool
+dvar_needs_digest(const struct scenario *scn, int d)
+{
+    for (size_t i = 0; i < scn->n_steps; i++) {
+        const struct scn_step *st = &scn->steps[i];
+        if (st->kind == SCN_STEP_EXPECT_BYTES && st->bytes.var == d && st->bytes.sha256)
+            return true;
+    }
+    return false;
+}
+
 /* Whether some step needs the bytes data variable d holds, not just how many
  * there were and their SHA-256: a text or file comparison, a payload or an
  * address made from it. Without one, recv all streams (counts and hashes). */
@@ -274,6 +288,7 @@ job_start(struct scn_runner *r, struct scn_job *j, const struct scn_step *st, si
         /* recv all that no expect needs the bytes of: counted and hashed
          * through one buffer, so a stream of any length takes no memory */
         j->streamed = true;
+        j->hashed = st->dvar >= 0 && dvar_needs_digest(r->scn, st->dvar);
         scn_sha256_init(&j->sha);
         j->vcap = 4096;
         j->cap = 4096;  /* grows with vcap, up to STREAM_BUF */
@@ -332,7 +347,8 @@ job_recv_all(struct scn_runner *r, struct scn_job *j, struct host *h, int fd)
             return n < 0 ? n : (int)j->total;
         if (j->total + (uint64_t)n > STREAM_MAX)
             return -ERR_NOBUFS;
-        scn_sha256_update(&j->sha, j->buf, (size_t)n);
+        if (j->hashed)
+            scn_sha256_update(&j->sha, j->buf, (size_t)n);
         if (j->head_len < sizeof j->head) {
             size_t take = sizeof j->head - j->head_len < (size_t)n ? sizeof j->head - j->head_len
                                                                    : (size_t)n;
@@ -603,7 +619,7 @@ keep_received(struct scn_runner *r, struct scn_job *j, size_t len)
     if (j->streamed) {
         uint8_t d[32];
         scn_sha256_final(&j->sha, d);
-        value_set_streamed(&r->values[st->dvar], j->total, d);
+        value_set_streamed(&r->values[st->dvar], j->total, j->hashed ? d : NULL);
     } else {
         value_set(&r->values[st->dvar], j->buf, len);
     }

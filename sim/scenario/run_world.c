@@ -366,6 +366,14 @@ scn_runner_attach_tap_arg(struct scn_runner *r, const char *arg, char *err, size
                  r->scn->name);
         return -1;
     }
+    if (!scenario_addr_is_documentation(h->ifaces[0].addr)) {
+        char a[IPV4_ADDR_STRLEN];
+        ipv4_addr_str(h->ifaces[0].addr, a);
+        snprintf(err, err_len, "--tap %s: %s's eth0 is %s; a host on a TAP device reaches a "
+                 "real kernel, so it keeps to the documentation ranges 192.0.2.0/24, "
+                 "198.51.100.0/24 and 203.0.113.0/24 [RFC 5737]", arg, h->name, a);
+        return -1;
+    }
     if (sim_attach_tap(&r->sim, &h->ifaces[0], eq + 1, why, sizeof why) < 0) {
         snprintf(err, err_len, "--tap %s: %s", arg, why);
         return -1;
@@ -612,6 +620,7 @@ value_set_streamed(struct scn_value *v, uint64_t len, const uint8_t digest[32])
     v->data = NULL;
     v->len = (size_t)len;
     v->set = true;
-    v->hashed = true;
-    memcpy(v->digest, digest, sizeof v->digest);
+    v->hashed = digest != NULL;
+    if (digest != NULL)
+        memcpy(v->digest, digest, sizeof v->digest);
 }

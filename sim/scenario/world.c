@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "stack/wire/addr.h"
+
 /* ---------------------------------------------------------------------------
  * Header and world statements
  * ------------------------------------------------------------------------- */
@@ -770,6 +772,13 @@ parse_tap(struct parser *p, struct cur *c, const struct tok *kw)
                     "on a link or on a TAP device, not both", sh->name, tp.ifc, l->line,
                     l->col);
     }
+    if (!scenario_addr_is_documentation(sh->if_addr[tp.ifc])) {
+        char a[IPV4_ADDR_STRLEN];
+        ipv4_addr_str(sh->if_addr[tp.ifc], a);
+        return perr(p, th->col, "%s's eth%d is %s: a host on a TAP device reaches a real "
+                    "kernel, so it keeps to the documentation ranges 192.0.2.0/24, "
+                    "198.51.100.0/24 and 203.0.113.0/24 [RFC 5737]", sh->name, tp.ifc, a);
+    }
     if (scn->n_taps >= SCN_TAPS_MAX)
         return perr(p, kw->col, "a scenario holds at most %d taps", SCN_TAPS_MAX);
     memcpy(tp.dev, td->text, td->len);
@@ -787,6 +796,14 @@ parse_tap(struct parser *p, struct cur *c, const struct tok *kw)
     tp.wire.col = tp.col;
     nt[scn->n_taps++] = tp;
     return 0;
+}
+
+bool
+scenario_addr_is_documentation(uint32_t addr)
+{
+    uint32_t net = addr & 0xffffff00u;
+    return net == IPV4_ADDR(192, 0, 2, 0) || net == IPV4_ADDR(198, 51, 100, 0) ||
+           net == IPV4_ADDR(203, 0, 113, 0);
 }
 
 /* The `tap` statement: a world statement, so not under `at` or `repeat`. */

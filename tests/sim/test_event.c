@@ -251,6 +251,132 @@ START_TEST(test_100k_random_pushes_pop_sorted)
 }
 END_TEST
 
+/* The world's timer rule (sim/sim.c): a host's wake re-armed earlier is a
+ * new push, the old one stays and goes stale. The caller tells them apart
+ * by the insertion number push wrote back; both come out in time order. */
+START_TEST(test_rearmed_wake_runs_first_and_old_one_is_recognisable)
+{
+    struct event_heap hp;
+    event_heap_init(&hp);
+    struct sim_event late = call_event(1000, 1);
+    ck_assert_int_eq(event_heap_push(&hp, &late), 0);
+    for (uintptr_t i = 0; i < 200; i++) {  /* other hosts' wakes around it */
+        struct sim_event other = call_event(500 + i * 7, 100 + i);
+        ck_assert_int_eq(event_heap_push(&hp, &other), 0);
+    }
+    struct sim_event early = call_event(400, 1);  /* re-armed earlier */
+    ck_assert_int_eq(event_heap_push(&hp, &early), 0);
+    uint64_t live_seq = early.seq;
+    ck_assert_uint_ne(late.seq, early.seq);
+    struct sim_event out;
+    ck_assert(event_heap_pop(&hp, &out));
+    ck_assert_uint_eq(out.at_ns, 400);
+    ck_assert_uint_eq(out.seq, live_seq);  /* the live one: it runs */
+    uint64_t prev = out.at_ns;
+    bool saw_stale = false;
+    while (event_heap_pop(&hp, &out)) {
+        ck_assert_uint_ge(out.at_ns, prev);
+        prev = out.at_ns;
+        if (tag_of(&out) == 1) {
+            ck_assert_uint_eq(out.at_ns, 1000);
+            ck_assert_uint_eq(out.seq, late.seq);  /* stale: not the live seq */
+            saw_stale = true;
+        }
+    }
+    ck_assert(saw_stale);
+    event_heap_destroy(&hp);
+}
+END_TEST
+
+/* A slot freed by a pop is the next push's: what was popped is a copy, and
+ * the heap's events keep their own data through many rounds of reuse, at
+ * and across the sizes where the arrays grow (64, 128, ...). Ties at one
+ * instant are broken by the insertion number kept with the event. */
+START_TEST(test_slot_reuse_keeps_every_event_whole)
+{
+    enum { HELD = 300, ROUNDS = 20000 };
+    uint64_t *at_of = malloc((HELD + ROUNDS) * sizeof *at_of);  /* by tag */
+    ck_assert_ptr_nonnull(at_of);
+    struct event_heap hp;
+    event_heap_init(&hp);
+    struct test_lcg g = { 99 };
+    uintptr_t tag = 0;
+    for (unsigned n = 0; n < HELD; n++) {  /* grows through 64, 128, 256, 512 */
+        at_of[tag] = lcg_next(&g) % 16;
+        struct sim_event ev = call_event(at_of[tag], tag);
+        tag++;
+        ck_assert_int_eq(event_heap_push(&hp, &ev), 0);
+    }
+    uint64_t now = 0;
+    for (unsigned round = 0; round < ROUNDS; round++) {
+        struct sim_event out;
+        ck_assert(event_heap_pop(&hp, &out));
+        ck_assert_uint_ge(out.at_ns, now);
+        /* the event's data is the one pushed with that time */
+        ck_assert_uint_lt(tag_of(&out), tag);
+        ck_assert_uint_eq(out.at_ns, at_of[tag_of(&out)]);
+        now = out.at_ns;
+        const struct sim_event *next = event_heap_peek(&hp);
+        if (next != NULL && next->at_ns == out.at_ns)
+            ck_assert_uint_gt(next->seq, out.seq);
+        at_of[tag] = now + lcg_next(&g) % 4;  /* many ties */
+        struct sim_event ev = call_event(at_of[tag], tag);
+        tag++;
+        ck_assert_int_eq(event_heap_push(&hp, &ev), 0);
+        ck_assert_uint_eq(event_heap_size(&hp), HELD);
+    }
+    event_heap_destroy(&hp);
+    free(at_of);
+}
+END_TEST
+
+/* The TCP-timer pattern: 1,000 timers, each re-armed later (pushed again,
+ * the old one left stale) far more often than it fires; every pop is in
+ * (time, insertion) order and exactly the live wakes fire. */
+START_TEST(test_many_rearmed_timers_fire_only_when_live)
+{
+    enum { N = 1000 };
+    struct event_heap hp;
+    event_heap_init(&hp);
+    uint64_t live_seq[N];
+    uint64_t live_at[N];
+    struct test_lcg g = { 5 };
+    for (uintptr_t i = 0; i < N; i++) {
+        struct sim_event ev = call_event(100 + i, i);
+        ck_assert_int_eq(event_heap_push(&hp, &ev), 0);
+        live_seq[i] = ev.seq;
+        live_at[i] = ev.at_ns;
+    }
+    uint64_t now = 0, last_seq = 0, fired = 0, stale = 0;
+    for (unsigned op = 0; op < 50000; op++) {
+        uintptr_t t = lcg_next(&g) % N;
+        if (lcg_next(&g) % 8 != 0) {  /* re-arm timer t, earlier or later */
+            struct sim_event ev = call_event(now + 1 + lcg_next(&g) % 300, t);
+            ck_assert_int_eq(event_heap_push(&hp, &ev), 0);
+            live_seq[t] = ev.seq;
+            live_at[t] = ev.at_ns;
+            continue;
+        }
+        struct sim_event out;
+        ck_assert(event_heap_pop(&hp, &out));
+        ck_assert(out.at_ns > now || (out.at_ns == now && out.seq > last_seq));
+        now = out.at_ns;
+        last_seq = out.seq;
+        uintptr_t who = tag_of(&out);
+        if (out.seq == live_seq[who]) {
+            ck_assert_uint_eq(out.at_ns, live_at[who]);
+            live_seq[who] = UINT64_MAX;  /* fired */
+            fired++;
+        } else {
+            stale++;
+        }
+    }
+    ck_assert_uint_gt(fired, 0);
+    ck_assert_uint_gt(stale, fired);  /* re-armed far more often than fired */
+    event_heap_destroy(&hp);
+}
+END_TEST
+
 START_TEST(test_destroy_frees_pending_frames)
 {
     struct pkt_pool pool = { 0 };
@@ -313,6 +439,9 @@ event_suite(void)
     tcase_add_test(order, test_interleaved_push_pop_matches_model);
     tcase_add_test(order, test_in_order_pushes_with_stragglers_match_model);
     tcase_add_test(order, test_100k_random_pushes_pop_sorted);
+    tcase_add_test(order, test_rearmed_wake_runs_first_and_old_one_is_recognisable);
+    tcase_add_test(order, test_slot_reuse_keeps_every_event_whole);
+    tcase_add_test(order, test_many_rearmed_timers_fire_only_when_live);
     suite_add_tcase(s, order);
     TCase *own = tcase_create("ownership");
     tcase_add_test(own, test_destroy_frees_pending_frames);

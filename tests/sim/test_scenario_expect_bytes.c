@@ -145,6 +145,124 @@ START_TEST(test_digest_lengths)
 }
 END_TEST
 
+/* The streaming digest `recv all` keeps: FIPS 180-4's million 'a's, fed in
+ * pieces of every size from 1 to 200 bytes (so blocks are split at every
+ * offset and the multi-block path runs on runs of whole blocks), gives the
+ * published answer; so do the two-block message and the empty one. */
+START_TEST(test_streaming_digest_known_answers)
+{
+    static const char million_a[] =
+        "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0";
+    static const char two_blocks[] =
+        "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1";
+    static const char empty[] =
+        "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+    uint8_t *a = malloc(1000000);
+    ck_assert_ptr_nonnull(a);
+    memset(a, 'a', 1000000);
+    struct scn_sha256 c;
+    uint8_t out[32];
+    char hex[65];
+    scn_sha256_init(&c);
+    size_t off = 0, piece = 1;
+    while (off < 1000000) {
+        size_t n = piece < 1000000 - off ? piece : 1000000 - off;
+        scn_sha256_update(&c, a + off, n);
+        off += n;
+        piece = piece % 200 + 1;
+    }
+    scn_sha256_final(&c, out);
+    for (int i = 0; i < 32; i++)
+        snprintf(hex + 2 * i, 3, "%02x", out[i]);
+    ck_assert_str_eq(hex, million_a);
+    free(a);
+
+    const char *msg = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+    scn_sha256_init(&c);
+    scn_sha256_update(&c, (const uint8_t *)msg, strlen(msg));
+    scn_sha256_final(&c, out);
+    for (int i = 0; i < 32; i++)
+        snprintf(hex + 2 * i, 3, "%02x", out[i]);
+    ck_assert_str_eq(hex, two_blocks);
+
+    scn_sha256_init(&c);
+    scn_sha256_final(&c, out);
+    for (int i = 0; i < 32; i++)
+        snprintf(hex + 2 * i, 3, "%02x", out[i]);
+    ck_assert_str_eq(hex, empty);
+}
+END_TEST
+
+/* recv all of a stream whose bytes no expect needs keeps only the count,
+ * and hashes the bytes only when an `expect ... sha256` reads the digest. */
+#define STREAM(expects)                                                        \
+    "host alice 192.0.2.1/24\n"                                                \
+    "host bob 192.0.2.2/24\n"                                                  \
+    "link alice bob\n"                                                         \
+    "bob: l = socket tcp\n"                                                    \
+    "bob: bind l 80\n"                                                         \
+    "bob: listen l 1\n"                                                        \
+    "bob: a = accept l &\n"                                                    \
+    "alice: c = socket tcp\n"                                                  \
+    "alice: connect c bob:80\n"                                                \
+    "wait a\n"                                                                 \
+    "alice: send c bytes 100000\n"                                             \
+    "alice: close c\n"                                                         \
+    "bob: recv a all -> got\n" expects
+
+static const struct scn_value *
+run_stream(const char *text, struct scn_runner *r, FILE **f, char **out, size_t *out_len)
+{
+    struct scn_diag d;
+    struct scenario *scn = scenario_parse_string("t.scn", text, &d);
+    ck_assert_msg(scn != NULL, "%s", d.first);
+    *f = open_memstream(out, out_len);
+    struct scn_run_opts opts = { .out = *f };
+    char err[512] = "";
+    ck_assert_msg(scn_runner_init(r, scn, &opts, err, sizeof err) == 0, "%s", err);
+    scn_runner_run(r);
+    ck_assert_uint_eq(r->expects_failed, 0);
+    ck_assert_uint_eq(r->expects_passed, 1);
+    int var = -1;
+    for (size_t i = 0; i < scn->n_dvars; i++)
+        if (strcmp(scn->dvars[i].name, "got") == 0)
+            var = (int)i;
+    ck_assert_int_ge(var, 0);
+    return &r->values[var];
+}
+
+START_TEST(test_streamed_recv_hashes_only_for_a_sha256_expect)
+{
+    struct scn_runner r;
+    FILE *f;
+    char *out = NULL;
+    size_t out_len = 0;
+    const struct scn_value *v = run_stream(STREAM("expect got length == 100000\n"), &r, &f,
+                                           &out, &out_len);
+    ck_assert(v->set);
+    ck_assert_uint_eq(v->len, 100000);
+    ck_assert_ptr_null(v->data);  /* not kept */
+    ck_assert(!v->hashed);        /* and not hashed: nothing reads the digest */
+    const struct scenario *scn = r.scn;
+    scn_runner_destroy(&r);
+    fclose(f);
+    free(out);
+    scenario_free((struct scenario *)scn);
+
+    out = NULL;
+    v = run_stream(STREAM("expect got sha256 "
+                          "bc634ceb27746878af610424e3afd5024f31e06f1f3479deda6cb33a21258bf7\n"),
+                   &r, &f, &out, &out_len);
+    ck_assert_ptr_null(v->data);
+    ck_assert(v->hashed);
+    scn = r.scn;
+    scn_runner_destroy(&r);
+    fclose(f);
+    free(out);
+    scenario_free((struct scenario *)scn);
+}
+END_TEST
+
 START_TEST(test_round_trip)
 {
     struct scn_diag d;
@@ -182,6 +300,8 @@ scenario_expect_bytes_suite(void)
     tcase_add_test(tc, test_bad_digest);
     tcase_add_loop_test(tc, test_digest_lengths, 0, (int)(sizeof digests / sizeof digests[0]));
     tcase_add_test(tc, test_round_trip);
+    tcase_add_test(tc, test_streaming_digest_known_answers);
+    tcase_add_test(tc, test_streamed_recv_hashes_only_for_a_sha256_expect);
     suite_add_tcase(s, tc);
     return s;
 }

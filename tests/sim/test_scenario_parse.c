@@ -1006,7 +1006,15 @@ static const struct {
     { WORLD "}\n",
       "t.scn:5:1: error: '}' without a 'repeat N {' to close" },
     { WORLD "repeat 2 {\nhost carol 192.0.2.3/24\n}\n",
-      "t.scn:6:1: error: host cannot be inside a repeat (the repeat at 5:1): it describes the world, not a step" },
+      "t.scn:6:1: error: host inside a repeat needs a counter to tell the passes apart: write "
+      "'repeat N as i {' (the repeat at 5:1) and use $i in the name" },
+    { WORLD "repeat 2 as i {\nrepeat 2 {\nswitch s$i\n}\n}\n",
+      "t.scn:7:1: error: switch inside a repeat needs a counter to tell the passes apart: write "
+      "'repeat N as i {' (the repeat at 6:1) and use $i in the name" },
+    { WORLD "repeat 2 as i {\nseed 3\n}\n",
+      "t.scn:6:1: error: seed cannot be inside a repeat (the repeat at 5:1): it describes the world, not a step" },
+    { WORLD "repeat 2 as i {\nhost carol$i 192.0.2.3/24\n}\n",
+      "t.scn:6:14: error: address 192.0.2.3 is already used by host 'carol1' (at 6:6)" },
     { WORLD "repeat 2 { say\n",
       "t.scn:5:12: error: unexpected 'say' at the end of the line" },
     { WORLD "expect packets tcp == x\n",

@@ -206,7 +206,7 @@ START_TEST(test_local_datagram_arp_failure_is_silent)
     pkt_queue_purge(&port.out);
     ck_assert_uint_eq(BOB(w)->stats.drops[DROP_ARP_UNRESOLVED], 1);
     ck_assert_uint_eq(hw_pending(w, HW_BOB), 0);
-    ck_assert_uint_eq(BOB(w)->stats.icmp_tx_type[ICMP_DEST_UNREACH], 0);
+    ck_assert_uint_eq(host_icmp_count(BOB(w), true, ICMP_DEST_UNREACH), 0);
     hw_destroy(w);
     free(w);
 }

@@ -487,7 +487,7 @@ START_TEST(test_no_connrefused_on_unconnected_socket)
     ck_assert_int_eq(sendto_(w, HW_ALICE, fd, "x", 1, HW_BOB_ADDR, 9), 1);
     hw_deliver(w);
     ck_assert_uint_eq(BOB(w)->stats.drops[DROP_UDP_NO_SOCKET], 1);
-    ck_assert_uint_eq(a->stats.icmp_rx_type[ICMP_DEST_UNREACH], 1);
+    ck_assert_uint_eq(host_icmp_count(a, false, ICMP_DEST_UNREACH), 1);
     /* The ICMP arrived, but an unconnected socket cannot tell whom it is about. */
     ck_assert_uint_eq(sock_poll(a, fd), SOCK_POLLOUT);
     ck_assert_int_eq(sendto_(w, HW_ALICE, fd, "x", 1, HW_BOB_ADDR, 9), 1);
