@@ -311,6 +311,14 @@ struct tcp_host {
     bool sack;                     /* offer SACK-permitted */
     bool timestamps;               /* offer timestamps */
     bool wscale;                   /* offer window scale */
+    bool bsd_options;              /* lay options out as BSD does, not as Linux
+                                    * (tcp.bsd_options; wire/tcp.h) */
+    bool rcvbuf_round;             /* round the receive buffer up to whole segments
+                                    * once the MSS is known, as BSD's tcp_mss()
+                                    * does (tcp.rcvbuf_round) */
+    size_t wscale_buf;             /* choose the window scale for a buffer of this
+                                    * size (BSD: kern.ipc.maxsockbuf), 0: for
+                                    * the socket's SO_RCVBUF (tcp.wscale_buf) */
     bool syncookies;               /* [RFC 4987 3.6] answer with a SYN cookie when a
                                     * listener's SYN queue is full (default on) */
     unsigned somaxconn;            /* the largest listen() backlog kept */
