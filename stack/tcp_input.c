@@ -720,6 +720,7 @@ tcp_check_text(struct tcb *tp, struct tcp_seg *s)
             tcp_ooo_insert(tp, s->seq, s->data, s->dlen, s->fin);
             tp->last_sack.left = s->seq;
             tp->last_sack.right = s->seq + s->dlen;
+            tcp_sack_note_recent(tp, s->seq);
             h->tcp.stats.ooo_segments++;
             tp->ack_now = true;
             tcp_trace(tp, TRACE_NOTE, s->p, "RFC 9293 3.10.7.4",

@@ -69,6 +69,7 @@ struct pd_segment {
     uint32_t seq;           /* start, script numbers (relative to the ISN) */
     uint32_t seq_end;       /* end as written */
     uint32_t len;           /* (len) */
+    bool seq_any;           /* `...(len)`: any sequence number */
     bool has_ack;           /* `ack N` given */
     uint32_t ack;           /* script number */
     bool has_win;           /* `win N` given; else not checked / 65535 sent */

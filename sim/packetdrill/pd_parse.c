@@ -210,6 +210,11 @@ static int
 parse_time(struct pd_cur *c, struct pd_time *t)
 {
     memset(t, 0, sizeof(*t));
+    skip_ws(c, false);
+    if (peek(c) == '`') { /* a command without a time: at once, as +0 */
+        t->kind = PD_TIME_RELATIVE;
+        return 0;
+    }
     if (eat(c, '*')) {
         t->kind = PD_TIME_ANY;
         return 0;
@@ -513,8 +518,18 @@ parse_packet(struct pd_cur *c, struct pd_event *ev, bool inbound)
     ev->kind = inbound ? PD_EV_PACKET_IN : PD_EV_PACKET_OUT;
     if (parse_flags(c, &sg->flags, un, unn) < 0)
         return -1;
-    if (parse_range(c, &sg->seq, &sg->seq_end, &sg->len) < 0)
+    skip_ws(c, false);
+    if (strncmp(c->s + c->i, "...", 3) == 0) { /* ...(len): any sequence number */
+        for (int k = 0; k < 3; k++)
+            advance(c);
+        sg->seq_any = true;
+        if (inbound)
+            return pd_err(c, "an inbound segment needs its sequence number");
+        if (!eat(c, '(') || read_u32(c, &sg->len) < 0 || !eat(c, ')'))
+            return pd_err(c, "expected '(' LENGTH ')' after '...'");
+    } else if (parse_range(c, &sg->seq, &sg->seq_end, &sg->len) < 0) {
         return -1;
+    }
     if (eat(c, '!'))
         mark(un, unn, "the '!' sequence mark of nplab's packetdrill");
     if (eat_word(c, "ack")) {
