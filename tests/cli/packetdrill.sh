@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
+# packetdrill.sh - `netstep packetdrill`: deliberately wrong scripts fail with
+# packetdrill's kind of message (script:line, expected, actual) and exit 1;
+# a script needing IPv6 is skipped (77) with the reason; a malformed one is
+# refused with FILE:LINE:COL (2); options are checked; a run replays.
+#   packetdrill.sh NETSTEP SRCDIR OUTDIR
+set -u
+ns=$1; src=$2; out=$3/packetdrill
+mkdir -p "$out"
+bad=$src/tests/packetdrill/bad
+good=$src/tests/packetdrill
+failures=0
+check() {  # check NAME WANT_RC CMD...   (stdout+stderr kept in $out/NAME.log)
+    local name=$1 want=$2; shift 2
+    "$@" > "$out/$name.log" 2>&1
+    local rc=$?
+    if [ "$rc" -ne "$want" ]; then
+        echo "FAIL $name: exit $rc, want $want"; sed 's/^/    /' "$out/$name.log" | head -8
+        failures=$((failures + 1))
+    else
+        echo "ok   $name"
+    fi
+}
+has() {  # has NAME TEXT: the log of NAME contains TEXT
+    if grep -qF -- "$2" "$out/$1.log"; then echo "ok   $1 says '$2'"; else
+        echo "FAIL $1 does not say '$2'"; sed 's/^/    /' "$out/$1.log" | head -8
+        failures=$((failures + 1)); fi
+}
+
+check wrong_ack 1 "$ns" packetdrill "$bad/wrong-ack.pkt"
+has wrong_ack "wrong-ack.pkt: FAIL"
+has wrong_ack "wrong-ack.pkt:13: error handling packet: live packet field tcp_ack_seq: expected: 2 (0x2) vs actual: 1 (0x1)"
+has wrong_ack "script packet:  0.000000 S. 0:0(0) ack 2 win 65535 <mss 1460>"
+has wrong_ack "actual packet:  0.000000 S. 0:0(0) ack 1 win 65535 <mss 1460>"
+
+check wrong_time 1 "$ns" packetdrill "$bad/wrong-time.pkt"
+has wrong_time "wrong-time.pkt:11: error handling packet: timing error: expected outbound packet at 0.500000 sec but happened at 0.000000 sec; tolerance 0.010000 sec"
+# A wider tolerance on the command line lets it pass.
+check wrong_time_tolerant 0 "$ns" packetdrill --tolerance_usecs 600000 "$bad/wrong-time.pkt"
+
+check wrong_errno 1 "$ns" packetdrill "$bad/wrong-errno.pkt"
+has wrong_errno "wrong-errno.pkt:8: error handling system call: Expected errno ECONNREFUSED (Connection refused) but got EINPROGRESS (Operation now in progress)"
+
+# netstep's own layout fails a BSD-laid-out line; the freebsd personality passes it.
+check wrong_options 1 "$ns" packetdrill "$bad/wrong-options.pkt"
+has wrong_options "bad outbound TCP options"
+has wrong_options "actual packet:  0.000000 S. 0:0(0) ack 1 win 65535 <mss 1460,nop,nop,sackOK>"
+check options_freebsd 0 "$ns" packetdrill --personality freebsd "$bad/wrong-options.pkt"
+
+check ipv6 77 "$ns" packetdrill "$bad/ipv6.pkt"
+has ipv6 "ipv6.pkt: skipped"
+has ipv6 "needs IPv6 (netstep's stack is IPv4 only), which netstep lacks"
+
+check syntax 2 "$ns" packetdrill "$bad/syntax.pkt"
+has syntax "syntax.pkt:6:12: error: expected '(' and the length after the sequence range"
+
+check no_file 2 "$ns" packetdrill "$out/no-such.pkt"
+has no_file "no-such.pkt: No such file or directory"
+check no_args 2 "$ns" packetdrill
+has no_args "usage: netstep packetdrill"
+check bad_personality 2 "$ns" packetdrill --personality solaris "$good/close.pkt"
+has bad_personality "unknown personality 'solaris' (known: netstep, freebsd, linux)"
+check bad_option 2 "$ns" packetdrill --frobnicate "$good/close.pkt"
+check help 0 "$ns" packetdrill --help
+has help "usage: netstep packetdrill"
+
+# Several scripts: a summary; one failure makes the exit status 1.
+check several 1 "$ns" packetdrill "$good/close.pkt" "$bad/wrong-ack.pkt" "$bad/ipv6.pkt"
+has several "1 passed, 1 failed, 1 skipped"
+
+# Deterministic: the same script and seed give the same trace, byte for byte.
+"$ns" packetdrill --trace "$good/data-ack.pkt" > "$out/trace1.log" 2>&1
+"$ns" packetdrill --trace "$good/data-ack.pkt" > "$out/trace2.log" 2>&1
+if cmp -s "$out/trace1.log" "$out/trace2.log" && [ -s "$out/trace1.log" ]; then
+    echo "ok   the trace replays"
+else
+    echo "FAIL the trace differs between two runs"; failures=$((failures + 1))
+fi
+has trace1 "TCP    out"
+
+echo
+echo "$failures failed"
+[ "$failures" -eq 0 ]
