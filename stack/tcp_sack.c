@@ -84,10 +84,10 @@ tcp_sack_ooo_blocks(const struct tcb *tp, struct tcp_sack_block *out, unsigned m
         return 0;
     /* [RFC 2018 4] "The first SACK block ... MUST specify the contiguous
      * block of data containing the segment which triggered this ACK". */
-    unsigned first = 0;
+    int first = -1; /* none when in-order data triggered the ACK */
     for (unsigned i = 0; i < n; i++)
         if (seq_leq(all[i].left, tp->last_sack.left) && seq_gt(all[i].right, tp->last_sack.left))
-            first = i;
+            first = (int)i;
     /* "The SACK option SHOULD be filled out by repeating the most recently
      * reported SACK blocks (based on first SACK blocks in previous SACK
      * options) that are not subsets of a SACK block already included": the
@@ -95,8 +95,10 @@ tcp_sack_ooo_blocks(const struct tcb *tp, struct tcp_sack_block *out, unsigned m
      * then any others, lowest first. */
     bool used[64] = { false };
     unsigned k = 0;
-    out[k++] = all[first];
-    used[first] = true;
+    if (first >= 0) {
+        out[k++] = all[first];
+        used[first] = true;
+    }
     for (unsigned r = 0; r < tp->n_sack_recent && k < max; r++)
         for (unsigned i = 0; i < n; i++)
             if (!used[i] && seq_leq(all[i].left, tp->sack_recent[r]) &&
