@@ -962,7 +962,7 @@ run_outbound(struct pd_runner *r, const struct pd_event *ev, int64_t t_us, int64
 
 /* Why the script cannot run here, or NULL. */
 static const char *
-unsupported(const struct pd_script *sc, unsigned *line)
+unsupported(const struct pd_script *sc, unsigned *line, char *why, size_t why_len)
 {
     *line = 0;
     if (sc->unsupported[0] != '\0')
@@ -973,7 +973,6 @@ unsupported(const struct pd_script *sc, unsigned *line)
         if (ev->unsupported[0] != '\0')
             return ev->unsupported;
         if (ev->kind == PD_EV_SYSCALL) {
-            static char why[96];
             const struct pd_syscall *c = &ev->call;
             static const char *const known[] = { "socket", "fcntl", "bind", "listen", "accept",
                                                  "connect", "close", "shutdown", "recv", "read",
@@ -982,19 +981,19 @@ unsupported(const struct pd_script *sc, unsigned *line)
             for (size_t k = 0; k < sizeof(known) / sizeof(known[0]); k++)
                 ok = ok || strcmp(known[k], c->name) == 0;
             if (!ok) {
-                snprintf(why, sizeof(why), "the system call %s()", c->name);
+                snprintf(why, why_len, "the system call %s()", c->name);
                 return why;
             }
             if (strcmp(c->name, "socket") == 0 && c->n_args >= 3 &&
                 (strcmp(c->args[1].word, "SOCK_STREAM") != 0 ||
                  strcmp(c->args[2].word, "IPPROTO_TCP") != 0)) {
-                snprintf(why, sizeof(why), "sockets other than TCP (%s, %s)", c->args[1].word,
+                snprintf(why, why_len, "sockets other than TCP (%s, %s)", c->args[1].word,
                          c->args[2].word);
                 return why;
             }
             if ((strcmp(c->name, "setsockopt") == 0 || strcmp(c->name, "getsockopt") == 0) &&
                 (c->n_args < 4 || sockopt_lookup(c->args[2].word) < 0)) {
-                snprintf(why, sizeof(why), "the socket option %s",
+                snprintf(why, why_len, "the socket option %s",
                          c->n_args >= 3 ? c->args[2].word : "?");
                 return why;
             }
@@ -1018,7 +1017,8 @@ pd_run(const struct pd_script *sc, const struct pd_options *o, FILE *out, struct
         return;
     }
     unsigned uline;
-    const char *why = unsupported(sc, &uline);
+    char whybuf[160];
+    const char *why = unsupported(sc, &uline, whybuf, sizeof(whybuf));
     if (why != NULL) {
         res->verdict = PD_SKIP;
         if (uline)
