@@ -187,6 +187,8 @@ static const struct pd_sysctl sysctls[] = {
     /* RFC 5961's checks are always on in netstep [RFC 5961 3.2, 4.2]. */
     { "net.inet.tcp.insecure_rst", MAP_MATCHES, 0, "0", "netstep always applies RFC 5961 3.2" },
     { "net.inet.tcp.insecure_syn", MAP_MATCHES, 0, "0", "netstep always applies RFC 5961 4.2" },
+    /* A SYN with FIN is dropped in LISTEN as a scan (stack/drop.h TCP_SYN_FIN). */
+    { "net.inet.tcp.drop_synfin", MAP_MATCHES, 0, "1", "netstep always drops SYN+FIN in LISTEN" },
     /* A segment to a closed port is answered with a RST [RFC 9293 3.10.7.1]. */
     { "net.inet.tcp.blackhole", MAP_MATCHES, 0, "0", "netstep always answers a closed port" },
     /* netstep has no ECN: it neither asks for it nor agrees to it, as

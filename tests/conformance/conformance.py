@@ -24,9 +24,9 @@ import sys
 GROUPS = ["state-event-engine", "snd-syn", "rcv-data-segments", "rcv-icmp",
           "socket-api", "snippets", "tcp-over-udp", "fast-open"]
 CLASS_TITLES = {
-    "bug": "netstep bug",
-    "choice": "a choice the RFCs allow, made differently from FreeBSD",
-    "feature": "a feature netstep lacks",
+    "bug": "netstep bugs",
+    "choice": "choices the RFCs allow, made differently from FreeBSD",
+    "feature": "features netstep lacks",
 }
 
 
@@ -192,7 +192,8 @@ def main():
     md.append("")
     for cls in ("bug", "choice", "feature"):
         items = classified[cls]
-        md.append("### %s: %d" % (CLASS_TITLES[cls].capitalize(), len(items)))
+        title = CLASS_TITLES[cls]
+        md.append("### %s%s: %d" % (title[0].upper(), title[1:], len(items)))
         md.append("")
         if not items:
             md.append("None.")
