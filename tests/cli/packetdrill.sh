@@ -65,6 +65,58 @@ check bad_option 2 "$ns" packetdrill --frobnicate "$good/close.pkt"
 check help 0 "$ns" packetdrill --help
 has help "usage: netstep packetdrill"
 
+# Personalities change tunables, not rules: Linux's 40 ms delayed ACK comes
+# before the 200 ms the script (netstep's own) waits for.
+check linux_delack 1 "$ns" packetdrill --personality linux "$good/data-ack.pkt"
+has linux_delack "data-ack.pkt:20: error handling packet: timing error: expected outbound packet at 0.310000 sec but happened at 0.150000 sec"
+# FreeBSD's SYN: its option layout and the window scale for kern.ipc.maxsockbuf;
+# its receive buffer rounded to whole segments once the MSS is known.
+cat > "$out/freebsd-syn.pkt" <<'EOP'
+--ip_version=ipv4
+0.000 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
++0 fcntl(3, F_SETFL, O_RDWR | O_NONBLOCK) = 0
++0 getsockopt(3, SOL_SOCKET, SO_RCVBUF, [65536], [4]) = 0
++0 connect(3, ..., ...) = -1 EINPROGRESS (Operation now in progress)
++0 > S 0:0(0) win 65535 <mss 1460,nop,wscale 6,sackOK,TS val 100 ecr 0>
++0.1 < S. 0:0(0) ack 1 win 32767 <mss 1460,sackOK,eol,eol>
++0 > . 1:1(0) ack 1 win 65535
++0 getsockopt(3, SOL_SOCKET, SO_RCVBUF, [65700], [4]) = 0
+EOP
+check freebsd_syn 0 "$ns" packetdrill --personality freebsd "$out/freebsd-syn.pkt"
+check netstep_syn 1 "$ns" packetdrill "$out/freebsd-syn.pkt"
+has netstep_syn "freebsd-syn.pkt:4: error handling system call: Bad getsockopt optval: expected: 65536 actual: 212992"
+# A sysctl with a netstep counterpart is applied; one without is listed.
+cat > "$out/sysctl.pkt" <<'EOP'
+--ip_version=ipv4
+0.000 `sysctl -w net.inet.tcp.rfc1323=0`
++0 `sysctl -w net.inet.tcp.sack.enable=0`
++0 `sysctl -w net.inet.tcp.pmtud_blackhole_detection=1`
++0 `sockstat -4`
++0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
++0 fcntl(3, F_SETFL, O_RDWR | O_NONBLOCK) = 0
++0 connect(3, ..., ...) = -1 EINPROGRESS (Operation now in progress)
++0 > S 0:0(0) win 65535 <mss 1460>
+EOP
+check sysctl 0 "$ns" packetdrill "$out/sysctl.pkt"
+has sysctl "sysctl.pkt:4: not modelled: \`sysctl -w net.inet.tcp.pmtud_blackhole_detection=1\`: net.inet.tcp.pmtud_blackhole_detection has no netstep counterpart"
+has sysctl "sysctl.pkt:5: not modelled: \`sockstat -4\`: not a sysctl; netstep does not run shell commands"
+
+# The same tunables in a scenario: set alice tcp.bsd_options on.
+cat > "$out/bsd.scn" <<'EOS'
+host alice 192.0.2.1/24
+host bob 192.0.2.2/24
+link alice bob delay 1ms
+set alice tcp.bsd_options on
+set alice tcp.wscale_buf 2097152
+bob: s = socket tcp
+bob: bind s 80
+bob: listen s 5
+alice: c = socket tcp
+alice: connect c 192.0.2.2:80
+EOS
+check scenario_bsd 0 "$ns" run "$out/bsd.scn" --trace
+has scenario_bsd "options [mss 1460,nop,wscale 6,sackOK,TS val"
+
 # Several scripts: a summary; one failure makes the exit status 1.
 check several 1 "$ns" packetdrill "$good/close.pkt" "$bad/wrong-ack.pkt" "$bad/ipv6.pkt"
 has several "1 passed, 1 failed, 1 skipped"
