@@ -5,9 +5,9 @@
  * The world is one netstep host, "local", at 192.0.2.2/24 (packetdrill's
  * local address, mapped to a documentation one), whose eth0 has a driver of
  * ours instead of a link: every frame the host sends is kept, with its time,
- * for the script's `>` lines; the script's `<` lines are built here (IPv4 and
- * TCP with the options exactly as listed, checksums right) and handed to
- * iface_input() at their time, as if from the wire, from the scripted peer
+ * for the script's `>` lines; the script's `<` lines are built by sim/craft.c
+ * (IPv4 and TCP with the options exactly as listed, checksums right) and
+ * handed to the interface at their time, as if from the wire, from the peer
  * 192.0.2.1 (packetdrill's remote address). Nothing leaves the process.
  *
  * As packetdrill does: sequence numbers in the script are relative to each
@@ -29,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/craft.h"
 #include "sim/log_sink.h"
 #include "sim/sim.h"
 #include "stack/arp.h"
@@ -180,127 +181,120 @@ static const struct iface_ops pd_iface_ops = { .transmit = pd_transmit };
 
 /* ---- building what the peer sends --------------------------------------- */
 
-/* The option bytes of a script's list, in its order. Inbound SACK blocks
- * are netstep's sequence space; TSecr is moved by the learned offset. */
-static size_t
-opts_bytes(const struct pd_runner *r, const struct pd_segment *sg, uint8_t *b)
+/* The script's option list as craft options, in its order (EOLs and NOPs
+ * kept). Inbound SACK blocks are netstep's sequence space; TSecr is moved by
+ * the learned offset. */
+static int
+opts_craft(const struct pd_runner *r, const struct pd_segment *sg, struct craft *c)
 {
-    size_t n = 0;
     for (unsigned i = 0; i < sg->n_opts; i++) {
         const struct pd_opt *o = &sg->opts[i];
+        struct craft_tcpopt co;
+        memset(&co, 0, sizeof(co));
         switch (o->kind) {
-        case PD_OPT_EOL: b[n++] = TCPOPT_EOL; break;
-        case PD_OPT_NOP: b[n++] = TCPOPT_NOP; break;
+        case PD_OPT_EOL: co.kind = CRAFT_TCPOPT_EOL; break;
+        case PD_OPT_NOP: co.kind = CRAFT_TCPOPT_NOP; break;
         case PD_OPT_MSS:
-            b[n++] = TCPOPT_MSS;
-            b[n++] = 4;
-            be16_put(b + n, (uint16_t)o->val);
-            n += 2;
+            co.kind = CRAFT_TCPOPT_MSS;
+            co.mss = (uint16_t)o->val;
             break;
         case PD_OPT_WSCALE:
-            b[n++] = TCPOPT_WSCALE;
-            b[n++] = 3;
-            b[n++] = (uint8_t)o->val;
+            co.kind = CRAFT_TCPOPT_WSCALE;
+            co.wscale = (uint8_t)o->val;
             break;
-        case PD_OPT_SACKOK:
-            b[n++] = TCPOPT_SACK_PERM;
-            b[n++] = 2;
-            break;
+        case PD_OPT_SACKOK: co.kind = CRAFT_TCPOPT_SACK_PERM; break;
         case PD_OPT_SACK:
-            b[n++] = TCPOPT_SACK;
-            b[n++] = (uint8_t)(2 + 8 * o->n_blocks);
+            co.kind = CRAFT_TCPOPT_SACK;
+            co.n_sack = o->n_blocks;
             for (unsigned k = 0; k < o->n_blocks; k++) {
-                be32_put(b + n, o->left[k] + r->local_iss);
-                be32_put(b + n + 4, o->right[k] + r->local_iss);
-                n += 8;
+                co.sack[k][0] = o->left[k] + r->local_iss;
+                co.sack[k][1] = o->right[k] + r->local_iss;
             }
             break;
         case PD_OPT_TS:
-            b[n++] = TCPOPT_TS;
-            b[n++] = 10;
-            be32_put(b + n, o->val);
-            be32_put(b + n + 4, o->ecr != 0 && r->ts_known ? o->ecr + r->ts_offset : o->ecr);
-            n += 8;
+            co.kind = CRAFT_TCPOPT_TS;
+            co.ts_val = o->val;
+            co.ts_ecr = o->ecr != 0 && r->ts_known ? o->ecr + r->ts_offset : o->ecr;
             break;
         case PD_OPT_MD5:
         case PD_OPT_FASTOPEN:
-            break; /* such scripts are skipped before they run */
+            continue; /* such scripts are skipped before they run */
         }
+        if (craft_tcp_add_opt(c, &co) < 0)
+            return -1;
     }
-    while (n % 4 != 0) /* the header ends on a 32-bit boundary [RFC 9293 3.1] */
-        b[n++] = TCPOPT_EOL;
-    return n;
+    return 0;
 }
 
-/* Ethernet + IPv4 around l4 bytes, into a packet for the host. */
-static struct pkt *
-frame_build(struct pd_runner *r, uint8_t proto, const uint8_t *l4, size_t l4_len, uint8_t ttl,
-            uint8_t tos)
-{
-    size_t len = ETH_HDR_LEN + 20 + l4_len;
-    struct pkt *p = pkt_alloc(&r->sim.pool, 0, len < 60 ? 60 : len);
-    if (p == NULL)
-        return NULL;
-    uint8_t *b = pkt_put(p, len < 60 ? 60 : len);
-    memset(b, 0, p->len);
-    struct eth_hdr eh = { .type = ETHERTYPE_IPV4 };
-    memcpy(eh.dst, r->ifc->mac, ETH_ALEN);
-    memcpy(eh.src, pd_remote_mac, ETH_ALEN);
-    eth_emit(&eh, b);
-    struct ipv4_hdr ip = { .ihl = 20, .tos = tos, .total_len = (uint16_t)(20 + l4_len),
-                           .id = r->ip_id++, .ttl = ttl, .proto = proto,
-                           .src = PD_REMOTE_ADDR, .dst = PD_LOCAL_ADDR };
-    ipv4_emit(&ip, b + ETH_HDR_LEN);
-    memcpy(b + ETH_HDR_LEN + 20, l4, l4_len);
-    return p;
-}
+static void pending_check(struct pd_runner *r);
 
+/* A frame from the peer: Ethernet to our interface, IPv4 from the peer's
+ * address (the rest of c filled by the caller), built by sim/craft.c with
+ * its lengths and checksums right, and handed to the interface as if it had
+ * come off the wire. */
 static void
-inject(struct pd_runner *r, struct pkt *p)
+inject(struct pd_runner *r, const struct pd_event *ev, struct craft *c)
 {
-    sim_enter_host(&r->sim, r->h);
-    host_set_cause(r->h, cause_arrival(p->id));
-    iface_input(r->ifc, p);
-    host_set_cause(r->h, cause_call(CALL_NONE, 0));
-    sim_host_entered(&r->sim, r->h);
+    uint8_t *buf = malloc(CRAFT_MAX);
+    size_t len = 0;
+    const char *why = NULL;
+    if (buf == NULL) {
+        fail(r, ev, "out of memory");
+        return;
+    }
+    memcpy(c->eth.dst, r->ifc->mac, ETH_ALEN);
+    memcpy(c->eth.src, pd_remote_mac, ETH_ALEN);
+    c->net = CRAFT_NET_IPV4;
+    c->ip.id = r->ip_id++;
+    c->ip.src = PD_REMOTE_ADDR;
+    c->ip.dst = PD_LOCAL_ADDR;
+    if (craft_build(c, buf, CRAFT_MAX, &len, &why) < 0) {
+        fail(r, ev, "cannot build the segment: %s", why != NULL ? why : "?");
+        free(buf);
+        return;
+    }
+    struct pkt *p = craft_pkt(&r->sim, buf, len, cause_call(CALL_NONE, 0));
+    free(buf);
+    if (p == NULL || craft_deliver(&r->sim, r->ifc, p) < 0) {
+        fail(r, ev, "out of memory");
+        return;
+    }
+    /* The frame is an event of now: run it (and what else is due now)
+     * before the script's next line, as the wire would have. */
+    while (!r->failed && sim_step_until(&r->sim, r->sim.now_ns))
+        pending_check(r);
 }
 
 static void
 inject_tcp(struct pd_runner *r, const struct pd_event *ev)
 {
     const struct pd_segment *sg = &ev->seg;
-    uint8_t seg[TCP_HDR_MAX + 65536];
-    uint8_t opts[64];
-    size_t olen = opts_bytes(r, sg, opts);
-    if (olen > TCP_OPT_MAX) {
-        fail(r, ev, "the options take %zu bytes; TCP has room for %d", olen, TCP_OPT_MAX);
+    struct craft c;
+    craft_init(&c);
+    c.trans = CRAFT_TRANS_TCP;
+    c.ip.tos = sg->has_tos ? sg->tos : 0;
+    c.ip.has_ttl = sg->has_ttl;
+    c.ip.ttl = sg->ttl;
+    c.tcp.sport = r->rport;
+    c.tcp.dport = r->lport;
+    c.tcp.seq = sg->seq + PD_REMOTE_ISN;
+    c.tcp.ack = sg->has_ack ? sg->ack + r->local_iss : 0;
+    c.tcp.flags = sg->flags;
+    c.tcp.win = (uint16_t)(sg->has_win ? sg->win : 65535);
+    if (opts_craft(r, sg, &c) < 0) {
+        fail(r, ev, "more options than a TCP header holds");
         return;
     }
-    size_t hlen = TCP_HDR_MIN + olen;
-    if (sg->len > sizeof(seg) - hlen - 20) {
-        fail(r, ev, "payload of %u bytes does not fit a datagram", sg->len);
-        return;
-    }
-    memset(seg, 0, hlen + sg->len);
-    be16_put(seg, r->rport);
-    be16_put(seg + 2, r->lport);
-    be32_put(seg + 4, sg->seq + PD_REMOTE_ISN);
-    be32_put(seg + 8, sg->has_ack ? sg->ack + r->local_iss : 0);
-    seg[12] = (uint8_t)((hlen / 4) << 4);
-    seg[13] = sg->flags;
-    be16_put(seg + 14, (uint16_t)(sg->has_win ? sg->win : 65535));
-    memcpy(seg + TCP_HDR_MIN, opts, olen);
-    uint32_t sum = csum_pseudo_ipv4(PD_REMOTE_ADDR, PD_LOCAL_ADDR, IPPROTO_TCP_,
-                                    (uint16_t)(hlen + sg->len));
-    sum = csum_add(sum, seg, hlen + sg->len);
-    be16_put(seg + 16, csum_finish(sum));
-    struct pkt *p = frame_build(r, IPPROTO_TCP_, seg, hlen + sg->len,
-                                sg->has_ttl ? sg->ttl : 64, sg->has_tos ? sg->tos : 0);
-    if (p == NULL) {
+    /* packetdrill sends zeros as the data of a `<` line. */
+    uint8_t *data = calloc(1, sg->len ? sg->len : 1);
+    if (data == NULL) {
         fail(r, ev, "out of memory");
         return;
     }
-    inject(r, p);
+    c.payload = data;
+    c.payload_len = sg->len;
+    inject(r, ev, &c);
+    free(data);
 }
 
 /* An ICMP error from the peer quoting a segment netstep sent [RFC 792]: the
@@ -308,28 +302,40 @@ inject_tcp(struct pd_runner *r, const struct pd_event *ev)
 static void
 inject_icmp(struct pd_runner *r, const struct pd_event *ev)
 {
-    uint8_t m[8 + 20 + 8];
-    memset(m, 0, sizeof(m));
-    struct ipv4_hdr q = { .ihl = 20, .total_len = (uint16_t)(20 + 20 + ev->icmp.quoted_len),
-                          .ttl = 64, .proto = IPPROTO_TCP_, .src = PD_LOCAL_ADDR,
-                          .dst = PD_REMOTE_ADDR, .df = true };
-    ipv4_emit(&q, m + 8);
-    be16_put(m + 28, r->lport);
-    be16_put(m + 30, r->rport);
-    be32_put(m + 32, ev->icmp.quoted_seq + r->local_iss);
-    struct icmp_hdr ih = { .type = ev->icmp.type, .code = ev->icmp.code, .mtu = ev->icmp.mtu };
-    icmp_emit(&ih, m, sizeof(m));
-    struct pkt *p = frame_build(r, 1, m, sizeof(m), 64, 0);
-    if (p == NULL) {
-        fail(r, ev, "out of memory");
+    /* The quoted datagram: netstep's IPv4 header and the start of its TCP. */
+    struct craft q;
+    uint8_t quoted[64];
+    size_t qlen = 0;
+    const char *why = NULL;
+    craft_init(&q);
+    q.no_eth = true;
+    q.net = CRAFT_NET_IPV4;
+    q.trans = CRAFT_TRANS_TCP;
+    q.ip.df = true;
+    q.ip.src = PD_LOCAL_ADDR;
+    q.ip.dst = PD_REMOTE_ADDR;
+    q.ip.has_total_len = true;
+    q.ip.total_len = (uint16_t)(20 + 20 + ev->icmp.quoted_len);
+    q.tcp.sport = r->lport;
+    q.tcp.dport = r->rport;
+    q.tcp.seq = ev->icmp.quoted_seq + r->local_iss;
+    q.tcp.flags = TCP_ACK;
+    if (craft_build(&q, quoted, sizeof(quoted), &qlen, &why) < 0) {
+        fail(r, ev, "cannot build the quoted segment: %s", why != NULL ? why : "?");
         return;
     }
-    inject(r, p);
+    struct craft c;
+    craft_init(&c);
+    c.trans = CRAFT_TRANS_ICMP;
+    c.icmp.type = ev->icmp.type;
+    c.icmp.code = ev->icmp.code;
+    c.icmp.mtu = ev->icmp.mtu;
+    c.payload = quoted;
+    c.payload_len = craft_quote_len(quoted, qlen);
+    inject(r, ev, &c);
 }
 
 /* ---- running the world -------------------------------------------------- */
-
-static void pending_check(struct pd_runner *r);
 
 /* Run every event due by t_ns, then set the clock there. */
 static void
