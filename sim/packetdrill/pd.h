@@ -104,12 +104,25 @@ enum pd_expr_kind {
     PD_EXPR_STRING,    /* "..." */
 };
 
+/* One struct pollfd of poll()'s list: {fd=3, events=POLLIN, revents=0}. */
+struct pd_pollfd {
+    int fd;                  /* fd */
+    uint32_t events;         /* what to wait for (POLLIN 1, POLLOUT 4) */
+    uint32_t revents;        /* what the script expects back */
+};
+
+#define PD_MAX_POLLFDS 4
+
 struct pd_expr {
     enum pd_expr_kind kind;  /* what it is */
     int64_t value;           /* INT; OR: the OR; LIST: the element's value */
     bool value_known;        /* WORD/LIST of a word: the word is a known name */
     char word[48];           /* WORD (or the LIST's word), "" otherwise */
     bool list_ellipsis;      /* LIST of `...` */
+    bool is_pollfd;          /* STRUCT with fd=, events=, revents= */
+    struct pd_pollfd pollfd; /* that struct */
+    unsigned n_pollfds;      /* LIST of pollfd structs: how many */
+    struct pd_pollfd pollfds[PD_MAX_POLLFDS];  /* them */
 };
 
 struct pd_syscall {

@@ -611,6 +611,56 @@ read_int(struct pd_cur *c, int64_t *out)
 
 static int parse_expr(struct pd_cur *c, struct pd_expr *e);
 
+/* Is the '{' here a struct pollfd ({fd=...})? */
+static bool
+pollfd_ahead(const struct pd_cur *c)
+{
+    const char *p = c->s + c->i + 1;
+    while (*p == ' ' || *p == '\t')
+        p++;
+    return strncmp(p, "fd", 2) == 0 && (p[2] == '=' || p[2] == ' ');
+}
+
+/* {fd=3, events=POLLIN|POLLOUT, revents=0}: the '{' is eaten. */
+static int
+parse_pollfd(struct pd_cur *c, struct pd_expr *e)
+{
+    struct pd_pollfd *pf = &e->pollfd;
+    memset(pf, 0, sizeof(*pf));
+    e->kind = PD_EXPR_STRUCT;
+    e->is_pollfd = true;
+    for (;;) {
+        char name[16];
+        struct pd_expr v;
+        read_word(c, name, sizeof(name));
+        if (!eat(c, '='))
+            return pd_err(c, "expected '=' after %s in a struct pollfd", name);
+        memset(&v, 0, sizeof(v));
+        if (parse_expr(c, &v) < 0)
+            return -1;
+        if (!v.value_known)
+            return pd_err(c, "unknown value for %s (known: POLLIN POLLOUT POLLERR POLLHUP)",
+                          name);
+        if (strcmp(name, "fd") == 0)
+            pf->fd = (int)v.value;
+        else if (strcmp(name, "events") == 0)
+            pf->events = (uint32_t)v.value;
+        else if (strcmp(name, "revents") == 0)
+            pf->revents = (uint32_t)v.value;
+        else
+            return pd_err(c, "a struct pollfd has fd, events and revents, not %s", name);
+        skip_ws(c, true);
+        if (peek(c) == '}') {
+            advance(c);
+            return 0;
+        }
+        if (peek(c) != ',')
+            return pd_err(c, "expected ',' or '}' in a struct pollfd");
+        advance(c);
+        skip_ws(c, true);
+    }
+}
+
 static int
 parse_primary(struct pd_cur *c, struct pd_expr *e)
 {
@@ -629,12 +679,19 @@ parse_primary(struct pd_cur *c, struct pd_expr *e)
         if (parse_expr(c, &in) < 0)
             return -1;
         skip_ws(c, true);
+        if (in.is_pollfd)
+            e->pollfds[e->n_pollfds++] = in.pollfd;
         while (peek(c) == ',') { /* more elements: only the first is checked */
             struct pd_expr more;
             advance(c);
             memset(&more, 0, sizeof(more));
             if (parse_expr(c, &more) < 0)
                 return -1;
+            if (more.is_pollfd) {
+                if (e->n_pollfds == PD_MAX_POLLFDS)
+                    return pd_err(c, "at most %d descriptors in a poll()", PD_MAX_POLLFDS);
+                e->pollfds[e->n_pollfds++] = more.pollfd;
+            }
             skip_ws(c, true);
         }
         if (peek(c) != ']')
@@ -646,6 +703,10 @@ parse_primary(struct pd_cur *c, struct pd_expr *e)
         e->list_ellipsis = in.kind == PD_EXPR_ELLIPSIS;
         memcpy(e->word, in.word, sizeof(e->word));
         return 0;
+    }
+    if (ch == '{' && pollfd_ahead(c)) {
+        advance(c);
+        return parse_pollfd(c, e);
     }
     if (ch == '{') {
         int depth = 0;

@@ -76,6 +76,7 @@ struct pd_pending {
     const struct pd_event *ev;/* its line */
     int64_t end_us;           /* when it must return (script time) */
     bool check_end;           /* the line gave an end time */
+    uint64_t deadline_ns;     /* poll(): when its timeout ends, 0 if none */
 };
 
 struct pd_runner {
@@ -100,6 +101,7 @@ struct pd_runner {
     uint32_t ts_offset;        /* netstep's TSval - the script's */
     uint16_t ip_id;            /* of frames we inject */
     int64_t last_us;           /* script time of the previous event */
+    int64_t call_start_us;     /* when the system call running now began */
     int64_t tolerance_us;
     struct pd_pending pending;
     bool failed;
@@ -228,6 +230,22 @@ opts_craft(const struct pd_runner *r, const struct pd_segment *sg, struct craft 
 
 static void pending_check(struct pd_runner *r);
 
+/* sim_step_until() that also stops at a blocked poll()'s timeout, so the
+ * call returns 0 then and not at the next event. */
+static bool
+pd_step_until(struct pd_runner *r, uint64_t limit_ns)
+{
+    uint64_t dl = r->pending.active ? r->pending.deadline_ns : 0;
+    if (dl != 0 && dl <= limit_ns) {
+        if (sim_step_until(&r->sim, dl))
+            return true;
+        r->pending.deadline_ns = 0;
+        pending_check(r);
+        return true;
+    }
+    return sim_step_until(&r->sim, limit_ns);
+}
+
 /* A frame from the peer: Ethernet to our interface, IPv4 from the peer's
  * address (the rest of c filled by the caller), built by sim/craft.c with
  * its lengths and checksums right, and handed to the interface as if it had
@@ -261,7 +279,7 @@ inject(struct pd_runner *r, const struct pd_event *ev, struct craft *c)
     }
     /* The frame is an event of now: run it (and what else is due now)
      * before the script's next line, as the wire would have. */
-    while (!r->failed && sim_step_until(&r->sim, r->sim.now_ns))
+    while (!r->failed && pd_step_until(r, r->sim.now_ns))
         pending_check(r);
 }
 
@@ -341,7 +359,7 @@ inject_icmp(struct pd_runner *r, const struct pd_event *ev)
 static void
 advance_to(struct pd_runner *r, uint64_t t_ns)
 {
-    while (!r->failed && sim_step_until(&r->sim, t_ns))
+    while (!r->failed && pd_step_until(r, t_ns))
         pending_check(r);
     if (r->sim.now_ns < t_ns)
         sim_run_until(&r->sim, t_ns);
@@ -540,6 +558,38 @@ call_try(struct pd_runner *r, const struct pd_event *ev, int64_t *ret, int *err,
         free(buf);
         if (rc == -ERR_AGAIN && !fd_nonblock(r, fd))
             return false;
+    } else if (strcmp(n, "poll") == 0) {
+        /* poll(fds, nfds, timeout_ms): the readiness of each descriptor
+         * (netstep's SOCK_POLL* have poll(2)'s values); blocks until one is
+         * ready or the timeout ends (-1: no timeout). */
+        const struct pd_expr *l = &c->args[0];
+        int64_t timeout_ms = c->n_args >= 3 ? c->args[2].value : 0;
+        uint32_t got[PD_MAX_POLLFDS];
+        int ready = 0;
+        for (unsigned i = 0; i < l->n_pollfds; i++) {
+            const struct pd_pollfd *pf = &l->pollfds[i];
+            if (sock_lookup(r->h, pf->fd) == NULL)
+                got[i] = 0x20; /* POLLNVAL */
+            else
+                got[i] = sock_poll(r->h, pf->fd) &
+                         (pf->events | SOCK_POLLERR | SOCK_POLLHUP);
+            if (got[i] != 0)
+                ready++;
+        }
+        bool expired = timeout_ms >= 0 && now_us(r) >= r->call_start_us + timeout_ms * 1000;
+        if (ready == 0 && !expired) {
+            r->pending.deadline_ns = timeout_ms >= 0
+                                         ? us_to_ns(r->call_start_us + timeout_ms * 1000)
+                                         : 0;
+            return false;
+        }
+        for (unsigned i = 0; i < l->n_pollfds; i++)
+            if (got[i] != l->pollfds[i].revents) {
+                fail(r, ev, "poll: fd %d revents: expected 0x%x actual 0x%x", l->pollfds[i].fd,
+                     l->pollfds[i].revents, got[i]);
+                break;
+            }
+        rc = ready;
     } else if (strcmp(n, "setsockopt") == 0 || strcmp(n, "getsockopt") == 0) {
         bool set = n[0] == 's';
         int opt = c->n_args >= 3 ? sockopt_lookup(c->args[2].word) : -1;
@@ -633,6 +683,8 @@ run_syscall(struct pd_runner *r, const struct pd_event *ev, int64_t block_end_us
              "at a time", r->pending.ev->line);
         return;
     }
+    r->call_start_us = now_us(r);
+    r->pending.deadline_ns = 0;
     if (call_try(r, ev, &ret, &err, true)) {
         if (ev->time.has_block_end) {
             int64_t end = block_end_us;
@@ -655,7 +707,7 @@ run_syscall(struct pd_runner *r, const struct pd_event *ev, int64_t block_end_us
     if (!ev->time.has_block_end) {
         /* No end time: the script waits for it, as a program would. */
         uint64_t limit = r->sim.now_ns + us_to_ns(PD_BLOCK_LIMIT_US);
-        while (r->pending.active && !r->failed && sim_step_until(&r->sim, limit))
+        while (r->pending.active && !r->failed && pd_step_until(r, limit))
             pending_check(r);
         if (r->pending.active && !r->failed)
             fail(r, ev, "the system call blocked and never returned");
@@ -864,7 +916,7 @@ run_outbound(struct pd_runner *r, const struct pd_event *ev, int64_t t_us, int64
     int64_t deadline = ev->time.kind == PD_TIME_ANY ? now_us(r) + PD_BLOCK_LIMIT_US
                                                     : t_end_us + r->tolerance_us;
     while (r->outq_head == r->outq_n && !r->failed &&
-           sim_step_until(&r->sim, us_to_ns(deadline)))
+           pd_step_until(r, us_to_ns(deadline)))
         pending_check(r);
     if (r->failed)
         return;
@@ -982,7 +1034,8 @@ unsupported(const struct pd_script *sc, unsigned *line, char *why, size_t why_le
             const struct pd_syscall *c = &ev->call;
             static const char *const known[] = { "socket", "fcntl", "bind", "listen", "accept",
                                                  "connect", "close", "shutdown", "recv", "read",
-                                                 "send", "write", "setsockopt", "getsockopt" };
+                                                 "send", "write", "setsockopt", "getsockopt",
+                                                 "poll" };
             bool ok = false;
             for (size_t k = 0; k < sizeof(known) / sizeof(known[0]); k++)
                 ok = ok || strcmp(known[k], c->name) == 0;
@@ -1003,6 +1056,9 @@ unsupported(const struct pd_script *sc, unsigned *line, char *why, size_t why_le
                          c->n_args >= 3 ? c->args[2].word : "?");
                 return why;
             }
+            if (strcmp(c->name, "poll") == 0 &&
+                (c->n_args < 2 || c->args[0].kind != PD_EXPR_LIST || c->args[0].n_pollfds == 0))
+                return "poll() without a list of struct pollfd";
             if (strcmp(c->name, "fcntl") == 0 && c->n_args >= 2 &&
                 strcmp(c->args[1].word, "F_GETFL") != 0 && strcmp(c->args[1].word, "F_SETFL") != 0)
                 return "fcntl commands other than F_GETFL and F_SETFL";
@@ -1123,7 +1179,7 @@ pd_run(const struct pd_script *sc, const struct pd_options *o, FILE *out, struct
     if (!r->failed && r->pending.active) {
         int64_t limit = r->pending.check_end ? r->pending.end_us + r->tolerance_us
                                              : now_us(r) + PD_BLOCK_LIMIT_US;
-        while (r->pending.active && !r->failed && sim_step_until(&r->sim, us_to_ns(limit)))
+        while (r->pending.active && !r->failed && pd_step_until(r, us_to_ns(limit)))
             pending_check(r);
         if (r->pending.active && !r->failed)
             fail(r, r->pending.ev, "the system call was still blocked at %.6f sec",

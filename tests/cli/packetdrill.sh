@@ -117,6 +117,11 @@ EOS
 check scenario_bsd 0 "$ns" run "$out/bsd.scn" --trace
 has scenario_bsd "options [mss 1460,nop,wscale 6,sackOK,TS val"
 
+# A blocking call must return at its end time: poll's data comes at 0.35, not 0.32.
+sed 's/0.300...0.350 poll/0.300...0.320 poll/' "$good/poll.pkt" > "$out/poll-late.pkt"
+check poll_late 1 "$ns" packetdrill "$out/poll-late.pkt"
+has poll_late "poll-late.pkt:24: error handling system call: timing error: expected system call return at 0.320000 sec but happened at 0.350000 sec; tolerance 0.001000 sec"
+
 # Several scripts: a summary; one failure makes the exit status 1.
 check several 1 "$ns" packetdrill "$good/close.pkt" "$bad/wrong-ack.pkt" "$bad/ipv6.pkt"
 has several "1 passed, 1 failed, 1 skipped"
