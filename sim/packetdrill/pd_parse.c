@@ -1042,13 +1042,15 @@ preprocess(const char *path, char *t, const char *const *defines, unsigned n_def
                 }
                 depth--;
             } else {
-                snprintf(msg, msg_len, "%s:%u:1: error: unknown directive #%s", path, line, word);
-                return -1;
+                /* Not a directive: a Python comment inside %{ }%, say. */
+                blank = !outer;
+                goto next_line;
             }
             blank = true;
         } else if (!outer) {
             blank = true;
         }
+    next_line:
         if (blank)
             for (char *b = p; b < p + len; b++)
                 *b = ' ';

@@ -487,6 +487,8 @@ call_try(struct pd_runner *r, const struct pd_event *ev, int64_t *ret, int *err,
         host_leave(r);
         if (rc >= 0 && rc < SOCK_FD_BASE + 64)
             r->nonblock[rc - SOCK_FD_BASE] = false;
+        if (rc == -ERR_AGAIN && !fd_nonblock(r, fd))
+            return false;
     } else if (strcmp(n, "connect") == 0) {
         if (first) {
             struct sock_addr a = { .addr = PD_REMOTE_ADDR, .port = PD_SERVER_PORT };
