@@ -963,7 +963,8 @@ run_outbound(struct pd_runner *r, const struct pd_event *ev, int64_t t_us, int64
             return;
         }
     }
-    r->last_us = ev->time.kind == PD_TIME_ANY ? at : r->last_us;
+    /* The next relative time counts from this line's time; for `*`, from when it came. */
+    r->last_us = ev->time.kind == PD_TIME_ANY ? at : t_us;
     if (ev->kind == PD_EV_ICMP_OUT) {
         if (!ls.is_icmp) {
             fail(r, ev, "expected an ICMP packet\nscript packet: %9.6f %s\nactual packet: %9.6f %s",
@@ -982,7 +983,6 @@ run_outbound(struct pd_runner *r, const struct pd_event *ev, int64_t t_us, int64
         return;
     }
     /* Every difference as packetdrill names the field. */
-    r->last_us = t_us;
     if (!field(r, ev, "tcp_flags", sg->flags, ls.tcp.flags, sdesc, ldesc, t_us, at))
         return;
     if (sg->has_ttl && !field(r, ev, "ip_ttl", sg->ttl, ls.ip.ttl, sdesc, ldesc, t_us, at))

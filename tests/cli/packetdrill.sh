@@ -122,6 +122,27 @@ sed 's/0.300...0.350 poll/0.300...0.320 poll/' "$good/poll.pkt" > "$out/poll-lat
 check poll_late 1 "$ns" packetdrill "$out/poll-late.pkt"
 has poll_late "poll-late.pkt:24: error handling system call: timing error: expected system call return at 0.320000 sec but happened at 0.350000 sec; tolerance 0.001000 sec"
 
+# `*`: whenever it comes; the next relative time counts from when it came.
+cat > "$out/any.pkt" <<'EOP'
+--ip_version=ipv4
+--tolerance_usecs=1000
+0.000 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
++0 bind(3, ..., ...) = 0
++0 listen(3, 1) = 0
++0 < S 0:0(0) win 65535 <mss 1460>
++0 > S. 0:0(0) ack 1 win 65535 <mss 1460>
++0.01 < . 1:1(0) ack 1 win 65535
++0 accept(3, ..., ...) = 4
++0.1 write(4, ..., 100) = 100
++0 > P. 1:101(100) ack 1
+* > P. 1:101(100) ack 1
++2.0 > P. 1:101(100) ack 1
+EOP
+check any_time 0 "$ns" packetdrill "$out/any.pkt"
+sed 's/^+2.0 > P/+1.0 > P/' "$out/any.pkt" > "$out/any-wrong.pkt"
+check any_time_wrong 1 "$ns" packetdrill "$out/any-wrong.pkt"
+has any_time_wrong "any-wrong.pkt:13: error handling packet: timing error: expected outbound packet at 2.110000 sec but happened at 3.110000 sec"
+
 # Several scripts: a summary; one failure makes the exit status 1.
 check several 1 "$ns" packetdrill "$good/close.pkt" "$bad/wrong-ack.pkt" "$bad/ipv6.pkt"
 has several "1 passed, 1 failed, 1 skipped"
