@@ -58,6 +58,9 @@
 #define PD_REMOTE_PORT 40000
 /* The peer's ISN: script numbers of `<` lines are sent as they are. */
 #define PD_REMOTE_ISN 0u
+/* A `>` line's packet that is late is waited for this much longer, so the
+ * message can say when it came. */
+#define PD_LATE_LIMIT_US (10ll * 1000000)
 /* A blocking call that never returns is given up after this long. */
 #define PD_BLOCK_LIMIT_US (600ll * 1000000)
 
@@ -928,9 +931,18 @@ run_outbound(struct pd_runner *r, const struct pd_event *ev, int64_t t_us, int64
     else
         snprintf(sdesc, sizeof(sdesc), "icmp type %u code %u", ev->icmp.type, ev->icmp.code);
     if (r->outq_head == r->outq_n) {
+        /* Late: as packetdrill, wait on (up to PD_LATE_LIMIT_US more) to say
+         * when it came, which the timing check below then reports. */
+        int64_t late = deadline + PD_LATE_LIMIT_US;
+        while (r->outq_head == r->outq_n && !r->failed && pd_step_until(r, us_to_ns(late)))
+            pending_check(r);
+        if (r->failed)
+            return;
+    }
+    if (r->outq_head == r->outq_n) {
         fail(r, ev, "timing error: expected outbound packet at %.6f sec but no packet was "
-             "sent by %.6f sec\nscript packet: %9.6f %s", secs(t_us), secs(deadline),
-             secs(t_us), sdesc);
+             "sent by %.6f sec\nscript packet: %9.6f %s", secs(t_us),
+             secs(deadline + PD_LATE_LIMIT_US), secs(t_us), sdesc);
         return;
     }
     struct pd_frame *f = &r->outq[r->outq_head++];
