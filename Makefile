@@ -27,7 +27,7 @@ DEMO   ?= scenarios/tcp/handshake.scn
 PREFIX ?= /usr/local
 CTEST_FLAGS ?= --output-on-failure -j $(JOBS)
 
-.PHONY: all demo build test test-plain test-asan test-fuzz fuzz bench deps deps-test deps-deb install deb clean
+.PHONY: all demo build test test-plain test-asan test-fuzz fuzz bench deps deps-test deps-deb install deb clean conformance
 
 all: build
 
@@ -84,6 +84,14 @@ bench: build
 	@# a bench marks a goal's figure with "row:" (bench_tcp_bulk's "ratio" lines too)
 	@grep -hE "row:|^ratio " $(BUILD)/bench.log | sed 's/^ *row: */  /; s/^ratio /  ratio /' || \
 	    echo "  (no rows: a bench failed)"
+
+# The FreeBSD tcp-testsuite's IPv4 scripts through `netstep packetdrill`,
+# with the default and the freebsd personality; writes docs/conformance.md
+# (docs/packetdrill.md). Not part of `make test`: the suite is not ours.
+SUITE ?= ../shared/conformance/freebsd-tcp-testsuite
+conformance: build
+	python3 tests/conformance/conformance.py $(BUILD)/netstep $(SUITE) \
+	    tests/conformance/classes.txt docs/conformance.md
 
 install: build
 	cmake --install $(BUILD) --prefix $(PREFIX) --strip

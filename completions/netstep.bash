@@ -24,7 +24,7 @@ _netstep()
         if [[ $cur == -* ]]; then
             mapfile -t COMPREPLY < <(compgen -W "--help --version" -- "$cur")
         else
-            mapfile -t COMPREPLY < <(compgen -W "run ui check quiz list draw $(_netstep_lessons "$prog")" -- "$cur")
+            mapfile -t COMPREPLY < <(compgen -W "run ui check quiz list draw packetdrill $(_netstep_lessons "$prog")" -- "$cur")
             mapfile -t -O "${#COMPREPLY[@]}" COMPREPLY < <(compgen -o plusdirs -f -X '!*.scn' -- "$cur")
         fi
         return 0
@@ -39,6 +39,10 @@ _netstep()
         mapfile -t COMPREPLY < <(compgen -W "osi tcpip" -- "$cur"); return 0 ;;
     --theme)
         mapfile -t COMPREPLY < <(compgen -W "default high-contrast mono" -- "$cur"); return 0 ;;
+    --personality)
+        mapfile -t COMPREPLY < <(compgen -W "netstep freebsd linux" -- "$cur"); return 0 ;;
+    --tolerance_usecs | -D | --define)
+        return 0 ;;
     --seed | -s | --tap | -T | --dump | --keys | --from | --to | --hosts | --conn)
         return 0 ;;
     esac
@@ -50,12 +54,15 @@ _netstep()
     draw) opts="--output --seed --from --to --hosts --conn --say --csv --help" ;;
     check | list) opts="--help" ;;
     quiz) opts="--seed --help" ;;
+    packetdrill) opts="--personality --tolerance_usecs --define --seed --verbose --trace --help" ;;
     *) opts="--trace --pcap --pcap-dir --pcapng --seed --quiet --step --pause --tap --help" ;;
     esac
     if [[ $cur == -* ]]; then
         mapfile -t COMPREPLY < <(compgen -W "$opts" -- "$cur")
     elif [ "$cmd" = draw ] && [ "$COMP_CWORD" -eq 2 ]; then
         mapfile -t COMPREPLY < <(compgen -W "ladder timeseq cwnd rtt topology" -- "$cur")
+    elif [ "$cmd" = packetdrill ]; then
+        mapfile -t COMPREPLY < <(compgen -o plusdirs -f -X '!*.pkt' -- "$cur")
     elif [ "$cmd" != list ]; then
         mapfile -t COMPREPLY < <(compgen -W "$(_netstep_lessons "$prog")" -- "$cur")
         mapfile -t -O "${#COMPREPLY[@]}" COMPREPLY < <(compgen -o plusdirs -f -X '!*.scn' -- "$cur")

@@ -470,6 +470,9 @@ enum scn_set_key {
     SCN_SET_TCP_RETRIES1,     /* tcp.retries1 N */
     SCN_SET_HOST_NOFILE,      /* host.nofile 4..1048576 */
     SCN_SET_IPV4_MIN_PMTU,    /* ipv4.min_pmtu 68..65535 */
+    SCN_SET_TCP_BSD_OPTIONS,  /* tcp.bsd_options on|off */
+    SCN_SET_TCP_WSCALE_BUF,   /* tcp.wscale_buf BYTES (0: the socket's buffer) */
+    SCN_SET_TCP_RCVBUF_ROUND, /* tcp.rcvbuf_round on|off */
     SCN_SET_KEY_COUNT
 };
 
@@ -824,6 +827,10 @@ const char *scn_arp_state_name(enum scn_arp_state s);  /* "incomplete"; "mac" fo
 const char *scn_sockopt_name(enum scn_sockopt o);      /* "nodelay" */
 const char *scn_cc_name(enum scn_cc c);                /* "newreno" */
 const char *scn_set_key_name(enum scn_set_key k);      /* "tcp.msl" */
+/* What `set HOST KEY VALUE` does to h, value as struct scn_set_args holds
+ * it; also used by `netstep packetdrill`'s personalities and sysctls. */
+struct host;
+void scn_set_apply(struct host *h, enum scn_set_key key, uint64_t value);
 const char *scn_shut_name(enum scn_shut h);            /* "rdwr" */
 const char *scn_proto_name(enum scn_proto p);          /* "tcp"; "" for ANY */
 const char *scn_rule_action_name(enum scn_rule_action a); /* "duplicate" */

@@ -884,7 +884,8 @@ sock_getsockopt(struct host *h, int fd, enum sock_opt opt, int64_t *value)
         v = s->so_broadcast;
         break;
     case SOCK_OPT_RCVBUF:
-        v = (int64_t)s->rcvbuf;
+        /* A connection's buffer may have grown with it (tcp.rcvbuf_round). */
+        v = (int64_t)(tp != NULL && tp->rcvbuf > s->rcvbuf ? tp->rcvbuf : s->rcvbuf);
         break;
     case SOCK_OPT_SNDBUF:
         v = (int64_t)s->sndbuf;

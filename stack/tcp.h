@@ -214,6 +214,9 @@ struct tcb {
     struct tcp_ooo *ooo;           /* out-of-order segments */
     size_t ooo_bytes;              /* bytes held in ooo */
     struct tcp_sack_block last_sack; /* [RFC 2018 4] block of the latest OOO segment first */
+    uint32_t sack_recent[TCP_SACK_MAX]; /* [RFC 2018 4] where the latest OOO segments began,
+                                         * most recent first: the order of the later blocks */
+    uint8_t n_sack_recent;              /* entries of sack_recent */
     bool dsack_pending;            /* [RFC 2883 4] report dsack in the next ACK */
     struct tcp_sack_block dsack;   /* the duplicate received most recently */
 
@@ -311,6 +314,14 @@ struct tcp_host {
     bool sack;                     /* offer SACK-permitted */
     bool timestamps;               /* offer timestamps */
     bool wscale;                   /* offer window scale */
+    bool bsd_options;              /* lay options out as BSD does, not as Linux
+                                    * (tcp.bsd_options; wire/tcp.h) */
+    bool rcvbuf_round;             /* round the receive buffer up to whole segments
+                                    * once the MSS is known, as BSD's tcp_mss()
+                                    * does (tcp.rcvbuf_round) */
+    size_t wscale_buf;             /* choose the window scale for a buffer of this
+                                    * size (BSD: kern.ipc.maxsockbuf), 0: for
+                                    * the socket's SO_RCVBUF (tcp.wscale_buf) */
     bool syncookies;               /* [RFC 4987 3.6] answer with a SYN cookie when a
                                     * listener's SYN queue is full (default on) */
     unsigned somaxconn;            /* the largest listen() backlog kept */
@@ -453,6 +464,9 @@ void tcp_persist_check(struct tcb *tp);
 
 /* Receiver: the SACK blocks to send [RFC 2018 4]; returns how many (<= max).
  * A duplicate waiting to be reported comes first, as a D-SACK [RFC 2883 4]. */
+/* An out-of-order segment starting at seq arrived: its block goes first in the
+ * next SACK options and then after newer ones [RFC 2018 4]. */
+void tcp_sack_note_recent(struct tcb *tp, uint32_t seq);
 unsigned tcp_sack_blocks(const struct tcb *tp, struct tcp_sack_block *out, unsigned max);
 /* Receiver: [left, right) arrived again (data only); the next ACK reports it
  * as a D-SACK block [RFC 2883 4], if SACK is on. */

@@ -113,6 +113,15 @@ tcp_syn_options(struct tcb *tp, const struct tcp_seg *s)
         tp->ts_ok = false;
     }
     tp->sack_ok = o->sack_permitted && th->sack;
+    /* tcp.rcvbuf_round: a buffer of whole segments (the MSS less the
+     * timestamp option when it is on), so a window of full segments fits;
+     * how large a buffer is, is the stack's choice [RFC 9293 3.8.6.2.2]. */
+    size_t seg = tp->mss > 12 && tp->ts_ok ? tp->mss - 12u : tp->mss;
+    if (th->rcvbuf_round && seg > 0 && tp->rcvbuf % seg != 0) {
+        size_t up = (tp->rcvbuf / seg + 1) * seg;
+        if (tp->rcvq.buf == NULL || tcp_ring_resize(&tp->rcvq, up) == 0)
+            tp->rcvbuf = up;
+    }
 }
 
 /* [RFC 5961 7] a challenge ACK, at most challenge_ack_limit a second. */
@@ -382,7 +391,7 @@ tcp_listen_input(struct host *h, struct tcb *lt, struct tcp_seg *s)
     struct tcb *tp = tcp_listen_child(h, lt, s);
     if (tp == NULL)
         return;
-    tp->rcv_wscale = tcp_wscale_for(tp->rcvbuf);
+    tp->rcv_wscale = tcp_wscale_for(h->tcp.wscale_buf ? h->tcp.wscale_buf : tp->rcvbuf);
     tcp_syn_options(tp, s);
     tp->ts_off = (uint32_t)rng_next(&h->rng);
     /* "Set RCV.NXT to SEG.SEQ+1, IRS is set to SEG.SEQ ... ISS should be
@@ -711,6 +720,7 @@ tcp_check_text(struct tcb *tp, struct tcp_seg *s)
             tcp_ooo_insert(tp, s->seq, s->data, s->dlen, s->fin);
             tp->last_sack.left = s->seq;
             tp->last_sack.right = s->seq + s->dlen;
+            tcp_sack_note_recent(tp, s->seq);
             h->tcp.stats.ooo_segments++;
             tp->ack_now = true;
             tcp_trace(tp, TRACE_NOTE, s->p, "RFC 9293 3.10.7.4",

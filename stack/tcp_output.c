@@ -77,6 +77,7 @@ tcp_fill_opts(struct tcb *tp, uint8_t flags, struct tcp_opts *o)
 {
     const struct tcp_host *th = &tp->host->tcp;
     memset(o, 0, sizeof(*o));
+    o->bsd_layout = th->bsd_options;
     if (flags & TCP_SYN) {
         bool synack = (flags & TCP_ACK) != 0;
         o->has_mss = true;

@@ -38,6 +38,15 @@ tcp_sack_note_duplicate(struct tcb *tp, uint32_t left, uint32_t right)
     tp->ack_now = true;
 }
 
+void
+tcp_sack_note_recent(struct tcb *tp, uint32_t seq)
+{
+    unsigned n = tp->n_sack_recent < TCP_SACK_MAX ? tp->n_sack_recent : TCP_SACK_MAX - 1u;
+    memmove(tp->sack_recent + 1, tp->sack_recent, n * sizeof(tp->sack_recent[0]));
+    tp->sack_recent[0] = seq;
+    tp->n_sack_recent = (uint8_t)(n + 1);
+}
+
 unsigned
 tcp_sack_blocks(const struct tcb *tp, struct tcp_sack_block *out, unsigned max)
 {
@@ -61,7 +70,11 @@ tcp_sack_ooo_blocks(const struct tcb *tp, struct tcp_sack_block *out, unsigned m
     struct tcp_sack_block all[64];
     unsigned n = 0;
     for (const struct tcp_ooo *o = tp->ooo; o != NULL && n < 64; o = o->next) {
-        uint32_t right = o->seq + o->len + (o->fin ? 1 : 0);
+        /* [RFC 2018 3] a block is "contiguous and isolated data": a FIN
+         * held with it is not data, so the right edge stops before it. */
+        if (o->len == 0)
+            continue;
+        uint32_t right = o->seq + o->len;
         if (n > 0 && all[n - 1].right == o->seq)
             all[n - 1].right = right;
         else
@@ -71,14 +84,30 @@ tcp_sack_ooo_blocks(const struct tcb *tp, struct tcp_sack_block *out, unsigned m
         return 0;
     /* [RFC 2018 4] "The first SACK block ... MUST specify the contiguous
      * block of data containing the segment which triggered this ACK". */
-    unsigned first = 0;
+    int first = -1; /* none when in-order data triggered the ACK */
     for (unsigned i = 0; i < n; i++)
         if (seq_leq(all[i].left, tp->last_sack.left) && seq_gt(all[i].right, tp->last_sack.left))
-            first = i;
+            first = (int)i;
+    /* "The SACK option SHOULD be filled out by repeating the most recently
+     * reported SACK blocks (based on first SACK blocks in previous SACK
+     * options) that are not subsets of a SACK block already included": the
+     * blocks holding the latest out-of-order arrivals, most recent first;
+     * then any others, lowest first. */
+    bool used[64] = { false };
     unsigned k = 0;
-    out[k++] = all[first];
+    if (first >= 0) {
+        out[k++] = all[first];
+        used[first] = true;
+    }
+    for (unsigned r = 0; r < tp->n_sack_recent && k < max; r++)
+        for (unsigned i = 0; i < n; i++)
+            if (!used[i] && seq_leq(all[i].left, tp->sack_recent[r]) &&
+                seq_gt(all[i].right, tp->sack_recent[r])) {
+                out[k++] = all[i];
+                used[i] = true;
+            }
     for (unsigned i = 0; i < n && k < max; i++)
-        if (i != first)
+        if (!used[i])
             out[k++] = all[i];
     return k;
 }

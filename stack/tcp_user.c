@@ -143,7 +143,11 @@ tcp_user_connect(struct host *h, struct socket *s, uint32_t faddr, uint16_t fpor
     unsigned mp = ipv4_max_payload(h, faddr);
     tp->rcv_mss = (uint16_t)(mp > TCP_HDR_MIN ? mp - TCP_HDR_MIN : TCP_DEFAULT_MSS);
     tp->mss = tp->rcv_mss;
-    tp->rcv_wscale = h->tcp.wscale ? tcp_user_wscale(tp->rcvbuf) : 0;
+    /* [RFC 7323 2.3] the shift is the stack's choice: enough for the
+     * socket's buffer, or for the largest buffer allowed (tcp.wscale_buf). */
+    tp->rcv_wscale = h->tcp.wscale
+                         ? tcp_user_wscale(h->tcp.wscale_buf ? h->tcp.wscale_buf : tp->rcvbuf)
+                         : 0;
     tp->ws_ok = h->tcp.wscale; /* until the SYN-ACK says otherwise */
     tp->ts_off = (uint32_t)rng_next(&h->rng);
     /* [RFC 9293 3.10.1] OPEN in CLOSED, active: "select an ISS. Send a SYN

@@ -42,6 +42,7 @@
 #include "ui/quiz.h"
 #include "ui/draw.h"
 #include "ui/lessons.h"
+#include "ui/pd_cmd.h"
 #include "ui/json_out.h"
 #include "sim/sim.h"
 #include "ui/tui.h"
@@ -76,6 +77,7 @@ usage(FILE *out)
             "       netstep check FILE...\n"
             "       netstep quiz FILE [--seed N]\n"
             "       netstep list\n"
+            "       netstep packetdrill [--personality P] FILE.pkt...   (docs/packetdrill.md)\n"
             "       netstep draw ladder|timeseq|cwnd|rtt|topology FILE -o OUT.svg|.pdf|.png\n"
             "                    (netstep draw --help; docs/pictures.md)\n"
             "       netstep FILE\n"
@@ -862,6 +864,8 @@ main(int argc, char **argv)
     }
     if (strcmp(cmd, "draw") == 0)
         return draw_main(argc - 1, argv + 1);
+    if (strcmp(cmd, "packetdrill") == 0)
+        return pd_cmd_main(argc - 1, argv + 1);
     if (cmd[0] == '-') {
         fprintf(stderr, "netstep: unknown option '%s'\n", cmd);
         usage(stderr);

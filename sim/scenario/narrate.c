@@ -49,6 +49,10 @@ const struct set_key_def set_keys[SCN_SET_KEY_COUNT] = {
     [SCN_SET_HOST_NOFILE] = { "host.nofile", SETV_COUNT, 4, 1048576 },
     /* [RFC 791] every host takes a 68-byte datagram; 65535 is IPv4's largest. */
     [SCN_SET_IPV4_MIN_PMTU] = { "ipv4.min_pmtu", SETV_COUNT, 68, 65535 },
+    [SCN_SET_TCP_BSD_OPTIONS] = { "tcp.bsd_options", SETV_ON_OFF },
+    /* SO_RCVBUF's own ceiling (socket.c SOCK_BUF_MAX) is far below 2^30. */
+    [SCN_SET_TCP_WSCALE_BUF] = { "tcp.wscale_buf", SETV_COUNT, 0, 1073741824 },
+    [SCN_SET_TCP_RCVBUF_ROUND] = { "tcp.rcvbuf_round", SETV_ON_OFF },
 };
 
 /* set HOST KEY VALUE */

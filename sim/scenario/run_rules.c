@@ -131,12 +131,10 @@ step_rule(struct scn_runner *r, const struct scn_step *st)
 /* Steps */
 
 void
-step_set(struct scn_runner *r, const struct scn_step *st)
+scn_set_apply(struct host *h, enum scn_set_key key, uint64_t v)
 {
-    struct host *h = r->hosts[st->host];
     struct tcp_host *t = &h->tcp;
-    uint64_t v = st->set.value;
-    switch (st->set.key) {
+    switch (key) {
     case SCN_SET_TCP_MSL: t->msl_ns = v; break;
     case SCN_SET_TCP_RTO_MIN: t->rto_min_ns = v; break;
     case SCN_SET_TCP_RTO_INITIAL: t->rto_initial_ns = v; break;
@@ -162,8 +160,17 @@ step_set(struct scn_runner *r, const struct scn_step *st)
     case SCN_SET_TCP_RETRIES1: t->retries1 = (unsigned)v; break;
     case SCN_SET_HOST_NOFILE: h->socks.nofile = (unsigned)v; break;
     case SCN_SET_IPV4_MIN_PMTU: h->pmtu.min_mtu = (uint16_t)v; break;
+    case SCN_SET_TCP_BSD_OPTIONS: t->bsd_options = v != 0; break;
+    case SCN_SET_TCP_WSCALE_BUF: t->wscale_buf = (size_t)v; break;
+    case SCN_SET_TCP_RCVBUF_ROUND: t->rcvbuf_round = v != 0; break;
     default: break;
     }
+}
+
+void
+step_set(struct scn_runner *r, const struct scn_step *st)
+{
+    scn_set_apply(r->hosts[st->host], st->set.key, st->set.value);
 }
 
 /* ---------------------------------------------------------------------------

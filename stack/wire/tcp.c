@@ -176,12 +176,88 @@ tcp_opts_layout(const struct tcp_opts *o, uint8_t opt[TCP_OPT_MAX])
     return n;
 }
 
+/* Lays out o as BSD's tcp_addoptions() does: each option in the order of
+ * its kind (MSS, window scale, SACK-permitted, timestamps, SACK), NOPs
+ * before an option only to align it (wscale at 1 mod 2, SACK-permitted at
+ * an even offset, TS and SACK at 2 mod 4 so their 32-bit fields line up
+ * [RFC 7323 Appendix A]), then one EOL and zero padding to the 32-bit
+ * boundary [RFC 9293 3.1]. */
+static size_t
+tcp_opts_layout_bsd(const struct tcp_opts *o, uint8_t opt[TCP_OPT_MAX])
+{
+    size_t n = 0;
+    size_t blocks, room, b;
+
+    if (o->has_mss) {
+        opt[n++] = TCPOPT_MSS;
+        opt[n++] = TCPOLEN_MSS;
+        be16_put(opt + n, o->mss);
+        n += 2;
+    }
+    if (o->has_wscale) {
+        while (n == 0 || n % 2 != 1)
+            opt[n++] = TCPOPT_NOP;
+        opt[n++] = TCPOPT_WSCALE;
+        opt[n++] = TCPOLEN_WSCALE;
+        opt[n++] = o->wscale;
+    }
+    if (o->sack_permitted) {
+        while (n % 2 != 0)
+            opt[n++] = TCPOPT_NOP;
+        opt[n++] = TCPOPT_SACK_PERM;
+        opt[n++] = TCPOLEN_SACK_PERM;
+    }
+    if (o->has_ts) {
+        while (n == 0 || n % 4 != 2)
+            opt[n++] = TCPOPT_NOP;
+        opt[n++] = TCPOPT_TS;
+        opt[n++] = TCPOLEN_TS;
+        be32_put(opt + n, o->ts_val);
+        be32_put(opt + n + 4, o->ts_ecr);
+        n += 8;
+    }
+    blocks = o->sack_count < TCP_SACK_MAX ? o->sack_count : TCP_SACK_MAX;
+    if (blocks > 0) {
+        size_t pad = 0;
+        while ((n + pad) == 0 || (n + pad) % 4 != 2)
+            pad++;
+        room = TCP_OPT_MAX > n + pad + TCPOLEN_SACK_BASE
+                   ? (TCP_OPT_MAX - n - pad - TCPOLEN_SACK_BASE) / TCPOLEN_SACK_BLOCK
+                   : 0;
+        if (blocks > room)
+            blocks = room;
+    }
+    if (blocks > 0) {
+        while (n == 0 || n % 4 != 2)
+            opt[n++] = TCPOPT_NOP;
+        opt[n++] = TCPOPT_SACK;
+        opt[n++] = (uint8_t)(TCPOLEN_SACK_BASE + blocks * TCPOLEN_SACK_BLOCK);
+        for (b = 0; b < blocks; b++) {
+            be32_put(opt + n, o->sack[b].left);
+            be32_put(opt + n + 4, o->sack[b].right);
+            n += TCPOLEN_SACK_BLOCK;
+        }
+    }
+    if (n % 4 != 0)
+        opt[n++] = TCPOPT_EOL;
+    while (n % 4 != 0)
+        opt[n++] = 0; /* padding, zero [RFC 9293 3.1] */
+    return n;
+}
+
+/* The layout o asks for. */
+static size_t
+tcp_opts_emit(const struct tcp_opts *o, uint8_t opt[TCP_OPT_MAX])
+{
+    return o->bsd_layout ? tcp_opts_layout_bsd(o, opt) : tcp_opts_layout(o, opt);
+}
+
 size_t
 tcp_opts_len(const struct tcp_opts *o)
 {
     uint8_t scratch[TCP_OPT_MAX];
 
-    return tcp_opts_layout(o, scratch);
+    return tcp_opts_emit(o, scratch);
 }
 
 /* ---- header -------------------------------------------------------------- */
@@ -235,7 +311,7 @@ tcp_hdr_len(const struct tcp_hdr *tcp)
 static size_t
 tcp_emit_header(const struct tcp_hdr *tcp, uint8_t *b)
 {
-    size_t hdr_len = TCP_HDR_MIN + tcp_opts_layout(&tcp->opts, b + TCP_HDR_MIN);
+    size_t hdr_len = TCP_HDR_MIN + tcp_opts_emit(&tcp->opts, b + TCP_HDR_MIN);
 
     be16_put(b + TCP_OFF_SPORT, tcp->sport);
     be16_put(b + TCP_OFF_DPORT, tcp->dport);

@@ -51,6 +51,7 @@ struct tcp_opts {
     uint32_t ts_ecr;        /* TSecr */
     uint8_t sack_count;     /* SACK blocks present, 0..4 */
     struct tcp_sack_block sack[TCP_SACK_MAX];  /* SACK blocks */
+    bool bsd_layout;        /* emit only: BSD's order and padding, not Linux's */
 };
 
 struct tcp_hdr {
@@ -76,7 +77,10 @@ enum drop_reason tcp_parse(const uint8_t *b, size_t len, uint32_t src, uint32_t 
  * itself (while copying its data). Never writes b. */
 enum drop_reason tcp_parse_header(const uint8_t *b, size_t len, struct tcp_hdr *out);
 /* Bytes the options take, padded to a multiple of 4, in the order Linux sends
- * them (MSS, SACK-permitted+TS, NOP+wscale; on data: NOP NOP TS, NOP NOP SACK). */
+ * them (MSS, SACK-permitted+TS, NOP+wscale; on data: NOP NOP TS, NOP NOP SACK),
+ * or with o->bsd_layout as BSD's tcp_addoptions() does (MSS, NOP+wscale,
+ * SACK-permitted, NOPs to put TS and SACK at 2 mod 4, EOL padding at the end).
+ * Either order is the RFCs' to choose [RFC 9293 3.1] [RFC 7323 Appendix A]. */
 size_t tcp_opts_len(const struct tcp_opts *o);
 /* Writes header and options at b, where b[hdr_len..hdr_len+payload_len) is the
  * payload in place, and the checksum with the pseudo-header. data_off is

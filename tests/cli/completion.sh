@@ -37,6 +37,9 @@ offers --help check --
 offers app/websocket ui app/web
 offers draw dr
 offers ladder draw la
+offers packetdrill pa
+offers --personality packetdrill --pers
+offers freebsd packetdrill --personality f
 offers topology draw to
 offers tcp/handshake draw ladder tcp/hand
 offers --csv draw ladder --cs

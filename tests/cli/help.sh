@@ -30,7 +30,7 @@ has help out "on a terminal the same as 'ui FILE'"
 has help out "'run FILE --trace'"
 has help out "NETSTEP_SCENARIOS"
 has help out "NO_COLOR"
-for cmd in run ui check quiz list draw; do
+for cmd in run ui check quiz list draw packetdrill; do
     check "${cmd}_help" 0 "$ns" "$cmd" --help
     has "${cmd}_help" out "usage: netstep"
     check "${cmd}_h" 0 "$ns" "$cmd" -h
