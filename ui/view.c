@@ -271,6 +271,101 @@ view_filter_find(const struct view_model *m, const struct view_filter *vf, size_
     return SIZE_MAX;
 }
 
+/* Whether a call event's text is a call still pending: `connect(...) ...`. */
+static bool
+call_pending(const char *text)
+{
+    size_t n = strlen(text);
+    return n >= 5 && strcmp(text + n - 5, ") ...") == 0;
+}
+
+/* Whether event ev is a call line of the same call as sel (host, step, call). */
+static bool
+same_call(const struct record_event *ev, const struct record_event *sel)
+{
+    return ev->kind == TRACE_CALL && ev->host == sel->host && ev->cause.kind == CAUSE_CALL &&
+           ev->cause.step == sel->cause.step && ev->cause.call == sel->cause.call;
+}
+
+/* The other half of blocking call event i (the pending line and its return
+ * share host, step and call, and a foreground call returns within its
+ * step): forward from a pending line, back from a return. SIZE_MAX when it
+ * has none (a call that did not wait). */
+static size_t
+call_partner(const struct view_model *m, size_t i, const struct record_event *sel)
+{
+    if (sel->kind != TRACE_CALL)
+        return SIZE_MAX;
+    struct record_event ev;
+    uint32_t step = sel->cause.step;
+    if (sel->cause.kind != CAUSE_CALL || step == 0 || step > m->n_steps)
+        return SIZE_MAX;
+    size_t lo = m->step_start[step - 1], hi = m->step_start[step];
+    if (call_pending(sel->text)) {
+        for (size_t k = i + 1; k < hi; k++)
+            if (vm_event(m, k, &ev) && same_call(&ev, sel))
+                return call_pending(ev.text) ? SIZE_MAX : k;
+        return SIZE_MAX;
+    }
+    for (size_t k = i; k-- > lo;)
+        if (vm_event(m, k, &ev) && same_call(&ev, sel))
+            return call_pending(ev.text) ? k : SIZE_MAX;
+    return SIZE_MAX;
+}
+
+/* How the runner makes each blocking call out of non-blocking tries
+ * (sim/scenario/run_jobs.c): what the student did not write but may ask. */
+static const char *
+call_mechanics(enum socket_call call)
+{
+    switch (call) {
+    case CALL_CONNECT:
+        return "Underneath, as a non-blocking program: connect() = -1 EINPROGRESS "
+               "(the SYN leaves), poll() until writable or an error, then "
+               "getsockopt(SO_ERROR) gives the result [RFC 9293 3.10.1]";
+    case CALL_SEND:
+        return "Underneath, as a non-blocking program: send() takes what fits in the "
+               "send buffer, poll() until writable, again until every byte is in "
+               "[RFC 9293 3.10.2]";
+    case CALL_CLOSE:
+        return "Underneath: close() = -1 EINPROGRESS (SO_LINGER: the FIN leaves), "
+               "then a wait until the peer acknowledges everything or the linger time "
+               "runs out [RFC 9293 3.10.4]";
+    default:
+        return "Underneath: the call was tried, and tried again when its socket was ready";
+    }
+}
+
+bool
+view_call_returns(const struct view_model *m, size_t i)
+{
+    struct record_event ev;
+    return vm_event(m, i, &ev) && !call_pending(ev.text) && call_partner(m, i, &ev) != SIZE_MAX;
+}
+
+int
+view_call_detail(const struct view_model *m, size_t i, char *buf, size_t n)
+{
+    struct record_event sel, other;
+    buf[0] = '\0';
+    if (n == 0 || !vm_event(m, i, &sel) || sel.kind != TRACE_CALL)
+        return 0;
+    size_t k = call_partner(m, i, &sel);
+    if (k == SIZE_MAX || !vm_event(m, k, &other))
+        return 0;
+    const struct record_event *start = k < i ? &other : &sel;
+    const struct record_event *end = k < i ? &sel : &other;
+    uint64_t waited_us = (end->t_ns - start->t_ns) / 1000;
+    const char *mech = call_mechanics((enum socket_call)sel.cause.call);
+    if (k > i)
+        return snprintf(buf, n, "The call blocks here; it returns at %" PRIu64 ".%06" PRIu64
+                        " s (event %zu): %s. %s.", end->t_ns / 1000000000,
+                        end->t_ns / 1000 % 1000000, k + 1, end->text, mech);
+    return snprintf(buf, n, "It blocked %" PRIu64 ".%03" PRIu64 " ms, from %" PRIu64
+                    ".%06" PRIu64 " s (event %zu). %s.", waited_us / 1000, waited_us % 1000,
+                    start->t_ns / 1000000000, start->t_ns / 1000 % 1000000, k + 1, mech);
+}
+
 size_t
 view_cause_event(const struct view_model *m, size_t i)
 {

@@ -494,17 +494,23 @@ layers_wires(const struct view_model *m, const struct view_state *st, struct gri
     }
 }
 
-/* The sentence under the layer rows for event sel: where, layer, what, why
- * and the RFC that says so. */
+/* The sentence under the layer rows for event i (sel): where, layer, what,
+ * why and the RFC that says so; for a blocking call, how it blocked and
+ * what ran underneath (view_call_detail()). */
 static void
-layers_sentence_text(const struct record_event *sel, char *line, size_t n)
+layers_sentence_text(const struct view_model *m, size_t i, const struct record_event *sel,
+                     char *line, size_t n)
 {
     const char *text = sel->text;
+    char detail[512];
     if (sel->kind == TRACE_DROP && (text == NULL || text[0] == '\0'))
         text = drop_reason_sentence((enum drop_reason)sel->reason);
-    snprintf(line, n, "%s %s %s: %s%s%s%s", sel->where[0] ? sel->where : "-",
+    view_call_detail(m, i, detail, sizeof detail);
+    snprintf(line, n, "%s %s %s: %s%s%s%s%s%s", sel->where[0] ? sel->where : "-",
              trace_layer_name(sel->layer), log_dir_name(sel->kind), text,
-             sel->rfc ? " [" : "", sel->rfc ? sel->rfc : "", sel->rfc ? "]" : "");
+             sel->rfc ? " [" : "", sel->rfc ? sel->rfc : "", sel->rfc ? "]" : "",
+             detail[0] == '\0' ? "" : sel->rfc == NULL && strstr(text, "...") ? " " : ". ",
+             detail);
 }
 
 int
@@ -513,20 +519,21 @@ view_layers_sentence_lines(const struct view_model *m, const struct view_state *
     struct record_event sel;
     if (!vm_event(m, st->cursor, &sel) || w < 3)
         return 0;
-    char line[400];
-    layers_sentence_text(&sel, line, sizeof line);
+    char line[1024];
+    layers_sentence_text(m, st->cursor, &sel, line, sizeof line);
     return grid_wrap(line, w - 2, count_cb, NULL);
 }
 
 /* Under the rows: the selected event's sentence, in full, wrapped. */
 static void
-layers_sentence(struct grid *g, const struct layers_layout *L, const struct record_event *sel)
+layers_sentence(const struct view_model *m, const struct view_state *st, struct grid *g,
+                const struct layers_layout *L, const struct record_event *sel)
 {
     int sy = L->y0 + 1 + L->rows;
     if (sy >= L->y0 + L->ih)
         return;
-    char line[400];
-    layers_sentence_text(sel, line, sizeof line);
+    char line[1024];
+    layers_sentence_text(m, st->cursor, sel, line, sizeof line);
     struct wrap_ctx c = { g, L->x0, sy, L->w, L->y0 + L->ih,
                           sel->kind == TRACE_DROP ? ROLE_DROP : ROLE_NORMAL };
     grid_wrap(line, L->w, wrap_line, &c);
@@ -547,7 +554,7 @@ view_render_layers(const struct view_model *m, const struct view_state *st,
     layers_rows(m, st, o, g, gl, &L, &sel, have_sel);
     layers_wires(m, st, g, gl, &L, &sel);
     if (have_sel)
-        layers_sentence(g, &L, &sel);
+        layers_sentence(m, st, g, &L, &sel);
 }
 
 /* ---- events --------------------------------------------------------------- */

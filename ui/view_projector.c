@@ -111,9 +111,18 @@ view_render_card(const struct view_model *m, const struct view_state *st,
                      st->card_choice == i + 1 ? ">" : " ", i + 1, a->choices[i]);
             grid_wrap(line, tw, card_add, cl);
         }
+        /* the field a student types an answer into (tui.c key_ask_card) */
+        char field[VIEW_ANSWER_LEN + 16];
+        card_add(cl, "", 0);
+        snprintf(field, sizeof field, "your answer: %s_", st->card_typed);
+        grid_wrap(field, tw, card_add, cl);
         frame_title = "question";
-        hint = a->n_choices > 0 ? "1-9 picks a choice; r reveals the stack's answer; p plays on"
-                                : "r reveals the stack's answer; p plays on";
+        if (st->card_typed[0] != '\0')
+            hint = "Enter checks your answer against the stack's; Backspace edits";
+        else if (a->n_choices > 0)
+            hint = "type an answer, or 1-9 picks a choice; r or Enter reveals; p plays on";
+        else
+            hint = "type an answer; r or Enter reveals the stack's; p plays on";
     } else if (st->card == VIEW_CARD_HALT) {
         /* what `netstep run` prints when the world halts (sim_halt) */
         char head[96];
