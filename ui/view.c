@@ -21,6 +21,7 @@
 #include <strings.h>
 
 #include "sim/scenario.h"
+#include "ui/grid.h"
 
 const unsigned view_speed_eps[VIEW_SPEEDS] = { 1, 2, 4, 8, 16, 32 };
 
@@ -314,25 +315,23 @@ call_partner(const struct view_model *m, size_t i, const struct record_event *se
 }
 
 /* How the runner makes each blocking call out of non-blocking tries
- * (sim/scenario/run_jobs.c): what the student did not write but may ask. */
+ * (sim/scenario/run_jobs.c): what the student did not write but may ask.
+ * Short, so the sentence with it fits the projector's three lines. */
 static const char *
 call_mechanics(enum socket_call call)
 {
     switch (call) {
     case CALL_CONNECT:
-        return "Underneath, as a non-blocking program: connect() = -1 EINPROGRESS "
-               "(the SYN leaves), poll() until writable or an error, then "
-               "getsockopt(SO_ERROR) gives the result [RFC 9293 3.10.1]";
+        return "Underneath: connect() = -1 EINPROGRESS, poll() until writable, "
+               "getsockopt(SO_ERROR) [RFC 9293 3.10.1]";
     case CALL_SEND:
-        return "Underneath, as a non-blocking program: send() takes what fits in the "
-               "send buffer, poll() until writable, again until every byte is in "
+        return "Underneath: send() of what fits, poll() until writable, again "
                "[RFC 9293 3.10.2]";
     case CALL_CLOSE:
-        return "Underneath: close() = -1 EINPROGRESS (SO_LINGER: the FIN leaves), "
-               "then a wait until the peer acknowledges everything or the linger time "
-               "runs out [RFC 9293 3.10.4]";
+        return "Underneath: close() = -1 EINPROGRESS (SO_LINGER), a wait for the "
+               "peer's ACK or the linger time [RFC 9293 3.10.4]";
     default:
-        return "Underneath: the call was tried, and tried again when its socket was ready";
+        return "Underneath: tried again when its socket was ready";
     }
 }
 
@@ -357,13 +356,64 @@ view_call_detail(const struct view_model *m, size_t i, char *buf, size_t n)
     const struct record_event *end = k < i ? &sel : &other;
     uint64_t waited_us = (end->t_ns - start->t_ns) / 1000;
     const char *mech = call_mechanics((enum socket_call)sel.cause.call);
-    if (k > i)
-        return snprintf(buf, n, "The call blocks here; it returns at %" PRIu64 ".%06" PRIu64
-                        " s (event %zu): %s. %s.", end->t_ns / 1000000000,
-                        end->t_ns / 1000 % 1000000, k + 1, end->text, mech);
-    return snprintf(buf, n, "It blocked %" PRIu64 ".%03" PRIu64 " ms, from %" PRIu64
-                    ".%06" PRIu64 " s (event %zu). %s.", waited_us / 1000, waited_us % 1000,
-                    start->t_ns / 1000000000, start->t_ns / 1000 % 1000000, k + 1, mech);
+    if (k > i) {
+        const char *result = strstr(end->text, ") = ");
+        return snprintf(buf, n, "Blocks until %" PRIu64 ".%06" PRIu64 " s (event %zu): %s. %s.",
+                        end->t_ns / 1000000000, end->t_ns / 1000 % 1000000, k + 1,
+                        result != NULL ? result + 2 : end->text, mech);
+    }
+    return snprintf(buf, n, "Blocked %" PRIu64 ".%03" PRIu64 " ms, since event %zu. %s.",
+                    waited_us / 1000, waited_us % 1000, k + 1, mech);
+}
+
+/* Whether a `say` text ends its sentence (the next one starts a line). */
+static bool
+say_ends_sentence(const char *t)
+{
+    size_t n = strlen(t);
+    while (n > 0 && (t[n - 1] == ' ' || t[n - 1] == '"' || t[n - 1] == '\'' || t[n - 1] == ')'))
+        n--;
+    return n == 0 || t[n - 1] == '.' || t[n - 1] == '!' || t[n - 1] == '?';
+}
+
+int
+view_wrap_says(const struct scenario *scn, size_t begin, size_t end, int w,
+               void (*out)(void *ctx, const char *line, size_t len), void *ctx)
+{
+    size_t total = 1;
+    for (size_t i = begin; i < end; i++)
+        if (scn->steps[i].kind == SCN_STEP_SAY)
+            total += strlen(scn->steps[i].say.text) + 1;
+    char *para = malloc(total);
+    int lines = 0;
+    if (para == NULL) {
+        /* no room to join: each text on its own, as written */
+        for (size_t i = begin; i < end; i++)
+            if (scn->steps[i].kind == SCN_STEP_SAY)
+                lines += grid_wrap(scn->steps[i].say.text, w, out, ctx);
+        return lines;
+    }
+    size_t len = 0;
+    for (size_t i = begin; i < end; i++) {
+        if (scn->steps[i].kind != SCN_STEP_SAY)
+            continue;
+        const char *t = scn->steps[i].say.text;
+        if (len > 0)
+            para[len++] = ' ';
+        memcpy(para + len, t, strlen(t));
+        len += strlen(t);
+        para[len] = '\0';
+        /* a sentence that goes on in the next `say` goes on in the same
+         * paragraph: wrapped as one text, never left as a fragment */
+        if (say_ends_sentence(t) || i + 1 == end) {
+            lines += grid_wrap(para, w, out, ctx);
+            len = 0;
+        }
+    }
+    if (len > 0)
+        lines += grid_wrap(para, w, out, ctx);
+    free(para);
+    return lines;
 }
 
 size_t

@@ -212,6 +212,12 @@ size_t view_filter_find(const struct view_model *m, const struct view_filter *vf
  * own event in its step (logged when the call returns), else the step's
  * first event. SIZE_MAX when the log holds none. */
 size_t view_cause_event(const struct view_model *m, size_t i);
+/* Wrap the `say` steps in [begin, end) of scn into lines of at most w:
+ * consecutive says that continue one sentence (the first does not end in
+ * . ! or ?) are wrapped as one paragraph, so a sentence split over two
+ * `say` lines never shows as separate fragments. Returns the line count. */
+int view_wrap_says(const struct scenario *scn, size_t begin, size_t end, int w,
+                   void (*out)(void *ctx, const char *line, size_t len), void *ctx);
 /* For a blocking call shown as the script wrote it (a pending line
  * `connect(3, ...) ...` and its return): the detail a student may ask for,
  * into buf: when it returned or how long it blocked, and the non-blocking

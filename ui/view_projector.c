@@ -199,8 +199,7 @@ narration_lines(const struct view_model *m, const struct view_state *st, int w,
         return;
     for (begin = end - 1; begin > 0 && scn->steps[begin - 1].kind == SCN_STEP_SAY;)
         begin--;
-    for (size_t i = begin; i < end; i++)
-        grid_wrap(scn->steps[i].say.text, w, narration_line, cl);
+    view_wrap_says(scn, begin, end, w, narration_line, cl);
 }
 
 /* Rows the projector's narration pane needs (its box included). */

@@ -93,12 +93,12 @@ lesson=$src/scenarios/tcp/handshake.scn
 "$ns" ui "$lesson" --dump 120x36 --keys '\n/socket\n        ' > "$out/returned.txt" 2>&1
 flat() { cut -c42- "$1" | sed -n 3,15p | sed 's/│//g; s/ *$//' | tr '\n' ' ' | tr -s ' '; }
 case $(flat "$out/pending.txt") in
-*"connect(3, 192.0.2.2:80) ... The call blocks here; it returns at 0.040214 s"*"connect(3, 192.0.2.2:80) = 0"*)
+*"connect(3, 192.0.2.2:80) ... Blocks until 0.040214 s (event 59): = 0."*"[RFC 9293 3.10.1]"*)
     ok "view: the pending connect says when it returns" ;;
 *) bad "view: the pending connect's detail"; cat "$out/pending.txt" ;;
 esac
 case $(flat "$out/returned.txt") in
-*"connect(3, 192.0.2.2:80) = 0. It blocked 40.214 ms"*"connect() = -1 EINPROGRESS"*"getsockopt(SO_ERROR)"*)
+*"connect(3, 192.0.2.2:80) = 0. Blocked 40.214 ms, since event 29. Underneath: connect() = -1 EINPROGRESS, poll() until writable, getsockopt(SO_ERROR) [RFC 9293 3.10.1]"*)
     ok "view: the returned connect shows the mechanics underneath" ;;
 *) bad "view: the returned connect's detail"; cat "$out/returned.txt" ;;
 esac
