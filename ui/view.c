@@ -380,6 +380,12 @@ int
 view_wrap_says(const struct scenario *scn, size_t begin, size_t end, int w,
                void (*out)(void *ctx, const char *line, size_t len), void *ctx)
 {
+    /* a sentence the last say leaves open ends in the says that follow it:
+     * shown whole from its first part on */
+    while (end > begin && end < scn->n_steps && scn->steps[end].kind == SCN_STEP_SAY &&
+           scn->steps[end - 1].kind == SCN_STEP_SAY &&
+           !say_ends_sentence(scn->steps[end - 1].say.text))
+        end++;
     size_t total = 1;
     for (size_t i = begin; i < end; i++)
         if (scn->steps[i].kind == SCN_STEP_SAY)

@@ -215,7 +215,9 @@ size_t view_cause_event(const struct view_model *m, size_t i);
 /* Wrap the `say` steps in [begin, end) of scn into lines of at most w:
  * consecutive says that continue one sentence (the first does not end in
  * . ! or ?) are wrapped as one paragraph, so a sentence split over two
- * `say` lines never shows as separate fragments. Returns the line count. */
+ * `say` lines never shows as separate fragments; a sentence the last say
+ * in the range leaves open is completed from the says after it. Returns
+ * the line count. */
 int view_wrap_says(const struct scenario *scn, size_t begin, size_t end, int w,
                    void (*out)(void *ctx, const char *line, size_t len), void *ctx);
 /* For a blocking call shown as the script wrote it (a pending line

@@ -523,7 +523,8 @@ view_layers_sentence_lines(const struct view_model *m, const struct view_state *
 }
 
 /* Shorten line, in place, until it wraps into at most rows lines of w
- * columns, keeping its last "[RFC ...]" whole at the end: the words before
+ * columns, keeping its citation ("[RFC 9293 3.10.7.4]", "[IEEE 802.3 3.2]")
+ * whole at the end: the words before
  * it give way, marked by an ellipsis, so a sentence too long for a small
  * screen never loses the citation that says why. */
 static void
@@ -531,10 +532,12 @@ fit_keeping_rfc(char *line, size_t n, int w, int rows, bool utf8)
 {
     if (rows <= 0 || w < 8 || grid_wrap(line, w, count_cb, NULL) <= rows)
         return;
+    /* the citation: the last "[...]", at the very end (a "." may follow) */
     char tail[96] = "";
-    char *rfc = NULL;
-    for (char *p = strstr(line, "[RFC "); p != NULL; p = strstr(p + 1, "[RFC "))
-        rfc = p;
+    char *rfc = strrchr(line, '[');
+    char *close = rfc != NULL ? strchr(rfc, ']') : NULL;
+    if (close == NULL || (close[1] != '\0' && strcmp(close + 1, ".") != 0))
+        rfc = NULL;
     if (rfc != NULL && strlen(rfc) + 1 < sizeof tail) {
         tail[0] = ' ';
         memcpy(tail + 1, rfc, strlen(rfc) + 1);
