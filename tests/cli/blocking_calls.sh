@@ -91,7 +91,8 @@ count "$t" "getpeername(" 0
 lesson=$src/scenarios/tcp/handshake.scn
 "$ns" ui "$lesson" --dump 120x36 --keys '\n/socket\n       ' > "$out/pending.txt" 2>&1
 "$ns" ui "$lesson" --dump 120x36 --keys '\n/socket\n        ' > "$out/returned.txt" 2>&1
-flat() { cut -c42- "$1" | sed -n 3,15p | sed 's/│//g; s/ *$//' | tr '\n' ' ' | tr -s ' '; }
+# the layers pane's sentence: right of the script pane, rows joined
+flat() { sed -n 3,15p "$1" | sed 's/^.*││//; s/│//g; s/^ *//; s/ *$//' | tr '\n' ' ' | tr -s ' '; }
 case $(flat "$out/pending.txt") in
 *"connect(3, 192.0.2.2:80) ... Blocks until 0.040214 s (event 59): = 0."*"[RFC 9293 3.10.1]"*)
     ok "view: the pending connect says when it returns" ;;
