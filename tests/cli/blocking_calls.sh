@@ -6,7 +6,8 @@
 # getsockopt, getsockname or getpeername the script never wrote; a refused
 # connect, a send that waits for room and a lingering close are one call
 # each too; a background connect (`&`) still shows its non-blocking
-# mechanics; and the view's detail of the call says what ran underneath.
+# mechanics; a timeout returns the pending call with ETIMEDOUT; and the
+# view's detail of the call says what ran underneath.
 #   blocking_calls.sh NETSTEP SRCDIR OUTDIR
 set -u
 ns=$1; src=$2; out=$3/blocking_calls
@@ -85,6 +86,23 @@ count "$t" "alice    Socket call  close(" 2
 count "$t" "SO_LINGER ->" 0
 count "$t" "getsockname(" 0
 count "$t" "getpeername(" 0
+
+# A connect whose timeout runs out: its pending line returns with ETIMEDOUT.
+cat > "$out/timeout.scn" <<'SCN'
+title "a connect that times out"
+seed 1
+host alice 192.0.2.1/24
+host bob   192.0.2.2/24
+link alice bob delay 10ms
+link alice bob down
+alice: c = socket tcp
+alice: connect c bob:80 timeout 2s
+SCN
+"$ns" run "$out/timeout.scn" --trace > "$out/timeout.trace" 2>&1
+t=$out/timeout.trace
+count "$t" "0.000000 alice    Socket call  connect(3, 192.0.2.2:80) ..." 1
+count "$t" "2.000000 alice    Socket call  connect(3, 192.0.2.2:80) = -1 ETIMEDOUT (Connection timed out)" 1
+count "$t" "Socket call  connect(" 2
 
 # The view: the pending call's detail says when it returns, the return's
 # how long it blocked and the mechanics underneath.
