@@ -303,6 +303,20 @@ view_render_projector(const struct view_model *m, const struct view_state *st,
         view_render_jumpbar(m, st, g, low);
     }
     int bh = bar_y - 1;
+    /* an open line's error (or completions) above it, wrapped whole: over
+     * the bar's upper line, and the body's last rows when it needs more */
+    if (st->cmd.active && st->cmd.msg[0] != '\0') {
+        struct card_lines cl = { .n = 0 };
+        grid_wrap(st->cmd.msg, W - 2, narration_line, &cl);
+        int rows = cl.n < H - 2 ? cl.n : H - 2;
+        for (int i = 0; i < rows; i++) {
+            int y = H - 1 - rows + i;
+            grid_fill(g, (struct grid_rect){ 0, y, W, 1 }, ' ', ROLE_NORMAL);
+            grid_text(g, 1, y, W - 2, cl.line[i], st->cmd.msg_error ? ROLE_DROP : ROLE_NORMAL);
+        }
+        if (rows > 1)
+            bh -= rows - 1;
+    }
     if (bh < BODY_MIN_H)
         return;
     struct grid_rect body = { 0, 1, W, bh };

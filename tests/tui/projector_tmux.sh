@@ -17,6 +17,9 @@
 # 4. tmux, 120x36, tcp/congestion-side-by-side at 0.5 s with T: every
 #    connection's cwnd and ssthresh on screen at once, equal to the TCB the
 #    event log holds for it as of the cursor's event (run --json).
+# 5. tmux, 80x24, both layouts: a live command's long error (the words
+#    `netstep check` gives for the same line) is whole above the ':' line,
+#    wrapped (the projector layout showed none of it before).
 # Exit 77 (skip) without tmux.
 set -u
 ns=$1; src=$2; out=$3/projector
@@ -232,6 +235,36 @@ if bad == 0:
 sys.exit(1 if bad else 0)
 PY
 fi
+
+tm kill-session -t view 2>/dev/null
+
+# --- 5. a long live-command error, whole, at 80x24 --------------------------
+line='alice: sendto undefined_socket_variable_name bob:80 "a rather long payload"'
+printf 'host alice 192.0.2.1/24\nhost bob 192.0.2.2/24\nlink alice bob\n%s\n' "$line" > "$out/bad.scn"
+want=$("$ns" check "$out/bad.scn" 2>&1 | sed -n 's/^.*:4:[0-9]*: error: //p' | head -1)
+[ -n "$want" ] || fail "netstep check gave no error for the bad line"
+for layout in "" "--projector"; do
+    tm new-session -d -s view -x 80 -y 24 "$ns ui $hs $layout; sleep 30" ||
+        { echo "FAIL: the view would not start"; exit 1; }
+    tm set-option -t view status off >/dev/null
+    wait_for "about this lesson" && keys Enter
+    wait_for "event 1/" && { keys G; keys :; type "$line"; keys Enter; }
+    if wait_for "undefined_socket_variable_name"; then
+        python3 - "$out/screen.txt" "$want" <<'PY' && ok "80x24 ${layout:-normal}: the command's error is on screen whole, wrapped" || failures=$((failures + 1))
+import sys
+rows = open(sys.argv[1], encoding="utf-8").read().rstrip("\n").split("\n")
+want = " ".join(sys.argv[2].split())
+# the rows above the ':' line, joined
+i = max(k for k, r in enumerate(rows) if r.startswith(":"))
+for n in range(1, 6):
+    if want in " ".join(" ".join(r.strip() for r in rows[i - n:i]).split()):
+        sys.exit(0)
+print("FAIL the error is not whole above the command line:\n    %s\n  want: %s" % ("\n    ".join(rows[-6:]), want))
+sys.exit(1)
+PY
+    fi
+    tm kill-session -t view 2>/dev/null
+done
 
 [ "$failures" -eq 0 ] || { echo "$failures failure(s)"; exit 1; }
 echo "all projector checks pass"
