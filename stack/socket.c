@@ -6,7 +6,9 @@
  * and every call that completes is traced at the socket layer with its
  * arguments and result, so the view can show the facade and, below it, what
  * the call set off. Calls never block; -ERR_AGAIN tells the caller to let
- * time run and try again.
+ * time run and try again. A caller that makes one blocking call out of
+ * such tries turns call tracing off around them (sock_trace_calls()) and
+ * traces the call once, as the application wrote it (sock_trace_call()).
  * Called by: the scenario runner, the view's command line, tests.
  * Calls: udp_output(), ipv4_output() (ping sockets), tcp_user_*() (stream
  * sockets: the protocol side lives in tcp_user.c).

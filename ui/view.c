@@ -7,7 +7,9 @@
  * the events list across the width; then the packet pane with the bytes
  * (and on wide screens the sockets) beside it; the key bar at the bottom.
  * A card (the introduction, a pause) is drawn over it; the projector layout
- * is view_projector.c's. Also where the play stops: the script's pauses.
+ * is view_projector.c's. Also where the play stops: the script's pauses;
+ * what a blocking call did underneath (view_call_detail()); the narration's
+ * say lines joined into paragraphs (view_wrap_says()).
  * Called by: tui.c, tests. Calls: the pane renderers (view_panes.c,
  * view_packet.c, view_tcpstate.c, view_conns.c, view_projector.c).
  */

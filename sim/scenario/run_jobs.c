@@ -2,7 +2,8 @@
 /*
  * sim/scenario/run_jobs.c - host calls: payload bytes, jobs (a blocking
  * call that waits, in the foreground or the background), waiting for the
- * world, and one function per call.
+ * world, and one function per call. A foreground blocking call is traced
+ * once, as the script wrote it, not try by try (job_whole()).
  */
 #include "sim/scenario/run.h"
 
