@@ -100,6 +100,7 @@ struct scn_job {
     uint64_t deadline_ns;        /* when it gives up */
     bool background;             /* `&` or `at`: later steps run meanwhile */
     bool started;                /* connect, close: the first call was made */
+    bool traced_pending;         /* its call line was traced as pending (`...`) */
     uint8_t *buf;                /* recv: bytes so far; send: the payload */
     size_t len;                  /* bytes in buf (send: payload length) */
     size_t cap;                  /* recv: allocated bytes of buf */

@@ -6,7 +6,9 @@
  * and every call that completes is traced at the socket layer with its
  * arguments and result, so the view can show the facade and, below it, what
  * the call set off. Calls never block; -ERR_AGAIN tells the caller to let
- * time run and try again.
+ * time run and try again. A caller that makes one blocking call out of
+ * such tries turns call tracing off around them (sock_trace_calls()) and
+ * traces the call once, as the application wrote it (sock_trace_call()).
  * Called by: the scenario runner, the view's command line, tests.
  * Calls: udp_output(), ipv4_output() (ping sockets), tcp_user_*() (stream
  * sockets: the protocol side lives in tcp_user.c).
@@ -121,7 +123,49 @@ sock_enter(struct host *h, enum socket_call call)
     h->cause = cause_call(call, step);
 }
 
-/* Trace a completed call and pass its result through. */
+/* The CALL event of call: `name(args) = r`, or `name(args) ...` pending. */
+static void
+sock_trace_vcall(struct host *h, enum socket_call call, int r, bool pending,
+                 const char *fmt_args, va_list ap)
+{
+    char args[96];
+    vsnprintf(args, sizeof(args), fmt_args, ap);
+    struct trace_cause saved = h->cause;
+    uint32_t step = h->cause.kind == CAUSE_CALL ? h->cause.step : 0;
+    h->cause = cause_call(call, step);
+    const char *name = socket_call_name(call);
+    if (pending)
+        trace_event(h, TRACE_CALL, LAYER_SOCKET, NULL, NULL, "%s(%s) ...", name, args);
+    else if (r >= 0)
+        trace_event(h, TRACE_CALL, LAYER_SOCKET, NULL, NULL, "%s(%s) = %d", name, args, r);
+    else
+        trace_event(h, TRACE_CALL, LAYER_SOCKET, NULL, NULL, "%s(%s) = -1 %s (%s)", name, args,
+                    err_name(r), err_sentence(r));
+    h->cause = saved;
+}
+
+bool
+sock_trace_calls(struct host *h, bool on)
+{
+    bool was = !h->socks.calls_untraced;
+    h->socks.calls_untraced = !on;
+    return was;
+}
+
+void
+sock_trace_call(struct host *h, enum socket_call call, int r, bool pending,
+                const char *fmt_args, ...)
+{
+    if (!trace_wanted(h->trace))
+        return;
+    va_list ap;
+    va_start(ap, fmt_args);
+    sock_trace_vcall(h, call, r, pending, fmt_args, ap);
+    va_end(ap);
+}
+
+/* Trace a completed call and pass its result through; nothing while the
+ * caller has call tracing off (sock_trace_calls()). */
 static int
 sock_ret(struct host *h, int r, const char *fmt_args, ...)
     __attribute__((format(printf, 3, 4)));
@@ -129,19 +173,12 @@ sock_ret(struct host *h, int r, const char *fmt_args, ...)
 static int
 sock_ret(struct host *h, int r, const char *fmt_args, ...)
 {
-    if (!trace_wanted(h->trace))
+    if (!trace_wanted(h->trace) || h->socks.calls_untraced)
         return r; /* a CALL event is not counted: nothing to build */
-    char args[96];
     va_list ap;
     va_start(ap, fmt_args);
-    vsnprintf(args, sizeof(args), fmt_args, ap);
+    sock_trace_vcall(h, (enum socket_call)h->cause.call, r, false, fmt_args, ap);
     va_end(ap);
-    const char *name = socket_call_name((enum socket_call)h->cause.call);
-    if (r >= 0)
-        trace_event(h, TRACE_CALL, LAYER_SOCKET, NULL, NULL, "%s(%s) = %d", name, args, r);
-    else
-        trace_event(h, TRACE_CALL, LAYER_SOCKET, NULL, NULL, "%s(%s) = -1 %s (%s)", name, args,
-                    err_name(r), err_sentence(r));
     return r;
 }
 

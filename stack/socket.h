@@ -168,6 +168,9 @@ struct sock_table {
     unsigned cap;               /* slots allocated */
     unsigned nofile;            /* RLIMIT_NOFILE: every fd is below it */
     uint16_t next_ephemeral;    /* where the next ephemeral port search starts */
+    bool calls_untraced;        /* calls leave no CALL event: the caller's own
+                                   queries, or the tries of a blocking call it
+                                   traces whole (sock_trace_call()) */
 };
 
 struct host;
@@ -195,6 +198,19 @@ int sock_getpeername(struct host *h, int fd, struct sock_addr *out);
  * returns 0 if everything was acknowledged or -ERR_AGAIN (EWOULDBLOCK) if the
  * linger time ran out first (the connection then finishes on its own). */
 int sock_close(struct host *h, int fd);
+
+/* Whether the calls that follow are traced (they are by default). A caller
+ * that runs a call the application did not write (a query for its own
+ * bookkeeping), or that makes one blocking call out of non-blocking tries,
+ * turns tracing off around them so no call shows that the application did
+ * not make. Returns the previous setting, to restore. */
+bool sock_trace_calls(struct host *h, bool on);
+/* Trace a call as the application wrote it, in the same form the calls trace
+ * themselves: `name(args) = r`, or `name(args) ...` while it is pending (a
+ * blocking call that has started and not returned). Used with
+ * sock_trace_calls(h, false) around the tries that make up the call. */
+void sock_trace_call(struct host *h, enum socket_call call, int r, bool pending,
+                     const char *fmt_args, ...) __attribute__((format(printf, 5, 6)));
 
 /* Stream sockets (TCP). connect() on a stream socket starts the handshake and
  * returns -ERR_INPROGRESS; the caller waits for SOCK_POLLOUT or SOCK_POLLERR

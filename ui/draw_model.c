@@ -25,6 +25,7 @@
 #include "stack/drop.h"
 #include "stack/wire/addr.h"
 #include "ui/draw_decode.h"
+#include "ui/view.h"
 
 /* How far to look, in events, for the other end of a frame's life: far
  * more than the events a frame meets on one link, bounded so a long log
@@ -450,8 +451,8 @@ ladder_event(const struct view_model *m, struct draw_ladder *l, size_t i,
         return add_arrow(m, l, i, ev, isns, busy);
     case TRACE_CALL:
         if (node < 0 || ev->layer != LAYER_SOCKET || ev->cause.kind != CAUSE_CALL ||
-            !call_shown(ev->cause.call))
-            return 0;
+            !call_shown(ev->cause.call) || view_call_returns(m, i))
+            return 0;  /* a blocking call is marked where it was made */
         snprintf(text, sizeof text, "%s()", socket_call_name(ev->cause.call));
         return add_mark(l, i, node, ev->t_ns, DRAW_MARK_CALL, text);
     case TRACE_STATE: {

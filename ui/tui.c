@@ -18,6 +18,7 @@
  * tui_session_apply().
  */
 #include "ui/lessons.h"
+#include "ui/quiz.h"
 #include "ui/tui.h"
 
 #include <errno.h>
@@ -130,14 +131,46 @@ jumped(struct view_state *st, size_t cursor)
     moved(st, cursor);
 }
 
-/* A question's card: a digit picks a choice (the class's, or a student's),
- * r or Enter reveals: the cursor goes to the event that answered it, and the
- * note says the answer and whether the choice was right; p plays on; any
- * other key closes the card. */
+/* Whether key types into a question card's answer: any visible character,
+ * except the teacher's keys while nothing is typed yet (r reveals, p plays
+ * on, q quits, and on a card with choices a digit picks one); a typed
+ * answer that begins with r, p or q starts with the capital (answers are
+ * compared without case). */
+static bool
+ask_card_types(const struct scn_ask_args *a, const char *typed, int key)
+{
+    if (key <= ' ' || key > '~')
+        return typed[0] != '\0' && key == ' ';
+    if (typed[0] != '\0')
+        return true;
+    if (key == 'r' || key == 'p' || key == 'q')
+        return false;
+    return !(a->n_choices > 0 && key >= '1' && key <= '9');
+}
+
+/* A question's card: a student types an answer (Enter submits it), or the
+ * teacher picks a choice by its digit after a show of hands; r or Enter
+ * reveals: the cursor goes to the event that answered it, and the note says
+ * the answer and whether the typed answer or the choice was right, judged as
+ * `netstep quiz` judges (quiz_answer_matches()). Backspace takes back a
+ * typed character; p plays on; any other key closes the card. */
 static bool
 key_ask_card(const struct view_model *m, struct view_state *st, int key)
 {
     const struct scn_ask_args *a = &m->scn->steps[st->card_step].ask;
+    size_t tl = strlen(st->card_typed);
+    if (key == VK_BACKSPACE && tl > 0) {
+        st->card_typed[tl - 1] = '\0';
+        return true;
+    }
+    if (ask_card_types(a, st->card_typed, key)) {
+        if (tl + 1 < sizeof st->card_typed) {
+            st->card_typed[tl] = (char)key;
+            st->card_typed[tl + 1] = '\0';
+        }
+        st->card_choice = 0;
+        return true;
+    }
     if (key >= '1' && key <= '9' && (size_t)(key - '0') <= a->n_choices) {
         st->card_choice = (unsigned)(key - '0');
         return true;
@@ -145,6 +178,9 @@ key_ask_card(const struct view_model *m, struct view_state *st, int key)
     bool reveal = key == 'r' || key == VK_ENTER;
     bool resume = key == 'p';
     st->card = VIEW_CARD_NONE;
+    char typed[VIEW_ANSWER_LEN];
+    snprintf(typed, sizeof typed, "%s", st->card_typed);
+    st->card_typed[0] = '\0';
     if (resume)
         st->playing = st->cursor < (m->n_events ? m->n_events - 1 : 0);
     if (!reveal)
@@ -156,14 +192,24 @@ key_ask_card(const struct view_model *m, struct view_state *st, int key)
         return true;
     }
     moved(st, at);
-    bool right = st->card_choice > 0 && st->card_choice <= a->n_choices &&
-                 strcasecmp(a->choices[st->card_choice - 1], answer) == 0;
+    /* the answer's own choice number, so "2" is right when choice 2 is */
+    unsigned answer_choice = 0;
+    for (size_t i = 0; i < a->n_choices; i++)
+        if (strcasecmp(a->choices[i], answer) == 0 && answer_choice == 0)
+            answer_choice = (unsigned)i + 1;
     char said[256];
-    if (st->card_choice == 0)
+    if (typed[0] != '\0') {
+        bool right = quiz_answer_matches(typed, answer, answer_choice, a->n_choices);
+        snprintf(said, sizeof said, "answer: %s (event %zu): you said %s: %s", answer, at + 1,
+                 typed, right ? "right" : "not this time");
+    } else if (st->card_choice == 0) {
         snprintf(said, sizeof said, "answer: %s (event %zu)", answer, at + 1);
-    else
+    } else {
+        bool right = st->card_choice <= a->n_choices &&
+                     strcasecmp(a->choices[st->card_choice - 1], answer) == 0;
         snprintf(said, sizeof said, "answer: %s (event %zu): %u was %s", answer, at + 1,
                  st->card_choice, right ? "right" : "not this time");
+    }
     size_t len = strlen(said);
     if (len >= sizeof st->note)
         len = sizeof st->note - 1;
@@ -317,6 +363,7 @@ view_key_move(const struct view_model *m, struct view_state *st, int key, size_t
                                                                  : VIEW_CARD_PAUSE;
             st->card_step = pause;
             st->card_choice = 0;
+            st->card_typed[0] = '\0';
         }
         break;
     }

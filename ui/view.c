@@ -7,7 +7,9 @@
  * the events list across the width; then the packet pane with the bytes
  * (and on wide screens the sockets) beside it; the key bar at the bottom.
  * A card (the introduction, a pause) is drawn over it; the projector layout
- * is view_projector.c's. Also where the play stops: the script's pauses.
+ * is view_projector.c's. Also where the play stops: the script's pauses;
+ * what a blocking call did underneath (view_call_detail()); the narration's
+ * say lines joined into paragraphs (view_wrap_says()).
  * Called by: tui.c, tests. Calls: the pane renderers (view_panes.c,
  * view_packet.c, view_tcpstate.c, view_conns.c, view_projector.c).
  */
@@ -21,6 +23,7 @@
 #include <strings.h>
 
 #include "sim/scenario.h"
+#include "ui/grid.h"
 
 const unsigned view_speed_eps[VIEW_SPEEDS] = { 1, 2, 4, 8, 16, 32 };
 
@@ -269,6 +272,156 @@ view_filter_find(const struct view_model *m, const struct view_filter *vf, size_
         i += dir > 0 ? 1 : (size_t)-1;
     }
     return SIZE_MAX;
+}
+
+/* Whether a call event's text is a call still pending: `connect(...) ...`. */
+static bool
+call_pending(const char *text)
+{
+    size_t n = strlen(text);
+    return n >= 5 && strcmp(text + n - 5, ") ...") == 0;
+}
+
+/* Whether event ev is a call line of the same call as sel (host, step, call). */
+static bool
+same_call(const struct record_event *ev, const struct record_event *sel)
+{
+    return ev->kind == TRACE_CALL && ev->host == sel->host && ev->cause.kind == CAUSE_CALL &&
+           ev->cause.step == sel->cause.step && ev->cause.call == sel->cause.call;
+}
+
+/* The other half of blocking call event i (the pending line and its return
+ * share host, step and call, and a foreground call returns within its
+ * step): forward from a pending line, back from a return. SIZE_MAX when it
+ * has none (a call that did not wait). */
+static size_t
+call_partner(const struct view_model *m, size_t i, const struct record_event *sel)
+{
+    if (sel->kind != TRACE_CALL)
+        return SIZE_MAX;
+    struct record_event ev;
+    uint32_t step = sel->cause.step;
+    if (sel->cause.kind != CAUSE_CALL || step == 0 || step > m->n_steps)
+        return SIZE_MAX;
+    size_t lo = m->step_start[step - 1], hi = m->step_start[step];
+    if (call_pending(sel->text)) {
+        for (size_t k = i + 1; k < hi; k++)
+            if (vm_event(m, k, &ev) && same_call(&ev, sel))
+                return call_pending(ev.text) ? SIZE_MAX : k;
+        return SIZE_MAX;
+    }
+    for (size_t k = i; k-- > lo;)
+        if (vm_event(m, k, &ev) && same_call(&ev, sel))
+            return call_pending(ev.text) ? k : SIZE_MAX;
+    return SIZE_MAX;
+}
+
+/* How the runner makes each blocking call out of non-blocking tries
+ * (sim/scenario/run_jobs.c): what the student did not write but may ask.
+ * Short, so the sentence with it fits the projector's three lines. */
+static const char *
+call_mechanics(enum socket_call call)
+{
+    switch (call) {
+    case CALL_CONNECT:
+        return "Underneath: connect() = -1 EINPROGRESS, poll() until writable, "
+               "getsockopt(SO_ERROR) [RFC 9293 3.10.1]";
+    case CALL_SEND:
+        return "Underneath: send() of what fits, poll() until writable, again "
+               "[RFC 9293 3.10.2]";
+    case CALL_CLOSE:
+        return "Underneath: close() = -1 EINPROGRESS (SO_LINGER), a wait for the "
+               "peer's ACK or the linger time [RFC 9293 3.10.4]";
+    default:
+        return "Underneath: tried again when its socket was ready";
+    }
+}
+
+bool
+view_call_returns(const struct view_model *m, size_t i)
+{
+    struct record_event ev;
+    return vm_event(m, i, &ev) && !call_pending(ev.text) && call_partner(m, i, &ev) != SIZE_MAX;
+}
+
+int
+view_call_detail(const struct view_model *m, size_t i, char *buf, size_t n)
+{
+    struct record_event sel, other;
+    buf[0] = '\0';
+    if (n == 0 || !vm_event(m, i, &sel) || sel.kind != TRACE_CALL)
+        return 0;
+    size_t k = call_partner(m, i, &sel);
+    if (k == SIZE_MAX || !vm_event(m, k, &other))
+        return 0;
+    const struct record_event *start = k < i ? &other : &sel;
+    const struct record_event *end = k < i ? &sel : &other;
+    uint64_t waited_us = (end->t_ns - start->t_ns) / 1000;
+    const char *mech = call_mechanics((enum socket_call)sel.cause.call);
+    if (k > i) {
+        const char *result = strstr(end->text, ") = ");
+        return snprintf(buf, n, "Blocks until %" PRIu64 ".%06" PRIu64 " s (event %zu): %s. %s.",
+                        end->t_ns / 1000000000, end->t_ns / 1000 % 1000000, k + 1,
+                        result != NULL ? result + 2 : end->text, mech);
+    }
+    return snprintf(buf, n, "Blocked %" PRIu64 ".%03" PRIu64 " ms, since event %zu. %s.",
+                    waited_us / 1000, waited_us % 1000, k + 1, mech);
+}
+
+/* Whether a `say` text ends its sentence (the next one starts a line). */
+static bool
+say_ends_sentence(const char *t)
+{
+    size_t n = strlen(t);
+    while (n > 0 && (t[n - 1] == ' ' || t[n - 1] == '"' || t[n - 1] == '\'' || t[n - 1] == ')'))
+        n--;
+    return n == 0 || t[n - 1] == '.' || t[n - 1] == '!' || t[n - 1] == '?';
+}
+
+int
+view_wrap_says(const struct scenario *scn, size_t begin, size_t end, int w,
+               void (*out)(void *ctx, const char *line, size_t len), void *ctx)
+{
+    /* a sentence the last say leaves open ends in the says that follow it:
+     * shown whole from its first part on */
+    while (end > begin && end < scn->n_steps && scn->steps[end].kind == SCN_STEP_SAY &&
+           scn->steps[end - 1].kind == SCN_STEP_SAY &&
+           !say_ends_sentence(scn->steps[end - 1].say.text))
+        end++;
+    size_t total = 1;
+    for (size_t i = begin; i < end; i++)
+        if (scn->steps[i].kind == SCN_STEP_SAY)
+            total += strlen(scn->steps[i].say.text) + 1;
+    char *para = malloc(total);
+    int lines = 0;
+    if (para == NULL) {
+        /* no room to join: each text on its own, as written */
+        for (size_t i = begin; i < end; i++)
+            if (scn->steps[i].kind == SCN_STEP_SAY)
+                lines += grid_wrap(scn->steps[i].say.text, w, out, ctx);
+        return lines;
+    }
+    size_t len = 0;
+    for (size_t i = begin; i < end; i++) {
+        if (scn->steps[i].kind != SCN_STEP_SAY)
+            continue;
+        const char *t = scn->steps[i].say.text;
+        if (len > 0)
+            para[len++] = ' ';
+        memcpy(para + len, t, strlen(t));
+        len += strlen(t);
+        para[len] = '\0';
+        /* a sentence that goes on in the next `say` goes on in the same
+         * paragraph: wrapped as one text, never left as a fragment */
+        if (say_ends_sentence(t) || i + 1 == end) {
+            lines += grid_wrap(para, w, out, ctx);
+            len = 0;
+        }
+    }
+    if (len > 0)
+        lines += grid_wrap(para, w, out, ctx);
+    free(para);
+    return lines;
 }
 
 size_t

@@ -38,6 +38,8 @@ extern const unsigned view_speed_eps[VIEW_SPEEDS];
 #define VIEW_NOTE_LEN 96
 /* Bookmarks are named by the letters a to z, as marks are in vi and less. */
 #define VIEW_MARKS 26
+/* The longest answer typed on a question card (a number, a host name, flags). */
+#define VIEW_ANSWER_LEN 64
 
 /* A card over the screen, closed by any key: the lesson's introduction
  * (its `about` text), the text of a `pause` play stopped at, or why the
@@ -84,6 +86,8 @@ struct view_state {
     enum view_card card;            /* the card shown, or VIEW_CARD_NONE */
     size_t card_step;               /* VIEW_CARD_PAUSE, VIEW_CARD_ASK: the step */
     unsigned card_choice;           /* VIEW_CARD_ASK: the choice typed (1-9), 0 none */
+    char card_typed[VIEW_ANSWER_LEN]; /* VIEW_CARD_ASK: the answer a student
+                                       typed ("SA", "bob", "14618"), "" none */
     bool osi_flip;                  /* 'o': the other layer model than --model */
     bool projector;                 /* 'P' or --projector: the layout for a
                                        projector (large fonts, 80x24 to 100x30) */
@@ -208,6 +212,22 @@ size_t view_filter_find(const struct view_model *m, const struct view_filter *vf
  * own event in its step (logged when the call returns), else the step's
  * first event. SIZE_MAX when the log holds none. */
 size_t view_cause_event(const struct view_model *m, size_t i);
+/* Wrap the `say` steps in [begin, end) of scn into lines of at most w:
+ * consecutive says that continue one sentence (the first does not end in
+ * . ! or ?) are wrapped as one paragraph, so a sentence split over two
+ * `say` lines never shows as separate fragments; a sentence the last say
+ * in the range leaves open is completed from the says after it. Returns
+ * the line count. */
+int view_wrap_says(const struct scenario *scn, size_t begin, size_t end, int w,
+                   void (*out)(void *ctx, const char *line, size_t len), void *ctx);
+/* For a blocking call shown as the script wrote it (a pending line
+ * `connect(3, ...) ...` and its return): the detail a student may ask for,
+ * into buf: when it returned or how long it blocked, and the non-blocking
+ * mechanics underneath. 0 and "" for any other event. */
+int view_call_detail(const struct view_model *m, size_t i, char *buf, size_t n);
+/* Whether call event i is the return of a blocking call whose pending line
+ * came first (the same call, not a second one: a picture marks it once). */
+bool view_call_returns(const struct view_model *m, size_t i);
 
 /* Moves: each returns the new cursor. */
 size_t view_next_event(const struct view_model *m, const struct view_state *st);

@@ -119,8 +119,7 @@ view_render_script(const struct view_model *m, const struct view_state *st,
     }
     int say_lines = 0, say_need = 0;
     if (have_say) {
-        for (size_t i = say_begin; i <= say_end; i++)
-            say_need += grid_wrap(scn->steps[i].say.text, w - 1, count_cb, NULL);
+        say_need = view_wrap_says(scn, say_begin, say_end + 1, w - 1, count_cb, NULL);
         /* The narration is what the class reads: it may take all but two
          * script lines (the current step and the next), and says so when
          * even that is not enough. */
@@ -155,8 +154,7 @@ view_render_script(const struct view_model *m, const struct view_state *st,
             grid_put(g, x + i, sy, gl->h, ROLE_BORDER);
         grid_text(g, x + 1, sy, w - 2, " say ", ROLE_TITLE);
         struct wrap_ctx c = { g, x + 1, sy + 1, w - 1, sy + 1 + say_lines, ROLE_SAY };
-        for (size_t i = say_begin; i <= say_end; i++)
-            grid_wrap(scn->steps[i].say.text, w - 1, wrap_line, &c);
+        view_wrap_says(scn, say_begin, say_end + 1, w - 1, wrap_line, &c);
         /* Cut short: a mark after the last word shown (the whole text is
          * in the layers pane when the cursor is on the say step). */
         if (say_need > say_lines) {
@@ -494,17 +492,23 @@ layers_wires(const struct view_model *m, const struct view_state *st, struct gri
     }
 }
 
-/* The sentence under the layer rows for event sel: where, layer, what, why
- * and the RFC that says so. */
+/* The sentence under the layer rows for event i (sel): where, layer, what,
+ * why and the RFC that says so; for a blocking call, how it blocked and
+ * what ran underneath (view_call_detail()). */
 static void
-layers_sentence_text(const struct record_event *sel, char *line, size_t n)
+layers_sentence_text(const struct view_model *m, size_t i, const struct record_event *sel,
+                     char *line, size_t n)
 {
     const char *text = sel->text;
+    char detail[512];
     if (sel->kind == TRACE_DROP && (text == NULL || text[0] == '\0'))
         text = drop_reason_sentence((enum drop_reason)sel->reason);
-    snprintf(line, n, "%s %s %s: %s%s%s%s", sel->where[0] ? sel->where : "-",
+    view_call_detail(m, i, detail, sizeof detail);
+    snprintf(line, n, "%s %s %s: %s%s%s%s%s%s", sel->where[0] ? sel->where : "-",
              trace_layer_name(sel->layer), log_dir_name(sel->kind), text,
-             sel->rfc ? " [" : "", sel->rfc ? sel->rfc : "", sel->rfc ? "]" : "");
+             sel->rfc ? " [" : "", sel->rfc ? sel->rfc : "", sel->rfc ? "]" : "",
+             detail[0] == '\0' ? "" : sel->rfc == NULL && strstr(text, "...") ? " " : ". ",
+             detail);
 }
 
 int
@@ -513,20 +517,63 @@ view_layers_sentence_lines(const struct view_model *m, const struct view_state *
     struct record_event sel;
     if (!vm_event(m, st->cursor, &sel) || w < 3)
         return 0;
-    char line[400];
-    layers_sentence_text(&sel, line, sizeof line);
+    char line[1024];
+    layers_sentence_text(m, st->cursor, &sel, line, sizeof line);
     return grid_wrap(line, w - 2, count_cb, NULL);
 }
 
-/* Under the rows: the selected event's sentence, in full, wrapped. */
+/* Shorten line, in place, until it wraps into at most rows lines of w
+ * columns, keeping its citation ("[RFC 9293 3.10.7.4]", "[IEEE 802.3 3.2]")
+ * whole at the end: the words before
+ * it give way, marked by an ellipsis, so a sentence too long for a small
+ * screen never loses the citation that says why. */
 static void
-layers_sentence(struct grid *g, const struct layers_layout *L, const struct record_event *sel)
+fit_keeping_rfc(char *line, size_t n, int w, int rows, bool utf8)
+{
+    if (rows <= 0 || w < 8 || grid_wrap(line, w, count_cb, NULL) <= rows)
+        return;
+    /* the citation: the last "[...]", at the very end (a "." may follow) */
+    char tail[96] = "";
+    char *rfc = strrchr(line, '[');
+    char *close = rfc != NULL ? strchr(rfc, ']') : NULL;
+    if (close == NULL || (close[1] != '\0' && strcmp(close + 1, ".") != 0))
+        rfc = NULL;
+    if (rfc != NULL && strlen(rfc) + 1 < sizeof tail) {
+        tail[0] = ' ';
+        memcpy(tail + 1, rfc, strlen(rfc) + 1);
+        *rfc = '\0';
+    }
+    size_t body = strlen(line);
+    while (body > 0 && line[body - 1] == ' ')
+        body--;
+    char buf[1024];
+    const char *mark = utf8 ? "\xe2\x80\xa6" : "~";
+    do {
+        body = body > 8 ? body - 8 : 0;
+        while (body > 0 && ((unsigned char)line[body] & 0xC0) == 0x80)
+            body--;  /* not inside a UTF-8 character */
+        size_t k = body < sizeof buf - sizeof tail - 4 ? body : sizeof buf - sizeof tail - 4;
+        memcpy(buf, line, k);
+        buf[k] = '\0';
+        strcat(buf, mark);
+        strcat(buf, tail);
+    } while (body > 0 && grid_wrap(buf, w, count_cb, NULL) > rows);
+    snprintf(line, n, "%s", buf);
+}
+
+/* Under the rows: the selected event's sentence, in full, wrapped; cut in
+ * the middle if the pane is too short, never its RFC. */
+static void
+layers_sentence(const struct view_model *m, const struct view_state *st,
+                const struct view_opts *o, struct grid *g, const struct layers_layout *L,
+                const struct record_event *sel)
 {
     int sy = L->y0 + 1 + L->rows;
     if (sy >= L->y0 + L->ih)
         return;
-    char line[400];
-    layers_sentence_text(sel, line, sizeof line);
+    char line[1024];
+    layers_sentence_text(m, st->cursor, sel, line, sizeof line);
+    fit_keeping_rfc(line, sizeof line, L->w, L->y0 + L->ih - sy, o->utf8);
     struct wrap_ctx c = { g, L->x0, sy, L->w, L->y0 + L->ih,
                           sel->kind == TRACE_DROP ? ROLE_DROP : ROLE_NORMAL };
     grid_wrap(line, L->w, wrap_line, &c);
@@ -547,7 +594,7 @@ view_render_layers(const struct view_model *m, const struct view_state *st,
     layers_rows(m, st, o, g, gl, &L, &sel, have_sel);
     layers_wires(m, st, g, gl, &L, &sel);
     if (have_sel)
-        layers_sentence(g, &L, &sel);
+        layers_sentence(m, st, o, g, &L, &sel);
 }
 
 /* ---- events --------------------------------------------------------------- */

@@ -111,9 +111,18 @@ view_render_card(const struct view_model *m, const struct view_state *st,
                      st->card_choice == i + 1 ? ">" : " ", i + 1, a->choices[i]);
             grid_wrap(line, tw, card_add, cl);
         }
+        /* the field a student types an answer into (tui.c key_ask_card) */
+        char field[VIEW_ANSWER_LEN + 16];
+        card_add(cl, "", 0);
+        snprintf(field, sizeof field, "your answer: %s_", st->card_typed);
+        grid_wrap(field, tw, card_add, cl);
         frame_title = "question";
-        hint = a->n_choices > 0 ? "1-9 picks a choice; r reveals the stack's answer; p plays on"
-                                : "r reveals the stack's answer; p plays on";
+        if (st->card_typed[0] != '\0')
+            hint = "Enter checks your answer against the stack's; Backspace edits";
+        else if (a->n_choices > 0)
+            hint = "type an answer, or 1-9 picks a choice; r or Enter reveals; p plays on";
+        else
+            hint = "type an answer; r or Enter reveals the stack's; p plays on";
     } else if (st->card == VIEW_CARD_HALT) {
         /* what `netstep run` prints when the world halts (sim_halt) */
         char head[96];
@@ -190,8 +199,7 @@ narration_lines(const struct view_model *m, const struct view_state *st, int w,
         return;
     for (begin = end - 1; begin > 0 && scn->steps[begin - 1].kind == SCN_STEP_SAY;)
         begin--;
-    for (size_t i = begin; i < end; i++)
-        grid_wrap(scn->steps[i].say.text, w, narration_line, cl);
+    view_wrap_says(scn, begin, end, w, narration_line, cl);
 }
 
 /* Rows the projector's narration pane needs (its box included). */
@@ -295,6 +303,20 @@ view_render_projector(const struct view_model *m, const struct view_state *st,
         view_render_jumpbar(m, st, g, low);
     }
     int bh = bar_y - 1;
+    /* an open line's error (or completions) above it, wrapped whole: over
+     * the bar's upper line, and the body's last rows when it needs more */
+    if (st->cmd.active && st->cmd.msg[0] != '\0') {
+        struct card_lines cl = { .n = 0 };
+        grid_wrap(st->cmd.msg, W - 2, narration_line, &cl);
+        int rows = cl.n < H - 2 ? cl.n : H - 2;
+        for (int i = 0; i < rows; i++) {
+            int y = H - 1 - rows + i;
+            grid_fill(g, (struct grid_rect){ 0, y, W, 1 }, ' ', ROLE_NORMAL);
+            grid_text(g, 1, y, W - 2, cl.line[i], st->cmd.msg_error ? ROLE_DROP : ROLE_NORMAL);
+        }
+        if (rows > 1)
+            bh -= rows - 1;
+    }
     if (bh < BODY_MIN_H)
         return;
     struct grid_rect body = { 0, 1, W, bh };

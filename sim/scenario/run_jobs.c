@@ -2,7 +2,8 @@
 /*
  * sim/scenario/run_jobs.c - host calls: payload bytes, jobs (a blocking
  * call that waits, in the foreground or the background), waiting for the
- * world, and one function per call.
+ * world, and one function per call. A foreground blocking call is traced
+ * once, as the script wrote it, not try by try (job_whole()).
  */
 #include "sim/scenario/run.h"
 
@@ -380,6 +381,74 @@ job_recv_all(struct scn_runner *r, struct scn_job *j, struct host *h, int fd)
     (void)r;
 }
 
+/* ---------------------------------------------------------------------------
+ * A blocking call as the script wrote it. The runner makes a blocking
+ * connect, stream send or close out of non-blocking tries and a wait, as a C
+ * program with O_NONBLOCK and poll() would; the student wrote one call. So a
+ * foreground one is traced whole: its tries run with call tracing off, and
+ * the runner traces one line, `connect(3, 192.0.2.2:80) = 0`, when it
+ * returns, after `connect(3, 192.0.2.2:80) ...` when it started and had to
+ * wait (strace's way of showing a call that sleeps). A background call (`&`,
+ * `at`) is the script asking for the non-blocking mechanics, and shows them:
+ * EINPROGRESS, then the SO_ERROR query.
+ * ------------------------------------------------------------------------- */
+
+/* Whether job j's call is traced whole by the runner, not try by try. */
+static bool
+job_whole(struct scn_runner *r, const struct scn_job *j)
+{
+    const struct scn_step *st = j->st;
+    if (j->background)
+        return false;
+    switch (st->kind) {
+    case SCN_STEP_CONNECT:
+        return !is_local(r, st);
+    case SCN_STEP_SEND:
+        return is_stream(r, st);
+    case SCN_STEP_CLOSE:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* Trace j's call line: pending (`...`) when it has started to wait, else
+ * its result rc. */
+static void
+job_trace_whole(struct scn_job *j, struct host *h, int fd, int rc, bool pending)
+{
+    const struct scn_step *st = j->st;
+    char ip[IPV4_ADDR_STRLEN];
+
+    switch (st->kind) {
+    case SCN_STEP_CONNECT:
+        sock_trace_call(h, CALL_CONNECT, rc, pending, "%d, %s:%u", fd,
+                        ipv4_addr_str(st->connect.dest.addr.addr, ip), st->connect.dest.port);
+        break;
+    case SCN_STEP_SEND:
+        sock_trace_call(h, CALL_SEND, rc, pending, "%d, %zu bytes", fd, j->len);
+        break;
+    case SCN_STEP_CLOSE:
+        sock_trace_call(h, CALL_CLOSE, rc, pending, "%d", fd);
+        break;
+    default:
+        return;
+    }
+    if (pending)
+        j->traced_pending = true;
+}
+
+/* A whole-traced try of j returned rc and is done (or not): trace the call
+ * line it owes, once. */
+static void
+job_trace_try(struct scn_job *j, struct host *h, int fd, int rc, bool done)
+{
+    if (done)
+        job_trace_whole(j, h, fd, rc, false);
+    else if (!j->traced_pending)
+        job_trace_whole(j, h, fd, rc, true);
+}
+
 /* Before a TCP socket is closed, remember its 4-tuple: the connection may
  * live on after close (FIN-WAIT, TIME-WAIT), and `expect ... state` finds it
  * by that once the socket variable holds no fd. */
@@ -390,7 +459,10 @@ close_remember(struct scn_runner *r, const struct scn_step *st, struct host *h, 
         return;
     struct sock_addr la = { 0 }, fa = { 0 };
     struct scn_closed *cl = &r->closed[st->sock];
+    /* the runner's own bookkeeping, not calls of the script: untraced */
+    bool traced = sock_trace_calls(h, false);
     cl->known = sock_getsockname(h, fd, &la) == 0 && sock_getpeername(h, fd, &fa) == 0;
+    sock_trace_calls(h, traced);
     cl->laddr = la.addr;
     cl->lport = la.port;
     cl->faddr = fa.addr;
@@ -438,6 +510,8 @@ job_connect(struct scn_runner *r, struct scn_job *j, struct host *h, int fd, int
         j->events = 0;
         return *rc != -ERR_AGAIN;
     }
+    bool whole = job_whole(r, j);
+    bool traced = sock_trace_calls(h, !whole);
     if (!j->started) {
         *rc = sock_connect(h, fd, &a);
         if (*rc == -ERR_INPROGRESS) {
@@ -447,12 +521,15 @@ job_connect(struct scn_runner *r, struct scn_job *j, struct host *h, int fd, int
             j->events = SOCK_POLLOUT | SOCK_POLLERR;
             *rc = -ERR_AGAIN;
         }
-        return *rc != -ERR_AGAIN;
+    } else {
+        int64_t e = 0;
+        *rc = sock_getsockopt(h, fd, SOCK_OPT_ERROR, &e);
+        if (*rc == 0 && e != 0)
+            *rc = -(int)e;
     }
-    int64_t e = 0;
-    *rc = sock_getsockopt(h, fd, SOCK_OPT_ERROR, &e);
-    if (*rc == 0 && e != 0)
-        *rc = -(int)e;
+    sock_trace_calls(h, traced);
+    if (whole)
+        job_trace_try(j, h, fd, *rc, *rc != -ERR_AGAIN);
     return *rc != -ERR_AGAIN;
 }
 
@@ -466,7 +543,10 @@ job_send(struct scn_runner *r, struct scn_job *j, struct host *h, int fd, int *r
     *rc = 0;
     if (st->kind == SCN_STEP_SEND && is_stream(r, st)) {
         /* A blocking stream send returns when every byte is in the
-         * send buffer: put in what fits, let time run, again. */
+         * send buffer: put in what fits, let time run, again. In the
+         * foreground it is one call, traced whole. */
+        bool whole = job_whole(r, j);
+        bool traced = sock_trace_calls(h, !whole);
         while (j->off < j->len || j->len == 0) {
             if (j->generated) {
                 /* the pattern at offset off starts at buf[off % 26] */
@@ -479,10 +559,16 @@ job_send(struct scn_runner *r, struct scn_job *j, struct host *h, int fd, int *r
                 break;
             j->off += (size_t)*rc;
         }
+        sock_trace_calls(h, traced);
         if (*rc >= 0)
             *rc = (int)j->off;
         else if (*rc == -ERR_AGAIN && j->off > 0)
             snprintf(res, res_len, "%zu of %zu bytes in the send buffer", j->off, j->len);
+        if (*rc == -ERR_AGAIN)
+            j->events = SOCK_POLLOUT | SOCK_POLLERR;
+        if (whole)
+            job_trace_try(j, h, fd, *rc, *rc != -ERR_AGAIN);
+        return *rc != -ERR_AGAIN;
     } else if (j->generated) {
         /* no datagram carries more than SCN_LEN_MAX (UDP: 65507) */
         *rc = -ERR_MSGSIZE;
@@ -630,14 +716,21 @@ job_close(struct scn_runner *r, struct scn_job *j, struct host *h, int fd, int *
           size_t res_len)
 {
     const struct scn_step *st = j->st;
+    bool whole = job_whole(r, j);
 
     if (!j->started) {
         close_remember(r, st, h, fd);
+        bool traced = sock_trace_calls(h, !whole);
         *rc = sock_close(h, fd);
+        sock_trace_calls(h, traced);
     } else {
+        bool traced = sock_trace_calls(h, !whole);
         *rc = sock_close(h, fd);
+        sock_trace_calls(h, traced);
         if (*rc == -ERR_AGAIN) {
             /* Not "wait more": the linger time ran out. */
+            if (whole)
+                job_trace_try(j, h, fd, *rc, true);
             close_finished(r, j, *rc, res, res_len);
             return true;
         }
@@ -649,15 +742,21 @@ job_close(struct scn_runner *r, struct scn_job *j, struct host *h, int fd, int *
          * not the call's timeout: the stack's linger timer, armed this
          * very instant, fires at the deadline and ends it. */
         int64_t linger_s = 0;
+        bool traced = sock_trace_calls(h, false);  /* the runner's own query */
         sock_getsockopt(h, fd, SOCK_OPT_LINGER, &linger_s);
+        sock_trace_calls(h, traced);
         uint64_t until = r->sim.now_ns + (uint64_t)(linger_s > 0 ? linger_s : 0) * NS_PER_S;
         if (until > j->deadline_ns)
             j->deadline_ns = until;
         j->started = true;
         j->events = SOCK_POLLCLOSE;
         *rc = -ERR_AGAIN;
+        if (whole)
+            job_trace_try(j, h, fd, *rc, false);
         return false;
     }
+    if (whole)
+        job_trace_try(j, h, fd, *rc, *rc != -ERR_AGAIN);
     close_finished(r, j, *rc, res, res_len);
     return *rc != -ERR_AGAIN;
 }
@@ -700,9 +799,15 @@ job_timeout(struct scn_runner *r, struct scn_job *j, char *res, size_t res_len)
         keep_received(r, j, st->recv.all ? j->len : 0);
     /* A connect that did not finish in time: ETIMEDOUT (the handshake goes
      * on in the stack); every other call: EAGAIN, as SO_RCVTIMEO gives. */
-    if (st->kind == SCN_STEP_CONNECT && j->started)
-        return -ERR_TIMEDOUT;
-    return -ERR_AGAIN;
+    int ret = st->kind == SCN_STEP_CONNECT && j->started ? -ERR_TIMEDOUT : -ERR_AGAIN;
+    if (j->traced_pending) {
+        /* the pending call line returns now, with the timeout's error */
+        struct host *h = r->hosts[st->host];
+        run_enter(r, h, j->step_no);
+        job_trace_whole(j, h, r->sock_fd[st->sock], ret, false);
+        run_leave(r, h);
+    }
+    return ret;
 }
 
 /* Print a call's result line. `bg` marks a background call finishing. */
@@ -863,6 +968,8 @@ run_blocking(struct scn_runner *r, const struct scn_step *st, size_t step_no, bo
         job_free(j);
         return rc;
     }
+    /* known before the first try: a background call shows its mechanics */
+    j->background = background;
     for (;;) {
         if (job_try(r, j, &ret, res, res_len) == 1)
             break;

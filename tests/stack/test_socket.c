@@ -781,6 +781,41 @@ START_TEST(test_calls_are_traced_like_strace)
 }
 END_TEST
 
+/* A caller's own queries and the tries of a blocking call leave no CALL
+ * event while tracing is off, yet what the calls do is still traced; the
+ * caller then traces the call once, pending and returned, in the form the
+ * calls trace themselves. */
+START_TEST(test_untraced_calls_and_a_call_traced_whole)
+{
+    struct hw_world *w = hw_new();
+    hw_learn_each_other(w);
+    struct host *a = ALICE(w);
+    int fd = udp_socket(w, HW_ALICE);
+    size_t calls = hw_count(w, TRACE_CALL, LAYER_SOCKET, HW_ALICE);
+    size_t states = hw_count(w, TRACE_STATE, LAYER_SOCKET, HW_ALICE);
+    ck_assert(sock_trace_calls(a, false));
+    struct sock_addr me;
+    hw_enter(w);
+    ck_assert_int_eq(sock_getsockname(a, fd, &me), 0);
+    ck_assert_int_eq(connect_(w, HW_ALICE, fd, HW_BOB_ADDR, 7), 0);
+    ck_assert_uint_eq(hw_count(w, TRACE_CALL, LAYER_SOCKET, HW_ALICE), calls);
+    /* the connect still did its work, and says so: implicit bind, connected */
+    ck_assert_uint_gt(hw_count(w, TRACE_STATE, LAYER_SOCKET, HW_ALICE), states);
+    ck_assert(!sock_trace_calls(a, true));
+    sock_trace_call(a, CALL_CONNECT, 0, true, "%d, %s", fd, "192.0.2.2:7");
+    ck_assert_str_eq(last_call(w, HW_ALICE), "connect(3, 192.0.2.2:7) ...");
+    sock_trace_call(a, CALL_CONNECT, -ERR_CONNREFUSED, false, "%d, %s", fd, "192.0.2.2:7");
+    ck_assert_str_eq(last_call(w, HW_ALICE),
+                     "connect(3, 192.0.2.2:7) = -1 ECONNREFUSED (Connection refused)");
+    ck_assert_uint_eq(hw_count(w, TRACE_CALL, LAYER_SOCKET, HW_ALICE), calls + 2);
+    /* tracing is back on: the next call traces itself */
+    ck_assert_int_eq(sock_getsockname(a, fd, &me), 0);
+    ck_assert_uint_eq(hw_count(w, TRACE_CALL, LAYER_SOCKET, HW_ALICE), calls + 3);
+    hw_destroy(w);
+    free(w);
+}
+END_TEST
+
 START_TEST(test_call_is_the_cause_of_what_it_sends)
 {
     struct hw_world *w = hw_new();
@@ -869,6 +904,7 @@ socket_suite(void)
 
     tc = tcase_create("trace");
     tcase_add_test(tc, test_calls_are_traced_like_strace);
+    tcase_add_test(tc, test_untraced_calls_and_a_call_traced_whole);
     tcase_add_test(tc, test_call_is_the_cause_of_what_it_sends);
     suite_add_tcase(s, tc);
     return s;

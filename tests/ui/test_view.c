@@ -616,7 +616,7 @@ START_TEST(test_script_say_gets_room_and_marks_a_cut)
     ck_assert_str_eq(row(&g, 2), "|  alice: connect c bob:8|");
     ck_assert_str_eq(row(&g, 3), "|- say ------------------|");
     ck_assert_str_eq(row(&g, 4), "| connect() sends a SYN  |");
-    ck_assert_str_eq(row(&g, 8), "| MSS, SACK permitted, ~ |");
+    ck_assert_str_eq(row(&g, 8), "| permitted, timestamps,~|");
     /* tall enough, the whole of it and no mark */
     grid_free(&g);
     grid_init(&g, 26, 20);
