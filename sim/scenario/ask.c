@@ -22,10 +22,11 @@
  * holds. A question must be answered before the next one is asked and
  * before the script ends; an answer that never comes, or cannot be read
  * when its frame has come, is an error (`run` and `quiz` exit 1, `netstep
- * check` reports it): nothing stands in for it. Watching costs the stack nothing:
- * the watcher is a trace sink, reads the TCB through stack/inspect.h, and
- * reports from a call of its own between events, so the trace of a lesson
- * gains the question and answer notes and nothing else changes.
+ * check` reports it): nothing stands in for it. Watching costs the stack
+ * nothing: the watcher is a trace sink, reads the TCB through
+ * stack/inspect.h, and reports from a call of its own between events, so
+ * the trace of a lesson gains the question and answer notes and nothing
+ * else changes.
  */
 #include "sim/scenario/parse.h"
 #include "sim/scenario/run.h"
