@@ -40,6 +40,8 @@ struct scn_ask_answer {
                               (1 = the first event of the run), 0 for a fixed one */
     uint64_t t_ns;         /* when that event happened */
     char event_text[TRACE_TEXT_LEN + 48];  /* "bob-alice wire #3 TCP ..." */
+    char why[192];         /* not answered: why, as a phrase ("no frame answered
+                              it before the script ended") */
 };
 
 struct scn_run_opts {

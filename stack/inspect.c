@@ -375,12 +375,9 @@ inspect_tcb_field_name(size_t i)
     return i < sizeof(tcb_fields) / sizeof(tcb_fields[0]) ? tcb_fields[i] : NULL;
 }
 
-bool
-inspect_tcb_field(const struct host *h, int fd, const char *field, uint64_t *out)
+static bool
+inspect_tcb_field_of(const struct tcb *tp, const char *field, uint64_t *out)
 {
-    const struct tcb *tp = tcp_tcb_by_fd(h, fd);
-    if (tp == NULL)
-        return false;
     size_t i = 0;
     const size_t n = sizeof(tcb_fields) / sizeof(tcb_fields[0]);
     while (i < n && strcmp(tcb_fields[i], field) != 0)
@@ -406,4 +403,21 @@ inspect_tcb_field(const struct host *h, int fd, const char *field, uint64_t *out
         return false;
     *out = v[i];
     return true;
+}
+
+bool
+inspect_tcb_field(const struct host *h, int fd, const char *field, uint64_t *out)
+{
+    const struct tcb *tp = tcp_tcb_by_fd(h, fd);
+    return tp != NULL && inspect_tcb_field_of(tp, field, out);
+}
+
+bool
+inspect_tcbs_field(const struct host *h, size_t index, const char *field, uint64_t *out)
+{
+    size_t n = 0;
+    for (const struct tcb *tp = h->tcp.tcbs; tp != NULL; tp = tp->next, n++)
+        if (n == index)
+            return inspect_tcb_field_of(tp, field, out);
+    return false;
 }

@@ -112,6 +112,10 @@ size_t inspect_tcbs(const struct host *h, struct inspect_tcb *out, size_t max);
  * snd_una_rel / snd_nxt_rel (minus ISS), rcv_nxt_rel (minus IRS).
  * False if fd has no TCB or the name is unknown. */
 bool inspect_tcb_field(const struct host *h, int fd, const char *field, uint64_t *out);
+/* The same field of the index-th TCB inspect_tcbs() lists: how a connection
+ * no socket holds any more (FIN_WAIT_2, TIME_WAIT after close()) is read.
+ * False past the end or if the name is unknown. */
+bool inspect_tcbs_field(const struct host *h, size_t index, const char *field, uint64_t *out);
 /* The i-th field name inspect_tcb_field() knows, or NULL past the end. */
 const char *inspect_tcb_field_name(size_t i);
 /* The connections listening socket fd made that accept() has not taken yet,

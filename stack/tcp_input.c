@@ -1074,11 +1074,15 @@ tcp_ack_advance(struct host *h, struct tcb *tp, const struct tcp_seg *s)
         tp->persist_shift = 0;
     } else if (ack == tp->snd_una && s->dlen == 0 && !s->fin && !(f & TCP_SYN) &&
                tp->snd_max != tp->snd_una && new_wnd == tp->snd_wnd &&
+               !tcp_timer_armed(tp, TCP_T_PERSIST) &&
                (tp->state == TCP_ESTABLISHED || tp->state == TCP_CLOSE_WAIT ||
                 tp->state == TCP_FIN_WAIT_1 || tp->state == TCP_CLOSING ||
                 tp->state == TCP_LAST_ACK)) {
         /* [RFC 5681 2] DUPLICATE ACKNOWLEDGMENT: outstanding data, no data,
-         * no SYN/FIN, ACK = SND.UNA, the same window. */
+         * no SYN/FIN, ACK = SND.UNA, the same window. Not while the persist
+         * timer runs: the window is closed and the ACK answers a probe
+         * [RFC 9293 3.8.6.1], which reports no loss (BSD counts duplicate
+         * ACKs only while the retransmission timer runs). */
         tcp_cc_dup_ack(tp);
     }
 }

@@ -215,7 +215,17 @@ tcp_xmit(struct tcb *tp, uint32_t seq, size_t len, uint8_t flags, enum tcp_why w
         tp->ack_now = false;
         tcp_timer_stop(tp, TCP_T_DELACK);
     }
-    if (seq_gt(end, tp->snd_nxt) && why != TCP_WHY_KEEPALIVE)
+    /* A zero-window probe's byte is not sent in the sense of moving the
+     * flight forward [RFC 9293 3.8.6.1]: the receiver is expected to refuse
+     * it. Only SND.MAX moves past it, so that an ACK of the byte, should the
+     * receiver take it, acknowledges something sent; SND.NXT stays at
+     * SND.UNA, and when the window opens the byte goes again at the head of
+     * the first segment. Moving SND.NXT would leave a one-byte hole the
+     * receiver holds everything after out of order behind (as BSD, whose
+     * persist case updates snd_max only). A FIN sent as a probe moves on as
+     * before: it takes no room in the window. */
+    bool probe_byte = why == TCP_WHY_PERSIST && len > 0;
+    if (seq_gt(end, tp->snd_nxt) && why != TCP_WHY_KEEPALIVE && !probe_byte)
         tp->snd_nxt = end;
     if (seq_gt(end, tp->snd_max) && why != TCP_WHY_KEEPALIVE)
         tp->snd_max = end;
@@ -524,9 +534,13 @@ tcp_output(struct tcb *tp, enum tcp_why why)
         if (fin)
             flags |= TCP_FIN;
         enum tcp_why w = why;
-        if (seq_lt(tp->snd_nxt, tp->snd_max) && why != TCP_WHY_RTO && why != TCP_WHY_PMTU)
+        if (seq_lt(tp->snd_nxt, tp->snd_max) && why != TCP_WHY_RTO && why != TCP_WHY_PMTU &&
+            !tcp_timer_armed(tp, TCP_T_PERSIST))
             /* go-back-N after a timeout, or after Tahoe's fast retransmit
-             * (slow start again from snd_una) */
+             * (slow start again from snd_una). With the persist timer still
+             * running the window has just opened: what goes again is what
+             * the closed window refused (a probe's byte), sent for the
+             * reason the caller gives [RFC 9293 3.8.6.1]. */
             w = tp->resend_after_fr ? TCP_WHY_FAST_RETRANSMIT : TCP_WHY_RTO;
         tcp_xmit(tp, tp->snd_nxt, len, flags, w);
         if (fin || len == 0)

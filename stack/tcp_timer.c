@@ -192,7 +192,11 @@ tcp_rexmt_expired(struct tcb *tp)
     }
     if (tp->snd_wnd == 0 && !syn && tp->sndq.len > 0) {
         /* The peer closed its window on data in flight: nothing may be
-         * retransmitted into it, so switch to probing [RFC 9293 3.8.6.1]. */
+         * retransmitted into it, so switch to probing [RFC 9293 3.8.6.1].
+         * What was in flight beyond the closed window goes again from
+         * SND.UNA when it opens: SND.NXT comes back (as BSD pulls snd_nxt
+         * back to snd_una when the send window is zero). */
+        tp->snd_nxt = tp->snd_una;
         tp->persist_shift = 0;
         tcp_persist_expired(tp);
         return;

@@ -578,9 +578,8 @@ check_on_answer(void *ctx, const struct scn_step *st, size_t step_no,
     if (ans->answered)
         return;
     ca->bad++;
-    fprintf(stderr, "%s:%u:%u: error: no event answers this question before %s (the frame "
-            "it names never comes)\n", ca->scn->files[st->file], st->line, st->col,
-            "the next question or the end");
+    fprintf(stderr, "%s:%u:%u: error: no event answers this question: %s\n",
+            ca->scn->files[st->file], st->line, st->col, ans->why);
 }
 
 static bool

@@ -114,8 +114,7 @@ on_answer(void *ctx, const struct scn_step *st, size_t step_no, const struct scn
 
     fprintf(q->out, "\nAnswer (line %u): %s\n", st->line, st->ask.question);
     if (!ans->answered) {
-        fprintf(q->out, "  the stack never answered it: no frame matched before the %s\n",
-                "next question or the end");
+        fprintf(q->out, "  the stack never answered it: %s\n", ans->why);
         return;
     }
     q->revealed++;

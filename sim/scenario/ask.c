@@ -10,19 +10,23 @@
  *         | next FRAME field F              a header field of the next frame
  *         | next FRAME host                 the host that sends it
  *         | next FRAME accepted             yes if its receiver takes it, no if
- *                                           anything drops it
+ *                                           anything drops it (or TCP's
+ *                                           sequence check refuses it)
  *         | HOST VAR F after next FRAME     TCB field F of HOST's socket VAR once
- *                                           HOST has handled that frame
+ *                                           HOST has handled that frame (after
+ *                                           close(), of the connection VAR left)
  *   FRAME   [arp request|arp reply] FILTER  FILTER as `expect packets` writes it
  *
  * "The next frame" is the first frame on a wire, after the question is
  * asked, that matches: the same frames `expect packets` counts and a capture
  * holds. A question must be answered before the next one is asked and
- * before the script ends; an answer that never comes is an error (`run`
- * exits 1, `netstep check` reports it). Watching costs the stack nothing:
- * the watcher is a trace sink, reads the TCB through stack/inspect.h, and
- * reports from a call of its own between events, so the trace of a lesson
- * gains the question and answer notes and nothing else changes.
+ * before the script ends; an answer that never comes, or cannot be read
+ * when its frame has come, is an error (`run` and `quiz` exit 1, `netstep
+ * check` reports it): nothing stands in for it. Watching costs the stack
+ * nothing: the watcher is a trace sink, reads the TCB through
+ * stack/inspect.h, and reports from a call of its own between events, so
+ * the trace of a lesson gains the question and answer notes and nothing
+ * else changes.
  */
 #include "sim/scenario/parse.h"
 #include "sim/scenario/run.h"
@@ -542,6 +546,20 @@ ask_taking_layer(enum scn_proto proto)
     }
 }
 
+/* Did the receiving TCP's sequence check refuse this segment while taking
+ * its ACK field [RFC 9293 3.10.7.4]? "If the RCV.WND is zero, no segments
+ * will be acceptable, but special allowance should be made to accept valid
+ * ACKs": a zero-window probe loses its byte (its text, SYN and FIN) yet is
+ * not dropped, so no DROP event says so. The receiver's TCP says it in the
+ * RFC's own words, in its RX event for the segment, before the ACK is
+ * processed: "...: not acceptable (RCV.NXT n, RCV.WND w)...". */
+static bool
+ask_tcp_refused(const struct scn_ask_args *a, const struct trace_event *ev)
+{
+    return a->filter.proto == SCN_PROTO_TCP && ev->kind == TRACE_RX && ev->layer == LAYER_TCP &&
+           strstr(ev->text, ": not acceptable (") != NULL;
+}
+
 /* ------------------------------------------------------------------------ */
 /* Running */
 
@@ -564,10 +582,11 @@ ask_choice_of(const struct scn_ask_args *a, const char *text)
     return 0;
 }
 
-/* Say w's answer (the trace note, the printed line, the caller's callback).
- * Runs between events only: the note is an event itself. */
+/* Say w's answer (the trace note, the printed line, the caller's callback);
+ * not answered, w->ans.why says why. Runs between events only: the note is
+ * an event itself. */
 static void
-ask_report(struct scn_runner *r, struct scn_ask_wait *w, const char *unanswered_why)
+ask_report(struct scn_runner *r, struct scn_ask_wait *w)
 {
     const struct scn_step *st = w->st;
     char t[32];
@@ -596,9 +615,8 @@ ask_report(struct scn_runner *r, struct scn_ask_wait *w, const char *unanswered_
     } else {
         r->asks_unanswered++;
         r->expects_failed++;
-        run_say(r, true, "%s:%u: the question is never answered: %s\n    (no frame answered "
-                "it before %s)\n", r->scn->files[st->file], st->line, st->ask.question,
-                unanswered_why);
+        run_say(r, true, "%s:%u: the question is never answered: %s\n    (%s)\n",
+                r->scn->files[st->file], st->line, st->ask.question, w->ans.why);
     }
     if (r->opts.on_answer != NULL)
         r->opts.on_answer(r->opts.ask_ctx, st, w->step_no, &w->ans);
@@ -613,19 +631,26 @@ ask_decide(struct scn_runner *r, struct scn_ask_wait *w)
 
     if (w->phase != 1 || w->ans.event == 0)
         return;
+    w->phase = 2;
     if (a->kind == SCN_ASK_ACCEPTED) {
         snprintf(w->ans.text, sizeof(w->ans.text), "yes");
-    } else {
-        uint64_t v = 0;
-        int fd = r->sock_fd[a->tcb_sock];
-        if (fd >= 0 && inspect_tcb_field(r->hosts[a->tcb_host], fd, a->field, &v))
-            snprintf(w->ans.text, sizeof(w->ans.text), "%" PRIu64, v);
-        else
-            snprintf(w->ans.text, sizeof(w->ans.text), "(%s has no TCB)",
-                     r->scn->socks[a->tcb_sock].name);
+        w->ans.answered = true;
+        return;
     }
-    w->ans.answered = true;
-    w->phase = 2;
+    /* The socket's TCB, or after close() the connection it left behind, as
+     * `expect ... state` and `expect ... tcb` find it. None left (the frame
+     * ended the connection): no answer to give, and nothing stands in for
+     * one. */
+    uint64_t v = 0;
+    if (run_tcb_field(r, r->hosts[a->tcb_host], a->tcb_sock, a->field, &v)) {
+        snprintf(w->ans.text, sizeof(w->ans.text), "%" PRIu64, v);
+        w->ans.answered = true;
+        return;
+    }
+    const char *host = r->scn->hosts[a->tcb_host].name;
+    snprintf(w->ans.why, sizeof(w->ans.why),
+             "%s's %s has no TCB once %s has handled that frame: the connection is gone", host,
+             r->scn->socks[a->tcb_sock].name, host);
 }
 
 /* Between events: decide what can be, report what is decided (in the order
@@ -647,16 +672,19 @@ ask_flush(struct scn_runner *r)
         struct scn_ask_wait w = r->asks[best];
         memmove(&r->asks[best], &r->asks[best + 1], (r->n_asks - best - 1) * sizeof(w));
         r->n_asks--;
-        ask_report(r, &w, "");
+        ask_report(r, &w);
     }
 }
 
-/* Every question still waiting had its chance. */
+/* Every question still waiting had its chance, which ended at `before`. */
 static void
-ask_fail_waiting(struct scn_runner *r, const char *why)
+ask_fail_waiting(struct scn_runner *r, const char *before)
 {
-    for (size_t i = 0; i < r->n_asks; i++)
-        ask_report(r, &r->asks[i], why);
+    for (size_t i = 0; i < r->n_asks; i++) {
+        struct scn_ask_wait *w = &r->asks[i];
+        snprintf(w->ans.why, sizeof(w->ans.why), "no frame answered it before %s", before);
+        ask_report(r, w);
+    }
     r->n_asks = 0;
 }
 
@@ -718,7 +746,8 @@ ask_watch(struct scn_runner *r, struct scn_ask_wait *w, uint64_t event_no,
     /* phase 1: follow the frame. */
     if (ev->pkt == NULL || ev->pkt->id != w->pkt_id)
         return;
-    if (ev->kind == TRACE_DROP && a->kind == SCN_ASK_ACCEPTED) {
+    if (a->kind == SCN_ASK_ACCEPTED &&
+        (ev->kind == TRACE_DROP || ask_tcp_refused(a, ev))) {
         ask_event_text(&w->ans, event_no, ev);
         w->ans.from_stack = true;
         snprintf(w->ans.text, sizeof(w->ans.text), "no");
@@ -823,11 +852,13 @@ run_ask_step(struct scn_runner *r, const struct scn_step *st, size_t step_no, bo
         w.ans.answered = true;
         w.ans.t_ns = r->sim.now_ns;
         w.phase = 2;
-        ask_report(r, &w, "");
+        ask_report(r, &w);
         return;
     }
     if (r->n_asks >= SCN_ASK_WAIT_MAX) {
-        ask_report(r, &w, "it was asked: more than 8 questions wait at once");
+        snprintf(w.ans.why, sizeof(w.ans.why), "no frame answered it before it was asked: more "
+                 "than %d questions wait at once", SCN_ASK_WAIT_MAX);
+        ask_report(r, &w);
         return;
     }
     r->asks[r->n_asks++] = w;

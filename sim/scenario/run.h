@@ -73,6 +73,10 @@ void step_set(struct scn_runner *r, const struct scn_step *st);
 
 /* run_expect.c */
 void run_expect(struct scn_runner *r, const struct scn_step *st, size_t step_no, bool scheduled);
+/* TCB field `field` of TCP socket variable s on h, as expects and questions
+ * read it: its socket's TCB, or after close() the connection it left behind
+ * (FIN_WAIT_2, TIME_WAIT...). False when there is no TCB (or no such field). */
+bool run_tcb_field(struct scn_runner *r, struct host *h, int s, const char *field, uint64_t *out);
 
 /* run_jobs.c */
 bool job_connect(struct scn_runner *r, struct scn_job *j, struct host *h, int fd, int *rc,

@@ -36,33 +36,62 @@ mem_contains(const uint8_t *hay, size_t hn, const uint8_t *needle, size_t nn)
     return false;
 }
 
-/* The TCP state of socket variable s: its TCB's, or, once closed, the
- * state of the connection it left behind (FIN_WAIT_2, TIME_WAIT...), found
- * by its 4-tuple; CLOSED when nothing is left. */
-static const char *
-tcp_state_of(struct scn_runner *r, struct host *h, int s)
+/* Where the TCB of TCP socket variable s on h is: behind its descriptor
+ * while the script holds one (*fd >= 0), else the connection its close()
+ * left behind (FIN_WAIT_2, TIME_WAIT...), found by its 4-tuple among the
+ * TCBs no socket holds (*fd = -1, *index its place in inspect_tcbs(), and
+ * *state its state). False when there is none: never opened, or gone. */
+static bool
+run_tcb_find(struct scn_runner *r, struct host *h, int s, int *fd, size_t *index,
+             const char **state)
 {
-    const char *state = "CLOSED";
-    int fd = r->sock_fd[s];
-    if (fd >= 0) {
-        if (!inspect_tcp_state(h, fd, &state))
-            state = "CLOSED";
-        return state;
-    }
+    *fd = r->sock_fd[s];
+    if (*fd >= 0)
+        return inspect_tcp_state(h, *fd, state);
     const struct scn_closed *cl = &r->closed[s];
     if (!cl->known)
-        return state;
+        return false;
     size_t n = inspect_tcbs(h, NULL, 0);
     struct inspect_tcb *all = calloc(n + 1, sizeof(*all));
     if (all == NULL)
-        return state;
+        return false;
     n = inspect_tcbs(h, all, n);
-    for (size_t i = 0; i < n; i++)
+    bool found = false;
+    for (size_t i = 0; i < n; i++) {
         if (all[i].fd < 0 && all[i].laddr == cl->laddr && all[i].lport == cl->lport &&
-            all[i].faddr == cl->faddr && all[i].fport == cl->fport)
-            state = all[i].state;
+            all[i].faddr == cl->faddr && all[i].fport == cl->fport) {
+            found = true;
+            *index = i;
+            *state = all[i].state;
+        }
+    }
     free(all);
+    return found;
+}
+
+/* The TCP state of socket variable s: its TCB's, or, once closed, the
+ * state of the connection it left behind; CLOSED when nothing is left. */
+static const char *
+tcp_state_of(struct scn_runner *r, struct host *h, int s)
+{
+    int fd;
+    size_t index = 0;
+    const char *state = "CLOSED";
+    if (!run_tcb_find(r, h, s, &fd, &index, &state))
+        return "CLOSED";
     return state;
+}
+
+bool
+run_tcb_field(struct scn_runner *r, struct host *h, int s, const char *field, uint64_t *out)
+{
+    int fd;
+    size_t index = 0;
+    const char *state = NULL;
+    if (!run_tcb_find(r, h, s, &fd, &index, &state))
+        return false;
+    return fd >= 0 ? inspect_tcb_field(h, fd, field, out)
+                   : inspect_tcbs_field(h, index, field, out);
 }
 
 /* Judge an expect; writes what was found into `got`. */
@@ -153,8 +182,7 @@ step_expect(struct scn_runner *r, const struct scn_step *st, char *got, size_t g
     }
     case SCN_EXPECT_TCB: {
         uint64_t v = 0;
-        int fd = r->sock_fd[st->sock];
-        if (fd < 0 || !inspect_tcb_field(h, fd, e->field, &v)) {
+        if (!run_tcb_field(r, h, st->sock, e->field, &v)) {
             snprintf(got, got_len, "%s has no TCB", r->scn->socks[st->sock].name);
             return false;
         }

@@ -5,7 +5,9 @@
 # revealed with the event that gave it, right and wrong predictions are told
 # apart (by choice number, by choice text, by number), an empty line or the
 # end of input just reveals, the score adds up, and mistakes exit as the
-# other commands do.   quiz.sh NETSTEP SRCDIR OUTDIR
+# other commands do; a TCB answer after close() is read from the connection
+# left behind, and one that cannot be read is never answered (quiz exits 1,
+# check rejects it).   quiz.sh NETSTEP SRCDIR OUTDIR
 set -u
 ns=$1; src=$2; out=$3
 mkdir -p "$out"
@@ -88,6 +90,64 @@ has "$out/never.out" "the stack never answered it"
 rc=$?
 [ "$rc" -eq 2 ] && ok "check exits 2 on an unanswered question" || bad "check exits $rc"
 has "$out/check.out" "never.scn:5:1: error: no event answers this question"
+
+# A TCB answer after close(): read from the connection the socket left
+# behind (FIN_WAIT_2 here: snd_una past SYN, "hi" and FIN is ISN + 4)...
+cat > "$out/closed.scn" <<'EOS'
+host alice 192.0.2.1/24
+host bob 192.0.2.2/24
+link alice bob delay 10ms
+bob: s = socket tcp
+bob: bind s 80
+bob: listen s 5
+bob: a = accept s &
+alice: c = socket tcp
+alice: connect c bob:80
+wait a
+alice: send c "hi"
+sleep 1s
+alice: close c
+ask "alice's snd_una_rel once bob acknowledges her FIN?" answer alice c snd_una_rel after next tcp to alice
+sleep 1s
+EOS
+printf '4\n' | "$ns" quiz "$out/closed.scn" > "$out/closed.out" 2>&1
+rc=$?
+[ "$rc" -eq 0 ] && ok "a TCB answer after close: quiz exits 0" || bad "closed: quiz exits $rc"
+has "$out/closed.out" "  answer: 4"
+has "$out/closed.out" "you said 4: right"
+lacks "$out/closed.out" "no TCB"
+"$ns" check "$out/closed.scn" > "$out/check-closed.out" 2>&1
+rc=$?
+[ "$rc" -eq 0 ] && ok "check accepts it" || bad "check exits $rc on closed.scn"
+# ... and when the frame ends the connection (LAST_ACK -> CLOSED) there is
+# nothing to read: never answered, not a placeholder taken for an answer.
+cat > "$out/gone.scn" <<'EOS'
+host alice 192.0.2.1/24
+host bob 192.0.2.2/24
+link alice bob delay 10ms
+bob: s = socket tcp
+bob: bind s 80
+bob: listen s 5
+bob: a = accept s &
+alice: c = socket tcp
+alice: connect c bob:80
+wait a
+bob: close a
+sleep 1s
+alice: close c
+ask "alice's cwnd once bob acknowledges her FIN?" answer alice c cwnd after next tcp to alice
+sleep 1s
+EOS
+printf '2920\n' | "$ns" quiz "$out/gone.scn" > "$out/gone.out" 2>&1
+rc=$?
+[ "$rc" -eq 1 ] && ok "an answer that cannot be read: quiz exits 1" || bad "gone: quiz exits $rc"
+has "$out/gone.out" "the stack never answered it: alice's c has no TCB once alice has handled that frame"
+lacks "$out/gone.out" "score: 1 of 1"
+lacks "$out/gone.out" "  answer: "
+"$ns" check "$out/gone.scn" > "$out/check-gone.out" 2>&1
+rc=$?
+[ "$rc" -eq 2 ] && ok "check exits 2 on it" || bad "check exits $rc on gone.scn"
+has "$out/check-gone.out" "gone.scn:14:1: error: no event answers this question: alice's c has no TCB"
 
 # Choices that do not hold the stack's answer: check says which it gave.
 cat > "$out/choices.scn" <<'EOS'

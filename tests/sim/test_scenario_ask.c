@@ -6,7 +6,11 @@
  * numbers copied from a run: bob's SYN-ACK acknowledges alice's SYN's
  * sequence number + 1; the host answering an ARP request is the one that
  * owns the address; a SYN to a listener is accepted and one to a closed port
- * is not; alice's rcv_nxt after the SYN-ACK is bob's ISN + 1. A question no
+ * is not, nor is a zero-window probe whose byte the sequence check refuses
+ * (its ACK field processed all the same); alice's rcv_nxt after the SYN-ACK
+ * is bob's ISN + 1, and a TCB answer after close() reads the connection the
+ * socket left behind, or, when that is gone too, is never answered (no
+ * placeholder text taken for an answer). A question no
  * frame answers fails the run, whether the script ends or the next
  * question comes first; asking changes no frame on any wire. Parse errors
  * point at the word that is wrong, and the statement survives print -> parse.
@@ -180,6 +184,117 @@ START_TEST(test_accepted_yes_and_no)
 }
 END_TEST
 
+/* A world where bob's buffer fills: he reads nothing, his window falls to
+ * zero, and alice's persist timer probes it with one byte. */
+#define ZERO_WINDOW_WORLD                                                      \
+    "host alice 192.0.2.1/24\n"                                                \
+    "host bob 192.0.2.2/24\n"                                                  \
+    "link alice bob delay 5ms rate 10Mbit\n"                                   \
+    "bob: s = socket tcp\n"                                                    \
+    "bob: setsockopt s rcvbuf 5792\n"                                          \
+    "bob: bind s 9000\n"                                                       \
+    "bob: listen s 5\n"                                                        \
+    "bob: a = accept s &\n"                                                    \
+    "alice: c = socket tcp\n"                                                  \
+    "alice: connect c bob:9000\n"                                              \
+    "wait a\n"
+
+START_TEST(test_accepted_no_for_a_refused_zero_window_probe)
+{
+    /* The probe reaches bob's TCP and its ACK field is processed, but the
+     * sequence check refuses its byte (RCV.WND is 0) [RFC 9293 3.10.7.4]:
+     * not accepted. The full segments before it were. */
+    const char *text = ZERO_WINDOW_WORLD
+        "ask \"Does bob take alice's first data segment?\" answer next tcp to bob len > 0 "
+        "accepted\n"
+        "alice: send c bytes 30000 &\n"
+        "sleep 500ms\n"
+        "expect bob a tcb rcv_wnd == 0\n"
+        "ask \"Does bob take alice's 1-byte probe?\" answer next tcp to bob len == 1 accepted\n"
+        "sleep 1500ms\n";
+    struct told t = { 0 };
+    char *out = NULL;
+
+    ck_assert_uint_eq(run_told(text, &t, NULL, &out), 0);
+    ck_assert_uint_eq(t.answered, 2);
+    ck_assert_str_eq(answer_of(&t, 12)->text, "yes");
+    const struct scn_ask_answer *probe = answer_of(&t, 16);
+    ck_assert(probe->answered && probe->from_stack);
+    ck_assert_str_eq(probe->text, "no");
+    /* The answer is bob's TCP refusing it, not a drop somewhere else. */
+    ck_assert_msg(strstr(probe->event_text, "bob TCP") == probe->event_text &&
+                      strstr(probe->event_text, "not acceptable") != NULL,
+                  "%s", probe->event_text);
+    ck_assert_uint_gt(probe->t_ns, 1000000000u); /* the persist timer's, not a data segment */
+    free(out);
+}
+END_TEST
+
+START_TEST(test_tcb_answer_follows_the_connection_close_left)
+{
+    /* After close(c), c has no descriptor, but the connection it left lives
+     * on: bob's ACK of alice's FIN takes it to FIN_WAIT_2, and its snd_una
+     * is then past the SYN, "hi" and the FIN: ISN + 4. */
+    const char *text = WORLD
+        "ask \"alice's ISN?\" answer next tcp from alice flags S field seq\n"
+        "alice: connect c bob:80\n"
+        "wait a\n"
+        "alice: send c \"hi\"\n"
+        "sleep 1s\n"
+        "alice: close c\n"
+        "ask \"alice's snd_una once bob acknowledges her FIN?\" answer alice c snd_una after "
+        "next tcp to alice\n"
+        "ask \"and relative to her ISN?\" answer alice c snd_una_rel after next tcp to alice\n"
+        "sleep 1s\n"
+        "expect alice c state FIN_WAIT_2\n"
+        "expect alice c tcb snd_una_rel == 4\n";
+    struct told t = { 0 };
+    char *out = NULL;
+
+    ck_assert_msg(run_told(text, &t, NULL, &out) == 0, "%s", out);
+    ck_assert_uint_eq(t.answered, 3);
+    uint64_t iss = strtoull(answer_of(&t, 9)->text, NULL, 10);
+    const struct scn_ask_answer *una = answer_of(&t, 15);
+    ck_assert(una->answered && una->from_stack);
+    ck_assert_uint_eq(strtoull(una->text, NULL, 10), (iss + 4) & 0xffffffffu);
+    ck_assert_str_eq(answer_of(&t, 16)->text, "4");
+    ck_assert_ptr_nonnull(strstr(una->event_text, "alice TCP"));
+    free(out);
+}
+END_TEST
+
+START_TEST(test_tcb_answer_of_a_connection_gone_is_never_answered)
+{
+    /* bob closes first; alice's close sends her FIN from CLOSE_WAIT, and
+     * bob's ACK of it ends the connection (LAST_ACK -> CLOSED): once alice
+     * has handled that frame there is no TCB to read. No placeholder: the
+     * question is never answered, and the run fails. */
+    const char *text = WORLD
+        "alice: connect c bob:80\n"
+        "wait a\n"
+        "bob: close a\n"
+        "sleep 1s\n"
+        "expect alice c state CLOSE_WAIT\n"
+        "alice: close c\n"
+        "ask \"alice's cwnd once bob acknowledges her FIN?\" answer alice c cwnd after next tcp "
+        "to alice\n"
+        "sleep 1s\n";
+    struct told t = { 0 };
+    char *out = NULL;
+
+    ck_assert_uint_eq(run_told(text, &t, NULL, &out), 1);
+    ck_assert_uint_eq(t.answered, 1);
+    ck_assert(!t.ans[0].answered);
+    ck_assert_msg(strstr(out, "t.scn:15: the question is never answered: alice's cwnd once bob "
+                              "acknowledges her FIN?\n    (alice's c has no TCB once alice has "
+                              "handled that frame: the connection is gone)\n") != NULL,
+                  "%s", out);
+    ck_assert_ptr_nonnull(strstr(t.ans[0].why, "has no TCB"));
+    ck_assert_ptr_null(strstr(out, "no TCB)"));
+    free(out);
+}
+END_TEST
+
 START_TEST(test_fixed_answers)
 {
     const char *text = WORLD
@@ -339,6 +454,9 @@ scenario_ask_suite(void)
 
     tcase_add_test(tc, test_handshake_answers);
     tcase_add_test(tc, test_accepted_yes_and_no);
+    tcase_add_test(tc, test_accepted_no_for_a_refused_zero_window_probe);
+    tcase_add_test(tc, test_tcb_answer_follows_the_connection_close_left);
+    tcase_add_test(tc, test_tcb_answer_of_a_connection_gone_is_never_answered);
     tcase_add_test(tc, test_fixed_answers);
     tcase_add_test(tc, test_never_answered_at_the_end);
     tcase_add_test(tc, test_never_answered_before_the_next_question);

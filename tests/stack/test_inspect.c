@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_inspect.c - the read-only snapshots scenario expects and the view use:
- * named counters, the ARP table, the socket table.
+ * named counters, the ARP table, the socket table, the fields of a TCB no
+ * socket holds any more.
  */
 #include <check.h>
 #include <stdlib.h>
@@ -9,11 +10,13 @@
 
 #include "harness/frames.h"
 #include "harness/harness.h"
+#include "harness/tcp_harness.h"
 #include "stack/arp.h"
 #include "stack/err.h"
 #include "stack/host.h"
 #include "stack/inspect.h"
 #include "stack/socket.h"
+#include "stack/tcp.h"
 
 #define ALICE(w) (&(w)->host[HW_ALICE])
 #define BOB(w)   (&(w)->host[HW_BOB])
@@ -231,6 +234,43 @@ START_TEST(test_socket_snapshots)
 }
 END_TEST
 
+/* --- TCBs ------------------------------------------------------------------ */
+
+START_TEST(test_tcb_fields_of_a_connection_close_left_behind)
+{
+    /* After close() the connection lives on with no socket (FIN_WAIT_2):
+     * inspect_tcbs() lists it with fd -1, and inspect_tcbs_field() reads its
+     * fields by that place in the list, as inspect_tcb_field() does by fd. */
+    struct hw_world *w = th_new();
+    int afd, bfd;
+    th_pair(w, &afd, &bfd);
+    struct host *a = ALICE(w);
+    uint64_t iss = 0;
+    ck_assert(inspect_tcb_field(a, afd, "iss", &iss));
+    hw_enter(w);
+    ck_assert_int_eq(sock_close(a, afd), 0);
+    hw_deliver(w);
+    uint64_t v = 0;
+    ck_assert(!inspect_tcb_field(a, afd, "snd_una", &v));
+    struct inspect_tcb all[4];
+    size_t n = inspect_tcbs(a, all, 4);
+    ck_assert_uint_eq(n, 1);
+    ck_assert_int_eq(all[0].fd, -1);
+    ck_assert_str_eq(all[0].state, "FIN_WAIT_2");
+    ck_assert(inspect_tcbs_field(a, 0, "state", &v));
+    ck_assert_uint_eq(v, TCP_FIN_WAIT_2);
+    ck_assert(inspect_tcbs_field(a, 0, "snd_una", &v));
+    ck_assert_uint_eq(v, all[0].snd_una);
+    ck_assert_uint_eq(v, (iss + 2) & 0xffffffffu); /* past the SYN and the FIN */
+    ck_assert(inspect_tcbs_field(a, 0, "snd_una_rel", &v));
+    ck_assert_uint_eq(v, 2);
+    ck_assert(!inspect_tcbs_field(a, 0, "no_such_field", &v));
+    ck_assert(!inspect_tcbs_field(a, 1, "snd_una", &v));
+    hw_destroy(w);
+    free(w);
+}
+END_TEST
+
 static Suite *
 inspect_suite(void)
 {
@@ -246,6 +286,7 @@ inspect_suite(void)
     tc = tcase_create("tables");
     tcase_add_test(tc, test_arp_states);
     tcase_add_test(tc, test_socket_snapshots);
+    tcase_add_test(tc, test_tcb_fields_of_a_connection_close_left_behind);
     suite_add_tcase(s, tc);
     return s;
 }

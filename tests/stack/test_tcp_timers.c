@@ -2,8 +2,9 @@
 /*
  * test_tcp_timers.c - the retransmission timer [RFC 6298] (arithmetic,
  * back-off, Karn, 3 s after a lost SYN), delayed ACK [RFC 1122 4.2.3.2],
- * Nagle [RFC 1122 4.2.3.4], zero window and persist [RFC 9293 3.8.6.1],
- * window updates after a read.
+ * Nagle [RFC 1122 4.2.3.4], zero window and persist [RFC 9293 3.8.6.1]
+ * (a refused probe's byte goes again when the window opens, and the answers
+ * to probes are not duplicate ACKs), window updates after a read.
  */
 #include "tcp_test_util.h"
 
@@ -220,6 +221,70 @@ START_TEST(test_zero_window_then_persist_probes_with_backoff)
 }
 END_TEST
 
+START_TEST(test_refused_probes_leave_no_hole_and_no_fast_retransmit)
+{
+    /* The receiver refuses each 1-byte probe (its window is 0) and answers
+     * with its ACK only [RFC 9293 3.10.7.4]. The probe's byte is not part
+     * of the flight: SND.NXT stays at SND.UNA [RFC 9293 3.8.6.1], so when
+     * the window opens the byte goes again at the head of the first
+     * segment, with no one-byte hole for the receiver to hold the rest out
+     * of order behind. The answers to probes report no loss: no duplicate
+     * ACKs, no fast retransmit into the closed window, ssthresh unchanged. */
+    uint32_t iss;
+    int fd = th_active_open(w, PEER_ISS, 65535, NULL, &iss);
+    struct tcb *tp = th_tcb(w, HW_BOB, fd);
+    bob_send(fd, 1000);
+    take();
+    peer_wnd(TCP_ACK, PEER_ISS + 1, iss + 1001, 0, NULL, 0); /* ACKed, window 0 */
+    bob_send(fd, 3000);
+    ck_assert_uint_eq(th_pending(w, HW_BOB), 0);
+    uint32_t ssthresh = tp->ssthresh;
+    for (unsigned i = 0; i < 3; i++) {
+        hw_advance(w, TH_S << i); /* 1 s, then backed off: 2 s, 4 s */
+        struct th_seg p = take();
+        ck_assert_uint_eq(p.why, TCP_WHY_PERSIST);
+        ck_assert_uint_eq(p.t.seq, iss + 1001);
+        ck_assert_uint_eq(p.len, 1);
+        ck_assert_uint_eq(tp->snd_nxt, iss + 1001);
+        ck_assert_uint_eq(tp->snd_max, iss + 1002);
+        peer_wnd(TCP_ACK, PEER_ISS + 1, iss + 1001, 0, NULL, 0); /* refused */
+        ck_assert_uint_eq(th_pending(w, HW_BOB), 0);
+    }
+    ck_assert_uint_eq(counter("tcp.window_probes"), 3);
+    ck_assert_uint_eq(counter("tcp.dupacks"), 0);
+    ck_assert_uint_eq(counter("tcp.fast_retransmits"), 0);
+    /* The window opens, the probe's byte still unacknowledged: two full
+     * segments go from SND.UNA, back to back (Nagle holds the last 80
+     * bytes until they are acknowledged [RFC 1122 4.2.3.4]). */
+    peer_wnd(TCP_ACK, PEER_ISS + 1, iss + 1001, 4000, NULL, 0);
+    uint32_t next = iss + 1001;
+    struct th_seg d;
+    while (th_take(w, HW_BOB, &d)) {
+        ck_assert_uint_eq(d.t.seq, next);
+        ck_assert_uint_eq(d.len, TH_MSS);
+        ck_assert_uint_ne(d.why, TCP_WHY_RTO);
+        ck_assert_uint_ne(d.why, TCP_WHY_FAST_RETRANSMIT);
+        next += (uint32_t)d.len;
+    }
+    ck_assert_uint_eq(next, iss + 1001 + 2 * TH_MSS);
+    ck_assert(!tcp_timer_armed(tp, TCP_T_PERSIST));
+    ck_assert(tcp_timer_armed(tp, TCP_T_REXMT));
+    /* The peer takes them in order; the rest follows at once. */
+    peer_wnd(TCP_ACK, PEER_ISS + 1, next, 4000, NULL, 0);
+    d = take();
+    ck_assert_uint_eq(d.t.seq, next);
+    ck_assert_uint_eq(d.len, 3000 - 2 * TH_MSS);
+    ck_assert_uint_eq(th_pending(w, HW_BOB), 0);
+    peer_wnd(TCP_ACK, PEER_ISS + 1, iss + 4001, 4000, NULL, 0);
+    ck_assert_uint_eq(th_pending(w, HW_BOB), 0);
+    ck_assert_uint_eq(tp->snd_una, iss + 4001);
+    ck_assert_uint_eq(counter("tcp.dupacks"), 0);
+    ck_assert_uint_eq(counter("tcp.fast_retransmits"), 0);
+    ck_assert_uint_eq(tp->ssthresh, ssthresh);
+    ck_assert(!tp->in_recovery);
+}
+END_TEST
+
 START_TEST(test_receiver_advertises_zero_window_then_updates_after_read)
 {
     int lfd = th_listen(w, HW_BOB, TH_PORT, 4);
@@ -261,6 +326,7 @@ tcp_timers_suite(void)
     tcase_add_test(tc, test_delayed_ack_waits_200ms_for_one_segment_not_for_two);
     tcase_add_test(tc, test_nagle_holds_a_small_segment_until_the_ack_and_nodelay_does_not);
     tcase_add_test(tc, test_zero_window_then_persist_probes_with_backoff);
+    tcase_add_test(tc, test_refused_probes_leave_no_hole_and_no_fast_retransmit);
     tcase_add_test(tc, test_receiver_advertises_zero_window_then_updates_after_read);
     suite_add_tcase(s, tc);
     return s;
