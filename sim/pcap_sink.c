@@ -96,7 +96,7 @@ pcap_sink_attach(struct pcap_sink *ps, struct trace *tr)
 {
     if (ps->tr != NULL || ps->dumper == NULL)
         return;
-    trace_attach(tr, &ps->sink);
+    trace_attach_need(tr, &ps->sink, TRACE_NEED_FRAMES);  /* frames only: no sentences */
     ps->tr = tr;
 }
 
