@@ -18,6 +18,7 @@ trace_init(struct trace *tr)
     tr->sinks = NULL;
     tr->events = 0;
     tr->text_sinks = 0;
+    tr->sentence_sinks = 0;
     tr->sentences = 0;
 }
 
@@ -31,6 +32,8 @@ trace_attach_need(struct trace *tr, struct trace_sink *s, enum trace_need need)
     s->need = need;
     if (need == TRACE_NEED_TEXT)
         tr->text_sinks++;
+    if (need != TRACE_NEED_FRAMES)
+        tr->sentence_sinks++;
     *pp = s;
 }
 
@@ -49,6 +52,8 @@ trace_detach(struct trace *tr, struct trace_sink *s)
             s->next = NULL;
             if (s->need == TRACE_NEED_TEXT && tr->text_sinks > 0)
                 tr->text_sinks--;
+            if (s->need != TRACE_NEED_FRAMES && tr->sentence_sinks > 0)
+                tr->sentence_sinks--;
             return;
         }
     }
@@ -71,6 +76,24 @@ trace_count(struct host *h, enum trace_kind kind, enum trace_layer layer)
         h->stats.rx[layer]++;
     else if (kind == TRACE_TX)
         h->stats.tx[layer]++;
+}
+
+void
+trace_frame(struct host *h, enum trace_kind kind, enum trace_layer layer, const struct pkt *p)
+{
+    trace_count(h, kind, layer);
+    if (h->trace == NULL || h->trace->sinks == NULL)
+        return;
+    struct trace_event ev = {
+        .t_ns = h->now_ns,
+        .kind = kind,
+        .layer = layer,
+        .host = h,
+        .where = h->name,
+        .pkt = p,
+        .cause = (p != NULL && p->cause.kind != CAUSE_NONE) ? p->cause : h->cause,
+    };
+    trace_emit(h->trace, &ev);
 }
 
 static void
@@ -198,6 +221,13 @@ trace_tcp(struct host *h, enum trace_kind kind, const struct pkt *p, const struc
     va_start(ap, fmt);
     trace_vemit(h, kind, LAYER_TCP, p, tcb, rfc, fmt, ap);
     va_end(ap);
+}
+
+void
+trace_vtcp(struct host *h, enum trace_kind kind, const struct pkt *p, const struct trace_tcb *tcb,
+           const char *rfc, const char *fmt, va_list ap)
+{
+    trace_vemit(h, kind, LAYER_TCP, p, tcb, rfc, fmt, ap);
 }
 
 const char *

@@ -132,6 +132,7 @@ struct trace {
     struct trace_sink *sinks;  /* first attached first */
     uint64_t events;           /* events emitted so far */
     unsigned text_sinks;       /* sinks attached with TRACE_NEED_TEXT */
+    unsigned sentence_sinks;   /* with TRACE_NEED_TEXT or TRACE_NEED_FORMAT */
     uint64_t sentences;        /* sentences the helpers formatted (for tests:
                                   a run nobody reads builds none) */
 };
@@ -154,6 +155,16 @@ static inline bool
 trace_wanted(const struct trace *tr)
 {
     return tr != NULL && tr->sinks != NULL;
+}
+
+/* Whether a sink reads the sentence, as text or as format and arguments. A
+ * layer that describes a header before its trace call (the arguments of its
+ * sentence) skips that work when not; it still calls the helper if the
+ * event's packet is a frame a capture wants (trace_frame()). */
+static inline bool
+trace_wants_sentence(const struct trace *tr)
+{
+    return tr != NULL && tr->sentence_sinks > 0;
 }
 
 /* Whether a sink reads ev->text: if not, an event's sentence need not be
@@ -189,6 +200,10 @@ void trace_tx(struct host *h, enum trace_layer layer, const struct pkt *p,
  * other kind counts nothing). A hot path that skips its sentence with
  * trace_wanted() calls this instead, so the counters stay the same. */
 void trace_count(struct host *h, enum trace_kind kind, enum trace_layer layer);
+/* What the helpers above do when no sink reads the sentence: count, and
+ * give the sinks that read frames (a capture) the event without one. */
+void trace_frame(struct host *h, enum trace_kind kind, enum trace_layer layer,
+                 const struct pkt *p);
 /* Any other kind (STATE, CACHE, TIMER, DELIVER, CALL, NOTE). */
 void trace_event(struct host *h, enum trace_kind kind, enum trace_layer layer,
                  const struct pkt *p, const char *rfc, const char *fmt, ...)
@@ -198,6 +213,10 @@ void trace_event(struct host *h, enum trace_kind kind, enum trace_layer layer,
 void trace_tcp(struct host *h, enum trace_kind kind, const struct pkt *p,
                const struct trace_tcb *tcb, const char *rfc, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
+/* trace_tcp() for a helper that takes its own arguments (fmt a literal). */
+void trace_vtcp(struct host *h, enum trace_kind kind, const struct pkt *p,
+                const struct trace_tcb *tcb, const char *rfc, const char *fmt, va_list ap)
+    __attribute__((format(printf, 6, 0)));
 
 const char *trace_kind_name(enum trace_kind k);    /* "RX" */
 const char *trace_layer_name(enum trace_layer l);  /* "IPv4" */

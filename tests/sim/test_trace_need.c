@@ -127,6 +127,79 @@ START_TEST(test_pcapng_alone_builds_no_sentence)
 }
 END_TEST
 
+/* Run lesson `name` with the record and (if given) a reader; the sentences
+ * formatted, the record's events' texts joined into *texts. */
+static uint64_t
+run_recorded(const char *name, bool with_reader, char **texts, size_t *n_events)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", NETSTEP_SCENARIO_DIR, name);
+    struct scn_diag diag;
+    struct scenario *scn = scenario_parse_file(path, &diag);
+    ck_assert_msg(scn != NULL, "%s", diag.first);
+    struct scn_runner *r = calloc(1, sizeof *r);
+    struct scn_run_opts opts = { 0 };
+    char err[256];
+    ck_assert_int_eq(scn_runner_init(r, scn, &opts, err, sizeof err), 0);
+    struct record rec;
+    record_init(&rec, &r->sim);
+    record_attach(&rec);
+    struct reader rd = { .sink = { .emit = reader_emit } };
+    rd.sink.ctx = &rd;
+    if (with_reader)
+        trace_attach(&r->sim.trace, &rd.sink);
+    while (scn_runner_step(r))
+        ;
+    if (with_reader)
+        trace_detach(&r->sim.trace, &rd.sink);
+    record_detach(&rec);
+    uint64_t sentences = r->sim.trace.sentences;
+    size_t cap = 1 << 16, len = 0;
+    char *all = malloc(cap);
+    ck_assert_ptr_nonnull(all);
+    struct record_event ev;
+    for (size_t i = 0; record_get(&rec, i, &ev); i++) {
+        size_t k = strlen(ev.text);
+        while (len + k + 2 > cap) {
+            cap *= 2;
+            all = realloc(all, cap);
+            ck_assert_ptr_nonnull(all);
+        }
+        memcpy(all + len, ev.text, k);
+        all[len + k] = '\n';
+        len += k + 1;
+    }
+    all[len] = '\0';
+    *texts = all;
+    *n_events = record_count(&rec);
+    ck_assert_uint_eq(rec.lost, 0);
+    record_destroy(&rec);
+    scn_runner_destroy(r);
+    free(r);
+    scenario_free(scn);
+    return sentences;
+}
+
+START_TEST(test_record_alone_builds_no_sentence_until_asked)
+{
+    const char *lessons[] = { "tcp/slow-start.scn", "udp/echo.scn", "ip/fragmentation.scn",
+                              "tcp/fast-retransmit.scn" };
+    for (size_t k = 0; k < sizeof lessons / sizeof lessons[0]; k++) {
+        char *alone, *read;
+        size_t n_alone, n_read;
+        ck_assert_uint_eq(run_recorded(lessons[k], false, &alone, &n_alone), 0);
+        ck_assert_uint_gt(run_recorded(lessons[k], true, &read, &n_read), 0);
+        /* the sentences the record builds when asked are the bus's own */
+        ck_assert_uint_gt(n_alone, 10);
+        ck_assert_uint_eq(n_alone, n_read);
+        ck_assert_uint_gt(strlen(alone), n_alone * 10);
+        ck_assert_str_eq(alone, read);
+        free(alone);
+        free(read);
+    }
+}
+END_TEST
+
 START_TEST(test_attach_and_detach_count_text_sinks)
 {
     struct trace tr;
@@ -156,6 +229,7 @@ trace_need_suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_pcap_alone_builds_no_sentence);
     tcase_add_test(tc, test_pcapng_alone_builds_no_sentence);
+    tcase_add_test(tc, test_record_alone_builds_no_sentence_until_asked);
     tcase_add_test(tc, test_attach_and_detach_count_text_sinks);
     suite_add_tcase(s, tc);
     return s;
