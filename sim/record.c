@@ -4,7 +4,8 @@
  * event (docs/architecture.md, "The trace bus and the
  * event log").
  *
- * Fixed-size facts go into 72-byte entries, in chunks that never move;
+ * Fixed-size facts go into 72-byte entries, in chunks that never move (the
+ * first grows to full size, so a short lesson's log stays small);
  * variable-size ones (the sentence, the packet bytes) into an arena of
  * blocks (growing to 4 MiB, huge pages where the kernel gives them) that
  * never moves what it holds, so the pointers record_get() returns stay
@@ -38,6 +39,8 @@
 /* Entries per chunk of the index (a power of two). */
 #define RECORD_CHUNK_SHIFT 13
 #define RECORD_CHUNK (1u << RECORD_CHUNK_SHIFT)
+/* The first chunk's first size, entries (it doubles up to RECORD_CHUNK). */
+#define RECORD_CHUNK_FIRST 256u
 /* Formats remembered with what their arguments are (a power of two). */
 #define RECORD_FMTS 2048u
 /* Arguments a format may take for its sentence to be kept unbuilt. */
@@ -196,6 +199,7 @@ record_destroy(struct record *r)
     r->wheres = NULL;
     r->chunks = NULL;
     r->n_chunks = r->cap_chunks = 0;
+    r->first_chunk_cap = 0;
     r->n_entries = 0;
     r->n_wheres = r->cap_wheres = 0;
 }
@@ -968,10 +972,23 @@ record_slot(struct record *r, size_t i)
             r->chunks = grown;
             r->cap_chunks = cap;
         }
-        r->chunks[c] = malloc(RECORD_CHUNK * sizeof(struct record_entry));
+        /* the first chunk starts small and grows to full size (a short
+         * lesson's log stays small); it is copied only while it grows */
+        size_t n = c == 0 ? RECORD_CHUNK_FIRST : RECORD_CHUNK;
+        r->chunks[c] = malloc(n * sizeof(struct record_entry));
         if (r->chunks[c] == NULL)
             return NULL;
+        if (c == 0)
+            r->first_chunk_cap = n;
         r->n_chunks++;
+    }
+    if (c == 0 && i >= r->first_chunk_cap) {
+        size_t n = r->first_chunk_cap * 2 < RECORD_CHUNK ? r->first_chunk_cap * 2 : RECORD_CHUNK;
+        struct record_entry *grown = realloc(r->chunks[0], n * sizeof *grown);
+        if (grown == NULL)
+            return NULL;
+        r->chunks[0] = grown;
+        r->first_chunk_cap = n;
     }
     return &r->chunks[c][i & (RECORD_CHUNK - 1)];
 }
@@ -1066,7 +1083,9 @@ void
 record_memory(const struct record *r, struct record_memory *out)
 {
     memset(out, 0, sizeof *out);
-    out->index = r->n_chunks * RECORD_CHUNK * sizeof(struct record_entry) +
+    size_t index_entries =
+        r->n_chunks == 0 ? 0 : (r->n_chunks - 1) * RECORD_CHUNK + r->first_chunk_cap;
+    out->index = index_entries * sizeof(struct record_entry) +
                  r->cap_chunks * sizeof *r->chunks + r->cap_wheres * sizeof(char *);
     for (size_t i = 0; i < r->n_wheres; i++)
         out->index += strlen(r->wheres[i]) + 1;

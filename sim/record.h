@@ -73,9 +73,13 @@ struct record {
     struct sim *sim;                /* for host indexes and the trace bus */
     bool attached;                  /* sink is on sim->trace */
     struct record_entry **chunks;   /* the index, in emit order: chunks of
-                                       RECORD_CHUNK entries that never move */
+                                       RECORD_CHUNK entries that never move
+                                       once full */
     size_t n_chunks;                /* chunks allocated */
     size_t cap_chunks;              /* slots in chunks */
+    size_t first_chunk_cap;         /* entries chunks[0] has room for (it
+                                       grows to RECORD_CHUNK; the others are
+                                       allocated whole) */
     size_t n_entries;               /* events kept */
     struct record_block *blocks;    /* arena: sentences' arguments and packet
                                        bytes; newest first */
