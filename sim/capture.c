@@ -409,7 +409,8 @@ capture_attach(struct capture *c, struct trace *tr)
 {
     if (c->tr != NULL)
         return;
-    trace_attach(tr, &c->sink);
+    /* frames and causes only: no sentence is built for a capture */
+    trace_attach_need(tr, &c->sink, TRACE_NEED_FRAMES);
     c->tr = tr;
     if (c->n_iface_files > 0 && c->sim != NULL) {
         c->sim->on_host_rx = capture_iface_received;

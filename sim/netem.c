@@ -10,7 +10,7 @@
  * direction's generator exactly as the knob it serves needs, so the order in
  * which a driver calls them is the order of the draws (see each driver).
  * Called by: link.c, drv_tap.c. Calls: rng_unit(), rng_below(),
- * frame_describe(), trace_emit().
+ * trace_emit_frame().
  */
 #include "sim/netem.h"
 
@@ -23,16 +23,12 @@
 #include "stack/ipv4.h"
 #include "stack/pkt.h"
 #include "stack/wire/bytes.h"
-#include "stack/wire/describe.h"
 #include "stack/wire/eth.h"
 #include "stack/wire/ipv4.h"
 
 #define NS_PER_S 1000000000ull
 /* First size of a direction's backlog ring; it doubles up to the limit. */
 #define NETEM_RING_INITIAL 16
-/* Room for " on WHERE (SIDE)" after a frame's description: a wire's name
- * (links and TAP devices keep theirs under 80 characters) and its side. */
-#define NETEM_SUFFIX_LEN 104
 
 uint64_t
 netem_sat_add(uint64_t a, uint64_t b)
@@ -363,17 +359,9 @@ netem_trace(struct trace *tr, uint64_t now_ns, const char *where, enum trace_kin
         return;
     }
     /* "<frame_describe> on alice-bob" or "... on bob-nstap0 (to kernel)",
-     * the suffix kept even when the description is cut short */
-    char suffix[NETEM_SUFFIX_LEN];
-    int sl = side != NULL ? snprintf(suffix, sizeof suffix, " on %s (%s)", where, side)
-                          : snprintf(suffix, sizeof suffix, " on %s", where);
-    size_t suffix_len = sl < 0 ? 0 : (size_t)sl;
-    if (suffix_len >= sizeof ev.text || suffix_len >= sizeof suffix)
-        suffix_len = 0;
-    size_t room = sizeof ev.text - suffix_len;
-    frame_describe(p->data, p->len, ev.text, room);
-    size_t used = strnlen(ev.text, room - 1);
-    memcpy(ev.text + used, suffix, suffix_len);
-    ev.text[used + suffix_len] = '\0';
-    trace_emit(tr, &ev);
+     * built only if a sink reads it */
+    if (side != NULL)
+        trace_emit_frame(tr, &ev, " on %s (%s)", where, side);
+    else
+        trace_emit_frame(tr, &ev, " on %s", where);
 }

@@ -74,6 +74,11 @@ pcap_sink_open(struct pcap_sink *ps, const char *path)
         pcap_sink_fail(ps, -ERR_ACCES, "cannot write capture", why);
         goto out_close;
     }
+    /* A regular file takes the frames in large writes (a write per 4 KiB
+     * costs more than the frames); a pipe or stdout keeps stdio's default,
+     * so a live reader is not kept waiting. */
+    if (!ps->out.direct)
+        setvbuf(ps->out.f, NULL, _IOFBF, PCAP_SINK_BUFFER);
     ps->dumper = pcap_dump_fopen(ps->pd, ps->out.f);
     if (ps->dumper == NULL) {
         pcap_sink_fail(ps, -ERR_ACCES, "cannot write capture", pcap_geterr(ps->pd));
@@ -96,7 +101,7 @@ pcap_sink_attach(struct pcap_sink *ps, struct trace *tr)
 {
     if (ps->tr != NULL || ps->dumper == NULL)
         return;
-    trace_attach(tr, &ps->sink);
+    trace_attach_need(tr, &ps->sink, TRACE_NEED_FRAMES);  /* frames only: no sentences */
     ps->tr = tr;
 }
 

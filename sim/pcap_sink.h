@@ -23,6 +23,9 @@
 #ifndef NETSTEP_SIM_PCAP_SINK_H
 #define NETSTEP_SIM_PCAP_SINK_H
 
+/* stdio buffer of a capture written to a regular file, bytes. */
+#define PCAP_SINK_BUFFER (1u << 20)
+
 #include <stdbool.h>
 #include <stdint.h>
 

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "sim/log_sink.h"
+#include "sim/pcap_sink.h"
 #include "stack/err.h"
 #include "stack/pkt.h"
 
@@ -334,6 +335,10 @@ pcapng_sink_open(struct pcapng_sink *ps, const char *path, const char *appl)
         goto out_free;
     }
     ps->f = ps->out.f;
+    /* large writes to a regular file; a pipe keeps stdio's default (a live
+     * reader is not kept waiting) */
+    if (!ps->out.direct)
+        setvbuf(ps->f, NULL, _IOFBF, PCAP_SINK_BUFFER);
     if (pcapng_write_shb(ps, appl) < 0) {
         outfile_finish(&ps->out, false, why, sizeof why);
         ps->f = NULL;

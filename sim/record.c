@@ -4,9 +4,15 @@
  * event (docs/architecture.md, "The trace bus and the
  * event log").
  *
- * Fixed-size facts go into an array of 72-byte entries; variable-size ones
- * (the text, the packet bytes) into an arena of 64 KiB blocks that never
- * moves what it holds, so the pointers record_get() returns stay valid.
+ * Fixed-size facts go into 72-byte entries, in chunks that never move (the
+ * first grows to full size, so a short lesson's log stays small);
+ * variable-size ones (the sentence, the packet bytes) into an arena of
+ * blocks (growing to 4 MiB, huge pages where the kernel gives them) that
+ * never moves what it holds, so the pointers record_get() returns stay
+ * valid and a growing log never copies itself. A sentence is kept as its
+ * format and arguments (the format is the stack's string literal; a string
+ * argument is copied) and built by record_get() the first time it is asked
+ * for: formatting every event costs more than the stack's work on it.
  * A frame's bytes are kept once for all the events that report it (see
  * record_frame_bytes()); TCB snapshots go to their own array, a snapshot
  * equal to a recent one kept once.
@@ -14,16 +20,36 @@
  */
 #include "sim/record.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "sim/sim.h"
 #include "stack/pkt.h"
 
-#define RECORD_BLOCK_SIZE (64u * 1024)
+/* The arena's first block; each next one is twice as big, up to the last. */
+#define RECORD_BLOCK_FIRST (64u * 1024)
+#define RECORD_BLOCK_LAST (4u * 1024 * 1024)
+/* Blocks this big are aligned for, and offered, huge pages (fewer faults). */
+#define RECORD_HUGE (2u * 1024 * 1024)
 /* Objects larger than this get a block of their own, so a jumbo frame does
  * not waste most of a shared block. */
-#define RECORD_BIG_OBJECT (RECORD_BLOCK_SIZE / 4)
+#define RECORD_BIG_OBJECT (RECORD_BLOCK_FIRST / 4)
+/* Entries per chunk of the index (a power of two). */
+#define RECORD_CHUNK_SHIFT 13
+#define RECORD_CHUNK (1u << RECORD_CHUNK_SHIFT)
+/* The first chunk's first size, entries (it doubles up to RECORD_CHUNK). */
+#define RECORD_CHUNK_FIRST 256u
+/* Formats remembered with what their arguments are (a power of two). */
+#define RECORD_FMTS 2048u
+/* Arguments a format may take for its sentence to be kept unbuilt. */
+#define RECORD_FMT_ARGS 24
+/* A kept sentence: [u16 length of the rest][tag][rest]. */
+#define SAID_TEXT 'T'    /* rest: the text and its NUL */
+#define SAID_FMT 'F'     /* rest: the format pointer, then the arguments */
+#define SAID_FRAME 'W'   /* idem, the text of a frame_text event */
+#define SAID_MAX 1024    /* longest kept form (else the sentence is built now) */
 /* Interned names are numbered with 16 bits. */
 #define RECORD_MAX_WHERES 65535u
 /* Static strings (RFC tags, state names): a pointer hash of this many slots. */
@@ -33,7 +59,7 @@
 #define RECORD_FRAME_SLACK 80
 /* Recent frames remembered, by packet id (a power of two). */
 #define RECORD_FRAMES 256u
-/* Recent sentences remembered, by hash (a power of two). */
+/* Recent sentences (as kept) remembered, by hash (a power of two). */
 #define RECORD_TEXTS 4096u
 /* A new TCB snapshot is compared with this many recent ones. */
 #define RECORD_TCB_RECENT 8u
@@ -43,7 +69,7 @@ struct record_entry {
     uint64_t t_ns;          /* virtual time */
     uint64_t pkt_id;        /* 0 without a packet */
     uint64_t cause_pkt_id;  /* trace_cause.pkt_id */
-    const char *text;       /* in the arena */
+    const uint8_t *said;    /* the sentence as kept (SAID_*), in the arena */
     const uint8_t *bytes;   /* in the arena (shared between a frame's events), or NULL */
     uint32_t len;           /* bytes copied */
     uint32_t cause_step;    /* trace_cause.step */
@@ -105,6 +131,9 @@ struct record_block {
 };
 
 static void record_emit(void *ctx, const struct trace_event *ev);
+struct record_memo;
+static void memo_free(struct record_memo *m);
+static struct record_block *record_block_new(size_t cap);
 
 void
 record_init(struct record *r, struct sim *s)
@@ -120,7 +149,8 @@ record_attach(struct record *r)
 {
     if (r->attached)
         return;
-    trace_attach(&r->sim->trace, &r->sink);
+    /* the log keeps formats and arguments: no sentence is built for it */
+    trace_attach_need(&r->sim->trace, &r->sink, TRACE_NEED_FORMAT);
     r->attached = true;
 }
 
@@ -146,23 +176,54 @@ record_destroy(struct record *r)
     for (size_t i = 0; i < r->n_wheres; i++)
         free(r->wheres[i]);
     free(r->wheres);
-    free(r->entries);
+    for (size_t i = 0; i < r->n_chunks; i++)
+        free(r->chunks[i]);
+    free(r->chunks);
     free(r->statics);
     free(r->static_hash);
     free(r->tcbs);
     free(r->frames);
-    free(r->texts);
-    r->texts = NULL;
+    free(r->saids);
+    free(r->fmts);
+    memo_free(r->memo);
+    r->memo = NULL;
+    r->fmts = NULL;
+    r->saids = NULL;
     r->statics = NULL;
     r->static_hash = NULL;
     r->tcbs = NULL;
     r->frames = NULL;
     r->n_statics = r->cap_statics = r->n_tcbs = r->cap_tcbs = 0;
     r->blocks = NULL;
+    r->next_block = 0;
     r->wheres = NULL;
-    r->entries = NULL;
-    r->n_entries = r->cap_entries = 0;
+    r->chunks = NULL;
+    r->n_chunks = r->cap_chunks = 0;
+    r->first_chunk_cap = 0;
+    r->n_entries = 0;
     r->n_wheres = r->cap_wheres = 0;
+}
+
+/* A block of cap bytes of storage; huge-page aligned and advised when big. */
+static struct record_block *
+record_block_new(size_t cap)
+{
+    struct record_block *b;
+    size_t total = sizeof *b + cap;
+    if (total >= RECORD_HUGE && total % RECORD_HUGE == 0) {
+        b = aligned_alloc(RECORD_HUGE, total);
+#ifdef MADV_HUGEPAGE
+        if (b != NULL)
+            madvise(b, total, MADV_HUGEPAGE);  /* a hint: failure costs only faults */
+#endif
+    } else {
+        b = malloc(total);
+    }
+    if (b != NULL) {
+        b->used = 0;
+        b->cap = cap;
+    }
+    return b;
 }
 
 /* n bytes from the arena, or NULL when memory runs out. */
@@ -171,12 +232,17 @@ record_alloc(struct record *r, size_t n)
 {
     struct record_block *b = r->blocks;
     if (n > RECORD_BIG_OBJECT || b == NULL || b->cap - b->used < n) {
-        size_t cap = n > RECORD_BIG_OBJECT ? n : RECORD_BLOCK_SIZE;
-        struct record_block *nb = malloc(sizeof *nb + cap);
+        size_t cap = n;
+        if (n <= RECORD_BIG_OBJECT) {
+            if (r->next_block < RECORD_BLOCK_FIRST)
+                r->next_block = RECORD_BLOCK_FIRST;
+            cap = r->next_block - sizeof *b;
+            if (r->next_block < RECORD_BLOCK_LAST)
+                r->next_block *= 2;
+        }
+        struct record_block *nb = record_block_new(cap);
         if (nb == NULL)
             return NULL;
-        nb->used = 0;
-        nb->cap = cap;
         r->arena_bytes += sizeof *nb + cap;
         if (n > RECORD_BIG_OBJECT && b != NULL) {
             /* keep filling the current shared block: put the big one behind it */
@@ -364,32 +430,520 @@ record_frame_bytes(struct record *r, const struct trace_event *ev)
     return f->lo;
 }
 
-/* Sentence t as the log keeps it: the copy of an equal recent sentence if
- * there is one (every full-size frame's Ethernet line reads the same), else
- * a new copy. NULL when memory runs out. */
-static const char *
-record_text(struct record *r, const char *t)
+/* --- sentences kept as format and arguments ------------------------------ */
+
+/* What an argument of a format is, as va_arg() must read it. */
+enum fmt_arg {
+    ARG_INT = 1,  /* int (and char, short: promoted), a '*' width too */
+    ARG_WIDE,     /* long, long long, size_t, intmax_t, ptrdiff_t */
+    ARG_DOUBLE,   /* double */
+    ARG_STR,      /* const char * (copied: it may be the caller's buffer) */
+    ARG_PTR,      /* void * (%p) */
+};
+
+/* A format, and its arguments in order. */
+struct record_fmt {
+    const char *fmt;  /* the format (its pointer names it), NULL: slot free */
+    bool ok;          /* every conversion is one we can keep and replay */
+    uint8_t n;        /* arguments */
+    uint8_t arg[RECORD_FMT_ARGS];
+};
+
+/* One conversion of a format: the spec "%-*.3lu" spans [start, end). */
+struct fmt_conv {
+    const char *start, *end;
+    int stars;             /* '*' width and precision: ARG_INT arguments first */
+    enum fmt_arg arg;      /* the value's; 0 for "%%" */
+};
+
+/* The conversion starting at p (at a '%'); false if it is one not kept
+ * (%n, %ls, %Lf, glibc's %m, a positional one). */
+static bool
+fmt_next_conv(const char *p, struct fmt_conv *c)
 {
-    size_t len = strnlen(t, TRACE_TEXT_LEN - 1);
-    uint64_t h = 14695981039346656037ull;  /* FNV-1a */
-    for (size_t i = 0; i < len; i++)
-        h = (h ^ (unsigned char)t[i]) * 1099511628211ull;
-    if (r->texts == NULL) {
-        r->texts = calloc(RECORD_TEXTS, sizeof *r->texts);
-        if (r->texts == NULL)
+    c->start = p++;
+    c->stars = 0;
+    c->arg = 0;
+    if (*p == '%') {
+        c->end = p + 1;
+        return true;
+    }
+    while (*p != '\0' && strchr("-+ #0'", *p) != NULL)
+        p++;
+    if (*p == '*') {
+        c->stars++;
+        p++;
+    } else {
+        while (*p >= '0' && *p <= '9')
+            p++;
+        if (*p == '$')
+            return false;
+    }
+    if (*p == '.') {
+        p++;
+        if (*p == '*') {
+            c->stars++;
+            p++;
+        } else {
+            while (*p >= '0' && *p <= '9')
+                p++;
+        }
+    }
+    int wide = 0;  /* 1: h/hh, 2: l/ll/j/z/t, 3: L */
+    while (*p != '\0' && strchr("hljztqL", *p) != NULL) {
+        wide = *p == 'h' ? (wide > 1 ? wide : 1) : *p == 'L' ? 3 : 2;
+        p++;
+    }
+    switch (*p) {
+    case 'd': case 'i': case 'o': case 'u': case 'x': case 'X':
+        c->arg = wide == 2 ? ARG_WIDE : ARG_INT;
+        if (wide == 3)
+            return false;
+        break;
+    case 'c':
+        c->arg = ARG_INT;
+        if (wide >= 2)
+            return false;
+        break;
+    case 'e': case 'E': case 'f': case 'F': case 'g': case 'G': case 'a': case 'A':
+        c->arg = ARG_DOUBLE;
+        if (wide == 3)
+            return false;
+        break;
+    case 's':
+        c->arg = ARG_STR;
+        if (wide != 0)
+            return false;
+        break;
+    case 'p':
+        c->arg = ARG_PTR;
+        break;
+    default:
+        return false;
+    }
+    c->end = p + 1;
+    return true;
+}
+
+/* What fmt's arguments are: from the table, parsing it the first time. */
+static const struct record_fmt *
+record_fmt_of(struct record *r, const char *fmt)
+{
+    static const struct record_fmt not_kept = { .ok = false };
+    if (r->fmts == NULL) {
+        r->fmts = calloc(RECORD_FMTS, sizeof *r->fmts);
+        if (r->fmts == NULL)
+            return &not_kept;
+    }
+    size_t slot = (size_t)(((uintptr_t)fmt >> 3) * 0x9E3779B97F4A7C15ull >> 40) & (RECORD_FMTS - 1);
+    struct record_fmt *f = NULL;
+    for (size_t k = 0; k < RECORD_FMTS; k++, slot = (slot + 1) & (RECORD_FMTS - 1)) {
+        if (r->fmts[slot].fmt == fmt)
+            return &r->fmts[slot];
+        if (r->fmts[slot].fmt == NULL) {
+            f = &r->fmts[slot];
+            break;
+        }
+    }
+    if (f == NULL)
+        return &not_kept;  /* table full: build such sentences at once */
+    f->fmt = fmt;
+    f->ok = true;
+    f->n = 0;
+    for (const char *p = strchr(fmt, '%'); p != NULL && f->ok; p = strchr(p, '%')) {
+        struct fmt_conv c;
+        if (!fmt_next_conv(p, &c) || f->n + c.stars + (c.arg != 0) > RECORD_FMT_ARGS) {
+            f->ok = false;
+            break;
+        }
+        for (int k = 0; k < c.stars; k++)
+            f->arg[f->n++] = ARG_INT;
+        if (c.arg != 0)
+            f->arg[f->n++] = (uint8_t)c.arg;
+        p = c.end;
+    }
+    return f;
+}
+
+/* The arguments ap holds for f, packed at out (room n). Returns the bytes
+ * used, 0 if they do not fit. */
+static size_t
+pack_args(const struct record_fmt *f, va_list ap, uint8_t *out, size_t n)
+{
+    size_t k = 0;
+    for (unsigned i = 0; i < f->n; i++) {
+        switch (f->arg[i]) {
+        case ARG_INT: {
+            int v = va_arg(ap, int);
+            if (k + sizeof v > n)
+                return 0;
+            memcpy(out + k, &v, sizeof v);
+            k += sizeof v;
+            break;
+        }
+        case ARG_WIDE: {
+            long long v = va_arg(ap, long long);
+            if (k + sizeof v > n)
+                return 0;
+            memcpy(out + k, &v, sizeof v);
+            k += sizeof v;
+            break;
+        }
+        case ARG_DOUBLE: {
+            double v = va_arg(ap, double);
+            if (k + sizeof v > n)
+                return 0;
+            memcpy(out + k, &v, sizeof v);
+            k += sizeof v;
+            break;
+        }
+        case ARG_PTR: {
+            void *v = va_arg(ap, void *);
+            if (k + sizeof v > n)
+                return 0;
+            memcpy(out + k, &v, sizeof v);
+            k += sizeof v;
+            break;
+        }
+        case ARG_STR: {
+            /* [u16 length, 0xffff for NULL][the bytes][NUL] */
+            const char *v = va_arg(ap, const char *);
+            size_t len = v != NULL ? strlen(v) : 0;
+            uint16_t tag = v != NULL ? (uint16_t)len : 0xffffu;
+            if (v != NULL && len >= 0xffffu)
+                return 0;
+            if (k + 2 + len + 1 > n)
+                return 0;
+            memcpy(out + k, &tag, 2);
+            if (len > 0)
+                memcpy(out + k + 2, v, len);
+            out[k + 2 + len] = '\0';
+            k += 2 + len + 1;
+            break;
+        }
+        default:
+            return 0;
+        }
+    }
+    return k;
+}
+
+#pragma GCC diagnostic push
+/* The format is the stack's literal, kept by pointer and replayed one
+ * conversion at a time. */
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+/* One conversion spec (NUL-terminated) with its star arguments and value. */
+static int
+replay_conv(char *out, size_t room, const char *spec, const struct fmt_conv *c, const int *star,
+            const uint8_t *v)
+{
+    int iv;
+    long long wv;
+    double dv;
+    void *pv;
+    const char *sv;
+    switch (c->arg) {
+    case ARG_INT:
+        memcpy(&iv, v, sizeof iv);
+        return c->stars == 0   ? snprintf(out, room, spec, iv)
+               : c->stars == 1 ? snprintf(out, room, spec, star[0], iv)
+                               : snprintf(out, room, spec, star[0], star[1], iv);
+    case ARG_WIDE:
+        memcpy(&wv, v, sizeof wv);
+        return c->stars == 0   ? snprintf(out, room, spec, wv)
+               : c->stars == 1 ? snprintf(out, room, spec, star[0], wv)
+                               : snprintf(out, room, spec, star[0], star[1], wv);
+    case ARG_DOUBLE:
+        memcpy(&dv, v, sizeof dv);
+        return c->stars == 0   ? snprintf(out, room, spec, dv)
+               : c->stars == 1 ? snprintf(out, room, spec, star[0], dv)
+                               : snprintf(out, room, spec, star[0], star[1], dv);
+    case ARG_PTR:
+        memcpy(&pv, v, sizeof pv);
+        return c->stars == 0   ? snprintf(out, room, spec, pv)
+               : c->stars == 1 ? snprintf(out, room, spec, star[0], pv)
+                               : snprintf(out, room, spec, star[0], star[1], pv);
+    case ARG_STR: {
+        uint16_t tag;
+        memcpy(&tag, v, 2);
+        sv = tag == 0xffffu ? NULL : (const char *)v + 2;
+        return c->stars == 0   ? snprintf(out, room, spec, sv)
+               : c->stars == 1 ? snprintf(out, room, spec, star[0], sv)
+                               : snprintf(out, room, spec, star[0], star[1], sv);
+    }
+    default:
+        return 0;
+    }
+}
+#pragma GCC diagnostic pop
+
+/* The size of the packed argument at v of class a. */
+static size_t
+packed_size(enum fmt_arg a, const uint8_t *v)
+{
+    switch (a) {
+    case ARG_INT:
+        return sizeof(int);
+    case ARG_WIDE:
+        return sizeof(long long);
+    case ARG_DOUBLE:
+        return sizeof(double);
+    case ARG_PTR:
+        return sizeof(void *);
+    case ARG_STR: {
+        uint16_t tag;
+        memcpy(&tag, v, 2);
+        return 2 + (tag == 0xffffu ? 0 : tag) + 1;
+    }
+    }
+    return 0;
+}
+
+/* The sentence fmt would have made of the arguments packed at v, into buf
+ * (TRACE_TEXT_LEN bytes), cut where vsnprintf() would have cut it. */
+static void
+replay_fmt(const char *fmt, const uint8_t *v, char *buf)
+{
+    char out[2 * TRACE_TEXT_LEN];
+    size_t pos = 0;
+    const char *p = fmt;
+    while (*p != '\0' && pos < TRACE_TEXT_LEN - 1) {
+        const char *pct = strchr(p, '%');
+        size_t lit = pct != NULL ? (size_t)(pct - p) : strlen(p);
+        if (lit > sizeof out - 1 - pos)
+            lit = sizeof out - 1 - pos;
+        memcpy(out + pos, p, lit);
+        pos += lit;
+        if (pct == NULL || pos >= TRACE_TEXT_LEN - 1)
+            break;
+        struct fmt_conv c;
+        if (!fmt_next_conv(pct, &c))
+            break;  /* not kept so: record_emit() built such a sentence at once */
+        p = c.end;
+        if (c.arg == 0) {
+            out[pos++] = '%';
+            continue;
+        }
+        int star[2] = { 0, 0 };
+        for (int k = 0; k < c.stars; k++) {
+            memcpy(&star[k], v, sizeof(int));
+            v += sizeof(int);
+        }
+        char spec[64];
+        size_t sl = (size_t)(c.end - c.start);
+        if (sl >= sizeof spec)
+            break;
+        memcpy(spec, c.start, sl);
+        spec[sl] = '\0';
+        int w = replay_conv(out + pos, sizeof out - pos, spec, &c, star, v);
+        v += packed_size(c.arg, v);
+        if (w > 0)
+            pos += (size_t)w < sizeof out - pos ? (size_t)w : sizeof out - 1 - pos;
+    }
+    if (pos > TRACE_TEXT_LEN - 1)
+        pos = TRACE_TEXT_LEN - 1;
+    memcpy(buf, out, pos);
+    buf[pos] = '\0';
+}
+
+/* Sentence of ev as the log keeps it: its format and packed arguments, or
+ * its text when it came written (or with a format not kept so); shared
+ * with an equal recent one (every full-size frame's Ethernet line has the
+ * same arguments). NULL when memory runs out. */
+static const uint8_t *
+record_said(struct record *r, const struct trace_event *ev)
+{
+    uint8_t said[SAID_MAX];
+    size_t len = 0;
+    const struct record_fmt *f = ev->fmt != NULL ? record_fmt_of(r, ev->fmt) : NULL;
+    if (f != NULL && f->ok && ev->args != NULL) {
+        said[2] = ev->frame_text ? SAID_FRAME : SAID_FMT;
+        memcpy(said + 3, &ev->fmt, sizeof ev->fmt);
+        va_list ap;
+        va_copy(ap, *ev->args);
+        size_t k = pack_args(f, ap, said + 3 + sizeof ev->fmt, sizeof said - 3 - sizeof ev->fmt);
+        va_end(ap);
+        if (k > 0 || f->n == 0)
+            len = sizeof ev->fmt + k;
+    }
+    if (len == 0) {
+        /* written text, or a format not kept: the sentence itself */
+        char text[TRACE_TEXT_LEN];
+        const char *t = ev->text;
+        if (ev->fmt != NULL && ev->args != NULL && ev->text[0] == '\0') {
+            char suffix[TRACE_TEXT_LEN];
+            va_list ap;
+            va_copy(ap, *ev->args);
+            vsnprintf(ev->frame_text ? suffix : text, TRACE_TEXT_LEN, ev->fmt, ap);
+            va_end(ap);
+            if (ev->frame_text)
+                trace_format_frame_text(ev->pkt->data, ev->pkt->len, suffix, text);
+            t = text;
+        }
+        len = strnlen(t, TRACE_TEXT_LEN - 1);
+        said[2] = SAID_TEXT;
+        memcpy(said + 3, t, len);
+        said[3 + len] = '\0';
+        len++;
+    }
+    uint16_t len16 = (uint16_t)len;
+    memcpy(said, &len16, 2);
+    size_t total = 3 + len;
+    /* FNV-1a over 8 bytes at a time */
+    uint64_t h = 14695981039346656037ull;
+    size_t i = 0;
+    for (; i + 8 <= total; i += 8) {
+        uint64_t w;
+        memcpy(&w, said + i, 8);
+        h = (h ^ w) * 1099511628211ull;
+    }
+    for (; i < total; i++)
+        h = (h ^ said[i]) * 1099511628211ull;
+    h ^= h >> 29;
+    if (r->saids == NULL) {
+        r->saids = calloc(RECORD_TEXTS, sizeof *r->saids);
+        if (r->saids == NULL)
             return NULL;
     }
-    const char **slot = &r->texts[h & (RECORD_TEXTS - 1)];
-    if (*slot != NULL && strncmp(*slot, t, len) == 0 && (*slot)[len] == '\0')
+    const uint8_t **slot = &r->saids[h & (RECORD_TEXTS - 1)];
+    if (*slot != NULL && memcmp(*slot, said, total) == 0)
         return *slot;
-    char *copy = record_alloc(r, len + 1);
+    uint8_t *copy = record_alloc(r, total);
     if (copy == NULL)
         return NULL;
-    memcpy(copy, t, len);
-    copy[len] = '\0';
-    r->text_bytes += len + 1;
+    memcpy(copy, said, total);
+    r->text_bytes += total;
     *slot = copy;
     return copy;
+}
+
+/* --- sentences built for record_get() --------------------------------------- */
+
+/* Built sentences by key: a kept form's address (a format's sentence
+ * depends on nothing else), or the event's index with the top bit set (a
+ * frame's depends on its bytes too). */
+struct record_memo {
+    uint64_t *keys;             /* 0: free */
+    const char **texts;         /* the sentences */
+    size_t n, cap;              /* used, slots (a power of two) */
+    struct record_block *blocks;/* their storage */
+    size_t bytes;               /* storage handed out */
+};
+
+static char *
+memo_store(struct record_memo *m, const char *text)
+{
+    size_t len = strlen(text) + 1;
+    struct record_block *b = m->blocks;
+    if (b == NULL || b->cap - b->used < len) {
+        b = record_block_new(RECORD_BLOCK_FIRST);
+        if (b == NULL)
+            return NULL;
+        b->next = m->blocks;
+        m->blocks = b;
+    }
+    char *p = (char *)b->data + b->used;
+    b->used += len;
+    m->bytes += len;
+    memcpy(p, text, len);
+    return p;
+}
+
+static const char *
+memo_get(const struct record_memo *m, uint64_t key)
+{
+    if (m->cap == 0)
+        return NULL;
+    for (size_t s = (size_t)(key * 0x9E3779B97F4A7C15ull >> 32) & (m->cap - 1);;
+         s = (s + 1) & (m->cap - 1)) {
+        if (m->keys[s] == key)
+            return m->texts[s];
+        if (m->keys[s] == 0)
+            return NULL;
+    }
+}
+
+/* Keep text under key; the kept copy, or NULL when memory runs out. */
+static const char *
+memo_put(struct record_memo *m, uint64_t key, const char *text)
+{
+    if (2 * (m->n + 1) > m->cap) {
+        size_t cap = m->cap ? m->cap * 2 : 1024;
+        uint64_t *keys = calloc(cap, sizeof *keys);
+        const char **texts = calloc(cap, sizeof *texts);
+        if (keys == NULL || texts == NULL) {
+            free(keys);
+            free(texts);
+            return NULL;
+        }
+        for (size_t i = 0; i < m->cap; i++) {
+            if (m->keys[i] == 0)
+                continue;
+            size_t s = (size_t)(m->keys[i] * 0x9E3779B97F4A7C15ull >> 32) & (cap - 1);
+            while (keys[s] != 0)
+                s = (s + 1) & (cap - 1);
+            keys[s] = m->keys[i];
+            texts[s] = m->texts[i];
+        }
+        free(m->keys);
+        free(m->texts);
+        m->keys = keys;
+        m->texts = texts;
+        m->cap = cap;
+    }
+    const char *copy = memo_store(m, text);
+    if (copy == NULL)
+        return NULL;
+    size_t s = (size_t)(key * 0x9E3779B97F4A7C15ull >> 32) & (m->cap - 1);
+    while (m->keys[s] != 0)
+        s = (s + 1) & (m->cap - 1);
+    m->keys[s] = key;
+    m->texts[s] = copy;
+    m->n++;
+    return copy;
+}
+
+static void
+memo_free(struct record_memo *m)
+{
+    if (m == NULL)
+        return;
+    for (struct record_block *b = m->blocks, *next; b != NULL; b = next) {
+        next = b->next;
+        free(b);
+    }
+    free(m->keys);
+    free(m->texts);
+    free(m);
+}
+
+/* The sentence of entry i, built (and kept) the first time it is asked for. */
+static const char *
+record_sentence(const struct record *r, size_t i, const struct record_entry *e)
+{
+    static const char nothing[1];
+    const uint8_t *said = e->said;
+    if (said == NULL)
+        return nothing;
+    if (said[2] == SAID_TEXT)
+        return (const char *)said + 3;
+    uint64_t key = said[2] == SAID_FRAME ? (uint64_t)i | (1ull << 63) : (uint64_t)(uintptr_t)said;
+    struct record_memo *m = r->memo;
+    const char *t = memo_get(m, key);
+    if (t != NULL)
+        return t;
+    const char *fmt;
+    memcpy(&fmt, said + 3, sizeof fmt);
+    char text[TRACE_TEXT_LEN];
+    if (said[2] == SAID_FRAME) {
+        char suffix[TRACE_TEXT_LEN];
+        replay_fmt(fmt, said + 3 + sizeof fmt, suffix);
+        trace_format_frame_text(e->bytes, e->len, suffix, text);
+    } else {
+        replay_fmt(fmt, said + 3 + sizeof fmt, text);
+    }
+    t = memo_put(m, key, text);
+    return t != NULL ? t : nothing;
 }
 
 /* A packet offset (from head) as an offset from data. */
@@ -404,18 +958,56 @@ record_rel_off(const struct pkt *p, int16_t off)
     return (int16_t)rel;
 }
 
+/* The slot for entry i, its chunk allocated if new; NULL when memory runs out. */
+static struct record_entry *
+record_slot(struct record *r, size_t i)
+{
+    size_t c = i >> RECORD_CHUNK_SHIFT;
+    if (c == r->n_chunks) {
+        if (r->n_chunks == r->cap_chunks) {
+            size_t cap = r->cap_chunks ? r->cap_chunks * 2 : 16;
+            struct record_entry **grown = realloc(r->chunks, cap * sizeof *grown);
+            if (grown == NULL)
+                return NULL;
+            r->chunks = grown;
+            r->cap_chunks = cap;
+        }
+        /* the first chunk starts small and grows to full size (a short
+         * lesson's log stays small); it is copied only while it grows */
+        size_t n = c == 0 ? RECORD_CHUNK_FIRST : RECORD_CHUNK;
+        r->chunks[c] = malloc(n * sizeof(struct record_entry));
+        if (r->chunks[c] == NULL)
+            return NULL;
+        if (c == 0)
+            r->first_chunk_cap = n;
+        r->n_chunks++;
+    }
+    if (c == 0 && i >= r->first_chunk_cap) {
+        size_t n = r->first_chunk_cap * 2 < RECORD_CHUNK ? r->first_chunk_cap * 2 : RECORD_CHUNK;
+        struct record_entry *grown = realloc(r->chunks[0], n * sizeof *grown);
+        if (grown == NULL)
+            return NULL;
+        r->chunks[0] = grown;
+        r->first_chunk_cap = n;
+    }
+    return &r->chunks[c][i & (RECORD_CHUNK - 1)];
+}
+
+static inline const struct record_entry *
+record_entry_at(const struct record *r, size_t i)
+{
+    return &r->chunks[i >> RECORD_CHUNK_SHIFT][i & (RECORD_CHUNK - 1)];
+}
+
 static void
 record_emit(void *ctx, const struct trace_event *ev)
 {
     struct record *r = ctx;
-    if (r->n_entries == r->cap_entries) {
-        size_t cap = r->cap_entries ? r->cap_entries * 2 : 256;
-        struct record_entry *grown = realloc(r->entries, cap * sizeof *grown);
-        if (grown == NULL)
-            goto out_lost;
-        r->entries = grown;
-        r->cap_entries = cap;
-    }
+    struct record_entry *e = record_slot(r, r->n_entries);
+    if (e == NULL)
+        goto out_lost;
+    if (r->memo == NULL && (r->memo = calloc(1, sizeof *r->memo)) == NULL)
+        goto out_lost;
 
     int where = record_intern(r, ev->where);
     int rfc = record_static(r, ev->rfc);
@@ -425,11 +1017,10 @@ record_emit(void *ctx, const struct trace_event *ev)
     if (ev->has_tcb && (tcb = record_tcb_ref(r, &ev->tcb)) == 0)
         goto out_lost;
 
-    const char *text = record_text(r, ev->text);
-    if (text == NULL)
+    const uint8_t *said = record_said(r, ev);
+    if (said == NULL)
         goto out_lost;
 
-    struct record_entry *e = &r->entries[r->n_entries];
     memset(e, 0, sizeof *e);
     e->t_ns = ev->t_ns;
     e->kind = (uint8_t)ev->kind;
@@ -445,7 +1036,7 @@ record_emit(void *ctx, const struct trace_event *ev)
     e->cause_why = ev->cause.tcp_why;
     e->cause_step = ev->cause.step;
     e->cause_pkt_id = ev->cause.pkt_id;
-    e->text = text;
+    e->said = said;
     e->l2_off = e->l3_off = e->l4_off = RECORD_OFF_NONE;
 
     const struct pkt *p = ev->pkt;
@@ -471,13 +1062,8 @@ out_lost:
 void
 record_compact(struct record *r)
 {
-    if (r->n_entries == 0 || r->n_entries == r->cap_entries)
-        return;
-    struct record_entry *e = realloc(r->entries, r->n_entries * sizeof *e);
-    if (e != NULL) {
-        r->entries = e;
-        r->cap_entries = r->n_entries;
-    }
+    /* the chunks of the index never move; the room they keep is at most
+     * one chunk's */
     if (r->n_tcbs > 0 && r->n_tcbs < r->cap_tcbs) {
         struct record_tcb *t = realloc(r->tcbs, r->n_tcbs * sizeof *t);
         if (t != NULL) {
@@ -497,7 +1083,10 @@ void
 record_memory(const struct record *r, struct record_memory *out)
 {
     memset(out, 0, sizeof *out);
-    out->index = r->cap_entries * sizeof(struct record_entry) + r->cap_wheres * sizeof(char *);
+    size_t index_entries =
+        r->n_chunks == 0 ? 0 : (r->n_chunks - 1) * RECORD_CHUNK + r->first_chunk_cap;
+    out->index = index_entries * sizeof(struct record_entry) +
+                 r->cap_chunks * sizeof *r->chunks + r->cap_wheres * sizeof(char *);
     for (size_t i = 0; i < r->n_wheres; i++)
         out->index += strlen(r->wheres[i]) + 1;
     out->index += r->cap_statics * sizeof *r->statics;
@@ -505,22 +1094,40 @@ record_memory(const struct record *r, struct record_memory *out)
         out->index += RECORD_STATIC_SLOTS * sizeof *r->static_hash;
     if (r->frames != NULL)
         out->index += RECORD_FRAMES * sizeof *r->frames;
-    if (r->texts != NULL)
-        out->index += RECORD_TEXTS * sizeof *r->texts;
-    out->text = r->text_bytes;
+    if (r->saids != NULL)
+        out->index += RECORD_TEXTS * sizeof *r->saids;
+    if (r->fmts != NULL)
+        out->index += RECORD_FMTS * sizeof *r->fmts;
+    size_t memo = 0;
+    if (r->memo != NULL) {
+        memo = r->memo->cap * (sizeof *r->memo->keys + sizeof *r->memo->texts);
+        for (const struct record_block *b = r->memo->blocks; b != NULL; b = b->next)
+            memo += sizeof *b + b->cap;
+    }
+    out->text = r->text_bytes + memo;
     out->packet = r->pkt_bytes;
     out->tcb = r->cap_tcbs * sizeof *r->tcbs;
     out->slack = r->arena_bytes - r->text_bytes - r->pkt_bytes;
-    out->total = out->index + out->tcb + r->arena_bytes;
+    out->total = out->index + out->tcb + r->arena_bytes + memo;
     out->with_packet = r->n_with_pkt;
 }
 
 bool
 record_get(const struct record *r, size_t i, struct record_event *out)
 {
+    if (!record_get_facts(r, i, out))
+        return false;
+    out->text = record_sentence(r, i, record_entry_at(r, i));
+    return true;
+}
+
+bool
+record_get_facts(const struct record *r, size_t i, struct record_event *out)
+{
+    static const char unbuilt[1];
     if (i >= r->n_entries)
         return false;
-    const struct record_entry *e = &r->entries[i];
+    const struct record_entry *e = record_entry_at(r, i);
     memset(out, 0, sizeof *out);
     out->t_ns = e->t_ns;
     out->kind = (enum trace_kind)e->kind;
@@ -536,7 +1143,7 @@ record_get(const struct record *r, size_t i, struct record_event *out)
     out->cause.tcp_why = e->cause_why;
     out->cause.step = e->cause_step;
     out->cause.pkt_id = e->cause_pkt_id;
-    out->text = e->text;
+    out->text = unbuilt;
     out->bytes = e->bytes;
     out->len = e->len;
     out->l2_off = e->l2_off;

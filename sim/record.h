@@ -9,14 +9,19 @@
  * copy of its packet's bytes, and the TCB snapshot a TCP event carries) is
  * kept until record_destroy().
  *
- * Memory per event: a 72-byte index entry, plus the text with its NUL
- * (typically 40-120 bytes), plus packet bytes shared between the events of
- * one frame: a frame's bytes are kept once however many layers report it
- * (the headers pushed on the way down are written in front of the bytes the
- * layer above stored; the ones pulled on the way up are found inside the
- * copy already kept), plus 88 bytes for each TCB snapshot that differs from
- * the recent ones. A long TCP transfer costs about 300 bytes an event;
- * record_memory() says where it goes (bench/view_scale.c prints it).
+ * A record is a FORMAT sink (trace_attach_need()): it keeps each sentence
+ * as the format and its arguments, and record_get() builds it the first
+ * time it is asked for (then keeps it); record_get_facts() reads an event
+ * without building it.
+ *
+ * Memory per event: a 72-byte index entry, plus the sentence as kept (a
+ * format pointer and the packed arguments, shared with an equal recent
+ * one), plus packet bytes shared between the events of one frame: a
+ * frame's bytes are kept once however many layers report it (the headers
+ * pushed on the way down are written in front of the bytes the layer above
+ * stored; the ones pulled on the way up are found inside the copy already
+ * kept), plus 88 bytes for each TCB snapshot that differs from the recent
+ * ones. record_memory() says where it goes (bench/view_scale.c prints it).
  */
 #ifndef NETSTEP_SIM_RECORD_H
 #define NETSTEP_SIM_RECORD_H
@@ -44,7 +49,8 @@ struct record_event {
     int reason;                /* enum drop_reason for DROP, else 0 */
     const char *rfc;           /* the stack's static tag, or NULL */
     struct trace_cause cause;  /* why */
-    const char *text;          /* the sentence, NUL-terminated */
+    const char *text;          /* the sentence, NUL-terminated (built when
+                                * first asked for, then kept) */
     const uint8_t *bytes;      /* copy of p->data[0..len), NULL without a packet */
     size_t len;                /* bytes copied */
     int16_t l2_off;            /* Ethernet header, relative to bytes (may be
@@ -59,15 +65,25 @@ struct record_entry;
 struct record_block;
 struct record_tcb;
 struct record_frame;
+struct record_fmt;
+struct record_memo;
 
 struct record {
     struct trace_sink sink;         /* what record_attach() subscribes */
     struct sim *sim;                /* for host indexes and the trace bus */
     bool attached;                  /* sink is on sim->trace */
-    struct record_entry *entries;   /* the index, in emit order */
+    struct record_entry **chunks;   /* the index, in emit order: chunks of
+                                       RECORD_CHUNK entries that never move
+                                       once full */
+    size_t n_chunks;                /* chunks allocated */
+    size_t cap_chunks;              /* slots in chunks */
+    size_t first_chunk_cap;         /* entries chunks[0] has room for (it
+                                       grows to RECORD_CHUNK; the others are
+                                       allocated whole) */
     size_t n_entries;               /* events kept */
-    size_t cap_entries;             /* slots in entries */
-    struct record_block *blocks;    /* arena: text and packet bytes; newest first */
+    struct record_block *blocks;    /* arena: sentences' arguments and packet
+                                       bytes; newest first */
+    size_t next_block;              /* size of the next block (they grow) */
     char **wheres;                  /* interned names */
     size_t n_wheres;                /* names held */
     size_t cap_wheres;              /* slots in wheres */
@@ -81,11 +97,14 @@ struct record {
     size_t cap_tcbs;                /* slots in tcbs */
     struct record_frame *frames;    /* recent frames, by packet id: where their
                                        bytes are, to share them */
-    const char **texts;             /* recent sentences, by hash, to share them */
+    const uint8_t **saids;          /* recent sentences (as kept), by hash, to
+                                       share them */
+    struct record_fmt *fmts;        /* formats seen, by pointer: their arguments */
+    struct record_memo *memo;       /* sentences built for record_get() */
     uint64_t lost;                  /* events not kept because memory ran out */
     uint64_t bytes_used;            /* arena bytes handed out */
     uint64_t arena_bytes;           /* arena bytes allocated (blocks' capacity) */
-    uint64_t text_bytes;            /* of which sentences */
+    uint64_t text_bytes;            /* of which sentences (formats' arguments) */
     uint64_t pkt_bytes;             /* of which packet bytes */
     size_t n_with_pkt;              /* events that carry a packet */
 };
@@ -93,7 +112,8 @@ struct record {
 /* Where the log's memory goes, in bytes. */
 struct record_memory {
     size_t index;        /* the entries array (its capacity) and interned names */
-    size_t text;         /* sentences */
+    size_t text;         /* sentences as kept (formats' arguments), and
+                            those built for record_get() */
     size_t packet;       /* packet bytes */
     size_t tcb;          /* TCB snapshots */
     size_t slack;        /* arena allocated but not handed out */
@@ -114,7 +134,11 @@ void record_destroy(struct record *r);
 void record_compact(struct record *r);
 size_t record_count(const struct record *r);
 void record_memory(const struct record *r, struct record_memory *out);
-/* Copy event i (0-based, in emit order) into *out. false if i is past the end. */
+/* Copy event i (0-based, in emit order) into *out. false if i is past the end.
+ * The sentence is built the first time it is asked for, then kept. */
 bool record_get(const struct record *r, size_t i, struct record_event *out);
+/* record_get() without the sentence (out->text is ""): for a reader of
+ * kinds, packets and snapshots, which need no sentence built. */
+bool record_get_facts(const struct record *r, size_t i, struct record_event *out);
 
 #endif

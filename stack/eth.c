@@ -42,7 +42,7 @@ eth_input(struct iface *ifc, struct pkt *p)
         pkt_drop(h, p, LAYER_ETH, DROP_ETH_NOT_FOR_US);
         return;
     }
-    if (trace_wanted(h->trace)) {
+    if (trace_wants_sentence(h->trace)) {
         char src[MAC_ADDR_STRLEN], dst[MAC_ADDR_STRLEN];
         const char *tname = ethertype_name(eth.type);
         mac_addr_str(eth.src, src);
@@ -54,7 +54,7 @@ eth_input(struct iface *ifc, struct pkt *p)
                  bcast ? "broadcast, so for everyone" : "addressed to me",
                  tname ? tname : "nobody");
     } else {
-        trace_count(h, TRACE_RX, LAYER_ETH);
+        trace_frame(h, TRACE_RX, LAYER_ETH, p);  /* a capture may want it */
     }
     pkt_pull(p, ETH_HDR_LEN);
     p->l3_off = pkt_off(p);
@@ -97,7 +97,7 @@ eth_output(struct iface *ifc, struct pkt *p, const uint8_t dst[ETH_ALEN], uint16
     memcpy(eth.src, ifc->mac, ETH_ALEN);
     eth_emit(&eth, b);
     p->l2_off = pkt_off(p);
-    if (trace_wanted(h->trace)) {
+    if (trace_wants_sentence(h->trace)) {
         char s[MAC_ADDR_STRLEN], d[MAC_ADDR_STRLEN];
         const char *tname = ethertype_name(type);
         mac_addr_str(eth.src, s);
@@ -107,7 +107,7 @@ eth_output(struct iface *ifc, struct pkt *p, const uint8_t dst[ETH_ALEN], uint16
                  type, p->len, ifc->name,
                  ifc->loopback ? ": loopback, it turns round inside this host" : "");
     } else {
-        trace_count(h, TRACE_TX, LAYER_ETH);
+        trace_frame(h, TRACE_TX, LAYER_ETH, p);  /* a capture may want it */
     }
     return iface_transmit(ifc, p);
 }

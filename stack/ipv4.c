@@ -355,7 +355,7 @@ ipv4_input(struct iface *ifc, struct pkt *p)
     p->l3_off = pkt_off(p);
 
     char s[IPV4_ADDR_STRLEN] = "", d[IPV4_ADDR_STRLEN] = "";
-    if (trace_wanted(h->trace)) {
+    if (trace_wants_sentence(h->trace)) {
         ipv4_addr_str(ip.src, s);
         ipv4_addr_str(ip.dst, d);
     }
@@ -432,7 +432,7 @@ ipv4_input(struct iface *ifc, struct pkt *p)
             return;
         }
     }
-    if (trace_wanted(h->trace)) {
+    if (trace_wants_sentence(h->trace)) {
         const char *pname = ipproto_name(ip.proto);
         trace_rx(h, LAYER_IPV4, p, "RFC 791 3.2",
                  "%s > %s: ttl %u, id %u, length %u: %s, protocol %u -> %s", s, d, ip.ttl,
@@ -535,7 +535,7 @@ ipv4_output(struct host *h, struct pkt *p, const struct ipv4_tx *tx)
     /* A datagram that goes out as fragments is narrated here and counted
      * once per fragment by ipv4_fragment(). */
     enum trace_kind kind = total > mtu ? TRACE_NOTE : TRACE_TX;
-    if (trace_wanted(h->trace)) {
+    if (trace_wants_sentence(h->trace)) {
         const char *pname = ipproto_name(ip.proto);
         char nh[IPV4_ADDR_STRLEN] = "on-link", net[IPV4_ADDR_STRLEN], rt[64] = "broadcast";
         if (to_self && loopback_addr(tx->dst))

@@ -701,7 +701,7 @@ tcp_check_text(struct tcb *tp, struct tcp_seg *s)
                 fin_now = true;
             if (filled_gap && tcp_ooo_drain(tp))
                 fin_now = true;
-            if (trace_wanted(h->trace))
+            if (trace_wants_sentence(h->trace))
                 tcp_trace(tp, TRACE_DELIVER, s->p, "RFC 9293 3.10.7.4",
                           "%u bytes in order to the receive buffer (%zu waiting to be read)%s",
                           took, tp->rcvq.len, filled_gap ? "; a gap filled" : "");
@@ -998,7 +998,7 @@ tcp_ack_syn_received(struct host *h, struct tcb *tp, struct tcp_seg *s)
 {
     uint32_t ack = s->t.ack;
     if (tp->state != TCP_SYN_RECEIVED) {
-        if (trace_wanted(h->trace))
+        if (trace_wants_sentence(h->trace))
             tcp_trace(tp, TRACE_RX, s->p, "RFC 9293 3.10.7.4", "%s", s->desc);
         else
             trace_count(h, TRACE_RX, LAYER_TCP);
@@ -1239,7 +1239,7 @@ tcp_input(struct host *h, struct pkt *p, const struct ipv4_hdr *ip)
     s.fin = (s.t.flags & TCP_FIN) != 0;
     s.dlen = (uint32_t)(p->len - s.t.data_off);
     s.data = p->data + s.t.data_off;
-    if (trace_wanted(h->trace))
+    if (trace_wants_sentence(h->trace))
         tcp_describe(&s.t, s.dlen, s.desc, sizeof(s.desc));
     else
         s.desc[0] = '\0';

@@ -230,7 +230,7 @@ tcp_xmit(struct tcb *tp, uint32_t seq, size_t len, uint8_t flags, enum tcp_why w
     if (seq_gt(end, tp->snd_max) && why != TCP_WHY_KEEPALIVE)
         tp->snd_max = end;
 
-    if (trace_wanted(h->trace)) {
+    if (trace_wants_sentence(h->trace)) {
         char desc[TRACE_TEXT_LEN];
         tcp_describe(&t, len, desc, sizeof(desc));
         tcp_trace(tp, TRACE_TX, p, tcp_why_rfc(why), "%s; %s%s", desc,

@@ -232,14 +232,12 @@ tcp_trace(const struct tcb *tp, enum trace_kind kind, const struct pkt *p, const
             h->stats.tx[LAYER_TCP]++;
         return;
     }
-    char text[TRACE_TEXT_LEN];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(text, sizeof(text), fmt, ap);
-    va_end(ap);
     struct trace_tcb snap;
     tcp_snapshot(tp, &snap);
-    trace_tcp(h, kind, p, &snap, rfc, "%s", text);
+    va_list ap;
+    va_start(ap, fmt);
+    trace_vtcp(h, kind, p, &snap, rfc, fmt, ap);
+    va_end(ap);
 }
 
 void

@@ -10,22 +10,37 @@
 
 #include "stack/host.h"
 #include "stack/pkt.h"
+#include "stack/wire/describe.h"
 
 void
 trace_init(struct trace *tr)
 {
     tr->sinks = NULL;
     tr->events = 0;
+    tr->text_sinks = 0;
+    tr->sentence_sinks = 0;
+    tr->sentences = 0;
 }
 
 void
-trace_attach(struct trace *tr, struct trace_sink *s)
+trace_attach_need(struct trace *tr, struct trace_sink *s, enum trace_need need)
 {
     struct trace_sink **pp = &tr->sinks;
     while (*pp != NULL)
         pp = &(*pp)->next;
     s->next = NULL;
+    s->need = need;
+    if (need == TRACE_NEED_TEXT)
+        tr->text_sinks++;
+    if (need != TRACE_NEED_FRAMES)
+        tr->sentence_sinks++;
     *pp = s;
+}
+
+void
+trace_attach(struct trace *tr, struct trace_sink *s)
+{
+    trace_attach_need(tr, s, TRACE_NEED_TEXT);
 }
 
 void
@@ -35,6 +50,10 @@ trace_detach(struct trace *tr, struct trace_sink *s)
         if (*pp == s) {
             *pp = s->next;
             s->next = NULL;
+            if (s->need == TRACE_NEED_TEXT && tr->text_sinks > 0)
+                tr->text_sinks--;
+            if (s->need != TRACE_NEED_FRAMES && tr->sentence_sinks > 0)
+                tr->sentence_sinks--;
             return;
         }
     }
@@ -59,6 +78,24 @@ trace_count(struct host *h, enum trace_kind kind, enum trace_layer layer)
         h->stats.tx[layer]++;
 }
 
+void
+trace_frame(struct host *h, enum trace_kind kind, enum trace_layer layer, const struct pkt *p)
+{
+    trace_count(h, kind, layer);
+    if (h->trace == NULL || h->trace->sinks == NULL)
+        return;
+    struct trace_event ev = {
+        .t_ns = h->now_ns,
+        .kind = kind,
+        .layer = layer,
+        .host = h,
+        .where = h->name,
+        .pkt = p,
+        .cause = (p != NULL && p->cause.kind != CAUSE_NONE) ? p->cause : h->cause,
+    };
+    trace_emit(h->trace, &ev);
+}
+
 static void
 trace_vemit(struct host *h, enum trace_kind kind, enum trace_layer layer, const struct pkt *p,
             const struct trace_tcb *tcb, const char *rfc, const char *fmt, va_list ap)
@@ -80,9 +117,70 @@ trace_vemit(struct host *h, enum trace_kind kind, enum trace_layer layer, const 
         ev.has_tcb = true;
         ev.tcb = *tcb;
     }
-    if (fmt != NULL)
-        vsnprintf(ev.text, sizeof(ev.text), fmt, ap);
+    if (fmt != NULL && h->trace->text_sinks > 0) {
+        va_list copy;
+        va_copy(copy, ap);
+        vsnprintf(ev.text, sizeof(ev.text), fmt, copy);
+        va_end(copy);
+        h->trace->sentences++;
+    }
+    /* Sinks that build the sentence later read the format and arguments
+     * (describing the event costs more than the stack's work on it). */
+    va_list args;
+    va_copy(args, ap);  /* ap may be a pointer already: take a va_list's address */
+    ev.fmt = fmt;
+    ev.args = fmt != NULL ? &args : NULL;
     trace_emit(h->trace, &ev);
+    va_end(args);
+}
+
+/* strlen(s), at most max */
+static size_t
+bounded_len(const char *s, size_t max)
+{
+    size_t n = 0;
+    while (n < max && s[n] != '\0')
+        n++;
+    return n;
+}
+
+void
+trace_format_frame_text(const uint8_t *frame, size_t len, const char *suffix,
+                        char buf[TRACE_TEXT_LEN])
+{
+    /* the suffix kept whole even when the description is cut short */
+    size_t suffix_len = bounded_len(suffix, TRACE_TEXT_LEN);
+    if (suffix_len >= TRACE_TEXT_LEN)
+        suffix_len = 0;
+    size_t room = TRACE_TEXT_LEN - suffix_len;
+    frame_describe(frame, len, buf, room);
+    size_t used = bounded_len(buf, room - 1);
+    memcpy(buf + used, suffix, suffix_len);
+    buf[used + suffix_len] = '\0';
+}
+
+void
+trace_emit_frame(struct trace *tr, struct trace_event *ev, const char *fmt, ...)
+{
+    if (tr == NULL)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    ev->text[0] = '\0';
+    if (tr->text_sinks > 0) {
+        char suffix[TRACE_TEXT_LEN];
+        va_list copy;
+        va_copy(copy, ap);
+        vsnprintf(suffix, sizeof suffix, fmt, copy);
+        va_end(copy);
+        trace_format_frame_text(ev->pkt->data, ev->pkt->len, suffix, ev->text);
+        tr->sentences++;
+    }
+    ev->fmt = fmt;
+    ev->args = &ap;
+    ev->frame_text = true;
+    trace_emit(tr, ev);
+    va_end(ap);
 }
 
 void
@@ -123,6 +221,13 @@ trace_tcp(struct host *h, enum trace_kind kind, const struct pkt *p, const struc
     va_start(ap, fmt);
     trace_vemit(h, kind, LAYER_TCP, p, tcb, rfc, fmt, ap);
     va_end(ap);
+}
+
+void
+trace_vtcp(struct host *h, enum trace_kind kind, const struct pkt *p, const struct trace_tcb *tcb,
+           const char *rfc, const char *fmt, va_list ap)
+{
+    trace_vemit(h, kind, LAYER_TCP, p, tcb, rfc, fmt, ap);
 }
 
 const char *

@@ -9,10 +9,17 @@
  * tag) and its cause. Sinks (the event log, the text trace, the capture, a test
  * recorder) subscribe with trace_attach(); the stack never knows who listens.
  * An event borrows its packet for the duration of the call only.
+ *
+ * The sentence is built only when a sink reads it: a sink says what it needs
+ * (trace_attach_need()). Sinks that print need the text; the event log keeps
+ * the format and its arguments and builds the sentence when something shows
+ * it; a capture needs the frames and causes only. When no sink needs the
+ * text, ev->text is empty and nothing is formatted.
  */
 #ifndef NETSTEP_STACK_TRACE_H
 #define NETSTEP_STACK_TRACE_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -91,7 +98,25 @@ struct trace_event {
     struct trace_cause cause;    /* why */
     bool has_tcb;                /* a TCP event: tcb holds the snapshot */
     struct trace_tcb tcb;        /* the TCB as of this event */
-    char text[TRACE_TEXT_LEN];   /* what the layer decided, in words */
+    char text[TRACE_TEXT_LEN];   /* what the layer decided, in words; "" when
+                                    no sink needs it (the sentence is then
+                                    fmt and args) */
+    const char *fmt;             /* the sentence's printf format (a string
+                                    literal: it may be read after the call), or
+                                    NULL when text was written directly */
+    va_list *args;               /* fmt's arguments: a sink that reads them
+                                    va_copy()s them first; NULL with fmt */
+    bool frame_text;             /* the sentence is frame_describe() of the
+                                    packet, then fmt's text, in TRACE_TEXT_LEN
+                                    (trace_emit_frame()) */
+};
+
+/* What a sink reads of the events it is given. */
+enum trace_need {
+    TRACE_NEED_TEXT,    /* everything, the sentence in text included */
+    TRACE_NEED_FORMAT,  /* everything, the sentence as fmt and args (it
+                           builds the text itself, if ever) */
+    TRACE_NEED_FRAMES,  /* no sentence at all: kinds, packets, causes */
 };
 
 /* A subscriber. `emit` must not keep ev or ev->pkt past the call. */
@@ -99,17 +124,24 @@ struct trace_sink {
     void (*emit)(void *ctx, const struct trace_event *ev);
     void *ctx;                /* the sink's own state */
     struct trace_sink *next;  /* next subscriber; the bus owns the list order */
+    enum trace_need need;     /* set by trace_attach_need() */
 };
 
 /* The bus: a short list of sinks, in attach order. */
 struct trace {
     struct trace_sink *sinks;  /* first attached first */
     uint64_t events;           /* events emitted so far */
+    unsigned text_sinks;       /* sinks attached with TRACE_NEED_TEXT */
+    unsigned sentence_sinks;   /* with TRACE_NEED_TEXT or TRACE_NEED_FORMAT */
+    uint64_t sentences;        /* sentences the helpers formatted (for tests:
+                                  a run nobody reads builds none) */
 };
 
 void trace_init(struct trace *tr);
-/* Subscribe s (owned by the caller, who keeps it alive). */
+/* Subscribe s (owned by the caller, who keeps it alive), needing the text. */
 void trace_attach(struct trace *tr, struct trace_sink *s);
+/* Subscribe s, needing what `need` says. */
+void trace_attach_need(struct trace *tr, struct trace_sink *s, enum trace_need need);
 void trace_detach(struct trace *tr, struct trace_sink *s);
 
 /* Deliver ev to every sink. tr may be NULL (a host with nobody listening). */
@@ -125,6 +157,36 @@ trace_wanted(const struct trace *tr)
     return tr != NULL && tr->sinks != NULL;
 }
 
+/* Whether a sink reads the sentence, as text or as format and arguments. A
+ * layer that describes a header before its trace call (the arguments of its
+ * sentence) skips that work when not; it still calls the helper if the
+ * event's packet is a frame a capture wants (trace_frame()). */
+static inline bool
+trace_wants_sentence(const struct trace *tr)
+{
+    return tr != NULL && tr->sentence_sinks > 0;
+}
+
+/* Whether a sink reads ev->text: if not, an event's sentence need not be
+ * written out (its format and arguments go with the event instead). */
+static inline bool
+trace_wants_text(const struct trace *tr)
+{
+    return tr != NULL && tr->text_sinks > 0;
+}
+
+/* Emit ev (its other fields set, text and fmt unset) whose sentence is
+ * frame_describe() of ev->pkt followed by the text of fmt: the suffix is
+ * kept whole and the description cut short to fit TRACE_TEXT_LEN. The text
+ * is built only when a sink needs it. */
+void trace_emit_frame(struct trace *tr, struct trace_event *ev, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* The sentence of a frame_text event whose text was not built, from the
+ * frame's bytes and the text of its fmt (suffix): exactly what the bus would
+ * have written into text. buf holds TRACE_TEXT_LEN bytes. */
+void trace_format_frame_text(const uint8_t *frame, size_t len, const char *suffix,
+                             char buf[TRACE_TEXT_LEN]);
+
 /* The helpers each layer calls. `fmt` (printf-style, may be NULL) is the
  * sentence the view shows for this layer's decision. The cause is the packet's
  * if it has one, else the host's current cause. */
@@ -138,6 +200,10 @@ void trace_tx(struct host *h, enum trace_layer layer, const struct pkt *p,
  * other kind counts nothing). A hot path that skips its sentence with
  * trace_wanted() calls this instead, so the counters stay the same. */
 void trace_count(struct host *h, enum trace_kind kind, enum trace_layer layer);
+/* What the helpers above do when no sink reads the sentence: count, and
+ * give the sinks that read frames (a capture) the event without one. */
+void trace_frame(struct host *h, enum trace_kind kind, enum trace_layer layer,
+                 const struct pkt *p);
 /* Any other kind (STATE, CACHE, TIMER, DELIVER, CALL, NOTE). */
 void trace_event(struct host *h, enum trace_kind kind, enum trace_layer layer,
                  const struct pkt *p, const char *rfc, const char *fmt, ...)
@@ -147,6 +213,10 @@ void trace_event(struct host *h, enum trace_kind kind, enum trace_layer layer,
 void trace_tcp(struct host *h, enum trace_kind kind, const struct pkt *p,
                const struct trace_tcb *tcb, const char *rfc, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
+/* trace_tcp() for a helper that takes its own arguments (fmt a literal). */
+void trace_vtcp(struct host *h, enum trace_kind kind, const struct pkt *p,
+                const struct trace_tcb *tcb, const char *rfc, const char *fmt, va_list ap)
+    __attribute__((format(printf, 6, 0)));
 
 const char *trace_kind_name(enum trace_kind k);    /* "RX" */
 const char *trace_layer_name(enum trace_layer l);  /* "IPv4" */

@@ -153,7 +153,7 @@ vm_index_extend(struct view_model *m)
     int nh = (int)m->n_hosts_indexed;
     for (size_t i = m->n_indexed; i < m->n_events; i++) {
         struct record_event ev;
-        if (!vm_event(m, i, &ev))
+        if (!vm_event_facts(m, i, &ev))  /* no sentence: none is read here */
             return -1;
         int w = vm_where_id(m, ev.where);
         if (w < 0)

@@ -323,7 +323,7 @@ vm_index_wires(struct view_model *m, size_t from)
             m->wires[k].end = SIZE_MAX;
     size_t n = m->n_wires;
     for (size_t i = from; i < m->n_events; i++)
-        if (vm_event(m, i, &ev) && ev.kind == TRACE_WIRE)
+        if (vm_event_facts(m, i, &ev) && ev.kind == TRACE_WIRE)
             n++;
     if (n > m->cap_wires) {
         size_t cap = m->cap_wires * 2 > n ? m->cap_wires * 2 : n;
@@ -334,7 +334,7 @@ vm_index_wires(struct view_model *m, size_t from)
         m->cap_wires = cap;
     }
     for (size_t i = from; i < m->n_events; i++) {
-        if (!vm_event(m, i, &ev))
+        if (!vm_event_facts(m, i, &ev))
             continue;
         bool takes = ev.kind == TRACE_RX || ev.kind == TRACE_DROP || ev.kind == TRACE_WIRE;
         if (!takes && ev.kind != TRACE_TX)
@@ -422,7 +422,8 @@ view_model_open(struct view_model *m, const struct scenario *scn, bool seed_give
     m->snapper->r = m->runner;
     m->snapper->sink.emit = vm_snapper_emit;
     m->snapper->sink.ctx = m->snapper;
-    trace_attach(&m->runner->sim.trace, &m->snapper->sink);
+    /* it reads kinds and hosts, never a sentence */
+    trace_attach_need(&m->runner->sim.trace, &m->snapper->sink, TRACE_NEED_FRAMES);
     return 0;
 
 out_fail:
@@ -619,6 +620,12 @@ bool
 vm_event(const struct view_model *m, size_t i, struct record_event *out)
 {
     return record_get(&m->rec, i, out);
+}
+
+bool
+vm_event_facts(const struct view_model *m, size_t i, struct record_event *out)
+{
+    return record_get_facts(&m->rec, i, out);
 }
 
 size_t

@@ -236,6 +236,8 @@ size_t vm_last_tcb(const struct view_model *m, int host, uint32_t laddr, uint16_
 
 /* Event i; false past the end. */
 bool vm_event(const struct view_model *m, size_t i, struct record_event *out);
+/* Event i without its sentence (text ""), which is then not built. */
+bool vm_event_facts(const struct view_model *m, size_t i, struct record_event *out);
 /* The step (0-based) event i belongs to; 0 when there are no steps. */
 size_t vm_step_of(const struct view_model *m, size_t i);
 /* The latest snapshot of host taken at or before event i, or NULL (nothing

@@ -431,11 +431,12 @@ scn_runner_init(struct scn_runner *r, const struct scenario *scn, const struct s
         }
     }
     /* Only a scenario that counts packets listens: with no sink at all the
-     * stack skips building its sentences (trace_wanted()). */
+     * stack skips building its sentences (trace_wanted()), and the counter
+     * reads frames, never a sentence (trace_attach_need()). */
     if (counting) {
         r->counter.emit = count_emit;
         r->counter.ctx = r;
-        trace_attach(&r->sim.trace, &r->counter);
+        trace_attach_need(&r->sim.trace, &r->counter, TRACE_NEED_FRAMES);
     }
     for (size_t i = 0; i < scn->n_hosts; i++) {
         const struct scn_host *sh = &scn->hosts[i];
