@@ -60,7 +60,7 @@
 
 /* Lesson folders, in the order a course climbs the layers; then the lessons
  * on a real TAP device (docs/tap-mode.md). */
-static const char *const lesson_dirs[] = { "link", "ip", "udp", "tcp", "socket", "app", "tap" };
+static const char *const lesson_dirs[] = { "link", "ip", "ipv6", "udp", "tcp", "socket", "app", "tap" };
 
 static void
 usage(FILE *out)
