@@ -88,7 +88,8 @@ frame6(uint8_t *f, const uint8_t dst_mac[ETH_ALEN], const uint8_t src_mac[ETH_AL
                           .next_header = ext_len ? first_nh : IPV6_NH_ICMPV6,
                           .hop_limit = hlim, .src = *src, .dst = *dst };
     ipv6_emit(&h, f + 14);
-    memcpy(f + 14 + 40, ext, ext_len);
+    if (ext_len > 0)
+        memcpy(f + 14 + 40, ext, ext_len);
     uint8_t *m = f + 14 + 40 + ext_len;
     memcpy(m, icmp, icmp_len);
     if (icmp_len >= 4) {
