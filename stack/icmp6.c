@@ -188,20 +188,44 @@ icmp6_send_error(struct host *h, const struct pkt *p, uint8_t type, uint8_t code
     icmp6_output(h, p->rx_ifc, e, mine ? &dst : NULL, &src, 0);
 }
 
-/* An error about one of our echo requests: keep it for ping. */
+/* An error (type, code, from `from`) about the packet q[0..qlen) (its IPv6
+ * header first): when that was one of our echo requests, keep it for ping. */
 static void
-keep_error(struct host *h, const uint8_t *b, size_t len, const struct ipv6_hdr *hdr)
+keep_error(struct host *h, uint8_t type, uint8_t code, const struct ip6_addr *from,
+           uint8_t hop_limit, const uint8_t *q, size_t qlen, size_t len)
 {
-    const uint8_t *q = b + ICMP6_HDR_LEN;
-    size_t qlen = len - ICMP6_HDR_LEN;
     if (qlen < IPV6_HDR_LEN + 8 || q[6] != IPV6_NH_ICMPV6 || q[IPV6_HDR_LEN] != ICMP6_ECHO_REQUEST)
         return;
     uint16_t seq = be16_get(q + IPV6_HDR_LEN + 6);
     struct icmp6_echo_msg *m = &h->ip6->inbox[seq % ICMP6_ECHO_INBOX];
-    *m = (struct icmp6_echo_msg){ .used = true, .type = b[0], .code = b[1],
+    *m = (struct icmp6_echo_msg){ .used = true, .type = type, .code = code,
                                   .id = be16_get(q + IPV6_HDR_LEN + 4), .seq = seq,
-                                  .hop_limit = hdr->hop_limit, .from = hdr->src,
+                                  .hop_limit = hop_limit, .from = *from,
                                   .len = (uint16_t)len };
+}
+
+void
+icmp6_report_unreachable(struct host *h, const struct pkt *p)
+{
+    const uint8_t *ip = pkt_l3(p);
+    size_t iplen = pkt_len_from(p, p->l3_off);
+    if (h->ip6 == NULL || ip == NULL || iplen < IPV6_HDR_LEN)
+        return;
+    struct ip6_addr src;
+    memcpy(src.b, ip + 8, 16);
+    bool ours = false;
+    for (unsigned i = 0; i < h->n_ifaces && !ours; i++)
+        ours = ipv6_is_mine(h, &h->ifaces[i], &src);
+    if (!ours) {
+        icmp6_send_error(h, p, ICMP6_DST_UNREACH, 3, 0, false);
+        return;
+    }
+    /* A packet this host sent itself: the error goes to the sender inside
+     * the host, as Linux reports it on the socket (ping prints it "From" the
+     * host's own address). */
+    trace_event(h, TRACE_NOTE, LAYER_ICMPV6, p, "RFC 4861 7.2.2",
+                "address unreachable: reported to this host's own sender");
+    keep_error(h, ICMP6_DST_UNREACH, 3, &src, 0, ip, iplen, ICMP6_HDR_LEN + iplen);
 }
 
 void
@@ -287,7 +311,8 @@ icmp6_input(struct iface *ifc, struct pkt *p, const struct ipv6_hdr *hdr)
         /* [RFC 4443 2.4(a)] an error goes to the upper layer that sent the
          * offending packet: here, ping. */
         if (p->len >= ICMP6_HDR_LEN)
-            keep_error(h, b, p->len, hdr);
+            keep_error(h, b[0], b[1], &hdr->src, hdr->hop_limit, b + ICMP6_HDR_LEN,
+                       p->len - ICMP6_HDR_LEN, p->len);
         pkt_free(p);
         return;
     default:

@@ -28,6 +28,11 @@ void icmp6_input(struct iface *ifc, struct pkt *p, const struct ipv6_hdr *hdr);
 void icmp6_send_error(struct host *h, const struct pkt *p, uint8_t type, uint8_t code,
                       uint32_t param, bool multicast_ok);
 
+/* Neighbour discovery gave up on p's next hop [RFC 4861 7.2.2]: a
+ * destination unreachable (address unreachable) for its sender, kept for
+ * ping when the sender is this host. Does not take p. */
+void icmp6_report_unreachable(struct host *h, const struct pkt *p);
+
 /* Build the message body (type..end) in p and send it from src (NULL:
  * chosen) to dst, checksummed with the pseudo-header [RFC 8200 8.1].
  * Takes ownership of p. */

@@ -409,8 +409,10 @@ nd6_poll(struct host *h)
             }
             {
                 struct pkt *q;
-                while ((q = pkt_queue_pop(&e->pending)) != NULL)
+                while ((q = pkt_queue_pop(&e->pending)) != NULL) {
+                    icmp6_report_unreachable(h, q);
                     pkt_drop(h, q, LAYER_ICMPV6, DROP_ND_UNRESOLVED);
+                }
                 e->n_pending = 0;
             }
             set_state(h, e, ND6_FREE, NULL, "RFC 4861 7.3.3",

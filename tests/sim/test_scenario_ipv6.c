@@ -128,8 +128,13 @@ START_TEST(test_ping6_runs_and_counts)
         "ping alice 2001:db8::99 count 1 timeout 1s -> q\n"
         "expect q contains \"1 packets transmitted, 0 received, 100% packet loss\"\n"
         "sleep 3s\n"
-        "expect alice counter drop.ND_UNRESOLVED == 1\n");
-    scenario_assert_expects(run, 8);
+        "expect alice counter drop.ND_UNRESOLVED == 1\n"
+        /* waiting long enough, ping hears why [RFC 4861 7.2.2] */
+        "ping alice 2001:db8::98 count 1 timeout 5s -> u\n"
+        "expect u contains \"1 packets transmitted, 0 received, +1 errors, 100% packet loss\"\n");
+    scenario_assert_expects(run, 9);
+    scenario_output_has(run, "From 2001:db8::1 icmp_seq=1 Destination unreachable: Address "
+                             "unreachable");
     scenario_output_has(run, "64 bytes from 2001:db8::2: icmp_seq=1 ttl=64");
     scenario_output_has(run, "PING 2001:db8::99 (2001:db8::99) 56 data bytes");
     scenario_run_free(run);

@@ -321,6 +321,14 @@ START_TEST(test_nd_incomplete_gives_up)
     ck_assert_uint_eq(hw_pending(w, HW_ALICE), 0);
     ck_assert_int_eq(nd_state(w, HW_ALICE, "2001:db8::2"), ND6_FREE);
     ck_assert_uint_eq(hw_count_drops(w, DROP_ND_UNRESOLVED), 2);
+    /* [RFC 4861 7.2.2] address unreachable, for the sender: here alice's
+     * own ping, which finds it kept under each request's sequence. */
+    struct icmp6_echo_msg m;
+    ck_assert(icmp6_echo_take(ALICE(w), 77, 1, &m));
+    ck_assert_uint_eq(m.type, ICMP6_DST_UNREACH);
+    ck_assert_uint_eq(m.code, 3);
+    ck_assert(icmp6_echo_take(ALICE(w), 77, 2, &m));
+    ck_assert_uint_eq(hw_pending(w, HW_ALICE), 0);  /* nothing on the wire for it */
     v6_done(w);
 }
 END_TEST
