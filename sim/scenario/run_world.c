@@ -517,14 +517,6 @@ scn_runner_init(struct scn_runner *r, const struct scenario *scn, const struct s
         sim_enter_host(&r->sim, h);
         for (unsigned k = 0; k < h->n_ifaces; k++)
             host_iface_up(h, &h->ifaces[k], false);
-        /* A dual-stack host: link-locals on every interface, then the
-         * addresses the scenario gives (docs/ipv6.md). */
-        const struct scn_host *sh = &scn->hosts[i];
-        for (unsigned k = 0; sh->ipv6 && k < sh->n_ifaces; k++)
-            if ((k == 0 && ipv6_enable(h) < 0) ||
-                (sh->if_has_addr6[k] &&
-                 ipv6_addr_add(h, &h->ifaces[k], &sh->if_addr6[k], sh->if_prefix6[k]) < 0))
-                goto out_nomem;
     }
     return 0;
 
@@ -533,6 +525,29 @@ out_nomem:
         snprintf(err, err_len, "%s: error: out of memory building the world", scn->name);
     scn_runner_destroy(r);
     return -1;
+}
+
+void
+run_start_ipv6(struct scn_runner *r)
+{
+    /* A dual-stack host: link-locals on every interface, then the addresses
+     * the scenario gives (docs/ipv6.md). This runs as the first step starts,
+     * when every listener is attached, so the trace shows the addresses
+     * being formed. */
+    for (size_t i = 0; i < r->scn->n_hosts; i++) {
+        const struct scn_host *sh = &r->scn->hosts[i];
+        struct host *h = r->hosts[i];
+        if (!sh->ipv6 || h->ip6 != NULL)
+            continue;
+        sim_enter_host(&r->sim, h);
+        host_set_cause(h, (struct trace_cause){ .kind = CAUSE_NONE });
+        int rc = ipv6_enable(h);
+        for (unsigned k = 0; rc == 0 && k < sh->n_ifaces; k++)
+            if (sh->if_has_addr6[k])
+                rc = ipv6_addr_add(h, &h->ifaces[k], &sh->if_addr6[k], sh->if_prefix6[k]);
+        if (rc < 0)
+            run_say(r, true, "%s: cannot set up IPv6: %s\n", sh->name, err_sentence(rc));
+    }
 }
 
 void
