@@ -248,9 +248,13 @@ ipv6_describe(const uint8_t *b, size_t len, char *buf, size_t n)
     struct ipv6_hdr h;
     char s[IPV6_ADDR_STRLEN], d[IPV6_ADDR_STRLEN], t[IPV6_ADDR_STRLEN];
     enum drop_reason why = ipv6_parse(b, len, &h);
+    if (why != DROP_NONE && len < IPV6_HDR_LEN)
+        return snprintf(n ? buf : NULL, n, "IP6 [truncated header, %zu bytes]", len);
+    if (why == DROP_IPV6_BAD_VERSION)
+        return snprintf(n ? buf : NULL, n, "IP6 [bad version %u]", b[0] >> 4);
     if (why != DROP_NONE)
-        return snprintf(n ? buf : NULL, n, "IP6 [%s, %zu bytes]",
-                        why == DROP_IPV6_BAD_VERSION ? "version not 6" : "truncated", len);
+        return snprintf(n ? buf : NULL, n, "IP6 [truncated, %zu of %u bytes]", len,
+                        IPV6_HDR_LEN + be16_get(b + 4));
     int w = snprintf(buf, n, "IP6 %s > %s: ", ip6_addr_str(&h.src, s), ip6_addr_str(&h.dst, d));
 #define ADD(...)                                                                    \
     do {                                                                            \

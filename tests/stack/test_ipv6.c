@@ -21,6 +21,7 @@
 #include "stack/nd6.h"
 #include "stack/wire/bytes.h"
 #include "stack/wire/checksum.h"
+#include "stack/wire/describe.h"
 #include "stack/wire/eth.h"
 #include "stack/wire/ipv6.h"
 
@@ -226,6 +227,45 @@ START_TEST(test_header_parse_rules)
     ck_assert_int_eq(ipv6_parse(b, 40, &h), DROP_NONE);
     ck_assert_uint_eq(h.traffic_class, 0xb8);
     ck_assert_uint_eq(h.flow_label, 0xabcde);
+}
+END_TEST
+
+START_TEST(test_describe_like_tcpdump)
+{
+    struct ip6_addr a = A6("2001:db8::1"), b = A6("2001:db8::2");
+    static const uint8_t m1[ETH_ALEN] = { 2, 0, 0, 0, 0, 1 }, m2[ETH_ALEN] = { 2, 0, 0, 0, 0, 2 };
+    uint8_t f[200], buf[512];
+    char line[512];
+    size_t n = frame6(f, m2, m1, &a, &b, 64, 0, NULL, 0, echo_req, sizeof echo_req);
+    frame_describe(f, n, line, sizeof line);
+    ck_assert_str_eq(line, "IP6 2001:db8::1 > 2001:db8::2: ICMP6, echo request, id 9, seq 1, "
+                           "length 16");
+    uint8_t ns[32] = { ND_NEIGHBOR_SOLICIT };
+    memcpy(ns + 8, b.b, 16);
+    ns[24] = ND_OPT_SLLA;
+    ns[25] = 1;
+    uint8_t dopt[8] = { IPV6_NH_ICMPV6, 0, 1, 4 };
+    n = frame6(f, m2, m1, &a, &b, 255, IPV6_NH_DSTOPTS, dopt, 8, ns, 32);
+    frame_describe(f, n, line, sizeof line);
+    ck_assert_str_eq(line, "IP6 2001:db8::1 > 2001:db8::2: DSTOPT ICMP6, neighbor solicitation, "
+                           "who has 2001:db8::2, length 32");
+    uint8_t na[32] = { ND_NEIGHBOR_ADVERT, 0, 0, 0, 0x60 };
+    memcpy(na + 8, b.b, 16);
+    n = frame6(f, m2, m1, &b, &a, 255, 0, NULL, 0, na, 32);
+    frame_describe(f, n, line, sizeof line);
+    ck_assert_str_eq(line, "IP6 2001:db8::2 > 2001:db8::1: ICMP6, neighbor advertisement, tgt is "
+                           "2001:db8::2, Flags [solicited, override], length 32");
+    /* a payload length past the frame */
+    n = frame6(f, m2, m1, &a, &b, 64, 0, NULL, 0, echo_req, sizeof echo_req);
+    ck_assert_int_eq(ipv6_describe(f + 14, 50, line, sizeof line), (int)strlen(line));
+    ck_assert_str_eq(line, "IP6 [truncated, 50 of 56 bytes]");
+    /* the length whatever the room, and never past it */
+    n = frame6(f, m2, m1, &a, &b, 64, 0, NULL, 0, echo_req, sizeof echo_req);
+    int full = ipv6_describe(f + 14, n - 14, line, sizeof line);
+    memset(buf, 0x5a, sizeof buf);
+    ck_assert_int_eq(ipv6_describe(f + 14, n - 14, (char *)buf, 10), full);
+    ck_assert_uint_eq(buf[9], 0);
+    ck_assert_uint_eq(buf[10], 0x5a);
 }
 END_TEST
 
@@ -650,6 +690,7 @@ ipv6_suite(void)
     tcase_add_test(tc, test_solicited_node_and_mac);
     tcase_add_test(tc, test_linklocal_seeded_and_stable);
     tcase_add_test(tc, test_header_parse_rules);
+    tcase_add_test(tc, test_describe_like_tcpdump);
     tcase_add_test(tc, test_ipv4_only_host_drops_ipv6);
     suite_add_tcase(s, tc);
     tc = tcase_create("nd");
