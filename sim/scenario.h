@@ -34,6 +34,7 @@
 #include <stdio.h>
 
 #include "stack/wire/addr.h"
+#include "stack/wire/ipv6.h"
 
 /* Longest host, socket or data-variable name, without the NUL (matches the
  * stack's HOST_NAME_LEN of 32). */
@@ -48,6 +49,10 @@
 /* Most times a `repeat` block may run, and most steps a file may expand to. */
 #define SCN_REPEAT_MAX   100000u
 #define SCN_STEPS_MAX    1000000u
+/* The largest IPv6 ping payload: a 1500-byte MTU less the IPv6 and ICMPv6
+ * headers (IPv6 fragmentation is not built yet). */
+#define SCN_PING6_SIZE_MAX 1452
+
 /* Deepest chain of `include`s. */
 #define SCN_INCLUDE_DEPTH_MAX 16
 /* Longest TCP state or TCB field name in an expect, without the NUL. */
@@ -122,6 +127,10 @@ struct scn_host {
     unsigned n_ifaces;            /* interfaces, 1..SCN_IFACE_MAX */
     uint32_t if_addr[SCN_IFACE_MAX];   /* ethN's address; unique in the scenario */
     unsigned if_prefix[SCN_IFACE_MAX]; /* ethN's prefix length */
+    bool if_has_addr6[SCN_IFACE_MAX];  /* ethN has an IPv6 address (given after its IPv4 one) */
+    struct ip6_addr if_addr6[SCN_IFACE_MAX];  /* ethN's IPv6 address; unique in the scenario */
+    unsigned if_prefix6[SCN_IFACE_MAX];       /* its prefix length, 1..128 */
+    bool ipv6;                    /* any IPv6 address: the host speaks IPv6 (docs/ipv6.md) */
     bool router;                  /* `router`: ipv4.forwarding on from the start */
     unsigned mtu;                 /* 68..65535, SCN_MTU_DEFAULT if not given */
     bool has_mac;                 /* mac was given; else the runner picks one */
@@ -493,13 +502,15 @@ enum scn_proto {
     SCN_PROTO_ICMP,  /* icmp */
     SCN_PROTO_UDP,   /* udp */
     SCN_PROTO_TCP,   /* tcp */
+    SCN_PROTO_ICMP6, /* icmp6: ICMPv6, neighbour discovery included (docs/ipv6.md) */
     SCN_PROTO_COUNT
 };
 
 /* Which frames on a wire a packet count or a drop rule means:
  * `[PROTO] [from ADDR] [to ADDR] [port N] [flags FLAGS] [len OP N]`. Every
  * part given must match. `from`/`to` compare IPv4 source/destination (ARP:
- * sender/target protocol address); `port` either port; `flags` TCP flags that
+ * sender/target protocol address; icmp6: the IPv6 ones, a host name meaning
+ * the IPv6 address the scenario gave it); `port` either port; `flags` TCP flags that
  * must all be set; `len` the payload bytes above the transport header (UDP,
  * TCP, ICMP echo data; for other frames the IPv4 payload, 0 for ARP). */
 struct scn_filter {
@@ -620,6 +631,8 @@ struct scn_ping_args {
     uint64_t timeout_ns;    /* wait for each reply, default 1 s */
     bool df;                /* `df`: set Don't Fragment (ping -M do) */
     uint32_t ttl;           /* `ttl N` (1..255), 0 = the host's default (ping -t) */
+    bool v6;                /* an IPv6 ping (ping -6): to dest6 */
+    struct ip6_addr dest6;  /* v6: an IPv6 literal, or (`HOST ipv6`) the host's IPv6 address */
 };
 
 /* SCN_STEP_SLEEP: let simulated time run. */

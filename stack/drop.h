@@ -86,7 +86,31 @@
     X(SWITCH_FILTERED,       "destination is on the port it came in by: filtered", "IEEE 802.1D 7.7.1") \
     X(LINK_RULE,             "dropped by a rule on the link",                    NULL)           \
     X(LINK_DOWN,             "the link is down",                                 NULL)           \
-    X(LINK_NO_PEER,          "nothing is attached to the other end",             NULL)
+    X(LINK_NO_PEER,          "nothing is attached to the other end",             NULL)           \
+    X(IPV6_TRUNCATED,        "IPv6 header or payload length runs past the frame", "RFC 8200 3") \
+    X(IPV6_BAD_VERSION,      "IP version is not 6",                              "RFC 8200 3")   \
+    X(IPV6_BAD_SRC,          "IPv6 source is multicast",                         "RFC 4291 2.7") \
+    X(IPV6_OWN_SRC,          "IPv6 source is one of my own addresses, yet it came from a wire", "RFC 4291 2.5.3") \
+    X(IPV6_NOT_FOR_US,       "not one of my IPv6 addresses or groups, and this host does not forward", "RFC 8200 3") \
+    X(IPV6_NO_ROUTE,         "no on-link prefix or route for this IPv6 destination", "RFC 4861 5.2") \
+    X(IPV6_TOO_BIG,          "IPv6 packet larger than the link MTU (fragmentation is not built yet)", "RFC 8200 5") \
+    X(IPV6_BAD_EXT,          "an extension header runs past the packet",         "RFC 8200 4")   \
+    X(IPV6_HBH_NOT_FIRST,    "a hop-by-hop options header that does not follow the IPv6 header", "RFC 8200 4.3") \
+    X(IPV6_UNKNOWN_OPTION,   "an option this host does not know, whose type says discard", "RFC 8200 4.2") \
+    X(IPV6_RH0,              "routing header type 0 (or another unknown type) with segments left", "RFC 5095 3") \
+    X(IPV6_FRAGMENT,         "a fragment: IPv6 reassembly is not built yet",    "RFC 8200 4.5") \
+    X(IPV6_NO_NEXT_HEADER,   "next header 59: nothing follows",                  "RFC 8200 4.7") \
+    X(IPV6_UNKNOWN_NH,       "no handler for this next header value",           "RFC 8200 4")   \
+    X(ICMPV6_TRUNCATED,      "ICMPv6 message too short",                         "RFC 4443 2.1") \
+    X(ICMPV6_BAD_CSUM,       "ICMPv6 checksum is wrong (it covers the IPv6 pseudo-header)", "RFC 4443 2.3") \
+    X(ICMPV6_UNHANDLED,      "ICMPv6 type this stack ignores",                   "RFC 4443 2.4") \
+    X(ICMPV6_RATE_LIMITED,   "ICMPv6 error not sent: the error rate limit is reached", "RFC 4443 2.4") \
+    X(ICMPV6_NO_ERROR_REPLY, "no ICMPv6 error about an error, a multicast or an unspecified source", "RFC 4443 2.4") \
+    X(ND_INVALID,            "neighbour discovery message fails validation (hop limit not 255, code, length or options)", "RFC 4861 7.1") \
+    X(ND_NOT_OUR_TARGET,     "neighbour solicitation for an address that is not mine", "RFC 4861 7.2.3") \
+    X(ND_NO_ENTRY,           "unsolicited advertisement for a neighbour not in the cache", "RFC 4861 7.2.5") \
+    X(ND_QUEUE_FULL,         "too many packets waiting for this neighbour",      "RFC 4861 7.2.2") \
+    X(ND_UNRESOLVED,         "no neighbour advertisement after every solicitation", "RFC 4861 7.3.3")
 
 enum drop_reason {
 #define DROP_ENUM(name, sentence, rfc) DROP_##name,

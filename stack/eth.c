@@ -4,7 +4,7 @@
  * build and pad outgoing frames.
  *
  * Called by: iface_input() (in), arp_output()/arp.c (out).
- * Calls: arp_input(), ipv4_input(), iface_transmit().
+ * Calls: arp_input(), ipv4_input(), ipv6_input(), iface_transmit().
  */
 #include "stack/eth.h"
 
@@ -16,6 +16,7 @@
 #include "stack/host.h"
 #include "stack/iface.h"
 #include "stack/ipv4.h"
+#include "stack/ipv6.h"
 #include "stack/pkt.h"
 #include "stack/wire/eth.h"
 
@@ -35,7 +36,9 @@ eth_input(struct iface *ifc, struct pkt *p)
     }
     bool to_us = memcmp(eth.dst, ifc->mac, ETH_ALEN) == 0;
     bool bcast = mac_is_broadcast(eth.dst);
-    if (!to_us && !bcast) {
+    /* A group this interface joined for IPv6 [RFC 2464 7]. */
+    bool group = !to_us && !bcast && ipv6_mac_wanted(ifc, eth.dst);
+    if (!to_us && !bcast && !group) {
         /* [IEEE 802.3 3.2.3] A NIC that is not promiscuous ignores frames for
          * other stations; on a point-to-point link this only happens when a
          * sender used a stale cache entry. */
@@ -51,7 +54,8 @@ eth_input(struct iface *ifc, struct pkt *p)
                  "%s > %s, ethertype %s (0x%04x), length %zu: %s; up to %s", src, dst,
                  tname ? tname : "?", eth.type, p->len,
                  ifc->loopback ? "back from lo, this host's own, no wire" :
-                 bcast ? "broadcast, so for everyone" : "addressed to me",
+                 bcast ? "broadcast, so for everyone" :
+                 group ? "multicast to a group I joined" : "addressed to me",
                  tname ? tname : "nobody");
     } else {
         trace_frame(h, TRACE_RX, LAYER_ETH, p);  /* a capture may want it */
@@ -64,6 +68,9 @@ eth_input(struct iface *ifc, struct pkt *p)
         break;
     case ETHERTYPE_IPV4:
         ipv4_input(ifc, p);
+        break;
+    case ETHERTYPE_IPV6:
+        ipv6_input(ifc, p);
         break;
     default:
         pkt_drop(h, p, LAYER_ETH, DROP_ETH_UNKNOWN_TYPE);

@@ -9,6 +9,7 @@
 
 #include "stack/arp.h"
 #include "stack/err.h"
+#include "stack/ipv6.h"
 #include "stack/loopback.h"
 #include "stack/tcp.h"
 #include "stack/wire/eth.h"
@@ -50,6 +51,7 @@ host_destroy(struct host *h)
     route_table_free(&h->routes);
     free(h->stats.icmp_types);
     h->stats.icmp_types = NULL;
+    ipv6_host_destroy(h);
 }
 
 struct iface *
@@ -97,6 +99,7 @@ host_poll(struct host *h)
     arp_poll(h);
     ipfrag_poll(h);
     tcp_poll(h);
+    ipv6_poll(h);
 }
 
 uint64_t
@@ -108,8 +111,10 @@ host_next_deadline(struct host *h)
     uint64_t arp = arp_next_deadline(h);
     uint64_t tcp = tcp_next_deadline(h);
     uint64_t frag = ipfrag_next_deadline(h);
+    uint64_t v6 = ipv6_next_deadline(h);
     uint64_t next = arp < tcp ? arp : tcp;
-    return frag < next ? frag : next;
+    next = frag < next ? frag : next;
+    return v6 < next ? v6 : next;
 }
 
 struct iface *

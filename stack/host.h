@@ -26,6 +26,8 @@
 #include "stack/tcp.h"
 #include "stack/trace.h"
 
+struct ip6_host;
+
 #define HOST_NAME_LEN   32
 #define HOST_MAX_IFACES 8
 
@@ -65,6 +67,8 @@ struct host {
     bool forwarding;                         /* a router: forward datagrams not for us */
     struct ipfrag_table ipfrag;              /* datagrams being reassembled */
     struct ipv4_pmtu_cache pmtu;             /* path MTUs learned [RFC 1191] */
+    struct ip6_host *ip6;                    /* IPv6 (ipv6.h): NULL until the host
+                                                gets its first IPv6 address */
     uint16_t ip_id;                          /* next IPv4 identification */
     uint16_t next_ping_id;                   /* next ICMP echo identifier */
     struct rng rng;                          /* this host's random numbers */

@@ -249,7 +249,7 @@ trace_layer_name(enum trace_layer l)
         [LAYER_NONE] = "-",    [LAYER_APP] = "App",   [LAYER_SOCKET] = "Socket",
         [LAYER_TCP] = "TCP",   [LAYER_UDP] = "UDP",   [LAYER_ICMP] = "ICMP",
         [LAYER_IPV4] = "IPv4", [LAYER_ARP] = "ARP",   [LAYER_ETH] = "Eth",
-        [LAYER_WIRE] = "Wire",
+        [LAYER_WIRE] = "Wire", [LAYER_IPV6] = "IPv6", [LAYER_ICMPV6] = "ICMPv6",
     };
     return (unsigned)l < LAYER_COUNT ? names[l] : "?";
 }
@@ -285,6 +285,7 @@ timer_kind_name(enum timer_kind timer)
         [TIMER_TCP_TIMEWAIT] = "TIME-WAIT",
         [TIMER_IPFRAG] = "reassembly",
         [TIMER_TCP_LINGER] = "linger",
+        [TIMER_ND] = "nd6",
     };
     return (unsigned)timer < TIMER_COUNT ? names[timer] : "?";
 }

@@ -54,6 +54,8 @@ enum trace_layer {
     LAYER_ARP,
     LAYER_ETH,
     LAYER_WIRE,    /* the link between two interfaces */
+    LAYER_IPV6,    /* IPv6 and its extension headers [RFC 8200] */
+    LAYER_ICMPV6,  /* ICMPv6 [RFC 4443] and neighbour discovery [RFC 4861] */
     LAYER_COUNT
 };
 

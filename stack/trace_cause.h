@@ -50,6 +50,7 @@ enum timer_kind {
     TIMER_TCP_TIMEWAIT,  /* 2*MSL in TIME-WAIT [RFC 9293 3.6.1] */
     TIMER_IPFRAG,        /* reassembly timeout [RFC 791 3.2] */
     TIMER_TCP_LINGER,    /* SO_LINGER: how long close() waits for the peer's ACK */
+    TIMER_ND,            /* a neighbour cache timer [RFC 4861 7.3.3] */
     TIMER_COUNT
 };
 

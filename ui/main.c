@@ -62,8 +62,8 @@
 /* Lesson folders, in the order a course climbs the layers, then the attacks
  * the stack survives (built with `inject`); then the lessons
  * on a real TAP device (docs/tap-mode.md). */
-static const char *const lesson_dirs[] = { "link", "ip", "udp", "tcp", "socket", "app", "attack",
-                                           "tap" };
+static const char *const lesson_dirs[] = { "link", "ip", "ipv6", "udp", "tcp", "socket", "app",
+                                           "attack", "tap" };
 
 static void
 usage(FILE *out)

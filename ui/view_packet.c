@@ -23,6 +23,7 @@
 #include "stack/wire/eth.h"
 #include "stack/wire/icmp.h"
 #include "stack/wire/ipv4.h"
+#include "stack/wire/ipv6.h"
 #include "stack/wire/tcp.h"
 
 struct decoder {
@@ -542,6 +543,128 @@ decode_arp(struct decoder *d, const uint8_t *b, int off, int len)
     add(d, PL_NET, false, off + 24, 4, "the address being resolved", "target IP %s", tpa);
 }
 
+/* ICMPv6 [RFC 4443 2.1], with neighbour discovery's target and options
+ * [RFC 4861 4.3, 4.4, 4.6.1]. */
+static void
+decode_icmp6(struct decoder *d, const uint8_t *b, int off, int len)
+{
+    if (len < 4) {
+        add(d, PL_TRANSPORT, true, off, len, "shorter than an ICMPv6 header",
+            "ICMPv6 [truncated]");
+        return;
+    }
+    const uint8_t *c = b + off;
+    const char *name = icmp6_type_name(c[0]);
+    add(d, PL_TRANSPORT, true, off, len < 8 ? len : 8, "ICMPv6 [RFC 4443 2.1]", "ICMPv6 %s",
+        name != NULL ? name : "unknown type");
+    add(d, PL_TRANSPORT, false, off, 1, "below 128 an error, from 128 informational",
+        "type %u", c[0]);
+    add(d, PL_TRANSPORT, false, off + 1, 1, "the detail within the type", "code %u", c[1]);
+    add(d, PL_TRANSPORT, false, off + 2, 2, "over the message and the IPv6 pseudo-header",
+        "checksum 0x%04x", be16_get(c + 2));
+    if (len < 8)
+        return;
+    bool nd = c[0] == ND_NEIGHBOR_SOLICIT || c[0] == ND_NEIGHBOR_ADVERT;
+    if ((c[0] == ICMP6_ECHO_REQUEST || c[0] == ICMP6_ECHO_REPLY)) {
+        add(d, PL_TRANSPORT, false, off + 4, 2, "matches replies to the pinging program",
+            "id %u", be16_get(c + 4));
+        add(d, PL_TRANSPORT, false, off + 6, 2, "counts the requests", "seq %u",
+            be16_get(c + 6));
+        decode_data(d, b, off + 8, len - 8);
+        return;
+    }
+    if (!nd || len < ND_NS_LEN) {
+        add(d, PL_TRANSPORT, false, off + 4, 4, "depends on the type", "rest 0x%08x",
+            be32_get(c + 4));
+        decode_data(d, b, off + 8, len - 8);
+        return;
+    }
+    if (c[0] == ND_NEIGHBOR_ADVERT)
+        add(d, PL_TRANSPORT, false, off + 4, 4,
+            "R: a router; S: answers a solicitation; O: replace a cached address",
+            "flags %s%s%s", (c[4] & 0x80) ? "R " : "", (c[4] & 0x40) ? "S " : "",
+            (c[4] & 0x20) ? "O" : "");
+    else
+        add(d, PL_TRANSPORT, false, off + 4, 4, "unused, zero", "reserved");
+    struct ip6_addr t;
+    char ts[IPV6_ADDR_STRLEN];
+    memcpy(t.b, c + 8, 16);
+    add(d, PL_TRANSPORT, false, off + 8, 16,
+        c[0] == ND_NEIGHBOR_SOLICIT ? "the address being resolved" : "the address it is about",
+        "target %s", ip6_addr_str(&t, ts));
+    for (int o = ND_NS_LEN; o + 2 <= len && c[o + 1] != 0 && o + 8 * c[o + 1] <= len;
+         o += 8 * c[o + 1]) {
+        char mac[MAC_ADDR_STRLEN];
+        if ((c[o] == ND_OPT_SLLA || c[o] == ND_OPT_TLLA) && c[o + 1] == 1)
+            add(d, PL_TRANSPORT, false, off + o, 8,
+                c[o] == ND_OPT_SLLA ? "the sender's MAC: the target learns it"
+                                    : "the answer: the target's MAC",
+                "option %s link-layer address %s", c[o] == ND_OPT_SLLA ? "source" : "target",
+                mac_addr_str(c + o + 2, mac));
+        else
+            add(d, PL_TRANSPORT, false, off + o, 8 * c[o + 1], "an option this view does not name",
+                "option type %u, %d bytes", c[o], 8 * c[o + 1]);
+    }
+}
+
+/* IPv6 [RFC 8200 3] and its extension headers in order [RFC 8200 4.1]. */
+static void
+decode_ipv6(struct decoder *d, const uint8_t *b, int off, int len)
+{
+    if (len < IPV6_HDR_LEN) {
+        add(d, PL_NET, true, off, len, "shorter than an IPv6 header", "IPv6 [truncated]");
+        return;
+    }
+    const uint8_t *p = b + off;
+    struct ip6_addr s, t;
+    char src[IPV6_ADDR_STRLEN], dst[IPV6_ADDR_STRLEN];
+    memcpy(s.b, p + 8, 16);
+    memcpy(t.b, p + 24, 16);
+    ip6_addr_str(&s, src);
+    ip6_addr_str(&t, dst);
+    int plen = be16_get(p + 4);
+    add(d, PL_NET, true, off, IPV6_HDR_LEN, "Internet Protocol version 6 [RFC 8200 3]",
+        "IPv6 %s > %s", src, dst);
+    add(d, PL_NET, false, off, 4, "version 6, traffic class, flow label",
+        "version %u, class 0x%02x, flow 0x%05x", p[0] >> 4, (p[0] & 15) << 4 | p[1] >> 4,
+        (unsigned)(be32_get(p) & 0xfffff));
+    add(d, PL_NET, false, off + 4, 2, "bytes after this 40-byte header", "payload length %d",
+        plen);
+    add(d, PL_NET, false, off + 6, 1, "an extension header or the upper layer",
+        "next header %u", p[6]);
+    add(d, PL_NET, false, off + 7, 1, "hops left; each router takes one (255: never forwarded)",
+        "hop limit %u", p[7]);
+    add(d, PL_NET, false, off + 8, 16, "the sending interface", "src %s", src);
+    add(d, PL_NET, false, off + 24, 16,
+        ip6_addr_is_multicast(&t) ? "a multicast group: only its members take it"
+                                  : "the interface it is for",
+        "dst %s", dst);
+    int end = IPV6_HDR_LEN + plen < len ? IPV6_HDR_LEN + plen : len;
+    int o = IPV6_HDR_LEN;
+    uint8_t nh = p[6];
+    while ((nh == IPV6_NH_HOPOPT || nh == IPV6_NH_DSTOPTS || nh == IPV6_NH_ROUTING ||
+            nh == IPV6_NH_FRAGMENT) && o + 8 <= end) {
+        int hl = nh == IPV6_NH_FRAGMENT ? 8 : 8 * (p[o + 1] + 1);
+        add(d, PL_NET, false, off + o, hl < end - o ? hl : end - o,
+            nh == IPV6_NH_HOPOPT ? "read by every router on the way [RFC 8200 4.3]"
+            : nh == IPV6_NH_DSTOPTS ? "read by the destination only [RFC 8200 4.6]"
+            : nh == IPV6_NH_ROUTING ? "places to visit on the way [RFC 8200 4.4]"
+                                    : "one piece of a packet the source cut [RFC 8200 4.5]",
+            "%s header, %d bytes, next header %u",
+            nh == IPV6_NH_HOPOPT ? "hop-by-hop options" : nh == IPV6_NH_DSTOPTS
+                ? "destination options" : nh == IPV6_NH_ROUTING ? "routing" : "fragment",
+            hl, p[o]);
+        nh = p[o];
+        o += hl;
+    }
+    if (o > end)
+        return;
+    if (nh == IPV6_NH_ICMPV6)
+        decode_icmp6(d, b, off + o, end - o);
+    else
+        decode_data(d, b, off + o, end - o);
+}
+
 static void
 decode_eth(struct decoder *d, const uint8_t *b, int off, int len)
 {
@@ -569,6 +692,8 @@ decode_eth(struct decoder *d, const uint8_t *b, int off, int len)
         decode_arp(d, b, off + ETH_HDR_LEN, len - ETH_HDR_LEN);
     else if (type == ETHERTYPE_IPV4)
         decode_ipv4(d, b, off + ETH_HDR_LEN, len - ETH_HDR_LEN);
+    else if (type == ETHERTYPE_IPV6)
+        decode_ipv6(d, b, off + ETH_HDR_LEN, len - ETH_HDR_LEN);
     else
         decode_data(d, b, off + ETH_HDR_LEN, len - ETH_HDR_LEN);
 }
@@ -648,6 +773,8 @@ view_decode_into(const struct record_event *ev, struct decoder *dp)
         int o = ev->l3_off;
         if ((b[o] >> 4) == 4)
             decode_ipv4(&d, b, o, len - o);
+        else if ((b[o] >> 4) == 6 && ev->layer != LAYER_ARP)
+            decode_ipv6(&d, b, o, len - o);
         else if (ev->layer == LAYER_ARP)
             decode_arp(&d, b, o, len - o);
         else
@@ -656,7 +783,10 @@ view_decode_into(const struct record_event *ev, struct decoder *dp)
         int o = ev->l4_off;
         int proto = ev->layer == LAYER_UDP ? IPPROTO_UDP_ : ev->layer == LAYER_TCP ? IPPROTO_TCP_
                   : ev->layer == LAYER_ICMP ? IPPROTO_ICMP_ : -1;
-        decode_transport(&d, proto, b, o, len - o);
+        if (ev->layer == LAYER_ICMPV6)
+            decode_icmp6(&d, b, o, len - o);
+        else
+            decode_transport(&d, proto, b, o, len - o);
     } else {
         decode_data(&d, b, 0, len);
     }
@@ -670,7 +800,9 @@ event_pkt_layer(enum trace_layer l)
 {
     switch (l) {
     case LAYER_IPV4:
+    case LAYER_IPV6:
     case LAYER_ARP:    return PL_NET;
+    case LAYER_ICMPV6: return PL_TRANSPORT;
     case LAYER_TCP:
     case LAYER_UDP:
     case LAYER_ICMP:   return PL_TRANSPORT;

@@ -44,6 +44,7 @@
 #include "stack/wire/eth.h"
 #include "stack/wire/icmp.h"
 #include "stack/wire/ipv4.h"
+#include "stack/wire/ipv6.h"
 #include "stack/wire/tcp.h"
 #include "stack/wire/udp.h"
 
@@ -55,6 +56,7 @@
 #define P_ICMP (1u << SCN_PROTO_ICMP)
 #define P_UDP  (1u << SCN_PROTO_UDP)
 #define P_TCP  (1u << SCN_PROTO_TCP)
+#define P_ICMP6 (1u << SCN_PROTO_ICMP6)
 #define P_ANY_IP (P_IP | P_ICMP | P_UDP | P_TCP)
 
 static const struct {
@@ -62,8 +64,8 @@ static const struct {
     unsigned protos;  /* filters whose frames carry it */
     const char *what; /* for messages */
 } ask_fields[] = {
-    { "src", P_ANY_IP | P_ARP, "source address (ARP: sender's)" },
-    { "dst", P_ANY_IP | P_ARP, "destination address (ARP: target's)" },
+    { "src", P_ANY_IP | P_ARP | P_ICMP6, "source address (ARP: sender's)" },
+    { "dst", P_ANY_IP | P_ARP | P_ICMP6, "destination address (ARP: target's)" },
     { "ttl", P_ANY_IP, "IPv4 time to live" },
     { "id", P_ANY_IP, "IPv4 identification" },
     { "sport", P_TCP | P_UDP, "source port" },
@@ -73,8 +75,11 @@ static const struct {
     { "win", P_TCP, "window, as on the wire" },
     { "flags", P_TCP, "TCP flags, as a filter writes them (SA)" },
     { "len", P_TCP | P_UDP, "payload bytes" },
-    { "type", P_ICMP, "ICMP type" },
-    { "code", P_ICMP, "ICMP code" },
+    { "type", P_ICMP | P_ICMP6, "ICMP type" },
+    { "code", P_ICMP | P_ICMP6, "ICMP code" },
+    { "hlim", P_ICMP6, "IPv6 hop limit" },
+    { "target", P_ICMP6, "neighbour discovery target address" },
+    { "lladdr", P_ICMP6, "link-layer address a neighbour discovery option carries" },
     { "op", P_ARP, "ARP operation (request or reply)" },
     { "mac", P_ARP, "sender's MAC address" },
 };
@@ -186,13 +191,15 @@ parse_ask_answer(struct parser *p, struct cur *c, const struct tok *kw, struct s
                     return perr(p, f->col, "unknown header field %s (did you mean '%s'?)",
                                 show(f).s, sg.best);
                 return perr(p, f->col, "unknown header field %s (fields: src dst ttl id sport "
-                            "dport seq ack win flags len type code op mac)", show(f).s);
+                            "dport seq ack win flags len type code op mac hlim target "
+                            "lladdr)", show(f).s);
             }
             if ((ask_fields[k].protos & (1u << a->filter.proto)) == 0)
                 return perr(p, f->col, "%s (%s) is not in every frame this filter matches: "
                             "name the protocol, like 'next %s ...'", f->text, ask_fields[k].what,
                             (ask_fields[k].protos & P_TCP) ? "tcp"
                             : (ask_fields[k].protos & P_ICMP) ? "icmp"
+                            : (ask_fields[k].protos & P_ICMP6) ? "icmp6"
                             : (ask_fields[k].protos & P_IP) ? "ip" : "arp");
             memcpy(a->field, f->text, f->len + 1);
             a->kind = SCN_ASK_FIELD;
@@ -414,6 +421,49 @@ tcp_flags_letters(uint8_t flags, char *out, size_t n)
     out[k] = '\0';
 }
 
+/* Field `field` of an IPv6 packet b[0..len) carrying ICMPv6, as text. */
+static bool
+ask_frame_field6(const uint8_t *b, size_t len, const char *field, char *out, size_t n)
+{
+    struct ipv6_hdr ip6;
+    char a[IPV6_ADDR_STRLEN];
+    if (ipv6_parse(b, len, &ip6) != DROP_NONE || ip6.next_header != IPV6_NH_ICMPV6 ||
+        ip6.payload_len < 4)
+        return false;
+    const uint8_t *m = b + IPV6_HDR_LEN;
+    bool nd = (m[0] == ND_NEIGHBOR_SOLICIT || m[0] == ND_NEIGHBOR_ADVERT) &&
+              ip6.payload_len >= ND_NS_LEN;
+    if (strcmp(field, "src") == 0)
+        snprintf(out, n, "%s", ip6_addr_str(&ip6.src, a));
+    else if (strcmp(field, "dst") == 0)
+        snprintf(out, n, "%s", ip6_addr_str(&ip6.dst, a));
+    else if (strcmp(field, "hlim") == 0)
+        snprintf(out, n, "%u", (unsigned)ip6.hop_limit);
+    else if (strcmp(field, "type") == 0)
+        snprintf(out, n, "%u", (unsigned)m[0]);
+    else if (strcmp(field, "code") == 0)
+        snprintf(out, n, "%u", (unsigned)m[1]);
+    else if (strcmp(field, "target") == 0 && nd) {
+        struct ip6_addr t;
+        memcpy(t.b, m + 8, 16);
+        snprintf(out, n, "%s", ip6_addr_str(&t, a));
+    } else if (strcmp(field, "lladdr") == 0 && nd) {
+        /* the first link-layer address option [RFC 4861 4.6.1] */
+        size_t off = ND_NS_LEN;
+        while (off + 8 <= ip6.payload_len && m[off + 1] != 0) {
+            if ((m[off] == ND_OPT_SLLA || m[off] == ND_OPT_TLLA) && m[off + 1] == 1) {
+                char mac[MAC_ADDR_STRLEN];
+                snprintf(out, n, "%s", mac_addr_str(m + off + 2, mac));
+                return true;
+            }
+            off += 8u * m[off + 1];
+        }
+        return false;
+    } else
+        return false;
+    return true;
+}
+
 /* Field `field` of the frame b[0..len) (Ethernet first), as text. false when
  * the frame does not carry it (the filter let through a frame it should not
  * have: a fragment, say). */
@@ -444,6 +494,8 @@ ask_frame_field(const uint8_t *b, size_t len, const char *field, char *out, size
             return false;
         return true;
     }
+    if (eth.type == ETHERTYPE_IPV6)
+        return ask_frame_field6(b, len, field, out, n);
     if (eth.type != ETHERTYPE_IPV4)
         return false;
     struct ipv4_hdr ih;
@@ -541,6 +593,7 @@ ask_taking_layer(enum scn_proto proto)
     switch (proto) {
     case SCN_PROTO_ARP: return LAYER_ARP;
     case SCN_PROTO_ICMP: return LAYER_ICMP;
+    case SCN_PROTO_ICMP6: return LAYER_ICMPV6;
     case SCN_PROTO_UDP: return LAYER_UDP;
     default: return LAYER_TCP;
     }

@@ -163,7 +163,10 @@ scenario_equal(const struct scenario *a, const struct scenario *b)
             x->n_ifaces != y->n_ifaces)
             return false;
         for (unsigned k = 0; k < x->n_ifaces; k++)
-            if (x->if_addr[k] != y->if_addr[k] || x->if_prefix[k] != y->if_prefix[k])
+            if (x->if_addr[k] != y->if_addr[k] || x->if_prefix[k] != y->if_prefix[k] ||
+                x->if_has_addr6[k] != y->if_has_addr6[k] ||
+                !ip6_addr_eq(&x->if_addr6[k], &y->if_addr6[k]) ||
+                x->if_prefix6[k] != y->if_prefix6[k])
                 return false;
     }
     for (size_t i = 0; i < a->n_switches; i++)

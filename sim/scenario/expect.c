@@ -362,7 +362,7 @@ parse_expect_host(struct parser *p, struct cur *c, const struct tok *th, int h,
                 "tcb')", show(t).s);
 }
 
-const char *const proto_names[] = { "", "arp", "ip", "icmp", "udp", "tcp", NULL };
+const char *const proto_names[] = { "", "arp", "ip", "icmp", "udp", "tcp", "icmp6", NULL };
 
 /* TCP flags as `flags` writes them: letters of tcpdump (S A F R P U E W, W
  * for CWR) or names (SYN ACK FIN RST PSH URG ECE CWR) joined with '+'. */
@@ -450,7 +450,7 @@ parse_filter(struct parser *p, struct cur *c, struct scn_filter *f)
                     return perr(p, t->col, "unknown filter word %s (did you mean '%s'?)",
                                 show(t).s, sg.best);
                 return perr(p, t->col, "unknown filter word %s (a filter is [arp|ip|icmp|udp|"
-                            "tcp] [from ADDR] [to ADDR] [port N] [flags F] [len OP N])",
+                            "tcp|icmp6] [from ADDR] [to ADDR] [port N] [flags F] [len OP N])",
                             show(t).s);
             }
             return 0;

@@ -67,13 +67,47 @@ parse_ping(struct parser *p, struct cur *c, const struct tok *kw, struct scn_ste
     pa->size = SCN_PING_SIZE_DEFAULT;
     pa->interval_ns = SCN_PING_INTERVAL_DEFAULT_NS;
     pa->timeout_ns = SCN_PING_TIMEOUT_DEFAULT_NS;
-    if (parse_host_dest(p, kw, th, td, &st->host, &pa->dest) < 0)
+    /* An IPv6 literal has at least two colons ("2001:db8::2"); one colon is
+     * a mistyped endpoint (bob:7), reported as a host name. */
+    const char *colon = td != NULL && td->kind == TOK_WORD ? strchr(td->text, ':') : NULL;
+    if (colon != NULL && strchr(colon + 1, ':') != NULL) {
+        /* An IPv6 literal: ping -6 (docs/ipv6.md). */
+        if (get_host(p, th, &st->host) < 0)
+            return -1;
+        if (!ip6_addr_parse(td->text, &pa->dest6))
+            return perr(p, td->col, "bad IPv6 address '%.*s' (like 2001:db8::2)", SHOW_MAX,
+                        td->text);
+        if (ip6_addr_is_unspecified(&pa->dest6))
+            return perr(p, td->col, ":: names no host: ping needs a destination");
+        pa->v6 = true;
+        pa->dest.kind = SCN_ADDR_DOTTED;
+        pa->dest.host = -1;
+        pa->dest.addr = 0;
+    } else if (parse_host_dest(p, kw, th, td, &st->host, &pa->dest) < 0) {
         return -1;
+    }
 
     while ((t = cur_next(c)) != NULL) {
         uint64_t v;
+        if (word_is(t, "ipv6")) {
+            /* `ping alice bob ipv6`: to bob's IPv6 address, as ping -6 bob. */
+            if (pa->v6)
+                return perr(p, t->col, pa->dest.kind == SCN_ADDR_HOST
+                                           ? "'ipv6' is given twice"
+                                           : "the destination is an IPv6 address already");
+            if (pa->dest.kind != SCN_ADDR_HOST)
+                return perr(p, t->col, "'ipv6' needs a host name as the destination");
+            const struct scn_host *dh = &p->scn->hosts[pa->dest.host];
+            if (!dh->if_has_addr6[0])
+                return perr(p, t->col, "host '%s' has no IPv6 address (give one after its "
+                            "IPv4 address, like %s 192.0.2.2/24 2001:db8::2/64)", dh->name,
+                            dh->router ? "router" : "host");
+            pa->v6 = true;
+            pa->dest6 = dh->if_addr6[0];
+            continue;
+        }
         int found = find_option(p, t, options, seen, "ping",
-                                "count, size, interval, timeout, df, ttl and '-> NAME'");
+                                "count, size, interval, timeout, df, ttl, ipv6 and '-> NAME'");
         if (found < 0)
             return -1;
         size_t opt = (size_t)found;
@@ -81,6 +115,7 @@ parse_ping(struct parser *p, struct cur *c, const struct tok *kw, struct scn_ste
             pa->df = true;
             continue;
         }
+
         const struct tok *a = cur_next(c);
         if (opt == 6) {
             if (a == NULL)
@@ -120,6 +155,13 @@ parse_ping(struct parser *p, struct cur *c, const struct tok *kw, struct scn_ste
             break;
         }
     }
+    if (pa->v6 && seen[5] != NULL)
+        return perr(p, seen[5]->col, "df is for IPv4: IPv6 routers never fragment, so there "
+                    "is no bit to set [RFC 8200 5]");
+    if (pa->v6 && pa->size > SCN_PING6_SIZE_MAX)
+        return perr(p, seen[1]->col, "size %u is more than %u: it would need IPv6 "
+                    "fragmentation, which is not built yet", (unsigned)pa->size,
+                    SCN_PING6_SIZE_MAX);
     return 0;
 }
 
@@ -187,7 +229,14 @@ print_ping(FILE *out, const struct scenario *scn, const struct scn_step *st)
     const struct scn_ping_args *pa = &st->ping;
 
     fprintf(out, "ping %s ", scn->hosts[st->host].name);
-    print_addr(out, scn, &pa->dest);
+    if (pa->v6 && pa->dest.kind != SCN_ADDR_HOST) {
+        char a6[IPV6_ADDR_STRLEN];
+        fputs(ip6_addr_str(&pa->dest6, a6), out);
+    } else {
+        print_addr(out, scn, &pa->dest);
+        if (pa->v6)
+            fputs(" ipv6", out);
+    }
     if (pa->count != SCN_PING_COUNT_DEFAULT)
         fprintf(out, " count %u", (unsigned)pa->count);
     if (pa->size != SCN_PING_SIZE_DEFAULT)
@@ -229,7 +278,8 @@ eq_ping(const struct scn_step *a, const struct scn_step *b)
     return addr_eq(&a->ping.dest, &b->ping.dest) && a->ping.count == b->ping.count &&
            a->ping.size == b->ping.size && a->ping.interval_ns == b->ping.interval_ns &&
            a->ping.timeout_ns == b->ping.timeout_ns && a->ping.df == b->ping.df &&
-           a->ping.ttl == b->ping.ttl;
+           a->ping.ttl == b->ping.ttl && a->ping.v6 == b->ping.v6 &&
+           ip6_addr_eq(&a->ping.dest6, &b->ping.dest6);
 }
 
 bool
@@ -244,6 +294,9 @@ eq_traceroute(const struct scn_step *a, const struct scn_step *b)
 const struct scn_addr *
 peer_ping(const struct scn_step *st)
 {
+    /* The IPv4 reachability checks say nothing of an IPv6 ping. */
+    if (st->ping.v6)
+        return NULL;
     return &st->ping.dest;
 }
 

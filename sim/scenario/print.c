@@ -337,8 +337,13 @@ scenario_print(const struct scenario *scn, FILE *out)
     for (size_t i = 0; i < scn->n_hosts; i++) {
         const struct scn_host *h = &scn->hosts[i];
         fprintf(out, "%s %s", h->router ? "router" : "host", h->name);
-        for (unsigned k = 0; k < h->n_ifaces; k++)
+        for (unsigned k = 0; k < h->n_ifaces; k++) {
             fprintf(out, " %s/%u", ipv4_addr_str(h->if_addr[k], addr), h->if_prefix[k]);
+            if (h->if_has_addr6[k]) {
+                char a6[IPV6_ADDR_STRLEN];
+                fprintf(out, " %s/%u", ip6_addr_str(&h->if_addr6[k], a6), h->if_prefix6[k]);
+            }
+        }
         if (h->mtu != SCN_MTU_DEFAULT)
             fprintf(out, " mtu %u", h->mtu);
         if (h->has_mac)

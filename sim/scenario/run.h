@@ -62,6 +62,11 @@ int step_call(struct scn_runner *r, const struct scn_step *st, size_t step_no, b
 
 /* run_ping.c */
 void step_ping(struct scn_runner *r, const struct scn_step *st, size_t step_no);
+/* Give the dual-stack hosts their IPv6 addresses (run_world.c); the first
+ * step calls it, once every listener is attached. */
+void run_start_ipv6(struct scn_runner *r);
+/* An IPv6 ping (run_ping6.c). */
+void step_ping6(struct scn_runner *r, const struct scn_step *st, size_t step_no);
 void step_traceroute(struct scn_runner *r, const struct scn_step *st, size_t step_no);
 
 /* run_rules.c */

@@ -72,6 +72,10 @@ void
 step_ping(struct scn_runner *r, const struct scn_step *st, size_t step_no)
 {
     const struct scn_ping_args *pa = &st->ping;
+    if (pa->v6) {
+        step_ping6(r, st, step_no);
+        return;
+    }
     struct host *h = r->hosts[st->host];
     char dst[IPV4_ADDR_STRLEN];
     ipv4_addr_str(pa->dest.addr, dst);

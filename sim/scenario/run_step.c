@@ -226,6 +226,8 @@ scn_runner_step(struct scn_runner *r)
 {
     if (r->next_step >= r->scn->n_steps)
         return false;
+    if (r->next_step == 0)
+        run_start_ipv6(r);
     const struct scn_step *st = &r->scn->steps[r->next_step++];
     size_t step_no = r->next_step;
     if (st->has_at)

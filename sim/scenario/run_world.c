@@ -25,6 +25,7 @@
 #include "stack/wire/eth.h"
 #include "stack/wire/icmp.h"
 #include "stack/wire/ipv4.h"
+#include "stack/ipv6.h"
 #include "stack/wire/tcp.h"
 #include "stack/wire/udp.h"
 
@@ -109,6 +110,9 @@ run_missing(const struct scn_step *st)
     if (st->kind != SCN_STEP_DROP)
         return NULL;
     const struct scn_filter *f = &st->drop.filter;
+    if (f->proto == SCN_PROTO_ICMP6)
+        return "a per-packet rule does not match IPv6 frames yet (icmp6 is for counts and "
+               "questions)";
     if (f->has_len && f->proto != SCN_PROTO_TCP && f->proto != SCN_PROTO_UDP &&
         f->proto != SCN_PROTO_ICMP && f->proto != SCN_PROTO_IPV4)
         return "a per-packet rule's len needs ip, icmp, udp or tcp before it";
@@ -195,6 +199,20 @@ cmp_u64(uint64_t a, enum scn_cmp c, uint64_t b)
     }
 }
 
+/* Is a6 the IPv6 address the filter's address names: a host's name means
+ * the IPv6 addresses the scenario gave it (an IPv4 address names none). */
+static bool
+addr6_is(const struct scenario *scn, const struct scn_addr *a, const struct ip6_addr *a6)
+{
+    if (scn == NULL || a->kind != SCN_ADDR_HOST || a->host < 0)
+        return false;
+    const struct scn_host *h = &scn->hosts[a->host];
+    for (unsigned k = 0; k < h->n_ifaces; k++)
+        if (h->if_has_addr6[k] && ip6_addr_eq(&h->if_addr6[k], a6))
+            return true;
+    return false;
+}
+
 /* Parse the frame with the wire formats and test every part of the filter.
  * `len` is the payload above the transport header (see struct scn_filter). */
 /* Is addr the address a (or, for a host's name, any of that host's)? */
@@ -227,6 +245,21 @@ scn_filter_match(const struct scenario *scn, const struct scn_filter *f, const u
         return false;
     b += ETH_HDR_LEN;
     len -= ETH_HDR_LEN;
+    if (eth.type == ETHERTYPE_IPV6) {
+        /* Only `icmp6` (and no protocol at all) sees IPv6 frames; ICMPv6
+         * right after the fixed header. */
+        struct ipv6_hdr ip6;
+        if ((f->proto != SCN_PROTO_ICMP6 && f->proto != SCN_PROTO_ANY) ||
+            ipv6_parse(b, len, &ip6) != DROP_NONE || ip6.next_header != IPV6_NH_ICMPV6 ||
+            ip6.payload_len < 4 || f->port != 0 || f->flags != 0)
+            return false;
+        if (f->has_from && !addr6_is(scn, &f->from, &ip6.src))
+            return false;
+        if (f->has_to && !addr6_is(scn, &f->to, &ip6.dst))
+            return false;
+        plen = ip6.payload_len >= 8 ? ip6.payload_len - 8u : 0;
+        return !f->has_len || cmp_u64(plen, f->len_cmp, f->len);
+    }
     if (eth.type == ETHERTYPE_ARP) {
         struct arp_hdr arp;
         if (arp_parse(b, len, &arp) != DROP_NONE)
@@ -501,6 +534,29 @@ out_nomem:
         snprintf(err, err_len, "%s: error: out of memory building the world", scn->name);
     scn_runner_destroy(r);
     return -1;
+}
+
+void
+run_start_ipv6(struct scn_runner *r)
+{
+    /* A dual-stack host: link-locals on every interface, then the addresses
+     * the scenario gives (docs/ipv6.md). This runs as the first step starts,
+     * when every listener is attached, so the trace shows the addresses
+     * being formed. */
+    for (size_t i = 0; i < r->scn->n_hosts; i++) {
+        const struct scn_host *sh = &r->scn->hosts[i];
+        struct host *h = r->hosts[i];
+        if (!sh->ipv6 || h->ip6 != NULL)
+            continue;
+        sim_enter_host(&r->sim, h);
+        host_set_cause(h, (struct trace_cause){ .kind = CAUSE_NONE });
+        int rc = ipv6_enable(h);
+        for (unsigned k = 0; rc == 0 && k < sh->n_ifaces; k++)
+            if (sh->if_has_addr6[k])
+                rc = ipv6_addr_add(h, &h->ifaces[k], &sh->if_addr6[k], sh->if_prefix6[k]);
+        if (rc < 0)
+            run_say(r, true, "%s: cannot set up IPv6: %s\n", sh->name, err_sentence(rc));
+    }
 }
 
 void

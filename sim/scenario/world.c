@@ -198,7 +198,67 @@ parse_host_mac(struct parser *p, const struct tok *t, struct scn_host *h)
     return 0;
 }
 
-/* host|router NAME ADDR/LEN [ADDR/LEN ...] [mtu N] [mac MAC] */
+/* ADDR6/LEN, an IPv6 address for interface `idx` of host h, given right
+ * after that interface's IPv4 address (docs/ipv6.md). */
+static int
+parse_host_addr6(struct parser *p, const struct tok *t, struct scn_host *h, unsigned idx)
+{
+    char buf[IPV6_ADDR_STRLEN + 1];
+    const char *slash = strchr(t->text, '/');
+    struct ip6_addr a;
+    uint64_t len;
+
+    if (slash == NULL) {
+        if (t->len < sizeof buf && ip6_addr_parse(t->text, &a))
+            return perr(p, t->col, "IPv6 address needs a prefix length, like %s/64", t->text);
+        return perr(p, t->col, "expected IPV6ADDRESS/LEN like 2001:db8::1/64, found %s",
+                    show(t).s);
+    }
+    size_t alen = (size_t)(slash - t->text);
+    if (alen >= sizeof buf)
+        return perr(p, t->col, "bad IPv6 address '%.*s'", SHOW_MAX, t->text);
+    memcpy(buf, t->text, alen);
+    buf[alen] = '\0';
+    if (!ip6_addr_parse(buf, &a))
+        return perr(p, t->col, "bad IPv6 address '%s' (eight groups of hex, '::' for one run "
+                    "of zeros, like 2001:db8::1)", buf);
+    const char *ls = slash + 1;
+    unsigned lcol = t->col + (unsigned)alen + 1;
+    switch (parse_u64(ls, strlen(ls), &len)) {
+    case NUM_BAD:
+        return perr(p, lcol, "bad prefix length '%.*s' (a number 1..128)", SHOW_MAX, ls);
+    case NUM_OK:
+        if (len >= 1 && len <= 128)
+            break;
+        /* fall through */
+    default:
+        return perr(p, lcol, "IPv6 prefix length %.*s is not in 1..128", SHOW_MAX, ls);
+    }
+    if (ip6_addr_is_unspecified(&a) || ip6_addr_is_loopback(&a))
+        return perr(p, t->col, "%s cannot be a host's address (%s)", buf,
+                    ip6_addr_is_loopback(&a) ? "::1 is loopback" : ":: means 'any address'");
+    if (ip6_addr_is_multicast(&a))
+        return perr(p, t->col, "%s cannot be a host's address (ff00::/8 is multicast)", buf);
+    if (ip6_addr_is_linklocal(&a))
+        return perr(p, t->col, "%s is link-local (fe80::/10): every IPv6 interface forms its "
+                    "own; give a global one, like 2001:db8::1/64", buf);
+    if (h->if_has_addr6[idx])
+        return perr(p, t->col, "eth%u has an IPv6 address already (one per interface)", idx);
+    for (size_t i = 0; i < p->scn->n_hosts; i++) {
+        const struct scn_host *o = &p->scn->hosts[i];
+        for (unsigned k = 0; k < o->n_ifaces; k++)
+            if (o->if_has_addr6[k] && ip6_addr_eq(&o->if_addr6[k], &a))
+                return perr(p, t->col, "address %s is already used by %s '%s' (at %u:%u)", buf,
+                            o->router ? "router" : "host", o->name, o->line, o->col);
+    }
+    h->if_has_addr6[idx] = true;
+    h->if_addr6[idx] = a;
+    h->if_prefix6[idx] = (unsigned)len;
+    h->ipv6 = true;
+    return 0;
+}
+
+/* host|router NAME ADDR/LEN [ADDR6/LEN] [ADDR/LEN [ADDR6/LEN] ...] [mtu N] [mac MAC] */
 int
 parse_host(struct parser *p, struct cur *c, const struct tok *kw)
 {
@@ -246,11 +306,22 @@ parse_host(struct parser *p, struct cur *c, const struct tok *kw)
     h->line = cur_lineno(p);
     h->col = tn->col;
     h->n_ifaces = 1;
+    if (ta->kind == TOK_WORD && strchr(ta->text, ':') != NULL)
+        return perr(p, ta->col, "an interface's IPv4 address comes first, then its IPv6 one: "
+                    "%s NAME 192.0.2.1/24 %s (IPv6-only hosts are not supported yet)",
+                    kw->text, ta->text);
     if (parse_host_addr(p, ta, h, 0) < 0)
         return -1;
-    /* More addresses: one interface each, eth1, eth2, ... */
-    while ((t = cur_peek(c)) != NULL && t->kind == TOK_WORD && is_digit(t->text[0])) {
+    /* More addresses: an IPv6 one (with a ':') joins the interface before
+     * it; an IPv4 one makes a new interface, eth1, eth2, ... */
+    while ((t = cur_peek(c)) != NULL && t->kind == TOK_WORD &&
+           (is_digit(t->text[0]) || strchr(t->text, ':') != NULL)) {
         cur_next(c);
+        if (strchr(t->text, ':') != NULL) {
+            if (parse_host_addr6(p, t, h, h->n_ifaces - 1) < 0)
+                return -1;
+            continue;
+        }
         if (h->n_ifaces == SCN_IFACE_MAX)
             return perr(p, t->col, "a host has at most %d interfaces", SCN_IFACE_MAX);
         if (parse_host_addr(p, t, h, h->n_ifaces) < 0)

@@ -26,6 +26,7 @@
 #include "stack/wire/eth.h"
 #include "stack/wire/icmp.h"
 #include "stack/wire/ipv4.h"
+#include "stack/wire/ipv6.h"
 #include "stack/wire/tcp.h"
 #include "stack/wire/udp.h"
 #include "stack/wire/text.h"
@@ -425,9 +426,13 @@ frame_describe(const uint8_t *frame, size_t len, char *buf, size_t n)
     case ETHERTYPE_IPV4:
         describe_ipv4(&t, frame + ETH_HDR_LEN, len - ETH_HDR_LEN);
         break;
+    case ETHERTYPE_IPV6:
+        text_took(&t, ipv6_describe(frame + ETH_HDR_LEN, len - ETH_HDR_LEN, text_end(&t),
+                                    text_room(&t)));
+        break;
     default:
         /* tcpdump falls back to the link-level words for a type it does not
-         * decode; so do we, for everything but IPv4 and ARP. */
+         * decode; so do we, for everything but IPv4, IPv6 and ARP. */
         text_took(&t, eth_describe(&eth, text_end(&t), text_room(&t)));
         if (eth.type >= 0x0600)
             text_add(&t, ", length %zu", len);

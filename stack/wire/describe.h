@@ -2,7 +2,7 @@
 /*
  * describe.h - one line for a whole frame, in tcpdump -nn's shape.
  *
- * Decodes Ethernet, then ARP or IPv4, then ICMP, UDP or TCP, as far as the
+ * Decodes Ethernet, then ARP, IPv4 or IPv6, then ICMP, ICMPv6, UDP or TCP, as far as the
  * bytes allow, and says where it stopped if they do not ("[truncated]",
  * "[bad ip checksum]"). The text trace and the event pane print this.
  */

@@ -54,8 +54,8 @@ ethertype_name(uint16_t type)
         return "IPv4";
     case ETHERTYPE_ARP:
         return "ARP";
-    case 0x86dd:
-        return "IPv6";  /* named so a TAP capture reads well; not spoken */
+    case ETHERTYPE_IPV6:
+        return "IPv6";
     default:
         return NULL;
     }

@@ -23,6 +23,7 @@
 
 #define ETHERTYPE_IPV4 0x0800
 #define ETHERTYPE_ARP  0x0806
+#define ETHERTYPE_IPV6 0x86dd
 
 struct eth_hdr {
     uint8_t dst[ETH_ALEN];  /* destination MAC */
