@@ -6,8 +6,8 @@
 # At 80x24, in both layouts, for every event of tcp/handshake that cites an
 # RFC (or IEEE) section (run --json), the citation is whole in the layers
 # pane's sentence: a sentence too long gives up words, never its citation.
-# app/http's narration, from the first of the two say lines that hold its
-# sentence, reads "Content-Length says where the body ends" in one run at
+# A sentence written over two say lines (tests/tui/split_say.scn, as the
+# app/http lesson once had it), from the first of those lines, reads "Content-Length says where the body ends" in one run at
 # every width from 60 to 160, in both layouts (never "Content-Length" /
 # "says" / "where the body ends" as fragments).
 set -u
@@ -71,8 +71,8 @@ sys.exit(1 if bad or checked == 0 else 0)
 PY
 
 # --- 2. a sentence over two say lines reads as one -------------------------
-http=$src/scenarios/app/http.scn
-step=$( (cd "$src/scenarios/app" && "$ns" run http.scn --trace) |
+http=$src/tests/tui/split_say.scn
+step=$( (cd "$src/tests/tui" && "$ns" run split_say.scn --trace) |
        sed -n 's/.*note  say: The empty line.*(cause: step \([0-9]*\))$/\1/p')
 bad=0
 for w in 60 80 100 120 160; do
@@ -90,10 +90,10 @@ for r in rows[1:]:
 flat = " ".join(" ".join(text).split())
 sys.exit(0 if "Content-Length says where the body ends" in flat else 1)
 PY
-        then fail "app/http at ${w}x30 ${layout:-normal}: the sentence is broken"; sed 's/^/    /' "$out/http.txt" | head -14; bad=1; fi
+        then fail "split_say at ${w}x30 ${layout:-normal}: the sentence is broken"; sed 's/^/    /' "$out/http.txt" | head -14; bad=1; fi
     done
 done
-[ $bad -eq 0 ] && ok "app/http: 'Content-Length says where the body ends' reads whole from 60 to 160 columns"
+[ $bad -eq 0 ] && ok "split_say: 'Content-Length says where the body ends' reads whole from 60 to 160 columns"
 
 [ "$failures" -eq 0 ] || { echo "$failures failure(s)"; exit 1; }
 echo "all layers_sentence checks pass"
