@@ -57,9 +57,9 @@ tm new-session -d -s view -x 160 -y 48 "$ns ui $src/scenarios/udp/echo.scn; slee
 tm set-option -t view status off >/dev/null
 wait_for "about this lesson"
 keys Enter  # the lesson's introduction closes
-wait_for "event 1/68"
+wait_for "event 1/75"
 keys G
-wait_for "event 68/68"
+wait_for "event 75/75"
 
 # Tab completes the host; the call runs and joins the script
 keys :
@@ -68,19 +68,19 @@ keys Tab
 wait_for ":alice: _"
 type "d = socket udp"
 keys Enter
-wait_for "step 24/24"
+wait_for "step 28/28"
 wait_for "alice: d = socket udp"
 
 # a datagram to bob's echo port, closed by the lesson's last step
 keys :
 type 'alice: sendto d bob:7 "hi from the command line"'
 keys Enter
-wait_for "step 25/25"
+wait_for "step 29/29"
 wait_for "=> 24"
 keys :
 type "sleep 50ms"
 keys Enter
-wait_for "step 26/26"
+wait_for "step 30/30"
 wait_for "bob       UDP    in    #5 49157 > 7: UDP, length 24: no socket is bound to port 7"
 wait_for "bob       ICMP   out   #6 ICMP port unreachable"
 
@@ -89,14 +89,14 @@ keys :
 type "alcie: x = socket udp"
 keys Enter
 wait_for "error: unknown host 'alcie' (did you mean 'alice'?)"
-wait_for "step 26/26"
+wait_for "step 30/30"
 keys Escape
 
 # an expect typed live, then the session saved and replayed
 keys :
 type "expect bob counter icmp.tx == 1"
 keys Enter
-wait_for "step 27/27"
+wait_for "step 31/31"
 keys :
 type "w $out/session.scn"
 keys Enter

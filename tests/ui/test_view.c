@@ -149,7 +149,7 @@ END_TEST
 
 START_TEST(test_model_records_every_step)
 {
-    ck_assert_uint_eq(m->n_steps, 23);
+    ck_assert_uint_eq(m->n_steps, 27);
     ck_assert_uint_eq(m->expects_failed, 0);
     ck_assert_uint_eq(m->step_start[0], 0);
     for (size_t i = 0; i < m->n_steps; i++) {
@@ -267,8 +267,17 @@ START_TEST(test_play_stops_at_the_end)
     ck_assert(st.playing);
     view_key(m, &st, VK_TICK);
     ck_assert_uint_eq(st.cursor, 1);
-    for (size_t i = 0; i < m->n_events + 5; i++)
+    /* play stops at each of the lesson's questions; p plays on past it */
+    unsigned questions = 0;
+    for (size_t i = 0; i < m->n_events + 5; i++) {
         view_key(m, &st, VK_TICK);
+        if (st.card == VIEW_CARD_ASK) {
+            ck_assert(!st.playing);
+            questions++;
+            view_key(m, &st, 'p');
+        }
+    }
+    ck_assert_uint_ge(questions, 2);
     ck_assert(!st.playing);
     ck_assert_uint_eq(st.cursor, m->n_events - 1);
     view_key(m, &st, ']');
@@ -288,14 +297,14 @@ START_TEST(test_header_says_where_we_are)
     view_state_init(&st);
     grid_init(&g, 80, 1);
     view_render_header(m, &st, &utf8_opts, &g, (struct grid_rect){ 0, 0, 80, 1 });
-    ck_assert_str_eq(row(&g, 0), " netstep  UDP echo: a client, a se… t=0.000000 s  event 1/68  "
-                                 "step 1/23  PAUSED");
+    ck_assert_str_eq(row(&g, 0), " netstep  UDP echo: a client, a se… t=0.000000 s  event 1/75  "
+                                 "step 1/27  PAUSED");
     st.playing = true;
     st.cursor = m->step_start[7];
     grid_clear(&g);
     view_render_header(m, &st, &utf8_opts, &g, (struct grid_rect){ 0, 0, 80, 1 });
-    ck_assert_str_eq(row(&g, 0), " netstep  UDP echo: a client… t=0.000000 s  event 14/68  "
-                                 "step 8/23  PLAYING 4/s");
+    ck_assert_str_eq(row(&g, 0), " netstep  UDP echo: a client… t=0.000000 s  event 14/75  "
+                                 "step 8/27  PLAYING 4/s");
     grid_free(&g);
 }
 END_TEST
@@ -308,7 +317,7 @@ START_TEST(test_script_marks_the_step_and_shows_the_say)
     st.cursor = m->step_start[7];  /* alice: sendto */
     grid_init(&g, 30, 10);
     view_render_script(m, &st, &ascii_opts, &g, (struct grid_rect){ 0, 0, 30, 10 });
-    ck_assert_str_eq(row(&g, 0), "+ script 8/23 ---------------+");
+    ck_assert_str_eq(row(&g, 0), "+ script 8/27 ---------------+");
     ck_assert_str_eq(row(&g, 1), "|  say \"sendto() names the de|");
     ck_assert_str_eq(row(&g, 2), "|> alice: sendto c bob:7 \"hel|");
     ck_assert_str_eq(row(&g, 4), "|- say ----------------------|");
