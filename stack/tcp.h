@@ -276,6 +276,7 @@ struct tcb {
     int linger_s;                  /* SO_LINGER: -1 off */
     bool linger_expired;           /* a lingering close() ran out of time */
     int so_error;                  /* pending error (ERR_*) while no socket holds it */
+    int soft_error;                /* last ICMP soft error (ERR_*) since progress, 0: none */
 
     /* Per-connection counters. */
     uint64_t retransmits;          /* segments retransmitted */

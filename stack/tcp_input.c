@@ -732,6 +732,10 @@ tcp_check_text(struct tcb *tp, struct tcp_seg *s)
          * since a FIN has been received from the remote side. Ignore the
          * segment text." */
         tp->ack_now = true;
+    } else if (s->fin && tp->fin_rcvd) {
+        /* A FIN after the peer's FIN: its stream ended at the first one, so
+         * no sequence number beyond it exists to hold or to advance over
+         * (the eighth check acknowledges it, RCV.NXT unchanged). */
     } else if (s->fin && s->seq == tp->rcv_nxt) {
         fin_now = true;
     } else if (s->fin && seq_gt(s->seq, tp->rcv_nxt)) {
@@ -751,7 +755,15 @@ tcp_check_fin(struct tcb *tp, const struct tcp_seg *s, bool fin_now)
                   "FIN: the peer has no more data; acknowledge it");
         tcp_fin_arrived(tp);
     } else if (s->fin && tp->state == TCP_TIME_WAIT) {
-        tcp_fin_arrived(tp);
+        /* "TIME-WAIT STATE: Remain in the TIME-WAIT state. Restart the 2 MSL
+         * time-wait timeout", and the fifth check's "Acknowledge it". The
+         * peer's FIN was already counted: RCV.NXT stays one past it, so the
+         * ACK says ACK=RCV.NXT whatever the second FIN's SEG.SEQ (advancing
+         * RCV.NXT here acknowledged sequence numbers never sent). */
+        tcp_trace(tp, TRACE_NOTE, s->p, "RFC 9293 3.10.7.4",
+                  "FIN again in TIME-WAIT: acknowledge RCV.NXT, restart 2 MSL");
+        tcp_timewait_start(tp);
+        tp->ack_now = true;
     }
 }
 
@@ -1061,6 +1073,7 @@ tcp_ack_advance(struct host *h, struct tcb *tp, const struct tcp_seg *s)
          * is per segment, and this is a new one. */
         tp->rexmit_count = 0;
         tp->r1_reported = false;
+        tp->soft_error = 0; /* the path works again [RFC 1122 4.2.3.9] */
         tp->bytes_acked += data_acked;
         if (tp->rtt_timing && seq_gt(ack, tp->rtt_seq)) {
             tcp_rtt_sample(tp, h->now_ns - tp->rtt_start_ns);
@@ -1329,6 +1342,9 @@ tcp_icmp_error(struct host *h, uint32_t src, uint16_t sport, uint32_t dst, uint1
         tcp_drop(tp, err, "RFC 1122 4.2.3.9");
         return;
     }
+    /* "it SHOULD make the information available to the application": kept,
+     * and given as the reason if the retransmission timer gives up. */
+    tp->soft_error = err;
     tcp_trace(tp, TRACE_NOTE, NULL, "RFC 1122 4.2.3.9",
               "ICMP soft error (%s): reported only if the connection times out", err_name(err));
 }

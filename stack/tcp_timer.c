@@ -181,13 +181,16 @@ tcp_rexmt_expired(struct tcb *tp)
      * retries without killing connections that are making progress. */
     if (tp->rexmit_count >= limit) {
         /* R2 reached: "close the connection". */
+        /* [RFC 1122 4.2.3.9] an ICMP soft error seen meanwhile is "made
+         * available to the application" as the reason, else ETIMEDOUT. */
+        int err = tp->soft_error != 0 ? tp->soft_error : ERR_TIMEDOUT;
         tcp_trace(tp, TRACE_TIMER, NULL, "RFC 9293 3.8.3",
                   "retransmission timer expired %u times for the same segment: give up "
-                  "(ETIMEDOUT)", tp->rexmit_count + 1);
+                  "(%s)", tp->rexmit_count + 1, err_name(err));
         th->stats.timeouts++;
         if (syn && !tp->passive)
             th->stats.attempt_fails++;
-        tcp_drop(tp, ERR_TIMEDOUT, "RFC 1122 4.2.3.5");
+        tcp_drop(tp, err, "RFC 1122 4.2.3.5");
         return;
     }
     if (tp->snd_wnd == 0 && !syn && tp->sndq.len > 0) {
