@@ -769,17 +769,7 @@ record_said(struct record *r, const struct trace_event *ev)
     if (len == 0) {
         /* written text, or a format not kept: the sentence itself */
         char text[TRACE_TEXT_LEN];
-        const char *t = ev->text;
-        if (ev->fmt != NULL && ev->args != NULL && ev->text[0] == '\0') {
-            char suffix[TRACE_TEXT_LEN];
-            va_list ap;
-            va_copy(ap, *ev->args);
-            vsnprintf(ev->frame_text ? suffix : text, TRACE_TEXT_LEN, ev->fmt, ap);
-            va_end(ap);
-            if (ev->frame_text)
-                trace_format_frame_text(ev->pkt->data, ev->pkt->len, suffix, text);
-            t = text;
-        }
+        const char *t = trace_event_text(ev, text);
         len = strnlen(t, TRACE_TEXT_LEN - 1);
         said[2] = SAID_TEXT;
         memcpy(said + 3, t, len);

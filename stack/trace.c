@@ -159,6 +159,21 @@ trace_format_frame_text(const uint8_t *frame, size_t len, const char *suffix,
     buf[used + suffix_len] = '\0';
 }
 
+const char *
+trace_event_text(const struct trace_event *ev, char buf[TRACE_TEXT_LEN])
+{
+    if (ev->text[0] != '\0' || ev->fmt == NULL || ev->args == NULL)
+        return ev->text;
+    char suffix[TRACE_TEXT_LEN];
+    va_list ap;
+    va_copy(ap, *ev->args);
+    vsnprintf(ev->frame_text ? suffix : buf, TRACE_TEXT_LEN, ev->fmt, ap);
+    va_end(ap);
+    if (ev->frame_text)
+        trace_format_frame_text(ev->pkt->data, ev->pkt->len, suffix, buf);
+    return buf;
+}
+
 void
 trace_emit_frame(struct trace *tr, struct trace_event *ev, const char *fmt, ...)
 {

@@ -189,6 +189,12 @@ void trace_emit_frame(struct trace *tr, struct trace_event *ev, const char *fmt,
 void trace_format_frame_text(const uint8_t *frame, size_t len, const char *suffix,
                              char buf[TRACE_TEXT_LEN]);
 
+/* The sentence of ev as a text sink would have read it: ev->text when the
+ * bus built it, else made now from ev->fmt and ev->args (a sink attached
+ * for TRACE_NEED_FORMAT builds only the sentences it looks at). Returns
+ * ev->text or buf (TRACE_TEXT_LEN bytes). */
+const char *trace_event_text(const struct trace_event *ev, char buf[TRACE_TEXT_LEN]);
+
 /* The helpers each layer calls. `fmt` (printf-style, may be NULL) is the
  * sentence the view shows for this layer's decision. The cause is the packet's
  * if it has one, else the host's current cause. */

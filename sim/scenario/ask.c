@@ -609,8 +609,9 @@ ask_taking_layer(enum scn_proto proto)
 static bool
 ask_tcp_refused(const struct scn_ask_args *a, const struct trace_event *ev)
 {
+    char buf[TRACE_TEXT_LEN];
     return a->filter.proto == SCN_PROTO_TCP && ev->kind == TRACE_RX && ev->layer == LAYER_TCP &&
-           strstr(ev->text, ": not acceptable (") != NULL;
+           strstr(trace_event_text(ev, buf), ": not acceptable (") != NULL;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -621,8 +622,10 @@ ask_event_text(struct scn_ask_answer *ans, uint64_t event_no, const struct trace
 {
     ans->event = event_no;
     ans->t_ns = ev->t_ns;
+    char buf[TRACE_TEXT_LEN];
     snprintf(ans->event_text, sizeof(ans->event_text), "%s %s: %s",
-             ev->where != NULL ? ev->where : "", trace_layer_name(ev->layer), ev->text);
+             ev->where != NULL ? ev->where : "", trace_layer_name(ev->layer),
+             trace_event_text(ev, buf));
 }
 
 /* Which choice the answer's text is, 0 if none. */
@@ -842,7 +845,8 @@ ask_runner_init(struct scn_runner *r)
         if (r->scn->steps[i].kind == SCN_STEP_ASK) {
             r->ask_sink.emit = ask_emit;
             r->ask_sink.ctx = r;
-            trace_attach(&r->sim.trace, &r->ask_sink);
+            /* the sentences are built only for the events that answer */
+            trace_attach_need(&r->sim.trace, &r->ask_sink, TRACE_NEED_FORMAT);
             r->ask_attached = true;
             return;
         }
