@@ -149,6 +149,10 @@ send_ns(struct host *h, struct nd6_entry *e, bool unicast)
     if (p == NULL)
         return;
     uint8_t *b = pkt_put(p, ND_NS_LEN + 8);
+    if (b == NULL) {  /* the room was allocated above; a NULL here would be a pool bug */
+        pkt_free(p);
+        return;
+    }
     memset(b, 0, ND_NS_LEN + 8);
     b[0] = ND_NEIGHBOR_SOLICIT;
     memcpy(b + 8, e->ip.b, 16);
@@ -227,6 +231,10 @@ send_na(struct host *h, struct iface *ifc, const struct ip6_addr *target,
     if (p == NULL)
         return;
     uint8_t *b = pkt_put(p, ND_NA_LEN + 8);
+    if (b == NULL) {  /* the room was allocated above; a NULL here would be a pool bug */
+        pkt_free(p);
+        return;
+    }
     memset(b, 0, ND_NA_LEN + 8);
     b[0] = ND_NEIGHBOR_ADVERT;
     /* [RFC 4861 7.2.4] S when answering a solicitation, O for an address

@@ -124,9 +124,10 @@ tcp_syn_options(struct tcb *tp, const struct tcp_seg *s)
     }
 }
 
-/* [RFC 5961 7] a challenge ACK, at most challenge_ack_limit a second. */
+/* [RFC 5961 7] a challenge ACK, at most challenge_ack_limit a second; why
+ * says which section asked for it (3.2 RST, 4.2 SYN, 5.2 ACK). */
 static void
-tcp_challenge_ack(struct tcb *tp, const char *rfc)
+tcp_challenge_ack(struct tcb *tp, enum tcp_why why)
 {
     struct tcp_host *th = &tp->host->tcp;
     uint64_t now = tp->host->now_ns;
@@ -142,8 +143,7 @@ tcp_challenge_ack(struct tcb *tp, const char *rfc)
     }
     th->challenge_sent++;
     th->stats.challenge_acks++;
-    (void)rfc;
-    tcp_send_ack(tp, TCP_WHY_CHALLENGE_ACK);
+    tcp_send_ack(tp, why);
 }
 
 /* The socket holding tp, or NULL. */
@@ -929,7 +929,7 @@ tcp_check_rst(struct host *h, struct tcb *tp, struct tcp_seg *s, uint32_t seg_se
         tcp_trace(tp, TRACE_RX, s->p, "RFC 5961 3.2",
                   "%s: RST in the window but not at RCV.NXT %u: challenge ACK", s->desc,
                   tp->rcv_nxt);
-        tcp_challenge_ack(tp, "RFC 5961 3.2");
+        tcp_challenge_ack(tp, TCP_WHY_CHALLENGE_ACK);
         pkt_drop(h, s->p, LAYER_TCP, DROP_TCP_RST_IN_WINDOW);
         return false;
     }
@@ -964,7 +964,7 @@ tcp_check_syn(struct host *h, struct tcb *tp, struct tcp_seg *s, bool simopen_ac
         return true;
     tcp_trace(tp, TRACE_RX, s->p, "RFC 5961 4.2",
               "%s: SYN on a synchronized connection: challenge ACK", s->desc);
-    tcp_challenge_ack(tp, "RFC 5961 4.2");
+    tcp_challenge_ack(tp, TCP_WHY_CHALLENGE_SYN);
     pkt_drop(h, s->p, LAYER_TCP, DROP_TCP_SYN_IN_WINDOW);
     return false;
 }
@@ -992,7 +992,7 @@ tcp_ack_acceptable(struct host *h, struct tcb *tp, struct tcp_seg *s)
             tcp_send_rst_for(h, s->dst, s->src, &s->t, seg_len(s), "RFC 9293 3.10.7.4",
                              "unacceptable ACK in SYN-RECEIVED");
         } else {
-            tcp_challenge_ack(tp, "RFC 5961 5.2");
+            tcp_challenge_ack(tp, TCP_WHY_CHALLENGE_BAD_ACK);
         }
         pkt_drop(h, s->p, LAYER_TCP, DROP_TCP_BAD_ACK);
         return false;

@@ -143,6 +143,8 @@ tcp_why_rfc(enum tcp_why why)
     case TCP_WHY_RESET: return "RFC 9293 3.10.7.1";
     case TCP_WHY_LIMITED_TRANSMIT: return "RFC 3042 2";
     case TCP_WHY_PMTU: return "RFC 1191 6.5";
+    case TCP_WHY_CHALLENGE_SYN: return "RFC 5961 4.2";
+    case TCP_WHY_CHALLENGE_BAD_ACK: return "RFC 5961 5.2";
     case TCP_WHY_NONE:
     case TCP_WHY_COUNT: break;
     }

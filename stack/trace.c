@@ -324,6 +324,8 @@ tcp_why_name(enum tcp_why why)
         [TCP_WHY_RESET] = "reset",
         [TCP_WHY_LIMITED_TRANSMIT] = "limited transmit",
         [TCP_WHY_PMTU] = "the path MTU fell: resent smaller",
+        [TCP_WHY_CHALLENGE_SYN] = "challenge ACK",
+        [TCP_WHY_CHALLENGE_BAD_ACK] = "challenge ACK",
     };
     return (unsigned)why < TCP_WHY_COUNT ? names[why] : "?";
 }

@@ -68,10 +68,12 @@ enum tcp_why {
     TCP_WHY_WINDOW_UPDATE,    /* the application read and the window opened */
     TCP_WHY_PERSIST,          /* zero-window probe [RFC 9293 3.8.6.1] */
     TCP_WHY_KEEPALIVE,        /* keep-alive probe [RFC 1122 4.2.3.6] */
-    TCP_WHY_CHALLENGE_ACK,    /* [RFC 5961 3.2, 4.2, 5.2] */
+    TCP_WHY_CHALLENGE_ACK,    /* to a RST in the window, not at RCV.NXT [RFC 5961 3.2] */
     TCP_WHY_RESET,            /* a RST */
     TCP_WHY_LIMITED_TRANSMIT, /* new data on the 1st or 2nd duplicate ACK [RFC 3042] */
     TCP_WHY_PMTU,             /* resent in smaller segments: the path MTU fell [RFC 1191 6.5] */
+    TCP_WHY_CHALLENGE_SYN,    /* challenge ACK to a SYN on a synchronized connection [RFC 5961 4.2] */
+    TCP_WHY_CHALLENGE_BAD_ACK, /* challenge ACK to an ACK outside the acceptable range [RFC 5961 5.2] */
     TCP_WHY_COUNT
 };
 

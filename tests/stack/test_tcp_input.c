@@ -45,7 +45,7 @@ START_TEST(test_syn_on_established_gets_challenge_ack)
     peer(TCP_SYN, PEER_ISS + 1, 0, NULL, 0);
     ck_assert_int_eq(th_tcb(w, HW_BOB, fd)->state, TCP_ESTABLISHED);
     struct th_seg a = take();
-    ck_assert_uint_eq(a.why, TCP_WHY_CHALLENGE_ACK);
+    ck_assert_uint_eq(a.why, TCP_WHY_CHALLENGE_SYN); /* cites [RFC 5961 4.2], not 3.2 */
     ck_assert_uint_eq(hw_count_drops(w, DROP_TCP_SYN_IN_WINDOW), 1);
 }
 END_TEST
@@ -57,7 +57,7 @@ START_TEST(test_ack_of_unsent_data_is_dropped_with_challenge_ack)
     peer(TCP_ACK | TCP_PSH, PEER_ISS + 1, iss + 50000, "evil", 4);
     ck_assert_uint_eq(th_tcb(w, HW_BOB, fd)->rcv_nxt, PEER_ISS + 1); /* data not taken */
     struct th_seg a = take();
-    ck_assert_uint_eq(a.why, TCP_WHY_CHALLENGE_ACK);
+    ck_assert_uint_eq(a.why, TCP_WHY_CHALLENGE_BAD_ACK); /* cites [RFC 5961 5.2] */
     ck_assert_uint_eq(hw_count_drops(w, DROP_TCP_BAD_ACK), 1);
 }
 END_TEST
