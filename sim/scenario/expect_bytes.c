@@ -21,6 +21,7 @@
 #include <string.h>
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <cpuid.h>
 #include <immintrin.h>
 #define HAVE_SHA_NI_PATH 1
 #endif
@@ -107,8 +108,8 @@ __attribute__((target("sha,sse4.1"))) static void
 sha256_blocks_ni(uint32_t h[8], const uint8_t *data, size_t n)
 {
     const __m128i byteswap = _mm_set_epi64x(0x0c0d0e0f08090a0bll, 0x0405060700010203ll);
-    __m128i tmp = _mm_loadu_si128((const __m128i *)&h[0]);
-    __m128i state1 = _mm_loadu_si128((const __m128i *)&h[4]);
+    __m128i tmp = _mm_loadu_si128((const __m128i *)(const void *)&h[0]);
+    __m128i state1 = _mm_loadu_si128((const __m128i *)(const void *)&h[4]);
     tmp = _mm_shuffle_epi32(tmp, 0xB1);           /* CDAB */
     state1 = _mm_shuffle_epi32(state1, 0x1B);     /* EFGH */
     __m128i state0 = _mm_alignr_epi8(tmp, state1, 8);  /* ABEF */
@@ -119,7 +120,7 @@ sha256_blocks_ni(uint32_t h[8], const uint8_t *data, size_t n)
         for (unsigned i = 0; i < 16; i++) {
             __m128i wi;
             if (i < 4) {
-                wi = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(data + 16 * i)),
+                wi = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(const void *)(data + 16 * i)),
                                       byteswap);
             } else {
                 /* W[t] for four t: sigma0 terms, W[t-7], then sigma1 terms */
@@ -128,7 +129,7 @@ sha256_blocks_ni(uint32_t h[8], const uint8_t *data, size_t n)
                 wi = _mm_sha256msg2_epu32(wi, w[(i + 3) % 4]);
             }
             w[i % 4] = wi;
-            __m128i msg = _mm_add_epi32(wi, _mm_loadu_si128((const __m128i *)&sha256_k[4 * i]));
+            __m128i msg = _mm_add_epi32(wi, _mm_loadu_si128((const __m128i *)(const void *)&sha256_k[4 * i]));
             state1 = _mm_sha256rnds2_epu32(state1, state0, msg);
             msg = _mm_shuffle_epi32(msg, 0x0E);
             state0 = _mm_sha256rnds2_epu32(state0, state1, msg);
@@ -140,18 +141,35 @@ sha256_blocks_ni(uint32_t h[8], const uint8_t *data, size_t n)
     state1 = _mm_shuffle_epi32(state1, 0xB1);     /* DCHG */
     state0 = _mm_blend_epi16(tmp, state1, 0xF0);  /* DCBA */
     state1 = _mm_alignr_epi8(state1, tmp, 8);     /* HGFE */
-    _mm_storeu_si128((__m128i *)&h[0], state0);
-    _mm_storeu_si128((__m128i *)&h[4], state1);
+    _mm_storeu_si128((__m128i *)(void *)&h[0], state0);
+    _mm_storeu_si128((__m128i *)(void *)&h[4], state1);
 }
 #endif
 
-/* n 64-byte blocks into h: with the SHA extensions when the CPU has them
- * (asked once; the answer cannot change while the program runs). */
+#ifdef HAVE_SHA_NI_PATH
+/* Whether the CPU has the SHA extensions and SSE4.1, from CPUID (leaf 1
+ * ECX for SSE4.1, leaf 7 EBX for SHA): asked once, since the answer cannot
+ * change while the program runs. CPUID itself, not __builtin_cpu_supports,
+ * because clang 14 does not know the "sha" feature name. */
+static bool
+cpu_has_sha_ni(void)
+{
+    static int known = -1;
+    if (known < 0) {
+        unsigned a, b, c, d;
+        known = __get_cpuid(1, &a, &b, &c, &d) && (c & bit_SSE4_1) != 0 &&
+                __get_cpuid_count(7, 0, &a, &b, &c, &d) && (b & bit_SHA) != 0;
+    }
+    return known == 1;
+}
+#endif
+
+/* n 64-byte blocks into h: with the SHA extensions when the CPU has them. */
 static void
 sha256_blocks(uint32_t h[8], const uint8_t *data, size_t n)
 {
 #ifdef HAVE_SHA_NI_PATH
-    if (__builtin_cpu_supports("sha") && __builtin_cpu_supports("sse4.1")) {
+    if (cpu_has_sha_ni()) {
         sha256_blocks_ni(h, data, n);
         return;
     }
