@@ -796,8 +796,14 @@ record_said(struct record *r, const struct trace_event *ev)
             return NULL;
     }
     const uint8_t **slot = &r->saids[h & (RECORD_TEXTS - 1)];
-    if (*slot != NULL && memcmp(*slot, said, total) == 0)
-        return *slot;
+    if (*slot != NULL) {
+        /* the kept one's length first: a shorter one may end its block, so
+         * comparing `total` bytes of it could read past its end */
+        uint16_t kept_len;
+        memcpy(&kept_len, *slot, 2);
+        if ((size_t)kept_len + 3 == total && memcmp(*slot, said, total) == 0)
+            return *slot;
+    }
     uint8_t *copy = record_alloc(r, total);
     if (copy == NULL)
         return NULL;
