@@ -137,8 +137,8 @@ view_render_script(const struct view_model *m, const struct view_state *st,
     for (int row = 0; row < list_h && first + (size_t)row < m->n_steps; row++) {
         size_t i = first + (size_t)row;
         const struct scn_step *sp = &scn->steps[i];
-        char buf[256];
-        squeeze(sp->text, buf, sizeof buf);
+        char buf[256], kept[256];
+        squeeze(view_step_text(m, st, i, kept, sizeof kept), buf, sizeof buf);
         enum grid_role role = i == cur ? ROLE_CURRENT : i > cur ? ROLE_DIM : ROLE_NORMAL;
         if (sp->kind == SCN_STEP_SAY && i != cur)
             role = i > cur ? ROLE_DIM : ROLE_SAY;
@@ -600,10 +600,9 @@ view_render_layers(const struct view_model *m, const struct view_state *st,
 /* ---- events --------------------------------------------------------------- */
 
 static void
-event_line(const struct view_model *m, const struct record_event *ev, int where_w, char *buf,
-           size_t n)
+event_line(const struct view_model *m, const struct view_state *st,
+           const struct record_event *ev, int where_w, char *buf, size_t n)
 {
-    (void)m;
     char cause[64];
     log_format_cause(&ev->cause, cause, sizeof cause);
     char id[24] = "";
@@ -612,6 +611,14 @@ event_line(const struct view_model *m, const struct record_event *ev, int where_
     const char *text = ev->text;
     if (ev->kind == TRACE_DROP && (text == NULL || text[0] == '\0'))
         text = drop_reason_sentence((enum drop_reason)ev->reason);
+    /* the lesson's own answer, a row below its question: not before the
+     * card reveals it (or the cursor gets there) */
+    char kept_back[64];
+    if (view_event_hides_answer(m, st, ev)) {
+        snprintf(kept_back, sizeof kept_back, "%.*s ? (the question's card reveals it)",
+                 (int)(strchr(text, ':') - text + 1), text);
+        text = kept_back;
+    }
     snprintf(buf, n, "%3" PRIu64 ".%06" PRIu64 " %-*.*s %-6s %-5s %s%s%s%s%s", ev->t_ns / 1000000000u,
              ev->t_ns % 1000000000u / 1000u, where_w, where_w, ev->where[0] ? ev->where : "-",
              trace_layer_name(ev->layer), log_dir_name(ev->kind), id, text,
@@ -690,7 +697,7 @@ view_render_events(const struct view_model *m, const struct view_state *st,
         if (!vm_event(m, idx[row], &ev))
             continue;
         char buf[512];
-        event_line(m, &ev, where_w, buf, sizeof buf);
+        event_line(m, st, &ev, where_w, buf, sizeof buf);
         enum grid_role role = event_role(&ev);
         if (row == sel_row) {
             role = ev.kind == TRACE_DROP ? ROLE_DROP : ROLE_SELECTED;

@@ -186,8 +186,11 @@ narration_lines(const struct view_model *m, const struct view_state *st, int w,
     /* a `say` step is the narration below: its number only */
     if (scn->steps[cur].kind == SCN_STEP_SAY)
         snprintf(head, sizeof head, "step %zu/%zu", cur + 1, m->n_steps);
-    else
-        snprintf(head, sizeof head, "step %zu/%zu: %s", cur + 1, m->n_steps, scn->steps[cur].text);
+    else {
+        char kept[CARD_TEXT];
+        snprintf(head, sizeof head, "step %zu/%zu: %s", cur + 1, m->n_steps,
+                 view_step_text(m, st, cur, kept, sizeof kept));
+    }
     for (char *c = head; *c; c++)
         if (*c == '\n' || *c == '\t')
             *c = ' ';
