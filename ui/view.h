@@ -95,10 +95,14 @@ struct view_state {
                                        replaces the packet panes */
 };
 
+struct view_printed;
+
 struct view_opts {
     bool utf8;      /* box drawing and arrows; else ASCII */
     bool osi;       /* OSI names beside the TCP/IP rows */
     const char *file;  /* the lesson as named on the command line */
+    const struct view_printed *printed;  /* what ping and traceroute printed
+                                            (ui/view_printed.h), or NULL */
 };
 
 /* The start state: cursor on the first event, paused. */

@@ -8,6 +8,7 @@
  * Called by: view_render(). Calls: vm_*(), log_format_cause().
  */
 #include "ui/view.h"
+#include "ui/view_printed.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -58,6 +59,9 @@ text_fit(struct grid *g, int x, int y, int w, const char *s, enum grid_role role
 }
 
 /* ---- script --------------------------------------------------------------- */
+
+/* The most printed lines (ping's, traceroute's) the script pane looks at. */
+#define PRINTED_ROWS_MAX 64
 
 struct wrap_ctx {
     struct grid *g;       /* target */
@@ -117,8 +121,29 @@ view_render_script(const struct view_model *m, const struct view_state *st,
         while (say_begin > 0 && scn->steps[say_begin - 1].kind == SCN_STEP_SAY)
             say_begin--;
     }
+    /* A ping or traceroute after the narration in force: what it has
+     * printed by the cursor's event takes the box instead, as `netstep
+     * run` prints it (the replies, one a line, as they arrive), until the
+     * next `say`. */
+    size_t printed[PRINTED_ROWS_MAX], out_step = cur;
+    size_t n_printed = view_printed_latest(o->printed, have_say ? say_end + 1 : 0, cur,
+                                           st->cursor, printed, PRINTED_ROWS_MAX, &out_step);
     int say_lines = 0, say_need = 0;
-    if (have_say) {
+    if (n_printed > 0) {
+        /* the latest lines when not all fit: the first ones go */
+        int most = ih - 3 > ih / 2 ? ih - 3 : ih / 2;
+        size_t first = 0;
+        for (size_t k = n_printed; k-- > 0;) {
+            int need = grid_wrap(o->printed->lines[printed[k]].text, w - 1, count_cb, NULL);
+            if (say_need + need > most && say_need > 0)
+                break;
+            say_need += need;
+            first = k;
+        }
+        memmove(printed, printed + first, (n_printed - first) * sizeof printed[0]);
+        n_printed -= first;
+        say_lines = say_need < most ? say_need : most;
+    } else if (have_say) {
         say_need = view_wrap_says(scn, say_begin, say_end + 1, w - 1, count_cb, NULL);
         /* The narration is what the class reads: it may take all but two
          * script lines (the current step and the next), and says so when
@@ -148,7 +173,17 @@ view_render_script(const struct view_model *m, const struct view_state *st,
         }
         grid_text(g, x + 2, y0 + row, w - 2, buf, role);
     }
-    if (say_lines > 0) {
+    if (say_lines > 0 && n_printed > 0) {
+        int sy = y0 + list_h;
+        for (int i = 0; i < w; i++)
+            grid_put(g, x + i, sy, gl->h, ROLE_BORDER);
+        grid_text(g, x + 1, sy, w - 2,
+                  scn->steps[out_step].kind == SCN_STEP_TRACEROUTE ? " traceroute " : " ping ",
+                  ROLE_TITLE);
+        struct wrap_ctx c = { g, x + 1, sy + 1, w - 1, sy + 1 + say_lines, ROLE_NORMAL };
+        for (size_t k = 0; k < n_printed; k++)
+            grid_wrap(o->printed->lines[printed[k]].text, w - 1, wrap_line, &c);
+    } else if (say_lines > 0) {
         int sy = y0 + list_h;
         for (int i = 0; i < w; i++)
             grid_put(g, x + i, sy, gl->h, ROLE_BORDER);
