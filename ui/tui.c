@@ -17,6 +17,7 @@
  * Called by: main.c. Calls: view_model_build(), view_render(), tui_curses_run(),
  * tui_session_apply().
  */
+#include "ui/cli_num.h"
 #include "ui/lessons.h"
 #include "ui/quiz.h"
 #include "ui/tui.h"
@@ -679,18 +680,13 @@ tui_main(int argc, char **argv)
         case 'a':
             ascii = true;
             break;
-        case 's': {
-            char *end;
-            errno = 0;
-            unsigned long long v = strtoull(optarg, &end, 10);
-            if (errno || end == optarg || *end || optarg[0] == '-') {
+        case 's':
+            if (cli_parse_u64(optarg, &seed) < 0) {
                 fprintf(stderr, "netstep: --seed needs a number, not '%s'\n", optarg);
                 return 2;
             }
-            seed = v;
             seed_given = true;
             break;
-        }
         case 'd':
             if (sscanf(optarg, "%dx%d", &dump_w, &dump_h) != 2 || dump_w < 20 || dump_h < 8 ||
                 dump_w > 1000 || dump_h > 1000) {
