@@ -38,7 +38,9 @@ tmux_start() {
     export LANG=C.UTF-8 LC_ALL=C.UTF-8
     unset NO_COLOR
     tmux_sock=netstep-$1-test-$$
-    trap 'close_view; tm kill-server >/dev/null 2>&1' EXIT
+    # the server's socket file goes too (kill-server leaves it behind)
+    trap 'close_view; tm kill-server >/dev/null 2>&1
+          rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$tmux_sock"' EXIT
     # A session that outlives each view's: killing the last session makes
     # the tmux server exit in the background, and the next new-session
     # could reach the dying server ("server exited unexpectedly"). With this
