@@ -180,7 +180,6 @@ struct tcb {
     uint16_t fport;                /* foreign port */
     bool v6;                       /* over IPv6: the addresses are in a6, laddr/faddr are 0 */
     bool v6only;                   /* an IPv6 listener on [::] that takes no IPv4 (IPV6_V6ONLY) */
-    struct tcp_addr6 a6;           /* v6: the addresses */
     enum tcp_state state;          /* written only by tcp_set_state() */
     bool passive;                  /* created by a passive OPEN (LISTEN) */
     bool used;                     /* an OPEN happened: CLOSED now means "was connected" */
@@ -296,6 +295,10 @@ struct tcb {
     uint64_t dupacks_rx;           /* duplicate ACKs received */
     uint64_t bytes_acked;          /* bytes of ours acknowledged */
     uint64_t bytes_received;       /* bytes delivered in order */
+
+    /* Last, so the fields an IPv4 segment touches keep their places (and
+     * cache lines): the two flags above sit in what was padding. */
+    struct tcp_addr6 a6;           /* v6: the addresses */
 };
 
 /* The TCP part of struct host. */
