@@ -169,6 +169,44 @@ START_TEST(test_pseudo_header_checksums)
 }
 END_TEST
 
+/* The wire line of TCP and UDP over IPv6, in tcpdump -nn's words; a
+ * checksum that fails over the IPv6 pseudo-header is said. */
+START_TEST(test_describe_transport_over_ipv6)
+{
+    struct ip6_addr s = A6("2001:db8::1"), d = A6("2001:db8::2");
+    uint8_t pkt[IPV6_HDR_LEN + 24];
+    struct tcp_hdr t = { .sport = 49152, .dport = 80, .seq = 7, .flags = TCP_SYN, .wnd = 1000 };
+    t.opts.has_mss = true;
+    t.opts.mss = 1440;
+    size_t tl = tcp_hdr_len(&t);
+    ck_assert_uint_eq(tl, 24);
+    struct ipv6_hdr h = { .payload_len = (uint16_t)tl, .next_header = IPV6_NH_TCP,
+                          .hop_limit = 64, .src = s, .dst = d };
+    ipv6_emit(&h, pkt);
+    tcp_emit6(&t, pkt + IPV6_HDR_LEN, 0, &s, &d);
+    char line[256];
+    ipv6_describe(pkt, sizeof pkt, line, sizeof line);
+    ck_assert_str_eq(line, "IP6 2001:db8::1.49152 > 2001:db8::2.80: Flags [S], seq 7, win 1000, "
+                           "options [mss 1440], length 0");
+    pkt[IPV6_HDR_LEN + 4] ^= 1; /* seq damaged on the way */
+    ipv6_describe(pkt, sizeof pkt, line, sizeof line);
+    ck_assert_ptr_nonnull(strstr(line, "[bad tcp cksum]"));
+
+    uint8_t dg[IPV6_HDR_LEN + 12];
+    struct udp_hdr u = { .sport = 5000, .dport = 7, .len = 12 };
+    memcpy(dg + IPV6_HDR_LEN + 8, "ping", 4);
+    struct ipv6_hdr h2 = { .payload_len = 12, .next_header = IPV6_NH_UDP, .hop_limit = 64,
+                           .src = s, .dst = d };
+    ipv6_emit(&h2, dg);
+    udp_emit6(&u, dg + IPV6_HDR_LEN, &s, &d);
+    ipv6_describe(dg, sizeof dg, line, sizeof line);
+    ck_assert_str_eq(line, "IP6 2001:db8::1.5000 > 2001:db8::2.7: UDP, length 4");
+    be16_put(dg + IPV6_HDR_LEN + 6, 0);
+    ipv6_describe(dg, sizeof dg, line, sizeof line);
+    ck_assert_str_eq(line, "IP6 2001:db8::1.5000 > 2001:db8::2.7: UDP, length 4 [zero udp cksum]");
+}
+END_TEST
+
 START_TEST(test_mapped_address_helpers)
 {
     struct ip6_addr m;
@@ -419,6 +457,7 @@ tcp6_suite(void)
     TCase *tc = tcase_create("wire");
     tcase_add_test(tc, test_pseudo_header_checksums);
     tcase_add_test(tc, test_mapped_address_helpers);
+    tcase_add_test(tc, test_describe_transport_over_ipv6);
     suite_add_tcase(s, tc);
     tc = tcase_create("sockets");
     tcase_add_test(tc, test_udp6_roundtrip_and_zero_checksum);
