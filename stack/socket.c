@@ -629,12 +629,13 @@ sock_connect(struct host *h, int fd, const struct sock_addr *a)
 }
 
 /* A datagram from an AF_INET6 socket (or a mistaken family): sent over
- * IPv6 here, or 1 when it goes to an IPv4-mapped address and IPv4 carries
- * it (the caller goes on). */
+ * IPv6 here (the bytes sent, or -ERR_*), or *over_ipv4 set when it goes to
+ * an IPv4-mapped address and IPv4 carries it (the caller goes on). */
 static int
 sock_send6(struct host *h, struct socket *s, const uint8_t *buf, size_t len,
-           const struct sock_addr *to)
+           const struct sock_addr *to, bool *over_ipv4)
 {
+    *over_ipv4 = false;
     bool v6 = s->pcb.v6;
     uint32_t v4 = s->pcb.faddr;
     struct ip6_addr a6 = s->pcb.faddr6;
@@ -650,7 +651,8 @@ sock_send6(struct host *h, struct socket *s, const uint8_t *buf, size_t len,
             return -ERR_NETUNREACH;  /* bound to an IPv6 address: no IPv4 source */
         if (!s->bound)
             s->pcb.v6 = false;
-        return 1;
+        *over_ipv4 = true;
+        return 0;
     }
     if (s->bound && !s->pcb.v6)
         return -ERR_NETUNREACH;  /* bound or connected over IPv4 */
@@ -681,8 +683,9 @@ sock_send_common(struct host *h, struct socket *s, const uint8_t *buf, size_t le
             return -ERR_DESTADDRREQ;
     }
     if (s->domain == SOCK_DOMAIN_INET6 || (to != NULL && to->family != SOCK_AF_INET)) {
-        int r = sock_send6(h, s, buf, len, to);
-        if (r != 1)
+        bool over_ipv4;
+        int r = sock_send6(h, s, buf, len, to, &over_ipv4);
+        if (!over_ipv4)
             return r;
         /* an IPv4-mapped destination: on as IPv4 */
     }

@@ -450,6 +450,93 @@ START_TEST(test_mapped_connect_goes_over_ipv4)
 }
 END_TEST
 
+/* An ICMPv6 error from bob to alice (type, code, the 32-bit field) quoting
+ * q[0..qlen), an IPv6 packet alice sent, injected into alice. */
+static void
+inject_icmp6_error(struct hw_world *w, uint8_t type, uint8_t code, uint32_t param,
+                   const uint8_t *q, size_t qlen)
+{
+    struct ip6_addr b6 = A6("2001:db8::2"), a6 = A6("2001:db8::1");
+    uint8_t f[ETH_HDR_LEN + IPV6_HDR_LEN + 8 + 1280];
+    ck_assert_uint_le(qlen, 1200);
+    size_t ml = 8 + qlen;
+    struct eth_hdr e = { .type = ETHERTYPE_IPV6 };
+    memcpy(e.dst, ALICE(w)->ifaces[0].mac, ETH_ALEN);
+    memcpy(e.src, BOB(w)->ifaces[0].mac, ETH_ALEN);
+    eth_emit(&e, f);
+    struct ipv6_hdr h = { .payload_len = (uint16_t)ml, .next_header = IPV6_NH_ICMPV6,
+                          .hop_limit = 64, .src = b6, .dst = a6 };
+    ipv6_emit(&h, f + ETH_HDR_LEN);
+    uint8_t *m = f + ETH_HDR_LEN + IPV6_HDR_LEN;
+    m[0] = type;
+    m[1] = code;
+    be16_put(m + 2, 0);
+    be32_put(m + 4, param);
+    memcpy(m + 8, q, qlen);
+    uint32_t sum = csum_pseudo_ipv6(&b6, &a6, (uint32_t)ml, IPV6_NH_ICMPV6);
+    be16_put(m + 2, csum_finish(csum_add(sum, m, ml)));
+    hw_inject(w, HW_ALICE, f, ETH_HDR_LEN + IPV6_HDR_LEN + ml);
+}
+
+/* [RFC 8201 4] packet too big lowers the MSS to MTU - 60, but only when it
+ * quotes a sequence number in flight [RFC 5927 4.1]; never below 1280. */
+START_TEST(test_packet_too_big_lowers_mss_when_in_flight)
+{
+    struct hw_world *w = v6_world();
+    int l = listener(w, true, false, 80);
+    int c = sock6(w, HW_ALICE, true);
+    struct sock_addr to = SA6("2001:db8::2", 80);
+    ck_assert_int_eq(sock_connect(ALICE(w), c, &to), -ERR_INPROGRESS);
+    settle(w);
+    hw_enter(w);
+    struct sock_addr peer;
+    ck_assert_int_ge(sock_accept(BOB(w), l, &peer), SOCK_FD_BASE);
+    struct tcb *tp = tcp_tcb_by_fd(ALICE(w), c);
+    ck_assert_uint_eq(tp->mss, 1440);
+    static uint8_t data[4000];
+    ck_assert_int_eq(sock_send(ALICE(w), c, data, sizeof data), (int)sizeof data);
+    const struct pkt *p = hw_peek(w, HW_ALICE);
+    ck_assert_ptr_nonnull(p);
+    uint8_t q[IPV6_HDR_LEN + 60];
+    memcpy(q, p->data + ETH_HDR_LEN, sizeof q);
+    ck_assert_uint_eq(q[6], IPV6_NH_TCP);
+    hw_lose(w, HW_ALICE);
+    /* A quote whose sequence number is not in flight: ignored. */
+    uint8_t forged[sizeof q];
+    memcpy(forged, q, sizeof q);
+    be32_put(forged + IPV6_HDR_LEN + 4, tp->snd_una - 100000);
+    inject_icmp6_error(w, ICMP6_PACKET_TOO_BIG, 0, 1280, forged, sizeof forged);
+    ck_assert_uint_eq(tp->mss, 1440);
+    /* The real one: 1280 - 40 - 20 = 1220, and what was in flight goes
+     * again in segments of the new size. */
+    inject_icmp6_error(w, ICMP6_PACKET_TOO_BIG, 0, 1280, q, sizeof q);
+    ck_assert_uint_eq(tp->mss, 1220);
+    ck_assert_uint_eq(tp->snd_nxt - tp->snd_una <= 1220u * 10, true);
+    /* An MTU below IPv6's minimum is taken as 1280 [RFC 8201 4]. */
+    inject_icmp6_error(w, ICMP6_PACKET_TOO_BIG, 0, 500, q, sizeof q);
+    ck_assert_uint_eq(tp->mss, 1220);
+    hw_lose(w, HW_ALICE);
+    v6_done(w);
+}
+END_TEST
+
+/* [RFC 4443 3.1] a udp6 datagram to a port nobody holds: bob answers port
+ * unreachable, and alice's connected socket reports ECONNREFUSED. */
+START_TEST(test_udp6_port_unreachable_refuses_connected_socket)
+{
+    struct hw_world *w = v6_world();
+    int a = sock6(w, HW_ALICE, false);
+    struct sock_addr to = SA6("2001:db8::2", 9);
+    ck_assert_int_eq(sock_connect(ALICE(w), a, &to), 0);
+    ck_assert_int_eq(sock_send(ALICE(w), a, (const uint8_t *)"x", 1), 1);
+    settle(w);
+    hw_enter(w);
+    uint8_t buf[8];
+    ck_assert_int_eq(sock_recv(ALICE(w), a, buf, sizeof buf), -ERR_CONNREFUSED);
+    v6_done(w);
+}
+END_TEST
+
 static Suite *
 tcp6_suite(void)
 {
@@ -467,6 +554,8 @@ tcp6_suite(void)
     tcase_add_test(tc, test_ports_shared_by_both_families);
     tcase_add_test(tc, test_family_errors);
     tcase_add_test(tc, test_mapped_connect_goes_over_ipv4);
+    tcase_add_test(tc, test_packet_too_big_lowers_mss_when_in_flight);
+    tcase_add_test(tc, test_udp6_port_unreachable_refuses_connected_socket);
     suite_add_tcase(s, tc);
     return s;
 }
