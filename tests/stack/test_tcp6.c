@@ -537,6 +537,57 @@ START_TEST(test_udp6_port_unreachable_refuses_connected_socket)
 }
 END_TEST
 
+/* [RFC 4987 3.6] SYN cookies over IPv6: with the SYN queue full, a SYN
+ * gets a cookie and no TCB; the ACK that returns it opens the connection,
+ * an IPv6 one, with the cookie's MSS. The cookie hashes the IPv6 addresses
+ * through the keyed fold, so the check must recompute the same value. */
+START_TEST(test_syn_cookie_over_ipv6)
+{
+    struct hw_world *w = v6_world();
+    hw_enter(w);
+    int l = listener(w, true, false, 80);
+    ck_assert_int_eq(sock_listen(BOB(w), l, 1), 0);
+    ck_assert(BOB(w)->tcp.syncookies);
+    /* One half-open connection fills the queue: its SYN-ACK is lost. The
+     * first connect also does neighbour discovery. */
+    int c1 = sock6(w, HW_ALICE, true);
+    struct sock_addr to = SA6("2001:db8::2", 80);
+    ck_assert_int_eq(sock_connect(ALICE(w), c1, &to), -ERR_INPROGRESS);
+    for (int i = 0; i < 10 && tcp_tcb_by_fd(ALICE(w), c1)->state == TCP_SYN_SENT; i++) {
+        while (hw_deliver_one(w, HW_ALICE))
+            ;
+        const struct pkt *p = hw_peek(w, HW_BOB);
+        if (p != NULL && p->data[ETH_HDR_LEN + 6] == IPV6_NH_TCP) {
+            hw_lose(w, HW_BOB); /* the SYN-ACK */
+            break;
+        }
+        hw_deliver_one(w, HW_BOB); /* ND */
+        hw_advance(w, 1 * MS);
+    }
+    ck_assert_uint_eq(BOB(w)->tcp.stats.syncookies_sent, 0);
+    int c2 = sock6(w, HW_ALICE, true);
+    ck_assert_int_eq(sock_connect(ALICE(w), c2, &to), -ERR_INPROGRESS);
+    while (hw_deliver_one(w, HW_ALICE))
+        ;
+    ck_assert_uint_eq(BOB(w)->tcp.stats.syncookies_sent, 1);
+    hw_deliver(w);
+    ck_assert_uint_eq(BOB(w)->tcp.stats.syncookies_ok, 1);
+    ck_assert_uint_eq(BOB(w)->tcp.stats.syncookies_failed, 0);
+    hw_enter(w);
+    struct sock_addr peer;
+    int a = sock_accept(BOB(w), l, &peer);
+    ck_assert_int_ge(a, SOCK_FD_BASE);
+    ck_assert_int_eq(peer.family, SOCK_AF_INET6);
+    const struct tcb *bt = tcp_tcb_by_fd(BOB(w), a);
+    ck_assert(bt->v6);
+    ck_assert_uint_eq(bt->state, TCP_ESTABLISHED);
+    ck_assert(!bt->ts_ok); /* what a cookie cannot carry */
+    ck_assert_uint_le(bt->mss, 1440);
+    ck_assert_uint_eq(tcp_tcb_by_fd(ALICE(w), c2)->state, TCP_ESTABLISHED);
+    v6_done(w);
+}
+END_TEST
+
 static Suite *
 tcp6_suite(void)
 {
@@ -556,6 +607,7 @@ tcp6_suite(void)
     tcase_add_test(tc, test_mapped_connect_goes_over_ipv4);
     tcase_add_test(tc, test_packet_too_big_lowers_mss_when_in_flight);
     tcase_add_test(tc, test_udp6_port_unreachable_refuses_connected_socket);
+    tcase_add_test(tc, test_syn_cookie_over_ipv6);
     suite_add_tcase(s, tc);
     return s;
 }
