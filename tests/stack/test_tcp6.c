@@ -588,6 +588,26 @@ START_TEST(test_syn_cookie_over_ipv6)
 }
 END_TEST
 
+/* [RFC 9293 3.10.7.1] a SYN over IPv6 to a port nobody listens on is
+ * answered with RST,ACK over IPv6; connect() fails with ECONNREFUSED. */
+START_TEST(test_closed_port_answers_rst_over_ipv6)
+{
+    struct hw_world *w = v6_world();
+    int c = sock6(w, HW_ALICE, true);
+    struct sock_addr to = SA6("2001:db8::2", 81);
+    ck_assert_int_eq(sock_connect(ALICE(w), c, &to), -ERR_INPROGRESS);
+    settle(w);
+    hw_enter(w);
+    int64_t e = 0;
+    ck_assert_int_eq(sock_getsockopt(ALICE(w), c, SOCK_OPT_ERROR, &e), 0);
+    ck_assert_int_eq(e, ERR_CONNREFUSED);
+    ck_assert_uint_eq(BOB(w)->tcp.stats.rst_tx, 1);
+    ck_assert_uint_eq(ALICE(w)->tcp.stats.rst_rx, 1);
+    ck_assert_uint_eq(hw_count_drops(w, DROP_TCP_BAD_CSUM), 0);
+    v6_done(w);
+}
+END_TEST
+
 static Suite *
 tcp6_suite(void)
 {
@@ -608,6 +628,7 @@ tcp6_suite(void)
     tcase_add_test(tc, test_packet_too_big_lowers_mss_when_in_flight);
     tcase_add_test(tc, test_udp6_port_unreachable_refuses_connected_socket);
     tcase_add_test(tc, test_syn_cookie_over_ipv6);
+    tcase_add_test(tc, test_closed_port_answers_rst_over_ipv6);
     suite_add_tcase(s, tc);
     return s;
 }
