@@ -133,6 +133,10 @@ sock_enter(struct host *h, enum socket_call call)
 }
 
 /* The CALL event of call: `name(args) = r`, or `name(args) ...` pending. */
+static void sock_trace_vcall(struct host *h, enum socket_call call, int r, bool pending,
+                             const char *fmt_args, va_list ap)
+    __attribute__((format(printf, 5, 0)));
+
 static void
 sock_trace_vcall(struct host *h, enum socket_call call, int r, bool pending,
                  const char *fmt_args, va_list ap)
