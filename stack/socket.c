@@ -508,8 +508,10 @@ sock_bind(struct host *h, int fd, const struct sock_addr *a)
                     : s->v6only ? " (any IPv6 address; IPV6_V6ONLY: no IPv4)"
                                 : " (any address, IPv6 and IPv4 as ::ffff:a.b.c.d)");
     } else {
-        trace_event(h, TRACE_STATE, LAYER_SOCKET, NULL, NULL, "socket %d is bound to %s:%u", fd,
-                    v4 == 0 ? "0.0.0.0 (any address)" : as, port);
+        /* the address alone: `as` is the call's ADDR:PORT argument */
+        char ip[IPV4_ADDR_STRLEN];
+        trace_event(h, TRACE_STATE, LAYER_SOCKET, NULL, NULL, "socket %d is bound to %s:%u%s", fd,
+                    ipv4_addr_str(v4, ip), port, v4 == 0 ? " (any address)" : "");
     }
     return sock_ret(h, 0, "%d, %s", fd, as);
 }
