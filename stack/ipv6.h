@@ -34,6 +34,13 @@ struct ip6_ifaddr {
     struct ip6_addr addr;   /* the address */
     uint8_t prefix_len;     /* its on-link prefix [RFC 4861 5.1] */
     bool used;              /* slot holds an address */
+    uint8_t state;          /* enum addr6_state (addr6.h): tentative until DAD passes */
+    bool autoconf;          /* formed by SLAAC from an advertised prefix */
+    uint64_t preferred_until_ns;  /* then deprecated (UINT64_MAX: never) */
+    uint64_t valid_until_ns;      /* then removed (UINT64_MAX: never) */
+    bool dad_armed;         /* a DAD step is scheduled */
+    uint64_t dad_ns;        /* when: the probe, or the end of the wait */
+    uint8_t dad_sent;       /* probes sent [RFC 4862 5.4.2] */
 };
 
 /* An interface's IPv6 side. */
