@@ -353,6 +353,7 @@ enum scn_step_kind {
     SCN_STEP_INJECT,    /* inject on A B [to END] LAYERS | inject into HOST[:ethN] LAYERS */
     SCN_STEP_REPLAY,    /* replay FILE [on A B [to END]]: a capture's frames on a link */
     SCN_STEP_ADVERTISE, /* advertise ROUTER ethN PREFIX/LEN [OPTIONS] | advertise ROUTER ethN stop */
+    SCN_STEP_ADDRESS,   /* address HOST ethN ADDR6/LEN: an IPv6 address given now */
     SCN_STEP_KIND_COUNT
 };
 
@@ -633,6 +634,15 @@ struct scn_advertise_args {
     bool off_link;             /* `off-link`: the L flag clear */
 };
 
+/* SCN_STEP_ADDRESS: the step's host gets an IPv6 address on one interface
+ * while the world runs (IPv6 turned on there first if it was off); it goes
+ * through duplicate address detection [RFC 4862 5.4]. */
+struct scn_address_args {
+    int ifc;                   /* interface index */
+    struct ip6_addr addr;      /* the address */
+    unsigned prefix_len;       /* its prefix length, 1..128 */
+};
+
 /* SCN_STEP_LINK_STATE. */
 struct scn_link_state_args {
     int link;              /* index into scenario.links */
@@ -765,6 +775,7 @@ struct scn_step {
         struct scn_inject_args inject;    /* SCN_STEP_INJECT */
         struct scn_replay_args replay;    /* SCN_STEP_REPLAY */
         struct scn_advertise_args advertise; /* SCN_STEP_ADVERTISE */
+        struct scn_address_args address;  /* SCN_STEP_ADDRESS */
     };
 };
 

@@ -7,11 +7,16 @@
  *             [preferred DUR|infinity] [interval DUR] [mtu N] [managed] [other]
  *             [no-autoconf] [off-link]
  *   advertise r1 eth0 stop
+ *   address carol eth0 2001:db8:1::7/64
  *
  * A step, so a lesson chooses when the router starts (or, with `lifetime
  * 0s`, stops being a default router). Written again for the same interface,
  * it replaces what was advertised there. What is left out takes RFC 4861
  * 6.2.1's defaults (stack/ra6.c: ra6_config_defaults()).
+ *
+ * `address` gives an interface an IPv6 address while the world runs, so a
+ * lesson can show duplicate address detection [RFC 4862 5.4] at a moment it
+ * chooses (an address on the `host` line is tested as the world starts).
  */
 #include "sim/scenario/parse.h"
 #include "sim/scenario/run.h"
@@ -63,6 +68,22 @@ get_seconds(struct parser *p, const struct tok *kw, const struct tok *t, bool in
     return 0;
 }
 
+/* ethN of host h (written th), into *out. */
+static int
+get_ifname(struct parser *p, const struct tok *th, const struct tok *ti,
+           const struct scn_host *h, int *out)
+{
+    if (ti == NULL || strncmp(ti->text, "eth", 3) != 0 || ti->len < 4 || ti->len > 5 ||
+        !is_digit(ti->text[3]) || (ti->len == 5 && !is_digit(ti->text[4])))
+        return perr(p, ti != NULL ? ti->col : th->col + (unsigned)th->len + 1,
+                    "expected an interface of %s, like eth0", th->text);
+    *out = atoi(ti->text + 3);
+    if ((unsigned)*out >= h->n_ifaces)
+        return perr(p, ti->col, "%s has no %s (it has eth0..eth%u)", th->text, ti->text,
+                    h->n_ifaces - 1);
+    return 0;
+}
+
 int
 parse_advertise(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st)
 {
@@ -83,14 +104,8 @@ parse_advertise(struct parser *p, struct cur *c, const struct tok *kw, struct sc
     if (!h->router)
         return perr(p, th->col, "%s is a host; only a router advertises [RFC 4861 6.2] "
                     "(declare it with 'router')", th->text);
-    if (ti == NULL || strncmp(ti->text, "eth", 3) != 0 || ti->len < 4 || ti->len > 5 ||
-        !is_digit(ti->text[3]) || (ti->len == 5 && !is_digit(ti->text[4])))
-        return perr(p, ti != NULL ? ti->col : th->col + (unsigned)th->len + 1,
-                    "expected an interface of %s, like eth0", th->text);
-    a->ifc = atoi(ti->text + 3);
-    if ((unsigned)a->ifc >= h->n_ifaces)
-        return perr(p, ti->col, "%s has no %s (it has eth0..eth%u)", th->text, ti->text,
-                    h->n_ifaces - 1);
+    if (get_ifname(p, th, ti, h, &a->ifc) < 0)
+        return -1;
     if (!h->if_has_addr6[a->ifc])
         return perr(p, ti->col, "%s %s has no IPv6 address; give it one on the router's line, "
                     "like 2001:db8:1::1/64 after its IPv4 address", th->text, ti->text);
@@ -280,4 +295,88 @@ run_advertise_step(struct scn_runner *r, const struct scn_step *st, size_t step_
     if (rc < 0)
         run_say(r, true, "%s: cannot advertise on eth%d: %s\n", r->scn->hosts[st->host].name,
                 a->ifc, err_sentence(rc));
+}
+
+/* --- address HOST ethN ADDR6/LEN ------------------------------------------ */
+
+int
+parse_address(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st)
+{
+    struct scn_address_args *a = &st->address;
+    const struct tok *th = cur_next(c);
+    const struct tok *ti = cur_next(c);
+    const struct tok *ta = cur_next(c);
+
+    step_init(st, SCN_STEP_ADDRESS);
+    if (th == NULL)
+        return perr(p, kw->col + (unsigned)kw->len + 1,
+                    "address needs a host, an interface and an IPv6 address, like 'address "
+                    "carol eth0 2001:db8:1::7/64'");
+    if (get_host(p, th, &st->host) < 0)
+        return -1;
+    if (get_ifname(p, th, ti, &p->scn->hosts[st->host], &a->ifc) < 0)
+        return -1;
+    if (ta == NULL)
+        return perr(p, ti->col + (unsigned)ti->len + 1,
+                    "address needs an IPv6 address after the interface, like 2001:db8:1::7/64");
+    const char *slash = strchr(ta->text, '/');
+    char buf[64];
+    size_t alen = slash != NULL ? (size_t)(slash - ta->text) : ta->len;
+    if (slash == NULL || alen >= sizeof buf)
+        return perr(p, ta->col, "expected IPV6ADDRESS/LEN like 2001:db8:1::7/64, found %s",
+                    show(ta).s);
+    memcpy(buf, ta->text, alen);
+    buf[alen] = '\0';
+    if (!ip6_addr_parse(buf, &a->addr))
+        return perr(p, ta->col, "bad IPv6 address '%s' (like 2001:db8:1::7)", buf);
+    uint64_t len;
+    if (parse_u64(slash + 1, strlen(slash + 1), &len) != NUM_OK || len < 1 || len > 128)
+        return perr(p, ta->col + (unsigned)alen + 1, "bad prefix length '%s' (a number 1..128)",
+                    slash + 1);
+    a->prefix_len = (unsigned)len;
+    if (ip6_addr_is_multicast(&a->addr) || ip6_addr_is_unspecified(&a->addr) ||
+        ip6_addr_is_linklocal(&a->addr) || ip6_addr_is_loopback(&a->addr))
+        return perr(p, ta->col, "%s cannot be given to an interface: %s", buf,
+                    ip6_addr_is_multicast(&a->addr)     ? "it is multicast"
+                    : ip6_addr_is_linklocal(&a->addr)   ? "every interface forms its own link-local"
+                    : ip6_addr_is_unspecified(&a->addr) ? ":: is no address"
+                                                        : "::1 is loopback");
+    return expect_end(p, c);
+}
+
+void
+print_address(FILE *out, const struct scenario *scn, const struct scn_step *st)
+{
+    char b[IPV6_ADDR_STRLEN];
+    fprintf(out, "address %s eth%d %s/%u", scn->hosts[st->host].name, st->address.ifc,
+            ip6_addr_str(&st->address.addr, b), st->address.prefix_len);
+}
+
+bool
+eq_address(const struct scn_step *x, const struct scn_step *y)
+{
+    return x->host == y->host && x->address.ifc == y->address.ifc &&
+           ip6_addr_eq(&x->address.addr, &y->address.addr) &&
+           x->address.prefix_len == y->address.prefix_len;
+}
+
+void
+run_address_step(struct scn_runner *r, const struct scn_step *st, size_t step_no,
+                 bool scheduled)
+{
+    const struct scn_address_args *a = &st->address;
+    struct host *h = r->hosts[st->host];
+    char t[32];
+
+    (void)scheduled;
+    fmt_time(r->sim.now_ns, t, sizeof(t));
+    run_note(r, h, cause_call(CALL_NONE, (uint32_t)step_no), "step %zu: %s", step_no, st->text);
+    sim_enter_host(&r->sim, h);
+    int rc = ipv6_addr_add(h, &h->ifaces[a->ifc], &a->addr, a->prefix_len);
+    sim_host_entered(&r->sim, h);
+    if (!r->opts.trace_shown)
+        run_say(r, false, "[%10s] %s\n", t, st->text);
+    if (rc < 0)
+        run_say(r, true, "%s: cannot add that address to eth%d: %s\n",
+                r->scn->hosts[st->host].name, a->ifc, err_sentence(rc));
 }

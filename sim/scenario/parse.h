@@ -501,5 +501,9 @@ int parse_advertise(struct parser *p, struct cur *c, const struct tok *kw, struc
 void init_advertise(struct scn_step *st);
 void print_advertise(FILE *out, const struct scenario *scn, const struct scn_step *st);
 bool eq_advertise(const struct scn_step *a, const struct scn_step *b);
+/* advertise.c: `address HOST ethN ADDR6/LEN` (an IPv6 address, now). */
+int parse_address(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st);
+void print_address(FILE *out, const struct scenario *scn, const struct scn_step *st);
+bool eq_address(const struct scn_step *a, const struct scn_step *b);
 
 #endif

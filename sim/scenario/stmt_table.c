@@ -162,6 +162,11 @@ const struct stmt_def stmt_table[] = {
       .eq = eq_advertise, .run = run_advertise_step,
       .help = "advertise ROUTER ethN PREFIX/LEN [lifetime DUR] [mtu N] ...: router "
               "advertisements [RFC 4861 6.2]" },
+    { .word = "address", .kind = SCN_STEP_ADDRESS, .where = STMT_STEP | STMT_AT,
+      .parse = parse_address, .print = print_address, .eq = eq_address,
+      .run = run_address_step,
+      .help = "address HOST ethN ADDR6/LEN: give an interface an IPv6 address now (DAD "
+              "runs) [RFC 4862 5.4]" },
     { .word = "traceroute", .kind = SCN_STEP_TRACEROUTE, .where = STMT_STEP,
       .parse = parse_traceroute, .print = print_traceroute, .eq = eq_traceroute,
       .peer = peer_traceroute, .run = run_traceroute_step,
