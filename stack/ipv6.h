@@ -106,8 +106,11 @@ void ipv6_input(struct iface *ifc, struct pkt *p);
 int ipv6_output(struct host *h, struct iface *ifc, struct pkt *p, const struct ip6_addr *src,
                 const struct ip6_addr *dst, uint8_t next_header, uint8_t hop_limit);
 
-/* Pick the interface and source for dst; -ERR_NETUNREACH when no interface
- * has dst's prefix on-link (IPv6 routes are not built yet). */
+/* Pick the interface and source for dst: an interface whose address prefix
+ * covers it, else next-hop determination from router advertisements
+ * (nd6_next_hop() [RFC 4861 5.2]); the source by RFC 6724 (addr6.c).
+ * -ERR_NETUNREACH when nothing leads there, -ERR_ADDRNOTAVAIL when no
+ * assigned address may be the source (say, all still tentative). */
 int ipv6_select(struct host *h, const struct ip6_addr *dst, struct iface **ifc,
                 struct ip6_addr *src);
 

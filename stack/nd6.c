@@ -234,6 +234,12 @@ nd6_output(struct iface *ifc, struct pkt *p, const struct ip6_addr *next_hop)
     struct ip6_addr via;
     const struct nd6_dest *d = nd6_dest_lookup(h, next_hop);
     if (d != NULL && !ip6_addr_eq(&d->next_hop, next_hop)) {
+        char a[IPV6_ADDR_STRLEN], r[IPV6_ADDR_STRLEN];
+        trace_event(h, TRACE_NOTE, LAYER_ICMPV6, p, d->redirected ? "RFC 4861 8.3" : "RFC 4861 5.2",
+                    "%s is not on-link: the packet goes to %s %s, whose link-layer address "
+                    "it needs", ip6_addr_str(next_hop, a),
+                    d->redirected ? "the first hop a redirect named," : "the default router",
+                    ip6_addr_str(&d->next_hop, r));
         via = d->next_hop;
         ifc = d->ifc;
         next_hop = &via;

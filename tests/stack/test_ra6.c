@@ -443,6 +443,41 @@ START_TEST(test_router_advertises_and_answers)
 }
 END_TEST
 
+/* A packet for a destination off every prefix goes to the default router's
+ * MAC, with the destination unchanged in the IPv6 header [RFC 4861 5.2]. */
+START_TEST(test_off_link_goes_to_default_router)
+{
+    struct hw_world *w = ra_world();
+    uint8_t m[64];
+    size_t n = ra_msg(m, w, 1800, "2001:db8:1::", 0xc0, 86400, 3600);
+    inject_ra(w, 255, bob_ll(w), m, n);
+    for (int i = 0; i < 3; i++) {  /* alice's SLAAC address through DAD */
+        hw_advance(w, SEC);
+        hw_lose(w, HW_ALICE);
+    }
+    const struct ip6_ifaddr *a = slaac_addr(ALICE(w));
+    ck_assert_int_eq(a->state, ADDR6_PREFERRED);
+    struct ip6_addr far = A6("2001:db8:99::1");
+    uint8_t data[8] = { 0 };
+    hw_enter(w);
+    ck_assert_int_eq(icmp6_echo_send(ALICE(w), &far, 7, 1, data, sizeof data, 0), 0);
+    const struct pkt *p = hw_peek(w, HW_ALICE);
+    ck_assert_ptr_nonnull(p);
+    /* bob's entry was STALE from the advertisement's link-layer option: the
+     * packet goes at once, to bob's MAC. */
+    ck_assert_mem_eq(p->data, BOB(w)->ifaces[0].mac, ETH_ALEN);
+    struct ip6_addr src, dst;
+    memcpy(src.b, p->data + 14 + 8, 16);
+    memcpy(dst.b, p->data + 14 + 24, 16);
+    ck_assert(ip6_addr_eq(&dst, &far));
+    ck_assert(ip6_addr_eq(&src, &a->addr));  /* RFC 6724: the global source */
+    const struct nd6_entry *e = nd6_lookup(ALICE(w), bob_ll(w));
+    ck_assert_int_eq(e->state, ND6_DELAY);
+    hw_lose(w, HW_ALICE);
+    ra_done(w);
+}
+END_TEST
+
 /* --- redirects [RFC 4861 8] ----------------------------------------------- */
 
 START_TEST(test_redirect_updates_destination_cache)
@@ -573,6 +608,7 @@ ra6_suite(void)
     tcase_add_test(tc, test_router_and_prefix_lifetimes);
     tcase_add_test(tc, test_router_advertises_and_answers);
     tcase_add_test(tc, test_redirect_updates_destination_cache);
+    tcase_add_test(tc, test_off_link_goes_to_default_router);
     suite_add_tcase(s, tc);
     tc = tcase_create("addresses");
     tcase_set_timeout(tc, 60);
