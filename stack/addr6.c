@@ -133,6 +133,20 @@ addr6_dad_failed(struct host *h, struct iface *ifc, const struct ip6_addr *addr,
                 ip6_addr_is_linklocal(addr) ? "; without its link-local address the interface "
                                               "cannot speak IPv6 on this link"
                                             : "");
+    if (!a->autoconf || a->dad_counter >= ADDR6_IDGEN_RETRIES)
+        return;
+    /* [RFC 7217 6] an address SLAAC formed tries again: the same prefix,
+     * the hash with DAD_Counter one higher, a new identifier. */
+    struct ip6_addr prefix = a->addr, next;
+    memset(prefix.b + 8, 0, 8);
+    a->dad_counter++;
+    ipv6_form_iid_n(h, ifc, &prefix, a->dad_counter, &next);
+    char n[IPV6_ADDR_STRLEN];
+    trace_event(h, TRACE_STATE, LAYER_IPV6, p, "RFC 7217 6",
+                "SLAAC on %s tries again: DAD_Counter %u gives %s", ifc->name, a->dad_counter,
+                ip6_addr_str(&next, n));
+    a->addr = next;
+    addr6_dad_start(h, ifc, a);
 }
 
 static void

@@ -68,6 +68,10 @@ struct ip6_ifaddr *ipv6_addr_insert(struct host *h, struct iface *ifc, const str
 /* [RFC 7217 5] prefix plus a stable, seeded interface identifier (ipv6.c). */
 void ipv6_form_iid(const struct host *h, const struct iface *ifc, const struct ip6_addr *prefix,
                    struct ip6_addr *out);
+/* The same with RFC 7217's DAD_Counter (ipv6_form_iid() uses 0). */
+void ipv6_form_iid_n(const struct host *h, const struct iface *ifc, const struct ip6_addr *prefix,
+                     unsigned dad_counter, struct ip6_addr *out);
+#define ADDR6_IDGEN_RETRIES 3   /* [RFC 7217 7] new identifiers after a duplicate */
 void addr6_poll(struct host *h);
 uint64_t addr6_next_deadline(const struct host *h);
 

@@ -40,19 +40,27 @@ v6if(const struct host *h, const struct iface *ifc)
  * secret_key), F a keyed hash (SipHash-2-4, as the ISNs use [RFC 6528]).
  * The key comes from the host's seeded generator: the same seed gives the
  * same address, another seed another one, and nothing in it is the MAC
- * [RFC 7721 3]. Network_ID is empty; DAD_Counter is 0. */
+ * [RFC 7721 3]. Network_ID is empty; DAD_Counter is 0, and one more for each
+ * SLAAC address DAD found taken [RFC 7217 6]. */
 void
-ipv6_form_iid(const struct host *h, const struct iface *ifc, const struct ip6_addr *prefix,
-              struct ip6_addr *out)
+ipv6_form_iid_n(const struct host *h, const struct iface *ifc, const struct ip6_addr *prefix,
+                unsigned dad_counter, struct ip6_addr *out)
 {
     uint8_t in[8 + IFACE_NAME_LEN + 1];
     memcpy(in, prefix->b, 8);
     memcpy(in + 8, ifc->name, IFACE_NAME_LEN);
-    in[8 + IFACE_NAME_LEN] = 0;  /* DAD_Counter */
+    in[8 + IFACE_NAME_LEN] = (uint8_t)dad_counter;  /* DAD_Counter */
     uint64_t rid = tcp_siphash24(h->ip6->iid_key, in, sizeof in);
     memcpy(out->b, prefix->b, 8);
     for (int i = 0; i < 8; i++)
         out->b[8 + i] = (uint8_t)(rid >> (56 - 8 * i));
+}
+
+void
+ipv6_form_iid(const struct host *h, const struct iface *ifc, const struct ip6_addr *prefix,
+              struct ip6_addr *out)
+{
+    ipv6_form_iid_n(h, ifc, prefix, 0, out);
 }
 
 static void

@@ -41,6 +41,7 @@ struct ip6_ifaddr {
     bool dad_armed;         /* a DAD step is scheduled */
     uint64_t dad_ns;        /* when: the probe, or the end of the wait */
     uint8_t dad_sent;       /* probes sent [RFC 4862 5.4.2] */
+    uint8_t dad_counter;    /* SLAAC: RFC 7217's DAD_Counter for this address */
 };
 
 /* An interface's IPv6 side. */

@@ -362,6 +362,33 @@ START_TEST(test_dad_finds_a_duplicate)
 }
 END_TEST
 
+/* A SLAAC address someone else holds: a new identifier with DAD_Counter 1
+ * [RFC 7217 6], which passes. */
+START_TEST(test_slaac_duplicate_tries_a_new_identifier)
+{
+    struct hw_world *w = ra_world();
+    struct ip6_addr pfx = A6("2001:db8:1::"), first, second;
+    ipv6_form_iid(ALICE(w), &ALICE(w)->ifaces[0], &pfx, &first);
+    ipv6_form_iid_n(ALICE(w), &ALICE(w)->ifaces[0], &pfx, 1, &second);
+    ck_assert(!ip6_addr_eq(&first, &second));
+    hw_enter(w);
+    ck_assert_int_eq(ipv6_addr_add(BOB(w), &BOB(w)->ifaces[0], &first, 64), 0);
+    settle(w, 3);
+    uint8_t m[64];
+    size_t n = ra_msg(m, w, 1800, "2001:db8:1::", 0xc0, 86400, 3600);
+    inject_ra(w, 255, bob_ll(w), m, n);
+    settle(w, 5);
+    const struct ip6_ifaddr *a = slaac_addr(ALICE(w));
+    ck_assert_ptr_nonnull(a);
+    ck_assert(ip6_addr_eq(&a->addr, &second));
+    ck_assert_uint_eq(a->dad_counter, 1);
+    ck_assert_int_eq(a->state, ADDR6_PREFERRED);
+    ck_assert(!ipv6_is_mine(ALICE(w), &ALICE(w)->ifaces[0], &first));
+    ck_assert(ipv6_is_mine(BOB(w), &BOB(w)->ifaces[0], &first));
+    ra_done(w);
+}
+END_TEST
+
 START_TEST(test_dad_simultaneous_probes)
 {
     /* Two nodes probing for one address at once: each hears the other's
@@ -616,6 +643,7 @@ ra6_suite(void)
     tcase_add_test(tc, test_two_hour_rule);
     tcase_add_test(tc, test_dad_finds_a_duplicate);
     tcase_add_test(tc, test_dad_simultaneous_probes);
+    tcase_add_test(tc, test_slaac_duplicate_tries_a_new_identifier);
     tcase_add_test(tc, test_source_selection_rules);
     tcase_add_test(tc, test_destination_selection_dual_stack);
     suite_add_tcase(s, tc);
