@@ -356,6 +356,8 @@ enum scn_step_kind {
     SCN_STEP_ECHO,      /* HOST: echo tcp|udp PORT */
     SCN_STEP_INJECT,    /* inject on A B [to END] LAYERS | inject into HOST[:ethN] LAYERS */
     SCN_STEP_REPLAY,    /* replay FILE [on A B [to END]]: a capture's frames on a link */
+    SCN_STEP_ADVERTISE, /* advertise ROUTER ethN PREFIX/LEN [OPTIONS] | advertise ROUTER ethN stop */
+    SCN_STEP_ADDRESS,   /* address HOST ethN ADDR6/LEN: an IPv6 address given now */
     SCN_STEP_KIND_COUNT
 };
 
@@ -620,6 +622,33 @@ struct scn_replay_args {
     struct scn_replay *spec;  /* owned; never NULL in a parsed step */
 };
 
+/* SCN_STEP_ADVERTISE: the step's host (a router) sends router
+ * advertisements on one interface [RFC 4861 6.2]. -1 in a field: the
+ * router's default [6.2.1]. */
+struct scn_advertise_args {
+    int ifc;                   /* interface index */
+    bool stop;                 /* `stop`: the interface stops advertising */
+    struct ip6_addr prefix;    /* the prefix advertised (host bits zero) */
+    unsigned prefix_len;       /* its length, 1..128 */
+    int64_t lifetime_s;        /* `lifetime DUR`: the router lifetime */
+    int64_t valid_s;           /* `valid DUR|infinity` (0xffffffff for infinity) */
+    int64_t preferred_s;       /* `preferred DUR|infinity` */
+    int64_t interval_s;        /* `interval DUR`: MaxRtrAdvInterval */
+    uint32_t mtu;              /* `mtu N`, or 0 */
+    bool managed, other;       /* `managed`, `other`: the M and O flags */
+    bool no_autoconf;          /* `no-autoconf`: the A flag clear */
+    bool off_link;             /* `off-link`: the L flag clear */
+};
+
+/* SCN_STEP_ADDRESS: the step's host gets an IPv6 address on one interface
+ * while the world runs (IPv6 turned on there first if it was off); it goes
+ * through duplicate address detection [RFC 4862 5.4]. */
+struct scn_address_args {
+    int ifc;                   /* interface index */
+    struct ip6_addr addr;      /* the address */
+    unsigned prefix_len;       /* its prefix length, 1..128 */
+};
+
 /* SCN_STEP_LINK_STATE. */
 struct scn_link_state_args {
     int link;              /* index into scenario.links */
@@ -751,6 +780,8 @@ struct scn_step {
         struct scn_ask_args ask;          /* SCN_STEP_ASK */
         struct scn_inject_args inject;    /* SCN_STEP_INJECT */
         struct scn_replay_args replay;    /* SCN_STEP_REPLAY */
+        struct scn_advertise_args advertise; /* SCN_STEP_ADVERTISE */
+        struct scn_address_args address;  /* SCN_STEP_ADDRESS */
     };
 };
 

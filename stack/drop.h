@@ -110,7 +110,11 @@
     X(ND_NOT_OUR_TARGET,     "neighbour solicitation for an address that is not mine", "RFC 4861 7.2.3") \
     X(ND_NO_ENTRY,           "unsolicited advertisement for a neighbour not in the cache", "RFC 4861 7.2.5") \
     X(ND_QUEUE_FULL,         "too many packets waiting for this neighbour",      "RFC 4861 7.2.2") \
-    X(ND_UNRESOLVED,         "no neighbour advertisement after every solicitation", "RFC 4861 7.3.3")
+    X(ND_UNRESOLVED,         "no neighbour advertisement after every solicitation", "RFC 4861 7.3.3") \
+    X(ND_RS_NOT_ROUTER,      "router solicitation at an interface that does not advertise", "RFC 4861 6.2.6") \
+    X(ND_RA_AT_ROUTER,       "router advertisement at a router, which takes no configuration from it", "RFC 4861 6.2.7") \
+    X(ND_REDIRECT_INVALID,   "redirect not from the current first-hop router, or for a multicast destination", "RFC 4861 8.1") \
+    X(ND_DAD_TENTATIVE,      "packet for a tentative address, which is not yet assigned", "RFC 4862 5.4")
 
 enum drop_reason {
 #define DROP_ENUM(name, sentence, rfc) DROP_##name,

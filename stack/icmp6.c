@@ -77,7 +77,11 @@ icmp6_output(struct host *h, struct iface *ifc, struct pkt *p, const struct ip6_
             memcpy(target.b, b + 8, 16);
             ip6_addr_str(&target, t);
         }
-        if (b[0] == ND_NEIGHBOR_SOLICIT)
+        if (b[0] == ND_NEIGHBOR_SOLICIT && p->len < ND_NS_LEN + 8)
+            trace_tx(h, LAYER_ICMPV6, p, "RFC 4862 5.4.2",
+                     "neighbour solicitation to %s: who has %s? (duplicate address detection: "
+                     "from ::, no link-layer address)", ip6_addr_str(dst, d), t);
+        else if (b[0] == ND_NEIGHBOR_SOLICIT)
             trace_tx(h, LAYER_ICMPV6, p, "RFC 4861 4.3",
                      "neighbour solicitation to %s: who has %s? tell %s at %02x:%02x:%02x:%02x:"
                      "%02x:%02x", ip6_addr_str(dst, d), t, ip6_addr_str(&s, sb), b[26], b[27],
@@ -88,6 +92,15 @@ icmp6_output(struct host *h, struct iface *ifc, struct pkt *p, const struct ip6_
                      "flags %s%s%s", ip6_addr_str(dst, d), t, b[26], b[27], b[28], b[29],
                      b[30], b[31], b[4] & 0x80 ? "R" : "", b[4] & 0x40 ? "S" : "",
                      b[4] & 0x20 ? "O" : "");
+        else if (b[0] == ND_ROUTER_SOLICIT)
+            trace_tx(h, LAYER_ICMPV6, p, "RFC 4861 4.1",
+                     "router solicitation to %s (all routers): is a router here? from %s",
+                     ip6_addr_str(dst, d), ip6_addr_str(&s, sb));
+        else if (b[0] == ND_ROUTER_ADVERT && p->len >= 16)
+            trace_tx(h, LAYER_ICMPV6, p, "RFC 4861 4.2",
+                     "router advertisement to %s: router lifetime %u s, hop limit %u, flags "
+                     "%s%s, %zu bytes of options", ip6_addr_str(dst, d), be16_get(b + 6), b[4],
+                     b[5] & 0x80 ? "M" : "-", b[5] & 0x40 ? "O" : "-", p->len - 16);
         else if (b[0] == ICMP6_ECHO_REQUEST || b[0] == ICMP6_ECHO_REPLY)
             trace_tx(h, LAYER_ICMPV6, p, "RFC 4443 4", "%s to %s, id %u seq %u, %zu bytes",
                      type_text(b[0]), ip6_addr_str(dst, d), be16_get(b + 4), be16_get(b + 6),
@@ -282,6 +295,12 @@ icmp6_input(struct iface *ifc, struct pkt *p, const struct ipv6_hdr *hdr)
                      type == ND_NEIGHBOR_SOLICIT ? "neighbour solicitation from %s: who has %s?"
                                                  : "neighbour advertisement from %s: %s is here",
                      ip6_addr_is_unspecified(&hdr->src) ? ":: (no address yet)" : s, t);
+        } else if (type == ND_ROUTER_SOLICIT || type == ND_ROUTER_ADVERT ||
+                   type == ND_REDIRECT) {
+            trace_rx(h, LAYER_ICMPV6, p,
+                     type == ND_ROUTER_SOLICIT ? "RFC 4861 4.1"
+                     : type == ND_ROUTER_ADVERT ? "RFC 4861 4.2" : "RFC 4861 4.5",
+                     "%s from %s", type_text(type), s);
         } else if ((type == ICMP6_ECHO_REQUEST || type == ICMP6_ECHO_REPLY) && p->len >= 8) {
             trace_rx(h, LAYER_ICMPV6, p, "RFC 4443 4", "%s from %s, id %u seq %u, %zu bytes",
                      type_text(type), s, be16_get(b + 4), be16_get(b + 6), p->len);
@@ -331,6 +350,11 @@ icmp6_input(struct iface *ifc, struct pkt *p, const struct ipv6_hdr *hdr)
     case ND_NEIGHBOR_ADVERT:
         nd6_input(ifc, p, hdr);
         return;
+    case ND_ROUTER_SOLICIT:
+    case ND_ROUTER_ADVERT:
+    case ND_REDIRECT:
+        ra6_input(ifc, p, hdr);  /* ra6.c [RFC 4861 6, 8] */
+        return;
     case ICMP6_DST_UNREACH:
     case ICMP6_PACKET_TOO_BIG:
     case ICMP6_TIME_EXCEEDED:
@@ -347,7 +371,7 @@ icmp6_input(struct iface *ifc, struct pkt *p, const struct ipv6_hdr *hdr)
         return;
     default:
         /* [RFC 4443 2.4(b)] an unknown informational message is discarded
-         * silently; router discovery and redirects are not built yet. */
+         * silently. */
         pkt_drop(h, p, LAYER_ICMPV6, DROP_ICMPV6_UNHANDLED);
         return;
     }

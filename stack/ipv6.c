@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "stack/addr6.h"
 #include "stack/drop.h"
 #include "stack/err.h"
 #include "stack/eth.h"
@@ -40,19 +41,27 @@ v6if(const struct host *h, const struct iface *ifc)
  * secret_key), F a keyed hash (SipHash-2-4, as the ISNs use [RFC 6528]).
  * The key comes from the host's seeded generator: the same seed gives the
  * same address, another seed another one, and nothing in it is the MAC
- * [RFC 7721 3]. Network_ID is empty; DAD_Counter is 0. */
-static void
-form_iid(const struct host *h, const struct iface *ifc, const struct ip6_addr *prefix,
-         struct ip6_addr *out)
+ * [RFC 7721 3]. Network_ID is empty; DAD_Counter is 0, and one more for each
+ * SLAAC address DAD found taken [RFC 7217 6]. */
+void
+ipv6_form_iid_n(const struct host *h, const struct iface *ifc, const struct ip6_addr *prefix,
+                unsigned dad_counter, struct ip6_addr *out)
 {
     uint8_t in[8 + IFACE_NAME_LEN + 1];
     memcpy(in, prefix->b, 8);
     memcpy(in + 8, ifc->name, IFACE_NAME_LEN);
-    in[8 + IFACE_NAME_LEN] = 0;  /* DAD_Counter */
+    in[8 + IFACE_NAME_LEN] = (uint8_t)dad_counter;  /* DAD_Counter */
     uint64_t rid = tcp_siphash24(h->ip6->iid_key, in, sizeof in);
     memcpy(out->b, prefix->b, 8);
     for (int i = 0; i < 8; i++)
         out->b[8 + i] = (uint8_t)(rid >> (56 - 8 * i));
+}
+
+void
+ipv6_form_iid(const struct host *h, const struct iface *ifc, const struct ip6_addr *prefix,
+              struct ip6_addr *out)
+{
+    ipv6_form_iid_n(h, ifc, prefix, 0, out);
 }
 
 static void
@@ -62,16 +71,17 @@ iface_enable(struct host *h, struct iface *ifc)
     if (i6->enabled || ifc->loopback)
         return;
     struct ip6_addr ll = { .b = { 0xfe, 0x80 } };
-    form_iid(h, ifc, &ll, &ll);
+    ipv6_form_iid(h, ifc, &ll, &ll);
     i6->enabled = true;
-    i6->addrs[0].addr = ll;
-    i6->addrs[0].prefix_len = 64;
-    i6->addrs[0].used = true;
+    i6->addrs[0] = (struct ip6_ifaddr){ .addr = ll, .prefix_len = 64, .used = true,
+                                        .preferred_until_ns = UINT64_MAX,
+                                        .valid_until_ns = UINT64_MAX };
     char a[IPV6_ADDR_STRLEN];
     trace_event(h, TRACE_STATE, LAYER_IPV6, NULL, "RFC 4291 2.5.6",
                 "%s gets link-local %s/64: fe80::/64 and an interface identifier from a keyed "
                 "hash of the prefix and interface name [RFC 7217 5], stable for this seed",
                 ifc->name, ip6_addr_str(&ll, a));
+    addr6_dad_start(h, ifc, &i6->addrs[0]);
 }
 
 int
@@ -93,11 +103,37 @@ ipv6_enable(struct host *h)
          * uniform factor in [MIN_RANDOM_FACTOR, MAX_RANDOM_FACTOR) = [0.5, 1.5). */
         s->nd.reachable_ns = ND6_BASE_REACHABLE_NS / 2 + rng_below(&h->rng, ND6_BASE_REACHABLE_NS);
         s->nd.retrans_ns = ND6_RETRANS_TIMER_NS;
+        s->nd.base_reachable_ns = ND6_BASE_REACHABLE_NS;
+        /* Router discovery and DAD draw from their own generator, keyed
+         * from the host's: the draws above stay what they were. */
+        rng_seed(&s->nd.rng, s->iid_key[0] ^ s->iid_key[1], 0x6e6436u);
         h->ip6 = s;
     }
     for (unsigned i = 0; i < h->n_ifaces; i++)
         iface_enable(h, &h->ifaces[i]);
     return 0;
+}
+
+struct ip6_ifaddr *
+ipv6_addr_insert(struct host *h, struct iface *ifc, const struct ip6_addr *addr,
+                 unsigned prefix_len)
+{
+    struct ip6_iface *i6 = &h->ip6->ifs[ifc->index];
+    for (unsigned k = 0; k < IP6_ADDRS_PER_IFACE; k++)
+        if (i6->addrs[k].used && ip6_addr_eq(&i6->addrs[k].addr, addr))
+            return NULL;
+    for (unsigned k = 1; k < IP6_ADDRS_PER_IFACE; k++) {
+        struct ip6_ifaddr *a = &i6->addrs[k];
+        if (a->used)
+            continue;
+        *a = (struct ip6_ifaddr){ .addr = *addr, .prefix_len = (uint8_t)prefix_len,
+                                  .used = true, .preferred_until_ns = UINT64_MAX,
+                                  .valid_until_ns = UINT64_MAX };
+        /* [RFC 4862 5.4] every unicast address is tested before use. */
+        addr6_dad_start(h, ifc, a);
+        return a;
+    }
+    return NULL;
 }
 
 int
@@ -111,23 +147,20 @@ ipv6_addr_add(struct host *h, struct iface *ifc, const struct ip6_addr *addr,
     if (r < 0)
         return r;
     struct ip6_iface *i6 = &h->ip6->ifs[ifc->index];
+    bool full = true;
     for (unsigned k = 0; k < IP6_ADDRS_PER_IFACE; k++) {
         if (i6->addrs[k].used && ip6_addr_eq(&i6->addrs[k].addr, addr))
             return -ERR_ADDRINUSE;
+        if (k > 0 && !i6->addrs[k].used)
+            full = false;
     }
-    for (unsigned k = 1; k < IP6_ADDRS_PER_IFACE; k++) {
-        if (i6->addrs[k].used)
-            continue;
-        i6->addrs[k].addr = *addr;
-        i6->addrs[k].prefix_len = (uint8_t)prefix_len;
-        i6->addrs[k].used = true;
-        char a[IPV6_ADDR_STRLEN];
-        trace_event(h, TRACE_STATE, LAYER_IPV6, NULL, "RFC 4861 5.1",
-                    "%s gets %s/%u, set by hand: every address of that prefix is on this link",
-                    ifc->name, ip6_addr_str(addr, a), prefix_len);
-        return 0;
-    }
-    return -ERR_NOBUFS;
+    if (full)
+        return -ERR_NOBUFS;
+    char a[IPV6_ADDR_STRLEN];
+    trace_event(h, TRACE_STATE, LAYER_IPV6, NULL, "RFC 4861 5.1",
+                "%s gets %s/%u, set by hand: every address of that prefix is on this link",
+                ifc->name, ip6_addr_str(addr, a), prefix_len);
+    return ipv6_addr_insert(h, ifc, addr, prefix_len) != NULL ? 0 : -ERR_NOBUFS;
 }
 
 const struct ip6_addr *
@@ -143,7 +176,8 @@ ipv6_global_addr(const struct host *h)
     for (unsigned i = 0; h->ip6 != NULL && i < h->n_ifaces; i++) {
         const struct ip6_iface *i6 = &h->ip6->ifs[i];
         for (unsigned k = 1; i6->enabled && k < IP6_ADDRS_PER_IFACE; k++)
-            if (i6->addrs[k].used)
+            if (i6->addrs[k].used && (i6->addrs[k].state == ADDR6_PREFERRED ||
+                                      i6->addrs[k].state == ADDR6_DEPRECATED))
                 return &i6->addrs[k].addr;
     }
     return NULL;
@@ -152,11 +186,9 @@ ipv6_global_addr(const struct host *h)
 bool
 ipv6_is_mine(const struct host *h, const struct iface *ifc, const struct ip6_addr *addr)
 {
-    const struct ip6_iface *i6 = v6if(h, ifc);
-    for (unsigned k = 0; i6 != NULL && k < IP6_ADDRS_PER_IFACE; k++)
-        if (i6->addrs[k].used && ip6_addr_eq(&i6->addrs[k].addr, addr))
-            return true;
-    return false;
+    /* [RFC 4862 5.4] a tentative address is not yet this host's, and a
+     * duplicate one never is. */
+    return addr6_usable(h, ifc, addr);
 }
 
 bool
@@ -169,8 +201,14 @@ ipv6_in_group(const struct host *h, const struct iface *ifc, const struct ip6_ad
     ip6_all_nodes(&m);
     if (ip6_addr_eq(g, &m))
         return true;
+    /* [RFC 4291 2.7.1] a router joins all-routers, ff02::2. */
+    static const struct ip6_addr all_routers = { .b = { 0xff, 0x02, [15] = 2 } };
+    if (ifc->host->forwarding && ip6_addr_eq(g, &all_routers))
+        return true;
+    /* [RFC 4862 5.4.2] a tentative address's group is joined (DAD listens
+     * there); a duplicate's is left. */
     for (unsigned k = 0; k < IP6_ADDRS_PER_IFACE; k++) {
-        if (!i6->addrs[k].used)
+        if (!i6->addrs[k].used || i6->addrs[k].state == ADDR6_DUPLICATE)
             continue;
         ip6_solicited_node(&i6->addrs[k].addr, &m);
         if (ip6_addr_eq(g, &m))
@@ -193,8 +231,12 @@ ipv6_mac_wanted(const struct iface *ifc, const uint8_t mac[ETH_ALEN])
     ip6_multicast_mac(&g, want);
     if (memcmp(want, mac, ETH_ALEN) == 0)
         return true;
+    static const struct ip6_addr all_routers = { .b = { 0xff, 0x02, [15] = 2 } };
+    ip6_multicast_mac(&all_routers, want);
+    if (ifc->host->forwarding && memcmp(want, mac, ETH_ALEN) == 0)
+        return true;
     for (unsigned k = 0; k < IP6_ADDRS_PER_IFACE; k++) {
-        if (!i6->addrs[k].used)
+        if (!i6->addrs[k].used || i6->addrs[k].state == ADDR6_DUPLICATE)
             continue;
         ip6_solicited_node(&i6->addrs[k].addr, &g);
         ip6_multicast_mac(&g, want);
@@ -443,39 +485,37 @@ ipv6_select(struct host *h, const struct ip6_addr *dst, struct iface **ifc, stru
             continue;
         if (local_scope) {
             /* Link-local and link-scope destinations: the first interface
-             * (a scenario with several would need a zone index). [RFC 6724
-             * 5 rule 2] the source of the same scope: the link-local. */
+             * (a scenario with several would need a zone index). */
             *ifc = c;
-            *src = i6->addrs[0].addr;
-            return 0;
+            return addr6_select_source(h, c, dst, src) ? 0 : -ERR_ADDRNOTAVAIL;
         }
         for (unsigned k = 1; k < IP6_ADDRS_PER_IFACE; k++) {
             if (i6->addrs[k].used &&
                 ip6_prefix_match(&i6->addrs[k].addr, dst, i6->addrs[k].prefix_len)) {
                 *ifc = c;
-                *src = i6->addrs[k].addr;
-                return 0;
+                return addr6_select_source(h, c, dst, src) ? 0 : -ERR_ADDRNOTAVAIL;
             }
         }
     }
-    return -ERR_NETUNREACH;
+    /* [RFC 4861 5.2] no address prefix covers dst: the prefix list and the
+     * default router list that router advertisements filled. */
+    struct ip6_addr next_hop;
+    int r = nd6_next_hop(h, dst, ifc, &next_hop);
+    if (r < 0)
+        return r;
+    return addr6_select_source(h, *ifc, dst, src) ? 0 : -ERR_ADDRNOTAVAIL;
 }
 
-/* A source on ifc for dst [RFC 6724 5]: rule 2, the scope of dst. */
+/* A source on ifc for dst [RFC 6724 5]. */
 static void
 source_on(const struct host *h, const struct iface *ifc, const struct ip6_addr *dst,
           struct ip6_addr *src)
 {
     const struct ip6_iface *i6 = v6if(h, ifc);
-    *src = i6->addrs[0].addr;
-    if (ip6_addr_is_linklocal(dst) || ip6_addr_is_multicast(dst))
-        return;
-    for (unsigned k = 1; k < IP6_ADDRS_PER_IFACE; k++)
-        if (i6->addrs[k].used) {
-            *src = i6->addrs[k].addr;
-            if (ip6_prefix_match(&i6->addrs[k].addr, dst, i6->addrs[k].prefix_len))
-                return;
-        }
+    /* [RFC 6724 5] (addr6.c); before DAD passes, nothing but :: is ours. */
+    if (!addr6_select_source(h, ifc, dst, src))
+        memset(src, 0, sizeof *src);
+    (void)i6;
 }
 
 int

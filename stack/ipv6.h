@@ -34,6 +34,14 @@ struct ip6_ifaddr {
     struct ip6_addr addr;   /* the address */
     uint8_t prefix_len;     /* its on-link prefix [RFC 4861 5.1] */
     bool used;              /* slot holds an address */
+    uint8_t state;          /* enum addr6_state (addr6.h): tentative until DAD passes */
+    bool autoconf;          /* formed by SLAAC from an advertised prefix */
+    uint64_t preferred_until_ns;  /* then deprecated (UINT64_MAX: never) */
+    uint64_t valid_until_ns;      /* then removed (UINT64_MAX: never) */
+    bool dad_armed;         /* a DAD step is scheduled */
+    uint64_t dad_ns;        /* when: the probe, or the end of the wait */
+    uint8_t dad_sent;       /* probes sent [RFC 4862 5.4.2] */
+    uint8_t dad_counter;    /* SLAAC: RFC 7217's DAD_Counter for this address */
 };
 
 /* An interface's IPv6 side. */
@@ -99,8 +107,11 @@ void ipv6_input(struct iface *ifc, struct pkt *p);
 int ipv6_output(struct host *h, struct iface *ifc, struct pkt *p, const struct ip6_addr *src,
                 const struct ip6_addr *dst, uint8_t next_header, uint8_t hop_limit);
 
-/* Pick the interface and source for dst; -ERR_NETUNREACH when no interface
- * has dst's prefix on-link (IPv6 routes are not built yet). */
+/* Pick the interface and source for dst: an interface whose address prefix
+ * covers it, else next-hop determination from router advertisements
+ * (nd6_next_hop() [RFC 4861 5.2]); the source by RFC 6724 (addr6.c).
+ * -ERR_NETUNREACH when nothing leads there, -ERR_ADDRNOTAVAIL when no
+ * assigned address may be the source (say, all still tentative). */
 int ipv6_select(struct host *h, const struct ip6_addr *dst, struct iface **ifc,
                 struct ip6_addr *src);
 

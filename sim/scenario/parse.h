@@ -190,6 +190,9 @@ struct scn_error *diag_add(struct scn_diag *d, const char *name, unsigned line, 
 unsigned cur_lineno(const struct parser *p);
 int perr(struct parser *p, unsigned col, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* A warning at column col of the current line (the scenario still runs). */
+void pwarn(struct parser *p, unsigned col, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 int perr_oom(struct parser *p);
 struct shown show(const struct tok *t);
 bool word_is(const struct tok *t, const char *w);
@@ -492,5 +495,15 @@ int copy_replay(struct scn_step *dst, const struct scn_step *src);
 void clear_replay(struct scn_step *st);
 void run_replay_step(struct scn_runner *r, const struct scn_step *st, size_t step_no,
                      bool scheduled);
+
+/* advertise.c: `advertise ROUTER ethN PREFIX/LEN [OPTIONS]` [RFC 4861 6.2]. */
+int parse_advertise(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st);
+void init_advertise(struct scn_step *st);
+void print_advertise(FILE *out, const struct scenario *scn, const struct scn_step *st);
+bool eq_advertise(const struct scn_step *a, const struct scn_step *b);
+/* advertise.c: `address HOST ethN ADDR6/LEN` (an IPv6 address, now). */
+int parse_address(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st);
+void print_address(FILE *out, const struct scenario *scn, const struct scn_step *st);
+bool eq_address(const struct scn_step *a, const struct scn_step *b);
 
 #endif

@@ -353,6 +353,11 @@ scenario_print(const struct scenario *scn, FILE *out)
             fprintf(out, " mtu %u", h->mtu);
         if (h->has_mac)
             fprintf(out, " mac %s", mac_addr_str(h->mac, mac));
+        bool any6 = false;
+        for (unsigned k = 0; k < h->n_ifaces; k++)
+            any6 = any6 || h->if_has_addr6[k];
+        if (h->ipv6 && !any6)
+            fputs(" ipv6", out);
         fputc('\n', out);
     }
     for (size_t i = 0; i < scn->n_switches; i++)

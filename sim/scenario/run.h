@@ -121,6 +121,10 @@ void run_link_state_step(struct scn_runner *r, const struct scn_step *st, size_t
                          bool scheduled);
 void run_drop_step(struct scn_runner *r, const struct scn_step *st, size_t step_no, bool scheduled);
 void run_set_step(struct scn_runner *r, const struct scn_step *st, size_t step_no, bool scheduled);
+void run_advertise_step(struct scn_runner *r, const struct scn_step *st, size_t step_no,
+                        bool scheduled);
+void run_address_step(struct scn_runner *r, const struct scn_step *st, size_t step_no,
+                      bool scheduled);
 
 /* run_step.c */
 void run_say_step(struct scn_runner *r, const struct scn_step *st, size_t step_no, bool scheduled);

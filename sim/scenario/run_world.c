@@ -556,6 +556,8 @@ run_start_ipv6(struct scn_runner *r)
                 rc = ipv6_addr_add(h, &h->ifaces[k], &sh->if_addr6[k], sh->if_prefix6[k]);
         if (rc < 0)
             run_say(r, true, "%s: cannot set up IPv6: %s\n", sh->name, err_sentence(rc));
+        /* DAD and router solicitation set timers [RFC 4862 5.4, RFC 4861 6.3.7]. */
+        sim_host_entered(&r->sim, h);
     }
 }
 
