@@ -84,23 +84,69 @@ outfile_follow(const char *path, char **out, struct stat *st, char *why, size_t 
 static void
 outfile_free(struct outfile *o)
 {
+    free(o->buf);
+    o->buf = NULL;
+    o->buf_len = 0;
     free(o->path);
     free(o->final_path);
     free(o->tmp_path);
     o->path = o->final_path = o->tmp_path = NULL;
 }
 
-/* Open fd as o->f; closes fd on failure. */
+/* Open fd as o->f, with the buffer; closes fd on failure. */
 static int
 outfile_fdopen(struct outfile *o, int fd, char *why, size_t why_len)
 {
+    o->buf = malloc(OUTFILE_BUFFER);
+    if (o->buf == NULL) {
+        close(fd);
+        return outfile_fail(ENOMEM, why, why_len, o->path, NULL);
+    }
     o->f = fdopen(fd, "wb");
     if (o->f == NULL) {
         int e = errno;
         close(fd);
         return outfile_fail(e, why, why_len, o->path, NULL);
     }
+    /* A regular file gets whole buffers of ours: stdio's own buffer would
+     * only copy them again. A direct output keeps stdio's buffering. */
+    if (!o->direct)
+        setvbuf(o->f, NULL, _IONBF, 0);
     return 0;
+}
+
+int
+outfile_flush(struct outfile *o)
+{
+    if (o->err != 0)
+        return -o->err;
+    if (o->buf_len == 0 || o->f == NULL)
+        return 0;
+    errno = 0;
+    if (fwrite(o->buf, 1, o->buf_len, o->f) != o->buf_len) {
+        o->err = errno ? errno : EIO;
+        return -o->err;
+    }
+    o->buf_len = 0;
+    return 0;
+}
+
+unsigned char *
+outfile_reserve(struct outfile *o, size_t n)
+{
+    if (o->err != 0 || o->buf == NULL || n > OUTFILE_BUFFER)
+        return NULL;
+    if (o->buf_len + n > OUTFILE_BUFFER && outfile_flush(o) < 0)
+        return NULL;
+    return o->buf + o->buf_len;
+}
+
+void
+outfile_commit(struct outfile *o, size_t n)
+{
+    o->buf_len += n;
+    if (o->direct)
+        outfile_flush(o);  /* stdio's buffering decides, as before */
 }
 
 int
@@ -189,8 +235,12 @@ int
 outfile_finish(struct outfile *o, bool ok, char *why, size_t why_len)
 {
     int rc = 0;
+    if (o->f != NULL && ok && outfile_flush(o) < 0)
+        rc = outfile_fail(o->err, why, why_len, o->path, NULL);
+    else if (o->err != 0)
+        rc = outfile_fail(o->err, why, why_len, o->path, NULL);
     if (o->f != NULL) {
-        if (fflush(o->f) != 0 || ferror(o->f))
+        if (rc == 0 && (fflush(o->f) != 0 || ferror(o->f)))
             rc = outfile_fail(errno ? errno : EIO, why, why_len, o->path, NULL);
         if (fclose(o->f) != 0 && rc == 0)
             rc = outfile_fail(errno ? errno : EIO, why, why_len, o->path, NULL);
