@@ -14,6 +14,9 @@
  * CPU time. The kernel's share of writing a file (page cache, the file
  * system's blocks) is counted in a process's CPU time, so a capture can cost
  * no less than off + floor: its ratio is printed beside the goal's.
+ * Each capture run also counts the CPU time inside its file's write()s
+ * (sim/outfile.h), which swings with what else the machine writes: the
+ * time outside them is the capture's own cost.
  * Each capture figure is the best of three runs (the machine is shared).
  * In the same run it moves the same number of bytes through Linux's own TCP
  * over loopback, a sender and a receiver process, and prints the ratios.
@@ -180,7 +183,7 @@ enum ns_listener { NS_NOBODY, NS_LOG, NS_PCAP, NS_PCAPNG };
  * NULL). */
 static double
 ns_cpu(uint64_t bytes, uint16_t mtu, enum ns_listener who, const char *dir, bool *ok,
-       uint64_t *file_bytes)
+       uint64_t *file_bytes, double *write_cpu)
 {
     struct ns_world *w = calloc(1, sizeof(*w));
     struct record rec;
@@ -223,6 +226,8 @@ ns_cpu(uint64_t bytes, uint16_t mtu, enum ns_listener who, const char *dir, bool
             *ok = false;
         }
         cpu += cpu_seconds_self() - t0;  /* the last buffered writes count */
+        if (write_cpu != NULL)
+            *write_cpu = (double)cap.write_cpu_ns / 1e9;
         struct stat st;
         if (file_bytes != NULL)
             *file_bytes = stat(path, &st) == 0 ? (uint64_t)st.st_size : 0;
@@ -236,7 +241,7 @@ ns_cpu(uint64_t bytes, uint16_t mtu, enum ns_listener who, const char *dir, bool
 static double
 ns_rate(uint64_t bytes, uint16_t mtu, bool with_log, bool *ok)
 {
-    double cpu = ns_cpu(bytes, mtu, with_log ? NS_LOG : NS_NOBODY, NULL, ok, NULL);
+    double cpu = ns_cpu(bytes, mtu, with_log ? NS_LOG : NS_NOBODY, NULL, ok, NULL, NULL);
     return cpu > 0 ? (double)bytes / 1e6 / cpu : 0;
 }
 
@@ -271,19 +276,24 @@ floor_cpu(uint64_t bytes, const char *dir, bool *ok)
     return cpu;
 }
 
-/* The best (least) of three CPU times of a capture run, and its file size. */
+/* The best (least) of three CPU times of a capture run, its file size, and
+ * the least CPU time outside the file's writes (the capture's own cost;
+ * the writes' share swings with what else the machine writes). */
 static double
 ns_cpu_best(uint64_t bytes, enum ns_listener who, const char *dir, bool *ok,
-            uint64_t *file_bytes)
+            uint64_t *file_bytes, double *best_own)
 {
     double best = 0;
     for (int i = 0; i < 3; i++) {
         bool one = true;
-        double cpu = ns_cpu(bytes, 1500, who, dir, &one, file_bytes);
+        double write_cpu = 0;
+        double cpu = ns_cpu(bytes, 1500, who, dir, &one, file_bytes, &write_cpu);
         if (!one)
             *ok = false;
         if (i == 0 || cpu < best)
             best = cpu;
+        if (best_own != NULL && (i == 0 || cpu - write_cpu < *best_own))
+            *best_own = cpu - write_cpu;
     }
     return best;
 }
@@ -425,9 +435,10 @@ main(int argc, char **argv)
          * another, then the bytes of each file written plainly */
         bool ok1 = true, ok2 = true, ok3 = true, ok4 = true;
         uint64_t pcap_size = 0, ng_size = 0;
-        cap_off = ns_cpu_best(cap_bytes, NS_NOBODY, cap_dir, &ok1, NULL);
-        cap_pcap = ns_cpu_best(cap_bytes, NS_PCAP, cap_dir, &ok2, &pcap_size);
-        cap_ng = ns_cpu_best(cap_bytes, NS_PCAPNG, cap_dir, &ok3, &ng_size);
+        double own_pcap = 0, own_ng = 0;
+        cap_off = ns_cpu_best(cap_bytes, NS_NOBODY, cap_dir, &ok1, NULL, NULL);
+        cap_pcap = ns_cpu_best(cap_bytes, NS_PCAP, cap_dir, &ok2, &pcap_size, &own_pcap);
+        cap_ng = ns_cpu_best(cap_bytes, NS_PCAPNG, cap_dir, &ok3, &ng_size, &own_ng);
         double floor_pcap = 0, floor_ng = 0;
         for (int i = 0; i < 3; i++) {
             double f1 = floor_cpu(pcap_size, cap_dir, &ok4);
@@ -438,22 +449,21 @@ main(int argc, char **argv)
         ok_cap = ok1 && ok2 && ok3 && ok4;
         printf("  capture off           %8.3f s CPU  (%llu MiB, MTU 1500, best of 3)%s\n",
                cap_off, (unsigned long long)(cap_bytes / MiB), ok1 ? "" : "  TRANSFER FAILED");
-        printf("  capture pcap          %8.3f s CPU  (a %.1f MiB file in %s)%s\n", cap_pcap,
-               (double)pcap_size / MiB, cap_dir, ok2 ? "" : "  FAILED");
-        printf("  capture pcapng        %8.3f s CPU  (a %.1f MiB file)%s\n", cap_ng,
-               (double)ng_size / MiB, ok3 ? "" : "  FAILED");
+        printf("  capture pcap          %8.3f s CPU  (a %.1f MiB file in %s; %.3f s outside "
+               "its write()s)%s\n", cap_pcap, (double)pcap_size / MiB, cap_dir, own_pcap,
+               ok2 ? "" : "  FAILED");
+        printf("  capture pcapng        %8.3f s CPU  (a %.1f MiB file; %.3f s outside its "
+               "write()s)%s\n", cap_ng, (double)ng_size / MiB, own_ng, ok3 ? "" : "  FAILED");
         printf("  floor, pcap's bytes   %8.3f s CPU  (1 MiB fwrite()s to the same directory)%s\n",
                floor_pcap, ok4 ? "" : "  FAILED");
         printf("  floor, pcapng's bytes %8.3f s CPU\n", floor_ng);
         if (cap_off > 0) {
             printf("  row: capture pcap/off = %.2fx (goal <= 1.15x); the file system's floor "
-                   "(off + writing the bytes)/off = %.2fx; netstep's own share %.2fx\n",
-                   cap_pcap / cap_off, (cap_off + floor_pcap) / cap_off,
-                   (cap_pcap - floor_pcap) / cap_off);
+                   "(off + writing the bytes)/off = %.2fx; without its write()s %.2fx\n",
+                   cap_pcap / cap_off, (cap_off + floor_pcap) / cap_off, own_pcap / cap_off);
             printf("  row: capture pcapng/off = %.2fx (goal <= 1.30x); the file system's floor "
-                   "%.2fx; netstep's own share %.2fx\n",
-                   cap_ng / cap_off, (cap_off + floor_ng) / cap_off,
-                   (cap_ng - floor_ng) / cap_off);
+                   "%.2fx; without its write()s %.2fx\n",
+                   cap_ng / cap_off, (cap_off + floor_ng) / cap_off, own_ng / cap_off);
         }
     }
     if (run_ns && run_linux && linux_mbs > 0) {

@@ -31,6 +31,7 @@
 #define NETSTEP_SIM_OUTFILE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 /* Room for an error sentence. */
@@ -50,6 +51,8 @@ struct outfile {
     unsigned char *buf; /* OUTFILE_BUFFER bytes not yet handed to f */
     size_t buf_len;   /* bytes in buf */
     int err;          /* first write error, an errno, or 0 */
+    uint64_t write_cpu_ns; /* CPU time of the thread inside the writes to f:
+                              the kernel's share of a capture (bench_tcp_bulk) */
 };
 
 /* Resolve path as above and open it for writing. Returns 0, or -errno with
