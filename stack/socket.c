@@ -142,7 +142,12 @@ sock_trace_vcall(struct host *h, enum socket_call call, int r, bool pending,
                  const char *fmt_args, va_list ap)
 {
     char args[96];
-    vsnprintf(args, sizeof(args), fmt_args, ap);
+    /* The arguments are part of the sentence only: a bus whose sinks read
+     * none (a capture) still gets the event, without them. */
+    if (trace_wants_sentence(h->trace))
+        vsnprintf(args, sizeof(args), fmt_args, ap);
+    else
+        args[0] = '\0';
     struct trace_cause saved = h->cause;
     uint32_t step = h->cause.kind == CAUSE_CALL ? h->cause.step : 0;
     h->cause = cause_call(call, step);
