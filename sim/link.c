@@ -151,7 +151,7 @@ int
 link_add_rule(struct link *l, const struct link_rule *r)
 {
     if (r == NULL || (unsigned)r->action > LINK_RULE_CORRUPT ||
-        (unsigned)r->proto > LINK_RULE_IPV4 || (unsigned)r->len_cmp > LINK_CMP_GE)
+        (unsigned)r->proto > LINK_RULE_IPV6 || (unsigned)r->len_cmp > LINK_CMP_GE)
         return -ERR_INVAL;
     if (l->n_rules >= LINK_RULES_MAX)
         return -ERR_NOBUFS;
