@@ -600,6 +600,8 @@ ipv6_next_hop(struct host *h, const struct ip6_addr *dst, struct iface **ifc,
         source_on(h, on, dst, src);
         return 0;
     }
+    /* No static route and no on-link prefix: this is where RFC 4861 5.2's
+     * default router list (learned from router advertisements) is asked. */
     return -ERR_NETUNREACH;
 }
 

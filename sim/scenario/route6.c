@@ -183,9 +183,10 @@ print_route6_add(FILE *out, const struct scenario *scn, const struct scn_step *s
     const struct scn_route_args *ra = &st->route;
     char a[IPV6_ADDR_STRLEN];
     bool by_name = ra->has_gw && ra->gw.kind == SCN_ADDR_HOST;
-    fputs(ra->prefix_len == 0 && by_name ? "route -6 add " : "route add ", out);
+    /* `default` alone reads as IPv4 unless an IPv6 gateway follows. */
+    fputs(ra->prefix_len == 0 && (by_name || !ra->has_gw) ? "route -6 add " : "route add ", out);
     if (ra->prefix_len == 0)
-        fputs(ra->has_gw && !by_name ? "default" : "::/0", out);
+        fputs("default", out);
     else
         fprintf(out, "%s/%u", ip6_addr_str(&ra->dst6, a), ra->prefix_len);
     if (ra->has_gw) {
