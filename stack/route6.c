@@ -223,13 +223,13 @@ route6_table_format(const struct host *h, char *buf, size_t n)
         o += (size_t)w;
         if (o > n)
             o = n;
-        if (o < n) {
+        if (o < n)
             buf[o++] = '\n';
-            if (o < n)
-                buf[o] = '\0';
-        } else if (n > 0) {
+        /* Always NUL-terminated, cut short when it does not fit. */
+        if (o < n)
+            buf[o] = '\0';
+        else if (n > 0)
             buf[n - 1] = '\0';
-        }
         total++;
     }
     return total;

@@ -201,6 +201,14 @@ START_TEST(test_route6_longest_prefix_and_listing)
                           "2001:db8:5:1::/64 dev eth0 metric 1024 pref medium\n"
                           "fe80::/64 dev eth0 proto kernel metric 256 pref medium\n"
                           "default via 2001:db8::2 dev eth0 metric 1024 pref medium\n");
+    /* Cut short, it still says how long the whole would be, and ends. */
+    int whole = (int)strlen(buf);
+    char small[24];
+    ck_assert_int_eq(route6_table_format(a, small, sizeof small), whole);
+    ck_assert_uint_eq(strlen(small), sizeof small - 1);
+    char exact[59];  /* the first line (58 bytes) and its newline: no room for the NUL */
+    ck_assert_int_eq(route6_table_format(a, exact, sizeof exact), whole);
+    ck_assert_uint_eq(strlen(exact), sizeof exact - 1);
     done(w);
 }
 END_TEST
