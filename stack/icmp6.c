@@ -206,8 +206,9 @@ icmp6_send_error(struct host *h, const struct pkt *p, uint8_t type, uint8_t code
 /* An error (type, code, from `from`) about the packet q[0..qlen) (its IPv6
  * header first): when that was one of our echo requests, keep it for ping. */
 static void
-keep_error(struct host *h, uint8_t type, uint8_t code, const struct ip6_addr *from,
-           uint8_t hop_limit, const uint8_t *q, size_t qlen, size_t len)
+keep_error(struct host *h, uint8_t type, uint8_t code, uint32_t param,
+           const struct ip6_addr *from, uint8_t hop_limit, const uint8_t *q, size_t qlen,
+           size_t len)
 {
     if (qlen < IPV6_HDR_LEN + 8 || q[6] != IPV6_NH_ICMPV6 || q[IPV6_HDR_LEN] != ICMP6_ECHO_REQUEST)
         return;
@@ -216,7 +217,7 @@ keep_error(struct host *h, uint8_t type, uint8_t code, const struct ip6_addr *fr
     *m = (struct icmp6_echo_msg){ .used = true, .type = type, .code = code,
                                   .id = be16_get(q + IPV6_HDR_LEN + 4), .seq = seq,
                                   .hop_limit = hop_limit, .from = *from,
-                                  .len = (uint16_t)len };
+                                  .len = (uint16_t)len, .param = param };
 }
 
 /* [RFC 4443 2.4(a)] an error about a TCP segment or UDP datagram of ours
@@ -265,7 +266,7 @@ icmp6_report_unreachable(struct host *h, const struct pkt *p)
      * host's own address). */
     trace_event(h, TRACE_NOTE, LAYER_ICMPV6, p, "RFC 4861 7.2.2",
                 "address unreachable: reported to this host's own sender");
-    keep_error(h, ICMP6_DST_UNREACH, 3, &src, 0, ip, iplen, ICMP6_HDR_LEN + iplen);
+    keep_error(h, ICMP6_DST_UNREACH, 3, 0, &src, 0, ip, iplen, ICMP6_HDR_LEN + iplen);
 }
 
 void
@@ -359,10 +360,18 @@ icmp6_input(struct iface *ifc, struct pkt *p, const struct ipv6_hdr *hdr)
     case ICMP6_PACKET_TOO_BIG:
     case ICMP6_TIME_EXCEEDED:
     case ICMP6_PARAM_PROB:
+        /* [RFC 8201 4] a packet too big lowers the path MTU to the
+         * destination of the packet it quotes. */
+        if (type == ICMP6_PACKET_TOO_BIG && p->len >= ICMP6_HDR_LEN + IPV6_HDR_LEN) {
+            struct ip6_addr qdst;
+            memcpy(qdst.b, b + ICMP6_HDR_LEN + 24, 16);
+            ipv6_pmtu_learn(h, &qdst, be32_get(b + 4));
+        }
         /* [RFC 4443 2.4(a)] an error goes to the upper layer that sent the
-         * offending packet: here, ping. */
+         * offending packet: ping, TCP or UDP. */
         if (p->len >= ICMP6_HDR_LEN) {
-            keep_error(h, b[0], b[1], &hdr->src, hdr->hop_limit, b + ICMP6_HDR_LEN,
+            keep_error(h, b[0], b[1], be32_get(b + 4), &hdr->src, hdr->hop_limit,
+                       b + ICMP6_HDR_LEN,
                        p->len - ICMP6_HDR_LEN, p->len);
             notify_transport(h, b[0], b[1], be32_get(b + 4), b + ICMP6_HDR_LEN,
                              p->len - ICMP6_HDR_LEN);

@@ -291,6 +291,13 @@ void print_setsockopt(FILE *out, const struct scenario *scn, const struct scn_st
 void print_wait(FILE *out, const struct scenario *scn, const struct scn_step *st);
 void print_route_add(FILE *out, const struct scenario *scn, const struct scn_step *st);
 void print_route_show(FILE *out, const struct scenario *scn, const struct scn_step *st);
+/* route6.c: IPv6 routes (`route add 2001:db8:2::/64 via ...`, `ip -6 route`) */
+bool route6_tok_is_v6(const struct tok *t);
+bool tok_is_minus6(const struct tok *t);
+int parse_route6_add(struct parser *p, struct cur *c, const struct tok *td, int h,
+                     struct scn_step *st);
+void print_route6_add(FILE *out, const struct scenario *scn, const struct scn_step *st);
+bool eq_route6_add(const struct scn_step *a, const struct scn_step *b);
 bool eq_socket(const struct scn_step *a, const struct scn_step *b);
 bool eq_bind(const struct scn_step *a, const struct scn_step *b);
 bool eq_connect(const struct scn_step *a, const struct scn_step *b);

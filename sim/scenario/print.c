@@ -216,6 +216,8 @@ print_filter(FILE *out, const struct scenario *scn, const struct scn_filter *f)
         fputs(" to ", out);
         print_addr(out, scn, &f->to);
     }
+    if (f->has_type)
+        fprintf(out, " type %u", (unsigned)f->icmp_type);
     if (f->port != 0)
         fprintf(out, " port %u", (unsigned)f->port);
     if (f->flags != 0) {

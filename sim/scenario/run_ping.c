@@ -263,6 +263,10 @@ step_traceroute(struct scn_runner *r, const struct scn_step *st, size_t step_no)
     unsigned port = TRACEROUTE_PORT_BASE;
     bool done = false;
 
+    if (ta->v6) {
+        step_traceroute6(r, st, step_no);
+        return;
+    }
     ipv4_addr_str(ta->dest.addr, dst);
     /* [traceroute.c] the data counts up from 0x40, as its default probe does */
     for (size_t i = 0; i < sizeof(data); i++)

@@ -242,10 +242,10 @@ const struct stmt_def stmt_table[] = {
       .help = "HOST: wait VAR: join a background call" },
     { .word = "route", .kind = SCN_STEP_ROUTE_ADD, .where = STMT_CALL, .parse = parse_call_route,
       .print = print_route_add, .eq = eq_route_add, .run = run_route_add_step,
-      .help = "HOST: route add DEST/LEN|default [via GW] [dev ethN]" },
+      .help = "HOST: route [-6] add DEST/LEN|default [via GW] [dev ethN]" },
     { .word = "ip", .kind = SCN_STEP_ROUTE_SHOW, .where = STMT_CALL, .parse = parse_call_route,
-      .print = print_route_show, .run = run_route_show_step,
-      .help = "HOST: ip route: print the route table" },
+      .print = print_route_show, .eq = eq_route_add, .run = run_route_show_step,
+      .help = "HOST: ip [-6] route: print the route table" },
 };
 
 const size_t stmt_table_len = sizeof stmt_table / sizeof stmt_table[0];

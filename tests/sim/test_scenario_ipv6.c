@@ -193,9 +193,12 @@ static const struct {
     { PAIR "ping alice bob ipv6 df\n",
       "t.scn:5:21: error: df is for IPv4: IPv6 routers never fragment, so there is no bit to set "
       "[RFC 8200 5]" },
-    { PAIR "ping alice bob ipv6 size 1453\n",
-      "t.scn:5:21: error: size 1453 is more than 1452: it would need IPv6 fragmentation, which "
-      "is not built yet" },
+    { PAIR "ping alice bob ipv6 size 65528\n",
+      "t.scn:5:26: error: size 65528 is more than 65527 (the largest ICMPv6 payload in one IPv6 "
+      "packet)" },
+    { PAIR "ping alice bob size 65508\n",
+      "t.scn:5:21: error: size 65508 is more than 65507 (the largest ICMP payload in one IPv4 "
+      "datagram)" },
     { PAIR "ping alice bob:7\n", "t.scn:5:12: error: unknown host 'bob:7' (did you mean 'bob'?)" },
     { PAIR "ask \"q\" answer next icmp6 from alice field ttl\n",
       "t.scn:5:44: error: ttl (IPv4 time to live) is not in every frame this filter matches: "

@@ -1179,7 +1179,7 @@ static const struct {
     { NET "traceroute alice bob probes 2 probes 2\n",
       "t.scn:5:31: error: 'probes' is given twice" },
     { NET "traceroute alice bob -> x\n",
-      "t.scn:5:22: error: unknown traceroute option '->' (traceroute options are max-hops, probes and wait)" },
+      "t.scn:5:22: error: unknown traceroute option '->' (traceroute options are max-hops, probes, wait and ipv6)" },
     { NET "ping alice bob ttl 0\n",
       "t.scn:5:20: error: ttl must be at least 1" },
     { NET "ping alice bob ttl 256\n",
