@@ -642,6 +642,18 @@ replay_conv(char *out, size_t room, const char *spec, const struct fmt_conv *c, 
     double dv;
     void *pv;
     const char *sv;
+    /* an address kept as its number (TRACE_IPV4, TRACE_MAC) */
+    if (c->stars == 0 && c->arg == ARG_INT) {
+        memcpy(&iv, v, sizeof iv);
+        int w = trace_format_number(out, room, spec, (uint32_t)iv);
+        if (w >= 0)
+            return w;
+    } else if (c->stars == 0 && c->arg == ARG_WIDE) {
+        memcpy(&wv, v, sizeof wv);
+        int w = trace_format_number(out, room, spec, (uint64_t)wv);
+        if (w >= 0)
+            return w;
+    }
     switch (c->arg) {
     case ARG_INT:
         memcpy(&iv, v, sizeof iv);
