@@ -55,8 +55,12 @@
 /* Static strings (RFC tags, state names): a pointer hash of this many slots. */
 #define RECORD_STATIC_SLOTS 4096u
 /* Room kept in front of a frame a layer above the link sends, for the
- * headers the layers below push (IPv4 with options, 60, and Ethernet, 14). */
-#define RECORD_FRAME_SLACK 80
+ * headers the layers below push: IPv6's 40 (or IPv4's 20, and up to 20 of
+ * options) and Ethernet's 14. A datagram with longer IPv4 options gets a
+ * copy of its own when the Ethernet header goes on; every other frame is
+ * kept once, and the room a bulk transfer's frames keep costs 2-3 bytes an
+ * event rather than 6 (it was 80). */
+#define RECORD_FRAME_SLACK 56
 /* Recent frames remembered, by packet id (a power of two). */
 #define RECORD_FRAMES 256u
 /* Recent sentences (as kept) remembered, by hash (a power of two). */

@@ -53,7 +53,11 @@ static const char *
 vm_intern(struct view_model *m, const char *src, size_t max)
 {
     char cut[64];
-    copy_str(cut, max < sizeof cut ? max : sizeof cut, src);
+    if (max > sizeof cut)
+        max = sizeof cut;
+    size_t n = src != NULL ? strnlen(src, max - 1) : 0;  /* as copy_str() cuts */
+    memcpy(cut, src != NULL ? src : "", n);
+    cut[n] = '\0';
     uint64_t h = str_hash(cut);
     size_t slots = 2 * m->cap_strs;
     for (size_t k = slots ? h & (slots - 1) : 0; slots > 0; k = (k + 1) & (slots - 1)) {
