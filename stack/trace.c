@@ -209,9 +209,9 @@ conv_parse(const char *p, int *stars, enum conv_arg *arg)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
 #define CONV_PUT(value)                                                              \
-    (stars == 0   ? snprintf(piece, sizeof piece, spec, value)                       \
-     : stars == 1 ? snprintf(piece, sizeof piece, spec, star[0], value)              \
-                  : snprintf(piece, sizeof piece, spec, star[0], star[1], value))
+    (stars == 0   ? snprintf(dst, room, spec, value)                                 \
+     : stars == 1 ? snprintf(dst, room, spec, star[0], value)                        \
+                  : snprintf(dst, room, spec, star[0], star[1], value))
 
 int
 trace_vformat(char *buf, size_t n, const char *fmt, va_list ap)
@@ -221,69 +221,71 @@ trace_vformat(char *buf, size_t n, const char *fmt, va_list ap)
     size_t total = 0;  /* the whole text's length, as vsnprintf() counts it */
     const char *p = fmt;
     while (*p != '\0') {
+        /* each piece goes where it falls, cut by what room is left (none:
+         * only counted), as vsnprintf() writes its text */
+        char *dst = total < n ? buf + total : NULL;
+        size_t room = total < n ? n - total : 0;
         const char *pct = strchr(p, '%');
-        size_t lit = pct != NULL ? (size_t)(pct - p) : strlen(p);
-        const char *text = p;
-        char piece[TRACE_TEXT_LEN];
-        int w = 0;
-        if (lit == 0) {
-            int stars, star[2] = { 0, 0 };
-            enum conv_arg arg;
-            const char *end = conv_parse(pct, &stars, &arg);
-            char spec[32];
-            size_t sl = (size_t)(end - pct);
-            if (arg == CONV_BAD || sl >= sizeof spec)
-                break;
-            memcpy(spec, pct, sl);
-            spec[sl] = '\0';
-            for (int k = 0; k < stars; k++)
-                star[k] = va_arg(ap, int);
-            switch (arg) {
-            case CONV_PERCENT: w = 1; piece[0] = '%'; piece[1] = '\0'; break;
-            case CONV_INT: {
-                int v = va_arg(ap, int);
-                w = stars == 0 ? trace_format_number(piece, sizeof piece, spec, (uint32_t)v) : -1;
-                if (w < 0)
-                    w = CONV_PUT(v);
-                break;
-            }
-            case CONV_LONG: {
-                long v = va_arg(ap, long);
-                w = stars == 0 ? trace_format_number(piece, sizeof piece, spec, (uint64_t)v) : -1;
-                if (w < 0)
-                    w = CONV_PUT(v);
-                break;
-            }
-            case CONV_LLONG: {
-                long long v = va_arg(ap, long long);
-                w = stars == 0 ? trace_format_number(piece, sizeof piece, spec, (uint64_t)v) : -1;
-                if (w < 0)
-                    w = CONV_PUT(v);
-                break;
-            }
-            case CONV_SIZE: { size_t v = va_arg(ap, size_t); w = CONV_PUT(v); break; }
-            case CONV_INTMAX: { intmax_t v = va_arg(ap, intmax_t); w = CONV_PUT(v); break; }
-            case CONV_PTRDIFF: { ptrdiff_t v = va_arg(ap, ptrdiff_t); w = CONV_PUT(v); break; }
-            case CONV_DOUBLE: { double v = va_arg(ap, double); w = CONV_PUT(v); break; }
-            case CONV_LDOUBLE: { long double v = va_arg(ap, long double); w = CONV_PUT(v); break; }
-            case CONV_STR: { const char *v = va_arg(ap, const char *); w = CONV_PUT(v); break; }
-            case CONV_PTR: { void *v = va_arg(ap, void *); w = CONV_PUT(v); break; }
-            case CONV_BAD: break;
-            }
-            if (w < 0)
-                break;
-            text = piece;
-            lit = (size_t)w < sizeof piece - 1 ? (size_t)w : sizeof piece - 1;
-            p = end;
-        } else {
+        if (pct != p) {
+            size_t lit = pct != NULL ? (size_t)(pct - p) : strlen(p);
+            if (room > 1)
+                memcpy(dst, p, lit < room - 1 ? lit : room - 1);
+            total += lit;
             p += lit;
+            continue;
         }
-        /* what fits of this piece; the count goes on as vsnprintf()'s does */
-        if (n > 0 && total < n - 1) {
-            size_t room = n - 1 - total;
-            memcpy(buf + total, text, lit < room ? lit : room);
+        int stars, star[2] = { 0, 0 };
+        enum conv_arg arg;
+        const char *end = conv_parse(pct, &stars, &arg);
+        char spec[32];
+        size_t sl = (size_t)(end - pct);
+        if (arg == CONV_BAD || sl >= sizeof spec)
+            break;
+        memcpy(spec, pct, sl);
+        spec[sl] = '\0';
+        for (int k = 0; k < stars; k++)
+            star[k] = va_arg(ap, int);
+        int w = -1;
+        switch (arg) {
+        case CONV_PERCENT:
+            if (room > 1)
+                *dst = '%';
+            w = 1;
+            break;
+        case CONV_INT: {
+            int v = va_arg(ap, int);
+            w = stars == 0 ? trace_format_number(dst, room, spec, (uint32_t)v) : -1;
+            if (w < 0)
+                w = CONV_PUT(v);
+            break;
         }
-        total += text == piece ? (size_t)w : lit;
+        case CONV_LONG: {
+            long v = va_arg(ap, long);
+            w = stars == 0 ? trace_format_number(dst, room, spec, (uint64_t)v) : -1;
+            if (w < 0)
+                w = CONV_PUT(v);
+            break;
+        }
+        case CONV_LLONG: {
+            long long v = va_arg(ap, long long);
+            w = stars == 0 ? trace_format_number(dst, room, spec, (uint64_t)v) : -1;
+            if (w < 0)
+                w = CONV_PUT(v);
+            break;
+        }
+        case CONV_SIZE: { size_t v = va_arg(ap, size_t); w = CONV_PUT(v); break; }
+        case CONV_INTMAX: { intmax_t v = va_arg(ap, intmax_t); w = CONV_PUT(v); break; }
+        case CONV_PTRDIFF: { ptrdiff_t v = va_arg(ap, ptrdiff_t); w = CONV_PUT(v); break; }
+        case CONV_DOUBLE: { double v = va_arg(ap, double); w = CONV_PUT(v); break; }
+        case CONV_LDOUBLE: { long double v = va_arg(ap, long double); w = CONV_PUT(v); break; }
+        case CONV_STR: { const char *v = va_arg(ap, const char *); w = CONV_PUT(v); break; }
+        case CONV_PTR: { void *v = va_arg(ap, void *); w = CONV_PUT(v); break; }
+        case CONV_BAD: break;
+        }
+        if (w < 0)
+            break;
+        total += (size_t)w;
+        p = end;
     }
     if (n > 0)
         buf[total < n - 1 ? total : n - 1] = '\0';

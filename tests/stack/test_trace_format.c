@@ -98,6 +98,12 @@ START_TEST(test_cut_where_vsnprintf_cuts)
     int ww = snprintf(want, sizeof want, "192.0.2.1 %s", long_s);
     ck_assert_str_eq(got, want);
     ck_assert_int_eq(w, ww);
+    /* a buffer larger than a sentence: a long piece whole, what follows after it */
+    char big[700], big_want[700];
+    w = fmt(big, sizeof big, "%s " TRACE_IPV4 " %s!", long_s, 0xCB007101u, long_s);
+    ww = snprintf(big_want, sizeof big_want, "%s 203.0.113.1 %s!", long_s, long_s);
+    ck_assert_str_eq(big, big_want);
+    ck_assert_int_eq(w, ww);
 }
 END_TEST
 
