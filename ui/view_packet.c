@@ -412,8 +412,9 @@ decode_tcp(struct decoder *d, const uint8_t *b, int off, int len)
     }
     const uint8_t *t = b + off;
     int hl = (t[12] >> 4) * 4;
-    char fl[16];
-    tcp_flags_str(t[13], fl, sizeof fl);
+    char fl[16] = "";
+    if (d->protos == NULL)  /* the headings' words need no fields */
+        tcp_flags_str(t[13], fl, sizeof fl);
     add(d, PL_TRANSPORT, true, off, hl, "Transmission Control Protocol [RFC 9293 3.1]",
         "TCP %u > %u [%s]", be16_get(t), be16_get(t + 2), fl);
     add(d, PL_TRANSPORT, false, off, 2, "the sending connection's port", "src port %u",
@@ -466,9 +467,11 @@ decode_ipv4(struct decoder *d, const uint8_t *b, int off, int len)
     const uint8_t *p = b + off;
     int ihl = (p[0] & 15) * 4;
     int total = be16_get(p + IPV4_OFF_TOTAL_LEN);
-    char src[IPV4_ADDR_STRLEN], dst[IPV4_ADDR_STRLEN];
-    ipv4_addr_str(be32_get(p + IPV4_OFF_SRC), src);
-    ipv4_addr_str(be32_get(p + IPV4_OFF_DST), dst);
+    char src[IPV4_ADDR_STRLEN] = "", dst[IPV4_ADDR_STRLEN] = "";
+    if (d->protos == NULL) {  /* the headings' words need no addresses */
+        ipv4_addr_str(be32_get(p + IPV4_OFF_SRC), src);
+        ipv4_addr_str(be32_get(p + IPV4_OFF_DST), dst);
+    }
     const char *pn = ipproto_name(p[IPV4_OFF_PROTO]);
     uint16_t frag = be16_get(p + IPV4_OFF_FRAG);
     add(d, PL_NET, true, off, ihl, "Internet Protocol version 4 [RFC 791 3.1]",
@@ -753,9 +756,11 @@ decode_eth(struct decoder *d, const uint8_t *b, int off, int len)
         return;
     }
     const uint8_t *e = b + off;
-    char dst[MAC_ADDR_STRLEN], src[MAC_ADDR_STRLEN];
-    mac_addr_str(e + ETH_OFF_DST, dst);
-    mac_addr_str(e + ETH_OFF_SRC, src);
+    char dst[MAC_ADDR_STRLEN] = "", src[MAC_ADDR_STRLEN] = "";
+    if (d->protos == NULL) {  /* the headings' words need no addresses */
+        mac_addr_str(e + ETH_OFF_DST, dst);
+        mac_addr_str(e + ETH_OFF_SRC, src);
+    }
     uint16_t type = be16_get(e + ETH_OFF_TYPE);
     const char *tn = ethertype_name(type);
     add(d, PL_LINK, true, off, ETH_HDR_LEN, "Ethernet II [IEEE 802.3 3.2]", "Ethernet %s > %s",
