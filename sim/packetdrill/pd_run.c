@@ -87,7 +87,8 @@ struct pd_runner {
     const struct pd_options *o;
     FILE *out;
     struct pd_result *res;
-    struct sim sim;
+    struct sim *sim;           /* the world: own_sim, or the caller's */
+    struct sim own_sim;        /* pd_run()'s own world */
     struct host *h;
     struct iface *ifc;
     struct log_sink log;
@@ -127,7 +128,35 @@ secs(int64_t us)
 static int64_t
 now_us(const struct pd_runner *r)
 {
-    return (int64_t)(r->sim.now_ns / 1000u);
+    return (int64_t)(r->sim->now_ns / 1000u);
+}
+
+void
+pd_note(struct sim *s, const char *fmt, ...)
+{
+    struct trace_event ev = {
+        .t_ns = s->now_ns,
+        .kind = TRACE_NOTE,
+        .layer = LAYER_APP,
+        .host = NULL,
+        .where = "script",
+    };
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(ev.text, sizeof(ev.text), fmt, ap);
+    va_end(ap);
+    /* one line in the event list: the message's own line breaks become "; " */
+    for (char *nl = strchr(ev.text, '\n'); nl != NULL; nl = strchr(nl, '\n')) {
+        size_t rest = strlen(nl + 1);
+        if (nl + 2 + rest < ev.text + sizeof(ev.text)) {
+            memmove(nl + 2, nl + 1, rest + 1);
+            nl[0] = ';';
+            nl[1] = ' ';
+        } else {
+            nl[0] = ' ';
+        }
+    }
+    trace_emit(&s->trace, &ev);
 }
 
 static void
@@ -150,6 +179,9 @@ fail(struct pd_runner *r, const struct pd_event *ev, const char *fmt, ...)
              : ev->kind == PD_EV_SHELL   ? "command"
                                          : "packet",
              what);
+    if (r->o->narrate)
+        pd_note(r->sim, "MISMATCH, the run stops here: line %u: %s", ev != NULL ? ev->line : 0,
+                what);
 }
 
 /* ---- the driver: frames netstep sends ---------------------------------- */
@@ -176,7 +208,7 @@ pd_transmit(struct iface *ifc, struct pkt *p)
     }
     memcpy(f->b, p->data, p->len);
     f->len = p->len;
-    f->at_ns = r->sim.now_ns;
+    f->at_ns = r->sim->now_ns;
     r->outq_n++;
     pkt_free(p);
     return 0;
@@ -240,13 +272,13 @@ pd_step_until(struct pd_runner *r, uint64_t limit_ns)
 {
     uint64_t dl = r->pending.active ? r->pending.deadline_ns : 0;
     if (dl != 0 && dl <= limit_ns) {
-        if (sim_step_until(&r->sim, dl))
+        if (sim_step_until(r->sim, dl))
             return true;
         r->pending.deadline_ns = 0;
         pending_check(r);
         return true;
     }
-    return sim_step_until(&r->sim, limit_ns);
+    return sim_step_until(r->sim, limit_ns);
 }
 
 /* A frame from the peer: Ethernet to our interface, IPv4 from the peer's
@@ -274,15 +306,15 @@ inject(struct pd_runner *r, const struct pd_event *ev, struct craft *c)
         free(buf);
         return;
     }
-    struct pkt *p = craft_pkt(&r->sim, buf, len, cause_call(CALL_NONE, 0));
+    struct pkt *p = craft_pkt(r->sim, buf, len, cause_call(CALL_NONE, 0));
     free(buf);
-    if (p == NULL || craft_deliver(&r->sim, r->ifc, p) < 0) {
+    if (p == NULL || craft_deliver(r->sim, r->ifc, p) < 0) {
         fail(r, ev, "out of memory");
         return;
     }
     /* The frame is an event of now: run it (and what else is due now)
      * before the script's next line, as the wire would have. */
-    while (!r->failed && pd_step_until(r, r->sim.now_ns))
+    while (!r->failed && pd_step_until(r, r->sim->now_ns))
         pending_check(r);
 }
 
@@ -364,8 +396,8 @@ advance_to(struct pd_runner *r, uint64_t t_ns)
 {
     while (!r->failed && pd_step_until(r, t_ns))
         pending_check(r);
-    if (r->sim.now_ns < t_ns)
-        sim_run_until(&r->sim, t_ns);
+    if (r->sim->now_ns < t_ns)
+        sim_run_until(r->sim, t_ns);
 }
 
 /* ---- system calls ------------------------------------------------------- */
@@ -387,7 +419,7 @@ fd_nonblock(const struct pd_runner *r, int fd)
 static void
 host_enter(struct pd_runner *r, enum socket_call call, const struct pd_event *ev)
 {
-    sim_enter_host(&r->sim, r->h);
+    sim_enter_host(r->sim, r->h);
     host_set_cause(r->h, cause_call(call, ev->line));
 }
 
@@ -395,7 +427,7 @@ static void
 host_leave(struct pd_runner *r)
 {
     host_set_cause(r->h, cause_call(CALL_NONE, 0));
-    sim_host_entered(&r->sim, r->h);
+    sim_host_entered(r->sim, r->h);
 }
 
 /* A socket option by the name a script gives it; -1 when netstep has none. */
@@ -652,6 +684,15 @@ call_check(struct pd_runner *r, const struct pd_event *ev, int64_t ret, int err)
         fail(r, ev, "Expected errno %s (%s) but got %s (%s)", c->errno_name,
              want >= 0 ? err_sentence(want) : "unknown to netstep", err_name(err),
              err_sentence(err));
+        return;
+    }
+    if (r->o->narrate) {
+        if (ret < 0)
+            pd_note(r->sim, "line %u: %s() returned %" PRId64 " %s, as the script expects",
+                    ev->line, c->name, ret, err_name(err));
+        else
+            pd_note(r->sim, "line %u: %s() returned %" PRId64 ", as the script expects", ev->line,
+                    c->name, ret);
     }
 }
 
@@ -711,7 +752,7 @@ run_syscall(struct pd_runner *r, const struct pd_event *ev, int64_t block_end_us
     r->pending.end_us = block_end_us;
     if (!ev->time.has_block_end) {
         /* No end time: the script waits for it, as a program would. */
-        uint64_t limit = r->sim.now_ns + us_to_ns(PD_BLOCK_LIMIT_US);
+        uint64_t limit = r->sim->now_ns + us_to_ns(PD_BLOCK_LIMIT_US);
         while (r->pending.active && !r->failed && pd_step_until(r, limit))
             pending_check(r);
         if (r->pending.active && !r->failed)
@@ -985,7 +1026,9 @@ run_outbound(struct pd_runner *r, const struct pd_event *ev, int64_t t_us, int64
         }
         if (!field(r, ev, "icmp_type", ev->icmp.type, ls.icmp.type, sdesc, ldesc, t_us, at))
             return;
-        field(r, ev, "icmp_code", ev->icmp.code, ls.icmp.code, sdesc, ldesc, t_us, at);
+        if (field(r, ev, "icmp_code", ev->icmp.code, ls.icmp.code, sdesc, ldesc, t_us, at) &&
+            r->o->narrate)
+            pd_note(r->sim, "line %u: netstep sent %s, as the script expects", ev->line, ldesc);
         return;
     }
     const struct pd_segment *sg = &ev->seg;
@@ -1028,6 +1071,8 @@ run_outbound(struct pd_runner *r, const struct pd_event *ev, int64_t t_us, int64
                 r->ts_known = true;
             }
     }
+    if (r->o->narrate)
+        pd_note(r->sim, "line %u: netstep sent %s, as the script expects", ev->line, ldesc);
 }
 
 /* ---- the script --------------------------------------------------------- */
@@ -1085,6 +1130,13 @@ unsupported(const struct pd_script *sc, unsigned *line, char *why, size_t why_le
 void
 pd_run(const struct pd_script *sc, const struct pd_options *o, FILE *out, struct pd_result *res)
 {
+    pd_run_in(sc, o, out, res, NULL, NULL);
+}
+
+void
+pd_run_in(const struct pd_script *sc, const struct pd_options *o, FILE *out,
+          struct pd_result *res, struct sim *world, struct host *world_host)
+{
     struct pd_runner *r = calloc(1, sizeof(*r));
     memset(res, 0, sizeof(*res));
     if (r == NULL) {
@@ -1113,16 +1165,30 @@ pd_run(const struct pd_script *sc, const struct pd_options *o, FILE *out, struct
     r->tolerance_us = o->tolerance_us >= 0 ? o->tolerance_us : sc->tolerance_us;
     r->lport = PD_SERVER_PORT;
     r->rport = PD_REMOTE_PORT;
-    sim_init(&r->sim, o->seed);
+    r->sim = world != NULL ? world : &r->own_sim;
+    if (world == NULL)
+        sim_init(r->sim, o->seed);
     if (o->trace) {
         log_sink_init(&r->log, out);
-        log_sink_attach(&r->log, &r->sim.trace);
+        log_sink_attach(&r->log, &r->sim->trace);
         r->log_attached = true;
     }
-    r->h = sim_add_host(&r->sim, "local");
-    r->ifc = r->h ? sim_host_add_iface(&r->sim, r->h, PD_LOCAL_ADDR, PD_PREFIX_LEN,
-                                       (uint16_t)(sc->mtu ? sc->mtu : 1500), NULL)
-                  : NULL;
+    if (world == NULL) {
+        r->h = sim_add_host(r->sim, "local");
+        r->ifc = r->h ? sim_host_add_iface(r->sim, r->h, PD_LOCAL_ADDR, PD_PREFIX_LEN,
+                                           (uint16_t)(sc->mtu ? sc->mtu : 1500), NULL)
+                      : NULL;
+    } else {
+        /* The caller's host: its first interface, with the script's address
+         * and MTU, and no link (this driver takes its frames). */
+        r->h = world_host;
+        r->ifc = world_host != NULL && world_host->n_ifaces > 0 &&
+                         world_host->ifaces[0].addr == PD_LOCAL_ADDR
+                     ? &world_host->ifaces[0]
+                     : NULL;
+        if (r->ifc != NULL && sc->mtu)
+            r->ifc->mtu = (uint16_t)sc->mtu;
+    }
     if (r->ifc == NULL) {
         res->verdict = PD_ERROR;
         snprintf(res->msg, sizeof(res->msg), "cannot build the world");
@@ -1130,16 +1196,19 @@ pd_run(const struct pd_script *sc, const struct pd_options *o, FILE *out, struct
     }
     r->ifc->ops = &pd_iface_ops;
     r->ifc->drv = r;
-    sim_enter_host(&r->sim, r->h);
-    host_iface_up(r->h, r->ifc, false);
+    sim_enter_host(r->sim, r->h);
+    if (!r->ifc->up)
+        host_iface_up(r->h, r->ifc, false);
     arp_cache_set_permanent(r->h, r->ifc, PD_REMOTE_ADDR, pd_remote_mac);
     pd_personality_apply(o->personality, r->h, &r->sd);
-    sim_host_entered(&r->sim, r->h);
+    sim_host_entered(r->sim, r->h);
 
     size_t notes_len = 0;
     for (size_t i = 0; i < sc->n_events && !r->failed; i++) {
         const struct pd_event *ev = &sc->events[i];
         int64_t t = ev->time.start_us, t_end = ev->time.end_us;
+        if (o->observer != NULL && o->observer->line != NULL)
+            o->observer->line(o->observer->ctx, i);
         switch (ev->time.kind) {
         case PD_TIME_RELATIVE:
         case PD_TIME_RELATIVE_RANGE:
@@ -1164,9 +1233,17 @@ pd_run(const struct pd_script *sc, const struct pd_options *o, FILE *out, struct
         r->last_us = t;
         switch (ev->kind) {
         case PD_EV_PACKET_IN:
+            if (o->narrate) {
+                char desc[320];
+                script_describe(&ev->seg, desc, sizeof(desc));
+                pd_note(r->sim, "line %u: the scripted peer sends %s", ev->line, desc);
+            }
             inject_tcp(r, ev);
             break;
         case PD_EV_ICMP_IN:
+            if (o->narrate)
+                pd_note(r->sim, "line %u: the scripted peer sends icmp type %u code %u", ev->line,
+                        ev->icmp.type, ev->icmp.code);
             inject_icmp(r, ev);
             break;
         case PD_EV_SYSCALL:
@@ -1175,7 +1252,12 @@ pd_run(const struct pd_script *sc, const struct pd_options *o, FILE *out, struct
             break;
         case PD_EV_SHELL: {
             char whyn[200];
-            if (pd_shell_apply(ev->shell, r->h, &r->sd, whyn, sizeof(whyn)) == 0) {
+            int applied = pd_shell_apply(ev->shell, r->h, &r->sd, whyn, sizeof(whyn));
+            if (o->narrate)
+                pd_note(r->sim, applied ? "line %u: `%s`: netstep's tunables follow it%s"
+                                        : "line %u: `%s` is not modelled: %s; the script runs on",
+                        ev->line, ev->shell, applied ? "" : whyn);
+            if (applied == 0) {
                 res->not_modelled++;
                 if (notes_len < sizeof(res->notes))
                     notes_len += (size_t)snprintf(res->notes + notes_len,
@@ -1204,7 +1286,13 @@ pd_run(const struct pd_script *sc, const struct pd_options *o, FILE *out, struct
 out:
     if (r->log_attached)
         log_sink_detach(&r->log);
-    sim_destroy(&r->sim);
+    if (world == NULL) {
+        sim_destroy(r->sim);
+    } else if (r->ifc != NULL) {
+        /* the world outlives this runner: its interface no longer sends here */
+        r->ifc->ops = NULL;
+        r->ifc->drv = NULL;
+    }
     for (size_t i = 0; i < r->outq_n; i++)
         free(r->outq[i].b);
     free(r->outq);
