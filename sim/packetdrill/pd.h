@@ -65,6 +65,9 @@ struct pd_opt {
 
 /* A TCP segment line: `< S. 0:0(0) ack 1 win 65535 <mss 1460,sackOK,eol,eol>`. */
 struct pd_segment {
+    bool has_ports;         /* `SPORT > DPORT` given: the connection it belongs to */
+    uint16_t sport;         /* the source port as written */
+    uint16_t dport;         /* the destination port */
     uint8_t flags;          /* wire/tcp.h TCP_* bits */
     uint32_t seq;           /* start, script numbers (relative to the ISN) */
     uint32_t seq_end;       /* end as written */

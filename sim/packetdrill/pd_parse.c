@@ -516,6 +516,24 @@ parse_packet(struct pd_cur *c, struct pd_event *ev, bool inbound)
         return 0;
     }
     ev->kind = inbound ? PD_EV_PACKET_IN : PD_EV_PACKET_OUT;
+    /* Google packetdrill's `SPORT > DPORT` before the flags (opt_port_info):
+     * which connection the segment belongs to. */
+    skip_ws(c, false);
+    if (isdigit((unsigned char)peek(c))) {
+        uint64_t sp, dp;
+        if (read_u64(c, &sp) < 0)
+            return -1;
+        skip_ws(c, false);
+        if (!eat(c, '>'))
+            return pd_err(c, "expected '>' between the source and destination ports");
+        if (read_u64(c, &dp) < 0)
+            return -1;
+        if (sp == 0 || sp > 65535 || dp == 0 || dp > 65535)
+            return pd_err(c, "a port is 1 to 65535");
+        sg->has_ports = true;
+        sg->sport = (uint16_t)sp;
+        sg->dport = (uint16_t)dp;
+    }
     if (parse_flags(c, &sg->flags, un, unn) < 0)
         return -1;
     skip_ws(c, false);

@@ -82,6 +82,17 @@ struct pd_pending {
     uint64_t deadline_ns;     /* poll(): when its timeout ends, 0 if none */
 };
 
+/* What the runner knows of one connection: its ports, netstep's ISN and
+ * the offset of its timestamps, learned from its SYN or SYN-ACK. */
+#define PD_MAX_CONNS 16
+struct pd_conn {
+    uint16_t lport, rport;     /* local and remote ports */
+    bool iss_known;            /* local_iss learned */
+    uint32_t local_iss;        /* netstep's ISN */
+    bool ts_known;             /* ts_offset learned */
+    uint32_t ts_offset;        /* netstep's TSval - the script's */
+};
+
 struct pd_runner {
     const struct pd_script *sc;
     const struct pd_options *o;
@@ -97,12 +108,18 @@ struct pd_runner {
     size_t outq_n, outq_head, outq_cap;
     bool nonblock[64];         /* O_NONBLOCK per fd (fds 3..66) */
     struct pd_sockdefaults sd; /* buffers of new sockets */
-    /* The connection the script is about. */
+    /* The connection the script is about now: the one the last packet line
+     * named (by its ports, or by the ports of the frame netstep sent), or
+     * the one the last bind or connect began. */
     uint16_t lport, rport;     /* local and remote ports */
     bool iss_known;
     uint32_t local_iss;        /* netstep's ISN */
     bool ts_known;
     uint32_t ts_offset;        /* netstep's TSval - the script's */
+    /* Every connection the script has spoken of, the current one included
+     * once it is left: a listener's accepted connections, several connects. */
+    struct pd_conn conns[PD_MAX_CONNS];
+    size_t n_conns;
     uint16_t ip_id;            /* of frames we inject */
     int64_t last_us;           /* script time of the previous event */
     int64_t call_start_us;     /* when the system call running now began */
@@ -182,6 +199,47 @@ fail(struct pd_runner *r, const struct pd_event *ev, const char *fmt, ...)
     if (r->o->narrate)
         pd_note(r->sim, "MISMATCH, the run stops here: line %u: %s", ev != NULL ? ev->line : 0,
                 what);
+}
+
+/* ---- connections -------------------------------------------------------- */
+
+/* The table's entry for lport/rport, or NULL. */
+static struct pd_conn *
+conn_find(struct pd_runner *r, uint16_t lport, uint16_t rport)
+{
+    for (size_t i = 0; i < r->n_conns; i++)
+        if (r->conns[i].lport == lport && r->conns[i].rport == rport)
+            return &r->conns[i];
+    return NULL;
+}
+
+/* Make lport/rport the current connection, keeping what was learned of the
+ * one left. false when the script speaks of more than PD_MAX_CONNS. */
+static bool
+conn_select(struct pd_runner *r, uint16_t lport, uint16_t rport)
+{
+    if (r->lport == lport && r->rport == rport)
+        return true;
+    struct pd_conn *cur = conn_find(r, r->lport, r->rport);
+    if (cur == NULL && r->n_conns < PD_MAX_CONNS)
+        cur = &r->conns[r->n_conns++];
+    if (cur != NULL)
+        *cur = (struct pd_conn){ r->lport, r->rport, r->iss_known, r->local_iss, r->ts_known,
+                                 r->ts_offset };
+    struct pd_conn *next = conn_find(r, lport, rport);
+    if (next == NULL) {
+        if (r->n_conns == PD_MAX_CONNS)
+            return false;
+        next = &r->conns[r->n_conns++];
+        *next = (struct pd_conn){ .lport = lport, .rport = rport };
+    }
+    r->lport = next->lport;
+    r->rport = next->rport;
+    r->iss_known = next->iss_known;
+    r->local_iss = next->local_iss;
+    r->ts_known = next->ts_known;
+    r->ts_offset = next->ts_offset;
+    return true;
 }
 
 /* ---- the driver: frames netstep sends ---------------------------------- */
@@ -322,6 +380,11 @@ static void
 inject_tcp(struct pd_runner *r, const struct pd_event *ev)
 {
     const struct pd_segment *sg = &ev->seg;
+    /* `< SPORT > DPORT ...`: the peer's port first, then netstep's. */
+    if (sg->has_ports && !conn_select(r, sg->dport, sg->sport)) {
+        fail(r, ev, "more than %d connections in one script", PD_MAX_CONNS);
+        return;
+    }
     struct craft c;
     craft_init(&c);
     c.trans = CRAFT_TRANS_TCP;
@@ -858,7 +921,10 @@ script_describe(const struct pd_segment *sg, char *buf, size_t n)
 {
     char fl[16];
     tcp_flags_str(sg->flags, fl, sizeof(fl));
-    size_t k = (size_t)snprintf(buf, n, "%s %u:%u(%u)", fl, sg->seq, sg->seq_end, sg->len);
+    size_t k = 0;
+    if (sg->has_ports)
+        k = (size_t)snprintf(buf, n, "%u > %u ", sg->sport, sg->dport);
+    k += (size_t)snprintf(buf + k, n - k, "%s %u:%u(%u)", fl, sg->seq, sg->seq_end, sg->len);
     if (sg->has_ack)
         k += (size_t)snprintf(buf + k, n - k, " ack %u", sg->ack);
     if (sg->has_win)
@@ -993,6 +1059,12 @@ run_outbound(struct pd_runner *r, const struct pd_event *ev, int64_t t_us, int64
         fail(r, ev, "netstep sent a frame that is not IPv4 (%zu bytes)", f->len);
         return;
     }
+    /* The frame's ports name its connection: its ISN and timestamps are
+     * that connection's (a listener's several, several connects). */
+    if (ls.is_tcp && !conn_select(r, ls.tcp.sport, ls.tcp.dport)) {
+        fail(r, ev, "more than %d connections in one script", PD_MAX_CONNS);
+        return;
+    }
     /* Learn netstep's ISN and ports from its SYN or SYN-ACK. */
     if (ls.is_tcp && (ls.tcp.flags & TCP_SYN)) {
         r->local_iss = ls.tcp.seq;
@@ -1000,6 +1072,13 @@ run_outbound(struct pd_runner *r, const struct pd_event *ev, int64_t t_us, int64
         r->lport = ls.tcp.sport;
     }
     live_describe(r, &ls, ldesc, sizeof(ldesc));
+    if (ls.is_tcp && ev->kind == PD_EV_PACKET_OUT && ev->seg.has_ports) {
+        /* the ports too, as the script line gives them */
+        char tail[sizeof(ldesc)];
+        snprintf(tail, sizeof(tail), "%s", ldesc);
+        snprintf(ldesc, sizeof(ldesc), "%u > %u %.*s", ls.tcp.sport, ls.tcp.dport,
+                 (int)sizeof(ldesc) - 16, tail);
+    }
     if (ev->time.kind != PD_TIME_ANY) {
         bool range = ev->time.kind == PD_TIME_ABSOLUTE_RANGE ||
                      ev->time.kind == PD_TIME_RELATIVE_RANGE;
@@ -1038,6 +1117,10 @@ run_outbound(struct pd_runner *r, const struct pd_event *ev, int64_t t_us, int64
         return;
     }
     /* Every difference as packetdrill names the field. */
+    if (sg->has_ports &&
+        (!field(r, ev, "tcp_src_port", sg->sport, ls.tcp.sport, sdesc, ldesc, t_us, at) ||
+         !field(r, ev, "tcp_dst_port", sg->dport, ls.tcp.dport, sdesc, ldesc, t_us, at)))
+        return;
     if (!field(r, ev, "tcp_flags", sg->flags, ls.tcp.flags, sdesc, ldesc, t_us, at))
         return;
     if (sg->has_ttl && !field(r, ev, "ip_ttl", sg->ttl, ls.ip.ttl, sdesc, ldesc, t_us, at))
