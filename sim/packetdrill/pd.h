@@ -171,6 +171,9 @@ struct pd_script {
 struct pd_observer {
     void *ctx;                             /* the watcher's own */
     void (*line)(void *ctx, size_t event); /* sc->events[event] is about to run */
+    /* What script line `line` did, in words ("netstep sent S. 0:0(0) ...",
+     * "MISMATCH: ..."); may be NULL. */
+    void (*note)(void *ctx, unsigned line, const char *text);
 };
 
 /* What the runner is told besides the script. */

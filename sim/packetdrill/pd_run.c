@@ -176,6 +176,32 @@ pd_note(struct sim *s, const char *fmt, ...)
     trace_emit(&s->trace, &ev);
 }
 
+/* Whether anyone hears what each line did. */
+static bool
+narrating(const struct pd_runner *r)
+{
+    return r->o->narrate || (r->o->observer != NULL && r->o->observer->note != NULL);
+}
+
+/* What script line `line` did, in words: a NOTE on the trace ("line 14:
+ * ..."), and to the observer. */
+static void narrate(struct pd_runner *r, unsigned line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+narrate(struct pd_runner *r, unsigned line, const char *fmt, ...)
+{
+    char text[TRACE_TEXT_LEN];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof(text), fmt, ap);
+    va_end(ap);
+    if (r->o->narrate)
+        pd_note(r->sim, "line %u: %s", line, text);
+    if (r->o->observer != NULL && r->o->observer->note != NULL)
+        r->o->observer->note(r->o->observer->ctx, line, text);
+}
+
 static void
 fail(struct pd_runner *r, const struct pd_event *ev, const char *fmt, ...)
 {
@@ -199,6 +225,11 @@ fail(struct pd_runner *r, const struct pd_event *ev, const char *fmt, ...)
     if (r->o->narrate)
         pd_note(r->sim, "MISMATCH, the run stops here: line %u: %s", ev != NULL ? ev->line : 0,
                 what);
+    if (r->o->observer != NULL && r->o->observer->note != NULL) {
+        char text[PD_MSG_LEN];
+        snprintf(text, sizeof(text), "MISMATCH: %s", what);
+        r->o->observer->note(r->o->observer->ctx, ev != NULL ? ev->line : 0, text);
+    }
 }
 
 /* ---- connections -------------------------------------------------------- */
@@ -749,13 +780,13 @@ call_check(struct pd_runner *r, const struct pd_event *ev, int64_t ret, int err)
              err_sentence(err));
         return;
     }
-    if (r->o->narrate) {
+    if (narrating(r)) {
         if (ret < 0)
-            pd_note(r->sim, "line %u: %s() returned %" PRId64 " %s, as the script expects",
-                    ev->line, c->name, ret, err_name(err));
+            narrate(r, ev->line, "%s() returned %" PRId64 " %s, as the script expects", c->name,
+                    ret, err_name(err));
         else
-            pd_note(r->sim, "line %u: %s() returned %" PRId64 ", as the script expects", ev->line,
-                    c->name, ret);
+            narrate(r, ev->line, "%s() returned %" PRId64 ", as the script expects", c->name,
+                    ret);
     }
 }
 
@@ -1106,8 +1137,9 @@ run_outbound(struct pd_runner *r, const struct pd_event *ev, int64_t t_us, int64
         if (!field(r, ev, "icmp_type", ev->icmp.type, ls.icmp.type, sdesc, ldesc, t_us, at))
             return;
         if (field(r, ev, "icmp_code", ev->icmp.code, ls.icmp.code, sdesc, ldesc, t_us, at) &&
-            r->o->narrate)
-            pd_note(r->sim, "line %u: netstep sent %s, as the script expects", ev->line, ldesc);
+            narrating(r))
+            narrate(r, ev->line, "netstep sent at %.6f s %s, as the script expects", secs(at),
+                    ldesc);
         return;
     }
     const struct pd_segment *sg = &ev->seg;
@@ -1154,8 +1186,8 @@ run_outbound(struct pd_runner *r, const struct pd_event *ev, int64_t t_us, int64
                 r->ts_known = true;
             }
     }
-    if (r->o->narrate)
-        pd_note(r->sim, "line %u: netstep sent %s, as the script expects", ev->line, ldesc);
+    if (narrating(r))
+        narrate(r, ev->line, "netstep sent at %.6f s %s, as the script expects", secs(at), ldesc);
 }
 
 /* ---- the script --------------------------------------------------------- */
@@ -1316,16 +1348,16 @@ pd_run_in(const struct pd_script *sc, const struct pd_options *o, FILE *out,
         r->last_us = t;
         switch (ev->kind) {
         case PD_EV_PACKET_IN:
-            if (o->narrate) {
+            if (narrating(r)) {
                 char desc[320];
                 script_describe(&ev->seg, desc, sizeof(desc));
-                pd_note(r->sim, "line %u: the scripted peer sends %s", ev->line, desc);
+                narrate(r, ev->line, "the scripted peer sends %s", desc);
             }
             inject_tcp(r, ev);
             break;
         case PD_EV_ICMP_IN:
-            if (o->narrate)
-                pd_note(r->sim, "line %u: the scripted peer sends icmp type %u code %u", ev->line,
+            if (narrating(r))
+                narrate(r, ev->line, "the scripted peer sends icmp type %u code %u",
                         ev->icmp.type, ev->icmp.code);
             inject_icmp(r, ev);
             break;
@@ -1336,10 +1368,13 @@ pd_run_in(const struct pd_script *sc, const struct pd_options *o, FILE *out,
         case PD_EV_SHELL: {
             char whyn[200];
             int applied = pd_shell_apply(ev->shell, r->h, &r->sd, whyn, sizeof(whyn));
-            if (o->narrate)
-                pd_note(r->sim, applied ? "line %u: `%s`: netstep's tunables follow it%s"
-                                        : "line %u: `%s` is not modelled: %s; the script runs on",
-                        ev->line, ev->shell, applied ? "" : whyn);
+            if (narrating(r)) {
+                if (applied)
+                    narrate(r, ev->line, "`%s`: netstep's tunables follow it", ev->shell);
+                else
+                    narrate(r, ev->line, "`%s` is not modelled: %s; the script runs on",
+                            ev->shell, whyn);
+            }
             if (applied == 0) {
                 res->not_modelled++;
                 if (notes_len < sizeof(res->notes))
