@@ -9,7 +9,8 @@
 # (TCP_RTO_MIN 200 ms) at 0.31 s, netstep (RFC 6298's 1 s) at 1.11 s as the
 # script says; handshake.pkt: the freebsd personality lays the SYN-ACK's
 # options out as tcp_addoptions() does and the script's run stops there,
-# the lines after it not run; close.pkt: no line differs; the same
+# the lines after it not run; close.pkt: no line differs; linux-wscale.pkt:
+# the linux personality's window scale (7, for tcp_rmem's max); the same
 # comparison twice is byte-identical; bad arguments are a usage error.
 set -u
 ns=$1; src=$2; out=$3/pd_compare
@@ -73,6 +74,16 @@ hasnt same "MISMATCH"
 check again 0 "$ns" packetdrill --compare netstep,freebsd "$good/handshake.pkt"
 if cmp -s "$out/layout.log" "$out/again.log"; then echo "ok   the comparison replays"; else
     echo "FAIL the same comparison printed something else"; failures=$((failures + 1)); fi
+
+# the linux personality's window scale: chosen for tcp_rmem's max
+pers=$src/tests/packetdrill/personality
+check linux_wscale 0 "$ns" packetdrill --personality linux "$pers/linux-wscale.pkt"
+has linux_wscale "linux-wscale.pkt: pass"
+check netstep_wscale 1 "$ns" packetdrill "$pers/linux-wscale.pkt"
+has netstep_wscale "linux-wscale.pkt:19: error handling packet: bad outbound TCP options"
+has netstep_wscale "nop,wscale 2>"
+check wscale_side 0 "$ns" packetdrill --compare netstep,linux "$pers/linux-wscale.pkt"
+has wscale_side "linux-wscale.pkt: netstep FAIL, linux pass"
 
 # usage
 check one_name 2 "$ns" packetdrill --compare netstep "$good/close.pkt"
