@@ -881,7 +881,7 @@ parse_option_line(struct pd_cur *c, struct pd_script *sc)
     } else if (strcmp(name, "ip_version") == 0) {
         if (strcmp(value, "ipv4") != 0) {
             sc->ipv6 = true;
-            mark(sc->unsupported, sizeof(sc->unsupported), "IPv6 (netstep's stack is IPv4 only)");
+            mark(sc->unsupported, sizeof(sc->unsupported), "TCP over IPv6 (IPv6 TCP not built: netstep's IPv6 has ICMPv6 and neighbour discovery, no TCP yet)");
         }
     } else if (strcmp(name, "mtu") == 0) {
         long m = strtol(value, NULL, 10);
@@ -1111,6 +1111,16 @@ pd_script_parse(const char *path, const char *text, const char *const *defines,
             r = parse_option_line(&c, sc);
         else
             r = parse_event(&c, sc);
+        if (r < 0 && sc->ipv6) {
+            /* An IPv6 script is skipped whole (IPv6 TCP is not built), and
+             * its ICMPv6 names and IPv6 header fields (`(hlim N)`,
+             * `exceeded_hop_limit`) are not read: the rest of the line goes
+             * with it, and only the skip is reported. */
+            while (peek(&c) != '\n' && peek(&c) != '\0')
+                advance(&c);
+            msg[0] = '\0';
+            continue;
+        }
         if (r < 0)
             goto fail;
     }
