@@ -147,7 +147,9 @@ pd_view_open(struct view_model *m, struct scenario **scn_out, const char *path,
 {
     *scn_out = NULL;
     struct pd_options o = { .tolerance_us = -1, .seed = seed_given ? seed : 1,
-                            .personality = personality, .narrate = true };
+                            .personality = personality, .narrate = true,
+                            /* step 1 is the introduction: event i is step i + 2 */
+                            .step_of_event = 2 };
     o.defines[o.n_defines++] =
         personality != NULL && strcmp(personality, "freebsd") == 0 ? "FreeBSD" : "STANDARD";
     char msg[PD_MSG_LEN];

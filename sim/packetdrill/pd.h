@@ -188,6 +188,9 @@ struct pd_options {
     bool narrate;                   /* put each line's outcome on the trace bus
                                        as a NOTE ("line 14: netstep sent ...") */
     const struct pd_observer *observer;  /* told each line as it starts, or NULL */
+    uint32_t step_of_event;         /* 0: a call's cause names its script line ("step
+                                       LINE"); else the step of event i is
+                                       i + step_of_event (the view's numbering) */
 };
 
 /* The verdicts, and the exit status each gives `netstep packetdrill`. */

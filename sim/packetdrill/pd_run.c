@@ -514,7 +514,12 @@ static void
 host_enter(struct pd_runner *r, enum socket_call call, const struct pd_event *ev)
 {
     sim_enter_host(r->sim, r->h);
-    host_set_cause(r->h, cause_call(call, ev->line));
+    /* The cause names the script line; in the view, the step that shows it
+     * (pd_options.step_of_event), so that `c` finds the call. */
+    uint32_t step = r->o->step_of_event > 0
+                        ? (uint32_t)(ev - r->sc->events) + r->o->step_of_event
+                        : ev->line;
+    host_set_cause(r->h, cause_call(call, step));
 }
 
 static void

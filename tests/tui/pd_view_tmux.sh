@@ -5,7 +5,9 @@
 #
 #   pd_view_tmux.sh NETSTEP SRCDIR OUTDIR        (UPDATE_GOLDEN=1 rewrites them)
 #
-# At 120x36: tests/packetdrill/handshake.pkt stepped to its `>` line, whose
+# At 120x36: tests/packetdrill/handshake.pkt: `c` from listen()'s state
+# change goes to the call (the cause names the view's step, not the script
+# line); stepped to its `>` line, whose
 # events show the SYN-ACK netstep sent and the runner's words for it, then
 # its last step, which says every line held; tests/packetdrill/bad/
 # wrong-ack.pkt, whose last step is the failing line's verdict (the line,
@@ -100,8 +102,14 @@ tm new-session -d -s view -x 120 -y 36 "$ns ui $src/tests/packetdrill/handshake.
 tm set-option -t view status off >/dev/null
 wait_for "event 1/"
 has "packetdrill handshake.pkt, personality netstep"
-# steps: the introduction, then one a line; the 8th line run is the `>` line
-keys s s s s s s s s
+# steps: the introduction, then one a line. The 4th line is listen(): its
+# state change names the call's step as its cause, and `c` goes to the call
+keys s s s s
+wait_for "event 9/33  step 5/13" && has "TCP    state CLOSED -> LISTEN  (listen() step 5)"
+keys c
+wait_for "event 10/33  step 5/13" && has "Socket call  listen(3, 1) = 0"
+# the 8th line run is the `>` line
+keys s s s s
 if wait_for "step 9/"; then
     check "120x36_pd_handshake_synack"
     has "19: +0 > S. 0:0(0) ack 1 win 65535"
