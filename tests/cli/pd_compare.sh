@@ -11,7 +11,8 @@
 # options out as tcp_addoptions() does and the script's run stops there,
 # the lines after it not run; close.pkt: no line differs; linux-wscale.pkt:
 # the linux personality's window scale (7, for tcp_rmem's max); the same
-# comparison twice is byte-identical; bad arguments are a usage error.
+# comparison twice is byte-identical; bad arguments are a usage error;
+# `netstep ui FILE.pkt` off a terminal runs the script with its trace.
 set -u
 ns=$1; src=$2; out=$3/pd_compare
 mkdir -p "$out"
@@ -84,6 +85,14 @@ has netstep_wscale "linux-wscale.pkt:19: error handling packet: bad outbound TCP
 has netstep_wscale "nop,wscale 2>"
 check wscale_side 0 "$ns" packetdrill --compare netstep,linux "$pers/linux-wscale.pkt"
 has wscale_side "linux-wscale.pkt: netstep FAIL, linux pass"
+
+# `netstep ui FILE.pkt` off a terminal: the script's run with its trace
+check ui_trace 1 "$ns" ui --personality freebsd --model osi "$good/handshake.pkt"
+has ui_trace "the view needs a terminal; here is the script's run and trace"
+has ui_trace "handshake.pkt: FAIL"
+has ui_trace "TCP    out"
+check ui_trace_pass 0 "$ns" ui "$good/handshake.pkt" --seed 2
+has ui_trace_pass "handshake.pkt: pass"
 
 # usage
 check one_name 2 "$ns" packetdrill --compare netstep "$good/close.pkt"
