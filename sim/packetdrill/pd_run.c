@@ -202,6 +202,9 @@ narrate(struct pd_runner *r, unsigned line, const char *fmt, ...)
         r->o->observer->note(r->o->observer->ctx, line, text);
 }
 
+static void fail(struct pd_runner *r, const struct pd_event *ev, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 static void
 fail(struct pd_runner *r, const struct pd_event *ev, const char *fmt, ...)
 {
