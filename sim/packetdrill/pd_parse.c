@@ -881,7 +881,7 @@ parse_option_line(struct pd_cur *c, struct pd_script *sc)
     } else if (strcmp(name, "ip_version") == 0) {
         if (strcmp(value, "ipv4") != 0) {
             sc->ipv6 = true;
-            mark(sc->unsupported, sizeof(sc->unsupported), "TCP over IPv6 (IPv6 TCP not built: netstep's IPv6 has ICMPv6 and neighbour discovery, no TCP yet)");
+            mark(sc->unsupported, sizeof(sc->unsupported), "IPv6 scripts (netstep's stack has TCP over IPv6, but this runner builds and reads IPv4 frames only)");
         }
     } else if (strcmp(name, "mtu") == 0) {
         long m = strtol(value, NULL, 10);
@@ -1112,10 +1112,10 @@ pd_script_parse(const char *path, const char *text, const char *const *defines,
         else
             r = parse_event(&c, sc);
         if (r < 0 && sc->ipv6) {
-            /* An IPv6 script is skipped whole (IPv6 TCP is not built), and
-             * its ICMPv6 names and IPv6 header fields (`(hlim N)`,
-             * `exceeded_hop_limit`) are not read: the rest of the line goes
-             * with it, and only the skip is reported. */
+            /* An IPv6 script is skipped whole (the runner's frames are
+             * IPv4), and its ICMPv6 names and IPv6 header fields (`(hlim
+             * N)`, `exceeded_hop_limit`) are not read: the rest of the line
+             * goes with it, and only the skip is reported. */
             while (peek(&c) != '\n' && peek(&c) != '\0')
                 advance(&c);
             msg[0] = '\0';
