@@ -26,6 +26,9 @@ _netstep()
         else
             mapfile -t COMPREPLY < <(compgen -W "run ui check quiz list draw packetdrill $(_netstep_lessons "$prog")" -- "$cur")
             mapfile -t -O "${#COMPREPLY[@]}" COMPREPLY < <(compgen -o plusdirs -f -X '!*.scn' -- "$cur")
+        # the view opens a packetdrill script too
+        [ "$cmd" = ui ] &&
+            mapfile -t -O "${#COMPREPLY[@]}" COMPREPLY < <(compgen -f -X '!*.pkt' -- "$cur")
         fi
         return 0
     fi
@@ -41,6 +44,8 @@ _netstep()
         mapfile -t COMPREPLY < <(compgen -W "default high-contrast mono" -- "$cur"); return 0 ;;
     --personality)
         mapfile -t COMPREPLY < <(compgen -W "netstep freebsd linux" -- "$cur"); return 0 ;;
+    --compare)
+        mapfile -t COMPREPLY < <(compgen -W "netstep,freebsd netstep,linux freebsd,linux" -- "$cur"); return 0 ;;
     --tolerance_usecs | -D | --define)
         return 0 ;;
     --seed | -s | --tap | -T | --dump | --keys | --from | --to | --hosts | --conn)
@@ -50,11 +55,11 @@ _netstep()
     local opts=""
     case $cmd in
     run) opts="--trace --pcap --pcap-dir --pcapng --seed --quiet --step --pause --tap --tap-create --json --help" ;;
-    ui) opts="--model --theme --ascii --projector --seed --tap --tap-create --dump --keys --help" ;;
+    ui) opts="--model --theme --ascii --projector --seed --tap --tap-create --dump --keys --personality --help" ;;
     draw) opts="--output --seed --from --to --hosts --conn --say --csv --help" ;;
     check | list) opts="--help" ;;
     quiz) opts="--seed --help" ;;
-    packetdrill) opts="--personality --tolerance_usecs --define --seed --verbose --trace --help" ;;
+    packetdrill) opts="--personality --compare --tolerance_usecs --define --seed --verbose --trace --help" ;;
     *) opts="--trace --pcap --pcap-dir --pcapng --seed --quiet --step --pause --tap --help" ;;
     esac
     if [[ $cur == -* ]]; then
@@ -66,6 +71,9 @@ _netstep()
     elif [ "$cmd" != list ]; then
         mapfile -t COMPREPLY < <(compgen -W "$(_netstep_lessons "$prog")" -- "$cur")
         mapfile -t -O "${#COMPREPLY[@]}" COMPREPLY < <(compgen -o plusdirs -f -X '!*.scn' -- "$cur")
+        # the view opens a packetdrill script too
+        [ "$cmd" = ui ] &&
+            mapfile -t -O "${#COMPREPLY[@]}" COMPREPLY < <(compgen -f -X '!*.pkt' -- "$cur")
     fi
     return 0
 }

@@ -104,7 +104,7 @@ cmdline_key(struct cmdline *cl, const struct scenario *scn, int key)
 
 /* ---- completion ---------------------------------------------------------- */
 
-#define WORDS_MAX 16
+#define WORDS_MAX 64  /* an inject line has many */
 
 /* The words before the one being typed (the last, perhaps empty). Returns
  * their count, or -1 when the end is inside a quoted text. */
@@ -200,7 +200,7 @@ call_host(const struct scenario *scn, const char *w)
 
 static const char *const statement_words[] = { "ping", "traceroute", "sleep", "say", "expect",
                                                "set", "drop", "delay", "duplicate", "corrupt",
-                                               "wait", "link", "at", NULL };
+                                               "wait", "link", "at", "inject", "replay", NULL };
 static const char *const call_words[] = { "bind", "connect", "send", "sendto", "recv",
                                           "recvfrom", "close", "listen", "shutdown",
                                           "setsockopt", "wait", "route", "ip", NULL };
@@ -259,6 +259,183 @@ cands_call(const struct scenario *scn, int h, char w[][CMDLINE_WORD_LEN], int k,
     } else if (k >= 4 && (is(w[1], "connect") || is(w[1], "send") || is(w[1], "sendto"))) {
         offer_list(c, prefix, blocking_opts);
     }
+}
+
+/* The ends a link statement names: hosts, then switches. */
+static void
+offer_ends(struct cmdline_cands *c, const struct scenario *scn, const char *prefix)
+{
+    offer_hosts(c, scn, prefix, "");
+    for (size_t i = 0; i < scn->n_switches; i++)
+        offer(c, prefix, scn->switches[i].name, "");
+}
+
+/* inject's layers, each with its fields and the layers that may follow it
+ * (docs/scenario-language.md, "inject"). */
+struct inject_layer {
+    const char *word;                  /* "tcp" */
+    const char *const *fields;         /* its field words */
+    const char *const *next;           /* the words that may follow its fields */
+};
+
+static const char *const inj_eth_fields[] = { "src", "dst", "type", NULL };
+static const char *const inj_arp_fields[] = { "request", "reply", "op", "sha", "spa", "tha",
+                                              "tpa", "htype", "ptype", "hlen", "plen", NULL };
+static const char *const inj_ipv4_fields[] = { "src", "dst", "ttl", "tos", "id", "df", "mf",
+                                               "rf", "frag", "fragment", "proto", "len", "ihl",
+                                               "version", "options", "csum", NULL };
+static const char *const inj_icmp_fields[] = { "echo", "reply", "unreach", "exceeded", "type",
+                                               "code", "id", "seq", "mtu", "rest", "csum",
+                                               NULL };
+static const char *const inj_udp_fields[] = { "sport", "dport", "len", "csum", NULL };
+static const char *const inj_tcp_fields[] = { "sport", "dport", "flags", "seq", "ack", "win",
+                                              "urg", "off", "reserved", "mss", "nop", "eol",
+                                              "wscale", "sackok", "sack", "ts", "opt", "nopad",
+                                              "csum", NULL };
+static const char *const inj_after_eth[] = { "arp", "ipv4", NULL };
+static const char *const inj_after_ipv4[] = { "icmp", "udp", "tcp", "bytes", "hex", NULL };
+static const char *const inj_after_icmp[] = { "quote", NULL };
+static const char *const inj_payload[] = { "bytes", "hex", NULL };
+static const char *const inj_none[] = { NULL };
+
+static const struct inject_layer inject_layers[] = {
+    { "eth", inj_eth_fields, inj_after_eth },    { "arp", inj_arp_fields, inj_none },
+    { "ipv4", inj_ipv4_fields, inj_after_ipv4 }, { "icmp", inj_icmp_fields, inj_after_icmp },
+    { "udp", inj_udp_fields, inj_payload },      { "tcp", inj_tcp_fields, inj_payload },
+};
+#define N_INJECT_LAYERS (sizeof inject_layers / sizeof inject_layers[0])
+
+/* What follows `inject`'s field word f (whose value is being typed), or
+ * NULL when f takes no value (the next word is a field or a layer). */
+static const char *const *
+inject_values(const struct scenario *scn, const char *f, bool *hosts)
+{
+    static const char *const unreach[] = { "net", "host", "proto", "port", "needfrag", NULL };
+    static const char *const exceeded[] = { "ttl", "reassembly", NULL };
+    static const char *const csum[] = { "bad", "none", NULL };
+    static const char *const proto[] = { "icmp", "udp", "tcp", NULL };
+    static const char *const with_value[] = { "type", "op", "sha", "tha", "htype", "ptype",
+                                              "hlen", "plen", "ttl", "tos", "id", "frag",
+                                              "fragment", "len", "ihl", "version", "options",
+                                              "code", "seq", "mtu", "rest", "sport", "dport",
+                                              "flags", "ack", "win", "urg", "off", "reserved",
+                                              "mss", "wscale", "sack", "ts", "opt", "bytes",
+                                              "hex", NULL };
+    (void)scn;
+    *hosts = false;
+    if (is(f, "src") || is(f, "dst") || is(f, "spa") || is(f, "tpa")) {
+        *hosts = true;  /* an address is dotted or a host's name */
+        return inj_none;
+    }
+    if (is(f, "unreach"))
+        return unreach;
+    if (is(f, "exceeded"))
+        return exceeded;
+    if (is(f, "csum"))
+        return csum;
+    if (is(f, "proto"))
+        return proto;
+    for (size_t i = 0; with_value[i] != NULL; i++)
+        if (is(f, with_value[i]))
+            return inj_none;
+    return NULL;
+}
+
+/* `inject ...`: k words typed. */
+static void
+cands_inject(const struct scenario *scn, char w[][CMDLINE_WORD_LEN], int k, const char *prefix,
+             struct cmdline_cands *c)
+{
+    if (k == 1) {
+        offer(c, prefix, "on", "");
+        offer(c, prefix, "into", "");
+        return;
+    }
+    /* where the layers begin: after `on A B [to END]` or `into HOST` */
+    int first;
+    if (is(w[1], "into")) {
+        if (k == 2) {
+            offer_hosts(c, scn, prefix, "");
+            return;
+        }
+        first = 3;
+    } else if (is(w[1], "on")) {
+        if (k <= 3) {
+            offer_ends(c, scn, prefix);
+            return;
+        }
+        if (k == 4) {
+            offer(c, prefix, "to", "");
+            offer_list(c, prefix, inj_after_eth);
+            offer(c, prefix, "eth", "");
+            return;
+        }
+        if (is(w[4], "to")) {
+            if (k == 5) {
+                offer_ends(c, scn, prefix);
+                return;
+            }
+            first = 6;
+        } else {
+            first = 4;
+        }
+    } else {
+        return;
+    }
+    if (k == first) {
+        offer(c, prefix, "eth", "");
+        offer_list(c, prefix, inj_after_eth);
+        return;
+    }
+    /* the layer being written: the last layer word typed (a quote's
+     * datagram is written with the same words, from `ipv4` on) */
+    const struct inject_layer *layer = NULL;
+    for (int i = first; i < k; i++) {
+        if (is(w[i], "quote")) {
+            layer = NULL;
+            continue;
+        }
+        for (size_t j = 0; j < N_INJECT_LAYERS; j++)
+            if (is(w[i], inject_layers[j].word) &&
+                !(i > first && inject_values(scn, w[i - 1], &(bool){ false }) != NULL))
+                layer = &inject_layers[j];
+    }
+    if (is(w[k - 1], "quote")) {
+        offer(c, prefix, "whole", "");
+        offer(c, prefix, "ipv4", "");
+        return;
+    }
+    if (is(w[k - 1], "whole")) {
+        offer(c, prefix, "ipv4", "");
+        return;
+    }
+    bool hosts;
+    const char *const *vals = inject_values(scn, w[k - 1], &hosts);
+    if (vals != NULL && layer != NULL) {
+        if (hosts)
+            offer_hosts(c, scn, prefix, "");
+        offer_list(c, prefix, vals);
+        return;
+    }
+    if (layer == NULL)
+        return;
+    offer_list(c, prefix, layer->fields);
+    offer_list(c, prefix, layer->next);
+}
+
+/* `replay FILE [on A B [to END]]`: k words typed. */
+static void
+cands_replay(const struct scenario *scn, char w[][CMDLINE_WORD_LEN], int k, const char *prefix,
+             struct cmdline_cands *c)
+{
+    if (k == 2)
+        offer(c, prefix, "on", "");
+    else if ((k == 3 || k == 4) && is(w[2], "on"))
+        offer_ends(c, scn, prefix);
+    else if (k == 5 && is(w[2], "on"))
+        offer(c, prefix, "to", "");
+    else if (k == 6 && is(w[2], "on") && is(w[5], "to"))
+        offer_ends(c, scn, prefix);
 }
 
 /* A statement that starts at w[0], k words typed before the one being
@@ -332,6 +509,14 @@ cands_statement(const struct scenario *scn, char w[][CMDLINE_WORD_LEN], int k,
             offer(c, prefix, "down", "");
             offer(c, prefix, "up", "");
         }
+        return;
+    }
+    if (is(w[0], "inject")) {
+        cands_inject(scn, w, k, prefix, c);
+        return;
+    }
+    if (is(w[0], "replay")) {
+        cands_replay(scn, w, k, prefix, c);
         return;
     }
     if (is(w[0], "drop") || is(w[0], "duplicate") || is(w[0], "corrupt") || is(w[0], "delay")) {

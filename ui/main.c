@@ -44,6 +44,7 @@
 #include "ui/draw.h"
 #include "ui/lessons.h"
 #include "ui/pd_cmd.h"
+#include "ui/pd_view.h"
 #include "ui/json_out.h"
 #include "sim/sim.h"
 #include "ui/tui.h"
@@ -786,12 +787,61 @@ ui_lacks_terminal(int argc, char **argv)
     return true;
 }
 
+/* `ui FILE.pkt [--personality P] [--seed N]` off a terminal: `packetdrill
+ * --trace` with those (the view's own options left out). */
+static int
+ui_script_as_trace(int argc, char **argv)
+{
+    char **pd_argv = calloc((size_t)argc + 2, sizeof(*pd_argv));
+    char **operands = calloc((size_t)argc + 1, sizeof(*operands));
+    if (pd_argv == NULL || operands == NULL) {
+        free(pd_argv);
+        free(operands);
+        fprintf(stderr, "netstep: out of memory\n");
+        return EXIT_USAGE;
+    }
+    char pd_word[] = "packetdrill", trace_word[] = "--trace", seed_word[] = "--seed";
+    int n = 0, n_ops = 0;
+    pd_argv[n++] = pd_word;
+    pd_argv[n++] = trace_word;
+    /* its getopt stops at the first operand: the options go first */
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if ((strcmp(a, "--personality") == 0 || strcmp(a, "--seed") == 0 ||
+             strcmp(a, "-s") == 0) && i + 1 < argc) {
+            pd_argv[n++] = strcmp(a, "-s") == 0 ? seed_word : argv[i];
+            pd_argv[n++] = argv[++i];
+        } else if (strncmp(a, "--personality=", 14) == 0 || strncmp(a, "--seed=", 7) == 0) {
+            pd_argv[n++] = argv[i];
+        } else if (a[0] != '-') {
+            operands[n_ops++] = argv[i];
+        } else if (strcmp(a, "--model") == 0 || strcmp(a, "-m") == 0 ||
+                   strcmp(a, "--theme") == 0 || strcmp(a, "-T") == 0 ||
+                   strcmp(a, "--dump") == 0 || strcmp(a, "--keys") == 0 ||
+                   strcmp(a, "--tap") == 0) {
+            i++;  /* a view option and its value */
+        }
+    }
+    for (int i = 0; i < n_ops; i++)
+        pd_argv[n++] = operands[i];
+    fprintf(stderr, "netstep: the view needs a terminal; here is the script's run and trace "
+                    "instead (netstep packetdrill --trace FILE.pkt)\n");
+    int rc = pd_cmd_main(n, pd_argv);
+    free(pd_argv);
+    free(operands);
+    return rc;
+}
+
 /* The trace instead of the view: `ui ARGS` becomes `run ARGS --trace`
  * without the options only the view has (--model, --theme, --ascii); the
  * lesson, --seed and --tap mean the same to both. */
 static int
 ui_as_trace(int argc, char **argv)
 {
+    /* A packetdrill script: its run, with the trace (pd_cmd.c). */
+    for (int i = 1; i < argc; i++)
+        if (argv[i][0] != '-' && pd_view_is_script(argv[i]))
+            return ui_script_as_trace(argc, argv);
     char **run_argv = calloc((size_t)argc + 1, sizeof(*run_argv));
     if (run_argv == NULL) {
         fprintf(stderr, "netstep: out of memory\n");

@@ -19,6 +19,8 @@
  */
 #include "ui/cli_num.h"
 #include "ui/lessons.h"
+#include "ui/pd_view.h"
+#include "sim/packetdrill/pd.h"
 #include "ui/quiz.h"
 #include "ui/tui.h"
 #include "ui/view_printed.h"
@@ -519,6 +521,7 @@ usage(FILE *out)
             "usage: netstep ui FILE [--model osi|tcpip] [--theme default|high-contrast|mono]\n"
             "                       [--ascii] [--projector] [--seed N] [--tap HOST=DEV] [--tap-create]\n"
             "                       [--dump WxH [--keys KEYS]]\n"
+            "       netstep ui FILE.pkt [--personality netstep|freebsd|linux] [--seed N] ...\n"
             "\n"
             "Opens the classroom view: step through the lesson event by event and\n"
             "watch each host's layers, the frames on the wire, the packet and its bytes.\n"
@@ -527,6 +530,8 @@ usage(FILE *out)
             "HOST on a TAP device and the view follows the real wire as frames arrive.\n"
             "--projector (or P in the view) lays the screen out for a projector:\n"
             "the narration in full, the layers, one pane, every key.\n"
+            "A packetdrill script (FILE.pkt) opens with a step for each of its lines\n"
+            "(docs/packetdrill.md); --personality picks the stack's tunables.\n"
             "NO_COLOR is honoured.\n");
 }
 
@@ -640,6 +645,7 @@ tui_main(int argc, char **argv)
         { "tap", required_argument, NULL, 'P' },
         { "tap-create", no_argument, NULL, 'C' },
         { "projector", no_argument, NULL, 'j' },
+        { "personality", required_argument, NULL, 'Q' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
@@ -649,11 +655,12 @@ tui_main(int argc, char **argv)
     uint64_t seed = 0;
     int dump_w = 0, dump_h = 0;
     const char *keys = NULL;
+    const char *personality = NULL;
     const char *taps[TUI_TAPS_MAX];
     size_t n_taps = 0;
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "m:T:as:d:k:P:Cjh", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "m:T:as:d:k:P:CjQ:h", longopts, NULL)) != -1) {
         switch (c) {
         case 'm':
             if (strcmp(optarg, "osi") == 0)
@@ -708,6 +715,14 @@ tui_main(int argc, char **argv)
         case 'j':
             projector = true;
             break;
+        case 'Q':
+            if (!pd_personality_known(optarg)) {
+                fprintf(stderr, "netstep: --personality is one of %s, not '%s'\n",
+                        pd_personality_names(), optarg);
+                return 2;
+            }
+            personality = optarg;
+            break;
         case 'h':
             usage(stdout);
             return 0;
@@ -732,23 +747,40 @@ tui_main(int argc, char **argv)
     const char *path = lesson_resolve(argv[optind], pathbuf, sizeof pathbuf);
     o.file = path;
     struct scn_diag diag;
-    struct scenario *scn = scenario_parse_file(path, &diag);
-    if (scn == NULL) {
+    struct view_model *m = calloc(1, sizeof *m);
+    char err[PD_MSG_LEN];
+    bool script = pd_view_is_script(path);
+    struct scenario *scn = NULL;
+    if (script) {
+        /* a packetdrill script: run once, recorded, a step a line */
+        if (m == NULL || pd_view_open(m, &scn, path, personality, seed_given, seed, err,
+                                      sizeof err) != 0) {
+            fprintf(stderr, "%s\n", m == NULL ? "netstep: out of memory" : err);
+            free(m);
+            return 2;
+        }
+    } else if (personality != NULL) {
+        fprintf(stderr, "netstep: --personality is for a packetdrill script (FILE.pkt)\n");
+        free(m);
+        return 2;
+    } else if ((scn = scenario_parse_file(path, &diag)) == NULL) {
         scn_diag_print(&diag, stderr);
+        free(m);
         return 2;
     }
-    struct view_model *m = calloc(1, sizeof *m);
+    /* what ping and traceroute print (a script prints nothing) */
     struct view_printed printed;
-    char err[512];
-    if (m == NULL ||
-        open_model(m, &printed, scn, seed_given, seed, taps, n_taps, err, sizeof err) < 0) {
+    memset(&printed, 0, sizeof printed);
+    if (!script && (m == NULL || open_model(m, &printed, scn, seed_given, seed, taps, n_taps,
+                                            err, sizeof err) < 0)) {
         fprintf(stderr, "%s\n", m == NULL ? "netstep: out of memory" : err);
         free(m);
         scenario_free(scn);
         return 2;
     }
-    struct tui_session ss = { .m = m, .scn = scn, .orig = lesson_text(path),
-                              .first_live = scn->n_steps, .seed_given = seed_given };
+    struct tui_session ss = { .m = m, .scn = scn, .orig = script ? NULL : lesson_text(path),
+                              .first_live = scn->n_steps, .seed_given = seed_given,
+                              .script_only = script };
     o.printed = &printed;
     struct view_state st;
     view_state_open(m, &st);

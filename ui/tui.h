@@ -48,6 +48,8 @@ struct tui_session {
     const char *orig;       /* the scenario file's text as loaded, for :w (may be NULL) */
     size_t first_live;      /* scn->n_steps before any live statement */
     bool seed_given;        /* the view ran with --seed */
+    bool script_only;       /* a packetdrill script (ui/pd_view.c): its world
+                               takes no statements from the command line */
 };
 
 /* After each key: carry out the line st->cmd finished, if any (a

@@ -41,6 +41,14 @@ run_statement(struct tui_session *ss, struct view_state *st)
     struct cmdline *cl = &st->cmd;
     struct scn_diag diag;
     char result[160];
+    if (ss->script_only) {
+        /* the script's world is the script's: its peer is the script */
+        cl->active = false;
+        snprintf(cl->msg, sizeof cl->msg,
+                 "a packetdrill script takes no statements; run it with netstep packetdrill");
+        cl->msg_error = true;
+        return true;
+    }
     long k = vm_live_call(ss->m, ss->scn, cl->text, &diag, result, sizeof result);
     if (k < 0) {
         cmdline_set_error(cl, &diag);  /* the line stays open, to be mended */

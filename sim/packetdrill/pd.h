@@ -65,6 +65,9 @@ struct pd_opt {
 
 /* A TCP segment line: `< S. 0:0(0) ack 1 win 65535 <mss 1460,sackOK,eol,eol>`. */
 struct pd_segment {
+    bool has_ports;         /* `SPORT > DPORT` given: the connection it belongs to */
+    uint16_t sport;         /* the source port as written */
+    uint16_t dport;         /* the destination port */
     uint8_t flags;          /* wire/tcp.h TCP_* bits */
     uint32_t seq;           /* start, script numbers (relative to the ISN) */
     uint32_t seq_end;       /* end as written */
@@ -164,6 +167,15 @@ struct pd_script {
     char unsupported[160];      /* why the whole script cannot run here, "" if it can */
 };
 
+/* Who watches a run line by line (the view: ui/pd_view.c). */
+struct pd_observer {
+    void *ctx;                             /* the watcher's own */
+    void (*line)(void *ctx, size_t event); /* sc->events[event] is about to run */
+    /* What script line `line` did, in words ("netstep sent S. 0:0(0) ...",
+     * "MISMATCH: ..."); may be NULL. */
+    void (*note)(void *ctx, unsigned line, const char *text);
+};
+
 /* What the runner is told besides the script. */
 struct pd_options {
     const char *personality;        /* "netstep" (NULL), "freebsd", "linux" */
@@ -173,6 +185,12 @@ struct pd_options {
     uint64_t seed;                  /* the world's seed */
     bool verbose;                   /* print every event as it runs */
     bool trace;                     /* print netstep's trace of the run */
+    bool narrate;                   /* put each line's outcome on the trace bus
+                                       as a NOTE ("line 14: netstep sent ...") */
+    const struct pd_observer *observer;  /* told each line as it starts, or NULL */
+    uint32_t step_of_event;         /* 0: a call's cause names its script line ("step
+                                       LINE"); else the step of event i is
+                                       i + step_of_event (the view's numbering) */
 };
 
 /* The verdicts, and the exit status each gives `netstep packetdrill`. */
@@ -224,5 +242,13 @@ struct pd_result {
  * result and the same output. */
 void pd_run(const struct pd_script *sc, const struct pd_options *o, FILE *out,
             struct pd_result *res);
+/* The same in a world the caller built (the view's), on host h, whose first
+ * interface (192.0.2.2/24, no link) becomes the script's: the world is left
+ * as the run left it, for the caller to show. */
+struct sim;
+void pd_run_in(const struct pd_script *sc, const struct pd_options *o, FILE *out,
+               struct pd_result *res, struct sim *s, struct host *h);
+/* A NOTE from the script (no host) on s's trace bus, at the App layer. */
+void pd_note(struct sim *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif

@@ -61,7 +61,12 @@ static const struct pd_personality personalities[] = {
     /* Linux: include/net/tcp.h TCP_RTO_MIN (200 ms), TCP_TIMEOUT_INIT (1 s),
      * TCP_DELACK_MIN (40 ms), TCP_TIMEWAIT_LEN (60 s, so MSL 30 s),
      * TCP_INIT_CWND (10), tcp_syn_retries 6, tcp_retries2 15; congestion
-     * control cubic; tcp_rmem/tcp_wmem defaults 131072 / 16384. */
+     * control cubic; tcp_rmem/tcp_wmem defaults 131072 / 16384
+     * (Documentation/networking/ip-sysctl.rst: tcp_rmem's default "results
+     * in initial window of 65535"); the window scale chosen for the
+     * largest buffer autotuning may reach, tcp_rmem's max, 6291456 by
+     * default (tcp_select_initial_window() takes the larger of it and
+     * rmem_max), which gives the shift 7 Linux's SYNs carry. */
     { .name = "linux",
       .settings = { { SCN_SET_TCP_RTO_MIN, 200 * MS_NS },
                     { SCN_SET_TCP_RTO_INITIAL, 1 * S_NS },
@@ -70,8 +75,9 @@ static const struct pd_personality personalities[] = {
                     { SCN_SET_TCP_IW, 10 },
                     { SCN_SET_TCP_SYN_RETRIES, 6 },
                     { SCN_SET_TCP_RETRIES2, 15 },
-                    { SCN_SET_TCP_CC, SCN_CC_CUBIC } },
-      .n_settings = 8,
+                    { SCN_SET_TCP_CC, SCN_CC_CUBIC },
+                    { SCN_SET_TCP_WSCALE_BUF, 6291456 } },
+      .n_settings = 9,
       .rcvbuf = 131072,
       .sndbuf = 16384 },
 };

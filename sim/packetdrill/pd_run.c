@@ -82,12 +82,24 @@ struct pd_pending {
     uint64_t deadline_ns;     /* poll(): when its timeout ends, 0 if none */
 };
 
+/* What the runner knows of one connection: its ports, netstep's ISN and
+ * the offset of its timestamps, learned from its SYN or SYN-ACK. */
+#define PD_MAX_CONNS 16
+struct pd_conn {
+    uint16_t lport, rport;     /* local and remote ports */
+    bool iss_known;            /* local_iss learned */
+    uint32_t local_iss;        /* netstep's ISN */
+    bool ts_known;             /* ts_offset learned */
+    uint32_t ts_offset;        /* netstep's TSval - the script's */
+};
+
 struct pd_runner {
     const struct pd_script *sc;
     const struct pd_options *o;
     FILE *out;
     struct pd_result *res;
-    struct sim sim;
+    struct sim *sim;           /* the world: own_sim, or the caller's */
+    struct sim own_sim;        /* pd_run()'s own world */
     struct host *h;
     struct iface *ifc;
     struct log_sink log;
@@ -96,12 +108,18 @@ struct pd_runner {
     size_t outq_n, outq_head, outq_cap;
     bool nonblock[64];         /* O_NONBLOCK per fd (fds 3..66) */
     struct pd_sockdefaults sd; /* buffers of new sockets */
-    /* The connection the script is about. */
+    /* The connection the script is about now: the one the last packet line
+     * named (by its ports, or by the ports of the frame netstep sent), or
+     * the one the last bind or connect began. */
     uint16_t lport, rport;     /* local and remote ports */
     bool iss_known;
     uint32_t local_iss;        /* netstep's ISN */
     bool ts_known;
     uint32_t ts_offset;        /* netstep's TSval - the script's */
+    /* Every connection the script has spoken of, the current one included
+     * once it is left: a listener's accepted connections, several connects. */
+    struct pd_conn conns[PD_MAX_CONNS];
+    size_t n_conns;
     uint16_t ip_id;            /* of frames we inject */
     int64_t last_us;           /* script time of the previous event */
     int64_t call_start_us;     /* when the system call running now began */
@@ -127,8 +145,65 @@ secs(int64_t us)
 static int64_t
 now_us(const struct pd_runner *r)
 {
-    return (int64_t)(r->sim.now_ns / 1000u);
+    return (int64_t)(r->sim->now_ns / 1000u);
 }
+
+void
+pd_note(struct sim *s, const char *fmt, ...)
+{
+    struct trace_event ev = {
+        .t_ns = s->now_ns,
+        .kind = TRACE_NOTE,
+        .layer = LAYER_APP,
+        .host = NULL,
+        .where = "script",
+    };
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(ev.text, sizeof(ev.text), fmt, ap);
+    va_end(ap);
+    /* one line in the event list: the message's own line breaks become "; " */
+    for (char *nl = strchr(ev.text, '\n'); nl != NULL; nl = strchr(nl, '\n')) {
+        size_t rest = strlen(nl + 1);
+        if (nl + 2 + rest < ev.text + sizeof(ev.text)) {
+            memmove(nl + 2, nl + 1, rest + 1);
+            nl[0] = ';';
+            nl[1] = ' ';
+        } else {
+            nl[0] = ' ';
+        }
+    }
+    trace_emit(&s->trace, &ev);
+}
+
+/* Whether anyone hears what each line did. */
+static bool
+narrating(const struct pd_runner *r)
+{
+    return r->o->narrate || (r->o->observer != NULL && r->o->observer->note != NULL);
+}
+
+/* What script line `line` did, in words: a NOTE on the trace ("line 14:
+ * ..."), and to the observer. */
+static void narrate(struct pd_runner *r, unsigned line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+narrate(struct pd_runner *r, unsigned line, const char *fmt, ...)
+{
+    char text[TRACE_TEXT_LEN];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof(text), fmt, ap);
+    va_end(ap);
+    if (r->o->narrate)
+        pd_note(r->sim, "line %u: %s", line, text);
+    if (r->o->observer != NULL && r->o->observer->note != NULL)
+        r->o->observer->note(r->o->observer->ctx, line, text);
+}
+
+static void fail(struct pd_runner *r, const struct pd_event *ev, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 static void
 fail(struct pd_runner *r, const struct pd_event *ev, const char *fmt, ...)
@@ -150,6 +225,55 @@ fail(struct pd_runner *r, const struct pd_event *ev, const char *fmt, ...)
              : ev->kind == PD_EV_SHELL   ? "command"
                                          : "packet",
              what);
+    if (r->o->narrate)
+        pd_note(r->sim, "MISMATCH, the run stops here: line %u: %s", ev != NULL ? ev->line : 0,
+                what);
+    if (r->o->observer != NULL && r->o->observer->note != NULL) {
+        char text[PD_MSG_LEN];
+        snprintf(text, sizeof(text), "MISMATCH: %s", what);
+        r->o->observer->note(r->o->observer->ctx, ev != NULL ? ev->line : 0, text);
+    }
+}
+
+/* ---- connections -------------------------------------------------------- */
+
+/* The table's entry for lport/rport, or NULL. */
+static struct pd_conn *
+conn_find(struct pd_runner *r, uint16_t lport, uint16_t rport)
+{
+    for (size_t i = 0; i < r->n_conns; i++)
+        if (r->conns[i].lport == lport && r->conns[i].rport == rport)
+            return &r->conns[i];
+    return NULL;
+}
+
+/* Make lport/rport the current connection, keeping what was learned of the
+ * one left. false when the script speaks of more than PD_MAX_CONNS. */
+static bool
+conn_select(struct pd_runner *r, uint16_t lport, uint16_t rport)
+{
+    if (r->lport == lport && r->rport == rport)
+        return true;
+    struct pd_conn *cur = conn_find(r, r->lport, r->rport);
+    if (cur == NULL && r->n_conns < PD_MAX_CONNS)
+        cur = &r->conns[r->n_conns++];
+    if (cur != NULL)
+        *cur = (struct pd_conn){ r->lport, r->rport, r->iss_known, r->local_iss, r->ts_known,
+                                 r->ts_offset };
+    struct pd_conn *next = conn_find(r, lport, rport);
+    if (next == NULL) {
+        if (r->n_conns == PD_MAX_CONNS)
+            return false;
+        next = &r->conns[r->n_conns++];
+        *next = (struct pd_conn){ .lport = lport, .rport = rport };
+    }
+    r->lport = next->lport;
+    r->rport = next->rport;
+    r->iss_known = next->iss_known;
+    r->local_iss = next->local_iss;
+    r->ts_known = next->ts_known;
+    r->ts_offset = next->ts_offset;
+    return true;
 }
 
 /* ---- the driver: frames netstep sends ---------------------------------- */
@@ -176,7 +300,7 @@ pd_transmit(struct iface *ifc, struct pkt *p)
     }
     memcpy(f->b, p->data, p->len);
     f->len = p->len;
-    f->at_ns = r->sim.now_ns;
+    f->at_ns = r->sim->now_ns;
     r->outq_n++;
     pkt_free(p);
     return 0;
@@ -240,13 +364,13 @@ pd_step_until(struct pd_runner *r, uint64_t limit_ns)
 {
     uint64_t dl = r->pending.active ? r->pending.deadline_ns : 0;
     if (dl != 0 && dl <= limit_ns) {
-        if (sim_step_until(&r->sim, dl))
+        if (sim_step_until(r->sim, dl))
             return true;
         r->pending.deadline_ns = 0;
         pending_check(r);
         return true;
     }
-    return sim_step_until(&r->sim, limit_ns);
+    return sim_step_until(r->sim, limit_ns);
 }
 
 /* A frame from the peer: Ethernet to our interface, IPv4 from the peer's
@@ -274,15 +398,15 @@ inject(struct pd_runner *r, const struct pd_event *ev, struct craft *c)
         free(buf);
         return;
     }
-    struct pkt *p = craft_pkt(&r->sim, buf, len, cause_call(CALL_NONE, 0));
+    struct pkt *p = craft_pkt(r->sim, buf, len, cause_call(CALL_NONE, 0));
     free(buf);
-    if (p == NULL || craft_deliver(&r->sim, r->ifc, p) < 0) {
+    if (p == NULL || craft_deliver(r->sim, r->ifc, p) < 0) {
         fail(r, ev, "out of memory");
         return;
     }
     /* The frame is an event of now: run it (and what else is due now)
      * before the script's next line, as the wire would have. */
-    while (!r->failed && pd_step_until(r, r->sim.now_ns))
+    while (!r->failed && pd_step_until(r, r->sim->now_ns))
         pending_check(r);
 }
 
@@ -290,6 +414,11 @@ static void
 inject_tcp(struct pd_runner *r, const struct pd_event *ev)
 {
     const struct pd_segment *sg = &ev->seg;
+    /* `< SPORT > DPORT ...`: the peer's port first, then netstep's. */
+    if (sg->has_ports && !conn_select(r, sg->dport, sg->sport)) {
+        fail(r, ev, "more than %d connections in one script", PD_MAX_CONNS);
+        return;
+    }
     struct craft c;
     craft_init(&c);
     c.trans = CRAFT_TRANS_TCP;
@@ -364,8 +493,8 @@ advance_to(struct pd_runner *r, uint64_t t_ns)
 {
     while (!r->failed && pd_step_until(r, t_ns))
         pending_check(r);
-    if (r->sim.now_ns < t_ns)
-        sim_run_until(&r->sim, t_ns);
+    if (r->sim->now_ns < t_ns)
+        sim_run_until(r->sim, t_ns);
 }
 
 /* ---- system calls ------------------------------------------------------- */
@@ -387,15 +516,20 @@ fd_nonblock(const struct pd_runner *r, int fd)
 static void
 host_enter(struct pd_runner *r, enum socket_call call, const struct pd_event *ev)
 {
-    sim_enter_host(&r->sim, r->h);
-    host_set_cause(r->h, cause_call(call, ev->line));
+    sim_enter_host(r->sim, r->h);
+    /* The cause names the script line; in the view, the step that shows it
+     * (pd_options.step_of_event), so that `c` finds the call. */
+    uint32_t step = r->o->step_of_event > 0
+                        ? (uint32_t)(ev - r->sc->events) + r->o->step_of_event
+                        : ev->line;
+    host_set_cause(r->h, cause_call(call, step));
 }
 
 static void
 host_leave(struct pd_runner *r)
 {
     host_set_cause(r->h, cause_call(CALL_NONE, 0));
-    sim_host_entered(&r->sim, r->h);
+    sim_host_entered(r->sim, r->h);
 }
 
 /* A socket option by the name a script gives it; -1 when netstep has none. */
@@ -652,6 +786,15 @@ call_check(struct pd_runner *r, const struct pd_event *ev, int64_t ret, int err)
         fail(r, ev, "Expected errno %s (%s) but got %s (%s)", c->errno_name,
              want >= 0 ? err_sentence(want) : "unknown to netstep", err_name(err),
              err_sentence(err));
+        return;
+    }
+    if (narrating(r)) {
+        if (ret < 0)
+            narrate(r, ev->line, "%s() returned %" PRId64 " %s, as the script expects", c->name,
+                    ret, err_name(err));
+        else
+            narrate(r, ev->line, "%s() returned %" PRId64 ", as the script expects", c->name,
+                    ret);
     }
 }
 
@@ -711,7 +854,7 @@ run_syscall(struct pd_runner *r, const struct pd_event *ev, int64_t block_end_us
     r->pending.end_us = block_end_us;
     if (!ev->time.has_block_end) {
         /* No end time: the script waits for it, as a program would. */
-        uint64_t limit = r->sim.now_ns + us_to_ns(PD_BLOCK_LIMIT_US);
+        uint64_t limit = r->sim->now_ns + us_to_ns(PD_BLOCK_LIMIT_US);
         while (r->pending.active && !r->failed && pd_step_until(r, limit))
             pending_check(r);
         if (r->pending.active && !r->failed)
@@ -817,7 +960,10 @@ script_describe(const struct pd_segment *sg, char *buf, size_t n)
 {
     char fl[16];
     tcp_flags_str(sg->flags, fl, sizeof(fl));
-    size_t k = (size_t)snprintf(buf, n, "%s %u:%u(%u)", fl, sg->seq, sg->seq_end, sg->len);
+    size_t k = 0;
+    if (sg->has_ports)
+        k = (size_t)snprintf(buf, n, "%u > %u ", sg->sport, sg->dport);
+    k += (size_t)snprintf(buf + k, n - k, "%s %u:%u(%u)", fl, sg->seq, sg->seq_end, sg->len);
     if (sg->has_ack)
         k += (size_t)snprintf(buf + k, n - k, " ack %u", sg->ack);
     if (sg->has_win)
@@ -952,6 +1098,12 @@ run_outbound(struct pd_runner *r, const struct pd_event *ev, int64_t t_us, int64
         fail(r, ev, "netstep sent a frame that is not IPv4 (%zu bytes)", f->len);
         return;
     }
+    /* The frame's ports name its connection: its ISN and timestamps are
+     * that connection's (a listener's several, several connects). */
+    if (ls.is_tcp && !conn_select(r, ls.tcp.sport, ls.tcp.dport)) {
+        fail(r, ev, "more than %d connections in one script", PD_MAX_CONNS);
+        return;
+    }
     /* Learn netstep's ISN and ports from its SYN or SYN-ACK. */
     if (ls.is_tcp && (ls.tcp.flags & TCP_SYN)) {
         r->local_iss = ls.tcp.seq;
@@ -959,6 +1111,13 @@ run_outbound(struct pd_runner *r, const struct pd_event *ev, int64_t t_us, int64
         r->lport = ls.tcp.sport;
     }
     live_describe(r, &ls, ldesc, sizeof(ldesc));
+    if (ls.is_tcp && ev->kind == PD_EV_PACKET_OUT && ev->seg.has_ports) {
+        /* the ports too, as the script line gives them */
+        char tail[sizeof(ldesc)];
+        snprintf(tail, sizeof(tail), "%s", ldesc);
+        snprintf(ldesc, sizeof(ldesc), "%u > %u %.*s", ls.tcp.sport, ls.tcp.dport,
+                 (int)sizeof(ldesc) - 16, tail);
+    }
     if (ev->time.kind != PD_TIME_ANY) {
         bool range = ev->time.kind == PD_TIME_ABSOLUTE_RANGE ||
                      ev->time.kind == PD_TIME_RELATIVE_RANGE;
@@ -985,7 +1144,10 @@ run_outbound(struct pd_runner *r, const struct pd_event *ev, int64_t t_us, int64
         }
         if (!field(r, ev, "icmp_type", ev->icmp.type, ls.icmp.type, sdesc, ldesc, t_us, at))
             return;
-        field(r, ev, "icmp_code", ev->icmp.code, ls.icmp.code, sdesc, ldesc, t_us, at);
+        if (field(r, ev, "icmp_code", ev->icmp.code, ls.icmp.code, sdesc, ldesc, t_us, at) &&
+            narrating(r))
+            narrate(r, ev->line, "netstep sent at %.6f s %s, as the script expects", secs(at),
+                    ldesc);
         return;
     }
     const struct pd_segment *sg = &ev->seg;
@@ -995,6 +1157,10 @@ run_outbound(struct pd_runner *r, const struct pd_event *ev, int64_t t_us, int64
         return;
     }
     /* Every difference as packetdrill names the field. */
+    if (sg->has_ports &&
+        (!field(r, ev, "tcp_src_port", sg->sport, ls.tcp.sport, sdesc, ldesc, t_us, at) ||
+         !field(r, ev, "tcp_dst_port", sg->dport, ls.tcp.dport, sdesc, ldesc, t_us, at)))
+        return;
     if (!field(r, ev, "tcp_flags", sg->flags, ls.tcp.flags, sdesc, ldesc, t_us, at))
         return;
     if (sg->has_ttl && !field(r, ev, "ip_ttl", sg->ttl, ls.ip.ttl, sdesc, ldesc, t_us, at))
@@ -1028,6 +1194,8 @@ run_outbound(struct pd_runner *r, const struct pd_event *ev, int64_t t_us, int64
                 r->ts_known = true;
             }
     }
+    if (narrating(r))
+        narrate(r, ev->line, "netstep sent at %.6f s %s, as the script expects", secs(at), ldesc);
 }
 
 /* ---- the script --------------------------------------------------------- */
@@ -1085,6 +1253,13 @@ unsupported(const struct pd_script *sc, unsigned *line, char *why, size_t why_le
 void
 pd_run(const struct pd_script *sc, const struct pd_options *o, FILE *out, struct pd_result *res)
 {
+    pd_run_in(sc, o, out, res, NULL, NULL);
+}
+
+void
+pd_run_in(const struct pd_script *sc, const struct pd_options *o, FILE *out,
+          struct pd_result *res, struct sim *world, struct host *world_host)
+{
     struct pd_runner *r = calloc(1, sizeof(*r));
     memset(res, 0, sizeof(*res));
     if (r == NULL) {
@@ -1113,16 +1288,30 @@ pd_run(const struct pd_script *sc, const struct pd_options *o, FILE *out, struct
     r->tolerance_us = o->tolerance_us >= 0 ? o->tolerance_us : sc->tolerance_us;
     r->lport = PD_SERVER_PORT;
     r->rport = PD_REMOTE_PORT;
-    sim_init(&r->sim, o->seed);
+    r->sim = world != NULL ? world : &r->own_sim;
+    if (world == NULL)
+        sim_init(r->sim, o->seed);
     if (o->trace) {
         log_sink_init(&r->log, out);
-        log_sink_attach(&r->log, &r->sim.trace);
+        log_sink_attach(&r->log, &r->sim->trace);
         r->log_attached = true;
     }
-    r->h = sim_add_host(&r->sim, "local");
-    r->ifc = r->h ? sim_host_add_iface(&r->sim, r->h, PD_LOCAL_ADDR, PD_PREFIX_LEN,
-                                       (uint16_t)(sc->mtu ? sc->mtu : 1500), NULL)
-                  : NULL;
+    if (world == NULL) {
+        r->h = sim_add_host(r->sim, "local");
+        r->ifc = r->h ? sim_host_add_iface(r->sim, r->h, PD_LOCAL_ADDR, PD_PREFIX_LEN,
+                                           (uint16_t)(sc->mtu ? sc->mtu : 1500), NULL)
+                      : NULL;
+    } else {
+        /* The caller's host: its first interface, with the script's address
+         * and MTU, and no link (this driver takes its frames). */
+        r->h = world_host;
+        r->ifc = world_host != NULL && world_host->n_ifaces > 0 &&
+                         world_host->ifaces[0].addr == PD_LOCAL_ADDR
+                     ? &world_host->ifaces[0]
+                     : NULL;
+        if (r->ifc != NULL && sc->mtu)
+            r->ifc->mtu = (uint16_t)sc->mtu;
+    }
     if (r->ifc == NULL) {
         res->verdict = PD_ERROR;
         snprintf(res->msg, sizeof(res->msg), "cannot build the world");
@@ -1130,16 +1319,19 @@ pd_run(const struct pd_script *sc, const struct pd_options *o, FILE *out, struct
     }
     r->ifc->ops = &pd_iface_ops;
     r->ifc->drv = r;
-    sim_enter_host(&r->sim, r->h);
-    host_iface_up(r->h, r->ifc, false);
+    sim_enter_host(r->sim, r->h);
+    if (!r->ifc->up)
+        host_iface_up(r->h, r->ifc, false);
     arp_cache_set_permanent(r->h, r->ifc, PD_REMOTE_ADDR, pd_remote_mac);
     pd_personality_apply(o->personality, r->h, &r->sd);
-    sim_host_entered(&r->sim, r->h);
+    sim_host_entered(r->sim, r->h);
 
     size_t notes_len = 0;
     for (size_t i = 0; i < sc->n_events && !r->failed; i++) {
         const struct pd_event *ev = &sc->events[i];
         int64_t t = ev->time.start_us, t_end = ev->time.end_us;
+        if (o->observer != NULL && o->observer->line != NULL)
+            o->observer->line(o->observer->ctx, i);
         switch (ev->time.kind) {
         case PD_TIME_RELATIVE:
         case PD_TIME_RELATIVE_RANGE:
@@ -1164,9 +1356,17 @@ pd_run(const struct pd_script *sc, const struct pd_options *o, FILE *out, struct
         r->last_us = t;
         switch (ev->kind) {
         case PD_EV_PACKET_IN:
+            if (narrating(r)) {
+                char desc[320];
+                script_describe(&ev->seg, desc, sizeof(desc));
+                narrate(r, ev->line, "the scripted peer sends %s", desc);
+            }
             inject_tcp(r, ev);
             break;
         case PD_EV_ICMP_IN:
+            if (narrating(r))
+                narrate(r, ev->line, "the scripted peer sends icmp type %u code %u",
+                        ev->icmp.type, ev->icmp.code);
             inject_icmp(r, ev);
             break;
         case PD_EV_SYSCALL:
@@ -1175,7 +1375,15 @@ pd_run(const struct pd_script *sc, const struct pd_options *o, FILE *out, struct
             break;
         case PD_EV_SHELL: {
             char whyn[200];
-            if (pd_shell_apply(ev->shell, r->h, &r->sd, whyn, sizeof(whyn)) == 0) {
+            int applied = pd_shell_apply(ev->shell, r->h, &r->sd, whyn, sizeof(whyn));
+            if (narrating(r)) {
+                if (applied)
+                    narrate(r, ev->line, "`%s`: netstep's tunables follow it", ev->shell);
+                else
+                    narrate(r, ev->line, "`%s` is not modelled: %s; the script runs on",
+                            ev->shell, whyn);
+            }
+            if (applied == 0) {
                 res->not_modelled++;
                 if (notes_len < sizeof(res->notes))
                     notes_len += (size_t)snprintf(res->notes + notes_len,
@@ -1204,7 +1412,13 @@ pd_run(const struct pd_script *sc, const struct pd_options *o, FILE *out, struct
 out:
     if (r->log_attached)
         log_sink_detach(&r->log);
-    sim_destroy(&r->sim);
+    if (world == NULL) {
+        sim_destroy(r->sim);
+    } else if (r->ifc != NULL) {
+        /* the world outlives this runner: its interface no longer sends here */
+        r->ifc->ops = NULL;
+        r->ifc->drv = NULL;
+    }
     for (size_t i = 0; i < r->outq_n; i++)
         free(r->outq[i].b);
     free(r->outq);

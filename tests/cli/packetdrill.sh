@@ -50,7 +50,7 @@ check options_freebsd 0 "$ns" packetdrill --personality freebsd "$bad/wrong-opti
 
 check ipv6 77 "$ns" packetdrill "$bad/ipv6.pkt"
 has ipv6 "ipv6.pkt: skipped"
-has ipv6 "needs IPv6 (netstep's stack is IPv4 only), which netstep lacks"
+has ipv6 "needs IPv6 scripts (netstep's stack has TCP over IPv6, but this runner builds and reads IPv4 frames only), which netstep lacks"
 
 check syntax 2 "$ns" packetdrill "$bad/syntax.pkt"
 has syntax "syntax.pkt:6:12: error: expected '(' and the length after the sequence range"

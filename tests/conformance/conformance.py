@@ -30,6 +30,21 @@ CLASS_TITLES = {
 }
 
 
+def ipv6_scripts(suite):
+    """The IPv6 twins (--ip_version=ipv6, or ipv4-mapped-ipv6)."""
+    found = []
+    for root, _dirs, files in os.walk(suite):
+        for f in files:
+            if not f.endswith(".pkt"):
+                continue
+            path = os.path.join(root, f)
+            with open(path, encoding="utf-8", errors="replace") as fh:
+                text = fh.read()
+            if re.search(r"^\s*--ip_version=(ipv6|ipv4-mapped-ipv6)\s*$", text, re.M):
+                found.append(os.path.relpath(path, suite))
+    return sorted(found)
+
+
 def ipv4_scripts(suite):
     found = []
     for root, _dirs, files in os.walk(suite):
@@ -123,6 +138,11 @@ def main():
         for rel in scripts:
             results[(personality, rel)] = run_one(netstep, suite, rel, personality)
 
+    # The IPv6 twins: run too (with freebsd's tunables), counted apart; the
+    # runner says why one is skipped, which the report repeats.
+    scripts6 = ipv6_scripts(suite)
+    results6 = {rel: run_one(netstep, suite, rel, "freebsd") for rel in scripts6}
+
     groups = [g for g in GROUPS if any(group_of(r) == g for r in scripts)]
     groups += sorted({group_of(r) for r in scripts} - set(groups))
     table = []
@@ -202,6 +222,21 @@ def main():
               "open, which is what the freebsd personality changes."
               % (len(scripts), totals[""][0], totals["freebsd"][0]))
     md.append("")
+    c6 = [0, 0, 0]
+    why6 = {}
+    for rel in scripts6:
+        v, msg, _notes = results6[rel]
+        c6[0 if v == "pass" else 2 if v == "skipped" else 1] += 1
+        if v == "skipped":
+            m = re.search(r"skipped: needs (.*), which netstep lacks", msg)
+            why6[m.group(1) if m else msg] = why6.get(m.group(1) if m else msg, 0) + 1
+    md.append("The IPv6 twins (`--ip_version=ipv6` and `ipv4-mapped-ipv6`), run with "
+              "`--personality freebsd` and counted apart: %d scripts, %d passed, %d failed, "
+              "%d skipped%s."
+              % (len(scripts6), c6[0], c6[1], c6[2],
+                 "".join("; skipped because they need %s: %d" % (w, n)
+                         for w, n in sorted(why6.items()))))
+    md.append("")
     md.append("## Why the others do not pass (freebsd personality)")
     md.append("")
     for cls in ("bug", "choice", "feature"):
@@ -247,6 +282,8 @@ def main():
                  len(classified["feature"]), len(unclassified)))
     with open(out_md, "w", encoding="utf-8") as fh:
         fh.write("\n".join(md) + "\n")
+    print("IPv6 twins: %d scripts, %d passed, %d failed, %d skipped"
+          % (len(scripts6), c6[0], c6[1], c6[2]))
     print("wrote %s: %d bugs, %d RFC choices, %d missing features, %d not classified"
           % (out_md, len(classified["bug"]), len(classified["choice"]),
              len(classified["feature"]), len(unclassified)))

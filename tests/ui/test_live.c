@@ -85,6 +85,66 @@ START_TEST(test_complete_unique_names_and_words)
 }
 END_TEST
 
+/* inject and replay: where the frame goes, its layers, each layer's fields
+ * and the values some fields take, as docs/scenario-language.md lists them. */
+START_TEST(test_complete_inject_and_replay)
+{
+    struct cmdline cl = { 0 };
+    ck_assert_str_eq(tab(&cl, "inj"), "inject ");
+    ck_assert_str_eq(tab(&cl, "rep"), "replay ");
+    ck_assert_str_eq(tab(&cl, "inject i"), "inject into ");
+    ck_assert_str_eq(tab(&cl, "inject into b"), "inject into bob ");
+    ck_assert_str_eq(tab(&cl, "inject on al"), "inject on alice ");
+    ck_assert_str_eq(tab(&cl, "inject on alice bo"), "inject on alice bob ");
+    ck_assert_str_eq(tab(&cl, "inject on alice bob to a"), "inject on alice bob to alice ");
+    ck_assert_str_eq(tab(&cl, "inject on alice bob ip"), "inject on alice bob ipv4 ");
+    ck_assert_str_eq(tab(&cl, "inject into bob e"), "inject into bob eth ");
+    /* after ipv4 its fields and the transports; a transport's fields after it */
+    ck_assert_str_eq(tab(&cl, "inject on alice bob ipv4 t"), "inject on alice bob ipv4 t");
+    ck_assert_str_eq(cl.msg, "ttl  tos  tcp");
+    ck_assert_str_eq(tab(&cl, "inject on alice bob ipv4 tc"), "inject on alice bob ipv4 tcp ");
+    ck_assert_str_eq(tab(&cl, "inject on alice bob ipv4 tcp sp"),
+                     "inject on alice bob ipv4 tcp sport ");
+    ck_assert_str_eq(tab(&cl, "inject on alice bob ipv4 tcp sport 4444 dport 80 fl"),
+                     "inject on alice bob ipv4 tcp sport 4444 dport 80 flags ");
+    ck_assert_str_eq(tab(&cl, "inject on alice bob ipv4 tcp sport 1 dport 2 sa"),
+                     "inject on alice bob ipv4 tcp sport 1 dport 2 sack");
+    ck_assert_str_eq(cl.msg, "sackok  sack");
+    /* a field's value: an address is a host's name; csum's words */
+    ck_assert_str_eq(tab(&cl, "inject into bob ipv4 src b"), "inject into bob ipv4 src bob ");
+    ck_assert_str_eq(tab(&cl, "inject into bob ipv4 src bob dst bob tcp csum b"),
+                     "inject into bob ipv4 src bob dst bob tcp csum bad ");
+    /* a number is typed, not offered; `proto tcp` is a value, not the layer */
+    ck_assert_str_eq(tab(&cl, "inject into bob ipv4 ttl "), "inject into bob ipv4 ttl ");
+    ck_assert_str_eq(cl.msg, "nothing to complete here");
+    ck_assert_str_eq(tab(&cl, "inject into bob ipv4 proto tcp t"),
+                     "inject into bob ipv4 proto tcp t");
+    ck_assert_str_eq(cl.msg, "ttl  tos  tcp");
+    /* ICMP's kinds, and its quote written with the same words */
+    ck_assert_str_eq(tab(&cl, "inject into bob ipv4 icmp unreach ne"),
+                     "inject into bob ipv4 icmp unreach ne");
+    ck_assert_str_eq(cl.msg, "net  needfrag");
+    ck_assert_str_eq(tab(&cl, "inject into bob ipv4 icmp unreach needfrag mtu 296 qu"),
+                     "inject into bob ipv4 icmp unreach needfrag mtu 296 quote ");
+    ck_assert_str_eq(tab(&cl, "inject into bob ipv4 icmp unreach port quote w"),
+                     "inject into bob ipv4 icmp unreach port quote whole ");
+    ck_assert_str_eq(tab(&cl, "inject into bob ipv4 icmp unreach port quote ipv4 u"),
+                     "inject into bob ipv4 icmp unreach port quote ipv4 udp ");
+    /* ARP's fields */
+    ck_assert_str_eq(tab(&cl, "inject on alice bob arp re"), "inject on alice bob arp re");
+    ck_assert_str_eq(cl.msg, "request  reply");
+    ck_assert_str_eq(tab(&cl, "inject on alice bob arp reply sp"),
+                     "inject on alice bob arp reply spa ");
+    /* replay FILE on A B to END */
+    ck_assert_str_eq(tab(&cl, "replay \"x.pcap\" o"), "replay \"x.pcap\" on ");
+    ck_assert_str_eq(tab(&cl, "replay \"x.pcap\" on alice b"), "replay \"x.pcap\" on alice bob ");
+    ck_assert_str_eq(tab(&cl, "replay \"x.pcap\" on alice bob t"),
+                     "replay \"x.pcap\" on alice bob to ");
+    ck_assert_str_eq(tab(&cl, "replay \"x.pcap\" on alice bob to b"),
+                     "replay \"x.pcap\" on alice bob to bob ");
+}
+END_TEST
+
 START_TEST(test_complete_several_extends_and_lists)
 {
     struct cmdline cl = { 0 };
@@ -102,7 +162,7 @@ START_TEST(test_complete_several_extends_and_lists)
     ck_assert_str_eq(cands.word[1], "bob:");
     ck_assert_str_eq(cands.word[2], "carol:");
     ck_assert_str_eq(cands.word[3], "ping");
-    ck_assert_uint_eq(cands.n, 3 + 13);
+    ck_assert_uint_eq(cands.n, 3 + 15);
     /* inside a quoted text nothing is a name */
     ck_assert_str_eq(tab(&cl, "say \"al"), "say \"al");
     ck_assert_str_eq(cl.msg, "nothing to complete here");
@@ -523,6 +583,7 @@ live_suite(void)
     tcase_add_checked_fixture(tc, names_setup, names_teardown);
     tcase_add_test(tc, test_complete_unique_names_and_words);
     tcase_add_test(tc, test_complete_several_extends_and_lists);
+    tcase_add_test(tc, test_complete_inject_and_replay);
     tcase_add_test(tc, test_editing_keys);
     tcase_add_test(tc, test_commands);
     suite_add_tcase(s, tc);
