@@ -274,7 +274,7 @@ ping6_in)
 title "the kernel pings netstep over IPv6 through a TAP device"
 host bob 192.0.2.2/24 $N6/64 mac $NMAC
 tap bob $dev
-sleep 8s
+sleep 10s
 SCN
     start_run "$base.scn"
     kside ping6 $N6 3
@@ -315,10 +315,27 @@ SCN
     done
     trace_has "the kernel learned from its solicitation" ICMPv6 cache "^neighbour $K6 at $KMAC: .*STALE: learned from its solicitation"
     trace_has "echo request from the kernel's link-local" ICMPv6 in "^echo request from $KLL,"
+    # Neighbour unreachability detection both ways [RFC 4861 7.3]: bob's
+    # entry for the kernel, STALE from its solicitation, went DELAY with the
+    # first answer and PROBE 5 s later; the kernel answers a unicast probe
+    # without the link-layer option (allowed [RFC 4861 7.2.4]) and bob must
+    # take it as confirmation. The kernel probes bob the same way.
+    trace_has "probe of the kernel" ICMPv6 cache "^neighbour $K6 at $KMAC: DELAY -> PROBE"
+    trace_has "probe answered" ICMPv6 cache "^neighbour $K6 at $KMAC: PROBE -> REACHABLE"
     unsolicited_dropped
     check_pcap "$base.pcap"
     expect_some "$base.pcap" "icmpv6.type == 136 && eth.src == $NMAC && ipv6.src == $N6 && ipv6.dst == $K6 && ipv6.hlim == 255 && icmpv6.nd.na.flag.s == 1 && icmpv6.nd.na.flag.o == 1 && icmpv6.nd.na.flag.r == 0 && icmpv6.nd.na.target_address == $N6 && icmpv6.opt.linkaddr == $NMAC" \
         "solicited advertisement from netstep (S and O set, R clear, its MAC)"
+    expect_some "$base.pcap" "icmpv6.type == 135 && ipv6.src == $N6 && ipv6.dst == $K6 && eth.dst == $KMAC" \
+        "unicast probe (solicitation) from netstep"
+    expect_some "$base.pcap" "icmpv6.type == 136 && ipv6.src == $K6 && ipv6.dst == $N6 && icmpv6.nd.na.flag.s == 1 && !icmpv6.opt.linkaddr" \
+        "the kernel's answer to it, without a link-layer option"
+    expect_some "$base.pcap" "icmpv6.type == 135 && eth.src == $KMAC && eth.dst == $NMAC && !(ipv6.dst == ff00::/8)" \
+        "unicast probe from the kernel"
+    n=$(count "$base.pcap" "icmpv6.type == 136 && eth.src == $NMAC && icmpv6.nd.na.flag.s == 1")
+    m=$(count "$base.pcap" "icmpv6.type == 135 && eth.src == $KMAC && !(ipv6.src == ::)")
+    [ "$n" -eq "$m" ] || fail "the kernel sent $m solicitations, netstep answered $n"
+    echo "ok   every one of the kernel's $m solicitations answered by a solicited advertisement"
     expect_some "$base.pcap" "icmpv6.type == 129 && ipv6.src == $N6 && ipv6.dst == $K6 && ipv6.hlim == 64" \
         "echo replies from netstep's global address"
     expect_some "$base.pcap" "icmpv6.type == 129 && ipv6.src == $nll && ipv6.dst == $KLL" \
