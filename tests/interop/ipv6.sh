@@ -16,7 +16,7 @@
 #              kernel STALE from them, and replies
 #   dad        the kernel tries to take netstep's own address: netstep defends
 #              it with an advertisement to all nodes and the kernel gives up
-#              the address (dadfailed) [RFC 4862 5.4.3]
+#              the address (dadfailed) [RFC 4862 5.4.4, 5.4.5]
 #   tcp6       TCP over IPv6 both ways, byte-exact: 1 MiB from a scenario to
 #              the kernel's sink, and curl -6 fetching a page from a scenario;
 #              skipped (77), saying why, while netstep has no IPv6 TCP sockets
@@ -342,9 +342,9 @@ SCN
         "echo replies from netstep's link-local (to ff02::1 and to itself)"
     ;;
 dad)
-    # [RFC 4862 5.4.3, RFC 4861 7.2.4] a solicitation from :: for one of my
-    # addresses is another node's duplicate address detection: the answer
-    # goes to all nodes, and the other node must not use the address.
+    # A solicitation from :: for one of my addresses is another node's
+    # duplicate address detection: the answer goes to all nodes [RFC 4861
+    # 7.2.4], and the other node must not use the address [RFC 4862 5.4.5].
     cat >"$base.scn" <<SCN
 title "the kernel's DAD meets netstep's address"
 host bob 192.0.2.2/24 $N6/64 mac $NMAC
