@@ -243,13 +243,15 @@ expect global contains "3 packets transmitted, 3 received"
 sleep 3s
 ping bob $KLL count 3 interval 100ms timeout 5s -> link
 expect link contains "3 packets transmitted, 3 received"
+ping bob $K6 size 1452 timeout 5s -> big
+expect big contains "1 packets transmitted, 1 received"
 SCN
     start_run "$base.scn"
     end_run
     # The ping summaries were checked by the scenario's own expects.
-    grep -q '^ok: 2 expects held, 0 failed' "$base.err" ||
+    grep -q '^ok: 3 expects held, 0 failed' "$base.err" ||
         { cat "$base.err" >&2; fail "the scenario's expects did not all hold"; }
-    echo "ok   the scenario's expects: 3 of 3 echoes answered by $K6 and by $KLL"
+    echo "ok   the scenario's expects: 3 of 3 echoes answered by $K6 and by $KLL, and one of 1452 bytes (a full 1500-byte packet)"
     for a in $K6 $KLL; do
         trace_has "neighbour solicitation for $a" ICMPv6 out "^neighbour solicitation to ff02::1:ff00:[0-9a-f]*: who has $a\\?"
         trace_has "advertisement from the kernel for $a" ICMPv6 in "^neighbour advertisement from $a: $a is here"
@@ -263,9 +265,13 @@ SCN
         "solicited advertisement from the kernel"
     for a in $K6 $KLL; do
         n=$(count "$base.pcap" "icmpv6.type == 129 && ipv6.src == $a && ipv6.hlim == 64 && eth.dst == $NMAC")
-        [ "$n" -eq 3 ] || fail "$n echo replies from $a with hop limit 64 in the capture, want 3"
+        want=3
+        [ $a = $K6 ] && want=4
+        [ "$n" -eq $want ] || fail "$n echo replies from $a with hop limit 64 in the capture, want $want"
     done
-    echo "ok   3 echo replies from $K6 and 3 from $KLL in the capture, hop limit 64"
+    echo "ok   4 echo replies from $K6 and 3 from $KLL in the capture, hop limit 64"
+    expect_some "$base.pcap" "icmpv6.type == 129 && ipv6.src == $K6 && ipv6.plen == 1460 && frame.len == 1514" \
+        "1500-byte echo reply from the kernel"
     expect_some "$base.pcap" "icmpv6.type == 128 && ipv6.src == fe80::/10 && ipv6.dst == $KLL" \
         "echo requests to the kernel's link-local from netstep's link-local [RFC 6724 5 rule 2]"
     ;;
@@ -278,6 +284,8 @@ sleep 10s
 SCN
     start_run "$base.scn"
     kside ping6 $N6 3
+    # The largest unfragmented echo: 1500 - 40 (IPv6) - 8 (ICMPv6) bytes.
+    kside ping6 $N6 1 1452
     # The kernel asked by solicitation and netstep's advertisement was
     # solicited: REACHABLE [RFC 4861 7.2.5] (for 15 to 45 s).
     neigh=$(nsx ip -6 neigh show $N6 dev $dev)
@@ -336,6 +344,8 @@ SCN
     m=$(count "$base.pcap" "icmpv6.type == 135 && eth.src == $KMAC && !(ipv6.src == ::)")
     [ "$n" -eq "$m" ] || fail "the kernel sent $m solicitations, netstep answered $n"
     echo "ok   every one of the kernel's $m solicitations answered by a solicited advertisement"
+    expect_some "$base.pcap" "icmpv6.type == 129 && ipv6.src == $N6 && ipv6.plen == 1460 && frame.len == 1514" \
+        "1500-byte echo reply from netstep"
     expect_some "$base.pcap" "icmpv6.type == 129 && ipv6.src == $N6 && ipv6.dst == $K6 && ipv6.hlim == 64" \
         "echo replies from netstep's global address"
     expect_some "$base.pcap" "icmpv6.type == 129 && ipv6.src == $nll && ipv6.dst == $KLL" \

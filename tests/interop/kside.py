@@ -17,9 +17,10 @@
 #   kside.py land DST PORT           one LAND SYN: from DST:PORT to DST:PORT, the
 #                                    IPv4 header written here (IP_HDRINCL), so the
 #                                    kernel sends the spoofed source as it is
-#   kside.py ping6 DST COUNT         ICMPv6 echo requests from a raw ICMPv6 socket
-#                                    (the kernel's ND resolves DST and the kernel
-#                                    sums the checksum); DST may carry a zone,
+#   kside.py ping6 DST COUNT [SIZE]  ICMPv6 echo requests of SIZE data bytes (56)
+#                                    from a raw ICMPv6 socket (the kernel's ND
+#                                    resolves DST and the kernel sums the
+#                                    checksum); DST may carry a zone,
 #                                    fe80::1%nstap0, or be a multicast group,
 #                                    ff02::1%nstap0 (the first answer counts);
 #                                    each reply's data must be the request's. Prints
@@ -98,7 +99,7 @@ def do_ping(dst, count):
     print("ok ping: %d replies" % got)
 
 
-def do_ping6(dst, count):
+def do_ping6(dst, count, size=56):
     # getaddrinfo turns "fe80::1%nstap0" into the address and the zone's
     # interface index (a link-local or link-scope destination needs one).
     info = socket.getaddrinfo(dst, None, socket.AF_INET6, socket.SOCK_RAW,
@@ -117,14 +118,14 @@ def do_ping6(dst, count):
     ident = os.getpid() & 0xFFFF
     got = 0
     for seq in range(1, count + 1):
-        payload = bytes(range(0x20, 0x20 + 56))
+        payload = bytes((0x20 + i) & 0xFF for i in range(size))
         pkt = struct.pack("!BBHHH", 128, 0, 0, ident, seq) + payload
         t0 = time.monotonic()
         s.sendto(pkt, sa)
         deadline = t0 + 2.0
         while time.monotonic() < deadline:
             try:
-                data, anc, _, addr = s.recvmsg(2048, socket.CMSG_SPACE(4))
+                data, anc, _, addr = s.recvmsg(65536, socket.CMSG_SPACE(4))
             except socket.timeout:
                 break
             src = addr[0].split("%")[0]
@@ -139,8 +140,8 @@ def do_ping6(dst, count):
             for level, kind, val in anc:
                 if level == socket.IPPROTO_IPV6 and kind == socket.IPV6_HOPLIMIT:
                     hlim = struct.unpack("i", val[:4])[0]
-            print("reply from %s: icmp_seq=%d hlim=%d time=%.3f ms"
-                  % (src, seq, hlim, (time.monotonic() - t0) * 1000), flush=True)
+            print("reply from %s: icmp_seq=%d hlim=%d bytes=%d time=%.3f ms"
+                  % (src, seq, hlim, len(data), (time.monotonic() - t0) * 1000), flush=True)
             got += 1
             break
         time.sleep(0.1)
@@ -309,7 +310,7 @@ def main(a):
     elif len(a) >= 3 and a[0] == "tcp-sink":
         do_tcp_sink(int(a[1]), int(a[2]), *a[3:4])
     elif len(a) >= 3 and a[0] == "ping6":
-        do_ping6(a[1], int(a[2]))
+        do_ping6(a[1], int(a[2]), *map(int, a[3:4]))
     elif len(a) >= 3 and a[0] == "closed":
         do_closed(a[1], int(a[2]))
     elif len(a) >= 3 and a[0] == "land":
