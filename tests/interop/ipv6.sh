@@ -17,6 +17,8 @@
 #   dad        the kernel tries to take netstep's own address: netstep defends
 #              it with an advertisement to all nodes and the kernel gives up
 #              the address (dadfailed) [RFC 4862 5.4.4, 5.4.5]
+#   moved      the kernel's MAC changes under bob's REACHABLE entry: its
+#              unsolicited advertisement (O set) must move bob to the new MAC
 #   tcp6       TCP over IPv6 both ways, byte-exact: 1 MiB from a scenario to
 #              the kernel's sink, and curl -6 fetching a page from a scenario;
 #              skipped (77), saying why, while netstep has no IPv6 TCP sockets
@@ -123,7 +125,7 @@ end_run() {
     wait "$run_pid"
     local rc=$?
     run_pid=
-    [ $rc -eq 0 ] || { tail -5 "$base.json" "$base.err" >&2; fail "netstep run exited $rc"; }
+    [ $rc -eq 0 ] || { tail -n 5 "$base.json" "$base.err" >&2; fail "netstep run exited $rc"; }
 }
 kside() {
     nsx timeout 60 python3 "$kside" "$@" || fail "kside.py $1 $2 failed"
@@ -382,6 +384,44 @@ SCN
     expect_some "$base.pcap" "icmpv6.type == 136 && eth.src == $NMAC && ipv6.dst == ff02::1 && icmpv6.nd.na.flag.s == 0 && icmpv6.nd.na.target_address == $N6" \
         "unsolicited advertisement from netstep to all nodes"
     ;;
+moved)
+    # The kernel's MAC changes under a REACHABLE entry: with ndisc_notify
+    # the kernel says so with an unsolicited advertisement to all nodes, O
+    # set [RFC 4861 7.2.6]; bob must take the new address and go STALE
+    # [RFC 4861 7.2.5], or his next packets go to a MAC nobody has.
+    KMAC2=02:00:00:00:02:02
+    nsx sysctl -qw net.ipv6.conf.$dev.ndisc_notify=1 || fail "cannot set ndisc_notify"
+    cat >"$base.scn" <<SCN
+title "the kernel's MAC changes under bob's neighbour entry"
+host bob 192.0.2.2/24 $N6/64 mac $NMAC
+tap bob $dev
+ping bob $K6 count 2 interval 100ms timeout 5s -> before
+expect before contains "2 packets transmitted, 2 received"
+sleep 4s
+ping bob $K6 count 2 interval 100ms timeout 2s -> after
+expect after contains "2 packets transmitted, 2 received"
+SCN
+    start_run "$base.scn"
+    # bob's first two echo requests reached the kernel: then change its MAC.
+    for _ in $(seq 60); do
+        n=$(nsx awk '$1 == "Icmp6InEchos" { print $2 }' /proc/net/snmp6)
+        [ "${n:-0}" -ge 2 ] && break
+        sleep 0.1
+    done
+    [ "${n:-0}" -ge 2 ] || fail "bob's first pings did not reach the kernel"
+    nsx ip link set dev $dev address $KMAC2 || fail "cannot change $dev's MAC"
+    end_run
+    grep -q '^ok: 2 expects held, 0 failed' "$base.err" ||
+        { cat "$base.err" >&2; fail "the pings after the change were not all answered"; }
+    echo "ok   2 of 2 echoes answered before the kernel's MAC changed and 2 of 2 after"
+    trace_has "the kernel's unsolicited advertisement" ICMPv6 in "^neighbour advertisement from [0-9a-f:]*: $K6 is here"
+    trace_has "the new MAC taken" ICMPv6 cache "^neighbour $K6 at $KMAC2: REACHABLE -> STALE"
+    check_pcap "$base.pcap"
+    expect_some "$base.pcap" "icmpv6.type == 136 && eth.src == $KMAC2 && ipv6.dst == ff02::1 && icmpv6.nd.na.flag.s == 0 && icmpv6.nd.na.flag.o == 1 && icmpv6.nd.na.target_address == $K6" \
+        "unsolicited advertisement from the kernel, O set"
+    expect_some "$base.pcap" "icmpv6.type == 128 && eth.src == $NMAC && eth.dst == $KMAC2" \
+        "echo requests from bob to the new MAC"
+    ;;
 tcp6)
     # Which spelling of an IPv6 TCP socket does this netstep know? None:
     # skip, and say so (the test is not a pass until it runs).
@@ -448,7 +488,7 @@ SCN
     rm -f "$base.chunk"
     ;;
 *)
-    fail "unknown case (ping6_out ping6_in dad tcp6)"
+    fail "unknown case (ping6_out ping6_in dad moved tcp6)"
     ;;
 esac
 echo "PASS interop/$case"
