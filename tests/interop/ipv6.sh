@@ -454,11 +454,11 @@ expect rest length == 0
 bob: close c
 expect bob c state TIME_WAIT
 bob: l = socket $kind
-bob: bind l [::]:80
-bob: listen l
-bob: accept l timeout 30s -> s
-bob: recv s timeout 10s -> request
-expect request contains "GET / HTTP/1.1"
+bob: bind l 80
+bob: listen l 5
+bob: s = accept l timeout 30s
+bob: recv s 4096 timeout 10s -> request
+expect request contains "GET / HTTP/1.1\r\n"
 bob: send s "HTTP/1.1 200 OK\r\nContent-Length: 13\r\nConnection: close\r\n\r\nover IPv6 ok\n"
 bob: close s
 SCN
@@ -474,8 +474,10 @@ SCN
     sent=$(for _ in $(seq 16); do cat "$base.chunk"; done | sha256sum | cut -c1-16)
     grep -q "sha256 $sent" "$base.sink.log" || fail "the kernel's SHA-256 is not that of what netstep sent ($sent)"
     echo "ok   1 MiB from netstep to the kernel over IPv6, SHA-256 equal: $sent..."
-    code=$(nsx timeout 20 curl -6 -sS --max-time 10 -o "$base.body" -w '%{http_code}' \
-        "http://[$N6]/") || fail "curl -6 failed"
+    # bob listens a moment after the sink's close: curl retries a refusal.
+    code=$(nsx timeout 30 curl -6 -sS --max-time 10 --retry 5 --retry-connrefused \
+        --retry-delay 1 -o "$base.body" -w '%{http_code}' "http://[$N6]/") ||
+        fail "curl -6 failed"
     end_run
     [ "$code" = 200 ] || fail "curl -6 got HTTP status $code"
     printf 'over IPv6 ok\n' | cmp -s - "$base.body" || fail "the page differs: $(head -c 100 "$base.body")"
