@@ -17,6 +17,9 @@
 #   dad        the kernel tries to take netstep's own address: netstep defends
 #              it with an advertisement to all nodes and the kernel gives up
 #              the address (dadfailed) [RFC 4862 5.4.4, 5.4.5]
+#   mld        an MLDv1 report that passes bob's card (its group is bob's
+#              solicited-node group too) goes up through IPv6's hop-by-hop
+#              header and is dropped by ICMPv6 with a named reason
 #   moved      the kernel's MAC changes under bob's REACHABLE entry: its
 #              unsolicited advertisement (O set) must move bob to the new MAC
 #   tcp6       TCP over IPv6 both ways, byte-exact: 1 MiB from a scenario to
@@ -190,9 +193,9 @@ unsolicited_dropped() {
 import json, sys
 ev = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
 def kind(t):
-    if "type 143" in t:
+    if "multicast listener report v2" in t:
         return "MLDv2 report"
-    if "type 131" in t or "type 132" in t:
+    if "multicast listener report," in t or "multicast listener done" in t:
         return "MLDv1 message"
     if "router solicitation" in t:
         return "router solicitation"
@@ -208,7 +211,7 @@ for e in ev:
         if kind(t) is not None:
             seen[e["pkt"]] = kind(t)
     elif "(to kernel)" in t:
-        for k in ("router advertisement", "type 143", "type 131", "type 132"):
+        for k in ("router advertisement", "multicast listener"):
             if k in t:
                 print("FAIL netstep sent: " + t)
                 sys.exit(1)
@@ -384,6 +387,54 @@ SCN
     expect_some "$base.pcap" "icmpv6.type == 136 && eth.src == $NMAC && ipv6.dst == ff02::1 && icmpv6.nd.na.flag.s == 0 && icmpv6.nd.na.target_address == $N6" \
         "unsolicited advertisement from netstep to all nodes"
     ;;
+mld)
+    # An MLD report that does reach bob's IPv6: MLDv1 sends a report to the
+    # group it reports [RFC 2710 4]. The kernel, made to speak MLDv1, takes
+    # 2001:db8:1::2, whose solicited-node group ff02::1:ff00:2 is also
+    # 2001:db8::2's: bob's card passes the report, IPv6 walks its hop-by-hop
+    # header (Router Alert, a known option [RFC 2711]) and ICMPv6 drops the
+    # report by name. A host does nothing with another's report.
+    nsx sysctl -qw net.ipv6.conf.$dev.force_mld_version=1 || fail "cannot set force_mld_version"
+    cat >"$base.scn" <<SCN
+title "an MLDv1 report for bob's own solicited-node group"
+host bob 192.0.2.2/24 $N6/64 mac $NMAC
+tap bob $dev
+sleep 3s
+SCN
+    start_run "$base.scn"
+    nsx ip -6 addr add 2001:db8:1::2/64 dev $dev nodad || fail "cannot add 2001:db8:1::2"
+    end_run
+    python3 - "$base.json" <<'PY' || fail "netstep mishandled the kernel's MLDv1 report"
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
+reports = [e["pkt"] for e in ev if e["layer"] == "Wire" and "(from kernel)" in e["text"]
+           and "> ff02::1:ff00:2: HBH ICMP6, multicast listener report," in e["text"]]
+if not reports:
+    print("FAIL no MLDv1 report for ff02::1:ff00:2 from the kernel")
+    sys.exit(1)
+for pkt in reports:
+    mine = [e for e in ev if e.get("host") == "bob" and e["pkt"] == pkt]
+    layers = [(e["layer"], e["dir"]) for e in mine]
+    drops = [e for e in mine if e["dir"] == "drop"]
+    if ("IPv6", "in") not in layers or not drops or drops[-1]["layer"] != "ICMPv6":
+        print("FAIL #%d: %s" % (pkt, [(e["layer"], e["dir"], e["text"][:80]) for e in mine]))
+        sys.exit(1)
+    if any(e["dir"] == "out" for e in ev if e.get("host") == "bob"):
+        print("FAIL bob sent something")
+        sys.exit(1)
+    named = [e for e in mine if e["layer"] == "ICMPv6" and e["dir"] == "in"]
+    if not named or not named[0]["text"].startswith("multicast listener report (type 131"):
+        print("FAIL #%d: ICMPv6 does not name the report: %s" % (pkt, named[0]["text"] if named else None))
+        sys.exit(1)
+    d = drops[-1]
+    print("ok   MLDv1 report #%d for ff02::1:ff00:2: up through IPv6 (hop-by-hop, Router Alert), "
+          "dropped by ICMPv6 as %s: %s [%s]" % (pkt, d["drop"]["reason"], d["drop"]["sentence"], d["rfc"]))
+PY
+    check_pcap "$base.pcap"
+    expect_some "$base.pcap" "icmpv6.type == 131 && ipv6.dst == ff02::1:ff00:2 && ipv6.hopopts && eth.dst == 33:33:ff:00:00:02" \
+        "MLDv1 report to bob's solicited-node group, with a hop-by-hop header"
+    expect_none "$base.pcap" "eth.src == $NMAC" "frame from netstep (a host does not answer a report)"
+    ;;
 moved)
     # The kernel's MAC changes under a REACHABLE entry: with ndisc_notify
     # the kernel says so with an unsolicited advertisement to all nodes, O
@@ -490,7 +541,7 @@ SCN
     rm -f "$base.chunk"
     ;;
 *)
-    fail "unknown case (ping6_out ping6_in dad moved tcp6)"
+    fail "unknown case (ping6_out ping6_in dad mld moved tcp6)"
     ;;
 esac
 echo "PASS interop/$case"
