@@ -163,9 +163,10 @@ check_pcap() {  # PCAP
     fi
     echo "ok   $(basename "$pcap"): tshark reads $frames frames, checksums good, nothing malformed"
 }
-# trace_has WHAT JQ-LIKE: the JSON trace holds an event of netstep's host
-# whose layer, direction and text match (text: a Python regular expression).
-trace_has() {  # WHAT LAYER DIR TEXT-REGEX
+# trace_has WHAT LAYER DIR TEXT-REGEX: the JSON trace holds an event of
+# netstep's host bob with that layer and direction whose text matches (a
+# Python regular expression; the cases anchor theirs with ^).
+trace_has() {
     python3 - "$base.json" "$2" "$3" "$4" <<'PY' || fail "the trace has no $1"
 import json, re, sys
 path, layer, d, rx = sys.argv[1:]
