@@ -537,6 +537,10 @@ SCN
     check_pcap "$base.pcap"
     expect_some "$base.pcap" "tcp.flags.syn == 1 && tcp.flags.ack == 0 && ipv6.src == $N6 && tcp.options.mss_val == 1440" \
         "netstep's SYN with MSS 1440 (1500 - 40 - 20)"
+    expect_some "$base.pcap" "tcp.flags.syn == 1 && tcp.flags.ack == 1 && ipv6.src == $N6 && tcp.options.mss_val == 1440" \
+        "netstep's SYN-ACK to curl with MSS 1440"
+    expect_some "$base.pcap" "tcp.flags.syn == 1 && tcp.flags.ack == 0 && ipv6.src == $K6 && tcp.options.mss_val == 1440" \
+        "the kernel's SYN (curl) with MSS 1440"
     expect_some "$base.pcap" "tcp.flags.fin == 1 && ipv6.src == $N6" "FIN from netstep"
     expect_some "$base.pcap" "tcp.flags.fin == 1 && ipv6.src == $K6" "FIN from the kernel"
     rm -f "$base.chunk"
