@@ -223,6 +223,7 @@ struct scn_sock {
     char name[SCN_NAME_MAX + 1];  /* [a-z_][a-zA-Z0-9_]* */
     int host;                     /* owning host index */
     enum scn_sock_type type;      /* as written in the defining step */
+    bool inet6;                   /* `socket tcp6` / `socket udp6`: AF_INET6 */
     unsigned line;                /* where it is defined */
     unsigned col;                 /* column of the variable in that line */
 };
@@ -260,6 +261,9 @@ struct scn_addr {
     enum scn_addr_kind kind;  /* how it was written */
     uint32_t addr;            /* host order; 0 for SCN_ADDR_NONE */
     int host;                 /* SCN_ADDR_HOST: the host index; else -1 */
+    bool v6;                  /* an IPv6 address: written [2001:db8::2], or a host name
+                                 for an AF_INET6 socket (its first IPv6 address) */
+    struct ip6_addr addr6;    /* v6: the address */
 };
 
 /* ADDR:PORT, or a bare PORT for bind; for a local socket, a PATH. */
@@ -369,6 +373,7 @@ enum scn_cmp {
 /* SCN_STEP_SOCKET. The new socket is the step's `sock`. */
 struct scn_socket_args {
     enum scn_sock_type type;  /* same as socks[step.sock].type */
+    bool inet6;               /* same as socks[step.sock].inet6 */
 };
 
 /* SCN_STEP_BIND. */
@@ -435,6 +440,7 @@ enum scn_sockopt {
     SCN_OPT_REUSEADDR,   /* reuseaddr on|off        SO_REUSEADDR */
     SCN_OPT_BROADCAST,   /* broadcast on|off        SO_BROADCAST */
     SCN_OPT_CONGESTION,  /* congestion ALGO         TCP_CONGESTION */
+    SCN_OPT_V6ONLY,      /* v6only on|off           IPV6_V6ONLY (tcp6, udp6) */
     SCN_OPT_COUNT
 };
 

@@ -18,6 +18,8 @@
 #include "stack/ipv6.h"
 #include "stack/nd6.h"
 #include "stack/pkt.h"
+#include "stack/tcp.h"
+#include "stack/udp.h"
 #include "stack/wire/bytes.h"
 #include "stack/wire/checksum.h"
 #include "stack/wire/eth.h"
@@ -204,6 +206,31 @@ keep_error(struct host *h, uint8_t type, uint8_t code, const struct ip6_addr *fr
                                   .len = (uint16_t)len };
 }
 
+/* [RFC 4443 2.4(a)] an error about a TCP segment or UDP datagram of ours
+ * (q[0..qlen): the quoted packet, its IPv6 header first) goes to the
+ * transport that sent it, with the errno it means. */
+static void
+notify_transport(struct host *h, uint8_t type, uint8_t code, uint32_t param, const uint8_t *q,
+                 size_t qlen)
+{
+    if (qlen < IPV6_HDR_LEN + 8 || (q[6] != IPV6_NH_TCP && q[6] != IPV6_NH_UDP) ||
+        (type != ICMP6_DST_UNREACH && type != ICMP6_PACKET_TOO_BIG && type != ICMP6_TIME_EXCEEDED))
+        return;
+    struct ip6_addr src, dst;
+    memcpy(src.b, q + 8, 16);
+    memcpy(dst.b, q + 24, 16);
+    const uint8_t *l4 = q + IPV6_HDR_LEN;
+    int err = type == ICMP6_PACKET_TOO_BIG ? ERR_MSGSIZE
+              : type == ICMP6_DST_UNREACH && code == 4 ? ERR_CONNREFUSED
+              : type == ICMP6_DST_UNREACH && code == 1 ? ERR_ACCES
+                                                       : ERR_HOSTUNREACH;
+    if (q[6] == IPV6_NH_TCP)
+        tcp_icmp6_error(h, &src, be16_get(l4), &dst, be16_get(l4 + 2), be32_get(l4 + 4), type,
+                        code, param, err);
+    else if (type == ICMP6_DST_UNREACH)
+        udp_icmp6_error(h, &src, be16_get(l4), &dst, be16_get(l4 + 2), err);
+}
+
 void
 icmp6_report_unreachable(struct host *h, const struct pkt *p)
 {
@@ -310,9 +337,12 @@ icmp6_input(struct iface *ifc, struct pkt *p, const struct ipv6_hdr *hdr)
     case ICMP6_PARAM_PROB:
         /* [RFC 4443 2.4(a)] an error goes to the upper layer that sent the
          * offending packet: here, ping. */
-        if (p->len >= ICMP6_HDR_LEN)
+        if (p->len >= ICMP6_HDR_LEN) {
             keep_error(h, b[0], b[1], &hdr->src, hdr->hop_limit, b + ICMP6_HDR_LEN,
                        p->len - ICMP6_HDR_LEN, p->len);
+            notify_transport(h, b[0], b[1], be32_get(b + 4), b + ICMP6_HDR_LEN,
+                             p->len - ICMP6_HDR_LEN);
+        }
         pkt_free(p);
         return;
     default:

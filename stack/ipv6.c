@@ -19,6 +19,7 @@
 #include "stack/nd6.h"
 #include "stack/pkt.h"
 #include "stack/tcp.h"
+#include "stack/udp.h"
 #include "stack/wire/bytes.h"
 #include "stack/wire/eth.h"
 
@@ -405,13 +406,24 @@ ipv6_input(struct iface *ifc, struct pkt *p)
         pkt_pull(p, off);
         icmp6_input(ifc, p, &hdr);
         return;
+    case IPV6_NH_TCP:
+    case IPV6_NH_UDP:
+        /* [RFC 8200 8.1] the transports check their checksums over the IPv6
+         * pseudo-header; a segment or datagram to a group is not TCP's. */
+        pkt_pull(p, off);
+        if (nh == IPV6_NH_UDP)
+            udp_input6(h, p, &hdr);
+        else if (mcast)
+            pkt_drop(h, p, LAYER_TCP, DROP_TCP_NO_SOCKET);
+        else
+            tcp_input6(h, p, &hdr);
+        return;
     case IPV6_NH_NONE:
         pkt_drop(h, p, LAYER_IPV6, DROP_IPV6_NO_NEXT_HEADER);
         return;
     default:
         /* [RFC 8200 4] an unrecognized next header: parameter problem code 1
-         * pointing at the field that named it. (TCP and UDP over IPv6 are
-         * not built yet, so they land here too.) */
+         * pointing at the field that named it. */
         param_problem(h, p, ICMP6_PARAMPROB_NH, (uint32_t)nh_field, false,
                       DROP_IPV6_UNKNOWN_NH);
         return;
@@ -523,6 +535,18 @@ ipv6_output(struct host *h, struct iface *ifc, struct pkt *p, const struct ip6_a
         return eth_output(ifc, p, mac, ETHERTYPE_IPV6);
     }
     return nd6_output(ifc, p, dst);
+}
+
+uint32_t
+ipv6_path_mtu(struct host *h, const struct ip6_addr *dst)
+{
+    /* Minimal: the outgoing interface's MTU. The path MTU cache of RFC 8201
+     * replaces this with the smallest MTU learnt from packet too big. */
+    struct iface *ifc;
+    struct ip6_addr src;
+    if (ipv6_select(h, dst, &ifc, &src) < 0 || ifc->mtu < IPV6_MIN_MTU)
+        return IPV6_MIN_MTU;
+    return ifc->mtu;
 }
 
 void

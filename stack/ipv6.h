@@ -104,6 +104,11 @@ int ipv6_output(struct host *h, struct iface *ifc, struct pkt *p, const struct i
 int ipv6_select(struct host *h, const struct ip6_addr *dst, struct iface **ifc,
                 struct ip6_addr *src);
 
+/* The path MTU to dst, for TCP's MSS and a datagram's size: here the MTU of
+ * the interface that reaches dst (IPV6_MIN_MTU when none does); the path
+ * MTU cache [RFC 8201 4], lowered by packet too big, replaces it. */
+uint32_t ipv6_path_mtu(struct host *h, const struct ip6_addr *dst);
+
 void ipv6_poll(struct host *h);
 uint64_t ipv6_next_deadline(struct host *h);
 /* Free h->ip6 and every packet it holds. */

@@ -12,6 +12,12 @@
  * Called by: the scenario runner, the view's command line, tests.
  * Calls: udp_output(), ipv4_output() (ping sockets), tcp_user_*() (stream
  * sockets: the protocol side lives in tcp_user.c).
+ *
+ * AF_INET6 sockets [RFC 3493]: an address is a struct sock_addr of family
+ * SOCK_AF_INET6. A connection or datagram to a plain IPv6 address runs over
+ * IPv6 (pcb.v6); one to an IPv4-mapped address ::ffff:a.b.c.d runs over
+ * IPv4 and the socket sees the IPv4 peer in that mapped form [RFC 4291
+ * 2.5.5.2] [RFC 3493 3.7], unless IPV6_V6ONLY is set [RFC 3493 5.3].
  */
 #include "stack/socket.h"
 
@@ -24,6 +30,7 @@
 #include "stack/err.h"
 #include "stack/host.h"
 #include "stack/ipv4.h"
+#include "stack/ipv6.h"
 #include "stack/local.h"
 #include "stack/tcp.h"
 #include "stack/udp.h"
@@ -35,6 +42,8 @@
 
 /* Largest UDP payload in one IPv4 datagram: 65535 - 20 - 8. */
 #define UDP_MAX_PAYLOAD 65507
+/* And in one IPv6 packet without a jumbogram: 65535 - 8 [RFC 8200 3]. */
+#define UDP6_MAX_PAYLOAD 65527
 
 void
 sock_table_init(struct sock_table *t)
@@ -124,6 +133,10 @@ sock_enter(struct host *h, enum socket_call call)
 }
 
 /* The CALL event of call: `name(args) = r`, or `name(args) ...` pending. */
+static void sock_trace_vcall(struct host *h, enum socket_call call, int r, bool pending,
+                             const char *fmt_args, va_list ap)
+    __attribute__((format(printf, 5, 0)));
+
 static void
 sock_trace_vcall(struct host *h, enum socket_call call, int r, bool pending,
                  const char *fmt_args, va_list ap)
@@ -182,18 +195,154 @@ sock_ret(struct host *h, int r, const char *fmt_args, ...)
     return r;
 }
 
-static char *
-sa_str(const struct sock_addr *a, char *buf, size_t n)
+bool
+sock_addr_is_v4mapped(const struct ip6_addr *a)
 {
-    char ip[IPV4_ADDR_STRLEN];
-    snprintf(buf, n, "%s:%u", ipv4_addr_str(a->addr, ip), a->port);
+    static const uint8_t prefix[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+    return memcmp(a->b, prefix, sizeof(prefix)) == 0;
+}
+
+uint32_t
+sock_addr_v4_of_mapped(const struct ip6_addr *a)
+{
+    return be32_get(a->b + 12);
+}
+
+void
+sock_addr_v4mapped(uint32_t v4, struct ip6_addr *out)
+{
+    memset(out->b, 0, 10);
+    out->b[10] = 0xff;
+    out->b[11] = 0xff;
+    be32_put(out->b + 12, v4);
+}
+
+char *
+sock_addr_str(const struct sock_addr *a, char *buf, size_t n)
+{
+    if (a->family == SOCK_AF_INET6 && sock_addr_is_v4mapped(&a->addr6)) {
+        /* [RFC 5952 5] a mapped address ends in dotted decimal */
+        char ip[IPV4_ADDR_STRLEN];
+        snprintf(buf, n, "[::ffff:%s]:%u", ipv4_addr_str(sock_addr_v4_of_mapped(&a->addr6), ip),
+                 a->port);
+    } else if (a->family == SOCK_AF_INET6) {
+        char ip[IPV6_ADDR_STRLEN];
+        snprintf(buf, n, "[%s]:%u", ip6_addr_str(&a->addr6, ip), a->port);
+    } else {
+        char ip[IPV4_ADDR_STRLEN];
+        snprintf(buf, n, "%s:%u", ipv4_addr_str(a->addr, ip), a->port);
+    }
     return buf;
 }
 
-/* Is lport taken for laddr by another socket of the same protocol? */
+static char *
+sa_str(const struct sock_addr *a, char *buf, size_t n)
+{
+    return sock_addr_str(a, buf, n);
+}
+
+/* An address as the socket's family writes it: an AF_INET6 socket sees an
+ * IPv4 endpoint as ::ffff:a.b.c.d [RFC 3493 3.7]. */
+static void
+sock_addr_for(const struct socket *s, bool v6, uint32_t v4, const struct ip6_addr *a6,
+              uint16_t port, struct sock_addr *out)
+{
+    *out = (struct sock_addr){ .port = port };
+    if (s->domain != SOCK_DOMAIN_INET6) {
+        out->addr = v4;
+        return;
+    }
+    out->family = SOCK_AF_INET6;
+    if (v6)
+        out->addr6 = *a6;
+    else if (v4 != 0)
+        sock_addr_v4mapped(v4, &out->addr6);
+}
+
+/* Where an address given to a call leads: IPv4 (*v6 false, *v4 set) or
+ * IPv6 (*a6 set). An AF_INET socket takes only AF_INET addresses and an
+ * AF_INET6 one only AF_INET6 addresses (EAFNOSUPPORT, as Linux); a mapped
+ * address on an IPV6_V6ONLY socket leads nowhere (ENETUNREACH, as Linux's
+ * connect). */
+static int
+sock_endpoint(const struct socket *s, const struct sock_addr *a, bool *v6, uint32_t *v4,
+              struct ip6_addr *a6)
+{
+    *v6 = false;
+    *v4 = 0;
+    memset(a6, 0, sizeof(*a6));
+    if (s->domain != SOCK_DOMAIN_INET6) {
+        if (a->family != SOCK_AF_INET)
+            return -ERR_AFNOSUPPORT;
+        *v4 = a->addr;
+        return 0;
+    }
+    if (a->family != SOCK_AF_INET6)
+        return -ERR_AFNOSUPPORT;
+    if (sock_addr_is_v4mapped(&a->addr6)) {
+        if (s->v6only)
+            return -ERR_NETUNREACH;
+        *v4 = sock_addr_v4_of_mapped(&a->addr6);
+        return 0;
+    }
+    *v6 = true;
+    *a6 = a->addr6;
+    return 0;
+}
+
+/* Whether addr is one of the host's IPv6 unicast addresses. */
 static bool
-sock_port_in_use(struct host *h, const struct socket *self, enum sock_proto proto, uint32_t laddr,
-                 uint16_t lport)
+sock_ipv6_is_local(struct host *h, const struct ip6_addr *addr)
+{
+    if (h->ip6 == NULL)
+        return false;
+    for (unsigned i = 0; i < h->n_ifaces; i++)
+        if (ipv6_is_mine(h, &h->ifaces[i], addr))
+            return true;
+    return false;
+}
+
+/* What a local binding covers: IPv4 addresses (v4_all, or v4 itself), IPv6
+ * addresses (v6_all, or a6 itself). A dual-stack wildcard [::] covers both
+ * families, as on Linux: it and 0.0.0.0 take the same port. */
+struct sock_cover {
+    bool v4_any, v4_all;  /* any IPv4 at all; every IPv4 address */
+    uint32_t v4;
+    bool v6_any, v6_all;
+    struct ip6_addr a6;
+};
+
+static struct sock_cover
+sock_cover_of(bool v6, uint32_t laddr, const struct ip6_addr *laddr6, bool v6only)
+{
+    struct sock_cover c = { 0 };
+    if (!v6) {
+        c.v4_any = true;
+        c.v4_all = laddr == 0;
+        c.v4 = laddr;
+        return c;
+    }
+    c.v6_any = true;
+    c.v6_all = ip6_addr_is_unspecified(laddr6);
+    c.a6 = *laddr6;
+    if (c.v6_all && !v6only)
+        c.v4_any = c.v4_all = true;
+    return c;
+}
+
+static bool
+sock_cover_overlap(const struct sock_cover *a, const struct sock_cover *b)
+{
+    if (a->v4_any && b->v4_any && (a->v4_all || b->v4_all || a->v4 == b->v4))
+        return true;
+    return a->v6_any && b->v6_any && (a->v6_all || b->v6_all || ip6_addr_eq(&a->a6, &b->a6));
+}
+
+/* Is lport taken, for what `want` covers, by another socket of the same
+ * protocol? */
+static bool
+sock_port_in_use(struct host *h, const struct socket *self, enum sock_proto proto,
+                 const struct sock_cover *want, uint16_t lport)
 {
     for (unsigned i = 0; i < h->socks.cap; i++) {
         const struct socket *s = h->socks.s[i];
@@ -201,32 +350,35 @@ sock_port_in_use(struct host *h, const struct socket *self, enum sock_proto prot
             continue;
         /* Wildcard overlaps everything; two specific addresses overlap only
          * when equal. SO_REUSEADDR on both sides lets them share. */
-        bool overlap = s->pcb.laddr == 0 || laddr == 0 || s->pcb.laddr == laddr;
-        if (overlap && !(s->so_reuseaddr && self->so_reuseaddr))
+        struct sock_cover c = sock_cover_of(s->pcb.v6, s->pcb.laddr, &s->pcb.laddr6, s->v6only);
+        if (sock_cover_overlap(&c, want) && !(s->so_reuseaddr && self->so_reuseaddr))
             return true;
     }
     /* A TCP port is also held by connections whose socket is gone (FIN-WAIT,
      * TIME-WAIT): SO_REUSEADDR lets a new socket bind over those. */
-    if (proto == SOCK_PROTO_TCP && !self->so_reuseaddr && tcp_port_in_use(h, laddr, lport)) {
+    if (proto == SOCK_PROTO_TCP && !self->so_reuseaddr) {
         const struct tcb *mine = tcp_tcb_by_fd(h, self->fd);
-        for (const struct tcb *tp = h->tcp.tcbs; tp != NULL; tp = tp->next)
-            if (tp != mine && tp->lport == lport && tp->state != TCP_CLOSED &&
-                (tp->laddr == 0 || laddr == 0 || tp->laddr == laddr))
+        for (const struct tcb *tp = h->tcp.tcbs; tp != NULL; tp = tp->next) {
+            if (tp == mine || tp->lport != lport || tp->state == TCP_CLOSED)
+                continue;
+            struct sock_cover c = sock_cover_of(tp->v6, tp->laddr, &tp->a6.l, tp->v6only);
+            if (sock_cover_overlap(&c, want))
                 return true;
+        }
     }
     return false;
 }
 
 /* Pick an ephemeral port for s [RFC 6056]: the next free one in the range. */
 static int
-sock_ephemeral(struct host *h, struct socket *s, uint32_t laddr)
+sock_ephemeral(struct host *h, struct socket *s, const struct sock_cover *want)
 {
     unsigned span = SOCK_EPHEMERAL_HI - SOCK_EPHEMERAL_LO + 1;
     for (unsigned n = 0; n < span; n++) {
         uint16_t port = h->socks.next_ephemeral;
         h->socks.next_ephemeral =
             port == SOCK_EPHEMERAL_HI ? SOCK_EPHEMERAL_LO : (uint16_t)(port + 1);
-        if (!sock_port_in_use(h, s, s->proto, laddr, port))
+        if (!sock_port_in_use(h, s, s->proto, want, port))
             return port;
     }
     return -ERR_ADDRINUSE;
@@ -245,7 +397,8 @@ sock_autobind(struct host *h, struct socket *s)
         s->bound = true;
         return 0;
     }
-    int port = sock_ephemeral(h, s, s->pcb.laddr);
+    struct sock_cover want = sock_cover_of(s->pcb.v6, s->pcb.laddr, &s->pcb.laddr6, s->v6only);
+    int port = sock_ephemeral(h, s, &want);
     if (port < 0)
         return port;
     s->pcb.lport = (uint16_t)port;
@@ -269,16 +422,23 @@ sock_socket(struct host *h, enum sock_domain domain, enum sock_type type, enum s
 {
     sock_enter(h, CALL_SOCKET);
     const char *tname = type == SOCK_TYPE_STREAM ? "SOCK_STREAM" : "SOCK_DGRAM";
-    const char *dname = domain == SOCK_DOMAIN_LOCAL ? "AF_LOCAL" : "AF_INET";
-    if (domain != SOCK_DOMAIN_INET && domain != SOCK_DOMAIN_LOCAL)
+    const char *dname = domain == SOCK_DOMAIN_LOCAL   ? "AF_LOCAL"
+                        : domain == SOCK_DOMAIN_INET6 ? "AF_INET6"
+                                                      : "AF_INET";
+    if (domain != SOCK_DOMAIN_INET && domain != SOCK_DOMAIN_LOCAL && domain != SOCK_DOMAIN_INET6)
         return sock_ret(h, -ERR_AFNOSUPPORT, "%s, %s", dname, tname);
     if ((domain == SOCK_DOMAIN_LOCAL) != (proto == SOCK_PROTO_LOCAL))
         return sock_ret(h, -ERR_PROTONOSUPPORT, "%s, %s", dname, tname);
-    if (domain == SOCK_DOMAIN_INET && (type == SOCK_TYPE_STREAM) != (proto == SOCK_PROTO_TCP))
+    if (domain != SOCK_DOMAIN_LOCAL && (type == SOCK_TYPE_STREAM) != (proto == SOCK_PROTO_TCP))
+        return sock_ret(h, -ERR_PROTONOSUPPORT, "%s, %s", dname, tname);
+    /* Ping sockets are AF_INET's only (ICMPv6 echo has its own path). */
+    if (domain == SOCK_DOMAIN_INET6 && proto == SOCK_PROTO_ICMP)
         return sock_ret(h, -ERR_PROTONOSUPPORT, "%s, %s", dname, tname);
     struct socket *s = sock_slot_new(h);
     if (s != NULL) {
         s->domain = domain;
+        /* An AF_INET6 socket starts as [::]: IPv6, any address. */
+        s->pcb.v6 = domain == SOCK_DOMAIN_INET6;
         s->type = type;
         s->proto = proto;
         s->rcvbuf = SOCK_RCVBUF_DEFAULT;
@@ -302,7 +462,7 @@ int
 sock_bind(struct host *h, int fd, const struct sock_addr *a)
 {
     sock_enter(h, CALL_BIND);
-    char as[32];
+    char as[SOCK_ADDR_STRLEN];
     sa_str(a, as, sizeof(as));
     struct socket *s = sock_lookup(h, fd);
     if (s == NULL)
@@ -311,40 +471,127 @@ sock_bind(struct host *h, int fd, const struct sock_addr *a)
         return sock_ret(h, -ERR_AFNOSUPPORT, "%d, %s", fd, as);
     if (s->bound)
         return sock_ret(h, -ERR_INVAL, "%d, %s", fd, as);
+    bool v6;
+    uint32_t v4;
+    struct ip6_addr a6;
+    int e = sock_endpoint(s, a, &v6, &v4, &a6);
+    if (e < 0)
+        return sock_ret(h, e == -ERR_NETUNREACH ? -ERR_INVAL : e, "%d, %s", fd, as);
     /* [POSIX bind] the address must be one of this host's, or any. */
-    if (a->addr != 0 && !ipv4_is_local(h, a->addr) && !ipv4_is_broadcast(h, a->addr))
+    if (v6 ? !ip6_addr_is_unspecified(&a6) && !sock_ipv6_is_local(h, &a6)
+           : v4 != 0 && !ipv4_is_local(h, v4) && !ipv4_is_broadcast(h, v4))
         return sock_ret(h, -ERR_ADDRNOTAVAIL, "%d, %s", fd, as);
     if (s->proto == SOCK_PROTO_ICMP) {
-        s->pcb.laddr = a->addr;
+        s->pcb.laddr = v4;
         return sock_ret(h, sock_autobind(h, s), "%d, %s", fd, as);
     }
+    struct sock_cover want = sock_cover_of(v6, v4, &a6, s->v6only);
     uint16_t port = a->port;
     if (port == 0) {
-        int e = sock_ephemeral(h, s, a->addr);
+        e = sock_ephemeral(h, s, &want);
         if (e < 0)
             return sock_ret(h, e, "%d, %s", fd, as);
         port = (uint16_t)e;
-    } else if (sock_port_in_use(h, s, s->proto, a->addr, port)) {
+    } else if (sock_port_in_use(h, s, s->proto, &want, port)) {
         return sock_ret(h, -ERR_ADDRINUSE, "%d, %s", fd, as);
     }
-    s->pcb.laddr = a->addr;
+    s->pcb.v6 = v6;
+    s->pcb.laddr = v4;
+    s->pcb.laddr6 = a6;
     s->pcb.lport = port;
     s->bound = true;
-    trace_event(h, TRACE_STATE, LAYER_SOCKET, NULL, NULL, "socket %d is bound to %s:%u", fd,
-                a->addr == 0 ? "0.0.0.0 (any address)" : as, port);
+    if (v6) {
+        char ip[IPV6_ADDR_STRLEN];
+        trace_event(h, TRACE_STATE, LAYER_SOCKET, NULL, NULL, "socket %d is bound to [%s]:%u%s",
+                    fd, ip6_addr_str(&a6, ip), port,
+                    !ip6_addr_is_unspecified(&a6) ? ""
+                    : s->v6only ? " (any IPv6 address; IPV6_V6ONLY: no IPv4)"
+                                : " (any address, IPv6 and IPv4 as ::ffff:a.b.c.d)");
+    } else {
+        trace_event(h, TRACE_STATE, LAYER_SOCKET, NULL, NULL, "socket %d is bound to %s:%u", fd,
+                    v4 == 0 ? "0.0.0.0 (any address)" : as, port);
+    }
     return sock_ret(h, 0, "%d, %s", fd, as);
+}
+
+/* connect() on an AF_INET6 socket: to an IPv6 peer over IPv6, or to an
+ * IPv4-mapped one over IPv4 (not with IPV6_V6ONLY) [RFC 3493 3.7]. */
+static int
+sock_connect6(struct host *h, struct socket *s, const struct sock_addr *a, const char *as)
+{
+    bool v6;
+    uint32_t v4;
+    struct ip6_addr a6;
+    int e = sock_endpoint(s, a, &v6, &v4, &a6);
+    if (e < 0)
+        return e;
+    if (a->port == 0 && s->proto != SOCK_PROTO_ICMP)
+        return -ERR_INVAL;
+    if (!v6) {
+        /* An IPv4 peer: only from a socket not bound to an IPv6 address. */
+        if (s->bound && s->pcb.v6 && !ip6_addr_is_unspecified(&s->pcb.laddr6))
+            return -ERR_NETUNREACH;
+        if (v4 == 0 || ipv4_is_broadcast(h, v4))
+            return v4 == 0 ? -ERR_INVAL : -ERR_NETUNREACH;
+        if (ipv4_source_for(h, v4) == 0)
+            return -ERR_NETUNREACH;
+    } else {
+        if (ip6_addr_is_unspecified(&a6))
+            return -ERR_INVAL;
+        /* TCP has no multicast peers; UDP may send to a group. */
+        if (ip6_addr_is_multicast(&a6) && s->proto == SOCK_PROTO_TCP)
+            return -ERR_NETUNREACH;
+        if (s->bound && !s->pcb.v6)
+            return -ERR_NETUNREACH;  /* bound to an IPv4 address */
+        struct iface *ifc;
+        struct ip6_addr src;
+        if (ipv6_select(h, &a6, &ifc, &src) < 0)
+            return -ERR_NETUNREACH;
+    }
+    struct tcb *tp = s->proto == SOCK_PROTO_TCP ? tcp_tcb_by_fd(h, s->fd) : NULL;
+    if (s->proto == SOCK_PROTO_TCP && (tp == NULL || tp->state != TCP_CLOSED || tp->used))
+        return tcp_user_connect(h, s, a); /* its state answers (EALREADY, EISCONN...) */
+    if (!s->bound)
+        s->pcb.v6 = v6;  /* the implicit bind takes the peer's family */
+    e = sock_autobind(h, s);
+    if (e < 0)
+        return e;
+    s->pcb.v6 = v6;
+    if (s->proto == SOCK_PROTO_TCP) {
+        int r = tcp_user_connect(h, s, a);
+        if (r == -ERR_INPROGRESS) {
+            s->pcb.faddr = v4;
+            s->pcb.faddr6 = a6;
+            s->pcb.fport = a->port;
+            s->so_error = 0;
+        }
+        return r;
+    }
+    s->pcb.faddr = v4;
+    s->pcb.faddr6 = a6;
+    s->pcb.fport = a->port;
+    s->connected = true;
+    s->so_error = 0;
+    trace_event(h, TRACE_STATE, LAYER_SOCKET, NULL, "RFC 1122 4.1.3.3",
+                "socket %d is connected to %s: nothing is sent for UDP, the peer is only remembered",
+                s->fd, as);
+    return 0;
 }
 
 int
 sock_connect(struct host *h, int fd, const struct sock_addr *a)
 {
     sock_enter(h, CALL_CONNECT);
-    char as[32];
+    char as[SOCK_ADDR_STRLEN];
     sa_str(a, as, sizeof(as));
     struct socket *s = sock_lookup(h, fd);
     if (s == NULL)
         return sock_ret(h, -ERR_BADF, "%d, %s", fd, as);
     if (s->proto == SOCK_PROTO_LOCAL)
+        return sock_ret(h, -ERR_AFNOSUPPORT, "%d, %s", fd, as);
+    if (s->domain == SOCK_DOMAIN_INET6)
+        return sock_ret(h, sock_connect6(h, s, a, as), "%d, %s", fd, as);
+    if (a->family != SOCK_AF_INET)
         return sock_ret(h, -ERR_AFNOSUPPORT, "%d, %s", fd, as);
     if (a->addr == 0 || (a->port == 0 && s->proto == SOCK_PROTO_UDP))
         return sock_ret(h, -ERR_INVAL, "%d, %s", fd, as);
@@ -362,7 +609,7 @@ sock_connect(struct host *h, int fd, const struct sock_addr *a)
             if (e < 0)
                 return sock_ret(h, e, "%d, %s", fd, as);
         }
-        int r = tcp_user_connect(h, s, a->addr, a->port);
+        int r = tcp_user_connect(h, s, a);
         if (r == -ERR_INPROGRESS) {
             s->pcb.faddr = a->addr;
             s->pcb.fport = a->port;
@@ -385,6 +632,49 @@ sock_connect(struct host *h, int fd, const struct sock_addr *a)
     return sock_ret(h, 0, "%d, %s", fd, as);
 }
 
+/* A datagram from an AF_INET6 socket (or a mistaken family): sent over
+ * IPv6 here (the bytes sent, or -ERR_*), or *over_ipv4 set when it goes to
+ * an IPv4-mapped address and IPv4 carries it (the caller goes on). */
+static int
+sock_send6(struct host *h, struct socket *s, const uint8_t *buf, size_t len,
+           const struct sock_addr *to, bool *over_ipv4)
+{
+    *over_ipv4 = false;
+    bool v6 = s->pcb.v6;
+    uint32_t v4 = s->pcb.faddr;
+    struct ip6_addr a6 = s->pcb.faddr6;
+    uint16_t dport = s->pcb.fport;
+    if (to != NULL) {
+        int e = sock_endpoint(s, to, &v6, &v4, &a6);
+        if (e < 0)
+            return e;
+        dport = to->port;
+    }
+    if (!v6) {
+        if (s->bound && s->pcb.v6 && !ip6_addr_is_unspecified(&s->pcb.laddr6))
+            return -ERR_NETUNREACH;  /* bound to an IPv6 address: no IPv4 source */
+        if (!s->bound)
+            s->pcb.v6 = false;
+        *over_ipv4 = true;
+        return 0;
+    }
+    if (s->bound && !s->pcb.v6)
+        return -ERR_NETUNREACH;  /* bound or connected over IPv4 */
+    /* [RFC 8200 5] without fragmentation a datagram must fit the link
+     * (a fragmenting sender is another part of the stack). */
+    if (len > UDP6_MAX_PAYLOAD)
+        return -ERR_MSGSIZE;
+    int e = sock_autobind(h, s);
+    if (e < 0)
+        return e;
+    if (dport == 0)
+        return -ERR_INVAL;
+    int r = udp_output6(h, s, buf, len, &a6, dport);
+    if (r >= 0)
+        s->tx_datagrams++;
+    return r;
+}
+
 static int
 sock_send_common(struct host *h, struct socket *s, const uint8_t *buf, size_t len,
                  const struct sock_addr *to)
@@ -396,7 +686,16 @@ sock_send_common(struct host *h, struct socket *s, const uint8_t *buf, size_t le
         if (!s->connected)
             return -ERR_DESTADDRREQ;
     }
-    uint32_t dst = to != NULL ? to->addr : s->pcb.faddr;
+    if (s->domain == SOCK_DOMAIN_INET6 || (to != NULL && to->family != SOCK_AF_INET)) {
+        bool over_ipv4;
+        int r = sock_send6(h, s, buf, len, to, &over_ipv4);
+        if (!over_ipv4)
+            return r;
+        /* an IPv4-mapped destination: on as IPv4 */
+    }
+    uint32_t dst = to == NULL ? s->pcb.faddr
+                   : to->family == SOCK_AF_INET6 ? sock_addr_v4_of_mapped(&to->addr6)
+                                                 : to->addr;
     uint16_t dport = to != NULL ? to->port : s->pcb.fport;
     if (ipv4_is_broadcast(h, dst) && !s->so_broadcast)
         return -ERR_ACCES;
@@ -462,7 +761,7 @@ int
 sock_sendto(struct host *h, int fd, const uint8_t *buf, size_t len, const struct sock_addr *to)
 {
     sock_enter(h, CALL_SENDTO);
-    char as[32];
+    char as[SOCK_ADDR_STRLEN];
     sa_str(to, as, sizeof(as));
     struct socket *s = sock_lookup(h, fd);
     if (s == NULL)
@@ -483,11 +782,14 @@ sock_dgram_source(const struct socket *s, const struct pkt *p, struct sock_addr 
 {
     const uint8_t *ip = pkt_l3(p);
     const uint8_t *l4 = pkt_l4(p);
-    from->addr = ip != NULL ? be32_get(ip + IPV4_OFF_SRC) : 0;
-    if (s->proto == SOCK_PROTO_UDP && l4 != NULL)
-        from->port = be16_get(l4);
-    else
-        from->port = 0;
+    uint16_t port = s->proto == SOCK_PROTO_UDP && l4 != NULL ? be16_get(l4) : 0;
+    if (ip != NULL && (ip[0] >> 4) == 6) {
+        struct ip6_addr a6;
+        memcpy(a6.b, ip + 8, sizeof(a6.b));  /* the IPv6 source [RFC 8200 3] */
+        sock_addr_for(s, true, 0, &a6, port, from);
+        return;
+    }
+    sock_addr_for(s, false, ip != NULL ? be32_get(ip + IPV4_OFF_SRC) : 0, NULL, port, from);
 }
 
 static int
@@ -504,7 +806,7 @@ sock_recv_common(struct host *h, struct socket *s, uint8_t *buf, size_t cap,
     memcpy(buf, p->data, n);
     if (from != NULL)
         sock_dgram_source(s, p, from);
-    char as[32];
+    char as[SOCK_ADDR_STRLEN];
     struct sock_addr src;
     sock_dgram_source(s, p, &src);
     trace_event(h, TRACE_DELIVER, LAYER_SOCKET, p, NULL,
@@ -540,10 +842,8 @@ sock_recvfrom(struct host *h, int fd, uint8_t *buf, size_t cap, struct sock_addr
         return sock_ret(h, -ERR_BADF, "%d, %zu", fd, cap);
     if (s->proto == SOCK_PROTO_TCP) {
         int r = tcp_user_recv(h, s, buf, cap);
-        if (r >= 0 && from != NULL) {
-            from->addr = s->pcb.faddr;
-            from->port = s->pcb.fport;
-        }
+        if (r >= 0 && from != NULL)
+            sock_addr_for(s, s->pcb.v6, s->pcb.faddr, &s->pcb.faddr6, s->pcb.fport, from);
         return r == -ERR_AGAIN ? r : sock_ret(h, r, "%d, %zu", fd, cap);
     }
     if (s->proto == SOCK_PROTO_LOCAL) {
@@ -563,12 +863,21 @@ sock_getsockname(struct host *h, int fd, struct sock_addr *out)
     struct socket *s = sock_lookup(h, fd);
     if (s == NULL)
         return sock_ret(h, -ERR_BADF, "%d", fd);
-    out->addr = s->pcb.laddr;
-    out->port = s->pcb.lport;
     /* A connected socket reports the source address its route chose. */
-    if (out->addr == 0 && s->connected)
-        out->addr = ipv4_source_for(h, s->pcb.faddr);
-    char as[32];
+    uint32_t v4 = s->pcb.laddr;
+    struct ip6_addr a6 = s->pcb.laddr6;
+    if (s->connected && !s->pcb.v6 && v4 == 0)
+        v4 = ipv4_source_for(h, s->pcb.faddr);
+    if (s->connected && s->pcb.v6 && ip6_addr_is_unspecified(&a6)) {
+        struct iface *ifc;
+        if (ipv6_select(h, &s->pcb.faddr6, &ifc, &a6) < 0)
+            memset(&a6, 0, sizeof(a6));
+    }
+    if (s->domain == SOCK_DOMAIN_INET6 && !s->pcb.v6 && v4 == 0)
+        sock_addr_for(s, true, 0, &a6, s->pcb.lport, out); /* [::], not ::ffff:0.0.0.0 */
+    else
+        sock_addr_for(s, s->pcb.v6, v4, &a6, s->pcb.lport, out);
+    char as[SOCK_ADDR_STRLEN];
     return sock_ret(h, 0, "%d, %s", fd, sa_str(out, as, sizeof(as)));
 }
 
@@ -581,9 +890,8 @@ sock_getpeername(struct host *h, int fd, struct sock_addr *out)
         return sock_ret(h, -ERR_BADF, "%d", fd);
     if (!s->connected)
         return sock_ret(h, -ERR_NOTCONN, "%d", fd);
-    out->addr = s->pcb.faddr;
-    out->port = s->pcb.fport;
-    char as[32];
+    sock_addr_for(s, s->pcb.v6, s->pcb.faddr, &s->pcb.faddr6, s->pcb.fport, out);
+    char as[SOCK_ADDR_STRLEN];
     return sock_ret(h, 0, "%d, %s", fd, sa_str(out, as, sizeof(as)));
 }
 
@@ -714,7 +1022,7 @@ sock_opt_name(enum sock_opt opt)
         [SOCK_OPT_LINGER] = "SO_LINGER",       [SOCK_OPT_TCP_NODELAY] = "TCP_NODELAY",
         [SOCK_OPT_TCP_CONGESTION] = "TCP_CONGESTION",
         [SOCK_OPT_IP_TTL] = "IP_TTL",          [SOCK_OPT_IP_DF] = "IP_MTU_DISCOVER",
-        [SOCK_OPT_IP_RECVERR] = "IP_RECVERR",
+        [SOCK_OPT_IP_RECVERR] = "IP_RECVERR", [SOCK_OPT_IPV6_V6ONLY] = "IPV6_V6ONLY",
     };
     return (unsigned)opt < SOCK_OPT_COUNT ? names[opt] : "?";
 }
@@ -761,6 +1069,7 @@ sock_accept(struct host *h, int fd, struct sock_addr *peer)
     if (ns == NULL)
         return sock_ret(h, -ERR_MFILE, "%d", fd);
     ns->domain = s->domain;
+    ns->v6only = s->v6only;
     ns->type = s->type;
     ns->proto = s->proto;
     int r = tcp_user_accept(h, s, ns);
@@ -768,8 +1077,9 @@ sock_accept(struct host *h, int fd, struct sock_addr *peer)
         sock_slot_free(h, ns);
         return sock_ret(h, r, "%d", fd);
     }
-    char as[32];
-    struct sock_addr pa = { ns->pcb.faddr, ns->pcb.fport };
+    char as[SOCK_ADDR_STRLEN];
+    struct sock_addr pa;
+    sock_addr_for(ns, ns->pcb.v6, ns->pcb.faddr, &ns->pcb.faddr6, ns->pcb.fport, &pa);
     if (peer != NULL)
         *peer = pa;
     trace_event(h, TRACE_STATE, LAYER_SOCKET, NULL, "RFC 9293 3.10.1",
@@ -888,6 +1198,16 @@ sock_setsockopt(struct host *h, int fd, enum sock_opt opt, int64_t value)
         if (!s->ip_recverr)
             s->errq_count = 0;
         break;
+    case SOCK_OPT_IPV6_V6ONLY:
+        /* [RFC 3493 5.3] AF_INET6 only, and (as Linux) only before bind:
+         * what the socket covers is fixed when it takes its port. */
+        if (s->domain != SOCK_DOMAIN_INET6)
+            r = -ERR_OPNOTSUPP;
+        else if (s->bound)
+            r = -ERR_INVAL;
+        else
+            s->v6only = value != 0;
+        break;
     case SOCK_OPT_COUNT:
     default:
         r = -ERR_INVAL;
@@ -948,6 +1268,12 @@ sock_getsockopt(struct host *h, int fd, enum sock_opt opt, int64_t *value)
         break;
     case SOCK_OPT_IP_RECVERR:
         v = s->ip_recverr;
+        break;
+    case SOCK_OPT_IPV6_V6ONLY:
+        if (s->domain != SOCK_DOMAIN_INET6)
+            r = -ERR_OPNOTSUPP;
+        else
+            v = s->v6only;
         break;
     case SOCK_OPT_COUNT:
     default:

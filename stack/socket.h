@@ -22,6 +22,7 @@
 #include <stdint.h>
 
 #include "stack/pkt.h"
+#include "stack/wire/ipv6.h"
 
 /* The per-host limit on descriptors, like RLIMIT_NOFILE (`ulimit -n`):
  * 1024, the soft limit most Linux systems give a process. Descriptors 0-2
@@ -40,6 +41,15 @@
 enum sock_domain {
     SOCK_DOMAIN_INET,   /* AF_INET */
     SOCK_DOMAIN_LOCAL,  /* AF_LOCAL (Unix domain) */
+    SOCK_DOMAIN_INET6,  /* AF_INET6 */
+};
+
+/* The family of a socket address. AF_INET is zero, so an address written
+ * as { addr, port } - every IPv4 caller - is an IPv4 one as it was. */
+enum sock_family {
+    SOCK_AF_INET = 0,   /* addr holds the address */
+    SOCK_AF_INET6 = 1,  /* addr6 holds it (an IPv4 peer of a dual-stack
+                           socket as ::ffff:a.b.c.d [RFC 4291 2.5.5.2]) */
 };
 
 enum sock_type {
@@ -85,6 +95,8 @@ enum sock_opt {
     SOCK_OPT_IP_DF,           /* IP_MTU_DISCOVER as IP_PMTUDISC_DO (1) or _DONT (0): set DF,
                                  and EMSGSIZE above the path MTU instead of fragmenting */
     SOCK_OPT_IP_RECVERR,      /* IP_RECVERR: 0 or 1: queue ICMP errors for sock_recv_error() */
+    SOCK_OPT_IPV6_V6ONLY,     /* IPV6_V6ONLY: 0 or 1: an AF_INET6 socket speaks IPv6 only
+                                 (default 0, as Linux: it takes IPv4 too) [RFC 3493 5.3] */
     SOCK_OPT_COUNT
 };
 
@@ -108,18 +120,29 @@ struct sock_icmp_err {
  * dropped when more come (Linux bounds its error queue by the rcvbuf). */
 #define SOCK_ERRQ_MAX 8
 
-/* A socket address: an IPv4 address and port, host order. */
+/* A socket address, sockaddr_in or sockaddr_in6: a family, then an IPv4
+ * address (host order) or an IPv6 one, and a port (host order). The IPv4
+ * fields come first and keep their places, so an IPv4 address is written and
+ * read exactly as before and the IPv4 paths never look at the IPv6 part. */
 struct sock_addr {
-    uint32_t addr;  /* 0 is INADDR_ANY */
-    uint16_t port;  /* 0 asks for an ephemeral port */
+    uint32_t addr;           /* AF_INET: 0 is INADDR_ANY */
+    uint16_t port;           /* 0 asks for an ephemeral port */
+    uint8_t family;          /* enum sock_family */
+    struct ip6_addr addr6;   /* AF_INET6: :: is in6addr_any */
 };
 
-/* The Internet protocol control block: the socket's 4-tuple, as BSD's inpcb. */
+/* The Internet protocol control block: the socket's 4-tuple, as BSD's inpcb
+ * (and its in6pcb). An IPv4 connection (on an AF_INET socket, or on a
+ * dual-stack AF_INET6 one) keeps its addresses in laddr/faddr; an IPv6 one
+ * has v6 set and keeps them in laddr6/faddr6. */
 struct inpcb {
-    uint32_t laddr;  /* local address, 0 = any */
-    uint16_t lport;  /* local port, 0 = not bound */
-    uint32_t faddr;  /* foreign address, 0 = not connected */
-    uint16_t fport;  /* foreign port */
+    uint32_t laddr;          /* local address, 0 = any */
+    uint16_t lport;          /* local port, 0 = not bound */
+    uint32_t faddr;          /* foreign address, 0 = not connected */
+    uint16_t fport;          /* foreign port */
+    bool v6;                 /* the addresses are IPv6 ones */
+    struct ip6_addr laddr6;  /* v6: local address, :: = any */
+    struct ip6_addr faddr6;  /* v6: foreign address */
 };
 
 struct socket {
@@ -140,6 +163,7 @@ struct socket {
     uint8_t ip_ttl;            /* IP_TTL for datagrams sent (UDP, ICMP); 0 = default */
     bool ip_df;                /* IP_PMTUDISC_DO: DF set, no fragmentation */
     bool ip_recverr;           /* IP_RECVERR: ICMP errors queued in errq */
+    bool v6only;               /* IPV6_V6ONLY (AF_INET6 only) */
     struct sock_icmp_err errq[SOCK_ERRQ_MAX];  /* IP_RECVERR queue, oldest first */
     unsigned errq_count;       /* entries in errq */
     uint64_t rx_datagrams;     /* datagrams queued, ever */
@@ -248,6 +272,16 @@ void sock_queue_icmp_error(struct host *h, struct socket *s, const struct sock_i
 
 /* SOCK_POLL* bits that hold now; 0 for a bad fd. */
 unsigned sock_poll(struct host *h, int fd);
+
+/* ::ffff:a.b.c.d, the form an AF_INET6 socket sees an IPv4 address in
+ * [RFC 4291 2.5.5.2] [RFC 3493 3.7]. */
+bool sock_addr_is_v4mapped(const struct ip6_addr *a);
+uint32_t sock_addr_v4_of_mapped(const struct ip6_addr *a);
+void sock_addr_v4mapped(uint32_t v4, struct ip6_addr *out);
+/* "192.0.2.1:80", or "[2001:db8::1]:80" as RFC 3986 3.2.2 writes an IPv6
+ * host with a port; n >= SOCK_ADDR_STRLEN holds any. */
+#define SOCK_ADDR_STRLEN 56
+char *sock_addr_str(const struct sock_addr *a, char *buf, size_t n);
 
 /* The socket behind fd, or NULL. */
 struct socket *sock_lookup(struct host *h, int fd);

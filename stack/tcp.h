@@ -25,6 +25,7 @@
 #include "stack/tcp_cc.h"
 #include "stack/trace.h"
 #include "stack/trace_cause.h"
+#include "stack/wire/ipv6.h"
 #include "stack/wire/tcp.h"
 
 struct host;
@@ -158,6 +159,13 @@ struct tcp_stats {
 #undef TCP_STAT_FIELD
 };
 
+/* The IPv6 addresses of a connection (or of a segment, seen from the
+ * receiver): local and foreign. An IPv4 connection never reads them. */
+struct tcp_addr6 {
+    struct ip6_addr l;             /* local address (:: = any, for a listener) */
+    struct ip6_addr f;             /* foreign address */
+};
+
 struct tcb {
     struct tcb *next;              /* host's list */
     struct host *host;             /* owner */
@@ -170,6 +178,8 @@ struct tcb {
     uint16_t lport;                /* local port */
     uint32_t faddr;                /* foreign address */
     uint16_t fport;                /* foreign port */
+    bool v6;                       /* over IPv6: the addresses are in a6, laddr/faddr are 0 */
+    bool v6only;                   /* an IPv6 listener on [::] that takes no IPv4 (IPV6_V6ONLY) */
     enum tcp_state state;          /* written only by tcp_set_state() */
     bool passive;                  /* created by a passive OPEN (LISTEN) */
     bool used;                     /* an OPEN happened: CLOSED now means "was connected" */
@@ -285,6 +295,10 @@ struct tcb {
     uint64_t dupacks_rx;           /* duplicate ACKs received */
     uint64_t bytes_acked;          /* bytes of ours acknowledged */
     uint64_t bytes_received;       /* bytes delivered in order */
+
+    /* Last, so the fields an IPv4 segment touches keep their places (and
+     * cache lines): the two flags above sit in what was padding. */
+    struct tcp_addr6 a6;           /* v6: the addresses */
 };
 
 /* The TCP part of struct host. */
@@ -339,6 +353,14 @@ struct tcp_host {
     uint64_t next_ns;              /* that deadline, or UINT64_MAX */
 };
 
+/* tp's IPv6 addresses, or NULL for an IPv4 connection (what tcp_ip_output()
+ * and tcp_mss_for() take). */
+static inline const struct tcp_addr6 *
+tcb_a6(const struct tcb *tp)
+{
+    return tp->v6 ? &tp->a6 : NULL;
+}
+
 /* ---- host-level ------------------------------------------------------- */
 
 /* Defaults and the ISN key from the host's generator (host_init). */
@@ -347,6 +369,17 @@ void tcp_host_init(struct host *h);
 void tcp_host_destroy(struct host *h);
 /* p->data is the TCP header. Takes ownership of p. [RFC 9293 3.10.7] */
 void tcp_input(struct host *h, struct pkt *p, const struct ipv4_hdr *ip);
+/* The same for a segment that came over IPv6 [RFC 8200 8.1]. */
+struct ipv6_hdr;
+void tcp_input6(struct host *h, struct pkt *p, const struct ipv6_hdr *ip);
+/* An ICMPv6 error quoting a segment of ours, src:sport -> dst:dport with
+ * sequence number seq: packet too big lowers the MSS to the new path MTU
+ * [RFC 8201 4]; destination unreachable is a soft error, or hard during
+ * the handshake for "port unreachable" [RFC 4443 3.1] [RFC 1122 4.2.3.9].
+ * Believed only when seq is in flight [RFC 5927 4.1]. */
+void tcp_icmp6_error(struct host *h, const struct ip6_addr *src, uint16_t sport,
+                     const struct ip6_addr *dst, uint16_t dport, uint32_t seq, uint8_t type,
+                     uint8_t code, uint32_t mtu, int err);
 /* An ICMP error quoting a segment of ours (seq: the quoted sequence number;
  * quoted_len: the refused datagram's total length): soft errors [RFC 1122
  * 4.2.3.9], "fragmentation needed" with the next-hop MTU [RFC 1191], which
@@ -432,8 +465,17 @@ void tcp_send_keepalive(struct tcb *tp);
 void tcp_send_rst_tcb(struct tcb *tp, const char *rfc, const char *why_text);
 /* A RST answering segment t (no TCB, or an unacceptable segment)
  * [RFC 9293 3.10.7.1]. */
-void tcp_send_rst_for(struct host *h, uint32_t laddr, uint32_t faddr, const struct tcp_hdr *t,
-                      size_t seg_len, const char *rfc, const char *why_text);
+void tcp_send_rst_for(struct host *h, uint32_t laddr, uint32_t faddr, const struct tcp_addr6 *a6,
+                      const struct tcp_hdr *t, size_t seg_len, const char *rfc,
+                      const char *why_text);
+/* Hand a segment built at p to IPv4 (a6 NULL: laddr -> faddr) or IPv6
+ * (a6->l -> a6->f). Takes p. */
+void tcp_ip_output(struct host *h, struct pkt *p, uint32_t laddr, uint32_t faddr,
+                   const struct tcp_addr6 *a6);
+/* The MSS to announce for a connection to faddr (or a6->f): the path MTU
+ * less the IP and TCP headers, 40 over IPv4 and 60 over IPv6
+ * [RFC 9293 3.7.1] [RFC 6691]. */
+uint16_t tcp_mss_for(struct host *h, uint32_t faddr, const struct tcp_addr6 *a6);
 /* The window we can advertise now, in bytes, after SWS avoidance. */
 uint32_t tcp_rcv_window(struct tcb *tp);
 /* TSval for now [RFC 7323 4.1]. */
@@ -510,13 +552,18 @@ int tcp_cookie_check(const struct host *h, uint32_t laddr, uint16_t lport, uint3
 /* The MSS an index stands for. */
 uint16_t tcp_cookie_mss_of(unsigned index);
 /* Send the SYN-ACK carrying cookie to a SYN (no TCB). */
-void tcp_send_syn_cookie(struct host *h, uint32_t laddr, uint32_t faddr, const struct tcp_hdr *syn,
-                         uint32_t cookie, uint16_t mss, uint16_t wnd);
+void tcp_send_syn_cookie(struct host *h, uint32_t laddr, uint32_t faddr,
+                         const struct tcp_addr6 *a6, const struct tcp_hdr *syn, uint32_t cookie,
+                         uint16_t mss, uint16_t wnd);
 
 /* ---- ISN (tcp_isn.c) --------------------------------------------------- */
 
 /* [RFC 6528 3] ISN = M + F(localip, localport, remoteip, remoteport, secretkey) */
 uint32_t tcp_isn(struct host *h, uint32_t laddr, uint16_t lport, uint32_t faddr, uint16_t fport);
+/* An IPv6 address folded to 32 bits under the host's secret key, for the
+ * ISN and SYN cookie functions, which take 32-bit addresses: the fold is
+ * keyed (SipHash), so a peer cannot choose addresses that collide. */
+uint32_t tcp_addr6_key(const struct host *h, const struct ip6_addr *a);
 /* SipHash-2-4 of len bytes under a 128-bit key (exposed for its test vector). */
 uint64_t tcp_siphash24(const uint64_t key[2], const uint8_t *in, size_t len);
 
@@ -527,7 +574,9 @@ int tcp_user_listen(struct host *h, struct socket *s, int backlog);
 int tcp_user_accept(struct host *h, struct socket *s, struct socket *ns);
 /* The oldest acceptable child of listener s, or NULL. */
 struct tcb *tcp_user_accept_ready(const struct host *h, const struct socket *s);
-int tcp_user_connect(struct host *h, struct socket *s, uint32_t faddr, uint16_t fport);
+/* a: AF_INET, or AF_INET6 (an IPv4-mapped one connects over IPv4). */
+struct sock_addr;
+int tcp_user_connect(struct host *h, struct socket *s, const struct sock_addr *a);
 int tcp_user_send(struct host *h, struct socket *s, const uint8_t *buf, size_t len);
 int tcp_user_recv(struct host *h, struct socket *s, uint8_t *buf, size_t cap);
 int tcp_user_shutdown(struct host *h, struct socket *s, int how);

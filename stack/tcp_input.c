@@ -23,6 +23,7 @@
 #include "stack/err.h"
 #include "stack/host.h"
 #include "stack/ipv4.h"
+#include "stack/ipv6.h"
 #include "stack/pkt.h"
 #include "stack/socket.h"
 #include "stack/tcp_seq.h"
@@ -35,8 +36,9 @@
 /* One arriving segment, parsed. */
 struct tcp_seg {
     struct tcp_hdr t;       /* header and options */
-    uint32_t src;           /* IPv4 source (the peer) */
-    uint32_t dst;           /* IPv4 destination (us) */
+    uint32_t src;           /* IPv4 source (the peer); over IPv6 its tcp_addr6_key() */
+    uint32_t dst;           /* IPv4 destination (us); over IPv6 its tcp_addr6_key() */
+    const struct tcp_addr6 *a6;  /* over IPv6: the addresses (l = dst, f = src); else NULL */
     uint32_t seq;           /* SEG.SEQ after trimming */
     const uint8_t *data;    /* payload after trimming */
     uint32_t dlen;          /* payload bytes after trimming */
@@ -64,6 +66,14 @@ tcp_lookup(struct host *h, uint32_t laddr, uint16_t lport, uint32_t faddr, uint1
     for (struct tcb *tp = h->tcp.tcbs; tp != NULL; tp = tp->next) {
         if (tp->lport != lport || tp->state == TCP_CLOSED)
             continue;
+        if (tp->v6) {
+            /* [RFC 3493 3.7] a listener on [::] without IPV6_V6ONLY takes
+             * IPv4 connections too, as the least specific listener. */
+            if (tp->state == TCP_LISTEN && !tp->v6only && listener == NULL &&
+                ip6_addr_is_unspecified(&tp->a6.l))
+                listener = tp;
+            continue;
+        }
         if (tp->state == TCP_LISTEN) {
             if ((tp->laddr == 0 || tp->laddr == laddr) &&
                 (listener == NULL || listener->laddr == 0))
@@ -71,6 +81,28 @@ tcp_lookup(struct host *h, uint32_t laddr, uint16_t lport, uint32_t faddr, uint1
             continue;
         }
         if (tp->laddr == laddr && tp->faddr == faddr && tp->fport == fport)
+            return tp;
+    }
+    return listener;
+}
+
+/* The same over IPv6: the connection on exactly these addresses, else a
+ * listener on the local address or on [::] (an IPv6 listener). */
+static struct tcb *
+tcp_lookup6(struct host *h, const struct tcp_addr6 *a, uint16_t lport, uint16_t fport)
+{
+    struct tcb *listener = NULL;
+    for (struct tcb *tp = h->tcp.tcbs; tp != NULL; tp = tp->next) {
+        if (tp->lport != lport || tp->state == TCP_CLOSED || !tp->v6)
+            continue;
+        if (tp->state == TCP_LISTEN) {
+            bool any = ip6_addr_is_unspecified(&tp->a6.l);
+            if ((any || ip6_addr_eq(&tp->a6.l, &a->l)) &&
+                (listener == NULL || ip6_addr_is_unspecified(&listener->a6.l)))
+                listener = tp;
+            continue;
+        }
+        if (tp->fport == fport && ip6_addr_eq(&tp->a6.f, &a->f) && ip6_addr_eq(&tp->a6.l, &a->l))
             return tp;
     }
     return listener;
@@ -185,7 +217,7 @@ tcp_closed_input(struct host *h, struct tcp_seg *s)
     trace_rx(h, LAYER_TCP, s->p, "RFC 9293 3.10.7.1", "%s: no connection and no listener%s",
              s->desc, (s->t.flags & TCP_RST) ? "; a RST is never answered" : ": answer with RST");
     if (!(s->t.flags & TCP_RST))
-        tcp_send_rst_for(h, s->dst, s->src, &s->t, seg_len(s), "RFC 9293 3.10.7.1",
+        tcp_send_rst_for(h, s->dst, s->src, s->a6, &s->t, seg_len(s), "RFC 9293 3.10.7.1",
                          "nothing listens on this port");
     pkt_drop(h, s->p, LAYER_TCP, DROP_TCP_NO_SOCKET);
 }
@@ -216,10 +248,16 @@ tcp_listen_child(struct host *h, struct tcb *lt, struct tcp_seg *s)
     tp->listener = lt;
     tp->passive = true;
     tp->used = true;
-    tp->laddr = s->dst;
     tp->lport = s->t.dport;
-    tp->faddr = s->src;
     tp->fport = s->t.sport;
+    if (s->a6 != NULL) {
+        /* over IPv6 (the IPv4 fields stay 0; keys are recomputed) */
+        tp->v6 = true;
+        tp->a6 = *s->a6;
+    } else {
+        tp->laddr = s->dst;
+        tp->faddr = s->src;
+    }
     tp->rcvbuf = lt->rcvbuf;
     tp->sndbuf = lt->sndbuf;
     tp->nodelay = lt->nodelay;
@@ -231,8 +269,7 @@ tcp_listen_child(struct host *h, struct tcb *lt, struct tcp_seg *s)
         pkt_drop(h, s->p, LAYER_TCP, DROP_NO_MEMORY);
         return NULL;
     }
-    unsigned mp = ipv4_max_payload(h, tp->faddr);
-    tp->rcv_mss = (uint16_t)(mp > TCP_HDR_MIN ? mp - TCP_HDR_MIN : TCP_DEFAULT_MSS);
+    tp->rcv_mss = tcp_mss_for(h, tp->faddr, tcb_a6(tp));
     return tp;
 }
 
@@ -245,13 +282,12 @@ tcp_listen_send_cookie(struct host *h, struct tcb *lt, struct tcp_seg *s, unsign
     unsigned idx;
     uint32_t cookie = tcp_cookie_make(h, s->dst, s->t.dport, s->src, s->t.sport, s->seq,
                                       o->has_mss ? o->mss : TCP_DEFAULT_MSS, &idx);
-    unsigned mp = ipv4_max_payload(h, s->src);
-    uint16_t our_mss = (uint16_t)(mp > TCP_HDR_MIN ? mp - TCP_HDR_MIN : TCP_DEFAULT_MSS);
+    uint16_t our_mss = tcp_mss_for(h, s->src, s->a6);
     size_t wnd = lt->rcvbuf < 65535 ? lt->rcvbuf : 65535; /* unscaled: no window scale */
     tcp_trace(lt, TRACE_RX, s->p, "RFC 4987 3.6",
               "%s: SYN, but the SYN queue is full (%u half-open, backlog %d): answer with a "
               "SYN cookie instead of a TCB", s->desc, half, lt->backlog);
-    tcp_send_syn_cookie(h, s->dst, s->src, &s->t, cookie, our_mss, (uint16_t)wnd);
+    tcp_send_syn_cookie(h, s->dst, s->src, s->a6, &s->t, cookie, our_mss, (uint16_t)wnd);
     h->tcp.cookie_sent = true;
     h->tcp.last_cookie_ns = h->now_ns;
     pkt_free(s->p);
@@ -351,7 +387,7 @@ tcp_listen_input(struct host *h, struct tcb *lt, struct tcp_seg *s)
             return;
         tcp_trace(lt, TRACE_RX, s->p, "RFC 9293 3.10.7.2", "%s: an ACK to a listener: RST",
                   s->desc);
-        tcp_send_rst_for(h, s->dst, s->src, &s->t, seg_len(s), "RFC 9293 3.10.7.2",
+        tcp_send_rst_for(h, s->dst, s->src, s->a6, &s->t, seg_len(s), "RFC 9293 3.10.7.2",
                          "ACK to a listener");
         pkt_drop(h, s->p, LAYER_TCP, DROP_TCP_LISTEN_BAD);
         return;
@@ -400,7 +436,7 @@ tcp_listen_input(struct host *h, struct tcb *lt, struct tcp_seg *s)
     tp->irs = s->seq;
     tp->rcv_nxt = s->seq + 1;
     tp->rcv_adv = tp->rcv_nxt;
-    tp->iss = tcp_isn(h, tp->laddr, tp->lport, tp->faddr, tp->fport);
+    tp->iss = tcp_isn(h, s->dst, tp->lport, s->src, tp->fport);
     tp->snd_una = tp->iss;
     tp->snd_nxt = tp->iss;
     tp->snd_max = tp->iss;
@@ -435,7 +471,7 @@ tcp_syn_sent_input(struct host *h, struct tcb *tp, struct tcp_seg *s)
             tcp_trace(tp, TRACE_RX, s->p, "RFC 9293 3.10.7.3",
                       "%s: acknowledges something never sent", s->desc);
             if (!(f & TCP_RST))
-                tcp_send_rst_for(h, s->dst, s->src, &s->t, seg_len(s), "RFC 9293 3.10.7.3",
+                tcp_send_rst_for(h, s->dst, s->src, s->a6, &s->t, seg_len(s), "RFC 9293 3.10.7.3",
                                  "unacceptable ACK in SYN-SENT");
             pkt_drop(h, s->p, LAYER_TCP, DROP_TCP_BAD_ACK);
             return;
@@ -989,7 +1025,7 @@ tcp_ack_acceptable(struct host *h, struct tcb *tp, struct tcp_seg *s)
                   "%s: ACK %u outside [SND.UNA - MAX.SND.WND, SND.NXT]: challenge ACK", s->desc,
                   ack);
         if (tp->state == TCP_SYN_RECEIVED) {
-            tcp_send_rst_for(h, s->dst, s->src, &s->t, seg_len(s), "RFC 9293 3.10.7.4",
+            tcp_send_rst_for(h, s->dst, s->src, s->a6, &s->t, seg_len(s), "RFC 9293 3.10.7.4",
                              "unacceptable ACK in SYN-RECEIVED");
         } else {
             tcp_challenge_ack(tp, TCP_WHY_CHALLENGE_BAD_ACK);
@@ -1019,7 +1055,7 @@ tcp_ack_syn_received(struct host *h, struct tcb *tp, struct tcp_seg *s)
     if (!seq_gt(ack, tp->snd_una)) {
         tcp_trace(tp, TRACE_RX, s->p, "RFC 9293 3.10.7.4",
                   "%s: does not acknowledge our SYN: RST", s->desc);
-        tcp_send_rst_for(h, s->dst, s->src, &s->t, seg_len(s), "RFC 9293 3.10.7.4",
+        tcp_send_rst_for(h, s->dst, s->src, s->a6, &s->t, seg_len(s), "RFC 9293 3.10.7.4",
                          "unacceptable ACK in SYN-RECEIVED");
         pkt_drop(h, s->p, LAYER_TCP, DROP_TCP_BAD_ACK);
         return false;
@@ -1201,13 +1237,12 @@ tcp_otherwise_input(struct host *h, struct tcb *tp, struct tcp_seg *s)
  * summed, one pass over it instead of two; s->staged says so. Nothing is
  * taken in yet: that is the seventh check's decision. */
 static bool
-tcp_checksum_ok(struct tcp_seg *s, struct tcb *tp, const struct ipv4_hdr *ip)
+tcp_checksum_ok(struct tcp_seg *s, struct tcb *tp, uint32_t pseudo_sum)
 {
     const uint8_t *b = s->p->data;
     size_t len = s->p->len;
     size_t hl = s->t.data_off;
-    uint32_t sum = csum_pseudo_ipv4(ip->src, ip->dst, IPPROTO_TCP_, (uint16_t)len);
-    sum = csum_add(sum, b, hl);
+    uint32_t sum = csum_add(pseudo_sum, b, hl);
     size_t dlen = len - hl;
     bool stage = tp != NULL && dlen > 0 && tp->rcvq.buf != NULL &&
                  (tp->state == TCP_ESTABLISHED || tp->state == TCP_FIN_WAIT_1 ||
@@ -1226,6 +1261,9 @@ tcp_checksum_ok(struct tcp_seg *s, struct tcb *tp, const struct ipv4_hdr *ip)
     return true;
 }
 
+static void tcp_seg_fill(struct host *h, struct tcp_seg *s);
+static void tcp_seg_dispatch(struct host *h, struct tcb *tp, struct tcp_seg *s);
+
 void
 tcp_input(struct host *h, struct pkt *p, const struct ipv4_hdr *ip)
 {
@@ -1239,7 +1277,8 @@ tcp_input(struct host *h, struct pkt *p, const struct ipv4_hdr *ip)
      * segment's data can be copied while it is summed. */
     struct tcb *tp = why == DROP_NONE ? tcp_lookup(h, ip->dst, s.t.dport, ip->src, s.t.sport)
                                       : NULL;
-    if (why == DROP_NONE && !tcp_checksum_ok(&s, tp, ip))
+    if (why == DROP_NONE &&
+        !tcp_checksum_ok(&s, tp, csum_pseudo_ipv4(ip->src, ip->dst, IPPROTO_TCP_, (uint16_t)p->len)))
         why = DROP_TCP_BAD_CSUM;
     if (why != DROP_NONE) {
         pkt_drop(h, p, LAYER_TCP, why);
@@ -1247,15 +1286,8 @@ tcp_input(struct host *h, struct pkt *p, const struct ipv4_hdr *ip)
     }
     s.src = ip->src;
     s.dst = ip->dst;
-    s.seq = s.t.seq;
-    s.syn = (s.t.flags & TCP_SYN) != 0;
-    s.fin = (s.t.flags & TCP_FIN) != 0;
-    s.dlen = (uint32_t)(p->len - s.t.data_off);
-    s.data = p->data + s.t.data_off;
-    if (trace_wants_sentence(h->trace))
-        tcp_describe(&s.t, s.dlen, s.desc, sizeof(s.desc));
-    else
-        s.desc[0] = '\0';
+    s.a6 = NULL;
+    tcp_seg_fill(h, &s);
     /* [RFC 1122 4.2.3.10] a segment to a broadcast or multicast address is
      * not for a connection. */
     if (!ipv4_is_local(h, ip->dst)) {
@@ -1264,20 +1296,69 @@ tcp_input(struct host *h, struct pkt *p, const struct ipv4_hdr *ip)
         pkt_drop(h, p, LAYER_TCP, DROP_TCP_NO_SOCKET);
         return;
     }
+    tcp_seg_dispatch(h, tp, &s);
+}
+
+void
+tcp_input6(struct host *h, struct pkt *p, const struct ipv6_hdr *ip)
+{
+    struct tcp_seg s;
+    s.p = p;
+    s.staged = 0;
+    struct tcp_addr6 a6 = { .l = ip->dst, .f = ip->src };
+    enum drop_reason why = tcp_parse_header(p->data, p->len, &s.t);
+    struct tcb *tp = why == DROP_NONE ? tcp_lookup6(h, &a6, s.t.dport, s.t.sport) : NULL;
+    /* [RFC 8200 8.1] the checksum covers the IPv6 pseudo-header: both
+     * 128-bit addresses, the 32-bit upper-layer length, next header 6. */
+    if (why == DROP_NONE &&
+        !tcp_checksum_ok(&s, tp, csum_pseudo_ipv6(&ip->src, &ip->dst, (uint32_t)p->len,
+                                                  IPPROTO_TCP_)))
+        why = DROP_TCP_BAD_CSUM;
+    if (why != DROP_NONE) {
+        pkt_drop(h, p, LAYER_TCP, why);
+        return;
+    }
+    s.src = tcp_addr6_key(h, &ip->src);
+    s.dst = tcp_addr6_key(h, &ip->dst);
+    s.a6 = &a6;
+    tcp_seg_fill(h, &s);
+    tcp_seg_dispatch(h, tp, &s);
+}
+
+/* The rest of the segment's fields, after the header and checksum. */
+static void
+tcp_seg_fill(struct host *h, struct tcp_seg *s)
+{
+    struct pkt *p = s->p;
+    s->seq = s->t.seq;
+    s->syn = (s->t.flags & TCP_SYN) != 0;
+    s->fin = (s->t.flags & TCP_FIN) != 0;
+    s->dlen = (uint32_t)(p->len - s->t.data_off);
+    s->data = p->data + s->t.data_off;
+    if (trace_wants_sentence(h->trace))
+        tcp_describe(&s->t, s->dlen, s->desc, sizeof(s->desc));
+    else
+        s->desc[0] = '\0';
+}
+
+/* SEGMENT ARRIVES, by the state of the TCB it is for [RFC 9293 3.10.7]. */
+static void
+tcp_seg_dispatch(struct host *h, struct tcb *tp, struct tcp_seg *s)
+{
     if (tp == NULL) {
-        tcp_closed_input(h, &s);
+        tcp_closed_input(h, s);
         return;
     }
     h->tcp.stats.segs_in++;
     switch (tp->state) {
     case TCP_LISTEN:
-        tcp_listen_input(h, tp, &s);
+        tcp_listen_input(h, tp, s);
         break;
     case TCP_SYN_SENT:
-        tcp_syn_sent_input(h, tp, &s);
+        tcp_syn_sent_input(h, tp, s);
         break;
     default:
-        tcp_otherwise_input(h, tp, &s);
+        tcp_otherwise_input(h, tp, s);
         break;
     }
 }
@@ -1290,9 +1371,9 @@ tcp_input(struct host *h, struct pkt *p, const struct ipv4_hdr *ip)
 static void
 tcp_path_mtu_lowered(struct tcb *tp, uint16_t path_mtu)
 {
-    uint16_t mss = path_mtu > IPV4_HDR_MIN + TCP_HDR_MIN
-                       ? (uint16_t)(path_mtu - IPV4_HDR_MIN - TCP_HDR_MIN)
-                       : TCP_DEFAULT_MSS;
+    unsigned iph = tp->v6 ? IPV6_HDR_LEN : IPV4_HDR_MIN;
+    uint16_t mss = path_mtu > iph + TCP_HDR_MIN ? (uint16_t)(path_mtu - iph - TCP_HDR_MIN)
+                                                : TCP_DEFAULT_MSS;
     if (mss >= tp->mss)
         return;
     uint16_t old = tp->mss;
@@ -1347,4 +1428,47 @@ tcp_icmp_error(struct host *h, uint32_t src, uint16_t sport, uint32_t dst, uint1
     tp->soft_error = err;
     tcp_trace(tp, TRACE_NOTE, NULL, "RFC 1122 4.2.3.9",
               "ICMP soft error (%s): reported only if the connection times out", err_name(err));
+}
+
+void
+tcp_icmp6_error(struct host *h, const struct ip6_addr *src, uint16_t sport,
+                const struct ip6_addr *dst, uint16_t dport, uint32_t seq, uint8_t type,
+                uint8_t code, uint32_t mtu, int err)
+{
+    struct tcp_addr6 a6 = { .l = *src, .f = *dst };
+    struct tcb *tp = tcp_lookup6(h, &a6, sport, dport);
+    if (tp == NULL || tp->state == TCP_LISTEN)
+        return;
+    /* [RFC 5927 4.1] only an error quoting a sequence number in flight,
+     * SND.UNA =< seq < SND.NXT, is believed: a blind attacker must guess
+     * the window as well as the 4-tuple. */
+    if (!seq_in(seq, tp->snd_una, tp->snd_max)) {
+        tcp_trace(tp, TRACE_NOTE, NULL, "RFC 5927 4.1",
+                  "ICMPv6 error quotes seq %u, not in flight [%u, %u): ignored", seq, tp->snd_una,
+                  tp->snd_max);
+        return;
+    }
+    if (type == ICMP6_PACKET_TOO_BIG) {
+        /* [RFC 8201 4] the path MTU is the MTU packet too big names, never
+         * below IPv6's minimum of 1280 [RFC 8201 4: "a node MUST NOT reduce
+         * its estimate ... below the IPv6 minimum link MTU"]. */
+        uint32_t pmtu = mtu < IPV6_MIN_MTU ? IPV6_MIN_MTU : mtu;
+        tcp_path_mtu_lowered(tp, (uint16_t)(pmtu > 65535 ? 65535 : pmtu));
+        return;
+    }
+    /* [RFC 4443 3.1] code 4 port unreachable is hard (as ICMP's protocol
+     * and port unreachable, [RFC 1122 4.2.3.9]); code 1 administratively
+     * prohibited too, as Linux. Hard errors abort only a connection still
+     * opening; anything else is soft. */
+    bool hard = type == ICMP6_DST_UNREACH && (code == 1 || code == 4);
+    if (hard && (tp->state == TCP_SYN_SENT || tp->state == TCP_SYN_RECEIVED)) {
+        tcp_trace(tp, TRACE_NOTE, NULL, "RFC 1122 4.2.3.9", "ICMPv6 hard error during the "
+                  "handshake: abort (%s)", err_name(err));
+        h->tcp.stats.attempt_fails++;
+        tcp_drop(tp, err, "RFC 1122 4.2.3.9");
+        return;
+    }
+    tp->soft_error = err;
+    tcp_trace(tp, TRACE_NOTE, NULL, "RFC 1122 4.2.3.9",
+              "ICMPv6 soft error (%s): reported only if the connection times out", err_name(err));
 }

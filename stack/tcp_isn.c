@@ -101,3 +101,9 @@ tcp_isn(struct host *h, uint32_t laddr, uint16_t lport, uint32_t faddr, uint16_t
     uint32_t f = (uint32_t)tcp_siphash24(h->tcp.isn_key, tuple, sizeof(tuple));
     return m + f;
 }
+
+uint32_t
+tcp_addr6_key(const struct host *h, const struct ip6_addr *a)
+{
+    return (uint32_t)tcp_siphash24(h->tcp.isn_key, a->b, sizeof(a->b));
+}

@@ -23,6 +23,7 @@
 
 #include "stack/host.h"
 #include "stack/ipv4.h"
+#include "stack/ipv6.h"
 #include "stack/tcp_seq.h"
 #include "stack/wire/ipv4.h"
 
@@ -185,7 +186,10 @@ tcp_xmit(struct tcb *tp, uint32_t seq, size_t len, uint8_t flags, enum tcp_why w
         .wnd = wfield,
         .opts = opts,
     };
-    tcp_emit_sum(&t, b, len, tp->laddr, tp->faddr, data_sum);
+    if (tp->v6)
+        tcp_emit_sum6(&t, b, len, &tp->a6.l, &tp->a6.f, data_sum);
+    else
+        tcp_emit_sum(&t, b, len, tp->laddr, tp->faddr, data_sum);
     if (tp->dsack_pending && opts.sack_count > 0)
         tp->dsack_pending = false; /* [RFC 2883 4] reported once */
     p->l4_off = pkt_off(p);
@@ -240,8 +244,13 @@ tcp_xmit(struct tcb *tp, uint32_t seq, size_t len, uint8_t flags, enum tcp_why w
     } else {
         trace_count(h, TRACE_TX, LAYER_TCP);
     }
-    struct ipv4_tx tx = { .src = tp->laddr, .dst = tp->faddr, .proto = IPPROTO_TCP_, .df = true };
-    ipv4_output(h, p, &tx);
+    if (tp->v6) {
+        ipv6_output(h, NULL, p, &tp->a6.l, &tp->a6.f, IPV6_NH_TCP, 0);
+    } else {
+        struct ipv4_tx tx = { .src = tp->laddr, .dst = tp->faddr, .proto = IPPROTO_TCP_,
+                              .df = true };
+        ipv4_output(h, p, &tx);
+    }
     if (end != seq && !(flags & TCP_RST) && why != TCP_WHY_KEEPALIVE)
         tcp_rexmt_update(tp, false);
 }
@@ -359,8 +368,34 @@ tcp_send_rst_tcb(struct tcb *tp, const char *rfc, const char *why_text)
 }
 
 void
-tcp_send_rst_for(struct host *h, uint32_t laddr, uint32_t faddr, const struct tcp_hdr *in,
-                 size_t seg_len, const char *rfc, const char *why_text)
+tcp_ip_output(struct host *h, struct pkt *p, uint32_t laddr, uint32_t faddr,
+              const struct tcp_addr6 *a6)
+{
+    if (a6 != NULL) {
+        ipv6_output(h, NULL, p, &a6->l, &a6->f, IPV6_NH_TCP, 0);
+        return;
+    }
+    struct ipv4_tx tx = { .src = laddr, .dst = faddr, .proto = IPPROTO_TCP_, .df = true };
+    ipv4_output(h, p, &tx);
+}
+
+uint16_t
+tcp_mss_for(struct host *h, uint32_t faddr, const struct tcp_addr6 *a6)
+{
+    if (a6 != NULL) {
+        /* [RFC 6691 2] the MSS is the MTU less the fixed IPv6 and TCP
+         * headers: 1500 - 40 - 20 = 1440. */
+        uint32_t mtu = ipv6_path_mtu(h, &a6->f);
+        return (uint16_t)(mtu > IPV6_HDR_LEN + TCP_HDR_MIN ? mtu - IPV6_HDR_LEN - TCP_HDR_MIN
+                                                           : TCP_DEFAULT_MSS);
+    }
+    unsigned mp = ipv4_max_payload(h, faddr);
+    return (uint16_t)(mp > TCP_HDR_MIN ? mp - TCP_HDR_MIN : TCP_DEFAULT_MSS);
+}
+
+void
+tcp_send_rst_for(struct host *h, uint32_t laddr, uint32_t faddr, const struct tcp_addr6 *a6,
+                 const struct tcp_hdr *in, size_t seg_len, const char *rfc, const char *why_text)
 {
     if (in->flags & TCP_RST)
         return; /* [RFC 9293 3.10.7.1] never a RST for a RST */
@@ -379,7 +414,10 @@ tcp_send_rst_for(struct host *h, uint32_t laddr, uint32_t faddr, const struct tc
     if (p == NULL)
         return;
     uint8_t *b = pkt_put(p, TCP_HDR_MIN);
-    tcp_emit(&t, b, 0, laddr, faddr);
+    if (a6 != NULL)
+        tcp_emit6(&t, b, 0, &a6->l, &a6->f);
+    else
+        tcp_emit(&t, b, 0, laddr, faddr);
     p->l4_off = pkt_off(p);
     p->cause.tcp_why = TCP_WHY_RESET;
     h->tcp.stats.segs_out++;
@@ -387,8 +425,7 @@ tcp_send_rst_for(struct host *h, uint32_t laddr, uint32_t faddr, const struct tc
     char desc[TRACE_TEXT_LEN];
     tcp_describe(&t, 0, desc, sizeof(desc));
     trace_tcp(h, TRACE_TX, p, NULL, rfc, "%s; reset: %s", desc, why_text);
-    struct ipv4_tx tx = { .src = laddr, .dst = faddr, .proto = IPPROTO_TCP_, .df = true };
-    ipv4_output(h, p, &tx);
+    tcp_ip_output(h, p, laddr, faddr, a6);
 }
 
 /* Retransmit from seq (at most one segment, at most max bytes) in SACK

@@ -21,6 +21,7 @@
 
 #include "stack/host.h"
 #include "stack/ipv4.h"
+#include "stack/ipv6.h"
 #include "stack/pkt.h"
 #include "stack/wire/bytes.h"
 #include "stack/wire/tcp.h"
@@ -101,8 +102,8 @@ tcp_cookie_check(const struct host *h, uint32_t laddr, uint16_t lport, uint32_t 
 }
 
 void
-tcp_send_syn_cookie(struct host *h, uint32_t laddr, uint32_t faddr, const struct tcp_hdr *syn,
-                    uint32_t cookie, uint16_t mss, uint16_t wnd)
+tcp_send_syn_cookie(struct host *h, uint32_t laddr, uint32_t faddr, const struct tcp_addr6 *a6,
+                    const struct tcp_hdr *syn, uint32_t cookie, uint16_t mss, uint16_t wnd)
 {
     /* <SEQ=cookie><ACK=SEG.SEQ+1><CTL=SYN,ACK>, offering the MSS only. */
     struct tcp_hdr t = {
@@ -120,7 +121,10 @@ tcp_send_syn_cookie(struct host *h, uint32_t laddr, uint32_t faddr, const struct
     if (p == NULL)
         return;
     uint8_t *b = pkt_put(p, hl);
-    tcp_emit(&t, b, 0, laddr, faddr);
+    if (a6 != NULL)
+        tcp_emit6(&t, b, 0, &a6->l, &a6->f);
+    else
+        tcp_emit(&t, b, 0, laddr, faddr);
     p->l4_off = pkt_off(p);
     p->cause.tcp_why = TCP_WHY_OPEN;
     h->tcp.stats.segs_out++;
@@ -131,6 +135,5 @@ tcp_send_syn_cookie(struct host *h, uint32_t laddr, uint32_t faddr, const struct
               "%s; SYN cookie, no TCB: t %u, MSS %u (index %u), 24-bit hash; it cannot carry "
               "wscale, SACK or TS", desc, cookie >> 27, tcp_cookie_mss[(cookie >> 24) & 7u],
               (cookie >> 24) & 7u);
-    struct ipv4_tx tx = { .src = laddr, .dst = faddr, .proto = IPPROTO_TCP_, .df = true };
-    ipv4_output(h, p, &tx);
+    tcp_ip_output(h, p, laddr, faddr, a6);
 }

@@ -18,6 +18,7 @@
 #include "stack/err.h"
 #include "stack/host.h"
 #include "stack/ipv4.h"
+#include "stack/ipv6.h"
 #include "stack/socket.h"
 #include "stack/tcp_seq.h"
 
@@ -62,6 +63,9 @@ tcp_user_listen(struct host *h, struct socket *s, int backlog)
         return 0;
     tp->laddr = s->pcb.laddr;
     tp->lport = s->pcb.lport;
+    tp->v6 = s->pcb.v6;
+    tp->v6only = s->v6only;
+    tp->a6.l = s->pcb.laddr6;
     tcp_set_state(tp, TCP_LISTEN, "RFC 9293 3.10.1");
     return 0;
 }
@@ -97,6 +101,9 @@ tcp_user_accept(struct host *h, struct socket *s, struct socket *ns)
     ns->pcb.lport = c->lport;
     ns->pcb.faddr = c->faddr;
     ns->pcb.fport = c->fport;
+    ns->pcb.v6 = c->v6;
+    ns->pcb.laddr6 = c->a6.l;
+    ns->pcb.faddr6 = c->a6.f;
     ns->bound = true;
     ns->connected = true;
     ns->rcvbuf = c->rcvbuf;
@@ -110,8 +117,15 @@ tcp_user_accept(struct host *h, struct socket *s, struct socket *ns)
 }
 
 int
-tcp_user_connect(struct host *h, struct socket *s, uint32_t faddr, uint16_t fport)
+tcp_user_connect(struct host *h, struct socket *s, const struct sock_addr *a)
 {
+    /* An AF_INET6 address to a plain IPv6 peer goes over IPv6; an
+     * IPv4-mapped one (socket.c has refused it under IPV6_V6ONLY) and an
+     * AF_INET one over IPv4. */
+    bool v6 = a->family == SOCK_AF_INET6 && !sock_addr_is_v4mapped(&a->addr6);
+    uint32_t faddr = a->family != SOCK_AF_INET6 ? a->addr
+                     : v6 ? 0 : sock_addr_v4_of_mapped(&a->addr6);
+    uint16_t fport = a->port;
     struct tcb *tp = tcp_tcb_by_fd(h, s->fd);
     if (tp == NULL)
         return -ERR_BADF;
@@ -129,19 +143,30 @@ tcp_user_connect(struct host *h, struct socket *s, uint32_t faddr, uint16_t fpor
     if (tp->used || s->connected)
         return -ERR_ISCONN; /* a used TCB is not reopened */
     tp->used = true;
-    uint32_t src = s->pcb.laddr != 0 ? s->pcb.laddr : ipv4_source_for(h, faddr);
-    if (src == 0)
-        return -ERR_NETUNREACH;
-    tp->laddr = src;
+    if (v6) {
+        struct ip6_addr src = s->pcb.laddr6;
+        struct iface *ifc;
+        if (ip6_addr_is_unspecified(&src) && ipv6_select(h, &a->addr6, &ifc, &src) < 0)
+            return -ERR_NETUNREACH;
+        tp->v6 = true;
+        tp->a6.l = src;
+        tp->a6.f = a->addr6;
+        tp->laddr = tp->faddr = 0;
+    } else {
+        uint32_t src = s->pcb.laddr != 0 ? s->pcb.laddr : ipv4_source_for(h, faddr);
+        if (src == 0)
+            return -ERR_NETUNREACH;
+        tp->v6 = false;
+        tp->laddr = src;
+        tp->faddr = faddr;
+    }
     tp->lport = s->pcb.lport;
-    tp->faddr = faddr;
     tp->fport = fport;
     tp->sndbuf = s->sndbuf;
     tp->rcvbuf = s->rcvbuf;
     if (tcp_ring_alloc(&tp->sndq, tp->sndbuf) < 0 || tcp_ring_alloc(&tp->rcvq, tp->rcvbuf) < 0)
         return -ERR_NOBUFS;
-    unsigned mp = ipv4_max_payload(h, faddr);
-    tp->rcv_mss = (uint16_t)(mp > TCP_HDR_MIN ? mp - TCP_HDR_MIN : TCP_DEFAULT_MSS);
+    tp->rcv_mss = tcp_mss_for(h, faddr, tcb_a6(tp));
     tp->mss = tp->rcv_mss;
     /* [RFC 7323 2.3] the shift is the stack's choice: enough for the
      * socket's buffer, or for the largest buffer allowed (tcp.wscale_buf). */
@@ -153,7 +178,9 @@ tcp_user_connect(struct host *h, struct socket *s, uint32_t faddr, uint16_t fpor
     /* [RFC 9293 3.10.1] OPEN in CLOSED, active: "select an ISS. Send a SYN
      * segment of the form <SEQ=ISS><CTL=SYN>, set SND.UNA to ISS, SND.NXT to
      * ISS+1, enter SYN-SENT state". */
-    tp->iss = tcp_isn(h, tp->laddr, tp->lport, faddr, fport);
+    tp->iss = v6 ? tcp_isn(h, tcp_addr6_key(h, &tp->a6.l), tp->lport, tcp_addr6_key(h, &tp->a6.f),
+                           fport)
+                 : tcp_isn(h, tp->laddr, tp->lport, faddr, fport);
     tp->snd_una = tp->iss;
     tp->snd_nxt = tp->iss;
     tp->snd_max = tp->iss;

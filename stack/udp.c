@@ -18,10 +18,14 @@
 #include "stack/host.h"
 #include "stack/icmp.h"
 #include "stack/ipv4.h"
+#include "stack/ipv6.h"
+#include "stack/icmp6.h"
 #include "stack/pkt.h"
 #include "stack/socket.h"
+#include "stack/wire/bytes.h"
 #include "stack/wire/icmp.h"
 #include "stack/wire/ipv4.h"
+#include "stack/wire/ipv6.h"
 #include "stack/wire/udp.h"
 
 /* The best socket for a datagram src:sport -> dst:dport, or NULL. */
@@ -33,6 +37,10 @@ udp_lookup(struct host *h, uint32_t src, uint16_t sport, uint32_t dst, uint16_t 
     for (unsigned i = 0; i < h->socks.cap; i++) {
         struct socket *s = h->socks.s[i];
         if (s == NULL || s->proto != SOCK_PROTO_UDP || s->pcb.lport != dport)
+            continue;
+        /* An IPv6 socket hears IPv4 only as a dual-stack wildcard [::]
+         * without IPV6_V6ONLY [RFC 3493 3.7]. */
+        if (s->pcb.v6 && (s->v6only || s->connected || !ip6_addr_is_unspecified(&s->pcb.laddr6)))
             continue;
         int score = 0;
         if (s->pcb.laddr != 0) {
@@ -83,6 +91,123 @@ udp_input(struct host *h, struct pkt *p, const struct ipv4_hdr *ip)
     sock_deliver_dgram(h, s, p);
 }
 
+/* The best IPv6 socket for a datagram src:sport -> dst:dport, or NULL. */
+static struct socket *
+udp_lookup6(struct host *h, const struct ip6_addr *src, uint16_t sport, const struct ip6_addr *dst,
+            uint16_t dport)
+{
+    struct socket *best = NULL;
+    int best_score = -1;
+    for (unsigned i = 0; i < h->socks.cap; i++) {
+        struct socket *s = h->socks.s[i];
+        if (s == NULL || s->proto != SOCK_PROTO_UDP || s->pcb.lport != dport || !s->pcb.v6)
+            continue;
+        int score = 0;
+        if (!ip6_addr_is_unspecified(&s->pcb.laddr6)) {
+            if (!ip6_addr_eq(&s->pcb.laddr6, dst))
+                continue;
+            score += 1;
+        }
+        if (s->connected) {
+            if (!ip6_addr_eq(&s->pcb.faddr6, src) || s->pcb.fport != sport)
+                continue;
+            score += 2;
+        }
+        if (score > best_score) {
+            best = s;
+            best_score = score;
+        }
+    }
+    return best;
+}
+
+void
+udp_input6(struct host *h, struct pkt *p, const struct ipv6_hdr *ip)
+{
+    struct udp_hdr udp;
+    enum drop_reason why = udp_parse6(p->data, p->len, &ip->src, &ip->dst, &udp);
+    if (why != DROP_NONE) {
+        if (why == DROP_UDP_BAD_CSUM && p->len >= UDP_HDR_LEN && be16_get(p->data + 6) == 0)
+            trace_rx(h, LAYER_UDP, p, "RFC 8200 8.1",
+                     "%u > %u: UDP with a zero checksum: over IPv6 the checksum is mandatory, "
+                     "the datagram is discarded", be16_get(p->data), be16_get(p->data + 2));
+        pkt_drop(h, p, LAYER_UDP, why);
+        return;
+    }
+    pkt_trim(p, udp.len);
+    struct socket *s = udp_lookup6(h, &ip->src, udp.sport, &ip->dst, udp.dport);
+    if (s == NULL) {
+        trace_rx(h, LAYER_UDP, p, "RFC 4443 3.1",
+                 "%u > %u: UDP, length %u: no socket is bound to port %u", udp.sport, udp.dport,
+                 udp.len - UDP_HDR_LEN, udp.dport);
+        /* [RFC 4443 3.1] destination unreachable, code 4 port unreachable; never for a datagram
+         * sent to a group [RFC 4443 2.4 (e.3)]. */
+        if (!ip6_addr_is_multicast(&ip->dst))
+            icmp6_send_error(h, p, ICMP6_DST_UNREACH, 4, 0, false);
+        pkt_drop(h, p, LAYER_UDP, DROP_UDP_NO_SOCKET);
+        return;
+    }
+    trace_rx(h, LAYER_UDP, p, "RFC 8200 8.1",
+             "%u > %u: UDP, length %u: checksum good (IPv6 pseudo-header), port %u -> socket %d",
+             udp.sport, udp.dport, udp.len - UDP_HDR_LEN, udp.dport, s->fd);
+    pkt_pull(p, UDP_HDR_LEN);
+    sock_deliver_dgram(h, s, p);
+}
+
+int
+udp_output6(struct host *h, struct socket *s, const uint8_t *data, size_t len,
+            const struct ip6_addr *dst, uint16_t dport)
+{
+    struct ip6_addr src = s->pcb.laddr6;
+    struct iface *ifc = NULL;
+    if (ip6_addr_is_unspecified(&src) && ipv6_select(h, dst, &ifc, &src) < 0)
+        return -ERR_NETUNREACH;
+    struct pkt *p = host_pkt_alloc(h, PKT_HEADROOM, UDP_HDR_LEN + len);
+    if (p == NULL)
+        return -ERR_NOBUFS;
+    uint8_t *b = pkt_put(p, UDP_HDR_LEN + len);
+    if (b == NULL) {
+        pkt_free(p);
+        return -ERR_NOBUFS;
+    }
+    if (len > 0)
+        memcpy(b + UDP_HDR_LEN, data, len);
+    struct udp_hdr udp = {
+        .sport = s->pcb.lport,
+        .dport = dport,
+        .len = (uint16_t)(UDP_HDR_LEN + len),
+    };
+    udp_emit6(&udp, b, &src, dst);
+    p->l4_off = pkt_off(p);
+    trace_tx(h, LAYER_UDP, p, "RFC 8200 8.1",
+             "%u > %u: UDP, length %zu: header and checksum added (IPv6 pseudo-header; the "
+             "checksum is mandatory over IPv6)", udp.sport, udp.dport, len);
+    int r = ipv6_output(h, NULL, p, &src, dst, IPV6_NH_UDP, s->ip_ttl);
+    return r < 0 ? r : (int)len;
+}
+
+void
+udp_icmp6_error(struct host *h, const struct ip6_addr *src, uint16_t sport,
+                const struct ip6_addr *dst, uint16_t dport, int err)
+{
+    for (unsigned i = 0; i < h->socks.cap; i++) {
+        struct socket *s = h->socks.s[i];
+        if (s == NULL || s->proto != SOCK_PROTO_UDP || s->pcb.lport != sport || !s->pcb.v6)
+            continue;
+        if (!ip6_addr_is_unspecified(&s->pcb.laddr6) && !ip6_addr_eq(&s->pcb.laddr6, src))
+            continue;
+        /* [RFC 1122 4.1.3.3], as over IPv4: a connected socket only. */
+        if (!s->connected || !ip6_addr_eq(&s->pcb.faddr6, dst) || s->pcb.fport != dport) {
+            trace_event(h, TRACE_NOTE, LAYER_SOCKET, NULL, "RFC 1122 4.1.3.3",
+                        "socket %d is not connected: the error is not reported", s->fd);
+            continue;
+        }
+        s->so_error = err;
+        trace_event(h, TRACE_STATE, LAYER_SOCKET, NULL, "RFC 1122 4.1.3.3",
+                    "socket %d: pending error %s; the next call returns it", s->fd, err_name(err));
+    }
+}
+
 int
 udp_output(struct host *h, struct socket *s, const uint8_t *data, size_t len, uint32_t dst,
            uint16_t dport)
@@ -124,7 +249,7 @@ udp_icmp_error(struct host *h, uint32_t src, uint16_t sport, uint32_t dst, uint1
 {
     for (unsigned i = 0; i < h->socks.cap; i++) {
         struct socket *s = h->socks.s[i];
-        if (s == NULL || s->proto != SOCK_PROTO_UDP || s->pcb.lport != sport)
+        if (s == NULL || s->proto != SOCK_PROTO_UDP || s->pcb.lport != sport || s->pcb.v6)
             continue;
         if (s->pcb.laddr != 0 && s->pcb.laddr != src)
             continue;

@@ -10,6 +10,7 @@
  * Called by: main() (ui/main.c). Calls: view_model_build(),
  * draw_ladder_build(), draw_conns_build(), draw_render_*().
  */
+#include "ui/cli_num.h"
 #include "ui/lessons.h"
 #include "ui/draw.h"
 
@@ -82,18 +83,6 @@ parse_time(const char *s, uint64_t *out)
     if (ns > 1.8e19)
         return -1;
     *out = (uint64_t)(ns + 0.5);
-    return 0;
-}
-
-static int
-parse_seed(const char *s, uint64_t *out)
-{
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno != 0 || end == s || *end != '\0' || s[0] == '-')
-        return -1;
-    *out = v;
     return 0;
 }
 
@@ -175,7 +164,7 @@ draw_main(int argc, char **argv)
             out_path = optarg;
             break;
         case 's':
-            if (parse_seed(optarg, &seed) < 0)
+            if (cli_parse_u64(optarg, &seed) < 0)
                 return bad_usage("--seed needs a number, not", optarg);
             seed_given = true;
             break;

@@ -30,6 +30,31 @@ put(json_t *obj, const char *key, json_t *v, bool *oom)
         *oom = true;
 }
 
+/* An empty object, or NULL with *oom set. */
+static json_t *
+new_object(bool *oom)
+{
+    json_t *o = json_object();
+    if (o == NULL)
+        *oom = true;
+    return o;
+}
+
+/* A new empty object under key in obj, to be filled (obj holds it); NULL
+ * with *oom set when there is no memory. */
+static json_t *
+put_object(json_t *obj, const char *key, bool *oom)
+{
+    json_t *o = new_object(oom);
+    if (o == NULL || json_object_set(obj, key, o) < 0) {
+        *oom = true;
+        json_decref(o);
+        return NULL;
+    }
+    json_decref(o);  /* obj's reference keeps it */
+    return o;
+}
+
 static json_t *
 str_or_null(const char *s)
 {
@@ -74,11 +99,9 @@ mac_json(const uint8_t mac[ETH_ALEN])
 static json_t *
 cause_json(const struct trace_cause *c, bool *oom)
 {
-    json_t *o = json_object();
-    if (o == NULL) {
-        *oom = true;
+    json_t *o = new_object(oom);
+    if (o == NULL)
         return NULL;
-    }
     switch ((enum cause_kind)c->kind) {
     case CAUSE_CALL:
         put(o, "kind", json_string("call"), oom);
@@ -111,11 +134,9 @@ static json_t *
 tcp_json(const struct draw_frame *f, bool *oom)
 {
     const struct tcp_hdr *t = &f->tcp;
-    json_t *o = json_object();
-    if (o == NULL) {
-        *oom = true;
+    json_t *o = new_object(oom);
+    if (o == NULL)
         return NULL;
-    }
     char flags[12];
     draw_tcp_flags(t->flags, flags, sizeof flags);
     put(o, "sport", json_integer(t->sport), oom);
@@ -127,11 +148,9 @@ tcp_json(const struct draw_frame *f, bool *oom)
     put(o, "hdr_len", json_integer(t->data_off), oom);
     put(o, "len", json_integer((json_int_t)f->payload_len), oom);
     const struct tcp_opts *op = &t->opts;
-    json_t *opts = json_object();
-    if (opts == NULL) {
-        *oom = true;
+    json_t *opts = new_object(oom);
+    if (opts == NULL)
         return o;
-    }
     if (op->has_mss)
         put(opts, "mss", json_integer(op->mss), oom);
     if (op->sack_permitted)
@@ -162,22 +181,19 @@ fields_json(const struct record_event *ev, bool *oom)
     draw_decode(ev, &f);
     if (!f.has_eth && !f.has_arp && !f.has_ip && !f.has_icmp && !f.has_udp && !f.has_tcp)
         return json_null();
-    json_t *o = json_object();
-    if (o == NULL) {
-        *oom = true;
+    json_t *o = new_object(oom);
+    if (o == NULL)
         return NULL;
-    }
     if (f.has_eth) {
-        json_t *e = json_object();
+        json_t *e = put_object(o, "eth", oom);
         if (e != NULL) {
             put(e, "src", mac_json(f.eth.src), oom);
             put(e, "dst", mac_json(f.eth.dst), oom);
             put(e, "type", json_integer(f.eth.type), oom);
         }
-        put(o, "eth", e, oom);
     }
     if (f.has_arp) {
-        json_t *a = json_object();
+        json_t *a = put_object(o, "arp", oom);
         if (a != NULL) {
             put(a, "op", json_string(f.arp.op == 1 ? "request" : f.arp.op == 2 ? "reply" : "other"),
                 oom);
@@ -186,10 +202,9 @@ fields_json(const struct record_event *ev, bool *oom)
             put(a, "tha", mac_json(f.arp.tha), oom);
             put(a, "tpa", ip_json(f.arp.tpa), oom);
         }
-        put(o, "arp", a, oom);
     }
     if (f.has_ip) {
-        json_t *ip = json_object();
+        json_t *ip = put_object(o, "ipv4", oom);
         if (ip != NULL) {
             put(ip, "src", ip_json(f.ip.src), oom);
             put(ip, "dst", ip_json(f.ip.dst), oom);
@@ -201,10 +216,9 @@ fields_json(const struct record_event *ev, bool *oom)
             put(ip, "mf", json_boolean(f.ip.mf), oom);
             put(ip, "frag_off", json_integer(f.ip.frag_off), oom);
         }
-        put(o, "ipv4", ip, oom);
     }
     if (f.has_icmp) {
-        json_t *ic = json_object();
+        json_t *ic = put_object(o, "icmp", oom);
         if (ic != NULL) {
             put(ic, "type", json_integer(f.icmp.type), oom);
             put(ic, "code", json_integer(f.icmp.code), oom);
@@ -214,16 +228,14 @@ fields_json(const struct record_event *ev, bool *oom)
                 put(ic, "seq", json_integer(f.icmp.seq), oom);
             }
         }
-        put(o, "icmp", ic, oom);
     }
     if (f.has_udp) {
-        json_t *u = json_object();
+        json_t *u = put_object(o, "udp", oom);
         if (u != NULL) {
             put(u, "sport", json_integer(f.udp.sport), oom);
             put(u, "dport", json_integer(f.udp.dport), oom);
             put(u, "len", json_integer((json_int_t)f.payload_len), oom);
         }
-        put(o, "udp", u, oom);
     }
     if (f.has_tcp)
         put(o, "tcp", tcp_json(&f, oom), oom);
@@ -233,11 +245,9 @@ fields_json(const struct record_event *ev, bool *oom)
 static json_t *
 tcb_json(const struct trace_tcb *t, bool *oom)
 {
-    json_t *o = json_object();
-    if (o == NULL) {
-        *oom = true;
+    json_t *o = new_object(oom);
+    if (o == NULL)
         return NULL;
-    }
     put(o, "state", str_or_null(t->state), oom);
     put(o, "laddr", ip_json(t->laddr), oom);
     put(o, "lport", json_integer(t->lport), oom);
@@ -281,12 +291,11 @@ json_out_event(const struct record_event *ev, size_t i, FILE *out)
     put(o, "pkt", ev->pkt_id != 0 ? json_integer((json_int_t)ev->pkt_id) : json_null(), &oom);
     if (ev->kind == TRACE_DROP) {
         enum drop_reason r = (enum drop_reason)ev->reason;
-        json_t *d = json_object();
+        json_t *d = put_object(o, "drop", &oom);
         if (d != NULL) {
             put(d, "reason", json_string(drop_reason_name(r)), &oom);
             put(d, "sentence", json_string(drop_reason_sentence(r)), &oom);
         }
-        put(o, "drop", d, &oom);
     }
     /* The sentence as the text trace prints it: a drop without one says its
      * reason. */

@@ -39,6 +39,7 @@
 #include "sim/scenario.h"
 #include "sim/record.h"
 #include "sim/scenario_run.h"
+#include "ui/cli_num.h"
 #include "ui/quiz.h"
 #include "ui/draw.h"
 #include "ui/lessons.h"
@@ -198,18 +199,6 @@ load(const char *arg, char *pathbuf, size_t n)
     else
         scn_diag_print_warnings(&diag, stderr);
     return scn;
-}
-
-static int
-parse_u64(const char *s, uint64_t *out)
-{
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno != 0 || end == s || *end != '\0' || s[0] == '-')
-        return -1;
-    *out = v;
-    return 0;
 }
 
 /* Read one line of stdin; false at end of input. */
@@ -381,7 +370,7 @@ cmd_run(int argc, char **argv, bool trace_default)
             pcap_path = optarg;
             break;
         case 's':
-            if (parse_u64(optarg, &opts.seed) < 0) {
+            if (cli_parse_u64(optarg, &opts.seed) < 0) {
                 fprintf(stderr, "netstep: --seed needs a number, not '%s'\n", optarg);
                 usage(stderr);
                 return EXIT_USAGE;
@@ -624,7 +613,7 @@ cmd_quiz(int argc, char **argv)
     }
     for (int i = 1; i < argc; i++) {
         if ((strcmp(argv[i], "--seed") == 0 || strcmp(argv[i], "-s") == 0) && i + 1 < argc) {
-            if (parse_u64(argv[++i], &seed) < 0) {
+            if (cli_parse_u64(argv[++i], &seed) < 0) {
                 fprintf(stderr, "netstep: --seed needs a number, not '%s'\n", argv[i]);
                 usage(stderr);
                 return EXIT_USAGE;

@@ -17,9 +17,11 @@
  * Called by: main.c. Calls: view_model_build(), view_render(), tui_curses_run(),
  * tui_session_apply().
  */
+#include "ui/cli_num.h"
 #include "ui/lessons.h"
 #include "ui/quiz.h"
 #include "ui/tui.h"
+#include "ui/view_printed.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -582,22 +584,43 @@ lesson_text(const char *path)
 
 /* The model: the whole lesson recorded; or, with TAP devices, the world
  * built and the devices attached, the steps left for the frame loop to run
- * as the person watches (in real time, since the wire is). */
+ * as the person watches (in real time, since the wire is). What ping and
+ * traceroute print is kept in printed as the steps run. */
 static int
-open_model(struct view_model *m, const struct scenario *scn, bool seed_given, uint64_t seed,
-           const char *const *taps, size_t n_taps, char *err, size_t err_len)
+open_model(struct view_model *m, struct view_printed *printed, const struct scenario *scn,
+           bool seed_given, uint64_t seed, const char *const *taps, size_t n_taps, char *err,
+           size_t err_len)
 {
-    /* A world on a TAP device (--tap, or a `tap` statement in the file) runs
-     * live: its steps run as the view draws, not all before it opens. */
-    if (n_taps == 0 && scn->n_taps == 0)
-        return view_model_build(m, scn, seed_given, seed, err, err_len);
     if (view_model_open(m, scn, seed_given, seed, err, err_len) < 0)
         return -1;
+    if (view_printed_attach(printed, m) < 0) {
+        snprintf(err, err_len, "netstep: out of memory");
+        view_model_destroy(m);
+        return -1;
+    }
+    /* A world on a TAP device (--tap, or a `tap` statement in the file) runs
+     * live: its steps run as the view draws, not all before it opens.
+     * Otherwise record it all now, as view_model_build() does. */
+    if (n_taps == 0 && scn->n_taps == 0) {
+        while (vm_run_step(m))
+            ;
+        view_printed_detach(printed, m);
+        record_compact(&m->rec);  /* the script is recorded: give back the slack */
+        if (m->failed || printed->failed) {
+            snprintf(err, err_len, "netstep: out of memory recording the lesson");
+            view_model_destroy(m);
+            view_printed_free(printed);
+            return -1;
+        }
+        return 0;
+    }
     for (size_t i = 0; i < n_taps; i++) {
         char why[400];
         if (scn_runner_attach_tap_arg(m->runner, taps[i], why, sizeof why) < 0) {
             snprintf(err, err_len, "netstep: %s", why);
+            view_printed_detach(printed, m);
             view_model_destroy(m);
+            view_printed_free(printed);
             return -1;
         }
     }
@@ -657,18 +680,13 @@ tui_main(int argc, char **argv)
         case 'a':
             ascii = true;
             break;
-        case 's': {
-            char *end;
-            errno = 0;
-            unsigned long long v = strtoull(optarg, &end, 10);
-            if (errno || end == optarg || *end || optarg[0] == '-') {
+        case 's':
+            if (cli_parse_u64(optarg, &seed) < 0) {
                 fprintf(stderr, "netstep: --seed needs a number, not '%s'\n", optarg);
                 return 2;
             }
-            seed = v;
             seed_given = true;
             break;
-        }
         case 'd':
             if (sscanf(optarg, "%dx%d", &dump_w, &dump_h) != 2 || dump_w < 20 || dump_h < 8 ||
                 dump_w > 1000 || dump_h > 1000) {
@@ -720,8 +738,10 @@ tui_main(int argc, char **argv)
         return 2;
     }
     struct view_model *m = calloc(1, sizeof *m);
+    struct view_printed printed;
     char err[512];
-    if (m == NULL || open_model(m, scn, seed_given, seed, taps, n_taps, err, sizeof err) < 0) {
+    if (m == NULL ||
+        open_model(m, &printed, scn, seed_given, seed, taps, n_taps, err, sizeof err) < 0) {
         fprintf(stderr, "%s\n", m == NULL ? "netstep: out of memory" : err);
         free(m);
         scenario_free(scn);
@@ -729,6 +749,7 @@ tui_main(int argc, char **argv)
     }
     struct tui_session ss = { .m = m, .scn = scn, .orig = lesson_text(path),
                               .first_live = scn->n_steps, .seed_given = seed_given };
+    o.printed = &printed;
     struct view_state st;
     view_state_open(m, &st);
     st.projector = projector;
@@ -742,7 +763,9 @@ tui_main(int argc, char **argv)
         rc = 2;
     }
     free((char *)ss.orig);
+    view_printed_detach(&printed, m);
     view_model_destroy(m);
+    view_printed_free(&printed);
     free(m);
     scenario_free(scn);
     return rc;

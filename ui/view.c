@@ -94,6 +94,47 @@ view_ask_answer(const struct view_model *m, size_t s, char *answer, size_t n)
     return SIZE_MAX;
 }
 
+bool
+view_fixed_answer_hidden(const struct view_model *m, const struct view_state *st, size_t s)
+{
+    if (s >= m->scn->n_steps || m->scn->steps[s].kind != SCN_STEP_ASK ||
+        m->scn->steps[s].ask.kind != SCN_ASK_FIXED)
+        return false;
+    char answer[8];
+    size_t at = view_ask_answer(m, s, answer, sizeof answer);
+    return at == SIZE_MAX || st->cursor < at;
+}
+
+const char *
+view_step_text(const struct view_model *m, const struct view_state *st, size_t s, char *buf,
+               size_t n)
+{
+    const char *text = m->scn->steps[s].text;
+    if (!view_fixed_answer_hidden(m, st, s))
+        return text;
+    /* the last " answer " is the keyword: only the number follows it */
+    const char *kw = NULL;
+    for (const char *p = strstr(text, " answer "); p != NULL; p = strstr(p + 1, " answer "))
+        kw = p;
+    if (kw == NULL)
+        return text;
+    snprintf(buf, n, "%.*s answer ?", (int)(kw - text), text);
+    return buf;
+}
+
+bool
+view_event_hides_answer(const struct view_model *m, const struct view_state *st,
+                        const struct record_event *ev)
+{
+    static const char head[] = "answer to step ";
+    if (ev->kind != TRACE_NOTE || ev->layer != LAYER_APP ||
+        strncmp(ev->text, head, sizeof head - 1) != 0)
+        return false;
+    char *end;
+    unsigned long step = strtoul(ev->text + sizeof head - 1, &end, 10);
+    return end[0] == ':' && step >= 1 && view_fixed_answer_hidden(m, st, (size_t)step - 1);
+}
+
 /* ---- filter and moves ---------------------------------------------------- */
 
 static bool
@@ -649,7 +690,7 @@ static const struct keyhelp keys[] = {
     { "S", "step back", NULL },
     { "p", "play", "p: play or pause (play stops at a pause); [ and ]: slower, faster" },
     { "[ ]", "speed", NULL },
-    { "g G", "first/last", "g, G: the first, the last event" },
+    { "g G", "first/last", "g, G: the first, the last event; c: the event that caused this one" },
     { "tab", "pane", "tab: focus the next pane (events, packet, bytes, sockets)" },
     { "/", "filter", "/: show a host, layer, protocol or packet (#4) only; Esc ends" },
     { "t", "TCP states", "t T L C M: TCP states, all TCBs, ladder, cwnd plot, map (again: back)" },
@@ -658,14 +699,19 @@ static const struct keyhelp keys[] = {
     { "m", "mark", "m a-z: bookmark this event; ' a-z: back to it ('': before the jump)" },
     { "'", "to mark", NULL },
     { "T", "connections", NULL },
-    { "c", "cause", "c: to the event that caused this one ('' comes back)" },
+    { "c", "cause", NULL },
     { "i", "intro", "i: the lesson's introduction again" },
     { "o", "OSI", "o: layer names OSI or TCP/IP (both below)" },
     { "P", "projector", "P: the projector layout (large fonts; also --projector)" },
     { NULL, NULL, "up, down: a field, a socket, else an event; Enter folds a layer" },
     { NULL, NULL, "< >: scroll the host columns when not all fit" },
-    { "?", "help", "?: this help (any key closes it)" },
-    { "q", "quit", "q: quit" },
+    /* A question card takes the keys first (tui.c, key_ask_card()): what a
+     * student types is the answer, except the teacher's keys while nothing
+     * is typed yet. */
+    { NULL, NULL, "typing: on a question card, an answer; Enter checks it, Esc closes" },
+    { NULL, NULL, "1-9 r p: on a card, the teacher picks a choice, r reveals, p plays on" },
+    { "?", "help", "?: this help (any key closes it); q: quit" },
+    { "q", "quit", NULL },
 };
 #define N_KEYS (sizeof keys / sizeof keys[0])
 

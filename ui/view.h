@@ -95,10 +95,14 @@ struct view_state {
                                        replaces the packet panes */
 };
 
+struct view_printed;
+
 struct view_opts {
     bool utf8;      /* box drawing and arrows; else ASCII */
     bool osi;       /* OSI names beside the TCP/IP rows */
     const char *file;  /* the lesson as named on the command line */
+    const struct view_printed *printed;  /* what ping and traceroute printed
+                                            (ui/view_printed.h), or NULL */
 };
 
 /* The start state: cursor on the first event, paused. */
@@ -117,6 +121,21 @@ size_t view_pause_between(const struct view_model *m, size_t from, size_t to);
  * never answered it (or s is not an ask, or its answer is the lesson's own:
  * then answer still holds it and the note's own event is returned). */
 size_t view_ask_answer(const struct view_model *m, size_t s, char *answer, size_t n);
+/* Whether the lesson's own answer to step s (an `ask ... answer N`) is
+ * still the card's to reveal: the cursor has not reached the note that
+ * gives it. The events and script panes show it only then, so the class
+ * cannot read it off the screen before the reveal. An answer the stack
+ * gives is an event of its own, shown as the events happen. */
+bool view_fixed_answer_hidden(const struct view_model *m, const struct view_state *st,
+                              size_t s);
+/* Step s's text as the panes show it: as written, but for a lesson's own
+ * answer that view_fixed_answer_hidden() keeps back ("answer ?"). */
+const char *view_step_text(const struct view_model *m, const struct view_state *st, size_t s,
+                           char *buf, size_t n);
+/* The same for a trace event: a runner's note "answer to step N: ..."
+ * whose answer view_fixed_answer_hidden() keeps back. */
+bool view_event_hides_answer(const struct view_model *m, const struct view_state *st,
+                             const struct record_event *ev);
 /* The projector layout of the whole screen (view_projector.c): view_render()
  * calls it when st->projector is set, header drawn. */
 void view_render_projector(const struct view_model *m, const struct view_state *st,

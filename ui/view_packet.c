@@ -661,6 +661,10 @@ decode_ipv6(struct decoder *d, const uint8_t *b, int off, int len)
         return;
     if (nh == IPV6_NH_ICMPV6)
         decode_icmp6(d, b, off + o, end - o);
+    else if (nh == IPV6_NH_TCP)
+        decode_tcp(d, b, off + o, end - o);  /* the same header over IPv6 [RFC 8200 8] */
+    else if (nh == IPV6_NH_UDP)
+        decode_udp(d, b, off + o, end - o);
     else
         decode_data(d, b, off + o, end - o);
 }

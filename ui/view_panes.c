@@ -8,6 +8,7 @@
  * Called by: view_render(). Calls: vm_*(), log_format_cause().
  */
 #include "ui/view.h"
+#include "ui/view_printed.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -58,6 +59,9 @@ text_fit(struct grid *g, int x, int y, int w, const char *s, enum grid_role role
 }
 
 /* ---- script --------------------------------------------------------------- */
+
+/* The most printed lines (ping's, traceroute's) the script pane looks at. */
+#define PRINTED_ROWS_MAX 64
 
 struct wrap_ctx {
     struct grid *g;       /* target */
@@ -117,8 +121,29 @@ view_render_script(const struct view_model *m, const struct view_state *st,
         while (say_begin > 0 && scn->steps[say_begin - 1].kind == SCN_STEP_SAY)
             say_begin--;
     }
+    /* A ping or traceroute after the narration in force: what it has
+     * printed by the cursor's event takes the box instead, as `netstep
+     * run` prints it (the replies, one a line, as they arrive), until the
+     * next `say`. */
+    size_t printed[PRINTED_ROWS_MAX], out_step = cur;
+    size_t n_printed = view_printed_latest(o->printed, have_say ? say_end + 1 : 0, cur,
+                                           st->cursor, printed, PRINTED_ROWS_MAX, &out_step);
     int say_lines = 0, say_need = 0;
-    if (have_say) {
+    if (n_printed > 0) {
+        /* the latest lines when not all fit: the first ones go */
+        int most = ih - 3 > ih / 2 ? ih - 3 : ih / 2;
+        size_t first = 0;
+        for (size_t k = n_printed; k-- > 0;) {
+            int need = grid_wrap(o->printed->lines[printed[k]].text, w - 1, count_cb, NULL);
+            if (say_need + need > most && say_need > 0)
+                break;
+            say_need += need;
+            first = k;
+        }
+        memmove(printed, printed + first, (n_printed - first) * sizeof printed[0]);
+        n_printed -= first;
+        say_lines = say_need < most ? say_need : most;
+    } else if (have_say) {
         say_need = view_wrap_says(scn, say_begin, say_end + 1, w - 1, count_cb, NULL);
         /* The narration is what the class reads: it may take all but two
          * script lines (the current step and the next), and says so when
@@ -137,8 +162,8 @@ view_render_script(const struct view_model *m, const struct view_state *st,
     for (int row = 0; row < list_h && first + (size_t)row < m->n_steps; row++) {
         size_t i = first + (size_t)row;
         const struct scn_step *sp = &scn->steps[i];
-        char buf[256];
-        squeeze(sp->text, buf, sizeof buf);
+        char buf[256], kept[256];
+        squeeze(view_step_text(m, st, i, kept, sizeof kept), buf, sizeof buf);
         enum grid_role role = i == cur ? ROLE_CURRENT : i > cur ? ROLE_DIM : ROLE_NORMAL;
         if (sp->kind == SCN_STEP_SAY && i != cur)
             role = i > cur ? ROLE_DIM : ROLE_SAY;
@@ -148,7 +173,17 @@ view_render_script(const struct view_model *m, const struct view_state *st,
         }
         grid_text(g, x + 2, y0 + row, w - 2, buf, role);
     }
-    if (say_lines > 0) {
+    if (say_lines > 0 && n_printed > 0) {
+        int sy = y0 + list_h;
+        for (int i = 0; i < w; i++)
+            grid_put(g, x + i, sy, gl->h, ROLE_BORDER);
+        grid_text(g, x + 1, sy, w - 2,
+                  scn->steps[out_step].kind == SCN_STEP_TRACEROUTE ? " traceroute " : " ping ",
+                  ROLE_TITLE);
+        struct wrap_ctx c = { g, x + 1, sy + 1, w - 1, sy + 1 + say_lines, ROLE_NORMAL };
+        for (size_t k = 0; k < n_printed; k++)
+            grid_wrap(o->printed->lines[printed[k]].text, w - 1, wrap_line, &c);
+    } else if (say_lines > 0) {
         int sy = y0 + list_h;
         for (int i = 0; i < w; i++)
             grid_put(g, x + i, sy, gl->h, ROLE_BORDER);
@@ -600,10 +635,9 @@ view_render_layers(const struct view_model *m, const struct view_state *st,
 /* ---- events --------------------------------------------------------------- */
 
 static void
-event_line(const struct view_model *m, const struct record_event *ev, int where_w, char *buf,
-           size_t n)
+event_line(const struct view_model *m, const struct view_state *st,
+           const struct record_event *ev, int where_w, char *buf, size_t n)
 {
-    (void)m;
     char cause[64];
     log_format_cause(&ev->cause, cause, sizeof cause);
     char id[24] = "";
@@ -612,6 +646,14 @@ event_line(const struct view_model *m, const struct record_event *ev, int where_
     const char *text = ev->text;
     if (ev->kind == TRACE_DROP && (text == NULL || text[0] == '\0'))
         text = drop_reason_sentence((enum drop_reason)ev->reason);
+    /* the lesson's own answer, a row below its question: not before the
+     * card reveals it (or the cursor gets there) */
+    char kept_back[64];
+    if (view_event_hides_answer(m, st, ev)) {
+        snprintf(kept_back, sizeof kept_back, "%.*s ? (the question's card reveals it)",
+                 (int)(strchr(text, ':') - text + 1), text);
+        text = kept_back;
+    }
     snprintf(buf, n, "%3" PRIu64 ".%06" PRIu64 " %-*.*s %-6s %-5s %s%s%s%s%s", ev->t_ns / 1000000000u,
              ev->t_ns % 1000000000u / 1000u, where_w, where_w, ev->where[0] ? ev->where : "-",
              trace_layer_name(ev->layer), log_dir_name(ev->kind), id, text,
@@ -690,7 +732,7 @@ view_render_events(const struct view_model *m, const struct view_state *st,
         if (!vm_event(m, idx[row], &ev))
             continue;
         char buf[512];
-        event_line(m, &ev, where_w, buf, sizeof buf);
+        event_line(m, st, &ev, where_w, buf, sizeof buf);
         enum grid_role role = event_role(&ev);
         if (row == sel_row) {
             role = ev.kind == TRACE_DROP ? ROLE_DROP : ROLE_SELECTED;

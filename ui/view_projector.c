@@ -12,6 +12,7 @@
  * Called by: view_render(). Calls: the pane renderers.
  */
 #include "ui/view.h"
+#include "ui/view_printed.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -38,6 +39,7 @@ struct proj_key {
 struct card_lines {
     char line[CARD_LINES][CARD_LINE_MAX];
     int n;
+    int printed_from;  /* narration: the first line ping or traceroute printed, or 0 */
 };
 
 static void
@@ -173,10 +175,12 @@ narration_line(void *ctx, const char *line, size_t len)
 }
 
 /* The narration in force, wrapped in full: the current step, then the
- * latest run of `say` steps up to it. Lines into cl, at most w wide. */
+ * latest run of `say` steps up to it, or what a ping or traceroute after
+ * those printed by the cursor's event (view_printed.h). Lines into cl, at
+ * most w wide. */
 static void
-narration_lines(const struct view_model *m, const struct view_state *st, int w,
-                struct card_lines *cl)
+narration_lines(const struct view_model *m, const struct view_state *st,
+                const struct view_printed *printed, int w, struct card_lines *cl)
 {
     const struct scenario *scn = m->scn;
     if (m->n_steps == 0)
@@ -186,8 +190,11 @@ narration_lines(const struct view_model *m, const struct view_state *st, int w,
     /* a `say` step is the narration below: its number only */
     if (scn->steps[cur].kind == SCN_STEP_SAY)
         snprintf(head, sizeof head, "step %zu/%zu", cur + 1, m->n_steps);
-    else
-        snprintf(head, sizeof head, "step %zu/%zu: %s", cur + 1, m->n_steps, scn->steps[cur].text);
+    else {
+        char kept[CARD_TEXT];
+        snprintf(head, sizeof head, "step %zu/%zu: %s", cur + 1, m->n_steps,
+                 view_step_text(m, st, cur, kept, sizeof kept));
+    }
     for (char *c = head; *c; c++)
         if (*c == '\n' || *c == '\t')
             *c = ' ';
@@ -195,7 +202,13 @@ narration_lines(const struct view_model *m, const struct view_state *st, int w,
     size_t end = cur + 1, begin;
     while (end > 0 && scn->steps[end - 1].kind != SCN_STEP_SAY)
         end--;
-    if (end == 0)
+    size_t idx[CARD_LINES], step;
+    size_t n = view_printed_latest(printed, end, cur, st->cursor, idx, CARD_LINES, &step);
+    if (n > 0)
+        cl->printed_from = cl->n;
+    for (size_t k = 0; k < n; k++)
+        grid_wrap(printed->lines[idx[k]].text, w, narration_line, cl);
+    if (end == 0 || n > 0)
         return;
     for (begin = end - 1; begin > 0 && scn->steps[begin - 1].kind == SCN_STEP_SAY;)
         begin--;
@@ -204,10 +217,11 @@ narration_lines(const struct view_model *m, const struct view_state *st, int w,
 
 /* Rows the projector's narration pane needs (its box included). */
 static int
-narration_need(const struct view_model *m, const struct view_state *st, int w)
+narration_need(const struct view_model *m, const struct view_state *st,
+               const struct view_printed *printed, int w)
 {
     struct card_lines cl = { .n = 0 };
-    narration_lines(m, st, w - 4, &cl);
+    narration_lines(m, st, printed, w - 4, &cl);
     return cl.n + 2;
 }
 
@@ -218,10 +232,20 @@ render_narration(const struct view_model *m, const struct view_state *st,
     const struct grid_glyphs *gl = grid_glyphs(o->utf8);
     grid_box(g, r, "narration", ROLE_TITLE, gl);
     struct card_lines cl = { .n = 0 };
-    narration_lines(m, st, r.w - 4, &cl);
+    narration_lines(m, st, o->printed, r.w - 4, &cl);
     int rows = r.h - 2;
+    /* printed lines that do not all fit: the latest stay, as on a terminal */
+    int skip = 0;
+    if (cl.printed_from > 0 && cl.n > rows && rows > cl.printed_from) {
+        skip = cl.n - rows;
+        memmove(cl.line[cl.printed_from], cl.line[cl.printed_from + skip],
+                (size_t)(cl.n - cl.printed_from - skip) * sizeof cl.line[0]);
+        cl.n -= skip;
+    }
     for (int i = 0; i < cl.n && i < rows; i++)
-        grid_text(g, r.x + 2, r.y + 1 + i, r.w - 4, cl.line[i], i == 0 ? ROLE_CURRENT : ROLE_SAY);
+        grid_text(g, r.x + 2, r.y + 1 + i, r.w - 4, cl.line[i],
+                  i == 0 ? ROLE_CURRENT : i >= cl.printed_from && cl.printed_from > 0 ? ROLE_NORMAL
+                                                                                     : ROLE_SAY);
     /* cut short on a tiny screen: say so where the text stops */
     if (cl.n > rows && rows > 0)
         grid_put(g, r.x + r.w - 2, r.y + rows, o->utf8 ? 0x2026 : '~', ROLE_SAY);
@@ -334,7 +358,7 @@ view_render_projector(const struct view_model *m, const struct view_state *st,
     /* The narration whole first; then the layers pane with its sentence
      * (the RFC at its end) on up to PROJ_SENTENCE_MAX lines; the focus
      * pane takes the rest, PROJ_FOCUS_MIN_H rows at the least. */
-    int need = narration_need(m, st, W);
+    int need = narration_need(m, st, o->printed, W);
     int sentence = view_layers_sentence_lines(m, st, W);
     sentence = sentence < 1 ? 1 : sentence > PROJ_SENTENCE_MAX ? PROJ_SENTENCE_MAX : sentence;
     int spare = bh - PROJ_FOCUS_MIN_H - need - (PROJ_LAYERS_H + sentence - 1);

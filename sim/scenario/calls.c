@@ -90,14 +90,38 @@ get_sock_endpoint(struct parser *p, const struct tok *t, int sock, bool bare_por
                     "name 'socket local stream' and 'socket local dgram')", sk->name,
                     scn_sock_type_name(sk->type),
                     bare_port_ok ? "PORT or ADDRESS:PORT" : "ADDRESS:PORT");
-    return get_endpoint(p, t, bare_port_ok, out);
+    if (get_endpoint(p, t, bare_port_ok, out) < 0)
+        return -1;
+    if (out->addr.kind == SCN_ADDR_NONE)
+        return 0;
+    if (!sk->inet6 && out->addr.v6)
+        return perr(p, t->col, "'%s' is an IPv4 socket (socket %s): an IPv6 address needs "
+                    "'socket %s6'", sk->name, scn_sock_type_name(sk->type),
+                    scn_sock_type_name(sk->type));
+    if (sk->inet6 && out->addr.kind == SCN_ADDR_HOST) {
+        /* A host name resolves to the socket's family: its first IPv6
+         * address, as getaddrinfo() with AF_INET6 would answer. */
+        const struct scn_host *hh = &p->scn->hosts[out->addr.host];
+        if (!hh->if_has_addr6[0])
+            return perr(p, t->col, "'%s' is an IPv6 socket but host %s has no IPv6 address "
+                        "(give it one: host %s ADDR/LEN 2001:db8::N/64)", sk->name, hh->name,
+                        hh->name);
+        out->addr.v6 = true;
+        out->addr.addr6 = hh->if_addr6[0];
+    } else if (sk->inet6 && !out->addr.v6) {
+        char a[IPV4_ADDR_STRLEN];
+        return perr(p, t->col, "'%s' is an IPv6 socket: an IPv4 address is written as an "
+                    "IPv4-mapped one, [::ffff:%s]:%u", sk->name, ipv4_addr_str(out->addr.addr, a),
+                    (unsigned)out->port);
+    }
+    return 0;
 }
 
 /* HOST: VAR = socket TYPE */
 static int
 parse_socket_def(struct parser *p, struct cur *c, int h, struct scn_step *st)
 {
-    static const char *const types[] = { "udp", "tcp", "icmp", NULL };
+    static const char *const types[] = { "udp", "tcp", "icmp", "udp6", "tcp6", NULL };
     struct scenario *scn = p->scn;
     const struct tok *tv = cur_next(c);
     const struct tok *eq = cur_next(c);
@@ -144,6 +168,7 @@ parse_socket_def(struct parser *p, struct cur *c, int h, struct scn_step *st)
                         "is %s", tt->text, scn_sock_type_name(scn->socks[st->sock].type));
         /* The connection is of its listener's kind. */
         scn->socks[nsock].type = scn->socks[st->sock].type;
+        scn->socks[nsock].inet6 = scn->socks[st->sock].inet6;
         if (st->sock == nsock)
             return perr(p, tt->col, "accept needs another socket to listen on, not '%s' itself",
                         tt->text);
@@ -161,15 +186,21 @@ parse_socket_def(struct parser *p, struct cur *c, int h, struct scn_step *st)
         return perr(p, kw->col, "expected 'socket' or 'accept' after '=', found %s", show(kw).s);
     }
     if (tt == NULL)
-        return perr(p, kw->col, "socket needs a type (udp, tcp, icmp, local stream or local "
-                    "dgram)");
+        return perr(p, kw->col, "socket needs a type (udp, tcp, icmp, udp6, tcp6, local stream "
+                    "or local dgram)");
     if (word_is(tt, "local") || word_is(tt, "unix"))
         return parse_socket_local(p, c, tt, st);
     for (size_t i = 0; types[i] != NULL; i++) {
         if (word_is(tt, types[i])) {
-            enum scn_sock_type ty = i == 0 ? SCN_SOCK_UDP : i == 1 ? SCN_SOCK_TCP : SCN_SOCK_ICMP;
+            /* tcp6 and udp6 are AF_INET6 sockets, named as ss and netstat
+             * name their connections. */
+            enum scn_sock_type ty = i == 0 || i == 3 ? SCN_SOCK_UDP
+                                    : i == 1 || i == 4 ? SCN_SOCK_TCP
+                                                       : SCN_SOCK_ICMP;
             scn->socks[st->sock].type = ty;
+            scn->socks[st->sock].inet6 = i >= 3;
             st->socket.type = ty;
+            st->socket.inet6 = i >= 3;
             return expect_end(p, c);
         }
     }
@@ -180,8 +211,8 @@ parse_socket_def(struct parser *p, struct cur *c, int h, struct scn_step *st)
     if (sg.best != NULL)
         return perr(p, tt->col, "unknown socket type %s (did you mean '%s'?)", show(tt).s,
                     sg.best);
-    return perr(p, tt->col, "unknown socket type %s (use udp, tcp, icmp, local stream or local "
-                "dgram)", show(tt).s);
+    return perr(p, tt->col, "unknown socket type %s (use udp, tcp, icmp, udp6, tcp6, local "
+                "stream or local dgram)", show(tt).s);
 }
 
 
@@ -226,7 +257,7 @@ get_cc(struct parser *p, const struct tok *t, int64_t *out)
 
 const char *const sockopt_names[] = { "nodelay", "rcvbuf", "sndbuf", "keepalive",
                                              "linger", "reuseaddr", "broadcast", "congestion",
-                                             NULL };
+                                             "v6only", NULL };
 
 /* setsockopt VAR OPTION VALUE (the socket is read). */
 static int
@@ -251,9 +282,13 @@ parse_setsockopt(struct parser *p, struct cur *c, struct scn_step *st)
             return perr(p, to->col, "unknown socket option %s (did you mean '%s'?)", show(to).s,
                         sg.best);
         return perr(p, to->col, "unknown socket option %s (options are nodelay, rcvbuf, sndbuf, "
-                    "keepalive, linger, reuseaddr, broadcast and congestion)", show(to).s);
+                    "keepalive, linger, reuseaddr, broadcast, congestion and v6only)", show(to).s);
     }
     a->opt = (enum scn_sockopt)opt;
+    if (opt == SCN_OPT_V6ONLY && !p->scn->socks[st->sock].inet6)
+        return perr(p, to->col, "v6only is an IPv6 option (IPV6_V6ONLY); '%s' is a %s socket, "
+                    "not %s6", p->scn->socks[st->sock].name, scn_sock_type_name(ty),
+                    scn_sock_type_name(ty));
     if ((opt == SCN_OPT_NODELAY || opt == SCN_OPT_CONGESTION || opt == SCN_OPT_KEEPALIVE ||
          opt == SCN_OPT_LINGER) && ty != SCN_SOCK_TCP)
         return perr(p, to->col, "%s is a TCP option; '%s' is a %s socket", to->text,
@@ -762,7 +797,8 @@ sock_name(const struct scenario *scn, const struct scn_step *st)
 void
 print_socket(FILE *out, const struct scenario *scn, const struct scn_step *st)
 {
-    fprintf(out, "%s = socket %s", sock_name(scn, st), scn_sock_type_name(st->socket.type));
+    fprintf(out, "%s = socket %s%s", sock_name(scn, st), scn_sock_type_name(st->socket.type),
+            st->socket.inet6 ? "6" : "");
 }
 
 void
@@ -896,7 +932,7 @@ print_route_show(FILE *out, const struct scenario *scn, const struct scn_step *s
 bool
 eq_socket(const struct scn_step *a, const struct scn_step *b)
 {
-    return a->socket.type == b->socket.type;
+    return a->socket.type == b->socket.type && a->socket.inet6 == b->socket.inet6;
 }
 
 bool

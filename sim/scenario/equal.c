@@ -32,7 +32,8 @@ bytes_eq(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
 bool
 addr_eq(const struct scn_addr *a, const struct scn_addr *b)
 {
-    return a->kind == b->kind && a->addr == b->addr && a->host == b->host;
+    return a->kind == b->kind && a->addr == b->addr && a->host == b->host && a->v6 == b->v6 &&
+           (!a->v6 || ip6_addr_eq(&a->addr6, &b->addr6));
 }
 
 bool

@@ -94,10 +94,15 @@ print_pct(FILE *out, uint32_t ppm)
 void
 print_addr(FILE *out, const struct scenario *scn, const struct scn_addr *a)
 {
-    char s[IPV4_ADDR_STRLEN];
+    char s[IPV6_ADDR_STRLEN];
 
     if (a->kind == SCN_ADDR_HOST)
         fputs(scn->hosts[a->host].name, out);
+    else if (a->v6 && memcmp(a->addr6.b, "\0\0\0\0\0\0\0\0\0\0\xff\xff", 12) == 0)
+        fprintf(out, "[::ffff:%u.%u.%u.%u]", a->addr6.b[12], a->addr6.b[13], a->addr6.b[14],
+                a->addr6.b[15]); /* mapped: dotted, as written [RFC 5952 5] */
+    else if (a->v6)
+        fprintf(out, "[%s]", ip6_addr_str(&a->addr6, s)); /* [RFC 3986 3.2.2] */
     else
         fputs(ipv4_addr_str(a->addr, s), out);
 }

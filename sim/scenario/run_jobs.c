@@ -194,14 +194,32 @@ payload_bytes(struct scn_runner *r, const struct scn_payload *pl, size_t *len, b
 }
 
 
-/* Keep a peer's address in data variable d as ADDRESS:PORT (`from NAME`):
- * text a lesson can check with expect and a later sendto can answer. */
+/* The socket address endpoint e names for socket variable sock, in the
+ * socket's family: an AF_INET6 socket's bare PORT binds [::]. (The parser
+ * gave an AF_INET6 socket's addresses as IPv6 ones, so without r an
+ * endpoint with an address still comes out in the right family.) */
+static void
+endpoint_sock_addr(const struct scn_runner *r, int sock, const struct scn_endpoint *e,
+                   struct sock_addr *out)
+{
+    *out = (struct sock_addr){ .addr = e->addr.addr, .port = e->port };
+    if (e->addr.v6 || (r != NULL && sock >= 0 && r->scn->socks[sock].inet6)) {
+        out->addr = 0;
+        out->family = SOCK_AF_INET6;
+        if (e->addr.v6)
+            out->addr6 = e->addr.addr6;
+    }
+}
+
+/* Keep a peer's address in data variable d as ADDRESS:PORT (`from NAME`),
+ * [ADDRESS]:PORT for IPv6: text a lesson can check with expect and a later
+ * sendto can answer. */
 static void
 keep_peer(struct scn_runner *r, int d, const struct sock_addr *peer)
 {
-    char ip[IPV4_ADDR_STRLEN], text[IPV4_ADDR_STRLEN + 8];
-    int n = snprintf(text, sizeof text, "%s:%u", ipv4_addr_str(peer->addr, ip), peer->port);
-    value_set(&r->values[d], (const uint8_t *)text, (size_t)n);
+    char text[SOCK_ADDR_STRLEN];
+    sock_addr_str(peer, text, sizeof text);
+    value_set(&r->values[d], (const uint8_t *)text, strlen(text));
 }
 
 /* The peer kept in data variable d (ADDRESS:PORT); false with res saying
@@ -211,10 +229,10 @@ peer_of(struct scn_runner *r, int d, struct sock_addr *to, char *res, size_t res
 {
     const struct scn_value *v = &r->values[d];
     const char *name = r->scn->dvars[d].name;
-    char buf[IPV4_ADDR_STRLEN + 8];
+    char buf[SOCK_ADDR_STRLEN];
     const char *colon;
-    unsigned long port;
-    char *end;
+    unsigned long port = 0;
+    char *end = NULL;
 
     if (!v->set || v->len == 0 || v->len >= sizeof buf) {
         snprintf(res, res_len, "%s holds no address (keep one with 'recvfrom VAR N from %s' "
@@ -228,8 +246,15 @@ peer_of(struct scn_runner *r, int d, struct sock_addr *to, char *res, size_t res
         buf[colon - buf] = '\0';
         port = strtoul(colon + 1, &end, 10);
     }
-    if (colon == NULL || *end != '\0' || port == 0 || port > 65535 ||
-        !ipv4_addr_parse(buf, &to->addr)) {
+    *to = (struct sock_addr){ 0 };
+    size_t blen = strlen(buf);
+    bool v6 = blen > 2 && buf[0] == '[' && buf[blen - 1] == ']';
+    if (v6) {
+        buf[blen - 1] = '\0';
+        to->family = SOCK_AF_INET6;
+    }
+    if (colon == NULL || end == NULL || *end != '\0' || port == 0 || port > 65535 ||
+        (v6 ? !ip6_addr_parse(buf + 1, &to->addr6) : !ipv4_addr_parse(buf, &to->addr))) {
         fmt_bytes(v->data, v->len, buf, sizeof buf);
         snprintf(res, res_len, "%s holds %s, not ADDRESS:PORT", name, buf);
         return false;
@@ -418,12 +443,14 @@ static void
 job_trace_whole(struct scn_job *j, struct host *h, int fd, int rc, bool pending)
 {
     const struct scn_step *st = j->st;
-    char ip[IPV4_ADDR_STRLEN];
+    char as[SOCK_ADDR_STRLEN];
+    struct sock_addr a;
 
     switch (st->kind) {
     case SCN_STEP_CONNECT:
-        sock_trace_call(h, CALL_CONNECT, rc, pending, "%d, %s:%u", fd,
-                        ipv4_addr_str(st->connect.dest.addr.addr, ip), st->connect.dest.port);
+        endpoint_sock_addr(NULL, st->sock, &st->connect.dest, &a);
+        sock_trace_call(h, CALL_CONNECT, rc, pending, "%d, %s", fd,
+                        sock_addr_str(&a, as, sizeof as));
         break;
     case SCN_STEP_SEND:
         sock_trace_call(h, CALL_SEND, rc, pending, "%d, %zu bytes", fd, j->len);
@@ -499,8 +526,9 @@ job_connect(struct scn_runner *r, struct scn_job *j, struct host *h, int fd, int
             char *res, size_t res_len)
 {
     const struct scn_step *st = j->st;
-    struct sock_addr a = { st->connect.dest.addr.addr, st->connect.dest.port };
+    struct sock_addr a;
 
+    endpoint_sock_addr(r, st->sock, &st->connect.dest, &a);
     (void)res;
     (void)res_len;
     if (is_local(r, st)) {
@@ -604,7 +632,8 @@ job_send(struct scn_runner *r, struct scn_job *j, struct host *h, int fd, int *r
         }
         *rc = sock_sendto(h, fd, j->buf, j->len, &to);
     } else {
-        struct sock_addr to = { st->send.dest.addr.addr, st->send.dest.port };
+        struct sock_addr to;
+        endpoint_sock_addr(r, st->sock, &st->send.dest, &to);
         *rc = sock_sendto(h, fd, j->buf, j->len, &to);
     }
     if (*rc == -ERR_AGAIN)
@@ -625,7 +654,7 @@ job_accept(struct scn_runner *r, struct scn_job *j, struct host *h, int fd, int 
         return false;
     }
     if (*rc >= 0) {
-        char ip[IPV4_ADDR_STRLEN];
+        char as[SOCK_ADDR_STRLEN];
         const struct socket *ls = sock_lookup(h, fd);
         r->sock_fd[st->accept.new_sock] = *rc;
         r->closed[st->accept.new_sock].known = false;
@@ -635,8 +664,8 @@ job_accept(struct scn_runner *r, struct scn_job *j, struct host *h, int fd, int 
             snprintf(res, res_len, "%d (a connection to %s)", *rc,
                      ls != NULL ? ls->path : "?");
         else
-            snprintf(res, res_len, "%d (a connection from %s:%u)", *rc,
-                     ipv4_addr_str(peer.addr, ip), peer.port);
+            snprintf(res, res_len, "%d (a connection from %s)", *rc,
+                     sock_addr_str(&peer, as, sizeof as));
     }
     return true;
 }
@@ -662,7 +691,7 @@ job_recv(struct scn_runner *r, struct scn_job *j, struct host *h, int fd, int *r
         return false;
     }
     if (*rc >= 0) {
-        char shown[200], ip[IPV4_ADDR_STRLEN];
+        char shown[200], as[SOCK_ADDR_STRLEN];
         if (j->streamed)
             fmt_bytes(j->head, (size_t)*rc < 61 ? (size_t)*rc : 61, shown, sizeof(shown));
         else
@@ -677,8 +706,8 @@ job_recv(struct scn_runner *r, struct scn_job *j, struct host *h, int fd, int *r
             snprintf(res, res_len, "%d bytes from %s: %s", *rc,
                      from_path[0] != '\0' ? from_path : "an unnamed socket", shown);
         else if (st->kind == SCN_STEP_RECVFROM)
-            snprintf(res, res_len, "%d bytes from %s:%u: %s", *rc,
-                     ipv4_addr_str(from.addr, ip), from.port, shown);
+            snprintf(res, res_len, "%d bytes from %s: %s", *rc,
+                     sock_addr_str(&from, as, sizeof as), shown);
         else if (st->recv.all)
             snprintf(res, res_len, "%d bytes, then the end of the stream: %s", *rc, shown);
         else if (*rc == 0 && is_local(r, st))
@@ -1004,14 +1033,15 @@ call_socket(struct scn_runner *r, const struct scn_step *st, size_t step_no, cha
     (void)res;
     (void)res_len;
     run_enter(r, h, step_no);
+    enum sock_domain inet = st->socket.inet6 ? SOCK_DOMAIN_INET6 : SOCK_DOMAIN_INET;
     if (st->socket.type == SCN_SOCK_TCP)
-        ret = sock_socket(h, SOCK_DOMAIN_INET, SOCK_TYPE_STREAM, SOCK_PROTO_TCP);
+        ret = sock_socket(h, inet, SOCK_TYPE_STREAM, SOCK_PROTO_TCP);
     else if (st->socket.type == SCN_SOCK_LOCAL_STREAM)
         ret = sock_socket(h, SOCK_DOMAIN_LOCAL, SOCK_TYPE_STREAM, SOCK_PROTO_LOCAL);
     else if (st->socket.type == SCN_SOCK_LOCAL_DGRAM)
         ret = sock_socket(h, SOCK_DOMAIN_LOCAL, SOCK_TYPE_DGRAM, SOCK_PROTO_LOCAL);
     else
-        ret = sock_socket(h, SOCK_DOMAIN_INET, SOCK_TYPE_DGRAM,
+        ret = sock_socket(h, inet, SOCK_TYPE_DGRAM,
                           st->socket.type == SCN_SOCK_ICMP ? SOCK_PROTO_ICMP : SOCK_PROTO_UDP);
     if (ret >= 0) {
         r->sock_fd[st->sock] = ret;
@@ -1064,6 +1094,7 @@ call_setsockopt(struct scn_runner *r, const struct scn_step *st, size_t step_no,
         [SCN_OPT_LINGER] = SOCK_OPT_LINGER, [SCN_OPT_REUSEADDR] = SOCK_OPT_REUSEADDR,
         [SCN_OPT_BROADCAST] = SOCK_OPT_BROADCAST,
         [SCN_OPT_CONGESTION] = SOCK_OPT_TCP_CONGESTION,
+        [SCN_OPT_V6ONLY] = SOCK_OPT_IPV6_V6ONLY,
     };
     struct host *h = r->hosts[st->host];
     int64_t v = st->sockopt.value;
@@ -1085,8 +1116,10 @@ call_bind(struct scn_runner *r, const struct scn_step *st, size_t step_no, char 
 {
     struct host *h = r->hosts[st->host];
     int fd = r->sock_fd[st->sock];
-    struct sock_addr a = { st->bind.local.addr.addr, st->bind.local.port };
+    struct sock_addr a;
     int ret;
+
+    endpoint_sock_addr(r, st->sock, &st->bind.local, &a);
 
     (void)res;
     (void)res_len;

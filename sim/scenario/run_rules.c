@@ -177,6 +177,32 @@ step_set(struct scn_runner *r, const struct scn_step *st)
  * The steps' run functions (stmt_table.c)
  * ------------------------------------------------------------------------- */
 
+/* The step's note on the trace, "step N: TEXT", by host h (NULL: the
+ * script), and the time it ran at, for its line, into t. */
+static void
+rule_step_note(struct scn_runner *r, struct host *h, const struct scn_step *st, size_t step_no,
+               char *t, size_t tn)
+{
+    fmt_time(r->sim.now_ns, t, tn);
+    run_note(r, h, cause_call(CALL_NONE, (uint32_t)step_no), "step %zu: %s", step_no, st->text);
+}
+
+/* The step's line on run's output: "[TIME] TEXT", with "=> RES" when res
+ * is not NULL. Under --trace the note stands for the line, so only the
+ * result is printed. */
+static void
+rule_step_line(struct scn_runner *r, const struct scn_step *st, const char *t, const char *res)
+{
+    if (res == NULL) {
+        if (!r->opts.trace_shown)
+            run_say(r, false, "[%10s] %s\n", t, st->text);
+    } else if (r->opts.trace_shown) {
+        run_say(r, false, "%12s => %s\n", "", res);
+    } else {
+        run_say(r, false, "[%10s] %-50s => %s\n", t, st->text, res);
+    }
+}
+
 void
 run_route_show_step(struct scn_runner *r, const struct scn_step *st, size_t step_no,
                     bool scheduled)
@@ -184,11 +210,8 @@ run_route_show_step(struct scn_runner *r, const struct scn_step *st, size_t step
     char t[32];
 
     (void)scheduled;
-    fmt_time(r->sim.now_ns, t, sizeof(t));
-    run_note(r, r->hosts[st->host], cause_call(CALL_NONE, (uint32_t)step_no), "step %zu: %s",
-             step_no, st->text);
-    if (!r->opts.trace_shown)
-        run_say(r, false, "[%10s] %s\n", t, st->text);
+    rule_step_note(r, r->hosts[st->host], st, step_no, t, sizeof(t));
+    rule_step_line(r, st, t, NULL);
     step_route_show(r, st);
 }
 
@@ -199,14 +222,9 @@ run_route_add_step(struct scn_runner *r, const struct scn_step *st, size_t step_
     char t[32], res[160];
 
     (void)scheduled;
-    fmt_time(r->sim.now_ns, t, sizeof(t));
-    run_note(r, r->hosts[st->host], cause_call(CALL_NONE, (uint32_t)step_no), "step %zu: %s",
-             step_no, st->text);
+    rule_step_note(r, r->hosts[st->host], st, step_no, t, sizeof(t));
     step_route_add(r, st, res, sizeof(res));
-    if (r->opts.trace_shown)
-        run_say(r, false, "%12s => %s\n", "", res);
-    else
-        run_say(r, false, "[%10s] %-50s => %s\n", t, st->text, res);
+    rule_step_line(r, st, t, res);
 }
 
 void
@@ -216,29 +234,21 @@ run_link_state_step(struct scn_runner *r, const struct scn_step *st, size_t step
     char t[32];
 
     (void)scheduled;
-    fmt_time(r->sim.now_ns, t, sizeof(t));
-    run_note(r, NULL, cause_call(CALL_NONE, (uint32_t)step_no), "step %zu: %s", step_no,
-             st->text);
+    rule_step_note(r, NULL, st, step_no, t, sizeof(t));
     step_link_state(r, st);
-    if (!r->opts.trace_shown)
-        run_say(r, false, "[%10s] %s\n", t, st->text);
+    rule_step_line(r, st, t, NULL);
 }
 
 void
 run_drop_step(struct scn_runner *r, const struct scn_step *st, size_t step_no, bool scheduled)
 {
-    char t[32];
+    char t[32], res[40];
 
     (void)scheduled;
-    fmt_time(r->sim.now_ns, t, sizeof(t));
-    run_note(r, NULL, cause_call(CALL_NONE, (uint32_t)step_no), "step %zu: %s", step_no,
-             st->text);
+    rule_step_note(r, NULL, st, step_no, t, sizeof(t));
     unsigned n = step_rule(r, st);
-    if (r->opts.trace_shown)
-        run_say(r, false, "%12s => armed on %u link%s\n", "", n, n == 1 ? "" : "s");
-    else
-        run_say(r, false, "[%10s] %-50s => armed on %u link%s\n", t, st->text, n,
-                n == 1 ? "" : "s");
+    snprintf(res, sizeof(res), "armed on %u link%s", n, n == 1 ? "" : "s");
+    rule_step_line(r, st, t, res);
 }
 
 void
@@ -247,10 +257,7 @@ run_set_step(struct scn_runner *r, const struct scn_step *st, size_t step_no, bo
     char t[32];
 
     (void)scheduled;
-    fmt_time(r->sim.now_ns, t, sizeof(t));
-    run_note(r, r->hosts[st->host], cause_call(CALL_NONE, (uint32_t)step_no), "step %zu: %s",
-             step_no, st->text);
+    rule_step_note(r, r->hosts[st->host], st, step_no, t, sizeof(t));
     step_set(r, st);
-    if (!r->opts.trace_shown)
-        run_say(r, false, "[%10s] %s\n", t, st->text);
+    rule_step_line(r, st, t, NULL);
 }

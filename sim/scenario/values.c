@@ -283,6 +283,34 @@ get_endpoint(struct parser *p, const struct tok *t, bool bare_port_ok, struct sc
     out->addr.host = -1;
     if (t->kind != TOK_WORD)
         goto out_bad;
+    if (t->text[0] == '[') {
+        /* [RFC 3986 3.2.2] an IPv6 address with a port: [2001:db8::2]:80 */
+        const char *close = strchr(t->text, ']');
+        char buf[IPV6_ADDR_STRLEN];
+        size_t n = close != NULL ? (size_t)(close - t->text - 1) : 0;
+        if (close == NULL || close[1] != ':')
+            return perr(p, t->col, "expected [IPV6-ADDRESS]:PORT, like [2001:db8::2]:80, found "
+                        "%s", show(t).s);
+        if (n == 0 || n >= sizeof buf)
+            return perr(p, t->col, "bad IPv6 address in %s", show(t).s);
+        memcpy(buf, t->text + 1, n);
+        buf[n] = '\0';
+        uint32_t v4;
+        if (strncmp(buf, "::ffff:", 7) == 0 && ipv4_addr_parse(buf + 7, &v4)) {
+            /* [RFC 4291 2.5.5.2] an IPv4-mapped address, dotted at the end */
+            memset(&out->addr.addr6, 0, sizeof out->addr.addr6);
+            out->addr.addr6.b[10] = out->addr.addr6.b[11] = 0xff;
+            out->addr.addr6.b[12] = (uint8_t)(v4 >> 24);
+            out->addr.addr6.b[13] = (uint8_t)(v4 >> 16);
+            out->addr.addr6.b[14] = (uint8_t)(v4 >> 8);
+            out->addr.addr6.b[15] = (uint8_t)v4;
+        } else if (!ip6_addr_parse(buf, &out->addr.addr6))
+            return perr(p, t->col + 1, "bad IPv6 address '%s' (like 2001:db8::2)", buf);
+        out->addr.kind = SCN_ADDR_DOTTED;
+        out->addr.v6 = true;
+        size_t plen = t->len - n - 3;
+        return get_port(p, close + 2, plen, t->col + (unsigned)n + 3, &out->port);
+    }
     colon = strrchr(t->text, ':');
     if (colon == NULL) {
         if (bare_port_ok)
@@ -300,8 +328,8 @@ out_bad:
     if (bare_port_ok)
         return perr(p, t->col, "expected PORT or ADDRESS:PORT, like 7 or 192.0.2.1:7, found %s",
                     show(t).s);
-    return perr(p, t->col, "expected ADDRESS:PORT, like 192.0.2.2:7 or bob:7, found %s",
-                show(t).s);
+    return perr(p, t->col, "expected ADDRESS:PORT, like 192.0.2.2:7, [2001:db8::2]:7 or bob:7, "
+                "found %s", show(t).s);
 }
 
 /* A quoted text for title, about and say: no NUL bytes. */

@@ -10,6 +10,8 @@
 
 #include "stack/wire/bytes.h"
 #include "stack/wire/checksum.h"
+#include "stack/wire/tcp.h"
+#include "stack/wire/udp.h"
 
 enum drop_reason
 ipv6_parse(const uint8_t *b, size_t len, struct ipv6_hdr *out)
@@ -242,6 +244,49 @@ csum_pseudo_ipv6(const struct ip6_addr *src, const struct ip6_addr *dst, uint32_
     return csum_add(sum, tail, sizeof tail);
 }
 
+/* TCP or UDP right after the IPv6 header, as tcpdump -nn writes it:
+ * "IP6 2001:db8::1.49152 > 2001:db8::2.80: Flags [S], ..." or "...: UDP,
+ * length 4"; a checksum that fails over the IPv6 pseudo-header is said. */
+static int
+describe_transport6(const struct ipv6_hdr *h, uint8_t nh, const uint8_t *m, size_t ml, char *buf,
+                    size_t n)
+{
+    char s[IPV6_ADDR_STRLEN], d[IPV6_ADDR_STRLEN];
+    ip6_addr_str(&h->src, s);
+    ip6_addr_str(&h->dst, d);
+    if (nh == IPV6_NH_UDP) {
+        struct udp_hdr u;
+        enum drop_reason r = udp_parse6(m, ml, &h->src, &h->dst, &u);
+        if (r == DROP_UDP_TRUNCATED || r == DROP_UDP_BAD_LEN)
+            return snprintf(buf, n, "IP6 %s > %s: [truncated udp, length %zu]", s, d, ml);
+        return snprintf(buf, n, "IP6 %s.%u > %s.%u: UDP, length %u%s", s, u.sport, d, u.dport,
+                        (unsigned)(u.len - UDP_HDR_LEN),
+                        r == DROP_UDP_BAD_CSUM ? (u.csum == 0 ? " [zero udp cksum]"
+                                                              : " [bad udp cksum]")
+                                               : "");
+    }
+    struct tcp_hdr t;
+    enum drop_reason r = tcp_parse6(m, ml, &h->src, &h->dst, &t);
+    if (r == DROP_TCP_TRUNCATED)
+        return snprintf(buf, n, "IP6 %s > %s: [truncated tcp header]", s, d);
+    int w = snprintf(buf, n, "IP6 %s.%u > %s.%u: ", s, t.sport, d, t.dport);
+    if (w < 0)
+        return w;
+    size_t used = (size_t)w < n ? (size_t)w : n;
+    if (r == DROP_TCP_BAD_OFFSET || r == DROP_TCP_BAD_OPTIONS)
+        return w + snprintf(n > used ? buf + used : NULL, n - used, "%s",
+                            r == DROP_TCP_BAD_OFFSET ? "[bad tcp header length]"
+                                                     : "[bad tcp options]");
+    if (used + 1 >= n)
+        return w;  /* no room left: the caller's buffer holds the prefix */
+    int k = tcp_describe_wire(&t, m, ml - t.data_off, buf + used, n - used);
+    w += k > 0 ? k : 0;
+    used = (size_t)w < n ? (size_t)w : n;
+    if (r == DROP_TCP_BAD_CSUM)
+        w += snprintf(n > used ? buf + used : NULL, n - used, " [bad tcp cksum]");
+    return w;
+}
+
 int
 ipv6_describe(const uint8_t *b, size_t len, char *buf, size_t n)
 {
@@ -285,6 +330,8 @@ ipv6_describe(const uint8_t *b, size_t len, char *buf, size_t n)
     }
     const uint8_t *m = b + off;
     size_t ml = end - off;
+    if ((nh == IPV6_NH_TCP || nh == IPV6_NH_UDP) && off == IPV6_HDR_LEN)
+        return describe_transport6(&h, nh, m, ml, buf, n);
     if (nh != IPV6_NH_ICMPV6 || ml < 4) {
         ADD("next header %u, length %zu", nh, ml);
         return w;

@@ -22,6 +22,7 @@
 #include "stack/wire/checksum.h"
 #include "stack/wire/text.h"
 #include "stack/wire/ipv4.h"
+#include "stack/wire/ipv6.h"
 
 #define TCP_OFF_SPORT    0
 #define TCP_OFF_DPORT    2
@@ -279,6 +280,19 @@ tcp_parse(const uint8_t *b, size_t len, uint32_t src, uint32_t dst, struct tcp_h
 }
 
 enum drop_reason
+tcp_parse6(const uint8_t *b, size_t len, const struct ip6_addr *src, const struct ip6_addr *dst,
+           struct tcp_hdr *out)
+{
+    enum drop_reason r = tcp_parse_header(b, len, out);
+    if (r != DROP_NONE)
+        return r;
+    uint32_t sum = csum_pseudo_ipv6(src, dst, (uint32_t)len, IPPROTO_TCP_);
+    if (csum_finish(csum_add(sum, b, len)) != 0)
+        return DROP_TCP_BAD_CSUM;
+    return DROP_NONE;
+}
+
+enum drop_reason
 tcp_parse_header(const uint8_t *b, size_t len, struct tcp_hdr *out)
 {
     if (len < TCP_HDR_MIN)
@@ -337,6 +351,28 @@ tcp_emit_sum(const struct tcp_hdr *tcp, uint8_t *b, size_t payload_len, uint32_t
     sum = csum_add(sum, b, hdr_len);
     sum = csum_add_at(sum, payload_sum, hdr_len);
     be16_put(b + TCP_OFF_CSUM, csum_finish(sum));
+}
+
+void
+tcp_emit_sum6(const struct tcp_hdr *tcp, uint8_t *b, size_t payload_len,
+              const struct ip6_addr *src, const struct ip6_addr *dst, uint32_t payload_sum)
+{
+    size_t hdr_len = tcp_emit_header(tcp, b);
+    size_t seg_len = hdr_len + payload_len;
+    /* [RFC 8200 8.1] over IPv6 the pseudo-header holds both 128-bit
+     * addresses, a 32-bit upper-layer length and the next header. */
+    uint32_t sum = csum_pseudo_ipv6(src, dst, (uint32_t)seg_len, IPPROTO_TCP_);
+    sum = csum_add(sum, b, hdr_len);
+    sum = csum_add_at(sum, payload_sum, hdr_len);
+    be16_put(b + TCP_OFF_CSUM, csum_finish(sum));
+}
+
+void
+tcp_emit6(const struct tcp_hdr *tcp, uint8_t *b, size_t payload_len, const struct ip6_addr *src,
+          const struct ip6_addr *dst)
+{
+    size_t hdr_len = TCP_HDR_MIN + tcp_opts_len(&tcp->opts);
+    tcp_emit_sum6(tcp, b, payload_len, src, dst, csum_add(0, b + hdr_len, payload_len));
 }
 
 void

@@ -91,6 +91,15 @@ void tcp_emit(const struct tcp_hdr *tcp, uint8_t *b, size_t payload_len,
  * summed the bytes while copying them in): the payload is not read again. */
 void tcp_emit_sum(const struct tcp_hdr *tcp, uint8_t *b, size_t payload_len, uint32_t src,
                   uint32_t dst, uint32_t payload_sum);
+/* The same three over IPv6: the pseudo-header of RFC 8200 8.1 (both 128-bit
+ * addresses, a 32-bit length, next header 6) in place of IPv4's. */
+struct ip6_addr;
+enum drop_reason tcp_parse6(const uint8_t *b, size_t len, const struct ip6_addr *src,
+                            const struct ip6_addr *dst, struct tcp_hdr *out);
+void tcp_emit6(const struct tcp_hdr *tcp, uint8_t *b, size_t payload_len,
+               const struct ip6_addr *src, const struct ip6_addr *dst);
+void tcp_emit_sum6(const struct tcp_hdr *tcp, uint8_t *b, size_t payload_len,
+                   const struct ip6_addr *src, const struct ip6_addr *dst, uint32_t payload_sum);
 size_t tcp_hdr_len(const struct tcp_hdr *tcp);
 /* tcpdump -nn's shape: "49152 > 80: Flags [S], seq 1000, win 65535,
  * options [mss 1460,sackOK,TS val 1 ecr 0,nop,wscale 7], length 0". Relative

@@ -27,6 +27,13 @@ enum drop_reason udp_parse(const uint8_t *b, size_t len, uint32_t src, uint32_t 
 /* Writes the header at b, where b[8..udp->len) is the payload in place, and the
  * checksum with the pseudo-header (0 becomes 0xffff [RFC 768]). */
 void udp_emit(const struct udp_hdr *udp, uint8_t *b, uint32_t src, uint32_t dst);
+/* The same over IPv6: the IPv6 pseudo-header, and a zero checksum is
+ * refused (DROP_UDP_BAD_CSUM) [RFC 8200 8.1]. */
+struct ip6_addr;
+enum drop_reason udp_parse6(const uint8_t *b, size_t len, const struct ip6_addr *src,
+                            const struct ip6_addr *dst, struct udp_hdr *out);
+void udp_emit6(const struct udp_hdr *udp, uint8_t *b, const struct ip6_addr *src,
+               const struct ip6_addr *dst);
 size_t udp_hdr_len(const struct udp_hdr *udp);
 /* "UDP, length 5" (payload bytes, as tcpdump prints), with "49152 > 7" prefix:
  * "49152 > 7: UDP, length 5". */

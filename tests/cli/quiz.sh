@@ -22,6 +22,20 @@ lacks() {  # lacks FILE TEXT
     if grep -qF -- "$2" "$1"; then bad "$(basename "$1") says '$2'"; else
         ok "$(basename "$1") does not say '$2'"; fi
 }
+# exits WANT WHAT OUT CMD...: CMD (stdin as given) with its stdout and
+# stderr in OUT; it must exit WANT.
+exits() {
+    local want=$1 what=$2 o=$3 rc
+    shift 3
+    "$@" > "$o" 2>&1
+    rc=$?
+    [ "$rc" -eq "$want" ] && ok "$what: exit $rc" || bad "$what: exit $rc, want $want"
+}
+# two hosts on one link (delay ms), and the lines on stdin after them
+world() {
+    printf 'host alice 192.0.2.1/24\nhost bob 192.0.2.2/24\nlink alice bob%s\n' "${1:+ delay $1}"
+    cat
+}
 lesson=$src/scenarios/tcp/handshake.scn
 
 # Right by choice number, right by choice text, right by number; wrong by
@@ -58,9 +72,7 @@ else
 fi
 
 # No input at all: every answer is still revealed, nothing is right.
-"$ns" quiz "$lesson" < /dev/null > "$out/empty.out" 2>&1
-rc=$?
-[ "$rc" -eq 0 ] && ok "quiz with no input exits 0" || bad "quiz with no input exits $rc"
+exits 0 "quiz with no input" "$out/empty.out" "$ns" quiz "$lesson" < /dev/null
 has "$out/empty.out" "score: 0 of 5 right (5 revealed)"
 lacks "$out/empty.out" ": right"
 
@@ -74,29 +86,21 @@ else
 fi
 
 # A question the stack never answers: exit 1, and check reports the line.
-cat > "$out/never.scn" <<'EOS'
-host alice 192.0.2.1/24
-host bob 192.0.2.2/24
-link alice bob
+world > "$out/never.scn" <<'EOS'
 alice: u = socket udp
 ask "Which port will bob's TCP reply come from?" answer next tcp from bob field sport
 alice: sendto u bob:7 "hi"
 EOS
-printf '7\n' | "$ns" quiz "$out/never.scn" > "$out/never.out" 2>&1
-rc=$?
-[ "$rc" -eq 1 ] && ok "an unanswered question: quiz exits 1" || bad "unanswered: quiz exits $rc"
+printf '7\n' | exits 1 "an unanswered question: quiz" "$out/never.out" "$ns" quiz "$out/never.scn"
 has "$out/never.out" "the stack never answered it"
-"$ns" check "$out/never.scn" > "$out/check.out" 2>&1
-rc=$?
-[ "$rc" -eq 2 ] && ok "check exits 2 on an unanswered question" || bad "check exits $rc"
+exits 2 "an unanswered question: check" "$out/check.out" "$ns" check "$out/never.scn"
 has "$out/check.out" "never.scn:5:1: error: no event answers this question"
 
 # A TCB answer after close(): read from the connection the socket left
 # behind (FIN_WAIT_2 here: snd_una past SYN, "hi" and FIN is ISN + 4)...
-cat > "$out/closed.scn" <<'EOS'
-host alice 192.0.2.1/24
-host bob 192.0.2.2/24
-link alice bob delay 10ms
+# alice connected to bob's port 80, bob's side accepted, then STDIN's lines
+connected() {
+    world 10ms <<'EOS'
 bob: s = socket tcp
 bob: bind s 80
 bob: listen s 5
@@ -104,64 +108,45 @@ bob: a = accept s &
 alice: c = socket tcp
 alice: connect c bob:80
 wait a
+EOS
+    cat
+}
+connected > "$out/closed.scn" <<'EOS'
 alice: send c "hi"
 sleep 1s
 alice: close c
 ask "alice's snd_una_rel once bob acknowledges her FIN?" answer alice c snd_una_rel after next tcp to alice
 sleep 1s
 EOS
-printf '4\n' | "$ns" quiz "$out/closed.scn" > "$out/closed.out" 2>&1
-rc=$?
-[ "$rc" -eq 0 ] && ok "a TCB answer after close: quiz exits 0" || bad "closed: quiz exits $rc"
+printf '4\n' | exits 0 "a TCB answer after close: quiz" "$out/closed.out" "$ns" quiz "$out/closed.scn"
 has "$out/closed.out" "  answer: 4"
 has "$out/closed.out" "you said 4: right"
 lacks "$out/closed.out" "no TCB"
-"$ns" check "$out/closed.scn" > "$out/check-closed.out" 2>&1
-rc=$?
-[ "$rc" -eq 0 ] && ok "check accepts it" || bad "check exits $rc on closed.scn"
+exits 0 "a TCB answer after close: check accepts it" "$out/check-closed.out" "$ns" check "$out/closed.scn"
 # ... and when the frame ends the connection (LAST_ACK -> CLOSED) there is
 # nothing to read: never answered, not a placeholder taken for an answer.
-cat > "$out/gone.scn" <<'EOS'
-host alice 192.0.2.1/24
-host bob 192.0.2.2/24
-link alice bob delay 10ms
-bob: s = socket tcp
-bob: bind s 80
-bob: listen s 5
-bob: a = accept s &
-alice: c = socket tcp
-alice: connect c bob:80
-wait a
+connected > "$out/gone.scn" <<'EOS'
 bob: close a
 sleep 1s
 alice: close c
 ask "alice's cwnd once bob acknowledges her FIN?" answer alice c cwnd after next tcp to alice
 sleep 1s
 EOS
-printf '2920\n' | "$ns" quiz "$out/gone.scn" > "$out/gone.out" 2>&1
-rc=$?
-[ "$rc" -eq 1 ] && ok "an answer that cannot be read: quiz exits 1" || bad "gone: quiz exits $rc"
+printf '2920\n' | exits 1 "an answer that cannot be read: quiz" "$out/gone.out" "$ns" quiz "$out/gone.scn"
 has "$out/gone.out" "the stack never answered it: alice's c has no TCB once alice has handled that frame"
 lacks "$out/gone.out" "score: 1 of 1"
 lacks "$out/gone.out" "  answer: "
-"$ns" check "$out/gone.scn" > "$out/check-gone.out" 2>&1
-rc=$?
-[ "$rc" -eq 2 ] && ok "check exits 2 on it" || bad "check exits $rc on gone.scn"
+exits 2 "an answer that cannot be read: check" "$out/check-gone.out" "$ns" check "$out/gone.scn"
 has "$out/check-gone.out" "gone.scn:14:1: error: no event answers this question: alice's c has no TCB"
 
 # Choices that do not hold the stack's answer: check says which it gave.
-cat > "$out/choices.scn" <<'EOS'
-host alice 192.0.2.1/24
-host bob 192.0.2.2/24
-link alice bob
+world > "$out/choices.scn" <<'EOS'
 ask "Who answers alice's ARP request?" choices "alice" "carol" answer next arp reply host
 alice: u = socket udp
 alice: sendto u bob:7 "hi"
 sleep 1s
 EOS
-"$ns" check "$out/choices.scn" > "$out/choices.out" 2>&1
-rc=$?
-[ "$rc" -eq 2 ] && ok "check exits 2 when the answer is none of the choices" || bad "check exits $rc"
+exits 2 "check, the answer none of the choices" "$out/choices.out" "$ns" check "$out/choices.scn"
 has "$out/choices.out" "choices.scn:4:1: error: the stack answers 'bob', which is none of the choices"
 lacks "$out/choices.out" ": ok ("
 

@@ -23,8 +23,8 @@
 #   moved      the kernel's MAC changes under bob's REACHABLE entry: its
 #              unsolicited advertisement (O set) must move bob to the new MAC
 #   tcp6       TCP over IPv6 both ways, byte-exact: 1 MiB from a scenario to
-#              the kernel's sink, and curl -6 fetching a page from a scenario;
-#              skipped (77), saying why, while netstep has no IPv6 TCP sockets
+#              the kernel's sink, and curl -6 fetching a page from a scenario
+#              (a netstep without `socket tcp6` skips it, 77, saying so)
 #
 # Each case makes its own network namespace holding one TAP device, nstap0:
 # the kernel's end, MAC 02:00:00:00:02:01, 192.0.2.1/24, 2001:db8::1/64 and

@@ -128,7 +128,7 @@ START_TEST(test_live_bad_lines_say_why_in_the_parsers_words)
              "'VAR = socket udp')");
     /* the socket variable is defined before its type is read: it must go */
     live_bad("alice: s2 = socket foo",
-             "command line:1:20: error: unknown socket type 'foo' (use udp, tcp, icmp, local stream or local dgram)");
+             "command line:1:20: error: unknown socket type 'foo' (use udp, tcp, icmp, udp6, tcp6, local stream or local dgram)");
     ck_assert_int_eq(scenario_parse_step(scn, "alice: s2 = socket udp", 1, NULL), 5);
     live_bad("say \"unterminated",
              "command line:1:5: error: unterminated quoted text (it needs a closing '\"' on "

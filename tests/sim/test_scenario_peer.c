@@ -373,7 +373,7 @@ static const struct {
     { ECHO_WORLD "bob: recvfrom s 512 from\n",
       "t.scn:6:21: error: 'from' needs a name after it, like 'from reply'" },
     { ECHO_WORLD "bob: sendto s who \"pong\"\n",
-      "t.scn:6:15: error: expected ADDRESS:PORT, like 192.0.2.2:7 or bob:7, found 'who'" },
+      "t.scn:6:15: error: expected ADDRESS:PORT, like 192.0.2.2:7, [2001:db8::2]:7 or bob:7, found 'who'" },
     { ECHO_WORLD "bob: sendto s bob:7 nothing\n",
       "t.scn:6:21: error: expected a payload (a quoted text, 'bytes N', 'file PATH' or a data "
       "variable), found 'nothing'" },

@@ -7,7 +7,9 @@
  * of what was sent, and bob's and alice's TCP_BAD_CSUM counters must equal
  * the corrupted frames they were handed. A second case loses 30% of frames
  * in both directions for 5 seeds: the connections must not give up while
- * ACKs keep advancing SND.UNA [RFC 9293 3.8.3].
+ * ACKs keep advancing SND.UNA [RFC 9293 3.8.3]. The first case runs again
+ * over IPv6 (AF_INET6 sockets, the IPv6 pseudo-header, neighbour discovery
+ * through the same faulty link) for 20 seeds.
  */
 #include <check.h>
 #include <stdio.h>
@@ -18,7 +20,9 @@
 #include "harness/harness.h"
 #include "harness/sha256.h"
 #include "harness/tcp_harness.h"
+#include "stack/err.h"
 #include "stack/host.h"
+#include "stack/ipv6.h"
 #include "stack/rng.h"
 #include "stack/socket.h"
 #include "stack/wire/bytes.h"
@@ -34,10 +38,12 @@ struct fault_mix {
     unsigned reorder;    /* held back to be overtaken */
     unsigned corrupt;    /* one octet of the TCP segment flipped */
     unsigned retries2;   /* R2 of both hosts */
+    bool v6;             /* the connection runs over IPv6 */
 };
 
-static const struct fault_mix mix_everything = { 10, 5, 25, 1, TCP_RETRIES2_DEFAULT };
-static const struct fault_mix mix_heavy_loss = { 30, 0, 0, 0, TCP_RETRIES2_DEFAULT };
+static const struct fault_mix mix_everything = { 10, 5, 25, 1, TCP_RETRIES2_DEFAULT, false };
+static const struct fault_mix mix_heavy_loss = { 30, 0, 0, 0, TCP_RETRIES2_DEFAULT, false };
+static const struct fault_mix mix_everything6 = { 10, 5, 25, 1, TCP_RETRIES2_DEFAULT, true };
 
 struct side {
     int fd;                  /* socket */
@@ -62,7 +68,23 @@ static void
 hand(struct stress *st, int to, struct pkt *p)
 {
     struct hw_world *w = st->w;
-    if (rng_below(&st->faults, 100) < st->mix.corrupt && p->len > ETH_HDR_LEN + IPV4_HDR_MIN) {
+    if (st->mix.v6) {
+        /* Over IPv6: one octet of a TCP segment (neighbour discovery goes
+         * undamaged, so every corrupted frame is TCP's to catch). */
+        if (rng_below(&st->faults, 100) < st->mix.corrupt && p->len > ETH_HDR_LEN + IPV6_HDR_LEN &&
+            p->data[ETH_HDR_LEN + 6] == IPV6_NH_TCP) {
+            size_t lo = ETH_HDR_LEN + IPV6_HDR_LEN;
+            size_t hi = lo + be16_get(p->data + ETH_HDR_LEN + 4);
+            if (hi > p->len)
+                hi = p->len;
+            if (hi > lo) {
+                p->data[lo + rng_below(&st->faults, hi - lo)] ^=
+                    (uint8_t)(1 + rng_below(&st->faults, 255));
+                st->corrupted[to]++;
+            }
+        }
+    } else if (rng_below(&st->faults, 100) < st->mix.corrupt &&
+               p->len > ETH_HDR_LEN + IPV4_HDR_MIN) {
         /* One octet inside the TCP segment (not the Ethernet padding). */
         uint16_t total = be16_get(p->data + ETH_HDR_LEN + 2);
         size_t lo = ETH_HDR_LEN + IPV4_HDR_MIN, hi = ETH_HDR_LEN + (size_t)total;
@@ -159,6 +181,42 @@ app(struct hw_world *w, int host, struct side *s)
     }
 }
 
+/* The IPv6 pair: 2001:db8::1 and ::2 on the hosts, bob listening on
+ * [::]:TH_PORT with an AF_INET6 socket, alice connecting from another; ND
+ * and the handshake go over the faultless wire, as th_pair()'s do. */
+static void
+pair6(struct hw_world *w, int *afd, int *bfd)
+{
+    struct ip6_addr a6, b6;
+    ck_assert(ip6_addr_parse("2001:db8::1", &a6));
+    ck_assert(ip6_addr_parse("2001:db8::2", &b6));
+    hw_enter(w);
+    struct host *a = &w->host[HW_ALICE], *b = &w->host[HW_BOB];
+    ck_assert_int_eq(ipv6_addr_add(a, &a->ifaces[0], &a6, 64), 0);
+    ck_assert_int_eq(ipv6_addr_add(b, &b->ifaces[0], &b6, 64), 0);
+    int lfd = sock_socket(b, SOCK_DOMAIN_INET6, SOCK_TYPE_STREAM, SOCK_PROTO_TCP);
+    struct sock_addr any = { .family = SOCK_AF_INET6, .port = TH_PORT };
+    ck_assert_int_eq(sock_bind(b, lfd, &any), 0);
+    ck_assert_int_eq(sock_listen(b, lfd, 8), 0);
+    int fd = sock_socket(a, SOCK_DOMAIN_INET6, SOCK_TYPE_STREAM, SOCK_PROTO_TCP);
+    struct sock_addr to = { .family = SOCK_AF_INET6, .addr6 = b6, .port = TH_PORT };
+    ck_assert_int_eq(sock_connect(a, fd, &to), -ERR_INPROGRESS);
+    for (int i = 0; i < 10; i++) {
+        hw_deliver(w);
+        hw_advance(w, 1000000);
+    }
+    hw_enter(w);
+    struct sock_addr peer;
+    int c = sock_accept(b, lfd, &peer);
+    ck_assert_int_ge(c, SOCK_FD_BASE);
+    ck_assert(th_tcb(w, HW_ALICE, fd)->v6);
+    ck_assert_int_eq(th_tcb(w, HW_ALICE, fd)->state, TCP_ESTABLISHED);
+    ck_assert_int_eq(th_tcb(w, HW_BOB, c)->state, TCP_ESTABLISHED);
+    ck_assert_uint_eq(th_tcb(w, HW_BOB, c)->mss, 1440);
+    *afd = fd;
+    *bfd = c;
+}
+
 static void
 run_seed(uint64_t seed, const struct fault_mix *mix)
 {
@@ -172,7 +230,10 @@ run_seed(uint64_t seed, const struct fault_mix *mix)
     for (int i = 0; i < 2; i++)
         w->host[i].tcp.retries2 = mix->retries2;
     int afd, bfd;
-    th_pair(w, &afd, &bfd);
+    if (mix->v6)
+        pair6(w, &afd, &bfd);
+    else
+        th_pair(w, &afd, &bfd);
     struct side s[2] = { { .fd = afd }, { .fd = bfd } };
     for (int i = 0; i < 2; i++) {
         sha256_init(&s[i].tx);
@@ -257,6 +318,12 @@ START_TEST(test_one_mib_each_way_under_loss_reorder_duplication_corruption)
 }
 END_TEST
 
+START_TEST(test_one_mib_each_way_over_ipv6_under_the_same_faults)
+{
+    run_seed((uint64_t)_i + 1, &mix_everything6);
+}
+END_TEST
+
 START_TEST(test_one_mib_each_way_at_thirty_percent_loss)
 {
     run_seed((uint64_t)_i + 1, &mix_heavy_loss);
@@ -289,6 +356,8 @@ tcp_stress_suite(void)
     tcase_add_loop_test(tc, test_one_mib_each_way_under_loss_reorder_duplication_corruption, 0,
                         STRESS_SEEDS);
     tcase_add_loop_test(tc, test_one_mib_each_way_at_thirty_percent_loss, 0, HEAVY_LOSS_SEEDS);
+    tcase_add_loop_test(tc, test_one_mib_each_way_over_ipv6_under_the_same_faults, 0,
+                        STRESS_SEEDS);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -15,79 +15,16 @@
 #   ask_typed_tmux.sh NETSTEP SRCDIR OUTDIR
 set -u
 ns=$1; src=$2; out=$3/ask_typed
-golden=$src/tests/tui/golden
 lesson=$src/tests/tui/ask_typed.scn
-if ! command -v tmux >/dev/null 2>&1; then
-    echo "SKIP: tmux is not installed (scripts/install-deps.sh installs it)"
-    exit 77
-fi
-mkdir -p "$out"
-export LANG=C.UTF-8 LC_ALL=C.UTF-8
-unset NO_COLOR
-sock=netstep-ask-typed-test-$$
-tm() { tmux -L "$sock" -f /dev/null "$@"; }
-cleanup() { tm kill-server >/dev/null 2>&1; }
-trap cleanup EXIT
-failures=0
-ok() { echo "ok   $*"; }
-fail() { echo "FAIL $*"; failures=$((failures + 1)); }
-tm new-session -d -s keep "sleep 300" || { echo "FAIL: tmux would not start"; exit 1; }
+. "$src/tests/tui/lib/tmux.sh"
+tmux_start ask-typed
 
-# wait_for TEXT: poll until the pane shows TEXT and two captures agree.
-wait_for() {
-    local want=$1 prev="" cur
-    for _ in $(seq 1 400); do
-        cur=$(tm capture-pane -p -t view 2>/dev/null)
-        if [[ "$cur" == *"$want"* && "$cur" == "$prev" ]]; then
-            printf '%s\n' "$cur" > "$out/screen.txt"
-            return 0
-        fi
-        prev=$cur
-        sleep 0.05
-    done
-    printf '%s\n' "$cur" > "$out/screen.txt"
-    fail "the screen never showed '$want'; last screen:"
-    sed 's/^/    /' "$out/screen.txt"
-    return 1
-}
-# check NAME: the screen against golden/NAME.txt (see view_tmux.sh).
-check() {
-    local name=$1
-    cp "$out/screen.txt" "$out/$name.txt"
-    if [ "${UPDATE_GOLDEN:-0}" = 1 ]; then
-        cp "$out/$name.txt" "$golden/$name.txt"; echo "updated $name"; return
-    fi
-    for _ in $(seq 1 300); do
-        diff -q "$golden/$name.txt" "$out/$name.txt" >/dev/null 2>&1 && break
-        sleep 0.05
-        tm capture-pane -p -t view > "$out/$name.txt" 2>/dev/null
-    done
-    if diff -u "$golden/$name.txt" "$out/$name.txt" > "$out/$name.diff"; then ok "$name"; else
-        fail "$name differs from the golden screen:"; sed 's/^/    /' "$out/$name.diff"; fi
-}
-keys() { tm send-keys -t view "$@"; }
-# Quit the view with its own key and wait for it to exit before tmux goes:
-# a view killed by the hang-up of a deleted terminal, built with
-# LeakSanitizer, can spin at exit for ever (its leak check's tracer stops).
-close_view() {
-    local pp
-    pp=$(tm display -p -t view '#{pane_pid}' 2>/dev/null) || return 0
-    tm send-keys -t view Escape q 2>/dev/null
-    for _ in $(seq 1 100); do pgrep -P "$pp" -x netstep > /dev/null || break; sleep 0.1; done
-    pkill -TERM -P "$pp" -x netstep 2>/dev/null
-    for _ in $(seq 1 100); do pgrep -P "$pp" -x netstep > /dev/null || break; sleep 0.1; done
-    tm kill-session -t view 2>/dev/null
-}
-type() { tm send-keys -t view -l "$1"; }
-
-tm new-session -d -s view -x 80 -y 24 "$ns ui $lesson; sleep 30" ||
-    { echo "FAIL: the view would not start"; exit 1; }
-tm set-option -t view status off >/dev/null
-wait_for "about this lesson" || exit 1
+view_open 80 24 "$lesson" || tmux_finish
+wait_for "about this lesson" || tmux_finish
 keys Enter
-wait_for "event 1/" || exit 1
+wait_for "event 1/" || tmux_finish
 keys ']' ']' ']' p  # play, fast: it stops at the first question
-wait_for "your answer: _" || exit 1
+wait_for "your answer: _" || tmux_finish
 grep -q "Which host answers alice's ARP request?" "$out/screen.txt" &&
     ok "play stopped at the first question" || fail "not the first question"
 type "bob"
@@ -97,7 +34,7 @@ wait_for "you said bob: right" && check 80x24_ask_typed_right
 grep -q "event 28/" "$out/screen.txt" && ok "Enter moved to event 28, the ARP reply" ||
     fail "the reveal is not at the ARP reply"
 keys p  # on to the last question (the second was asked before the reveal)
-wait_for "How many bytes of payload" || exit 1
+wait_for "How many bytes of payload" || tmux_finish
 type "18"
 keys Enter
 wait_for "you said 18: not this time" && check 80x24_ask_typed_wrong
@@ -130,5 +67,4 @@ case $(last "$hs" "${play}alice\\n") in
 *) fail "typed wrong choice: $(last "$hs" "${play}alice\\n")" ;;
 esac
 
-[ "$failures" -eq 0 ] || { close_view; echo "$failures failure(s)"; exit 1; }
-echo "all typed-answer checks pass"
+tmux_finish "all typed-answer checks pass"

@@ -7,60 +7,13 @@
 #   conns_tmux.sh NETSTEP SRCDIR OUTDIR
 set -u
 ns=$1; src=$2; out=$3/conns
-if ! command -v tmux >/dev/null 2>&1; then
-    echo "SKIP: tmux is not installed (scripts/install-deps.sh installs it)"
-    exit 77
-fi
-mkdir -p "$out"
-export LANG=C.UTF-8 LC_ALL=C.UTF-8
-unset NO_COLOR
-sock=netstep-conns-test-$$
-tm() { tmux -L "$sock" -f /dev/null "$@"; }
-cleanup() { tm kill-server >/dev/null 2>&1; }
-trap cleanup EXIT
-failures=0
-ok() { echo "ok   $*"; }
-fail() { echo "FAIL $*"; failures=$((failures + 1)); }
-tm new-session -d -s keep "sleep 300" || { echo "FAIL: tmux would not start"; exit 1; }
-
-# wait_for TEXT: poll until the pane shows TEXT and two captures agree.
-wait_for() {
-    local want=$1 prev="" cur
-    for _ in $(seq 1 400); do
-        cur=$(tm capture-pane -p -t view 2>/dev/null)
-        if [[ "$cur" == *"$want"* && "$cur" == "$prev" ]]; then
-            printf '%s\n' "$cur" > "$out/screen.txt"
-            return 0
-        fi
-        prev=$cur
-        sleep 0.05
-    done
-    printf '%s\n' "$cur" > "$out/screen.txt"
-    fail "the screen never showed '$want'; last screen:"
-    sed 's/^/    /' "$out/screen.txt"
-    return 1
-}
-keys() { tm send-keys -t view "$@"; }
-# Quit the view with its own key and wait for it to exit before tmux goes:
-# a view killed by the hang-up of a deleted terminal, built with
-# LeakSanitizer, can spin at exit for ever (its leak check's tracer stops).
-close_view() {
-    local pp
-    pp=$(tm display -p -t view '#{pane_pid}' 2>/dev/null) || return 0
-    tm send-keys -t view Escape q 2>/dev/null
-    for _ in $(seq 1 100); do pgrep -P "$pp" -x netstep > /dev/null || break; sleep 0.1; done
-    pkill -TERM -P "$pp" -x netstep 2>/dev/null
-    for _ in $(seq 1 100); do pgrep -P "$pp" -x netstep > /dev/null || break; sleep 0.1; done
-    tm kill-session -t view 2>/dev/null
-}
-type() { tm send-keys -t view -l "$1"; }
+. "$src/tests/tui/lib/tmux.sh"
+tmux_start conns
 
 # --- the congestion lesson's numbers at 120x36 ---------------------------
 cc=$src/scenarios/tcp/congestion-side-by-side.scn
 (cd "$src/scenarios/tcp" && "$ns" run congestion-side-by-side.scn --json) > "$out/cc.jsonl" 2>/dev/null
-tm new-session -d -s view -x 120 -y 36 "$ns ui $cc; sleep 30" ||
-    { echo "FAIL: the view would not start"; exit 1; }
-tm set-option -t view status off >/dev/null
+view_open 120 36 "$cc" || tmux_finish
 wait_for "about this lesson" && keys Enter
 wait_for "event 1/" && { keys @; type "0.5s"; keys Enter; }
 wait_for "t=0.5" && keys T
@@ -104,7 +57,4 @@ sys.exit(1 if bad else 0)
 PY
 fi
 
-close_view
-
-[ "$failures" -eq 0 ] || { echo "$failures failure(s)"; exit 1; }
-echo "all conns checks pass"
+tmux_finish "all conns checks pass"

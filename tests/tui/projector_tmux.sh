@@ -12,62 +12,15 @@
 # showed none of it before). Exit 77 (skip) without tmux.
 set -u
 ns=$1; src=$2; out=$3/projector
-if ! command -v tmux >/dev/null 2>&1; then
-    echo "SKIP: tmux is not installed (scripts/install-deps.sh installs it)"
-    exit 77
-fi
-mkdir -p "$out"
 rm -f "$out"/step-*.txt
-export LANG=C.UTF-8 LC_ALL=C.UTF-8
-unset NO_COLOR
-sock=netstep-projector-test-$$
-tm() { tmux -L "$sock" -f /dev/null "$@"; }
-cleanup() { tm kill-server >/dev/null 2>&1; }
-trap cleanup EXIT
-failures=0
-ok() { echo "ok   $*"; }
-fail() { echo "FAIL $*"; failures=$((failures + 1)); }
-tm new-session -d -s keep "sleep 300" || { echo "FAIL: tmux would not start"; exit 1; }
-
-# wait_for TEXT: poll until the pane shows TEXT and two captures agree.
-wait_for() {
-    local want=$1 prev="" cur
-    for _ in $(seq 1 400); do
-        cur=$(tm capture-pane -p -t view 2>/dev/null)
-        if [[ "$cur" == *"$want"* && "$cur" == "$prev" ]]; then
-            printf '%s\n' "$cur" > "$out/screen.txt"
-            return 0
-        fi
-        prev=$cur
-        sleep 0.05
-    done
-    printf '%s\n' "$cur" > "$out/screen.txt"
-    fail "the screen never showed '$want'; last screen:"
-    sed 's/^/    /' "$out/screen.txt"
-    return 1
-}
-keys() { tm send-keys -t view "$@"; }
-# Quit the view with its own key and wait for it to exit before tmux goes:
-# a view killed by the hang-up of a deleted terminal, built with
-# LeakSanitizer, can spin at exit for ever (its leak check's tracer stops).
-close_view() {
-    local pp
-    pp=$(tm display -p -t view '#{pane_pid}' 2>/dev/null) || return 0
-    tm send-keys -t view Escape q 2>/dev/null
-    for _ in $(seq 1 100); do pgrep -P "$pp" -x netstep > /dev/null || break; sleep 0.1; done
-    pkill -TERM -P "$pp" -x netstep 2>/dev/null
-    for _ in $(seq 1 100); do pgrep -P "$pp" -x netstep > /dev/null || break; sleep 0.1; done
-    tm kill-session -t view 2>/dev/null
-}
-type() { tm send-keys -t view -l "$1"; }
+. "$src/tests/tui/lib/tmux.sh"
+tmux_start projector
 
 # --- 1. every narration line of the handshake, whole, at 80x24 -------------
 hs=$src/scenarios/tcp/handshake.scn
 (cd "$src/scenarios/tcp" && "$ns" run handshake.scn --trace) > "$out/handshake.trace" 2>&1
 n_steps=$(sed -n 's/.*step \([0-9]*\)\/\([0-9]*\).*/\2/p' < <("$ns" ui "$hs" --dump 80x24) | head -1)
-tm new-session -d -s view -x 80 -y 24 "$ns ui $hs --projector; sleep 30" ||
-    { echo "FAIL: the view would not start"; exit 1; }
-tm set-option -t view status off >/dev/null
+view_open 80 24 "$hs" --projector || tmux_finish
 wait_for "about this lesson" || exit 1
 keys Enter
 for k in $(seq 1 "$n_steps"); do
@@ -120,9 +73,7 @@ printf 'host alice 192.0.2.1/24\nhost bob 192.0.2.2/24\nlink alice bob\n%s\n' "$
 want=$("$ns" check "$out/bad.scn" 2>&1 | sed -n 's/^.*:4:[0-9]*: error: //p' | head -1)
 [ -n "$want" ] || fail "netstep check gave no error for the bad line"
 for layout in "" "--projector"; do
-    tm new-session -d -s view -x 80 -y 24 "$ns ui $hs $layout; sleep 30" ||
-        { echo "FAIL: the view would not start"; exit 1; }
-    tm set-option -t view status off >/dev/null
+    view_open 80 24 "$hs" $layout || tmux_finish
     wait_for "about this lesson" && keys Enter
     wait_for "event 1/" && { keys G; keys :; type "$line"; keys Enter; }
     if wait_for "undefined_socket_variable_name"; then
@@ -142,5 +93,4 @@ PY
     close_view
 done
 
-[ "$failures" -eq 0 ] || { echo "$failures failure(s)"; exit 1; }
-echo "all projector checks pass"
+tmux_finish "all projector checks pass"

@@ -17,9 +17,7 @@ set -u
 ns=$1; src=$2; out=$3/view_input_end
 rm -rf "$out"; mkdir -p "$out"
 lesson=$src/scenarios/tcp/handshake.scn
-failures=0
-ok() { echo "ok   $*"; }
-fail() { echo "FAIL $*"; failures=$((failures + 1)); }
+. "$src/tests/tui/lib/tmux.sh"  # ok, fail, and tmux for parts 2-3
 export TERM=xterm LANG=C.UTF-8 LC_ALL=C.UTF-8
 
 # 1. End of input. bash's `time` reports the child's wall, user and system
@@ -50,11 +48,7 @@ if ! command -v tmux >/dev/null 2>&1; then
     [ $failures -eq 0 ] || exit 1
     exit 0
 fi
-sock=netstep-eof-test-$$
-tm() { tmux -L "$sock" -f /dev/null "$@"; }
-cleanup() { tm kill-server >/dev/null 2>&1; }
-trap cleanup EXIT
-tm new-session -d -s keep "sleep 300" || { echo "FAIL: tmux would not start"; exit 1; }
+tmux_start eof
 
 # clock ticks of CPU (user + system) the process PID has used
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null; }
@@ -76,7 +70,7 @@ signal_case() {  # signal_case SIGNAME WANT-STATUS
     rm -f "$out/rc.$sig"
     tm new-session -d -s view -x 80 -y 24 \
         "'$ns' ui '$lesson' 2> '$out/stderr.$sig'; echo \$? > '$out/rc.$sig'"
-    pid=$(view_pid) || { fail "$sig: the view did not start"; tm kill-session -t view; return; }
+    pid=$(view_pid) || { fail "$sig: the view did not start"; close_view; return; }
     sleep 0.5  # let it draw and settle
     before=$(cpu_ticks "$pid")
     sleep 2
@@ -100,7 +94,7 @@ signal_case() {  # signal_case SIGNAME WANT-STATUS
         fail "$sig: exit '${rc:-none within 5 s}', want $want"
         kill -KILL "$pid" 2>/dev/null
     fi
-    tm kill-session -t view >/dev/null 2>&1
+    close_view  # the view is gone by now: the session goes
 }
 signal_case HUP 129
 signal_case TERM 143

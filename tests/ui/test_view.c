@@ -858,6 +858,16 @@ START_TEST(test_help_lists_every_key)
         snprintf(want, sizeof want, "%.*s", (int)strcspn(keys[i], ":"), keys[i]);
         ck_assert_msg(strstr(all, want) != NULL, "help lacks '%s'", want);
     }
+    /* c, sharing g's row; a question card's keys (key_ask_card()): the
+     * student's typed answer, the teacher's digit, r and p; whole rows, not
+     * cut at the screen's edge, and all of them at 80x24 */
+    static const char *const card[] = {
+        "g, G        the first, the last event; c: the event that caused this one",
+        "typing      on a question card, an answer; Enter checks it, Esc closes",
+        "1-9 r p     on a card, the teacher picks a choice, r reveals, p plays on",
+    };
+    for (size_t i = 0; i < sizeof card / sizeof card[0]; i++)
+        ck_assert_msg(strstr(all, card[i]) != NULL, "help lacks '%s'", card[i]);
     view_key(m, &st, 'x');
     ck_assert(!st.help);
     grid_free(&g);

@@ -803,6 +803,61 @@ START_TEST(test_cause_key_jumps_and_back)
 }
 END_TEST
 
+/* A lesson's own answer (`answer N`) stays off the screen until the card
+ * reveals it: the events pane showed the runner's note "answer to step N:
+ * three" a row below the question, and the script pane and the projector's
+ * step line the statement's "answer 2". Once the cursor reaches the note
+ * (r on the card moves it there), both show it. */
+START_TEST(test_fixed_answer_waits_for_the_reveal)
+{
+    static const char lesson[] =
+        "host alice 192.0.2.1/24\n"
+        "host bob 192.0.2.2/24\n"
+        "link alice bob\n"
+        "ask \"N?\" choices \"two\" \"three\" answer 2\n"
+        "say \"Three: SYN, SYN-ACK, ACK.\"\n";
+    struct view_model vm;
+    struct scenario *s = build_text(&vm, lesson);
+    size_t ask = step_of_kind(s, SCN_STEP_ASK, 0);
+    struct grid g;
+    ck_assert_int_eq(grid_init(&g, 160, 48), 0);
+    static char all[160 * 48 * 4];
+    struct view_state st;
+    view_state_init(&st);
+    st.card = VIEW_CARD_NONE;
+    view_render(&vm, &st, &ascii_opts, &g);
+    screen_text(&g, all, sizeof all);
+    ck_assert(view_fixed_answer_hidden(&vm, &st, ask));
+    ck_assert_ptr_nonnull(strstr(all, "answer to step 1: ? (the question's card reveals it)"));
+    ck_assert_ptr_null(strstr(all, "answer to step 1: three"));
+    ck_assert_ptr_nonnull(strstr(all, "choices \"two\" \"three\" answer ?"));
+    ck_assert_ptr_null(strstr(all, "answer 2"));
+    /* the projector's step line, at the question */
+    st.projector = true;
+    st.cursor = vm.step_start[ask];
+    grid_clear(&g);
+    view_render(&vm, &st, &ascii_opts, &g);
+    screen_text(&g, all, sizeof all);
+    ck_assert_ptr_nonnull(strstr(all, "answer ?"));
+    ck_assert_ptr_null(strstr(all, "answer 2"));
+    /* the reveal: the cursor on the note */
+    char answer[32];
+    size_t at = view_ask_answer(&vm, ask, answer, sizeof answer);
+    ck_assert_str_eq(answer, "three");
+    st.projector = false;
+    st.cursor = at;
+    ck_assert(!view_fixed_answer_hidden(&vm, &st, ask));
+    grid_clear(&g);
+    view_render(&vm, &st, &ascii_opts, &g);
+    screen_text(&g, all, sizeof all);
+    ck_assert_ptr_nonnull(strstr(all, "answer to step 1: three"));
+    ck_assert_ptr_nonnull(strstr(all, "choices \"two\" \"three\" answer 2"));
+    grid_free(&g);
+    view_model_destroy(&vm);
+    scenario_free(s);
+}
+END_TEST
+
 /* The local-socket lesson says "no packet at all": its socket-to-socket
  * delivery carried a buffer number and was titled "packet #5", and its data
  * ran on into the label beside it. */
@@ -982,6 +1037,7 @@ class_suite(void)
     tcase_add_test(tc, test_projector_sentence_keeps_its_rfc);
     tcase_add_test(tc, test_tab_round_brings_the_bytes_back);
     tcase_add_test(tc, test_long_command_error_is_whole);
+    tcase_add_test(tc, test_fixed_answer_waits_for_the_reveal);
     suite_add_tcase(s, tc);
     return s;
 }
