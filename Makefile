@@ -81,8 +81,10 @@ bench: build
 	@rm -f $(BUILD)/bench.log
 	@for b in $(BUILD)/bench_*; do [ -x "$$b" ] && "$$b" 2>&1 | tee -a $(BUILD)/bench.log; done; true
 	@echo; echo "make bench: the rows, each a ratio measured in one run ($(BUILD)/bench.log has all):"
-	@# a bench marks a goal's figure with "row:" (bench_tcp_bulk's "ratio" lines too)
-	@grep -hE "row:|^ratio " $(BUILD)/bench.log | sed 's/^ *row: */  /; s/^ratio /  ratio /' || \
+	@# a bench marks a goal's figure with "row:"; bench_view_scale's two
+	@# goal lines ("first frame of ...", "bytes per recorded event: ...") too
+	@grep -hE "row:|^first frame of|^bytes per recorded event" $(BUILD)/bench.log | \
+	    sed 's/^ *row: */  /; s/^first frame/  view: first frame/; s/^bytes per/  view: bytes per/' || \
 	    echo "  (no rows: a bench failed)"
 
 # The FreeBSD tcp-testsuite's IPv4 scripts through `netstep packetdrill`,

@@ -8,19 +8,25 @@
  * netstep's side is a scenario, parsed and run in this process as
  * `netstep run` would (its printout to /dev/null): alice connects to bob,
  * `send c bytes N` on one side and `recv a all -> got` on the other, both in
- * the background, then `expect got length == N` and `expect got sha256 ...`:
- * every byte is checked, in constant memory (the runner hashes the stream
- * as it arrives, and makes the sender's bytes as they are sent). The sha256
- * of N bytes of the pattern `abcd...z` is computed here, independently, so
- * the expect would fail if a single byte were wrong.
+ * the background, then `expect got length == N` and, in the runs that check
+ * every byte, `expect got sha256 ...`: in constant memory (the runner hashes
+ * the stream as it arrives, and makes the sender's bytes as they are sent).
+ * The sha256 of N bytes of the pattern `abcd...z` is computed here,
+ * independently, so the expect would fail if a single byte were wrong.
  *
  * Measured: wall and CPU time of the run (world building included: it is
  * two hosts), and the same for ns-3's Simulator::Run. The ratio printed is
  * ns-3 / netstep, in CPU time (the machines are shared: wall time counts
  * the neighbours' work too; both are printed). Each side runs three times;
- * each run is printed, and the ratio is of the best of each.
+ * each run is printed, and the ratio is of the best of each. netstep runs
+ * twice three times: with `expect got length` alone, the like of ns-3's
+ * PacketSink, which counts what it receives (the goal's row), and with the
+ * sha256 expect too, which hashes every byte (SHA-256 is about half of that
+ * run's time: its own row).
  *
- *   bench_bulk [--mib N]    (default 1024: 1 GiB)
+ *   bench_bulk [--mib N] [--only netstep]    (default 1024: 1 GiB)
+ *
+ * --only netstep skips ns-3 (no ratio): for a profiler.
  */
 #define _GNU_SOURCE
 #include <inttypes.h>
@@ -175,10 +181,14 @@ struct side {
     char why[320];
 };
 
+/* digest NULL: the length alone is checked (what ns-3's PacketSink does:
+ * it counts bytes), so `recv all` neither keeps nor hashes them. */
 static void
 run_netstep(uint64_t bytes, const char *digest, struct side *res)
 {
-    char text[2048];
+    char text[2048], sha_line[128] = "";
+    if (digest != NULL)
+        snprintf(sha_line, sizeof sha_line, "expect got sha256 %s\n", digest);
     snprintf(text, sizeof text,
              "title \"1 GiB over 1 Gbit/s, 1 ms\"\n"
              "seed 1\n"
@@ -198,8 +208,8 @@ run_netstep(uint64_t bytes, const char *digest, struct side *res)
              "alice: close c\n"
              "bob:   wait a\n"
              "expect got length == %" PRIu64 "\n"
-             "expect got sha256 %s\n",
-             bytes, bytes, digest);
+             "%s",
+             bytes, bytes, sha_line);
     memset(res, 0, sizeof *res);
     double w0 = now_s(CLOCK_MONOTONIC), c0 = now_s(CLOCK_PROCESS_CPUTIME_ID);
     struct scn_diag d;
@@ -223,7 +233,7 @@ run_netstep(uint64_t bytes, const char *digest, struct side *res)
     res->wall_s = now_s(CLOCK_MONOTONIC) - w0;
     res->cpu_s = now_s(CLOCK_PROCESS_CPUTIME_ID) - c0;
     res->sim_s = (double)r.sim.now_ns / 1e9;
-    res->ok = r.expects_passed == 2 && r.expects_failed == 0;
+    res->ok = r.expects_passed == (digest != NULL ? 2u : 1u) && r.expects_failed == 0;
     if (!res->ok)
         snprintf(res->why, sizeof res->why, "%u expects held, %u failed", r.expects_passed,
                  r.expects_failed);
@@ -265,6 +275,7 @@ int
 main(int argc, char **argv)
 {
     uint64_t mib = 1024;
+    bool with_ns3 = true;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--mib") == 0 && i + 1 < argc) {
             char *end;
@@ -274,8 +285,12 @@ main(int argc, char **argv)
                 return 2;
             }
             mib = v;
+        } else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc &&
+                   strcmp(argv[i + 1], "netstep") == 0) {
+            with_ns3 = false;
+            i++;
         } else {
-            fprintf(stderr, "usage: bench_bulk [--mib N]   (default 1024)\n");
+            fprintf(stderr, "usage: bench_bulk [--mib N] [--only netstep]   (default 1024)\n");
             return 2;
         }
     }
@@ -284,21 +299,30 @@ main(int argc, char **argv)
     pattern_sha256(bytes, digest);
     printf("bench_bulk: %" PRIu64 " MiB over one TCP connection, 1 Gbit/s link, 1 ms delay "
            "(best of %d)\n", mib, REPEATS);
-    struct side best = { .cpu_s = INFINITY };
-    for (int k = 0; k < REPEATS; k++) {
+    /* netstep twice: the length checked, as ns-3's sink counts bytes; and
+     * every byte checked too (its sha256 against the one computed here) */
+    struct side best = { .cpu_s = INFINITY }, best_sha = { .cpu_s = INFINITY };
+    for (int k = 0; k < 2 * REPEATS; k++) {
+        bool sha = k >= REPEATS;
         struct side s;
-        run_netstep(bytes, digest, &s);
+        run_netstep(bytes, sha ? digest : NULL, &s);
         if (!s.ok) {
             fprintf(stderr, "bench_bulk: netstep: %s\n", s.why);
             return 1;
         }
-        printf("  netstep run %d: %6.2f s CPU, %6.2f s wall\n", k + 1, s.cpu_s, s.wall_s);
+        printf("  netstep run %d%s: %6.2f s CPU, %6.2f s wall\n", k % REPEATS + 1,
+               sha ? " (sha256)" : "         ", s.cpu_s, s.wall_s);
         fflush(stdout);
-        if (s.cpu_s < best.cpu_s)
-            best = s;
+        struct side *b = sha ? &best_sha : &best;
+        if (s.cpu_s < b->cpu_s)
+            *b = s;
     }
-    printf("  netstep  %7.2f s CPU, %7.2f s wall (best); %.3f s simulated; length and sha256 "
-           "expects held\n", best.cpu_s, best.wall_s, best.sim_s);
+    printf("  netstep  %7.2f s CPU, %7.2f s wall (best); %.3f s simulated; the length expect "
+           "held\n", best.cpu_s, best.wall_s, best.sim_s);
+    printf("  netstep  %7.2f s CPU, %7.2f s wall (best), every byte hashed; length and sha256 "
+           "expects held\n", best_sha.cpu_s, best_sha.wall_s);
+    if (!with_ns3)
+        return 0;
 #ifdef NETSTEP_BULK_NS3
     struct side nbest = { .cpu_s = INFINITY };
     for (int k = 0; k < REPEATS; k++) {
@@ -316,7 +340,11 @@ main(int argc, char **argv)
     printf("  ns-3 %s %7.2f s CPU, %7.2f s wall (best); %.3f s simulated (BulkSend to PacketSink, "
            "point to point)\n", NETSTEP_NS3_VERSION, nbest.cpu_s, nbest.wall_s, nbest.sim_s);
     printf("  row: %" PRIu64 " MiB over 1 Gbit/s 1 ms, vs ns-3: %.1fx faster (CPU), %.1fx "
-           "(wall)\n", mib, nbest.cpu_s / best.cpu_s, nbest.wall_s / best.wall_s);
+           "(wall) (goal >= 20x; bytes counted on both sides)\n", mib,
+           nbest.cpu_s / best.cpu_s, nbest.wall_s / best.wall_s);
+    printf("  row: %" PRIu64 " MiB over 1 Gbit/s 1 ms, every byte hashed, vs ns-3: %.1fx faster "
+           "(CPU), %.1fx (wall)\n", mib, nbest.cpu_s / best_sha.cpu_s,
+           nbest.wall_s / best_sha.wall_s);
 #elif defined(NETSTEP_NS3_SANITIZER_BUILD)
     printf("  (a sanitizer build: the ns-3 comparison is skipped)\n");
 #else

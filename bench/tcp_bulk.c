@@ -9,6 +9,15 @@
  * then the capture's cost: the same transfer with nothing listening, into a
  * classic pcap file, and into a pcapng file (each frame with its cause
  * comment), as CPU-time ratios against the run with nothing listening.
+ * Beside them, the floor: the same number of bytes as each capture file
+ * written to the same directory with one fwrite() of 1 MiB at a time, as
+ * CPU time. The kernel's share of writing a file (page cache, the file
+ * system's blocks) is counted in a process's CPU time, so a capture can cost
+ * no less than off + floor: its ratio is printed beside the goal's.
+ * Each capture run also counts the CPU time inside its file's write()s
+ * (sim/outfile.h), which swings with what else the machine writes: the
+ * time outside them is the capture's own cost.
+ * Each capture figure is the best of three runs (the machine is shared).
  * In the same run it moves the same number of bytes through Linux's own TCP
  * over loopback, a sender and a receiver process, and prints the ratios.
  * Every process is pinned to CPU 0, so each side has one core, and CPU time
@@ -37,6 +46,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -168,9 +178,12 @@ ns_transfer(struct ns_world *w, uint64_t bytes, bool *ok)
 /* What listens to the world's trace during a transfer. */
 enum ns_listener { NS_NOBODY, NS_LOG, NS_PCAP, NS_PCAPNG };
 
-/* CPU seconds to move `bytes` with `who` listening (capture files in dir). */
+/* CPU seconds to move `bytes` with `who` listening (capture files in dir;
+ * *file_bytes gets the size of the file written, when file_bytes is not
+ * NULL). */
 static double
-ns_cpu(uint64_t bytes, uint16_t mtu, enum ns_listener who, const char *dir, bool *ok)
+ns_cpu(uint64_t bytes, uint16_t mtu, enum ns_listener who, const char *dir, bool *ok,
+       uint64_t *file_bytes, double *write_cpu)
 {
     struct ns_world *w = calloc(1, sizeof(*w));
     struct record rec;
@@ -213,6 +226,11 @@ ns_cpu(uint64_t bytes, uint16_t mtu, enum ns_listener who, const char *dir, bool
             *ok = false;
         }
         cpu += cpu_seconds_self() - t0;  /* the last buffered writes count */
+        if (write_cpu != NULL)
+            *write_cpu = (double)cap.write_cpu_ns / 1e9;
+        struct stat st;
+        if (file_bytes != NULL)
+            *file_bytes = stat(path, &st) == 0 ? (uint64_t)st.st_size : 0;
         unlink(path);
     }
     sim_destroy(&w->sim);
@@ -223,8 +241,61 @@ ns_cpu(uint64_t bytes, uint16_t mtu, enum ns_listener who, const char *dir, bool
 static double
 ns_rate(uint64_t bytes, uint16_t mtu, bool with_log, bool *ok)
 {
-    double cpu = ns_cpu(bytes, mtu, with_log ? NS_LOG : NS_NOBODY, NULL, ok);
+    double cpu = ns_cpu(bytes, mtu, with_log ? NS_LOG : NS_NOBODY, NULL, ok, NULL, NULL);
     return cpu > 0 ? (double)bytes / 1e6 / cpu : 0;
+}
+
+/* The floor of a capture: CPU seconds to write `bytes` bytes to a new file
+ * in dir, one fwrite() of 1 MiB at a time, closed, as capture_close() closes
+ * its file. What the kernel and the file system charge for the bytes alone;
+ * 0 (and *ok false) when the file cannot be written. */
+static double
+floor_cpu(uint64_t bytes, const char *dir, bool *ok)
+{
+    static uint8_t block[MiB];
+    memset(block, 0x5a, sizeof block);
+    char path[512];
+    snprintf(path, sizeof path, "%s/bench-tcp-bulk-floor-%ld", dir, (long)getpid());
+    double t0 = cpu_seconds_self();
+    FILE *f = fopen(path, "wb");
+    if (f == NULL) {
+        *ok = false;
+        return 0;
+    }
+    uint64_t left = bytes;
+    while (left > 0 && *ok) {
+        size_t n = left < sizeof block ? (size_t)left : sizeof block;
+        if (fwrite(block, 1, n, f) != n)
+            *ok = false;
+        left -= n;
+    }
+    if (fclose(f) != 0)
+        *ok = false;
+    double cpu = cpu_seconds_self() - t0;
+    unlink(path);
+    return cpu;
+}
+
+/* The best (least) of three CPU times of a capture run, its file size, and
+ * the least CPU time outside the file's writes (the capture's own cost;
+ * the writes' share swings with what else the machine writes). */
+static double
+ns_cpu_best(uint64_t bytes, enum ns_listener who, const char *dir, bool *ok,
+            uint64_t *file_bytes, double *best_own)
+{
+    double best = 0;
+    for (int i = 0; i < 3; i++) {
+        bool one = true;
+        double write_cpu = 0;
+        double cpu = ns_cpu(bytes, 1500, who, dir, &one, file_bytes, &write_cpu);
+        if (!one)
+            *ok = false;
+        if (i == 0 || cpu < best)
+            best = cpu;
+        if (best_own != NULL && (i == 0 || cpu - write_cpu < *best_own))
+            *best_own = cpu - write_cpu;
+    }
+    return best;
 }
 
 /* ---- Linux over loopback -------------------------------------------------- */
@@ -342,6 +413,7 @@ main(int argc, char **argv)
     double cap_off = 0, cap_pcap = 0, cap_ng = 0;
     double linux_mbs = 0, ns_mbs = 0, jumbo_mbs = 0, log_mbs = 0;
     printf("tcp_bulk: payload MB per CPU-second, one core each\n");
+    fflush(stdout);  /* before the Linux half forks */
     if (run_linux) {
         linux_mbs = linux_rate(bytes, &ok_linux);
         printf("  linux loopback        %8.1f MB/s  (%llu MiB)%s\n", linux_mbs,
@@ -359,26 +431,47 @@ main(int argc, char **argv)
         log_mbs = ns_rate(log_bytes, 1500, true, &ok_log);
         printf("  netstep, log on       %8.1f MB/s  (%llu MiB, MTU 1500)%s\n", log_mbs,
                (unsigned long long)(log_bytes / MiB), ok_log ? "" : "  TRANSFER FAILED");
-        /* the capture's cost: the same transfer three ways, one after another */
-        bool ok1 = true, ok2 = true, ok3 = true;
-        cap_off = ns_cpu(cap_bytes, 1500, NS_NOBODY, cap_dir, &ok1);
-        cap_pcap = ns_cpu(cap_bytes, 1500, NS_PCAP, cap_dir, &ok2);
-        cap_ng = ns_cpu(cap_bytes, 1500, NS_PCAPNG, cap_dir, &ok3);
-        ok_cap = ok1 && ok2 && ok3;
-        printf("  capture off           %8.2f s CPU  (%llu MiB, MTU 1500)%s\n", cap_off,
-               (unsigned long long)(cap_bytes / MiB), ok1 ? "" : "  TRANSFER FAILED");
-        printf("  capture pcap          %8.2f s CPU%s\n", cap_pcap, ok2 ? "" : "  FAILED");
-        printf("  capture pcapng        %8.2f s CPU%s\n", cap_ng, ok3 ? "" : "  FAILED");
+        /* the capture's cost: the same transfer three ways, one after
+         * another, then the bytes of each file written plainly */
+        bool ok1 = true, ok2 = true, ok3 = true, ok4 = true;
+        uint64_t pcap_size = 0, ng_size = 0;
+        double own_pcap = 0, own_ng = 0;
+        cap_off = ns_cpu_best(cap_bytes, NS_NOBODY, cap_dir, &ok1, NULL, NULL);
+        cap_pcap = ns_cpu_best(cap_bytes, NS_PCAP, cap_dir, &ok2, &pcap_size, &own_pcap);
+        cap_ng = ns_cpu_best(cap_bytes, NS_PCAPNG, cap_dir, &ok3, &ng_size, &own_ng);
+        double floor_pcap = 0, floor_ng = 0;
+        for (int i = 0; i < 3; i++) {
+            double f1 = floor_cpu(pcap_size, cap_dir, &ok4);
+            double f2 = floor_cpu(ng_size, cap_dir, &ok4);
+            floor_pcap = i == 0 || f1 < floor_pcap ? f1 : floor_pcap;
+            floor_ng = i == 0 || f2 < floor_ng ? f2 : floor_ng;
+        }
+        ok_cap = ok1 && ok2 && ok3 && ok4;
+        printf("  capture off           %8.3f s CPU  (%llu MiB, MTU 1500, best of 3)%s\n",
+               cap_off, (unsigned long long)(cap_bytes / MiB), ok1 ? "" : "  TRANSFER FAILED");
+        printf("  capture pcap          %8.3f s CPU  (a %.1f MiB file in %s; %.3f s outside "
+               "its write()s)%s\n", cap_pcap, (double)pcap_size / MiB, cap_dir, own_pcap,
+               ok2 ? "" : "  FAILED");
+        printf("  capture pcapng        %8.3f s CPU  (a %.1f MiB file; %.3f s outside its "
+               "write()s)%s\n", cap_ng, (double)ng_size / MiB, own_ng, ok3 ? "" : "  FAILED");
+        printf("  floor, pcap's bytes   %8.3f s CPU  (1 MiB fwrite()s to the same directory)%s\n",
+               floor_pcap, ok4 ? "" : "  FAILED");
+        printf("  floor, pcapng's bytes %8.3f s CPU\n", floor_ng);
         if (cap_off > 0) {
-            printf("ratio capture pcap/off   = %.2fx   (target <= 1.15x)\n", cap_pcap / cap_off);
-            printf("ratio capture pcapng/off = %.2fx   (target <= 1.30x)\n", cap_ng / cap_off);
+            printf("  row: capture pcap/off = %.2fx (goal <= 1.15x); the file system's floor "
+                   "(off + writing the bytes)/off = %.2fx; without its write()s %.2fx\n",
+                   cap_pcap / cap_off, (cap_off + floor_pcap) / cap_off, own_pcap / cap_off);
+            printf("  row: capture pcapng/off = %.2fx (goal <= 1.30x); the file system's floor "
+                   "%.2fx; without its write()s %.2fx\n",
+                   cap_ng / cap_off, (cap_off + floor_ng) / cap_off, own_ng / cap_off);
         }
     }
     if (run_ns && run_linux && linux_mbs > 0) {
-        printf("ratio netstep(log off, MTU 1500)/linux = %.2f   (target >= 0.75)\n",
+        printf("  row: netstep log off (MTU 1500) / linux loopback, per core = %.2f (goal >= 0.75)\n",
                ns_mbs / linux_mbs);
-        printf("ratio netstep(log off, MTU 9000)/linux = %.2f\n", jumbo_mbs / linux_mbs);
-        printf("ratio netstep(log on,  MTU 1500)/linux = %.2f   (target >= 0.25)\n",
+        printf("  row: netstep log off (MTU 9000) / linux loopback, per core = %.2f\n",
+               jumbo_mbs / linux_mbs);
+        printf("  row: netstep log on (MTU 1500) / linux loopback, per core = %.2f (goal >= 0.25)\n",
                log_mbs / linux_mbs);
     }
     return ok_ns && ok_jumbo && ok_log && ok_linux && ok_cap ? 0 : 1;

@@ -456,6 +456,7 @@ capture_close(struct capture *c)
         char name[CAPTURE_ERR_LEN / 2];
         snprintf(name, sizeof name, "%s", path ? path : "capture");
         int rc = cf->ng ? pcapng_sink_close(&cf->u.ng) : pcap_sink_close(&cf->u.pcap);
+        c->write_cpu_ns += cf->ng ? cf->u.ng.out.write_cpu_ns : cf->u.pcap.out.write_cpu_ns;
         if (rc < 0)
             capture_fail(c, rc, name,
                          cf->ng ? pcapng_sink_error(&cf->u.ng) : pcap_sink_error(&cf->u.pcap));

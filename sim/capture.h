@@ -103,6 +103,8 @@ struct capture {
     } tx_causes[CAPTURE_TX_CAUSES];
     struct sim *sim;              /* the world (its links, its clock, on_host_rx) */
     size_t n_iface_files;         /* files of host interfaces among files */
+    uint64_t write_cpu_ns;        /* after capture_close(): CPU time inside the files'
+                                     writes (sim/outfile.h), for bench_tcp_bulk */
 };
 
 /* Open the files o asks for, naming the links of s; scn (may be NULL) gives

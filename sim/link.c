@@ -151,7 +151,7 @@ int
 link_add_rule(struct link *l, const struct link_rule *r)
 {
     if (r == NULL || (unsigned)r->action > LINK_RULE_CORRUPT ||
-        (unsigned)r->proto > LINK_RULE_IPV4 || (unsigned)r->len_cmp > LINK_CMP_GE)
+        (unsigned)r->proto > LINK_RULE_IPV6 || (unsigned)r->len_cmp > LINK_CMP_GE)
         return -ERR_INVAL;
     if (l->n_rules >= LINK_RULES_MAX)
         return -ERR_NOBUFS;
@@ -249,6 +249,10 @@ link_rule_matches(const struct link_rule *r, const struct link_dir *d, const str
     if (r->from != NULL && !frame_from_host(r->from, d, b))
         return false;
     uint16_t type = be16_get(b + ETH_OFF_TYPE);
+    if (type == ETHERTYPE_IPV6 && r->match6 != NULL)
+        return r->match6(r->match6_a, r->match6_b, b, len);
+    if (r->proto == LINK_RULE_IPV6)
+        return false;
     bool arp = type == ETHERTYPE_ARP && len >= ETH_HDR_LEN + ARP_LEN;
     bool ipv4 = type == ETHERTYPE_IPV4 && len >= ETH_HDR_LEN + IPV4_HDR_MIN;
     /* Addresses: IPv4 source and destination, ARP's sender and target. */

@@ -54,6 +54,7 @@ enum link_rule_proto {
     LINK_RULE_UDP,   /* IPv4 protocol 17 */
     LINK_RULE_TCP,   /* IPv4 protocol 6 */
     LINK_RULE_IPV4,  /* any IPv4 datagram, whatever it carries */
+    LINK_RULE_IPV6,  /* IPv6 frames only (ip6, icmp6): match6 decides */
 };
 
 /* How a rule compares a frame's payload length with its number. */
@@ -88,6 +89,11 @@ struct link_rule {
     enum link_rule_cmp len_cmp;    /* payload length `len_cmp` len: */
     uint32_t len;                  /* bytes above the transport header, as
                                       link_frame_payload_len() counts them */
+    /* IPv6 frames: when set, this decides after `from` (the scenario's own
+     * filter, which reads IPv6 and its extension headers); else an IPv6
+     * frame matches only a rule for any frame. */
+    bool (*match6)(const void *a, const void *b, const uint8_t *frame, size_t len);
+    const void *match6_a, *match6_b;
     uint32_t seen;                 /* state: matching frames so far */
     uint64_t hit_pkt_id;           /* state: the packet it acted on, 0 before */
 };

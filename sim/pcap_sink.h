@@ -3,7 +3,8 @@
  * pcap_sink.h - the capture: every frame that went on a wire, for Wireshark.
  *
  * A trace sink that writes the frame of every TRACE_WIRE event to a classic
- * pcap file (libpcap, DLT_EN10MB, nanosecond timestamps) stamped with virtual
+ * pcap file (the format libpcap writes: LINKTYPE_ETHERNET, nanosecond
+ * timestamps; the records are written here, sim/pcap_sink.c) stamped with virtual
  * time. One WIRE event is emitted per frame a link accepts (lost frames too:
  * they were on the wire), so the capture is what a tap on every cable saw.
  * Frames a host sends to itself never reach a cable; they are recorded once,
@@ -16,15 +17,9 @@
  * stdout; a FIFO or a device is written as it is; a symbolic link is
  * followed and stays a link. Errors come back as -ERR_* with a sentence from
  * pcap_sink_error(); nothing here prints.
- *
- * This header does not include <pcap/pcap.h>, so its users need not define
- * _DEFAULT_SOURCE.
  */
 #ifndef NETSTEP_SIM_PCAP_SINK_H
 #define NETSTEP_SIM_PCAP_SINK_H
-
-/* stdio buffer of a capture written to a regular file, bytes. */
-#define PCAP_SINK_BUFFER (1u << 20)
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -37,14 +32,9 @@
 /* Room for an error sentence. */
 #define PCAP_SINK_ERR_LEN 320
 
-struct pcap;          /* libpcap's pcap_t */
-struct pcap_dumper;   /* libpcap's pcap_dumper_t */
-
 struct pcap_sink {
     struct trace_sink sink;         /* what pcap_sink_attach() subscribes */
     struct trace *tr;               /* the bus it is attached to, or NULL */
-    struct pcap *pd;                /* the "dead" handle that fixes link type and precision */
-    struct pcap_dumper *dumper;     /* writing to out.f */
     struct outfile out;             /* where the bytes go (PATH.tmp, stdout, a FIFO...) */
     char *path;                     /* PATH as given; NULL once closed */
     uint64_t frames;                /* frames written */

@@ -8,13 +8,14 @@
  * with opt_endofopt. All fields little-endian (the byte-order magic tells the
  * reader). Timestamps are virtual time in the units if_tsresol = 9 declares:
  * nanoseconds, split into the high and low 32 bits.
- * Called by: sim/capture.c (its sink's emit() per frame). Calls: stdio.
+ * Each block is built in place in sim/outfile's buffer, which goes to the
+ * file a megabyte at a time.
+ * Called by: sim/capture.c (its sink's emit() per frame). Calls: sim/outfile.
  */
 #include "sim/pcapng_sink.h"
 
 #include <errno.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -53,7 +54,7 @@ pcapng_fail(struct pcapng_sink *ps, int err, const char *what, const char *detai
     return ps->err;
 }
 
-/* --- building one block in ps->buf --------------------------------------- */
+/* --- building one block in ps->buf, in place in the file's buffer ---------- */
 
 static size_t
 pad4(size_t n)
@@ -61,22 +62,19 @@ pad4(size_t n)
     return (n + 3u) & ~(size_t)3u;
 }
 
-/* Make room for `need` bytes in the block buffer. */
+/* Room for a block of `need` bytes at the end of the file's buffer
+ * (sim/outfile.h): ps->buf points there until the block is written. The
+ * block is built where it will be written from: one copy of each frame. */
 static bool
 pcapng_reserve(struct pcapng_sink *ps, size_t need)
 {
-    if (need <= ps->buf_cap)
-        return true;
-    size_t cap = ps->buf_cap ? ps->buf_cap : 256;
-    while (cap < need)
-        cap *= 2;
-    uint8_t *b = realloc(ps->buf, cap);
-    if (b == NULL) {
-        pcapng_fail(ps, -ERR_NOMEM, ps->path, "out of memory");
+    ps->buf = outfile_reserve(&ps->out, need);
+    if (ps->buf == NULL) {
+        pcapng_fail(ps, -ERR_NOBUFS, ps->path,
+                    need > OUTFILE_BUFFER ? "a block too large" :
+                    strerror(ps->out.err ? ps->out.err : EIO));
         return false;
     }
-    ps->buf = b;
-    ps->buf_cap = cap;
     return true;
 }
 
@@ -114,7 +112,7 @@ opt_size(size_t len)
 }
 
 /* Finish the block in ps->buf (type at 0, body up to `off`): the trailing
- * length, the leading one, and write it out. */
+ * length, the leading one, and hand it to the file. */
 static int
 pcapng_write_block(struct pcapng_sink *ps, uint32_t type, size_t off)
 {
@@ -122,8 +120,10 @@ pcapng_write_block(struct pcapng_sink *ps, uint32_t type, size_t off)
     le32_put(ps->buf, type);
     le32_put(ps->buf + 4, (uint32_t)total);
     le32_put(ps->buf + off, (uint32_t)total);
-    if (fwrite(ps->buf, 1, total, ps->f) != total)
-        return pcapng_fail(ps, -ERR_NOBUFS, ps->path, strerror(errno ? errno : EIO));
+    outfile_commit(&ps->out, total);
+    ps->buf = NULL;
+    if (ps->out.err != 0)  /* a direct output is written at once */
+        return pcapng_fail(ps, -ERR_NOBUFS, ps->path, strerror(ps->out.err));
     return 0;
 }
 
@@ -225,17 +225,40 @@ pcapng_iface_of(struct pcapng_sink *ps, const char *where)
     return id;
 }
 
-/* snprintf at buf + *k, moving *k on; stops quietly when buf is full. */
-static void __attribute__((format(printf, 4, 5)))
-comment_append(char *buf, size_t n, size_t *k, const char *fmt, ...)
+/* The comment is built for every frame of a pcapng capture, so it is
+ * put together from its parts without printf (which took most of a
+ * comment's time). */
+
+/* Append s at buf + *k, moving *k on; stops quietly when buf is full (as
+ * snprintf would, buf stays NUL-terminated). */
+static void
+comment_puts(char *buf, size_t n, size_t *k, const char *s)
 {
-    if (*k >= n)
+    size_t len = strlen(s);
+    if (*k + 1 >= n) {
+        *k += len;
         return;
-    va_list ap;
-    va_start(ap, fmt);
-    int w = vsnprintf(buf + *k, n - *k, fmt, ap);
-    va_end(ap);
-    *k = w < 0 ? n : *k + (size_t)w;
+    }
+    size_t room = n - 1 - *k;
+    size_t w = len < room ? len : room;
+    memcpy(buf + *k, s, w);
+    buf[*k + w] = '\0';
+    *k += len;
+}
+
+/* Append "#" and v in decimal. */
+static void
+comment_put_id(char *buf, size_t n, size_t *k, uint64_t v)
+{
+    char digits[24];
+    size_t i = sizeof digits;
+    digits[--i] = '\0';
+    do {
+        digits[--i] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v != 0);
+    digits[--i] = '#';
+    comment_puts(buf, n, k, digits + i);
 }
 
 void
@@ -243,19 +266,33 @@ pcapng_format_comment(const struct trace_event *ev, const char *step_text, char 
 {
     if (n == 0)
         return;
-    char cause[160];
-    log_format_cause(&ev->cause, cause, sizeof cause);
+    buf[0] = '\0';
     size_t k = 0;
-    comment_append(buf, n, &k, "#%" PRIu64, ev->pkt ? ev->pkt->id : 0);
-    if (cause[0] != '\0')
-        comment_append(buf, n, &k, ": %s", cause);
-    if (step_text != NULL && step_text[0] != '\0')
-        comment_append(buf, n, &k, ", %s", step_text);
+    comment_put_id(buf, n, &k, ev->pkt ? ev->pkt->id : 0);
+    /* the cause as log_format_cause() words it (test_capture checks they
+     * agree); an arrival, most frames' cause, is written here */
+    if (ev->cause.kind == CAUSE_ARRIVAL) {
+        comment_puts(buf, n, &k, ": arrival of ");
+        comment_put_id(buf, n, &k, ev->cause.pkt_id);
+    } else if (ev->cause.kind != CAUSE_NONE) {
+        char cause[160];
+        log_format_cause(&ev->cause, cause, sizeof cause);
+        if (cause[0] != '\0') {
+            comment_puts(buf, n, &k, ": ");
+            comment_puts(buf, n, &k, cause);
+        }
+    }
+    if (step_text != NULL && step_text[0] != '\0') {
+        comment_puts(buf, n, &k, ", ");
+        comment_puts(buf, n, &k, step_text);
+    }
     /* A router or a switch sends on the packet that arrived: its own id. */
     if (ev->cause.kind == CAUSE_ARRIVAL && ev->pkt != NULL && ev->cause.pkt_id == ev->pkt->id)
-        comment_append(buf, n, &k, " (forwarded)");
-    if (ev->cause.tcp_why != TCP_WHY_NONE)
-        comment_append(buf, n, &k, "; TCP: %s", tcp_why_name((enum tcp_why)ev->cause.tcp_why));
+        comment_puts(buf, n, &k, " (forwarded)");
+    if (ev->cause.tcp_why != TCP_WHY_NONE) {
+        comment_puts(buf, n, &k, "; TCP: ");
+        comment_puts(buf, n, &k, tcp_why_name((enum tcp_why)ev->cause.tcp_why));
+    }
 }
 
 /* [draft-ietf-opsawg-pcapng 4.3] one Enhanced Packet Block per frame. */
@@ -307,12 +344,10 @@ pcapng_free_all(struct pcapng_sink *ps)
     for (size_t i = 0; i < ps->n_ifaces; i++)
         free(ps->if_names[i]);
     free(ps->if_names);
-    free(ps->buf);
     free(ps->path);
     ps->if_names = NULL;
     ps->n_ifaces = ps->cap_ifaces = 0;
     ps->buf = NULL;
-    ps->buf_cap = 0;
     ps->path = NULL;
 }
 
@@ -335,10 +370,6 @@ pcapng_sink_open(struct pcapng_sink *ps, const char *path, const char *appl)
         goto out_free;
     }
     ps->f = ps->out.f;
-    /* large writes to a regular file; a pipe keeps stdio's default (a live
-     * reader is not kept waiting) */
-    if (!ps->out.direct)
-        setvbuf(ps->f, NULL, _IOFBF, PCAP_SINK_BUFFER);
     if (pcapng_write_shb(ps, appl) < 0) {
         outfile_finish(&ps->out, false, why, sizeof why);
         ps->f = NULL;
@@ -370,8 +401,6 @@ static void
 pcapng_finish_file(struct pcapng_sink *ps, bool ok)
 {
     char why[OUTFILE_ERR_LEN];
-    if (ps->f != NULL && (fflush(ps->f) != 0 || ferror(ps->f)))
-        pcapng_fail(ps, -ERR_NOBUFS, ps->path, strerror(errno ? errno : EIO));
     if (outfile_finish(&ps->out, ok && ps->err == 0, why, sizeof why) < 0 && ok)
         pcapng_fail(ps, -ERR_NOBUFS, "cannot write capture", why);
     ps->f = NULL;

@@ -62,8 +62,7 @@ struct pcapng_sink {
     bool only_known;              /* frames of links not added are skipped, not added */
     pcapng_comment_fn comment;    /* the comment of each frame; NULL: the cause alone */
     void *comment_ctx;            /* its context */
-    uint8_t *buf;                 /* one block being built */
-    size_t buf_cap;               /* its size */
+    uint8_t *buf;                 /* the block being built, in out's buffer, or NULL */
     uint64_t frames;              /* frames written */
     int err;                      /* first error, -ERR_*, or 0 */
     char errmsg[PCAPNG_SINK_ERR_LEN];  /* its sentence, "" if none */

@@ -55,8 +55,12 @@
 /* Static strings (RFC tags, state names): a pointer hash of this many slots. */
 #define RECORD_STATIC_SLOTS 4096u
 /* Room kept in front of a frame a layer above the link sends, for the
- * headers the layers below push (IPv4 with options, 60, and Ethernet, 14). */
-#define RECORD_FRAME_SLACK 80
+ * headers the layers below push: IPv6's 40 (or IPv4's 20, and up to 20 of
+ * options) and Ethernet's 14. A datagram with longer IPv4 options gets a
+ * copy of its own when the Ethernet header goes on; every other frame is
+ * kept once, and the room a bulk transfer's frames keep costs 2-3 bytes an
+ * event rather than 6 (it was 80). */
+#define RECORD_FRAME_SLACK 56
 /* Recent frames remembered, by packet id (a power of two). */
 #define RECORD_FRAMES 256u
 /* Recent sentences (as kept) remembered, by hash (a power of two). */
@@ -642,6 +646,18 @@ replay_conv(char *out, size_t room, const char *spec, const struct fmt_conv *c, 
     double dv;
     void *pv;
     const char *sv;
+    /* an address kept as its number (TRACE_IPV4, TRACE_MAC) */
+    if (c->stars == 0 && c->arg == ARG_INT) {
+        memcpy(&iv, v, sizeof iv);
+        int w = trace_format_number(out, room, spec, (uint32_t)iv);
+        if (w >= 0)
+            return w;
+    } else if (c->stars == 0 && c->arg == ARG_WIDE) {
+        memcpy(&wv, v, sizeof wv);
+        int w = trace_format_number(out, room, spec, (uint64_t)wv);
+        if (w >= 0)
+            return w;
+    }
     switch (c->arg) {
     case ARG_INT:
         memcpy(&iv, v, sizeof iv);

@@ -49,9 +49,9 @@
 /* Most times a `repeat` block may run, and most steps a file may expand to. */
 #define SCN_REPEAT_MAX   100000u
 #define SCN_STEPS_MAX    1000000u
-/* The largest IPv6 ping payload: a 1500-byte MTU less the IPv6 and ICMPv6
- * headers (IPv6 fragmentation is not built yet). */
-#define SCN_PING6_SIZE_MAX 1452
+/* The largest IPv6 ping payload: 65535 bytes of IPv6 payload less the
+ * ICMPv6 header; beyond the path MTU the source fragments it [RFC 8200 4.5]. */
+#define SCN_PING6_SIZE_MAX 65527
 
 /* Deepest chain of `include`s. */
 #define SCN_INCLUDE_DEPTH_MAX 16
@@ -356,6 +356,8 @@ enum scn_step_kind {
     SCN_STEP_ECHO,      /* HOST: echo tcp|udp PORT */
     SCN_STEP_INJECT,    /* inject on A B [to END] LAYERS | inject into HOST[:ethN] LAYERS */
     SCN_STEP_REPLAY,    /* replay FILE [on A B [to END]]: a capture's frames on a link */
+    SCN_STEP_ADVERTISE, /* advertise ROUTER ethN PREFIX/LEN [OPTIONS] | advertise ROUTER ethN stop */
+    SCN_STEP_ADDRESS,   /* address HOST ethN ADDR6/LEN: an IPv6 address given now */
     SCN_STEP_KIND_COUNT
 };
 
@@ -509,6 +511,7 @@ enum scn_proto {
     SCN_PROTO_UDP,   /* udp */
     SCN_PROTO_TCP,   /* tcp */
     SCN_PROTO_ICMP6, /* icmp6: ICMPv6, neighbour discovery included (docs/ipv6.md) */
+    SCN_PROTO_IP6,   /* ip6: any IPv6 packet, fragments included */
     SCN_PROTO_COUNT
 };
 
@@ -530,6 +533,8 @@ struct scn_filter {
     bool has_len;          /* len OP N given */
     enum scn_cmp len_cmp;  /* its comparison */
     uint64_t len;          /* its number */
+    bool has_type;         /* icmp6 type N given */
+    uint8_t icmp_type;     /* that ICMPv6 type */
 };
 
 enum scn_rule_action {
@@ -556,6 +561,10 @@ struct scn_route_args {
     bool has_gw;           /* `via GW` was written */
     struct scn_addr gw;    /* the gateway: on one of the host's subnets */
     int dev;               /* `dev ethN`: interface index, or -1 */
+    bool v6;               /* an IPv6 route (route6.c), or `ip -6 route` */
+    struct ip6_addr dst6;  /* v6: the prefix, host bits zero (::/0 for default) */
+    struct ip6_addr gw6;   /* v6 with has_gw: the gateway (a host name: its address
+                              on a prefix this host shares) */
 };
 
 /* SCN_STEP_TRACEROUTE: UDP probes to ports 33434 and up, TTL 1, 2, ... */
@@ -564,6 +573,9 @@ struct scn_traceroute_args {
     uint32_t max_hops;     /* 1..255, default 30 */
     uint32_t probes;       /* per hop, 1..10, default 3 */
     uint64_t wait_ns;      /* wait for each probe's answer, default 5 s */
+    bool v6;               /* to an IPv6 destination: ICMPv6 echo probes, as
+                              traceroute -6 -I does (run_ping6.c) */
+    struct ip6_addr dest6; /* v6: an IPv6 literal, or (`HOST ipv6`) the host's IPv6 address */
 };
 
 /* What an `ask` takes its answer from (sim/scenario/ask.c). */
@@ -618,6 +630,33 @@ struct scn_inject_args {
 struct scn_replay;
 struct scn_replay_args {
     struct scn_replay *spec;  /* owned; never NULL in a parsed step */
+};
+
+/* SCN_STEP_ADVERTISE: the step's host (a router) sends router
+ * advertisements on one interface [RFC 4861 6.2]. -1 in a field: the
+ * router's default [6.2.1]. */
+struct scn_advertise_args {
+    int ifc;                   /* interface index */
+    bool stop;                 /* `stop`: the interface stops advertising */
+    struct ip6_addr prefix;    /* the prefix advertised (host bits zero) */
+    unsigned prefix_len;       /* its length, 1..128 */
+    int64_t lifetime_s;        /* `lifetime DUR`: the router lifetime */
+    int64_t valid_s;           /* `valid DUR|infinity` (0xffffffff for infinity) */
+    int64_t preferred_s;       /* `preferred DUR|infinity` */
+    int64_t interval_s;        /* `interval DUR`: MaxRtrAdvInterval */
+    uint32_t mtu;              /* `mtu N`, or 0 */
+    bool managed, other;       /* `managed`, `other`: the M and O flags */
+    bool no_autoconf;          /* `no-autoconf`: the A flag clear */
+    bool off_link;             /* `off-link`: the L flag clear */
+};
+
+/* SCN_STEP_ADDRESS: the step's host gets an IPv6 address on one interface
+ * while the world runs (IPv6 turned on there first if it was off); it goes
+ * through duplicate address detection [RFC 4862 5.4]. */
+struct scn_address_args {
+    int ifc;                   /* interface index */
+    struct ip6_addr addr;      /* the address */
+    unsigned prefix_len;       /* its prefix length, 1..128 */
 };
 
 /* SCN_STEP_LINK_STATE. */
@@ -751,6 +790,8 @@ struct scn_step {
         struct scn_ask_args ask;          /* SCN_STEP_ASK */
         struct scn_inject_args inject;    /* SCN_STEP_INJECT */
         struct scn_replay_args replay;    /* SCN_STEP_REPLAY */
+        struct scn_advertise_args advertise; /* SCN_STEP_ADVERTISE */
+        struct scn_address_args address;  /* SCN_STEP_ADDRESS */
     };
 };
 

@@ -93,12 +93,21 @@
     X(IPV6_OWN_SRC,          "IPv6 source is one of my own addresses, yet it came from a wire", "RFC 4291 2.5.3") \
     X(IPV6_NOT_FOR_US,       "not one of my IPv6 addresses or groups, and this host does not forward", "RFC 8200 3") \
     X(IPV6_NO_ROUTE,         "no on-link prefix or route for this IPv6 destination", "RFC 4861 5.2") \
-    X(IPV6_TOO_BIG,          "IPv6 packet larger than the link MTU (fragmentation is not built yet)", "RFC 8200 5") \
+    X(IPV6_TOO_BIG,          "IPv6 packet longer than 65535 bytes of payload (no jumbograms)", "RFC 8200 3") \
     X(IPV6_BAD_EXT,          "an extension header runs past the packet",         "RFC 8200 4")   \
     X(IPV6_HBH_NOT_FIRST,    "a hop-by-hop options header that does not follow the IPv6 header", "RFC 8200 4.3") \
     X(IPV6_UNKNOWN_OPTION,   "an option this host does not know, whose type says discard", "RFC 8200 4.2") \
     X(IPV6_RH0,              "routing header type 0 (or another unknown type) with segments left", "RFC 5095 3") \
-    X(IPV6_FRAGMENT,         "a fragment: IPv6 reassembly is not built yet",    "RFC 8200 4.5") \
+    X(IPV6_FRAG_BAD_LEN,     "a fragment with more to come whose length is not a multiple of 8", "RFC 8200 4.5") \
+    X(IPV6_FRAG_TOO_LONG,    "a fragment that would end past 65535 bytes of payload", "RFC 8200 4.5") \
+    X(IPV6_FRAG_OVERLAP,     "fragments overlap: the whole packet is dropped",   "RFC 5722 4")   \
+    X(IPV6_FRAG_DEAD,        "a fragment of a packet already dropped for overlapping fragments", "RFC 5722 4") \
+    X(IPV6_FRAG_INCONSISTENT, "a fragment past the end its last fragment gave, or a last one that disagrees", "RFC 8200 4.5") \
+    X(IPV6_FRAG_TIMEOUT,     "not every fragment came within 60 seconds",        "RFC 8200 4.5") \
+    X(IPV6_FRAG_LIMIT,       "too many packets or fragments being reassembled",  "RFC 8200 4.5") \
+    X(IPV6_LINKLOCAL_FWD,    "a link-local source or destination: a router never forwards it", "RFC 4291 2.5.6") \
+    X(IPV6_HOP_LIMIT,        "hop limit would reach 0 at this router",            "RFC 8200 3")   \
+    X(IPV6_TOO_BIG_FWD,      "larger than the next link's MTU, and a router never fragments", "RFC 4443 3.2") \
     X(IPV6_NO_NEXT_HEADER,   "next header 59: nothing follows",                  "RFC 8200 4.7") \
     X(IPV6_UNKNOWN_NH,       "no handler for this next header value",           "RFC 8200 4")   \
     X(ICMPV6_TRUNCATED,      "ICMPv6 message too short",                         "RFC 4443 2.1") \
@@ -110,7 +119,11 @@
     X(ND_NOT_OUR_TARGET,     "neighbour solicitation for an address that is not mine", "RFC 4861 7.2.3") \
     X(ND_NO_ENTRY,           "unsolicited advertisement for a neighbour not in the cache", "RFC 4861 7.2.5") \
     X(ND_QUEUE_FULL,         "too many packets waiting for this neighbour",      "RFC 4861 7.2.2") \
-    X(ND_UNRESOLVED,         "no neighbour advertisement after every solicitation", "RFC 4861 7.3.3")
+    X(ND_UNRESOLVED,         "no neighbour advertisement after every solicitation", "RFC 4861 7.3.3") \
+    X(ND_RS_NOT_ROUTER,      "router solicitation at an interface that does not advertise", "RFC 4861 6.2.6") \
+    X(ND_RA_AT_ROUTER,       "router advertisement at a router, which takes no configuration from it", "RFC 4861 6.2.7") \
+    X(ND_REDIRECT_INVALID,   "redirect not from the current first-hop router, or for a multicast destination", "RFC 4861 8.1") \
+    X(ND_DAD_TENTATIVE,      "packet for a tentative address, which is not yet assigned", "RFC 4862 5.4")
 
 enum drop_reason {
 #define DROP_ENUM(name, sentence, rfc) DROP_##name,

@@ -46,13 +46,10 @@ eth_input(struct iface *ifc, struct pkt *p)
         return;
     }
     if (trace_wants_sentence(h->trace)) {
-        char src[MAC_ADDR_STRLEN], dst[MAC_ADDR_STRLEN];
         const char *tname = ethertype_name(eth.type);
-        mac_addr_str(eth.src, src);
-        mac_addr_str(eth.dst, dst);
         trace_rx(h, LAYER_ETH, p, "IEEE 802.3 3.2",
-                 "%s > %s, ethertype %s (0x%04x), length %zu: %s; up to %s", src, dst,
-                 tname ? tname : "?", eth.type, p->len,
+                 TRACE_MAC " > " TRACE_MAC ", ethertype %s (0x%04x), length %zu: %s; up to %s",
+                 trace_mac(eth.src), trace_mac(eth.dst), tname ? tname : "?", eth.type, p->len,
                  ifc->loopback ? "back from lo, this host's own, no wire" :
                  bcast ? "broadcast, so for everyone" :
                  group ? "multicast to a group I joined" : "addressed to me",
@@ -105,12 +102,10 @@ eth_output(struct iface *ifc, struct pkt *p, const uint8_t dst[ETH_ALEN], uint16
     eth_emit(&eth, b);
     p->l2_off = pkt_off(p);
     if (trace_wants_sentence(h->trace)) {
-        char s[MAC_ADDR_STRLEN], d[MAC_ADDR_STRLEN];
         const char *tname = ethertype_name(type);
-        mac_addr_str(eth.src, s);
-        mac_addr_str(eth.dst, d);
         trace_tx(h, LAYER_ETH, p, "IEEE 802.3 3.2",
-                 "%s > %s, ethertype %s (0x%04x), length %zu on %s%s", s, d, tname ? tname : "?",
+                 TRACE_MAC " > " TRACE_MAC ", ethertype %s (0x%04x), length %zu on %s%s",
+                 trace_mac(eth.src), trace_mac(eth.dst), tname ? tname : "?",
                  type, p->len, ifc->name,
                  ifc->loopback ? ": loopback, it turns round inside this host" : "");
     } else {

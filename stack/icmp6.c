@@ -77,7 +77,11 @@ icmp6_output(struct host *h, struct iface *ifc, struct pkt *p, const struct ip6_
             memcpy(target.b, b + 8, 16);
             ip6_addr_str(&target, t);
         }
-        if (b[0] == ND_NEIGHBOR_SOLICIT)
+        if (b[0] == ND_NEIGHBOR_SOLICIT && p->len < ND_NS_LEN + 8)
+            trace_tx(h, LAYER_ICMPV6, p, "RFC 4862 5.4.2",
+                     "neighbour solicitation to %s: who has %s? (duplicate address detection: "
+                     "from ::, no link-layer address)", ip6_addr_str(dst, d), t);
+        else if (b[0] == ND_NEIGHBOR_SOLICIT)
             trace_tx(h, LAYER_ICMPV6, p, "RFC 4861 4.3",
                      "neighbour solicitation to %s: who has %s? tell %s at %02x:%02x:%02x:%02x:"
                      "%02x:%02x", ip6_addr_str(dst, d), t, ip6_addr_str(&s, sb), b[26], b[27],
@@ -88,6 +92,15 @@ icmp6_output(struct host *h, struct iface *ifc, struct pkt *p, const struct ip6_
                      "flags %s%s%s", ip6_addr_str(dst, d), t, b[26], b[27], b[28], b[29],
                      b[30], b[31], b[4] & 0x80 ? "R" : "", b[4] & 0x40 ? "S" : "",
                      b[4] & 0x20 ? "O" : "");
+        else if (b[0] == ND_ROUTER_SOLICIT)
+            trace_tx(h, LAYER_ICMPV6, p, "RFC 4861 4.1",
+                     "router solicitation to %s (all routers): is a router here? from %s",
+                     ip6_addr_str(dst, d), ip6_addr_str(&s, sb));
+        else if (b[0] == ND_ROUTER_ADVERT && p->len >= 16)
+            trace_tx(h, LAYER_ICMPV6, p, "RFC 4861 4.2",
+                     "router advertisement to %s: router lifetime %u s, hop limit %u, flags "
+                     "%s%s, %zu bytes of options", ip6_addr_str(dst, d), be16_get(b + 6), b[4],
+                     b[5] & 0x80 ? "M" : "-", b[5] & 0x40 ? "O" : "-", p->len - 16);
         else if (b[0] == ICMP6_ECHO_REQUEST || b[0] == ICMP6_ECHO_REPLY)
             trace_tx(h, LAYER_ICMPV6, p, "RFC 4443 4", "%s to %s, id %u seq %u, %zu bytes",
                      type_text(b[0]), ip6_addr_str(dst, d), be16_get(b + 4), be16_get(b + 6),
@@ -193,8 +206,9 @@ icmp6_send_error(struct host *h, const struct pkt *p, uint8_t type, uint8_t code
 /* An error (type, code, from `from`) about the packet q[0..qlen) (its IPv6
  * header first): when that was one of our echo requests, keep it for ping. */
 static void
-keep_error(struct host *h, uint8_t type, uint8_t code, const struct ip6_addr *from,
-           uint8_t hop_limit, const uint8_t *q, size_t qlen, size_t len)
+keep_error(struct host *h, uint8_t type, uint8_t code, uint32_t param,
+           const struct ip6_addr *from, uint8_t hop_limit, const uint8_t *q, size_t qlen,
+           size_t len)
 {
     if (qlen < IPV6_HDR_LEN + 8 || q[6] != IPV6_NH_ICMPV6 || q[IPV6_HDR_LEN] != ICMP6_ECHO_REQUEST)
         return;
@@ -203,7 +217,7 @@ keep_error(struct host *h, uint8_t type, uint8_t code, const struct ip6_addr *fr
     *m = (struct icmp6_echo_msg){ .used = true, .type = type, .code = code,
                                   .id = be16_get(q + IPV6_HDR_LEN + 4), .seq = seq,
                                   .hop_limit = hop_limit, .from = *from,
-                                  .len = (uint16_t)len };
+                                  .len = (uint16_t)len, .param = param };
 }
 
 /* [RFC 4443 2.4(a)] an error about a TCP segment or UDP datagram of ours
@@ -252,7 +266,7 @@ icmp6_report_unreachable(struct host *h, const struct pkt *p)
      * host's own address). */
     trace_event(h, TRACE_NOTE, LAYER_ICMPV6, p, "RFC 4861 7.2.2",
                 "address unreachable: reported to this host's own sender");
-    keep_error(h, ICMP6_DST_UNREACH, 3, &src, 0, ip, iplen, ICMP6_HDR_LEN + iplen);
+    keep_error(h, ICMP6_DST_UNREACH, 3, 0, &src, 0, ip, iplen, ICMP6_HDR_LEN + iplen);
 }
 
 void
@@ -282,6 +296,12 @@ icmp6_input(struct iface *ifc, struct pkt *p, const struct ipv6_hdr *hdr)
                      type == ND_NEIGHBOR_SOLICIT ? "neighbour solicitation from %s: who has %s?"
                                                  : "neighbour advertisement from %s: %s is here",
                      ip6_addr_is_unspecified(&hdr->src) ? ":: (no address yet)" : s, t);
+        } else if (type == ND_ROUTER_SOLICIT || type == ND_ROUTER_ADVERT ||
+                   type == ND_REDIRECT) {
+            trace_rx(h, LAYER_ICMPV6, p,
+                     type == ND_ROUTER_SOLICIT ? "RFC 4861 4.1"
+                     : type == ND_ROUTER_ADVERT ? "RFC 4861 4.2" : "RFC 4861 4.5",
+                     "%s from %s", type_text(type), s);
         } else if ((type == ICMP6_ECHO_REQUEST || type == ICMP6_ECHO_REPLY) && p->len >= 8) {
             trace_rx(h, LAYER_ICMPV6, p, "RFC 4443 4", "%s from %s, id %u seq %u, %zu bytes",
                      type_text(type), s, be16_get(b + 4), be16_get(b + 6), p->len);
@@ -331,14 +351,27 @@ icmp6_input(struct iface *ifc, struct pkt *p, const struct ipv6_hdr *hdr)
     case ND_NEIGHBOR_ADVERT:
         nd6_input(ifc, p, hdr);
         return;
+    case ND_ROUTER_SOLICIT:
+    case ND_ROUTER_ADVERT:
+    case ND_REDIRECT:
+        ra6_input(ifc, p, hdr);  /* ra6.c [RFC 4861 6, 8] */
+        return;
     case ICMP6_DST_UNREACH:
     case ICMP6_PACKET_TOO_BIG:
     case ICMP6_TIME_EXCEEDED:
     case ICMP6_PARAM_PROB:
+        /* [RFC 8201 4] a packet too big lowers the path MTU to the
+         * destination of the packet it quotes. */
+        if (type == ICMP6_PACKET_TOO_BIG && p->len >= ICMP6_HDR_LEN + IPV6_HDR_LEN) {
+            struct ip6_addr qdst;
+            memcpy(qdst.b, b + ICMP6_HDR_LEN + 24, 16);
+            ipv6_pmtu_learn(h, &qdst, be32_get(b + 4));
+        }
         /* [RFC 4443 2.4(a)] an error goes to the upper layer that sent the
-         * offending packet: here, ping. */
+         * offending packet: ping, TCP or UDP. */
         if (p->len >= ICMP6_HDR_LEN) {
-            keep_error(h, b[0], b[1], &hdr->src, hdr->hop_limit, b + ICMP6_HDR_LEN,
+            keep_error(h, b[0], b[1], be32_get(b + 4), &hdr->src, hdr->hop_limit,
+                       b + ICMP6_HDR_LEN,
                        p->len - ICMP6_HDR_LEN, p->len);
             notify_transport(h, b[0], b[1], be32_get(b + 4), b + ICMP6_HDR_LEN,
                              p->len - ICMP6_HDR_LEN);
@@ -347,7 +380,7 @@ icmp6_input(struct iface *ifc, struct pkt *p, const struct ipv6_hdr *hdr)
         return;
     default:
         /* [RFC 4443 2.4(b)] an unknown informational message is discarded
-         * silently; router discovery and redirects are not built yet. */
+         * silently. */
         pkt_drop(h, p, LAYER_ICMPV6, DROP_ICMPV6_UNHANDLED);
         return;
     }

@@ -12,6 +12,14 @@
 
 #include "stack/wire/ipv6.h"
 
+/* [RFC 4443 3.1] destination unreachable codes. */
+#define ICMP6_UNREACH_NOROUTE      0   /* no route to destination */
+#define ICMP6_UNREACH_BEYOND_SCOPE 2   /* beyond scope of source address */
+#define ICMP6_UNREACH_ADDR         3   /* address unreachable */
+/* [RFC 4443 3.3] time exceeded codes. */
+#define ICMP6_TIMEEX_HOPLIMIT      0   /* hop limit exceeded in transit */
+#define ICMP6_TIMEEX_REASSEMBLY    1   /* fragment reassembly time exceeded */
+
 struct host;
 struct iface;
 struct pkt;

@@ -4,12 +4,14 @@
  */
 #include "stack/inspect.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
 #include "stack/drop.h"
 #include "stack/host.h"
+#include "stack/ipv6.h"
 #include "stack/wire/icmp.h"
 
 static void
@@ -113,6 +115,22 @@ static const struct {
     { "tcp", LAYER_TCP },   { "socket", LAYER_SOCKET },
 };
 
+/* IPv6's own counters (struct ip6_stats, stack/ipv6.h); 0 on a host
+ * without IPv6. */
+static const struct {
+    const char *name;
+    size_t off;
+} ip6_counters[] = {
+    { "ipv6.forwarded", offsetof(struct ip6_stats, forwarded) },
+    { "ipv6.frag_created", offsetof(struct ip6_stats, frag_created) },
+    { "ipv6.frag_ok", offsetof(struct ip6_stats, frag_ok) },
+    { "ipv6.reasm_reqd", offsetof(struct ip6_stats, reasm_reqd) },
+    { "ipv6.reasm_ok", offsetof(struct ip6_stats, reasm_ok) },
+    { "ipv6.reasm_fails", offsetof(struct ip6_stats, reasm_fails) },
+    { "ipv6.pmtu_learned", offsetof(struct ip6_stats, pmtu_learned) },
+};
+#define N_IP6_COUNTERS (sizeof(ip6_counters) / sizeof(ip6_counters[0]))
+
 static const struct {
     const char *name;
     uint8_t type;
@@ -147,6 +165,15 @@ inspect_counter(const struct host *h, const char *name, uint64_t *out)
     if (strcmp(name, "ipv4.forwarded") == 0 || strcmp(name, "ip.forwarded") == 0) {
         *out = st->ipv4_forwarded;
         return true;
+    }
+    for (size_t k = 0; k < N_IP6_COUNTERS; k++) {
+        if (strcmp(name, ip6_counters[k].name) == 0) {
+            uint64_t v = 0;
+            if (h->ip6 != NULL)
+                memcpy(&v, (const uint8_t *)&h->ip6->stats + ip6_counters[k].off, sizeof v);
+            *out = v;
+            return true;
+        }
     }
     if (strcmp(name, "udp.delivered") == 0) {
         *out = st->udp_delivered;
@@ -238,6 +265,11 @@ inspect_counter_name(size_t i, char *buf, size_t n)
     i -= n_tcp;
     if (i + 1 < DROP_COUNT) {
         snprintf(buf, n, "drop.%s", drop_reason_name((enum drop_reason)(i + 1)));
+        return true;
+    }
+    i -= DROP_COUNT - 1;
+    if (i < N_IP6_COUNTERS) {
+        snprintf(buf, n, "%s", ip6_counters[i].name);
         return true;
     }
     return false;

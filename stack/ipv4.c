@@ -354,17 +354,13 @@ ipv4_input(struct iface *ifc, struct pkt *p)
     pkt_trim(p, ip.total_len);
     p->l3_off = pkt_off(p);
 
-    char s[IPV4_ADDR_STRLEN] = "", d[IPV4_ADDR_STRLEN] = "";
-    if (trace_wants_sentence(h->trace)) {
-        ipv4_addr_str(ip.src, s);
-        ipv4_addr_str(ip.dst, d);
-    }
     /* [RFC 1122 3.2.1.3] a source that is a broadcast (limited, or directed
      * to any subnet of ours) or multicast address MUST be discarded
      * [RFC 1122 4.2.3.10]: it names no host that could be answered. */
     if ((ip.src >> 28) == 0xe || ipv4_is_broadcast(h, ip.src)) {
         trace_rx(h, LAYER_IPV4, p, "RFC 1122 3.2.1.3",
-                 "%s > %s: the source is a broadcast or multicast address", s, d);
+                 TRACE_IPV4 " > " TRACE_IPV4 ": the source is a broadcast or multicast address",
+                 ip.src, ip.dst);
         pkt_drop(h, p, LAYER_IPV4, DROP_IPV4_BAD_SRC);
         return;
     }
@@ -373,15 +369,17 @@ ipv4_input(struct iface *ifc, struct pkt *p)
      * which the host learns its own IP address" (DHCP), which this stack
      * does not run. */
     if (ip.src == 0 && !ifc->loopback) {
-        trace_rx(h, LAYER_IPV4, p, "RFC 1122 3.2.1.3", "%s > %s: source 0.0.0.0", s, d);
+        trace_rx(h, LAYER_IPV4, p, "RFC 1122 3.2.1.3", TRACE_IPV4 " > " TRACE_IPV4 ": source 0.0.0.0",
+                 ip.src, ip.dst);
         pkt_drop(h, p, LAYER_IPV4, DROP_IPV4_ZERO_SRC);
         return;
     }
     /* [RFC 1122 3.2.1.3 (g)] 127.x "MUST NOT appear outside a host": from
      * a real interface it is a martian (Linux drops it so too). */
     if (!ifc->loopback && (loopback_addr(ip.src) || loopback_addr(ip.dst))) {
-        trace_rx(h, LAYER_IPV4, p, "RFC 1122 3.2.1.3", "%s > %s: a loopback address on %s, "
-                 "from outside the host", s, d, ifc->name);
+        trace_rx(h, LAYER_IPV4, p, "RFC 1122 3.2.1.3",
+                 TRACE_IPV4 " > " TRACE_IPV4 ": a loopback address on %s, from outside the host",
+                 ip.src, ip.dst, ifc->name);
         pkt_drop(h, p, LAYER_IPV4, DROP_IPV4_MARTIAN);
         return;
     }
@@ -391,7 +389,8 @@ ipv4_input(struct iface *ifc, struct pkt *p)
      * and can loop forever; Linux drops it as a martian source so. */
     if (!ifc->loopback && ipv4_is_local(h, ip.src)) {
         trace_rx(h, LAYER_IPV4, p, "RFC 1122 3.2.1.3",
-                 "%s > %s: my own address as the source, arriving on %s", s, d, ifc->name);
+                 TRACE_IPV4 " > " TRACE_IPV4 ": my own address as the source, arriving on %s",
+                 ip.src, ip.dst, ifc->name);
         pkt_drop(h, p, LAYER_IPV4, DROP_IPV4_OWN_SRC);
         return;
     }
@@ -405,8 +404,8 @@ ipv4_input(struct iface *ifc, struct pkt *p)
         bool l2_bcast = l2 != NULL && mac_is_multicast(l2 + ETH_OFF_DST);
         if (h->forwarding && (l2_bcast || (ip.dst >> 28) >= 0xe || ip.dst == 0)) {
             trace_rx(h, LAYER_IPV4, p, "RFC 1812 5.3.4",
-                     "%s > %s: not mine, and a %s: a router does not forward it", s, d,
-                     l2_bcast ? "link-layer broadcast" : "broadcast or multicast address");
+                     TRACE_IPV4 " > " TRACE_IPV4 ": not mine, and a %s: a router does not forward it",
+                     ip.src, ip.dst, l2_bcast ? "link-layer broadcast" : "broadcast or multicast address");
             pkt_drop(h, p, LAYER_IPV4, DROP_IPV4_NO_FORWARD_BCAST);
             return;
         }
@@ -414,16 +413,17 @@ ipv4_input(struct iface *ifc, struct pkt *p)
             ipv4_forward(h, p, &ip);
             return;
         }
-        trace_rx(h, LAYER_IPV4, p, "RFC 1122 3.3.4.2", "%s > %s: not my address, and I am not a router",
-                 s, d);
+        trace_rx(h, LAYER_IPV4, p, "RFC 1122 3.3.4.2",
+                 TRACE_IPV4 " > " TRACE_IPV4 ": not my address, and I am not a router", ip.src, ip.dst);
         pkt_drop(h, p, LAYER_IPV4, DROP_IPV4_NOT_FOR_US);
         return;
     }
     if (ip.mf || ip.frag_off != 0) {
         /* [RFC 791 3.2] a fragment for us: hold it until the datagram is
          * whole; the rest of this function sees only whole datagrams. */
-        trace_rx(h, LAYER_IPV4, p, "RFC 791 3.2", "%s > %s: id %u, a fragment (offset %u%s): to reassembly",
-                 s, d, ip.id, ip.frag_off, ip.mf ? ", more follow" : "");
+        trace_rx(h, LAYER_IPV4, p, "RFC 791 3.2",
+                 TRACE_IPV4 " > " TRACE_IPV4 ": id %u, a fragment (offset %u%s): to reassembly",
+                 ip.src, ip.dst, ip.id, ip.frag_off, ip.mf ? ", more follow" : "");
         p = ipfrag_input(h, p, &ip);
         if (p == NULL)
             return;
@@ -435,8 +435,8 @@ ipv4_input(struct iface *ifc, struct pkt *p)
     if (trace_wants_sentence(h->trace)) {
         const char *pname = ipproto_name(ip.proto);
         trace_rx(h, LAYER_IPV4, p, "RFC 791 3.2",
-                 "%s > %s: ttl %u, id %u, length %u: %s, protocol %u -> %s", s, d, ip.ttl,
-                 ip.id, ip.total_len, local ? "destination is mine" : "a broadcast", ip.proto,
+                 TRACE_IPV4 " > " TRACE_IPV4 ": ttl %u, id %u, length %u: %s, protocol %u -> %s",
+                 ip.src, ip.dst, ip.ttl, ip.id, ip.total_len, local ? "destination is mine" : "a broadcast", ip.proto,
                  pname != NULL ? pname : "nobody");
     } else {
         trace_count(h, TRACE_RX, LAYER_IPV4);
@@ -465,7 +465,7 @@ ipv4_input(struct iface *ifc, struct pkt *p)
 int
 ipv4_output(struct host *h, struct pkt *p, const struct ipv4_tx *tx)
 {
-    char s[IPV4_ADDR_STRLEN] = "", d[IPV4_ADDR_STRLEN] = "";
+    char d[IPV4_ADDR_STRLEN] = "";
     struct iface *ifc = NULL;
     uint32_t next_hop = tx->dst;
     const struct route *r = NULL;
@@ -545,12 +545,11 @@ ipv4_output(struct host *h, struct pkt *p, const struct ipv4_tx *tx)
         else if (r != NULL)
             snprintf(rt, sizeof(rt), "%s/%u dev %s", ipv4_addr_str(r->dst, net), r->prefix_len,
                      ifc->name);
-        ipv4_addr_str(ip.src, s);
-        ipv4_addr_str(ip.dst, d);
         if (next_hop != tx->dst)
             ipv4_addr_str(next_hop, nh);
         trace_event(h, kind, LAYER_IPV4, p, "RFC 791 3.2",
-                    "%s > %s: %s (%u), ttl %u, id %u, length %u%s; route %s, next hop %s%s", s, d,
+                    TRACE_IPV4 " > " TRACE_IPV4
+                    ": %s (%u), ttl %u, id %u, length %u%s; route %s, next hop %s%s", ip.src, ip.dst,
                     pname != NULL ? pname : "?", ip.proto, ip.ttl, ip.id, ip.total_len,
                     ip.df ? ", flags [DF]" : "", rt, nh,
                     total > mtu ? "; larger than the MTU: fragment it" : "");

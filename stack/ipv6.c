@@ -4,20 +4,32 @@
  * seeded interface identifier [RFC 7217]), the header in and out, and the
  * extension headers in the order they come [RFC 8200 4.1].
  *
+ * A router forwards what is not for it [RFC 8200 3]: the hop limit goes
+ * down by one (time exceeded at 0 or 1 [RFC 4443 3.3]), no route is a
+ * destination unreachable [RFC 4443 3.1], a packet larger than the next
+ * link's MTU a packet too big [RFC 4443 3.2] (routers never fragment), and
+ * nothing with a link-local source or destination leaves its link
+ * [RFC 4291 2.5.6]. The source fragments what exceeds its path MTU
+ * (ipv6_frag.c), which packet too big messages lower [RFC 8201].
+ *
  * Called by: eth_input() (in), icmp6.c and nd6.c (out), host.c (timers).
- * Calls: icmp6_input(), icmp6_send_error(), nd6_output(), eth_output().
+ * Calls: icmp6_input(), icmp6_send_error(), nd6_output(), eth_output(),
+ * route6_lookup(), ipv6_fragment_output(), ipv6_reasm_input().
  */
 #include "stack/ipv6.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "stack/addr6.h"
 #include "stack/drop.h"
 #include "stack/err.h"
 #include "stack/eth.h"
 #include "stack/icmp6.h"
 #include "stack/nd6.h"
 #include "stack/pkt.h"
+#include "stack/route6.h"
 #include "stack/tcp.h"
 #include "stack/udp.h"
 #include "stack/wire/bytes.h"
@@ -40,19 +52,27 @@ v6if(const struct host *h, const struct iface *ifc)
  * secret_key), F a keyed hash (SipHash-2-4, as the ISNs use [RFC 6528]).
  * The key comes from the host's seeded generator: the same seed gives the
  * same address, another seed another one, and nothing in it is the MAC
- * [RFC 7721 3]. Network_ID is empty; DAD_Counter is 0. */
-static void
-form_iid(const struct host *h, const struct iface *ifc, const struct ip6_addr *prefix,
-         struct ip6_addr *out)
+ * [RFC 7721 3]. Network_ID is empty; DAD_Counter is 0, and one more for each
+ * SLAAC address DAD found taken [RFC 7217 6]. */
+void
+ipv6_form_iid_n(const struct host *h, const struct iface *ifc, const struct ip6_addr *prefix,
+                unsigned dad_counter, struct ip6_addr *out)
 {
     uint8_t in[8 + IFACE_NAME_LEN + 1];
     memcpy(in, prefix->b, 8);
     memcpy(in + 8, ifc->name, IFACE_NAME_LEN);
-    in[8 + IFACE_NAME_LEN] = 0;  /* DAD_Counter */
+    in[8 + IFACE_NAME_LEN] = (uint8_t)dad_counter;  /* DAD_Counter */
     uint64_t rid = tcp_siphash24(h->ip6->iid_key, in, sizeof in);
     memcpy(out->b, prefix->b, 8);
     for (int i = 0; i < 8; i++)
         out->b[8 + i] = (uint8_t)(rid >> (56 - 8 * i));
+}
+
+void
+ipv6_form_iid(const struct host *h, const struct iface *ifc, const struct ip6_addr *prefix,
+              struct ip6_addr *out)
+{
+    ipv6_form_iid_n(h, ifc, prefix, 0, out);
 }
 
 static void
@@ -62,16 +82,17 @@ iface_enable(struct host *h, struct iface *ifc)
     if (i6->enabled || ifc->loopback)
         return;
     struct ip6_addr ll = { .b = { 0xfe, 0x80 } };
-    form_iid(h, ifc, &ll, &ll);
+    ipv6_form_iid(h, ifc, &ll, &ll);
     i6->enabled = true;
-    i6->addrs[0].addr = ll;
-    i6->addrs[0].prefix_len = 64;
-    i6->addrs[0].used = true;
+    i6->addrs[0] = (struct ip6_ifaddr){ .addr = ll, .prefix_len = 64, .used = true,
+                                        .preferred_until_ns = UINT64_MAX,
+                                        .valid_until_ns = UINT64_MAX };
     char a[IPV6_ADDR_STRLEN];
     trace_event(h, TRACE_STATE, LAYER_IPV6, NULL, "RFC 4291 2.5.6",
                 "%s gets link-local %s/64: fe80::/64 and an interface identifier from a keyed "
                 "hash of the prefix and interface name [RFC 7217 5], stable for this seed",
                 ifc->name, ip6_addr_str(&ll, a));
+    addr6_dad_start(h, ifc, &i6->addrs[0]);
 }
 
 int
@@ -93,11 +114,43 @@ ipv6_enable(struct host *h)
          * uniform factor in [MIN_RANDOM_FACTOR, MAX_RANDOM_FACTOR) = [0.5, 1.5). */
         s->nd.reachable_ns = ND6_BASE_REACHABLE_NS / 2 + rng_below(&h->rng, ND6_BASE_REACHABLE_NS);
         s->nd.retrans_ns = ND6_RETRANS_TIMER_NS;
+        s->nd.base_reachable_ns = ND6_BASE_REACHABLE_NS;
+        /* Router discovery and DAD draw from their own generator, keyed
+         * from the host's: the draws above stay what they were. */
+        rng_seed(&s->nd.rng, s->iid_key[0] ^ s->iid_key[1], 0x6e6436u);
+        /* [RFC 7739 5.3.3] the fragment identification secret: derived from
+         * the RFC 7217 key by a keyed hash (not drawn from the generator, so
+         * every other number a seed gives stays where it was). */
+        static const uint8_t label_a[] = "fragment id key a", label_b[] = "fragment id key b";
+        s->frag.id_key[0] = tcp_siphash24(s->iid_key, label_a, sizeof label_a);
+        s->frag.id_key[1] = tcp_siphash24(s->iid_key, label_b, sizeof label_b);
         h->ip6 = s;
     }
     for (unsigned i = 0; i < h->n_ifaces; i++)
         iface_enable(h, &h->ifaces[i]);
     return 0;
+}
+
+struct ip6_ifaddr *
+ipv6_addr_insert(struct host *h, struct iface *ifc, const struct ip6_addr *addr,
+                 unsigned prefix_len)
+{
+    struct ip6_iface *i6 = &h->ip6->ifs[ifc->index];
+    for (unsigned k = 0; k < IP6_ADDRS_PER_IFACE; k++)
+        if (i6->addrs[k].used && ip6_addr_eq(&i6->addrs[k].addr, addr))
+            return NULL;
+    for (unsigned k = 1; k < IP6_ADDRS_PER_IFACE; k++) {
+        struct ip6_ifaddr *a = &i6->addrs[k];
+        if (a->used)
+            continue;
+        *a = (struct ip6_ifaddr){ .addr = *addr, .prefix_len = (uint8_t)prefix_len,
+                                  .used = true, .preferred_until_ns = UINT64_MAX,
+                                  .valid_until_ns = UINT64_MAX };
+        /* [RFC 4862 5.4] every unicast address is tested before use. */
+        addr6_dad_start(h, ifc, a);
+        return a;
+    }
+    return NULL;
 }
 
 int
@@ -111,23 +164,20 @@ ipv6_addr_add(struct host *h, struct iface *ifc, const struct ip6_addr *addr,
     if (r < 0)
         return r;
     struct ip6_iface *i6 = &h->ip6->ifs[ifc->index];
+    bool full = true;
     for (unsigned k = 0; k < IP6_ADDRS_PER_IFACE; k++) {
         if (i6->addrs[k].used && ip6_addr_eq(&i6->addrs[k].addr, addr))
             return -ERR_ADDRINUSE;
+        if (k > 0 && !i6->addrs[k].used)
+            full = false;
     }
-    for (unsigned k = 1; k < IP6_ADDRS_PER_IFACE; k++) {
-        if (i6->addrs[k].used)
-            continue;
-        i6->addrs[k].addr = *addr;
-        i6->addrs[k].prefix_len = (uint8_t)prefix_len;
-        i6->addrs[k].used = true;
-        char a[IPV6_ADDR_STRLEN];
-        trace_event(h, TRACE_STATE, LAYER_IPV6, NULL, "RFC 4861 5.1",
-                    "%s gets %s/%u, set by hand: every address of that prefix is on this link",
-                    ifc->name, ip6_addr_str(addr, a), prefix_len);
-        return 0;
-    }
-    return -ERR_NOBUFS;
+    if (full)
+        return -ERR_NOBUFS;
+    char a[IPV6_ADDR_STRLEN];
+    trace_event(h, TRACE_STATE, LAYER_IPV6, NULL, "RFC 4861 5.1",
+                "%s gets %s/%u, set by hand: every address of that prefix is on this link",
+                ifc->name, ip6_addr_str(addr, a), prefix_len);
+    return ipv6_addr_insert(h, ifc, addr, prefix_len) != NULL ? 0 : -ERR_NOBUFS;
 }
 
 const struct ip6_addr *
@@ -143,7 +193,8 @@ ipv6_global_addr(const struct host *h)
     for (unsigned i = 0; h->ip6 != NULL && i < h->n_ifaces; i++) {
         const struct ip6_iface *i6 = &h->ip6->ifs[i];
         for (unsigned k = 1; i6->enabled && k < IP6_ADDRS_PER_IFACE; k++)
-            if (i6->addrs[k].used)
+            if (i6->addrs[k].used && (i6->addrs[k].state == ADDR6_PREFERRED ||
+                                      i6->addrs[k].state == ADDR6_DEPRECATED))
                 return &i6->addrs[k].addr;
     }
     return NULL;
@@ -152,11 +203,9 @@ ipv6_global_addr(const struct host *h)
 bool
 ipv6_is_mine(const struct host *h, const struct iface *ifc, const struct ip6_addr *addr)
 {
-    const struct ip6_iface *i6 = v6if(h, ifc);
-    for (unsigned k = 0; i6 != NULL && k < IP6_ADDRS_PER_IFACE; k++)
-        if (i6->addrs[k].used && ip6_addr_eq(&i6->addrs[k].addr, addr))
-            return true;
-    return false;
+    /* [RFC 4862 5.4] a tentative address is not yet this host's, and a
+     * duplicate one never is. */
+    return addr6_usable(h, ifc, addr);
 }
 
 bool
@@ -169,8 +218,14 @@ ipv6_in_group(const struct host *h, const struct iface *ifc, const struct ip6_ad
     ip6_all_nodes(&m);
     if (ip6_addr_eq(g, &m))
         return true;
+    /* [RFC 4291 2.7.1] a router joins all-routers, ff02::2. */
+    static const struct ip6_addr all_routers = { .b = { 0xff, 0x02, [15] = 2 } };
+    if (ifc->host->forwarding && ip6_addr_eq(g, &all_routers))
+        return true;
+    /* [RFC 4862 5.4.2] a tentative address's group is joined (DAD listens
+     * there); a duplicate's is left. */
     for (unsigned k = 0; k < IP6_ADDRS_PER_IFACE; k++) {
-        if (!i6->addrs[k].used)
+        if (!i6->addrs[k].used || i6->addrs[k].state == ADDR6_DUPLICATE)
             continue;
         ip6_solicited_node(&i6->addrs[k].addr, &m);
         if (ip6_addr_eq(g, &m))
@@ -193,8 +248,12 @@ ipv6_mac_wanted(const struct iface *ifc, const uint8_t mac[ETH_ALEN])
     ip6_multicast_mac(&g, want);
     if (memcmp(want, mac, ETH_ALEN) == 0)
         return true;
+    static const struct ip6_addr all_routers = { .b = { 0xff, 0x02, [15] = 2 } };
+    ip6_multicast_mac(&all_routers, want);
+    if (ifc->host->forwarding && memcmp(want, mac, ETH_ALEN) == 0)
+        return true;
     for (unsigned k = 0; k < IP6_ADDRS_PER_IFACE; k++) {
-        if (!i6->addrs[k].used)
+        if (!i6->addrs[k].used || i6->addrs[k].state == ADDR6_DUPLICATE)
             continue;
         ip6_solicited_node(&i6->addrs[k].addr, &g);
         ip6_multicast_mac(&g, want);
@@ -281,6 +340,85 @@ process_options(struct host *h, struct pkt *p, const struct ipv6_hdr *hdr, size_
     return true;
 }
 
+/* Whether dst is ours: an address of the interface it came in on, or (a
+ * weak host, as Linux is [RFC 1122 3.3.4.2]) a global address of another
+ * interface. A link-local address belongs to its own link only. */
+static bool
+is_mine_any(const struct host *h, const struct iface *ifc, const struct ip6_addr *dst)
+{
+    if (ipv6_is_mine(h, ifc, dst))
+        return true;
+    if (ip6_addr_is_linklocal(dst))
+        return false;
+    for (unsigned i = 0; i < h->n_ifaces; i++)
+        if (&h->ifaces[i] != ifc && ipv6_is_mine(h, &h->ifaces[i], dst))
+            return true;
+    return false;
+}
+
+/* A router forwards a packet that is not for it [RFC 8200 3]. */
+static void
+ipv6_forward(struct host *h, struct iface *in, struct pkt *p, const struct ipv6_hdr *hdr)
+{
+    char s[IPV6_ADDR_STRLEN], d[IPV6_ADDR_STRLEN];
+    ip6_addr_str(&hdr->src, s);
+    ip6_addr_str(&hdr->dst, d);
+    if (ip6_addr_is_linklocal(&hdr->dst) || ip6_addr_is_linklocal(&hdr->src) ||
+        ip6_addr_is_unspecified(&hdr->src)) {
+        /* [RFC 4291 2.5.6] "Routers must not forward any packets with
+         * Link-Local source or destination addresses to other links." The
+         * sender of a link-local source hears "beyond scope of source
+         * address" [RFC 4443 3.1]. */
+        trace_rx(h, LAYER_IPV6, p, "RFC 4291 2.5.6",
+                 "%s > %s: not mine, and a link-local %s stays on its link: not forwarded", s,
+                 d, ip6_addr_is_linklocal(&hdr->dst) ? "destination" : "source");
+        if (ip6_addr_is_linklocal(&hdr->src) && !ip6_addr_is_linklocal(&hdr->dst))
+            icmp6_send_error(h, p, ICMP6_DST_UNREACH, ICMP6_UNREACH_BEYOND_SCOPE, 0, false);
+        pkt_drop(h, p, LAYER_IPV6, DROP_IPV6_LINKLOCAL_FWD);
+        return;
+    }
+    if (hdr->hop_limit <= 1) {
+        /* [RFC 8200 3] each node that forwards the packet decrements the
+         * hop limit; at zero it is discarded, and [RFC 4443 3.3] the router
+         * sends time exceeded, code 0. */
+        trace_rx(h, LAYER_IPV6, p, "RFC 4443 3.3",
+                 "%s > %s: not mine, hop limit %u: it would reach 0 here", s, d,
+                 hdr->hop_limit);
+        icmp6_send_error(h, p, ICMP6_TIME_EXCEEDED, ICMP6_TIMEEX_HOPLIMIT, 0, false);
+        pkt_drop(h, p, LAYER_IPV6, DROP_IPV6_HOP_LIMIT);
+        return;
+    }
+    struct iface *out;
+    struct ip6_addr src, nh;
+    if (ipv6_next_hop(h, &hdr->dst, &out, &src, &nh) < 0) {
+        trace_rx(h, LAYER_IPV6, p, "RFC 4443 3.1", "%s > %s: not mine, and no route to it", s,
+                 d);
+        icmp6_send_error(h, p, ICMP6_DST_UNREACH, ICMP6_UNREACH_NOROUTE, 0, false);
+        pkt_drop(h, p, LAYER_IPV6, DROP_IPV6_NO_ROUTE);
+        return;
+    }
+    if (p->len > out->mtu) {
+        /* [RFC 8200 5] only the source fragments; [RFC 4443 3.2] a router
+         * that cannot send a packet on because it is larger than the next
+         * link's MTU says so with packet too big, carrying that MTU (and
+         * may even answer a multicast with it, 2.4(e.2)). */
+        trace_rx(h, LAYER_IPV6, p, "RFC 4443 3.2",
+                 "%s > %s: %zu bytes, larger than the MTU %u of %s: a router never fragments; "
+                 "packet too big", s, d, p->len, out->mtu, out->name);
+        icmp6_send_error(h, p, ICMP6_PACKET_TOO_BIG, 0, out->mtu, true);
+        pkt_drop(h, p, LAYER_IPV6, DROP_IPV6_TOO_BIG_FWD);
+        return;
+    }
+    p->data[7] = (uint8_t)(hdr->hop_limit - 1);
+    h->ip6->stats.forwarded++;
+    char n[IPV6_ADDR_STRLEN];
+    trace_event(h, TRACE_TX, LAYER_IPV6, p, "RFC 8200 3",
+                "%s > %s: forward, hop limit %u -> %u, next hop %s dev %s%s", s, d,
+                hdr->hop_limit, hdr->hop_limit - 1, ip6_addr_str(&nh, n), out->name,
+                out == in ? " (back out of the interface it came in on)" : "");
+    nd6_output(out, p, &nh);
+}
+
 void
 ipv6_input(struct iface *ifc, struct pkt *p)
 {
@@ -307,7 +445,11 @@ ipv6_input(struct iface *ifc, struct pkt *p)
         return;
     }
     bool mcast = ip6_addr_is_multicast(&hdr.dst);
-    if (mcast ? !ipv6_in_group(h, ifc, &hdr.dst) : !ipv6_is_mine(h, ifc, &hdr.dst)) {
+    if (mcast ? !ipv6_in_group(h, ifc, &hdr.dst) : !is_mine_any(h, ifc, &hdr.dst)) {
+        if (h->forwarding && !mcast) {
+            ipv6_forward(h, ifc, p, &hdr);
+            return;
+        }
         pkt_drop(h, p, LAYER_IPV6, DROP_IPV6_NOT_FOR_US);
         return;
     }
@@ -385,8 +527,18 @@ ipv6_input(struct iface *ifc, struct pkt *p)
             }
             uint16_t fo = be16_get(b + off + 2);
             if ((fo & 0xfff9) != 0) {
-                pkt_drop(h, p, LAYER_IPV6, DROP_IPV6_FRAGMENT);
-                return;
+                /* A real fragment: held until its packet is whole
+                 * [RFC 8200 4.5]; then the loop goes on with the whole
+                 * packet, the fragment header gone. */
+                struct pkt *whole = ipv6_reasm_input(h, p, &off, &nh_field);
+                if (whole == NULL)
+                    return;
+                p = whole;
+                b = p->data;
+                total = p->len;
+                hdr.payload_len = (uint16_t)(total - IPV6_HDR_LEN);
+                nh = b[nh_field];
+                continue;
             }
             /* [RFC 6946 4] an atomic fragment (offset 0, M clear) is a whole
              * packet: processed at once, never reassembled with others. */
@@ -430,12 +582,26 @@ ipv6_input(struct iface *ifc, struct pkt *p)
     }
 }
 
+/* A source on ifc for dst [RFC 6724 5] (addr6.c); before DAD passes,
+ * nothing but :: is ours. */
+static void
+source_on(const struct host *h, const struct iface *ifc, const struct ip6_addr *dst,
+          struct ip6_addr *src)
+{
+    if (!addr6_select_source(h, ifc, dst, src))
+        memset(src, 0, sizeof *src);
+}
+
 int
-ipv6_select(struct host *h, const struct ip6_addr *dst, struct iface **ifc, struct ip6_addr *src)
+ipv6_next_hop(struct host *h, const struct ip6_addr *dst, struct iface **ifc,
+              struct ip6_addr *src, struct ip6_addr *next_hop)
 {
     if (h->ip6 == NULL)
         return -ERR_NETUNREACH;
     bool local_scope = ip6_addr_is_linklocal(dst) || ip6_addr_is_multicast(dst);
+    /* The most specific on-link prefix of an interface (connected). */
+    struct iface *on = NULL;
+    unsigned on_len = 0;
     for (unsigned i = 0; i < h->n_ifaces; i++) {
         struct iface *c = &h->ifaces[i];
         const struct ip6_iface *i6 = v6if(h, c);
@@ -443,52 +609,75 @@ ipv6_select(struct host *h, const struct ip6_addr *dst, struct iface **ifc, stru
             continue;
         if (local_scope) {
             /* Link-local and link-scope destinations: the first interface
-             * (a scenario with several would need a zone index). [RFC 6724
-             * 5 rule 2] the source of the same scope: the link-local. */
+             * (a scenario with several would need a zone index). */
             *ifc = c;
-            *src = i6->addrs[0].addr;
-            return 0;
+            *next_hop = *dst;
+            return addr6_select_source(h, c, dst, src) ? 0 : -ERR_ADDRNOTAVAIL;
         }
         for (unsigned k = 1; k < IP6_ADDRS_PER_IFACE; k++) {
             if (i6->addrs[k].used &&
-                ip6_prefix_match(&i6->addrs[k].addr, dst, i6->addrs[k].prefix_len)) {
-                *ifc = c;
-                *src = i6->addrs[k].addr;
-                return 0;
+                ip6_prefix_match(&i6->addrs[k].addr, dst, i6->addrs[k].prefix_len) &&
+                (on == NULL || i6->addrs[k].prefix_len > on_len)) {
+                on = c;
+                on_len = i6->addrs[k].prefix_len;
             }
         }
     }
-    return -ERR_NETUNREACH;
+    /* [RFC 4861 5.2] longest prefix match over the static routes and the
+     * on-link prefixes; a connected prefix wins a tie. The source by
+     * RFC 6724 5 (addr6.c); before DAD passes, no address may be it. */
+    const struct route6 *r = route6_lookup(h, dst);
+    if (r != NULL && (on == NULL || r->prefix_len > on_len) && v6if(h, r->ifc) != NULL) {
+        *ifc = r->ifc;
+        *next_hop = r->has_gw ? r->gw : *dst;
+        return addr6_select_source(h, r->ifc, dst, src) ? 0 : -ERR_ADDRNOTAVAIL;
+    }
+    if (on != NULL) {
+        *ifc = on;
+        *next_hop = *dst;
+        return addr6_select_source(h, on, dst, src) ? 0 : -ERR_ADDRNOTAVAIL;
+    }
+    /* [RFC 4861 5.2] no static route and no address prefix holds dst: the
+     * destination cache, the prefix list and the default router list that
+     * router advertisements filled. */
+    int e = nd6_next_hop(h, dst, ifc, next_hop);
+    if (e < 0)
+        return e;
+    return addr6_select_source(h, *ifc, dst, src) ? 0 : -ERR_ADDRNOTAVAIL;
 }
 
-/* A source on ifc for dst [RFC 6724 5]: rule 2, the scope of dst. */
-static void
-source_on(const struct host *h, const struct iface *ifc, const struct ip6_addr *dst,
-          struct ip6_addr *src)
+int
+ipv6_select(struct host *h, const struct ip6_addr *dst, struct iface **ifc, struct ip6_addr *src)
 {
-    const struct ip6_iface *i6 = v6if(h, ifc);
-    *src = i6->addrs[0].addr;
-    if (ip6_addr_is_linklocal(dst) || ip6_addr_is_multicast(dst))
-        return;
-    for (unsigned k = 1; k < IP6_ADDRS_PER_IFACE; k++)
-        if (i6->addrs[k].used) {
-            *src = i6->addrs[k].addr;
-            if (ip6_prefix_match(&i6->addrs[k].addr, dst, i6->addrs[k].prefix_len))
-                return;
-        }
+    struct ip6_addr next_hop;
+    return ipv6_next_hop(h, dst, ifc, src, &next_hop);
 }
 
 int
 ipv6_output(struct host *h, struct iface *ifc, struct pkt *p, const struct ip6_addr *src,
             const struct ip6_addr *dst, uint8_t next_header, uint8_t hop_limit)
 {
-    struct ip6_addr s;
-    if (ifc == NULL) {
-        int r = ipv6_select(h, dst, &ifc, &s);
+    struct ip6_addr s, next_hop = *dst;
+    bool local_scope = ip6_addr_is_linklocal(dst) || ip6_addr_is_multicast(dst);
+    bool routed = false;
+    if (ifc == NULL || !local_scope) {
+        /* A global destination goes where the routes say, whatever
+         * interface the caller had in mind (an error answering a packet a
+         * router forwarded goes back through the routes). */
+        struct iface *via;
+        int r = ipv6_next_hop(h, dst, &via, &s, &next_hop);
         if (r < 0) {
+            if (trace_wanted(h->trace)) {
+                char d[IPV6_ADDR_STRLEN];
+                trace_event(h, TRACE_NOTE, LAYER_IPV6, p, "RFC 4861 5.2",
+                            "no route to %s: no on-link prefix or route holds it",
+                            ip6_addr_str(dst, d));
+            }
             pkt_drop(h, p, LAYER_IPV6, DROP_IPV6_NO_ROUTE);
             return r;
         }
+        routed = !ip6_addr_eq(&next_hop, dst);
+        ifc = via;
     } else if (v6if(h, ifc) == NULL) {
         pkt_drop(h, p, LAYER_IPV6, DROP_IPV6_NO_ROUTE);
         return -ERR_NETUNREACH;
@@ -497,8 +686,15 @@ ipv6_output(struct host *h, struct iface *ifc, struct pkt *p, const struct ip6_a
     }
     if (src != NULL)
         s = *src;
-    if ((size_t)IPV6_HDR_LEN + p->len > ifc->mtu) {
-        /* [RFC 8200 5] only the source may fragment; it is not built yet. */
+    uint32_t mtu = ifc->mtu;
+    if (!local_scope) {
+        uint32_t pmtu = ipv6_path_mtu(h, dst);
+        mtu = pmtu < mtu ? pmtu : mtu;
+    }
+    bool fragment = (size_t)IPV6_HDR_LEN + p->len > mtu;
+    if ((size_t)IPV6_HDR_LEN + p->len > 65535u) {
+        /* [RFC 8200 3] the payload length is 16 bits (jumbograms, RFC 2675,
+         * are not built). */
         pkt_drop(h, p, LAYER_IPV6, DROP_IPV6_TOO_BIG);
         return -ERR_MSGSIZE;
     }
@@ -518,14 +714,18 @@ ipv6_output(struct host *h, struct iface *ifc, struct pkt *p, const struct ip6_a
     p->l4_off = (int16_t)(pkt_off(p) + IPV6_HDR_LEN);
     p->l3_off = pkt_off(p);
     bool mcast = ip6_addr_is_multicast(dst);
+    if (fragment)
+        return ipv6_fragment_output(h, ifc, p, mtu, &next_hop);
     if (trace_wanted(h->trace)) {
-        char a[IPV6_ADDR_STRLEN], d[IPV6_ADDR_STRLEN];
+        char a[IPV6_ADDR_STRLEN], d[IPV6_ADDR_STRLEN], n[IPV6_ADDR_STRLEN];
+        char via[IPV6_ADDR_STRLEN + 40];
+        snprintf(via, sizeof via, "routed, to the gateway %s", ip6_addr_str(&next_hop, n));
         trace_tx(h, LAYER_IPV6, p, "RFC 8200 3",
                  "%s > %s, next header %u (%s), hop limit %u, payload %u on %s: %s",
                  ip6_addr_str(&hdr.src, a), ip6_addr_str(dst, d), next_header,
                  nh_name(next_header), hdr.hop_limit, hdr.payload_len, ifc->name,
                  mcast ? "multicast, to its 33:33 Ethernet address [RFC 2464 7]"
-                       : "on-link, to the neighbour itself");
+                 : routed ? via : "on-link, to the neighbour itself");
     } else {
         trace_count(h, TRACE_TX, LAYER_IPV6);
     }
@@ -534,32 +734,112 @@ ipv6_output(struct host *h, struct iface *ifc, struct pkt *p, const struct ip6_a
         ip6_multicast_mac(dst, mac);
         return eth_output(ifc, p, mac, ETHERTYPE_IPV6);
     }
-    return nd6_output(ifc, p, dst);
+    return nd6_output(ifc, p, &next_hop);
 }
+
+/* --- the path MTU cache [RFC 8201] ------------------------------------- */
 
 uint32_t
 ipv6_path_mtu(struct host *h, const struct ip6_addr *dst)
 {
-    /* Minimal: the outgoing interface's MTU. The path MTU cache of RFC 8201
-     * replaces this with the smallest MTU learnt from packet too big. */
     struct iface *ifc;
-    struct ip6_addr src;
-    if (ipv6_select(h, dst, &ifc, &src) < 0 || ifc->mtu < IPV6_MIN_MTU)
+    struct ip6_addr src, nh;
+    if (h->ip6 == NULL || ipv6_next_hop(h, dst, &ifc, &src, &nh) < 0)
         return IPV6_MIN_MTU;
-    return ifc->mtu;
+    /* [RFC 4861 6.3.4] a router advertisement's MTU option sets the link's */
+    uint32_t mtu = nd6_link_mtu(h, ifc);
+    for (unsigned i = 0; i < IP6_PMTU_MAX; i++) {
+        const struct ip6_pmtu *e = &h->ip6->pmtu[i];
+        if (e->used && ip6_addr_eq(&e->dst, dst) && e->mtu < mtu)
+            mtu = e->mtu;
+    }
+    return mtu;
+}
+
+void
+ipv6_pmtu_learn(struct host *h, const struct ip6_addr *dst, uint32_t mtu)
+{
+    if (h->ip6 == NULL)
+        return;
+    char d[IPV6_ADDR_STRLEN];
+    ip6_addr_str(dst, d);
+    if (mtu < IPV6_MIN_MTU) {
+        /* [RFC 8201 4] a node must not lower its estimate below the IPv6
+         * minimum link MTU; RFC 8021 retired the atomic fragments an older
+         * rule sent instead, so the message is simply ignored. */
+        trace_event(h, TRACE_NOTE, LAYER_IPV6, NULL, "RFC 8201 4",
+                    "packet too big says MTU %u for %s: below 1280, the minimum every link "
+                    "carries; ignored [RFC 8021]", mtu, d);
+        return;
+    }
+    uint32_t now = ipv6_path_mtu(h, dst);
+    if (mtu >= now) {
+        /* [RFC 8201 4] a packet too big never raises the estimate. */
+        trace_event(h, TRACE_NOTE, LAYER_IPV6, NULL, "RFC 8201 4",
+                    "packet too big says MTU %u for %s, not below the path MTU %u: kept", mtu,
+                    d, now);
+        return;
+    }
+    struct ip6_pmtu *slot = NULL;
+    for (unsigned i = 0; i < IP6_PMTU_MAX && slot == NULL; i++)
+        if (h->ip6->pmtu[i].used && ip6_addr_eq(&h->ip6->pmtu[i].dst, dst))
+            slot = &h->ip6->pmtu[i];
+    for (unsigned i = 0; i < IP6_PMTU_MAX && slot == NULL; i++)
+        if (!h->ip6->pmtu[i].used)
+            slot = &h->ip6->pmtu[i];
+    if (slot == NULL) {
+        /* Full: the entry that ages out first makes room. */
+        slot = &h->ip6->pmtu[0];
+        for (unsigned i = 1; i < IP6_PMTU_MAX; i++)
+            if (h->ip6->pmtu[i].expires_ns < slot->expires_ns)
+                slot = &h->ip6->pmtu[i];
+    }
+    *slot = (struct ip6_pmtu){ .used = true, .dst = *dst, .mtu = mtu,
+                               .expires_ns = h->now_ns + IP6_PMTU_AGE_NS };
+    h->ip6->stats.pmtu_learned++;
+    trace_event(h, TRACE_STATE, LAYER_IPV6, NULL, "RFC 8201 4",
+                "path MTU to %s lowered %u -> %u by a packet too big; larger packets to it "
+                "are fragmented here, at the source; tried again in 10 minutes",
+                d, now, mtu);
+}
+
+static void
+pmtu_age(struct host *h)
+{
+    for (unsigned i = 0; i < IP6_PMTU_MAX; i++) {
+        struct ip6_pmtu *e = &h->ip6->pmtu[i];
+        if (!e->used || h->now_ns < e->expires_ns)
+            continue;
+        e->used = false;
+        char d[IPV6_ADDR_STRLEN];
+        trace_event(h, TRACE_STATE, LAYER_IPV6, NULL, "RFC 8201 5.3",
+                    "path MTU %u to %s is 10 minutes old: forgotten, the link MTU again (a "
+                    "packet too big lowers it again if the path still needs it)", e->mtu,
+                    ip6_addr_str(&e->dst, d));
+    }
 }
 
 void
 ipv6_poll(struct host *h)
 {
-    if (h->ip6 != NULL)
-        nd6_poll(h);
+    if (h->ip6 == NULL)
+        return;
+    nd6_poll(h);
+    pmtu_age(h);
+    ipv6_reasm_poll(h);
 }
 
 uint64_t
 ipv6_next_deadline(struct host *h)
 {
-    return h->ip6 != NULL ? nd6_next_deadline(h) : UINT64_MAX;
+    if (h->ip6 == NULL)
+        return UINT64_MAX;
+    uint64_t t = nd6_next_deadline(h);
+    for (unsigned i = 0; i < IP6_PMTU_MAX; i++)
+        if (h->ip6->pmtu[i].used && h->ip6->pmtu[i].expires_ns < t)
+            t = h->ip6->pmtu[i].expires_ns;
+    uint64_t r = ipv6_reasm_deadline(h);
+    return r < t ? r : t;
 }
 
 void
@@ -568,6 +848,8 @@ ipv6_host_destroy(struct host *h)
     if (h->ip6 == NULL)
         return;
     nd6_flush(h);
+    ipv6_reasm_flush(h);
+    route6_table_free(&h->ip6->routes);
     free(h->ip6);
     h->ip6 = NULL;
 }

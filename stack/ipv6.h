@@ -24,16 +24,48 @@
 #include <stdint.h>
 
 #include "stack/host.h"
+#include "stack/ipv6_frag.h"
 #include "stack/nd6.h"
+#include "stack/route6.h"
 #include "stack/wire/ipv6.h"
 
 #define IP6_ADDRS_PER_IFACE 4   /* link-local + a few global ones */
 #define ICMP6_ECHO_INBOX    8   /* echo replies waiting for ping */
+#define IP6_PMTU_MAX        16  /* destinations with a learned path MTU */
+/* [RFC 8201 5.3] a lowered path MTU is tried again after 10 minutes. */
+#define IP6_PMTU_AGE_NS     (600ull * 1000 * 1000 * 1000)
+
+/* One destination's path MTU, learned from a packet too big [RFC 8201 4]. */
+struct ip6_pmtu {
+    bool used;
+    struct ip6_addr dst;
+    uint32_t mtu;             /* never below IPV6_MIN_MTU */
+    uint64_t expires_ns;      /* then forgotten: the link MTU again */
+};
+
+/* What the IPv6 layer counts beyond rx/tx/drop (`HOST counter ipv6.NAME`). */
+struct ip6_stats {
+    uint64_t forwarded;       /* packets a router sent on [RFC 8200 3] */
+    uint64_t frag_created;    /* fragments this host made [RFC 8200 4.5] */
+    uint64_t frag_ok;         /* packets fragmented at the source */
+    uint64_t reasm_reqd;      /* fragments received */
+    uint64_t reasm_ok;        /* packets reassembled */
+    uint64_t reasm_fails;     /* reassemblies abandoned (overlap, timeout, bad fragment) */
+    uint64_t pmtu_learned;    /* packet too big messages that lowered a path MTU */
+};
 
 struct ip6_ifaddr {
     struct ip6_addr addr;   /* the address */
     uint8_t prefix_len;     /* its on-link prefix [RFC 4861 5.1] */
     bool used;              /* slot holds an address */
+    uint8_t state;          /* enum addr6_state (addr6.h): tentative until DAD passes */
+    bool autoconf;          /* formed by SLAAC from an advertised prefix */
+    uint64_t preferred_until_ns;  /* then deprecated (UINT64_MAX: never) */
+    uint64_t valid_until_ns;      /* then removed (UINT64_MAX: never) */
+    bool dad_armed;         /* a DAD step is scheduled */
+    uint64_t dad_ns;        /* when: the probe, or the end of the wait */
+    uint8_t dad_sent;       /* probes sent [RFC 4862 5.4.2] */
+    uint8_t dad_counter;    /* SLAAC: RFC 7217's DAD_Counter for this address */
 };
 
 /* An interface's IPv6 side. */
@@ -51,6 +83,7 @@ struct icmp6_echo_msg {
     uint8_t hop_limit;        /* of the datagram that carried it */
     struct ip6_addr from;     /* who sent it */
     uint16_t len;             /* ICMPv6 bytes */
+    uint32_t param;           /* an error's 4-byte field: packet too big's MTU */
 };
 
 struct ip6_host {
@@ -67,6 +100,10 @@ struct ip6_host {
     struct icmp6_echo_msg inbox[ICMP6_ECHO_INBOX];  /* replies for ping */
     uint64_t icmp6_rx_type[256];            /* ICMPv6 messages received, by type */
     uint64_t icmp6_tx_type[256];            /* ICMPv6 messages sent, by type */
+    struct route6_table routes;             /* static routes (route6.h) */
+    struct ip6_pmtu pmtu[IP6_PMTU_MAX];     /* the path MTU cache [RFC 8201 5.2] */
+    struct ip6_frag_state frag;             /* fragment ids and reassembly (ipv6_frag.h) */
+    struct ip6_stats stats;
 };
 
 /* Allocate h->ip6 (once) and give every interface its link-local address.
@@ -99,15 +136,27 @@ void ipv6_input(struct iface *ifc, struct pkt *p);
 int ipv6_output(struct host *h, struct iface *ifc, struct pkt *p, const struct ip6_addr *src,
                 const struct ip6_addr *dst, uint8_t next_header, uint8_t hop_limit);
 
-/* Pick the interface and source for dst; -ERR_NETUNREACH when no interface
- * has dst's prefix on-link (IPv6 routes are not built yet). */
+/* Pick the interface and source for dst: the most specific of the static
+ * routes (route6.h) and the interfaces' on-link prefixes, a connected prefix
+ * winning a tie [RFC 4861 5.2], else next-hop determination from router
+ * advertisements (nd6_next_hop() [RFC 4861 5.2]); the source by RFC 6724
+ * (addr6.c). -ERR_NETUNREACH when nothing leads there, -ERR_ADDRNOTAVAIL
+ * when no assigned address may be the source (say, all still tentative). */
 int ipv6_select(struct host *h, const struct ip6_addr *dst, struct iface **ifc,
                 struct ip6_addr *src);
+/* As ipv6_select, and the neighbour the packet goes to: a route's gateway,
+ * else dst itself. */
+int ipv6_next_hop(struct host *h, const struct ip6_addr *dst, struct iface **ifc,
+                  struct ip6_addr *src, struct ip6_addr *next_hop);
 
-/* The path MTU to dst, for TCP's MSS and a datagram's size: here the MTU of
- * the interface that reaches dst (IPV6_MIN_MTU when none does); the path
- * MTU cache [RFC 8201 4], lowered by packet too big, replaces it. */
+/* The path MTU to dst [RFC 8201]: the MTU of the link a packet to dst
+ * leaves on, lowered by packet too big messages (never below 1280) until
+ * they age out after 10 minutes [RFC 8201 5.3]. IPV6_MIN_MTU when no route
+ * holds dst. TCP takes its MSS from it. */
 uint32_t ipv6_path_mtu(struct host *h, const struct ip6_addr *dst);
+/* A packet too big said `mtu` for the path to dst [RFC 8201 4]: lower the
+ * path MTU (an MTU below 1280 is ignored [RFC 8201 4, RFC 8021]). */
+void ipv6_pmtu_learn(struct host *h, const struct ip6_addr *dst, uint32_t mtu);
 
 void ipv6_poll(struct host *h);
 uint64_t ipv6_next_deadline(struct host *h);

@@ -17,6 +17,7 @@
 
 #include <string.h>
 
+#include "stack/addr6.h"
 #include "stack/drop.h"
 #include "stack/err.h"
 #include "stack/eth.h"
@@ -79,6 +80,8 @@ set_state(struct host *h, struct nd6_entry *e, enum nd6_state to, const struct p
                     from == ND6_FREE ? "new" : nd6_state_name(from), nd6_state_name(to), why);
 }
 
+static void flush_pending(struct host *h, struct nd6_entry *e);
+
 static struct nd6_entry *
 create(struct host *h, const struct ip6_addr *ip, struct iface *ifc)
 {
@@ -102,6 +105,48 @@ create(struct host *h, const struct ip6_addr *ip, struct iface *ifc)
     victim->ip = *ip;
     victim->ifc = ifc;
     return victim;
+}
+
+bool
+nd6_options_ok(const uint8_t *b, size_t len, size_t off)
+{
+    while (off + 2 <= len) {
+        size_t olen = 8u * b[off + 1];
+        if (olen == 0 || off + olen > len)
+            return false;
+        off += olen;
+    }
+    return off == len;
+}
+
+void
+nd6_learn(struct host *h, struct iface *ifc, const struct ip6_addr *ip,
+          const uint8_t mac[ETH_ALEN], bool is_router, const struct pkt *p, const char *rfc,
+          const char *why)
+{
+    struct nd6_entry *e = find(h, ip);
+    if (e == NULL) {
+        e = create(h, ip, ifc);
+        if (e == NULL)
+            return;
+        memcpy(e->mac, mac, ETH_ALEN);
+        e->is_router = is_router;
+        set_state(h, e, ND6_STALE, p, rfc, why);
+        e->timer_ns = 0;
+        return;
+    }
+    if (is_router)
+        e->is_router = true;
+    if (e->state == ND6_INCOMPLETE) {
+        memcpy(e->mac, mac, ETH_ALEN);
+        set_state(h, e, ND6_STALE, p, rfc, why);
+        e->timer_ns = 0;
+        flush_pending(h, e);
+    } else if (memcmp(e->mac, mac, ETH_ALEN) != 0) {
+        memcpy(e->mac, mac, ETH_ALEN);
+        set_state(h, e, ND6_STALE, p, rfc, "it carries a new link-layer address");
+        e->timer_ns = 0;
+    }
 }
 
 /* Options of an NS or NA: the link-layer address option of `want`, if any.
@@ -183,6 +228,22 @@ int
 nd6_output(struct iface *ifc, struct pkt *p, const struct ip6_addr *next_hop)
 {
     struct host *h = ifc->host;
+    /* [RFC 4861 5.2] the destination cache says where a destination's
+     * packets go next: a router that next-hop determination chose, or the
+     * target of a redirect. */
+    struct ip6_addr via;
+    const struct nd6_dest *d = nd6_dest_lookup(h, next_hop);
+    if (d != NULL && !ip6_addr_eq(&d->next_hop, next_hop)) {
+        char a[IPV6_ADDR_STRLEN], r[IPV6_ADDR_STRLEN];
+        trace_event(h, TRACE_NOTE, LAYER_ICMPV6, p, d->redirected ? "RFC 4861 8.3" : "RFC 4861 5.2",
+                    "%s is not on-link: the packet goes to %s %s, whose link-layer address "
+                    "it needs", ip6_addr_str(next_hop, a),
+                    d->redirected ? "the first hop a redirect named," : "the default router",
+                    ip6_addr_str(&d->next_hop, r));
+        via = d->next_hop;
+        ifc = d->ifc;
+        next_hop = &via;
+    }
     struct nd6_entry *e = find(h, next_hop);
     if (e == NULL) {
         e = create(h, next_hop, ifc);
@@ -267,6 +328,19 @@ ns_input(struct iface *ifc, struct pkt *p, const struct ipv6_hdr *hdr)
         pkt_drop(h, p, LAYER_ICMPV6, DROP_ND_INVALID);
         return;
     }
+    if (addr6_tentative(h, ifc, &target)) {
+        if (dad) {
+            /* [RFC 4862 5.4.3] another node probes for the same address at
+             * the same time: neither may have it. */
+            addr6_dad_failed(h, ifc, &target, p, "RFC 4862 5.4.3",
+                             "another node's duplicate address detection asks for it too");
+            pkt_free(p);
+        } else {
+            /* [RFC 4862 5.4.3] a tentative address is not answered for. */
+            pkt_drop(h, p, LAYER_ICMPV6, DROP_ND_DAD_TENTATIVE);
+        }
+        return;
+    }
     if (!ipv6_is_mine(h, ifc, &target)) {
         pkt_drop(h, p, LAYER_ICMPV6, DROP_ND_NOT_OUR_TARGET);
         return;
@@ -324,6 +398,14 @@ na_input(struct iface *ifc, struct pkt *p, const struct ipv6_hdr *hdr)
     if (!find_lla(p->data, p->len, ND_NA_LEN, ND_OPT_TLLA, mac, &has_lla) ||
         ip6_addr_is_multicast(&target) || (ip6_addr_is_multicast(&hdr->dst) && sol)) {
         pkt_drop(h, p, LAYER_ICMPV6, DROP_ND_INVALID);
+        return;
+    }
+    if (addr6_tentative(h, ifc, &target)) {
+        /* [RFC 4862 5.4.4] someone answers for our tentative address: it
+         * is theirs. */
+        addr6_dad_failed(h, ifc, &target, p, "RFC 4862 5.4.4",
+                         "a neighbour advertisement answers for it");
+        pkt_free(p);
         return;
     }
     struct nd6_entry *e = find(h, &target);
@@ -402,6 +484,7 @@ nd6_input(struct iface *ifc, struct pkt *p, const struct ipv6_hdr *hdr)
 void
 nd6_poll(struct host *h)
 {
+    ra6_poll(h);
     for (unsigned i = 0; i < ND6_CACHE_MAX; i++) {
         struct nd6_entry *e = &h->ip6->nd.e[i];
         if (e->state == ND6_FREE || e->timer_ns == 0 || e->timer_ns > h->now_ns)
@@ -448,6 +531,12 @@ nd6_poll(struct host *h)
             }
             set_state(h, e, ND6_FREE, NULL, "RFC 4861 7.3.3",
                       "MAX_UNICAST_SOLICIT (3) probes and no answer");
+            /* [RFC 4861 7.3.3] destinations that went through it choose
+             * their next hop again. */
+            for (unsigned k = 0; k < ND6_DESTS_MAX; k++)
+                if (h->ip6->nd.dests[k].used &&
+                    ip6_addr_eq(&h->ip6->nd.dests[k].next_hop, &e->ip))
+                    h->ip6->nd.dests[k].used = false;
             break;
         default:
             break;
@@ -464,7 +553,8 @@ nd6_next_deadline(const struct host *h)
         if (e->state != ND6_FREE && e->timer_ns != 0 && e->timer_ns < next)
             next = e->timer_ns;
     }
-    return next;
+    uint64_t ra = ra6_next_deadline(h);
+    return ra < next ? ra : next;
 }
 
 void

@@ -142,7 +142,12 @@ sock_trace_vcall(struct host *h, enum socket_call call, int r, bool pending,
                  const char *fmt_args, va_list ap)
 {
     char args[96];
-    vsnprintf(args, sizeof(args), fmt_args, ap);
+    /* The arguments are part of the sentence only: a bus whose sinks read
+     * none (a capture) still gets the event, without them. */
+    if (trace_wants_sentence(h->trace))
+        vsnprintf(args, sizeof(args), fmt_args, ap);
+    else
+        args[0] = '\0';
     struct trace_cause saved = h->cause;
     uint32_t step = h->cause.kind == CAUSE_CALL ? h->cause.step : 0;
     h->cause = cause_call(call, step);
@@ -508,8 +513,10 @@ sock_bind(struct host *h, int fd, const struct sock_addr *a)
                     : s->v6only ? " (any IPv6 address; IPV6_V6ONLY: no IPv4)"
                                 : " (any address, IPv6 and IPv4 as ::ffff:a.b.c.d)");
     } else {
-        trace_event(h, TRACE_STATE, LAYER_SOCKET, NULL, NULL, "socket %d is bound to %s:%u", fd,
-                    v4 == 0 ? "0.0.0.0 (any address)" : as, port);
+        /* the address alone: `as` is the call's ADDR:PORT argument */
+        char ip[IPV4_ADDR_STRLEN];
+        trace_event(h, TRACE_STATE, LAYER_SOCKET, NULL, NULL, "socket %d is bound to %s:%u%s", fd,
+                    ipv4_addr_str(v4, ip), port, v4 == 0 ? " (any address)" : "");
     }
     return sock_ret(h, 0, "%d, %s", fd, as);
 }

@@ -5,6 +5,8 @@
 #include "stack/trace.h"
 
 #include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -96,6 +98,202 @@ trace_frame(struct host *h, enum trace_kind kind, enum trace_layer layer, const 
     trace_emit(h->trace, &ev);
 }
 
+/* --- the bus's formatter: printf's conversions and TRACE_IPV4, TRACE_MAC --- */
+
+int
+trace_format_number(char *buf, size_t n, const char *spec, uint64_t v)
+{
+    static const char hex[] = "0123456789abcdef";
+    char t[24];
+    size_t k = 0;
+    if (strcmp(spec, TRACE_IPV4) == 0) {
+        for (int shift = 24; shift >= 0; shift -= 8) {
+            unsigned octet = (unsigned)(v >> shift) & 0xffu;
+            if (octet >= 100)
+                t[k++] = (char)('0' + octet / 100);
+            if (octet >= 10)
+                t[k++] = (char)('0' + octet / 10 % 10);
+            t[k++] = (char)('0' + octet % 10);
+            if (shift > 0)
+                t[k++] = '.';
+        }
+    } else if (strcmp(spec, TRACE_MAC) == 0) {
+        for (int shift = 40; shift >= 0; shift -= 8) {
+            unsigned octet = (unsigned)(v >> shift) & 0xffu;
+            t[k++] = hex[octet >> 4];
+            t[k++] = hex[octet & 15];
+            if (shift > 0)
+                t[k++] = ':';
+        }
+    } else {
+        return -1;
+    }
+    if (n > 0) {
+        size_t w = k < n - 1 ? k : n - 1;
+        memcpy(buf, t, w);
+        buf[w] = '\0';
+    }
+    return (int)k;
+}
+
+/* One printf conversion: spec "%-*.3lu" is [start, end); its '*'s take
+ * `stars` int arguments before the value, of class `arg`. */
+enum conv_arg { CONV_PERCENT, CONV_INT, CONV_LONG, CONV_LLONG, CONV_SIZE, CONV_INTMAX,
+                CONV_PTRDIFF, CONV_DOUBLE, CONV_LDOUBLE, CONV_STR, CONV_PTR, CONV_BAD };
+
+static const char *
+conv_parse(const char *p, int *stars, enum conv_arg *arg)
+{
+    p++;  /* the '%' */
+    *stars = 0;
+    if (*p == '%') {
+        *arg = CONV_PERCENT;
+        return p + 1;
+    }
+    while (*p != '\0' && strchr("-+ #0'", *p) != NULL)
+        p++;
+    if (*p == '*') {
+        ++*stars;
+        p++;
+    } else {
+        while (*p >= '0' && *p <= '9')
+            p++;
+    }
+    if (*p == '.') {
+        p++;
+        if (*p == '*') {
+            ++*stars;
+            p++;
+        } else {
+            while (*p >= '0' && *p <= '9')
+                p++;
+        }
+    }
+    enum conv_arg len = CONV_INT;
+    if (p[0] == 'h') {
+        p += p[1] == 'h' ? 2 : 1;
+    } else if (p[0] == 'l') {
+        len = p[1] == 'l' ? CONV_LLONG : CONV_LONG;
+        p += p[1] == 'l' ? 2 : 1;
+    } else if (*p == 'z' || *p == 'j' || *p == 't' || *p == 'L') {
+        len = *p == 'z' ? CONV_SIZE : *p == 'j' ? CONV_INTMAX : *p == 't' ? CONV_PTRDIFF
+                                                                    : CONV_LDOUBLE;
+        p++;
+    }
+    switch (*p) {
+    case 'd': case 'i': case 'o': case 'u': case 'x': case 'X':
+        *arg = len == CONV_LDOUBLE ? CONV_BAD : len;
+        break;
+    case 'c':
+        *arg = len == CONV_INT ? CONV_INT : CONV_BAD;
+        break;
+    case 'e': case 'E': case 'f': case 'F': case 'g': case 'G': case 'a': case 'A':
+        *arg = len == CONV_LDOUBLE ? CONV_LDOUBLE : len == CONV_INT || len == CONV_LONG ? CONV_DOUBLE
+                                                                                      : CONV_BAD;
+        break;
+    case 's':
+        *arg = len == CONV_INT ? CONV_STR : CONV_BAD;
+        break;
+    case 'p':
+        *arg = CONV_PTR;
+        break;
+    default:
+        *arg = CONV_BAD;  /* %n, %ls, a positional one: not in the stack's sentences */
+        return p;
+    }
+    return p + 1;
+}
+
+/* Formats are the stack's literals, checked by the compiler where written;
+ * here each conversion is given back to snprintf() with its own argument. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+#define CONV_PUT(value)                                                              \
+    (stars == 0   ? snprintf(dst, room, spec, value)                                 \
+     : stars == 1 ? snprintf(dst, room, spec, star[0], value)                        \
+                  : snprintf(dst, room, spec, star[0], star[1], value))
+
+int
+trace_vformat(char *buf, size_t n, const char *fmt, va_list ap)
+{
+    if (strstr(fmt, "%'") == NULL)
+        return vsnprintf(buf, n, fmt, ap);  /* printf's own conversions only */
+    size_t total = 0;  /* the whole text's length, as vsnprintf() counts it */
+    const char *p = fmt;
+    while (*p != '\0') {
+        /* each piece goes where it falls, cut by what room is left (none:
+         * only counted), as vsnprintf() writes its text */
+        char *dst = total < n ? buf + total : NULL;
+        size_t room = total < n ? n - total : 0;
+        const char *pct = strchr(p, '%');
+        if (pct != p) {
+            size_t lit = pct != NULL ? (size_t)(pct - p) : strlen(p);
+            if (room > 1)
+                memcpy(dst, p, lit < room - 1 ? lit : room - 1);
+            total += lit;
+            p += lit;
+            continue;
+        }
+        int stars, star[2] = { 0, 0 };
+        enum conv_arg arg;
+        const char *end = conv_parse(pct, &stars, &arg);
+        char spec[32];
+        size_t sl = (size_t)(end - pct);
+        if (arg == CONV_BAD || sl >= sizeof spec)
+            break;
+        memcpy(spec, pct, sl);
+        spec[sl] = '\0';
+        for (int k = 0; k < stars; k++)
+            star[k] = va_arg(ap, int);
+        int w = -1;
+        switch (arg) {
+        case CONV_PERCENT:
+            if (room > 1)
+                *dst = '%';
+            w = 1;
+            break;
+        case CONV_INT: {
+            int v = va_arg(ap, int);
+            w = stars == 0 ? trace_format_number(dst, room, spec, (uint32_t)v) : -1;
+            if (w < 0)
+                w = CONV_PUT(v);
+            break;
+        }
+        case CONV_LONG: {
+            long v = va_arg(ap, long);
+            w = stars == 0 ? trace_format_number(dst, room, spec, (uint64_t)v) : -1;
+            if (w < 0)
+                w = CONV_PUT(v);
+            break;
+        }
+        case CONV_LLONG: {
+            long long v = va_arg(ap, long long);
+            w = stars == 0 ? trace_format_number(dst, room, spec, (uint64_t)v) : -1;
+            if (w < 0)
+                w = CONV_PUT(v);
+            break;
+        }
+        case CONV_SIZE: { size_t v = va_arg(ap, size_t); w = CONV_PUT(v); break; }
+        case CONV_INTMAX: { intmax_t v = va_arg(ap, intmax_t); w = CONV_PUT(v); break; }
+        case CONV_PTRDIFF: { ptrdiff_t v = va_arg(ap, ptrdiff_t); w = CONV_PUT(v); break; }
+        case CONV_DOUBLE: { double v = va_arg(ap, double); w = CONV_PUT(v); break; }
+        case CONV_LDOUBLE: { long double v = va_arg(ap, long double); w = CONV_PUT(v); break; }
+        case CONV_STR: { const char *v = va_arg(ap, const char *); w = CONV_PUT(v); break; }
+        case CONV_PTR: { void *v = va_arg(ap, void *); w = CONV_PUT(v); break; }
+        case CONV_BAD: break;
+        }
+        if (w < 0)
+            break;
+        total += (size_t)w;
+        p = end;
+    }
+    if (n > 0)
+        buf[total < n - 1 ? total : n - 1] = '\0';
+    return (int)total;
+}
+#undef CONV_PUT
+#pragma GCC diagnostic pop
+
 static void
 trace_vemit(struct host *h, enum trace_kind kind, enum trace_layer layer, const struct pkt *p,
             const struct trace_tcb *tcb, const char *rfc, const char *fmt, va_list ap)
@@ -120,7 +318,11 @@ trace_vemit(struct host *h, enum trace_kind kind, enum trace_layer layer, const 
     if (fmt != NULL && h->trace->text_sinks > 0) {
         va_list copy;
         va_copy(copy, ap);
-        vsnprintf(ev.text, sizeof(ev.text), fmt, copy);
+        /* fmt is a layer's literal, checked where the helper was called */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+        trace_vformat(ev.text, sizeof(ev.text), fmt, copy);
+#pragma GCC diagnostic pop
         va_end(copy);
         h->trace->sentences++;
     }
@@ -167,7 +369,10 @@ trace_event_text(const struct trace_event *ev, char buf[TRACE_TEXT_LEN])
     char suffix[TRACE_TEXT_LEN];
     va_list ap;
     va_copy(ap, *ev->args);
-    vsnprintf(ev->frame_text ? suffix : buf, TRACE_TEXT_LEN, ev->fmt, ap);
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"  /* a layer's literal, checked there */
+    trace_vformat(ev->frame_text ? suffix : buf, TRACE_TEXT_LEN, ev->fmt, ap);
+#pragma GCC diagnostic pop
     va_end(ap);
     if (ev->frame_text)
         trace_format_frame_text(ev->pkt->data, ev->pkt->len, suffix, buf);
@@ -186,7 +391,7 @@ trace_emit_frame(struct trace *tr, struct trace_event *ev, const char *fmt, ...)
         char suffix[TRACE_TEXT_LEN];
         va_list copy;
         va_copy(copy, ap);
-        vsnprintf(suffix, sizeof suffix, fmt, copy);
+        trace_vformat(suffix, sizeof suffix, fmt, copy);
         va_end(copy);
         trace_format_frame_text(ev->pkt->data, ev->pkt->len, suffix, ev->text);
         tr->sentences++;

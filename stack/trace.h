@@ -19,6 +19,7 @@
 #ifndef NETSTEP_STACK_TRACE_H
 #define NETSTEP_STACK_TRACE_H
 
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -83,6 +84,36 @@ struct trace_tcb {
     uint64_t rtt_at_ns;  /* when that sample was taken */
     uint32_t rtt_samples; /* how many samples so far */
 };
+
+/* Conversions a sentence's format may hold beside printf's own, so that a
+ * layer passes an address as the number it already has and the text is made
+ * only when something reads the sentence (the event log keeps the number:
+ * 4 bytes, not a 16-byte string formatted for every packet):
+ *   TRACE_IPV4  a uint32_t IPv4 address in host order, read "192.0.2.1";
+ *   TRACE_MAC   a MAC address packed by trace_mac(), read "02:00:5e:00:53:01".
+ * They are printf conversions with the ' flag, so the compiler checks each
+ * argument's type as for any other; only the bus's formatter reads them so
+ * (trace_vformat()). A sink reads a sentence with trace_event_text(), never
+ * with vsnprintf() of ev->fmt. No width or precision goes with them. */
+#define TRACE_IPV4 "%'u"
+#define TRACE_MAC "%'" PRIu64
+
+/* The six bytes of a MAC address as one number for TRACE_MAC. */
+static inline uint64_t
+trace_mac(const uint8_t mac[6])
+{
+    return (uint64_t)mac[0] << 40 | (uint64_t)mac[1] << 32 | (uint64_t)mac[2] << 24 |
+           (uint64_t)mac[3] << 16 | (uint64_t)mac[4] << 8 | (uint64_t)mac[5];
+}
+
+/* vsnprintf() that also reads TRACE_IPV4 and TRACE_MAC: the same text, cut
+ * the same way, the same return value. */
+int trace_vformat(char *buf, size_t n, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+/* The text of one such conversion: spec is its text as in the format
+ * ("%'u"), v the argument. Writes at most n bytes, NUL-terminated (when n >
+ * 0), and returns the length of the whole text; -1 if spec is neither. */
+int trace_format_number(char *buf, size_t n, const char *spec, uint64_t v);
 
 /* Size of the `text` sentence an event carries: room for a Wire line with
  * TCP timestamps, an application summary and " on LINK". */

@@ -17,6 +17,11 @@
 
 #define VM_MAX_SOCKS 64
 #define VM_MAX_ARP 64
+/* The longest proto, state and timers a socket line shows, NUL included
+ * (what the fixed fields of a vm_sock held before they were interned). */
+#define VM_PROTO_MAX 8
+#define VM_STATE_MAX 16
+#define VM_TIMERS_MAX 48
 
 /* The sink that snapshots a host after events that change what it shows. */
 struct vm_snapper {
@@ -33,9 +38,71 @@ copy_str(char *dst, size_t n, const char *src)
     snprintf(dst, n, "%s", src != NULL ? src : "");
 }
 
+static uint64_t
+str_hash(const char *s)
+{
+    uint64_t h = 14695981039346656037ull;  /* FNV-1a */
+    for (; *s != '\0'; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return h;
+}
+
+/* The model's one copy of src cut to max - 1 chars (as the fixed fields
+ * of a vm_sock used to cut it), or NULL when memory runs out. */
+static const char *
+vm_intern(struct view_model *m, const char *src, size_t max)
+{
+    char cut[64];
+    if (max > sizeof cut)
+        max = sizeof cut;
+    size_t n = src != NULL ? strnlen(src, max - 1) : 0;  /* as copy_str() cuts */
+    memcpy(cut, src != NULL ? src : "", n);
+    cut[n] = '\0';
+    uint64_t h = str_hash(cut);
+    size_t slots = 2 * m->cap_strs;
+    for (size_t k = slots ? h & (slots - 1) : 0; slots > 0; k = (k + 1) & (slots - 1)) {
+        uint32_t at = m->str_slots[k];
+        if (at == 0)
+            break;
+        if (strcmp(m->strs[at - 1], cut) == 0)
+            return m->strs[at - 1];
+    }
+    if (m->n_strs == m->cap_strs) {
+        size_t cap = m->cap_strs ? 2 * m->cap_strs : 32;
+        char **grown = realloc(m->strs, cap * sizeof *grown);
+        if (grown == NULL)
+            return NULL;
+        m->strs = grown;
+        uint32_t *table = calloc(2 * cap, sizeof *table);
+        if (table == NULL)
+            return NULL;
+        for (size_t i = 0; i < m->n_strs; i++) {
+            size_t k = str_hash(m->strs[i]) & (2 * cap - 1);
+            while (table[k] != 0)
+                k = (k + 1) & (2 * cap - 1);
+            table[k] = (uint32_t)(i + 1);
+        }
+        free(m->str_slots);
+        m->str_slots = table;
+        m->cap_strs = cap;
+        slots = 2 * cap;
+    }
+    size_t len = strlen(cut) + 1;
+    char *copy = malloc(len);
+    if (copy == NULL)
+        return NULL;
+    memcpy(copy, cut, len);
+    size_t k = h & (slots - 1);
+    while (m->str_slots[k] != 0)
+        k = (k + 1) & (slots - 1);
+    m->strs[m->n_strs++] = copy;
+    m->str_slots[k] = (uint32_t)m->n_strs;
+    return copy;
+}
+
 /* The TCB figures of t into d, sequence numbers relative to ISS/IRS. */
 static void
-vm_sock_tcb(struct vm_sock *d, const struct inspect_tcb *t)
+vm_sock_tcb(struct view_model *m, struct vm_sock *d, const struct inspect_tcb *t)
 {
     d->has_tcb = true;
     /* A connection's own addresses: the socket learns its peer only in
@@ -57,7 +124,7 @@ vm_sock_tcb(struct vm_sock *d, const struct inspect_tcb *t)
     d->srtt_ns = t->srtt_ns;
     d->rto_ns = t->rto_ns;
     d->sndq_bytes = t->sndq_bytes;
-    copy_str(d->timers, sizeof d->timers, t->timers_str);
+    d->timers = vm_intern(m, t->timers_str, VM_TIMERS_MAX);
 }
 
 /* Host h's orphaned TCBs into out (at most max): no fd, not a connection a
@@ -138,19 +205,20 @@ vm_snapshot(struct view_model *m, const struct host *h, int host, size_t at)
         struct vm_sock *d = &s->socks[nd++];
         d->fd = is[i].fd;
         d->listen_fd = -1;
-        copy_str(d->proto, sizeof d->proto, is[i].proto);
+        d->proto = vm_intern(m, is[i].proto, VM_PROTO_MAX);
+        d->timers = vm_intern(m, "", 1);
         d->laddr = is[i].laddr;
         d->lport = is[i].lport;
         d->faddr = is[i].faddr;
         d->fport = is[i].fport;
         d->bound = is[i].bound;
         d->connected = is[i].connected;
-        copy_str(d->state, sizeof d->state, is[i].state);
+        d->state = vm_intern(m, is[i].state, VM_STATE_MAX);
         d->rcvq_bytes = is[i].rcvq_bytes;
         d->rcvq_count = is[i].rcvq_count;
         struct inspect_tcb t;
         if (inspect_tcb(h, is[i].fd, &t))
-            vm_sock_tcb(d, &t);
+            vm_sock_tcb(m, d, &t);
         if (n_pend == 0 || strcmp(is[i].proto, "tcp") != 0)
             continue;
         size_t np = inspect_tcb_pending(h, is[i].fd, pend, VM_MAX_SOCKS);
@@ -158,30 +226,37 @@ vm_snapshot(struct view_model *m, const struct host *h, int host, size_t at)
             struct vm_sock *c = &s->socks[nd++];
             c->fd = -1;
             c->listen_fd = is[i].fd;
-            copy_str(c->proto, sizeof c->proto, "tcp");
+            c->proto = vm_intern(m, "tcp", VM_PROTO_MAX);
             c->bound = true;
             c->connected = true;
-            copy_str(c->state, sizeof c->state, pend[j].state);
+            c->state = vm_intern(m, pend[j].state, VM_STATE_MAX);
             c->rcvq_bytes = pend[j].rcvq_bytes;
-            vm_sock_tcb(c, &pend[j]);
+            vm_sock_tcb(m, c, &pend[j]);
         }
     }
     for (size_t j = 0; j < n_orph && nd < nk; j++) {
         struct vm_sock *c = &s->socks[nd++];
         c->fd = -1;
         c->listen_fd = -1;
-        copy_str(c->proto, sizeof c->proto, "tcp");
+        c->proto = vm_intern(m, "tcp", VM_PROTO_MAX);
         c->laddr = orph[j].laddr;
         c->lport = orph[j].lport;
         c->faddr = orph[j].faddr;
         c->fport = orph[j].fport;
         c->bound = true;
         c->connected = true;
-        copy_str(c->state, sizeof c->state, orph[j].state);
+        c->state = vm_intern(m, orph[j].state, VM_STATE_MAX);
         c->rcvq_bytes = orph[j].rcvq_bytes;
-        vm_sock_tcb(c, &orph[j]);
+        vm_sock_tcb(m, c, &orph[j]);
     }
     ns = nd;
+    for (size_t i = 0; i < ns; i++) {
+        if (s->socks[i].proto == NULL || s->socks[i].state == NULL || s->socks[i].timers == NULL) {
+            free(s->socks);
+            free(s->arp);
+            return -1;  /* memory ran out interning */
+        }
+    }
     for (size_t i = 0; i < na; i++) {
         struct vm_arp *d = &s->arp[i];
         d->ip = ia[i].ip;
@@ -484,6 +559,10 @@ view_model_destroy(struct view_model *m)
     free(m->wires);
     free(m->frames);
     free(m->step_start);
+    for (size_t i = 0; i < m->n_strs; i++)
+        free(m->strs[i]);
+    free(m->strs);
+    free(m->str_slots);
     memset(m, 0, sizeof *m);
 }
 
@@ -612,6 +691,9 @@ view_model_memory(const struct view_model *m, struct vm_memory *out)
     for (size_t i = 0; i < m->n_snaps; i++)
         model += m->snaps[i].n_socks * sizeof(struct vm_sock) +
                  m->snaps[i].n_arp * sizeof(struct vm_arp);
+    model += m->cap_strs * (sizeof *m->strs + 2 * sizeof *m->str_slots);
+    for (size_t i = 0; i < m->n_strs; i++)
+        model += strlen(m->strs[i]) + 1;
     out->model = model + vm_index_memory(m);
     out->total = rm.total + out->model;
 }

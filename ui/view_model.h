@@ -35,14 +35,17 @@ struct vm_sock {
                             one close() left to the stack (an orphan: FIN_WAIT,
                             CLOSING, LAST_ACK, TIME_WAIT), whose listen_fd is -1 */
     int listen_fd;       /* pending: the listener's descriptor; else -1 */
-    char proto[8];       /* "udp", "icmp", "tcp" */
+    const char *proto;   /* "udp", "icmp", "tcp" (the model's interned
+                            copy, as are state and timers: a snapshot is
+                            taken at every delivery, and the same few
+                            strings would otherwise be copied each time) */
     uint32_t laddr;      /* local address, host order */
     uint16_t lport;      /* local port */
     uint32_t faddr;      /* foreign address */
     uint16_t fport;      /* foreign port */
     bool bound;          /* has a local port */
     bool connected;      /* has a fixed peer */
-    char state[16];      /* "UNCONN", "ESTAB", a TCP state */
+    const char *state;   /* "UNCONN", "ESTAB", a TCP state (at most 15 chars) */
     size_t rcvq_bytes;   /* bytes waiting to be read */
     size_t rcvq_count;   /* datagrams waiting */
     /* TCP only, as inspect_tcb() showed it; sequence numbers relative to the
@@ -58,7 +61,8 @@ struct vm_sock {
     uint64_t srtt_ns;       /* smoothed round-trip time */
     uint64_t rto_ns;        /* retransmission timeout */
     size_t sndq_bytes;      /* bytes in the send buffer */
-    char timers[48];        /* "rexmt,delack" or "-" */
+    const char *timers;     /* "rexmt,delack" or "-" (at most 47 chars); ""
+                               without a TCB */
 };
 
 /* One ARP cache entry as inspect_arp() showed it. */
@@ -173,6 +177,10 @@ struct view_model {
     size_t wires_lived;          /* wires whose (final) life wire_life counts */
     bool held;                   /* TAP mode: the script waits at a `pause` while
                                     the world runs on (the view sets it) */
+    char **strs;                 /* the sockets' strings, interned (vm_sock) */
+    size_t n_strs;               /* strings held */
+    size_t cap_strs;             /* slots in strs and str_slots' half */
+    uint32_t *str_slots;         /* open addressing by hash: 1 + index, 0 free */
 };
 
 /* Run scn headless and record it. seed_given overrides the file's seed.

@@ -412,8 +412,9 @@ decode_tcp(struct decoder *d, const uint8_t *b, int off, int len)
     }
     const uint8_t *t = b + off;
     int hl = (t[12] >> 4) * 4;
-    char fl[16];
-    tcp_flags_str(t[13], fl, sizeof fl);
+    char fl[16] = "";
+    if (d->protos == NULL)  /* the headings' words need no fields */
+        tcp_flags_str(t[13], fl, sizeof fl);
     add(d, PL_TRANSPORT, true, off, hl, "Transmission Control Protocol [RFC 9293 3.1]",
         "TCP %u > %u [%s]", be16_get(t), be16_get(t + 2), fl);
     add(d, PL_TRANSPORT, false, off, 2, "the sending connection's port", "src port %u",
@@ -466,9 +467,11 @@ decode_ipv4(struct decoder *d, const uint8_t *b, int off, int len)
     const uint8_t *p = b + off;
     int ihl = (p[0] & 15) * 4;
     int total = be16_get(p + IPV4_OFF_TOTAL_LEN);
-    char src[IPV4_ADDR_STRLEN], dst[IPV4_ADDR_STRLEN];
-    ipv4_addr_str(be32_get(p + IPV4_OFF_SRC), src);
-    ipv4_addr_str(be32_get(p + IPV4_OFF_DST), dst);
+    char src[IPV4_ADDR_STRLEN] = "", dst[IPV4_ADDR_STRLEN] = "";
+    if (d->protos == NULL) {  /* the headings' words need no addresses */
+        ipv4_addr_str(be32_get(p + IPV4_OFF_SRC), src);
+        ipv4_addr_str(be32_get(p + IPV4_OFF_DST), dst);
+    }
     const char *pn = ipproto_name(p[IPV4_OFF_PROTO]);
     uint16_t frag = be16_get(p + IPV4_OFF_FRAG);
     add(d, PL_NET, true, off, ihl, "Internet Protocol version 4 [RFC 791 3.1]",
@@ -543,6 +546,77 @@ decode_arp(struct decoder *d, const uint8_t *b, int off, int len)
     add(d, PL_NET, false, off + 24, 4, "the address being resolved", "target IP %s", tpa);
 }
 
+/* Router solicitation, router advertisement and redirect [RFC 4861 4.1,
+ * 4.2, 4.5] after their first 4 bytes, with their options: link-layer
+ * addresses, prefix information, MTU, redirected header [4.6]. */
+static void
+decode_nd_router(struct decoder *d, const uint8_t *b, int off, int len)
+{
+    const uint8_t *c = b + off;
+    int opts = c[0] == ND_ROUTER_SOLICIT ? 8 : c[0] == ND_ROUTER_ADVERT ? 16 : 40;
+    if (len < opts) {
+        add(d, PL_TRANSPORT, true, off + 4, len - 4, "shorter than this message",
+            "[truncated]");
+        return;
+    }
+    char a[IPV6_ADDR_STRLEN], m[MAC_ADDR_STRLEN];
+    struct ip6_addr x;
+    if (c[0] == ND_ROUTER_SOLICIT) {
+        add(d, PL_TRANSPORT, false, off + 4, 4, "unused, zero", "reserved");
+    } else if (c[0] == ND_ROUTER_ADVERT) {
+        add(d, PL_TRANSPORT, false, off + 4, 1, "hop limit hosts should use (0: theirs)",
+            "cur hop limit %u", c[4]);
+        add(d, PL_TRANSPORT, false, off + 5, 1,
+            "M: addresses from DHCPv6; O: other configuration from DHCPv6", "flags %s%s%s",
+            (c[5] & 0x80) ? "M " : "", (c[5] & 0x40) ? "O" : "",
+            (c[5] & 0xc0) == 0 ? "none" : "");
+        add(d, PL_TRANSPORT, false, off + 6, 2,
+            "seconds hosts may use this router as a default router (0: not one)",
+            "router lifetime %u s", be16_get(c + 6));
+        add(d, PL_TRANSPORT, false, off + 8, 4, "ms a neighbour counts as reachable (0: keep)",
+            "reachable time %u ms", be32_get(c + 8));
+        add(d, PL_TRANSPORT, false, off + 12, 4, "ms between solicitations (0: keep)",
+            "retrans timer %u ms", be32_get(c + 12));
+    } else {
+        add(d, PL_TRANSPORT, false, off + 4, 4, "unused, zero", "reserved");
+        memcpy(x.b, c + 8, 16);
+        add(d, PL_TRANSPORT, false, off + 8, 16, "the better first hop (or the destination)",
+            "target %s", ip6_addr_str(&x, a));
+        memcpy(x.b, c + 24, 16);
+        add(d, PL_TRANSPORT, false, off + 24, 16, "whose packets should go there",
+            "destination %s", ip6_addr_str(&x, a));
+    }
+    for (int o = opts; o + 2 <= len && c[o + 1] != 0 && o + 8 * c[o + 1] <= len;
+         o += 8 * c[o + 1]) {
+        int olen = 8 * c[o + 1];
+        if ((c[o] == ND_OPT_SLLA || c[o] == ND_OPT_TLLA) && olen == 8) {
+            add(d, PL_TRANSPORT, false, off + o, 8,
+                c[o] == ND_OPT_SLLA ? "the sender's MAC: hosts need not ask for it"
+                                    : "the target's MAC, so the host need not ask",
+                "option %s link-layer address %s", c[o] == ND_OPT_SLLA ? "source" : "target",
+                mac_addr_str(c + o + 2, m));
+        } else if (c[o] == 3 && olen == 32) {
+            memcpy(x.b, c + o + 16, 16);
+            uint32_t valid = be32_get(c + o + 4), pref = be32_get(c + o + 8);
+            add(d, PL_TRANSPORT, false, off + o, 32,
+                "L: on-link; A: form an address from it (SLAAC); lifetimes in seconds",
+                "option prefix %s/%u, flags %s%s, valid %u s, preferred %u s",
+                ip6_addr_str(&x, a), c[o + 2], (c[o + 3] & 0x80) ? "L" : "-",
+                (c[o + 3] & 0x40) ? "A" : "-", valid, pref);
+        } else if (c[o] == 5 && olen == 8) {
+            add(d, PL_TRANSPORT, false, off + o, 8, "the link's MTU, for every host on it",
+                "option MTU %u", be32_get(c + o + 4));
+        } else if (c[o] == 4) {
+            add(d, PL_TRANSPORT, false, off + o, olen,
+                "as much of the redirected packet as fits", "option redirected header, %d bytes",
+                olen - 8);
+        } else {
+            add(d, PL_TRANSPORT, false, off + o, olen, "an option this view does not name",
+                "option type %u, %d bytes", c[o], olen);
+        }
+    }
+}
+
 /* ICMPv6 [RFC 4443 2.1], with neighbour discovery's target and options
  * [RFC 4861 4.3, 4.4, 4.6.1]. */
 static void
@@ -564,6 +638,10 @@ decode_icmp6(struct decoder *d, const uint8_t *b, int off, int len)
         "checksum 0x%04x", be16_get(c + 2));
     if (len < 8)
         return;
+    if (c[0] == ND_ROUTER_SOLICIT || c[0] == ND_ROUTER_ADVERT || c[0] == ND_REDIRECT) {
+        decode_nd_router(d, b, off, len);
+        return;
+    }
     bool nd = c[0] == ND_NEIGHBOR_SOLICIT || c[0] == ND_NEIGHBOR_ADVERT;
     if ((c[0] == ICMP6_ECHO_REQUEST || c[0] == ICMP6_ECHO_REPLY)) {
         add(d, PL_TRANSPORT, false, off + 4, 2, "matches replies to the pinging program",
@@ -678,9 +756,11 @@ decode_eth(struct decoder *d, const uint8_t *b, int off, int len)
         return;
     }
     const uint8_t *e = b + off;
-    char dst[MAC_ADDR_STRLEN], src[MAC_ADDR_STRLEN];
-    mac_addr_str(e + ETH_OFF_DST, dst);
-    mac_addr_str(e + ETH_OFF_SRC, src);
+    char dst[MAC_ADDR_STRLEN] = "", src[MAC_ADDR_STRLEN] = "";
+    if (d->protos == NULL) {  /* the headings' words need no addresses */
+        mac_addr_str(e + ETH_OFF_DST, dst);
+        mac_addr_str(e + ETH_OFF_SRC, src);
+    }
     uint16_t type = be16_get(e + ETH_OFF_TYPE);
     const char *tn = ethertype_name(type);
     add(d, PL_LINK, true, off, ETH_HDR_LEN, "Ethernet II [IEEE 802.3 3.2]", "Ethernet %s > %s",

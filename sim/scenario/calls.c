@@ -482,12 +482,20 @@ parse_route_add(struct parser *p, struct cur *c, const struct tok *kw, int h,
     st->host = h;
     ra->dev = -1;
     ra->gw.host = -1;
+    bool v6 = tok_is_minus6(ta);  /* route -6 add ...: IPv6 (route6.c) */
+    if (v6) {
+        ta = td;
+        td = cur_next(c);
+    }
     if (!word_is(ta, "add"))
         return perr(p, ta != NULL ? ta->col : kw->col, "route needs 'add', like '%s: route add "
                     "default via 192.0.2.254' (to see the table: '%s: ip route')", sh->name,
                     sh->name);
     if (td == NULL)
         return perr(p, ta->col, "route add needs a destination: ADDRESS/LEN or default");
+    if (v6 || route6_tok_is_v6(td) ||
+        (word_is(td, "default") && word_is(cur_peek(c), "via") && route6_tok_is_v6(cur_peek2(c))))
+        return parse_route6_add(p, c, td, h, st);
     if (word_is(td, "default")) {
         ra->dst = 0;
         ra->prefix_len = 0;
@@ -589,6 +597,11 @@ parse_ip_route(struct parser *p, struct cur *c, const struct tok *kw, int h, str
 
     step_init(st, SCN_STEP_ROUTE_SHOW);
     st->host = h;
+    if (tok_is_minus6(t)) {
+        /* ip -6 route: the IPv6 table (route6.c) */
+        st->route.v6 = true;
+        t = cur_next(c);
+    }
     if (!word_is(t, "route"))
         return perr(p, t != NULL ? t->col : kw->col, "ip needs 'route', like '%s: ip route' "
                     "(netstep's ip knows only its route table)", p->scn->hosts[h].name);
@@ -908,6 +921,10 @@ print_route_add(FILE *out, const struct scenario *scn, const struct scn_step *st
     const struct scn_route_args *ra = &st->route;
     char a[IPV4_ADDR_STRLEN];
 
+    if (ra->v6) {
+        print_route6_add(out, scn, st);
+        return;
+    }
     fputs("route add ", out);
     if (ra->prefix_len == 0 && ra->dst == 0)
         fputs("default", out);
@@ -926,7 +943,7 @@ print_route_show(FILE *out, const struct scenario *scn, const struct scn_step *s
 {
     (void)scn;
     (void)st;
-    fputs("ip route", out);
+    fputs(st->route.v6 ? "ip -6 route" : "ip route", out);
 }
 
 bool
@@ -989,6 +1006,8 @@ eq_setsockopt(const struct scn_step *a, const struct scn_step *b)
 bool
 eq_route_add(const struct scn_step *a, const struct scn_step *b)
 {
+    if (a->route.v6 || b->route.v6)
+        return eq_route6_add(a, b);
     return a->route.dst == b->route.dst && a->route.prefix_len == b->route.prefix_len &&
            a->route.has_gw == b->route.has_gw &&
            (!a->route.has_gw || addr_eq(&a->route.gw, &b->route.gw)) &&

@@ -82,7 +82,8 @@ filter_eq(const struct scn_filter *a, const struct scn_filter *b)
            (!a->has_from || addr_eq(&a->from, &b->from)) && a->has_to == b->has_to &&
            (!a->has_to || addr_eq(&a->to, &b->to)) && a->port == b->port &&
            a->flags == b->flags && a->has_len == b->has_len &&
-           (!a->has_len || (a->len_cmp == b->len_cmp && a->len == b->len));
+           (!a->has_len || (a->len_cmp == b->len_cmp && a->len == b->len)) &&
+           a->has_type == b->has_type && (!a->has_type || a->icmp_type == b->icmp_type);
 }
 
 bool

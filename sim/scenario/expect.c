@@ -362,7 +362,8 @@ parse_expect_host(struct parser *p, struct cur *c, const struct tok *th, int h,
                 "tcb')", show(t).s);
 }
 
-const char *const proto_names[] = { "", "arp", "ip", "icmp", "udp", "tcp", "icmp6", NULL };
+const char *const proto_names[] = { "", "arp", "ip", "icmp", "udp", "tcp", "icmp6", "ip6",
+                                    NULL };
 
 /* TCP flags as `flags` writes them: letters of tcpdump (S A F R P U E W, W
  * for CWR) or names (SYN ACK FIN RST PSH URG ECE CWR) joined with '+'. */
@@ -424,9 +425,9 @@ out_bad:
 int
 parse_filter(struct parser *p, struct cur *c, struct scn_filter *f)
 {
-    static const char *const parts[] = { "from", "to", "port", "flags", "len", NULL };
+    static const char *const parts[] = { "from", "to", "port", "flags", "len", "type", NULL };
     const struct tok *t = cur_peek(c);
-    const struct tok *seen[5] = { NULL, NULL, NULL, NULL, NULL };
+    const struct tok *seen[6] = { NULL, NULL, NULL, NULL, NULL, NULL };
 
     f->proto = SCN_PROTO_ANY;
     for (int i = 1; t != NULL && proto_names[i] != NULL; i++) {
@@ -450,7 +451,7 @@ parse_filter(struct parser *p, struct cur *c, struct scn_filter *f)
                     return perr(p, t->col, "unknown filter word %s (did you mean '%s'?)",
                                 show(t).s, sg.best);
                 return perr(p, t->col, "unknown filter word %s (a filter is [arp|ip|icmp|udp|"
-                            "tcp|icmp6] [from ADDR] [to ADDR] [port N] [flags F] [len OP N])",
+                            "tcp|icmp6|ip6] [from ADDR] [to ADDR] [port N] [flags F] [len OP N])",
                             show(t).s);
             }
             return 0;
@@ -467,6 +468,7 @@ parse_filter(struct parser *p, struct cur *c, struct scn_filter *f)
                 "port needs a number, like 'port 80'",
                 "flags needs TCP flags, like 'flags SA'",
                 "len needs a comparison and a number, like 'len > 0'",
+                "type needs an ICMPv6 type number, like 'icmp6 type 2'",
             };
             return perr(p, t->col, "%s", needs[part]);
         }
@@ -497,6 +499,16 @@ parse_filter(struct parser *p, struct cur *c, struct scn_filter *f)
             if (get_tcp_flags(p, v, &f->flags) < 0)
                 return -1;
             break;
+        case 5: {
+            uint64_t ty;
+            if (f->proto != SCN_PROTO_ICMP6)
+                return perr(p, t->col, "type is ICMPv6's: write 'icmp6 type %s'", v->text);
+            if (get_uint(p, v, "type", 0, 255, "", &ty) < 0)
+                return -1;
+            f->has_type = true;
+            f->icmp_type = (uint8_t)ty;
+            break;
+        }
         default: {
             const struct tok *n = cur_next(c);
             if (n == NULL)

@@ -190,6 +190,9 @@ struct scn_error *diag_add(struct scn_diag *d, const char *name, unsigned line, 
 unsigned cur_lineno(const struct parser *p);
 int perr(struct parser *p, unsigned col, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* A warning at column col of the current line (the scenario still runs). */
+void pwarn(struct parser *p, unsigned col, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 int perr_oom(struct parser *p);
 struct shown show(const struct tok *t);
 bool word_is(const struct tok *t, const char *w);
@@ -288,6 +291,13 @@ void print_setsockopt(FILE *out, const struct scenario *scn, const struct scn_st
 void print_wait(FILE *out, const struct scenario *scn, const struct scn_step *st);
 void print_route_add(FILE *out, const struct scenario *scn, const struct scn_step *st);
 void print_route_show(FILE *out, const struct scenario *scn, const struct scn_step *st);
+/* route6.c: IPv6 routes (`route add 2001:db8:2::/64 via ...`, `ip -6 route`) */
+bool route6_tok_is_v6(const struct tok *t);
+bool tok_is_minus6(const struct tok *t);
+int parse_route6_add(struct parser *p, struct cur *c, const struct tok *td, int h,
+                     struct scn_step *st);
+void print_route6_add(FILE *out, const struct scenario *scn, const struct scn_step *st);
+bool eq_route6_add(const struct scn_step *a, const struct scn_step *b);
 bool eq_socket(const struct scn_step *a, const struct scn_step *b);
 bool eq_bind(const struct scn_step *a, const struct scn_step *b);
 bool eq_connect(const struct scn_step *a, const struct scn_step *b);
@@ -492,5 +502,15 @@ int copy_replay(struct scn_step *dst, const struct scn_step *src);
 void clear_replay(struct scn_step *st);
 void run_replay_step(struct scn_runner *r, const struct scn_step *st, size_t step_no,
                      bool scheduled);
+
+/* advertise.c: `advertise ROUTER ethN PREFIX/LEN [OPTIONS]` [RFC 4861 6.2]. */
+int parse_advertise(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st);
+void init_advertise(struct scn_step *st);
+void print_advertise(FILE *out, const struct scenario *scn, const struct scn_step *st);
+bool eq_advertise(const struct scn_step *a, const struct scn_step *b);
+/* advertise.c: `address HOST ethN ADDR6/LEN` (an IPv6 address, now). */
+int parse_address(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st);
+void print_address(FILE *out, const struct scenario *scn, const struct scn_step *st);
+bool eq_address(const struct scn_step *a, const struct scn_step *b);
 
 #endif

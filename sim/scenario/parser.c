@@ -140,6 +140,19 @@ perr(struct parser *p, unsigned col, const char *fmt, ...)
     return -1;
 }
 
+void
+pwarn(struct parser *p, unsigned col, const char *fmt, ...)
+{
+    char msg[SCN_MSG_LEN];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    diag_set_src(diag_warn(p->diag, cur_file(p), cur_lineno(p), col, msg),
+                 p->cur_line < p->n_lines ? p->lines[p->cur_line].src : NULL);
+}
+
 int
 perr_oom(struct parser *p)
 {

@@ -60,6 +60,7 @@ parse_ping(struct parser *p, struct cur *c, const struct tok *kw, struct scn_ste
     const struct tok *td = cur_next(c);
     const struct tok *seen[7] = { NULL, NULL, NULL, NULL, NULL, NULL, NULL };
     const struct tok *t;
+    const struct tok *size_tok = NULL;
     struct scn_ping_args *pa = &st->ping;
 
     step_init(st, SCN_STEP_PING);
@@ -140,10 +141,11 @@ parse_ping(struct parser *p, struct cur *c, const struct tok *kw, struct scn_ste
             pa->count = (uint32_t)v;
             break;
         case 1:
-            if (get_uint(p, a, "size", 0, SCN_PING_SIZE_MAX,
-                         " (the largest ICMP payload in one IPv4 datagram)", &v) < 0)
+            if (get_uint(p, a, "size", 0, SCN_PING6_SIZE_MAX,
+                         " (the largest ICMPv6 payload in one IPv6 packet)", &v) < 0)
                 return -1;
             pa->size = (uint32_t)v;
+            size_tok = a;
             break;
         case 2:
             if (get_dur(p, a, &pa->interval_ns) < 0)
@@ -155,13 +157,12 @@ parse_ping(struct parser *p, struct cur *c, const struct tok *kw, struct scn_ste
             break;
         }
     }
+    if (!pa->v6 && size_tok != NULL && pa->size > SCN_PING_SIZE_MAX)
+        return perr(p, size_tok->col, "size %.*s is more than %u (the largest ICMP payload in "
+                    "one IPv4 datagram)", SHOW_MAX, size_tok->text, SCN_PING_SIZE_MAX);
     if (pa->v6 && seen[5] != NULL)
         return perr(p, seen[5]->col, "df is for IPv4: IPv6 routers never fragment, so there "
                     "is no bit to set [RFC 8200 5]");
-    if (pa->v6 && pa->size > SCN_PING6_SIZE_MAX)
-        return perr(p, seen[1]->col, "size %u is more than %u: it would need IPv6 "
-                    "fragmentation, which is not built yet", (unsigned)pa->size,
-                    SCN_PING6_SIZE_MAX);
     return 0;
 }
 
@@ -180,11 +181,38 @@ parse_traceroute(struct parser *p, struct cur *c, const struct tok *kw, struct s
     ta->max_hops = SCN_TRACEROUTE_HOPS_DEFAULT;
     ta->probes = SCN_TRACEROUTE_PROBES_DEFAULT;
     ta->wait_ns = SCN_TRACEROUTE_WAIT_DEFAULT_NS;
-    if (parse_host_dest(p, kw, th, td, &st->host, &ta->dest) < 0)
+    if (route6_tok_is_v6(td)) {
+        /* An IPv6 literal: traceroute -6 (run_ping6.c). */
+        if (get_host(p, th, &st->host) < 0)
+            return -1;
+        if (!ip6_addr_parse(td->text, &ta->dest6) || ip6_addr_is_unspecified(&ta->dest6) ||
+            ip6_addr_is_multicast(&ta->dest6))
+            return perr(p, td->col, "bad IPv6 destination '%.*s' (like 2001:db8::2)", SHOW_MAX,
+                        td->text);
+        ta->v6 = true;
+        ta->dest.kind = SCN_ADDR_DOTTED;
+        ta->dest.host = -1;
+    } else if (parse_host_dest(p, kw, th, td, &st->host, &ta->dest) < 0) {
         return -1;
+    }
     while ((t = cur_next(c)) != NULL) {
         uint64_t v;
-        int found = find_option(p, t, options, seen, "traceroute", "max-hops, probes and wait");
+        if (word_is(t, "ipv6")) {
+            /* `traceroute alice bob ipv6`: to bob's IPv6 address. */
+            if (ta->v6 || ta->dest.kind != SCN_ADDR_HOST)
+                return perr(p, t->col, ta->v6 ? "the destination is IPv6 already"
+                                              : "'ipv6' needs a host name as the destination");
+            const struct scn_host *dh = &p->scn->hosts[ta->dest.host];
+            if (!dh->if_has_addr6[0])
+                return perr(p, t->col, "host '%s' has no IPv6 address (give one after its "
+                            "IPv4 address, like %s 192.0.2.2/24 2001:db8::2/64)", dh->name,
+                            dh->router ? "router" : "host");
+            ta->v6 = true;
+            ta->dest6 = dh->if_addr6[0];
+            continue;
+        }
+        int found = find_option(p, t, options, seen, "traceroute",
+                                "max-hops, probes, wait and ipv6");
         if (found < 0)
             return -1;
         size_t opt = (size_t)found;
@@ -261,7 +289,14 @@ print_traceroute(FILE *out, const struct scenario *scn, const struct scn_step *s
     const struct scn_traceroute_args *ta = &st->traceroute;
 
     fprintf(out, "traceroute %s ", scn->hosts[st->host].name);
-    print_addr(out, scn, &ta->dest);
+    if (ta->v6 && ta->dest.kind != SCN_ADDR_HOST) {
+        char a6[IPV6_ADDR_STRLEN];
+        fputs(ip6_addr_str(&ta->dest6, a6), out);
+    } else {
+        print_addr(out, scn, &ta->dest);
+        if (ta->v6)
+            fputs(" ipv6", out);
+    }
     if (ta->max_hops != SCN_TRACEROUTE_HOPS_DEFAULT)
         fprintf(out, " max-hops %u", (unsigned)ta->max_hops);
     if (ta->probes != SCN_TRACEROUTE_PROBES_DEFAULT)
@@ -288,7 +323,8 @@ eq_traceroute(const struct scn_step *a, const struct scn_step *b)
     return addr_eq(&a->traceroute.dest, &b->traceroute.dest) &&
            a->traceroute.max_hops == b->traceroute.max_hops &&
            a->traceroute.probes == b->traceroute.probes &&
-           a->traceroute.wait_ns == b->traceroute.wait_ns;
+           a->traceroute.wait_ns == b->traceroute.wait_ns && a->traceroute.v6 == b->traceroute.v6 &&
+           ip6_addr_eq(&a->traceroute.dest6, &b->traceroute.dest6);
 }
 
 const struct scn_addr *
@@ -303,5 +339,7 @@ peer_ping(const struct scn_step *st)
 const struct scn_addr *
 peer_traceroute(const struct scn_step *st)
 {
+    if (st->traceroute.v6)
+        return NULL;
     return &st->traceroute.dest;
 }

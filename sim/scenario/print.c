@@ -216,6 +216,8 @@ print_filter(FILE *out, const struct scenario *scn, const struct scn_filter *f)
         fputs(" to ", out);
         print_addr(out, scn, &f->to);
     }
+    if (f->has_type)
+        fprintf(out, " type %u", (unsigned)f->icmp_type);
     if (f->port != 0)
         fprintf(out, " port %u", (unsigned)f->port);
     if (f->flags != 0) {
@@ -353,6 +355,11 @@ scenario_print(const struct scenario *scn, FILE *out)
             fprintf(out, " mtu %u", h->mtu);
         if (h->has_mac)
             fprintf(out, " mac %s", mac_addr_str(h->mac, mac));
+        bool any6 = false;
+        for (unsigned k = 0; k < h->n_ifaces; k++)
+            any6 = any6 || h->if_has_addr6[k];
+        if (h->ipv6 && !any6)
+            fputs(" ipv6", out);
         fputc('\n', out);
     }
     for (size_t i = 0; i < scn->n_switches; i++)

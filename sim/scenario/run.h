@@ -72,6 +72,9 @@ void step_traceroute(struct scn_runner *r, const struct scn_step *st, size_t ste
 /* run_rules.c */
 void step_route_add(struct scn_runner *r, const struct scn_step *st, char *res, size_t n);
 void step_route_show(struct scn_runner *r, const struct scn_step *st);
+void step_traceroute6(struct scn_runner *r, const struct scn_step *st, size_t step_no);
+void step_route6_add(struct scn_runner *r, const struct scn_step *st, char *res, size_t n);
+void step_route6_show(struct scn_runner *r, const struct scn_step *st);
 void step_link_state(struct scn_runner *r, const struct scn_step *st);
 unsigned step_rule(struct scn_runner *r, const struct scn_step *st);
 void step_set(struct scn_runner *r, const struct scn_step *st);
@@ -121,6 +124,10 @@ void run_link_state_step(struct scn_runner *r, const struct scn_step *st, size_t
                          bool scheduled);
 void run_drop_step(struct scn_runner *r, const struct scn_step *st, size_t step_no, bool scheduled);
 void run_set_step(struct scn_runner *r, const struct scn_step *st, size_t step_no, bool scheduled);
+void run_advertise_step(struct scn_runner *r, const struct scn_step *st, size_t step_no,
+                        bool scheduled);
+void run_address_step(struct scn_runner *r, const struct scn_step *st, size_t step_no,
+                      bool scheduled);
 
 /* run_step.c */
 void run_say_step(struct scn_runner *r, const struct scn_step *st, size_t step_no, bool scheduled);

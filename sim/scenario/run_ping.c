@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "stack/addr6.h"
 #include "stack/err.h"
 #include "stack/host.h"
 #include "stack/socket.h"
@@ -68,6 +69,31 @@ head_ttl(struct host *h, int fd)
     return pkt_l3(s->rcvq.first)[IPV4_OFF_TTL];
 }
 
+/* A destination named by a dual-stack host has an IPv4 and an IPv6 address:
+ * say in the trace which one RFC 6724's destination selection would take
+ * and by which rule. `ping HOST` still pings IPv4 (`ping HOST ipv6` the
+ * other), as the lessons were written. */
+static void
+say_family_choice(struct scn_runner *r, struct host *h, const struct scn_ping_args *pa)
+{
+    if (pa->dest.kind != SCN_ADDR_HOST || pa->dest.host < 0 || h->ip6 == NULL)
+        return;
+    const struct scn_host *d = &r->scn->hosts[pa->dest.host];
+    for (unsigned k = 0; k < d->n_ifaces; k++) {
+        if (d->if_addr[k] != pa->dest.addr || !d->if_has_addr6[k])
+            continue;
+        const char *why = "";
+        bool v6 = addr6_prefer_ipv6(h, &d->if_addr6[k], pa->dest.addr, &why);
+        char a4[IPV4_ADDR_STRLEN], a6[IPV6_ADDR_STRLEN];
+        trace_event(h, TRACE_NOTE, LAYER_APP, NULL, "RFC 6724 6",
+                    "%s is %s and %s: destination selection would take %s (%s); ping without "
+                    "'ipv6' pings IPv4, as ping -4 does", d->name,
+                    ipv4_addr_str(pa->dest.addr, a4), ip6_addr_str(&d->if_addr6[k], a6),
+                    v6 ? "IPv6" : "IPv4", why);
+        return;
+    }
+}
+
 void
 step_ping(struct scn_runner *r, const struct scn_step *st, size_t step_no)
 {
@@ -82,6 +108,7 @@ step_ping(struct scn_runner *r, const struct scn_step *st, size_t step_no)
     run_say(r, false, "PING %s (%s) %u(%u) bytes of data.\n", dst, dst, pa->size,
             pa->size + 28);
     run_enter(r, h, step_no);
+    say_family_choice(r, h, pa);
     int fd = sock_socket(h, SOCK_DOMAIN_INET, SOCK_TYPE_DGRAM, SOCK_PROTO_ICMP);
     run_leave(r, h);
     if (fd < 0) {
@@ -236,6 +263,10 @@ step_traceroute(struct scn_runner *r, const struct scn_step *st, size_t step_no)
     unsigned port = TRACEROUTE_PORT_BASE;
     bool done = false;
 
+    if (ta->v6) {
+        step_traceroute6(r, st, step_no);
+        return;
+    }
     ipv4_addr_str(ta->dest.addr, dst);
     /* [traceroute.c] the data counts up from 0x40, as its default probe does */
     for (size_t i = 0; i < sizeof(data); i++)

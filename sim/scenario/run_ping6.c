@@ -115,6 +115,10 @@ step_ping6(struct scn_runner *r, const struct scn_step *st, size_t step_no)
                 rtt_sq += (double)rtt * (double)rtt;
                 run_say(r, false, "%u bytes from %s: icmp_seq=%u ttl=%u time=%.3f ms\n",
                         (unsigned)m.len, from, seq, m.hop_limit, (double)rtt / NS_PER_MS);
+            } else if (got && m.type == ICMP6_PACKET_TOO_BIG) {
+                run_say(r, false, "From %s icmp_seq=%u Packet too big: mtu=%u\n", from, seq,
+                        m.param);
+                errors++;
             } else if (got) {
                 run_say(r, false, "From %s icmp_seq=%u %s\n", from, seq,
                         error_text(m.type, m.code));
@@ -147,5 +151,98 @@ step_ping6(struct scn_runner *r, const struct scn_step *st, size_t step_no)
         run_say(r, false, "rtt min/avg/max/mdev = %.3f/%.3f/%.3f/%.3f ms\n",
                 (double)rtt_min / NS_PER_MS, avg / NS_PER_MS, (double)rtt_max / NS_PER_MS,
                 (var > 0 ? sqrt(var) : 0) / NS_PER_MS);
+    }
+}
+
+/* ------------------------------------------------------------------------ */
+/* traceroute -6 -I -n: ICMPv6 echo requests with hop limits 1, 2, 3, ...
+ * (UDP probes, traceroute's default, wait for UDP over IPv6). Each router
+ * on the way answers the probe whose hop limit runs out there with time
+ * exceeded [RFC 4443 3.3]; the destination answers with an echo reply. */
+
+/* traceroute's 80-byte probes: 40 of IPv6, 8 of ICMPv6 header, 32 of data. */
+#define TRACEROUTE6_DATA_LEN 32u
+
+void
+step_traceroute6(struct scn_runner *r, const struct scn_step *st, size_t step_no)
+{
+    const struct scn_traceroute_args *ta = &st->traceroute;
+    struct host *h = r->hosts[st->host];
+    char dst[IPV6_ADDR_STRLEN];
+    uint8_t data[TRACEROUTE6_DATA_LEN];
+    bool done = false;
+
+    ip6_addr_str(&ta->dest6, dst);
+    /* [traceroute.c] the data counts up from 0x40, as its default probe does */
+    for (size_t i = 0; i < sizeof data; i++)
+        data[i] = (uint8_t)(0x40 + i);
+    run_say(r, false, "traceroute to %s (%s), %u hops max, %u byte packets\n", dst, dst,
+            (unsigned)ta->max_hops, IPV6_HDR_LEN + ICMP6_HDR_LEN + TRACEROUTE6_DATA_LEN);
+    if (h->ip6 == NULL) {
+        run_say(r, true, "traceroute: %s has no IPv6 address\n", h->name);
+        return;
+    }
+    uint16_t id = h->ip6->next_echo_id++;
+    uint16_t seq = 1;
+    for (uint32_t hop = 1; hop <= ta->max_hops && !done; hop++) {
+        char line[1024];
+        size_t o = 0;
+        struct ip6_addr last;
+        bool any_addr = false;
+        o += (size_t)snprintf(line + o, sizeof line - o, "%2u ", (unsigned)hop);
+        for (uint32_t probe = 0; probe < ta->probes; probe++, seq++) {
+            uint64_t t_send = r->sim.now_ns;
+            run_enter(r, h, step_no);
+            host_set_cause(h, cause_call(CALL_PING, (uint32_t)step_no));
+            int sr = icmp6_echo_send(h, &ta->dest6, id, seq, data, sizeof data, (uint8_t)hop);
+            run_leave(r, h);
+            if (sr < 0) {
+                run_say(r, false, "%s\ntraceroute: sendto: %s\n", line, err_sentence(sr));
+                done = true;
+                o = 0;
+                break;
+            }
+            struct ping6_wait w = { h, id, seq };
+            struct icmp6_echo_msg m;
+            bool got = false;
+            if (run_wait(r, ping6_ready, &w, t_send + ta->wait_ns)) {
+                run_enter(r, h, step_no);
+                got = icmp6_echo_take(h, id, seq, &m);
+                run_leave(r, h);
+            }
+            if (!got) {
+                o += (size_t)snprintf(line + o, sizeof line - o, " *");
+                if (o >= sizeof line)
+                    o = sizeof line - 1;
+                continue;
+            }
+            if (!any_addr || !ip6_addr_eq(&m.from, &last)) {
+                char a[IPV6_ADDR_STRLEN];
+                o += (size_t)snprintf(line + o, sizeof line - o, " %s", ip6_addr_str(&m.from, a));
+            }
+            any_addr = true;
+            last = m.from;
+            o += (size_t)snprintf(line + o, sizeof line - o, "  %.3f ms",
+                                  (double)(r->sim.now_ns - t_send) / NS_PER_MS);
+            if (m.type == ICMP6_ECHO_REPLY) {
+                done = true;  /* the destination itself answered */
+            } else if (m.type == ICMP6_DST_UNREACH) {
+                /* [traceroute.c] the marks of ICMPv6 unreachables: !N no
+                 * route, !A prohibited, !S beyond scope, !H address. */
+                static const char *const marks[] = { " !N", " !A", " !S", " !H" };
+                if (m.code < 4)
+                    o += (size_t)snprintf(line + o, sizeof line - o, "%s", marks[m.code]);
+                else
+                    o += (size_t)snprintf(line + o, sizeof line - o, " !<%u>", m.code);
+                done = true;
+            } else if (m.type == ICMP6_PACKET_TOO_BIG) {
+                o += (size_t)snprintf(line + o, sizeof line - o, " !F-%u", m.param);
+                done = true;
+            }
+            if (o >= sizeof line)
+                o = sizeof line - 1;
+        }
+        if (o > 0)
+            run_say(r, false, "%s\n", line);
     }
 }

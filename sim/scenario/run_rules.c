@@ -23,6 +23,10 @@ void
 step_route_add(struct scn_runner *r, const struct scn_step *st, char *res, size_t n)
 {
     const struct scn_route_args *ra = &st->route;
+    if (ra->v6) {
+        step_route6_add(r, st, res, n);
+        return;
+    }
     struct host *h = r->hosts[st->host];
     struct iface *dev = ra->dev >= 0 ? &h->ifaces[ra->dev] : NULL;
     sim_enter_host(&r->sim, h);
@@ -41,6 +45,10 @@ step_route_add(struct scn_runner *r, const struct scn_step *st, char *res, size_
 void
 step_route_show(struct scn_runner *r, const struct scn_step *st)
 {
+    if (st->route.v6) {
+        step_route6_show(r, st);
+        return;
+    }
     struct host *h = r->hosts[st->host];
     char buf[4096];
     int n = route_table_format(h, buf, sizeof(buf));
@@ -53,6 +61,12 @@ void
 step_link_state(struct scn_runner *r, const struct scn_step *st)
 {
     link_set_down(r->links[st->link_state.link], st->link_state.down);
+}
+
+static bool
+rule_match6(const void *scn, const void *filter, const uint8_t *frame, size_t len)
+{
+    return scn_filter_match(scn, filter, frame, len);
 }
 
 /* Put a per-packet rule on every link; each link counts its own matches. */
@@ -71,6 +85,7 @@ step_rule(struct scn_runner *r, const struct scn_step *st)
         [SCN_PROTO_ANY] = LINK_RULE_ANY, [SCN_PROTO_ARP] = LINK_RULE_ARP,
         [SCN_PROTO_IPV4] = LINK_RULE_IPV4, [SCN_PROTO_ICMP] = LINK_RULE_ICMP,
         [SCN_PROTO_UDP] = LINK_RULE_UDP, [SCN_PROTO_TCP] = LINK_RULE_TCP,
+        [SCN_PROTO_ICMP6] = LINK_RULE_IPV6, [SCN_PROTO_IP6] = LINK_RULE_IPV6,
     };
     struct link_rule lr = {
         .action = acts[d->action],
@@ -79,6 +94,10 @@ step_rule(struct scn_runner *r, const struct scn_step *st)
         .proto = protos[f->proto],
         .tcp_flags = f->flags,
         .port = f->port,
+        /* IPv6 frames are read by the scenario's own filter (run_world.c). */
+        .match6 = rule_match6,
+        .match6_a = r->scn,
+        .match6_b = f,
     };
     /* `from HOST`: the frames HOST sends (its interface, or its MAC through
      * a switch). `from ADDRESS`, `to ADDRESS`: that IPv4 source or

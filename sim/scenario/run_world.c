@@ -22,6 +22,7 @@
 #include "stack/tcp.h"
 #include "stack/wire/addr.h"
 #include "stack/wire/arp.h"
+#include "stack/wire/bytes.h"
 #include "stack/wire/eth.h"
 #include "stack/wire/icmp.h"
 #include "stack/wire/ipv4.h"
@@ -110,12 +111,10 @@ run_missing(const struct scn_step *st)
     if (st->kind != SCN_STEP_DROP)
         return NULL;
     const struct scn_filter *f = &st->drop.filter;
-    if (f->proto == SCN_PROTO_ICMP6)
-        return "a per-packet rule does not match IPv6 frames yet (icmp6 is for counts and "
-               "questions)";
     if (f->has_len && f->proto != SCN_PROTO_TCP && f->proto != SCN_PROTO_UDP &&
-        f->proto != SCN_PROTO_ICMP && f->proto != SCN_PROTO_IPV4)
-        return "a per-packet rule's len needs ip, icmp, udp or tcp before it";
+        f->proto != SCN_PROTO_ICMP && f->proto != SCN_PROTO_IPV4 &&
+        f->proto != SCN_PROTO_ICMP6 && f->proto != SCN_PROTO_IP6)
+        return "a per-packet rule's len needs ip, icmp, udp, tcp, ip6 or icmp6 before it";
     return NULL;
 }
 
@@ -230,6 +229,67 @@ addr_is(const struct scenario *scn, const struct scn_addr *a, uint32_t addr)
     return false;
 }
 
+/* An IPv6 packet (b is its header): `ip6` sees every one; `icmp6`, `udp`
+ * and `tcp` the ones whose headers name them after the extension headers,
+ * except a fragment after the first (its data is the middle of a payload,
+ * as for IPv4 fragments, which only `ip` sees). */
+static bool
+filter_match6(const struct scenario *scn, const struct scn_filter *f, const uint8_t *b,
+              size_t len)
+{
+    struct ipv6_hdr ip6;
+    if (ipv6_parse(b, len, &ip6) != DROP_NONE)
+        return false;
+    if (f->has_from && !addr6_is(scn, &f->from, &ip6.src))
+        return false;
+    if (f->has_to && !addr6_is(scn, &f->to, &ip6.dst))
+        return false;
+    size_t off = IPV6_HDR_LEN, end = IPV6_HDR_LEN + (size_t)ip6.payload_len;
+    uint8_t nh = ip6.next_header;
+    bool later_fragment = false;
+    while ((nh == IPV6_NH_HOPOPT || nh == IPV6_NH_DSTOPTS || nh == IPV6_NH_ROUTING ||
+            nh == IPV6_NH_FRAGMENT) && off + 8 <= end) {
+        if (nh == IPV6_NH_FRAGMENT && (be16_get(b + off + 2) & 0xfff8) != 0)
+            later_fragment = true;
+        size_t hl = nh == IPV6_NH_FRAGMENT ? 8 : 8u * (b[off + 1] + 1u);
+        nh = b[off];
+        off += hl;
+    }
+    enum scn_proto proto = SCN_PROTO_IP6;
+    uint64_t plen = off <= end ? end - off : 0;
+    uint16_t sport = 0, dport = 0;
+    uint8_t flags = 0, type = 0;
+    size_t n = off <= end ? end - off : 0;
+    if (!later_fragment && off <= end) {
+        const uint8_t *l4 = b + off;
+        if (nh == IPV6_NH_ICMPV6 && n >= 4) {
+            proto = SCN_PROTO_ICMP6;
+            type = l4[0];
+            plen = n >= 8 ? n - 8u : 0;
+        } else if (nh == IPV6_NH_TCP && n >= 20 && (size_t)(l4[12] >> 4) * 4 <= n) {
+            proto = SCN_PROTO_TCP;
+            sport = be16_get(l4);
+            dport = be16_get(l4 + 2);
+            flags = l4[13];
+            plen = n - (size_t)(l4[12] >> 4) * 4;
+        } else if (nh == IPV6_NH_UDP && n >= 8) {
+            proto = SCN_PROTO_UDP;
+            sport = be16_get(l4);
+            dport = be16_get(l4 + 2);
+            plen = n - 8u;
+        }
+    }
+    if (f->proto != SCN_PROTO_ANY && f->proto != SCN_PROTO_IP6 && f->proto != proto)
+        return false;
+    if (f->has_type && (proto != SCN_PROTO_ICMP6 || type != f->icmp_type))
+        return false;
+    if (f->port != 0 && sport != f->port && dport != f->port)
+        return false;
+    if ((flags & f->flags) != f->flags)
+        return false;
+    return !f->has_len || cmp_u64(plen, f->len_cmp, f->len);
+}
+
 bool
 scn_filter_match(const struct scenario *scn, const struct scn_filter *f, const uint8_t *b,
                  size_t len)
@@ -245,21 +305,8 @@ scn_filter_match(const struct scenario *scn, const struct scn_filter *f, const u
         return false;
     b += ETH_HDR_LEN;
     len -= ETH_HDR_LEN;
-    if (eth.type == ETHERTYPE_IPV6) {
-        /* Only `icmp6` (and no protocol at all) sees IPv6 frames; ICMPv6
-         * right after the fixed header. */
-        struct ipv6_hdr ip6;
-        if ((f->proto != SCN_PROTO_ICMP6 && f->proto != SCN_PROTO_ANY) ||
-            ipv6_parse(b, len, &ip6) != DROP_NONE || ip6.next_header != IPV6_NH_ICMPV6 ||
-            ip6.payload_len < 4 || f->port != 0 || f->flags != 0)
-            return false;
-        if (f->has_from && !addr6_is(scn, &f->from, &ip6.src))
-            return false;
-        if (f->has_to && !addr6_is(scn, &f->to, &ip6.dst))
-            return false;
-        plen = ip6.payload_len >= 8 ? ip6.payload_len - 8u : 0;
-        return !f->has_len || cmp_u64(plen, f->len_cmp, f->len);
-    }
+    if (eth.type == ETHERTYPE_IPV6)
+        return filter_match6(scn, f, b, len);
     if (eth.type == ETHERTYPE_ARP) {
         struct arp_hdr arp;
         if (arp_parse(b, len, &arp) != DROP_NONE)
@@ -568,6 +615,8 @@ run_start_ipv6(struct scn_runner *r)
                 rc = ipv6_addr_add(h, &h->ifaces[k], &sh->if_addr6[k], sh->if_prefix6[k]);
         if (rc < 0)
             run_say(r, true, "%s: cannot set up IPv6: %s\n", sh->name, err_sentence(rc));
+        /* DAD and router solicitation set timers [RFC 4862 5.4, RFC 4861 6.3.7]. */
+        sim_host_entered(&r->sim, h);
     }
 }
 

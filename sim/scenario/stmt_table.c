@@ -157,6 +157,16 @@ const struct stmt_def stmt_table[] = {
       .parse = row_switch, .help = "switch NAME: a learning switch" },
     { .word = "hub", .kind = -1, .where = STMT_WORLD, .not_live = NOT_LIVE_WORLD,
       .parse = row_switch, .help = "hub NAME: a hub (every frame to every port)" },
+    { .word = "advertise", .kind = SCN_STEP_ADVERTISE, .where = STMT_STEP | STMT_AT,
+      .parse = parse_advertise, .init = init_advertise, .print = print_advertise,
+      .eq = eq_advertise, .run = run_advertise_step,
+      .help = "advertise ROUTER ethN PREFIX/LEN [lifetime DUR] [mtu N] ...: router "
+              "advertisements [RFC 4861 6.2]" },
+    { .word = "address", .kind = SCN_STEP_ADDRESS, .where = STMT_STEP | STMT_AT,
+      .parse = parse_address, .print = print_address, .eq = eq_address,
+      .run = run_address_step,
+      .help = "address HOST ethN ADDR6/LEN: give an interface an IPv6 address now (DAD "
+              "runs) [RFC 4862 5.4]" },
     { .word = "traceroute", .kind = SCN_STEP_TRACEROUTE, .where = STMT_STEP,
       .parse = parse_traceroute, .print = print_traceroute, .eq = eq_traceroute,
       .peer = peer_traceroute, .run = run_traceroute_step,
@@ -232,10 +242,10 @@ const struct stmt_def stmt_table[] = {
       .help = "HOST: wait VAR: join a background call" },
     { .word = "route", .kind = SCN_STEP_ROUTE_ADD, .where = STMT_CALL, .parse = parse_call_route,
       .print = print_route_add, .eq = eq_route_add, .run = run_route_add_step,
-      .help = "HOST: route add DEST/LEN|default [via GW] [dev ethN]" },
+      .help = "HOST: route [-6] add DEST/LEN|default [via GW] [dev ethN]" },
     { .word = "ip", .kind = SCN_STEP_ROUTE_SHOW, .where = STMT_CALL, .parse = parse_call_route,
-      .print = print_route_show, .run = run_route_show_step,
-      .help = "HOST: ip route: print the route table" },
+      .print = print_route_show, .eq = eq_route_add, .run = run_route_show_step,
+      .help = "HOST: ip [-6] route: print the route table" },
 };
 
 const size_t stmt_table_len = sizeof stmt_table / sizeof stmt_table[0];

@@ -247,9 +247,13 @@ parse_host_addr6(struct parser *p, const struct tok *t, struct scn_host *h, unsi
     for (size_t i = 0; i < p->scn->n_hosts; i++) {
         const struct scn_host *o = &p->scn->hosts[i];
         for (unsigned k = 0; k < o->n_ifaces; k++)
-            if (o->if_has_addr6[k] && ip6_addr_eq(&o->if_addr6[k], &a))
-                return perr(p, t->col, "address %s is already used by %s '%s' (at %u:%u)", buf,
-                            o->router ? "router" : "host", o->name, o->line, o->col);
+            if (o->if_has_addr6[k] && ip6_addr_eq(&o->if_addr6[k], &a)) {
+                /* Legal in IPv6, and worth a lesson: duplicate address
+                 * detection finds it [RFC 4862 5.4]. A warning, not an error. */
+                pwarn(p, t->col, "address %s is also %s '%s''s (at %u:%u): duplicate address "
+                      "detection will let only one of them use it [RFC 4862 5.4]", buf,
+                      o->router ? "router" : "host", o->name, o->line, o->col);
+            }
     }
     h->if_has_addr6[idx] = true;
     h->if_addr6[idx] = a;
@@ -258,12 +262,12 @@ parse_host_addr6(struct parser *p, const struct tok *t, struct scn_host *h, unsi
     return 0;
 }
 
-/* host|router NAME ADDR/LEN [ADDR6/LEN] [ADDR/LEN [ADDR6/LEN] ...] [mtu N] [mac MAC] */
+/* host|router NAME ADDR/LEN [ADDR6/LEN] [ADDR/LEN [ADDR6/LEN] ...] [mtu N] [mac MAC] [ipv6] */
 int
 parse_host(struct parser *p, struct cur *c, const struct tok *kw)
 {
     bool router = word_is(kw, "router");
-    static const char *const options[] = { "mtu", "mac", NULL };
+    static const char *const options[] = { "mtu", "mac", "ipv6", NULL };
     struct scenario *scn = p->scn;
     const struct tok *tn = cur_next(c);
     const struct tok *ta = cur_next(c);
@@ -330,8 +334,14 @@ parse_host(struct parser *p, struct cur *c, const struct tok *kw)
     }
 
     while ((t = cur_next(c)) != NULL) {
-        const struct tok *v = cur_next(c);
         h = &scn->hosts[hi];
+        if (word_is(t, "ipv6")) {
+            /* IPv6 with no address set by hand: link-locals, then what
+             * router advertisements give (SLAAC [RFC 4862 5.5]). */
+            h->ipv6 = true;
+            continue;
+        }
+        const struct tok *v = cur_next(c);
         if (word_is(t, "mtu")) {
             uint64_t mtu;
             if (seen_mtu != NULL)
@@ -358,7 +368,7 @@ parse_host(struct parser *p, struct cur *c, const struct tok *kw)
             if (sg.best != NULL)
                 return perr(p, t->col, "unknown host option %s (did you mean '%s'?)", show(t).s,
                             sg.best);
-            return perr(p, t->col, "unknown host option %s (host options are mtu and mac)",
+            return perr(p, t->col, "unknown host option %s (host options are mtu, mac and ipv6)",
                         show(t).s);
         }
     }

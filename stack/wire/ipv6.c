@@ -309,6 +309,7 @@ ipv6_describe(const uint8_t *b, size_t len, char *buf, size_t n)
     } while (0)
     size_t off = IPV6_HDR_LEN, end = IPV6_HDR_LEN + h.payload_len;
     uint8_t nh = h.next_header;
+    bool later_fragment = false;
     while ((nh == IPV6_NH_HOPOPT || nh == IPV6_NH_DSTOPTS || nh == IPV6_NH_ROUTING ||
             nh == IPV6_NH_FRAGMENT) && off + 8 <= end) {
         size_t hl = nh == IPV6_NH_FRAGMENT ? 8 : 8u * (b[off + 1] + 1u);
@@ -321,6 +322,8 @@ ipv6_describe(const uint8_t *b, size_t len, char *buf, size_t n)
         else
             ADD("frag (off %u%s, id 0x%08x) ", be16_get(b + off + 2) & 0xfff8,
                 (be16_get(b + off + 2) & 1) ? ", more" : "", be32_get(b + off + 4));
+        if (nh == IPV6_NH_FRAGMENT && (be16_get(b + off + 2) & 0xfff8) != 0)
+            later_fragment = true;
         nh = b[off];
         off += hl;
     }
@@ -330,6 +333,12 @@ ipv6_describe(const uint8_t *b, size_t len, char *buf, size_t n)
     }
     const uint8_t *m = b + off;
     size_t ml = end - off;
+    if (later_fragment) {
+        /* A fragment after the first carries the middle of a payload:
+         * there is no header of the next protocol to read in it. */
+        ADD("next header %u, %zu bytes of fragment data", nh, ml);
+        return w;
+    }
     if ((nh == IPV6_NH_TCP || nh == IPV6_NH_UDP) && off == IPV6_HDR_LEN)
         return describe_transport6(&h, nh, m, ml, buf, n);
     if (nh != IPV6_NH_ICMPV6 || ml < 4) {

@@ -77,7 +77,7 @@ has tcb_field "tcb.scn:3:16: error: unknown TCB field 'cwd' (did you mean 'cwnd'
 # Errors only the runner finds, before anything runs.
 printf 'host a 192.0.2.1/24\ndrop 3rd arp to a len > 0\n' > "$out/drop.scn"
 check drop_rule 2 "$ns" run "$out/drop.scn"
-has drop_rule "drop.scn:2:1: error: a per-packet rule's len needs ip, icmp, udp or tcp before it"
+has drop_rule "drop.scn:2:1: error: a per-packet rule's len needs ip, icmp, udp, tcp, ip6 or icmp6 before it"
 
 # Issue 4's done-when: traceroute prints the hop list a real traceroute -n
 # prints for the lesson's topology (three routers, then bob).

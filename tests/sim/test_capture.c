@@ -7,14 +7,21 @@
  * fields agree and are a multiple of 4, options are padded, timestamps are
  * split high/low in the units if_tsresol = 9 declares. tests/cli/captures.sh
  * checks the same files through tshark.
+ * The classic pcap writer is ours too (sim/pcap_sink.c): its bytes are
+ * compared with what libpcap's pcap_dump() writes for the same frames,
+ * across many of its 1 MiB writes, and a file that could not be written is
+ * an error, never a silent short file.
  */
 #include <check.h>
+#include <pcap/pcap.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "sim/capture.h"
+#include "sim/log_sink.h"
+#include "sim/pcap_sink.h"
 #include "sim/pcapng_sink.h"
 #include "sim/sim.h"
 #include "stack/pkt.h"
@@ -342,6 +349,145 @@ START_TEST(test_capture_dir_gets_a_file_for_a_tap_device_on_its_first_frame)
 }
 END_TEST
 
+/* A frame of len bytes whose contents depend on seed. */
+static struct pkt *
+test_frame(size_t len, unsigned seed)
+{
+    uint8_t d[1514];
+    ck_assert_uint_le(len, sizeof d);
+    for (size_t i = 0; i < len; i++)
+        d[i] = (uint8_t)(seed * 131u + i * 7u);
+    struct pkt *p = pkt_from_bytes(NULL, d, len);
+    ck_assert_ptr_nonnull(p);
+    return p;
+}
+
+START_TEST(test_pcap_bytes_are_libpcaps_across_many_buffers)
+{
+    /* 3,000 frames of 60 to 1514 bytes: about 2.3 MB, so the writer's
+     * 1 MiB buffer goes to the file twice in the middle of a record's
+     * worth of room, and the last part at close */
+    const char *ours = "test_capture_ours.pcap", *theirs = "test_capture_libpcap.pcap";
+    struct pcap_sink ps;
+    ck_assert_int_eq(pcap_sink_open(&ps, ours), 0);
+    pcap_t *pd = pcap_open_dead_with_tstamp_precision(DLT_EN10MB, PCAP_SINK_SNAPLEN,
+                                                      PCAP_TSTAMP_PRECISION_NANO);
+    ck_assert_ptr_nonnull(pd);
+    pcap_dumper_t *dumper = pcap_dump_open(pd, theirs);
+    ck_assert_ptr_nonnull(dumper);
+    for (unsigned i = 0; i < 3000; i++) {
+        size_t len = 60 + (i * 977u) % (1514 - 60 + 1);
+        struct pkt *p = test_frame(len, i);
+        uint64_t t = (uint64_t)i * 123456789u + 7;  /* seconds and nanoseconds */
+        struct trace_event ev = wire_event("alice-bob", p, t);
+        ps.sink.emit(ps.sink.ctx, &ev);
+        struct pcap_pkthdr h;
+        memset(&h, 0, sizeof h);
+        h.ts.tv_sec = (time_t)(t / 1000000000u);
+        h.ts.tv_usec = (suseconds_t)(t % 1000000000u);
+        h.len = h.caplen = (bpf_u_int32)len;
+        pcap_dump((u_char *)dumper, &h, p->data);
+        pkt_free(p);
+    }
+    ck_assert_uint_eq(ps.frames, 3000);
+    ck_assert_int_eq(pcap_sink_close(&ps), 0);
+    pcap_dump_close(dumper);
+    pcap_close(pd);
+    FILE *a = fopen(ours, "rb"), *b = fopen(theirs, "rb");
+    ck_assert_ptr_nonnull(a);
+    ck_assert_ptr_nonnull(b);
+    size_t total = 0;
+    for (;;) {
+        uint8_t ba[4096], bb[4096];
+        size_t na = fread(ba, 1, sizeof ba, a), nb = fread(bb, 1, sizeof bb, b);
+        ck_assert_uint_eq(na, nb);
+        ck_assert_mem_eq(ba, bb, na);
+        total += na;
+        if (na < sizeof ba)
+            break;
+    }
+    ck_assert_uint_gt(total, 2u * OUTFILE_BUFFER);
+    fclose(a);
+    fclose(b);
+    remove(ours);
+    remove(theirs);
+}
+END_TEST
+
+START_TEST(test_capture_to_a_full_device_is_an_error)
+{
+    /* /dev/full refuses every write: the capture must say so at close (or
+     * before), for pcap and pcapng alike */
+    if (access("/dev/full", W_OK) != 0)
+        return;
+    struct pkt *p = test_frame(1000, 1);
+    struct pcap_sink ps;
+    ck_assert_int_eq(pcap_sink_open(&ps, "/dev/full"), 0);
+    struct trace_event ev = wire_event("alice-bob", p, 1);
+    for (int i = 0; i < 100; i++)
+        ps.sink.emit(ps.sink.ctx, &ev);
+    ck_assert_int_lt(pcap_sink_close(&ps), 0);
+    ck_assert_ptr_nonnull(strstr(pcap_sink_error(&ps), "No space"));
+    struct pcapng_sink ns;
+    ck_assert_int_eq(pcapng_sink_open(&ns, "/dev/full", "test"), 0);
+    for (int i = 0; i < 100 && ns.err == 0; i++)
+        ns.sink.emit(ns.sink.ctx, &ev);
+    ck_assert_int_lt(pcapng_sink_close(&ns), 0);
+    ck_assert_ptr_nonnull(strstr(pcapng_sink_error(&ns), "No space"));
+    pkt_free(p);
+}
+END_TEST
+
+/* The comment, as it was built before it was built by hand: "#ID", then
+ * ": " and log_format_cause's words, then the rest. */
+static void
+comment_by_printf(const struct trace_event *ev, const char *step, char *buf, size_t n)
+{
+    char cause[160];
+    log_format_cause(&ev->cause, cause, sizeof cause);
+    snprintf(buf, n, "#%llu%s%s%s%s%s%s%s", (unsigned long long)(ev->pkt ? ev->pkt->id : 0),
+             cause[0] ? ": " : "", cause, step && step[0] ? ", " : "", step ? step : "",
+             ev->cause.kind == CAUSE_ARRIVAL && ev->pkt && ev->cause.pkt_id == ev->pkt->id
+                 ? " (forwarded)" : "",
+             ev->cause.tcp_why != TCP_WHY_NONE ? "; TCP: " : "",
+             ev->cause.tcp_why != TCP_WHY_NONE ? tcp_why_name((enum tcp_why)ev->cause.tcp_why)
+                                               : "");
+}
+
+START_TEST(test_comment_words_the_cause_as_the_log_does)
+{
+    struct pkt *p = test_frame(60, 3);
+    p->id = 18446744073709551615ull;  /* the longest id */
+    struct trace_cause causes[] = {
+        { .kind = CAUSE_NONE },
+        { .kind = CAUSE_ARRIVAL, .pkt_id = 1234567890123ull },
+        { .kind = CAUSE_ARRIVAL, .pkt_id = 18446744073709551615ull },  /* forwarded */
+        { .kind = CAUSE_ARRIVAL, .pkt_id = 0 },
+        { .kind = CAUSE_TIMER, .timer = TIMER_TCP_REXMT },
+        { .kind = CAUSE_CALL, .call = CALL_NONE, .step = 0 },
+        { .kind = CAUSE_CALL, .call = CALL_NONE, .step = 12 },
+        { .kind = CAUSE_CALL, .call = CALL_SEND, .step = 4 },
+        { .kind = CAUSE_CALL, .call = CALL_CONNECT, .step = 0 },
+        { .kind = CAUSE_ARRIVAL, .pkt_id = 9, .tcp_why = TCP_WHY_NONE + 1 },
+    };
+    const char *steps[] = { NULL, "", "line 12: alice send c \"hi\"" };
+    size_t sizes[] = { 1, 2, 5, 17, 30, PCAPNG_COMMENT_LEN };
+    for (size_t c = 0; c < sizeof causes / sizeof causes[0]; c++)
+        for (size_t st = 0; st < 3; st++)
+            for (size_t z = 0; z < sizeof sizes / sizeof sizes[0]; z++) {
+                struct trace_event ev = wire_event("alice-bob", p, 5);
+                ev.cause = causes[c];
+                char want[PCAPNG_COMMENT_LEN], got[PCAPNG_COMMENT_LEN];
+                comment_by_printf(&ev, steps[st], want, sizes[z]);
+                memset(got, 'x', sizeof got);
+                pcapng_format_comment(&ev, steps[st], got, sizes[z]);
+                ck_assert_msg(strcmp(want, got) == 0, "cause %zu step %zu size %zu: '%s' != '%s'",
+                              c, st, sizes[z], got, want);
+            }
+    pkt_free(p);
+}
+END_TEST
+
 static Suite *
 capture_suite(void)
 {
@@ -353,6 +499,9 @@ capture_suite(void)
     tcase_add_test(tc, test_comment_names_cause_and_why);
     tcase_add_test(tc, test_link_file_names);
     tcase_add_test(tc, test_capture_dir_gets_a_file_for_a_tap_device_on_its_first_frame);
+    tcase_add_test(tc, test_pcap_bytes_are_libpcaps_across_many_buffers);
+    tcase_add_test(tc, test_capture_to_a_full_device_is_an_error);
+    tcase_add_test(tc, test_comment_words_the_cause_as_the_log_does);
     suite_add_tcase(s, tc);
     return s;
 }

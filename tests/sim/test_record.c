@@ -13,6 +13,7 @@
  * link/hub-vs-switch.scn (one frame copied to many ports).
  */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -180,6 +181,70 @@ START_TEST(test_record_keeps_forwarded_packets)
 }
 END_TEST
 
+/* The bytes the log keeps per event (entries, sentences, packet bytes, TCB
+ * snapshots, its tables; not the unused end of the arena's last block, at
+ * most one block however long the run) for a bulk transfer of 6 MB over a
+ * 100 Mbit/s link (what bench/view_scale.c records, smaller): the figure the
+ * view's memory is made of. Deterministic: the same run keeps the same
+ * bytes. The bound is what the log keeps now, with a little room. */
+#define RECORD_BULK_BYTES_PER_EVENT 300
+
+START_TEST(test_record_bytes_per_event_bounded)
+{
+    static const char text[] =
+        "title \"record size: a bulk transfer\"\n"
+        "seed 1\n"
+        "host alice 192.0.2.1/24\n"
+        "host bob 192.0.2.2/24\n"
+        "link alice bob delay 1ms rate 100Mbit\n"
+        "bob: s = socket tcp\n"
+        "bob: bind s 9000\n"
+        "bob: listen s 5\n"
+        "bob: a = accept s &\n"
+        "alice: c = socket tcp\n"
+        "alice: connect c bob:9000\n"
+        "wait a\n"
+        "bob: recv a all timeout 600s -> data &\n"
+        "alice: send c bytes 6000000\n"
+        "alice: close c\n"
+        "wait a\n"
+        "bob: close a\n";
+    struct scn_diag diag;
+    struct scenario *scn = scenario_parse_string("record-size.scn", text, &diag);
+    ck_assert_msg(scn != NULL, "%s", diag.first);
+    struct scn_runner *r = calloc(1, sizeof *r);
+    struct scn_run_opts opts = { 0 };
+    char err[256];
+    ck_assert_int_eq(scn_runner_init(r, scn, &opts, err, sizeof err), 0);
+    struct record rec;
+    record_init(&rec, &r->sim);
+    record_attach(&rec);
+    while (scn_runner_step(r))
+        ;
+    record_detach(&rec);
+    ck_assert_uint_eq(rec.lost, 0);
+    size_t n = record_count(&rec);
+    ck_assert_uint_gt(n, 40000);  /* long enough that the tables do not count */
+    struct record_memory mem;
+    record_memory(&rec, &mem);
+    double per_event = (double)(mem.total - mem.slack) / (double)n;
+    ck_assert_msg(per_event <= RECORD_BULK_BYTES_PER_EVENT,
+                  "%.1f bytes an event (%zu events: index %zu, text %zu, packet %zu, tcb %zu, "
+                  "slack %zu), more than %d",
+                  per_event, n, mem.index, mem.text, mem.packet, mem.tcb, mem.slack,
+                  RECORD_BULK_BYTES_PER_EVENT);
+    /* and every event still reads back */
+    struct record_event ev;
+    ck_assert(record_get(&rec, n - 1, &ev));
+    ck_assert(!record_get(&rec, n, &ev));
+    printf("record: %.1f bytes an event over %zu events\n", per_event, n);
+    record_destroy(&rec);
+    scn_runner_destroy(r);
+    free(r);
+    scenario_free(scn);
+}
+END_TEST
+
 static Suite *
 record_suite(void)
 {
@@ -189,6 +254,7 @@ record_suite(void)
     tcase_add_test(tc, test_record_keeps_udp_and_arp);
     tcase_add_test(tc, test_record_keeps_loss_and_retransmission);
     tcase_add_test(tc, test_record_keeps_forwarded_packets);
+    tcase_add_test(tc, test_record_bytes_per_event_bounded);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -297,11 +297,11 @@ START_TEST(test_malformed_rules_say_what_is_wrong)
                        "3rd tcp from alice by 200ms'");
     /* what the links cannot do, said before anything runs */
     assert_run_error(TWO "drop 1st arp to bob len == 0\n",
-                     "t.scn:4:1: error: a per-packet rule's len needs ip, icmp, udp or tcp "
-                     "before it");
+                     "t.scn:4:1: error: a per-packet rule's len needs ip, icmp, udp, tcp, ip6 "
+                     "or icmp6 before it");
     assert_run_error(TWO "drop 1st to bob len > 1\n",
-                     "t.scn:4:1: error: a per-packet rule's len needs ip, icmp, udp or tcp "
-                     "before it");
+                     "t.scn:4:1: error: a per-packet rule's len needs ip, icmp, udp, tcp, ip6 "
+                     "or icmp6 before it");
 }
 END_TEST
 

@@ -744,7 +744,7 @@ static const struct {
     { "host alice 192.0.2.1/24 mut 1400\n",
       "t.scn:1:25: error: unknown host option 'mut' (did you mean 'mtu'?)" },
     { "host alice 192.0.2.1/24 speed 1\n",
-      "t.scn:1:25: error: unknown host option 'speed' (host options are mtu and mac)" },
+      "t.scn:1:25: error: unknown host option 'speed' (host options are mtu, mac and ipv6)" },
 
     /* links */
     { "host a 192.0.2.1/24\nlink a\n", "t.scn:2:1: error: link needs two ends, like 'link alice bob' or 'link alice r1:eth0'" },
@@ -1179,7 +1179,7 @@ static const struct {
     { NET "traceroute alice bob probes 2 probes 2\n",
       "t.scn:5:31: error: 'probes' is given twice" },
     { NET "traceroute alice bob -> x\n",
-      "t.scn:5:22: error: unknown traceroute option '->' (traceroute options are max-hops, probes and wait)" },
+      "t.scn:5:22: error: unknown traceroute option '->' (traceroute options are max-hops, probes, wait and ipv6)" },
     { NET "ping alice bob ttl 0\n",
       "t.scn:5:20: error: ttl must be at least 1" },
     { NET "ping alice bob ttl 256\n",

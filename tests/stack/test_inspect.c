@@ -15,6 +15,7 @@
 #include "stack/err.h"
 #include "stack/host.h"
 #include "stack/inspect.h"
+#include "stack/ipv6.h"
 #include "stack/socket.h"
 #include "stack/tcp.h"
 
@@ -141,9 +142,11 @@ START_TEST(test_every_listed_name_is_known_and_unique)
     }
     /* 5 fixed (drops, ipv4.forwarded, udp.delivered, local.tx,
      * local.tx_bytes), 7 layers x rx/tx/drop, 4 ICMP types x rx/tx, the TCP
-     * counters, every drop reason. */
+     * counters, every drop reason, then IPv6's own counters (struct
+     * ip6_stats). */
     size_t n_tcp = sizeof(struct tcp_stats) / sizeof(uint64_t);
-    ck_assert_uint_eq(n, 5 + 21 + 8 + n_tcp + (DROP_COUNT - 1));
+    size_t n_ip6 = sizeof(struct ip6_stats) / sizeof(uint64_t);
+    ck_assert_uint_eq(n, 5 + 21 + 8 + n_tcp + (DROP_COUNT - 1) + n_ip6);
     hw_destroy(w);
     free(w);
 }

@@ -47,6 +47,17 @@ v6_world(void)
     struct ip6_addr a = A6("2001:db8::1"), b = A6("2001:db8::2");
     ck_assert_int_eq(ipv6_addr_add(ALICE(w), &ALICE(w)->ifaces[0], &a, 64), 0);
     ck_assert_int_eq(ipv6_addr_add(BOB(w), &BOB(w)->ifaces[0], &b, 64), 0);
+    /* Every address is tentative until duplicate address detection passes
+     * [RFC 4862 5.4] (at most 1 s of random delay, then RetransTimer), and
+     * each host then sends its three router solicitations, 4 s apart
+     * [RFC 4861 6.3.7]: let all of that pass before a test starts. */
+    for (int i = 0; i < 13; i++) {
+        hw_advance(w, SEC);
+        hw_deliver(w);
+    }
+    ck_assert(ipv6_is_mine(ALICE(w), &ALICE(w)->ifaces[0], &a));
+    ck_assert(ipv6_is_mine(BOB(w), &BOB(w)->ifaces[0], &b));
+    ck_assert_uint_eq(ALICE(w)->ip6->icmp6_tx_type[ND_ROUTER_SOLICIT], 3);
     return w;
 }
 

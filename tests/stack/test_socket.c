@@ -535,6 +535,27 @@ START_TEST(test_recv_empty_would_block)
 }
 END_TEST
 
+/* The bind sentence names the address and the port once each: it printed
+ * the call's ADDR:PORT argument and the port again ("127.0.0.1:8080:8080"),
+ * and put "(any address)" between the wildcard and its port. */
+START_TEST(test_bind_sentence_names_address_and_port_once)
+{
+    struct hw_world *w = hw_new();
+    int any = udp_socket(w, HW_BOB);
+    ck_assert_int_eq(bind_to(w, HW_BOB, any, 0, 53), 0);
+    const struct hw_event *e = hw_last(w, TRACE_STATE, LAYER_SOCKET, HW_BOB);
+    ck_assert_ptr_nonnull(e);
+    ck_assert_str_eq(e->text, "socket 3 is bound to 0.0.0.0:53 (any address)");
+    int one = udp_socket(w, HW_BOB);
+    ck_assert_int_eq(bind_to(w, HW_BOB, one, HW_BOB_ADDR, 8080), 0);
+    e = hw_last(w, TRACE_STATE, LAYER_SOCKET, HW_BOB);
+    ck_assert_ptr_nonnull(e);
+    ck_assert_str_eq(e->text, "socket 4 is bound to 192.0.2.2:8080");
+    hw_destroy(w);
+    free(w);
+}
+END_TEST
+
 START_TEST(test_recv_truncates_and_discards_the_rest)
 {
     struct hw_world *w = hw_new();
@@ -884,6 +905,7 @@ socket_suite(void)
 
     tc = tcase_create("recv");
     tcase_add_test(tc, test_recv_empty_would_block);
+    tcase_add_test(tc, test_bind_sentence_names_address_and_port_once);
     tcase_add_test(tc, test_recv_truncates_and_discards_the_rest);
     tcase_add_test(tc, test_zero_length_datagram);
     suite_add_tcase(s, tc);
