@@ -612,7 +612,8 @@ ipv6_next_hop(struct host *h, const struct ip6_addr *dst, struct iface **ifc,
              * (a scenario with several would need a zone index). */
             *ifc = c;
             *next_hop = *dst;
-            return addr6_select_source(h, c, dst, src) ? 0 : -ERR_ADDRNOTAVAIL;
+            source_on(h, c, dst, src);
+            return 0;
         }
         for (unsigned k = 1; k < IP6_ADDRS_PER_IFACE; k++) {
             if (i6->addrs[k].used &&
@@ -624,18 +625,23 @@ ipv6_next_hop(struct host *h, const struct ip6_addr *dst, struct iface **ifc,
         }
     }
     /* [RFC 4861 5.2] longest prefix match over the static routes and the
-     * on-link prefixes; a connected prefix wins a tie. The source by
-     * RFC 6724 5 (addr6.c); before DAD passes, no address may be it. */
+     * on-link prefixes; a connected prefix wins a tie. Where a packet goes
+     * does not depend on whether this host has a source for it yet: a
+     * router forwards, and the path MTU is known, while its own addresses
+     * are still tentative [RFC 4862 5.4]; the source is then :: and
+     * ipv6_select() refuses it. */
     const struct route6 *r = route6_lookup(h, dst);
     if (r != NULL && (on == NULL || r->prefix_len > on_len) && v6if(h, r->ifc) != NULL) {
         *ifc = r->ifc;
         *next_hop = r->has_gw ? r->gw : *dst;
-        return addr6_select_source(h, r->ifc, dst, src) ? 0 : -ERR_ADDRNOTAVAIL;
+        source_on(h, r->ifc, dst, src);
+        return 0;
     }
     if (on != NULL) {
         *ifc = on;
         *next_hop = *dst;
-        return addr6_select_source(h, on, dst, src) ? 0 : -ERR_ADDRNOTAVAIL;
+        source_on(h, on, dst, src);
+        return 0;
     }
     /* [RFC 4861 5.2] no static route and no address prefix holds dst: the
      * destination cache, the prefix list and the default router list that
@@ -643,14 +649,21 @@ ipv6_next_hop(struct host *h, const struct ip6_addr *dst, struct iface **ifc,
     int e = nd6_next_hop(h, dst, ifc, next_hop);
     if (e < 0)
         return e;
-    return addr6_select_source(h, *ifc, dst, src) ? 0 : -ERR_ADDRNOTAVAIL;
+    source_on(h, *ifc, dst, src);
+    return 0;
 }
 
 int
 ipv6_select(struct host *h, const struct ip6_addr *dst, struct iface **ifc, struct ip6_addr *src)
 {
     struct ip6_addr next_hop;
-    return ipv6_next_hop(h, dst, ifc, src, &next_hop);
+    int e = ipv6_next_hop(h, dst, ifc, src, &next_hop);
+    if (e < 0)
+        return e;
+    /* [RFC 4862 5.4] while every candidate is tentative (or duplicate) the
+     * host has no address to send from: a segment or datagram from :: would
+     * be answered to nobody [RFC 4291 2.5.2]. */
+    return ip6_addr_is_unspecified(src) ? -ERR_ADDRNOTAVAIL : 0;
 }
 
 int

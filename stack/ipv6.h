@@ -145,7 +145,9 @@ int ipv6_output(struct host *h, struct iface *ifc, struct pkt *p, const struct i
 int ipv6_select(struct host *h, const struct ip6_addr *dst, struct iface **ifc,
                 struct ip6_addr *src);
 /* As ipv6_select, and the neighbour the packet goes to: a route's gateway,
- * else dst itself. */
+ * else dst itself. The route does not depend on the source: with no
+ * assigned address yet, src is :: and the answer still 0 (forwarding and
+ * the path MTU need the route, not a source). */
 int ipv6_next_hop(struct host *h, const struct ip6_addr *dst, struct iface **ifc,
                   struct ip6_addr *src, struct ip6_addr *next_hop);
 

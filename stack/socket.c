@@ -552,8 +552,11 @@ sock_connect6(struct host *h, struct socket *s, const struct sock_addr *a, const
             return -ERR_NETUNREACH;  /* bound to an IPv4 address */
         struct iface *ifc;
         struct ip6_addr src;
-        if (ipv6_select(h, &a6, &ifc, &src) < 0)
-            return -ERR_NETUNREACH;
+        /* No route is ENETUNREACH; a route but every address still
+         * tentative [RFC 4862 5.4] is EADDRNOTAVAIL, as Linux says it. */
+        int r6 = ipv6_select(h, &a6, &ifc, &src);
+        if (r6 < 0)
+            return r6;
     }
     struct tcb *tp = s->proto == SOCK_PROTO_TCP ? tcp_tcb_by_fd(h, s->fd) : NULL;
     if (s->proto == SOCK_PROTO_TCP && (tp == NULL || tp->state != TCP_CLOSED || tp->used))

@@ -21,8 +21,11 @@ link bob sw delay 1ms
 link carol sw delay 1ms'
 
 # A UDP request and its reply over IPv6, the reply sent to the kept peer.
+# The addresses are tentative until DAD passes [RFC 4862 5.4] (at most 1 s of
+# random delay, then RetransTimer): nothing may be sent from them before.
 cat > "$out/udp6.scn" <<EOS
 $world
+sleep 3s
 bob:   s = socket udp6
 bob:   bind s 7
 alice: c = socket udp6

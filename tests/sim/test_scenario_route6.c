@@ -108,6 +108,8 @@ START_TEST(test_routes_traceroute_and_rules_run)
         "alice: route add default via 2001:db8:1::fe\n"
         "bob: route -6 add default via r1\n"
         "r1: ip -6 route\n"
+        /* the addresses are tentative until DAD passes [RFC 4862 5.4] */
+        "sleep 2s\n"
         "traceroute alice bob ipv6 probes 1\n"
         /* the second echo request alice sends is lost on her link */
         "drop 2nd icmp6 type 128 from alice\n"

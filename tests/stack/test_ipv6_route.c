@@ -14,6 +14,7 @@
 
 #include "harness/frames.h"
 #include "harness/harness.h"
+#include "stack/addr6.h"
 #include "stack/drop.h"
 #include "stack/err.h"
 #include "stack/host.h"
@@ -44,7 +45,7 @@ A6(const char *s)
 /* alice and bob dual-stack; bob a router with eth1 (mtu) on the port;
  * alice's default route via bob. */
 static struct hw_world *
-routed_world(struct hw_port *port, unsigned eth1_mtu)
+routed_world_tentative(struct hw_port *port, unsigned eth1_mtu)
 {
     struct hw_world *w = hw_new();
     hw_enter(w);
@@ -59,6 +60,28 @@ routed_world(struct hw_port *port, unsigned eth1_mtu)
     ck_assert_int_eq(ipv6_addr_add(b, eth1, &b1, 64), 0);
     struct ip6_addr any = A6("::");
     ck_assert_int_eq(route6_add(a, &any, 0, &ba, NULL), 0);
+    return w;
+}
+
+static struct hw_world *
+routed_world(struct hw_port *port, unsigned eth1_mtu)
+{
+    struct hw_world *w = routed_world_tentative(port, eth1_mtu);
+    struct host *a = ALICE(w), *b = BOB(w);
+    struct ip6_addr aa = A6("2001:db8::1"), b1 = A6("2001:db8:2::fe");
+    struct iface *eth1 = &b->ifaces[1];
+    /* Every address, a router's too, is tentative until duplicate address
+     * detection passes [RFC 4862 5.4]: at most 1 s of random delay, then
+     * RetransTimer. Let it pass, and forget what DAD sent on the port. */
+    for (int i = 0; i < 3; i++) {
+        hw_advance(w, SEC);
+        hw_deliver(w);
+    }
+    ck_assert(ipv6_is_mine(a, &a->ifaces[0], &aa));
+    ck_assert(ipv6_is_mine(b, eth1, &b1));
+    struct pkt *p;
+    while ((p = pkt_queue_pop(&port->out)) != NULL)
+        pkt_free(p);
     return w;
 }
 
@@ -159,6 +182,34 @@ take_icmp6(struct hw_world *w, int from, uint8_t type)
 }
 
 /* --- routes -------------------------------------------------------------- */
+
+/* Where a packet goes does not wait for DAD: while alice's address is
+ * tentative the route and the path MTU are known, only a source is not
+ * (the merged next-hop code once refused the route itself, so the path MTU
+ * fell to 1280 and a router with tentative addresses forwarded nothing). */
+START_TEST(test_route_known_while_addresses_tentative)
+{
+    struct hw_port port = { 0 };
+    struct hw_world *w = routed_world_tentative(&port, 1500);
+    struct host *a = ALICE(w);
+    struct ip6_addr far = A6("2001:db8:77::1"), bob = A6("2001:db8::2"), src, nh;
+    struct iface *ifc = NULL;
+    struct ip6_addr aa = A6("2001:db8::1");
+    ck_assert(addr6_tentative(a, &a->ifaces[0], &aa));
+    ck_assert_int_eq(ipv6_next_hop(a, &far, &ifc, &src, &nh), 0);
+    ck_assert_ptr_eq(ifc, &a->ifaces[0]);
+    ck_assert(ip6_addr_eq(&nh, &bob));
+    ck_assert(ip6_addr_is_unspecified(&src));
+    ck_assert_uint_eq(ipv6_path_mtu(a, &far), 1500);
+    /* [RFC 4862 5.4] but nothing may be sent from a tentative address. */
+    ck_assert_int_eq(ipv6_select(a, &far, &ifc, &src), -ERR_ADDRNOTAVAIL);
+    ck_assert_int_eq(ipv6_select(a, &bob, &ifc, &src), -ERR_ADDRNOTAVAIL);
+    struct pkt *p;
+    while ((p = pkt_queue_pop(&port.out)) != NULL)
+        pkt_free(p);
+    done(w);
+}
+END_TEST
 
 START_TEST(test_route6_longest_prefix_and_listing)
 {
@@ -525,6 +576,7 @@ suite(void)
 {
     Suite *s = suite_create("ipv6_route");
     TCase *tc = tcase_create("route");
+    tcase_add_test(tc, test_route_known_while_addresses_tentative);
     tcase_add_test(tc, test_route6_longest_prefix_and_listing);
     tcase_add_test(tc, test_forward_decrements_hop_limit);
     tcase_add_test(tc, test_hop_limit_one_is_time_exceeded);

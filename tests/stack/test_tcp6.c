@@ -49,6 +49,19 @@ v6_world(void)
     struct ip6_addr a = A6("2001:db8::1"), b = A6("2001:db8::2");
     ck_assert_int_eq(ipv6_addr_add(ALICE(w), &ALICE(w)->ifaces[0], &a, 64), 0);
     ck_assert_int_eq(ipv6_addr_add(BOB(w), &BOB(w)->ifaces[0], &b, 64), 0);
+    /* [RFC 4862 5.4] the addresses are tentative until duplicate address
+     * detection passes (at most 1 s of random delay, then RetransTimer);
+     * a socket cannot send from one before. */
+    int fd = sock_socket(ALICE(w), SOCK_DOMAIN_INET6, SOCK_TYPE_STREAM, SOCK_PROTO_TCP);
+    struct sock_addr to = { .family = SOCK_AF_INET6, .addr6 = b, .port = 80 };
+    ck_assert_int_eq(sock_connect(ALICE(w), fd, &to), -ERR_ADDRNOTAVAIL);
+    ck_assert_int_eq(sock_close(ALICE(w), fd), 0);
+    for (int i = 0; i < 30; i++) {
+        hw_advance(w, 100 * MS);
+        hw_deliver(w);
+    }
+    ck_assert(ipv6_is_mine(ALICE(w), &ALICE(w)->ifaces[0], &a));
+    ck_assert(ipv6_is_mine(BOB(w), &BOB(w)->ifaces[0], &b));
     return w;
 }
 

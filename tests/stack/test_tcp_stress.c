@@ -194,6 +194,15 @@ pair6(struct hw_world *w, int *afd, int *bfd)
     struct host *a = &w->host[HW_ALICE], *b = &w->host[HW_BOB];
     ck_assert_int_eq(ipv6_addr_add(a, &a->ifaces[0], &a6, 64), 0);
     ck_assert_int_eq(ipv6_addr_add(b, &b->ifaces[0], &b6, 64), 0);
+    /* [RFC 4862 5.4] nothing is sent from an address before duplicate
+     * address detection passes (at most 1 s of random delay, then
+     * RetransTimer), over the faultless wire as the handshake. */
+    for (int i = 0; i < 30; i++) {
+        hw_advance(w, 100 * 1000 * 1000ull);
+        hw_deliver(w);
+    }
+    ck_assert(ipv6_is_mine(a, &a->ifaces[0], &a6));
+    ck_assert(ipv6_is_mine(b, &b->ifaces[0], &b6));
     int lfd = sock_socket(b, SOCK_DOMAIN_INET6, SOCK_TYPE_STREAM, SOCK_PROTO_TCP);
     struct sock_addr any = { .family = SOCK_AF_INET6, .port = TH_PORT };
     ck_assert_int_eq(sock_bind(b, lfd, &any), 0);
