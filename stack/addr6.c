@@ -189,6 +189,24 @@ dad_step(struct host *h, struct iface *ifc, struct ip6_ifaddr *a)
         ra6_iface_up(h, ifc);
 }
 
+void
+addr6_set_dad_transmits(struct host *h, unsigned n)
+{
+    if (h->ip6 == NULL)
+        return;
+    h->ip6->dad_transmits = (uint8_t)(n > 255 ? 255 : n);
+    if (n != 0)
+        return;
+    for (unsigned i = 0; i < h->n_ifaces; i++) {
+        struct ip6_iface *i6 = &h->ip6->ifs[h->ifaces[i].index];
+        for (unsigned k = 0; k < IP6_ADDRS_PER_IFACE; k++) {
+            struct ip6_ifaddr *a = &i6->addrs[k];
+            if (a->used && a->state == ADDR6_TENTATIVE)
+                addr6_dad_start(h, &h->ifaces[i], a);
+        }
+    }
+}
+
 /* --- SLAAC [RFC 4862 5.5.3] ----------------------------------------------- */
 
 static uint64_t

@@ -38,6 +38,7 @@
 #include "stack/host.h"
 #include "stack/iface.h"
 #include "stack/pkt.h"
+#include "stack/addr6.h"
 #include "stack/ipv6.h"
 #include "stack/nd6.h"
 #include "stack/socket.h"
@@ -1315,7 +1316,7 @@ pd_world_v6(struct pd_runner *r)
 {
     if (ipv6_enable(r->h) < 0)
         return -1;
-    r->h->ip6->dad_transmits = 0;
+    addr6_set_dad_transmits(r->h, 0);
     if (!ipv6_is_mine(r->h, r->ifc, &pd_local_addr6) &&
         ipv6_addr_add(r->h, r->ifc, &pd_local_addr6, PD_PREFIX_LEN6) < 0)
         return -1;
