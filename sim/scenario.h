@@ -901,6 +901,9 @@ const char *scn_rule_action_name(enum scn_rule_action a); /* "duplicate" */
  * nothing leaves the process; a host on a TAP device must use these, as its
  * frames reach a real kernel. */
 bool scenario_addr_is_documentation(uint32_t addr);
+/* The same for IPv6: 2001:db8::/32 [RFC 3849]. A host's link-local
+ * addresses (fe80::/10) never leave the link, so they need no check. */
+bool scenario_addr6_is_documentation(const struct ip6_addr *addr);
 
 /* The tap statement that puts interface ifc of host h on a TAP device, or
  * NULL: that interface is on a link or unplugged. */

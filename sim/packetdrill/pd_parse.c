@@ -33,6 +33,8 @@ struct pd_cur {
     size_t msg_len;
 };
 
+static int pd_err(struct pd_cur *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 static int
 pd_err(struct pd_cur *c, const char *fmt, ...)
 {

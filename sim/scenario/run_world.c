@@ -454,6 +454,18 @@ scn_runner_attach_tap_arg(struct scn_runner *r, const char *arg, char *err, size
                  "198.51.100.0/24 and 203.0.113.0/24 [RFC 5737]", arg, h->name, a);
         return -1;
     }
+    for (size_t i = 0; i < r->scn->n_hosts; i++) {
+        const struct scn_host *sh = &r->scn->hosts[i];
+        if (strcmp(sh->name, h->name) != 0 || !sh->if_has_addr6[0] ||
+            scenario_addr6_is_documentation(&sh->if_addr6[0]))
+            continue;
+        char a6[IPV6_ADDR_STRLEN];
+        ip6_addr_str(&sh->if_addr6[0], a6);
+        snprintf(err, err_len, "--tap %s: %s's eth0 is %s; a host on a TAP device reaches a "
+                 "real kernel, so it keeps to the documentation prefix 2001:db8::/32 "
+                 "[RFC 3849]", arg, h->name, a6);
+        return -1;
+    }
     if (sim_attach_tap(&r->sim, &h->ifaces[0], eq + 1, why, sizeof why) < 0) {
         snprintf(err, err_len, "--tap %s: %s", arg, why);
         return -1;

@@ -860,6 +860,13 @@ parse_tap(struct parser *p, struct cur *c, const struct tok *kw)
                     "kernel, so it keeps to the documentation ranges 192.0.2.0/24, "
                     "198.51.100.0/24 and 203.0.113.0/24 [RFC 5737]", sh->name, tp.ifc, a);
     }
+    if (sh->if_has_addr6[tp.ifc] && !scenario_addr6_is_documentation(&sh->if_addr6[tp.ifc])) {
+        char a[IPV6_ADDR_STRLEN];
+        ip6_addr_str(&sh->if_addr6[tp.ifc], a);
+        return perr(p, th->col, "%s's eth%d is %s: a host on a TAP device reaches a real "
+                    "kernel, so it keeps to the documentation prefix 2001:db8::/32 [RFC 3849]",
+                    sh->name, tp.ifc, a);
+    }
     if (scn->n_taps >= SCN_TAPS_MAX)
         return perr(p, kw->col, "a scenario holds at most %d taps", SCN_TAPS_MAX);
     memcpy(tp.dev, td->text, td->len);
@@ -885,6 +892,12 @@ scenario_addr_is_documentation(uint32_t addr)
     uint32_t net = addr & 0xffffff00u;
     return net == IPV4_ADDR(192, 0, 2, 0) || net == IPV4_ADDR(198, 51, 100, 0) ||
            net == IPV4_ADDR(203, 0, 113, 0);
+}
+
+bool
+scenario_addr6_is_documentation(const struct ip6_addr *addr)
+{
+    return addr->b[0] == 0x20 && addr->b[1] == 0x01 && addr->b[2] == 0x0d && addr->b[3] == 0xb8;
 }
 
 /* The `tap` statement: a world statement, so not under `at` or `repeat`. */

@@ -396,6 +396,10 @@ icmp6_type_name(uint8_t type)
     case ND_NEIGHBOR_SOLICIT: return "neighbour solicitation";
     case ND_NEIGHBOR_ADVERT: return "neighbour advertisement";
     case ND_REDIRECT: return "redirect";
+    case MLD_LISTENER_QUERY: return "multicast listener query";
+    case MLD_LISTENER_REPORT: return "multicast listener report";
+    case MLD_LISTENER_DONE: return "multicast listener done";
+    case MLD2_LISTENER_REPORT: return "multicast listener report v2";
     default: return NULL;
     }
 }

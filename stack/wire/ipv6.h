@@ -41,6 +41,12 @@
 #define ND_NEIGHBOR_SOLICIT  135
 #define ND_NEIGHBOR_ADVERT   136
 #define ND_REDIRECT          137
+/* Multicast listener discovery, which a Linux host sends on every link
+ * [RFC 2710 3, RFC 3810 5]: named in traces, not spoken by this stack. */
+#define MLD_LISTENER_QUERY   130
+#define MLD_LISTENER_REPORT  131
+#define MLD_LISTENER_DONE    132
+#define MLD2_LISTENER_REPORT 143
 
 #define ICMP6_HDR_LEN 8    /* type, code, checksum, 4 bytes of body */
 #define ND_NS_LEN     24   /* header + reserved + target */

@@ -85,6 +85,24 @@ SCN
 check tap_arg_private 2 "$ns" run "$out/tap_arg_private.scn" --tap bob=nstap9
 has tap_arg_private "--tap bob=nstap9: bob's eth0 is 10.1.2.3; a host on a TAP device"
 
+# Its IPv6 address too (2001:db8::/32 [RFC 3849]); it once went unchecked.
+cat > "$out/tap_private6.scn" <<'SCN'
+host bob 192.0.2.2/24 2600:1f18::1/64
+tap bob nstap9
+SCN
+check tap_private6 2 "$ns" check "$out/tap_private6.scn"
+has tap_private6 "tap_private6.scn:2:5: error: bob's eth0 is 2600:1f18::1: a host on a TAP device reaches a real kernel, so it keeps to the documentation prefix 2001:db8::/32 [RFC 3849]"
+cat > "$out/tap_arg_private6.scn" <<'SCN'
+host bob 192.0.2.2/24 2600:1f18::1/64
+SCN
+check tap_arg_private6b 2 "$ns" run "$out/tap_arg_private6.scn" --tap bob=nstap9
+has tap_arg_private6b "--tap bob=nstap9: bob's eth0 is 2600:1f18::1; a host on a TAP device reaches a real kernel, so it keeps to the documentation prefix 2001:db8::/32 [RFC 3849]"
+cat > "$out/tap_doc6.scn" <<'SCN'
+host bob 192.0.2.2/24 2001:db8::2/64
+tap bob nstap9
+SCN
+check tap_doc6 0 "$ns" check "$out/tap_doc6.scn"
+
 # Lessons use documentation addresses only: every dotted quad in a lesson
 # (RFC section numbers such as [RFC 9293 3.10.7.4] aside) is in
 # 192.0.2.0/24, 198.51.100.0/24 or 203.0.113.0/24, or one of the special

@@ -8,7 +8,7 @@
 #                                    each echoed back intact
 #   kside.py tcp-echo DST PORT N     send N random bytes, shutdown(SHUT_WR), read
 #                                    the echo to EOF: equal SHA-256
-#   kside.py tcp-sink PORT N         accept one connection, read to EOF: exactly
+#   kside.py tcp-sink PORT N [ADDR]  accept one connection, read to EOF: exactly
 #                                    N bytes of the pattern (tap_peer.c), then close
 #   kside.py closed DST PORT         TCP connect gets RST (ECONNREFUSED); a UDP
 #                                    datagram gets ICMP port unreachable
@@ -17,6 +17,17 @@
 #   kside.py land DST PORT           one LAND SYN: from DST:PORT to DST:PORT, the
 #                                    IPv4 header written here (IP_HDRINCL), so the
 #                                    kernel sends the spoofed source as it is
+#   kside.py ping6 DST COUNT [SIZE]  ICMPv6 echo requests of SIZE data bytes (56)
+#                                    from a raw ICMPv6 socket (the kernel's ND
+#                                    resolves DST and the kernel sums the
+#                                    checksum); DST may carry a zone,
+#                                    fe80::1%nstap0, or be a multicast group,
+#                                    ff02::1%nstap0 (the first answer counts);
+#                                    each reply's data must be the request's. Prints
+#                                    "reply from ADDR: icmp_seq=N hlim=H ..."
+#
+# tcp-sink listens on ADDR (default 0.0.0.0; "::" listens for IPv6), and
+# tcp-echo connects to an IPv6 DST as well.
 #
 # Every socket has a timeout; exit 0 on success, 1 with a FAIL line otherwise.
 import hashlib
@@ -88,6 +99,57 @@ def do_ping(dst, count):
     print("ok ping: %d replies" % got)
 
 
+def do_ping6(dst, count, size=56):
+    # getaddrinfo turns "fe80::1%nstap0" into the address and the zone's
+    # interface index (a link-local or link-scope destination needs one).
+    info = socket.getaddrinfo(dst, None, socket.AF_INET6, socket.SOCK_RAW,
+                              socket.IPPROTO_ICMPV6)
+    sa = info[0][4]
+    target = sa[0].split("%")[0]
+    multicast = target.lower().startswith("ff")
+    s = socket.socket(socket.AF_INET6, socket.SOCK_RAW, socket.IPPROTO_ICMPV6)
+    s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_RECVHOPLIMIT, 1)
+    # A request to a group is not looped back to this host: the answers
+    # that count come from the wire, not from the kernel itself.
+    s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_MULTICAST_LOOP, 0)
+    # The kernel fills the ICMPv6 checksum of a raw ICMPv6 socket itself
+    # [RFC 3542 3.1]; it cannot know the source before routing.
+    s.settimeout(2.0)
+    ident = os.getpid() & 0xFFFF
+    got = 0
+    for seq in range(1, count + 1):
+        payload = bytes((0x20 + i) & 0xFF for i in range(size))
+        pkt = struct.pack("!BBHHH", 128, 0, 0, ident, seq) + payload
+        t0 = time.monotonic()
+        s.sendto(pkt, sa)
+        deadline = t0 + 2.0
+        while time.monotonic() < deadline:
+            try:
+                data, anc, _, addr = s.recvmsg(65536, socket.CMSG_SPACE(4))
+            except socket.timeout:
+                break
+            src = addr[0].split("%")[0]
+            if len(data) < 8 or (not multicast and src != target):
+                continue
+            typ, code, _, rid, rseq = struct.unpack("!BBHHH", data[:8])
+            if typ != 129 or rid != ident or rseq != seq:
+                continue  # neighbour discovery, MLD, another echo
+            if code != 0 or data[8:] != payload:
+                fail("ping6: reply %d from %s is damaged" % (seq, src))
+            hlim = -1
+            for level, kind, val in anc:
+                if level == socket.IPPROTO_IPV6 and kind == socket.IPV6_HOPLIMIT:
+                    hlim = struct.unpack("i", val[:4])[0]
+            print("reply from %s: icmp_seq=%d hlim=%d bytes=%d time=%.3f ms"
+                  % (src, seq, hlim, len(data), (time.monotonic() - t0) * 1000), flush=True)
+            got += 1
+            break
+        time.sleep(0.1)
+    if got != count:
+        fail("ping6: %d of %d replies from %s" % (got, count, dst))
+    print("ok ping6: %d replies" % got)
+
+
 def do_udp_echo(dst, port):
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.settimeout(3.0)
@@ -144,16 +206,17 @@ def do_tcp_echo(dst, port, n):
           % (n, el, n * 8 / el / 1e6, want[:16]))
 
 
-def do_tcp_sink(port, n):
+def do_tcp_sink(port, n, bind="0.0.0.0"):
     blk = pattern_block()
     reps, rest = divmod(n, len(blk))
     want_h = hashlib.sha256()
     for _ in range(reps):
         want_h.update(blk)
     want_h.update(blk[:rest])
-    ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    family = socket.AF_INET6 if ":" in bind else socket.AF_INET
+    ls = socket.socket(family, socket.SOCK_STREAM)
     ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    ls.bind(("0.0.0.0", port))
+    ls.bind((bind, port))
     ls.listen(1)
     ls.settimeout(TIMEOUT)
     print("listening", flush=True)
@@ -245,7 +308,9 @@ def main(a):
     elif len(a) >= 4 and a[0] == "tcp-echo":
         do_tcp_echo(a[1], int(a[2]), int(a[3]))
     elif len(a) >= 3 and a[0] == "tcp-sink":
-        do_tcp_sink(int(a[1]), int(a[2]))
+        do_tcp_sink(int(a[1]), int(a[2]), *a[3:4])
+    elif len(a) >= 3 and a[0] == "ping6":
+        do_ping6(a[1], int(a[2]), *map(int, a[3:4]))
     elif len(a) >= 3 and a[0] == "closed":
         do_closed(a[1], int(a[2]))
     elif len(a) >= 3 and a[0] == "land":

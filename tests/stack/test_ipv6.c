@@ -266,6 +266,16 @@ START_TEST(test_describe_like_tcpdump)
     frame_describe(f, n, line, sizeof line);
     ck_assert_str_eq(line, "IP6 2001:db8::2 > 2001:db8::1: ICMP6, neighbor advertisement, tgt is "
                            "2001:db8::2, Flags [solicited, override], length 32");
+    /* Linux's MLDv2 report, as it sends one when a device comes up: named,
+     * not "type 143" (the trace said "unknown type" for it). */
+    struct ip6_addr unspec = A6("::"), mld_all = A6("ff02::16");
+    uint8_t hbh_ra[8] = { IPV6_NH_ICMPV6, 0, 5, 2, 0, 0, 1, 0 };  /* Router Alert, PadN */
+    uint8_t mld2[28] = { MLD2_LISTENER_REPORT, 0, 0, 0, 0, 0, 0, 1, 4 };
+    n = frame6(f, m2, m1, &unspec, &mld_all, 1, IPV6_NH_HOPOPT, hbh_ra, 8, mld2, 28);
+    frame_describe(f, n, line, sizeof line);
+    ck_assert_str_eq(line, "IP6 :: > ff02::16: HBH ICMP6, multicast listener report v2, code 0, "
+                           "length 28");
+    ck_assert_str_eq(icmp6_type_name(MLD_LISTENER_REPORT), "multicast listener report");
     /* a payload length past the frame */
     n = frame6(f, m2, m1, &a, &b, 64, 0, NULL, 0, echo_req, sizeof echo_req);
     ck_assert_int_eq(ipv6_describe(f + 14, 50, line, sizeof line), (int)strlen(line));
