@@ -6,10 +6,12 @@
  * lines (--tolerance_usecs=N, --ip_version=ipv4, --mtu=N), `//` and C-style
  * comments, #ifdef NAME / #ifndef / #else / #endif blocks, times (0.1, +0.1,
  * *, 0.1~0.2, +0.1~+0.2, a blocking call's 1.0...6.0), TCP lines with flags,
- * seq:end(len), ack, win, (ttl N) (tos 0xNN) and an option list, ICMP lines
+ * seq:end(len), ack, win, (ttl N) (tos 0xNN) (hlim N) (class 0xNN) and an
+ * option list, ICMP lines
  * quoting a TCP segment, shell lines in backticks and system calls with
  * their expected result and errno. Features netstep does not model (TCP over
- * UDP, ECN marks, TCP-MD5, Fast Open, IPv6) are parsed and recorded in the
+ * UDP, ECN marks, TCP-MD5, Fast Open, ICMPv6 lines, IPv4-mapped IPv6) are
+ * parsed and recorded in the
  * event's `unsupported`, so the runner can skip the script saying why.
  */
 #include "sim/packetdrill/pd.h"

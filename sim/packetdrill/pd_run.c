@@ -9,6 +9,8 @@
  * (IPv4 and TCP with the options exactly as listed, checksums right) and
  * handed to the interface at their time, as if from the wire, from the peer
  * 192.0.2.1 (packetdrill's remote address). Nothing leaves the process.
+ * An IPv6 script's host is dual-stack: 2001:db8::2/64, the peer
+ * 2001:db8::1, its `<` lines built by sim/craft6.c.
  *
  * As packetdrill does: sequence numbers in the script are relative to each
  * side's ISN (the peer's is 0 here; netstep's is learned from its SYN or
