@@ -490,6 +490,7 @@ enum scn_set_key {
     SCN_SET_TCP_BSD_OPTIONS,  /* tcp.bsd_options on|off */
     SCN_SET_TCP_WSCALE_BUF,   /* tcp.wscale_buf BYTES (0: the socket's buffer) */
     SCN_SET_TCP_RCVBUF_ROUND, /* tcp.rcvbuf_round on|off */
+    SCN_SET_IPV6_DAD_TRANSMITS, /* ipv6.dad_transmits N */
     SCN_SET_KEY_COUNT
 };
 

@@ -70,8 +70,21 @@ void
 addr6_dad_start(struct host *h, struct iface *ifc, struct ip6_ifaddr *a)
 {
     char s[IPV6_ADDR_STRLEN];
-    a->state = ADDR6_TENTATIVE;
     a->dad_sent = 0;
+    if (h->ip6->dad_transmits == 0) {
+        /* [RFC 4862 5.1] "A value of zero indicates that Duplicate Address
+         * Detection is not performed on tentative addresses": the address
+         * is this host's at once. */
+        a->state = ADDR6_PREFERRED;
+        a->dad_armed = false;
+        trace_event(h, TRACE_STATE, LAYER_IPV6, NULL, "RFC 4862 5.1",
+                    "%s on %s: preferred at once: DupAddrDetectTransmits is 0, so no "
+                    "duplicate address detection", ip6_addr_str(&a->addr, s), ifc->name);
+        if (ip6_addr_is_linklocal(&a->addr))
+            ra6_iface_up(h, ifc);  /* as at the end of detection [RFC 4861 6.3.7] */
+        return;
+    }
+    a->state = ADDR6_TENTATIVE;
     a->dad_armed = true;
     uint64_t delay = draw(h, ND6_MAX_RTR_SOLICITATION_DELAY_NS + 1);
     a->dad_ns = h->now_ns + delay;
@@ -153,7 +166,7 @@ static void
 dad_step(struct host *h, struct iface *ifc, struct ip6_ifaddr *a)
 {
     char s[IPV6_ADDR_STRLEN];
-    if (a->dad_sent < ADDR6_DUP_ADDR_DETECT_TRANSMITS) {
+    if (a->dad_sent < h->ip6->dad_transmits) {
         a->dad_sent++;
         a->dad_ns = h->now_ns + h->ip6->nd.retrans_ns;
         trace_event(h, TRACE_NOTE, LAYER_IPV6, NULL, "RFC 4862 5.4.2",
@@ -174,6 +187,24 @@ dad_step(struct host *h, struct iface *ifc, struct ip6_ifaddr *a)
      * address may be a source (as Linux does). */
     if (ip6_addr_is_linklocal(&a->addr))
         ra6_iface_up(h, ifc);
+}
+
+void
+addr6_set_dad_transmits(struct host *h, unsigned n)
+{
+    if (h->ip6 == NULL)
+        return;
+    h->ip6->dad_transmits = (uint8_t)(n > 255 ? 255 : n);
+    if (n != 0)
+        return;
+    for (unsigned i = 0; i < h->n_ifaces; i++) {
+        struct ip6_iface *i6 = &h->ip6->ifs[h->ifaces[i].index];
+        for (unsigned k = 0; k < IP6_ADDRS_PER_IFACE; k++) {
+            struct ip6_ifaddr *a = &i6->addrs[k];
+            if (a->used && a->state == ADDR6_TENTATIVE)
+                addr6_dad_start(h, &h->ifaces[i], a);
+        }
+    }
 }
 
 /* --- SLAAC [RFC 4862 5.5.3] ----------------------------------------------- */

@@ -72,6 +72,10 @@ void ipv6_form_iid(const struct host *h, const struct iface *ifc, const struct i
 void ipv6_form_iid_n(const struct host *h, const struct iface *ifc, const struct ip6_addr *prefix,
                      unsigned dad_counter, struct ip6_addr *out);
 #define ADDR6_IDGEN_RETRIES 3   /* [RFC 7217 7] new identifiers after a duplicate */
+/* DupAddrDetectTransmits [RFC 4862 5.1] for h's later addresses; 0 also
+ * ends detection of the tentative ones now (they are preferred at once).
+ * Nothing on a host without IPv6. */
+void addr6_set_dad_transmits(struct host *h, unsigned n);
 void addr6_poll(struct host *h);
 uint64_t addr6_next_deadline(const struct host *h);
 

@@ -105,6 +105,7 @@ ipv6_enable(struct host *h)
         s->iid_key[0] = rng_next(&h->rng);
         s->iid_key[1] = rng_next(&h->rng);
         s->hop_limit = IPV6_DEFAULT_HLIM;
+        s->dad_transmits = ADDR6_DUP_ADDR_DETECT_TRANSMITS;
         s->err_burst = ICMP6_ERR_BURST;
         s->err_tokens = ICMP6_ERR_BURST;
         s->err_interval_ns = ICMP6_ERR_INTERVAL_NS;

@@ -91,6 +91,9 @@ struct ip6_host {
     uint64_t iid_key[2];                    /* RFC 7217's secret_key */
     struct nd6_cache nd;                    /* the neighbour cache */
     uint8_t hop_limit;                      /* for packets this host sends */
+    uint8_t dad_transmits;                  /* DupAddrDetectTransmits [RFC 4862 5.1]:
+                                               probes per new address; 0 turns
+                                               duplicate address detection off */
     /* [RFC 4443 2.4(f)] the error rate limiter: a token bucket. */
     uint32_t err_tokens;                    /* errors that may go now */
     uint64_t err_refill_ns;                 /* when the last token was added */

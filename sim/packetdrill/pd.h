@@ -198,7 +198,7 @@ enum pd_verdict {
     PD_PASS = 0,      /* every line held */
     PD_FAIL = 1,      /* a line did not: the message says which and why */
     PD_ERROR = 2,     /* the script could not be read or parsed */
-    PD_SKIP = 77,     /* the script needs a feature netstep lacks (IPv6, ...) */
+    PD_SKIP = 77,     /* the script needs a feature netstep lacks (ECN, ...) */
 };
 
 /* Read and parse the script at path (#ifdef NAME blocks taken when NAME is

@@ -6,10 +6,12 @@
  * lines (--tolerance_usecs=N, --ip_version=ipv4, --mtu=N), `//` and C-style
  * comments, #ifdef NAME / #ifndef / #else / #endif blocks, times (0.1, +0.1,
  * *, 0.1~0.2, +0.1~+0.2, a blocking call's 1.0...6.0), TCP lines with flags,
- * seq:end(len), ack, win, (ttl N) (tos 0xNN) and an option list, ICMP lines
+ * seq:end(len), ack, win, (ttl N) (tos 0xNN) (hlim N) (class 0xNN) and an
+ * option list, ICMP lines
  * quoting a TCP segment, shell lines in backticks and system calls with
  * their expected result and errno. Features netstep does not model (TCP over
- * UDP, ECN marks, TCP-MD5, Fast Open, IPv6) are parsed and recorded in the
+ * UDP, ECN marks, TCP-MD5, Fast Open, ICMPv6 lines, IPv4-mapped IPv6) are
+ * parsed and recorded in the
  * event's `unsupported`, so the runner can skip the script saying why.
  */
 #include "sim/packetdrill/pd.h"
@@ -206,6 +208,19 @@ mark(char *dst, size_t n, const char *why)
         snprintf(dst, n, "%s", why);
 }
 
+/* The line the cursor is on contains word. */
+static bool
+line_has(const struct pd_cur *c, const char *word)
+{
+    const char *start = c->s + c->line_start;
+    const char *end = strchr(start, '\n');
+    size_t n = end != NULL ? (size_t)(end - start) : strlen(start), w = strlen(word);
+    for (size_t k = 0; k + w <= n; k++)
+        if (memcmp(start + k, word, w) == 0)
+            return true;
+    return false;
+}
+
 /* ---- times ------------------------------------------------------------ */
 
 static int
@@ -393,13 +408,25 @@ parse_ip_fields(struct pd_cur *c, struct pd_segment *sg)
                 return -1;
             sg->has_ttl = true;
             sg->ttl = (uint8_t)v;
+        } else if (eat_word(c, "hlim")) {
+            /* IPv6's hop limit [RFC 8200 3], kept where IPv4's TTL is. */
+            if (read_u64(c, &v) < 0)
+                return -1;
+            sg->has_ttl = true;
+            sg->ttl = (uint8_t)v;
+        } else if (eat_word(c, "class")) {
+            /* IPv6's traffic class, kept where IPv4's TOS is. */
+            if (read_u64(c, &v) < 0)
+                return -1;
+            sg->has_tos = true;
+            sg->tos = (uint8_t)v;
         } else if (eat_word(c, "tos")) {
             if (read_u64(c, &v) < 0)
                 return -1;
             sg->has_tos = true;
             sg->tos = (uint8_t)v;
         } else {
-            return pd_err(c, "expected 'ttl' or 'tos' in the IP fields");
+            return pd_err(c, "expected 'ttl', 'tos', 'hlim' or 'class' in the IP fields");
         }
         if (!eat(c, ')'))
             return pd_err(c, "expected ')'");
@@ -881,9 +908,11 @@ parse_option_line(struct pd_cur *c, struct pd_script *sc)
     if (strcmp(name, "tolerance_usecs") == 0) {
         sc->tolerance_us = strtoll(value, NULL, 10);
     } else if (strcmp(name, "ip_version") == 0) {
-        if (strcmp(value, "ipv4") != 0) {
+        if (strcmp(value, "ipv6") == 0) {
             sc->ipv6 = true;
-            mark(sc->unsupported, sizeof(sc->unsupported), "IPv6 scripts (netstep's stack has TCP over IPv6, but this runner builds and reads IPv4 frames only)");
+        } else if (strcmp(value, "ipv4") != 0) {
+            sc->ipv6 = true;
+            mark(sc->unsupported, sizeof(sc->unsupported), "IPv4-mapped IPv6 scripts (an AF_INET6 socket speaking IPv4)");
         }
     } else if (strcmp(name, "mtu") == 0) {
         long m = strtol(value, NULL, 10);
@@ -1113,14 +1142,15 @@ pd_script_parse(const char *path, const char *text, const char *const *defines,
             r = parse_option_line(&c, sc);
         else
             r = parse_event(&c, sc);
-        if (r < 0 && sc->ipv6) {
-            /* An IPv6 script is skipped whole (the runner's frames are
-             * IPv4), and its ICMPv6 names and IPv6 header fields (`(hlim
-             * N)`, `exceeded_hop_limit`) are not read: the rest of the line
-             * goes with it, and only the skip is reported. */
+        if (r < 0 && sc->ipv6 && line_has(&c, "icmp")) {
+            /* An ICMPv6 line (`< icmp packet_too_big mtu 1300 ...`): the
+             * runner builds and reads ICMP for IPv4 only, so the script is
+             * skipped, saying so, and the rest of the line is not read. */
             while (peek(&c) != '\n' && peek(&c) != '\0')
                 advance(&c);
             msg[0] = '\0';
+            mark(sc->unsupported, sizeof(sc->unsupported),
+                 "ICMPv6 lines (the runner builds and reads ICMP for IPv4 only)");
             continue;
         }
         if (r < 0)

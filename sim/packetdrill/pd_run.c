@@ -9,6 +9,8 @@
  * (IPv4 and TCP with the options exactly as listed, checksums right) and
  * handed to the interface at their time, as if from the wire, from the peer
  * 192.0.2.1 (packetdrill's remote address). Nothing leaves the process.
+ * An IPv6 script's host is dual-stack: 2001:db8::2/64, the peer
+ * 2001:db8::1, its `<` lines built by sim/craft6.c.
  *
  * As packetdrill does: sequence numbers in the script are relative to each
  * side's ISN (the peer's is 0 here; netstep's is learned from its SYN or
@@ -30,6 +32,7 @@
 #include <string.h>
 
 #include "sim/craft.h"
+#include "sim/craft6.h"
 #include "sim/log_sink.h"
 #include "sim/sim.h"
 #include "stack/arp.h"
@@ -37,6 +40,9 @@
 #include "stack/host.h"
 #include "stack/iface.h"
 #include "stack/pkt.h"
+#include "stack/addr6.h"
+#include "stack/ipv6.h"
+#include "stack/nd6.h"
 #include "stack/socket.h"
 #include "stack/tcp.h"
 #include "stack/trace_cause.h"
@@ -45,6 +51,7 @@
 #include "stack/wire/eth.h"
 #include "stack/wire/icmp.h"
 #include "stack/wire/ipv4.h"
+#include "stack/wire/ipv6.h"
 #include "stack/wire/tcp.h"
 
 /* Documentation addresses [RFC 5737] in place of packetdrill's defaults
@@ -52,6 +59,12 @@
 #define PD_LOCAL_ADDR  0xc0000202u  /* 192.0.2.2 */
 #define PD_REMOTE_ADDR 0xc0000201u  /* 192.0.2.1 */
 #define PD_PREFIX_LEN  24
+/* An IPv6 script (--ip_version=ipv6): documentation addresses [RFC 3849]
+ * in place of packetdrill's (local fd3d:fa7b:d17d::0, remote
+ * fd3d:fa7b:d17d:8888::...), on one /64. */
+static const struct ip6_addr pd_local_addr6 = { .b = { 0x20, 0x01, 0x0d, 0xb8, [15] = 2 } };
+static const struct ip6_addr pd_remote_addr6 = { .b = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 } };
+#define PD_PREFIX_LEN6 64
 /* packetdrill's --bind_port and --connect_port default. */
 #define PD_SERVER_PORT 8080
 /* The scripted peer's port when it connects to a listener. */
@@ -96,6 +109,7 @@ struct pd_conn {
 struct pd_runner {
     const struct pd_script *sc;
     const struct pd_options *o;
+    bool v6;                   /* the script is IPv6: frames are IPv6, sockets AF_INET6 */
     FILE *out;
     struct pd_result *res;
     struct sim *sim;           /* the world: own_sim, or the caller's */
@@ -278,10 +292,62 @@ conn_select(struct pd_runner *r, uint16_t lport, uint16_t rport)
 
 /* ---- the driver: frames netstep sends ---------------------------------- */
 
+/* Neighbour discovery is the runner's, not the script's: packetdrill's
+ * peer sits behind a tun device, where there is none. A solicitation for
+ * the peer's address is answered at once with a solicited advertisement
+ * carrying the peer's MAC [RFC 4861 7.2.4]; router and neighbour messages
+ * are kept off the script's queue. True when p was such a message. */
+static bool
+pd_nd_frame(struct pd_runner *r, const struct pkt *p)
+{
+    struct eth_hdr eh;
+    struct ipv6_hdr ih;
+    if (!r->v6 || eth_parse(p->data, p->len, &eh) != DROP_NONE || eh.type != ETHERTYPE_IPV6)
+        return false;
+    const uint8_t *b = p->data + ETH_HDR_LEN;
+    size_t n = p->len - ETH_HDR_LEN;
+    if (ipv6_parse(b, n, &ih) != DROP_NONE || ih.next_header != IPV6_NH_ICMPV6 || n < 40 + 8)
+        return false;
+    uint8_t type = b[40];
+    if (type < ND_ROUTER_SOLICIT || type > ND_REDIRECT)
+        return false;
+    if (type == ND_NEIGHBOR_SOLICIT && n >= 40 + ND_NS_LEN &&
+        memcmp(b + 40 + 8, pd_remote_addr6.b, 16) == 0 && !ip6_addr_is_unspecified(&ih.src)) {
+        uint8_t na[ND_NA_LEN + 8], frame[ETH_HDR_LEN + 40 + sizeof na];
+        memset(na, 0, sizeof na);
+        na[0] = ND_NEIGHBOR_ADVERT;
+        be32_put(na + 4, ND_NA_FLAG_SOLICITED | ND_NA_FLAG_OVERRIDE);
+        memcpy(na + 8, pd_remote_addr6.b, 16);
+        na[24] = ND_OPT_TLLA;
+        na[25] = 1;
+        memcpy(na + 26, pd_remote_mac, ETH_ALEN);
+        struct craft6_ip ip;
+        memset(&ip, 0, sizeof ip);
+        memcpy(ip.eth_dst, r->ifc->mac, ETH_ALEN);
+        memcpy(ip.eth_src, pd_remote_mac, ETH_ALEN);
+        ip.src = pd_remote_addr6;
+        ip.dst = ih.src;
+        ip.hop_limit = 255;  /* [RFC 4861 7.1.2] */
+        size_t len = 0;
+        const char *why = NULL;
+        if (craft6_frame(&ip, IPV6_NH_ICMPV6, na, sizeof na, 2, frame, sizeof frame, &len,
+                         &why) == 0) {
+            struct pkt *q = craft_pkt(r->sim, frame, len, cause_call(CALL_NONE, 0));
+            if (q != NULL)
+                craft_deliver(r->sim, r->ifc, q);
+        }
+    }
+    return true;
+}
+
 static int
 pd_transmit(struct iface *ifc, struct pkt *p)
 {
     struct pd_runner *r = ifc->drv;
+    if (pd_nd_frame(r, p)) {
+        pkt_free(p);
+        return 0;
+    }
     if (r->outq_n == r->outq_cap) {
         size_t cap = r->outq_cap ? r->outq_cap * 2 : 64;
         struct pd_frame *q = realloc(r->outq, cap * sizeof(*q));
@@ -387,13 +453,28 @@ inject(struct pd_runner *r, const struct pd_event *ev, struct craft *c)
         fail(r, ev, "out of memory");
         return;
     }
-    memcpy(c->eth.dst, r->ifc->mac, ETH_ALEN);
-    memcpy(c->eth.src, pd_remote_mac, ETH_ALEN);
-    c->net = CRAFT_NET_IPV4;
-    c->ip.id = r->ip_id++;
-    c->ip.src = PD_REMOTE_ADDR;
-    c->ip.dst = PD_LOCAL_ADDR;
-    if (craft_build(c, buf, CRAFT_MAX, &len, &why) < 0) {
+    int built;
+    if (r->v6) {
+        /* IPv6: (hlim N) and (class N) are kept in the ttl and tos fields. */
+        struct craft6_ip ip;
+        memset(&ip, 0, sizeof ip);
+        memcpy(ip.eth_dst, r->ifc->mac, ETH_ALEN);
+        memcpy(ip.eth_src, pd_remote_mac, ETH_ALEN);
+        ip.src = pd_remote_addr6;
+        ip.dst = pd_local_addr6;
+        ip.hop_limit = c->ip.has_ttl ? c->ip.ttl : IPV6_DEFAULT_HLIM;
+        ip.traffic_class = c->ip.tos;
+        built = craft6_build(c, &ip, buf, CRAFT_MAX, &len, &why);
+    } else {
+        memcpy(c->eth.dst, r->ifc->mac, ETH_ALEN);
+        memcpy(c->eth.src, pd_remote_mac, ETH_ALEN);
+        c->net = CRAFT_NET_IPV4;
+        c->ip.id = r->ip_id++;
+        c->ip.src = PD_REMOTE_ADDR;
+        c->ip.dst = PD_LOCAL_ADDR;
+        built = craft_build(c, buf, CRAFT_MAX, &len, &why);
+    }
+    if (built < 0) {
         fail(r, ev, "cannot build the segment: %s", why != NULL ? why : "?");
         free(buf);
         return;
@@ -583,7 +664,8 @@ call_try(struct pd_runner *r, const struct pd_event *ev, int64_t *ret, int *err,
 
     if (strcmp(n, "socket") == 0) {
         host_enter(r, CALL_SOCKET, ev);
-        rc = sock_socket(r->h, SOCK_DOMAIN_INET, SOCK_TYPE_STREAM, SOCK_PROTO_TCP);
+        rc = sock_socket(r->h, r->v6 ? SOCK_DOMAIN_INET6 : SOCK_DOMAIN_INET, SOCK_TYPE_STREAM,
+                         SOCK_PROTO_TCP);
         if (rc >= 0) {
             if (r->sd.rcvbuf != 0)
                 sock_setsockopt(r->h, rc, SOCK_OPT_RCVBUF, r->sd.rcvbuf);
@@ -605,7 +687,8 @@ call_try(struct pd_runner *r, const struct pd_event *ev, int64_t *ret, int *err,
             rc = -ERR_INVAL;
         }
     } else if (strcmp(n, "bind") == 0) {
-        struct sock_addr a = { .addr = 0, .port = PD_SERVER_PORT };
+        struct sock_addr a = { .addr = 0, .port = PD_SERVER_PORT,
+                               .family = r->v6 ? SOCK_AF_INET6 : SOCK_AF_INET };
         host_enter(r, CALL_BIND, ev);
         rc = sock_bind(r->h, fd, &a);
         host_leave(r);
@@ -628,7 +711,12 @@ call_try(struct pd_runner *r, const struct pd_event *ev, int64_t *ret, int *err,
             return false;
     } else if (strcmp(n, "connect") == 0) {
         if (first) {
-            struct sock_addr a = { .addr = PD_REMOTE_ADDR, .port = PD_SERVER_PORT };
+            struct sock_addr a = { .addr = PD_REMOTE_ADDR, .port = PD_SERVER_PORT,
+                                   .family = r->v6 ? SOCK_AF_INET6 : SOCK_AF_INET };
+            if (r->v6) {
+                a.addr = 0;
+                a.addr6 = pd_remote_addr6;
+            }
             host_enter(r, CALL_CONNECT, ev);
             rc = sock_connect(r->h, fd, &a);
             host_leave(r);
@@ -865,7 +953,8 @@ run_syscall(struct pd_runner *r, const struct pd_event *ev, int64_t block_end_us
 /* ---- outbound segments -------------------------------------------------- */
 
 struct live_seg {
-    struct ipv4_hdr ip;
+    struct ipv4_hdr ip;    /* IPv6: only ttl (hop limit), tos (traffic class), proto */
+    bool is_v6;            /* it came in an IPv6 header */
     bool is_tcp;
     struct tcp_hdr tcp;
     const uint8_t *tcp_b;  /* the TCP header's bytes */
@@ -879,21 +968,39 @@ live_parse(const struct pd_frame *f, struct live_seg *ls)
 {
     struct eth_hdr eh;
     memset(ls, 0, sizeof(*ls));
-    if (eth_parse(f->b, f->len, &eh) != DROP_NONE || eh.type != ETHERTYPE_IPV4)
+    if (eth_parse(f->b, f->len, &eh) != DROP_NONE)
         return false;
     const uint8_t *ipb = f->b + ETH_HDR_LEN;
     size_t iplen = f->len - ETH_HDR_LEN;
-    if (ipv4_parse(ipb, iplen, &ls->ip) != DROP_NONE)
+    const uint8_t *l4;
+    size_t l4len;
+    if (eh.type == ETHERTYPE_IPV6) {
+        /* The fixed header only: netstep's TCP sends no extension headers.
+         * Hop limit and traffic class stand in the ttl and tos fields. */
+        struct ipv6_hdr h6;
+        if (ipv6_parse(ipb, iplen, &h6) != DROP_NONE)
+            return false;
+        ls->is_v6 = true;
+        ls->ip.ttl = h6.hop_limit;
+        ls->ip.tos = h6.traffic_class;
+        ls->ip.proto = h6.next_header;
+        l4 = ipb + 40;
+        l4len = h6.payload_len;
+    } else if (eh.type == ETHERTYPE_IPV4) {
+        if (ipv4_parse(ipb, iplen, &ls->ip) != DROP_NONE)
+            return false;
+        l4 = ipb + ls->ip.ihl;
+        l4len = ls->ip.total_len - ls->ip.ihl;
+    } else {
         return false;
-    const uint8_t *l4 = ipb + ls->ip.ihl;
-    size_t l4len = ls->ip.total_len - ls->ip.ihl;
+    }
     if (ls->ip.proto == IPPROTO_TCP_) {
         if (tcp_parse_header(l4, l4len, &ls->tcp) != DROP_NONE)
             return false;
         ls->is_tcp = true;
         ls->tcp_b = l4;
         ls->payload_len = l4len - ls->tcp.data_off;
-    } else if (ls->ip.proto == 1) {
+    } else if (ls->ip.proto == 1 && !ls->is_v6) {
         if (icmp_parse(l4, l4len, &ls->icmp) != DROP_NONE)
             return false;
         ls->is_icmp = true;
@@ -1095,7 +1202,8 @@ run_outbound(struct pd_runner *r, const struct pd_event *ev, int64_t t_us, int64
     int64_t at = (int64_t)(f->at_ns / 1000u);
     struct live_seg ls;
     if (!live_parse(f, &ls)) {
-        fail(r, ev, "netstep sent a frame that is not IPv4 (%zu bytes)", f->len);
+        fail(r, ev, "netstep sent a frame that is not %s (%zu bytes)", r->v6 ? "IPv6" : "IPv4",
+             f->len);
         return;
     }
     /* The frame's ports name its connection: its ISN and timestamps are
@@ -1200,6 +1308,25 @@ run_outbound(struct pd_runner *r, const struct pd_event *ev, int64_t t_us, int64
 
 /* ---- the script --------------------------------------------------------- */
 
+/* An IPv6 script's host: dual-stack, 2001:db8::2/64 usable at time 0 (a
+ * packetdrill script starts at once, so duplicate address detection is off
+ * on this host, DupAddrDetectTransmits 0 [RFC 4862 5.1]), the peer's MAC
+ * known ahead as its IPv4 ARP entry is (STALE: a probe later is answered by
+ * pd_nd_frame()). */
+static int
+pd_world_v6(struct pd_runner *r)
+{
+    if (ipv6_enable(r->h) < 0)
+        return -1;
+    addr6_set_dad_transmits(r->h, 0);
+    if (!ipv6_is_mine(r->h, r->ifc, &pd_local_addr6) &&
+        ipv6_addr_add(r->h, r->ifc, &pd_local_addr6, PD_PREFIX_LEN6) < 0)
+        return -1;
+    nd6_learn(r->h, r->ifc, &pd_remote_addr6, pd_remote_mac, false, NULL, "RFC 4861 7.2.3",
+              "the scripted peer's address, known ahead as on a tun device");
+    return 0;
+}
+
 /* Why the script cannot run here, or NULL. */
 static const char *
 unsupported(const struct pd_script *sc, unsigned *line, char *why, size_t why_len)
@@ -1212,6 +1339,8 @@ unsupported(const struct pd_script *sc, unsigned *line, char *why, size_t why_le
         *line = ev->line;
         if (ev->unsupported[0] != '\0')
             return ev->unsupported;
+        if (sc->ipv6 && (ev->kind == PD_EV_ICMP_IN || ev->kind == PD_EV_ICMP_OUT))
+            return "ICMPv6 lines (the runner builds and reads ICMP for IPv4 only)";
         if (ev->kind == PD_EV_SYSCALL) {
             const struct pd_syscall *c = &ev->call;
             static const char *const known[] = { "socket", "fcntl", "bind", "listen", "accept",
@@ -1288,6 +1417,7 @@ pd_run_in(const struct pd_script *sc, const struct pd_options *o, FILE *out,
     r->tolerance_us = o->tolerance_us >= 0 ? o->tolerance_us : sc->tolerance_us;
     r->lport = PD_SERVER_PORT;
     r->rport = PD_REMOTE_PORT;
+    r->v6 = sc->ipv6;
     r->sim = world != NULL ? world : &r->own_sim;
     if (world == NULL)
         sim_init(r->sim, o->seed);
@@ -1323,6 +1453,12 @@ pd_run_in(const struct pd_script *sc, const struct pd_options *o, FILE *out,
     if (!r->ifc->up)
         host_iface_up(r->h, r->ifc, false);
     arp_cache_set_permanent(r->h, r->ifc, PD_REMOTE_ADDR, pd_remote_mac);
+    if (r->v6 && pd_world_v6(r) < 0) {
+        sim_host_entered(r->sim, r->h);
+        res->verdict = PD_ERROR;
+        snprintf(res->msg, sizeof(res->msg), "cannot give the host its IPv6 address");
+        goto out;
+    }
     pd_personality_apply(o->personality, r->h, &r->sd);
     sim_host_entered(r->sim, r->h);
 

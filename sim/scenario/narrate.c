@@ -53,6 +53,8 @@ const struct set_key_def set_keys[SCN_SET_KEY_COUNT] = {
     /* SO_RCVBUF's own ceiling (socket.c SOCK_BUF_MAX) is far below 2^30. */
     [SCN_SET_TCP_WSCALE_BUF] = { "tcp.wscale_buf", SETV_COUNT, 0, 1073741824 },
     [SCN_SET_TCP_RCVBUF_ROUND] = { "tcp.rcvbuf_round", SETV_ON_OFF },
+    /* DupAddrDetectTransmits [RFC 4862 5.1]: 0 turns detection off. */
+    [SCN_SET_IPV6_DAD_TRANSMITS] = { "ipv6.dad_transmits", SETV_COUNT, 0, 10 },
 };
 
 /* set HOST KEY VALUE */
@@ -86,8 +88,8 @@ parse_set(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step
                     "tcp.rto_initial, tcp.rto_max, tcp.delack, tcp.keepidle, tcp.keepintvl, "
                     "tcp.keepcnt, tcp.syn_retries, tcp.retries2, tcp.iw, tcp.sack, "
                     "tcp.timestamps, tcp.wscale, tcp.cc, tcp.iss, tcp.syncookies, "
-                    "tcp.somaxconn, tcp.retries1, host.nofile, ipv4.min_pmtu and "
-                    "ipv4.forwarding)",
+                    "tcp.somaxconn, tcp.retries1, host.nofile, ipv4.min_pmtu, "
+                    "ipv4.forwarding and ipv6.dad_transmits)",
                     show(tk).s);
     }
     st->set.key = (enum scn_set_key)key;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "stack/addr6.h"
 #include "stack/err.h"
 #include "stack/host.h"
 #include "stack/route.h"
@@ -182,6 +183,7 @@ scn_set_apply(struct host *h, enum scn_set_key key, uint64_t v)
     case SCN_SET_TCP_BSD_OPTIONS: t->bsd_options = v != 0; break;
     case SCN_SET_TCP_WSCALE_BUF: t->wscale_buf = (size_t)v; break;
     case SCN_SET_TCP_RCVBUF_ROUND: t->rcvbuf_round = v != 0; break;
+    case SCN_SET_IPV6_DAD_TRANSMITS: addr6_set_dad_transmits(h, (unsigned)v); break;
     default: break;
     }
 }

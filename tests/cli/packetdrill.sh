@@ -50,7 +50,11 @@ check options_freebsd 0 "$ns" packetdrill --personality freebsd "$bad/wrong-opti
 
 check ipv6 77 "$ns" packetdrill "$bad/ipv6.pkt"
 has ipv6 "ipv6.pkt: skipped"
-has ipv6 "needs IPv6 scripts (netstep's stack has TCP over IPv6, but this runner builds and reads IPv4 frames only), which netstep lacks"
+has ipv6 "needs ICMPv6 lines (the runner builds and reads ICMP for IPv4 only), which netstep lacks"
+check ipv4_mapped 77 "$ns" packetdrill "$bad/ipv4-mapped.pkt"
+has ipv4_mapped "needs IPv4-mapped IPv6 scripts (an AF_INET6 socket speaking IPv4), which netstep lacks"
+check ipv6_bad_field 2 "$ns" packetdrill "$bad/ipv6-bad-field.pkt"
+has ipv6_bad_field "ipv6-bad-field.pkt:8:7: error: expected 'ttl', 'tos', 'hlim' or 'class' in the IP fields"
 
 check syntax 2 "$ns" packetdrill "$bad/syntax.pkt"
 has syntax "syntax.pkt:6:12: error: expected '(' and the length after the sequence range"
