@@ -199,8 +199,16 @@ void
 tcp_snapshot(const struct tcb *tp, struct trace_tcb *out)
 {
     out->state = tcp_state_name(tp->state);
+    out->v6 = tp->v6;
     out->laddr = tp->laddr;
     out->faddr = tp->faddr;
+    if (tp->v6) {
+        memcpy(out->laddr6, tp->a6.l.b, sizeof out->laddr6);
+        memcpy(out->faddr6, tp->a6.f.b, sizeof out->faddr6);
+    } else {
+        memset(out->laddr6, 0, sizeof out->laddr6);
+        memset(out->faddr6, 0, sizeof out->faddr6);
+    }
     out->lport = tp->lport;
     out->fport = tp->fport;
     out->iss = tp->iss;
