@@ -115,7 +115,8 @@ struct record_tcb {
     uint16_t lport;
     uint16_t fport;
     uint16_t state;     /* index into record.statics */
-    uint16_t v6;        /* 1: over IPv6 (in what was padding) */
+    uint16_t v6;        /* 1: over IPv6; 2: IPv4 for an AF_INET6 socket (in
+                           what was padding) */
 };
 _Static_assert(sizeof(struct record_tcb) <= 96, "an IPv6 flag must not grow a snapshot");
 
@@ -391,6 +392,7 @@ record_tcb_ref(struct record *r, const struct trace_tcb *t)
         if (k.laddr == 0 || k.faddr == 0)
             return 0;
     } else {
+        k.v6 = t->mapped ? 2 : 0;
         k.laddr = t->laddr;
         k.faddr = t->faddr;
     }
@@ -1201,8 +1203,9 @@ record_get_facts(const struct record *r, size_t i, struct record_event *out)
         const struct record_tcb *k = &r->tcbs[e->tcb - 1];
         out->has_tcb = true;
         out->tcb.state = r->statics[k->state];
-        out->tcb.v6 = k->v6 != 0;
-        if (k->v6) {
+        out->tcb.v6 = k->v6 == 1;
+        out->tcb.mapped = k->v6 == 2;
+        if (k->v6 == 1) {
             memcpy(out->tcb.laddr6, r->addrs6[k->laddr - 1], 16);
             memcpy(out->tcb.faddr6, r->addrs6[k->faddr - 1], 16);
         } else {

@@ -68,6 +68,8 @@ enum trace_layer {
 struct trace_tcb {
     const char *state;   /* "ESTABLISHED" (a static string) */
     bool v6;             /* over IPv6 [RFC 8200]: the addresses are laddr6/faddr6 */
+    bool mapped;         /* over IPv4 for an AF_INET6 socket: its ends read as
+                            IPv4-mapped addresses [RFC 4291 2.5.5.2] */
     uint32_t laddr;      /* which connection: local address, */
     uint32_t faddr;      /* foreign address, */
     uint8_t laddr6[16];  /* v6: local address (all zero: any, a listener) */

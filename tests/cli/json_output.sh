@@ -101,6 +101,29 @@ assert any(e["layer"] == "TCP" and e["dir"] == "out" and e["cause"].get("why") =
            for e in evs)
 PY
 
+# An IPv6 connection's TCB names its ends in IPv6 (not 0.0.0.0): family
+# "ipv6", RFC 5952 text; an IPv4 peer of an AF_INET6 socket reads
+# ::ffff:a.b.c.d; an IPv4 connection of an IPv4 socket keeps its keys and
+# has no family (tests/tui/v6conns.scn: both kinds to one tcp6 listener).
+"$ns" run "$src/tests/tui/v6conns.scn" --json > "$out/v6.jsonl" 2>/dev/null
+python3 - "$out/v6.jsonl" <<'PY' \
+    && ok "TCBs read [2001:db8::1]:P - [2001:db8::2]:80, ::ffff:192.0.2.1 for bob's IPv4 peer" \
+    || fail "the IPv6 connections' TCB addresses are wrong in the JSON"
+import json, sys
+est = set()
+for e in map(json.loads, open(sys.argv[1])):
+    t = e.get("tcb")
+    if t and t["state"] == "ESTABLISHED":
+        est.add((e["host"], t.get("family"), t["laddr"], t["faddr"], t["lport"] if e["host"] == "bob" else t["fport"]))
+want = {
+    ("alice", "ipv6", "2001:db8::1", "2001:db8::2", 80),
+    ("alice", None, "192.0.2.1", "192.0.2.2", 80),
+    ("bob", "ipv6", "2001:db8::2", "2001:db8::1", 80),
+    ("bob", "ipv6", "::ffff:192.0.2.2", "::ffff:192.0.2.1", 80),
+}
+assert est == want, sorted(est, key=str)
+PY
+
 # --json shares stdout with nothing: with --trace or --step it is refused.
 "$ns" run "$src/scenarios/udp/echo.scn" --json --trace > "$out/both.out" 2>&1
 rc=$?

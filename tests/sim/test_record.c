@@ -141,6 +141,7 @@ check_lesson(const char *name, bool expect_sharing)
             ck_assert_uint_eq(ev.tcb.srtt_ns, c->tcb.srtt_ns);
             ck_assert_uint_eq(ev.tcb.rto_ns, c->tcb.rto_ns);
             ck_assert(ev.tcb.v6 == c->tcb.v6);
+            ck_assert(ev.tcb.mapped == c->tcb.mapped);
             ck_assert_mem_eq(ev.tcb.laddr6, c->tcb.laddr6, 16);
             ck_assert_mem_eq(ev.tcb.faddr6, c->tcb.faddr6, 16);
             if (c->tcb.v6) {
