@@ -190,7 +190,8 @@ fields_json(const struct record_event *ev, bool *oom)
 {
     struct draw_frame f;
     draw_decode(ev, &f);
-    if (!f.has_eth && !f.has_arp && !f.has_ip && !f.has_icmp && !f.has_udp && !f.has_tcp)
+    if (!f.has_eth && !f.has_arp && !f.has_ip && !f.has_ip6 && !f.has_icmp && !f.has_icmp6 &&
+        !f.has_udp && !f.has_tcp)
         return json_null();
     json_t *o = new_object(oom);
     if (o == NULL)
@@ -226,6 +227,28 @@ fields_json(const struct record_event *ev, bool *oom)
             put(ip, "df", json_boolean(f.ip.df), oom);
             put(ip, "mf", json_boolean(f.ip.mf), oom);
             put(ip, "frag_off", json_integer(f.ip.frag_off), oom);
+        }
+    }
+    if (f.has_ip6) {
+        json_t *ip = put_object(o, "ipv6", oom);
+        if (ip != NULL) {
+            put(ip, "src", ip6_json(f.ip6.src.b), oom);
+            put(ip, "dst", ip6_json(f.ip6.dst.b), oom);
+            put(ip, "next_header", json_integer(f.ip6.next_header), oom);
+            put(ip, "hop_limit", json_integer(f.ip6.hop_limit), oom);
+            put(ip, "payload_len", json_integer(f.ip6.payload_len), oom);
+            put(ip, "fragment", json_boolean(f.ip6_fragment), oom);
+        }
+    }
+    if (f.has_icmp6) {
+        json_t *ic = put_object(o, "icmpv6", oom);
+        if (ic != NULL) {
+            put(ic, "type", json_integer(f.icmp6_type), oom);
+            put(ic, "code", json_integer(f.icmp6_code), oom);
+            if (f.icmp6_type == 128 || f.icmp6_type == 129)
+                put(ic, "seq", json_integer(f.icmp6_seq), oom);
+            if (f.icmp6_has_target)
+                put(ic, "target", ip6_json(f.icmp6_target.b), oom);
         }
     }
     if (f.has_icmp) {

@@ -122,6 +122,16 @@ want = {
     ("bob", "ipv6", "::ffff:192.0.2.2", "::ffff:192.0.2.1", 80),
 }
 assert est == want, sorted(est, key=str)
+# the frames' fields: alice's SYN over IPv6, bob's neighbour advertisement
+evs = [json.loads(l) for l in open(sys.argv[1])]
+syn = [e["fields"] for e in evs if e["host"] == "alice" and e["layer"] == "IPv6" and e["dir"] == "out"
+       and e["fields"] and "tcp" in e["fields"] and e["fields"]["tcp"]["flags"] == "S"]
+assert syn and syn[0]["ipv6"]["src"] == "2001:db8::1" and syn[0]["ipv6"]["dst"] == "2001:db8::2", syn
+assert syn[0]["ipv6"]["next_header"] == 6 and syn[0]["tcp"]["dport"] == 80, syn[0]
+na = [e["fields"]["icmpv6"] for e in evs if e["fields"] and "icmpv6" in e["fields"]
+      and e["fields"]["icmpv6"]["type"] == 136]
+assert na and all(a["target"] in ("2001:db8::1", "2001:db8::2") or a["target"].startswith("fe80::")
+                  for a in na), na
 PY
 
 # --json shares stdout with nothing: with --trace or --step it is refused.
