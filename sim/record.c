@@ -108,14 +108,17 @@ struct record_tcb {
     uint32_t rcv_wnd;
     uint32_t cwnd;
     uint32_t ssthresh;
-    uint32_t laddr;
-    uint32_t faddr;
+    uint32_t laddr;     /* IPv4: the address; v6: 1 + index into record.addrs6 */
+    uint32_t faddr;     /* idem */
     uint32_t iss;
     uint32_t irs;
     uint16_t lport;
     uint16_t fport;
     uint16_t state;     /* index into record.statics */
+    uint16_t v6;        /* 1: over IPv6; 2: IPv4 for an AF_INET6 socket (in
+                           what was padding) */
 };
+_Static_assert(sizeof(struct record_tcb) <= 96, "an IPv6 flag must not grow a snapshot");
 
 /* Where the bytes of a recent frame are kept: [lo, hi) holds them, and
  * [base, lo) is room its allocation kept for headers pushed later. */
@@ -186,6 +189,9 @@ record_destroy(struct record *r)
     free(r->statics);
     free(r->static_hash);
     free(r->tcbs);
+    free(r->addrs6);
+    r->addrs6 = NULL;
+    r->n_addrs6 = r->cap_addrs6 = 0;
     free(r->frames);
     free(r->saids);
     free(r->fmts);
@@ -333,6 +339,29 @@ record_static(struct record *r, const char *p)
     return (int)r->n_statics++;
 }
 
+/* 1 + the index of IPv6 address a in r->addrs6, kept once if it equals a
+ * recent one (a connection's two ends recur in every snapshot of it); 0
+ * when memory runs out. */
+static uint32_t
+record_addr6_ref(struct record *r, const uint8_t a[16])
+{
+    for (size_t i = r->n_addrs6, n = 0; i > 0 && n < RECORD_TCB_RECENT; i--, n++)
+        if (memcmp(r->addrs6[i - 1], a, 16) == 0)
+            return (uint32_t)i;
+    if (r->n_addrs6 >= UINT32_MAX - 1)
+        return 0;
+    if (r->n_addrs6 == r->cap_addrs6) {
+        size_t cap = r->cap_addrs6 ? r->cap_addrs6 * 2 : 16;
+        uint8_t(*grown)[16] = realloc(r->addrs6, cap * sizeof *grown);
+        if (grown == NULL)
+            return 0;
+        r->addrs6 = grown;
+        r->cap_addrs6 = cap;
+    }
+    memcpy(r->addrs6[r->n_addrs6++], a, 16);
+    return (uint32_t)r->n_addrs6;
+}
+
 /* 1 + the index of TCB snapshot t, kept once if it equals a recent one
  * (a segment's RX, DELIVER and the ACK it sends often see the same TCB);
  * 0 when memory runs out. */
@@ -356,8 +385,17 @@ record_tcb_ref(struct record *r, const struct trace_tcb *t)
     k.rcv_wnd = t->rcv_wnd;
     k.cwnd = t->cwnd;
     k.ssthresh = t->ssthresh;
-    k.laddr = t->laddr;
-    k.faddr = t->faddr;
+    if (t->v6) {
+        k.v6 = 1;
+        k.laddr = record_addr6_ref(r, t->laddr6);
+        k.faddr = record_addr6_ref(r, t->faddr6);
+        if (k.laddr == 0 || k.faddr == 0)
+            return 0;
+    } else {
+        k.v6 = t->mapped ? 2 : 0;
+        k.laddr = t->laddr;
+        k.faddr = t->faddr;
+    }
     k.iss = t->iss;
     k.irs = t->irs;
     k.lport = t->lport;
@@ -1118,7 +1156,7 @@ record_memory(const struct record *r, struct record_memory *out)
     }
     out->text = r->text_bytes + memo;
     out->packet = r->pkt_bytes;
-    out->tcb = r->cap_tcbs * sizeof *r->tcbs;
+    out->tcb = r->cap_tcbs * sizeof *r->tcbs + r->cap_addrs6 * sizeof *r->addrs6;
     out->slack = r->arena_bytes - r->text_bytes - r->pkt_bytes;
     out->total = out->index + out->tcb + r->arena_bytes + memo;
     out->with_packet = r->n_with_pkt;
@@ -1165,8 +1203,15 @@ record_get_facts(const struct record *r, size_t i, struct record_event *out)
         const struct record_tcb *k = &r->tcbs[e->tcb - 1];
         out->has_tcb = true;
         out->tcb.state = r->statics[k->state];
-        out->tcb.laddr = k->laddr;
-        out->tcb.faddr = k->faddr;
+        out->tcb.v6 = k->v6 == 1;
+        out->tcb.mapped = k->v6 == 2;
+        if (k->v6 == 1) {
+            memcpy(out->tcb.laddr6, r->addrs6[k->laddr - 1], 16);
+            memcpy(out->tcb.faddr6, r->addrs6[k->faddr - 1], 16);
+        } else {
+            out->tcb.laddr = k->laddr;
+            out->tcb.faddr = k->faddr;
+        }
         out->tcb.lport = k->lport;
         out->tcb.fport = k->fport;
         out->tcb.iss = k->iss;

@@ -95,6 +95,11 @@ struct record {
     struct record_tcb *tcbs;        /* distinct TCB snapshots; entries refer to them */
     size_t n_tcbs;                  /* snapshots held */
     size_t cap_tcbs;                /* slots in tcbs */
+    uint8_t (*addrs6)[16];          /* distinct IPv6 addresses IPv6 snapshots
+                                       name (a snapshot keeps their indexes,
+                                       so an IPv4 one stays as small) */
+    size_t n_addrs6;                /* addresses held */
+    size_t cap_addrs6;              /* slots in addrs6 */
     struct record_frame *frames;    /* recent frames, by packet id: where their
                                        bytes are, to share them */
     const uint8_t **saids;          /* recent sentences (as kept), by hash, to

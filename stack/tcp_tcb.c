@@ -199,8 +199,23 @@ void
 tcp_snapshot(const struct tcb *tp, struct trace_tcb *out)
 {
     out->state = tcp_state_name(tp->state);
+    out->v6 = tp->v6;
+    /* An IPv4 connection of an AF_INET6 socket (its own, or its listener's
+     * before accept()) names its ends as ::ffff:a.b.c.d, as the socket's
+     * calls do [RFC 4291 2.5.5.2]. */
+    const struct tcb *owner = tp->fd >= 0 ? tp : tp->listener;
+    const struct socket *s =
+        !tp->v6 && owner != NULL && owner->fd >= 0 ? sock_lookup(tp->host, owner->fd) : NULL;
+    out->mapped = s != NULL && s->domain == SOCK_DOMAIN_INET6;
     out->laddr = tp->laddr;
     out->faddr = tp->faddr;
+    if (tp->v6) {
+        memcpy(out->laddr6, tp->a6.l.b, sizeof out->laddr6);
+        memcpy(out->faddr6, tp->a6.f.b, sizeof out->faddr6);
+    } else {
+        memset(out->laddr6, 0, sizeof out->laddr6);
+        memset(out->faddr6, 0, sizeof out->faddr6);
+    }
     out->lport = tp->lport;
     out->fport = tp->fport;
     out->iss = tp->iss;

@@ -62,11 +62,18 @@ enum trace_layer {
 
 /* A small snapshot of the TCB a TCP event touched (docs/architecture.md,
  * "The trace bus and the event log"): the numbers
- * the view's TCB pane shows, as of the event. */
+ * the view's TCB pane shows, as of the event. A connection over IPv6 names
+ * its ends in laddr6/faddr6 (network order, as on the wire) and leaves
+ * laddr/faddr 0; an IPv4 one leaves laddr6/faddr6 all zero. */
 struct trace_tcb {
     const char *state;   /* "ESTABLISHED" (a static string) */
+    bool v6;             /* over IPv6 [RFC 8200]: the addresses are laddr6/faddr6 */
+    bool mapped;         /* over IPv4 for an AF_INET6 socket: its ends read as
+                            IPv4-mapped addresses [RFC 4291 2.5.5.2] */
     uint32_t laddr;      /* which connection: local address, */
     uint32_t faddr;      /* foreign address, */
+    uint8_t laddr6[16];  /* v6: local address (all zero: any, a listener) */
+    uint8_t faddr6[16];  /* v6: foreign address */
     uint16_t lport;      /* local port */
     uint16_t fport;      /* and foreign port */
     uint32_t iss;        /* initial send sequence number */

@@ -7,7 +7,7 @@
  * without its checksum (tcp_parse_header): a segment the link corrupted is
  * still drawn, as tcpdump would still print it.
  * Called by: draw_model.c, json_out.c. Calls: eth_parse(), arp_parse(),
- * ipv4_parse(), icmp_parse(), tcp_parse_header().
+ * ipv4_parse(), ipv6_parse(), icmp_parse(), tcp_parse_header().
  */
 #include "ui/draw_decode.h"
 
@@ -27,7 +27,8 @@ frame_at(const struct record_event *ev, int16_t off, size_t *len)
     return ev->bytes + off;
 }
 
-/* The transport header at l4 (len bytes from there), for IPv4 protocol proto. */
+/* The transport header at l4 (len bytes from there), for IPv4 protocol or
+ * IPv6 next header proto (TCP and UDP have the same numbers in both). */
 static void
 decode_l4(const uint8_t *l4, size_t len, uint8_t proto, struct draw_frame *out)
 {
@@ -53,9 +54,56 @@ decode_l4(const uint8_t *l4, size_t len, uint8_t proto, struct draw_frame *out)
         if (icmp_parse(l4, len, &out->icmp) == DROP_NONE)
             out->has_icmp = true;
         break;
+    case IPV6_NH_ICMPV6:
+        /* [RFC 4443 2.1] type, code, checksum; then the message body */
+        if (len >= 4) {
+            out->has_icmp6 = true;
+            out->icmp6_type = l4[0];
+            out->icmp6_code = l4[1];
+            if ((l4[0] == 128 || l4[0] == 129) && len >= 8)
+                out->icmp6_seq = be16_get(l4 + 6);
+            if ((l4[0] == 135 || l4[0] == 136) && len >= 24) {
+                out->icmp6_has_target = true;
+                memcpy(out->icmp6_target.b, l4 + 8, 16);
+            }
+        }
+        break;
     default:
         break;
     }
+}
+
+/* After the IPv6 header at l3: the extension headers [RFC 8200 4] up to the
+ * transport one, which is decoded unless the packet is a later fragment. */
+static void
+decode_ip6_payload(const struct record_event *ev, const uint8_t *l3, struct draw_frame *out)
+{
+    size_t len = out->ip6.payload_len;  /* ipv6_parse() checked it is there */
+    size_t at = IPV6_HDR_LEN;
+    uint8_t nh = out->ip6.next_header;
+    for (int hops = 0; hops < 8; hops++) {
+        if (nh == IPV6_NH_HOPOPT || nh == IPV6_NH_ROUTING || nh == IPV6_NH_DSTOPTS) {
+            if (at + 2 > IPV6_HDR_LEN + len)
+                return;
+            size_t ext = ((size_t)l3[at + 1] + 1) * 8;
+            nh = l3[at];
+            at += ext;
+        } else if (nh == IPV6_NH_FRAGMENT) {
+            if (at + 8 > IPV6_HDR_LEN + len)
+                return;
+            out->ip6_fragment = true;
+            if ((be16_get(l3 + at + 2) & 0xfff8) != 0)
+                return;  /* a later fragment: no transport header in it */
+            nh = l3[at];
+            at += 8;
+        } else {
+            break;
+        }
+    }
+    (void)ev;
+    if (at > IPV6_HDR_LEN + len)
+        return;
+    decode_l4(l3 + at, IPV6_HDR_LEN + len - at, nh, out);
 }
 
 void
@@ -70,6 +118,15 @@ draw_decode(const struct record_event *ev, struct draw_frame *out)
     uint8_t proto = 0;
     size_t l4_room = 0;   /* the IP payload's length, when the IP header says it */
     b = frame_at(ev, ev->l3_off, &len);
+    bool v6 = b != NULL && (out->has_eth ? out->eth.type == ETHERTYPE_IPV6
+                                         : len >= 1 && b[0] >> 4 == 6);
+    if (v6) {
+        if (ipv6_parse(b, len, &out->ip6) == DROP_NONE) {
+            out->has_ip6 = true;
+            decode_ip6_payload(ev, b, out);
+        }
+        return;
+    }
     if (b != NULL) {
         bool arp = out->has_eth ? out->eth.type == ETHERTYPE_ARP : (len >= 1 && b[0] >> 4 != 4);
         if (arp) {

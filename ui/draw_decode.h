@@ -4,7 +4,7 @@
  * and the JSON output.
  *
  * The event log keeps each event's packet bytes and where its Ethernet,
- * IPv4/ARP and ICMP/UDP/TCP headers begin (sim/record.h). This reads them
+ * IPv4/IPv6/ARP and ICMP/ICMPv6/UDP/TCP headers begin (sim/record.h). This reads them
  * back through the stack's own parsers (stack/wire/) into one struct, so the
  * ladder's labels, the plots and `run --json` agree on every number. Pure:
  * no I/O.
@@ -21,6 +21,7 @@
 #include "stack/wire/eth.h"
 #include "stack/wire/icmp.h"
 #include "stack/wire/ipv4.h"
+#include "stack/wire/ipv6.h"
 #include "stack/wire/tcp.h"
 #include "stack/wire/udp.h"
 
@@ -32,6 +33,15 @@ struct draw_frame {
     struct arp_hdr arp;
     bool has_ip;             /* ip holds the IPv4 header */
     struct ipv4_hdr ip;
+    bool has_ip6;            /* ip6 holds the IPv6 header [RFC 8200 3] */
+    struct ipv6_hdr ip6;
+    bool ip6_fragment;       /* it carries a Fragment header [RFC 8200 4.5] */
+    bool has_icmp6;          /* an ICMPv6 message [RFC 4443 2.1]: */
+    uint8_t icmp6_type;      /* its type, */
+    uint8_t icmp6_code;      /* code, */
+    uint16_t icmp6_seq;      /* echo: the sequence number [RFC 4443 4.1] */
+    bool icmp6_has_target;   /* neighbour solicitation or advertisement: */
+    struct ip6_addr icmp6_target;  /* the target address [RFC 4861 4.3, 4.4] */
     bool has_icmp;           /* icmp holds the ICMP header */
     struct icmp_hdr icmp;
     bool has_udp;            /* udp holds the UDP header */

@@ -196,18 +196,81 @@ isn_find(const struct isn_table *t, uint32_t src, uint16_t sport, uint32_t dst, 
     return false;
 }
 
+/* An IPv6 address folded to 32 bits (FNV-1a) to key the table: the two
+ * ends of one picture's connections do not collide in practice, and a
+ * collision would only make a label's numbers absolute-relative to another
+ * SYN, never crash. */
+static uint32_t
+addr6_key(const struct ip6_addr *a)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < sizeof a->b; i++)
+        h = (h ^ a->b[i]) * 16777619u;
+    return h;
+}
+
+/* The frame's IP addresses as the table's keys; false without an IP header. */
+static bool
+frame_ends(const struct draw_frame *f, uint32_t *src, uint32_t *dst)
+{
+    if (f->has_ip) {
+        *src = f->ip.src;
+        *dst = f->ip.dst;
+        return true;
+    }
+    if (f->has_ip6) {
+        *src = addr6_key(&f->ip6.src);
+        *dst = addr6_key(&f->ip6.dst);
+        return true;
+    }
+    return false;
+}
+
 static void
 isn_note(struct isn_table *t, const struct draw_frame *f)
 {
-    if (!f->has_ip || !f->has_tcp || !(f->tcp.flags & TCP_SYN))
+    uint32_t src, dst;
+    if (!f->has_tcp || !(f->tcp.flags & TCP_SYN) || !frame_ends(f, &src, &dst))
         return;
     uint32_t old;
-    if (isn_find(t, f->ip.src, f->tcp.sport, f->ip.dst, f->tcp.dport, &old) && old == f->tcp.seq)
+    if (isn_find(t, src, f->tcp.sport, dst, f->tcp.dport, &old) && old == f->tcp.seq)
         return;
     if (grow((void **)&t->e, &t->cap, t->n, sizeof *t->e) < 0)
         return;  /* without it the label shows absolute numbers */
-    t->e[t->n++] = (struct isn_entry){ f->ip.src, f->ip.dst, f->tcp.sport, f->tcp.dport,
-                                       f->tcp.seq };
+    t->e[t->n++] = (struct isn_entry){ src, dst, f->tcp.sport, f->tcp.dport, f->tcp.seq };
+}
+
+/* The short words for an ICMPv6 message [RFC 4443 2.1, RFC 4861 4]. */
+static void
+icmp6_label(const struct draw_frame *f, char *buf, size_t n)
+{
+    char t[IPV6_ADDR_STRLEN];
+    switch (f->icmp6_type) {
+    case 1: snprintf(buf, n, "ICMP6 unreachable code %u", (unsigned)f->icmp6_code); break;
+    case 2: snprintf(buf, n, "ICMP6 packet too big"); break;
+    case 3: snprintf(buf, n, "ICMP6 time exceeded"); break;
+    case 4: snprintf(buf, n, "ICMP6 parameter problem"); break;
+    case 128:
+        snprintf(buf, n, "ICMP6 echo request seq %u hlim %u", (unsigned)f->icmp6_seq,
+                 (unsigned)f->ip6.hop_limit);
+        break;
+    case 129: snprintf(buf, n, "ICMP6 echo reply seq %u", (unsigned)f->icmp6_seq); break;
+    case 133: snprintf(buf, n, "RS"); break;
+    case 134: snprintf(buf, n, "RA"); break;
+    case 135:
+        if (f->icmp6_has_target)
+            snprintf(buf, n, "NS who-has %s", ip6_addr_str(&f->icmp6_target, t));
+        else
+            snprintf(buf, n, "NS");
+        break;
+    case 136:
+        if (f->icmp6_has_target)
+            snprintf(buf, n, "NA %s", ip6_addr_str(&f->icmp6_target, t));
+        else
+            snprintf(buf, n, "NA");
+        break;
+    default: snprintf(buf, n, "ICMP6 type %u", (unsigned)f->icmp6_type); break;
+    }
 }
 
 /* ---- arrows --------------------------------------------------------------- */
@@ -219,10 +282,11 @@ frame_label(const struct draw_frame *f, const struct isn_table *isns, const char
 {
     char a[16], b[18];  /* a dotted quad; a MAC (17 characters) */
     *style = DRAW_ARROW_OTHER;
-    if (f->has_tcp && f->has_ip) {
+    uint32_t src, dst;
+    if (f->has_tcp && frame_ends(f, &src, &dst)) {
         uint32_t isn = 0, peer = 0;
-        bool k1 = isn_find(isns, f->ip.src, f->tcp.sport, f->ip.dst, f->tcp.dport, &isn);
-        bool k2 = isn_find(isns, f->ip.dst, f->tcp.dport, f->ip.src, f->tcp.sport, &peer);
+        bool k1 = isn_find(isns, src, f->tcp.sport, dst, f->tcp.dport, &isn);
+        bool k2 = isn_find(isns, dst, f->tcp.dport, src, f->tcp.sport, &peer);
         draw_tcp_label(&f->tcp, f->payload_len, k1, isn, k2, peer, buf, n);
         bool pure_ack = f->payload_len == 0 && !(f->tcp.flags & (TCP_SYN | TCP_FIN | TCP_RST));
         *style = pure_ack ? DRAW_ARROW_ACK : DRAW_ARROW_DATA;
@@ -245,9 +309,15 @@ frame_label(const struct draw_frame *f, const struct isn_table *isns, const char
     } else if (f->has_udp) {
         snprintf(buf, n, "UDP %u > %u len %zu", (unsigned)f->udp.sport, (unsigned)f->udp.dport,
                  f->payload_len);
+    } else if (f->has_icmp6) {
+        icmp6_label(f, buf, n);
     } else if (f->has_ip) {
         snprintf(buf, n, "IP %s > %s%s", ipv4_addr_str(f->ip.src, a), ipv4_addr_str(f->ip.dst, b),
                  f->ip.mf || f->ip.frag_off ? " fragment" : "");
+    } else if (f->has_ip6) {
+        char s6[IPV6_ADDR_STRLEN], d6[IPV6_ADDR_STRLEN];
+        snprintf(buf, n, "IP6 %s > %s%s", ip6_addr_str(&f->ip6.src, s6),
+                 ip6_addr_str(&f->ip6.dst, d6), f->ip6_fragment ? " fragment" : "");
     } else {
         /* Not decoded: the link's own words, without " on LINK". */
         snprintf(buf, n, "%s", text);
@@ -743,9 +813,9 @@ draw_conns_build(const struct view_model *m, const struct draw_select *sel,
             free(dc->sacks);
             continue;
         }
-        char a[16];
-        snprintf(dc->name, sizeof dc->name, "%s %u > %s:%u", m->scn->hosts[c->host].name,
-                 (unsigned)c->lport, ipv4_addr_str(c->faddr, a), (unsigned)c->fport);
+        char a[VM_ENDPOINT_STRLEN];
+        snprintf(dc->name, sizeof dc->name, "%s %u > %s", m->scn->hosts[c->host].name,
+                 (unsigned)c->lport, vm_conn_foreign(c, a));
         out->n++;
     }
     if (out->n == 0) {
@@ -938,6 +1008,11 @@ draw_topo_build(const struct scenario *scn, struct draw_topo *out)
                 char a[16];
                 snprintf(p->addrs[k], sizeof p->addrs[k], "eth%u %s/%u", k,
                          ipv4_addr_str(h->if_addr[k], a), h->if_prefix[k]);
+                if (h->if_has_addr6[k]) {
+                    char a6[IPV6_ADDR_STRLEN];
+                    snprintf(p->addrs6[k], sizeof p->addrs6[k], "%s/%u",
+                             ip6_addr_str(&h->if_addr6[k], a6), h->if_prefix6[k]);
+                }
                 p->n_addrs++;
             }
         } else {
@@ -1109,10 +1184,11 @@ draw_topo_csv(const struct draw_topo *t, FILE *out)
         fprintf(out, "node,%s,%s,%.0f,%.0f,", p->node.name,
                 p->node.hub ? "hub" : p->node.is_switch ? "switch" : p->node.router ? "router" : "host",
                 p->x, p->y);
-        char addrs[200] = "";
+        char addrs[400] = "";
         for (unsigned k = 0; k < p->n_addrs; k++) {
             size_t len = strlen(addrs);
-            snprintf(addrs + len, sizeof addrs - len, "%s%s", k ? "; " : "", p->addrs[k]);
+            snprintf(addrs + len, sizeof addrs - len, "%s%s%s%s", k ? "; " : "", p->addrs[k],
+                     p->addrs6[k][0] ? " " : "", p->addrs6[k]);
         }
         csv_str(out, addrs);
         fputc('\n', out);

@@ -107,6 +107,7 @@ struct draw_place {
     struct draw_node node;   /* what it is */
     double x, y;             /* centre, in points, from the picture's top left */
     char addrs[4][40];       /* "eth0 192.0.2.1/24", per interface (first four) */
+    char addrs6[4][48];      /* "2001:db8::1/64", its IPv6 address, or "" */
     unsigned n_addrs;
 };
 

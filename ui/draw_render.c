@@ -1205,6 +1205,9 @@ draw_render_topo(const struct draw_topo *t, const char *path, char *err, size_t 
             /* below a level link (its label is above), else beside the end */
             double dy = fabs(q->y - p->y) < 1 ? 13 : q->y > p->y ? 10 : -2;
             text_at(cr, ex + (align == 0 ? 4 : align == 1 ? -4 : 0), ey + dy, align, p->addrs[ifn]);
+            if (p->addrs6[ifn][0] != '\0')  /* a dual-stack interface: a line more */
+                text_at(cr, ex + (align == 0 ? 4 : align == 1 ? -4 : 0), ey + dy + 10, align,
+                        p->addrs6[ifn]);
         }
     }
     /* nodes: a host a box, a router a rounded box with a double border,

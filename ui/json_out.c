@@ -20,6 +20,7 @@
 #include "sim/log_sink.h"
 #include "stack/drop.h"
 #include "stack/wire/addr.h"
+#include "stack/wire/ipv6.h"
 #include "ui/draw_decode.h"
 
 /* Sets key to a new value; a NULL value (out of memory) is remembered. */
@@ -87,6 +88,16 @@ ip_json(uint32_t addr)
 {
     char buf[16];
     return json_string(ipv4_addr_str(addr, buf));
+}
+
+/* An IPv6 address (network order) in RFC 5952 text: "2001:db8::1". */
+static json_t *
+ip6_json(const uint8_t addr[16])
+{
+    struct ip6_addr a;
+    char buf[IPV6_ADDR_STRLEN];
+    memcpy(a.b, addr, sizeof a.b);
+    return json_string(ip6_addr_str(&a, buf));
 }
 
 static json_t *
@@ -179,7 +190,8 @@ fields_json(const struct record_event *ev, bool *oom)
 {
     struct draw_frame f;
     draw_decode(ev, &f);
-    if (!f.has_eth && !f.has_arp && !f.has_ip && !f.has_icmp && !f.has_udp && !f.has_tcp)
+    if (!f.has_eth && !f.has_arp && !f.has_ip && !f.has_ip6 && !f.has_icmp && !f.has_icmp6 &&
+        !f.has_udp && !f.has_tcp)
         return json_null();
     json_t *o = new_object(oom);
     if (o == NULL)
@@ -217,6 +229,28 @@ fields_json(const struct record_event *ev, bool *oom)
             put(ip, "frag_off", json_integer(f.ip.frag_off), oom);
         }
     }
+    if (f.has_ip6) {
+        json_t *ip = put_object(o, "ipv6", oom);
+        if (ip != NULL) {
+            put(ip, "src", ip6_json(f.ip6.src.b), oom);
+            put(ip, "dst", ip6_json(f.ip6.dst.b), oom);
+            put(ip, "next_header", json_integer(f.ip6.next_header), oom);
+            put(ip, "hop_limit", json_integer(f.ip6.hop_limit), oom);
+            put(ip, "payload_len", json_integer(f.ip6.payload_len), oom);
+            put(ip, "fragment", json_boolean(f.ip6_fragment), oom);
+        }
+    }
+    if (f.has_icmp6) {
+        json_t *ic = put_object(o, "icmpv6", oom);
+        if (ic != NULL) {
+            put(ic, "type", json_integer(f.icmp6_type), oom);
+            put(ic, "code", json_integer(f.icmp6_code), oom);
+            if (f.icmp6_type == 128 || f.icmp6_type == 129)
+                put(ic, "seq", json_integer(f.icmp6_seq), oom);
+            if (f.icmp6_has_target)
+                put(ic, "target", ip6_json(f.icmp6_target.b), oom);
+        }
+    }
     if (f.has_icmp) {
         json_t *ic = put_object(o, "icmp", oom);
         if (ic != NULL) {
@@ -249,9 +283,27 @@ tcb_json(const struct trace_tcb *t, bool *oom)
     if (o == NULL)
         return NULL;
     put(o, "state", str_or_null(t->state), oom);
-    put(o, "laddr", ip_json(t->laddr), oom);
-    put(o, "lport", json_integer(t->lport), oom);
-    put(o, "faddr", ip_json(t->faddr), oom);
+    if (t->v6) {
+        /* an IPv6 connection: its addresses in RFC 5952 text, and a family
+         * to tell it by (an IPv4 one's object keeps its old keys) */
+        put(o, "family", json_string("ipv6"), oom);
+        put(o, "laddr", ip6_json(t->laddr6), oom);
+        put(o, "lport", json_integer(t->lport), oom);
+        put(o, "faddr", ip6_json(t->faddr6), oom);
+    } else if (t->mapped) {
+        /* IPv4 for an AF_INET6 socket: its addresses as it sees them */
+        char l[32], f[32], a[16];
+        snprintf(l, sizeof l, "::ffff:%s", ipv4_addr_str(t->laddr, a));
+        snprintf(f, sizeof f, "::ffff:%s", ipv4_addr_str(t->faddr, a));
+        put(o, "family", json_string("ipv6"), oom);
+        put(o, "laddr", json_string(l), oom);
+        put(o, "lport", json_integer(t->lport), oom);
+        put(o, "faddr", json_string(f), oom);
+    } else {
+        put(o, "laddr", ip_json(t->laddr), oom);
+        put(o, "lport", json_integer(t->lport), oom);
+        put(o, "faddr", ip_json(t->faddr), oom);
+    }
     put(o, "fport", json_integer(t->fport), oom);
     put(o, "iss", json_integer(t->iss), oom);
     put(o, "irs", json_integer(t->irs), oom);

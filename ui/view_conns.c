@@ -59,6 +59,8 @@ conn_timers(const struct view_model *m, const struct vm_conn *c, size_t i, char 
     const struct vm_snap *s = vm_snap_at(m, c->host, i);
     for (size_t k = 0; s != NULL && k < s->n_socks; k++) {
         const struct vm_sock *so = &s->socks[k];
+        /* the sockets' snapshot holds IPv4 addresses only (0 for an IPv6
+         * socket): an IPv6 connection is told from others by its ports */
         if (so->has_tcb && so->lport == c->lport && so->fport == c->fport &&
             so->faddr == c->faddr) {
             snprintf(buf, n, "%s", so->timers[0] != '\0' ? so->timers : "-");
@@ -87,7 +89,7 @@ conn_rows(const struct view_model *m, const struct view_state *st, struct conn_r
     size_t from = m->n_steps ? m->step_start[step] : 0;
     for (size_t i = 0; i < m->n_conns && n < max; i++) {
         const struct vm_conn *c = &m->conns[i];
-        size_t at = vm_last_tcb(m, c->host, c->laddr, c->lport, c->faddr, c->fport, st->cursor);
+        size_t at = vm_conn_last(m, c, st->cursor);
         struct record_event ev;
         /* a listener is not a connection (the sockets pane lists it) */
         if (at == SIZE_MAX || !vm_event(m, at, &ev) || !ev.has_tcb || ev.tcb.state == NULL ||
@@ -95,10 +97,9 @@ conn_rows(const struct view_model *m, const struct view_state *st, struct conn_r
             continue;
         const struct trace_tcb *t = &ev.tcb;
         struct conn_row *r = &rows[n++];
-        char fa[IPV4_ADDR_STRLEN];
+        char fa[VM_ENDPOINT_STRLEN];
         snprintf(r->cell[CC_HOST], CONN_CELL, "%s", vm_host_name(m, c->host));
-        snprintf(r->cell[CC_CONN], CONN_CELL, "%u>%s:%u", c->lport, ipv4_addr_str(c->faddr, fa),
-                 c->fport);
+        snprintf(r->cell[CC_CONN], CONN_CELL, "%u>%s", c->lport, vm_conn_foreign(c, fa));
         snprintf(r->cell[CC_STATE], CONN_CELL, "%s", t->state);
         snprintf(r->cell[CC_CWND], CONN_CELL, "%u", t->cwnd);
         if (t->ssthresh >= 0x7fffffffu)
@@ -115,9 +116,7 @@ conn_rows(const struct view_model *m, const struct view_state *st, struct conn_r
         snprintf(r->cell[CC_SND_WND], CONN_CELL, "%u", t->snd_wnd);
         snprintf(r->cell[CC_RCV_WND], CONN_CELL, "%u", t->rcv_wnd);
         struct record_event before;
-        size_t bt = from > 0 ? vm_last_tcb(m, c->host, c->laddr, c->lport, c->faddr, c->fport,
-                                           from - 1)
-                             : SIZE_MAX;
+        size_t bt = from > 0 ? vm_conn_last(m, c, from - 1) : SIZE_MAX;
         r->changed = bt == SIZE_MAX || !vm_event(m, bt, &before) || !before.has_tcb ||
                      !tcb_same(&before.tcb, t);
     }

@@ -21,8 +21,12 @@
  */
 #include "ui/view_model.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "stack/wire/addr.h"
+#include "stack/wire/ipv6.h"
 
 #include "ui/view.h"
 
@@ -104,17 +108,26 @@ vm_where_id(struct view_model *m, const char *where)
     return (int)m->n_wheres++;
 }
 
+/* Whether c is the connection snapshot t names. */
+static bool
+vm_conn_is(const struct vm_conn *c, int host, const struct trace_tcb *t)
+{
+    return c->host == host && c->laddr == t->laddr && c->lport == t->lport &&
+           c->faddr == t->faddr && c->fport == t->fport && c->v6 == t->v6 &&
+           c->mapped == t->mapped &&
+           (!t->v6 || (memcmp(c->laddr6, t->laddr6, 16) == 0 &&
+                       memcmp(c->faddr6, t->faddr6, 16) == 0));
+}
+
 static struct vm_conn *
 vm_conn_of(struct view_model *m, int host, const struct trace_tcb *t, struct vm_conn **last)
 {
     struct vm_conn *c = *last;
-    if (c != NULL && c->host == host && c->laddr == t->laddr && c->lport == t->lport &&
-        c->faddr == t->faddr && c->fport == t->fport)
+    if (c != NULL && vm_conn_is(c, host, t))
         return c;
     for (size_t i = 0; i < m->n_conns; i++) {
         c = &m->conns[i];
-        if (c->host == host && c->laddr == t->laddr && c->lport == t->lport &&
-            c->faddr == t->faddr && c->fport == t->fport)
+        if (vm_conn_is(c, host, t))
             return *last = c;
     }
     if (m->n_conns == m->cap_conns) {
@@ -132,6 +145,10 @@ vm_conn_of(struct view_model *m, int host, const struct trace_tcb *t, struct vm_
     c->lport = t->lport;
     c->faddr = t->faddr;
     c->fport = t->fport;
+    c->v6 = t->v6;
+    c->mapped = t->mapped;
+    memcpy(c->laddr6, t->laddr6, 16);
+    memcpy(c->faddr6, t->faddr6, 16);
     return *last = c;
 }
 
@@ -243,6 +260,47 @@ vm_last_tcp_state(const struct view_model *m, int host, size_t i)
     if (m->tcp_states == NULL || host < -1 || host >= (int)m->n_hosts_indexed)
         return SIZE_MAX;
     return list_last_le(&m->tcp_states[host + 1], i);
+}
+
+size_t
+vm_conn_last(const struct view_model *m, const struct vm_conn *c, size_t i)
+{
+    if (!c->v6)
+        return vm_last_tcb(m, c->host, c->laddr, c->lport, c->faddr, c->fport, i);
+    /* as vm_last_tcb(): a local address not chosen yet (::) matches the
+     * same connection once it is */
+    static const uint8_t any[16];
+    bool any_local = memcmp(c->laddr6, any, 16) == 0;
+    size_t best = SIZE_MAX;
+    for (size_t k = 0; k < m->n_conns; k++) {
+        const struct vm_conn *o = &m->conns[k];
+        if (!o->v6 || o->host != c->host || o->lport != c->lport || o->fport != c->fport ||
+            memcmp(o->faddr6, c->faddr6, 16) != 0 ||
+            (!any_local && memcmp(o->laddr6, c->laddr6, 16) != 0))
+            continue;
+        size_t at = list_last_le(&o->events, i);
+        if (at != SIZE_MAX && (best == SIZE_MAX || at > best))
+            best = at;
+    }
+    return best;
+}
+
+char *
+vm_conn_foreign(const struct vm_conn *c, char *buf)
+{
+    if (c->v6) {
+        /* brackets keep the port apart from the address's colons
+         * [RFC 5952 6] */
+        struct ip6_addr a;
+        char s[IPV6_ADDR_STRLEN];
+        memcpy(a.b, c->faddr6, sizeof a.b);
+        snprintf(buf, VM_ENDPOINT_STRLEN, "[%s]:%u", ip6_addr_str(&a, s), (unsigned)c->fport);
+    } else {
+        char s[IPV4_ADDR_STRLEN];
+        snprintf(buf, VM_ENDPOINT_STRLEN, c->mapped ? "[::ffff:%s]:%u" : "%s:%u",
+                 ipv4_addr_str(c->faddr, s), (unsigned)c->fport);
+    }
+    return buf;
 }
 
 size_t

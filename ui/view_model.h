@@ -123,8 +123,12 @@ struct vm_list {
 /* One TCP connection of one host, and the log's events carrying its TCB. */
 struct vm_conn {
     int host;              /* host index */
-    uint32_t laddr;        /* local address */
-    uint32_t faddr;        /* foreign address */
+    uint32_t laddr;        /* local address (0 over IPv6) */
+    uint32_t faddr;        /* foreign address (0 over IPv6) */
+    bool v6;               /* over IPv6: the addresses are laddr6/faddr6 */
+    bool mapped;           /* IPv4 for an AF_INET6 socket: shown ::ffff:a.b.c.d */
+    uint8_t laddr6[16];    /* v6: local address, network order */
+    uint8_t faddr6[16];    /* v6: foreign address */
     uint16_t lport;        /* local port */
     uint16_t fport;        /* foreign port */
     struct vm_list events; /* events with this TCB's snapshot */
@@ -237,6 +241,14 @@ size_t vm_index_memory(const struct view_model *m);
 size_t vm_last_at_layer(const struct view_model *m, int host, enum trace_layer layer, size_t i);
 /* The latest TCP state change at or before i, on host (-1: any), or SIZE_MAX. */
 size_t vm_last_tcp_state(const struct view_model *m, int host, size_t i);
+/* The last event at or before i carrying connection c's TCB (IPv4 or
+ * IPv6; an unchosen local address matches any), or SIZE_MAX. */
+size_t vm_conn_last(const struct view_model *m, const struct vm_conn *c, size_t i);
+/* c's foreign end as `ss` writes it: "192.0.2.2:80", "[2001:db8::2]:80",
+ * "[::ffff:192.0.2.2]:80" (IPv4 for an AF_INET6 socket).
+ * buf holds VM_ENDPOINT_STRLEN. */
+#define VM_ENDPOINT_STRLEN 56
+char *vm_conn_foreign(const struct vm_conn *c, char *buf);
 /* The latest event at or before i carrying the TCB of host's connection
  * laddr:lport - faddr:fport (laddr 0 matches any), or SIZE_MAX. */
 size_t vm_last_tcb(const struct view_model *m, int host, uint32_t laddr, uint16_t lport,

@@ -107,10 +107,35 @@ PY
 grep -q "^node,hub1,hub," hubsw.csv && grep -q "^node,sw1,switch," hubsw.csv \
     && ok "hub-vs-switch topology: a hub and a switch" || fail "hub-vs-switch kinds"
 
+# --- IPv6: the ladder decodes IPv6 frames, the topology and plots name IPv6 --
+# tests/tui/v6conns.scn: an IPv6 and an IPv4 connection to one tcp6 listener;
+# ipv6/neighbour-discovery.scn: solicitations and advertisements.
+"$ns" draw ladder "$src/tests/tui/v6conns.scn" --csv > v6.csv 2>/dev/null || fail "v6conns ladder --csv"
+"$ns" draw ladder "$src/scenarios/ipv6/neighbour-discovery.scn" --csv > nd.csv 2>/dev/null \
+    || fail "neighbour-discovery ladder --csv"
+python3 - v6.csv <<'PY' && ok "IPv6 ladder: NS/NA, then the IPv6 handshake with relative numbers and MSS 1440" \
+    || fail "IPv6 ladder content"
+import csv, sys
+fr = [(r["from"], r["to"], r["label"]) for r in csv.DictReader(open(sys.argv[1])) if r["kind"] == "frame"]
+want = [("alice", "bob", "NS who-has 2001:db8::2"), ("bob", "alice", "NA 2001:db8::2"),
+        ("alice", "bob", "S 0:0(0) win 65535 <mss 1440,sackOK,TS,wscale 2>"),
+        ("bob", "alice", "S 0:0(0) ack 1 win 65535 <mss 1440,sackOK,TS,wscale 2>"),
+        ("alice", "bob", ". ack 1 win 53248")]
+i = fr.index(want[0])
+assert fr[i:i + len(want)] == want, fr[i:i + len(want)]
+assert not any(l.startswith("IP6 ") for f, t, l in fr), [l for f, t, l in fr if l.startswith("IP6")]
+PY
+"$ns" draw topology "$src/tests/tui/v6conns.scn" --csv > v6topo.csv 2>/dev/null
+grep -q '^node,alice,host,[0-9]*,[0-9]*,"eth0 192.0.2.1/24 2001:db8::1/64"$' v6topo.csv \
+    && ok "dual-stack topology: eth0 192.0.2.1/24 2001:db8::1/64" || fail "dual-stack topology addresses"
+"$ns" draw cwnd "$src/tests/tui/v6conns.scn" --csv 2>/dev/null | grep -q '^"alice 49157 > \[2001:db8::2\]:80",' \
+    && ok "cwnd plot names the IPv6 connection alice 49157 > [2001:db8::2]:80" || fail "cwnd plot IPv6 name"
+
 # --- goldens: the numbers behind the pictures ----------------------------------
 "$ns" draw cwnd "$src/scenarios/tcp/congestion-side-by-side.scn" --csv > cwnd.csv || fail "cwnd --csv"
 for g in tcp-handshake.ladder:hs.csv udp-lossy.ladder:lossy.csv \
-         tcp-congestion-side-by-side.cwnd:cwnd.csv; do
+         tcp-congestion-side-by-side.cwnd:cwnd.csv ipv6-v6conns.ladder:v6.csv \
+         ipv6-neighbour-discovery.ladder:nd.csv; do
     name=${g%%:*}; file=${g#*:}
     if cmp -s "$file" "$src/tests/golden/draw/$name.csv"; then
         ok "golden $name.csv"

@@ -101,6 +101,39 @@ assert any(e["layer"] == "TCP" and e["dir"] == "out" and e["cause"].get("why") =
            for e in evs)
 PY
 
+# An IPv6 connection's TCB names its ends in IPv6 (not 0.0.0.0): family
+# "ipv6", RFC 5952 text; an IPv4 peer of an AF_INET6 socket reads
+# ::ffff:a.b.c.d; an IPv4 connection of an IPv4 socket keeps its keys and
+# has no family (tests/tui/v6conns.scn: both kinds to one tcp6 listener).
+"$ns" run "$src/tests/tui/v6conns.scn" --json > "$out/v6.jsonl" 2>/dev/null
+python3 - "$out/v6.jsonl" <<'PY' \
+    && ok "TCBs read [2001:db8::1]:P - [2001:db8::2]:80, ::ffff:192.0.2.1 for bob's IPv4 peer" \
+    || fail "the IPv6 connections' TCB addresses are wrong in the JSON"
+import json, sys
+est = set()
+for e in map(json.loads, open(sys.argv[1])):
+    t = e.get("tcb")
+    if t and t["state"] == "ESTABLISHED":
+        est.add((e["host"], t.get("family"), t["laddr"], t["faddr"], t["lport"] if e["host"] == "bob" else t["fport"]))
+want = {
+    ("alice", "ipv6", "2001:db8::1", "2001:db8::2", 80),
+    ("alice", None, "192.0.2.1", "192.0.2.2", 80),
+    ("bob", "ipv6", "2001:db8::2", "2001:db8::1", 80),
+    ("bob", "ipv6", "::ffff:192.0.2.2", "::ffff:192.0.2.1", 80),
+}
+assert est == want, sorted(est, key=str)
+# the frames' fields: alice's SYN over IPv6, bob's neighbour advertisement
+evs = [json.loads(l) for l in open(sys.argv[1])]
+syn = [e["fields"] for e in evs if e["host"] == "alice" and e["layer"] == "IPv6" and e["dir"] == "out"
+       and e["fields"] and "tcp" in e["fields"] and e["fields"]["tcp"]["flags"] == "S"]
+assert syn and syn[0]["ipv6"]["src"] == "2001:db8::1" and syn[0]["ipv6"]["dst"] == "2001:db8::2", syn
+assert syn[0]["ipv6"]["next_header"] == 6 and syn[0]["tcp"]["dport"] == 80, syn[0]
+na = [e["fields"]["icmpv6"] for e in evs if e["fields"] and "icmpv6" in e["fields"]
+      and e["fields"]["icmpv6"]["type"] == 136]
+assert na and all(a["target"] in ("2001:db8::1", "2001:db8::2") or a["target"].startswith("fe80::")
+                  for a in na), na
+PY
+
 # --json shares stdout with nothing: with --trace or --step it is refused.
 "$ns" run "$src/scenarios/udp/echo.scn" --json --trace > "$out/both.out" 2>&1
 rc=$?

@@ -10,7 +10,9 @@
  * tcp/fast-retransmit.scn (loss), udp/echo.scn (ARP holding a datagram,
  * padding on short frames), ip/two-subnets.scn and ip/fragmentation.scn (a
  * router rewriting a packet on its way, fragments) and
- * link/hub-vs-switch.scn (one frame copied to many ports).
+ * link/hub-vs-switch.scn (one frame copied to many ports), and
+ * ipv6/tcp-handshake.scn (snapshots of connections over IPv6, whose
+ * addresses the log keeps aside).
  */
 #include <check.h>
 #include <stdio.h>
@@ -70,10 +72,14 @@ naive_emit(void *ctx, const struct trace_event *ev)
     }
 }
 
+/* Snapshots of IPv6 connections the last check_lesson() compared. */
+static size_t n_v6_snapshots;
+
 /* Run lesson `name` with the record and the naive sink, and compare. */
 static void
 check_lesson(const char *name, bool expect_sharing)
 {
+    n_v6_snapshots = 0;
     char path[512];
     snprintf(path, sizeof path, "%s/%s", NETSTEP_SCENARIO_DIR, name);
     struct scn_diag diag;
@@ -134,6 +140,24 @@ check_lesson(const char *name, bool expect_sharing)
             ck_assert_uint_eq(ev.tcb.ssthresh, c->tcb.ssthresh);
             ck_assert_uint_eq(ev.tcb.srtt_ns, c->tcb.srtt_ns);
             ck_assert_uint_eq(ev.tcb.rto_ns, c->tcb.rto_ns);
+            ck_assert(ev.tcb.v6 == c->tcb.v6);
+            ck_assert(ev.tcb.mapped == c->tcb.mapped);
+            ck_assert_mem_eq(ev.tcb.laddr6, c->tcb.laddr6, 16);
+            ck_assert_mem_eq(ev.tcb.faddr6, c->tcb.faddr6, 16);
+            if (c->tcb.v6) {
+                /* the stack's snapshot names both ends in IPv6: the
+                 * foreign end (once there is one) is a documentation
+                 * address, and the IPv4 fields say nothing */
+                static const uint8_t doc[4] = { 0x20, 0x01, 0x0d, 0xb8 };
+                if (c->tcb.fport != 0)
+                    ck_assert_mem_eq(c->tcb.faddr6, doc, 4);
+                ck_assert_uint_eq(c->tcb.laddr, 0);
+                ck_assert_uint_eq(c->tcb.faddr, 0);
+                n_v6_snapshots++;
+            } else {
+                static const uint8_t zero[16];
+                ck_assert_mem_eq(c->tcb.faddr6, zero, 16);
+            }
         }
     }
     struct record_memory mem;
@@ -170,6 +194,15 @@ END_TEST
 START_TEST(test_record_keeps_loss_and_retransmission)
 {
     check_lesson("tcp/fast-retransmit.scn", true);
+}
+END_TEST
+
+START_TEST(test_record_keeps_ipv6_connections)
+{
+    check_lesson("ipv6/tcp-handshake.scn", false);
+    ck_assert_uint_gt(n_v6_snapshots, 0);
+    check_lesson("tcp/slow-start.scn", true);
+    ck_assert_uint_eq(n_v6_snapshots, 0);
 }
 END_TEST
 
@@ -255,6 +288,7 @@ record_suite(void)
     tcase_add_test(tc, test_record_keeps_loss_and_retransmission);
     tcase_add_test(tc, test_record_keeps_forwarded_packets);
     tcase_add_test(tc, test_record_bytes_per_event_bounded);
+    tcase_add_test(tc, test_record_keeps_ipv6_connections);
     suite_add_tcase(s, tc);
     return s;
 }
