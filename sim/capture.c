@@ -72,7 +72,12 @@ capture_format_comment(const struct scenario *scn, const struct trace_event *ev,
     if (scn != NULL && c->kind == CAUSE_CALL && c->step != 0 && c->step <= scn->n_steps) {
         const struct scn_step *st = &scn->steps[c->step - 1];
         const char *text = st->text ? st->text : "";
-        if (st->file != 0 && st->file < scn->n_files)
+        /* an inject or replay cause names its line itself */
+        if (c->origin != ORIGIN_NONE && st->file != 0 && st->file < scn->n_files)
+            snprintf(where, sizeof where, "%s: %s", scn->files[st->file], text);
+        else if (c->origin != ORIGIN_NONE)
+            snprintf(where, sizeof where, "%s", text);
+        else if (st->file != 0 && st->file < scn->n_files)
             snprintf(where, sizeof where, "%s line %u: %s", scn->files[st->file], st->line, text);
         else
             snprintf(where, sizeof where, "line %u: %s", st->line, text);

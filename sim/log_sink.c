@@ -110,6 +110,12 @@ log_format_cause(const struct trace_cause *c, char *buf, size_t n)
 {
     switch ((enum cause_kind)c->kind) {
     case CAUSE_CALL:
+        /* a frame an inject or replay step put on the wire: which line */
+        if (c->call == CALL_NONE && c->origin == ORIGIN_INJECT)
+            return snprintf(buf, n, "inject step %" PRIu32 ", line %" PRIu32, c->step, c->line);
+        if (c->call == CALL_NONE && c->origin == ORIGIN_REPLAY)
+            return snprintf(buf, n, "replay step %" PRIu32 ", line %" PRIu32 ", frame %" PRIu32,
+                            c->step, c->line, c->frame);
         if (c->call == CALL_NONE)  /* a scenario step that is no socket call */
             return c->step ? snprintf(buf, n, "step %" PRIu32, c->step) : snprintf(buf, n, "%s", "");
         if (c->step != 0)

@@ -283,7 +283,9 @@ pcapng_format_comment(const struct trace_event *ev, const char *step_text, char 
         }
     }
     if (step_text != NULL && step_text[0] != '\0') {
-        comment_puts(buf, n, &k, ", ");
+        /* "inject step 5, line 23: TEXT": that cause already named the
+         * line, so the step's text follows it as "line L: TEXT" would */
+        comment_puts(buf, n, &k, ev->cause.origin != ORIGIN_NONE ? ": " : ", ");
         comment_puts(buf, n, &k, step_text);
     }
     /* A router or a switch sends on the packet that arrived: its own id. */

@@ -90,6 +90,7 @@
     X(IPV6_TRUNCATED,        "IPv6 header or payload length runs past the frame", "RFC 8200 3") \
     X(IPV6_BAD_VERSION,      "IP version is not 6",                              "RFC 8200 3")   \
     X(IPV6_BAD_SRC,          "IPv6 source is multicast",                         "RFC 4291 2.7") \
+    X(IPV6_LOOPBACK_WIRE,    "IPv6 source or destination ::1 (loopback) arrived from a wire", "RFC 4291 2.5.3") \
     X(IPV6_OWN_SRC,          "IPv6 source is one of my own addresses, yet it came from a wire", "RFC 4291 2.5.3") \
     X(IPV6_NOT_FOR_US,       "not one of my IPv6 addresses or groups, and this host does not forward", "RFC 8200 3") \
     X(IPV6_NO_ROUTE,         "no on-link prefix or route for this IPv6 destination", "RFC 4861 5.2") \

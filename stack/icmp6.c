@@ -46,6 +46,8 @@ icmp6_output(struct host *h, struct iface *ifc, struct pkt *p, const struct ip6_
             pkt_drop(h, p, LAYER_IPV6, DROP_IPV6_NO_ROUTE);
             return r;
         }
+    } else if (ifc->loopback) {
+        s = *dst;  /* ::1 to ::1: lo holds no other address [RFC 4291 2.5.3] */
     } else {
         const struct ip6_addr *ll = ipv6_linklocal(h, ifc);
         if (ll == NULL) {

@@ -424,7 +424,9 @@ void
 ipv6_input(struct iface *ifc, struct pkt *p)
 {
     struct host *h = ifc->host;
-    if (v6if(h, ifc) == NULL) {
+    /* lo carries ::1 on every host with IPv6 [RFC 4291 2.5.3]. */
+    bool on_lo = ifc->loopback && h->ip6 != NULL;
+    if (!on_lo && v6if(h, ifc) == NULL) {
         /* A host without IPv6 does not speak the EtherType at all. */
         pkt_drop(h, p, LAYER_ETH, DROP_ETH_UNKNOWN_TYPE);
         return;
@@ -441,12 +443,30 @@ ipv6_input(struct iface *ifc, struct pkt *p)
         pkt_drop(h, p, LAYER_IPV6, DROP_IPV6_BAD_SRC);
         return;
     }
-    if (!ip6_addr_is_unspecified(&hdr.src) && ipv6_is_mine(h, ifc, &hdr.src)) {
+    if (!on_lo && (ip6_addr_is_loopback(&hdr.src) || ip6_addr_is_loopback(&hdr.dst))) {
+        /* [RFC 4291 2.5.3] "An IPv6 packet received on an interface with a
+         * destination address of loopback must be dropped", and one with
+         * ::1 as its source never left a host honestly either. */
+        char s6[IPV6_ADDR_STRLEN], d6[IPV6_ADDR_STRLEN];
+        trace_rx(h, LAYER_IPV6, p, "RFC 4291 2.5.3",
+                 "%s > %s: the loopback address ::1 on %s, from outside the host",
+                 ip6_addr_str(&hdr.src, s6), ip6_addr_str(&hdr.dst, d6), ifc->name);
+        pkt_drop(h, p, LAYER_IPV6, DROP_IPV6_LOOPBACK_WIRE);
+        return;
+    }
+    if (!on_lo && !ip6_addr_is_unspecified(&hdr.src) && ipv6_is_mine(h, ifc, &hdr.src)) {
         pkt_drop(h, p, LAYER_IPV6, DROP_IPV6_OWN_SRC);
         return;
     }
     bool mcast = ip6_addr_is_multicast(&hdr.dst);
-    if (mcast ? !ipv6_in_group(h, ifc, &hdr.dst) : !is_mine_any(h, ifc, &hdr.dst)) {
+    /* On lo only ::1 is this host's: nothing else is routed there. */
+    bool mine = on_lo ? ip6_addr_is_loopback(&hdr.dst)
+              : mcast ? ipv6_in_group(h, ifc, &hdr.dst) : is_mine_any(h, ifc, &hdr.dst);
+    if (!mine) {
+        if (on_lo) {
+            pkt_drop(h, p, LAYER_IPV6, DROP_IPV6_NOT_FOR_US);
+            return;
+        }
         if (h->forwarding && !mcast) {
             ipv6_forward(h, ifc, p, &hdr);
             return;
@@ -599,6 +619,16 @@ ipv6_next_hop(struct host *h, const struct ip6_addr *dst, struct iface **ifc,
 {
     if (h->ip6 == NULL)
         return -ERR_NETUNREACH;
+    if (ip6_addr_is_loopback(dst)) {
+        /* [RFC 4291 2.5.3] ::1 is lo's, on every host with IPv6 (Linux:
+         * "local ::1 dev lo"): from ::1 to ::1, never onto a wire. No DAD
+         * for it: a loopback link has no neighbours to hold it, and Linux
+         * never runs DAD on lo. */
+        *ifc = &h->lo;
+        *src = *dst;
+        *next_hop = *dst;
+        return 0;
+    }
     bool local_scope = ip6_addr_is_linklocal(dst) || ip6_addr_is_multicast(dst);
     /* The most specific on-link prefix of an interface (connected). */
     struct iface *on = NULL;
@@ -701,7 +731,7 @@ ipv6_output(struct host *h, struct iface *ifc, struct pkt *p, const struct ip6_a
     if (src != NULL)
         s = *src;
     uint32_t mtu = ifc->mtu;
-    if (!local_scope) {
+    if (!local_scope && !ifc->loopback) {
         uint32_t pmtu = ipv6_path_mtu(h, dst);
         mtu = pmtu < mtu ? pmtu : mtu;
     }
@@ -734,15 +764,18 @@ ipv6_output(struct host *h, struct iface *ifc, struct pkt *p, const struct ip6_a
         char a[IPV6_ADDR_STRLEN], d[IPV6_ADDR_STRLEN], n[IPV6_ADDR_STRLEN];
         char via[IPV6_ADDR_STRLEN + 40];
         snprintf(via, sizeof via, "routed, to the gateway %s", ip6_addr_str(&next_hop, n));
-        trace_tx(h, LAYER_IPV6, p, "RFC 8200 3",
+        trace_tx(h, LAYER_IPV6, p, ifc->loopback ? "RFC 4291 2.5.3" : "RFC 8200 3",
                  "%s > %s, next header %u (%s), hop limit %u, payload %u on %s: %s",
                  ip6_addr_str(&hdr.src, a), ip6_addr_str(dst, d), next_header,
                  nh_name(next_header), hdr.hop_limit, hdr.payload_len, ifc->name,
-                 mcast ? "multicast, to its 33:33 Ethernet address [RFC 2464 7]"
+                 ifc->loopback ? "loopback, it turns round inside this host"
+                 : mcast ? "multicast, to its 33:33 Ethernet address [RFC 2464 7]"
                  : routed ? via : "on-link, to the neighbour itself");
     } else {
         trace_count(h, TRACE_TX, LAYER_IPV6);
     }
+    if (ifc->loopback)  /* lo asks no neighbour: its address is all zeros (loopback.c) */
+        return eth_output(ifc, p, ifc->mac, ETHERTYPE_IPV6);
     if (mcast) {
         uint8_t mac[ETH_ALEN];
         ip6_multicast_mac(dst, mac);
@@ -760,6 +793,8 @@ ipv6_path_mtu(struct host *h, const struct ip6_addr *dst)
     struct ip6_addr src, nh;
     if (h->ip6 == NULL || ipv6_next_hop(h, dst, &ifc, &src, &nh) < 0)
         return IPV6_MIN_MTU;
+    if (ifc->loopback)  /* ::1: lo's own MTU, no router says otherwise */
+        return ifc->mtu;
     /* [RFC 4861 6.3.4] a router advertisement's MTU option sets the link's */
     uint32_t mtu = nd6_link_mtu(h, ifc);
     for (unsigned i = 0; i < IP6_PMTU_MAX; i++) {

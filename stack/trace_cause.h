@@ -18,6 +18,15 @@ enum cause_kind {
     CAUSE_ARRIVAL,  /* a packet arrived; `pkt_id` is its id */
 };
 
+/* For a scenario step that puts frames on a wire itself (`inject`,
+ * `replay`, no socket call): which statement, so the trace says where the
+ * frame came from as the capture's comment does. */
+enum cause_origin {
+    ORIGIN_NONE,
+    ORIGIN_INJECT,  /* `inject`: the step's one crafted frame */
+    ORIGIN_REPLAY,  /* `replay`: frame `frame` of the capture */
+};
+
 enum socket_call {
     CALL_NONE,
     CALL_SOCKET,
@@ -84,12 +93,24 @@ struct trace_cause {
     uint32_t step;    /* scenario step (1-based), for CAUSE_CALL; 0 if none */
     uint64_t pkt_id;  /* the packet that arrived, for CAUSE_ARRIVAL */
     uint8_t tcp_why;  /* enum tcp_why for a TCP segment, else 0 */
+    uint8_t origin;   /* enum cause_origin, for CAUSE_CALL with CALL_NONE */
+    uint32_t line;    /* the step's line in its file, with an origin */
+    uint32_t frame;   /* 1-based frame of the capture, for ORIGIN_REPLAY */
 };
 
 static inline struct trace_cause
 cause_call(enum socket_call call, uint32_t step)
 {
     struct trace_cause c = { .kind = CAUSE_CALL, .call = (uint8_t)call, .step = step };
+    return c;
+}
+
+/* A frame an `inject` or `replay` step put on the wire (frame 0 for inject). */
+static inline struct trace_cause
+cause_wire_step(enum cause_origin origin, uint32_t step, uint32_t line, uint32_t frame)
+{
+    struct trace_cause c = { .kind = CAUSE_CALL, .call = CALL_NONE, .step = step,
+                             .origin = (uint8_t)origin, .line = line, .frame = frame };
     return c;
 }
 

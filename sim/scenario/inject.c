@@ -1408,7 +1408,7 @@ run_inject_step(struct scn_runner *r, const struct scn_step *st, size_t step_no,
     size_t len = 0;
     const char *why = "out of memory";
     int rc = buf != NULL ? inject_build_ends(in, &e, &c, buf, CRAFT_MAX, &len, &why) : -1;
-    struct trace_cause cause = cause_call(CALL_NONE, (uint32_t)step_no);
+    struct trace_cause cause = cause_wire_step(ORIGIN_INJECT, (uint32_t)step_no, st->line, 0);
     run_note(r, NULL, cause, "step %zu: %s", step_no, st->text);
     struct pkt *p = rc == 0 ? craft_pkt(&r->sim, buf, len, cause) : NULL;
     if (p == NULL) {

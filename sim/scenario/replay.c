@@ -57,6 +57,7 @@ struct scn_replay {
     /* set when the step runs: the scheduled calls read them */
     struct scn_runner *r;
     size_t step_no;
+    uint32_t line;            /* the step's line, for the frames' cause */
     uint64_t start_ns;
 };
 
@@ -316,7 +317,12 @@ replay_send(struct sim *s, void *ctx)
         to = l->b;
     else if (memcmp(f->bytes + ETH_OFF_SRC, l->b->mac, ETH_ALEN) == 0)
         to = l->a;
-    struct pkt *p = craft_pkt(s, f->bytes, f->len, cause_call(CALL_NONE, (uint32_t)rp->step_no));
+    /* the cause names the frame by its place in the capture, 1-based as
+     * tcpdump and Wireshark number frames */
+    uint32_t frame = (uint32_t)(f - rp->frames) + 1;
+    struct pkt *p = craft_pkt(s, f->bytes, f->len,
+                              cause_wire_step(ORIGIN_REPLAY, (uint32_t)rp->step_no, rp->line,
+                                              frame));
     if (p != NULL)
         craft_send_on_link(l, to, p);
 }
@@ -333,6 +339,7 @@ run_replay_step(struct scn_runner *r, const struct scn_step *st, size_t step_no,
              st->text);
     rp->r = r;
     rp->step_no = step_no;
+    rp->line = st->line;
     rp->start_ns = r->sim.now_ns;
     size_t sent = 0;
     for (size_t i = 0; i < rp->n_frames; i++) {

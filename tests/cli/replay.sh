@@ -43,6 +43,17 @@ fi
 grep -q 'replay "original.pcap" on alice bob  *=> 4 frames over 0.015144 s' "$out/replay.log" &&
     ok "replay says how many frames over how long" || fail "no frame count in $(grep replay "$out/replay.log")"
 
+# Each replayed frame's cause names the step, its line and the frame's place
+# in the capture (1-based, as tcpdump counts): frame 3 is alice's datagram.
+(cd "$out" && "$ns" run replay.scn --trace > trace.log 2>&1)
+grep -q 'wire  #[0-9]* ARP, Request who-has 192.0.2.2 tell 192.0.2.1, length 46 on alice-bob  (cause: replay step 5, line 10, frame 1)$' "$out/trace.log" &&
+    grep -q 'wire  #[0-9]* IP 192.0.2.1.40000 > 192.0.2.2.7: UDP, length 11 on alice-bob  (cause: replay step 5, line 10, frame 3)$' "$out/trace.log" &&
+    grep -q '(cause: replay step 5, line 10, frame 4)$' "$out/trace.log" &&
+    ! grep -q '(cause: replay step 5, line 10, frame 5)' "$out/trace.log" &&
+    ! grep -q 'Wire .*(cause: step 5)' "$out/trace.log" &&
+    ok "a replayed frame's cause: replay step 5, line 10, frame K" ||
+    fail "replay cause: $(grep -m3 'replay step\|cause: step 5' "$out/trace.log")"
+
 # Every frame of the original is on the replayed capture: same bytes, same time.
 python3 - "$out/original.pcap" "$out/replayed.pcap" <<'PY' && ok "each original frame is on the new capture, same bytes, same time" || fail "frames differ"
 import struct, sys

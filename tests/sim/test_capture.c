@@ -261,6 +261,17 @@ START_TEST(test_comment_names_cause_and_why)
     snprintf(want, sizeof want, "#%llu: sendto() step 5, line 9: alice: sendto c bob:9", id);
     ck_assert_str_eq(buf, want);
 
+    /* an injected or replayed frame: the cause names step and line, the
+     * text follows after a colon, the line not said twice */
+    ev.cause = cause_wire_step(ORIGIN_INJECT, 5, 23, 0);
+    pcapng_format_comment(&ev, "inject on a-b tcp syn", buf, sizeof buf);
+    snprintf(want, sizeof want, "#%llu: inject step 5, line 23: inject on a-b tcp syn", id);
+    ck_assert_str_eq(buf, want);
+    ev.cause = cause_wire_step(ORIGIN_REPLAY, 7, 30, 12);
+    pcapng_format_comment(&ev, "replay old.pcap", buf, sizeof buf);
+    snprintf(want, sizeof want, "#%llu: replay step 7, line 30, frame 12: replay old.pcap", id);
+    ck_assert_str_eq(buf, want);
+
     ev.cause = cause_arrival(id);  /* a router passing on what arrived */
     pcapng_format_comment(&ev, NULL, buf, sizeof buf);
     snprintf(want, sizeof want, "#%llu: arrival of #%llu (forwarded)", id, id);
@@ -446,7 +457,9 @@ comment_by_printf(const struct trace_event *ev, const char *step, char *buf, siz
     char cause[160];
     log_format_cause(&ev->cause, cause, sizeof cause);
     snprintf(buf, n, "#%llu%s%s%s%s%s%s%s", (unsigned long long)(ev->pkt ? ev->pkt->id : 0),
-             cause[0] ? ": " : "", cause, step && step[0] ? ", " : "", step ? step : "",
+             cause[0] ? ": " : "", cause,
+             step && step[0] ? (ev->cause.origin != ORIGIN_NONE ? ": " : ", ") : "",
+             step ? step : "",
              ev->cause.kind == CAUSE_ARRIVAL && ev->pkt && ev->cause.pkt_id == ev->pkt->id
                  ? " (forwarded)" : "",
              ev->cause.tcp_why != TCP_WHY_NONE ? "; TCP: " : "",
@@ -469,6 +482,9 @@ START_TEST(test_comment_words_the_cause_as_the_log_does)
         { .kind = CAUSE_CALL, .call = CALL_SEND, .step = 4 },
         { .kind = CAUSE_CALL, .call = CALL_CONNECT, .step = 0 },
         { .kind = CAUSE_ARRIVAL, .pkt_id = 9, .tcp_why = TCP_WHY_NONE + 1 },
+        { .kind = CAUSE_CALL, .call = CALL_NONE, .step = 3, .origin = ORIGIN_INJECT, .line = 40 },
+        { .kind = CAUSE_CALL, .call = CALL_NONE, .step = 4294967295u, .origin = ORIGIN_REPLAY,
+          .line = 4294967295u, .frame = 4294967295u },
     };
     const char *steps[] = { NULL, "", "line 12: alice send c \"hi\"" };
     size_t sizes[] = { 1, 2, 5, 17, 30, PCAPNG_COMMENT_LEN };

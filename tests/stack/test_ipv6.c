@@ -702,6 +702,47 @@ START_TEST(test_echo_reply_mirrors_request)
 }
 END_TEST
 
+/* [RFC 4291 2.5.3] ::1 is lo's on every host with IPv6: a packet to it
+ * goes out of lo and comes back in, never onto a wire; one from a wire with
+ * ::1 as its source or destination is dropped, with its reason. */
+START_TEST(test_loopback_v6)
+{
+    struct hw_world *w = v6_world();
+    resolve_both(w);
+    struct ip6_addr lo6 = A6("::1"), b2 = A6("2001:db8::2"), a1 = A6("2001:db8::1");
+    struct iface *ifc = NULL;
+    struct ip6_addr src, nh;
+    hw_enter(w);
+    ck_assert_int_eq(ipv6_next_hop(ALICE(w), &lo6, &ifc, &src, &nh), 0);
+    ck_assert_ptr_eq(ifc, &ALICE(w)->lo);
+    ck_assert(ip6_addr_eq(&src, &lo6));
+    ck_assert(ip6_addr_eq(&nh, &lo6));
+
+    /* A ping to ::1 is answered by alice herself, and nothing is on her wire. */
+    uint8_t data[4] = { 9, 8, 7, 6 };
+    ck_assert_int_eq(icmp6_echo_send(ALICE(w), &lo6, 78, 1, data, sizeof data, 0), 0);
+    hw_advance(w, 0);  /* lo delivers the request, at the same instant */
+    hw_advance(w, 0);  /* and then the reply */
+    struct icmp6_echo_msg m;
+    ck_assert(icmp6_echo_take(ALICE(w), 78, 1, &m));
+    ck_assert_uint_eq(hw_pending(w, HW_ALICE), 0);
+
+    /* From the wire: to ::1, then from ::1; neither is answered. */
+    uint8_t f[200];
+    size_t n = frame6(f, ALICE(w)->ifaces[0].mac, BOB(w)->ifaces[0].mac, &b2, &lo6, 64, 0,
+                      NULL, 0, echo_req, sizeof echo_req);
+    hw_enter(w);
+    hw_inject(w, HW_ALICE, f, n);
+    ck_assert_uint_eq(hw_count_drops(w, DROP_IPV6_LOOPBACK_WIRE), 1);
+    n = frame6(f, ALICE(w)->ifaces[0].mac, BOB(w)->ifaces[0].mac, &lo6, &a1, 64, 0, NULL, 0,
+               echo_req, sizeof echo_req);
+    hw_inject(w, HW_ALICE, f, n);
+    ck_assert_uint_eq(hw_count_drops(w, DROP_IPV6_LOOPBACK_WIRE), 2);
+    ck_assert_uint_eq(hw_pending(w, HW_ALICE), 0);
+    v6_done(w);
+}
+END_TEST
+
 static Suite *
 ipv6_suite(void)
 {
@@ -731,6 +772,7 @@ ipv6_suite(void)
     tcase_add_test(tc, test_no_error_about_an_error);
     tcase_add_test(tc, test_error_rate_limit);
     tcase_add_test(tc, test_echo_reply_mirrors_request);
+    tcase_add_test(tc, test_loopback_v6);
     suite_add_tcase(s, tc);
     return s;
 }
