@@ -357,6 +357,19 @@ is_mine_any(const struct host *h, const struct iface *ifc, const struct ip6_addr
     return false;
 }
 
+/* dst is an address this host holds on any of its interfaces (usable: not
+ * tentative, not duplicate), so a packet to it turns round on lo. */
+static bool
+is_own_unicast(const struct host *h, const struct ip6_addr *dst)
+{
+    if (ip6_addr_is_multicast(dst) || ip6_addr_is_unspecified(dst))
+        return false;
+    for (unsigned i = 0; i < h->n_ifaces; i++)
+        if (ipv6_is_mine(h, &h->ifaces[i], dst))
+            return true;
+    return false;
+}
+
 /* A router forwards a packet that is not for it [RFC 8200 3]. */
 static void
 ipv6_forward(struct host *h, struct iface *in, struct pkt *p, const struct ipv6_hdr *hdr)
@@ -459,8 +472,9 @@ ipv6_input(struct iface *ifc, struct pkt *p)
         return;
     }
     bool mcast = ip6_addr_is_multicast(&hdr.dst);
-    /* On lo only ::1 is this host's: nothing else is routed there. */
-    bool mine = on_lo ? ip6_addr_is_loopback(&hdr.dst)
+    /* On lo come ::1 and the host's own addresses (ipv6_next_hop routes
+     * them there); nothing else is routed to lo. */
+    bool mine = on_lo ? ip6_addr_is_loopback(&hdr.dst) || is_own_unicast(h, &hdr.dst)
               : mcast ? ipv6_in_group(h, ifc, &hdr.dst) : is_mine_any(h, ifc, &hdr.dst);
     if (!mine) {
         if (on_lo) {
@@ -624,6 +638,17 @@ ipv6_next_hop(struct host *h, const struct ip6_addr *dst, struct iface **ifc,
          * "local ::1 dev lo"): from ::1 to ::1, never onto a wire. No DAD
          * for it: a loopback link has no neighbours to hold it, and Linux
          * never runs DAD on lo. */
+        *ifc = &h->lo;
+        *src = *dst;
+        *next_hop = *dst;
+        return 0;
+    }
+    if (is_own_unicast(h, dst)) {
+        /* One of this host's own addresses, global or link-local: the
+         * packet turns round inside the host, on lo, as Linux's local table
+         * routes it ("local 2001:db8::1 dev lo"), and as IPv4 does for its
+         * own addresses [RFC 1122 3.2.1.3 (g)]; never a solicitation on a
+         * wire for ourselves. The source is the address itself. */
         *ifc = &h->lo;
         *src = *dst;
         *next_hop = *dst;

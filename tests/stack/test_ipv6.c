@@ -743,6 +743,38 @@ START_TEST(test_loopback_v6)
 }
 END_TEST
 
+/* A packet to one of the host's own addresses turns round on lo, as one to
+ * ::1 does: before, alice solicited her own address on the wire, nobody
+ * answered, and her ping to 2001:db8::1 was lost. */
+START_TEST(test_own_address_turns_round_on_lo)
+{
+    struct hw_world *w = v6_world();
+    resolve_both(w);
+    struct ip6_addr a1 = A6("2001:db8::1");
+    struct iface *ifc = NULL;
+    struct ip6_addr src, nh;
+    hw_enter(w);
+    ck_assert_int_eq(ipv6_next_hop(ALICE(w), &a1, &ifc, &src, &nh), 0);
+    ck_assert_ptr_eq(ifc, &ALICE(w)->lo);
+    ck_assert(ip6_addr_eq(&src, &a1));
+    const struct ip6_addr *ll = ipv6_linklocal(ALICE(w), &ALICE(w)->ifaces[0]);
+    ck_assert_ptr_nonnull(ll);
+    struct ip6_addr mine_ll = *ll;
+    ck_assert_int_eq(ipv6_next_hop(ALICE(w), &mine_ll, &ifc, &src, &nh), 0);
+    ck_assert_ptr_eq(ifc, &ALICE(w)->lo);
+
+    uint8_t data[4] = { 1, 2, 3, 4 };
+    ck_assert_int_eq(icmp6_echo_send(ALICE(w), &a1, 79, 1, data, sizeof data, 0), 0);
+    hw_advance(w, 0);
+    hw_advance(w, 0);
+    struct icmp6_echo_msg m;
+    ck_assert(icmp6_echo_take(ALICE(w), 79, 1, &m));
+    ck_assert(ip6_addr_eq(&m.from, &a1));
+    ck_assert_uint_eq(hw_pending(w, HW_ALICE), 0);
+    v6_done(w);
+}
+END_TEST
+
 static Suite *
 ipv6_suite(void)
 {
@@ -773,6 +805,7 @@ ipv6_suite(void)
     tcase_add_test(tc, test_error_rate_limit);
     tcase_add_test(tc, test_echo_reply_mirrors_request);
     tcase_add_test(tc, test_loopback_v6);
+    tcase_add_test(tc, test_own_address_turns_round_on_lo);
     suite_add_tcase(s, tc);
     return s;
 }
