@@ -62,6 +62,12 @@ inspect_socket_fill(const struct host *h, const struct socket *s, struct inspect
     out->lport = s->pcb.lport;
     out->faddr = s->pcb.faddr;
     out->fport = s->pcb.fport;
+    out->v6 = s->pcb.v6;
+    out->mapped = !s->pcb.v6 && s->domain == SOCK_DOMAIN_INET6;
+    if (s->pcb.v6) {
+        out->laddr6 = s->pcb.laddr6;
+        out->faddr6 = s->pcb.faddr6;
+    }
     out->bound = s->bound;
     out->connected = s->connected;
     out->state = s->connected ? "ESTAB" : "UNCONN";
@@ -287,6 +293,18 @@ inspect_tcb_fill(const struct tcb *tp, struct inspect_tcb *out)
     out->lport = tp->lport;
     out->faddr = tp->faddr;
     out->fport = tp->fport;
+    out->v6 = tp->v6;
+    /* An IPv4 connection of an AF_INET6 socket (its own, or its listener's
+     * before accept()) is named ::ffff:a.b.c.d, as tcp_snapshot() names it
+     * in the trace [RFC 4291 2.5.5.2]. */
+    const struct tcb *owner = tp->fd >= 0 ? tp : tp->listener;
+    const struct socket *s =
+        !tp->v6 && owner != NULL && owner->fd >= 0 ? sock_lookup(tp->host, owner->fd) : NULL;
+    out->mapped = s != NULL && s->domain == SOCK_DOMAIN_INET6;
+    if (tp->v6) {
+        out->laddr6 = tp->a6.l;
+        out->faddr6 = tp->a6.f;
+    }
     out->iss = tp->iss;
     out->irs = tp->irs;
     out->snd_una = tp->snd_una;

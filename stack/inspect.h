@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "stack/wire/addr.h"
+#include "stack/wire/ipv6.h"
 
 struct host;
 
@@ -34,10 +35,15 @@ bool inspect_arp_find(const struct host *h, uint32_t ip, struct inspect_arp *out
 struct inspect_socket {
     int fd;                 /* descriptor */
     const char *proto;      /* "udp", "icmp", "tcp" */
-    uint32_t laddr;         /* local address */
+    uint32_t laddr;         /* local address (IPv4; 0 when v6) */
     uint16_t lport;         /* local port */
-    uint32_t faddr;         /* foreign address */
+    uint32_t faddr;         /* foreign address (IPv4; 0 when v6) */
     uint16_t fport;         /* foreign port */
+    bool v6;                /* the addresses are IPv6 ones, in laddr6/faddr6 */
+    bool mapped;            /* IPv4 addresses of an AF_INET6 socket, which
+                               names them ::ffff:a.b.c.d [RFC 4291 2.5.5.2] */
+    struct ip6_addr laddr6; /* v6: local address, :: = any */
+    struct ip6_addr faddr6; /* v6: foreign address */
     bool bound;             /* has a local port */
     bool connected;         /* has a fixed peer */
     const char *state;      /* "UNCONN", "ESTAB" or a TCP state name */
@@ -68,10 +74,15 @@ bool inspect_counter_name(size_t i, char *buf, size_t n);
 struct inspect_tcb {
     int fd;                  /* socket, or -1 for an orphan */
     const char *state;       /* "ESTABLISHED" */
-    uint32_t laddr;          /* local address */
+    uint32_t laddr;          /* local address (IPv4; 0 when v6) */
     uint16_t lport;          /* local port */
-    uint32_t faddr;          /* foreign address */
+    uint32_t faddr;          /* foreign address (IPv4; 0 when v6) */
     uint16_t fport;          /* foreign port */
+    bool v6;                 /* over IPv6: the addresses are laddr6/faddr6 */
+    bool mapped;             /* IPv4 for an AF_INET6 socket (its own or its
+                                listener's): shown as ::ffff:a.b.c.d */
+    struct ip6_addr laddr6;  /* v6: local address */
+    struct ip6_addr faddr6;  /* v6: foreign address */
     uint32_t iss;            /* initial send sequence number */
     uint32_t irs;            /* initial receive sequence number */
     uint32_t snd_una;        /* oldest unacknowledged */

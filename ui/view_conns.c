@@ -57,12 +57,19 @@ static void
 conn_timers(const struct view_model *m, const struct vm_conn *c, size_t i, char *buf, size_t n)
 {
     const struct vm_snap *s = vm_snap_at(m, c->host, i);
+    char f6[IPV6_ADDR_STRLEN] = "";
+    if (c->v6) {
+        struct ip6_addr a;
+        memcpy(a.b, c->faddr6, sizeof a.b);
+        ip6_addr_str(&a, f6);
+    }
     for (size_t k = 0; s != NULL && k < s->n_socks; k++) {
         const struct vm_sock *so = &s->socks[k];
-        /* the sockets' snapshot holds IPv4 addresses only (0 for an IPv6
-         * socket): an IPv6 connection is told from others by its ports */
-        if (so->has_tcb && so->lport == c->lport && so->fport == c->fport &&
-            so->faddr == c->faddr) {
+        /* an IPv6 socket's snapshot names its addresses by their text */
+        bool same_peer = c->v6 ? so->family == VM_SOCK_V6 &&
+                                     strcmp(vm_addr6_text(m, so->faddr), f6) == 0
+                               : so->family != VM_SOCK_V6 && so->faddr == c->faddr;
+        if (so->has_tcb && so->lport == c->lport && so->fport == c->fport && same_peer) {
             snprintf(buf, n, "%s", so->timers[0] != '\0' ? so->timers : "-");
             return;
         }

@@ -100,6 +100,45 @@ vm_intern(struct view_model *m, const char *src, size_t max)
     return copy;
 }
 
+/* a's text interned in m, as the index vm_addr6_text() reads it back
+ * from (1 on), or 0 when memory runs out: an IPv6 socket's addresses fit
+ * the 32-bit fields an IPv4 one uses, so the snapshots taken at every
+ * delivery grow by nothing for IPv4. */
+static uint32_t
+vm_addr6_ref(struct view_model *m, const struct ip6_addr *a)
+{
+    char text[IPV6_ADDR_STRLEN];
+    const char *copy = vm_intern(m, ip6_addr_str(a, text), sizeof text);
+    if (copy == NULL)
+        return 0;
+    size_t slots = 2 * m->cap_strs;
+    for (size_t k = str_hash(copy) & (slots - 1);; k = (k + 1) & (slots - 1))
+        if (m->strs[m->str_slots[k] - 1] == copy)
+            return m->str_slots[k];
+}
+
+const char *
+vm_addr6_text(const struct view_model *m, uint32_t ref)
+{
+    return ref >= 1 && ref <= m->n_strs ? m->strs[ref - 1] : "?";
+}
+
+/* The family and addresses of socket or TCB fields into d (ports apart). */
+static void
+vm_sock_addrs(struct view_model *m, struct vm_sock *d, bool v6, bool mapped, uint32_t laddr,
+              uint32_t faddr, const struct ip6_addr *laddr6, const struct ip6_addr *faddr6)
+{
+    if (v6) {
+        d->family = VM_SOCK_V6;
+        d->laddr = vm_addr6_ref(m, laddr6);
+        d->faddr = vm_addr6_ref(m, faddr6);
+    } else {
+        d->family = mapped ? VM_SOCK_MAPPED : VM_SOCK_V4;
+        d->laddr = laddr;
+        d->faddr = faddr;
+    }
+}
+
 /* The TCB figures of t into d, sequence numbers relative to ISS/IRS. */
 static void
 vm_sock_tcb(struct view_model *m, struct vm_sock *d, const struct inspect_tcb *t)
@@ -109,9 +148,8 @@ vm_sock_tcb(struct view_model *m, struct vm_sock *d, const struct inspect_tcb *t
      * ESTABLISHED and may stay bound to 0.0.0.0, but from connect() on the
      * TCB names both ends, as `ss` shows them. */
     if (t->fport != 0) {
-        d->laddr = t->laddr;
+        vm_sock_addrs(m, d, t->v6, t->mapped, t->laddr, t->faddr, &t->laddr6, &t->faddr6);
         d->lport = t->lport;
-        d->faddr = t->faddr;
         d->fport = t->fport;
     }
     d->snd_una = t->snd_una - t->iss;
@@ -148,7 +186,9 @@ vm_orphans(const struct host *h, const struct inspect_socket *is, size_t ns,
             size_t np = inspect_tcb_pending(h, is[i].fd, pend, VM_MAX_SOCKS);
             for (size_t j = 0; j < np && j < VM_MAX_SOCKS && !pending; j++)
                 pending = pend[j].lport == t->lport && pend[j].faddr == t->faddr &&
-                          pend[j].fport == t->fport && pend[j].laddr == t->laddr;
+                          pend[j].fport == t->fport && pend[j].laddr == t->laddr &&
+                          pend[j].v6 == t->v6 &&
+                          memcmp(&pend[j].faddr6, &t->faddr6, sizeof t->faddr6) == 0;
         }
         if (!pending)
             out[n++] = *t;
@@ -207,9 +247,9 @@ vm_snapshot(struct view_model *m, const struct host *h, int host, size_t at)
         d->listen_fd = -1;
         d->proto = vm_intern(m, is[i].proto, VM_PROTO_MAX);
         d->timers = vm_intern(m, "", 1);
-        d->laddr = is[i].laddr;
+        vm_sock_addrs(m, d, is[i].v6, is[i].mapped, is[i].laddr, is[i].faddr, &is[i].laddr6,
+                      &is[i].faddr6);
         d->lport = is[i].lport;
-        d->faddr = is[i].faddr;
         d->fport = is[i].fport;
         d->bound = is[i].bound;
         d->connected = is[i].connected;
@@ -239,9 +279,9 @@ vm_snapshot(struct view_model *m, const struct host *h, int host, size_t at)
         c->fd = -1;
         c->listen_fd = -1;
         c->proto = vm_intern(m, "tcp", VM_PROTO_MAX);
-        c->laddr = orph[j].laddr;
+        vm_sock_addrs(m, c, orph[j].v6, orph[j].mapped, orph[j].laddr, orph[j].faddr,
+                      &orph[j].laddr6, &orph[j].faddr6);
         c->lport = orph[j].lport;
-        c->faddr = orph[j].faddr;
         c->fport = orph[j].fport;
         c->bound = true;
         c->connected = true;

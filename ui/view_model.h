@@ -28,6 +28,10 @@
 struct scn_runner;
 struct vm_snapper;
 
+/* A vm_sock's address family: IPv4; IPv6 (laddr/faddr name interned
+ * text); IPv4 on an AF_INET6 socket, written ::ffff:a.b.c.d. */
+enum { VM_SOCK_V4 = 0, VM_SOCK_V6 = 1, VM_SOCK_MAPPED = 2 };
+
 /* One socket as inspect_socket() showed it, or a connection its listener
  * made that accept() has not taken yet (inspect_tcb_pending()). */
 struct vm_sock {
@@ -39,9 +43,12 @@ struct vm_sock {
                             copy, as are state and timers: a snapshot is
                             taken at every delivery, and the same few
                             strings would otherwise be copied each time) */
-    uint32_t laddr;      /* local address, host order */
+    uint32_t laddr;      /* local address, host order; VM_SOCK_V6: the
+                            address's text, vm_addr6_text(m, laddr), so an
+                            IPv4 socket costs what it did */
     uint16_t lport;      /* local port */
-    uint32_t faddr;      /* foreign address */
+    uint8_t family;      /* VM_SOCK_V4, VM_SOCK_V6 or VM_SOCK_MAPPED */
+    uint32_t faddr;      /* foreign address, as laddr */
     uint16_t fport;      /* foreign port */
     bool bound;          /* has a local port */
     bool connected;      /* has a fixed peer */
@@ -265,6 +272,8 @@ size_t vm_step_of(const struct view_model *m, size_t i);
 const struct vm_snap *vm_snap_at(const struct view_model *m, int host, size_t i);
 /* The host's name, or "?". */
 const char *vm_host_name(const struct view_model *m, int host);
+/* The text of a VM_SOCK_V6 socket's laddr or faddr ("2001:db8::1"). */
+const char *vm_addr6_text(const struct view_model *m, uint32_t ref);
 size_t vm_n_hosts(const struct view_model *m);
 
 #endif

@@ -754,9 +754,9 @@ sock_in(const struct vm_snap *s, const struct vm_sock *k)
 {
     for (size_t i = 0; s != NULL && i < s->n_socks; i++) {
         const struct vm_sock *o = &s->socks[i];
-        if (o->fd == k->fd && o->laddr == k->laddr && o->lport == k->lport &&
-            o->faddr == k->faddr && o->fport == k->fport && strcmp(o->state, k->state) == 0 &&
-            o->rcvq_bytes == k->rcvq_bytes && o->rcvq_count == k->rcvq_count)
+        if (o->fd == k->fd && o->family == k->family && o->laddr == k->laddr &&
+            o->lport == k->lport && o->faddr == k->faddr && o->fport == k->fport &&
+            strcmp(o->state, k->state) == 0 && o->rcvq_bytes == k->rcvq_bytes && o->rcvq_count == k->rcvq_count)
             return true;
     }
     return false;
@@ -777,7 +777,7 @@ tcb_in(const struct vm_snap *s, const struct vm_sock *k)
         const struct vm_sock *o = &s->socks[i];
         /* a pending connection has no fd: its endpoints tell it apart */
         if (o->fd == k->fd && o->has_tcb && o->lport == k->lport && o->fport == k->fport &&
-            o->faddr == k->faddr && o->snd_una == k->snd_una &&
+            o->family == k->family && o->faddr == k->faddr && o->snd_una == k->snd_una &&
             o->snd_nxt == k->snd_nxt && o->snd_wnd == k->snd_wnd && o->rcv_nxt == k->rcv_nxt &&
             o->rcv_wnd == k->rcv_wnd && o->cwnd == k->cwnd && o->ssthresh == k->ssthresh &&
             o->srtt_ns == k->srtt_ns && o->rto_ns == k->rto_ns &&
@@ -797,15 +797,33 @@ arp_in(const struct vm_snap *s, const struct vm_arp *a)
     return false;
 }
 
+/* One end of socket k as `ss -tan` writes it: "192.0.2.1:80" ("*:80" for
+ * an IPv4 wildcard, "*:*" for no peer); an AF_INET6 socket's in brackets,
+ * which keep the port apart from the address's colons [RFC 5952 6]:
+ * "[2001:db8::1]:80", "[::ffff:192.0.2.3]:49158" for an IPv4 peer
+ * [RFC 4291 2.5.5.2], "[::]:80" for a wildcard and "[::]:*" for no peer. */
 static void
-endpoint(uint32_t addr, uint16_t port, bool set, char *buf, size_t n)
+endpoint(const struct view_model *m, const struct vm_sock *k, bool local, bool set, char *buf,
+         size_t n)
 {
+    uint32_t addr = local ? k->laddr : k->faddr;
+    uint16_t port = local ? k->lport : k->fport;
     char a[IPV4_ADDR_STRLEN];
-    if (!set) {
-        snprintf(buf, n, "*:*");
+    if (k->family == VM_SOCK_V4) {
+        if (!set)
+            snprintf(buf, n, "*:*");
+        else
+            snprintf(buf, n, "%s:%u", addr == 0 ? "*" : ipv4_addr_str(addr, a), port);
         return;
     }
-    snprintf(buf, n, "%s:%u", addr == 0 ? "*" : ipv4_addr_str(addr, a), port);
+    if (!set)
+        snprintf(buf, n, "[::]:*");
+    else if (k->family == VM_SOCK_V6)
+        snprintf(buf, n, "[%s]:%u", vm_addr6_text(m, addr), port);
+    else if (addr == 0)
+        snprintf(buf, n, "[::]:%u", port);
+    else
+        snprintf(buf, n, "[::ffff:%s]:%u", ipv4_addr_str(addr, a), port);
 }
 
 /* The TCB figures of socket k as of event i, from the log: every TCP event
@@ -818,7 +836,10 @@ tcb_as_of(const struct view_model *m, int host, size_t snap_at, struct vm_sock *
 {
     if (!k->has_tcb)
         return;
-    size_t at = vm_last_tcb(m, host, k->laddr, k->lport, k->faddr, k->fport, i);
+    /* the log's IPv6 connections carry 0 as their IPv4 addresses; the
+     * ports (and the host) tell them apart */
+    bool v6 = k->family == VM_SOCK_V6;
+    size_t at = vm_last_tcb(m, host, v6 ? 0 : k->laddr, k->lport, v6 ? 0 : k->faddr, k->fport, i);
     struct record_event ev;
     if (at == SIZE_MAX || at < snap_at || !vm_event(m, at, &ev) || !ev.has_tcb)
         return;
@@ -957,6 +978,22 @@ tcb_lines(struct sock_lines *sl, const struct vm_sock *k, enum grid_role role, i
 }
 
 /* Every line of the sockets pane as of the cursor, for a pane w wide. */
+/* A socket's two ends on a line of their own at indent, or on one line
+ * each when both do not fit the pane (IPv6 ones seldom do). */
+static void
+sock_addrs(struct sock_lines *sl, int indent, int host, int item, enum grid_role role,
+           const char *l, const char *f, int w)
+{
+    char buf[200];
+    snprintf(buf, sizeof buf, "%s %s", l, f);
+    if ((int)strlen(buf) <= w - indent) {
+        sock_add(sl, indent, host, item, role, buf);
+    } else {
+        sock_add(sl, indent, host, item, role, l);
+        sock_add(sl, indent, host, item, role, f);
+    }
+}
+
 static void
 sock_collect(const struct view_model *m, const struct view_state *st, int w,
              struct sock_lines *sl)
@@ -982,11 +1019,11 @@ sock_collect(const struct view_model *m, const struct view_state *st, int w,
         for (size_t i = 0; i < now->n_socks; i++) {
             const struct vm_sock *k = &now->socks[i];
             int item = sl->items++;
-            char l[40], f[40], buf[200];
-            endpoint(k->laddr, k->lport, k->bound, l, sizeof l);
+            char l[64], f[64], buf[200];
+            endpoint(m, k, true, k->bound, l, sizeof l);
             /* a TCP connection has its peer from connect() on, before the
              * socket counts as connected */
-            endpoint(k->faddr, k->fport, k->connected || k->fport != 0, f, sizeof f);
+            endpoint(m, k, false, k->connected || k->fport != 0, f, sizeof f);
             if (k->fd < 0 && k->listen_fd < 0) {
                 /* close() left it to the stack to finish: no fd, still a
                  * connection, on the panel until CLOSED [RFC 9293 3.6] */
@@ -996,8 +1033,7 @@ sock_collect(const struct view_model *m, const struct view_state *st, int w,
                 } else {
                     snprintf(buf, sizeof buf, "(closed fd) tcp %s", k->state);
                     sock_add(sl, 1, (int)h, item, srole_of(before, k), buf);
-                    snprintf(buf, sizeof buf, "%s %s", l, f);
-                    sock_add(sl, 3, (int)h, item, srole_of(before, k), buf);
+                    sock_addrs(sl, 3, (int)h, item, srole_of(before, k), l, f, w);
                 }
             } else if (k->listen_fd >= 0) {
                 /* A connection its listener made that accept() has not
@@ -1013,8 +1049,7 @@ sock_collect(const struct view_model *m, const struct view_state *st, int w,
                 } else {
                     snprintf(buf, sizeof buf, "%s: %s", k->state, why);
                     sock_add(sl, 3, (int)h, item, prole, buf);
-                    snprintf(buf, sizeof buf, "%s %s", l, f);
-                    sock_add(sl, 5, (int)h, item, prole, buf);
+                    sock_addrs(sl, 5, (int)h, item, prole, l, f, w);
                 }
             } else {
                 /* The state first: on a narrow pane the addresses, not the
@@ -1029,8 +1064,7 @@ sock_collect(const struct view_model *m, const struct view_state *st, int w,
                     snprintf(buf, sizeof buf, "fd %d %s %s rq %zu/%zu", k->fd, k->proto,
                              k->state, k->rcvq_count, k->rcvq_bytes);
                     sock_add(sl, 1, (int)h, item, srole, buf);
-                    snprintf(buf, sizeof buf, "%s %s", l, f);
-                    sock_add(sl, 3, (int)h, item, srole, buf);
+                    sock_addrs(sl, 3, (int)h, item, srole, l, f, w);
                 }
             }
             /* A listener or a closed socket has no connection to show. */

@@ -5,7 +5,8 @@
  * refused, the MSS of 1440 on a 1500-byte link [RFC 6691], a whole
  * connection with data, the dual-stack listener that sees an IPv4 peer as
  * ::ffff:a.b.c.d [RFC 4291 2.5.5.2] [RFC 3493 3.7], IPV6_V6ONLY, the ports
- * both families share, and the family errors.
+ * both families share, the family errors, and what inspect_socket() and
+ * inspect_tcb() report of IPv6 and IPv4-mapped sockets.
  *
  * alice (192.0.2.1, 2001:db8::1) and bob (192.0.2.2, 2001:db8::2) are the
  * harness's two hosts with IPv6 turned on.
@@ -19,6 +20,7 @@
 #include "harness/harness.h"
 #include "stack/err.h"
 #include "stack/host.h"
+#include "stack/inspect.h"
 #include "stack/ipv6.h"
 #include "stack/socket.h"
 #include "stack/tcp.h"
@@ -621,6 +623,74 @@ START_TEST(test_closed_port_answers_rst_over_ipv6)
 }
 END_TEST
 
+/* What the view's sockets pane and its connection table read: an IPv6
+ * socket and its TCB carry the family and the IPv6 addresses (no IPv4 ones),
+ * the tcp6 listener on [::] is v6 with :: as its address, and an IPv4
+ * connection its listener accepted is IPv4 marked mapped (::ffff:a.b.c.d)
+ * [RFC 4291 2.5.5.2], while a plain AF_INET socket is neither. */
+START_TEST(test_inspect_ipv6_and_mapped_sockets)
+{
+    struct hw_world *w = v6_world();
+    int l = listener(w, true, false, 80);
+    int c6 = sock6(w, HW_ALICE, true);
+    struct sock_addr to = SA6("2001:db8::2", 80);
+    ck_assert_int_eq(sock_connect(ALICE(w), c6, &to), -ERR_INPROGRESS);
+    hw_enter(w);
+    int c4 = sock_socket(ALICE(w), SOCK_DOMAIN_INET, SOCK_TYPE_STREAM, SOCK_PROTO_TCP);
+    struct sock_addr to4 = { .addr = HW_BOB_ADDR, .port = 80 };
+    ck_assert_int_eq(sock_connect(ALICE(w), c4, &to4), -ERR_INPROGRESS);
+    settle(w);
+    hw_enter(w);
+    struct sock_addr peer;
+    int a6 = sock_accept(BOB(w), l, &peer);
+    ck_assert_int_eq(peer.family, SOCK_AF_INET6);
+    int a4 = sock_accept(BOB(w), l, &peer);
+    ck_assert_int_ge(a4, SOCK_FD_BASE);
+    struct ip6_addr alice6 = A6("2001:db8::1"), bob6 = A6("2001:db8::2"), any6 = A6("::");
+
+    struct inspect_socket is;
+    ck_assert(inspect_socket(BOB(w), l, &is));
+    ck_assert(is.v6 && !is.mapped);
+    ck_assert(ip6_addr_eq(&is.laddr6, &any6));
+    ck_assert_uint_eq(is.lport, 80);
+    ck_assert_str_eq(is.state, "LISTEN");
+
+    /* the socket names its peer; its local address, chosen by the route,
+     * is the TCB's (as over IPv4) */
+    ck_assert(inspect_socket(ALICE(w), c6, &is));
+    ck_assert(is.v6 && !is.mapped);
+    ck_assert(ip6_addr_eq(&is.faddr6, &bob6));
+    ck_assert_uint_eq(is.laddr, 0);
+    ck_assert_uint_eq(is.faddr, 0);
+    ck_assert_uint_eq(is.fport, 80);
+    struct inspect_tcb t;
+    ck_assert(inspect_tcb(ALICE(w), c6, &t));
+    ck_assert(t.v6 && !t.mapped);
+    ck_assert(ip6_addr_eq(&t.laddr6, &alice6));
+    ck_assert(ip6_addr_eq(&t.faddr6, &bob6));
+
+    ck_assert(inspect_tcb(BOB(w), a6, &t));
+    ck_assert(t.v6 && !t.mapped);
+    ck_assert(ip6_addr_eq(&t.laddr6, &bob6));
+    ck_assert(ip6_addr_eq(&t.faddr6, &alice6));
+
+    ck_assert(inspect_socket(BOB(w), a4, &is));
+    ck_assert(!is.v6 && is.mapped);
+    ck_assert_uint_eq(is.laddr, HW_BOB_ADDR);
+    ck_assert_uint_eq(is.faddr, HW_ALICE_ADDR);
+    ck_assert(inspect_tcb(BOB(w), a4, &t));
+    ck_assert(!t.v6 && t.mapped);
+    ck_assert_uint_eq(t.faddr, HW_ALICE_ADDR);
+
+    ck_assert(inspect_socket(ALICE(w), c4, &is));
+    ck_assert(!is.v6 && !is.mapped);
+    ck_assert_uint_eq(is.faddr, HW_BOB_ADDR);
+    ck_assert(inspect_tcb(ALICE(w), c4, &t));
+    ck_assert(!t.v6 && !t.mapped);
+    v6_done(w);
+}
+END_TEST
+
 static Suite *
 tcp6_suite(void)
 {
@@ -642,6 +712,7 @@ tcp6_suite(void)
     tcase_add_test(tc, test_udp6_port_unreachable_refuses_connected_socket);
     tcase_add_test(tc, test_syn_cookie_over_ipv6);
     tcase_add_test(tc, test_closed_port_answers_rst_over_ipv6);
+    tcase_add_test(tc, test_inspect_ipv6_and_mapped_sockets);
     suite_add_tcase(s, tc);
     return s;
 }
