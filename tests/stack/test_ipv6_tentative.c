@@ -22,11 +22,13 @@
 #include "harness/harness.h"
 #include "stack/addr6.h"
 #include "stack/drop.h"
+#include "stack/err.h"
 #include "stack/host.h"
 #include "stack/icmp6.h"
 #include "stack/ipv6.h"
 #include "stack/nd6.h"
 #include "stack/route6.h"
+#include "stack/socket.h"
 #include "stack/wire/bytes.h"
 #include "stack/wire/checksum.h"
 #include "stack/wire/eth.h"
@@ -314,6 +316,39 @@ START_TEST(test_no_reply_or_error_from_tentative_addresses)
 }
 END_TEST
 
+/* A UDP datagram over IPv6 while alice's addresses are tentative: sendto()
+ * fails with EADDRNOTAVAIL, as Linux's does (it once said ENETUNREACH,
+ * which means no route); a destination no route holds is ENETUNREACH; once
+ * DAD has ended the same sendto() goes, from 2001:db8::1. */
+START_TEST(test_udp6_sendto_while_tentative_is_eaddrnotavail)
+{
+    struct hw_port port = { 0 };
+    struct hw_world *w = tentative_world(&port);
+    struct host *a = ALICE(w);
+    int fd = sock_socket(a, SOCK_DOMAIN_INET6, SOCK_TYPE_DGRAM, SOCK_PROTO_UDP);
+    ck_assert_int_ge(fd, 0);
+    struct sock_addr to = { .port = 7, .family = SOCK_AF_INET6, .addr6 = A6("2001:db8::2") };
+    struct sock_addr far = { .port = 7, .family = SOCK_AF_INET6, .addr6 = A6("2001:db8:99::1") };
+    ck_assert_int_eq(sock_sendto(a, fd, (const uint8_t *)"x", 1, &to), -ERR_ADDRNOTAVAIL);
+    ck_assert_int_eq(sock_sendto(a, fd, (const uint8_t *)"x", 1, &far), -ERR_NETUNREACH);
+    ck_assert_uint_eq(hw_pending(w, HW_ALICE), 0);
+    for (int i = 0; i < 300; i++)
+        hw_advance(w, 10 * MS);
+    hw_lose(w, HW_ALICE);
+    hw_enter(w);
+    ck_assert_int_eq(sock_sendto(a, fd, (const uint8_t *)"x", 1, &to), 1);
+    struct pkt *p = hw_take(w, HW_ALICE);  /* the solicitation for bob, from 2001:db8::1 */
+    struct ipv6_hdr h;
+    ck_assert_int_eq(ipv6_parse(p->data + 14, p->len - 14, &h), DROP_NONE);
+    struct ip6_addr mine = A6("2001:db8::1");
+    ck_assert(ip6_addr_eq(&h.src, &mine));
+    pkt_free(p);
+    hw_lose(w, HW_ALICE);
+    ck_assert_int_eq(sock_close(a, fd), 0);
+    done(w, &port);
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -322,6 +357,7 @@ suite(void)
     tcase_add_test(tc, test_forward_waits_for_dad_then_delivers);
     tcase_add_test(tc, test_forward_unresolved_while_tentative_sends_nothing);
     tcase_add_test(tc, test_no_reply_or_error_from_tentative_addresses);
+    tcase_add_test(tc, test_udp6_sendto_while_tentative_is_eaddrnotavail);
     suite_add_tcase(s, tc);
     return s;
 }
