@@ -201,14 +201,12 @@ send_ns(struct host *h, struct nd6_entry *e, bool unicast)
         char a[IPV6_ADDR_STRLEN], l[IPV6_ADDR_STRLEN];
         bool tentative = ll != NULL && addr6_tentative(h, e->ifc, ll);
         trace_event(h, TRACE_NOTE, LAYER_ICMPV6, e->pending.first, "RFC 4861 7.2.2",
-                    "no solicitation for %s (attempt %u of %u): the link-local address %s of "
-                    "%s is %s [RFC 4862 5.4], not an address the interface holds, and only "
-                    "such an address may send one; what waits keeps waiting",
-                    ip6_addr_str(&e->ip, a), e->probes,
+                    "no solicitation for %s (attempt %u of %u): the link-local %s of %s is "
+                    "%s, and a solicitation comes only from an address the interface holds; "
+                    "what waits keeps waiting", ip6_addr_str(&e->ip, a), e->probes,
                     unicast ? ND6_MAX_UNICAST_SOLICIT : ND6_MAX_MULTICAST_SOLICIT,
                     ll != NULL ? ip6_addr_str(ll, l) : "(none)", e->ifc->name,
-                    tentative ? "tentative: duplicate address detection still runs"
-                              : "duplicate: another node holds it");
+                    tentative ? "still tentative" : "duplicate");
         return;
     }
     struct pkt *p = host_pkt_alloc(h, PKT_HEADROOM, ND_NS_LEN + 8);
