@@ -651,8 +651,11 @@ view_render_header(const struct view_model *m, const struct view_state *st,
     struct record_event ev;
     uint64_t t = vm_event(m, st->cursor, &ev) ? ev.t_ns : 0;
     char right[160];
-    char play[32];
-    if (st->playing)
+    char play[48];
+    if (o->recording > 0)  /* the lesson is still being recorded behind the view */
+        snprintf(play, sizeof play, "recording%s %zu events", o->utf8 ? "\u2026" : "...",
+                 o->recording);
+    else if (st->playing)
         snprintf(play, sizeof play, "PLAYING %u/s", view_speed_eps[st->speed]);
     else if (vm_realtime(m))
         snprintf(play, sizeof play, "LIVE");  /* on a real wire: the log grows by itself */

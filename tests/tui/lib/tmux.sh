@@ -5,7 +5,9 @@
 #   . "$src/tests/tui/lib/tmux.sh"
 #   tmux_start NAME          skip (exit 77) without tmux; a private server
 #   view_open W H ARGS...    netstep ui ARGS in the session "view", W x H
-#   wait_for TEXT [TRIES]    the pane shows TEXT and two captures agree
+#   wait_for TEXT [TRIES]    the pane shows TEXT and two captures agree (and,
+#                            unless TEXT says "recording", the lesson is
+#                            all recorded)
 #   check NAME               that screen against tests/tui/golden/NAME.txt
 #   keys KEY...; type TEXT   keys by name; TEXT literally, a key a character
 #   close_view               q, and the view gone, before the session goes
@@ -61,11 +63,20 @@ view_open() {
 
 # wait_for TEXT [TRIES]: poll (every 50 ms, TRIES times, 400 by default)
 # until the pane shows TEXT and two captures in a row agree (the redraw is
-# complete); the screen is left in $out/screen.txt.
+# complete); the screen is left in $out/screen.txt. The view opens while it
+# still records the lesson behind the first frame (its header then says
+# "recording… N events"); unless TEXT asks for that word, the screen must
+# also be past it, so no golden screen is taken of a lesson half recorded.
 wait_for() {
     local want=$1 tries=${2:-400} prev="" cur
     for _ in $(seq 1 "$tries"); do
         cur=$(tm capture-pane -p -t view 2>/dev/null)
+        if [[ "$want" != *recording* && ( "$cur" == *"recording…"* ||
+              "$cur" == *"recording..."* ) ]]; then
+            prev=$cur
+            sleep 0.05
+            continue
+        fi
         if [[ "$cur" == *"$want"* && "$cur" == "$prev" ]]; then
             printf '%s\n' "$cur" > "$out/screen.txt"
             return 0
