@@ -13,9 +13,13 @@
  * "\t" for tab, "\b" for Backspace, "\n" for Enter and "\e" for Esc (a
  * command line typed there runs as it would on the screen; "\." is one tick
  * of the play timer, as the screen's own clock gives while playing). --tap puts a
- * host on a TAP device: the view then runs live (tui_live.c).
- * Called by: main.c. Calls: view_model_build(), view_render(), tui_curses_run(),
- * tui_session_apply().
+ * host on a TAP device: the view then runs live (tui_live.c). Otherwise,
+ * on a terminal, the lesson is recorded behind the first frame by a thread
+ * of its own (view_bg.h); view_key_waits() says which keys must wait for
+ * the recording to reach what they need, so that every key gives what it
+ * gives on the whole recording. --dump records it all first.
+ * Called by: main.c. Calls: view_model_open(), view_bg_start(), view_render(),
+ * tui_curses_run(), tui_session_apply().
  */
 #include "ui/cli_num.h"
 #include "ui/lessons.h"

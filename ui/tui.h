@@ -2,8 +2,9 @@
 /*
  * tui.h - the classroom view: `netstep ui FILE` and `netstep FILE` on a terminal.
  *
- * tui_main() parses the view's options, records the lesson (view_model.h),
- * then runs the frame loop in tui_curses.c. view_key() is the whole of the
+ * tui_main() parses the view's options, starts recording the lesson
+ * (view_model.h) behind the view (view_bg.h), then runs the frame loop in
+ * tui_curses.c. view_key() is the whole of the
  * key handling, apart from curses, so tests can drive it.
  */
 #ifndef NETSTEP_UI_TUI_H

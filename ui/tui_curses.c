@@ -6,7 +6,11 @@
  * One loop (htop's shape): render the whole screen into a grid, blit it,
  * wait for a key (or the play timer), let view_key() change the state,
  * again. A resize (SIGWINCH, seen as KEY_RESIZE) only changes the grid's
- * size: the state, and so the place in the lesson, is kept.
+ * size: the state, and so the place in the lesson, is kept. While the
+ * lesson is recorded behind the view (view_bg.h) the loop takes the
+ * model's lock around each round of keys and render, wakes when a step is
+ * recorded, and holds a key view_key_waits() says must wait (and those
+ * typed after it) until the recording has what it needs.
  * Called by: tui_main(). Calls: view_render(), view_key().
  */
 #include "ui/tui.h"
@@ -379,7 +383,9 @@ tui_curses_run(struct tui_session *ss, struct view_state *st, const struct view_
         endwin();
         return -1;
     }
-    bool live = vm_realtime(ss->m);
+    /* (a lesson recorded behind the view is never live: the world is the
+     * recorder's until it ends) */
+    bool live = ss->bg == NULL && vm_realtime(ss->m);
     /* the lesson recorded behind the view: the first frame as soon as its
      * first step is (a live view has no recorder) */
     struct view_bg *bg = live ? NULL : ss->bg;
