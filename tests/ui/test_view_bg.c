@@ -254,6 +254,38 @@ START_TEST(test_keys_that_need_more_wait)
 }
 END_TEST
 
+/* The header while recording, at width w: the text's last column is w - 2
+ * (one blank after it, as every header ends), whatever its bytes. */
+static void
+header_ends_with(int w, const char *tail, uint32_t last)
+{
+    struct grid g;
+    ck_assert_int_eq(grid_init(&g, w, 24), 0);
+    struct view_state st;
+    view_state_init(&st);
+    struct view_opts o = { .utf8 = true, .recording = 1010006 };
+    view_render(m, &st, &o, &g);
+    char line[1024];
+    grid_row_text(&g, 0, line, sizeof line);
+    ck_assert_msg(strstr(line, tail) != NULL, "%dx24 header: '%s'", w, line);
+    ck_assert_msg(strstr(line, "t=0.000000 s") != NULL, "%dx24 header cut: '%s'", w, line);
+    ck_assert_msg(grid_at(&g, w - 2, 0)->ch == last && grid_at(&g, w - 1, 0)->ch == ' ',
+                  "%dx24 header not right-aligned: '%s'", w, line);
+    grid_free(&g);
+}
+
+START_TEST(test_header_while_recording_fits)
+{
+    lock_at_hold();
+    /* the ellipsis is three bytes and one column: the count ends where the
+     * play word would; below 100 columns the word "events" goes, so a
+     * million-event count leaves the time and the cursor in sight */
+    header_ends_with(100, "recording\u2026 1010006 events", 's');
+    header_ends_with(80, "recording\u2026 1010006", '6');
+    view_bg_unlock(&bg);
+}
+END_TEST
+
 START_TEST(test_stop_inside_a_step_halts_and_joins)
 {
     lock_inside_the_transfer();
@@ -290,6 +322,7 @@ bg_suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_view_gets_the_model_inside_a_step);
     tcase_add_test(tc, test_keys_that_need_more_wait);
+    tcase_add_test(tc, test_header_while_recording_fits);
     tcase_add_test(tc, test_stop_inside_a_step_halts_and_joins);
     tcase_add_test(tc, test_stop_while_held);
     suite_add_tcase(s, tc);
