@@ -21,6 +21,7 @@ trace_init(struct trace *tr)
     tr->events = 0;
     tr->text_sinks = 0;
     tr->sentence_sinks = 0;
+    tr->event_sinks = 0;
     tr->sentences = 0;
 }
 
@@ -34,8 +35,10 @@ trace_attach_need(struct trace *tr, struct trace_sink *s, enum trace_need need)
     s->need = need;
     if (need == TRACE_NEED_TEXT)
         tr->text_sinks++;
-    if (need != TRACE_NEED_FRAMES)
+    if (need == TRACE_NEED_TEXT || need == TRACE_NEED_FORMAT)
         tr->sentence_sinks++;
+    if (need != TRACE_NEED_WIRE)
+        tr->event_sinks++;
     *pp = s;
 }
 
@@ -54,8 +57,11 @@ trace_detach(struct trace *tr, struct trace_sink *s)
             s->next = NULL;
             if (s->need == TRACE_NEED_TEXT && tr->text_sinks > 0)
                 tr->text_sinks--;
-            if (s->need != TRACE_NEED_FRAMES && tr->sentence_sinks > 0)
+            if ((s->need == TRACE_NEED_TEXT || s->need == TRACE_NEED_FORMAT) &&
+                tr->sentence_sinks > 0)
                 tr->sentence_sinks--;
+            if (s->need != TRACE_NEED_WIRE && tr->event_sinks > 0)
+                tr->event_sinks--;
             return;
         }
     }
@@ -84,7 +90,8 @@ void
 trace_frame(struct host *h, enum trace_kind kind, enum trace_layer layer, const struct pkt *p)
 {
     trace_count(h, kind, layer);
-    if (h->trace == NULL || h->trace->sinks == NULL)
+    if (h->trace == NULL || h->trace->sinks == NULL ||
+        (layer != LAYER_ETH && !trace_wants_events(h->trace)))
         return;
     struct trace_event ev = {
         .t_ns = h->now_ns,
@@ -299,7 +306,9 @@ trace_vemit(struct host *h, enum trace_kind kind, enum trace_layer layer, const 
             const struct trace_tcb *tcb, const char *rfc, const char *fmt, va_list ap)
 {
     trace_count(h, kind, layer);
-    if (h->trace == NULL || h->trace->sinks == NULL)
+    /* a capture alone reads the Ethernet layer's frames, nothing above */
+    if (h->trace == NULL || h->trace->sinks == NULL ||
+        (layer != LAYER_ETH && !trace_wants_events(h->trace)))
         return;
     struct trace_event ev = {
         .t_ns = h->now_ns,
