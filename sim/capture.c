@@ -414,8 +414,9 @@ capture_attach(struct capture *c, struct trace *tr)
 {
     if (c->tr != NULL)
         return;
-    /* frames and causes only: no sentence is built for a capture */
-    trace_attach_need(tr, &c->sink, TRACE_NEED_FRAMES);
+    /* frames and causes only: no sentence is built for a capture, and with
+     * nothing else listening no event above the Ethernet layer either */
+    trace_attach_need(tr, &c->sink, TRACE_NEED_WIRE);
     c->tr = tr;
     if (c->n_iface_files > 0 && c->sim != NULL) {
         c->sim->on_host_rx = capture_iface_received;
