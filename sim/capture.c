@@ -62,7 +62,7 @@ capture_link_file_name(const char *link_name, const char *ext, char *buf, size_t
     snprintf(buf + i, n - i, "%s", ext);
 }
 
-void
+size_t
 capture_format_comment(const struct scenario *scn, const struct trace_event *ev, char *buf,
                        size_t n)
 {
@@ -82,13 +82,13 @@ capture_format_comment(const struct scenario *scn, const struct trace_event *ev,
         else
             snprintf(where, sizeof where, "line %u: %s", st->line, text);
     }
-    pcapng_format_comment(ev, where, buf, n);
+    return pcapng_format_comment(ev, where, buf, n);
 }
 
-static void
+static size_t
 capture_comment(void *ctx, const struct trace_event *ev, char *buf, size_t n)
 {
-    capture_format_comment(ctx, ev, buf, n);
+    return capture_format_comment(ctx, ev, buf, n);
 }
 
 /* "alice eth0 192.0.2.1/24" or "sw1 port 3": one end of a link. */
