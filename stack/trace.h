@@ -179,6 +179,9 @@ struct trace {
     unsigned event_sinks;      /* with anything but TRACE_NEED_WIRE */
     uint64_t sentences;        /* sentences the helpers formatted (for tests:
                                   a run nobody reads builds none) */
+    bool frame_busy;           /* frame_ev is being delivered */
+    struct trace_event frame_ev; /* trace_frame()'s event, zeroed by
+                                    trace_init(): a frame sets its few fields */
 };
 
 void trace_init(struct trace *tr);

@@ -11,7 +11,8 @@
  * so and once with a sink beside that reads every event (TRACE_NEED_FRAMES),
  * and every file (the whole run's, each link's, each host interface's,
  * classic pcap and pcapng) is compared byte for byte, with the hosts'
- * per-layer counters, which count either way.
+ * per-layer counters, which count either way. A frame event is the bus's
+ * own, reused: one made while another is delivered must not change it.
  */
 #include <check.h>
 #include <dirent.h>
@@ -278,6 +279,73 @@ START_TEST(test_wire_sinks_are_counted_apart)
 }
 END_TEST
 
+/* A sink that makes a frame event of its own while one is delivered (the
+ * first time only), and one that notes what it is given after it. */
+struct nesting {
+    struct trace_sink sink;
+    struct host *h;
+    bool nested;
+};
+
+static void
+nesting_emit(void *ctx, const struct trace_event *ev)
+{
+    struct nesting *ns = ctx;
+    (void)ev;
+    if (!ns->nested) {
+        ns->nested = true;
+        trace_frame(ns->h, TRACE_RX, LAYER_ETH, NULL);
+    }
+}
+
+struct noter {
+    struct trace_sink sink;
+    enum trace_kind kinds[4];
+    size_t n;
+    bool clean;  /* every event had no sentence, format or TCB snapshot */
+};
+
+static void
+noter_emit(void *ctx, const struct trace_event *ev)
+{
+    struct noter *nt = ctx;
+    if (nt->n < 4)
+        nt->kinds[nt->n++] = ev->kind;
+    if (ev->text[0] != '\0' || ev->fmt != NULL || ev->args != NULL || ev->has_tcb ||
+        ev->frame_text || ev->reason != 0 || ev->rfc != NULL)
+        nt->clean = false;
+}
+
+START_TEST(test_frame_event_made_while_one_is_delivered)
+{
+    struct sim s;
+    sim_init(&s, 1);
+    struct host *h = sim_add_host(&s, "alice");
+    ck_assert_ptr_nonnull(h);
+    struct nesting ns = { .sink = { .emit = nesting_emit }, .h = h };
+    ns.sink.ctx = &ns;
+    struct noter nt = { .sink = { .emit = noter_emit }, .clean = true };
+    nt.sink.ctx = &nt;
+    trace_attach_need(&s.trace, &ns.sink, TRACE_NEED_WIRE);
+    trace_attach_need(&s.trace, &nt.sink, TRACE_NEED_WIRE);
+    trace_frame(h, TRACE_TX, LAYER_ETH, NULL);
+    /* the nested receive reaches the second sink first; then the outer
+     * transmit, unchanged by it */
+    ck_assert_uint_eq(nt.n, 2);
+    ck_assert_int_eq(nt.kinds[0], TRACE_RX);
+    ck_assert_int_eq(nt.kinds[1], TRACE_TX);
+    trace_frame(h, TRACE_TX, LAYER_ETH, NULL);  /* and the bus's event is free again */
+    ck_assert_uint_eq(nt.n, 3);
+    ck_assert_int_eq(nt.kinds[2], TRACE_TX);
+    ck_assert(nt.clean);
+    ck_assert_uint_eq(h->stats.tx[LAYER_ETH], 2);
+    ck_assert_uint_eq(h->stats.rx[LAYER_ETH], 1);
+    trace_detach(&s.trace, &ns.sink);
+    trace_detach(&s.trace, &nt.sink);
+    sim_destroy(&s);
+}
+END_TEST
+
 static Suite *
 capture_wire_suite(void)
 {
@@ -287,6 +355,7 @@ capture_wire_suite(void)
     tcase_add_test(tc, test_capture_alone_builds_frames_only_pcap);
     tcase_add_test(tc, test_capture_alone_builds_frames_only_pcapng);
     tcase_add_test(tc, test_wire_sinks_are_counted_apart);
+    tcase_add_test(tc, test_frame_event_made_while_one_is_delivered);
     suite_add_tcase(s, tc);
     return s;
 }
