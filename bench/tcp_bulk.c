@@ -10,14 +10,18 @@
  * classic pcap file, and into a pcapng file (each frame with its cause
  * comment), as CPU-time ratios against the run with nothing listening.
  * Beside them, the floor: the same number of bytes as each capture file
- * written to the same directory with one fwrite() of 1 MiB at a time, as
- * CPU time. The kernel's share of writing a file (page cache, the file
- * system's blocks) is counted in a process's CPU time, so a capture can cost
- * no less than off + floor: its ratio is printed beside the goal's.
+ * written to the same directory with one write() of 1 MiB at a time, its
+ * blocks reserved ahead as sim/outfile.c reserves a capture's (and, for
+ * comparison, plain write()s), as CPU time. The kernel's share of writing
+ * a file (page cache, the file system's blocks) is counted in a process's
+ * CPU time, so a capture can cost no less than off + floor: its ratio is
+ * printed beside the goal's.
  * Each capture run also counts the CPU time inside its file's write()s
  * (sim/outfile.h), which swings with what else the machine writes: the
  * time outside them is the capture's own cost.
- * Each capture figure is the best of three runs (the machine is shared).
+ * The capture rows run in CAPTURE_ROUNDS rounds of off, pcap and pcapng,
+ * each figure the best over the rounds (the machine is shared: a round
+ * puts the three side by side, so a change of load falls on all three).
  * In the same run it moves the same number of bytes through Linux's own TCP
  * over loopback, a sender and a receiver process, and prints the ratios.
  * Every process is pinned to CPU 0, so each side has one core, and CPU time
@@ -25,18 +29,23 @@
  * machines are shared and noisy, wall time would measure the neighbours.
  *
  *   bench_tcp_bulk [--bytes N] [--log-bytes N] [--capture-bytes N]
- *                  [--capture-dir DIR] [--only netstep|linux]
+ *                  [--capture-dir DIR] [--only netstep|linux|capture]
+ *                  [--capture-kind off|pcap|pcapng]
  *
  * The capture files go to DIR (default /tmp) and are removed after.
  *
  * --only runs one half (no ratio): for a profiler, which should see netstep's
- * work without the kernel's, or the other way round.
+ * work without the kernel's, or the other way round; `--only capture` runs
+ * the capture rows alone. --capture-kind runs one capture transfer of that
+ * kind, once, and prints its CPU time: what a profiler should look at
+ * (perf record -g bench_tcp_bulk --capture-kind pcap).
  *
  * Network safety: the Linux half uses 127.0.0.1 only, one connection, a
  * bounded byte count.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <sched.h>
 #include <stdbool.h>
@@ -52,6 +61,7 @@
 #include <unistd.h>
 
 #include "sim/capture.h"
+#include "sim/outfile.h"
 #include "sim/record.h"
 #include "sim/sim.h"
 #include "stack/err.h"
@@ -246,56 +256,75 @@ ns_rate(uint64_t bytes, uint16_t mtu, bool with_log, bool *ok)
 }
 
 /* The floor of a capture: CPU seconds to write `bytes` bytes to a new file
- * in dir, one fwrite() of 1 MiB at a time, closed, as capture_close() closes
+ * in dir, one write() of 1 MiB at a time, closed, as capture_close() closes
  * its file. What the kernel and the file system charge for the bytes alone;
- * 0 (and *ok false) when the file cannot be written. */
+ * 0 (and *ok false) when the file cannot be written. With `reserve`, the
+ * file's blocks are reserved ahead of the writes as sim/outfile.c reserves
+ * a capture's (fallocate() of OUTFILE_PREALLOC bytes at a time, the rest
+ * given back at the end); without, plain write()s. */
 static double
-floor_cpu(uint64_t bytes, const char *dir, bool *ok)
+floor_cpu(uint64_t bytes, const char *dir, bool reserve, bool *ok)
 {
     static uint8_t block[MiB];
     memset(block, 0x5a, sizeof block);
     char path[512];
     snprintf(path, sizeof path, "%s/bench-tcp-bulk-floor-%ld", dir, (long)getpid());
     double t0 = cpu_seconds_self();
-    FILE *f = fopen(path, "wb");
-    if (f == NULL) {
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    if (fd < 0) {
         *ok = false;
         return 0;
     }
-    uint64_t left = bytes;
+    uint64_t left = bytes, reserved = 0;
     while (left > 0 && *ok) {
         size_t n = left < sizeof block ? (size_t)left : sizeof block;
-        if (fwrite(block, 1, n, f) != n)
+        if (reserve && bytes - left + n > reserved) {
+            if (fallocate(fd, FALLOC_FL_KEEP_SIZE, (off_t)reserved, OUTFILE_PREALLOC) != 0)
+                reserve = false;
+            reserved += OUTFILE_PREALLOC;
+        }
+        if (write(fd, block, n) != (ssize_t)n)
             *ok = false;
         left -= n;
     }
-    if (fclose(f) != 0)
+    if (reserved > 0 && ftruncate(fd, (off_t)bytes) != 0)
+        *ok = false;
+    if (close(fd) != 0)
         *ok = false;
     double cpu = cpu_seconds_self() - t0;
     unlink(path);
     return cpu;
 }
 
-/* The best (least) of three CPU times of a capture run, its file size, and
- * the least CPU time outside the file's writes (the capture's own cost;
- * the writes' share swings with what else the machine writes). */
-static double
-ns_cpu_best(uint64_t bytes, enum ns_listener who, const char *dir, bool *ok,
-            uint64_t *file_bytes, double *best_own)
+/* Rounds of the capture rows: each round runs off, pcap and pcapng one
+ * after another, so a change in the machine's load falls on all three
+ * alike; each figure is the best (least) over the rounds. */
+#define CAPTURE_ROUNDS 5
+
+/* The best CPU time of a capture kind over the rounds, the least CPU time
+ * outside its file's writes (the capture's own cost; the writes' share
+ * swings with what else the machine writes), and its file's size. */
+struct capture_best {
+    double cpu;
+    double own;
+    uint64_t file_bytes;
+    bool ok;
+};
+
+/* One more run of `who` into b. */
+static void
+capture_round(struct capture_best *b, int round, uint64_t bytes, enum ns_listener who,
+              const char *dir)
 {
-    double best = 0;
-    for (int i = 0; i < 3; i++) {
-        bool one = true;
-        double write_cpu = 0;
-        double cpu = ns_cpu(bytes, 1500, who, dir, &one, file_bytes, &write_cpu);
-        if (!one)
-            *ok = false;
-        if (i == 0 || cpu < best)
-            best = cpu;
-        if (best_own != NULL && (i == 0 || cpu - write_cpu < *best_own))
-            *best_own = cpu - write_cpu;
-    }
-    return best;
+    bool one = true;
+    double write_cpu = 0;
+    double cpu = ns_cpu(bytes, 1500, who, dir, &one, &b->file_bytes, &write_cpu);
+    if (!one)
+        b->ok = false;
+    if (round == 0 || cpu < b->cpu)
+        b->cpu = cpu;
+    if (round == 0 || cpu - write_cpu < b->own)
+        b->own = cpu - write_cpu;
 }
 
 /* ---- Linux over loopback -------------------------------------------------- */
@@ -384,7 +413,8 @@ main(int argc, char **argv)
 {
     uint64_t bytes = 1024 * MiB, log_bytes = 64 * MiB, cap_bytes = 256 * MiB;
     const char *cap_dir = "/tmp";
-    bool run_ns = true, run_linux = true;
+    bool run_ns = true, run_linux = true, run_stack = true;
+    int one_kind = -1;  /* --capture-kind: an enum ns_listener, or -1 */
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--bytes") == 0 && i + 1 < argc && parse_size(argv[i + 1], &bytes) == 0)
             i++;
@@ -397,16 +427,39 @@ main(int argc, char **argv)
         else if (strcmp(argv[i], "--capture-dir") == 0 && i + 1 < argc)
             cap_dir = argv[++i];
         else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc &&
-                 (strcmp(argv[i + 1], "netstep") == 0 || strcmp(argv[i + 1], "linux") == 0)) {
-            run_ns = strcmp(argv[i + 1], "netstep") == 0;
+                 (strcmp(argv[i + 1], "netstep") == 0 || strcmp(argv[i + 1], "linux") == 0 ||
+                  strcmp(argv[i + 1], "capture") == 0)) {
+            run_ns = strcmp(argv[i + 1], "linux") != 0;
             run_linux = !run_ns;
+            run_stack = strcmp(argv[i + 1], "capture") != 0;
             i++;
+        } else if (strcmp(argv[i], "--capture-kind") == 0 && i + 1 < argc &&
+                   (strcmp(argv[i + 1], "off") == 0 || strcmp(argv[i + 1], "pcap") == 0 ||
+                    strcmp(argv[i + 1], "pcapng") == 0)) {
+            i++;
+            one_kind = strcmp(argv[i], "off") == 0    ? NS_NOBODY
+                       : strcmp(argv[i], "pcap") == 0 ? NS_PCAP
+                                                      : NS_PCAPNG;
         } else {
             fprintf(stderr, "usage: bench_tcp_bulk [--bytes N[M|G]] [--log-bytes N[M|G]] "
                             "[--capture-bytes N[M|G]] [--capture-dir DIR] "
-                            "[--only netstep|linux]\n");
+                            "[--only netstep|linux|capture] "
+                            "[--capture-kind off|pcap|pcapng]\n");
             return 2;
         }
+    }
+    if (one_kind >= 0) {
+        /* one capture transfer, for a profiler */
+        pin_to_cpu0();
+        bool ok = true;
+        uint64_t size = 0;
+        double write_cpu = 0;
+        double cpu = ns_cpu(cap_bytes, 1500, (enum ns_listener)one_kind, cap_dir, &ok, &size,
+                            &write_cpu);
+        printf("capture %s: %.3f s CPU (%llu MiB, a %.1f MiB file; %.3f s in its write()s)%s\n",
+               one_kind == NS_NOBODY ? "off" : one_kind == NS_PCAP ? "pcap" : "pcapng", cpu, (unsigned long long)(cap_bytes / MiB), (double)size / MiB,
+               write_cpu, ok ? "" : "  FAILED");
+        return ok ? 0 : 1;
     }
     pin_to_cpu0();
     bool ok_ns = true, ok_jumbo = true, ok_log = true, ok_linux = true, ok_cap = true;
@@ -419,7 +472,7 @@ main(int argc, char **argv)
         printf("  linux loopback        %8.1f MB/s  (%llu MiB)%s\n", linux_mbs,
                (unsigned long long)(bytes / MiB), ok_linux ? "" : "  TRANSFER FAILED");
     }
-    if (run_ns) {
+    if (run_ns && run_stack) {
         ns_mbs = ns_rate(bytes, 1500, false, &ok_ns);
         printf("  netstep, log off      %8.1f MB/s  (%llu MiB, MTU 1500)%s\n", ns_mbs,
                (unsigned long long)(bytes / MiB), ok_ns ? "" : "  TRANSFER FAILED");
@@ -431,32 +484,47 @@ main(int argc, char **argv)
         log_mbs = ns_rate(log_bytes, 1500, true, &ok_log);
         printf("  netstep, log on       %8.1f MB/s  (%llu MiB, MTU 1500)%s\n", log_mbs,
                (unsigned long long)(log_bytes / MiB), ok_log ? "" : "  TRANSFER FAILED");
+    }
+    if (run_ns) {
         /* the capture's cost: the same transfer three ways, one after
          * another, then the bytes of each file written plainly */
-        bool ok1 = true, ok2 = true, ok3 = true, ok4 = true;
-        uint64_t pcap_size = 0, ng_size = 0;
-        double own_pcap = 0, own_ng = 0;
-        cap_off = ns_cpu_best(cap_bytes, NS_NOBODY, cap_dir, &ok1, NULL, NULL);
-        cap_pcap = ns_cpu_best(cap_bytes, NS_PCAP, cap_dir, &ok2, &pcap_size, &own_pcap);
-        cap_ng = ns_cpu_best(cap_bytes, NS_PCAPNG, cap_dir, &ok3, &ng_size, &own_ng);
-        double floor_pcap = 0, floor_ng = 0;
+        struct capture_best off = { .ok = true }, pc = { .ok = true }, ng = { .ok = true };
+        for (int round = 0; round < CAPTURE_ROUNDS; round++) {
+            capture_round(&off, round, cap_bytes, NS_NOBODY, cap_dir);
+            capture_round(&pc, round, cap_bytes, NS_PCAP, cap_dir);
+            capture_round(&ng, round, cap_bytes, NS_PCAPNG, cap_dir);
+        }
+        bool ok1 = off.ok, ok2 = pc.ok, ok3 = ng.ok, ok4 = true;
+        uint64_t pcap_size = pc.file_bytes, ng_size = ng.file_bytes;
+        double own_pcap = pc.own, own_ng = ng.own;
+        cap_off = off.cpu;
+        cap_pcap = pc.cpu;
+        cap_ng = ng.cpu;
+        double floor_pcap = 0, floor_ng = 0, plain_pcap = 0, plain_ng = 0;
         for (int i = 0; i < 3; i++) {
-            double f1 = floor_cpu(pcap_size, cap_dir, &ok4);
-            double f2 = floor_cpu(ng_size, cap_dir, &ok4);
+            double f1 = floor_cpu(pcap_size, cap_dir, true, &ok4);
+            double f2 = floor_cpu(ng_size, cap_dir, true, &ok4);
+            double p1 = floor_cpu(pcap_size, cap_dir, false, &ok4);
+            double p2 = floor_cpu(ng_size, cap_dir, false, &ok4);
             floor_pcap = i == 0 || f1 < floor_pcap ? f1 : floor_pcap;
             floor_ng = i == 0 || f2 < floor_ng ? f2 : floor_ng;
+            plain_pcap = i == 0 || p1 < plain_pcap ? p1 : plain_pcap;
+            plain_ng = i == 0 || p2 < plain_ng ? p2 : plain_ng;
         }
         ok_cap = ok1 && ok2 && ok3 && ok4;
-        printf("  capture off           %8.3f s CPU  (%llu MiB, MTU 1500, best of 3)%s\n",
-               cap_off, (unsigned long long)(cap_bytes / MiB), ok1 ? "" : "  TRANSFER FAILED");
+        printf("  capture off           %8.3f s CPU  (%llu MiB, MTU 1500; each the best of %d "
+               "rounds of off, pcap, pcapng)%s\n", cap_off, (unsigned long long)(cap_bytes / MiB),
+               CAPTURE_ROUNDS, ok1 ? "" : "  TRANSFER FAILED");
         printf("  capture pcap          %8.3f s CPU  (a %.1f MiB file in %s; %.3f s outside "
                "its write()s)%s\n", cap_pcap, (double)pcap_size / MiB, cap_dir, own_pcap,
                ok2 ? "" : "  FAILED");
         printf("  capture pcapng        %8.3f s CPU  (a %.1f MiB file; %.3f s outside its "
                "write()s)%s\n", cap_ng, (double)ng_size / MiB, own_ng, ok3 ? "" : "  FAILED");
-        printf("  floor, pcap's bytes   %8.3f s CPU  (1 MiB fwrite()s to the same directory)%s\n",
-               floor_pcap, ok4 ? "" : "  FAILED");
-        printf("  floor, pcapng's bytes %8.3f s CPU\n", floor_ng);
+        printf("  floor, pcap's bytes   %8.3f s CPU  (1 MiB write()s to the same directory, "
+               "blocks reserved ahead as the capture's; plain write()s %.3f s)%s\n",
+               floor_pcap, plain_pcap, ok4 ? "" : "  FAILED");
+        printf("  floor, pcapng's bytes %8.3f s CPU  (plain write()s %.3f s)\n", floor_ng,
+               plain_ng);
         if (cap_off > 0) {
             printf("  row: capture pcap/off = %.2fx (goal <= 1.15x); the file system's floor "
                    "(off + writing the bytes)/off = %.2fx; without its write()s %.2fx\n",
@@ -466,7 +534,7 @@ main(int argc, char **argv)
                    cap_ng / cap_off, (cap_off + floor_ng) / cap_off, own_ng / cap_off);
         }
     }
-    if (run_ns && run_linux && linux_mbs > 0) {
+    if (run_ns && run_stack && run_linux && linux_mbs > 0) {
         printf("  row: netstep log off (MTU 1500) / linux loopback, per core = %.2f (goal >= 0.75)\n",
                ns_mbs / linux_mbs);
         printf("  row: netstep log off (MTU 9000) / linux loopback, per core = %.2f\n",

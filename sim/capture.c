@@ -62,7 +62,7 @@ capture_link_file_name(const char *link_name, const char *ext, char *buf, size_t
     snprintf(buf + i, n - i, "%s", ext);
 }
 
-void
+size_t
 capture_format_comment(const struct scenario *scn, const struct trace_event *ev, char *buf,
                        size_t n)
 {
@@ -82,13 +82,13 @@ capture_format_comment(const struct scenario *scn, const struct trace_event *ev,
         else
             snprintf(where, sizeof where, "line %u: %s", st->line, text);
     }
-    pcapng_format_comment(ev, where, buf, n);
+    return pcapng_format_comment(ev, where, buf, n);
 }
 
-static void
+static size_t
 capture_comment(void *ctx, const struct trace_event *ev, char *buf, size_t n)
 {
-    capture_format_comment(ctx, ev, buf, n);
+    return capture_format_comment(ctx, ev, buf, n);
 }
 
 /* "alice eth0 192.0.2.1/24" or "sw1 port 3": one end of a link. */
@@ -414,8 +414,9 @@ capture_attach(struct capture *c, struct trace *tr)
 {
     if (c->tr != NULL)
         return;
-    /* frames and causes only: no sentence is built for a capture */
-    trace_attach_need(tr, &c->sink, TRACE_NEED_FRAMES);
+    /* frames and causes only: no sentence is built for a capture, and with
+     * nothing else listening no event above the Ethernet layer either */
+    trace_attach_need(tr, &c->sink, TRACE_NEED_WIRE);
     c->tr = tr;
     if (c->n_iface_files > 0 && c->sim != NULL) {
         c->sim->on_host_rx = capture_iface_received;

@@ -131,8 +131,9 @@ const char *capture_error(const struct capture *c);
  * character other than [A-Za-z0-9._-] replaced by '_', then ext. */
 void capture_link_file_name(const char *link_name, const char *ext, char *buf, size_t n);
 
-/* The comment capture puts on a frame (see above): scn may be NULL. */
-void capture_format_comment(const struct scenario *scn, const struct trace_event *ev, char *buf,
-                            size_t n);
+/* The comment capture puts on a frame (see above): scn may be NULL.
+ * Returns its length, strlen(buf). */
+size_t capture_format_comment(const struct scenario *scn, const struct trace_event *ev, char *buf,
+                              size_t n);
 
 #endif

@@ -5,6 +5,7 @@
  * links followed, regular files through a temporary file and rename().
  * Called by: pcap_sink_open(), pcapng_sink_open().
  */
+#define _GNU_SOURCE /* fallocate() */
 #include "sim/outfile.h"
 
 #include <errno.h>
@@ -13,8 +14,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <time.h>
 #include <unistd.h>
+
+/* statfs(2)'s f_type of tmpfs (linux/magic.h's TMPFS_MAGIC). */
+#define OUTFILE_TMPFS_MAGIC 0x01021994
 
 static int
 outfile_fail(int err, char *why, size_t why_len, const char *name, const char *what)
@@ -116,6 +121,21 @@ outfile_fdopen(struct outfile *o, int fd, char *why, size_t why_len)
     return 0;
 }
 
+/* Reserve the next OUTFILE_PREALLOC bytes of the file's blocks; the file's
+ * size does not change. When the file system cannot (EOPNOTSUPP) or has no
+ * room (ENOSPC), the file is written plainly from then on, and a write that
+ * truly finds no room says so itself. */
+static void
+outfile_prealloc(struct outfile *o)
+{
+    off_t from = (off_t)o->prealloc_end;
+    /* counted before the call: a reservation that failed half way may
+     * still have taken blocks, which outfile_finish() gives back */
+    o->prealloc_end += OUTFILE_PREALLOC;
+    if (fallocate(fileno(o->f), FALLOC_FL_KEEP_SIZE, from, (off_t)OUTFILE_PREALLOC) != 0)
+        o->prealloc = false;
+}
+
 int
 outfile_flush(struct outfile *o)
 {
@@ -127,8 +147,11 @@ outfile_flush(struct outfile *o)
      * cost (a clock read per megabyte) */
     struct timespec t0, t1;
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0);
+    if (o->prealloc && o->written + o->buf_len > o->prealloc_end)
+        outfile_prealloc(o);
     errno = 0;
     size_t written = fwrite(o->buf, 1, o->buf_len, o->f);
+    o->written += written;
     int e = errno;
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t1);
     o->write_cpu_ns += (uint64_t)((int64_t)(t1.tv_sec - t0.tv_sec) * 1000000000 +
@@ -235,6 +258,8 @@ outfile_open(struct outfile *o, const char *path, char *why, size_t why_len)
         remove(o->tmp_path);
         goto fail;
     }
+    struct statfs sfs;
+    o->prealloc = fstatfs(fd, &sfs) == 0 && sfs.f_type != OUTFILE_TMPFS_MAGIC;
     return 0;
 
 fail:
@@ -253,6 +278,14 @@ outfile_finish(struct outfile *o, bool ok, char *why, size_t why_len)
     if (o->f != NULL) {
         if (rc == 0 && (fflush(o->f) != 0 || ferror(o->f)))
             rc = outfile_fail(errno ? errno : EIO, why, why_len, o->path, NULL);
+        /* Blocks reserved past the end stay the file's until it is
+         * truncated [fallocate(2), FALLOC_FL_KEEP_SIZE]: a truncate to its
+         * own size gives them back. The bytes are whole either way, so a
+         * failure here costs only disk space and is not the run's error. */
+        struct stat st;
+        if (o->prealloc_end > 0 && ok && rc == 0 && fstat(fileno(o->f), &st) == 0 &&
+            ftruncate(fileno(o->f), st.st_size) != 0)
+            errno = 0;
         if (fclose(o->f) != 0 && rc == 0)
             rc = outfile_fail(errno ? errno : EIO, why, why_len, o->path, NULL);
         o->f = NULL;

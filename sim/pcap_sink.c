@@ -122,7 +122,7 @@ pcap_sink_attach(struct pcap_sink *ps, struct trace *tr)
 {
     if (ps->tr != NULL || ps->path == NULL)
         return;
-    trace_attach_need(tr, &ps->sink, TRACE_NEED_FRAMES);  /* frames only: no sentences */
+    trace_attach_need(tr, &ps->sink, TRACE_NEED_WIRE);  /* frames only: no sentences */
     ps->tr = tr;
 }
 

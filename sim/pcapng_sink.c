@@ -229,12 +229,11 @@ pcapng_iface_of(struct pcapng_sink *ps, const char *where)
  * put together from its parts without printf (which took most of a
  * comment's time). */
 
-/* Append s at buf + *k, moving *k on; stops quietly when buf is full (as
- * snprintf would, buf stays NUL-terminated). */
+/* Append the len bytes of s at buf + *k, moving *k on by len; stops
+ * quietly when buf is full (as snprintf would, buf stays NUL-terminated). */
 static void
-comment_puts(char *buf, size_t n, size_t *k, const char *s)
+comment_putn(char *buf, size_t n, size_t *k, const char *s, size_t len)
 {
-    size_t len = strlen(s);
     if (*k + 1 >= n) {
         *k += len;
         return;
@@ -246,40 +245,74 @@ comment_puts(char *buf, size_t n, size_t *k, const char *s)
     *k += len;
 }
 
-/* Append "#" and v in decimal. */
 static void
-comment_put_id(char *buf, size_t n, size_t *k, uint64_t v)
+comment_puts(char *buf, size_t n, size_t *k, const char *s)
+{
+    comment_putn(buf, n, k, s, strlen(s));
+}
+
+/* Append a literal. */
+#define COMMENT_PUT_LIT(buf, n, k, lit) comment_putn(buf, n, k, lit, sizeof lit - 1)
+
+/* Append `prefix` (a literal's length: "#" or "") and v in decimal. */
+static void
+comment_put_number(char *buf, size_t n, size_t *k, const char *prefix, uint64_t v)
 {
     char digits[24];
     size_t i = sizeof digits;
-    digits[--i] = '\0';
     do {
         digits[--i] = (char)('0' + v % 10);
         v /= 10;
     } while (v != 0);
-    digits[--i] = '#';
-    comment_puts(buf, n, k, digits + i);
+    if (prefix[0] != '\0')
+        digits[--i] = prefix[0];
+    comment_putn(buf, n, k, digits + i, sizeof digits - i);
 }
 
-void
+/* The cause in log_format_cause()'s words, for the causes most frames
+ * have (a socket call, a timer, an arrival) without printf; the rarer
+ * ones (an inject or replay step, a bare step) through it. */
+static void
+comment_put_cause(char *buf, size_t n, size_t *k, const struct trace_cause *c)
+{
+    if (c->kind == CAUSE_ARRIVAL) {
+        COMMENT_PUT_LIT(buf, n, k, "arrival of ");
+        comment_put_number(buf, n, k, "#", c->pkt_id);
+    } else if (c->kind == CAUSE_TIMER) {
+        comment_puts(buf, n, k, timer_kind_name((enum timer_kind)c->timer));
+        COMMENT_PUT_LIT(buf, n, k, " timer");
+    } else if (c->kind == CAUSE_CALL && c->call != CALL_NONE) {
+        comment_puts(buf, n, k, socket_call_name((enum socket_call)c->call));
+        COMMENT_PUT_LIT(buf, n, k, "()");
+        if (c->step != 0) {
+            COMMENT_PUT_LIT(buf, n, k, " step ");
+            comment_put_number(buf, n, k, "", c->step);
+        }
+    } else {
+        char cause[160];
+        log_format_cause(c, cause, sizeof cause);
+        comment_puts(buf, n, k, cause);
+    }
+}
+
+size_t
 pcapng_format_comment(const struct trace_event *ev, const char *step_text, char *buf, size_t n)
 {
     if (n == 0)
-        return;
+        return 0;
     buf[0] = '\0';
     size_t k = 0;
-    comment_put_id(buf, n, &k, ev->pkt ? ev->pkt->id : 0);
+    comment_put_number(buf, n, &k, "#", ev->pkt ? ev->pkt->id : 0);
     /* the cause as log_format_cause() words it (test_capture checks they
-     * agree); an arrival, most frames' cause, is written here */
-    if (ev->cause.kind == CAUSE_ARRIVAL) {
-        comment_puts(buf, n, &k, ": arrival of ");
-        comment_put_id(buf, n, &k, ev->cause.pkt_id);
-    } else if (ev->cause.kind != CAUSE_NONE) {
-        char cause[160];
-        log_format_cause(&ev->cause, cause, sizeof cause);
-        if (cause[0] != '\0') {
-            comment_puts(buf, n, &k, ": ");
-            comment_puts(buf, n, &k, cause);
+     * agree); "" for no cause, and then no ": " either */
+    if (ev->cause.kind != CAUSE_NONE) {
+        size_t before = k;
+        COMMENT_PUT_LIT(buf, n, &k, ": ");
+        comment_put_cause(buf, n, &k, &ev->cause);
+        if (k == before + 2) {  /* the cause had no words: take ": " back */
+            k = before;
+            if (k < n)
+                buf[k] = '\0';
         }
     }
     if (step_text != NULL && step_text[0] != '\0') {
@@ -290,14 +323,17 @@ pcapng_format_comment(const struct trace_event *ev, const char *step_text, char 
     }
     /* A router or a switch sends on the packet that arrived: its own id. */
     if (ev->cause.kind == CAUSE_ARRIVAL && ev->pkt != NULL && ev->cause.pkt_id == ev->pkt->id)
-        comment_puts(buf, n, &k, " (forwarded)");
+        COMMENT_PUT_LIT(buf, n, &k, " (forwarded)");
     if (ev->cause.tcp_why != TCP_WHY_NONE) {
-        comment_puts(buf, n, &k, "; TCP: ");
+        COMMENT_PUT_LIT(buf, n, &k, "; TCP: ");
         comment_puts(buf, n, &k, tcp_why_name((enum tcp_why)ev->cause.tcp_why));
     }
+    return k < n ? k : n - 1;
 }
 
-/* [draft-ietf-opsawg-pcapng 4.3] one Enhanced Packet Block per frame. */
+/* [draft-ietf-opsawg-pcapng 4.3] one Enhanced Packet Block per frame. The
+ * block is built where it is written from, the comment too: room for the
+ * longest is reserved, the block committed at its real length. */
 static void
 pcapng_sink_emit(void *ctx, const struct trace_event *ev)
 {
@@ -311,16 +347,8 @@ pcapng_sink_emit(void *ctx, const struct trace_event *ev)
     size_t caplen = p->len > PCAPNG_SINK_SNAPLEN ? PCAPNG_SINK_SNAPLEN : p->len;
     uint32_t origlen = p->len > UINT32_MAX ? UINT32_MAX : (uint32_t)p->len;
 
-    char comment[PCAPNG_COMMENT_LEN];
-    comment[0] = '\0';
-    if (ps->comment != NULL)
-        ps->comment(ps->comment_ctx, ev, comment, sizeof comment);
-    else
-        pcapng_format_comment(ev, NULL, comment, sizeof comment);
-    size_t clen = strnlen(comment, sizeof comment - 1);
-
-    size_t need = 8 + 20 + pad4(caplen) + (clen ? opt_size(clen) : 0) + opt_size(0) + 4;
-    if (!pcapng_reserve(ps, need))
+    size_t most = 8 + 20 + pad4(caplen) + opt_size(PCAPNG_COMMENT_LEN) + opt_size(0) + 4;
+    if (!pcapng_reserve(ps, most))
         return;
     uint8_t *b = ps->buf;
     size_t off = 8;
@@ -333,8 +361,18 @@ pcapng_sink_emit(void *ctx, const struct trace_event *ev)
     memcpy(b + off, p->data, caplen);
     memset(b + off + caplen, 0, pad4(caplen) - caplen);
     off += pad4(caplen);
-    if (clen)
-        pcapng_put_opt(b, &off, PCAPNG_OPT_COMMENT, comment, clen);
+    /* opt_comment: the text goes after its code and length, NUL-terminated
+     * within PCAPNG_COMMENT_LEN bytes; the NUL is padding or past the end */
+    char *text = (char *)(b + off + 4);
+    size_t clen = ps->comment != NULL
+                      ? ps->comment(ps->comment_ctx, ev, text, PCAPNG_COMMENT_LEN)
+                      : pcapng_format_comment(ev, NULL, text, PCAPNG_COMMENT_LEN);
+    if (clen > 0) {
+        le16_put(b + off, PCAPNG_OPT_COMMENT);
+        le16_put(b + off + 2, (uint16_t)clen);
+        memset(b + off + 4 + clen, 0, pad4(clen) - clen);
+        off += opt_size(clen);
+    }
     pcapng_put_opt(b, &off, PCAPNG_OPT_ENDOFOPT, NULL, 0);
     if (pcapng_write_block(ps, PCAPNG_BT_EPB, off) == 0)
         ps->frames++;

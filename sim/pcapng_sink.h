@@ -47,8 +47,9 @@
 #define PCAPNG_COMMENT_LEN 512
 
 /* Writes the comment for frame event ev into buf (NUL-terminated, at most n
- * bytes); "" for none. */
-typedef void (*pcapng_comment_fn)(void *ctx, const struct trace_event *ev, char *buf, size_t n);
+ * bytes; "" for none) and returns its length, strlen(buf). */
+typedef size_t (*pcapng_comment_fn)(void *ctx, const struct trace_event *ev, char *buf,
+                                    size_t n);
 
 struct pcapng_sink {
     struct trace_sink sink;       /* its emit() takes each frame (sim/capture.c) */
@@ -103,8 +104,9 @@ const char *pcapng_sink_error(const struct pcapng_sink *ps);
  * switch sends on the packet that arrived, "#15" when no cause was recorded.
  * step_text (may be NULL), for a step's cause, follows the cause: ", line 9:
  * alice: sendto c bob:9". A TCP segment ends with why TCP sent it ("; TCP:
- * fast retransmit"). The default comment is this with step_text NULL. */
-void pcapng_format_comment(const struct trace_event *ev, const char *step_text, char *buf,
-                           size_t n);
+ * fast retransmit"). The default comment is this with step_text NULL.
+ * Returns the length written, strlen(buf) (0 when n is 0). */
+size_t pcapng_format_comment(const struct trace_event *ev, const char *step_text, char *buf,
+                             size_t n);
 
 #endif

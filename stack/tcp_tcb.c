@@ -239,8 +239,9 @@ tcp_trace(const struct tcb *tp, enum trace_kind kind, const struct pkt *p, const
           const char *fmt, ...)
 {
     struct host *h = tp->host;
-    if (h->trace == NULL || h->trace->sinks == NULL) {
-        /* Nobody listens: still count, as trace_rx/trace_tx do. */
+    if (!trace_wants_events(h->trace)) {
+        /* Nobody listens (or a capture alone, which reads no TCP event):
+         * still count, as trace_rx/trace_tx do. */
         if (kind == TRACE_RX)
             h->stats.rx[LAYER_TCP]++;
         else if (kind == TRACE_TX)

@@ -21,7 +21,10 @@ trace_init(struct trace *tr)
     tr->events = 0;
     tr->text_sinks = 0;
     tr->sentence_sinks = 0;
+    tr->event_sinks = 0;
     tr->sentences = 0;
+    tr->frame_busy = false;
+    memset(&tr->frame_ev, 0, sizeof tr->frame_ev);
 }
 
 void
@@ -34,8 +37,10 @@ trace_attach_need(struct trace *tr, struct trace_sink *s, enum trace_need need)
     s->need = need;
     if (need == TRACE_NEED_TEXT)
         tr->text_sinks++;
-    if (need != TRACE_NEED_FRAMES)
+    if (need == TRACE_NEED_TEXT || need == TRACE_NEED_FORMAT)
         tr->sentence_sinks++;
+    if (need != TRACE_NEED_WIRE)
+        tr->event_sinks++;
     *pp = s;
 }
 
@@ -54,8 +59,11 @@ trace_detach(struct trace *tr, struct trace_sink *s)
             s->next = NULL;
             if (s->need == TRACE_NEED_TEXT && tr->text_sinks > 0)
                 tr->text_sinks--;
-            if (s->need != TRACE_NEED_FRAMES && tr->sentence_sinks > 0)
+            if ((s->need == TRACE_NEED_TEXT || s->need == TRACE_NEED_FORMAT) &&
+                tr->sentence_sinks > 0)
                 tr->sentence_sinks--;
+            if (s->need != TRACE_NEED_WIRE && tr->event_sinks > 0)
+                tr->event_sinks--;
             return;
         }
     }
@@ -84,18 +92,34 @@ void
 trace_frame(struct host *h, enum trace_kind kind, enum trace_layer layer, const struct pkt *p)
 {
     trace_count(h, kind, layer);
-    if (h->trace == NULL || h->trace->sinks == NULL)
+    if (h->trace == NULL || h->trace->sinks == NULL ||
+        (layer != LAYER_ETH && !trace_wants_events(h->trace)))
         return;
-    struct trace_event ev = {
-        .t_ns = h->now_ns,
-        .kind = kind,
-        .layer = layer,
-        .host = h,
-        .where = h->name,
-        .pkt = p,
-        .cause = (p != NULL && p->cause.kind != CAUSE_NONE) ? p->cause : h->cause,
-    };
-    trace_emit(h->trace, &ev);
+    /* Every frame goes by here twice (sent, received) when only a capture
+     * listens: its event is the bus's own, zeroed once, so only the fields
+     * a frame sets are written, not the whole event with its sentence and
+     * TCB snapshot (their zeroing, and reading the event back just after,
+     * cost more than the frame's delivery). A sink that makes a frame
+     * event while one is delivered gets an event of its own. */
+    struct trace *tr = h->trace;
+    struct trace_event nested;
+    struct trace_event *ev = &tr->frame_ev;
+    if (tr->frame_busy) {
+        memset(&nested, 0, sizeof nested);
+        ev = &nested;
+    }
+    ev->t_ns = h->now_ns;
+    ev->kind = kind;
+    ev->layer = layer;
+    ev->host = h;
+    ev->where = h->name;
+    ev->pkt = p;
+    ev->cause = (p != NULL && p->cause.kind != CAUSE_NONE) ? p->cause : h->cause;
+    bool outer = !tr->frame_busy;
+    tr->frame_busy = true;
+    trace_emit(tr, ev);
+    if (outer)
+        tr->frame_busy = false;
 }
 
 /* --- the bus's formatter: printf's conversions and TRACE_IPV4, TRACE_MAC --- */
@@ -299,7 +323,9 @@ trace_vemit(struct host *h, enum trace_kind kind, enum trace_layer layer, const 
             const struct trace_tcb *tcb, const char *rfc, const char *fmt, va_list ap)
 {
     trace_count(h, kind, layer);
-    if (h->trace == NULL || h->trace->sinks == NULL)
+    /* a capture alone reads the Ethernet layer's frames, nothing above */
+    if (h->trace == NULL || h->trace->sinks == NULL ||
+        (layer != LAYER_ETH && !trace_wants_events(h->trace)))
         return;
     struct trace_event ev = {
         .t_ns = h->now_ns,

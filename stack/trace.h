@@ -157,6 +157,9 @@ enum trace_need {
     TRACE_NEED_FORMAT,  /* everything, the sentence as fmt and args (it
                            builds the text itself, if ever) */
     TRACE_NEED_FRAMES,  /* no sentence at all: kinds, packets, causes */
+    TRACE_NEED_WIRE,    /* frames alone (a capture): the Ethernet layer's
+                           events and the wire's; no other event is built
+                           while only such sinks listen */
 };
 
 /* A subscriber. `emit` must not keep ev or ev->pkt past the call. */
@@ -173,8 +176,12 @@ struct trace {
     uint64_t events;           /* events emitted so far */
     unsigned text_sinks;       /* sinks attached with TRACE_NEED_TEXT */
     unsigned sentence_sinks;   /* with TRACE_NEED_TEXT or TRACE_NEED_FORMAT */
+    unsigned event_sinks;      /* with anything but TRACE_NEED_WIRE */
     uint64_t sentences;        /* sentences the helpers formatted (for tests:
                                   a run nobody reads builds none) */
+    bool frame_busy;           /* frame_ev is being delivered */
+    struct trace_event frame_ev; /* trace_frame()'s event, zeroed by
+                                    trace_init(): a frame sets its few fields */
 };
 
 void trace_init(struct trace *tr);
@@ -205,6 +212,15 @@ static inline bool
 trace_wants_sentence(const struct trace *tr)
 {
     return tr != NULL && tr->sentence_sinks > 0;
+}
+
+/* Whether a sink reads events other than frames: if not (a capture alone),
+ * the helpers build only the Ethernet layer's events, and a layer may skip
+ * work that only feeds the others (a TCB snapshot). */
+static inline bool
+trace_wants_events(const struct trace *tr)
+{
+    return tr != NULL && tr->event_sinks > 0;
 }
 
 /* Whether a sink reads ev->text: if not, an event's sentence need not be

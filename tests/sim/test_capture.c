@@ -481,6 +481,8 @@ START_TEST(test_comment_words_the_cause_as_the_log_does)
         { .kind = CAUSE_CALL, .call = CALL_NONE, .step = 12 },
         { .kind = CAUSE_CALL, .call = CALL_SEND, .step = 4 },
         { .kind = CAUSE_CALL, .call = CALL_CONNECT, .step = 0 },
+        { .kind = CAUSE_CALL, .call = CALL_SENDTO, .step = 4294967295u },
+        { .kind = CAUSE_TIMER, .timer = TIMER_ARP_RETRY, .tcp_why = TCP_WHY_NONE + 2 },
         { .kind = CAUSE_ARRIVAL, .pkt_id = 9, .tcp_why = TCP_WHY_NONE + 1 },
         { .kind = CAUSE_CALL, .call = CALL_NONE, .step = 3, .origin = ORIGIN_INJECT, .line = 40 },
         { .kind = CAUSE_CALL, .call = CALL_NONE, .step = 4294967295u, .origin = ORIGIN_REPLAY,
@@ -496,9 +498,10 @@ START_TEST(test_comment_words_the_cause_as_the_log_does)
                 char want[PCAPNG_COMMENT_LEN], got[PCAPNG_COMMENT_LEN];
                 comment_by_printf(&ev, steps[st], want, sizes[z]);
                 memset(got, 'x', sizeof got);
-                pcapng_format_comment(&ev, steps[st], got, sizes[z]);
+                size_t len = pcapng_format_comment(&ev, steps[st], got, sizes[z]);
                 ck_assert_msg(strcmp(want, got) == 0, "cause %zu step %zu size %zu: '%s' != '%s'",
                               c, st, sizes[z], got, want);
+                ck_assert_uint_eq(len, strlen(got));
             }
     pkt_free(p);
 }

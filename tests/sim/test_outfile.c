@@ -9,7 +9,9 @@
  * dangling link creates its target; a FIFO is written to as it is (a reader
  * gets the bytes; no .tmp; it stays a FIFO); /dev/null stays a device; a
  * directory is refused; a FILE.tmp that is not a regular file is never
- * written through.
+ * written through. A regular file's blocks reserved ahead of the writes
+ * never show in its size (a reader sees the records written, no more) and
+ * are given back when it is finished.
  */
 #include <check.h>
 #include <errno.h>
@@ -19,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "sim/outfile.h"
@@ -184,6 +187,66 @@ START_TEST(test_device_and_directory)
 }
 END_TEST
 
+/* statfs(2)'s f_type of ext2/3/4 (linux/magic.h), where fallocate()
+ * is known to work. */
+#define EXT4_MAGIC 0xEF53
+
+/* Allocated bytes of path. */
+static long long
+allocated(const char *path)
+{
+    struct stat st;
+    ck_assert_int_eq(stat(path, &st), 0);
+    return (long long)st.st_blocks * 512;
+}
+
+START_TEST(test_reserved_blocks_never_show_and_are_given_back)
+{
+    make_dir();
+    const char *p = at("big.pcap");
+    struct outfile o;
+    char why[OUTFILE_ERR_LEN];
+    ck_assert_int_eq(outfile_open(&o, p, why, sizeof why), 0);
+    /* 3.5 buffers of records: three writes while open, the rest at the end */
+    size_t rec = 1000, n = (OUTFILE_BUFFER / rec) * 7 / 2;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char *b = outfile_reserve(&o, rec);
+        ck_assert_ptr_nonnull(b);
+        memset(b, (int)('a' + i % 26), rec);
+        outfile_commit(&o, rec);
+    }
+    struct stat st;
+    ck_assert_int_eq(stat(at("big.pcap.tmp"), &st), 0);
+    /* what a reader (or a run stopped now) sees: whole buffers written */
+    ck_assert_uint_eq((uint64_t)st.st_size, o.written);
+    ck_assert_uint_eq(o.written, 3 * (uint64_t)(OUTFILE_BUFFER / rec) * rec);
+    struct statfs sfs;
+    ck_assert_int_eq(statfs(dir, &sfs), 0);
+    if (sfs.f_type == EXT4_MAGIC) {
+        /* reserved ahead: more is allocated than written */
+        ck_assert(o.prealloc);
+        ck_assert_uint_eq(o.prealloc_end, OUTFILE_PREALLOC);
+        ck_assert_int_gt(allocated(at("big.pcap.tmp")), (long long)o.written + 2 * OUTFILE_BUFFER);
+    }
+    ck_assert_int_eq(outfile_finish(&o, true, why, sizeof why), 0);
+    ck_assert_int_eq(stat(p, &st), 0);
+    ck_assert_uint_eq((uint64_t)st.st_size, n * rec);
+    /* given back: no more than the bytes, rounded up to a few blocks */
+    ck_assert_int_le(allocated(p), (long long)(n * rec) + 64 * 1024);
+    FILE *f = fopen(p, "rb");
+    ck_assert_ptr_nonnull(f);
+    unsigned char *b = malloc(rec);
+    for (size_t i = 0; i < n; i++) {
+        ck_assert_uint_eq(fread(b, 1, rec, f), rec);
+        ck_assert_msg(b[0] == 'a' + i % 26 && b[rec - 1] == 'a' + i % 26, "record %zu", i);
+    }
+    ck_assert_int_eq(fgetc(f), EOF);
+    fclose(f);
+    free(b);
+    remove_dir();
+}
+END_TEST
+
 static Suite *
 outfile_suite(void)
 {
@@ -193,6 +256,7 @@ outfile_suite(void)
     tcase_add_test(tc, test_symlink_is_followed_and_stays_a_link);
     tcase_add_test(tc, test_fifo_is_written_as_it_is);
     tcase_add_test(tc, test_device_and_directory);
+    tcase_add_test(tc, test_reserved_blocks_never_show_and_are_given_back);
     suite_add_tcase(s, tc);
     return s;
 }
