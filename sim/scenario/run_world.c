@@ -524,11 +524,12 @@ scn_runner_init(struct scn_runner *r, const struct scenario *scn, const struct s
     }
     /* Only a scenario that counts packets listens: with no sink at all the
      * stack skips building its sentences (trace_wanted()), and the counter
-     * reads frames, never a sentence (trace_attach_need()). */
+     * reads frames on the wire alone (sim_event_is_frame()), so it asks for
+     * nothing above Ethernet (TRACE_NEED_WIRE), as a capture does. */
     if (counting) {
         r->counter.emit = count_emit;
         r->counter.ctx = r;
-        trace_attach_need(&r->sim.trace, &r->counter, TRACE_NEED_FRAMES);
+        trace_attach_need(&r->sim.trace, &r->counter, TRACE_NEED_WIRE);
     }
     for (size_t i = 0; i < scn->n_hosts; i++) {
         const struct scn_host *sh = &scn->hosts[i];

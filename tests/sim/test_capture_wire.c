@@ -346,6 +346,51 @@ START_TEST(test_frame_event_made_while_one_is_delivered)
 }
 END_TEST
 
+/* `expect packets` counts frames on the wire alone: a lesson that counts
+ * packets (and asks nothing) builds no event above Ethernet for it, and its
+ * counts still hold. It listened with TRACE_NEED_FRAMES once, which built
+ * every layer's events for every packet. */
+START_TEST(test_expect_packets_builds_frames_only)
+{
+    static const char text[] =
+        "host alice 192.0.2.1/24\n"
+        "host bob 192.0.2.2/24\n"
+        "link alice bob delay 1ms\n"
+        "bob: s = socket tcp\n"
+        "bob: bind s 80\n"
+        "bob: listen s 1\n"
+        "alice: c = socket tcp\n"
+        "alice: connect c bob:80\n"
+        "bob: a = accept s\n"
+        "alice: send c \"hello\"\n"
+        "bob: recv a 5\n"
+        "expect packets tcp from alice flags S == 1\n"
+        "expect packets tcp from bob flags SA == 1\n"
+        "expect packets tcp from alice == 3\n";
+    struct scn_diag diag;
+    struct scenario *scn = scenario_parse_string("count.scn", text, &diag);
+    ck_assert_msg(scn != NULL, "%s", diag.first);
+    struct scn_runner *r = calloc(1, sizeof *r);
+    ck_assert_ptr_nonnull(r);
+    struct scn_run_opts opts = { .quiet = true };
+    char err[256];
+    ck_assert_int_eq(scn_runner_init(r, scn, &opts, err, sizeof err), 0);
+    ck_assert(!trace_wants_events(&r->sim.trace));  /* the counter alone listens */
+    struct spy sp = { .sink = { .emit = spy_emit } };
+    sp.sink.ctx = &sp;
+    trace_attach_need(&r->sim.trace, &sp.sink, TRACE_NEED_WIRE);
+    while (scn_runner_step(r))
+        ;
+    trace_detach(&r->sim.trace, &sp.sink);
+    ck_assert_uint_gt(sp.frames, 0);
+    ck_assert_uint_eq(spy_above_ethernet(&sp), 0);
+    ck_assert_uint_eq(r->expects_failed, 0);
+    scn_runner_destroy(r);
+    free(r);
+    scenario_free(scn);
+}
+END_TEST
+
 static Suite *
 capture_wire_suite(void)
 {
@@ -356,6 +401,7 @@ capture_wire_suite(void)
     tcase_add_test(tc, test_capture_alone_builds_frames_only_pcapng);
     tcase_add_test(tc, test_wire_sinks_are_counted_apart);
     tcase_add_test(tc, test_frame_event_made_while_one_is_delivered);
+    tcase_add_test(tc, test_expect_packets_builds_frames_only);
     suite_add_tcase(s, tc);
     return s;
 }
