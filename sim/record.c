@@ -150,20 +150,24 @@ struct record_shape {
     int16_t l4_off;      /* idem */
 };
 
-/* A TCB snapshot as kept (88 bytes); padding zeroed so memcmp compares. */
+/* A TCB snapshot as kept (36 bytes): the numbers that move with every
+ * segment, and the connection and RTT estimate it is of, which change
+ * seldom and are kept once each (in record.conns and record.rtts). */
 struct record_tcb {
-    uint64_t srtt_ns;   /* trace_tcb's fields, RFC 9293 names */
-    uint64_t rto_ns;
-    uint64_t rtt_ns;
-    uint64_t rtt_at_ns;
-    uint32_t rtt_samples;
-    uint32_t snd_una;
+    uint32_t conn;      /* index into record.conns */
+    uint32_t rtt;       /* index into record.rtts */
+    uint32_t snd_una;   /* trace_tcb's fields, RFC 9293 names */
     uint32_t snd_nxt;
     uint32_t snd_wnd;
     uint32_t rcv_nxt;
     uint32_t rcv_wnd;
     uint32_t cwnd;
     uint32_t ssthresh;
+};
+_Static_assert(sizeof(struct record_tcb) == 36, "record.h promises 36 bytes a snapshot");
+
+/* Which connection a snapshot is of, and in what state. */
+struct record_conn {
     uint32_t laddr;     /* IPv4: the address; v6: 1 + index into record.addrs6 */
     uint32_t faddr;     /* idem */
     uint32_t iss;
@@ -171,10 +175,17 @@ struct record_tcb {
     uint16_t lport;
     uint16_t fport;
     uint16_t state;     /* index into record.statics */
-    uint16_t v6;        /* 1: over IPv6; 2: IPv4 for an AF_INET6 socket (in
-                           what was padding) */
+    uint16_t v6;        /* 1: over IPv6; 2: IPv4 for an AF_INET6 socket */
 };
-_Static_assert(sizeof(struct record_tcb) <= 96, "an IPv6 flag must not grow a snapshot");
+
+/* A snapshot's RTT estimate [RFC 6298]. */
+struct record_rtt {
+    uint64_t srtt_ns;
+    uint64_t rto_ns;
+    uint64_t rtt_ns;
+    uint64_t rtt_at_ns;
+    uint64_t rtt_samples;
+};
 
 /* Where the bytes of a recent frame are kept: [lo, hi) of block blk holds
  * them, and [base, lo) is room its allocation kept for headers pushed later. */
@@ -223,6 +234,98 @@ static void memo_free(struct record_memo *m);
 static struct record_block *record_block_new(size_t cap);
 static const uint8_t *record_entry_frame(const struct record *r, size_t i, size_t *len);
 
+/* --- sets: fixed-size items kept once ------------------------------------- */
+
+static void
+set_init(struct record_set *s, size_t size)
+{
+    memset(s, 0, sizeof *s);
+    s->size = size;
+}
+
+static void
+set_free(struct record_set *s)
+{
+    free(s->items);
+    free(s->hash);
+    size_t size = s->size;
+    set_init(s, size);
+}
+
+/* A hash of an item (its size a multiple of 4, padding zeroed). */
+static size_t
+set_hash(const struct record_set *s, const void *item)
+{
+    const uint8_t *b = item;
+    uint64_t h = 0x9E3779B97F4A7C15ull;
+    for (size_t i = 0; i < s->size; i += 4) {
+        uint32_t w;
+        memcpy(&w, b + i, 4);
+        h = (h ^ w) * 0xC2B2AE3D27D4EB4Full;
+    }
+    return (size_t)(h ^ (h >> 29));
+}
+
+/* The number of an item equal to `item`, adding it if none is; -1 when
+ * memory runs out. */
+static long
+set_intern(struct record_set *s, const void *item)
+{
+    if (s->last < s->n && memcmp(s->items + s->last * s->size, item, s->size) == 0)
+        return (long)s->last;  /* the next event's is often the last one's */
+    if (2 * (s->n + 1) > s->hcap) {
+        size_t cap = s->hcap ? s->hcap * 2 : 256;
+        uint32_t *t = calloc(cap, sizeof *t);
+        if (t == NULL)
+            return -1;
+        for (size_t i = 0; i < s->hcap; i++) {
+            if (s->hash[i] == 0)
+                continue;
+            size_t k = set_hash(s, s->items + (s->hash[i] - 1) * s->size) & (cap - 1);
+            while (t[k] != 0)
+                k = (k + 1) & (cap - 1);
+            t[k] = s->hash[i];
+        }
+        free(s->hash);
+        s->hash = t;
+        s->hcap = cap;
+    }
+    size_t k = set_hash(s, item) & (s->hcap - 1);
+    for (; s->hash[k] != 0; k = (k + 1) & (s->hcap - 1)) {
+        size_t i = s->hash[k] - 1;
+        if (memcmp(s->items + i * s->size, item, s->size) == 0) {
+            s->last = i;
+            return (long)i;
+        }
+    }
+    if (s->n >= RECORD_WIDE - 1)
+        return -1;
+    if (s->n == s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 64;
+        uint8_t *grown = realloc(s->items, cap * s->size);
+        if (grown == NULL)
+            return -1;
+        s->items = grown;
+        s->cap = cap;
+    }
+    memcpy(s->items + s->n * s->size, item, s->size);
+    s->hash[k] = (uint32_t)(s->n + 1);
+    s->last = s->n;
+    return (long)s->n++;
+}
+
+static inline const void *
+set_at(const struct record_set *s, size_t i)
+{
+    return s->items + i * s->size;
+}
+
+static size_t
+set_memory(const struct record_set *s)
+{
+    return s->cap * s->size + s->hcap * sizeof *s->hash;
+}
+
 void
 record_init(struct record *r, struct sim *s)
 {
@@ -231,6 +334,9 @@ record_init(struct record *r, struct sim *s)
     r->sink.emit = record_emit;
     r->sink.ctx = r;
     r->stage_blk = r->prev_blk = RECORD_NO_FRAME;
+    set_init(&r->shapes, sizeof(struct record_shape));
+    set_init(&r->conns, sizeof(struct record_conn));
+    set_init(&r->rtts, sizeof(struct record_rtt));
 }
 
 void
@@ -274,8 +380,9 @@ record_destroy(struct record *r)
         free(r->chunks[i].e);
     free(r->chunks);
     free(r->wides);
-    free(r->shapes);
-    free(r->shape_hash);
+    set_free(&r->shapes);
+    set_free(&r->conns);
+    set_free(&r->rtts);
     free(r->statics);
     free(r->static_hash);
     free(r->tcbs);
@@ -488,16 +595,42 @@ record_addr6_ref(struct record *r, const uint8_t a[16])
 static uint32_t
 record_tcb_ref(struct record *r, const struct trace_tcb *t)
 {
+    struct record_conn c;
+    struct record_rtt e;
     struct record_tcb k;
+    memset(&c, 0, sizeof c);
+    memset(&e, 0, sizeof e);
     memset(&k, 0, sizeof k);
     int state = record_static(r, t->state);
     if (state < 0)
         return 0;
-    k.srtt_ns = t->srtt_ns;
-    k.rto_ns = t->rto_ns;
-    k.rtt_ns = t->rtt_ns;
-    k.rtt_at_ns = t->rtt_at_ns;
-    k.rtt_samples = t->rtt_samples;
+    e.srtt_ns = t->srtt_ns;
+    e.rto_ns = t->rto_ns;
+    e.rtt_ns = t->rtt_ns;
+    e.rtt_at_ns = t->rtt_at_ns;
+    e.rtt_samples = t->rtt_samples;
+    if (t->v6) {
+        c.v6 = 1;
+        c.laddr = record_addr6_ref(r, t->laddr6);
+        c.faddr = record_addr6_ref(r, t->faddr6);
+        if (c.laddr == 0 || c.faddr == 0)
+            return 0;
+    } else {
+        c.v6 = t->mapped ? 2 : 0;
+        c.laddr = t->laddr;
+        c.faddr = t->faddr;
+    }
+    c.iss = t->iss;
+    c.irs = t->irs;
+    c.lport = t->lport;
+    c.fport = t->fport;
+    c.state = (uint16_t)state;
+    long conn = set_intern(&r->conns, &c);
+    long rtt = set_intern(&r->rtts, &e);
+    if (conn < 0 || rtt < 0)
+        return 0;
+    k.conn = (uint32_t)conn;
+    k.rtt = (uint32_t)rtt;
     k.snd_una = t->snd_una;
     k.snd_nxt = t->snd_nxt;
     k.snd_wnd = t->snd_wnd;
@@ -505,22 +638,6 @@ record_tcb_ref(struct record *r, const struct trace_tcb *t)
     k.rcv_wnd = t->rcv_wnd;
     k.cwnd = t->cwnd;
     k.ssthresh = t->ssthresh;
-    if (t->v6) {
-        k.v6 = 1;
-        k.laddr = record_addr6_ref(r, t->laddr6);
-        k.faddr = record_addr6_ref(r, t->faddr6);
-        if (k.laddr == 0 || k.faddr == 0)
-            return 0;
-    } else {
-        k.v6 = t->mapped ? 2 : 0;
-        k.laddr = t->laddr;
-        k.faddr = t->faddr;
-    }
-    k.iss = t->iss;
-    k.irs = t->irs;
-    k.lport = t->lport;
-    k.fport = t->fport;
-    k.state = (uint16_t)state;
     for (size_t i = r->n_tcbs, n = 0; i > 0 && n < RECORD_TCB_RECENT; i--, n++)
         if (memcmp(&r->tcbs[i - 1], &k, sizeof k) == 0)
             return (uint32_t)i;
@@ -537,7 +654,6 @@ record_tcb_ref(struct record *r, const struct trace_tcb *t)
     r->tcbs[r->n_tcbs++] = k;
     return (uint32_t)r->n_tcbs;
 }
-
 
 /* --- frame bytes: staged, compressed, read through a cache ----------------- */
 
@@ -1360,64 +1476,6 @@ record_entry_at(const struct record *r, size_t i)
     return &r->chunks[i >> RECORD_CHUNK_SHIFT].e[i & (RECORD_CHUNK - 1)];
 }
 
-/* The number of shape k, adding it if new; -1 when memory runs out. */
-static long
-record_shape_ref(struct record *r, const struct record_shape *k)
-{
-    uint64_t w[3] = { 0, 0, 0 };
-    _Static_assert(sizeof *k <= sizeof w, "a shape hashes as three words");
-    memcpy(w, k, sizeof *k);
-    uint64_t h = (w[0] * 0x9E3779B97F4A7C15ull) ^ (w[1] * 0xC2B2AE3D27D4EB4Full) ^
-                 (w[2] * 0x165667B19E3779F9ull);
-    h ^= h >> 31;
-    if (r->last_shape < r->n_shapes && memcmp(&r->shapes[r->last_shape], k, sizeof *k) == 0)
-        return (long)r->last_shape;
-    if (2 * (r->n_shapes + 1) > r->cap_shape_hash) {
-        size_t cap = r->cap_shape_hash ? r->cap_shape_hash * 2 : 256;
-        uint32_t *t = calloc(cap, sizeof *t);
-        if (t == NULL)
-            return -1;
-        for (size_t i = 0; i < r->cap_shape_hash; i++) {
-            if (r->shape_hash[i] == 0)
-                continue;
-            uint64_t v[3] = { 0, 0, 0 };
-            memcpy(v, &r->shapes[r->shape_hash[i] - 1], sizeof *k);
-            uint64_t g = (v[0] * 0x9E3779B97F4A7C15ull) ^ (v[1] * 0xC2B2AE3D27D4EB4Full) ^
-                         (v[2] * 0x165667B19E3779F9ull);
-            g ^= g >> 31;
-            size_t s = (size_t)g & (cap - 1);
-            while (t[s] != 0)
-                s = (s + 1) & (cap - 1);
-            t[s] = r->shape_hash[i];
-        }
-        free(r->shape_hash);
-        r->shape_hash = t;
-        r->cap_shape_hash = cap;
-    }
-    size_t s = (size_t)h & (r->cap_shape_hash - 1);
-    for (; r->shape_hash[s] != 0; s = (s + 1) & (r->cap_shape_hash - 1)) {
-        uint32_t i = r->shape_hash[s] - 1;
-        if (memcmp(&r->shapes[i], k, sizeof *k) == 0) {
-            r->last_shape = i;
-            return (long)i;
-        }
-    }
-    if (r->n_shapes >= RECORD_WIDE - 1)
-        return -1;
-    if (r->n_shapes == r->cap_shapes) {
-        size_t cap = r->cap_shapes ? r->cap_shapes * 2 : 64;
-        struct record_shape *grown = realloc(r->shapes, cap * sizeof *grown);
-        if (grown == NULL)
-            return -1;
-        r->shapes = grown;
-        r->cap_shapes = cap;
-    }
-    r->shapes[r->n_shapes] = *k;
-    r->shape_hash[s] = (uint32_t)(r->n_shapes + 1);
-    r->last_shape = r->n_shapes;
-    return (long)r->n_shapes++;
-}
-
 /* v (not 0) as a 16-bit difference from *base (set to v if unset: 0);
  * false if it does not fit. */
 static bool
@@ -1445,7 +1503,7 @@ record_unpack(const struct record *r, size_t i, struct record_unpacked *u)
 {
     const struct record_entry *e = record_entry_at(r, i);
     const struct record_chunk *ch = &r->chunks[i >> RECORD_CHUNK_SHIFT];
-    u->shape = &r->shapes[e->shape & ~RECORD_WIDE];
+    u->shape = set_at(&r->shapes, e->shape & ~RECORD_WIDE);
     if (e->shape & RECORD_WIDE) {
         size_t lo = 0, hi = r->n_wides;
         while (hi - lo > 1) {
@@ -1558,7 +1616,7 @@ record_emit(void *ctx, const struct trace_event *ev)
         k.l4_off = record_rel_off(p, p->l4_off);
         r->n_with_pkt++;
     }
-    long shape = record_shape_ref(r, &k);
+    long shape = set_intern(&r->shapes, &k);
     if (shape < 0)
         goto out_lost;
 
@@ -1634,8 +1692,7 @@ record_memory(const struct record *r, struct record_memory *out)
         r->n_chunks == 0 ? 0 : (r->n_chunks - 1) * RECORD_CHUNK + r->first_chunk_cap;
     out->index = index_entries * sizeof(struct record_entry) +
                  r->cap_chunks * sizeof *r->chunks + r->cap_wheres * sizeof(char *) +
-                 r->cap_wides * sizeof *r->wides + r->cap_shapes * sizeof *r->shapes +
-                 r->cap_shape_hash * sizeof *r->shape_hash;
+                 r->cap_wides * sizeof *r->wides + set_memory(&r->shapes);
     for (size_t i = 0; i < r->n_wheres; i++)
         out->index += strlen(r->wheres[i]) + 1;
     out->index += r->cap_statics * sizeof *r->statics;
@@ -1665,7 +1722,8 @@ record_memory(const struct record *r, struct record_memory *out)
     }
     out->text = r->text_bytes + memo;
     out->packet = r->pkt_bytes + buffers;
-    out->tcb = r->cap_tcbs * sizeof *r->tcbs + r->cap_addrs6 * sizeof *r->addrs6;
+    out->tcb = r->cap_tcbs * sizeof *r->tcbs + r->cap_addrs6 * sizeof *r->addrs6 +
+               set_memory(&r->conns) + set_memory(&r->rtts);
     out->slack = r->text.allocated + r->fbytes.allocated - r->text_bytes - r->pkt_bytes;
     out->total = out->index + out->tcb + r->text.allocated + r->fbytes.allocated + memo + buffers;
     out->with_packet = r->n_with_pkt;
@@ -1715,21 +1773,23 @@ record_get_facts(const struct record *r, size_t i, struct record_event *out)
     }
     if (e->tcb != 0) {
         const struct record_tcb *t = &r->tcbs[e->tcb - 1];
+        const struct record_conn *c = set_at(&r->conns, t->conn);
+        const struct record_rtt *rt = set_at(&r->rtts, t->rtt);
         out->has_tcb = true;
-        out->tcb.state = r->statics[t->state];
-        out->tcb.v6 = t->v6 == 1;
-        out->tcb.mapped = t->v6 == 2;
-        if (t->v6 == 1) {
-            memcpy(out->tcb.laddr6, r->addrs6[t->laddr - 1], 16);
-            memcpy(out->tcb.faddr6, r->addrs6[t->faddr - 1], 16);
+        out->tcb.state = r->statics[c->state];
+        out->tcb.v6 = c->v6 == 1;
+        out->tcb.mapped = c->v6 == 2;
+        if (c->v6 == 1) {
+            memcpy(out->tcb.laddr6, r->addrs6[c->laddr - 1], 16);
+            memcpy(out->tcb.faddr6, r->addrs6[c->faddr - 1], 16);
         } else {
-            out->tcb.laddr = t->laddr;
-            out->tcb.faddr = t->faddr;
+            out->tcb.laddr = c->laddr;
+            out->tcb.faddr = c->faddr;
         }
-        out->tcb.lport = t->lport;
-        out->tcb.fport = t->fport;
-        out->tcb.iss = t->iss;
-        out->tcb.irs = t->irs;
+        out->tcb.lport = c->lport;
+        out->tcb.fport = c->fport;
+        out->tcb.iss = c->iss;
+        out->tcb.irs = c->irs;
         out->tcb.snd_una = t->snd_una;
         out->tcb.snd_nxt = t->snd_nxt;
         out->tcb.snd_wnd = t->snd_wnd;
@@ -1737,11 +1797,11 @@ record_get_facts(const struct record *r, size_t i, struct record_event *out)
         out->tcb.rcv_wnd = t->rcv_wnd;
         out->tcb.cwnd = t->cwnd;
         out->tcb.ssthresh = t->ssthresh;
-        out->tcb.srtt_ns = t->srtt_ns;
-        out->tcb.rto_ns = t->rto_ns;
-        out->tcb.rtt_ns = t->rtt_ns;
-        out->tcb.rtt_at_ns = t->rtt_at_ns;
-        out->tcb.rtt_samples = t->rtt_samples;
+        out->tcb.srtt_ns = rt->srtt_ns;
+        out->tcb.rto_ns = rt->rto_ns;
+        out->tcb.rtt_ns = rt->rtt_ns;
+        out->tcb.rtt_at_ns = rt->rtt_at_ns;
+        out->tcb.rtt_samples = (uint32_t)rt->rtt_samples;
     }
     return true;
 }

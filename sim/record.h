@@ -21,8 +21,9 @@
  * frame (a frame's bytes are kept once however many layers report it: the
  * headers pushed on the way down are written in front of the bytes the
  * layer above stored; the ones pulled on the way up are found inside the
- * copy already kept) and LZ4-compressed in blocks of 64 KiB, plus 88 bytes
- * for each TCB snapshot that differs from the recent ones. record_memory()
+ * copy already kept) and LZ4-compressed in blocks of 64 KiB, plus 36 bytes
+ * for each TCB snapshot that differs from the recent ones (its connection
+ * and RTT estimate kept once each). record_memory()
  * says where it goes (bench/view_scale.c prints it).
  */
 #ifndef NETSTEP_SIM_RECORD_H
@@ -96,6 +97,15 @@ struct record_arena {
     uint64_t allocated;             /* bytes of all blocks */
 };
 
+/* Fixed-size items kept once each (a hash over them finds an equal one). */
+struct record_set {
+    uint8_t *items;                 /* n items of `size` bytes */
+    size_t size, n, cap;
+    uint32_t *hash;                 /* open addressing: 1 + index, 0 free */
+    size_t hcap;                    /* slots in hash (a power of two) */
+    size_t last;                    /* the item found last */
+};
+
 struct record {
     struct trace_sink sink;         /* what record_attach() subscribes */
     struct sim *sim;                /* for host indexes and the trace bus */
@@ -112,11 +122,7 @@ struct record {
     struct record_wide *wides;      /* events whose numbers do not fit an
                                        entry, by index (rare) */
     size_t n_wides, cap_wides;
-    struct record_shape *shapes;    /* what many events share, kept once */
-    size_t n_shapes, cap_shapes;
-    uint32_t *shape_hash;           /* open addressing over shapes: 1 + index */
-    size_t cap_shape_hash;
-    size_t last_shape;              /* the shape found last (the next event's, often) */
+    struct record_set shapes;       /* what many events share, kept once */
     struct record_arena text;       /* sentences as kept */
     struct record_arena fbytes;     /* frame blocks as kept (compressed) */
     char **wheres;                  /* interned names */
@@ -129,6 +135,8 @@ struct record {
     size_t cap_statics;             /* slots in statics */
     uint16_t *static_hash;          /* open addressing over statics, by pointer */
     struct record_tcb *tcbs;        /* distinct TCB snapshots; entries refer to them */
+    struct record_set conns;        /* the connections (and states) they are of */
+    struct record_set rtts;         /* their RTT estimates */
     size_t n_tcbs;                  /* snapshots held */
     size_t cap_tcbs;                /* slots in tcbs */
     uint8_t (*addrs6)[16];          /* distinct IPv6 addresses IPv6 snapshots
