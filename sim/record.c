@@ -1264,15 +1264,18 @@ record_said(struct record *r, const struct trace_event *ev)
         if (r->saids == NULL)
             return 0;
     }
-    uint32_t *slot = &r->saids[h & (RECORD_TEXTS - 1)];
-    if (*slot != 0) {
-        const uint8_t *kept = text_at(r, *slot);
+    /* a slot holds the kept one's reference and the top half of its hash:
+     * the kept bytes (cold, in the arena) are read only when those agree */
+    uint64_t *slot = &r->saids[h & (RECORD_TEXTS - 1)];
+    uint32_t tag = (uint32_t)(h >> 32);
+    if (*slot != 0 && (uint32_t)(*slot >> 32) == tag) {
+        const uint8_t *kept = text_at(r, (uint32_t)*slot);
         /* the kept one's length first: a shorter one may end its block, so
          * comparing `total` bytes of it could read past its end */
         uint16_t kept_len;
         memcpy(&kept_len, kept, 2);
         if ((size_t)kept_len + 3 == total && memcmp(kept, said, total) == 0)
-            return *slot;
+            return (uint32_t)*slot;
     }
     uint32_t ref;
     uint8_t *copy = text_alloc(r, total, &ref);
@@ -1280,7 +1283,7 @@ record_said(struct record *r, const struct trace_event *ev)
         return 0;
     memcpy(copy, said, total);
     r->text_bytes += total;
-    *slot = ref;
+    *slot = (uint64_t)tag << 32 | ref;
     return ref;
 }
 

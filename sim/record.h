@@ -158,7 +158,7 @@ struct record {
     uint8_t *zbuf;                  /* a block compressed, before it is kept */
     size_t zbuf_cap;
     struct record_fcache *fcache;   /* decompressed blocks, for the gets */
-    uint32_t *saids;                /* recent sentences (as kept), by hash, to
+    uint64_t *saids;                /* recent sentences (as kept), by hash, to
                                        share them */
     struct record_fmt *fmts;        /* formats seen, by pointer: their arguments */
     struct record_memo *memo;       /* sentences built for record_get() */
