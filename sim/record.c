@@ -394,6 +394,7 @@ record_destroy(struct record *r)
     free(r->stage);
     free(r->prev_stage);
     free(r->lz4_state);
+    free(r->zbuf);
     if (r->fcache != NULL) {
         for (size_t k = 0; k < RECORD_BYTES_GETS; k++)
             free(r->fcache->slot[k].buf);
