@@ -13,7 +13,9 @@
  * the cause's small fields, where the headers are - is its "shape", kept
  * once in a table (a bulk transfer has a few dozen). A value too wide for
  * its field sends the whole event to a side table of wide ones (rare: a
- * chunk spanning more than 4 s of virtual time, a 64 KiB frame).
+ * 64 KiB frame, a step past 65535, a packet id far from its chunk's); a
+ * time more than 4.3 s past its chunk's base starts a new base for the
+ * rest of the chunk (a lesson that waits).
  *
  * A sentence is kept as its format and arguments (the format is the stack's
  * string literal; a string argument is copied) and built by record_get()
@@ -122,9 +124,18 @@ struct record_wide {
     uint32_t step;
 };
 
+/* Where a chunk's times start counting from again: an event more than
+ * 4.3 s of virtual time after its chunk's base (a lesson that waits) */
+struct record_tseg {
+    uint64_t first;         /* the first entry (in the chunk) counting from t */
+    uint64_t t;
+};
+
 /* A chunk of the index and the bases its entries count from. */
 struct record_chunk {
     struct record_entry *e;
+    struct record_tseg *tsegs;  /* later time bases, by first entry */
+    size_t n_tsegs, cap_tsegs;
     uint64_t t_base;        /* the chunk's first event's time */
     uint64_t pkt_base;      /* its first packet id (0 until one) */
     uint32_t fblk_base;     /* its first frame block */
@@ -376,8 +387,10 @@ record_destroy(struct record *r)
     for (size_t i = 0; i < r->n_wheres; i++)
         free(r->wheres[i]);
     free(r->wheres);
-    for (size_t i = 0; i < r->n_chunks; i++)
+    for (size_t i = 0; i < r->n_chunks; i++) {
         free(r->chunks[i].e);
+        free(r->chunks[i].tsegs);
+    }
     free(r->chunks);
     free(r->wides);
     set_free(&r->shapes);
@@ -1527,7 +1540,20 @@ record_unpack(const struct record *r, size_t i, struct record_unpacked *u)
         u->step = w->step;
         return;
     }
-    u->t_ns = ch->t_base + e->t;
+    uint64_t t_base = ch->t_base;
+    size_t in_chunk = i & (RECORD_CHUNK - 1);
+    if (ch->n_tsegs > 0 && in_chunk >= ch->tsegs[0].first) {
+        size_t lo = 0, hi = ch->n_tsegs;
+        while (hi - lo > 1) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (ch->tsegs[mid].first <= in_chunk)
+                lo = mid;
+            else
+                hi = mid;
+        }
+        t_base = ch->tsegs[lo].t;
+    }
+    u->t_ns = t_base + e->t;
     u->pkt_id = e->pkt ? ch->pkt_base + (uint64_t)(int64_t)((int)e->pkt - RECORD_DELTA_BIAS) : 0;
     u->cause_pkt_id =
         e->cause_pkt ? ch->pkt_base + (uint64_t)(int64_t)((int)e->cause_pkt - RECORD_DELTA_BIAS) : 0;
@@ -1628,9 +1654,23 @@ record_emit(void *ctx, const struct trace_event *ev)
     e->tcb = tcb;
     e->shape = (uint32_t)shape;
     e->pkt = e->cause_pkt = e->fblk = e->foff = e->len = e->step = 0;
-    bool fits = ev->t_ns >= ch->t_base && ev->t_ns - ch->t_base <= UINT32_MAX &&
-                w.step <= UINT16_MAX && w.len <= UINT16_MAX && w.foff <= UINT16_MAX;
-    e->t = (uint32_t)(ev->t_ns - ch->t_base);
+    uint64_t t_base = ch->n_tsegs > 0 ? ch->tsegs[ch->n_tsegs - 1].t : ch->t_base;
+    if (ev->t_ns > t_base && ev->t_ns - t_base > UINT32_MAX) {
+        /* a lesson that waited: count this chunk's times from here on */
+        if (ch->n_tsegs == ch->cap_tsegs) {
+            size_t cap = ch->cap_tsegs ? ch->cap_tsegs * 2 : 4;
+            struct record_tseg *grown = realloc(ch->tsegs, cap * sizeof *grown);
+            if (grown == NULL)
+                goto out_lost;
+            ch->tsegs = grown;
+            ch->cap_tsegs = cap;
+        }
+        t_base = ev->t_ns;
+        ch->tsegs[ch->n_tsegs++] = (struct record_tseg){ .first = i & (RECORD_CHUNK - 1), .t = t_base };
+    }
+    bool fits = ev->t_ns >= t_base && w.step <= UINT16_MAX && w.len <= UINT16_MAX &&
+                w.foff <= UINT16_MAX;
+    e->t = (uint32_t)(ev->t_ns - t_base);
     e->step = (uint16_t)w.step;
     e->len = (uint16_t)w.len;
     e->foff = (uint16_t)w.foff;
@@ -1694,7 +1734,9 @@ record_memory(const struct record *r, struct record_memory *out)
     memset(out, 0, sizeof *out);
     size_t index_entries =
         r->n_chunks == 0 ? 0 : (r->n_chunks - 1) * RECORD_CHUNK + r->first_chunk_cap;
-    out->index = index_entries * sizeof(struct record_entry) +
+    for (size_t i = 0; i < r->n_chunks; i++)
+        out->index += r->chunks[i].cap_tsegs * sizeof *r->chunks[i].tsegs;
+    out->index += index_entries * sizeof(struct record_entry) +
                  r->cap_chunks * sizeof *r->chunks + r->cap_wheres * sizeof(char *) +
                  r->cap_wides * sizeof *r->wides + set_memory(&r->shapes);
     for (size_t i = 0; i < r->n_wheres; i++)

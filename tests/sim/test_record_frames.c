@@ -10,7 +10,8 @@
  * then read forward, backward, in a scattered order and alternating
  * between far ends, and compared with a copy. The contract record.h gives
  * record_event.bytes (valid through the next RECORD_BYTES_GETS - 1 gets,
- * however far apart, and while recording goes on) is checked as stated.
+ * however far apart, and while recording goes on) is checked as stated,
+ * and numbers too wide for an entry's small fields read back too.
  */
 #include <check.h>
 #include <stdio.h>
@@ -205,6 +206,95 @@ START_TEST(test_bytes_stay_valid_as_record_h_says)
 }
 END_TEST
 
+/* One event of test_wide_numbers_read_back: what was emitted. */
+struct emitted {
+    uint64_t t_ns, pkt_id, cause_pkt_id;
+    uint32_t step;
+    enum trace_kind kind;
+    size_t len;
+    uint8_t *bytes;  /* NULL: no packet */
+};
+
+START_TEST(test_wide_numbers_read_back)
+{
+    /* numbers an entry cannot hold in its small fields (a packet id far
+     * from its chunk's, a step past 65535, a frame past 64 KiB) go to the
+     * side table, times seconds apart start new bases, an empty packet
+     * keeps no block: every one reads back */
+    rng_state = 4242;
+    struct pkt_pool pool = { 0 };
+    struct record rec;
+    record_init(&rec, NULL);
+    enum { N = 20000 };
+    struct emitted *em = calloc(N, sizeof *em);
+    static uint8_t buf[70000];
+    uint64_t t = 0;
+    for (unsigned n = 0; n < N; n++) {
+        struct emitted *x = &em[n];
+        t += n % 1000 == 999 ? 9000000000ull : 1000 + rng() % 5000;
+        x->t_ns = t;
+        x->kind = n % 5 == 0 ? TRACE_STATE : TRACE_RX;
+        x->step = n % 777 == 3 ? 70000u + n : n % 50;
+        struct pkt *p = NULL;
+        if (x->kind != TRACE_STATE) {
+            size_t len = n % 613 == 11 ? sizeof buf - n % 7 : n % 409 == 1 ? 0 : 40 + rng() % 1400;
+            for (size_t i = 0; i < len; i++)
+                buf[i] = (uint8_t)(n % 2 ? rng() : i * 7);
+            p = pkt_from_bytes(&pool, buf, len);
+            ck_assert_ptr_nonnull(p);
+            x->pkt_id = p->id;
+            x->len = len;
+            x->bytes = malloc(len + 1);
+            memcpy(x->bytes, buf, len);
+        }
+        /* now and then caused by a packet far from its neighbours */
+        x->cause_pkt_id = n % 3 == 0 ? 0 : n % 97 == 2 ? x->pkt_id + 5000000 : x->pkt_id;
+        struct trace_event ev;
+        memset(&ev, 0, sizeof ev);
+        ev.t_ns = x->t_ns;
+        ev.kind = x->kind;
+        ev.layer = LAYER_IPV4;
+        ev.where = n % 2 ? "alice" : "bob";
+        ev.pkt = p;
+        ev.cause.kind = CAUSE_ARRIVAL;
+        ev.cause.pkt_id = x->cause_pkt_id;
+        ev.cause.step = x->step;
+        snprintf(ev.text, sizeof ev.text, "event %u", n);
+        rec.sink.emit(rec.sink.ctx, &ev);
+        if (p != NULL)
+            pkt_free(p);
+    }
+    ck_assert_uint_eq(rec.lost, 0);
+    ck_assert_uint_eq(record_count(&rec), N);
+    ck_assert_uint_gt(rec.n_wides, 0);
+    ck_assert_uint_lt(rec.n_wides, N / 10);  /* only the few that need it */
+    for (size_t k = 0; k < 2 * N; k++) {
+        size_t i = k < N ? k : (size_t)(rng() % N);
+        const struct emitted *x = &em[i];
+        struct record_event ev;
+        ck_assert(record_get(&rec, i, &ev));
+        ck_assert_uint_eq(ev.t_ns, x->t_ns);
+        ck_assert_int_eq(ev.kind, x->kind);
+        ck_assert_uint_eq(ev.pkt_id, x->pkt_id);
+        ck_assert_uint_eq(ev.cause.pkt_id, x->cause_pkt_id);
+        ck_assert_uint_eq(ev.cause.step, x->step);
+        ck_assert_str_eq(ev.where, i % 2 ? "alice" : "bob");
+        if (x->bytes == NULL) {
+            ck_assert_ptr_null(ev.bytes);
+        } else {
+            ck_assert_ptr_nonnull(ev.bytes);
+            ck_assert_uint_eq(ev.len, x->len);
+            ck_assert_msg(memcmp(ev.bytes, x->bytes, x->len) == 0, "event %zu's bytes differ", i);
+        }
+    }
+    for (size_t i = 0; i < N; i++)
+        free(em[i].bytes);
+    free(em);
+    record_destroy(&rec);
+    pkt_pool_destroy(&pool);
+}
+END_TEST
+
 static Suite *
 record_frames_suite(void)
 {
@@ -213,6 +303,7 @@ record_frames_suite(void)
     tcase_add_test(tc, test_frames_read_back_in_any_order);
     tcase_add_test(tc, test_frames_of_random_bytes_kept_raw);
     tcase_add_test(tc, test_bytes_stay_valid_as_record_h_says);
+    tcase_add_test(tc, test_wide_numbers_read_back);
     suite_add_tcase(s, tc);
     return s;
 }
