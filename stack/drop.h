@@ -124,7 +124,8 @@
     X(ND_RS_NOT_ROUTER,      "router solicitation at an interface that does not advertise", "RFC 4861 6.2.6") \
     X(ND_RA_AT_ROUTER,       "router advertisement at a router, which takes no configuration from it", "RFC 4861 6.2.7") \
     X(ND_REDIRECT_INVALID,   "redirect not from the current first-hop router, or for a multicast destination", "RFC 4861 8.1") \
-    X(ND_DAD_TENTATIVE,      "packet for a tentative address, which is not yet assigned", "RFC 4862 5.4")
+    X(ND_DAD_TENTATIVE,      "packet for a tentative address, which is not yet assigned", "RFC 4862 5.4") \
+    X(IPV6_NO_SOURCE,        "no IPv6 address to send from: each is still tentative (or duplicate)", "RFC 4862 5.4")
 
 enum drop_reason {
 #define DROP_ENUM(name, sentence, rfc) DROP_##name,

@@ -12,6 +12,7 @@
 
 #include <string.h>
 
+#include "stack/addr6.h"
 #include "stack/drop.h"
 #include "stack/err.h"
 #include "stack/host.h"
@@ -54,7 +55,11 @@ icmp6_output(struct host *h, struct iface *ifc, struct pkt *p, const struct ip6_
             pkt_drop(h, p, LAYER_IPV6, DROP_IPV6_NO_ROUTE);
             return -ERR_NETUNREACH;
         }
-        s = *ll;
+        /* [RFC 4862 5.4] a tentative (or duplicate) link-local is no
+         * source: :: stands for "none yet" until a choice below. */
+        memset(&s, 0, sizeof s);
+        if (addr6_usable(h, ifc, ll))
+            s = *ll;
         if (!ip6_addr_is_linklocal(dst) && !ip6_addr_is_multicast(dst)) {
             struct iface *sel;
             struct ip6_addr g;
@@ -65,6 +70,22 @@ icmp6_output(struct host *h, struct iface *ifc, struct pkt *p, const struct ip6_
     if (src != NULL)
         s = *src;
     uint8_t *b = p->data;
+    if (src == NULL && ip6_addr_is_unspecified(&s)) {
+        /* Every address this host could send from is still tentative (or
+         * duplicate): nothing may come from it [RFC 4862 5.4], and only
+         * duplicate address detection's solicitations and router
+         * solicitations may come from :: [RFC 4861 6.3.7]; those name ::
+         * themselves. Linux sends nothing either. */
+        if (trace_wanted(h->trace)) {
+            char d[IPV6_ADDR_STRLEN];
+            trace_event(h, TRACE_NOTE, LAYER_ICMPV6, p, "RFC 4862 5.4",
+                        "no %s sent to %s: no address of this host on %s may be its source "
+                        "yet; each is tentative (or duplicate)", type_text(b[0]),
+                        ip6_addr_str(dst, d), ifc->name);
+        }
+        pkt_drop(h, p, LAYER_IPV6, DROP_IPV6_NO_SOURCE);
+        return -ERR_ADDRNOTAVAIL;
+    }
     /* [RFC 4443 2.3] the checksum covers the message and the IPv6
      * pseudo-header [RFC 8200 8.1]. */
     be16_put(b + 2, 0);

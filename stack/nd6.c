@@ -190,6 +190,25 @@ send_ns(struct host *h, struct nd6_entry *e, bool unicast)
 {
     struct ip6_addr srcbuf;
     const struct ip6_addr *src = prompting_source(h, e, &srcbuf);
+    const struct ip6_addr *ll = ipv6_linklocal(h, e->ifc);
+    if (src == NULL && (ll == NULL || !addr6_usable(h, e->ifc, ll))) {
+        /* [RFC 4861 7.2.2] the source must be an address assigned to the
+         * interface, and [RFC 4862 5.4] a tentative one is not assigned:
+         * only duplicate address detection's own solicitation (from ::)
+         * may name it. So, as Linux does, no solicitation goes out; the
+         * attempt still counts, the packets keep waiting, and the timer
+         * tries again in RetransTimer, by when DAD may have ended. */
+        char a[IPV6_ADDR_STRLEN], l[IPV6_ADDR_STRLEN];
+        bool tentative = ll != NULL && addr6_tentative(h, e->ifc, ll);
+        trace_event(h, TRACE_NOTE, LAYER_ICMPV6, e->pending.first, "RFC 4861 7.2.2",
+                    "no solicitation for %s (attempt %u of %u): the link-local %s of %s is "
+                    "%s, and a solicitation comes only from an address the interface holds; "
+                    "what waits keeps waiting", ip6_addr_str(&e->ip, a), e->probes,
+                    unicast ? ND6_MAX_UNICAST_SOLICIT : ND6_MAX_MULTICAST_SOLICIT,
+                    ll != NULL ? ip6_addr_str(ll, l) : "(none)", e->ifc->name,
+                    tentative ? "still tentative" : "duplicate");
+        return;
+    }
     struct pkt *p = host_pkt_alloc(h, PKT_HEADROOM, ND_NS_LEN + 8);
     if (p == NULL)
         return;

@@ -160,8 +160,13 @@ udp_output6(struct host *h, struct socket *s, const uint8_t *data, size_t len,
 {
     struct ip6_addr src = s->pcb.laddr6;
     struct iface *ifc = NULL;
-    if (ip6_addr_is_unspecified(&src) && ipv6_select(h, dst, &ifc, &src) < 0)
-        return -ERR_NETUNREACH;
+    /* No route is ENETUNREACH; a route but every address still tentative
+     * [RFC 4862 5.4] is EADDRNOTAVAIL, as Linux's sendto() says it. */
+    if (ip6_addr_is_unspecified(&src)) {
+        int e = ipv6_select(h, dst, &ifc, &src);
+        if (e < 0)
+            return e;
+    }
     struct pkt *p = host_pkt_alloc(h, PKT_HEADROOM, UDP_HDR_LEN + len);
     if (p == NULL)
         return -ERR_NOBUFS;

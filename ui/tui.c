@@ -13,9 +13,13 @@
  * "\t" for tab, "\b" for Backspace, "\n" for Enter and "\e" for Esc (a
  * command line typed there runs as it would on the screen; "\." is one tick
  * of the play timer, as the screen's own clock gives while playing). --tap puts a
- * host on a TAP device: the view then runs live (tui_live.c).
- * Called by: main.c. Calls: view_model_build(), view_render(), tui_curses_run(),
- * tui_session_apply().
+ * host on a TAP device: the view then runs live (tui_live.c). Otherwise,
+ * on a terminal, the lesson is recorded behind the first frame by a thread
+ * of its own (view_bg.h); view_key_waits() says which keys must wait for
+ * the recording to reach what they need, so that every key gives what it
+ * gives on the whole recording. --dump records it all first.
+ * Called by: main.c. Calls: view_model_open(), view_bg_start(), view_render(),
+ * tui_curses_run(), tui_session_apply().
  */
 #include "ui/cli_num.h"
 #include "ui/lessons.h"
@@ -23,6 +27,7 @@
 #include "sim/packetdrill/pd.h"
 #include "ui/quiz.h"
 #include "ui/tui.h"
+#include "ui/view_bg.h"
 #include "ui/view_printed.h"
 
 #include <errno.h>
@@ -61,6 +66,11 @@ view_halt_event(const struct view_model *m)
 {
     const struct sim *s = &m->runner->sim;
     if (s->halted == SIM_HALT_NONE || m->n_events == 0)
+        return SIZE_MAX;
+    /* While the script still runs (recorded behind the view, or live), a
+     * halt after the model's last event is not in the model yet: no key
+     * can reach it, and it is not the last event recorded. */
+    if (s->halt_trace_events > m->n_events && m->n_steps < m->scn->n_steps)
         return SIZE_MAX;
     /* the log was recorded from the world's first event on */
     uint64_t k = s->halt_trace_events < m->n_events ? s->halt_trace_events : m->n_events;
@@ -514,6 +524,104 @@ view_key_move(const struct view_model *m, struct view_state *st, int key, size_t
     return true;
 }
 
+/* Whether the forward move from st's cursor (n, space, down) finds its
+ * event among those recorded: then the rest of the log cannot change it. */
+static bool
+next_unknown(const struct view_model *m, const struct view_state *st)
+{
+    return view_next_event(m, st) == st->cursor;
+}
+
+/* '@' then Enter: the first event at or after the time typed that passes
+ * the filter is known once one such event is recorded. */
+static bool
+time_jump_waits(const struct view_model *m, const struct view_state *st)
+{
+    if (st->time_input[0] == '\0')
+        return false;
+    struct record_event ev;
+    uint64_t now = vm_event(m, st->cursor, &ev) ? ev.t_ns : 0, t;
+    if (!view_parse_time(st->time_input, now, &t))
+        return false;  /* "not a time": the same answer either way */
+    size_t at = view_time_event(m, st, t);
+    struct view_filter vf;
+    view_filter_init(&vf, m, st->filter);
+    return at >= m->n_events || !vm_event_facts(m, at, &ev) || ev.t_ns < t ||
+           !view_filter_hit(m, &vf, at);
+}
+
+bool
+view_key_waits(const struct view_model *m, const struct view_state *st, int key)
+{
+    /* "the cursor is on the last event": with the log partly recorded,
+     * play and the keys that look past it read an end that is not yet
+     * the lesson's */
+    bool at_end = m->n_events == 0 || st->cursor + 1 >= m->n_events;
+    if (st->cmd.active) {
+        /* a statement runs in the world after the script: all of it first */
+        const char *arg;
+        return key == VK_ENTER && cmdline_command(st->cmd.text, &arg) == CMDLINE_STATEMENT;
+    }
+    if (key != VK_TICK) {
+        if (st->editing_time)
+            return key == VK_ENTER && time_jump_waits(m, st);
+        if (st->pending)
+            return false;  /* marks are events seen, so recorded */
+    }
+    if (st->editing_filter)
+        return false;  /* typing it; the cursor stays */
+    if (st->card == VIEW_CARD_ASK && key != VK_TICK) {
+        const struct scn_ask_args *a = &m->scn->steps[st->card_step].ask;
+        if ((key == VK_BACKSPACE && st->card_typed[0] != '\0') ||
+            ask_card_types(a, st->card_typed, key) ||
+            (key >= '1' && key <= '9' && (size_t)(key - '0') <= a->n_choices))
+            return false;
+        if (key == 'p')
+            return at_end;
+        if (key == 'r' || key == VK_ENTER) {
+            char answer[64];
+            return view_ask_answer(m, st->card_step, answer, sizeof answer) == SIZE_MAX;
+        }
+        return false;
+    }
+    if (st->card != VIEW_CARD_NONE)
+        return key == 'p' && st->card == VIEW_CARD_PAUSE && at_end;
+    if (st->help)
+        return false;
+    switch (key) {
+    case ' ':
+    case 'n':
+        return next_unknown(m, st);
+    case VK_DOWN:
+        if (st->focus == PANE_PACKET || st->focus == PANE_BYTES || st->focus == PANE_SOCKETS)
+            return false;
+        return next_unknown(m, st);
+    case VK_TICK: {
+        if (!st->playing)
+            return false;
+        /* the tick moves one on, and play stops if nothing follows that */
+        if (next_unknown(m, st))
+            return true;
+        struct view_state on = *st;
+        on.cursor = view_next_event(m, st);
+        return next_unknown(m, &on);
+    }
+    case 's': {
+        /* the next step's first event, once that step is recorded */
+        if (m->n_events == 0)
+            return true;
+        size_t s = vm_step_of(m, st->cursor);
+        return s + 1 >= m->n_steps || m->step_start[s + 1] >= m->n_events;
+    }
+    case 'p':
+        return !st->playing && at_end;
+    case 'G':
+        return true;
+    default:
+        return false;  /* backward, or the state alone */
+    }
+}
+
 static void
 usage(FILE *out)
 {
@@ -589,12 +697,14 @@ lesson_text(const char *path)
 
 /* The model: the whole lesson recorded; or, with TAP devices, the world
  * built and the devices attached, the steps left for the frame loop to run
- * as the person watches (in real time, since the wire is). What ping and
+ * as the person watches (in real time, since the wire is); or, when
+ * `behind` (the view opens on a terminal), the world built and no step run:
+ * the caller records them behind the view (view_bg.h). What ping and
  * traceroute print is kept in printed as the steps run. */
 static int
 open_model(struct view_model *m, struct view_printed *printed, const struct scenario *scn,
-           bool seed_given, uint64_t seed, const char *const *taps, size_t n_taps, char *err,
-           size_t err_len)
+           bool seed_given, uint64_t seed, const char *const *taps, size_t n_taps, bool behind,
+           char *err, size_t err_len)
 {
     if (view_model_open(m, scn, seed_given, seed, err, err_len) < 0)
         return -1;
@@ -607,6 +717,8 @@ open_model(struct view_model *m, struct view_printed *printed, const struct scen
      * live: its steps run as the view draws, not all before it opens.
      * Otherwise record it all now, as view_model_build() does. */
     if (n_taps == 0 && scn->n_taps == 0) {
+        if (behind)
+            return 0;
         while (vm_run_step(m))
             ;
         view_printed_detach(printed, m);
@@ -771,8 +883,11 @@ tui_main(int argc, char **argv)
     /* what ping and traceroute print (a script prints nothing) */
     struct view_printed printed;
     memset(&printed, 0, sizeof printed);
+    /* On a terminal, an ordinary lesson is recorded behind the first
+     * frame; --dump prints once, and records it all first as it always has. */
+    bool behind = !script && dump_w == 0 && n_taps == 0 && scn->n_taps == 0;
     if (!script && (m == NULL || open_model(m, &printed, scn, seed_given, seed, taps, n_taps,
-                                            err, sizeof err) < 0)) {
+                                            behind, err, sizeof err) < 0)) {
         fprintf(stderr, "%s\n", m == NULL ? "netstep: out of memory" : err);
         free(m);
         scenario_free(scn);
@@ -790,9 +905,29 @@ tui_main(int argc, char **argv)
         while (vm_run_step(m))
             ;
         rc = dump(&ss, &st, &o, dump_w, dump_h, keys) < 0 ? 2 : 0;
-    } else if ((rc = tui_curses_run(&ss, &st, &o, theme)) < 0) {
-        fprintf(stderr, "netstep: cannot open the terminal for the view\n");
-        rc = 2;
+    } else {
+        struct view_bg bg;
+        if (behind && view_bg_start(&bg, m, &printed) == 0) {
+            ss.bg = &bg;
+        } else if (behind) {
+            /* no thread: record it all first, as before */
+            while (vm_run_step(m))
+                ;
+            view_printed_detach(&printed, m);
+            record_compact(&m->rec);
+        }
+        if ((rc = tui_curses_run(&ss, &st, &o, theme)) < 0) {
+            fprintf(stderr, "netstep: cannot open the terminal for the view\n");
+            rc = 2;
+        }
+        if (ss.bg != NULL) {
+            view_bg_stop(&bg);  /* quit while recording: the world stops, the thread ends */
+            if (bg.failed && rc == 0) {
+                fprintf(stderr, "netstep: out of memory recording the lesson\n");
+                rc = 2;
+            }
+            ss.bg = NULL;
+        }
     }
     free((char *)ss.orig);
     view_printed_detach(&printed, m);

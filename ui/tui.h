@@ -2,8 +2,9 @@
 /*
  * tui.h - the classroom view: `netstep ui FILE` and `netstep FILE` on a terminal.
  *
- * tui_main() parses the view's options, records the lesson (view_model.h),
- * then runs the frame loop in tui_curses.c. view_key() is the whole of the
+ * tui_main() parses the view's options, starts recording the lesson
+ * (view_model.h) behind the view (view_bg.h), then runs the frame loop in
+ * tui_curses.c. view_key() is the whole of the
  * key handling, apart from curses, so tests can drive it.
  */
 #ifndef NETSTEP_UI_TUI_H
@@ -12,6 +13,8 @@
 #include <stdbool.h>
 
 #include "ui/view.h"
+
+struct view_bg;
 
 /* Keys that are not characters (curses' codes stay in tui_curses.c). */
 enum view_keycode {
@@ -50,7 +53,18 @@ struct tui_session {
     bool seed_given;        /* the view ran with --seed */
     bool script_only;       /* a packetdrill script (ui/pd_view.c): its world
                                takes no statements from the command line */
+    struct view_bg *bg;     /* the recording behind the view (ui/view_bg.h),
+                               or NULL: the lesson was recorded before it opened
+                               (or runs live) */
 };
+
+/* While the lesson is still being recorded behind the view: whether key,
+ * pressed now, could give another result than it gives once the whole
+ * lesson is recorded (G, a step or event past the recorded end, a time
+ * later than it, a statement typed on the command line...). Such a key
+ * waits until the recording reaches what it needs. The model's lock is
+ * held. */
+bool view_key_waits(const struct view_model *m, const struct view_state *st, int key);
 
 /* After each key: carry out the line st->cmd finished, if any (a
  * statement, `w FILE`, `q`). Returns false when the view should quit. */

@@ -6,10 +6,15 @@
  * One loop (htop's shape): render the whole screen into a grid, blit it,
  * wait for a key (or the play timer), let view_key() change the state,
  * again. A resize (SIGWINCH, seen as KEY_RESIZE) only changes the grid's
- * size: the state, and so the place in the lesson, is kept.
+ * size: the state, and so the place in the lesson, is kept. While the
+ * lesson is recorded behind the view (view_bg.h) the loop takes the
+ * model's lock around each round of keys and render, wakes when a step is
+ * recorded, and holds a key view_key_waits() says must wait (and those
+ * typed after it) until the recording has what it needs.
  * Called by: tui_main(). Calls: view_render(), view_key().
  */
 #include "ui/tui.h"
+#include "ui/view_bg.h"
 
 #include <curses.h>
 #include <poll.h>
@@ -270,6 +275,92 @@ live_wait(struct tui_session *ss, struct view_state *st, uint64_t *tick_at)
     return LIVE_NO_KEY;
 }
 
+/* How often the view redraws while the lesson is recorded behind it (the
+ * count in the header moves; a waiting key is looked at again). */
+#define BG_REDRAW_MS 100
+
+/* The recorded view while the lesson is still being recorded behind it:
+ * poll() on the terminal and the recorder's pipe, with the play timer.
+ * Returns a key, ERR for the play timer, LIVE_NO_KEY when only the
+ * recording moved (at most every BG_REDRAW_MS, and at its end), or
+ * KEY_INPUT_END / KEY_SIGNAL. */
+static int
+bg_wait(struct view_bg *bg, const struct view_state *st, uint64_t *tick_at, uint64_t frame_ms)
+{
+    nodelay(stdscr, TRUE);
+    int ch = getch();
+    if (ch != ERR)
+        return ch;
+    for (;;) {
+        bool recording = view_bg_recording(bg);
+        uint64_t now = mono_ms();
+        int ms = -1;
+        if (st->playing) {
+            if (*tick_at == 0)
+                *tick_at = now + 1000 / view_speed_eps[st->speed];
+            ms = *tick_at > now ? (int)(*tick_at - now) : 0;
+        } else {
+            *tick_at = 0;
+        }
+        if (recording) {
+            int redraw = frame_ms + BG_REDRAW_MS > now ? (int)(frame_ms + BG_REDRAW_MS - now) : 0;
+            if (ms < 0 || redraw < ms)
+                ms = redraw;
+        }
+        struct pollfd fds[2] = {
+            { .fd = STDIN_FILENO, .events = POLLIN },
+            { .fd = view_bg_fd(bg), .events = POLLIN },
+        };
+        int r = poll(fds, 2, ms);
+        if (tui_close_signal != 0)
+            return KEY_SIGNAL;
+        if (r > 0 && (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) != 0)
+            return read_ready_key();
+        if (r < 0) {
+            /* SIGWINCH: curses has noted the new size and says KEY_RESIZE */
+            ch = getch();
+            if (ch != ERR)
+                return ch;
+        }
+        if (r > 0 && (fds[1].revents & POLLIN) != 0)
+            view_bg_drain(bg);
+        now = mono_ms();
+        if (st->playing && now >= *tick_at) {
+            *tick_at = 0;
+            return ERR;
+        }
+        /* the end of the recording is drawn at once; its progress at most
+         * every BG_REDRAW_MS */
+        if (!view_bg_recording(bg) || now >= frame_ms + BG_REDRAW_MS)
+            return LIVE_NO_KEY;
+    }
+}
+
+/* Keys typed while one waits for the recording, in the order typed. */
+#define KEYQ_MAX 64
+struct keyq {
+    int k[KEYQ_MAX];
+    unsigned head;
+    unsigned n;
+};
+
+/* Carry out the queued keys in order, up to one that must wait for the
+ * recording (view_key_waits). The model's lock is held. false to quit. */
+static bool
+run_keys(struct tui_session *ss, struct view_state *st, struct keyq *q, bool recording)
+{
+    while (q->n > 0) {
+        int key = q->k[q->head];
+        if (recording && view_key_waits(ss->m, st, key))
+            return true;
+        q->head = (q->head + 1) % KEYQ_MAX;
+        q->n--;
+        if (!view_key(ss->m, st, key) || !tui_session_apply(ss, st))
+            return false;
+    }
+    return true;
+}
+
 int
 tui_curses_run(struct tui_session *ss, struct view_state *st, const struct view_opts *o,
                enum tui_theme theme)
@@ -292,24 +383,50 @@ tui_curses_run(struct tui_session *ss, struct view_state *st, const struct view_
         endwin();
         return -1;
     }
-    bool live = vm_realtime(ss->m);
-    uint64_t tick_at = 0;
+    /* (a lesson recorded behind the view is never live: the world is the
+     * recorder's until it ends) */
+    bool live = ss->bg == NULL && vm_realtime(ss->m);
+    /* the lesson recorded behind the view: the first frame as soon as its
+     * first step is (a live view has no recorder) */
+    struct view_bg *bg = live ? NULL : ss->bg;
+    if (bg != NULL)
+        view_bg_wait_first(bg, &tui_close_signal);
+    uint64_t tick_at = 0, frame_ms = 0;
     int status = 0;
     bool input_ended = false;
+    struct keyq q = { .n = 0 };
     for (;;) {
-        view_render(ss->m, st, o, &g);
+        if (tui_close_signal != 0) {
+            status = 128 + (int)tui_close_signal;
+            break;
+        }
+        /* One lock round a frame: the keys, then the render. */
+        if (bg != NULL)
+            view_bg_lock(bg);
+        bool recording = bg != NULL && view_bg_recording(bg);
+        bool go_on = !(bg != NULL && !recording && bg->failed) &&
+                     run_keys(ss, st, &q, recording);
+        if (go_on) {
+            struct view_opts ro = *o;
+            ro.recording = recording ? record_count(&ss->m->rec) : 0;
+            view_render(ss->m, st, &ro, &g);
+        }
+        if (bg != NULL)
+            view_bg_unlock(bg);
+        if (!go_on)
+            break;
         blit(&g);
         refresh();
+        frame_ms = mono_ms();
         int ch;
-        if (live) {
+        if (live)
             ch = live_wait(ss, st, &tick_at);
-            if (ch == LIVE_NO_KEY)
-                continue;
-        } else {
+        else if (bg != NULL)
+            ch = bg_wait(bg, st, &tick_at, frame_ms);
+        else
             ch = wait_key(st->playing ? (int)(1000 / view_speed_eps[st->speed]) : -1);
-            if (ch == LIVE_NO_KEY)
-                continue;
-        }
+        if (ch == LIVE_NO_KEY)
+            continue;
         if (ch == KEY_INPUT_END || ch == KEY_SIGNAL) {
             status = ch == KEY_SIGNAL ? 128 + (int)tui_close_signal : 0;
             input_ended = ch == KEY_INPUT_END;
@@ -322,9 +439,16 @@ tui_curses_run(struct tui_session *ss, struct view_state *st, const struct view_
             clear();
             continue;
         }
-        if (!view_key(ss->m, st, ch == ERR ? VK_TICK : map_key(ch)) ||
-            !tui_session_apply(ss, st))
+        int key = ch == ERR ? VK_TICK : map_key(ch);
+        /* q while a key waits for the recording: the person wants out now */
+        if (q.n > 0 && key == 'q')
             break;
+        if (key == VK_TICK && q.n > 0)
+            continue;  /* play ticks do not pile up behind a waiting key */
+        if (q.n < KEYQ_MAX) {
+            q.k[(q.head + q.n) % KEYQ_MAX] = key;
+            q.n++;
+        }
     }
     grid_free(&g);
     endwin();

@@ -651,8 +651,13 @@ view_render_header(const struct view_model *m, const struct view_state *st,
     struct record_event ev;
     uint64_t t = vm_event(m, st->cursor, &ev) ? ev.t_ns : 0;
     char right[160];
-    char play[32];
-    if (st->playing)
+    char play[48];
+    if (o->recording > 0)  /* the lesson is still being recorded behind the view
+                              (below 100 columns a million-event count fits
+                              only without the word) */
+        snprintf(play, sizeof play, "recording%s %zu%s", o->utf8 ? "\u2026" : "...",
+                 o->recording, r.w >= 100 ? " events" : "");
+    else if (st->playing)
         snprintf(play, sizeof play, "PLAYING %u/s", view_speed_eps[st->speed]);
     else if (vm_realtime(m))
         snprintf(play, sizeof play, "LIVE");  /* on a real wire: the log grows by itself */
@@ -664,6 +669,8 @@ view_render_header(const struct view_model *m, const struct view_state *st,
              m->n_events, m->n_steps ? step + 1 : 0, m->n_steps, play,
              o->osi ? "  model: OSI" : (r.w >= 120 ? "  model: TCP/IP" : ""));
     int rw = (int)strlen(right);
+    if (o->recording > 0 && o->utf8)
+        rw -= 2;  /* the ellipsis: three bytes, one column */
     int x = r.x;
     x += grid_text(g, x, r.y, r.w, " netstep  ", ROLE_HEADER);
     const char *title = m->scn->title != NULL ? m->scn->title : m->scn->name;

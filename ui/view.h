@@ -103,6 +103,9 @@ struct view_opts {
     const char *file;  /* the lesson as named on the command line */
     const struct view_printed *printed;  /* what ping and traceroute printed
                                             (ui/view_printed.h), or NULL */
+    size_t recording;  /* events recorded so far while the lesson is still
+                          being recorded behind the view (ui/view_bg.h);
+                          0 once it is all recorded */
 };
 
 /* The start state: cursor on the first event, paused. */

@@ -5,7 +5,10 @@
 #   . "$src/tests/tui/lib/tmux.sh"
 #   tmux_start NAME          skip (exit 77) without tmux; a private server
 #   view_open W H ARGS...    netstep ui ARGS in the session "view", W x H
-#   wait_for TEXT [TRIES]    the pane shows TEXT and two captures agree
+#   view_open_status W H ARGS...  the same, and "netstep exit N" after it
+#   wait_for TEXT [TRIES]    the pane shows TEXT and two captures agree, the
+#                            lesson all recorded (no "recording…" header)
+#   wait_recording TEXT [TRIES]  the same while the recording still runs
 #   check NAME               that screen against tests/tui/golden/NAME.txt
 #   keys KEY...; type TEXT   keys by name; TEXT literally, a key a character
 #   close_view               q, and the view gone, before the session goes
@@ -59,14 +62,34 @@ view_open() {
     tm set-option -t view status off >/dev/null
 }
 
+# view_open_status W H ARGS...: view_open, and when the view has ended the
+# pane says "netstep exit STATUS" under whatever it wrote to stderr.
+view_open_status() {
+    local w=$1 h=$2 args
+    shift 2
+    printf -v args ' %q' "$@"
+    tm new-session -d -s view -x "$w" -y "$h" \
+        "$ns ui$args; echo \"netstep exit \$?\"; sleep 30" ||
+        { fail "the view would not start: netstep ui$args"; return 1; }
+    tm set-option -t view status off >/dev/null
+}
+
 # wait_for TEXT [TRIES]: poll (every 50 ms, TRIES times, 400 by default)
 # until the pane shows TEXT and two captures in a row agree (the redraw is
-# complete); the screen is left in $out/screen.txt.
-wait_for() {
-    local want=$1 tries=${2:-400} prev="" cur
+# complete); the screen is left in $out/screen.txt. The view opens while it
+# still records the lesson behind the first frame (its header then says
+# "recording… N events"); the screen must also be past that, so no golden
+# screen is taken of a lesson half recorded. wait_recording TEXT [TRIES]:
+# the same, but TEXT while the recording still runs.
+wait_for() { wait_screen "$1" done "${2:-400}"; }
+wait_recording() { wait_screen "$1" recording "${2:-400}"; }
+wait_screen() {
+    local want=$1 phase=$2 tries=$3 prev="" cur rec
     for _ in $(seq 1 "$tries"); do
         cur=$(tm capture-pane -p -t view 2>/dev/null)
-        if [[ "$cur" == *"$want"* && "$cur" == "$prev" ]]; then
+        rec=done
+        [[ "$cur" == *"recording…"* || "$cur" == *"recording..."* ]] && rec=recording
+        if [[ "$cur" == *"$want"* && "$cur" == "$prev" && $rec == "$phase" ]]; then
             printf '%s\n' "$cur" > "$out/screen.txt"
             return 0
         fi
@@ -74,7 +97,11 @@ wait_for() {
         sleep 0.05
     done
     printf '%s\n' "$cur" > "$out/screen.txt"
-    fail "the screen never showed '$want'; last screen:"
+    if [ "$phase" = recording ]; then
+        fail "the screen never showed '$want' while recording; last screen:"
+    else
+        fail "the screen never showed '$want'; last screen:"
+    fi
     sed 's/^/    /' "$out/screen.txt"
     return 1
 }
