@@ -3,7 +3,8 @@
 # install-deps.sh - install the Debian packages netstep builds and tests with.
 #
 # Two sets, so that building never pulls in what only the tests need:
-#   build  compiler, make, CMake, pkg-config, libpcap, ncurses, cairo, jansson:
+#   build  compiler, make, CMake, pkg-config, libpcap, ncurses, cairo, jansson,
+#          lz4 (the event log keeps frames compressed):
 #          what `make build`, `make demo` and `make deb` need
 #   test   the build set plus Check, tshark, tmux, iproute2, python3, curl,
 #          clang with libFuzzer's runtime, rsvg-convert, xmllint, mandoc,
@@ -49,7 +50,8 @@ pkg-config:/usr/bin/pkg-config
 libpcap-dev:/usr/include/pcap/pcap.h
 libncurses-dev:/usr/include/ncursesw/ncurses.h
 libcairo2-dev:/usr/include/cairo/cairo.h
-libjansson-dev:/usr/include/jansson.h"
+libjansson-dev:/usr/include/jansson.h
+liblz4-dev:/usr/include/lz4.h"
 # clang and libclang-rt-14-dev (libFuzzer's runtime on Debian 12) build the
 # fuzz targets; librsvg2-bin and libxml2-utils check the pictures; mandoc
 # lints the man pages; lintian and dpkg-dev build and check the package;

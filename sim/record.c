@@ -4,22 +4,38 @@
  * event (docs/architecture.md, "The trace bus and the
  * event log").
  *
- * Fixed-size facts go into 72-byte entries, in chunks that never move (the
- * first grows to full size, so a short lesson's log stays small);
- * variable-size ones (the sentence, the packet bytes) into an arena of
- * blocks (growing to 4 MiB, huge pages where the kernel gives them) that
- * never moves what it holds, so the pointers record_get() returns stay
- * valid and a growing log never copies itself. A sentence is kept as its
- * format and arguments (the format is the stack's string literal; a string
- * argument is copied) and built by record_get() the first time it is asked
- * for: formatting every event costs more than the stack's work on it.
+ * An event is a 28-byte entry, in chunks that never move (the first grows
+ * to full size, so a short lesson's log stays small). The entry holds only
+ * what changes from event to event, as small numbers: the time and packet
+ * ids as offsets from its chunk's base, the sentence as a 32-bit reference
+ * into the text arena, the frame as a block number and an offset. What an
+ * event shares with many others - kind, layer, place, RFC tag, drop reason,
+ * the cause's small fields, where the headers are - is its "shape", kept
+ * once in a table (a bulk transfer has a few dozen). A value too wide for
+ * its field sends the whole event to a side table of wide ones (rare: a
+ * 64 KiB frame, a step past 65535, a packet id far from its chunk's); a
+ * time more than 4.3 s past its chunk's base starts a new base for the
+ * rest of the chunk (a lesson that waits).
+ *
+ * A sentence is kept as its format and arguments (the format is the stack's
+ * string literal; a string argument is copied) and built by record_get()
+ * the first time it is asked for: formatting every event costs more than
+ * the stack's work on it. The text arena is blocks (growing to 4 MiB) that
+ * never move what they hold, so a growing log never copies itself.
+ *
  * A frame's bytes are kept once for all the events that report it (see
- * record_frame_bytes()); TCB snapshots go to their own array, a snapshot
- * equal to a recent one kept once.
- * Called by: trace_emit() through the sink. Calls: sim_host_index().
+ * record_frame_bytes()), appended to a 64 KiB staging block; a full block
+ * is compressed with LZ4 into the frame arena (a lesson's payloads repeat,
+ * its headers differ in a few bytes: a bulk transfer's frames shrink about
+ * twentyfold), or kept raw when it does not shrink. record_get() reads a
+ * frame through a small cache of decompressed blocks (record_frame_at()).
+ * TCB snapshots go to their own array, a snapshot equal to a recent one
+ * kept once.
+ * Called by: trace_emit() through the sink. Calls: sim_host_index(), LZ4.
  */
 #include "sim/record.h"
 
+#include <lz4.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,14 +44,16 @@
 #include "sim/sim.h"
 #include "stack/pkt.h"
 
-/* The arena's first block; each next one is twice as big, up to the last. */
+/* An arena's first block; each next one is twice as big, up to the last. */
 #define RECORD_BLOCK_FIRST (64u * 1024)
 #define RECORD_BLOCK_LAST (4u * 1024 * 1024)
+/* The frame arena's first block: it holds compressed staging blocks. */
+#define RECORD_FBLOCK_FIRST (256u * 1024)
 /* Blocks this big are aligned for, and offered, huge pages (fewer faults). */
 #define RECORD_HUGE (2u * 1024 * 1024)
-/* Objects larger than this get a block of their own, so a jumbo frame does
- * not waste most of a shared block. */
-#define RECORD_BIG_OBJECT (RECORD_BLOCK_FIRST / 4)
+/* A text reference: 1 + the block's number above 22 bits of offset. */
+#define RECORD_REF_SHIFT 22
+#define RECORD_REF_BLOCKS ((1u << (32 - RECORD_REF_SHIFT)) - 2)
 /* Entries per chunk of the index (a power of two). */
 #define RECORD_CHUNK_SHIFT 13
 #define RECORD_CHUNK (1u << RECORD_CHUNK_SHIFT)
@@ -58,8 +76,7 @@
  * headers the layers below push: IPv6's 40 (or IPv4's 20, and up to 20 of
  * options) and Ethernet's 14. A datagram with longer IPv4 options gets a
  * copy of its own when the Ethernet header goes on; every other frame is
- * kept once, and the room a bulk transfer's frames keep costs 2-3 bytes an
- * event rather than 6 (it was 80). */
+ * kept once. */
 #define RECORD_FRAME_SLACK 56
 /* Recent frames remembered, by packet id (a power of two). */
 #define RECORD_FRAMES 256u
@@ -67,47 +84,101 @@
 #define RECORD_TEXTS 4096u
 /* A new TCB snapshot is compared with this many recent ones. */
 #define RECORD_TCB_RECENT 8u
+/* Frames are staged raw in blocks of this many bytes, then compressed. A
+ * frame (with its room) bigger than a quarter of it gets a block of its
+ * own, compressed at once. */
+#define RECORD_STAGE (64u * 1024)
+#define RECORD_STAGE_BIG (RECORD_STAGE / 4)
+/* A 16-bit number stored as its difference from a base, biased: 0 means
+ * "none", 1..65535 the differences -32767..32767. */
+#define RECORD_DELTA_BIAS 32768
+/* The top bit of an entry's shape: its wide fields are in record.wides. */
+#define RECORD_WIDE 0x80000000u
+/* Frame bytes of no packet; of an empty one. */
+#define RECORD_NO_FRAME UINT32_MAX
 
-/* One event, packed (72 bytes on LP64). */
+/* One event, packed (28 bytes). */
 struct record_entry {
-    uint64_t t_ns;          /* virtual time */
-    uint64_t pkt_id;        /* 0 without a packet */
-    uint64_t cause_pkt_id;  /* trace_cause.pkt_id */
-    const uint8_t *said;    /* the sentence as kept (SAID_*), in the arena */
-    const uint8_t *bytes;   /* in the arena (shared between a frame's events), or NULL */
-    uint32_t len;           /* bytes copied */
-    uint32_t cause_step;    /* trace_cause.step */
-    uint32_t tcb;           /* 1 + index into record.tcbs; 0: no snapshot */
-    int16_t host;           /* host index or -1 */
-    uint16_t where;         /* index into record.wheres */
-    uint16_t rfc;           /* index into record.statics (0: NULL) */
-    int16_t l2_off;         /* relative to bytes, or RECORD_OFF_NONE */
-    int16_t l3_off;         /* idem */
-    int16_t l4_off;         /* idem */
-    uint8_t kind;           /* enum trace_kind */
-    uint8_t layer;          /* enum trace_layer */
-    uint8_t reason;         /* enum drop_reason */
-    uint8_t cause_kind;     /* trace_cause.kind */
-    uint8_t cause_call;     /* trace_cause.call */
-    uint8_t cause_timer;    /* trace_cause.timer */
-    uint8_t cause_why;      /* trace_cause.tcp_why: why TCP sent a segment */
+    uint32_t t;          /* t_ns - its chunk's t_base */
+    uint32_t said;       /* the sentence as kept (SAID_*): a text reference */
+    uint32_t tcb;        /* 1 + index into record.tcbs; 0: no snapshot */
+    uint32_t shape;      /* index into record.shapes, | RECORD_WIDE */
+    uint16_t pkt;        /* pkt_id from its chunk's pkt_base (RECORD_DELTA_BIAS) */
+    uint16_t cause_pkt;  /* trace_cause.pkt_id, idem */
+    uint16_t fblk;       /* frame block from its chunk's fblk_base, idem; 0: no bytes */
+    uint16_t foff;       /* the bytes' offset in that block */
+    uint16_t len;        /* bytes of the frame */
+    uint16_t step;       /* trace_cause.step */
 };
-_Static_assert(sizeof(struct record_entry) <= 72, "record.h promises 72 bytes an event");
+_Static_assert(sizeof(struct record_entry) == 28, "record.h promises 28 bytes an event");
 
-/* A TCB snapshot as kept (88 bytes); padding zeroed so memcmp compares. */
+/* The fields of an event too wide for its entry (an entry flagged RECORD_WIDE). */
+struct record_wide {
+    uint64_t i;             /* the event's index */
+    uint64_t t_ns;
+    uint64_t pkt_id;
+    uint64_t cause_pkt_id;
+    uint32_t fblk;          /* RECORD_NO_FRAME: no bytes */
+    uint32_t foff;
+    uint32_t len;
+    uint32_t step;
+};
+
+/* Where a chunk's times start counting from again: an event more than
+ * 4.3 s of virtual time after its chunk's base (a lesson that waits) */
+struct record_tseg {
+    uint64_t first;         /* the first entry (in the chunk) counting from t */
+    uint64_t t;
+};
+
+/* A chunk of the index and the bases its entries count from. */
+struct record_chunk {
+    struct record_entry *e;
+    struct record_tseg *tsegs;  /* later time bases, by first entry */
+    size_t n_tsegs, cap_tsegs;
+    uint64_t t_base;        /* the chunk's first event's time */
+    uint64_t pkt_base;      /* its first packet id (0 until one) */
+    uint32_t fblk_base;     /* its first frame block */
+    bool has_fblk;          /* fblk_base is set */
+};
+
+/* What many events share: their kind, place and cause, where their headers
+ * are. Padding zeroed so memcmp compares. */
+struct record_shape {
+    uint8_t kind;        /* enum trace_kind */
+    uint8_t layer;       /* enum trace_layer */
+    uint8_t reason;      /* enum drop_reason */
+    uint8_t cause_kind;  /* trace_cause.kind */
+    uint8_t cause_call;  /* trace_cause.call */
+    uint8_t cause_timer; /* trace_cause.timer */
+    uint8_t cause_why;   /* trace_cause.tcp_why: why TCP sent a segment */
+    uint8_t pad;
+    int16_t host;        /* host index or -1 */
+    uint16_t where;      /* index into record.wheres */
+    uint16_t rfc;        /* index into record.statics (0: NULL) */
+    int16_t l2_off;      /* relative to bytes, or RECORD_OFF_NONE */
+    int16_t l3_off;      /* idem */
+    int16_t l4_off;      /* idem */
+};
+
+/* A TCB snapshot as kept (36 bytes): the numbers that move with every
+ * segment, and the connection and RTT estimate it is of, which change
+ * seldom and are kept once each (in record.conns and record.rtts). */
 struct record_tcb {
-    uint64_t srtt_ns;   /* trace_tcb's fields, RFC 9293 names */
-    uint64_t rto_ns;
-    uint64_t rtt_ns;
-    uint64_t rtt_at_ns;
-    uint32_t rtt_samples;
-    uint32_t snd_una;
+    uint32_t conn;      /* index into record.conns */
+    uint32_t rtt;       /* index into record.rtts */
+    uint32_t snd_una;   /* trace_tcb's fields, RFC 9293 names */
     uint32_t snd_nxt;
     uint32_t snd_wnd;
     uint32_t rcv_nxt;
     uint32_t rcv_wnd;
     uint32_t cwnd;
     uint32_t ssthresh;
+};
+_Static_assert(sizeof(struct record_tcb) == 36, "record.h promises 36 bytes a snapshot");
+
+/* Which connection a snapshot is of, and in what state. */
+struct record_conn {
     uint32_t laddr;     /* IPv4: the address; v6: 1 + index into record.addrs6 */
     uint32_t faddr;     /* idem */
     uint32_t iss;
@@ -115,23 +186,54 @@ struct record_tcb {
     uint16_t lport;
     uint16_t fport;
     uint16_t state;     /* index into record.statics */
-    uint16_t v6;        /* 1: over IPv6; 2: IPv4 for an AF_INET6 socket (in
-                           what was padding) */
+    uint16_t v6;        /* 1: over IPv6; 2: IPv4 for an AF_INET6 socket */
 };
-_Static_assert(sizeof(struct record_tcb) <= 96, "an IPv6 flag must not grow a snapshot");
 
-/* Where the bytes of a recent frame are kept: [lo, hi) holds them, and
- * [base, lo) is room its allocation kept for headers pushed later. */
+/* A snapshot's RTT estimate [RFC 6298]. */
+struct record_rtt {
+    uint64_t srtt_ns;
+    uint64_t rto_ns;
+    uint64_t rtt_ns;
+    uint64_t rtt_at_ns;
+    uint64_t rtt_samples;
+};
+
+/* Where the bytes of a recent frame are kept: [lo, hi) of block blk holds
+ * them, and [base, lo) is room its allocation kept for headers pushed later. */
 struct record_frame {
     uint64_t id;     /* packet id, 0: slot free */
-    uint8_t *base;   /* the allocation */
-    uint8_t *lo;     /* first byte kept */
-    uint8_t *hi;     /* past the last */
+    uint32_t blk;    /* frame block */
+    uint32_t base;   /* the allocation, an offset in the block */
+    uint32_t lo;     /* first byte kept */
+    uint32_t hi;     /* past the last */
     int off_lo;      /* pkt_off() of the packet whose data lo was */
 };
 
+/* A block of frames as kept: LZ4-compressed, or raw when that did not
+ * shrink it, or (open) still in the staging buffer. */
+struct record_fblock {
+    const uint8_t *data;  /* in the frame arena; NULL while open */
+    uint32_t size;        /* bytes at data */
+    uint32_t raw;         /* bytes it holds uncompressed */
+    bool compressed;      /* data is LZ4's block format */
+};
+
+/* Decompressed frame blocks, the most recently used kept (record_get()'s
+ * bytes point into them). */
+struct record_fcache {
+    struct record_fslot {
+        uint32_t blk;       /* the block held; RECORD_NO_FRAME: none */
+        bool partial;       /* only the frames asked for were copied (the
+                               block was open then) */
+        uint64_t used;      /* when last used, in gets */
+        uint8_t *buf;       /* its bytes */
+        size_t cap;         /* room at buf */
+    } slot[RECORD_BYTES_GETS];
+    uint64_t clock;         /* gets so far */
+};
+
 struct record_block {
-    struct record_block *next;  /* older block */
+    struct record_block *next;  /* older block (the memo's list) */
     size_t used;                /* bytes handed out */
     size_t cap;                 /* bytes in data */
     unsigned char data[];       /* the storage */
@@ -141,6 +243,99 @@ static void record_emit(void *ctx, const struct trace_event *ev);
 struct record_memo;
 static void memo_free(struct record_memo *m);
 static struct record_block *record_block_new(size_t cap);
+static const uint8_t *record_entry_frame(const struct record *r, size_t i, size_t *len);
+
+/* --- sets: fixed-size items kept once ------------------------------------- */
+
+static void
+set_init(struct record_set *s, size_t size)
+{
+    memset(s, 0, sizeof *s);
+    s->size = size;
+}
+
+static void
+set_free(struct record_set *s)
+{
+    free(s->items);
+    free(s->hash);
+    size_t size = s->size;
+    set_init(s, size);
+}
+
+/* A hash of an item (its size a multiple of 4, padding zeroed). */
+static size_t
+set_hash(const struct record_set *s, const void *item)
+{
+    const uint8_t *b = item;
+    uint64_t h = 0x9E3779B97F4A7C15ull;
+    for (size_t i = 0; i < s->size; i += 4) {
+        uint32_t w;
+        memcpy(&w, b + i, 4);
+        h = (h ^ w) * 0xC2B2AE3D27D4EB4Full;
+    }
+    return (size_t)(h ^ (h >> 29));
+}
+
+/* The number of an item equal to `item`, adding it if none is; -1 when
+ * memory runs out. */
+static long
+set_intern(struct record_set *s, const void *item)
+{
+    if (s->last < s->n && memcmp(s->items + s->last * s->size, item, s->size) == 0)
+        return (long)s->last;  /* the next event's is often the last one's */
+    if (2 * (s->n + 1) > s->hcap) {
+        size_t cap = s->hcap ? s->hcap * 2 : 256;
+        uint32_t *t = calloc(cap, sizeof *t);
+        if (t == NULL)
+            return -1;
+        for (size_t i = 0; i < s->hcap; i++) {
+            if (s->hash[i] == 0)
+                continue;
+            size_t k = set_hash(s, s->items + (s->hash[i] - 1) * s->size) & (cap - 1);
+            while (t[k] != 0)
+                k = (k + 1) & (cap - 1);
+            t[k] = s->hash[i];
+        }
+        free(s->hash);
+        s->hash = t;
+        s->hcap = cap;
+    }
+    size_t k = set_hash(s, item) & (s->hcap - 1);
+    for (; s->hash[k] != 0; k = (k + 1) & (s->hcap - 1)) {
+        size_t i = s->hash[k] - 1;
+        if (memcmp(s->items + i * s->size, item, s->size) == 0) {
+            s->last = i;
+            return (long)i;
+        }
+    }
+    if (s->n >= RECORD_WIDE - 1)
+        return -1;
+    if (s->n == s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 64;
+        uint8_t *grown = realloc(s->items, cap * s->size);
+        if (grown == NULL)
+            return -1;
+        s->items = grown;
+        s->cap = cap;
+    }
+    memcpy(s->items + s->n * s->size, item, s->size);
+    s->hash[k] = (uint32_t)(s->n + 1);
+    s->last = s->n;
+    return (long)s->n++;
+}
+
+static inline const void *
+set_at(const struct record_set *s, size_t i)
+{
+    return s->items + i * s->size;
+}
+
+static size_t
+set_memory(const struct record_set *s)
+{
+    return s->cap * s->size + s->hcap * sizeof *s->hash;
+}
 
 void
 record_init(struct record *r, struct sim *s)
@@ -149,6 +344,10 @@ record_init(struct record *r, struct sim *s)
     r->sim = s;
     r->sink.emit = record_emit;
     r->sink.ctx = r;
+    r->stage_blk = r->prev_blk = RECORD_NO_FRAME;
+    set_init(&r->shapes, sizeof(struct record_shape));
+    set_init(&r->conns, sizeof(struct record_conn));
+    set_init(&r->rtts, sizeof(struct record_rtt));
 }
 
 void
@@ -170,48 +369,53 @@ record_detach(struct record *r)
     r->attached = false;
 }
 
+static void
+arena_free(struct record_arena *a)
+{
+    for (size_t i = 0; i < a->n; i++)
+        free(a->blocks[i]);
+    free(a->blocks);
+    memset(a, 0, sizeof *a);
+}
+
 void
 record_destroy(struct record *r)
 {
     record_detach(r);
-    struct record_block *b = r->blocks;
-    while (b != NULL) {
-        struct record_block *next = b->next;
-        free(b);
-        b = next;
-    }
+    arena_free(&r->text);
+    arena_free(&r->fbytes);
     for (size_t i = 0; i < r->n_wheres; i++)
         free(r->wheres[i]);
     free(r->wheres);
-    for (size_t i = 0; i < r->n_chunks; i++)
-        free(r->chunks[i]);
+    for (size_t i = 0; i < r->n_chunks; i++) {
+        free(r->chunks[i].e);
+        free(r->chunks[i].tsegs);
+    }
     free(r->chunks);
+    free(r->wides);
+    set_free(&r->shapes);
+    set_free(&r->conns);
+    set_free(&r->rtts);
     free(r->statics);
     free(r->static_hash);
     free(r->tcbs);
     free(r->addrs6);
-    r->addrs6 = NULL;
-    r->n_addrs6 = r->cap_addrs6 = 0;
     free(r->frames);
     free(r->saids);
     free(r->fmts);
+    free(r->fblocks);
+    free(r->stage);
+    free(r->prev_stage);
+    free(r->lz4_state);
+    free(r->zbuf);
+    if (r->fcache != NULL) {
+        for (size_t k = 0; k < RECORD_BYTES_GETS; k++)
+            free(r->fcache->slot[k].buf);
+        free(r->fcache);
+    }
     memo_free(r->memo);
-    r->memo = NULL;
-    r->fmts = NULL;
-    r->saids = NULL;
-    r->statics = NULL;
-    r->static_hash = NULL;
-    r->tcbs = NULL;
-    r->frames = NULL;
-    r->n_statics = r->cap_statics = r->n_tcbs = r->cap_tcbs = 0;
-    r->blocks = NULL;
-    r->next_block = 0;
-    r->wheres = NULL;
-    r->chunks = NULL;
-    r->n_chunks = r->cap_chunks = 0;
-    r->first_chunk_cap = 0;
-    r->n_entries = 0;
-    r->n_wheres = r->cap_wheres = 0;
+    struct sim *s = r->sim;
+    record_init(r, s);
 }
 
 /* A block of cap bytes of storage; huge-page aligned and advised when big. */
@@ -230,44 +434,76 @@ record_block_new(size_t cap)
         b = malloc(total);
     }
     if (b != NULL) {
+        b->next = NULL;
         b->used = 0;
         b->cap = cap;
     }
     return b;
 }
 
-/* n bytes from the arena, or NULL when memory runs out. */
+/* n bytes from arena a (its blocks start at `first` bytes and double up to
+ * RECORD_BLOCK_LAST; an object bigger than a quarter of the block being
+ * filled gets one of its own). Sets *blk and *off to where they are.
+ * NULL when memory runs out. */
 static void *
-record_alloc(struct record *r, size_t n)
+arena_alloc(struct record_arena *a, size_t first, size_t n, uint32_t *blk, uint32_t *off)
 {
-    struct record_block *b = r->blocks;
-    if (n > RECORD_BIG_OBJECT || b == NULL || b->cap - b->used < n) {
-        size_t cap = n;
-        if (n <= RECORD_BIG_OBJECT) {
-            if (r->next_block < RECORD_BLOCK_FIRST)
-                r->next_block = RECORD_BLOCK_FIRST;
-            cap = r->next_block - sizeof *b;
-            if (r->next_block < RECORD_BLOCK_LAST)
-                r->next_block *= 2;
+    struct record_block *b = a->n > 0 ? a->blocks[a->cur] : NULL;
+    if (b == NULL || b->cap - b->used < n) {
+        if (a->next < first)
+            a->next = first;
+        bool own = n > (a->next - sizeof *b) / 4;
+        size_t cap = own ? n : a->next - sizeof *b;
+        if (a->n == a->cap) {
+            size_t c = a->cap ? a->cap * 2 : 16;
+            struct record_block **grown = realloc(a->blocks, c * sizeof *grown);
+            if (grown == NULL)
+                return NULL;
+            a->blocks = grown;
+            a->cap = c;
         }
         struct record_block *nb = record_block_new(cap);
         if (nb == NULL)
             return NULL;
-        r->arena_bytes += sizeof *nb + cap;
-        if (n > RECORD_BIG_OBJECT && b != NULL) {
-            /* keep filling the current shared block: put the big one behind it */
-            nb->next = b->next;
-            b->next = nb;
-        } else {
-            nb->next = b;
-            r->blocks = nb;
+        a->allocated += sizeof *nb + cap;
+        a->blocks[a->n] = nb;
+        if (!own) {
+            /* a big object's block does not become the one being filled */
+            a->cur = a->n;
+            if (a->next < RECORD_BLOCK_LAST)
+                a->next *= 2;
         }
         b = nb;
+        a->n++;
+        *blk = (uint32_t)(a->n - 1);
+    } else {
+        *blk = (uint32_t)a->cur;
     }
+    *off = (uint32_t)b->used;
     void *p = b->data + b->used;
     b->used += n;
-    r->bytes_used += n;
+    a->used += n;
     return p;
+}
+
+/* n bytes of the text arena and their reference (0 when memory runs out). */
+static uint8_t *
+text_alloc(struct record *r, size_t n, uint32_t *ref)
+{
+    uint32_t blk, off;
+    uint8_t *p = arena_alloc(&r->text, RECORD_BLOCK_FIRST, n, &blk, &off);
+    if (p == NULL || blk > RECORD_REF_BLOCKS)
+        return NULL;  /* (4 GiB of sentences: the references are full) */
+    *ref = ((blk + 1) << RECORD_REF_SHIFT) | off;
+    return p;
+}
+
+/* What text reference ref names. */
+static inline const uint8_t *
+text_at(const struct record *r, uint32_t ref)
+{
+    return r->text.blocks[(ref >> RECORD_REF_SHIFT) - 1]->data +
+           (ref & ((1u << RECORD_REF_SHIFT) - 1));
 }
 
 /* The number of name s, adding it if new; -1 when memory runs out. */
@@ -276,10 +512,14 @@ record_intern(struct record *r, const char *s)
 {
     if (s == NULL)
         s = "";
+    if (r->last_where < r->n_wheres && strcmp(r->wheres[r->last_where], s) == 0)
+        return (int)r->last_where;
     for (size_t i = r->n_wheres; i > 0; i--) {
         /* newest first: the names in use are usually the recent ones */
-        if (strcmp(r->wheres[i - 1], s) == 0)
+        if (strcmp(r->wheres[i - 1], s) == 0) {
+            r->last_where = i - 1;
             return (int)(i - 1);
+        }
     }
     if (r->n_wheres >= RECORD_MAX_WHERES)
         return -1;
@@ -297,6 +537,7 @@ record_intern(struct record *r, const char *s)
         return -1;
     memcpy(copy, s, len + 1);
     r->wheres[r->n_wheres] = copy;
+    r->last_where = r->n_wheres;
     return (int)r->n_wheres++;
 }
 
@@ -368,16 +609,42 @@ record_addr6_ref(struct record *r, const uint8_t a[16])
 static uint32_t
 record_tcb_ref(struct record *r, const struct trace_tcb *t)
 {
+    struct record_conn c;
+    struct record_rtt e;
     struct record_tcb k;
+    memset(&c, 0, sizeof c);
+    memset(&e, 0, sizeof e);
     memset(&k, 0, sizeof k);
     int state = record_static(r, t->state);
     if (state < 0)
         return 0;
-    k.srtt_ns = t->srtt_ns;
-    k.rto_ns = t->rto_ns;
-    k.rtt_ns = t->rtt_ns;
-    k.rtt_at_ns = t->rtt_at_ns;
-    k.rtt_samples = t->rtt_samples;
+    e.srtt_ns = t->srtt_ns;
+    e.rto_ns = t->rto_ns;
+    e.rtt_ns = t->rtt_ns;
+    e.rtt_at_ns = t->rtt_at_ns;
+    e.rtt_samples = t->rtt_samples;
+    if (t->v6) {
+        c.v6 = 1;
+        c.laddr = record_addr6_ref(r, t->laddr6);
+        c.faddr = record_addr6_ref(r, t->faddr6);
+        if (c.laddr == 0 || c.faddr == 0)
+            return 0;
+    } else {
+        c.v6 = t->mapped ? 2 : 0;
+        c.laddr = t->laddr;
+        c.faddr = t->faddr;
+    }
+    c.iss = t->iss;
+    c.irs = t->irs;
+    c.lport = t->lport;
+    c.fport = t->fport;
+    c.state = (uint16_t)state;
+    long conn = set_intern(&r->conns, &c);
+    long rtt = set_intern(&r->rtts, &e);
+    if (conn < 0 || rtt < 0)
+        return 0;
+    k.conn = (uint32_t)conn;
+    k.rtt = (uint32_t)rtt;
     k.snd_una = t->snd_una;
     k.snd_nxt = t->snd_nxt;
     k.snd_wnd = t->snd_wnd;
@@ -385,22 +652,6 @@ record_tcb_ref(struct record *r, const struct trace_tcb *t)
     k.rcv_wnd = t->rcv_wnd;
     k.cwnd = t->cwnd;
     k.ssthresh = t->ssthresh;
-    if (t->v6) {
-        k.v6 = 1;
-        k.laddr = record_addr6_ref(r, t->laddr6);
-        k.faddr = record_addr6_ref(r, t->faddr6);
-        if (k.laddr == 0 || k.faddr == 0)
-            return 0;
-    } else {
-        k.v6 = t->mapped ? 2 : 0;
-        k.laddr = t->laddr;
-        k.faddr = t->faddr;
-    }
-    k.iss = t->iss;
-    k.irs = t->irs;
-    k.lport = t->lport;
-    k.fport = t->fport;
-    k.state = (uint16_t)state;
     for (size_t i = r->n_tcbs, n = 0; i > 0 && n < RECORD_TCB_RECENT; i--, n++)
         if (memcmp(&r->tcbs[i - 1], &k, sizeof k) == 0)
             return (uint32_t)i;
@@ -418,60 +669,238 @@ record_tcb_ref(struct record *r, const struct trace_tcb *t)
     return (uint32_t)r->n_tcbs;
 }
 
-/* The bytes of p as the log keeps them: inside a copy already kept for the
- * same packet when they are there (the layers above on the way up, a frame
- * crossing a link), written in front of it when a layer below pushed a
- * header (the way down), else a new copy. NULL when memory runs out. */
-static const uint8_t *
-record_frame_bytes(struct record *r, const struct trace_event *ev)
+/* --- frame bytes: staged, compressed, read through a cache ----------------- */
+
+/* A new frame block (open: the staging buffer's, or about to be filled);
+ * its number, or RECORD_NO_FRAME when memory runs out. */
+static uint32_t
+fblock_new(struct record *r)
 {
-    static const uint8_t empty[1];
+    if (r->n_fblocks >= RECORD_NO_FRAME - 1)
+        return RECORD_NO_FRAME;
+    if (r->n_fblocks == r->cap_fblocks) {
+        size_t cap = r->cap_fblocks ? r->cap_fblocks * 2 : 64;
+        struct record_fblock *grown = realloc(r->fblocks, cap * sizeof *grown);
+        if (grown == NULL)
+            return RECORD_NO_FRAME;
+        r->fblocks = grown;
+        r->cap_fblocks = cap;
+    }
+    memset(&r->fblocks[r->n_fblocks], 0, sizeof *r->fblocks);
+    return (uint32_t)r->n_fblocks++;
+}
+
+/* Keep raw[0..n) as frame block blk: compressed when that shrinks it.
+ * false when memory runs out. */
+static bool
+fblock_keep(struct record *r, uint32_t blk, const uint8_t *raw, size_t n)
+{
+    if (r->lz4_state == NULL && (r->lz4_state = malloc((size_t)LZ4_sizeofState())) == NULL)
+        return false;
+    size_t bound = (size_t)LZ4_compressBound((int)n);
+    if (bound > r->zbuf_cap) {
+        uint8_t *z = realloc(r->zbuf, bound);
+        if (z == NULL)
+            return false;
+        r->zbuf = z;
+        r->zbuf_cap = bound;
+    }
+    int z = n > 0 ? LZ4_compress_fast_extState(r->lz4_state, (const char *)raw, (char *)r->zbuf,
+                                               (int)n, (int)bound, 1)
+                  : 0;
+    bool compressed = z > 0 && (size_t)z < n;
+    size_t size = compressed ? (size_t)z : n;
+    uint32_t ablk, aoff;
+    uint8_t *dst = arena_alloc(&r->fbytes, RECORD_FBLOCK_FIRST, size > 0 ? size : 1, &ablk, &aoff);
+    if (dst == NULL)
+        return false;
+    memcpy(dst, compressed ? r->zbuf : raw, size);
+    struct record_fblock *b = &r->fblocks[blk];
+    b->data = dst;
+    b->size = (uint32_t)size;
+    b->raw = (uint32_t)n;
+    b->compressed = compressed;
+    r->pkt_bytes += size;
+    return true;
+}
+
+/* Close the staging block (compress it into the arena) and open the next;
+ * its raw bytes stay at hand as prev_stage until the next one closes, for
+ * the events of a frame that crosses the boundary. false when memory runs out. */
+static bool
+stage_seal(struct record *r)
+{
+    if (r->stage_blk != RECORD_NO_FRAME) {
+        if (!fblock_keep(r, r->stage_blk, r->stage, r->stage_used))
+            return false;
+        uint8_t *t = r->prev_stage;
+        r->prev_stage = r->stage;
+        r->stage = t;
+        r->prev_blk = r->stage_blk;
+        r->prev_used = r->stage_used;
+        r->stage_blk = RECORD_NO_FRAME;
+    }
+    if (r->stage == NULL && (r->stage = malloc(RECORD_STAGE)) == NULL)
+        return false;
+    uint32_t blk = fblock_new(r);
+    if (blk == RECORD_NO_FRAME)
+        return false;
+    r->stage_blk = blk;
+    r->stage_used = 0;
+    return true;
+}
+
+/* The raw bytes of frame block blk while the emit side still has them
+ * (the open block, the one closed last), else NULL. */
+static uint8_t *
+frame_raw(struct record *r, uint32_t blk)
+{
+    if (blk == r->stage_blk)
+        return r->stage;
+    if (blk == r->prev_blk)
+        return r->prev_stage;
+    return NULL;
+}
+
+/* Where the log keeps the bytes of ev's packet (block *blk, offset *off):
+ * inside a copy already kept for the same packet when they are there (the
+ * layers above on the way up, a frame crossing a link), written in front
+ * of it when a layer below pushed a header (the way down), else a new copy.
+ * Sharing looks only at the two newest frame blocks (the bytes the emit
+ * side has raw); a frame met again later is copied again. false when
+ * memory runs out. */
+static bool
+record_frame_bytes(struct record *r, const struct trace_event *ev, uint32_t *blk, uint32_t *off)
+{
     const struct pkt *p = ev->pkt;
-    size_t len = p->len > UINT32_MAX ? UINT32_MAX : p->len;
-    if (len == 0)
-        return empty;
+    size_t len = p->len;
     if (r->frames == NULL) {
         r->frames = calloc(RECORD_FRAMES, sizeof *r->frames);
         if (r->frames == NULL)
-            return NULL;
+            return false;
     }
-    int off = pkt_off(p);
+    int poff = pkt_off(p);
     struct record_frame *f = &r->frames[p->id & (RECORD_FRAMES - 1)];
-    if (f->id == p->id && p->id != 0) {
-        size_t flen = (size_t)(f->hi - f->lo);
-        if (len == flen && memcmp(f->lo, p->data, len) == 0) {
-            f->off_lo = off;  /* the same bytes in another buffer: follow it */
-            return f->lo;
+    uint8_t *raw = f->id == p->id && p->id != 0 ? frame_raw(r, f->blk) : NULL;
+    if (raw != NULL) {
+        size_t flen = f->hi - f->lo;
+        *blk = f->blk;
+        if (len == flen && memcmp(raw + f->lo, p->data, len) == 0) {
+            f->off_lo = poff;  /* the same bytes in another buffer: follow it */
+            *off = f->lo;
+            return true;
         }
-        long start = (long)off - f->off_lo;
-        if (start >= 0 && (size_t)start + len <= flen && memcmp(f->lo + start, p->data, len) == 0)
-            return f->lo + start;
+        long start = (long)poff - f->off_lo;
+        if (start >= 0 && (size_t)start + len <= flen &&
+            memcmp(raw + f->lo + start, p->data, len) == 0) {
+            *off = f->lo + (uint32_t)start;
+            return true;
+        }
         size_t k = start < 0 ? (size_t)-start : 0;
-        if (k > 0 && k <= (size_t)(f->lo - f->base) && len == k + flen &&
-            memcmp(p->data + k, f->lo, flen) == 0) {
+        if (k > 0 && f->blk == r->stage_blk && k <= f->lo - f->base && len == k + flen &&
+            memcmp(p->data + k, raw + f->lo, flen) == 0) {
             /* [base, lo) is this frame's own room, unread by any event */
-            f->lo -= k;
-            memcpy(f->lo, p->data, k);
-            f->off_lo = off;
-            return f->lo;
+            f->lo -= (uint32_t)k;
+            memcpy(raw + f->lo, p->data, k);
+            f->off_lo = poff;
+            *off = f->lo;
+            return true;
         }
     }
     size_t slack = 0;
     if (ev->kind == TRACE_TX && ev->layer != LAYER_ETH && ev->layer != LAYER_WIRE)
-        slack = off < RECORD_FRAME_SLACK ? (size_t)(off > 0 ? off : 0) : RECORD_FRAME_SLACK;
-    uint8_t *base = record_alloc(r, slack + len);
-    if (base == NULL)
-        return NULL;
-    r->pkt_bytes += slack + len;
-    memcpy(base + slack, p->data, len);
+        slack = poff < RECORD_FRAME_SLACK ? (size_t)(poff > 0 ? poff : 0) : RECORD_FRAME_SLACK;
+    if (slack + len > RECORD_STAGE_BIG) {
+        /* a block of its own, kept at once; not shared (rare: a reassembled
+         * datagram, a jumbo frame) */
+        uint32_t b = fblock_new(r);
+        if (b == RECORD_NO_FRAME || !fblock_keep(r, b, p->data, len))
+            return false;
+        r->pkt_raw += len;
+        f->id = 0;
+        *blk = b;
+        *off = 0;
+        return true;
+    }
+    if ((r->stage_blk == RECORD_NO_FRAME || r->stage_used + slack + len > RECORD_STAGE) &&
+        !stage_seal(r))
+        return false;
+    uint32_t base = (uint32_t)r->stage_used;
+    r->stage_used += slack + len;
+    r->pkt_raw += slack + len;
+    memcpy(r->stage + base + slack, p->data, len);
     f->id = p->id;
+    f->blk = r->stage_blk;
     f->base = base;
-    f->lo = base + slack;
-    f->hi = base + slack + len;
-    f->off_lo = off;
-    return f->lo;
+    f->lo = base + (uint32_t)slack;
+    f->hi = f->lo + (uint32_t)len;
+    f->off_lo = poff;
+    *blk = f->blk;
+    *off = f->lo;
+    return true;
 }
 
+/* The bytes [off, off + len) of frame block blk, through the cache: valid
+ * until RECORD_BYTES_GETS more blocks have been read (each get reads at
+ * most one). NULL when memory runs out or the block does not decompress. */
+static const uint8_t *
+record_frame_at(const struct record *r, uint32_t blk, uint32_t off, uint32_t len)
+{
+    static const uint8_t empty[1];
+    if (len == 0)
+        return empty;
+    struct record_fcache *c = r->fcache;
+    if (c == NULL || blk >= r->n_fblocks)
+        return NULL;
+    c->clock++;
+    struct record_fslot *s = NULL, *lru = &c->slot[0];
+    for (size_t k = 0; k < RECORD_BYTES_GETS; k++) {
+        if (c->slot[k].blk == blk && c->slot[k].buf != NULL) {
+            s = &c->slot[k];
+            break;
+        }
+        if (c->slot[k].used < lru->used)
+            lru = &c->slot[k];
+    }
+    bool open = blk == r->stage_blk;
+    const struct record_fblock *b = &r->fblocks[blk];
+    if (s != NULL && !open && !s->partial) {
+        s->used = c->clock;
+        return s->buf + off;
+    }
+    if (s == NULL) {
+        s = lru;
+        s->blk = RECORD_NO_FRAME;
+        s->partial = false;
+    }
+    size_t need = open ? RECORD_STAGE : b->raw;
+    if (need > s->cap) {
+        uint8_t *grown = realloc(s->buf, need);
+        if (grown == NULL)
+            return NULL;
+        s->buf = grown;
+        s->cap = need;
+    }
+    if (open) {
+        /* the open block still grows (and a frame's room fills in front of
+         * it): copy just the frame, now */
+        memcpy(s->buf + off, r->stage + off, len);
+        s->partial = true;
+    } else if (b->compressed) {
+        if (LZ4_decompress_safe((const char *)b->data, (char *)s->buf, (int)b->size,
+                                (int)b->raw) != (int)b->raw) {
+            s->blk = RECORD_NO_FRAME;
+            return NULL;
+        }
+        s->partial = false;
+    } else {
+        memcpy(s->buf, b->data, b->raw);
+        s->partial = false;
+    }
+    s->blk = blk;
+    s->used = c->clock;
+    return s->buf + off;
+}
 /* --- sentences kept as format and arguments ------------------------------ */
 
 /* What an argument of a format is, as va_arg() must read it. */
@@ -803,8 +1232,8 @@ replay_fmt(const char *fmt, const uint8_t *v, char *buf)
 /* Sentence of ev as the log keeps it: its format and packed arguments, or
  * its text when it came written (or with a format not kept so); shared
  * with an equal recent one (every full-size frame's Ethernet line has the
- * same arguments). NULL when memory runs out. */
-static const uint8_t *
+ * same arguments). Its text reference; 0 when memory runs out. */
+static uint32_t
 record_said(struct record *r, const struct trace_event *ev)
 {
     uint8_t said[SAID_MAX];
@@ -847,24 +1276,29 @@ record_said(struct record *r, const struct trace_event *ev)
     if (r->saids == NULL) {
         r->saids = calloc(RECORD_TEXTS, sizeof *r->saids);
         if (r->saids == NULL)
-            return NULL;
+            return 0;
     }
-    const uint8_t **slot = &r->saids[h & (RECORD_TEXTS - 1)];
-    if (*slot != NULL) {
+    /* a slot holds the kept one's reference and the top half of its hash:
+     * the kept bytes (cold, in the arena) are read only when those agree */
+    uint64_t *slot = &r->saids[h & (RECORD_TEXTS - 1)];
+    uint32_t tag = (uint32_t)(h >> 32);
+    if (*slot != 0 && (uint32_t)(*slot >> 32) == tag) {
+        const uint8_t *kept = text_at(r, (uint32_t)*slot);
         /* the kept one's length first: a shorter one may end its block, so
          * comparing `total` bytes of it could read past its end */
         uint16_t kept_len;
-        memcpy(&kept_len, *slot, 2);
-        if ((size_t)kept_len + 3 == total && memcmp(*slot, said, total) == 0)
-            return *slot;
+        memcpy(&kept_len, kept, 2);
+        if ((size_t)kept_len + 3 == total && memcmp(kept, said, total) == 0)
+            return (uint32_t)*slot;
     }
-    uint8_t *copy = record_alloc(r, total);
+    uint32_t ref;
+    uint8_t *copy = text_alloc(r, total, &ref);
     if (copy == NULL)
-        return NULL;
+        return 0;
     memcpy(copy, said, total);
     r->text_bytes += total;
-    *slot = copy;
-    return copy;
+    *slot = (uint64_t)tag << 32 | ref;
+    return ref;
 }
 
 /* --- sentences built for record_get() --------------------------------------- */
@@ -972,7 +1406,7 @@ static const char *
 record_sentence(const struct record *r, size_t i, const struct record_entry *e)
 {
     static const char nothing[1];
-    const uint8_t *said = e->said;
+    const uint8_t *said = e->said != 0 ? text_at(r, e->said) : NULL;
     if (said == NULL)
         return nothing;
     if (said[2] == SAID_TEXT)
@@ -988,13 +1422,17 @@ record_sentence(const struct record *r, size_t i, const struct record_entry *e)
     if (said[2] == SAID_FRAME) {
         char suffix[TRACE_TEXT_LEN];
         replay_fmt(fmt, said + 3 + sizeof fmt, suffix);
-        trace_format_frame_text(e->bytes, e->len, suffix, text);
+        size_t flen;
+        const uint8_t *frame = record_entry_frame(r, i, &flen);
+        trace_format_frame_text(frame, flen, suffix, text);
     } else {
         replay_fmt(fmt, said + 3 + sizeof fmt, text);
     }
     t = memo_put(m, key, text);
     return t != NULL ? t : nothing;
 }
+
+/* A packet offset (from head) as an offset from data. */
 
 /* A packet offset (from head) as an offset from data. */
 static int16_t
@@ -1008,15 +1446,18 @@ record_rel_off(const struct pkt *p, int16_t off)
     return (int16_t)rel;
 }
 
-/* The slot for entry i, its chunk allocated if new; NULL when memory runs out. */
+/* --- the index: entries, their shapes, the wide ones ----------------------- */
+
+/* The slot for entry i, its chunk allocated if new (its time base t_ns);
+ * NULL when memory runs out. */
 static struct record_entry *
-record_slot(struct record *r, size_t i)
+record_slot(struct record *r, size_t i, uint64_t t_ns)
 {
     size_t c = i >> RECORD_CHUNK_SHIFT;
     if (c == r->n_chunks) {
         if (r->n_chunks == r->cap_chunks) {
             size_t cap = r->cap_chunks ? r->cap_chunks * 2 : 16;
-            struct record_entry **grown = realloc(r->chunks, cap * sizeof *grown);
+            struct record_chunk *grown = realloc(r->chunks, cap * sizeof *grown);
             if (grown == NULL)
                 return NULL;
             r->chunks = grown;
@@ -1025,40 +1466,134 @@ record_slot(struct record *r, size_t i)
         /* the first chunk starts small and grows to full size (a short
          * lesson's log stays small); it is copied only while it grows */
         size_t n = c == 0 ? RECORD_CHUNK_FIRST : RECORD_CHUNK;
-        r->chunks[c] = malloc(n * sizeof(struct record_entry));
-        if (r->chunks[c] == NULL)
+        struct record_chunk *ch = &r->chunks[c];
+        memset(ch, 0, sizeof *ch);
+        ch->e = malloc(n * sizeof(struct record_entry));
+        if (ch->e == NULL)
             return NULL;
+        ch->t_base = t_ns;
         if (c == 0)
             r->first_chunk_cap = n;
         r->n_chunks++;
     }
     if (c == 0 && i >= r->first_chunk_cap) {
         size_t n = r->first_chunk_cap * 2 < RECORD_CHUNK ? r->first_chunk_cap * 2 : RECORD_CHUNK;
-        struct record_entry *grown = realloc(r->chunks[0], n * sizeof *grown);
+        struct record_entry *grown = realloc(r->chunks[0].e, n * sizeof *grown);
         if (grown == NULL)
             return NULL;
-        r->chunks[0] = grown;
+        r->chunks[0].e = grown;
         r->first_chunk_cap = n;
     }
-    return &r->chunks[c][i & (RECORD_CHUNK - 1)];
+    return &r->chunks[c].e[i & (RECORD_CHUNK - 1)];
 }
 
 static inline const struct record_entry *
 record_entry_at(const struct record *r, size_t i)
 {
-    return &r->chunks[i >> RECORD_CHUNK_SHIFT][i & (RECORD_CHUNK - 1)];
+    return &r->chunks[i >> RECORD_CHUNK_SHIFT].e[i & (RECORD_CHUNK - 1)];
+}
+
+/* v (not 0) as a 16-bit difference from *base (set to v if unset: 0);
+ * false if it does not fit. */
+static bool
+delta16(uint64_t v, uint64_t *base, uint16_t *out)
+{
+    if (*base == 0)
+        *base = v;
+    uint64_t d = v - *base;
+    if (d + 32767u > 65534u)  /* outside -32767..32767, as unsigned */
+        return false;
+    *out = (uint16_t)((int)(int64_t)d + RECORD_DELTA_BIAS);
+    return true;
+}
+
+/* An event's fields an entry keeps as offsets, unpacked. */
+struct record_unpacked {
+    uint64_t t_ns, pkt_id, cause_pkt_id;
+    uint32_t fblk;  /* RECORD_NO_FRAME: no bytes */
+    uint32_t foff, len, step;
+    const struct record_shape *shape;
+};
+
+static void
+record_unpack(const struct record *r, size_t i, struct record_unpacked *u)
+{
+    const struct record_entry *e = record_entry_at(r, i);
+    const struct record_chunk *ch = &r->chunks[i >> RECORD_CHUNK_SHIFT];
+    u->shape = set_at(&r->shapes, e->shape & ~RECORD_WIDE);
+    if (e->shape & RECORD_WIDE) {
+        size_t lo = 0, hi = r->n_wides;
+        while (hi - lo > 1) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (r->wides[mid].i <= i)
+                lo = mid;
+            else
+                hi = mid;
+        }
+        const struct record_wide *w = &r->wides[lo];
+        u->t_ns = w->t_ns;
+        u->pkt_id = w->pkt_id;
+        u->cause_pkt_id = w->cause_pkt_id;
+        u->fblk = w->fblk;
+        u->foff = w->foff;
+        u->len = w->len;
+        u->step = w->step;
+        return;
+    }
+    uint64_t t_base = ch->t_base;
+    size_t in_chunk = i & (RECORD_CHUNK - 1);
+    if (ch->n_tsegs > 0 && in_chunk >= ch->tsegs[0].first) {
+        size_t lo = 0, hi = ch->n_tsegs;
+        while (hi - lo > 1) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (ch->tsegs[mid].first <= in_chunk)
+                lo = mid;
+            else
+                hi = mid;
+        }
+        t_base = ch->tsegs[lo].t;
+    }
+    u->t_ns = t_base + e->t;
+    u->pkt_id = e->pkt ? ch->pkt_base + (uint64_t)(int64_t)((int)e->pkt - RECORD_DELTA_BIAS) : 0;
+    u->cause_pkt_id =
+        e->cause_pkt ? ch->pkt_base + (uint64_t)(int64_t)((int)e->cause_pkt - RECORD_DELTA_BIAS) : 0;
+    u->fblk = e->fblk ? (uint32_t)((int64_t)ch->fblk_base + ((int)e->fblk - RECORD_DELTA_BIAS))
+                      : RECORD_NO_FRAME;
+    u->foff = e->foff;
+    u->len = e->len;
+    u->step = e->step;
+}
+
+/* The frame bytes of event i (NULL without a packet) and their length: for
+ * a sentence built from them. Valid as record_event.bytes is. */
+static const uint8_t *
+record_entry_frame(const struct record *r, size_t i, size_t *len)
+{
+    struct record_unpacked u;
+    record_unpack(r, i, &u);
+    *len = 0;
+    if (u.fblk == RECORD_NO_FRAME)
+        return NULL;
+    const uint8_t *b = record_frame_at(r, u.fblk, u.foff, u.len);
+    if (b != NULL)
+        *len = u.len;
+    return b;
 }
 
 static void
 record_emit(void *ctx, const struct trace_event *ev)
 {
     struct record *r = ctx;
-    struct record_entry *e = record_slot(r, r->n_entries);
+    size_t i = r->n_entries;
+    struct record_entry *e = record_slot(r, i, ev->t_ns);
     if (e == NULL)
         goto out_lost;
     if (r->memo == NULL && (r->memo = calloc(1, sizeof *r->memo)) == NULL)
         goto out_lost;
+    struct record_chunk *ch = &r->chunks[i >> RECORD_CHUNK_SHIFT];
 
+    struct record_shape k;
+    memset(&k, 0, sizeof k);
     int where = record_intern(r, ev->where);
     int rfc = record_static(r, ev->rfc);
     if (where < 0 || rfc < 0)
@@ -1067,40 +1602,104 @@ record_emit(void *ctx, const struct trace_event *ev)
     if (ev->has_tcb && (tcb = record_tcb_ref(r, &ev->tcb)) == 0)
         goto out_lost;
 
-    const uint8_t *said = record_said(r, ev);
-    if (said == NULL)
+    uint32_t said = record_said(r, ev);
+    if (said == 0)
         goto out_lost;
 
-    memset(e, 0, sizeof *e);
-    e->t_ns = ev->t_ns;
-    e->kind = (uint8_t)ev->kind;
-    e->layer = (uint8_t)ev->layer;
-    e->host = (int16_t)(ev->host ? sim_host_index(r->sim, ev->host) : -1);
-    e->where = (uint16_t)where;
-    e->reason = (uint8_t)ev->reason;
-    e->rfc = (uint16_t)rfc;
-    e->tcb = tcb;
-    e->cause_kind = ev->cause.kind;
-    e->cause_call = ev->cause.call;
-    e->cause_timer = ev->cause.timer;
-    e->cause_why = ev->cause.tcp_why;
-    e->cause_step = ev->cause.step;
-    e->cause_pkt_id = ev->cause.pkt_id;
-    e->said = said;
-    e->l2_off = e->l3_off = e->l4_off = RECORD_OFF_NONE;
+    k.kind = (uint8_t)ev->kind;
+    k.layer = (uint8_t)ev->layer;
+    k.host = (int16_t)(ev->host ? sim_host_index(r->sim, ev->host) : -1);
+    k.where = (uint16_t)where;
+    k.reason = (uint8_t)ev->reason;
+    k.rfc = (uint16_t)rfc;
+    k.cause_kind = ev->cause.kind;
+    k.cause_call = ev->cause.call;
+    k.cause_timer = ev->cause.timer;
+    k.cause_why = ev->cause.tcp_why;
+    k.l2_off = k.l3_off = k.l4_off = RECORD_OFF_NONE;
 
+    struct record_wide w = {
+        .i = i,
+        .t_ns = ev->t_ns,
+        .cause_pkt_id = ev->cause.pkt_id,
+        .step = ev->cause.step,
+        .fblk = RECORD_NO_FRAME,
+    };
     const struct pkt *p = ev->pkt;
     if (p != NULL) {
-        e->pkt_id = p->id;
-        const uint8_t *bytes = record_frame_bytes(r, ev);
-        if (bytes == NULL)
-            goto out_lost;  /* the text stays in the arena, unreferenced */
-        e->bytes = bytes;
-        e->len = p->len > UINT32_MAX ? UINT32_MAX : (uint32_t)p->len;
-        e->l2_off = record_rel_off(p, p->l2_off);
-        e->l3_off = record_rel_off(p, p->l3_off);
-        e->l4_off = record_rel_off(p, p->l4_off);
+        w.pkt_id = p->id;
+        w.len = p->len > UINT32_MAX ? UINT32_MAX : (uint32_t)p->len;
+        if (w.len > 0) {
+            if (r->fcache == NULL) {
+                if ((r->fcache = calloc(1, sizeof *r->fcache)) == NULL)
+                    goto out_lost;
+                for (size_t s = 0; s < RECORD_BYTES_GETS; s++)
+                    r->fcache->slot[s].blk = RECORD_NO_FRAME;
+            }
+            if (!record_frame_bytes(r, ev, &w.fblk, &w.foff))
+                goto out_lost;  /* the text stays in the arena, unreferenced */
+        } else {
+            w.fblk = 0;  /* bytes of an empty packet: none to read */
+        }
+        k.l2_off = record_rel_off(p, p->l2_off);
+        k.l3_off = record_rel_off(p, p->l3_off);
+        k.l4_off = record_rel_off(p, p->l4_off);
         r->n_with_pkt++;
+    }
+    long shape = set_intern(&r->shapes, &k);
+    if (shape < 0)
+        goto out_lost;
+
+    e->said = said;
+    e->tcb = tcb;
+    e->shape = (uint32_t)shape;
+    e->pkt = e->cause_pkt = e->fblk = e->foff = e->len = e->step = 0;
+    uint64_t t_base = ch->n_tsegs > 0 ? ch->tsegs[ch->n_tsegs - 1].t : ch->t_base;
+    if (ev->t_ns > t_base && ev->t_ns - t_base > UINT32_MAX) {
+        /* a lesson that waited: count this chunk's times from here on */
+        if (ch->n_tsegs == ch->cap_tsegs) {
+            size_t cap = ch->cap_tsegs ? ch->cap_tsegs * 2 : 4;
+            struct record_tseg *grown = realloc(ch->tsegs, cap * sizeof *grown);
+            if (grown == NULL)
+                goto out_lost;
+            ch->tsegs = grown;
+            ch->cap_tsegs = cap;
+        }
+        t_base = ev->t_ns;
+        ch->tsegs[ch->n_tsegs++] = (struct record_tseg){ .first = i & (RECORD_CHUNK - 1), .t = t_base };
+    }
+    bool fits = ev->t_ns >= t_base && w.step <= UINT16_MAX && w.len <= UINT16_MAX &&
+                w.foff <= UINT16_MAX;
+    e->t = (uint32_t)(ev->t_ns - t_base);
+    e->step = (uint16_t)w.step;
+    e->len = (uint16_t)w.len;
+    e->foff = (uint16_t)w.foff;
+    if (fits && w.pkt_id != 0)
+        fits = delta16(w.pkt_id, &ch->pkt_base, &e->pkt);
+    if (fits && w.cause_pkt_id != 0)
+        fits = delta16(w.cause_pkt_id, &ch->pkt_base, &e->cause_pkt);
+    if (fits && w.fblk != RECORD_NO_FRAME && w.len == 0) {
+        e->fblk = RECORD_DELTA_BIAS;  /* an empty packet: no block is read */
+    } else if (fits && w.fblk != RECORD_NO_FRAME) {
+        if (!ch->has_fblk) {
+            ch->fblk_base = w.fblk;
+            ch->has_fblk = true;
+        }
+        /* block numbers count from 0: shift by one so 0 stays "unset" */
+        uint64_t base = (uint64_t)ch->fblk_base + 1;
+        fits = delta16((uint64_t)w.fblk + 1, &base, &e->fblk);
+    }
+    if (!fits) {
+        if (r->n_wides == r->cap_wides) {
+            size_t cap = r->cap_wides ? r->cap_wides * 2 : 16;
+            struct record_wide *grown = realloc(r->wides, cap * sizeof *grown);
+            if (grown == NULL)
+                goto out_lost;
+            r->wides = grown;
+            r->cap_wides = cap;
+        }
+        r->wides[r->n_wides++] = w;
+        e->shape |= RECORD_WIDE;
     }
     r->n_entries++;
     return;
@@ -1135,8 +1734,11 @@ record_memory(const struct record *r, struct record_memory *out)
     memset(out, 0, sizeof *out);
     size_t index_entries =
         r->n_chunks == 0 ? 0 : (r->n_chunks - 1) * RECORD_CHUNK + r->first_chunk_cap;
-    out->index = index_entries * sizeof(struct record_entry) +
-                 r->cap_chunks * sizeof *r->chunks + r->cap_wheres * sizeof(char *);
+    for (size_t i = 0; i < r->n_chunks; i++)
+        out->index += r->chunks[i].cap_tsegs * sizeof *r->chunks[i].tsegs;
+    out->index += index_entries * sizeof(struct record_entry) +
+                 r->cap_chunks * sizeof *r->chunks + r->cap_wheres * sizeof(char *) +
+                 r->cap_wides * sizeof *r->wides + set_memory(&r->shapes);
     for (size_t i = 0; i < r->n_wheres; i++)
         out->index += strlen(r->wheres[i]) + 1;
     out->index += r->cap_statics * sizeof *r->statics;
@@ -1154,11 +1756,22 @@ record_memory(const struct record *r, struct record_memory *out)
         for (const struct record_block *b = r->memo->blocks; b != NULL; b = b->next)
             memo += sizeof *b + b->cap;
     }
+    /* the frames' working buffers: staging, the block closed last, the
+     * read cache, the compressor's */
+    size_t buffers = (r->stage != NULL ? RECORD_STAGE : 0) + (r->prev_stage != NULL ? RECORD_STAGE : 0) +
+                     r->zbuf_cap + r->cap_fblocks * sizeof *r->fblocks +
+                     (r->lz4_state != NULL ? (size_t)LZ4_sizeofState() : 0);
+    if (r->fcache != NULL) {
+        buffers += sizeof *r->fcache;
+        for (size_t k = 0; k < RECORD_BYTES_GETS; k++)
+            buffers += r->fcache->slot[k].cap;
+    }
     out->text = r->text_bytes + memo;
-    out->packet = r->pkt_bytes;
-    out->tcb = r->cap_tcbs * sizeof *r->tcbs + r->cap_addrs6 * sizeof *r->addrs6;
-    out->slack = r->arena_bytes - r->text_bytes - r->pkt_bytes;
-    out->total = out->index + out->tcb + r->arena_bytes + memo;
+    out->packet = r->pkt_bytes + buffers;
+    out->tcb = r->cap_tcbs * sizeof *r->tcbs + r->cap_addrs6 * sizeof *r->addrs6 +
+               set_memory(&r->conns) + set_memory(&r->rtts);
+    out->slack = r->text.allocated + r->fbytes.allocated - r->text_bytes - r->pkt_bytes;
+    out->total = out->index + out->tcb + r->text.allocated + r->fbytes.allocated + memo + buffers;
     out->with_packet = r->n_with_pkt;
 }
 
@@ -1178,56 +1791,63 @@ record_get_facts(const struct record *r, size_t i, struct record_event *out)
     if (i >= r->n_entries)
         return false;
     const struct record_entry *e = record_entry_at(r, i);
+    struct record_unpacked u;
+    record_unpack(r, i, &u);
+    const struct record_shape *k = u.shape;
     memset(out, 0, sizeof *out);
-    out->t_ns = e->t_ns;
-    out->kind = (enum trace_kind)e->kind;
-    out->layer = (enum trace_layer)e->layer;
-    out->host = e->host;
-    out->where = r->wheres[e->where];
-    out->pkt_id = e->pkt_id;
-    out->reason = e->reason;
-    out->rfc = r->statics != NULL ? r->statics[e->rfc] : NULL;
-    out->cause.kind = e->cause_kind;
-    out->cause.call = e->cause_call;
-    out->cause.timer = e->cause_timer;
-    out->cause.tcp_why = e->cause_why;
-    out->cause.step = e->cause_step;
-    out->cause.pkt_id = e->cause_pkt_id;
+    out->t_ns = u.t_ns;
+    out->kind = (enum trace_kind)k->kind;
+    out->layer = (enum trace_layer)k->layer;
+    out->host = k->host;
+    out->where = r->wheres[k->where];
+    out->pkt_id = u.pkt_id;
+    out->reason = k->reason;
+    out->rfc = r->statics != NULL ? r->statics[k->rfc] : NULL;
+    out->cause.kind = k->cause_kind;
+    out->cause.call = k->cause_call;
+    out->cause.timer = k->cause_timer;
+    out->cause.tcp_why = k->cause_why;
+    out->cause.step = u.step;
+    out->cause.pkt_id = u.cause_pkt_id;
     out->text = unbuilt;
-    out->bytes = e->bytes;
-    out->len = e->len;
-    out->l2_off = e->l2_off;
-    out->l3_off = e->l3_off;
-    out->l4_off = e->l4_off;
+    out->l2_off = k->l2_off;
+    out->l3_off = k->l3_off;
+    out->l4_off = k->l4_off;
+    if (u.fblk != RECORD_NO_FRAME) {
+        out->bytes = record_frame_at(r, u.fblk, u.foff, u.len);
+        out->len = out->bytes != NULL ? u.len : 0;
+    }
     if (e->tcb != 0) {
-        const struct record_tcb *k = &r->tcbs[e->tcb - 1];
+        const struct record_tcb *t = &r->tcbs[e->tcb - 1];
+        const struct record_conn *c = set_at(&r->conns, t->conn);
+        const struct record_rtt *rt = set_at(&r->rtts, t->rtt);
         out->has_tcb = true;
-        out->tcb.state = r->statics[k->state];
-        out->tcb.v6 = k->v6 == 1;
-        out->tcb.mapped = k->v6 == 2;
-        if (k->v6 == 1) {
-            memcpy(out->tcb.laddr6, r->addrs6[k->laddr - 1], 16);
-            memcpy(out->tcb.faddr6, r->addrs6[k->faddr - 1], 16);
+        out->tcb.state = r->statics[c->state];
+        out->tcb.v6 = c->v6 == 1;
+        out->tcb.mapped = c->v6 == 2;
+        if (c->v6 == 1) {
+            memcpy(out->tcb.laddr6, r->addrs6[c->laddr - 1], 16);
+            memcpy(out->tcb.faddr6, r->addrs6[c->faddr - 1], 16);
         } else {
-            out->tcb.laddr = k->laddr;
-            out->tcb.faddr = k->faddr;
+            out->tcb.laddr = c->laddr;
+            out->tcb.faddr = c->faddr;
         }
-        out->tcb.lport = k->lport;
-        out->tcb.fport = k->fport;
-        out->tcb.iss = k->iss;
-        out->tcb.irs = k->irs;
-        out->tcb.snd_una = k->snd_una;
-        out->tcb.snd_nxt = k->snd_nxt;
-        out->tcb.snd_wnd = k->snd_wnd;
-        out->tcb.rcv_nxt = k->rcv_nxt;
-        out->tcb.rcv_wnd = k->rcv_wnd;
-        out->tcb.cwnd = k->cwnd;
-        out->tcb.ssthresh = k->ssthresh;
-        out->tcb.srtt_ns = k->srtt_ns;
-        out->tcb.rto_ns = k->rto_ns;
-        out->tcb.rtt_ns = k->rtt_ns;
-        out->tcb.rtt_at_ns = k->rtt_at_ns;
-        out->tcb.rtt_samples = k->rtt_samples;
+        out->tcb.lport = c->lport;
+        out->tcb.fport = c->fport;
+        out->tcb.iss = c->iss;
+        out->tcb.irs = c->irs;
+        out->tcb.snd_una = t->snd_una;
+        out->tcb.snd_nxt = t->snd_nxt;
+        out->tcb.snd_wnd = t->snd_wnd;
+        out->tcb.rcv_nxt = t->rcv_nxt;
+        out->tcb.rcv_wnd = t->rcv_wnd;
+        out->tcb.cwnd = t->cwnd;
+        out->tcb.ssthresh = t->ssthresh;
+        out->tcb.srtt_ns = rt->srtt_ns;
+        out->tcb.rto_ns = rt->rto_ns;
+        out->tcb.rtt_ns = rt->rtt_ns;
+        out->tcb.rtt_at_ns = rt->rtt_at_ns;
+        out->tcb.rtt_samples = (uint32_t)rt->rtt_samples;
     }
     return true;
 }

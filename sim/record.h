@@ -14,14 +14,17 @@
  * time it is asked for (then keeps it); record_get_facts() reads an event
  * without building it.
  *
- * Memory per event: a 72-byte index entry, plus the sentence as kept (a
- * format pointer and the packed arguments, shared with an equal recent
- * one), plus packet bytes shared between the events of one frame: a
- * frame's bytes are kept once however many layers report it (the headers
- * pushed on the way down are written in front of the bytes the layer above
- * stored; the ones pulled on the way up are found inside the copy already
- * kept), plus 88 bytes for each TCB snapshot that differs from the recent
- * ones. record_memory() says where it goes (bench/view_scale.c prints it).
+ * Memory per event: a 28-byte index entry (what many events share - kind,
+ * layer, place, cause, header offsets - kept once as a "shape"), plus the
+ * sentence as kept (a format pointer and the packed arguments, shared with
+ * an equal recent one), plus packet bytes shared between the events of one
+ * frame (a frame's bytes are kept once however many layers report it: the
+ * headers pushed on the way down are written in front of the bytes the
+ * layer above stored; the ones pulled on the way up are found inside the
+ * copy already kept) and LZ4-compressed in blocks of 64 KiB, plus 36 bytes
+ * for each TCB snapshot that differs from the recent ones (its connection
+ * and RTT estimate kept once each). record_memory()
+ * says where it goes (bench/view_scale.c prints it).
  */
 #ifndef NETSTEP_SIM_RECORD_H
 #define NETSTEP_SIM_RECORD_H
@@ -37,8 +40,18 @@ struct sim;
 /* An offset the packet did not have (its l2/l3/l4_off was -1). */
 #define RECORD_OFF_NONE INT16_MIN
 
-/* One event as record_get() returns it. Pointers stay valid until
- * record_destroy() (the arena never moves what it holds). */
+/* How long record_event.bytes stays valid: the frame bytes are kept
+ * compressed and a get decompresses them into a cache of this many
+ * blocks, the least recently read one replaced. A get (record_get() or
+ * record_get_facts(), of any event) reads at most one block, so the bytes
+ * an event returned stay valid through the next RECORD_BYTES_GETS - 1 gets
+ * on the same record, and until record_destroy(); recording more events
+ * does not disturb them. A reader that keeps bytes across more gets (a
+ * search through many events) copies them, or gets the event again. */
+#define RECORD_BYTES_GETS 8
+
+/* One event as record_get() returns it. `where`, `rfc`, `text` and
+ * tcb.state stay valid until record_destroy(); `bytes` as said above. */
 struct record_event {
     uint64_t t_ns;             /* virtual time */
     enum trace_kind kind;      /* RX, TX, DROP, WIRE... */
@@ -51,7 +64,8 @@ struct record_event {
     struct trace_cause cause;  /* why */
     const char *text;          /* the sentence, NUL-terminated (built when
                                 * first asked for, then kept) */
-    const uint8_t *bytes;      /* copy of p->data[0..len), NULL without a packet */
+    const uint8_t *bytes;      /* copy of p->data[0..len), NULL without a packet
+                                * (valid for RECORD_BYTES_GETS gets, above) */
     size_t len;                /* bytes copied */
     int16_t l2_off;            /* Ethernet header, relative to bytes (may be
                                 * negative: before data), or RECORD_OFF_NONE */
@@ -61,38 +75,68 @@ struct record_event {
     struct trace_tcb tcb;      /* that snapshot (state is the stack's static name) */
 };
 
-struct record_entry;
-struct record_block;
+struct record_chunk;
+struct record_wide;
+struct record_shape;
 struct record_tcb;
 struct record_frame;
+struct record_fblock;
+struct record_fcache;
 struct record_fmt;
 struct record_memo;
+struct record_block;
+
+/* Blocks that never move what they hold; a reference names a block by its
+ * number in `blocks` and an offset in it. */
+struct record_arena {
+    struct record_block **blocks;   /* in allocation order */
+    size_t n, cap;                  /* blocks held, slots */
+    size_t cur;                     /* the block being filled */
+    size_t next;                    /* size of the next shared block (they grow) */
+    uint64_t used;                  /* bytes handed out */
+    uint64_t allocated;             /* bytes of all blocks */
+};
+
+/* Fixed-size items kept once each (a hash over them finds an equal one). */
+struct record_set {
+    uint8_t *items;                 /* n items of `size` bytes */
+    size_t size, n, cap;
+    uint32_t *hash;                 /* open addressing: 1 + index, 0 free */
+    size_t hcap;                    /* slots in hash (a power of two) */
+    size_t last;                    /* the item found last */
+};
 
 struct record {
     struct trace_sink sink;         /* what record_attach() subscribes */
     struct sim *sim;                /* for host indexes and the trace bus */
     bool attached;                  /* sink is on sim->trace */
-    struct record_entry **chunks;   /* the index, in emit order: chunks of
+    struct record_chunk *chunks;    /* the index, in emit order: chunks of
                                        RECORD_CHUNK entries that never move
-                                       once full */
+                                       once full, each with its bases */
     size_t n_chunks;                /* chunks allocated */
     size_t cap_chunks;              /* slots in chunks */
     size_t first_chunk_cap;         /* entries chunks[0] has room for (it
                                        grows to RECORD_CHUNK; the others are
                                        allocated whole) */
     size_t n_entries;               /* events kept */
-    struct record_block *blocks;    /* arena: sentences' arguments and packet
-                                       bytes; newest first */
-    size_t next_block;              /* size of the next block (they grow) */
+    struct record_wide *wides;      /* events whose numbers do not fit an
+                                       entry, by index (rare) */
+    size_t n_wides, cap_wides;
+    struct record_set shapes;       /* what many events share, kept once */
+    struct record_arena text;       /* sentences as kept */
+    struct record_arena fbytes;     /* frame blocks as kept (compressed) */
     char **wheres;                  /* interned names */
     size_t n_wheres;                /* names held */
     size_t cap_wheres;              /* slots in wheres */
+    size_t last_where;              /* the name found last */
     const char **statics;           /* interned static strings (RFC tags, TCP
                                        state names); index 0 is NULL */
     size_t n_statics;               /* strings held */
     size_t cap_statics;             /* slots in statics */
     uint16_t *static_hash;          /* open addressing over statics, by pointer */
     struct record_tcb *tcbs;        /* distinct TCB snapshots; entries refer to them */
+    struct record_set conns;        /* the connections (and states) they are of */
+    struct record_set rtts;         /* their RTT estimates */
     size_t n_tcbs;                  /* snapshots held */
     size_t cap_tcbs;                /* slots in tcbs */
     uint8_t (*addrs6)[16];          /* distinct IPv6 addresses IPv6 snapshots
@@ -102,15 +146,26 @@ struct record {
     size_t cap_addrs6;              /* slots in addrs6 */
     struct record_frame *frames;    /* recent frames, by packet id: where their
                                        bytes are, to share them */
-    const uint8_t **saids;          /* recent sentences (as kept), by hash, to
+    struct record_fblock *fblocks;  /* frame blocks, by number */
+    size_t n_fblocks, cap_fblocks;
+    uint8_t *stage;                 /* the open frame block, raw */
+    size_t stage_used;              /* bytes in it */
+    uint32_t stage_blk;             /* its number (UINT32_MAX: none yet) */
+    uint8_t *prev_stage;            /* the block closed last, still raw */
+    size_t prev_used;               /* bytes in it */
+    uint32_t prev_blk;              /* its number (UINT32_MAX: none) */
+    void *lz4_state;                /* the compressor's */
+    uint8_t *zbuf;                  /* a block compressed, before it is kept */
+    size_t zbuf_cap;
+    struct record_fcache *fcache;   /* decompressed blocks, for the gets */
+    uint64_t *saids;                /* recent sentences (as kept), by hash, to
                                        share them */
     struct record_fmt *fmts;        /* formats seen, by pointer: their arguments */
     struct record_memo *memo;       /* sentences built for record_get() */
     uint64_t lost;                  /* events not kept because memory ran out */
-    uint64_t bytes_used;            /* arena bytes handed out */
-    uint64_t arena_bytes;           /* arena bytes allocated (blocks' capacity) */
-    uint64_t text_bytes;            /* of which sentences (formats' arguments) */
-    uint64_t pkt_bytes;             /* of which packet bytes */
+    uint64_t text_bytes;            /* sentences kept (formats' arguments) */
+    uint64_t pkt_bytes;             /* frame bytes kept (compressed) */
+    uint64_t pkt_raw;               /* frame bytes staged (before compression) */
     size_t n_with_pkt;              /* events that carry a packet */
 };
 
@@ -119,7 +174,8 @@ struct record_memory {
     size_t index;        /* the entries array (its capacity) and interned names */
     size_t text;         /* sentences as kept (formats' arguments), and
                             those built for record_get() */
-    size_t packet;       /* packet bytes */
+    size_t packet;       /* packet bytes as kept (compressed), and the
+                            buffers that stage and read them */
     size_t tcb;          /* TCB snapshots */
     size_t slack;        /* arena allocated but not handed out */
     size_t total;        /* all of the above */

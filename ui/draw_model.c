@@ -387,6 +387,10 @@ add_arrow(const struct view_model *m, struct draw_ladder *l, size_t i,
         return 0;
     const char *ea = link_end_name(scn, lk->a, lk->a_sw);
     const char *eb = link_end_name(scn, lk->b, lk->b_sw);
+    /* decoded first: the searches below get other events, and ev's bytes
+     * stay valid only for a few gets (sim/record.h, RECORD_BYTES_GETS) */
+    struct draw_frame f;
+    draw_decode(ev, &f);
     /* who sent it: the last end that handled this packet before */
     const char *from = NULL;
     struct record_event pe;
@@ -453,8 +457,6 @@ add_arrow(const struct view_model *m, struct draw_ladder *l, size_t i,
     a.to = node_index(l, to);
     if (a.from < 0 || a.to < 0)
         return 0;  /* a column left out by --hosts */
-    struct draw_frame f;
-    draw_decode(ev, &f);
     frame_label(&f, isns, ev->text, a.label, sizeof a.label, &a.style);
     /* a retransmission: the cause TCP gave the segment when it sent it */
     if (f.has_tcp) {
