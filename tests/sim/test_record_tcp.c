@@ -339,6 +339,16 @@ START_TEST(test_segment_words_without_a_header)
     ck_assert_int_eq(vfmt(buf, 8, TRACE_TCP_CUT(3) " and %d", (size_t)1, 2),
                      (int)strlen("(no and 2"));
     ck_assert_str_eq(buf, "(no and");
+    /* only "%'zu" and "%'.Nzu" are TRACE_TCP: any other size_t conversion
+     * is printf's own */
+    ck_assert_int_eq(trace_tcp_conv_cut("%'zu", 4), INT32_MAX);
+    ck_assert_int_eq(trace_tcp_conv_cut("%'.111zu", 8), 111);
+    ck_assert_int_eq(trace_tcp_conv_cut("%zu", 3), -1);
+    ck_assert_int_eq(trace_tcp_conv_cut("%'lu", 4), -1);
+    ck_assert_int_eq(trace_tcp_conv_cut("%'.zu", 5), -1);
+    ck_assert_int_eq(trace_tcp_conv_cut("%'5zu", 5), -1);
+    ck_assert_int_eq(vfmt(buf, sizeof buf, "%zu and %'5zu", (size_t)12, (size_t)3), 12);
+    ck_assert_str_eq(buf, "12 and     3");
     bench_close(&b);
 }
 END_TEST
