@@ -1033,11 +1033,14 @@ record_sentence(const struct record *r, size_t i, const struct record_entry *e)
         trace_format_frame_text(e->bytes, e->len, suffix, text);
     } else if (said[2] == SAID_SEG) {
         /* the segment from the packet's l4 offset (its data without one), as
-         * trace_pkt_segment() found it for the text sinks */
-        int off = e->l4_off == RECORD_OFF_NONE ? 0 : e->l4_off;
-        bool in = e->bytes != NULL && off >= 0 && (size_t)off <= e->len;
-        replay_fmt(fmt, said + 3 + sizeof fmt, text, in ? e->bytes + off : NULL,
-                   in ? e->len - (size_t)off : 0);
+         * trace_pkt_segment() found it for the text sinks; read through
+         * record_get_facts(), whatever the entry's own layout */
+        struct record_event f;
+        record_get_facts(r, i, &f);
+        int off = f.l4_off == RECORD_OFF_NONE ? 0 : f.l4_off;
+        bool in = f.bytes != NULL && off >= 0 && (size_t)off <= f.len;
+        replay_fmt(fmt, said + 3 + sizeof fmt, text, in ? f.bytes + off : NULL,
+                   in ? f.len - (size_t)off : 0);
     } else {
         replay_fmt(fmt, said + 3 + sizeof fmt, text, NULL, 0);
     }
