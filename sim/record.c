@@ -67,6 +67,8 @@
 #define SAID_TEXT 'T'    /* rest: the text and its NUL */
 #define SAID_FMT 'F'     /* rest: the format pointer, then the arguments */
 #define SAID_FRAME 'W'   /* idem, the text of a frame_text event */
+#define SAID_SEG 'S'     /* idem, a format with TRACE_TCP: its text reads
+                            the event's frame bytes too */
 #define SAID_MAX 1024    /* longest kept form (else the sentence is built now) */
 /* Interned names are numbered with 16 bits. */
 #define RECORD_MAX_WHERES 65535u
@@ -910,12 +912,15 @@ enum fmt_arg {
     ARG_DOUBLE,   /* double */
     ARG_STR,      /* const char * (copied: it may be the caller's buffer) */
     ARG_PTR,      /* void * (%p) */
+    ARG_TCP,      /* TRACE_TCP's size_t: nothing kept, the frame's header
+                     is read again when the sentence is built */
 };
 
 /* A format, and its arguments in order. */
 struct record_fmt {
     const char *fmt;  /* the format (its pointer names it), NULL: slot free */
     bool ok;          /* every conversion is one we can keep and replay */
+    bool has_tcp;     /* one of them is TRACE_TCP */
     uint8_t n;        /* arguments */
     uint8_t arg[RECORD_FMT_ARGS];
 };
@@ -993,6 +998,9 @@ fmt_next_conv(const char *p, struct fmt_conv *c)
         return false;
     }
     c->end = p + 1;
+    if (c->arg == ARG_WIDE && c->stars == 0 &&
+        trace_tcp_conv_cut(c->start, (size_t)(c->end - c->start)) >= 0)
+        c->arg = ARG_TCP;
     return true;
 }
 
@@ -1020,6 +1028,7 @@ record_fmt_of(struct record *r, const char *fmt)
         return &not_kept;  /* table full: build such sentences at once */
     f->fmt = fmt;
     f->ok = true;
+    f->has_tcp = false;
     f->n = 0;
     for (const char *p = strchr(fmt, '%'); p != NULL && f->ok; p = strchr(p, '%')) {
         struct fmt_conv c;
@@ -1031,23 +1040,34 @@ record_fmt_of(struct record *r, const char *fmt)
             f->arg[f->n++] = ARG_INT;
         if (c.arg != 0)
             f->arg[f->n++] = (uint8_t)c.arg;
+        if (c.arg == ARG_TCP)
+            f->has_tcp = true;
         p = c.end;
     }
     return f;
 }
 
 /* The arguments ap holds for f, packed at out (room n). Returns the bytes
- * used, 0 if they do not fit. */
+ * used, SIZE_MAX if they do not fit. A TRACE_TCP argument takes no room: it is
+ * checked instead, *tcp_ok false if one differs from what the segment's
+ * own header says (payload, SIZE_MAX: the event has no segment). */
 static size_t
-pack_args(const struct record_fmt *f, va_list ap, uint8_t *out, size_t n)
+pack_args(const struct record_fmt *f, va_list ap, uint8_t *out, size_t n, size_t payload,
+          bool *tcp_ok)
 {
     size_t k = 0;
     for (unsigned i = 0; i < f->n; i++) {
         switch (f->arg[i]) {
+        case ARG_TCP: {
+            size_t v = va_arg(ap, size_t);
+            if (v != payload || payload == SIZE_MAX)
+                *tcp_ok = false;
+            break;
+        }
         case ARG_INT: {
             int v = va_arg(ap, int);
             if (k + sizeof v > n)
-                return 0;
+                return SIZE_MAX;
             memcpy(out + k, &v, sizeof v);
             k += sizeof v;
             break;
@@ -1055,7 +1075,7 @@ pack_args(const struct record_fmt *f, va_list ap, uint8_t *out, size_t n)
         case ARG_WIDE: {
             long long v = va_arg(ap, long long);
             if (k + sizeof v > n)
-                return 0;
+                return SIZE_MAX;
             memcpy(out + k, &v, sizeof v);
             k += sizeof v;
             break;
@@ -1063,7 +1083,7 @@ pack_args(const struct record_fmt *f, va_list ap, uint8_t *out, size_t n)
         case ARG_DOUBLE: {
             double v = va_arg(ap, double);
             if (k + sizeof v > n)
-                return 0;
+                return SIZE_MAX;
             memcpy(out + k, &v, sizeof v);
             k += sizeof v;
             break;
@@ -1071,7 +1091,7 @@ pack_args(const struct record_fmt *f, va_list ap, uint8_t *out, size_t n)
         case ARG_PTR: {
             void *v = va_arg(ap, void *);
             if (k + sizeof v > n)
-                return 0;
+                return SIZE_MAX;
             memcpy(out + k, &v, sizeof v);
             k += sizeof v;
             break;
@@ -1082,9 +1102,9 @@ pack_args(const struct record_fmt *f, va_list ap, uint8_t *out, size_t n)
             size_t len = v != NULL ? strlen(v) : 0;
             uint16_t tag = v != NULL ? (uint16_t)len : 0xffffu;
             if (v != NULL && len >= 0xffffu)
-                return 0;
+                return SIZE_MAX;
             if (k + 2 + len + 1 > n)
-                return 0;
+                return SIZE_MAX;
             memcpy(out + k, &tag, 2);
             if (len > 0)
                 memcpy(out + k + 2, v, len);
@@ -1093,7 +1113,7 @@ pack_args(const struct record_fmt *f, va_list ap, uint8_t *out, size_t n)
             break;
         }
         default:
-            return 0;
+            return SIZE_MAX;
         }
     }
     return k;
@@ -1103,10 +1123,11 @@ pack_args(const struct record_fmt *f, va_list ap, uint8_t *out, size_t n)
 /* The format is the stack's literal, kept by pointer and replayed one
  * conversion at a time. */
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
-/* One conversion spec (NUL-terminated) with its star arguments and value. */
+/* One conversion spec (NUL-terminated) with its star arguments and value;
+ * a TRACE_TCP one reads the segment seg[0..seg_len) instead. */
 static int
 replay_conv(char *out, size_t room, const char *spec, const struct fmt_conv *c, const int *star,
-            const uint8_t *v)
+            const uint8_t *v, const uint8_t *seg, size_t seg_len)
 {
     int iv;
     long long wv;
@@ -1126,6 +1147,8 @@ replay_conv(char *out, size_t room, const char *spec, const struct fmt_conv *c, 
             return w;
     }
     switch (c->arg) {
+    case ARG_TCP:
+        return trace_format_tcp(out, room, spec, seg, seg_len, trace_tcp_payload(seg, seg_len));
     case ARG_INT:
         memcpy(&iv, v, sizeof iv);
         return c->stars == 0   ? snprintf(out, room, spec, iv)
@@ -1173,6 +1196,8 @@ packed_size(enum fmt_arg a, const uint8_t *v)
         return sizeof(double);
     case ARG_PTR:
         return sizeof(void *);
+    case ARG_TCP:
+        return 0;
     case ARG_STR: {
         uint16_t tag;
         memcpy(&tag, v, 2);
@@ -1183,9 +1208,10 @@ packed_size(enum fmt_arg a, const uint8_t *v)
 }
 
 /* The sentence fmt would have made of the arguments packed at v, into buf
- * (TRACE_TEXT_LEN bytes), cut where vsnprintf() would have cut it. */
+ * (TRACE_TEXT_LEN bytes), cut where vsnprintf() would have cut it; its
+ * TRACE_TCP conversions read seg[0..seg_len) (NULL: none kept). */
 static void
-replay_fmt(const char *fmt, const uint8_t *v, char *buf)
+replay_fmt(const char *fmt, const uint8_t *v, char *buf, const uint8_t *seg, size_t seg_len)
 {
     char out[2 * TRACE_TEXT_LEN];
     size_t pos = 0;
@@ -1218,7 +1244,7 @@ replay_fmt(const char *fmt, const uint8_t *v, char *buf)
             break;
         memcpy(spec, c.start, sl);
         spec[sl] = '\0';
-        int w = replay_conv(out + pos, sizeof out - pos, spec, &c, star, v);
+        int w = replay_conv(out + pos, sizeof out - pos, spec, &c, star, v, seg, seg_len);
         v += packed_size(c.arg, v);
         if (w > 0)
             pos += (size_t)w < sizeof out - pos ? (size_t)w : sizeof out - 1 - pos;
@@ -1239,14 +1265,28 @@ record_said(struct record *r, const struct trace_event *ev)
     uint8_t said[SAID_MAX];
     size_t len = 0;
     const struct record_fmt *f = ev->fmt != NULL ? record_fmt_of(r, ev->fmt) : NULL;
-    if (f != NULL && f->ok && ev->args != NULL) {
-        said[2] = ev->frame_text ? SAID_FRAME : SAID_FMT;
+    if (f != NULL && f->ok && ev->args != NULL && !(f->has_tcp && ev->frame_text)) {
+        /* A TRACE_TCP sentence keeps nothing of its segment: record_sentence()
+         * reads the header from the frame bytes this event keeps. That
+         * holds when they are the segment the text sinks read (from the
+         * packet's l4 offset, which the entry keeps) and the argument is
+         * the payload its header says; else the sentence is built now. */
+        size_t payload = SIZE_MAX;
+        if (f->has_tcp) {
+            const uint8_t *seg;
+            size_t seg_len;
+            if (trace_pkt_segment(ev->pkt, &seg, &seg_len) && seg - ev->pkt->data <= INT16_MAX)
+                payload = trace_tcp_payload(seg, seg_len);
+        }
+        bool tcp_ok = true;
+        said[2] = f->has_tcp ? SAID_SEG : ev->frame_text ? SAID_FRAME : SAID_FMT;
         memcpy(said + 3, &ev->fmt, sizeof ev->fmt);
         va_list ap;
         va_copy(ap, *ev->args);
-        size_t k = pack_args(f, ap, said + 3 + sizeof ev->fmt, sizeof said - 3 - sizeof ev->fmt);
+        size_t k = pack_args(f, ap, said + 3 + sizeof ev->fmt, sizeof said - 3 - sizeof ev->fmt,
+                             payload, &tcp_ok);
         va_end(ap);
-        if (k > 0 || f->n == 0)
+        if (k != SIZE_MAX && tcp_ok)
             len = sizeof ev->fmt + k;
     }
     if (len == 0) {
@@ -1411,7 +1451,9 @@ record_sentence(const struct record *r, size_t i, const struct record_entry *e)
         return nothing;
     if (said[2] == SAID_TEXT)
         return (const char *)said + 3;
-    uint64_t key = said[2] == SAID_FRAME ? (uint64_t)i | (1ull << 63) : (uint64_t)(uintptr_t)said;
+    /* a frame's sentence, or one reading its segment, is the event's own */
+    uint64_t key = said[2] == SAID_FRAME || said[2] == SAID_SEG ? (uint64_t)i | (1ull << 63)
+                                                                : (uint64_t)(uintptr_t)said;
     struct record_memo *m = r->memo;
     const char *t = memo_get(m, key);
     if (t != NULL)
@@ -1421,18 +1463,26 @@ record_sentence(const struct record *r, size_t i, const struct record_entry *e)
     char text[TRACE_TEXT_LEN];
     if (said[2] == SAID_FRAME) {
         char suffix[TRACE_TEXT_LEN];
-        replay_fmt(fmt, said + 3 + sizeof fmt, suffix);
+        replay_fmt(fmt, said + 3 + sizeof fmt, suffix, NULL, 0);
         size_t flen;
         const uint8_t *frame = record_entry_frame(r, i, &flen);
         trace_format_frame_text(frame, flen, suffix, text);
+    } else if (said[2] == SAID_SEG) {
+        /* the segment from the packet's l4 offset (its data without one), as
+         * trace_pkt_segment() found it for the text sinks; read through
+         * record_get_facts(), whatever the entry's own layout */
+        struct record_event f;
+        record_get_facts(r, i, &f);
+        int off = f.l4_off == RECORD_OFF_NONE ? 0 : f.l4_off;
+        bool in = f.bytes != NULL && off >= 0 && (size_t)off <= f.len;
+        replay_fmt(fmt, said + 3 + sizeof fmt, text, in ? f.bytes + off : NULL,
+                   in ? f.len - (size_t)off : 0);
     } else {
-        replay_fmt(fmt, said + 3 + sizeof fmt, text);
+        replay_fmt(fmt, said + 3 + sizeof fmt, text, NULL, 0);
     }
     t = memo_put(m, key, text);
     return t != NULL ? t : nothing;
 }
-
-/* A packet offset (from head) as an offset from data. */
 
 /* A packet offset (from head) as an offset from data. */
 static int16_t

@@ -433,11 +433,19 @@ ipv4_input(struct iface *ifc, struct pkt *p)
         }
     }
     if (trace_wants_sentence(h->trace)) {
+        /* whose it is goes in the format, not as a 20-byte string argument
+         * the event log would keep for every datagram received */
         const char *pname = ipproto_name(ip.proto);
-        trace_rx(h, LAYER_IPV4, p, "RFC 791 3.2",
-                 TRACE_IPV4 " > " TRACE_IPV4 ": ttl %u, id %u, length %u: %s, protocol %u -> %s",
-                 ip.src, ip.dst, ip.ttl, ip.id, ip.total_len, local ? "destination is mine" : "a broadcast", ip.proto,
-                 pname != NULL ? pname : "nobody");
+        if (local)
+            trace_rx(h, LAYER_IPV4, p, "RFC 791 3.2",
+                     TRACE_IPV4 " > " TRACE_IPV4 ": ttl %u, id %u, length %u: destination is "
+                     "mine, protocol %u -> %s", ip.src, ip.dst, ip.ttl, ip.id, ip.total_len,
+                     ip.proto, pname != NULL ? pname : "nobody");
+        else
+            trace_rx(h, LAYER_IPV4, p, "RFC 791 3.2",
+                     TRACE_IPV4 " > " TRACE_IPV4 ": ttl %u, id %u, length %u: a broadcast, "
+                     "protocol %u -> %s", ip.src, ip.dst, ip.ttl, ip.id, ip.total_len, ip.proto,
+                     pname != NULL ? pname : "nobody");
     } else {
         trace_count(h, TRACE_RX, LAYER_IPV4);
     }
@@ -535,7 +543,34 @@ ipv4_output(struct host *h, struct pkt *p, const struct ipv4_tx *tx)
     /* A datagram that goes out as fragments is narrated here and counted
      * once per fragment by ipv4_fragment(). */
     enum trace_kind kind = total > mtu ? TRACE_NOTE : TRACE_TX;
-    if (trace_wants_sentence(h->trace)) {
+    if (trace_wants_sentence(h->trace) && r != NULL) {
+        /* The routed datagram, every segment of a transfer: its route and
+         * next hop passed as the numbers they are (TRACE_IPV4), written
+         * out only by a sink that reads them. The same words as below. */
+        const char *pname = ipproto_name(ip.proto);
+        if (next_hop == tx->dst && ip.df)  /* every segment of a TCP transfer */
+            trace_event(h, kind, LAYER_IPV4, p, "RFC 791 3.2",
+                        TRACE_IPV4 " > " TRACE_IPV4 ": %s (%u), ttl %u, id %u, length %u, flags "
+                        "[DF]; route " TRACE_IPV4 "/%u dev %s, next hop on-link%s",
+                        ip.src, ip.dst, pname != NULL ? pname : "?", ip.proto, ip.ttl, ip.id,
+                        ip.total_len, r->dst, r->prefix_len, ifc->name,
+                        total > mtu ? "; larger than the MTU: fragment it" : "");
+        else if (next_hop == tx->dst)
+            trace_event(h, kind, LAYER_IPV4, p, "RFC 791 3.2",
+                        TRACE_IPV4 " > " TRACE_IPV4 ": %s (%u), ttl %u, id %u, length %u%s; "
+                        "route " TRACE_IPV4 "/%u dev %s, next hop on-link%s",
+                        ip.src, ip.dst, pname != NULL ? pname : "?", ip.proto, ip.ttl, ip.id,
+                        ip.total_len, ip.df ? ", flags [DF]" : "", r->dst, r->prefix_len,
+                        ifc->name, total > mtu ? "; larger than the MTU: fragment it" : "");
+        else
+            trace_event(h, kind, LAYER_IPV4, p, "RFC 791 3.2",
+                        TRACE_IPV4 " > " TRACE_IPV4 ": %s (%u), ttl %u, id %u, length %u%s; "
+                        "route " TRACE_IPV4 "/%u dev %s, next hop " TRACE_IPV4 "%s",
+                        ip.src, ip.dst, pname != NULL ? pname : "?", ip.proto, ip.ttl, ip.id,
+                        ip.total_len, ip.df ? ", flags [DF]" : "", r->dst, r->prefix_len,
+                        ifc->name, next_hop,
+                        total > mtu ? "; larger than the MTU: fragment it" : "");
+    } else if (trace_wants_sentence(h->trace)) {
         const char *pname = ipproto_name(ip.proto);
         char nh[IPV4_ADDR_STRLEN] = "on-link", net[IPV4_ADDR_STRLEN], rt[64] = "broadcast";
         if (to_self && loopback_addr(tx->dst))

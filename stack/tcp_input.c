@@ -48,14 +48,28 @@ struct tcp_seg {
                              * buffer's held bytes (tcp_ring_stage_csum()),
                              * starting at `data` as it arrived */
     struct pkt *p;          /* the packet (owned by tcp_input until freed) */
-    char desc[112];         /* tcpdump's words for it */
 };
+
+/* The segment in tcpdump's words, first in each sentence about it: made
+ * from the packet's header by whichever sink reads the sentence, so the
+ * receive path formats nothing. Cut at 111 characters, as the 112-byte
+ * buffer it used to be written into cut it (a long SACK list), so the
+ * trace reads as it always has. Its argument is seg_payload(). */
+#define SEG_WORDS TRACE_TCP_CUT(111)
 
 /* SEG.LEN: data plus SYN and FIN [RFC 9293 3.4]. */
 static uint32_t
 seg_len(const struct tcp_seg *s)
 {
     return s->dlen + (s->syn ? 1u : 0u) + (s->fin ? 1u : 0u);
+}
+
+/* The segment's payload as it arrived (before any trimming): SEG_WORDS's
+ * argument. */
+static size_t
+seg_payload(const struct tcp_seg *s)
+{
+    return s->p->len - s->t.data_off;
 }
 
 /* The TCB for a segment: an exact 4-tuple first, else a listener. */
@@ -214,8 +228,9 @@ tcp_closed_input(struct host *h, struct tcp_seg *s)
      * the incoming segment is discarded. An incoming segment containing a RST
      * is discarded. An incoming segment not containing a RST causes a RST to
      * be sent in response." */
-    trace_rx(h, LAYER_TCP, s->p, "RFC 9293 3.10.7.1", "%s: no connection and no listener%s",
-             s->desc, (s->t.flags & TCP_RST) ? "; a RST is never answered" : ": answer with RST");
+    trace_rx(h, LAYER_TCP, s->p, "RFC 9293 3.10.7.1",
+             SEG_WORDS ": no connection and no listener%s", seg_payload(s),
+             (s->t.flags & TCP_RST) ? "; a RST is never answered" : ": answer with RST");
     if (!(s->t.flags & TCP_RST))
         tcp_send_rst_for(h, s->dst, s->src, s->a6, &s->t, seg_len(s), "RFC 9293 3.10.7.1",
                          "nothing listens on this port");
@@ -285,8 +300,8 @@ tcp_listen_send_cookie(struct host *h, struct tcb *lt, struct tcp_seg *s, unsign
     uint16_t our_mss = tcp_mss_for(h, s->src, s->a6);
     size_t wnd = lt->rcvbuf < 65535 ? lt->rcvbuf : 65535; /* unscaled: no window scale */
     tcp_trace(lt, TRACE_RX, s->p, "RFC 4987 3.6",
-              "%s: SYN, but the SYN queue is full (%u half-open, backlog %d): answer with a "
-              "SYN cookie instead of a TCB", s->desc, half, lt->backlog);
+              SEG_WORDS ": SYN, but the SYN queue is full (%u half-open, backlog %d): answer "
+              "with a SYN cookie instead of a TCB", seg_payload(s), half, lt->backlog);
     tcp_send_syn_cookie(h, s->dst, s->src, s->a6, &s->t, cookie, our_mss, (uint16_t)wnd);
     h->tcp.cookie_sent = true;
     h->tcp.last_cookie_ns = h->now_ns;
@@ -313,7 +328,7 @@ tcp_listen_cookie_ack(struct host *h, struct tcb *lt, struct tcp_seg *s)
     }
     if (tcp_listen_queued(h, lt, true) >= (unsigned)lt->backlog) {
         tcp_trace(lt, TRACE_RX, s->p, "RFC 4987 3.6",
-                  "%s: a valid SYN cookie, but the accept queue is full", s->desc);
+                  SEG_WORDS ": a valid SYN cookie, but the accept queue is full", seg_payload(s));
         pkt_drop(h, s->p, LAYER_TCP, DROP_TCP_BACKLOG_FULL);
         return true;
     }
@@ -346,9 +361,9 @@ tcp_listen_cookie_ack(struct host *h, struct tcb *lt, struct tcp_seg *s)
     h->tcp.stats.passive_opens++;
     h->tcp.stats.syncookies_ok++;
     tcp_trace(tp, TRACE_RX, s->p, "RFC 4987 3.6",
-              "%s: ACK %u - 1 is a valid SYN cookie (t %u, %u tick%s old; MSS %u): the "
+              SEG_WORDS ": ACK %u - 1 is a valid SYN cookie (t %u, %u tick%s old; MSS %u): the "
               "connection is rebuilt from it, without window scale, SACK or timestamps",
-              s->desc, s->t.ack, cookie >> 27, age, age == 1 ? "" : "s", mss);
+              seg_payload(s), s->t.ack, cookie >> 27, age, age == 1 ? "" : "s", mss);
     tcp_set_state(tp, TCP_SYN_RECEIVED, "RFC 4987 3.6");
     tcp_established(tp, "RFC 4987 3.6");
     if (s->dlen > 0 || s->fin) {
@@ -373,8 +388,8 @@ tcp_listen_input(struct host *h, struct tcb *lt, struct tcp_seg *s)
 {
     /* "First, check for a RST": "An incoming RST should be ignored." */
     if (s->t.flags & TCP_RST) {
-        tcp_trace(lt, TRACE_RX, s->p, "RFC 9293 3.10.7.2", "%s: RST to a listener: ignored",
-                  s->desc);
+        tcp_trace(lt, TRACE_RX, s->p, "RFC 9293 3.10.7.2", SEG_WORDS ": RST to a listener: ignored",
+                  seg_payload(s));
         pkt_drop(h, s->p, LAYER_TCP, DROP_TCP_RST_IGNORED);
         return;
     }
@@ -385,8 +400,8 @@ tcp_listen_input(struct host *h, struct tcb *lt, struct tcp_seg *s)
     if (s->t.flags & TCP_ACK) {
         if (!(s->t.flags & TCP_SYN) && tcp_cookies_recent(h) && tcp_listen_cookie_ack(h, lt, s))
             return;
-        tcp_trace(lt, TRACE_RX, s->p, "RFC 9293 3.10.7.2", "%s: an ACK to a listener: RST",
-                  s->desc);
+        tcp_trace(lt, TRACE_RX, s->p, "RFC 9293 3.10.7.2", SEG_WORDS ": an ACK to a listener: RST",
+                  seg_payload(s));
         tcp_send_rst_for(h, s->dst, s->src, s->a6, &s->t, seg_len(s), "RFC 9293 3.10.7.2",
                          "ACK to a listener");
         pkt_drop(h, s->p, LAYER_TCP, DROP_TCP_LISTEN_BAD);
@@ -395,15 +410,16 @@ tcp_listen_input(struct host *h, struct tcb *lt, struct tcp_seg *s)
     /* "Third, check for a SYN" */
     if (!(s->t.flags & TCP_SYN)) {
         /* "Fourth, other data or control": "drop the segment and return". */
-        tcp_trace(lt, TRACE_RX, s->p, "RFC 9293 3.10.7.2", "%s: neither SYN nor RST", s->desc);
+        tcp_trace(lt, TRACE_RX, s->p, "RFC 9293 3.10.7.2", SEG_WORDS ": neither SYN nor RST",
+                  seg_payload(s));
         pkt_drop(h, s->p, LAYER_TCP, DROP_TCP_LISTEN_BAD);
         return;
     }
     /* SYN with FIN opens and closes at once: no client does that, port
      * scanners and stack fingerprinting do. Linux discards it in LISTEN. */
     if (s->t.flags & TCP_FIN) {
-        tcp_trace(lt, TRACE_RX, s->p, "RFC 9293 3.10.7.2", "%s: SYN and FIN together: dropped",
-                  s->desc);
+        tcp_trace(lt, TRACE_RX, s->p, "RFC 9293 3.10.7.2",
+                  SEG_WORDS ": SYN and FIN together: dropped", seg_payload(s));
         pkt_drop(h, s->p, LAYER_TCP, DROP_TCP_SYN_FIN);
         return;
     }
@@ -419,8 +435,8 @@ tcp_listen_input(struct host *h, struct tcb *lt, struct tcp_seg *s)
     }
     if (half >= (unsigned)lt->backlog || full >= (unsigned)lt->backlog) {
         tcp_trace(lt, TRACE_RX, s->p, "RFC 9293 3.10.7.2",
-                  "%s: SYN, but the listen queues are full (%u half-open, %u to accept, backlog %d)",
-                  s->desc, half, full, lt->backlog);
+                  SEG_WORDS ": SYN, but the listen queues are full (%u half-open, %u to accept, "
+                  "backlog %d)", seg_payload(s), half, full, lt->backlog);
         pkt_drop(h, s->p, LAYER_TCP, DROP_TCP_BACKLOG_FULL);
         return;
     }
@@ -449,8 +465,8 @@ tcp_listen_input(struct host *h, struct tcb *lt, struct tcp_seg *s)
     tcp_cc_init(tp);
     h->tcp.stats.passive_opens++;
     tcp_trace(tp, TRACE_RX, s->p, "RFC 9293 3.10.7.2",
-              "%s: SYN to the listener on port %u: new connection, answer SYN-ACK", s->desc,
-              lt->lport);
+              SEG_WORDS ": SYN to the listener on port %u: new connection, answer SYN-ACK",
+              seg_payload(s), lt->lport);
     tcp_set_state(tp, TCP_SYN_RECEIVED, "RFC 9293 3.10.7.2");
     tcp_send_syn(tp, TCP_WHY_OPEN);
     pkt_free(s->p);
@@ -469,7 +485,7 @@ tcp_syn_sent_input(struct host *h, struct tcb *tp, struct tcp_seg *s)
     if (f & TCP_ACK) {
         if (seq_leq(s->t.ack, tp->iss) || seq_gt(s->t.ack, tp->snd_max)) {
             tcp_trace(tp, TRACE_RX, s->p, "RFC 9293 3.10.7.3",
-                      "%s: acknowledges something never sent", s->desc);
+                      SEG_WORDS ": acknowledges something never sent", seg_payload(s));
             if (!(f & TCP_RST))
                 tcp_send_rst_for(h, s->dst, s->src, s->a6, &s->t, seg_len(s), "RFC 9293 3.10.7.3",
                                  "unacceptable ACK in SYN-SENT");
@@ -485,12 +501,12 @@ tcp_syn_sent_input(struct host *h, struct tcb *tp, struct tcp_seg *s)
     if (f & TCP_RST) {
         if (!ack_ok) {
             tcp_trace(tp, TRACE_RX, s->p, "RFC 9293 3.10.7.3",
-                      "%s: RST without an acceptable ACK: ignored", s->desc);
+                      SEG_WORDS ": RST without an acceptable ACK: ignored", seg_payload(s));
             pkt_drop(h, s->p, LAYER_TCP, DROP_TCP_RST_IGNORED);
             return;
         }
         tcp_trace(tp, TRACE_RX, s->p, "RFC 9293 3.10.7.3",
-                  "%s: connection refused: nobody listens there", s->desc);
+                  SEG_WORDS ": connection refused: nobody listens there", seg_payload(s));
         h->tcp.stats.rst_rx++;
         h->tcp.stats.attempt_fails++;
         pkt_free(s->p);
@@ -500,7 +516,8 @@ tcp_syn_sent_input(struct host *h, struct tcb *tp, struct tcp_seg *s)
     /* Third: security (not applicable). "Fourth, check the SYN bit" */
     if (!(f & TCP_SYN)) {
         /* "Fifth, if neither of the SYN or RST bits is set, then drop" */
-        tcp_trace(tp, TRACE_RX, s->p, "RFC 9293 3.10.7.3", "%s: neither SYN nor RST", s->desc);
+        tcp_trace(tp, TRACE_RX, s->p, "RFC 9293 3.10.7.3", SEG_WORDS ": neither SYN nor RST",
+                  seg_payload(s));
         pkt_drop(h, s->p, LAYER_TCP, DROP_TCP_SYN_SENT_BAD);
         return;
     }
@@ -525,7 +542,8 @@ tcp_syn_sent_input(struct host *h, struct tcb *tp, struct tcp_seg *s)
         tp->snd_wl2 = s->t.ack;
         tcp_cc_init(tp);
         tcp_trace(tp, TRACE_RX, s->p, "RFC 9293 3.10.7.3",
-                  "%s: SYN-ACK acknowledges our SYN: connection established", s->desc);
+                  SEG_WORDS ": SYN-ACK acknowledges our SYN: connection established",
+                  seg_payload(s));
         tcp_established(tp, "RFC 9293 3.10.7.3");
         tcp_rexmt_update(tp, true);
         tp->ack_now = true;
@@ -539,7 +557,7 @@ tcp_syn_sent_input(struct host *h, struct tcb *tp, struct tcp_seg *s)
     tp->max_snd_wnd = tp->snd_wnd;
     tp->snd_wl1 = s->seq;
     tcp_trace(tp, TRACE_RX, s->p, "RFC 9293 3.10.7.3",
-              "%s: a SYN crossed ours: simultaneous open", s->desc);
+              SEG_WORDS ": a SYN crossed ours: simultaneous open", seg_payload(s));
     tcp_set_state(tp, TCP_SYN_RECEIVED, "RFC 9293 3.10.7.3");
     tcp_cc_init(tp);
     tcp_send_syn(tp, TCP_WHY_OPEN);
@@ -849,8 +867,8 @@ tcp_check_paws(struct host *h, struct tcb *tp, struct tcp_seg *s)
     if (tp->ts_ok && o->has_ts && !(s->t.flags & TCP_RST) && seq_lt(o->ts_val, tp->ts_recent) &&
         h->now_ns - tp->ts_recent_ns < TCP_PAWS_IDLE_NS) {
         tcp_trace(tp, TRACE_RX, s->p, "RFC 7323 5.3",
-                  "%s: TSval %u is older than TS.Recent %u: an old duplicate (PAWS)", s->desc,
-                  o->ts_val, tp->ts_recent);
+                  SEG_WORDS ": TSval %u is older than TS.Recent %u: an old duplicate (PAWS)",
+                  seg_payload(s), o->ts_val, tp->ts_recent);
         h->tcp.stats.paws_drops++;
         tp->ack_now = true;
         tcp_send_ack(tp, TCP_WHY_ACK);
@@ -891,8 +909,8 @@ tcp_check_sequence(struct host *h, struct tcb *tp, struct tcp_seg *s, uint32_t s
                            : (f & TCP_RST) ? ""
                                            : ": send an ACK";
         tcp_trace(tp, TRACE_RX, s->p, "RFC 9293 3.10.7.4",
-                  "%s: not acceptable (RCV.NXT %u, RCV.WND %u)%s", s->desc, tp->rcv_nxt,
-                  tp->rcv_wnd, then);
+                  SEG_WORDS ": not acceptable (RCV.NXT %u, RCV.WND %u)%s", seg_payload(s),
+                  tp->rcv_nxt, tp->rcv_wnd, then);
         if (f & TCP_RST) {
             pkt_drop(h, s->p, LAYER_TCP, DROP_TCP_RST_OUT_OF_WINDOW);
             return false;
@@ -963,8 +981,8 @@ tcp_check_rst(struct host *h, struct tcb *tp, struct tcp_seg *s, uint32_t seg_se
         return true;
     if (seg_seq != tp->rcv_nxt) {
         tcp_trace(tp, TRACE_RX, s->p, "RFC 5961 3.2",
-                  "%s: RST in the window but not at RCV.NXT %u: challenge ACK", s->desc,
-                  tp->rcv_nxt);
+                  SEG_WORDS ": RST in the window but not at RCV.NXT %u: challenge ACK",
+                  seg_payload(s), tp->rcv_nxt);
         tcp_challenge_ack(tp, TCP_WHY_CHALLENGE_ACK);
         pkt_drop(h, s->p, LAYER_TCP, DROP_TCP_RST_IN_WINDOW);
         return false;
@@ -983,8 +1001,8 @@ tcp_check_rst(struct host *h, struct tcb *tp, struct tcp_seg *s, uint32_t seg_se
     } else {
         h->tcp.stats.estab_resets++;
     }
-    tcp_trace(tp, TRACE_RX, s->p, "RFC 9293 3.10.7.4", "%s: the peer reset the connection",
-              s->desc);
+    tcp_trace(tp, TRACE_RX, s->p, "RFC 9293 3.10.7.4", SEG_WORDS ": the peer reset the connection",
+              seg_payload(s));
     pkt_free(s->p);
     tcp_drop(tp, err, "RFC 9293 3.10.7.4");
     return false;
@@ -999,7 +1017,7 @@ tcp_check_syn(struct host *h, struct tcb *tp, struct tcp_seg *s, bool simopen_ac
     if (!(s->t.flags & TCP_SYN) || simopen_ack)
         return true;
     tcp_trace(tp, TRACE_RX, s->p, "RFC 5961 4.2",
-              "%s: SYN on a synchronized connection: challenge ACK", s->desc);
+              SEG_WORDS ": SYN on a synchronized connection: challenge ACK", seg_payload(s));
     tcp_challenge_ack(tp, TCP_WHY_CHALLENGE_SYN);
     pkt_drop(h, s->p, LAYER_TCP, DROP_TCP_SYN_IN_WINDOW);
     return false;
@@ -1014,7 +1032,8 @@ static bool
 tcp_ack_acceptable(struct host *h, struct tcb *tp, struct tcp_seg *s)
 {
     if (!(s->t.flags & TCP_ACK)) {
-        tcp_trace(tp, TRACE_RX, s->p, "RFC 9293 3.10.7.4", "%s: no ACK bit: dropped", s->desc);
+        tcp_trace(tp, TRACE_RX, s->p, "RFC 9293 3.10.7.4", SEG_WORDS ": no ACK bit: dropped",
+                  seg_payload(s));
         pkt_drop(h, s->p, LAYER_TCP, DROP_TCP_NO_ACK);
         return false;
     }
@@ -1022,8 +1041,8 @@ tcp_ack_acceptable(struct host *h, struct tcb *tp, struct tcp_seg *s)
     uint32_t max_wnd = tp->max_snd_wnd > 0 ? tp->max_snd_wnd : 1;
     if (seq_gt(ack, tp->snd_max) || seq_lt(ack, tp->snd_una - max_wnd)) {
         tcp_trace(tp, TRACE_RX, s->p, "RFC 5961 5.2",
-                  "%s: ACK %u outside [SND.UNA - MAX.SND.WND, SND.NXT]: challenge ACK", s->desc,
-                  ack);
+                  SEG_WORDS ": ACK %u outside [SND.UNA - MAX.SND.WND, SND.NXT]: challenge ACK",
+                  seg_payload(s), ack);
         if (tp->state == TCP_SYN_RECEIVED) {
             tcp_send_rst_for(h, s->dst, s->src, s->a6, &s->t, seg_len(s), "RFC 9293 3.10.7.4",
                              "unacceptable ACK in SYN-RECEIVED");
@@ -1047,14 +1066,14 @@ tcp_ack_syn_received(struct host *h, struct tcb *tp, struct tcp_seg *s)
     uint32_t ack = s->t.ack;
     if (tp->state != TCP_SYN_RECEIVED) {
         if (trace_wants_sentence(h->trace))
-            tcp_trace(tp, TRACE_RX, s->p, "RFC 9293 3.10.7.4", "%s", s->desc);
+            tcp_trace(tp, TRACE_RX, s->p, "RFC 9293 3.10.7.4", SEG_WORDS "", seg_payload(s));
         else
             trace_count(h, TRACE_RX, LAYER_TCP);
         return true;
     }
     if (!seq_gt(ack, tp->snd_una)) {
         tcp_trace(tp, TRACE_RX, s->p, "RFC 9293 3.10.7.4",
-                  "%s: does not acknowledge our SYN: RST", s->desc);
+                  SEG_WORDS ": does not acknowledge our SYN: RST", seg_payload(s));
         tcp_send_rst_for(h, s->dst, s->src, s->a6, &s->t, seg_len(s), "RFC 9293 3.10.7.4",
                          "unacceptable ACK in SYN-RECEIVED");
         pkt_drop(h, s->p, LAYER_TCP, DROP_TCP_BAD_ACK);
@@ -1063,7 +1082,8 @@ tcp_ack_syn_received(struct host *h, struct tcb *tp, struct tcp_seg *s)
     if (tp->listener != NULL &&
         tcp_listen_queued(h, tp->listener, true) >= (unsigned)tp->listener->backlog) {
         tcp_trace(tp, TRACE_RX, s->p, "RFC 9293 3.10.7.4",
-                  "%s: completes the handshake, but the accept queue is full", s->desc);
+                  SEG_WORDS ": completes the handshake, but the accept queue is full",
+                  seg_payload(s));
         pkt_drop(h, s->p, LAYER_TCP, DROP_TCP_BACKLOG_FULL);
         return false;
     }
@@ -1072,7 +1092,7 @@ tcp_ack_syn_received(struct host *h, struct tcb *tp, struct tcp_seg *s)
     tp->snd_wl1 = s->seq;
     tp->snd_wl2 = ack;
     tcp_trace(tp, TRACE_RX, s->p, "RFC 9293 3.10.7.4",
-              "%s: the ACK of our SYN-ACK: connection established", s->desc);
+              SEG_WORDS ": the ACK of our SYN-ACK: connection established", seg_payload(s));
     tcp_established(tp, "RFC 9293 3.10.7.4");
     return true;
 }
@@ -1261,14 +1281,14 @@ tcp_checksum_ok(struct tcp_seg *s, struct tcb *tp, uint32_t pseudo_sum)
     return true;
 }
 
-static void tcp_seg_fill(struct host *h, struct tcp_seg *s);
+static void tcp_seg_fill(struct tcp_seg *s);
 static void tcp_seg_dispatch(struct host *h, struct tcb *tp, struct tcp_seg *s);
 
 void
 tcp_input(struct host *h, struct pkt *p, const struct ipv4_hdr *ip)
 {
     /* Every field is set below before it is read (no memset: this runs for
-     * every segment, and zeroing the text buffer costs more than parsing). */
+     * every segment). */
     struct tcp_seg s;
     s.p = p;
     s.staged = 0;
@@ -1287,12 +1307,12 @@ tcp_input(struct host *h, struct pkt *p, const struct ipv4_hdr *ip)
     s.src = ip->src;
     s.dst = ip->dst;
     s.a6 = NULL;
-    tcp_seg_fill(h, &s);
+    tcp_seg_fill(&s);
     /* [RFC 1122 4.2.3.10] a segment to a broadcast or multicast address is
      * not for a connection. */
     if (!ipv4_is_local(h, ip->dst)) {
-        trace_rx(h, LAYER_TCP, p, "RFC 1122 4.2.3.10", "%s: to a broadcast address: ignored",
-                 s.desc);
+        trace_rx(h, LAYER_TCP, p, "RFC 1122 4.2.3.10", SEG_WORDS ": to a broadcast address: ignored",
+                 seg_payload(&s));
         pkt_drop(h, p, LAYER_TCP, DROP_TCP_NO_SOCKET);
         return;
     }
@@ -1321,13 +1341,13 @@ tcp_input6(struct host *h, struct pkt *p, const struct ipv6_hdr *ip)
     s.src = tcp_addr6_key(h, &ip->src);
     s.dst = tcp_addr6_key(h, &ip->dst);
     s.a6 = &a6;
-    tcp_seg_fill(h, &s);
+    tcp_seg_fill(&s);
     tcp_seg_dispatch(h, tp, &s);
 }
 
 /* The rest of the segment's fields, after the header and checksum. */
 static void
-tcp_seg_fill(struct host *h, struct tcp_seg *s)
+tcp_seg_fill(struct tcp_seg *s)
 {
     struct pkt *p = s->p;
     s->seq = s->t.seq;
@@ -1335,10 +1355,6 @@ tcp_seg_fill(struct host *h, struct tcp_seg *s)
     s->fin = (s->t.flags & TCP_FIN) != 0;
     s->dlen = (uint32_t)(p->len - s->t.data_off);
     s->data = p->data + s->t.data_off;
-    if (trace_wants_sentence(h->trace))
-        tcp_describe(&s->t, s->dlen, s->desc, sizeof(s->desc));
-    else
-        s->desc[0] = '\0';
 }
 
 /* SEGMENT ARRIVES, by the state of the TCB it is for [RFC 9293 3.10.7]. */

@@ -14,7 +14,7 @@
  * was sent. RSTs follow [RFC 9293 3.10.7.1] (no connection) and 3.10.4
  * (abort).
  * Called by: tcp_input.c, tcp_timer.c, tcp_user.c, tcp_cc.c.
- * Calls: ipv4_output(), tcp_emit(), tcp_describe(), trace_tcp().
+ * Calls: ipv4_output(), tcp_emit(), trace_tcp() (its TRACE_TCP sentences).
  */
 #include "stack/tcp.h"
 
@@ -237,9 +237,9 @@ tcp_xmit(struct tcb *tp, uint32_t seq, size_t len, uint8_t flags, enum tcp_why w
         tp->snd_max = end;
 
     if (trace_wants_sentence(h->trace)) {
-        char desc[TRACE_TEXT_LEN];
-        tcp_describe(&t, len, desc, sizeof(desc));
-        tcp_trace(tp, TRACE_TX, p, tcp_why_rfc(why), "%s; %s%s", desc,
+        /* the segment's words are made from p's header by the sink that
+         * reads them (TRACE_TCP): nothing is formatted here */
+        tcp_trace(tp, TRACE_TX, p, tcp_why_rfc(why), TRACE_TCP "; %s%s", len,
                   rexmit ? "retransmission: " : "", tcp_why_name(why));
     } else {
         trace_count(h, TRACE_TX, LAYER_TCP);
@@ -422,9 +422,7 @@ tcp_send_rst_for(struct host *h, uint32_t laddr, uint32_t faddr, const struct tc
     p->cause.tcp_why = TCP_WHY_RESET;
     h->tcp.stats.segs_out++;
     h->tcp.stats.rst_tx++;
-    char desc[TRACE_TEXT_LEN];
-    tcp_describe(&t, 0, desc, sizeof(desc));
-    trace_tcp(h, TRACE_TX, p, NULL, rfc, "%s; reset: %s", desc, why_text);
+    trace_tcp(h, TRACE_TX, p, NULL, rfc, TRACE_TCP "; reset: %s", (size_t)0, why_text);
     tcp_ip_output(h, p, laddr, faddr, a6);
 }
 

@@ -129,11 +129,9 @@ tcp_send_syn_cookie(struct host *h, uint32_t laddr, uint32_t faddr, const struct
     p->cause.tcp_why = TCP_WHY_OPEN;
     h->tcp.stats.segs_out++;
     h->tcp.stats.syncookies_sent++;
-    char desc[TRACE_TEXT_LEN];
-    tcp_describe(&t, 0, desc, sizeof(desc));
     trace_tcp(h, TRACE_TX, p, NULL, "RFC 4987 3.6",
-              "%s; SYN cookie, no TCB: t %u, MSS %u (index %u), 24-bit hash; it cannot carry "
-              "wscale, SACK or TS", desc, cookie >> 27, tcp_cookie_mss[(cookie >> 24) & 7u],
-              (cookie >> 24) & 7u);
+              TRACE_TCP "; SYN cookie, no TCB: t %u, MSS %u (index %u), 24-bit hash; it cannot "
+              "carry wscale, SACK or TS", (size_t)0, cookie >> 27,
+              tcp_cookie_mss[(cookie >> 24) & 7u], (cookie >> 24) & 7u);
     tcp_ip_output(h, p, laddr, faddr, a6);
 }

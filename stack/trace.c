@@ -13,6 +13,7 @@
 #include "stack/host.h"
 #include "stack/pkt.h"
 #include "stack/wire/describe.h"
+#include "stack/wire/tcp.h"
 
 void
 trace_init(struct trace *tr)
@@ -160,6 +161,87 @@ trace_format_number(char *buf, size_t n, const char *spec, uint64_t v)
     return (int)k;
 }
 
+/* --- TRACE_TCP: a TCP header read from the packet's bytes ----------------- */
+
+int
+trace_tcp_conv_cut(const char *spec, size_t len)
+{
+    /* "%'zu" or "%'.NNNzu": nothing else of printf's is spelled so */
+    if (len < 4 || spec[0] != '%' || spec[1] != '\'' || spec[len - 2] != 'z' ||
+        spec[len - 1] != 'u')
+        return -1;
+    if (len == 4)
+        return INT32_MAX;
+    if (spec[2] != '.' || len == 5)
+        return -1;
+    long cut = 0;
+    for (size_t i = 3; i < len - 2; i++) {
+        if (spec[i] < '0' || spec[i] > '9' || cut > INT32_MAX / 10)
+            return -1;
+        cut = cut * 10 + (spec[i] - '0');
+    }
+    return (int)cut;
+}
+
+int
+trace_format_tcp(char *buf, size_t n, const char *spec, const uint8_t *seg, size_t seg_len,
+                 size_t payload_len)
+{
+    int cut = trace_tcp_conv_cut(spec, strlen(spec));
+    if (cut < 0)
+        return -1;
+    /* The header as the receiver parsed it (or as the sender built it, which
+     * parses back to the same fields), described as tcp_describe() always
+     * did: options in the order Linux lays them out, whatever their order
+     * on the wire. */
+    struct tcp_hdr t;
+    char text[2 * TRACE_TEXT_LEN];
+    int w;
+    if (seg == NULL || tcp_parse_header(seg, seg_len, &t) != DROP_NONE)
+        w = snprintf(text, sizeof text, "(no TCP segment)");
+    else
+        w = tcp_describe(&t, payload_len, text, sizeof text);
+    if (w < 0)
+        w = 0;
+    if (w > cut)
+        w = cut;
+    if ((size_t)w >= sizeof text)
+        w = (int)sizeof text - 1;
+    if (n > 0) {
+        size_t k = (size_t)w < n - 1 ? (size_t)w : n - 1;
+        memcpy(buf, text, k);
+        buf[k] = '\0';
+    }
+    return w;
+}
+
+size_t
+trace_tcp_payload(const uint8_t *seg, size_t seg_len)
+{
+    /* [RFC 9293 3.1] Data Offset, in 32-bit words, in the high nibble */
+    if (seg == NULL || seg_len < TCP_HDR_MIN)
+        return SIZE_MAX;
+    size_t data_off = (size_t)(seg[12] >> 4) * 4;
+    if (data_off < TCP_HDR_MIN || data_off > seg_len)
+        return SIZE_MAX;
+    return seg_len - data_off;
+}
+
+bool
+trace_pkt_segment(const struct pkt *p, const uint8_t **seg, size_t *seg_len)
+{
+    *seg = NULL;
+    *seg_len = 0;
+    if (p == NULL)
+        return false;
+    const uint8_t *l4 = p->l4_off >= 0 ? p->head + p->l4_off : p->data;
+    if (l4 < p->data || l4 > p->data + p->len)
+        return false;
+    *seg = l4;
+    *seg_len = (size_t)(p->data + p->len - l4);
+    return true;
+}
+
 /* One printf conversion: spec "%-*.3lu" is [start, end); its '*'s take
  * `stars` int arguments before the value, of class `arg`. */
 enum conv_arg { CONV_PERCENT, CONV_INT, CONV_LONG, CONV_LLONG, CONV_SIZE, CONV_INTMAX,
@@ -240,6 +322,13 @@ conv_parse(const char *p, int *stars, enum conv_arg *arg)
 int
 trace_vformat(char *buf, size_t n, const char *fmt, va_list ap)
 {
+    return trace_vformat_seg(buf, n, fmt, ap, NULL, 0);
+}
+
+int
+trace_vformat_seg(char *buf, size_t n, const char *fmt, va_list ap, const uint8_t *seg,
+                  size_t seg_len)
+{
     if (strstr(fmt, "%'") == NULL)
         return vsnprintf(buf, n, fmt, ap);  /* printf's own conversions only */
     size_t total = 0;  /* the whole text's length, as vsnprintf() counts it */
@@ -297,7 +386,13 @@ trace_vformat(char *buf, size_t n, const char *fmt, va_list ap)
                 w = CONV_PUT(v);
             break;
         }
-        case CONV_SIZE: { size_t v = va_arg(ap, size_t); w = CONV_PUT(v); break; }
+        case CONV_SIZE: {
+            size_t v = va_arg(ap, size_t);
+            w = stars == 0 ? trace_format_tcp(dst, room, spec, seg, seg_len, v) : -1;
+            if (w < 0)
+                w = CONV_PUT(v);
+            break;
+        }
         case CONV_INTMAX: { intmax_t v = va_arg(ap, intmax_t); w = CONV_PUT(v); break; }
         case CONV_PTRDIFF: { ptrdiff_t v = va_arg(ap, ptrdiff_t); w = CONV_PUT(v); break; }
         case CONV_DOUBLE: { double v = va_arg(ap, double); w = CONV_PUT(v); break; }
@@ -344,10 +439,13 @@ trace_vemit(struct host *h, enum trace_kind kind, enum trace_layer layer, const 
     if (fmt != NULL && h->trace->text_sinks > 0) {
         va_list copy;
         va_copy(copy, ap);
+        const uint8_t *seg;
+        size_t seg_len;
+        trace_pkt_segment(p, &seg, &seg_len);
         /* fmt is a layer's literal, checked where the helper was called */
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
-        trace_vformat(ev.text, sizeof(ev.text), fmt, copy);
+        trace_vformat_seg(ev.text, sizeof(ev.text), fmt, copy, seg, seg_len);
 #pragma GCC diagnostic pop
         va_end(copy);
         h->trace->sentences++;
@@ -395,9 +493,12 @@ trace_event_text(const struct trace_event *ev, char buf[TRACE_TEXT_LEN])
     char suffix[TRACE_TEXT_LEN];
     va_list ap;
     va_copy(ap, *ev->args);
+    const uint8_t *seg;
+    size_t seg_len;
+    trace_pkt_segment(ev->pkt, &seg, &seg_len);
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"  /* a layer's literal, checked there */
-    trace_vformat(ev->frame_text ? suffix : buf, TRACE_TEXT_LEN, ev->fmt, ap);
+    trace_vformat_seg(ev->frame_text ? suffix : buf, TRACE_TEXT_LEN, ev->fmt, ap, seg, seg_len);
 #pragma GCC diagnostic pop
     va_end(ap);
     if (ev->frame_text)
@@ -417,7 +518,10 @@ trace_emit_frame(struct trace *tr, struct trace_event *ev, const char *fmt, ...)
         char suffix[TRACE_TEXT_LEN];
         va_list copy;
         va_copy(copy, ap);
-        trace_vformat(suffix, sizeof suffix, fmt, copy);
+        const uint8_t *seg;
+        size_t seg_len;
+        trace_pkt_segment(ev->pkt, &seg, &seg_len);
+        trace_vformat_seg(suffix, sizeof suffix, fmt, copy, seg, seg_len);
         va_end(copy);
         trace_format_frame_text(ev->pkt->data, ev->pkt->len, suffix, ev->text);
         tr->sentences++;

@@ -105,6 +105,24 @@ struct trace_tcb {
 #define TRACE_IPV4 "%'u"
 #define TRACE_MAC "%'" PRIu64
 
+/* One more such conversion stands for a whole header, so that TCP passes no
+ * string for the segment it sends or receives (describing it cost more than
+ * handling it):
+ *   TRACE_TCP  the TCP segment of the event's own packet (the header at the
+ *              packet's l4 offset, or at its data when it has none), in
+ *              tcp_describe()'s words: "80 > 49152: Flags [S.], seq 7, ack 1,
+ *              win 65535, options [mss 1460], length 0". Its argument is the
+ *              segment's payload length, a size_t.
+ *   TRACE_TCP_CUT(n)  the same words cut to at most n characters (n a
+ *              literal), as a description written into an n + 1 byte buffer
+ *              was.
+ * A text sink formats it when the event is emitted, from the packet the
+ * event borrows; the event log keeps nothing for it and reads the header
+ * again from the frame bytes it keeps. Formatted without a packet
+ * (trace_vformat()) it reads "(no TCP segment)". */
+#define TRACE_TCP "%'zu"
+#define TRACE_TCP_CUT(n) "%'." #n "zu"
+
 /* The six bytes of a MAC address as one number for TRACE_MAC. */
 static inline uint64_t
 trace_mac(const uint8_t mac[6])
@@ -117,6 +135,28 @@ trace_mac(const uint8_t mac[6])
  * the same way, the same return value. */
 int trace_vformat(char *buf, size_t n, const char *fmt, va_list ap)
     __attribute__((format(printf, 3, 0)));
+/* trace_vformat() for an event whose TRACE_TCP conversions read the segment
+ * seg[0..seg_len) (its TCP header first; NULL: the event has none). */
+int trace_vformat_seg(char *buf, size_t n, const char *fmt, va_list ap, const uint8_t *seg,
+                      size_t seg_len) __attribute__((format(printf, 3, 0)));
+/* The text of a TRACE_TCP conversion whose spec is [spec, spec + len) in
+ * the format: -1 if it is not one, else the most characters it may take
+ * (its precision; INT32_MAX without one). */
+int trace_tcp_conv_cut(const char *spec, size_t len);
+/* The text of one TRACE_TCP conversion (spec NUL-terminated, as in the
+ * format) for the segment seg[0..seg_len) carrying payload_len bytes of
+ * data: at most n bytes written, NUL-terminated (when n > 0); returns the
+ * length of the whole text, -1 if spec is not TRACE_TCP. */
+int trace_format_tcp(char *buf, size_t n, const char *spec, const uint8_t *seg, size_t seg_len,
+                     size_t payload_len);
+/* The payload bytes the segment seg[0..seg_len) carries, as its header's
+ * data offset says: what a TRACE_TCP argument should be. SIZE_MAX when no
+ * header can be read there. */
+size_t trace_tcp_payload(const uint8_t *seg, size_t seg_len);
+/* The segment a TRACE_TCP conversion of an event about p reads: p's bytes
+ * from its l4 offset (from its data when it has none). false, and
+ * *seg NULL, when p is NULL or that offset lies outside its bytes. */
+bool trace_pkt_segment(const struct pkt *p, const uint8_t **seg, size_t *seg_len);
 /* The text of one such conversion: spec is its text as in the format
  * ("%'u"), v the argument. Writes at most n bytes, NUL-terminated (when n >
  * 0), and returns the length of the whole text; -1 if spec is neither. */
