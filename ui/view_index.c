@@ -11,7 +11,6 @@
  *   - by_layer: per host and layer, its events (the layers pane's "latest
  *     event of this layer in this step");
  *   - tcp_states: per host, the TCP state changes (the state diagram);
- *   - snaps_of: per host, its socket snapshots (the sockets pane);
  *   - conns: per TCP connection, the events carrying its TCB snapshot;
  *   - wire_life: the most events a frame spent on a link, which bounds how
  *     far back a frame still in flight can have been sent.
@@ -75,14 +74,9 @@ vm_index_hosts(struct view_model *m)
     if (ts == NULL)
         return -1;
     m->tcp_states = ts;
-    struct vm_list *so = realloc(m->snaps_of, (nh ? nh : 1) * sizeof *so);
-    if (so == NULL)
-        return -1;
-    m->snaps_of = so;
     size_t old = m->n_hosts_indexed;
     memset(bl + old * LAYER_COUNT, 0, (nh - old) * LAYER_COUNT * sizeof *bl);
     memset(ts + (old ? old + 1 : 0), 0, (nh + 1 - (old ? old + 1 : 0)) * sizeof *ts);
-    memset(so + old, 0, (nh - old) * sizeof *so);
     m->n_hosts_indexed = nh;
     return 0;
 }
@@ -192,12 +186,6 @@ vm_index_extend(struct view_model *m)
         }
     }
     m->n_indexed = m->n_events;
-    for (size_t k = m->n_snaps_indexed; k < m->n_snaps; k++) {
-        int h = m->snaps[k].host;
-        if (h >= 0 && h < nh && list_push(&m->snaps_of[h], k) < 0)
-            return -1;
-    }
-    m->n_snaps_indexed = m->n_snaps;
     /* every wire, ended or not: a frame still on a link counts to the end.
      * Wires before first_open_wire have their end and were counted once. */
     for (size_t k = m->wires_lived; k < m->n_wires; k++) {
@@ -217,30 +205,56 @@ vm_index_free(struct view_model *m)
         free(m->by_layer[i].at);
     for (size_t i = 0; m->tcp_states != NULL && i < nh + 1; i++)
         free(m->tcp_states[i].at);
-    for (size_t i = 0; m->snaps_of != NULL && i < nh; i++)
-        free(m->snaps_of[i].at);
     for (size_t i = 0; i < m->n_conns; i++)
         free(m->conns[i].events.at);
     free(m->by_layer);
     free(m->tcp_states);
-    free(m->snaps_of);
     free(m->conns);
     free(m->keys);
     free(m->wheres);
 }
 
+static void
+list_compact(struct vm_list *l)
+{
+    if (l->n == 0 || l->n == l->cap)
+        return;
+    uint32_t *at = realloc(l->at, l->n * sizeof *at);
+    if (at != NULL) {
+        l->at = at;
+        l->cap = l->n;
+    }
+}
+
+void
+vm_index_compact(struct view_model *m)
+{
+    size_t nh = m->n_hosts_indexed;
+    for (size_t i = 0; m->by_layer != NULL && i < nh * LAYER_COUNT; i++)
+        list_compact(&m->by_layer[i]);
+    for (size_t i = 0; m->tcp_states != NULL && i < nh + 1; i++)
+        list_compact(&m->tcp_states[i]);
+    for (size_t i = 0; i < m->n_conns; i++)
+        list_compact(&m->conns[i].events);
+    if (m->n_indexed > 0 && m->n_indexed < m->cap_keys) {
+        struct vm_key *keys = realloc(m->keys, m->n_indexed * sizeof *keys);
+        if (keys != NULL) {
+            m->keys = keys;
+            m->cap_keys = m->n_indexed;
+        }
+    }
+}
+
 size_t
 vm_index_memory(const struct view_model *m)
 {
-    size_t n = m->n_indexed * sizeof *m->keys + m->cap_wheres * sizeof *m->wheres +
+    size_t n = m->cap_keys * sizeof *m->keys + m->cap_wheres * sizeof *m->wheres +
                m->cap_conns * sizeof *m->conns;
     size_t nh = m->n_hosts_indexed;
     for (size_t i = 0; m->by_layer != NULL && i < nh * LAYER_COUNT; i++)
         n += sizeof m->by_layer[i] + m->by_layer[i].cap * sizeof(uint32_t);
     for (size_t i = 0; m->tcp_states != NULL && i < nh + 1; i++)
         n += sizeof m->tcp_states[i] + m->tcp_states[i].cap * sizeof(uint32_t);
-    for (size_t i = 0; m->snaps_of != NULL && i < nh; i++)
-        n += sizeof m->snaps_of[i] + m->snaps_of[i].cap * sizeof(uint32_t);
     for (size_t i = 0; i < m->n_conns; i++)
         n += m->conns[i].events.cap * sizeof(uint32_t);
     return n;
@@ -318,25 +332,4 @@ vm_last_tcb(const struct view_model *m, int host, uint32_t laddr, uint16_t lport
             best = at;
     }
     return best;
-}
-
-const struct vm_snap *
-vm_snap_at(const struct view_model *m, int host, size_t i)
-{
-    /* the snapshots not indexed yet (the log grew since), newest first */
-    for (size_t k = m->n_snaps; k-- > m->n_snaps_indexed;)
-        if (m->snaps[k].host == host && m->snaps[k].at <= i)
-            return &m->snaps[k];
-    if (host < 0 || (size_t)host >= m->n_hosts_indexed)
-        return NULL;
-    const struct vm_list *l = &m->snaps_of[host];
-    size_t lo = 0, hi = l->n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (m->snaps[l->at[mid]].at <= i)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo == 0 ? NULL : &m->snaps[l->at[lo - 1]];
 }
