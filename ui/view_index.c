@@ -14,8 +14,10 @@
  *   - conns: per TCP connection, the events carrying its TCB snapshot;
  *   - wire_life: the most events a frame spent on a link, which bounds how
  *     far back a frame still in flight can have been sent.
- * Memory: about 8 bytes an event (the key, one list entry), measured with
- * the rest by bench/view_scale.c.
+ * The lists keep each index as its difference from the one before (a byte
+ * or two; struct vm_list). Memory: about 5.5 bytes an event (the key, one
+ * list entry, the TCB events of a connection), measured with the rest by
+ * bench/view_scale.c.
  * Called by: view_model.c, the panes, view.c. Calls: vm_event(), view_decode().
  */
 #include "ui/view_model.h"
@@ -29,18 +31,61 @@
 
 #include "ui/view.h"
 
+static uint8_t *
+put_varint(uint8_t *p, uint32_t v)
+{
+    while (v >= 0x80) {
+        *p++ = (uint8_t)(v | 0x80);
+        v >>= 7;
+    }
+    *p++ = (uint8_t)v;
+    return p;
+}
+
+/* The varint at *p (advanced); the list's own code, so never cut short. */
+static uint32_t
+get_varint(const uint8_t **p)
+{
+    uint32_t x = 0;
+    for (int shift = 0;; shift += 7) {
+        uint8_t b = *(*p)++;
+        x |= (uint32_t)(b & 0x7f) << shift;
+        if ((b & 0x80) == 0 || shift >= 28)
+            return x;
+    }
+}
+
+/* Append v, at least l's latest entry. 0, or -1 when memory runs out. */
 static int
 list_push(struct vm_list *l, size_t v)
 {
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 16;
-        uint32_t *grown = realloc(l->at, cap * sizeof *grown);
-        if (grown == NULL)
+    if (l->n % VM_LIST_BLOCK == 0) {
+        size_t b = l->n / VM_LIST_BLOCK;
+        if (b == l->cap_blocks) {
+            size_t cap = l->cap_blocks ? l->cap_blocks * 2 : 4;
+            struct vm_list_block *grown = realloc(l->blocks, cap * sizeof *grown);
+            if (grown == NULL)
+                return -1;
+            l->blocks = grown;
+            l->cap_blocks = cap;
+        }
+        if (l->code_len > UINT32_MAX)
             return -1;
-        l->at = grown;
-        l->cap = cap;
+        l->blocks[b].first = (uint32_t)v;
+        l->blocks[b].off = (uint32_t)l->code_len;
+    } else {
+        if (l->code_len + 5 > l->code_cap) {
+            size_t cap = l->code_cap ? l->code_cap * 2 : 64;
+            uint8_t *grown = realloc(l->code, cap);
+            if (grown == NULL)
+                return -1;
+            l->code = grown;
+            l->code_cap = cap;
+        }
+        l->code_len = (size_t)(put_varint(l->code + l->code_len, (uint32_t)v - l->last) - l->code);
     }
-    l->at[l->n++] = (uint32_t)v;
+    l->last = (uint32_t)v;
+    l->n++;
     return 0;
 }
 
@@ -48,15 +93,69 @@ list_push(struct vm_list *l, size_t v)
 static size_t
 list_last_le(const struct vm_list *l, size_t v)
 {
-    size_t lo = 0, hi = l->n;
+    size_t nb = (l->n + VM_LIST_BLOCK - 1) / VM_LIST_BLOCK;
+    size_t lo = 0, hi = nb;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (l->at[mid] <= v)
+        if (l->blocks[mid].first <= v)
             lo = mid + 1;
         else
             hi = mid;
     }
-    return lo == 0 ? SIZE_MAX : l->at[lo - 1];
+    if (lo == 0)
+        return SIZE_MAX;
+    size_t b = lo - 1, in_block = l->n - b * VM_LIST_BLOCK;
+    if (in_block > VM_LIST_BLOCK)
+        in_block = VM_LIST_BLOCK;
+    uint32_t cur = l->blocks[b].first;
+    const uint8_t *p = l->code + l->blocks[b].off;
+    for (size_t k = 1; k < in_block; k++) {
+        uint32_t next = cur + get_varint(&p);
+        if (next > v)
+            break;
+        cur = next;
+    }
+    return cur;
+}
+
+void
+vm_list_iter_init(struct vm_list_iter *it, const struct vm_list *l)
+{
+    it->l = l;
+    it->k = 0;
+    it->cur = 0;
+    it->p = NULL;
+}
+
+bool
+vm_list_next(struct vm_list_iter *it, size_t *out)
+{
+    const struct vm_list *l = it->l;
+    if (it->k >= l->n)
+        return false;
+    if (it->k % VM_LIST_BLOCK == 0) {
+        const struct vm_list_block *b = &l->blocks[it->k / VM_LIST_BLOCK];
+        it->cur = b->first;
+        it->p = l->code + b->off;
+    } else {
+        it->cur += get_varint(&it->p);
+    }
+    it->k++;
+    *out = it->cur;
+    return true;
+}
+
+static void
+list_free(struct vm_list *l)
+{
+    free(l->blocks);
+    free(l->code);
+}
+
+static size_t
+list_memory(const struct vm_list *l)
+{
+    return sizeof *l + l->cap_blocks * sizeof *l->blocks + l->code_cap;
 }
 
 /* Room in the per-host lists for every host of the lesson. */
@@ -202,11 +301,11 @@ vm_index_free(struct view_model *m)
 {
     size_t nh = m->n_hosts_indexed;
     for (size_t i = 0; m->by_layer != NULL && i < nh * LAYER_COUNT; i++)
-        free(m->by_layer[i].at);
+        list_free(&m->by_layer[i]);
     for (size_t i = 0; m->tcp_states != NULL && i < nh + 1; i++)
-        free(m->tcp_states[i].at);
+        list_free(&m->tcp_states[i]);
     for (size_t i = 0; i < m->n_conns; i++)
-        free(m->conns[i].events.at);
+        list_free(&m->conns[i].events);
     free(m->by_layer);
     free(m->tcp_states);
     free(m->conns);
@@ -217,12 +316,20 @@ vm_index_free(struct view_model *m)
 static void
 list_compact(struct vm_list *l)
 {
-    if (l->n == 0 || l->n == l->cap)
-        return;
-    uint32_t *at = realloc(l->at, l->n * sizeof *at);
-    if (at != NULL) {
-        l->at = at;
-        l->cap = l->n;
+    size_t nb = (l->n + VM_LIST_BLOCK - 1) / VM_LIST_BLOCK;
+    if (nb > 0 && nb < l->cap_blocks) {
+        struct vm_list_block *b = realloc(l->blocks, nb * sizeof *b);
+        if (b != NULL) {
+            l->blocks = b;
+            l->cap_blocks = nb;
+        }
+    }
+    if (l->code_len > 0 && l->code_len < l->code_cap) {
+        uint8_t *c = realloc(l->code, l->code_len);
+        if (c != NULL) {
+            l->code = c;
+            l->code_cap = l->code_len;
+        }
     }
 }
 
@@ -252,11 +359,11 @@ vm_index_memory(const struct view_model *m)
                m->cap_conns * sizeof *m->conns;
     size_t nh = m->n_hosts_indexed;
     for (size_t i = 0; m->by_layer != NULL && i < nh * LAYER_COUNT; i++)
-        n += sizeof m->by_layer[i] + m->by_layer[i].cap * sizeof(uint32_t);
+        n += list_memory(&m->by_layer[i]);
     for (size_t i = 0; m->tcp_states != NULL && i < nh + 1; i++)
-        n += sizeof m->tcp_states[i] + m->tcp_states[i].cap * sizeof(uint32_t);
+        n += list_memory(&m->tcp_states[i]);
     for (size_t i = 0; i < m->n_conns; i++)
-        n += m->conns[i].events.cap * sizeof(uint32_t);
+        n += list_memory(&m->conns[i].events) - sizeof m->conns[i].events;
     return n;
 }
 

@@ -146,12 +146,34 @@ enum {
     VM_P_OTHER = 1u << 7,
 };
 
-/* Event (or snapshot) indexes in increasing order. */
-struct vm_list {
-    uint32_t *at;  /* the indexes */
-    size_t n;      /* entries */
-    size_t cap;    /* slots */
+/* Event indexes in increasing order, about a byte each: in blocks of
+ * VM_LIST_BLOCK, each block's first kept whole (so a query is a binary
+ * search over the blocks, then at most a block's differences added up)
+ * and the rest as LEB128 differences from the one before (view_index.c). */
+#define VM_LIST_BLOCK 64
+struct vm_list_block {
+    uint32_t first;   /* the block's first index */
+    uint32_t off;     /* where its differences start in code */
 };
+struct vm_list {
+    struct vm_list_block *blocks;  /* [n / VM_LIST_BLOCK rounded up] */
+    size_t cap_blocks;             /* slots in blocks */
+    uint8_t *code;                 /* the differences */
+    size_t code_len, code_cap;
+    size_t n;                      /* entries */
+    uint32_t last;                 /* the latest entry */
+};
+
+/* Reading a vm_list from its first entry on. */
+struct vm_list_iter {
+    const struct vm_list *l;
+    size_t k;             /* entries read */
+    uint32_t cur;         /* the latest read */
+    const uint8_t *p;     /* the next difference */
+};
+void vm_list_iter_init(struct vm_list_iter *it, const struct vm_list *l);
+/* The next entry into *out; false after the last. */
+bool vm_list_next(struct vm_list_iter *it, size_t *out);
 
 /* One TCP connection of one host, and the log's events carrying its TCB. */
 struct vm_conn {
