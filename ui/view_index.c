@@ -245,9 +245,46 @@ vm_conn_of(struct view_model *m, int host, const struct trace_tcb *t, struct vm_
     return *last = c;
 }
 
+/* What view_frame_protos() said of the event before: a frame's events
+ * share its bytes in the log (record.h), and decoding is most of the
+ * indexes' cost, so an event that decodes as the one before it (a WIRE
+ * event after its frame's Ethernet TX, a delivery after its segment's TCP
+ * RX) takes its answer. Keyed by everything view_frame_protos() reads,
+ * but the layer when the frame decodes from its Ethernet header
+ * (view_decode_into() reads the layer only for a header-less start). */
+struct protos_memo {
+    const uint8_t *bytes;
+    size_t len;
+    int16_t l2, l3, l4;
+    int layer;
+    uint8_t bits;
+};
+
+static uint8_t
+frame_protos(struct protos_memo *memo, const struct record_event *ev)
+{
+    if (ev->bytes == NULL)
+        return (uint8_t)view_frame_protos(ev);
+    bool from_eth = ev->l2_off != RECORD_OFF_NONE && ev->l2_off >= 0 &&
+                    (size_t)ev->l2_off < ev->len;
+    int layer = from_eth ? -1 : (int)ev->layer;
+    if (memo->bytes != ev->bytes || memo->len != ev->len || memo->l2 != ev->l2_off ||
+        memo->l3 != ev->l3_off || memo->l4 != ev->l4_off || memo->layer != layer) {
+        memo->bytes = ev->bytes;
+        memo->len = ev->len;
+        memo->l2 = ev->l2_off;
+        memo->l3 = ev->l3_off;
+        memo->l4 = ev->l4_off;
+        memo->layer = layer;
+        memo->bits = (uint8_t)view_frame_protos(ev);
+    }
+    return memo->bits;
+}
+
 int
 vm_index_extend(struct view_model *m)
 {
+    struct protos_memo memo = { .bytes = NULL };
     if (m->n_events > UINT32_MAX || vm_index_hosts(m) < 0)
         return -1;
     if (m->n_events > m->cap_keys) {
@@ -270,7 +307,7 @@ vm_index_extend(struct view_model *m)
             return -1;
         m->keys[i].where = (uint16_t)w;
         m->keys[i].kl = (uint8_t)((ev.kind & 15) << 4 | (ev.layer & 15));
-        m->keys[i].protos = (uint8_t)view_frame_protos(&ev);
+        m->keys[i].protos = frame_protos(&memo, &ev);
         if (ev.host < 0 || ev.host >= nh)
             continue;
         if (list_push(&m->by_layer[(size_t)ev.host * LAYER_COUNT + ev.layer], i) < 0)

@@ -54,6 +54,8 @@ str_hash(const char *s)
  * is read back without a search. */
 #define VM_STR_ID_BYTES sizeof(uint32_t)
 
+static uint32_t vm_intern_id_hashed(struct view_model *m, const char *src, size_t max);
+
 static uint32_t
 vm_str_id(const char *interned)
 {
@@ -62,10 +64,40 @@ vm_str_id(const char *interned)
     return id;
 }
 
+/* Whether interned is src cut to max - 1 chars. */
+static bool
+vm_cut_equals(const char *interned, const char *src, size_t max)
+{
+    size_t k = 0;
+    for (; k + 1 < max && src[k] != '\0'; k++)
+        if (interned[k] != src[k])
+            return false;
+    return interned[k] == '\0';
+}
+
 /* The id of the model's one copy of src cut to max - 1 chars (as the
  * fixed fields of a vm_sock used to cut it), or 0 when memory runs out. */
 static uint32_t
 vm_intern_id(struct view_model *m, const char *src, size_t max)
+{
+    if (max > 64)
+        max = 64;  /* as vm_intern_id_hashed() cuts */
+    /* a snapshot interns a few strings a socket, mostly the ones the
+     * last did: those are tried before hashing */
+    for (int r = 0; r < VM_STR_RECENT; r++) {
+        uint32_t id = m->str_recent[r];
+        if (id != 0 && vm_cut_equals(m->strs[id - 1], src != NULL ? src : "", max))
+            return id;
+    }
+    uint32_t id = vm_intern_id_hashed(m, src, max);
+    if (id != 0)
+        m->str_recent[m->str_recent_next++ % VM_STR_RECENT] = id;
+    return id;
+}
+
+/* vm_intern_id() without the recent ones. */
+static uint32_t
+vm_intern_id_hashed(struct view_model *m, const char *src, size_t max)
 {
     char cut[64];
     if (max > sizeof cut)

@@ -238,6 +238,9 @@ struct view_model {
     size_t n_strs;               /* strings held */
     size_t cap_strs;             /* slots in strs and str_slots' half */
     uint32_t *str_slots;         /* open addressing by hash: 1 + index, 0 free */
+#define VM_STR_RECENT 8
+    uint32_t str_recent[VM_STR_RECENT];  /* ids interned last, tried first */
+    unsigned str_recent_next;    /* the slot the next one takes */
 };
 
 /* Run scn headless and record it. seed_given overrides the file's seed.
