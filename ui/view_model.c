@@ -651,22 +651,18 @@ vm_snapshot(struct view_model *m, const struct host *h, int host, size_t at)
         na = VM_MAX_ARP;
     /* A listener's connections not accepted yet have no fd, so no socket:
      * they follow their listener, as `ss -t -a` lists SYN-RECV under the
-     * listening port. Counted first, to size the array. */
+     * listening port. */
     struct inspect_tcb pend[VM_MAX_SOCKS];
     size_t n_pend = 0;
     for (size_t i = 0; i < ns; i++)
         if (strcmp(is[i].proto, "tcp") == 0)
             n_pend += inspect_tcb_pending(h, is[i].fd, pend, 0);
-    /* Connections close() left to the stack (FIN_WAIT, CLOSING, LAST_ACK,
-     * TIME_WAIT [RFC 9293 3.6]) have no fd either, and no listener: they
-     * follow the sockets, until they reach CLOSED. */
-    struct inspect_tcb orph[VM_MAX_SOCKS];
-    size_t n_orph = vm_orphans(h, is, ns, orph, VM_MAX_SOCKS);
-    size_t nk = ns + n_pend + n_orph < VM_MAX_SOCKS ? ns + n_pend + n_orph : VM_MAX_SOCKS;
+    size_t nk = VM_MAX_SOCKS;  /* the sockets, then pending, then orphans */
+    size_t n_sock_tcbs = 0;    /* sockets with a TCB */
     struct vm_sock socks[VM_MAX_SOCKS];
     struct vm_arp arp[VM_MAX_ARP];
     uint32_t arp_state[VM_MAX_ARP];
-    memset(socks, 0, nk * sizeof *socks);
+    memset(socks, 0, sizeof socks);
     memset(arp, 0, na * sizeof *arp);
     struct vm_snap sn = { .at = at, .host = host, .socks = socks, .arp = arp };
     struct vm_snap *s = &sn;
@@ -687,8 +683,10 @@ vm_snapshot(struct view_model *m, const struct host *h, int host, size_t at)
         d->rcvq_bytes = is[i].rcvq_bytes;
         d->rcvq_count = is[i].rcvq_count;
         struct inspect_tcb t;
-        if (inspect_tcb(h, is[i].fd, &t))
+        if (inspect_tcb(h, is[i].fd, &t)) {
             vm_sock_tcb(m, d, &t);
+            n_sock_tcbs++;
+        }
         if (n_pend == 0 || strcmp(is[i].proto, "tcp") != 0)
             continue;
         size_t np = inspect_tcb_pending(h, is[i].fd, pend, VM_MAX_SOCKS);
@@ -704,6 +702,15 @@ vm_snapshot(struct view_model *m, const struct host *h, int host, size_t at)
             vm_sock_tcb(m, c, &pend[j]);
         }
     }
+    /* Connections close() left to the stack (FIN_WAIT, CLOSING, LAST_ACK,
+     * TIME_WAIT [RFC 9293 3.6]) have no fd either, and no listener: they
+     * follow the sockets, until they reach CLOSED. Looked for only when
+     * the host has TCBs that are neither a socket's nor pending (the
+     * search fills every TCB, and a snapshot is taken at every delivery). */
+    struct inspect_tcb orph[VM_MAX_SOCKS];
+    size_t n_orph = 0;
+    if (inspect_tcbs(h, orph, 0) != n_sock_tcbs + n_pend)
+        n_orph = vm_orphans(h, is, ns, orph, VM_MAX_SOCKS);
     for (size_t j = 0; j < n_orph && nd < nk; j++) {
         struct vm_sock *c = &s->socks[nd++];
         c->fd = -1;

@@ -5,7 +5,9 @@
  * view_model_build() runs the scenario headless, start to end, with the event
  * log (sim/record.h) attached, remembering at which event each step begins and
  * snapshotting every host's sockets and ARP cache (inspect_*()) whenever an
- * event may have changed them. The view is then a cursor over the log:
+ * event may have changed them (kept as what changed since the host's
+ * previous one, and decoded by vm_snap_get()). The view is then a cursor
+ * over the log:
  * stepping forward or back moves the cursor, and every pane is a pure
  * function of (model, cursor, size) (docs/architecture.md, "The trace bus
  * and the event log"). Nothing here draws.
@@ -281,7 +283,9 @@ struct vm_memory {
     size_t text;                /* the log's sentences */
     size_t packet;              /* the log's packet bytes */
     size_t tcb;                 /* the log's TCB snapshots */
-    size_t model;               /* snapshots, wires, indexes of the model */
+    size_t model;               /* the model's snapshots, wires (and the
+                                   frame table pairing them), steps,
+                                   strings and indexes */
     size_t total;               /* everything, arena slack included */
     size_t events_with_packet;  /* events that carry a packet */
 };

@@ -30,6 +30,8 @@ struct checker {
     size_t checks;         /* snapshots compared */
     size_t socks_seen;     /* sockets compared */
     size_t arp_seen;       /* ARP entries compared */
+    size_t pending_seen;   /* connections waiting for accept() */
+    size_t orphans_seen;   /* connections close() left to the stack */
     char failed[256];      /* the first difference, or "" */
 };
 
@@ -105,6 +107,25 @@ check_emit(void *ctx, const struct trace_event *ev)
             differs(c, at, host, "a peer");
         }
     }
+    /* connections without a descriptor: those a listener holds for
+     * accept() follow it, the ones close() left to the stack (orphans:
+     * neither CLOSED nor LISTEN) come last */
+    size_t pending = 0, loose = 0, m_pending = 0, m_orphans = 0;
+    struct inspect_tcb all[VM_SNAP_SOCKS_MAX];
+    for (size_t i = 0; i < ns; i++)
+        pending += inspect_tcb_pending(ev->host, is[i].fd, all, 0);
+    size_t nt = inspect_tcbs(ev->host, all, VM_SNAP_SOCKS_MAX);
+    for (size_t i = 0; i < nt && i < VM_SNAP_SOCKS_MAX; i++)
+        loose += all[i].fd < 0 && strcmp(all[i].state, "CLOSED") != 0 &&
+                 strcmp(all[i].state, "LISTEN") != 0;
+    for (size_t i = 0; i < s->n_socks; i++) {
+        m_pending += s->socks[i].fd < 0 && s->socks[i].listen_fd >= 0;
+        m_orphans += s->socks[i].fd < 0 && s->socks[i].listen_fd < 0;
+    }
+    if (m_pending != pending || m_orphans != loose - pending)
+        differs(c, at, host, "connections without a descriptor");
+    c->pending_seen += m_pending;
+    c->orphans_seen += m_orphans;
     struct inspect_arp ia[VM_SNAP_ARP_MAX];
     size_t na = inspect_arp(ev->host, ia, VM_SNAP_ARP_MAX);
     if (na != s->n_arp) {
@@ -174,7 +195,7 @@ START_TEST(test_snapshots_match_the_hosts)
         "link/arp.scn",                /* ARP entries coming and going */
         "udp/echo.scn",                /* datagrams queued */
     };
-    size_t most = 0, socks = 0, arp = 0;
+    size_t most = 0, socks = 0, arp = 0, pending = 0, orphans = 0;
     for (size_t l = 0; l < sizeof lessons / sizeof lessons[0]; l++) {
         struct scenario *scn;
         struct checker c;
@@ -184,11 +205,15 @@ START_TEST(test_snapshots_match_the_hosts)
                 most = vm_snap_count(m, (int)h);
         socks += c.socks_seen;
         arp += c.arp_seen;
+        pending += c.pending_seen;
+        orphans += c.orphans_seen;
         done(m, scn);
     }
     ck_assert_uint_gt(most, 3 * 32);  /* several whole snapshots and the runs after them */
     ck_assert_uint_gt(socks, 100);
     ck_assert_uint_gt(arp, 10);
+    ck_assert_uint_gt(pending, 0);
+    ck_assert_uint_gt(orphans, 0);
 }
 END_TEST
 
