@@ -848,10 +848,39 @@ vm_frame(struct view_model *m, uint64_t id)
  * takes the frame off the link (its next RX, DROP or WIRE; n_events while it
  * is still in flight), and close the wires still open at `from` (the log
  * grows after the script in TAP mode and with live calls). */
+/* The frame table as the events before `upto` left it, after
+ * vm_compact() gave it back: each WIRE event made the next wire. */
+static int
+vm_frames_rebuild(struct view_model *m, size_t upto)
+{
+    struct record_event ev;
+    uint32_t wire = 0;
+    for (size_t i = 0; i < upto; i++) {
+        if (!vm_event_facts(m, i, &ev))
+            continue;
+        bool takes = ev.kind == TRACE_RX || ev.kind == TRACE_DROP || ev.kind == TRACE_WIRE;
+        if (!takes && ev.kind != TRACE_TX)
+            continue;
+        struct vm_frame *f = vm_frame(m, ev.pkt_id);
+        if (f == NULL)
+            return -1;
+        if (takes && ev.pkt_id != 0)
+            f->open_wire = VM_NONE;
+        if (ev.kind == TRACE_TX && ev.host >= 0)
+            f->host = ev.host;
+        if (ev.kind == TRACE_WIRE)
+            f->open_wire = wire++;
+    }
+    m->frames_dropped = false;
+    return 0;
+}
+
 static int
 vm_index_wires(struct view_model *m, size_t from)
 {
     struct record_event ev;
+    if (m->frames_dropped && vm_frames_rebuild(m, from) < 0)
+        return -1;
     /* wires in flight at the last call end at `from`; closed ones earlier */
     for (size_t k = m->first_open_wire; k < m->n_wires; k++)
         if (m->wires[k].end == from)
@@ -916,6 +945,17 @@ static void
 vm_compact(struct view_model *m)
 {
     vm_hsnaps_compact(m);
+    /* The frame table (16 bytes a frame, four an event in a bulk
+     * transfer) only pairs the wires of events still to come: none will
+     * come unless a person types a statement, and then it is rebuilt
+     * from the log (vm_frames_rebuild(), a pass over it). On a real wire
+     * frames keep coming, so there it stays. */
+    if (!vm_realtime(m)) {
+        free(m->frames);
+        m->frames = NULL;
+        m->n_frames = m->cap_frames = 0;
+        m->frames_dropped = true;
+    }
     if (m->n_wires > 0 && m->n_wires < m->cap_wires) {
         struct vm_wire *w = realloc(m->wires, m->n_wires * sizeof *w);
         if (w != NULL) {

@@ -214,6 +214,8 @@ struct view_model {
                                     one pass over the log */
     size_t n_frames;             /* entries used */
     size_t cap_frames;           /* slots (a power of two, or 0) */
+    bool frames_dropped;         /* given back after the script: rebuilt
+                                    from the log when it grows again */
     struct scn_runner *runner;   /* the world, alive after the script */
     struct vm_snapper *snapper;  /* the sink that snapshots hosts */
     unsigned n_live;             /* statements run from the command line */
