@@ -780,8 +780,9 @@ draw_conns_build(const struct view_model *m, const struct draw_select *sel,
         dc->fport = c->fport;
         uint32_t sent = 0;
         bool have_iss = false;
-        for (size_t k = 0; k < c->events.n; k++) {
-            size_t at = c->events.at[k];
+        struct vm_list_iter it;
+        vm_list_iter_init(&it, &c->events);
+        for (size_t at; vm_list_next(&it, &at);) {
             if (!record_get(&m->rec, at, &ev) || !ev.has_tcb)
                 continue;
             if (!have_iss) {

@@ -56,7 +56,8 @@ struct conn_row {
 static void
 conn_timers(const struct view_model *m, const struct vm_conn *c, size_t i, char *buf, size_t n)
 {
-    const struct vm_snap *s = vm_snap_at(m, c->host, i);
+    struct vm_snap_buf sb;
+    const struct vm_snap *s = vm_snap_get(m, c->host, i, &sb);
     char f6[IPV6_ADDR_STRLEN] = "";
     if (c->v6) {
         struct ip6_addr a;

@@ -11,12 +11,13 @@
  *   - by_layer: per host and layer, its events (the layers pane's "latest
  *     event of this layer in this step");
  *   - tcp_states: per host, the TCP state changes (the state diagram);
- *   - snaps_of: per host, its socket snapshots (the sockets pane);
  *   - conns: per TCP connection, the events carrying its TCB snapshot;
  *   - wire_life: the most events a frame spent on a link, which bounds how
  *     far back a frame still in flight can have been sent.
- * Memory: about 8 bytes an event (the key, one list entry), measured with
- * the rest by bench/view_scale.c.
+ * The lists keep each index as its difference from the one before (a byte
+ * or two; struct vm_list). Memory: about 5.5 bytes an event (the key, one
+ * list entry, the TCB events of a connection), measured with the rest by
+ * bench/view_scale.c.
  * Called by: view_model.c, the panes, view.c. Calls: vm_event(), view_decode().
  */
 #include "ui/view_model.h"
@@ -30,18 +31,61 @@
 
 #include "ui/view.h"
 
+static uint8_t *
+put_varint(uint8_t *p, uint32_t v)
+{
+    while (v >= 0x80) {
+        *p++ = (uint8_t)(v | 0x80);
+        v >>= 7;
+    }
+    *p++ = (uint8_t)v;
+    return p;
+}
+
+/* The varint at *p (advanced); the list's own code, so never cut short. */
+static uint32_t
+get_varint(const uint8_t **p)
+{
+    uint32_t x = 0;
+    for (int shift = 0;; shift += 7) {
+        uint8_t b = *(*p)++;
+        x |= (uint32_t)(b & 0x7f) << shift;
+        if ((b & 0x80) == 0 || shift >= 28)
+            return x;
+    }
+}
+
+/* Append v, at least l's latest entry. 0, or -1 when memory runs out. */
 static int
 list_push(struct vm_list *l, size_t v)
 {
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 16;
-        uint32_t *grown = realloc(l->at, cap * sizeof *grown);
-        if (grown == NULL)
+    if (l->n % VM_LIST_BLOCK == 0) {
+        size_t b = l->n / VM_LIST_BLOCK;
+        if (b == l->cap_blocks) {
+            size_t cap = l->cap_blocks ? l->cap_blocks * 2 : 4;
+            struct vm_list_block *grown = realloc(l->blocks, cap * sizeof *grown);
+            if (grown == NULL)
+                return -1;
+            l->blocks = grown;
+            l->cap_blocks = cap;
+        }
+        if (l->code_len > UINT32_MAX)
             return -1;
-        l->at = grown;
-        l->cap = cap;
+        l->blocks[b].first = (uint32_t)v;
+        l->blocks[b].off = (uint32_t)l->code_len;
+    } else {
+        if (l->code_len + 5 > l->code_cap) {
+            size_t cap = l->code_cap ? l->code_cap * 2 : 64;
+            uint8_t *grown = realloc(l->code, cap);
+            if (grown == NULL)
+                return -1;
+            l->code = grown;
+            l->code_cap = cap;
+        }
+        l->code_len = (size_t)(put_varint(l->code + l->code_len, (uint32_t)v - l->last) - l->code);
     }
-    l->at[l->n++] = (uint32_t)v;
+    l->last = (uint32_t)v;
+    l->n++;
     return 0;
 }
 
@@ -49,15 +93,69 @@ list_push(struct vm_list *l, size_t v)
 static size_t
 list_last_le(const struct vm_list *l, size_t v)
 {
-    size_t lo = 0, hi = l->n;
+    size_t nb = (l->n + VM_LIST_BLOCK - 1) / VM_LIST_BLOCK;
+    size_t lo = 0, hi = nb;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (l->at[mid] <= v)
+        if (l->blocks[mid].first <= v)
             lo = mid + 1;
         else
             hi = mid;
     }
-    return lo == 0 ? SIZE_MAX : l->at[lo - 1];
+    if (lo == 0)
+        return SIZE_MAX;
+    size_t b = lo - 1, in_block = l->n - b * VM_LIST_BLOCK;
+    if (in_block > VM_LIST_BLOCK)
+        in_block = VM_LIST_BLOCK;
+    uint32_t cur = l->blocks[b].first;
+    const uint8_t *p = l->code + l->blocks[b].off;
+    for (size_t k = 1; k < in_block; k++) {
+        uint32_t next = cur + get_varint(&p);
+        if (next > v)
+            break;
+        cur = next;
+    }
+    return cur;
+}
+
+void
+vm_list_iter_init(struct vm_list_iter *it, const struct vm_list *l)
+{
+    it->l = l;
+    it->k = 0;
+    it->cur = 0;
+    it->p = NULL;
+}
+
+bool
+vm_list_next(struct vm_list_iter *it, size_t *out)
+{
+    const struct vm_list *l = it->l;
+    if (it->k >= l->n)
+        return false;
+    if (it->k % VM_LIST_BLOCK == 0) {
+        const struct vm_list_block *b = &l->blocks[it->k / VM_LIST_BLOCK];
+        it->cur = b->first;
+        it->p = l->code + b->off;
+    } else {
+        it->cur += get_varint(&it->p);
+    }
+    it->k++;
+    *out = it->cur;
+    return true;
+}
+
+static void
+list_free(struct vm_list *l)
+{
+    free(l->blocks);
+    free(l->code);
+}
+
+static size_t
+list_memory(const struct vm_list *l)
+{
+    return sizeof *l + l->cap_blocks * sizeof *l->blocks + l->code_cap;
 }
 
 /* Room in the per-host lists for every host of the lesson. */
@@ -75,14 +173,9 @@ vm_index_hosts(struct view_model *m)
     if (ts == NULL)
         return -1;
     m->tcp_states = ts;
-    struct vm_list *so = realloc(m->snaps_of, (nh ? nh : 1) * sizeof *so);
-    if (so == NULL)
-        return -1;
-    m->snaps_of = so;
     size_t old = m->n_hosts_indexed;
     memset(bl + old * LAYER_COUNT, 0, (nh - old) * LAYER_COUNT * sizeof *bl);
     memset(ts + (old ? old + 1 : 0), 0, (nh + 1 - (old ? old + 1 : 0)) * sizeof *ts);
-    memset(so + old, 0, (nh - old) * sizeof *so);
     m->n_hosts_indexed = nh;
     return 0;
 }
@@ -152,9 +245,46 @@ vm_conn_of(struct view_model *m, int host, const struct trace_tcb *t, struct vm_
     return *last = c;
 }
 
+/* What view_frame_protos() said of the event before: a frame's events
+ * share its bytes in the log (record.h), and decoding is most of the
+ * indexes' cost, so an event that decodes as the one before it (a WIRE
+ * event after its frame's Ethernet TX, a delivery after its segment's TCP
+ * RX) takes its answer. Keyed by everything view_frame_protos() reads,
+ * but the layer when the frame decodes from its Ethernet header
+ * (view_decode_into() reads the layer only for a header-less start). */
+struct protos_memo {
+    const uint8_t *bytes;
+    size_t len;
+    int16_t l2, l3, l4;
+    int layer;
+    uint8_t bits;
+};
+
+static uint8_t
+frame_protos(struct protos_memo *memo, const struct record_event *ev)
+{
+    if (ev->bytes == NULL)
+        return (uint8_t)view_frame_protos(ev);
+    bool from_eth = ev->l2_off != RECORD_OFF_NONE && ev->l2_off >= 0 &&
+                    (size_t)ev->l2_off < ev->len;
+    int layer = from_eth ? -1 : (int)ev->layer;
+    if (memo->bytes != ev->bytes || memo->len != ev->len || memo->l2 != ev->l2_off ||
+        memo->l3 != ev->l3_off || memo->l4 != ev->l4_off || memo->layer != layer) {
+        memo->bytes = ev->bytes;
+        memo->len = ev->len;
+        memo->l2 = ev->l2_off;
+        memo->l3 = ev->l3_off;
+        memo->l4 = ev->l4_off;
+        memo->layer = layer;
+        memo->bits = (uint8_t)view_frame_protos(ev);
+    }
+    return memo->bits;
+}
+
 int
 vm_index_extend(struct view_model *m)
 {
+    struct protos_memo memo = { .bytes = NULL };
     if (m->n_events > UINT32_MAX || vm_index_hosts(m) < 0)
         return -1;
     if (m->n_events > m->cap_keys) {
@@ -177,7 +307,7 @@ vm_index_extend(struct view_model *m)
             return -1;
         m->keys[i].where = (uint16_t)w;
         m->keys[i].kl = (uint8_t)((ev.kind & 15) << 4 | (ev.layer & 15));
-        m->keys[i].protos = (uint8_t)view_frame_protos(&ev);
+        m->keys[i].protos = frame_protos(&memo, &ev);
         if (ev.host < 0 || ev.host >= nh)
             continue;
         if (list_push(&m->by_layer[(size_t)ev.host * LAYER_COUNT + ev.layer], i) < 0)
@@ -192,12 +322,6 @@ vm_index_extend(struct view_model *m)
         }
     }
     m->n_indexed = m->n_events;
-    for (size_t k = m->n_snaps_indexed; k < m->n_snaps; k++) {
-        int h = m->snaps[k].host;
-        if (h >= 0 && h < nh && list_push(&m->snaps_of[h], k) < 0)
-            return -1;
-    }
-    m->n_snaps_indexed = m->n_snaps;
     /* every wire, ended or not: a frame still on a link counts to the end.
      * Wires before first_open_wire have their end and were counted once. */
     for (size_t k = m->wires_lived; k < m->n_wires; k++) {
@@ -214,35 +338,69 @@ vm_index_free(struct view_model *m)
 {
     size_t nh = m->n_hosts_indexed;
     for (size_t i = 0; m->by_layer != NULL && i < nh * LAYER_COUNT; i++)
-        free(m->by_layer[i].at);
+        list_free(&m->by_layer[i]);
     for (size_t i = 0; m->tcp_states != NULL && i < nh + 1; i++)
-        free(m->tcp_states[i].at);
-    for (size_t i = 0; m->snaps_of != NULL && i < nh; i++)
-        free(m->snaps_of[i].at);
+        list_free(&m->tcp_states[i]);
     for (size_t i = 0; i < m->n_conns; i++)
-        free(m->conns[i].events.at);
+        list_free(&m->conns[i].events);
     free(m->by_layer);
     free(m->tcp_states);
-    free(m->snaps_of);
     free(m->conns);
     free(m->keys);
     free(m->wheres);
 }
 
+static void
+list_compact(struct vm_list *l)
+{
+    size_t nb = (l->n + VM_LIST_BLOCK - 1) / VM_LIST_BLOCK;
+    if (nb > 0 && nb < l->cap_blocks) {
+        struct vm_list_block *b = realloc(l->blocks, nb * sizeof *b);
+        if (b != NULL) {
+            l->blocks = b;
+            l->cap_blocks = nb;
+        }
+    }
+    if (l->code_len > 0 && l->code_len < l->code_cap) {
+        uint8_t *c = realloc(l->code, l->code_len);
+        if (c != NULL) {
+            l->code = c;
+            l->code_cap = l->code_len;
+        }
+    }
+}
+
+void
+vm_index_compact(struct view_model *m)
+{
+    size_t nh = m->n_hosts_indexed;
+    for (size_t i = 0; m->by_layer != NULL && i < nh * LAYER_COUNT; i++)
+        list_compact(&m->by_layer[i]);
+    for (size_t i = 0; m->tcp_states != NULL && i < nh + 1; i++)
+        list_compact(&m->tcp_states[i]);
+    for (size_t i = 0; i < m->n_conns; i++)
+        list_compact(&m->conns[i].events);
+    if (m->n_indexed > 0 && m->n_indexed < m->cap_keys) {
+        struct vm_key *keys = realloc(m->keys, m->n_indexed * sizeof *keys);
+        if (keys != NULL) {
+            m->keys = keys;
+            m->cap_keys = m->n_indexed;
+        }
+    }
+}
+
 size_t
 vm_index_memory(const struct view_model *m)
 {
-    size_t n = m->n_indexed * sizeof *m->keys + m->cap_wheres * sizeof *m->wheres +
+    size_t n = m->cap_keys * sizeof *m->keys + m->cap_wheres * sizeof *m->wheres +
                m->cap_conns * sizeof *m->conns;
     size_t nh = m->n_hosts_indexed;
     for (size_t i = 0; m->by_layer != NULL && i < nh * LAYER_COUNT; i++)
-        n += sizeof m->by_layer[i] + m->by_layer[i].cap * sizeof(uint32_t);
+        n += list_memory(&m->by_layer[i]);
     for (size_t i = 0; m->tcp_states != NULL && i < nh + 1; i++)
-        n += sizeof m->tcp_states[i] + m->tcp_states[i].cap * sizeof(uint32_t);
-    for (size_t i = 0; m->snaps_of != NULL && i < nh; i++)
-        n += sizeof m->snaps_of[i] + m->snaps_of[i].cap * sizeof(uint32_t);
+        n += list_memory(&m->tcp_states[i]);
     for (size_t i = 0; i < m->n_conns; i++)
-        n += m->conns[i].events.cap * sizeof(uint32_t);
+        n += list_memory(&m->conns[i].events) - sizeof m->conns[i].events;
     return n;
 }
 
@@ -318,25 +476,4 @@ vm_last_tcb(const struct view_model *m, int host, uint32_t laddr, uint16_t lport
             best = at;
     }
     return best;
-}
-
-const struct vm_snap *
-vm_snap_at(const struct view_model *m, int host, size_t i)
-{
-    /* the snapshots not indexed yet (the log grew since), newest first */
-    for (size_t k = m->n_snaps; k-- > m->n_snaps_indexed;)
-        if (m->snaps[k].host == host && m->snaps[k].at <= i)
-            return &m->snaps[k];
-    if (host < 0 || (size_t)host >= m->n_hosts_indexed)
-        return NULL;
-    const struct vm_list *l = &m->snaps_of[host];
-    size_t lo = 0, hi = l->n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (m->snaps[l->at[mid]].at <= i)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo == 0 ? NULL : &m->snaps[l->at[lo - 1]];
 }

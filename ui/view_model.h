@@ -5,7 +5,9 @@
  * view_model_build() runs the scenario headless, start to end, with the event
  * log (sim/record.h) attached, remembering at which event each step begins and
  * snapshotting every host's sockets and ARP cache (inspect_*()) whenever an
- * event may have changed them. The view is then a cursor over the log:
+ * event may have changed them (kept as what changed since the host's
+ * previous one, and decoded by vm_snap_get()). The view is then a cursor
+ * over the log:
  * stepping forward or back moves the cursor, and every pane is a pure
  * function of (model, cursor, size) (docs/architecture.md, "The trace bus
  * and the event log"). Nothing here draws.
@@ -80,7 +82,9 @@ struct vm_arp {
     unsigned queued;        /* packets waiting on it */
 };
 
-/* A host's sockets and ARP cache right after event `at`. */
+/* A host's sockets and ARP cache right after event `at`, as vm_snap_get()
+ * decodes it (the model keeps each snapshot as its difference from the
+ * host's previous one, view_model.c). */
 struct vm_snap {
     size_t at;              /* event index */
     int host;               /* host index */
@@ -90,13 +94,37 @@ struct vm_snap {
     struct vm_arp *arp;     /* in cache order */
 };
 
-/* A frame on a link: from its WIRE event to its arrival (or loss). */
+/* The most sockets and ARP entries a snapshot holds. */
+#define VM_SNAP_SOCKS_MAX 64
+#define VM_SNAP_ARP_MAX 64
+/* 32-bit words a snapshot flattens to (its two counts, then 26 a socket
+ * and 5 an ARP entry), which the differences are taken between. */
+#define VM_SOCK_WORDS 26
+#define VM_ARP_WORDS 5
+#define VM_SNAP_WORDS (2 + VM_SNAP_SOCKS_MAX * VM_SOCK_WORDS + VM_SNAP_ARP_MAX * VM_ARP_WORDS)
+
+/* Where vm_snap_get() decodes a snapshot: the caller's, so two can be
+ * held at once (the sockets pane compares the cursor's with the step's
+ * first) and readers share nothing. */
+struct vm_snap_buf {
+    struct vm_snap snap;
+    struct vm_sock socks[VM_SNAP_SOCKS_MAX];
+    struct vm_arp arp[VM_SNAP_ARP_MAX];
+    uint32_t words[VM_SNAP_WORDS];
+};
+
+/* One host's snapshots (view_model.c). */
+struct vm_hsnaps;
+
+/* A frame on a link: from its WIRE event to its arrival (or loss). 16
+ * bytes: event indexes fit 32 bits (vm_update() stops the log before
+ * they would not). */
 struct vm_wire {
-    size_t at;        /* the WIRE event */
-    size_t end;       /* the event that took it off the link (RX or DROP), or
+    uint32_t at;      /* the WIRE event */
+    uint32_t end;     /* the event that took it off the link (RX or DROP), or
                          n_events if it was still in flight at the end */
-    int from;         /* sending host index, or -1 */
-    int to;           /* receiving host index, or -1 */
+    int32_t from;     /* sending host index, or -1 */
+    int32_t to;       /* receiving host index, or -1 */
 };
 
 /* What the filter and the layers pane ask of every event, packed in 4 bytes,
@@ -120,12 +148,34 @@ enum {
     VM_P_OTHER = 1u << 7,
 };
 
-/* Event (or snapshot) indexes in increasing order. */
-struct vm_list {
-    uint32_t *at;  /* the indexes */
-    size_t n;      /* entries */
-    size_t cap;    /* slots */
+/* Event indexes in increasing order, about a byte each: in blocks of
+ * VM_LIST_BLOCK, each block's first kept whole (so a query is a binary
+ * search over the blocks, then at most a block's differences added up)
+ * and the rest as LEB128 differences from the one before (view_index.c). */
+#define VM_LIST_BLOCK 64
+struct vm_list_block {
+    uint32_t first;   /* the block's first index */
+    uint32_t off;     /* where its differences start in code */
 };
+struct vm_list {
+    struct vm_list_block *blocks;  /* [n / VM_LIST_BLOCK rounded up] */
+    size_t cap_blocks;             /* slots in blocks */
+    uint8_t *code;                 /* the differences */
+    size_t code_len, code_cap;
+    size_t n;                      /* entries */
+    uint32_t last;                 /* the latest entry */
+};
+
+/* Reading a vm_list from its first entry on. */
+struct vm_list_iter {
+    const struct vm_list *l;
+    size_t k;             /* entries read */
+    uint32_t cur;         /* the latest read */
+    const uint8_t *p;     /* the next difference */
+};
+void vm_list_iter_init(struct vm_list_iter *it, const struct vm_list *l);
+/* The next entry into *out; false after the last. */
+bool vm_list_next(struct vm_list_iter *it, size_t *out);
 
 /* One TCP connection of one host, and the log's events carrying its TCB. */
 struct vm_conn {
@@ -148,9 +198,9 @@ struct view_model {
     size_t n_steps;              /* scn->n_steps */
     size_t *step_start;          /* n_steps + 1 entries: first event of step i;
                                     step_start[n_steps] == n_events */
-    struct vm_snap *snaps;       /* in event order */
-    size_t n_snaps;              /* entries of snaps */
-    size_t cap_snaps;            /* slots in snaps */
+    struct vm_hsnaps *hsnaps;    /* [host]: its snapshots, as differences */
+    size_t n_hsnaps;             /* hosts in hsnaps */
+    size_t n_snaps;              /* snapshots kept, all hosts */
     struct vm_wire *wires;       /* in event order */
     size_t n_wires;              /* entries of wires */
     size_t cap_wires;            /* slots in wires */
@@ -164,6 +214,8 @@ struct view_model {
                                     one pass over the log */
     size_t n_frames;             /* entries used */
     size_t cap_frames;           /* slots (a power of two, or 0) */
+    bool frames_dropped;         /* given back after the script: rebuilt
+                                    from the log when it grows again */
     struct scn_runner *runner;   /* the world, alive after the script */
     struct vm_snapper *snapper;  /* the sink that snapshots hosts */
     unsigned n_live;             /* statements run from the command line */
@@ -179,8 +231,6 @@ struct view_model {
     size_t n_hosts_indexed;      /* hosts the per-host lists have room for */
     struct vm_list *by_layer;    /* [host * LAYER_COUNT + layer]: its events */
     struct vm_list *tcp_states;  /* [host + 1]: TCP state changes ([0]: any host) */
-    struct vm_list *snaps_of;    /* [host]: indexes into snaps */
-    size_t n_snaps_indexed;      /* snapshots indexed */
     struct vm_conn *conns;       /* TCP connections seen in TCB snapshots */
     size_t n_conns;              /* entries of conns */
     size_t cap_conns;            /* slots in conns */
@@ -192,6 +242,9 @@ struct view_model {
     size_t n_strs;               /* strings held */
     size_t cap_strs;             /* slots in strs and str_slots' half */
     uint32_t *str_slots;         /* open addressing by hash: 1 + index, 0 free */
+#define VM_STR_RECENT 8
+    uint32_t str_recent[VM_STR_RECENT];  /* ids interned last, tried first */
+    unsigned str_recent_next;    /* the slot the next one takes */
 };
 
 /* Run scn headless and record it. seed_given overrides the file's seed.
@@ -232,7 +285,9 @@ struct vm_memory {
     size_t text;                /* the log's sentences */
     size_t packet;              /* the log's packet bytes */
     size_t tcb;                 /* the log's TCB snapshots */
-    size_t model;               /* snapshots, wires, indexes of the model */
+    size_t model;               /* the model's snapshots, wires (and the
+                                   frame table pairing them), steps,
+                                   strings and indexes */
     size_t total;               /* everything, arena slack included */
     size_t events_with_packet;  /* events that carry a packet */
 };
@@ -242,6 +297,8 @@ void view_model_memory(const struct view_model *m, struct vm_memory *out);
  * wires taken since the last call. 0, or -1 when memory runs out. */
 int vm_index_extend(struct view_model *m);
 void vm_index_free(struct view_model *m);
+/* Give back the indexes' slack (the script is recorded; more may come). */
+void vm_index_compact(struct view_model *m);
 /* Bytes the indexes take. */
 size_t vm_index_memory(const struct view_model *m);
 /* The latest event of host at layer at or before event i, or SIZE_MAX. */
@@ -267,9 +324,14 @@ bool vm_event(const struct view_model *m, size_t i, struct record_event *out);
 bool vm_event_facts(const struct view_model *m, size_t i, struct record_event *out);
 /* The step (0-based) event i belongs to; 0 when there are no steps. */
 size_t vm_step_of(const struct view_model *m, size_t i);
-/* The latest snapshot of host taken at or before event i, or NULL (nothing
- * had happened on it yet). */
-const struct vm_snap *vm_snap_at(const struct view_model *m, int host, size_t i);
+/* The latest snapshot of host taken at or before event i, decoded into
+ * buf (and pointing into it), or NULL (nothing had happened on it yet). */
+const struct vm_snap *vm_snap_get(const struct view_model *m, int host, size_t i,
+                                  struct vm_snap_buf *buf);
+/* Host's snapshots kept (the k-th: vm_snap_nth()), for tests and tools. */
+size_t vm_snap_count(const struct view_model *m, int host);
+const struct vm_snap *vm_snap_nth(const struct view_model *m, int host, size_t k,
+                                  struct vm_snap_buf *buf);
 /* The host's name, or "?". */
 const char *vm_host_name(const struct view_model *m, int host);
 /* The text of a VM_SOCK_V6 socket's laddr or faddr ("2001:db8::1"). */

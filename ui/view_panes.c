@@ -1005,11 +1005,12 @@ sock_collect(const struct view_model *m, const struct view_state *st, int w,
     for (size_t h = 0; h < vm_n_hosts(m); h++) {
         struct vm_snap now_s, before_s;
         struct vm_sock now_k[SOCKS_SHOWN], before_k[SOCKS_SHOWN];
-        const struct vm_snap *now = snap_as_of(m, (int)h, vm_snap_at(m, (int)h, st->cursor),
-                                               st->cursor, &now_s, now_k);
+        struct vm_snap_buf now_b, before_b;
+        const struct vm_snap *now = snap_as_of(
+            m, (int)h, vm_snap_get(m, (int)h, st->cursor, &now_b), st->cursor, &now_s, now_k);
         const struct vm_snap *before =
-            from > 0 ? snap_as_of(m, (int)h, vm_snap_at(m, (int)h, from - 1), from - 1,
-                                  &before_s, before_k)
+            from > 0 ? snap_as_of(m, (int)h, vm_snap_get(m, (int)h, from - 1, &before_b),
+                                  from - 1, &before_s, before_k)
                      : NULL;
         sock_add(sl, 0, (int)h, -1, ROLE_TITLE, vm_host_name(m, (int)h));
         if (now == NULL || (now->n_socks == 0 && now->n_arp == 0)) {

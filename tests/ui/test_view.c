@@ -182,20 +182,30 @@ START_TEST(test_model_pairs_wires_with_arrivals)
 }
 END_TEST
 
+/* Host's snapshot as of event i, decoded into one buffer (each test reads
+ * one at a time). */
+static struct vm_snap_buf snap_buf;
+
+static const struct vm_snap *
+snap_at(const struct view_model *vm, int host, size_t i)
+{
+    return vm_snap_get(vm, host, i, &snap_buf);
+}
+
 START_TEST(test_model_snapshots_as_of_the_cursor)
 {
     size_t made = find_event("alice", TRACE_CALL, "socket(");
     size_t bound = find_event("alice", TRACE_CALL, "bind(3");
-    ck_assert_ptr_null(vm_snap_at(m, 0, made - 1));
-    ck_assert_uint_eq(vm_snap_at(m, 0, made)->n_socks, 1);
-    ck_assert(!vm_snap_at(m, 0, made)->socks[0].bound);
-    const struct vm_snap *s = vm_snap_at(m, 0, bound);
+    ck_assert_ptr_null(snap_at(m, 0, made - 1));
+    ck_assert_uint_eq(snap_at(m, 0, made)->n_socks, 1);
+    ck_assert(!snap_at(m, 0, made)->socks[0].bound);
+    const struct vm_snap *s = snap_at(m, 0, bound);
     ck_assert_ptr_nonnull(s);
     ck_assert_uint_eq(s->n_socks, 1);
     ck_assert_uint_eq(s->socks[0].lport, 5000);
     ck_assert_str_eq(s->socks[0].proto, "udp");
     /* at the end both sockets are closed, the ARP caches full */
-    s = vm_snap_at(m, 0, m->n_events - 1);
+    s = snap_at(m, 0, m->n_events - 1);
     ck_assert_uint_eq(s->n_socks, 0);
     ck_assert_uint_eq(s->n_arp, 1);
     ck_assert_str_eq(s->arp[0].state, "REACHABLE");
@@ -1169,7 +1179,7 @@ START_TEST(test_sockets_pane_shows_the_tcb_of_the_event)
         if (ev.kind != TRACE_RX || ev.layer != LAYER_TCP || !ev.has_tcb ||
             strcmp(ev.where, "alice") != 0)
             continue;
-        const struct vm_snap *sn = vm_snap_at(&tm, ev.host, i);
+        const struct vm_snap *sn = snap_at(&tm, ev.host, i);
         for (size_t k = 0; sn != NULL && k < sn->n_socks; k++)
             if (sn->socks[k].has_tcb && sn->socks[k].lport == ev.tcb.lport &&
                 sn->socks[k].snd_una != ev.tcb.snd_una - ev.tcb.iss &&
@@ -1219,7 +1229,7 @@ START_TEST(test_sockets_show_listener_pending_connections)
     for (size_t h = 0; h < vm_n_hosts(&tm); h++)
         if (strcmp(vm_host_name(&tm, (int)h), "bob") == 0)
             bob = (int)h;
-    const struct vm_snap *sn = vm_snap_at(&tm, bob, synrcvd);
+    const struct vm_snap *sn = snap_at(&tm, bob, synrcvd);
     ck_assert_ptr_nonnull(sn);
     size_t lst = SIZE_MAX;
     for (size_t k = 0; k < sn->n_socks; k++)
@@ -1279,7 +1289,7 @@ START_TEST(test_sockets_show_listener_pending_connections)
     ck_assert_msg(queued, "the queued connection is not shown on one line");
     grid_free(&g);
     if (acc != SIZE_MAX) {
-        sn = vm_snap_at(&tm, bob, acc);
+        sn = snap_at(&tm, bob, acc);
         for (size_t k = 0; sn != NULL && k < sn->n_socks; k++)
             ck_assert_int_lt(sn->socks[k].listen_fd, 0);  /* accepted: no longer pending */
     }

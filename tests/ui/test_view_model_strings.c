@@ -32,40 +32,61 @@ START_TEST(test_snapshot_strings_are_shared)
     const char *seen[64];
     size_t n_seen = 0, socks = 0;
     bool saw_established = false, saw_timers = false;
-    for (size_t i = 0; i < m->n_snaps; i++) {
-        for (size_t k = 0; k < m->snaps[i].n_socks; k++) {
-            const struct vm_sock *so = &m->snaps[i].socks[k];
-            const char *strs[3] = { so->proto, so->state, so->timers };
-            ck_assert_ptr_nonnull(so->proto);
-            ck_assert_ptr_nonnull(so->state);
-            ck_assert_ptr_nonnull(so->timers);
-            ck_assert_uint_lt(strlen(so->proto), 8);
-            ck_assert_uint_lt(strlen(so->state), 16);
-            ck_assert_uint_lt(strlen(so->timers), 48);
-            if (!so->has_tcb)
-                ck_assert_str_eq(so->timers, "");
-            saw_established |= strcmp(so->state, "ESTABLISHED") == 0;
-            saw_timers |= so->timers[0] != '\0' && strcmp(so->timers, "-") != 0;
-            for (int s = 0; s < 3; s++) {
+    /* the ARP entries' states are interned too (a snapshot names them by
+     * their id), and copied out into vm_arp.state */
+    char arp_states[8][16];
+    size_t n_arp_states = 0;
+    static struct vm_snap_buf buf;
+    size_t snaps = 0;
+    for (size_t n = 0, h = 0; h < vm_n_hosts(m); h++, n = 0) {
+        for (const struct vm_snap *sn; (sn = vm_snap_nth(m, (int)h, n, &buf)) != NULL; n++) {
+            snaps++;
+            for (size_t k = 0; k < sn->n_arp; k++) {
                 size_t j = 0;
-                while (j < n_seen && strcmp(seen[j], strs[s]) != 0)
+                while (j < n_arp_states && strcmp(arp_states[j], sn->arp[k].state) != 0)
                     j++;
-                if (j == n_seen) {
-                    ck_assert_uint_lt(n_seen, 64);
-                    seen[n_seen++] = strs[s];
-                } else {
-                    /* an equal string is the same copy */
-                    ck_assert_ptr_eq(seen[j], strs[s]);
+                if (j == n_arp_states) {
+                    ck_assert_uint_lt(n_arp_states, 8);
+                    memcpy(arp_states[n_arp_states++], sn->arp[k].state, 16);
                 }
             }
-            socks++;
+            for (size_t k = 0; k < sn->n_socks; k++) {
+                const struct vm_sock *so = &sn->socks[k];
+                const char *strs[3] = { so->proto, so->state, so->timers };
+                ck_assert_ptr_nonnull(so->proto);
+                ck_assert_ptr_nonnull(so->state);
+                ck_assert_ptr_nonnull(so->timers);
+                ck_assert_uint_lt(strlen(so->proto), 8);
+                ck_assert_uint_lt(strlen(so->state), 16);
+                ck_assert_uint_lt(strlen(so->timers), 48);
+                if (!so->has_tcb)
+                    ck_assert_str_eq(so->timers, "");
+                saw_established |= strcmp(so->state, "ESTABLISHED") == 0;
+                saw_timers |= so->timers[0] != '\0' && strcmp(so->timers, "-") != 0;
+                for (int s = 0; s < 3; s++) {
+                    size_t j = 0;
+                    while (j < n_seen && strcmp(seen[j], strs[s]) != 0)
+                        j++;
+                    if (j == n_seen) {
+                        ck_assert_uint_lt(n_seen, 64);
+                        seen[n_seen++] = strs[s];
+                    } else {
+                        /* an equal string is the same copy */
+                        ck_assert_ptr_eq(seen[j], strs[s]);
+                    }
+                }
+                socks++;
+            }
         }
+        ck_assert_uint_eq(vm_snap_count(m, (int)h), n);
     }
+    ck_assert_uint_eq(snaps, m->n_snaps);
+    ck_assert_uint_gt(n_arp_states, 0);
     ck_assert(saw_established);
     ck_assert(saw_timers);
     /* many sockets shown, few strings kept */
     ck_assert_uint_gt(socks, 10 * n_seen);
-    ck_assert_uint_eq(m->n_strs, n_seen);
+    ck_assert_uint_eq(m->n_strs, n_seen + n_arp_states);
     view_model_destroy(m);
     free(m);
     scenario_free(scn);
