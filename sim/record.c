@@ -1364,6 +1364,7 @@ record_said(struct record *r, const struct trace_event *ev)
             return 0;
         memcpy(copy, said, total);
         r->text_bytes += total;
+        r->said_unlooked++;
         return ref;
     }
     /* FNV-1a over 8 bytes at a time */

@@ -164,6 +164,9 @@ struct record {
     struct record_memo *memo;       /* sentences built for record_get() */
     uint64_t lost;                  /* events not kept because memory ran out */
     uint64_t text_bytes;            /* sentences kept (formats' arguments) */
+    uint64_t said_unlooked;         /* of them, kept without looking for an equal
+                                       recent one: a format whose forms never
+                                       repeat, such as IPv4's with its ids */
     uint64_t pkt_bytes;             /* frame bytes kept (compressed) */
     uint64_t pkt_raw;               /* frame bytes staged (before compression) */
     size_t n_with_pkt;              /* events that carry a packet */
