@@ -556,20 +556,44 @@ text_at(const struct record *r, uint32_t ref)
            (ref & ((1u << RECORD_REF_SHIFT) - 1));
 }
 
+/* Whether NUL-terminated a and b are equal: a loop the compiler inlines,
+ * where names are a few bytes and a call of strcmp() costs more. */
+static inline bool
+same_name(const char *a, const char *b)
+{
+    for (;; a++, b++) {
+        if (*a != *b)
+            return false;
+        if (*a == '\0')
+            return true;
+    }
+}
+
 /* The number of name s, adding it if new; -1 when memory runs out. */
 static int
 record_intern(struct record *r, const char *s)
 {
     if (s == NULL)
         s = "";
+    /* The sinks pass a host's or link's own name array: its address finds
+     * the name's number, which one compare of the (short) name confirms,
+     * a string changed or reused at that address included. */
+    size_t src = (size_t)((uintptr_t)s >> 4) & (RECORD_WHERE_SRCS - 1);
+    if (r->where_src[src] == s && same_name(r->wheres[r->where_idx[src]], s))
+        return r->where_idx[src];
+    int found = -1;
     if (r->last_where < r->n_wheres && strcmp(r->wheres[r->last_where], s) == 0)
-        return (int)r->last_where;
-    for (size_t i = r->n_wheres; i > 0; i--) {
+        found = (int)r->last_where;
+    for (size_t i = r->n_wheres; found < 0 && i > 0; i--) {
         /* newest first: the names in use are usually the recent ones */
-        if (strcmp(r->wheres[i - 1], s) == 0) {
-            r->last_where = i - 1;
-            return (int)(i - 1);
-        }
+        if (strcmp(r->wheres[i - 1], s) == 0)
+            found = (int)(i - 1);
+    }
+    if (found >= 0) {
+        r->last_where = (size_t)found;
+        r->where_src[src] = s;
+        r->where_idx[src] = (uint16_t)found;
+        return found;
     }
     if (r->n_wheres >= RECORD_MAX_WHERES)
         return -1;
@@ -588,6 +612,8 @@ record_intern(struct record *r, const char *s)
     memcpy(copy, s, len + 1);
     r->wheres[r->n_wheres] = copy;
     r->last_where = r->n_wheres;
+    r->where_src[src] = s;
+    r->where_idx[src] = (uint16_t)r->n_wheres;
     return (int)r->n_wheres++;
 }
 
