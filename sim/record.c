@@ -35,6 +35,7 @@
  */
 #include "sim/record.h"
 
+#include <assert.h>
 #include <lz4.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -84,6 +85,12 @@
 #define RECORD_FRAMES 256u
 /* Recent sentences (as kept) remembered, by hash (a power of two). */
 #define RECORD_TEXTS 4096u
+/* A format whose kept forms matched no recent one this many times in a row
+ * (IPv4's line with each datagram's own id) stops being looked up: its
+ * forms are kept as they come, and one in RECORD_SAID_RETRY is looked up
+ * again in case the lesson changed. */
+#define RECORD_SAID_MISSES 64u
+#define RECORD_SAID_RETRY 256u
 /* A new TCB snapshot is compared with this many recent ones. */
 #define RECORD_TCB_RECENT 8u
 /* Frames are staged raw in blocks of this many bytes, then compressed. A
@@ -91,6 +98,13 @@
  * own, compressed at once. */
 #define RECORD_STAGE (64u * 1024)
 #define RECORD_STAGE_BIG (RECORD_STAGE / 4)
+/* LZ4's acceleration for staged blocks: it skips ahead faster through
+ * bytes that do not match. A lesson's frames repeat their headers and
+ * `bytes N`'s pattern, which it still finds; 1 (its slowest) cost a bulk
+ * transfer's log a tenth of its time for a few per cent of size. */
+#ifndef RECORD_LZ4_ACCEL
+#define RECORD_LZ4_ACCEL 8
+#endif
 /* A 16-bit number stored as its difference from a base, biased: 0 means
  * "none", 1..65535 the differences -32767..32767. */
 #define RECORD_DELTA_BIAS 32768
@@ -265,13 +279,45 @@ set_free(struct record_set *s)
     set_init(s, size);
 }
 
-/* A hash of an item (its size a multiple of 4, padding zeroed). */
-static size_t
-set_hash(const struct record_set *s, const void *item)
+/* Whether items a and b of n bytes (a multiple of 4) are equal. Inlined
+ * with the item's size known, it is a few loads and compares: a call of
+ * memcmp() per interned item was a few per cent of a bulk transfer's time. */
+static inline bool
+same_item(const void *a, const void *b, size_t n)
+{
+    const uint8_t *x = a, *y = b;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t u, v;
+        memcpy(&u, x + i, 8);
+        memcpy(&v, y + i, 8);
+        if (u != v)
+            return false;
+    }
+    for (; i < n; i += 4) {
+        uint32_t u, v;
+        memcpy(&u, x + i, 4);
+        memcpy(&v, y + i, 4);
+        if (u != v)
+            return false;
+    }
+    return true;
+}
+
+/* A hash of an item of `size` bytes (a multiple of 4, padding zeroed). */
+static inline size_t
+set_hash(const void *item, size_t size)
 {
     const uint8_t *b = item;
     uint64_t h = 0x9E3779B97F4A7C15ull;
-    for (size_t i = 0; i < s->size; i += 4) {
+    size_t i = 0;
+    /* eight bytes a multiply: the multiplies are a chain, each waits */
+    for (; i + 8 <= size; i += 8) {
+        uint64_t w;
+        memcpy(&w, b + i, 8);
+        h = (h ^ w) * 0xC2B2AE3D27D4EB4Full;
+    }
+    for (; i < size; i += 4) {
         uint32_t w;
         memcpy(&w, b + i, 4);
         h = (h ^ w) * 0xC2B2AE3D27D4EB4Full;
@@ -279,12 +325,14 @@ set_hash(const struct record_set *s, const void *item)
     return (size_t)(h ^ (h >> 29));
 }
 
-/* The number of an item equal to `item`, adding it if none is; -1 when
- * memory runs out. */
-static long
-set_intern(struct record_set *s, const void *item)
+/* The number of an item equal to `item` (of s->size bytes, passed again as
+ * `size` so that, inlined, its compares and hash unroll), adding it if none
+ * is; -1 when memory runs out. */
+static inline __attribute__((always_inline)) long
+set_intern(struct record_set *s, const void *item, size_t size)
 {
-    if (s->last < s->n && memcmp(s->items + s->last * s->size, item, s->size) == 0)
+    assert(size == s->size);
+    if (s->last < s->n && same_item(s->items + s->last * size, item, size))
         return (long)s->last;  /* the next event's is often the last one's */
     if (2 * (s->n + 1) > s->hcap) {
         size_t cap = s->hcap ? s->hcap * 2 : 256;
@@ -294,7 +342,7 @@ set_intern(struct record_set *s, const void *item)
         for (size_t i = 0; i < s->hcap; i++) {
             if (s->hash[i] == 0)
                 continue;
-            size_t k = set_hash(s, s->items + (s->hash[i] - 1) * s->size) & (cap - 1);
+            size_t k = set_hash(s->items + (s->hash[i] - 1) * size, size) & (cap - 1);
             while (t[k] != 0)
                 k = (k + 1) & (cap - 1);
             t[k] = s->hash[i];
@@ -303,10 +351,10 @@ set_intern(struct record_set *s, const void *item)
         s->hash = t;
         s->hcap = cap;
     }
-    size_t k = set_hash(s, item) & (s->hcap - 1);
+    size_t k = set_hash(item, size) & (s->hcap - 1);
     for (; s->hash[k] != 0; k = (k + 1) & (s->hcap - 1)) {
         size_t i = s->hash[k] - 1;
-        if (memcmp(s->items + i * s->size, item, s->size) == 0) {
+        if (same_item(s->items + i * size, item, size)) {
             s->last = i;
             return (long)i;
         }
@@ -508,20 +556,44 @@ text_at(const struct record *r, uint32_t ref)
            (ref & ((1u << RECORD_REF_SHIFT) - 1));
 }
 
+/* Whether NUL-terminated a and b are equal: a loop the compiler inlines,
+ * where names are a few bytes and a call of strcmp() costs more. */
+static inline bool
+same_name(const char *a, const char *b)
+{
+    for (;; a++, b++) {
+        if (*a != *b)
+            return false;
+        if (*a == '\0')
+            return true;
+    }
+}
+
 /* The number of name s, adding it if new; -1 when memory runs out. */
 static int
 record_intern(struct record *r, const char *s)
 {
     if (s == NULL)
         s = "";
+    /* The sinks pass a host's or link's own name array: its address finds
+     * the name's number, which one compare of the (short) name confirms,
+     * a string changed or reused at that address included. */
+    size_t src = (size_t)((uintptr_t)s >> 4) & (RECORD_WHERE_SRCS - 1);
+    if (r->where_src[src] == s && same_name(r->wheres[r->where_idx[src]], s))
+        return r->where_idx[src];
+    int found = -1;
     if (r->last_where < r->n_wheres && strcmp(r->wheres[r->last_where], s) == 0)
-        return (int)r->last_where;
-    for (size_t i = r->n_wheres; i > 0; i--) {
+        found = (int)r->last_where;
+    for (size_t i = r->n_wheres; found < 0 && i > 0; i--) {
         /* newest first: the names in use are usually the recent ones */
-        if (strcmp(r->wheres[i - 1], s) == 0) {
-            r->last_where = i - 1;
-            return (int)(i - 1);
-        }
+        if (strcmp(r->wheres[i - 1], s) == 0)
+            found = (int)(i - 1);
+    }
+    if (found >= 0) {
+        r->last_where = (size_t)found;
+        r->where_src[src] = s;
+        r->where_idx[src] = (uint16_t)found;
+        return found;
     }
     if (r->n_wheres >= RECORD_MAX_WHERES)
         return -1;
@@ -540,6 +612,8 @@ record_intern(struct record *r, const char *s)
     memcpy(copy, s, len + 1);
     r->wheres[r->n_wheres] = copy;
     r->last_where = r->n_wheres;
+    r->where_src[src] = s;
+    r->where_idx[src] = (uint16_t)r->n_wheres;
     return (int)r->n_wheres++;
 }
 
@@ -641,8 +715,8 @@ record_tcb_ref(struct record *r, const struct trace_tcb *t)
     c.lport = t->lport;
     c.fport = t->fport;
     c.state = (uint16_t)state;
-    long conn = set_intern(&r->conns, &c);
-    long rtt = set_intern(&r->rtts, &e);
+    long conn = set_intern(&r->conns, &c, sizeof c);
+    long rtt = set_intern(&r->rtts, &e, sizeof e);
     if (conn < 0 || rtt < 0)
         return 0;
     k.conn = (uint32_t)conn;
@@ -655,7 +729,7 @@ record_tcb_ref(struct record *r, const struct trace_tcb *t)
     k.cwnd = t->cwnd;
     k.ssthresh = t->ssthresh;
     for (size_t i = r->n_tcbs, n = 0; i > 0 && n < RECORD_TCB_RECENT; i--, n++)
-        if (memcmp(&r->tcbs[i - 1], &k, sizeof k) == 0)
+        if (same_item(&r->tcbs[i - 1], &k, sizeof k))
             return (uint32_t)i;
     if (r->n_tcbs >= UINT32_MAX - 1)
         return 0;
@@ -708,7 +782,7 @@ fblock_keep(struct record *r, uint32_t blk, const uint8_t *raw, size_t n)
         r->zbuf_cap = bound;
     }
     int z = n > 0 ? LZ4_compress_fast_extState(r->lz4_state, (const char *)raw, (char *)r->zbuf,
-                                               (int)n, (int)bound, 1)
+                                               (int)n, (int)bound, RECORD_LZ4_ACCEL)
                   : 0;
     bool compressed = z > 0 && (size_t)z < n;
     size_t size = compressed ? (size_t)z : n;
@@ -923,6 +997,8 @@ struct record_fmt {
     bool has_tcp;     /* one of them is TRACE_TCP */
     uint8_t n;        /* arguments */
     uint8_t arg[RECORD_FMT_ARGS];
+    uint16_t misses;  /* kept forms that matched no recent one, in a row */
+    uint16_t skipped; /* forms kept unlooked-up since misses got that high */
 };
 
 /* One conversion of a format: the spec "%-*.3lu" spans [start, end). */
@@ -1005,14 +1081,13 @@ fmt_next_conv(const char *p, struct fmt_conv *c)
 }
 
 /* What fmt's arguments are: from the table, parsing it the first time. */
-static const struct record_fmt *
+static struct record_fmt *
 record_fmt_of(struct record *r, const char *fmt)
 {
-    static const struct record_fmt not_kept = { .ok = false };
     if (r->fmts == NULL) {
         r->fmts = calloc(RECORD_FMTS, sizeof *r->fmts);
         if (r->fmts == NULL)
-            return &not_kept;
+            return NULL;  /* such sentences are built at once */
     }
     size_t slot = (size_t)(((uintptr_t)fmt >> 3) * 0x9E3779B97F4A7C15ull >> 40) & (RECORD_FMTS - 1);
     struct record_fmt *f = NULL;
@@ -1025,11 +1100,12 @@ record_fmt_of(struct record *r, const char *fmt)
         }
     }
     if (f == NULL)
-        return &not_kept;  /* table full: build such sentences at once */
+        return NULL;  /* table full: build such sentences at once */
     f->fmt = fmt;
     f->ok = true;
     f->has_tcp = false;
     f->n = 0;
+    f->misses = f->skipped = 0;
     for (const char *p = strchr(fmt, '%'); p != NULL && f->ok; p = strchr(p, '%')) {
         struct fmt_conv c;
         if (!fmt_next_conv(p, &c) || f->n + c.stars + (c.arg != 0) > RECORD_FMT_ARGS) {
@@ -1264,7 +1340,8 @@ record_said(struct record *r, const struct trace_event *ev)
 {
     uint8_t said[SAID_MAX];
     size_t len = 0;
-    const struct record_fmt *f = ev->fmt != NULL ? record_fmt_of(r, ev->fmt) : NULL;
+    struct record_fmt *f = ev->fmt != NULL ? record_fmt_of(r, ev->fmt) : NULL;
+    struct record_fmt *packed = NULL;  /* the format whose form `said` holds */
     if (f != NULL && f->ok && ev->args != NULL && !(f->has_tcp && ev->frame_text)) {
         /* A TRACE_TCP sentence keeps nothing of its segment: record_sentence()
          * reads the header from the frame bytes this event keeps. That
@@ -1286,8 +1363,10 @@ record_said(struct record *r, const struct trace_event *ev)
         size_t k = pack_args(f, ap, said + 3 + sizeof ev->fmt, sizeof said - 3 - sizeof ev->fmt,
                              payload, &tcp_ok);
         va_end(ap);
-        if (k != SIZE_MAX && tcp_ok)
+        if (k != SIZE_MAX && tcp_ok) {
             len = sizeof ev->fmt + k;
+            packed = f;
+        }
     }
     if (len == 0) {
         /* written text, or a format not kept: the sentence itself */
@@ -1302,6 +1381,18 @@ record_said(struct record *r, const struct trace_event *ev)
     uint16_t len16 = (uint16_t)len;
     memcpy(said, &len16, 2);
     size_t total = 3 + len;
+    if (packed != NULL && packed->misses >= RECORD_SAID_MISSES &&
+        ++packed->skipped % RECORD_SAID_RETRY != 0) {
+        /* its forms never repeat: neither hash nor look it up */
+        uint32_t ref;
+        uint8_t *copy = text_alloc(r, total, &ref);
+        if (copy == NULL)
+            return 0;
+        memcpy(copy, said, total);
+        r->text_bytes += total;
+        r->said_unlooked++;
+        return ref;
+    }
     /* FNV-1a over 8 bytes at a time */
     uint64_t h = 14695981039346656037ull;
     size_t i = 0;
@@ -1328,9 +1419,14 @@ record_said(struct record *r, const struct trace_event *ev)
          * comparing `total` bytes of it could read past its end */
         uint16_t kept_len;
         memcpy(&kept_len, kept, 2);
-        if ((size_t)kept_len + 3 == total && memcmp(kept, said, total) == 0)
+        if ((size_t)kept_len + 3 == total && memcmp(kept, said, total) == 0) {
+            if (packed != NULL)
+                packed->misses = 0;
             return (uint32_t)*slot;
+        }
     }
+    if (packed != NULL && packed->misses < UINT16_MAX)
+        packed->misses++;
     uint32_t ref;
     uint8_t *copy = text_alloc(r, total, &ref);
     if (copy == NULL)
@@ -1696,7 +1792,7 @@ record_emit(void *ctx, const struct trace_event *ev)
         k.l4_off = record_rel_off(p, p->l4_off);
         r->n_with_pkt++;
     }
-    long shape = set_intern(&r->shapes, &k);
+    long shape = set_intern(&r->shapes, &k, sizeof k);
     if (shape < 0)
         goto out_lost;
 

@@ -49,6 +49,9 @@ struct sim;
  * does not disturb them. A reader that keeps bytes across more gets (a
  * search through many events) copies them, or gets the event again. */
 #define RECORD_BYTES_GETS 8
+/* Names remembered by the address of the string they came in (a host's or
+ * link's own name array): a power of two. */
+#define RECORD_WHERE_SRCS 8
 
 /* One event as record_get() returns it. `where`, `rfc`, `text` and
  * tcb.state stay valid until record_destroy(); `bytes` as said above. */
@@ -129,6 +132,9 @@ struct record {
     size_t n_wheres;                /* names held */
     size_t cap_wheres;              /* slots in wheres */
     size_t last_where;              /* the name found last */
+    const char *where_src[RECORD_WHERE_SRCS]; /* the string a name came from last, */
+    uint16_t where_idx[RECORD_WHERE_SRCS];    /* and its number: by the string's
+                                                 address, checked by content */
     const char **statics;           /* interned static strings (RFC tags, TCP
                                        state names); index 0 is NULL */
     size_t n_statics;               /* strings held */
@@ -164,6 +170,9 @@ struct record {
     struct record_memo *memo;       /* sentences built for record_get() */
     uint64_t lost;                  /* events not kept because memory ran out */
     uint64_t text_bytes;            /* sentences kept (formats' arguments) */
+    uint64_t said_unlooked;         /* of them, kept without looking for an equal
+                                       recent one: a format whose forms never
+                                       repeat, such as IPv4's with its ids */
     uint64_t pkt_bytes;             /* frame bytes kept (compressed) */
     uint64_t pkt_raw;               /* frame bytes staged (before compression) */
     size_t n_with_pkt;              /* events that carry a packet */
