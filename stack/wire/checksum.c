@@ -41,14 +41,24 @@ csum_host_is_little_endian(void)
     return first == 1;
 }
 
-/* Sixteen bytes as four 32-bit lanes (GCC and Clang vector extensions; the
- * compiler uses SIMD registers where the machine has them, plain integers
- * where it does not). */
-typedef uint32_t csum_lanes __attribute__((vector_size(16)));
+/* Thirty-two bytes as eight 32-bit lanes (GCC and Clang vector extensions;
+ * the compiler uses SIMD registers where the machine has them, two 16-byte
+ * halves on a machine with SSE2 only, plain integers where it has none). */
+typedef uint32_t csum_lanes __attribute__((vector_size(32)));
 
-/* Blocks of 32 bytes summed before the lanes are emptied into 64 bits. Each
+/* On x86-64 with glibc the sum is built twice, for AVX2 (a 32-byte lane
+ * vector in one register) and for the baseline (two SSE2 halves), and the
+ * loader picks one by the CPU it runs on (an ifunc). The bytes summed, and
+ * so every checksum, are the same either way. */
+#if defined(__x86_64__) && defined(__GLIBC__) && (defined(__clang__) || __GNUC__ >= 6)
+#define CSUM_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define CSUM_CLONES
+#endif
+
+/* Blocks of 64 bytes summed before the lanes are emptied into 64 bits. Each
  * lane of an accumulator takes one 32-bit word per block, i.e. one high and
- * one low 16-bit half, each at most 0xffff: 4096 blocks (128 KiB) keep both
+ * one low 16-bit half, each at most 0xffff: 4096 blocks (256 KiB) keep both
  * the sum of the high halves and the sum of the low halves far below 2^32,
  * which is what csum_words needs to take them apart again. */
 #define CSUM_BLOCKS_PER_FLUSH 4096u
@@ -66,15 +76,15 @@ csum_words_body(uint8_t *dst, const uint8_t *b, size_t len, bool copy)
      * load instead of a mask, a shift and two adds. */
     uint64_t acc = 0;
     size_t i = 0;
-    while (i + 32 <= len) {
+    while (i + 64 <= len) {
         csum_lanes all0 = { 0 }, hi0 = { 0 }, all1 = { 0 }, hi1 = { 0 };
-        for (unsigned n = 0; n < CSUM_BLOCKS_PER_FLUSH && i + 32 <= len; n++, i += 32) {
+        for (unsigned n = 0; n < CSUM_BLOCKS_PER_FLUSH && i + 64 <= len; n++, i += 64) {
             csum_lanes w0, w1;
-            memcpy(&w0, b + i, 16);
-            memcpy(&w1, b + i + 16, 16);
+            memcpy(&w0, b + i, 32);
+            memcpy(&w1, b + i + 32, 32);
             if (copy) {
-                memcpy(dst + i, &w0, 16);
-                memcpy(dst + i + 16, &w1, 16);
+                memcpy(dst + i, &w0, 32);
+                memcpy(dst + i + 32, &w1, 32);
             }
             all0 += w0;
             hi0 += w0 >> 16;
@@ -82,7 +92,7 @@ csum_words_body(uint8_t *dst, const uint8_t *b, size_t len, bool copy)
             hi1 += w1 >> 16;
         }
         csum_lanes lo0 = all0 - (hi0 << 16), lo1 = all1 - (hi1 << 16);
-        for (unsigned k = 0; k < 4; k++)
+        for (unsigned k = 0; k < 8; k++)
             acc += (uint64_t)lo0[k] + hi0[k] + lo1[k] + hi1[k];
     }
     /* The rest (all of a 20-byte IPv4 header): eight bytes at a time as two
@@ -117,7 +127,7 @@ csum_words_body(uint8_t *dst, const uint8_t *b, size_t len, bool copy)
  * folded; `dst`, when not NULL, receives a copy of the bytes on the way (one
  * pass over memory instead of two). An odd last byte is added as the high
  * half of a big-endian word, i.e. as the machine loads it from b[len-1],0. */
-static uint64_t
+CSUM_CLONES static uint64_t
 csum_words(uint8_t *dst, const uint8_t *b, size_t len)
 {
     if (dst != NULL)

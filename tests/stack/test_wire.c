@@ -459,7 +459,7 @@ END_TEST
 /* csum_add() and csum_copy() keep 32-bit lanes for a long stretch before
  * emptying them (a lane holds the whole 32-bit words and another their high
  * halves; the low halves are taken apart from the two at the end). Past
- * that stretch (128 KiB), and past where a lane that is never emptied
+ * that stretch (256 KiB), and past where a lane that is never emptied
  * would overflow (2 MiB of 0xffff words), with every
  * word at its largest (0xffff, the worst case for the lanes) or with
  * pseudo-random bytes, the sums must still equal the word-by-word
@@ -477,7 +477,8 @@ START_TEST(test_csum_long_buffers_keep_every_carry)
             src[i] = pattern == 0 ? 0xff : pattern == 1 ? (uint8_t)(x >> 16)
                                                         : (uint8_t)(i % 2 ? 0x01 : 0xff);
         }
-        const size_t lens[] = { LONG, LONG - 1, 128 * 1024 + 32, 128 * 1024 - 2 };
+        const size_t lens[] = { LONG, LONG - 1, 256 * 1024 + 64, 256 * 1024 + 1, 256 * 1024 - 2,
+                                128 * 1024 + 32 };
         for (size_t k = 0; k < sizeof(lens) / sizeof(lens[0]); k++)
             for (size_t align = 0; align < 2; align++) {
                 uint16_t want = ref_csum(src + align, lens[k]);
