@@ -91,6 +91,10 @@
  * again in case the lesson changed. */
 #define RECORD_SAID_MISSES 64u
 #define RECORD_SAID_RETRY 256u
+/* A format's forms kept or found last, compared with the event's arguments
+ * before anything is packed (a bulk transfer's Ethernet lines alternate
+ * between a data frame's and an ACK's). */
+#define RECORD_FMT_RECENT 2
 /* A new TCB snapshot is compared with this many recent ones. */
 #define RECORD_TCB_RECENT 8u
 /* Frames are staged raw in blocks of this many bytes, then compressed. A
@@ -1018,6 +1022,8 @@ struct record_fmt {
     uint8_t arg[RECORD_FMT_ARGS];
     uint16_t misses;  /* kept forms that matched no recent one, in a row */
     uint16_t skipped; /* forms kept unlooked-up since misses got that high */
+    uint32_t recent[RECORD_FMT_RECENT]; /* its forms kept or found last, newest
+                                           first (text references; 0: none) */
 };
 
 /* One conversion of a format: the spec "%-*.3lu" spans [start, end). */
@@ -1125,6 +1131,7 @@ record_fmt_of(struct record *r, const char *fmt)
     f->has_tcp = false;
     f->n = 0;
     f->misses = f->skipped = 0;
+    memset(f->recent, 0, sizeof f->recent);
     for (const char *p = strchr(fmt, '%'); p != NULL && f->ok; p = strchr(p, '%')) {
         struct fmt_conv c;
         if (!fmt_next_conv(p, &c) || f->n + c.stars + (c.arg != 0) > RECORD_FMT_ARGS) {
@@ -1242,6 +1249,98 @@ pack_args(const struct record_fmt *f, va_list ap, uint8_t *out, size_t n, size_t
     }
     *hash = h;
     return k;
+}
+
+/* Whether the arguments ap holds for f are the ones packed in the kept
+ * form `kept` (of f, tag `tag`): what pack_args() would have packed, and
+ * a TRACE_TCP argument the segment's payload (as pack_args() checks it).
+ * Nothing is written: an event whose sentence is one of its format's
+ * recent ones costs a compare of its values. */
+static bool
+same_args(const struct record_fmt *f, va_list ap, const uint8_t *kept, uint8_t tag,
+          size_t payload)
+{
+    uint16_t kept_len;
+    memcpy(&kept_len, kept, 2);
+    if (kept[2] != tag)
+        return false;
+    const uint8_t *v = kept + 3 + sizeof f->fmt, *end = kept + 3 + kept_len;
+    for (unsigned i = 0; i < f->n; i++) {
+        switch (f->arg[i]) {
+        case ARG_TCP: {
+            size_t x = va_arg(ap, size_t);
+            if (x != payload || payload == SIZE_MAX)
+                return false;
+            break;
+        }
+        case ARG_INT: {
+            int x = va_arg(ap, int), y;
+            memcpy(&y, v, sizeof y);
+            if (x != y)
+                return false;
+            v += sizeof y;
+            break;
+        }
+        case ARG_WIDE: {
+            long long x = va_arg(ap, long long), y;
+            memcpy(&y, v, sizeof y);
+            if (x != y)
+                return false;
+            v += sizeof y;
+            break;
+        }
+        case ARG_DOUBLE: {
+            /* as bits: pack_args() kept the bits */
+            double x = va_arg(ap, double);
+            if (memcmp(&x, v, sizeof x) != 0)
+                return false;
+            v += sizeof x;
+            break;
+        }
+        case ARG_PTR: {
+            void *x = va_arg(ap, void *), *y;
+            memcpy(&y, v, sizeof y);
+            if (x != y)
+                return false;
+            v += sizeof y;
+            break;
+        }
+        case ARG_STR: {
+            const char *x = va_arg(ap, const char *);
+            uint16_t len;
+            memcpy(&len, v, 2);
+            if (x == NULL || len == 0xffffu) {
+                if (x != NULL || len != 0xffffu)
+                    return false;
+                v += 3;
+                break;
+            }
+            /* the kept bytes hold no NUL: a shorter x differs at its own */
+            const uint8_t *y = v + 2;
+            for (size_t j = 0; j < len; j++)
+                if ((uint8_t)x[j] != y[j])
+                    return false;
+            if (x[len] != '\0')
+                return false;
+            v += 2 + (size_t)len + 1;
+            break;
+        }
+        default:
+            return false;
+        }
+    }
+    return v == end;
+}
+
+/* Remember ref as f's newest form. */
+static inline void
+fmt_recent_put(struct record_fmt *f, uint32_t ref)
+{
+    if (f->recent[0] == ref)
+        return;
+    for (size_t j = RECORD_FMT_RECENT - 1; j > 0; j--)
+        f->recent[j] = f->recent[j - 1];
+    f->recent[0] = ref;
 }
 
 #pragma GCC diagnostic push
@@ -1407,6 +1506,21 @@ record_said(struct record *r, const struct trace_event *ev)
         }
         bool tcp_ok = true;
         said[2] = f->has_tcp ? SAID_SEG : ev->frame_text ? SAID_FRAME : SAID_FMT;
+        if (f->misses < RECORD_SAID_MISSES) {
+            /* one of the format's recent forms, found by its values */
+            for (size_t j = 0; j < RECORD_FMT_RECENT && f->recent[j] != 0; j++) {
+                uint32_t ref = f->recent[j];
+                va_list ap;
+                va_copy(ap, *ev->args);
+                bool same = same_args(f, ap, text_at(r, ref), said[2], payload);
+                va_end(ap);
+                if (same) {
+                    f->misses = 0;
+                    fmt_recent_put(f, ref);
+                    return ref;
+                }
+            }
+        }
         memcpy(said + 3, &ev->fmt, sizeof ev->fmt);
         h = said_mix(said_mix(h, said[2]), (uint64_t)(uintptr_t)ev->fmt);
         va_list ap;
@@ -1476,8 +1590,10 @@ record_said(struct record *r, const struct trace_event *ev)
         uint16_t kept_len;
         memcpy(&kept_len, kept, 2);
         if ((size_t)kept_len + 3 == total && memcmp(kept, said, total) == 0) {
-            if (packed != NULL)
+            if (packed != NULL) {
                 packed->misses = 0;
+                fmt_recent_put(packed, (uint32_t)*slot);
+            }
             return (uint32_t)*slot;
         }
     }
@@ -1490,6 +1606,8 @@ record_said(struct record *r, const struct trace_event *ev)
     memcpy(copy, said, total);
     r->text_bytes += total;
     *slot = (uint64_t)tag << 32 | ref;
+    if (packed != NULL)
+        fmt_recent_put(packed, ref);
     return ref;
 }
 
