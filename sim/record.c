@@ -20,7 +20,8 @@
  * A sentence is kept as its format and arguments (the format is the stack's
  * string literal; a string argument is copied) and built by record_get()
  * the first time it is asked for: formatting every event costs more than
- * the stack's work on it. The text arena is blocks (growing to 4 MiB) that
+ * the stack's work on it. One equal to a recent one is kept once (found
+ * by comparing its values with its format's last forms, else by a hash). The text arena is blocks (growing to 4 MiB) that
  * never move what they hold, so a growing log never copies itself.
  *
  * A frame's bytes are kept once for all the events that report it (see
@@ -1482,7 +1483,9 @@ replay_fmt(const char *fmt, const uint8_t *v, char *buf, const uint8_t *seg, siz
 /* Sentence of ev as the log keeps it: its format and packed arguments, or
  * its text when it came written (or with a format not kept so); shared
  * with an equal recent one (every full-size frame's Ethernet line has the
- * same arguments). Its text reference; 0 when memory runs out. */
+ * same arguments): first one of its format's own recent forms, compared
+ * value by value with ev's arguments (nothing packed), then any recent
+ * one, by a hash of the form. Its text reference; 0 when memory runs out. */
 static uint32_t
 record_said(struct record *r, const struct trace_event *ev)
 {
