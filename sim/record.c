@@ -20,7 +20,8 @@
  * A sentence is kept as its format and arguments (the format is the stack's
  * string literal; a string argument is copied) and built by record_get()
  * the first time it is asked for: formatting every event costs more than
- * the stack's work on it. The text arena is blocks (growing to 4 MiB) that
+ * the stack's work on it. One equal to a recent one is kept once (found
+ * by comparing its values with its format's last forms, else by a hash). The text arena is blocks (growing to 4 MiB) that
  * never move what they hold, so a growing log never copies itself.
  *
  * A frame's bytes are kept once for all the events that report it (see
@@ -91,6 +92,10 @@
  * again in case the lesson changed. */
 #define RECORD_SAID_MISSES 64u
 #define RECORD_SAID_RETRY 256u
+/* A format's forms kept or found last, compared with the event's arguments
+ * before anything is packed (a bulk transfer's Ethernet lines alternate
+ * between a data frame's and an ACK's). */
+#define RECORD_FMT_RECENT 2
 /* A new TCB snapshot is compared with this many recent ones. */
 #define RECORD_TCB_RECENT 8u
 /* Frames are staged raw in blocks of this many bytes, then compressed. A
@@ -159,7 +164,8 @@ struct record_chunk {
 };
 
 /* What many events share: their kind, place and cause, where their headers
- * are. Padding zeroed so memcmp compares. */
+ * are. Three words, put together in registers (shape_words()); padding
+ * zero so they compare. */
 struct record_shape {
     uint8_t kind;        /* enum trace_kind */
     uint8_t layer;       /* enum trace_layer */
@@ -175,7 +181,26 @@ struct record_shape {
     int16_t l2_off;      /* relative to bytes, or RECORD_OFF_NONE */
     int16_t l3_off;      /* idem */
     int16_t l4_off;      /* idem */
+    uint32_t pad2;       /* to a whole word */
 };
+_Static_assert(sizeof(struct record_shape) == 24 && offsetof(struct record_shape, host) == 8 &&
+                   offsetof(struct record_shape, l3_off) == 16,
+               "record_emit() puts a shape together as three words");
+
+/* A field of n bytes (1, 2 or 4) at byte `at` of a 64-bit word, placed
+ * where memory holds it. The keys the log interns (a shape, a TCB
+ * snapshot's connection and numbers) are put together as words in
+ * registers and stored whole: stored field by field and read back at once
+ * as words for the hash and the compares, every read waited for the
+ * stores it spans to finish (most of interning's time). */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define WORD_AT(v, n, at) ((uint64_t)(v) << (8 * (8 - (n) - (at))))
+#else
+#define WORD_AT(v, n, at) ((uint64_t)(v) << (8 * (at)))
+#endif
+#define W8(v, at) WORD_AT((uint8_t)(v), 1, at)
+#define W16(v, at) WORD_AT((uint16_t)(v), 2, at)
+#define W32(v, at) WORD_AT((uint32_t)(v), 4, at)
 
 /* A TCB snapshot as kept (36 bytes): the numbers that move with every
  * segment, and the connection and RTT estimate it is of, which change
@@ -192,6 +217,9 @@ struct record_tcb {
     uint32_t ssthresh;
 };
 _Static_assert(sizeof(struct record_tcb) == 36, "record.h promises 36 bytes a snapshot");
+_Static_assert(offsetof(struct record_tcb, snd_una) == 8 && offsetof(struct record_tcb, rcv_wnd) == 24 &&
+                   offsetof(struct record_tcb, ssthresh) == 32,
+               "record_tcb_ref() puts a snapshot together as words");
 
 /* Which connection a snapshot is of, and in what state. */
 struct record_conn {
@@ -204,6 +232,9 @@ struct record_conn {
     uint16_t state;     /* index into record.statics */
     uint16_t v6;        /* 1: over IPv6; 2: IPv4 for an AF_INET6 socket */
 };
+_Static_assert(sizeof(struct record_conn) == 24 && offsetof(struct record_conn, iss) == 8 &&
+                   offsetof(struct record_conn, lport) == 16,
+               "record_tcb_ref() puts a connection together as three words");
 
 /* A snapshot's RTT estimate [RFC 6298]. */
 struct record_rtt {
@@ -213,6 +244,7 @@ struct record_rtt {
     uint64_t rtt_at_ns;
     uint64_t rtt_samples;
 };
+_Static_assert(sizeof(struct record_rtt) == 40, "record_tcb_ref() puts one together as five words");
 
 /* Where the bytes of a recent frame are kept: [lo, hi) of block blk holds
  * them, and [base, lo) is room its allocation kept for headers pushed later. */
@@ -685,52 +717,42 @@ record_addr6_ref(struct record *r, const uint8_t a[16])
 static uint32_t
 record_tcb_ref(struct record *r, const struct trace_tcb *t)
 {
-    struct record_conn c;
-    struct record_rtt e;
-    struct record_tcb k;
-    memset(&c, 0, sizeof c);
-    memset(&e, 0, sizeof e);
-    memset(&k, 0, sizeof k);
     int state = record_static(r, t->state);
     if (state < 0)
         return 0;
-    e.srtt_ns = t->srtt_ns;
-    e.rto_ns = t->rto_ns;
-    e.rtt_ns = t->rtt_ns;
-    e.rtt_at_ns = t->rtt_at_ns;
-    e.rtt_samples = t->rtt_samples;
+    uint32_t laddr = t->laddr, faddr = t->faddr;
+    uint16_t v6 = t->mapped ? 2 : 0;
     if (t->v6) {
-        c.v6 = 1;
-        c.laddr = record_addr6_ref(r, t->laddr6);
-        c.faddr = record_addr6_ref(r, t->faddr6);
-        if (c.laddr == 0 || c.faddr == 0)
+        v6 = 1;
+        laddr = record_addr6_ref(r, t->laddr6);
+        faddr = record_addr6_ref(r, t->faddr6);
+        if (laddr == 0 || faddr == 0)
             return 0;
-    } else {
-        c.v6 = t->mapped ? 2 : 0;
-        c.laddr = t->laddr;
-        c.faddr = t->faddr;
     }
-    c.iss = t->iss;
-    c.irs = t->irs;
-    c.lport = t->lport;
-    c.fport = t->fport;
-    c.state = (uint16_t)state;
-    long conn = set_intern(&r->conns, &c, sizeof c);
-    long rtt = set_intern(&r->rtts, &e, sizeof e);
+    /* struct record_conn, struct record_rtt and struct record_tcb, word by
+     * word (W32() and the others say why) */
+    uint64_t cw[3] = {
+        W32(laddr, 0) | W32(faddr, 4),
+        W32(t->iss, 0) | W32(t->irs, 4),
+        W16(t->lport, 0) | W16(t->fport, 2) | W16(state, 4) | W16(v6, 6),
+    };
+    uint64_t ew[5] = { t->srtt_ns, t->rto_ns, t->rtt_ns, t->rtt_at_ns, t->rtt_samples };
+    long conn = set_intern(&r->conns, cw, sizeof cw);
+    long rtt = set_intern(&r->rtts, ew, sizeof ew);
     if (conn < 0 || rtt < 0)
         return 0;
-    k.conn = (uint32_t)conn;
-    k.rtt = (uint32_t)rtt;
-    k.snd_una = t->snd_una;
-    k.snd_nxt = t->snd_nxt;
-    k.snd_wnd = t->snd_wnd;
-    k.rcv_nxt = t->rcv_nxt;
-    k.rcv_wnd = t->rcv_wnd;
-    k.cwnd = t->cwnd;
-    k.ssthresh = t->ssthresh;
-    for (size_t i = r->n_tcbs, n = 0; i > 0 && n < RECORD_TCB_RECENT; i--, n++)
-        if (same_item(&r->tcbs[i - 1], &k, sizeof k))
+    uint64_t kw[4] = {
+        W32(conn, 0) | W32(rtt, 4),
+        W32(t->snd_una, 0) | W32(t->snd_nxt, 4),
+        W32(t->snd_wnd, 0) | W32(t->rcv_nxt, 4),
+        W32(t->rcv_wnd, 0) | W32(t->cwnd, 4),
+    };
+    uint32_t ssthresh = t->ssthresh;
+    for (size_t i = r->n_tcbs, n = 0; i > 0 && n < RECORD_TCB_RECENT; i--, n++) {
+        const struct record_tcb *o = &r->tcbs[i - 1];
+        if (same_item(o, kw, sizeof kw) && o->ssthresh == ssthresh)
             return (uint32_t)i;
+    }
     if (r->n_tcbs >= UINT32_MAX - 1)
         return 0;
     if (r->n_tcbs == r->cap_tcbs) {
@@ -741,7 +763,9 @@ record_tcb_ref(struct record *r, const struct trace_tcb *t)
         r->tcbs = grown;
         r->cap_tcbs = cap;
     }
-    r->tcbs[r->n_tcbs++] = k;
+    struct record_tcb *k = &r->tcbs[r->n_tcbs++];
+    memcpy(k, kw, sizeof kw);
+    k->ssthresh = ssthresh;
     return (uint32_t)r->n_tcbs;
 }
 
@@ -999,6 +1023,8 @@ struct record_fmt {
     uint8_t arg[RECORD_FMT_ARGS];
     uint16_t misses;  /* kept forms that matched no recent one, in a row */
     uint16_t skipped; /* forms kept unlooked-up since misses got that high */
+    uint32_t recent[RECORD_FMT_RECENT]; /* its forms kept or found last, newest
+                                           first (text references; 0: none) */
 };
 
 /* One conversion of a format: the spec "%-*.3lu" spans [start, end). */
@@ -1106,6 +1132,7 @@ record_fmt_of(struct record *r, const char *fmt)
     f->has_tcp = false;
     f->n = 0;
     f->misses = f->skipped = 0;
+    memset(f->recent, 0, sizeof f->recent);
     for (const char *p = strchr(fmt, '%'); p != NULL && f->ok; p = strchr(p, '%')) {
         struct fmt_conv c;
         if (!fmt_next_conv(p, &c) || f->n + c.stars + (c.arg != 0) > RECORD_FMT_ARGS) {
@@ -1123,15 +1150,27 @@ record_fmt_of(struct record *r, const char *fmt)
     return f;
 }
 
+/* One more value into hash h (a multiply per word). */
+static inline uint64_t
+said_mix(uint64_t h, uint64_t v)
+{
+    return (h ^ v) * 0xC2B2AE3D27D4EB4Full;
+}
+
 /* The arguments ap holds for f, packed at out (room n). Returns the bytes
  * used, SIZE_MAX if they do not fit. A TRACE_TCP argument takes no room: it is
  * checked instead, *tcp_ok false if one differs from what the segment's
- * own header says (payload, SIZE_MAX: the event has no segment). */
+ * own header says (payload, SIZE_MAX: the event has no segment). *h mixes
+ * in the values as they go by: hashed from the packed bytes instead, each
+ * word read waited for the small stores it spans (most of record_said()'s
+ * time). Equal packed bytes give equal hashes: the values are all there is
+ * to them. */
 static size_t
 pack_args(const struct record_fmt *f, va_list ap, uint8_t *out, size_t n, size_t payload,
-          bool *tcp_ok)
+          bool *tcp_ok, uint64_t *hash)
 {
     size_t k = 0;
+    uint64_t h = *hash;
     for (unsigned i = 0; i < f->n; i++) {
         switch (f->arg[i]) {
         case ARG_TCP: {
@@ -1146,6 +1185,7 @@ pack_args(const struct record_fmt *f, va_list ap, uint8_t *out, size_t n, size_t
                 return SIZE_MAX;
             memcpy(out + k, &v, sizeof v);
             k += sizeof v;
+            h = said_mix(h, (uint32_t)v);
             break;
         }
         case ARG_WIDE: {
@@ -1154,6 +1194,7 @@ pack_args(const struct record_fmt *f, va_list ap, uint8_t *out, size_t n, size_t
                 return SIZE_MAX;
             memcpy(out + k, &v, sizeof v);
             k += sizeof v;
+            h = said_mix(h, (uint64_t)v);
             break;
         }
         case ARG_DOUBLE: {
@@ -1162,6 +1203,9 @@ pack_args(const struct record_fmt *f, va_list ap, uint8_t *out, size_t n, size_t
                 return SIZE_MAX;
             memcpy(out + k, &v, sizeof v);
             k += sizeof v;
+            uint64_t bits;
+            memcpy(&bits, &v, sizeof bits);
+            h = said_mix(h, bits);
             break;
         }
         case ARG_PTR: {
@@ -1170,6 +1214,7 @@ pack_args(const struct record_fmt *f, va_list ap, uint8_t *out, size_t n, size_t
                 return SIZE_MAX;
             memcpy(out + k, &v, sizeof v);
             k += sizeof v;
+            h = said_mix(h, (uint64_t)(uintptr_t)v);
             break;
         }
         case ARG_STR: {
@@ -1186,13 +1231,117 @@ pack_args(const struct record_fmt *f, va_list ap, uint8_t *out, size_t n, size_t
                 memcpy(out + k + 2, v, len);
             out[k + 2 + len] = '\0';
             k += 2 + len + 1;
+            /* the string as the caller has it (its bytes, then the tag) */
+            size_t j = 0;
+            for (; j + 8 <= len; j += 8) {
+                uint64_t w;
+                memcpy(&w, v + j, 8);
+                h = said_mix(h, w);
+            }
+            uint64_t rest = 0;
+            for (; j < len; j++)
+                rest = rest << 8 | (uint8_t)v[j];
+            h = said_mix(said_mix(h, rest), tag);
             break;
         }
         default:
             return SIZE_MAX;
         }
     }
+    *hash = h;
     return k;
+}
+
+/* Whether the arguments ap holds for f are the ones packed in the kept
+ * form `kept` (of f, tag `tag`): what pack_args() would have packed, and
+ * a TRACE_TCP argument the segment's payload (as pack_args() checks it).
+ * Nothing is written: an event whose sentence is one of its format's
+ * recent ones costs a compare of its values. */
+static bool
+same_args(const struct record_fmt *f, va_list ap, const uint8_t *kept, uint8_t tag,
+          size_t payload)
+{
+    uint16_t kept_len;
+    memcpy(&kept_len, kept, 2);
+    if (kept[2] != tag)
+        return false;
+    const uint8_t *v = kept + 3 + sizeof f->fmt, *end = kept + 3 + kept_len;
+    for (unsigned i = 0; i < f->n; i++) {
+        switch (f->arg[i]) {
+        case ARG_TCP: {
+            size_t x = va_arg(ap, size_t);
+            if (x != payload || payload == SIZE_MAX)
+                return false;
+            break;
+        }
+        case ARG_INT: {
+            int x = va_arg(ap, int), y;
+            memcpy(&y, v, sizeof y);
+            if (x != y)
+                return false;
+            v += sizeof y;
+            break;
+        }
+        case ARG_WIDE: {
+            long long x = va_arg(ap, long long), y;
+            memcpy(&y, v, sizeof y);
+            if (x != y)
+                return false;
+            v += sizeof y;
+            break;
+        }
+        case ARG_DOUBLE: {
+            /* as bits: pack_args() kept the bits */
+            double x = va_arg(ap, double);
+            if (memcmp(&x, v, sizeof x) != 0)
+                return false;
+            v += sizeof x;
+            break;
+        }
+        case ARG_PTR: {
+            void *x = va_arg(ap, void *), *y;
+            memcpy(&y, v, sizeof y);
+            if (x != y)
+                return false;
+            v += sizeof y;
+            break;
+        }
+        case ARG_STR: {
+            const char *x = va_arg(ap, const char *);
+            uint16_t len;
+            memcpy(&len, v, 2);
+            if (x == NULL || len == 0xffffu) {
+                if (x != NULL || len != 0xffffu)
+                    return false;
+                v += 3;
+                break;
+            }
+            /* the kept bytes hold no NUL: a shorter x differs at its own */
+            const uint8_t *y = v + 2;
+            for (size_t j = 0; j < len; j++)
+                if ((uint8_t)x[j] != y[j])
+                    return false;
+            if (x[len] != '\0')
+                return false;
+            v += 2 + (size_t)len + 1;
+            break;
+        }
+        default:
+            return false;
+        }
+    }
+    return v == end;
+}
+
+/* Remember ref as f's newest form. */
+static inline void
+fmt_recent_put(struct record_fmt *f, uint32_t ref)
+{
+    if (f->recent[0] == ref)
+        return;
+    for (size_t j = RECORD_FMT_RECENT - 1; j > 0; j--)
+        f->recent[j] = f->recent[j - 1];
+    f->recent[0] = ref;
 }
 
 #pragma GCC diagnostic push
@@ -1334,12 +1483,15 @@ replay_fmt(const char *fmt, const uint8_t *v, char *buf, const uint8_t *seg, siz
 /* Sentence of ev as the log keeps it: its format and packed arguments, or
  * its text when it came written (or with a format not kept so); shared
  * with an equal recent one (every full-size frame's Ethernet line has the
- * same arguments). Its text reference; 0 when memory runs out. */
+ * same arguments): first one of its format's own recent forms, compared
+ * value by value with ev's arguments (nothing packed), then any recent
+ * one, by a hash of the form. Its text reference; 0 when memory runs out. */
 static uint32_t
 record_said(struct record *r, const struct trace_event *ev)
 {
     uint8_t said[SAID_MAX];
     size_t len = 0;
+    uint64_t h = 0x9E3779B97F4A7C15ull;  /* of a format's form: its values */
     struct record_fmt *f = ev->fmt != NULL ? record_fmt_of(r, ev->fmt) : NULL;
     struct record_fmt *packed = NULL;  /* the format whose form `said` holds */
     if (f != NULL && f->ok && ev->args != NULL && !(f->has_tcp && ev->frame_text)) {
@@ -1357,11 +1509,27 @@ record_said(struct record *r, const struct trace_event *ev)
         }
         bool tcp_ok = true;
         said[2] = f->has_tcp ? SAID_SEG : ev->frame_text ? SAID_FRAME : SAID_FMT;
+        if (f->misses < RECORD_SAID_MISSES) {
+            /* one of the format's recent forms, found by its values */
+            for (size_t j = 0; j < RECORD_FMT_RECENT && f->recent[j] != 0; j++) {
+                uint32_t ref = f->recent[j];
+                va_list ap;
+                va_copy(ap, *ev->args);
+                bool same = same_args(f, ap, text_at(r, ref), said[2], payload);
+                va_end(ap);
+                if (same) {
+                    f->misses = 0;
+                    fmt_recent_put(f, ref);
+                    return ref;
+                }
+            }
+        }
         memcpy(said + 3, &ev->fmt, sizeof ev->fmt);
+        h = said_mix(said_mix(h, said[2]), (uint64_t)(uintptr_t)ev->fmt);
         va_list ap;
         va_copy(ap, *ev->args);
         size_t k = pack_args(f, ap, said + 3 + sizeof ev->fmt, sizeof said - 3 - sizeof ev->fmt,
-                             payload, &tcp_ok);
+                             payload, &tcp_ok, &h);
         va_end(ap);
         if (k != SIZE_MAX && tcp_ok) {
             len = sizeof ev->fmt + k;
@@ -1393,16 +1561,21 @@ record_said(struct record *r, const struct trace_event *ev)
         r->said_unlooked++;
         return ref;
     }
-    /* FNV-1a over 8 bytes at a time */
-    uint64_t h = 14695981039346656037ull;
-    size_t i = 0;
-    for (; i + 8 <= total; i += 8) {
-        uint64_t w;
-        memcpy(&w, said + i, 8);
-        h = (h ^ w) * 1099511628211ull;
+    if (packed == NULL) {
+        /* written text: FNV-1a over its bytes, 8 at a time (a format's
+         * form was hashed from its values as they were packed) */
+        h = 14695981039346656037ull;
+        size_t i = 0;
+        for (; i + 8 <= total; i += 8) {
+            uint64_t w;
+            memcpy(&w, said + i, 8);
+            h = (h ^ w) * 1099511628211ull;
+        }
+        for (; i < total; i++)
+            h = (h ^ said[i]) * 1099511628211ull;
     }
-    for (; i < total; i++)
-        h = (h ^ said[i]) * 1099511628211ull;
+    /* the high bits down into the slot's, where a multiply never moves them */
+    h = (h ^ h >> 32) * 0x9E3779B97F4A7C15ull;
     h ^= h >> 29;
     if (r->saids == NULL) {
         r->saids = calloc(RECORD_TEXTS, sizeof *r->saids);
@@ -1420,8 +1593,10 @@ record_said(struct record *r, const struct trace_event *ev)
         uint16_t kept_len;
         memcpy(&kept_len, kept, 2);
         if ((size_t)kept_len + 3 == total && memcmp(kept, said, total) == 0) {
-            if (packed != NULL)
+            if (packed != NULL) {
                 packed->misses = 0;
+                fmt_recent_put(packed, (uint32_t)*slot);
+            }
             return (uint32_t)*slot;
         }
     }
@@ -1434,6 +1609,8 @@ record_said(struct record *r, const struct trace_event *ev)
     memcpy(copy, said, total);
     r->text_bytes += total;
     *slot = (uint64_t)tag << 32 | ref;
+    if (packed != NULL)
+        fmt_recent_put(packed, ref);
     return ref;
 }
 
@@ -1738,8 +1915,6 @@ record_emit(void *ctx, const struct trace_event *ev)
         goto out_lost;
     struct record_chunk *ch = &r->chunks[i >> RECORD_CHUNK_SHIFT];
 
-    struct record_shape k;
-    memset(&k, 0, sizeof k);
     int where = record_intern(r, ev->where);
     int rfc = record_static(r, ev->rfc);
     if (where < 0 || rfc < 0)
@@ -1752,17 +1927,7 @@ record_emit(void *ctx, const struct trace_event *ev)
     if (said == 0)
         goto out_lost;
 
-    k.kind = (uint8_t)ev->kind;
-    k.layer = (uint8_t)ev->layer;
-    k.host = (int16_t)(ev->host ? sim_host_index(r->sim, ev->host) : -1);
-    k.where = (uint16_t)where;
-    k.reason = (uint8_t)ev->reason;
-    k.rfc = (uint16_t)rfc;
-    k.cause_kind = ev->cause.kind;
-    k.cause_call = ev->cause.call;
-    k.cause_timer = ev->cause.timer;
-    k.cause_why = ev->cause.tcp_why;
-    k.l2_off = k.l3_off = k.l4_off = RECORD_OFF_NONE;
+    int16_t l2_off = RECORD_OFF_NONE, l3_off = RECORD_OFF_NONE, l4_off = RECORD_OFF_NONE;
 
     struct record_wide w = {
         .i = i,
@@ -1787,12 +1952,20 @@ record_emit(void *ctx, const struct trace_event *ev)
         } else {
             w.fblk = 0;  /* bytes of an empty packet: none to read */
         }
-        k.l2_off = record_rel_off(p, p->l2_off);
-        k.l3_off = record_rel_off(p, p->l3_off);
-        k.l4_off = record_rel_off(p, p->l4_off);
+        l2_off = record_rel_off(p, p->l2_off);
+        l3_off = record_rel_off(p, p->l3_off);
+        l4_off = record_rel_off(p, p->l4_off);
         r->n_with_pkt++;
     }
-    long shape = set_intern(&r->shapes, &k, sizeof k);
+    /* struct record_shape's fields, word by word */
+    int16_t host = (int16_t)(ev->host ? sim_host_index(r->sim, ev->host) : -1);
+    uint64_t kw[3] = {
+        W8(ev->kind, 0) | W8(ev->layer, 1) | W8(ev->reason, 2) | W8(ev->cause.kind, 3) |
+            W8(ev->cause.call, 4) | W8(ev->cause.timer, 5) | W8(ev->cause.tcp_why, 6),
+        W16(host, 0) | W16(where, 2) | W16(rfc, 4) | W16(l2_off, 6),
+        W16(l3_off, 0) | W16(l4_off, 2),
+    };
+    long shape = set_intern(&r->shapes, kw, sizeof kw);
     if (shape < 0)
         goto out_lost;
 

@@ -413,6 +413,35 @@ trace_vformat_seg(char *buf, size_t n, const char *fmt, va_list ap, const uint8_
 #undef CONV_PUT
 #pragma GCC diagnostic pop
 
+/* *dst = *src, one field at a time (trace_vemit() says why). */
+static inline void
+trace_tcb_copy(struct trace_tcb *dst, const struct trace_tcb *src)
+{
+    dst->state = src->state;
+    dst->v6 = src->v6;
+    dst->mapped = src->mapped;
+    dst->laddr = src->laddr;
+    dst->faddr = src->faddr;
+    memcpy(dst->laddr6, src->laddr6, sizeof dst->laddr6);
+    memcpy(dst->faddr6, src->faddr6, sizeof dst->faddr6);
+    dst->lport = src->lport;
+    dst->fport = src->fport;
+    dst->iss = src->iss;
+    dst->irs = src->irs;
+    dst->snd_una = src->snd_una;
+    dst->snd_nxt = src->snd_nxt;
+    dst->snd_wnd = src->snd_wnd;
+    dst->rcv_nxt = src->rcv_nxt;
+    dst->rcv_wnd = src->rcv_wnd;
+    dst->cwnd = src->cwnd;
+    dst->ssthresh = src->ssthresh;
+    dst->srtt_ns = src->srtt_ns;
+    dst->rto_ns = src->rto_ns;
+    dst->rtt_ns = src->rtt_ns;
+    dst->rtt_at_ns = src->rtt_at_ns;
+    dst->rtt_samples = src->rtt_samples;
+}
+
 static void
 trace_vemit(struct host *h, enum trace_kind kind, enum trace_layer layer, const struct pkt *p,
             const struct trace_tcb *tcb, const char *rfc, const char *fmt, va_list ap)
@@ -435,11 +464,13 @@ trace_vemit(struct host *h, enum trace_kind kind, enum trace_layer layer, const 
     ev.reason = 0;
     ev.rfc = rfc;
     ev.cause = (p != NULL && p->cause.kind != CAUSE_NONE) ? p->cause : h->cause;
+    /* ev.tcb is read only when has_tcb says so: left unset without one
+     * (zeroing it was a slow string store for every event). With one,
+     * copied field by field: the caller has just written the snapshot so,
+     * and a wider read of fields still being stored waits for them. */
     ev.has_tcb = tcb != NULL;
     if (tcb != NULL)
-        ev.tcb = *tcb;
-    else
-        memset(&ev.tcb, 0, sizeof ev.tcb);
+        trace_tcb_copy(&ev.tcb, tcb);
     ev.text[0] = '\0';
     ev.frame_text = false;
     if (fmt != NULL && h->trace->text_sinks > 0) {

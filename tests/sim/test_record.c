@@ -15,6 +15,7 @@
  * addresses the log keeps aside).
  */
 #include <check.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -328,6 +329,131 @@ START_TEST(test_record_where_follows_the_string_not_its_address)
 }
 END_TEST
 
+/* Emit an event on rec whose sentence is fmt and its arguments. */
+static void emit_said(struct record *rec, uint64_t t, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+emit_said(struct record *rec, uint64_t t, const char *fmt, ...)
+{
+    struct trace_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.t_ns = t;
+    ev.kind = TRACE_NOTE;
+    ev.where = "alice";
+    va_list ap;
+    va_start(ap, fmt);
+    ev.fmt = fmt;
+    ev.args = &ap;
+    rec->sink.emit(rec->sink.ctx, &ev);
+    va_end(ap);
+}
+
+/* A sentence equal to one of its format's recent ones is shared with it,
+ * found by comparing its values; one that differs in any value (a string
+ * in a reused buffer that grew, shrank or changed, a number, a double) is
+ * kept as it says. */
+START_TEST(test_record_said_follows_its_values_not_a_recent_form)
+{
+    struct sim *sim = calloc(1, sizeof *sim);
+    ck_assert_ptr_nonnull(sim);
+    struct record rec;
+    record_init(&rec, sim);
+    static const char fmt[] = "%s: %d, %lld, %.1f, %s";
+    static const struct {
+        const char *s;
+        int d;
+        long long w;
+        double f;
+    } said[] = {
+        { "ab", 1, 2, 0.5 }, { "ab", 1, 2, 0.5 },  { "abc", 1, 2, 0.5 }, { "ab", 1, 2, 0.5 },
+        { "a", 1, 2, 0.5 },  { "ab", 1, 3, 0.5 },  { "ab", 2, 2, 0.5 },  { "ab", 1, 2, 1.5 },
+        { "", 1, 2, 0.5 },   { "ab", 1, 2, 0.5 },  { "", 1, 2, 0.5 },    { "ba", 1, 2, 0.5 },
+        { "ab", 1, 2, 0.5 }, { "ab", -1, 2, 0.5 }, { "ab", 1, -2, 0.5 }, { "ab", 1, 2, 0.5 },
+    };
+    size_t n = sizeof said / sizeof *said;
+    char buf[16];  /* one buffer for every string, as a caller's own */
+    for (size_t i = 0; i < n; i++) {
+        snprintf(buf, sizeof buf, "%s", said[i].s);
+        emit_said(&rec, i, fmt, buf, said[i].d, said[i].w, said[i].f, i % 2 ? "odd" : NULL);
+    }
+    ck_assert_uint_eq(rec.lost, 0);
+    ck_assert_uint_eq(record_count(&rec), n);
+    for (size_t i = 0; i < n; i++) {
+        char want[TRACE_TEXT_LEN];
+        snprintf(want, sizeof want, "%s: %d, %lld, %.1f, %s", said[i].s, said[i].d, said[i].w,
+                 said[i].f, i % 2 ? "odd" : "(null)");
+        struct record_event ev;
+        ck_assert(record_get(&rec, i, &ev));
+        ck_assert_msg(strcmp(ev.text, want) == 0, "event %zu: \"%s\", not \"%s\"", i, ev.text,
+                      want);
+    }
+    record_destroy(&rec);
+    free(sim);
+}
+END_TEST
+
+/* An event's shape (kind, layer, place, cause, header offsets) is put
+ * together as words: each field comes back as it went in, whatever the
+ * others are. */
+START_TEST(test_record_shape_keeps_each_field)
+{
+    struct sim *sim = calloc(1, sizeof *sim);
+    ck_assert_ptr_nonnull(sim);
+    struct record rec;
+    record_init(&rec, sim);
+    struct trace_event base;
+    memset(&base, 0, sizeof base);
+    base.kind = TRACE_DROP;
+    base.layer = LAYER_IPV4;
+    base.where = "alice-bob";
+    base.reason = 7;
+    base.rfc = "RFC 791 3.2";
+    base.cause.kind = 3;
+    base.cause.call = 5;
+    base.cause.timer = 2;
+    base.cause.tcp_why = 9;
+    enum { N = 7 };
+    struct trace_event evs[N];
+    for (size_t i = 0; i < N; i++) {
+        evs[i] = base;
+        evs[i].t_ns = i;
+        snprintf(evs[i].text, sizeof evs[i].text, "event %zu", i);
+    }
+    evs[1].kind = TRACE_WIRE;
+    evs[2].layer = LAYER_ETH;
+    evs[3].reason = 250;
+    evs[4].rfc = "RFC 9293 3.10.7.4";
+    evs[5].cause.timer = 200;
+    evs[6].cause.tcp_why = 1;
+    for (size_t round = 0; round < 2; round++)  /* the second time, found again */
+        for (size_t i = 0; i < N; i++)
+            rec.sink.emit(rec.sink.ctx, &evs[i]);
+    ck_assert_uint_eq(rec.lost, 0);
+    for (size_t i = 0; i < 2 * N; i++) {
+        const struct trace_event *want = &evs[i % N];
+        struct record_event ev;
+        ck_assert(record_get_facts(&rec, i, &ev));
+        ck_assert_int_eq(ev.kind, want->kind);
+        ck_assert_int_eq(ev.layer, want->layer);
+        ck_assert_int_eq(ev.host, -1);
+        ck_assert_str_eq(ev.where, want->where);
+        ck_assert_int_eq(ev.reason, want->reason);
+        ck_assert_ptr_eq(ev.rfc, want->rfc);
+        ck_assert_uint_eq(ev.cause.kind, want->cause.kind);
+        ck_assert_uint_eq(ev.cause.call, want->cause.call);
+        ck_assert_uint_eq(ev.cause.timer, want->cause.timer);
+        ck_assert_uint_eq(ev.cause.tcp_why, want->cause.tcp_why);
+        ck_assert_int_eq(ev.l2_off, RECORD_OFF_NONE);
+        ck_assert_int_eq(ev.l3_off, RECORD_OFF_NONE);
+        ck_assert_int_eq(ev.l4_off, RECORD_OFF_NONE);
+    }
+    ck_assert_uint_eq(rec.shapes.n, N);  /* each kept once */
+    record_destroy(&rec);
+    free(sim);
+}
+END_TEST
+
 static Suite *
 record_suite(void)
 {
@@ -340,6 +466,8 @@ record_suite(void)
     tcase_add_test(tc, test_record_bytes_per_event_bounded);
     tcase_add_test(tc, test_record_keeps_ipv6_connections);
     tcase_add_test(tc, test_record_where_follows_the_string_not_its_address);
+    tcase_add_test(tc, test_record_said_follows_its_values_not_a_recent_form);
+    tcase_add_test(tc, test_record_shape_keeps_each_field);
     suite_add_tcase(s, tc);
     return s;
 }
