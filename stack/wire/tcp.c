@@ -362,13 +362,36 @@ tcp_emit_header_laid(const struct tcp_hdr *tcp, const uint8_t *opt, size_t opt_l
     return hdr_len;
 }
 
+/* The sum of the fixed header's ten 16-bit words, taken from the values
+ * tcp_emit_fixed() writes (the checksum word zero) and not read back from
+ * the bytes: those were just stored one or two at a time, and wide loads
+ * of them wait until the stores land. [RFC 1071 2] the sum of the words
+ * as numbers is the one's complement sum of the header, the same as
+ * csum_add() of its bytes gives. At most ten times 0xffff: no overflow. */
+static uint32_t
+tcp_fixed_sum(const struct tcp_hdr *tcp, size_t hdr_len)
+{
+    return (uint32_t)tcp->sport + tcp->dport + (tcp->seq >> 16) + (tcp->seq & 0xffffu) +
+           (tcp->ack >> 16) + (tcp->ack & 0xffffu) +
+           ((uint32_t)(hdr_len / 4 << 4) << 8 | tcp->flags) + tcp->wnd + tcp->urp;
+}
+
+/* The header's part of the sum: its fixed words (tcp_fixed_sum()), then
+ * the options from the caller's copy (laid out earlier, not just stored). */
+static uint32_t
+tcp_laid_sum(uint32_t sum, const struct tcp_hdr *tcp, const uint8_t *opt, size_t opt_len)
+{
+    sum = csum_add_at(sum, tcp_fixed_sum(tcp, TCP_HDR_MIN + opt_len), 0);
+    return csum_add(sum, opt, opt_len);
+}
+
 void
 tcp_emit_sum_laid(const struct tcp_hdr *tcp, const uint8_t *opt, size_t opt_len, uint8_t *b,
                   size_t payload_len, uint32_t src, uint32_t dst, uint32_t payload_sum)
 {
     size_t hdr_len = tcp_emit_header_laid(tcp, opt, opt_len, b);
     uint32_t sum = csum_pseudo_ipv4(src, dst, IPPROTO_TCP_, (uint16_t)(hdr_len + payload_len));
-    sum = csum_add(sum, b, hdr_len);
+    sum = tcp_laid_sum(sum, tcp, opt, opt_len);
     sum = csum_add_at(sum, payload_sum, hdr_len);
     be16_put(b + TCP_OFF_CSUM, csum_finish(sum));
 }
@@ -380,7 +403,7 @@ tcp_emit_sum6_laid(const struct tcp_hdr *tcp, const uint8_t *opt, size_t opt_len
 {
     size_t hdr_len = tcp_emit_header_laid(tcp, opt, opt_len, b);
     uint32_t sum = csum_pseudo_ipv6(src, dst, (uint32_t)(hdr_len + payload_len), IPPROTO_TCP_);
-    sum = csum_add(sum, b, hdr_len);
+    sum = tcp_laid_sum(sum, tcp, opt, opt_len);
     sum = csum_add_at(sum, payload_sum, hdr_len);
     be16_put(b + TCP_OFF_CSUM, csum_finish(sum));
 }

@@ -1514,6 +1514,44 @@ START_TEST(test_tcp_emit_linux_layout)
 }
 END_TEST
 
+/* ipv4_emit() sums a header without options from the values it writes,
+ * not from the bytes: for headers of every kind of field value (random,
+ * all-ones, flags, fragment offsets) the checksum it writes must be the one
+ * csum_compute() gives over the bytes with the field zero, so the header
+ * verifies and parses. */
+START_TEST(test_ipv4_emit_sum_from_values_matches_bytes)
+{
+    uint32_t x = 12345;
+    for (unsigned n = 0; n < 20000; n++) {
+        uint32_t r[4];
+        for (unsigned k = 0; k < 4; k++) {
+            x = x * 1103515245u + 12345u;
+            r[k] = x ^ (x >> 15);
+        }
+        struct ipv4_hdr ip;
+        memset(&ip, 0, sizeof ip);
+        ip.ihl = IPV4_HDR_MIN;
+        ip.tos = n < 2 ? 0xff * n : (uint8_t)r[0];
+        ip.total_len = n < 2 ? (uint16_t)(0xffff * n) : (uint16_t)(r[0] >> 8);
+        ip.id = n < 2 ? (uint16_t)(0xffff * n) : (uint16_t)r[1];
+        ip.df = (r[1] >> 16) & 1;
+        ip.mf = (r[1] >> 17) & 1;
+        ip.frag_off = (uint16_t)(((r[1] >> 18) & 0x1fff) * 8);
+        ip.ttl = n < 2 ? 0xff * n : (uint8_t)(r[0] >> 24);
+        ip.proto = n < 2 ? 0xff * n : (uint8_t)(r[1] >> 8);
+        ip.src = n < 2 ? 0xffffffffu * n : r[2];
+        ip.dst = n < 2 ? 0xffffffffu * n : r[3];
+        uint8_t b[IPV4_HDR_MIN];
+        ipv4_emit(&ip, b);
+        uint16_t got = be16_get(b + IPV4_OFF_CSUM);
+        be16_put(b + IPV4_OFF_CSUM, 0);
+        ck_assert_uint_eq(got, csum_compute(b, sizeof b));
+        be16_put(b + IPV4_OFF_CSUM, got);
+        ck_assert_uint_eq(csum_compute(b, sizeof b), 0);
+    }
+}
+END_TEST
+
 /* The sender lays its options out once (tcp_opts_write) and hands the
  * bytes to tcp_emit_sum_laid() / tcp_emit_sum6_laid(): for every option
  * combination, in both layouts, over IPv4 and IPv6, the segment must be
@@ -2332,6 +2370,7 @@ wire_suite(void)
     tcase_add_test(tc, test_csum_add_at_joins_parts_at_any_offset);
     tcase_add_test(tc, test_csum_verifies_to_zero);
     tcase_add_test(tc, test_csum_pseudo_ipv4);
+    tcase_add_test(tc, test_ipv4_emit_sum_from_values_matches_bytes);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("addr");
