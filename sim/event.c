@@ -213,16 +213,21 @@ event_heap_push(struct event_heap *hp, struct sim_event *ev)
          * them look out of order; they go to the heap. */
         if (!event_fifo_reserve(hp))
             return -ERR_NOMEM;
-        ev->seq = hp->next_seq++;
-        hp->fifo[(hp->fifo_head + hp->fifo_len) & (hp->fifo_cap - 1)] = *ev;
+        /* Copied first, numbered after: numbering ev and then copying it
+         * made the copy's wide loads wait for the number's store to land
+         * (a load that spans a narrower store just made is not served from
+         * it), a stall on every frame. The same below. */
+        struct sim_event *q = &hp->fifo[(hp->fifo_head + hp->fifo_len) & (hp->fifo_cap - 1)];
+        *q = *ev;
+        q->seq = ev->seq = hp->next_seq++;
         hp->fifo_len++;
         return 0;
     }
     if (hp->len == hp->cap && !event_heap_grow(hp))
         return -ERR_NOMEM;
-    ev->seq = hp->next_seq++;
     uint32_t slot = hp->free_slot[--hp->n_free];
     hp->ev[slot] = *ev;
+    hp->ev[slot].seq = ev->seq = hp->next_seq++;
     *key_at(hp, hp->len) = (struct event_key){ .at_ns = ev->at_ns, .slot = slot };
     hp->len++;
     event_sift_up(hp, hp->len - 1);

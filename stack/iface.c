@@ -15,9 +15,13 @@ iface_input(struct iface *ifc, struct pkt *p)
 {
     p->rx_ifc = ifc;
     p->l2_off = pkt_off(p);
-    /* What happens next was caused by this arrival. */
-    p->cause = cause_arrival(p->id);
-    ifc->host->cause = p->cause;
+    /* What happens next was caused by this arrival. Both copies are made
+     * from one value: copying p->cause just after its fields were stored
+     * one by one made the CPU wait for those stores to land (the loads of
+     * the copy could not be served from them), on every frame. */
+    const struct trace_cause arrival = cause_arrival(p->id);
+    p->cause = arrival;
+    ifc->host->cause = arrival;
     if (!ifc->up) {
         pkt_drop(ifc->host, p, LAYER_ETH, DROP_LINK_DOWN);
         return;

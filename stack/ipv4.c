@@ -93,6 +93,10 @@ ipv4_pmtu_init(struct ipv4_pmtu_cache *c)
 static const struct ipv4_pmtu_entry *
 ipv4_pmtu_find(const struct host *h, uint32_t dst)
 {
+    /* Most hosts never hear a "fragmentation needed" [RFC 1191]: no scan
+     * of the empty table for every datagram they send. */
+    if (!h->pmtu.learned)
+        return NULL;
     for (unsigned i = 0; i < IPV4_PMTU_MAX; i++) {
         const struct ipv4_pmtu_entry *e = &h->pmtu.e[i];
         if (e->dst == dst && dst != 0 && e->expires_ns > h->now_ns)
@@ -101,16 +105,23 @@ ipv4_pmtu_find(const struct host *h, uint32_t dst)
     return NULL;
 }
 
+/* The path MTU by route r (NULL: none) with e the destination's learned
+ * entry (NULL: none). */
+static uint16_t
+ipv4_path_mtu_of(const struct route *r, const struct ipv4_pmtu_entry *e)
+{
+    uint16_t mtu = r != NULL ? r->ifc->mtu : ETH_MTU;
+    if (e != NULL && e->mtu < mtu)
+        mtu = e->mtu;
+    return mtu;
+}
+
 /* The path MTU to dst, not one of our addresses, when r is its route
  * (NULL: none). */
 static uint16_t
 ipv4_path_mtu_via(const struct host *h, const struct route *r, uint32_t dst)
 {
-    uint16_t mtu = r != NULL ? r->ifc->mtu : ETH_MTU;
-    const struct ipv4_pmtu_entry *e = ipv4_pmtu_find(h, dst);
-    if (e != NULL && e->mtu < mtu)
-        mtu = e->mtu;
-    return mtu;
+    return ipv4_path_mtu_of(r, ipv4_pmtu_find(h, dst));
 }
 
 uint16_t
@@ -181,6 +192,7 @@ ipv4_pmtu_update(struct host *h, uint32_t dst, uint16_t mtu, uint16_t quoted_len
     slot->mtu = mtu;
     slot->locked = locked;
     slot->expires_ns = h->now_ns + h->pmtu.expire_ns;
+    h->pmtu.learned = true;
     trace_event(h, TRACE_CACHE, LAYER_IPV4, NULL, "RFC 1191 6.3",
                 "path MTU to %s is now %u (was %u), for %llu s", d, mtu, now,
                 (unsigned long long)(h->pmtu.expire_ns / 1000000000ull));
@@ -504,8 +516,10 @@ ipv4_output(struct host *h, struct pkt *p, const struct ipv4_tx *tx)
     }
     size_t total = IPV4_HDR_MIN + p->len;
     /* The path MTU [RFC 1191]: the interface's, or less if a router said so
-     * (not for a broadcast, which has no path). */
-    unsigned mtu = r != NULL ? ipv4_path_mtu_via(h, r, tx->dst) : ifc->mtu;
+     * (not for a broadcast, which has no path). The entry is looked up once
+     * for both its MTU and its lock (below). */
+    const struct ipv4_pmtu_entry *pmtu = r != NULL ? ipv4_pmtu_find(h, tx->dst) : NULL;
+    unsigned mtu = r != NULL ? ipv4_path_mtu_of(r, pmtu) : ifc->mtu;
     if (total > IPV4_MAX_LEN || (total > mtu && tx->df)) {
         trace_event(h, TRACE_NOTE, LAYER_IPV4, p, "RFC 791 3.2",
                     "%zu bytes %s: EMSGSIZE", total,
@@ -517,11 +531,8 @@ ipv4_output(struct host *h, struct pkt *p, const struct ipv4_tx *tx)
     /* A destination whose path MTU sits at the floor takes no DF, so a
      * smaller path still carries it, fragmented (Linux: a locked MTU). */
     bool df = tx->df;
-    if (df && r != NULL) {
-        const struct ipv4_pmtu_entry *e = ipv4_pmtu_find(h, tx->dst);
-        if (e != NULL && e->locked)
-            df = false;
-    }
+    if (df && pmtu != NULL && pmtu->locked)
+        df = false;
     struct ipv4_hdr ip = {
         .ihl = IPV4_HDR_MIN,
         .tos = tx->tos,

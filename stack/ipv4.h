@@ -45,6 +45,9 @@ struct ipv4_pmtu_cache {
     struct ipv4_pmtu_entry e[IPV4_PMTU_MAX];  /* entries */
     uint64_t expire_ns;                       /* lifetime of a learned value */
     uint16_t min_mtu;                         /* floor of a learned value (min_pmtu) */
+    bool learned;                             /* some slot was ever filled: until then
+                                                 every lookup finds nothing, and
+                                                 ipv4_pmtu_find() skips the scan */
 };
 
 /* p->data is the IPv4 header. Takes ownership of p. */

@@ -159,7 +159,10 @@ tcp_xmit(struct tcb *tp, uint32_t seq, size_t len, uint8_t flags, enum tcp_why w
     struct host *h = tp->host;
     struct tcp_opts opts;
     tcp_fill_opts(tp, flags, &opts);
-    size_t hl = TCP_HDR_MIN + tcp_opts_len(&opts);
+    /* Laid out once: their length sizes the packet, their bytes go in it. */
+    uint8_t opt_bytes[TCP_OPT_MAX];
+    size_t opt_len = tcp_opts_write(&opts, opt_bytes);
+    size_t hl = TCP_HDR_MIN + opt_len;
     struct pkt *p = host_pkt_alloc(h, PKT_HEADROOM, hl + len);
     if (p == NULL)
         return;
@@ -184,12 +187,11 @@ tcp_xmit(struct tcb *tp, uint32_t seq, size_t len, uint8_t flags, enum tcp_why w
         .ack = (flags & TCP_ACK) ? tp->rcv_nxt : 0,
         .flags = flags,
         .wnd = wfield,
-        .opts = opts,
     };
     if (tp->v6)
-        tcp_emit_sum6(&t, b, len, &tp->a6.l, &tp->a6.f, data_sum);
+        tcp_emit_sum6_laid(&t, opt_bytes, opt_len, b, len, &tp->a6.l, &tp->a6.f, data_sum);
     else
-        tcp_emit_sum(&t, b, len, tp->laddr, tp->faddr, data_sum);
+        tcp_emit_sum_laid(&t, opt_bytes, opt_len, b, len, tp->laddr, tp->faddr, data_sum);
     if (tp->dsack_pending && opts.sack_count > 0)
         tp->dsack_pending = false; /* [RFC 2883 4] reported once */
     p->l4_off = pkt_off(p);

@@ -138,6 +138,19 @@ ipv4_emit(const struct ipv4_hdr *ip, uint8_t *b)
     be32_put(b + IPV4_OFF_DST, ip->dst);
     memcpy(b + IPV4_HDR_MIN, ip->options, opt_len);
     memset(b + IPV4_HDR_MIN + opt_len, IPOPT_EOL, room - opt_len);
+    if (ihl == IPV4_HDR_MIN) {
+        /* [RFC 791 3.1] [RFC 1071 2] The header without options, summed from
+         * the values just written (checksum word zero) rather than read back:
+         * wide loads of bytes just stored one or two at a time wait for the
+         * stores to land, on every datagram. The sum of the ten words as
+         * numbers (at most ten times 0xffff) is the same one's complement
+         * sum csum_compute() of the bytes gives. */
+        uint32_t words = ((uint32_t)(4u << 4 | ihl / 4) << 8 | ip->tos) + ip->total_len + ip->id +
+                         frag + ((uint32_t)ip->ttl << 8 | ip->proto) + (ip->src >> 16) +
+                         (ip->src & 0xffffu) + (ip->dst >> 16) + (ip->dst & 0xffffu);
+        be16_put(b + IPV4_OFF_CSUM, csum_finish(words));
+        return;
+    }
     be16_put(b + IPV4_OFF_CSUM, csum_compute(b, ihl));
 }
 

@@ -254,6 +254,12 @@ tcp_opts_emit(const struct tcp_opts *o, uint8_t opt[TCP_OPT_MAX])
 }
 
 size_t
+tcp_opts_write(const struct tcp_opts *o, uint8_t opt[TCP_OPT_MAX])
+{
+    return tcp_opts_emit(o, opt);
+}
+
+size_t
 tcp_opts_len(const struct tcp_opts *o)
 {
     uint8_t scratch[TCP_OPT_MAX];
@@ -320,13 +326,11 @@ tcp_hdr_len(const struct tcp_hdr *tcp)
     return TCP_HDR_MIN + tcp_opts_len(&tcp->opts);
 }
 
-/* Header and options at b; returns the header length. The checksum field is
- * left zero. */
-static size_t
-tcp_emit_header(const struct tcp_hdr *tcp, uint8_t *b)
+/* The fixed 20 bytes of the header at b, for a header of hdr_len bytes
+ * (its options already in place after them, or to be). */
+static void
+tcp_emit_fixed(const struct tcp_hdr *tcp, uint8_t *b, size_t hdr_len)
 {
-    size_t hdr_len = TCP_HDR_MIN + tcp_opts_emit(&tcp->opts, b + TCP_HDR_MIN);
-
     be16_put(b + TCP_OFF_SPORT, tcp->sport);
     be16_put(b + TCP_OFF_DPORT, tcp->dport);
     be32_put(b + TCP_OFF_SEQ, tcp->seq);
@@ -336,7 +340,72 @@ tcp_emit_header(const struct tcp_hdr *tcp, uint8_t *b)
     be16_put(b + TCP_OFF_WND, tcp->wnd);
     be16_put(b + TCP_OFF_CSUM, 0);
     be16_put(b + TCP_OFF_URP, tcp->urp);
+}
+
+/* Header and options at b; returns the header length. The checksum field is
+ * left zero. */
+static size_t
+tcp_emit_header(const struct tcp_hdr *tcp, uint8_t *b)
+{
+    size_t hdr_len = TCP_HDR_MIN + tcp_opts_emit(&tcp->opts, b + TCP_HDR_MIN);
+    tcp_emit_fixed(tcp, b, hdr_len);
     return hdr_len;
+}
+
+/* The header with options laid out already (opt_len bytes at opt). */
+static size_t
+tcp_emit_header_laid(const struct tcp_hdr *tcp, const uint8_t *opt, size_t opt_len, uint8_t *b)
+{
+    size_t hdr_len = TCP_HDR_MIN + opt_len;
+    memcpy(b + TCP_HDR_MIN, opt, opt_len);
+    tcp_emit_fixed(tcp, b, hdr_len);
+    return hdr_len;
+}
+
+/* The sum of the fixed header's ten 16-bit words, taken from the values
+ * tcp_emit_fixed() writes (the checksum word zero) and not read back from
+ * the bytes: those were just stored one or two at a time, and wide loads
+ * of them wait until the stores land. [RFC 1071 2] the sum of the words
+ * as numbers is the one's complement sum of the header, the same as
+ * csum_add() of its bytes gives. At most ten times 0xffff: no overflow. */
+static uint32_t
+tcp_fixed_sum(const struct tcp_hdr *tcp, size_t hdr_len)
+{
+    return (uint32_t)tcp->sport + tcp->dport + (tcp->seq >> 16) + (tcp->seq & 0xffffu) +
+           (tcp->ack >> 16) + (tcp->ack & 0xffffu) +
+           ((uint32_t)(hdr_len / 4 << 4) << 8 | tcp->flags) + tcp->wnd + tcp->urp;
+}
+
+/* The header's part of the sum: its fixed words (tcp_fixed_sum()), then
+ * the options from the caller's copy (laid out earlier, not just stored). */
+static uint32_t
+tcp_laid_sum(uint32_t sum, const struct tcp_hdr *tcp, const uint8_t *opt, size_t opt_len)
+{
+    sum = csum_add_at(sum, tcp_fixed_sum(tcp, TCP_HDR_MIN + opt_len), 0);
+    return csum_add(sum, opt, opt_len);
+}
+
+void
+tcp_emit_sum_laid(const struct tcp_hdr *tcp, const uint8_t *opt, size_t opt_len, uint8_t *b,
+                  size_t payload_len, uint32_t src, uint32_t dst, uint32_t payload_sum)
+{
+    size_t hdr_len = tcp_emit_header_laid(tcp, opt, opt_len, b);
+    uint32_t sum = csum_pseudo_ipv4(src, dst, IPPROTO_TCP_, (uint16_t)(hdr_len + payload_len));
+    sum = tcp_laid_sum(sum, tcp, opt, opt_len);
+    sum = csum_add_at(sum, payload_sum, hdr_len);
+    be16_put(b + TCP_OFF_CSUM, csum_finish(sum));
+}
+
+void
+tcp_emit_sum6_laid(const struct tcp_hdr *tcp, const uint8_t *opt, size_t opt_len, uint8_t *b,
+                   size_t payload_len, const struct ip6_addr *src, const struct ip6_addr *dst,
+                   uint32_t payload_sum)
+{
+    size_t hdr_len = tcp_emit_header_laid(tcp, opt, opt_len, b);
+    uint32_t sum = csum_pseudo_ipv6(src, dst, (uint32_t)(hdr_len + payload_len), IPPROTO_TCP_);
+    sum = tcp_laid_sum(sum, tcp, opt, opt_len);
+    sum = csum_add_at(sum, payload_sum, hdr_len);
+    be16_put(b + TCP_OFF_CSUM, csum_finish(sum));
 }
 
 void

@@ -82,6 +82,9 @@ enum drop_reason tcp_parse_header(const uint8_t *b, size_t len, struct tcp_hdr *
  * SACK-permitted, NOPs to put TS and SACK at 2 mod 4, EOL padding at the end).
  * Either order is the RFCs' to choose [RFC 9293 3.1] [RFC 7323 Appendix A]. */
 size_t tcp_opts_len(const struct tcp_opts *o);
+/* The same options written into opt as tcp_emit() would write them after
+ * the header; returns their length (tcp_opts_len()). */
+size_t tcp_opts_write(const struct tcp_opts *o, uint8_t opt[TCP_OPT_MAX]);
 /* Writes header and options at b, where b[hdr_len..hdr_len+payload_len) is the
  * payload in place, and the checksum with the pseudo-header. data_off is
  * computed from the options (tcp->data_off is ignored). */
@@ -91,6 +94,12 @@ void tcp_emit(const struct tcp_hdr *tcp, uint8_t *b, size_t payload_len,
  * summed the bytes while copying them in): the payload is not read again. */
 void tcp_emit_sum(const struct tcp_hdr *tcp, uint8_t *b, size_t payload_len, uint32_t src,
                   uint32_t dst, uint32_t payload_sum);
+/* tcp_emit_sum() with the options laid out already by tcp_opts_write()
+ * (opt_len bytes at opt, copied in after the fixed header; tcp->opts is not
+ * read): a sender that needed their length to size the packet lays them
+ * out once, not twice. */
+void tcp_emit_sum_laid(const struct tcp_hdr *tcp, const uint8_t *opt, size_t opt_len, uint8_t *b,
+                       size_t payload_len, uint32_t src, uint32_t dst, uint32_t payload_sum);
 /* The same three over IPv6: the pseudo-header of RFC 8200 8.1 (both 128-bit
  * addresses, a 32-bit length, next header 6) in place of IPv4's. */
 struct ip6_addr;
@@ -100,6 +109,9 @@ void tcp_emit6(const struct tcp_hdr *tcp, uint8_t *b, size_t payload_len,
                const struct ip6_addr *src, const struct ip6_addr *dst);
 void tcp_emit_sum6(const struct tcp_hdr *tcp, uint8_t *b, size_t payload_len,
                    const struct ip6_addr *src, const struct ip6_addr *dst, uint32_t payload_sum);
+void tcp_emit_sum6_laid(const struct tcp_hdr *tcp, const uint8_t *opt, size_t opt_len,
+                        uint8_t *b, size_t payload_len, const struct ip6_addr *src,
+                        const struct ip6_addr *dst, uint32_t payload_sum);
 size_t tcp_hdr_len(const struct tcp_hdr *tcp);
 /* tcpdump -nn's shape: "49152 > 80: Flags [S], seq 1000, win 65535,
  * options [mss 1460,sackOK,TS val 1 ecr 0,nop,wscale 7], length 0". Relative

@@ -31,6 +31,7 @@
 #include "stack/wire/eth.h"
 #include "stack/wire/icmp.h"
 #include "stack/wire/ipv4.h"
+#include "stack/wire/ipv6.h"
 #include "stack/wire/tcp.h"
 #include "stack/wire/udp.h"
 
@@ -1513,6 +1514,106 @@ START_TEST(test_tcp_emit_linux_layout)
 }
 END_TEST
 
+/* ipv4_emit() sums a header without options from the values it writes,
+ * not from the bytes: for headers of every kind of field value (random,
+ * all-ones, flags, fragment offsets) the checksum it writes must be the one
+ * csum_compute() gives over the bytes with the field zero, so the header
+ * verifies and parses. */
+START_TEST(test_ipv4_emit_sum_from_values_matches_bytes)
+{
+    uint32_t x = 12345;
+    for (unsigned n = 0; n < 20000; n++) {
+        uint32_t r[4];
+        for (unsigned k = 0; k < 4; k++) {
+            x = x * 1103515245u + 12345u;
+            r[k] = x ^ (x >> 15);
+        }
+        struct ipv4_hdr ip;
+        memset(&ip, 0, sizeof ip);
+        ip.ihl = IPV4_HDR_MIN;
+        ip.tos = n < 2 ? 0xff * n : (uint8_t)r[0];
+        ip.total_len = n < 2 ? (uint16_t)(0xffff * n) : (uint16_t)(r[0] >> 8);
+        ip.id = n < 2 ? (uint16_t)(0xffff * n) : (uint16_t)r[1];
+        ip.df = (r[1] >> 16) & 1;
+        ip.mf = (r[1] >> 17) & 1;
+        ip.frag_off = (uint16_t)(((r[1] >> 18) & 0x1fff) * 8);
+        ip.ttl = n < 2 ? 0xff * n : (uint8_t)(r[0] >> 24);
+        ip.proto = n < 2 ? 0xff * n : (uint8_t)(r[1] >> 8);
+        ip.src = n < 2 ? 0xffffffffu * n : r[2];
+        ip.dst = n < 2 ? 0xffffffffu * n : r[3];
+        uint8_t b[IPV4_HDR_MIN];
+        ipv4_emit(&ip, b);
+        uint16_t got = be16_get(b + IPV4_OFF_CSUM);
+        be16_put(b + IPV4_OFF_CSUM, 0);
+        ck_assert_uint_eq(got, csum_compute(b, sizeof b));
+        be16_put(b + IPV4_OFF_CSUM, got);
+        ck_assert_uint_eq(csum_compute(b, sizeof b), 0);
+    }
+}
+END_TEST
+
+/* The sender lays its options out once (tcp_opts_write) and hands the
+ * bytes to tcp_emit_sum_laid() / tcp_emit_sum6_laid(): for every option
+ * combination, in both layouts, over IPv4 and IPv6, the segment must be
+ * byte for byte what tcp_emit_sum() / tcp_emit_sum6() write from the
+ * struct, and tcp_opts_write() must say tcp_opts_len(). */
+START_TEST(test_tcp_emit_laid_matches_emit)
+{
+    static const uint8_t data[] = "abcdefg";  /* odd: 7 bytes */
+    struct ip6_addr s6, d6;
+    memset(&s6, 0, sizeof s6);
+    memset(&d6, 0, sizeof d6);
+    s6.b[0] = 0x20; s6.b[1] = 0x01; s6.b[15] = 1;
+    d6.b[0] = 0x20; d6.b[1] = 0x01; d6.b[15] = 2;
+    for (unsigned bsd = 0; bsd < 2; bsd++) {
+        for (unsigned mask = 0; mask < 16; mask++) {
+            for (unsigned count = 0; count <= TCP_SACK_MAX; count++) {
+                struct tcp_hdr t = ack_hdr();
+                t.opts.bsd_layout = bsd != 0;
+                t.opts.has_mss = mask & 1;
+                t.opts.mss = 1460;
+                t.opts.has_wscale = (mask & 2) != 0;
+                t.opts.wscale = 7;
+                t.opts.sack_permitted = (mask & 4) != 0;
+                t.opts.has_ts = (mask & 8) != 0;
+                t.opts.ts_val = 0xdeadbeefu;
+                t.opts.ts_ecr = 0x01234567u;
+                t.opts.sack_count = (uint8_t)count;
+                for (unsigned k = 0; k < TCP_SACK_MAX; k++) {
+                    t.opts.sack[k].left = 1000 * k + 1;
+                    t.opts.sack[k].right = 1000 * k + 501;
+                }
+                uint8_t opt[TCP_OPT_MAX];
+                size_t ol = tcp_opts_write(&t.opts, opt);
+                ck_assert_uint_eq(ol, tcp_opts_len(&t.opts));
+                size_t hl = TCP_HDR_MIN + ol;
+                uint8_t want[TCP_HDR_MAX + sizeof data], got[TCP_HDR_MAX + sizeof data];
+                uint32_t dsum = csum_add(0, data, sizeof data - 1);
+                for (unsigned v6 = 0; v6 < 2; v6++) {
+                    memset(want, 0x55, sizeof want);
+                    memset(got, 0xaa, sizeof got);
+                    memcpy(want + hl, data, sizeof data - 1);
+                    memcpy(got + hl, data, sizeof data - 1);
+                    struct tcp_hdr bare = t;
+                    memset(&bare.opts, 0, sizeof bare.opts);  /* not read */
+                    if (v6) {
+                        tcp_emit_sum6(&t, want, sizeof data - 1, &s6, &d6, dsum);
+                        tcp_emit_sum6_laid(&bare, opt, ol, got, sizeof data - 1, &s6, &d6, dsum);
+                    } else {
+                        tcp_emit_sum(&t, want, sizeof data - 1, ADDR_A, ADDR_B, dsum);
+                        tcp_emit_sum_laid(&bare, opt, ol, got, sizeof data - 1, ADDR_A, ADDR_B,
+                                          dsum);
+                    }
+                    ck_assert_msg(memcmp(want, got, hl + sizeof data - 1) == 0,
+                                  "bsd %u mask %u sack %u v6 %u: bytes differ", bsd, mask, count,
+                                  v6);
+                }
+            }
+        }
+    }
+}
+END_TEST
+
 /* Every combination of MSS, wscale, SACK-permitted and TS with 0..4 SACK
  * blocks: the length is what the formats add up to, a multiple of 4 and at
  * most 40, data_off says so, and parse gives back what went in. */
@@ -2269,6 +2370,7 @@ wire_suite(void)
     tcase_add_test(tc, test_csum_add_at_joins_parts_at_any_offset);
     tcase_add_test(tc, test_csum_verifies_to_zero);
     tcase_add_test(tc, test_csum_pseudo_ipv4);
+    tcase_add_test(tc, test_ipv4_emit_sum_from_values_matches_bytes);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("addr");
@@ -2330,6 +2432,7 @@ wire_suite(void)
     tcase_add_test(tc, test_tcp_emit_golden_frames);
     tcase_add_test(tc, test_tcp_emit_linux_layout);
     tcase_add_test(tc, test_tcp_every_option_combo_round_trips);
+    tcase_add_test(tc, test_tcp_emit_laid_matches_emit);
     tcase_add_test(tc, test_tcp_drops_truncated_and_offset);
     tcase_add_test(tc, test_tcp_drops_bad_options);
     tcase_add_test(tc, test_tcp_odd_options_accepted);
