@@ -180,6 +180,15 @@ ns_transfer(struct ns_world *w, uint64_t bytes, bool *ok)
             if (!sim_step(&w->sim) || ++spins > 10000000u)
                 break;
         }
+        /* A world that halted never moves again: say why rather than spin.
+         * Over this ideal link (no delay) the clock stands still, so past
+         * about 1.4 GiB the storm rule (SIM_INSTANT_EVENTS_MAX events at
+         * one instant) halts it. */
+        if (w->sim.halted != SIM_HALT_NONE) {
+            fprintf(stderr, "bench: the world halted after %llu of %llu bytes: %s\n",
+                    (unsigned long long)got, (unsigned long long)bytes, w->sim.halt_msg);
+            break;
+        }
     }
     *ok = got == bytes;
     return cpu_seconds_self() - t0;

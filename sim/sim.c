@@ -425,6 +425,19 @@ sim_storm_list(struct sim_storm_count *t, char *buf, size_t n)
     return used < n ? used : n;
 }
 
+/* The storm's last frame in words. A description that does not fit ends in
+ * "...": cut anywhere else it would misread ("length 1" of a 1448-byte
+ * segment). */
+static void
+sim_storm_frame(struct sim *s, const struct pkt *p)
+{
+    char *buf = s->storm_last_frame;
+    size_t n = sizeof s->storm_last_frame;
+    int k = frame_describe(p->data, p->len, buf, n);
+    if (k >= 0 && (size_t)k >= n)
+        memcpy(buf + n - 4, "...", 4);
+}
+
 /* Halt on a storm, saying who made it: the hosts and switches that handled
  * the last SIM_STORM_SAMPLE events, the links their frames came by, and the
  * last frame. */
@@ -572,7 +585,7 @@ sim_deliver(struct sim *s, struct sim_ev_frame *f)
         if (via != NULL)
             sim_storm_count(s->storm_links, NULL, via->name);
         s->storm_last_pkt = p->id;
-        frame_describe(p->data, p->len, s->storm_last_frame, sizeof s->storm_last_frame);
+        sim_storm_frame(s, p);
     }
     if (dst->host == NULL) {
         if (f->via != NULL)
@@ -631,7 +644,7 @@ sim_wake(struct sim *s, struct host *h, uint64_t seq)
         if (lo != NULL) {
             sim_storm_count(s->storm_links, NULL, h->lo.name);
             s->storm_last_pkt = lo->id;
-            frame_describe(lo->data, lo->len, s->storm_last_frame, sizeof s->storm_last_frame);
+            sim_storm_frame(s, lo);
         }
     }
     if (w->spin_at_ns == s->now_ns) {

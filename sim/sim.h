@@ -66,7 +66,12 @@ struct realtime;
 #define SIM_STORM_SAMPLE 1000u
 /* Names in each tally of the report (the busiest; the rest are summed). */
 #define SIM_STORM_TALLY 6u
-#define SIM_HALT_MSG_LEN 768
+/* A storm's last frame in words: room for the longest TCP line (addresses,
+ * ports, both sequence ranges, a window and four SACK blocks of options);
+ * a longer one ends in "..." rather than in a number cut short. */
+#define SIM_STORM_FRAME_LEN 320
+/* The halt's message: the storm's words, its two tallies and its frame. */
+#define SIM_HALT_MSG_LEN 1152
 
 /* Why the world stopped before its end. */
 enum sim_halt_kind {
@@ -143,7 +148,7 @@ struct sim {
     struct sim_storm_count storm_links[SIM_STORM_TALLY];  /* links the frames came by */
     uint64_t storm_other;       /* sampled events not in storm_who */
     uint64_t storm_last_pkt;    /* id of the last frame sampled, 0 if none */
-    char storm_last_frame[160]; /* its description (frame_describe) */
+    char storm_last_frame[SIM_STORM_FRAME_LEN]; /* its description (frame_describe) */
     /* An observer of every frame that reaches an interface of a host (after
      * the link's loss, corruption and delay; bad_fcs: the NIC will discard
      * it), called just before the host sees it. sim/capture.c records each
