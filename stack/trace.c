@@ -413,7 +413,11 @@ trace_vformat_seg(char *buf, size_t n, const char *fmt, va_list ap, const uint8_
 #undef CONV_PUT
 #pragma GCC diagnostic pop
 
-/* *dst = *src, one field at a time (trace_vemit() says why). */
+/* *dst = *src, one field at a time (trace_vemit() says why). A field added
+ * to struct trace_tcb must be copied here too: the size check below fails
+ * the build until this is looked at again. */
+_Static_assert(sizeof(struct trace_tcb) == 136 || sizeof(void *) != 8,
+               "struct trace_tcb changed: copy its new fields in trace_tcb_copy()");
 static inline void
 trace_tcb_copy(struct trace_tcb *dst, const struct trace_tcb *src)
 {
