@@ -247,16 +247,10 @@ tcp_opts_layout_bsd(const struct tcp_opts *o, uint8_t opt[TCP_OPT_MAX])
 }
 
 /* The layout o asks for. */
-static size_t
-tcp_opts_emit(const struct tcp_opts *o, uint8_t opt[TCP_OPT_MAX])
-{
-    return o->bsd_layout ? tcp_opts_layout_bsd(o, opt) : tcp_opts_layout(o, opt);
-}
-
 size_t
 tcp_opts_write(const struct tcp_opts *o, uint8_t opt[TCP_OPT_MAX])
 {
-    return tcp_opts_emit(o, opt);
+    return o->bsd_layout ? tcp_opts_layout_bsd(o, opt) : tcp_opts_layout(o, opt);
 }
 
 size_t
@@ -264,7 +258,7 @@ tcp_opts_len(const struct tcp_opts *o)
 {
     uint8_t scratch[TCP_OPT_MAX];
 
-    return tcp_opts_emit(o, scratch);
+    return tcp_opts_write(o, scratch);
 }
 
 /* ---- header -------------------------------------------------------------- */
@@ -342,16 +336,6 @@ tcp_emit_fixed(const struct tcp_hdr *tcp, uint8_t *b, size_t hdr_len)
     be16_put(b + TCP_OFF_URP, tcp->urp);
 }
 
-/* Header and options at b; returns the header length. The checksum field is
- * left zero. */
-static size_t
-tcp_emit_header(const struct tcp_hdr *tcp, uint8_t *b)
-{
-    size_t hdr_len = TCP_HDR_MIN + tcp_opts_emit(&tcp->opts, b + TCP_HDR_MIN);
-    tcp_emit_fixed(tcp, b, hdr_len);
-    return hdr_len;
-}
-
 /* The header with options laid out already (opt_len bytes at opt). */
 static size_t
 tcp_emit_header_laid(const struct tcp_hdr *tcp, const uint8_t *opt, size_t opt_len, uint8_t *b)
@@ -376,24 +360,31 @@ tcp_fixed_sum(const struct tcp_hdr *tcp, size_t hdr_len)
            ((uint32_t)(hdr_len / 4 << 4) << 8 | tcp->flags) + tcp->wnd + tcp->urp;
 }
 
-/* The header's part of the sum: its fixed words (tcp_fixed_sum()), then
- * the options from the caller's copy (laid out earlier, not just stored). */
-static uint32_t
-tcp_laid_sum(uint32_t sum, const struct tcp_hdr *tcp, const uint8_t *opt, size_t opt_len)
+/* The segment with its options laid out already (opt_len bytes at opt),
+ * the payload in place after them and its sum given, `pseudo` the sum of
+ * the pseudo-header: header, options, then the checksum of the three. The
+ * header's part of the sum is its fixed words (tcp_fixed_sum()) and the
+ * options from the caller's copy, neither read back from b. */
+static void
+tcp_emit_laid(const struct tcp_hdr *tcp, const uint8_t *opt, size_t opt_len, uint8_t *b,
+              uint32_t pseudo, uint32_t payload_sum)
 {
-    sum = csum_add_at(sum, tcp_fixed_sum(tcp, TCP_HDR_MIN + opt_len), 0);
-    return csum_add(sum, opt, opt_len);
+    size_t hdr_len = tcp_emit_header_laid(tcp, opt, opt_len, b);
+    uint32_t sum = csum_add_at(pseudo, tcp_fixed_sum(tcp, hdr_len), 0);
+    sum = csum_add(sum, opt, opt_len);
+    sum = csum_add_at(sum, payload_sum, hdr_len);
+    be16_put(b + TCP_OFF_CSUM, csum_finish(sum));
 }
 
 void
 tcp_emit_sum_laid(const struct tcp_hdr *tcp, const uint8_t *opt, size_t opt_len, uint8_t *b,
                   size_t payload_len, uint32_t src, uint32_t dst, uint32_t payload_sum)
 {
-    size_t hdr_len = tcp_emit_header_laid(tcp, opt, opt_len, b);
-    uint32_t sum = csum_pseudo_ipv4(src, dst, IPPROTO_TCP_, (uint16_t)(hdr_len + payload_len));
-    sum = tcp_laid_sum(sum, tcp, opt, opt_len);
-    sum = csum_add_at(sum, payload_sum, hdr_len);
-    be16_put(b + TCP_OFF_CSUM, csum_finish(sum));
+    /* [RFC 9293 3.1] pseudo-header, header, data; the header is whole 32-bit
+     * words, so the payload's sum lines up with the words as it is. */
+    size_t seg_len = TCP_HDR_MIN + opt_len + payload_len;
+    tcp_emit_laid(tcp, opt, opt_len, b, csum_pseudo_ipv4(src, dst, IPPROTO_TCP_, (uint16_t)seg_len),
+                  payload_sum);
 }
 
 void
@@ -401,39 +392,30 @@ tcp_emit_sum6_laid(const struct tcp_hdr *tcp, const uint8_t *opt, size_t opt_len
                    size_t payload_len, const struct ip6_addr *src, const struct ip6_addr *dst,
                    uint32_t payload_sum)
 {
-    size_t hdr_len = tcp_emit_header_laid(tcp, opt, opt_len, b);
-    uint32_t sum = csum_pseudo_ipv6(src, dst, (uint32_t)(hdr_len + payload_len), IPPROTO_TCP_);
-    sum = tcp_laid_sum(sum, tcp, opt, opt_len);
-    sum = csum_add_at(sum, payload_sum, hdr_len);
-    be16_put(b + TCP_OFF_CSUM, csum_finish(sum));
+    /* [RFC 8200 8.1] over IPv6 the pseudo-header holds both 128-bit
+     * addresses, a 32-bit upper-layer length and the next header. */
+    size_t seg_len = TCP_HDR_MIN + opt_len + payload_len;
+    tcp_emit_laid(tcp, opt, opt_len, b, csum_pseudo_ipv6(src, dst, (uint32_t)seg_len, IPPROTO_TCP_),
+                  payload_sum);
 }
 
+/* The struct's options laid out here, then as the sender does it. */
 void
 tcp_emit_sum(const struct tcp_hdr *tcp, uint8_t *b, size_t payload_len, uint32_t src,
              uint32_t dst, uint32_t payload_sum)
 {
-    size_t hdr_len = tcp_emit_header(tcp, b);
-    size_t seg_len = hdr_len + payload_len;
-    /* [RFC 9293 3.1] pseudo-header, header, data; the header is whole 32-bit
-     * words, so the payload's sum lines up with the words as it is. */
-    uint32_t sum = csum_pseudo_ipv4(src, dst, IPPROTO_TCP_, (uint16_t)seg_len);
-    sum = csum_add(sum, b, hdr_len);
-    sum = csum_add_at(sum, payload_sum, hdr_len);
-    be16_put(b + TCP_OFF_CSUM, csum_finish(sum));
+    uint8_t opt[TCP_OPT_MAX];
+    size_t opt_len = tcp_opts_write(&tcp->opts, opt);
+    tcp_emit_sum_laid(tcp, opt, opt_len, b, payload_len, src, dst, payload_sum);
 }
 
 void
 tcp_emit_sum6(const struct tcp_hdr *tcp, uint8_t *b, size_t payload_len,
               const struct ip6_addr *src, const struct ip6_addr *dst, uint32_t payload_sum)
 {
-    size_t hdr_len = tcp_emit_header(tcp, b);
-    size_t seg_len = hdr_len + payload_len;
-    /* [RFC 8200 8.1] over IPv6 the pseudo-header holds both 128-bit
-     * addresses, a 32-bit upper-layer length and the next header. */
-    uint32_t sum = csum_pseudo_ipv6(src, dst, (uint32_t)seg_len, IPPROTO_TCP_);
-    sum = csum_add(sum, b, hdr_len);
-    sum = csum_add_at(sum, payload_sum, hdr_len);
-    be16_put(b + TCP_OFF_CSUM, csum_finish(sum));
+    uint8_t opt[TCP_OPT_MAX];
+    size_t opt_len = tcp_opts_write(&tcp->opts, opt);
+    tcp_emit_sum6_laid(tcp, opt, opt_len, b, payload_len, src, dst, payload_sum);
 }
 
 void

@@ -1556,7 +1556,9 @@ END_TEST
  * bytes to tcp_emit_sum_laid() / tcp_emit_sum6_laid(): for every option
  * combination, in both layouts, over IPv4 and IPv6, the segment must be
  * byte for byte what tcp_emit_sum() / tcp_emit_sum6() write from the
- * struct, and tcp_opts_write() must say tcp_opts_len(). */
+ * struct, tcp_opts_write() must say tcp_opts_len(), and the checksum,
+ * summed from values rather than bytes, must be the one the bytes give
+ * (pseudo-header, header and data summing to zero [RFC 1071 1]). */
 START_TEST(test_tcp_emit_laid_matches_emit)
 {
     static const uint8_t data[] = "abcdefg";  /* odd: 7 bytes */
@@ -1607,6 +1609,13 @@ START_TEST(test_tcp_emit_laid_matches_emit)
                     ck_assert_msg(memcmp(want, got, hl + sizeof data - 1) == 0,
                                   "bsd %u mask %u sack %u v6 %u: bytes differ", bsd, mask, count,
                                   v6);
+                    size_t seg = hl + sizeof data - 1;
+                    uint32_t pseudo = v6 ? csum_pseudo_ipv6(&s6, &d6, (uint32_t)seg, IPPROTO_TCP_)
+                                         : csum_pseudo_ipv4(ADDR_A, ADDR_B, IPPROTO_TCP_,
+                                                            (uint16_t)seg);
+                    ck_assert_msg(csum_finish(csum_add(pseudo, got, seg)) == 0,
+                                  "bsd %u mask %u sack %u v6 %u: checksum does not verify", bsd,
+                                  mask, count, v6);
                 }
             }
         }
