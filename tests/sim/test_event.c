@@ -251,6 +251,208 @@ START_TEST(test_100k_random_pushes_pop_sorted)
 }
 END_TEST
 
+/* Handlers' pattern (pop, then push) mixed with peeks between them, two
+ * pops in a row, two pushes, frames (the queue, compared with the heap's
+ * earliest) and runs down to empty and one pop past it. Checked against a
+ * plain list ordered by (at_ns, seq), with few distinct times so that ties
+ * are everywhere. */
+struct agenda_model {
+    struct event_heap hp;
+    struct test_lcg g;
+    uint64_t clock;   /* time of the last event popped */
+    struct agenda_item {
+        uint64_t at_ns;
+        uint64_t seq;
+        uintptr_t tag;
+    } *held;
+    size_t n_held;
+    uintptr_t next_tag;
+};
+
+static void
+model_push(struct agenda_model *m)
+{
+    uint64_t at = m->clock + lcg_next(&m->g) % 8;
+    uintptr_t tag = m->next_tag++;
+    struct sim_event ev = lcg_next(&m->g) % 4 == 0 ? frame_event(at, tag) : call_event(at, tag);
+    ck_assert_int_eq(event_heap_push(&m->hp, &ev), 0);
+    m->held[m->n_held++] = (struct agenda_item){ at, ev.seq, tag };
+}
+
+/* The model's earliest, or n_held when empty. */
+static size_t
+agenda_model_first(const struct agenda_model *m)
+{
+    size_t best = m->n_held;
+    for (size_t i = 0; i < m->n_held; i++)
+        if (best == m->n_held || m->held[i].at_ns < m->held[best].at_ns ||
+            (m->held[i].at_ns == m->held[best].at_ns && m->held[i].seq < m->held[best].seq))
+            best = i;
+    return best;
+}
+
+static void
+model_peek(const struct agenda_model *m)
+{
+    size_t best = agenda_model_first(m);
+    const struct sim_event *next = event_heap_peek(&m->hp);
+    if (best == m->n_held) {
+        ck_assert_ptr_null(next);
+        return;
+    }
+    ck_assert_ptr_nonnull(next);
+    ck_assert_uint_eq(next->at_ns, m->held[best].at_ns);
+    ck_assert_uint_eq(next->seq, m->held[best].seq);
+    ck_assert_uint_eq(tag_of(next), m->held[best].tag);
+}
+
+static void
+model_pop(struct agenda_model *m)
+{
+    size_t best = agenda_model_first(m);
+    struct sim_event out;
+    if (best == m->n_held) {
+        ck_assert(!event_heap_pop(&m->hp, &out));
+        return;
+    }
+    ck_assert(event_heap_pop(&m->hp, &out));
+    ck_assert_uint_eq(out.at_ns, m->held[best].at_ns);
+    ck_assert_uint_eq(out.seq, m->held[best].seq);
+    ck_assert_uint_eq(tag_of(&out), m->held[best].tag);
+    m->clock = out.at_ns;
+    m->held[best] = m->held[--m->n_held];
+}
+
+START_TEST(test_pops_pushes_and_peeks_match_model)
+{
+    enum { OPS = 40000, MAXHELD = 4096 };
+    static const size_t targets[] = { 3, 30, 300, 3000 };  /* one to six levels */
+    struct agenda_model m = { .g = { 2026 } };
+    m.held = malloc(MAXHELD * sizeof *m.held);
+    ck_assert_ptr_nonnull(m.held);
+    event_heap_init(&m.hp);
+    int drains = 0;
+    for (int op = 0; op < OPS; op++) {
+        size_t target = targets[(op / 2500) % 4];
+        switch (lcg_next(&m.g) % 8) {
+        case 0:
+        case 1:
+        case 2:
+            model_pop(&m);  /* a handler's event and its successor */
+            model_push(&m);
+            break;
+        case 3:
+            model_pop(&m);
+            model_peek(&m);
+            model_push(&m);
+            break;
+        case 4:
+            model_pop(&m);
+            model_pop(&m);
+            break;
+        case 5:
+            if (m.n_held < target) {
+                model_push(&m);
+                model_push(&m);
+            }
+            model_push(&m);
+            break;
+        case 6:
+            model_peek(&m);
+            break;
+        case 7:
+            if (lcg_next(&m.g) % 200 == 0) {
+                while (m.n_held > 0)  /* pops until empty, then one more */
+                    model_pop(&m);
+                model_pop(&m);
+                model_peek(&m);
+                drains++;
+            } else {
+                model_pop(&m);
+            }
+            break;
+        }
+        ck_assert_uint_eq(event_heap_size(&m.hp), m.n_held);
+        ck_assert_uint_lt(m.n_held, MAXHELD - 4);
+    }
+    ck_assert_int_gt(drains, 0);
+    event_heap_destroy(&m.hp);
+    free(m.held);
+}
+END_TEST
+
+/* The hold model (every pop followed by one push) with now and then a
+ * second pop or push, so that the size wanders: pops must come out in
+ * (at_ns, seq) order, each event exactly once, down to empty. From 16,384
+ * pending, a pop also asks for the events of the root's children
+ * (event.c); the drain at the end crosses that size. */
+static void
+check_hold_model(size_t n, int ops)
+{
+    struct test_lcg g = { 99 + n };
+    struct event_heap hp;
+    event_heap_init(&hp);
+    size_t max_tags = n + (size_t)ops * 2;
+    unsigned char *seen = calloc(max_tags, 1);
+    ck_assert_ptr_nonnull(seen);
+    uintptr_t next_tag = 0;
+    for (; next_tag < n; next_tag++) {
+        struct sim_event ev = call_event(lcg_next(&g) % 4096, next_tag);
+        ck_assert_int_eq(event_heap_push(&hp, &ev), 0);
+    }
+    size_t held = n;
+    struct sim_event prev = { 0 }, out;
+    bool any = false;
+    for (int op = 0; op < ops; op++) {
+        uint64_t r = lcg_next(&g) % 16;
+        int pops = r == 0 ? 2 : 1;
+        int pushes = r == 1 ? 2 : 1;
+        if (held > n + n / 8)
+            pushes = 0;  /* keep near n */
+        for (int k = 0; k < pops && held > 0; k++) {
+            ck_assert(event_heap_pop(&hp, &out));
+            held--;
+            if (any)
+                ck_assert(out.at_ns > prev.at_ns ||
+                          (out.at_ns == prev.at_ns && out.seq > prev.seq));
+            ck_assert_uint_eq(out.seq, tag_of(&out));
+            ck_assert_uint_eq(seen[tag_of(&out)], 0);
+            seen[tag_of(&out)] = 1;
+            prev = out;
+            any = true;
+        }
+        for (int k = 0; k < pushes; k++) {
+            /* later than now, often by nothing: ties with what is pending */
+            struct sim_event ev = call_event(
+                prev.at_ns + lcg_next(&g) % 4096 / (1 + lcg_next(&g) % 64), next_tag++);
+            ck_assert_int_eq(event_heap_push(&hp, &ev), 0);
+            held++;
+        }
+        ck_assert_uint_eq(event_heap_size(&hp), held);
+    }
+    while (event_heap_pop(&hp, &out)) {
+        ck_assert(out.at_ns > prev.at_ns || (out.at_ns == prev.at_ns && out.seq > prev.seq));
+        ck_assert_uint_eq(seen[tag_of(&out)], 0);
+        seen[tag_of(&out)] = 1;
+        prev = out;
+        held--;
+    }
+    ck_assert_uint_eq(held, 0);
+    ck_assert_ptr_null(event_heap_peek(&hp));
+    for (uintptr_t t = 0; t < next_tag; t++)
+        ck_assert_uint_eq(seen[t], 1);
+    event_heap_destroy(&hp);
+    free(seen);
+}
+
+START_TEST(test_hold_model_pops_in_order)
+{
+    check_hold_model(20000, 200000);  /* above the size that prefetches more */
+    check_hold_model(1000, 50000);    /* below it */
+    check_hold_model(5, 20000);       /* a heap of one or two levels */
+}
+END_TEST
+
 /* The world's timer rule (sim/sim.c): a host's wake re-armed earlier is a
  * new push, the old one stays and goes stale. The caller tells them apart
  * by the insertion number push wrote back; both come out in time order. */
@@ -407,6 +609,56 @@ START_TEST(test_destroy_frees_pending_frames)
 }
 END_TEST
 
+/* Destroyed after pops, frames pending in the heap and in the queue: each
+ * pending frame's packet is freed once, a popped one not at all. Every
+ * packet has a pool of its own, so a packet freed twice and another left
+ * pending show, even where the two would cancel out in one pool's count. */
+START_TEST(test_destroy_after_pops_frees_each_packet_once)
+{
+    enum { N = 40 };
+    for (int pops = 1; pops <= 3; pops++) {
+        struct pkt_pool pools[N + 1];
+        memset(pools, 0, sizeof pools);
+        struct event_heap hp;
+        event_heap_init(&hp);
+        /* the first frame goes to the queue; the rest, due earlier, to
+         * the heap; a call among them owns nothing */
+        for (int i = 0; i <= N; i++) {
+            struct sim_event ev;
+            memset(&ev, 0, sizeof ev);
+            ev.at_ns = i == 0 ? 1000000 : (uint64_t)(1000 - i);
+            ev.kind = i % 7 == 3 ? SIM_EV_CALL : SIM_EV_FRAME;
+            ev.u.frame.p = pkt_alloc(&pools[i], 0, 64);
+            ck_assert_ptr_nonnull(ev.u.frame.p);
+            if (ev.kind == SIM_EV_CALL) {
+                pkt_free(ev.u.frame.p);
+                memset(&ev.u, 0, sizeof ev.u);
+            }
+            ck_assert_int_eq(event_heap_push(&hp, &ev), 0);
+        }
+        struct pkt *popped[3] = { 0 };
+        for (int k = 0; k < pops; k++) {
+            struct sim_event out;
+            ck_assert(event_heap_pop(&hp, &out));
+            ck_assert_uint_eq(out.at_ns, (uint64_t)(1000 - N + k));
+            popped[k] = out.kind == SIM_EV_FRAME ? out.u.frame.p : NULL;
+        }
+        ck_assert_uint_eq(event_heap_size(&hp), (size_t)(N + 1 - pops));
+        event_heap_destroy(&hp);
+        for (int i = 0; i <= N; i++) {
+            bool held = false;
+            for (int k = 0; k < pops; k++)
+                held |= popped[k] != NULL && popped[k]->pool == &pools[i];
+            ck_assert_uint_eq(pools[i].live, held ? 1 : 0);
+        }
+        for (int k = 0; k < pops; k++)
+            pkt_free(popped[k]);
+        for (int i = 0; i <= N; i++)
+            ck_assert_uint_eq(pools[i].live, 0);
+    }
+}
+END_TEST
+
 START_TEST(test_popped_frame_belongs_to_the_popper)
 {
     struct pkt_pool pool = { 0 };
@@ -442,10 +694,13 @@ event_suite(void)
     tcase_add_test(order, test_rearmed_wake_runs_first_and_old_one_is_recognisable);
     tcase_add_test(order, test_slot_reuse_keeps_every_event_whole);
     tcase_add_test(order, test_many_rearmed_timers_fire_only_when_live);
+    tcase_add_test(order, test_pops_pushes_and_peeks_match_model);
+    tcase_add_test(order, test_hold_model_pops_in_order);
     suite_add_tcase(s, order);
     TCase *own = tcase_create("ownership");
     tcase_add_test(own, test_destroy_frees_pending_frames);
     tcase_add_test(own, test_popped_frame_belongs_to_the_popper);
+    tcase_add_test(own, test_destroy_after_pops_frees_each_packet_once);
     suite_add_tcase(s, own);
     return s;
 }
