@@ -143,9 +143,10 @@ sock_trace_vcall(struct host *h, enum socket_call call, int r, bool pending,
 {
     char args[96];
     /* The arguments are part of the sentence only: a bus whose sinks read
-     * none (a capture) still gets the event, without them. */
+     * none (a capture) still gets the event, without them. Formatted by
+     * the bus's plain formatter: vsnprintf() cost more than the event. */
     if (trace_wants_sentence(h->trace))
-        vsnprintf(args, sizeof(args), fmt_args, ap);
+        trace_vformat_plain(args, sizeof(args), fmt_args, ap);
     else
         args[0] = '\0';
     struct trace_cause saved = h->cause;

@@ -4,6 +4,7 @@
  */
 #include "stack/trace.h"
 
+#include <limits.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -318,6 +319,117 @@ conv_parse(const char *p, int *stars, enum conv_arg *arg)
     (stars == 0   ? snprintf(dst, room, spec, value)                                 \
      : stars == 1 ? snprintf(dst, room, spec, star[0], value)                        \
                   : snprintf(dst, room, spec, star[0], star[1], value))
+
+/* The plain conversion at p (a '%'): its length, its letter in *conv ('d',
+ * 'u', 'z' for %zu, 'L' for %lld, 's', '%'); 0 if it is not plain. */
+static size_t
+plain_conv(const char *p, char *conv)
+{
+    switch (p[1]) {
+    case 'd': case 'u': case 's': case '%':
+        *conv = p[1];
+        return 2;
+    case 'z':
+        *conv = 'z';
+        return p[2] == 'u' ? 3 : 0;
+    case 'l':
+        *conv = 'L';
+        return p[2] == 'l' && p[3] == 'd' ? 4 : 0;
+    default:
+        return 0;
+    }
+}
+
+/* Append src[0..len) to buf (room n) at *total, cut as vsnprintf() cuts:
+ * *total counts every byte, the buffer keeps the first n - 1. */
+static inline void
+plain_put(char *buf, size_t n, size_t *total, const char *src, size_t len)
+{
+    if (*total + 1 < n) {
+        size_t room = n - 1 - *total;
+        memcpy(buf + *total, src, len < room ? len : room);
+    }
+    *total += len;
+}
+
+/* v in decimal, a minus first if neg, into buf's end: where it starts. */
+static char *
+plain_decimal(char *end, unsigned long long v, bool neg)
+{
+    char *q = end;
+    do {
+        *--q = (char)('0' + v % 10);
+        v /= 10;
+    } while (v != 0);
+    if (neg)
+        *--q = '-';
+    return q;
+}
+
+int
+trace_vformat_plain(char *buf, size_t n, const char *fmt, va_list ap)
+{
+    char conv;
+    for (const char *p = strchr(fmt, '%'); p != NULL; p = strchr(p + 2, '%')) {
+        size_t len = plain_conv(p, &conv);
+        if (len == 0) {
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+            return vsnprintf(buf, n, fmt, ap);  /* fmt is the caller's, checked there */
+#pragma GCC diagnostic pop
+        }
+        p += len - 2;
+    }
+    size_t total = 0;
+    const char *p = fmt;
+    while (*p != '\0') {
+        const char *pct = strchr(p, '%');
+        size_t lit = pct != NULL ? (size_t)(pct - p) : strlen(p);
+        plain_put(buf, n, &total, p, lit);
+        if (pct == NULL)
+            break;
+        size_t len = plain_conv(pct, &conv);
+        p = pct + len;
+        char num[24];
+        char *end = num + sizeof num;
+        const char *q;
+        switch (conv) {
+        case 'd': {
+            int v = va_arg(ap, int);
+            /* the magnitude as unsigned: -INT_MIN does not fit an int */
+            q = plain_decimal(end, v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v,
+                              v < 0);
+            break;
+        }
+        case 'L': {
+            long long v = va_arg(ap, long long);
+            q = plain_decimal(end, v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v,
+                              v < 0);
+            break;
+        }
+        case 'u':
+            q = plain_decimal(end, va_arg(ap, unsigned), false);
+            break;
+        case 'z':
+            q = plain_decimal(end, va_arg(ap, size_t), false);
+            break;
+        case 's': {
+            const char *v = va_arg(ap, const char *);
+            if (v == NULL)
+                v = "(null)";  /* as glibc prints it */
+            plain_put(buf, n, &total, v, strlen(v));
+            continue;
+        }
+        default:  /* '%' */
+            plain_put(buf, n, &total, "%", 1);
+            continue;
+        }
+        plain_put(buf, n, &total, q, (size_t)(end - q));
+    }
+    if (n > 0)
+        buf[total < n - 1 ? total : n - 1] = '\0';
+    return total > INT_MAX ? -1 : (int)total;
+}
 
 int
 trace_vformat(char *buf, size_t n, const char *fmt, va_list ap)

@@ -135,6 +135,13 @@ trace_mac(const uint8_t mac[6])
  * the same way, the same return value. */
 int trace_vformat(char *buf, size_t n, const char *fmt, va_list ap)
     __attribute__((format(printf, 3, 0)));
+/* vsnprintf() without printf's machinery for a format whose conversions
+ * are all plain %d, %u, %zu, %lld or %s (no flags, width or precision) and
+ * %%: the same text, cut the same way, the same return value; any other
+ * format goes to vsnprintf(). For the socket calls' argument lists, built
+ * for every call traced (vsnprintf() was most of that). */
+int trace_vformat_plain(char *buf, size_t n, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
 /* trace_vformat() for an event whose TRACE_TCP conversions read the segment
  * seg[0..seg_len) (its TCP header first; NULL: the event has none). */
 int trace_vformat_seg(char *buf, size_t n, const char *fmt, va_list ap, const uint8_t *seg,

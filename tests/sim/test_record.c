@@ -16,6 +16,7 @@
  */
 #include <check.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -454,6 +455,55 @@ START_TEST(test_record_shape_keeps_each_field)
 }
 END_TEST
 
+/* trace_vformat_plain() and vsnprintf() into buffers of n bytes: the same
+ * text, cut the same way, the same count. */
+static void
+plain_vs_printf(size_t n, const char *fmt, ...)
+{
+    char want[128], got[128];
+    memset(want, 'x', sizeof want);
+    memset(got, 'x', sizeof got);
+    va_list a, b;
+    va_start(a, fmt);
+    va_copy(b, a);
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+    int w = vsnprintf(want, n, fmt, a);
+#pragma GCC diagnostic pop
+    int g = trace_vformat_plain(got, n, fmt, b);
+    va_end(b);
+    va_end(a);
+    ck_assert_int_eq(g, w);
+    ck_assert_msg(memcmp(got, want, sizeof got) == 0, "\"%s\" into %zu: \"%.*s\", not \"%.*s\"",
+                  fmt, n, (int)(n ? n - 1 : 0), got, (int)(n ? n - 1 : 0), want);
+}
+
+/* The socket calls' argument lists (sock_trace_vcall()) are built by the
+ * bus's plain formatter: it must write what vsnprintf() wrote, extremes
+ * and cuts included, and leave any other format to vsnprintf(). */
+START_TEST(test_record_plain_format_matches_vsnprintf)
+{
+    static const size_t ns[] = { 96, 40, 12, 7, 2, 1, 0 };
+    for (size_t k = 0; k < sizeof ns / sizeof ns[0]; k++) {
+        size_t n = ns[k];
+        plain_vs_printf(n, "%d", 3);
+        plain_vs_printf(n, "%d, %zu bytes", 2147483647, (size_t)1448);
+        plain_vs_printf(n, "%d, %zu bytes, %s", -2147483647 - 1, SIZE_MAX, "192.0.2.2:5001");
+        plain_vs_printf(n, "%d, %s, %lld", -1, "SO_RCVBUF", -9223372036854775807LL - 1);
+        plain_vs_printf(n, "%d, %s -> %lld", 0, (const char *)NULL, 9223372036854775807LL);
+        plain_vs_printf(n, "%u%% of %u", 0u, 4294967295u);
+        plain_vs_printf(n, "%s, %s, %s", "", "a", "a string long enough to be cut where the "
+                                               "buffer ends, past ninety-six bytes of text");
+        plain_vs_printf(n, "no conversion at all");
+        plain_vs_printf(n, "");
+        /* not plain: vsnprintf() itself */
+        plain_vs_printf(n, "%d, \"%.*s\"", 4, 3, "abcdef");
+        plain_vs_printf(n, "%5d|%-4s|%x", 42, "ab", 255u);
+        plain_vs_printf(n, "%ld items", 7L);
+    }
+}
+END_TEST
+
 static Suite *
 record_suite(void)
 {
@@ -468,6 +518,7 @@ record_suite(void)
     tcase_add_test(tc, test_record_where_follows_the_string_not_its_address);
     tcase_add_test(tc, test_record_said_follows_its_values_not_a_recent_form);
     tcase_add_test(tc, test_record_shape_keeps_each_field);
+    tcase_add_test(tc, test_record_plain_format_matches_vsnprintf);
     suite_add_tcase(s, tc);
     return s;
 }
