@@ -1480,9 +1480,21 @@ record_emit(void *ctx, const struct trace_event *ev)
         W16(host, 0) | W16(where, 2) | W16(rfc, 4) | W16(l2_off, 6),
         W16(l3_off, 0) | W16(l4_off, 2),
     };
-    long shape = set_intern(&r->shapes, kw, sizeof kw);
-    if (shape < 0)
-        goto out_lost;
+    /* The shape that came after the last event's last time is most often
+     * this one's too (a segment goes down TCP, IPv4, Ethernet, the wire,
+     * always in that order): compared whole before anything is hashed, a
+     * guess that can only miss, never be wrong. */
+    uint32_t *after = &r->shape_after[r->last_shape % RECORD_SHAPE_AFTER];
+    long shape;
+    if (*after != 0 && same_item(set_at(&r->shapes, *after - 1), kw, sizeof kw)) {
+        shape = (long)*after - 1;
+    } else {
+        shape = set_intern(&r->shapes, kw, sizeof kw);
+        if (shape < 0)
+            goto out_lost;
+        *after = (uint32_t)shape + 1;
+    }
+    r->last_shape = (uint32_t)shape;
 
     e->said = said;
     e->tcb = tcb;

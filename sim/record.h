@@ -52,6 +52,8 @@ struct sim;
 /* Names remembered by the address of the string they came in (a host's or
  * link's own name array): a power of two. */
 #define RECORD_WHERE_SRCS 8
+/* Shapes whose successor is remembered (record.c, record_emit()). */
+#define RECORD_SHAPE_AFTER 64
 
 /* One event as record_get() returns it. `where`, `rfc`, `text` and
  * tcb.state stay valid until record_destroy(); `bytes` as said above. */
@@ -126,6 +128,10 @@ struct record {
                                        entry, by index (rare) */
     size_t n_wides, cap_wides;
     struct record_set shapes;       /* what many events share, kept once */
+    uint32_t shape_after[RECORD_SHAPE_AFTER]; /* 1 + the shape that came after
+                                       shape s last time, at s % RECORD_SHAPE_AFTER
+                                       (0: none yet): a guess, compared whole */
+    uint32_t last_shape;            /* the shape of the event kept last */
     struct record_arena text;       /* sentences as kept */
     struct record_arena fbytes;     /* frame blocks as kept (compressed) */
     char **wheres;                  /* interned names */
