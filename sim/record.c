@@ -92,6 +92,10 @@
 #define RECORD_SAID_RETRY 256u
 /* A new TCB snapshot is compared with this many recent ones. */
 #define RECORD_TCB_RECENT 8u
+/* TCB snapshots a block holds (576 KiB of them: a 4 MiB block of the
+ * entry arena holds several, beside the index's chunks). */
+#define RECORD_TCB_SHIFT 14
+#define RECORD_TCB_BLOCK (1u << RECORD_TCB_SHIFT)
 /* Frames are staged raw in blocks of this many bytes, then compressed. A
  * frame (with its room) bigger than a quarter of it gets a block of its
  * own, compressed at once. */
@@ -463,10 +467,11 @@ record_destroy(struct record *r)
     for (size_t i = 0; i < r->n_wheres; i++)
         free(r->wheres[i]);
     free(r->wheres);
-    for (size_t i = 0; i < r->n_chunks; i++) {
-        free(r->chunks[i].e);
+    for (size_t i = 0; i < r->n_chunks; i++)
         free(r->chunks[i].tsegs);
-    }
+    if (r->n_chunks > 0)
+        free(r->chunks[0].e);  /* the others are in entry_arena */
+    arena_free(&r->entry_arena);
     free(r->chunks);
     free(r->wides);
     set_free(&r->shapes);
@@ -474,6 +479,8 @@ record_destroy(struct record *r)
     set_free(&r->rtts);
     free(r->statics);
     free(r->static_hash);
+    if (r->n_tcb_blocks > 0)
+        free(r->tcbs[0]);  /* the others are in entry_arena */
     free(r->tcbs);
     free(r->addrs6);
     free(r->frames);
@@ -705,6 +712,13 @@ record_addr6_ref(struct record *r, const uint8_t a[16])
     return (uint32_t)r->n_addrs6;
 }
 
+/* Snapshot i of r->tcbs. */
+static inline const struct record_tcb *
+tcb_at(const struct record *r, size_t i)
+{
+    return &r->tcbs[i >> RECORD_TCB_SHIFT][i & (RECORD_TCB_BLOCK - 1)];
+}
+
 /* 1 + the index of TCB snapshot t, kept once if it equals a recent one
  * (a segment's RX, DELIVER and the ACK it sends often see the same TCB);
  * 0 when memory runs out. */
@@ -743,21 +757,48 @@ record_tcb_ref(struct record *r, const struct trace_tcb *t)
     };
     uint32_t ssthresh = t->ssthresh;
     for (size_t i = r->n_tcbs, n = 0; i > 0 && n < RECORD_TCB_RECENT; i--, n++) {
-        const struct record_tcb *o = &r->tcbs[i - 1];
+        const struct record_tcb *o = tcb_at(r, i - 1);
         if (same_item(o, kw, sizeof kw) && o->ssthresh == ssthresh)
             return (uint32_t)i;
     }
     if (r->n_tcbs >= UINT32_MAX - 1)
         return 0;
-    if (r->n_tcbs == r->cap_tcbs) {
-        size_t cap = r->cap_tcbs ? r->cap_tcbs * 2 : 256;
-        struct record_tcb *grown = realloc(r->tcbs, cap * sizeof *grown);
-        if (grown == NULL)
-            return 0;
-        r->tcbs = grown;
-        r->cap_tcbs = cap;
+    size_t i = r->n_tcbs;
+    if (i >> RECORD_TCB_SHIFT == r->n_tcb_blocks || (i < RECORD_TCB_BLOCK && i == r->tcb_first_cap)) {
+        if (r->n_tcb_blocks == r->cap_tcb_blocks) {
+            size_t cap = r->cap_tcb_blocks ? r->cap_tcb_blocks * 2 : 16;
+            struct record_tcb **grown = realloc(r->tcbs, cap * sizeof *grown);
+            if (grown == NULL)
+                return 0;
+            r->tcbs = grown;
+            r->cap_tcb_blocks = cap;
+        }
+        if (i < RECORD_TCB_BLOCK) {
+            /* the first block grows, by doubling (a short lesson's stays
+             * small); it is copied only while it grows */
+            size_t cap = r->tcb_first_cap ? r->tcb_first_cap * 2 : 256;
+            if (cap > RECORD_TCB_BLOCK)
+                cap = RECORD_TCB_BLOCK;
+            struct record_tcb *grown =
+                realloc(r->n_tcb_blocks > 0 ? r->tcbs[0] : NULL, cap * sizeof *grown);
+            if (grown == NULL)
+                return 0;
+            r->tcbs[0] = grown;
+            r->tcb_first_cap = cap;
+            r->n_tcb_blocks = 1;
+        } else {
+            /* A whole block, never moved: a growing array was copied and
+             * faulted in again, 4 KiB at a time, at every doubling. */
+            uint32_t blk, off;
+            struct record_tcb *b = arena_alloc(&r->entry_arena, RECORD_BLOCK_LAST,
+                                               RECORD_TCB_BLOCK * sizeof *b, &blk, &off);
+            if (b == NULL)
+                return 0;
+            r->tcbs[r->n_tcb_blocks++] = b;
+        }
     }
-    struct record_tcb *k = &r->tcbs[r->n_tcbs++];
+    struct record_tcb *k = &r->tcbs[i >> RECORD_TCB_SHIFT][i & (RECORD_TCB_BLOCK - 1)];
+    r->n_tcbs++;
     memcpy(k, kw, sizeof kw);
     k->ssthresh = ssthresh;
     return (uint32_t)r->n_tcbs;
@@ -1306,7 +1347,16 @@ record_slot(struct record *r, size_t i, uint64_t t_ns)
         size_t n = c == 0 ? RECORD_CHUNK_FIRST : RECORD_CHUNK;
         struct record_chunk *ch = &r->chunks[c];
         memset(ch, 0, sizeof *ch);
-        ch->e = malloc(n * sizeof(struct record_entry));
+        if (c == 0) {
+            ch->e = malloc(n * sizeof(struct record_entry));
+        } else {
+            /* A chunk of its own was a mapping of its own, faulted in 4 KiB
+             * at a time: the kernel's work per fault cost more than zeroing
+             * the page. Blocks of 4 MiB on huge pages hold 18 chunks. */
+            uint32_t blk, off;
+            ch->e = arena_alloc(&r->entry_arena, RECORD_BLOCK_LAST,
+                                RECORD_CHUNK * sizeof(struct record_entry), &blk, &off);
+        }
         if (ch->e == NULL)
             return NULL;
         ch->t_base = t_ns;
@@ -1559,11 +1609,11 @@ record_compact(struct record *r)
 {
     /* the chunks of the index never move; the room they keep is at most
      * one chunk's */
-    if (r->n_tcbs > 0 && r->n_tcbs < r->cap_tcbs) {
-        struct record_tcb *t = realloc(r->tcbs, r->n_tcbs * sizeof *t);
+    if (r->n_tcb_blocks == 1 && r->n_tcbs > 0 && r->n_tcbs < r->tcb_first_cap) {
+        struct record_tcb *t = realloc(r->tcbs[0], r->n_tcbs * sizeof *t);
         if (t != NULL) {
-            r->tcbs = t;
-            r->cap_tcbs = r->n_tcbs;
+            r->tcbs[0] = t;
+            r->tcb_first_cap = r->n_tcbs;
         }
     }
 }
@@ -1614,9 +1664,13 @@ record_memory(const struct record *r, struct record_memory *out)
     }
     out->text = r->text_bytes + memo;
     out->packet = r->pkt_bytes + buffers;
-    out->tcb = r->cap_tcbs * sizeof *r->tcbs + r->cap_addrs6 * sizeof *r->addrs6 +
+    size_t tcb_slots = r->n_tcb_blocks == 0 ? 0
+                       : r->tcb_first_cap + (r->n_tcb_blocks - 1) * (size_t)RECORD_TCB_BLOCK;
+    out->tcb = tcb_slots * sizeof(struct record_tcb) + r->cap_tcb_blocks * sizeof *r->tcbs +
+               r->cap_addrs6 * sizeof *r->addrs6 +
                set_memory(&r->conns) + set_memory(&r->rtts);
-    out->slack = r->text.allocated + r->fbytes.allocated - r->text_bytes - r->pkt_bytes;
+    out->slack = r->text.allocated + r->fbytes.allocated - r->text_bytes - r->pkt_bytes +
+                 (r->entry_arena.allocated - r->entry_arena.used);
     out->total = out->index + out->tcb + r->text.allocated + r->fbytes.allocated + memo + buffers;
     out->with_packet = r->n_with_pkt;
 }
@@ -1664,7 +1718,7 @@ record_get_facts(const struct record *r, size_t i, struct record_event *out)
         out->len = out->bytes != NULL ? u.len : 0;
     }
     if (e->tcb != 0) {
-        const struct record_tcb *t = &r->tcbs[e->tcb - 1];
+        const struct record_tcb *t = tcb_at(r, e->tcb - 1);
         const struct record_conn *c = set_at(&r->conns, t->conn);
         const struct record_rtt *rt = set_at(&r->rtts, t->rtt);
         out->has_tcb = true;

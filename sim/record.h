@@ -124,6 +124,8 @@ struct record {
                                        grows to RECORD_CHUNK; the others are
                                        allocated whole) */
     size_t n_entries;               /* events kept */
+    struct record_arena entry_arena; /* where the chunks after the first are:
+                                       4 MiB blocks on huge pages */
     struct record_wide *wides;      /* events whose numbers do not fit an
                                        entry, by index (rare) */
     size_t n_wides, cap_wides;
@@ -146,11 +148,17 @@ struct record {
     size_t n_statics;               /* strings held */
     size_t cap_statics;             /* slots in statics */
     uint16_t *static_hash;          /* open addressing over statics, by pointer */
-    struct record_tcb *tcbs;        /* distinct TCB snapshots; entries refer to them */
+    struct record_tcb **tcbs;       /* distinct TCB snapshots, in blocks that
+                                       never move (record.c's tcb_at());
+                                       entries refer to them */
     struct record_set conns;        /* the connections (and states) they are of */
     struct record_set rtts;         /* their RTT estimates */
     size_t n_tcbs;                  /* snapshots held */
-    size_t cap_tcbs;                /* slots in tcbs */
+    size_t tcb_first_cap;           /* snapshots tcbs[0] has room for (it grows
+                                       to a whole block; the others are
+                                       allocated whole, in entry_arena) */
+    size_t n_tcb_blocks;            /* blocks allocated */
+    size_t cap_tcb_blocks;          /* slots in tcbs */
     uint8_t (*addrs6)[16];          /* distinct IPv6 addresses IPv6 snapshots
                                        name (a snapshot keeps their indexes,
                                        so an IPv4 one stays as small) */

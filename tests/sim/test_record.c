@@ -502,6 +502,54 @@ START_TEST(test_record_shape_after_is_only_a_guess)
 }
 END_TEST
 
+/* The index's chunks after the first and the TCB snapshots past the first
+ * block live in blocks of the entry arena, never moved: a log longer than
+ * several chunks and blocks of snapshots (record_compact() in between, which
+ * shrinks the first block, after which it grows again) reads every event's
+ * snapshot back as it went in. */
+START_TEST(test_record_tcb_blocks_keep_every_snapshot)
+{
+    struct sim *sim = calloc(1, sizeof *sim);
+    ck_assert_ptr_nonnull(sim);
+    struct record rec;
+    record_init(&rec, sim);
+    enum { N = 2 * 16384 + 1000 };  /* past two of record.c's RECORD_TCB_BLOCK */
+    for (size_t i = 0; i < N; i++) {
+        struct trace_event ev;
+        memset(&ev, 0, sizeof ev);
+        ev.t_ns = i;
+        ev.kind = TRACE_STATE;
+        ev.layer = LAYER_TCP;
+        ev.where = "alice";
+        ev.has_tcb = true;
+        ev.tcb.state = "ESTABLISHED";
+        ev.tcb.laddr = 0xc0000201u;
+        ev.tcb.faddr = 0xc0000202u;
+        ev.tcb.lport = 49152;
+        ev.tcb.fport = 9000;
+        ev.tcb.snd_nxt = (uint32_t)i * 7u;  /* every snapshot differs */
+        ev.tcb.cwnd = (uint32_t)(i % 13);
+        snprintf(ev.text, sizeof ev.text, "event %zu", i);
+        rec.sink.emit(rec.sink.ctx, &ev);
+        if (i == 999)
+            record_compact(&rec);
+    }
+    ck_assert_uint_eq(rec.lost, 0);
+    ck_assert_uint_eq(rec.n_tcbs, N);
+    for (size_t i = 0; i < N; i++) {
+        struct record_event ev;
+        ck_assert(record_get_facts(&rec, i, &ev));
+        ck_assert(ev.has_tcb);
+        ck_assert_uint_eq(ev.t_ns, i);
+        ck_assert_uint_eq(ev.tcb.snd_nxt, (uint32_t)i * 7u);
+        ck_assert_uint_eq(ev.tcb.cwnd, (uint32_t)(i % 13));
+        ck_assert_str_eq(ev.tcb.state, "ESTABLISHED");
+    }
+    record_destroy(&rec);
+    free(sim);
+}
+END_TEST
+
 /* trace_vformat_plain() and vsnprintf() into buffers of n bytes: the same
  * text, cut the same way, the same count. */
 static void
@@ -567,6 +615,7 @@ record_suite(void)
     tcase_add_test(tc, test_record_shape_keeps_each_field);
     tcase_add_test(tc, test_record_plain_format_matches_vsnprintf);
     tcase_add_test(tc, test_record_shape_after_is_only_a_guess);
+    tcase_add_test(tc, test_record_tcb_blocks_keep_every_snapshot);
     suite_add_tcase(s, tc);
     return s;
 }
