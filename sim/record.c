@@ -90,6 +90,12 @@
  * again in case the lesson changed. */
 #define RECORD_SAID_MISSES 64u
 #define RECORD_SAID_RETRY 256u
+/* The entry arena's blocks (the index's chunks after the first, TCB
+ * snapshots past their first block): 4 MiB and a page, not a multiple of
+ * RECORD_HUGE, so they stay on ordinary pages. On huge pages the faults
+ * were fewer, but the kernel zeroes 2 MiB at once, far ahead of its use,
+ * and a busy machine's runs swung between faster and slower. */
+#define RECORD_ENTRY_BLOCK (4u * 1024 * 1024 + 4096)
 /* A new TCB snapshot is compared with this many recent ones. */
 #define RECORD_TCB_RECENT 8u
 /* TCB snapshots a block holds (576 KiB of them: a 4 MiB block of the
@@ -790,7 +796,7 @@ record_tcb_ref(struct record *r, const struct trace_tcb *t)
             /* A whole block, never moved: a growing array was copied and
              * faulted in again, 4 KiB at a time, at every doubling. */
             uint32_t blk, off;
-            struct record_tcb *b = arena_alloc(&r->entry_arena, RECORD_BLOCK_LAST,
+            struct record_tcb *b = arena_alloc(&r->entry_arena, RECORD_ENTRY_BLOCK,
                                                RECORD_TCB_BLOCK * sizeof *b, &blk, &off);
             if (b == NULL)
                 return 0;
@@ -1350,11 +1356,9 @@ record_slot(struct record *r, size_t i, uint64_t t_ns)
         if (c == 0) {
             ch->e = malloc(n * sizeof(struct record_entry));
         } else {
-            /* A chunk of its own was a mapping of its own, faulted in 4 KiB
-             * at a time: the kernel's work per fault cost more than zeroing
-             * the page. Blocks of 4 MiB on huge pages hold 18 chunks. */
+            /* in the entry arena's blocks, 18 chunks to a block */
             uint32_t blk, off;
-            ch->e = arena_alloc(&r->entry_arena, RECORD_BLOCK_LAST,
+            ch->e = arena_alloc(&r->entry_arena, RECORD_ENTRY_BLOCK,
                                 RECORD_CHUNK * sizeof(struct record_entry), &blk, &off);
         }
         if (ch->e == NULL)

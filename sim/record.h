@@ -124,8 +124,9 @@ struct record {
                                        grows to RECORD_CHUNK; the others are
                                        allocated whole) */
     size_t n_entries;               /* events kept */
-    struct record_arena entry_arena; /* where the chunks after the first are:
-                                       4 MiB blocks on huge pages */
+    struct record_arena entry_arena; /* blocks that never move, for the chunks
+                                       after the first and the TCB snapshots
+                                       past their first block */
     struct record_wide *wides;      /* events whose numbers do not fit an
                                        entry, by index (rare) */
     size_t n_wides, cap_wides;
