@@ -320,6 +320,12 @@ same_args(const struct record_fmt *f, va_list ap, const uint8_t *kept, uint8_t t
 /* The format is the stack's literal, kept by pointer and replayed one
  * conversion at a time. */
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
+/* The spec given back to snprintf() with its stars (none, one or two) and
+ * its value, as the bus's own formatter does (stack/trace.c). */
+#define REPLAY_PUT(value)                                              \
+    (c->stars == 0   ? snprintf(out, room, spec, value)                \
+     : c->stars == 1 ? snprintf(out, room, spec, star[0], value)       \
+                     : snprintf(out, room, spec, star[0], star[1], value))
 /* One conversion spec (NUL-terminated) with its star arguments and value;
  * a TRACE_TCP one reads the segment seg[0..seg_len) instead. */
 static int
@@ -348,36 +354,27 @@ replay_conv(char *out, size_t room, const char *spec, const struct fmt_conv *c, 
         return trace_format_tcp(out, room, spec, seg, seg_len, trace_tcp_payload(seg, seg_len));
     case ARG_INT:
         memcpy(&iv, v, sizeof iv);
-        return c->stars == 0   ? snprintf(out, room, spec, iv)
-               : c->stars == 1 ? snprintf(out, room, spec, star[0], iv)
-                               : snprintf(out, room, spec, star[0], star[1], iv);
+        return REPLAY_PUT(iv);
     case ARG_WIDE:
         memcpy(&wv, v, sizeof wv);
-        return c->stars == 0   ? snprintf(out, room, spec, wv)
-               : c->stars == 1 ? snprintf(out, room, spec, star[0], wv)
-                               : snprintf(out, room, spec, star[0], star[1], wv);
+        return REPLAY_PUT(wv);
     case ARG_DOUBLE:
         memcpy(&dv, v, sizeof dv);
-        return c->stars == 0   ? snprintf(out, room, spec, dv)
-               : c->stars == 1 ? snprintf(out, room, spec, star[0], dv)
-                               : snprintf(out, room, spec, star[0], star[1], dv);
+        return REPLAY_PUT(dv);
     case ARG_PTR:
         memcpy(&pv, v, sizeof pv);
-        return c->stars == 0   ? snprintf(out, room, spec, pv)
-               : c->stars == 1 ? snprintf(out, room, spec, star[0], pv)
-                               : snprintf(out, room, spec, star[0], star[1], pv);
+        return REPLAY_PUT(pv);
     case ARG_STR: {
         uint16_t tag;
         memcpy(&tag, v, 2);
         sv = tag == 0xffffu ? NULL : (const char *)v + 2;
-        return c->stars == 0   ? snprintf(out, room, spec, sv)
-               : c->stars == 1 ? snprintf(out, room, spec, star[0], sv)
-                               : snprintf(out, room, spec, star[0], star[1], sv);
+        return REPLAY_PUT(sv);
     }
     default:
         return 0;
     }
 }
+#undef REPLAY_PUT
 #pragma GCC diagnostic pop
 
 /* The size of the packed argument at v of class a. */
