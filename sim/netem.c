@@ -342,25 +342,9 @@ netem_trace(struct trace *tr, uint64_t now_ns, const char *where, enum trace_kin
 {
     if (!trace_wanted(tr))
         return;
-    /* Field by field, as trace_vemit() fills its event: zeroing the whole
-     * event (its 256 bytes of text and the TCB snapshot) for every frame on
-     * the wire cost more than the fields. ev.tcb is read only when has_tcb
-     * says so, the text only up to its first NUL. */
+    /* not zeroed whole: two wire events a data segment */
     struct trace_event ev;
-    ev.t_ns = now_ns;
-    ev.kind = kind;
-    ev.layer = LAYER_WIRE;
-    ev.host = NULL;
-    ev.where = where;
-    ev.pkt = p;
-    ev.reason = 0;
-    ev.rfc = NULL;
-    ev.cause = p->cause;
-    ev.has_tcb = false;
-    ev.text[0] = '\0';
-    ev.fmt = NULL;
-    ev.args = NULL;
-    ev.frame_text = false;
+    trace_event_start(&ev, now_ns, kind, LAYER_WIRE, NULL, where, p, p->cause);
     if (kind == TRACE_DROP) {
         ev.reason = (int)reason;
         ev.rfc = drop_reason_rfc(reason);

@@ -23,6 +23,7 @@
 #include "sim/pcap_sink.h"
 #include "stack/err.h"
 #include "stack/pkt.h"
+#include "stack/trace.h"
 
 /* [draft-ietf-opsawg-pcapng 4.1, 4.2, 4.3] block types */
 #define PCAPNG_BT_SHB 0x0A0D0D0Au
@@ -259,14 +260,10 @@ static void
 comment_put_number(char *buf, size_t n, size_t *k, const char *prefix, uint64_t v)
 {
     char digits[24];
-    size_t i = sizeof digits;
-    do {
-        digits[--i] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v != 0);
+    char *q = trace_decimal(digits + sizeof digits, v);
     if (prefix[0] != '\0')
-        digits[--i] = prefix[0];
-    comment_putn(buf, n, k, digits + i, sizeof digits - i);
+        *--q = prefix[0];
+    comment_putn(buf, n, k, q, (size_t)(digits + sizeof digits - q));
 }
 
 /* The cause in log_format_cause()'s words, for the causes most frames

@@ -140,6 +140,18 @@ record_fmt_of(struct record_fmt **table, const char *fmt)
     return f;
 }
 
+/* Append the `size` bytes at v to out (room n) at *k; false if they do not
+ * fit. */
+static inline bool
+pack_put(uint8_t *out, size_t n, size_t *k, const void *v, size_t size)
+{
+    if (*k + size > n)
+        return false;
+    memcpy(out + *k, v, size);
+    *k += size;
+    return true;
+}
+
 /* The arguments ap holds for f, packed at out (room n). Returns the bytes
  * used, SIZE_MAX if they do not fit. A TRACE_TCP argument takes no room: it is
  * checked instead, *tcp_ok false if one differs from what the segment's
@@ -164,28 +176,22 @@ pack_args(const struct record_fmt *f, va_list ap, uint8_t *out, size_t n, size_t
         }
         case ARG_INT: {
             int v = va_arg(ap, int);
-            if (k + sizeof v > n)
+            if (!pack_put(out, n, &k, &v, sizeof v))
                 return SIZE_MAX;
-            memcpy(out + k, &v, sizeof v);
-            k += sizeof v;
             h = said_mix(h, (uint32_t)v);
             break;
         }
         case ARG_WIDE: {
             long long v = va_arg(ap, long long);
-            if (k + sizeof v > n)
+            if (!pack_put(out, n, &k, &v, sizeof v))
                 return SIZE_MAX;
-            memcpy(out + k, &v, sizeof v);
-            k += sizeof v;
             h = said_mix(h, (uint64_t)v);
             break;
         }
         case ARG_DOUBLE: {
             double v = va_arg(ap, double);
-            if (k + sizeof v > n)
+            if (!pack_put(out, n, &k, &v, sizeof v))
                 return SIZE_MAX;
-            memcpy(out + k, &v, sizeof v);
-            k += sizeof v;
             uint64_t bits;
             memcpy(&bits, &v, sizeof bits);
             h = said_mix(h, bits);
@@ -193,10 +199,8 @@ pack_args(const struct record_fmt *f, va_list ap, uint8_t *out, size_t n, size_t
         }
         case ARG_PTR: {
             void *v = va_arg(ap, void *);
-            if (k + sizeof v > n)
+            if (!pack_put(out, n, &k, &v, sizeof v))
                 return SIZE_MAX;
-            memcpy(out + k, &v, sizeof v);
-            k += sizeof v;
             h = said_mix(h, (uint64_t)(uintptr_t)v);
             break;
         }

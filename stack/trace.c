@@ -352,15 +352,22 @@ plain_put(char *buf, size_t n, size_t *total, const char *src, size_t len)
     *total += len;
 }
 
-/* v in decimal, a minus first if neg, into buf's end: where it starts. */
-static char *
-plain_decimal(char *end, unsigned long long v, bool neg)
+char *
+trace_decimal(char *end, uint64_t v)
 {
     char *q = end;
     do {
         *--q = (char)('0' + v % 10);
         v /= 10;
     } while (v != 0);
+    return q;
+}
+
+/* v in decimal, a minus first if neg, into buf's end: where it starts. */
+static char *
+plain_decimal(char *end, unsigned long long v, bool neg)
+{
+    char *q = trace_decimal(end, v);
     if (neg)
         *--q = '-';
     return q;
@@ -567,28 +574,16 @@ trace_vemit(struct host *h, enum trace_kind kind, enum trace_layer layer, const 
     if (h->trace == NULL || h->trace->sinks == NULL ||
         (layer != LAYER_ETH && !trace_wants_events(h->trace)))
         return;
-    /* Field by field: an initializer would zero the 256 bytes of text for
-     * every event (most of this function's time with the log on); the
-     * sentence is "" while its first byte is. */
     struct trace_event ev;
-    ev.t_ns = h->now_ns;
-    ev.kind = kind;
-    ev.layer = layer;
-    ev.host = h;
-    ev.where = h->name;
-    ev.pkt = p;
-    ev.reason = 0;
+    trace_event_start(&ev, h->now_ns, kind, layer, h, h->name, p,
+                      (p != NULL && p->cause.kind != CAUSE_NONE) ? p->cause : h->cause);
     ev.rfc = rfc;
-    ev.cause = (p != NULL && p->cause.kind != CAUSE_NONE) ? p->cause : h->cause;
-    /* ev.tcb is read only when has_tcb says so: left unset without one
-     * (zeroing it was a slow string store for every event). With one,
-     * copied field by field: the caller has just written the snapshot so,
-     * and a wider read of fields still being stored waits for them. */
-    ev.has_tcb = tcb != NULL;
-    if (tcb != NULL)
+    /* The snapshot copied field by field: the caller has just written it
+     * so, and a wider read of fields still being stored waits for them. */
+    if (tcb != NULL) {
+        ev.has_tcb = true;
         trace_tcb_copy(&ev.tcb, tcb);
-    ev.text[0] = '\0';
-    ev.frame_text = false;
+    }
     if (fmt != NULL && h->trace->text_sinks > 0) {
         va_list copy;
         va_copy(copy, ap);

@@ -238,6 +238,38 @@ void trace_attach(struct trace *tr, struct trace_sink *s);
 void trace_attach_need(struct trace *tr, struct trace_sink *s, enum trace_need need);
 void trace_detach(struct trace *tr, struct trace_sink *s);
 
+/* Start an event: every field but the TCB snapshot (read only when has_tcb
+ * says so) and the text past its first byte (the sentence is "" while that
+ * is NUL). Field by field: an initializer would zero the 256 bytes of text
+ * and the snapshot for every event, which cost more than the event's own
+ * work with the log on. The caller then sets what differs (reason, rfc,
+ * the snapshot with has_tcb, the sentence). */
+static inline void
+trace_event_start(struct trace_event *ev, uint64_t t_ns, enum trace_kind kind,
+                  enum trace_layer layer, const struct host *host, const char *where,
+                  const struct pkt *p, struct trace_cause cause)
+{
+    ev->t_ns = t_ns;
+    ev->kind = kind;
+    ev->layer = layer;
+    ev->host = host;
+    ev->where = where;
+    ev->pkt = p;
+    ev->reason = 0;
+    ev->rfc = NULL;
+    ev->cause = cause;
+    ev->has_tcb = false;
+    ev->text[0] = '\0';
+    ev->fmt = NULL;
+    ev->args = NULL;
+    ev->frame_text = false;
+}
+
+/* v in decimal, written backwards so that it ends just before `end`:
+ * where it starts (at most 20 digits). For sentences built without
+ * printf's machinery. */
+char *trace_decimal(char *end, uint64_t v);
+
 /* Deliver ev to every sink. tr may be NULL (a host with nobody listening). */
 void trace_emit(struct trace *tr, const struct trace_event *ev);
 
