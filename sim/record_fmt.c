@@ -23,76 +23,41 @@ struct fmt_conv {
     enum fmt_arg arg;      /* the value's; 0 for "%%" */
 };
 
-/* The conversion starting at p (at a '%'); false if it is one not kept
- * (%n, %ls, %Lf, glibc's %m, a positional one). */
+/* The conversion starting at p (at a '%'), as the bus reads it
+ * (trace_conv_parse()); false if it is one not kept (%n, %ls, %Lf, glibc's
+ * %m, a positional one). */
 static bool
 fmt_next_conv(const char *p, struct fmt_conv *c)
 {
-    c->start = p++;
-    c->stars = 0;
-    c->arg = 0;
-    if (*p == '%') {
-        c->end = p + 1;
+    enum trace_conv_arg a;
+    c->start = p;
+    c->end = trace_conv_parse(p, &c->stars, &a);
+    switch (a) {
+    case TRACE_CONV_PERCENT:
+        c->arg = 0;
         return true;
-    }
-    while (*p != '\0' && strchr("-+ #0'", *p) != NULL)
-        p++;
-    if (*p == '*') {
-        c->stars++;
-        p++;
-    } else {
-        while (*p >= '0' && *p <= '9')
-            p++;
-        if (*p == '$')
-            return false;
-    }
-    if (*p == '.') {
-        p++;
-        if (*p == '*') {
-            c->stars++;
-            p++;
-        } else {
-            while (*p >= '0' && *p <= '9')
-                p++;
-        }
-    }
-    int wide = 0;  /* 1: h/hh, 2: l/ll/j/z/t, 3: L */
-    while (*p != '\0' && strchr("hljztqL", *p) != NULL) {
-        wide = *p == 'h' ? (wide > 1 ? wide : 1) : *p == 'L' ? 3 : 2;
-        p++;
-    }
-    switch (*p) {
-    case 'd': case 'i': case 'o': case 'u': case 'x': case 'X':
-        c->arg = wide == 2 ? ARG_WIDE : ARG_INT;
-        if (wide == 3)
-            return false;
-        break;
-    case 'c':
+    case TRACE_CONV_INT:
         c->arg = ARG_INT;
-        if (wide >= 2)
-            return false;
-        break;
-    case 'e': case 'E': case 'f': case 'F': case 'g': case 'G': case 'a': case 'A':
+        return true;
+    case TRACE_CONV_LONG: case TRACE_CONV_LLONG: case TRACE_CONV_SIZE:
+    case TRACE_CONV_INTMAX: case TRACE_CONV_PTRDIFF:
+        c->arg = ARG_WIDE;
+        /* TRACE_TCP's size_t: nothing kept, the header read again */
+        if (c->stars == 0 && trace_tcp_conv_cut(c->start, (size_t)(c->end - c->start)) >= 0)
+            c->arg = ARG_TCP;
+        return true;
+    case TRACE_CONV_DOUBLE:
         c->arg = ARG_DOUBLE;
-        if (wide == 3)
-            return false;
-        break;
-    case 's':
+        return true;
+    case TRACE_CONV_STR:
         c->arg = ARG_STR;
-        if (wide != 0)
-            return false;
-        break;
-    case 'p':
+        return true;
+    case TRACE_CONV_PTR:
         c->arg = ARG_PTR;
-        break;
-    default:
+        return true;
+    default:  /* TRACE_CONV_LDOUBLE, TRACE_CONV_BAD */
         return false;
     }
-    c->end = p + 1;
-    if (c->arg == ARG_WIDE && c->stars == 0 &&
-        trace_tcp_conv_cut(c->start, (size_t)(c->end - c->start)) >= 0)
-        c->arg = ARG_TCP;
-    return true;
 }
 
 /* What fmt's arguments are: from the table, parsing it the first time. */

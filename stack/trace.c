@@ -243,18 +243,13 @@ trace_pkt_segment(const struct pkt *p, const uint8_t **seg, size_t *seg_len)
     return true;
 }
 
-/* One printf conversion: spec "%-*.3lu" is [start, end); its '*'s take
- * `stars` int arguments before the value, of class `arg`. */
-enum conv_arg { CONV_PERCENT, CONV_INT, CONV_LONG, CONV_LLONG, CONV_SIZE, CONV_INTMAX,
-                CONV_PTRDIFF, CONV_DOUBLE, CONV_LDOUBLE, CONV_STR, CONV_PTR, CONV_BAD };
-
-static const char *
-conv_parse(const char *p, int *stars, enum conv_arg *arg)
+const char *
+trace_conv_parse(const char *p, int *stars, enum trace_conv_arg *arg)
 {
     p++;  /* the '%' */
     *stars = 0;
     if (*p == '%') {
-        *arg = CONV_PERCENT;
+        *arg = TRACE_CONV_PERCENT;
         return p + 1;
     }
     while (*p != '\0' && strchr("-+ #0'", *p) != NULL)
@@ -276,36 +271,36 @@ conv_parse(const char *p, int *stars, enum conv_arg *arg)
                 p++;
         }
     }
-    enum conv_arg len = CONV_INT;
+    enum trace_conv_arg len = TRACE_CONV_INT;
     if (p[0] == 'h') {
         p += p[1] == 'h' ? 2 : 1;
     } else if (p[0] == 'l') {
-        len = p[1] == 'l' ? CONV_LLONG : CONV_LONG;
+        len = p[1] == 'l' ? TRACE_CONV_LLONG : TRACE_CONV_LONG;
         p += p[1] == 'l' ? 2 : 1;
     } else if (*p == 'z' || *p == 'j' || *p == 't' || *p == 'L') {
-        len = *p == 'z' ? CONV_SIZE : *p == 'j' ? CONV_INTMAX : *p == 't' ? CONV_PTRDIFF
-                                                                    : CONV_LDOUBLE;
+        len = *p == 'z' ? TRACE_CONV_SIZE : *p == 'j' ? TRACE_CONV_INTMAX : *p == 't' ? TRACE_CONV_PTRDIFF
+                                                                    : TRACE_CONV_LDOUBLE;
         p++;
     }
     switch (*p) {
     case 'd': case 'i': case 'o': case 'u': case 'x': case 'X':
-        *arg = len == CONV_LDOUBLE ? CONV_BAD : len;
+        *arg = len == TRACE_CONV_LDOUBLE ? TRACE_CONV_BAD : len;
         break;
     case 'c':
-        *arg = len == CONV_INT ? CONV_INT : CONV_BAD;
+        *arg = len == TRACE_CONV_INT ? TRACE_CONV_INT : TRACE_CONV_BAD;
         break;
     case 'e': case 'E': case 'f': case 'F': case 'g': case 'G': case 'a': case 'A':
-        *arg = len == CONV_LDOUBLE ? CONV_LDOUBLE : len == CONV_INT || len == CONV_LONG ? CONV_DOUBLE
-                                                                                      : CONV_BAD;
+        *arg = len == TRACE_CONV_LDOUBLE ? TRACE_CONV_LDOUBLE : len == TRACE_CONV_INT || len == TRACE_CONV_LONG ? TRACE_CONV_DOUBLE
+                                                                                      : TRACE_CONV_BAD;
         break;
     case 's':
-        *arg = len == CONV_INT ? CONV_STR : CONV_BAD;
+        *arg = len == TRACE_CONV_INT ? TRACE_CONV_STR : TRACE_CONV_BAD;
         break;
     case 'p':
-        *arg = CONV_PTR;
+        *arg = TRACE_CONV_PTR;
         break;
     default:
-        *arg = CONV_BAD;  /* %n, %ls, a positional one: not in the stack's sentences */
+        *arg = TRACE_CONV_BAD;  /* %n, %ls, a positional one: not in the stack's sentences */
         return p;
     }
     return p + 1;
@@ -467,11 +462,11 @@ trace_vformat_seg(char *buf, size_t n, const char *fmt, va_list ap, const uint8_
             continue;
         }
         int stars, star[2] = { 0, 0 };
-        enum conv_arg arg;
-        const char *end = conv_parse(pct, &stars, &arg);
+        enum trace_conv_arg arg;
+        const char *end = trace_conv_parse(pct, &stars, &arg);
         char spec[32];
         size_t sl = (size_t)(end - pct);
-        if (arg == CONV_BAD || sl >= sizeof spec)
+        if (arg == TRACE_CONV_BAD || sl >= sizeof spec)
             break;
         memcpy(spec, pct, sl);
         spec[sl] = '\0';
@@ -479,46 +474,46 @@ trace_vformat_seg(char *buf, size_t n, const char *fmt, va_list ap, const uint8_
             star[k] = va_arg(ap, int);
         int w = -1;
         switch (arg) {
-        case CONV_PERCENT:
+        case TRACE_CONV_PERCENT:
             if (room > 1)
                 *dst = '%';
             w = 1;
             break;
-        case CONV_INT: {
+        case TRACE_CONV_INT: {
             int v = va_arg(ap, int);
             w = stars == 0 ? trace_format_number(dst, room, spec, (uint32_t)v) : -1;
             if (w < 0)
                 w = CONV_PUT(v);
             break;
         }
-        case CONV_LONG: {
+        case TRACE_CONV_LONG: {
             long v = va_arg(ap, long);
             w = stars == 0 ? trace_format_number(dst, room, spec, (uint64_t)v) : -1;
             if (w < 0)
                 w = CONV_PUT(v);
             break;
         }
-        case CONV_LLONG: {
+        case TRACE_CONV_LLONG: {
             long long v = va_arg(ap, long long);
             w = stars == 0 ? trace_format_number(dst, room, spec, (uint64_t)v) : -1;
             if (w < 0)
                 w = CONV_PUT(v);
             break;
         }
-        case CONV_SIZE: {
+        case TRACE_CONV_SIZE: {
             size_t v = va_arg(ap, size_t);
             w = stars == 0 ? trace_format_tcp(dst, room, spec, seg, seg_len, v) : -1;
             if (w < 0)
                 w = CONV_PUT(v);
             break;
         }
-        case CONV_INTMAX: { intmax_t v = va_arg(ap, intmax_t); w = CONV_PUT(v); break; }
-        case CONV_PTRDIFF: { ptrdiff_t v = va_arg(ap, ptrdiff_t); w = CONV_PUT(v); break; }
-        case CONV_DOUBLE: { double v = va_arg(ap, double); w = CONV_PUT(v); break; }
-        case CONV_LDOUBLE: { long double v = va_arg(ap, long double); w = CONV_PUT(v); break; }
-        case CONV_STR: { const char *v = va_arg(ap, const char *); w = CONV_PUT(v); break; }
-        case CONV_PTR: { void *v = va_arg(ap, void *); w = CONV_PUT(v); break; }
-        case CONV_BAD: break;
+        case TRACE_CONV_INTMAX: { intmax_t v = va_arg(ap, intmax_t); w = CONV_PUT(v); break; }
+        case TRACE_CONV_PTRDIFF: { ptrdiff_t v = va_arg(ap, ptrdiff_t); w = CONV_PUT(v); break; }
+        case TRACE_CONV_DOUBLE: { double v = va_arg(ap, double); w = CONV_PUT(v); break; }
+        case TRACE_CONV_LDOUBLE: { long double v = va_arg(ap, long double); w = CONV_PUT(v); break; }
+        case TRACE_CONV_STR: { const char *v = va_arg(ap, const char *); w = CONV_PUT(v); break; }
+        case TRACE_CONV_PTR: { void *v = va_arg(ap, void *); w = CONV_PUT(v); break; }
+        case TRACE_CONV_BAD: break;
         }
         if (w < 0)
             break;

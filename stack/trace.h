@@ -150,6 +150,29 @@ int trace_vformat_seg(char *buf, size_t n, const char *fmt, va_list ap, const ui
  * the format: -1 if it is not one, else the most characters it may take
  * (its precision; INT32_MAX without one). */
 int trace_tcp_conv_cut(const char *spec, size_t len);
+
+/* What a printf conversion's value is, as va_arg() must read it. */
+enum trace_conv_arg {
+    TRACE_CONV_PERCENT,  /* "%%": no value */
+    TRACE_CONV_INT,      /* int (and char, short: promoted) */
+    TRACE_CONV_LONG,
+    TRACE_CONV_LLONG,
+    TRACE_CONV_SIZE,
+    TRACE_CONV_INTMAX,
+    TRACE_CONV_PTRDIFF,
+    TRACE_CONV_DOUBLE,
+    TRACE_CONV_LDOUBLE,
+    TRACE_CONV_STR,
+    TRACE_CONV_PTR,
+    TRACE_CONV_BAD,      /* %n, %ls, a positional one: not in the stack's
+                            sentences */
+};
+
+/* The printf conversion at p (a '%'): where it ends, its '*'s in *stars
+ * (int arguments before the value) and its value's class in *arg. The bus's
+ * own formatter and the event log (sim/record_fmt.c) read formats with it,
+ * so both take a format's arguments alike. */
+const char *trace_conv_parse(const char *p, int *stars, enum trace_conv_arg *arg);
 /* The text of one TRACE_TCP conversion (spec NUL-terminated, as in the
  * format) for the segment seg[0..seg_len) carrying payload_len bytes of
  * data: at most n bytes written, NUL-terminated (when n > 0); returns the
