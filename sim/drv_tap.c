@@ -175,8 +175,10 @@ drv_tap_send(struct drv_tap *t, unsigned dir, struct pkt *p)
         return;
     }
     bool bad_fcs = false;
-    if (f.corrupt)
+    if (f.corrupt) {
+        pkt_touch(p);
         bad_fcs = !netem_corrupt_at(d, p->data, p->len, f.corrupt_draw);
+    }
     if (f.now)
         arrive_ns = netem_sat_add(depart_ns, f.delay_ns);  /* may pass the frames ahead */
     else

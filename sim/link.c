@@ -428,6 +428,7 @@ link_send(struct link *l, struct link_dir *d, struct pkt *p, const struct rule_v
     if (netem_roll_corrupt(w) || rv->corrupt) {
         if (rv->corrupt && w->params.corrupt <= 0.0)
             w->corrupted++;
+        pkt_touch(p);
         bad_fcs = !netem_corrupt_frame(w, p->data, p->len);
     }
     bool now = netem_roll_reorder(w);

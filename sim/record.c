@@ -80,8 +80,13 @@
  * copy of its own when the Ethernet header goes on; every other frame is
  * kept once. */
 #define RECORD_FRAME_SLACK 56
-/* Recent frames remembered, by packet id (a power of two). */
-#define RECORD_FRAMES 256u
+/* Recent frames remembered, by packet id: slots at first, and at most
+ * (powers of two). A receiver reads a frame a window's worth of packets
+ * after its sender wrote it (over an ideal link, thousands), and its events
+ * share the sender's copy only while the slot still holds it: the table
+ * doubles when a packet finds its slot taken by a later one. */
+#define RECORD_FRAMES_FIRST 256u
+#define RECORD_FRAMES_MAX 16384u
 /* Recent sentences (as kept) remembered, by hash (a power of two). */
 #define RECORD_TEXTS 4096u
 /* A format whose kept forms matched no recent one this many times in a row
@@ -250,16 +255,20 @@ struct record_rtt {
 };
 _Static_assert(sizeof(struct record_rtt) == 40, "record_tcb_ref() puts one together as five words");
 
-/* Where the bytes of a recent frame are kept: [lo, hi) of block blk holds
- * them, and [base, lo) is room its allocation kept for headers pushed later. */
+/* Where the bytes of a recent frame are kept: [lo, lo + len) of block blk
+ * holds them, and [base, lo) is room its allocation kept for headers pushed
+ * later (24 bytes: a staging block's offsets fit 16 bits). */
 struct record_frame {
     uint64_t id;     /* packet id, 0: slot free */
     uint32_t blk;    /* frame block */
-    uint32_t base;   /* the allocation, an offset in the block */
-    uint32_t lo;     /* first byte kept */
-    uint32_t hi;     /* past the last */
-    int off_lo;      /* pkt_off() of the packet whose data lo was */
+    uint32_t gen;    /* the packet's pkt.gen when its bytes from off_lo were
+                        last known equal to [lo, lo + len) */
+    uint16_t base;   /* the allocation, an offset in the block */
+    uint16_t lo;     /* first byte kept */
+    uint16_t len;    /* bytes kept */
+    int16_t off_lo;  /* pkt_off() of the packet whose data lo was */
 };
+_Static_assert(sizeof(struct record_frame) == 24, "a slot of recent frames is 24 bytes");
 
 /* A block of frames as kept: LZ4-compressed, or raw when that did not
  * shrink it, or (open) still in the staging buffer. */
@@ -296,6 +305,8 @@ struct record_memo;
 static void memo_free(struct record_memo *m);
 static struct record_block *record_block_new(size_t cap);
 static const uint8_t *record_entry_frame(const struct record *r, size_t i, size_t *len);
+static const uint8_t *record_frame_at(const struct record *r, uint32_t blk, uint32_t off,
+                                      uint32_t len);
 
 /* --- sets: fixed-size items kept once ------------------------------------- */
 
@@ -903,47 +914,102 @@ frame_raw(struct record *r, uint32_t blk)
     return NULL;
 }
 
+/* The slot of packet `id` in the table of recent frames. */
+static inline struct record_frame *
+frame_slot(const struct record *r, uint64_t id)
+{
+    return &r->frames[id & (r->frames_cap - 1)];
+}
+
+/* Double the table of recent frames (each slot moves to the one its id
+ * names in the new table: no two collide). false when memory runs out, or
+ * it is as big as it gets. */
+static bool
+frames_grow(struct record *r)
+{
+    if (r->frames_cap >= RECORD_FRAMES_MAX)
+        return false;
+    size_t cap = r->frames_cap * 2;
+    struct record_frame *t = calloc(cap, sizeof *t);
+    if (t == NULL)
+        return false;
+    for (size_t i = 0; i < r->frames_cap; i++)
+        if (r->frames[i].id != 0)
+            t[r->frames[i].id & (cap - 1)] = r->frames[i];
+    free(r->frames);
+    r->frames = t;
+    r->frames_cap = cap;
+    return true;
+}
+
 /* Where the log keeps the bytes of ev's packet (block *blk, offset *off):
  * inside a copy already kept for the same packet when they are there (the
  * layers above on the way up, a frame crossing a link), written in front
  * of it when a layer below pushed a header (the way down), else a new copy.
- * Sharing looks only at the two newest frame blocks (the bytes the emit
- * side has raw); a frame met again later is copied again. false when
- * memory runs out. */
+ * While nothing has written the packet since (pkt.gen), its bytes are
+ * known without a look, in whatever block holds them; else they are
+ * compared, which only the two newest frame blocks allow (the bytes the
+ * emit side has raw). false when memory runs out. */
 static bool
 record_frame_bytes(struct record *r, const struct trace_event *ev, uint32_t *blk, uint32_t *off)
 {
     const struct pkt *p = ev->pkt;
     size_t len = p->len;
     if (r->frames == NULL) {
-        r->frames = calloc(RECORD_FRAMES, sizeof *r->frames);
+        r->frames = calloc(RECORD_FRAMES_FIRST, sizeof *r->frames);
         if (r->frames == NULL)
             return false;
+        r->frames_cap = RECORD_FRAMES_FIRST;
     }
     int poff = pkt_off(p);
-    struct record_frame *f = &r->frames[p->id & (RECORD_FRAMES - 1)];
-    uint8_t *raw = f->id == p->id && p->id != 0 ? frame_raw(r, f->blk) : NULL;
+    struct record_frame *f = frame_slot(r, p->id);
+    if (f->id > p->id && frames_grow(r)) {
+        /* A later packet took this one's slot while this one lived on: a
+         * receiver is a window behind its sender, wider than the table.
+         * This event copies the bytes again; the next ones will not. */
+        f = frame_slot(r, p->id);
+    }
+    bool mine = f->id == p->id && p->id != 0;
+    long start = (long)poff - f->off_lo;
+    if (mine && f->gen == p->gen && start >= 0 && (size_t)start + len <= f->len) {
+        /* Nothing has written the packet since its bytes were kept: these
+         * are some of them, whether the block holding them is still raw or
+         * long compressed. Read back and compared in a debug build, which
+         * finds a write that forgot pkt_touch(). */
+        *blk = f->blk;
+        *off = f->lo + (uint32_t)start;
+#ifndef NDEBUG
+        const uint8_t *kept = record_frame_at(r, *blk, *off, (uint32_t)len);
+        assert(kept != NULL && memcmp(kept, p->data, len) == 0);
+#endif
+        return true;
+    }
+    uint8_t *raw = mine ? frame_raw(r, f->blk) : NULL;
     if (raw != NULL) {
-        size_t flen = f->hi - f->lo;
+        size_t flen = f->len;
         *blk = f->blk;
         if (len == flen && memcmp(raw + f->lo, p->data, len) == 0) {
-            f->off_lo = poff;  /* the same bytes in another buffer: follow it */
+            f->off_lo = (int16_t)poff;  /* the same bytes in another buffer: follow it */
+            f->gen = p->gen;
             *off = f->lo;
             return true;
         }
-        long start = (long)poff - f->off_lo;
         if (start >= 0 && (size_t)start + len <= flen &&
             memcmp(raw + f->lo + start, p->data, len) == 0) {
+            /* Only this part is known equal, so gen stays: p->gen is not
+             * it (else the bytes were known above), and gens only grow. */
             *off = f->lo + (uint32_t)start;
             return true;
         }
         size_t k = start < 0 ? (size_t)-start : 0;
-        if (k > 0 && f->blk == r->stage_blk && k <= f->lo - f->base && len == k + flen &&
-            memcmp(p->data + k, raw + f->lo, flen) == 0) {
+        if (k > 0 && f->blk == r->stage_blk && k <= (size_t)(f->lo - f->base) &&
+            len == k + flen && memcmp(p->data + k, raw + f->lo, flen) == 0) {
             /* [base, lo) is this frame's own room, unread by any event */
-            f->lo -= (uint32_t)k;
+            f->lo = (uint16_t)(f->lo - k);
+            f->len = (uint16_t)len;
             memcpy(raw + f->lo, p->data, k);
-            f->off_lo = poff;
+            f->off_lo = (int16_t)poff;
+            f->gen = p->gen;
             *off = f->lo;
             return true;
         }
@@ -970,12 +1036,15 @@ record_frame_bytes(struct record *r, const struct trace_event *ev, uint32_t *blk
     r->stage_used += slack + len;
     r->pkt_raw += slack + len;
     memcpy(r->stage + base + slack, p->data, len);
+    /* a staging block's offsets fit 16 bits, a staged frame's length too
+     * (RECORD_STAGE, RECORD_STAGE_BIG) */
     f->id = p->id;
     f->blk = r->stage_blk;
-    f->base = base;
-    f->lo = base + (uint32_t)slack;
-    f->hi = f->lo + (uint32_t)len;
-    f->off_lo = poff;
+    f->base = (uint16_t)base;
+    f->lo = (uint16_t)(base + slack);
+    f->len = (uint16_t)len;
+    f->off_lo = (int16_t)poff;
+    f->gen = p->gen;
     *blk = f->blk;
     *off = f->lo;
     return true;
@@ -1644,8 +1713,7 @@ record_memory(const struct record *r, struct record_memory *out)
     out->index += r->cap_statics * sizeof *r->statics;
     if (r->static_hash != NULL)
         out->index += RECORD_STATIC_SLOTS * sizeof *r->static_hash;
-    if (r->frames != NULL)
-        out->index += RECORD_FRAMES * sizeof *r->frames;
+    out->index += r->frames_cap * sizeof *r->frames;
     if (r->saids != NULL)
         out->index += RECORD_TEXTS * sizeof *r->saids;
     if (r->fmts != NULL)
@@ -1673,9 +1741,13 @@ record_memory(const struct record *r, struct record_memory *out)
     out->tcb = tcb_slots * sizeof(struct record_tcb) + r->cap_tcb_blocks * sizeof *r->tcbs +
                r->cap_addrs6 * sizeof *r->addrs6 +
                set_memory(&r->conns) + set_memory(&r->rtts);
-    out->slack = r->text.allocated + r->fbytes.allocated - r->text_bytes - r->pkt_bytes +
-                 (r->entry_arena.allocated - r->entry_arena.used);
-    out->total = out->index + out->tcb + r->text.allocated + r->fbytes.allocated + memo + buffers;
+    /* The entry arena's room not yet handed out is in slack and in total
+     * alike (index and tcb count the chunks and blocks handed out), so
+     * total - slack is what the log holds. */
+    size_t entry_room = r->entry_arena.allocated - r->entry_arena.used;
+    out->slack = r->text.allocated + r->fbytes.allocated - r->text_bytes - r->pkt_bytes + entry_room;
+    out->total = out->index + out->tcb + r->text.allocated + r->fbytes.allocated + memo + buffers +
+                 entry_room;
     out->with_packet = r->n_with_pkt;
 }
 

@@ -167,6 +167,7 @@ struct record {
     size_t cap_addrs6;              /* slots in addrs6 */
     struct record_frame *frames;    /* recent frames, by packet id: where their
                                        bytes are, to share them */
+    size_t frames_cap;              /* its slots (a power of two; 0: none yet) */
     struct record_fblock *fblocks;  /* frame blocks, by number */
     size_t n_fblocks, cap_fblocks;
     uint8_t *stage;                 /* the open frame block, raw */
@@ -201,7 +202,7 @@ struct record_memory {
     size_t packet;       /* packet bytes as kept (compressed), and the
                             buffers that stage and read them */
     size_t tcb;          /* TCB snapshots */
-    size_t slack;        /* arena allocated but not handed out */
+    size_t slack;        /* arenas allocated but not handed out (in total too) */
     size_t total;        /* all of the above */
     size_t with_packet;  /* events that carry a packet */
 };

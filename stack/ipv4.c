@@ -338,6 +338,7 @@ ipv4_forward(struct host *h, struct pkt *p, const struct ipv4_hdr *ip)
     /* Decrement the TTL and patch the checksum by recomputing the header. */
     struct ipv4_hdr fwd = *ip;
     fwd.ttl = (uint8_t)(ip->ttl - 1);
+    pkt_touch(p);
     ipv4_emit(&fwd, p->data);
     h->stats.ipv4_forwarded++;
     uint32_t next_hop = r->gateway != 0 ? r->gateway : ip->dst;

@@ -423,6 +423,7 @@ ipv6_forward(struct host *h, struct iface *in, struct pkt *p, const struct ipv6_
         pkt_drop(h, p, LAYER_IPV6, DROP_IPV6_TOO_BIG_FWD);
         return;
     }
+    pkt_touch(p);
     p->data[7] = (uint8_t)(hdr->hop_limit - 1);
     h->ip6->stats.forwarded++;
     char n[IPV6_ADDR_STRLEN];

@@ -124,6 +124,7 @@ pkt_alloc(struct pkt_pool *pool, size_t headroom, size_t size)
     p->cause = (struct trace_cause){ 0 };
     p->next_hop = 0;
     p->buf_class = (uint8_t)c;
+    p->gen = 0;
     p->next = NULL;
     if (pool != NULL) {
         p->id = ++pool->next_id;
@@ -192,6 +193,7 @@ pkt_push(struct pkt *p, size_t n)
         return NULL;
     p->data -= n;
     p->len += n;
+    p->gen++;
     return p->data;
 }
 
@@ -213,6 +215,7 @@ pkt_put(struct pkt *p, size_t n)
         return NULL;
     uint8_t *tail = p->data + p->len;
     p->len += n;
+    p->gen++;
     return tail;
 }
 

@@ -72,6 +72,11 @@ struct pkt {
     struct trace_cause cause;  /* what made the stack build or accept it */
     uint32_t next_hop;         /* ARP queue: the address being resolved */
     uint8_t buf_class;         /* enum pkt_class of the buffer behind head */
+    uint32_t gen;              /* write generation: changes before any byte the
+                                  packet already holds may be written again
+                                  (pkt_push, pkt_put, pkt_touch), so a reader
+                                  that copied the bytes at (id, gen) knows
+                                  them unchanged while both stay the same */
     struct pkt *next;          /* link in the one queue that owns it */
 };
 
@@ -96,14 +101,28 @@ struct pkt *pkt_clone(const struct pkt *p);
  * call this; everything else passes ownership on. NULL is ignored. */
 void pkt_free(struct pkt *p);
 
-/* Prepend n bytes; returns the new data pointer or NULL without headroom. */
+/* Prepend n bytes; returns the new data pointer or NULL without headroom.
+ * The bytes it hands back may be ones an earlier header held (a router's new
+ * Ethernet header over the old one): it counts as a write (gen). */
 uint8_t *pkt_push(struct pkt *p, size_t n);
 /* Strip n bytes from the front; returns the new data pointer or NULL if short. */
 uint8_t *pkt_pull(struct pkt *p, size_t n);
-/* Append n bytes at the tail; returns a pointer to them or NULL without room. */
+/* Append n bytes at the tail; returns a pointer to them or NULL without room
+ * (a write, as pkt_push(): the tail may be bytes pkt_trim() cut). */
 uint8_t *pkt_put(struct pkt *p, size_t n);
 /* Cut the packet to n bytes (an IPv4 total length shorter than the frame). */
 void pkt_trim(struct pkt *p, size_t n);
+
+/* About to write, in place, bytes the packet already holds (a router's
+ * TTL, a corrupted bit): whoever copied them (the event log) must look
+ * again. Every in-place write of a packet's bytes outside pkt_push() and
+ * pkt_put() calls this first; the event log's tests check the rule on
+ * every lesson. */
+static inline void
+pkt_touch(struct pkt *p)
+{
+    p->gen++;
+}
 
 /* Offsets are relative to head so they survive push and pull. */
 static inline int16_t
