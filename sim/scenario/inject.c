@@ -26,6 +26,7 @@
 #include "sim/scenario/run.h"
 
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -115,33 +116,27 @@ field_num(struct parser *p, struct cur *c, const struct tok *w, uint64_t hi, uin
     return get_num(p, t, w->text, hi, out);
 }
 
-static int
-field_u8(struct parser *p, struct cur *c, const struct tok *w, uint8_t *out)
+/* v into the size bytes at to: a uint8_t, uint16_t or uint32_t. */
+static void
+store_uint(void *to, size_t size, uint64_t v)
 {
-    uint64_t v;
-    if (field_num(p, c, w, 255, &v) < 0)
-        return -1;
-    *out = (uint8_t)v;
-    return 0;
+    if (size == 1)
+        *(uint8_t *)to = (uint8_t)v;
+    else if (size == 2)
+        *(uint16_t *)to = (uint16_t)v;
+    else
+        *(uint32_t *)to = (uint32_t)v;
 }
 
+/* A number 0..hi after w, into the size bytes at to. */
 static int
-field_u16(struct parser *p, struct cur *c, const struct tok *w, uint16_t *out)
+field_store(struct parser *p, struct cur *c, const struct tok *w, uint64_t hi, void *to,
+            size_t size)
 {
     uint64_t v;
-    if (field_num(p, c, w, 65535, &v) < 0)
+    if (field_num(p, c, w, hi, &v) < 0)
         return -1;
-    *out = (uint16_t)v;
-    return 0;
-}
-
-static int
-field_u32(struct parser *p, struct cur *c, const struct tok *w, uint32_t *out)
-{
-    uint64_t v;
-    if (field_num(p, c, w, UINT32_MAX, &v) < 0)
-        return -1;
-    *out = (uint32_t)v;
+    store_uint(to, size, v);
     return 0;
 }
 
@@ -191,7 +186,7 @@ field_csum(struct parser *p, struct cur *c, const struct tok *w, bool none_ok,
         return 0;
     }
     out->mode = CRAFT_CSUM_VALUE;
-    return field_u16(p, c, w, &out->value);
+    return field_store(p, c, w, 65535, &out->value, sizeof out->value);
 }
 
 /* HEX digits (pairs, '.' and ':' ignored) into out, at most max bytes. */
@@ -309,353 +304,409 @@ is_payload_start(const struct tok *t)
     return t != NULL && (t->kind == TOK_STRING || word_is(t, "hex") || word_is(t, "bytes"));
 }
 
-static int
-parse_eth(struct parser *p, struct cur *c, struct scn_inject *in)
-{
-    const struct tok *w;
-    in->has_eth = true;
-    while ((w = cur_peek(c)) != NULL && !is_layer_word(w) && !is_payload_start(w)) {
-        cur_next(c);
-        if (word_is(w, "src")) {
-            if (field_mac(p, c, w, in->c.eth.src) < 0)
-                return -1;
-            in->eth_src_given = true;
-        } else if (word_is(w, "dst")) {
-            if (field_mac(p, c, w, in->c.eth.dst) < 0)
-                return -1;
-            in->eth_dst_given = true;
-        } else if (word_is(w, "type")) {
-            if (field_u16(p, c, w, &in->c.eth.type) < 0)
-                return -1;
-            in->c.eth.has_type = true;
-        } else {
-            return perr(p, w->col, "unknown eth field %s (src, dst, type)", show(w).s);
-        }
-    }
-    return 0;
-}
+/* ---------------------------------------------------------------------------
+ * The fields of each layer
+ *
+ * A layer is a table of its fields, read by parse_fields(). Most fields are
+ * a word and one value stored at a place in struct scn_inject (the craft, or
+ * the addresses the runner may fill in), perhaps with a flag saying it was
+ * written; a field with its own syntax (`frag`, `proto`, `unreach`, `quote`
+ * ...) names the routine that reads it, and the TCP options share one. A
+ * table's order is the order its layer's "unknown field" error lists the
+ * fields in, so the list cannot leave one out.
+ * ------------------------------------------------------------------------- */
 
-static int
-parse_arp(struct parser *p, struct cur *c, struct scn_inject *in)
-{
-    const struct tok *w;
-    struct craft_arp *a = &in->c.arp;
-    craft_arp_defaults(&in->c);
-    while ((w = cur_peek(c)) != NULL && !is_layer_word(w) && !is_payload_start(w)) {
-        cur_next(c);
-        int rc = 0;
-        if (word_is(w, "request"))
-            a->op = ARP_OP_REQUEST;
-        else if (word_is(w, "reply"))
-            a->op = ARP_OP_REPLY;
-        else if (word_is(w, "op"))
-            rc = field_u16(p, c, w, &a->op);
-        else if (word_is(w, "htype"))
-            rc = field_u16(p, c, w, &a->htype);
-        else if (word_is(w, "ptype"))
-            rc = field_u16(p, c, w, &a->ptype);
-        else if (word_is(w, "hlen"))
-            rc = field_u8(p, c, w, &a->hlen);
-        else if (word_is(w, "plen"))
-            rc = field_u8(p, c, w, &a->plen);
-        else if (word_is(w, "sha")) {
-            rc = field_mac(p, c, w, a->sha);
-            in->arp_sha_given = true;
-        } else if (word_is(w, "tha")) {
-            rc = field_mac(p, c, w, a->tha);
-            in->arp_tha_given = true;
-        } else if (word_is(w, "spa")) {
-            rc = field_addr(p, c, w, &in->arp_spa);
-            in->arp_spa_given = true;
-        } else if (word_is(w, "tpa")) {
-            rc = field_addr(p, c, w, &in->arp_tpa);
-            in->arp_tpa_given = true;
-        } else
-            return perr(p, w->col, "unknown arp field %s (request, reply, op, sha, spa, tha, "
-                        "tpa, htype, ptype, hlen, plen)", show(w).s);
-        if (rc < 0)
-            return -1;
-    }
-    return 0;
-}
+/* How a field's value is written. */
+enum field_kind {
+    FK_BOOL,       /* the word alone: sets the bool at `at` */
+    FK_SET,        /* the word alone: stores `value` at `at` (`request`, `echo`) */
+    FK_NUM,        /* a number 0..max (decimal or 0x hex), stored at `at` */
+    FK_MAC,        /* a MAC address */
+    FK_ADDR,       /* dotted, or a host's name: a struct scn_addr */
+    FK_CSUM,       /* `bad` or a number: a struct craft_csum */
+    FK_CSUM_NONE,  /* the same, or `none` (only UDP may leave it out) */
+    FK_TCPOPT,     /* a TCP option of kind `value`: tcp_option() reads it */
+    FK_CALL,       /* anything else: parse() reads it */
+};
 
-static int
-parse_ipv4(struct parser *p, struct cur *c, struct scn_inject *in)
-{
-    const struct tok *w;
-    struct craft_ipv4 *ip = &in->c.ip;
-    in->c.net = CRAFT_NET_IPV4;
-    while ((w = cur_peek(c)) != NULL && !is_layer_word(w) && !is_payload_start(w) &&
-           !word_is(w, "quote")) {
-        cur_next(c);
-        int rc = 0;
-        uint64_t v;
-        if (word_is(w, "src")) {
-            rc = field_addr(p, c, w, &in->ip_src);
-            in->ip_src_given = true;
-        } else if (word_is(w, "dst")) {
-            rc = field_addr(p, c, w, &in->ip_dst);
-            in->ip_dst_given = true;
-        } else if (word_is(w, "ttl")) {
-            rc = field_u8(p, c, w, &ip->ttl);
-            ip->has_ttl = true;
-        } else if (word_is(w, "tos"))
-            rc = field_u8(p, c, w, &ip->tos);
-        else if (word_is(w, "id"))
-            rc = field_u16(p, c, w, &ip->id);
-        else if (word_is(w, "df"))
-            ip->df = true;
-        else if (word_is(w, "mf"))
-            ip->mf = true;
-        else if (word_is(w, "rf"))
-            ip->rf = true;
-        else if (word_is(w, "frag") || word_is(w, "fragment")) {
-            bool slice = word_is(w, "fragment");
-            if ((rc = field_num(p, c, w, 65528, &v)) == 0 && v % 8 != 0)
-                rc = perr(p, c->ln->toks[c->i - 1].col,
-                          "a fragment offset is a multiple of 8 bytes [RFC 791 3.1]");
-            ip->frag_off = (uint16_t)v;
-            if (rc == 0 && slice) {
-                ip->slice = true;
-                ip->slice_off = (uint32_t)v;
-                ip->slice_len = -1;
-                const struct tok *tl = cur_peek(c);
-                if (tl != NULL && tl->kind == TOK_WORD && is_digit(tl->text[0])) {
-                    cur_next(c);
-                    if ((rc = get_num(p, tl, "fragment length", 65535, &v)) == 0)
-                        ip->slice_len = (int32_t)v;
-                }
-            }
-        } else if (word_is(w, "proto")) {
-            const struct tok *t = cur_peek(c);
-            ip->has_proto = true;
-            if (word_is(t, "icmp") || word_is(t, "udp") || word_is(t, "tcp")) {
-                cur_next(c);
-                ip->proto = word_is(t, "icmp") ? 1 : word_is(t, "udp") ? 17 : 6;
-            } else {
-                rc = field_u8(p, c, w, &ip->proto);
-            }
-        } else if (word_is(w, "len")) {
-            rc = field_u16(p, c, w, &ip->total_len);
-            ip->has_total_len = true;
-        } else if (word_is(w, "ihl")) {
-            if ((rc = field_num(p, c, w, 15, &v)) == 0)
-                ip->ihl = (uint8_t)v;
-            ip->has_ihl = true;
-        } else if (word_is(w, "version")) {
-            if ((rc = field_num(p, c, w, 15, &v)) == 0)
-                ip->version = (uint8_t)v;
-            ip->has_version = true;
-        } else if (word_is(w, "options")) {
-            const struct tok *t = cur_next(c);
-            size_t n = 0;
-            if (t == NULL)
-                return perr(p, w->col, "options needs hex bytes after it, like 07030400");
-            rc = get_hex(p, t, ip->options, IPV4_OPT_MAX, &n);
-            ip->opt_len = (uint8_t)n;
-        } else if (word_is(w, "csum"))
-            rc = field_csum(p, c, w, false, &ip->csum);
-        else
-            return perr(p, w->col, "unknown ipv4 field %s (src, dst, ttl, tos, id, df, mf, rf, "
-                        "frag, fragment, proto, len, ihl, version, options, csum)", show(w).s);
-        if (rc < 0)
-            return -1;
-    }
-    return 0;
-}
+/* One field of a layer. */
+struct field {
+    const char *name;     /* the word that starts it */
+    enum field_kind kind;
+    uint64_t max;         /* FK_NUM: the largest value taken */
+    uint64_t value;       /* FK_SET: what is stored; FK_TCPOPT: the option's kind */
+    size_t at;            /* where the value goes, from the start of struct scn_inject */
+    size_t size;          /* FK_SET, FK_NUM: its width in bytes (1, 2 or 4) */
+    size_t given;         /* where a bool saying it was written is, plus 1 (0: none, as
+                             0 is a place too) */
+    const char *shown;    /* how the unknown-field error lists it, if not by name */
+    /* FK_CALL: the field's own reader (w is taken; what follows it is not) */
+    int (*parse)(struct parser *p, struct cur *c, const struct tok *w, struct scn_inject *in);
+};
+
+/* A field's place (at and size), and the flag set when it is written. */
+#define AT(m) .at = offsetof(struct scn_inject, m), .size = sizeof(((struct scn_inject *)0)->m)
+#define GIVEN(m) .given = offsetof(struct scn_inject, m) + 1
+
+/* One layer: its word (for errors), its fields, and the word besides a
+ * layer's or a payload's that ends it (NULL: none). */
+struct layer {
+    const char *name;
+    const struct field *fields;
+    size_t n_fields;
+    const char *stop;
+};
+
+#define LAYER(name, fields, stop) \
+    { (name), (fields), sizeof(fields) / sizeof(fields)[0], (stop) }
 
 static int parse_layers(struct parser *p, struct cur *c, const struct tok *kw,
                         struct scn_inject *in, bool quoted);
 
+/* `frag N` (the offset field alone) or `fragment N [LEN]` (the field, and
+ * only those bytes of the transport after the header). */
 static int
-parse_icmp(struct parser *p, struct cur *c, struct scn_inject *in)
+ipv4_frag(struct parser *p, struct cur *c, const struct tok *w, struct scn_inject *in)
 {
-    const struct tok *w;
+    struct craft_ipv4 *ip = &in->c.ip;
+    uint64_t v;
+    if (field_num(p, c, w, 65528, &v) < 0)
+        return -1;
+    if (v % 8 != 0)
+        return perr(p, c->ln->toks[c->i - 1].col,
+                    "a fragment offset is a multiple of 8 bytes [RFC 791 3.1]");
+    ip->frag_off = (uint16_t)v;
+    if (!word_is(w, "fragment"))
+        return 0;
+    ip->slice = true;
+    ip->slice_off = (uint32_t)v;
+    ip->slice_len = -1;
+    const struct tok *tl = cur_peek(c);
+    if (tl != NULL && tl->kind == TOK_WORD && is_digit(tl->text[0])) {
+        cur_next(c);
+        if (get_num(p, tl, "fragment length", 65535, &v) < 0)
+            return -1;
+        ip->slice_len = (int32_t)v;
+    }
+    return 0;
+}
+
+/* `proto N`, or the transport by name. */
+static int
+ipv4_proto(struct parser *p, struct cur *c, const struct tok *w, struct scn_inject *in)
+{
+    const struct tok *t = cur_peek(c);
+    if (word_is(t, "icmp") || word_is(t, "udp") || word_is(t, "tcp")) {
+        cur_next(c);
+        in->c.ip.proto = word_is(t, "icmp") ? 1 : word_is(t, "udp") ? 17 : 6;
+        return 0;
+    }
+    return field_store(p, c, w, 255, &in->c.ip.proto, sizeof in->c.ip.proto);
+}
+
+static int
+ipv4_options(struct parser *p, struct cur *c, const struct tok *w, struct scn_inject *in)
+{
+    const struct tok *t = cur_next(c);
+    size_t n = 0;
+    if (t == NULL)
+        return perr(p, w->col, "options needs hex bytes after it, like 07030400");
+    int rc = get_hex(p, t, in->c.ip.options, IPV4_OPT_MAX, &n);
+    in->c.ip.opt_len = (uint8_t)n;
+    return rc;
+}
+
+/* `unreach net|host|proto|port|needfrag|N`. */
+static int
+icmp_unreach(struct parser *p, struct cur *c, const struct tok *w, struct scn_inject *in)
+{
+    static const char *const codes[] = { "net", "host", "proto", "port", "needfrag" };
     struct craft_icmp *m = &in->c.icmp;
-    in->c.trans = CRAFT_TRANS_ICMP;
-    m->type = ICMP_ECHO_REQUEST;
-    while ((w = cur_peek(c)) != NULL && !is_layer_word(w) && !is_payload_start(w)) {
+    const struct tok *t = cur_next(c);
+    uint64_t v = 0;
+    m->type = ICMP_DEST_UNREACH;
+    if (t == NULL)
+        return perr(p, w->col, "unreach needs its code: net, host, proto, port, needfrag or a "
+                    "number");
+    for (unsigned i = 0; i < sizeof codes / sizeof codes[0]; i++)
+        if (word_is(t, codes[i])) {
+            m->code = (uint8_t)i;
+            return 0;
+        }
+    int rc = get_num(p, t, "unreach code", 255, &v);
+    m->code = (uint8_t)v;
+    return rc;
+}
+
+/* `exceeded [ttl|reassembly]`. */
+static int
+icmp_exceeded(struct parser *p, struct cur *c, const struct tok *w, struct scn_inject *in)
+{
+    const struct tok *t = cur_peek(c);
+    (void)p;
+    (void)w;
+    in->c.icmp.type = ICMP_TIME_EXCEEDED;
+    in->c.icmp.code = ICMP_EXC_TTL;
+    if (word_is(t, "ttl")) {
         cur_next(c);
-        int rc = 0;
-        if (word_is(w, "echo"))
-            m->type = ICMP_ECHO_REQUEST;
-        else if (word_is(w, "reply"))
-            m->type = ICMP_ECHO_REPLY;
-        else if (word_is(w, "unreach")) {
-            static const char *const codes[] = { "net", "host", "proto", "port", "needfrag" };
-            const struct tok *t = cur_next(c);
-            m->type = ICMP_DEST_UNREACH;
-            if (t == NULL)
-                return perr(p, w->col, "unreach needs its code: net, host, proto, port, "
-                            "needfrag or a number");
-            bool named = false;
-            for (unsigned i = 0; i < 5; i++)
-                if (word_is(t, codes[i])) {
-                    m->code = (uint8_t)i;
-                    named = true;
-                }
-            if (!named) {
-                uint64_t v;
-                if (get_num(p, t, "unreach code", 255, &v) < 0)
-                    return -1;
-                m->code = (uint8_t)v;
-            }
-        } else if (word_is(w, "exceeded")) {
-            m->type = ICMP_TIME_EXCEEDED;
-            m->code = ICMP_EXC_TTL;
-            const struct tok *t = cur_peek(c);
-            if (word_is(t, "ttl")) {
-                cur_next(c);
-            } else if (word_is(t, "reassembly")) {
-                cur_next(c);
-                m->code = ICMP_EXC_FRAGTIME;
-            }
-        } else if (word_is(w, "type"))
-            rc = field_u8(p, c, w, &m->type);
-        else if (word_is(w, "code"))
-            rc = field_u8(p, c, w, &m->code);
-        else if (word_is(w, "id"))
-            rc = field_u16(p, c, w, &m->id);
-        else if (word_is(w, "seq"))
-            rc = field_u16(p, c, w, &m->seq);
-        else if (word_is(w, "mtu"))
-            rc = field_u16(p, c, w, &m->mtu);
-        else if (word_is(w, "rest")) {
-            rc = field_u32(p, c, w, &m->rest);
-            m->has_rest = true;
-        } else if (word_is(w, "csum"))
-            rc = field_csum(p, c, w, false, &m->csum);
-        else if (word_is(w, "quote")) {
-            if (word_is(cur_peek(c), "whole")) {
-                cur_next(c);
-                in->quote_whole = true;
-            }
-            in->quote = calloc(1, sizeof *in->quote);
-            if (in->quote == NULL)
-                return perr_oom(p);
-            if (!word_is(cur_peek(c), "ipv4"))
-                return perr(p, w->col, "quote needs the quoted datagram after it: 'quote "
-                            "ipv4 ... tcp ...'");
-            return parse_layers(p, c, w, in->quote, true);
-        } else
-            return perr(p, w->col, "unknown icmp field %s (echo, reply, unreach CODE, exceeded, "
-                        "type, code, id, seq, mtu, rest, csum, quote)", show(w).s);
-        if (rc < 0)
+    } else if (word_is(t, "reassembly")) {
+        cur_next(c);
+        in->c.icmp.code = ICMP_EXC_FRAGTIME;
+    }
+    return 0;
+}
+
+/* `quote [whole] ipv4 ...`: the quoted datagram's layers take the rest of
+ * the line (parse_layers() sees that nothing follows them). */
+static int
+icmp_quote(struct parser *p, struct cur *c, const struct tok *w, struct scn_inject *in)
+{
+    if (word_is(cur_peek(c), "whole")) {
+        cur_next(c);
+        in->quote_whole = true;
+    }
+    in->quote = calloc(1, sizeof *in->quote);
+    if (in->quote == NULL)
+        return perr_oom(p);
+    if (!word_is(cur_peek(c), "ipv4"))
+        return perr(p, w->col, "quote needs the quoted datagram after it: 'quote ipv4 ... tcp "
+                    "...'");
+    return parse_layers(p, c, w, in->quote, true);
+}
+
+static int
+tcp_flags(struct parser *p, struct cur *c, const struct tok *w, struct scn_inject *in)
+{
+    const struct tok *t = cur_next(c);
+    if (t == NULL)
+        return perr(p, w->col, "flags needs letters after it, like S, SA, FPU or none");
+    return get_tcp_flags(p, t, &in->c.tcp.flags);
+}
+
+/* A TCP option of kind `kind`, after those written before it. */
+static int
+tcp_option(struct parser *p, struct cur *c, const struct tok *w, enum craft_tcpopt_kind kind,
+           struct scn_inject *in)
+{
+    struct craft_tcpopt *o = new_opt(p, in, w);
+    const struct tok *t;
+    size_t n = 0;
+    int rc;
+    if (o == NULL)
+        return -1;
+    o->kind = kind;
+    switch (kind) {
+    case CRAFT_TCPOPT_EOL:
+    case CRAFT_TCPOPT_NOP:
+    case CRAFT_TCPOPT_SACK_PERM:
+        return 0;
+    case CRAFT_TCPOPT_MSS:
+        return field_store(p, c, w, 65535, &o->mss, sizeof o->mss);
+    case CRAFT_TCPOPT_WSCALE:
+        return field_store(p, c, w, 255, &o->wscale, sizeof o->wscale);
+    case CRAFT_TCPOPT_TS:
+        if (field_store(p, c, w, UINT32_MAX, &o->ts_val, sizeof o->ts_val) < 0)
+            return -1;
+        return field_store(p, c, w, UINT32_MAX, &o->ts_ecr, sizeof o->ts_ecr);
+    case CRAFT_TCPOPT_SACK:
+        if ((t = cur_next(c)) == NULL)
+            return perr(p, w->col, "sack needs blocks after it, like 1001:2001");
+        return get_sack(p, t, o);
+    case CRAFT_TCPOPT_RAW:
+        if ((t = cur_next(c)) == NULL)
+            return perr(p, w->col, "opt needs the option's bytes in hex, like 1e0400");
+        rc = get_hex(p, t, o->raw, CRAFT_OPT_MAX, &n);
+        o->raw_len = (uint8_t)n;
+        return rc;
+    }
+    return 0;
+}
+
+static const struct field eth_fields[] = {
+    { "src", FK_MAC, AT(c.eth.src), GIVEN(eth_src_given) },
+    { "dst", FK_MAC, AT(c.eth.dst), GIVEN(eth_dst_given) },
+    { "type", FK_NUM, 65535, AT(c.eth.type), GIVEN(c.eth.has_type) },
+};
+
+static const struct field arp_fields[] = {
+    { "request", FK_SET, .value = ARP_OP_REQUEST, AT(c.arp.op) },
+    { "reply", FK_SET, .value = ARP_OP_REPLY, AT(c.arp.op) },
+    { "op", FK_NUM, 65535, AT(c.arp.op) },
+    { "sha", FK_MAC, AT(c.arp.sha), GIVEN(arp_sha_given) },
+    { "spa", FK_ADDR, AT(arp_spa), GIVEN(arp_spa_given) },
+    { "tha", FK_MAC, AT(c.arp.tha), GIVEN(arp_tha_given) },
+    { "tpa", FK_ADDR, AT(arp_tpa), GIVEN(arp_tpa_given) },
+    { "htype", FK_NUM, 65535, AT(c.arp.htype) },
+    { "ptype", FK_NUM, 65535, AT(c.arp.ptype) },
+    { "hlen", FK_NUM, 255, AT(c.arp.hlen) },
+    { "plen", FK_NUM, 255, AT(c.arp.plen) },
+};
+
+static const struct field ipv4_fields[] = {
+    { "src", FK_ADDR, AT(ip_src), GIVEN(ip_src_given) },
+    { "dst", FK_ADDR, AT(ip_dst), GIVEN(ip_dst_given) },
+    { "ttl", FK_NUM, 255, AT(c.ip.ttl), GIVEN(c.ip.has_ttl) },
+    { "tos", FK_NUM, 255, AT(c.ip.tos) },
+    { "id", FK_NUM, 65535, AT(c.ip.id) },
+    { "df", FK_BOOL, AT(c.ip.df) },
+    { "mf", FK_BOOL, AT(c.ip.mf) },
+    { "rf", FK_BOOL, AT(c.ip.rf) },
+    { "frag", FK_CALL, .parse = ipv4_frag },
+    { "fragment", FK_CALL, .parse = ipv4_frag },
+    { "proto", FK_CALL, .parse = ipv4_proto, GIVEN(c.ip.has_proto) },
+    { "len", FK_NUM, 65535, AT(c.ip.total_len), GIVEN(c.ip.has_total_len) },
+    { "ihl", FK_NUM, 15, AT(c.ip.ihl), GIVEN(c.ip.has_ihl) },
+    { "version", FK_NUM, 15, AT(c.ip.version), GIVEN(c.ip.has_version) },
+    { "options", FK_CALL, .parse = ipv4_options },
+    { "csum", FK_CSUM, AT(c.ip.csum) },
+};
+
+static const struct field icmp_fields[] = {
+    { "echo", FK_SET, .value = ICMP_ECHO_REQUEST, AT(c.icmp.type) },
+    { "reply", FK_SET, .value = ICMP_ECHO_REPLY, AT(c.icmp.type) },
+    { "unreach", FK_CALL, .parse = icmp_unreach, .shown = "unreach CODE" },
+    { "exceeded", FK_CALL, .parse = icmp_exceeded },
+    { "type", FK_NUM, 255, AT(c.icmp.type) },
+    { "code", FK_NUM, 255, AT(c.icmp.code) },
+    { "id", FK_NUM, 65535, AT(c.icmp.id) },
+    { "seq", FK_NUM, 65535, AT(c.icmp.seq) },
+    { "mtu", FK_NUM, 65535, AT(c.icmp.mtu) },
+    { "rest", FK_NUM, UINT32_MAX, AT(c.icmp.rest), GIVEN(c.icmp.has_rest) },
+    { "csum", FK_CSUM, AT(c.icmp.csum) },
+    { "quote", FK_CALL, .parse = icmp_quote },
+};
+
+static const struct field udp_fields[] = {
+    { "sport", FK_NUM, 65535, AT(c.udp.sport) },
+    { "dport", FK_NUM, 65535, AT(c.udp.dport) },
+    { "len", FK_NUM, 65535, AT(c.udp.len), GIVEN(c.udp.has_len) },
+    { "csum", FK_CSUM_NONE, AT(c.udp.csum) },
+};
+
+static const struct field tcp_fields[] = {
+    { "sport", FK_NUM, 65535, AT(c.tcp.sport) },
+    { "dport", FK_NUM, 65535, AT(c.tcp.dport) },
+    { "seq", FK_NUM, UINT32_MAX, AT(c.tcp.seq) },
+    { "ack", FK_NUM, UINT32_MAX, AT(c.tcp.ack) },
+    { "win", FK_NUM, 65535, AT(c.tcp.win), GIVEN(has_win) },
+    { "urg", FK_NUM, 65535, AT(c.tcp.urp) },
+    { "flags", FK_CALL, .parse = tcp_flags },
+    { "off", FK_NUM, 15, AT(c.tcp.data_off), GIVEN(c.tcp.has_data_off) },
+    { "reserved", FK_NUM, 15, AT(c.tcp.reserved) },
+    { "mss", FK_TCPOPT, .value = CRAFT_TCPOPT_MSS },
+    { "nop", FK_TCPOPT, .value = CRAFT_TCPOPT_NOP },
+    { "eol", FK_TCPOPT, .value = CRAFT_TCPOPT_EOL },
+    { "wscale", FK_TCPOPT, .value = CRAFT_TCPOPT_WSCALE },
+    { "sackok", FK_TCPOPT, .value = CRAFT_TCPOPT_SACK_PERM },
+    { "sack", FK_TCPOPT, .value = CRAFT_TCPOPT_SACK },
+    { "ts", FK_TCPOPT, .value = CRAFT_TCPOPT_TS },
+    { "opt", FK_TCPOPT, .value = CRAFT_TCPOPT_RAW },
+    { "nopad", FK_BOOL, AT(c.tcp.no_opt_pad) },
+    { "csum", FK_CSUM, AT(c.tcp.csum) },
+};
+
+static const struct layer eth_layer = LAYER("eth", eth_fields, NULL);
+static const struct layer arp_layer = LAYER("arp", arp_fields, NULL);
+/* `quote` (an icmp field) ends ipv4's fields: without icmp it is
+ * "unexpected", not an unknown ipv4 field */
+static const struct layer ipv4_layer = LAYER("ipv4", ipv4_fields, "quote");
+static const struct layer icmp_layer = LAYER("icmp", icmp_fields, NULL);
+static const struct layer udp_layer = LAYER("udp", udp_fields, NULL);
+static const struct layer tcp_layer = LAYER("tcp", tcp_fields, NULL);
+
+/* The value of field f, whose word w was just taken, into in. */
+static int
+parse_field(struct parser *p, struct cur *c, const struct tok *w, const struct field *f,
+            struct scn_inject *in)
+{
+    char *to = (char *)in + f->at;
+    int rc = 0;
+    switch (f->kind) {
+    case FK_BOOL:
+        *(bool *)to = true;
+        break;
+    case FK_SET:
+        store_uint(to, f->size, f->value);
+        break;
+    case FK_NUM:
+        rc = field_store(p, c, w, f->max, to, f->size);
+        break;
+    case FK_MAC:
+        rc = field_mac(p, c, w, (uint8_t *)to);
+        break;
+    case FK_ADDR:
+        rc = field_addr(p, c, w, (struct scn_addr *)to);
+        break;
+    case FK_CSUM:
+    case FK_CSUM_NONE:
+        rc = field_csum(p, c, w, f->kind == FK_CSUM_NONE, (struct craft_csum *)to);
+        break;
+    case FK_TCPOPT:
+        rc = tcp_option(p, c, w, (enum craft_tcpopt_kind)f->value, in);
+        break;
+    case FK_CALL:
+        rc = f->parse(p, c, w, in);
+        break;
+    }
+    if (rc < 0)
+        return -1;
+    if (f->given != 0)
+        *(bool *)((char *)in + f->given - 1) = true;
+    return 0;
+}
+
+/* "unknown tcp field 'x' (sport, dport, ...)": all of l's fields. */
+static int
+err_unknown_field(struct parser *p, const struct tok *w, const struct layer *l)
+{
+    char list[SCN_MSG_LEN] = "";
+    size_t n = 0;
+    for (size_t i = 0; i < l->n_fields && n < sizeof list; i++) {
+        const struct field *f = &l->fields[i];
+        n += (size_t)snprintf(list + n, sizeof list - n, "%s%s", i > 0 ? ", " : "",
+                              f->shown != NULL ? f->shown : f->name);
+    }
+    return perr(p, w->col, "unknown %s field %s (%s)", l->name, show(w).s, list);
+}
+
+/* l's fields, up to the next layer, the payload or the end of the line. */
+static int
+parse_fields(struct parser *p, struct cur *c, struct scn_inject *in, const struct layer *l)
+{
+    const struct tok *w;
+    while ((w = cur_peek(c)) != NULL && !is_layer_word(w) && !is_payload_start(w) &&
+           !(l->stop != NULL && word_is(w, l->stop))) {
+        const struct field *f = NULL;
+        cur_next(c);
+        for (size_t i = 0; i < l->n_fields && f == NULL; i++)
+            if (word_is(w, l->fields[i].name))
+                f = &l->fields[i];
+        if (f == NULL)
+            return err_unknown_field(p, w, l);
+        if (parse_field(p, c, w, f, in) < 0)
             return -1;
     }
     return 0;
 }
 
+/* The transport layer t names, from the values it starts with. */
 static int
-parse_udp(struct parser *p, struct cur *c, struct scn_inject *in)
+parse_transport(struct parser *p, struct cur *c, const struct tok *t, struct scn_inject *in)
 {
-    const struct tok *w;
-    struct craft_udp *u = &in->c.udp;
-    in->c.trans = CRAFT_TRANS_UDP;
-    while ((w = cur_peek(c)) != NULL && !is_layer_word(w) && !is_payload_start(w)) {
-        cur_next(c);
-        int rc;
-        if (word_is(w, "sport"))
-            rc = field_u16(p, c, w, &u->sport);
-        else if (word_is(w, "dport"))
-            rc = field_u16(p, c, w, &u->dport);
-        else if (word_is(w, "len")) {
-            rc = field_u16(p, c, w, &u->len);
-            u->has_len = true;
-        } else if (word_is(w, "csum"))
-            rc = field_csum(p, c, w, true, &u->csum);
-        else
-            return perr(p, w->col, "unknown udp field %s (sport, dport, len, csum)", show(w).s);
-        if (rc < 0)
-            return -1;
+    if (word_is(t, "icmp")) {
+        in->c.trans = CRAFT_TRANS_ICMP;
+        in->c.icmp.type = ICMP_ECHO_REQUEST;
+        return parse_fields(p, c, in, &icmp_layer);
     }
-    return 0;
-}
-
-static int
-parse_tcp(struct parser *p, struct cur *c, struct scn_inject *in)
-{
-    const struct tok *w;
-    struct craft_tcp *t = &in->c.tcp;
+    if (word_is(t, "udp")) {
+        in->c.trans = CRAFT_TRANS_UDP;
+        return parse_fields(p, c, in, &udp_layer);
+    }
     in->c.trans = CRAFT_TRANS_TCP;
-    t->win = 65535;
-    while ((w = cur_peek(c)) != NULL && !is_layer_word(w) && !is_payload_start(w)) {
-        cur_next(c);
-        int rc = 0;
-        uint64_t v;
-        struct craft_tcpopt *o;
-        if (word_is(w, "sport"))
-            rc = field_u16(p, c, w, &t->sport);
-        else if (word_is(w, "dport"))
-            rc = field_u16(p, c, w, &t->dport);
-        else if (word_is(w, "seq"))
-            rc = field_u32(p, c, w, &t->seq);
-        else if (word_is(w, "ack"))
-            rc = field_u32(p, c, w, &t->ack);
-        else if (word_is(w, "win")) {
-            rc = field_u16(p, c, w, &t->win);
-            in->has_win = true;
-        } else if (word_is(w, "urg"))
-            rc = field_u16(p, c, w, &t->urp);
-        else if (word_is(w, "flags")) {
-            const struct tok *f = cur_next(c);
-            if (f == NULL)
-                return perr(p, w->col, "flags needs letters after it, like S, SA, FPU or none");
-            rc = get_tcp_flags(p, f, &t->flags);
-        } else if (word_is(w, "off")) {
-            if ((rc = field_num(p, c, w, 15, &v)) == 0)
-                t->data_off = (uint8_t)v;
-            t->has_data_off = true;
-        } else if (word_is(w, "reserved")) {
-            if ((rc = field_num(p, c, w, 15, &v)) == 0)
-                t->reserved = (uint8_t)v;
-        } else if (word_is(w, "nopad"))
-            t->no_opt_pad = true;
-        else if (word_is(w, "csum"))
-            rc = field_csum(p, c, w, false, &t->csum);
-        else if (word_is(w, "mss") || word_is(w, "nop") || word_is(w, "eol") ||
-                 word_is(w, "wscale") || word_is(w, "sackok") || word_is(w, "sack") ||
-                 word_is(w, "ts") || word_is(w, "opt")) {
-            if ((o = new_opt(p, in, w)) == NULL)
-                return -1;
-            if (word_is(w, "mss")) {
-                o->kind = CRAFT_TCPOPT_MSS;
-                rc = field_u16(p, c, w, &o->mss);
-            } else if (word_is(w, "nop")) {
-                o->kind = CRAFT_TCPOPT_NOP;
-            } else if (word_is(w, "eol")) {
-                o->kind = CRAFT_TCPOPT_EOL;
-            } else if (word_is(w, "wscale")) {
-                o->kind = CRAFT_TCPOPT_WSCALE;
-                rc = field_u8(p, c, w, &o->wscale);
-            } else if (word_is(w, "sackok")) {
-                o->kind = CRAFT_TCPOPT_SACK_PERM;
-            } else if (word_is(w, "sack")) {
-                const struct tok *b = cur_next(c);
-                if (b == NULL)
-                    return perr(p, w->col, "sack needs blocks after it, like 1001:2001");
-                rc = get_sack(p, b, o);
-            } else if (word_is(w, "ts")) {
-                o->kind = CRAFT_TCPOPT_TS;
-                if ((rc = field_u32(p, c, w, &o->ts_val)) == 0)
-                    rc = field_u32(p, c, w, &o->ts_ecr);
-            } else {
-                const struct tok *h = cur_next(c);
-                size_t n = 0;
-                o->kind = CRAFT_TCPOPT_RAW;
-                if (h == NULL)
-                    return perr(p, w->col, "opt needs the option's bytes in hex, like 1e0400");
-                rc = get_hex(p, h, o->raw, CRAFT_OPT_MAX, &n);
-                o->raw_len = (uint8_t)n;
-            }
-        } else
-            return perr(p, w->col, "unknown tcp field %s (sport, dport, seq, ack, win, urg, "
-                        "flags, off, reserved, mss, nop, eol, wscale, sackok, sack, ts, opt, "
-                        "nopad, csum)", show(w).s);
-        if (rc < 0)
-            return -1;
-    }
-    if (t->sport == 0 || t->dport == 0)
+    in->c.tcp.win = 65535;
+    if (parse_fields(p, c, in, &tcp_layer) < 0)
+        return -1;
+    if (in->c.tcp.sport == 0 || in->c.tcp.dport == 0)
         return perr(p, c->ln->toks[c->i - 1].col, "tcp needs 'sport N' and 'dport N'");
     return 0;
 }
@@ -711,25 +762,25 @@ parse_layers(struct parser *p, struct cur *c, const struct tok *kw, struct scn_i
         if (quoted)
             return perr(p, t->col, "a quoted datagram starts at its IPv4 header");
         cur_next(c);
-        if (parse_eth(p, c, in) < 0)
+        in->has_eth = true;
+        if (parse_fields(p, c, in, &eth_layer) < 0)
             return -1;
         t = cur_peek(c);
     }
     if (word_is(t, "arp")) {
         cur_next(c);
-        if (parse_arp(p, c, in) < 0)
+        craft_arp_defaults(&in->c);
+        if (parse_fields(p, c, in, &arp_layer) < 0)
             return -1;
     } else if (word_is(t, "ipv4")) {
         cur_next(c);
-        if (parse_ipv4(p, c, in) < 0)
+        in->c.net = CRAFT_NET_IPV4;
+        if (parse_fields(p, c, in, &ipv4_layer) < 0)
             return -1;
         t = cur_peek(c);
         if (word_is(t, "icmp") || word_is(t, "udp") || word_is(t, "tcp")) {
             cur_next(c);
-            int rc = word_is(t, "icmp") ? parse_icmp(p, c, in)
-                     : word_is(t, "udp") ? parse_udp(p, c, in)
-                                         : parse_tcp(p, c, in);
-            if (rc < 0)
+            if (parse_transport(p, c, t, in) < 0)
                 return -1;
             if (in->quote != NULL)
                 return 0;  /* the quote took the rest of the line */

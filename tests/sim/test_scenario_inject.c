@@ -159,6 +159,53 @@ static const struct {
       "t.scn:4:1: error: no host is at the other end of alice's link to lend the frame its "
       "source: write the ipv4 src" },
     { WORLD "inject into bob:eth3 ipv4\n", "t.scn:4:17: error: bob has no interface 'eth3' (it has eth0)" },
+    /* each layer's unknown-field error lists all its fields */
+    { WORLD "inject into bob eth bogus ipv4\n",
+      "t.scn:4:21: error: unknown eth field 'bogus' (src, dst, type)" },
+    { WORLD "inject into bob arp bogus\n",
+      "t.scn:4:21: error: unknown arp field 'bogus' (request, reply, op, sha, spa, tha, tpa, "
+      "htype, ptype, hlen, plen)" },
+    { WORLD "inject into bob ipv4 icmp bogus\n",
+      "t.scn:4:27: error: unknown icmp field 'bogus' (echo, reply, unreach CODE, exceeded, type, "
+      "code, id, seq, mtu, rest, csum, quote)" },
+    { WORLD "inject into bob ipv4 udp sport 1 dport 2 bogus\n",
+      "t.scn:4:42: error: unknown udp field 'bogus' (sport, dport, len, csum)" },
+    { WORLD "inject into bob ipv4 tcp sport 1 dport 2 bogus\n",
+      "t.scn:4:42: error: unknown tcp field 'bogus' (sport, dport, seq, ack, win, urg, flags, off, "
+      "reserved, mss, nop, eol, wscale, sackok, sack, ts, opt, nopad, csum)" },
+    /* a field's range is its width on the wire (or the field's own limit) */
+    { WORLD "inject into bob eth type 65536 ipv4\n",
+      "t.scn:4:26: error: type 65536 is more than 65535" },
+    { WORLD "inject into bob arp hlen 256\n", "t.scn:4:26: error: hlen 256 is more than 255" },
+    { WORLD "inject into bob ipv4 udp sport 65536 dport 2\n",
+      "t.scn:4:32: error: sport 65536 is more than 65535" },
+    { WORLD "inject into bob ipv4 tcp sport 1 dport 2 seq 4294967296\n",
+      "t.scn:4:46: error: seq 4294967296 is more than 4294967295" },
+    { WORLD "inject into bob ipv4 ihl 16\n", "t.scn:4:26: error: ihl 16 is more than 15" },
+    { WORLD "inject into bob ipv4 tcp sport 1 dport 2 off 0x10\n",
+      "t.scn:4:46: error: off 0x10 is more than 15" },
+    { WORLD "inject into bob ipv4 icmp rest 0x100000000\n",
+      "t.scn:4:32: error: rest 0x100000000 is more than 4294967295" },
+    { WORLD "inject into bob ipv4 frag 65536\n",
+      "t.scn:4:27: error: frag 65536 is more than 65528" },
+    { WORLD "inject into bob ipv4 fragment 8 65536 udp sport 1 dport 2\n",
+      "t.scn:4:33: error: fragment length 65536 is more than 65535" },
+    { WORLD "inject into bob ipv4 icmp unreach 256\n",
+      "t.scn:4:35: error: unreach code 256 is more than 255" },
+    /* a field with nothing after it, or not a number */
+    { WORLD "inject into bob ipv4 ttl\n", "t.scn:4:22: error: ttl needs a value after it" },
+    { WORLD "inject into bob ipv4 tos x\n",
+      "t.scn:4:26: error: tos must be a whole number, found 'x'" },
+    { WORLD "inject into bob ipv4 icmp unreach\n",
+      "t.scn:4:27: error: unreach needs its code: net, host, proto, port, needfrag or a number" },
+    { WORLD "inject into bob ipv4 options\n",
+      "t.scn:4:22: error: options needs hex bytes after it, like 07030400" },
+    { WORLD "inject into bob ipv4 tcp sport 1 dport 2 flags\n",
+      "t.scn:4:42: error: flags needs letters after it, like S, SA, FPU or none" },
+    { WORLD "inject into bob ipv4 tcp sport 1 dport 2 nop nop nop nop nop nop nop nop nop nop "
+            "nop nop nop nop nop nop nop nop nop nop nop nop nop nop nop nop nop nop nop nop nop "
+            "nop nop nop nop nop nop nop nop nop nop\n",
+      "t.scn:4:202: error: too many TCP options" },
 };
 
 START_TEST(test_inject_errors)
