@@ -970,8 +970,9 @@ record_frame_bytes(struct record *r, const struct trace_event *ev, uint32_t *blk
         f = frame_slot(r, p->id);
     }
     bool mine = f->id == p->id && p->id != 0;
+    bool unwritten = mine && f->gen == p->gen;
     long start = (long)poff - f->off_lo;
-    if (mine && f->gen == p->gen && start >= 0 && (size_t)start + len <= f->len) {
+    if (unwritten && start >= 0 && (size_t)start + len <= f->len) {
         /* Nothing has written the packet since its bytes were kept: these
          * are some of them, whether the block holding them is still raw or
          * long compressed. Read back and compared in a debug build, which
@@ -982,6 +983,20 @@ record_frame_bytes(struct record *r, const struct trace_event *ev, uint32_t *blk
         const uint8_t *kept = record_frame_at(r, *blk, *off, (uint32_t)len);
         assert(kept != NULL && memcmp(kept, p->data, len) == 0);
 #endif
+        return true;
+    }
+    size_t k = start < 0 ? (size_t)-start : 0;
+    if (unwritten && k > 0 && f->blk == r->stage_blk && k <= (size_t)(f->lo - f->base) &&
+        len == k + f->len) {
+        /* A layer below pushed its header into fresh room (the way down):
+         * the bytes kept are the rest, unwritten. */
+        assert(memcmp(r->stage + f->lo, p->data + k, f->len) == 0);
+        f->lo = (uint16_t)(f->lo - k);
+        f->len = (uint16_t)len;
+        memcpy(r->stage + f->lo, p->data, k);
+        f->off_lo = (int16_t)poff;
+        *blk = f->blk;
+        *off = f->lo;
         return true;
     }
     uint8_t *raw = mine ? frame_raw(r, f->blk) : NULL;
@@ -1001,7 +1016,6 @@ record_frame_bytes(struct record *r, const struct trace_event *ev, uint32_t *blk
             *off = f->lo + (uint32_t)start;
             return true;
         }
-        size_t k = start < 0 ? (size_t)-start : 0;
         if (k > 0 && f->blk == r->stage_blk && k <= (size_t)(f->lo - f->base) &&
             len == k + flen && memcmp(p->data + k, raw + f->lo, flen) == 0) {
             /* [base, lo) is this frame's own room, unread by any event */

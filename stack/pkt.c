@@ -125,6 +125,7 @@ pkt_alloc(struct pkt_pool *pool, size_t headroom, size_t size)
     p->next_hop = 0;
     p->buf_class = (uint8_t)c;
     p->gen = 0;
+    p->held_lo = p->held_hi = (uint32_t)headroom;
     p->next = NULL;
     if (pool != NULL) {
         p->id = ++pool->next_id;
@@ -163,6 +164,8 @@ pkt_clone(const struct pkt *p)
     c->rx_ifc = p->rx_ifc;
     c->cause = p->cause;
     c->next_hop = p->next_hop;
+    c->held_lo = p->held_lo;
+    c->held_hi = p->held_hi;
     return c;
 }
 
@@ -191,9 +194,13 @@ pkt_push(struct pkt *p, size_t n)
 {
     if ((size_t)(p->data - p->head) < n)
         return NULL;
+    uint32_t off = (uint32_t)(p->data - p->head), lo = off - (uint32_t)n;
+    if (off > p->held_lo)
+        p->gen++;  /* [lo, off) meets bytes held before */
+    if (lo < p->held_lo)
+        p->held_lo = lo;
     p->data -= n;
     p->len += n;
-    p->gen++;
     return p->data;
 }
 
@@ -214,8 +221,12 @@ pkt_put(struct pkt *p, size_t n)
     if (p->cap - used < n)
         return NULL;
     uint8_t *tail = p->data + p->len;
+    uint32_t end = (uint32_t)used;
+    if (end < p->held_hi)
+        p->gen++;  /* [end, end + n) meets bytes held before */
+    if (end + n > p->held_hi)
+        p->held_hi = end + (uint32_t)n;
     p->len += n;
-    p->gen++;
     return tail;
 }
 

@@ -73,10 +73,14 @@ struct pkt {
     uint32_t next_hop;         /* ARP queue: the address being resolved */
     uint8_t buf_class;         /* enum pkt_class of the buffer behind head */
     uint32_t gen;              /* write generation: changes before any byte the
-                                  packet already holds may be written again
-                                  (pkt_push, pkt_put, pkt_touch), so a reader
-                                  that copied the bytes at (id, gen) knows
-                                  them unchanged while both stay the same */
+                                  packet holds or held may be written again
+                                  (pkt_push or pkt_put over such bytes,
+                                  pkt_touch), so a reader that copied the bytes
+                                  at (id, gen) knows them unchanged while both
+                                  stay the same */
+    uint32_t held_lo, held_hi; /* offsets from head of every byte the packet has
+                                  held: room outside them is fresh, and a header
+                                  pushed there changes no byte anyone read */
     struct pkt *next;          /* link in the one queue that owns it */
 };
 
@@ -102,13 +106,14 @@ struct pkt *pkt_clone(const struct pkt *p);
 void pkt_free(struct pkt *p);
 
 /* Prepend n bytes; returns the new data pointer or NULL without headroom.
- * The bytes it hands back may be ones an earlier header held (a router's new
- * Ethernet header over the old one): it counts as a write (gen). */
+ * When the bytes it hands back were held before (a router's new Ethernet
+ * header over the old one), it counts as a write (gen). */
 uint8_t *pkt_push(struct pkt *p, size_t n);
 /* Strip n bytes from the front; returns the new data pointer or NULL if short. */
 uint8_t *pkt_pull(struct pkt *p, size_t n);
 /* Append n bytes at the tail; returns a pointer to them or NULL without room
- * (a write, as pkt_push(): the tail may be bytes pkt_trim() cut). */
+ * (a write, as pkt_push(), when the tail was held before: bytes pkt_trim()
+ * cut). */
 uint8_t *pkt_put(struct pkt *p, size_t n);
 /* Cut the packet to n bytes (an IPv4 total length shorter than the frame). */
 void pkt_trim(struct pkt *p, size_t n);

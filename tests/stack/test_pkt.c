@@ -184,6 +184,56 @@ START_TEST(test_trim_only_shortens)
 }
 END_TEST
 
+/* pkt.gen changes before any byte the packet holds or held may be written
+ * again, and only then: the event log shares a frame's bytes between events
+ * while it stays the same. */
+START_TEST(test_gen_changes_only_over_bytes_held)
+{
+    struct pkt_pool pool = { 0 };
+    struct pkt *p = pkt_alloc(&pool, 64, 100);
+    uint32_t g = p->gen;
+    /* building: payload at a fresh tail, headers into fresh headroom */
+    memset(pkt_put(p, 40), 'x', 40);
+    memset(pkt_push(p, 20), 'h', 20);
+    memset(pkt_push(p, 14), 'e', 14);
+    ck_assert_uint_eq(p->gen, g);
+    /* receiving: stripping headers writes nothing */
+    ck_assert_ptr_nonnull(pkt_pull(p, 14));
+    ck_assert_ptr_nonnull(pkt_pull(p, 20));
+    ck_assert_uint_eq(p->gen, g);
+    /* a header pushed back over bytes held before (a router's new Ethernet
+     * header) is a write */
+    ck_assert_ptr_nonnull(pkt_push(p, 14));
+    ck_assert_uint_ne(p->gen, g);
+    g = p->gen;
+    /* so is a tail put back over bytes pkt_trim() cut */
+    pkt_trim(p, 30);
+    ck_assert_uint_eq(p->gen, g);
+    ck_assert_ptr_nonnull(pkt_put(p, 4));
+    ck_assert_uint_ne(p->gen, g);
+    g = p->gen;
+    /* these 20 reach the old end (what was cut was 24 bytes); past every
+     * byte held, the tail is fresh again */
+    ck_assert_ptr_nonnull(pkt_put(p, 20));
+    uint32_t after_overlap = p->gen;
+    ck_assert_uint_ne(after_overlap, g);
+    ck_assert_ptr_nonnull(pkt_put(p, 8));
+    ck_assert_uint_eq(p->gen, after_overlap);
+    /* and a write in place says so itself */
+    pkt_touch(p);
+    ck_assert_uint_ne(p->gen, after_overlap);
+    /* a clone is a new packet (new id) that held what its original held */
+    struct pkt *c = pkt_clone(p);
+    ck_assert_ptr_nonnull(c);
+    uint32_t cg = c->gen;
+    ck_assert_ptr_nonnull(pkt_pull(c, 6));
+    ck_assert_ptr_nonnull(pkt_push(c, 6));
+    ck_assert_uint_ne(c->gen, cg);
+    pkt_free(c);
+    pkt_free(p);
+}
+END_TEST
+
 START_TEST(test_layer_offsets_survive_push_and_pull)
 {
     struct pkt_pool pool = { 0 };
@@ -376,6 +426,7 @@ pkt_suite(void)
     tcase_add_test(tc, test_pull_strips_front_and_refuses_past_len);
     tcase_add_test(tc, test_put_appends_up_to_capacity);
     tcase_add_test(tc, test_trim_only_shortens);
+    tcase_add_test(tc, test_gen_changes_only_over_bytes_held);
     tcase_add_test(tc, test_layer_offsets_survive_push_and_pull);
     suite_add_tcase(s, tc);
 
