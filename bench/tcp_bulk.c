@@ -6,6 +6,9 @@
  * link (no delay, no rate limit, no loss) and reports payload megabytes per
  * CPU-second, first with nobody listening to the trace, then with the event
  * log recording every event (a smaller transfer: the log keeps every frame),
+ * and with a sink that reads every event as the log does and keeps nothing,
+ * which splits log on's time into the stack's, the building of its events
+ * and the log's own,
  * then the capture's cost: the same transfer with nothing listening, into a
  * classic pcap file, and into a pcapng file (each frame with its cause
  * comment), as CPU-time ratios against the run with nothing listening.
@@ -194,8 +197,17 @@ ns_transfer(struct ns_world *w, uint64_t bytes, bool *ok)
     return cpu_seconds_self() - t0;
 }
 
-/* What listens to the world's trace during a transfer. */
-enum ns_listener { NS_NOBODY, NS_LOG, NS_PCAP, NS_PCAPNG };
+/* What listens to the world's trace during a transfer: nobody; the event
+ * log; a capture; or a sink that asks for every event, as the log does,
+ * and keeps nothing (what the stack's building of events costs alone). */
+enum ns_listener { NS_NOBODY, NS_LOG, NS_PCAP, NS_PCAPNG, NS_BUS };
+
+static void
+bus_emit(void *ctx, const struct trace_event *ev)
+{
+    (void)ctx;
+    (void)ev;
+}
 
 /* CPU seconds to move `bytes` with `who` listening (capture files in dir;
  * *file_bytes gets the size of the file written, when file_bytes is not
@@ -214,9 +226,12 @@ ns_cpu(uint64_t bytes, uint16_t mtu, enum ns_listener who, const char *dir, bool
         free(w);
         return 0;
     }
+    struct trace_sink bus = { .emit = bus_emit };
     if (who == NS_LOG) {
         record_init(&rec, &w->sim);
         record_attach(&rec);
+    } else if (who == NS_BUS) {
+        trace_attach_need(&w->sim.trace, &bus, TRACE_NEED_FORMAT);
     } else if (who == NS_PCAP || who == NS_PCAPNG) {
         snprintf(path, sizeof path, "%s/bench-tcp-bulk-%ld.%s", dir, (long)getpid(),
                  who == NS_PCAP ? "pcap" : "pcapng");
@@ -231,6 +246,8 @@ ns_cpu(uint64_t bytes, uint16_t mtu, enum ns_listener who, const char *dir, bool
         capture_attach(&cap, &w->sim.trace);
     }
     double cpu = ns_transfer(w, bytes, ok);
+    if (who == NS_BUS)
+        trace_detach(&w->sim.trace, &bus);
     if (who == NS_LOG) {
         struct record_memory mem;
         record_memory(&rec, &mem);
@@ -258,9 +275,9 @@ ns_cpu(uint64_t bytes, uint16_t mtu, enum ns_listener who, const char *dir, bool
 }
 
 static double
-ns_rate(uint64_t bytes, uint16_t mtu, bool with_log, bool *ok)
+ns_rate(uint64_t bytes, uint16_t mtu, enum ns_listener who, bool *ok)
 {
-    double cpu = ns_cpu(bytes, mtu, with_log ? NS_LOG : NS_NOBODY, NULL, ok, NULL, NULL);
+    double cpu = ns_cpu(bytes, mtu, who, NULL, ok, NULL, NULL);
     return cpu > 0 ? (double)bytes / 1e6 / cpu : 0;
 }
 
@@ -482,17 +499,32 @@ main(int argc, char **argv)
                (unsigned long long)(bytes / MiB), ok_linux ? "" : "  TRANSFER FAILED");
     }
     if (run_ns && run_stack) {
-        ns_mbs = ns_rate(bytes, 1500, false, &ok_ns);
+        ns_mbs = ns_rate(bytes, 1500, NS_NOBODY, &ok_ns);
         printf("  netstep, log off      %8.1f MB/s  (%llu MiB, MTU 1500)%s\n", ns_mbs,
                (unsigned long long)(bytes / MiB), ok_ns ? "" : "  TRANSFER FAILED");
         /* Linux's loopback has a 64 KiB MTU; the nearest Ethernet can do is
          * a 9000-byte jumbo frame, which cuts the per-segment work six-fold. */
-        jumbo_mbs = ns_rate(bytes, 9000, false, &ok_jumbo);
+        jumbo_mbs = ns_rate(bytes, 9000, NS_NOBODY, &ok_jumbo);
         printf("  netstep, log off      %8.1f MB/s  (%llu MiB, MTU 9000)%s\n", jumbo_mbs,
                (unsigned long long)(bytes / MiB), ok_jumbo ? "" : "  TRANSFER FAILED");
-        log_mbs = ns_rate(log_bytes, 1500, true, &ok_log);
+        log_mbs = ns_rate(log_bytes, 1500, NS_LOG, &ok_log);
         printf("  netstep, log on       %8.1f MB/s  (%llu MiB, MTU 1500)%s\n", log_mbs,
                (unsigned long long)(log_bytes / MiB), ok_log ? "" : "  TRANSFER FAILED");
+        /* Log on's time in three parts: the stack (log off), the events it
+         * builds for any sink that reads them all, and the log's own work. */
+        bool ok_bus = true;
+        double bus_mbs = ns_rate(log_bytes, 1500, NS_BUS, &ok_bus);
+        printf("  netstep, events alone %8.1f MB/s  (%llu MiB, MTU 1500: a sink that reads "
+               "every event and keeps nothing)%s\n", bus_mbs,
+               (unsigned long long)(log_bytes / MiB), ok_bus ? "" : "  TRANSFER FAILED");
+        if (ns_mbs > 0 && bus_mbs > 0 && log_mbs > 0) {
+            double stack = 1 / ns_mbs, events = 1 / bus_mbs - stack, log = 1 / log_mbs - 1 / bus_mbs;
+            double all = 1 / log_mbs;
+            printf("  (log on's time: the stack %.0f%%, building its events %.0f%%, the log "
+                   "keeping them %.0f%%)\n", 100 * stack / all, 100 * events / all,
+                   100 * log / all);
+        }
+        ok_log = ok_log && ok_bus;
     }
     if (run_ns) {
         /* the capture's cost: the same transfer three ways, one after

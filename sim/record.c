@@ -461,9 +461,9 @@ record_block_new(size_t cap)
 /* n bytes from arena a (its blocks start at `first` bytes and double up to
  * RECORD_BLOCK_LAST; an object bigger than a quarter of the block being
  * filled gets one of its own). Sets *blk and *off to where they are.
- * NULL when memory runs out. */
-static void *
-arena_alloc(struct record_arena *a, size_t first, size_t n, uint32_t *blk, uint32_t *off)
+ * NULL when memory runs out. Also sim/record_frames.c's, for its arena. */
+void *
+record_arena_alloc(struct record_arena *a, size_t first, size_t n, uint32_t *blk, uint32_t *off)
 {
     struct record_block *b = a->n > 0 ? a->blocks[a->cur] : NULL;
     if (b == NULL || b->cap - b->used < n) {
@@ -503,19 +503,12 @@ arena_alloc(struct record_arena *a, size_t first, size_t n, uint32_t *blk, uint3
     return p;
 }
 
-/* arena_alloc() for sim/record_frames.c (the frame arena). */
-void *
-record_arena_alloc(struct record_arena *a, size_t first, size_t n, uint32_t *blk, uint32_t *off)
-{
-    return arena_alloc(a, first, n, blk, off);
-}
-
 /* n bytes of the text arena and their reference (0 when memory runs out). */
 static uint8_t *
 text_alloc(struct record *r, size_t n, uint32_t *ref)
 {
     uint32_t blk, off;
-    uint8_t *p = arena_alloc(&r->text, RECORD_BLOCK_FIRST, n, &blk, &off);
+    uint8_t *p = record_arena_alloc(&r->text, RECORD_BLOCK_FIRST, n, &blk, &off);
     if (p == NULL || blk > RECORD_REF_BLOCKS)
         return NULL;  /* (4 GiB of sentences: the references are full) */
     *ref = ((blk + 1) << RECORD_REF_SHIFT) | off;
@@ -731,8 +724,8 @@ record_tcb_ref(struct record *r, const struct trace_tcb *t)
             /* A whole block, never moved: a growing array was copied and
              * faulted in again, 4 KiB at a time, at every doubling. */
             uint32_t blk, off;
-            struct record_tcb *b = arena_alloc(&r->entry_arena, RECORD_ENTRY_BLOCK,
-                                               RECORD_TCB_BLOCK * sizeof *b, &blk, &off);
+            struct record_tcb *b = record_arena_alloc(&r->entry_arena, RECORD_ENTRY_BLOCK,
+                                                      RECORD_TCB_BLOCK * sizeof *b, &blk, &off);
             if (b == NULL)
                 return 0;
             r->tcbs[r->n_tcb_blocks++] = b;
@@ -1062,8 +1055,8 @@ record_slot(struct record *r, size_t i, uint64_t t_ns)
         } else {
             /* in the entry arena's blocks, 18 chunks to a block */
             uint32_t blk, off;
-            ch->e = arena_alloc(&r->entry_arena, RECORD_ENTRY_BLOCK,
-                                RECORD_CHUNK * sizeof(struct record_entry), &blk, &off);
+            ch->e = record_arena_alloc(&r->entry_arena, RECORD_ENTRY_BLOCK,
+                                       RECORD_CHUNK * sizeof(struct record_entry), &blk, &off);
         }
         if (ch->e == NULL)
             return NULL;

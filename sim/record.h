@@ -180,6 +180,11 @@ struct record {
     uint8_t *zbuf;                  /* a block compressed, before it is kept */
     size_t zbuf_cap;
     struct record_fcache *fcache;   /* decompressed blocks, for the gets */
+    uint8_t *check_buf;             /* a debug build's copy of a block it reads
+                                       back to check a shared frame (not the
+                                       gets' cache, whose memory is counted) */
+    size_t check_cap;
+    uint32_t check_blk;             /* the block it holds (UINT32_MAX: none) */
     uint64_t *saids;                /* recent sentences (as kept), by hash, to
                                        share them */
     struct record_fmt *fmts;        /* formats seen, by pointer: their arguments */
