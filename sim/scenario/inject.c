@@ -619,7 +619,7 @@ static int
 parse_field(struct parser *p, struct cur *c, const struct tok *w, const struct field *f,
             struct scn_inject *in)
 {
-    char *to = (char *)in + f->at;
+    void *to = (char *)in + f->at;  /* void *: the place is aligned for its field */
     int rc = 0;
     switch (f->kind) {
     case FK_BOOL:
@@ -632,14 +632,14 @@ parse_field(struct parser *p, struct cur *c, const struct tok *w, const struct f
         rc = field_store(p, c, w, f->max, to, f->size);
         break;
     case FK_MAC:
-        rc = field_mac(p, c, w, (uint8_t *)to);
+        rc = field_mac(p, c, w, to);
         break;
     case FK_ADDR:
-        rc = field_addr(p, c, w, (struct scn_addr *)to);
+        rc = field_addr(p, c, w, to);
         break;
     case FK_CSUM:
     case FK_CSUM_NONE:
-        rc = field_csum(p, c, w, f->kind == FK_CSUM_NONE, (struct craft_csum *)to);
+        rc = field_csum(p, c, w, f->kind == FK_CSUM_NONE, to);
         break;
     case FK_TCPOPT:
         rc = tcp_option(p, c, w, (enum craft_tcpopt_kind)f->value, in);
@@ -651,7 +651,7 @@ parse_field(struct parser *p, struct cur *c, const struct tok *w, const struct f
     if (rc < 0)
         return -1;
     if (f->given != 0)
-        *(bool *)((char *)in + f->given - 1) = true;
+        *(bool *)(void *)((char *)in + f->given - 1) = true;
     return 0;
 }
 
