@@ -65,13 +65,13 @@ struct pkt {
     int16_t l2_off;            /* offset of the Ethernet header from head, or -1 */
     int16_t l3_off;            /* offset of the IPv4/ARP header from head, or -1 */
     int16_t l4_off;            /* offset of the ICMP/UDP/TCP header from head, or -1 */
+    uint8_t buf_class;         /* enum pkt_class of the buffer behind head */
     uint64_t id;               /* unique in its pool; the UI follows it */
     uint64_t born_ns;          /* when the stack created it */
     struct pkt_pool *pool;     /* the pool that counts it */
     struct iface *rx_ifc;      /* interface it arrived on, or NULL */
     struct trace_cause cause;  /* what made the stack build or accept it */
     uint32_t next_hop;         /* ARP queue: the address being resolved */
-    uint8_t buf_class;         /* enum pkt_class of the buffer behind head */
     uint32_t gen;              /* write generation: changes before any byte the
                                   packet holds or held may be written again
                                   (pkt_push or pkt_put over such bytes,
@@ -83,6 +83,11 @@ struct pkt {
                                   pushed there changes no byte anyone read */
     struct pkt *next;          /* link in the one queue that owns it */
 };
+/* On a 64-bit machine, two cache lines: the buffer behind it (head) starts
+ * on a third, and its headroom keeps a frame's start on one too. */
+#if UINTPTR_MAX == UINT64_MAX
+_Static_assert(sizeof(struct pkt) == 128, "struct pkt is 128 bytes");
+#endif
 
 /* Turn recycling on for pool (a world does; tests' pools need not). A
  * recycling pool must be emptied with pkt_pool_destroy(). */
