@@ -110,6 +110,21 @@ fblock_new(struct record *r)
     return (uint32_t)r->n_fblocks++;
 }
 
+/* Room for `need` bytes at *buf (of *cap now), its bytes kept. false when
+ * memory runs out. */
+static bool
+buf_reserve(uint8_t **buf, size_t *cap, size_t need)
+{
+    if (need <= *cap)
+        return true;
+    uint8_t *grown = realloc(*buf, need);
+    if (grown == NULL)
+        return false;
+    *buf = grown;
+    *cap = need;
+    return true;
+}
+
 /* Keep raw[0..n) as frame block blk: compressed when that shrinks it.
  * false when memory runs out. */
 static bool
@@ -118,13 +133,8 @@ fblock_keep(struct record *r, uint32_t blk, const uint8_t *raw, size_t n)
     if (r->lz4_state == NULL && (r->lz4_state = malloc((size_t)LZ4_sizeofState())) == NULL)
         return false;
     size_t bound = (size_t)LZ4_compressBound((int)n);
-    if (bound > r->zbuf_cap) {
-        uint8_t *z = realloc(r->zbuf, bound);
-        if (z == NULL)
-            return false;
-        r->zbuf = z;
-        r->zbuf_cap = bound;
-    }
+    if (!buf_reserve(&r->zbuf, &r->zbuf_cap, bound))
+        return false;
     int z = n > 0 ? LZ4_compress_fast_extState(r->lz4_state, (const char *)raw, (char *)r->zbuf,
                                                (int)n, (int)bound, RECORD_LZ4_ACCEL)
                   : 0;
@@ -196,12 +206,9 @@ frame_check(struct record *r, uint32_t blk, uint32_t off, const uint8_t *bytes, 
     if (kept == NULL) {
         const struct record_fblock *b = &r->fblocks[blk];
         if (r->check_blk != blk || r->check_buf == NULL) {
-            if (b->raw > r->check_cap) {
-                uint8_t *grown = realloc(r->check_buf, b->raw);
-                assert(grown != NULL);
-                r->check_buf = grown;
-                r->check_cap = b->raw;
-            }
+            bool room = buf_reserve(&r->check_buf, &r->check_cap, b->raw);
+            assert(room);
+            (void)room;
             if (b->compressed) {
                 int n = LZ4_decompress_safe((const char *)b->data, (char *)r->check_buf,
                                             (int)b->size, (int)b->raw);
@@ -401,13 +408,8 @@ record_frame_at(const struct record *r, uint32_t blk, uint32_t off, uint32_t len
         s->partial = false;
     }
     size_t need = open ? RECORD_STAGE : b->raw;
-    if (need > s->cap) {
-        uint8_t *grown = realloc(s->buf, need);
-        if (grown == NULL)
-            return NULL;
-        s->buf = grown;
-        s->cap = need;
-    }
+    if (!buf_reserve(&s->buf, &s->cap, need))
+        return NULL;
     if (open) {
         /* the open block still grows (and a frame's room fills in front of
          * it): copy just the frame, now */
