@@ -83,8 +83,9 @@ struct pkt {
                                   pushed there changes no byte anyone read */
     struct pkt *next;          /* link in the one queue that owns it */
 };
-/* On a 64-bit machine, two cache lines: the buffer behind it (head) starts
- * on a third, and its headroom keeps a frame's start on one too. */
+/* On a 64-bit machine, 128 bytes, two cache lines' worth, the buffer (head)
+ * right after it: buf_class sits in the padding after the layer offsets, so
+ * gen and the held range fit without going past that. */
 #if UINTPTR_MAX == UINT64_MAX
 _Static_assert(sizeof(struct pkt) == 128, "struct pkt is 128 bytes");
 #endif
