@@ -274,7 +274,7 @@ record_frame_bytes(struct record *r, const struct trace_event *ev, uint32_t *blk
     }
     int poff = pkt_off(p);
     struct record_frame *f = frame_slot(r, p->id);
-    if (f->id > p->id && frames_grow(r)) {
+    if (f->id > p->id && p->id != 0 && frames_grow(r)) {
         /* A later packet took this one's slot while this one lived on: a
          * receiver is a window behind its sender, wider than the table.
          * This event copies the bytes again; the next ones will not. */

@@ -430,6 +430,59 @@ END_TEST
 
 /* A name is found by the address of the string it came in: a string that
  * changed at the same address (a buffer reused) is still kept as it says. */
+/* The table of recent frames grows when a packet finds its slot taken by a
+ * later one (a receiver a window behind), never for packets of no pool
+ * (id 0: every slot's id is "later"), which it does not share anyway. */
+START_TEST(test_record_frames_table_grows_only_for_numbered_packets)
+{
+    struct sim *sim = calloc(1, sizeof *sim);
+    ck_assert_ptr_nonnull(sim);
+    struct record rec;
+    record_init(&rec, sim);
+    struct pkt_pool pool = { 0 };
+    struct pkt *late = NULL;
+    for (size_t i = 0; i < 600; i++) {
+        struct pkt *p = pkt_alloc(i % 2 ? NULL : &pool, 64, 100);
+        ck_assert_ptr_nonnull(p);
+        memset(pkt_put(p, 100), (int)i, 100);
+        struct trace_event ev;
+        memset(&ev, 0, sizeof ev);
+        ev.t_ns = i;
+        ev.kind = TRACE_TX;
+        ev.layer = LAYER_WIRE;
+        ev.where = "a-b";
+        ev.pkt = p;
+        snprintf(ev.text, sizeof ev.text, "frame %zu", i);
+        rec.sink.emit(rec.sink.ctx, &ev);
+        if (i == 0)
+            late = p;  /* kept, met again below */
+        else
+            pkt_free(p);
+    }
+    ck_assert_uint_eq(rec.lost, 0);
+    ck_assert_uint_eq(rec.frames_cap, 256);  /* 300 numbered, 300 of no pool */
+    /* the first packet again, after 299 numbered ones: its slot (id & 255)
+     * holds a later packet now, so the table doubles */
+    struct trace_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.t_ns = 600;
+    ev.kind = TRACE_RX;
+    ev.layer = LAYER_ETH;
+    ev.where = "b";
+    ev.pkt = late;
+    rec.sink.emit(rec.sink.ctx, &ev);
+    ck_assert_uint_eq(rec.frames_cap, 512);
+    struct record_event got;
+    ck_assert(record_get(&rec, 600, &got));
+    ck_assert_uint_eq(got.len, 100);
+    ck_assert_uint_eq(got.bytes[0], 0);
+    pkt_free(late);
+    ck_assert_uint_eq(pool.live, 0);
+    record_destroy(&rec);
+    free(sim);
+}
+END_TEST
+
 START_TEST(test_record_where_follows_the_string_not_its_address)
 {
     struct sim *sim = calloc(1, sizeof *sim);
@@ -750,6 +803,7 @@ record_suite(void)
     tcase_add_test(tc, test_record_keeps_every_lesson);
     tcase_add_test(tc, test_record_keeps_frames_written_on_their_way);
     tcase_add_test(tc, test_record_receiver_shares_the_senders_copy);
+    tcase_add_test(tc, test_record_frames_table_grows_only_for_numbered_packets);
     suite_add_tcase(s, tc);
     return s;
 }
