@@ -430,6 +430,22 @@ END_TEST
 
 /* A name is found by the address of the string it came in: a string that
  * changed at the same address (a buffer reused) is still kept as it says. */
+/* Give rec an event of packet p at time t, its sentence written. */
+static void
+emit_frame(struct record *rec, uint64_t t, enum trace_kind kind, enum trace_layer layer,
+           const char *where, const struct pkt *p)
+{
+    struct trace_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.t_ns = t;
+    ev.kind = kind;
+    ev.layer = layer;
+    ev.where = where;
+    ev.pkt = p;
+    snprintf(ev.text, sizeof ev.text, "frame at %llu", (unsigned long long)t);
+    rec->sink.emit(rec->sink.ctx, &ev);
+}
+
 /* The table of recent frames grows when a packet finds its slot taken by a
  * later one (a receiver a window behind), never for packets of no pool
  * (id 0: every slot's id is "later"), which it does not share anyway. */
@@ -445,15 +461,7 @@ START_TEST(test_record_frames_table_grows_only_for_numbered_packets)
         struct pkt *p = pkt_alloc(i % 2 ? NULL : &pool, 64, 100);
         ck_assert_ptr_nonnull(p);
         memset(pkt_put(p, 100), (int)i, 100);
-        struct trace_event ev;
-        memset(&ev, 0, sizeof ev);
-        ev.t_ns = i;
-        ev.kind = TRACE_TX;
-        ev.layer = LAYER_WIRE;
-        ev.where = "a-b";
-        ev.pkt = p;
-        snprintf(ev.text, sizeof ev.text, "frame %zu", i);
-        rec.sink.emit(rec.sink.ctx, &ev);
+        emit_frame(&rec, i, TRACE_TX, LAYER_WIRE, "a-b", p);
         if (i == 0)
             late = p;  /* kept, met again below */
         else
@@ -463,14 +471,7 @@ START_TEST(test_record_frames_table_grows_only_for_numbered_packets)
     ck_assert_uint_eq(rec.frames_cap, 256);  /* 300 numbered, 300 of no pool */
     /* the first packet again, after 299 numbered ones: its slot (id & 255)
      * holds a later packet now, so the table doubles */
-    struct trace_event ev;
-    memset(&ev, 0, sizeof ev);
-    ev.t_ns = 600;
-    ev.kind = TRACE_RX;
-    ev.layer = LAYER_ETH;
-    ev.where = "b";
-    ev.pkt = late;
-    rec.sink.emit(rec.sink.ctx, &ev);
+    emit_frame(&rec, 600, TRACE_RX, LAYER_ETH, "b", late);
     ck_assert_uint_eq(rec.frames_cap, 512);
     struct record_event got;
     ck_assert(record_get(&rec, 600, &got));
