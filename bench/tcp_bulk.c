@@ -33,7 +33,7 @@
  *
  *   bench_tcp_bulk [--bytes N] [--log-bytes N] [--capture-bytes N]
  *                  [--capture-dir DIR] [--only netstep|linux|capture]
- *                  [--capture-kind off|pcap|pcapng]
+ *                  [--capture-kind off|pcap|pcapng] [--log-kind on|events]
  *
  * The capture files go to DIR (default /tmp) and are removed after.
  *
@@ -41,7 +41,9 @@
  * work without the kernel's, or the other way round; `--only capture` runs
  * the capture rows alone. --capture-kind runs one capture transfer of that
  * kind, once, and prints its CPU time: what a profiler should look at
- * (perf record -g bench_tcp_bulk --capture-kind pcap).
+ * (perf record -g bench_tcp_bulk --capture-kind pcap). --log-kind does the
+ * same for one transfer of --log-bytes with the event log on, or with the
+ * sink that only reads the events.
  *
  * Network safety: the Linux half uses 127.0.0.1 only, one connection, a
  * bounded byte count.
@@ -441,6 +443,7 @@ main(int argc, char **argv)
     const char *cap_dir = "/tmp";
     bool run_ns = true, run_linux = true, run_stack = true;
     int one_kind = -1;  /* --capture-kind: an enum ns_listener, or -1 */
+    int one_log = -1;   /* --log-kind: NS_LOG or NS_BUS, or -1 */
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--bytes") == 0 && i + 1 < argc && parse_size(argv[i + 1], &bytes) == 0)
             i++;
@@ -466,13 +469,28 @@ main(int argc, char **argv)
             one_kind = strcmp(argv[i], "off") == 0    ? NS_NOBODY
                        : strcmp(argv[i], "pcap") == 0 ? NS_PCAP
                                                       : NS_PCAPNG;
+        } else if (strcmp(argv[i], "--log-kind") == 0 && i + 1 < argc &&
+                   (strcmp(argv[i + 1], "on") == 0 || strcmp(argv[i + 1], "events") == 0)) {
+            i++;
+            one_log = strcmp(argv[i], "on") == 0 ? NS_LOG : NS_BUS;
         } else {
             fprintf(stderr, "usage: bench_tcp_bulk [--bytes N[M|G]] [--log-bytes N[M|G]] "
                             "[--capture-bytes N[M|G]] [--capture-dir DIR] "
                             "[--only netstep|linux|capture] "
-                            "[--capture-kind off|pcap|pcapng]\n");
+                            "[--capture-kind off|pcap|pcapng] [--log-kind on|events]\n");
             return 2;
         }
+    }
+    if (one_log >= 0) {
+        /* one transfer of --log-bytes with the log on (or the events-alone
+         * sink), for a profiler */
+        pin_to_cpu0();
+        bool ok = true;
+        double mbs = ns_rate(log_bytes, 1500, (enum ns_listener)one_log, &ok);
+        printf("netstep, %s %.1f MB/s (%llu MiB, MTU 1500)%s\n",
+               one_log == NS_LOG ? "log on" : "events alone", mbs,
+               (unsigned long long)(log_bytes / MiB), ok ? "" : "  TRANSFER FAILED");
+        return ok ? 0 : 1;
     }
     if (one_kind >= 0) {
         /* one capture transfer, for a profiler */
