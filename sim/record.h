@@ -160,6 +160,9 @@ struct record {
                                        allocated whole, in entry_arena) */
     size_t n_tcb_blocks;            /* blocks allocated */
     size_t cap_tcb_blocks;          /* slots in tcbs */
+    uint32_t *conn_last;            /* by connection (conns' index): 1 + its
+                                       newest snapshot's index; 0: none */
+    size_t cap_conn_last;           /* slots in conn_last */
     uint8_t (*addrs6)[16];          /* distinct IPv6 addresses IPv6 snapshots
                                        name (a snapshot keeps their indexes,
                                        so an IPv4 one stays as small) */

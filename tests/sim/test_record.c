@@ -735,6 +735,51 @@ START_TEST(test_record_tcb_blocks_keep_every_snapshot)
 }
 END_TEST
 
+/* A snapshot equal to its connection's newest is kept once, however many
+ * other connections' snapshots came in between (ten connections take
+ * turns, each's unchanged); one that changed is kept anew, and every event
+ * reads back its own connection's snapshot. */
+START_TEST(test_record_tcb_kept_once_per_connection)
+{
+    struct sim *sim = calloc(1, sizeof *sim);
+    ck_assert_ptr_nonnull(sim);
+    struct record rec;
+    record_init(&rec, sim);
+    enum { CONNS = 10, ROUNDS = 5 };
+    for (size_t i = 0; i < CONNS * ROUNDS; i++) {
+        size_t c = i % CONNS, round = i / CONNS;
+        struct trace_event ev;
+        memset(&ev, 0, sizeof ev);
+        ev.t_ns = i;
+        ev.kind = TRACE_STATE;
+        ev.layer = LAYER_TCP;
+        ev.where = "alice";
+        ev.has_tcb = true;
+        ev.tcb.state = "ESTABLISHED";
+        ev.tcb.laddr = 0xc0000201u;
+        ev.tcb.faddr = 0xc0000202u;
+        ev.tcb.lport = (uint16_t)(49152 + c);
+        ev.tcb.fport = 9000;
+        /* connection 0 sends in round 3: its snapshot changes once */
+        ev.tcb.snd_nxt = c == 0 && round >= 3 ? 2000u : 1000u;
+        snprintf(ev.text, sizeof ev.text, "event %zu", i);
+        rec.sink.emit(rec.sink.ctx, &ev);
+    }
+    ck_assert_uint_eq(rec.lost, 0);
+    ck_assert_uint_eq(rec.n_tcbs, CONNS + 1);
+    for (size_t i = 0; i < CONNS * ROUNDS; i++) {
+        size_t c = i % CONNS, round = i / CONNS;
+        struct record_event ev;
+        ck_assert(record_get_facts(&rec, i, &ev));
+        ck_assert(ev.has_tcb);
+        ck_assert_uint_eq(ev.tcb.lport, 49152 + c);
+        ck_assert_uint_eq(ev.tcb.snd_nxt, c == 0 && round >= 3 ? 2000u : 1000u);
+    }
+    record_destroy(&rec);
+    free(sim);
+}
+END_TEST
+
 /* trace_vformat_plain() and vsnprintf() into buffers of n bytes: the same
  * text, cut the same way, the same count. */
 static void
@@ -801,6 +846,7 @@ record_suite(void)
     tcase_add_test(tc, test_record_plain_format_matches_vsnprintf);
     tcase_add_test(tc, test_record_shape_after_is_only_a_guess);
     tcase_add_test(tc, test_record_tcb_blocks_keep_every_snapshot);
+    tcase_add_test(tc, test_record_tcb_kept_once_per_connection);
     tcase_add_test(tc, test_record_keeps_every_lesson);
     tcase_add_test(tc, test_record_keeps_frames_written_on_their_way);
     tcase_add_test(tc, test_record_receiver_shares_the_senders_copy);
