@@ -687,6 +687,29 @@ START_TEST(test_record_shape_after_is_only_a_guess)
 }
 END_TEST
 
+/* A TCP state event at time t of alice's connection from port lport, its
+ * snapshot's snd_nxt and cwnd as given. */
+static void
+emit_tcb_event(struct record *rec, uint64_t t, uint16_t lport, uint32_t snd_nxt, uint32_t cwnd)
+{
+    struct trace_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.t_ns = t;
+    ev.kind = TRACE_STATE;
+    ev.layer = LAYER_TCP;
+    ev.where = "alice";
+    ev.has_tcb = true;
+    ev.tcb.state = "ESTABLISHED";
+    ev.tcb.laddr = 0xc0000201u;
+    ev.tcb.faddr = 0xc0000202u;
+    ev.tcb.lport = lport;
+    ev.tcb.fport = 9000;
+    ev.tcb.snd_nxt = snd_nxt;
+    ev.tcb.cwnd = cwnd;
+    snprintf(ev.text, sizeof ev.text, "event %llu", (unsigned long long)t);
+    rec->sink.emit(rec->sink.ctx, &ev);
+}
+
 /* The index's chunks after the first and the TCB snapshots past the first
  * block live in blocks of the entry arena, never moved: a log longer than
  * several chunks and blocks of snapshots (record_compact() in between, which
@@ -700,22 +723,8 @@ START_TEST(test_record_tcb_blocks_keep_every_snapshot)
     record_init(&rec, sim);
     enum { N = 2 * 16384 + 1000 };  /* past two of record.c's RECORD_TCB_BLOCK */
     for (size_t i = 0; i < N; i++) {
-        struct trace_event ev;
-        memset(&ev, 0, sizeof ev);
-        ev.t_ns = i;
-        ev.kind = TRACE_STATE;
-        ev.layer = LAYER_TCP;
-        ev.where = "alice";
-        ev.has_tcb = true;
-        ev.tcb.state = "ESTABLISHED";
-        ev.tcb.laddr = 0xc0000201u;
-        ev.tcb.faddr = 0xc0000202u;
-        ev.tcb.lport = 49152;
-        ev.tcb.fport = 9000;
-        ev.tcb.snd_nxt = (uint32_t)i * 7u;  /* every snapshot differs */
-        ev.tcb.cwnd = (uint32_t)(i % 13);
-        snprintf(ev.text, sizeof ev.text, "event %zu", i);
-        rec.sink.emit(rec.sink.ctx, &ev);
+        /* every snapshot differs */
+        emit_tcb_event(&rec, i, 49152, (uint32_t)i * 7u, (uint32_t)(i % 13));
         if (i == 999)
             record_compact(&rec);
     }
@@ -748,22 +757,8 @@ START_TEST(test_record_tcb_kept_once_per_connection)
     enum { CONNS = 10, ROUNDS = 5 };
     for (size_t i = 0; i < CONNS * ROUNDS; i++) {
         size_t c = i % CONNS, round = i / CONNS;
-        struct trace_event ev;
-        memset(&ev, 0, sizeof ev);
-        ev.t_ns = i;
-        ev.kind = TRACE_STATE;
-        ev.layer = LAYER_TCP;
-        ev.where = "alice";
-        ev.has_tcb = true;
-        ev.tcb.state = "ESTABLISHED";
-        ev.tcb.laddr = 0xc0000201u;
-        ev.tcb.faddr = 0xc0000202u;
-        ev.tcb.lport = (uint16_t)(49152 + c);
-        ev.tcb.fport = 9000;
         /* connection 0 sends in round 3: its snapshot changes once */
-        ev.tcb.snd_nxt = c == 0 && round >= 3 ? 2000u : 1000u;
-        snprintf(ev.text, sizeof ev.text, "event %zu", i);
-        rec.sink.emit(rec.sink.ctx, &ev);
+        emit_tcb_event(&rec, i, (uint16_t)(49152 + c), c == 0 && round >= 3 ? 2000u : 1000u, 0);
     }
     ck_assert_uint_eq(rec.lost, 0);
     ck_assert_uint_eq(rec.n_tcbs, CONNS + 1);
