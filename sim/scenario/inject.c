@@ -844,6 +844,71 @@ link_by_trace_name(const struct scenario *scn, const struct tok *t)
     return -1;
 }
 
+/* The link whose ends are ta and tb (either order); *swapped if b was
+ * written first. -1 after an error. */
+static int
+find_link_ends(struct parser *p, const struct tok *ta, const struct tok *tb, bool *swapped)
+{
+    int ah, ai, as, bh, bi, bs;
+    if (get_link_end(p, ta, &ah, &ai, &as) < 0 || get_link_end(p, tb, &bh, &bi, &bs) < 0)
+        return -1;
+    for (size_t i = 0; i < p->scn->n_links; i++) {
+        const struct scn_link *l = &p->scn->links[i];
+        bool aa = l->a == ah && l->a_sw == as && (ah < 0 || ai < 0 || l->a_if == ai);
+        bool bb = l->b == bh && l->b_sw == bs && (bh < 0 || bi < 0 || l->b_if == bi);
+        bool ab = l->b == ah && l->b_sw == as && (ah < 0 || ai < 0 || l->b_if == ai);
+        bool ba = l->a == bh && l->a_sw == bs && (bh < 0 || bi < 0 || l->a_if == bi);
+        if (aa && bb) {
+            *swapped = false;
+            return (int)i;
+        }
+        if (ab && ba) {
+            *swapped = true;
+            return (int)i;
+        }
+    }
+    return perr(p, ta->col, "there is no link between %s and %s", ta->text, tb->text);
+}
+
+int
+parse_link_on(struct parser *p, struct cur *c, const struct tok *on, const char *example,
+              int *link, bool *to_a)
+{
+    const struct tok *named = cur_peek(c);
+    *to_a = false;
+    if (named != NULL && scenario_host_find(p->scn, named->text) < 0 &&
+        scenario_switch_find(p->scn, named->text) < 0 &&
+        (*link = link_by_trace_name(p->scn, named)) >= 0) {
+        /* `on alice-bob`: the link by the name the trace gives it; toward
+         * its b end unless `to` says otherwise */
+        cur_next(c);
+    } else {
+        const struct tok *ta = cur_next(c), *tb = cur_next(c);
+        if (ta == NULL || tb == NULL)
+            return perr(p, on->col, "on needs the link's two ends, as 'link' writes them%s",
+                        example);
+        /* toward the second end written, unless `to` says otherwise */
+        if ((*link = find_link_ends(p, ta, tb, to_a)) < 0)
+            return -1;
+    }
+    if (!word_is(cur_peek(c), "to"))
+        return 0;
+    const struct tok *tw = cur_next(c), *tt = cur_next(c);
+    int th, ti, ts;
+    if (tt == NULL)
+        return perr(p, tw->col, "to needs one of the link's ends");
+    if (get_link_end(p, tt, &th, &ti, &ts) < 0)
+        return -1;
+    const struct scn_link *l = &p->scn->links[*link];
+    if (th == l->a && ts == l->a_sw && (th < 0 || ti < 0 || ti == l->a_if))
+        *to_a = true;
+    else if (th == l->b && ts == l->b_sw && (th < 0 || ti < 0 || ti == l->b_if))
+        *to_a = false;
+    else
+        return perr(p, tt->col, "%s is not an end of that link", show(tt).s);
+    return 0;
+}
+
 int
 parse_inject(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st)
 {
@@ -855,67 +920,9 @@ parse_inject(struct parser *p, struct cur *c, const struct tok *kw, struct scn_s
     const struct tok *w = cur_next(c);
     int link = -1, host = -1, ifc = 0;
     bool to_a = false;
-    const struct tok *named = word_is(w, "on") ? cur_peek(c) : NULL;
-    if (named != NULL && scenario_host_find(p->scn, named->text) < 0 &&
-        scenario_switch_find(p->scn, named->text) < 0 &&
-        (link = link_by_trace_name(p->scn, named)) >= 0) {
-        /* `on alice-bob`: the link by the name the trace gives it */
-        cur_next(c);
-        to_a = false;
-        if (word_is(cur_peek(c), "to")) {
-            const struct tok *tw = cur_next(c), *tt = cur_next(c);
-            int th, ti, ts;
-            if (tt == NULL)
-                return perr(p, tw->col, "to needs one of the link's ends");
-            if (get_link_end(p, tt, &th, &ti, &ts) < 0)
-                return -1;
-            const struct scn_link *l = &p->scn->links[link];
-            if (th == l->a && ts == l->a_sw && (th < 0 || ti < 0 || ti == l->a_if))
-                to_a = true;
-            else if (!(th == l->b && ts == l->b_sw && (th < 0 || ti < 0 || ti == l->b_if)))
-                return perr(p, tt->col, "%s is not an end of that link", show(tt).s);
-        }
-    } else if (word_is(w, "on")) {
-        const struct tok *ta = cur_next(c), *tb = cur_next(c);
-        int ah, ai, as, bh, bi, bs;
-        if (ta == NULL || tb == NULL)
-            return perr(p, w->col, "on needs the link's two ends, as 'link' writes them: "
-                        "'inject on alice bob ...'");
-        if (get_link_end(p, ta, &ah, &ai, &as) < 0 || get_link_end(p, tb, &bh, &bi, &bs) < 0)
+    if (word_is(w, "on")) {
+        if (parse_link_on(p, c, w, ": 'inject on alice bob ...'", &link, &to_a) < 0)
             return -1;
-        bool swapped = false;
-        for (size_t i = 0; i < p->scn->n_links && link < 0; i++) {
-            const struct scn_link *l = &p->scn->links[i];
-            bool a_is_a = l->a == ah && l->a_sw == as && (ah < 0 || ai < 0 || l->a_if == ai);
-            bool b_is_b = l->b == bh && l->b_sw == bs && (bh < 0 || bi < 0 || l->b_if == bi);
-            bool a_is_b = l->b == ah && l->b_sw == as && (ah < 0 || ai < 0 || l->b_if == ai);
-            bool b_is_a = l->a == bh && l->a_sw == bs && (bh < 0 || bi < 0 || l->a_if == bi);
-            if (a_is_a && b_is_b)
-                link = (int)i;
-            else if (a_is_b && b_is_a) {
-                link = (int)i;
-                swapped = true;
-            }
-        }
-        if (link < 0)
-            return perr(p, ta->col, "there is no link between %s and %s", ta->text, tb->text);
-        /* toward the second end written, unless `to` says otherwise */
-        to_a = swapped;
-        if (word_is(cur_peek(c), "to")) {
-            const struct tok *tw = cur_next(c), *tt = cur_next(c);
-            int th, ti, ts;
-            if (tt == NULL)
-                return perr(p, tw->col, "to needs one of the link's ends");
-            if (get_link_end(p, tt, &th, &ti, &ts) < 0)
-                return -1;
-            const struct scn_link *l = &p->scn->links[link];
-            if (th == l->a && ts == l->a_sw && (th < 0 || ti < 0 || ti == l->a_if))
-                to_a = true;
-            else if (th == l->b && ts == l->b_sw && (th < 0 || ti < 0 || ti == l->b_if))
-                to_a = false;
-            else
-                return perr(p, tt->col, "%s is not an end of that link", show(tt).s);
-        }
     } else if (word_is(w, "into")) {
         const struct tok *th = cur_next(c);
         int sw;

@@ -486,6 +486,13 @@ bool eq_echo(const struct scn_step *a, const struct scn_step *b);
 
 /* inject.c: inject on A B [to END] LAYERS | inject into HOST LAYERS */
 int link_by_trace_name(const struct scenario *scn, const struct tok *t);
+/* After `on`: the link as its two ends (either order) or as the trace
+ * names it ("alice-bob"), then an optional `to END`: *link, and *to_a
+ * whether the frames go toward its a end (toward the second end written,
+ * or b, without `to`). `example` ends the message when the ends are
+ * missing. -1 after an error. Shared by inject and replay. */
+int parse_link_on(struct parser *p, struct cur *c, const struct tok *on, const char *example,
+                  int *link, bool *to_a);
 int parse_inject(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st);
 void print_inject(FILE *out, const struct scenario *scn, const struct scn_step *st);
 bool eq_inject(const struct scn_step *a, const struct scn_step *b);

@@ -149,32 +149,6 @@ out:
     return rc;
 }
 
-/* The link whose ends are ta and tb (either order); *swapped if b was
- * written first. -1 after an error. */
-static int
-find_link_ends(struct parser *p, const struct tok *ta, const struct tok *tb, bool *swapped)
-{
-    int ah, ai, as, bh, bi, bs;
-    if (get_link_end(p, ta, &ah, &ai, &as) < 0 || get_link_end(p, tb, &bh, &bi, &bs) < 0)
-        return -1;
-    for (size_t i = 0; i < p->scn->n_links; i++) {
-        const struct scn_link *l = &p->scn->links[i];
-        bool aa = l->a == ah && l->a_sw == as && (ah < 0 || ai < 0 || l->a_if == ai);
-        bool bb = l->b == bh && l->b_sw == bs && (bh < 0 || bi < 0 || l->b_if == bi);
-        bool ab = l->b == ah && l->b_sw == as && (ah < 0 || ai < 0 || l->b_if == ai);
-        bool ba = l->a == bh && l->a_sw == bs && (bh < 0 || bi < 0 || l->a_if == bi);
-        if (aa && bb) {
-            *swapped = false;
-            return (int)i;
-        }
-        if (ab && ba) {
-            *swapped = true;
-            return (int)i;
-        }
-    }
-    return perr(p, ta->col, "there is no link between %s and %s", ta->text, tb->text);
-}
-
 int
 parse_replay(struct parser *p, struct cur *c, const struct tok *kw, struct scn_step *st)
 {
@@ -196,36 +170,10 @@ parse_replay(struct parser *p, struct cur *c, const struct tok *kw, struct scn_s
     if (rp->path == NULL || rp->full_path == NULL)
         return perr_oom(p);
     if (word_is(cur_peek(c), "on")) {
-        const struct tok *w = cur_next(c), *ta = cur_next(c), *tb;
-        bool swapped = false;
-        if (ta != NULL && scenario_host_find(p->scn, ta->text) < 0 &&
-            scenario_switch_find(p->scn, ta->text) < 0 &&
-            (rp->link = link_by_trace_name(p->scn, ta)) >= 0) {
-            /* `on alice-bob`: the link by the name the trace gives it */
-        } else {
-            tb = cur_next(c);
-            if (ta == NULL || tb == NULL)
-                return perr(p, w->col, "on needs the link's two ends, as 'link' writes them");
-            if ((rp->link = find_link_ends(p, ta, tb, &swapped)) < 0)
-                return -1;
-        }
+        const struct tok *w = cur_next(c);
+        if (parse_link_on(p, c, w, "", &rp->link, &rp->to_a) < 0)
+            return -1;
         rp->has_on = true;
-        rp->to_a = swapped;
-        if (word_is(cur_peek(c), "to")) {
-            const struct tok *tw = cur_next(c), *tt = cur_next(c);
-            int th, ti, ts;
-            if (tt == NULL)
-                return perr(p, tw->col, "to needs one of the link's ends");
-            if (get_link_end(p, tt, &th, &ti, &ts) < 0)
-                return -1;
-            const struct scn_link *l = &p->scn->links[rp->link];
-            if (th == l->a && ts == l->a_sw && (th < 0 || ti < 0 || ti == l->a_if))
-                rp->to_a = true;
-            else if (th == l->b && ts == l->b_sw && (th < 0 || ti < 0 || ti == l->b_if))
-                rp->to_a = false;
-            else
-                return perr(p, tt->col, "%s is not an end of that link", show(tt).s);
-        }
     } else if (p->scn->n_links == 1) {
         rp->link = 0;
     } else {

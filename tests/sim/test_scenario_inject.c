@@ -108,6 +108,19 @@ static const struct {
                         "(a link) or 'into HOST' (as if from the wire)" },
     { WORLD "inject on alice carol ipv4\n", "t.scn:4:17: error: unknown host 'carol'" },
     { WORLD "inject on alice bob to carol ipv4\n", "t.scn:4:24: error: unknown host 'carol'" },
+    /* `to` after either way of naming the link: missing, or not one of its ends */
+    { WORLD "inject on alice bob to\n", "t.scn:4:21: error: to needs one of the link's ends" },
+    { WORLD "inject on alice-bob to\n", "t.scn:4:21: error: to needs one of the link's ends" },
+    { WORLD "inject on alice-bob to carol ipv4\n", "t.scn:4:24: error: unknown host 'carol'" },
+    { WORLD "host carol 192.0.2.3/24\ninject on alice bob to carol ipv4\n",
+      "t.scn:5:24: error: 'carol' is not an end of that link" },
+    { WORLD "host carol 192.0.2.3/24\ninject on alice-bob to carol ipv4\n",
+      "t.scn:5:24: error: 'carol' is not an end of that link" },
+    /* replay names its link the same way (parse_link_on()) */
+    { WORLD "replay \"x.pcap\" on alice\n",
+      "t.scn:4:17: error: on needs the link's two ends, as 'link' writes them" },
+    { WORLD "host carol 192.0.2.3/24\nreplay \"x.pcap\" on alice-bob to carol\n",
+      "t.scn:5:33: error: 'carol' is not an end of that link" },
     { WORLD "inject on alice bob\n", "t.scn:4:1: error: inject needs the frame's layers, like "
                                      "'ipv4 dst bob tcp sport 4444 dport 80 flags S'" },
     { WORLD "inject into bob ipv4 ttl 300\n", "t.scn:4:26: error: ttl 300 is more than 255" },
