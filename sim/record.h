@@ -22,9 +22,9 @@
  * headers pushed on the way down are written in front of the bytes the
  * layer above stored; the ones pulled on the way up are found inside the
  * copy already kept) and LZ4-compressed in blocks of 64 KiB, plus 36 bytes
- * for each TCB snapshot that differs from the recent ones (its connection
- * and RTT estimate kept once each). record_memory()
- * says where it goes (bench/view_scale.c prints it).
+ * for each TCB snapshot that differs from its connection's newest (the
+ * connection and RTT estimate kept once each). record_memory() says where
+ * it goes (bench/view_scale.c prints it).
  */
 #ifndef NETSTEP_SIM_RECORD_H
 #define NETSTEP_SIM_RECORD_H
