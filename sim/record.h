@@ -187,7 +187,7 @@ struct record {
                                        back to check a shared frame (not the
                                        gets' cache, whose memory is counted) */
     size_t check_cap;
-    uint32_t check_blk;             /* the block it holds (UINT32_MAX: none) */
+    uint32_t check_blk;             /* the block it holds (RECORD_NO_FRAME: none) */
     uint64_t *saids;                /* recent sentences (as kept), by hash, to
                                        share them */
     struct record_fmt *fmts;        /* formats seen, by pointer: their arguments */

@@ -205,7 +205,7 @@ frame_check(struct record *r, uint32_t blk, uint32_t off, const uint8_t *bytes, 
     const uint8_t *kept = frame_raw(r, blk);
     if (kept == NULL) {
         const struct record_fblock *b = &r->fblocks[blk];
-        if (r->check_blk != blk || r->check_buf == NULL) {
+        if (r->check_blk != blk) {  /* set only once check_buf holds it */
             bool room = buf_reserve(&r->check_buf, &r->check_cap, b->raw);
             assert(room);
             (void)room;

@@ -428,12 +428,10 @@ START_TEST(test_record_bytes_per_event_bounded)
 }
 END_TEST
 
-/* A name is found by the address of the string it came in: a string that
- * changed at the same address (a buffer reused) is still kept as it says. */
-/* Give rec an event of packet p at time t, its sentence written. */
-static void
-emit_frame(struct record *rec, uint64_t t, enum trace_kind kind, enum trace_layer layer,
-           const char *where, const struct pkt *p)
+/* An event at time t, of that kind and layer at `where`, its sentence
+ * written ("event at T"); the rest zero, for the caller to fill. */
+static struct trace_event
+event_at(uint64_t t, enum trace_kind kind, enum trace_layer layer, const char *where)
 {
     struct trace_event ev;
     memset(&ev, 0, sizeof ev);
@@ -441,8 +439,17 @@ emit_frame(struct record *rec, uint64_t t, enum trace_kind kind, enum trace_laye
     ev.kind = kind;
     ev.layer = layer;
     ev.where = where;
+    snprintf(ev.text, sizeof ev.text, "event at %llu", (unsigned long long)t);
+    return ev;
+}
+
+/* Give rec an event of packet p at time t. */
+static void
+emit_frame(struct record *rec, uint64_t t, enum trace_kind kind, enum trace_layer layer,
+           const char *where, const struct pkt *p)
+{
+    struct trace_event ev = event_at(t, kind, layer, where);
     ev.pkt = p;
-    snprintf(ev.text, sizeof ev.text, "frame at %llu", (unsigned long long)t);
     rec->sink.emit(rec->sink.ctx, &ev);
 }
 
@@ -484,6 +491,8 @@ START_TEST(test_record_frames_table_grows_only_for_numbered_packets)
 }
 END_TEST
 
+/* A name is found by the address of the string it came in: a string that
+ * changed at the same address (a buffer reused) is still kept as it says. */
 START_TEST(test_record_where_follows_the_string_not_its_address)
 {
     struct sim *sim = calloc(1, sizeof *sim);
@@ -692,12 +701,7 @@ END_TEST
 static void
 emit_tcb_event(struct record *rec, uint64_t t, uint16_t lport, uint32_t snd_nxt, uint32_t cwnd)
 {
-    struct trace_event ev;
-    memset(&ev, 0, sizeof ev);
-    ev.t_ns = t;
-    ev.kind = TRACE_STATE;
-    ev.layer = LAYER_TCP;
-    ev.where = "alice";
+    struct trace_event ev = event_at(t, TRACE_STATE, LAYER_TCP, "alice");
     ev.has_tcb = true;
     ev.tcb.state = "ESTABLISHED";
     ev.tcb.laddr = 0xc0000201u;
@@ -706,7 +710,6 @@ emit_tcb_event(struct record *rec, uint64_t t, uint16_t lport, uint32_t snd_nxt,
     ev.tcb.fport = 9000;
     ev.tcb.snd_nxt = snd_nxt;
     ev.tcb.cwnd = cwnd;
-    snprintf(ev.text, sizeof ev.text, "event %llu", (unsigned long long)t);
     rec->sink.emit(rec->sink.ctx, &ev);
 }
 
