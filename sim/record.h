@@ -179,7 +179,7 @@ struct record {
     uint8_t *prev_stage;            /* the block closed last, still raw */
     size_t prev_used;               /* bytes in it */
     uint32_t prev_blk;              /* its number (UINT32_MAX: none) */
-    void *lz4_state;                /* the compressor's */
+    void *lz4_state;                /* the compressor's LZ4_stream_t */
     uint8_t *zbuf;                  /* a block compressed, before it is kept */
     size_t zbuf_cap;
     struct record_fcache *fcache;   /* decompressed blocks, for the gets */

@@ -130,14 +130,24 @@ buf_reserve(uint8_t **buf, size_t *cap, size_t need)
 static bool
 fblock_keep(struct record *r, uint32_t blk, const uint8_t *raw, size_t n)
 {
-    if (r->lz4_state == NULL && (r->lz4_state = malloc((size_t)LZ4_sizeofState())) == NULL)
-        return false;
+    if (r->lz4_state == NULL) {
+        if ((r->lz4_state = malloc(sizeof(LZ4_stream_t))) == NULL)
+            return false;
+        LZ4_initStream(r->lz4_state, sizeof(LZ4_stream_t));
+    }
     size_t bound = (size_t)LZ4_compressBound((int)n);
     if (!buf_reserve(&r->zbuf, &r->zbuf_cap, bound))
         return false;
-    int z = n > 0 ? LZ4_compress_fast_extState(r->lz4_state, (const char *)raw, (char *)r->zbuf,
-                                               (int)n, (int)bound, RECORD_LZ4_ACCEL)
-                  : 0;
+    int z = 0;
+    if (n > 0) {
+        /* A block of its own, no dictionary, as LZ4_decompress_safe() reads
+         * it back; the fast reset keeps the hash table, whose entries from
+         * the last block LZ4 tells from this one's by their offsets, where
+         * a fresh state cost a 16 KiB memset for each block. */
+        LZ4_resetStream_fast(r->lz4_state);
+        z = LZ4_compress_fast_continue(r->lz4_state, (const char *)raw, (char *)r->zbuf, (int)n,
+                                       (int)bound, RECORD_LZ4_ACCEL);
+    }
     bool compressed = z > 0 && (size_t)z < n;
     size_t size = compressed ? (size_t)z : n;
     uint32_t ablk, aoff;
@@ -457,7 +467,7 @@ record_frames_memory(const struct record *r, size_t *table, size_t *buffers)
      * read cache, the compressor's */
     *buffers = (r->stage != NULL ? RECORD_STAGE : 0) + (r->prev_stage != NULL ? RECORD_STAGE : 0) +
                r->zbuf_cap + r->cap_fblocks * sizeof *r->fblocks +
-               (r->lz4_state != NULL ? (size_t)LZ4_sizeofState() : 0);
+               (r->lz4_state != NULL ? sizeof(LZ4_stream_t) : 0);
     if (r->fcache != NULL) {
         *buffers += sizeof *r->fcache;
         for (size_t k = 0; k < RECORD_BYTES_GETS; k++)
