@@ -119,6 +119,8 @@ struct record_wide {
     uint32_t foff;
     uint32_t len;
     uint32_t step;
+    uint32_t line;          /* trace_cause.line and .frame: an inject or */
+    uint32_t frame;         /* replay step's frame (0: none) */
 };
 
 /* Where a chunk's times start counting from again: an event more than
@@ -150,7 +152,7 @@ struct record_shape {
     uint8_t cause_call;  /* trace_cause.call */
     uint8_t cause_timer; /* trace_cause.timer */
     uint8_t cause_why;   /* trace_cause.tcp_why: why TCP sent a segment */
-    uint8_t pad;
+    uint8_t cause_origin; /* trace_cause.origin: an inject or replay step's frame */
     int16_t host;        /* host index or -1 */
     uint16_t where;      /* index into record.wheres */
     uint16_t rfc;        /* index into record.statics (0: NULL) */
@@ -1126,6 +1128,7 @@ struct record_unpacked {
     uint64_t t_ns, pkt_id, cause_pkt_id;
     uint32_t fblk;  /* RECORD_NO_FRAME: no bytes */
     uint32_t foff, len, step;
+    uint32_t line, frame;  /* an inject or replay step's (record_wide) */
     const struct record_shape *shape;
 };
 
@@ -1152,6 +1155,8 @@ record_unpack(const struct record *r, size_t i, struct record_unpacked *u)
         u->foff = w->foff;
         u->len = w->len;
         u->step = w->step;
+        u->line = w->line;
+        u->frame = w->frame;
         return;
     }
     uint64_t t_base = ch->t_base;
@@ -1176,6 +1181,7 @@ record_unpack(const struct record *r, size_t i, struct record_unpacked *u)
     u->foff = e->foff;
     u->len = e->len;
     u->step = e->step;
+    u->line = u->frame = 0;
 }
 
 /* The frame bytes of event i (NULL without a packet) and their length: for
@@ -1248,7 +1254,8 @@ record_emit(void *ctx, const struct trace_event *ev)
     int16_t host = (int16_t)(ev->host ? sim_host_index(r->sim, ev->host) : -1);
     uint64_t kw[3] = {
         W8(ev->kind, 0) | W8(ev->layer, 1) | W8(ev->reason, 2) | W8(ev->cause.kind, 3) |
-            W8(ev->cause.call, 4) | W8(ev->cause.timer, 5) | W8(ev->cause.tcp_why, 6),
+            W8(ev->cause.call, 4) | W8(ev->cause.timer, 5) | W8(ev->cause.tcp_why, 6) |
+            W8(ev->cause.origin, 7),
         W16(host, 0) | W16(where, 2) | W16(rfc, 4) | W16(l2_off, 6),
         W16(l3_off, 0) | W16(l4_off, 2),
     };
@@ -1286,8 +1293,10 @@ record_emit(void *ctx, const struct trace_event *ev)
         t_base = ev->t_ns;
         ch->tsegs[ch->n_tsegs++] = (struct record_tseg){ .first = i & (RECORD_CHUNK - 1), .t = t_base };
     }
+    /* (a frame a step put on the wire keeps the step's line, and a replayed
+     * one its place in the capture, with the wide fields: a few a lesson) */
     bool fits = ev->t_ns >= t_base && w.step <= UINT16_MAX && w.len <= UINT16_MAX &&
-                w.foff <= UINT16_MAX;
+                w.foff <= UINT16_MAX && ev->cause.origin == ORIGIN_NONE;
     e->t = (uint32_t)(ev->t_ns - t_base);
     e->step = (uint16_t)w.step;
     e->len = (uint16_t)w.len;
@@ -1308,6 +1317,8 @@ record_emit(void *ctx, const struct trace_event *ev)
         fits = delta16((uint64_t)w.fblk + 1, &base, &e->fblk);
     }
     if (!fits) {
+        w.line = ev->cause.line;
+        w.frame = ev->cause.frame;
         if (r->n_wides == r->cap_wides) {
             size_t cap = r->cap_wides ? r->cap_wides * 2 : 16;
             struct record_wide *grown = realloc(r->wides, cap * sizeof *grown);
@@ -1424,7 +1435,10 @@ record_get_facts(const struct record *r, size_t i, struct record_event *out)
     out->cause.call = k->cause_call;
     out->cause.timer = k->cause_timer;
     out->cause.tcp_why = k->cause_why;
+    out->cause.origin = k->cause_origin;
     out->cause.step = u.step;
+    out->cause.line = u.line;
+    out->cause.frame = u.frame;
     out->cause.pkt_id = u.cause_pkt_id;
     out->text = unbuilt;
     out->l2_off = k->l2_off;

@@ -128,7 +128,9 @@ struct record {
                                        after the first and the TCB snapshots
                                        past their first block */
     struct record_wide *wides;      /* events whose numbers do not fit an
-                                       entry, by index (rare) */
+                                       entry, and frames an inject or replay
+                                       step put on a wire (their cause's
+                                       line and frame), by index (rare) */
     size_t n_wides, cap_wides;
     struct record_set shapes;       /* what many events share, kept once */
     uint32_t shape_after[RECORD_SHAPE_AFTER]; /* 1 + the shape that came after

@@ -119,6 +119,14 @@ cause_json(const struct trace_cause *c, bool *oom)
         put(o, "call", c->call != CALL_NONE ? json_string(socket_call_name(c->call)) : json_null(),
             oom);
         put(o, "step", c->step != 0 ? json_integer(c->step) : json_null(), oom);
+        /* a frame an inject or replay step put on the wire: which line
+         * (and which frame of the capture), as the trace names them */
+        if (c->call == CALL_NONE && (c->origin == ORIGIN_INJECT || c->origin == ORIGIN_REPLAY)) {
+            put(o, "origin", json_string(c->origin == ORIGIN_INJECT ? "inject" : "replay"), oom);
+            put(o, "line", json_integer(c->line), oom);
+            if (c->origin == ORIGIN_REPLAY)
+                put(o, "frame", json_integer(c->frame), oom);
+        }
         break;
     case CAUSE_TIMER:
         put(o, "kind", json_string("timer"), oom);

@@ -65,7 +65,7 @@ for o, l in zip(objs, lines):
 print(len(objs))
 PY
 
-for lesson in tcp/fast-retransmit udp/lossy link/switch-learning ip/traceroute app/http; do
+for lesson in tcp/fast-retransmit udp/lossy link/switch-learning ip/traceroute app/http attack/blind-rst; do
     name=${lesson//\//-}
     "$ns" run "$src/scenarios/$lesson.scn" --json > "$out/$name.jsonl" 2> "$out/$name.err"
     rc=$?
@@ -132,6 +132,22 @@ na = [e["fields"]["icmpv6"] for e in evs if e["fields"] and "icmpv6" in e["field
       and e["fields"]["icmpv6"]["type"] == 136]
 assert na and all(a["target"] in ("2001:db8::1", "2001:db8::2") or a["target"].startswith("fe80::")
                   for a in na), na
+PY
+
+# An injected frame's cause names its step's line, as the trace does
+# (attack/blind-rst's four injects).
+python3 - "$out/attack-blind-rst.jsonl" "$src/scenarios/attack/blind-rst.scn" <<'PY' \
+    && ok "an injected frame's cause: origin inject, the step's line" \
+    || fail "the injected frame's cause in the JSON does not name its line"
+import json, sys
+lines = [n for n, l in enumerate(open(sys.argv[2]), 1) if l.lstrip().startswith("inject ")]
+evs = [json.loads(l) for l in open(sys.argv[1])]
+inj = [e["cause"] for e in evs if e["cause"].get("origin") == "inject"]
+assert len(lines) == 4 and sorted({c["line"] for c in inj}) == lines, (lines, inj)
+for c in inj:
+    assert c["kind"] == "call" and c["call"] is None, c
+    assert c["text"] == "inject step %d, line %d" % (c["step"], c["line"]), c
+    assert list(c) == ["kind", "call", "step", "origin", "line", "text"], list(c)
 PY
 
 # --json shares stdout with nothing: with --trace or --step it is refused.

@@ -54,6 +54,20 @@ grep -q 'wire  #[0-9]* ARP, Request who-has 192.0.2.2 tell 192.0.2.1, length 46 
     ok "a replayed frame's cause: replay step 5, line 10, frame K" ||
     fail "replay cause: $(grep -m3 'replay step\|cause: step 5' "$out/trace.log")"
 
+# The JSON (and the view, which reads the same log) words that cause as
+# the trace does, and names the step's line and the frame apart.
+(cd "$out" && "$ns" run replay.scn --json > replay.jsonl 2>/dev/null)
+python3 - "$out/replay.jsonl" <<'PY' && ok "--json: a replayed frame's cause has origin replay, line 10, frame K" || fail "--json does not name the replayed frame"
+import json, sys
+wire = [e for e in map(json.loads, open(sys.argv[1])) if e["layer"] == "Wire"
+        and e["cause"].get("origin") == "replay"]
+assert sorted({e["cause"]["frame"] for e in wire}) == [1, 2, 3, 4], wire
+for e in wire:
+    c = e["cause"]
+    assert c["step"] == 5 and c["line"] == 10, c
+    assert c["text"] == "replay step 5, line 10, frame %d" % c["frame"], c
+PY
+
 # Every frame of the original is on the replayed capture: same bytes, same time.
 python3 - "$out/original.pcap" "$out/replayed.pcap" <<'PY' && ok "each original frame is on the new capture, same bytes, same time" || fail "frames differ"
 import struct, sys

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/log_sink.h"
 #include "sim/record.h"
 #include "sim/scenario.h"
 #include "sim/scenario_run.h"
@@ -36,6 +37,7 @@ struct copy {
     const char *rfc;
     uint8_t *bytes;
     size_t len;
+    struct trace_cause cause;
     bool has_tcb;
     struct trace_tcb tcb;
     char text[TRACE_TEXT_LEN];
@@ -63,6 +65,7 @@ naive_emit(void *ctx, const struct trace_event *ev)
     c->kind = ev->kind;
     c->layer = ev->layer;
     c->rfc = ev->rfc;
+    c->cause = ev->cause;
     c->has_tcb = ev->has_tcb;
     c->tcb = ev->tcb;
     memcpy(c->text, ev->text, sizeof c->text);
@@ -83,6 +86,29 @@ static uint64_t n_said_unlooked;
 /* Packet bytes the last check_scenario() saw reported, and the record kept
  * (before compression). */
 static size_t n_bytes_reported, n_bytes_kept;
+
+/* Whether the record gave back event i's cause whole: what the view and
+ * --json say of why it happened (an injected or replayed frame names its
+ * step's line, and a replayed one its frame in the capture, as the trace
+ * does). */
+static void
+check_cause(const struct trace_cause *got, const struct trace_cause *want, const char *name,
+            size_t i)
+{
+    ck_assert_msg(got->kind == want->kind && got->call == want->call &&
+                      got->timer == want->timer && got->step == want->step &&
+                      got->pkt_id == want->pkt_id && got->tcp_why == want->tcp_why &&
+                      got->origin == want->origin && got->line == want->line &&
+                      got->frame == want->frame,
+                  "%s: event %zu's cause: kind %u call %u timer %u step %u pkt %llu why %u "
+                  "origin %u line %u frame %u, not kind %u call %u timer %u step %u pkt %llu "
+                  "why %u origin %u line %u frame %u",
+                  name, i, got->kind, got->call, got->timer, got->step,
+                  (unsigned long long)got->pkt_id, got->tcp_why, got->origin, got->line,
+                  got->frame, want->kind, want->call, want->timer, want->step,
+                  (unsigned long long)want->pkt_id, want->tcp_why, want->origin, want->line,
+                  want->frame);
+}
 
 /* Run scenario scn (named `name`; freed here) with the record and the
  * naive sink, and compare. */
@@ -118,6 +144,7 @@ check_scenario(struct scenario *scn, const char *name, bool expect_sharing)
         ck_assert_int_eq(ev.layer, c->layer);
         ck_assert_ptr_eq(ev.rfc, c->rfc);
         ck_assert_str_eq(ev.text, c->text);
+        check_cause(&ev.cause, &c->cause, name, i);
         ck_assert_uint_eq(ev.pkt_id, c->pkt_id);
         ck_assert_uint_eq(ev.len, c->len);
         if (c->bytes != NULL) {
@@ -649,6 +676,43 @@ START_TEST(test_record_shape_keeps_each_field)
 }
 END_TEST
 
+/* A frame an `inject` or `replay` step put on the wire keeps what its cause
+ * names (the step's line; a replayed frame's place in its capture, however
+ * far into a long one), and an event of the same kind and step without it
+ * does not borrow it: the view and --json word the cause as the trace does. */
+START_TEST(test_record_keeps_where_a_step_put_a_frame)
+{
+    struct sim *sim = calloc(1, sizeof *sim);
+    ck_assert_ptr_nonnull(sim);
+    struct record rec;
+    record_init(&rec, sim);
+    struct trace_event evs[4];
+    for (size_t i = 0; i < 4; i++)
+        evs[i] = event_at(1000 + i, TRACE_WIRE, LAYER_WIRE, "alice-bob");
+    evs[0].cause = cause_wire_step(ORIGIN_INJECT, 5, 23, 0);
+    evs[1].cause = cause_wire_step(ORIGIN_REPLAY, 6, 40, 70000);
+    evs[2].cause = cause_call(CALL_NONE, 6);  /* the same step, no origin */
+    evs[3].cause = cause_wire_step(ORIGIN_REPLAY, 6, 40, 70001);
+    for (size_t i = 0; i < 4; i++)
+        rec.sink.emit(rec.sink.ctx, &evs[i]);
+    ck_assert_uint_eq(rec.lost, 0);
+    static const char *const words[4] = { "inject step 5, line 23",
+                                           "replay step 6, line 40, frame 70000", "step 6",
+                                           "replay step 6, line 40, frame 70001" };
+    for (size_t i = 0; i < 4; i++) {
+        struct record_event ev;
+        ck_assert(record_get_facts(&rec, i, &ev));
+        check_cause(&ev.cause, &evs[i].cause, "events", i);
+        ck_assert_uint_eq(ev.t_ns, 1000 + i);
+        char text[64];
+        log_format_cause(&ev.cause, text, sizeof text);
+        ck_assert_str_eq(text, words[i]);
+    }
+    record_destroy(&rec);
+    free(sim);
+}
+END_TEST
+
 /* record_emit() guesses an event's shape as the one that came after the
  * last event's shape last time: a guess it must check whole. Shapes that
  * follow each other in no fixed order, more of them than the guesses have
@@ -841,6 +905,7 @@ record_suite(void)
     tcase_add_test(tc, test_record_where_follows_the_string_not_its_address);
     tcase_add_test(tc, test_record_said_follows_its_values_not_a_recent_form);
     tcase_add_test(tc, test_record_shape_keeps_each_field);
+    tcase_add_test(tc, test_record_keeps_where_a_step_put_a_frame);
     tcase_add_test(tc, test_record_plain_format_matches_vsnprintf);
     tcase_add_test(tc, test_record_shape_after_is_only_a_guess);
     tcase_add_test(tc, test_record_tcb_blocks_keep_every_snapshot);

@@ -422,6 +422,32 @@ START_TEST(test_events_pane_lines)
 }
 END_TEST
 
+/* An injected frame's cause names the step's line, as the trace says it
+ * (attack/land's first inject is line 21 of the lesson). */
+START_TEST(test_events_pane_names_an_injected_frames_line)
+{
+    struct scn_diag diag;
+    struct scenario *ls = scenario_parse_file(NETSTEP_SCENARIO_DIR "/attack/land.scn", &diag);
+    ck_assert_msg(ls != NULL, "%s", diag.first);
+    struct view_model lm;
+    char err[256];
+    ck_assert_int_eq(view_model_build(&lm, ls, false, 0, err, sizeof err), 0);
+    struct view_state st;
+    view_state_init(&st);
+    st.cursor = find_event_in(&lm, "mallory-bob", TRACE_WIRE, "IP 192.0.2.2.80 > 192.0.2.2.80");
+    struct grid g;
+    grid_init(&g, 200, 3);
+    view_render_events(&lm, &st, &ascii_opts, &g, (struct grid_rect){ 0, 0, 200, 3 });
+    dump(&g);
+    const char *line = row(&g, 1);
+    ck_assert_msg(strstr(line, "length 0 on mallory-bob  (inject step 7, line 21)") != NULL, "%s",
+                  line);
+    grid_free(&g);
+    view_model_destroy(&lm);
+    scenario_free(ls);
+}
+END_TEST
+
 START_TEST(test_packet_decode_fields)
 {
     struct record_event ev;
@@ -1380,6 +1406,7 @@ view_suite(void)
     tcase_add_test(tc, test_layers_show_the_frame_on_the_wire);
     tcase_add_test(tc, test_layers_osi_labels);
     tcase_add_test(tc, test_events_pane_lines);
+    tcase_add_test(tc, test_events_pane_names_an_injected_frames_line);
     tcase_add_test(tc, test_packet_decode_fields);
     tcase_add_test(tc, test_packet_decode_goes_by_the_bytes);
     tcase_add_test(tc, test_packet_pane_folds_and_bytes_highlight);
