@@ -337,14 +337,10 @@ set_intern(struct record_set *s, const void *item, size_t size)
     }
     if (s->n >= RECORD_WIDE - 1)
         return -1;
-    if (s->n == s->cap) {
-        size_t cap = s->cap ? s->cap * 2 : 64;
-        uint8_t *grown = realloc(s->items, cap * s->size);
-        if (grown == NULL)
-            return -1;
-        s->items = grown;
-        s->cap = cap;
-    }
+    uint8_t *grown = record_grow(s->items, s->n, &s->cap, s->size, 64);
+    if (grown == NULL)
+        return -1;
+    s->items = grown;
     memcpy(s->items + s->n * s->size, item, s->size);
     s->hash[k] = (uint32_t)(s->n + 1);
     s->last = s->n;
@@ -461,6 +457,20 @@ record_block_new(size_t cap)
     return b;
 }
 
+void *
+record_grow(void *arr, size_t n, size_t *cap, size_t size, size_t first)
+{
+    if (n < *cap)
+        return arr;
+    size_t c = *cap ? *cap * 2 : first;
+    if (c < *cap || c > SIZE_MAX / size)
+        return NULL;
+    void *grown = realloc(arr, c * size);
+    if (grown != NULL)
+        *cap = c;
+    return grown;
+}
+
 /* n bytes from arena a (its blocks start at `first` bytes and double up to
  * RECORD_BLOCK_LAST; an object bigger than a quarter of the block being
  * filled gets one of its own). Sets *blk and *off to where they are.
@@ -474,14 +484,10 @@ record_arena_alloc(struct record_arena *a, size_t first, size_t n, uint32_t *blk
             a->next = first;
         bool own = n > (a->next - sizeof *b) / 4;
         size_t cap = own ? n : a->next - sizeof *b;
-        if (a->n == a->cap) {
-            size_t c = a->cap ? a->cap * 2 : 16;
-            struct record_block **grown = realloc(a->blocks, c * sizeof *grown);
-            if (grown == NULL)
-                return NULL;
-            a->blocks = grown;
-            a->cap = c;
-        }
+        struct record_block **grown = record_grow(a->blocks, a->n, &a->cap, sizeof *grown, 16);
+        if (grown == NULL)
+            return NULL;
+        a->blocks = grown;
         struct record_block *nb = record_block_new(cap);
         if (nb == NULL)
             return NULL;
@@ -567,14 +573,10 @@ record_intern(struct record *r, const char *s)
     }
     if (r->n_wheres >= RECORD_MAX_WHERES)
         return -1;
-    if (r->n_wheres == r->cap_wheres) {
-        size_t cap = r->cap_wheres ? r->cap_wheres * 2 : 16;
-        char **grown = realloc(r->wheres, cap * sizeof *grown);
-        if (grown == NULL)
-            return -1;
-        r->wheres = grown;
-        r->cap_wheres = cap;
-    }
+    char **grown = record_grow(r->wheres, r->n_wheres, &r->cap_wheres, sizeof *grown, 16);
+    if (grown == NULL)
+        return -1;
+    r->wheres = grown;
     size_t len = strlen(s);
     char *copy = malloc(len + 1);
     if (copy == NULL)
@@ -612,15 +614,11 @@ record_static(struct record *r, const char *p)
         r->n_statics = 1;  /* index 0 is NULL */
     if (r->n_statics >= RECORD_STATIC_SLOTS - 1)
         return -1;
-    if (r->n_statics >= r->cap_statics) {
-        size_t cap = r->cap_statics ? r->cap_statics * 2 : 64;
-        const char **grown = realloc(r->statics, cap * sizeof *grown);
-        if (grown == NULL)
-            return -1;
-        r->statics = grown;
-        r->cap_statics = cap;
-        r->statics[0] = NULL;
-    }
+    const char **grown = record_grow(r->statics, r->n_statics, &r->cap_statics, sizeof *grown, 64);
+    if (grown == NULL)
+        return -1;
+    r->statics = grown;
+    r->statics[0] = NULL;  /* index 0 stands for no tag */
     r->statics[r->n_statics] = p;
     r->static_hash[slot] = (uint16_t)r->n_statics;
     return (int)r->n_statics++;
@@ -725,14 +723,11 @@ record_tcb_ref(struct record *r, const struct trace_tcb *t)
         return 0;
     size_t i = r->n_tcbs;
     if (i >> RECORD_TCB_SHIFT == r->n_tcb_blocks || (i < RECORD_TCB_BLOCK && i == r->tcb_first_cap)) {
-        if (r->n_tcb_blocks == r->cap_tcb_blocks) {
-            size_t cap = r->cap_tcb_blocks ? r->cap_tcb_blocks * 2 : 16;
-            struct record_tcb **grown = realloc(r->tcbs, cap * sizeof *grown);
-            if (grown == NULL)
-                return 0;
-            r->tcbs = grown;
-            r->cap_tcb_blocks = cap;
-        }
+        struct record_tcb **blocks =
+            record_grow(r->tcbs, r->n_tcb_blocks, &r->cap_tcb_blocks, sizeof *blocks, 16);
+        if (blocks == NULL)
+            return 0;
+        r->tcbs = blocks;
         if (i < RECORD_TCB_BLOCK) {
             /* the first block grows, by doubling (a short lesson's stays
              * small); it is copied only while it grows */
@@ -1064,14 +1059,11 @@ record_slot(struct record *r, size_t i, uint64_t t_ns)
 {
     size_t c = i >> RECORD_CHUNK_SHIFT;
     if (c == r->n_chunks) {
-        if (r->n_chunks == r->cap_chunks) {
-            size_t cap = r->cap_chunks ? r->cap_chunks * 2 : 16;
-            struct record_chunk *grown = realloc(r->chunks, cap * sizeof *grown);
-            if (grown == NULL)
-                return NULL;
-            r->chunks = grown;
-            r->cap_chunks = cap;
-        }
+        struct record_chunk *grown =
+            record_grow(r->chunks, r->n_chunks, &r->cap_chunks, sizeof *grown, 16);
+        if (grown == NULL)
+            return NULL;
+        r->chunks = grown;
         /* the first chunk starts small and grows to full size (a short
          * lesson's log stays small); it is copied only while it grows */
         size_t n = c == 0 ? RECORD_CHUNK_FIRST : RECORD_CHUNK;
@@ -1282,14 +1274,11 @@ record_emit(void *ctx, const struct trace_event *ev)
     uint64_t t_base = ch->n_tsegs > 0 ? ch->tsegs[ch->n_tsegs - 1].t : ch->t_base;
     if (ev->t_ns > t_base && ev->t_ns - t_base > UINT32_MAX) {
         /* a lesson that waited: count this chunk's times from here on */
-        if (ch->n_tsegs == ch->cap_tsegs) {
-            size_t cap = ch->cap_tsegs ? ch->cap_tsegs * 2 : 4;
-            struct record_tseg *grown = realloc(ch->tsegs, cap * sizeof *grown);
-            if (grown == NULL)
-                goto out_lost;
-            ch->tsegs = grown;
-            ch->cap_tsegs = cap;
-        }
+        struct record_tseg *grown =
+            record_grow(ch->tsegs, ch->n_tsegs, &ch->cap_tsegs, sizeof *grown, 4);
+        if (grown == NULL)
+            goto out_lost;
+        ch->tsegs = grown;
         t_base = ev->t_ns;
         ch->tsegs[ch->n_tsegs++] = (struct record_tseg){ .first = i & (RECORD_CHUNK - 1), .t = t_base };
     }
@@ -1319,14 +1308,11 @@ record_emit(void *ctx, const struct trace_event *ev)
     if (!fits) {
         w.line = ev->cause.line;
         w.frame = ev->cause.frame;
-        if (r->n_wides == r->cap_wides) {
-            size_t cap = r->cap_wides ? r->cap_wides * 2 : 16;
-            struct record_wide *grown = realloc(r->wides, cap * sizeof *grown);
-            if (grown == NULL)
-                goto out_lost;
-            r->wides = grown;
-            r->cap_wides = cap;
-        }
+        struct record_wide *grown =
+            record_grow(r->wides, r->n_wides, &r->cap_wides, sizeof *grown, 16);
+        if (grown == NULL)
+            goto out_lost;
+        r->wides = grown;
         r->wides[r->n_wides++] = w;
         e->shape |= RECORD_WIDE;
     }

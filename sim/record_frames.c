@@ -98,14 +98,11 @@ fblock_new(struct record *r)
 {
     if (r->n_fblocks >= RECORD_NO_FRAME - 1)
         return RECORD_NO_FRAME;
-    if (r->n_fblocks == r->cap_fblocks) {
-        size_t cap = r->cap_fblocks ? r->cap_fblocks * 2 : 64;
-        struct record_fblock *grown = realloc(r->fblocks, cap * sizeof *grown);
-        if (grown == NULL)
-            return RECORD_NO_FRAME;
-        r->fblocks = grown;
-        r->cap_fblocks = cap;
-    }
+    struct record_fblock *grown =
+        record_grow(r->fblocks, r->n_fblocks, &r->cap_fblocks, sizeof *grown, 64);
+    if (grown == NULL)
+        return RECORD_NO_FRAME;
+    r->fblocks = grown;
     memset(&r->fblocks[r->n_fblocks], 0, sizeof *r->fblocks);
     return (uint32_t)r->n_fblocks++;
 }

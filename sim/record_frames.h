@@ -27,6 +27,11 @@
  * say where (sim/record.c's allocator). NULL when memory runs out. */
 void *record_arena_alloc(struct record_arena *a, size_t first, size_t n, uint32_t *blk,
                          uint32_t *off);
+/* Array arr (n items of `size` bytes in *cap slots) with room for one more:
+ * as it was while n < *cap, else moved to twice the slots (`first` the
+ * first time) and *cap set. NULL when memory runs out (arr left as it was).
+ * The log's arrays that grow by one item at a time (sim/record.c's). */
+void *record_grow(void *arr, size_t n, size_t *cap, size_t size, size_t first);
 
 /* An empty frame store (record_init()): no block open yet. */
 void record_frames_init(struct record *r);
