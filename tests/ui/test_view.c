@@ -80,16 +80,26 @@ find_event(const char *where, enum trace_kind kind, const char *prefix)
     return find_event_in(m, where, kind, prefix);
 }
 
-/* A model of the TCP handshake lesson, for the tests that need TCP. */
+/* A model of lesson `name` (a path under scenarios/) in *tm; its scenario,
+ * for scenario_free() after view_model_destroy(). */
 static struct scenario *
-handshake_model(struct view_model *tm)
+lesson_model(struct view_model *tm, const char *name)
 {
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", NETSTEP_SCENARIO_DIR, name);
     struct scn_diag diag;
-    struct scenario *ts = scenario_parse_file(NETSTEP_SCENARIO_DIR "/tcp/handshake.scn", &diag);
+    struct scenario *ts = scenario_parse_file(path, &diag);
     ck_assert_msg(ts != NULL, "%s", diag.first);
     char err[256];
     ck_assert_int_eq(view_model_build(tm, ts, false, 0, err, sizeof err), 0);
     return ts;
+}
+
+/* A model of the TCP handshake lesson, for the tests that need TCP. */
+static struct scenario *
+handshake_model(struct view_model *tm)
+{
+    return lesson_model(tm, "tcp/handshake.scn");
 }
 
 /* ---- grid ---------------------------------------------------------------- */
@@ -426,12 +436,8 @@ END_TEST
  * (attack/land's first inject is line 21 of the lesson). */
 START_TEST(test_events_pane_names_an_injected_frames_line)
 {
-    struct scn_diag diag;
-    struct scenario *ls = scenario_parse_file(NETSTEP_SCENARIO_DIR "/attack/land.scn", &diag);
-    ck_assert_msg(ls != NULL, "%s", diag.first);
     struct view_model lm;
-    char err[256];
-    ck_assert_int_eq(view_model_build(&lm, ls, false, 0, err, sizeof err), 0);
+    struct scenario *ls = lesson_model(&lm, "attack/land.scn");
     struct view_state st;
     view_state_init(&st);
     st.cursor = find_event_in(&lm, "mallory-bob", TRACE_WIRE, "IP 192.0.2.2.80 > 192.0.2.2.80");
@@ -1095,19 +1101,6 @@ START_TEST(test_back_from_a_jump_shows_the_same_screen)
 END_TEST
 
 /* ---- indexes: the same answers as reading every event ---------------------- */
-
-static struct scenario *
-lesson_model(struct view_model *tm, const char *name)
-{
-    char path[512];
-    snprintf(path, sizeof path, "%s/%s", NETSTEP_SCENARIO_DIR, name);
-    struct scn_diag diag;
-    struct scenario *ts = scenario_parse_file(path, &diag);
-    ck_assert_msg(ts != NULL, "%s", diag.first);
-    char err[256];
-    ck_assert_int_eq(view_model_build(tm, ts, false, 0, err, sizeof err), 0);
-    return ts;
-}
 
 START_TEST(test_filter_index_agrees_with_decoding)
 {
